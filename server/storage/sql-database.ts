@@ -1,0 +1,22 @@
+// The one SQL seam of the hub: both engines (SQLite embedded, PostgreSQL) implement it, and every
+// hub store (resources, identity, audit) writes portable SQL against it.
+
+export type SqlDialect = 'sqlite' | 'postgres';
+
+export interface SqlDatabase {
+  readonly dialect: SqlDialect;
+  /**
+   * Rows of a statement. Placeholders are written `$1`, `$2`, … in both dialects (the SQLite
+   * engine translates them). Values: string, number, bigint, null, Buffer.
+   */
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs a statement that returns no rows; `changes` is the number of rows it touched. */
+  execute(sql: string, params?: readonly unknown[]): Promise<{ changes: number }>;
+  /**
+   * Runs `work` in one transaction on one connection: committed when it resolves, rolled back when
+   * it throws. Serializable isolation on PostgreSQL (the caller retries on a serialization failure
+   * through `withSerializableRetry`), `BEGIN IMMEDIATE` on SQLite.
+   */
+  transaction<T>(work: (tx: SqlDatabase) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
