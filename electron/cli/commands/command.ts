@@ -1,0 +1,19 @@
+// The shape of one CLI command: its options (node:util parseArgs) and what it runs.
+import type { ParseArgsConfig } from 'node:util';
+import type { CliIo } from '../cli-io.js';
+
+export type CliValues = Record<string, string | boolean | undefined>;
+
+export interface CliCommand {
+  readonly summary: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  run(values: CliValues, io: CliIo): Promise<number>;
+}
+
+export const dataOption = { data: { type: 'string' } } as const;
+
+/** A string option's value, or undefined. */
+export function stringValue(values: CliValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
