@@ -1,0 +1,23 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SystemClock } from './clock.js';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('the system clock', () => {
+  it('follows the wall clock forward (time spent suspended counts)', () => {
+    const wall = vi.spyOn(Date, 'now').mockReturnValue(1_000_000);
+    const clock = new SystemClock();
+    wall.mockReturnValue(1_000_000 + 3_600_000);
+    expect(clock.now()).toBeGreaterThanOrEqual(1_000_000 + 3_600_000);
+  });
+
+  it('never runs backwards when the wall clock is set back', () => {
+    const wall = vi.spyOn(Date, 'now').mockReturnValue(5_000_000);
+    const clock = new SystemClock();
+    const before = clock.now();
+    wall.mockReturnValue(5_000_000 - 3_600_000);
+    expect(clock.now()).toBeGreaterThanOrEqual(before);
+  });
+});

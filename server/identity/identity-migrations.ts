@@ -1,0 +1,5 @@
+// The identity room's migrations, in order; the hub's migration runner applies each once.
+import type { HubMigration } from '../storage/index.js';
+import { identityTables } from './migrations/0001-identity.js';
+
+export const identityMigrations: readonly HubMigration[] = [identityTables];

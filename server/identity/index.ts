@@ -1,0 +1,14 @@
+// The hub's identity room: staff accounts (argon2id, TOTP), user sign-in and refresh, device
+// enrollment and SMART Backend Services tokens, revocation, rate limits, the authenticate preHandler.
+import './fastify-augmentation.js';
+export { registerIdentity, type IdentityDeps } from './register-identity.js';
+export { identityMigrations } from './identity-migrations.js';
+export { addUser, setPassword, disableUser, enableUser, type NewUser, type AddedUser } from './users.js';
+export { createEnrollmentToken, DEFAULT_ENROLLMENT_TTL_MINUTES } from './enrollment.js';
+export { revokeDevice, listDevices, devicePublicKey, type DeviceRecord } from './devices.js';
+export { IdentityError } from './identity-error.js';
+export { operationOutcome, sendOutcome, type OperationOutcome } from './operation-outcome.js';
+export type { AuthenticatePreHandler } from './fastify-augmentation.js';
+export type { Principal, DevicePrincipal, UserPrincipal, StaffRole } from './principal.js';
+export type { RateLimitOptions } from './rate-limiter.js';
+export { currentTotpCode } from './totp.js';

@@ -1,0 +1,43 @@
+// Wires the identity room into a Fastify app: loads (or creates) the hub's token-signing key,
+// decorates `app.authenticate` and `request.principal`, and registers the /auth endpoints.
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { SqlDatabase } from '../storage/sql-database.js';
+import { createAuthenticate } from './authenticate.js';
+import { authRoutes } from './auth-routes.js';
+import './fastify-augmentation.js';
+import { HubTokenKeys } from './hub-token-keys.js';
+import { HubTokens } from './hub-tokens.js';
+import { DeviceRateLimiter, type RateLimitOptions } from './rate-limiter.js';
+import type { Principal } from './principal.js';
+
+export interface IdentityDeps {
+  readonly db: SqlDatabase;
+  readonly clock: () => Date;
+  readonly logger: FastifyBaseLogger;
+  /**
+   * The hub's public base URL (`https://host:port`, no trailing slash): issuer/audience of its
+   * tokens; `${publicUrl}/auth/token` is the audience client assertions must name. A function when
+   * the port is only known after listen().
+   */
+  readonly publicUrl: string | (() => string);
+  /** Per-device rate limit; defaults 50 requests/s sustained, bursts of 200. */
+  readonly rateLimit?: RateLimitOptions;
+}
+
+export async function registerIdentity(app: FastifyInstance, deps: IdentityDeps): Promise<void> {
+  const hubUrl = (): string => (typeof deps.publicUrl === 'function' ? deps.publicUrl() : deps.publicUrl).replace(/\/+$/, '');
+  const keys = await HubTokenKeys.open(deps.db, deps.clock());
+  const tokens = new HubTokens(keys, hubUrl);
+  const rateLimiter = new DeviceRateLimiter(deps.rateLimit);
+  const authenticate = createAuthenticate({ db: deps.db, clock: deps.clock, logger: deps.logger, tokens, rateLimiter });
+  app.decorateRequest('principal', null as unknown as Principal);
+  app.decorate('authenticate', authenticate);
+  await app.register(authRoutes({
+    db: deps.db,
+    clock: deps.clock,
+    logger: deps.logger,
+    tokens,
+    authenticate,
+    tokenUrl: () => `${hubUrl()}/auth/token`,
+  }));
+}

@@ -1,0 +1,29 @@
+// What a successful sign-in or refresh returns: a user token (10 min, bound to the device), a
+// rotated refresh token (bound to the device, within the 12 h session), the account, and the
+// offline-verifier data the workstation keeps to let the user sign in offline later.
+import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SessionResponse } from '../../shared/auth/index.js';
+import type { HubTokens } from './hub-tokens.js';
+import { issueRefreshToken } from './refresh-tokens.js';
+import type { UserRecord } from './users.js';
+
+export async function issueSession(
+  db: SqlDatabase,
+  tokens: HubTokens,
+  user: UserRecord,
+  deviceId: string,
+  now: Date,
+  family?: { familyId: string; expiresAt: number },
+): Promise<SessionResponse> {
+  const access = await tokens.issueUserToken({ userId: user.userId, deviceId, credentialStamp: user.credentialStamp }, now);
+  const refresh = await issueRefreshToken(db, { userId: user.userId, deviceId, credentialStamp: user.credentialStamp, ...family }, now);
+  const account = { userId: user.userId, username: user.username, role: user.role, wards: [...user.wards] };
+  return {
+    accessToken: access.token,
+    refreshToken: refresh.token,
+    expiresIn: access.expiresIn,
+    refreshExpiresIn: Math.max(1, Math.floor((refresh.grant.expiresAt - now.getTime()) / 1000)),
+    user: account,
+    offlineVerifier: { ...account, credentialStamp: user.credentialStamp, mfaRequired: user.mfaRequired, issuedAt: now.toISOString() },
+  };
+}

@@ -1,0 +1,183 @@
+// Staff accounts: create, change password, disable/enable, look up. A credential stamp (random)
+// changes whenever the password changes or the account is disabled/enabled: user tokens, refresh
+// tokens and the workstations' offline verifiers carry it, so they all stop working at once.
+import type { SqlDatabase } from '../storage/sql-database.js';
+import { staffRoleSchema, wardSchema } from '../../shared/auth/index.js';
+import type { StaffRole, UserPrincipal } from './principal.js';
+import { IdentityError } from './identity-error.js';
+import { hashPassword, MIN_PASSWORD_LENGTH } from './password-hashing.js';
+import { newId, randomSecret } from './secrets.js';
+import { toBoolean, toNumberOrNull } from './sql-values.js';
+import { newTotpSecret, totpEnrolmentUrl } from './totp.js';
+
+export interface NewUser {
+  readonly username: string;
+  readonly password: string;
+  readonly role: StaffRole;
+  readonly wards: readonly string[];
+  /** Require a TOTP code at every online sign-in. */
+  readonly mfa: boolean;
+}
+
+export interface AddedUser {
+  readonly userId: string;
+  /** Base32 TOTP secret, only when `mfa` was requested: shown once to the user. */
+  readonly totpSecret?: string;
+  /** otpauth:// URL of the same secret, for a QR code. */
+  readonly otpauthUrl?: string;
+}
+
+export interface UserRecord extends UserPrincipal {
+  readonly passwordHash: string;
+  readonly mfaRequired: boolean;
+  readonly totpSecret: string | null;
+  readonly credentialStamp: string;
+  readonly disabled: boolean;
+  readonly lockedUntil: number | null;
+}
+
+const USERNAME = /^[a-z0-9][a-z0-9._@-]{0,63}$/;
+
+/** Usernames are matched case-insensitively: stored and looked up in lower case. */
+export function normalizeUsername(username: string): string {
+  return username.trim().toLowerCase();
+}
+
+export async function addUser(db: SqlDatabase, user: NewUser, now: Date = new Date()): Promise<AddedUser> {
+  const username = normalizeUsername(user.username);
+  if (!USERNAME.test(username)) {
+    throw new IdentityError('INVALID_REQUEST', 'A username is 1–64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit.', 400);
+  }
+  const role = staffRoleSchema.safeParse(user.role);
+  if (!role.success) throw new IdentityError('INVALID_REQUEST', 'The role must be nurse, physician, clerk or admin.', 400);
+  const wards = validWards(user.wards);
+  checkPasswordStrength(user.password);
+  const userId = newId();
+  const totpSecret = user.mfa ? newTotpSecret() : null;
+  const passwordHash = await hashPassword(user.password);
+  const at = now.getTime();
+  await db.transaction(async (tx) => {
+    const taken = await tx.execute(
+      `INSERT INTO identity_users (user_id, username, password_hash, role, mfa_required, totp_secret, credential_stamp, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT DO NOTHING`,
+      [userId, username, passwordHash, role.data, user.mfa ? 1 : 0, totpSecret, randomSecret(), at],
+    );
+    if (taken.changes === 0) {
+      throw new IdentityError('USERNAME_TAKEN', `The username "${username}" is already in use; choose another one.`, 409);
+    }
+    for (const ward of wards) {
+      await tx.execute('INSERT INTO identity_user_wards (user_id, ward) VALUES ($1, $2)', [userId, ward]);
+    }
+  });
+  if (totpSecret === null) return { userId };
+  return { userId, totpSecret, otpauthUrl: totpEnrolmentUrl(username, totpSecret) };
+}
+
+/** Sets a new password; the credential stamp changes and a lockout is lifted. */
+export async function setPassword(db: SqlDatabase, username: string, password: string, now: Date = new Date()): Promise<void> {
+  checkPasswordStrength(password);
+  const passwordHash = await hashPassword(password);
+  const result = await db.execute(
+    `UPDATE identity_users SET password_hash = $1, credential_stamp = $2, failed_logins = 0, locked_until = NULL, updated_at = $3
+     WHERE username = $4`,
+    [passwordHash, randomSecret(), now.getTime(), normalizeUsername(username)],
+  );
+  if (result.changes === 0) throw unknownUser();
+}
+
+/** Disables an account at once: its tokens and offline verifiers stop working. */
+export async function disableUser(db: SqlDatabase, username: string, now: Date = new Date()): Promise<void> {
+  await setDisabled(db, username, true, now);
+}
+
+export async function enableUser(db: SqlDatabase, username: string, now: Date = new Date()): Promise<void> {
+  await setDisabled(db, username, false, now);
+}
+
+async function setDisabled(db: SqlDatabase, username: string, disabled: boolean, now: Date): Promise<void> {
+  const result = await db.execute(
+    'UPDATE identity_users SET disabled = $1, credential_stamp = $2, updated_at = $3 WHERE username = $4',
+    [disabled ? 1 : 0, randomSecret(), now.getTime(), normalizeUsername(username)],
+  );
+  if (result.changes === 0) throw unknownUser();
+}
+
+interface UserRow {
+  user_id: string;
+  username: string;
+  password_hash: string;
+  role: string;
+  mfa_required: unknown;
+  totp_secret: string | null;
+  credential_stamp: string;
+  disabled: unknown;
+  locked_until: unknown;
+}
+
+const USER_COLUMNS = 'user_id, username, password_hash, role, mfa_required, totp_secret, credential_stamp, disabled, locked_until';
+
+export async function findUserByUsername(db: SqlDatabase, username: string): Promise<UserRecord | null> {
+  const rows = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM identity_users WHERE username = $1`, [normalizeUsername(username)]);
+  return rows[0] === undefined ? null : toUserRecord(db, rows[0]);
+}
+
+export async function findUserById(db: SqlDatabase, userId: string): Promise<UserRecord | null> {
+  const rows = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM identity_users WHERE user_id = $1`, [userId]);
+  return rows[0] === undefined ? null : toUserRecord(db, rows[0]);
+}
+
+export interface CredentialStampEntry {
+  readonly userId: string;
+  readonly username: string;
+  readonly credentialStamp: string;
+  readonly disabled: boolean;
+}
+
+/** Stamps of every account assigned to `ward`, for workstations to drop stale offline verifiers. */
+export async function credentialStampsOfWard(db: SqlDatabase, ward: string): Promise<CredentialStampEntry[]> {
+  const rows = await db.query<{ user_id: string; username: string; credential_stamp: string; disabled: unknown }>(
+    `SELECT u.user_id, u.username, u.credential_stamp, u.disabled
+     FROM identity_user_wards w JOIN identity_users u ON u.user_id = w.user_id
+     WHERE w.ward = $1 ORDER BY u.username`,
+    [ward],
+  );
+  return rows.map((r) => ({ userId: r.user_id, username: r.username, credentialStamp: r.credential_stamp, disabled: toBoolean(r.disabled) }));
+}
+
+async function toUserRecord(db: SqlDatabase, row: UserRow): Promise<UserRecord> {
+  const wards = await db.query<{ ward: string }>('SELECT ward FROM identity_user_wards WHERE user_id = $1 ORDER BY ward', [row.user_id]);
+  return {
+    userId: row.user_id,
+    username: row.username,
+    role: staffRoleSchema.parse(row.role),
+    wards: wards.map((w) => w.ward),
+    passwordHash: row.password_hash,
+    mfaRequired: toBoolean(row.mfa_required),
+    totpSecret: row.totp_secret,
+    credentialStamp: row.credential_stamp,
+    disabled: toBoolean(row.disabled),
+    lockedUntil: toNumberOrNull(row.locked_until),
+  };
+}
+
+function validWards(wards: readonly string[]): string[] {
+  const unique = [...new Set(wards)];
+  if (unique.length === 0) throw new IdentityError('WARD_INVALID', 'A staff account needs at least one ward.', 400);
+  for (const ward of unique) {
+    if (!wardSchema.safeParse(ward).success) {
+      throw new IdentityError('WARD_INVALID', 'A ward is 1–64 letters, digits, ".", "_" or "-".', 400);
+    }
+  }
+  return unique;
+}
+
+function checkPasswordStrength(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new IdentityError('PASSWORD_TOO_SHORT', `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`, 400);
+  }
+}
+
+function unknownUser(): IdentityError {
+  return new IdentityError('USER_UNKNOWN', 'No staff account has this username; check the spelling (wardline-hub user add creates one).', 404);
+}
+
