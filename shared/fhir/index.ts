@@ -1,0 +1,56 @@
+// FHIR R4 for Wardline: validation of every resource on its way in (zod schemas for the supported
+// types), reference helpers, and the codes/extensions Wardline relies on. Runtime-neutral.
+export type {
+  AllergyIntolerance,
+  Annotation,
+  Attachment,
+  AuditEvent,
+  Bundle,
+  BundleEntry,
+  CodeableConcept,
+  Coding,
+  Condition,
+  DocumentReference,
+  Dosage,
+  Encounter,
+  Extension,
+  ExtractResource,
+  Flag,
+  HumanName,
+  Identifier,
+  Location,
+  MedicationAdministration,
+  MedicationRequest,
+  Meta,
+  Observation,
+  OperationOutcome,
+  Patient,
+  Period,
+  Practitioner,
+  Provenance,
+  Quantity,
+  Range,
+  Ratio,
+  Reference,
+  Resource,
+  ResourceType,
+  Timing,
+} from '@medplum/fhirtypes';
+export { SUPPORTED_RESOURCE_TYPES, isSupportedResourceType, type SupportedResourceType } from './resource-types.js';
+export { FhirValidationError } from './validation-error.js';
+export { validateResource } from './validate.js';
+export { patientIdOf, referenceId } from './references.js';
+export {
+  CODE_STATUS,
+  CONFIDENTIALITY_SYSTEM,
+  FLAG_CATEGORY_SYSTEM,
+  LOINC_SYSTEM,
+  MRN_SYSTEM,
+  RESTRICTED_LABEL,
+  RXNORM_SYSTEM,
+  SCHEDULED_TIME_EXTENSION_URL,
+  SNOMED_SYSTEM,
+  UCUM_SYSTEM,
+  isRestricted,
+  scheduledTimeOf,
+} from './wardline-conventions.js';

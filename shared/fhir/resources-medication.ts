@@ -1,0 +1,110 @@
+// Schemas for medication orders and the administration record (MAR): MedicationRequest and
+// MedicationAdministration (FHIR R4 elements, cardinalities and required value sets).
+import { z } from 'zod';
+import { choice, fhirObject } from './choice.js';
+import {
+  annotationList,
+  backboneFields,
+  codeableConcept,
+  conceptList,
+  domainResourceFields,
+  dosage,
+  duration,
+  identifier,
+  identifierList,
+  period,
+  ratio,
+  reference,
+  referenceList,
+  simpleQuantity,
+} from './datatypes.js';
+import { fhirBoolean, fhirCanonical, fhirDateTime, fhirString, fhirUnsignedInt, fhirUri, list } from './primitives.js';
+
+const medication = { CodeableConcept: codeableConcept, Reference: reference };
+
+export const medicationRequestSchema = fhirObject(
+  {
+    resourceType: z.literal('MedicationRequest'),
+    ...domainResourceFields,
+    identifier: identifierList,
+    status: z.enum(['active', 'on-hold', 'cancelled', 'completed', 'entered-in-error', 'stopped', 'draft', 'unknown']),
+    statusReason: codeableConcept.optional(),
+    intent: z.enum(['proposal', 'plan', 'order', 'original-order', 'reflex-order', 'filler-order', 'instance-order', 'option']),
+    category: conceptList,
+    priority: z.enum(['routine', 'urgent', 'asap', 'stat']).optional(),
+    doNotPerform: fhirBoolean.optional(),
+    subject: reference,
+    encounter: reference.optional(),
+    supportingInformation: referenceList,
+    authoredOn: fhirDateTime.optional(),
+    requester: reference.optional(),
+    performer: reference.optional(),
+    performerType: codeableConcept.optional(),
+    recorder: reference.optional(),
+    reasonCode: conceptList,
+    reasonReference: referenceList,
+    instantiatesCanonical: list(fhirCanonical),
+    instantiatesUri: list(fhirUri),
+    basedOn: referenceList,
+    groupIdentifier: identifier.optional(),
+    courseOfTherapyType: codeableConcept.optional(),
+    insurance: referenceList,
+    note: annotationList,
+    dosageInstruction: list(dosage),
+    dispenseRequest: fhirObject({
+      ...backboneFields,
+      initialFill: fhirObject({ ...backboneFields, quantity: simpleQuantity.optional(), duration: duration.optional() }).optional(),
+      dispenseInterval: duration.optional(),
+      validityPeriod: period.optional(),
+      numberOfRepeatsAllowed: fhirUnsignedInt.optional(),
+      quantity: simpleQuantity.optional(),
+      expectedSupplyDuration: duration.optional(),
+      performer: reference.optional(),
+    }).optional(),
+    substitution: fhirObject(
+      { ...backboneFields, reason: codeableConcept.optional() },
+      choice('allowed', { Boolean: fhirBoolean, CodeableConcept: codeableConcept }, true),
+    ).optional(),
+    priorPrescription: reference.optional(),
+    detectedIssue: referenceList,
+    eventHistory: referenceList,
+  },
+  choice('reported', { Boolean: fhirBoolean, Reference: reference }),
+  choice('medication', medication, true),
+);
+
+export const medicationAdministrationSchema = fhirObject(
+  {
+    resourceType: z.literal('MedicationAdministration'),
+    ...domainResourceFields,
+    identifier: identifierList,
+    instantiates: list(fhirUri),
+    partOf: referenceList,
+    status: z.enum(['in-progress', 'not-done', 'on-hold', 'completed', 'entered-in-error', 'stopped', 'unknown']),
+    statusReason: conceptList,
+    category: codeableConcept.optional(),
+    subject: reference,
+    context: reference.optional(),
+    supportingInformation: referenceList,
+    performer: list(fhirObject({ ...backboneFields, function: codeableConcept.optional(), actor: reference })),
+    reasonCode: conceptList,
+    reasonReference: referenceList,
+    request: reference.optional(),
+    device: referenceList,
+    note: annotationList,
+    dosage: fhirObject(
+      {
+        ...backboneFields,
+        text: fhirString.optional(),
+        site: codeableConcept.optional(),
+        route: codeableConcept.optional(),
+        method: codeableConcept.optional(),
+        dose: simpleQuantity.optional(),
+      },
+      choice('rate', { Ratio: ratio, Quantity: simpleQuantity }),
+    ).optional(),
+    eventHistory: referenceList,
+  },
+  choice('medication', medication, true),
+  choice('effective', { DateTime: fhirDateTime, Period: period }, true),
+);

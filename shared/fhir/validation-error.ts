@@ -1,0 +1,27 @@
+// The FHIR room's one error: a resource that is not valid FHIR R4 (for the types Wardline supports).
+// The message names the element path and what was expected, never the value found there.
+
+export class FhirValidationError extends Error {
+  readonly code = 'INVALID_RESOURCE' as const;
+  /** FHIR path of the first offending element, e.g. "Observation.code.coding[0].system". */
+  readonly path: string;
+  /** Set when the resource type itself is one Wardline supports. */
+  readonly resourceType?: string;
+
+  constructor(path: string, detail: string, resourceType?: string) {
+    super(`${path}: ${detail}`);
+    this.name = 'FhirValidationError';
+    this.path = path;
+    if (resourceType !== undefined) this.resourceType = resourceType;
+  }
+}
+
+/** ["code", "coding", 0, "system"] under "Observation" → "Observation.code.coding[0].system". */
+export function fhirPath(root: string, path: readonly PropertyKey[]): string {
+  let out = root;
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += `.${String(part)}`;
+  }
+  return out;
+}

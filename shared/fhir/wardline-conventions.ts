@@ -1,0 +1,43 @@
+// The codes and extensions Wardline relies on beyond base FHIR: the MRN system, the restricted
+// confidentiality label (break-the-glass), the MAR's scheduled-time extension and the code-status Flag.
+import type { Coding, MedicationAdministration, Resource } from '@medplum/fhirtypes';
+
+export const SNOMED_SYSTEM = 'http://snomed.info/sct';
+export const LOINC_SYSTEM = 'http://loinc.org';
+export const UCUM_SYSTEM = 'http://unitsofmeasure.org';
+export const RXNORM_SYSTEM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+
+/** Patient.identifier.system of the hospital medical record number ("MRN" + 7 digits). */
+export const MRN_SYSTEM = 'urn:wardline:mrn';
+
+export const CONFIDENTIALITY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
+/** meta.security label of a restricted chart: opening it out of scope needs break-the-glass. */
+export const RESTRICTED_LABEL: Readonly<Coding> = Object.freeze({ system: CONFIDENTIALITY_SYSTEM, code: 'R', display: 'restricted' });
+
+/** True when the resource carries the restricted (R) or very restricted (V) confidentiality label. */
+export function isRestricted(resource: Resource): boolean {
+  return (resource.meta?.security ?? []).some((c) => c.system === CONFIDENTIALITY_SYSTEM && (c.code === 'R' || c.code === 'V'));
+}
+
+/**
+ * MedicationAdministration extension (valueDateTime) holding the dose's scheduled time. With it a
+ * MAR computes due/given/late/held: `effectiveDateTime` is when the dose was actually given (or,
+ * for status `not-done`, when it was held), `request` links the MedicationRequest.
+ */
+export const SCHEDULED_TIME_EXTENSION_URL = 'urn:wardline:extension:scheduled-time';
+
+export function scheduledTimeOf(administration: MedicationAdministration): string | undefined {
+  return administration.extension?.find((e) => e.url === SCHEDULED_TIME_EXTENSION_URL)?.valueDateTime;
+}
+
+export const FLAG_CATEGORY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/flag-category';
+
+/**
+ * Code status is an active Flag with category `advance-directive` (FLAG_CATEGORY_SYSTEM) and one of
+ * these SNOMED CT codes in Flag.code; the chart banner shows its display.
+ */
+export const CODE_STATUS = Object.freeze({
+  category: Object.freeze({ system: FLAG_CATEGORY_SYSTEM, code: 'advance-directive', display: 'Advance Directive' }),
+  fullCode: Object.freeze({ system: SNOMED_SYSTEM, code: '304252001', display: 'For resuscitation' }),
+  doNotResuscitate: Object.freeze({ system: SNOMED_SYSTEM, code: '304253006', display: 'Not for resuscitation' }),
+});
