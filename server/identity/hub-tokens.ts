@@ -89,22 +89,23 @@ export class HubTokens {
     [invalidCode, expiredCode]: readonly [IdentityErrorCode, IdentityErrorCode],
     read: (payload: JWTPayload) => T | null,
   ): Promise<T> {
-    const expired = new IdentityError(expiredCode, expiredCode === 'DEVICE_TOKEN_EXPIRED'
+    // Errors are built only when thrown: a cached token check is on every request's hot path.
+    const expired = (): IdentityError => new IdentityError(expiredCode, expiredCode === 'DEVICE_TOKEN_EXPIRED'
       ? 'The device token has expired: request a new one from /auth/token.'
       : 'Your sign-in has expired: sign in again (or refresh the session).');
-    const invalid = new IdentityError(invalidCode, invalidCode === 'DEVICE_TOKEN_INVALID'
+    const invalid = (): IdentityError => new IdentityError(invalidCode, invalidCode === 'DEVICE_TOKEN_INVALID'
       ? 'The device token is not one this hub issued. Request a new one from /auth/token; if this persists, re-enroll the workstation.'
       : 'The user token is not one this hub issued. Sign in again.');
     const cached = cache.get(token);
     if (cached !== undefined) {
-      if (cached.expiresAtMs <= now.getTime()) throw expired;
+      if (cached.expiresAtMs <= now.getTime()) throw expired();
       return cached.claims;
     }
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, async (header) => {
         const key = header.kid === undefined ? undefined : await this.keys.publicKey(header.kid);
-        if (key === undefined) throw invalid;
+        if (key === undefined) throw invalid();
         return key;
       }, {
         algorithms: [HUB_TOKEN_ALG],
@@ -115,11 +116,11 @@ export class HubTokens {
         requiredClaims: ['exp', 'sub'],
       }));
     } catch (error) {
-      if (error instanceof errors.JWTExpired) throw expired;
-      throw invalid;
+      if (error instanceof errors.JWTExpired) throw expired();
+      throw invalid();
     }
     const claims = read(payload);
-    if (claims === null || typeof payload.exp !== 'number') throw invalid;
+    if (claims === null || typeof payload.exp !== 'number') throw invalid();
     if (cache.size >= CACHE_LIMIT) {
       const oldest = cache.keys().next();
       if (oldest.done !== true) cache.delete(oldest.value);

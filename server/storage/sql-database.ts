@@ -14,8 +14,8 @@ export interface SqlDatabase {
   execute(sql: string, params?: readonly unknown[]): Promise<{ changes: number }>;
   /**
    * Runs `work` in one transaction on one connection: committed when it resolves, rolled back when
-   * it throws. Serializable isolation on PostgreSQL (the caller retries on a serialization failure
-   * through `withSerializableRetry`), `BEGIN IMMEDIATE` on SQLite.
+   * it throws. Serializable isolation on PostgreSQL (the engine retries `work` on a serialization
+   * failure or deadlock, so `work` must be safe to run again), `BEGIN IMMEDIATE` on SQLite.
    */
   transaction<T>(work: (tx: SqlDatabase) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -13,6 +13,9 @@ export const MAX_CLIENT_ASSERTION_LIFETIME_SECONDS = 300;
 /** The request header that carries a user token next to the device bearer token. */
 export const USER_TOKEN_HEADER = 'X-Wardline-User';
 
+/** The request header that carries a break-the-glass reason for a read outside the device's ward. */
+export const BTG_REASON_HEADER = 'X-Wardline-Btg-Reason';
+
 /** `typ` header of a device-signed audit chain checkpoint. */
 export const AUDIT_CHECKPOINT_TYPE = 'wardline-audit-checkpoint+jwt';
 

@@ -1,0 +1,165 @@
+// The `wardline-hub` command line: serve (the hub itself, optionally with the demo ward), token,
+// user add, device revoke/list. Errors are one line on stderr and a non-zero exit code.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { LevelWithSilent } from 'pino';
+import { deviceListCommand, deviceRevokeCommand, tokenCommand, userAddCommand, type CliIo } from './admin-commands.js';
+import { HubCliError } from './hub-cli-error.js';
+import { DEFAULT_DATA_DIR } from './hub-options.js';
+import { DEFAULT_PORT, serveCommand } from './serve-command.js';
+
+export { HubCliError, type HubCliErrorCode } from './hub-cli-error.js';
+
+const USAGE = `Usage:
+  wardline-hub serve [--data DIR] [--port N] [--host H] [--postgres URL] [--demo N]
+                     (--dev-tls | --cert FILE --key FILE) [--public-url URL] [--log-level LEVEL]
+  wardline-hub token --ward W [--ttl-minutes M] [--data DIR | --postgres URL]
+  wardline-hub user add --username U --role nurse|physician|clerk|admin --ward W [--ward W2] [--mfa]
+                        [--password-stdin] [--data DIR | --postgres URL]
+  wardline-hub device revoke CLIENT_ID [--data DIR | --postgres URL]
+  wardline-hub device list [--ward W] [--data DIR | --postgres URL]
+Defaults: data folder ./${DEFAULT_DATA_DIR} (SQLite file hub.sqlite and the --dev-tls certificate), port ${DEFAULT_PORT}, host 127.0.0.1.`;
+
+const STORE = { data: { type: 'string' }, postgres: { type: 'string' } } as const;
+const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function wholeNumber(value: string | undefined, name: string, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(value) || Number(value) < min) throw new HubCliError('USAGE', `${name} takes a whole number${min > 0 ? ` of at least ${min}` : ''}.`);
+  return Number(value);
+}
+
+function parse<const O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, positionals = 0) {
+  try {
+    const parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
+    if (parsed.positionals.length > positionals) throw new HubCliError('USAGE', `Unexpected argument "${parsed.positionals[positionals]}" (see wardline-hub help).`);
+    return parsed;
+  } catch (error) {
+    if (error instanceof HubCliError) throw error;
+    throw new HubCliError('USAGE', `${(error as Error).message.split('\n')[0]} (see wardline-hub help).`);
+  }
+}
+
+async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve': {
+      const { values } = parse(rest, {
+        ...STORE,
+        port: { type: 'string' },
+        host: { type: 'string' },
+        demo: { type: 'string' },
+        'dev-tls': { type: 'boolean' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+        'public-url': { type: 'string' },
+        'log-level': { type: 'string' },
+      });
+      const logLevel = (values['log-level'] ?? 'info') as LevelWithSilent;
+      if (!LOG_LEVELS.includes(logLevel)) throw new HubCliError('USAGE', `--log-level takes one of ${LOG_LEVELS.join(', ')}.`);
+      const port = wholeNumber(values.port, '--port', DEFAULT_PORT);
+      if (port > 65535) throw new HubCliError('USAGE', '--port takes a number from 0 to 65535.');
+      if ((values.cert === undefined) !== (values.key === undefined)) throw new HubCliError('USAGE', 'Give --cert and --key together.');
+      return serveCommand(
+        {
+          data: values.data,
+          postgres: values.postgres,
+          port,
+          host: values.host ?? '127.0.0.1',
+          ...(values.demo === undefined ? {} : { demo: wholeNumber(values.demo, '--demo', 0, 1) }),
+          devTls: values['dev-tls'] ?? false,
+          ...(values.cert === undefined ? {} : { cert: values.cert }),
+          ...(values.key === undefined ? {} : { key: values.key }),
+          ...(values['public-url'] === undefined ? {} : { publicUrl: values['public-url'] }),
+          logLevel,
+        },
+        io,
+        stop,
+      );
+    }
+    case 'token': {
+      const { values } = parse(rest, { ...STORE, ward: { type: 'string' }, 'ttl-minutes': { type: 'string' } });
+      if (!values.ward) throw new HubCliError('USAGE', 'token needs --ward W.');
+      const ttl = values['ttl-minutes'] === undefined ? undefined : wholeNumber(values['ttl-minutes'], '--ttl-minutes', 0, 1);
+      return tokenCommand({ data: values.data, postgres: values.postgres, ward: values.ward, ...(ttl === undefined ? {} : { ttlMinutes: ttl }) }, io);
+    }
+    case 'user': {
+      const [sub, ...args] = rest;
+      if (sub !== 'add') throw new HubCliError('USAGE', 'Use "wardline-hub user add ..." (see wardline-hub help).');
+      const { values } = parse(args, {
+        ...STORE,
+        username: { type: 'string' },
+        role: { type: 'string' },
+        ward: { type: 'string', multiple: true },
+        mfa: { type: 'boolean' },
+        'password-stdin': { type: 'boolean' },
+        password: { type: 'string' },
+      });
+      if (values.password !== undefined) {
+        throw new HubCliError('USAGE', 'Passwords are never taken on the command line; use --password-stdin or answer the prompt.');
+      }
+      if (!values.username || !values.role) throw new HubCliError('USAGE', 'user add needs --username U and --role R.');
+      return userAddCommand(
+        {
+          data: values.data,
+          postgres: values.postgres,
+          username: values.username,
+          role: values.role,
+          wards: values.ward ?? [],
+          mfa: values.mfa ?? false,
+          passwordStdin: values['password-stdin'] ?? false,
+        },
+        io,
+      );
+    }
+    case 'device': {
+      const [sub, ...args] = rest;
+      if (sub === 'revoke') {
+        const { values, positionals } = parse(args, STORE, 1);
+        if (!positionals[0]) throw new HubCliError('USAGE', 'device revoke needs the device client id.');
+        return deviceRevokeCommand({ data: values.data, postgres: values.postgres, clientId: positionals[0] }, io);
+      }
+      if (sub === 'list') {
+        const { values } = parse(args, { ...STORE, ward: { type: 'string' } });
+        return deviceListCommand({ data: values.data, postgres: values.postgres, ...(values.ward ? { ward: values.ward } : {}) }, io);
+      }
+      throw new HubCliError('USAGE', 'Use "wardline-hub device revoke ID" or "wardline-hub device list" (see wardline-hub help).');
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.print(USAGE);
+      return;
+    default:
+      throw new HubCliError('USAGE', `Unknown command "${command}" (see wardline-hub help).`);
+  }
+}
+
+export interface HubCliStreams {
+  readonly stdin?: CliIo['input'];
+  readonly stdout?: NodeJS.WritableStream;
+  readonly stderr?: NodeJS.WritableStream;
+  /** Stops a running `serve` (tests; a terminal uses Ctrl-C). */
+  readonly stop?: AbortSignal;
+}
+
+/** Runs one command; resolves with the process exit code. */
+export async function runHubCli(argv: string[], streams: HubCliStreams = {}): Promise<number> {
+  const stdout = streams.stdout ?? process.stdout;
+  const stderr = streams.stderr ?? process.stderr;
+  const io: CliIo = {
+    input: streams.stdin ?? process.stdin,
+    output: stderr as CliIo['output'],
+    print: (line) => void stdout.write(`${line}\n`),
+  };
+  try {
+    await dispatch(argv, io, streams.stop);
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error && 'code' in error && typeof error.message === 'string' && error.message
+      ? error.message
+      : 'The command failed unexpectedly; run it again with --log-level debug or ask IT to check the hub.';
+    stderr.write(`wardline-hub: ${message.split('\n')[0]}\n`);
+    return error instanceof HubCliError && error.code === 'USAGE' ? 2 : 1;
+  }
+}

@@ -1,0 +1,110 @@
+// `wardline-hub serve`: opens the store (SQLite in the data folder, or PostgreSQL), loads the TLS
+// certificate (files, or --dev-tls), optionally seeds the demo ward, listens over HTTPS, prints
+// where and how to connect, and shuts down cleanly on Ctrl-C (SIGINT) or SIGTERM.
+import { hostname } from 'node:os';
+import type { LevelWithSilent } from 'pino';
+import { buildHub } from '../app.js';
+import { createEnrollmentToken } from '../identity/index.js';
+import { createHubLogger } from '../logging.js';
+import { DEMO_WARD, ensureDemoAccounts, seedDemoWard } from '../demo/index.js';
+import { loadTls } from '../tls/index.js';
+import { HubCliError } from './hub-cli-error.js';
+import { dataDirOf, openStore, type StoreOptions } from './hub-options.js';
+import type { CliIo } from './admin-commands.js';
+
+export const DEFAULT_PORT = 8443;
+
+export interface ServeOptions extends StoreOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly demo?: number;
+  readonly devTls: boolean;
+  readonly cert?: string;
+  readonly key?: string;
+  readonly publicUrl?: string;
+  readonly logLevel: LevelWithSilent;
+}
+
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::';
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Resolves when the hub has shut down after a signal (or `stop` is called). */
+export async function serveCommand(options: ServeOptions, io: CliIo, stop?: AbortSignal): Promise<void> {
+  if (!options.devTls && !(options.cert && options.key)) {
+    throw new HubCliError('USAGE', 'The hub serves HTTPS only: give --cert FILE --key FILE, or --dev-tls for a self-signed development certificate.');
+  }
+  const dataDir = await dataDirOf(options);
+  const tls = options.devTls && !(options.cert && options.key)
+    ? await loadTls({ kind: 'dev', dataDir, hostNames: [hostname(), ...(isWildcard(options.host) ? [] : [options.host])] })
+    : await loadTls({ kind: 'files', certPath: options.cert!, keyPath: options.key! });
+  const { db, description } = await openStore(options);
+  // Logs (JSON lines) on stderr, so stdout holds only what the operator reads: URL, pin, accounts.
+  const logger = createHubLogger({ level: options.logLevel, destination: 2 });
+  let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
+  let app;
+  try {
+    app = await buildHub({ db, logger, tls, publicUrl: () => publicUrl });
+    try {
+      await app.listen({ host: options.host, port: options.port });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'EADDRINUSE') {
+        throw new HubCliError('PORT_IN_USE', `Port ${options.port} is already in use; stop the other program or choose another with --port.`);
+      }
+      throw error;
+    }
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await db.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const listening = `https://${isWildcard(options.host) ? hostname() : urlHost(options.host)}:${port}`;
+  if (!publicUrl) publicUrl = listening;
+
+  io.print(`Wardline hub listening on ${listening} (store: ${description})`);
+  if (publicUrl !== listening) io.print(`Public URL (token audience, links): ${publicUrl}`);
+  io.print(`TLS certificate SPKI pin (sha256, base64): ${tls.pin}`);
+  if (options.demo !== undefined && options.demo > 0) {
+    const now = new Date();
+    const seeded = await seedDemoWard(db, options.demo, now);
+    io.print(
+      seeded.seeded
+        ? `Demo ward "${DEMO_WARD.id}": ${seeded.patients} synthetic in-patients, ${seeded.resources} resources loaded.`
+        : `Demo ward "${DEMO_WARD.id}" already loaded (${seeded.patients} in-patients); nothing added.`,
+    );
+    io.print('Demo accounts (synthetic data only; passwords are new each start):');
+    for (const account of await ensureDemoAccounts(db, now)) {
+      const mfa = account.mfa
+        ? account.totpSecret
+          ? `  TOTP secret: ${account.totpSecret}  (${account.otpauthUrl})`
+          : '  TOTP: the secret printed when this hub first created the account'
+        : '';
+      io.print(`  ${account.username.padEnd(11)} ${account.role.padEnd(10)} password: ${account.password}${mfa}`);
+    }
+    io.print(`Enrollment token for ward "${DEMO_WARD.id}" (valid 24 h, single use): ${await createEnrollmentToken(db, { ward: DEMO_WARD.id })}`);
+  }
+  io.print('Press Ctrl-C to stop.');
+
+  await new Promise<void>((resolveStopped) => {
+    const shutdown = (): void => {
+      process.off('SIGINT', shutdown);
+      process.off('SIGTERM', shutdown);
+      stop?.removeEventListener('abort', shutdown);
+      resolveStopped();
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+    stop?.addEventListener('abort', shutdown);
+  });
+  logger.info({ event: 'shutdown' }, 'hub stopping');
+  await app.close();
+  await db.close();
+  logger.flush();
+  io.print('Wardline hub stopped.');
+}

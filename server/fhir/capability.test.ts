@@ -1,0 +1,27 @@
+// The capability table covers every resource type Wardline exchanges, and the CapabilityStatement
+// is generated from it.
+import { describe, expect, it } from 'vitest';
+import { SUPPORTED_RESOURCE_TYPES } from '../../shared/fhir/index.js';
+import { CAPABILITY_TYPES, capabilityOf, capabilityStatement, supports } from './capability.js';
+
+describe('capability table', () => {
+  it('lists every supported resource type exactly once', () => {
+    expect([...CAPABILITY_TYPES].sort()).toEqual([...SUPPORTED_RESOURCE_TYPES].sort());
+  });
+
+  it('lets audit events be uploaded but not read back', () => {
+    expect(supports('AuditEvent', 'update')).toBe(true);
+    expect(supports('AuditEvent', 'read')).toBe(false);
+    expect(supports('Observation', 'search-type')).toBe(true);
+    expect(capabilityOf('Patient')!.operations).toEqual(['everything']);
+  });
+
+  it('states in the CapabilityStatement exactly the interactions of the table', () => {
+    const statement = capabilityStatement({ baseUrl: 'https://hub/fhir', software: { name: 'x', version: '1' }, date: '2024-01-01T00:00:00Z' }) as {
+      rest: { resource: { type: string; interaction: { code: string }[] }[] }[];
+    };
+    for (const resource of statement.rest[0]!.resource) {
+      expect(resource.interaction.map((i) => i.code)).toEqual(capabilityOf(resource.type)!.interactions);
+    }
+  });
+});

@@ -1,0 +1,123 @@
+// What the hub supports, per resource type: interactions and search parameters. The routes consult
+// this table (405 for an interaction not listed, 400 for a search parameter not listed) and the
+// CapabilityStatement is generated from it, so the two cannot disagree.
+import { SUPPORTED_RESOURCE_TYPES } from '../../shared/fhir/index.js';
+
+export type TypeInteraction = 'read' | 'vread' | 'update' | 'delete' | 'create' | 'search-type' | 'history-instance' | 'history-type';
+
+export type SearchParamName = '_id' | '_lastUpdated' | 'identifier' | 'patient' | 'subject' | 'status' | 'location';
+
+export interface SearchParamDefinition {
+  readonly name: SearchParamName;
+  readonly type: 'token' | 'reference' | 'date';
+  readonly documentation: string;
+}
+
+export interface TypeCapability {
+  readonly type: string;
+  readonly interactions: readonly TypeInteraction[];
+  readonly searchParams: readonly SearchParamName[];
+  readonly searchIncludes: readonly string[];
+  readonly operations: readonly string[];
+}
+
+export const SEARCH_PARAMS: Readonly<Record<SearchParamName, SearchParamDefinition>> = {
+  _id: { name: '_id', type: 'token', documentation: 'Logical id; several ids separated by commas.' },
+  _lastUpdated: { name: '_lastUpdated', type: 'date', documentation: 'meta.lastUpdated with prefixes eq, ne, gt, lt, ge, le.' },
+  identifier: { name: 'identifier', type: 'token', documentation: 'system|value, |value, system| or value.' },
+  patient: { name: 'patient', type: 'reference', documentation: 'The patient the resource belongs to (Patient/{id} or {id}).' },
+  subject: { name: 'subject', type: 'reference', documentation: 'The subject, when it is a Patient (Patient/{id}).' },
+  status: { name: 'status', type: 'token', documentation: 'The resource status code; several separated by commas.' },
+  location: { name: 'location', type: 'reference', documentation: 'A Location the Encounter is at now (not completed), e.g. the ward or a bed.' },
+};
+
+const ALL: readonly TypeInteraction[] = ['read', 'vread', 'update', 'delete', 'create', 'search-type', 'history-instance', 'history-type'];
+const COMMON: readonly SearchParamName[] = ['_id', '_lastUpdated'];
+
+function clinical(type: string, extra: readonly SearchParamName[]): TypeCapability {
+  return { type, interactions: ALL, searchParams: [...COMMON, 'identifier', 'patient', 'subject', ...extra], searchIncludes: [], operations: [] };
+}
+
+const TABLE: readonly TypeCapability[] = [
+  { type: 'Patient', interactions: ALL, searchParams: [...COMMON, 'identifier'], searchIncludes: [], operations: ['everything'] },
+  { ...clinical('Encounter', ['status', 'location']), searchIncludes: ['Encounter:patient', 'Encounter:subject'] },
+  { type: 'Location', interactions: ALL, searchParams: [...COMMON, 'identifier', 'status'], searchIncludes: [], operations: [] },
+  { type: 'Practitioner', interactions: ALL, searchParams: [...COMMON, 'identifier'], searchIncludes: [], operations: [] },
+  clinical('AllergyIntolerance', []),
+  clinical('Condition', []),
+  clinical('MedicationRequest', ['status']),
+  clinical('MedicationAdministration', ['status']),
+  clinical('Observation', ['status']),
+  clinical('DocumentReference', ['status']),
+  clinical('Flag', ['status']),
+  { type: 'Provenance', interactions: ALL, searchParams: [...COMMON, 'patient'], searchIncludes: [], operations: [] },
+  // Audit events are uploaded (PUT with the workstation's id, alone or in a batch) and checked
+  // against the device's hash chain; they are not read back through the FHIR API.
+  { type: 'AuditEvent', interactions: ['update'], searchParams: [], searchIncludes: [], operations: [] },
+];
+
+const BY_TYPE: ReadonlyMap<string, TypeCapability> = new Map(TABLE.map((entry) => [entry.type, entry]));
+
+export function capabilityOf(type: string): TypeCapability | undefined {
+  return BY_TYPE.get(type);
+}
+
+export function supports(type: string, interaction: TypeInteraction): boolean {
+  return BY_TYPE.get(type)?.interactions.includes(interaction) ?? false;
+}
+
+/** Every supported type appears in the table (checked by a unit test too). */
+export const CAPABILITY_TYPES: readonly string[] = TABLE.map((entry) => entry.type);
+
+export const SYSTEM_INTERACTIONS = ['transaction', 'batch', 'history-system'] as const;
+
+export interface CapabilityOptions {
+  readonly baseUrl: string;
+  readonly software: { name: string; version: string };
+  readonly date: string;
+}
+
+/** The CapabilityStatement served at /fhir/metadata. */
+export function capabilityStatement(options: CapabilityOptions): Record<string, unknown> {
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: options.date,
+    kind: 'instance',
+    software: options.software,
+    implementation: { description: 'Wardline hub', url: options.baseUrl },
+    fhirVersion: '4.0.1',
+    format: ['application/fhir+json', 'json'],
+    rest: [
+      {
+        mode: 'server',
+        security: {
+          cors: false,
+          description:
+            'Device bearer token (SMART Backend Services, private_key_jwt ES384) on every request; a user token in X-Wardline-User for user actions. ' +
+            'A device sees its ward; out-of-ward reads need a user token and an X-Wardline-Btg-Reason header.',
+        },
+        resource: TABLE.map((entry) => ({
+          type: entry.type,
+          interaction: entry.interactions.map((code) => ({ code })),
+          versioning: 'versioned',
+          readHistory: entry.interactions.includes('vread'),
+          updateCreate: true,
+          conditionalCreate: entry.interactions.includes('create'),
+          conditionalUpdate: false,
+          conditionalDelete: 'not-supported',
+          ...(entry.searchIncludes.length ? { searchInclude: entry.searchIncludes } : {}),
+          ...(entry.searchParams.length
+            ? { searchParam: entry.searchParams.map((name) => ({ name, type: SEARCH_PARAMS[name].type, documentation: SEARCH_PARAMS[name].documentation })) }
+            : {}),
+          ...(entry.operations.length
+            ? { operation: entry.operations.map((name) => ({ name, definition: `http://hl7.org/fhir/OperationDefinition/${entry.type}-${name}` })) }
+            : {}),
+        })),
+        interaction: SYSTEM_INTERACTIONS.map((code) => ({ code })),
+      },
+    ],
+  };
+}
+
+export { SUPPORTED_RESOURCE_TYPES };

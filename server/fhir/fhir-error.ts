@@ -1,0 +1,88 @@
+// The FHIR room's one error: an HTTP status, a FHIR issue type, a stable code a client can branch
+// on, and a message for people. Never holds resource content. Sent as an OperationOutcome.
+import { HUB_ERROR_CODE_SYSTEM } from '../../shared/auth/index.js';
+
+export type FhirErrorCode =
+  | 'MALFORMED_JSON'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'UNKNOWN_RESOURCE_TYPE'
+  | 'UNKNOWN_ROUTE'
+  | 'METHOD_NOT_ALLOWED'
+  | 'RESOURCE_TYPE_MISMATCH'
+  | 'ID_MISMATCH'
+  | 'INVALID_ID'
+  | 'INVALID_RESOURCE'
+  | 'INVALID_SEARCH'
+  | 'INVALID_BUNDLE'
+  | 'INVALID_HEADER'
+  | 'NOT_FOUND'
+  | 'GONE'
+  | 'VERSION_CONFLICT'
+  | 'MULTIPLE_MATCHES'
+  | 'CONFLICT'
+  | 'OUT_OF_SCOPE'
+  | 'FORBIDDEN'
+  | 'BODY_TOO_LARGE'
+  | 'TOO_MANY_ENTRIES'
+  | 'TRANSACTION_FAILED'
+  | 'BUSY'
+  | 'INTERNAL';
+
+export type IssueType =
+  | 'invalid'
+  | 'structure'
+  | 'required'
+  | 'value'
+  | 'not-found'
+  | 'deleted'
+  | 'conflict'
+  | 'duplicate'
+  | 'forbidden'
+  | 'security'
+  | 'not-supported'
+  | 'too-costly'
+  | 'too-long'
+  | 'transient'
+  | 'throttled'
+  | 'exception'
+  | 'processing';
+
+export class FhirError extends Error {
+  override readonly name = 'FhirError';
+  constructor(
+    readonly status: number,
+    readonly code: FhirErrorCode,
+    readonly issueType: IssueType,
+    message: string,
+    readonly expression?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface OperationOutcomeIssue {
+  severity: 'fatal' | 'error' | 'warning' | 'information';
+  code: string;
+  details?: { coding: { system: string; code: string }[]; text?: string };
+  diagnostics?: string;
+  expression?: string[];
+}
+
+export function operationOutcome(issue: OperationOutcomeIssue): { resourceType: 'OperationOutcome'; issue: OperationOutcomeIssue[] } {
+  return { resourceType: 'OperationOutcome', issue: [issue] };
+}
+
+export function outcomeOf(error: FhirError): ReturnType<typeof operationOutcome> {
+  return operationOutcome({
+    severity: 'error',
+    code: error.issueType,
+    details: { coding: [{ system: HUB_ERROR_CODE_SYSTEM, code: error.code }], text: error.message },
+    diagnostics: error.message,
+    ...(error.expression === undefined ? {} : { expression: [error.expression] }),
+  });
+}
+
+/** An informational OperationOutcome (e.g. the body of a successful delete). */
+export function informationOutcome(message: string): ReturnType<typeof operationOutcome> {
+  return operationOutcome({ severity: 'information', code: 'informational', diagnostics: message });
+}

@@ -1,0 +1,11 @@
+// The hub's FHIR R4 API: the routes under /fhir, the versioned resource store behind them (see
+// store/), ward-scoped access with break-the-glass, Bundles, paging, and the CapabilityStatement.
+export { registerFhirRoutes, type FhirRoutesOptions } from './fhir-routes.js';
+export { resourceStoreMigrations } from './store/index.js';
+export { capabilityStatement, capabilityOf, supports, CAPABILITY_TYPES } from './capability.js';
+export { FhirError, type FhirErrorCode } from './fhir-error.js';
+export { BTG_REASON_HEADER, UNRESTRICTED } from './access-policy.js';
+export { MAX_BUNDLE_ENTRIES } from './bundle-request.js';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './search-parameters.js';
+export { importResources, putResources } from './import-resources.js';
+export type { AuditUpload } from './fhir-context.js';

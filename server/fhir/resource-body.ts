@@ -1,0 +1,45 @@
+// Turns a request body into a validated resource: JSON object, the resourceType the URL names,
+// valid FHIR R4 for Wardline (422 naming the element path otherwise).
+import type { Resource } from '../../shared/fhir/index.js';
+import { FhirValidationError, validateResource } from '../../shared/fhir/index.js';
+import { FhirError } from './fhir-error.js';
+
+export function validatedBody(body: unknown, expectedType: string, where = ''): Resource {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new FhirError(400, 'MALFORMED_JSON', 'structure', `${where}The request body must be a FHIR resource (a JSON object).`);
+  }
+  const resourceType = (body as { resourceType?: unknown }).resourceType;
+  if (resourceType !== expectedType) {
+    throw new FhirError(
+      400,
+      'RESOURCE_TYPE_MISMATCH',
+      'invalid',
+      `${where}The body's resourceType must be ${expectedType}, as the URL says.`,
+      'resourceType',
+    );
+  }
+  // FHIR strings hold no control characters but tab, CR and LF (and PostgreSQL refuses NUL).
+  if (holdsControlCharacters(body)) {
+    throw new FhirError(422, 'INVALID_RESOURCE', 'invalid', `${where}The ${expectedType} contains control characters, which FHIR strings may not hold.`, expectedType);
+  }
+  try {
+    return validateResource(body);
+  } catch (error) {
+    if (error instanceof FhirValidationError) {
+      throw new FhirError(422, 'INVALID_RESOURCE', 'invalid', `${where}The ${expectedType} is not valid FHIR R4: ${error.message}`, error.path);
+    }
+    throw error;
+  }
+}
+
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
+function holdsControlCharacters(value: unknown): boolean {
+  if (typeof value === 'string') return CONTROL.test(value);
+  if (Array.isArray(value)) return value.some(holdsControlCharacters);
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, member] of Object.entries(value)) if (CONTROL.test(key) || holdsControlCharacters(member)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,53 @@
+// Which rows a request may see, as SQL. A device sees the patients with an in-progress Encounter
+// at its ward's Location (and their resources), plus Location and Practitioner. Break-the-glass
+// adds one named patient. Every value is a bound parameter.
+import type { SqlDatabase } from '../../storage/index.js';
+import type { SqlParams } from './sql-builder.js';
+
+export type AccessScope =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'ward'; readonly wardRef: string; readonly extraPatientId?: string };
+
+/** Resource types every enrolled device may read: reference data without patient content. */
+export const SHARED_TYPES: readonly string[] = ['Location', 'Practitioner'];
+
+/** Patient ids with an in-progress Encounter currently at `wardRef` (a SELECT of one column). */
+export function wardPatientsSql(params: SqlParams, wardRef: string): string {
+  return `SELECT e.patient_id FROM fhir_tokens wt JOIN fhir_resources e ON e.res_type = wt.res_type AND e.res_id = wt.res_id
+    WHERE wt.param = 'location' AND wt.value = ${params.add(wardRef)} AND wt.res_type = 'Encounter'
+      AND e.status = 'in-progress' AND e.deleted = 0 AND e.patient_id IS NOT NULL`;
+}
+
+/** A condition on `alias` (a row with res_type and patient_id) limiting it to the scope. */
+export function scopeCondition(params: SqlParams, scope: AccessScope, alias: string): string {
+  if (scope.kind === 'all') return '1 = 1';
+  const shared = `${alias}.res_type IN ('Location', 'Practitioner')`;
+  const ward = `${alias}.patient_id IN (${wardPatientsSql(params, scope.wardRef)})`;
+  const extra = scope.extraPatientId === undefined ? '' : ` OR ${alias}.patient_id = ${params.add(scope.extraPatientId)}`;
+  return `(${shared} OR ${ward}${extra})`;
+}
+
+/** True when the patient has an in-progress Encounter at the ward now. */
+export async function isPatientOnWard(db: SqlDatabase, patientId: string, wardRef: string): Promise<boolean> {
+  const rows = await db.query(
+    `SELECT 1 AS hit FROM fhir_tokens wt JOIN fhir_resources e ON e.res_type = wt.res_type AND e.res_id = wt.res_id
+     WHERE wt.param = 'location' AND wt.value = $1 AND wt.res_type = 'Encounter'
+       AND e.status = 'in-progress' AND e.deleted = 0 AND e.patient_id = $2 LIMIT 1`,
+    [wardRef, patientId],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * True when a version of one of the patient's Encounters written since `sinceStamp` listed the ward
+ * (or moved the patient off it): a discharge or transfer is such a version, so the ward's devices
+ * may still deliver documentation made during downtime for a patient who just left.
+ */
+export async function isPatientKnownToWard(db: SqlDatabase, patientId: string, wardRef: string, sinceStamp: number): Promise<boolean> {
+  const rows = await db.query(
+    `SELECT 1 AS hit FROM fhir_version_wards w JOIN fhir_versions v ON v.seq = w.seq
+     WHERE w.ward_ref = $1 AND v.res_type = 'Encounter' AND v.patient_id = $2 AND v.last_updated >= $3 LIMIT 1`,
+    [wardRef, patientId, sinceStamp],
+  );
+  return rows.length > 0;
+}

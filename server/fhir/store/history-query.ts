@@ -1,0 +1,43 @@
+// History: versions (deletions included), newest first as FHIR R4 orders it, from `_since` on, up
+// to the watermark fixed by the walk's first page (so later pages neither repeat nor skip), limited
+// to the caller's scope. For a ward, an Encounter version that moved a patient onto or off the
+// ward is included, so a workstation learns that the patient left.
+import type { SqlDatabase } from '../../storage/index.js';
+import { scopeCondition, type AccessScope } from './access-scope.js';
+import { SqlParams } from './sql-builder.js';
+import { bulkContentColumn, fromRow, type ResourceRow, type StoredResource } from './stored-resource.js';
+
+export interface HistoryQuery {
+  /** undefined: all types (system-level history). */
+  readonly type?: string;
+  /** Instance history. */
+  readonly id?: string;
+  /** Stamp (µs): versions at or after it. */
+  readonly since?: number;
+  /** Highest sequence included (the watermark of the first page). */
+  readonly maxSeq: number;
+  /** Sequence of the last version of the previous page (pages walk downwards). */
+  readonly beforeSeq?: number;
+  readonly count: number;
+  readonly scope: AccessScope;
+}
+
+export async function historyVersions(db: SqlDatabase, query: HistoryQuery): Promise<{ rows: StoredResource[]; more: boolean }> {
+  const params = new SqlParams();
+  const where: string[] = [];
+  if (query.type !== undefined) where.push(`v.res_type = ${params.add(query.type)}`);
+  if (query.id !== undefined) where.push(`v.res_id = ${params.add(query.id)}`);
+  if (query.since !== undefined) where.push(`v.last_updated >= ${params.add(query.since)}`);
+  where.push(`v.seq <= ${params.add(query.maxSeq)}`);
+  if (query.beforeSeq !== undefined) where.push(`v.seq < ${params.add(query.beforeSeq)}`);
+  if (query.scope.kind === 'ward') {
+    const encounterMoves = `(v.res_type = 'Encounter' AND EXISTS (SELECT 1 FROM fhir_version_wards w
+      WHERE w.ward_ref = ${params.add(query.scope.wardRef)} AND w.seq = v.seq))`;
+    where.push(`(${scopeCondition(params, query.scope, 'v')} OR ${encounterMoves})`);
+  }
+  const sql = `SELECT v.res_type, v.res_id, v.version, v.last_updated, v.seq, v.deleted, v.patient_id, ${bulkContentColumn(db, 'v')} FROM fhir_versions v
+    WHERE ${where.join(' AND ')} ORDER BY v.last_updated DESC, v.seq DESC LIMIT ${params.add(query.count + 1)}`;
+  const rows = (await db.query<ResourceRow>(sql, params.values)).map(fromRow);
+  const more = rows.length > query.count;
+  return { rows: more ? rows.slice(0, query.count) : rows, more };
+}

@@ -1,0 +1,70 @@
+// What the store indexes of a resource when it is written: its patient, its status, its search
+// tokens (identifiers, an Encounter's current locations) and, for Encounters, the ward Locations
+// a version touches (for ward-scoped history).
+import type { Encounter, Resource } from '../../../shared/fhir/index.js';
+import { patientIdOf } from '../../../shared/fhir/index.js';
+
+export interface Token {
+  readonly param: string;
+  readonly system: string;
+  readonly value: string;
+}
+
+export interface IndexTerms {
+  readonly patientId: string | null;
+  readonly status: string | null;
+  readonly tokens: readonly Token[];
+}
+
+/** A ward's Location reference as stored and searched: `Location/ward-{ward}`. */
+export function wardLocationRef(ward: string): string {
+  return `Location/ward-${ward}`;
+}
+
+/** `Location/x`, `https://hub/fhir/Location/x`, `Location/x/_history/2` → `Location/x`; else null. */
+export function normalizeReference(reference: string | undefined): string | null {
+  if (!reference) return null;
+  const parts = reference.split('/');
+  if (parts.length >= 4 && parts[parts.length - 2] === '_history') parts.length -= 2;
+  if (parts.length < 2) return null;
+  const type = parts[parts.length - 2]!;
+  const id = parts[parts.length - 1]!;
+  if (!/^[A-Z][A-Za-z]+$/.test(type) || !/^[A-Za-z0-9\-.]{1,64}$/.test(id)) return null;
+  return `${type}/${id}`;
+}
+
+/** The Locations an Encounter is at now (entries not marked completed). */
+export function currentLocationRefs(encounter: Encounter): string[] {
+  const refs = new Set<string>();
+  for (const entry of encounter.location ?? []) {
+    if (entry.status === 'completed') continue;
+    const ref = normalizeReference(entry.location?.reference);
+    if (ref?.startsWith('Location/')) refs.add(ref);
+  }
+  return [...refs];
+}
+
+/** Ward Location references (`Location/ward-…`) among an Encounter's current locations. */
+export function wardRefsOf(resource: Resource | null): string[] {
+  if (!resource || resource.resourceType !== 'Encounter') return [];
+  return currentLocationRefs(resource).filter((ref) => ref.startsWith('Location/ward-'));
+}
+
+export function indexTermsOf(resource: Resource): IndexTerms {
+  const tokens: Token[] = [];
+  const identifiers = (resource as { identifier?: unknown }).identifier;
+  const list = Array.isArray(identifiers) ? identifiers : identifiers && typeof identifiers === 'object' ? [identifiers] : [];
+  for (const identifier of list as { system?: unknown; value?: unknown }[]) {
+    if (typeof identifier?.value !== 'string') continue;
+    tokens.push({ param: 'identifier', system: typeof identifier.system === 'string' ? identifier.system : '', value: identifier.value });
+  }
+  if (resource.resourceType === 'Encounter') {
+    for (const ref of currentLocationRefs(resource)) tokens.push({ param: 'location', system: '', value: ref });
+  }
+  const status = (resource as { status?: unknown }).status;
+  return {
+    patientId: patientIdOf(resource) ?? null,
+    status: typeof status === 'string' ? status : null,
+    tokens,
+  };
+}

@@ -1,0 +1,12 @@
+// The versioned FHIR resource store: tables and migrations, the hub clock, writes (new versions,
+// tombstones), reads, search, history, patient compartments and ward scope, as SQL on SqlDatabase.
+export { resourceStoreMigrations } from './resource-store-migrations.js';
+export { beginWrite, endWrite, readWatermark, watermarkInstant, stampToInstant, parseInstantRange } from './hub-clock.js';
+export type { WriteSession, Watermark, InstantRange } from './hub-clock.js';
+export { readCurrent, readVersion, writeVersions, writeDeletion, type NewVersion } from './resource-store.js';
+export { contentText, type StoredResource } from './stored-resource.js';
+export { searchResources, readManyInScope, patientCompartment } from './search-query.js';
+export type { SearchFilter, SearchQuery, SearchOrder, SearchPosition, TokenAlternative, Comparator } from './search-query.js';
+export { historyVersions, type HistoryQuery } from './history-query.js';
+export { isPatientOnWard, isPatientKnownToWard, SHARED_TYPES, type AccessScope } from './access-scope.js';
+export { wardLocationRef, normalizeReference } from './index-terms.js';

@@ -1,0 +1,5 @@
+// The resource store's migrations, in order; the hub's migration runner applies each once.
+import type { HubMigration } from '../../storage/index.js';
+import { resourceTables } from './migrations/0001-resources.js';
+
+export const resourceStoreMigrations: readonly HubMigration[] = [resourceTables];

@@ -1,0 +1,142 @@
+// Reading and writing versions. Every write is a new version (meta.versionId 1, 2, …; meta.lastUpdated
+// from the transaction's stamp) kept in fhir_versions; a delete is a tombstone version. Writers must
+// run inside a transaction opened with beginWrite (hub-clock.ts). Knows nothing of HTTP or access.
+import type { Resource } from '../../../shared/fhir/index.js';
+import type { SqlDatabase } from '../../storage/index.js';
+import { stampToInstant, type WriteSession } from './hub-clock.js';
+import { indexTermsOf, wardRefsOf } from './index-terms.js';
+import { chunked } from './sql-builder.js';
+import { contentText, fromRow, RESOURCE_COLUMNS, type ResourceRow, type StoredResource } from './stored-resource.js';
+
+export async function readCurrent(db: SqlDatabase, type: string, id: string): Promise<StoredResource | null> {
+  const rows = await db.query<ResourceRow>(`SELECT ${RESOURCE_COLUMNS} FROM fhir_resources WHERE res_type = $1 AND res_id = $2`, [type, id]);
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+export async function readVersion(db: SqlDatabase, type: string, id: string, version: number): Promise<StoredResource | null> {
+  const rows = await db.query<ResourceRow>(
+    `SELECT res_type, res_id, version, last_updated, seq, deleted, patient_id, content FROM fhir_versions
+     WHERE res_type = $1 AND res_id = $2 AND version = $3`,
+    [type, id, version],
+  );
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+export interface NewVersion {
+  /** The validated resource; its `id` must be set. Its `meta` is replaced by the store's. */
+  readonly resource: Resource;
+  /** The current version, if any (live or deleted). */
+  readonly previous: StoredResource | null;
+}
+
+interface PreparedVersion {
+  readonly stored: StoredResource;
+  readonly status: string | null;
+  readonly tokens: readonly { param: string; system: string; value: string }[];
+  readonly wardRefs: readonly string[];
+  readonly replaces: boolean;
+}
+
+function previousResource(previous: StoredResource | null): Resource | null {
+  const text = previous ? contentText(previous) : null;
+  return text ? (JSON.parse(text) as Resource) : null;
+}
+
+function prepare(session: WriteSession, item: NewVersion): PreparedVersion {
+  const { resource, previous } = item;
+  const id = resource.id;
+  if (!id) throw new Error('A resource reached the store without an id; this is a hub defect.');
+  const version = (previous?.version ?? 0) + 1;
+  const meta = { ...(resource.meta ?? {}), versionId: String(version), lastUpdated: stampToInstant(session.stamp) };
+  const withMeta = { ...resource, meta } as Resource;
+  // resourceType and id first, as FHIR JSON is usually written.
+  const { resourceType, id: _id, ...rest } = withMeta as Resource & Record<string, unknown>;
+  const content = JSON.stringify({ resourceType, id, ...rest });
+  const terms = indexTermsOf(withMeta);
+  const wardRefs = resource.resourceType === 'Encounter' ? [...new Set([...wardRefsOf(withMeta), ...wardRefsOf(previousResource(previous))])] : [];
+  return {
+    stored: {
+      type: resource.resourceType,
+      id,
+      version,
+      lastUpdated: session.stamp,
+      seq: session.nextSeq(),
+      deleted: false,
+      patientId: terms.patientId,
+      content,
+    },
+    status: terms.status,
+    tokens: terms.tokens,
+    wardRefs,
+    replaces: previous !== null,
+  };
+}
+
+const RESOURCE_INSERT_COLUMNS = '(res_type, res_id, version, last_updated, seq, deleted, patient_id, status, content)';
+const UPSERT_TAIL = ` ON CONFLICT (res_type, res_id) DO UPDATE SET version = excluded.version, last_updated = excluded.last_updated,
+  seq = excluded.seq, deleted = excluded.deleted, patient_id = excluded.patient_id, status = excluded.status, content = excluded.content`;
+
+function rowsSql(rowCount: number, width: number): string {
+  const rows: string[] = [];
+  for (let r = 0; r < rowCount; r++) {
+    const cells: string[] = [];
+    for (let c = 1; c <= width; c++) cells.push(`$${r * width + c}`);
+    rows.push(`(${cells.join(', ')})`);
+  }
+  return rows.join(', ');
+}
+
+async function insertRows(tx: SqlDatabase, head: string, tail: string, width: number, rows: readonly unknown[][]): Promise<void> {
+  for (const chunk of chunked(rows, 200)) {
+    await tx.execute(`${head} VALUES ${rowsSql(chunk.length, width)}${tail}`, chunk.flat());
+  }
+}
+
+async function persist(tx: SqlDatabase, prepared: readonly PreparedVersion[], statusOf: (p: PreparedVersion) => string | null): Promise<void> {
+  const replaced = prepared.filter((p) => p.replaces);
+  for (const p of replaced) {
+    await tx.execute('DELETE FROM fhir_tokens WHERE res_type = $1 AND res_id = $2', [p.stored.type, p.stored.id]);
+  }
+  await insertRows(
+    tx,
+    `INSERT INTO fhir_resources ${RESOURCE_INSERT_COLUMNS}`,
+    UPSERT_TAIL,
+    9,
+    prepared.map((p) => [p.stored.type, p.stored.id, p.stored.version, p.stored.lastUpdated, p.stored.seq, p.stored.deleted ? 1 : 0, p.stored.patientId, statusOf(p), p.stored.content]),
+  );
+  await insertRows(
+    tx,
+    'INSERT INTO fhir_versions (seq, res_type, res_id, version, last_updated, deleted, patient_id, content)',
+    '',
+    8,
+    prepared.map((p) => [p.stored.seq, p.stored.type, p.stored.id, p.stored.version, p.stored.lastUpdated, p.stored.deleted ? 1 : 0, p.stored.patientId, p.stored.content]),
+  );
+  const tokens = prepared.flatMap((p) => p.tokens.map((t) => [p.stored.type, p.stored.id, t.param, t.system, t.value]));
+  await insertRows(tx, 'INSERT INTO fhir_tokens (res_type, res_id, param, system, value)', '', 5, tokens);
+  const wards = prepared.flatMap((p) => p.wardRefs.map((ref) => [ref, p.stored.seq]));
+  await insertRows(tx, 'INSERT INTO fhir_version_wards (ward_ref, seq)', '', 2, wards);
+}
+
+/** Writes new versions of resources (creates and updates alike); returns them as stored. */
+export async function writeVersions(tx: SqlDatabase, session: WriteSession, items: readonly NewVersion[]): Promise<StoredResource[]> {
+  const prepared = items.map((item) => prepare(session, item));
+  await persist(tx, prepared, (p) => p.status);
+  return prepared.map((p) => p.stored);
+}
+
+/** Writes a tombstone version of a live resource; returns it. */
+export async function writeDeletion(tx: SqlDatabase, session: WriteSession, current: StoredResource): Promise<StoredResource> {
+  const stored: StoredResource = {
+    type: current.type,
+    id: current.id,
+    version: current.version + 1,
+    lastUpdated: session.stamp,
+    seq: session.nextSeq(),
+    deleted: true,
+    patientId: current.patientId,
+    content: null,
+  };
+  const wardRefs = current.type === 'Encounter' ? wardRefsOf(previousResource(current)) : [];
+  await persist(tx, [{ stored, status: null, tokens: [], wardRefs, replaces: true }], () => null);
+  return stored;
+}

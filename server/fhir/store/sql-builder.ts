@@ -1,0 +1,24 @@
+// Collects parameter values while a statement is assembled, so every value reaches the database as
+// a bound parameter ($1, $2, …) and never as SQL text.
+
+export class SqlParams {
+  readonly values: unknown[] = [];
+
+  /** Binds `value` and returns its placeholder. */
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+
+  /** Placeholders for a list, e.g. `$3, $4, $5`. */
+  list(values: readonly unknown[]): string {
+    return values.map((value) => this.add(value)).join(', ');
+  }
+}
+
+/** Multi-row INSERT in chunks (both engines cap the number of bound values per statement). */
+export function chunked<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}

@@ -1,0 +1,194 @@
+// The embedded engine: one SQLite file through better-sqlite3, in WAL mode. Writes (and every
+// transaction) go through one writer connection under an async lock; reads outside a transaction
+// use a second, read-only connection, so they see committed data only and never wait for a writer.
+import Database from 'better-sqlite3';
+import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
+import { AsyncMutex } from './async-mutex.js';
+import type { SqlDatabase } from './sql-database.js';
+import { StorageError } from './storage-error.js';
+
+export interface SqliteOptions {
+  /** How long a writer waits for another process holding the write lock (ms). Default 10 s. */
+  readonly busyTimeoutMs?: number;
+}
+
+/** Rewrites `$1`, `$2`, … (outside string literals) into better-sqlite3's named `@p1`, `@p2`, …. */
+export function translatePlaceholders(sql: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i]!;
+    if (ch === "'") inString = !inString;
+    if (!inString && ch === '$' && /[0-9]/.test(sql[i + 1] ?? '')) {
+      let j = i + 1;
+      while (j < sql.length && /[0-9]/.test(sql[j]!)) j++;
+      out += `@p${sql.slice(i + 1, j)}`;
+      i = j - 1;
+      continue;
+    }
+    out += ch;
+  }
+  return out;
+}
+
+function bindings(params: readonly unknown[] | undefined): Record<string, unknown> {
+  const named: Record<string, unknown> = {};
+  if (!params) return named;
+  params.forEach((value, index) => {
+    named[`p${index + 1}`] = value === undefined ? null : typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  });
+  return named;
+}
+
+class StatementCache {
+  private readonly cache = new Map<string, Statement>();
+  constructor(readonly connection: SqliteConnection) {}
+
+  get(sql: string): Statement {
+    let statement = this.cache.get(sql);
+    if (!statement) {
+      statement = this.connection.prepare(translatePlaceholders(sql));
+      if (this.cache.size > 500) this.cache.clear();
+      this.cache.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+function runStatement<Row>(statement: Statement, params: readonly unknown[] | undefined): Row[] {
+  const bound = bindings(params);
+  if (statement.reader) return statement.all(bound) as Row[];
+  statement.run(bound);
+  return [];
+}
+
+/** A handle bound to the writer connection while one transaction is open on it. */
+class SqliteTransaction implements SqlDatabase {
+  readonly dialect = 'sqlite' as const;
+  private open = true;
+  private savepoints = 0;
+
+  constructor(private readonly writer: StatementCache) {}
+
+  private check(): void {
+    if (!this.open) {
+      throw new StorageError('TRANSACTION_FINISHED', 'A database statement was issued after its transaction ended; this is a hub defect.');
+    }
+  }
+
+  async query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
+    this.check();
+    return runStatement<Row>(this.writer.get(sql), params);
+  }
+
+  async execute(sql: string, params?: readonly unknown[]): Promise<{ changes: number }> {
+    this.check();
+    const statement = this.writer.get(sql);
+    if (statement.reader) {
+      statement.all(bindings(params));
+      return { changes: 0 };
+    }
+    return { changes: statement.run(bindings(params)).changes };
+  }
+
+  async transaction<T>(work: (tx: SqlDatabase) => Promise<T>): Promise<T> {
+    this.check();
+    const name = `sp_${++this.savepoints}`;
+    this.writer.connection.exec(`SAVEPOINT ${name}`);
+    try {
+      const result = await work(this);
+      this.writer.connection.exec(`RELEASE ${name}`);
+      return result;
+    } catch (error) {
+      this.writer.connection.exec(`ROLLBACK TO ${name}`);
+      this.writer.connection.exec(`RELEASE ${name}`);
+      throw error;
+    }
+  }
+
+  finish(): void {
+    this.open = false;
+  }
+
+  async close(): Promise<void> {
+    throw new StorageError('TRANSACTION_FINISHED', 'A transaction handle cannot close the database; this is a hub defect.');
+  }
+}
+
+class SqliteDatabase implements SqlDatabase {
+  readonly dialect = 'sqlite' as const;
+  private readonly lock = new AsyncMutex();
+  private closed = false;
+
+  constructor(
+    private readonly writer: StatementCache,
+    private readonly reader: StatementCache,
+  ) {}
+
+  async query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
+    const onReader = this.reader.get(sql);
+    if (onReader.readonly && this.reader !== this.writer) return runStatement<Row>(onReader, params);
+    return this.lock.run(() => runStatement<Row>(this.writer.get(sql), params));
+  }
+
+  async execute(sql: string, params?: readonly unknown[]): Promise<{ changes: number }> {
+    return this.lock.run(() => {
+      const statement = this.writer.get(sql);
+      if (statement.reader) {
+        statement.all(bindings(params));
+        return { changes: 0 };
+      }
+      return { changes: statement.run(bindings(params)).changes };
+    });
+  }
+
+  transaction<T>(work: (tx: SqlDatabase) => Promise<T>): Promise<T> {
+    return this.lock.run(async () => {
+      const connection = this.writer.connection;
+      connection.exec('BEGIN IMMEDIATE');
+      const tx = new SqliteTransaction(this.writer);
+      try {
+        const result = await work(tx);
+        tx.finish();
+        connection.exec('COMMIT');
+        return result;
+      } catch (error) {
+        tx.finish();
+        if (connection.inTransaction) connection.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.lock.run(() => {
+      if (this.reader !== this.writer) this.reader.connection.close();
+      this.writer.connection.close();
+    });
+  }
+}
+
+/** Opens (creating if needed) the hub's SQLite file. `:memory:` gives a private in-memory database. */
+export function openSqliteDatabase(path: string, options: SqliteOptions = {}): SqlDatabase {
+  const busyTimeout = options.busyTimeoutMs ?? 10_000;
+  let writerConnection: SqliteConnection;
+  try {
+    writerConnection = new Database(path, { timeout: busyTimeout });
+  } catch (cause) {
+    throw new StorageError(
+      'DATABASE_UNAVAILABLE',
+      'The hub database file could not be opened. Check that the data folder exists and the hub may write to it.',
+      { cause },
+    );
+  }
+  const inMemory = path === ':memory:' || path === '';
+  if (!inMemory) writerConnection.pragma('journal_mode = WAL');
+  writerConnection.pragma('synchronous = NORMAL');
+  writerConnection.pragma('foreign_keys = ON');
+  const writer = new StatementCache(writerConnection);
+  if (inMemory) return new SqliteDatabase(writer, writer);
+  const readerConnection = new Database(path, { readonly: true, timeout: busyTimeout });
+  return new SqliteDatabase(writer, new StatementCache(readerConnection));
+}

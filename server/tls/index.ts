@@ -1,0 +1,6 @@
+// The hub's TLS: certificate and key from files, or a self-signed development pair (`--dev-tls`),
+// and the SPKI pin workstations hold. The HTTPS server itself is configured in server/app.ts.
+export { loadTls, type HubTls, type TlsSource } from './load-tls.js';
+export { createDevCertificate, type TlsMaterial } from './dev-certificate.js';
+export { spkiPin } from './spki-pin.js';
+export { TlsError, type TlsErrorCode } from './tls-error.js';
