@@ -4,5 +4,11 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { runCli } = await import('../electron/cli/index.ts');
-process.exitCode = await runCli(process.argv.slice(2));
+const { runCli, isKeystoreHung } = await import('../electron/cli/index.ts');
+const exitCode = await runCli(process.argv.slice(2));
+if (isKeystoreHung()) {
+  // A keystore call that timed out is stuck in an OS thread, which would keep the process alive
+  // (even process.exit waits for the thread pool). The error has been printed: end at once.
+  process.kill(process.pid, 'SIGKILL');
+}
+process.exitCode = exitCode;

@@ -1,0 +1,40 @@
+// The census: patients with an in-progress Encounter on the vault's ward (any ward when none is
+// set), with what the ward list shows for each: bed, admission, alerts, allergies, last vitals.
+import { chartAlert, isActiveFlag, isCurrentAllergy, patientHeader, referencedId, text, type Json } from './chart-format.js';
+import type { CensusEntry } from './chart-types.js';
+import type { ChartReads } from './chart-reads.js';
+import { encounterPlace } from './encounter-place.js';
+import type { ObservationQueries } from './observation-queries.js';
+
+export function census(reads: ChartReads, observations: ObservationQueries, ward: string | null, nowMs: number): CensusEntry[] {
+  const entries: CensusEntry[] = [];
+  const readLocation = reads.locationReader();
+  for (const encounter of reads.inProgressEncounters()) {
+    const place = encounterPlace(encounter, readLocation);
+    if (ward !== null && !place.locationIds.has(ward)) continue;
+    const patientId = referencedId(encounter.subject, 'Patient');
+    if (patientId === null) continue;
+    const patient = reads.resource('Patient', patientId);
+    if (patient === null) continue;
+    const header = patientHeader(patient);
+    entries.push({
+      patientId,
+      name: header.name,
+      birthDate: header.birthDate,
+      gender: header.gender,
+      mrn: header.mrn,
+      bed: place.bed,
+      encounterId: String(encounter.id),
+      admittedAt: admissionOf(encounter),
+      alerts: reads.ofPatient(patientId, 'Flag').filter((flag) => isActiveFlag(flag, nowMs)).map(chartAlert),
+      hasAllergies: reads.ofPatient(patientId, 'AllergyIntolerance').some(isCurrentAllergy),
+      lastVitalsAt: observations.latestTimeOfCategory(patientId, 'vital-signs'),
+    });
+  }
+  return entries.sort((a, b) => (a.bed ?? '\uffff').localeCompare(b.bed ?? '\uffff', undefined, { numeric: true }) || a.name.localeCompare(b.name));
+}
+
+export function admissionOf(encounter: Json): string | null {
+  const period = encounter.period;
+  return typeof period === 'object' && period !== null ? text((period as Json).start) : null;
+}

@@ -1,0 +1,42 @@
+// The chart queries a screen asks the vault: census, patient summary, observation trend, MAR.
+// Pure reads over prepared statements; they return the plain objects of chart-types.ts.
+import type { CensusEntry, MarRow, PatientSummary, TrendPoint } from './chart-types.js';
+import { createChartReads } from './chart-reads.js';
+import { census } from './census-query.js';
+import { medicationAdministrationRecord } from './mar-query.js';
+import { createObservationQueries } from './observation-queries.js';
+import { patientSummary } from './patient-summary-query.js';
+import type { Db } from './sqlcipher-connection.js';
+import { VaultError } from './vault-error.js';
+
+export interface ChartQueries {
+  /** Patients with an in-progress encounter on this vault's ward (any ward when none is set), by bed. */
+  census(): CensusEntry[];
+  /** The chart summary, or null when the patient is not in the vault. */
+  patientSummary(patientId: string): PatientSummary | null;
+  /** Observations of `code` (LOINC code, or "system|code") from `fromIso` to `toIso` inclusive, by time. */
+  observationTrend(patientId: string, code: string, fromIso: string, toIso: string): TrendPoint[];
+  /** Per active medication request, its administrations scheduled from `fromIso` to `toIso`. */
+  medicationAdministrationRecord(patientId: string, fromIso: string, toIso: string): MarRow[];
+}
+
+function epochMs(iso: string, which: string): number {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) {
+    throw new VaultError('INVALID_QUERY', `The ${which} of the requested time window is not a valid date and time.`);
+  }
+  return ms;
+}
+
+export function createChartQueries(db: Db, wardOf: () => string | null, now: () => number = Date.now): ChartQueries {
+  const reads = createChartReads(db);
+  const observations = createObservationQueries(db);
+  return {
+    census: () => census(reads, observations, wardOf(), now()),
+    patientSummary: (patientId) => patientSummary(reads, observations, patientId, now()),
+    observationTrend: (patientId, code, fromIso, toIso) =>
+      observations.trend(patientId, code, epochMs(fromIso, 'start'), epochMs(toIso, 'end')),
+    medicationAdministrationRecord: (patientId, fromIso, toIso) =>
+      medicationAdministrationRecord(reads, patientId, epochMs(fromIso, 'start'), epochMs(toIso, 'end')),
+  };
+}

@@ -1,0 +1,107 @@
+// The FHIR resource store inside the vault: validated upserts (single and batch, one transaction
+// per batch), reads, deletes and counts. Every resource passes shared/fhir's validateResource
+// before anything is written; a batch with one bad resource writes nothing.
+import {
+  FhirValidationError,
+  validateResource,
+  type Resource,
+  type SupportedResourceType,
+} from '../../shared/fhir/index.js';
+import { resourceRow, type ResourceRow } from './resource-columns.js';
+import type { Db } from './sqlcipher-connection.js';
+import { VaultError } from './vault-error.js';
+
+/** The resource type `K` as its FHIR interface. */
+export type ResourceOf<K extends SupportedResourceType> = Extract<Resource, { resourceType: K }>;
+
+export interface ResourceStore {
+  /** Validates and stores one resource (insert or replace by type and id); returns it as stored. */
+  upsert<T extends Resource>(resource: T): T;
+  upsert(resource: unknown): Resource;
+  /** Validates every resource first, then writes them all in one transaction. Returns the count. */
+  upsertMany(resources: readonly unknown[]): number;
+  read<K extends SupportedResourceType>(type: K, id: string): ResourceOf<K> | null;
+  /** The hub's versionId and lastUpdated of a stored resource (null when the hub assigned none yet). */
+  versionOf(type: SupportedResourceType, id: string): { versionId: string | null; lastUpdated: string | null } | null;
+  /** Removes a resource; false when there was none. */
+  delete(type: SupportedResourceType, id: string): boolean;
+  /** How many resources are stored, of one type or in all. */
+  count(type?: SupportedResourceType): number;
+}
+
+type RowValues = [
+  type: string, id: string, patientId: string | null, category: string | null, code: string | null, effectiveMs: number | null,
+  status: string | null, valueNum: number | null, valueUnit: string | null, versionId: string | null, lastUpdated: string | null, json: string,
+];
+
+function validated(input: unknown, position?: number): { resource: Resource; row: ResourceRow } {
+  const where = position === undefined ? '' : ` (item ${position + 1} of the batch)`;
+  let resource: Resource;
+  try {
+    resource = validateResource(input);
+  } catch (error) {
+    if (error instanceof FhirValidationError) {
+      throw new VaultError('INVALID_RESOURCE',
+        `A resource${where} was rejected and nothing was written. Invalid field ${error.message}. Ask IT to report this to the hub's administrator.`,
+        { cause: error, path: error.path });
+    }
+    throw error;
+  }
+  if (typeof resource.id !== 'string' || resource.id.length === 0) {
+    throw new VaultError('INVALID_RESOURCE',
+      `A ${resource.resourceType} resource${where} was rejected: field "id" is missing (the chart cache only holds resources the hub has stored). Nothing was written.`,
+      { path: 'id' });
+  }
+  return { resource, row: resourceRow(resource as Resource & { id: string }) };
+}
+
+export function createResourceStore(db: Db): ResourceStore {
+  // Positional parameters: binding ten values from an array is cheaper than from named keys.
+  const upsertStatement = db.prepare<RowValues>(`
+    INSERT INTO resources (type, id, patient_id, category, code, effective_ms, status, value_num, value_unit, version_id, last_updated, json)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (type, id) DO UPDATE SET
+      patient_id = excluded.patient_id, category = excluded.category, code = excluded.code,
+      effective_ms = excluded.effective_ms, status = excluded.status, value_num = excluded.value_num,
+      value_unit = excluded.value_unit, version_id = excluded.version_id,
+      last_updated = excluded.last_updated, json = excluded.json`);
+  const write = (row: ResourceRow): void => {
+    upsertStatement.run(row.type, row.id, row.patientId, row.category, row.code, row.effectiveMs, row.status,
+      row.valueNum, row.valueUnit, row.versionId, row.lastUpdated, row.json);
+  };
+  const readStatement = db.prepare<[string, string], string>('SELECT json FROM resources WHERE type = ? AND id = ?').pluck();
+  const versionStatement = db.prepare<[string, string], { versionId: string | null; lastUpdated: string | null }>(
+    'SELECT version_id AS versionId, last_updated AS lastUpdated FROM resources WHERE type = ? AND id = ?');
+  const deleteStatement = db.prepare<[string, string]>('DELETE FROM resources WHERE type = ? AND id = ?');
+  const countAll = db.prepare<[], number>('SELECT count(*) FROM resources').pluck();
+  const countType = db.prepare<[string], number>('SELECT count(*) FROM resources WHERE type = ?').pluck();
+  const writeRows = db.transaction((rows: readonly ResourceRow[]) => {
+    for (const row of rows) write(row);
+  });
+
+  return {
+    upsert(input: unknown) {
+      const { resource, row } = validated(input);
+      write(row);
+      return resource;
+    },
+    upsertMany(inputs) {
+      const rows = inputs.map((input, position) => validated(input, position).row);
+      writeRows(rows);
+      return rows.length;
+    },
+    read<K extends SupportedResourceType>(type: K, id: string) {
+      const json = readStatement.get(type, id);
+      return json === undefined ? null : (JSON.parse(json) as ResourceOf<K>);
+    },
+    versionOf(type, id) {
+      return versionStatement.get(type, id) ?? null;
+    },
+    delete(type, id) {
+      return deleteStatement.run(type, id).changes > 0;
+    },
+    count(type) {
+      return (type === undefined ? countAll.get() : countType.get(type)) ?? 0;
+    },
+  } as ResourceStore;
+}

@@ -1,0 +1,64 @@
+// Helpers for the vault's own tests: throwaway data directories and raw encrypted connections.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { KeyCustodian } from './key-custodian.js';
+import { openKeyedConnection, type Db } from './sqlcipher-connection.js';
+import { VaultError } from './vault-error.js';
+
+/** A new empty directory under the OS temp dir, and a function removing it. */
+export function temporaryDataDir(label = 'vault'): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `wardline-${label}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A new encrypted database at `file` with a random key (returned, for the test to reuse). */
+export function newEncryptedDatabase(file: string): { db: Db; key: Buffer } {
+  const key = randomBytes(32);
+  return { db: openKeyedConnection(file, key, { create: true }), key };
+}
+
+/** Every regular file under `dir`, recursively. */
+export function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((entry) => path.join(dir, entry))
+    .filter((file) => statSync(file, { throwIfNoEntry: false })?.isFile() === true);
+}
+
+/** The real custodian, with chosen calls made to fail as a broken keystore would. */
+export function failingCustodian(
+  real: KeyCustodian,
+  fails: (operation: 'store' | 'load' | 'destroy', name: string) => boolean,
+): KeyCustodian {
+  const refuse = (): never => {
+    throw new VaultError('KEYSTORE_UNAVAILABLE', 'The OS keystore refused the request (injected fault).');
+  };
+  return {
+    store: async (name, key) => (fails('store', name) ? refuse() : real.store(name, key)),
+    load: async (name) => (fails('load', name) ? refuse() : real.load(name)),
+    destroy: async (name) => (fails('destroy', name) ? refuse() : real.destroy(name)),
+  };
+}
+
+/** The files under `dir` (recursively) whose bytes contain any of `needles`, with the needle's index. */
+export function filesContaining(dir: string, needles: readonly Buffer[]): Array<{ file: string; needle: number }> {
+  const hits: Array<{ file: string; needle: number }> = [];
+  for (const file of filesUnder(dir)) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      continue;
+    }
+    needles.forEach((needle, index) => {
+      if (bytes.includes(needle)) hits.push({ file, needle: index });
+    });
+  }
+  return hits;
+}
+
+/** `text` as it could sit on disk: UTF-8 and UTF-16LE. */
+export function encodingsOf(text: string): Buffer[] {
+  return [Buffer.from(text, 'utf8'), Buffer.from(text, 'utf16le')];
+}
