@@ -1,0 +1,187 @@
+// Audit benchmark: the audit log on this machine's disk, and its upload to a real hub.
+//   audit.append_p99_ms / audit.append_rps: durable appends (record(): one entry, committed with
+//     synchronous=FULL, i.e. flushed to disk, before it returns), one after another on one thread.
+//     Goals: p99 ≤ 5 ms, ≥ 2,000/s.
+//   audit.fsync_baseline_rps: in the same run and directory, the disk's own rate of 4 KiB writes
+//     each followed by fdatasync: the ceiling for any durable one-at-a-time append on this machine.
+//   audit.append_census_rps: entries/s when a census records its 30 query entries in one commit
+//     (recordAll), as the host does.
+//   audit.upload_rps: entries/s uploaded to a hub in a child process over loopback HTTPS, in batches
+//     of 500 (the hub limits a device to 50 requests/s), including the signed checkpoint. Goal ≥ 5,000.
+//   npx tsx bench/audit.bench.ts [--json]   (needs an OS keystore: npm run bench wraps it)
+// Env: AUDIT_BENCH_APPENDS (default 5,000), AUDIT_BENCH_UPLOAD (default 20,000), AUDIT_BENCH_CPU_PROFILE=DIR
+// (writes the hub's V8 CPU profile there).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { AuditUploader, deviceKeySigner, openAuditLog, type AuditLog, type AuditTransport, type HubAnswer, type NewAuditEntry } from '../electron/audit/index.js';
+import { createKeytarCustodian, keyNameFor } from '../electron/vault/index.js';
+import { createEnrollmentToken } from '../server/identity/index.js';
+import { openSqliteDatabase } from '../server/storage/index.js';
+import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody } from '../shared/auth/index.js';
+import { isJson, percentile, report } from './lib/report.js';
+
+const APPENDS = Number(process.env.AUDIT_BENCH_APPENDS ?? 5_000);
+const WARM_UP = 500;
+const UPLOAD = Number(process.env.AUDIT_BENCH_UPLOAD ?? 20_000);
+const CENSUS = 30;
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const custodian = createKeytarCustodian();
+
+function log(line: string): void {
+  if (!isJson) process.stderr.write(`${line}\n`);
+}
+
+const read = (n: number): NewAuditEntry => ({
+  action: 'chart-read', user: `u-${n % 12}`, session: 's-bench', patient: `p-${n % 40}`, resources: [`Patient/p-${n % 40}`], purposeOfUse: 'TREAT', detail: { view: 'summary' },
+});
+
+function appendBench(auditLog: AuditLog): { p99: number; rps: number } {
+  for (let i = 0; i < WARM_UP; i += 1) auditLog.record(read(i));
+  const times: number[] = [];
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < APPENDS; i += 1) {
+    const t0 = process.hrtime.bigint();
+    auditLog.record(read(i));
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { p99: percentile(times, 99), rps: APPENDS / seconds };
+}
+
+function fsyncBaseline(dir: string): number {
+  const fd = openSync(path.join(dir, 'fsync-baseline.bin'), 'w');
+  const page = Buffer.alloc(4096, 7);
+  try {
+    for (let i = 0; i < 1_000; i += 1) writeSync(fd, page, 0, page.length, i * page.length);
+    fdatasyncSync(fd);
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < APPENDS; i += 1) {
+      writeSync(fd, page, 0, page.length, (i % 1_000) * page.length);
+      fdatasyncSync(fd);
+    }
+    return APPENDS / (Number(process.hrtime.bigint() - started) / 1e9);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function censusBench(auditLog: AuditLog): number {
+  const rounds = Math.max(20, Math.floor(APPENDS / CENSUS / 2));
+  const census = Array.from({ length: CENSUS }, (_, i): NewAuditEntry => ({ action: 'query', user: 'u-1', session: 's-bench', patient: `p-${i}`, query: 'Encounter?location=Location/ward-demo&status=in-progress', detail: { results: CENSUS } }));
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < rounds; i += 1) auditLog.recordAll(census);
+  return (rounds * CENSUS) / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+interface RunningHub {
+  readonly child: ChildProcess;
+  readonly url: string;
+}
+
+function startHub(dataDir: string): Promise<RunningHub> {
+  const profile = process.env.AUDIT_BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.AUDIT_BENCH_CPU_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, path.join(root, 'bin/wardline-hub.js'), 'serve', '--dev-tls', '--port', '0', '--data', dataDir, '--log-level', 'warn'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let url = '';
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const listening = /^Wardline hub listening on (\S+)/.exec(line);
+      if (listening) url = listening[1]!;
+      if (line.startsWith('Press Ctrl-C')) resolve({ child, url });
+    });
+    child.on('exit', (code) => reject(new Error(`the hub exited early (code ${code})`)));
+  });
+}
+
+function stopHub(hub: RunningHub): Promise<void> {
+  return new Promise((resolve) => {
+    hub.child.removeAllListeners('exit');
+    hub.child.on('exit', () => resolve());
+    hub.child.kill('SIGINT');
+  });
+}
+
+type Post = (url: string, body: string, headers: Record<string, string>) => Promise<HubAnswer>;
+
+function poster(agent: Agent): Post {
+  return (url, body, headers) =>
+    new Promise((resolve, reject) => {
+      const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, body: text === '' ? null : (JSON.parse(text) as unknown) });
+        });
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+}
+
+async function uploadBench(auditLog: AuditLog, workDir: string): Promise<number> {
+  const hubDir = path.join(workDir, 'hub');
+  log('starting the hub in a child process …');
+  const hub = await startHub(hubDir);
+  const agent = new Agent({ ca: readFileSync(path.join(hubDir, 'dev-tls/hub-cert.pem'), 'utf8'), keepAlive: true, maxSockets: 4 });
+  const post = poster(agent);
+  const db = openSqliteDatabase(path.join(hubDir, 'hub.sqlite'));
+  try {
+    const keys = await generateDeviceKeyPair();
+    const enrollmentToken = await createEnrollmentToken(db, { ward: 'demo' });
+    const enrolled = await post(`${hub.url}/auth/enroll`, JSON.stringify({ enrollmentToken, publicKeyJwk: keys.publicKeyJwk }), { 'content-type': 'application/json' });
+    if (enrolled.status !== 201) throw new Error(`enrollment failed: ${enrolled.status}`);
+    const { clientId, tokenUrl } = enrolled.body as { clientId: string; tokenUrl: string };
+    const assertion = await createClientAssertion({ privateKey: keys.privateKey, clientId, tokenUrl });
+    const token = await post(tokenUrl, tokenRequestBody(assertion), { 'content-type': 'application/x-www-form-urlencoded' });
+    if (token.status !== 200) throw new Error(`token request failed: ${token.status}`);
+    const bearer = `Bearer ${(token.body as { access_token: string }).access_token}`;
+    const transport: AuditTransport = {
+      postBundle: (bundle) => post(`${hub.url}/fhir`, JSON.stringify(bundle), { authorization: bearer, 'content-type': 'application/fhir+json', accept: 'application/fhir+json', prefer: 'return=minimal' }),
+      postCheckpoint: (jws) => post(`${hub.url}/audit/checkpoint`, JSON.stringify({ jws }), { authorization: bearer, 'content-type': 'application/json' }),
+    };
+    const pending = auditLog.queue.pendingCount();
+    log(`uploading ${pending} entries in batches of 500 …`);
+    const started = process.hrtime.bigint();
+    const result = await new AuditUploader({ log: auditLog, transport, deviceId: clientId, signer: deviceKeySigner(keys.privateKey), batchSize: 500 }).upload();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (result.sent !== pending || result.remaining !== 0 || result.hubAcknowledged !== auditLog.head().sequence || result.checkpointMatches !== true) {
+      throw new Error(`the upload did not complete: ${JSON.stringify(result)}`);
+    }
+    return result.sent / seconds;
+  } finally {
+    agent.destroy();
+    await db.close();
+    await stopHub(hub);
+  }
+}
+
+async function main(): Promise<void> {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-bench-audit-'));
+  const dataDir = path.join(workDir, 'workstation');
+  const auditLog = await openAuditLog({ dataDir, custodian });
+  try {
+    log(`${APPENDS} durable appends after ${WARM_UP} to warm up …`);
+    const append = appendBench(auditLog);
+    report('audit.append_p99_ms', append.p99, 'ms', '≤ 5');
+    report('audit.append_rps', append.rps, 'entries/s', '≥ 2,000');
+    report('audit.fsync_baseline_rps', fsyncBaseline(workDir), 'fsync/s');
+    report('audit.append_census_rps', censusBench(auditLog), 'entries/s');
+    const missing = UPLOAD - auditLog.head().sequence;
+    for (let done = 0; done < missing; done += 1_000) {
+      auditLog.recordAll(Array.from({ length: Math.min(1_000, missing - done) }, (_, i) => read(done + i)));
+    }
+    report('audit.upload_rps', await uploadBench(auditLog, workDir), 'entries/s', '≥ 5,000');
+  } finally {
+    auditLog.close();
+    await custodian.destroy(keyNameFor(dataDir, 'audit')).catch(() => undefined);
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+await main();

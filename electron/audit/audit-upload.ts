@@ -1,0 +1,224 @@
+// Store-and-forward of the audit trail: entries the hub has not acknowledged go up in FHIR batch
+// Bundles of PUT AuditEvent/{id} (client-assigned ids, so a repeat is harmless); an entry is marked
+// sent only after the hub answered 2xx for it; the hub's answer (its highest contiguous sequence)
+// is kept; then the workstation signs its chain head with its device key and posts that checkpoint.
+// Nothing is ever deleted here: entries stay in the log, marked or not.
+//
+// The AuditTransport port is what this needs of the hub connection (the sync room's authenticated,
+// pinned HTTPS client in the host; the hub harness in tests). It should send the Bundle with
+// `Prefer: return=minimal`: the answer then holds statuses only.
+import type { CryptoKey } from 'jose';
+import type { Logger } from 'pino';
+import {
+  AUDIT_CHAIN_STATUS_EXTENSION_URL, auditCheckpointResponseSchema, createAuditCheckpoint, hubErrorCode, type AuditCheckpointClaims,
+} from '../../shared/auth/index.js';
+import type { Bundle } from '../../shared/fhir/index.js';
+import type { AuditEntry } from './audit-entry.js';
+import { AuditError } from './audit-error.js';
+import { auditEventOf } from './audit-event-mapping.js';
+import type { AuditLog } from './audit-log.js';
+import type { AuditCheckpointRecord } from './upload-queue.js';
+
+export interface HubAnswer {
+  readonly status: number;
+  /** The parsed JSON body (null when empty). */
+  readonly body: unknown;
+}
+
+export interface AuditTransport {
+  /** POST /fhir with a batch Bundle, as this device. Rejects when the hub cannot be reached. */
+  postBundle(bundle: Bundle): Promise<HubAnswer>;
+  /** POST /audit/checkpoint with { jws }, as this device. */
+  postCheckpoint(jws: string): Promise<HubAnswer>;
+}
+
+/** Signs the chain head with the device key (compact JWS, ES384; see shared/auth createAuditCheckpoint). */
+export interface CheckpointSigner {
+  sign(claims: AuditCheckpointClaims): Promise<string>;
+}
+
+export function deviceKeySigner(privateKey: CryptoKey | (() => Promise<CryptoKey>)): CheckpointSigner {
+  return {
+    async sign(claims) {
+      return createAuditCheckpoint(typeof privateKey === 'function' ? await privateKey() : privateKey, claims);
+    },
+  };
+}
+
+export interface AuditUploaderOptions {
+  readonly log: AuditLog;
+  readonly transport: AuditTransport;
+  /** The hub's id for this workstation (the enrollment's clientId): AuditEvent.source.observer. */
+  readonly deviceId: string;
+  readonly signer: CheckpointSigner;
+  /** Entries per Bundle (default 500; the hub takes at most 1,000). */
+  readonly batchSize?: number;
+  readonly now?: () => Date;
+  readonly logger?: Logger;
+}
+
+export interface AuditUploadReport {
+  /** Entries the hub took in this run (2xx each). */
+  readonly sent: number;
+  /** Entries the hub refused in this run (they stay queued and are tried again next time). */
+  readonly refused: number;
+  readonly batches: number;
+  /** The hub's highest contiguous sequence for this workstation, after this run. */
+  readonly hubAcknowledged: number | null;
+  /** The checkpoint signed and stored by the hub in this run, if any. */
+  readonly checkpoint: AuditCheckpointRecord | null;
+  /** Whether the hub holds, at the checkpoint's sequence, the same hash (null: not yet held). */
+  readonly checkpointMatches: boolean | null;
+  /** Entries still waiting. */
+  readonly remaining: number;
+}
+
+interface BatchResponse {
+  readonly extension?: readonly { url?: unknown; valueInteger?: unknown }[];
+  readonly entry?: readonly { response?: { status?: unknown; outcome?: unknown } }[];
+}
+
+const MAX_BATCH = 1000;
+
+function uploadFailed(message: string, cause?: unknown): AuditError {
+  return new AuditError('UPLOAD_FAILED', `${message} The audit entries stay on this workstation and are sent at the next attempt.`, cause === undefined ? {} : { cause });
+}
+
+export class AuditUploader {
+  readonly #o: AuditUploaderOptions;
+  readonly #batchSize: number;
+  #running: Promise<AuditUploadReport> | null = null;
+
+  constructor(options: AuditUploaderOptions) {
+    this.#o = options;
+    this.#batchSize = Math.max(1, Math.min(MAX_BATCH, Math.trunc(options.batchSize ?? 500)));
+  }
+
+  /** Sends everything pending, then a signed checkpoint. A call during a run joins that run. */
+  upload(): Promise<AuditUploadReport> {
+    this.#running ??= this.#run().finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  async #run(): Promise<AuditUploadReport> {
+    const { log, deviceId, logger } = this.#o;
+    if (log.queue.hubDeviceId() !== deviceId) log.queue.setHubDeviceId(deviceId);
+    let sent = 0;
+    let refused = 0;
+    let batches = 0;
+    // While the hub works through one Bundle, the next one is built (one request in flight at a
+    // time, so the hub receives the chain in order).
+    let next = this.#prepare(0);
+    while (next !== null) {
+      const current = next;
+      const answer = this.#post(current.bundle);
+      answer.catch(() => undefined);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      next = this.#prepare(current.batch[current.batch.length - 1]!.sequence);
+      const outcome = this.#settle(current.batch, await answer);
+      batches += 1;
+      sent += outcome.accepted.length;
+      refused += outcome.refused;
+    }
+    const { checkpoint, matches } = sent > 0 || this.#headChanged() ? await this.#checkpoint() : { checkpoint: null, matches: null };
+    const report: AuditUploadReport = {
+      sent,
+      refused,
+      batches,
+      hubAcknowledged: log.queue.hubAcknowledged(),
+      checkpoint,
+      checkpointMatches: matches,
+      remaining: log.queue.pendingCount(),
+    };
+    logger?.info({ event: 'audit.upload', sent, refused, batches, hubAcknowledged: report.hubAcknowledged, remaining: report.remaining }, 'audit entries uploaded');
+    return report;
+  }
+
+  /** The next batch after `cursor` and its Bundle, or null when nothing is left. */
+  #prepare(cursor: number): { batch: AuditEntry[]; bundle: Bundle } | null {
+    const batch = this.#o.log.queue.pending(this.#batchSize, cursor);
+    if (batch.length === 0) return null;
+    const source = { hubDeviceId: this.#o.deviceId };
+    const bundle: Bundle = {
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: batch.map((entry) => {
+        const resource = auditEventOf(entry, source);
+        return { resource, request: { method: 'PUT', url: `AuditEvent/${resource.id}` } };
+      }),
+    };
+    return { batch, bundle };
+  }
+
+  async #post(bundle: Bundle): Promise<HubAnswer> {
+    let answer: HubAnswer;
+    try {
+      answer = await this.#o.transport.postBundle(bundle);
+    } catch (error) {
+      throw uploadFailed('The hub could not be reached to send the audit trail.', error);
+    }
+    if (answer.status === 429) throw uploadFailed('The hub asked this workstation to slow down (rate limit).');
+    if (answer.status !== 200) {
+      const code = hubErrorCode(answer.body);
+      throw uploadFailed(`The hub refused the audit upload (HTTP ${answer.status}${code ? `, ${code}` : ''}).`);
+    }
+    return answer;
+  }
+
+  /** Marks what the hub took (2xx per entry) and keeps its answer. */
+  #settle(batch: readonly AuditEntry[], answer: HubAnswer): { accepted: number[]; refused: number } {
+    const { log, logger } = this.#o;
+    const response = (answer.body ?? {}) as BatchResponse;
+    const statuses = Array.isArray(response.entry) ? response.entry : [];
+    const accepted: number[] = [];
+    let refused = 0;
+    batch.forEach((entry, index) => {
+      const status = statuses[index]?.response?.status;
+      if (typeof status === 'string' && status.startsWith('2')) {
+        accepted.push(entry.sequence);
+      } else {
+        refused += 1;
+        logger?.warn({ event: 'audit.upload_refused', sequence: entry.sequence, status: typeof status === 'string' ? status.slice(0, 3) : null, code: hubErrorCode(statuses[index]?.response?.outcome) ?? null },
+          'the hub refused an audit entry');
+      }
+    });
+    log.queue.markSent(accepted);
+    const head = response.extension?.find((e) => e.url === AUDIT_CHAIN_STATUS_EXTENSION_URL)?.valueInteger;
+    if (typeof head === 'number' && Number.isSafeInteger(head) && head >= 0) log.queue.setHubAcknowledged(head);
+    return { accepted, refused };
+  }
+
+  #headChanged(): boolean {
+    const last = this.#o.log.queue.lastCheckpoint();
+    const head = this.#o.log.head();
+    return head.sequence > 0 && (last === null || last.sequence !== head.sequence || last.hash !== head.hash);
+  }
+
+  async #checkpoint(): Promise<{ checkpoint: AuditCheckpointRecord | null; matches: boolean | null }> {
+    const { log, transport, signer, deviceId, logger } = this.#o;
+    const head = log.head();
+    if (head.sequence === 0) return { checkpoint: null, matches: null };
+    const time = (this.#o.now?.() ?? new Date()).toISOString();
+    const jws = await signer.sign({ deviceId, sequence: head.sequence, hash: head.hash, time });
+    let answer: HubAnswer;
+    try {
+      answer = await transport.postCheckpoint(jws);
+    } catch (error) {
+      throw uploadFailed('The audit entries were sent, but the signed checkpoint could not reach the hub.', error);
+    }
+    if (answer.status !== 201) {
+      const code = hubErrorCode(answer.body);
+      throw uploadFailed(`The audit entries were sent, but the hub refused the signed checkpoint (HTTP ${answer.status}${code ? `, ${code}` : ''}).`);
+    }
+    const parsed = auditCheckpointResponseSchema.safeParse(answer.body);
+    const matches = parsed.success ? parsed.data.matchesHeldChain : null;
+    if (matches === false) {
+      logger?.error({ event: 'audit.checkpoint_mismatch', sequence: head.sequence }, 'the hub holds a different audit entry at the signed chain head');
+    }
+    const checkpoint = { sequence: head.sequence, hash: head.hash, at: time };
+    log.queue.setLastCheckpoint(checkpoint);
+    return { checkpoint, matches };
+  }
+}

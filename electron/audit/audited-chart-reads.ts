@@ -1,0 +1,45 @@
+// The vault's chart queries, each recording its audit entries before it hands back the data: the
+// census writes one query entry per patient listed, a chart summary, trend or MAR one read entry.
+// If the entry cannot be committed the call throws and nothing is shown: no view without an entry.
+// The caller passes who is asking as the session guard answered it.
+import type { UserContext } from '../session/index.js';
+import type { CensusEntry, ChartQueries, MarRow, PatientSummary, TrendPoint } from '../vault/index.js';
+import type { AuditLog } from './audit-log.js';
+import { chartReadEntry, queryEntries } from './host-entries.js';
+
+export interface AuditedChartReads {
+  census(user: UserContext): CensusEntry[];
+  patientSummary(user: UserContext, patientId: string): PatientSummary | null;
+  observationTrend(user: UserContext, patientId: string, code: string, fromIso: string, toIso: string): TrendPoint[];
+  medicationAdministrationRecord(user: UserContext, patientId: string, fromIso: string, toIso: string): MarRow[];
+}
+
+/** The census as the FHIR query it stands for (DESIGN, wire protocol). */
+export function censusQueryText(ward: string): string {
+  return `Encounter?location=Location/${encodeURIComponent(ward)}&status=in-progress&_include=Encounter:patient`;
+}
+
+export function auditedChartReads(chart: ChartQueries, log: AuditLog): AuditedChartReads {
+  return {
+    census(user) {
+      const entries = chart.census();
+      log.recordAll(queryEntries(user, entries.map((e) => e.patientId), censusQueryText(user.workstationWard), { view: 'census' }));
+      return entries;
+    },
+    patientSummary(user, patientId) {
+      const summary = chart.patientSummary(patientId);
+      log.record(chartReadEntry(user, patientId, 'summary', { found: summary !== null }));
+      return summary;
+    },
+    observationTrend(user, patientId, code, fromIso, toIso) {
+      const points = chart.observationTrend(patientId, code, fromIso, toIso);
+      log.record(chartReadEntry(user, patientId, 'trend', { detail: { code, from: fromIso, to: toIso, points: points.length } }));
+      return points;
+    },
+    medicationAdministrationRecord(user, patientId, fromIso, toIso) {
+      const rows = chart.medicationAdministrationRecord(patientId, fromIso, toIso);
+      log.record(chartReadEntry(user, patientId, 'mar', { detail: { from: fromIso, to: toIso, medications: rows.length } }));
+      return rows;
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// The entries the host writes around the data it serves: a chart read, a query (one entry per
+// patient in the results), a print, downtime documentation (create, update), a wipe, a rejected
+// IPC message. Each takes who is asking as the session guard answered it (UserContext fits).
+import type { AuditDetail, NewAuditEntry } from './audit-entry.js';
+
+/** Who acts: the guard's UserContext has these fields. */
+export interface AuditActor {
+  readonly userId: string;
+  readonly sessionId: string;
+  /** True when access rests on a break-the-glass grant: purpose of use is then emergency treatment. */
+  readonly viaBreakTheGlass: boolean;
+}
+
+const purposeOf = (actor: AuditActor): string => (actor.viaBreakTheGlass ? 'ETREAT' : 'TREAT');
+
+/** One patient's chart (or a part of it: `view` names it, e.g. "summary", "trend", "mar") was shown. */
+export function chartReadEntry(actor: AuditActor, patientId: string, view: string, options: { resources?: readonly string[]; detail?: AuditDetail; found?: boolean } = {}): NewAuditEntry {
+  return {
+    action: 'chart-read',
+    user: actor.userId,
+    session: actor.sessionId,
+    patient: patientId,
+    resources: options.resources ?? [`Patient/${patientId}`],
+    purposeOfUse: purposeOf(actor),
+    outcome: options.found === false ? 'minor-failure' : 'success',
+    detail: { view, ...(options.found === false ? { reason: 'not in the chart cache' } : {}), ...options.detail },
+  };
+}
+
+/** A census or search returned these patients: one entry per patient, each with the query. */
+export function queryEntries(actor: AuditActor, patientIds: readonly string[], query: string, detail: AuditDetail = {}): NewAuditEntry[] {
+  return patientIds.map((patientId) => ({
+    action: 'query',
+    user: actor.userId,
+    session: actor.sessionId,
+    patient: patientId,
+    purposeOfUse: purposeOf(actor),
+    query,
+    detail: { results: patientIds.length, ...detail },
+  }));
+}
+
+/** Something of one patient was printed (e.g. the MAR during downtime). */
+export function printEntry(actor: AuditActor, patientId: string, what: string, resources: readonly string[] = []): NewAuditEntry {
+  return {
+    action: 'print',
+    user: actor.userId,
+    session: actor.sessionId,
+    patient: patientId,
+    resources: [`Patient/${patientId}`, ...resources],
+    purposeOfUse: purposeOf(actor),
+    detail: { document: what },
+  };
+}
+
+/** Documentation written on this workstation (vitals, administrations, notes), by resource reference. */
+export function documentationEntry(actor: AuditActor, kind: 'create' | 'update', patientId: string, resources: readonly string[], options: { downtime: boolean }): NewAuditEntry {
+  return {
+    action: kind,
+    user: actor.userId,
+    session: actor.sessionId,
+    patient: patientId,
+    resources,
+    purposeOfUse: purposeOf(actor),
+    detail: { downtime: options.downtime },
+  };
+}
+
+/** The chart cache was crypto-erased (by IT's CLI, or the host). */
+export function wipeEntry(by: 'cli' | 'host', detail: AuditDetail = {}): NewAuditEntry {
+  return { action: 'wipe', requestor: by === 'cli', detail: { by, ...detail } };
+}
+
+/** The host refused a message from the renderer (wrong sender, schema, or channel). */
+export function ipcRejectedEntry(channel: string, reason: string, actor?: Pick<AuditActor, 'userId' | 'sessionId'>): NewAuditEntry {
+  return {
+    action: 'ipc-rejected',
+    user: actor?.userId ?? null,
+    session: actor?.sessionId ?? null,
+    outcome: 'serious-failure',
+    requestor: false,
+    detail: { channel: channel.slice(0, 100), reason: reason.slice(0, 200) },
+  };
+}

@@ -1,0 +1,6 @@
+// The audit log's schema migrations, in order (its own user_version, independent of the vault's).
+// A change is a new numbered file appended here; a landed migration is never edited.
+import type { Migration } from '../../vault/index.js';
+import { auditLogMigration } from './0001-audit-log.js';
+
+export const AUDIT_MIGRATIONS: readonly Migration[] = [auditLogMigration];

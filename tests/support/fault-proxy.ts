@@ -1,0 +1,130 @@
+// A small HTTPS proxy between a workstation and the test hub that injects faults: connections
+// dropped at once, requests that stall, 5xx answers the hub never gave, and answers cut off in the
+// middle of the body (after the hub did the work). It terminates TLS with its own development
+// certificate, so a workstation talking through it pins the proxy's certificate (`pin`).
+//
+//   const proxy = await startFaultProxy({ hubUrl: hub.url, hubCaPem: hub.caPem });
+//   proxy.setFaults({ drop: 0.1, stall: 0.05, error5xx: 0.1, cut: 0.1, cutAfterForward: 0.1 });
+//   proxy.setFaults(null); // pass everything through
+import { createServer, type Server } from 'node:https';
+import { Agent, request as httpsRequest } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { createDevCertificate, spkiPin } from '../../server/tls/index.js';
+
+export interface FaultRates {
+  /** Close the connection as soon as a request arrives (nothing reaches the hub). */
+  readonly drop?: number;
+  /** Hold the request without answering (the workstation must time out). */
+  readonly stall?: number;
+  /** Answer 503 (OperationOutcome) without asking the hub. */
+  readonly error5xx?: number;
+  /** Forward to the hub, then send the status, headers and half the body, and close. */
+  readonly cut?: number;
+  /** Forward to the hub (it does the work), then close without answering. */
+  readonly cutAfterForward?: number;
+}
+
+export interface FaultProxy {
+  /** `https://127.0.0.1:{port}` */
+  readonly url: string;
+  readonly pin: string;
+  readonly caPem: string;
+  setFaults(rates: FaultRates | null): void;
+  /** How many requests met each fault so far. */
+  readonly injected: Record<'drop' | 'stall' | 'error5xx' | 'cut' | 'cutAfterForward' | 'passed', number>;
+  stop(): Promise<void>;
+}
+
+type Fault = keyof FaultRates | 'pass';
+
+export async function startFaultProxy(options: { hubUrl: string; hubCaPem: string; random?: () => number }): Promise<FaultProxy> {
+  const random = options.random ?? Math.random;
+  const tls = createDevCertificate();
+  const upstream = new Agent({ ca: options.hubCaPem, keepAlive: true, maxSockets: 16 });
+  const hub = new URL(options.hubUrl);
+  let rates: FaultRates | null = null;
+  const sockets = new Set<Socket>();
+  const injected = { drop: 0, stall: 0, error5xx: 0, cut: 0, cutAfterForward: 0, passed: 0 };
+
+  const pick = (): Fault => {
+    if (rates === null) return 'pass';
+    let roll = random();
+    for (const fault of ['drop', 'stall', 'error5xx', 'cut', 'cutAfterForward'] as const) {
+      const rate = rates[fault] ?? 0;
+      if (roll < rate) return fault;
+      roll -= rate;
+    }
+    return 'pass';
+  };
+
+  const forward = (req: IncomingMessage, body: Buffer, onAnswer: (status: number, headers: IncomingMessage['headers'], answer: Buffer) => void, onError: () => void): void => {
+    const headers = { ...req.headers, host: hub.host };
+    const out = httpsRequest({ host: hub.hostname, port: hub.port, path: req.url, method: req.method, headers, agent: upstream }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => onAnswer(res.statusCode ?? 502, res.headers, Buffer.concat(chunks)));
+      res.on('error', onError);
+    });
+    out.on('error', onError);
+    out.end(body);
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const fault = pick();
+      injected[fault === 'pass' ? 'passed' : fault] += 1;
+      const body = Buffer.concat(chunks);
+      switch (fault) {
+        case 'drop':
+          req.socket.destroy();
+          return;
+        case 'stall':
+          return;
+        case 'error5xx':
+          res.writeHead(503, { 'content-type': 'application/fhir+json' });
+          res.end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'transient', diagnostics: 'injected fault' }] }));
+          return;
+        default:
+          forward(req, body, (status, headers, answer) => {
+            if (fault === 'cutAfterForward') {
+              req.socket.destroy();
+              return;
+            }
+            const { connection: _c, 'keep-alive': _k, 'transfer-encoding': _t, ...kept } = headers;
+            res.writeHead(status, { ...kept, 'content-length': String(answer.length) });
+            if (fault === 'cut') {
+              res.write(answer.subarray(0, Math.floor(answer.length / 2)), () => req.socket.destroy());
+              return;
+            }
+            res.end(answer);
+          }, () => req.socket.destroy());
+      }
+    });
+  };
+
+  const server: Server = createServer({ cert: tls.certPem, key: tls.keyPem }, handle);
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    pin: spkiPin(tls.certPem),
+    caPem: tls.certPem,
+    setFaults(next) {
+      rates = next;
+    },
+    injected,
+    async stop() {
+      for (const socket of sockets) socket.destroy();
+      upstream.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
