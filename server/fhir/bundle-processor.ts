@@ -134,16 +134,57 @@ async function processBatchEntry(ctx: FhirContext, entry: BundleRequestEntry): P
   });
 }
 
+function isAuditUpload(entry: BundleRequestEntry): boolean {
+  return entry.method === 'PUT' && entry.target.type === 'AuditEvent' && Boolean(entry.target.id);
+}
+
+/** One batch entry on its own: its answer, or the OperationOutcome of its refusal. */
+async function batchEntryResponse(ctx: FhirContext, entry: BundleRequestEntry): Promise<JsonChunk[]> {
+  try {
+    return responseEntry(await processBatchEntry(ctx, entry), ctx.prefer !== 'minimal' || entry.method === 'GET');
+  } catch (error) {
+    const fhirError = errorToFhir(error);
+    if (!fhirError) throw error;
+    const outcome = JSON.stringify(outcomeOf(fhirError));
+    return [`{"response":{"status":${JSON.stringify(String(fhirError.status))},"outcome":${outcome}}}`];
+  }
+}
+
+/**
+ * A run of AuditEvent uploads in one transaction (a workstation sends hundreds at a time, and a
+ * commit per entry is the hub's largest cost). Batch entries stand alone, so when any of them is
+ * refused the transaction is rolled back and the run is taken entry by entry instead.
+ */
+async function auditRunResponses(ctx: FhirContext, run: readonly BundleRequestEntry[]): Promise<JsonChunk[][]> {
+  if (run.length === 1) return [await batchEntryResponse(ctx, run[0]!)];
+  try {
+    const answers = await ctx.db.transaction(async (tx) => {
+      const out: FhirResponse[] = [];
+      for (const entry of run) {
+        out.push(await uploadAuditEvent({ ...ctx, db: tx }, tx, entry.target.id!, entry.resource, `Bundle.entry[${entry.index}]: `));
+      }
+      return out;
+    });
+    return answers.map((answer) => responseEntry(answer, ctx.prefer !== 'minimal'));
+  } catch (error) {
+    if (!errorToFhir(error)) throw error;
+    const responses: JsonChunk[][] = [];
+    for (const entry of run) responses.push(await batchEntryResponse(ctx, entry));
+    return responses;
+  }
+}
+
 async function processBatch(ctx: FhirContext, entries: readonly BundleRequestEntry[]): Promise<FhirResponse> {
   const responses: JsonChunk[][] = [];
-  for (const entry of entries) {
-    try {
-      responses.push(responseEntry(await processBatchEntry(ctx, entry), ctx.prefer !== 'minimal' || entry.method === 'GET'));
-    } catch (error) {
-      const fhirError = errorToFhir(error);
-      if (!fhirError) throw error;
-      const outcome = JSON.stringify(outcomeOf(fhirError));
-      responses.push([`{"response":{"status":${JSON.stringify(String(fhirError.status))},"outcome":${outcome}}}`]);
+  for (let i = 0; i < entries.length; ) {
+    if (isAuditUpload(entries[i]!)) {
+      let end = i;
+      while (end < entries.length && isAuditUpload(entries[end]!)) end += 1;
+      responses.push(...(await auditRunResponses(ctx, entries.slice(i, end))));
+      i = end;
+    } else {
+      responses.push(await batchEntryResponse(ctx, entries[i]!));
+      i += 1;
     }
   }
   const extra: Record<string, string> = {};

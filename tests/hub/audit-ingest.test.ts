@@ -97,6 +97,18 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('audit ingest over TLS on %s', 
     expect(Number(held[0]?.n)).toBe(4);
   });
 
+  it('takes the good entries of a batch and refuses only the malformed one among them', async () => {
+    const device = await hub.enrollDevice('a');
+    const chain = new Chain(device);
+    const broken = { ...chain.event(2), recorded: 'not a time' };
+    const bundle = await uploadBatch(device, [chain.event(1), broken, chain.event(3)]);
+    expect(bundle.entry.map((e) => e.response.status.slice(0, 3))).toEqual(['201', '422', '201']);
+    expect(acknowledged(bundle)).toBe(1);
+    const retry = await uploadBatch(device, [chain.event(1), chain.event(2), chain.event(3)]);
+    expect(retry.entry.map((e) => e.response.status.slice(0, 3))).toEqual(['200', '201', '200']);
+    expect(acknowledged(retry)).toBe(3);
+  });
+
   it('flags a device that skips sequences: the gap is reported and the acknowledgement stays below it', async () => {
     const device = await hub.enrollDevice('a');
     const chain = new Chain(device);
