@@ -21,6 +21,13 @@ import { VaultError } from './vault-error.js';
 export type Db = Database.Database;
 
 export const KEY_BYTES = 32;
+/**
+ * WAL pages before SQLite copies them back into the database (default 1,000). Every checkpoint
+ * decrypts, re-encrypts and re-authenticates each page it copies; a bulk sync at the default
+ * checkpoints every few batches and copies the same index pages again and again. 8,192 pages
+ * (32 MiB of WAL, all of it encrypted) lets a page change many times between checkpoints.
+ */
+export const WAL_AUTOCHECKPOINT_PAGES = 8192;
 /** Page cache per connection, in KiB (see the header). */
 export const CACHE_KIB = 32 * 1024;
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
@@ -98,6 +105,7 @@ export function applyVaultPragmas(db: Db): void {
   db.pragma('secure_delete=ON');
   db.pragma('foreign_keys=ON');
   db.pragma(`cache_size=-${CACHE_KIB}`);
+  db.pragma(`wal_autocheckpoint=${WAL_AUTOCHECKPOINT_PAGES}`);
 }
 
 /** SQLite's answer when a page fails to decrypt (wrong key) or the header is not a database. */

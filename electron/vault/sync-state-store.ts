@@ -1,6 +1,6 @@
 // The sync engine's bookkeeping in the vault: the enrollment record, each cached patient's load
 // state, history walks in progress, their tombstones, a few status facts (last success, state),
-// the purge of a patient's data, and which patients the vault holds anything of.
+// the purge of a patient's data, and which patients the vault caches.
 import type { Db } from './sqlcipher-connection.js';
 
 export interface EnrollmentRecord {
@@ -42,8 +42,8 @@ export interface SyncStateStore {
   /** The version of a deletion applied during the walk in progress, or null. */
   tombstone(resourceType: string, id: string): number | null;
   addTombstone(resourceType: string, id: string, version: number): void;
-  /** Every patient id the vault holds a resource of, or a sync state for. */
-  patientIdsInVault(): Set<string>;
+  /** Every patient the vault caches (loaded, or being loaded). */
+  trackedPatientIds(): Set<string>;
   /** Deletes every resource of the patient and its sync state (secure_delete overwrites them). Returns resources deleted. */
   purgePatient(patientId: string): number;
   /** A status fact kept for `wardline status` (e.g. 'state', 'last_success'). */
@@ -53,7 +53,7 @@ export interface SyncStateStore {
 
 export const SYNC_STATE_METHODS = [
   'enrollment', 'setEnrollment', 'patients', 'patient', 'setPatientLoading', 'setPatientLoaded', 'markPatientsCurrent', 'walk',
-  'setWalk', 'endWalk', 'tombstone', 'addTombstone', 'patientIdsInVault', 'purgePatient', 'fact', 'setFact',
+  'setWalk', 'endWalk', 'tombstone', 'addTombstone', 'trackedPatientIds', 'purgePatient', 'fact', 'setFact',
 ] as const satisfies readonly (keyof SyncStateStore)[];
 
 interface PatientRow {
@@ -96,9 +96,7 @@ export function createSyncStateStore(db: Db): SyncStateStore {
   const writeTombstone = db.prepare<[string, string, number]>(
     `INSERT INTO sync_tombstones (resource_type, resource_id, version) VALUES (?, ?, ?)
      ON CONFLICT (resource_type, resource_id) DO UPDATE SET version = max(version, excluded.version)`);
-  const vaultPatients = db.prepare<[], string>(
-    `SELECT DISTINCT patient_id FROM resources WHERE patient_id IS NOT NULL
-     UNION SELECT patient_id FROM sync_patients`).pluck();
+  const trackedPatients = db.prepare<[], string>('SELECT patient_id FROM sync_patients').pluck();
   const deleteResources = db.prepare<[string]>('DELETE FROM resources WHERE patient_id = ?');
   const deletePatient = db.prepare<[string]>('DELETE FROM sync_patients WHERE patient_id = ?');
   const readFact = db.prepare<[string], string>('SELECT value FROM vault_meta WHERE key = ?').pluck();
@@ -150,7 +148,7 @@ export function createSyncStateStore(db: Db): SyncStateStore {
     addTombstone(resourceType, id, version) {
       writeTombstone.run(resourceType, id, version);
     },
-    patientIdsInVault: () => new Set(vaultPatients.all()),
+    trackedPatientIds: () => new Set(trackedPatients.all()),
     purgePatient: (patientId) => purge(patientId),
     fact: (key) => readFact.get(`${FACT_PREFIX}${key}`) ?? null,
     setFact(key, value) {

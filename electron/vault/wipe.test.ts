@@ -35,6 +35,7 @@ describe('wipeVault', () => {
     vault.close();
     const name = keyNameFor(dir, 'vault');
     await custodian.store(stagingNameFor(name), Buffer.alloc(32, 1));
+    await custodian.store(keyNameFor(dir, 'device'), Buffer.alloc(48, 2));
 
     const filesWhenKeyDestroyed: boolean[] = [];
     const watching: KeyCustodian = {
@@ -47,9 +48,10 @@ describe('wipeVault', () => {
     };
     await wipeVault({ dataDir: dir, custodian: watching });
 
-    expect(filesWhenKeyDestroyed).toEqual([true, true]);
+    expect(filesWhenKeyDestroyed).toEqual([true, true, true]);
     expect(await custodian.load(name)).toBeNull();
     expect(await custodian.load(stagingNameFor(name))).toBeNull();
+    expect(await custodian.load(keyNameFor(dir, 'device'))).toBeNull();
     expect(readdirSync(dir)).toEqual([]);
     expect(vaultExists(dir)).toBe(false);
   });

@@ -15,7 +15,8 @@ export interface WipeVaultOptions {
 }
 
 /**
- * Destroys the vault key (and any key staged by an interrupted rekey), then deletes the vault
+ * Destroys the vault key (and any key staged by an interrupted rekey) and the device key of the
+ * workstation's enrollment, then deletes the vault
  * files. Succeeds when there is nothing to wipe. When the keystore refuses, the files are deleted
  * anyway and a KEYSTORE_UNAVAILABLE error says the key is still to be removed.
  */
@@ -25,6 +26,9 @@ export async function wipeVault({ dataDir, custodian, logger }: WipeVaultOptions
   try {
     await custodian.destroy(name);
     await custodian.destroy(stagingNameFor(name));
+    // The device key belongs to the enrollment kept in this vault: without the vault it is an
+    // orphan that could still authenticate to the hub, so it goes too (re-enroll after a wipe).
+    await custodian.destroy(keyNameFor(dataDir, 'device'));
   } catch (error) {
     keyError = error;
   }

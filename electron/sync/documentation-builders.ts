@@ -1,0 +1,206 @@
+// FHIR resources for what a nurse or physician documents on the ward: vital signs (LOINC, UCUM, as
+// the chart reads them), a medication administration against its order (with the MAR's scheduled
+// time), a note (DocumentReference, plain text), and the Provenance of downtime documentation.
+// Every resource carries the client identifier (system + its client UUID) the hub deduplicates on.
+import type { CodeableConcept, DocumentReference, MedicationAdministration, MedicationRequest, Observation, Practitioner, Provenance, Reference, Resource } from '../../shared/fhir/index.js';
+import { LOINC_SYSTEM, SCHEDULED_TIME_EXTENSION_URL, UCUM_SYSTEM } from '../../shared/fhir/index.js';
+import { CLIENT_ID_SYSTEM } from './client-identifier.js';
+
+/** Who documents: a Practitioner reference (`Practitioner/{id}`), as the session knows the user. */
+export interface DocumentationAuthor {
+  readonly reference: string;
+  readonly display?: string;
+}
+
+export interface VitalSignsInput {
+  /** When measured (ISO); default: now. */
+  readonly effectiveAt?: string;
+  readonly heartRate?: number;
+  readonly respiratoryRate?: number;
+  readonly systolic?: number;
+  readonly diastolic?: number;
+  readonly temperatureCelsius?: number;
+  readonly oxygenSaturation?: number;
+  readonly painScore?: number;
+}
+
+export interface MedicationAdministrationInput {
+  /** The MedicationRequest (order) the dose belongs to; it must be in the vault. */
+  readonly medicationRequestId: string;
+  /** false: the dose was held (status not-done, with `notGivenReason`). */
+  readonly given: boolean;
+  /** When given or held (ISO); default: now. */
+  readonly effectiveAt?: string;
+  /** The dose's scheduled time on the MAR, when it was a scheduled dose. */
+  readonly scheduledAt?: string;
+  readonly dose?: { readonly value: number; readonly unit: string };
+  readonly notGivenReason?: string;
+}
+
+export interface NoteInput {
+  readonly text: string;
+  readonly title?: string;
+  readonly kind?: 'nursing' | 'progress';
+}
+
+interface VitalDefinition {
+  readonly code: string;
+  readonly display: string;
+  readonly unit: string;
+  readonly unitText: string;
+}
+
+const HEART_RATE: VitalDefinition = { code: '8867-4', display: 'Heart rate', unit: '/min', unitText: 'beats/minute' };
+const RESPIRATORY_RATE: VitalDefinition = { code: '9279-1', display: 'Respiratory rate', unit: '/min', unitText: 'breaths/minute' };
+const BODY_TEMPERATURE: VitalDefinition = { code: '8310-5', display: 'Body temperature', unit: 'Cel', unitText: '°C' };
+const OXYGEN_SATURATION: VitalDefinition = { code: '59408-5', display: 'Oxygen saturation in Arterial blood by Pulse oximetry', unit: '%', unitText: '%' };
+const PAIN_SCORE: VitalDefinition = { code: '72514-3', display: 'Pain severity - 0-10 verbal numeric rating [Score] - Reported', unit: '{score}', unitText: 'score' };
+const BLOOD_PRESSURE = { code: '85354-9', display: 'Blood pressure panel with all children optional' };
+const SYSTOLIC_BP: VitalDefinition = { code: '8480-6', display: 'Systolic blood pressure', unit: 'mm[Hg]', unitText: 'mmHg' };
+const DIASTOLIC_BP: VitalDefinition = { code: '8462-4', display: 'Diastolic blood pressure', unit: 'mm[Hg]', unitText: 'mmHg' };
+
+const VITAL_SIGNS_CATEGORY = [{
+  coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs', display: 'Vital Signs' }],
+  text: 'Vital Signs',
+}];
+
+const NOTE_TYPES: Readonly<Record<'nursing' | 'progress', CodeableConcept & { text: string }>> = {
+  nursing: { coding: [{ system: LOINC_SYSTEM, code: '34746-8', display: 'Nurse Note' }], text: 'Nurse Note' },
+  progress: { coding: [{ system: LOINC_SYSTEM, code: '11506-3', display: 'Progress note' }], text: 'Progress note' },
+};
+
+const INPATIENT_ADMINISTRATION: CodeableConcept = {
+  coding: [{ system: 'http://terminology.hl7.org/CodeSystem/medication-admin-category', code: 'inpatient', display: 'Inpatient' }],
+};
+
+export const DOWNTIME_POLICY_URI = 'urn:wardline:policy:downtime-documentation';
+
+export interface BuildContext {
+  readonly patientId: string;
+  readonly encounterId: string | null;
+  readonly author: DocumentationAuthor;
+  readonly now: string;
+  readonly newId: () => string;
+}
+
+function identity(id: string): { id: string; identifier: [{ system: string; value: string }] } {
+  return { id, identifier: [{ system: CLIENT_ID_SYSTEM, value: id }] };
+}
+
+function authorReference(author: DocumentationAuthor): Reference<Practitioner> {
+  return author.display === undefined ? { reference: author.reference } : { reference: author.reference, display: author.display };
+}
+
+function quantity(definition: VitalDefinition, value: number) {
+  return { value, unit: definition.unitText, system: UCUM_SYSTEM, code: definition.unit };
+}
+
+function concept(definition: { code: string; display: string }) {
+  return { coding: [{ system: LOINC_SYSTEM, code: definition.code, display: definition.display }], text: definition.display };
+}
+
+function observationBase(context: BuildContext, effectiveAt: string): Omit<Observation, 'code'> {
+  return {
+    resourceType: 'Observation',
+    ...identity(context.newId()),
+    status: 'final',
+    category: VITAL_SIGNS_CATEGORY,
+    subject: { reference: `Patient/${context.patientId}` },
+    ...(context.encounterId === null ? {} : { encounter: { reference: `Encounter/${context.encounterId}` } }),
+    effectiveDateTime: effectiveAt,
+    performer: [authorReference(context.author)],
+  };
+}
+
+export function vitalSignObservations(context: BuildContext, input: VitalSignsInput): Observation[] {
+  const effectiveAt = input.effectiveAt ?? context.now;
+  const single: Array<[VitalDefinition, number | undefined]> = [
+    [HEART_RATE, input.heartRate],
+    [RESPIRATORY_RATE, input.respiratoryRate],
+    [BODY_TEMPERATURE, input.temperatureCelsius],
+    [OXYGEN_SATURATION, input.oxygenSaturation],
+    [PAIN_SCORE, input.painScore],
+  ];
+  const observations: Observation[] = [];
+  for (const [definition, value] of single) {
+    if (value === undefined) continue;
+    observations.push({ ...observationBase(context, effectiveAt), code: concept(definition), valueQuantity: quantity(definition, value) });
+  }
+  if (input.systolic !== undefined || input.diastolic !== undefined) {
+    const component = [];
+    if (input.systolic !== undefined) component.push({ code: concept(SYSTOLIC_BP), valueQuantity: quantity(SYSTOLIC_BP, input.systolic) });
+    if (input.diastolic !== undefined) component.push({ code: concept(DIASTOLIC_BP), valueQuantity: quantity(DIASTOLIC_BP, input.diastolic) });
+    observations.push({ ...observationBase(context, effectiveAt), code: concept(BLOOD_PRESSURE), component });
+  }
+  return observations;
+}
+
+export function medicationAdministration(context: BuildContext, order: MedicationRequest, input: MedicationAdministrationInput): MedicationAdministration {
+  const route = order.dosageInstruction?.[0]?.route;
+  return {
+    resourceType: 'MedicationAdministration',
+    ...identity(context.newId()),
+    ...(input.scheduledAt === undefined ? {} : { extension: [{ url: SCHEDULED_TIME_EXTENSION_URL, valueDateTime: input.scheduledAt }] }),
+    status: input.given ? 'completed' : 'not-done',
+    ...(input.given || input.notGivenReason === undefined ? {} : { statusReason: [{ text: input.notGivenReason }] }),
+    category: INPATIENT_ADMINISTRATION,
+    ...(order.medicationCodeableConcept === undefined ? {} : { medicationCodeableConcept: order.medicationCodeableConcept }),
+    ...(order.medicationReference === undefined ? {} : { medicationReference: order.medicationReference }),
+    subject: { reference: `Patient/${context.patientId}` },
+    ...(context.encounterId === null ? {} : { context: { reference: `Encounter/${context.encounterId}` } }),
+    effectiveDateTime: input.effectiveAt ?? context.now,
+    performer: [{ actor: authorReference(context.author) }],
+    request: { reference: `MedicationRequest/${order.id}` },
+    ...(input.given && (input.dose !== undefined || route !== undefined)
+      ? {
+          dosage: {
+            ...(route === undefined ? {} : { route }),
+            ...(input.dose === undefined ? {} : { dose: { value: input.dose.value, unit: input.dose.unit, system: UCUM_SYSTEM, code: input.dose.unit } }),
+          },
+        }
+      : {}),
+  } as MedicationAdministration;
+}
+
+export function clinicalNote(context: BuildContext, input: NoteInput): DocumentReference {
+  const type = NOTE_TYPES[input.kind ?? 'nursing'];
+  const title = input.title ?? type.text;
+  return {
+    resourceType: 'DocumentReference',
+    ...identity(context.newId()),
+    status: 'current',
+    docStatus: 'final',
+    type,
+    subject: { reference: `Patient/${context.patientId}` },
+    date: context.now,
+    author: [authorReference(context.author)],
+    description: title,
+    content: [{
+      attachment: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(input.text, 'utf8').toString('base64'), title, creation: context.now },
+    }],
+    ...(context.encounterId === null ? {} : { context: { encounter: [{ reference: `Encounter/${context.encounterId}` }] } }),
+  };
+}
+
+/** Who documented `targets` while the hub was unreachable, and when. */
+export function downtimeProvenance(context: BuildContext, targets: readonly Resource[], operation: 'CREATE' | 'UPDATE' = 'CREATE'): Provenance & { id: string } {
+  return {
+    resourceType: 'Provenance',
+    id: context.newId(),
+    target: [
+      ...targets.map((resource) => ({ reference: `${resource.resourceType}/${resource.id}` })),
+      { reference: `Patient/${context.patientId}` },
+    ],
+    occurredDateTime: context.now,
+    recorded: context.now,
+    policy: [DOWNTIME_POLICY_URI],
+    activity: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: operation, display: operation === 'CREATE' ? 'create' : 'revise' }],
+      text: 'Documented during downtime',
+    },
+    agent: [{
+      type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' }] },
+      who: authorReference(context.author),
+    }],
+  };
+}

@@ -1,0 +1,86 @@
+// One HTTPS exchange with the hub over the pinned agent: request out, whole body in, with a timeout
+// for a silent connection (idle) and one for the whole exchange. A body cut short, a reset or a
+// stall becomes a SyncError the retry policy understands; nothing here retries by itself.
+import type { IncomingHttpHeaders } from 'node:http';
+import { request } from 'node:https';
+import type { PinnedAgent } from './pinned-agent.js';
+import { SyncError } from './sync-error.js';
+
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | Buffer;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+  /** Milliseconds from sending to the first byte of the answer. */
+  readonly firstByteMs: number;
+}
+
+export interface HttpTimeouts {
+  /** No byte received for this long on an open exchange: the hub is stalling. */
+  readonly idleMs: number;
+  /** The whole exchange, a large page included. */
+  readonly totalMs: number;
+}
+
+export type HttpSend = (req: HttpRequest, signal?: AbortSignal) => Promise<HttpResponse>;
+
+function lost(cause: unknown): SyncError {
+  return new SyncError('CONNECTION_LOST', 'The connection to the hub broke off during a request. Sync retries by itself.', { cause });
+}
+
+function stalled(): SyncError {
+  return new SyncError('TIMEOUT', 'The hub stopped answering in the middle of a request. Sync retries by itself.');
+}
+
+export function createHttpSend(agent: PinnedAgent, timeouts: HttpTimeouts): HttpSend {
+  return (req, signal) =>
+    new Promise<HttpResponse>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new SyncError('SYNC_CLOSED', 'Sync was stopped.'));
+        return;
+      }
+      const started = performance.now();
+      let done = false;
+      const finish = (error: SyncError | null, response?: HttpResponse): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(total);
+        signal?.removeEventListener('abort', onAbort);
+        if (error !== null) {
+          outgoing.destroy();
+          reject(error);
+        } else {
+          resolve(response!);
+        }
+      };
+      const onAbort = (): void => finish(new SyncError('SYNC_CLOSED', 'Sync was stopped.'));
+      const headers: Record<string, string> = { ...(req.headers ?? {}) };
+      if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
+      const outgoing = request(req.url, { method: req.method, headers, agent, timeout: timeouts.idleMs }, (res) => {
+        const firstByteMs = performance.now() - started;
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', (error) => finish(lost(error)));
+        res.on('aborted', () => finish(lost(new Error('response aborted'))));
+        res.on('end', () => {
+          if (!res.complete) {
+            finish(lost(new Error('response incomplete')));
+            return;
+          }
+          finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), firstByteMs });
+        });
+      });
+      // Socket idle for timeouts.idleMs (before or during the answer).
+      outgoing.on('timeout', () => finish(stalled()));
+      outgoing.on('error', (error) => finish(error instanceof SyncError ? error : lost(error)));
+      const total = setTimeout(() => finish(stalled()), timeouts.totalMs);
+      signal?.addEventListener('abort', onAbort);
+      outgoing.end(req.body);
+    });
+}

@@ -1,0 +1,197 @@
+// The host-facing API for documentation made on this workstation: vital signs, medication
+// administrations, notes, and amendments of cached resources. Each call builds valid FHIR (checked
+// with validateResource), stores the local copies together with their outbox entry in one durable
+// vault transaction, adds a Provenance when made during downtime, and asks for a sync.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import {
+  FhirValidationError,
+  isSupportedResourceType,
+  patientIdOf,
+  validateResource,
+  type MedicationRequest,
+  type Provenance,
+  type Resource,
+} from '../../shared/fhir/index.js';
+import type { OutboxEntry, OutboxItem, Vault } from '../vault/index.js';
+import {
+  clinicalNote,
+  downtimeProvenance,
+  medicationAdministration,
+  vitalSignObservations,
+  type BuildContext,
+  type DocumentationAuthor,
+  type MedicationAdministrationInput,
+  type NoteInput,
+  type VitalSignsInput,
+} from './documentation-builders.js';
+import { SyncError } from './sync-error.js';
+
+export interface DocumentationReceipt {
+  /** The outbox entry (also the id of a conflict record, should the hub refuse it). */
+  readonly entryId: string;
+  /** Ids of the resources written (client UUIDs for new ones, until the hub has them). */
+  readonly resourceIds: readonly string[];
+  readonly provenanceId: string | null;
+}
+
+export interface LocalDocumentationOptions {
+  readonly vault: Vault;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  /** True while the hub is unreachable (offline or hub-down): documentation then carries a Provenance. */
+  readonly isDowntime: () => boolean;
+  /** Outbox entries on the wire right now. */
+  readonly inFlight: ReadonlySet<string>;
+  /** Called after every write (the scheduler syncs soon). */
+  readonly onWrite: () => void;
+  readonly newId?: () => string;
+}
+
+const AUTHOR = /^Practitioner\/[A-Za-z0-9\-.]{1,64}$/;
+const MAX_NOTE_CHARS = 100_000;
+
+function invalid(message: string): SyncError {
+  return new SyncError('INVALID_DOCUMENTATION', message);
+}
+
+function checkNumber(name: string, value: number | undefined, min: number, max: number): void {
+  if (value !== undefined && !(Number.isFinite(value) && value >= min && value <= max)) {
+    throw invalid(`The ${name} must be a number from ${min} to ${max}.`);
+  }
+}
+
+function checkInstant(name: string, value: string | undefined): void {
+  if (value !== undefined && (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) || Number.isNaN(Date.parse(value)))) {
+    throw invalid(`The ${name} must be a date and time (ISO 8601).`);
+  }
+}
+
+function validated<T extends Resource>(resource: T): T {
+  try {
+    return validateResource(resource) as T;
+  } catch (error) {
+    if (error instanceof FhirValidationError) {
+      throw new SyncError('INVALID_DOCUMENTATION', `This documentation is not valid FHIR (field ${error.path}); nothing was saved.`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+export class LocalDocumentation {
+  readonly #o: LocalDocumentationOptions;
+  readonly #newId: () => string;
+
+  constructor(options: LocalDocumentationOptions) {
+    this.#o = options;
+    this.#newId = options.newId ?? randomUUID;
+  }
+
+  /** One round of vital signs: an Observation per value given (blood pressure as one panel). */
+  recordVitalSigns(patientId: string, values: VitalSignsInput, author: DocumentationAuthor): DocumentationReceipt {
+    checkNumber('heart rate', values.heartRate, 0, 400);
+    checkNumber('respiratory rate', values.respiratoryRate, 0, 150);
+    checkNumber('systolic pressure', values.systolic, 0, 400);
+    checkNumber('diastolic pressure', values.diastolic, 0, 300);
+    checkNumber('temperature', values.temperatureCelsius, 20, 45);
+    checkNumber('oxygen saturation', values.oxygenSaturation, 0, 100);
+    checkNumber('pain score', values.painScore, 0, 10);
+    checkInstant('time of measurement', values.effectiveAt);
+    const context = this.#context(patientId, author);
+    const observations = vitalSignObservations(context, values);
+    if (observations.length === 0) throw invalid('Enter at least one vital sign.');
+    return this.#commit(context, observations.map((resource) => ({ operation: 'create', resource: validated(resource) as Resource & { id: string }, baseVersion: null })));
+  }
+
+  /** A dose given (or held) against a medication order in the vault. */
+  recordMedicationAdministration(patientId: string, input: MedicationAdministrationInput, author: DocumentationAuthor): DocumentationReceipt {
+    checkInstant('time of administration', input.effectiveAt);
+    checkInstant('scheduled time', input.scheduledAt);
+    if (input.dose !== undefined) checkNumber('dose', input.dose.value, 0, 1e6);
+    if (!input.given && (input.notGivenReason === undefined || input.notGivenReason.trim() === '')) {
+      throw invalid('Say why the dose was not given.');
+    }
+    const context = this.#context(patientId, author);
+    const order = this.#o.vault.resources.read('MedicationRequest', input.medicationRequestId) as MedicationRequest | null;
+    if (order === null || patientIdOf(order) !== patientId) {
+      throw new SyncError('RESOURCE_NOT_CACHED', 'That medication order is not in this workstation\'s cache for this patient. Sync, then try again.');
+    }
+    const administration = validated(medicationAdministration(context, order, input));
+    return this.#commit(context, [{ operation: 'create', resource: administration as Resource & { id: string }, baseVersion: null }]);
+  }
+
+  /** A plain-text note (nursing note by default) on the patient's chart. */
+  recordNote(patientId: string, input: NoteInput, author: DocumentationAuthor): DocumentationReceipt {
+    if (input.text.trim() === '' || input.text.length > MAX_NOTE_CHARS) throw invalid(`A note holds 1 to ${MAX_NOTE_CHARS} characters.`);
+    const context = this.#context(patientId, author);
+    const note = validated(clinicalNote(context, input));
+    return this.#commit(context, [{ operation: 'create', resource: note as Resource & { id: string }, baseVersion: null }]);
+  }
+
+  /**
+   * A change to a cached resource (e.g. an observation entered in error). Sent with If-Match on the
+   * version it was made on; if the hub has a newer one, both are kept as a conflict.
+   */
+  amendResource(resource: Resource, author: DocumentationAuthor): DocumentationReceipt {
+    const { vault } = this.#o;
+    const type = resource.resourceType;
+    const id = resource.id;
+    if (!isSupportedResourceType(type) || typeof id !== 'string') throw invalid('Only a cached resource with an id can be amended.');
+    const stored = vault.resources.versionOf(type, id);
+    const patientId = patientIdOf(resource);
+    if (stored === null || patientId === undefined) {
+      throw new SyncError('RESOURCE_NOT_CACHED', 'That record is not in this workstation\'s cache. Sync, then try again.');
+    }
+    const context = this.#context(patientId, author);
+    const changed = validated({ ...resource, meta: { ...(resource.meta ?? {}), ...(stored.versionId === null ? {} : { versionId: stored.versionId }), ...(stored.lastUpdated === null ? {} : { lastUpdated: stored.lastUpdated }) } } as Resource) as Resource & { id: string };
+    const waiting = this.#entryHolding(`${type}/${id}`);
+    if (waiting !== null) {
+      if (this.#o.inFlight.has(waiting.entryId)) {
+        throw new SyncError('SYNC_BUSY', 'This record is being sent to the hub at this moment. Try the change again in a few seconds.');
+      }
+      const items: OutboxItem[] = waiting.items.map((item) =>
+        item.resource.resourceType === type && item.resource.id === id ? { ...item, resource: changed } : item);
+      vault.transaction(() => {
+        vault.resources.upsert(changed);
+        vault.outbox.replaceItems(waiting.entryId, items);
+      }, { durable: true });
+      this.#o.onWrite();
+      return { entryId: waiting.entryId, resourceIds: [id], provenanceId: waiting.provenance?.id ?? null };
+    }
+    if (stored.versionId === null) throw new SyncError('RESOURCE_NOT_CACHED', 'That record is not in this workstation\'s cache. Sync, then try again.');
+    return this.#commit(context, [{ operation: 'update', resource: changed, baseVersion: stored.versionId }], 'UPDATE');
+  }
+
+  #context(patientId: string, author: DocumentationAuthor): BuildContext {
+    if (!AUTHOR.test(author.reference)) throw invalid('The author must be a Practitioner reference (Practitioner/{id}).');
+    const { vault } = this.#o;
+    if (vault.resources.read('Patient', patientId) === null) {
+      throw new SyncError('PATIENT_NOT_CACHED', 'This patient is not in this workstation\'s cache (not on this ward). Nothing was saved.');
+    }
+    const encounter = vault.census().find((entry) => entry.patientId === patientId);
+    return { patientId, encounterId: encounter?.encounterId ?? null, author, now: this.#o.now().toISOString(), newId: this.#newId };
+  }
+
+  #entryHolding(key: string): OutboxEntry | null {
+    for (const entry of this.#o.vault.outbox.pending()) {
+      if (entry.items.some((item) => `${item.resource.resourceType}/${item.resource.id}` === key)) return entry;
+    }
+    return null;
+  }
+
+  #commit(context: BuildContext, items: OutboxItem[], operation: 'CREATE' | 'UPDATE' = 'CREATE'): DocumentationReceipt {
+    const { vault } = this.#o;
+    const provenance: (Provenance & { id: string }) | null = this.#o.isDowntime()
+      ? validated(downtimeProvenance(context, items.map((item) => item.resource), operation))
+      : null;
+    const entryId = this.#newId();
+    vault.transaction(() => {
+      for (const item of items) vault.resources.upsert(item.resource);
+      if (provenance !== null) vault.resources.upsert(provenance);
+      vault.outbox.add({ entryId, patientId: context.patientId, items, provenance, createdAt: context.now });
+    }, { durable: true });
+    this.#o.logger.info({ event: 'sync.documented', entryId, resources: items.length, downtime: provenance !== null }, 'local documentation stored');
+    this.#o.onWrite();
+    return { entryId, resourceIds: items.map((item) => item.resource.id), provenanceId: provenance?.id ?? null };
+  }
+}

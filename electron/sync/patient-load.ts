@@ -1,0 +1,44 @@
+// The initial load of a patient new to the ward: `Patient/{id}/$everything`, paged with next links,
+// each page written whole together with the position of the walk (several pages, also of other
+// patients, may share a transaction: see write-batcher.ts), so a load interrupted by a crash
+// resumes at the page after the last one written (no duplicate, no gap).
+import { readBundlePage } from './bundle-reading.js';
+import { walkPages } from './paged-walk.js';
+import { applyOptionsFor, keepInScope, type PullContext } from './pull-context.js';
+import { isSyncError } from './sync-error.js';
+import { addCounts, applyVersions } from './version-apply.js';
+import type { WriteBatcher } from './write-batcher.js';
+
+export type LoadOutcome = 'loaded' | 'gone';
+
+/**
+ * Loads (or resumes loading) one patient; 'gone' when the hub no longer lets this ward see them.
+ * Pages go through `batcher`: the caller flushes it once the loads are over.
+ */
+export async function loadPatient(context: PullContext, patientId: string, asOf: string, batcher: WriteBatcher): Promise<LoadOutcome> {
+  const { vault, client, policy } = context;
+  const state = vault.sync.patient(patientId);
+  const firstUrl = state?.loadState === 'loading' && state.nextUrl !== null
+    ? state.nextUrl
+    : `/fhir/Patient/${encodeURIComponent(patientId)}/$everything?_count=${policy.pageSize}`;
+  const keep = keepInScope(context);
+  try {
+    await walkPages(client, firstUrl, (body) => readBundlePage(body, 'searchset'), (pages) => {
+      for (const page of pages) {
+        batcher.add(page.size, () => {
+          addCounts(context.counts, applyVersions(applyOptionsFor(context, keep), page.versions));
+          if (page.next !== null) vault.sync.setPatientLoading(patientId, page.next);
+          else vault.sync.setPatientLoaded(patientId, asOf);
+        });
+      }
+    }, 0);
+    return 'loaded';
+  } catch (error) {
+    // Discharged, moved or deleted between the census and the load: the purge takes care of it.
+    if (isSyncError(error, 'REQUEST_REFUSED') && [403, 404, 410].includes(error.status ?? 0)) {
+      context.logger.info({ event: 'sync.load_skipped', patientId, status: error.status }, 'patient no longer readable; load skipped');
+      return 'gone';
+    }
+    throw error;
+  }
+}

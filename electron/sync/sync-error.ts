@@ -1,0 +1,52 @@
+// The sync room's one error class: a stable code and a message a nurse or IT can act on. Never
+// patient data; hub messages are not copied in (only the hub's stable error code, when it gave one).
+
+export type SyncErrorCode =
+  | 'NOT_ENROLLED'
+  | 'ALREADY_ENROLLED'
+  | 'INVALID_ENROLLMENT'
+  | 'ENROLLMENT_REFUSED'
+  | 'DEVICE_KEY_MISSING'
+  | 'PIN_MISMATCH'
+  | 'TLS_FAILED'
+  | 'HUB_UNREACHABLE'
+  | 'CONNECTION_LOST'
+  | 'TIMEOUT'
+  | 'HUB_ERROR'
+  | 'HUB_ANSWER_INVALID'
+  | 'RATE_LIMITED'
+  | 'DEVICE_REVOKED'
+  | 'DEVICE_UNKNOWN'
+  | 'AUTH_FAILED'
+  | 'REQUEST_REFUSED'
+  | 'SYNC_BUSY'
+  | 'SYNC_CLOSED'
+  | 'INVALID_DOCUMENTATION'
+  | 'PATIENT_NOT_CACHED'
+  | 'RESOURCE_NOT_CACHED'
+  | 'CONFLICT_NOT_FOUND';
+
+export class SyncError extends Error {
+  override readonly name = 'SyncError';
+  readonly code: SyncErrorCode;
+  /** The hub's stable error code (OperationOutcome), when the hub gave one. */
+  readonly hubCode: string | undefined;
+  /** The HTTP status the hub answered with, when it answered. */
+  readonly status: number | undefined;
+
+  constructor(code: SyncErrorCode, message: string, options: { cause?: unknown; hubCode?: string; status?: number } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.hubCode = options.hubCode;
+    this.status = options.status;
+  }
+}
+
+export function isSyncError(error: unknown, code?: SyncErrorCode): error is SyncError {
+  return error instanceof SyncError && (code === undefined || error.code === code);
+}
+
+/** Errors that will not go away by retrying: the sync stops and says so. */
+export function isRefusal(error: unknown): boolean {
+  return error instanceof SyncError && ['PIN_MISMATCH', 'DEVICE_REVOKED', 'DEVICE_UNKNOWN', 'AUTH_FAILED', 'NOT_ENROLLED', 'DEVICE_KEY_MISSING'].includes(error.code);
+}

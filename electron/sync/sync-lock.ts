@@ -1,0 +1,118 @@
+// One sync at a time per data directory, across processes and crashes: a lock file
+// (<dataDir>/sync.lock) holding the owner's PID, a random nonce and a lease renewed while the sync
+// runs. It is created exclusively; a lock whose process is dead, or whose lease ran out, is taken
+// over under a short-lived takeover file, so two processes never both take over the same stale lock.
+import { randomUUID } from 'node:crypto';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { SyncError } from './sync-error.js';
+
+export const SYNC_LOCK_FILE = 'sync.lock';
+const TAKEOVER_SUFFIX = '.takeover';
+const STALE_TAKEOVER_MS = 10_000;
+
+interface LockContent {
+  readonly pid: number;
+  readonly nonce: string;
+  readonly leaseUntil: number;
+}
+
+export interface HeldSyncLock {
+  /** Pushes the lease out again (call while a long sync runs). */
+  renew(): void;
+  release(): void;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readLock(file: string): LockContent | null {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockContent>;
+    if (typeof parsed.pid === 'number' && typeof parsed.nonce === 'string' && typeof parsed.leaseUntil === 'number') return parsed as LockContent;
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+function writeExclusive(file: string, content: LockContent): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    // Not flushed: after a power cut an empty or torn lock file reads as stale and is taken over.
+    writeSync(fd, JSON.stringify(content));
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+function isStale(content: LockContent | null, nowMs: number): boolean {
+  // Unreadable: a crash between create and write. Else: its process is gone, or its lease ran out.
+  return content === null || !isAlive(content.pid) || content.leaseUntil < nowMs;
+}
+
+/** Takes the lock, or throws SyncError SYNC_BUSY when another live process holds it. */
+export function acquireSyncLock(dataDir: string, leaseMs: number, now: () => number = Date.now): HeldSyncLock {
+  const file = join(dataDir, SYNC_LOCK_FILE);
+  const mine: LockContent = { pid: process.pid, nonce: randomUUID(), leaseUntil: now() + leaseMs };
+  if (!writeExclusive(file, mine)) {
+    const holder = readLock(file);
+    if (!isStale(holder, now()) || !takeOver(file, holder, mine, now)) {
+      throw new SyncError('SYNC_BUSY', 'Another Wardline process on this workstation is syncing right now; this sync was skipped.');
+    }
+  }
+  let released = false;
+  return {
+    renew() {
+      if (released) return;
+      const current = readLock(file);
+      if (current?.nonce !== mine.nonce) return;
+      // Replaced atomically: the lock file never disappears while it is held.
+      const next = `${file}.${mine.nonce}`;
+      writeFileSync(next, JSON.stringify({ ...mine, leaseUntil: now() + leaseMs }), { mode: 0o600 });
+      renameSync(next, file);
+    },
+    release() {
+      if (released) return;
+      released = true;
+      if (readLock(file)?.nonce === mine.nonce) rmSync(file, { force: true });
+    },
+  };
+}
+
+function takeOver(file: string, stale: LockContent | null, mine: LockContent, now: () => number): boolean {
+  const guard = `${file}${TAKEOVER_SUFFIX}`;
+  if (!writeExclusive(guard, mine)) {
+    let age = 0;
+    try {
+      age = now() - statSync(guard).mtimeMs;
+    } catch {
+      return false;
+    }
+    if (age < STALE_TAKEOVER_MS) return false;
+    rmSync(guard, { force: true });
+    if (!writeExclusive(guard, mine)) return false;
+  }
+  try {
+    const current = readLock(file);
+    // Someone else took it over between our look and our guard: leave theirs alone.
+    if (current?.nonce !== stale?.nonce || !isStale(current, now())) return false;
+    rmSync(file, { force: true });
+    return writeExclusive(file, mine);
+  } finally {
+    rmSync(guard, { force: true });
+  }
+}

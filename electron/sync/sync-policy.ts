@@ -1,0 +1,71 @@
+// The sync settings IT may set by machine policy, with their defaults: how often to sync, when data
+// counts as stale (amber, red), timeouts, retries and backoff, page size, and extra certificate pins.
+
+export interface SyncPolicy {
+  /** Time between syncs while online. */
+  readonly intervalMs: number;
+  /** Cached data older than this shows amber. */
+  readonly staleAmberMs: number;
+  /** Cached data older than this shows red. */
+  readonly staleRedMs: number;
+  /** A first byte later than this makes the connection "degraded". */
+  readonly slowResponseMs: number;
+  readonly connectTimeoutMs: number;
+  /** A request that receives nothing for this long is abandoned (and retried). */
+  readonly idleTimeoutMs: number;
+  /** The longest a single request may take, a large page included. */
+  readonly requestTimeoutMs: number;
+  /** Retries of one request after the first attempt (network errors, 5xx, 429). */
+  readonly retries: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  /** The longest a Retry-After from the hub is honoured before giving up the cycle. */
+  readonly maxRetryAfterMs: number;
+  /** Longest wait between syncs while the hub is unreachable (exponential backoff up to this). */
+  readonly offlineBackoffMaxMs: number;
+  /** `_count` of history and $everything pages (the hub serves at most 1000). */
+  readonly pageSize: number;
+  /**
+   * Pages of initial loads (several patients') are written together in one vault transaction until
+   * they hold this many resources; always whole pages, each with its walk's position. (History
+   * walks write one page per transaction.)
+   */
+  readonly maxResourcesPerTransaction: number;
+  /** Patients whose initial load runs at the same time. */
+  readonly loadConcurrency: number;
+  /** Outbox entries per transaction Bundle. */
+  readonly pushBatchSize: number;
+  /** How long the sync lock file stays valid without being renewed. */
+  readonly lockLeaseMs: number;
+  /** Pins accepted besides the enrollment's (e.g. the hub's next certificate during a rotation). */
+  readonly extraPins: readonly string[];
+  /** A CA to verify the hub's chain against, in addition to the pin. */
+  readonly caPem: string | undefined;
+}
+
+export const DEFAULT_SYNC_POLICY: SyncPolicy = Object.freeze({
+  intervalMs: 15_000,
+  staleAmberMs: 15 * 60_000,
+  staleRedMs: 60 * 60_000,
+  slowResponseMs: 3_000,
+  connectTimeoutMs: 5_000,
+  idleTimeoutMs: 15_000,
+  requestTimeoutMs: 120_000,
+  retries: 4,
+  retryBaseMs: 250,
+  retryMaxMs: 8_000,
+  maxRetryAfterMs: 60_000,
+  offlineBackoffMaxMs: 5 * 60_000,
+  pageSize: 1000,
+  maxResourcesPerTransaction: 5000,
+  loadConcurrency: 3,
+  pushBatchSize: 20,
+  lockLeaseMs: 60_000,
+  extraPins: [],
+  caPem: undefined,
+});
+
+export function resolveSyncPolicy(overrides: Partial<SyncPolicy> = {}): SyncPolicy {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  return { ...DEFAULT_SYNC_POLICY, ...defined };
+}

@@ -1,0 +1,60 @@
+// What the workstation tells about its sync (status bar, `wardline status --json`): connectivity
+// state, last success, how old the data is (ward and per patient, with amber/red from policy), and
+// what waits in the outbox or as conflicts. Counts and times only.
+import type { Vault } from '../vault/index.js';
+import { stalenessOf, type ConnectivityState, type Staleness } from './connectivity.js';
+import type { SyncPolicy } from './sync-policy.js';
+
+export interface PatientFreshness {
+  readonly patientId: string;
+  readonly dataAsOf: string | null;
+  readonly staleness: Staleness;
+}
+
+export interface SyncStatus {
+  readonly state: ConnectivityState;
+  /** Workstation time the last complete sync ended, or null. */
+  readonly lastSuccess: string | null;
+  /** Workstation time the cached ward data was last brought up to date (the start of that sync). */
+  readonly dataAsOf: string | null;
+  readonly staleness: Staleness;
+  readonly outboxPending: number;
+  readonly conflicts: number;
+  /** The code of the last failure (e.g. HUB_UNREACHABLE, PIN_MISMATCH), or null after a success. */
+  readonly lastError: string | null;
+  readonly patients: readonly PatientFreshness[];
+}
+
+export const SYNC_FACTS = {
+  state: 'state',
+  lastSuccess: 'last_success',
+  dataAsOf: 'data_as_of',
+  lastError: 'last_error',
+} as const;
+
+const STATES: readonly ConnectivityState[] = ['online', 'degraded', 'offline', 'hub-down'];
+
+/** The state last recorded in the vault (offline when none was: nothing has been heard from the hub). */
+export function recordedState(vault: Vault): ConnectivityState {
+  const state = vault.sync.fact(SYNC_FACTS.state);
+  return STATES.find((known) => known === state) ?? 'offline';
+}
+
+export function syncStatusOf(vault: Vault, policy: SyncPolicy, nowMs: number, liveState?: ConnectivityState): SyncStatus {
+  const thresholds = { amberMs: policy.staleAmberMs, redMs: policy.staleRedMs };
+  const dataAsOf = vault.sync.fact(SYNC_FACTS.dataAsOf);
+  return {
+    state: liveState ?? recordedState(vault),
+    lastSuccess: vault.sync.fact(SYNC_FACTS.lastSuccess),
+    dataAsOf,
+    staleness: stalenessOf(dataAsOf, nowMs, thresholds),
+    outboxPending: vault.outbox.count(),
+    conflicts: vault.conflicts.count(),
+    lastError: vault.sync.fact(SYNC_FACTS.lastError),
+    patients: vault.sync.patients().map((patient) => ({
+      patientId: patient.patientId,
+      dataAsOf: patient.dataAsOf,
+      staleness: stalenessOf(patient.dataAsOf, nowMs, thresholds),
+    })),
+  };
+}
