@@ -26,13 +26,21 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   const command: CliCommand | undefined = Object.hasOwn(commands, name) ? commands[name] : undefined;
   try {
     if (!command) throw new CliError('UNKNOWN_COMMAND', `unknown command "${name}" (try: wardline help)`);
+    let args = rest;
+    let subcommand: string | undefined;
+    if (command.subcommands) {
+      [subcommand, ...args] = rest;
+      if (subcommand === undefined || !command.subcommands.includes(subcommand)) {
+        throw new CliError('USAGE', `wardline ${name} needs one of: ${command.subcommands.join(', ')} (try: wardline help)`);
+      }
+    }
     let parsed;
     try {
-      parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: false, strict: true });
+      parsed = parseArgs({ args: [...args], options: command.options, allowPositionals: false, strict: true });
     } catch (error) {
       throw new CliError('USAGE', `${(error as Error).message.split('\n')[0]} (try: wardline help)`);
     }
-    return await command.run(parsed.values as Record<string, string | boolean | undefined>, io);
+    return await command.run(parsed.values as Record<string, string | boolean | undefined>, io, subcommand);
   } catch (error) {
     const failure = describeFailure(error);
     io.err(`wardline ${name}: ${failure.message}`);

@@ -80,6 +80,16 @@ describe('wardline CLI', () => {
     expect(wardline(['status', '--data', dir]).code).toBe(1);
   });
 
+  it('keeps the audit trail through a wipe, and the trail records the wipe', () => {
+    const dir = freshDir();
+    expect(wardline(['init', '--data', dir]).code).toBe(0);
+    expect(wardline(['wipe', '--data', dir]).code).toBe(0);
+    expect(wardline(['audit', 'verify', '--data', dir]).code).toBe(0);
+    const csv = wardline(['audit', 'export', '--format', 'csv', '--data', dir]);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.split('\n').filter((line) => line.includes('wipe'))).toHaveLength(1);
+  });
+
   it('refuses to create a vault without an OS keystore, with one clear line and no file', () => {
     const dir = freshDir();
     const run = wardline(['init', '--data', dir], { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent-wardline-bus' });

@@ -7,7 +7,9 @@ export type CliValues = Record<string, string | boolean | undefined>;
 export interface CliCommand {
   readonly summary: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
-  run(values: CliValues, io: CliIo): Promise<number>;
+  /** When set, the first argument must be one of these (e.g. `wardline audit verify`); it is passed to run. */
+  readonly subcommands?: readonly string[];
+  run(values: CliValues, io: CliIo, subcommand?: string): Promise<number>;
 }
 
 export const dataOption = { data: { type: 'string' } } as const;

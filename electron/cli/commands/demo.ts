@@ -4,9 +4,10 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateWard } from '../../../shared/synthetic/index.js';
 import { createHostLogger } from '../../host/index.js';
-import { createKeytarCustodian, createVault, vaultExists, wipeVault, type CensusEntry, type Vault } from '../../vault/index.js';
+import { createVault, vaultExists, wipeVault, type CensusEntry, type Vault } from '../../vault/index.js';
 import { CliError } from '../cli-error.js';
 import { stringValue, type CliCommand, type CliValues } from './command.js';
+import { cliCustodian } from './workstation.js';
 
 export const DEFAULT_DEMO_DIR = '.wardline-data/demo';
 const DEMO_SEED = 20261123;
@@ -39,7 +40,7 @@ const DEMO_MARKER = '.wardline-demo';
  * there is wiped first; a directory holding any other vault is refused, never touched.
  */
 async function freshDemoVault(dataDir: string, ward: string): Promise<Vault> {
-  const custodian = createKeytarCustodian();
+  const custodian = cliCustodian();
   if (vaultExists(dataDir)) {
     if (!existsSync(join(dataDir, DEMO_MARKER))) {
       throw new CliError('USAGE', `${dataDir} holds a vault that the demo did not create; choose another --data directory`, 1);

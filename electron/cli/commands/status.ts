@@ -1,4 +1,6 @@
-// `wardline status [--json] --data DIR`: what this workstation holds, as counts, never patient data.
+// `wardline status [--json] --data DIR`: what this workstation holds, as counts, never patient data;
+// for an enrolled workstation also its sync state (state, last success, data as of, outbox, conflicts).
+import { DEFAULT_SYNC_POLICY, syncStatusOf } from '../../sync/index.js';
 import { openVault, vaultExists, VaultError } from '../../vault/index.js';
 import { dataOption, type CliCommand } from './command.js';
 import { workstationFrom } from './workstation.js';
@@ -13,8 +15,11 @@ export const statusCommand: CliCommand = {
     }
     const vault = await openVault({ dataDir, custodian, logger });
     let status;
+    let sync;
     try {
       status = vault.status();
+      // Only an enrolled workstation syncs; its sync part is counts and times, never patient data.
+      sync = vault.sync.enrollment() === null ? null : syncStatusOf(vault, DEFAULT_SYNC_POLICY, Date.now());
     } finally {
       vault.close();
     }
@@ -26,13 +31,24 @@ export const statusCommand: CliCommand = {
       resources: status.resources,
       ward: status.ward,
     };
+    const syncPart = sync === null ? null : {
+      state: sync.state,
+      lastSuccess: sync.lastSuccess,
+      dataAsOf: sync.dataAsOf,
+      outboxPending: sync.outboxPending,
+      conflicts: sync.conflicts,
+    };
     if (values.json === true) {
-      io.out(JSON.stringify({ vault: vaultStatus }));
+      io.out(JSON.stringify(syncPart === null ? { vault: vaultStatus } : { vault: vaultStatus, sync: syncPart }));
     } else {
       io.out(`vault      ${dataDir}`);
       io.out(`encrypted  yes (${status.cipher}), schema version ${status.schemaVersion}`);
       io.out(`ward       ${status.ward ?? '(not set)'}`);
       io.out(`contents   ${status.patients} patients, ${status.resources} resources`);
+      if (sync !== null) {
+        io.out(`sync       ${sync.state}; last success ${sync.lastSuccess ?? 'never'}; data as of ${sync.dataAsOf ?? 'never'} (${sync.staleness})`);
+        io.out(`outbox     ${sync.outboxPending} waiting, ${sync.conflicts} conflicts`);
+      }
     }
     return 0;
   },

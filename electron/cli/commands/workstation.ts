@@ -1,7 +1,7 @@
 // What every command needs to reach this workstation's data: the data directory, the log, and
 // the OS keystore (the Node adapter of the KeyCustodian port).
 import { createHostLogger, resolveDataDir, type HostLogger } from '../../host/index.js';
-import { createKeytarCustodian, type KeyCustodian } from '../../vault/index.js';
+import { KeytarCustodian, type KeyCustodian } from '../../vault/index.js';
 import { stringValue, type CliValues } from './command.js';
 
 export interface Workstation {
@@ -10,7 +10,24 @@ export interface Workstation {
   readonly custodian: KeyCustodian;
 }
 
+const custodians: KeytarCustodian[] = [];
+
+/** The OS keystore for this CLI run; remembered so a hung keystore can be detected at exit. */
+export function cliCustodian(): KeyCustodian {
+  const custodian = new KeytarCustodian();
+  custodians.push(custodian);
+  return custodian;
+}
+
+/**
+ * Whether a keystore call timed out during this run. Such a call stays stuck in an OS thread and
+ * keeps the process from exiting, so the CLI ends itself once it has printed the error.
+ */
+export function isKeystoreHung(): boolean {
+  return custodians.some((custodian) => custodian.isHung);
+}
+
 export function workstationFrom(values: CliValues): Workstation {
   const dataDir = resolveDataDir(stringValue(values, 'data'));
-  return { dataDir, logger: createHostLogger(dataDir), custodian: createKeytarCustodian() };
+  return { dataDir, logger: createHostLogger(dataDir), custodian: cliCustodian() };
 }

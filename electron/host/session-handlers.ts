@@ -1,0 +1,48 @@
+// The session channels, answered by the sessions room's SessionManager.
+import type { SessionManager } from '../session/index.js';
+import type { IpcHandler } from './ipc-router.js';
+
+export type SessionService = Pick<
+  SessionManager,
+  'current' | 'signInOnline' | 'signInOffline' | 'unlockWithPin' | 'lock' | 'signOut' | 'switchUser' | 'setPin' | 'recordActivity'
+>;
+
+export interface SessionHandlers {
+  readonly 'session:state': IpcHandler<'session:state'>;
+  readonly 'session:sign-in': IpcHandler<'session:sign-in'>;
+  readonly 'session:unlock-pin': IpcHandler<'session:unlock-pin'>;
+  readonly 'session:lock': IpcHandler<'session:lock'>;
+  readonly 'session:sign-out': IpcHandler<'session:sign-out'>;
+  readonly 'session:switch-user': IpcHandler<'session:switch-user'>;
+  readonly 'session:set-pin': IpcHandler<'session:set-pin'>;
+  readonly 'session:activity': IpcHandler<'session:activity'>;
+}
+
+export function sessionHandlers(sessions: SessionService): SessionHandlers {
+  return {
+    'session:state': () => sessions.current(),
+    'session:sign-in': ({ username, password, totp, offline }) =>
+      offline === true ? sessions.signInOffline(username, password) : sessions.signInOnline(username, password, totp),
+    'session:unlock-pin': ({ userId, pin }) => sessions.unlockWithPin(userId, pin),
+    'session:lock': () => {
+      sessions.lock('manual');
+      return sessions.current();
+    },
+    'session:sign-out': () => {
+      sessions.signOut();
+      return sessions.current();
+    },
+    'session:switch-user': () => {
+      sessions.switchUser();
+      return sessions.current();
+    },
+    'session:set-pin': async ({ pin, password }) => {
+      await sessions.setPin(pin, password);
+      return {};
+    },
+    'session:activity': () => {
+      sessions.recordActivity();
+      return {};
+    },
+  };
+}

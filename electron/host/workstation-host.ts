@@ -1,0 +1,150 @@
+// The running workstation: opens the vault and the audit trail, starts the sessions (timers from
+// the machine policy, the OS's power events, every session event audited), the sync engine when
+// the workstation is enrolled (its hub and ward must be the policy's), and serves the window's
+// requests through the IPC router. Electron's main.ts hands in the adapters; tests hand in theirs.
+import type { Logger } from 'pino';
+import { auditedChartReads, ipcRejectedEntry, openAuditLog, sessionAuditSink, syncAuditSink, type AuditLog } from '../audit/index.js';
+import { sessionPolicyOf, syncPolicyOf, type WorkstationPolicy } from '../policy/index.js';
+import {
+  SessionManager,
+  SystemClock,
+  timerScheduler,
+  type Clock,
+  type CredentialHashing,
+  type CredentialStore,
+  type HubLogin,
+  type PowerEvents,
+  type Scheduler,
+} from '../session/index.js';
+import { createSyncEngine, normalizeHubUrl, type SyncEngine } from '../sync/index.js';
+import { openVault, type KeyCustodian, type Vault } from '../vault/index.js';
+import { chartHandlers } from './chart-handlers.js';
+import { HostError } from './host-error.js';
+import { sessionAuthorizer } from './ipc-authorize.js';
+import { emitEvent } from './ipc-events.js';
+import { createIpcRouter, type IpcRouter } from './ipc-router.js';
+import { vaultPatientLookup } from './patient-lookup.js';
+import { sessionHandlers } from './session-handlers.js';
+import type { SenderInfo, Transport } from './transport.js';
+import { vaultCredentialStore } from './vault-credential-store.js';
+
+export interface WorkstationHostOptions {
+  readonly dataDir: string;
+  readonly policy: WorkstationPolicy;
+  readonly custodian: KeyCustodian;
+  readonly powerEvents: PowerEvents;
+  readonly transport: Transport;
+  /** The sender check of the transport (electron/window appSenderCheck for the Electron window). */
+  readonly isTrustedSender: (sender: SenderInfo) => boolean;
+  /** Where offline and PIN verifiers are kept: by default in the vault (vaultCredentialStore). */
+  readonly credentials?: CredentialStore;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly scheduler?: Scheduler;
+  /** The hub's sign-in; by default the sync engine's (null when the workstation is not enrolled). */
+  readonly hubLogin?: HubLogin | null;
+  readonly hashing?: CredentialHashing;
+  /** Start the sync scheduler (default true when enrolled). */
+  readonly startSync?: boolean;
+}
+
+export interface WorkstationHost {
+  readonly vault: Vault;
+  readonly audit: AuditLog;
+  readonly sessions: SessionManager;
+  readonly sync: SyncEngine | null;
+  readonly router: IpcRouter;
+  /** Stops serving, signs every session out ("shutdown"), stops sync, closes the audit trail and the vault. */
+  close(): Promise<void>;
+}
+
+function checkEnrollment(vault: Vault, policy: WorkstationPolicy): void {
+  const enrollment = vault.sync.enrollment();
+  if (enrollment === null) return;
+  if (normalizeHubUrl(enrollment.hubUrl) !== normalizeHubUrl(policy.hubUrl)) {
+    throw new HostError('HUB_MISMATCH', 'This workstation is enrolled at another hub than the machine policy names. Ask IT to correct the policy, or to wipe and re-enroll the workstation.');
+  }
+  if (enrollment.ward !== policy.ward) {
+    throw new HostError('WARD_MISMATCH', 'This workstation is enrolled for another ward than the machine policy names. Ask IT to correct the policy, or to wipe and re-enroll the workstation.');
+  }
+}
+
+export async function openWorkstationHost(options: WorkstationHostOptions): Promise<WorkstationHost> {
+  const { dataDir, policy, custodian, logger, transport } = options;
+  const vault = await openVault({ dataDir, custodian, logger });
+  const opened: Array<() => Promise<void> | void> = [() => vault.close()];
+  const unwind = async (): Promise<void> => {
+    for (const close of opened.reverse()) await close();
+  };
+  try {
+    checkEnrollment(vault, policy);
+    const audit = await openAuditLog({ dataDir, custodian, logger });
+    opened.push(() => audit.close());
+
+    let sessions: SessionManager | null = null;
+    const sync = vault.sync.enrollment() === null
+      ? null
+      : createSyncEngine({
+          vault,
+          dataDir,
+          custodian,
+          logger,
+          audit: syncAuditSink(audit),
+          policy: syncPolicyOf(policy),
+          credentialStamps: { applyCredentialStamps: async (response) => sessions?.applyCredentialStamps(response) },
+        });
+    if (sync !== null) opened.push(() => sync.close());
+
+    const clock = options.clock ?? new SystemClock();
+    sessions = new SessionManager({
+      clock,
+      scheduler: options.scheduler ?? timerScheduler(clock),
+      powerEvents: options.powerEvents,
+      credentials: options.credentials ?? vaultCredentialStore(vault),
+      events: sessionAuditSink(audit),
+      workstationWard: policy.ward,
+      hubLogin: options.hubLogin !== undefined ? options.hubLogin : (sync?.hubLogin() ?? null),
+      policy: sessionPolicyOf(policy),
+      logger,
+      ...(options.hashing === undefined ? {} : { hashing: options.hashing }),
+    });
+    const manager = sessions;
+    opened.push(() => manager.close());
+
+    const router = createIpcRouter({
+      handlers: {
+        ...sessionHandlers(manager),
+        ...chartHandlers({ sessions: manager, chart: auditedChartReads(vault, audit), patients: vaultPatientLookup(vault) }),
+      },
+      isTrustedSender: options.isTrustedSender,
+      authorize: sessionAuthorizer(manager),
+      audit: (rejection) => {
+        const active = manager.current().active;
+        audit.record(ipcRejectedEntry(rejection.channel, rejection.reason, active === null ? undefined : active));
+      },
+      servingGeneration: () => manager.servingGeneration(),
+      logger,
+    });
+    const stopPurges = manager.onRendererPurge((notice) => emitEvent(transport, 'session:purge', notice));
+    const stopServing = transport.serve((request) => router.handle(request));
+    opened.push(() => {
+      stopServing();
+      stopPurges();
+    });
+    if (sync !== null && options.startSync !== false) sync.startScheduler();
+    logger.info({ event: 'host.started', enrolled: sync !== null, policyKey: policy.signedBy }, 'workstation host started');
+
+    let closed: Promise<void> | null = null;
+    return {
+      vault,
+      audit,
+      sessions: manager,
+      sync,
+      router,
+      close: () => (closed ??= unwind()),
+    };
+  } catch (error) {
+    await unwind();
+    throw error;
+  }
+}

@@ -1,0 +1,103 @@
+// The composition root for Electron: wires the host to Electron's adapters (safeStorage or keytar,
+// powerMonitor, ipcMain), hardens the session and every page, serves the renderer over app://, and
+// refuses to start without a valid signed machine policy. No logic of its own lives here.
+import path from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, powerMonitor, protocol, safeStorage, session } from 'electron';
+import { createHostLogger, openWorkstationHost, resolveDataDir, startFailureMessage, type HostLogger, type WorkstationHost } from './host/index.js';
+import { policyFileLocation, readMachinePolicy, readTrustAnchors, trustFileLocation, type WorkstationPolicy } from './policy/index.js';
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  appProtocolHandler,
+  appSenderCheck,
+  contentProtectionSupported,
+  electronKeyCustodian,
+  hardenSession,
+  hardenWebContents,
+  ipcMainTransport,
+  mainWindowOptions,
+  pinningRulesOf,
+  PowerMonitorEvents,
+  rendererSiteOf,
+  WINDOW_PARTITION,
+  type Refusal,
+} from './window/index.js';
+
+// Before "ready": app:// is a standard, secure scheme (its own origin, 'self' in the CSP).
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+let mainWindow: BrowserWindow | null = null;
+let host: WorkstationHost | null = null;
+
+function refuseToStart(error: unknown, logger: HostLogger | null): void {
+  logger?.fatal({ event: 'host.refused_to_start', code: (error as { code?: unknown }).code ?? null, error: error instanceof Error ? error.name : typeof error }, 'Wardline refused to start');
+  dialog.showErrorBox('Wardline cannot start', startFailureMessage(error));
+  app.exit(1);
+}
+
+function logRefusal(logger: HostLogger): (refusal: Refusal | { reason: string }) => void {
+  return (refusal) => logger.warn({ event: 'window.refused', ...refusal }, 'the window was refused something');
+}
+
+async function loadPolicy(): Promise<WorkstationPolicy> {
+  const trust = await readTrustAnchors(trustFileLocation({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() }));
+  return readMachinePolicy(policyFileLocation({ packaged: app.isPackaged }), trust.policyKeys);
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  let logger: HostLogger | null = null;
+  try {
+    const dataDir = resolveDataDir(undefined);
+    logger = createHostLogger(dataDir);
+    const log = logger;
+    const policy = await loadPolicy();
+    const packaged = app.isPackaged;
+    const onRefused = logRefusal(log);
+
+    const windowSession = session.fromPartition(WINDOW_PARTITION);
+    for (const target of [session.defaultSession, windowSession]) hardenSession(target, { pinning: pinningRulesOf(policy), onRefused });
+    app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { packaged, onRefused }));
+    windowSession.protocol.handle(APP_SCHEME, appProtocolHandler(rendererSiteOf(path.join(app.getAppPath(), 'renderer', 'dist')), onRefused));
+
+    host = await openWorkstationHost({
+      dataDir,
+      policy,
+      custodian: electronKeyCustodian({ safeStorage, dataDir }),
+      powerEvents: new PowerMonitorEvents(powerMonitor),
+      transport: ipcMainTransport({ ipcMain, target: () => mainWindow?.webContents ?? null }),
+      isTrustedSender: appSenderCheck(() => new Set(mainWindow === null ? [] : [mainWindow.webContents.id])),
+      logger: log,
+    });
+    if (policy.updates.enabled) log.warn({ event: 'updates.unavailable' }, 'the policy turns updates on, but this build has no updater (electron-updater is not installed)');
+
+    mainWindow = new BrowserWindow(mainWindowOptions({ preload: path.join(app.getAppPath(), 'dist', 'electron', 'preload.cjs'), packaged }));
+    if (contentProtectionSupported(process.platform)) mainWindow.setContentProtection(true);
+    mainWindow.once('ready-to-show', () => mainWindow?.show());
+    mainWindow.on('closed', () => {
+      mainWindow = null;
+    });
+    await mainWindow.loadURL(APP_ENTRY_URL);
+  } catch (error) {
+    refuseToStart(error, logger);
+  }
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // One Wardline per OS user: a second start only brings the first window forward.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow === null) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('window-all-closed', () => {
+    void (host?.close() ?? Promise.resolve()).finally(() => app.quit());
+  });
+  app.on('before-quit', () => {
+    void host?.close();
+  });
+  void start();
+}

@@ -1,0 +1,104 @@
+// The machine policy as IT writes it (policy.json), and what the host makes of it. Every security
+// setting must be present: a missing one is an error, never a default. Only the staleness
+// thresholds (how old cached data may be before the banner turns amber, then red) fall back to the
+// sync room's defaults, and the resolved policy says so.
+import { z } from 'zod';
+import { wardSchema } from '../../shared/auth/index.js';
+import { DEFAULT_SYNC_POLICY, isSpkiPin } from '../sync/index.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+const httpsUrl = z.string().max(2048).refine((text) => {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' && url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+  } catch {
+    return false;
+  }
+}, 'an https:// URL without user, password, query or fragment');
+
+const spkiPin = z.string().refine(isSpkiPin, 'a SHA-256 SPKI pin (44 characters of base64, as the hub prints it)');
+const wholeNumber = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const updateChannelSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a channel name such as "stable" or "beta"');
+
+/** The content of policy.json's "policy" member (what is signed). */
+export const policyContentSchema = z.strictObject({
+  /** When IT issued this policy (ISO 8601): shown by `wardline policy verify` and in the log. */
+  issued: z.iso.datetime({ offset: true }),
+  description: z.string().max(500).optional(),
+  hub: z.strictObject({
+    url: httpsUrl,
+    /** The hub certificate's SPKI pins; list the next certificate's too before a rotation. */
+    pins: z.array(spkiPin).min(1).max(8),
+  }),
+  ward: wardSchema,
+  session: z.strictObject({
+    idleTimeoutMinutes: wholeNumber(1, 24 * 60),
+    sessionLimitHours: wholeNumber(1, 7 * 24),
+    offlineGraceHours: wholeNumber(0, 30 * 24),
+  }),
+  staleness: z
+    .strictObject({ amberMinutes: wholeNumber(1, 7 * 24 * 60), redMinutes: wholeNumber(1, 7 * 24 * 60) })
+    .refine((s) => s.amberMinutes < s.redMinutes, 'amberMinutes must be less than redMinutes')
+    .optional(),
+  printing: z.strictObject({ allowed: z.boolean() }),
+  updates: z.discriminatedUnion('enabled', [
+    z.strictObject({ enabled: z.literal(false) }),
+    z.strictObject({ enabled: z.literal(true), channel: updateChannelSchema, url: httpsUrl }),
+  ]),
+});
+export type PolicyContent = z.infer<typeof policyContentSchema>;
+
+export type UpdatePolicy = { readonly enabled: false } | { readonly enabled: true; readonly channel: string; readonly url: string };
+
+/** The policy as the host uses it: durations in ms, and who signed it. */
+export interface WorkstationPolicy {
+  readonly issued: string;
+  readonly hubUrl: string;
+  readonly pins: readonly string[];
+  readonly ward: string;
+  readonly idleTimeoutMs: number;
+  readonly sessionLimitMs: number;
+  readonly offlineGraceMs: number;
+  readonly staleAmberMs: number;
+  readonly staleRedMs: number;
+  readonly printingAllowed: boolean;
+  readonly updates: UpdatePolicy;
+  /** The key id of the organisation key that signed it. */
+  readonly signedBy: string;
+  /** Settings the file left out that took Wardline's defaults (never a security setting). */
+  readonly defaulted: readonly string[];
+}
+
+export function workstationPolicyOf(content: PolicyContent, signedBy: string): WorkstationPolicy {
+  const hub = new URL(content.hub.url);
+  return Object.freeze({
+    issued: content.issued,
+    hubUrl: hub.href.replace(/\/+$/, ''),
+    pins: Object.freeze([...content.hub.pins]),
+    ward: content.ward,
+    idleTimeoutMs: content.session.idleTimeoutMinutes * MINUTE,
+    sessionLimitMs: content.session.sessionLimitHours * HOUR,
+    offlineGraceMs: content.session.offlineGraceHours * HOUR,
+    staleAmberMs: content.staleness === undefined ? DEFAULT_SYNC_POLICY.staleAmberMs : content.staleness.amberMinutes * MINUTE,
+    staleRedMs: content.staleness === undefined ? DEFAULT_SYNC_POLICY.staleRedMs : content.staleness.redMinutes * MINUTE,
+    printingAllowed: content.printing.allowed,
+    updates: Object.freeze(content.updates.enabled ? { enabled: true, channel: content.updates.channel, url: content.updates.url } : { enabled: false }),
+    signedBy,
+    defaulted: Object.freeze(content.staleness === undefined ? ['staleness'] : []),
+  });
+}
+
+/** Where each problem is, as IT reads it: "session.idleTimeoutMinutes: missing". */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 8)
+    .map((issue) => {
+      const where = issue.path.length === 0 ? '(the policy)' : issue.path.join('.');
+      const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+      return `${where}: ${missing ? 'missing' : issue.message}`;
+    })
+    .join('; ');
+}

@@ -1,0 +1,26 @@
+// The policy room's one error class: a machine policy or signature that cannot be trusted, a key
+// that cannot be read. Messages say what IT must fix; Wardline refuses to start on any of them.
+
+export type PolicyErrorCode =
+  | 'POLICY_MISSING'
+  | 'POLICY_UNREADABLE'
+  | 'POLICY_NOT_SIGNED'
+  | 'POLICY_UNTRUSTED_KEY'
+  | 'POLICY_SIGNATURE_INVALID'
+  | 'POLICY_INVALID'
+  | 'NO_TRUSTED_KEYS'
+  | 'KEY_INVALID';
+
+export class PolicyError extends Error {
+  readonly code: PolicyErrorCode;
+
+  constructor(code: PolicyErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PolicyError';
+    this.code = code;
+  }
+}
+
+export function isPolicyError(error: unknown): error is PolicyError {
+  return error instanceof PolicyError;
+}

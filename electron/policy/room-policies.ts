@@ -1,0 +1,21 @@
+// What the other rooms take from the machine policy: the sessions room's timers, the sync room's
+// staleness thresholds and extra certificate pins.
+import type { SessionPolicy } from '../session/index.js';
+import type { SyncPolicy } from '../sync/index.js';
+import type { WorkstationPolicy } from './policy-document.js';
+
+export function sessionPolicyOf(policy: WorkstationPolicy): Partial<SessionPolicy> {
+  return {
+    idleTimeoutMs: policy.idleTimeoutMs,
+    absoluteLimitMs: policy.sessionLimitMs,
+    offlineGraceMs: policy.offlineGraceMs,
+  };
+}
+
+export function syncPolicyOf(policy: WorkstationPolicy): Partial<SyncPolicy> {
+  return {
+    staleAmberMs: policy.staleAmberMs,
+    staleRedMs: policy.staleRedMs,
+    extraPins: policy.pins,
+  };
+}

@@ -1,0 +1,62 @@
+// Whether to take an update, decided before anything is downloaded: updates must be on in the
+// policy, the manifest signed by a trusted release key, for the policy's channel, and newer than
+// what runs. electron-updater's own answer (from latest.yml) must then match the signed manifest.
+import type { TrustedKey, UpdatePolicy } from '../policy/index.js';
+import { UpdateError } from './update-error.js';
+import { verifyUpdateManifest, type ManifestFile } from './update-manifest.js';
+import { compareVersions } from './version-order.js';
+
+export type UpdateDecision =
+  | { readonly action: 'none'; readonly reason: 'disabled-by-policy' | 'up-to-date' }
+  | { readonly action: 'download'; readonly version: string; readonly files: readonly ManifestFile[] };
+
+export interface UpdateCheck {
+  readonly policy: UpdatePolicy;
+  /** The version running now (app.getVersion()). */
+  readonly currentVersion: string;
+  readonly manifestBytes: Buffer;
+  /** The signature file's text, or null when the server has none. */
+  readonly signatureText: string | null;
+  readonly trustedKeys: readonly TrustedKey[];
+}
+
+/** No network is needed to know that updates are off: call this first. */
+export function updatesEnabled(policy: UpdatePolicy): boolean {
+  return policy.enabled;
+}
+
+export function decideUpdate(check: UpdateCheck): UpdateDecision {
+  if (!check.policy.enabled) return { action: 'none', reason: 'disabled-by-policy' };
+  const manifest = verifyUpdateManifest(check.manifestBytes, check.signatureText, check.trustedKeys);
+  if (manifest.channel !== check.policy.channel) {
+    throw new UpdateError('WRONG_CHANNEL', `The update server offered the "${manifest.channel}" channel, but this workstation follows "${check.policy.channel}"; the update was refused. Tell IT.`);
+  }
+  const order = compareVersions(manifest.version, check.currentVersion);
+  if (order < 0) {
+    throw new UpdateError('DOWNGRADE', `The update server offered version ${manifest.version}, older than the ${check.currentVersion} running here; it was refused. Tell IT.`);
+  }
+  if (order === 0) return { action: 'none', reason: 'up-to-date' };
+  return { action: 'download', version: manifest.version, files: manifest.files };
+}
+
+/** What electron-updater reports of an available update (its UpdateInfo, as far as this needs). */
+export interface OfferedUpdate {
+  readonly version: string;
+  readonly files: readonly { readonly url: string; readonly sha512: string }[];
+}
+
+/**
+ * Throws UPDATE_MISMATCH unless electron-updater offers exactly the signed version, and every file
+ * it would download is in the signed manifest with the same SHA-512 (electron-updater then checks
+ * the download against that hash).
+ */
+export function assertOfferMatchesManifest(offer: OfferedUpdate, decision: Extract<UpdateDecision, { action: 'download' }>): void {
+  const mismatch = (): UpdateError =>
+    new UpdateError('UPDATE_MISMATCH', 'The update server\'s installer list does not match the signed update manifest; the download was cancelled. Tell IT.');
+  if (offer.version !== decision.version || offer.files.length === 0) throw mismatch();
+  for (const file of offer.files) {
+    const name = file.url.split('/').pop() ?? '';
+    const signed = decision.files.find((f) => f.url === name);
+    if (signed === undefined || signed.sha512 !== file.sha512) throw mismatch();
+  }
+}

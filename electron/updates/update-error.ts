@@ -1,0 +1,26 @@
+// The updates room's one error class: an update refused before anything was downloaded.
+
+export type UpdateErrorCode =
+  | 'MANIFEST_NOT_SIGNED'
+  | 'MANIFEST_UNTRUSTED_KEY'
+  | 'MANIFEST_SIGNATURE_INVALID'
+  | 'MANIFEST_INVALID'
+  | 'WRONG_CHANNEL'
+  | 'DOWNGRADE'
+  | 'NO_TRUSTED_KEYS'
+  | 'UPDATE_MISMATCH'
+  | 'VERSION_INVALID';
+
+export class UpdateError extends Error {
+  readonly code: UpdateErrorCode;
+
+  constructor(code: UpdateErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UpdateError';
+    this.code = code;
+  }
+}
+
+export function isUpdateError(error: unknown): error is UpdateError {
+  return error instanceof UpdateError;
+}

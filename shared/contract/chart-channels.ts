@@ -1,0 +1,44 @@
+// The chart reads: the ward census, one patient's chart summary, a vital sign's trend and the MAR.
+// Each is audited by the host before its answer leaves (electron/audit, auditedChartReads).
+import { z } from 'zod';
+import { ID_PATTERN, INSTANT_PATTERN } from '../fhir/primitives.js';
+import { channelTable, defineChannel } from './channel.js';
+import { censusEntrySchema, marRowSchema, patientSummarySchema, trendPointSchema } from './chart-schemas.js';
+
+/** A Patient resource id (never a name or MRN). */
+export const patientIdSchema = z.string().regex(ID_PATTERN, 'a patient id (FHIR id)');
+/** A LOINC code, or "system|code" as the vault stores it. */
+export const observationCodeSchema = z.string().regex(/^[^\s|]{1,200}(?:\|[^\s|]{1,64})?$/, 'an observation code, or system|code');
+/** An instant with seconds and a time zone (FHIR instant). */
+export const instantSchema = z.string().regex(INSTANT_PATTERN, 'an instant (YYYY-MM-DDThh:mm:ss with a time zone)');
+
+export const CHART_CHANNELS = channelTable([
+  defineChannel({
+    name: 'chart:census',
+    summary: 'the patients on this workstation\'s ward, by bed',
+    permission: 'census:read',
+    request: z.strictObject({}),
+    response: z.array(censusEntrySchema),
+  }),
+  defineChannel({
+    name: 'chart:summary',
+    summary: 'one patient\'s chart summary (null when the patient is not in the chart cache)',
+    permission: 'chart:read',
+    request: z.strictObject({ patientId: patientIdSchema }),
+    response: patientSummarySchema.nullable(),
+  }),
+  defineChannel({
+    name: 'chart:trend',
+    summary: 'one vital sign of one patient over a time window',
+    permission: 'category:read:vital-signs',
+    request: z.strictObject({ patientId: patientIdSchema, code: observationCodeSchema, from: instantSchema, to: instantSchema }),
+    response: z.array(trendPointSchema),
+  }),
+  defineChannel({
+    name: 'chart:mar',
+    summary: 'one patient\'s medication administration record over a time window',
+    permission: 'category:read:medication',
+    request: z.strictObject({ patientId: patientIdSchema, from: instantSchema, to: instantSchema }),
+    response: z.array(marRowSchema),
+  }),
+]);

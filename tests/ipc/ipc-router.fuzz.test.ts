@@ -1,0 +1,146 @@
+// Fuzzing the IPC router with the real contract and the real sender check of the Electron window:
+// whatever the window sends, only a request from the app:// top frame, on a declared channel,
+// matching that channel's schema, reaches a service; everything else is refused and audited.
+import fc from 'fast-check';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { invokeChannel, invokeChannelNames, type InvokeChannelName } from '../../shared/contract/index.js';
+import { createIpcRouter, type IpcRejection, type SenderInfo } from '../../electron/host/index.js';
+import { recordingHandlers } from '../../electron/host/test-helpers.js';
+import { appSenderCheck } from '../../electron/window/index.js';
+
+const TRUSTED_CONTENTS = new Set([1]);
+const isAppSender = appSenderCheck(() => TRUSTED_CONTENTS);
+
+function fuzzedRouter() {
+  const { handlers, calls } = recordingHandlers();
+  const audited: IpcRejection[] = [];
+  const router = createIpcRouter({ handlers, isTrustedSender: isAppSender, authorize: () => null, audit: (r) => audited.push(r), logger: pino({ level: 'silent' }) });
+  return { router, calls, audited };
+}
+
+const names = invokeChannelNames();
+const instant = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+const patientId = fc.stringMatching(/^[A-Za-z0-9\-.]{1,64}$/);
+const pin = fc.stringMatching(/^\d{4,8}$/);
+const password = fc.string({ minLength: 1, maxLength: 64 });
+
+/** A valid request for every channel (a channel added to the contract must be added here, or this does not compile). */
+const VALID_REQUESTS: { readonly [N in InvokeChannelName]: fc.Arbitrary<unknown> } = {
+  'session:state': fc.constant({}),
+  'session:sign-in': fc.record(
+    { username: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim().length > 0), password, totp: fc.stringMatching(/^\d{6}$/), offline: fc.boolean() },
+    { requiredKeys: ['username', 'password'] },
+  ),
+  'session:unlock-pin': fc.record({ userId: fc.string({ minLength: 1, maxLength: 40 }), pin }),
+  'session:lock': fc.constant({}),
+  'session:sign-out': fc.constant({}),
+  'session:switch-user': fc.constant({}),
+  'session:set-pin': fc.record({ pin, password }, { requiredKeys: ['pin'] }),
+  'session:activity': fc.constant({}),
+  'chart:census': fc.constant({}),
+  'chart:summary': fc.record({ patientId }),
+  'chart:trend': fc.record({ patientId, code: fc.constantFrom('8867-4', 'http://loinc.org|8480-6', '85354-9'), from: instant, to: instant }),
+  'chart:mar': fc.record({ patientId, from: instant, to: instant }),
+};
+
+const validMessage = fc.constantFrom(...names).chain((channel) => VALID_REQUESTS[channel].map((request) => ({ channel, request })));
+
+const hostileChannel = fc.oneof(
+  fc.constantFrom(...names),
+  fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'Session:state', 'session:state ', 'session:state\u0000', 'vault:export', 'wardline:invoke', ''),
+  fc.string(),
+  fc.anything(),
+);
+
+const message = fc.oneof(
+  validMessage,
+  fc.record({ channel: hostileChannel, request: fc.oneof(fc.anything(), fc.object(), fc.constant({})) }),
+  fc.record({ channel: fc.constantFrom(...names), request: fc.anything() }),
+  validMessage.map((m) => ({ ...m, request: { ...(m.request as object), extra: true } })),
+  fc.anything(),
+);
+
+const sender: fc.Arbitrary<SenderInfo> = fc.record({
+  frameUrl: fc.oneof(
+    fc.constantFrom('app://wardline/index.html', 'app://wardline/', 'app://wardline/assets/index-1a2b.js'),
+    fc.constantFrom('app://evil/index.html', 'app://wardline.evil.example/', 'app://user@wardline/', 'file:///etc/passwd', 'https://wardline/', 'about:blank', 'devtools://devtools/'),
+    fc.webUrl(),
+    fc.string(),
+    fc.constant(null),
+  ),
+  isMainFrame: fc.boolean(),
+  contentsId: fc.integer({ min: 0, max: 3 }),
+});
+
+const trustedSender = fc.record({
+  frameUrl: fc.constantFrom('app://wardline/index.html', 'app://wardline/'),
+  isMainFrame: fc.constant(true),
+  contentsId: fc.constant(1),
+});
+
+/** Whether the router should let `incoming` through: decided here from the contract, independently of the router's code path. */
+function shouldDispatch(from: SenderInfo, incoming: unknown): boolean {
+  if (!isAppSender(from)) return false;
+  if (typeof incoming !== 'object' || incoming === null || !('channel' in incoming) || !('request' in incoming)) return false;
+  const { channel, request } = incoming as { channel: unknown; request: unknown };
+  if (typeof channel !== 'string') return false;
+  const declared = invokeChannel(channel);
+  return declared !== null && declared.request.safeParse(request).success;
+}
+
+describe('the IPC router under fuzzed messages', () => {
+  it('lets a message reach a service only from the app window, on a declared channel, with a valid request; audits every other', async () => {
+    let dispatched = 0;
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(trustedSender, sender), message, async (from, incoming) => {
+        const { router, calls, audited } = fuzzedRouter();
+        const reply = await router.handle({ sender: from, message: incoming });
+        if (shouldDispatch(from, incoming)) {
+          dispatched += 1;
+          expect(calls).toHaveLength(1);
+          expect(calls[0]!.channel).toBe((incoming as { channel: string }).channel);
+          expect(reply.ok).toBe(true);
+          expect(audited).toEqual([]);
+        } else {
+          refused += 1;
+          expect(calls).toEqual([]);
+          expect(reply).toMatchObject({ ok: false, error: { code: 'REJECTED' } });
+          expect(audited).toHaveLength(1);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    // Both outcomes were exercised, many times.
+    expect(dispatched).toBeGreaterThan(100);
+    expect(refused).toBeGreaterThan(1000);
+  });
+
+  it('never lets a request from anything but the app window through, however valid the message', async () => {
+    const untrusted = sender.filter((s) => !isAppSender(s));
+    await fc.assert(
+      fc.asyncProperty(untrusted, validMessage, async (from, incoming) => {
+        const { router, calls, audited } = fuzzedRouter();
+        await router.handle({ sender: from, message: incoming });
+        expect(calls).toEqual([]);
+        expect(audited).toEqual([{ channel: incoming.channel, reason: 'untrusted-sender' }]);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('lets every valid request from the app window reach its service, parsed', async () => {
+    await fc.assert(
+      fc.asyncProperty(trustedSender, validMessage, async (from, incoming) => {
+        const { router, calls, audited } = fuzzedRouter();
+        const reply = await router.handle({ sender: from, message: incoming });
+        expect(reply.ok).toBe(true);
+        expect(audited).toEqual([]);
+        expect(calls).toHaveLength(1);
+        expect(calls[0]).toEqual({ channel: incoming.channel, request: invokeChannel(incoming.channel)!.request.parse(incoming.request) });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

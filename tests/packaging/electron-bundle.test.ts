@@ -1,0 +1,41 @@
+// The Electron entry points as they are packed (scripts/build-electron.mjs): the sandboxed preload
+// must be one file that loads nothing but "electron", and the main process may load only Node's
+// own modules, electron, and the app's production dependencies (a devDependency is not packed).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+let outDir: string;
+let built: { main: string; preload: string };
+
+beforeAll(async () => {
+  outDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-electron-build-'));
+  const script = (await import(pathToFileURL(path.join(ROOT, 'scripts', 'build-electron.mjs')).href)) as { buildElectron(out: string): Promise<{ main: string; preload: string }> };
+  built = await script.buildElectron(outDir);
+});
+
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+const importedModules = (code: string): string[] =>
+  [...new Set([...code.matchAll(/\bfrom\s+"([^"]+)"|\brequire\("([^"]+)"\)|\bimport\("([^"]+)"\)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? ''))].sort();
+
+describe('the packed Electron entry points', () => {
+  it('bundle the preload into one file that requires only electron, exposing window.wardline', () => {
+    const preload = readFileSync(built.preload, 'utf8');
+    expect(importedModules(preload)).toEqual(['electron']);
+    expect(preload.match(/exposeInMainWorld\(/g)).toHaveLength(1);
+    expect(preload).toContain('"wardline"');
+  });
+
+  it('let the main process load only Node, electron and production dependencies', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const allowed = new Set(['electron', ...Object.keys(pkg.dependencies), ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+    const packageOf = (specifier: string): string => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
+    const outside = importedModules(readFileSync(built.main, 'utf8')).filter((m) => !allowed.has(m) && !allowed.has(packageOf(m)));
+    expect(outside).toEqual([]);
+  });
+});
