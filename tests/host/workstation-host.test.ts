@@ -2,9 +2,9 @@
 // trail (SQLCipher, keys in the OS keystore), the real sessions, the IPC router behind the
 // Transport port, the sender check of the window. The transport here stands in for ipcMain.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventMessage, IpcResult } from '../../shared/contract/index.js';
 import { generateWard, type SyntheticWard } from '../../shared/synthetic/index.js';
-import { openWorkstationHost, silentLogger, type RequestServer, type SenderInfo, type Transport, type WorkstationHost } from '../../electron/host/index.js';
+import { openWorkstationHost, silentLogger, type WorkstationHost } from '../../electron/host/index.js';
+import { APP_SENDER, MemoryTransport } from '../support/host-harness.js';
 import { verifyPolicyText, type WorkstationPolicy } from '../../electron/policy/index.js';
 import { examplePolicyDraft, testOrganisation } from '../../electron/policy/test-helpers.js';
 import { CONFIDENTIALITY_SYSTEM, ControllablePowerEvents, FakeClock } from '../../electron/session/index.js';
@@ -13,26 +13,7 @@ import { createVault, createKeytarCustodian, wipeVault, keyNameFor } from '../..
 import { temporaryDataDir } from '../../electron/vault/test-helpers.js';
 import { appSenderCheck } from '../../electron/window/index.js';
 
-const APP: SenderInfo = { frameUrl: 'app://wardline/index.html', isMainFrame: true, contentsId: 1 };
-
-/** The Transport port in memory: what ipcMain would deliver, and what would reach the window. */
-class MemoryTransport implements Transport {
-  server: RequestServer | null = null;
-  readonly events: EventMessage[] = [];
-  serve(server: RequestServer): () => void {
-    this.server = server;
-    return () => {
-      this.server = null;
-    };
-  }
-  emit(message: EventMessage): void {
-    this.events.push(message);
-  }
-  send(channel: string, request: unknown, sender: SenderInfo = APP): Promise<IpcResult<unknown>> {
-    if (this.server === null) throw new Error('the host is not serving');
-    return this.server({ sender, message: { channel, request } });
-  }
-}
+const APP = APP_SENDER;
 
 const custodian = createKeytarCustodian();
 let dataDir: { dir: string; remove: () => void };
