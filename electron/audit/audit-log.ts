@@ -6,7 +6,7 @@
 // afterwards (catchUpSearch: before every find, on close, and whenever the host has a moment).
 import type { Statement, Transaction } from 'better-sqlite3-multiple-ciphers';
 import type { Logger } from 'pino';
-import { isVaultError, openEncryptedDatabase, type EncryptedConnection, type KeyCustodian, type VaultErrorCode } from '../vault/index.js';
+import { guardedWhileOpen, isVaultError, openEncryptedDatabase, type EncryptedConnection, type KeyCustodian, type VaultErrorCode } from '../vault/index.js';
 import { entryHash, GENESIS_PREVIOUS_HASH, type AuditEntry, type NewAuditEntry } from './audit-entry.js';
 import { AuditError, isAuditError, type AuditErrorCode } from './audit-error.js';
 import { AUDIT_FILE_NAME } from './audit-files.js';
@@ -144,7 +144,7 @@ class OpenedAuditLog implements AuditLog {
     const workstationId = meta.get('workstation_id');
     if (workstationId === null) throw new AuditError('CORRUPT', 'The audit trail has lost its workstation id. Ask IT to check it (wardline audit verify).');
     this.workstationId = workstationId;
-    this.queue = guarded(createUploadQueue(db, meta), () => this.#connection());
+    this.queue = guardedWhileOpen(createUploadQueue(db, meta), () => this.#connection());
     this.#head = db.prepare<[], ChainHead>('SELECT sequence, hash FROM audit_entries ORDER BY sequence DESC LIMIT 1');
     this.#byNumber = db.prepare<[number], StoredEntryRow>(`SELECT ${ENTRY_COLUMNS} FROM audit_entries WHERE sequence = ?`);
     this.#all = db.prepare<[], StoredEntryRow>(`SELECT ${ENTRY_COLUMNS} FROM audit_entries ORDER BY sequence`);
@@ -298,18 +298,4 @@ class OpenedAuditLog implements AuditLog {
     }
     return this.#db;
   }
-}
-
-/** The same object, each of whose functions first checks that the log is still open. */
-function guarded<T extends object>(target: T, assertOpen: () => void): T {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(target)) {
-    wrapped[name] = typeof value === 'function'
-      ? (...args: unknown[]) => {
-          assertOpen();
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        }
-      : value;
-  }
-  return wrapped as T;
 }

@@ -25,3 +25,4 @@ export {
 } from './encrypted-database.js';
 export type { Migration } from './migrations/index.js';
 export type { CredentialRecord, CredentialRecords, CredentialRole } from './credential-records.js';
+export { guarded as guardedWhileOpen } from './lazy-methods.js';

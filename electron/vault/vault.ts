@@ -11,7 +11,7 @@ import { checkIntegrity } from './integrity-check.js';
 import { migrate, schemaVersionOf } from './migration-runner.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 import { createResourceStore, type ResourceStore } from './resource-store.js';
-import { lazily } from './lazy-methods.js';
+import { guarded, lazily } from './lazy-methods.js';
 import { createCredentialRecords, CREDENTIAL_METHODS, type CredentialRecords } from './credential-records.js';
 import { createOutboxStore, OUTBOX_METHODS, type OutboxStore } from './outbox-store.js';
 import { openKeyedConnection, type Db } from './sqlcipher-connection.js';
@@ -289,18 +289,4 @@ class OpenedVault implements Vault {
     }
     return this.#db;
   }
-}
-
-/** The same object, each of whose functions first checks that the vault is still open. */
-function guarded<T extends object>(target: T, assertOpen: () => void): T {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(target)) {
-    wrapped[name] = typeof value === 'function'
-      ? (...args: unknown[]) => {
-          assertOpen();
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        }
-      : value;
-  }
-  return wrapped as T;
 }
