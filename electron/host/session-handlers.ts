@@ -4,7 +4,7 @@ import type { IpcHandler } from './ipc-router.js';
 
 export type SessionService = Pick<
   SessionManager,
-  'current' | 'signInOnline' | 'signInOffline' | 'unlockWithPin' | 'lock' | 'signOut' | 'switchUser' | 'setPin' | 'recordActivity'
+  'current' | 'signInOnline' | 'signInOffline' | 'unlockWithPin' | 'lock' | 'signOut' | 'switchUser' | 'setPin' | 'recordActivity' | 'startBreakTheGlass'
 >;
 
 export interface SessionHandlers {
@@ -16,6 +16,7 @@ export interface SessionHandlers {
   readonly 'session:switch-user': IpcHandler<'session:switch-user'>;
   readonly 'session:set-pin': IpcHandler<'session:set-pin'>;
   readonly 'session:activity': IpcHandler<'session:activity'>;
+  readonly 'session:break-glass': IpcHandler<'session:break-glass'>;
 }
 
 export function sessionHandlers(sessions: SessionService): SessionHandlers {
@@ -43,6 +44,10 @@ export function sessionHandlers(sessions: SessionService): SessionHandlers {
     'session:activity': () => {
       sessions.recordActivity();
       return {};
+    },
+    'session:break-glass': ({ patientId, reasonCode, reasonText }) => {
+      const grant = sessions.startBreakTheGlass(patientId, reasonCode, reasonText);
+      return { patientId: grant.patientId, expiresAt: new Date(grant.expiresAt).toISOString() };
     },
   };
 }

@@ -15,6 +15,7 @@ const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
   'session:switch-user': SIGNED_OUT_SNAPSHOT,
   'session:set-pin': {},
   'session:activity': {},
+  'session:break-glass': { patientId: 'p-1', expiresAt: '2026-01-15T08:30:00.000Z' },
   'chart:census': [],
   'chart:summary': null,
   'chart:trend': [],

@@ -1,6 +1,7 @@
 // The sessions channels: what the lock screen and the banner ask of the host's SessionManager,
 // and the purge event the host sends when a session locks or ends.
 import { z } from 'zod';
+import { ID_PATTERN } from '../fhir/primitives.js';
 import { channelTable, defineChannel, defineEvent } from './channel.js';
 import { passwordSchema, pinSchema, sessionSnapshotSchema, signInResultSchema, totpSchema, usernameSchema } from './session-schemas.js';
 
@@ -55,6 +56,17 @@ export const SESSION_CHANNELS = channelTable([
     permission: 'session',
     request: z.strictObject({ pin: pinSchema, password: passwordSchema.optional() }),
     response: z.object({}),
+  }),
+  defineChannel({
+    name: 'session:break-glass',
+    summary: 'emergency access to one restricted chart, for a limited time, with a coded reason and a justification (audited as a security alert)',
+    permission: 'btg:use',
+    request: z.strictObject({
+      patientId: z.string().regex(ID_PATTERN, 'a patient id (FHIR id)'),
+      reasonCode: z.enum(['ETREAT', 'COC', 'TREAT']),
+      reasonText: z.string().trim().min(10, 'at least 10 characters of justification').max(500),
+    }),
+    response: z.object({ patientId: z.string(), expiresAt: z.string() }),
   }),
   defineChannel({
     name: 'session:activity',

@@ -32,7 +32,7 @@ describe('the IPC contract', () => {
     for (const name of [...invokeChannelNames(), ...eventChannelNames()]) expect(name).toMatch(CHANNEL_NAME_PATTERN);
     expect(invokeChannelNames()).toEqual([
       'chart:census', 'chart:mar', 'chart:summary', 'chart:trend',
-      'session:activity', 'session:lock', 'session:set-pin', 'session:sign-in', 'session:sign-out', 'session:state', 'session:switch-user', 'session:unlock-pin',
+      'session:activity', 'session:break-glass', 'session:lock', 'session:set-pin', 'session:sign-in', 'session:sign-out', 'session:state', 'session:switch-user', 'session:unlock-pin',
     ]);
     expect(eventChannelNames()).toEqual(['session:purge']);
   });
@@ -63,7 +63,7 @@ describe('window.wardline (createWardlineApi)', () => {
     const api = createWardlineApi(scriptedTransport().transport);
     expect(Object.keys(api).sort()).toEqual(['chart', 'session']);
     expect(Object.keys(api.chart).sort()).toEqual(['census', 'mar', 'summary', 'trend']);
-    expect(Object.keys(api.session).sort()).toEqual(['activity', 'lock', 'onPurge', 'setPin', 'signIn', 'signOut', 'state', 'switchUser', 'unlockPin']);
+    expect(Object.keys(api.session).sort()).toEqual(['activity', 'breakGlass', 'lock', 'onPurge', 'setPin', 'signIn', 'signOut', 'state', 'switchUser', 'unlockPin']);
     expect(Object.isFrozen(api) && Object.isFrozen(api.session) && Object.isFrozen(api.chart)).toBe(true);
     expect(apiMethodOf('session:sign-in', 'invoke')).toEqual({ domain: 'session', method: 'signIn' });
     expect(apiMethodOf('session:purge', 'event')).toEqual({ domain: 'session', method: 'onPurge' });

@@ -27,6 +27,7 @@ const WALK: Record<InvokeChannelName, Walk> = {
   'session:switch-user': { request: () => ({}), patientsIn: null },
   'session:set-pin': { request: () => ({ pin: '8642' }), patientsIn: null },
   'session:activity': { request: () => ({}), patientsIn: null },
+  'session:break-glass': { request: (patientId) => ({ patientId, reasonCode: 'ETREAT', reasonText: 'Cardiac arrest on the ward, chart needed now' }), patientsIn: null },
   'chart:census': { request: () => ({}), patientsIn: (value) => (value as { patientId: string }[]).map((e) => e.patientId) },
   'chart:summary': { request: (patientId) => ({ patientId }), patientsIn: summaryPatients },
   'chart:trend': { request: (patientId) => ({ patientId, code: '8867-4', from: FROM, to: TO }), patientsIn: (value) => ((value as unknown[]).length > 0 ? ['*'] : []) },
@@ -120,5 +121,16 @@ describe('walking every channel of the contract', () => {
       expect(result, name).toMatchObject({ ok: false, error: { code: 'BTG_REQUIRED' } });
     }
     expect(t.host.audit.find({ patient: t.restrictedPatientId })).toEqual([]);
+  });
+
+  it('opens a restricted chart through break-the-glass, with the grant and the read both in the audit trail', async () => {
+    await t.signIn('nina');
+    expect(await t.transport.send('session:break-glass', { patientId: t.restrictedPatientId, reasonCode: 'ETREAT', reasonText: 'too short' }))
+      .toMatchObject({ ok: false, error: { code: 'REJECTED' } });
+    const grant = await t.transport.send('session:break-glass', { patientId: t.restrictedPatientId, reasonCode: 'ETREAT', reasonText: 'Cardiac arrest on the ward, chart needed now' });
+    expect(grant).toMatchObject({ ok: true, value: { patientId: t.restrictedPatientId } });
+    expect(await t.transport.send('chart:summary', { patientId: t.restrictedPatientId })).toMatchObject({ ok: true, value: { patient: { id: t.restrictedPatientId } } });
+    const actions = t.host.audit.find({ patient: t.restrictedPatientId }).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['btg-start', 'chart-read']));
   });
 });

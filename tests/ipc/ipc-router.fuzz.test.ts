@@ -38,6 +38,11 @@ const VALID_REQUESTS: { readonly [N in InvokeChannelName]: fc.Arbitrary<unknown>
   'session:switch-user': fc.constant({}),
   'session:set-pin': fc.record({ pin, password }, { requiredKeys: ['pin'] }),
   'session:activity': fc.constant({}),
+  'session:break-glass': fc.record({
+    patientId,
+    reasonCode: fc.constantFrom('ETREAT', 'COC', 'TREAT'),
+    reasonText: fc.string({ minLength: 10, maxLength: 200 }).filter((s) => s.trim().length >= 10),
+  }),
   'chart:census': fc.constant({}),
   'chart:summary': fc.record({ patientId }),
   'chart:trend': fc.record({ patientId, code: fc.constantFrom('8867-4', 'http://loinc.org|8480-6', '85354-9'), from: instant, to: instant }),
