@@ -67,6 +67,19 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
   const listening = `https://${isWildcard(options.host) ? hostname() : urlHost(options.host)}:${port}`;
   if (!publicUrl) publicUrl = listening;
 
+  // Ctrl-C or SIGTERM from here on (even while the demo ward is being seeded) stops the hub cleanly.
+  const stopped = new Promise<void>((resolveStopped) => {
+    const shutdown = (): void => {
+      process.off('SIGINT', shutdown);
+      process.off('SIGTERM', shutdown);
+      stop?.removeEventListener('abort', shutdown);
+      resolveStopped();
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+    stop?.addEventListener('abort', shutdown);
+  });
+
   io.print(`Wardline hub listening on ${listening} (store: ${description})`);
   if (publicUrl !== listening) io.print(`Public URL (token audience, links): ${publicUrl}`);
   io.print(`TLS certificate SPKI pin (sha256, base64): ${tls.pin}`);
@@ -91,17 +104,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
   }
   io.print('Press Ctrl-C to stop.');
 
-  await new Promise<void>((resolveStopped) => {
-    const shutdown = (): void => {
-      process.off('SIGINT', shutdown);
-      process.off('SIGTERM', shutdown);
-      stop?.removeEventListener('abort', shutdown);
-      resolveStopped();
-    };
-    process.on('SIGINT', shutdown);
-    process.on('SIGTERM', shutdown);
-    stop?.addEventListener('abort', shutdown);
-  });
+  await stopped;
   logger.info({ event: 'shutdown' }, 'hub stopping');
   await app.close();
   await db.close();

@@ -14,6 +14,8 @@ import { CLIENT_ID_SYSTEM } from '../../electron/sync/index.js';
 import { enrollTestWorkstation, hubCopiesOf, hubWardContents, seedGeneratedWard, vaultDifferences, type TestWorkstation } from './sync-test-kit.js';
 
 const TRIALS = 50;
+/** Enough changed observations that the history walk of a trial's first cycle spans many pages. */
+const CHANGES_PER_TRIAL = 200;
 const SYNCED = ['Patient', 'Encounter', 'Observation', 'MedicationAdministration', 'DocumentReference', 'Provenance', 'Condition', 'AllergyIntolerance', 'MedicationRequest', 'Flag', 'Location', 'Practitioner'];
 const CHILD = join(import.meta.dirname, 'children', 'sync-cycles.ts');
 
@@ -64,8 +66,8 @@ function runAndKill(killAfterMs: number): Promise<{ written: Written[]; lines: s
 async function changeHub(trial: number): Promise<void> {
   const observations = ward.patients.flatMap((p) => p.resources.filter((r): r is Observation => r.resourceType === 'Observation'));
   const changed: Resource[] = [];
-  for (let i = 0; i < 25; i += 1) {
-    const observation = observations[(trial * 25 + i) % observations.length]!;
+  for (let i = 0; i < CHANGES_PER_TRIAL; i += 1) {
+    const observation = observations[(trial * CHANGES_PER_TRIAL + i) % observations.length]!;
     changed.push({ ...observation, note: [{ text: `trial ${trial}` }] } as Observation);
   }
   const moving = ward.patients[trial % ward.patients.length]!;
@@ -82,7 +84,8 @@ describe('sync: crash safety', () => {
     let walksCutShort = 0;
     for (let trial = 0; trial < TRIALS; trial += 1) {
       await changeHub(trial);
-      const { written } = await runAndKill(Math.floor(random() * 700));
+      // Kills favour the first cycle after start (where the walks are), but reach later ones too.
+      const { written } = await runAndKill(Math.floor(random() ** 2 * 700));
       everything.push(...written);
 
       const vault = await station.openVault();
