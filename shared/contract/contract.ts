@@ -3,15 +3,24 @@
 import type { z } from 'zod';
 import type { EventChannel, InvokeChannel } from './channel.js';
 import { CHART_CHANNELS } from './chart-channels.js';
+import { OFF_WARD_CHANNELS } from './off-ward-channels.js';
 import { SESSION_CHANNELS, SESSION_EVENTS } from './session-channels.js';
+import { ADMIN_CHANNELS, CONFLICT_CHANNELS, DOCUMENTATION_CHANNELS, PRINT_CHANNELS, SYNC_CHANNELS, SYNC_EVENTS } from './workflow-channels.js';
 
 export const INVOKE_CHANNELS = Object.freeze({
   ...SESSION_CHANNELS,
   ...CHART_CHANNELS,
+  ...OFF_WARD_CHANNELS,
+  ...DOCUMENTATION_CHANNELS,
+  ...SYNC_CHANNELS,
+  ...CONFLICT_CHANNELS,
+  ...ADMIN_CHANNELS,
+  ...PRINT_CHANNELS,
 });
 
 export const EVENT_CHANNELS = Object.freeze({
   ...SESSION_EVENTS,
+  ...SYNC_EVENTS,
 });
 
 export type InvokeChannels = typeof INVOKE_CHANNELS;
