@@ -1,5 +1,6 @@
 // Lint for the whole repository: typescript-eslint's recommended rules, plus the one layering
-// rule that is cheapest to catch at lint time (the electron package outside the shell glue).
+// rule that is cheapest to catch at lint time (the electron and electron-updater packages outside
+// the shell glue).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -20,7 +21,12 @@ export default tseslint.config(
     files: ['electron/**/*.ts', 'shared/**/*.ts', 'server/**/*.ts', 'renderer/**/*.{ts,tsx}'],
     ignores: ['electron/main.ts', 'electron/preload.ts', 'electron/window/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only electron/main.ts, electron/preload.ts and electron/window/ may import electron: take it through a port.' }] }],
+      'no-restricted-imports': ['error', {
+        paths: [
+          { name: 'electron', message: 'Only electron/main.ts, electron/preload.ts and electron/window/ may import electron: take it through a port.' },
+          { name: 'electron-updater', message: 'Only electron/main.ts and electron/window/ may import electron-updater: take it through the Updater port (electron/updates).' },
+        ],
+      }],
     },
   },
   {

@@ -11,25 +11,22 @@
 //   npx tsx bench/audit.bench.ts [--json]   (needs an OS keystore: npm run bench wraps it)
 // Env: AUDIT_BENCH_APPENDS (default 5,000), AUDIT_BENCH_UPLOAD (default 20,000), AUDIT_BENCH_CPU_PROFILE=DIR
 // (writes the hub's V8 CPU profile there).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { AuditUploader, deviceKeySigner, openAuditLog, type AuditLog, type AuditTransport, type HubAnswer, type NewAuditEntry } from '../electron/audit/index.js';
 import { createKeytarCustodian, keyNameFor } from '../electron/vault/index.js';
 import { createEnrollmentToken } from '../server/identity/index.js';
 import { openSqliteDatabase } from '../server/storage/index.js';
 import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody } from '../shared/auth/index.js';
+import { startBenchHub } from './lib/hub-process.js';
 import { isJson, percentile, report } from './lib/report.js';
 
 const APPENDS = Number(process.env.AUDIT_BENCH_APPENDS ?? 5_000);
 const WARM_UP = 500;
 const UPLOAD = Number(process.env.AUDIT_BENCH_UPLOAD ?? 20_000);
 const CENSUS = 30;
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const custodian = createKeytarCustodian();
 
 function log(line: string): void {
@@ -78,33 +75,6 @@ function censusBench(auditLog: AuditLog): number {
   return (rounds * CENSUS) / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
-interface RunningHub {
-  readonly child: ChildProcess;
-  readonly url: string;
-}
-
-function startHub(dataDir: string): Promise<RunningHub> {
-  const profile = process.env.AUDIT_BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.AUDIT_BENCH_CPU_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, path.join(root, 'bin/wardline-hub.js'), 'serve', '--dev-tls', '--port', '0', '--data', dataDir, '--log-level', 'warn'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let url = '';
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const listening = /^Wardline hub listening on (\S+)/.exec(line);
-      if (listening) url = listening[1]!;
-      if (line.startsWith('Press Ctrl-C')) resolve({ child, url });
-    });
-    child.on('exit', (code) => reject(new Error(`the hub exited early (code ${code})`)));
-  });
-}
-
-function stopHub(hub: RunningHub): Promise<void> {
-  return new Promise((resolve) => {
-    hub.child.removeAllListeners('exit');
-    hub.child.on('exit', () => resolve());
-    hub.child.kill('SIGINT');
-  });
-}
-
 type Post = (url: string, body: string, headers: Record<string, string>) => Promise<HubAnswer>;
 
 function poster(agent: Agent): Post {
@@ -127,8 +97,8 @@ function poster(agent: Agent): Post {
 async function uploadBench(auditLog: AuditLog, workDir: string): Promise<number> {
   const hubDir = path.join(workDir, 'hub');
   log('starting the hub in a child process …');
-  const hub = await startHub(hubDir);
-  const agent = new Agent({ ca: readFileSync(path.join(hubDir, 'dev-tls/hub-cert.pem'), 'utf8'), keepAlive: true, maxSockets: 4 });
+  const hub = await startBenchHub({ dataDir: hubDir, ...(process.env.AUDIT_BENCH_CPU_PROFILE ? { cpuProfileDir: process.env.AUDIT_BENCH_CPU_PROFILE } : {}) });
+  const agent = new Agent({ ca: hub.ca, keepAlive: true, maxSockets: 4 });
   const post = poster(agent);
   const db = openSqliteDatabase(path.join(hubDir, 'hub.sqlite'));
   try {
@@ -157,7 +127,7 @@ async function uploadBench(auditLog: AuditLog, workDir: string): Promise<number>
   } finally {
     agent.destroy();
     await db.close();
-    await stopHub(hub);
+    await hub.stop();
   }
 }
 

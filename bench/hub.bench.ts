@@ -9,18 +9,16 @@
 //   npx tsx bench/hub.bench.ts [--json]
 // Env: HUB_BENCH_CONNECTIONS (default 16), HUB_BENCH_SECONDS (default 15), HUB_BENCH_CPU_PROFILE=DIR
 // (writes the hub's V8 CPU profile there, for tuning).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody } from '../shared/auth/index.js';
 import type { Bundle } from '../shared/fhir/index.js';
 import { createEnrollmentToken } from '../server/identity/index.js';
 import { openSqliteDatabase } from '../server/storage/index.js';
+import { startBenchHub } from './lib/hub-process.js';
 import { isJson, report } from './lib/report.js';
 
 const DEVICES = 1_000;
@@ -29,41 +27,9 @@ const POLL_CONNECTIONS = Number(process.env.HUB_BENCH_CONNECTIONS ?? 16);
 const POLL_SECONDS = Number(process.env.HUB_BENCH_SECONDS ?? 15);
 const LOAD_CONCURRENCY = 4;
 const PAGE_SIZE = 1000;
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function log(line: string): void {
   if (!isJson) process.stderr.write(`${line}\n`);
-}
-
-interface RunningHub {
-  readonly child: ChildProcess;
-  readonly url: string;
-}
-
-function startHub(dataDir: string): Promise<RunningHub> {
-  const child = spawn(
-    process.execPath,
-    [...(process.env.HUB_BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HUB_BENCH_CPU_PROFILE}`] : []), path.join(root, 'bin/wardline-hub.js'), 'serve', '--dev-tls', '--demo', String(PATIENTS), '--port', '0', '--data', dataDir, '--log-level', 'warn'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolve, reject) => {
-    let url = '';
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      const listening = /^Wardline hub listening on (\S+)/.exec(line);
-      if (listening) url = listening[1]!;
-      if (line.startsWith('Press Ctrl-C')) resolve({ child, url });
-    });
-    child.on('exit', (code) => reject(new Error(`the hub exited early (code ${code})`)));
-  });
-}
-
-function stopHub(hub: RunningHub): Promise<void> {
-  return new Promise((resolve) => {
-    hub.child.removeAllListeners('exit');
-    hub.child.on('exit', () => resolve());
-    hub.child.kill('SIGINT');
-  });
 }
 
 type Fetch = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<{ status: number; text: string }>;
@@ -161,8 +127,8 @@ async function pollBench(url: string, ca: string, tokens: readonly string[], pat
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-bench-hub-'));
   log(`starting the hub with a ${PATIENTS}-patient demo ward (data in ${dataDir}) …`);
-  const hub = await startHub(dataDir);
-  const ca = readFileSync(path.join(dataDir, 'dev-tls/hub-cert.pem'), 'utf8');
+  const hub = await startBenchHub({ dataDir, demoPatients: PATIENTS, ...(process.env.HUB_BENCH_CPU_PROFILE ? { cpuProfileDir: process.env.HUB_BENCH_CPU_PROFILE } : {}) });
+  const { ca } = hub;
   const { fetch, agent } = fetcher(ca);
   const db = openSqliteDatabase(path.join(dataDir, 'hub.sqlite'));
   try {
@@ -198,7 +164,7 @@ async function main(): Promise<void> {
   } finally {
     agent.destroy();
     await db.close();
-    await stopHub(hub);
+    await hub.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

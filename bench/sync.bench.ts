@@ -9,18 +9,16 @@
 //   sync.change_visible_ms: one resource changed on the hub (written into its store by the feed) is
 //     in the vault this long after a cycle starts (the cycle's duration, an upper bound). Goal ≤ 1 s.
 //   scripts/with-keyring.sh npx tsx bench/sync.bench.ts [--json]
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { putResources } from '../server/fhir/index.js';
 import { openSqliteDatabase } from '../server/storage/index.js';
 import type { Observation } from '../shared/fhir/index.js';
 import { createSyncEngine, enrollWorkstation, logAuditSink } from '../electron/sync/index.js';
 import { KeytarCustodian, keyNameFor, openVault, wipeVault } from '../electron/vault/index.js';
+import { startBenchHub } from './lib/hub-process.js';
 import { isJson, percentile, report } from './lib/report.js';
 
 const PATIENTS = 40;
@@ -28,42 +26,9 @@ const NOOP_CYCLES = 30;
 const CHANGE_CYCLES = 10;
 /** 16 requests a cycle at most 2.5 cycles a second stays under the hub's 50 requests/s per device. */
 const CYCLE_SPACING_MS = 400;
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function log(line: string): void {
   if (!isJson) process.stderr.write(`${line}\n`);
-}
-
-interface RunningHub {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly pin: string;
-  readonly enrollmentToken: string;
-}
-
-function startHub(dataDir: string): Promise<RunningHub> {
-  const child = spawn(process.execPath, [path.join(root, 'bin/wardline-hub.js'), 'serve', '--dev-tls', '--demo', String(PATIENTS), '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let url = '';
-    let pin = '';
-    let enrollmentToken = '';
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      url = /^Wardline hub listening on (\S+)/.exec(line)?.[1] ?? url;
-      pin = /SPKI pin \(sha256, base64\): (\S+)/.exec(line)?.[1] ?? pin;
-      enrollmentToken = /^Enrollment token for ward "demo".*: (\S+)$/.exec(line)?.[1] ?? enrollmentToken;
-      if (line.startsWith('Press Ctrl-C')) resolve({ child, url, pin, enrollmentToken });
-    });
-    child.on('exit', (code) => reject(new Error(`the hub exited early (code ${code})`)));
-  });
-}
-
-function stopHub(hub: RunningHub): Promise<void> {
-  return new Promise((resolve) => {
-    hub.child.removeAllListeners('exit');
-    hub.child.on('exit', () => resolve());
-    hub.child.kill('SIGINT');
-  });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -74,9 +39,9 @@ async function main(): Promise<void> {
   const custodian = new KeytarCustodian();
   const logger = pino({ level: 'warn' });
   log(`starting the hub with the ${PATIENTS}-patient demo ward …`);
-  const hub = await startHub(hubDir);
+  const hub = await startBenchHub({ dataDir: hubDir, demoPatients: PATIENTS, host: '127.0.0.1' });
   try {
-    await enrollWorkstation({ dataDir, custodian, logger, audit: logAuditSink(logger), hubUrl: hub.url, pin: hub.pin, enrollmentToken: hub.enrollmentToken });
+    await enrollWorkstation({ dataDir, custodian, logger, audit: logAuditSink(logger), hubUrl: hub.url, pin: hub.pin, enrollmentToken: hub.enrollmentToken ?? '' });
     const vault = await openVault({ dataDir, custodian, logger });
     const engine = createSyncEngine({ vault, dataDir, custodian, logger });
     try {
@@ -129,7 +94,7 @@ async function main(): Promise<void> {
       vault.close();
     }
   } finally {
-    await stopHub(hub);
+    await hub.stop();
     await wipeVault({ dataDir, custodian }).catch(() => undefined);
     await custodian.destroy(keyNameFor(dataDir, 'device')).catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });

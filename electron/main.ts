@@ -1,10 +1,12 @@
 // The composition root for Electron: wires the host to Electron's adapters (safeStorage or keytar,
-// powerMonitor, ipcMain), hardens the session and every page, serves the renderer over app://, and
-// refuses to start without a valid signed machine policy. No logic of its own lives here.
+// powerMonitor, ipcMain, electron-updater), hardens the session and every page, serves the renderer
+// over app://, and refuses to start without a valid signed machine policy. No logic of its own lives here.
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, powerMonitor, protocol, safeStorage, session } from 'electron';
+import electronUpdater from 'electron-updater';
 import { createHostLogger, openWorkstationHost, resolveDataDir, startFailureMessage, type HostLogger, type WorkstationHost } from './host/index.js';
-import { policyFileLocation, readMachinePolicy, readTrustAnchors, trustFileLocation, type WorkstationPolicy } from './policy/index.js';
+import { policyFileLocation, readMachinePolicy, readTrustAnchors, trustFileLocation, type TrustedKey, type WorkstationPolicy } from './policy/index.js';
+import type { UpdateService } from './updates/index.js';
 import {
   APP_ENTRY_URL,
   APP_SCHEME,
@@ -20,6 +22,7 @@ import {
   pinningRulesOf,
   PowerMonitorEvents,
   rendererSiteOf,
+  startAutoUpdates,
   WINDOW_PARTITION,
   type Refusal,
 } from './window/index.js';
@@ -29,6 +32,7 @@ protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 let mainWindow: BrowserWindow | null = null;
 let host: WorkstationHost | null = null;
+let updates: UpdateService | null = null;
 
 function refuseToStart(error: unknown, logger: HostLogger | null): void {
   logger?.fatal({ event: 'host.refused_to_start', code: (error as { code?: unknown }).code ?? null, error: error instanceof Error ? error.name : typeof error }, 'Wardline refused to start');
@@ -40,9 +44,9 @@ function logRefusal(logger: HostLogger): (refusal: Refusal | { reason: string })
   return (refusal) => logger.warn({ event: 'window.refused', ...refusal }, 'the window was refused something');
 }
 
-async function loadPolicy(): Promise<WorkstationPolicy> {
+async function loadPolicy(): Promise<{ policy: WorkstationPolicy; updateKeys: readonly TrustedKey[] }> {
   const trust = await readTrustAnchors(trustFileLocation({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() }));
-  return readMachinePolicy(policyFileLocation({ packaged: app.isPackaged }), trust.policyKeys);
+  return { policy: await readMachinePolicy(policyFileLocation({ packaged: app.isPackaged }), trust.policyKeys), updateKeys: trust.updateKeys };
 }
 
 async function start(): Promise<void> {
@@ -52,7 +56,7 @@ async function start(): Promise<void> {
     const dataDir = resolveDataDir(undefined);
     logger = createHostLogger(dataDir);
     const log = logger;
-    const policy = await loadPolicy();
+    const { policy, updateKeys } = await loadPolicy();
     const packaged = app.isPackaged;
     const onRefused = logRefusal(log);
 
@@ -70,7 +74,16 @@ async function start(): Promise<void> {
       isTrustedSender: appSenderCheck(() => new Set(mainWindow === null ? [] : [mainWindow.webContents.id])),
       logger: log,
     });
-    if (policy.updates.enabled) log.warn({ event: 'updates.unavailable' }, 'the policy turns updates on, but this build has no updater (electron-updater is not installed)');
+    updates = startAutoUpdates({
+      policy: policy.updates,
+      packaged,
+      currentVersion: app.getVersion(),
+      trustedKeys: updateKeys,
+      autoUpdater: () => electronUpdater.autoUpdater,
+      pinning: pinningRulesOf(policy),
+      onRefused,
+      logger: log,
+    });
 
     mainWindow = new BrowserWindow(mainWindowOptions({ preload: path.join(app.getAppPath(), 'dist', 'electron', 'preload.cjs'), packaged }));
     if (contentProtectionSupported(process.platform)) mainWindow.setContentProtection(true);
@@ -97,6 +110,7 @@ if (!app.requestSingleInstanceLock()) {
     void (host?.close() ?? Promise.resolve()).finally(() => app.quit());
   });
   app.on('before-quit', () => {
+    updates?.stop();
     void host?.close();
   });
   void start();

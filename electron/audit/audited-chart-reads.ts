@@ -1,9 +1,9 @@
 // The vault's chart queries, each recording its audit entries before it hands back the data: the
-// census writes one query entry per patient listed, a chart summary, trend or MAR one read entry.
+// census writes one query entry per patient listed, a chart summary, trend, MAR or notes one read entry.
 // If the entry cannot be committed the call throws and nothing is shown: no view without an entry.
 // The caller passes who is asking as the session guard answered it.
 import type { UserContext } from '../session/index.js';
-import type { CensusEntry, ChartQueries, MarRow, PatientSummary, TrendPoint } from '../vault/index.js';
+import type { CensusEntry, ChartQueries, MarRow, NoteEntry, PatientSummary, TrendPoint } from '../vault/index.js';
 import type { AuditLog } from './audit-log.js';
 import { chartReadEntry, queryEntries } from './host-entries.js';
 
@@ -12,6 +12,7 @@ export interface AuditedChartReads {
   patientSummary(user: UserContext, patientId: string): PatientSummary | null;
   observationTrend(user: UserContext, patientId: string, code: string, fromIso: string, toIso: string): TrendPoint[];
   medicationAdministrationRecord(user: UserContext, patientId: string, fromIso: string, toIso: string): MarRow[];
+  notes(user: UserContext, patientId: string): NoteEntry[];
 }
 
 /** The census as the FHIR query it stands for (DESIGN, wire protocol). */
@@ -40,6 +41,11 @@ export function auditedChartReads(chart: ChartQueries, log: AuditLog): AuditedCh
       const rows = chart.medicationAdministrationRecord(patientId, fromIso, toIso);
       log.record(chartReadEntry(user, patientId, 'mar', { detail: { from: fromIso, to: toIso, medications: rows.length } }));
       return rows;
+    },
+    notes(user, patientId) {
+      const notes = chart.notes(patientId);
+      log.record(chartReadEntry(user, patientId, 'notes', { detail: { notes: notes.length } }));
+      return notes;
     },
   };
 }

@@ -1,5 +1,5 @@
 // The entries the host writes around the data it serves: a chart read, a query (one entry per
-// patient in the results), a print, downtime documentation (create, update), a wipe, a rejected
+// patient in the results), a print (or its refusal), downtime documentation (create, update), a wipe, a rejected
 // IPC message. Each takes who is asking as the session guard answered it (UserContext fits).
 import type { AuditDetail, NewAuditEntry } from './audit-entry.js';
 
@@ -40,8 +40,8 @@ export function queryEntries(actor: AuditActor, patientIds: readonly string[], q
   }));
 }
 
-/** Something of one patient was printed (e.g. the MAR during downtime). */
-export function printEntry(actor: AuditActor, patientId: string, what: string, resources: readonly string[] = []): NewAuditEntry {
+/** Something of one patient was printed (e.g. the MAR during downtime); `detail` says what it held (window, counts, file). */
+export function printEntry(actor: AuditActor, patientId: string, what: string, resources: readonly string[] = [], detail: AuditDetail = {}): NewAuditEntry {
   return {
     action: 'print',
     user: actor.userId,
@@ -49,7 +49,21 @@ export function printEntry(actor: AuditActor, patientId: string, what: string, r
     patient: patientId,
     resources: [`Patient/${patientId}`, ...resources],
     purposeOfUse: purposeOf(actor),
-    detail: { document: what },
+    detail: { ...detail, document: what },
+  };
+}
+
+/** A print was refused (e.g. the machine policy forbids printing): nothing was produced. `patientId` is null for a ward print. */
+export function printRefusedEntry(actor: AuditActor, patientId: string | null, what: string, reason: string, detail: AuditDetail = {}): NewAuditEntry {
+  return {
+    action: 'print',
+    user: actor.userId,
+    session: actor.sessionId,
+    patient: patientId,
+    resources: patientId === null ? [] : [`Patient/${patientId}`],
+    purposeOfUse: patientId === null ? null : purposeOf(actor),
+    outcome: 'minor-failure',
+    detail: { ...detail, document: what, reason: reason.slice(0, 200) },
   };
 }
 

@@ -11,7 +11,7 @@ export { canonicalJson } from './canonical-json.js';
 export { verifyChain, type ChainVerdict, type ChainProblem } from './chain-verify.js';
 export { auditEventOf, type AuditEventSource } from './audit-event-mapping.js';
 export { auditEventIdOf } from './audit-event-id.js';
-export { chartReadEntry, queryEntries, printEntry, documentationEntry, wipeEntry, ipcRejectedEntry, type AuditActor } from './host-entries.js';
+export { chartReadEntry, queryEntries, printEntry, printRefusedEntry, documentationEntry, wipeEntry, ipcRejectedEntry, type AuditActor } from './host-entries.js';
 export { auditedChartReads, censusQueryText, type AuditedChartReads } from './audited-chart-reads.js';
 export { viewAuditTrail, type AuditViewRequest, type AuditViewPage } from './audit-view.js';
 export { sessionAuditSink, sessionEventEntry } from './session-audit-sink.js';

@@ -1,7 +1,12 @@
 // The host's own error: the pieces it composes do not belong together (the machine policy names
-// another hub or ward than this workstation's enrollment).
+// another hub or ward than this workstation's enrollment), or the loopback server cannot serve the window,
+// or a request needs the hub on a workstation that is not enrolled at one, or an off-ward chart
+// cannot be opened by break-the-glass (hub out of reach or refusing, no such patient), or a conflict
+// to settle is not there (already settled), or the machine policy forbids printing.
 
-export type HostErrorCode = 'HUB_MISMATCH' | 'WARD_MISMATCH';
+export type HostErrorCode = 'HUB_MISMATCH' | 'WARD_MISMATCH' | 'RENDERER_MISSING' | 'LOOPBACK_UNAVAILABLE' | 'NOT_ENROLLED'
+  | 'HUB_UNREACHABLE' | 'HUB_SIGN_IN_REQUIRED' | 'HUB_REFUSED' | 'PATIENT_NOT_FOUND' | 'PATIENT_AMBIGUOUS' | 'PATIENT_ON_WARD' | 'CHART_INVALID'
+  | 'CONFLICT_NOT_FOUND' | 'PRINTING_DISABLED';
 
 export class HostError extends Error {
   readonly code: HostErrorCode;

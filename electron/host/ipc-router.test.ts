@@ -105,6 +105,14 @@ describe('the IPC router', () => {
     expect(await r.handle({ sender: APP_SENDER, message: { channel: 'chart:census', request: {} } })).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
   });
 
+  it('answers the lock itself even though locking stops serving patient data', async () => {
+    let generation = 1;
+    const { handlers } = recordingHandlers();
+    const locking = { ...handlers, 'session:lock': async () => { generation += 1; return { status: 'locked', active: null, locked: [], lastEnded: null }; } } as typeof handlers;
+    const { r } = router({ handlers: locking, servingGeneration: () => generation, authorize: () => ({ sessionId: 's-1', userId: 'u-1' }) });
+    expect(await r.handle({ sender: APP_SENDER, message: { channel: 'session:lock', request: {} } })).toMatchObject({ ok: true, value: { status: 'locked' } });
+  });
+
   it('still refuses when the audit trail cannot record the refusal', async () => {
     const { r, calls } = router({ audit: () => { throw new Error('disk full'); } });
     expect(await r.handle({ sender: { ...APP_SENDER, contentsId: 9 }, message: { channel: 'session:state', request: {} } })).toMatchObject({ ok: false, error: { code: 'REJECTED' } });

@@ -114,7 +114,10 @@ export function createIpcRouter(options: IpcRouterOptions): IpcRouter {
       try {
         const caller = options.authorize(channel.permission);
         const answer = await handler(request.data as never, caller);
-        if (channel.permission !== 'public' && generation !== undefined && options.servingGeneration?.() !== generation) {
+        // Only answers that may carry patient data (channels behind an action of the permission
+        // table) are dropped; a lock's or sign-out's own answer (public/session channels) goes back.
+        const carriesPatientData = channel.permission !== 'public' && channel.permission !== 'session';
+        if (carriesPatientData && generation !== undefined && options.servingGeneration?.() !== generation) {
           return failed('LOCKED', LOCKED_WHILE_WORKING);
         }
         const response = channel.response.safeParse(answer);

@@ -6,6 +6,11 @@ import type { SenderInfo } from './transport.js';
 
 export const SIGNED_OUT_SNAPSHOT = { status: 'signed-out', active: null, locked: [], lastEnded: null } as const;
 
+const SYNC_STATUS = {
+  enrolled: false, state: 'offline', lastSuccess: null, dataAsOf: null, staleness: 'never-synced', outboxPending: 0, conflicts: 0,
+  lastError: null, initialLoad: null, staleAmberMs: 900_000, staleRedMs: 3_600_000, pollIntervalMs: 15_000,
+} as const;
+
 const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
   'session:state': SIGNED_OUT_SNAPSHOT,
   'session:sign-in': { snapshot: SIGNED_OUT_SNAPSHOT, mode: 'online', resumed: false, hubUnreachable: false },
@@ -20,6 +25,21 @@ const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
   'chart:summary': null,
   'chart:trend': [],
   'chart:mar': [],
+  'chart:notes': [],
+  'chart:open-off-ward': { patientId: 'p-2', expiresAt: '2026-01-15T08:30:00.000Z' },
+  'chart:record-vitals': { entryId: 'e-1', resourceIds: ['o-1'], status: 'pending-upload' },
+  'chart:record-administration': { entryId: 'e-2', resourceIds: ['ma-1'], status: 'pending-upload' },
+  'chart:pending': [],
+  'sync:status': SYNC_STATUS,
+  'sync:now': SYNC_STATUS,
+  'conflict:list': [],
+  'conflict:resolve': { resentAs: null },
+  'audit:view': { entries: [], nextAfterSequence: null },
+  'policy:view': {
+    issued: '2026-01-01T00:00:00Z', hubUrl: 'https://hub.hospital.example', pins: [], ward: 'ward-7', idleTimeoutMs: 300_000, sessionLimitMs: 43_200_000,
+    offlineGraceMs: 259_200_000, staleAmberMs: 900_000, staleRedMs: 3_600_000, printingAllowed: true, updates: { enabled: false }, signedBy: 'k-1', defaulted: [],
+  },
+  'print:mar': { fileName: 'wardline-mar-20260115T083000Z.pdf', mediaType: 'application/pdf', base64: 'JVBERi0=', pages: 1, patients: 1 },
 };
 
 export interface RecordedCall {

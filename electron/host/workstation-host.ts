@@ -4,7 +4,7 @@
 // requests through the IPC router. Electron's main.ts hands in the adapters; tests hand in theirs.
 import type { Logger } from 'pino';
 import { auditedChartReads, ipcRejectedEntry, openAuditLog, sessionAuditSink, syncAuditSink, type AuditLog } from '../audit/index.js';
-import { sessionPolicyOf, syncPolicyOf, type WorkstationPolicy } from '../policy/index.js';
+import { policyMarkAfter, sessionPolicyOf, syncPolicyOf, type WorkstationPolicy } from '../policy/index.js';
 import {
   SessionManager,
   SystemClock,
@@ -16,15 +16,23 @@ import {
   type PowerEvents,
   type Scheduler,
 } from '../session/index.js';
-import { createSyncEngine, normalizeHubUrl, type SyncEngine } from '../sync/index.js';
+import { createSyncEngine, normalizeHubUrl, resolveSyncPolicy, type SyncEngine, type SyncPolicy } from '../sync/index.js';
 import { openVault, type KeyCustodian, type Vault } from '../vault/index.js';
+import { adminHandlers } from './admin-handlers.js';
 import { chartHandlers } from './chart-handlers.js';
+import { conflictHandlers } from './conflict-handlers.js';
+import { documentationHandlers } from './documentation-handlers.js';
 import { HostError } from './host-error.js';
 import { sessionAuthorizer } from './ipc-authorize.js';
 import { emitEvent } from './ipc-events.js';
 import { createIpcRouter, type IpcRouter } from './ipc-router.js';
+import { OffWardCharts } from './off-ward-charts.js';
+import { offWardHandlers } from './off-ward-handlers.js';
 import { vaultPatientLookup } from './patient-lookup.js';
+import { printHandlers } from './print-handlers.js';
 import { sessionHandlers } from './session-handlers.js';
+import { announceSyncChanges, syncHandlers } from './sync-handlers.js';
+import { syncStatusView } from './sync-status-view.js';
 import type { SenderInfo, Transport } from './transport.js';
 import { vaultCredentialStore } from './vault-credential-store.js';
 
@@ -46,6 +54,8 @@ export interface WorkstationHostOptions {
   readonly hashing?: CredentialHashing;
   /** Start the sync scheduler (default true when enrolled). */
   readonly startSync?: boolean;
+  /** Sync settings over the policy's (evaluation mode and tests: e.g. a short intervalMs). */
+  readonly syncPolicy?: Partial<SyncPolicy>;
 }
 
 export interface WorkstationHost {
@@ -54,6 +64,8 @@ export interface WorkstationHost {
   readonly sessions: SessionManager;
   readonly sync: SyncEngine | null;
   readonly router: IpcRouter;
+  /** The off-ward charts break-the-glass holds in memory (never in the vault). */
+  readonly offWardCharts: OffWardCharts;
   /** Stops serving, signs every session out ("shutdown"), stops sync, closes the audit trail and the vault. */
   close(): Promise<void>;
 }
@@ -77,6 +89,8 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
     for (const close of opened.reverse()) await close();
   };
   try {
+    // An older policy than the newest accepted here is refused before anything else happens.
+    const policyMark = policyMarkAfter(policy, vault.policyMark.get());
     checkEnrollment(vault, policy);
     const audit = await openAuditLog({ dataDir, custodian, logger });
     opened.push(() => audit.close());
@@ -90,7 +104,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
           custodian,
           logger,
           audit: syncAuditSink(audit),
-          policy: syncPolicyOf(policy),
+          policy: { ...syncPolicyOf(policy), ...options.syncPolicy },
           credentialStamps: { applyCredentialStamps: async (response) => sessions?.applyCredentialStamps(response) },
         });
     if (sync !== null) opened.push(() => sync.close());
@@ -110,11 +124,27 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
     });
     const manager = sessions;
     opened.push(() => manager.close());
+    const chart = auditedChartReads(vault, audit);
+    const patients = vaultPatientLookup(vault);
+    // Off-ward charts opened by break-the-glass: memory only, read through the chart reads (and
+    // notes) alone; documenting for them is refused (the sync engine writes only cached patients).
+    const offWard = new OffWardCharts(manager);
+    opened.push(() => offWard.close());
+    const chartWithOffWard = auditedChartReads(offWard.chartQueries(vault), audit);
+    const patientsWithOffWard = offWard.patientLookup(patients);
+    const syncPolicy = resolveSyncPolicy({ ...syncPolicyOf(policy), ...options.syncPolicy });
+    const syncStatus = () => syncStatusView({ vault, sync, policy: syncPolicy, now: () => clock.now() });
 
     const router = createIpcRouter({
       handlers: {
         ...sessionHandlers(manager),
-        ...chartHandlers({ sessions: manager, chart: auditedChartReads(vault, audit), patients: vaultPatientLookup(vault) }),
+        ...chartHandlers({ sessions: manager, chart: chartWithOffWard, patients: patientsWithOffWard }),
+        ...offWardHandlers({ sessions: manager, hub: sync, cache: vault, charts: offWard, audit, logger }),
+        ...documentationHandlers({ sessions: manager, chart: chartWithOffWard, patients: patientsWithOffWard, vault, sync, audit }),
+        ...syncHandlers({ sync, status: syncStatus }),
+        ...conflictHandlers({ sessions: manager, patients, vault, sync, audit }),
+        ...adminHandlers({ sessions: manager, audit, policy }),
+        ...printHandlers({ sessions: manager, chart, patients, audit, printingAllowed: policy.printingAllowed, dataAsOf: () => syncStatus().dataAsOf, now: () => clock.now() }),
       },
       isTrustedSender: options.isTrustedSender,
       authorize: sessionAuthorizer(manager),
@@ -127,12 +157,15 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
     });
     const stopPurges = manager.onRendererPurge((notice) => emitEvent(transport, 'session:purge', notice));
     const stopServing = transport.serve((request) => router.handle(request));
+    const stopSyncNews = sync === null ? () => undefined : announceSyncChanges({ sync, status: syncStatus, transport, logger });
     opened.push(() => {
       stopServing();
       stopPurges();
+      stopSyncNews();
     });
     if (sync !== null && options.startSync !== false) sync.startScheduler();
-    logger.info({ event: 'host.started', enrolled: sync !== null, policyKey: policy.signedBy }, 'workstation host started');
+    if (policyMark !== null) vault.policyMark.set(policyMark);
+    logger.info({ event: 'host.started', enrolled: sync !== null, policyKey: policy.signedBy, policyIssued: policy.issued }, 'workstation host started');
 
     let closed: Promise<void> | null = null;
     return {
@@ -141,6 +174,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
       sessions: manager,
       sync,
       router,
+      offWardCharts: offWard,
       close: () => (closed ??= unwind()),
     };
   } catch (error) {

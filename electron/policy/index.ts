@@ -34,3 +34,4 @@ export {
   type TrustAnchors,
 } from './policy-files.js';
 export { sessionPolicyOf, syncPolicyOf } from './room-policies.js';
+export { policyMarkAfter, type AcceptedPolicyMark } from './policy-rollback.js';

@@ -8,6 +8,7 @@ export type PolicyErrorCode =
   | 'POLICY_UNTRUSTED_KEY'
   | 'POLICY_SIGNATURE_INVALID'
   | 'POLICY_INVALID'
+  | 'POLICY_ROLLBACK'
   | 'NO_TRUSTED_KEYS'
   | 'KEY_INVALID';
 

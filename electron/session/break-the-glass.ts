@@ -96,6 +96,14 @@ export class BreakTheGlassRegistry {
     return [stopEvent(grant, now >= grant.expiresAt ? 'expired' : reason, Math.min(now, grant.expiresAt))];
   }
 
+  /** Ends the grant `sessionId` holds for the patient, if any (whether that session is active or locked). */
+  stopForSession(sessionId: string, patientId: string, now: number): SessionEvent[] {
+    for (const grant of this.grants.values()) {
+      if (grant.sessionId === sessionId && grant.patientId === patientId) return this.stop(grant.userId, patientId, now);
+    }
+    return [];
+  }
+
   /** Ends every grant of a session (it was signed out, evicted or expired). */
   endSession(sessionId: string, now: number): SessionEvent[] {
     const events: SessionEvent[] = [];

@@ -21,3 +21,14 @@ describe('the system clock', () => {
     expect(clock.now()).toBeGreaterThanOrEqual(before);
   });
 });
+
+describe('the system clock, as stored', () => {
+  it('gives whole milliseconds even when the monotonic clock runs ahead of the wall clock', () => {
+    const wall = vi.spyOn(Date, 'now').mockReturnValue(7_000_000);
+    const mono = vi.spyOn(performance, 'now').mockReturnValue(1_000.25);
+    const clock = new SystemClock();
+    mono.mockReturnValue(5_000.5);
+    wall.mockReturnValue(6_000_000);
+    expect(Number.isInteger(clock.now())).toBe(true);
+  });
+});

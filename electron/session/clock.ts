@@ -32,7 +32,8 @@ export class SystemClock implements Clock {
       this.anchorWall = wall;
       this.anchorMono = performance.now();
     }
-    this.last = Math.max(this.last, wall, mono);
+    // Whole milliseconds: the monotonic clock is fractional, and times are stored as integers.
+    this.last = Math.max(this.last, wall, Math.floor(mono));
     return this.last;
   }
 }

@@ -1,5 +1,5 @@
-// The HubLogin port: POST /auth/login on the hub, as the sync client will implement it. The
-// sessions room builds the sign-in flow around it (offline verifier, fallback when unreachable).
+// The HubLogin port: POST /auth/login (and /auth/refresh) on the hub, as the sync client implements
+// it. The sessions room builds the sign-in flow around it (offline verifier, fallback when unreachable).
 import type { SessionResponse } from '../../shared/auth/index.js';
 
 export type HubLoginResult =
@@ -15,4 +15,9 @@ export type HubLoginResult =
 export interface HubLogin {
   /** Rejects (with any error) when the hub cannot be reached or does not answer in time. */
   login(username: string, password: string, totp?: string): Promise<HubLoginResult>;
+  /**
+   * POST /auth/refresh: new tokens for a refresh token (each is spent once). Optional: without it a
+   * user token is not renewed. Rejects when the hub cannot be reached; a refusal comes back coded.
+   */
+  refresh?(refreshToken: string): Promise<HubLoginResult>;
 }

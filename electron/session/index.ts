@@ -1,6 +1,6 @@
 // The sessions room: who is signed in on this workstation. Owns online/offline sign-in, PIN unlock,
 // the lock state machine and its timers, roles and ward scope, break-the-glass, and the API guard.
-export { SessionManager, MAX_PIN_FAILURES, PIN_SET_WITHOUT_PASSWORD_MS, type SessionManagerOptions, type SignInResult, type HubTokens, type RevokedCredential, type PurgeNotice } from './session-manager.js';
+export { SessionManager, MAX_PIN_FAILURES, PIN_SET_WITHOUT_PASSWORD_MS, type SessionManagerOptions, type SignInResult, type HubTokens, type RevokedCredential, type PurgeNotice, type BreakTheGlassStopNotice } from './session-manager.js';
 export { guard, type GuardedSessions, type GuardedPatient, type GuardRequest, type UserContext } from './guard.js';
 export { SessionError, isSessionError, type SessionErrorCode } from './session-error.js';
 export { type SessionSnapshot, type SessionView, type WorkstationStatus } from './session-snapshot.js';

@@ -83,6 +83,16 @@ export interface PurgeNotice {
   readonly userId: string;
 }
 
+/** A break-the-glass grant that stopped (expired, ended early, or its session ended). */
+export interface BreakTheGlassStopNotice {
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly patientId: string;
+}
+
+/** A user token this close to its expiry is renewed before it is used. */
+const HUB_TOKEN_RENEW_MARGIN_MS = 30_000;
+
 export class SessionManager {
   readonly policy: SessionPolicy;
   readonly workstationWard: string;
@@ -103,6 +113,7 @@ export class SessionManager {
   private readonly userLocks = new KeyedMutex();
   private readonly purgeListeners = new Set<(notice: PurgeNotice) => void>();
   private readonly changeListeners = new Set<(snapshot: SessionSnapshot) => void>();
+  private readonly btgStopListeners = new Set<(notice: BreakTheGlassStopNotice) => void>();
 
   constructor(private readonly options: SessionManagerOptions) {
     this.policy = resolveSessionPolicy(options.policy);
@@ -187,6 +198,60 @@ export class SessionManager {
   onRendererPurge(listener: (notice: PurgeNotice) => void): () => void {
     this.purgeListeners.add(listener);
     return () => this.purgeListeners.delete(listener);
+  }
+
+  /** Called with every break-the-glass grant that stops, right after its stop event was recorded. */
+  onBreakTheGlassStop(listener: (notice: BreakTheGlassStopNotice) => void): () => void {
+    this.btgStopListeners.add(listener);
+    return () => this.btgStopListeners.delete(listener);
+  }
+
+  /**
+   * The active user's hub access token, for a request the hub must attribute to them (e.g. a
+   * break-the-glass read). Renewed through the hub's refresh when it is about to expire, or when
+   * `renew` says the hub refused it. Null when the session holds no hub tokens (an offline sign-in)
+   * or the hub refused to renew them (the user must sign in online again). Rejects when the hub
+   * cannot be reached for a renewal. Tokens stay in memory only.
+   */
+  async hubUserToken(options: { renew?: boolean } = {}): Promise<string | null> {
+    const active = this.requireActive();
+    const { sessionId } = active;
+    const userId = active.user.userId;
+    const seen = this.tokens.get(sessionId);
+    if (seen === undefined) return null;
+    if (!options.renew && this.options.clock.now() < seen.accessExpiresAt - HUB_TOKEN_RENEW_MARGIN_MS) return seen.accessToken;
+    return this.userLocks.run(`hub-token:${userId}`, async () => {
+      const tokens = this.tokens.get(sessionId);
+      if (tokens === undefined) return null;
+      // Another call renewed them while this one waited.
+      if (tokens !== seen && this.options.clock.now() < tokens.accessExpiresAt - HUB_TOKEN_RENEW_MARGIN_MS) return tokens.accessToken;
+      const hub = this.options.hubLogin;
+      if (hub?.refresh === undefined || this.options.clock.now() >= tokens.refreshExpiresAt) {
+        this.tokens.delete(sessionId);
+        return null;
+      }
+      const result = await hub.refresh(tokens.refreshToken);
+      if (result.outcome === 'refused') {
+        if (this.tokens.get(sessionId) === tokens) this.tokens.delete(sessionId);
+        this.logger.info({ event: 'session.hub_token_refused', sessionId }, 'hub refused to renew the user token');
+        return null;
+      }
+      const parsed = sessionResponseSchema.safeParse(result.session);
+      if (!parsed.success || parsed.data.user.userId !== userId) {
+        throw new SessionError('HUB_ANSWER_INVALID', 'The hub renewed your sign-in in a form this workstation cannot use. Ask IT to check that the hub and the workstation versions match.');
+      }
+      // The session may have ended while the hub answered: its tokens are then not kept.
+      if (this.tokens.get(sessionId) !== tokens) return null;
+      const now = this.options.clock.now();
+      const renewed: HubTokens = {
+        accessToken: parsed.data.accessToken,
+        refreshToken: parsed.data.refreshToken,
+        accessExpiresAt: now + parsed.data.expiresIn * 1000,
+        refreshExpiresAt: Math.min(tokens.refreshExpiresAt, now + parsed.data.refreshExpiresIn * 1000),
+      };
+      this.tokens.set(sessionId, renewed);
+      return renewed.accessToken;
+    });
   }
 
   /** Called with the new snapshot after every change. */
@@ -395,6 +460,15 @@ export class SessionManager {
     this.reschedule();
   }
 
+  /**
+   * Ends the grant `sessionId` holds for `patientId`, whether that session is active or locked
+   * (e.g. the off-ward chart it opened was dropped at a lock). Safe to call from a purge listener.
+   */
+  endBreakTheGlassOfSession(sessionId: string, patientId: string): void {
+    if (this.closed) return;
+    for (const event of this.btg.stopForSession(sessionId, patientId, this.options.clock.now())) this.record(event);
+  }
+
   /** Signs out every session ("shutdown"), stops listening and cancels timers. */
   close(): void {
     if (this.closed) return;
@@ -594,6 +668,10 @@ export class SessionManager {
     } catch (error) {
       // A failing audit sink must never keep a session unlocked; the audit room reports its own failure.
       this.logger.error({ event: 'session.audit_sink_failed', type: event.type, error: error instanceof Error ? error.name : 'unknown' }, 'session event not recorded');
+    }
+    if (event.type === 'btg-stop') {
+      const notice: BreakTheGlassStopNotice = { sessionId: event.sessionId, userId: event.userId, patientId: event.patientId };
+      for (const listener of [...this.btgStopListeners]) this.safely(() => listener(notice));
     }
   }
 

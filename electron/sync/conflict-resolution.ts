@@ -1,17 +1,19 @@
 // Settling a conflict once a user has looked at both versions: keep the hub's (the local entry is
-// dropped) or send the local one again on top of the hub's current version (a new outbox entry with
-// If-Match on that version). Either way in one durable vault transaction.
+// dropped), send the local one again on top of the hub's current version (a new outbox entry with
+// If-Match on that version), or send a combination the user made of both (validated FHIR, the same
+// resources of the same patient, with a Provenance naming who combined). Each in one durable vault
+// transaction.
 import { randomUUID } from 'node:crypto';
-import { isSupportedResourceType, type Resource } from '../../shared/fhir/index.js';
-import type { OutboxItem, Vault } from '../vault/index.js';
+import { FhirValidationError, isSupportedResourceType, patientIdOf, validateResource, type Resource } from '../../shared/fhir/index.js';
+import type { ConflictRecord, OutboxItem, Vault } from '../vault/index.js';
+import { combinationProvenance, type DocumentationAuthor } from './documentation-builders.js';
 import { SyncError } from './sync-error.js';
 
 export type ConflictChoice = 'keep-hub' | 'resend-local';
 
 /** Returns the new outbox entry's id for 'resend-local', null for 'keep-hub'. */
 export function resolveConflict(vault: Vault, conflictId: string, choice: ConflictChoice, now: Date): string | null {
-  const record = vault.conflicts.get(conflictId);
-  if (record === null) throw new SyncError('CONFLICT_NOT_FOUND', 'That conflict was already settled, or never existed on this workstation.');
+  const record = conflictRecord(vault, conflictId);
   if (choice === 'keep-hub') {
     vault.conflicts.remove(conflictId);
     return null;
@@ -29,6 +31,80 @@ export function resolveConflict(vault: Vault, conflictId: string, choice: Confli
     for (const item of items) vault.resources.upsert(item.resource);
     if (record.local.provenance !== null) vault.resources.upsert(record.local.provenance);
     vault.outbox.add({ entryId, patientId: record.patientId, items, provenance: record.local.provenance, createdAt: now.toISOString() });
+    vault.conflicts.remove(conflictId);
+  }, { durable: true });
+  return entryId;
+}
+
+function conflictRecord(vault: Vault, conflictId: string): ConflictRecord {
+  const record = vault.conflicts.get(conflictId);
+  if (record === null) throw new SyncError('CONFLICT_NOT_FOUND', 'That conflict was already settled, or never existed on this workstation.');
+  return record;
+}
+
+const keyOf = (resource: { resourceType: string; id?: string | undefined }): string => `${resource.resourceType}/${resource.id ?? ''}`;
+
+function mismatch(detail: string): SyncError {
+  return new SyncError('COMBINATION_MISMATCH', `The combined version does not match the conflict: ${detail} Nothing was sent; start again from the two versions shown.`);
+}
+
+/** Each resource validated, with an id, of the conflict's patient, and together exactly the conflict's resources. */
+function checkedCombination(record: ConflictRecord, resources: readonly unknown[]): Map<string, Resource & { id: string }> {
+  const combined = new Map<string, Resource & { id: string }>();
+  resources.forEach((input, index) => {
+    let resource: Resource;
+    try {
+      resource = validateResource(input);
+    } catch (error) {
+      if (error instanceof FhirValidationError) {
+        throw new SyncError('INVALID_DOCUMENTATION', `Resource ${index + 1} of the combined version is not valid FHIR (field ${error.path}); nothing was sent.`, { cause: error });
+      }
+      throw error;
+    }
+    if (typeof resource.id !== 'string' || resource.id.length === 0) throw mismatch(`resource ${index + 1} has no id.`);
+    if (combined.has(keyOf(resource))) throw mismatch(`resource ${index + 1} appears twice.`);
+    if (patientIdOf(resource) !== record.patientId) throw mismatch(`resource ${index + 1} is not about the patient of the conflict.`);
+    combined.set(keyOf(resource), resource as Resource & { id: string });
+  });
+  const expected = new Set(record.local.items.map((item) => keyOf(item.resource)));
+  if (combined.size !== expected.size || [...combined.keys()].some((key) => !expected.has(key))) {
+    throw mismatch('it must hold exactly the resources of the conflict (same types and ids).');
+  }
+  return combined;
+}
+
+/**
+ * Queues the user's combination of both versions in place of the local entry: each resource sent
+ * with If-Match on the hub's current version (a create when the hub has none), with a Provenance
+ * naming `author` as who combined them. Returns the new outbox entry's id.
+ */
+export function combineConflict(vault: Vault, conflictId: string, resources: readonly unknown[], author: DocumentationAuthor, now: Date, newId: () => string = randomUUID): string {
+  const record = conflictRecord(vault, conflictId);
+  const combined = checkedCombination(record, resources);
+  const hubVersions = new Map(record.hub.map((resource) => [keyOf(resource), resource.meta?.versionId ?? null]));
+  const items: OutboxItem[] = record.local.items.map((item) => {
+    const { resourceType, id } = item.resource;
+    const resource = combined.get(keyOf(item.resource))!;
+    const current = isSupportedResourceType(resourceType) ? vault.resources.versionOf(resourceType, id) : null;
+    const base = current?.versionId ?? hubVersions.get(keyOf(item.resource)) ?? null;
+    const meta = { ...(resource.meta ?? {}) };
+    delete meta.versionId;
+    delete meta.lastUpdated;
+    const withBase = { ...resource, meta: { ...meta, ...(base === null ? {} : { versionId: base }) } } as Resource & { id: string };
+    if (Object.keys(withBase.meta ?? {}).length === 0) delete (withBase as { meta?: unknown }).meta;
+    return { operation: base === null ? 'create' : 'update', resource: withBase, baseVersion: base };
+  });
+  const iso = now.toISOString();
+  const provenance = validateResource(combinationProvenance(
+    { patientId: record.patientId, encounterId: null, author, now: iso, newId },
+    items.map((item) => item.resource),
+    record.local.provenance,
+  )) as ReturnType<typeof combinationProvenance>;
+  const entryId = newId();
+  vault.transaction(() => {
+    for (const item of items) vault.resources.upsert(item.resource);
+    vault.resources.upsert(provenance);
+    vault.outbox.add({ entryId, patientId: record.patientId, items, provenance, createdAt: iso });
     vault.conflicts.remove(conflictId);
   }, { durable: true });
   return entryId;

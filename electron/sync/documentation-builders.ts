@@ -204,3 +204,34 @@ export function downtimeProvenance(context: BuildContext, targets: readonly Reso
     }],
   };
 }
+
+export const CONFLICT_COMBINATION_POLICY_URI = 'urn:wardline:policy:conflict-combination';
+
+/**
+ * Who settled a conflict by combining this workstation's and the hub's versions of `targets`, and
+ * when. The agents of the original entry's Provenance (downtime documentation) are kept beside the
+ * user who combined, and its policy too, so the history of the change stays whole.
+ */
+export function combinationProvenance(context: BuildContext, targets: readonly Resource[], original: Provenance | null): Provenance & { id: string } {
+  const combiner = authorReference(context.author);
+  const earlier = (original?.agent ?? []).filter((agent) => agent.who.reference !== combiner.reference);
+  return {
+    resourceType: 'Provenance',
+    id: context.newId(),
+    target: [
+      ...targets.map((resource) => ({ reference: `${resource.resourceType}/${resource.id}` })),
+      { reference: `Patient/${context.patientId}` },
+    ],
+    occurredDateTime: context.now,
+    recorded: context.now,
+    policy: [...new Set([...(original?.policy ?? []), CONFLICT_COMBINATION_POLICY_URI])],
+    activity: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'UPDATE', display: 'revise' }],
+      text: 'Combined from this workstation\'s and the hub\'s versions after a conflict',
+    },
+    agent: [
+      { type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' }] }, who: combiner },
+      ...earlier,
+    ],
+  };
+}

@@ -81,9 +81,16 @@ export class HubClient {
     return new URL(`${link.pathname}${link.search}`, this.#base).toString();
   }
 
-  /** GET with the device token; the JSON body of a 2xx answer. */
-  async getJson(pathOrLink: string): Promise<unknown> {
-    const answer = await this.#exchange({ method: 'GET', url: this.urlFor(pathOrLink), headers: { accept: FHIR_JSON } }, true);
+  /**
+   * GET with the device token; the JSON body of a 2xx answer. `headers` add to the request (e.g. a
+   * user token and a break-the-glass reason); `retries` overrides the policy's (an interactive read).
+   */
+  async getJson(pathOrLink: string, options: { headers?: Readonly<Record<string, string>>; retries?: number } = {}): Promise<unknown> {
+    const answer = await this.#exchange(
+      { method: 'GET', url: this.urlFor(pathOrLink), headers: { ...options.headers, accept: FHIR_JSON } },
+      true,
+      options.retries === undefined ? {} : { retries: options.retries },
+    );
     return answer.body;
   }
 

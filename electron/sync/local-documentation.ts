@@ -103,7 +103,7 @@ export class LocalDocumentation {
     return this.#commit(context, observations.map((resource) => ({ operation: 'create', resource: validated(resource) as Resource & { id: string }, baseVersion: null })));
   }
 
-  /** A dose given (or held) against a medication order in the vault. */
+  /** A dose given (or held) against an active medication order of the patient in the vault. */
   recordMedicationAdministration(patientId: string, input: MedicationAdministrationInput, author: DocumentationAuthor): DocumentationReceipt {
     checkInstant('time of administration', input.effectiveAt);
     checkInstant('scheduled time', input.scheduledAt);
@@ -115,6 +115,9 @@ export class LocalDocumentation {
     const order = this.#o.vault.resources.read('MedicationRequest', input.medicationRequestId) as MedicationRequest | null;
     if (order === null || patientIdOf(order) !== patientId) {
       throw new SyncError('RESOURCE_NOT_CACHED', 'That medication order is not in this workstation\'s cache for this patient. Sync, then try again.');
+    }
+    if (order.status !== 'active') {
+      throw new SyncError('ORDER_NOT_ACTIVE', 'That medication order is no longer active (stopped, on hold, completed or cancelled), so no dose can be recorded against it. Check the MAR; nothing was saved.');
     }
     const administration = validated(medicationAdministration(context, order, input));
     return this.#commit(context, [{ operation: 'create', resource: administration as Resource & { id: string }, baseVersion: null }]);

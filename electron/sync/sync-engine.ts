@@ -2,17 +2,19 @@
 // new patients ($everything), walk each type's history since its checkpoint, purge patients who
 // left (once their outbox is delivered), pass the credential stamps to the sessions room, and
 // record how fresh the data is. Never two cycles at once: calls during a cycle share it, and a lock
-// file keeps other processes out. Also the entry point for local documentation and conflicts.
+// file keeps other processes out. Tells listeners when a cycle ends and how far a first load has
+// come. Also the entry point for local documentation and conflicts.
 import { setMaxListeners } from 'node:events';
 import type { CryptoKey } from 'jose';
 import type { Logger } from 'pino';
 import { credentialStampsResponseSchema, type CredentialStampsResponse } from '../../shared/auth/index.js';
+import type { Resource } from '../../shared/fhir/index.js';
 import type { ConflictRecord, KeyCustodian, Vault } from '../vault/index.js';
 import type { HubLogin } from '../session/index.js';
 import { logAuditSink, type SyncAuditEvent, type SyncAuditSink } from './audit-sink.js';
 import { pullCensus } from './census-pull.js';
 import { forEachConcurrently } from './concurrency.js';
-import { resolveConflict, type ConflictChoice } from './conflict-resolution.js';
+import { combineConflict, resolveConflict, type ConflictChoice } from './conflict-resolution.js';
 import { ConnectivityMonitor, isDowntime, type ConnectivityChange, type ConnectivityState } from './connectivity.js';
 import { loadDeviceKey } from './device-key.js';
 import type { DocumentationAuthor, MedicationAdministrationInput, NoteInput, VitalSignsInput } from './documentation-builders.js';
@@ -20,6 +22,7 @@ import { walkHistory } from './history-walk.js';
 import { HubClient } from './hub-client.js';
 import { openHubConnection, type HubConnection } from './hub-connection.js';
 import { createHubLogin } from './hub-login.js';
+import { fetchPatientEverything, findPatientsByMrn, type BreakTheGlassAuthority } from './off-ward-fetch.js';
 import { LocalDocumentation, type DocumentationReceipt } from './local-documentation.js';
 import { pushOutbox, type PushResult } from './outbox-push.js';
 import { loadPatient } from './patient-load.js';
@@ -52,6 +55,15 @@ export interface SyncEngineOptions {
   readonly credentialStamps?: CredentialStampsConsumer;
 }
 
+/** The initial load while it runs: patients loaded of the patients on the census. */
+export interface InitialLoadProgress {
+  readonly loaded: number;
+  readonly total: number;
+}
+
+/** What a sync-activity listener is told: a cycle ended (either way), or the initial load moved on. */
+export type SyncActivity = { readonly kind: 'cycle-ended'; readonly ok: boolean } | { readonly kind: 'initial-load'; readonly progress: InitialLoadProgress };
+
 export interface SyncSummary {
   readonly pushed: PushResult;
   readonly patients: number;
@@ -79,6 +91,8 @@ export class SyncEngine {
   #scheduler: SyncScheduler | null = null;
   #privateKey: Promise<CryptoKey> | null = null;
   #closed = false;
+  #initialLoad: InitialLoadProgress | null = null;
+  readonly #activityListeners = new Set<(activity: SyncActivity) => void>();
   /** Refusals already audited in this cycle (its parallel requests all meet the same refusal). */
   readonly #auditedRefusals = new Set<string>();
 
@@ -144,6 +158,17 @@ export class SyncEngine {
     return this.#monitor.onChange(listener);
   }
 
+  /** Called when a cycle ends (success or failure) and as each patient of the initial load is in. */
+  onActivity(listener: (activity: SyncActivity) => void): () => void {
+    this.#activityListeners.add(listener);
+    return () => this.#activityListeners.delete(listener);
+  }
+
+  /** The initial load (the first sync of a ward) while it runs, or null. */
+  get initialLoad(): InitialLoadProgress | null {
+    return this.#initialLoad;
+  }
+
   status(): SyncStatus {
     return syncStatusOf(this.#o.vault, this.#policy, this.#now().getTime(), this.#monitor.state);
   }
@@ -196,9 +221,29 @@ export class SyncEngine {
     return entryId;
   }
 
+  /** Queues the user's combination of both versions (validated; the conflict's own resources) on top of the hub's; returns the new entry id. */
+  combineConflict(conflictId: string, resources: readonly unknown[], author: DocumentationAuthor): string {
+    const entryId = combineConflict(this.#o.vault, conflictId, resources, author, this.#now());
+    this.#o.logger.info({ event: 'sync.conflict_combined', conflictId, entryId, resources: resources.length }, 'conflict settled with a combined version');
+    this.#scheduler?.requestSync();
+    return entryId;
+  }
+
   /** The sessions room's HubLogin port over this engine's pinned, device-authenticated client. */
   hubLogin(): HubLogin {
     return createHubLogin(this.#client);
+  }
+
+  /** Break-the-glass, as the signed-in user: the ids of the hub's Patients with this MRN (more than one: ambiguous). */
+  findPatientsByMrn(mrn: string, authority: BreakTheGlassAuthority): Promise<string[]> {
+    if (this.#closed) return Promise.reject(new SyncError('SYNC_CLOSED', 'Sync was stopped.'));
+    return findPatientsByMrn(this.#client, mrn, authority);
+  }
+
+  /** Break-the-glass, as the signed-in user: a patient's chart from the hub ($everything), for the caller to hold (never the vault). */
+  fetchPatientEverything(patientId: string, authority: BreakTheGlassAuthority): Promise<Resource[]> {
+    if (this.#closed) return Promise.reject(new SyncError('SYNC_CLOSED', 'Sync was stopped.'));
+    return fetchPatientEverything(this.#client, patientId, authority, this.#policy.pageSize);
   }
 
   /** Stops the scheduler and any request under way, waits for the cycle to end, closes connections. */
@@ -209,6 +254,16 @@ export class SyncEngine {
     this.#abort.abort(new SyncError('SYNC_CLOSED', 'Sync was stopped.'));
     await this.#running?.catch(() => undefined);
     this.#connection.close();
+  }
+
+  #tell(activity: SyncActivity): void {
+    for (const listener of this.#activityListeners) {
+      try {
+        listener(activity);
+      } catch (error) {
+        this.#o.logger.warn({ event: 'sync.listener_failed', error: error instanceof Error ? error.name : 'unknown' }, 'sync activity listener failed');
+      }
+    }
   }
 
   #auditRefusal(event: SyncAuditEvent, key: string): void {
@@ -234,6 +289,8 @@ export class SyncEngine {
         vault.sync.setFact(SYNC_FACTS.lastError, null);
       });
       logger.info({ event: 'sync.cycle', ...summary.pushed, patients: summary.patients, loaded: summary.patientsLoaded, written: summary.written, deleted: summary.deleted, purged: summary.purgedPatients, ms: Math.round(summary.durationMs) }, 'sync cycle complete');
+      this.#initialLoad = null;
+      this.#tell({ kind: 'cycle-ended', ok: true });
       return summary;
     } catch (error) {
       const code = error instanceof SyncError ? error.code : 'INTERNAL';
@@ -244,6 +301,8 @@ export class SyncEngine {
         });
       }
       logger.warn({ event: 'sync.cycle_failed', code, state: this.#monitor.state }, 'sync cycle failed');
+      this.#initialLoad = null;
+      if (vault.isOpen) this.#tell({ kind: 'cycle-ended', ok: false });
       throw error;
     } finally {
       clearInterval(renew);
@@ -286,8 +345,16 @@ export class SyncEngine {
       const toLoad = [...result.patientIds].filter((patientId) => vault.sync.patient(patientId)?.loadState !== 'loaded');
       patientsLoaded = toLoad.length;
       const batcher = new WriteBatcher(vault, this.#policy.maxResourcesPerTransaction);
+      const progress = firstSync ? { loaded: result.patientIds.size - toLoad.length, total: result.patientIds.size } : null;
+      this.#initialLoad = progress === null ? null : { ...progress };
       try {
-        await forEachConcurrently(toLoad, this.#policy.loadConcurrency, (patientId) => loadPatient(context, patientId, startedIso, batcher));
+        await forEachConcurrently(toLoad, this.#policy.loadConcurrency, async (patientId) => {
+          await loadPatient(context, patientId, startedIso, batcher);
+          if (progress === null) return;
+          progress.loaded += 1;
+          this.#initialLoad = { ...progress };
+          this.#tell({ kind: 'initial-load', progress: this.#initialLoad });
+        });
       } finally {
         // Whole pages with their positions: worth keeping even when another load failed.
         batcher.flush();

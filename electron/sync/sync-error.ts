@@ -24,7 +24,9 @@ export type SyncErrorCode =
   | 'INVALID_DOCUMENTATION'
   | 'PATIENT_NOT_CACHED'
   | 'RESOURCE_NOT_CACHED'
-  | 'CONFLICT_NOT_FOUND';
+  | 'ORDER_NOT_ACTIVE'
+  | 'CONFLICT_NOT_FOUND'
+  | 'COMBINATION_MISMATCH';
 
 export class SyncError extends Error {
   override readonly name = 'SyncError';

@@ -1,6 +1,8 @@
-// The updates room's one error class: an update refused before anything was downloaded.
+// The updates room's one error class: an update refused (before anything was downloaded, or
+// before a download is installed), or an update server that could not be asked.
 
 export type UpdateErrorCode =
+  | 'MANIFEST_UNAVAILABLE'
   | 'MANIFEST_NOT_SIGNED'
   | 'MANIFEST_UNTRUSTED_KEY'
   | 'MANIFEST_SIGNATURE_INVALID'

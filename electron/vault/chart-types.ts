@@ -140,3 +140,18 @@ export interface MarRow {
   readonly medication: MedicationSummary;
   readonly administrations: readonly MarAdministration[];
 }
+
+/** A note (DocumentReference) as the chart shows it. */
+export interface NoteEntry {
+  readonly id: string;
+  /** DocumentReference.date. */
+  readonly date: string | null;
+  /** The description, else the attachment's title, else the note type. */
+  readonly title: string;
+  /** The first author's display (or reference). */
+  readonly author: string | null;
+  /** The plain text of the note; empty when it carries none. */
+  readonly text: string;
+  /** DocumentReference.status (current, superseded, entered-in-error). */
+  readonly status: string;
+}

@@ -13,7 +13,9 @@ export type { SyncCheckpoints } from './vault-meta.js';
 export type { SyncStateStore, EnrollmentRecord, PatientSyncState } from './sync-state-store.js';
 export type { OutboxStore, OutboxEntry, OutboxItem, NewOutboxEntry } from './outbox-store.js';
 export type { ConflictStore, ConflictRecord } from './conflict-store.js';
+export type { PolicyMark, PolicyMarkStore } from './policy-mark.js';
 export type { ChartQueries } from './chart-queries.js';
+export { openMemoryChartStore, type MemoryChartStore } from './memory-chart-store.js';
 export { LATE_AFTER_MS } from './mar-query.js';
 export type * from './chart-types.js';
 export {

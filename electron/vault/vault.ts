@@ -14,6 +14,7 @@ import { createResourceStore, type ResourceStore } from './resource-store.js';
 import { guarded, lazily } from './lazy-methods.js';
 import { createCredentialRecords, CREDENTIAL_METHODS, type CredentialRecords } from './credential-records.js';
 import { createOutboxStore, OUTBOX_METHODS, type OutboxStore } from './outbox-store.js';
+import { createPolicyMarkStore, type PolicyMarkStore } from './policy-mark.js';
 import { openKeyedConnection, type Db } from './sqlcipher-connection.js';
 import { createSyncStateStore, SYNC_STATE_METHODS, type SyncStateStore } from './sync-state-store.js';
 import { createSyncCheckpoints, createVaultMeta, type SyncCheckpoints, type VaultMeta } from './vault-meta.js';
@@ -43,6 +44,8 @@ export interface Vault extends ChartQueries {
   readonly conflicts: ConflictStore;
   /** Per-user sign-in records of the sessions room (offline and PIN verifiers). */
   readonly credentials: CredentialRecords;
+  /** The newest machine policy accepted here (issued, signer): refuses a rollback to an older one. */
+  readonly policyMark: PolicyMarkStore;
   /**
    * Settles when the integrity check of the open has finished: resolves when every page is
    * intact, rejects with VaultError CORRUPT (the vault has then closed itself). Already settled
@@ -184,6 +187,7 @@ class OpenedVault implements Vault {
   readonly outbox: OutboxStore;
   readonly conflicts: ConflictStore;
   readonly credentials: CredentialRecords;
+  readonly policyMark: PolicyMarkStore;
   readonly integrity: Promise<void>;
 
   constructor(db: Db, custodian: KeyCustodian, keyName: string, logger: Logger | undefined, integrity: Promise<void>) {
@@ -210,6 +214,7 @@ class OpenedVault implements Vault {
       lazily(() => createCredentialRecords(db, (write) => this.transaction(write, { durable: true })), CREDENTIAL_METHODS),
       assertOpen,
     );
+    this.policyMark = guarded(createPolicyMarkStore(this.#meta, (write) => this.transaction(write, { durable: true })), assertOpen);
     this.#queries = guarded(createChartQueries(db, () => this.#meta.get(WARD_KEY)), assertOpen);
   }
 
@@ -223,6 +228,7 @@ class OpenedVault implements Vault {
     this.#queries.observationTrend(patientId, code, fromIso, toIso);
   medicationAdministrationRecord: ChartQueries['medicationAdministrationRecord'] = (patientId, fromIso, toIso) =>
     this.#queries.medicationAdministrationRecord(patientId, fromIso, toIso);
+  notes: ChartQueries['notes'] = (patientId) => this.#queries.notes(patientId);
 
   status(): VaultStatus {
     const db = this.#connection();

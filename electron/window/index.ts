@@ -1,7 +1,7 @@
 // The window: everything Electron-specific about showing Wardline — BrowserWindow hardening, the
 // CSP, the app:// protocol, navigation and permission guards, certificate pinning, and the
-// adapters of the host's ports (safeStorage, powerMonitor, ipcMain). Only here (and main.ts,
-// preload.ts) is the electron package imported.
+// adapters of the host's ports (safeStorage, powerMonitor, ipcMain, electron-updater). Only here
+// (and main.ts, preload.ts) are the electron and electron-updater packages imported.
 export { SafeStorageCustodian, type SafeStorageCustodianOptions } from './safe-storage-custodian.js';
 export { createWrappedKeyFileStore, type WrappedKeyStore } from './wrapped-key-files.js';
 export { chooseKeyCustodian, electronKeyCustodian, WRAPPED_KEYS_FOLDER, type CustodianChoice } from './key-custodian-choice.js';
@@ -45,3 +45,6 @@ export { hardenSession, hardenWebContents, type HardenableSession, type Hardenab
 export { appSenderCheck, senderInfoOf } from './ipc-sender.js';
 export { ipcMainTransport, type IpcMainTransportOptions } from './ipc-main-transport.js';
 export { PowerMonitorEvents } from './power-monitor-events.js';
+export { electronUpdaterPort, type AppUpdaterLike } from './electron-updater-port.js';
+export { sessionUpdateFetch, MAX_UPDATE_FILE_BYTES } from './update-feed-fetch.js';
+export { startAutoUpdates, type AutoUpdateOptions } from './auto-update.js';

@@ -27,9 +27,24 @@ export function hostApi(): WardlineApi {
   return api;
 }
 
+const failureListeners = new Set<(error: HostRequestError) => void>();
+
+/**
+ * Hears every refused call made through `call` (the shell uses it to purge the window when the
+ * host answers LOCKED or NOT_SIGNED_IN). Returns the function that stops listening.
+ */
+export function onCallFailed(listener: (error: HostRequestError) => void): () => void {
+  failureListeners.add(listener);
+  return () => {
+    failureListeners.delete(listener);
+  };
+}
+
 /** Awaits a contract call and unwraps it: the value, or a HostRequestError. */
 export async function call<T>(pending: Promise<IpcResult<T>>): Promise<T> {
   const result = await pending;
   if (result.ok) return result.value;
-  throw new HostRequestError(result.error.code, result.error.message);
+  const error = new HostRequestError(result.error.code, result.error.message);
+  for (const listener of [...failureListeners]) listener(error);
+  throw error;
 }

@@ -19,6 +19,7 @@ import {
   searchResources,
   stampToInstant,
   watermarkInstant,
+  type SearchFilter,
   type StoredResource,
 } from './store/index.js';
 
@@ -91,12 +92,27 @@ function bundleResponse(body: Buffer): FhirResponse {
   return { status: 200, body, headers: {} };
 }
 
+/**
+ * A Patient search by identifier (an MRN) that breaks the glass, with a signed-in user and a
+ * reason: the patients it matches in the whole hub (at most two are looked up), so that
+ * searchScope may widen the search to the one patient it names, and record that access. A match
+ * of two or more widens nothing.
+ */
+async function patientsNamedByIdentifier(ctx: FhirContext, type: string, filters: readonly SearchFilter[]): Promise<string[]> {
+  const access = ctx.access;
+  if (type !== 'Patient' || access.scope.kind === 'all' || !access.btgReason || !access.principal?.user) return [];
+  if (!filters.some((filter) => filter.kind === 'token' && filter.param === 'identifier')) return [];
+  const found = await searchResources(ctx.db, { type, filters, order: 'id', count: 2, scope: { kind: 'all' } });
+  return found.rows.map((row) => row.id);
+}
+
 export async function searchType(ctx: FhirContext, type: string, query: URLSearchParams): Promise<FhirResponse> {
   requireType(type, 'search-type');
   const parsed = parseSearch(type, query);
   const cursor = parsed.cursor === null ? null : decodeCursor(parsed.cursor, 'search');
   const mark = cursor ? cursor.mark : (await readWatermark(ctx.db)).stamp;
-  const scope = await searchScope(ctx.db, ctx.access, type, parsed.patientIds, ctx.clock());
+  const named = await patientsNamedByIdentifier(ctx, type, parsed.filters);
+  const scope = await searchScope(ctx.db, ctx.access, type, [...parsed.patientIds, ...named], ctx.clock());
   const maxLastUpdated = parsed.order === 'id' ? undefined : mark;
   const page =
     parsed.count === 0

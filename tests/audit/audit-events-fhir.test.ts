@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AUDIT_ACTIONS, AuditUploader, GENESIS_PREVIOUS_HASH, censusQueryText, chartReadEntry, deviceKeySigner, documentationEntry, entryHash,
-  ipcRejectedEntry, openAuditLog, printEntry, queryEntries, sessionEventEntry, syncEventEntries, wipeEntry, type AuditLog, type NewAuditEntry,
+  ipcRejectedEntry, openAuditLog, printEntry, printRefusedEntry, queryEntries, sessionEventEntry, syncEventEntries, wipeEntry, type AuditLog, type NewAuditEntry,
 } from '../../electron/audit/index.js';
 import { temporaryAuditDir, type AuditTestDir } from '../../electron/audit/test-helpers.js';
 import type { SessionEvent } from '../../electron/session/index.js';
@@ -34,7 +34,8 @@ const sessionEvents: SessionEvent[] = [
 const hostEntries: NewAuditEntry[] = [
   chartReadEntry(nurse, 'p-1', 'summary'),
   ...queryEntries(nurse, ['p-1', 'p-2'], censusQueryText('4b')),
-  printEntry(nurse, 'p-1', 'mar'),
+  printEntry(nurse, 'p-1', 'mar', ['MedicationRequest/mr-1'], { scope: 'ward', pages: 3, medications: 1 }),
+  printRefusedEntry(nurse, null, 'mar', 'printing is not allowed by the machine policy', { scope: 'ward' }),
   documentationEntry(nurse, 'create', 'p-1', ['Observation/o-1'], { downtime: true }),
   documentationEntry(nurse, 'update', 'p-1', ['MedicationAdministration/ma-1'], { downtime: true }),
   ...syncEventEntries({ kind: 'pin-mismatch', host: 'hub.example', presentedPin: 'sha256/AAAA' }),

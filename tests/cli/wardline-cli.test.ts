@@ -108,7 +108,7 @@ describe('wardline CLI', () => {
 
   it('reports the synthetic ward the demo loads without printing any patient data in status', () => {
     const dir = freshDir();
-    const demo = wardline(['demo', '--data', dir, '--patients', '3', '--days', '2']);
+    const demo = wardline(['demo', '--vault-only', '--data', dir, '--patients', '3', '--days', '2']);
     expect(demo.stderr).toBe('');
     expect(demo.code).toBe(0);
     const status = wardline(['status', '--json', '--data', dir]);
@@ -121,7 +121,7 @@ describe('wardline CLI', () => {
 
   it('leaves no patient name in clear in any file of the data directory, logs included', () => {
     const dir = freshDir();
-    const demo = wardline(['demo', '--data', dir, '--patients', '4', '--days', '2']);
+    const demo = wardline(['demo', '--vault-only', '--data', dir, '--patients', '4', '--days', '2']);
     expect(demo.code).toBe(0);
     // The demo prints the census ("Bed 3    Family, Given ..."): those are the names to look for.
     const names = demo.stdout.split('\n').filter((line) => /^Bed \d/.test(line)).map((line) => line.slice(9).split(/\s{2,}/)[0]!.trim());

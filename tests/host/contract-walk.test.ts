@@ -4,6 +4,8 @@
 // not type-check.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { invokeChannel, invokeChannelNames, type InvokeChannelName } from '../../shared/contract/index.js';
+import type { Observation } from '../../shared/fhir/index.js';
+import type { SyntheticPatient } from '../../shared/synthetic/index.js';
 import { startTestHost, type TestHost } from '../support/host-harness.js';
 
 const FROM = '2020-01-01T00:00:00Z';
@@ -14,8 +16,11 @@ interface Walk {
   request(patientId: string): unknown;
   /** The patients an answer holds data of, or null for a channel that carries no patient data. */
   patientsIn: ((value: unknown) => string[]) | null;
+  /** The audit entries written per patient returned, by action, when more than one read (default: one entry). */
+  auditedAs?: readonly string[];
 }
 
+const WALK_CONFLICT_ID = 'walk-conflict-1';
 const summaryPatients = (value: unknown): string[] => (value === null ? [] : [(value as { patient: { id: string } }).patient.id]);
 
 const WALK: Record<InvokeChannelName, Walk> = {
@@ -32,6 +37,27 @@ const WALK: Record<InvokeChannelName, Walk> = {
   'chart:summary': { request: (patientId) => ({ patientId }), patientsIn: summaryPatients },
   'chart:trend': { request: (patientId) => ({ patientId, code: '8867-4', from: FROM, to: TO }), patientsIn: (value) => ((value as unknown[]).length > 0 ? ['*'] : []) },
   'chart:mar': { request: (patientId) => ({ patientId, from: FROM, to: TO }), patientsIn: (value) => ((value as unknown[]).length > 0 ? ['*'] : []) },
+  'chart:notes': { request: (patientId) => ({ patientId }), patientsIn: (value) => ((value as unknown[]).length > 0 ? ['*'] : []) },
+  // An answer about one patient even when empty ("nothing waits"): always one read of that patient.
+  'chart:pending': { request: (patientId) => ({ patientId }), patientsIn: () => ['*'] },
+  // Receipts (ids only); the write is audited as a create (tests/host/documentation-channels.test.ts).
+  'chart:record-vitals': { request: (patientId) => ({ patientId, vitals: { heartRate: 82, systolic: 124, diastolic: 78 } }), patientsIn: null },
+  'chart:record-administration': { request: (patientId) => ({ patientId, administration: { medicationRequestId: 'any-order', given: false, notGivenReason: 'Patient nil by mouth' } }), patientsIn: null },
+  'sync:status': { request: () => ({}), patientsIn: null },
+  'sync:now': { request: () => ({}), patientsIn: null },
+  'conflict:list': { request: () => ({}), patientsIn: (value) => [...new Set((value as { patientId: string }[]).map((c) => c.patientId))] },
+  'conflict:resolve': { request: () => ({ conflictId: WALK_CONFLICT_ID, choice: 'keep-hub' }), patientsIn: null },
+  // The audit view audits itself (electron/audit/audit-view.test.ts); admins only.
+  'audit:view': { request: (patientId) => ({ patientId, limit: 10 }), patientsIn: null },
+  'policy:view': { request: () => ({}), patientsIn: null },
+  // A PDF of one patient: the chart is read through the audited reads (summary, MAR), then the print itself is recorded.
+  'print:mar': {
+    request: (patientId) => ({ scope: { patientId }, from: '2026-01-13T08:00:00Z', to: '2026-01-15T08:00:00Z' }),
+    patientsIn: (value) => ((value as { patients: number }).patients > 0 ? ['*'] : []),
+    auditedAs: ['chart-read', 'chart-read', 'print'],
+  },
+  // Answers a patient id and an expiry only; the chart it opens is read through chart:summary & co.
+  'chart:open-off-ward': { request: () => ({ mrn: 'MRN0000001', reasonCode: 'ETREAT', reasonText: 'Rapid response call, patient collapsed in the lift' }), patientsIn: null },
 };
 
 const patientChannels = invokeChannelNames().filter((name) => WALK[name].patientsIn !== null);
@@ -40,7 +66,16 @@ const guardedChannels = invokeChannelNames().filter((name) => invokeChannel(name
 let t: TestHost;
 beforeEach(async () => {
   t = await startTestHost('contract-walk');
+  // A conflict on a patient of the ward and one on the restricted patient, as a failed upload leaves them.
+  seedConflict(WALK_CONFLICT_ID, t.ward.patients[0]!);
+  seedConflict('walk-conflict-restricted', t.ward.patients.find((p) => p.patient.id === t.restrictedPatientId)!);
 });
+
+function seedConflict(conflictId: string, patient: SyntheticPatient): void {
+  const observation = patient.resources.find((r): r is Observation & { id: string } => r.resourceType === 'Observation' && r.category?.[0]?.coding?.[0]?.code === 'vital-signs')!;
+  const local = { entryId: `${conflictId}-entry`, patientId: patient.patient.id!, items: [{ operation: 'update' as const, resource: { ...observation, status: 'entered-in-error' as const }, baseVersion: '1' }], provenance: null, createdAt: '2026-01-15T08:00:00.000Z' };
+  t.host.vault.conflicts.add({ conflictId, entryId: local.entryId, patientId: local.patientId, reason: 'version-conflict', errorCode: 'VERSION_CONFLICT', local, hub: [observation], detectedAt: '2026-01-15T08:05:00.000Z' });
+}
 afterEach(async () => {
   await t.close();
 });
@@ -78,6 +113,9 @@ describe('walking every channel of the contract', () => {
       const result = await t.transport.send(name, WALK[name].request(patientOnWard()));
       if (name === 'chart:census') {
         expect(result, name).toMatchObject({ ok: true });
+      } else if (name === 'chart:pending' || name === 'conflict:list') {
+        // Neither lists vital signs, doses or notes to a clerk.
+        expect(result, name).toMatchObject({ ok: true, value: [] });
       } else if (name === 'chart:summary') {
         expect(result, name).toMatchObject({
           ok: true,
@@ -108,15 +146,17 @@ describe('walking every channel of the contract', () => {
       const returned = WALK[name].patientsIn!(result.value);
       expect(returned.length, `${name} returned no patient data to check`).toBeGreaterThan(0);
       const written = t.host.audit.find({ user: 'u-nurse-1' }).filter((e) => e.patient !== null).slice(before);
-      expect(written.length, name).toBe(returned.length);
-      const expectedPatients = returned.map((id) => (id === '*' ? patientOnWard() : id)).sort();
+      const auditedAs = WALK[name].auditedAs;
+      expect(written.length, name).toBe(returned.length * (auditedAs?.length ?? 1));
+      const expectedPatients = returned.flatMap((id) => (auditedAs ?? ['one']).map(() => (id === '*' ? patientOnWard() : id))).sort();
       expect(written.map((e) => e.patient).sort(), name).toEqual(expectedPatients);
+      if (auditedAs !== undefined) expect(written.map((e) => e.action).sort(), name).toEqual(returned.flatMap(() => auditedAs).sort());
     }
   });
 
   it('asks for break-the-glass before any channel reads a restricted chart, and audits nothing of it', async () => {
     await t.signIn('nina');
-    for (const name of patientChannels.filter((n) => n !== 'chart:census')) {
+    for (const name of patientChannels.filter((n) => n !== 'chart:census' && n !== 'conflict:list')) {
       const result = await t.transport.send(name, WALK[name].request(t.restrictedPatientId));
       expect(result, name).toMatchObject({ ok: false, error: { code: 'BTG_REQUIRED' } });
     }
@@ -132,5 +172,58 @@ describe('walking every channel of the contract', () => {
     expect(await t.transport.send('chart:summary', { patientId: t.restrictedPatientId })).toMatchObject({ ok: true, value: { patient: { id: t.restrictedPatientId } } });
     const actions = t.host.audit.find({ patient: t.restrictedPatientId }).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['btg-start', 'chart-read']));
+  });
+
+  it('leaves a restricted patient\'s conflict out of the list, and audits nothing of that patient', async () => {
+    await t.signIn('nina');
+    const result = await t.transport.send('conflict:list', {});
+    if (!result.ok) throw new Error(result.error.code);
+    expect((result.value as { conflictId: string }[]).map((c) => c.conflictId)).toEqual([WALK_CONFLICT_ID]);
+    expect(t.host.audit.find({ patient: t.restrictedPatientId })).toEqual([]);
+  });
+
+  it('refuses documenting to a clerk and a physician, and to anyone on a workstation that is not enrolled, writing nothing', async () => {
+    const documenting = ['chart:record-vitals', 'chart:record-administration', 'conflict:resolve'] as const;
+    for (const username of ['carla', 'paul']) {
+      await t.signIn(username);
+      for (const name of documenting) {
+        const result = await t.transport.send(name, WALK[name].request(patientOnWard()));
+        expect(result, `${username} ${name}`).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      }
+      await t.transport.send('session:sign-out', {});
+    }
+    await t.signIn('nina');
+    for (const name of documenting) {
+      const result = await t.transport.send(name, WALK[name].request(patientOnWard()));
+      expect(result, name).toMatchObject({ ok: false, error: { code: 'NOT_ENROLLED' } });
+    }
+    expect(await t.transport.send('sync:now', {})).toMatchObject({ ok: false, error: { code: 'NOT_ENROLLED' } });
+    expect(t.host.vault.outbox.count()).toBe(0);
+    expect(t.host.vault.conflicts.count()).toBe(2);
+    expect(t.host.audit.find({}).filter((e) => e.action === 'create' || e.action === 'update')).toEqual([]);
+  });
+
+  it('tells a workstation that is not enrolled as offline, with its cache\'s counts and the policy\'s thresholds', async () => {
+    await t.signIn('carla');
+    expect(await t.transport.send('sync:status', {})).toMatchObject({
+      ok: true,
+      value: { enrolled: false, state: 'offline', staleness: 'never-synced', outboxPending: 0, conflicts: 2, initialLoad: null, staleAmberMs: 15 * 60_000, staleRedMs: 60 * 60_000 },
+    });
+  });
+
+  it('shows the audit trail and the policy to an admin only', async () => {
+    await t.signIn('nina');
+    await t.transport.send('chart:summary', { patientId: patientOnWard() });
+    expect(await t.transport.send('audit:view', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await t.transport.send('policy:view', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    await t.transport.send('session:sign-out', {});
+    await t.signIn('adam');
+    const page = await t.transport.send('audit:view', { patientId: patientOnWard() });
+    if (!page.ok) throw new Error(page.error.code);
+    const entries = (page.value as { entries: { action: string; user: string | null; hash: string }[] }).entries;
+    expect(entries.map((e) => [e.action, e.user])).toContainEqual(['chart-read', 'u-nurse-1']);
+    expect(entries.every((e) => /^[0-9a-f]{64}$/.test(e.hash))).toBe(true);
+    expect(t.host.audit.find({ user: 'u-admin-1' }).map((e) => e.action)).toContain('audit-view');
+    expect(await t.transport.send('policy:view', {})).toMatchObject({ ok: true, value: { ward: t.host.sessions.workstationWard, printingAllowed: expect.any(Boolean) } });
   });
 });

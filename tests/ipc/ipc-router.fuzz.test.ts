@@ -24,6 +24,29 @@ const instant = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('
 const patientId = fc.stringMatching(/^[A-Za-z0-9\-.]{1,64}$/);
 const pin = fc.stringMatching(/^\d{4,8}$/);
 const password = fc.string({ minLength: 1, maxLength: 64 });
+const resourceId = fc.stringMatching(/^[A-Za-z0-9\-.]{1,64}$/);
+const vitalSigns = fc.record(
+  {
+    effectiveAt: instant,
+    heartRate: fc.integer({ min: 0, max: 350 }),
+    respiratoryRate: fc.integer({ min: 0, max: 120 }),
+    temperatureCelsius: fc.double({ min: 25, max: 46, noNaN: true }),
+    oxygenSaturation: fc.integer({ min: 0, max: 100 }),
+    painScore: fc.integer({ min: 0, max: 10 }),
+  },
+  { requiredKeys: ['heartRate'] },
+).chain((vitals) => fc.option(fc.tuple(fc.integer({ min: 0, max: 350 }), fc.integer({ min: 0, max: 250 })), { nil: undefined })
+  .map((pressure) => (pressure === undefined ? vitals : { ...vitals, systolic: pressure[0], diastolic: pressure[1] })));
+const administration = fc.oneof(
+  fc.record(
+    { medicationRequestId: resourceId, given: fc.constant(true), effectiveAt: instant, scheduledAt: instant, dose: fc.record({ value: fc.double({ min: 0.001, max: 100000, noNaN: true }), unit: fc.constantFrom('mg', 'mL', 'tablet') }) },
+    { requiredKeys: ['medicationRequestId', 'given'] },
+  ),
+  fc.record(
+    { medicationRequestId: resourceId, given: fc.constant(false), notGivenReason: fc.string({ minLength: 1, maxLength: 500 }).filter((s) => s.trim().length > 0), scheduledAt: instant },
+    { requiredKeys: ['medicationRequestId', 'given', 'notGivenReason'] },
+  ),
+);
 
 /** A valid request for every channel (a channel added to the contract must be added here, or this does not compile). */
 const VALID_REQUESTS: { readonly [N in InvokeChannelName]: fc.Arbitrary<unknown> } = {
@@ -47,6 +70,28 @@ const VALID_REQUESTS: { readonly [N in InvokeChannelName]: fc.Arbitrary<unknown>
   'chart:summary': fc.record({ patientId }),
   'chart:trend': fc.record({ patientId, code: fc.constantFrom('8867-4', 'http://loinc.org|8480-6', '85354-9'), from: instant, to: instant }),
   'chart:mar': fc.record({ patientId, from: instant, to: instant }),
+  'chart:open-off-ward': fc.record({
+    mrn: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9\-._/]{0,63}$/),
+    reasonCode: fc.constantFrom('ETREAT', 'COC', 'TREAT'),
+    reasonText: fc.string({ minLength: 10, maxLength: 200 }).filter((s) => s.trim().length >= 10),
+  }),
+  'chart:notes': fc.record({ patientId }),
+  'chart:record-vitals': fc.record({ patientId, vitals: vitalSigns }),
+  'chart:record-administration': fc.record({ patientId, administration }),
+  'chart:pending': fc.record({ patientId }),
+  'sync:status': fc.constant({}),
+  'sync:now': fc.constant({}),
+  'conflict:list': fc.constant({}),
+  'conflict:resolve': fc.oneof(
+    fc.record({ conflictId: resourceId, choice: fc.constantFrom('keep-hub', 'resend-local') }),
+    fc.record({ conflictId: resourceId, choice: fc.constant('combine'), resources: fc.array(fc.dictionary(fc.string({ maxLength: 20 }), fc.jsonValue({ maxDepth: 2 })), { minLength: 1, maxLength: 20 }) }),
+  ),
+  'audit:view': fc.record(
+    { patientId, userId: fc.string({ minLength: 1, maxLength: 128 }), from: instant, to: instant, afterSequence: fc.nat(), limit: fc.integer({ min: 1, max: 1000 }) },
+    { requiredKeys: [] },
+  ),
+  'policy:view': fc.constant({}),
+  'print:mar': fc.record({ scope: fc.oneof(fc.record({ patientId }), fc.constant({ ward: true })), from: instant, to: instant }),
 };
 
 const validMessage = fc.constantFrom(...names).chain((channel) => VALID_REQUESTS[channel].map((request) => ({ channel, request })));

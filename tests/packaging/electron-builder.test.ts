@@ -88,9 +88,20 @@ describe('electron-builder.yml', () => {
     expect(files.filter((f) => /\.(p12|pfx|p8|pem|key|cer|keychain)$/i.test(f))).toEqual([]);
   });
 
-  it('updates through electron-updater\'s generic provider, verifying the Windows publisher', () => {
+  it('updates through electron-updater\'s generic provider, verifying the Windows publisher by name', () => {
     expect(config.publish).toEqual([{ provider: 'generic', url: '${env.WARDLINE_UPDATE_URL}', channel: 'stable' }]);
     expect(config.win.verifyUpdateCodeSignature).toBe(true);
+    expect(config.win.signtoolOptions).toEqual({ publisherName: ['Wardline'] });
+  });
+
+  it('names the Windows publisher as electron-builder computes it for app-update.yml (not left to the certificate)', async () => {
+    // electron-builder writes this list into app-update.yml as publisherName (verifyUpdateCodeSignature on);
+    // electron-updater refuses an installer whose Authenticode signer is not on it.
+    const { WindowsSignToolManager } = require('app-builder-lib/out/codeSign/windowsSignToolManager') as {
+      WindowsSignToolManager: new (packager: unknown) => { computedPublisherName: { value: Promise<string[] | null> } };
+    };
+    const winPackager = { platformSpecificBuildOptions: config.win };
+    expect(await new WindowsSignToolManager(winPackager).computedPublisherName.value).toEqual(['Wardline']);
   });
 
   it('ships a policy template that is complete once its values are replaced', () => {

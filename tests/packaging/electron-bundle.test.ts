@@ -38,4 +38,13 @@ describe('the packed Electron entry points', () => {
     const outside = importedModules(readFileSync(built.main, 'utf8')).filter((m) => !allowed.has(m) && !allowed.has(packageOf(m)));
     expect(outside).toEqual([]);
   });
+
+  it('take electron-updater\'s autoUpdater from its default export (an ESM named import of it fails at start)', async () => {
+    const main = readFileSync(built.main, 'utf8');
+    expect(main).toMatch(/import \w+ from "electron-updater"/);
+    expect(main).not.toMatch(/import\s*\{[^}]*\bautoUpdater\b[^}]*\}\s*from "electron-updater"/);
+    const updater = (await import('electron-updater')) as { default: object };
+    // A getter: the updater is created on first use, which main.ts makes only when updates are on.
+    expect(Object.getOwnPropertyDescriptor(updater.default, 'autoUpdater')?.get).toBeTypeOf('function');
+  });
 });

@@ -47,8 +47,13 @@ export interface TestHost {
   close(): Promise<void>;
 }
 
+export interface TestHostOptions {
+  /** Fields of the machine policy over examplePolicyDraft's (e.g. printing: { allowed: false }). */
+  readonly policy?: Record<string, unknown>;
+}
+
 /** A host over a fresh vault holding a small synthetic ward (the third patient restricted). */
-export async function startTestHost(seed: string): Promise<TestHost> {
+export async function startTestHost(seed: string, options: TestHostOptions = {}): Promise<TestHost> {
   const custodian = createKeytarCustodian();
   const dataDir = temporaryDataDir('host');
   const ward = generateWard({ seed, patients: 3, days: 2, ward: { id: TEST_WARD, name: 'Ward 7' } });
@@ -58,7 +63,7 @@ export async function startTestHost(seed: string): Promise<TestHost> {
   vault.resources.upsertMany(ward.resources);
   vault.close();
   const org = testOrganisation();
-  const policy = verifyPolicyText(org.sign({ ...examplePolicyDraft(), ward: TEST_WARD }), [org.trusted]);
+  const policy = verifyPolicyText(org.sign({ ...examplePolicyDraft(), ward: TEST_WARD, ...options.policy }), [org.trusted]);
   const transport = new MemoryTransport();
   const power = new ControllablePowerEvents();
   const clock = new FakeClock();

@@ -1,102 +1,96 @@
-// `wardline demo [--data DIR] [--patients N] [--days D]`: a workstation vault filled with a
-// synthetic ward (seeded generator), then the census and one chart read back from it.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { generateWard } from '../../../shared/synthetic/index.js';
-import { createHostLogger } from '../../host/index.js';
-import { createVault, vaultExists, wipeVault, type CensusEntry, type Vault } from '../../vault/index.js';
+// `wardline demo [--data DIR] [--patients N] [--renderer DIR] [--hub-port P] [--port P]`: the whole
+// of Wardline on this machine (issue 7) — the demo hub with a synthetic ward, this workstation
+// enrolled at it and synced, and its window served to the system browser over loopback, at a
+// one-time address it prints with the demo accounts. Ctrl-C stops everything.
+// `wardline demo --vault-only` keeps the older, offline demo: a vault filled and read back.
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { CliIo } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
 import { stringValue, type CliCommand, type CliValues } from './command.js';
-import { cliCustodian } from './workstation.js';
+import type { DemoAccount } from './demo-hub.js';
+import { startDemoStack, type DemoStack } from './demo-stack.js';
+import { positiveInt, runVaultDemo } from './demo-vault.js';
 
-export const DEFAULT_DEMO_DIR = '.wardline-data/demo';
-const DEMO_SEED = 20261123;
+export const DEFAULT_DEMO_DIR = '.wardline-data/demo-stack';
+const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../renderer/dist', import.meta.url));
 
-function positiveInt(values: CliValues, name: string, fallback: number, max: number): number {
+function portOption(values: CliValues, name: string): number {
   const raw = stringValue(values, name);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new CliError('USAGE', `--${name} must be a whole number from 1 to ${max}`);
-  return n;
+  if (raw === undefined) return 0;
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) throw new CliError('USAGE', `--${name} must be a port number from 0 to 65535 (0: any free port)`);
+  return Number(raw);
 }
 
-function ageOf(birthDate: string | null, nowMs: number): string {
-  if (!birthDate) return '?';
-  const years = Math.floor((nowMs - Date.parse(birthDate)) / (365.25 * 24 * 3600 * 1000));
-  return String(years);
+function accountLine(account: DemoAccount): string {
+  const totp = account.totpSecret ? `  TOTP secret: ${account.totpSecret}` : '';
+  return `  ${account.username.padEnd(11)} ${account.role.padEnd(10)} password: ${account.password}${totp}`;
 }
 
-function censusLine(entry: CensusEntry, nowMs: number): string {
-  const sex = entry.gender ? entry.gender[0]!.toUpperCase() : '?';
-  const alerts = entry.alerts.map((a) => a.text).join('; ') || '-';
-  const lastVitals = entry.lastVitalsAt ? new Date(entry.lastVitalsAt).toTimeString().slice(0, 5) : '-';
-  return `${(entry.bed ?? '-').padEnd(8)} ${entry.name.padEnd(28)} ${`${ageOf(entry.birthDate, nowMs)}${sex}`.padEnd(5)} ${(entry.hasAllergies ? 'allergies' : '').padEnd(10)} ${lastVitals.padEnd(6)} ${alerts}`;
+function printStarted(stack: DemoStack, io: CliIo, started: number): void {
+  const sync = stack.firstSync;
+  io.out(`Demo hub:     ${stack.hub.url} (ward "${stack.hub.ward}", pin ${stack.hub.pin})`);
+  io.out(`Workstation:  ${stack.workstationDir} (enrolled, policy ${stack.policyFile})`);
+  io.out(`First sync:   ${sync.patients} patients on the ward, ${sync.written} resources in ${(sync.durationMs / 1000).toFixed(1)} s (${sync.state})`);
+  io.out(`Ready in ${((performance.now() - started) / 1000).toFixed(1)} s. Synthetic patients only.`);
+  io.out('');
+  io.out('Demo accounts (new passwords at each start):');
+  for (const account of stack.hub.accounts) io.out(accountLine(account));
+  io.out('');
+  io.out('Open Wardline in your browser (this address works once; it opens one browser session):');
+  io.out(`  ${stack.loopback.issueUrl()}`);
+  io.out('');
+  io.out('Press Enter for a new one-time address, Ctrl-C to stop the workstation and the hub.');
 }
 
-const DEMO_MARKER = '.wardline-demo';
-
-/**
- * A fresh demo vault. The demo owns its data directory (marked by a file): an earlier demo vault
- * there is wiped first; a directory holding any other vault is refused, never touched.
- */
-async function freshDemoVault(dataDir: string, ward: string): Promise<Vault> {
-  const custodian = cliCustodian();
-  if (vaultExists(dataDir)) {
-    if (!existsSync(join(dataDir, DEMO_MARKER))) {
-      throw new CliError('USAGE', `${dataDir} holds a vault that the demo did not create; choose another --data directory`, 1);
-    }
-    await wipeVault({ dataDir, custodian });
-  }
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  writeFileSync(join(dataDir, DEMO_MARKER), 'This directory holds a Wardline demo vault with synthetic patients only.\n');
-  return createVault({ dataDir, custodian, logger: createHostLogger(dataDir), ward });
+/** Resolves at Ctrl-C or SIGTERM; Enter prints a new one-time address meanwhile. */
+function untilStopped(stack: DemoStack, io: CliIo): Promise<void> {
+  return new Promise((resolveStopped) => {
+    const lines = process.stdin.isTTY ? createInterface({ input: process.stdin }) : null;
+    lines?.on('line', () => io.out(`  ${stack.loopback.issueUrl()}`));
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      lines?.close();
+      resolveStopped();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }
 
 export const demoCommand: CliCommand = {
-  summary: 'build a fresh demo vault from a synthetic ward and read the census and a chart back',
-  options: { data: { type: 'string' }, patients: { type: 'string' }, days: { type: 'string' } },
+  summary: 'the whole demo: hub, enrolled workstation, first sync, the app in your browser over loopback (--vault-only: just a filled vault)',
+  options: {
+    data: { type: 'string' },
+    patients: { type: 'string' },
+    days: { type: 'string' },
+    renderer: { type: 'string' },
+    'hub-port': { type: 'string' },
+    port: { type: 'string' },
+    'vault-only': { type: 'boolean' },
+  },
   async run(values, io) {
-    const dataDir = resolve(stringValue(values, 'data') ?? DEFAULT_DEMO_DIR);
-    const patients = positiveInt(values, 'patients', 12, 200);
-    const days = positiveInt(values, 'days', 7, 400);
-    const now = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString();
-    const ward = generateWard({ seed: DEMO_SEED, patients, days, now });
-    const vault = await freshDemoVault(dataDir, ward.location.id ?? 'ward-demo');
+    if (values['vault-only'] === true) return runVaultDemo(values, io);
+    if (values.days !== undefined) throw new CliError('USAGE', '--days goes with --vault-only (the hub\'s demo ward keeps 30 days of history)');
+    const started = performance.now();
+    io.out('Starting the demo hub, enrolling this workstation and syncing (this takes a few seconds)...');
+    const stack = await startDemoStack({
+      root: resolve(stringValue(values, 'data') ?? DEFAULT_DEMO_DIR),
+      rendererDir: resolve(stringValue(values, 'renderer') ?? DEFAULT_RENDERER_DIR),
+      patients: positiveInt(values, 'patients', 40, 200),
+      hubPort: portOption(values, 'hub-port'),
+      loopbackPort: portOption(values, 'port'),
+    });
     try {
-      const started = performance.now();
-      vault.resources.upsertMany(ward.resources);
-      const ms = performance.now() - started;
-      const status = vault.status();
-      io.out(`Demo vault: ${dataDir}`);
-      io.out(`  encrypted with ${status.cipher} (schema ${status.schemaVersion}); key in the OS keystore`);
-      io.out(`  ${ward.resources.length} synthetic resources validated and stored in ${Math.round(ms)} ms; vault holds ${status.patients} patients, ${status.resources} resources`);
-      io.out('');
-      io.out(`Census of ${ward.ward.name} (synthetic patients):`);
-      io.out(`${'Bed'.padEnd(8)} ${'Name'.padEnd(28)} ${'Age'.padEnd(5)} ${'Allergy'.padEnd(10)} ${'Vitals'.padEnd(6)} Alerts`);
-      const nowMs = Date.parse(now);
-      const census = vault.census();
-      for (const entry of census) io.out(censusLine(entry, nowMs));
-      const first = census[0];
-      if (first) {
-        const summary = vault.patientSummary(first.patientId);
-        if (summary) {
-          io.out('');
-          io.out(`Chart of ${summary.patient.name} (${summary.patient.mrn ?? 'no MRN'}):`);
-          io.out(`  allergies:   ${summary.allergies.map((a) => a.substance).join(', ') || 'none recorded'}`);
-          io.out(`  problems:    ${summary.problems.map((p) => p.text).join(', ') || 'none'}`);
-          io.out(`  medications: ${summary.medications.length} active`);
-          for (const vital of summary.vitals) {
-            const value = vital.components.length > 0 ? vital.components.map((c) => c.value).join('/') : String(vital.value ?? vital.valueText ?? '-');
-            const unit = vital.unit ?? vital.components[0]?.unit ?? '';
-            io.out(`  ${(vital.display ?? vital.code).slice(0, 40).padEnd(40)} ${value} ${unit}`);
-          }
-        }
-      }
-      io.out('');
-      io.out(`Next: npx wardline status --json --data ${dataDir}    |    npm run hub (the central hub)`);
+      printStarted(stack, io, started);
+      await untilStopped(stack, io);
+      io.out('Stopping: the workstation is signed out and crypto-erased, the hub shut down...');
     } finally {
-      vault.close();
+      await stack.stop();
     }
+    io.out('Demo stopped.');
     return 0;
   },
 };

@@ -1,14 +1,17 @@
 // `wardline policy keygen --out DIR`: the organisation's Ed25519 policy key pair.
 // `wardline policy sign --key KEY --in DRAFT.json --out policy.json`: checks and signs a policy.
 // `wardline policy verify --public-key KEY.pub|--trust wardline-trust.json [--file policy.json] [--json]`:
-// verifies a policy as a workstation would (by default the machine-wide file) and shows its settings.
+// verifies a policy as a workstation would (by default the machine-wide file) and shows its settings;
+// with --data DIR also refuses it, as that workstation would, when it is older than the one accepted there.
 import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { keyIdOf, machinePolicyPath, parseTrustAnchors, policyFileText, signPolicy, verifyPolicyText, type TrustedKey, type WorkstationPolicy } from '../../policy/index.js';
+import { keyIdOf, machinePolicyPath, parseTrustAnchors, policyFileText, policyMarkAfter, signPolicy, verifyPolicyText, type TrustedKey, type WorkstationPolicy } from '../../policy/index.js';
+import { openVault, vaultExists, type PolicyMark } from '../../vault/index.js';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
-import { stringValue, type CliCommand, type CliValues } from './command.js';
+import { dataOption, stringValue, type CliCommand, type CliValues } from './command.js';
 import { readJsonFile, readPrivateKey, readPublicKey, writeKeyPair, writeOutput } from './signing-files.js';
+import { workstationFrom } from './workstation.js';
 
 function required(values: CliValues, name: string, subcommand: string): string {
   const value = stringValue(values, name);
@@ -36,8 +39,20 @@ function show(policy: WorkstationPolicy, file: string, io: CliIo): void {
   io.out(`updates    ${policy.updates.enabled ? `on, channel ${policy.updates.channel}, from ${policy.updates.url}` : 'off'}`);
 }
 
+/** The newest policy the workstation in --data accepted (null when none yet, or no vault there). */
+async function acceptedHere(values: CliValues): Promise<PolicyMark | null> {
+  const { dataDir, logger, custodian } = workstationFrom(values);
+  if (!vaultExists(dataDir)) return null;
+  const vault = await openVault({ dataDir, custodian, logger });
+  try {
+    return vault.policyMark.get();
+  } finally {
+    vault.close();
+  }
+}
+
 export const policyCommand: CliCommand = {
-  summary: 'machine policy for IT: "keygen --out DIR", "sign --key K --in DRAFT --out FILE", "verify --public-key K [--file F]"',
+  summary: 'machine policy for IT: "keygen --out DIR", "sign --key K --in DRAFT --out FILE", "verify --public-key K [--file F] [--data DIR]"',
   subcommands: ['keygen', 'sign', 'verify'],
   options: {
     out: { type: 'string' },
@@ -47,6 +62,7 @@ export const policyCommand: CliCommand = {
     'public-key': { type: 'string' },
     trust: { type: 'string' },
     json: { type: 'boolean' },
+    ...dataOption,
   },
   async run(values, io, subcommand) {
     if (subcommand === 'keygen') {
@@ -76,8 +92,14 @@ export const policyCommand: CliCommand = {
       throw new CliError('USAGE', `cannot read the policy ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
     const policy = verifyPolicyText(text, keys, `The policy ${file}`);
-    if (values.json === true) io.out(JSON.stringify({ valid: true, file, policy }));
-    else show(policy, file, io);
+    const accepted = stringValue(values, 'data') === undefined ? undefined : await acceptedHere(values);
+    // Throws POLICY_ROLLBACK, as the workstation would refuse to start; records nothing.
+    if (accepted !== undefined) policyMarkAfter(policy, accepted);
+    if (values.json === true) io.out(JSON.stringify({ valid: true, file, policy, ...(accepted === undefined ? {} : { acceptedHere: accepted }) }));
+    else {
+      show(policy, file, io);
+      if (accepted !== undefined) io.out(`workstation ${accepted === null ? 'has accepted no policy yet' : `accepted a policy issued ${accepted.issued}; this one is not older`}`);
+    }
     return 0;
   },
 };

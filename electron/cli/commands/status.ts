@@ -16,8 +16,10 @@ export const statusCommand: CliCommand = {
     const vault = await openVault({ dataDir, custodian, logger });
     let status;
     let sync;
+    let acceptedPolicy;
     try {
       status = vault.status();
+      acceptedPolicy = vault.policyMark.get();
       // Only an enrolled workstation syncs; its sync part is counts and times, never patient data.
       sync = vault.sync.enrollment() === null ? null : syncStatusOf(vault, DEFAULT_SYNC_POLICY, Date.now());
     } finally {
@@ -30,6 +32,7 @@ export const statusCommand: CliCommand = {
       patients: status.patients,
       resources: status.resources,
       ward: status.ward,
+      acceptedPolicy,
     };
     const syncPart = sync === null ? null : {
       state: sync.state,
@@ -45,6 +48,7 @@ export const statusCommand: CliCommand = {
       io.out(`encrypted  yes (${status.cipher}), schema version ${status.schemaVersion}`);
       io.out(`ward       ${status.ward ?? '(not set)'}`);
       io.out(`contents   ${status.patients} patients, ${status.resources} resources`);
+      io.out(`policy     ${acceptedPolicy === null ? 'none accepted yet' : `accepted up to the one issued ${acceptedPolicy.issued} (key ${acceptedPolicy.signedBy}); older ones are refused`}`);
       if (sync !== null) {
         io.out(`sync       ${sync.state}; last success ${sync.lastSuccess ?? 'never'}; data as of ${sync.dataAsOf ?? 'never'} (${sync.staleness})`);
         io.out(`outbox     ${sync.outboxPending} waiting, ${sync.conflicts} conflicts`);

@@ -1,0 +1,82 @@
+// The documentation channels: a patient's notes (read through the audited chart reads), recording
+// vital signs and medication administrations (guarded with the patient, written to the outbox by the
+// sync engine, audited as created), and what of a patient's documentation the hub does not hold yet
+// (only the kinds the reader's role may read).
+// Documenting needs a hub: a workstation that is not enrolled refuses it.
+import type { AdministrationEntryData, PendingDocumentationData, VitalSignsEntryData } from '../../shared/contract/index.js';
+import { chartReadEntry, documentationEntry, type AuditedChartReads, type AuditLog } from '../audit/index.js';
+import { isPermitted, type GuardedSessions, type UserContext } from '../session/index.js';
+import type { DocumentationAuthor, DocumentationReceipt, SyncEngine } from '../sync/index.js';
+import type { OutboxItem, Vault } from '../vault/index.js';
+import type { PatientLookup } from './chart-handlers.js';
+import { documentationKindOf, readActionsOf } from './documentation-kind.js';
+import type { IpcHandler } from './ipc-router.js';
+import { guardKeptPatient, guardPatient } from './patient-guard.js';
+import { notEnrolled } from './sync-handlers.js';
+
+export interface DocumentationHandlers {
+  readonly 'chart:notes': IpcHandler<'chart:notes'>;
+  readonly 'chart:record-vitals': IpcHandler<'chart:record-vitals'>;
+  readonly 'chart:record-administration': IpcHandler<'chart:record-administration'>;
+  readonly 'chart:pending': IpcHandler<'chart:pending'>;
+}
+
+export interface DocumentationHandlerOptions {
+  readonly sessions: GuardedSessions;
+  readonly chart: AuditedChartReads;
+  readonly patients: PatientLookup;
+  readonly vault: Pick<Vault, 'outbox' | 'conflicts'>;
+  /** The sync engine, or null on a workstation that is not enrolled. */
+  readonly sync: Pick<SyncEngine, 'recordVitalSigns' | 'recordMedicationAdministration'> | null;
+  readonly audit: Pick<AuditLog, 'record'>;
+}
+
+/** Who documents, as the hub knows them: the session's hub user id as the Practitioner id. */
+export function authorOf(user: UserContext): DocumentationAuthor {
+  return { reference: `Practitioner/${user.userId}`, display: user.username };
+}
+
+/** The zod output without keys whose value is undefined. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function documentationHandlers({ sessions, chart, patients, vault, sync, audit }: DocumentationHandlerOptions): DocumentationHandlers {
+  const enrolled = <S>(engine: S | null): S => {
+    if (engine === null) throw notEnrolled();
+    return engine;
+  };
+  const answer = (user: UserContext, patientId: string, type: string, receipt: DocumentationReceipt) => {
+    const resources = receipt.resourceIds.map((id) => `${type}/${id}`);
+    audit.record(documentationEntry(user, 'create', patientId, receipt.provenanceId === null ? resources : [...resources, `Provenance/${receipt.provenanceId}`], {
+      downtime: receipt.provenanceId !== null,
+    }));
+    return { entryId: receipt.entryId, resourceIds: [...receipt.resourceIds], status: 'pending-upload' as const };
+  };
+  return {
+    'chart:notes': ({ patientId }) => chart.notes(guardPatient(sessions, patients, 'category:read:notes', patientId), patientId),
+    'chart:record-vitals': ({ patientId, vitals }) => {
+      const user = guardPatient(sessions, patients, 'document:vital-signs', patientId);
+      const receipt = enrolled(sync).recordVitalSigns(patientId, defined<VitalSignsEntryData>(vitals), authorOf(user));
+      return answer(user, patientId, 'Observation', receipt);
+    },
+    'chart:record-administration': ({ patientId, administration }) => {
+      const user = guardPatient(sessions, patients, 'document:medication-administration', patientId);
+      const receipt = enrolled(sync).recordMedicationAdministration(patientId, defined<AdministrationEntryData>(administration), authorOf(user));
+      return answer(user, patientId, 'MedicationAdministration', receipt);
+    },
+    'chart:pending': ({ patientId }) => {
+      const user = guardKeptPatient(sessions, patients, 'chart:read', patientId);
+      // Only what the reader's role may see: a clerk's list holds no vital signs or doses.
+      const mayRead = (items: readonly OutboxItem[]): boolean => readActionsOf(items).every((action) => isPermitted(user.role, action));
+      const pending: PendingDocumentationData[] = vault.outbox.pending()
+        .filter((entry) => entry.patientId === patientId && mayRead(entry.items))
+        .map((entry) => ({ entryId: entry.entryId, kind: documentationKindOf(entry.items), recordedAt: entry.createdAt, status: 'pending-upload', lastError: entry.lastError }));
+      const conflicts: PendingDocumentationData[] = vault.conflicts.list()
+        .filter((record) => record.patientId === patientId && mayRead(record.local.items))
+        .map((record) => ({ entryId: record.entryId, kind: documentationKindOf(record.local.items), recordedAt: record.local.createdAt, status: 'conflict', lastError: record.errorCode }));
+      audit.record(chartReadEntry(user, patientId, 'pending', { detail: { pending: pending.length, conflicts: conflicts.length } }));
+      return [...pending, ...conflicts].sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import type { MarAdministration, MarRow, MedicationSummary } from '../vault/index.js';
+import { CONFIDENTIAL, PDF_TITLE, renderMarPdf, type MarPrintJob, type PrintedChart } from './index.js';
+import { readPdf } from './test-helpers.js';
+
+const PRINTED_AT = Date.UTC(2025, 0, 6, 8, 5);
+const FROM = '2025-01-04T00:00:00Z';
+const TO = '2025-01-07T00:00:00Z';
+
+function medication(requestId: string, name: string, dosage: string): MedicationSummary {
+  return { requestId, medication: name, code: null, dosage, status: 'active', authoredOn: '2025-01-03T10:00:00Z' };
+}
+
+function administrations(count: number, performer: string): MarAdministration[] {
+  return Array.from({ length: count }, (_, i) => {
+    const scheduled = new Date(Date.parse(FROM) + i * 4 * 3600_000).toISOString();
+    const held = i % 5 === 4;
+    return {
+      id: `ma-${i}`,
+      state: held ? 'held' : i % 7 === 3 ? 'late' : 'given',
+      status: held ? 'not-done' : 'completed',
+      scheduledAt: scheduled,
+      administeredAt: new Date(Date.parse(scheduled) + (i % 7 === 3 ? 90 : 10) * 60_000).toISOString(),
+      dose: '1 g',
+      reason: held ? 'Patient nil by mouth for theatre' : null,
+      performer,
+    };
+  });
+}
+
+function chart(name: string, mrn: string, bed: string, rows: MarRow[], extra: Partial<PrintedChart> = {}): PrintedChart {
+  return {
+    name, mrn, bed, birthDate: '1948-03-02', gender: 'female',
+    allergies: [{ id: 'a-1', substance: 'Penicillin', criticality: 'high', reactions: ['Anaphylaxis'], verification: 'confirmed' }],
+    noKnownAllergies: false,
+    alerts: [],
+    medications: rows.map((r) => r.medication),
+    mar: rows,
+    ...extra,
+  };
+}
+
+function job(sections: MarPrintJob['sections'], dataAsOf: string | null = '2025-01-06T07:42:10Z'): MarPrintJob {
+  return { printedBy: 'nina', printedAt: PRINTED_AT, dataAsOf, from: FROM, to: TO, sections, timeZone: 'UTC' };
+}
+
+const paracetamol = medication('mr-1', 'Paracetamol 500 mg tablet', '1 g orally every 4 hours');
+const enoxaparin = medication('mr-2', 'Enoxaparin 40 mg/0.4 mL injection', '40 mg subcutaneously once daily at 18:00');
+
+describe('the downtime MAR as a PDF', () => {
+  it('marks every page of a long MAR with who printed it, when, how old the data is, and the page count', async () => {
+    const rows: MarRow[] = [
+      { medication: paracetamol, administrations: administrations(60, 'Nurse Ana Souza') },
+      { medication: enoxaparin, administrations: administrations(20, 'Nurse Ana Souza') },
+    ];
+    const pdf = await renderMarPdf(job([{ kind: 'chart', chart: chart('Okafor, Grace', '100234', '7-03', rows) }]));
+    const read = await readPdf(pdf.bytes);
+    expect(pdf.pages).toBeGreaterThan(2);
+    expect(read.pages).toHaveLength(pdf.pages);
+    read.pages.forEach((lines, index) => {
+      expect(lines).toContain('Printed by nina at 2025-01-06 08:05 — data as of 2025-01-06 07:42');
+      expect(lines).toContain(`Page ${index + 1} of ${pdf.pages}`);
+      expect(lines).toContain(CONFIDENTIAL);
+      // A loose page still names the patient.
+      expect(lines.some((l) => l.startsWith('Okafor, Grace — MRN 100234 — born 1948-03-02 — bed 7-03'))).toBe(true);
+    });
+    const text = read.pages.flat();
+    expect(text).toContain('Paracetamol 500 mg tablet');
+    expect(text).toContain('1 g orally every 4 hours');
+    expect(text.filter((l) => l === 'HELD').length).toBe(16);
+    expect(text).toContain('LATE');
+    expect(text).toContain('ALLERGIES: Penicillin (criticality high; Anaphylaxis)');
+    // Every administration row is there, across the pages (60 + 20 scheduled times, each printed once).
+    expect(text.filter((l) => /^2025-01-0\d \d\d:\d\d$/.test(l)).length).toBeGreaterThanOrEqual(80);
+  });
+
+  it('says "data as of: not synced" on a workstation that never synced', async () => {
+    const pdf = await renderMarPdf(job([{ kind: 'chart', chart: chart('Okafor, Grace', '100234', '7-03', []) }], null));
+    const read = await readPdf(pdf.bytes);
+    expect(read.pages[0]).toContain('Printed by nina at 2025-01-06 08:05 — data as of: not synced');
+    expect(read.pages[0]).toContain('No active medication orders.');
+  });
+
+  it('prints names with accents and letters the PDF font lacks, readably, instead of failing', async () => {
+    const rows: MarRow[] = [{ medication: medication('mr-9', 'Ibuprofène 400 mg — “forte”', '≥ 6 h apart, max 1.2 g/24 h'), administrations: administrations(2, 'Łucja Wąsowska') }];
+    const sections: MarPrintJob['sections'] = [
+      { kind: 'chart', chart: chart('Núñez, José', '1', '7-01', rows) },
+      { kind: 'chart', chart: chart('Čović, Željko', '2', '7-02', rows, { allergies: [{ id: 'a', substance: 'Sulfonamide 💊', criticality: null, reactions: ['Ausschlag – Gesicht'], verification: null }] }) },
+      { kind: 'chart', chart: chart('Nguyễn, Thị Ánh 阮', '3', '7-03', rows) },
+    ];
+    const pdf = await renderMarPdf({ ...job(sections), printedBy: 'søren.ıldız' });
+    const text = (await readPdf(pdf.bytes)).pages.flat();
+    expect(text).toContain('Núñez, José');
+    expect(text).toContain('Covic, Željko');
+    expect(text).toContain('Nguyen, Thi Ánh ?');
+    expect(text).toContain('Ibuprofène 400 mg — “forte”');
+    expect(text).toContain('>= 6 h apart, max 1.2 g/24 h');
+    expect(text).toContain('Lucja Wasowska');
+    expect(text).toContain('ALLERGIES: Sulfonamide ? (Ausschlag – Gesicht)');
+    expect(text.some((l) => l.startsWith('Printed by søren.ildiz at'))).toBe(true);
+  });
+
+  it('starts each patient on a new page, and says so loudly when no allergies are recorded', async () => {
+    const rows: MarRow[] = [{ medication: paracetamol, administrations: administrations(3, 'Nurse A') }];
+    const pdf = await renderMarPdf(job([
+      { kind: 'chart', chart: chart('Adams, Ruth', '11', '7-01', rows, { allergies: [] }) },
+      { kind: 'chart', chart: chart('Baker, Tom', '12', '7-02', rows, { allergies: [], noKnownAllergies: true }) },
+      { kind: 'withheld', identity: { name: 'Clarke, Ian', mrn: '13', birthDate: null, gender: null, bed: '7-03' }, reason: 'the chart is restricted. Print it on its own after emergency access.' },
+    ]));
+    const read = await readPdf(pdf.bytes);
+    expect(read.pages).toHaveLength(3);
+    expect(read.pages[0]).toContain('Adams, Ruth');
+    expect(read.pages[0]!.join(' ')).toContain('ALLERGIES: NONE RECORDED');
+    expect(read.pages[1]).toContain('Baker, Tom');
+    expect(read.pages[1]).toContain('ALLERGIES: no known allergies (documented)');
+    expect(read.pages[2]).toContain('Clarke, Ian');
+    expect(read.pages[2]!.join(' ')).toContain('MAR NOT PRINTED: the chart is restricted.');
+    expect(read.pages[2]!.join(' ')).not.toContain('Paracetamol');
+  });
+
+  it('keeps patient names out of the file name and the document metadata', async () => {
+    const pdf = await renderMarPdf(job([{ kind: 'chart', chart: chart('Okafor, Grace', '100234', '7-03', []) }]));
+    expect(pdf.fileName).toBe('wardline-mar-20250106T080500Z.pdf');
+    const read = await readPdf(pdf.bytes);
+    expect(read.info).toMatchObject({ Title: PDF_TITLE, Producer: 'Wardline', Creator: 'Wardline' });
+    const metadata = JSON.stringify(read.info) + (read.xmp ?? '');
+    for (const fragment of ['Okafor', 'Grace', '100234']) expect(metadata).not.toContain(fragment);
+    expect(read.info.Author).toBeUndefined();
+  });
+});

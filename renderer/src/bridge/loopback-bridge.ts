@@ -1,0 +1,127 @@
+// The contract's ApiTransport over the loopback WebSocket (evaluation mode: a browser instead of
+// Electron's preload). Invokes wait in a queue until the socket is open, replies find their
+// invoke by id, and when the connection drops every waiting invoke fails (the contract answers
+// INTERNAL). It reconnects by itself, waiting longer after each failed attempt.
+import type { ApiTransport, InvokeMessage } from '../../../shared/contract/index.js';
+import { hostFrameSchema, LOOPBACK_MAX_FRAME_BYTES } from '../../../shared/loopback/index.js';
+
+export interface LoopbackBridgeOptions {
+  /** `ws://127.0.0.1:<port>/ipc` */
+  readonly url: string;
+  /** First wait before reconnecting (default 250 ms); it doubles after each failure... */
+  readonly minDelayMs?: number;
+  /** ...up to this (default 5 s). */
+  readonly maxDelayMs?: number;
+  readonly createSocket?: (url: string) => WebSocket;
+}
+
+export interface LoopbackBridge extends ApiTransport {
+  /** Closes the socket for good: waiting and later invokes fail. */
+  close(): void;
+}
+
+interface Waiting {
+  readonly resolve: (reply: unknown) => void;
+  readonly reject: (error: Error) => void;
+  /** The frame, until it is sent. */
+  text: string | null;
+}
+
+const LOST = 'The connection to the Wardline host was lost.';
+
+export function loopbackBridge(options: LoopbackBridgeOptions): LoopbackBridge {
+  const minDelay = options.minDelayMs ?? 250;
+  const maxDelay = options.maxDelayMs ?? 5_000;
+  const createSocket = options.createSocket ?? ((url: string) => new WebSocket(url));
+  const waiting = new Map<number, Waiting>();
+  const listeners = new Set<(message: unknown) => void>();
+  let socket: WebSocket | null = null;
+  let nextId = 1;
+  let delay = minDelay;
+  let retry: ReturnType<typeof setTimeout> | null = null;
+  let closed = false;
+
+  const failAll = (reason: string): void => {
+    const failing = [...waiting.values()];
+    waiting.clear();
+    for (const entry of failing) entry.reject(new Error(reason));
+  };
+
+  const flush = (): void => {
+    if (socket === null || socket.readyState !== WebSocket.OPEN) return;
+    for (const entry of waiting.values()) {
+      if (entry.text === null) continue;
+      socket.send(entry.text);
+      entry.text = null;
+    }
+  };
+
+  const receive = (data: unknown): void => {
+    if (typeof data !== 'string' || data.length > LOOPBACK_MAX_FRAME_BYTES) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      return;
+    }
+    const frame = hostFrameSchema.safeParse(parsed);
+    if (!frame.success) return;
+    if (frame.data.type === 'event') {
+      for (const listener of [...listeners]) listener(frame.data.message);
+      return;
+    }
+    const entry = waiting.get(frame.data.id);
+    if (entry === undefined) return;
+    waiting.delete(frame.data.id);
+    entry.resolve(frame.data.reply);
+  };
+
+  const connect = (): void => {
+    retry = null;
+    if (closed) return;
+    const current = createSocket(options.url);
+    socket = current;
+    current.addEventListener('open', () => {
+      delay = minDelay;
+      flush();
+    });
+    current.addEventListener('message', (event: MessageEvent) => receive(event.data));
+    current.addEventListener('close', () => {
+      if (socket !== current) return;
+      socket = null;
+      failAll(LOST);
+      if (closed) return;
+      const wait = delay * (0.8 + 0.4 * Math.random());
+      delay = Math.min(maxDelay, delay * 2);
+      retry = setTimeout(connect, wait);
+    });
+  };
+
+  connect();
+  return {
+    invoke(message: InvokeMessage): Promise<unknown> {
+      if (closed) return Promise.reject(new Error(LOST));
+      const id = nextId++;
+      const text = JSON.stringify({ id, type: 'invoke', message });
+      if (text.length > LOOPBACK_MAX_FRAME_BYTES) return Promise.reject(new Error('The request is too large to send to the Wardline host.'));
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject, text });
+        flush();
+      });
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    close() {
+      closed = true;
+      if (retry !== null) clearTimeout(retry);
+      const current = socket;
+      socket = null;
+      current?.close();
+      failAll(LOST);
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// The ward census for the signed-in frame (chart:census): loaded when the frame opens and again
+// whenever the ward data changes (a new "data as of" from the sync status). Held in React state
+// only, so the purge reload drops it.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { CensusEntryData } from '../../../../shared/contract/index.js';
+import { call, hostApi, HostRequestError } from '../../host-api.js';
+
+export interface CensusState {
+  /** Null until the first answer. */
+  readonly rows: readonly CensusEntryData[] | null;
+  readonly error: string | null;
+  readonly reload: () => void;
+}
+
+export function useCensus(enabled: boolean, dataAsOf: string | null): CensusState {
+  const [rows, setRows] = useState<readonly CensusEntryData[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const generation = useRef(0);
+
+  const reload = useCallback((): void => {
+    if (!enabled) return;
+    const mine = ++generation.current;
+    call(hostApi().chart.census())
+      .then((next) => {
+        if (mine !== generation.current) return;
+        setRows(next);
+        setError(null);
+      })
+      .catch((failure: unknown) => {
+        if (mine !== generation.current) return;
+        setError(failure instanceof HostRequestError ? failure.message : 'The census could not be loaded.');
+      });
+  }, [enabled]);
+
+  useEffect(() => {
+    reload();
+  }, [reload, dataAsOf]);
+
+  useEffect(
+    () => () => {
+      generation.current += 1;
+    },
+    [],
+  );
+
+  return { rows, error, reload };
+}

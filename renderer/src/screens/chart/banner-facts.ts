@@ -1,0 +1,40 @@
+// What the patient banner says, derived from the summary: allergies (or "No known allergies", or
+// "Allergies not recorded"), code status (the advance-directive flag) and the other alerts.
+import type { PatientSummaryData } from '../../../../shared/contract/index.js';
+
+export type AllergyStatus =
+  | { readonly kind: 'allergies'; readonly items: readonly { readonly id: string; readonly text: string; readonly highRisk: boolean }[] }
+  | { readonly kind: 'none-known' }
+  | { readonly kind: 'not-recorded' };
+
+export function allergyStatus(summary: Pick<PatientSummaryData, 'allergies' | 'noKnownAllergies'>): AllergyStatus {
+  if (summary.allergies.length > 0) {
+    return {
+      kind: 'allergies',
+      items: summary.allergies.map((a) => ({
+        id: a.id,
+        text: a.reactions.length > 0 ? `${a.substance} (${a.reactions.join(', ')})` : a.substance,
+        highRisk: a.criticality === 'high',
+      })),
+    };
+  }
+  return summary.noKnownAllergies ? { kind: 'none-known' } : { kind: 'not-recorded' };
+}
+
+const CODE_STATUS_CATEGORY = 'advance-directive';
+
+/** The code status alert's text, or null when none is recorded. */
+export function codeStatus(alerts: PatientSummaryData['alerts']): string | null {
+  return alerts.find((a) => a.category === CODE_STATUS_CATEGORY)?.text ?? null;
+}
+
+/** The alerts other than the code status. */
+export function otherAlerts(alerts: PatientSummaryData['alerts']): PatientSummaryData['alerts'] {
+  return alerts.filter((a) => a.category !== CODE_STATUS_CATEGORY);
+}
+
+const SEX: Readonly<Record<string, string>> = { male: 'Male', female: 'Female', other: 'Other', unknown: 'Unknown' };
+
+export function sexText(gender: string | null): string {
+  return gender === null ? 'Not recorded' : SEX[gender] ?? gender;
+}

@@ -1,0 +1,159 @@
+// The patient chart: the banner always on top, then tabs (Summary, Vital signs, MAR, Labs, Notes,
+// Problems, Medications — those the role may read). The summary is loaded first and alone, so the
+// banner and the Summary tab are interactive at once; trends, the MAR and notes load when their tab
+// opens. Documentation (vital signs, administrations) is offered to roles that may document.
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { Button, Tab, TabList, TabPanel, Tabs } from 'react-aria-components';
+import type { PatientSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
+import { call, hostApi } from '../../host-api.js';
+import type { AdministrationTarget } from '../documentation/administration-target.js';
+import { RecordAdministrationDialog } from '../documentation/record-administration-dialog.js';
+import { RecordVitalsDialog } from '../documentation/record-vitals-dialog.js';
+import { PrintMarButton } from '../print/print-mar-button.js';
+import { markChartInteractive } from './chart-interactive-mark.js';
+import { visibleTabs, type ChartTabId } from './chart-tabs.js';
+import { storedTab, storeTab } from './chart-view-state.js';
+import { EmergencyAccessPanel } from './emergency-access-panel.js';
+import { grantFor, rememberGrant } from './emergency-grants.js';
+import { LabsTab } from './labs-tab.js';
+import { MarTab } from './mar-tab.js';
+import { MedicationsTab } from './medications-tab.js';
+import { NotesTab } from './notes-tab.js';
+import { PatientBanner } from './patient-banner.js';
+import { PendingDocumentation, usePendingDocumentation } from './pending-documentation.js';
+import { ProblemsTab } from './problems-tab.js';
+import { isRolePermitted } from './role-permissions.js';
+import { SummaryTab } from './summary-tab.js';
+import { useHostCall } from './use-host-call.js';
+import '../../styles/chart.css';
+
+// The plots (recharts) load with the Vital signs tab, not with the chart: the banner and the
+// Summary do not wait for them. They are fetched in the background once the chart is interactive.
+const loadVitalsTab = () => import('./vitals-tab.js');
+const VitalsTab = lazy(async () => ({ default: (await loadVitalsTab()).VitalsTab }));
+
+export interface ChartScreenProps {
+  patientId: string;
+  session: SessionViewData;
+  onBack: () => void;
+  onNextPatient: () => void;
+  onPreviousPatient: () => void;
+}
+
+export function ChartScreen(props: ChartScreenProps): React.JSX.Element {
+  const { patientId, session, onBack, onNextPatient, onPreviousPatient } = props;
+  const { loaded, reload } = useHostCall(patientId, () => call(hostApi().chart.summary({ patientId })));
+  return (
+    <section className="wl-chart" aria-label="Patient chart">
+      <nav className="wl-toolbar wl-chart__nav" aria-label="Chart navigation">
+        <Button className="wl-button wl-button--quiet" onPress={onBack}>Back to census</Button>
+        <Button className="wl-button wl-button--quiet" onPress={onPreviousPatient}>Previous patient</Button>
+        <Button className="wl-button wl-button--quiet" onPress={onNextPatient}>Next patient</Button>
+      </nav>
+      {loaded.state === 'loading' ? <p className="wl-loading" role="status">Opening the chart…</p> : null}
+      {loaded.state === 'failed' && loaded.error.code === 'BTG_REQUIRED' ? (
+        <EmergencyAccessPanel
+          key={patientId}
+          patientId={patientId}
+          explanation={loaded.error.message}
+          onGranted={(expiresAt) => { rememberGrant(patientId, expiresAt); reload(); }}
+          onCancel={onBack}
+        />
+      ) : null}
+      {loaded.state === 'failed' && loaded.error.code !== 'BTG_REQUIRED' ? (
+        <div className="wl-card" role="alert">
+          <p className="wl-error">{loaded.error.message}</p>
+          <Button className="wl-button" onPress={reload}>Try again</Button>
+        </div>
+      ) : null}
+      {loaded.state === 'ready' && loaded.value === null ? (
+        <div className="wl-card" role="alert">
+          <p>This patient's chart is not on this workstation. They may have been discharged or moved to another ward since the last sync.</p>
+          <Button className="wl-button" onPress={onBack}>Back to census</Button>
+        </div>
+      ) : null}
+      {loaded.state === 'ready' && loaded.value !== null ? (
+        <ChartBody
+          key={patientId}
+          summary={loaded.value}
+          session={session}
+          expiresAt={grantFor(patientId)}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function ChartBody(props: { summary: PatientSummaryData; session: SessionViewData; expiresAt: string | null }): React.JSX.Element {
+  const { summary, session, expiresAt } = props;
+  const patientId = summary.patient.id;
+  const role = session.role;
+  const tabs = visibleTabs(role);
+  const [tab, setTab] = useState<ChartTabId>(() => {
+    const stored = storedTab(session.sessionId, patientId);
+    return stored !== null && tabs.some((t) => t.id === stored) ? stored : 'summary';
+  });
+  const [vitalsOpen, setVitalsOpen] = useState(false);
+  const [administration, setAdministration] = useState<AdministrationTarget | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [refreshKey, setRefreshKey] = useState(0);
+  const { pending, reloadPending } = usePendingDocumentation(patientId);
+
+  useEffect(() => {
+    markChartInteractive();
+    const idle = setTimeout(() => { void loadVitalsTab().catch(() => undefined); }, 200);
+    return () => clearTimeout(idle);
+  }, []);
+  useEffect(() => { storeTab(session.sessionId, patientId, tab); }, [session.sessionId, patientId, tab]);
+
+  const mayDocumentVitals = isRolePermitted(role, 'document:vital-signs');
+  const mayDocumentAdministration = isRolePermitted(role, 'document:medication-administration');
+  const record = mayDocumentAdministration ? setAdministration : null;
+  const afterSave = (what: string) => (): void => {
+    setSaved(`${what} saved on this workstation — pending upload.`);
+    setRefreshKey((k) => k + 1);
+    reloadPending();
+  };
+  const patientLabel = `${summary.patient.name}${summary.patient.mrn === null ? '' : `, MRN ${summary.patient.mrn}`}`;
+
+  return (
+    <>
+      <PatientBanner
+        summary={summary}
+        role={role}
+        headingId="chart-patient-name"
+        emergencyAccess={expiresAt === null ? null : { expiresAt }}
+      />
+      <div className="wl-toolbar wl-chart__actions" role="group" aria-label="Chart actions">
+        {mayDocumentVitals ? (
+          <Button className="wl-button wl-button--primary" onPress={() => setVitalsOpen(true)}>Record vital signs</Button>
+        ) : null}
+        {isRolePermitted(role, 'print') && isRolePermitted(role, 'category:read:medication') ? <PrintMarButton scope={{ patientId }} /> : null}
+        <p className="wl-saved" role="status">{saved ?? ''}</p>
+      </div>
+      <PendingDocumentation pending={pending} />
+      <Tabs className="wl-tabs" selectedKey={tab} onSelectionChange={(key) => setTab(key as ChartTabId)}>
+        <TabList className="wl-tabs__list" aria-label="Chart sections">
+          {tabs.map((t) => <Tab key={t.id} id={t.id} className="wl-tabs__tab">{t.label}</Tab>)}
+        </TabList>
+        <TabPanel id="summary" className="wl-tabs__panel"><SummaryTab summary={summary} role={role} /></TabPanel>
+        {tabs.some((t) => t.id === 'vitals') ? <TabPanel id="vitals" className="wl-tabs__panel"><Suspense fallback={<p role="status">Loading the plots…</p>}><VitalsTab patientId={patientId} refreshKey={refreshKey} /></Suspense></TabPanel> : null}
+        {tabs.some((t) => t.id === 'mar') ? <TabPanel id="mar" className="wl-tabs__panel"><MarTab patientId={patientId} refreshKey={refreshKey} onRecord={record} /></TabPanel> : null}
+        {tabs.some((t) => t.id === 'labs') ? <TabPanel id="labs" className="wl-tabs__panel"><LabsTab labs={summary.labs} /></TabPanel> : null}
+        {tabs.some((t) => t.id === 'notes') ? <TabPanel id="notes" className="wl-tabs__panel"><NotesTab patientId={patientId} /></TabPanel> : null}
+        {tabs.some((t) => t.id === 'problems') ? <TabPanel id="problems" className="wl-tabs__panel"><ProblemsTab problems={summary.problems} /></TabPanel> : null}
+        {tabs.some((t) => t.id === 'medications') ? (
+          <TabPanel id="medications" className="wl-tabs__panel">
+            <MedicationsTab medications={summary.medications} onRecordAdministration={record === null ? null : (order) => record({ order, scheduledAt: null })} />
+          </TabPanel>
+        ) : null}
+      </Tabs>
+      {mayDocumentVitals ? (
+        <RecordVitalsDialog patientId={patientId} patientLabel={patientLabel} isOpen={vitalsOpen} onClose={() => setVitalsOpen(false)} onSaved={afterSave('Vital signs')} />
+      ) : null}
+      {mayDocumentAdministration ? (
+        <RecordAdministrationDialog patientId={patientId} patientLabel={patientLabel} target={administration} onClose={() => setAdministration(null)} onSaved={afterSave('Administration')} />
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { INSTANT_PATTERN } from '../../../../shared/fhir/primitives.js';
+import { formatCalendarDate, formatDateTime, fromLocalInputValue, instantOf, localInputValue, windowAround } from './chart-time.js';
+
+describe('chart times', () => {
+  it('shows a birth date as written, whatever the time zone', () => {
+    expect(formatCalendarDate('1978-03-12')).toBe('12 Mar 1978');
+    expect(formatCalendarDate('1978')).toBe('1978');
+    expect(formatCalendarDate(null)).toBe('—');
+  });
+
+  it('shows a dash for an unknown time rather than "Invalid Date"', () => {
+    expect(formatDateTime(null)).toBe('—');
+    expect(formatDateTime('garbage')).toBe('—');
+  });
+
+  it('sends windows as instants the host accepts', () => {
+    const { from, to } = windowAround(new Date('2026-03-12T12:00:00Z'), 3_600_000, 7_200_000);
+    expect(from).toBe('2026-03-12T11:00:00.000Z');
+    expect(to).toBe('2026-03-12T14:00:00.000Z');
+    expect(INSTANT_PATTERN.test(instantOf(new Date()))).toBe(true);
+  });
+
+  it('round-trips a datetime-local field value and refuses impossible dates', () => {
+    const date = new Date(2026, 2, 12, 14, 5);
+    expect(localInputValue(date)).toBe('2026-03-12T14:05');
+    expect(fromLocalInputValue('2026-03-12T14:05')?.getTime()).toBe(date.getTime());
+    expect(fromLocalInputValue('2026-02-31T10:00')).toBeNull();
+    expect(fromLocalInputValue('')).toBeNull();
+  });
+});

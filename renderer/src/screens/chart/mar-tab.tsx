@@ -1,0 +1,119 @@
+// The MAR tab: one row per active order, with its doses from 24 hours ago to 24 hours ahead —
+// given, given late, held, due, not recorded — each as text and colour. A role that documents
+// administrations records a dose from its slot (the scheduled time goes with it) or from the order.
+import { useMemo, useState } from 'react';
+import { Button } from 'react-aria-components';
+import type { MarRowData } from '../../../../shared/contract/index.js';
+import { call, hostApi } from '../../host-api.js';
+import { formatDayTime, windowAround } from './chart-time.js';
+import { marCells, marStateText, type MarCell } from './mar-schedule.js';
+import type { AdministrationTarget } from '../documentation/administration-target.js';
+import { useHostCall } from './use-host-call.js';
+
+const DAY = 24 * 3_600_000;
+
+function cellDetail(cell: MarCell): string {
+  const parts: string[] = [];
+  if (cell.administeredAt !== null && cell.kind !== 'held') parts.push(`at ${formatDayTime(cell.administeredAt)}`);
+  if (cell.dose !== null) parts.push(cell.dose);
+  if (cell.reason !== null) parts.push(cell.reason);
+  if (cell.performer !== null) parts.push(`by ${cell.performer}`);
+  return parts.join(' · ');
+}
+
+export function MarTab(props: {
+  patientId: string;
+  refreshKey: number;
+  onRecord: ((target: AdministrationTarget) => void) | null;
+}): React.JSX.Element {
+  const { patientId, refreshKey, onRecord } = props;
+  const [shiftDays, setShiftDays] = useState(0);
+  const { from, to, nowMs } = useMemo(() => {
+    const now = new Date();
+    const window = windowAround(new Date(now.getTime() + shiftDays * DAY), DAY, DAY);
+    return { ...window, nowMs: now.getTime() };
+  }, [shiftDays, refreshKey]);
+  const { loaded } = useHostCall(`${patientId}|${from}|${to}`, () => call(hostApi().chart.mar({ patientId, from, to })));
+  const rows = loaded.state === 'ready' ? loaded.value : [];
+  return (
+    <div className="wl-mar">
+      <div className="wl-toolbar" role="group" aria-label="MAR period">
+        <Button className="wl-button wl-button--quiet" onPress={() => setShiftDays((d) => d - 1)}>Earlier 24 hours</Button>
+        <Button className="wl-button wl-button--quiet" onPress={() => setShiftDays(0)} isDisabled={shiftDays === 0}>Back to now</Button>
+        <Button className="wl-button wl-button--quiet" onPress={() => setShiftDays((d) => d + 1)} isDisabled={shiftDays >= 0}>Later 24 hours</Button>
+        <p className="wl-toolbar__text">Showing {formatDayTime(from)} to {formatDayTime(to)}</p>
+      </div>
+      <MarLegend />
+      {loaded.state === 'loading' ? <p aria-live="polite">Loading the medication administration record…</p> : null}
+      {loaded.state === 'failed' ? <p role="alert" className="wl-error">{loaded.error.message}</p> : null}
+      {loaded.state === 'ready' && rows.length === 0 ? <p>No active medication orders.</p> : null}
+      {rows.length > 0 ? (
+        <table className="wl-table wl-mar__table">
+          <caption>Medication administration record</caption>
+          <thead>
+            <tr>
+              <th scope="col">Medication</th>
+              <th scope="col">Doses</th>
+              {onRecord === null ? null : <th scope="col">Document</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => <MarRow key={row.medication.requestId} row={row} fromMs={Date.parse(from)} toMs={Date.parse(to)} nowMs={nowMs} onRecord={onRecord} />)}
+          </tbody>
+        </table>
+      ) : null}
+    </div>
+  );
+}
+
+function MarRow(props: { row: MarRowData; fromMs: number; toMs: number; nowMs: number; onRecord: ((target: AdministrationTarget) => void) | null }): React.JSX.Element {
+  const { row, fromMs, toMs, nowMs, onRecord } = props;
+  const cells = marCells(row, fromMs, toMs, nowMs);
+  const order = row.medication;
+  return (
+    <tr>
+      <th scope="row">
+        <span className="wl-mar__drug">{order.medication}</span>
+        <span className="wl-mar__dosage">{order.dosage ?? 'See order'}</span>
+      </th>
+      <td>
+        {cells.length === 0 ? <span className="wl-muted">No doses in this period</span> : (
+          <ul className="wl-mar__doses">
+            {cells.map((cell) => (
+              <li key={cell.key} className={`wl-dose wl-dose--${cell.kind}`}>
+                <span className="wl-dose__time">{cell.scheduledAt === null ? 'As needed' : formatDayTime(cell.scheduledAt)}</span>
+                <span className="wl-dose__state">{marStateText(cell.kind)}</span>
+                {cellDetail(cell).length > 0 ? <span className="wl-dose__detail">{cellDetail(cell)}</span> : null}
+                {onRecord !== null && (cell.kind === 'due' || cell.kind === 'not-recorded') ? (
+                  <Button
+                    className="wl-button wl-button--small"
+                    onPress={() => onRecord({ order, scheduledAt: cell.scheduledAt })}
+                    aria-label={`Record ${order.medication} dose due ${formatDayTime(cell.scheduledAt)}`}
+                  >
+                    Record
+                  </Button>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
+      {onRecord === null ? null : (
+        <td>
+          <Button className="wl-button" onPress={() => onRecord({ order, scheduledAt: null })} aria-label={`Record administration of ${order.medication}`}>
+            Record administration
+          </Button>
+        </td>
+      )}
+    </tr>
+  );
+}
+
+function MarLegend(): React.JSX.Element {
+  const kinds = ['given', 'late', 'held', 'due', 'not-recorded'] as const;
+  return (
+    <ul className="wl-mar__legend" aria-label="What the dose states mean">
+      {kinds.map((kind) => <li key={kind} className={`wl-dose wl-dose--${kind}`}><span className="wl-dose__state">{marStateText(kind)}</span></li>)}
+    </ul>
+  );
+}

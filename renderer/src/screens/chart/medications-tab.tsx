@@ -1,0 +1,45 @@
+// The Medications tab: the active orders with their dosage, and, for a role that documents
+// administrations, a button to record one against the order.
+import { Button } from 'react-aria-components';
+import type { PatientSummaryData } from '../../../../shared/contract/index.js';
+import type { MedicationOrder } from '../documentation/administration-target.js';
+import { formatDateTime } from './chart-time.js';
+
+export function MedicationsTab(props: {
+  medications: PatientSummaryData['medications'];
+  onRecordAdministration: ((order: MedicationOrder) => void) | null;
+}): React.JSX.Element {
+  const { medications, onRecordAdministration } = props;
+  if (medications.length === 0) return <p>No active medication orders.</p>;
+  return (
+    <table className="wl-table">
+      <caption>Active medication orders</caption>
+      <thead>
+        <tr>
+          <th scope="col">Medication</th>
+          <th scope="col">Dose, route and frequency</th>
+          <th scope="col">Status</th>
+          <th scope="col">Ordered</th>
+          {onRecordAdministration === null ? null : <th scope="col">Document</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {medications.map((m) => (
+          <tr key={m.requestId}>
+            <th scope="row">{m.medication}</th>
+            <td>{m.dosage ?? 'See order'}</td>
+            <td>{m.status}</td>
+            <td>{formatDateTime(m.authoredOn)}</td>
+            {onRecordAdministration === null ? null : (
+              <td>
+                <Button className="wl-button" onPress={() => onRecordAdministration(m)} aria-label={`Record administration of ${m.medication}`}>
+                  Record administration
+                </Button>
+              </td>
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

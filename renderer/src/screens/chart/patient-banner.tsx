@@ -1,0 +1,80 @@
+// The patient banner, always above the chart's tabs: name, MRN, birth date and age, sex, bed,
+// allergies, code status, alerts, and a marker when the chart is open through emergency access.
+// Allergies and alerts appear only for roles that may read them.
+import { Fragment } from 'react';
+import type { PatientSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
+import { ageOn, spokenAge } from '../../lib/age.js';
+import { allergyStatus, codeStatus, otherAlerts, sexText } from './banner-facts.js';
+import { formatCalendarDate, formatDateTime } from './chart-time.js';
+import { mayRead } from './role-permissions.js';
+
+export interface EmergencyAccessMarker {
+  /** Until when the access lasts (ISO). */
+  readonly expiresAt: string;
+}
+
+export function PatientBanner(props: {
+  summary: PatientSummaryData;
+  role: SessionViewData['role'];
+  emergencyAccess: EmergencyAccessMarker | null;
+  headingId: string;
+}): React.JSX.Element {
+  const { summary, role, emergencyAccess, headingId } = props;
+  const { patient, encounter } = summary;
+  const age = patient.birthDate === null ? null : ageOn(patient.birthDate, new Date());
+  return (
+    <section className="wl-banner" aria-labelledby={headingId}>
+      <div className="wl-banner__title">
+        <h2 id={headingId} className="wl-banner__name">{patient.name.length > 0 ? patient.name : 'Name not recorded'}</h2>
+        {emergencyAccess !== null ? (
+          <p className="wl-badge wl-badge--alert" role="note">
+            Emergency access (break-the-glass) until {formatDateTime(emergencyAccess.expiresAt)} — audited
+          </p>
+        ) : null}
+      </div>
+      <dl className="wl-banner__facts">
+        <div><dt>MRN</dt><dd>{patient.mrn ?? 'Not recorded'}</dd></div>
+        <div>
+          <dt>Born</dt>
+          <dd>{patient.birthDate === null ? 'Not recorded' : `${formatCalendarDate(patient.birthDate)}${age === null ? '' : ` (${spokenAge(age)})`}`}</dd>
+        </div>
+        <div><dt>Sex</dt><dd>{sexText(patient.gender)}</dd></div>
+        <div><dt>Bed</dt><dd>{encounter?.bed ?? 'No bed'}</dd></div>
+        {mayRead(role, 'allergies') ? <AllergyFact summary={summary} /> : null}
+        {mayRead(role, 'alerts') ? (
+          <div><dt>Code status</dt><dd className={codeStatus(summary.alerts) === null ? 'wl-text-warning' : undefined}>{codeStatus(summary.alerts) ?? 'Not recorded'}</dd></div>
+        ) : null}
+      </dl>
+      {mayRead(role, 'alerts') && otherAlerts(summary.alerts).length > 0 ? (
+        <ul className="wl-banner__alerts" aria-label="Alerts">
+          {otherAlerts(summary.alerts).map((alert) => (
+            <li key={alert.id} className="wl-badge wl-badge--alert">{alert.text}</li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+function AllergyFact({ summary }: { summary: PatientSummaryData }): React.JSX.Element {
+  const status = allergyStatus(summary);
+  return (
+    <div className="wl-banner__allergies">
+      <dt>Allergies</dt>
+      {status.kind === 'allergies' ? (
+        <dd className="wl-text-danger">
+          {status.items.map((item, index) => (
+            <Fragment key={item.id}>
+              {index > 0 ? '; ' : ''}
+              <span className={item.highRisk ? 'wl-allergy--high' : undefined}>{item.text}{item.highRisk ? ' — high risk' : ''}</span>
+            </Fragment>
+          ))}
+        </dd>
+      ) : status.kind === 'none-known' ? (
+        <dd>No known allergies</dd>
+      ) : (
+        <dd className="wl-text-warning">Allergies not recorded</dd>
+      )}
+    </div>
+  );
+}

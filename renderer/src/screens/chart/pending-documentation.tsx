@@ -1,0 +1,50 @@
+// What this workstation documented for the patient that the hub does not hold yet (chart:pending):
+// "Pending upload" badges, and "Conflict — needs your decision" leading to the conflicts screen.
+// Refreshed after each recording (reload) and whenever the sync status changes.
+import { useEffect } from 'react';
+import { Button } from 'react-aria-components';
+import type { PendingDocumentationData } from '../../../../shared/contract/index.js';
+import { call, hostApi } from '../../host-api.js';
+import { requestView } from '../../lib/view-request.js';
+import { formatDateTime } from './chart-time.js';
+import { useHostCall, type Loaded } from './use-host-call.js';
+
+const KIND_TEXT: Readonly<Record<PendingDocumentationData['kind'], string>> = {
+  'vital-signs': 'Vital signs',
+  'medication-administration': 'Medication administration',
+  note: 'Note',
+  amendment: 'Correction',
+};
+
+export function usePendingDocumentation(patientId: string): { pending: Loaded<PendingDocumentationData[]>; reloadPending: () => void } {
+  const { loaded, reload } = useHostCall(patientId, () => call(hostApi().chart.pending({ patientId })));
+  useEffect(() => hostApi().sync.onChanged(() => reload()), [reload]);
+  return { pending: loaded, reloadPending: reload };
+}
+
+export function PendingDocumentation({ pending }: { pending: Loaded<PendingDocumentationData[]> }): React.JSX.Element | null {
+  if (pending.state !== 'ready' || pending.value.length === 0) return null;
+  const items = pending.value;
+  return (
+    <section className="wl-pending" aria-labelledby="pending-heading">
+      <h3 id="pending-heading">Documented here, not yet on the hub ({items.length})</h3>
+      <ul className="wl-pending__list">
+        {items.map((item) => (
+          <li key={item.entryId} className="wl-pending__item">
+            <span>{KIND_TEXT[item.kind]} recorded {formatDateTime(item.recordedAt)}</span>
+            {item.status === 'conflict' ? (
+              <Button className="wl-badge wl-badge--conflict wl-badge--button" onPress={() => { requestView('conflicts'); }}>
+                Conflict — needs your decision
+              </Button>
+            ) : (
+              <span className="wl-badge wl-badge--pending">Pending upload</span>
+            )}
+            {item.status === 'pending-upload' && item.lastError !== null ? (
+              <span className="wl-muted">The last upload did not go through; it will be tried again.</span>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

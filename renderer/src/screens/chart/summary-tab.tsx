@@ -1,0 +1,71 @@
+// The chart's Summary tab: the admission, latest vital signs, active problems and medications,
+// latest labs and the alerts, each only for a role that may read it. Drawn from chart:summary
+// alone, so it is ready as soon as the banner is.
+import type { PatientSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
+import { formatCalendarDate, formatDateTime } from './chart-time.js';
+import { ObservationTable } from './observation-table.js';
+import { mayRead } from './role-permissions.js';
+import { vitalName } from './vital-definitions.js';
+
+export function SummaryTab({ summary, role }: { summary: PatientSummaryData; role: SessionViewData['role'] }): React.JSX.Element {
+  const { encounter } = summary;
+  return (
+    <div className="wl-summary">
+      <section className="wl-card" aria-labelledby="summary-admission">
+        <h3 id="summary-admission">Admission</h3>
+        {encounter === null ? <p>No current admission recorded.</p> : (
+          <dl className="wl-facts">
+            <div><dt>Admitted</dt><dd>{formatDateTime(encounter.admittedAt)}</dd></div>
+            <div><dt>Ward</dt><dd>{encounter.ward ?? '—'}</dd></div>
+            <div><dt>Bed</dt><dd>{encounter.bed ?? '—'}</dd></div>
+            <div><dt>Reason</dt><dd>{encounter.reason ?? 'Not recorded'}</dd></div>
+          </dl>
+        )}
+      </section>
+      {mayRead(role, 'vital-signs') ? (
+        <section className="wl-card" aria-labelledby="summary-vitals">
+          <h3 id="summary-vitals">Latest vital signs</h3>
+          {summary.vitals.length === 0 ? <p>No vital signs recorded.</p> : (
+            <ObservationTable caption="Latest vital signs" observations={summary.vitals} nameOf={(o) => vitalName(o.code, o.display)} nameHeader="Vital sign" />
+          )}
+        </section>
+      ) : null}
+      {mayRead(role, 'problems') ? (
+        <section className="wl-card" aria-labelledby="summary-problems">
+          <h3 id="summary-problems">Active problems</h3>
+          {summary.problems.length === 0 ? <p>No active problems recorded.</p> : (
+            <ul className="wl-list">
+              {summary.problems.map((p) => <li key={p.id}>{p.text}{p.onset === null ? '' : ` — since ${formatCalendarDate(p.onset.slice(0, 10))}`}</li>)}
+            </ul>
+          )}
+        </section>
+      ) : null}
+      {mayRead(role, 'medication') ? (
+        <section className="wl-card" aria-labelledby="summary-medications">
+          <h3 id="summary-medications">Active medications</h3>
+          {summary.medications.length === 0 ? <p>No active medications.</p> : (
+            <ul className="wl-list">
+              {summary.medications.map((m) => <li key={m.requestId}><strong>{m.medication}</strong>{m.dosage === null ? '' : ` — ${m.dosage}`}</li>)}
+            </ul>
+          )}
+        </section>
+      ) : null}
+      {mayRead(role, 'laboratory') ? (
+        <section className="wl-card" aria-labelledby="summary-labs">
+          <h3 id="summary-labs">Latest labs</h3>
+          {summary.labs.length === 0 ? <p>No lab results.</p> : (
+            <ObservationTable caption="Latest lab results" observations={summary.labs} nameOf={(o) => o.display ?? o.code} />
+          )}
+        </section>
+      ) : null}
+      {mayRead(role, 'alerts') ? (
+        <section className="wl-card" aria-labelledby="summary-alerts">
+          <h3 id="summary-alerts">Alerts</h3>
+          {summary.alerts.length === 0 ? <p>No alerts.</p> : (
+            <ul className="wl-list">{summary.alerts.map((a) => <li key={a.id}>{a.text}</li>)}</ul>
+          )}
+        </section>
+      ) : null}
+    </div>
+  );
+}

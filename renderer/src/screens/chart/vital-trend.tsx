@@ -1,0 +1,86 @@
+// One vital sign over the chosen window: a line plot (recharts) and, for screen readers and anyone
+// who prefers numbers, the same readings as a table. Loads its own chart:trend when shown.
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { call, hostApi } from '../../host-api.js';
+import { formatDateTime, formatDayTime } from './chart-time.js';
+import { trendRows, valueDomain, type TrendRow } from './trend-series.js';
+import { useHostCall } from './use-host-call.js';
+import type { VitalDefinition } from './vital-definitions.js';
+
+const LINE_COLOURS = { value: '#0b5cad', systolic: '#a3114a', diastolic: '#0b5cad' } as const;
+
+function valueOf(row: TrendRow, vital: VitalDefinition): string {
+  const fixed = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(vital.decimals));
+  if (vital.components !== undefined) return `${fixed(row.systolic)}/${fixed(row.diastolic)} ${vital.unit}`;
+  return `${fixed(row.value)} ${vital.unit}`;
+}
+
+export function VitalTrend(props: { patientId: string; vital: VitalDefinition; from: string; to: string; windowLabel: string }): React.JSX.Element {
+  const { patientId, vital, from, to, windowLabel } = props;
+  const headingId = `vital-${vital.code}`;
+  const { loaded } = useHostCall(`${patientId}|${vital.code}|${from}|${to}`, () =>
+    call(hostApi().chart.trend({ patientId, code: vital.code, from, to })));
+  const rows = loaded.state === 'ready' ? trendRows(loaded.value, vital) : [];
+  const latest = rows[rows.length - 1];
+  const description = loaded.state !== 'ready' ? '' : rows.length === 0
+    ? `No ${vital.label.toLowerCase()} readings in the ${windowLabel}.`
+    : `${rows.length} reading${rows.length === 1 ? '' : 's'} in the ${windowLabel}; latest ${valueOf(latest!, vital)} at ${formatDateTime(latest!.time)}.`;
+  const fromMs = Date.parse(from);
+  const toMs = Date.parse(to);
+  const domain = valueDomain(rows);
+  return (
+    <section className="wl-card wl-trend" aria-labelledby={headingId}>
+      <h3 id={headingId}>{vital.label} <span className="wl-unit">({vital.unit})</span></h3>
+      {loaded.state === 'loading' ? <p aria-live="polite">Loading {vital.label.toLowerCase()}…</p> : null}
+      {loaded.state === 'failed' ? <p role="alert" className="wl-error">{loaded.error.message}</p> : null}
+      {loaded.state === 'ready' ? (
+        <>
+          <p className="wl-trend__summary">{description}</p>
+          {rows.length > 0 ? (
+            <div className="wl-trend__plot" role="img" aria-label={`${vital.label} plot: ${description}`}>
+              <ResponsiveContainer width="100%" height={200}>
+                <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer={false}>
+                  <CartesianGrid stroke="#c8ced6" strokeDasharray="3 3" />
+                  <XAxis dataKey="t" type="number" scale="time" domain={[fromMs, toMs]} tickFormatter={(t: number) => formatDayTime(new Date(t).toISOString())} stroke="#3b4450" tickCount={5} />
+                  <YAxis domain={domain ?? ['auto', 'auto']} stroke="#3b4450" width={48} allowDecimals={vital.decimals > 0} />
+                  <Tooltip labelFormatter={(t) => formatDateTime(new Date(Number(t)).toISOString())} />
+                  {vital.components !== undefined
+                    ? vital.components.map((c) => (
+                      <Line key={c.key} dataKey={c.key} name={c.label} type="linear" stroke={LINE_COLOURS[c.key]} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} connectNulls />
+                    ))
+                    : <Line dataKey="value" name={vital.label} type="linear" stroke={LINE_COLOURS.value} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />}
+                </LineChart>
+              </ResponsiveContainer>
+            </div>
+          ) : null}
+          {rows.length > 0 ? (
+            <details className="wl-trend__table">
+              <summary>Show {vital.label.toLowerCase()} readings as a table</summary>
+              <table className="wl-table">
+                <caption>{vital.label} readings, {windowLabel}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Time</th>
+                    {vital.components !== undefined
+                      ? vital.components.map((c) => <th key={c.key} scope="col">{c.label} ({vital.unit})</th>)
+                      : <th scope="col">{vital.label} ({vital.unit})</th>}
+                  </tr>
+                </thead>
+                <tbody>
+                  {[...rows].reverse().map((row) => (
+                    <tr key={row.t}>
+                      <th scope="row">{formatDateTime(row.time)}</th>
+                      {vital.components !== undefined
+                        ? vital.components.map((c) => <td key={c.key} className="wl-num">{row[c.key]?.toFixed(vital.decimals) ?? '—'}</td>)
+                        : <td className="wl-num">{row.value?.toFixed(vital.decimals) ?? '—'}</td>}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </details>
+          ) : null}
+        </>
+      ) : null}
+    </section>
+  );
+}

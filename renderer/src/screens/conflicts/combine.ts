@@ -1,0 +1,39 @@
+// The combination the user made of a conflict's two versions: for each local resource, the hub's
+// version with the fields the user chose from this workstation's version (the hub's meta, so its
+// versionId, is kept); a resource the hub does not have is sent as documented here.
+import { differingFields, pairResources, type ResourceJson } from './field-diff.js';
+
+export type FieldChoice = 'mine' | 'hub';
+
+/** Choices per resource key ("Observation/abc") and field. */
+export type CombineChoices = Readonly<Record<string, Readonly<Record<string, FieldChoice>>>>;
+
+/** The choices when the user has not picked yet: this workstation's value for every differing field. */
+export function defaultChoices(local: readonly ResourceJson[], hub: readonly ResourceJson[]): Record<string, Record<string, FieldChoice>> {
+  const choices: Record<string, Record<string, FieldChoice>> = {};
+  for (const pair of pairResources(local, hub)) {
+    const fields = differingFields(pair);
+    if (fields.length > 0) choices[pair.key] = Object.fromEntries(fields.map((field) => [field, 'mine' as const]));
+  }
+  return choices;
+}
+
+/** The resources to send with conflict:resolve choice "combine": exactly the local resources, combined. */
+export function combinedResources(local: readonly ResourceJson[], hub: readonly ResourceJson[], choices: CombineChoices): ResourceJson[] {
+  const combined: ResourceJson[] = [];
+  for (const pair of pairResources(local, hub)) {
+    if (pair.local === null) continue;
+    if (pair.hub === null) {
+      combined.push(structuredClone(pair.local));
+      continue;
+    }
+    const result = structuredClone(pair.hub);
+    for (const field of differingFields(pair)) {
+      if ((choices[pair.key]?.[field] ?? 'mine') !== 'mine') continue;
+      if (pair.local[field] === undefined) delete result[field];
+      else result[field] = structuredClone(pair.local[field]);
+    }
+    combined.push(result);
+  }
+  return combined;
+}

@@ -1,0 +1,129 @@
+// One conflict: both versions side by side ("This workstation" and "Hub"), differing fields marked
+// in words and colour, and the three ways out: keep the hub's version, keep mine (sent again over
+// the hub's), or combine field by field.
+import { useState } from 'react';
+import { Button } from 'react-aria-components';
+import type { ConflictViewData } from '../../../../shared/contract/index.js';
+import { call, hostApi } from '../../host-api.js';
+import { formatDateTime } from '../chart/chart-time.js';
+import { ChoiceGroup } from '../chart/choice-group.js';
+import { asHostError } from '../chart/use-host-call.js';
+import { combinedResources, defaultChoices, type FieldChoice } from './combine.js';
+import { conflictKind, conflictReasonText, resourceName } from './conflict-text.js';
+import { differingFields, fieldRows, pairResources, type ResourcePair } from './field-diff.js';
+import { fieldText } from './field-text.js';
+
+type Choices = Record<string, Record<string, FieldChoice>>;
+
+const SOURCES = [
+  { id: 'mine', label: 'This workstation' },
+  { id: 'hub', label: 'Hub' },
+] as const;
+
+export function ConflictCard(props: { conflict: ConflictViewData; patientLabel: string; onSettled: (message: string) => void }): React.JSX.Element {
+  const { conflict, patientLabel, onSettled } = props;
+  const headingId = `conflict-${conflict.conflictId}`;
+  const pairs = pairResources(conflict.local, conflict.hub);
+  const canCombine = pairs.some((pair) => differingFields(pair).length > 0);
+  const [combining, setCombining] = useState(false);
+  const [choices, setChoices] = useState<Choices>(() => defaultChoices(conflict.local, conflict.hub));
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const settle = (request: Parameters<ReturnType<typeof hostApi>['conflict']['resolve']>[0], done: string): void => {
+    setBusy(true);
+    setFailure(null);
+    call(hostApi().conflict.resolve(request))
+      .then(() => onSettled(done))
+      .catch((error: unknown) => { setFailure(asHostError(error).message); setBusy(false); });
+  };
+  const choose = (pairKey: string, field: string, choice: FieldChoice): void =>
+    setChoices((current) => ({ ...current, [pairKey]: { ...current[pairKey], [field]: choice } }));
+
+  return (
+    <section className="wl-card wl-conflict" aria-labelledby={headingId}>
+      <h3 id={headingId}>{conflictKind(conflict)} for {patientLabel}</h3>
+      <p className="wl-muted">Found {formatDateTime(conflict.detectedAt)}</p>
+      <p>{conflictReasonText(conflict)}</p>
+      {pairs.map((pair) => (
+        <PairTable key={pair.key} pair={pair} combining={combining} choices={choices[pair.key] ?? {}} onChoose={(field, choice) => choose(pair.key, field, choice)} />
+      ))}
+      {failure !== null ? <p role="alert" className="wl-error">{failure}</p> : null}
+      <div className="wl-actions">
+        {combining ? (
+          <>
+            <Button
+              className="wl-button wl-button--primary"
+              isDisabled={busy}
+              onPress={() => settle(
+                { conflictId: conflict.conflictId, choice: 'combine', resources: combinedResources(conflict.local, conflict.hub, choices) },
+                'The combined version was saved here and will be sent to the hub.',
+              )}
+            >
+              Send combined version
+            </Button>
+            <Button className="wl-button wl-button--quiet" isDisabled={busy} onPress={() => setCombining(false)}>Cancel combining</Button>
+          </>
+        ) : (
+          <>
+            <Button className="wl-button" isDisabled={busy} onPress={() => settle({ conflictId: conflict.conflictId, choice: 'keep-hub' }, 'The hub\'s version was kept; your version was set aside.')}>
+              Keep hub version
+            </Button>
+            <Button className="wl-button" isDisabled={busy} onPress={() => settle({ conflictId: conflict.conflictId, choice: 'resend-local' }, 'Your version will be sent to the hub again, on top of its version.')}>
+              Keep my version
+            </Button>
+            {canCombine ? <Button className="wl-button" isDisabled={busy} onPress={() => setCombining(true)}>Combine</Button> : null}
+          </>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function PairTable(props: { pair: ResourcePair; combining: boolean; choices: Record<string, FieldChoice>; onChoose: (field: string, choice: FieldChoice) => void }): React.JSX.Element {
+  const { pair, combining, choices, onChoose } = props;
+  const rows = fieldRows(pair);
+  const choosable = new Set(differingFields(pair));
+  const differences = rows.filter((row) => row.differs).length;
+  return (
+    <table className="wl-table wl-conflict__table">
+      <caption>
+        {resourceName(pair.resourceType)}
+        {pair.local === null ? ' — only on the hub' : pair.hub === null ? ' — not on the hub' : ` — ${differences === 0 ? 'no differences' : `${differences} difference${differences === 1 ? '' : 's'}`}`}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Field</th>
+          <th scope="col">This workstation</th>
+          <th scope="col">Hub</th>
+          {combining ? <th scope="col">Use</th> : null}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.field} className={row.differs ? 'wl-row--differs' : undefined}>
+            <th scope="row">
+              {row.label}
+              {row.differs ? <span className="wl-differs"> (differs)</span> : null}
+            </th>
+            <td>{pair.local === null ? '(not documented here)' : fieldText(pair.local[row.field])}</td>
+            <td>{pair.hub === null ? '(not on the hub)' : fieldText(pair.hub[row.field])}</td>
+            {combining ? (
+              <td>
+                {choosable.has(row.field) ? (
+                  <ChoiceGroup
+                    label={`Use which ${row.label.toLowerCase()}`}
+                    labelHidden
+                    choices={SOURCES}
+                    value={choices[row.field] ?? 'mine'}
+                    onChange={(choice) => onChoose(row.field, choice)}
+                  />
+                ) : <span className="wl-muted">Same</span>}
+              </td>
+            ) : null}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,51 @@
+// The conflicts screen: documentation from this workstation the hub refused or that met a newer
+// version there, each with both versions side by side and the user's choice. Patients are named
+// from the ward census (no extra chart reads); the list refreshes after each decision and on sync.
+import { useEffect, useState } from 'react';
+import { Button } from 'react-aria-components';
+import type { CensusEntryData, SessionViewData } from '../../../../shared/contract/index.js';
+import { call, hostApi } from '../../host-api.js';
+import { isRolePermitted } from '../chart/role-permissions.js';
+import { useHostCall } from '../chart/use-host-call.js';
+import { ConflictCard } from './conflict-card.js';
+import '../../styles/chart.css';
+
+function patientLabelOf(census: readonly CensusEntryData[], patientId: string): string {
+  const entry = census.find((e) => e.patientId === patientId);
+  if (entry === undefined) return 'a patient not on this ward\'s census';
+  return `${entry.name}${entry.bed === null ? '' : ` (bed ${entry.bed})`}`;
+}
+
+export function ConflictsScreen({ session }: { session: SessionViewData }): React.JSX.Element {
+  const { loaded, reload } = useHostCall('conflicts', () => call(hostApi().conflict.list()));
+  const mayCensus = isRolePermitted(session.role, 'census:read');
+  const census = useHostCall(mayCensus ? 'census' : null, () => call(hostApi().chart.census()));
+  const [message, setMessage] = useState<string | null>(null);
+  useEffect(() => hostApi().sync.onChanged(() => reload()), [reload]);
+  const names = census.loaded.state === 'ready' ? census.loaded.value : [];
+  return (
+    <section className="wl-conflicts" aria-labelledby="conflicts-heading">
+      <h2 id="conflicts-heading">Conflicts</h2>
+      <p>Documentation from this workstation that the hub could not take as it was. Nothing is overwritten until you decide.</p>
+      <p className="wl-saved" role="status">{message ?? ''}</p>
+      {loaded.state === 'loading' ? <p aria-live="polite">Loading conflicts…</p> : null}
+      {loaded.state === 'failed' ? (
+        <div role="alert">
+          <p className="wl-error">{loaded.error.message}</p>
+          <Button className="wl-button" onPress={reload}>Try again</Button>
+        </div>
+      ) : null}
+      {loaded.state === 'ready' && loaded.value.length === 0 ? <p>There are no conflicts to settle.</p> : null}
+      {loaded.state === 'ready'
+        ? loaded.value.map((conflict) => (
+          <ConflictCard
+            key={conflict.conflictId}
+            conflict={conflict}
+            patientLabel={patientLabelOf(names, conflict.patientId)}
+            onSettled={(text) => { setMessage(text); reload(); }}
+          />
+        ))
+        : null}
+    </section>
+  );
+}

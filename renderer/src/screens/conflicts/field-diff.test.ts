@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { combinedResources, defaultChoices } from './combine.js';
+import { differingFields, fieldRows, pairResources, sameValue } from './field-diff.js';
+import { fieldText } from './field-text.js';
+
+const local = {
+  resourceType: 'Observation',
+  id: 'obs-1',
+  meta: { versionId: '1' },
+  status: 'final',
+  code: { text: 'Heart rate' },
+  effectiveDateTime: '2026-03-12T10:00:00Z',
+  valueQuantity: { value: 88, unit: '/min' },
+  note: [{ text: 'after walking' }],
+};
+const hub = {
+  resourceType: 'Observation',
+  id: 'obs-1',
+  meta: { versionId: '3', lastUpdated: '2026-03-12T11:00:00Z' },
+  status: 'amended',
+  code: { text: 'Heart rate' },
+  effectiveDateTime: '2026-03-12T10:00:00Z',
+  valueQuantity: { unit: '/min', value: 92 },
+};
+
+describe('the side-by-side view of a conflict', () => {
+  it('pairs each resource with the hub version of it', () => {
+    const pairs = pairResources([local], [hub, { resourceType: 'Provenance', id: 'p1' }]);
+    expect(pairs.map((p) => [p.key, p.local !== null, p.hub !== null])).toEqual([
+      ['Observation/obs-1', true, true],
+      ['Provenance/p1', false, true],
+    ]);
+  });
+
+  it('shows an observation\'s time, value and status first, marking what differs', () => {
+    const rows = fieldRows(pairResources([local], [hub])[0]!);
+    expect(rows.slice(0, 3).map((r) => [r.label, r.differs])).toEqual([['Time', false], ['Value', true], ['Status', true]]);
+    expect(rows.find((r) => r.field === 'note')?.differs).toBe(true);
+    expect(rows.some((r) => r.field === 'meta' || r.field === 'id')).toBe(false);
+  });
+
+  it('compares values whatever their key order', () => {
+    expect(sameValue({ a: 1, b: [1, { c: 2, d: 3 }] }, { b: [1, { d: 3, c: 2 }], a: 1 })).toBe(true);
+    expect(differingFields(pairResources([local], [hub])[0]!)).toEqual(['valueQuantity', 'status', 'note']);
+  });
+
+  it('writes field values in plain words', () => {
+    expect(fieldText({ value: 92, unit: '/min' })).toBe('92 /min');
+    expect(fieldText({ coding: [{ code: 'x', display: 'Systolic' }] })).toBe('Systolic');
+    expect(fieldText([{ code: { text: 'Systolic' }, valueQuantity: { value: 120, unit: 'mm[Hg]' } }])).toBe('Systolic: 120 mmHg');
+    expect(fieldText(undefined)).toBe('(not recorded)');
+  });
+});
+
+describe('combining both versions', () => {
+  it('takes the chosen fields from each version and keeps the hub\'s version id', () => {
+    const choices = defaultChoices([local], [hub]);
+    expect(choices).toEqual({ 'Observation/obs-1': { valueQuantity: 'mine', status: 'mine', note: 'mine' } });
+    const [combined] = combinedResources([local], [hub], { 'Observation/obs-1': { valueQuantity: 'mine', status: 'hub', note: 'mine' } });
+    expect(combined).toEqual({ ...hub, valueQuantity: local.valueQuantity, note: local.note });
+    expect((combined!.meta as { versionId: string }).versionId).toBe('3');
+  });
+
+  it('drops a field the user took from the version that lacks it', () => {
+    const [combined] = combinedResources([local], [hub], { 'Observation/obs-1': { note: 'hub' } });
+    expect(combined).not.toHaveProperty('note');
+  });
+
+  it('sends a resource the hub does not have as documented here, and nothing the hub alone has', () => {
+    const combined = combinedResources([local], [{ resourceType: 'Provenance', id: 'p1' }], {});
+    expect(combined).toEqual([local]);
+  });
+});

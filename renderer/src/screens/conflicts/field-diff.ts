@@ -1,0 +1,114 @@
+// Both versions of a conflict, resource by resource (matched by type and id), as rows of plain
+// fields: for an Observation its time, values and status first; for any resource every top-level
+// field. Bookkeeping (id, meta, narrative) is not compared. A row says whether the versions differ.
+
+export type ResourceJson = Record<string, unknown>;
+
+export interface ResourcePair {
+  readonly key: string;
+  readonly resourceType: string;
+  readonly local: ResourceJson | null;
+  readonly hub: ResourceJson | null;
+}
+
+export interface FieldRow {
+  readonly field: string;
+  readonly label: string;
+  readonly differs: boolean;
+}
+
+/** Fields never compared or offered for combining: the hub owns them. */
+export const BOOKKEEPING_FIELDS: ReadonlySet<string> = new Set(['resourceType', 'id', 'meta', 'text', 'implicitRules', 'language']);
+
+const keyOf = (resource: ResourceJson): string => `${String(resource.resourceType)}/${typeof resource.id === 'string' ? resource.id : ''}`;
+
+/** Local resources first, each with the hub's version of it (or null); then hub resources with no local version. */
+export function pairResources(local: readonly ResourceJson[], hub: readonly ResourceJson[]): ResourcePair[] {
+  const hubByKey = new Map(hub.map((resource) => [keyOf(resource), resource]));
+  const pairs: ResourcePair[] = local.map((resource) => ({
+    key: keyOf(resource),
+    resourceType: String(resource.resourceType),
+    local: resource,
+    hub: hubByKey.get(keyOf(resource)) ?? null,
+  }));
+  const used = new Set(pairs.map((pair) => pair.key));
+  for (const resource of hub) {
+    if (!used.has(keyOf(resource))) pairs.push({ key: keyOf(resource), resourceType: String(resource.resourceType), local: null, hub: resource });
+  }
+  return pairs;
+}
+
+/** JSON with object keys sorted, so two equal values compare equal whatever their key order. */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+export function sameValue(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+const OBSERVATION_FIRST = ['effectiveDateTime', 'effectiveInstant', 'effectivePeriod', 'valueQuantity', 'valueString', 'valueCodeableConcept', 'component', 'status'];
+const GENERIC_FIRST = ['status', 'code', 'medicationCodeableConcept', 'effectiveDateTime', 'effectivePeriod', 'dosage', 'statusReason'];
+
+const LABELS: Readonly<Record<string, string>> = {
+  effectiveDateTime: 'Time',
+  effectiveInstant: 'Time',
+  effectivePeriod: 'Time',
+  valueQuantity: 'Value',
+  valueString: 'Value',
+  valueCodeableConcept: 'Value',
+  component: 'Values',
+  status: 'Status',
+  code: 'What was measured or recorded',
+  category: 'Category',
+  subject: 'Patient',
+  encounter: 'Admission',
+  context: 'Admission',
+  performer: 'Recorded by',
+  issued: 'Entered at',
+  note: 'Note',
+  interpretation: 'Flag',
+  identifier: 'Identifier',
+  medicationCodeableConcept: 'Medication',
+  dosage: 'Dose',
+  statusReason: 'Reason not given',
+  request: 'Order',
+  extension: 'Extra details',
+  basedOn: 'Based on',
+  derivedFrom: 'Derived from',
+};
+
+/** A field's name in plain words ("effectiveDateTime" → "Time"; unknown → "Reason code" from camelCase). */
+export function fieldLabel(field: string): string {
+  const known = LABELS[field];
+  if (known !== undefined) return known;
+  const words = field.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The rows to show for a pair, in reading order, each marked when the two versions differ. */
+export function fieldRows(pair: ResourcePair): FieldRow[] {
+  const fields = new Set<string>();
+  for (const resource of [pair.local, pair.hub]) {
+    if (resource === null) continue;
+    for (const [field, value] of Object.entries(resource)) if (!BOOKKEEPING_FIELDS.has(field) && value !== undefined) fields.add(field);
+  }
+  const first = pair.resourceType === 'Observation' ? OBSERVATION_FIRST : GENERIC_FIRST;
+  const ordered = [...first.filter((f) => fields.has(f)), ...[...fields].filter((f) => !first.includes(f)).sort()];
+  return ordered.map((field) => ({
+    field,
+    label: fieldLabel(field),
+    differs: pair.local !== null && pair.hub !== null ? !sameValue(pair.local[field], pair.hub[field]) : true,
+  }));
+}
+
+/** The fields the user chooses between when combining (both versions exist and differ there). */
+export function differingFields(pair: ResourcePair): string[] {
+  if (pair.local === null || pair.hub === null) return [];
+  return fieldRows(pair).filter((row) => row.differs).map((row) => row.field);
+}

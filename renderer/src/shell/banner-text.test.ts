@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { SyncStatusData } from '../../../shared/contract/index.js';
+import { bannerWording } from './banner-text.js';
+
+const MIN = 60_000;
+const now = new Date(2025, 2, 14, 11, 0, 0).getTime();
+const status = (over: Partial<SyncStatusData> = {}): SyncStatusData => ({
+  enrolled: true,
+  state: 'online',
+  lastSuccess: new Date(now - 18 * MIN).toISOString(),
+  dataAsOf: new Date(2025, 2, 14, 10, 42).toISOString(),
+  staleness: 'fresh',
+  outboxPending: 0,
+  conflicts: 0,
+  lastError: null,
+  initialLoad: null,
+  staleAmberMs: 15 * MIN,
+  staleRedMs: 60 * MIN,
+  pollIntervalMs: 30_000,
+  ...over,
+});
+
+describe('the downtime banner\'s words', () => {
+  it('says downtime in plain words with the time the charts date from', () => {
+    const w = bannerWording(status({ state: 'offline', lastError: 'HUB_UNREACHABLE' }), now);
+    expect(w.headline).toBe('Downtime — hub unreachable. Showing charts as of 10:42.');
+    expect(w.errorCode).toBe('HUB_UNREACHABLE');
+    expect(bannerWording(status({ state: 'hub-down' }), now).headline).toContain('the hub is down');
+    expect(bannerWording(status({ state: 'degraded' }), now).headline).toContain('slow');
+    expect(bannerWording(status({ enrolled: false }), now).state).toBe('not-enrolled');
+  });
+
+  it('re-colours "data as of" by the policy thresholds as time passes, with words', () => {
+    expect(bannerWording(status(), now).staleness).toBe('amber');
+    expect(bannerWording(status(), now).stalenessLabel).toBe('Older than 15 min');
+    expect(bannerWording(status(), now - 10 * MIN).staleness).toBe('fresh');
+    expect(bannerWording(status(), now + 60 * MIN).staleness).toBe('red');
+    expect(bannerWording(status({ dataAsOf: null }), now).headline).toBe('Online — connected to the hub.');
+    expect(bannerWording(status({ dataAsOf: null, state: 'offline' }), now).headline).toContain('No chart data has been synced yet.');
+  });
+
+  it('counts what waits in the outbox and the conflicts, and the initial load', () => {
+    const w = bannerWording(status({ outboxPending: 3, conflicts: 1, initialLoad: { loaded: 12, total: 40 } }), now);
+    expect(w.outbox).toBe('3 entries waiting to upload');
+    expect(w.conflicts).toBe('1 conflict to resolve');
+    expect(w.progress).toEqual({ loaded: 12, total: 40, label: 'Loading the ward: 12 of 40 patients' });
+    expect(bannerWording(status({ outboxPending: 1 }), now).outbox).toBe('1 entry waiting to upload');
+    expect(bannerWording(status(), now).outbox).toBeNull();
+  });
+});

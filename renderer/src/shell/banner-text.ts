@@ -1,0 +1,63 @@
+// The downtime banner's words, from the host's sync status and the time now: the connectivity
+// state in plain language, "data as of" with its staleness (re-computed locally as time passes),
+// the outbox and conflict counts, and the initial load's progress.
+import type { SyncStatusData } from '../../../shared/contract/index.js';
+import { shortTime } from '../lib/format-time.js';
+import { dataStaleness, dataStalenessLabel, type DataStaleness } from '../lib/staleness.js';
+
+export type BannerState = SyncStatusData['state'] | 'not-enrolled';
+
+export interface BannerWording {
+  readonly state: BannerState;
+  /** One sentence: what is going on and what the screens show. */
+  readonly headline: string;
+  /** "10:42" (or "12 Mar 10:42"), or null when never synced. */
+  readonly dataAsOf: string | null;
+  readonly staleness: DataStaleness;
+  /** "Up to date", "Older than 15 min"…: always shown beside the colour. */
+  readonly stalenessLabel: string;
+  /** "3 entries waiting to upload", or null when the outbox is empty. */
+  readonly outbox: string | null;
+  /** "2 conflicts to resolve", or null. */
+  readonly conflicts: string | null;
+  /** The initial load while it runs. */
+  readonly progress: { readonly loaded: number; readonly total: number; readonly label: string } | null;
+  /** The last failure's code, for IT, when not online. */
+  readonly errorCode: string | null;
+}
+
+const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+function headlineOf(state: BannerState, asOf: string | null): string {
+  const showing = asOf === null ? 'No chart data has been synced yet.' : `Showing charts as of ${asOf}.`;
+  switch (state) {
+    case 'online':
+      return 'Online — connected to the hub.';
+    case 'degraded':
+      return `Connection problems — the hub is slow or some requests fail. ${showing}`;
+    case 'offline':
+      return `Downtime — hub unreachable. ${showing}`;
+    case 'hub-down':
+      return `Downtime — the hub is down. ${showing}`;
+    case 'not-enrolled':
+      return `Not connected to a hub — this workstation shows its own copy only. ${showing}`;
+  }
+}
+
+export function bannerWording(status: SyncStatusData, nowMs: number): BannerWording {
+  const state: BannerState = status.enrolled ? status.state : 'not-enrolled';
+  const dataAsOf = shortTime(status.dataAsOf, new Date(nowMs));
+  const staleness = dataStaleness(status.dataAsOf, nowMs, status.staleAmberMs, status.staleRedMs);
+  const load = status.initialLoad;
+  return {
+    state,
+    headline: headlineOf(state, dataAsOf),
+    dataAsOf,
+    staleness,
+    stalenessLabel: dataStalenessLabel(staleness, status.staleAmberMs, status.staleRedMs),
+    outbox: status.outboxPending > 0 ? `${count(status.outboxPending, 'entry', 'entries')} waiting to upload` : null,
+    conflicts: status.conflicts > 0 ? `${count(status.conflicts, 'conflict', 'conflicts')} to resolve` : null,
+    progress: load === null ? null : { loaded: load.loaded, total: load.total, label: `Loading the ward: ${load.loaded} of ${count(load.total, 'patient', 'patients')}` },
+    errorCode: state === 'online' ? null : status.lastError,
+  };
+}

@@ -1,0 +1,185 @@
+// The signed-in frame: top bar, downtime banner, and the screen in view (census, chart,
+// conflicts, audit, policy). Owns navigation, the keyboard shortcuts, activity reporting, the
+// per-session view state (opaque ids in sessionStorage) and the lock and sign-out actions.
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { SessionSnapshotData, SessionViewData } from '../../../shared/contract/index.js';
+import { call, hostApi, HostRequestError } from '../host-api.js';
+import { forgetView, readView, savedChartTab, writeView } from '../lib/view-state.js';
+import { CensusScreen } from '../screens/census/census-screen.js';
+import { useCensus } from '../screens/census/use-census.js';
+import { DowntimeBanner } from './downtime-banner.js';
+import { AuditScreen, ChartScreen, ConflictsScreen, PolicyScreen } from './lazy-screens.js';
+import { neighbourPatient } from './patient-order.js';
+import { purgeAndReload } from './purge.js';
+import { may } from './role-abilities.js';
+import { SetPinDialog } from './set-pin-dialog.js';
+import { ShortcutsDialog } from './shortcuts-dialog.js';
+import { useActivityReporting } from './use-activity.js';
+import { TopBar } from './top-bar.js';
+import { useShortcuts } from './use-shortcuts.js';
+import { useSyncStatus } from './use-sync-status.js';
+import { mayOpen, restoredView, type View } from './views.js';
+
+export interface FrameProps {
+  readonly session: SessionViewData;
+  readonly onSnapshot: (snapshot: SessionSnapshotData) => void;
+}
+
+export function Frame(props: FrameProps): React.JSX.Element {
+  const { session, onSnapshot } = props;
+  const role = session.role;
+  const [view, setView] = useState<View>(() => restoredView(role, readView(session.sessionId)));
+  const status = useSyncStatus();
+  const census = useCensus(may(role, 'census:read'), status?.dataAsOf ?? null);
+  const [query, setQuery] = useState('');
+  const [searchRequest, setSearchRequest] = useState(0);
+  const [returnTo, setReturnTo] = useState<string | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [pinOpen, setPinOpen] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const main = useRef<HTMLElement>(null);
+
+  useActivityReporting();
+
+  // Remember the view for this session (a chart's tab is saved by the chart screen itself).
+  useEffect(() => {
+    if (view.screen === 'chart' && savedChartTab(session.sessionId, view.patientId) !== null) return;
+    writeView(session.sessionId, view);
+  }, [session.sessionId, view]);
+
+  const order = useMemo(() => census.rows?.map((r) => r.patientId) ?? [], [census.rows]);
+
+  const navigate = useCallback(
+    (next: View): void => {
+      if (!mayOpen(role, next)) return;
+      setNotice(null);
+      setView((previous) => {
+        if (previous.screen === 'chart' && next.screen === 'census') setReturnTo(previous.patientId);
+        else if (next.screen === 'census') setReturnTo(null);
+        return next;
+      });
+    },
+    [role],
+  );
+
+  // Move the focus to the new screen (the census focuses its own search box or row).
+  useEffect(() => {
+    if (view.screen !== 'census' && view.screen !== 'chart') main.current?.focus();
+  }, [view.screen]);
+
+  const openChart = useCallback((patientId: string) => navigate({ screen: 'chart', patientId }), [navigate]);
+  const step = useCallback(
+    (direction: 1 | -1): boolean => {
+      if (view.screen !== 'chart') return false;
+      const next = neighbourPatient(order, view.patientId, direction);
+      if (next !== null) openChart(next);
+      else setNotice(direction === 1 ? 'This is the last patient on the census.' : 'This is the first patient on the census.');
+      return true;
+    },
+    [view, order, openChart],
+  );
+  const toCensus = useCallback(() => navigate({ screen: 'census' }), [navigate]);
+
+  const report = (error: unknown): void => {
+    setNotice(error instanceof HostRequestError ? error.message : 'Wardline could not reach its host.');
+  };
+  const lock = useCallback((): void => {
+    // Whatever went wrong, nothing stays on screen: the purge reload shows what the host says.
+    call(hostApi().session.lock()).then(onSnapshot, () => purgeAndReload());
+  }, [onSnapshot]);
+  const signOut = (): void => {
+    forgetView(session.sessionId);
+    call(hostApi().session.signOut()).then(onSnapshot, report);
+  };
+
+  useShortcuts({
+    lock: () => lock(),
+    search: () => {
+      if (!may(role, 'census:read')) return false;
+      navigate({ screen: 'census' });
+      setSearchRequest((n) => n + 1);
+      return true;
+    },
+    'next-patient': () => step(1),
+    'previous-patient': () => step(-1),
+    census: () => {
+      if (view.screen === 'census' || !may(role, 'census:read')) return false;
+      toCensus();
+      return true;
+    },
+    conflicts: () => {
+      if (!may(role, 'chart:read')) return false;
+      navigate({ screen: 'conflicts' });
+      return true;
+    },
+    help: () => setHelpOpen(true),
+  });
+
+  let screen: React.JSX.Element;
+  switch (view.screen) {
+    case 'census':
+      screen = (
+        <CensusScreen
+          session={session}
+          rows={census.rows}
+          error={census.error}
+          onRetry={census.reload}
+          query={query}
+          onQueryChange={setQuery}
+          onOpen={openChart}
+          searchRequest={searchRequest}
+          returnTo={returnTo}
+        />
+      );
+      break;
+    case 'chart':
+      screen = (
+        <ChartScreen
+          key={view.patientId}
+          patientId={view.patientId}
+          session={session}
+          onBack={toCensus}
+          onNextPatient={() => step(1)}
+          onPreviousPatient={() => step(-1)}
+        />
+      );
+      break;
+    case 'conflicts':
+      screen = <ConflictsScreen session={session} />;
+      break;
+    case 'audit':
+      screen = <AuditScreen />;
+      break;
+    case 'policy':
+      screen = <PolicyScreen />;
+      break;
+  }
+
+  return (
+    <div className="frame">
+      <a className="skip-link" href="#main">
+        Skip to the screen
+      </a>
+      <TopBar
+        session={session}
+        view={view}
+        conflicts={status?.conflicts ?? null}
+        onNavigate={navigate}
+        onLock={lock}
+        onSignOut={signOut}
+        onSetPin={() => setPinOpen(true)}
+        onHelp={() => setHelpOpen(true)}
+      />
+      <DowntimeBanner status={status} onOpenConflicts={may(role, 'chart:read') ? () => navigate({ screen: 'conflicts' }) : undefined} />
+      <div className="notice" role="status">
+        {notice}
+      </div>
+      <main id="main" ref={main} tabIndex={-1} className="frame__main">
+        <Suspense fallback={<p className="muted" role="status">Opening…</p>}>{screen}</Suspense>
+      </main>
+      <ShortcutsDialog isOpen={helpOpen} onOpenChange={setHelpOpen} />
+      <SetPinDialog isOpen={pinOpen} onOpenChange={setPinOpen} onSaved={() => setNotice('Your PIN is saved. Use it to unlock your session on this workstation.')} />
+    </div>
+  );
+}
+

@@ -1,0 +1,38 @@
+// Listens for the shortcut table's keys on the whole window and runs the matching action.
+// Typing in a field or working in a dialog keeps its keys, except for the lock.
+import { useEffect, useRef } from 'react';
+import { matchShortcut, type ShortcutId } from './shortcuts.js';
+
+const TEXT_INPUT_TYPES = new Set(['text', 'search', 'password', 'email', 'number', 'tel', 'url', 'date', 'datetime-local', 'time', 'month', 'week']);
+
+function isEditable(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  return target instanceof HTMLInputElement && TEXT_INPUT_TYPES.has(target.type);
+}
+
+function isInDialog(target: EventTarget | null): boolean {
+  if (target instanceof Element && target.closest('[role="dialog"], [role="alertdialog"], [role="menu"], [role="listbox"]') !== null) return true;
+  return document.querySelector('[aria-modal="true"]') !== null;
+}
+
+/** Runs `actions[id]` for each shortcut pressed; an action returning false lets the key through. */
+export function useShortcuts(actions: Partial<Record<ShortcutId, () => boolean | void>>): void {
+  const latest = useRef(actions);
+  latest.current = actions;
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent): void => {
+      if (event.defaultPrevented || event.isComposing) return;
+      const id = matchShortcut(event, { inEditable: isEditable(event.target), inDialog: isInDialog(event.target) });
+      if (id === null) return;
+      const action = latest.current[id];
+      if (action === undefined) return;
+      if (action() === false) return;
+      event.preventDefault();
+      event.stopPropagation();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+}

@@ -1,0 +1,38 @@
+// The sync status for the banner: asked once on start, replaced by every sync:changed event, and
+// asked again every poll period in case an event was missed. Null until the first answer.
+import { useEffect, useState } from 'react';
+import type { SyncStatusData } from '../../../shared/contract/index.js';
+import { call, hostApi } from '../host-api.js';
+
+const DEFAULT_POLL_MS = 30_000;
+
+export function useSyncStatus(): SyncStatusData | null {
+  const [status, setStatus] = useState<SyncStatusData | null>(null);
+  const pollMs = Math.max(5_000, status?.pollIntervalMs ?? DEFAULT_POLL_MS);
+
+  useEffect(() => {
+    let live = true;
+    const api = hostApi();
+    const stop = api.sync.onChanged((next) => {
+      if (live) setStatus(next);
+    });
+    const refresh = (): void => {
+      call(api.sync.status())
+        .then((next) => {
+          if (live) setStatus(next);
+        })
+        .catch(() => {
+          // keep the last status; a locked session is handled by the purge watcher
+        });
+    };
+    refresh();
+    const timer = setInterval(refresh, pollMs);
+    return () => {
+      live = false;
+      stop();
+      clearInterval(timer);
+    };
+  }, [pollMs]);
+
+  return status;
+}

@@ -1,0 +1,84 @@
+// The sync banner's channels on a workstation enrolled at a real hub: sync:status and sync:now tell
+// connectivity, how old the data is and how far a first load has come, with the policy's thresholds;
+// the sync:changed event follows every change by itself (the hub failing, coming back, going away)
+// within one poll period. No event ever carries a patient id.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventMessage, SyncStatusData } from '../../shared/contract/index.js';
+import { startEnrolledTestHost, type EnrolledTestHost } from '../support/enrolled-host.js';
+
+let t: EnrolledTestHost | null = null;
+
+afterEach(async () => {
+  await t?.close();
+  t = null;
+});
+
+const syncEvents = (events: readonly EventMessage[]): SyncStatusData[] =>
+  events.filter((e) => e.event === 'sync:changed').map((e) => e.payload as SyncStatusData);
+
+function expectNoPatientIds(host: EnrolledTestHost): void {
+  const text = JSON.stringify(host.transport.events.filter((e) => e.event === 'sync:changed'));
+  for (const patient of host.ward.patients) expect(text).not.toContain(patient.patient.id!);
+}
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('the sync banner', () => {
+  it('tells how far the first load has come, then how old the data is, against the policy\'s thresholds', async () => {
+    const host = (t = await startEnrolledTestHost({ seed: 'sync-channels-load', patients: 4 }));
+    await host.signIn('carla');
+    // Signing in reached the hub; nothing has been synced yet.
+    expect(await host.call('sync:status', {})).toEqual({
+      enrolled: true, state: expect.stringMatching(/^(online|degraded)$/), lastSuccess: null, dataAsOf: null, staleness: 'never-synced', outboxPending: 0, conflicts: 0,
+      lastError: null, initialLoad: null, staleAmberMs: 15 * 60_000, staleRedMs: 60 * 60_000, pollIntervalMs: 15_000,
+    });
+    const status = await host.call<SyncStatusData>('sync:now', {});
+    expect(status).toMatchObject({ enrolled: true, staleness: 'fresh', initialLoad: null, lastError: null, outboxPending: 0 });
+    expect(['online', 'degraded']).toContain(status.state);
+    expect(status.dataAsOf).not.toBeNull();
+
+    const events = syncEvents(host.transport.events);
+    const progress = events.map((e) => e.initialLoad).filter((p) => p !== null);
+    // One event per patient loaded (a connectivity change meanwhile repeats the current count).
+    expect(new Set(progress.map((p) => p.total))).toEqual(new Set([4]));
+    expect([...new Set(progress.map((p) => p.loaded))].filter((n) => n > 0)).toEqual([1, 2, 3, 4]);
+    expect(events.at(-1)).toMatchObject({ initialLoad: null, lastSuccess: status.lastSuccess });
+    expectNoPatientIds(host);
+  });
+
+  it('turns to hub-down, back, and to offline by itself within one poll period as the hub fails, recovers and goes away', async () => {
+    const pollMs = 400;
+    const host = (t = await startEnrolledTestHost({ seed: 'sync-channels-offline', patients: 2, startSync: true, syncPolicy: { intervalMs: pollMs } }));
+    const events = () => syncEvents(host.transport.events);
+    await until('the first sync', () => events().find((e) => e.lastSuccess !== null));
+
+    host.proxy.setFaults({ error5xx: 1 });
+    const down = await until('hub-down', () => events().find((e) => e.state === 'hub-down'));
+    expect(down.enrolled).toBe(true);
+    const failed = await until('the failed cycle', () => events().find((e) => e.lastError === 'HUB_ERROR'));
+    expect(failed.state).toBe('hub-down');
+
+    host.proxy.setFaults(null);
+    const seen = events().length;
+    await until('the hub back', () => events().slice(seen).find((e) => (e.state === 'online' || e.state === 'degraded') && e.lastError === null));
+
+    const cycles = events().filter((e) => e.lastError === null && e.lastSuccess !== null).length;
+    await until('another cycle', () => (events().filter((e) => e.lastError === null && e.lastSuccess !== null).length > cycles ? true : undefined));
+    await host.proxy.stop();
+    const stoppedAt = Date.now();
+    const offline = await until('offline', () => events().find((e, i) => i >= seen && e.state === 'offline'));
+    // At most one poll period, then the connection attempts and their retries.
+    expect(Date.now() - stoppedAt).toBeLessThan(pollMs + 5_000);
+    expect(offline.enrolled).toBe(true);
+    await until('the failed cycle recorded', () => events().find((e) => e.state === 'offline' && e.lastError === 'HUB_UNREACHABLE'));
+    expectNoPatientIds(host);
+  });
+});

@@ -1,0 +1,61 @@
+// The built renderer for tests that serve it (loopback, e2e): vite's build() with the project's
+// vite.config.ts, into a folder named by a hash of the renderer's and shared/'s sources, so every
+// test file (each in its own process) reuses one build until a source changes. Concurrent builds
+// each write their own folder and the first to finish is kept (an atomic rename).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SOURCES = ['renderer/index.html', 'renderer/src', 'shared', 'vite.config.ts', 'package-lock.json'];
+
+function sourceFiles(entry: string): string[] {
+  const absolute = path.join(ROOT, entry);
+  if (!existsSync(absolute)) return [];
+  if (!statSync(absolute).isDirectory()) return [entry];
+  return readdirSync(absolute, { withFileTypes: true })
+    .filter((child) => !child.name.startsWith('.') && child.name !== 'node_modules' && child.name !== 'dist')
+    .flatMap((child) => sourceFiles(path.join(entry, child.name)))
+    .filter((file) => !/\.test\.tsx?$/.test(file));
+}
+
+/** A hash of everything the bundle is built from. */
+export function rendererSourceHash(): string {
+  const hash = createHash('sha256');
+  for (const file of SOURCES.flatMap(sourceFiles).sort()) {
+    hash.update(file).update('\0').update(readFileSync(path.join(ROOT, file))).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+let built: Promise<string> | null = null;
+
+/** The folder of a renderer build of the current sources (built now if there is none yet). */
+export function builtRenderer(): Promise<string> {
+  built ??= buildOnce();
+  return built;
+}
+
+async function buildOnce(): Promise<string> {
+  const target = path.join(tmpdir(), `wardline-renderer-${rendererSourceHash()}`);
+  if (existsSync(path.join(target, 'index.html'))) return target;
+  const staging = mkdtempSync(path.join(tmpdir(), 'wardline-renderer-build-'));
+  const { build } = await import('vite');
+  await build({
+    configFile: path.join(ROOT, 'vite.config.ts'),
+    mode: 'production',
+    // Vitest sets NODE_ENV=test, which would otherwise bundle React's development build.
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    logLevel: 'error',
+    build: { outDir: staging, emptyOutDir: true },
+  });
+  try {
+    renameSync(staging, target);
+  } catch {
+    // Another process finished the same build first: keep its folder.
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return target;
+}
