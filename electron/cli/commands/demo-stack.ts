@@ -21,6 +21,8 @@ export interface DemoStackOptions {
   readonly patients: number;
   readonly hubPort: number;
   readonly loopbackPort: number;
+  /** Told each step as it starts (for the terminal). */
+  readonly progress?: (step: string) => void;
 }
 
 export interface DemoStack {
@@ -63,9 +65,12 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
   const stop = async (): Promise<void> => {
     for (const step of stops.splice(0).reverse()) await Promise.resolve().then(step).catch(() => undefined);
   };
+  const progress = options.progress ?? (() => undefined);
   try {
+    progress(`Starting the demo hub with ${options.patients} synthetic patients...`);
     const hub = await startDemoHub({ dataDir: join(options.root, 'hub'), logFile: join(options.root, 'hub.log'), patients: options.patients, port: options.hubPort });
     stops.push(() => hub.stop());
+    progress(`Hub up at ${hub.url}; enrolling this workstation...`);
     await enrollWorkstation({ dataDir: workstationDir, custodian, logger, audit: logAuditSink(logger), hubUrl: hub.url, enrollmentToken: hub.enrollmentToken, pin: hub.pin });
     const { policy, file: policyFile } = await writeDemoPolicy({ folder: options.root, hubUrl: hub.url, pin: hub.pin, ward: hub.ward, idleTimeoutMinutes: 5 });
     const loopback = await openLoopbackServer({ rendererDir: options.rendererDir, logger, port: options.loopbackPort });
@@ -81,6 +86,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       logger,
     });
     stops.push(() => host.close());
+    progress('Enrolled; first sync (every chart of the ward into the encrypted vault)...');
     const firstSync = await host.sync!.syncOnce();
     return { hub, host, loopback, firstSync, policyFile, workstationDir, stop };
   } catch (error) {

@@ -75,14 +75,15 @@ export const demoCommand: CliCommand = {
     if (values['vault-only'] === true) return runVaultDemo(values, io);
     if (values.days !== undefined) throw new CliError('USAGE', '--days goes with --vault-only (the hub\'s demo ward keeps 30 days of history)');
     const started = performance.now();
-    io.out('Starting the demo hub, enrolling this workstation and syncing (this takes a few seconds)...');
     const stack = await startDemoStack({
       root: resolve(stringValue(values, 'data') ?? DEFAULT_DEMO_DIR),
       rendererDir: resolve(stringValue(values, 'renderer') ?? DEFAULT_RENDERER_DIR),
       patients: positiveInt(values, 'patients', 40, 200),
       hubPort: portOption(values, 'hub-port'),
       loopbackPort: portOption(values, 'port'),
+      progress: (step) => io.out(step),
     });
+    io.out('');
     try {
       printStarted(stack, io, started);
       await untilStopped(stack, io);

@@ -94,7 +94,7 @@ export function SignInForm(props: SignInFormProps): React.JSX.Element {
     return (
       <form
         className="form"
-        aria-label="Enter your 6-digit code"
+        aria-label="Second step: authenticator code"
         onSubmit={(event) => {
           event.preventDefault();
           void submit(false);
