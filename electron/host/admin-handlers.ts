@@ -42,6 +42,8 @@ export function policyView(policy: WorkstationPolicy): PolicyViewData {
     idleTimeoutMs: policy.idleTimeoutMs,
     sessionLimitMs: policy.sessionLimitMs,
     offlineGraceMs: policy.offlineGraceMs,
+    maxLockedSessions: policy.maxLockedSessions,
+    breakTheGlassMs: policy.breakTheGlassMs,
     staleAmberMs: policy.staleAmberMs,
     staleRedMs: policy.staleRedMs,
     printingAllowed: policy.printingAllowed,

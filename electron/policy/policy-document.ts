@@ -4,6 +4,7 @@
 // sync room's defaults, and the resolved policy says so.
 import { z } from 'zod';
 import { wardSchema } from '../../shared/auth/index.js';
+import { DEFAULT_SESSION_POLICY } from '../session/index.js';
 import { DEFAULT_SYNC_POLICY, isSpkiPin } from '../sync/index.js';
 
 const MINUTE = 60_000;
@@ -38,6 +39,10 @@ export const policyContentSchema = z.strictObject({
     idleTimeoutMinutes: wholeNumber(1, 24 * 60),
     sessionLimitHours: wholeNumber(1, 7 * 24),
     offlineGraceHours: wholeNumber(0, 30 * 24),
+    /** How many locked sessions may wait for their owners (the oldest is signed out); default 4. */
+    maxLockedSessions: wholeNumber(0, 32).optional(),
+    /** How long a break-the-glass grant lasts; default 30. */
+    breakTheGlassMinutes: wholeNumber(1, 24 * 60).optional(),
   }),
   staleness: z
     .strictObject({ amberMinutes: wholeNumber(1, 7 * 24 * 60), redMinutes: wholeNumber(1, 7 * 24 * 60) })
@@ -62,6 +67,8 @@ export interface WorkstationPolicy {
   readonly idleTimeoutMs: number;
   readonly sessionLimitMs: number;
   readonly offlineGraceMs: number;
+  readonly maxLockedSessions: number;
+  readonly breakTheGlassMs: number;
   readonly staleAmberMs: number;
   readonly staleRedMs: number;
   readonly printingAllowed: boolean;
@@ -82,12 +89,18 @@ export function workstationPolicyOf(content: PolicyContent, signedBy: string): W
     idleTimeoutMs: content.session.idleTimeoutMinutes * MINUTE,
     sessionLimitMs: content.session.sessionLimitHours * HOUR,
     offlineGraceMs: content.session.offlineGraceHours * HOUR,
+    maxLockedSessions: content.session.maxLockedSessions ?? DEFAULT_SESSION_POLICY.maxLockedSessions,
+    breakTheGlassMs: (content.session.breakTheGlassMinutes ?? DEFAULT_SESSION_POLICY.breakTheGlassMs / MINUTE) * MINUTE,
     staleAmberMs: content.staleness === undefined ? DEFAULT_SYNC_POLICY.staleAmberMs : content.staleness.amberMinutes * MINUTE,
     staleRedMs: content.staleness === undefined ? DEFAULT_SYNC_POLICY.staleRedMs : content.staleness.redMinutes * MINUTE,
     printingAllowed: content.printing.allowed,
     updates: Object.freeze(content.updates.enabled ? { enabled: true, channel: content.updates.channel, url: content.updates.url } : { enabled: false }),
     signedBy,
-    defaulted: Object.freeze(content.staleness === undefined ? ['staleness'] : []),
+    defaulted: Object.freeze([
+      ...(content.staleness === undefined ? ['staleness'] : []),
+      ...(content.session.maxLockedSessions === undefined ? ['session.maxLockedSessions'] : []),
+      ...(content.session.breakTheGlassMinutes === undefined ? ['session.breakTheGlassMinutes'] : []),
+    ]),
   });
 }
 

@@ -9,6 +9,8 @@ export function sessionPolicyOf(policy: WorkstationPolicy): Partial<SessionPolic
     idleTimeoutMs: policy.idleTimeoutMs,
     absoluteLimitMs: policy.sessionLimitMs,
     offlineGraceMs: policy.offlineGraceMs,
+    maxLockedSessions: policy.maxLockedSessions,
+    breakTheGlassMs: policy.breakTheGlassMs,
   };
 }
 

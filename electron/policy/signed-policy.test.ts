@@ -23,6 +23,8 @@ describe('the signed machine policy', () => {
       idleTimeoutMs: 5 * 60_000,
       sessionLimitMs: 12 * 3_600_000,
       offlineGraceMs: 72 * 3_600_000,
+      maxLockedSessions: 4,
+      breakTheGlassMs: 20 * 60_000,
       staleAmberMs: 15 * 60_000,
       staleRedMs: 60 * 60_000,
       printingAllowed: true,
@@ -112,12 +114,17 @@ describe('the signed machine policy', () => {
     expect(() => org.sign({ ...examplePolicyDraft(), staleness: { amberMinutes: 60, redMinutes: 15 } })).toThrow(expect.objectContaining({ code: 'POLICY_INVALID' }));
   });
 
-  it('says which settings took Wardline\'s defaults (only the staleness thresholds may)', () => {
+  it('says which settings took Wardline\'s defaults (only staleness, locked-session count and break-the-glass duration may)', () => {
     const org = testOrganisation();
     const draft = examplePolicyDraft();
     delete draft.staleness;
+    const session = draft.session as Record<string, unknown>;
+    delete session.maxLockedSessions;
+    delete session.breakTheGlassMinutes;
     const policy = verifyPolicyText(org.sign(draft), [org.trusted]);
-    expect(policy.defaulted).toEqual(['staleness']);
+    expect(policy.defaulted).toEqual(['staleness', 'session.maxLockedSessions', 'session.breakTheGlassMinutes']);
+    expect(policy.breakTheGlassMs).toBe(30 * 60_000);
+    expect(policy.maxLockedSessions).toBe(4);
     expect(policy.staleAmberMs).toBeLessThan(policy.staleRedMs);
   });
 

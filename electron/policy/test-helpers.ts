@@ -32,7 +32,7 @@ export function examplePolicyDraft(): Record<string, unknown> {
     description: 'Ward 7 workstations',
     hub: { url: 'https://hub.hospital.example', pins: [randomPin(), randomPin()] },
     ward: 'ward-7',
-    session: { idleTimeoutMinutes: 5, sessionLimitHours: 12, offlineGraceHours: 72 },
+    session: { idleTimeoutMinutes: 5, sessionLimitHours: 12, offlineGraceHours: 72, maxLockedSessions: 4, breakTheGlassMinutes: 20 },
     staleness: { amberMinutes: 15, redMinutes: 60 },
     printing: { allowed: true },
     updates: { enabled: true, channel: 'stable', url: 'https://updates.hospital.example/wardline/' },

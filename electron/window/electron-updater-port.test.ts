@@ -80,6 +80,7 @@ describe('electron-updater behind the Updater port', () => {
     expect(updater).toMatchObject({ autoDownload: false, allowDowngrade: false, allowPrerelease: false, disableWebInstaller: true });
     expect(updater.installsAtQuit).toBe(true);
     expect(updater.listenerCount('update-downloaded')).toBe(0);
+    expect(() => updater.emit('error', new Error('install failed at quit'))).not.toThrow();
   });
 
   it('leaves a download that does not hash to the signed manifest uninstalled, even when latest.yml vouches for it', async () => {

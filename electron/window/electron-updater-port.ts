@@ -33,6 +33,9 @@ function updaterLogger(logger: Pick<Logger, 'info' | 'warn' | 'error'>): NonNull
 }
 
 export function electronUpdaterPort(updater: AppUpdaterLike, logger: Pick<Logger, 'info' | 'warn' | 'error'>): Updater {
+  // Without a listener, an 'error' event electron-updater emits outside a promise (at quit, say)
+  // would be thrown as an uncaught exception. The failing call itself still rejects.
+  updater.on('error', (error) => logger.warn({ event: 'updater.error', error: error.name }, error.message));
   const holdBack = (): void => {
     updater.autoDownload = false;
     updater.autoInstallOnAppQuit = false;

@@ -31,10 +31,13 @@ describe('the IPC contract', () => {
   it('names every channel domain:verb and declares each once', () => {
     for (const name of [...invokeChannelNames(), ...eventChannelNames()]) expect(name).toMatch(CHANNEL_NAME_PATTERN);
     expect(invokeChannelNames()).toEqual([
-      'chart:census', 'chart:mar', 'chart:summary', 'chart:trend',
+      'audit:view',
+      'chart:census', 'chart:mar', 'chart:notes', 'chart:open-off-ward', 'chart:pending', 'chart:record-administration', 'chart:record-vitals', 'chart:summary', 'chart:trend',
+      'conflict:list', 'conflict:resolve', 'policy:view', 'print:mar',
       'session:activity', 'session:break-glass', 'session:lock', 'session:set-pin', 'session:sign-in', 'session:sign-out', 'session:state', 'session:switch-user', 'session:unlock-pin',
+      'sync:now', 'sync:status',
     ]);
-    expect(eventChannelNames()).toEqual(['session:purge']);
+    expect(eventChannelNames()).toEqual(['session:purge', 'sync:changed']);
   });
 
   it('refuses a channel name that is not domain:verb', () => {
@@ -61,8 +64,9 @@ describe('the IPC contract', () => {
 describe('window.wardline (createWardlineApi)', () => {
   it('exposes exactly one function per channel, grouped by domain, and nothing to send raw messages', () => {
     const api = createWardlineApi(scriptedTransport().transport);
-    expect(Object.keys(api).sort()).toEqual(['chart', 'session']);
-    expect(Object.keys(api.chart).sort()).toEqual(['census', 'mar', 'summary', 'trend']);
+    expect(Object.keys(api).sort()).toEqual(['audit', 'chart', 'conflict', 'policy', 'print', 'session', 'sync']);
+    expect(Object.keys(api.chart).sort()).toEqual(['census', 'mar', 'notes', 'openOffWard', 'pending', 'recordAdministration', 'recordVitals', 'summary', 'trend']);
+    expect(Object.keys(api.sync).sort()).toEqual(['now', 'onChanged', 'status']);
     expect(Object.keys(api.session).sort()).toEqual(['activity', 'breakGlass', 'lock', 'onPurge', 'setPin', 'signIn', 'signOut', 'state', 'switchUser', 'unlockPin']);
     expect(Object.isFrozen(api) && Object.isFrozen(api.session) && Object.isFrozen(api.chart)).toBe(true);
     expect(apiMethodOf('session:sign-in', 'invoke')).toEqual({ domain: 'session', method: 'signIn' });
@@ -115,7 +119,7 @@ describe('window.wardline (createWardlineApi)', () => {
     emit({ event: 'session:purge', payload: { sessionId: 's-3', userId: 'u-3' } });
     expect(received).toHaveLength(1);
     expect(IPC_EVENT).toBe('wardline:event');
-    expect(Object.keys(EVENT_CHANNELS)).toEqual(['session:purge']);
+    expect(Object.keys(EVENT_CHANNELS)).toEqual(['session:purge', 'sync:changed']);
   });
 
   it('types each function from its schemas', () => {

@@ -121,6 +121,8 @@ export const policyViewSchema = z.object({
   idleTimeoutMs: z.number(),
   sessionLimitMs: z.number(),
   offlineGraceMs: z.number(),
+  maxLockedSessions: z.number(),
+  breakTheGlassMs: z.number(),
   staleAmberMs: z.number(),
   staleRedMs: z.number(),
   printingAllowed: z.boolean(),

@@ -116,7 +116,7 @@ describe('wardline CLI', () => {
     expect(parsed.vault.patients).toBe(3);
     expect(parsed.vault.resources).toBeGreaterThan(100);
     expect(Object.keys(parsed)).toEqual(['vault']);
-    expect(Object.keys(parsed.vault).sort()).toEqual(['cipher', 'encrypted', 'patients', 'resources', 'schemaVersion', 'ward']);
+    expect(Object.keys(parsed.vault).sort()).toEqual(['acceptedPolicy', 'cipher', 'encrypted', 'patients', 'resources', 'schemaVersion', 'ward']);
   });
 
   it('leaves no patient name in clear in any file of the data directory, logs included', () => {

@@ -71,6 +71,18 @@ describe('evaluation mode in Chromium', () => {
     await page.context().close();
   });
 
+  it('lets a test take the hub down and bring it back on the same port: the workstation notices both', async () => {
+    const syncState = (): string => stack.host.sync!.status().state;
+    const url = stack.hub.url;
+    await stack.hub.stop();
+    expect(stack.hub.isRunning()).toBe(false);
+    await expect.poll(syncState, { timeout: 30_000, interval: 250 }).toMatch(/^(offline|hub-down)$/);
+    await stack.hub.start();
+    expect(stack.hub.url).toBe(url);
+    // Reachable again ('degraded' when this machine is slow to answer).
+    await expect.poll(syncState, { timeout: 30_000, interval: 250 }).toMatch(/^(online|degraded)$/);
+  });
+
   it('shows a browser without the session the way in, and no app: the used URL does not work twice', async () => {
     const { page } = await watchedPage();
     const response = await page.goto(stack.url);

@@ -1,0 +1,52 @@
+// Reads the hub over FHIR as another device on the ward would (enrolled with its own key, a device
+// token from /auth/token), to check what the workstation's uploads left there.
+import type { Bundle, Resource } from '../../../shared/fhir/index.js';
+import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody } from '../../../shared/auth/index.js';
+import { httpsFetchTrusting } from '../../support/https-fetch.js';
+import type { E2eHub } from '../../support/e2e-harness.js';
+
+export interface HubReader {
+  /** Every resource a FHIR search returns, following `next` links. Query like `subject=Patient/x`. */
+  search<T extends Resource>(type: T['resourceType'], query: string): Promise<T[]>;
+  read<T extends Resource>(type: T['resourceType'], id: string): Promise<T>;
+  close(): void;
+}
+
+export async function hubReader(hub: E2eHub): Promise<HubReader> {
+  const client = httpsFetchTrusting(hub.caPem);
+  const keys = await generateDeviceKeyPair();
+  const enrolled = await client.fetch(`${hub.url}/auth/enroll`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ enrollmentToken: await hub.enrollmentToken(), publicKeyJwk: keys.publicKeyJwk }),
+  });
+  if (enrolled.status !== 201) throw new Error(`the checking device could not enroll at the hub (${enrolled.status})`);
+  const device = (await enrolled.json()) as { clientId: string; tokenUrl: string };
+  const token = async (): Promise<string> => {
+    const assertion = await createClientAssertion({ privateKey: keys.privateKey, clientId: device.clientId, tokenUrl: device.tokenUrl, now: new Date() });
+    const response = await client.fetch(device.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: tokenRequestBody(assertion) });
+    if (response.status !== 200) throw new Error(`the checking device got no token (${response.status})`);
+    return ((await response.json()) as { access_token: string }).access_token;
+  };
+  const get = async (url: string): Promise<unknown> => {
+    const response = await client.fetch(url, { headers: { accept: 'application/fhir+json', authorization: `Bearer ${await token()}` } });
+    if (response.status !== 200) throw new Error(`GET ${new URL(url).pathname} answered ${response.status}`);
+    return response.json();
+  };
+  return {
+    async search<T extends Resource>(type: T['resourceType'], query: string): Promise<T[]> {
+      const found: T[] = [];
+      let next: string | undefined = `${hub.url}/fhir/${type}?${query}`;
+      while (next !== undefined) {
+        const bundle = (await get(next)) as Bundle;
+        for (const entry of bundle.entry ?? []) if (entry.resource?.resourceType === type) found.push(entry.resource as T);
+        next = bundle.link?.find((l) => l.relation === 'next')?.url;
+      }
+      return found;
+    },
+    async read<T extends Resource>(type: T['resourceType'], id: string): Promise<T> {
+      return (await get(`${hub.url}/fhir/${type}/${id}`)) as T;
+    },
+    close: () => client.close(),
+  };
+}
