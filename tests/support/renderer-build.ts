@@ -57,5 +57,16 @@ async function buildOnce(): Promise<string> {
     // Another process finished the same build first: keep its folder.
     rmSync(staging, { recursive: true, force: true });
   }
+  pruneOldBuilds(target);
   return target;
+}
+
+/** Removes builds of earlier sources (older than an hour, so no running test still serves one). */
+function pruneOldBuilds(keep: string): void {
+  const hourAgo = Date.now() - 3_600_000;
+  for (const entry of readdirSync(tmpdir(), { withFileTypes: true })) {
+    const folder = path.join(tmpdir(), entry.name);
+    if (!entry.isDirectory() || !/^wardline-renderer-(build-)?[\w]+$/.test(entry.name) || folder === keep) continue;
+    if (statSync(folder).mtimeMs < hourAgo) rmSync(folder, { recursive: true, force: true });
+  }
 }

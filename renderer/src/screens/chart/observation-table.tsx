@@ -1,6 +1,6 @@
 // A table of latest observations (vital signs or labs): name, value, flag, reference range, time.
 import type { PatientSummaryData } from '../../../../shared/contract/index.js';
-import { formatDateTime } from './chart-time.js';
+import { formatDayTime } from './chart-time.js';
 import { interpretationFlag } from './interpretation.js';
 import { InterpretationBadge } from './interpretation-badge.js';
 import { observationValueText } from './observation-format.js';
@@ -13,11 +13,13 @@ export function ObservationTable(props: {
   nameOf: (observation: Observation) => string;
   showRange?: boolean;
   nameHeader?: string;
+  /** The caption repeats a visible heading: read by screen readers only. */
+  captionHidden?: boolean;
 }): React.JSX.Element {
-  const { caption, observations, nameOf, showRange = false, nameHeader = 'Test' } = props;
+  const { caption, observations, nameOf, showRange = false, nameHeader = 'Test', captionHidden = false } = props;
   return (
     <table className="wl-table">
-      <caption>{caption}</caption>
+      <caption className={captionHidden ? 'wl-visually-hidden' : undefined}>{caption}</caption>
       <thead>
         <tr>
           <th scope="col">{nameHeader}</th>
@@ -36,7 +38,7 @@ export function ObservationTable(props: {
               <td className="wl-num">{observationValueText(observation)}</td>
               <td><InterpretationBadge code={observation.interpretation} /></td>
               {showRange ? <td>{observation.referenceRange ?? '—'}</td> : null}
-              <td>{formatDateTime(observation.time)}</td>
+              <td className="wl-nowrap">{formatDayTime(observation.time)}</td>
             </tr>
           );
         })}

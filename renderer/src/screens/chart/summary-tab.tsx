@@ -26,7 +26,7 @@ export function SummaryTab({ summary, role }: { summary: PatientSummaryData; rol
         <section className="wl-card" aria-labelledby="summary-vitals">
           <h3 id="summary-vitals">Latest vital signs</h3>
           {summary.vitals.length === 0 ? <p>No vital signs recorded.</p> : (
-            <ObservationTable caption="Latest vital signs" observations={summary.vitals} nameOf={(o) => vitalName(o.code, o.display)} nameHeader="Vital sign" />
+            <ObservationTable caption="Latest vital signs" observations={summary.vitals} nameOf={(o) => vitalName(o.code, o.display)} nameHeader="Vital sign" captionHidden />
           )}
         </section>
       ) : null}
@@ -54,7 +54,7 @@ export function SummaryTab({ summary, role }: { summary: PatientSummaryData; rol
         <section className="wl-card" aria-labelledby="summary-labs">
           <h3 id="summary-labs">Latest labs</h3>
           {summary.labs.length === 0 ? <p>No lab results.</p> : (
-            <ObservationTable caption="Latest lab results" observations={summary.labs} nameOf={(o) => o.display ?? o.code} />
+            <ObservationTable caption="Latest lab results" observations={summary.labs} nameOf={(o) => o.display ?? o.code} captionHidden />
           )}
         </section>
       ) : null}

@@ -30,5 +30,6 @@ describe('trendRows', () => {
     expect(domain![0]).toBeLessThan(98);
     expect(domain![1]).toBeGreaterThan(98);
     expect(valueDomain([])).toBeNull();
+    expect(valueDomain([{ t: 1, time: '', systolic: 133, diastolic: 58 }, { t: 2, time: '', systolic: 121, diastolic: 62 }])).toEqual([40, 140]);
   });
 });

@@ -32,12 +32,22 @@ export function trendRows(points: readonly TrendPointData[], vital: VitalDefinit
   return rows.sort((a, b) => a.t - b.t);
 }
 
-/** The y-axis domain with a little room, so a flat line is not drawn on the frame. */
+/** A round step for an axis spanning `range` (1, 2, 5, 10, 20, 50…). */
+function niceStep(range: number): number {
+  const rough = Math.max(range, 1e-9) / 4;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough) ?? 10 * power;
+  return step;
+}
+
+/** The y-axis domain on round numbers with a little room, so a flat line is not drawn on the frame. */
 export function valueDomain(rows: readonly TrendRow[]): [number, number] | null {
   const values = rows.flatMap((r) => [r.value, r.systolic, r.diastolic]).filter((v): v is number => v !== undefined);
   if (values.length === 0) return null;
   const min = Math.min(...values);
   const max = Math.max(...values);
-  const pad = Math.max((max - min) * 0.1, max === 0 ? 1 : Math.abs(max) * 0.05);
-  return [Math.floor(min - pad), Math.ceil(max + pad)];
+  const step = niceStep(max - min === 0 ? Math.max(Math.abs(max) * 0.1, 1) : max - min);
+  const low = Math.floor(min / step) * step;
+  const high = Math.ceil(max / step) * step;
+  return [low === min ? low - step : low, high === max ? high + step : high];
 }

@@ -1,6 +1,6 @@
 // One vital sign over the chosen window: a line plot (recharts) and, for screen readers and anyone
 // who prefers numbers, the same readings as a table. Loads its own chart:trend when shown.
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { call, hostApi } from '../../host-api.js';
 import { formatDateTime, formatDayTime } from './chart-time.js';
 import { trendRows, valueDomain, type TrendRow } from './trend-series.js';
@@ -38,12 +38,13 @@ export function VitalTrend(props: { patientId: string; vital: VitalDefinition; f
           <p className="wl-trend__summary">{description}</p>
           {rows.length > 0 ? (
             <div className="wl-trend__plot" role="img" aria-label={`${vital.label} plot: ${description}`}>
-              <ResponsiveContainer width="100%" height={200}>
+              <ResponsiveContainer width="100%" height={vital.components === undefined ? 200 : 224}>
                 <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer={false}>
                   <CartesianGrid stroke="#c8ced6" strokeDasharray="3 3" />
                   <XAxis dataKey="t" type="number" scale="time" domain={[fromMs, toMs]} tickFormatter={(t: number) => formatDayTime(new Date(t).toISOString())} stroke="#3b4450" tickCount={5} />
                   <YAxis domain={domain ?? ['auto', 'auto']} stroke="#3b4450" width={48} allowDecimals={vital.decimals > 0} />
                   <Tooltip labelFormatter={(t) => formatDateTime(new Date(Number(t)).toISOString())} />
+                  {vital.components !== undefined ? <Legend verticalAlign="top" height={24} /> : null}
                   {vital.components !== undefined
                     ? vital.components.map((c) => (
                       <Line key={c.key} dataKey={c.key} name={c.label} type="linear" stroke={LINE_COLOURS[c.key]} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} connectNulls />
