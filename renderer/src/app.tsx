@@ -1,7 +1,7 @@
 // The application shell: asks the host who is at the workstation (session:state) and shows the
 // sign-in screen, the lock screen or the signed-in frame. Purge-on-lock lives here: a purge
 // empties the tree at once and reloads the document (shell/purge.ts).
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { SessionSnapshotData } from '../../shared/contract/index.js';
 import { call, hostApi, HostRequestError } from './host-api.js';
 import { pruneViews } from './lib/view-state.js';
@@ -10,19 +10,13 @@ import { SignInScreen } from './screens/sign-in/sign-in-screen.js';
 import type { Reachability } from './screens/sign-in/sign-in-outcome.js';
 import './shell/pressable-style.js';
 import { onPurge, purgeAndReload, watchForPurge } from './shell/purge.js';
+import { preloadable, whenIdle } from './shell/preloadable.js';
 import { Splash } from './shell/splash.js';
 
-const loadFrame = () => import('./shell/frame.js');
 // The signed-in frame (census, charts, dialogs) is a separate chunk: the lock and sign-in screens
-// that follow a purge reload stay small and fast.
-const Frame = lazy(() => loadFrame().then((m) => ({ default: m.Frame })));
-
-/** Fetches the frame's chunk while the user types their PIN or password. */
-function prefetchFrame(): void {
-  const start = (): void => void loadFrame().catch(() => undefined);
-  if ('requestIdleCallback' in window) window.requestIdleCallback(start, { timeout: 2_000 });
-  else setTimeout(start, 200);
-}
+// that follow a purge reload stay small and fast. It is fetched while the user types.
+const frame = preloadable(() => import('./shell/frame.js').then((m) => m.Frame));
+const Frame = frame.Component;
 
 export function App(): React.JSX.Element | null {
   const [purged, setPurged] = useState(false);
@@ -69,7 +63,7 @@ function Workstation(): React.JSX.Element {
 
   const status = snapshot?.status;
   useEffect(() => {
-    if (status !== undefined && status !== 'active') prefetchFrame();
+    if (status !== undefined && status !== 'active') whenIdle(() => void frame.preload());
   }, [status]);
 
   if (failure !== null) {

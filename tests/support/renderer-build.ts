@@ -43,14 +43,16 @@ async function buildOnce(): Promise<string> {
   if (existsSync(path.join(target, 'index.html'))) return target;
   const staging = mkdtempSync(path.join(tmpdir(), 'wardline-renderer-build-'));
   const { build } = await import('vite');
-  await build({
-    configFile: path.join(ROOT, 'vite.config.ts'),
-    mode: 'production',
-    // Vitest sets NODE_ENV=test, which would otherwise bundle React's development build.
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-    logLevel: 'error',
-    build: { outDir: staging, emptyOutDir: true },
-  });
+  // Vitest sets NODE_ENV=test, which would give a half-development bundle (React's development
+  // build, the dev JSX runtime): build exactly as `npm run build:renderer` does.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(ROOT, 'vite.config.ts'), mode: 'production', logLevel: 'error', build: { outDir: staging, emptyOutDir: true } });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   try {
     renameSync(staging, target);
   } catch {

@@ -48,7 +48,7 @@ export function loopbackBridge(options: LoopbackBridgeOptions): LoopbackBridge {
   };
 
   const flush = (): void => {
-    if (socket === null || socket.readyState !== WebSocket.OPEN) return;
+    if (socket === null || socket.readyState !== socket.OPEN) return;
     for (const entry of waiting.values()) {
       if (entry.text === null) continue;
       socket.send(entry.text);
@@ -86,6 +86,8 @@ export function loopbackBridge(options: LoopbackBridgeOptions): LoopbackBridge {
       flush();
     });
     current.addEventListener('message', (event: MessageEvent) => receive(event.data));
+    // A failed attempt (refused, host gone) is followed by 'close', which schedules the next one.
+    current.addEventListener('error', () => undefined);
     current.addEventListener('close', () => {
       if (socket !== current) return;
       socket = null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forgetView, pruneViews, readView, savedChartTab, saveChartTab, writeView, type ViewStorage } from './view-state.js';
+import { forgetView, pruneViews, readView, writeView, type ViewStorage } from './view-state.js';
 
 function memoryStorage(): ViewStorage & { dump(): Record<string, string> } {
   const map = new Map<string, string>();
@@ -16,13 +16,10 @@ function memoryStorage(): ViewStorage & { dump(): Record<string, string> } {
 }
 
 describe('per-session view state', () => {
-  it('brings back the chart and tab a user had open, for that session only', () => {
+  it('brings back the chart a user had open, for that session only', () => {
     const storage = memoryStorage();
     writeView('s-alice', { screen: 'chart', patientId: 'pat-7' }, storage);
-    saveChartTab('s-alice', 'pat-7', 'vitals', storage);
-    expect(readView('s-alice', storage)).toEqual({ screen: 'chart', patientId: 'pat-7', tab: 'vitals' });
-    expect(savedChartTab('s-alice', 'pat-7', storage)).toBe('vitals');
-    expect(savedChartTab('s-alice', 'pat-8', storage)).toBeNull();
+    expect(readView('s-alice', storage)).toEqual({ screen: 'chart', patientId: 'pat-7' });
     expect(readView('s-bob', storage)).toBeNull();
   });
 
@@ -30,7 +27,7 @@ describe('per-session view state', () => {
     const storage = memoryStorage();
     writeView('s-alice', { screen: 'chart', patientId: 'Jane Doe' }, storage);
     expect(storage.length).toBe(0);
-    saveChartTab('s-alice', 'pat-7', 'Jane Doe', storage);
+    writeView('s-alice', { screen: 'chart', patientId: 'pat-7', name: 'Jane Doe' } as never, storage);
     expect(readView('s-alice', storage)).toEqual({ screen: 'chart', patientId: 'pat-7' });
     expect(JSON.stringify(storage.dump())).not.toContain('Jane');
   });
@@ -45,14 +42,18 @@ describe('per-session view state', () => {
     expect(readView('s-alice', storage)).toEqual({ screen: 'conflicts' });
   });
 
-  it('forgets signed-out sessions and prunes those no longer on the workstation', () => {
+  it('forgets signed-out sessions (the chart tab kept beside the view too) and prunes those no longer on the workstation', () => {
     const storage = memoryStorage();
     writeView('s-alice', { screen: 'census' }, storage);
+    storage.setItem('wardline:s-alice:chart-tab', '{}');
     writeView('s-bob', { screen: 'audit' }, storage);
+    storage.setItem('wardline:s-bob:chart-tab', '{}');
     writeView('s-carol', { screen: 'policy' }, storage);
+    storage.setItem('wardline:s-carol:chart-tab', '{}');
     storage.setItem('other.key', 'kept');
     forgetView('s-alice', storage);
+    expect(Object.keys(storage.dump())).not.toContain('wardline:s-alice:chart-tab');
     pruneViews(['s-carol'], storage);
-    expect(Object.keys(storage.dump()).sort()).toEqual(['other.key', 'wardline.view.s-carol']);
+    expect(Object.keys(storage.dump()).sort()).toEqual(['other.key', 'wardline.view.s-carol', 'wardline:s-carol:chart-tab']);
   });
 });

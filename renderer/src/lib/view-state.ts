@@ -1,10 +1,11 @@
-// Each session's view (which screen, which chart, which chart tab) in sessionStorage, keyed by
-// the session id, so the owner's PIN unlock brings the same chart back after the purge reload.
-// Opaque ids only (screen names, FHIR ids, tab ids), checked on the way in and out: never names.
+// Each session's view (which screen, which chart) in sessionStorage, keyed by the session id, so
+// the owner's PIN unlock brings the same chart back after the purge reload. Opaque ids only
+// (screen names, FHIR ids), checked on the way in and out: never names. The chart screen keeps its
+// tab beside it under `wardline:<sessionId>:…`; forgetting and pruning a session covers both.
 
 export type SavedView =
   | { readonly screen: 'census' }
-  | { readonly screen: 'chart'; readonly patientId: string; readonly tab?: string }
+  | { readonly screen: 'chart'; readonly patientId: string }
   | { readonly screen: 'conflicts' }
   | { readonly screen: 'audit' }
   | { readonly screen: 'policy' };
@@ -22,7 +23,6 @@ const PREFIX = 'wardline.view.';
 const SESSION_ID = /^[A-Za-z0-9_-]{1,128}$/;
 /** A FHIR id: letters, digits, '-' and '.', at most 64. */
 const PATIENT_ID = /^[A-Za-z0-9\-.]{1,64}$/;
-const TAB_ID = /^[a-z][a-z0-9-]{0,31}$/;
 const PLAIN_SCREENS = new Set(['census', 'conflicts', 'audit', 'policy']);
 
 function pageStorage(): ViewStorage | null {
@@ -39,8 +39,7 @@ export function checkedView(value: unknown): SavedView | null {
   const v = value as Record<string, unknown>;
   if (typeof v.screen === 'string' && PLAIN_SCREENS.has(v.screen)) return { screen: v.screen } as SavedView;
   if (v.screen !== 'chart' || typeof v.patientId !== 'string' || !PATIENT_ID.test(v.patientId)) return null;
-  if (v.tab !== undefined && (typeof v.tab !== 'string' || !TAB_ID.test(v.tab))) return { screen: 'chart', patientId: v.patientId };
-  return v.tab === undefined ? { screen: 'chart', patientId: v.patientId } : { screen: 'chart', patientId: v.patientId, tab: v.tab };
+  return { screen: 'chart', patientId: v.patientId };
 }
 
 /** The view saved for this session, or null. */
@@ -65,37 +64,38 @@ export function writeView(sessionId: string, view: SavedView, storage: ViewStora
   }
 }
 
-/** The chart tab saved for this session when it shows this patient's chart (for the chart screen). */
-export function savedChartTab(sessionId: string, patientId: string, storage: ViewStorage | null = pageStorage()): string | null {
-  const view = readView(sessionId, storage);
-  return view?.screen === 'chart' && view.patientId === patientId ? (view.tab ?? null) : null;
+/** The session a stored key belongs to (`wardline.view.<id>` or `wardline:<id>:…`), or null. */
+export function sessionOfKey(key: string): string | null {
+  if (key.startsWith(PREFIX)) return key.slice(PREFIX.length);
+  const match = /^wardline:([A-Za-z0-9_-]{1,128}):/.exec(key);
+  return match?.[1] ?? null;
 }
 
-/** Remembers the chart tab the user is on (the chart screen calls this when the tab changes). */
-export function saveChartTab(sessionId: string, patientId: string, tab: string, storage: ViewStorage | null = pageStorage()): void {
-  writeView(sessionId, { screen: 'chart', patientId, tab }, storage);
+function removeWhere(storage: ViewStorage, drop: (sessionId: string) => boolean): void {
+  const doomed: string[] = [];
+  for (let i = 0; i < storage.length; i += 1) {
+    const key = storage.key(i);
+    const owner = key === null ? null : sessionOfKey(key);
+    if (key !== null && owner !== null && drop(owner)) doomed.push(key);
+  }
+  for (const key of doomed) storage.removeItem(key);
 }
 
-/** Forgets one session's view (when it is signed out). */
+/** Forgets everything kept for one session (when it is signed out). */
 export function forgetView(sessionId: string, storage: ViewStorage | null = pageStorage()): void {
-  if (storage === null || !SESSION_ID.test(sessionId)) return;
+  if (storage === null) return;
   try {
-    storage.removeItem(PREFIX + sessionId);
+    removeWhere(storage, (owner) => owner === sessionId);
   } catch {
     // nothing to forget
   }
 }
 
-/** Forgets the views of every session not in `keep` (signed out or expired meanwhile). */
+/** Forgets what was kept for every session not in `keep` (signed out or expired meanwhile). */
 export function pruneViews(keep: readonly string[], storage: ViewStorage | null = pageStorage()): void {
   if (storage === null) return;
   try {
-    const stale: string[] = [];
-    for (let i = 0; i < storage.length; i += 1) {
-      const key = storage.key(i);
-      if (key !== null && key.startsWith(PREFIX) && !keep.includes(key.slice(PREFIX.length))) stale.push(key);
-    }
-    for (const key of stale) storage.removeItem(key);
+    removeWhere(storage, (owner) => !keep.includes(owner));
   } catch {
     // storage unavailable
   }

@@ -4,12 +4,13 @@
 import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SessionSnapshotData, SessionViewData } from '../../../shared/contract/index.js';
 import { call, hostApi, HostRequestError } from '../host-api.js';
-import { forgetView, readView, savedChartTab, writeView } from '../lib/view-state.js';
+import { forgetView, readView, writeView } from '../lib/view-state.js';
 import { CensusScreen } from '../screens/census/census-screen.js';
 import { useCensus } from '../screens/census/use-census.js';
 import { DowntimeBanner } from './downtime-banner.js';
-import { AuditScreen, ChartScreen, ConflictsScreen, PolicyScreen } from './lazy-screens.js';
+import { AuditScreen, ChartScreen, ConflictsScreen, PolicyScreen, preloadScreens } from './lazy-screens.js';
 import { neighbourPatient } from './patient-order.js';
+import { whenIdle } from './preloadable.js';
 import { purgeAndReload } from './purge.js';
 import { may } from './role-abilities.js';
 import { SetPinDialog } from './set-pin-dialog.js';
@@ -30,7 +31,7 @@ export function Frame(props: FrameProps): React.JSX.Element {
   const role = session.role;
   const [view, setView] = useState<View>(() => restoredView(role, readView(session.sessionId)));
   const status = useSyncStatus();
-  const census = useCensus(may(role, 'census:read'), status?.dataAsOf ?? null);
+  const census = useCensus(may(role, 'census:read'), status === null ? undefined : status.dataAsOf);
   const [query, setQuery] = useState('');
   const [searchRequest, setSearchRequest] = useState(0);
   const [returnTo, setReturnTo] = useState<string | null>(null);
@@ -41,9 +42,21 @@ export function Frame(props: FrameProps): React.JSX.Element {
 
   useActivityReporting();
 
+  useEffect(() => {
+    whenIdle(() =>
+      preloadScreens({
+        census: may(role, 'census:read'),
+        chart: may(role, 'chart:read'),
+        print: may(role, 'print'),
+        breakGlass: may(role, 'btg:use'),
+        audit: may(role, 'audit:view'),
+        policy: may(role, 'policy:view'),
+      }),
+    );
+  }, [role]);
+
   // Remember the view for this session (a chart's tab is saved by the chart screen itself).
   useEffect(() => {
-    if (view.screen === 'chart' && savedChartTab(session.sessionId, view.patientId) !== null) return;
     writeView(session.sessionId, view);
   }, [session.sessionId, view]);
 

@@ -1,10 +1,30 @@
-// The chart-side screens (Renderer B's), loaded lazily with React.lazy so the bundle that draws the
-// lock and sign-in screens after a purge reload stays small; each comes in its own chunk.
-import { lazy } from 'react';
+// The chart-side screens (Renderer B's), each in its own chunk so the bundle that draws the lock
+// and sign-in screens after a purge reload stays small. The frame preloads them when idle, so
+// opening a chart later does not wait for a chunk or a Suspense fallback.
+import { preloadable } from './preloadable.js';
 
-export const ChartScreen = lazy(() => import('../screens/chart/chart-screen.js').then((m) => ({ default: m.ChartScreen })));
-export const ConflictsScreen = lazy(() => import('../screens/conflicts/conflicts-screen.js').then((m) => ({ default: m.ConflictsScreen })));
-export const AuditScreen = lazy(() => import('../screens/admin/audit-screen.js').then((m) => ({ default: m.AuditScreen })));
-export const PolicyScreen = lazy(() => import('../screens/admin/policy-screen.js').then((m) => ({ default: m.PolicyScreen })));
-export const PrintMarButton = lazy(() => import('../screens/print/print-mar-button.js').then((m) => ({ default: m.PrintMarButton })));
-export const OffWardDialog = lazy(() => import('../screens/off-ward/off-ward-dialog.js').then((m) => ({ default: m.OffWardDialog })));
+const chart = preloadable(() => import('../screens/chart/chart-screen.js').then((m) => m.ChartScreen));
+const conflicts = preloadable(() => import('../screens/conflicts/conflicts-screen.js').then((m) => m.ConflictsScreen));
+const audit = preloadable(() => import('../screens/admin/audit-screen.js').then((m) => m.AuditScreen));
+const policy = preloadable(() => import('../screens/admin/policy-screen.js').then((m) => m.PolicyScreen));
+const printMar = preloadable(() => import('../screens/print/print-mar-button.js').then((m) => m.PrintMarButton));
+const offWard = preloadable(() => import('../screens/off-ward/off-ward-dialog.js').then((m) => m.OffWardDialog));
+
+export const ChartScreen = chart.Component;
+export const ConflictsScreen = conflicts.Component;
+export const AuditScreen = audit.Component;
+export const PolicyScreen = policy.Component;
+export const PrintMarButton = printMar.Component;
+export const OffWardDialog = offWard.Component;
+
+/** Fetches the screens this role can open (called once the frame has shown). */
+export function preloadScreens(abilities: { census: boolean; chart: boolean; print: boolean; breakGlass: boolean; audit: boolean; policy: boolean }): void {
+  if (abilities.print) void printMar.preload();
+  if (abilities.breakGlass) void offWard.preload();
+  if (abilities.chart) {
+    void chart.preload();
+    void conflicts.preload();
+  }
+  if (abilities.audit) void audit.preload();
+  if (abilities.policy) void policy.preload();
+}

@@ -16,20 +16,33 @@ export function useSyncStatus(): SyncStatusData | null {
     const stop = api.sync.onChanged((next) => {
       if (live) setStatus(next);
     });
-    const refresh = (): void => {
-      call(api.sync.status())
+    call(api.sync.status())
+      .then((next) => {
+        if (live) setStatus(next);
+      })
+      .catch(() => {
+        // no status yet; a locked session is handled by the purge watcher
+      });
+    return () => {
+      live = false;
+      stop();
+    };
+  }, []);
+
+  // Asked again every poll period, in case an event was missed.
+  useEffect(() => {
+    let live = true;
+    const timer = setInterval(() => {
+      call(hostApi().sync.status())
         .then((next) => {
           if (live) setStatus(next);
         })
         .catch(() => {
-          // keep the last status; a locked session is handled by the purge watcher
+          // keep the last status
         });
-    };
-    refresh();
-    const timer = setInterval(refresh, pollMs);
+    }, pollMs);
     return () => {
       live = false;
-      stop();
       clearInterval(timer);
     };
   }, [pollMs]);

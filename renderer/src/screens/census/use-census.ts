@@ -12,7 +12,8 @@ export interface CensusState {
   readonly reload: () => void;
 }
 
-export function useCensus(enabled: boolean, dataAsOf: string | null): CensusState {
+/** `dataAsOf`: the sync status's, or undefined before the first status arrived. */
+export function useCensus(enabled: boolean, dataAsOf: string | null | undefined): CensusState {
   const [rows, setRows] = useState<readonly CensusEntryData[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const generation = useRef(0);
@@ -34,7 +35,15 @@ export function useCensus(enabled: boolean, dataAsOf: string | null): CensusStat
 
   useEffect(() => {
     reload();
-  }, [reload, dataAsOf]);
+  }, [reload]);
+
+  // The ward data changed since the first status this frame saw: load again.
+  const seen = useRef<string | null | undefined>(undefined);
+  useEffect(() => {
+    const previous = seen.current;
+    seen.current = dataAsOf;
+    if (previous !== undefined && dataAsOf !== previous) reload();
+  }, [dataAsOf, reload]);
 
   useEffect(
     () => () => {

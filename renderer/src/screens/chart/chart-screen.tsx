@@ -42,8 +42,7 @@ export interface ChartScreenProps {
 
 export function ChartScreen(props: ChartScreenProps): React.JSX.Element {
   const { patientId, session, onBack, onNextPatient, onPreviousPatient } = props;
-  const { loaded, reload } = useHostCall(patientId, () => { performance.mark('tmp:summary-start'); return call(hostApi().chart.summary({ patientId })).finally(() => performance.mark('tmp:summary-done')); });
-  performance.mark('tmp:chart-render');
+  const { loaded, reload } = useHostCall(patientId, () => call(hostApi().chart.summary({ patientId })));
   return (
     <section className="wl-chart" aria-label="Patient chart">
       <nav className="wl-toolbar wl-chart__nav" aria-label="Chart navigation">
@@ -86,7 +85,6 @@ export function ChartScreen(props: ChartScreenProps): React.JSX.Element {
 }
 
 function ChartBody(props: { summary: PatientSummaryData; session: SessionViewData; expiresAt: string | null }): React.JSX.Element {
-  performance.mark('tmp:body-render');
   const { summary, session, expiresAt } = props;
   const patientId = summary.patient.id;
   const role = session.role;

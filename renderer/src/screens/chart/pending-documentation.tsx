@@ -1,7 +1,7 @@
 // What this workstation documented for the patient that the hub does not hold yet (chart:pending):
 // "Pending upload" badges, and "Conflict — needs your decision" leading to the conflicts screen.
 // Refreshed after each recording (reload) and whenever the sync status changes.
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { PendingDocumentationData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
@@ -23,6 +23,7 @@ export function usePendingDocumentation(patientId: string): { pending: Loaded<Pe
 }
 
 export function PendingDocumentation({ pending }: { pending: Loaded<PendingDocumentationData[]> }): React.JSX.Element | null {
+  const [unrouted, setUnrouted] = useState(false);
   if (pending.state !== 'ready' || pending.value.length === 0) return null;
   const items = pending.value;
   return (
@@ -33,7 +34,7 @@ export function PendingDocumentation({ pending }: { pending: Loaded<PendingDocum
           <li key={item.entryId} className="wl-pending__item">
             <span>{KIND_TEXT[item.kind]} recorded {formatDateTime(item.recordedAt)}</span>
             {item.status === 'conflict' ? (
-              <Button className="wl-badge wl-badge--conflict wl-badge--button" onPress={() => { requestView('conflicts'); }}>
+              <Button className="wl-badge wl-badge--conflict wl-badge--button" onPress={() => setUnrouted(!requestView('conflicts'))}>
                 Conflict — needs your decision
               </Button>
             ) : (
@@ -45,6 +46,7 @@ export function PendingDocumentation({ pending }: { pending: Loaded<PendingDocum
           </li>
         ))}
       </ul>
+      {unrouted ? <p className="wl-muted" role="status">Open Conflicts in the top bar to decide.</p> : null}
     </section>
   );
 }

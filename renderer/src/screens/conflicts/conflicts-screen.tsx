@@ -13,7 +13,7 @@ import '../../styles/chart.css';
 function patientLabelOf(census: readonly CensusEntryData[], patientId: string): string {
   const entry = census.find((e) => e.patientId === patientId);
   if (entry === undefined) return 'a patient not on this ward\'s census';
-  return `${entry.name}${entry.bed === null ? '' : ` (bed ${entry.bed})`}`;
+  return `${entry.name}${entry.bed === null ? '' : ` (${entry.bed})`}`;
 }
 
 export function ConflictsScreen({ session }: { session: SessionViewData }): React.JSX.Element {

@@ -1,0 +1,104 @@
+// A conflict as a nurse meets it: a vital sign corrected on this workstation during downtime was
+// changed on the hub meanwhile. After the hub is back the banner points to the conflict, the
+// conflicts screen shows both versions side by side with the differences marked, and she combines
+// them field by field (her corrected value, the hub's note); the hub then holds that combination.
+// (There is no amendment form in the UI yet: the correction is made through the host's sync engine,
+// as the host's own conflict tests do; everything the nurse does is in the browser.)
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import type { Observation } from '../../shared/fhir/index.js';
+import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
+import { feedResources } from '../support/hub-fixtures.js';
+import { expectAccessible } from './support/axe.js';
+import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
+import { hubReader, type HubReader } from './support/hub-reader.js';
+import { saveScreenshot } from './support/screenshots.js';
+import { censusName, nurseablePatient } from './support/ward.js';
+import { connectionBanner, expectCensus, shown, signIn } from './support/workstation-ui.js';
+
+const TEST = 'conflict';
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const POLL_MS = 3_000;
+const HEART_RATE = '8867-4';
+let stack: WardlineStack;
+let browser: Browser;
+let hub: HubReader;
+
+beforeAll(async () => {
+  stack = await startWardlineStack({ patients: 8, days: 2, pollIntervalMs: POLL_MS, seed: 'e2e-conflict' });
+  browser = await launchChromium();
+  hub = await hubReader(stack.hub);
+});
+
+afterAll(async () => {
+  hub?.close();
+  await browser?.close();
+  await stack?.close();
+});
+
+describe('a conflict', () => {
+  it('is shown with both versions side by side and settled by the nurse with a combination that reaches the hub', async () => {
+    const watched = await watchedPage(browser);
+    const { page } = watched;
+    onTestFailed(() => saveScreenshot(page, TEST, 'failure').then(() => undefined));
+    const patient = nurseablePatient(stack.ward);
+    const name = censusName(patient.patient);
+    const original = patient.resources.filter((r): r is Observation => r.resourceType === 'Observation' && r.code.coding?.[0]?.code === HEART_RATE).at(-1)!;
+    const recorded = original.valueQuantity!.value!;
+    const corrected = recorded + 7;
+
+    await page.goto(stack.url);
+    await signIn(page, stack.account('nina'));
+    await expectCensus(page, stack.ward.patients.length);
+
+    // Downtime: nina corrects the reading here while the lab adds a note to it on the hub.
+    await stack.hub.stop();
+    await shown(connectionBanner(page).getByText(/Downtime — /), POLL_MS + 15_000);
+    const cached = stack.host.vault.resources.read('Observation', original.id!) as Observation;
+    const userId = stack.host.sessions.current().active!.userId;
+    stack.host.sync!.amendResource(
+      { ...cached, valueQuantity: { ...cached.valueQuantity!, value: corrected }, note: [{ text: 'Recounted at the bedside' }] },
+      { reference: `Practitioner/${userId}`, display: 'nina' },
+    );
+    await feedResources(stack.hub.db, [{ ...original, note: [{ text: 'Verified against the monitor' }] }]);
+    await stack.hub.start();
+
+    // The banner points to the conflict; nobody clicked anything for it to appear.
+    const toResolve = connectionBanner(page).getByRole('button', { name: '1 conflict to resolve' });
+    await shown(toResolve, 4 * POLL_MS + 15_000);
+    await saveScreenshot(page, TEST, 'banner-conflict');
+    await toResolve.click();
+
+    const card = await shown(page.getByRole('region', { name: new RegExp(`^Vital signs for ${escapeRegExp(name)}`) }));
+    const table = card.getByRole('table');
+    await shown(table.getByRole('columnheader', { name: 'This workstation' }));
+    await shown(table.getByRole('columnheader', { name: 'Hub' }));
+    const valueRow = table.getByRole('row', { name: /Value \(differs\)/ });
+    await shown(valueRow.getByRole('cell', { name: new RegExp(`^${corrected}\\b`) }));
+    await shown(valueRow.getByRole('cell', { name: new RegExp(`^${recorded}\\b`) }));
+    const noteRow = table.getByRole('row', { name: /Note \(differs\)/ });
+    await shown(noteRow.getByRole('cell', { name: 'Recounted at the bedside' }));
+    await shown(noteRow.getByRole('cell', { name: 'Verified against the monitor' }));
+    await saveScreenshot(page, TEST, 'conflicts-both-versions');
+    await expectAccessible(page, 'conflicts');
+
+    // She keeps her corrected value and takes the hub's note.
+    await card.getByRole('button', { name: 'Combine' }).click();
+    await card.getByRole('radiogroup', { name: 'Use which note' }).getByRole('radio', { name: 'Hub' }).click();
+    await saveScreenshot(page, TEST, 'conflicts-combine');
+    await expectAccessible(page, 'conflicts (combining)');
+    await card.getByRole('button', { name: 'Send combined version' }).click();
+    await shown(page.getByText('The combined version was saved here and will be sent to the hub.'));
+    await shown(page.getByText('There are no conflicts to settle.'));
+
+    await expect.poll(async () => (await hub.read<Observation>('Observation', original.id!)).meta?.versionId, { timeout: 20_000 }).toBe('3');
+    const settled = await hub.read<Observation>('Observation', original.id!);
+    expect(settled.valueQuantity?.value).toBe(corrected);
+    expect(settled.note?.map((n) => n.text)).toEqual(['Verified against the monitor']);
+    await expect.poll(() => connectionBanner(page).getByRole('button', { name: /conflict/ }).count(), { timeout: 15_000 }).toBe(0);
+    await saveScreenshot(page, TEST, 'conflicts-settled');
+
+    expectNoPageProblems(watched);
+    await watched.context.close();
+  });
+});
