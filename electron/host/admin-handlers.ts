@@ -46,6 +46,7 @@ export function policyView(policy: WorkstationPolicy): PolicyViewData {
     breakTheGlassMs: policy.breakTheGlassMs,
     staleAmberMs: policy.staleAmberMs,
     staleRedMs: policy.staleRedMs,
+    cacheDaysBeforeAdmission: policy.cacheDaysBeforeAdmission,
     printingAllowed: policy.printingAllowed,
     updates: policy.updates.enabled ? { enabled: true, channel: policy.updates.channel, url: policy.updates.url } : { enabled: false },
     signedBy: policy.signedBy,

@@ -1,7 +1,8 @@
 // The machine policy as IT writes it (policy.json), and what the host makes of it. Every security
 // setting must be present: a missing one is an error, never a default. Only the staleness
-// thresholds (how old cached data may be before the banner turns amber, then red) fall back to the
-// sync room's defaults, and the resolved policy says so.
+// thresholds (how old cached data may be before the banner turns amber, then red), the locked-session
+// count, the break-the-glass duration and the cache window fall back to Wardline's defaults, and the
+// resolved policy says so.
 import { z } from 'zod';
 import { wardSchema } from '../../shared/auth/index.js';
 import { DEFAULT_SESSION_POLICY } from '../session/index.js';
@@ -48,6 +49,8 @@ export const policyContentSchema = z.strictObject({
     .strictObject({ amberMinutes: wholeNumber(1, 7 * 24 * 60), redMinutes: wholeNumber(1, 7 * 24 * 60) })
     .refine((s) => s.amberMinutes < s.redMinutes, 'amberMinutes must be less than redMinutes')
     .optional(),
+  /** Data minimisation: care cached from this many days before a patient's admission on; default 30. */
+  cache: z.strictObject({ daysBeforeAdmission: wholeNumber(0, 3650).optional() }).optional(),
   printing: z.strictObject({ allowed: z.boolean() }),
   updates: z.discriminatedUnion('enabled', [
     z.strictObject({ enabled: z.literal(false) }),
@@ -71,6 +74,8 @@ export interface WorkstationPolicy {
   readonly breakTheGlassMs: number;
   readonly staleAmberMs: number;
   readonly staleRedMs: number;
+  /** The cache window: a patient's care from this many days before their admission on. */
+  readonly cacheDaysBeforeAdmission: number;
   readonly printingAllowed: boolean;
   readonly updates: UpdatePolicy;
   /** The key id of the organisation key that signed it. */
@@ -93,6 +98,7 @@ export function workstationPolicyOf(content: PolicyContent, signedBy: string): W
     breakTheGlassMs: (content.session.breakTheGlassMinutes ?? DEFAULT_SESSION_POLICY.breakTheGlassMs / MINUTE) * MINUTE,
     staleAmberMs: content.staleness === undefined ? DEFAULT_SYNC_POLICY.staleAmberMs : content.staleness.amberMinutes * MINUTE,
     staleRedMs: content.staleness === undefined ? DEFAULT_SYNC_POLICY.staleRedMs : content.staleness.redMinutes * MINUTE,
+    cacheDaysBeforeAdmission: content.cache?.daysBeforeAdmission ?? DEFAULT_SYNC_POLICY.daysBeforeAdmission,
     printingAllowed: content.printing.allowed,
     updates: Object.freeze(content.updates.enabled ? { enabled: true, channel: content.updates.channel, url: content.updates.url } : { enabled: false }),
     signedBy,
@@ -100,6 +106,7 @@ export function workstationPolicyOf(content: PolicyContent, signedBy: string): W
       ...(content.staleness === undefined ? ['staleness'] : []),
       ...(content.session.maxLockedSessions === undefined ? ['session.maxLockedSessions'] : []),
       ...(content.session.breakTheGlassMinutes === undefined ? ['session.breakTheGlassMinutes'] : []),
+      ...(content.cache?.daysBeforeAdmission === undefined ? ['cache.daysBeforeAdmission'] : []),
     ]),
   });
 }

@@ -1,5 +1,5 @@
 // What the other rooms take from the machine policy: the sessions room's timers, the sync room's
-// staleness thresholds and extra certificate pins.
+// staleness thresholds, extra certificate pins and cache window.
 import type { SessionPolicy } from '../session/index.js';
 import type { SyncPolicy } from '../sync/index.js';
 import type { WorkstationPolicy } from './policy-document.js';
@@ -19,5 +19,6 @@ export function syncPolicyOf(policy: WorkstationPolicy): Partial<SyncPolicy> {
     staleAmberMs: policy.staleAmberMs,
     staleRedMs: policy.staleRedMs,
     extraPins: policy.pins,
+    daysBeforeAdmission: policy.cacheDaysBeforeAdmission,
   };
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../audit/index.js';
 import { generateSigningKeyPair, signDetached, signingKeyFromPem, trustedKeyFromPem } from './ed25519-keys.js';
+import { syncPolicyOf } from './room-policies.js';
 import { signPolicy, verifyPolicyText } from './signed-policy.js';
 import { examplePolicyDraft, testOrganisation } from './test-helpers.js';
 
@@ -27,6 +28,7 @@ describe('the signed machine policy', () => {
       breakTheGlassMs: 20 * 60_000,
       staleAmberMs: 15 * 60_000,
       staleRedMs: 60 * 60_000,
+      cacheDaysBeforeAdmission: 30,
       printingAllowed: true,
       updates: { enabled: true, channel: 'stable', url: 'https://updates.hospital.example/wardline/' },
       signedBy: org.pair.keyId,
@@ -112,20 +114,35 @@ describe('the signed machine policy', () => {
     expect(() => org.sign({ ...examplePolicyDraft(), hub: { url: 'http://hub.hospital.example', pins: ['x'] } })).toThrow(expect.objectContaining({ code: 'POLICY_INVALID' }));
     expect(() => org.sign({ ...examplePolicyDraft(), extra: true })).toThrow(expect.objectContaining({ code: 'POLICY_INVALID' }));
     expect(() => org.sign({ ...examplePolicyDraft(), staleness: { amberMinutes: 60, redMinutes: 15 } })).toThrow(expect.objectContaining({ code: 'POLICY_INVALID' }));
+    expect(() => org.sign({ ...examplePolicyDraft(), cache: { daysBeforeAdmission: 3651 } })).toThrow(expect.objectContaining({ code: 'POLICY_INVALID', message: expect.stringContaining('cache.daysBeforeAdmission') }));
+    expect(() => org.sign({ ...examplePolicyDraft(), cache: { daysBeforeAdmission: -1 } })).toThrow(expect.objectContaining({ code: 'POLICY_INVALID' }));
+    expect(() => org.sign({ ...examplePolicyDraft(), cache: { days: 7 } })).toThrow(expect.objectContaining({ code: 'POLICY_INVALID' }));
   });
 
-  it('says which settings took Wardline\'s defaults (only staleness, locked-session count and break-the-glass duration may)', () => {
+  it('says which settings took Wardline\'s defaults (only staleness, locked-session count, break-the-glass duration and cache window may)', () => {
     const org = testOrganisation();
     const draft = examplePolicyDraft();
     delete draft.staleness;
+    delete draft.cache;
     const session = draft.session as Record<string, unknown>;
     delete session.maxLockedSessions;
     delete session.breakTheGlassMinutes;
     const policy = verifyPolicyText(org.sign(draft), [org.trusted]);
-    expect(policy.defaulted).toEqual(['staleness', 'session.maxLockedSessions', 'session.breakTheGlassMinutes']);
+    expect(policy.defaulted).toEqual(['staleness', 'session.maxLockedSessions', 'session.breakTheGlassMinutes', 'cache.daysBeforeAdmission']);
+    expect(policy.cacheDaysBeforeAdmission).toBe(30);
     expect(policy.breakTheGlassMs).toBe(30 * 60_000);
     expect(policy.maxLockedSessions).toBe(4);
     expect(policy.staleAmberMs).toBeLessThan(policy.staleRedMs);
+  });
+
+  it('hands the cache window to the sync room: from the admission only with 0 days, and "cache": {} counts as defaulted', () => {
+    const org = testOrganisation();
+    const policy = verifyPolicyText(org.sign({ ...examplePolicyDraft(), cache: { daysBeforeAdmission: 0 } }), [org.trusted]);
+    expect(policy.defaulted).toEqual([]);
+    expect(syncPolicyOf(policy).daysBeforeAdmission).toBe(0);
+    const empty = verifyPolicyText(org.sign({ ...examplePolicyDraft(), cache: {} }), [org.trusted]);
+    expect(empty.defaulted).toEqual(['cache.daysBeforeAdmission']);
+    expect(syncPolicyOf(empty).daysBeforeAdmission).toBe(30);
   });
 
   it('turns updates off for an IT-managed install', () => {

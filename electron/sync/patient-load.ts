@@ -1,8 +1,10 @@
-// The initial load of a patient new to the ward: `Patient/{id}/$everything`, paged with next links,
+// The initial load of a patient new to the ward: `Patient/{id}/$everything?start=…` (the cache
+// window: cache-window.ts; what an older hub sends before it is left out here), paged with next links,
 // each page written whole together with the position of the walk (several pages, also of other
 // patients, may share a transaction: see write-batcher.ts), so a load interrupted by a crash
 // resumes at the page after the last one written (no duplicate, no gap).
 import { readBundlePage } from './bundle-reading.js';
+import { everythingStartParam } from './cache-window.js';
 import { walkPages } from './paged-walk.js';
 import { applyOptionsFor, keepInScope, type PullContext } from './pull-context.js';
 import { isSyncError } from './sync-error.js';
@@ -18,9 +20,11 @@ export type LoadOutcome = 'loaded' | 'gone';
 export async function loadPatient(context: PullContext, patientId: string, asOf: string, batcher: WriteBatcher): Promise<LoadOutcome> {
   const { vault, client, policy } = context;
   const state = vault.sync.patient(patientId);
+  const windowStart = context.windowStarts.get(patientId);
+  const start = windowStart === undefined ? '' : `&start=${everythingStartParam(windowStart)}`;
   const firstUrl = state?.loadState === 'loading' && state.nextUrl !== null
     ? state.nextUrl
-    : `/fhir/Patient/${encodeURIComponent(patientId)}/$everything?_count=${policy.pageSize}`;
+    : `/fhir/Patient/${encodeURIComponent(patientId)}/$everything?_count=${policy.pageSize}${start}`;
   const keep = keepInScope(context);
   try {
     await walkPages(client, firstUrl, (body) => readBundlePage(body, 'searchset'), (pages) => {

@@ -1,7 +1,7 @@
 // What the pull steps of one sync cycle share: the client, the vault, the ward, the census of this
-// cycle, and the running counts.
+// cycle with each patient's cache window, and the running counts.
 import type { Logger } from 'pino';
-import { patientIdOf, type Resource } from '../../shared/fhir/index.js';
+import { isInCareWindow, patientIdOf, type Resource } from '../../shared/fhir/index.js';
 import type { Vault } from '../vault/index.js';
 import type { HubClient } from './hub-client.js';
 import type { SyncPolicy } from './sync-policy.js';
@@ -17,6 +17,11 @@ export interface PullContext {
   readonly wardId: string;
   /** Patients with an in-progress Encounter on the ward, per this cycle's census (filled when it arrives). */
   readonly censusIds: Set<string>;
+  /**
+   * Where each census patient's cache window opens (ms; see cache-window.ts), filled with the census:
+   * older care is neither loaded nor taken from history.
+   */
+  readonly windowStarts: Map<string, number>;
   /** Patients the vault held when the cycle began (their changes are applied until purged). */
   readonly knownIds: ReadonlySet<string>;
   readonly counts: ApplyCounts;
@@ -26,7 +31,10 @@ export function newCounts(): ApplyCounts {
   return emptyCounts();
 }
 
-/** Whether a resource belongs on this workstation: the ward's patients, its Locations, staff. */
+/**
+ * Whether a resource belongs on this workstation: the ward's patients' care within their cache
+ * windows, its Locations, staff. (Patients who left keep their changes until they are purged.)
+ */
 export function keepInScope(context: PullContext, pageLocations: ReadonlyMap<string, Resource> = new Map()): (resource: Resource) => boolean {
   const readLocation = (id: string): Resource | null => pageLocations.get(id) ?? context.vault.resources.read('Location', id);
   return (resource) => {
@@ -37,7 +45,12 @@ export function keepInScope(context: PullContext, pageLocations: ReadonlyMap<str
         return typeof resource.id === 'string' && isOnWard(resource.id, context.wardId, (id) => (id === resource.id ? resource : readLocation(id)));
       default: {
         const patientId = patientIdOf(resource);
-        return patientId !== undefined && (context.censusIds.has(patientId) || context.knownIds.has(patientId));
+        if (patientId === undefined) return false;
+        if (context.censusIds.has(patientId)) {
+          const windowStart = context.windowStarts.get(patientId);
+          return windowStart === undefined || isInCareWindow(resource, windowStart);
+        }
+        return context.knownIds.has(patientId);
       }
     }
   };

@@ -12,6 +12,7 @@ import type { Resource } from '../../shared/fhir/index.js';
 import type { ConflictRecord, KeyCustodian, Vault } from '../vault/index.js';
 import type { HubLogin } from '../session/index.js';
 import { logAuditSink, type SyncAuditEvent, type SyncAuditSink } from './audit-sink.js';
+import { cacheWindowStartMs } from './cache-window.js';
 import { pullCensus } from './census-pull.js';
 import { forEachConcurrently } from './concurrency.js';
 import { combineConflict, resolveConflict, type ConflictChoice } from './conflict-resolution.js';
@@ -321,6 +322,7 @@ export class SyncEngine {
       policy: this.#policy,
       wardId: this.#wardId,
       censusIds: new Set(),
+      windowStarts: new Map(),
       knownIds: vault.sync.trackedPatientIds(),
       counts: newCounts(),
     };
@@ -331,7 +333,10 @@ export class SyncEngine {
     // walks write only once the census is in and new patients are loaded (a load must not bring
     // back what a walk has deleted since).
     const census = pullCensus(this.#client, this.#wardId, this.#policy.pageSize).then((result) => {
-      for (const patientId of result.patientIds) context.censusIds.add(patientId);
+      for (const patientId of result.patientIds) {
+        context.censusIds.add(patientId);
+        context.windowStarts.set(patientId, cacheWindowStartMs(result.admissions.get(patientId), this.#policy.daysBeforeAdmission, result.lastUpdated));
+      }
       return result;
     });
     let patientsLoaded = 0;

@@ -1,5 +1,5 @@
-// The sync settings IT may set by machine policy, with their defaults: how often to sync, when data
-// counts as stale (amber, red), timeouts, retries and backoff, page size, and extra certificate pins.
+// The sync settings IT may set by machine policy, with their defaults: sync interval, staleness (amber,
+// red), timeouts, retries and backoff, page size, extra certificate pins, the cache window's reach.
 
 export interface SyncPolicy {
   /** Time between syncs while online. */
@@ -41,6 +41,12 @@ export interface SyncPolicy {
   readonly extraPins: readonly string[];
   /** A CA to verify the hub's chain against, in addition to the pin. */
   readonly caPem: string | undefined;
+  /**
+   * Data minimisation: a patient's care is cached from this many days before the admission (the
+   * in-progress Encounter's period.start) on; allergies, flags, active problems and standing orders
+   * whatever their date.
+   */
+  readonly daysBeforeAdmission: number;
 }
 
 export const DEFAULT_SYNC_POLICY: SyncPolicy = Object.freeze({
@@ -63,6 +69,7 @@ export const DEFAULT_SYNC_POLICY: SyncPolicy = Object.freeze({
   lockLeaseMs: 60_000,
   extraPins: [],
   caPem: undefined,
+  daysBeforeAdmission: 30,
 });
 
 export function resolveSyncPolicy(overrides: Partial<SyncPolicy> = {}): SyncPolicy {

@@ -2,8 +2,9 @@
 // only when it is newer than what the vault holds, a deletion removes only an older copy, and
 // nothing overwrites a resource with a local change waiting in the outbox. During a history walk
 // (newest first) the first version of a resource wins, and deletions leave tombstones so a resumed
-// walk does not bring an older version back. A hub copy of something created here replaces the
-// local copy (same client UUID), so nothing shows twice.
+// walk does not bring an older version back. A newer version that no longer belongs here (off the
+// ward, or out of the cache window: a problem resolved or an order stopped long ago) removes the
+// older copy. A hub copy of something created here replaces the local copy (same client UUID).
 import type { Logger } from 'pino';
 import { isSupportedResourceType, type Resource, type SupportedResourceType } from '../../shared/fhir/index.js';
 import { isVaultError, type Vault } from '../vault/index.js';
@@ -81,13 +82,23 @@ export function applyVersions(options: ApplyOptions, versions: readonly Incoming
       }
       continue;
     }
-    if ((stored !== undefined && stored !== null && stored >= version) || !keep(incoming.resource)) {
+    if (stored !== undefined && stored !== null && stored >= version) {
       counts.skipped += 1;
       continue;
     }
-    writes.push(incoming.resource);
     const clientId = clientIdOf(incoming.resource);
     if (clientId !== undefined && clientId !== id && !pendingKeys.has(`${type}/${clientId}`)) replacedLocal.push({ type, id: clientId });
+    if (!keep(incoming.resource)) {
+      if (stored !== undefined && stored !== null) {
+        if (seen !== undefined) vault.sync.addTombstone(type, id, version);
+        vault.resources.delete(type, id);
+        counts.deleted += 1;
+      } else {
+        counts.skipped += 1;
+      }
+      continue;
+    }
+    writes.push(incoming.resource);
   }
   counts.written += writeAll(options, writes, counts);
   for (const local of replacedLocal) {

@@ -6,6 +6,7 @@ import { authorizeRead, searchScope } from './access-policy.js';
 import { bundleJson, etagOf, historyEntry, searchEntry, type BundleLink } from './bundle-json.js';
 import { FhirError } from './fhir-error.js';
 import type { FhirContext, FhirResponse } from './fhir-context.js';
+import { everythingStartMs, rowsInWindow } from './everything-window.js';
 import { decodeCursor, encodeCursor } from './paging-cursor.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parseSearch } from './search-parameters.js';
 import {
@@ -210,7 +211,7 @@ export async function history(ctx: FhirContext, target: HistoryTarget, query: UR
   );
 }
 
-const EVERYTHING_PARAMS = new Set(['_count', '_cursor', '_format']);
+const EVERYTHING_PARAMS = new Set(['_count', '_cursor', '_format', 'start']);
 export const EVERYTHING_PAGE_SIZE = 1000;
 
 export async function patientEverything(ctx: FhirContext, patientId: string, query: URLSearchParams): Promise<FhirResponse> {
@@ -218,13 +219,16 @@ export async function patientEverything(ctx: FhirContext, patientId: string, que
   requireId(patientId);
   let count = EVERYTHING_PAGE_SIZE;
   let cursorText: string | null = null;
+  let startMs: number | null = null;
   for (const [key, value] of query) {
-    if (!EVERYTHING_PARAMS.has(key)) throw new FhirError(400, 'INVALID_SEARCH', 'invalid', `$everything supports _count and paging, not "${key}".`, key);
+    if (!EVERYTHING_PARAMS.has(key)) throw new FhirError(400, 'INVALID_SEARCH', 'invalid', `$everything supports _count, start and paging, not "${key}".`, key);
     if (key === '_count') {
       if (!/^\d{1,9}$/.test(value)) throw new FhirError(400, 'INVALID_SEARCH', 'invalid', '_count takes a whole number.', '_count');
       count = Math.min(Math.max(Number(value), 1), MAX_PAGE_SIZE);
     } else if (key === '_cursor') {
       cursorText = value;
+    } else if (key === 'start') {
+      startMs = everythingStartMs(value);
     }
   }
   const cursor = cursorText === null ? null : decodeCursor(cursorText, 'everything');
@@ -242,7 +246,8 @@ export async function patientEverything(ctx: FhirContext, patientId: string, que
       type: 'searchset',
       lastUpdated: stampToInstant(mark + 1),
       links: pageLinks(selfLink(ctx.baseUrl, path, query), nextUrl),
-      entries: page.rows.map((row) => searchEntry(ctx.baseUrl, row, 'match')),
+      // With `start`, a page may hold fewer than _count entries (paging goes by the rows read).
+      entries: rowsInWindow(page.rows, startMs).map((row) => searchEntry(ctx.baseUrl, row, 'match')),
     }),
   );
 }

@@ -125,6 +125,7 @@ export const policyViewSchema = z.object({
   breakTheGlassMs: z.number(),
   staleAmberMs: z.number(),
   staleRedMs: z.number(),
+  cacheDaysBeforeAdmission: z.number(),
   printingAllowed: z.boolean(),
   updates: z.union([z.object({ enabled: z.literal(false) }), z.object({ enabled: z.literal(true), channel: z.string(), url: z.string() })]),
   signedBy: z.string(),

@@ -40,6 +40,7 @@ export { SUPPORTED_RESOURCE_TYPES, isSupportedResourceType, type SupportedResour
 export { FhirValidationError } from './validation-error.js';
 export { validateResource } from './validate.js';
 export { patientIdOf, referenceId } from './references.js';
+export { careEndMs, dateUpperBoundMs, isInCareWindow, isTimeless } from './clinical-window.js';
 export {
   CODE_STATUS,
   CONFIDENTIALITY_SYSTEM,

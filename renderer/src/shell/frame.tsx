@@ -45,7 +45,6 @@ export function Frame(props: FrameProps): React.JSX.Element {
   useEffect(() => {
     whenIdle(() =>
       preloadScreens({
-        census: may(role, 'census:read'),
         chart: may(role, 'chart:read'),
         print: may(role, 'print'),
         breakGlass: may(role, 'btg:use'),
@@ -66,13 +65,10 @@ export function Frame(props: FrameProps): React.JSX.Element {
     (next: View): void => {
       if (!mayOpen(role, next)) return;
       setNotice(null);
-      setView((previous) => {
-        if (previous.screen === 'chart' && next.screen === 'census') setReturnTo(previous.patientId);
-        else if (next.screen === 'census') setReturnTo(null);
-        return next;
-      });
+      if (next.screen === 'census') setReturnTo(view.screen === 'chart' ? view.patientId : null);
+      setView(next);
     },
-    [role],
+    [role, view],
   );
 
   // Move the focus to the new screen (the census focuses its own search box or row).

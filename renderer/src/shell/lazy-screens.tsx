@@ -18,7 +18,7 @@ export const PrintMarButton = printMar.Component;
 export const OffWardDialog = offWard.Component;
 
 /** Fetches the screens this role can open (called once the frame has shown). */
-export function preloadScreens(abilities: { census: boolean; chart: boolean; print: boolean; breakGlass: boolean; audit: boolean; policy: boolean }): void {
+export function preloadScreens(abilities: { chart: boolean; print: boolean; breakGlass: boolean; audit: boolean; policy: boolean }): void {
   if (abilities.print) void printMar.preload();
   if (abilities.breakGlass) void offWard.preload();
   if (abilities.chart) {

@@ -22,11 +22,12 @@ describe('keyboard shortcuts', () => {
     expect(matchShortcut(press('l', { code: 'KeyL', ctrlKey: true }), anywhere)).toBeNull();
   });
 
-  it('focuses the search on "/" or Ctrl+K, but "/" still types in a field', () => {
+  it('focuses the search on "/" or Ctrl+K; in a field "/" types but Ctrl+K still searches', () => {
     expect(matchShortcut(press('/'), anywhere)).toBe('search');
     expect(matchShortcut(press('/', { shiftKey: true, code: 'Digit7' }), anywhere)).toBe('search');
     expect(matchShortcut(press('k', { code: 'KeyK', ctrlKey: true }), anywhere)).toBe('search');
     expect(matchShortcut(press('/'), typing)).toBeNull();
+    expect(matchShortcut(press('k', { code: 'KeyK', ctrlKey: true }), typing)).toBe('search');
   });
 
   it('moves between patients with Alt+arrows, and never on a plain arrow', () => {

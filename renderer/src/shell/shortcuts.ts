@@ -12,6 +12,8 @@ export interface KeyChord {
   /** 'any' for characters whose Shift depends on the keyboard layout ("?" and "/"). */
   readonly shift?: boolean | 'any';
   readonly alt?: boolean;
+  /** Overrides the shortcut's inEditable for this chord (Ctrl+K works in a field, "/" types). */
+  readonly inEditable?: boolean;
 }
 
 export interface Shortcut {
@@ -40,7 +42,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   },
   {
     id: 'search',
-    chords: [{ key: '/', shift: 'any' }, { code: 'KeyK', key: 'k', ctrl: true }],
+    chords: [{ key: '/', shift: 'any' }, { code: 'KeyK', key: 'k', ctrl: true, inEditable: true }],
     label: '/ or Ctrl+K',
     aria: '/ Control+K',
     description: 'Search the ward census',
@@ -125,9 +127,9 @@ function chordMatches(chord: KeyChord, event: KeyLike): boolean {
 /** The shortcut this key press means here, or null. */
 export function matchShortcut(event: KeyLike, where: KeyContext): ShortcutId | null {
   for (const shortcut of SHORTCUTS) {
-    if (where.inEditable && !shortcut.inEditable) continue;
     if (where.inDialog && !shortcut.inDialog) continue;
-    if (shortcut.chords.some((chord) => chordMatches(chord, event))) return shortcut.id;
+    const usable = (chord: KeyChord): boolean => !where.inEditable || (chord.inEditable ?? shortcut.inEditable);
+    if (shortcut.chords.some((chord) => usable(chord) && chordMatches(chord, event))) return shortcut.id;
   }
   return null;
 }
