@@ -6,7 +6,7 @@ import { authorizeRead, searchScope } from './access-policy.js';
 import { bundleJson, etagOf, historyEntry, searchEntry, type BundleLink } from './bundle-json.js';
 import { FhirError } from './fhir-error.js';
 import type { FhirContext, FhirResponse } from './fhir-context.js';
-import { everythingStartMs, rowsInWindow } from './everything-window.js';
+import { everythingStartMs } from './everything-window.js';
 import { decodeCursor, encodeCursor } from './paging-cursor.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parseSearch } from './search-parameters.js';
 import {
@@ -237,7 +237,7 @@ export async function patientEverything(ctx: FhirContext, patientId: string, que
   if (!patient) throw notFound('Patient');
   await authorizeRead(ctx.db, ctx.access, { type: 'Patient', id: patientId, patientId }, 'everything', ctx.clock());
   if (patient.deleted) throw gone('Patient');
-  const page = await patientCompartment(ctx.db, patientId, count, cursor ? { type: cursor.type, id: cursor.id } : undefined);
+  const page = await patientCompartment(ctx.db, patientId, count, cursor ? { type: cursor.type, id: cursor.id } : undefined, startMs ?? undefined);
   const path = `Patient/${patientId}/$everything`;
   const last = page.rows[page.rows.length - 1];
   const nextUrl = page.more && last ? withCursor(ctx.baseUrl, path, query, encodeCursor({ k: 'everything', type: last.type, id: last.id, mark })) : null;
@@ -246,8 +246,7 @@ export async function patientEverything(ctx: FhirContext, patientId: string, que
       type: 'searchset',
       lastUpdated: stampToInstant(mark + 1),
       links: pageLinks(selfLink(ctx.baseUrl, path, query), nextUrl),
-      // With `start`, a page may hold fewer than _count entries (paging goes by the rows read).
-      entries: rowsInWindow(page.rows, startMs).map((row) => searchEntry(ctx.baseUrl, row, 'match')),
+      entries: page.rows.map((row) => searchEntry(ctx.baseUrl, row, 'match')),
     }),
   );
 }

@@ -41,7 +41,11 @@ function rendererBundleText(dir: string): string {
 }
 
 /** What page scripts can read from storage (sessionStorage and localStorage), as one text. */
-const storageText = (page: Page): Promise<string> => page.evaluate(() => JSON.stringify([Object.entries(sessionStorage), Object.entries(localStorage)]));
+const storageText = (page: Page): Promise<string> =>
+  page.evaluate(() => {
+    const web = globalThis as unknown as { sessionStorage: Record<string, string>; localStorage: Record<string, string> };
+    return JSON.stringify([Object.entries(web.sessionStorage), Object.entries(web.localStorage)]);
+  });
 
 describe('the idle lock', () => {
   it('locks by itself and leaves no patient name in the DOM or the JS heap; another user sees nothing of the first; the owner\'s PIN brings the chart back', { timeout: 240_000 }, async () => {

@@ -6,6 +6,8 @@
 //   const proxy = await startFaultProxy({ hubUrl: hub.url, hubCaPem: hub.caPem });
 //   proxy.setFaults({ drop: 0.1, stall: 0.05, error5xx: 0.1, cut: 0.1, cutAfterForward: 0.1 });
 //   proxy.setFaults(null); // pass everything through
+// With `rewritePath`, every forwarded request's path goes through it (e.g. to play a hub that
+// ignores a parameter, or to note what was asked).
 import { createServer, type Server } from 'node:https';
 import { Agent, request as httpsRequest } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -38,7 +40,7 @@ export interface FaultProxy {
 
 type Fault = keyof FaultRates | 'pass';
 
-export async function startFaultProxy(options: { hubUrl: string; hubCaPem: string; random?: () => number }): Promise<FaultProxy> {
+export async function startFaultProxy(options: { hubUrl: string; hubCaPem: string; random?: () => number; rewritePath?: (path: string) => string }): Promise<FaultProxy> {
   const random = options.random ?? Math.random;
   const tls = createDevCertificate();
   const upstream = new Agent({ ca: options.hubCaPem, keepAlive: true, maxSockets: 16 });
@@ -60,7 +62,8 @@ export async function startFaultProxy(options: { hubUrl: string; hubCaPem: strin
 
   const forward = (req: IncomingMessage, body: Buffer, onAnswer: (status: number, headers: IncomingMessage['headers'], answer: Buffer) => void, onError: () => void): void => {
     const headers = { ...req.headers, host: hub.host };
-    const out = httpsRequest({ host: hub.hostname, port: hub.port, path: req.url, method: req.method, headers, agent: upstream }, (res) => {
+    const path = options.rewritePath === undefined ? req.url : options.rewritePath(req.url ?? '/');
+    const out = httpsRequest({ host: hub.hostname, port: hub.port, path, method: req.method, headers, agent: upstream }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => onAnswer(res.statusCode ?? 502, res.headers, Buffer.concat(chunks)));

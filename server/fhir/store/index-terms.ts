@@ -1,8 +1,8 @@
 // What the store indexes of a resource when it is written: its patient, its status, its search
-// tokens (identifiers, an Encounter's current locations) and, for Encounters, the ward Locations
-// a version touches (for ward-scoped history).
+// tokens (identifiers, an Encounter's current locations), when its care ends ($everything's start)
+// and, for Encounters, the ward Locations a version touches (for ward-scoped history).
 import type { Encounter, Resource } from '../../../shared/fhir/index.js';
-import { patientIdOf } from '../../../shared/fhir/index.js';
+import { careEndMs, isTimeless, patientIdOf } from '../../../shared/fhir/index.js';
 
 export interface Token {
   readonly param: string;
@@ -14,6 +14,18 @@ export interface IndexTerms {
   readonly patientId: string | null;
   readonly status: string | null;
   readonly tokens: readonly Token[];
+  /** See careEndColumn. */
+  readonly careEnd: number | null;
+}
+
+/**
+ * The care_end_ms column: when the care a resource records ends (ms since the epoch); null for what
+ * matters whatever its date (allergies, active problems, …), is ongoing, or carries no clinical date.
+ */
+export function careEndColumn(resource: Resource): number | null {
+  if (isTimeless(resource)) return null;
+  const end = careEndMs(resource);
+  return end === undefined || !Number.isFinite(end) ? null : end;
 }
 
 /** A ward's Location reference as stored and searched: `Location/ward-{ward}`. */
@@ -66,5 +78,6 @@ export function indexTermsOf(resource: Resource): IndexTerms {
     patientId: patientIdOf(resource) ?? null,
     status: typeof status === 'string' ? status : null,
     tokens,
+    careEnd: careEndColumn(resource),
   };
 }

@@ -1,5 +1,6 @@
 // The resource store's migrations, in order; the hub's migration runner applies each once.
 import type { HubMigration } from '../../storage/index.js';
 import { resourceTables } from './migrations/0001-resources.js';
+import { careEndMigration } from './migrations/0002-care-end.js';
 
-export const resourceStoreMigrations: readonly HubMigration[] = [resourceTables];
+export const resourceStoreMigrations: readonly HubMigration[] = [resourceTables, careEndMigration];

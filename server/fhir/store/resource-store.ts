@@ -32,6 +32,7 @@ export interface NewVersion {
 interface PreparedVersion {
   readonly stored: StoredResource;
   readonly status: string | null;
+  readonly careEnd: number | null;
   readonly tokens: readonly { param: string; system: string; value: string }[];
   readonly wardRefs: readonly string[];
   readonly replaces: boolean;
@@ -66,15 +67,17 @@ function prepare(session: WriteSession, item: NewVersion): PreparedVersion {
       content,
     },
     status: terms.status,
+    careEnd: terms.careEnd,
     tokens: terms.tokens,
     wardRefs,
     replaces: previous !== null,
   };
 }
 
-const RESOURCE_INSERT_COLUMNS = '(res_type, res_id, version, last_updated, seq, deleted, patient_id, status, content)';
+const RESOURCE_INSERT_COLUMNS = '(res_type, res_id, version, last_updated, seq, deleted, patient_id, status, care_end_ms, content)';
 const UPSERT_TAIL = ` ON CONFLICT (res_type, res_id) DO UPDATE SET version = excluded.version, last_updated = excluded.last_updated,
-  seq = excluded.seq, deleted = excluded.deleted, patient_id = excluded.patient_id, status = excluded.status, content = excluded.content`;
+  seq = excluded.seq, deleted = excluded.deleted, patient_id = excluded.patient_id, status = excluded.status, care_end_ms = excluded.care_end_ms,
+  content = excluded.content`;
 
 function rowsSql(rowCount: number, width: number): string {
   const rows: string[] = [];
@@ -101,8 +104,8 @@ async function persist(tx: SqlDatabase, prepared: readonly PreparedVersion[], st
     tx,
     `INSERT INTO fhir_resources ${RESOURCE_INSERT_COLUMNS}`,
     UPSERT_TAIL,
-    9,
-    prepared.map((p) => [p.stored.type, p.stored.id, p.stored.version, p.stored.lastUpdated, p.stored.seq, p.stored.deleted ? 1 : 0, p.stored.patientId, statusOf(p), p.stored.content]),
+    10,
+    prepared.map((p) => [p.stored.type, p.stored.id, p.stored.version, p.stored.lastUpdated, p.stored.seq, p.stored.deleted ? 1 : 0, p.stored.patientId, statusOf(p), p.careEnd, p.stored.content]),
   );
   await insertRows(
     tx,
@@ -137,6 +140,6 @@ export async function writeDeletion(tx: SqlDatabase, session: WriteSession, curr
     content: null,
   };
   const wardRefs = current.type === 'Encounter' ? wardRefsOf(previousResource(current)) : [];
-  await persist(tx, [{ stored, status: null, tokens: [], wardRefs, replaces: true }], () => null);
+  await persist(tx, [{ stored, status: null, careEnd: null, tokens: [], wardRefs, replaces: true }], () => null);
   return stored;
 }

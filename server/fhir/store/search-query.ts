@@ -113,15 +113,20 @@ export async function readManyInScope(db: SqlDatabase, type: string, ids: readon
   return (await db.query<ResourceRow>(sql, params.values)).map(fromRow);
 }
 
-/** A patient's compartment (the Patient and everything that belongs to them), paged by (type, id). */
+/**
+ * A patient's compartment (the Patient and everything that belongs to them), paged by (type, id);
+ * with `careFromMs`, only what matters whatever its date and care that reaches that instant.
+ */
 export async function patientCompartment(
   db: SqlDatabase,
   patientId: string,
   count: number,
   after?: { type: string; id: string },
+  careFromMs?: number,
 ): Promise<{ rows: StoredResource[]; more: boolean }> {
   const params = new SqlParams();
   const where = [`r.patient_id = ${params.add(patientId)}`, 'r.deleted = 0'];
+  if (careFromMs !== undefined) where.push(`(r.care_end_ms IS NULL OR r.care_end_ms >= ${params.add(careFromMs)})`);
   if (after) {
     const t = params.add(after.type);
     where.push(`(r.res_type > ${t} OR (r.res_type = ${t} AND r.res_id > ${params.add(after.id)}))`);

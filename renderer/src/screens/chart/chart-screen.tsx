@@ -101,8 +101,13 @@ function ChartBody(props: { summary: PatientSummaryData; session: SessionViewDat
 
   useEffect(() => {
     markChartInteractive();
-    const idle = setTimeout(() => { void loadVitalsTab().catch(() => undefined); }, 200);
-    return () => clearTimeout(idle);
+    const prefetch = (): void => { void loadVitalsTab().catch(() => undefined); };
+    if (typeof window.requestIdleCallback === 'function') {
+      const handle = window.requestIdleCallback(prefetch, { timeout: 2_000 });
+      return () => window.cancelIdleCallback(handle);
+    }
+    const timer = setTimeout(prefetch, 200);
+    return () => clearTimeout(timer);
   }, []);
   useEffect(() => { storeTab(session.sessionId, patientId, tab); }, [session.sessionId, patientId, tab]);
 

@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { INSTANT_PATTERN } from '../../../../shared/fhir/primitives.js';
-import { formatCalendarDate, formatDateTime, fromLocalInputValue, instantOf, localInputValue, windowAround } from './chart-time.js';
+import { formatCalendarDate, formatTick, formatDateTime, fromLocalInputValue, instantOf, localInputValue, windowAround } from './chart-time.js';
 
 describe('chart times', () => {
   it('shows a birth date as written, whatever the time zone', () => {
     expect(formatCalendarDate('1978-03-12')).toBe('12 Mar 1978');
     expect(formatCalendarDate('1978')).toBe('1978');
     expect(formatCalendarDate(null)).toBe('—');
+  });
+
+  it('labels plot ticks with the hour within a day and the day otherwise', () => {
+    expect(formatTick(new Date(2026, 2, 12, 18, 0).getTime(), 24 * 3_600_000)).toBe('18:00');
+    expect(formatTick(new Date(2026, 2, 13, 0, 0).getTime(), 24 * 3_600_000)).toBe('13 Mar');
+    expect(formatTick(new Date(2026, 2, 13, 0, 0).getTime(), 7 * 24 * 3_600_000)).toBe('13 Mar');
   });
 
   it('shows a dash for an unknown time rather than "Invalid Date"', () => {

@@ -4,6 +4,7 @@
 const DATE_TIME = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const TIME = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const DAY_TIME = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const DAY_ONLY = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short' });
 const DATE_ONLY = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 function parsed(iso: string | null | undefined): Date | null {
@@ -28,6 +29,13 @@ export function formatTime(iso: string | null | undefined): string {
 export function formatDayTime(iso: string | null | undefined): string {
   const date = parsed(iso);
   return date === null ? '—' : DAY_TIME.format(date);
+}
+
+/** A plot's time tick: "18:00" within a day, the day ("24 Nov") at midnight or over longer spans. */
+export function formatTick(ms: number, spanMs: number): string {
+  const date = new Date(ms);
+  if (spanMs > 36 * 3_600_000 || (date.getHours() === 0 && date.getMinutes() === 0)) return DAY_ONLY.format(date);
+  return TIME.format(date);
 }
 
 /** A FHIR date ("1978-03-12", "1978-03", "1978") as written, without a time-zone shift: "12 Mar 1978". */

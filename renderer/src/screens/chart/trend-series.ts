@@ -40,8 +40,13 @@ function niceStep(range: number): number {
   return step;
 }
 
-/** The y-axis domain on round numbers with a little room, so a flat line is not drawn on the frame. */
-export function valueDomain(rows: readonly TrendRow[]): [number, number] | null {
+export interface ValueAxis {
+  readonly domain: [number, number];
+  readonly ticks: number[];
+}
+
+/** The y axis on round numbers with a little room, so a flat line is not drawn on the frame. */
+export function valueAxis(rows: readonly TrendRow[]): ValueAxis | null {
   const values = rows.flatMap((r) => [r.value, r.systolic, r.diastolic]).filter((v): v is number => v !== undefined);
   if (values.length === 0) return null;
   const min = Math.min(...values);
@@ -49,5 +54,21 @@ export function valueDomain(rows: readonly TrendRow[]): [number, number] | null 
   const step = niceStep(max - min === 0 ? Math.max(Math.abs(max) * 0.1, 1) : max - min);
   const low = Math.floor(min / step) * step;
   const high = Math.ceil(max / step) * step;
-  return [low === min ? low - step : low, high === max ? high + step : high];
+  const domain: [number, number] = [low === min ? low - step : low, high === max ? high + step : high];
+  const ticks: number[] = [];
+  for (let tick = domain[0]; tick <= domain[1] + step / 2; tick += step) ticks.push(Math.round(tick * 1000) / 1000);
+  return { domain, ticks };
+}
+
+const HOUR = 3_600_000;
+
+/** X-axis ticks on whole local hours: every 6 hours up to a day and a half, else every midnight. */
+export function timeTicks(fromMs: number, toMs: number): number[] {
+  const everyHours = toMs - fromMs <= 36 * HOUR ? 6 : 24;
+  const start = new Date(fromMs);
+  start.setMinutes(0, 0, 0);
+  start.setHours(Math.ceil((start.getHours() + (start.getTime() < fromMs ? 1 : 0)) / everyHours) * everyHours);
+  const ticks: number[] = [];
+  for (const tick = start; tick.getTime() <= toMs; tick.setHours(tick.getHours() + everyHours)) ticks.push(tick.getTime());
+  return ticks;
 }

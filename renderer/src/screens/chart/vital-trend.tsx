@@ -2,8 +2,8 @@
 // who prefers numbers, the same readings as a table. Loads its own chart:trend when shown.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { call, hostApi } from '../../host-api.js';
-import { formatDateTime, formatDayTime } from './chart-time.js';
-import { trendRows, valueDomain, type TrendRow } from './trend-series.js';
+import { formatDateTime, formatTick } from './chart-time.js';
+import { timeTicks, trendRows, valueAxis, type TrendRow } from './trend-series.js';
 import { useHostCall } from './use-host-call.js';
 import type { VitalDefinition } from './vital-definitions.js';
 
@@ -27,7 +27,7 @@ export function VitalTrend(props: { patientId: string; vital: VitalDefinition; f
     : `${rows.length} reading${rows.length === 1 ? '' : 's'} in the ${windowLabel}; latest ${valueOf(latest!, vital)} at ${formatDateTime(latest!.time)}.`;
   const fromMs = Date.parse(from);
   const toMs = Date.parse(to);
-  const domain = valueDomain(rows);
+  const axis = valueAxis(rows);
   return (
     <section className="wl-card wl-trend" aria-labelledby={headingId}>
       <h3 id={headingId}>{vital.label} <span className="wl-unit">({vital.unit})</span></h3>
@@ -41,8 +41,8 @@ export function VitalTrend(props: { patientId: string; vital: VitalDefinition; f
               <ResponsiveContainer width="100%" height={vital.components === undefined ? 200 : 224}>
                 <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer={false}>
                   <CartesianGrid stroke="#c8ced6" strokeDasharray="3 3" />
-                  <XAxis dataKey="t" type="number" scale="time" domain={[fromMs, toMs]} tickFormatter={(t: number) => formatDayTime(new Date(t).toISOString())} stroke="#3b4450" tickCount={5} />
-                  <YAxis domain={domain ?? ['auto', 'auto']} stroke="#3b4450" width={48} allowDecimals={vital.decimals > 0} />
+                  <XAxis dataKey="t" type="number" scale="time" domain={[fromMs, toMs]} ticks={timeTicks(fromMs, toMs)} tickFormatter={(t: number) => formatTick(t, toMs - fromMs)} stroke="#3b4450" />
+                  <YAxis domain={axis?.domain ?? ['auto', 'auto']} ticks={axis?.ticks} stroke="#3b4450" width={48} />
                   <Tooltip labelFormatter={(t) => formatDateTime(new Date(Number(t)).toISOString())} />
                   {vital.components !== undefined ? <Legend verticalAlign="top" height={24} /> : null}
                   {vital.components !== undefined
