@@ -3,7 +3,7 @@
 // If the entry cannot be committed the call throws and nothing is shown: no view without an entry.
 // The caller passes who is asking as the session guard answered it.
 import type { UserContext } from '../session/index.js';
-import type { CensusEntry, ChartQueries, MarRow, NoteEntry, PatientSummary, TrendPoint } from '../vault/index.js';
+import type { CensusEntry, ChartQueries, MarRow, NotesPage, NotesPageEntries, PatientSummary, TrendPoint } from '../vault/index.js';
 import type { AuditLog } from './audit-log.js';
 import { chartReadEntry, queryEntries } from './host-entries.js';
 
@@ -12,7 +12,7 @@ export interface AuditedChartReads {
   patientSummary(user: UserContext, patientId: string): PatientSummary | null;
   observationTrend(user: UserContext, patientId: string, code: string, fromIso: string, toIso: string): TrendPoint[];
   medicationAdministrationRecord(user: UserContext, patientId: string, fromIso: string, toIso: string): MarRow[];
-  notes(user: UserContext, patientId: string): NoteEntry[];
+  notes(user: UserContext, patientId: string, page: NotesPage): NotesPageEntries;
 }
 
 /** The census as the FHIR query it stands for (DESIGN, wire protocol). */
@@ -42,10 +42,10 @@ export function auditedChartReads(chart: ChartQueries, log: AuditLog): AuditedCh
       log.record(chartReadEntry(user, patientId, 'mar', { detail: { from: fromIso, to: toIso, medications: rows.length } }));
       return rows;
     },
-    notes(user, patientId) {
-      const notes = chart.notes(patientId);
-      log.record(chartReadEntry(user, patientId, 'notes', { detail: { notes: notes.length } }));
-      return notes;
+    notes(user, patientId, page) {
+      const answer = chart.notes(patientId, page);
+      log.record(chartReadEntry(user, patientId, 'notes', { detail: { notes: answer.notes.length, offset: page.offset } }));
+      return answer;
     },
   };
 }

@@ -54,7 +54,8 @@ export function documentationHandlers({ sessions, chart, patients, vault, sync, 
     return { entryId: receipt.entryId, resourceIds: [...receipt.resourceIds], status: 'pending-upload' as const };
   };
   return {
-    'chart:notes': ({ patientId }) => chart.notes(guardPatient(sessions, patients, 'category:read:notes', patientId), patientId),
+    'chart:notes': ({ patientId, offset, limit }) =>
+      chart.notes(guardPatient(sessions, patients, 'category:read:notes', patientId), patientId, { offset: offset ?? 0, limit: limit ?? 50 }),
     'chart:record-vitals': ({ patientId, vitals }) => {
       const user = guardPatient(sessions, patients, 'document:vital-signs', patientId);
       const receipt = enrolled(sync).recordVitalSigns(patientId, defined<VitalSignsEntryData>(vitals), authorOf(user));

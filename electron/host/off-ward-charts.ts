@@ -83,7 +83,7 @@ export class OffWardCharts {
       patientSummary: (patientId) => source(patientId).patientSummary(patientId),
       observationTrend: (patientId, code, fromIso, toIso) => source(patientId).observationTrend(patientId, code, fromIso, toIso),
       medicationAdministrationRecord: (patientId, fromIso, toIso) => source(patientId).medicationAdministrationRecord(patientId, fromIso, toIso),
-      notes: (patientId) => source(patientId).notes(patientId),
+      notes: (patientId, page) => source(patientId).notes(patientId, page),
     };
   }
 

@@ -25,7 +25,7 @@ const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
   'chart:summary': null,
   'chart:trend': [],
   'chart:mar': [],
-  'chart:notes': [],
+  'chart:notes': { notes: [], total: 0 },
   'chart:open-off-ward': { patientId: 'p-2', expiresAt: '2026-01-15T08:30:00.000Z' },
   'chart:record-vitals': { entryId: 'e-1', resourceIds: ['o-1'], status: 'pending-upload' },
   'chart:record-administration': { entryId: 'e-2', resourceIds: ['ma-1'], status: 'pending-upload' },
@@ -37,7 +37,7 @@ const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
   'audit:view': { entries: [], nextAfterSequence: null },
   'policy:view': {
     issued: '2026-01-01T00:00:00Z', hubUrl: 'https://hub.hospital.example', pins: [], ward: 'ward-7', idleTimeoutMs: 300_000, sessionLimitMs: 43_200_000,
-    offlineGraceMs: 259_200_000, staleAmberMs: 900_000, staleRedMs: 3_600_000, printingAllowed: true, updates: { enabled: false }, signedBy: 'k-1', defaulted: [],
+    offlineGraceMs: 259_200_000, maxLockedSessions: 4, breakTheGlassMs: 1_800_000, cacheDaysBeforeAdmission: 30, staleAmberMs: 900_000, staleRedMs: 3_600_000, printingAllowed: true, updates: { enabled: false }, signedBy: 'k-1', defaulted: [],
   },
   'print:mar': { fileName: 'wardline-mar-20260115T083000Z.pdf', mediaType: 'application/pdf', base64: 'JVBERi0=', pages: 1, patients: 1 },
 };

@@ -1,10 +1,10 @@
 // The chart queries a screen asks the vault: census, patient summary, observation trend, MAR, notes.
 // Pure reads over prepared statements; they return the plain objects of chart-types.ts.
-import type { CensusEntry, MarRow, NoteEntry, PatientSummary, TrendPoint } from './chart-types.js';
+import type { CensusEntry, MarRow, PatientSummary, TrendPoint } from './chart-types.js';
 import { createChartReads } from './chart-reads.js';
 import { census } from './census-query.js';
 import { medicationAdministrationRecord } from './mar-query.js';
-import { patientNotes } from './notes-query.js';
+import { patientNotes, type NotesPage, type NotesPageEntries } from './notes-query.js';
 import { createObservationQueries } from './observation-queries.js';
 import { patientSummary } from './patient-summary-query.js';
 import type { Db } from './sqlcipher-connection.js';
@@ -19,8 +19,8 @@ export interface ChartQueries {
   observationTrend(patientId: string, code: string, fromIso: string, toIso: string): TrendPoint[];
   /** Per active medication request, its administrations scheduled from `fromIso` to `toIso`. */
   medicationAdministrationRecord(patientId: string, fromIso: string, toIso: string): MarRow[];
-  /** The patient's notes (DocumentReference, plain text), newest first. */
-  notes(patientId: string): NoteEntry[];
+  /** One page of the patient's notes (DocumentReference, plain text), newest first, and their count. */
+  notes(patientId: string, page: NotesPage): NotesPageEntries;
 }
 
 function epochMs(iso: string, which: string): number {
@@ -41,6 +41,6 @@ export function createChartQueries(db: Db, wardOf: () => string | null, now: () 
       observations.trend(patientId, code, epochMs(fromIso, 'start'), epochMs(toIso, 'end')),
     medicationAdministrationRecord: (patientId, fromIso, toIso) =>
       medicationAdministrationRecord(reads, patientId, epochMs(fromIso, 'start'), epochMs(toIso, 'end')),
-    notes: (patientId) => patientNotes(reads, patientId),
+    notes: (patientId, page) => patientNotes(reads, patientId, page),
   };
 }

@@ -18,6 +18,7 @@ export type { ChartQueries } from './chart-queries.js';
 export { openMemoryChartStore, type MemoryChartStore } from './memory-chart-store.js';
 export { LATE_AFTER_MS } from './mar-query.js';
 export type * from './chart-types.js';
+export type { NotesPage, NotesPageEntries } from './notes-query.js';
 export {
   openEncryptedDatabase,
   encryptedDatabaseExists,

@@ -45,7 +45,7 @@ export function openMemoryChartStore(): MemoryChartStore {
     patientSummary: (patientId) => queries.patientSummary(patientId),
     observationTrend: (patientId, code, fromIso, toIso) => queries.observationTrend(patientId, code, fromIso, toIso),
     medicationAdministrationRecord: (patientId, fromIso, toIso) => queries.medicationAdministrationRecord(patientId, fromIso, toIso),
-    notes: (patientId) => queries.notes(patientId),
+    notes: (patientId, page) => queries.notes(patientId, page),
     get isOpen() {
       return open;
     },

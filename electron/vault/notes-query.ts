@@ -37,7 +37,21 @@ export function noteEntry(note: Json): NoteEntry {
   };
 }
 
-/** The patient's notes, newest first (undated last). */
-export function patientNotes(reads: ChartReads, patientId: string): NoteEntry[] {
-  return reads.ofPatient(patientId, 'DocumentReference').reverse().map(noteEntry);
+/** Which notes to read: `limit` of them after skipping the `offset` newest. */
+export interface NotesPage {
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/** One page of the patient's notes, newest first (undated last), and how many there are in all. */
+export function patientNotes(reads: ChartReads, patientId: string, page: NotesPage): NotesPageEntries {
+  return {
+    notes: reads.newestOfPatient(patientId, 'DocumentReference', page.offset, page.limit).map(noteEntry),
+    total: reads.countOfPatient(patientId, 'DocumentReference'),
+  };
+}
+
+export interface NotesPageEntries {
+  readonly notes: NoteEntry[];
+  readonly total: number;
 }

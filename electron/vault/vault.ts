@@ -228,7 +228,7 @@ class OpenedVault implements Vault {
     this.#queries.observationTrend(patientId, code, fromIso, toIso);
   medicationAdministrationRecord: ChartQueries['medicationAdministrationRecord'] = (patientId, fromIso, toIso) =>
     this.#queries.medicationAdministrationRecord(patientId, fromIso, toIso);
-  notes: ChartQueries['notes'] = (patientId) => this.#queries.notes(patientId);
+  notes: ChartQueries['notes'] = (patientId, page) => this.#queries.notes(patientId, page);
 
   status(): VaultStatus {
     const db = this.#connection();

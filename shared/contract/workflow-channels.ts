@@ -48,10 +48,14 @@ export const SYNC_EVENTS = channelTable([
 export const DOCUMENTATION_CHANNELS = channelTable([
   defineChannel({
     name: 'chart:notes',
-    summary: 'one patient\'s notes, newest first',
+    summary: 'one page of a patient\'s notes, newest first, with how many there are',
     permission: 'category:read:notes',
-    request: z.strictObject({ patientId: patientIdSchema }),
-    response: z.array(noteSchema),
+    request: z.strictObject({
+      patientId: patientIdSchema,
+      offset: z.number().int().min(0).max(1_000_000).optional(),
+      limit: z.number().int().min(1).max(100).optional(),
+    }),
+    response: z.object({ notes: z.array(noteSchema), total: z.number().int().nonnegative() }),
   }),
   defineChannel({
     name: 'chart:record-vitals',

@@ -37,7 +37,7 @@ const WALK: Record<InvokeChannelName, Walk> = {
   'chart:summary': { request: (patientId) => ({ patientId }), patientsIn: summaryPatients },
   'chart:trend': { request: (patientId) => ({ patientId, code: '8867-4', from: FROM, to: TO }), patientsIn: (value) => ((value as unknown[]).length > 0 ? ['*'] : []) },
   'chart:mar': { request: (patientId) => ({ patientId, from: FROM, to: TO }), patientsIn: (value) => ((value as unknown[]).length > 0 ? ['*'] : []) },
-  'chart:notes': { request: (patientId) => ({ patientId }), patientsIn: (value) => ((value as unknown[]).length > 0 ? ['*'] : []) },
+  'chart:notes': { request: (patientId) => ({ patientId }), patientsIn: (value) => ((value as { notes: unknown[] }).notes.length > 0 ? ['*'] : []) },
   // An answer about one patient even when empty ("nothing waits"): always one read of that patient.
   'chart:pending': { request: (patientId) => ({ patientId }), patientsIn: () => ['*'] },
   // Receipts (ids only); the write is audited as a create (tests/host/documentation-channels.test.ts).

@@ -108,8 +108,10 @@ describe('documenting through the window', () => {
     await t.signIn('paul');
     const patientId = patient(0).patient.id!;
     const before = t.host.audit.find({ patient: patientId }).length;
-    const notes = await t.call<{ id: string; date: string | null; text: string; title: string }[]>('chart:notes', { patientId });
+    const page = await t.call<{ notes: { id: string; date: string | null; text: string; title: string }[]; total: number }>('chart:notes', { patientId });
+    const notes = page.notes;
     const generated = patient(0).resources.filter((r): r is DocumentReference => r.resourceType === 'DocumentReference');
+    expect(page.total).toBe(generated.length);
     expect(notes.map((n) => n.id).sort()).toEqual(generated.map((n) => n.id!).sort());
     const dates = notes.map((n) => Date.parse(n.date!));
     expect(dates).toEqual([...dates].sort((a, b) => b - a));

@@ -75,7 +75,7 @@ const VALID_REQUESTS: { readonly [N in InvokeChannelName]: fc.Arbitrary<unknown>
     reasonCode: fc.constantFrom('ETREAT', 'COC', 'TREAT'),
     reasonText: fc.string({ minLength: 10, maxLength: 200 }).filter((s) => s.trim().length >= 10),
   }),
-  'chart:notes': fc.record({ patientId }),
+  'chart:notes': fc.record({ patientId, offset: fc.nat({ max: 1000 }), limit: fc.integer({ min: 1, max: 100 }) }, { requiredKeys: ['patientId'] }),
   'chart:record-vitals': fc.record({ patientId, vitals: vitalSigns }),
   'chart:record-administration': fc.record({ patientId, administration }),
   'chart:pending': fc.record({ patientId }),

@@ -42,6 +42,8 @@ export interface WardlineStackOptions {
   readonly tokenTtlMs?: number;
   /** A renderer build to serve (default: the current sources, built once per change). */
   readonly rendererDir?: string;
+  /** Sections of the signed machine policy to replace, e.g. `{ printing: { allowed: false } }`. */
+  readonly policySections?: Readonly<Record<string, unknown>>;
 }
 
 export interface WardlineStack {
@@ -79,6 +81,7 @@ function signedPolicy(hub: E2eHub, options: WardlineStackOptions): WorkstationPo
     hub: { url: hub.url, pins: [hub.pin] },
     ward: E2E_WARD.id,
     updates: { enabled: false },
+    ...options.policySections,
   };
   const policy = verifyPolicyText(org.sign(draft), [org.trusted]);
   // The policy file counts in minutes; tests need seconds. Same policy, shorter idle lock.
