@@ -1,7 +1,9 @@
-// The application shell: asks the host who is at the workstation (session:state) and shows the
-// sign-in screen, the lock screen or the signed-in frame. Purge-on-lock lives here: a purge
-// empties the tree at once and reloads the document (shell/purge.ts).
+// The application shell: from the host's answer to who is at the workstation (session:state, first
+// asked by shell/host-start.ts before React loaded) it shows the sign-in screen, the lock screen or
+// the signed-in frame. Purge-on-lock lives here: a purge reloads the document and empties the tree
+// at once (shell/purge.ts).
 import { Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { SessionSnapshotData } from '../../shared/contract/index.js';
 import { call, hostApi, HostRequestError } from './host-api.js';
 import { pruneViews } from './lib/view-state.js';
@@ -9,7 +11,8 @@ import { LockScreen } from './screens/lock/lock-screen.js';
 import { SignInScreen } from './screens/sign-in/sign-in-screen.js';
 import type { Reachability } from './screens/sign-in/sign-in-outcome.js';
 import './shell/pressable-style.js';
-import { onPurge, purgeAndReload, watchForPurge } from './shell/purge.js';
+import type { FirstAnswer } from './shell/host-start.js';
+import { holdSession, onPurge, purgeAndReload } from './shell/purge.js';
 import { preloadable, whenIdle } from './shell/preloadable.js';
 import { Splash } from './shell/splash.js';
 
@@ -18,18 +21,25 @@ import { Splash } from './shell/splash.js';
 const frame = preloadable(() => import('./shell/frame.js').then((m) => m.Frame));
 const Frame = frame.Component;
 
-export function App(): React.JSX.Element | null {
-  const [purged, setPurged] = useState(false);
-  useEffect(() => onPurge(() => setPurged(true)), []);
-  if (purged) return null;
-  return <Workstation />;
+/** The sessions a snapshot knows of (their saved view state is kept; the rest is dropped). */
+function knownSessionIds(snapshot: SessionSnapshotData): string[] {
+  return [...(snapshot.active === null ? [] : [snapshot.active.sessionId]), ...snapshot.locked.map((s) => s.sessionId)];
 }
 
-function Workstation(): React.JSX.Element {
-  const [snapshot, setSnapshot] = useState<SessionSnapshotData | null>(null);
-  const [failure, setFailure] = useState<HostRequestError | null>(null);
+export function App(props: { first: FirstAnswer }): React.JSX.Element | null {
+  const [purged, setPurged] = useState(false);
+  // Synchronous, so the DOM is empty before the purge's task ends (the reload has already begun).
+  useEffect(() => onPurge(() => flushSync(() => setPurged(true))), []);
+  if (purged) return null;
+  return <Workstation first={props.first} />;
+}
+
+function Workstation(props: { first: FirstAnswer }): React.JSX.Element {
+  const { first } = props;
+  const [snapshot, setSnapshot] = useState<SessionSnapshotData | null>('snapshot' in first ? first.snapshot : null);
+  const [failure, setFailure] = useState<HostRequestError | null>('failure' in first ? first.failure : null);
   const [reachability, setReachability] = useState<Reachability>('unknown');
-  const activeId = useRef<string | null>(null);
+  const activeId = useRef<string | null>('snapshot' in first ? (first.snapshot.active?.sessionId ?? null) : null);
 
   /** Takes a new snapshot; leaving the active session (lock, sign-out, switch) purges the window. */
   const applySnapshot = useCallback((next: SessionSnapshotData): void => {
@@ -39,27 +49,24 @@ function Workstation(): React.JSX.Element {
       return;
     }
     activeId.current = next.active?.sessionId ?? null;
+    holdSession(activeId.current);
     setSnapshot(next);
   }, []);
 
   const load = useCallback((): void => {
     setFailure(null);
-    call(hostApi().session.state())
+    Promise.resolve()
+      .then(() => call(hostApi().session.state()))
       .then((next) => {
-        pruneViews([...(next.active === null ? [] : [next.active.sessionId]), ...next.locked.map((s) => s.sessionId)]);
+        pruneViews(knownSessionIds(next));
         applySnapshot(next);
       })
       .catch((error: unknown) => setFailure(error instanceof HostRequestError ? error : new HostRequestError('INTERNAL', 'Wardline could not reach its host.')));
   }, [applySnapshot]);
 
   useEffect(() => {
-    load();
-    try {
-      return watchForPurge(() => activeId.current !== null);
-    } catch {
-      return undefined; // no host: the failure screen says so
-    }
-  }, [load]);
+    if ('snapshot' in first) pruneViews(knownSessionIds(first.snapshot));
+  }, [first]);
 
   const status = snapshot?.status;
   useEffect(() => {

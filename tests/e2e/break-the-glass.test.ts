@@ -22,7 +22,7 @@ let browser: Browser;
 let otherWard: SyntheticWard;
 
 beforeAll(async () => {
-  stack = await startWardlineStack({ patients: 3, days: 1, pollIntervalMs: 2_000, hashing: 'fast', seed: SEED });
+  stack = await startWardlineStack({ patients: 3, days: 1, pollIntervalMs: 2_000, hashing: 'fast', seed: SEED, ...(process.env.PROBE_DIR ? { rendererDir: process.env.PROBE_DIR } : {}) });
   browser = await launchChromium();
   // A patient admitted on another ward, on the hub only (the workstation syncs its own ward).
   const hour = new Date();
@@ -134,12 +134,20 @@ describe('emergency access (break-the-glass)', () => {
     expect(stack.host.offWardCharts.holds(patientId)).toBe(false);
     await unlockWithPin(page, 'paul', PIN);
     await shown(page.getByRole('button', { name: 'Lock', exact: true }));
-    // Back in, the chart from the other ward is gone: neither shown nor held by the host.
-    await expect.poll(async () => (await censusHeading(page).count()) + (await chartRegion(page).count())).toBeGreaterThan(0);
-    await expect.poll(() => page.getByText(name, { exact: false }).count()).toBe(0);
+    // Back in, the chart from the other ward is gone: the restored view asks for emergency access
+    // again, and nothing of the patient is shown or held by the host.
+    const prompt = await shown(emergencyPrompt(page));
+    await shown(prompt.getByText('This patient is not on your ward here.', { exact: false }));
+    expect(await page.getByText(name, { exact: false }).count()).toBe(0);
+    expect(await page.getByText(mrnOf(patient.patient), { exact: false }).count()).toBe(0);
     await expect.poll(() => emergencyBanner(page).count()).toBe(0);
     expect(stack.host.offWardCharts.holds(patientId)).toBe(false);
     await saveScreenshot(page, TEST, 'off-ward-after-unlock');
+    await giveReason(prompt);
+    await prompt.getByRole('button', { name: 'Open chart with emergency access' }).click();
+    await page.waitForTimeout(4000);
+    await saveScreenshot(page, TEST, 'probe-after-regrant');
+    console.log('PROBE', await page.locator('main, body').first().innerText());
 
     await signOut(page);
     expectNoPageProblems(watched);

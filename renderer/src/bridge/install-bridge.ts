@@ -1,16 +1,17 @@
 // Gives the page its `window.wardline` when no Electron preload did: on a page served by the
 // host's loopback server (http://127.0.0.1:<port>, evaluation mode and e2e tests), the contract's
-// API over the loopback WebSocket. Anywhere else it does nothing, so the page stays without a host.
+// API over the loopback WebSocket (the one early-socket.ts opened, if it is still there). Anywhere
+// else it does nothing, so the page stays without a host.
 import { createWardlineApi, WARDLINE_GLOBAL } from '../../../shared/contract/index.js';
-import { LOOPBACK_IPC_PATH } from '../../../shared/loopback/index.js';
+import { loopbackIpcUrl, takeEarlySocket } from './early-socket.js';
 import { loopbackBridge } from './loopback-bridge.js';
+import { needsLoopbackBridge } from './loopback-page.js';
 
 /** Installs the loopback bridge as `window.wardline` (read-only) when the page needs it; true if it did. */
 export function installBridge(target: Window = window): boolean {
-  if (target.wardline !== undefined) return false;
-  const { protocol, hostname, host } = target.location;
-  if (protocol !== 'http:' || hostname !== '127.0.0.1') return false;
-  const api = createWardlineApi(loopbackBridge({ url: `ws://${host}${LOOPBACK_IPC_PATH}` }));
+  if (!needsLoopbackBridge(target)) return false;
+  const createSocket = (url: string): WebSocket => takeEarlySocket(url) ?? new WebSocket(url);
+  const api = createWardlineApi(loopbackBridge({ url: loopbackIpcUrl(target.location), createSocket }));
   Object.defineProperty(target, WARDLINE_GLOBAL, { value: api, writable: false, configurable: false, enumerable: true });
   return true;
 }

@@ -1,7 +1,8 @@
 // The contract's ApiTransport over the loopback WebSocket (evaluation mode: a browser instead of
 // Electron's preload). Invokes wait in a queue until the socket is open, replies find their
 // invoke by id, and when the connection drops every waiting invoke fails (the contract answers
-// INTERNAL). It reconnects by itself, waiting longer after each failed attempt.
+// INTERNAL). It reconnects by itself, waiting longer after each failed attempt. `createSocket` may
+// hand over a socket that is already open (or already closed): the bridge carries on from there.
 import type { ApiTransport, InvokeMessage } from '../../../shared/contract/index.js';
 import { hostFrameSchema, LOOPBACK_MAX_FRAME_BYTES } from '../../../shared/loopback/index.js';
 
@@ -76,27 +77,33 @@ export function loopbackBridge(options: LoopbackBridgeOptions): LoopbackBridge {
     entry.resolve(frame.data.reply);
   };
 
+  const lost = (current: WebSocket): void => {
+    if (socket !== current) return;
+    socket = null;
+    failAll(LOST);
+    if (closed) return;
+    const wait = delay * (0.8 + 0.4 * Math.random());
+    delay = Math.min(maxDelay, delay * 2);
+    retry = setTimeout(connect, wait);
+  };
+
   const connect = (): void => {
     retry = null;
     if (closed) return;
     const current = createSocket(options.url);
     socket = current;
-    current.addEventListener('open', () => {
+    const opened = (): void => {
       delay = minDelay;
       flush();
-    });
+    };
+    current.addEventListener('open', opened);
     current.addEventListener('message', (event: MessageEvent) => receive(event.data));
     // A failed attempt (refused, host gone) is followed by 'close', which schedules the next one.
     current.addEventListener('error', () => undefined);
-    current.addEventListener('close', () => {
-      if (socket !== current) return;
-      socket = null;
-      failAll(LOST);
-      if (closed) return;
-      const wait = delay * (0.8 + 0.4 * Math.random());
-      delay = Math.min(maxDelay, delay * 2);
-      retry = setTimeout(connect, wait);
-    });
+    current.addEventListener('close', () => lost(current));
+    // A socket opened before the bridge took it over (early-socket.ts) may be open, or gone, already.
+    if (current.readyState === current.OPEN) opened();
+    else if (current.readyState === current.CLOSED) lost(current);
   };
 
   connect();

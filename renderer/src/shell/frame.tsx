@@ -5,6 +5,7 @@ import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'rea
 import type { SessionSnapshotData, SessionViewData } from '../../../shared/contract/index.js';
 import { call, hostApi, HostRequestError } from '../host-api.js';
 import { forgetView, readView, writeView } from '../lib/view-state.js';
+import { onViewRequest } from '../lib/view-request.js';
 import { CensusScreen } from '../screens/census/census-screen.js';
 import { useCensus } from '../screens/census/use-census.js';
 import { DowntimeBanner } from './downtime-banner.js';
@@ -70,6 +71,9 @@ export function Frame(props: FrameProps): React.JSX.Element {
     },
     [role, view],
   );
+
+  // A screen may ask for another view without knowing the shell (the chart's conflict badge).
+  useEffect(() => onViewRequest((requested) => navigate({ screen: requested })), [navigate]);
 
   // Move the focus to the new screen (the census focuses its own search box or row).
   useEffect(() => {

@@ -17,6 +17,10 @@ const DEFAULTABLE_NAMES: Readonly<Record<string, string>> = {
   printingAllowed: 'Printing',
   updates: 'Updates',
   pins: 'Hub certificate pins',
+  staleness: 'Data age thresholds',
+  'session.maxLockedSessions': 'Locked sessions kept',
+  'session.breakTheGlassMinutes': 'Emergency access lasts',
+  'cache.daysBeforeAdmission': 'Chart history kept before admission',
 };
 
 function Fact({ term, children }: { term: string; children: React.ReactNode }): React.JSX.Element {
@@ -33,6 +37,9 @@ function PolicyFacts({ policy }: { policy: PolicyViewData }): React.JSX.Element 
       <Fact term="Lock after inactivity">{durationText(policy.idleTimeoutMs)}</Fact>
       <Fact term="Session limit">{durationText(policy.sessionLimitMs)}</Fact>
       <Fact term="Offline sign-in allowed for">{durationText(policy.offlineGraceMs)}</Fact>
+      <Fact term="Locked sessions kept">{policy.maxLockedSessions}</Fact>
+      <Fact term="Emergency access lasts">{durationText(policy.breakTheGlassMs)}</Fact>
+      <Fact term="Chart history kept before admission">{policy.cacheDaysBeforeAdmission} days</Fact>
       <Fact term="Data shown as ageing (amber) after">{durationText(policy.staleAmberMs)}</Fact>
       <Fact term="Data shown as old (red) after">{durationText(policy.staleRedMs)}</Fact>
       <Fact term="Printing">{policy.printingAllowed ? 'Allowed' : 'Turned off'}</Fact>
