@@ -1,5 +1,6 @@
 // The session channels, answered by the sessions room's SessionManager.
 import type { SessionManager } from '../session/index.js';
+import { HostError } from './host-error.js';
 import type { IpcHandler } from './ipc-router.js';
 
 export type SessionService = Pick<
@@ -19,7 +20,13 @@ export interface SessionHandlers {
   readonly 'session:break-glass': IpcHandler<'session:break-glass'>;
 }
 
-export function sessionHandlers(sessions: SessionService): SessionHandlers {
+/**
+ * `isCached`: whether the chart cache holds the patient. Break-the-glass on this channel opens a
+ * restricted chart of this ward; a patient who is not cached (off the ward) is opened by MRN
+ * through chart:open-off-ward instead, so a grant here for an unknown id is refused (and never
+ * recorded as a break-the-glass start for a chart that cannot be shown).
+ */
+export function sessionHandlers(sessions: SessionService, isCached: (patientId: string) => boolean = () => true): SessionHandlers {
   return {
     'session:state': () => sessions.current(),
     'session:sign-in': ({ username, password, totp, offline }) =>
@@ -46,6 +53,9 @@ export function sessionHandlers(sessions: SessionService): SessionHandlers {
       return {};
     },
     'session:break-glass': ({ patientId, reasonCode, reasonText }) => {
+      if (!isCached(patientId)) {
+        throw new HostError('NOT_IN_CACHE', 'This chart is not on this workstation. To open a patient from another ward, use "Open a chart from another ward" with their MRN.');
+      }
       const grant = sessions.startBreakTheGlass(patientId, reasonCode, reasonText);
       return { patientId: grant.patientId, expiresAt: new Date(grant.expiresAt).toISOString() };
     },

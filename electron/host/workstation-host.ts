@@ -137,7 +137,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
 
     const router = createIpcRouter({
       handlers: {
-        ...sessionHandlers(manager),
+        ...sessionHandlers(manager, (patientId) => patients(patientId) !== null),
         ...chartHandlers({ sessions: manager, chart: chartWithOffWard, patients: patientsWithOffWard }),
         ...offWardHandlers({ sessions: manager, hub: sync, cache: vault, charts: offWard, audit, logger }),
         ...documentationHandlers({ sessions: manager, chart: chartWithOffWard, patients: patientsWithOffWard, vault, sync, audit }),

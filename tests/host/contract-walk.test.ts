@@ -174,6 +174,13 @@ describe('walking every channel of the contract', () => {
     expect(actions).toEqual(expect.arrayContaining(['btg-start', 'chart-read']));
   });
 
+  it('refuses break-the-glass for a chart this workstation does not hold, and records no grant', async () => {
+    await t.signIn('nina');
+    const refused = await t.transport.send('session:break-glass', { patientId: 'not-cached-here', reasonCode: 'ETREAT', reasonText: 'Cardiac arrest on the ward, chart needed now' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_IN_CACHE' } });
+    expect(t.host.audit.find({ patient: 'not-cached-here' }).map((e) => e.action)).not.toContain('btg-start');
+  });
+
   it('leaves a restricted patient\'s conflict out of the list, and audits nothing of that patient', async () => {
     await t.signIn('nina');
     const result = await t.transport.send('conflict:list', {});
