@@ -3,11 +3,7 @@
 // pushes events. The contract's own envelopes travel inside, unchanged and checked as usual.
 import { z } from 'zod';
 
-/** The WebSocket path on the loopback server. */
-export const LOOPBACK_IPC_PATH = '/ipc';
-
-/** The largest frame either side accepts (bytes); a larger one closes the connection. */
-export const LOOPBACK_MAX_FRAME_BYTES = 1024 * 1024;
+export { LOOPBACK_IPC_PATH, LOOPBACK_MAX_FRAME_BYTES } from './endpoint.js';
 
 const frameId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 

@@ -1,8 +1,9 @@
 // The contract's ApiTransport over the loopback WebSocket (evaluation mode: a browser instead of
 // Electron's preload). Invokes wait in a queue until the socket is open, replies find their
 // invoke by id, and when the connection drops every waiting invoke fails (the contract answers
-// INTERNAL). It reconnects by itself, waiting longer after each failed attempt. `createSocket` may
-// hand over a socket that is already open (or already closed): the bridge carries on from there.
+// INTERNAL). It reconnects by itself, waiting longer after each failed attempt. Its first socket may
+// be one the page opened before the bridge existed (early-socket.ts): already open or closed, with
+// frames received and an invoke sent meanwhile, whose answer goes to the first identical invoke.
 import type { ApiTransport, InvokeMessage } from '../../../shared/contract/index.js';
 import { hostFrameSchema, LOOPBACK_MAX_FRAME_BYTES } from '../../../shared/loopback/index.js';
 
@@ -14,6 +15,17 @@ export interface LoopbackBridgeOptions {
   /** ...up to this (default 5 s). */
   readonly maxDelayMs?: number;
   readonly createSocket?: (url: string) => WebSocket;
+  /** A socket to `url` opened before the bridge, to take over on the first connection (or null). */
+  readonly adopt?: (url: string) => AdoptedSocket | null;
+}
+
+/** A socket the page opened before the bridge, and what went over it meanwhile. */
+export interface AdoptedSocket {
+  readonly socket: WebSocket;
+  /** Frames the host sent meanwhile, in order. */
+  readonly received: readonly unknown[];
+  /** Invokes sent meanwhile (frame ids below 1; the bridge numbers its own from 1). */
+  readonly sent: ReadonlyArray<{ readonly id: number; readonly message: InvokeMessage }>;
 }
 
 export interface LoopbackBridge extends ApiTransport {
@@ -35,6 +47,8 @@ export function loopbackBridge(options: LoopbackBridgeOptions): LoopbackBridge {
   const maxDelay = options.maxDelayMs ?? 5_000;
   const createSocket = options.createSocket ?? ((url: string) => new WebSocket(url));
   const waiting = new Map<number, Waiting>();
+  /** Answers to invokes sent before the bridge existed, by message, for the first identical invoke. */
+  const sentEarly = new Map<string, Promise<unknown>>();
   const listeners = new Set<(message: unknown) => void>();
   let socket: WebSocket | null = null;
   let nextId = 1;
@@ -45,6 +59,7 @@ export function loopbackBridge(options: LoopbackBridgeOptions): LoopbackBridge {
   const failAll = (reason: string): void => {
     const failing = [...waiting.values()];
     waiting.clear();
+    sentEarly.clear(); // asked again over the next connection
     for (const entry of failing) entry.reject(new Error(reason));
   };
 
@@ -87,10 +102,19 @@ export function loopbackBridge(options: LoopbackBridgeOptions): LoopbackBridge {
     retry = setTimeout(connect, wait);
   };
 
+  const awaitEarlyReply = (id: number, message: InvokeMessage): void => {
+    const reply = new Promise<unknown>((resolve, reject) => waiting.set(id, { resolve, reject, text: null }));
+    reply.catch(() => undefined); // nobody may ever ask for it
+    sentEarly.set(JSON.stringify(message), reply);
+  };
+
+  let adopt = options.adopt ?? null;
   const connect = (): void => {
     retry = null;
     if (closed) return;
-    const current = createSocket(options.url);
+    const adopted = adopt?.(options.url) ?? null;
+    adopt = null;
+    const current = adopted?.socket ?? createSocket(options.url);
     socket = current;
     const opened = (): void => {
       delay = minDelay;
@@ -101,6 +125,10 @@ export function loopbackBridge(options: LoopbackBridgeOptions): LoopbackBridge {
     // A failed attempt (refused, host gone) is followed by 'close', which schedules the next one.
     current.addEventListener('error', () => undefined);
     current.addEventListener('close', () => lost(current));
+    if (adopted !== null) {
+      for (const { id, message } of adopted.sent) awaitEarlyReply(id, message);
+      for (const data of adopted.received) receive(data);
+    }
     // A socket opened before the bridge took it over (early-socket.ts) may be open, or gone, already.
     if (current.readyState === current.OPEN) opened();
     else if (current.readyState === current.CLOSED) lost(current);
@@ -110,6 +138,11 @@ export function loopbackBridge(options: LoopbackBridgeOptions): LoopbackBridge {
   return {
     invoke(message: InvokeMessage): Promise<unknown> {
       if (closed) return Promise.reject(new Error(LOST));
+      const early = sentEarly.get(JSON.stringify(message));
+      if (early !== undefined) {
+        sentEarly.delete(JSON.stringify(message));
+        return early;
+      }
       const id = nextId++;
       const text = JSON.stringify({ id, type: 'invoke', message });
       if (text.length > LOOPBACK_MAX_FRAME_BYTES) return Promise.reject(new Error('The request is too large to send to the Wardline host.'));

@@ -16,6 +16,7 @@ import { purgeAndReload } from './purge.js';
 import { may } from './role-abilities.js';
 import { SetPinDialog } from './set-pin-dialog.js';
 import { ShortcutsDialog } from './shortcuts-dialog.js';
+import { activityInterval } from './activity-throttle.js';
 import { useActivityReporting } from './use-activity.js';
 import { TopBar } from './top-bar.js';
 import { useShortcuts } from './use-shortcuts.js';
@@ -41,7 +42,7 @@ export function Frame(props: FrameProps): React.JSX.Element {
   const [notice, setNotice] = useState<string | null>(null);
   const main = useRef<HTMLElement>(null);
 
-  useActivityReporting();
+  useActivityReporting(activityInterval(session));
 
   useEffect(() => {
     whenIdle(() =>

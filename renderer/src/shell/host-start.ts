@@ -1,9 +1,11 @@
-// Reaching the host as the page starts, before React is loaded: window.wardline comes from
-// Electron's preload or, on a page the loopback server served, from the bridge's own module script
-// (added here, so Electron never loads it). Then the purge watch, and the first session:state
-// request, whose answer the app is first drawn from.
+// Reaching the host as the page starts, while React loads: window.wardline comes from Electron's
+// preload or, on a page the loopback server served, from the bridge's own module script (added
+// here, so Electron never loads it; the WebSocket is opened, and session:state asked over it,
+// first, so the round trip overlaps loading the bridge). Then the purge watch, and the first
+// session:state answer, which the app is first drawn from.
 import bridgeScriptUrl from 'virtual:wardline-bridge-url';
 import type { SessionSnapshotData } from '../../../shared/contract/index.js';
+import { openEarlySocket } from '../bridge/early-socket.js';
 import { needsLoopbackBridge } from '../bridge/loopback-page.js';
 import { call, hostApi, HostRequestError } from '../host-api.js';
 import { holdSession, watchForPurge } from './purge.js';
@@ -12,15 +14,17 @@ import { holdSession, watchForPurge } from './purge.js';
 export type FirstAnswer = { readonly snapshot: SessionSnapshotData } | { readonly failure: HostRequestError };
 
 export interface HostStart {
-  /** window.wardline is there (or will not come): the app may load now. */
-  readonly ready: Promise<void>;
   readonly answer: Promise<FirstAnswer>;
   /** The answer if it has come already. */
   settled(): FirstAnswer | null;
 }
 
-/** Adds the loopback bridge's script; resolves once it has run (or failed to load). */
-function loadBridgeScript(): Promise<void> {
+/** Opens the socket and adds the loopback bridge's script; resolves once it has run (or failed to load). */
+function loadLoopbackBridge(): Promise<void> {
+  openEarlySocket(window.location);
+  // The same module as the script below: through import(), vite fetches the chunks it needs in
+  // parallel with it (one round trip, not two); the script element holds the page's load event.
+  import('../bridge/bridge-entry.js').catch(() => undefined);
   return new Promise((resolve) => {
     const script = document.createElement('script');
     script.type = 'module';
@@ -51,8 +55,8 @@ function asHostError(error: unknown): HostRequestError {
 }
 
 export function startHost(): HostStart {
-  const ready = needsLoopbackBridge(window) ? loadBridgeScript() : Promise.resolve();
+  const ready = needsLoopbackBridge(window) ? loadLoopbackBridge() : Promise.resolve();
   let settled: FirstAnswer | null = null;
   const answer = ready.then(firstAnswer).then((result) => (settled = result));
-  return { ready, answer, settled: () => settled };
+  return { answer, settled: () => settled };
 }

@@ -1,12 +1,12 @@
 // Tells the host the user is there (session:activity) on key and pointer presses, at most once
-// per 30 s, so the idle lock moves later while someone works.
+// per interval (activity-throttle.ts), so the idle lock moves later while someone works.
 import { useEffect } from 'react';
 import { call, hostApi } from '../host-api.js';
 import { activityThrottle } from './activity-throttle.js';
 
-export function useActivityReporting(): void {
+export function useActivityReporting(intervalMs: number): void {
   useEffect(() => {
-    const shouldSend = activityThrottle();
+    const shouldSend = activityThrottle(intervalMs);
     const report = (): void => {
       if (!shouldSend(Date.now())) return;
       call(hostApi().session.activity()).catch(() => {
@@ -19,5 +19,5 @@ export function useActivityReporting(): void {
       window.removeEventListener('keydown', report, { capture: true });
       window.removeEventListener('pointerdown', report, { capture: true });
     };
-  }, []);
+  }, [intervalMs]);
 }
