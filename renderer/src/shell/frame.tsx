@@ -188,7 +188,8 @@ export function Frame(props: FrameProps): React.JSX.Element {
       <div className="notice" role="status">
         {notice}
       </div>
-      <main id="main" ref={main} tabIndex={-1} className="frame__main">
+      {/* Focusable (tab stop) because it scrolls: keyboard users must be able to scroll a long screen such as the policy. */}
+      <main id="main" ref={main} tabIndex={0} className="frame__main">
         <Suspense fallback={<p className="muted" role="status">Opening…</p>}>{screen}</Suspense>
       </main>
       <ShortcutsDialog isOpen={helpOpen} onOpenChange={setHelpOpen} />
