@@ -18,3 +18,4 @@ export { startFailureMessage } from './start-failure.js';
 export { openLoopbackServer, type LoopbackServer, type LoopbackServerOptions } from './loopback-server.js';
 export { loopbackSenderCheck } from './loopback-sender.js';
 export { loopbackCsp, loopbackOrigin, sessionCookieName } from './loopback-headers.js';
+export { listRendererFiles, rendererContentTypeOf } from './loopback-site.js';

@@ -38,6 +38,15 @@ export function rendererFilesOf(root: string): RendererFiles {
   if (!existsSync(path.join(absolute, 'index.html'))) {
     throw new HostError('RENDERER_MISSING', `There is no built renderer in ${absolute}. Build it first: npm run build:renderer`);
   }
+  return { root: absolute, files: listRendererFiles(absolute) };
+}
+
+/**
+ * The files of a renderer build under `absolute` that may be served (relative, "/"-separated):
+ * regular files of a known type with plain names; symbolic links and dot-files are left out.
+ * Shared by this server and the Electron window's app:// protocol.
+ */
+export function listRendererFiles(absolute: string): Set<string> {
   const files = new Set<string>();
   const walk = (dir: string, prefix: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -48,7 +57,12 @@ export function rendererFilesOf(root: string): RendererFiles {
     }
   };
   walk(absolute, '');
-  return { root: absolute, files };
+  return files;
+}
+
+/** The Content-Type a renderer file is served with. */
+export function rendererContentTypeOf(file: string): string {
+  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
 /** Decides a request's raw path (as sent, without the query): the file to send, or why not. */
@@ -60,5 +74,5 @@ export function resolveSitePath(rawPath: string, site: RendererFiles): SiteDecis
   if (!segments.every((segment) => SEGMENT.test(segment)) || !site.files.has(relative)) return { kind: 'refused', status: 404, reason: 'unknown-path' };
   const file = path.join(site.root, ...segments);
   if (!file.startsWith(site.root + path.sep)) return { kind: 'refused', status: 403, reason: 'traversal' };
-  return { kind: 'file', file, contentType: CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream' };
+  return { kind: 'file', file, contentType: rendererContentTypeOf(file) };
 }

@@ -2,9 +2,9 @@
 // A request is answered only for a file that was in the build when the host started, named by a
 // plain path; anything that looks like traversal (.., backslashes, NUL, any percent-encoding,
 // empty segments) is refused before a path is ever built, and unknown paths get 404.
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CustomScheme } from 'electron';
+import { listRendererFiles, rendererContentTypeOf } from '../host/index.js';
 import { CONTENT_SECURITY_POLICY } from './content-security-policy.js';
 
 export const APP_SCHEME = 'app';
@@ -18,19 +18,6 @@ export const APP_SCHEME_PRIVILEGES: CustomScheme = Object.freeze({
   privileges: Object.freeze({ standard: true, secure: true, supportFetchAPI: true, corsEnabled: false, bypassCSP: false, allowServiceWorkers: false, stream: false, codeCache: false }),
 });
 
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /** The response headers of every app:// answer. */
 export const APP_RESPONSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
@@ -57,17 +44,7 @@ const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 /** Lists the regular files under `root` (symbolic links are not followed and not served). */
 export function rendererSiteOf(root: string): RendererSite {
   const absolute = path.resolve(root);
-  const files = new Set<string>();
-  const walk = (dir: string, prefix: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (!SEGMENT.test(entry.name)) continue;
-      const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
-      if (entry.isDirectory()) walk(path.join(dir, entry.name), relative);
-      else if (entry.isFile() && Object.hasOwn(CONTENT_TYPES, path.extname(entry.name).toLowerCase())) files.add(relative);
-    }
-  };
-  walk(absolute, '');
-  return { root: absolute, files };
+  return { root: absolute, files: listRendererFiles(absolute) };
 }
 
 /** Decides an app:// request: the file to send with its headers, or why not. Reads nothing. */
@@ -99,6 +76,5 @@ export function resolveAppRequest(request: { readonly url: string; readonly meth
   if (!site.files.has(relative)) return { status: 404, reason: 'unknown-path' };
   const file = path.join(site.root, ...relative.split('/'));
   if (!file.startsWith(site.root + path.sep)) return { status: 403, reason: 'traversal' };
-  const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-  return { status: 200, file, headers: { ...APP_RESPONSE_HEADERS, 'Content-Type': type } };
+  return { status: 200, file, headers: { ...APP_RESPONSE_HEADERS, 'Content-Type': rendererContentTypeOf(file) } };
 }
