@@ -45,7 +45,8 @@ module.exports = {
     },
     {
       name: 'electron-only-in-the-shell-glue',
-      comment: 'Only electron/main.ts, electron/preload.ts and electron/window/ may import the electron package, or electron-updater (which drives Electron).',
+      comment:
+        'Only electron/main.ts, electron/preload.ts and electron/window/ may import the electron package, or electron-updater (which drives Electron).',
       severity: 'error',
       from: { pathNot: '^electron/(main\\.ts|preload\\.ts|window/)' },
       to: { path: '^node_modules/electron(-updater)?/' },
@@ -70,7 +71,11 @@ module.exports = {
     exclude: { path: '(^|/)dist/' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js', '.d.ts'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.tsx', '.js', '.d.ts'],
+    },
     moduleSystems: ['es6', 'cjs'],
   },
 };

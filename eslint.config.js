@@ -21,12 +21,22 @@ export default tseslint.config(
     files: ['electron/**/*.ts', 'shared/**/*.ts', 'server/**/*.ts', 'renderer/**/*.{ts,tsx}'],
     ignores: ['electron/main.ts', 'electron/preload.ts', 'electron/window/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [
-          { name: 'electron', message: 'Only electron/main.ts, electron/preload.ts and electron/window/ may import electron: take it through a port.' },
-          { name: 'electron-updater', message: 'Only electron/main.ts and electron/window/ may import electron-updater: take it through the Updater port (electron/updates).' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only electron/main.ts, electron/preload.ts and electron/window/ may import electron: take it through a port.',
+            },
+            {
+              name: 'electron-updater',
+              message:
+                'Only electron/main.ts and electron/window/ may import electron-updater: take it through the Updater port (electron/updates).',
+            },
+          ],
+        },
+      ],
     },
   },
   {

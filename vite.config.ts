@@ -38,7 +38,9 @@ function loopbackBridgeScript(): Plugin {
     },
     load(id) {
       if (id !== RESOLVED_BRIDGE_URL_MODULE) return null;
-      return serving ? `export default ${JSON.stringify('/src/bridge/bridge-entry.ts')};` : `export default import.meta.ROLLUP_FILE_URL_${reference};`;
+      return serving
+        ? `export default ${JSON.stringify('/src/bridge/bridge-entry.ts')};`
+        : `export default import.meta.ROLLUP_FILE_URL_${reference};`;
     },
   };
 }
@@ -68,7 +70,13 @@ function preloadAppChunk(): Plugin {
         };
         visit(start.fileName);
         // The entry and what vite already preloads for it are in the page.
-        return [...files].filter((file) => !html.includes(`/${file}"`)).map((file) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` }, injectTo: 'head' as const }));
+        return [...files]
+          .filter((file) => !html.includes(`/${file}"`))
+          .map((file) => ({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` },
+            injectTo: 'head' as const,
+          }));
       },
     },
   };

@@ -15,7 +15,15 @@ import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } fr
 import { Agent, request } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { AuditUploader, deviceKeySigner, openAuditLog, type AuditLog, type AuditTransport, type HubAnswer, type NewAuditEntry } from '../electron/audit/index.js';
+import {
+  AuditUploader,
+  deviceKeySigner,
+  openAuditLog,
+  type AuditLog,
+  type AuditTransport,
+  type HubAnswer,
+  type NewAuditEntry,
+} from '../electron/audit/index.js';
 import { createKeytarCustodian, keyNameFor } from '../electron/vault/index.js';
 import { createEnrollmentToken } from '../server/identity/index.js';
 import { openSqliteDatabase } from '../server/storage/index.js';
@@ -34,7 +42,13 @@ function log(line: string): void {
 }
 
 const read = (n: number): NewAuditEntry => ({
-  action: 'chart-read', user: `u-${n % 12}`, session: 's-bench', patient: `p-${n % 40}`, resources: [`Patient/p-${n % 40}`], purposeOfUse: 'TREAT', detail: { view: 'summary' },
+  action: 'chart-read',
+  user: `u-${n % 12}`,
+  session: 's-bench',
+  patient: `p-${n % 40}`,
+  resources: [`Patient/p-${n % 40}`],
+  purposeOfUse: 'TREAT',
+  detail: { view: 'summary' },
 });
 
 function appendBench(auditLog: AuditLog): { p99: number; rps: number } {
@@ -69,7 +83,14 @@ function fsyncBaseline(dir: string): number {
 
 function censusBench(auditLog: AuditLog): number {
   const rounds = Math.max(20, Math.floor(APPENDS / CENSUS / 2));
-  const census = Array.from({ length: CENSUS }, (_, i): NewAuditEntry => ({ action: 'query', user: 'u-1', session: 's-bench', patient: `p-${i}`, query: 'Encounter?location=Location/ward-demo&status=in-progress', detail: { results: CENSUS } }));
+  const census = Array.from({ length: CENSUS }, (_, i): NewAuditEntry => ({
+    action: 'query',
+    user: 'u-1',
+    session: 's-bench',
+    patient: `p-${i}`,
+    query: 'Encounter?location=Location/ward-demo&status=in-progress',
+    detail: { results: CENSUS },
+  }));
   const started = process.hrtime.bigint();
   for (let i = 0; i < rounds; i += 1) auditLog.recordAll(census);
   return (rounds * CENSUS) / (Number(process.hrtime.bigint() - started) / 1e9);
@@ -80,15 +101,19 @@ type Post = (url: string, body: string, headers: Record<string, string>) => Prom
 function poster(agent: Agent): Post {
   return (url, body, headers) =>
     new Promise((resolve, reject) => {
-      const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, body: text === '' ? null : (JSON.parse(text) as unknown) });
-        });
-      });
+      const req = request(
+        url,
+        { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve({ status: res.statusCode ?? 0, body: text === '' ? null : (JSON.parse(text) as unknown) });
+          });
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -97,14 +122,19 @@ function poster(agent: Agent): Post {
 async function uploadBench(auditLog: AuditLog, workDir: string): Promise<number> {
   const hubDir = path.join(workDir, 'hub');
   log('starting the hub in a child process …');
-  const hub = await startBenchHub({ dataDir: hubDir, ...(process.env.AUDIT_BENCH_CPU_PROFILE ? { cpuProfileDir: process.env.AUDIT_BENCH_CPU_PROFILE } : {}) });
+  const hub = await startBenchHub({
+    dataDir: hubDir,
+    ...(process.env.AUDIT_BENCH_CPU_PROFILE ? { cpuProfileDir: process.env.AUDIT_BENCH_CPU_PROFILE } : {}),
+  });
   const agent = new Agent({ ca: hub.ca, keepAlive: true, maxSockets: 4 });
   const post = poster(agent);
   const db = openSqliteDatabase(path.join(hubDir, 'hub.sqlite'));
   try {
     const keys = await generateDeviceKeyPair();
     const enrollmentToken = await createEnrollmentToken(db, { ward: 'demo' });
-    const enrolled = await post(`${hub.url}/auth/enroll`, JSON.stringify({ enrollmentToken, publicKeyJwk: keys.publicKeyJwk }), { 'content-type': 'application/json' });
+    const enrolled = await post(`${hub.url}/auth/enroll`, JSON.stringify({ enrollmentToken, publicKeyJwk: keys.publicKeyJwk }), {
+      'content-type': 'application/json',
+    });
     if (enrolled.status !== 201) throw new Error(`enrollment failed: ${enrolled.status}`);
     const { clientId, tokenUrl } = enrolled.body as { clientId: string; tokenUrl: string };
     const assertion = await createClientAssertion({ privateKey: keys.privateKey, clientId, tokenUrl });
@@ -112,15 +142,33 @@ async function uploadBench(auditLog: AuditLog, workDir: string): Promise<number>
     if (token.status !== 200) throw new Error(`token request failed: ${token.status}`);
     const bearer = `Bearer ${(token.body as { access_token: string }).access_token}`;
     const transport: AuditTransport = {
-      postBundle: (bundle) => post(`${hub.url}/fhir`, JSON.stringify(bundle), { authorization: bearer, 'content-type': 'application/fhir+json', accept: 'application/fhir+json', prefer: 'return=minimal' }),
-      postCheckpoint: (jws) => post(`${hub.url}/audit/checkpoint`, JSON.stringify({ jws }), { authorization: bearer, 'content-type': 'application/json' }),
+      postBundle: (bundle) =>
+        post(`${hub.url}/fhir`, JSON.stringify(bundle), {
+          authorization: bearer,
+          'content-type': 'application/fhir+json',
+          accept: 'application/fhir+json',
+          prefer: 'return=minimal',
+        }),
+      postCheckpoint: (jws) =>
+        post(`${hub.url}/audit/checkpoint`, JSON.stringify({ jws }), { authorization: bearer, 'content-type': 'application/json' }),
     };
     const pending = auditLog.queue.pendingCount();
     log(`uploading ${pending} entries in batches of 500 …`);
     const started = process.hrtime.bigint();
-    const result = await new AuditUploader({ log: auditLog, transport, deviceId: clientId, signer: deviceKeySigner(keys.privateKey), batchSize: 500 }).upload();
+    const result = await new AuditUploader({
+      log: auditLog,
+      transport,
+      deviceId: clientId,
+      signer: deviceKeySigner(keys.privateKey),
+      batchSize: 500,
+    }).upload();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (result.sent !== pending || result.remaining !== 0 || result.hubAcknowledged !== auditLog.head().sequence || result.checkpointMatches !== true) {
+    if (
+      result.sent !== pending ||
+      result.remaining !== 0 ||
+      result.hubAcknowledged !== auditLog.head().sequence ||
+      result.checkpointMatches !== true
+    ) {
       throw new Error(`the upload did not complete: ${JSON.stringify(result)}`);
     }
     return result.sent / seconds;

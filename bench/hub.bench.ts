@@ -32,7 +32,10 @@ function log(line: string): void {
   if (!isJson) process.stderr.write(`${line}\n`);
 }
 
-type Fetch = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<{ status: number; text: string }>;
+type Fetch = (
+  url: string,
+  init?: { method?: string; headers?: Record<string, string>; body?: string },
+) => Promise<{ status: number; text: string }>;
 
 function fetcher(ca: string): { fetch: Fetch; agent: Agent } {
   const agent = new Agent({ ca, keepAlive: true, maxSockets: 64 });
@@ -76,7 +79,11 @@ async function enrolledDeviceToken(fetch: Fetch, url: string, enrollmentToken: s
   if (enrolled.status !== 201) throw new Error(`enrollment failed: ${enrolled.status} ${enrolled.text}`);
   const { clientId, tokenUrl } = JSON.parse(enrolled.text) as { clientId: string; tokenUrl: string };
   const assertion = await createClientAssertion({ privateKey: keys.privateKey, clientId, tokenUrl });
-  const token = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: tokenRequestBody(assertion) });
+  const token = await fetch(tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: tokenRequestBody(assertion),
+  });
   if (token.status !== 200) throw new Error(`token request failed: ${token.status} ${token.text}`);
   return (JSON.parse(token.text) as { access_token: string }).access_token;
 }
@@ -90,7 +97,11 @@ async function getBundle(fetch: Fetch, url: string, token: string): Promise<Bund
 /** Census + $everything per patient, following next links; returns [resources, requests]. */
 async function initialLoad(fetch: Fetch, url: string, token: string): Promise<{ resources: number; requests: number }> {
   let requests = 1;
-  const census = await getBundle(fetch, `${url}/fhir/Encounter?location=Location/ward-demo&status=in-progress&_include=Encounter:patient&_count=${PAGE_SIZE}`, token);
+  const census = await getBundle(
+    fetch,
+    `${url}/fhir/Encounter?location=Location/ward-demo&status=in-progress&_include=Encounter:patient&_count=${PAGE_SIZE}`,
+    token,
+  );
   const patientIds = (census.entry ?? []).filter((e) => e.resource?.resourceType === 'Patient').map((e) => e.resource!.id!);
   if (patientIds.length !== PATIENTS) throw new Error(`the census lists ${patientIds.length} patients, expected ${PATIENTS}`);
   const counts = await inBatches(patientIds.length, LOAD_CONCURRENCY, async (index) => {
@@ -117,7 +128,10 @@ async function pollBench(url: string, ca: string, tokens: readonly string[], pat
     requests: [
       {
         method: 'GET',
-        setupRequest: (req) => ({ ...req, headers: { ...req.headers, accept: 'application/fhir+json', authorization: `Bearer ${tokens[turn++ % tokens.length]}` } }),
+        setupRequest: (req) => ({
+          ...req,
+          headers: { ...req.headers, accept: 'application/fhir+json', authorization: `Bearer ${tokens[turn++ % tokens.length]}` },
+        }),
       },
     ],
   });
@@ -127,7 +141,11 @@ async function pollBench(url: string, ca: string, tokens: readonly string[], pat
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-bench-hub-'));
   log(`starting the hub with a ${PATIENTS}-patient demo ward (data in ${dataDir}) …`);
-  const hub = await startBenchHub({ dataDir, demoPatients: PATIENTS, ...(process.env.HUB_BENCH_CPU_PROFILE ? { cpuProfileDir: process.env.HUB_BENCH_CPU_PROFILE } : {}) });
+  const hub = await startBenchHub({
+    dataDir,
+    demoPatients: PATIENTS,
+    ...(process.env.HUB_BENCH_CPU_PROFILE ? { cpuProfileDir: process.env.HUB_BENCH_CPU_PROFILE } : {}),
+  });
   const { ca } = hub;
   const { fetch, agent } = fetcher(ca);
   const db = openSqliteDatabase(path.join(dataDir, 'hub.sqlite'));
@@ -146,7 +164,9 @@ async function main(): Promise<void> {
     report('hub.initial_load_s', seconds, 's', '≤ 10 s');
     report('hub.initial_load_rps', load.resources / seconds, 'res/s');
 
-    const checkpoint = (await getBundle(fetch, `${hub.url}/fhir/Observation/_history?_since=${encodeURIComponent(new Date().toISOString())}`, tokens[1]!)).meta!.lastUpdated!;
+    const checkpoint = (
+      await getBundle(fetch, `${hub.url}/fhir/Observation/_history?_since=${encodeURIComponent(new Date().toISOString())}`, tokens[1]!)
+    ).meta!.lastUpdated!;
     const pollPath = `/fhir/Observation/_history?_since=${encodeURIComponent(checkpoint)}`;
     const probe = await getBundle(fetch, `${hub.url}${pollPath}`, tokens[2]!);
     if ((probe.entry ?? []).length !== 0) throw new Error('the poll is expected to find no changes');

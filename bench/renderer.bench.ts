@@ -15,7 +15,16 @@ import type { Browser, Page } from 'playwright-core';
 import { startWardlineStack, type WardlineStack } from '../tests/support/e2e-harness.js';
 import { launchChromium } from '../tests/e2e/support/browser.js';
 import { censusName } from '../tests/e2e/support/ward.js';
-import { censusRow, lockHeading, setPin, shown, signInHeading, submitSignIn, unlockWithPin, type Credentials } from '../tests/e2e/support/workstation-ui.js';
+import {
+  censusRow,
+  lockHeading,
+  setPin,
+  shown,
+  signInHeading,
+  submitSignIn,
+  unlockWithPin,
+  type Credentials,
+} from '../tests/e2e/support/workstation-ui.js';
 import { admitFiveYearPatient } from './lib/five-year-patient.js';
 import { BENCH_MARKS_SCRIPT, between, LOCK_PRESSED_KEY, lastMarkEpoch, waitForMark } from './lib/page-marks.js';
 import { isJson, percentile, report } from './lib/report.js';
@@ -38,7 +47,11 @@ async function benchPage(browser: Browser, stack: WardlineStack): Promise<Page> 
   await page.goto(stack.issueUrl());
   await shown(signInHeading(page));
   // While a nurse types, the signed-in frame's code is fetched in the background; wait for it.
-  await page.waitForFunction(() => performance.getEntriesByType('resource').some((entry) => /\/assets\/frame-[^/]+\.js$/.test(entry.name)), undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => performance.getEntriesByType('resource').some((entry) => /\/assets\/frame-[^/]+\.js$/.test(entry.name)),
+    undefined,
+    { timeout: 30_000 },
+  );
   return page;
 }
 
@@ -48,7 +61,11 @@ async function signedIn(page: Page, who: Credentials): Promise<void> {
   await shown(page.getByText(`${WARD_PATIENTS} patients`, { exact: true }));
 }
 
-async function censusAfterSignIn(browser: Browser, stack: WardlineStack, nina: Credentials): Promise<{ afterSignIn: number[]; afterSubmit: number[] }> {
+async function censusAfterSignIn(
+  browser: Browser,
+  stack: WardlineStack,
+  nina: Credentials,
+): Promise<{ afterSignIn: number[]; afterSubmit: number[] }> {
   const afterSignIn: number[] = [];
   const afterSubmit: number[] = [];
   for (let run = 0; run < CENSUS_RUNS; run += 1) {
@@ -57,7 +74,9 @@ async function censusAfterSignIn(browser: Browser, stack: WardlineStack, nina: C
     afterSignIn.push(await between(page, 'wardline:signed-in', 'wardline:census-shown'));
     afterSubmit.push(await between(page, 'bench:submit', 'wardline:census-shown'));
     // Signed out (the window then purges and reloads) before the next nurse's turn.
-    await page.evaluate(() => void (globalThis as unknown as { wardline: { session: { signOut(): Promise<unknown> } } }).wardline.session.signOut());
+    await page.evaluate(
+      () => void (globalThis as unknown as { wardline: { session: { signOut(): Promise<unknown> } } }).wardline.session.signOut(),
+    );
     await shown(signInHeading(page));
     await page.context().close();
   }
@@ -106,7 +125,13 @@ async function lockings(page: Page, who: Credentials, runs: number, trigger: () 
 
 async function main(): Promise<void> {
   log('starting the hub, the workstation and a 40-patient ward…');
-  const stack = await startWardlineStack({ patients: WARD_PATIENTS - 1, days: 3, pollIntervalMs: 600_000, idleTimeoutMs: 3_600_000, seed: 'bench-renderer' });
+  const stack = await startWardlineStack({
+    patients: WARD_PATIENTS - 1,
+    days: 3,
+    pollIntervalMs: 600_000,
+    idleTimeoutMs: 3_600_000,
+    seed: 'bench-renderer',
+  });
   let browser: Browser | null = null;
   try {
     log('admitting a patient with 5 years of history…');
@@ -132,7 +157,10 @@ async function main(): Promise<void> {
     const shortcutLocks = await lockings(page, nina, LOCK_RUNS, async () => {
       await page.keyboard.press('Control+Shift+L');
       await shown(lockHeading(page));
-      const pressedAt = await page.evaluate((key) => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem(key), LOCK_PRESSED_KEY);
+      const pressedAt = await page.evaluate(
+        (key) => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem(key),
+        LOCK_PRESSED_KEY,
+      );
       if (pressedAt === null) throw new Error('the lock key press was not recorded');
       return Number(pressedAt);
     });
@@ -154,7 +182,11 @@ async function main(): Promise<void> {
     report('renderer.lock_shown_after_shortcut_ms.p95', percentile(shortcutLocks.total, 95), 'ms', '≤ 100 ms');
     report('renderer.lock_shown_after_os_lock_ms.p50', percentile(osLocks.total, 50), 'ms');
     report('renderer.lock_shown_after_os_lock_ms.p95', percentile(osLocks.total, 95), 'ms', '≤ 100 ms');
-    report('renderer.lock_reloaded_document_to_shown_ms.p50', percentile([...shortcutLocks.inNewDocument, ...osLocks.inNewDocument], 50), 'ms');
+    report(
+      'renderer.lock_reloaded_document_to_shown_ms.p50',
+      percentile([...shortcutLocks.inNewDocument, ...osLocks.inNewDocument], 50),
+      'ms',
+    );
   } finally {
     await browser?.close();
     await stack.close();

@@ -20,7 +20,11 @@ const LOCK_SAMPLES = 2000;
 const PIN_SAMPLES = 40;
 const SIGN_IN_SAMPLES = 20;
 
-function newManager(hashing: CredentialHashing = DEFAULT_CREDENTIAL_HASHING): { manager: SessionManager; power: ControllablePowerEvents; hub: ScriptedHubLogin } {
+function newManager(hashing: CredentialHashing = DEFAULT_CREDENTIAL_HASHING): {
+  manager: SessionManager;
+  power: ControllablePowerEvents;
+  hub: ScriptedHubLogin;
+} {
   const clock = new SystemClock();
   const power = new ControllablePowerEvents();
   const hub = new ScriptedHubLogin(wardStaff());
@@ -95,7 +99,12 @@ async function offlineSignIns(): Promise<number[]> {
 }
 
 async function bareVerify(params: Argon2idParams, samples: number): Promise<number[]> {
-  const hash = await argon2.hash('bench-secret', { type: argon2.argon2id, memoryCost: params.memoryKiB, timeCost: params.timeCost, parallelism: params.parallelism });
+  const hash = await argon2.hash('bench-secret', {
+    type: argon2.argon2id,
+    memoryCost: params.memoryKiB,
+    timeCost: params.timeCost,
+    parallelism: params.parallelism,
+  });
   const out: number[] = [];
   for (let i = 0; i < samples; i += 1) out.push(await timeMs(() => argon2.verify(hash, 'bench-secret')));
   return out;

@@ -41,7 +41,15 @@ async function main(): Promise<void> {
   log(`starting the hub with the ${PATIENTS}-patient demo ward …`);
   const hub = await startBenchHub({ dataDir: hubDir, demoPatients: PATIENTS, host: '127.0.0.1' });
   try {
-    await enrollWorkstation({ dataDir, custodian, logger, audit: logAuditSink(logger), hubUrl: hub.url, pin: hub.pin, enrollmentToken: hub.enrollmentToken ?? '' });
+    await enrollWorkstation({
+      dataDir,
+      custodian,
+      logger,
+      audit: logAuditSink(logger),
+      hubUrl: hub.url,
+      pin: hub.pin,
+      enrollmentToken: hub.enrollmentToken ?? '',
+    });
     const vault = await openVault({ dataDir, custodian, logger });
     const engine = createSyncEngine({ vault, dataDir, custodian, logger });
     try {

@@ -24,4 +24,9 @@ cpu = cpuMs();
 const history = generatePatientHistory({ seed: 1, days: 400 });
 report('synthetic.history-400d.time', performance.now() - wall, 'ms');
 report('synthetic.history-400d.cpu', cpuMs() - cpu, 'ms');
-report('synthetic.history-400d.observations', history.resources.filter((r) => r.resourceType === 'Observation').length, 'resources', '≥ 20,000');
+report(
+  'synthetic.history-400d.observations',
+  history.resources.filter((r) => r.resourceType === 'Observation').length,
+  'resources',
+  '≥ 20,000',
+);

@@ -107,16 +107,28 @@ async function main(): Promise<void> {
     plain.push(plainIngest(wardResources));
     encrypted.push(await vaultIngest(wardResources));
   }
-  const rate = (times: IngestTime[], pick: (t: IngestTime) => number): number =>
-    wardResources.length / (median(times.map(pick)) / 1000);
+  const rate = (times: IngestTime[], pick: (t: IngestTime) => number): number => wardResources.length / (median(times.map(pick)) / 1000);
   const vaultRate = rate(encrypted, (t) => t.wallMs);
   const plainRate = rate(plain, (t) => t.wallMs);
   report('vault.ingest', vaultRate, 'res/s', '≥ 30000');
   report('sqlite.ingest', plainRate, 'res/s');
   report('vault.ingest_ratio', (vaultRate / plainRate) * 100, '%', '≥ 60');
-  report('vault.ingest_per_cpu_s', rate(encrypted, (t) => t.cpuMs), 'res/cpu-s');
-  report('sqlite.ingest_per_cpu_s', rate(plain, (t) => t.cpuMs), 'res/cpu-s');
-  log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+  report(
+    'vault.ingest_per_cpu_s',
+    rate(encrypted, (t) => t.cpuMs),
+    'res/cpu-s',
+  );
+  report(
+    'sqlite.ingest_per_cpu_s',
+    rate(plain, (t) => t.cpuMs),
+    'res/cpu-s',
+  );
+  log(
+    `load average during the run: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${os.cpus().length} cores`,
+  );
 
   const dir = temporaryDir('queries');
   let vault: Vault | undefined = await createVault({ dataDir: dir, custodian, ward: ward.location.id! });

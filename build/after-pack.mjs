@@ -41,11 +41,15 @@ export function electronBinaryPath(context) {
 }
 
 function ed25519PublicKeys(variable, env) {
-  const list = (env[variable] ?? '').split(',').map((file) => file.trim()).filter((file) => file !== '');
+  const list = (env[variable] ?? '')
+    .split(',')
+    .map((file) => file.trim())
+    .filter((file) => file !== '');
   return list.map((file) => {
     const pem = readFileSync(file, 'utf8');
     const key = createPublicKey(pem);
-    if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${variable}: ${file} is not an Ed25519 public key (use wardline policy keygen / wardline update keygen).`);
+    if (key.asymmetricKeyType !== 'ed25519')
+      throw new Error(`${variable}: ${file} is not an Ed25519 public key (use wardline policy keygen / wardline update keygen).`);
     return key.export({ type: 'spki', format: 'pem' }).toString();
   });
 }
@@ -54,14 +58,18 @@ function ed25519PublicKeys(variable, env) {
 export function trustAnchorsFromEnvironment(env = process.env) {
   const policyKeys = ed25519PublicKeys('WARDLINE_POLICY_PUBLIC_KEYS', env);
   if (policyKeys.length === 0) {
-    throw new Error('WARDLINE_POLICY_PUBLIC_KEYS is not set: give the path of the organisation\'s policy public key (wardline policy keygen). A Wardline that trusts no policy key cannot start, so it is not packaged.');
+    throw new Error(
+      "WARDLINE_POLICY_PUBLIC_KEYS is not set: give the path of the organisation's policy public key (wardline policy keygen). A Wardline that trusts no policy key cannot start, so it is not packaged.",
+    );
   }
   return { policyKeys, updateKeys: ed25519PublicKeys('WARDLINE_UPDATE_PUBLIC_KEYS', env) };
 }
 
 export async function afterPack(context, env = process.env) {
   const trust = trustAnchorsFromEnvironment(env);
-  writeFileSync(path.join(context.packager.getResourcesDir(context.appOutDir), TRUST_FILE_NAME), `${JSON.stringify(trust, null, 2)}\n`, { mode: 0o644 });
+  writeFileSync(path.join(context.packager.getResourcesDir(context.appOutDir), TRUST_FILE_NAME), `${JSON.stringify(trust, null, 2)}\n`, {
+    mode: 0o644,
+  });
   const isMac = context.electronPlatformName === 'darwin' || context.electronPlatformName === 'mas';
   await flipFuses(electronBinaryPath(context), { ...WARDLINE_FUSES, resetAdHocDarwinSignature: isMac });
 }

@@ -12,16 +12,35 @@ import { notarize } from '@electron/notarize';
 /** The options for @electron/notarize, or null when notarization is explicitly skipped. */
 export function notarizeOptions(appPath, env = process.env) {
   if (env.APPLE_API_KEY && env.APPLE_API_KEY_ID && env.APPLE_API_ISSUER) {
-    return { tool: 'notarytool', appPath, appleApiKey: env.APPLE_API_KEY, appleApiKeyId: env.APPLE_API_KEY_ID, appleApiIssuer: env.APPLE_API_ISSUER };
+    return {
+      tool: 'notarytool',
+      appPath,
+      appleApiKey: env.APPLE_API_KEY,
+      appleApiKeyId: env.APPLE_API_KEY_ID,
+      appleApiIssuer: env.APPLE_API_ISSUER,
+    };
   }
   if (env.APPLE_ID && env.APPLE_APP_SPECIFIC_PASSWORD && env.APPLE_TEAM_ID) {
-    return { tool: 'notarytool', appPath, appleId: env.APPLE_ID, appleIdPassword: env.APPLE_APP_SPECIFIC_PASSWORD, teamId: env.APPLE_TEAM_ID };
+    return {
+      tool: 'notarytool',
+      appPath,
+      appleId: env.APPLE_ID,
+      appleIdPassword: env.APPLE_APP_SPECIFIC_PASSWORD,
+      teamId: env.APPLE_TEAM_ID,
+    };
   }
   if (env.APPLE_KEYCHAIN_PROFILE) {
-    return { tool: 'notarytool', appPath, keychainProfile: env.APPLE_KEYCHAIN_PROFILE, ...(env.APPLE_KEYCHAIN ? { keychain: env.APPLE_KEYCHAIN } : {}) };
+    return {
+      tool: 'notarytool',
+      appPath,
+      keychainProfile: env.APPLE_KEYCHAIN_PROFILE,
+      ...(env.APPLE_KEYCHAIN ? { keychain: env.APPLE_KEYCHAIN } : {}),
+    };
   }
   if (env.WARDLINE_SKIP_NOTARIZE === '1') return null;
-  throw new Error('No Apple notarization credentials in the environment (APPLE_API_KEY/APPLE_API_KEY_ID/APPLE_API_ISSUER, or APPLE_ID/APPLE_APP_SPECIFIC_PASSWORD/APPLE_TEAM_ID, or APPLE_KEYCHAIN_PROFILE). Set WARDLINE_SKIP_NOTARIZE=1 only for a local test build.');
+  throw new Error(
+    'No Apple notarization credentials in the environment (APPLE_API_KEY/APPLE_API_KEY_ID/APPLE_API_ISSUER, or APPLE_ID/APPLE_APP_SPECIFIC_PASSWORD/APPLE_TEAM_ID, or APPLE_KEYCHAIN_PROFILE). Set WARDLINE_SKIP_NOTARIZE=1 only for a local test build.',
+  );
 }
 
 export async function afterSign(context, env = process.env) {

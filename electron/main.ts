@@ -4,8 +4,22 @@
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, powerMonitor, protocol, safeStorage, session } from 'electron';
 import electronUpdater from 'electron-updater';
-import { createHostLogger, openWorkstationHost, resolveDataDir, startFailureMessage, type HostLogger, type WorkstationHost } from './host/index.js';
-import { policyFileLocation, readMachinePolicy, readTrustAnchors, trustFileLocation, type TrustedKey, type WorkstationPolicy } from './policy/index.js';
+import {
+  createHostLogger,
+  openWorkstationHost,
+  resolveDataDir,
+  startFailureMessage,
+  type HostLogger,
+  type WorkstationHost,
+} from './host/index.js';
+import {
+  policyFileLocation,
+  readMachinePolicy,
+  readTrustAnchors,
+  trustFileLocation,
+  type TrustedKey,
+  type WorkstationPolicy,
+} from './policy/index.js';
 import type { UpdateService } from './updates/index.js';
 import {
   APP_ENTRY_URL,
@@ -35,7 +49,14 @@ let host: WorkstationHost | null = null;
 let updates: UpdateService | null = null;
 
 function refuseToStart(error: unknown, logger: HostLogger | null): void {
-  logger?.fatal({ event: 'host.refused_to_start', code: (error as { code?: unknown }).code ?? null, error: error instanceof Error ? error.name : typeof error }, 'Wardline refused to start');
+  logger?.fatal(
+    {
+      event: 'host.refused_to_start',
+      code: (error as { code?: unknown }).code ?? null,
+      error: error instanceof Error ? error.name : typeof error,
+    },
+    'Wardline refused to start',
+  );
   dialog.showErrorBox('Wardline cannot start', startFailureMessage(error));
   app.exit(1);
 }
@@ -45,8 +66,13 @@ function logRefusal(logger: HostLogger): (refusal: Refusal | { reason: string })
 }
 
 async function loadPolicy(): Promise<{ policy: WorkstationPolicy; updateKeys: readonly TrustedKey[] }> {
-  const trust = await readTrustAnchors(trustFileLocation({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() }));
-  return { policy: await readMachinePolicy(policyFileLocation({ packaged: app.isPackaged }), trust.policyKeys), updateKeys: trust.updateKeys };
+  const trust = await readTrustAnchors(
+    trustFileLocation({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() }),
+  );
+  return {
+    policy: await readMachinePolicy(policyFileLocation({ packaged: app.isPackaged }), trust.policyKeys),
+    updateKeys: trust.updateKeys,
+  };
 }
 
 async function start(): Promise<void> {
@@ -63,7 +89,10 @@ async function start(): Promise<void> {
     const windowSession = session.fromPartition(WINDOW_PARTITION);
     for (const target of [session.defaultSession, windowSession]) hardenSession(target, { pinning: pinningRulesOf(policy), onRefused });
     app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { packaged, onRefused }));
-    windowSession.protocol.handle(APP_SCHEME, appProtocolHandler(rendererSiteOf(path.join(app.getAppPath(), 'renderer', 'dist')), onRefused));
+    windowSession.protocol.handle(
+      APP_SCHEME,
+      appProtocolHandler(rendererSiteOf(path.join(app.getAppPath(), 'renderer', 'dist')), onRefused),
+    );
 
     host = await openWorkstationHost({
       dataDir,
@@ -85,7 +114,9 @@ async function start(): Promise<void> {
       logger: log,
     });
 
-    mainWindow = new BrowserWindow(mainWindowOptions({ preload: path.join(app.getAppPath(), 'dist', 'electron', 'preload.cjs'), packaged }));
+    mainWindow = new BrowserWindow(
+      mainWindowOptions({ preload: path.join(app.getAppPath(), 'dist', 'electron', 'preload.cjs'), packaged }),
+    );
     if (contentProtectionSupported(process.platform)) mainWindow.setContentProtection(true);
     mainWindow.once('ready-to-show', () => mainWindow?.show());
     mainWindow.on('closed', () => {

@@ -17,7 +17,17 @@ export function createHubLogger(options: HubLoggerOptions = {}): Logger {
       base: { service: 'wardline-hub' },
       timestamp: pino.stdTimeFunctions.isoTime,
       // Belt and braces: should anything ever pass these, they are not written.
-      redact: { paths: ['req.headers.authorization', 'req.headers["x-wardline-user"]', 'req.headers["x-wardline-btg-reason"]', 'req.url', 'req.query', 'req.body'], remove: true },
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers["x-wardline-user"]',
+          'req.headers["x-wardline-btg-reason"]',
+          'req.url',
+          'req.query',
+          'req.body',
+        ],
+        remove: true,
+      },
     },
     typeof options.destination === 'object' ? options.destination : pino.destination({ fd: options.destination ?? 1, sync: false }),
   );

@@ -18,6 +18,7 @@ export async function admitFiveYearPatient(stack: WardlineStack, seed: string): 
   const patient = generatePatientHistory({ ...options, days: FIVE_YEARS_DAYS });
   await importResources(stack.hub.db, [...roster, ...patient.resources], new Date());
   const summary = await stack.host.sync!.syncOnce();
-  if (summary.patientsLoaded !== 1) throw new Error(`the workstation loaded ${summary.patientsLoaded} new patients, expected the 5-year one`);
+  if (summary.patientsLoaded !== 1)
+    throw new Error(`the workstation loaded ${summary.patientsLoaded} new patients, expected the 5-year one`);
   return { patient, resources: patient.resources.length };
 }

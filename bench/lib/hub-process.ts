@@ -36,10 +36,17 @@ export interface BenchHub {
 export function startBenchHub(options: BenchHubOptions): Promise<BenchHub> {
   const args = [
     ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
-    path.join(root, 'bin/wardline-hub.js'), 'serve', '--dev-tls', '--port', '0',
+    path.join(root, 'bin/wardline-hub.js'),
+    'serve',
+    '--dev-tls',
+    '--port',
+    '0',
     ...(options.demoPatients === undefined ? [] : ['--demo', String(options.demoPatients)]),
     ...(options.host === undefined ? [] : ['--host', options.host]),
-    '--data', options.dataDir, '--log-level', 'warn',
+    '--data',
+    options.dataDir,
+    '--log-level',
+    'warn',
   ];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const stop = (): Promise<void> =>

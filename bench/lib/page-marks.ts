@@ -20,7 +20,11 @@ window.addEventListener('keydown', (event) => {
 
 /** Waits until `name` has been marked at least `count` times in the current document. */
 export async function waitForMark(page: Page, name: string, count = 1, timeout = 60_000): Promise<void> {
-  await page.waitForFunction(({ name: n, count: c }) => performance.getEntriesByName(n, 'mark').length >= c, { name, count }, { timeout, polling: 5 });
+  await page.waitForFunction(
+    ({ name: n, count: c }) => performance.getEntriesByName(n, 'mark').length >= c,
+    { name, count },
+    { timeout, polling: 5 },
+  );
 }
 
 /** The start time (ms, this document's clock) of the last mark called `name`, or null. */

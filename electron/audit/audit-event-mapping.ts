@@ -84,7 +84,8 @@ function deviceReference(entry: AuditEntry, source: AuditEventSource): NonNullab
 
 function userAgent(entry: AuditEntry, pattern: Pattern): Agent | null {
   if (entry.user === null) return null;
-  const type = pattern === 'read' || pattern === 'query' ? CODES.informationRecipient : pattern === 'write' ? CODES.author : CODES.humanUser;
+  const type =
+    pattern === 'read' || pattern === 'query' ? CODES.informationRecipient : pattern === 'write' ? CODES.author : CODES.humanUser;
   return {
     type: { coding: [type] },
     who: { identifier: { system: WARDLINE_USER_SYSTEM, value: entry.user } },
@@ -145,15 +146,17 @@ export function auditEventOf(entry: AuditEntry, source: AuditEventSource): Audit
     resourceType: 'AuditEvent',
     id: auditEventIdOf(entry.device, entry.sequence),
     ...(shape.profile === undefined ? {} : { meta: { profile: [shape.profile] } }),
-    extension: [{
-      url: AUDIT_CHAIN_EXTENSION_URL,
-      extension: [
-        { url: 'sequence', valueInteger: entry.sequence },
-        { url: 'previousHash', valueString: previousHash },
-        { url: 'hash', valueString: hash },
-        { url: 'entry', valueBase64Binary: base64(canonicalJson(body)) },
-      ],
-    }],
+    extension: [
+      {
+        url: AUDIT_CHAIN_EXTENSION_URL,
+        extension: [
+          { url: 'sequence', valueInteger: entry.sequence },
+          { url: 'previousHash', valueString: previousHash },
+          { url: 'hash', valueString: hash },
+          { url: 'entry', valueBase64Binary: base64(canonicalJson(body)) },
+        ],
+      },
+    ],
     type: shape.type,
     subtype: [shape.subtype],
     action: shape.action,

@@ -11,8 +11,21 @@ import { canonicalJson } from './canonical-json.js';
 export type AuditExportFormat = 'fhir' | 'csv';
 
 export const CSV_COLUMNS = [
-  'sequence', 'time', 'user', 'session', 'action', 'patient', 'resources', 'outcome', 'purposeOfUse',
-  'requestor', 'query', 'detail', 'previousHash', 'hash', 'auditEventId',
+  'sequence',
+  'time',
+  'user',
+  'session',
+  'action',
+  'patient',
+  'resources',
+  'outcome',
+  'purposeOfUse',
+  'requestor',
+  'query',
+  'detail',
+  'previousHash',
+  'hash',
+  'auditEventId',
 ] as const;
 
 function csvCell(value: string): string {
@@ -22,9 +35,20 @@ function csvCell(value: string): string {
 
 export function csvRow(entry: AuditEntry): string {
   const cells = [
-    String(entry.sequence), entry.time, entry.user ?? '', entry.session ?? '', entry.action, entry.patient ?? '',
-    entry.resources.join(' '), entry.outcome, entry.purposeOfUse ?? '', String(entry.requestor), entry.query ?? '',
-    Object.keys(entry.detail).length === 0 ? '' : canonicalJson(entry.detail), entry.previousHash, entry.hash,
+    String(entry.sequence),
+    entry.time,
+    entry.user ?? '',
+    entry.session ?? '',
+    entry.action,
+    entry.patient ?? '',
+    entry.resources.join(' '),
+    entry.outcome,
+    entry.purposeOfUse ?? '',
+    String(entry.requestor),
+    entry.query ?? '',
+    Object.keys(entry.detail).length === 0 ? '' : canonicalJson(entry.detail),
+    entry.previousHash,
+    entry.hash,
     auditEventIdOf(entry.device, entry.sequence),
   ];
   return cells.map(csvCell).join(',');

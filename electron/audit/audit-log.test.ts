@@ -44,8 +44,20 @@ describe('the audit log', () => {
   it('chains each entry to the one before: hash = SHA-256(previous hash ‖ canonical JSON of the entry)', async () => {
     const { log } = await freshLog(() => Date.UTC(2026, 2, 2, 8, 0, 0));
     const first = log.record({ action: 'sign-in', user: 'u-1', session: 's-1' });
-    const second = log.record({ action: 'chart-read', user: 'u-1', session: 's-1', patient: 'p-1', resources: ['Patient/p-1'], purposeOfUse: 'TREAT' });
-    expect(first).toMatchObject({ sequence: 1, previousHash: GENESIS_PREVIOUS_HASH, time: '2026-03-02T08:00:00.000Z', device: log.workstationId });
+    const second = log.record({
+      action: 'chart-read',
+      user: 'u-1',
+      session: 's-1',
+      patient: 'p-1',
+      resources: ['Patient/p-1'],
+      purposeOfUse: 'TREAT',
+    });
+    expect(first).toMatchObject({
+      sequence: 1,
+      previousHash: GENESIS_PREVIOUS_HASH,
+      time: '2026-03-02T08:00:00.000Z',
+      device: log.workstationId,
+    });
     expect(second.previousHash).toBe(first.hash);
     const { previousHash, hash, ...body } = second;
     expect(hash).toBe(entryHash(previousHash, canonicalJson(body)));
@@ -68,8 +80,14 @@ describe('the audit log', () => {
 
   it('records a census as one commit of one entry per patient, in order', async () => {
     const { log } = await freshLog();
-    const entries = log.recordAll(['p-1', 'p-2', 'p-3'].map((patient) => ({ action: 'query' as const, user: 'u-1', patient, query: 'Encounter?status=in-progress' })));
-    expect(entries.map((e) => [e.sequence, e.patient])).toEqual([[1, 'p-1'], [2, 'p-2'], [3, 'p-3']]);
+    const entries = log.recordAll(
+      ['p-1', 'p-2', 'p-3'].map((patient) => ({ action: 'query' as const, user: 'u-1', patient, query: 'Encounter?status=in-progress' })),
+    );
+    expect(entries.map((e) => [e.sequence, e.patient])).toEqual([
+      [1, 'p-1'],
+      [2, 'p-2'],
+      [3, 'p-3'],
+    ]);
     expect(log.verify()).toMatchObject({ ok: true, entries: 3 });
   });
 
@@ -77,7 +95,14 @@ describe('the audit log', () => {
     const { log, dir } = await freshLog();
     log.record({ action: 'sign-in', user: 'u-1' });
     log.close();
-    const { db } = await openEncryptedDatabase({ dataDir: dir.dir, fileName: 'audit.db', purpose: 'audit', custodian: dir.custodian, migrations: AUDIT_MIGRATIONS, create: false });
+    const { db } = await openEncryptedDatabase({
+      dataDir: dir.dir,
+      fileName: 'audit.db',
+      purpose: 'audit',
+      custodian: dir.custodian,
+      migrations: AUDIT_MIGRATIONS,
+      create: false,
+    });
     try {
       expect(() => db.prepare("UPDATE audit_entries SET body = replace(body, 'sign-in', 'lock')").run()).toThrow(/append-only/);
       expect(() => db.prepare('DELETE FROM audit_entries').run()).toThrow(/append-only/);
@@ -89,7 +114,9 @@ describe('the audit log', () => {
   it('refuses a malformed entry without writing anything', async () => {
     const { log } = await freshLog();
     expect(() => log.record({ action: 'chart-read', patient: 'Smith, John' })).toThrow(expect.objectContaining({ code: 'INVALID_ENTRY' }));
-    expect(() => log.recordAll([{ action: 'lock' }, { action: 'nonsense' as 'lock' }])).toThrow(expect.objectContaining({ code: 'INVALID_ENTRY' }));
+    expect(() => log.recordAll([{ action: 'lock' }, { action: 'nonsense' as 'lock' }])).toThrow(
+      expect.objectContaining({ code: 'INVALID_ENTRY' }),
+    );
     expect(log.head().sequence).toBe(0);
   });
 

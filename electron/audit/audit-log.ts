@@ -6,7 +6,14 @@
 // afterwards (catchUpSearch: before every find, on close, and whenever the host has a moment).
 import type { Statement, Transaction } from 'better-sqlite3-multiple-ciphers';
 import type { Logger } from 'pino';
-import { guardedWhileOpen, isVaultError, openEncryptedDatabase, type EncryptedConnection, type KeyCustodian, type VaultErrorCode } from '../vault/index.js';
+import {
+  guardedWhileOpen,
+  isVaultError,
+  openEncryptedDatabase,
+  type EncryptedConnection,
+  type KeyCustodian,
+  type VaultErrorCode,
+} from '../vault/index.js';
 import { entryHash, GENESIS_PREVIOUS_HASH, type AuditEntry, type NewAuditEntry } from './audit-entry.js';
 import { AuditError, isAuditError, type AuditErrorCode } from './audit-error.js';
 import { AUDIT_FILE_NAME } from './audit-files.js';
@@ -74,18 +81,30 @@ const MAX_FIND = 1000;
 const SEARCH_BATCH = 5000;
 
 const OPEN_MESSAGES: Partial<Record<VaultErrorCode, [AuditErrorCode, string]>> = {
-  KEYSTORE_UNAVAILABLE: ['KEYSTORE_UNAVAILABLE',
-    'The OS keystore is not available, so the audit trail cannot be opened and no chart can be shown. Ask IT to check the Secret Service (Linux), Keychain (macOS) or Credential Manager (Windows).'],
-  KEY_MISSING: ['KEY_MISSING',
-    'The OS keystore holds no key for this workstation\'s audit trail, so it can be neither read nor extended, and no chart can be shown. The file was left untouched. Ask IT: the audit trail must be recovered or set aside before this workstation is used again.'],
-  WRONG_KEY_OR_CORRUPT: ['CORRUPT',
-    'The audit trail could not be decrypted: its key does not match or its file is damaged. The file was left untouched; no chart can be shown. Ask IT to check it (wardline audit verify).'],
-  CORRUPT: ['CORRUPT',
-    'The audit trail file is damaged. It was left untouched; no chart can be shown. Ask IT to check it (wardline audit verify).'],
-  SCHEMA_TOO_NEW: ['SCHEMA_TOO_NEW',
-    'The audit trail was written by a newer Wardline. Update Wardline on this workstation; the file was left untouched.'],
-  MIGRATION_FAILED: ['MIGRATION_FAILED',
-    'Updating the audit trail to this Wardline version failed; it was left as it was. Ask IT to report this.'],
+  KEYSTORE_UNAVAILABLE: [
+    'KEYSTORE_UNAVAILABLE',
+    'The OS keystore is not available, so the audit trail cannot be opened and no chart can be shown. Ask IT to check the Secret Service (Linux), Keychain (macOS) or Credential Manager (Windows).',
+  ],
+  KEY_MISSING: [
+    'KEY_MISSING',
+    "The OS keystore holds no key for this workstation's audit trail, so it can be neither read nor extended, and no chart can be shown. The file was left untouched. Ask IT: the audit trail must be recovered or set aside before this workstation is used again.",
+  ],
+  WRONG_KEY_OR_CORRUPT: [
+    'CORRUPT',
+    'The audit trail could not be decrypted: its key does not match or its file is damaged. The file was left untouched; no chart can be shown. Ask IT to check it (wardline audit verify).',
+  ],
+  CORRUPT: [
+    'CORRUPT',
+    'The audit trail file is damaged. It was left untouched; no chart can be shown. Ask IT to check it (wardline audit verify).',
+  ],
+  SCHEMA_TOO_NEW: [
+    'SCHEMA_TOO_NEW',
+    'The audit trail was written by a newer Wardline. Update Wardline on this workstation; the file was left untouched.',
+  ],
+  MIGRATION_FAILED: [
+    'MIGRATION_FAILED',
+    'Updating the audit trail to this Wardline version failed; it was left as it was. Ask IT to report this.',
+  ],
   NOT_FOUND: ['NOT_FOUND', 'There is no audit trail on this workstation yet (it is created when Wardline first runs).'],
 };
 
@@ -142,7 +161,8 @@ class OpenedAuditLog implements AuditLog {
     this.#logger = logger;
     const meta = createAuditMeta(db);
     const workstationId = meta.get('workstation_id');
-    if (workstationId === null) throw new AuditError('CORRUPT', 'The audit trail has lost its workstation id. Ask IT to check it (wardline audit verify).');
+    if (workstationId === null)
+      throw new AuditError('CORRUPT', 'The audit trail has lost its workstation id. Ask IT to check it (wardline audit verify).');
     this.workstationId = workstationId;
     this.queue = guardedWhileOpen(createUploadQueue(db, meta), () => this.#connection());
     this.#head = db.prepare<[], ChainHead>('SELECT sequence, hash FROM audit_entries ORDER BY sequence DESC LIMIT 1');
@@ -151,10 +171,15 @@ class OpenedAuditLog implements AuditLog {
     this.#checked = db.prepare<[], CheckedEntryRow>(`
       SELECT e.sequence, e.body, e.previous_hash, e.hash, s.recorded_ms, s.user_id, s.patient_id, s.action
       FROM audit_entries e LEFT JOIN audit_search s ON s.sequence = e.sequence ORDER BY e.sequence`);
-    const insert = db.prepare<[number, string, string, string]>('INSERT INTO audit_entries (sequence, body, previous_hash, hash) VALUES (?, ?, ?, ?)');
-    const unindexed = db.prepare<[number, number], { sequence: number; body: string }>('SELECT sequence, body FROM audit_entries WHERE sequence > ? ORDER BY sequence LIMIT ?');
+    const insert = db.prepare<[number, string, string, string]>(
+      'INSERT INTO audit_entries (sequence, body, previous_hash, hash) VALUES (?, ?, ?, ?)',
+    );
+    const unindexed = db.prepare<[number, number], { sequence: number; body: string }>(
+      'SELECT sequence, body FROM audit_entries WHERE sequence > ? ORDER BY sequence LIMIT ?',
+    );
     const indexRow = db.prepare<[number, number, string | null, string | null, string]>(
-      'INSERT OR REPLACE INTO audit_search (sequence, recorded_ms, user_id, patient_id, action) VALUES (?, ?, ?, ?, ?)');
+      'INSERT OR REPLACE INTO audit_search (sequence, recorded_ms, user_id, patient_id, action) VALUES (?, ?, ?, ?, ?)',
+    );
     this.#indexBatch = db.transaction((limit: number): number => {
       const through = Number(meta.get('search_through') ?? '0');
       const rows = unindexed.all(through, limit);
@@ -200,10 +225,15 @@ class OpenedAuditLog implements AuditLog {
       return this.#append(entries);
     } catch (error) {
       if (isAuditError(error)) throw error;
-      this.#logger?.error({ event: 'audit.record_failed', entries: entries.length, code: (error as { code?: unknown }).code }, 'audit entry not recorded');
-      throw new AuditError('RECORD_FAILED',
-        'The audit trail could not be written (the disk may be full or failing), so this cannot be shown. Ask IT to check the workstation\'s disk.',
-        { cause: error });
+      this.#logger?.error(
+        { event: 'audit.record_failed', entries: entries.length, code: (error as { code?: unknown }).code },
+        'audit entry not recorded',
+      );
+      throw new AuditError(
+        'RECORD_FAILED',
+        "The audit trail could not be written (the disk may be full or failing), so this cannot be shown. Ask IT to check the workstation's disk.",
+        { cause: error },
+      );
     }
   }
 
@@ -245,7 +275,8 @@ class OpenedAuditLog implements AuditLog {
     }
     params.limit = Math.max(1, Math.min(MAX_FIND, Math.trunc(query.limit ?? 200)));
     const sql = `SELECT e.sequence, e.body, e.previous_hash, e.hash FROM audit_search s JOIN audit_entries e ON e.sequence = s.sequence${
-      conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY s.sequence LIMIT @limit`;
+      conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''
+    } ORDER BY s.sequence LIMIT @limit`;
     let statement = this.#finders.get(sql);
     if (statement === undefined) {
       statement = db.prepare<[Record<string, string | number>], StoredEntryRow>(sql);
@@ -285,7 +316,10 @@ class OpenedAuditLog implements AuditLog {
     try {
       this.catchUpSearch();
     } catch (error) {
-      this.#logger?.warn({ event: 'audit.search_catch_up_failed', code: (error as { code?: unknown }).code }, 'audit search table not brought up to date');
+      this.#logger?.warn(
+        { event: 'audit.search_catch_up_failed', code: (error as { code?: unknown }).code },
+        'audit search table not brought up to date',
+      );
     }
     this.#db.close();
     this.#db = null;

@@ -10,7 +10,8 @@ export interface AuditMeta {
 export function createAuditMeta(db: EncryptedConnection): AuditMeta {
   const read = db.prepare<[string], string>('SELECT value FROM audit_meta WHERE key = ?').pluck();
   const write = db.prepare<[string, string]>(
-    'INSERT INTO audit_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    'INSERT INTO audit_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
   return {
     get: (key) => read.get(key) ?? null,
     set: (key, value) => {

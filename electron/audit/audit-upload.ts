@@ -10,7 +10,11 @@
 import type { CryptoKey } from 'jose';
 import type { Logger } from 'pino';
 import {
-  AUDIT_CHAIN_STATUS_EXTENSION_URL, auditCheckpointResponseSchema, createAuditCheckpoint, hubErrorCode, type AuditCheckpointClaims,
+  AUDIT_CHAIN_STATUS_EXTENSION_URL,
+  auditCheckpointResponseSchema,
+  createAuditCheckpoint,
+  hubErrorCode,
+  type AuditCheckpointClaims,
 } from '../../shared/auth/index.js';
 import type { Bundle } from '../../shared/fhir/index.js';
 import type { AuditEntry } from './audit-entry.js';
@@ -81,7 +85,11 @@ interface BatchResponse {
 const MAX_BATCH = 1000;
 
 function uploadFailed(message: string, cause?: unknown): AuditError {
-  return new AuditError('UPLOAD_FAILED', `${message} The audit entries stay on this workstation and are sent at the next attempt.`, cause === undefined ? {} : { cause });
+  return new AuditError(
+    'UPLOAD_FAILED',
+    `${message} The audit entries stay on this workstation and are sent at the next attempt.`,
+    cause === undefined ? {} : { cause },
+  );
 }
 
 export class AuditUploader {
@@ -132,7 +140,10 @@ export class AuditUploader {
       checkpointMatches: matches,
       remaining: log.queue.pendingCount(),
     };
-    logger?.info({ event: 'audit.upload', sent, refused, batches, hubAcknowledged: report.hubAcknowledged, remaining: report.remaining }, 'audit entries uploaded');
+    logger?.info(
+      { event: 'audit.upload', sent, refused, batches, hubAcknowledged: report.hubAcknowledged, remaining: report.remaining },
+      'audit entries uploaded',
+    );
     return report;
   }
 
@@ -180,8 +191,15 @@ export class AuditUploader {
         accepted.push(entry.sequence);
       } else {
         refused += 1;
-        logger?.warn({ event: 'audit.upload_refused', sequence: entry.sequence, status: typeof status === 'string' ? status.slice(0, 3) : null, code: hubErrorCode(statuses[index]?.response?.outcome) ?? null },
-          'the hub refused an audit entry');
+        logger?.warn(
+          {
+            event: 'audit.upload_refused',
+            sequence: entry.sequence,
+            status: typeof status === 'string' ? status.slice(0, 3) : null,
+            code: hubErrorCode(statuses[index]?.response?.outcome) ?? null,
+          },
+          'the hub refused an audit entry',
+        );
       }
     });
     log.queue.markSent(accepted);
@@ -210,12 +228,17 @@ export class AuditUploader {
     }
     if (answer.status !== 201) {
       const code = hubErrorCode(answer.body);
-      throw uploadFailed(`The audit entries were sent, but the hub refused the signed checkpoint (HTTP ${answer.status}${code ? `, ${code}` : ''}).`);
+      throw uploadFailed(
+        `The audit entries were sent, but the hub refused the signed checkpoint (HTTP ${answer.status}${code ? `, ${code}` : ''}).`,
+      );
     }
     const parsed = auditCheckpointResponseSchema.safeParse(answer.body);
     const matches = parsed.success ? parsed.data.matchesHeldChain : null;
     if (matches === false) {
-      logger?.error({ event: 'audit.checkpoint_mismatch', sequence: head.sequence }, 'the hub holds a different audit entry at the signed chain head');
+      logger?.error(
+        { event: 'audit.checkpoint_mismatch', sequence: head.sequence },
+        'the hub holds a different audit entry at the signed chain head',
+      );
     }
     const checkpoint = { sequence: head.sequence, hash: head.hash, at: time };
     log.queue.setLastCheckpoint(checkpoint);

@@ -17,7 +17,12 @@ beforeEach(async () => {
   dir = temporaryAuditDir('view');
   log = await openAuditLog({ dataDir: dir.dir, custodian: dir.custodian, now: () => now });
   h = sessionHarness();
-  for (const [user, patient] of [['u-nurse-1', 'p-1'], ['u-nurse-2', 'p-1'], ['u-nurse-1', 'p-2'], ['u-phys-1', 'p-3']] as const) {
+  for (const [user, patient] of [
+    ['u-nurse-1', 'p-1'],
+    ['u-nurse-2', 'p-1'],
+    ['u-nurse-1', 'p-2'],
+    ['u-phys-1', 'p-3'],
+  ] as const) {
     log.record({ action: 'chart-read', user, patient, resources: [`Patient/${patient}`] });
     now += 60_000;
   }
@@ -49,12 +54,18 @@ describe('the audit view', () => {
     expect(log.head().sequence).toBe(4);
   });
 
-  it('shows the admin who opened a patient\'s chart, and records that the admin looked', async () => {
+  it("shows the admin who opened a patient's chart, and records that the admin looked", async () => {
     await signInAs(h, 'adam');
     const page = viewAuditTrail(h.manager, log, { patientId: 'p-1' });
     expect(page.entries.map((e) => e.user)).toEqual(['u-nurse-1', 'u-nurse-2']);
     expect(page.nextAfterSequence).toBeNull();
-    expect(log.get(log.head().sequence)).toMatchObject({ action: 'audit-view', user: 'u-admin-1', patient: 'p-1', purposeOfUse: 'HCOMPL', detail: { entries: 2 } });
+    expect(log.get(log.head().sequence)).toMatchObject({
+      action: 'audit-view',
+      user: 'u-admin-1',
+      patient: 'p-1',
+      purposeOfUse: 'HCOMPL',
+      detail: { entries: 2 },
+    });
   });
 
   it('filters by user and time range and pages through the results', async () => {

@@ -19,7 +19,13 @@ let reads: AuditedChartReads;
 const logLines: string[] = [];
 
 const nurse: UserContext = {
-  sessionId: 's-1', userId: 'u-nurse-1', username: 'nina', role: 'nurse', scope: ['4b'], workstationWard: '4b', viaBreakTheGlass: false,
+  sessionId: 's-1',
+  userId: 'u-nurse-1',
+  username: 'nina',
+  role: 'nurse',
+  scope: ['4b'],
+  workstationWard: '4b',
+  viaBreakTheGlass: false,
 };
 
 beforeAll(async () => {
@@ -52,7 +58,13 @@ describe('audited chart reads', () => {
     const entries = written();
     expect(entries.map((e) => e.patient)).toEqual(census.map((c) => c.patientId));
     for (const entry of entries) {
-      expect(entry).toMatchObject({ action: 'query', user: 'u-nurse-1', session: 's-1', purposeOfUse: 'TREAT', query: censusQueryText('4b') });
+      expect(entry).toMatchObject({
+        action: 'query',
+        user: 'u-nurse-1',
+        session: 's-1',
+        purposeOfUse: 'TREAT',
+        query: censusQueryText('4b'),
+      });
     }
   });
 
@@ -88,8 +100,12 @@ describe('audited chart reads', () => {
     const patientId = ward.patients[0]!.patient.id!;
     expect(() => unaudited.census(nurse)).toThrow(expect.objectContaining({ code: 'CLOSED' }));
     expect(() => unaudited.patientSummary(nurse, patientId)).toThrow(expect.objectContaining({ code: 'CLOSED' }));
-    expect(() => unaudited.observationTrend(nurse, patientId, '8867-4', '2026-01-13T00:00:00Z', NOW)).toThrow(expect.objectContaining({ code: 'CLOSED' }));
-    expect(() => unaudited.medicationAdministrationRecord(nurse, patientId, '2026-01-14T00:00:00Z', NOW)).toThrow(expect.objectContaining({ code: 'CLOSED' }));
+    expect(() => unaudited.observationTrend(nurse, patientId, '8867-4', '2026-01-13T00:00:00Z', NOW)).toThrow(
+      expect.objectContaining({ code: 'CLOSED' }),
+    );
+    expect(() => unaudited.medicationAdministrationRecord(nurse, patientId, '2026-01-14T00:00:00Z', NOW)).toThrow(
+      expect.objectContaining({ code: 'CLOSED' }),
+    );
   });
 
   it('keeps patient names, birth dates and MRNs out of the audit entries and the log', () => {
@@ -97,11 +113,13 @@ describe('audited chart reads', () => {
       reads.patientSummary(nurse, entry.patientId);
       reads.medicationAdministrationRecord(nurse, entry.patientId, '2026-01-14T00:00:00Z', NOW);
     }
-    const identifying = ward.patients.flatMap(({ patient }) => [
-      ...(patient.name ?? []).flatMap((n) => [n.family ?? '', ...(n.given ?? [])]),
-      patient.birthDate ?? '',
-      ...(patient.identifier ?? []).map((i) => i.value ?? ''),
-    ]).filter((text) => text.length >= 4);
+    const identifying = ward.patients
+      .flatMap(({ patient }) => [
+        ...(patient.name ?? []).flatMap((n) => [n.family ?? '', ...(n.given ?? [])]),
+        patient.birthDate ?? '',
+        ...(patient.identifier ?? []).map((i) => i.value ?? ''),
+      ])
+      .filter((text) => text.length >= 4);
     expect(identifying.length).toBeGreaterThan(ward.patients.length * 2);
     const recorded = JSON.stringify([...log.iterate()]);
     const logged = logLines.join('');

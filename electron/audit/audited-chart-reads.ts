@@ -24,7 +24,14 @@ export function auditedChartReads(chart: ChartQueries, log: AuditLog): AuditedCh
   return {
     census(user) {
       const entries = chart.census();
-      log.recordAll(queryEntries(user, entries.map((e) => e.patientId), censusQueryText(user.workstationWard), { view: 'census' }));
+      log.recordAll(
+        queryEntries(
+          user,
+          entries.map((e) => e.patientId),
+          censusQueryText(user.workstationWard),
+          { view: 'census' },
+        ),
+      );
       return entries;
     },
     patientSummary(user, patientId) {

@@ -2,19 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical-json.js';
 
 describe('canonical JSON (RFC 8785)', () => {
-  it('writes the RFC\'s own example exactly: sorted members, ECMAScript numbers, minimal string escapes', () => {
+  it("writes the RFC's own example exactly: sorted members, ECMAScript numbers, minimal string escapes", () => {
     // RFC 8785 section 3.2.2 (input parsed by JSON.parse, as a receiver would).
     const input = JSON.parse(
       '{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],' +
-      '"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/","literals":[null,true,false]}',
+        '"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/","literals":[null,true,false]}',
     ) as unknown;
     expect(canonicalJson(input)).toBe(
       '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
     );
   });
 
-  it('orders member names by UTF-16 code units, as the RFC\'s sorting example does', () => {
-    const input = { '€': 'Euro Sign', '\r': 'Carriage Return', '\uFB33': 'Hebrew Letter Dalet With Dagesh', '1': 'One', '😀': 'Emoji: Grinning Face', '\u0080': 'Control', 'ö': 'Latin Small Letter O With Diaeresis' };
+  it("orders member names by UTF-16 code units, as the RFC's sorting example does", () => {
+    const input = {
+      '€': 'Euro Sign',
+      '\r': 'Carriage Return',
+      '\uFB33': 'Hebrew Letter Dalet With Dagesh',
+      '1': 'One',
+      '😀': 'Emoji: Grinning Face',
+      '\u0080': 'Control',
+      ö: 'Latin Small Letter O With Diaeresis',
+    };
     const names = Object.keys(JSON.parse(canonicalJson(input)) as object);
     // JSON.parse puts "1" first again (an integer-like key); compare the text order instead.
     const order = ['\r', '1', '\u0080', 'ö', '€', '😀', '\uFB33'].map((name) => canonicalJson(input).indexOf(JSON.stringify(name)));
@@ -23,7 +31,9 @@ describe('canonical JSON (RFC 8785)', () => {
   });
 
   it('writes numbers as ECMAScript does at the exponent boundaries, and -0 as 0', () => {
-    expect(canonicalJson([1e21, 1e20, 1e-7, 1e-6, -0, 5e-324, Number.MAX_SAFE_INTEGER + 2, 0.1 + 0.2])).toBe('[1e+21,100000000000000000000,1e-7,0.000001,0,5e-324,9007199254740992,0.30000000000000004]');
+    expect(canonicalJson([1e21, 1e20, 1e-7, 1e-6, -0, 5e-324, Number.MAX_SAFE_INTEGER + 2, 0.1 + 0.2])).toBe(
+      '[1e+21,100000000000000000000,1e-7,0.000001,0,5e-324,9007199254740992,0.30000000000000004]',
+    );
   });
 
   it('nests without whitespace and gives the same text whatever the key order was', () => {

@@ -14,7 +14,8 @@ let raw: EncryptedConnection;
 beforeEach(async () => {
   dir = temporaryAuditDir('verify');
   const log = await openAuditLog({ dataDir: dir.dir, custodian: dir.custodian });
-  for (let i = 1; i <= ENTRIES; i += 1) log.record({ action: 'chart-read', user: `u-${i % 3}`, patient: `p-${i}`, resources: [`Patient/p-${i}`] });
+  for (let i = 1; i <= ENTRIES; i += 1)
+    log.record({ action: 'chart-read', user: `u-${i % 3}`, patient: `p-${i}`, resources: [`Patient/p-${i}`] });
   log.close();
   raw = await rawAuditHandle(dir.dir, dir.custodian);
 });
@@ -48,16 +49,30 @@ describe('audit verify', () => {
   });
 
   it('names an entry whose content was edited (hash left as it was)', async () => {
-    tamperBody(raw, 4, (body) => { body.patient = 'p-other'; }, { rehash: false });
+    tamperBody(
+      raw,
+      4,
+      (body) => {
+        body.patient = 'p-other';
+      },
+      { rehash: false },
+    );
     expect(await verified()).toMatchObject({ ok: false, firstBadSequence: 4, problem: 'altered' });
   });
 
   it('names an entry that was edited and re-hashed, because its successor committed to the old hash', async () => {
-    tamperBody(raw, 4, (body) => { body.user = 'u-innocent'; }, { rehash: true });
+    tamperBody(
+      raw,
+      4,
+      (body) => {
+        body.user = 'u-innocent';
+      },
+      { rehash: true },
+    );
     expect(await verified()).toMatchObject({ ok: false, firstBadSequence: 4, problem: 'altered' });
   });
 
-  it('names an entry whose search column was changed to hide it from a patient\'s history', async () => {
+  it("names an entry whose search column was changed to hide it from a patient's history", async () => {
     raw.prepare("UPDATE audit_search SET patient_id = 'p-elsewhere' WHERE sequence = 6").run();
     expect(await verified()).toMatchObject({ ok: false, firstBadSequence: 6, problem: 'altered' });
   });
@@ -90,16 +105,28 @@ describe('audit verify', () => {
   it('names an entry slipped in between two others, even when it is chained correctly to the one before', async () => {
     const before = raw.prepare<[number], { hash: string; body: string }>('SELECT hash, body FROM audit_entries WHERE sequence = ?').get(6)!;
     shift(7, 1);
-    const forged: Record<string, unknown> = { ...(JSON.parse(before.body) as Record<string, unknown>), sequence: 7, patient: 'p-decoy', resources: ['Patient/p-decoy'] };
+    const forged: Record<string, unknown> = {
+      ...(JSON.parse(before.body) as Record<string, unknown>),
+      sequence: 7,
+      patient: 'p-decoy',
+      resources: ['Patient/p-decoy'],
+    };
     const json = canonicalJson(forged);
-    raw.prepare('INSERT INTO audit_entries (sequence, body, previous_hash, hash) VALUES (7, ?, ?, ?)').run(json, before.hash, entryHash(before.hash, json));
-    raw.prepare("INSERT INTO audit_search (sequence, recorded_ms, user_id, patient_id, action) VALUES (7, ?, ?, 'p-decoy', 'chart-read')")
+    raw
+      .prepare('INSERT INTO audit_entries (sequence, body, previous_hash, hash) VALUES (7, ?, ?, ?)')
+      .run(json, before.hash, entryHash(before.hash, json));
+    raw
+      .prepare("INSERT INTO audit_search (sequence, recorded_ms, user_id, patient_id, action) VALUES (7, ?, ?, 'p-decoy', 'chart-read')")
       .run(Date.parse(forged.time as string), forged.user as string);
     expect(await verified()).toMatchObject({ ok: false, firstBadSequence: 7, problem: 'inserted' });
   });
 
   it('notices entries cut off the end below what the hub already acknowledged', async () => {
-    raw.prepare("INSERT INTO audit_meta (key, value) VALUES ('hub_acknowledged', '10') ON CONFLICT (key) DO UPDATE SET value = excluded.value").run();
+    raw
+      .prepare(
+        "INSERT INTO audit_meta (key, value) VALUES ('hub_acknowledged', '10') ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      )
+      .run();
     raw.prepare('DELETE FROM audit_entries WHERE sequence > 8').run();
     expect(await verified()).toMatchObject({ ok: false, firstBadSequence: 9, problem: 'missing' });
   });

@@ -16,7 +16,13 @@ export type ChainProblem = 'missing' | 'out-of-place' | 'inserted' | 'altered';
 
 export type ChainVerdict =
   | { readonly ok: true; readonly entries: number; readonly head: { readonly sequence: number; readonly hash: string } }
-  | { readonly ok: false; readonly entries: number; readonly firstBadSequence: number; readonly problem: ChainProblem; readonly explanation: string };
+  | {
+      readonly ok: false;
+      readonly entries: number;
+      readonly firstBadSequence: number;
+      readonly problem: ChainProblem;
+      readonly explanation: string;
+    };
 
 function parsed(row: CheckedEntryRow): AuditEntryBody | null {
   try {
@@ -30,7 +36,9 @@ function parsed(row: CheckedEntryRow): AuditEntryBody | null {
 /** The entry's search row (when it has one) must say what its body says. */
 function searchAgrees(row: CheckedEntryRow, body: AuditEntryBody): boolean {
   if (row.recorded_ms === null) return true;
-  return row.recorded_ms === Date.parse(body.time) && row.user_id === body.user && row.patient_id === body.patient && row.action === body.action;
+  return (
+    row.recorded_ms === Date.parse(body.time) && row.user_id === body.user && row.patient_id === body.patient && row.action === body.action
+  );
 }
 
 /**
@@ -51,8 +59,13 @@ function walk(iterator: Iterator<CheckedEntryRow>, acknowledgedByHub: number | n
   let expected = 1;
   let previousHash = GENESIS_PREVIOUS_HASH;
   let checked = 0;
-  const bad = (firstBadSequence: number, problem: ChainProblem, explanation: string): ChainVerdict =>
-    ({ ok: false, entries: checked, firstBadSequence, problem, explanation });
+  const bad = (firstBadSequence: number, problem: ChainProblem, explanation: string): ChainVerdict => ({
+    ok: false,
+    entries: checked,
+    firstBadSequence,
+    problem,
+    explanation,
+  });
 
   let next = iterator.next();
   while (!next.done) {
@@ -85,7 +98,11 @@ function walk(iterator: Iterator<CheckedEntryRow>, acknowledgedByHub: number | n
   }
   const last = expected - 1;
   if (acknowledgedByHub !== null && last < acknowledgedByHub) {
-    return bad(last + 1, 'missing', `the log ends at ${last}, but the hub already acknowledged up to ${acknowledgedByHub}: entries were removed`);
+    return bad(
+      last + 1,
+      'missing',
+      `the log ends at ${last}, but the hub already acknowledged up to ${acknowledgedByHub}: entries were removed`,
+    );
   }
   return { ok: true, entries: checked, head: { sequence: last, hash: previousHash } };
 }

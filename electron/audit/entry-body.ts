@@ -33,7 +33,10 @@ function detailOf(detail: AuditDetail | undefined): AuditDetail {
   if (entries.length > MAX_DETAIL_KEYS) throw invalid(`it has more than ${MAX_DETAIL_KEYS} details`);
   for (const [key, value] of entries) {
     if (!/^[a-zA-Z][a-zA-Z0-9-]{0,39}$/.test(key)) throw invalid('a detail has a malformed name');
-    const ok = typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value.length <= MAX_TEXT);
+    const ok =
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value)) ||
+      (typeof value === 'string' && value.length <= MAX_TEXT);
     if (!ok) throw invalid(`detail "${key}" is not a short text, a finite number or a boolean`);
   }
   return Object.fromEntries(entries);

@@ -14,7 +14,12 @@ export interface AuditActor {
 const purposeOf = (actor: AuditActor): string => (actor.viaBreakTheGlass ? 'ETREAT' : 'TREAT');
 
 /** One patient's chart (or a part of it: `view` names it, e.g. "summary", "trend", "mar") was shown. */
-export function chartReadEntry(actor: AuditActor, patientId: string, view: string, options: { resources?: readonly string[]; detail?: AuditDetail; found?: boolean } = {}): NewAuditEntry {
+export function chartReadEntry(
+  actor: AuditActor,
+  patientId: string,
+  view: string,
+  options: { resources?: readonly string[]; detail?: AuditDetail; found?: boolean } = {},
+): NewAuditEntry {
   return {
     action: 'chart-read',
     user: actor.userId,
@@ -41,7 +46,13 @@ export function queryEntries(actor: AuditActor, patientIds: readonly string[], q
 }
 
 /** Something of one patient was printed (e.g. the MAR during downtime); `detail` says what it held (window, counts, file). */
-export function printEntry(actor: AuditActor, patientId: string, what: string, resources: readonly string[] = [], detail: AuditDetail = {}): NewAuditEntry {
+export function printEntry(
+  actor: AuditActor,
+  patientId: string,
+  what: string,
+  resources: readonly string[] = [],
+  detail: AuditDetail = {},
+): NewAuditEntry {
   return {
     action: 'print',
     user: actor.userId,
@@ -54,7 +65,13 @@ export function printEntry(actor: AuditActor, patientId: string, what: string, r
 }
 
 /** A print was refused (e.g. the machine policy forbids printing): nothing was produced. `patientId` is null for a ward print. */
-export function printRefusedEntry(actor: AuditActor, patientId: string | null, what: string, reason: string, detail: AuditDetail = {}): NewAuditEntry {
+export function printRefusedEntry(
+  actor: AuditActor,
+  patientId: string | null,
+  what: string,
+  reason: string,
+  detail: AuditDetail = {},
+): NewAuditEntry {
   return {
     action: 'print',
     user: actor.userId,
@@ -68,7 +85,13 @@ export function printRefusedEntry(actor: AuditActor, patientId: string | null, w
 }
 
 /** Documentation written on this workstation (vitals, administrations, notes), by resource reference. */
-export function documentationEntry(actor: AuditActor, kind: 'create' | 'update', patientId: string, resources: readonly string[], options: { downtime: boolean }): NewAuditEntry {
+export function documentationEntry(
+  actor: AuditActor,
+  kind: 'create' | 'update',
+  patientId: string,
+  resources: readonly string[],
+  options: { downtime: boolean },
+): NewAuditEntry {
   return {
     action: kind,
     user: actor.userId,

@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 describe('session events in the audit trail', () => {
-  it('records a shift\'s sign-in, failed sign-in, locks, unlock, break-the-glass and timeout sign-out, in order', async () => {
+  it("records a shift's sign-in, failed sign-in, locks, unlock, break-the-glass and timeout sign-out, in order", async () => {
     await expect(h.manager.signInOnline('nobody', 'guess')).rejects.toThrow();
     await signInAs(h, 'nina');
     h.manager.lock('manual');
@@ -38,14 +38,32 @@ describe('session events in the audit trail', () => {
     h.clock.advance(10 * MINUTE);
 
     const entries = [...log.iterate()];
-    expect(entries.map((e) => e.action)).toEqual(['sign-in-failed', 'sign-in', 'lock', 'unlock', 'btg-start', 'btg-stop', 'lock', 'sign-out']);
+    expect(entries.map((e) => e.action)).toEqual([
+      'sign-in-failed',
+      'sign-in',
+      'lock',
+      'unlock',
+      'btg-start',
+      'btg-stop',
+      'lock',
+      'sign-out',
+    ]);
     expect(entries[0]).toMatchObject({ user: null, outcome: 'minor-failure', detail: { reason: 'bad-credentials' } });
     expect(entries[1]).toMatchObject({ user: 'u-nurse-1', session: 's-1', requestor: true, detail: { mode: 'online' } });
     expect(entries[2]).toMatchObject({ requestor: true, detail: { reason: 'manual' } });
-    expect(entries[4]).toMatchObject({ patient: 'p-restricted', purposeOfUse: 'ETREAT', detail: { reasonCode: 'ETREAT', justification: 'Collapsed in the corridor, chart needed now' } });
+    expect(entries[4]).toMatchObject({
+      patient: 'p-restricted',
+      purposeOfUse: 'ETREAT',
+      detail: { reasonCode: 'ETREAT', justification: 'Collapsed in the corridor, chart needed now' },
+    });
     expect(entries[5]).toMatchObject({ patient: 'p-restricted', requestor: true, detail: { reason: 'ended' } });
     expect(entries[6]).toMatchObject({ requestor: false, detail: { reason: 'idle' }, time: new Date(idleAt).toISOString() });
-    expect(entries[7]).toMatchObject({ user: 'u-nurse-1', requestor: false, detail: { reason: 'timeout' }, time: new Date(idleAt + 10 * MINUTE).toISOString() });
+    expect(entries[7]).toMatchObject({
+      user: 'u-nurse-1',
+      requestor: false,
+      detail: { reason: 'timeout' },
+      time: new Date(idleAt + 10 * MINUTE).toISOString(),
+    });
     expect(log.verify()).toMatchObject({ ok: true, entries: 8 });
   });
 
@@ -68,7 +86,10 @@ describe('session events in the audit trail', () => {
     await signInAs(h, 'paul');
     const entries = [...log.iterate()];
     expect(entries.map((e) => [e.action, e.user])).toEqual([
-      ['sign-in', 'u-nurse-1'], ['lock', 'u-nurse-1'], ['sign-in', 'u-phys-1'], ['user-switch', 'u-phys-1'],
+      ['sign-in', 'u-nurse-1'],
+      ['lock', 'u-nurse-1'],
+      ['sign-in', 'u-phys-1'],
+      ['user-switch', 'u-phys-1'],
     ]);
     expect(entries[1]?.detail).toEqual({ reason: 'switch' });
     expect(entries[3]).toMatchObject({ session: 's-2', detail: { fromUser: 'u-nurse-1' } });

@@ -10,23 +10,64 @@ export function sessionEventEntry(event: SessionEvent): NewAuditEntry {
   const at = event.at;
   switch (event.type) {
     case 'sign-in':
-      return { action: 'sign-in', at, user: event.userId, session: event.sessionId, detail: { mode: event.mode, resumed: event.outcome === 'resumed-session' } };
+      return {
+        action: 'sign-in',
+        at,
+        user: event.userId,
+        session: event.sessionId,
+        detail: { mode: event.mode, resumed: event.outcome === 'resumed-session' },
+      };
     case 'sign-in-failed':
-      return { action: 'sign-in-failed', at, user: event.userId, outcome: 'minor-failure', detail: { mode: event.mode, reason: event.reason } };
+      return {
+        action: 'sign-in-failed',
+        at,
+        user: event.userId,
+        outcome: 'minor-failure',
+        detail: { mode: event.mode, reason: event.reason },
+      };
     case 'lock':
-      return { action: 'lock', at, user: event.userId, session: event.sessionId, requestor: event.reason === 'manual', detail: { reason: event.reason } };
+      return {
+        action: 'lock',
+        at,
+        user: event.userId,
+        session: event.sessionId,
+        requestor: event.reason === 'manual',
+        detail: { reason: event.reason },
+      };
     case 'unlock':
       return { action: 'unlock', at, user: event.userId, session: event.sessionId, detail: { method: event.method } };
     case 'unlock-failed':
-      return { action: 'unlock-failed', at, user: event.userId, session: event.sessionId, outcome: 'minor-failure', detail: { method: event.method, failures: event.failures, reason: 'wrong credentials' } };
+      return {
+        action: 'unlock-failed',
+        at,
+        user: event.userId,
+        session: event.sessionId,
+        outcome: 'minor-failure',
+        detail: { method: event.method, failures: event.failures, reason: 'wrong credentials' },
+      };
     case 'pin-lockout':
-      return { action: 'pin-lockout', at, user: event.userId, session: event.sessionId, outcome: 'minor-failure', requestor: false, detail: { reason: 'too many wrong PINs; password required' } };
+      return {
+        action: 'pin-lockout',
+        at,
+        user: event.userId,
+        session: event.sessionId,
+        outcome: 'minor-failure',
+        requestor: false,
+        detail: { reason: 'too many wrong PINs; password required' },
+      };
     case 'pin-set':
       return { action: 'pin-set', at, user: event.userId, session: event.sessionId };
     case 'switch':
       return { action: 'user-switch', at, user: event.toUserId, session: event.toSessionId, detail: { fromUser: event.fromUserId } };
     case 'sign-out':
-      return { action: 'sign-out', at, user: event.userId, session: event.sessionId, requestor: event.byUser, detail: { reason: event.reason } };
+      return {
+        action: 'sign-out',
+        at,
+        user: event.userId,
+        session: event.sessionId,
+        requestor: event.byUser,
+        detail: { reason: event.reason },
+      };
     case 'offline-verifier-revoked':
       return { action: 'verifier-revoked', at, user: event.userId, requestor: false, detail: { reason: event.reason } };
     case 'btg-start':

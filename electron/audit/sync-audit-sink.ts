@@ -8,9 +8,27 @@ import type { AuditLog } from './audit-log.js';
 export function syncEventEntries(event: SyncAuditEvent): NewAuditEntry[] {
   switch (event.kind) {
     case 'pin-mismatch':
-      return [{ action: 'pin-mismatch', outcome: 'serious-failure', requestor: false, detail: { host: event.host, presentedPin: event.presentedPin, reason: 'the hub certificate does not match the pinned key; nothing was sent' } }];
+      return [
+        {
+          action: 'pin-mismatch',
+          outcome: 'serious-failure',
+          requestor: false,
+          detail: {
+            host: event.host,
+            presentedPin: event.presentedPin,
+            reason: 'the hub certificate does not match the pinned key; nothing was sent',
+          },
+        },
+      ];
     case 'device-refused':
-      return [{ action: 'device-refused', outcome: 'serious-failure', requestor: false, detail: { clientId: event.clientId, code: event.code, reason: 'the hub refused this workstation' } }];
+      return [
+        {
+          action: 'device-refused',
+          outcome: 'serious-failure',
+          requestor: false,
+          detail: { clientId: event.clientId, code: event.code, reason: 'the hub refused this workstation' },
+        },
+      ];
     case 'enrollment':
       return [{ action: 'enrollment', detail: { clientId: event.clientId, ward: event.ward, hubUrl: event.hubUrl } }];
     case 'purge':

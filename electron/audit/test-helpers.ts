@@ -37,20 +37,37 @@ export function temporaryAuditDir(label = 'audit'): AuditTestDir {
 
 /** The audit database opened with its key, append-only triggers removed: what an attacker with the key has. */
 export async function rawAuditHandle(dir: string, custodian: KeyCustodian): Promise<EncryptedConnection> {
-  const { db } = await openEncryptedDatabase({ dataDir: dir, fileName: AUDIT_FILE_NAME, purpose: 'audit', custodian, migrations: AUDIT_MIGRATIONS, create: false });
+  const { db } = await openEncryptedDatabase({
+    dataDir: dir,
+    fileName: AUDIT_FILE_NAME,
+    purpose: 'audit',
+    custodian,
+    migrations: AUDIT_MIGRATIONS,
+    create: false,
+  });
   db.exec('DROP TRIGGER IF EXISTS audit_entries_no_update; DROP TRIGGER IF EXISTS audit_entries_no_delete;');
   return db;
 }
 
 /** Rewrites one stored body (as an attacker would), and its search row; optionally re-hashing that entry so it is self-consistent. */
-export function tamperBody(db: EncryptedConnection, sequence: number, change: (body: Record<string, unknown>) => void, options: { rehash: boolean }): void {
-  const row = db.prepare<[number], { body: string; previous_hash: string }>('SELECT body, previous_hash FROM audit_entries WHERE sequence = ?').get(sequence);
+export function tamperBody(
+  db: EncryptedConnection,
+  sequence: number,
+  change: (body: Record<string, unknown>) => void,
+  options: { rehash: boolean },
+): void {
+  const row = db
+    .prepare<[number], { body: string; previous_hash: string }>('SELECT body, previous_hash FROM audit_entries WHERE sequence = ?')
+    .get(sequence);
   if (row === undefined) throw new Error(`no entry ${sequence}`);
   const body = JSON.parse(row.body) as Record<string, unknown>;
   change(body);
   const json = canonicalJson(body);
   const hash = options.rehash ? entryHash(row.previous_hash, json) : null;
   db.prepare('UPDATE audit_entries SET body = ?, hash = COALESCE(?, hash) WHERE sequence = ?').run(json, hash, sequence);
-  db.prepare('UPDATE audit_search SET patient_id = ?, user_id = ? WHERE sequence = ?')
-    .run((body.patient as string | null) ?? null, (body.user as string | null) ?? null, sequence);
+  db.prepare('UPDATE audit_search SET patient_id = ?, user_id = ? WHERE sequence = ?').run(
+    (body.patient as string | null) ?? null,
+    (body.user as string | null) ?? null,
+    sequence,
+  );
 }

@@ -12,7 +12,9 @@ interface CodedError extends Error {
 }
 
 function isCodedError(error: unknown): error is CodedError {
-  return error instanceof Error && typeof (error as Partial<CodedError>).code === 'string' && /Error$/.test(error.name) && error.name !== 'Error';
+  return (
+    error instanceof Error && typeof (error as Partial<CodedError>).code === 'string' && /Error$/.test(error.name) && error.name !== 'Error'
+  );
 }
 
 export function describeFailure(error: unknown): Failure {

@@ -35,7 +35,9 @@ export function chartHandlers({ sessions, chart, patients }: ChartHandlerOptions
       const summary = await chart.patientSummary(user, patientId);
       return summary === null ? null : summaryForRole(summary, user.role);
     },
-    'chart:trend': ({ patientId, code, from, to }) => chart.observationTrend(forPatient('category:read:vital-signs', patientId), patientId, code, from, to),
-    'chart:mar': ({ patientId, from, to }) => chart.medicationAdministrationRecord(forPatient('category:read:medication', patientId), patientId, from, to),
+    'chart:trend': ({ patientId, code, from, to }) =>
+      chart.observationTrend(forPatient('category:read:vital-signs', patientId), patientId, code, from, to),
+    'chart:mar': ({ patientId, from, to }) =>
+      chart.medicationAdministrationRecord(forPatient('category:read:medication', patientId), patientId, from, to),
   };
 }

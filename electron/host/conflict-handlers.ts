@@ -63,21 +63,33 @@ export function conflictHandlers({ sessions, patients, vault, sync, audit }: Con
         patient.records.push(record);
         shown.set(record.patientId, patient);
       }
-      audit.recordAll([...shown].map(([patientId, { user, records }]) => chartReadEntry(user, patientId, 'conflicts', { detail: { conflicts: records.length } })));
+      audit.recordAll(
+        [...shown].map(([patientId, { user, records }]) =>
+          chartReadEntry(user, patientId, 'conflicts', { detail: { conflicts: records.length } }),
+        ),
+      );
       return [...shown.values()].flatMap(({ records }) => records.map(viewOf));
     },
     'conflict:resolve': (request) => {
       const record = vault.conflicts.get(request.conflictId);
-      if (record === null) throw new HostError('CONFLICT_NOT_FOUND', 'That conflict was already settled (perhaps on another screen), or never existed on this workstation. Refresh the list.');
+      if (record === null)
+        throw new HostError(
+          'CONFLICT_NOT_FOUND',
+          'That conflict was already settled (perhaps on another screen), or never existed on this workstation. Refresh the list.',
+        );
       const user = guardRecord(record, documentActionsOf(record.local.items));
       if (sync === null) throw notEnrolled();
       const engine = sync;
-      const resentAs = request.choice === 'combine'
-        ? engine.combineConflict(record.conflictId, request.resources, authorOf(user))
-        : engine.resolveConflict(record.conflictId, request.choice);
+      const resentAs =
+        request.choice === 'combine'
+          ? engine.combineConflict(record.conflictId, request.resources, authorOf(user))
+          : engine.resolveConflict(record.conflictId, request.choice);
       const resources = record.local.items.map((item) => `${item.resource.resourceType}/${item.resource.id}`);
       const entry = documentationEntry(user, 'update', record.patientId, resources, { downtime: isDowntime(engine.state) });
-      audit.record({ ...entry, detail: { ...entry.detail, resolution: request.choice, ...(resentAs === null ? {} : { entry: resentAs }) } });
+      audit.record({
+        ...entry,
+        detail: { ...entry.detail, resolution: request.choice, ...(resentAs === null ? {} : { entry: resentAs }) },
+      });
       return { resentAs };
     },
   };

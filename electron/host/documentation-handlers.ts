@@ -41,21 +41,39 @@ function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-export function documentationHandlers({ sessions, chart, patients, vault, sync, audit }: DocumentationHandlerOptions): DocumentationHandlers {
+export function documentationHandlers({
+  sessions,
+  chart,
+  patients,
+  vault,
+  sync,
+  audit,
+}: DocumentationHandlerOptions): DocumentationHandlers {
   const enrolled = <S>(engine: S | null): S => {
     if (engine === null) throw notEnrolled();
     return engine;
   };
   const answer = (user: UserContext, patientId: string, type: string, receipt: DocumentationReceipt) => {
     const resources = receipt.resourceIds.map((id) => `${type}/${id}`);
-    audit.record(documentationEntry(user, 'create', patientId, receipt.provenanceId === null ? resources : [...resources, `Provenance/${receipt.provenanceId}`], {
-      downtime: receipt.provenanceId !== null,
-    }));
+    audit.record(
+      documentationEntry(
+        user,
+        'create',
+        patientId,
+        receipt.provenanceId === null ? resources : [...resources, `Provenance/${receipt.provenanceId}`],
+        {
+          downtime: receipt.provenanceId !== null,
+        },
+      ),
+    );
     return { entryId: receipt.entryId, resourceIds: [...receipt.resourceIds], status: 'pending-upload' as const };
   };
   return {
     'chart:notes': ({ patientId, offset, limit }) =>
-      chart.notes(guardPatient(sessions, patients, 'category:read:notes', patientId), patientId, { offset: offset ?? 0, limit: limit ?? 50 }),
+      chart.notes(guardPatient(sessions, patients, 'category:read:notes', patientId), patientId, {
+        offset: offset ?? 0,
+        limit: limit ?? 50,
+      }),
     'chart:record-vitals': ({ patientId, vitals }) => {
       const user = guardPatient(sessions, patients, 'document:vital-signs', patientId);
       const receipt = enrolled(sync).recordVitalSigns(patientId, defined<VitalSignsEntryData>(vitals), authorOf(user));
@@ -63,19 +81,37 @@ export function documentationHandlers({ sessions, chart, patients, vault, sync, 
     },
     'chart:record-administration': ({ patientId, administration }) => {
       const user = guardPatient(sessions, patients, 'document:medication-administration', patientId);
-      const receipt = enrolled(sync).recordMedicationAdministration(patientId, defined<AdministrationEntryData>(administration), authorOf(user));
+      const receipt = enrolled(sync).recordMedicationAdministration(
+        patientId,
+        defined<AdministrationEntryData>(administration),
+        authorOf(user),
+      );
       return answer(user, patientId, 'MedicationAdministration', receipt);
     },
     'chart:pending': ({ patientId }) => {
       const user = guardKeptPatient(sessions, patients, 'chart:read', patientId);
       // Only what the reader's role may see: a clerk's list holds no vital signs or doses.
       const mayRead = (items: readonly OutboxItem[]): boolean => readActionsOf(items).every((action) => isPermitted(user.role, action));
-      const pending: PendingDocumentationData[] = vault.outbox.pending()
+      const pending: PendingDocumentationData[] = vault.outbox
+        .pending()
         .filter((entry) => entry.patientId === patientId && mayRead(entry.items))
-        .map((entry) => ({ entryId: entry.entryId, kind: documentationKindOf(entry.items), recordedAt: entry.createdAt, status: 'pending-upload', lastError: entry.lastError }));
-      const conflicts: PendingDocumentationData[] = vault.conflicts.list()
+        .map((entry) => ({
+          entryId: entry.entryId,
+          kind: documentationKindOf(entry.items),
+          recordedAt: entry.createdAt,
+          status: 'pending-upload',
+          lastError: entry.lastError,
+        }));
+      const conflicts: PendingDocumentationData[] = vault.conflicts
+        .list()
         .filter((record) => record.patientId === patientId && mayRead(record.local.items))
-        .map((record) => ({ entryId: record.entryId, kind: documentationKindOf(record.local.items), recordedAt: record.local.createdAt, status: 'conflict', lastError: record.errorCode }));
+        .map((record) => ({
+          entryId: record.entryId,
+          kind: documentationKindOf(record.local.items),
+          recordedAt: record.local.createdAt,
+          status: 'conflict',
+          lastError: record.errorCode,
+        }));
       audit.record(chartReadEntry(user, patientId, 'pending', { detail: { pending: pending.length, conflicts: conflicts.length } }));
       return [...pending, ...conflicts].sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
     },

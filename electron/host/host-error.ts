@@ -4,9 +4,22 @@
 // cannot be opened by break-the-glass (hub out of reach or refusing, no such patient), or a conflict
 // to settle is not there (already settled), or the machine policy forbids printing.
 
-export type HostErrorCode = 'HUB_MISMATCH' | 'WARD_MISMATCH' | 'RENDERER_MISSING' | 'LOOPBACK_UNAVAILABLE' | 'NOT_ENROLLED'
-  | 'HUB_UNREACHABLE' | 'HUB_SIGN_IN_REQUIRED' | 'HUB_REFUSED' | 'PATIENT_NOT_FOUND' | 'PATIENT_AMBIGUOUS' | 'PATIENT_ON_WARD' | 'CHART_INVALID'
-  | 'CONFLICT_NOT_FOUND' | 'PRINTING_DISABLED' | 'NOT_IN_CACHE';
+export type HostErrorCode =
+  | 'HUB_MISMATCH'
+  | 'WARD_MISMATCH'
+  | 'RENDERER_MISSING'
+  | 'LOOPBACK_UNAVAILABLE'
+  | 'NOT_ENROLLED'
+  | 'HUB_UNREACHABLE'
+  | 'HUB_SIGN_IN_REQUIRED'
+  | 'HUB_REFUSED'
+  | 'PATIENT_NOT_FOUND'
+  | 'PATIENT_AMBIGUOUS'
+  | 'PATIENT_ON_WARD'
+  | 'CHART_INVALID'
+  | 'CONFLICT_NOT_FOUND'
+  | 'PRINTING_DISABLED'
+  | 'NOT_IN_CACHE';
 
 export class HostError extends Error {
   readonly code: HostErrorCode;

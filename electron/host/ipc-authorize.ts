@@ -18,7 +18,10 @@ export function sessionAuthorizer(sessions: GuardedSessions): (permission: Chann
       throw new SessionError('NOT_SIGNED_IN', 'Nobody is signed in on this workstation. Sign in to continue.');
     }
     if (!isAction(permission)) {
-      throw new SessionError('FORBIDDEN', `This workstation does not know the permission "${permission}". Ask IT to check that Wardline is installed completely.`);
+      throw new SessionError(
+        'FORBIDDEN',
+        `This workstation does not know the permission "${permission}". Ask IT to check that Wardline is installed completely.`,
+      );
     }
     const user = guard(sessions, { action: permission });
     return { sessionId: user.sessionId, userId: user.userId };

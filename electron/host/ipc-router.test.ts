@@ -8,8 +8,16 @@ import type { SenderInfo } from './transport.js';
 function router(overrides: Partial<IpcRouterOptions> = {}) {
   const { handlers, calls } = recordingHandlers();
   const audited: IpcRejection[] = [];
-  const isTrusted = (sender: SenderInfo): boolean => sender.frameUrl === APP_SENDER.frameUrl && sender.isMainFrame && sender.contentsId === 1;
-  const r = createIpcRouter({ handlers, isTrustedSender: isTrusted, authorize: () => null, audit: (rejection) => audited.push(rejection), logger: pino({ level: 'silent' }), ...overrides });
+  const isTrusted = (sender: SenderInfo): boolean =>
+    sender.frameUrl === APP_SENDER.frameUrl && sender.isMainFrame && sender.contentsId === 1;
+  const r = createIpcRouter({
+    handlers,
+    isTrustedSender: isTrusted,
+    authorize: () => null,
+    audit: (rejection) => audited.push(rejection),
+    logger: pino({ level: 'silent' }),
+    ...overrides,
+  });
   return { r, calls, audited };
 }
 
@@ -31,7 +39,10 @@ describe('the IPC router', () => {
       { ...APP_SENDER, frameUrl: null },
     ];
     for (const sender of senders) {
-      expect(await r.handle({ sender, message: { channel: 'session:state', request: {} } })).toMatchObject({ ok: false, error: { code: 'REJECTED' } });
+      expect(await r.handle({ sender, message: { channel: 'session:state', request: {} } })).toMatchObject({
+        ok: false,
+        error: { code: 'REJECTED' },
+      });
     }
     expect(calls).toEqual([]);
     expect(audited).toEqual(senders.map(() => ({ channel: 'session:state', reason: 'untrusted-sender' })));
@@ -48,15 +59,27 @@ describe('the IPC router', () => {
       { channel: 'chart:trend', request: { patientId: 'p-1', code: '8867-4', from: 'yesterday', to: 'today' } },
       { channel: 'session:lock' },
     ];
-    for (const message of messages) expect(await r.handle({ sender: APP_SENDER, message })).toMatchObject({ ok: false, error: { code: 'REJECTED' } });
+    for (const message of messages)
+      expect(await r.handle({ sender: APP_SENDER, message })).toMatchObject({ ok: false, error: { code: 'REJECTED' } });
     expect(calls).toEqual([]);
-    expect(audited.map((a) => a.reason)).toEqual(['unknown-channel', 'unknown-channel', 'malformed-message', 'malformed-message', 'invalid-request', 'invalid-request', 'malformed-message']);
+    expect(audited.map((a) => a.reason)).toEqual([
+      'unknown-channel',
+      'unknown-channel',
+      'malformed-message',
+      'malformed-message',
+      'invalid-request',
+      'invalid-request',
+      'malformed-message',
+    ]);
     expect(audited[3]!.channel).toBe('(number)');
   });
 
   it('never writes the request into the audit trail (it may hold a password)', async () => {
     const { r, audited } = router();
-    await r.handle({ sender: APP_SENDER, message: { channel: 'session:sign-in', request: { username: 'nina', password: 'hunter2-secret', role: 'admin' } } });
+    await r.handle({
+      sender: APP_SENDER,
+      message: { channel: 'session:sign-in', request: { username: 'nina', password: 'hunter2-secret', role: 'admin' } },
+    });
     expect(JSON.stringify(audited)).not.toContain('hunter2-secret');
     expect(audited).toEqual([{ channel: 'session:sign-in', reason: 'invalid-request' }]);
   });
@@ -72,7 +95,10 @@ describe('the IPC router', () => {
       ok: false,
       error: { code: 'LOCKED', message: 'The workstation is locked. Unlock it to continue.' },
     });
-    expect(await r.handle({ sender: APP_SENDER, message: { channel: 'session:state', request: {} } })).toEqual({ ok: true, value: SIGNED_OUT_SNAPSHOT });
+    expect(await r.handle({ sender: APP_SENDER, message: { channel: 'session:state', request: {} } })).toEqual({
+      ok: true,
+      value: SIGNED_OUT_SNAPSHOT,
+    });
     expect(calls.map((c) => c.channel)).toEqual(['session:state']);
     expect(audited).toEqual([]);
   });
@@ -85,12 +111,20 @@ describe('the IPC router', () => {
     expect(reply).toEqual({ ok: true, value: SIGNED_OUT_SNAPSHOT });
     const broken = { ...handlers, 'chart:census': () => [{ patientId: 'p-1' }] } as unknown as typeof handlers;
     const { r: r2 } = router({ handlers: broken });
-    expect(await r2.handle({ sender: APP_SENDER, message: { channel: 'chart:census', request: {} } })).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(await r2.handle({ sender: APP_SENDER, message: { channel: 'chart:census', request: {} } })).toMatchObject({
+      ok: false,
+      error: { code: 'INTERNAL' },
+    });
   });
 
-  it('does not pass an unexpected error\'s message to the window', async () => {
+  it("does not pass an unexpected error's message to the window", async () => {
     const { handlers } = recordingHandlers();
-    const failing = { ...handlers, 'chart:census': () => { throw new Error('SQLITE_CORRUPT at /home/nurse/.config/Wardline/vault.db'); } } as typeof handlers;
+    const failing = {
+      ...handlers,
+      'chart:census': () => {
+        throw new Error('SQLITE_CORRUPT at /home/nurse/.config/Wardline/vault.db');
+      },
+    } as typeof handlers;
     const { r } = router({ handlers: failing });
     const reply = await r.handle({ sender: APP_SENDER, message: { channel: 'chart:census', request: {} } });
     expect(reply).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
@@ -100,22 +134,51 @@ describe('the IPC router', () => {
   it('drops an answer when the workstation locked while it was being prepared', async () => {
     let generation = 1;
     const { handlers } = recordingHandlers();
-    const slow = { ...handlers, 'chart:census': async () => { generation += 1; return []; } } as typeof handlers;
+    const slow = {
+      ...handlers,
+      'chart:census': async () => {
+        generation += 1;
+        return [];
+      },
+    } as typeof handlers;
     const { r } = router({ handlers: slow, servingGeneration: () => generation, authorize: () => ({ sessionId: 's-1', userId: 'u-1' }) });
-    expect(await r.handle({ sender: APP_SENDER, message: { channel: 'chart:census', request: {} } })).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+    expect(await r.handle({ sender: APP_SENDER, message: { channel: 'chart:census', request: {} } })).toMatchObject({
+      ok: false,
+      error: { code: 'LOCKED' },
+    });
   });
 
   it('answers the lock itself even though locking stops serving patient data', async () => {
     let generation = 1;
     const { handlers } = recordingHandlers();
-    const locking = { ...handlers, 'session:lock': async () => { generation += 1; return { status: 'locked', active: null, locked: [], lastEnded: null }; } } as typeof handlers;
-    const { r } = router({ handlers: locking, servingGeneration: () => generation, authorize: () => ({ sessionId: 's-1', userId: 'u-1' }) });
-    expect(await r.handle({ sender: APP_SENDER, message: { channel: 'session:lock', request: {} } })).toMatchObject({ ok: true, value: { status: 'locked' } });
+    const locking = {
+      ...handlers,
+      'session:lock': async () => {
+        generation += 1;
+        return { status: 'locked', active: null, locked: [], lastEnded: null };
+      },
+    } as typeof handlers;
+    const { r } = router({
+      handlers: locking,
+      servingGeneration: () => generation,
+      authorize: () => ({ sessionId: 's-1', userId: 'u-1' }),
+    });
+    expect(await r.handle({ sender: APP_SENDER, message: { channel: 'session:lock', request: {} } })).toMatchObject({
+      ok: true,
+      value: { status: 'locked' },
+    });
   });
 
   it('still refuses when the audit trail cannot record the refusal', async () => {
-    const { r, calls } = router({ audit: () => { throw new Error('disk full'); } });
-    expect(await r.handle({ sender: { ...APP_SENDER, contentsId: 9 }, message: { channel: 'session:state', request: {} } })).toMatchObject({ ok: false, error: { code: 'REJECTED' } });
+    const { r, calls } = router({
+      audit: () => {
+        throw new Error('disk full');
+      },
+    });
+    expect(await r.handle({ sender: { ...APP_SENDER, contentsId: 9 }, message: { channel: 'session:state', request: {} } })).toMatchObject({
+      ok: false,
+      error: { code: 'REJECTED' },
+    });
     expect(calls).toEqual([]);
   });
 

@@ -25,7 +25,10 @@ export interface Caller {
   readonly userId: string;
 }
 
-export type IpcHandler<N extends InvokeChannelName> = (request: ParsedRequestOf<N>, caller: Caller | null) => HandlerResultOf<N> | Promise<HandlerResultOf<N>>;
+export type IpcHandler<N extends InvokeChannelName> = (
+  request: ParsedRequestOf<N>,
+  caller: Caller | null,
+) => HandlerResultOf<N> | Promise<HandlerResultOf<N>>;
 
 /** One handler per channel of the contract: adding a channel without its handler does not compile. */
 export type IpcHandlers = { readonly [N in InvokeChannelName]: IpcHandler<N> };
@@ -122,13 +125,19 @@ export function createIpcRouter(options: IpcRouterOptions): IpcRouter {
         }
         const response = channel.response.safeParse(answer);
         if (!response.success) {
-          logger.error({ event: 'ipc.bad_response', channel: channel.name, issues: response.error.issues.length }, 'handler answer does not match the contract');
+          logger.error(
+            { event: 'ipc.bad_response', channel: channel.name, issues: response.error.issues.length },
+            'handler answer does not match the contract',
+          );
           return failed(IPC_ERROR_CODES.internal, INTERNAL_MESSAGE);
         }
         return ok(response.data);
       } catch (error) {
         if (isRoomError(error)) return failed(error.code, error.message);
-        logger.error({ event: 'ipc.handler_failed', channel: channel.name, error: error instanceof Error ? error.name : typeof error }, 'IPC handler failed');
+        logger.error(
+          { event: 'ipc.handler_failed', channel: channel.name, error: error instanceof Error ? error.name : typeof error },
+          'IPC handler failed',
+        );
         return failed(IPC_ERROR_CODES.internal, INTERNAL_MESSAGE);
       }
     },

@@ -13,7 +13,10 @@ export function createHostLogger(dataDir: string, level: string = process.env.WA
   const logDir = join(dataDir, 'logs');
   mkdirSync(logDir, { recursive: true, mode: 0o700 });
   const destination = pino.destination({ dest: join(logDir, LOG_FILE_NAME), sync: true, mkdir: true });
-  return pino({ level, base: { app: 'wardline' }, redact: { paths: ['*.password', '*.pin', '*.key', '*.token'], remove: true } }, destination);
+  return pino(
+    { level, base: { app: 'wardline' }, redact: { paths: ['*.password', '*.pin', '*.key', '*.token'], remove: true } },
+    destination,
+  );
 }
 
 /** A logger that drops everything (for hosts that must not write, e.g. before a data dir exists). */

@@ -35,7 +35,13 @@ export function hasSession(request: IncomingMessage, context: Pick<LoopbackHttpC
   return context.secrets.isSession(cookieValue(request.headers.cookie, sessionCookieName(context.port)));
 }
 
-function send(response: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer | null, head: boolean): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string | Buffer | null,
+  head: boolean,
+): void {
   response.writeHead(status, headers);
   response.end(head || body === null ? undefined : body);
 }

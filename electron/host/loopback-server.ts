@@ -65,11 +65,19 @@ export async function openLoopbackServer(options: LoopbackServerOptions): Promis
   try {
     port = await listen(server, options.port ?? 0);
   } catch (error) {
-    throw new HostError('LOOPBACK_UNAVAILABLE', `Wardline cannot listen on 127.0.0.1${options.port ? ` port ${options.port}` : ''} (${(error as NodeJS.ErrnoException).code ?? 'error'}). Stop the program using it, or choose another port.`);
+    throw new HostError(
+      'LOOPBACK_UNAVAILABLE',
+      `Wardline cannot listen on 127.0.0.1${options.port ? ` port ${options.port}` : ''} (${(error as NodeJS.ErrnoException).code ?? 'error'}). Stop the program using it, or choose another port.`,
+    );
   }
   const origin = loopbackOrigin(port);
   const transport = new LoopbackTransport({ origin, logger });
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: LOOPBACK_MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: false });
+  const sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: LOOPBACK_MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
 
   server.on('request', loopbackHttpHandler({ port, site, secrets, logger }));
   server.on('upgrade', (request, socket, head) => {

@@ -71,7 +71,8 @@ export function resolveSitePath(rawPath: string, site: RendererFiles): SiteDecis
   const relative = rawPath === '/' ? 'index.html' : rawPath.slice(1);
   const segments = relative.split('/');
   if (segments.some((segment) => segment === '' || segment.startsWith('.'))) return { kind: 'refused', status: 403, reason: 'traversal' };
-  if (!segments.every((segment) => SEGMENT.test(segment)) || !site.files.has(relative)) return { kind: 'refused', status: 404, reason: 'unknown-path' };
+  if (!segments.every((segment) => SEGMENT.test(segment)) || !site.files.has(relative))
+    return { kind: 'refused', status: 404, reason: 'unknown-path' };
   const file = path.join(site.root, ...segments);
   if (!file.startsWith(site.root + path.sep)) return { kind: 'refused', status: 403, reason: 'traversal' };
   return { kind: 'file', file, contentType: rendererContentTypeOf(file) };

@@ -16,7 +16,8 @@ export interface UpgradeContext {
   readonly maxPages: number;
 }
 
-export type UpgradeDecision = { readonly accept: true } | { readonly accept: false; readonly status: 401 | 403 | 404 | 503; readonly reason: string };
+export type UpgradeDecision =
+  { readonly accept: true } | { readonly accept: false; readonly status: 401 | 403 | 404 | 503; readonly reason: string };
 
 export function upgradeDecision(request: IncomingMessage, context: UpgradeContext): UpgradeDecision {
   if (request.url !== LOOPBACK_IPC_PATH) return { accept: false, status: 404, reason: 'path' };
@@ -30,5 +31,7 @@ export function upgradeDecision(request: IncomingMessage, context: UpgradeContex
 /** Answers a refused upgrade with its status and closes the connection. */
 export function refuseUpgrade(socket: Duplex, status: number): void {
   socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Refused'}\r\nConnection: close\r\nContent-Length: 0\r\nCache-Control: no-store\r\n\r\n`);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Refused'}\r\nConnection: close\r\nContent-Length: 0\r\nCache-Control: no-store\r\n\r\n`,
+  );
 }

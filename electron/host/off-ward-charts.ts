@@ -82,7 +82,8 @@ export class OffWardCharts {
       census: () => cache.census(),
       patientSummary: (patientId) => source(patientId).patientSummary(patientId),
       observationTrend: (patientId, code, fromIso, toIso) => source(patientId).observationTrend(patientId, code, fromIso, toIso),
-      medicationAdministrationRecord: (patientId, fromIso, toIso) => source(patientId).medicationAdministrationRecord(patientId, fromIso, toIso),
+      medicationAdministrationRecord: (patientId, fromIso, toIso) =>
+        source(patientId).medicationAdministrationRecord(patientId, fromIso, toIso),
       notes: (patientId, page) => source(patientId).notes(patientId, page),
     };
   }

@@ -21,7 +21,13 @@ export interface OffWardHub {
 export interface OffWardHandlerOptions {
   readonly sessions: Pick<
     SessionManager,
-    'current' | 'workstationWard' | 'isBreakTheGlassGranted' | 'servingGeneration' | 'hubUserToken' | 'startBreakTheGlass' | 'endBreakTheGlassOfSession'
+    | 'current'
+    | 'workstationWard'
+    | 'isBreakTheGlassGranted'
+    | 'servingGeneration'
+    | 'hubUserToken'
+    | 'startBreakTheGlass'
+    | 'endBreakTheGlassOfSession'
   >;
   /** Null when the workstation is not enrolled at a hub. */
   readonly hub: OffWardHub | null;
@@ -44,14 +50,19 @@ const MAX_LOCATIONS = 32;
 type CodedError = Error & { readonly code: string };
 
 function signInRequired(): HostError {
-  return new HostError('HUB_SIGN_IN_REQUIRED',
-    'Charts from outside this ward are fetched from the hub in your name, and the hub no longer accepts your sign-in here (or you signed in offline). Sign out, sign in again while online, and try again.');
+  return new HostError(
+    'HUB_SIGN_IN_REQUIRED',
+    'Charts from outside this ward are fetched from the hub in your name, and the hub no longer accepts your sign-in here (or you signed in offline). Sign out, sign in again while online, and try again.',
+  );
 }
 
 /** A room's error as the user should read it here: the hub's failures become the host's. */
 function offWardErrorOf(error: unknown): unknown {
   if (error instanceof VaultError && error.code === 'INVALID_RESOURCE') {
-    return new HostError('CHART_INVALID', 'The hub sent this chart in a form that failed validation, so it was not opened. Ask IT to report this to the hub\'s administrator.');
+    return new HostError(
+      'CHART_INVALID',
+      "The hub sent this chart in a form that failed validation, so it was not opened. Ask IT to report this to the hub's administrator.",
+    );
   }
   if (!(error instanceof SyncError)) return error;
   switch (error.code) {
@@ -61,14 +72,18 @@ function offWardErrorOf(error: unknown): unknown {
     case 'HUB_ERROR':
     case 'RATE_LIMITED':
     case 'SYNC_CLOSED':
-      return new HostError('HUB_UNREACHABLE',
-        'The hub cannot be reached, so a chart from outside this ward cannot be opened now (those charts are fetched online only and never kept on this workstation). Check the network, or ask the patient\'s ward.');
+      return new HostError(
+        'HUB_UNREACHABLE',
+        "The hub cannot be reached, so a chart from outside this ward cannot be opened now (those charts are fetched online only and never kept on this workstation). Check the network, or ask the patient's ward.",
+      );
     case 'REQUEST_REFUSED':
       if (error.hubCode?.startsWith('USER_') === true) return signInRequired();
       return new HostError('HUB_REFUSED', 'The hub refused emergency access to this chart. If you believe it should be allowed, call IT.');
     default:
-      return new HostError('HUB_REFUSED',
-        `The hub could not be used for this (${error.code}). Charts of this ward stay readable. Call IT.`);
+      return new HostError(
+        'HUB_REFUSED',
+        `The hub could not be used for this (${error.code}). Charts of this ward stay readable. Call IT.`,
+      );
   }
 }
 
@@ -106,7 +121,11 @@ export function offWardHandlers({ sessions, hub, cache, charts, audit, logger }:
     'chart:open-off-ward': async ({ mrn, reasonCode, reasonText }) => {
       const user = guard(sessions, { action: 'btg:use' });
       const query = `Patient?identifier=${MRN_SYSTEM}|${mrn}`;
-      const entry = (patientId: string | null, outcome: 'success' | 'minor-failure', detail: Record<string, string | number>): NewAuditEntry => ({
+      const entry = (
+        patientId: string | null,
+        outcome: 'success' | 'minor-failure',
+        detail: Record<string, string | number>,
+      ): NewAuditEntry => ({
         action: 'query',
         user: user.userId,
         session: user.sessionId,
@@ -126,7 +145,12 @@ export function offWardHandlers({ sessions, hub, cache, charts, audit, logger }:
         return shown;
       };
       if (hub === null) {
-        throw refused(new HostError('NOT_ENROLLED', 'This workstation is not enrolled at a hub, so charts from outside this ward cannot be opened here. Use a workstation that is online, or ask IT.'));
+        throw refused(
+          new HostError(
+            'NOT_ENROLLED',
+            'This workstation is not enrolled at a hub, so charts from outside this ward cannot be opened here. Use a workstation that is online, or ask IT.',
+          ),
+        );
       }
       const generation = sessions.servingGeneration();
       /** One hub read as the user: with a stale token renewed once. */
@@ -150,15 +174,27 @@ export function offWardHandlers({ sessions, hub, cache, charts, audit, logger }:
         throw refused(error);
       }
       if (patientIds.length === 0) {
-        throw refused(new HostError('PATIENT_NOT_FOUND', 'The hub has no patient with this medical record number. Check the number and try again.'));
+        throw refused(
+          new HostError('PATIENT_NOT_FOUND', 'The hub has no patient with this medical record number. Check the number and try again.'),
+        );
       }
       if (patientIds.length > 1) {
-        throw refused(new HostError('PATIENT_AMBIGUOUS', 'More than one patient at the hub has this medical record number, so no chart was opened. Ask the records office.'));
+        throw refused(
+          new HostError(
+            'PATIENT_AMBIGUOUS',
+            'More than one patient at the hub has this medical record number, so no chart was opened. Ask the records office.',
+          ),
+        );
       }
       const patientId = patientIds[0]!;
       if (cache.resources.read('Patient', patientId) !== null) {
-        throw refused(new HostError('PATIENT_ON_WARD',
-          'This patient\'s chart is already on this workstation. Open it from the ward list (with emergency access there if it is restricted).'), patientId);
+        throw refused(
+          new HostError(
+            'PATIENT_ON_WARD',
+            "This patient's chart is already on this workstation. Open it from the ward list (with emergency access there if it is restricted).",
+          ),
+          patientId,
+        );
       }
 
       // The grant (audited as a security alert) comes before the chart is read from the hub.
@@ -167,14 +203,20 @@ export function offWardHandlers({ sessions, hub, cache, charts, audit, logger }:
       try {
         const resources = await asUser((authority) => hub.fetchPatientEverything(patientId, authority));
         if (sessions.servingGeneration() !== generation) {
-          throw new SessionError('LOCKED', 'The workstation locked while the chart was loading, so it was not kept. Unlock it and open the chart again.');
+          throw new SessionError(
+            'LOCKED',
+            'The workstation locked while the chart was loading, so it was not kept. Unlock it and open the chart again.',
+          );
         }
         store = openMemoryChartStore();
         const count = store.resources.upsertMany([...resources, ...locationsFor(resources, cache)]);
         audit.record(entry(patientId, 'success', { results: 1, resources: count }));
         charts.hold(user.sessionId, patientId, store);
         store = null;
-        logger.info({ event: 'host.off_ward_opened', sessionId: user.sessionId, resources: count }, 'off-ward chart opened by break-the-glass');
+        logger.info(
+          { event: 'host.off_ward_opened', sessionId: user.sessionId, resources: count },
+          'off-ward chart opened by break-the-glass',
+        );
       } catch (error) {
         store?.close();
         sessions.endBreakTheGlassOfSession(user.sessionId, patientId);

@@ -4,7 +4,9 @@ import { isRestricted } from '../session/index.js';
 import type { ChartQueries, ResourceStore } from '../vault/index.js';
 import type { PatientLookup } from './chart-handlers.js';
 
-export function vaultPatientLookup(vault: Pick<ChartQueries, 'census'> & { readonly resources: Pick<ResourceStore, 'read'> }): PatientLookup {
+export function vaultPatientLookup(
+  vault: Pick<ChartQueries, 'census'> & { readonly resources: Pick<ResourceStore, 'read'> },
+): PatientLookup {
   return (patientId) => {
     const patient = vault.resources.read('Patient', patientId);
     if (patient === null) return null;

@@ -3,7 +3,14 @@
 // census and each chart on it), then the machine policy (printing may be forbidden: the refusal is
 // audited), then the data is read through the audited chart reads, and one print entry per patient
 // is committed to the audit trail before the document is handed back.
-import { printEntry, printRefusedEntry, type AuditedChartReads, type AuditDetail, type AuditLog, type NewAuditEntry } from '../audit/index.js';
+import {
+  printEntry,
+  printRefusedEntry,
+  type AuditedChartReads,
+  type AuditDetail,
+  type AuditLog,
+  type NewAuditEntry,
+} from '../audit/index.js';
 import { checkPrintWindow, PrintError, renderMarPdf, type PrintedChart, type PrintedIdentity, type PrintSection } from '../print/index.js';
 import { guard, isSessionError, type Action, type GuardedPatient, type GuardedSessions, type UserContext } from '../session/index.js';
 import type { CensusEntry } from '../vault/index.js';
@@ -44,7 +51,8 @@ interface PrintPlan {
   readonly printed: Array<{ readonly user: UserContext; readonly patientId: string; readonly chart: PrintedChart | null }>;
 }
 
-const PRINTING_DISABLED_MESSAGE = 'Printing is turned off on this workstation by the machine policy. Use another workstation that may print, or ask IT to allow printing here.';
+const PRINTING_DISABLED_MESSAGE =
+  'Printing is turned off on this workstation by the machine policy. Use another workstation that may print, or ask IT to allow printing here.';
 const POLICY_REASON = 'printing is not allowed by the machine policy';
 
 function identityOf(entry: CensusEntry): PrintedIdentity {
@@ -53,7 +61,8 @@ function identityOf(entry: CensusEntry): PrintedIdentity {
 
 function withheldReason(patient: GuardedPatient | null): string {
   if (patient === null) return 'this chart is not in the chart cache of this workstation.';
-  if (patient.restricted) return 'this chart is restricted. Open it with emergency access (break-the-glass), then print this patient on their own.';
+  if (patient.restricted)
+    return 'this chart is restricted. Open it with emergency access (break-the-glass), then print this patient on their own.';
   return 'your access does not cover this chart on this workstation.';
 }
 
@@ -88,10 +97,12 @@ export function printHandlers(options: PrintHandlerOptions): PrintHandlers {
   };
 
   const printedEntry = (user: UserContext, patientId: string, printed: PrintedChart | null, detail: AuditDetail): NewAuditEntry => {
-    const resources = printed === null ? [] : printed.medications.map((m) => `MedicationRequest/${m.requestId}`).slice(0, MAX_RESOURCES_PER_ENTRY);
-    const counts: AuditDetail = printed === null
-      ? { withheld: true }
-      : { medications: printed.medications.length, administrations: printed.mar.reduce((n, row) => n + row.administrations.length, 0) };
+    const resources =
+      printed === null ? [] : printed.medications.map((m) => `MedicationRequest/${m.requestId}`).slice(0, MAX_RESOURCES_PER_ENTRY);
+    const counts: AuditDetail =
+      printed === null
+        ? { withheld: true }
+        : { medications: printed.medications.length, administrations: printed.mar.reduce((n, row) => n + row.administrations.length, 0) };
     return printEntry(user, patientId, DOCUMENT, resources, { ...detail, ...counts });
   };
 
@@ -125,7 +136,11 @@ export function printHandlers(options: PrintHandlerOptions): PrintHandlers {
       const patient = patients(entry.patientId);
       const user = guardOnWardPrint(patient);
       const one = user === null ? null : readChart(user, entry.patientId, from, to, entry.bed);
-      plan.sections.push(one === null ? { kind: 'withheld', identity: identityOf(entry), reason: withheldReason(user === null ? patient : null) } : { kind: 'chart', chart: one });
+      plan.sections.push(
+        one === null
+          ? { kind: 'withheld', identity: identityOf(entry), reason: withheldReason(user === null ? patient : null) }
+          : { kind: 'chart', chart: one },
+      );
       plan.printed.push({ user: user ?? printer, patientId: entry.patientId, chart: one });
     }
     return plan;
@@ -157,5 +172,8 @@ export function printHandlers(options: PrintHandlerOptions): PrintHandlers {
 }
 
 function notInCache(): PrintError {
-  return new PrintError('NOT_IN_CACHE', 'This patient\'s chart is not in the chart cache of this workstation, so it cannot be printed here.');
+  return new PrintError(
+    'NOT_IN_CACHE',
+    "This patient's chart is not in the chart cache of this workstation, so it cannot be printed here.",
+  );
 }

@@ -5,7 +5,16 @@ import type { IpcHandler } from './ipc-router.js';
 
 export type SessionService = Pick<
   SessionManager,
-  'current' | 'signInOnline' | 'signInOffline' | 'unlockWithPin' | 'lock' | 'signOut' | 'switchUser' | 'setPin' | 'recordActivity' | 'startBreakTheGlass'
+  | 'current'
+  | 'signInOnline'
+  | 'signInOffline'
+  | 'unlockWithPin'
+  | 'lock'
+  | 'signOut'
+  | 'switchUser'
+  | 'setPin'
+  | 'recordActivity'
+  | 'startBreakTheGlass'
 >;
 
 export interface SessionHandlers {
@@ -54,7 +63,10 @@ export function sessionHandlers(sessions: SessionService, isCached: (patientId: 
     },
     'session:break-glass': ({ patientId, reasonCode, reasonText }) => {
       if (!isCached(patientId)) {
-        throw new HostError('NOT_IN_CACHE', 'This chart is not on this workstation. To open a patient from another ward, use "Open a chart from another ward" with their MRN.');
+        throw new HostError(
+          'NOT_IN_CACHE',
+          'This chart is not on this workstation. To open a patient from another ward, use "Open a chart from another ward" with their MRN.',
+        );
       }
       const grant = sessions.startBreakTheGlass(patientId, reasonCode, reasonText);
       return { patientId: grant.patientId, expiresAt: new Date(grant.expiresAt).toISOString() };

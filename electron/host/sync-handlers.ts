@@ -22,8 +22,10 @@ export interface SyncHandlerOptions {
 }
 
 export function notEnrolled(): HostError {
-  return new HostError('NOT_ENROLLED',
-    'This workstation is not enrolled at a hub, so nothing documented here could ever be sent; it only shows its cached charts. Ask IT to enroll it (wardline enroll).');
+  return new HostError(
+    'NOT_ENROLLED',
+    'This workstation is not enrolled at a hub, so nothing documented here could ever be sent; it only shows its cached charts. Ask IT to enroll it (wardline enroll).',
+  );
 }
 
 export function syncHandlers({ sync, status }: SyncHandlerOptions): SyncHandlers {
@@ -53,7 +55,10 @@ export function announceSyncChanges(options: {
     try {
       emitEvent(options.transport, 'sync:changed', options.status());
     } catch (error) {
-      options.logger.warn({ event: 'sync.announce_failed', error: error instanceof Error ? error.name : 'unknown' }, 'sync status not announced');
+      options.logger.warn(
+        { event: 'sync.announce_failed', error: error instanceof Error ? error.name : 'unknown' },
+        'sync status not announced',
+      );
     }
   };
   const stopState = options.sync.onStateChange(announce);

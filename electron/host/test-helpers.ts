@@ -7,8 +7,18 @@ import type { SenderInfo } from './transport.js';
 export const SIGNED_OUT_SNAPSHOT = { status: 'signed-out', active: null, locked: [], lastEnded: null } as const;
 
 const SYNC_STATUS = {
-  enrolled: false, state: 'offline', lastSuccess: null, dataAsOf: null, staleness: 'never-synced', outboxPending: 0, conflicts: 0,
-  lastError: null, initialLoad: null, staleAmberMs: 900_000, staleRedMs: 3_600_000, pollIntervalMs: 15_000,
+  enrolled: false,
+  state: 'offline',
+  lastSuccess: null,
+  dataAsOf: null,
+  staleness: 'never-synced',
+  outboxPending: 0,
+  conflicts: 0,
+  lastError: null,
+  initialLoad: null,
+  staleAmberMs: 900_000,
+  staleRedMs: 3_600_000,
+  pollIntervalMs: 15_000,
 } as const;
 
 const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
@@ -36,8 +46,22 @@ const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
   'conflict:resolve': { resentAs: null },
   'audit:view': { entries: [], nextAfterSequence: null },
   'policy:view': {
-    issued: '2026-01-01T00:00:00Z', hubUrl: 'https://hub.hospital.example', pins: [], ward: 'ward-7', idleTimeoutMs: 300_000, sessionLimitMs: 43_200_000,
-    offlineGraceMs: 259_200_000, maxLockedSessions: 4, breakTheGlassMs: 1_800_000, cacheDaysBeforeAdmission: 30, staleAmberMs: 900_000, staleRedMs: 3_600_000, printingAllowed: true, updates: { enabled: false }, signedBy: 'k-1', defaulted: [],
+    issued: '2026-01-01T00:00:00Z',
+    hubUrl: 'https://hub.hospital.example',
+    pins: [],
+    ward: 'ward-7',
+    idleTimeoutMs: 300_000,
+    sessionLimitMs: 43_200_000,
+    offlineGraceMs: 259_200_000,
+    maxLockedSessions: 4,
+    breakTheGlassMs: 1_800_000,
+    cacheDaysBeforeAdmission: 30,
+    staleAmberMs: 900_000,
+    staleRedMs: 3_600_000,
+    printingAllowed: true,
+    updates: { enabled: false },
+    signedBy: 'k-1',
+    defaulted: [],
   },
   'print:mar': { fileName: 'wardline-mar-20260115T083000Z.pdf', mediaType: 'application/pdf', base64: 'JVBERi0=', pages: 1, patients: 1 },
 };
@@ -51,10 +75,13 @@ export interface RecordedCall {
 export function recordingHandlers(): { handlers: IpcHandlers; calls: RecordedCall[] } {
   const calls: RecordedCall[] = [];
   const handlers = Object.fromEntries(
-    invokeChannelNames().map((channel) => [channel, (request: unknown) => {
-      calls.push({ channel, request });
-      return VALID_ANSWERS[channel];
-    }]),
+    invokeChannelNames().map((channel) => [
+      channel,
+      (request: unknown) => {
+        calls.push({ channel, request });
+        return VALID_ANSWERS[channel];
+      },
+    ]),
   ) as unknown as IpcHandlers;
   return { handlers, calls };
 }

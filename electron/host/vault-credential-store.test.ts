@@ -39,7 +39,7 @@ const nurse: StoredCredentials = {
 };
 
 describe('credentials kept in the vault for the sessions room', () => {
-  it('keeps a user\'s verifiers and wrong-PIN count across a restart of the host', async () => {
+  it("keeps a user's verifiers and wrong-PIN count across a restart of the host", async () => {
     const dataDir = freshDir();
     const vault = await createVault({ dataDir, custodian, ward: 'ward-demo' });
     await vaultCredentialStore(vault).put({ ...nurse, pinVerifier: '$argon2id$pin', pinSetAt: 1, pinFailures: 4 });

@@ -74,10 +74,16 @@ function checkEnrollment(vault: Vault, policy: WorkstationPolicy): void {
   const enrollment = vault.sync.enrollment();
   if (enrollment === null) return;
   if (normalizeHubUrl(enrollment.hubUrl) !== normalizeHubUrl(policy.hubUrl)) {
-    throw new HostError('HUB_MISMATCH', 'This workstation is enrolled at another hub than the machine policy names. Ask IT to correct the policy, or to wipe and re-enroll the workstation.');
+    throw new HostError(
+      'HUB_MISMATCH',
+      'This workstation is enrolled at another hub than the machine policy names. Ask IT to correct the policy, or to wipe and re-enroll the workstation.',
+    );
   }
   if (enrollment.ward !== policy.ward) {
-    throw new HostError('WARD_MISMATCH', 'This workstation is enrolled for another ward than the machine policy names. Ask IT to correct the policy, or to wipe and re-enroll the workstation.');
+    throw new HostError(
+      'WARD_MISMATCH',
+      'This workstation is enrolled for another ward than the machine policy names. Ask IT to correct the policy, or to wipe and re-enroll the workstation.',
+    );
   }
 }
 
@@ -96,17 +102,18 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
     opened.push(() => audit.close());
 
     let sessions: SessionManager | null = null;
-    const sync = vault.sync.enrollment() === null
-      ? null
-      : createSyncEngine({
-          vault,
-          dataDir,
-          custodian,
-          logger,
-          audit: syncAuditSink(audit),
-          policy: { ...syncPolicyOf(policy), ...options.syncPolicy },
-          credentialStamps: { applyCredentialStamps: async (response) => sessions?.applyCredentialStamps(response) },
-        });
+    const sync =
+      vault.sync.enrollment() === null
+        ? null
+        : createSyncEngine({
+            vault,
+            dataDir,
+            custodian,
+            logger,
+            audit: syncAuditSink(audit),
+            policy: { ...syncPolicyOf(policy), ...options.syncPolicy },
+            credentialStamps: { applyCredentialStamps: async (response) => sessions?.applyCredentialStamps(response) },
+          });
     if (sync !== null) opened.push(() => sync.close());
 
     const clock = options.clock ?? new SystemClock();
@@ -144,7 +151,15 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
         ...syncHandlers({ sync, status: syncStatus }),
         ...conflictHandlers({ sessions: manager, patients, vault, sync, audit }),
         ...adminHandlers({ sessions: manager, audit, policy }),
-        ...printHandlers({ sessions: manager, chart, patients, audit, printingAllowed: policy.printingAllowed, dataAsOf: () => syncStatus().dataAsOf, now: () => clock.now() }),
+        ...printHandlers({
+          sessions: manager,
+          chart,
+          patients,
+          audit,
+          printingAllowed: policy.printingAllowed,
+          dataAsOf: () => syncStatus().dataAsOf,
+          now: () => clock.now(),
+        }),
       },
       isTrustedSender: options.isTrustedSender,
       authorize: sessionAuthorizer(manager),
@@ -165,7 +180,10 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
     });
     if (sync !== null && options.startSync !== false) sync.startScheduler();
     if (policyMark !== null) vault.policyMark.set(policyMark);
-    logger.info({ event: 'host.started', enrolled: sync !== null, policyKey: policy.signedBy, policyIssued: policy.issued }, 'workstation host started');
+    logger.info(
+      { event: 'host.started', enrolled: sync !== null, policyKey: policy.signedBy, policyIssued: policy.issued },
+      'workstation host started',
+    );
 
     let closed: Promise<void> | null = null;
     return {

@@ -39,10 +39,17 @@ export function trustedKeyFromPem(pem: string): TrustedKey {
   try {
     key = createPublicKey({ key: pem, format: 'pem' });
   } catch (error) {
-    throw new PolicyError('KEY_INVALID', 'A public key could not be read: it must be an Ed25519 public key in PEM form (-----BEGIN PUBLIC KEY-----), as `wardline policy keygen` writes it.', { cause: error });
+    throw new PolicyError(
+      'KEY_INVALID',
+      'A public key could not be read: it must be an Ed25519 public key in PEM form (-----BEGIN PUBLIC KEY-----), as `wardline policy keygen` writes it.',
+      { cause: error },
+    );
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new PolicyError('KEY_INVALID', `A public key is ${key.asymmetricKeyType ?? 'of an unknown type'}, not Ed25519. Use the key \`wardline policy keygen\` wrote.`);
+    throw new PolicyError(
+      'KEY_INVALID',
+      `A public key is ${key.asymmetricKeyType ?? 'of an unknown type'}, not Ed25519. Use the key \`wardline policy keygen\` wrote.`,
+    );
   }
   return { keyId: keyIdOf(key), key };
 }
@@ -53,10 +60,17 @@ export function signingKeyFromPem(pem: string): KeyObject {
   try {
     key = createPrivateKey({ key: pem, format: 'pem' });
   } catch (error) {
-    throw new PolicyError('KEY_INVALID', 'The signing key could not be read: it must be the Ed25519 private key (-----BEGIN PRIVATE KEY-----) that `wardline policy keygen` wrote.', { cause: error });
+    throw new PolicyError(
+      'KEY_INVALID',
+      'The signing key could not be read: it must be the Ed25519 private key (-----BEGIN PRIVATE KEY-----) that `wardline policy keygen` wrote.',
+      { cause: error },
+    );
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new PolicyError('KEY_INVALID', `The signing key is ${key.asymmetricKeyType ?? 'of an unknown type'}, not Ed25519. Use the key \`wardline policy keygen\` wrote.`);
+    throw new PolicyError(
+      'KEY_INVALID',
+      `The signing key is ${key.asymmetricKeyType ?? 'of an unknown type'}, not Ed25519. Use the key \`wardline policy keygen\` wrote.`,
+    );
   }
   return key;
 }

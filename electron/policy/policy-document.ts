@@ -11,14 +11,17 @@ import { DEFAULT_SYNC_POLICY, isSpkiPin } from '../sync/index.js';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-const httpsUrl = z.string().max(2048).refine((text) => {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' && url.username === '' && url.password === '' && url.search === '' && url.hash === '';
-  } catch {
-    return false;
-  }
-}, 'an https:// URL without user, password, query or fragment');
+const httpsUrl = z
+  .string()
+  .max(2048)
+  .refine((text) => {
+    try {
+      const url = new URL(text);
+      return url.protocol === 'https:' && url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+    } catch {
+      return false;
+    }
+  }, 'an https:// URL without user, password, query or fragment');
 
 const spkiPin = z.string().refine(isSpkiPin, 'a SHA-256 SPKI pin (44 characters of base64, as the hub prints it)');
 const wholeNumber = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -100,7 +103,9 @@ export function workstationPolicyOf(content: PolicyContent, signedBy: string): W
     staleRedMs: content.staleness === undefined ? DEFAULT_SYNC_POLICY.staleRedMs : content.staleness.redMinutes * MINUTE,
     cacheDaysBeforeAdmission: content.cache?.daysBeforeAdmission ?? DEFAULT_SYNC_POLICY.daysBeforeAdmission,
     printingAllowed: content.printing.allowed,
-    updates: Object.freeze(content.updates.enabled ? { enabled: true, channel: content.updates.channel, url: content.updates.url } : { enabled: false }),
+    updates: Object.freeze(
+      content.updates.enabled ? { enabled: true, channel: content.updates.channel, url: content.updates.url } : { enabled: false },
+    ),
     signedBy,
     defaulted: Object.freeze([
       ...(content.staleness === undefined ? ['staleness'] : []),

@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { machinePolicyPath, parseTrustAnchors, policyFileLocation, readMachinePolicy, readTrustAnchors, trustFileLocation } from './policy-files.js';
+import {
+  machinePolicyPath,
+  parseTrustAnchors,
+  policyFileLocation,
+  readMachinePolicy,
+  readTrustAnchors,
+  trustFileLocation,
+} from './policy-files.js';
 import { examplePolicyDraft, testOrganisation } from './test-helpers.js';
 
 const dirs: string[] = [];
@@ -29,17 +36,24 @@ describe('the machine policy file', () => {
     expect(policyFileLocation({ packaged: false, platform: 'linux', env })).toBe('/tmp/my-own-policy.json');
   });
 
-  it('trusts the keys packed into the app\'s resources, never ones named by the environment in a packaged build', () => {
+  it("trusts the keys packed into the app's resources, never ones named by the environment in a packaged build", () => {
     const env = { WARDLINE_TRUST: '/tmp/my-keys.json' };
-    expect(trustFileLocation({ packaged: true, resourcesPath: '/opt/Wardline/resources', appPath: '/opt/Wardline/resources/app.asar', env })).toBe('/opt/Wardline/resources/wardline-trust.json');
+    expect(
+      trustFileLocation({ packaged: true, resourcesPath: '/opt/Wardline/resources', appPath: '/opt/Wardline/resources/app.asar', env }),
+    ).toBe('/opt/Wardline/resources/wardline-trust.json');
     expect(trustFileLocation({ packaged: false, resourcesPath: '/x', appPath: '/src/wardline', env })).toBe('/tmp/my-keys.json');
-    expect(trustFileLocation({ packaged: false, resourcesPath: '/x', appPath: '/src/wardline', env: {} })).toBe('/src/wardline/build/wardline-trust.json');
+    expect(trustFileLocation({ packaged: false, resourcesPath: '/x', appPath: '/src/wardline', env: {} })).toBe(
+      '/src/wardline/build/wardline-trust.json',
+    );
   });
 
   it('refuses to start without a policy file, naming where it should be', async () => {
     const org = testOrganisation();
     const file = path.join(tempDir(), 'policy.json');
-    await expect(readMachinePolicy(file, [org.trusted])).rejects.toMatchObject({ code: 'POLICY_MISSING', message: expect.stringContaining(file) });
+    await expect(readMachinePolicy(file, [org.trusted])).rejects.toMatchObject({
+      code: 'POLICY_MISSING',
+      message: expect.stringContaining(file),
+    });
   });
 
   it('reads and verifies the deployed file', async () => {

@@ -49,11 +49,18 @@ export function parseTrustAnchors(text: string): TrustAnchors {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new PolicyError('NO_TRUSTED_KEYS', `${TRUST_FILE_NAME} in Wardline's installation is not valid JSON. Ask IT to reinstall Wardline.`, { cause: error });
+    throw new PolicyError(
+      'NO_TRUSTED_KEYS',
+      `${TRUST_FILE_NAME} in Wardline's installation is not valid JSON. Ask IT to reinstall Wardline.`,
+      { cause: error },
+    );
   }
   const parsed = trustFileSchema.safeParse(json);
   if (!parsed.success) {
-    throw new PolicyError('NO_TRUSTED_KEYS', `${TRUST_FILE_NAME} in Wardline's installation lists no policy key. Ask IT to reinstall Wardline built with the organisation's policy key.`);
+    throw new PolicyError(
+      'NO_TRUSTED_KEYS',
+      `${TRUST_FILE_NAME} in Wardline's installation lists no policy key. Ask IT to reinstall Wardline built with the organisation's policy key.`,
+    );
   }
   return { policyKeys: parsed.data.policyKeys.map(trustedKeyFromPem), updateKeys: parsed.data.updateKeys.map(trustedKeyFromPem) };
 }
@@ -63,7 +70,11 @@ export async function readTrustAnchors(file: string): Promise<TrustAnchors> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new PolicyError('NO_TRUSTED_KEYS', `Wardline's installation has no ${TRUST_FILE_NAME}, so it trusts no policy key and will not start. Ask IT to reinstall Wardline built with the organisation's policy key.`, { cause: error });
+    throw new PolicyError(
+      'NO_TRUSTED_KEYS',
+      `Wardline's installation has no ${TRUST_FILE_NAME}, so it trusts no policy key and will not start. Ask IT to reinstall Wardline built with the organisation's policy key.`,
+      { cause: error },
+    );
   }
   return parseTrustAnchors(text);
 }
@@ -76,9 +87,17 @@ export async function readMachinePolicy(file: string, trustedKeys: readonly Trus
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new PolicyError('POLICY_MISSING', `There is no machine policy at ${file}, so Wardline will not start. Ask IT to deploy the organisation's signed policy.json there.`, { cause: error });
+      throw new PolicyError(
+        'POLICY_MISSING',
+        `There is no machine policy at ${file}, so Wardline will not start. Ask IT to deploy the organisation's signed policy.json there.`,
+        { cause: error },
+      );
     }
-    throw new PolicyError('POLICY_UNREADABLE', `The machine policy at ${file} cannot be read (${code ?? 'error'}). Ask IT to check the file and its permissions.`, { cause: error });
+    throw new PolicyError(
+      'POLICY_UNREADABLE',
+      `The machine policy at ${file} cannot be read (${code ?? 'error'}). Ask IT to check the file and its permissions.`,
+      { cause: error },
+    );
   }
   return verifyPolicyText(text, trustedKeys, `The machine policy at ${file}`);
 }

@@ -15,14 +15,19 @@ export interface AcceptedPolicyMark {
  * stays). Throws PolicyError POLICY_ROLLBACK when `policy` was issued before the accepted one.
  * A policy issued at the same instant is accepted (the same policy, or the same one re-signed).
  */
-export function policyMarkAfter(policy: Pick<WorkstationPolicy, 'issued' | 'signedBy'>, accepted: AcceptedPolicyMark | null): AcceptedPolicyMark | null {
+export function policyMarkAfter(
+  policy: Pick<WorkstationPolicy, 'issued' | 'signedBy'>,
+  accepted: AcceptedPolicyMark | null,
+): AcceptedPolicyMark | null {
   const next = { issued: policy.issued, signedBy: policy.signedBy };
   if (accepted === null) return next;
   const order = Date.parse(policy.issued) - Date.parse(accepted.issued);
   if (Number.isNaN(order) || order < 0) {
-    throw new PolicyError('POLICY_ROLLBACK',
+    throw new PolicyError(
+      'POLICY_ROLLBACK',
       `The machine policy was issued ${policy.issued}, before the policy this workstation already accepted (issued ${accepted.issued}); ` +
-      'an older policy may have been put back, so Wardline will not start. Ask IT to deploy the current policy (or a newer one, signed with a later "issued").');
+        'an older policy may have been put back, so Wardline will not start. Ask IT to deploy the current policy (or a newer one, signed with a later "issued").',
+    );
   }
   if (order > 0 || policy.signedBy !== accepted.signedBy) return next;
   return null;

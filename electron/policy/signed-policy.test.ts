@@ -40,7 +40,11 @@ describe('the signed machine policy', () => {
   it('still verifies after the file is re-indented or its keys reordered (the signature covers the canonical JSON)', () => {
     const org = testOrganisation();
     const file = JSON.parse(org.sign(examplePolicyDraft())) as { policy: Record<string, unknown> };
-    const reordered = { signature: (file as unknown as { signature: unknown }).signature, policy: Object.fromEntries(Object.entries(file.policy).reverse()), wardlinePolicy: 1 };
+    const reordered = {
+      signature: (file as unknown as { signature: unknown }).signature,
+      policy: Object.fromEntries(Object.entries(file.policy).reverse()),
+      wardlinePolicy: 1,
+    };
     expect(verifyPolicyText(JSON.stringify(reordered), [org.trusted]).ward).toBe('ward-7');
   });
 
@@ -50,14 +54,18 @@ describe('the signed machine policy', () => {
     expect(() => verifyPolicyText(text.replace('"idleTimeoutMinutes": 5', '"idleTimeoutMinutes": 600'), [org.trusted])).toThrow(
       expect.objectContaining({ code: 'POLICY_SIGNATURE_INVALID', message: expect.stringContaining('changed since it was signed') }),
     );
-    expect(() => verifyPolicyText(text.replace('"allowed": true', '"allowed": false'), [org.trusted])).toThrow(expect.objectContaining({ code: 'POLICY_SIGNATURE_INVALID' }));
+    expect(() => verifyPolicyText(text.replace('"allowed": true', '"allowed": false'), [org.trusted])).toThrow(
+      expect.objectContaining({ code: 'POLICY_SIGNATURE_INVALID' }),
+    );
     fc.assert(
       fc.property(fc.constantFrom('ward-7', 'ward-8', 'icu'), fc.integer({ min: 1, max: 1440 }), (ward, idle) => {
         const file = JSON.parse(text) as { policy: { ward: string; session: { idleTimeoutMinutes: number } } };
         if (ward === 'ward-7' && idle === 5) return;
         file.policy.ward = ward;
         file.policy.session.idleTimeoutMinutes = idle;
-        expect(() => verifyPolicyText(JSON.stringify(file), [org.trusted])).toThrow(expect.objectContaining({ code: 'POLICY_SIGNATURE_INVALID' }));
+        expect(() => verifyPolicyText(JSON.stringify(file), [org.trusted])).toThrow(
+          expect.objectContaining({ code: 'POLICY_SIGNATURE_INVALID' }),
+        );
       }),
       { numRuns: 50 },
     );
@@ -71,17 +79,23 @@ describe('the signed machine policy', () => {
     );
   });
 
-  it('refuses a stranger\'s signature that claims the trusted key\'s id', () => {
+  it("refuses a stranger's signature that claims the trusted key's id", () => {
     const org = testOrganisation();
     const stranger = generateSigningKeyPair();
-    const forged = JSON.parse(JSON.stringify(signPolicy(examplePolicyDraft(), signingKeyFromPem(stranger.privateKeyPem), org.pair.keyId))) as object;
-    expect(() => verifyPolicyText(JSON.stringify(forged), [org.trusted])).toThrow(expect.objectContaining({ code: 'POLICY_SIGNATURE_INVALID' }));
+    const forged = JSON.parse(
+      JSON.stringify(signPolicy(examplePolicyDraft(), signingKeyFromPem(stranger.privateKeyPem), org.pair.keyId)),
+    ) as object;
+    expect(() => verifyPolicyText(JSON.stringify(forged), [org.trusted])).toThrow(
+      expect.objectContaining({ code: 'POLICY_SIGNATURE_INVALID' }),
+    );
   });
 
   it('refuses an unsigned policy, and one whose signature was made for an update manifest', () => {
     const org = testOrganisation();
     const unsigned = JSON.stringify({ wardlinePolicy: 1, policy: examplePolicyDraft() });
-    expect(() => verifyPolicyText(unsigned, [org.trusted])).toThrow(expect.objectContaining({ code: 'POLICY_NOT_SIGNED', message: expect.stringContaining('not signed') }));
+    expect(() => verifyPolicyText(unsigned, [org.trusted])).toThrow(
+      expect.objectContaining({ code: 'POLICY_NOT_SIGNED', message: expect.stringContaining('not signed') }),
+    );
     const policy = examplePolicyDraft();
     const value = signDetached('wardline-update-manifest/1', canonicalJson(policy), signingKeyFromPem(org.pair.privateKeyPem));
     const crossPurpose = JSON.stringify({ wardlinePolicy: 1, policy, signature: { algorithm: 'Ed25519', keyId: org.pair.keyId, value } });
@@ -110,16 +124,26 @@ describe('the signed machine policy', () => {
   it('refuses to sign a policy that would not load', () => {
     const org = testOrganisation();
     const draft = { ...examplePolicyDraft(), updates: { enabled: true, channel: 'stable' } };
-    expect(() => org.sign(draft)).toThrow(expect.objectContaining({ code: 'POLICY_INVALID', message: expect.stringContaining('updates.url') }));
-    expect(() => org.sign({ ...examplePolicyDraft(), hub: { url: 'http://hub.hospital.example', pins: ['x'] } })).toThrow(expect.objectContaining({ code: 'POLICY_INVALID' }));
+    expect(() => org.sign(draft)).toThrow(
+      expect.objectContaining({ code: 'POLICY_INVALID', message: expect.stringContaining('updates.url') }),
+    );
+    expect(() => org.sign({ ...examplePolicyDraft(), hub: { url: 'http://hub.hospital.example', pins: ['x'] } })).toThrow(
+      expect.objectContaining({ code: 'POLICY_INVALID' }),
+    );
     expect(() => org.sign({ ...examplePolicyDraft(), extra: true })).toThrow(expect.objectContaining({ code: 'POLICY_INVALID' }));
-    expect(() => org.sign({ ...examplePolicyDraft(), staleness: { amberMinutes: 60, redMinutes: 15 } })).toThrow(expect.objectContaining({ code: 'POLICY_INVALID' }));
-    expect(() => org.sign({ ...examplePolicyDraft(), cache: { daysBeforeAdmission: 3651 } })).toThrow(expect.objectContaining({ code: 'POLICY_INVALID', message: expect.stringContaining('cache.daysBeforeAdmission') }));
-    expect(() => org.sign({ ...examplePolicyDraft(), cache: { daysBeforeAdmission: -1 } })).toThrow(expect.objectContaining({ code: 'POLICY_INVALID' }));
+    expect(() => org.sign({ ...examplePolicyDraft(), staleness: { amberMinutes: 60, redMinutes: 15 } })).toThrow(
+      expect.objectContaining({ code: 'POLICY_INVALID' }),
+    );
+    expect(() => org.sign({ ...examplePolicyDraft(), cache: { daysBeforeAdmission: 3651 } })).toThrow(
+      expect.objectContaining({ code: 'POLICY_INVALID', message: expect.stringContaining('cache.daysBeforeAdmission') }),
+    );
+    expect(() => org.sign({ ...examplePolicyDraft(), cache: { daysBeforeAdmission: -1 } })).toThrow(
+      expect.objectContaining({ code: 'POLICY_INVALID' }),
+    );
     expect(() => org.sign({ ...examplePolicyDraft(), cache: { days: 7 } })).toThrow(expect.objectContaining({ code: 'POLICY_INVALID' }));
   });
 
-  it('says which settings took Wardline\'s defaults (only staleness, locked-session count, break-the-glass duration and cache window may)', () => {
+  it("says which settings took Wardline's defaults (only staleness, locked-session count, break-the-glass duration and cache window may)", () => {
     const org = testOrganisation();
     const draft = examplePolicyDraft();
     delete draft.staleness;
@@ -128,7 +152,12 @@ describe('the signed machine policy', () => {
     delete session.maxLockedSessions;
     delete session.breakTheGlassMinutes;
     const policy = verifyPolicyText(org.sign(draft), [org.trusted]);
-    expect(policy.defaulted).toEqual(['staleness', 'session.maxLockedSessions', 'session.breakTheGlassMinutes', 'cache.daysBeforeAdmission']);
+    expect(policy.defaulted).toEqual([
+      'staleness',
+      'session.maxLockedSessions',
+      'session.breakTheGlassMinutes',
+      'cache.daysBeforeAdmission',
+    ]);
     expect(policy.cacheDaysBeforeAdmission).toBe(30);
     expect(policy.breakTheGlassMs).toBe(30 * 60_000);
     expect(policy.maxLockedSessions).toBe(4);
@@ -161,7 +190,9 @@ describe('the signed machine policy', () => {
   it('reads only Ed25519 public keys as trust anchors', async () => {
     const { generateKeyPairSync } = await import('node:crypto');
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    expect(() => trustedKeyFromPem(rsa)).toThrow(expect.objectContaining({ code: 'KEY_INVALID', message: expect.stringContaining('not Ed25519') }));
+    expect(() => trustedKeyFromPem(rsa)).toThrow(
+      expect.objectContaining({ code: 'KEY_INVALID', message: expect.stringContaining('not Ed25519') }),
+    );
     expect(() => trustedKeyFromPem('not a key')).toThrow(expect.objectContaining({ code: 'KEY_INVALID' }));
   });
 });

@@ -46,38 +46,64 @@ export function policyFileText(file: SignedPolicyFile): string {
  */
 export function verifyPolicyText(text: string, trustedKeys: readonly TrustedKey[], where = 'the machine policy'): WorkstationPolicy {
   if (trustedKeys.length === 0) {
-    throw new PolicyError('NO_TRUSTED_KEYS', 'This Wardline installation trusts no policy signing key, so no policy can be accepted. Ask IT to reinstall Wardline with the organisation\'s policy key.');
+    throw new PolicyError(
+      'NO_TRUSTED_KEYS',
+      "This Wardline installation trusts no policy signing key, so no policy can be accepted. Ask IT to reinstall Wardline with the organisation's policy key.",
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new PolicyError('POLICY_UNREADABLE', `${where} is not valid JSON. Ask IT to deploy the file written by \`wardline policy sign\` unchanged.`, { cause: error });
+    throw new PolicyError(
+      'POLICY_UNREADABLE',
+      `${where} is not valid JSON. Ask IT to deploy the file written by \`wardline policy sign\` unchanged.`,
+      { cause: error },
+    );
   }
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success) {
-    throw new PolicyError('POLICY_UNREADABLE', `${where} is not a Wardline policy file (${describeIssues(envelope.error.issues)}). Ask IT to deploy the file written by \`wardline policy sign\`.`);
+    throw new PolicyError(
+      'POLICY_UNREADABLE',
+      `${where} is not a Wardline policy file (${describeIssues(envelope.error.issues)}). Ask IT to deploy the file written by \`wardline policy sign\`.`,
+    );
   }
   const { policy, signature } = envelope.data;
   if (signature === undefined) {
-    throw new PolicyError('POLICY_NOT_SIGNED', `${where} is not signed, so Wardline will not start. Ask IT to sign it with \`wardline policy sign\` and deploy it again.`);
+    throw new PolicyError(
+      'POLICY_NOT_SIGNED',
+      `${where} is not signed, so Wardline will not start. Ask IT to sign it with \`wardline policy sign\` and deploy it again.`,
+    );
   }
   const key = trustedKeys.find((k) => k.keyId === signature.keyId);
   if (key === undefined) {
-    throw new PolicyError('POLICY_UNTRUSTED_KEY', `${where} is signed with a key this installation does not trust (key id ${signature.keyId.replace(/[^A-Za-z0-9_-]/g, '?')}). Ask IT to sign it with the organisation's policy key.`);
+    throw new PolicyError(
+      'POLICY_UNTRUSTED_KEY',
+      `${where} is signed with a key this installation does not trust (key id ${signature.keyId.replace(/[^A-Za-z0-9_-]/g, '?')}). Ask IT to sign it with the organisation's policy key.`,
+    );
   }
   let canonical: string;
   try {
     canonical = canonicalJson(policy);
   } catch (error) {
-    throw new PolicyError('POLICY_UNREADABLE', `${where} holds values that are not plain JSON. Ask IT to deploy the file written by \`wardline policy sign\`.`, { cause: error });
+    throw new PolicyError(
+      'POLICY_UNREADABLE',
+      `${where} holds values that are not plain JSON. Ask IT to deploy the file written by \`wardline policy sign\`.`,
+      { cause: error },
+    );
   }
   if (!verifyDetached('wardline-policy/1', canonical, signature.value, key.key)) {
-    throw new PolicyError('POLICY_SIGNATURE_INVALID', `${where} has been changed since it was signed (or its signature is damaged), so Wardline will not start. Ask IT to deploy the signed file again.`);
+    throw new PolicyError(
+      'POLICY_SIGNATURE_INVALID',
+      `${where} has been changed since it was signed (or its signature is damaged), so Wardline will not start. Ask IT to deploy the signed file again.`,
+    );
   }
   const content = policyContentSchema.safeParse(policy);
   if (!content.success) {
-    throw new PolicyError('POLICY_INVALID', `${where} is signed but not valid: ${describeIssues(content.error.issues)}. Ask IT to correct and re-sign it.`);
+    throw new PolicyError(
+      'POLICY_INVALID',
+      `${where} is signed but not valid: ${describeIssues(content.error.issues)}. Ask IT to correct and re-sign it.`,
+    );
   }
   return workstationPolicyOf(content.data, key.keyId);
 }

@@ -30,7 +30,11 @@ function administrations(count: number, performer: string): MarAdministration[] 
 
 function chart(name: string, mrn: string, bed: string, rows: MarRow[], extra: Partial<PrintedChart> = {}): PrintedChart {
   return {
-    name, mrn, bed, birthDate: '1948-03-02', gender: 'female',
+    name,
+    mrn,
+    bed,
+    birthDate: '1948-03-02',
+    gender: 'female',
     allergies: [{ id: 'a-1', substance: 'Penicillin', criticality: 'high', reactions: ['Anaphylaxis'], verification: 'confirmed' }],
     noKnownAllergies: false,
     alerts: [],
@@ -82,10 +86,20 @@ describe('the downtime MAR as a PDF', () => {
   });
 
   it('prints names with accents and letters the PDF font lacks, readably, instead of failing', async () => {
-    const rows: MarRow[] = [{ medication: medication('mr-9', 'Ibuprofène 400 mg — “forte”', '≥ 6 h apart, max 1.2 g/24 h'), administrations: administrations(2, 'Łucja Wąsowska') }];
+    const rows: MarRow[] = [
+      {
+        medication: medication('mr-9', 'Ibuprofène 400 mg — “forte”', '≥ 6 h apart, max 1.2 g/24 h'),
+        administrations: administrations(2, 'Łucja Wąsowska'),
+      },
+    ];
     const sections: MarPrintJob['sections'] = [
       { kind: 'chart', chart: chart('Núñez, José', '1', '7-01', rows) },
-      { kind: 'chart', chart: chart('Čović, Željko', '2', '7-02', rows, { allergies: [{ id: 'a', substance: 'Sulfonamide 💊', criticality: null, reactions: ['Ausschlag – Gesicht'], verification: null }] }) },
+      {
+        kind: 'chart',
+        chart: chart('Čović, Željko', '2', '7-02', rows, {
+          allergies: [{ id: 'a', substance: 'Sulfonamide 💊', criticality: null, reactions: ['Ausschlag – Gesicht'], verification: null }],
+        }),
+      },
       { kind: 'chart', chart: chart('Nguyễn, Thị Ánh 阮', '3', '7-03', rows) },
     ];
     const pdf = await renderMarPdf({ ...job(sections), printedBy: 'søren.ıldız' });
@@ -102,11 +116,17 @@ describe('the downtime MAR as a PDF', () => {
 
   it('starts each patient on a new page, and says so loudly when no allergies are recorded', async () => {
     const rows: MarRow[] = [{ medication: paracetamol, administrations: administrations(3, 'Nurse A') }];
-    const pdf = await renderMarPdf(job([
-      { kind: 'chart', chart: chart('Adams, Ruth', '11', '7-01', rows, { allergies: [] }) },
-      { kind: 'chart', chart: chart('Baker, Tom', '12', '7-02', rows, { allergies: [], noKnownAllergies: true }) },
-      { kind: 'withheld', identity: { name: 'Clarke, Ian', mrn: '13', birthDate: null, gender: null, bed: '7-03' }, reason: 'the chart is restricted. Print it on its own after emergency access.' },
-    ]));
+    const pdf = await renderMarPdf(
+      job([
+        { kind: 'chart', chart: chart('Adams, Ruth', '11', '7-01', rows, { allergies: [] }) },
+        { kind: 'chart', chart: chart('Baker, Tom', '12', '7-02', rows, { allergies: [], noKnownAllergies: true }) },
+        {
+          kind: 'withheld',
+          identity: { name: 'Clarke, Ian', mrn: '13', birthDate: null, gender: null, bed: '7-03' },
+          reason: 'the chart is restricted. Print it on its own after emergency access.',
+        },
+      ]),
+    );
     const read = await readPdf(pdf.bytes);
     expect(read.pages).toHaveLength(3);
     expect(read.pages[0]).toContain('Adams, Ruth');

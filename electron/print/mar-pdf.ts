@@ -54,18 +54,28 @@ function bedText(bed: string | null): string {
 
 /** "Family, Given — MRN 123 — born 1950-02-03 — bed 7-04": the line that names the patient on every page. */
 export function identityLine(identity: PrintedIdentity): string {
-  return [identity.name, `MRN ${identity.mrn ?? 'not recorded'}`, `born ${identity.birthDate ?? 'not recorded'}`, bedText(identity.bed)].join(' — ');
+  return [
+    identity.name,
+    `MRN ${identity.mrn ?? 'not recorded'}`,
+    `born ${identity.birthDate ?? 'not recorded'}`,
+    bedText(identity.bed),
+  ].join(' — ');
 }
 
 function allergyText(allergy: AllergySummary): string {
-  const details = [allergy.criticality === null ? null : `criticality ${allergy.criticality}`, allergy.reactions.length === 0 ? null : allergy.reactions.join(', ')]
-    .filter((d): d is string => d !== null);
+  const details = [
+    allergy.criticality === null ? null : `criticality ${allergy.criticality}`,
+    allergy.reactions.length === 0 ? null : allergy.reactions.join(', '),
+  ].filter((d): d is string => d !== null);
   return details.length === 0 ? allergy.substance : `${allergy.substance} (${details.join('; ')})`;
 }
 
 function writeIdentity(writer: PageWriter, identity: PrintedIdentity): void {
   writer.paragraph(identity.name, { size: 15, bold: true });
-  writer.paragraph(`MRN ${identity.mrn ?? 'not recorded'} · birth date ${identity.birthDate ?? 'not recorded'} · sex ${identity.gender ?? 'not recorded'} · ${bedText(identity.bed)}`, { size: 10, spaceBefore: 2 });
+  writer.paragraph(
+    `MRN ${identity.mrn ?? 'not recorded'} · birth date ${identity.birthDate ?? 'not recorded'} · sex ${identity.gender ?? 'not recorded'} · ${bedText(identity.bed)}`,
+    { size: 10, spaceBefore: 2 },
+  );
 }
 
 function writeAllergies(writer: PageWriter, chart: PrintedChart): void {
@@ -74,7 +84,9 @@ function writeAllergies(writer: PageWriter, chart: PrintedChart): void {
   } else if (chart.noKnownAllergies) {
     writer.paragraph('ALLERGIES: no known allergies (documented)', { size: 10, bold: true, spaceBefore: 6 });
   } else {
-    writer.notice('ALLERGIES: NONE RECORDED. This is not "no known allergies": confirm allergies with the patient or the notes before giving any medicine.');
+    writer.notice(
+      'ALLERGIES: NONE RECORDED. This is not "no known allergies": confirm allergies with the patient or the notes before giving any medicine.',
+    );
   }
   if (chart.alerts.length > 0) writer.paragraph(`ALERTS: ${chart.alerts.join(' • ')}`, { size: 10, bold: true, spaceBefore: 3 });
 }
@@ -87,7 +99,8 @@ function marRows(rows: readonly MarRow[], timeZone: string | undefined): TableRo
   return rows.flatMap((row): TableRow[] => {
     const group = row.medication.requestId;
     const name = row.medication.dosage === null ? row.medication.medication : `${row.medication.medication} — ${row.medication.dosage}`;
-    if (row.administrations.length === 0) return [{ group, cells: [name, '', 'NONE', '', '', '', 'nothing scheduled or recorded in this window'] }];
+    if (row.administrations.length === 0)
+      return [{ group, cells: [name, '', 'NONE', '', '', '', 'nothing scheduled or recorded in this window'] }];
     return row.administrations.map((a) => ({
       group,
       cells: [
@@ -109,7 +122,11 @@ function writeChart(writer: PageWriter, chart: PrintedChart, job: MarPrintJob): 
   writer.paragraph('Active medications', { size: 11, bold: true, spaceBefore: 10 });
   if (chart.medications.length === 0) writer.paragraph('No active medication orders.', { size: 9 });
   else writer.table(MEDICATION_COLUMNS, medicationRows(chart.medications, job.timeZone));
-  writer.paragraph(`Administration record, ${printedTime(job.from, job.timeZone)} to ${printedTime(job.to, job.timeZone)}`, { size: 11, bold: true, spaceBefore: 10 });
+  writer.paragraph(`Administration record, ${printedTime(job.from, job.timeZone)} to ${printedTime(job.to, job.timeZone)}`, {
+    size: 11,
+    bold: true,
+    spaceBefore: 10,
+  });
   if (chart.mar.length === 0) writer.paragraph('No active medication orders, so no administrations to show.', { size: 9 });
   else writer.table(MAR_COLUMNS, marRows(chart.mar, job.timeZone));
 }

@@ -132,7 +132,10 @@ export class PageWriter {
     const cellLines = (cells: readonly string[], font: PDFFont): string[][] =>
       cells.map((cell, i) => wrapText(this.clean(cell), font, size, widths[i]! - 2 * CELL_PADDING));
     const heightOf = (lines: readonly string[][]): number => Math.max(1, ...lines.map((l) => l.length)) * lineHeight + 2 * CELL_PADDING;
-    const headerLines = cellLines(columns.map((c) => c.title), this.fonts.bold);
+    const headerLines = cellLines(
+      columns.map((c) => c.title),
+      this.fonts.bold,
+    );
     const headerHeight = heightOf(headerLines);
     let previousGroup: string | undefined;
     let headerDrawn = false;
@@ -143,7 +146,13 @@ export class PageWriter {
       let x = MARGIN_X;
       lines.forEach((cell, i) => {
         cell.forEach((line, n) => {
-          page.drawText(line, { x: x + CELL_PADDING, y: this.y - CELL_PADDING - (n + 1) * lineHeight + size * 0.3, size, font, color: BLACK });
+          page.drawText(line, {
+            x: x + CELL_PADDING,
+            y: this.y - CELL_PADDING - (n + 1) * lineHeight + size * 0.3,
+            size,
+            font,
+            color: BLACK,
+          });
         });
         x += widths[i]!;
       });
@@ -157,7 +166,9 @@ export class PageWriter {
     };
 
     for (const row of rows) {
-      const cells = row.cells.map((cell, i) => (columns[i]?.carry === true && row.group !== undefined && row.group === previousGroup ? '' : cell));
+      const cells = row.cells.map((cell, i) =>
+        columns[i]?.carry === true && row.group !== undefined && row.group === previousGroup ? '' : cell,
+      );
       let lines = cellLines(cells, this.fonts.regular);
       let height = heightOf(lines);
       if (!headerDrawn || !this.fits(height)) {
@@ -189,7 +200,13 @@ export class PageWriter {
       page.drawLine({ start: { x: MARGIN_X, y: 36 }, end: { x: PAGE_WIDTH - MARGIN_X, y: 36 }, thickness: 0.5, color: RULE });
       page.drawText(text, { x: MARGIN_X, y: 24, size: 8, font: this.fonts.regular, color: BLACK });
       const label = `Page ${index + 1} of ${total}`;
-      page.drawText(label, { x: PAGE_WIDTH - MARGIN_X - this.fonts.regular.widthOfTextAtSize(label, 8), y: 24, size: 8, font: this.fonts.regular, color: BLACK });
+      page.drawText(label, {
+        x: PAGE_WIDTH - MARGIN_X - this.fonts.regular.widthOfTextAtSize(label, 8),
+        y: 24,
+        size: 8,
+        font: this.fonts.regular,
+        color: BLACK,
+      });
     });
     return total;
   }
@@ -214,7 +231,13 @@ export class PageWriter {
     const top = PAGE_HEIGHT - 28;
     page.drawText(CONFIDENTIAL, { x: MARGIN_X, y: top, size: 9, font: this.fonts.bold, color: BLACK });
     const title = DOCUMENT_TITLE;
-    page.drawText(title, { x: PAGE_WIDTH - MARGIN_X - this.fonts.regular.widthOfTextAtSize(title, 9), y: top, size: 9, font: this.fonts.regular, color: BLACK });
+    page.drawText(title, {
+      x: PAGE_WIDTH - MARGIN_X - this.fonts.regular.widthOfTextAtSize(title, 9),
+      y: top,
+      size: 9,
+      font: this.fonts.regular,
+      color: BLACK,
+    });
     page.drawLine({ start: { x: MARGIN_X, y: top - 6 }, end: { x: PAGE_WIDTH - MARGIN_X, y: top - 6 }, thickness: 0.5, color: RULE });
     const header = continued ? `${this.runningHeader} (continued)` : this.runningHeader;
     const line = wrapText(header, this.fonts.bold, 10, CONTENT_WIDTH)[0] ?? '';

@@ -53,6 +53,9 @@ export function checkPrintWindow(from: string, to: string): void {
     throw new PrintError('INVALID_WINDOW', 'The MAR window must end after it starts. Choose the start and end again.');
   }
   if (toMs - fromMs > MAX_PRINT_WINDOW_MS) {
-    throw new PrintError('INVALID_WINDOW', 'A printed MAR covers at most 7 days. Choose a shorter window (usually the next 24 to 72 hours).');
+    throw new PrintError(
+      'INVALID_WINDOW',
+      'A printed MAR covers at most 7 days. Choose a shorter window (usually the next 24 to 72 hours).',
+    );
   }
 }

@@ -17,18 +17,24 @@ describe('text and times on a print', () => {
     }
   });
 
-  it('formats times as the ward reads them, in the workstation\'s zone', () => {
+  it("formats times as the ward reads them, in the workstation's zone", () => {
     const at = Date.UTC(2025, 6, 1, 22, 30);
     expect(localMinute(at, 'UTC')).toBe('2025-07-01 22:30');
     expect(localMinute(at, 'Europe/Berlin')).toBe('2025-07-02 00:30');
-    expect(printMark('paul', at, '2025-07-01T21:59:59Z', 'Europe/Berlin')).toBe('Printed by paul at 2025-07-02 00:30 — data as of 2025-07-01 23:59');
+    expect(printMark('paul', at, '2025-07-01T21:59:59Z', 'Europe/Berlin')).toBe(
+      'Printed by paul at 2025-07-02 00:30 — data as of 2025-07-01 23:59',
+    );
     expect(printMark('paul', at, null, 'UTC')).toBe('Printed by paul at 2025-07-01 22:30 — data as of: not synced');
     expect(marFileName(at)).toBe('wardline-mar-20250701T223000Z.pdf');
   });
 
   it('refuses a window that runs backwards or covers more than a week', () => {
-    expect(() => checkPrintWindow('2025-01-02T00:00:00Z', '2025-01-01T00:00:00Z')).toThrow(expect.objectContaining({ code: 'INVALID_WINDOW' }));
-    expect(() => checkPrintWindow('2025-01-01T00:00:00Z', '2025-01-09T00:00:00Z')).toThrow(expect.objectContaining({ code: 'INVALID_WINDOW' }));
+    expect(() => checkPrintWindow('2025-01-02T00:00:00Z', '2025-01-01T00:00:00Z')).toThrow(
+      expect.objectContaining({ code: 'INVALID_WINDOW' }),
+    );
+    expect(() => checkPrintWindow('2025-01-01T00:00:00Z', '2025-01-09T00:00:00Z')).toThrow(
+      expect.objectContaining({ code: 'INVALID_WINDOW' }),
+    );
     expect(() => checkPrintWindow('2025-01-01T00:00:00Z', '2025-01-04T00:00:00Z')).not.toThrow();
   });
 });

@@ -31,6 +31,9 @@ export function printMark(printedBy: string, printedAt: number, dataAsOf: string
 
 /** wardline-mar-20261124T104215Z.pdf: the print time in UTC. */
 export function marFileName(printedAt: number): string {
-  const stamp = new Date(printedAt).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  const stamp = new Date(printedAt)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
   return `wardline-mar-${stamp}.pdf`;
 }

@@ -21,7 +21,11 @@ export async function readPdf(bytes: Uint8Array): Promise<ReadPdf> {
       pages.push(content.items.flatMap((item) => ('str' in item && item.str.length > 0 ? [item.str] : [])));
     }
     const metadata = await doc.getMetadata();
-    return { pages, info: metadata.info as Record<string, unknown>, xmp: metadata.metadata === null ? null : JSON.stringify(metadata.metadata.getAll()) };
+    return {
+      pages,
+      info: metadata.info as Record<string, unknown>,
+      xmp: metadata.metadata === null ? null : JSON.stringify(metadata.metadata.getAll()),
+    };
   } finally {
     await doc.destroy();
   }

@@ -3,12 +3,38 @@
 // stand-in (ł → l, ≥ → >=, µg → mcg), anything else becomes "?". Runs of white space become one space.
 
 const STAND_INS: Readonly<Record<string, string>> = {
-  'ł': 'l', 'Ł': 'L', 'đ': 'd', 'Đ': 'D', 'ħ': 'h', 'Ħ': 'H', 'ı': 'i', 'ŀ': 'l', 'Ŀ': 'L',
-  'ŋ': 'n', 'Ŋ': 'N', 'ə': 'e', 'Ə': 'E',
-  '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2043': '-', '\u2212': '-',
-  '\u2032': "'", '\u2033': '"', '\u2264': '<=', '\u2265': '>=', '\u2260': '!=', '\u2248': '~',
-  '\u2192': '->', '\u2190': '<-', '\u00b9': '1', '\u2070': '0',
-  '\u03bc': 'µ', '\u2009': ' ', '\u202f': ' ', '\u2007': ' ',
+  ł: 'l',
+  Ł: 'L',
+  đ: 'd',
+  Đ: 'D',
+  ħ: 'h',
+  Ħ: 'H',
+  ı: 'i',
+  ŀ: 'l',
+  Ŀ: 'L',
+  ŋ: 'n',
+  Ŋ: 'N',
+  ə: 'e',
+  Ə: 'E',
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '-',
+  '\u2043': '-',
+  '\u2212': '-',
+  '\u2032': "'",
+  '\u2033': '"',
+  '\u2264': '<=',
+  '\u2265': '>=',
+  '\u2260': '!=',
+  '\u2248': '~',
+  '\u2192': '->',
+  '\u2190': '<-',
+  '\u00b9': '1',
+  '\u2070': '0',
+  '\u03bc': 'µ',
+  '\u2009': ' ',
+  '\u202f': ' ',
+  '\u2007': ' ',
 };
 
 export type WinAnsiText = (text: string) => string;
@@ -26,7 +52,11 @@ export function winAnsiText(characterSet: Iterable<number>): WinAnsiText {
     return '?';
   };
   return (text) => {
-    const spaced = text.normalize('NFC').replace(/\p{Cf}/gu, '').replace(/\s+/gu, ' ').replace(/[µμ]g\b/gu, 'mcg');
+    const spaced = text
+      .normalize('NFC')
+      .replace(/\p{Cf}/gu, '')
+      .replace(/\s+/gu, ' ')
+      .replace(/[µμ]g\b/gu, 'mcg');
     let out = '';
     for (const ch of spaced) out += one(ch);
     return out;

@@ -7,14 +7,31 @@ import { sessionHarness, signInAs } from './test-helpers.js';
 
 const MINUTE = 60_000;
 const T0 = 1_736_150_400_000;
-const request = { sessionId: 's-1', userId: 'u-phys-1', patientId: 'p-42', reasonCode: 'ETREAT', reasonText: 'Patient deteriorating, rapid response called' };
+const request = {
+  sessionId: 's-1',
+  userId: 'u-phys-1',
+  patientId: 'p-42',
+  reasonCode: 'ETREAT',
+  reasonText: 'Patient deteriorating, rapid response called',
+};
 
 describe('the break-the-glass registry', () => {
   it('grants access for 30 minutes and emits a start event with the reason', () => {
     const btg = new BreakTheGlassRegistry(30 * MINUTE);
     const { grant, events } = btg.start(request, T0);
     expect(grant).toMatchObject({ userId: 'u-phys-1', patientId: 'p-42', reasonCode: 'ETREAT', expiresAt: T0 + 30 * MINUTE });
-    expect(events).toEqual([{ type: 'btg-start', at: T0, sessionId: 's-1', userId: 'u-phys-1', patientId: 'p-42', reasonCode: 'ETREAT', reasonText: request.reasonText, expiresAt: T0 + 30 * MINUTE }]);
+    expect(events).toEqual([
+      {
+        type: 'btg-start',
+        at: T0,
+        sessionId: 's-1',
+        userId: 'u-phys-1',
+        patientId: 'p-42',
+        reasonCode: 'ETREAT',
+        reasonText: request.reasonText,
+        expiresAt: T0 + 30 * MINUTE,
+      },
+    ]);
     expect(btg.isGranted('u-phys-1', 'p-42', T0 + 30 * MINUTE - 1)).toBe(true);
     expect(btg.isGranted('u-phys-1', 'p-42', T0 + 30 * MINUTE)).toBe(false);
     expect(btg.isGranted('u-phys-1', 'p-43', T0)).toBe(false);
@@ -40,7 +57,9 @@ describe('the break-the-glass registry', () => {
     const btg = new BreakTheGlassRegistry(30 * MINUTE);
     btg.start(request, T0);
     expect(btg.expire(T0 + 29 * MINUTE)).toEqual([]);
-    expect(btg.expire(T0 + 45 * MINUTE)).toEqual([{ type: 'btg-stop', at: T0 + 30 * MINUTE, sessionId: 's-1', userId: 'u-phys-1', patientId: 'p-42', reason: 'expired' }]);
+    expect(btg.expire(T0 + 45 * MINUTE)).toEqual([
+      { type: 'btg-stop', at: T0 + 30 * MINUTE, sessionId: 's-1', userId: 'u-phys-1', patientId: 'p-42', reason: 'expired' },
+    ]);
     expect(btg.nextExpiry()).toBeNull();
   });
 
@@ -49,7 +68,9 @@ describe('the break-the-glass registry', () => {
     btg.start(request, T0);
     const renewal = btg.start({ ...request, reasonCode: 'COC' }, T0 + 10 * MINUTE);
     expect(renewal.events.map((e) => e.type)).toEqual(['btg-stop', 'btg-start']);
-    expect(btg.stop('u-phys-1', 'p-42', T0 + 11 * MINUTE)).toEqual([{ type: 'btg-stop', at: T0 + 11 * MINUTE, sessionId: 's-1', userId: 'u-phys-1', patientId: 'p-42', reason: 'ended' }]);
+    expect(btg.stop('u-phys-1', 'p-42', T0 + 11 * MINUTE)).toEqual([
+      { type: 'btg-stop', at: T0 + 11 * MINUTE, sessionId: 's-1', userId: 'u-phys-1', patientId: 'p-42', reason: 'ended' },
+    ]);
     expect(btg.isGranted('u-phys-1', 'p-42', T0 + 12 * MINUTE)).toBe(false);
   });
 });
@@ -69,11 +90,15 @@ describe('break-the-glass in a session', () => {
     h.clock.advance(2 * MINUTE);
     h.manager.recordActivity();
     expect(h.manager.isBreakTheGlassGranted('u-phys-1', 'p-42')).toBe(false);
-    expect(h.sink.ofType('btg-start')).toEqual([expect.objectContaining({ userId: 'u-phys-1', patientId: 'p-42', reasonCode: 'ETREAT', expiresAt: start + 30 * MINUTE })]);
-    expect(h.sink.ofType('btg-stop')).toEqual([{ type: 'btg-stop', at: start + 30 * MINUTE, sessionId: 's-1', userId: 'u-phys-1', patientId: 'p-42', reason: 'expired' }]);
+    expect(h.sink.ofType('btg-start')).toEqual([
+      expect.objectContaining({ userId: 'u-phys-1', patientId: 'p-42', reasonCode: 'ETREAT', expiresAt: start + 30 * MINUTE }),
+    ]);
+    expect(h.sink.ofType('btg-stop')).toEqual([
+      { type: 'btg-stop', at: start + 30 * MINUTE, sessionId: 's-1', userId: 'u-phys-1', patientId: 'p-42', reason: 'expired' },
+    ]);
   });
 
-  it('follows the policy\'s duration', async () => {
+  it("follows the policy's duration", async () => {
     const h = sessionHarness({ policy: { breakTheGlassMs: 10 * MINUTE } });
     await signInAs(h, 'paul');
     expect(h.manager.startBreakTheGlass('p-42', 'TREAT', 'Asked to review by the ward team').expiresAt).toBe(h.clock.now() + 10 * MINUTE);
@@ -90,7 +115,9 @@ describe('break-the-glass in a session', () => {
 
   it('is refused to a clerk, and to nobody signed in', async () => {
     const h = sessionHarness();
-    expect(() => h.manager.startBreakTheGlass('p-42', 'ETREAT', 'Patient deteriorating, rapid response called')).toThrow(expect.objectContaining({ code: 'NOT_SIGNED_IN' }));
+    expect(() => h.manager.startBreakTheGlass('p-42', 'ETREAT', 'Patient deteriorating, rapid response called')).toThrow(
+      expect.objectContaining({ code: 'NOT_SIGNED_IN' }),
+    );
     await signInAs(h, 'carla');
     try {
       h.manager.startBreakTheGlass('p-42', 'ETREAT', 'Patient deteriorating, rapid response called');

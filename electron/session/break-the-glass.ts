@@ -52,11 +52,17 @@ export class BreakTheGlassRegistry {
    */
   start(request: BreakTheGlassRequest, now: number): { grant: BreakTheGlassGrant; events: SessionEvent[] } {
     if (!isBreakTheGlassReasonCode(request.reasonCode)) {
-      throw new SessionError('BTG_REASON_INVALID', `Choose one of the listed reasons (${BTG_REASONS.map((r) => r.display).join(', ')}) to open this chart.`);
+      throw new SessionError(
+        'BTG_REASON_INVALID',
+        `Choose one of the listed reasons (${BTG_REASONS.map((r) => r.display).join(', ')}) to open this chart.`,
+      );
     }
     const text = request.reasonText.trim();
     if (text.length < BTG_MIN_REASON_TEXT || text.length > BTG_MAX_REASON_TEXT) {
-      throw new SessionError('BTG_REASON_INVALID', `Explain in your own words why you need this chart (${BTG_MIN_REASON_TEXT} to ${BTG_MAX_REASON_TEXT} characters).`);
+      throw new SessionError(
+        'BTG_REASON_INVALID',
+        `Explain in your own words why you need this chart (${BTG_MIN_REASON_TEXT} to ${BTG_MAX_REASON_TEXT} characters).`,
+      );
     }
     const events = this.stop(request.userId, request.patientId, now, 'ended');
     const grant: BreakTheGlassGrant = {

@@ -52,9 +52,12 @@ export function timerScheduler(clock: Clock): Scheduler {
         if (delay > MAX_TIMER_DELAY_MS) {
           handle = setTimeout(arm, MAX_TIMER_DELAY_MS);
         } else {
-          handle = setTimeout(() => {
-            if (!cancelled) task();
-          }, Math.max(0, delay));
+          handle = setTimeout(
+            () => {
+              if (!cancelled) task();
+            },
+            Math.max(0, delay),
+          );
         }
         handle.unref();
       };

@@ -5,7 +5,17 @@ describe('restricted patients', () => {
   it.each([
     [{ meta: { security: [{ system: CONFIDENTIALITY_SYSTEM, code: 'R' }] } }, true],
     [{ meta: { security: [{ system: CONFIDENTIALITY_SYSTEM, code: 'V' }] } }, true],
-    [{ meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'HIV' }, { system: CONFIDENTIALITY_SYSTEM, code: 'V' }] } }, true],
+    [
+      {
+        meta: {
+          security: [
+            { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'HIV' },
+            { system: CONFIDENTIALITY_SYSTEM, code: 'V' },
+          ],
+        },
+      },
+      true,
+    ],
     [{ meta: { security: [{ system: CONFIDENTIALITY_SYSTEM, code: 'N' }] } }, false],
     [{ meta: { security: [{ system: CONFIDENTIALITY_SYSTEM, code: 'M' }] } }, false],
     [{ meta: { security: [{ system: 'http://example.org/other', code: 'R' }] } }, false],

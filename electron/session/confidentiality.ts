@@ -12,5 +12,7 @@ export interface SecurityLabelled {
 
 /** True when the resource is labelled R or V in the v3 confidentiality code system. */
 export function isRestricted(resource: SecurityLabelled): boolean {
-  return (resource.meta?.security ?? []).some((c) => c.system === CONFIDENTIALITY_SYSTEM && c.code !== undefined && RESTRICTED_CODES.has(c.code));
+  return (resource.meta?.security ?? []).some(
+    (c) => c.system === CONFIDENTIALITY_SYSTEM && c.code !== undefined && RESTRICTED_CODES.has(c.code),
+  );
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkAgainstDummy, checkVerifier, createVerifier, PASSWORD_VERIFIER_PARAMS, PIN_VERIFIER_PARAMS, pinProblem } from './credential-hashing.js';
+import {
+  checkAgainstDummy,
+  checkVerifier,
+  createVerifier,
+  PASSWORD_VERIFIER_PARAMS,
+  PIN_VERIFIER_PARAMS,
+  pinProblem,
+} from './credential-hashing.js';
 import { CHEAP_HASHING } from './test-helpers.js';
 
 describe('argon2id verifiers', () => {
@@ -21,7 +28,7 @@ describe('argon2id verifiers', () => {
     expect(await checkAgainstDummy('anything', CHEAP_HASHING.password)).toBe(false);
   });
 
-  it('use argon2id with at least OWASP\'s minimum for PINs and RFC 9106\'s second option for passwords', () => {
+  it("use argon2id with at least OWASP's minimum for PINs and RFC 9106's second option for passwords", () => {
     expect(PASSWORD_VERIFIER_PARAMS).toEqual({ memoryKiB: 65_536, timeCost: 3, parallelism: 4 });
     expect(PIN_VERIFIER_PARAMS.memoryKiB * PIN_VERIFIER_PARAMS.timeCost).toBeGreaterThanOrEqual(19 * 1024 * 2);
   });

@@ -23,7 +23,10 @@ export const PASSWORD_VERIFIER_PARAMS: Argon2idParams = Object.freeze({ memoryKi
 /** OWASP's argon2id baseline (19 MiB, t=2, p=1): under 0.1 s, for a secret that only resumes a live session. */
 export const PIN_VERIFIER_PARAMS: Argon2idParams = Object.freeze({ memoryKiB: 19 * 1024, timeCost: 2, parallelism: 1 });
 
-export const DEFAULT_CREDENTIAL_HASHING: CredentialHashing = Object.freeze({ password: PASSWORD_VERIFIER_PARAMS, pin: PIN_VERIFIER_PARAMS });
+export const DEFAULT_CREDENTIAL_HASHING: CredentialHashing = Object.freeze({
+  password: PASSWORD_VERIFIER_PARAMS,
+  pin: PIN_VERIFIER_PARAMS,
+});
 
 /** An argon2id verifier (PHC string with its own random salt and parameters) of `secret`. */
 export function createVerifier(secret: string, params: Argon2idParams): Promise<string> {

@@ -9,7 +9,10 @@ describe('the fake clock', () => {
     clock.schedule(FAKE_CLOCK_START + 100, () => seen.push(['a', clock.now()]));
     clock.schedule(FAKE_CLOCK_START + 900, () => seen.push(['late', clock.now()]));
     clock.advance(500);
-    expect(seen).toEqual([['a', FAKE_CLOCK_START + 100], ['b', FAKE_CLOCK_START + 300]]);
+    expect(seen).toEqual([
+      ['a', FAKE_CLOCK_START + 100],
+      ['b', FAKE_CLOCK_START + 300],
+    ]);
     expect(clock.now()).toBe(FAKE_CLOCK_START + 500);
     expect(clock.pendingTasks()).toBe(1);
   });

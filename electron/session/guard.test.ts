@@ -30,7 +30,7 @@ describe('the guard', () => {
     expect(codeOf(h, { action: 'census:read' })).toBe('NOT_SIGNED_IN');
   });
 
-  it('refuses everything while the workstation is locked, including the locked user\'s own data', async () => {
+  it("refuses everything while the workstation is locked, including the locked user's own data", async () => {
     const h = sessionHarness();
     await signInAs(h, 'nina');
     h.manager.lock('manual');
@@ -38,11 +38,17 @@ describe('the guard', () => {
     expect(codeOf(h, { action: 'category:read:vital-signs', patient: onWard })).toBe('LOCKED');
   });
 
-  it('answers with the user\'s context when allowed', async () => {
+  it("answers with the user's context when allowed", async () => {
     const h = sessionHarness();
     await signInAs(h, 'nina');
     expect(guard(h.manager, { action: 'category:read:medication', patient: onWard })).toEqual({
-      sessionId: 's-1', userId: 'u-nurse-1', username: 'nina', role: 'nurse', scope: [TEST_WARD], workstationWard: TEST_WARD, viaBreakTheGlass: false,
+      sessionId: 's-1',
+      userId: 'u-nurse-1',
+      username: 'nina',
+      role: 'nurse',
+      scope: [TEST_WARD],
+      workstationWard: TEST_WARD,
+      viaBreakTheGlass: false,
     });
   });
 
@@ -91,13 +97,22 @@ describe('the guard', () => {
     expect(codeOf(h, { action: 'category:read:demographics', patient: offWard })).toBe('OUT_OF_SCOPE');
   });
 
-  it('refuses the census to a user whose wards do not include this workstation\'s ward', async () => {
+  it("refuses the census to a user whose wards do not include this workstation's ward", async () => {
     const store = new InMemoryCredentialStore();
     const h = sessionHarness({ credentials: store });
     const vera = h.hub.account('vera');
     await store.put({
-      userId: vera.userId, username: vera.username, role: vera.role, wards: vera.wards, credentialStamp: vera.credentialStamp, mfaRequired: false,
-      passwordVerifier: await createVerifier(vera.password, CHEAP_HASHING.password), verifiedAt: h.clock.now(), pinVerifier: null, pinSetAt: null, pinFailures: 0,
+      userId: vera.userId,
+      username: vera.username,
+      role: vera.role,
+      wards: vera.wards,
+      credentialStamp: vera.credentialStamp,
+      mfaRequired: false,
+      passwordVerifier: await createVerifier(vera.password, CHEAP_HASHING.password),
+      verifiedAt: h.clock.now(),
+      pinVerifier: null,
+      pinSetAt: null,
+      pinFailures: 0,
     });
     await h.manager.signInOffline('vera', vera.password);
     expect(h.manager.activeUser()?.scope).toEqual([]);

@@ -1,7 +1,7 @@
 // The guard on every host API: before anything touches the vault it checks that a session is
 // active, that the user's role permits the action, and that the patient is in the user's ward
 // scope (or covered by a live break-the-glass grant). It answers with the user, or throws.
-import { isPatientDataAction, isPermitted, wardScope, type Action } from './permissions.js';
+import { isPatientDataAction, isPermitted, wardScope, type Action } from '../../shared/access/index.js';
 import { SessionError } from './session-error.js';
 import type { SessionSnapshot } from './session-snapshot.js';
 import type { StaffRole } from './session-user.js';
@@ -45,12 +45,18 @@ export function guard(sessions: GuardedSessions, request: GuardRequest): UserCon
   const active = snapshot.active;
   if (active === null) {
     if (snapshot.status === 'locked') throw new SessionError('LOCKED', 'The workstation is locked. Unlock it to continue.');
-    throw new SessionError('NOT_SIGNED_IN', snapshot.status === 'expired'
-      ? 'Your session has ended (time limit reached). Sign in again to continue.'
-      : 'Nobody is signed in on this workstation. Sign in to continue.');
+    throw new SessionError(
+      'NOT_SIGNED_IN',
+      snapshot.status === 'expired'
+        ? 'Your session has ended (time limit reached). Sign in again to continue.'
+        : 'Nobody is signed in on this workstation. Sign in to continue.',
+    );
   }
   if (!isPermitted(active.role, request.action)) {
-    throw new SessionError('FORBIDDEN', `Your role (${active.role}) does not allow this (${request.action}). Ask a colleague whose role does, or IT if this is wrong.`);
+    throw new SessionError(
+      'FORBIDDEN',
+      `Your role (${active.role}) does not allow this (${request.action}). Ask a colleague whose role does, or IT if this is wrong.`,
+    );
   }
   const scope = wardScope(active.wards, sessions.workstationWard);
   const context = (viaBreakTheGlass: boolean): UserContext => ({
@@ -72,14 +78,21 @@ export function guard(sessions: GuardedSessions, request: GuardRequest): UserCon
   if (!needsGlass) return context(false);
   if (sessions.isBreakTheGlassGranted(active.userId, patient.id)) return context(true);
   if (isPermitted(active.role, 'btg:use')) {
-    throw new SessionError('BTG_REQUIRED', patient.restricted
-      ? 'This chart is restricted. To open it, use emergency access and give a reason; the access is time-limited and audited.'
-      : 'This patient is not on your ward here. To open the chart, use emergency access and give a reason; the access is time-limited and audited.');
+    throw new SessionError(
+      'BTG_REQUIRED',
+      patient.restricted
+        ? 'This chart is restricted. To open it, use emergency access and give a reason; the access is time-limited and audited.'
+        : 'This patient is not on your ward here. To open the chart, use emergency access and give a reason; the access is time-limited and audited.',
+    );
   }
-  if (patient.restricted) throw new SessionError('FORBIDDEN', 'This chart is restricted and your role cannot use emergency access. Ask a nurse or physician.');
+  if (patient.restricted)
+    throw new SessionError('FORBIDDEN', 'This chart is restricted and your role cannot use emergency access. Ask a nurse or physician.');
   throw outOfScope();
 }
 
 function outOfScope(): SessionError {
-  return new SessionError('OUT_OF_SCOPE', 'This is outside the wards you are assigned to on this workstation. Ask IT if your ward assignment is wrong.');
+  return new SessionError(
+    'OUT_OF_SCOPE',
+    'This is outside the wards you are assigned to on this workstation. Ask IT if your ward assignment is wrong.',
+  );
 }

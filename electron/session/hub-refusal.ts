@@ -12,11 +12,36 @@ export interface HubRefusal {
 
 const KNOWN: Record<string, { failure: SignInFailure; code: SessionErrorCode; message: string; revoke: CredentialRevocation | null }> = {
   INVALID_CREDENTIALS: { failure: 'bad-credentials', code: 'BAD_CREDENTIALS', message: 'The username or password is wrong.', revoke: null },
-  MFA_REQUIRED: { failure: 'totp-required', code: 'TOTP_REQUIRED', message: 'Enter the 6-digit code from your authenticator app.', revoke: null },
-  MFA_INVALID: { failure: 'totp-invalid', code: 'TOTP_INVALID', message: 'The 6-digit code is wrong or was already used. Enter the code your authenticator app shows now.', revoke: null },
-  ACCOUNT_LOCKED: { failure: 'account-locked', code: 'ACCOUNT_LOCKED', message: 'This account is locked after too many failed sign-ins. Wait and try again, or ask IT to reset the password.', revoke: null },
-  ACCOUNT_DISABLED: { failure: 'account-disabled', code: 'ACCOUNT_DISABLED', message: 'This account is disabled. Ask IT if you should have access.', revoke: 'account-disabled' },
-  WARD_NOT_ASSIGNED: { failure: 'ward-not-assigned', code: 'WARD_NOT_ASSIGNED', message: 'Your account is not assigned to the ward of this workstation. Ask IT to add the ward to your account.', revoke: 'removed-from-ward' },
+  MFA_REQUIRED: {
+    failure: 'totp-required',
+    code: 'TOTP_REQUIRED',
+    message: 'Enter the 6-digit code from your authenticator app.',
+    revoke: null,
+  },
+  MFA_INVALID: {
+    failure: 'totp-invalid',
+    code: 'TOTP_INVALID',
+    message: 'The 6-digit code is wrong or was already used. Enter the code your authenticator app shows now.',
+    revoke: null,
+  },
+  ACCOUNT_LOCKED: {
+    failure: 'account-locked',
+    code: 'ACCOUNT_LOCKED',
+    message: 'This account is locked after too many failed sign-ins. Wait and try again, or ask IT to reset the password.',
+    revoke: null,
+  },
+  ACCOUNT_DISABLED: {
+    failure: 'account-disabled',
+    code: 'ACCOUNT_DISABLED',
+    message: 'This account is disabled. Ask IT if you should have access.',
+    revoke: 'account-disabled',
+  },
+  WARD_NOT_ASSIGNED: {
+    failure: 'ward-not-assigned',
+    code: 'WARD_NOT_ASSIGNED',
+    message: 'Your account is not assigned to the ward of this workstation. Ask IT to add the ward to your account.',
+    revoke: 'removed-from-ward',
+  },
 };
 
 /** Maps the hub's refusal code; the hub's own message is used (shortened) only for a code this workstation does not know, e.g. lock duration. */

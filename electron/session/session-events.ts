@@ -29,16 +29,34 @@ interface EventBase {
 
 export type SessionEvent = EventBase &
   (
-    | { readonly type: 'sign-in'; readonly sessionId: string; readonly userId: string; readonly mode: SignInMode; readonly outcome: 'new-session' | 'resumed-session' }
+    | {
+        readonly type: 'sign-in';
+        readonly sessionId: string;
+        readonly userId: string;
+        readonly mode: SignInMode;
+        readonly outcome: 'new-session' | 'resumed-session';
+      }
     /** userId only when the attempted username is an account known on this workstation; otherwise nothing about it. */
     | { readonly type: 'sign-in-failed'; readonly mode: SignInMode; readonly reason: SignInFailure; readonly userId: string | null }
     | { readonly type: 'lock'; readonly sessionId: string; readonly userId: string; readonly reason: LockReason }
     | { readonly type: 'unlock'; readonly sessionId: string; readonly userId: string; readonly method: UnlockMethod }
-    | { readonly type: 'unlock-failed'; readonly sessionId: string; readonly userId: string; readonly method: UnlockMethod; readonly failures: number }
+    | {
+        readonly type: 'unlock-failed';
+        readonly sessionId: string;
+        readonly userId: string;
+        readonly method: UnlockMethod;
+        readonly failures: number;
+      }
     | { readonly type: 'pin-lockout'; readonly sessionId: string; readonly userId: string }
     | { readonly type: 'pin-set'; readonly sessionId: string; readonly userId: string }
     | { readonly type: 'switch'; readonly fromUserId: string; readonly toUserId: string; readonly toSessionId: string }
-    | { readonly type: 'sign-out'; readonly sessionId: string; readonly userId: string; readonly reason: SignOutReason; readonly byUser: boolean }
+    | {
+        readonly type: 'sign-out';
+        readonly sessionId: string;
+        readonly userId: string;
+        readonly reason: SignOutReason;
+        readonly byUser: boolean;
+      }
     | { readonly type: 'offline-verifier-revoked'; readonly userId: string; readonly reason: CredentialRevocation }
     | {
         readonly type: 'btg-start';
@@ -49,7 +67,13 @@ export type SessionEvent = EventBase &
         readonly reasonText: string;
         readonly expiresAt: number;
       }
-    | { readonly type: 'btg-stop'; readonly sessionId: string; readonly userId: string; readonly patientId: string; readonly reason: BreakTheGlassStop }
+    | {
+        readonly type: 'btg-stop';
+        readonly sessionId: string;
+        readonly userId: string;
+        readonly patientId: string;
+        readonly reason: BreakTheGlassStop;
+      }
   );
 
 export type SessionEventType = SessionEvent['type'];

@@ -5,7 +5,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PowerEventKind } from './power-events.js';
 import type { LockReason } from './session-events.js';
-import { activeSession, initialSessionState, isServing, lockedSessions, reduceSession, type MachineEvent, type MachineState } from './session-machine.js';
+import {
+  activeSession,
+  initialSessionState,
+  isServing,
+  lockedSessions,
+  reduceSession,
+  type MachineEvent,
+  type MachineState,
+} from './session-machine.js';
 import { resolveSessionPolicy } from './session-policy.js';
 import type { SessionUser } from './session-user.js';
 
@@ -27,15 +35,45 @@ const userIdArb = userArb.map((u) => u.userId);
 type EventTemplate = MachineEvent | { readonly type: 'signedIn-template'; readonly user: SessionUser; readonly mode: 'online' | 'offline' };
 
 const eventArb: fc.Arbitrary<EventTemplate> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ type: fc.constant('signedIn-template' as const), user: userArb, mode: fc.constantFrom('online' as const, 'offline' as const) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      type: fc.constant('signedIn-template' as const),
+      user: userArb,
+      mode: fc.constantFrom('online' as const, 'offline' as const),
+    }),
+  },
   { weight: 6, arbitrary: fc.constant({ type: 'activity' } as const) },
   { weight: 2, arbitrary: fc.constant({ type: 'tick' } as const) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('lockRequested' as const), reason: fc.constantFrom<LockReason>('manual', 'idle', 'os-lock', 'suspend') }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('powerEvent' as const), kind: fc.constantFrom<PowerEventKind>('lock-screen', 'suspend', 'resume', 'unlock-screen') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constant('lockRequested' as const),
+      reason: fc.constantFrom<LockReason>('manual', 'idle', 'os-lock', 'suspend'),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constant('powerEvent' as const),
+      kind: fc.constantFrom<PowerEventKind>('lock-screen', 'suspend', 'resume', 'unlock-screen'),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ type: fc.constant('pinOk' as const), userId: userIdArb }) },
-  { weight: 3, arbitrary: fc.record({ type: fc.constant('pinFailed' as const), userId: userIdArb, failures: fc.integer({ min: 1, max: 5 }), lockedOut: fc.boolean() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      type: fc.constant('pinFailed' as const),
+      userId: userIdArb,
+      failures: fc.integer({ min: 1, max: 5 }),
+      lockedOut: fc.boolean(),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('passwordOk' as const), userId: userIdArb }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('passwordFailed' as const), userId: userIdArb, failures: fc.integer({ min: 1, max: 9 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ type: fc.constant('passwordFailed' as const), userId: userIdArb, failures: fc.integer({ min: 1, max: 9 }) }),
+  },
   { weight: 1, arbitrary: fc.constant({ type: 'switchUser' } as const) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('signOut' as const), userId: userIdArb }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('credentialsRevoked' as const), userId: userIdArb }) },
@@ -74,9 +112,10 @@ describe('the lock state machine, over random event sequences', () => {
 
         for (const { advance, event: template } of steps) {
           now += advance;
-          const event: MachineEvent = template.type === 'signedIn-template'
-            ? { type: 'signedIn', sessionId: `s${nextId++}`, user: template.user, mode: template.mode }
-            : template;
+          const event: MachineEvent =
+            template.type === 'signedIn-template'
+              ? { type: 'signedIn', sessionId: `s${nextId++}`, user: template.user, mode: template.mode }
+              : template;
           const before = state;
           const activeBefore = activeSession(before);
           const { state: after, effects } = reduceSession(before, event, now);
@@ -85,11 +124,17 @@ describe('the lock state machine, over random event sequences', () => {
 
           // Bookkeeping of the test's own model.
           // A sign-in that created a session (rather than resumed one) carries the new session's id.
-          if (event.type === 'signedIn' && after.sessions.some((s) => s.sessionId === event.sessionId)) signedInAt.set(event.sessionId, now);
+          if (event.type === 'signedIn' && after.sessions.some((s) => s.sessionId === event.sessionId))
+            signedInAt.set(event.sessionId, now);
           for (const s of before.sessions) {
             if (!after.sessions.some((a) => a.sessionId === s.sessionId)) pinLocked.delete(s.user.userId);
           }
-          if (event.type === 'pinFailed' && event.lockedOut && before.sessions.some((s) => s.user.userId === event.userId && s.status === 'locked')) pinLocked.add(event.userId);
+          if (
+            event.type === 'pinFailed' &&
+            event.lockedOut &&
+            before.sessions.some((s) => s.user.userId === event.userId && s.status === 'locked')
+          )
+            pinLocked.add(event.userId);
           if ((event.type === 'passwordOk' || event.type === 'signedIn') && activeAfter !== null) pinLocked.delete(activeAfter.user.userId);
 
           // At most one active session, at most N locked.
@@ -145,7 +190,9 @@ describe('the lock state machine, over random event sequences', () => {
           const endsAudited = effects.filter((e) => e.type === 'audit' && e.event.type === 'sign-out').length;
           const ended = effects.filter((e) => e.type === 'sessionEnded').length;
           expect(endsAudited).toBe(ended);
-          const newlyLocked = after.sessions.filter((s) => s.status === 'locked' && before.sessions.find((b) => b.sessionId === s.sessionId)?.status === 'active').length;
+          const newlyLocked = after.sessions.filter(
+            (s) => s.status === 'locked' && before.sessions.find((b) => b.sessionId === s.sessionId)?.status === 'active',
+          ).length;
           expect(locksAudited).toBeGreaterThanOrEqual(newlyLocked);
         }
       }),
@@ -153,7 +200,7 @@ describe('the lock state machine, over random event sequences', () => {
     );
   });
 
-  it('keeps a PIN-locked-out session closed to every PIN until the owner\'s password', () => {
+  it("keeps a PIN-locked-out session closed to every PIN until the owner's password", () => {
     const policy = resolveSessionPolicy({ maxLockedSessions: 4 });
     const owner = USERS[0]!;
     const other = USERS[1]!;
@@ -170,7 +217,11 @@ describe('the lock state machine, over random event sequences', () => {
     fc.assert(
       fc.property(fc.array(fc.record({ advance: fc.integer({ min: 0, max: MINUTE }), event: stepArb }), { maxLength: 40 }), (steps) => {
         let now = T0;
-        let { state } = reduceSession(initialSessionState(policy, T0), { type: 'signedIn', sessionId: 'mine', user: owner, mode: 'online' }, now);
+        let { state } = reduceSession(
+          initialSessionState(policy, T0),
+          { type: 'signedIn', sessionId: 'mine', user: owner, mode: 'online' },
+          now,
+        );
         ({ state } = reduceSession(state, { type: 'lockRequested', reason: 'manual' }, now));
         ({ state } = reduceSession(state, { type: 'pinFailed', userId: owner.userId, failures: 5, lockedOut: true }, now));
         for (const { advance, event } of steps) {
@@ -189,7 +240,11 @@ describe('the lock state machine, over random event sequences', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 10 * HOUR }), (back) => {
         const policy = resolveSessionPolicy();
-        let { state } = reduceSession(initialSessionState(policy, T0), { type: 'signedIn', sessionId: 's1', user: USERS[0]!, mode: 'online' }, T0);
+        let { state } = reduceSession(
+          initialSessionState(policy, T0),
+          { type: 'signedIn', sessionId: 's1', user: USERS[0]!, mode: 'online' },
+          T0,
+        );
         ({ state } = reduceSession(state, { type: 'tick' }, T0 + policy.idleTimeoutMs));
         expect(isServing(state)).toBe(false);
         ({ state } = reduceSession(state, { type: 'activity' }, T0 + policy.idleTimeoutMs - back));

@@ -42,7 +42,10 @@ describe('the lock state machine', () => {
     const { state } = signedIn(nina, 's1');
     const { state: after, effects } = reduceSession(state, { type: 'activity' }, T0 + 7 * MINUTE);
     expect(after.sessions[0]).toMatchObject({ status: 'locked', lockedAt: T0 + 5 * MINUTE, lockReason: 'idle' });
-    expect(effects).toContainEqual({ type: 'audit', event: { type: 'lock', at: T0 + 5 * MINUTE, sessionId: 's1', userId: 'u1', reason: 'idle' } });
+    expect(effects).toContainEqual({
+      type: 'audit',
+      event: { type: 'lock', at: T0 + 5 * MINUTE, sessionId: 's1', userId: 'u1', reason: 'idle' },
+    });
   });
 
   it('says when it must next act: the idle deadline, then the absolute limit of a locked session', () => {
@@ -56,8 +59,18 @@ describe('the lock state machine', () => {
   it('locks the active session ("switch") before another user\'s session becomes active, and audits the switch', () => {
     const { state } = signedIn(nina, 's1');
     const { state: after, effects } = signedIn(paul, 's2', T0 + MINUTE, state);
-    expect(after.sessions.map((s) => [s.user.userId, s.status])).toEqual([['u1', 'locked'], ['u2', 'active']]);
-    expect(effects.map((e) => (e.type === 'audit' ? e.event.type : e.type))).toEqual(['stopServing', 'purgeRenderer', 'lock', 'sign-in', 'switch', 'activated']);
+    expect(after.sessions.map((s) => [s.user.userId, s.status])).toEqual([
+      ['u1', 'locked'],
+      ['u2', 'active'],
+    ]);
+    expect(effects.map((e) => (e.type === 'audit' ? e.event.type : e.type))).toEqual([
+      'stopServing',
+      'purgeRenderer',
+      'lock',
+      'sign-in',
+      'switch',
+      'activated',
+    ]);
   });
 
   it('ignores a PIN success for a session that is not locked, or whose PIN is locked out', () => {
@@ -67,7 +80,10 @@ describe('the lock state machine', () => {
     const out = reduceSession(locked, { type: 'pinFailed', userId: 'u1', failures: 5, lockedOut: true }, T0);
     expect(out.effects.map((e) => (e.type === 'audit' ? e.event.type : e.type))).toEqual(['unlock-failed', 'pin-lockout']);
     expect(reduceSession(out.state, { type: 'pinOk', userId: 'u1' }, T0).state.sessions[0]?.status).toBe('locked');
-    expect(reduceSession(out.state, { type: 'passwordOk', userId: 'u1' }, T0).state.sessions[0]).toMatchObject({ status: 'active', pinLockedOut: false });
+    expect(reduceSession(out.state, { type: 'passwordOk', userId: 'u1' }, T0).state.sessions[0]).toMatchObject({
+      status: 'active',
+      pinLockedOut: false,
+    });
   });
 
   it('ignores resume and unlock-screen power events: they never unlock', () => {

@@ -48,7 +48,12 @@ export interface MachineState {
 
 export type MachineEvent =
   | { readonly type: 'signedIn'; readonly sessionId: string; readonly user: SessionUser; readonly mode: SignInMode }
-  | { readonly type: 'signInFailed'; readonly failure: Extract<SessionEvent, { type: 'sign-in-failed' }>['reason']; readonly mode: SignInMode; readonly userId: string | null }
+  | {
+      readonly type: 'signInFailed';
+      readonly failure: Extract<SessionEvent, { type: 'sign-in-failed' }>['reason'];
+      readonly mode: SignInMode;
+      readonly userId: string | null;
+    }
   | { readonly type: 'activity' }
   | { readonly type: 'tick' }
   | { readonly type: 'lockRequested'; readonly reason: LockReason }
@@ -210,7 +215,14 @@ class Step {
       case 'pinFailed': {
         const session = sessionOf(this.state, event.userId);
         if (session === null || session.status !== 'locked') return;
-        this.audit({ type: 'unlock-failed', at: now, sessionId: session.sessionId, userId: event.userId, method: 'pin', failures: event.failures });
+        this.audit({
+          type: 'unlock-failed',
+          at: now,
+          sessionId: session.sessionId,
+          userId: event.userId,
+          method: 'pin',
+          failures: event.failures,
+        });
         if (event.lockedOut && !session.pinLockedOut) {
           this.replace({ ...session, pinLockedOut: true });
           this.audit({ type: 'pin-lockout', at: now, sessionId: session.sessionId, userId: event.userId });
@@ -226,7 +238,14 @@ class Step {
       case 'passwordFailed': {
         const session = sessionOf(this.state, event.userId);
         if (session === null || session.status !== 'locked') return;
-        this.audit({ type: 'unlock-failed', at: now, sessionId: session.sessionId, userId: event.userId, method: 'password', failures: event.failures });
+        this.audit({
+          type: 'unlock-failed',
+          at: now,
+          sessionId: session.sessionId,
+          userId: event.userId,
+          method: 'password',
+          failures: event.failures,
+        });
         return;
       }
       case 'pinSet': {
@@ -265,7 +284,16 @@ class Step {
     this.lockOtherActive(user.userId);
     if (existing !== null) {
       // The owner of a locked session signed in with their password: that session resumes.
-      const resumed: MachineSession = { ...existing, user, status: 'active', lastActivityAt: now, fullAuthAt: now, lockedAt: null, lockReason: null, pinLockedOut: false };
+      const resumed: MachineSession = {
+        ...existing,
+        user,
+        status: 'active',
+        lastActivityAt: now,
+        fullAuthAt: now,
+        lockedAt: null,
+        lockReason: null,
+        pinLockedOut: false,
+      };
       this.replace(resumed);
       this.audit({ type: 'sign-in', at: now, sessionId: existing.sessionId, userId: user.userId, mode, outcome: 'resumed-session' });
       this.activated(resumed);

@@ -23,8 +23,8 @@ class RefreshingHub extends ScriptedHubLogin {
   }
 }
 
-describe('the active user\'s hub token', () => {
-  it('is the sign-in\'s token while fresh, renewed once (even when asked twice at once) when near expiry', async () => {
+describe("the active user's hub token", () => {
+  it("is the sign-in's token while fresh, renewed once (even when asked twice at once) when near expiry", async () => {
     const hub = new RefreshingHub(wardStaff());
     const h = sessionHarness({ hubLogin: hub });
     await signInAs(h, 'nina');
@@ -54,7 +54,7 @@ describe('the active user\'s hub token', () => {
   });
 });
 
-describe('ending a session\'s grant from outside', () => {
+describe("ending a session's grant from outside", () => {
   it('ends the grant of a locked session, audits the stop and tells the listeners', async () => {
     const h = sessionHarness();
     await signInAs(h, 'nina');
@@ -65,7 +65,9 @@ describe('ending a session\'s grant from outside', () => {
     h.manager.endBreakTheGlassOfSession('s-1', 'p-9');
     h.manager.endBreakTheGlassOfSession('s-1', 'p-9');
     expect(stops).toEqual([{ sessionId: 's-1', userId: 'u-nurse-1', patientId: 'p-9' }]);
-    expect(h.sink.ofType('btg-stop')).toEqual([{ type: 'btg-stop', at: h.clock.now(), sessionId: 's-1', userId: 'u-nurse-1', patientId: 'p-9', reason: 'ended' }]);
+    expect(h.sink.ofType('btg-stop')).toEqual([
+      { type: 'btg-stop', at: h.clock.now(), sessionId: 's-1', userId: 'u-nurse-1', patientId: 'p-9', reason: 'ended' },
+    ]);
     expect(h.manager.isBreakTheGlassGranted('u-nurse-1', 'p-9')).toBe(false);
   });
 

@@ -56,7 +56,9 @@ describe('idle timeout and absolute limit', () => {
     const snapshot = h.manager.current();
     expect(snapshot.status).toBe('expired');
     expect(snapshot.lastEnded).toMatchObject({ userId: 'u-nurse-1', reason: 'absolute-limit' });
-    expect(h.sink.ofType('sign-out')).toEqual([{ type: 'sign-out', at: signedInAt + 12 * HOUR, sessionId: 's-1', userId: 'u-nurse-1', reason: 'absolute-limit', byUser: false }]);
+    expect(h.sink.ofType('sign-out')).toEqual([
+      { type: 'sign-out', at: signedInAt + 12 * HOUR, sessionId: 's-1', userId: 'u-nurse-1', reason: 'absolute-limit', byUser: false },
+    ]);
     expect(h.purges).toHaveLength(1);
   });
 
@@ -114,7 +116,13 @@ describe('OS, manual and shortcut locks', () => {
   });
 
   it('keeps locking even when the audit sink or a listener throws', async () => {
-    const h = sessionHarness({ events: { record: () => { throw new Error('audit disk full'); } } });
+    const h = sessionHarness({
+      events: {
+        record: () => {
+          throw new Error('audit disk full');
+        },
+      },
+    });
     h.manager.onRendererPurge(() => {
       throw new Error('renderer gone');
     });
@@ -135,7 +143,9 @@ describe('fast user switching', () => {
     expect(snapshot.active?.userId).toBe('u-nurse-2');
     expect(snapshot.locked.map((s) => s.userId)).toEqual(['u-nurse-1']);
     expect(h.manager.viewState()).toBeNull();
-    expect(h.sink.ofType('switch')).toEqual([{ type: 'switch', at: h.clock.now(), fromUserId: 'u-nurse-1', toUserId: 'u-nurse-2', toSessionId: 's-2' }]);
+    expect(h.sink.ofType('switch')).toEqual([
+      { type: 'switch', at: h.clock.now(), fromUserId: 'u-nurse-1', toUserId: 'u-nurse-2', toSessionId: 's-2' },
+    ]);
     h.manager.lock('manual');
     await h.manager.unlockWithPassword('u-nurse-1', h.hub.account('nina').password);
     expect(h.manager.viewState()).toEqual({ openPatient: 'p-1' });
@@ -150,7 +160,7 @@ describe('fast user switching', () => {
     expect(h.purges).toEqual([{ sessionId: 's-1', userId: 'u-nurse-1' }]);
   });
 
-  it('resumes the user\'s own locked session when they sign in again with their password', async () => {
+  it("resumes the user's own locked session when they sign in again with their password", async () => {
     const h = sessionHarness();
     await signInAs(h, 'nina');
     h.manager.lock('manual');
@@ -191,7 +201,9 @@ describe('signing out and shutting down', () => {
     h.manager.signOut();
     expect(h.manager.current().status).toBe('signed-out');
     expect(h.manager.hubTokens()).toBeNull();
-    expect(h.sink.ofType('sign-out')).toEqual([{ type: 'sign-out', at: h.clock.now(), sessionId: 's-1', userId: 'u-nurse-1', reason: 'user', byUser: true }]);
+    expect(h.sink.ofType('sign-out')).toEqual([
+      { type: 'sign-out', at: h.clock.now(), sessionId: 's-1', userId: 'u-nurse-1', reason: 'user', byUser: true },
+    ]);
     await signInAs(h, 'nina');
     expect(h.manager.viewState()).toBeNull();
   });
@@ -202,7 +214,10 @@ describe('signing out and shutting down', () => {
     h.manager.lock('manual');
     await signInAs(h, 'noor');
     h.manager.close();
-    expect(h.sink.ofType('sign-out').map((e) => [e.userId, e.reason])).toEqual([['u-nurse-2', 'shutdown'], ['u-nurse-1', 'shutdown']]);
+    expect(h.sink.ofType('sign-out').map((e) => [e.userId, e.reason])).toEqual([
+      ['u-nurse-2', 'shutdown'],
+      ['u-nurse-1', 'shutdown'],
+    ]);
     expect(h.power.subscriberCount()).toBe(0);
     expect(h.clock.pendingTasks()).toBe(0);
     expect(() => h.manager.lock('manual')).toThrow(/shut down/);

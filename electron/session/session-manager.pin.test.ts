@@ -73,7 +73,7 @@ describe('setting a PIN', () => {
 });
 
 describe('unlocking with a PIN', () => {
-  it('resumes the owner\'s locked session with the right PIN and audits the unlock', async () => {
+  it("resumes the owner's locked session with the right PIN and audits the unlock", async () => {
     const h = await ninaWithPinLocked();
     const snapshot = await h.manager.unlockWithPin('u-nurse-1', '2468');
     expect(snapshot.active?.sessionId).toBe('s-1');
@@ -144,7 +144,7 @@ describe('unlocking with a PIN', () => {
 });
 
 describe('only the owner resumes a locked session', () => {
-  it('refuses another user\'s PIN and password on Nina\'s locked session, and her session stays locked', async () => {
+  it("refuses another user's PIN and password on Nina's locked session, and her session stays locked", async () => {
     const h = sessionHarness();
     await signInAs(h, 'noor');
     await h.manager.setPin('13579');
@@ -156,7 +156,10 @@ describe('only the owner resumes a locked session', () => {
     expect(await codeOf(h.manager.unlockWithPin('u-nurse-1', '13579'))).toBe('WRONG_PIN');
     expect(await codeOf(h.manager.unlockWithPassword('u-nurse-1', h.hub.account('noor').password))).toBe('BAD_CREDENTIALS');
     expect(h.manager.current().status).toBe('locked');
-    expect(h.sink.ofType('unlock-failed').map((e) => [e.userId, e.method])).toEqual([['u-nurse-1', 'pin'], ['u-nurse-1', 'password']]);
+    expect(h.sink.ofType('unlock-failed').map((e) => [e.userId, e.method])).toEqual([
+      ['u-nurse-1', 'pin'],
+      ['u-nurse-1', 'password'],
+    ]);
 
     await signInAs(h, 'noor');
     expect(h.manager.current().active?.userId).toBe('u-nurse-2');

@@ -29,13 +29,39 @@ type Op =
   | { readonly kind: 'signOut' };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 6 * MINUTE }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 13 * HOUR }) }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('advance' as const),
+      ms: fc.oneof(
+        { weight: 6, arbitrary: fc.integer({ min: 1, max: 6 * MINUTE }) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: 13 * HOUR }) },
+      ),
+    }),
+  },
   { weight: 4, arbitrary: fc.constant({ kind: 'activity' } as const) },
   { weight: 2, arbitrary: fc.constant({ kind: 'lock' } as const) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('power' as const), event: fc.constantFrom<PowerEventKind>('lock-screen', 'suspend', 'resume', 'unlock-screen') }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('signIn' as const), user: who, rightPassword: fc.constantFrom(true, true, true, false), offline: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('power' as const),
+      event: fc.constantFrom<PowerEventKind>('lock-screen', 'suspend', 'resume', 'unlock-screen'),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('signIn' as const),
+      user: who,
+      rightPassword: fc.constantFrom(true, true, true, false),
+      offline: fc.boolean(),
+    }),
+  },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('unlockPin' as const), target, typedBy: who, garbled: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('guessPins' as const), target, guesses: fc.array(who, { minLength: 3, maxLength: 7 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('guessPins' as const), target, guesses: fc.array(who, { minLength: 3, maxLength: 7 }) }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('unlockPassword' as const), target, typedBy: who }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'setPin' } as const) },
   { weight: 1, arbitrary: fc.constant({ kind: 'signOut' } as const) },
@@ -138,7 +164,8 @@ describe('the session manager, over random ward-workstation sequences', () => {
               break;
             case 'activity':
               h.manager.recordActivity();
-              if (activeBefore !== null && h.manager.current().active?.sessionId === activeBefore.sessionId) model.touchedAt.set(activeBefore.sessionId, now());
+              if (activeBefore !== null && h.manager.current().active?.sessionId === activeBefore.sessionId)
+                model.touchedAt.set(activeBefore.sessionId, now());
               break;
             case 'lock':
               h.manager.lock('manual');
@@ -219,7 +246,9 @@ describe('the session manager, over random ward-workstation sequences', () => {
 
           // No patient data while locked: the guard refuses, and the session that stopped was purged.
           if (!serving) {
-            expect(() => guard(h.manager, { action: 'census:read' })).toThrow(expect.objectContaining({ code: after.status === 'locked' ? 'LOCKED' : 'NOT_SIGNED_IN' }));
+            expect(() => guard(h.manager, { action: 'census:read' })).toThrow(
+              expect.objectContaining({ code: after.status === 'locked' ? 'LOCKED' : 'NOT_SIGNED_IN' }),
+            );
           }
           if (activeBefore !== null && after.active?.sessionId !== activeBefore.sessionId) {
             expect(h.purges.slice(purgesBefore)).toContainEqual({ sessionId: activeBefore.sessionId, userId: activeBefore.userId });

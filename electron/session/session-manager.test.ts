@@ -25,13 +25,21 @@ describe('online sign-in', () => {
     expect(result.snapshot.status).toBe('active');
     expect(result.snapshot.active).toMatchObject({ userId: 'u-nurse-1', role: 'nurse', scope: [TEST_WARD] });
     const record = await h.store.get('u-nurse-1');
-    expect(record).toMatchObject({ username: 'nina', role: 'nurse', wards: [TEST_WARD], credentialStamp: 'stamp-u-nurse-1-1', verifiedAt: h.clock.now() });
+    expect(record).toMatchObject({
+      username: 'nina',
+      role: 'nurse',
+      wards: [TEST_WARD],
+      credentialStamp: 'stamp-u-nurse-1-1',
+      verifiedAt: h.clock.now(),
+    });
     expect(record?.passwordVerifier).toMatch(/^\$argon2id\$/);
     expect(record?.passwordVerifier).not.toContain(h.hub.account('nina').password);
     expect(await checkVerifier(record!.passwordVerifier, h.hub.account('nina').password)).toBe(true);
     expect(h.manager.isServingPatientData()).toBe(true);
     expect(h.manager.hubTokens()).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1' });
-    expect(h.sink.ofType('sign-in')).toEqual([{ type: 'sign-in', at: h.clock.now(), sessionId: 's-1', userId: 'u-nurse-1', mode: 'online', outcome: 'new-session' }]);
+    expect(h.sink.ofType('sign-in')).toEqual([
+      { type: 'sign-in', at: h.clock.now(), sessionId: 's-1', userId: 'u-nurse-1', mode: 'online', outcome: 'new-session' },
+    ]);
   });
 
   it('accepts the username in any case and with spaces around it, as the hub does', async () => {
@@ -40,7 +48,7 @@ describe('online sign-in', () => {
     expect(h.manager.activeUser()?.username).toBe('nina');
   });
 
-  it('refuses a wrong password with the hub\'s answer and audits the attempt without the typed username', async () => {
+  it("refuses a wrong password with the hub's answer and audits the attempt without the typed username", async () => {
     const h = sessionHarness();
     await signInAs(h, 'nina');
     h.manager.signOut();
@@ -88,7 +96,9 @@ describe('online sign-in', () => {
     expect(r.code).toBe('ACCOUNT_DISABLED');
     expect(await h.store.get('u-nurse-1')).toBeNull();
     expect(h.manager.current().status).toBe('signed-out');
-    expect(h.sink.ofType('offline-verifier-revoked')).toEqual([{ type: 'offline-verifier-revoked', at: h.clock.now(), userId: 'u-nurse-1', reason: 'account-disabled' }]);
+    expect(h.sink.ofType('offline-verifier-revoked')).toEqual([
+      { type: 'offline-verifier-revoked', at: h.clock.now(), userId: 'u-nurse-1', reason: 'account-disabled' },
+    ]);
     expect(h.sink.ofType('sign-out').at(-1)).toMatchObject({ userId: 'u-nurse-1', reason: 'credentials-revoked', byUser: false });
   });
 });
@@ -132,7 +142,9 @@ describe('offline sign-in', () => {
     const r = await refusal(h.manager.signInOffline('noor', h.hub.account('noor').password));
     expect(r.code).toBe('OFFLINE_UNKNOWN_USER');
     expect(r.message).toContain('has not signed in on this workstation while it was online');
-    expect(h.sink.ofType('sign-in-failed')).toEqual([{ type: 'sign-in-failed', at: h.clock.now(), mode: 'offline', reason: 'unknown-user', userId: null }]);
+    expect(h.sink.ofType('sign-in-failed')).toEqual([
+      { type: 'sign-in-failed', at: h.clock.now(), mode: 'offline', reason: 'unknown-user', userId: null },
+    ]);
   });
 
   it('refuses a wrong password and does not sign anybody in', async () => {
@@ -197,7 +209,7 @@ describe('online sign-in when the hub cannot be reached', () => {
 });
 
 describe('credential stamps from the hub', () => {
-  it('invalidate the offline verifier after a hub-side password change, and end the user\'s session', async () => {
+  it("invalidate the offline verifier after a hub-side password change, and end the user's session", async () => {
     const h = sessionHarness();
     const oldPassword = h.hub.account('nina').password;
     await signInAs(h, 'nina');
@@ -222,10 +234,12 @@ describe('credential stamps from the hub', () => {
     h.hub.account('noor').disabled = true;
     h.hub.account('paul').wards = ['cardio'];
     const revoked = await h.manager.applyCredentialStamps(h.hub.stamps());
-    expect(revoked).toEqual(expect.arrayContaining([
-      { userId: 'u-nurse-2', reason: 'account-disabled' },
-      { userId: 'u-phys-1', reason: 'removed-from-ward' },
-    ]));
+    expect(revoked).toEqual(
+      expect.arrayContaining([
+        { userId: 'u-nurse-2', reason: 'account-disabled' },
+        { userId: 'u-phys-1', reason: 'removed-from-ward' },
+      ]),
+    );
     expect(revoked).toHaveLength(2);
     expect((await h.store.list()).map((r) => r.userId)).toEqual(['u-nurse-1']);
     expect((await h.manager.signInOffline('nina', h.hub.account('nina').password)).snapshot.active?.userId).toBe('u-nurse-1');

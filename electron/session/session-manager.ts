@@ -3,15 +3,27 @@
 // verifiers), argon2id, the HubLogin port, break-the-glass grants and the session event sink.
 import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
-import { credentialStampsResponseSchema, sessionResponseSchema, type CredentialStampsResponse, type SessionResponse } from '../../shared/auth/index.js';
+import {
+  credentialStampsResponseSchema,
+  sessionResponseSchema,
+  type CredentialStampsResponse,
+  type SessionResponse,
+} from '../../shared/auth/index.js';
 import { BreakTheGlassRegistry, type BreakTheGlassGrant } from './break-the-glass.js';
 import type { Clock, CancelTask, Scheduler } from './clock.js';
-import { checkAgainstDummy, checkVerifier, createVerifier, DEFAULT_CREDENTIAL_HASHING, pinProblem, type CredentialHashing } from './credential-hashing.js';
+import {
+  checkAgainstDummy,
+  checkVerifier,
+  createVerifier,
+  DEFAULT_CREDENTIAL_HASHING,
+  pinProblem,
+  type CredentialHashing,
+} from './credential-hashing.js';
 import type { CredentialStore, StoredCredentials } from './credential-store.js';
 import type { HubLogin } from './hub-login.js';
 import { hubRefusal } from './hub-refusal.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { isPermitted } from './permissions.js';
+import { isPermitted } from '../../shared/access/index.js';
 import type { PowerEvents } from './power-events.js';
 import { SessionError } from './session-error.js';
 import type { CredentialRevocation, LockReason, SessionEvent, SessionEventSink, SignInFailure } from './session-events.js';
@@ -191,7 +203,9 @@ export class SessionManager {
   async canUnlockWithPin(userId: string): Promise<boolean> {
     const record = await this.options.credentials.get(userId);
     const session = sessionOf(this.currentState(), userId);
-    return record !== null && record.pinVerifier !== null && record.pinFailures < MAX_PIN_FAILURES && session !== null && !session.pinLockedOut;
+    return (
+      record !== null && record.pinVerifier !== null && record.pinFailures < MAX_PIN_FAILURES && session !== null && !session.pinLockedOut
+    );
   }
 
   /** Called with each session whose patient data the renderer must drop, synchronously at the lock. */
@@ -238,7 +252,10 @@ export class SessionManager {
       }
       const parsed = sessionResponseSchema.safeParse(result.session);
       if (!parsed.success || parsed.data.user.userId !== userId) {
-        throw new SessionError('HUB_ANSWER_INVALID', 'The hub renewed your sign-in in a form this workstation cannot use. Ask IT to check that the hub and the workstation versions match.');
+        throw new SessionError(
+          'HUB_ANSWER_INVALID',
+          'The hub renewed your sign-in in a form this workstation cannot use. Ask IT to check that the hub and the workstation versions match.',
+        );
       }
       // The session may have ended while the hub answered: its tokens are then not kept.
       if (this.tokens.get(sessionId) !== tokens) return null;
@@ -276,7 +293,10 @@ export class SessionManager {
       if (hub === undefined || hub === null) throw new Error('no hub configured');
       result = await hub.login(name, password, totp);
     } catch (cause) {
-      this.logger.warn({ event: 'session.hub_unreachable', error: cause instanceof Error ? cause.name : 'unknown' }, 'hub login unreachable');
+      this.logger.warn(
+        { event: 'session.hub_unreachable', error: cause instanceof Error ? cause.name : 'unknown' },
+        'hub login unreachable',
+      );
       return this.signInAfterHubUnreachable(name, password);
     }
     this.assertOpen();
@@ -291,7 +311,10 @@ export class SessionManager {
     if (!parsed.success || parsed.data.offlineVerifier.userId !== parsed.data.user.userId) {
       const known = await this.options.credentials.findByUsername(name);
       this.failed('online', 'hub-answer-invalid', known?.userId ?? null);
-      throw new SessionError('HUB_ANSWER_INVALID', 'The hub sent a sign-in answer this workstation cannot use. Ask IT to check that the hub and the workstation versions match.');
+      throw new SessionError(
+        'HUB_ANSWER_INVALID',
+        'The hub sent a sign-in answer this workstation cannot use. Ask IT to check that the hub and the workstation versions match.',
+      );
     }
     return this.completeOnlineSignIn(parsed.data, password);
   }
@@ -322,7 +345,8 @@ export class SessionManager {
     const verifier = await createVerifier(pin, this.hashing.pin);
     await this.userLocks.run(userId, async () => {
       const still = activeSession(this.currentState());
-      if (still === null || still.sessionId !== active.sessionId) throw new SessionError('LOCKED', 'The session locked before the PIN was saved. Unlock it and set the PIN again.');
+      if (still === null || still.sessionId !== active.sessionId)
+        throw new SessionError('LOCKED', 'The session locked before the PIN was saved. Unlock it and set the PIN again.');
       const latest = await this.options.credentials.get(userId);
       if (latest === null) throw new SessionError('REAUTH_REQUIRED', 'Sign in again with your password before setting a PIN.');
       await this.options.credentials.put({ ...latest, pinVerifier: verifier, pinSetAt: this.options.clock.now(), pinFailures: 0 });
@@ -414,19 +438,29 @@ export class SessionManager {
   async applyCredentialStamps(response: CredentialStampsResponse): Promise<RevokedCredential[]> {
     this.assertOpen();
     const parsed = credentialStampsResponseSchema.safeParse(response);
-    if (!parsed.success) throw new SessionError('HUB_ANSWER_INVALID', 'The hub sent credential stamps this workstation cannot read. Ask IT to check that the hub and the workstation versions match.');
+    if (!parsed.success)
+      throw new SessionError(
+        'HUB_ANSWER_INVALID',
+        'The hub sent credential stamps this workstation cannot read. Ask IT to check that the hub and the workstation versions match.',
+      );
     if (parsed.data.ward !== this.workstationWard) {
-      throw new SessionError('STAMPS_WRONG_WARD', 'The hub sent credential stamps for another ward. Ask IT to check this workstation\'s enrollment.');
+      throw new SessionError(
+        'STAMPS_WRONG_WARD',
+        "The hub sent credential stamps for another ward. Ask IT to check this workstation's enrollment.",
+      );
     }
     const byUser = new Map(parsed.data.users.map((u) => [u.userId, u]));
     const revoked: RevokedCredential[] = [];
     for (const record of await this.options.credentials.list()) {
       const entry = byUser.get(record.userId);
       const reason: CredentialRevocation | null =
-        entry === undefined ? 'removed-from-ward'
-        : entry.disabled ? 'account-disabled'
-        : entry.credentialStamp !== record.credentialStamp ? 'credentials-changed'
-        : null;
+        entry === undefined
+          ? 'removed-from-ward'
+          : entry.disabled
+            ? 'account-disabled'
+            : entry.credentialStamp !== record.credentialStamp
+              ? 'credentials-changed'
+              : null;
       if (reason === null) continue;
       await this.revoke(record.userId, reason);
       revoked.push({ userId: record.userId, reason });
@@ -484,7 +518,10 @@ export class SessionManager {
     if (!this.policy.allowOfflineSignIn) {
       const known = await this.options.credentials.findByUsername(name);
       this.failed('online', 'hub-unreachable', known?.userId ?? null);
-      throw new SessionError('HUB_UNREACHABLE', 'The hub cannot be reached, and this workstation\'s policy does not allow offline sign-in. Check the network, or ask IT.');
+      throw new SessionError(
+        'HUB_UNREACHABLE',
+        "The hub cannot be reached, and this workstation's policy does not allow offline sign-in. Check the network, or ask IT.",
+      );
     }
     try {
       return await this.offlineSignIn(name, password, true);
@@ -499,21 +536,28 @@ export class SessionManager {
   private async offlineSignIn(name: string, password: string, hubUnreachable: boolean): Promise<SignInResult> {
     if (!this.policy.allowOfflineSignIn) {
       this.failed('offline', 'offline-not-allowed', null);
-      throw new SessionError('OFFLINE_NOT_ALLOWED', 'This workstation\'s policy does not allow offline sign-in. Sign in when the hub can be reached.');
+      throw new SessionError(
+        'OFFLINE_NOT_ALLOWED',
+        "This workstation's policy does not allow offline sign-in. Sign in when the hub can be reached.",
+      );
     }
     const record = await this.options.credentials.findByUsername(name);
     if (record === null) {
       await checkAgainstDummy(password, this.hashing.password);
       this.failed('offline', 'unknown-user', null);
-      throw new SessionError('OFFLINE_UNKNOWN_USER',
-        'This account has not signed in on this workstation while it was online, so it cannot sign in offline. Sign in when the network is back, or use a workstation that is online.');
+      throw new SessionError(
+        'OFFLINE_UNKNOWN_USER',
+        'This account has not signed in on this workstation while it was online, so it cannot sign in offline. Sign in when the network is back, or use a workstation that is online.',
+      );
     }
     const age = this.options.clock.now() - record.verifiedAt;
     if (age >= this.policy.offlineGraceMs || age < -CLOCK_SKEW_TOLERANCE_MS) {
       this.failed('offline', 'verifier-expired', record.userId);
       const hours = Math.round(this.policy.offlineGraceMs / 3_600_000);
-      throw new SessionError('OFFLINE_EXPIRED',
-        `Offline sign-in on this workstation works for ${hours} hours after your last online sign-in here, and that time is over. Sign in when the network is back.`);
+      throw new SessionError(
+        'OFFLINE_EXPIRED',
+        `Offline sign-in on this workstation works for ${hours} hours after your last online sign-in here, and that time is over. Sign in when the network is back.`,
+      );
     }
     if (!(await checkVerifier(record.passwordVerifier, password))) {
       this.failed('offline', 'bad-credentials', record.userId);
@@ -523,7 +567,10 @@ export class SessionManager {
     const still = await this.options.credentials.get(record.userId);
     if (still === null || still.credentialStamp !== record.credentialStamp || still.passwordVerifier !== record.passwordVerifier) {
       this.failed('offline', 'unknown-user', record.userId);
-      throw new SessionError('OFFLINE_UNKNOWN_USER', 'This account\'s offline sign-in was withdrawn by the hub a moment ago. Sign in when the network is back.');
+      throw new SessionError(
+        'OFFLINE_UNKNOWN_USER',
+        "This account's offline sign-in was withdrawn by the hub a moment ago. Sign in when the network is back.",
+      );
     }
     await this.resetPinFailures(record.userId);
     return this.completeSignIn(userOf(record), 'offline', hubUnreachable, null);
@@ -531,7 +578,12 @@ export class SessionManager {
 
   private async completeOnlineSignIn(session: SessionResponse, password: string): Promise<SignInResult> {
     const verifierInfo = session.offlineVerifier;
-    const stored: SessionUser = { userId: verifierInfo.userId, username: normalizeUsername(verifierInfo.username), role: verifierInfo.role, wards: verifierInfo.wards };
+    const stored: SessionUser = {
+      userId: verifierInfo.userId,
+      username: normalizeUsername(verifierInfo.username),
+      role: verifierInfo.role,
+      wards: verifierInfo.wards,
+    };
     const passwordVerifier = await createVerifier(password, this.hashing.password);
     const now = this.options.clock.now();
     await this.userLocks.run(stored.userId, async () => {
@@ -550,7 +602,12 @@ export class SessionManager {
       });
     });
     this.assertOpen();
-    const user: SessionUser = { userId: session.user.userId, username: normalizeUsername(session.user.username), role: session.user.role, wards: session.user.wards };
+    const user: SessionUser = {
+      userId: session.user.userId,
+      username: normalizeUsername(session.user.username),
+      role: session.user.role,
+      wards: session.user.wards,
+    };
     const tokens: HubTokens = {
       accessToken: session.accessToken,
       refreshToken: session.refreshToken,
@@ -644,12 +701,15 @@ export class SessionManager {
         this.generation += 1;
         return;
       case 'purgeRenderer':
-        for (const listener of [...this.purgeListeners]) this.safely(() => listener({ sessionId: effect.sessionId, userId: effect.userId }));
+        for (const listener of [...this.purgeListeners])
+          this.safely(() => listener({ sessionId: effect.sessionId, userId: effect.userId }));
         return;
       case 'audit':
         this.record(effect.event);
-        if (effect.event.type === 'lock') this.logger.info({ event: 'session.locked', sessionId: effect.event.sessionId, reason: effect.event.reason }, 'session locked');
-        if (effect.event.type === 'sign-out') this.logger.info({ event: 'session.ended', sessionId: effect.event.sessionId, reason: effect.event.reason }, 'session ended');
+        if (effect.event.type === 'lock')
+          this.logger.info({ event: 'session.locked', sessionId: effect.event.sessionId, reason: effect.event.reason }, 'session locked');
+        if (effect.event.type === 'sign-out')
+          this.logger.info({ event: 'session.ended', sessionId: effect.event.sessionId, reason: effect.event.reason }, 'session ended');
         return;
       case 'activated':
         return;
@@ -667,7 +727,10 @@ export class SessionManager {
       this.options.events.record(event);
     } catch (error) {
       // A failing audit sink must never keep a session unlocked; the audit room reports its own failure.
-      this.logger.error({ event: 'session.audit_sink_failed', type: event.type, error: error instanceof Error ? error.name : 'unknown' }, 'session event not recorded');
+      this.logger.error(
+        { event: 'session.audit_sink_failed', type: event.type, error: error instanceof Error ? error.name : 'unknown' },
+        'session event not recorded',
+      );
     }
     if (event.type === 'btg-stop') {
       const notice: BreakTheGlassStopNotice = { sessionId: event.sessionId, userId: event.userId, patientId: event.patientId };
@@ -679,7 +742,10 @@ export class SessionManager {
     try {
       fn();
     } catch (error) {
-      this.logger.error({ event: 'session.listener_failed', error: error instanceof Error ? error.name : 'unknown' }, 'session listener threw');
+      this.logger.error(
+        { event: 'session.listener_failed', error: error instanceof Error ? error.name : 'unknown' },
+        'session listener threw',
+      );
     }
   }
 
@@ -724,5 +790,8 @@ function pinLockedOut(): SessionError {
 }
 
 function noLockedSession(): SessionError {
-  return new SessionError('NO_LOCKED_SESSION', 'This session is no longer waiting to be unlocked (it was signed out or has expired). Sign in again.');
+  return new SessionError(
+    'NO_LOCKED_SESSION',
+    'This session is no longer waiting to be unlocked (it was signed out or has expired). Sign in again.',
+  );
 }

@@ -24,6 +24,8 @@ describe('the session policy', () => {
     [{ breakTheGlassMs: 10 }],
     [{ offlineGraceMs: 365 * 24 * 3_600_000 }],
   ])('refuses %j with a message for IT', (overrides) => {
-    expect(() => resolveSessionPolicy(overrides)).toThrow(expect.objectContaining({ code: 'INVALID_POLICY', message: expect.stringContaining('Ask IT') }));
+    expect(() => resolveSessionPolicy(overrides)).toThrow(
+      expect.objectContaining({ code: 'INVALID_POLICY', message: expect.stringContaining('Ask IT') }),
+    );
   });
 });

@@ -39,7 +39,8 @@ export function resolveSessionPolicy(overrides: Partial<SessionPolicy> = {}): Se
   requireDuration('absoluteLimitMs', policy.absoluteLimitMs, MINUTE, 7 * 24 * HOUR);
   requireDuration('offlineGraceMs', policy.offlineGraceMs, 0, 30 * 24 * HOUR);
   requireDuration('breakTheGlassMs', policy.breakTheGlassMs, MINUTE, 24 * HOUR);
-  if (policy.lockedSessionTimeoutMs !== null) requireDuration('lockedSessionTimeoutMs', policy.lockedSessionTimeoutMs, MINUTE, 7 * 24 * HOUR);
+  if (policy.lockedSessionTimeoutMs !== null)
+    requireDuration('lockedSessionTimeoutMs', policy.lockedSessionTimeoutMs, MINUTE, 7 * 24 * HOUR);
   if (!Number.isInteger(policy.maxLockedSessions) || policy.maxLockedSessions < 0 || policy.maxLockedSessions > 32) {
     throw invalid('maxLockedSessions', 'a whole number from 0 to 32');
   }
@@ -54,5 +55,8 @@ function requireDuration(name: string, value: number, min: number, max: number):
 }
 
 function invalid(name: string, expected: string): SessionError {
-  return new SessionError('INVALID_POLICY', `The session policy setting "${name}" must be ${expected}. Ask IT to correct the workstation policy.`);
+  return new SessionError(
+    'INVALID_POLICY',
+    `The session policy setting "${name}" must be ${expected}. Ask IT to correct the workstation policy.`,
+  );
 }

@@ -11,7 +11,7 @@ import {
   type MachineState,
   type SessionStatus,
 } from './session-machine.js';
-import { wardScope } from './permissions.js';
+import { wardScope } from '../../shared/access/index.js';
 import type { SessionUser, SignInMode } from './session-user.js';
 
 /** signed-out: nobody; active: someone works; locked: the lock screen with resumable sessions; expired: the last session ran out. */
@@ -48,10 +48,13 @@ export function snapshotOf(state: MachineState, workstationWard: string): Sessio
   const active = activeSession(state);
   const locked = lockedSessions(state);
   const status: WorkstationStatus =
-    active !== null ? 'active'
-    : locked.length > 0 ? 'locked'
-    : state.lastEnded !== null && (state.lastEnded.reason === 'absolute-limit' || state.lastEnded.reason === 'timeout') ? 'expired'
-    : 'signed-out';
+    active !== null
+      ? 'active'
+      : locked.length > 0
+        ? 'locked'
+        : state.lastEnded !== null && (state.lastEnded.reason === 'absolute-limit' || state.lastEnded.reason === 'timeout')
+          ? 'expired'
+          : 'signed-out';
   return {
     status,
     active: active === null ? null : viewOf(active, state, workstationWard),

@@ -1,9 +1,7 @@
 // Who a session belongs to, as the hub described them at their last online sign-in.
-import type { StaffRoleName } from '../../shared/auth/index.js';
+import { STAFF_ROLES, type StaffRole } from '../../shared/access/index.js';
 
-export type StaffRole = StaffRoleName;
-
-export const STAFF_ROLES: readonly StaffRole[] = ['nurse', 'physician', 'clerk', 'admin'];
+export { STAFF_ROLES, type StaffRole };
 
 export interface SessionUser {
   readonly userId: string;

@@ -80,7 +80,8 @@ export class ScriptedHubLogin implements HubLogin {
     if (a.disabled) return refused('ACCOUNT_DISABLED', 'This account is disabled. Ask IT if you should have access.');
     if (a.totp !== null && totp === undefined) return refused('MFA_REQUIRED', 'Enter the 6-digit code from your authenticator app.');
     if (a.totp !== null && totp !== a.totp) return refused('MFA_INVALID', 'The 6-digit code is wrong or too old.');
-    if (!a.wards.includes(this.deviceWard)) return refused('WARD_NOT_ASSIGNED', 'Your account is not assigned to the ward of this workstation.');
+    if (!a.wards.includes(this.deviceWard))
+      return refused('WARD_NOT_ASSIGNED', 'Your account is not assigned to the ward of this workstation.');
     this.counter += 1;
     const user = { userId: a.userId, username: a.username, role: a.role, wards: [...a.wards] };
     const session: SessionResponse = {

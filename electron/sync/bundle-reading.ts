@@ -31,7 +31,10 @@ function isObject(value: unknown): value is Json {
 }
 
 function invalid(what: string): SyncError {
-  return new SyncError('HUB_ANSWER_INVALID', `The hub sent a Bundle this workstation cannot read (${what}). Ask IT to check that hub and workstation versions match.`);
+  return new SyncError(
+    'HUB_ANSWER_INVALID',
+    `The hub sent a Bundle this workstation cannot read (${what}). Ask IT to check that hub and workstation versions match.`,
+  );
 }
 
 function versionNumber(text: unknown): number {

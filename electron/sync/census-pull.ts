@@ -34,7 +34,8 @@ export async function pullCensus(client: HubClient, wardId: string, pageSize: nu
       patientIds.add(patientId);
       const start = resource.period?.start;
       const known = admissions.get(patientId);
-      if (start !== undefined && Number.isFinite(Date.parse(start)) && (known === undefined || Date.parse(start) < Date.parse(known))) admissions.set(patientId, start);
+      if (start !== undefined && Number.isFinite(Date.parse(start)) && (known === undefined || Date.parse(start) < Date.parse(known)))
+        admissions.set(patientId, start);
     }
     url = page.next;
   }

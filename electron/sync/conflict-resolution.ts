@@ -19,33 +19,43 @@ export function resolveConflict(vault: Vault, conflictId: string, choice: Confli
     return null;
   }
   const entryId = randomUUID();
-  vault.transaction(() => {
-    const items: OutboxItem[] = record.local.items.map((item) => {
-      const { resourceType, id } = item.resource;
-      if (item.operation === 'create' || !isSupportedResourceType(resourceType)) return item;
-      const current = vault.resources.versionOf(resourceType, id);
-      const base = current?.versionId ?? null;
-      const resource = { ...item.resource, meta: { ...(item.resource.meta ?? {}), ...(base === null ? {} : { versionId: base }) } } as Resource & { id: string };
-      return { operation: base === null ? 'create' : 'update', resource, baseVersion: base };
-    });
-    for (const item of items) vault.resources.upsert(item.resource);
-    if (record.local.provenance !== null) vault.resources.upsert(record.local.provenance);
-    vault.outbox.add({ entryId, patientId: record.patientId, items, provenance: record.local.provenance, createdAt: now.toISOString() });
-    vault.conflicts.remove(conflictId);
-  }, { durable: true });
+  vault.transaction(
+    () => {
+      const items: OutboxItem[] = record.local.items.map((item) => {
+        const { resourceType, id } = item.resource;
+        if (item.operation === 'create' || !isSupportedResourceType(resourceType)) return item;
+        const current = vault.resources.versionOf(resourceType, id);
+        const base = current?.versionId ?? null;
+        const resource = {
+          ...item.resource,
+          meta: { ...(item.resource.meta ?? {}), ...(base === null ? {} : { versionId: base }) },
+        } as Resource & { id: string };
+        return { operation: base === null ? 'create' : 'update', resource, baseVersion: base };
+      });
+      for (const item of items) vault.resources.upsert(item.resource);
+      if (record.local.provenance !== null) vault.resources.upsert(record.local.provenance);
+      vault.outbox.add({ entryId, patientId: record.patientId, items, provenance: record.local.provenance, createdAt: now.toISOString() });
+      vault.conflicts.remove(conflictId);
+    },
+    { durable: true },
+  );
   return entryId;
 }
 
 function conflictRecord(vault: Vault, conflictId: string): ConflictRecord {
   const record = vault.conflicts.get(conflictId);
-  if (record === null) throw new SyncError('CONFLICT_NOT_FOUND', 'That conflict was already settled, or never existed on this workstation.');
+  if (record === null)
+    throw new SyncError('CONFLICT_NOT_FOUND', 'That conflict was already settled, or never existed on this workstation.');
   return record;
 }
 
 const keyOf = (resource: { resourceType: string; id?: string | undefined }): string => `${resource.resourceType}/${resource.id ?? ''}`;
 
 function mismatch(detail: string): SyncError {
-  return new SyncError('COMBINATION_MISMATCH', `The combined version does not match the conflict: ${detail} Nothing was sent; start again from the two versions shown.`);
+  return new SyncError(
+    'COMBINATION_MISMATCH',
+    `The combined version does not match the conflict: ${detail} Nothing was sent; start again from the two versions shown.`,
+  );
 }
 
 /** Each resource validated, with an id, of the conflict's patient, and together exactly the conflict's resources. */
@@ -57,7 +67,11 @@ function checkedCombination(record: ConflictRecord, resources: readonly unknown[
       resource = validateResource(input);
     } catch (error) {
       if (error instanceof FhirValidationError) {
-        throw new SyncError('INVALID_DOCUMENTATION', `Resource ${index + 1} of the combined version is not valid FHIR (field ${error.path}); nothing was sent.`, { cause: error });
+        throw new SyncError(
+          'INVALID_DOCUMENTATION',
+          `Resource ${index + 1} of the combined version is not valid FHIR (field ${error.path}); nothing was sent.`,
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -78,7 +92,14 @@ function checkedCombination(record: ConflictRecord, resources: readonly unknown[
  * with If-Match on the hub's current version (a create when the hub has none), with a Provenance
  * naming `author` as who combined them. Returns the new outbox entry's id.
  */
-export function combineConflict(vault: Vault, conflictId: string, resources: readonly unknown[], author: DocumentationAuthor, now: Date, newId: () => string = randomUUID): string {
+export function combineConflict(
+  vault: Vault,
+  conflictId: string,
+  resources: readonly unknown[],
+  author: DocumentationAuthor,
+  now: Date,
+  newId: () => string = randomUUID,
+): string {
   const record = conflictRecord(vault, conflictId);
   const combined = checkedCombination(record, resources);
   const hubVersions = new Map(record.hub.map((resource) => [keyOf(resource), resource.meta?.versionId ?? null]));
@@ -95,17 +116,22 @@ export function combineConflict(vault: Vault, conflictId: string, resources: rea
     return { operation: base === null ? 'create' : 'update', resource: withBase, baseVersion: base };
   });
   const iso = now.toISOString();
-  const provenance = validateResource(combinationProvenance(
-    { patientId: record.patientId, encounterId: null, author, now: iso, newId },
-    items.map((item) => item.resource),
-    record.local.provenance,
-  )) as ReturnType<typeof combinationProvenance>;
+  const provenance = validateResource(
+    combinationProvenance(
+      { patientId: record.patientId, encounterId: null, author, now: iso, newId },
+      items.map((item) => item.resource),
+      record.local.provenance,
+    ),
+  ) as ReturnType<typeof combinationProvenance>;
   const entryId = newId();
-  vault.transaction(() => {
-    for (const item of items) vault.resources.upsert(item.resource);
-    vault.resources.upsert(provenance);
-    vault.outbox.add({ entryId, patientId: record.patientId, items, provenance, createdAt: iso });
-    vault.conflicts.remove(conflictId);
-  }, { durable: true });
+  vault.transaction(
+    () => {
+      for (const item of items) vault.resources.upsert(item.resource);
+      vault.resources.upsert(provenance);
+      vault.outbox.add({ entryId, patientId: record.patientId, items, provenance, createdAt: iso });
+      vault.conflicts.remove(conflictId);
+    },
+    { durable: true },
+  );
   return entryId;
 }

@@ -17,14 +17,19 @@ export async function storeDeviceKey(custodian: KeyCustodian, dataDir: string, p
 export async function loadDeviceKey(custodian: KeyCustodian, dataDir: string): Promise<CryptoKey> {
   const bytes = await custodian.load(keyNameFor(dataDir, 'device'));
   if (bytes === null) {
-    throw new SyncError('DEVICE_KEY_MISSING',
-      'This workstation\'s device key is missing from the OS keystore, so it cannot sign in to the hub. Ask IT to enroll it again (wardline enroll).');
+    throw new SyncError(
+      'DEVICE_KEY_MISSING',
+      "This workstation's device key is missing from the OS keystore, so it cannot sign in to the hub. Ask IT to enroll it again (wardline enroll).",
+    );
   }
   try {
     return await importDevicePrivateKey(JSON.parse(bytes.toString('utf8')) as JWK);
   } catch (error) {
-    throw new SyncError('DEVICE_KEY_MISSING',
-      'This workstation\'s device key in the OS keystore is unreadable. Ask IT to enroll it again (wardline enroll).', { cause: error });
+    throw new SyncError(
+      'DEVICE_KEY_MISSING',
+      "This workstation's device key in the OS keystore is unreadable. Ask IT to enroll it again (wardline enroll).",
+      { cause: error },
+    );
   } finally {
     bytes.fill(0);
   }

@@ -2,7 +2,17 @@
 // the chart reads them), a medication administration against its order (with the MAR's scheduled
 // time), a note (DocumentReference, plain text), and the Provenance of downtime documentation.
 // Every resource carries the client identifier (system + its client UUID) the hub deduplicates on.
-import type { CodeableConcept, DocumentReference, MedicationAdministration, MedicationRequest, Observation, Practitioner, Provenance, Reference, Resource } from '../../shared/fhir/index.js';
+import type {
+  CodeableConcept,
+  DocumentReference,
+  MedicationAdministration,
+  MedicationRequest,
+  Observation,
+  Practitioner,
+  Provenance,
+  Reference,
+  Resource,
+} from '../../shared/fhir/index.js';
 import { LOINC_SYSTEM, SCHEDULED_TIME_EXTENSION_URL, UCUM_SYSTEM } from '../../shared/fhir/index.js';
 import { CLIENT_ID_SYSTEM } from './client-identifier.js';
 
@@ -53,16 +63,28 @@ interface VitalDefinition {
 const HEART_RATE: VitalDefinition = { code: '8867-4', display: 'Heart rate', unit: '/min', unitText: 'beats/minute' };
 const RESPIRATORY_RATE: VitalDefinition = { code: '9279-1', display: 'Respiratory rate', unit: '/min', unitText: 'breaths/minute' };
 const BODY_TEMPERATURE: VitalDefinition = { code: '8310-5', display: 'Body temperature', unit: 'Cel', unitText: '°C' };
-const OXYGEN_SATURATION: VitalDefinition = { code: '59408-5', display: 'Oxygen saturation in Arterial blood by Pulse oximetry', unit: '%', unitText: '%' };
-const PAIN_SCORE: VitalDefinition = { code: '72514-3', display: 'Pain severity - 0-10 verbal numeric rating [Score] - Reported', unit: '{score}', unitText: 'score' };
+const OXYGEN_SATURATION: VitalDefinition = {
+  code: '59408-5',
+  display: 'Oxygen saturation in Arterial blood by Pulse oximetry',
+  unit: '%',
+  unitText: '%',
+};
+const PAIN_SCORE: VitalDefinition = {
+  code: '72514-3',
+  display: 'Pain severity - 0-10 verbal numeric rating [Score] - Reported',
+  unit: '{score}',
+  unitText: 'score',
+};
 const BLOOD_PRESSURE = { code: '85354-9', display: 'Blood pressure panel with all children optional' };
 const SYSTOLIC_BP: VitalDefinition = { code: '8480-6', display: 'Systolic blood pressure', unit: 'mm[Hg]', unitText: 'mmHg' };
 const DIASTOLIC_BP: VitalDefinition = { code: '8462-4', display: 'Diastolic blood pressure', unit: 'mm[Hg]', unitText: 'mmHg' };
 
-const VITAL_SIGNS_CATEGORY = [{
-  coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs', display: 'Vital Signs' }],
-  text: 'Vital Signs',
-}];
+const VITAL_SIGNS_CATEGORY = [
+  {
+    coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs', display: 'Vital Signs' }],
+    text: 'Vital Signs',
+  },
+];
 
 const NOTE_TYPES: Readonly<Record<'nursing' | 'progress', CodeableConcept & { text: string }>> = {
   nursing: { coding: [{ system: LOINC_SYSTEM, code: '34746-8', display: 'Nurse Note' }], text: 'Nurse Note' },
@@ -129,13 +151,18 @@ export function vitalSignObservations(context: BuildContext, input: VitalSignsIn
   if (input.systolic !== undefined || input.diastolic !== undefined) {
     const component = [];
     if (input.systolic !== undefined) component.push({ code: concept(SYSTOLIC_BP), valueQuantity: quantity(SYSTOLIC_BP, input.systolic) });
-    if (input.diastolic !== undefined) component.push({ code: concept(DIASTOLIC_BP), valueQuantity: quantity(DIASTOLIC_BP, input.diastolic) });
+    if (input.diastolic !== undefined)
+      component.push({ code: concept(DIASTOLIC_BP), valueQuantity: quantity(DIASTOLIC_BP, input.diastolic) });
     observations.push({ ...observationBase(context, effectiveAt), code: concept(BLOOD_PRESSURE), component });
   }
   return observations;
 }
 
-export function medicationAdministration(context: BuildContext, order: MedicationRequest, input: MedicationAdministrationInput): MedicationAdministration {
+export function medicationAdministration(
+  context: BuildContext,
+  order: MedicationRequest,
+  input: MedicationAdministrationInput,
+): MedicationAdministration {
   const route = order.dosageInstruction?.[0]?.route;
   return {
     resourceType: 'MedicationAdministration',
@@ -155,7 +182,9 @@ export function medicationAdministration(context: BuildContext, order: Medicatio
       ? {
           dosage: {
             ...(route === undefined ? {} : { route }),
-            ...(input.dose === undefined ? {} : { dose: { value: input.dose.value, unit: input.dose.unit, system: UCUM_SYSTEM, code: input.dose.unit } }),
+            ...(input.dose === undefined
+              ? {}
+              : { dose: { value: input.dose.value, unit: input.dose.unit, system: UCUM_SYSTEM, code: input.dose.unit } }),
           },
         }
       : {}),
@@ -175,15 +204,26 @@ export function clinicalNote(context: BuildContext, input: NoteInput): DocumentR
     date: context.now,
     author: [authorReference(context.author)],
     description: title,
-    content: [{
-      attachment: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(input.text, 'utf8').toString('base64'), title, creation: context.now },
-    }],
+    content: [
+      {
+        attachment: {
+          contentType: 'text/plain; charset=utf-8',
+          data: Buffer.from(input.text, 'utf8').toString('base64'),
+          title,
+          creation: context.now,
+        },
+      },
+    ],
     ...(context.encounterId === null ? {} : { context: { encounter: [{ reference: `Encounter/${context.encounterId}` }] } }),
   };
 }
 
 /** Who documented `targets` while the hub was unreachable, and when. */
-export function downtimeProvenance(context: BuildContext, targets: readonly Resource[], operation: 'CREATE' | 'UPDATE' = 'CREATE'): Provenance & { id: string } {
+export function downtimeProvenance(
+  context: BuildContext,
+  targets: readonly Resource[],
+  operation: 'CREATE' | 'UPDATE' = 'CREATE',
+): Provenance & { id: string } {
   return {
     resourceType: 'Provenance',
     id: context.newId(),
@@ -195,13 +235,23 @@ export function downtimeProvenance(context: BuildContext, targets: readonly Reso
     recorded: context.now,
     policy: [DOWNTIME_POLICY_URI],
     activity: {
-      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: operation, display: operation === 'CREATE' ? 'create' : 'revise' }],
+      coding: [
+        {
+          system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation',
+          code: operation,
+          display: operation === 'CREATE' ? 'create' : 'revise',
+        },
+      ],
       text: 'Documented during downtime',
     },
-    agent: [{
-      type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' }] },
-      who: authorReference(context.author),
-    }],
+    agent: [
+      {
+        type: {
+          coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' }],
+        },
+        who: authorReference(context.author),
+      },
+    ],
   };
 }
 
@@ -212,7 +262,11 @@ export const CONFLICT_COMBINATION_POLICY_URI = 'urn:wardline:policy:conflict-com
  * when. The agents of the original entry's Provenance (downtime documentation) are kept beside the
  * user who combined, and its policy too, so the history of the change stays whole.
  */
-export function combinationProvenance(context: BuildContext, targets: readonly Resource[], original: Provenance | null): Provenance & { id: string } {
+export function combinationProvenance(
+  context: BuildContext,
+  targets: readonly Resource[],
+  original: Provenance | null,
+): Provenance & { id: string } {
   const combiner = authorReference(context.author);
   const earlier = (original?.agent ?? []).filter((agent) => agent.who.reference !== combiner.reference);
   return {
@@ -227,10 +281,15 @@ export function combinationProvenance(context: BuildContext, targets: readonly R
     policy: [...new Set([...(original?.policy ?? []), CONFLICT_COMBINATION_POLICY_URI])],
     activity: {
       coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'UPDATE', display: 'revise' }],
-      text: 'Combined from this workstation\'s and the hub\'s versions after a conflict',
+      text: "Combined from this workstation's and the hub's versions after a conflict",
     },
     agent: [
-      { type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' }] }, who: combiner },
+      {
+        type: {
+          coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' }],
+        },
+        who: combiner,
+      },
       ...earlier,
     ],
   };

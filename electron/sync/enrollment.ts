@@ -35,7 +35,8 @@ export function normalizeHubUrl(text: string): string {
   } catch {
     throw new SyncError('INVALID_ENROLLMENT', 'The hub address is not a URL. Give it as https://host:port.');
   }
-  if (url.protocol !== 'https:') throw new SyncError('INVALID_ENROLLMENT', 'The hub address must start with https:// (the hub serves HTTPS only).');
+  if (url.protocol !== 'https:')
+    throw new SyncError('INVALID_ENROLLMENT', 'The hub address must start with https:// (the hub serves HTTPS only).');
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || (url.pathname !== '/' && url.pathname !== '')) {
     throw new SyncError('INVALID_ENROLLMENT', 'Give the hub address as https://host:port, without a path or query.');
   }
@@ -45,10 +46,16 @@ export function normalizeHubUrl(text: string): string {
 function checkInputs(options: EnrollOptions): string {
   const hubUrl = normalizeHubUrl(options.hubUrl);
   if (!isSpkiPin(options.pin)) {
-    throw new SyncError('INVALID_ENROLLMENT', 'The pin must be the hub certificate\'s SPKI SHA-256 hash in base64 (44 characters), as the hub prints it at start.');
+    throw new SyncError(
+      'INVALID_ENROLLMENT',
+      "The pin must be the hub certificate's SPKI SHA-256 hash in base64 (44 characters), as the hub prints it at start.",
+    );
   }
   if (options.enrollmentToken.trim() === '' || options.enrollmentToken.length > 512) {
-    throw new SyncError('INVALID_ENROLLMENT', 'The enrollment token is missing or malformed. Ask IT for a new one (wardline-hub token --ward W).');
+    throw new SyncError(
+      'INVALID_ENROLLMENT',
+      'The enrollment token is missing or malformed. Ask IT for a new one (wardline-hub token --ward W).',
+    );
   }
   return hubUrl;
 }
@@ -74,15 +81,20 @@ async function registerWithHub(options: EnrollOptions, hubUrl: string, publicKey
     }
     if (response.status !== 201) {
       const code = hubErrorCode(body);
-      throw new SyncError('ENROLLMENT_REFUSED',
+      throw new SyncError(
+        'ENROLLMENT_REFUSED',
         code === 'ENROLLMENT_TOKEN_INVALID'
           ? 'The hub refused the enrollment token (unknown, expired or already used). Ask IT for a new one (wardline-hub token --ward W).'
           : `The hub refused the enrollment (${response.status}${code ? ` ${code}` : ''}). Ask IT to check the hub.`,
-        { status: response.status, ...(code ? { hubCode: code } : {}) });
+        { status: response.status, ...(code ? { hubCode: code } : {}) },
+      );
     }
     const parsed = enrollResponseSchema.safeParse(body);
     if (!parsed.success) {
-      throw new SyncError('HUB_ANSWER_INVALID', 'The hub answered the enrollment in a form this workstation cannot read. Ask IT to check that hub and workstation versions match.');
+      throw new SyncError(
+        'HUB_ANSWER_INVALID',
+        'The hub answered the enrollment in a form this workstation cannot read. Ask IT to check that hub and workstation versions match.',
+      );
     }
     return parsed.data;
   } finally {
@@ -115,10 +127,13 @@ export async function enrollWorkstation(options: EnrollOptions): Promise<Enrollm
       tokenUrl: enrolled.tokenUrl,
       enrolledAt: now().toISOString(),
     };
-    vault.transaction(() => {
-      vault.sync.setEnrollment(record);
-      vault.setWard(wardLocationId(enrolled.ward));
-    }, { durable: true });
+    vault.transaction(
+      () => {
+        vault.sync.setEnrollment(record);
+        vault.setWard(wardLocationId(enrolled.ward));
+      },
+      { durable: true },
+    );
     options.audit.record({ kind: 'enrollment', clientId: record.clientId, ward: record.ward, hubUrl });
     logger.info({ event: 'sync.enrolled', clientId: record.clientId, ward: record.ward }, 'workstation enrolled');
     return record;

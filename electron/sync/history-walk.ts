@@ -14,25 +14,39 @@ export async function walkHistory(context: PullContext, type: string, since: str
   const { vault, client, policy } = context;
   const firstUrl = vault.sync.walk(type) ?? `/fhir/${type}/_history?_since=${encodeURIComponent(since)}&_count=${policy.pageSize}`;
   const seen = new Set<string>();
-  await walkPages(client, firstUrl, (body) => readBundlePage(body, 'history'), (pages) => {
-    const locations = new Map<string, Resource>();
-    for (const page of pages) {
-      for (const version of page.versions) {
-        if (version.resource?.resourceType === 'Location' && !locations.has(version.id)) locations.set(version.id, version.resource);
+  await walkPages(
+    client,
+    firstUrl,
+    (body) => readBundlePage(body, 'history'),
+    (pages) => {
+      const locations = new Map<string, Resource>();
+      for (const page of pages) {
+        for (const version of page.versions) {
+          if (version.resource?.resourceType === 'Location' && !locations.has(version.id)) locations.set(version.id, version.resource);
+        }
       }
-    }
-    const last = pages[pages.length - 1]!;
-    // Nothing new since the last walk: leave the vault untouched (no commit).
-    if (pages.length === 1 && last.next === null && last.size === 0 && vault.sync.walk(type) === null && vault.checkpoints.get(type) === last.lastUpdated) return;
-    const keep = keepInScope(context, locations);
-    vault.transaction(() => {
-      for (const page of pages) addCounts(context.counts, applyVersions(applyOptionsFor(context, keep, seen), page.versions));
-      if (last.next !== null) {
-        vault.sync.setWalk(type, last.next);
-      } else {
-        vault.checkpoints.set(type, last.lastUpdated);
-        vault.sync.endWalk(type);
-      }
-    });
-  }, 0, ready);
+      const last = pages[pages.length - 1]!;
+      // Nothing new since the last walk: leave the vault untouched (no commit).
+      if (
+        pages.length === 1 &&
+        last.next === null &&
+        last.size === 0 &&
+        vault.sync.walk(type) === null &&
+        vault.checkpoints.get(type) === last.lastUpdated
+      )
+        return;
+      const keep = keepInScope(context, locations);
+      vault.transaction(() => {
+        for (const page of pages) addCounts(context.counts, applyVersions(applyOptionsFor(context, keep, seen), page.versions));
+        if (last.next !== null) {
+          vault.sync.setWalk(type, last.next);
+        } else {
+          vault.checkpoints.set(type, last.lastUpdated);
+          vault.sync.endWalk(type);
+        }
+      });
+    },
+    0,
+    ready,
+  );
 }

@@ -50,13 +50,19 @@ function parseJson(response: HttpResponse): unknown {
   try {
     return JSON.parse(response.body.toString('utf8')) as unknown;
   } catch (error) {
-    throw new SyncError('HUB_ANSWER_INVALID', 'The hub sent an answer that is not valid JSON (it may have been cut off). Sync retries by itself.', { cause: error, status: response.status });
+    throw new SyncError(
+      'HUB_ANSWER_INVALID',
+      'The hub sent an answer that is not valid JSON (it may have been cut off). Sync retries by itself.',
+      { cause: error, status: response.status },
+    );
   }
 }
 
 /** Errors after which the same request may be sent again. */
 function isTransient(error: unknown): boolean {
-  return error instanceof SyncError && ['HUB_UNREACHABLE', 'CONNECTION_LOST', 'TIMEOUT', 'HUB_ERROR', 'HUB_ANSWER_INVALID'].includes(error.code);
+  return (
+    error instanceof SyncError && ['HUB_UNREACHABLE', 'CONNECTION_LOST', 'TIMEOUT', 'HUB_ERROR', 'HUB_ANSWER_INVALID'].includes(error.code)
+  );
 }
 
 /** Whether the hub was reached when `error` happened (hub-down rather than offline). */
@@ -96,23 +102,30 @@ export class HubClient {
 
   /** POST of a FHIR Bundle (transaction or batch) to /fhir; the response Bundle. */
   async postBundle(bundle: unknown): Promise<unknown> {
-    const answer = await this.#exchange({
-      method: 'POST',
-      url: this.urlFor('/fhir'),
-      headers: { accept: FHIR_JSON, 'content-type': FHIR_JSON, prefer: 'return=representation' },
-      body: JSON.stringify(bundle),
-    }, true);
+    const answer = await this.#exchange(
+      {
+        method: 'POST',
+        url: this.urlFor('/fhir'),
+        headers: { accept: FHIR_JSON, 'content-type': FHIR_JSON, prefer: 'return=representation' },
+        body: JSON.stringify(bundle),
+      },
+      true,
+    );
     return answer.body;
   }
 
   /** POST of JSON with the device token (e.g. /auth/login); any answer the hub meant, 4xx included. */
   async postJsonAnswer(path: string, body: unknown, options: { retries?: number } = {}): Promise<HubAnswer> {
-    return this.#exchange({
-      method: 'POST',
-      url: this.urlFor(path),
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }, true, { returnRefusals: true, ...options });
+    return this.#exchange(
+      {
+        method: 'POST',
+        url: this.urlFor(path),
+        headers: { accept: 'application/json', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+      true,
+      { returnRefusals: true, ...options },
+    );
   }
 
   /** A device token, from the cache or the hub's token endpoint. */
@@ -127,25 +140,41 @@ export class HubClient {
 
   async #requestToken(): Promise<string> {
     const now = this.#o.now();
-    const assertion = await createClientAssertion({ privateKey: await this.#o.privateKey(), clientId: this.#o.clientId, tokenUrl: this.#o.tokenUrl, now });
-    const answer = await this.#exchange({
-      method: 'POST',
-      url: this.urlFor(TOKEN_PATH),
-      headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-      body: tokenRequestBody(assertion),
-    }, false, { returnRefusals: true });
+    const assertion = await createClientAssertion({
+      privateKey: await this.#o.privateKey(),
+      clientId: this.#o.clientId,
+      tokenUrl: this.#o.tokenUrl,
+      now,
+    });
+    const answer = await this.#exchange(
+      {
+        method: 'POST',
+        url: this.urlFor(TOKEN_PATH),
+        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+        body: tokenRequestBody(assertion),
+      },
+      false,
+      { returnRefusals: true },
+    );
     if (answer.status === 400 || answer.status === 401) {
       this.#o.onDeviceRefused?.('TOKEN_REFUSED');
-      throw new SyncError('AUTH_FAILED',
-        'The hub refused this workstation\'s device credentials: its enrollment was revoked, or this hub does not know it. Cached charts stay readable. Ask IT to enroll the workstation again (wardline enroll).',
-        { status: answer.status });
+      throw new SyncError(
+        'AUTH_FAILED',
+        "The hub refused this workstation's device credentials: its enrollment was revoked, or this hub does not know it. Cached charts stay readable. Ask IT to enroll the workstation again (wardline enroll).",
+        { status: answer.status },
+      );
     }
     if (answer.status < 200 || answer.status >= 300) {
-      throw new SyncError('HUB_ERROR', `The hub's token endpoint answered ${answer.status}. Sync retries by itself.`, { status: answer.status });
+      throw new SyncError('HUB_ERROR', `The hub's token endpoint answered ${answer.status}. Sync retries by itself.`, {
+        status: answer.status,
+      });
     }
     const parsed = tokenResponseSchema.safeParse(answer.body);
     if (!parsed.success) {
-      throw new SyncError('HUB_ANSWER_INVALID', 'The hub\'s token endpoint sent an answer this workstation cannot read. Ask IT to check that hub and workstation versions match.');
+      throw new SyncError(
+        'HUB_ANSWER_INVALID',
+        "The hub's token endpoint sent an answer this workstation cannot read. Ask IT to check that hub and workstation versions match.",
+      );
     }
     const lifetimeMs = parsed.data.expires_in * 1000;
     const margin = Math.min(TOKEN_REFRESH_MARGIN_MS, lifetimeMs / 5);
@@ -157,7 +186,11 @@ export class HubClient {
    * One logical request: attempts until a 2xx (or, with returnRefusals, any 4xx the hub meant),
    * retrying transient failures with backoff and rate limits as the hub asks.
    */
-  async #exchange(base: HttpRequest, withDeviceToken: boolean, options: { returnRefusals?: boolean; retries?: number } = {}): Promise<HubAnswer> {
+  async #exchange(
+    base: HttpRequest,
+    withDeviceToken: boolean,
+    options: { returnRefusals?: boolean; retries?: number } = {},
+  ): Promise<HubAnswer> {
     const { policy, monitor, signal } = this.#o;
     const retries = options.retries ?? policy.retries;
     let failures = 0;
@@ -178,20 +211,32 @@ export class HubClient {
         const body = status === 429 || TRANSIENT_STATUS.has(status) ? safeJson(response) : parseJson(response);
         const code = hubErrorCode(body);
         if (status === 429) {
-          const asked = retryAfterMs(response.headers['retry-after'], this.#o.now().getTime()) ?? backoffDelay(rateLimitWaits, policy.retryBaseMs, policy.retryMaxMs, this.#o.random);
+          const asked =
+            retryAfterMs(response.headers['retry-after'], this.#o.now().getTime()) ??
+            backoffDelay(rateLimitWaits, policy.retryBaseMs, policy.retryMaxMs, this.#o.random);
           rateLimitWaits += 1;
           monitor.hiccup('RATE_LIMITED');
           if (asked > policy.maxRetryAfterMs || rateLimitWaits > MAX_RATE_LIMIT_WAITS) {
-            throw new SyncError('RATE_LIMITED', 'The hub asks this workstation to slow down for longer than the policy allows; sync tries again later.', { status, hubCode: 'RATE_LIMITED' });
+            throw new SyncError(
+              'RATE_LIMITED',
+              'The hub asks this workstation to slow down for longer than the policy allows; sync tries again later.',
+              { status, hubCode: 'RATE_LIMITED' },
+            );
           }
           this.#o.logger.info({ event: 'sync.rate_limited', waitMs: asked }, 'hub rate limit: waiting as asked');
           await sleep(asked, signal);
           continue;
         }
         if (TRANSIENT_STATUS.has(status)) {
-          throw Object.assign(new SyncError('HUB_ERROR', `The hub answered ${status} (it is up but failing). Sync retries by itself.`, { status, ...(code ? { hubCode: code } : {}) }), {
-            retryAfter: retryAfterMs(response.headers['retry-after'], this.#o.now().getTime()),
-          });
+          throw Object.assign(
+            new SyncError('HUB_ERROR', `The hub answered ${status} (it is up but failing). Sync retries by itself.`, {
+              status,
+              ...(code ? { hubCode: code } : {}),
+            }),
+            {
+              retryAfter: retryAfterMs(response.headers['retry-after'], this.#o.now().getTime()),
+            },
+          );
         }
         if (withDeviceToken && (status === 401 || status === 403) && code !== undefined && STALE_TOKEN.has(code) && !refreshedToken) {
           refreshedToken = true;
@@ -201,18 +246,24 @@ export class HubClient {
         if (withDeviceToken && (status === 401 || status === 403 || status === 404) && code !== undefined && DEVICE_REFUSED.has(code)) {
           monitor.answered(response.firstByteMs);
           this.#o.onDeviceRefused?.(code);
-          throw new SyncError(code === 'DEVICE_REVOKED' ? 'DEVICE_REVOKED' : 'DEVICE_UNKNOWN',
+          throw new SyncError(
+            code === 'DEVICE_REVOKED' ? 'DEVICE_REVOKED' : 'DEVICE_UNKNOWN',
             code === 'DEVICE_REVOKED'
-              ? 'IT revoked this workstation\'s enrollment at the hub, so it no longer syncs. Cached charts stay readable until the cache is wiped. Ask IT to enroll it again.'
+              ? "IT revoked this workstation's enrollment at the hub, so it no longer syncs. Cached charts stay readable until the cache is wiped. Ask IT to enroll it again."
               : 'The hub does not know this workstation (its enrollment is gone). Cached charts stay readable. Ask IT to enroll it again.',
-            { status, hubCode: code });
+            { status, hubCode: code },
+          );
         }
         monitor.answered(response.firstByteMs);
         if (options.returnRefusals && status >= 400 && status < 500) return { status, body };
-        throw new SyncError('REQUEST_REFUSED', `The hub refused a request (${status}${code ? ` ${code}` : ''}).`, { status, ...(code ? { hubCode: code } : {}) });
+        throw new SyncError('REQUEST_REFUSED', `The hub refused a request (${status}${code ? ` ${code}` : ''}).`, {
+          status,
+          ...(code ? { hubCode: code } : {}),
+        });
       } catch (error) {
         if (!isTransient(error)) {
-          if (error instanceof SyncError && (error.code === 'PIN_MISMATCH' || error.code === 'TLS_FAILED')) monitor.failed(error.code, false);
+          if (error instanceof SyncError && (error.code === 'PIN_MISMATCH' || error.code === 'TLS_FAILED'))
+            monitor.failed(error.code, false);
           throw error;
         }
         const syncError = error as SyncError & { retryAfter?: number | null };
@@ -223,7 +274,10 @@ export class HubClient {
         }
         monitor.hiccup(syncError.code);
         const asked = syncError.retryAfter ?? null;
-        wait = asked !== null && asked <= policy.maxRetryAfterMs ? asked : backoffDelay(failures - 1, policy.retryBaseMs, policy.retryMaxMs, this.#o.random);
+        wait =
+          asked !== null && asked <= policy.maxRetryAfterMs
+            ? asked
+            : backoffDelay(failures - 1, policy.retryBaseMs, policy.retryMaxMs, this.#o.random);
         this.#o.logger.debug({ event: 'sync.retry', code: syncError.code, attempt: failures, waitMs: wait }, 'request failed; retrying');
       }
       await sleep(wait, signal);

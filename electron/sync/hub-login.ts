@@ -16,11 +16,18 @@ function messageOf(body: unknown): string {
 export function createHubLogin(client: HubClient): HubLogin {
   return {
     async login(username, password, totp): Promise<HubLoginResult> {
-      const answer = await client.postJsonAnswer('/auth/login', { username, password, ...(totp === undefined ? {} : { totp }) }, { retries: 1 });
+      const answer = await client.postJsonAnswer(
+        '/auth/login',
+        { username, password, ...(totp === undefined ? {} : { totp }) },
+        { retries: 1 },
+      );
       if (answer.status === 200) {
         const parsed = sessionResponseSchema.safeParse(answer.body);
         if (!parsed.success) {
-          throw new SyncError('HUB_ANSWER_INVALID', 'The hub answered the sign-in in a form this workstation cannot read. Ask IT to check that hub and workstation versions match.');
+          throw new SyncError(
+            'HUB_ANSWER_INVALID',
+            'The hub answered the sign-in in a form this workstation cannot read. Ask IT to check that hub and workstation versions match.',
+          );
         }
         return { outcome: 'signed-in', session: parsed.data };
       }
@@ -31,7 +38,10 @@ export function createHubLogin(client: HubClient): HubLogin {
       if (answer.status === 200) {
         const parsed = sessionResponseSchema.safeParse(answer.body);
         if (!parsed.success) {
-          throw new SyncError('HUB_ANSWER_INVALID', 'The hub answered a sign-in renewal in a form this workstation cannot read. Ask IT to check that hub and workstation versions match.');
+          throw new SyncError(
+            'HUB_ANSWER_INVALID',
+            'The hub answered a sign-in renewal in a form this workstation cannot read. Ask IT to check that hub and workstation versions match.',
+          );
         }
         return { outcome: 'signed-in', session: parsed.data };
       }

@@ -1,7 +1,15 @@
 // The sync room: the workstation's link to the hub. Owns the pinned, device-authenticated FHIR
 // client, enrollment, pull (census, $everything, history), outbox push, conflicts, purge,
 // connectivity/downtime state, the scheduler and the sync lock.
-export { SyncEngine, createSyncEngine, type SyncEngineOptions, type SyncSummary, type CredentialStampsConsumer, type InitialLoadProgress, type SyncActivity } from './sync-engine.js';
+export {
+  SyncEngine,
+  createSyncEngine,
+  type SyncEngineOptions,
+  type SyncSummary,
+  type CredentialStampsConsumer,
+  type InitialLoadProgress,
+  type SyncActivity,
+} from './sync-engine.js';
 export { enrollWorkstation, normalizeHubUrl, type EnrollOptions } from './enrollment.js';
 export { SyncError, isSyncError, isRefusal, type SyncErrorCode } from './sync-error.js';
 export { logAuditSink, type SyncAuditSink, type SyncAuditEvent } from './audit-sink.js';
@@ -11,7 +19,14 @@ export { stalenessOf, isDowntime, type ConnectivityState, type ConnectivityChang
 export { SyncScheduler, type SyncSchedulerOptions } from './sync-scheduler.js';
 export { acquireSyncLock, SYNC_LOCK_FILE, type HeldSyncLock } from './sync-lock.js';
 export { CLIENT_ID_SYSTEM } from './client-identifier.js';
-export { DOWNTIME_POLICY_URI, CONFLICT_COMBINATION_POLICY_URI, type DocumentationAuthor, type VitalSignsInput, type MedicationAdministrationInput, type NoteInput } from './documentation-builders.js';
+export {
+  DOWNTIME_POLICY_URI,
+  CONFLICT_COMBINATION_POLICY_URI,
+  type DocumentationAuthor,
+  type VitalSignsInput,
+  type MedicationAdministrationInput,
+  type NoteInput,
+} from './documentation-builders.js';
 export type { DocumentationReceipt } from './local-documentation.js';
 export type { ConflictChoice } from './conflict-resolution.js';
 export { spkiPinOf, isSpkiPin } from './spki-pin.js';

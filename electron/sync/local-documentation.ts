@@ -72,7 +72,9 @@ function validated<T extends Resource>(resource: T): T {
     return validateResource(resource) as T;
   } catch (error) {
     if (error instanceof FhirValidationError) {
-      throw new SyncError('INVALID_DOCUMENTATION', `This documentation is not valid FHIR (field ${error.path}); nothing was saved.`, { cause: error });
+      throw new SyncError('INVALID_DOCUMENTATION', `This documentation is not valid FHIR (field ${error.path}); nothing was saved.`, {
+        cause: error,
+      });
     }
     throw error;
   }
@@ -100,11 +102,22 @@ export class LocalDocumentation {
     const context = this.#context(patientId, author);
     const observations = vitalSignObservations(context, values);
     if (observations.length === 0) throw invalid('Enter at least one vital sign.');
-    return this.#commit(context, observations.map((resource) => ({ operation: 'create', resource: validated(resource) as Resource & { id: string }, baseVersion: null })));
+    return this.#commit(
+      context,
+      observations.map((resource) => ({
+        operation: 'create',
+        resource: validated(resource) as Resource & { id: string },
+        baseVersion: null,
+      })),
+    );
   }
 
   /** A dose given (or held) against an active medication order of the patient in the vault. */
-  recordMedicationAdministration(patientId: string, input: MedicationAdministrationInput, author: DocumentationAuthor): DocumentationReceipt {
+  recordMedicationAdministration(
+    patientId: string,
+    input: MedicationAdministrationInput,
+    author: DocumentationAuthor,
+  ): DocumentationReceipt {
     checkInstant('time of administration', input.effectiveAt);
     checkInstant('scheduled time', input.scheduledAt);
     if (input.dose !== undefined) checkNumber('dose', input.dose.value, 0, 1e6);
@@ -114,10 +127,16 @@ export class LocalDocumentation {
     const context = this.#context(patientId, author);
     const order = this.#o.vault.resources.read('MedicationRequest', input.medicationRequestId) as MedicationRequest | null;
     if (order === null || patientIdOf(order) !== patientId) {
-      throw new SyncError('RESOURCE_NOT_CACHED', 'That medication order is not in this workstation\'s cache for this patient. Sync, then try again.');
+      throw new SyncError(
+        'RESOURCE_NOT_CACHED',
+        "That medication order is not in this workstation's cache for this patient. Sync, then try again.",
+      );
     }
     if (order.status !== 'active') {
-      throw new SyncError('ORDER_NOT_ACTIVE', 'That medication order is no longer active (stopped, on hold, completed or cancelled), so no dose can be recorded against it. Check the MAR; nothing was saved.');
+      throw new SyncError(
+        'ORDER_NOT_ACTIVE',
+        'That medication order is no longer active (stopped, on hold, completed or cancelled), so no dose can be recorded against it. Check the MAR; nothing was saved.',
+      );
     }
     const administration = validated(medicationAdministration(context, order, input));
     return this.#commit(context, [{ operation: 'create', resource: administration as Resource & { id: string }, baseVersion: null }]);
@@ -143,25 +162,37 @@ export class LocalDocumentation {
     const stored = vault.resources.versionOf(type, id);
     const patientId = patientIdOf(resource);
     if (stored === null || patientId === undefined) {
-      throw new SyncError('RESOURCE_NOT_CACHED', 'That record is not in this workstation\'s cache. Sync, then try again.');
+      throw new SyncError('RESOURCE_NOT_CACHED', "That record is not in this workstation's cache. Sync, then try again.");
     }
     const context = this.#context(patientId, author);
-    const changed = validated({ ...resource, meta: { ...(resource.meta ?? {}), ...(stored.versionId === null ? {} : { versionId: stored.versionId }), ...(stored.lastUpdated === null ? {} : { lastUpdated: stored.lastUpdated }) } } as Resource) as Resource & { id: string };
+    const changed = validated({
+      ...resource,
+      meta: {
+        ...(resource.meta ?? {}),
+        ...(stored.versionId === null ? {} : { versionId: stored.versionId }),
+        ...(stored.lastUpdated === null ? {} : { lastUpdated: stored.lastUpdated }),
+      },
+    } as Resource) as Resource & { id: string };
     const waiting = this.#entryHolding(`${type}/${id}`);
     if (waiting !== null) {
       if (this.#o.inFlight.has(waiting.entryId)) {
         throw new SyncError('SYNC_BUSY', 'This record is being sent to the hub at this moment. Try the change again in a few seconds.');
       }
       const items: OutboxItem[] = waiting.items.map((item) =>
-        item.resource.resourceType === type && item.resource.id === id ? { ...item, resource: changed } : item);
-      vault.transaction(() => {
-        vault.resources.upsert(changed);
-        vault.outbox.replaceItems(waiting.entryId, items);
-      }, { durable: true });
+        item.resource.resourceType === type && item.resource.id === id ? { ...item, resource: changed } : item,
+      );
+      vault.transaction(
+        () => {
+          vault.resources.upsert(changed);
+          vault.outbox.replaceItems(waiting.entryId, items);
+        },
+        { durable: true },
+      );
       this.#o.onWrite();
       return { entryId: waiting.entryId, resourceIds: [id], provenanceId: waiting.provenance?.id ?? null };
     }
-    if (stored.versionId === null) throw new SyncError('RESOURCE_NOT_CACHED', 'That record is not in this workstation\'s cache. Sync, then try again.');
+    if (stored.versionId === null)
+      throw new SyncError('RESOURCE_NOT_CACHED', "That record is not in this workstation's cache. Sync, then try again.");
     return this.#commit(context, [{ operation: 'update', resource: changed, baseVersion: stored.versionId }], 'UPDATE');
   }
 
@@ -169,7 +200,7 @@ export class LocalDocumentation {
     if (!AUTHOR.test(author.reference)) throw invalid('The author must be a Practitioner reference (Practitioner/{id}).');
     const { vault } = this.#o;
     if (vault.resources.read('Patient', patientId) === null) {
-      throw new SyncError('PATIENT_NOT_CACHED', 'This patient is not in this workstation\'s cache (not on this ward). Nothing was saved.');
+      throw new SyncError('PATIENT_NOT_CACHED', "This patient is not in this workstation's cache (not on this ward). Nothing was saved.");
     }
     const encounter = vault.census().find((entry) => entry.patientId === patientId);
     return { patientId, encounterId: encounter?.encounterId ?? null, author, now: this.#o.now().toISOString(), newId: this.#newId };
@@ -185,15 +216,27 @@ export class LocalDocumentation {
   #commit(context: BuildContext, items: OutboxItem[], operation: 'CREATE' | 'UPDATE' = 'CREATE'): DocumentationReceipt {
     const { vault } = this.#o;
     const provenance: (Provenance & { id: string }) | null = this.#o.isDowntime()
-      ? validated(downtimeProvenance(context, items.map((item) => item.resource), operation))
+      ? validated(
+          downtimeProvenance(
+            context,
+            items.map((item) => item.resource),
+            operation,
+          ),
+        )
       : null;
     const entryId = this.#newId();
-    vault.transaction(() => {
-      for (const item of items) vault.resources.upsert(item.resource);
-      if (provenance !== null) vault.resources.upsert(provenance);
-      vault.outbox.add({ entryId, patientId: context.patientId, items, provenance, createdAt: context.now });
-    }, { durable: true });
-    this.#o.logger.info({ event: 'sync.documented', entryId, resources: items.length, downtime: provenance !== null }, 'local documentation stored');
+    vault.transaction(
+      () => {
+        for (const item of items) vault.resources.upsert(item.resource);
+        if (provenance !== null) vault.resources.upsert(provenance);
+        vault.outbox.add({ entryId, patientId: context.patientId, items, provenance, createdAt: context.now });
+      },
+      { durable: true },
+    );
+    this.#o.logger.info(
+      { event: 'sync.documented', entryId, resources: items.length, downtime: provenance !== null },
+      'local documentation stored',
+    );
     this.#o.onWrite();
     return { entryId, resourceIds: items.map((item) => item.resource.id), provenanceId: provenance?.id ?? null };
   }

@@ -5,11 +5,15 @@ import { breakTheGlassReasonHeader } from './off-ward-fetch.js';
 
 describe('the break-the-glass reason header', () => {
   it('is the code and the words, as typed when they are plain text', () => {
-    expect(breakTheGlassReasonHeader('ETREAT', '  Collapsed in radiology, history needed  ')).toBe('ETREAT: Collapsed in radiology, history needed');
+    expect(breakTheGlassReasonHeader('ETREAT', '  Collapsed in radiology, history needed  ')).toBe(
+      'ETREAT: Collapsed in radiology, history needed',
+    );
   });
 
   it('turns control characters into spaces and percent-encodes "%" and everything outside printable ASCII', () => {
-    expect(breakTheGlassReasonHeader('COC', 'Übernahme\r\nvon Station 4 — 100%')).toBe('COC: %C3%9Cbernahme  von Station 4 %E2%80%94 100%25');
+    expect(breakTheGlassReasonHeader('COC', 'Übernahme\r\nvon Station 4 — 100%')).toBe(
+      'COC: %C3%9Cbernahme  von Station 4 %E2%80%94 100%25',
+    );
     expect(breakTheGlassReasonHeader('TREAT', 'broken \ud800 text here')).toBe('TREAT: broken ? text here');
   });
 

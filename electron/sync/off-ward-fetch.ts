@@ -67,13 +67,21 @@ export async function findPatientsByMrn(client: HubClient, mrn: string, authorit
 const isChartType = (type: string): boolean => isSupportedResourceType(type) && type !== 'AuditEvent';
 
 /** Every current resource of the patient the hub holds ($everything, all pages), of the types Wardline knows. */
-export async function fetchPatientEverything(client: HubClient, patientId: string, authority: BreakTheGlassAuthority, pageSize: number): Promise<Resource[]> {
+export async function fetchPatientEverything(
+  client: HubClient,
+  patientId: string,
+  authority: BreakTheGlassAuthority,
+  pageSize: number,
+): Promise<Resource[]> {
   const headers = headersOf(authority);
   const resources: Resource[] = [];
   let url: string | null = `/fhir/Patient/${encodeURIComponent(patientId)}/$everything?_count=${pageSize}`;
   for (let pages = 0; url !== null; pages += 1) {
     if (pages >= MAX_PAGES) {
-      throw new SyncError('HUB_ANSWER_INVALID', 'The hub sent more pages of one chart than this workstation accepts. Ask IT to check the hub.');
+      throw new SyncError(
+        'HUB_ANSWER_INVALID',
+        'The hub sent more pages of one chart than this workstation accepts. Ask IT to check the hub.',
+      );
     }
     const page = readBundlePage(await client.getJson(url, { headers, retries: INTERACTIVE_RETRIES }), 'searchset');
     for (const version of page.versions) {
@@ -82,7 +90,7 @@ export async function fetchPatientEverything(client: HubClient, patientId: strin
     url = page.next;
   }
   if (!resources.some((r) => r.resourceType === 'Patient' && r.id === patientId)) {
-    throw new SyncError('HUB_ANSWER_INVALID', 'The hub\'s answer for this chart did not include the patient. Ask IT to check the hub.');
+    throw new SyncError('HUB_ANSWER_INVALID', "The hub's answer for this chart did not include the patient. Ask IT to check the hub.");
   }
   return resources;
 }

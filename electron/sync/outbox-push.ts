@@ -35,8 +35,17 @@ function isObject(value: unknown): value is Json {
 }
 
 function responseEntries(body: unknown, expected: number): Json[] {
-  if (!isObject(body) || body.resourceType !== 'Bundle' || body.type !== 'transaction-response' || !Array.isArray(body.entry) || body.entry.length !== expected) {
-    throw new SyncError('HUB_ANSWER_INVALID', 'The hub answered an upload in a form this workstation cannot read; the entries stay in the outbox and are sent again.');
+  if (
+    !isObject(body) ||
+    body.resourceType !== 'Bundle' ||
+    body.type !== 'transaction-response' ||
+    !Array.isArray(body.entry) ||
+    body.entry.length !== expected
+  ) {
+    throw new SyncError(
+      'HUB_ANSWER_INVALID',
+      'The hub answered an upload in a form this workstation cannot read; the entries stay in the outbox and are sent again.',
+    );
   }
   return body.entry.map((entry) => (isObject(entry) ? entry : {}));
 }
@@ -52,17 +61,21 @@ function storeHubCopy(vault: Vault, resource: Resource): void {
 
 /** The hub took `entry`: its answer replaces the local copies, and the entry leaves the outbox. */
 function recordDelivery(vault: Vault, entry: OutboxEntry, answers: ReadonlyMap<number, Resource>): void {
-  vault.transaction(() => {
-    entry.items.forEach((item, index) => {
-      const hubCopy = answers.get(index);
-      if (hubCopy !== undefined) storeHubCopy(vault, hubCopy);
-      const { resourceType, id } = item.resource;
-      if (item.operation === 'create' && hubCopy?.id !== id && isSupportedResourceType(resourceType)) vault.resources.delete(resourceType, id);
-    });
-    const provenance = answers.get(-1);
-    if (provenance !== undefined) storeHubCopy(vault, provenance);
-    vault.outbox.remove(entry.entryId);
-  }, { durable: true });
+  vault.transaction(
+    () => {
+      entry.items.forEach((item, index) => {
+        const hubCopy = answers.get(index);
+        if (hubCopy !== undefined) storeHubCopy(vault, hubCopy);
+        const { resourceType, id } = item.resource;
+        if (item.operation === 'create' && hubCopy?.id !== id && isSupportedResourceType(resourceType))
+          vault.resources.delete(resourceType, id);
+      });
+      const provenance = answers.get(-1);
+      if (provenance !== undefined) storeHubCopy(vault, provenance);
+      vault.outbox.remove(entry.entryId);
+    },
+    { durable: true },
+  );
 }
 
 async function hubVersionOf(client: HubClient, type: string, id: string): Promise<Resource | null> {
@@ -96,28 +109,34 @@ async function settleRefusal(context: PushContext, entry: OutboxEntry, refusal: 
     return 'delivered';
   }
   const reason = refusal.status === 412 ? 'version-conflict' : 'rejected';
-  vault.transaction(() => {
-    vault.conflicts.add({
-      conflictId: randomUUID(),
-      entryId: entry.entryId,
-      patientId: entry.patientId,
-      reason,
-      errorCode: refusal.hubCode ?? String(refusal.status ?? ''),
-      local: entry,
-      hub: [...hub.values()].filter((resource): resource is Resource => resource !== null),
-      detectedAt: context.now().toISOString(),
-    });
-    entry.items.forEach((item, index) => {
-      const { resourceType, id } = item.resource;
-      if (!isSupportedResourceType(resourceType)) return;
-      const current = hub.get(index);
-      if (current !== null && current !== undefined) vault.resources.upsert(current);
-      else vault.resources.delete(resourceType, id);
-    });
-    if (entry.provenance !== null) vault.resources.delete('Provenance', entry.provenance.id);
-    vault.outbox.remove(entry.entryId);
-  }, { durable: true });
-  context.logger.warn({ event: 'sync.outbox_conflict', entryId: entry.entryId, reason, status: refusal.status, code: refusal.hubCode }, 'outbox entry not taken by the hub; kept as a conflict');
+  vault.transaction(
+    () => {
+      vault.conflicts.add({
+        conflictId: randomUUID(),
+        entryId: entry.entryId,
+        patientId: entry.patientId,
+        reason,
+        errorCode: refusal.hubCode ?? String(refusal.status ?? ''),
+        local: entry,
+        hub: [...hub.values()].filter((resource): resource is Resource => resource !== null),
+        detectedAt: context.now().toISOString(),
+      });
+      entry.items.forEach((item, index) => {
+        const { resourceType, id } = item.resource;
+        if (!isSupportedResourceType(resourceType)) return;
+        const current = hub.get(index);
+        if (current !== null && current !== undefined) vault.resources.upsert(current);
+        else vault.resources.delete(resourceType, id);
+      });
+      if (entry.provenance !== null) vault.resources.delete('Provenance', entry.provenance.id);
+      vault.outbox.remove(entry.entryId);
+    },
+    { durable: true },
+  );
+  context.logger.warn(
+    { event: 'sync.outbox_conflict', entryId: entry.entryId, reason, status: refusal.status, code: refusal.hubCode },
+    'outbox entry not taken by the hub; kept as a conflict',
+  );
   return reason === 'version-conflict' ? 'conflict' : 'rejected';
 }
 
@@ -160,7 +179,8 @@ export async function pushOutbox(context: PushContext): Promise<PushResult> {
   const result: PushResult = { delivered: 0, conflicts: 0, rejected: 0 };
   const snapshot = context.vault.outbox.pending().map((entry) => entry.entryId);
   for (let start = 0; start < snapshot.length; start += context.batchSize) {
-    const batch = snapshot.slice(start, start + context.batchSize)
+    const batch = snapshot
+      .slice(start, start + context.batchSize)
       .map((entryId) => context.vault.outbox.get(entryId))
       .filter((entry): entry is OutboxEntry => entry !== null);
     if (batch.length > 0) await sendBatch(context, batch, result);

@@ -22,20 +22,27 @@ export async function loadPatient(context: PullContext, patientId: string, asOf:
   const state = vault.sync.patient(patientId);
   const windowStart = context.windowStarts.get(patientId);
   const start = windowStart === undefined ? '' : `&start=${everythingStartParam(windowStart)}`;
-  const firstUrl = state?.loadState === 'loading' && state.nextUrl !== null
-    ? state.nextUrl
-    : `/fhir/Patient/${encodeURIComponent(patientId)}/$everything?_count=${policy.pageSize}${start}`;
+  const firstUrl =
+    state?.loadState === 'loading' && state.nextUrl !== null
+      ? state.nextUrl
+      : `/fhir/Patient/${encodeURIComponent(patientId)}/$everything?_count=${policy.pageSize}${start}`;
   const keep = keepInScope(context);
   try {
-    await walkPages(client, firstUrl, (body) => readBundlePage(body, 'searchset'), (pages) => {
-      for (const page of pages) {
-        batcher.add(page.size, () => {
-          addCounts(context.counts, applyVersions(applyOptionsFor(context, keep), page.versions));
-          if (page.next !== null) vault.sync.setPatientLoading(patientId, page.next);
-          else vault.sync.setPatientLoaded(patientId, asOf);
-        });
-      }
-    }, 0);
+    await walkPages(
+      client,
+      firstUrl,
+      (body) => readBundlePage(body, 'searchset'),
+      (pages) => {
+        for (const page of pages) {
+          batcher.add(page.size, () => {
+            addCounts(context.counts, applyVersions(applyOptionsFor(context, keep), page.versions));
+            if (page.next !== null) vault.sync.setPatientLoading(patientId, page.next);
+            else vault.sync.setPatientLoaded(patientId, asOf);
+          });
+        }
+      },
+      0,
+    );
     return 'loaded';
   } catch (error) {
     // Discharged, moved or deleted between the census and the load: the purge takes care of it.

@@ -68,7 +68,12 @@ export class PinnedAgent extends Agent {
       settle(classifyConnectError(error));
     };
     const timer = setTimeout(() => {
-      settle(new SyncError('HUB_UNREACHABLE', 'The hub did not answer the connection in time. The workstation keeps showing cached charts and retries by itself.'));
+      settle(
+        new SyncError(
+          'HUB_UNREACHABLE',
+          'The hub did not answer the connection in time. The workstation keeps showing cached charts and retries by itself.',
+        ),
+      );
     }, connectTimeoutMs);
     socket.once('error', onError);
     socket.once('secureConnect', () => {
@@ -76,9 +81,13 @@ export class PinnedAgent extends Agent {
       const presented = certificate === undefined ? '' : spkiPinOf(certificate);
       if (!pins.includes(presented)) {
         onPinMismatch?.(host, presented);
-        settle(new SyncError('PIN_MISMATCH',
-          'The hub presented a certificate that does not match the pin this workstation holds, so nothing was sent. ' +
-          'This can be an attack or a new hub certificate: ask IT to check the hub\'s certificate pin (wardline enroll / policy).'));
+        settle(
+          new SyncError(
+            'PIN_MISMATCH',
+            'The hub presented a certificate that does not match the pin this workstation holds, so nothing was sent. ' +
+              "This can be an attack or a new hub certificate: ask IT to check the hub's certificate pin (wardline enroll / policy).",
+          ),
+        );
         return;
       }
       settle(null);
@@ -92,9 +101,15 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETU
 function classifyConnectError(error: Error): SyncError {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   if (UNREACHABLE.has(code)) {
-    return new SyncError('HUB_UNREACHABLE', 'The hub cannot be reached from this workstation (network or hub down). Cached charts stay readable; sync retries by itself.', { cause: error });
+    return new SyncError(
+      'HUB_UNREACHABLE',
+      'The hub cannot be reached from this workstation (network or hub down). Cached charts stay readable; sync retries by itself.',
+      { cause: error },
+    );
   }
-  return new SyncError('TLS_FAILED',
+  return new SyncError(
+    'TLS_FAILED',
     'A secure connection to the hub could not be set up (its certificate or TLS version was refused). Ask IT to check the hub address and certificate.',
-    { cause: error });
+    { cause: error },
+  );
 }

@@ -35,14 +35,20 @@ export function newCounts(): ApplyCounts {
  * Whether a resource belongs on this workstation: the ward's patients' care within their cache
  * windows, its Locations, staff. (Patients who left keep their changes until they are purged.)
  */
-export function keepInScope(context: PullContext, pageLocations: ReadonlyMap<string, Resource> = new Map()): (resource: Resource) => boolean {
+export function keepInScope(
+  context: PullContext,
+  pageLocations: ReadonlyMap<string, Resource> = new Map(),
+): (resource: Resource) => boolean {
   const readLocation = (id: string): Resource | null => pageLocations.get(id) ?? context.vault.resources.read('Location', id);
   return (resource) => {
     switch (resource.resourceType) {
       case 'Practitioner':
         return true;
       case 'Location':
-        return typeof resource.id === 'string' && isOnWard(resource.id, context.wardId, (id) => (id === resource.id ? resource : readLocation(id)));
+        return (
+          typeof resource.id === 'string' &&
+          isOnWard(resource.id, context.wardId, (id) => (id === resource.id ? resource : readLocation(id)))
+        );
       default: {
         const patientId = patientIdOf(resource);
         if (patientId === undefined) return false;

@@ -63,7 +63,8 @@ export interface InitialLoadProgress {
 }
 
 /** What a sync-activity listener is told: a cycle ended (either way), or the initial load moved on. */
-export type SyncActivity = { readonly kind: 'cycle-ended'; readonly ok: boolean } | { readonly kind: 'initial-load'; readonly progress: InitialLoadProgress };
+export type SyncActivity =
+  { readonly kind: 'cycle-ended'; readonly ok: boolean } | { readonly kind: 'initial-load'; readonly progress: InitialLoadProgress };
 
 export interface SyncSummary {
   readonly pushed: PushResult;
@@ -102,7 +103,10 @@ export class SyncEngine {
     const { vault, logger } = options;
     const enrollment = vault.sync.enrollment();
     if (enrollment === null) {
-      throw new SyncError('NOT_ENROLLED', 'This workstation is not enrolled at a hub yet. Ask IT to enroll it (wardline enroll --hub URL --token T --pin SPKI).');
+      throw new SyncError(
+        'NOT_ENROLLED',
+        'This workstation is not enrolled at a hub yet. Ask IT to enroll it (wardline enroll --hub URL --token T --pin SPKI).',
+      );
     }
     this.#policy = resolveSyncPolicy(options.policy);
     // Every request in flight listens for the engine closing.
@@ -110,24 +114,33 @@ export class SyncEngine {
     this.#now = options.now ?? (() => new Date());
     this.#audit = options.audit ?? logAuditSink(logger);
     this.#wardId = wardLocationId(enrollment.ward);
-    this.#monitor = new ConnectivityMonitor({ initial: recordedState(vault), slowResponseMs: this.#policy.slowResponseMs, now: () => this.#now().getTime() });
+    this.#monitor = new ConnectivityMonitor({
+      initial: recordedState(vault),
+      slowResponseMs: this.#policy.slowResponseMs,
+      now: () => this.#now().getTime(),
+    });
     this.#monitor.onChange((change) => {
-      logger.info({ event: 'sync.connectivity', state: change.state, previous: change.previous, code: change.code }, 'connectivity changed');
+      logger.info(
+        { event: 'sync.connectivity', state: change.state, previous: change.previous, code: change.code },
+        'connectivity changed',
+      );
     });
     this.#connection = openHubConnection({
       pins: [enrollment.pin, ...this.#policy.extraPins],
       policy: this.#policy,
-      onPinMismatch: (host, presentedPin) => this.#auditRefusal({ kind: 'pin-mismatch', host, presentedPin }, `pin:${host}:${presentedPin}`),
+      onPinMismatch: (host, presentedPin) =>
+        this.#auditRefusal({ kind: 'pin-mismatch', host, presentedPin }, `pin:${host}:${presentedPin}`),
     });
     this.#client = new HubClient({
       hubUrl: enrollment.hubUrl,
       send: this.#connection.send,
       clientId: enrollment.clientId,
       tokenUrl: enrollment.tokenUrl,
-      privateKey: () => (this.#privateKey ??= loadDeviceKey(options.custodian, options.dataDir).catch((error: unknown) => {
-        this.#privateKey = null;
-        throw error;
-      })),
+      privateKey: () =>
+        (this.#privateKey ??= loadDeviceKey(options.custodian, options.dataDir).catch((error: unknown) => {
+          this.#privateKey = null;
+          throw error;
+        })),
       policy: this.#policy,
       monitor: this.#monitor,
       logger,
@@ -199,7 +212,11 @@ export class SyncEngine {
     return this.#documentation.recordVitalSigns(patientId, values, author);
   }
 
-  recordMedicationAdministration(patientId: string, input: MedicationAdministrationInput, author: DocumentationAuthor): DocumentationReceipt {
+  recordMedicationAdministration(
+    patientId: string,
+    input: MedicationAdministrationInput,
+    author: DocumentationAuthor,
+  ): DocumentationReceipt {
     return this.#documentation.recordMedicationAdministration(patientId, input, author);
   }
 
@@ -225,7 +242,10 @@ export class SyncEngine {
   /** Queues the user's combination of both versions (validated; the conflict's own resources) on top of the hub's; returns the new entry id. */
   combineConflict(conflictId: string, resources: readonly unknown[], author: DocumentationAuthor): string {
     const entryId = combineConflict(this.#o.vault, conflictId, resources, author, this.#now());
-    this.#o.logger.info({ event: 'sync.conflict_combined', conflictId, entryId, resources: resources.length }, 'conflict settled with a combined version');
+    this.#o.logger.info(
+      { event: 'sync.conflict_combined', conflictId, entryId, resources: resources.length },
+      'conflict settled with a combined version',
+    );
     this.#scheduler?.requestSync();
     return entryId;
   }
@@ -262,7 +282,10 @@ export class SyncEngine {
       try {
         listener(activity);
       } catch (error) {
-        this.#o.logger.warn({ event: 'sync.listener_failed', error: error instanceof Error ? error.name : 'unknown' }, 'sync activity listener failed');
+        this.#o.logger.warn(
+          { event: 'sync.listener_failed', error: error instanceof Error ? error.name : 'unknown' },
+          'sync activity listener failed',
+        );
       }
     }
   }
@@ -289,7 +312,19 @@ export class SyncEngine {
         vault.sync.setFact(SYNC_FACTS.dataAsOf, started.toISOString());
         vault.sync.setFact(SYNC_FACTS.lastError, null);
       });
-      logger.info({ event: 'sync.cycle', ...summary.pushed, patients: summary.patients, loaded: summary.patientsLoaded, written: summary.written, deleted: summary.deleted, purged: summary.purgedPatients, ms: Math.round(summary.durationMs) }, 'sync cycle complete');
+      logger.info(
+        {
+          event: 'sync.cycle',
+          ...summary.pushed,
+          patients: summary.patients,
+          loaded: summary.patientsLoaded,
+          written: summary.written,
+          deleted: summary.deleted,
+          purged: summary.purgedPatients,
+          ms: Math.round(summary.durationMs),
+        },
+        'sync cycle complete',
+      );
       this.#initialLoad = null;
       this.#tell({ kind: 'cycle-ended', ok: true });
       return summary;
@@ -314,7 +349,14 @@ export class SyncEngine {
   async #steps(started: Date): Promise<{ summary: SyncSummary; censusIds: ReadonlySet<string> }> {
     const { vault, logger } = this.#o;
     const startedIso = started.toISOString();
-    const pushed = await pushOutbox({ client: this.#client, vault, logger, batchSize: this.#policy.pushBatchSize, now: this.#now, inFlight: this.#inFlight });
+    const pushed = await pushOutbox({
+      client: this.#client,
+      vault,
+      logger,
+      batchSize: this.#policy.pushBatchSize,
+      now: this.#now,
+      inFlight: this.#inFlight,
+    });
     const context: PullContext = {
       client: this.#client,
       vault,
@@ -335,7 +377,10 @@ export class SyncEngine {
     const census = pullCensus(this.#client, this.#wardId, this.#policy.pageSize).then((result) => {
       for (const patientId of result.patientIds) {
         context.censusIds.add(patientId);
-        context.windowStarts.set(patientId, cacheWindowStartMs(result.admissions.get(patientId), this.#policy.daysBeforeAdmission, result.lastUpdated));
+        context.windowStarts.set(
+          patientId,
+          cacheWindowStartMs(result.admissions.get(patientId), this.#policy.daysBeforeAdmission, result.lastUpdated),
+        );
       }
       return result;
     });
@@ -366,7 +411,9 @@ export class SyncEngine {
       }
     });
     if (firstSync) await loads;
-    const walks = forEachConcurrently(SYNCED_TYPES, SYNCED_TYPES.length, (type) => walkHistory(context, type, vault.checkpoints.get(type)!, loads));
+    const walks = forEachConcurrently(SYNCED_TYPES, SYNCED_TYPES.length, (type) =>
+      walkHistory(context, type, vault.checkpoints.get(type)!, loads),
+    );
     await settleAll([census, loads, walks]);
     const censusIds = (await census).patientIds;
     const purged = this.#purgeLeavers(censusIds);
@@ -409,14 +456,20 @@ export class SyncEngine {
     let resources = 0;
     for (const patientId of purgeable) resources += vault.sync.purgePatient(patientId);
     this.#audit.record({ kind: 'purge', patientIds: purgeable, resources });
-    logger.info({ event: 'sync.purged', patients: purgeable.length, resources, heldForOutbox: leaving.length - purgeable.length }, 'patients who left the ward purged');
+    logger.info(
+      { event: 'sync.purged', patients: purgeable.length, resources, heldForOutbox: leaving.length - purgeable.length },
+      'patients who left the ward purged',
+    );
     return purgeable.length;
   }
 
   async #passCredentialStamps(answer: unknown): Promise<void> {
     const parsed = credentialStampsResponseSchema.safeParse(answer);
     if (!parsed.success) {
-      throw new SyncError('HUB_ANSWER_INVALID', 'The hub sent credential stamps this workstation cannot read. Ask IT to check that hub and workstation versions match.');
+      throw new SyncError(
+        'HUB_ANSWER_INVALID',
+        'The hub sent credential stamps this workstation cannot read. Ask IT to check that hub and workstation versions match.',
+      );
     }
     await this.#o.credentialStamps?.applyCredentialStamps(parsed.data);
   }

@@ -50,5 +50,8 @@ export function isSyncError(error: unknown, code?: SyncErrorCode): error is Sync
 
 /** Errors that will not go away by retrying: the sync stops and says so. */
 export function isRefusal(error: unknown): boolean {
-  return error instanceof SyncError && ['PIN_MISMATCH', 'DEVICE_REVOKED', 'DEVICE_UNKNOWN', 'AUTH_FAILED', 'NOT_ENROLLED', 'DEVICE_KEY_MISSING'].includes(error.code);
+  return (
+    error instanceof SyncError &&
+    ['PIN_MISMATCH', 'DEVICE_REVOKED', 'DEVICE_UNKNOWN', 'AUTH_FAILED', 'NOT_ENROLLED', 'DEVICE_KEY_MISSING'].includes(error.code)
+  );
 }

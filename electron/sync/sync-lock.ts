@@ -35,7 +35,8 @@ function isAlive(pid: number): boolean {
 function readLock(file: string): LockContent | null {
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockContent>;
-    if (typeof parsed.pid === 'number' && typeof parsed.nonce === 'string' && typeof parsed.leaseUntil === 'number') return parsed as LockContent;
+    if (typeof parsed.pid === 'number' && typeof parsed.nonce === 'string' && typeof parsed.leaseUntil === 'number')
+      return parsed as LockContent;
     return null;
   } catch {
     return null;

@@ -14,18 +14,34 @@ function controlledSync() {
   const calls: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
   let running = 0;
   let maxRunning = 0;
-  const sync = () => new Promise<void>((resolve, reject) => {
-    running += 1;
-    maxRunning = Math.max(maxRunning, running);
-    calls.push({ resolve: () => { running -= 1; resolve(); }, reject: (e) => { running -= 1; reject(e); } });
-  });
+  const sync = () =>
+    new Promise<void>((resolve, reject) => {
+      running += 1;
+      maxRunning = Math.max(maxRunning, running);
+      calls.push({
+        resolve: () => {
+          running -= 1;
+          resolve();
+        },
+        reject: (e) => {
+          running -= 1;
+          reject(e);
+        },
+      });
+    });
   return { sync, calls, maxRunning: () => maxRunning };
 }
 
 describe('sync scheduler', () => {
   it('syncs at start and then every interval', async () => {
     const control = controlledSync();
-    const scheduler = new SyncScheduler({ sync: control.sync, intervalMs: 15_000, offlineBackoffMaxMs: 300_000, logger: pino({ level: 'silent' }), random: () => 0.5 });
+    const scheduler = new SyncScheduler({
+      sync: control.sync,
+      intervalMs: 15_000,
+      offlineBackoffMaxMs: 300_000,
+      logger: pino({ level: 'silent' }),
+      random: () => 0.5,
+    });
     scheduler.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(control.calls).toHaveLength(1);
@@ -40,7 +56,13 @@ describe('sync scheduler', () => {
 
   it('syncs soon after a local write, and a write during a cycle is served right after it, never two at once', async () => {
     const control = controlledSync();
-    const scheduler = new SyncScheduler({ sync: control.sync, intervalMs: 15_000, offlineBackoffMaxMs: 300_000, logger: pino({ level: 'silent' }), random: () => 0.5 });
+    const scheduler = new SyncScheduler({
+      sync: control.sync,
+      intervalMs: 15_000,
+      offlineBackoffMaxMs: 300_000,
+      logger: pino({ level: 'silent' }),
+      random: () => 0.5,
+    });
     scheduler.start();
     await vi.advanceTimersByTimeAsync(0);
     scheduler.requestSync();
@@ -62,7 +84,13 @@ describe('sync scheduler', () => {
 
   it('waits longer and longer while the hub stays unreachable, and returns to the interval after a success', async () => {
     const control = controlledSync();
-    const scheduler = new SyncScheduler({ sync: control.sync, intervalMs: 10_000, offlineBackoffMaxMs: 80_000, logger: pino({ level: 'silent' }), random: () => 1 });
+    const scheduler = new SyncScheduler({
+      sync: control.sync,
+      intervalMs: 10_000,
+      offlineBackoffMaxMs: 80_000,
+      logger: pino({ level: 'silent' }),
+      random: () => 1,
+    });
     scheduler.start();
     const gaps: number[] = [];
     let last = 0;

@@ -72,18 +72,24 @@ export class SyncScheduler {
       return;
     }
     this.#again = false;
-    this.#running = this.#o.sync().then(
-      () => {
-        this.#failures = 0;
-      },
-      (error: unknown) => {
-        if (!isSyncError(error, 'SYNC_BUSY')) this.#failures += 1;
-        this.#o.logger.debug({ event: 'sync.scheduled_failed', failures: this.#failures, code: (error as { code?: unknown }).code }, 'scheduled sync failed');
-      },
-    ).finally(() => {
-      this.#running = null;
-      this.#schedule(this.#again ? 0 : this.#nextDelay());
-    });
+    this.#running = this.#o
+      .sync()
+      .then(
+        () => {
+          this.#failures = 0;
+        },
+        (error: unknown) => {
+          if (!isSyncError(error, 'SYNC_BUSY')) this.#failures += 1;
+          this.#o.logger.debug(
+            { event: 'sync.scheduled_failed', failures: this.#failures, code: (error as { code?: unknown }).code },
+            'scheduled sync failed',
+          );
+        },
+      )
+      .finally(() => {
+        this.#running = null;
+        this.#schedule(this.#again ? 0 : this.#nextDelay());
+      });
   }
 
   #nextDelay(): number {

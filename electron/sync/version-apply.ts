@@ -124,7 +124,10 @@ function writeAll(options: ApplyOptions, writes: readonly Resource[], counts: Ap
     } catch (error) {
       if (!isVaultError(error, 'INVALID_RESOURCE')) throw error;
       counts.invalid += 1;
-      options.logger.warn({ event: 'sync.invalid_resource', type: resource.resourceType, id: resource.id, path: error.path }, 'hub resource refused by the vault; skipped');
+      options.logger.warn(
+        { event: 'sync.invalid_resource', type: resource.resourceType, id: resource.id, path: error.path },
+        'hub resource refused by the vault; skipped',
+      );
     }
   }
   return written;

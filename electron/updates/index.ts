@@ -15,7 +15,20 @@ export {
   type UpdateManifest,
   type ManifestFile,
 } from './update-manifest.js';
-export { decideUpdate, updatesEnabled, assertOfferMatchesManifest, type UpdateDecision, type UpdateCheck, type OfferedUpdate } from './update-decision.js';
+export {
+  decideUpdate,
+  updatesEnabled,
+  assertOfferMatchesManifest,
+  type UpdateDecision,
+  type UpdateCheck,
+  type OfferedUpdate,
+} from './update-decision.js';
 export type { Updater, DownloadedUpdate, FetchUpdateFile } from './updater-port.js';
 export { runUpdateCheck, updateFeedBase, sha512OfFile, type UpdateOutcome, type UpdateFlowOptions } from './update-flow.js';
-export { startUpdateService, FIRST_UPDATE_CHECK_AFTER_MS, UPDATE_CHECK_INTERVAL_MS, type UpdateService, type UpdateServiceOptions } from './update-service.js';
+export {
+  startUpdateService,
+  FIRST_UPDATE_CHECK_AFTER_MS,
+  UPDATE_CHECK_INTERVAL_MS,
+  type UpdateService,
+  type UpdateServiceOptions,
+} from './update-service.js';

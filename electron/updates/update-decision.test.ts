@@ -24,18 +24,31 @@ describe('deciding on an update', () => {
   });
 
   it('does nothing, without looking at any manifest, when IT turned updates off', () => {
-    const decision = decideUpdate({ policy: { enabled: false }, currentVersion: '1.3.2', trustedKeys: [], manifestBytes: Buffer.from('garbage'), signatureText: null });
+    const decision = decideUpdate({
+      policy: { enabled: false },
+      currentVersion: '1.3.2',
+      trustedKeys: [],
+      manifestBytes: Buffer.from('garbage'),
+      signatureText: null,
+    });
     expect(decision).toEqual({ action: 'none', reason: 'disabled-by-policy' });
   });
 
   it('does nothing when the signed version is the one running', () => {
-    expect(decideUpdate({ policy: on, currentVersion: '1.4.0', trustedKeys: trusted, ...published(manifest()) })).toEqual({ action: 'none', reason: 'up-to-date' });
+    expect(decideUpdate({ policy: on, currentVersion: '1.4.0', trustedKeys: trusted, ...published(manifest()) })).toEqual({
+      action: 'none',
+      reason: 'up-to-date',
+    });
   });
 
   it('refuses an unsigned manifest', () => {
     const { manifestBytes } = published(manifest());
-    expect(() => decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes, signatureText: null })).toThrow(expect.objectContaining({ code: 'MANIFEST_NOT_SIGNED' }));
-    expect(() => decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes, signatureText: 'not json' })).toThrow(expect.objectContaining({ code: 'MANIFEST_NOT_SIGNED' }));
+    expect(() => decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes, signatureText: null })).toThrow(
+      expect.objectContaining({ code: 'MANIFEST_NOT_SIGNED' }),
+    );
+    expect(() =>
+      decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes, signatureText: 'not json' }),
+    ).toThrow(expect.objectContaining({ code: 'MANIFEST_NOT_SIGNED' }));
   });
 
   it('refuses a manifest changed after signing (a swapped installer hash, a bumped version)', () => {
@@ -43,49 +56,76 @@ describe('deciding on an update', () => {
     const evilHash = manifestFileOf('Wardline-Setup-1.4.0.exe', Buffer.from('malware')).sha512;
     const swapped = Buffer.from(manifestBytes.toString('utf8').replace(installer.sha512, evilHash));
     expect(swapped.equals(manifestBytes)).toBe(false);
-    expect(() => decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes: swapped, signatureText })).toThrow(expect.objectContaining({ code: 'MANIFEST_SIGNATURE_INVALID' }));
+    expect(() =>
+      decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes: swapped, signatureText }),
+    ).toThrow(expect.objectContaining({ code: 'MANIFEST_SIGNATURE_INVALID' }));
     const bumped = Buffer.from(manifestBytes.toString('utf8').replace('"1.4.0"', '"9.9.9"'));
-    expect(() => decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes: bumped, signatureText })).toThrow(expect.objectContaining({ code: 'MANIFEST_SIGNATURE_INVALID' }));
+    expect(() => decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes: bumped, signatureText })).toThrow(
+      expect.objectContaining({ code: 'MANIFEST_SIGNATURE_INVALID' }),
+    );
   });
 
-  it('refuses a manifest signed with another key, even one claiming the release key\'s id', () => {
+  it("refuses a manifest signed with another key, even one claiming the release key's id", () => {
     const stranger = generateSigningKeyPair();
-    expect(() => decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, ...published(manifest(), stranger) })).toThrow(expect.objectContaining({ code: 'MANIFEST_UNTRUSTED_KEY' }));
+    expect(() => decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, ...published(manifest(), stranger) })).toThrow(
+      expect.objectContaining({ code: 'MANIFEST_UNTRUSTED_KEY' }),
+    );
     const manifestBytes = Buffer.from(updateManifestText(manifest()));
     const forged = signUpdateManifest(manifestBytes, signingKeyFromPem(stranger.privateKeyPem), releaseKey.keyId);
-    expect(() => decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes, signatureText: forged })).toThrow(expect.objectContaining({ code: 'MANIFEST_SIGNATURE_INVALID' }));
+    expect(() => decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes, signatureText: forged })).toThrow(
+      expect.objectContaining({ code: 'MANIFEST_SIGNATURE_INVALID' }),
+    );
   });
 
   it('refuses an older version, even properly signed (a downgrade to a version with known flaws)', () => {
     expect(() => decideUpdate({ policy: on, currentVersion: '1.4.1', trustedKeys: trusted, ...published(manifest()) })).toThrow(
       expect.objectContaining({ code: 'DOWNGRADE', message: expect.stringContaining('older than the 1.4.1') }),
     );
-    expect(() => decideUpdate({ policy: on, currentVersion: '1.4.0', trustedKeys: trusted, ...published(manifest({ version: '1.4.0-rc.1' })) })).toThrow(expect.objectContaining({ code: 'DOWNGRADE' }));
+    expect(() =>
+      decideUpdate({ policy: on, currentVersion: '1.4.0', trustedKeys: trusted, ...published(manifest({ version: '1.4.0-rc.1' })) }),
+    ).toThrow(expect.objectContaining({ code: 'DOWNGRADE' }));
   });
 
   it('refuses a signed manifest of another channel', () => {
-    expect(() => decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, ...published(manifest({ channel: 'beta' })) })).toThrow(expect.objectContaining({ code: 'WRONG_CHANNEL' }));
+    expect(() =>
+      decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, ...published(manifest({ channel: 'beta' })) }),
+    ).toThrow(expect.objectContaining({ code: 'WRONG_CHANNEL' }));
   });
 
   it('refuses everything when the installation trusts no release key', () => {
-    expect(() => decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: [], ...published(manifest()) })).toThrow(expect.objectContaining({ code: 'NO_TRUSTED_KEYS' }));
+    expect(() => decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: [], ...published(manifest()) })).toThrow(
+      expect.objectContaining({ code: 'NO_TRUSTED_KEYS' }),
+    );
   });
 
   it('lets electron-updater download only the signed installers', () => {
     const decision = decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, ...published(manifest()) });
     if (decision.action !== 'download') throw new Error('expected a download');
-    expect(() => assertOfferMatchesManifest({ version: '1.4.0', files: [{ url: 'Wardline-Setup-1.4.0.exe', sha512: installer.sha512 }] }, decision)).not.toThrow();
-    expect(() => assertOfferMatchesManifest({ version: '1.4.0', files: [{ url: 'https://updates.hospital.example/wardline/Wardline-Setup-1.4.0.exe', sha512: installer.sha512 }] }, decision)).not.toThrow();
+    expect(() =>
+      assertOfferMatchesManifest({ version: '1.4.0', files: [{ url: 'Wardline-Setup-1.4.0.exe', sha512: installer.sha512 }] }, decision),
+    ).not.toThrow();
+    expect(() =>
+      assertOfferMatchesManifest(
+        {
+          version: '1.4.0',
+          files: [{ url: 'https://updates.hospital.example/wardline/Wardline-Setup-1.4.0.exe', sha512: installer.sha512 }],
+        },
+        decision,
+      ),
+    ).not.toThrow();
     const bad = [
       { version: '1.5.0', files: [{ url: 'Wardline-Setup-1.4.0.exe', sha512: installer.sha512 }] },
       { version: '1.4.0', files: [{ url: 'Wardline-Setup-1.4.0.exe', sha512: manifestFileOf('x', Buffer.from('other')).sha512 }] },
       { version: '1.4.0', files: [{ url: 'Other.exe', sha512: installer.sha512 }] },
       { version: '1.4.0', files: [] },
     ];
-    for (const offer of bad) expect(() => assertOfferMatchesManifest(offer, decision)).toThrow(expect.objectContaining({ code: 'UPDATE_MISMATCH' }));
+    for (const offer of bad)
+      expect(() => assertOfferMatchesManifest(offer, decision)).toThrow(expect.objectContaining({ code: 'UPDATE_MISMATCH' }));
   });
 
   it('will not write a manifest listing a file with a path in its name', () => {
-    expect(() => updateManifestText(manifest({ files: [{ ...installer, url: '../../evil.exe' }] }))).toThrow(expect.objectContaining({ code: 'MANIFEST_INVALID' }));
+    expect(() => updateManifestText(manifest({ files: [{ ...installer, url: '../../evil.exe' }] }))).toThrow(
+      expect.objectContaining({ code: 'MANIFEST_INVALID' }),
+    );
   });
 });

@@ -29,11 +29,17 @@ export function decideUpdate(check: UpdateCheck): UpdateDecision {
   if (!check.policy.enabled) return { action: 'none', reason: 'disabled-by-policy' };
   const manifest = verifyUpdateManifest(check.manifestBytes, check.signatureText, check.trustedKeys);
   if (manifest.channel !== check.policy.channel) {
-    throw new UpdateError('WRONG_CHANNEL', `The update server offered the "${manifest.channel}" channel, but this workstation follows "${check.policy.channel}"; the update was refused. Tell IT.`);
+    throw new UpdateError(
+      'WRONG_CHANNEL',
+      `The update server offered the "${manifest.channel}" channel, but this workstation follows "${check.policy.channel}"; the update was refused. Tell IT.`,
+    );
   }
   const order = compareVersions(manifest.version, check.currentVersion);
   if (order < 0) {
-    throw new UpdateError('DOWNGRADE', `The update server offered version ${manifest.version}, older than the ${check.currentVersion} running here; it was refused. Tell IT.`);
+    throw new UpdateError(
+      'DOWNGRADE',
+      `The update server offered version ${manifest.version}, older than the ${check.currentVersion} running here; it was refused. Tell IT.`,
+    );
   }
   if (order === 0) return { action: 'none', reason: 'up-to-date' };
   return { action: 'download', version: manifest.version, files: manifest.files };
@@ -52,7 +58,10 @@ export interface OfferedUpdate {
  */
 export function assertOfferMatchesManifest(offer: OfferedUpdate, decision: Extract<UpdateDecision, { action: 'download' }>): void {
   const mismatch = (): UpdateError =>
-    new UpdateError('UPDATE_MISMATCH', 'The update server\'s installer list does not match the signed update manifest; the download was cancelled. Tell IT.');
+    new UpdateError(
+      'UPDATE_MISMATCH',
+      "The update server's installer list does not match the signed update manifest; the download was cancelled. Tell IT.",
+    );
   if (offer.version !== decision.version || offer.files.length === 0) throw mismatch();
   for (const file of offer.files) {
     const name = file.url.split('/').pop() ?? '';

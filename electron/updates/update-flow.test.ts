@@ -56,7 +56,10 @@ class FakeUpdater implements Updater {
   readonly calls: string[] = [];
   feed: { url: string; channel: string } | null = null;
   installsAtQuit = false;
-  constructor(private readonly offer: OfferedUpdate | null, private readonly downloaded: () => DownloadedUpdate) {}
+  constructor(
+    private readonly offer: OfferedUpdate | null,
+    private readonly downloaded: () => DownloadedUpdate,
+  ) {}
   configure(feed: { url: string; channel: string }): void {
     this.calls.push('configure');
     this.feed = feed;
@@ -80,7 +83,11 @@ const honestUpdater = () => new FakeUpdater(honestOffer, () => ({ version: '1.4.
 
 function flow(updater: Updater, files: { manifest?: Buffer; signature?: string }, overrides: Partial<UpdateFlowOptions> = {}) {
   const feed = server(files);
-  return { feed, run: () => runUpdateCheck({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, updater, fetchFile: feed.fetchFile, ...overrides }) };
+  return {
+    feed,
+    run: () =>
+      runUpdateCheck({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, updater, fetchFile: feed.fetchFile, ...overrides }),
+  };
 }
 
 describe('an update check', () => {
@@ -104,7 +111,10 @@ describe('an update check', () => {
 
   it('does not touch the updater when the signed version is the one running', async () => {
     const updater = honestUpdater();
-    await expect(flow(updater, signed(manifest()), { currentVersion: '1.4.0' }).run()).resolves.toEqual({ status: 'up-to-date', version: '1.4.0' });
+    await expect(flow(updater, signed(manifest()), { currentVersion: '1.4.0' }).run()).resolves.toEqual({
+      status: 'up-to-date',
+      version: '1.4.0',
+    });
     expect(updater.calls).toEqual([]);
   });
 
@@ -144,7 +154,10 @@ describe('an update check', () => {
     ];
     for (const downloaded of downloads) {
       const updater = new FakeUpdater(honestOffer, downloaded);
-      await expect(flow(updater, signed(manifest())).run()).rejects.toMatchObject({ code: 'UPDATE_MISMATCH', message: expect.stringContaining('will not be installed') });
+      await expect(flow(updater, signed(manifest())).run()).rejects.toMatchObject({
+        code: 'UPDATE_MISMATCH',
+        message: expect.stringContaining('will not be installed'),
+      });
       expect(updater.installsAtQuit).toBe(false);
     }
   });
@@ -170,7 +183,16 @@ describe('update checks over time', () => {
   it('schedules nothing when updates are off', () => {
     const clock = new FakeClock();
     const { logger } = quietLogger();
-    const service = startUpdateService({ policy: { enabled: false }, currentVersion: '1.3.2', trustedKeys: trusted, updater: honestUpdater(), fetchFile: server({}).fetchFile, logger, clock, scheduler: clock });
+    const service = startUpdateService({
+      policy: { enabled: false },
+      currentVersion: '1.3.2',
+      trustedKeys: trusted,
+      updater: honestUpdater(),
+      fetchFile: server({}).fetchFile,
+      logger,
+      clock,
+      scheduler: clock,
+    });
     expect(clock.pendingTasks()).toBe(0);
     service.stop();
   });
@@ -181,7 +203,18 @@ describe('update checks over time', () => {
     const feed = { fetchFile: (url: string) => server(files).fetchFile(url) };
     const { lines, logger } = quietLogger();
     const updater = honestUpdater();
-    const service = startUpdateService({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, updater, fetchFile: feed.fetchFile, logger, clock, scheduler: clock, firstCheckAfterMs: 60_000, intervalMs: 3_600_000 });
+    const service = startUpdateService({
+      policy: on,
+      currentVersion: '1.3.2',
+      trustedKeys: trusted,
+      updater,
+      fetchFile: feed.fetchFile,
+      logger,
+      clock,
+      scheduler: clock,
+      firstCheckAfterMs: 60_000,
+      intervalMs: 3_600_000,
+    });
     expect(clock.pendingTasks()).toBe(1);
     expect(await service.checkNow()).toBeNull();
     expect(lines).toContainEqual({ level: 'warn', fields: { event: 'update.refused', code: 'MANIFEST_NOT_SIGNED' } });

@@ -44,9 +44,17 @@ export function sha512OfFile(file: string): Promise<string> {
   });
 }
 
-async function assertDownloadIsSigned(downloaded: DownloadedUpdate, version: string, signed: readonly ManifestFile[], hashFile: (file: string) => Promise<string>): Promise<void> {
+async function assertDownloadIsSigned(
+  downloaded: DownloadedUpdate,
+  version: string,
+  signed: readonly ManifestFile[],
+  hashFile: (file: string) => Promise<string>,
+): Promise<void> {
   const refuse = (): UpdateError =>
-    new UpdateError('UPDATE_MISMATCH', 'The downloaded update does not match the signed update manifest; it will not be installed. Tell IT.');
+    new UpdateError(
+      'UPDATE_MISMATCH',
+      'The downloaded update does not match the signed update manifest; it will not be installed. Tell IT.',
+    );
   if (downloaded.version !== version || downloaded.files.length === 0) throw refuse();
   const signedHashes = new Set(signed.map((f) => f.sha512));
   for (const file of downloaded.files) {
@@ -64,7 +72,10 @@ export async function runUpdateCheck(options: UpdateFlowOptions): Promise<Update
   const base = updateFeedBase(policy.url);
   const manifestBytes = await options.fetchFile(`${base}${UPDATE_MANIFEST_FILE}`);
   if (manifestBytes === null) {
-    throw new UpdateError('MANIFEST_UNAVAILABLE', `The update server has no ${UPDATE_MANIFEST_FILE}, so no update was taken. Tell IT (the release must be published with its signed manifest).`);
+    throw new UpdateError(
+      'MANIFEST_UNAVAILABLE',
+      `The update server has no ${UPDATE_MANIFEST_FILE}, so no update was taken. Tell IT (the release must be published with its signed manifest).`,
+    );
   }
   const signature = await options.fetchFile(`${base}${UPDATE_SIGNATURE_FILE}`);
   const decision = decideUpdate({

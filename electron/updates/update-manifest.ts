@@ -41,7 +41,8 @@ export function manifestFileOf(name: string, bytes: Buffer): ManifestFile {
 /** The manifest's text (what is signed, byte for byte). */
 export function updateManifestText(manifest: UpdateManifest): string {
   const parsed = updateManifestSchema.safeParse(manifest);
-  if (!parsed.success) throw new UpdateError('MANIFEST_INVALID', `The update manifest is not valid: ${describeIssues(parsed.error.issues)}.`);
+  if (!parsed.success)
+    throw new UpdateError('MANIFEST_INVALID', `The update manifest is not valid: ${describeIssues(parsed.error.issues)}.`);
   return `${JSON.stringify(parsed.data, null, 2)}\n`;
 }
 
@@ -56,25 +57,45 @@ export function signUpdateManifest(manifestBytes: Buffer, privateKey: KeyObject,
  * UpdateError: NO_TRUSTED_KEYS, MANIFEST_NOT_SIGNED, MANIFEST_UNTRUSTED_KEY,
  * MANIFEST_SIGNATURE_INVALID, MANIFEST_INVALID.
  */
-export function verifyUpdateManifest(manifestBytes: Buffer, signatureText: string | null, trustedKeys: readonly TrustedKey[]): UpdateManifest {
+export function verifyUpdateManifest(
+  manifestBytes: Buffer,
+  signatureText: string | null,
+  trustedKeys: readonly TrustedKey[],
+): UpdateManifest {
   if (trustedKeys.length === 0) {
-    throw new UpdateError('NO_TRUSTED_KEYS', 'This installation trusts no update signing key, so it takes no update. Ask IT to reinstall Wardline or turn updates off in the policy.');
+    throw new UpdateError(
+      'NO_TRUSTED_KEYS',
+      'This installation trusts no update signing key, so it takes no update. Ask IT to reinstall Wardline or turn updates off in the policy.',
+    );
   }
   if (signatureText === null || signatureText.trim() === '') {
-    throw new UpdateError('MANIFEST_NOT_SIGNED', 'The update server offered an update without a signature; it was refused and nothing was downloaded. Tell IT.');
+    throw new UpdateError(
+      'MANIFEST_NOT_SIGNED',
+      'The update server offered an update without a signature; it was refused and nothing was downloaded. Tell IT.',
+    );
   }
   let signature: z.infer<typeof signatureFileSchema>;
   try {
     signature = signatureFileSchema.parse(JSON.parse(signatureText));
   } catch (error) {
-    throw new UpdateError('MANIFEST_NOT_SIGNED', 'The update\'s signature file cannot be read; the update was refused and nothing was downloaded. Tell IT.', { cause: error });
+    throw new UpdateError(
+      'MANIFEST_NOT_SIGNED',
+      "The update's signature file cannot be read; the update was refused and nothing was downloaded. Tell IT.",
+      { cause: error },
+    );
   }
   const key = trustedKeys.find((k) => k.keyId === signature.keyId);
   if (key === undefined) {
-    throw new UpdateError('MANIFEST_UNTRUSTED_KEY', 'The update is signed with a key this installation does not trust; it was refused and nothing was downloaded. Tell IT.');
+    throw new UpdateError(
+      'MANIFEST_UNTRUSTED_KEY',
+      'The update is signed with a key this installation does not trust; it was refused and nothing was downloaded. Tell IT.',
+    );
   }
   if (!verifyDetached('wardline-update-manifest/1', manifestBytes, signature.value, key.key)) {
-    throw new UpdateError('MANIFEST_SIGNATURE_INVALID', 'The update manifest was changed after it was signed; the update was refused and nothing was downloaded. Tell IT.');
+    throw new UpdateError(
+      'MANIFEST_SIGNATURE_INVALID',
+      'The update manifest was changed after it was signed; the update was refused and nothing was downloaded. Tell IT.',
+    );
   }
   let json: unknown;
   try {
@@ -84,7 +105,10 @@ export function verifyUpdateManifest(manifestBytes: Buffer, signatureText: strin
   }
   const manifest = updateManifestSchema.safeParse(json);
   if (!manifest.success) {
-    throw new UpdateError('MANIFEST_INVALID', `The signed update manifest is not valid (${describeIssues(manifest.error.issues)}); the update was refused. Tell IT.`);
+    throw new UpdateError(
+      'MANIFEST_INVALID',
+      `The signed update manifest is not valid (${describeIssues(manifest.error.issues)}); the update was refused. Tell IT.`,
+    );
   }
   return manifest.data;
 }

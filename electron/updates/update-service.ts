@@ -42,7 +42,10 @@ export function startUpdateService(options: UpdateServiceOptions): UpdateService
   const check = async (): Promise<UpdateOutcome | null> => {
     try {
       const outcome = await runUpdateCheck(options);
-      logger.info({ event: 'update.checked', status: outcome.status, ...('version' in outcome ? { version: outcome.version } : {}) }, 'update check finished');
+      logger.info(
+        { event: 'update.checked', status: outcome.status, ...('version' in outcome ? { version: outcome.version } : {}) },
+        'update check finished',
+      );
       if (outcome.status === 'ready') stopped = true;
       return outcome;
     } catch (error) {

@@ -4,7 +4,21 @@ import { compareVersions, isVersion } from './version-order.js';
 
 describe('version order', () => {
   it('orders versions as semver does, pre-releases before their release', () => {
-    const ordered = ['0.9.9', '1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta', '1.0.0-beta', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '1.0.0', '1.0.1', '1.2.0', '1.10.0', '2.0.0'];
+    const ordered = [
+      '0.9.9',
+      '1.0.0-alpha',
+      '1.0.0-alpha.1',
+      '1.0.0-alpha.beta',
+      '1.0.0-beta',
+      '1.0.0-beta.2',
+      '1.0.0-beta.11',
+      '1.0.0-rc.1',
+      '1.0.0',
+      '1.0.1',
+      '1.2.0',
+      '1.10.0',
+      '2.0.0',
+    ];
     for (let i = 0; i < ordered.length - 1; i += 1) {
       expect(compareVersions(ordered[i]!, ordered[i + 1]!)).toBeLessThan(0);
       expect(compareVersions(ordered[i + 1]!, ordered[i]!)).toBeGreaterThan(0);
@@ -13,12 +27,15 @@ describe('version order', () => {
   });
 
   it('is a total order on the versions it accepts', () => {
-    const version = fc.tuple(fc.nat(20), fc.nat(20), fc.nat(20), fc.option(fc.constantFrom('alpha', 'beta.1', 'rc.2', '1'), { nil: undefined }))
+    const version = fc
+      .tuple(fc.nat(20), fc.nat(20), fc.nat(20), fc.option(fc.constantFrom('alpha', 'beta.1', 'rc.2', '1'), { nil: undefined }))
       .map(([a, b, c, pre]) => `${a}.${b}.${c}${pre === undefined ? '' : `-${pre}`}`);
-    fc.assert(fc.property(version, version, version, (a, b, c) => {
-      expect(Math.sign(compareVersions(a, b))).toBe(-Math.sign(compareVersions(b, a)));
-      if (compareVersions(a, b) <= 0 && compareVersions(b, c) <= 0) expect(compareVersions(a, c)).toBeLessThanOrEqual(0);
-    }));
+    fc.assert(
+      fc.property(version, version, version, (a, b, c) => {
+        expect(Math.sign(compareVersions(a, b))).toBe(-Math.sign(compareVersions(b, a)));
+        if (compareVersions(a, b) <= 0 && compareVersions(b, c) <= 0) expect(compareVersions(a, c)).toBeLessThanOrEqual(0);
+      }),
+    );
   });
 
   it('refuses what is not a version', () => {

@@ -35,7 +35,10 @@ function dataDir(label: string): string {
  * sequences by chance; the same name is still searched for inside the patient's full name.
  */
 function sensitiveNeedles(ward: SyntheticWard): Buffer[] {
-  return ward.patients.flatMap((p) => p.sensitiveStrings).flatMap(encodingsOf).filter((bytes) => bytes.length >= 4);
+  return ward.patients
+    .flatMap((p) => p.sensitiveStrings)
+    .flatMap(encodingsOf)
+    .filter((bytes) => bytes.length >= 4);
 }
 
 /** Reads every chart the way the screens do. */

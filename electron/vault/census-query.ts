@@ -26,12 +26,17 @@ export function census(reads: ChartReads, observations: ObservationQueries, ward
       bed: place.bed,
       encounterId: String(encounter.id),
       admittedAt: admissionOf(encounter),
-      alerts: reads.ofPatient(patientId, 'Flag').filter((flag) => isActiveFlag(flag, nowMs)).map(chartAlert),
+      alerts: reads
+        .ofPatient(patientId, 'Flag')
+        .filter((flag) => isActiveFlag(flag, nowMs))
+        .map(chartAlert),
       hasAllergies: reads.ofPatient(patientId, 'AllergyIntolerance').some(isCurrentAllergy),
       lastVitalsAt: observations.latestTimeOfCategory(patientId, 'vital-signs'),
     });
   }
-  return entries.sort((a, b) => (a.bed ?? '\uffff').localeCompare(b.bed ?? '\uffff', undefined, { numeric: true }) || a.name.localeCompare(b.name));
+  return entries.sort(
+    (a, b) => (a.bed ?? '\uffff').localeCompare(b.bed ?? '\uffff', undefined, { numeric: true }) || a.name.localeCompare(b.name),
+  );
 }
 
 export function admissionOf(encounter: Json): string | null {

@@ -67,8 +67,9 @@ export function mrnOf(patient: Json): string | null {
   const identifiers = array(patient.identifier);
   const wardline = identifiers.find((identifier) => identifier.system === MRN_SYSTEM);
   if (wardline !== undefined) return text(wardline.value);
-  const typed = identifiers.find((identifier) => array(isObject(identifier.type) ? identifier.type.coding : undefined)
-    .some((coding) => coding.code === 'MR'));
+  const typed = identifiers.find((identifier) =>
+    array(isObject(identifier.type) ? identifier.type.coding : undefined).some((coding) => coding.code === 'MR'),
+  );
   const bySystem = identifiers.find((identifier) => typeof identifier.system === 'string' && /mrn|medical-record/i.test(identifier.system));
   return text((typed ?? bySystem)?.value);
 }
@@ -128,7 +129,10 @@ export function allergySummary(allergy: Json): AllergySummary {
     substance: conceptText(allergy.code) ?? '',
     criticality: text(allergy.criticality),
     reactions: array(allergy.reaction).flatMap((reaction) =>
-      array(reaction.manifestation).map((manifestation) => conceptText(manifestation)).filter((t): t is string => t !== null)),
+      array(reaction.manifestation)
+        .map((manifestation) => conceptText(manifestation))
+        .filter((t): t is string => t !== null),
+    ),
     verification: conceptCodeOf(allergy.verificationStatus),
   };
 }
@@ -145,7 +149,10 @@ export function problemSummary(condition: Json): ProblemSummary {
     id: String(condition.id),
     text: conceptText(condition.code) ?? '',
     code: conceptCodeOf(condition.code),
-    onset: text(condition.onsetDateTime) ?? (isObject(condition.onsetPeriod) ? text(condition.onsetPeriod.start) : null) ?? text(condition.recordedDate),
+    onset:
+      text(condition.onsetDateTime) ??
+      (isObject(condition.onsetPeriod) ? text(condition.onsetPeriod.start) : null) ??
+      text(condition.recordedDate),
   };
 }
 
@@ -153,7 +160,10 @@ export function medicationSummary(request: Json): MedicationSummary {
   const dosage = array(request.dosageInstruction)[0];
   return {
     requestId: String(request.id),
-    medication: conceptText(request.medicationCodeableConcept) ?? (isObject(request.medicationReference) ? text(request.medicationReference.display) : null) ?? '',
+    medication:
+      conceptText(request.medicationCodeableConcept) ??
+      (isObject(request.medicationReference) ? text(request.medicationReference.display) : null) ??
+      '',
     code: conceptCodeOf(request.medicationCodeableConcept),
     dosage: dosage === undefined ? null : text(dosage.text),
     status: String(request.status),
@@ -162,8 +172,12 @@ export function medicationSummary(request: Json): MedicationSummary {
 }
 
 export function observationTime(observation: Json): string | null {
-  return text(observation.effectiveDateTime) ?? text(observation.effectiveInstant)
-    ?? (isObject(observation.effectivePeriod) ? text(observation.effectivePeriod.start) : null) ?? text(observation.issued);
+  return (
+    text(observation.effectiveDateTime) ??
+    text(observation.effectiveInstant) ??
+    (isObject(observation.effectivePeriod) ? text(observation.effectivePeriod.start) : null) ??
+    text(observation.issued)
+  );
 }
 
 function quantityOf(holder: Json): { value: number | null; unit: string | null } {

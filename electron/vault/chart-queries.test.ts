@@ -85,7 +85,7 @@ describe('census', () => {
     }
   });
 
-  it('lists every ward\'s patients when the vault has no ward set', () => {
+  it("lists every ward's patients when the vault has no ward set", () => {
     vault.setWard(null);
     try {
       expect(vault.census()).toHaveLength(7);
@@ -124,8 +124,9 @@ describe('patient summary', () => {
 
       const activeRequests = p.resources.filter((r) => r.resourceType === 'MedicationRequest' && r.status === 'active');
       expect(summary.medications.map((m) => m.requestId).sort()).toEqual(activeRequests.map((r) => r.id).sort());
-      const activeProblems = p.resources.filter((r) => r.resourceType === 'Condition'
-        && ['active', 'recurrence', 'relapse'].includes(r.clinicalStatus?.coding?.[0]?.code ?? ''));
+      const activeProblems = p.resources.filter(
+        (r) => r.resourceType === 'Condition' && ['active', 'recurrence', 'relapse'].includes(r.clinicalStatus?.coding?.[0]?.code ?? ''),
+      );
       expect(summary.problems.map((c) => c.id).sort()).toEqual(activeProblems.map((c) => c.id).sort());
       const allergies = p.resources.filter((r) => r.resourceType === 'AllergyIntolerance');
       const documentedNone = allergies.some((a) => a.code?.coding?.[0]?.code === '716186003');
@@ -153,8 +154,9 @@ describe('observation trend', () => {
     expect(points.map((point) => point.value)).toEqual(expected.map((o) => o.valueQuantity!.value));
     expect(points.map((point) => Date.parse(point.time))).toEqual(expected.map(timeOf));
     expect(points.every((point) => point.unit === expected[0]!.valueQuantity!.unit)).toBe(true);
-    expect(vault.observationTrend(p.patient.id!, 'http://loinc.org|8867-4', new Date(from).toISOString(), new Date(to).toISOString()))
-      .toEqual(points);
+    expect(
+      vault.observationTrend(p.patient.id!, 'http://loinc.org|8867-4', new Date(from).toISOString(), new Date(to).toISOString()),
+    ).toEqual(points);
   });
 
   it('carries systolic and diastolic for blood pressure', () => {
@@ -192,14 +194,22 @@ describe('medication administration record', () => {
       for (const row of mar) {
         const expected = ofType<MedicationAdministration>(p, 'MedicationAdministration').filter((a) => {
           const scheduled = a.extension?.find((e) => e.url === SCHEDULED_TIME_EXTENSION_URL)?.valueDateTime ?? a.effectiveDateTime!;
-          return a.request?.reference === `MedicationRequest/${row.medication.requestId}` && Date.parse(scheduled) >= from && Date.parse(scheduled) <= to;
+          return (
+            a.request?.reference === `MedicationRequest/${row.medication.requestId}` &&
+            Date.parse(scheduled) >= from &&
+            Date.parse(scheduled) <= to
+          );
         });
         expect(row.administrations.map((a) => a.id).sort()).toEqual(expected.map((a) => a.id).sort());
         for (const administration of row.administrations) {
           const source = expected.find((a) => a.id === administration.id)!;
           const scheduled = source.extension?.find((e) => e.url === SCHEDULED_TIME_EXTENSION_URL)?.valueDateTime;
-          const state = source.status === 'not-done' ? 'held'
-            : scheduled !== undefined && Date.parse(source.effectiveDateTime!) - Date.parse(scheduled) > LATE_AFTER_MS ? 'late' : 'given';
+          const state =
+            source.status === 'not-done'
+              ? 'held'
+              : scheduled !== undefined && Date.parse(source.effectiveDateTime!) - Date.parse(scheduled) > LATE_AFTER_MS
+                ? 'late'
+                : 'given';
           expect(administration.state).toBe(state);
           if (state === 'held') expect(administration.reason).toBeTruthy();
           if (state === 'late') late += 1;
@@ -239,14 +249,20 @@ describe('query plans', () => {
       for (const sql of executed) {
         const parameters = (sql.match(/\?/g) ?? []).map(() => 'x');
         const named = Object.fromEntries([...sql.matchAll(/@(\w+)/g)].map((m) => [m[1]!, m[1]!.endsWith('Ms') ? 0 : 'x']));
-        const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(Object.keys(named).length > 0 ? [named] : parameters)) as Array<{ detail: string }>;
+        const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(Object.keys(named).length > 0 ? [named] : parameters)) as Array<{
+          detail: string;
+        }>;
         const details = plan.map((row) => row.detail);
-        expect(details.filter((detail) => /^SCAN resources\b/.test(detail)), `${sql}\n${details.join('\n')}`).toEqual([]);
+        expect(
+          details.filter((detail) => /^SCAN resources\b/.test(detail)),
+          `${sql}\n${details.join('\n')}`,
+        ).toEqual([]);
       }
       const trend = executed.find((sql) => sql.includes('value_num AS value'))!;
       expect(trend).toBeDefined();
-      const trendPlan = (db.prepare(`EXPLAIN QUERY PLAN ${trend}`).all({ patientId: 'x', code: 'x', fromMs: 0, toMs: 1 }) as Array<{ detail: string }>)
-        .map((row) => row.detail);
+      const trendPlan = (
+        db.prepare(`EXPLAIN QUERY PLAN ${trend}`).all({ patientId: 'x', code: 'x', fromMs: 0, toMs: 1 }) as Array<{ detail: string }>
+      ).map((row) => row.detail);
       expect(trendPlan.join('\n')).toMatch(/USING COVERING INDEX resources_by_patient_code_time/);
       expect(trendPlan.join('\n')).not.toMatch(/TEMP B-TREE/);
     } finally {

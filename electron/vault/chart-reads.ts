@@ -22,17 +22,24 @@ const parse = (json: string): Json => JSON.parse(json) as Json;
 
 export function createChartReads(db: Db): ChartReads {
   const byId = db.prepare<[string, string], string>('SELECT json FROM resources WHERE type = ? AND id = ?').pluck();
-  const byPatient = db.prepare<[string, string], string>(
-    'SELECT json FROM resources WHERE patient_id = ? AND type = ? ORDER BY effective_ms').pluck();
-  const newestByPatient = db.prepare<[string, string, number, number], string>(
-    'SELECT json FROM resources WHERE patient_id = ? AND type = ? ORDER BY effective_ms DESC LIMIT ? OFFSET ?').pluck();
+  const byPatient = db
+    .prepare<[string, string], string>('SELECT json FROM resources WHERE patient_id = ? AND type = ? ORDER BY effective_ms')
+    .pluck();
+  const newestByPatient = db
+    .prepare<[string, string, number, number], string>(
+      'SELECT json FROM resources WHERE patient_id = ? AND type = ? ORDER BY effective_ms DESC LIMIT ? OFFSET ?',
+    )
+    .pluck();
   const countByPatient = db.prepare<[string, string], number>('SELECT count(*) FROM resources WHERE patient_id = ? AND type = ?').pluck();
-  const inProgress = db.prepare<[], string>(
-    "SELECT json FROM resources WHERE type = 'Encounter' AND status = 'in-progress'").pluck();
-  const administrations = db.prepare<[string, number, number], string>(`
+  const inProgress = db.prepare<[], string>("SELECT json FROM resources WHERE type = 'Encounter' AND status = 'in-progress'").pluck();
+  const administrations = db
+    .prepare<[string, number, number], string>(
+      `
     SELECT json FROM resources
     WHERE type = 'MedicationAdministration' AND patient_id = ? AND effective_ms >= ? AND effective_ms <= ?
-    ORDER BY effective_ms`).pluck();
+    ORDER BY effective_ms`,
+    )
+    .pluck();
 
   const resource = (type: string, id: string): Json | null => {
     const json = byId.get(type, id);

@@ -57,7 +57,8 @@ function recordOf(row: Row): ConflictRecord {
 export function createConflictStore(db: Db): ConflictStore {
   const insert = db.prepare<[string, string, string, string, string | null, string, string, string]>(
     `INSERT INTO sync_conflicts (conflict_id, entry_id, patient_id, reason, error_code, local_json, hub_json, detected_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
   const selectAll = db.prepare<[], Row>('SELECT * FROM sync_conflicts ORDER BY detected_at, conflict_id');
   const selectOne = db.prepare<[string], Row>('SELECT * FROM sync_conflicts WHERE conflict_id = ?');
   const deleteOne = db.prepare<[string]>('DELETE FROM sync_conflicts WHERE conflict_id = ?');
@@ -65,8 +66,16 @@ export function createConflictStore(db: Db): ConflictStore {
   return {
     add(record) {
       const { entryId, patientId, items, provenance, createdAt } = record.local;
-      insert.run(record.conflictId, record.entryId, record.patientId, record.reason, record.errorCode,
-        JSON.stringify({ entryId, patientId, items, provenance, createdAt }), JSON.stringify(record.hub), record.detectedAt);
+      insert.run(
+        record.conflictId,
+        record.entryId,
+        record.patientId,
+        record.reason,
+        record.errorCode,
+        JSON.stringify({ entryId, patientId, items, provenance, createdAt }),
+        JSON.stringify(record.hub),
+        record.detectedAt,
+      );
     },
     list() {
       return selectAll.all().map(recordOf);

@@ -30,7 +30,13 @@ export interface CredentialRecords {
   delete(userId: string): void;
 }
 
-export const CREDENTIAL_METHODS = ['get', 'findByUsername', 'list', 'put', 'delete'] as const satisfies readonly (keyof CredentialRecords)[];
+export const CREDENTIAL_METHODS = [
+  'get',
+  'findByUsername',
+  'list',
+  'put',
+  'delete',
+] as const satisfies readonly (keyof CredentialRecords)[];
 
 interface Row {
   user_id: string;

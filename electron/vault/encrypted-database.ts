@@ -55,7 +55,9 @@ export function encryptedDatabaseExists(dataDir: string, fileName: string): bool
 export async function openEncryptedDatabase(options: OpenEncryptedDatabaseOptions): Promise<OpenedEncryptedDatabase> {
   const { dataDir, fileName, purpose, custodian, migrations, logger } = options;
   if (fileName !== path.basename(fileName) || fileName === VAULT_FILE_NAME || (purpose as string) === 'vault') {
-    throw new TypeError(`"${fileName}" cannot hold a database of another purpose: it must be a plain file name other than the chart cache's.`);
+    throw new TypeError(
+      `"${fileName}" cannot hold a database of another purpose: it must be a plain file name other than the chart cache's.`,
+    );
   }
   const file = path.join(path.resolve(dataDir), fileName);
   const name = keyNameFor(dataDir, purpose);

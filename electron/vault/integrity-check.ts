@@ -49,7 +49,7 @@ interface Outcome {
 }
 
 const DAMAGED =
-  'The chart cache file is damaged. The file was left untouched. Ask IT to wipe this workstation\'s cache (wardline wipe) and let it sync again.';
+  "The chart cache file is damaged. The file was left untouched. Ask IT to wipe this workstation's cache (wardline wipe) and let it sync again.";
 
 /**
  * Runs quick_check over `file` keyed with `key`, off this thread. Resolves when every page
@@ -73,21 +73,34 @@ export function checkIntegrity(file: string, key: Buffer): Promise<void> {
       if (outcome.intact) resolve();
       else if (outcome.sqliteCode === undefined || isCorruption({ code: outcome.sqliteCode })) reject(new VaultError('CORRUPT', DAMAGED));
       else {
-        reject(new VaultError('INTEGRITY_UNCHECKED',
-          `The chart cache's integrity check could not read the file (${String(outcome.sqliteCode)}). Restart Wardline; if this repeats, ask IT to check the disk.`));
+        reject(
+          new VaultError(
+            'INTEGRITY_UNCHECKED',
+            `The chart cache's integrity check could not read the file (${String(outcome.sqliteCode)}). Restart Wardline; if this repeats, ask IT to check the disk.`,
+          ),
+        );
       }
     });
     worker.once('error', (error) => {
       if (settled) return;
       settled = true;
-      reject(new VaultError('INTEGRITY_UNCHECKED',
-        'The chart cache\'s integrity check could not run. Restart Wardline; if this repeats, ask IT to report it.', { cause: error }));
+      reject(
+        new VaultError(
+          'INTEGRITY_UNCHECKED',
+          "The chart cache's integrity check could not run. Restart Wardline; if this repeats, ask IT to report it.",
+          { cause: error },
+        ),
+      );
     });
     worker.once('exit', () => {
       if (settled) return;
       settled = true;
-      reject(new VaultError('INTEGRITY_UNCHECKED',
-        'The chart cache\'s integrity check stopped before it finished. Restart Wardline; if this repeats, ask IT to report it.'));
+      reject(
+        new VaultError(
+          'INTEGRITY_UNCHECKED',
+          "The chart cache's integrity check stopped before it finished. Restart Wardline; if this repeats, ask IT to report it.",
+        ),
+      );
     });
   });
 }

@@ -53,8 +53,10 @@ export class KeytarCustodian implements KeyCustodian {
 
   async #call<T>(operation: string, work: () => Promise<T>): Promise<T> {
     if (this.#hung > 0) {
-      throw new VaultError('KEYSTORE_UNAVAILABLE',
-        `The OS keystore is not answering (an earlier request is still waiting), so the chart cache key cannot be ${verbFor(operation)}. ${ADVICE}`);
+      throw new VaultError(
+        'KEYSTORE_UNAVAILABLE',
+        `The OS keystore is not answering (an earlier request is still waiting), so the chart cache key cannot be ${verbFor(operation)}. ${ADVICE}`,
+      );
     }
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
@@ -63,8 +65,12 @@ export class KeytarCustodian implements KeyCustodian {
       timer = setTimeout(() => {
         timedOut = true;
         this.#hung += 1;
-        reject(new VaultError('KEYSTORE_UNAVAILABLE',
-          `The OS keystore did not answer within ${Math.round(this.#timeoutMs / 1000)} s, so the chart cache key cannot be ${verbFor(operation)}. ${ADVICE}`));
+        reject(
+          new VaultError(
+            'KEYSTORE_UNAVAILABLE',
+            `The OS keystore did not answer within ${Math.round(this.#timeoutMs / 1000)} s, so the chart cache key cannot be ${verbFor(operation)}. ${ADVICE}`,
+          ),
+        );
       }, this.#timeoutMs);
       timer.unref();
     });
@@ -76,9 +82,11 @@ export class KeytarCustodian implements KeyCustodian {
       return await Promise.race([pending, timeout]);
     } catch (error) {
       if (error instanceof VaultError) throw error;
-      throw new VaultError('KEYSTORE_UNAVAILABLE',
+      throw new VaultError(
+        'KEYSTORE_UNAVAILABLE',
         `The OS keystore refused the request (${describe(error)}), so the chart cache key cannot be ${verbFor(operation)}. ${ADVICE}`,
-        { cause: error });
+        { cause: error },
+      );
     } finally {
       clearTimeout(timer);
     }

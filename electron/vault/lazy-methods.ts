@@ -13,12 +13,13 @@ export function lazily<T extends object>(create: () => T, methods: readonly (key
 export function guarded<T extends object>(target: T, assertOpen: () => void): T {
   const wrapped: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(target)) {
-    wrapped[name] = typeof value === 'function'
-      ? (...args: unknown[]) => {
-          assertOpen();
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        }
-      : value;
+    wrapped[name] =
+      typeof value === 'function'
+        ? (...args: unknown[]) => {
+            assertOpen();
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          }
+        : value;
   }
   return wrapped as T;
 }

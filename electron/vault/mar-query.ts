@@ -15,7 +15,9 @@ export const LATE_AFTER_MS = 60 * 60 * 1000;
 const SEARCH_MARGIN_MS = 24 * 60 * 60 * 1000;
 
 function administrationTime(administration: Json): string | null {
-  return text(administration.effectiveDateTime) ?? (isObject(administration.effectivePeriod) ? text(administration.effectivePeriod.start) : null);
+  return (
+    text(administration.effectiveDateTime) ?? (isObject(administration.effectivePeriod) ? text(administration.effectivePeriod.start) : null)
+  );
 }
 
 export function marState(status: string, scheduledAt: string | null, administeredAt: string | null): MarAdministrationState {
@@ -40,7 +42,8 @@ function doseText(administration: Json): string | null {
   const dosage = isObject(administration.dosage) ? administration.dosage : undefined;
   if (dosage === undefined) return null;
   const dose = isObject(dosage.dose) ? dosage.dose : undefined;
-  if (dose !== undefined && typeof dose.value === 'number') return `${dose.value}${text(dose.unit) === null ? '' : ` ${String(dose.unit)}`}`;
+  if (dose !== undefined && typeof dose.value === 'number')
+    return `${dose.value}${text(dose.unit) === null ? '' : ` ${String(dose.unit)}`}`;
   return text(dosage.text);
 }
 
@@ -56,9 +59,12 @@ function marAdministration(administration: Json): MarAdministration {
     scheduledAt,
     administeredAt,
     dose: doseText(administration),
-    reason: conceptText(array(administration.statusReason)[0]) ?? conceptText(array(administration.reasonCode)[0])
-      ?? text(array(administration.note)[0]?.text),
-    performer: performer !== undefined && isObject(performer.actor) ? text(performer.actor.display) ?? text(performer.actor.reference) : null,
+    reason:
+      conceptText(array(administration.statusReason)[0]) ??
+      conceptText(array(administration.reasonCode)[0]) ??
+      text(array(administration.note)[0]?.text),
+    performer:
+      performer !== undefined && isObject(performer.actor) ? (text(performer.actor.display) ?? text(performer.actor.reference)) : null,
   };
 }
 
@@ -68,14 +74,18 @@ export function medicationAdministrationRecord(reads: ChartReads, patientId: str
     const entry = marAdministration(administration);
     const anchor = Date.parse(entry.scheduledAt ?? entry.administeredAt ?? '');
     if (Number.isNaN(anchor) || anchor < fromMs || anchor > toMs) continue;
-    const requestId = referenceId(isObject(administration.request) ? text(administration.request.reference) ?? undefined : undefined, 'MedicationRequest');
+    const requestId = referenceId(
+      isObject(administration.request) ? (text(administration.request.reference) ?? undefined) : undefined,
+      'MedicationRequest',
+    );
     if (requestId === undefined) continue;
     const list = byRequest.get(requestId) ?? [];
     list.push(entry);
     byRequest.set(requestId, list);
   }
   const anchorOf = (entry: MarAdministration): number => Date.parse(entry.scheduledAt ?? entry.administeredAt ?? '');
-  return reads.ofPatient(patientId, 'MedicationRequest')
+  return reads
+    .ofPatient(patientId, 'MedicationRequest')
     .filter(isActiveRequest)
     .map((request) => ({
       medication: medicationSummary(request),

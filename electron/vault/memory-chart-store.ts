@@ -33,12 +33,21 @@ export function openMemoryChartStore(): MemoryChartStore {
   let open = true;
   const assertOpen = (): void => {
     if (!open) {
-      throw new VaultError('CLOSED', 'This emergency copy of a chart has been dropped (the access ended). Open the chart again with emergency access if it is still needed.');
+      throw new VaultError(
+        'CLOSED',
+        'This emergency copy of a chart has been dropped (the access ended). Open the chart again with emergency access if it is still needed.',
+      );
     }
   };
   const store = createResourceStore(db);
-  const resources = guarded({ upsertMany: store.upsertMany, read: store.read, count: store.count } as MemoryChartStore['resources'], assertOpen);
-  const queries = guarded(createChartQueries(db, () => null), assertOpen);
+  const resources = guarded(
+    { upsertMany: store.upsertMany, read: store.read, count: store.count } as MemoryChartStore['resources'],
+    assertOpen,
+  );
+  const queries = guarded(
+    createChartQueries(db, () => null),
+    assertOpen,
+  );
   return {
     resources,
     census: () => queries.census(),

@@ -26,9 +26,10 @@ function schemaOf(db: Db): unknown[] {
 }
 
 function insertObservation(db: Db, id: string): void {
-  db.prepare(`INSERT INTO resources (type, id, patient_id, code, effective_ms, json)
-              VALUES ('Observation', ?, 'p1', 'http://loinc.org|8867-4', 1700000000000, ?)`)
-    .run(id, JSON.stringify({ resourceType: 'Observation', id }));
+  db.prepare(
+    `INSERT INTO resources (type, id, patient_id, code, effective_ms, json)
+              VALUES ('Observation', ?, 'p1', 'http://loinc.org|8867-4', 1700000000000, ?)`,
+  ).run(id, JSON.stringify({ resourceType: 'Observation', id }));
 }
 
 const failingMigration: Migration = {
@@ -37,7 +38,7 @@ const failingMigration: Migration = {
   up(db) {
     db.exec('CREATE TABLE half_done (x INTEGER)');
     db.exec("UPDATE resources SET status = 'tampered'");
-    db.exec('DELETE FROM resources WHERE id = \'obs-1\'');
+    db.exec("DELETE FROM resources WHERE id = 'obs-1'");
     throw new Error('disk said no');
   },
 };

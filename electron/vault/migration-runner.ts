@@ -12,8 +12,10 @@ export function schemaVersionOf(db: Db): number {
 function assertWellFormed(migrations: readonly Migration[]): void {
   migrations.forEach((migration, index) => {
     if (!Number.isInteger(migration.version) || migration.version !== index + 1) {
-      throw new VaultError('MIGRATION_FAILED',
-        `The chart cache's migration list is malformed ("${migration.name}" is numbered ${migration.version}; expected ${index + 1}). This is a Wardline defect: report it.`);
+      throw new VaultError(
+        'MIGRATION_FAILED',
+        `The chart cache's migration list is malformed ("${migration.name}" is numbered ${migration.version}; expected ${index + 1}). This is a Wardline defect: report it.`,
+      );
     }
   });
 }
@@ -23,17 +25,15 @@ function assertWellFormed(migrations: readonly Migration[]): void {
  * before and after. Throws VaultError MIGRATION_FAILED (schema left at the last good version) or
  * SCHEMA_TOO_NEW (a newer Wardline wrote this vault; it is not touched).
  */
-export function migrate(
-  db: Db,
-  migrations: readonly Migration[] = MIGRATIONS,
-  logger?: Logger,
-): { from: number; to: number } {
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS, logger?: Logger): { from: number; to: number } {
   assertWellFormed(migrations);
   const latest = migrations.length;
   const from = schemaVersionOf(db);
   if (from > latest) {
-    throw new VaultError('SCHEMA_TOO_NEW',
-      `The chart cache was written by a newer Wardline (schema ${from}; this version knows up to ${latest}). Update Wardline on this workstation, or wipe the cache (wardline wipe).`);
+    throw new VaultError(
+      'SCHEMA_TOO_NEW',
+      `The chart cache was written by a newer Wardline (schema ${from}; this version knows up to ${latest}). Update Wardline on this workstation, or wipe the cache (wardline wipe).`,
+    );
   }
   for (const migration of migrations.slice(from)) {
     const apply = db.transaction(() => {
@@ -44,9 +44,11 @@ export function migrate(
       apply.immediate();
     } catch (error) {
       logger?.error({ version: migration.version, migration: migration.name }, 'vault migration failed');
-      throw new VaultError('MIGRATION_FAILED',
+      throw new VaultError(
+        'MIGRATION_FAILED',
         `Updating the chart cache to schema ${migration.version} (${migration.name}) failed; it was left unchanged at schema ${schemaVersionOf(db)}. Ask IT to report this, or wipe the cache (wardline wipe) and let it sync again.`,
-        { cause: error });
+        { cause: error },
+      );
     }
     logger?.info({ version: migration.version, migration: migration.name }, 'vault migrated');
   }

@@ -9,32 +9,80 @@ const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('bas
 function readsOf(notes: Json[]): ChartReads {
   const newestFirst = [...notes].reverse();
   return {
-    newestOfPatient: (_patientId: string, type: string, offset: number, limit: number) => (type === 'DocumentReference' ? newestFirst.slice(offset, offset + limit) : []),
+    newestOfPatient: (_patientId: string, type: string, offset: number, limit: number) =>
+      type === 'DocumentReference' ? newestFirst.slice(offset, offset + limit) : [],
     countOfPatient: (_patientId: string, type: string) => (type === 'DocumentReference' ? notes.length : 0),
   } as unknown as ChartReads;
 }
 
 const ALL = { offset: 0, limit: 100 };
 
-describe('a patient\'s notes', () => {
+describe("a patient's notes", () => {
   it('come newest first (undated last) as their plain text, title and author', () => {
-    const notes = patientNotes(readsOf([
-      { id: 'n0', status: 'current', content: [{ attachment: { contentType: 'text/plain', data: base64('undated') } }] },
-      { id: 'n1', status: 'current', date: '2026-01-14T08:00:00Z', description: 'Nursing note: day', author: [{ reference: 'Practitioner/p1', display: 'Nurse A' }],
-        content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: base64('Slept well. Ünïcode kept.') } }] },
-      { id: 'n2', status: 'entered-in-error', date: '2026-01-15T08:00:00Z', type: { text: 'Progress note' }, author: [{ reference: 'Practitioner/p2' }],
-        content: [{ attachment: { contentType: 'application/pdf', data: base64('%PDF') } }, { attachment: { contentType: 'text/plain', data: base64('the text part'), title: 'Ward round' } }] },
-    ]), 'p', ALL);
+    const notes = patientNotes(
+      readsOf([
+        { id: 'n0', status: 'current', content: [{ attachment: { contentType: 'text/plain', data: base64('undated') } }] },
+        {
+          id: 'n1',
+          status: 'current',
+          date: '2026-01-14T08:00:00Z',
+          description: 'Nursing note: day',
+          author: [{ reference: 'Practitioner/p1', display: 'Nurse A' }],
+          content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: base64('Slept well. Ünïcode kept.') } }],
+        },
+        {
+          id: 'n2',
+          status: 'entered-in-error',
+          date: '2026-01-15T08:00:00Z',
+          type: { text: 'Progress note' },
+          author: [{ reference: 'Practitioner/p2' }],
+          content: [
+            { attachment: { contentType: 'application/pdf', data: base64('%PDF') } },
+            { attachment: { contentType: 'text/plain', data: base64('the text part'), title: 'Ward round' } },
+          ],
+        },
+      ]),
+      'p',
+      ALL,
+    );
     expect(notes.total).toBe(3);
     expect(notes.notes).toEqual([
-      { id: 'n2', date: '2026-01-15T08:00:00Z', title: 'Ward round', author: 'Practitioner/p2', text: 'the text part', status: 'entered-in-error' },
-      { id: 'n1', date: '2026-01-14T08:00:00Z', title: 'Nursing note: day', author: 'Nurse A', text: 'Slept well. Ünïcode kept.', status: 'current' },
+      {
+        id: 'n2',
+        date: '2026-01-15T08:00:00Z',
+        title: 'Ward round',
+        author: 'Practitioner/p2',
+        text: 'the text part',
+        status: 'entered-in-error',
+      },
+      {
+        id: 'n1',
+        date: '2026-01-14T08:00:00Z',
+        title: 'Nursing note: day',
+        author: 'Nurse A',
+        text: 'Slept well. Ünïcode kept.',
+        status: 'current',
+      },
       { id: 'n0', date: null, title: 'Note', author: null, text: 'undated', status: 'current' },
     ]);
   });
 
   it('give an empty text for a note that carries no plain text', () => {
-    const [note] = patientNotes(readsOf([{ id: 'n', status: 'current', date: '2026-01-15T08:00:00Z', content: [{ attachment: { contentType: 'application/pdf', data: base64('%PDF') } }, { attachment: { url: 'https://example.org/x' } }] }]), 'p', ALL).notes;
+    const [note] = patientNotes(
+      readsOf([
+        {
+          id: 'n',
+          status: 'current',
+          date: '2026-01-15T08:00:00Z',
+          content: [
+            { attachment: { contentType: 'application/pdf', data: base64('%PDF') } },
+            { attachment: { url: 'https://example.org/x' } },
+          ],
+        },
+      ]),
+      'p',
+      ALL,
+    ).notes;
     expect(note?.text).toBe('');
   });
 

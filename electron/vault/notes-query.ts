@@ -17,13 +17,15 @@ function plainTextOf(note: Json): string {
 }
 
 function titleOf(note: Json): string {
-  const attachment = array(note.content).map((content) => (isObject(content.attachment) ? content.attachment : {})).find((a) => text(a.title) !== null);
+  const attachment = array(note.content)
+    .map((content) => (isObject(content.attachment) ? content.attachment : {}))
+    .find((a) => text(a.title) !== null);
   return text(note.description) ?? text(attachment?.title) ?? conceptText(note.type) ?? 'Note';
 }
 
 function authorOf(note: Json): string | null {
   const author = array(note.author)[0];
-  return author === undefined ? null : text(author.display) ?? text(author.reference);
+  return author === undefined ? null : (text(author.display) ?? text(author.reference));
 }
 
 export function noteEntry(note: Json): NoteEntry {

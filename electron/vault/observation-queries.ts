@@ -69,8 +69,12 @@ export function createObservationQueries(db: Db): ObservationQueries {
       AND (status IS NULL OR status NOT IN ('entered-in-error', 'cancelled'))
     ORDER BY effective_ms`);
   const componentsOfRow = db.prepare<[number], string | null>("SELECT json -> '$.component' FROM resources WHERE rowid = ?").pluck();
-  const codePresent = db.prepare<{ patientId: string; code: string }, number>(`
-    SELECT 1 FROM resources WHERE patient_id = @patientId AND type = 'Observation' AND code = @code LIMIT 1`).pluck();
+  const codePresent = db
+    .prepare<{ patientId: string; code: string }, number>(
+      `
+    SELECT 1 FROM resources WHERE patient_id = @patientId AND type = 'Observation' AND code = @code LIMIT 1`,
+    )
+    .pluck();
 
   const jsonOfRow = db.prepare<[number], string>('SELECT json FROM resources WHERE rowid = ?').pluck();
   const latestPerCode = (patientId: string): LatestByCode[] => latestStatement.all({ patientId });
@@ -80,7 +84,9 @@ export function createObservationQueries(db: Db): ObservationQueries {
   return {
     latestPerCode,
     latestOfCategory(patientId, category) {
-      return latestPerCode(patientId).filter((row) => row.category === category).map(observationOf);
+      return latestPerCode(patientId)
+        .filter((row) => row.category === category)
+        .map(observationOf);
     },
     latestTimeOfCategory(patientId, category) {
       let newest: LatestByCode | undefined;
@@ -94,7 +100,7 @@ export function createObservationQueries(db: Db): ObservationQueries {
       const stored = storedCodesFor(code).find((candidate) => codePresent.get({ patientId, code: candidate }) !== undefined);
       if (stored === undefined) return [];
       return trendStatement.all({ patientId, code: stored, fromMs, toMs }).map((row) => {
-        const components = row.value === null ? componentsOfRow.get(row.row) ?? null : null;
+        const components = row.value === null ? (componentsOfRow.get(row.row) ?? null) : null;
         return {
           time: new Date(row.ms).toISOString(),
           value: row.value,

@@ -45,7 +45,17 @@ export interface OutboxStore {
   pendingResourceKeys(): Set<string>;
 }
 
-export const OUTBOX_METHODS = ['add', 'pending', 'get', 'replaceItems', 'remove', 'recordFailure', 'count', 'patientsWithPending', 'pendingResourceKeys'] as const satisfies readonly (keyof OutboxStore)[];
+export const OUTBOX_METHODS = [
+  'add',
+  'pending',
+  'get',
+  'replaceItems',
+  'remove',
+  'recordFailure',
+  'count',
+  'patientsWithPending',
+  'pendingResourceKeys',
+] as const satisfies readonly (keyof OutboxStore)[];
 
 interface Row {
   seq: number;
@@ -73,7 +83,8 @@ function entryOf(row: Row): OutboxEntry {
 
 export function createOutboxStore(db: Db): OutboxStore {
   const insert = db.prepare<[string, string, string, string | null, string]>(
-    'INSERT INTO sync_outbox (entry_id, patient_id, items_json, provenance_json, created_at) VALUES (?, ?, ?, ?, ?)');
+    'INSERT INTO sync_outbox (entry_id, patient_id, items_json, provenance_json, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const selectPending = db.prepare<[number], Row>('SELECT * FROM sync_outbox ORDER BY seq LIMIT ?');
   const selectOne = db.prepare<[string], Row>('SELECT * FROM sync_outbox WHERE entry_id = ?');
   const updateItems = db.prepare<[string, string]>('UPDATE sync_outbox SET items_json = ? WHERE entry_id = ?');
@@ -84,8 +95,13 @@ export function createOutboxStore(db: Db): OutboxStore {
   const allItems = db.prepare<[], string>('SELECT items_json FROM sync_outbox').pluck();
   return {
     add(entry) {
-      const result = insert.run(entry.entryId, entry.patientId, JSON.stringify(entry.items),
-        entry.provenance === null ? null : JSON.stringify(entry.provenance), entry.createdAt);
+      const result = insert.run(
+        entry.entryId,
+        entry.patientId,
+        JSON.stringify(entry.items),
+        entry.provenance === null ? null : JSON.stringify(entry.provenance),
+        entry.createdAt,
+      );
       return Number(result.lastInsertRowid);
     },
     pending(limit = 1_000_000) {

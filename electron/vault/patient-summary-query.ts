@@ -20,7 +20,12 @@ import { admissionOf } from './census-query.js';
 import { encounterPlace } from './encounter-place.js';
 import type { ObservationQueries } from './observation-queries.js';
 
-export function patientSummary(reads: ChartReads, observations: ObservationQueries, patientId: string, nowMs: number): PatientSummary | null {
+export function patientSummary(
+  reads: ChartReads,
+  observations: ObservationQueries,
+  patientId: string,
+  nowMs: number,
+): PatientSummary | null {
   const patient = reads.resource('Patient', patientId);
   if (patient === null) return null;
   const encounters = reads.ofPatient(patientId, 'Encounter');
@@ -35,7 +40,10 @@ export function patientSummary(reads: ChartReads, observations: ObservationQueri
     medications: reads.ofPatient(patientId, 'MedicationRequest').filter(isActiveRequest).map(medicationSummary),
     vitals: observations.latestOfCategory(patientId, 'vital-signs'),
     labs: observations.latestOfCategory(patientId, 'laboratory'),
-    alerts: reads.ofPatient(patientId, 'Flag').filter((flag) => isActiveFlag(flag, nowMs)).map(chartAlert),
+    alerts: reads
+      .ofPatient(patientId, 'Flag')
+      .filter((flag) => isActiveFlag(flag, nowMs))
+      .map(chartAlert),
   };
 }
 

@@ -22,7 +22,9 @@ const POLICY_MARK_KEY = 'accepted_policy';
 function markOf(text: string): PolicyMark | null {
   try {
     const value = JSON.parse(text) as Partial<PolicyMark>;
-    return typeof value.issued === 'string' && typeof value.signedBy === 'string' ? { issued: value.issued, signedBy: value.signedBy } : null;
+    return typeof value.issued === 'string' && typeof value.signedBy === 'string'
+      ? { issued: value.issued, signedBy: value.signedBy }
+      : null;
   } catch {
     return null;
   }

@@ -24,7 +24,9 @@ const patient = { resourceType: 'Patient', id: 'p1', name: [{ family: 'Testperso
 
 function observation(id: string, overrides: Record<string, unknown> = {}) {
   return {
-    resourceType: 'Observation', id, status: 'final',
+    resourceType: 'Observation',
+    id,
+    status: 'final',
     code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
     subject: { reference: 'Patient/p1' },
     effectiveDateTime: '2024-03-01T10:00:00Z',
@@ -57,7 +59,7 @@ describe('the resource store', () => {
     expect(vault.resources.count()).toBe(1);
   });
 
-  it('keeps the hub\'s versionId and lastUpdated, and null where the hub assigned none', () => {
+  it("keeps the hub's versionId and lastUpdated, and null where the hub assigned none", () => {
     vault.resources.upsert({ ...patient, meta: { versionId: '3', lastUpdated: '2024-03-01T10:00:00.000Z' } });
     vault.resources.upsert(observation('o1'));
     expect(vault.resources.versionOf('Patient', 'p1')).toEqual({ versionId: '3', lastUpdated: '2024-03-01T10:00:00.000Z' });
@@ -102,18 +104,23 @@ describe('the resource store', () => {
 
   it('rolls back everything written in a transaction that fails', () => {
     vault.resources.upsert(patient);
-    expect(() => vault.transaction(() => {
-      vault.resources.upsertMany([observation('o1'), observation('o2')]);
-      vault.checkpoints.set('Observation', '2024-03-01T10:00:00Z');
-      throw new Error('connection dropped mid-page');
-    })).toThrow('connection dropped');
+    expect(() =>
+      vault.transaction(() => {
+        vault.resources.upsertMany([observation('o1'), observation('o2')]);
+        vault.checkpoints.set('Observation', '2024-03-01T10:00:00Z');
+        throw new Error('connection dropped mid-page');
+      }),
+    ).toThrow('connection dropped');
     expect(vault.resources.count()).toBe(1);
     expect(vault.checkpoints.get('Observation')).toBeNull();
 
-    vault.transaction(() => {
-      vault.resources.upsert(observation('o1'));
-      vault.checkpoints.set('Observation', '2024-03-01T10:00:00Z');
-    }, { durable: true });
+    vault.transaction(
+      () => {
+        vault.resources.upsert(observation('o1'));
+        vault.checkpoints.set('Observation', '2024-03-01T10:00:00Z');
+      },
+      { durable: true },
+    );
     expect(vault.resources.count()).toBe(2);
     expect(vault.checkpoints.all()).toEqual({ Observation: '2024-03-01T10:00:00Z' });
   });

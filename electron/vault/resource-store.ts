@@ -1,12 +1,7 @@
 // The FHIR resource store inside the vault: validated upserts (single and batch, one transaction
 // per batch), reads, deletes and counts. Every resource passes shared/fhir's validateResource
 // before anything is written; a batch with one bad resource writes nothing.
-import {
-  FhirValidationError,
-  validateResource,
-  type Resource,
-  type SupportedResourceType,
-} from '../../shared/fhir/index.js';
+import { FhirValidationError, validateResource, type Resource, type SupportedResourceType } from '../../shared/fhir/index.js';
 import { resourceRow, type ResourceRow } from './resource-columns.js';
 import type { Db } from './sqlcipher-connection.js';
 import { VaultError } from './vault-error.js';
@@ -30,8 +25,18 @@ export interface ResourceStore {
 }
 
 type RowValues = [
-  type: string, id: string, patientId: string | null, category: string | null, code: string | null, effectiveMs: number | null,
-  status: string | null, valueNum: number | null, valueUnit: string | null, versionId: string | null, lastUpdated: string | null, json: string,
+  type: string,
+  id: string,
+  patientId: string | null,
+  category: string | null,
+  code: string | null,
+  effectiveMs: number | null,
+  status: string | null,
+  valueNum: number | null,
+  valueUnit: string | null,
+  versionId: string | null,
+  lastUpdated: string | null,
+  json: string,
 ];
 
 function validated(input: unknown, position?: number): { resource: Resource; row: ResourceRow } {
@@ -41,16 +46,20 @@ function validated(input: unknown, position?: number): { resource: Resource; row
     resource = validateResource(input);
   } catch (error) {
     if (error instanceof FhirValidationError) {
-      throw new VaultError('INVALID_RESOURCE',
+      throw new VaultError(
+        'INVALID_RESOURCE',
         `A resource${where} was rejected and nothing was written. Invalid field ${error.message}. Ask IT to report this to the hub's administrator.`,
-        { cause: error, path: error.path });
+        { cause: error, path: error.path },
+      );
     }
     throw error;
   }
   if (typeof resource.id !== 'string' || resource.id.length === 0) {
-    throw new VaultError('INVALID_RESOURCE',
+    throw new VaultError(
+      'INVALID_RESOURCE',
       `A ${resource.resourceType} resource${where} was rejected: field "id" is missing (the chart cache only holds resources the hub has stored). Nothing was written.`,
-      { path: 'id' });
+      { path: 'id' },
+    );
   }
   return { resource, row: resourceRow(resource as Resource & { id: string }) };
 }
@@ -66,12 +75,25 @@ export function createResourceStore(db: Db): ResourceStore {
       value_unit = excluded.value_unit, version_id = excluded.version_id,
       last_updated = excluded.last_updated, json = excluded.json`);
   const write = (row: ResourceRow): void => {
-    upsertStatement.run(row.type, row.id, row.patientId, row.category, row.code, row.effectiveMs, row.status,
-      row.valueNum, row.valueUnit, row.versionId, row.lastUpdated, row.json);
+    upsertStatement.run(
+      row.type,
+      row.id,
+      row.patientId,
+      row.category,
+      row.code,
+      row.effectiveMs,
+      row.status,
+      row.valueNum,
+      row.valueUnit,
+      row.versionId,
+      row.lastUpdated,
+      row.json,
+    );
   };
   const readStatement = db.prepare<[string, string], string>('SELECT json FROM resources WHERE type = ? AND id = ?').pluck();
   const versionStatement = db.prepare<[string, string], { versionId: string | null; lastUpdated: string | null }>(
-    'SELECT version_id AS versionId, last_updated AS lastUpdated FROM resources WHERE type = ? AND id = ?');
+    'SELECT version_id AS versionId, last_updated AS lastUpdated FROM resources WHERE type = ? AND id = ?',
+  );
   const deleteStatement = db.prepare<[string, string]>('DELETE FROM resources WHERE type = ? AND id = ?');
   const countAll = db.prepare<[], number>('SELECT count(*) FROM resources').pluck();
   const countType = db.prepare<[string], number>('SELECT count(*) FROM resources WHERE type = ?').pluck();

@@ -52,7 +52,11 @@ async function closedVault(): Promise<{ dir: string; keyHex: () => Promise<strin
 describe('the vault file on disk', () => {
   it('opens in Zetetic SQLCipher 4 with the key, with the charts in it', async () => {
     const { dir, keyHex } = await closedVault();
-    const rows = await readWithZetetic(vaultFilePath(dir), await keyHex(), "SELECT id, json FROM resources WHERE type = 'Patient' ORDER BY id");
+    const rows = await readWithZetetic(
+      vaultFilePath(dir),
+      await keyHex(),
+      "SELECT id, json FROM resources WHERE type = 'Patient' ORDER BY id",
+    );
     expect(rows).toHaveLength(2);
     expect(JSON.parse((rows[0] as { json: string }).json)).toEqual(patient);
   });
@@ -70,8 +74,9 @@ describe('the vault file on disk', () => {
 
   it('does not open in Zetetic SQLCipher 4 with another key', async () => {
     const { dir } = await closedVault();
-    await expect(readWithZetetic(vaultFilePath(dir), randomBytes(32).toString('hex'), 'SELECT count(*) FROM resources'))
-      .rejects.toThrow(/not a database/);
+    await expect(readWithZetetic(vaultFilePath(dir), randomBytes(32).toString('hex'), 'SELECT count(*) FROM resources')).rejects.toThrow(
+      /not a database/,
+    );
   });
 
   it('does not open as plain SQLite', async () => {

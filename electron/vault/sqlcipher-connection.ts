@@ -53,8 +53,10 @@ export function rawKeyPassphrase(key: Buffer, saltHex?: string): Buffer {
 
 function assertKeyShape(key: Buffer): void {
   if (key.length !== KEY_BYTES) {
-    throw new VaultError('WRONG_KEY_OR_CORRUPT',
-      'The chart cache key in the OS keystore is malformed, so the cache cannot be read. Wipe this workstation\'s cache (wardline wipe) and let it sync again.');
+    throw new VaultError(
+      'WRONG_KEY_OR_CORRUPT',
+      "The chart cache key in the OS keystore is malformed, so the cache cannot be read. Wipe this workstation's cache (wardline wipe) and let it sync again.",
+    );
   }
 }
 
@@ -85,7 +87,7 @@ export function rekeyConnection(db: Db, newKey: Buffer): void {
   assertKeyShape(newKey);
   const salt = db.pragma('cipher_salt', { simple: true });
   if (typeof salt !== 'string' || !/^[0-9a-fA-F]{32}$/.test(salt)) {
-    throw new VaultError('REKEY_FAILED', 'The chart cache\'s cipher salt could not be read, so its key was not changed. Report this to IT.');
+    throw new VaultError('REKEY_FAILED', "The chart cache's cipher salt could not be read, so its key was not changed. Report this to IT.");
   }
   const passphrase = rawKeyPassphrase(newKey, salt);
   try {
@@ -132,8 +134,10 @@ export function openKeyedConnection(file: string, key: Buffer, options: { create
     db.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
     if (!options.create && db.pragma('user_version', { simple: true }) === 0) {
       // An empty or schema-less file: opening it as a vault would quietly make a new, empty one.
-      throw new VaultError('CORRUPT',
-        'The chart cache file holds no Wardline schema, so it is not a usable cache. The file was left untouched. Ask IT to wipe it (wardline wipe) and let it sync again.');
+      throw new VaultError(
+        'CORRUPT',
+        'The chart cache file holds no Wardline schema, so it is not a usable cache. The file was left untouched. Ask IT to wipe it (wardline wipe) and let it sync again.',
+      );
     }
     applyVaultPragmas(db);
     return db;
@@ -141,14 +145,18 @@ export function openKeyedConnection(file: string, key: Buffer, options: { create
     db.close();
     if (error instanceof VaultError) throw error;
     if (isNotADatabase(error)) {
-      throw new VaultError('WRONG_KEY_OR_CORRUPT',
-        'The chart cache could not be decrypted: its key does not match or its file is damaged. The file was left untouched. Ask IT to wipe this workstation\'s cache (wardline wipe) and let it sync again.',
-        { cause: error });
+      throw new VaultError(
+        'WRONG_KEY_OR_CORRUPT',
+        "The chart cache could not be decrypted: its key does not match or its file is damaged. The file was left untouched. Ask IT to wipe this workstation's cache (wardline wipe) and let it sync again.",
+        { cause: error },
+      );
     }
     if (isCorruption(error)) {
-      throw new VaultError('CORRUPT',
-        'The chart cache file is damaged. The file was left untouched. Ask IT to wipe this workstation\'s cache (wardline wipe) and let it sync again.',
-        { cause: error });
+      throw new VaultError(
+        'CORRUPT',
+        "The chart cache file is damaged. The file was left untouched. Ask IT to wipe this workstation's cache (wardline wipe) and let it sync again.",
+        { cause: error },
+      );
     }
     throw error;
   }

@@ -52,8 +52,22 @@ export interface SyncStateStore {
 }
 
 export const SYNC_STATE_METHODS = [
-  'enrollment', 'setEnrollment', 'patients', 'patient', 'setPatientLoading', 'setPatientLoaded', 'markPatientsCurrent', 'walk',
-  'setWalk', 'endWalk', 'tombstone', 'addTombstone', 'trackedPatientIds', 'purgePatient', 'fact', 'setFact',
+  'enrollment',
+  'setEnrollment',
+  'patients',
+  'patient',
+  'setPatientLoading',
+  'setPatientLoaded',
+  'markPatientsCurrent',
+  'walk',
+  'setWalk',
+  'endWalk',
+  'tombstone',
+  'addTombstone',
+  'trackedPatientIds',
+  'purgePatient',
+  'fact',
+  'setFact',
 ] as const satisfies readonly (keyof SyncStateStore)[];
 
 interface PatientRow {
@@ -70,38 +84,46 @@ function patientOf(row: PatientRow): PatientSyncState {
 const FACT_PREFIX = 'sync.';
 
 export function createSyncStateStore(db: Db): SyncStateStore {
-  const readEnrollment = db.prepare<[], { hub_url: string; pin: string; client_id: string; ward: string; token_url: string; enrolled_at: string }>(
-    'SELECT hub_url, pin, client_id, ward, token_url, enrolled_at FROM sync_enrollment WHERE id = 1');
+  const readEnrollment = db.prepare<
+    [],
+    { hub_url: string; pin: string; client_id: string; ward: string; token_url: string; enrolled_at: string }
+  >('SELECT hub_url, pin, client_id, ward, token_url, enrolled_at FROM sync_enrollment WHERE id = 1');
   const writeEnrollment = db.prepare<[string, string, string, string, string, string]>(
     `INSERT INTO sync_enrollment (id, hub_url, pin, client_id, ward, token_url, enrolled_at) VALUES (1, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET hub_url = excluded.hub_url, pin = excluded.pin, client_id = excluded.client_id,
-       ward = excluded.ward, token_url = excluded.token_url, enrolled_at = excluded.enrolled_at`);
+       ward = excluded.ward, token_url = excluded.token_url, enrolled_at = excluded.enrolled_at`,
+  );
   const allPatients = db.prepare<[], PatientRow>('SELECT * FROM sync_patients ORDER BY patient_id');
   const onePatient = db.prepare<[string], PatientRow>('SELECT * FROM sync_patients WHERE patient_id = ?');
   const loading = db.prepare<[string, string | null]>(
     `INSERT INTO sync_patients (patient_id, load_state, next_url) VALUES (?, 'loading', ?)
-     ON CONFLICT (patient_id) DO UPDATE SET load_state = 'loading', next_url = excluded.next_url`);
+     ON CONFLICT (patient_id) DO UPDATE SET load_state = 'loading', next_url = excluded.next_url`,
+  );
   const loaded = db.prepare<[string, string | null]>(
     `INSERT INTO sync_patients (patient_id, load_state, next_url, data_as_of) VALUES (?, 'loaded', NULL, ?)
-     ON CONFLICT (patient_id) DO UPDATE SET load_state = 'loaded', next_url = NULL, data_as_of = excluded.data_as_of`);
-  const current = db.prepare<[string, string]>(
-    `UPDATE sync_patients SET data_as_of = ? WHERE patient_id = ? AND load_state = 'loaded'`);
+     ON CONFLICT (patient_id) DO UPDATE SET load_state = 'loaded', next_url = NULL, data_as_of = excluded.data_as_of`,
+  );
+  const current = db.prepare<[string, string]>(`UPDATE sync_patients SET data_as_of = ? WHERE patient_id = ? AND load_state = 'loaded'`);
   const readWalk = db.prepare<[string], string>('SELECT next_url FROM sync_walks WHERE resource_type = ?').pluck();
   const writeWalk = db.prepare<[string, string]>(
-    'INSERT INTO sync_walks (resource_type, next_url) VALUES (?, ?) ON CONFLICT (resource_type) DO UPDATE SET next_url = excluded.next_url');
+    'INSERT INTO sync_walks (resource_type, next_url) VALUES (?, ?) ON CONFLICT (resource_type) DO UPDATE SET next_url = excluded.next_url',
+  );
   const deleteWalk = db.prepare<[string]>('DELETE FROM sync_walks WHERE resource_type = ?');
   const deleteTombstones = db.prepare<[string]>('DELETE FROM sync_tombstones WHERE resource_type = ?');
-  const readTombstone = db.prepare<[string, string], number>(
-    'SELECT version FROM sync_tombstones WHERE resource_type = ? AND resource_id = ?').pluck();
+  const readTombstone = db
+    .prepare<[string, string], number>('SELECT version FROM sync_tombstones WHERE resource_type = ? AND resource_id = ?')
+    .pluck();
   const writeTombstone = db.prepare<[string, string, number]>(
     `INSERT INTO sync_tombstones (resource_type, resource_id, version) VALUES (?, ?, ?)
-     ON CONFLICT (resource_type, resource_id) DO UPDATE SET version = max(version, excluded.version)`);
+     ON CONFLICT (resource_type, resource_id) DO UPDATE SET version = max(version, excluded.version)`,
+  );
   const trackedPatients = db.prepare<[], string>('SELECT patient_id FROM sync_patients').pluck();
   const deleteResources = db.prepare<[string]>('DELETE FROM resources WHERE patient_id = ?');
   const deletePatient = db.prepare<[string]>('DELETE FROM sync_patients WHERE patient_id = ?');
   const readFact = db.prepare<[string], string>('SELECT value FROM vault_meta WHERE key = ?').pluck();
   const writeFact = db.prepare<[string, string]>(
-    'INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    'INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
   const deleteFact = db.prepare<[string]>('DELETE FROM vault_meta WHERE key = ?');
   const purge = db.transaction((patientId: string) => {
     const deleted = deleteResources.run(patientId).changes;
@@ -115,9 +137,16 @@ export function createSyncStateStore(db: Db): SyncStateStore {
   return {
     enrollment() {
       const row = readEnrollment.get();
-      return row === undefined ? null : {
-        hubUrl: row.hub_url, pin: row.pin, clientId: row.client_id, ward: row.ward, tokenUrl: row.token_url, enrolledAt: row.enrolled_at,
-      };
+      return row === undefined
+        ? null
+        : {
+            hubUrl: row.hub_url,
+            pin: row.pin,
+            clientId: row.client_id,
+            ward: row.ward,
+            tokenUrl: row.token_url,
+            enrolledAt: row.enrolled_at,
+          };
     },
     setEnrollment(record) {
       writeEnrollment.run(record.hubUrl, record.pin, record.clientId, record.ward, record.tokenUrl, record.enrolledAt);

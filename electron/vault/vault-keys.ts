@@ -22,8 +22,10 @@ async function storeVerified(custodian: KeyCustodian, name: string, key: Buffer)
   const loaded = await custodian.load(name);
   try {
     if (loaded === null || loaded.length !== key.length || !timingSafeEqual(loaded, key)) {
-      throw new VaultError('KEYSTORE_UNAVAILABLE',
-        'The OS keystore did not keep the chart cache key it was given, so no cache was created. Ask IT to check the Secret Service (Linux), Keychain (macOS) or Credential Manager (Windows).');
+      throw new VaultError(
+        'KEYSTORE_UNAVAILABLE',
+        'The OS keystore did not keep the chart cache key it was given, so no cache was created. Ask IT to check the Secret Service (Linux), Keychain (macOS) or Credential Manager (Windows).',
+      );
     }
   } finally {
     loaded?.fill(0);
@@ -65,8 +67,10 @@ export async function unlockConnection(file: string, custodian: KeyCustodian, na
   const stagedKey = await custodian.load(stagingName);
   if (stagedKey === null) {
     if (mainError !== undefined) throw mainError;
-    throw new VaultError('KEY_MISSING',
-      'The OS keystore holds no key for this chart cache (the cache was copied from elsewhere or its key was removed), so it cannot be read. Ask IT to wipe the cache (wardline wipe) and let it sync again.');
+    throw new VaultError(
+      'KEY_MISSING',
+      'The OS keystore holds no key for this chart cache (the cache was copied from elsewhere or its key was removed), so it cannot be read. Ask IT to wipe the cache (wardline wipe) and let it sync again.',
+    );
   }
   let db: Db;
   try {
@@ -98,17 +102,21 @@ export async function rotateKey(db: Db, custodian: KeyCustodian, name: string): 
       db.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
     } catch (error) {
       await custodian.destroy(stagingName).catch(() => undefined);
-      throw new VaultError('REKEY_FAILED',
+      throw new VaultError(
+        'REKEY_FAILED',
         'Changing the chart cache key failed; the cache keeps its previous key and is still usable. Try again, or ask IT to check the disk.',
-        { cause: error });
+        { cause: error },
+      );
     }
     try {
       await custodian.store(name, newKey);
       await custodian.destroy(stagingName);
     } catch (error) {
-      throw new VaultError('REKEY_FAILED',
+      throw new VaultError(
+        'REKEY_FAILED',
         'The chart cache was re-encrypted, but the OS keystore could not finish recording the new key. The new key is kept aside; the next time the cache is opened the change is completed. Ask IT to check the keystore if this repeats.',
-        { cause: error });
+        { cause: error },
+      );
     }
   } finally {
     newKey.fill(0);

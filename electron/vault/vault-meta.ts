@@ -18,7 +18,8 @@ export interface SyncCheckpoints {
 export function createVaultMeta(db: Db): VaultMeta {
   const read = db.prepare<[string], string>('SELECT value FROM vault_meta WHERE key = ?').pluck();
   const write = db.prepare<[string, string]>(
-    'INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    'INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
   const remove = db.prepare<[string]>('DELETE FROM vault_meta WHERE key = ?');
   return {
     get: (key) => read.get(key) ?? null,
@@ -33,7 +34,8 @@ export function createSyncCheckpoints(db: Db): SyncCheckpoints {
   const read = db.prepare<[string], string>('SELECT since FROM sync_checkpoints WHERE resource_type = ?').pluck();
   const readAll = db.prepare<[], { resource_type: string; since: string }>('SELECT resource_type, since FROM sync_checkpoints');
   const write = db.prepare<[string, string]>(
-    'INSERT INTO sync_checkpoints (resource_type, since) VALUES (?, ?) ON CONFLICT (resource_type) DO UPDATE SET since = excluded.since');
+    'INSERT INTO sync_checkpoints (resource_type, since) VALUES (?, ?) ON CONFLICT (resource_type) DO UPDATE SET since = excluded.since',
+  );
   const removeOne = db.prepare<[string]>('DELETE FROM sync_checkpoints WHERE resource_type = ?');
   const removeAll = db.prepare('DELETE FROM sync_checkpoints');
   return {

@@ -41,7 +41,9 @@ function patient(id: string) {
 
 function heartRate(id: string, patientId: string, when: string, value: number) {
   return {
-    resourceType: 'Observation', id, status: 'final',
+    resourceType: 'Observation',
+    id,
+    status: 'final',
     category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
     code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
     subject: { reference: `Patient/${patientId}` },
@@ -54,8 +56,12 @@ function heartRate(id: string, patientId: string, when: string, value: number) {
 async function filledVault(count: number): Promise<{ dir: string; key: Buffer }> {
   const dir = dataDir();
   const vault = await createVault({ dataDir: dir, custodian });
-  vault.resources.upsertMany([patient('p1'), ...Array.from({ length: count }, (_, i) =>
-    heartRate(`hr-${i}`, 'p1', new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString(), 60 + (i % 40)))]);
+  vault.resources.upsertMany([
+    patient('p1'),
+    ...Array.from({ length: count }, (_, i) =>
+      heartRate(`hr-${i}`, 'p1', new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString(), 60 + (i % 40)),
+    ),
+  ]);
   vault.close();
   const key = await custodian.load(keyNameFor(dir, 'vault'));
   return { dir, key: key! };
@@ -83,7 +89,14 @@ describe('creating and opening the vault', () => {
   it('creates an encrypted SQLCipher vault and reports its status from the database', async () => {
     const dir = dataDir();
     const vault = track(await createVault({ dataDir: dir, custodian, ward: 'ward-4b' }));
-    expect(vault.status()).toEqual({ encrypted: true, cipher: 'sqlcipher', schemaVersion: LATEST_SCHEMA_VERSION, patients: 0, resources: 0, ward: 'ward-4b' });
+    expect(vault.status()).toEqual({
+      encrypted: true,
+      cipher: 'sqlcipher',
+      schemaVersion: LATEST_SCHEMA_VERSION,
+      patients: 0,
+      resources: 0,
+      ward: 'ward-4b',
+    });
     vault.resources.upsertMany([patient('p1'), patient('p2'), heartRate('o1', 'p1', '2024-01-01T08:00:00Z', 72)]);
     expect(vault.status()).toMatchObject({ patients: 2, resources: 3 });
     expect(readdirSync(dir).filter((name) => !name.startsWith('vault.db'))).toEqual([]);

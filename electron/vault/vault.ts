@@ -96,8 +96,7 @@ const WARD_KEY = 'ward';
 export async function createVault(options: CreateVaultOptions): Promise<Vault> {
   const { dataDir, custodian, logger } = options;
   if (vaultExists(dataDir)) {
-    throw new VaultError('ALREADY_EXISTS',
-      'A chart cache already exists on this workstation. Open it, or wipe it first (wardline wipe).');
+    throw new VaultError('ALREADY_EXISTS', 'A chart cache already exists on this workstation. Open it, or wipe it first (wardline wipe).');
   }
   const name = keyNameFor(dataDir, 'vault');
   const key = await createStoredKey(custodian, name);
@@ -118,8 +117,10 @@ export async function createVault(options: CreateVaultOptions): Promise<Vault> {
         db.close();
       }
       if (vaultExists(dataDir)) {
-        throw new VaultError('ALREADY_EXISTS',
-          'A chart cache appeared on this workstation while a new one was being created. Open it, or wipe it first (wardline wipe).');
+        throw new VaultError(
+          'ALREADY_EXISTS',
+          'A chart cache appeared on this workstation while a new one was being created. Open it, or wipe it first (wardline wipe).',
+        );
       }
       renameSync(partial, vaultFilePath(dataDir));
       syncDirectory(path.resolve(dataDir));
@@ -148,8 +149,7 @@ export async function createVault(options: CreateVaultOptions): Promise<Vault> {
  */
 export async function openVault({ dataDir, custodian, logger, integrityCheck = 'before-open' }: OpenVaultOptions): Promise<Vault> {
   if (!vaultExists(dataDir)) {
-    throw new VaultError('NOT_FOUND',
-      'There is no chart cache on this workstation yet. Enroll it first (wardline init).');
+    throw new VaultError('NOT_FOUND', 'There is no chart cache on this workstation yet. Enroll it first (wardline init).');
   }
   const file = vaultFilePath(dataDir);
   const name = keyNameFor(dataDir, 'vault');
@@ -194,7 +194,10 @@ class OpenedVault implements Vault {
     this.#db = db;
     this.integrity = integrity;
     integrity.catch((error: unknown) => {
-      this.#failure = error instanceof VaultError ? error : new VaultError('CORRUPT', 'The chart cache file is damaged. Ask IT to wipe it (wardline wipe) and let it sync again.');
+      this.#failure =
+        error instanceof VaultError
+          ? error
+          : new VaultError('CORRUPT', 'The chart cache file is damaged. Ask IT to wipe it (wardline wipe) and let it sync again.');
       logger?.error({ code: this.#failure.code }, 'vault integrity check failed; vault closed');
       this.close();
     });
@@ -207,15 +210,30 @@ class OpenedVault implements Vault {
     };
     this.resources = guarded(createResourceStore(db), assertOpen);
     this.checkpoints = guarded(createSyncCheckpoints(db), assertOpen);
-    this.sync = guarded(lazily(() => createSyncStateStore(db), SYNC_STATE_METHODS), assertOpen);
-    this.outbox = guarded(lazily(() => createOutboxStore(db), OUTBOX_METHODS), assertOpen);
-    this.conflicts = guarded(lazily(() => createConflictStore(db), CONFLICT_METHODS), assertOpen);
+    this.sync = guarded(
+      lazily(() => createSyncStateStore(db), SYNC_STATE_METHODS),
+      assertOpen,
+    );
+    this.outbox = guarded(
+      lazily(() => createOutboxStore(db), OUTBOX_METHODS),
+      assertOpen,
+    );
+    this.conflicts = guarded(
+      lazily(() => createConflictStore(db), CONFLICT_METHODS),
+      assertOpen,
+    );
     this.credentials = guarded(
       lazily(() => createCredentialRecords(db, (write) => this.transaction(write, { durable: true })), CREDENTIAL_METHODS),
       assertOpen,
     );
-    this.policyMark = guarded(createPolicyMarkStore(this.#meta, (write) => this.transaction(write, { durable: true })), assertOpen);
-    this.#queries = guarded(createChartQueries(db, () => this.#meta.get(WARD_KEY)), assertOpen);
+    this.policyMark = guarded(
+      createPolicyMarkStore(this.#meta, (write) => this.transaction(write, { durable: true })),
+      assertOpen,
+    );
+    this.#queries = guarded(
+      createChartQueries(db, () => this.#meta.get(WARD_KEY)),
+      assertOpen,
+    );
   }
 
   get isOpen(): boolean {

@@ -48,13 +48,17 @@ export async function wipeVault({ dataDir, custodian, logger }: WipeVaultOptions
   syncDirectory(path.resolve(dataDir));
   logger?.info({ filesRemoved: removed, filesNotRemoved: failed, keyDestroyed: keyError === undefined }, 'vault wiped');
   if (keyError !== undefined) {
-    throw new VaultError('KEYSTORE_UNAVAILABLE',
+    throw new VaultError(
+      'KEYSTORE_UNAVAILABLE',
       'The chart cache files were deleted, but its key could not be removed from the OS keystore. Run the wipe again once the keystore is available (Secret Service, Keychain or Credential Manager).',
-      { cause: keyError });
+      { cause: keyError },
+    );
   }
   if (fileError !== undefined) {
-    throw new VaultError('WIPE_INCOMPLETE',
+    throw new VaultError(
+      'WIPE_INCOMPLETE',
       `The chart cache key was destroyed, so its data can no longer be read, but ${failed} of its files could not be deleted. Close Wardline on this workstation and run the wipe again.`,
-      { cause: fileError });
+      { cause: fileError },
+    );
   }
 }

@@ -7,8 +7,8 @@ import { appSenderCheck, senderInfoOf } from './ipc-sender.js';
 import { ipcMainTransport } from './ipc-main-transport.js';
 import { PowerMonitorEvents } from './power-monitor-events.js';
 
-describe('the Electron adapters of the host\'s ports', () => {
-  it('turns powerMonitor\'s events into PowerEvents, and unsubscribes completely', () => {
+describe("the Electron adapters of the host's ports", () => {
+  it("turns powerMonitor's events into PowerEvents, and unsubscribes completely", () => {
     const monitor = new EventEmitter();
     const seen: PowerEventKind[] = [];
     const stop = new PowerMonitorEvents(monitor as never).subscribe((kind) => seen.push(kind));
@@ -22,7 +22,10 @@ describe('the Electron adapters of the host\'s ports', () => {
     const handlers = new Map<string, (event: unknown, message: unknown) => unknown>();
     const sent: unknown[][] = [];
     const transport = ipcMainTransport({
-      ipcMain: { handle: (channel: string, fn: (event: unknown, message: unknown) => unknown) => void handlers.set(channel, fn), removeHandler: (channel: string) => void handlers.delete(channel) } as never,
+      ipcMain: {
+        handle: (channel: string, fn: (event: unknown, message: unknown) => unknown) => void handlers.set(channel, fn),
+        removeHandler: (channel: string) => void handlers.delete(channel),
+      } as never,
       target: () => ({ send: (...args: unknown[]) => void sent.push(args), isDestroyed: () => false }) as never,
     });
     const stop = transport.serve(async (request) => ({ ok: true, value: request }));
@@ -30,7 +33,10 @@ describe('the Electron adapters of the host\'s ports', () => {
     const event = { sender: { id: 7 }, senderFrame: { url: 'app://wardline/index.html', parent: null } };
     expect(await handlers.get(IPC_INVOKE)!(event, { channel: 'session:state', request: {} })).toEqual({
       ok: true,
-      value: { sender: { frameUrl: 'app://wardline/index.html', isMainFrame: true, contentsId: 7 }, message: { channel: 'session:state', request: {} } },
+      value: {
+        sender: { frameUrl: 'app://wardline/index.html', isMainFrame: true, contentsId: 7 },
+        message: { channel: 'session:state', request: {} },
+      },
     });
     transport.emit({ event: 'session:purge', payload: { sessionId: 's', userId: 'u' } });
     expect(sent).toEqual([[IPC_EVENT, { event: 'session:purge', payload: { sessionId: 's', userId: 'u' } }]]);
@@ -39,13 +45,22 @@ describe('the Electron adapters of the host\'s ports', () => {
   });
 
   it('sees an iframe, or a frame already gone, for what it is', () => {
-    expect(senderInfoOf({ sender: { id: 1 }, senderFrame: { url: 'app://wardline/', parent: {} } } as never)).toEqual({ frameUrl: 'app://wardline/', isMainFrame: false, contentsId: 1 });
+    expect(senderInfoOf({ sender: { id: 1 }, senderFrame: { url: 'app://wardline/', parent: {} } } as never)).toEqual({
+      frameUrl: 'app://wardline/',
+      isMainFrame: false,
+      contentsId: 1,
+    });
     expect(senderInfoOf({ sender: { id: 1 }, senderFrame: null } as never)).toEqual({ frameUrl: null, isMainFrame: false, contentsId: 1 });
-    const disposed = { sender: { id: 1 }, get senderFrame(): never { throw new Error('Render frame was disposed'); } };
+    const disposed = {
+      sender: { id: 1 },
+      get senderFrame(): never {
+        throw new Error('Render frame was disposed');
+      },
+    };
     expect(senderInfoOf(disposed as never)).toEqual({ frameUrl: null, isMainFrame: false, contentsId: 1 });
   });
 
-  it('trusts only the top app:// frame of the host\'s own window', () => {
+  it("trusts only the top app:// frame of the host's own window", () => {
     const trusted = appSenderCheck(() => new Set([1]));
     expect(trusted({ frameUrl: 'app://wardline/index.html', isMainFrame: true, contentsId: 1 })).toBe(true);
     expect(trusted({ frameUrl: 'app://wardline/index.html', isMainFrame: true, contentsId: 2 })).toBe(false);
@@ -56,16 +71,30 @@ describe('the Electron adapters of the host\'s ports', () => {
   });
 
   it('keeps keys where they are, and uses safeStorage for a new data directory only where it protects the key', () => {
-    const storage = (available: boolean, backend: string) => ({ isEncryptionAvailable: () => available, getSelectedStorageBackend: () => backend as never });
+    const storage = (available: boolean, backend: string) => ({
+      isEncryptionAvailable: () => available,
+      getSelectedStorageBackend: () => backend as never,
+    });
     const fresh = { hasWrappedKeys: false, hasEncryptedData: false };
     expect(chooseKeyCustodian({ platform: 'win32', safeStorage: storage(true, 'unknown'), ...fresh })).toBe('safe-storage');
     expect(chooseKeyCustodian({ platform: 'linux', safeStorage: storage(true, 'gnome_libsecret'), ...fresh })).toBe('safe-storage');
     expect(chooseKeyCustodian({ platform: 'linux', safeStorage: storage(true, 'basic_text'), ...fresh })).toBe('keytar');
     expect(chooseKeyCustodian({ platform: 'darwin', safeStorage: storage(false, 'unknown'), ...fresh })).toBe('keytar');
     // A vault made by the wardline CLI has its keys in the OS keystore through keytar.
-    expect(chooseKeyCustodian({ platform: 'win32', safeStorage: storage(true, 'unknown'), hasWrappedKeys: false, hasEncryptedData: true })).toBe('keytar');
+    expect(
+      chooseKeyCustodian({ platform: 'win32', safeStorage: storage(true, 'unknown'), hasWrappedKeys: false, hasEncryptedData: true }),
+    ).toBe('keytar');
     // Keys wrapped by safeStorage are never looked for elsewhere.
-    expect(chooseKeyCustodian({ platform: 'linux', safeStorage: storage(true, 'gnome_libsecret'), hasWrappedKeys: true, hasEncryptedData: true })).toBe('safe-storage');
-    expect(chooseKeyCustodian({ platform: 'linux', safeStorage: storage(true, 'basic_text'), hasWrappedKeys: true, hasEncryptedData: true })).toBe('unavailable');
+    expect(
+      chooseKeyCustodian({
+        platform: 'linux',
+        safeStorage: storage(true, 'gnome_libsecret'),
+        hasWrappedKeys: true,
+        hasEncryptedData: true,
+      }),
+    ).toBe('safe-storage');
+    expect(
+      chooseKeyCustodian({ platform: 'linux', safeStorage: storage(true, 'basic_text'), hasWrappedKeys: true, hasEncryptedData: true }),
+    ).toBe('unavailable');
   });
 });

@@ -5,7 +5,10 @@ import { resolveAppRequest, type AppResponse, type RendererSite } from './app-pr
 
 export type AppRefusalListener = (refusal: Extract<AppResponse, { reason: string }>) => void;
 
-export function appProtocolHandler(site: RendererSite, onRefused: AppRefusalListener = () => undefined): (request: Request) => Promise<Response> {
+export function appProtocolHandler(
+  site: RendererSite,
+  onRefused: AppRefusalListener = () => undefined,
+): (request: Request) => Promise<Response> {
   return async (request) => {
     const decision = resolveAppRequest({ url: request.url, method: request.method }, site);
     if (decision.status !== 200) {

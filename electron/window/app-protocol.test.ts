@@ -31,11 +31,24 @@ const get = (url: string) => resolveAppRequest({ url, method: 'GET' }, site);
 describe('the app:// protocol', () => {
   it('serves the built renderer with the CSP and no-sniff headers', () => {
     expect(site.files).toEqual(new Set(['index.html', 'assets/index-1a2b3c.js', 'assets/index-4d5e.css']));
-    for (const url of ['app://wardline', 'app://wardline/', 'app://wardline/index.html', 'app://wardline/?lang=en', 'app://wardline/#/census']) {
+    for (const url of [
+      'app://wardline',
+      'app://wardline/',
+      'app://wardline/index.html',
+      'app://wardline/?lang=en',
+      'app://wardline/#/census',
+    ]) {
       expect(get(url)).toMatchObject({ status: 200, file: path.join(site.root, 'index.html') });
     }
     const script = get('app://wardline/assets/index-1a2b3c.js');
-    expect(script).toMatchObject({ status: 200, headers: { 'Content-Type': 'text/javascript; charset=utf-8', 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff' } });
+    expect(script).toMatchObject({
+      status: 200,
+      headers: {
+        'Content-Type': 'text/javascript; charset=utf-8',
+        'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+        'X-Content-Type-Options': 'nosniff',
+      },
+    });
   });
 
   it.each([
@@ -61,7 +74,13 @@ describe('the app:// protocol', () => {
   });
 
   it('answers 404 for paths the build does not have, a folder, or a symbolic link', () => {
-    for (const url of ['app://wardline/nope.js', 'app://wardline/assets', 'app://wardline/assets/linked.js', 'app://wardline/INDEX.HTML', 'app://wardline/index.html/']) {
+    for (const url of [
+      'app://wardline/nope.js',
+      'app://wardline/assets',
+      'app://wardline/assets/linked.js',
+      'app://wardline/INDEX.HTML',
+      'app://wardline/index.html/',
+    ]) {
       expect(get(url)).toMatchObject({ status: expect.any(Number) });
       expect((get(url) as { status: number }).status).not.toBe(200);
     }
@@ -70,14 +89,41 @@ describe('the app:// protocol', () => {
   });
 
   it('refuses other hosts and schemes, credentials in the URL, and methods other than GET/HEAD', () => {
-    for (const url of ['app://evil/index.html', 'app://wardline.evil.example/index.html', 'app://user:pw@wardline/index.html', 'https://wardline/index.html', 'file:///etc/passwd']) {
+    for (const url of [
+      'app://evil/index.html',
+      'app://wardline.evil.example/index.html',
+      'app://user:pw@wardline/index.html',
+      'https://wardline/index.html',
+      'file:///etc/passwd',
+    ]) {
       expect(get(url)).toEqual({ status: 403, reason: 'foreign-origin' });
     }
     expect(resolveAppRequest({ url: 'app://wardline/index.html', method: 'POST' }, site)).toEqual({ status: 405, reason: 'method' });
   });
 
   it('never resolves any request to a file outside the build, whatever the path', () => {
-    const pathChars = fc.constantFrom('a', 'assets', 'index-1a2b3c.js', 'index.html', '.', '..', '/', '\\', '%', '%2e', '%2f', '%5c', '%25', '%00', '\u0000', '?', '#', ' ', 'é', '~');
+    const pathChars = fc.constantFrom(
+      'a',
+      'assets',
+      'index-1a2b3c.js',
+      'index.html',
+      '.',
+      '..',
+      '/',
+      '\\',
+      '%',
+      '%2e',
+      '%2f',
+      '%5c',
+      '%25',
+      '%00',
+      '\u0000',
+      '?',
+      '#',
+      ' ',
+      'é',
+      '~',
+    );
     fc.assert(
       fc.property(fc.array(pathChars, { maxLength: 12 }), (parts) => {
         const decision = get(`app://wardline/${parts.join('')}`);
@@ -90,7 +136,7 @@ describe('the app:// protocol', () => {
     );
   });
 
-  it('answers through the handler Electron calls: the file\'s bytes, or an empty refusal', async () => {
+  it("answers through the handler Electron calls: the file's bytes, or an empty refusal", async () => {
     const refusals: string[] = [];
     const handle = appProtocolHandler(site, (r) => refusals.push(r.reason));
     const page = await handle(new Request('app://wardline/index.html'));

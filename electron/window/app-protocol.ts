@@ -15,9 +15,17 @@ export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 /** Registered before the app is ready: a standard, secure scheme (so 'self' and origins work); no CSP bypass, no service workers. */
 export const APP_SCHEME_PRIVILEGES: CustomScheme = Object.freeze({
   scheme: APP_SCHEME,
-  privileges: Object.freeze({ standard: true, secure: true, supportFetchAPI: true, corsEnabled: false, bypassCSP: false, allowServiceWorkers: false, stream: false, codeCache: false }),
+  privileges: Object.freeze({
+    standard: true,
+    secure: true,
+    supportFetchAPI: true,
+    corsEnabled: false,
+    bypassCSP: false,
+    allowServiceWorkers: false,
+    stream: false,
+    codeCache: false,
+  }),
 });
-
 
 /** The response headers of every app:// answer. */
 export const APP_RESPONSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
@@ -72,7 +80,8 @@ export function resolveAppRequest(request: { readonly url: string; readonly meth
   } catch {
     return { status: 400, reason: 'malformed' };
   }
-  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST || parsed.username !== '' || parsed.password !== '') return { status: 403, reason: 'foreign-origin' };
+  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST || parsed.username !== '' || parsed.password !== '')
+    return { status: 403, reason: 'foreign-origin' };
   if (!site.files.has(relative)) return { status: 404, reason: 'unknown-path' };
   const file = path.join(site.root, ...relative.split('/'));
   if (!file.startsWith(site.root + path.sep)) return { status: 403, reason: 'traversal' };

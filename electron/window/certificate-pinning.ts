@@ -23,7 +23,11 @@ export interface PinningRules {
 }
 
 /** The rules for a policy: the hub pinned, the update server (if any, and not the hub) verified normally. */
-export function pinningRulesOf(policy: { readonly hubUrl: string; readonly pins: readonly string[]; readonly updates: { readonly enabled: boolean; readonly url?: string } }): PinningRules {
+export function pinningRulesOf(policy: {
+  readonly hubUrl: string;
+  readonly pins: readonly string[];
+  readonly updates: { readonly enabled: boolean; readonly url?: string };
+}): PinningRules {
   const hub = new URL(policy.hubUrl).hostname.toLowerCase();
   const publicHosts = new Set<string>();
   if (policy.updates.enabled && policy.updates.url !== undefined) {

@@ -15,7 +15,8 @@ describe('the Content-Security-Policy', () => {
     expect(csp.get('default-src')).toEqual(["'none'"]);
     expect(csp.get('script-src')).toEqual(["'self'"]);
     expect(csp.get('style-src')).toEqual(["'self'"]);
-    for (const directive of ['object-src', 'frame-src', 'worker-src', 'base-uri', 'form-action', 'frame-ancestors']) expect(csp.get(directive)).toEqual(["'none'"]);
+    for (const directive of ['object-src', 'frame-src', 'worker-src', 'base-uri', 'form-action', 'frame-ancestors'])
+      expect(csp.get(directive)).toEqual(["'none'"]);
   });
 
   it('is sent with every app:// response', () => {
@@ -25,12 +26,12 @@ describe('the Content-Security-Policy', () => {
   it('spots what would weaken a policy', () => {
     expect(unsafeSources("script-src 'self' 'unsafe-eval'")).toEqual(["script-src 'unsafe-eval'"]);
     expect(unsafeSources("script-src 'self' 'unsafe-inline'")).toEqual(["script-src 'unsafe-inline'"]);
-    expect(unsafeSources("connect-src https://hub.example")).toEqual(['connect-src https://hub.example']);
+    expect(unsafeSources('connect-src https://hub.example')).toEqual(['connect-src https://hub.example']);
     expect(unsafeSources('img-src *')).toEqual(['img-src *']);
     expect(unsafeSources('script-src cdn.example.com')).toEqual(['script-src cdn.example.com']);
   });
 
-  it('is not undercut by the renderer page\'s own meta policy', () => {
+  it("is not undercut by the renderer page's own meta policy", () => {
     const html = readFileSync(new URL('../../renderer/index.html', import.meta.url), 'utf8');
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
     expect(meta).toBeDefined();

@@ -40,8 +40,13 @@ export function unsafeSources(policy: string): string[] {
   for (const [directive, sources] of parseContentSecurityPolicy(policy)) {
     for (const source of sources) {
       const lower = source.toLowerCase();
-      const remote = lower === '*' || /^(https?|wss?|ftp|blob|filesystem):/.test(lower) || /^[a-z0-9*.-]+\.[a-z]{2,}(:\d+)?(\/.*)?$/.test(lower);
-      const dangerous = lower === "'unsafe-eval'" || lower === "'wasm-unsafe-eval'" || lower === "'unsafe-hashes'" || (lower === "'unsafe-inline'" && directive !== 'style-src');
+      const remote =
+        lower === '*' || /^(https?|wss?|ftp|blob|filesystem):/.test(lower) || /^[a-z0-9*.-]+\.[a-z]{2,}(:\d+)?(\/.*)?$/.test(lower);
+      const dangerous =
+        lower === "'unsafe-eval'" ||
+        lower === "'wasm-unsafe-eval'" ||
+        lower === "'unsafe-hashes'" ||
+        (lower === "'unsafe-inline'" && directive !== 'style-src');
       if (remote || dangerous) found.push(`${directive} ${source}`);
     }
   }

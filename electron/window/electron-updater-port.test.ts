@@ -32,15 +32,29 @@ class FakeAppUpdater extends EventEmitter {
   feed: unknown = null;
   installsAtQuit = false;
   downloads = 0;
-  constructor(private readonly offered: { version: string; sha512: string }, private readonly bytes: Buffer) {
+  constructor(
+    private readonly offered: { version: string; sha512: string },
+    private readonly bytes: Buffer,
+  ) {
     super();
   }
   setFeedURL(options: unknown): void {
     this.feed = options;
   }
   async checkForUpdates(): Promise<UpdateCheckResult | null> {
-    const updateInfo = { version: this.offered.version, files: [{ url: INSTALLER, sha512: this.offered.sha512, size: 20 }], path: INSTALLER, sha512: this.offered.sha512, releaseDate: '2025-03-01T09:00:00Z' };
-    return { isUpdateAvailable: true, updateInfo, versionInfo: updateInfo, downloadPromise: this.autoDownload ? Promise.resolve([]) : null };
+    const updateInfo = {
+      version: this.offered.version,
+      files: [{ url: INSTALLER, sha512: this.offered.sha512, size: 20 }],
+      path: INSTALLER,
+      sha512: this.offered.sha512,
+      releaseDate: '2025-03-01T09:00:00Z',
+    };
+    return {
+      isUpdateAvailable: true,
+      updateInfo,
+      versionInfo: updateInfo,
+      downloadPromise: this.autoDownload ? Promise.resolve([]) : null,
+    };
   }
   async downloadUpdate(): Promise<string[]> {
     this.downloads += 1;
@@ -48,7 +62,14 @@ class FakeAppUpdater extends EventEmitter {
     dirs.push(dir);
     const file = path.join(dir, INSTALLER);
     writeFileSync(file, this.bytes);
-    const event = { version: this.offered.version, files: [], path: INSTALLER, sha512: this.offered.sha512, releaseDate: '', downloadedFile: file } as UpdateDownloadedEvent;
+    const event = {
+      version: this.offered.version,
+      files: [],
+      path: INSTALLER,
+      sha512: this.offered.sha512,
+      releaseDate: '',
+      downloadedFile: file,
+    } as UpdateDownloadedEvent;
     this.emit('update-downloaded', event);
     if (this.autoInstallOnAppQuit) this.installsAtQuit = true;
     return [file];
@@ -57,7 +78,15 @@ class FakeAppUpdater extends EventEmitter {
 
 const releaseKey = generateSigningKeyPair();
 function signedFeed(): (url: string) => Promise<Buffer | null> {
-  const manifest = Buffer.from(updateManifestText({ wardlineUpdate: 1, version: '1.4.0', channel: 'stable', releaseDate: '2025-03-01T09:00:00Z', files: [manifestFileOf(INSTALLER, signedBytes)] }));
+  const manifest = Buffer.from(
+    updateManifestText({
+      wardlineUpdate: 1,
+      version: '1.4.0',
+      channel: 'stable',
+      releaseDate: '2025-03-01T09:00:00Z',
+      files: [manifestFileOf(INSTALLER, signedBytes)],
+    }),
+  );
   const signature = Buffer.from(signUpdateManifest(manifest, signingKeyFromPem(releaseKey.privateKeyPem), releaseKey.keyId));
   return async (url) => (url.endsWith('.json') ? manifest : url.endsWith('.sig') ? signature : null);
 }
@@ -73,7 +102,7 @@ function check(updater: FakeAppUpdater) {
 }
 
 describe('electron-updater behind the Updater port', () => {
-  it('uses the generic feed at the policy\'s URL and channel, and never downloads, downgrades or installs by itself', async () => {
+  it("uses the generic feed at the policy's URL and channel, and never downloads, downgrades or installs by itself", async () => {
     const updater = new FakeAppUpdater({ version: '1.4.0', sha512: manifestFileOf(INSTALLER, signedBytes).sha512 }, signedBytes);
     await expect(check(updater)).resolves.toEqual({ status: 'ready', version: '1.4.0' });
     expect(updater.feed).toEqual({ provider: 'generic', url: 'https://updates.hospital.example/wardline/', channel: 'stable' });
@@ -99,26 +128,48 @@ describe('electron-updater behind the Updater port', () => {
   });
 });
 
-describe('fetching the signed manifest through the updater\'s session', () => {
+describe("fetching the signed manifest through the updater's session", () => {
   const session = (respond: (url: string) => Response | Promise<Response>) => {
     const asked: string[] = [];
-    return { asked, fetch: async (url: string | Request) => { asked.push(String(url)); return respond(String(url)); } };
+    return {
+      asked,
+      fetch: async (url: string | Request) => {
+        asked.push(String(url));
+        return respond(String(url));
+      },
+    };
   };
 
   it('returns the bytes, null for a file the server does not have, and refuses other answers', async () => {
-    const fake = session((url) => (url.endsWith('.sig') ? new Response('missing', { status: 404 }) : url.includes('broken') ? new Response('oops', { status: 500 }) : new Response('{"manifest":1}')));
+    const fake = session((url) =>
+      url.endsWith('.sig')
+        ? new Response('missing', { status: 404 })
+        : url.includes('broken')
+          ? new Response('oops', { status: 500 })
+          : new Response('{"manifest":1}'),
+    );
     const fetchFile = sessionUpdateFetch(fake as never);
     expect((await fetchFile('https://updates.hospital.example/wardline/wardline-update.json'))?.toString()).toBe('{"manifest":1}');
     expect(await fetchFile('https://updates.hospital.example/wardline/wardline-update.json.sig')).toBeNull();
-    await expect(fetchFile('https://updates.hospital.example/broken/wardline-update.json')).rejects.toMatchObject({ code: 'MANIFEST_UNAVAILABLE', message: expect.stringContaining('HTTP 500') });
+    await expect(fetchFile('https://updates.hospital.example/broken/wardline-update.json')).rejects.toMatchObject({
+      code: 'MANIFEST_UNAVAILABLE',
+      message: expect.stringContaining('HTTP 500'),
+    });
   });
 
   it('refuses anything but HTTPS without asking, an oversized answer, and reports a refused certificate as unreachable', async () => {
     const fake = session(() => new Response(Buffer.alloc(MAX_UPDATE_FILE_BYTES + 1)));
-    await expect(sessionUpdateFetch(fake as never)('http://updates.hospital.example/wardline-update.json')).rejects.toMatchObject({ code: 'MANIFEST_UNAVAILABLE' });
+    await expect(sessionUpdateFetch(fake as never)('http://updates.hospital.example/wardline-update.json')).rejects.toMatchObject({
+      code: 'MANIFEST_UNAVAILABLE',
+    });
     expect(fake.asked).toEqual([]);
-    await expect(sessionUpdateFetch(fake as never)('https://updates.hospital.example/wardline-update.json')).rejects.toMatchObject({ code: 'MANIFEST_INVALID' });
+    await expect(sessionUpdateFetch(fake as never)('https://updates.hospital.example/wardline-update.json')).rejects.toMatchObject({
+      code: 'MANIFEST_INVALID',
+    });
     const refused = session(() => Promise.reject(new Error('net::ERR_FAILED')));
-    await expect(sessionUpdateFetch(refused as never)('https://evil.example/wardline-update.json')).rejects.toMatchObject({ code: 'MANIFEST_UNAVAILABLE', message: expect.stringContaining('certificate') });
+    await expect(sessionUpdateFetch(refused as never)('https://evil.example/wardline-update.json')).rejects.toMatchObject({
+      code: 'MANIFEST_UNAVAILABLE',
+      message: expect.stringContaining('certificate'),
+    });
   });
 });

@@ -11,7 +11,28 @@ import {
   type Refusal,
 } from './navigation-guards.js';
 
-const PERMISSIONS = ['clipboard-read', 'clipboard-sanitized-write', 'display-capture', 'fullscreen', 'geolocation', 'idle-detection', 'media', 'mediaKeySystem', 'midi', 'midiSysex', 'notifications', 'pointerLock', 'keyboardLock', 'openExternal', 'speaker-selection', 'storage-access', 'top-level-storage-access', 'window-management', 'unknown', 'fileSystem'] as const;
+const PERMISSIONS = [
+  'clipboard-read',
+  'clipboard-sanitized-write',
+  'display-capture',
+  'fullscreen',
+  'geolocation',
+  'idle-detection',
+  'media',
+  'mediaKeySystem',
+  'midi',
+  'midiSysex',
+  'notifications',
+  'pointerLock',
+  'keyboardLock',
+  'openExternal',
+  'speaker-selection',
+  'storage-access',
+  'top-level-storage-access',
+  'window-management',
+  'unknown',
+  'fileSystem',
+] as const;
 
 type Handler = (...args: never[]) => unknown;
 
@@ -59,24 +80,49 @@ describe('the session and page hardening', () => {
     expect(devicePermissionHandler()({} as never)).toBe(false);
   });
 
-  it('denies every new window and stops every navigation, logging only the URL\'s scheme', () => {
+  it("denies every new window and stops every navigation, logging only the URL's scheme", () => {
     const refusals: Refusal[] = [];
     const open = windowOpenHandler((r) => refusals.push(r));
-    expect(open({ url: 'https://evil.example/?mrn=123', frameName: '', features: '', disposition: 'new-window', referrer: {} as never, postBody: undefined } as never)).toEqual({ action: 'deny' });
+    expect(
+      open({
+        url: 'https://evil.example/?mrn=123',
+        frameName: '',
+        features: '',
+        disposition: 'new-window',
+        referrer: {} as never,
+        postBody: undefined,
+      } as never),
+    ).toEqual({ action: 'deny' });
     let prevented = 0;
     navigationBlocker('navigation', (r) => refusals.push(r))({ preventDefault: () => void (prevented += 1), url: 'file:///etc/passwd' });
     expect(prevented).toBe(1);
-    expect(refusals).toEqual([{ kind: 'window-open', detail: 'https' }, { kind: 'navigation', detail: 'file' }]);
+    expect(refusals).toEqual([
+      { kind: 'window-open', detail: 'https' },
+      { kind: 'navigation', detail: 'file' },
+    ]);
     expect(schemeOf('javascript:alert(1)')).toBe('javascript');
   });
 
   it('installs every handler on the session, spellchecker off, certificates pinned', () => {
     const { session, installed } = recordingSession();
-    hardenSession(session, { pinning: { pinned: new Map([['hub.hospital.example', ['pin']]]), publicHosts: new Set() }, onRefused: () => undefined });
-    expect([...installed.keys()].sort()).toEqual(['certificateVerify', 'devicePermission', 'displayMedia', 'permissionCheck', 'permissionRequest', 'spellChecker']);
+    hardenSession(session, {
+      pinning: { pinned: new Map([['hub.hospital.example', ['pin']]]), publicHosts: new Set() },
+      onRefused: () => undefined,
+    });
+    expect([...installed.keys()].sort()).toEqual([
+      'certificateVerify',
+      'devicePermission',
+      'displayMedia',
+      'permissionCheck',
+      'permissionRequest',
+      'spellChecker',
+    ]);
     expect(installed.get('spellChecker')).toBe(false);
     let verdict: number | null = null;
-    (installed.get('certificateVerify') as (req: unknown, cb: (v: number) => void) => void)({ hostname: 'elsewhere.example', certificate: { data: '' } }, (v) => (verdict = v));
+    (installed.get('certificateVerify') as (req: unknown, cb: (v: number) => void) => void)(
+      { hostname: 'elsewhere.example', certificate: { data: '' } },
+      (v) => (verdict = v),
+    );
     expect(verdict).toBe(CERTIFICATE_REJECT);
     let granted: boolean | null = null;
     (installed.get('permissionRequest') as (...a: unknown[]) => void)({}, 'media', (answer: boolean) => (granted = answer), {});

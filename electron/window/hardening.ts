@@ -24,18 +24,26 @@ export type HardenableSession = Pick<
   | 'setSpellCheckerEnabled'
 >;
 
-export function hardenSession(session: HardenableSession, options: { readonly pinning: PinningRules; readonly onRefused: RefusalListener }): void {
+export function hardenSession(
+  session: HardenableSession,
+  options: { readonly pinning: PinningRules; readonly onRefused: RefusalListener },
+): void {
   session.setPermissionRequestHandler(permissionRequestHandler(options.onRefused));
   session.setPermissionCheckHandler(permissionCheckHandler());
   session.setDevicePermissionHandler(devicePermissionHandler());
   session.setDisplayMediaRequestHandler(displayMediaRequestHandler(options.onRefused));
-  session.setCertificateVerifyProc(certificateVerifyProc(options.pinning, (host) => options.onRefused({ kind: 'navigation', detail: `certificate refused for ${host}` })));
+  session.setCertificateVerifyProc(
+    certificateVerifyProc(options.pinning, (host) => options.onRefused({ kind: 'navigation', detail: `certificate refused for ${host}` })),
+  );
   session.setSpellCheckerEnabled(false);
 }
 
 export type HardenableContents = Pick<WebContents, 'setWindowOpenHandler' | 'on' | 'closeDevTools'>;
 
-export function hardenWebContents(contents: HardenableContents, options: { readonly packaged: boolean; readonly onRefused: RefusalListener }): void {
+export function hardenWebContents(
+  contents: HardenableContents,
+  options: { readonly packaged: boolean; readonly onRefused: RefusalListener },
+): void {
   contents.setWindowOpenHandler(windowOpenHandler(options.onRefused));
   const block = navigationBlocker('navigation', options.onRefused);
   contents.on('will-navigate', (event) => block(event));

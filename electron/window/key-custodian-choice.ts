@@ -26,15 +26,20 @@ export function chooseKeyCustodian(options: {
   /** Whether the data directory already holds a vault or an audit trail. */
   readonly hasEncryptedData: boolean;
 }): CustodianChoice {
-  const usable = options.safeStorage.isEncryptionAvailable()
-    && (options.platform !== 'linux' || !UNPROTECTED_LINUX_BACKENDS.has(options.safeStorage.getSelectedStorageBackend()));
+  const usable =
+    options.safeStorage.isEncryptionAvailable() &&
+    (options.platform !== 'linux' || !UNPROTECTED_LINUX_BACKENDS.has(options.safeStorage.getSelectedStorageBackend()));
   if (options.hasWrappedKeys) return usable ? 'safe-storage' : 'unavailable';
   if (options.hasEncryptedData) return 'keytar';
   return usable ? 'safe-storage' : 'keytar';
 }
 
 /** The app's KeyCustodian: wrapped blobs in `<dataDir>/keys` under safeStorage, or the OS keystore through keytar. */
-export function electronKeyCustodian(options: { readonly safeStorage: SafeStorage; readonly dataDir: string; readonly platform?: NodeJS.Platform }): KeyCustodian {
+export function electronKeyCustodian(options: {
+  readonly safeStorage: SafeStorage;
+  readonly dataDir: string;
+  readonly platform?: NodeJS.Platform;
+}): KeyCustodian {
   const platform = options.platform ?? process.platform;
   const keysDir = path.join(options.dataDir, WRAPPED_KEYS_FOLDER);
   const hasWrappedKeys = existsSync(keysDir) && readdirSync(keysDir).some((name) => name.endsWith('.wrapped-key'));
@@ -45,7 +50,9 @@ export function electronKeyCustodian(options: { readonly safeStorage: SafeStorag
     case 'keytar':
       return createKeytarCustodian();
     case 'unavailable':
-      throw new VaultError('KEYSTORE_UNAVAILABLE',
-        'Wardline\'s keys on this computer are protected by the OS keystore through Electron, which is not available now (on Linux: no unlocked Secret Service or KWallet). Ask IT to check the user\'s keystore; the chart cache was left untouched.');
+      throw new VaultError(
+        'KEYSTORE_UNAVAILABLE',
+        "Wardline's keys on this computer are protected by the OS keystore through Electron, which is not available now (on Linux: no unlocked Secret Service or KWallet). Ask IT to check the user's keystore; the chart cache was left untouched.",
+      );
   }
 }

@@ -52,7 +52,10 @@ export function windowOpenHandler(onRefused: RefusalListener): (details: Handler
 }
 
 /** For will-navigate, will-frame-navigate and will-redirect: every navigation is stopped. */
-export function navigationBlocker(kind: 'navigation' | 'redirect', onRefused: RefusalListener): (event: { preventDefault(): void; readonly url?: string }) => void {
+export function navigationBlocker(
+  kind: 'navigation' | 'redirect',
+  onRefused: RefusalListener,
+): (event: { preventDefault(): void; readonly url?: string }) => void {
   return (event) => {
     event.preventDefault();
     onRefused({ kind, detail: schemeOf(event.url ?? '') });

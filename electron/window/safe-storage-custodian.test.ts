@@ -15,7 +15,10 @@ type Backend = ReturnType<SafeStorage['getSelectedStorageBackend']>;
  */
 class FakeSafeStorage implements SafeStorage {
   readonly #osSecret = randomBytes(32);
-  constructor(private available = true, private backend: Backend = 'gnome_libsecret') {}
+  constructor(
+    private available = true,
+    private backend: Backend = 'gnome_libsecret',
+  ) {}
   isEncryptionAvailable(): boolean {
     return this.available;
   }
@@ -60,7 +63,11 @@ function filesIn(dir: string): Buffer[] {
 describe('SafeStorageCustodian', () => {
   it('round-trips a key and writes only the OS-wrapped blob to disk', async () => {
     const dir = keysDir();
-    const custodian = new SafeStorageCustodian({ safeStorage: new FakeSafeStorage(), blobs: createWrappedKeyFileStore(dir), platform: 'linux' });
+    const custodian = new SafeStorageCustodian({
+      safeStorage: new FakeSafeStorage(),
+      blobs: createWrappedKeyFileStore(dir),
+      platform: 'linux',
+    });
     const key = randomBytes(32);
     await custodian.store('vault-abc', key);
     expect((await custodian.load('vault-abc'))!.equals(key)).toBe(true);
@@ -80,8 +87,15 @@ describe('SafeStorageCustodian', () => {
 
   it('refuses to store a key when Electron would fall back to plain-text storage (Linux basic_text)', async () => {
     const dir = keysDir();
-    const custodian = new SafeStorageCustodian({ safeStorage: new FakeSafeStorage(true, 'basic_text'), blobs: createWrappedKeyFileStore(dir), platform: 'linux' });
-    await expect(custodian.store('vault-abc', randomBytes(32))).rejects.toMatchObject({ code: 'KEYSTORE_UNAVAILABLE', message: expect.stringContaining('plain-text') });
+    const custodian = new SafeStorageCustodian({
+      safeStorage: new FakeSafeStorage(true, 'basic_text'),
+      blobs: createWrappedKeyFileStore(dir),
+      platform: 'linux',
+    });
+    await expect(custodian.store('vault-abc', randomBytes(32))).rejects.toMatchObject({
+      code: 'KEYSTORE_UNAVAILABLE',
+      message: expect.stringContaining('plain-text'),
+    });
     await expect(custodian.load('vault-abc')).rejects.toMatchObject({ code: 'KEYSTORE_UNAVAILABLE' });
     expect(() => readdirSync(dir)).toThrow();
   });

@@ -56,18 +56,24 @@ export class SafeStorageCustodian implements KeyCustodian {
 
   #assertProtected(): void {
     if (!this.#safeStorage.isEncryptionAvailable()) {
-      throw new VaultError('KEYSTORE_UNAVAILABLE',
-        'The operating system\'s keystore is not available to Wardline, so the chart cache cannot be opened. Ask IT to check the Secret Service or KWallet (Linux), Keychain (macOS) or the user profile (Windows).');
+      throw new VaultError(
+        'KEYSTORE_UNAVAILABLE',
+        "The operating system's keystore is not available to Wardline, so the chart cache cannot be opened. Ask IT to check the Secret Service or KWallet (Linux), Keychain (macOS) or the user profile (Windows).",
+      );
     }
     if (this.#platform === 'linux' && REFUSED_LINUX_BACKENDS.has(this.#safeStorage.getSelectedStorageBackend())) {
-      throw new VaultError('KEYSTORE_UNAVAILABLE',
-        'No OS keystore protects Wardline\'s keys on this computer (Electron fell back to plain-text storage), so the chart cache cannot be opened. Ask IT to install and unlock a Secret Service (gnome-keyring) or KWallet for this user.');
+      throw new VaultError(
+        'KEYSTORE_UNAVAILABLE',
+        "No OS keystore protects Wardline's keys on this computer (Electron fell back to plain-text storage), so the chart cache cannot be opened. Ask IT to install and unlock a Secret Service (gnome-keyring) or KWallet for this user.",
+      );
     }
   }
 }
 
 function unavailable(what: string, cause: unknown): VaultError {
-  return new VaultError('KEYSTORE_UNAVAILABLE',
+  return new VaultError(
+    'KEYSTORE_UNAVAILABLE',
     `The operating system's keystore ${what}. Ask IT to check the user's keystore (Secret Service/KWallet, Keychain or the Windows profile).`,
-    { cause });
+    { cause },
+  );
 }

@@ -16,16 +16,31 @@ export function sessionUpdateFetch(session: Pick<Session, 'fetch'>): FetchUpdate
     try {
       response = await session.fetch(url, { headers: { 'cache-control': 'no-cache' }, credentials: 'omit', redirect: 'follow' });
     } catch (error) {
-      throw new UpdateError('MANIFEST_UNAVAILABLE', 'The update server cannot be reached (or its certificate was refused); no update was taken. It will be tried again later.', { cause: error });
+      throw new UpdateError(
+        'MANIFEST_UNAVAILABLE',
+        'The update server cannot be reached (or its certificate was refused); no update was taken. It will be tried again later.',
+        { cause: error },
+      );
     }
     if (response.status === 404) return null;
     if (response.status !== 200) {
-      throw new UpdateError('MANIFEST_UNAVAILABLE', `The update server answered HTTP ${response.status}; no update was taken. It will be tried again later.`);
+      throw new UpdateError(
+        'MANIFEST_UNAVAILABLE',
+        `The update server answered HTTP ${response.status}; no update was taken. It will be tried again later.`,
+      );
     }
     const declared = Number(response.headers.get('content-length') ?? '0');
-    if (declared > MAX_UPDATE_FILE_BYTES) throw new UpdateError('MANIFEST_INVALID', 'The update server sent an update manifest far too large to be one; it was refused. Tell IT.');
+    if (declared > MAX_UPDATE_FILE_BYTES)
+      throw new UpdateError(
+        'MANIFEST_INVALID',
+        'The update server sent an update manifest far too large to be one; it was refused. Tell IT.',
+      );
     const bytes = Buffer.from(await response.arrayBuffer());
-    if (bytes.length > MAX_UPDATE_FILE_BYTES) throw new UpdateError('MANIFEST_INVALID', 'The update server sent an update manifest far too large to be one; it was refused. Tell IT.');
+    if (bytes.length > MAX_UPDATE_FILE_BYTES)
+      throw new UpdateError(
+        'MANIFEST_INVALID',
+        'The update server sent an update manifest far too large to be one; it was refused. Tell IT.',
+      );
     return bytes;
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contentProtectionSupported, mainWindowOptions, WINDOW_PARTITION } from './window-options.js';
 
-describe('the main window\'s options', () => {
+describe("the main window's options", () => {
   it.each([true, false])('isolate, sandbox and strip Node from the renderer (packaged: %s)', (packaged) => {
     const prefs = mainWindowOptions({ preload: '/opt/Wardline/resources/app.asar/dist/electron/preload.cjs', packaged }).webPreferences!;
     expect(prefs.contextIsolation).toBe(true);

@@ -61,7 +61,9 @@ function Workstation(props: { first: FirstAnswer }): React.JSX.Element {
         pruneViews(knownSessionIds(next));
         applySnapshot(next);
       })
-      .catch((error: unknown) => setFailure(error instanceof HostRequestError ? error : new HostRequestError('INTERNAL', 'Wardline could not reach its host.')));
+      .catch((error: unknown) =>
+        setFailure(error instanceof HostRequestError ? error : new HostRequestError('INTERNAL', 'Wardline could not reach its host.')),
+      );
   }, [applySnapshot]);
 
   useEffect(() => {
@@ -93,7 +95,17 @@ function Workstation(props: { first: FirstAnswer }): React.JSX.Element {
     );
   }
   if (snapshot.status === 'locked') {
-    return <LockScreen snapshot={snapshot} onSnapshot={applySnapshot} onReload={load} reachability={reachability} onReachability={setReachability} />;
+    return (
+      <LockScreen
+        snapshot={snapshot}
+        onSnapshot={applySnapshot}
+        onReload={load}
+        reachability={reachability}
+        onReachability={setReachability}
+      />
+    );
   }
-  return <SignInScreen lastEnded={snapshot.lastEnded} onSignedIn={applySnapshot} reachability={reachability} onReachability={setReachability} />;
+  return (
+    <SignInScreen lastEnded={snapshot.lastEnded} onSignedIn={applySnapshot} reachability={reachability} onReachability={setReachability} />
+  );
 }

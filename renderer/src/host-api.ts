@@ -23,7 +23,8 @@ export class HostRequestError extends Error {
 /** The host API; throws when the page was opened without a host behind it. */
 export function hostApi(): WardlineApi {
   const api = window.wardline;
-  if (api === undefined) throw new HostRequestError('NO_HOST', 'Wardline is not connected to its host. Close this window and start Wardline again.');
+  if (api === undefined)
+    throw new HostRequestError('NO_HOST', 'Wardline is not connected to its host. Close this window and start Wardline again.');
   return api;
 }
 

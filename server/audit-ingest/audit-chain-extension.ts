@@ -28,11 +28,17 @@ export function chainPositionOf(event: unknown): ChainPosition {
   }
   const resource = event as { id?: unknown; extension?: unknown; source?: { observer?: { reference?: unknown } } };
   if (typeof resource.id !== 'string' || !FHIR_ID.test(resource.id)) {
-    throw new AuditIngestError('AUDIT_EVENT_INVALID', 'An uploaded AuditEvent needs its client-assigned id (1–64 letters, digits, "-" or ".").');
+    throw new AuditIngestError(
+      'AUDIT_EVENT_INVALID',
+      'An uploaded AuditEvent needs its client-assigned id (1–64 letters, digits, "-" or ".").',
+    );
   }
   const chain = asExtensions(resource.extension).find((e) => e.url === AUDIT_CHAIN_EXTENSION_URL);
   if (chain === undefined) {
-    throw new AuditIngestError('AUDIT_CHAIN_MISSING', `AuditEvent ${resource.id} has no audit-chain extension (${AUDIT_CHAIN_EXTENSION_URL}).`);
+    throw new AuditIngestError(
+      'AUDIT_CHAIN_MISSING',
+      `AuditEvent ${resource.id} has no audit-chain extension (${AUDIT_CHAIN_EXTENSION_URL}).`,
+    );
   }
   const parts = asExtensions(chain.extension);
   const sequence = parts.find((e) => e.url === 'sequence')?.valueInteger;
@@ -42,7 +48,10 @@ export function chainPositionOf(event: unknown): ChainPosition {
     throw new AuditIngestError('AUDIT_CHAIN_MISSING', `AuditEvent ${resource.id}: the audit-chain "sequence" must be an integer from 1.`);
   }
   if (typeof previousHash !== 'string' || !HEX_SHA256.test(previousHash) || typeof hash !== 'string' || !HEX_SHA256.test(hash)) {
-    throw new AuditIngestError('AUDIT_CHAIN_MISSING', `AuditEvent ${resource.id}: "previousHash" and "hash" must be lowercase hex SHA-256 values.`);
+    throw new AuditIngestError(
+      'AUDIT_CHAIN_MISSING',
+      `AuditEvent ${resource.id}: "previousHash" and "hash" must be lowercase hex SHA-256 values.`,
+    );
   }
   const reference = resource.source?.observer?.reference;
   return { eventId: resource.id, sequence, previousHash, hash, observer: typeof reference === 'string' ? reference : undefined };

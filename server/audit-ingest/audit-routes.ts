@@ -21,10 +21,20 @@ export async function registerAuditIngest(app: FastifyInstance, deps: AuditInges
   await app.register(async (scope) => {
     scope.setErrorHandler((error, _request, reply) => {
       if (error instanceof AuditIngestError) return sendOutcome(reply, error.httpStatus, error.code, error.message);
-      const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
-      if (status >= 400 && status < 500) return sendOutcome(reply, status, 'INVALID_REQUEST', 'The request body could not be read; send JSON { jws }.');
-      logger.error({ event: 'audit-ingest-error', err: { name: (error as Error).name, code: (error as { code?: unknown }).code } }, 'audit endpoint failed');
-      return sendOutcome(reply, 500, 'INTERNAL', 'The hub could not complete this request. Try again; if it persists, ask IT to check the hub logs.');
+      const status =
+        typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
+      if (status >= 400 && status < 500)
+        return sendOutcome(reply, status, 'INVALID_REQUEST', 'The request body could not be read; send JSON { jws }.');
+      logger.error(
+        { event: 'audit-ingest-error', err: { name: (error as Error).name, code: (error as { code?: unknown }).code } },
+        'audit endpoint failed',
+      );
+      return sendOutcome(
+        reply,
+        500,
+        'INTERNAL',
+        'The hub could not complete this request. Try again; if it persists, ask IT to check the hub logs.',
+      );
     });
 
     scope.get('/audit/chain', { preHandler: app.authenticate }, async (request, reply) => {
@@ -38,9 +48,12 @@ export async function registerAuditIngest(app: FastifyInstance, deps: AuditInges
       if (!body.success) return sendOutcome(reply, 400, 'INVALID_REQUEST', 'Send JSON { jws } with the compact JWS of the chain head.');
       const { deviceId } = request.principal.device;
       const publicKey = await devicePublicKey(db, deviceId);
-      if (publicKey === null) return sendOutcome(reply, 401, 'DEVICE_REVOKED', 'This workstation\'s enrollment was revoked by IT.');
+      if (publicKey === null) return sendOutcome(reply, 401, 'DEVICE_REVOKED', "This workstation's enrollment was revoked by IT.");
       const result = await recordCheckpoint(db, { deviceId, publicKey }, body.data.jws, clock(), logger);
-      logger.info({ event: 'audit-checkpoint', deviceId, sequence: result.sequence, matches: result.matchesHeldChain }, 'audit checkpoint stored');
+      logger.info(
+        { event: 'audit-checkpoint', deviceId, sequence: result.sequence, matches: result.matchesHeldChain },
+        'audit checkpoint stored',
+      );
       return reply.code(201).send(result);
     });
   });

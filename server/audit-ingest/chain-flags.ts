@@ -20,7 +20,9 @@ export async function recordChainFlag(db: SqlDatabase, flag: ChainFlag, nowIso: 
     [flag.deviceId, flag.sequence, flag.kind, flag.eventId, nowIso],
   );
   if (inserted.changes > 0) {
-    logger?.warn({ event: 'audit-chain-flag', deviceId: flag.deviceId, sequence: flag.sequence, kind: flag.kind, auditEventId: flag.eventId },
-      'audit chain problem found');
+    logger?.warn(
+      { event: 'audit-chain-flag', deviceId: flag.deviceId, sequence: flag.sequence, kind: flag.kind, auditEventId: flag.eventId },
+      'audit chain problem found',
+    );
   }
 }

@@ -30,9 +30,12 @@ export async function auditChainStatus(db: SqlDatabase, deviceId: string): Promi
     [deviceId, head],
   );
   const flags = await db.query<{ sequence: unknown; kind: string }>(
-    'SELECT DISTINCT sequence, kind FROM audit_chain_flags WHERE device_id = $1 ORDER BY sequence', [deviceId]);
-  const sequencesOf = (kinds: readonly string[]): number[] =>
-    [...new Set(flags.filter((f) => kinds.includes(f.kind)).map((f) => toNumber(f.sequence)))];
+    'SELECT DISTINCT sequence, kind FROM audit_chain_flags WHERE device_id = $1 ORDER BY sequence',
+    [deviceId],
+  );
+  const sequencesOf = (kinds: readonly string[]): number[] => [
+    ...new Set(flags.filter((f) => kinds.includes(f.kind)).map((f) => toNumber(f.sequence))),
+  ];
   return {
     highestContiguousSequence: head,
     gaps: gaps.map((g) => ({ from: toNumber(g.gap_from), to: toNumber(g.gap_to) })),

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { CompactSign, importJWK, type CryptoKey } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, runMigrations, type SqlDatabase } from '../storage/index.js';
-import { AUDIT_CHAIN_EXTENSION_URL, createAuditCheckpoint, generateDeviceKeyPair, GENESIS_PREVIOUS_HASH, type DeviceKeyPair } from '../../shared/auth/index.js';
+import {
+  AUDIT_CHAIN_EXTENSION_URL,
+  createAuditCheckpoint,
+  generateDeviceKeyPair,
+  GENESIS_PREVIOUS_HASH,
+  type DeviceKeyPair,
+} from '../../shared/auth/index.js';
 import { recordCheckpoint } from './checkpoint.js';
 import { auditChainStatus, auditIngestMigrations, recordAuditEvent } from './index.js';
 
@@ -23,18 +29,38 @@ async function device(deviceId = 'dev-A') {
 }
 
 async function holdFirstEvent(): Promise<void> {
-  await db.transaction((tx) => recordAuditEvent(tx, { device: { deviceId: 'dev-A', ward: 'w' } }, {
-    resourceType: 'AuditEvent', id: 'e1', source: { observer: { reference: 'Device/dev-A' } },
-    extension: [{ url: AUDIT_CHAIN_EXTENSION_URL, extension: [
-      { url: 'sequence', valueInteger: 1 }, { url: 'previousHash', valueString: GENESIS_PREVIOUS_HASH }, { url: 'hash', valueString: hash1 },
-    ] }],
-  }, now.toISOString()));
+  await db.transaction((tx) =>
+    recordAuditEvent(
+      tx,
+      { device: { deviceId: 'dev-A', ward: 'w' } },
+      {
+        resourceType: 'AuditEvent',
+        id: 'e1',
+        source: { observer: { reference: 'Device/dev-A' } },
+        extension: [
+          {
+            url: AUDIT_CHAIN_EXTENSION_URL,
+            extension: [
+              { url: 'sequence', valueInteger: 1 },
+              { url: 'previousHash', valueString: GENESIS_PREVIOUS_HASH },
+              { url: 'hash', valueString: hash1 },
+            ],
+          },
+        ],
+      },
+      now.toISOString(),
+    ),
+  );
 }
 
 describe('signed audit checkpoints', () => {
   it('stores a checkpoint signed with the device key and says whether it matches the held chain', async () => {
     const early = await createAuditCheckpoint(keys.privateKey, { deviceId: 'dev-A', sequence: 1, hash: hash1, time: now.toISOString() });
-    await expect(recordCheckpoint(db, await device(), early, now)).resolves.toEqual({ deviceId: 'dev-A', sequence: 1, matchesHeldChain: null });
+    await expect(recordCheckpoint(db, await device(), early, now)).resolves.toEqual({
+      deviceId: 'dev-A',
+      sequence: 1,
+      matchesHeldChain: null,
+    });
     await holdFirstEvent();
     await expect(recordCheckpoint(db, await device(), early, now)).resolves.toMatchObject({ matchesHeldChain: true });
     const [stored] = await db.query<{ jws: string }>('SELECT jws FROM audit_checkpoints');
@@ -43,29 +69,51 @@ describe('signed audit checkpoints', () => {
 
   it('flags a checkpoint whose hash differs from the event the hub holds', async () => {
     await holdFirstEvent();
-    const other = await createAuditCheckpoint(keys.privateKey, { deviceId: 'dev-A', sequence: 1, hash: 'c'.repeat(64), time: now.toISOString() });
+    const other = await createAuditCheckpoint(keys.privateKey, {
+      deviceId: 'dev-A',
+      sequence: 1,
+      hash: 'c'.repeat(64),
+      time: now.toISOString(),
+    });
     await expect(recordCheckpoint(db, await device(), other, now)).resolves.toMatchObject({ matchesHeldChain: false });
     expect((await auditChainStatus(db, 'dev-A')).hashMismatches).toEqual([1]);
   });
 
   it('refuses a checkpoint signed with another key, or an altered one', async () => {
     const stranger = await generateDeviceKeyPair();
-    const forged = await createAuditCheckpoint(stranger.privateKey, { deviceId: 'dev-A', sequence: 1, hash: hash1, time: now.toISOString() });
+    const forged = await createAuditCheckpoint(stranger.privateKey, {
+      deviceId: 'dev-A',
+      sequence: 1,
+      hash: hash1,
+      time: now.toISOString(),
+    });
     await expect(recordCheckpoint(db, await device(), forged, now)).rejects.toMatchObject({ code: 'CHECKPOINT_SIGNATURE_INVALID' });
     const genuine = await createAuditCheckpoint(keys.privateKey, { deviceId: 'dev-A', sequence: 1, hash: hash1, time: now.toISOString() });
     const [header, , signature] = genuine.split('.');
-    const altered = Buffer.from(JSON.stringify({ deviceId: 'dev-A', sequence: 2, hash: hash1, time: now.toISOString() })).toString('base64url');
-    await expect(recordCheckpoint(db, await device(), `${header}.${altered}.${signature}`, now)).rejects.toMatchObject({ code: 'CHECKPOINT_SIGNATURE_INVALID' });
+    const altered = Buffer.from(JSON.stringify({ deviceId: 'dev-A', sequence: 2, hash: hash1, time: now.toISOString() })).toString(
+      'base64url',
+    );
+    await expect(recordCheckpoint(db, await device(), `${header}.${altered}.${signature}`, now)).rejects.toMatchObject({
+      code: 'CHECKPOINT_SIGNATURE_INVALID',
+    });
     expect(await db.query('SELECT jws FROM audit_checkpoints')).toEqual([]);
   });
 
   it('refuses a checkpoint for another device, without the checkpoint type, or dated in the future', async () => {
     const foreign = await createAuditCheckpoint(keys.privateKey, { deviceId: 'dev-B', sequence: 1, hash: hash1, time: now.toISOString() });
     await expect(recordCheckpoint(db, await device(), foreign, now)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', httpStatus: 403 });
-    const untyped = await new CompactSign(new TextEncoder().encode(JSON.stringify({ deviceId: 'dev-A', sequence: 1, hash: hash1, time: now.toISOString() })))
-      .setProtectedHeader({ alg: 'ES384' }).sign(keys.privateKey);
+    const untyped = await new CompactSign(
+      new TextEncoder().encode(JSON.stringify({ deviceId: 'dev-A', sequence: 1, hash: hash1, time: now.toISOString() })),
+    )
+      .setProtectedHeader({ alg: 'ES384' })
+      .sign(keys.privateKey);
     await expect(recordCheckpoint(db, await device(), untyped, now)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID' });
-    const future = await createAuditCheckpoint(keys.privateKey, { deviceId: 'dev-A', sequence: 1, hash: hash1, time: new Date(now.getTime() + 3_600_000).toISOString() });
+    const future = await createAuditCheckpoint(keys.privateKey, {
+      deviceId: 'dev-A',
+      sequence: 1,
+      hash: hash1,
+      time: new Date(now.getTime() + 3_600_000).toISOString(),
+    });
     await expect(recordCheckpoint(db, await device(), future, now)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID' });
   });
 });

@@ -5,7 +5,11 @@ import { compactVerify, type CryptoKey } from 'jose';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SqlDatabase } from '../storage/index.js';
 import {
-  AUDIT_CHECKPOINT_TYPE, auditCheckpointClaimsSchema, DEVICE_KEY_ALG, type AuditCheckpointClaims, type AuditCheckpointResponse,
+  AUDIT_CHECKPOINT_TYPE,
+  auditCheckpointClaimsSchema,
+  DEVICE_KEY_ALG,
+  type AuditCheckpointClaims,
+  type AuditCheckpointResponse,
 } from '../../shared/auth/index.js';
 import { AuditIngestError } from './audit-ingest-error.js';
 import { recordChainFlag } from './chain-flags.js';
@@ -25,7 +29,7 @@ export async function recordCheckpoint(
     throw new AuditIngestError('CHECKPOINT_INVALID', 'This checkpoint names another device; a workstation signs only its own chain.', 403);
   }
   if (Date.parse(claims.time) > now.getTime() + MAX_FUTURE_MS) {
-    throw new AuditIngestError('CHECKPOINT_INVALID', 'The checkpoint\'s time is in the future. Check the workstation clock.');
+    throw new AuditIngestError('CHECKPOINT_INVALID', "The checkpoint's time is in the future. Check the workstation clock.");
   }
   const nowIso = now.toISOString();
   await db.execute(
@@ -34,12 +38,19 @@ export async function recordCheckpoint(
     [claims.deviceId, claims.sequence, claims.hash, claims.time, jws, nowIso],
   );
   const held = await db.query<{ event_id: string; hash: string }>(
-    'SELECT event_id, hash FROM audit_events WHERE device_id = $1 AND sequence = $2', [claims.deviceId, claims.sequence]);
+    'SELECT event_id, hash FROM audit_events WHERE device_id = $1 AND sequence = $2',
+    [claims.deviceId, claims.sequence],
+  );
   if (held.length === 0) return { deviceId: claims.deviceId, sequence: claims.sequence, matchesHeldChain: null };
   const matches = held.some((e) => e.hash === claims.hash);
   if (!matches) {
     for (const event of held) {
-      await recordChainFlag(db, { deviceId: claims.deviceId, sequence: claims.sequence, kind: 'checkpoint-mismatch', eventId: event.event_id }, nowIso, logger);
+      await recordChainFlag(
+        db,
+        { deviceId: claims.deviceId, sequence: claims.sequence, kind: 'checkpoint-mismatch', eventId: event.event_id },
+        nowIso,
+        logger,
+      );
     }
   }
   return { deviceId: claims.deviceId, sequence: claims.sequence, matchesHeldChain: matches };
@@ -49,10 +60,15 @@ async function verifiedClaims(jws: string, publicKey: CryptoKey): Promise<AuditC
   let payload: Uint8Array;
   let typ: unknown;
   try {
-    ({ payload, protectedHeader: { typ } } = await compactVerify(jws, publicKey, { algorithms: [DEVICE_KEY_ALG] }));
+    ({
+      payload,
+      protectedHeader: { typ },
+    } = await compactVerify(jws, publicKey, { algorithms: [DEVICE_KEY_ALG] }));
   } catch {
-    throw new AuditIngestError('CHECKPOINT_SIGNATURE_INVALID',
-      'The checkpoint\'s signature does not match this workstation\'s registered key (it must be a compact JWS, ES384).');
+    throw new AuditIngestError(
+      'CHECKPOINT_SIGNATURE_INVALID',
+      "The checkpoint's signature does not match this workstation's registered key (it must be a compact JWS, ES384).",
+    );
   }
   if (typ !== AUDIT_CHECKPOINT_TYPE) {
     throw new AuditIngestError('CHECKPOINT_INVALID', `A checkpoint's JWS header must say typ "${AUDIT_CHECKPOINT_TYPE}".`);
@@ -61,11 +77,14 @@ async function verifiedClaims(jws: string, publicKey: CryptoKey): Promise<AuditC
   try {
     parsed = JSON.parse(new TextDecoder().decode(payload));
   } catch {
-    throw new AuditIngestError('CHECKPOINT_INVALID', 'The checkpoint\'s payload is not JSON.');
+    throw new AuditIngestError('CHECKPOINT_INVALID', "The checkpoint's payload is not JSON.");
   }
   const claims = auditCheckpointClaimsSchema.safeParse(parsed);
   if (!claims.success) {
-    throw new AuditIngestError('CHECKPOINT_INVALID', 'A checkpoint holds { deviceId, sequence (from 1), hash (hex SHA-256), time (ISO 8601) }.');
+    throw new AuditIngestError(
+      'CHECKPOINT_INVALID',
+      'A checkpoint holds { deviceId, sequence (from 1), hash (hex SHA-256), time (ISO 8601) }.',
+    );
   }
   return claims.data;
 }

@@ -12,19 +12,27 @@ const nowIso = '2026-03-02T08:00:00.000Z';
 
 const hashOf = (deviceId: string, sequence: number): string => createHash('sha256').update(`${deviceId}:${sequence}`).digest('hex');
 
-function auditEvent(sequence: number, options: { deviceId?: string; id?: string; previousHash?: string; hash?: string; action?: string } = {}) {
+function auditEvent(
+  sequence: number,
+  options: { deviceId?: string; id?: string; previousHash?: string; hash?: string; action?: string } = {},
+) {
   const deviceId = options.deviceId ?? 'dev-A';
   return {
     resourceType: 'AuditEvent',
     id: options.id ?? `${deviceId}-${sequence}`,
-    extension: [{
-      url: AUDIT_CHAIN_EXTENSION_URL,
-      extension: [
-        { url: 'sequence', valueInteger: sequence },
-        { url: 'previousHash', valueString: options.previousHash ?? (sequence === 1 ? GENESIS_PREVIOUS_HASH : hashOf(deviceId, sequence - 1)) },
-        { url: 'hash', valueString: options.hash ?? hashOf(deviceId, sequence) },
-      ],
-    }],
+    extension: [
+      {
+        url: AUDIT_CHAIN_EXTENSION_URL,
+        extension: [
+          { url: 'sequence', valueInteger: sequence },
+          {
+            url: 'previousHash',
+            valueString: options.previousHash ?? (sequence === 1 ? GENESIS_PREVIOUS_HASH : hashOf(deviceId, sequence - 1)),
+          },
+          { url: 'hash', valueString: options.hash ?? hashOf(deviceId, sequence) },
+        ],
+      },
+    ],
     type: { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110110' },
     action: options.action ?? 'R',
     recorded: '2026-03-02T07:59:00Z',
@@ -34,8 +42,12 @@ function auditEvent(sequence: number, options: { deviceId?: string; id?: string;
 }
 
 let postgres: TestPostgres | undefined;
-beforeAll(async () => { postgres = await startTestPostgres(); });
-afterAll(async () => { await postgres?.stop(); });
+beforeAll(async () => {
+  postgres = await startTestPostgres();
+});
+afterAll(async () => {
+  await postgres?.stop();
+});
 
 describe.each(['sqlite', 'postgres'] as const)('audit ingest on %s', (engine) => {
   let db: SqlDatabase;
@@ -54,23 +66,40 @@ describe.each(['sqlite', 'postgres'] as const)('audit ingest on %s', (engine) =>
     const reordered = Object.fromEntries(Object.entries(auditEvent(3)).reverse());
     expect(await upload(deviceA, { ...reordered, meta: { versionId: '7', lastUpdated: nowIso } })).toEqual({ created: false });
     expect(await db.query('SELECT event_id FROM audit_events')).toHaveLength(3);
-    expect(await auditChainStatus(db, 'dev-A')).toEqual({ highestContiguousSequence: 3, gaps: [], hashMismatches: [], reusedSequences: [] });
+    expect(await auditChainStatus(db, 'dev-A')).toEqual({
+      highestContiguousSequence: 3,
+      gaps: [],
+      hashMismatches: [],
+      reusedSequences: [],
+    });
   });
 
   it('refuses an existing id with other content, or from another device, leaving the stored event unchanged', async () => {
     await upload(deviceA, auditEvent(1));
     await expect(upload(deviceA, auditEvent(1, { action: 'U' }))).rejects.toMatchObject({ code: 'AUDIT_EVENT_CONFLICT', httpStatus: 409 });
-    await expect(upload(deviceB, auditEvent(1, { id: 'dev-A-1', deviceId: 'dev-B' }))).rejects.toMatchObject({ code: 'AUDIT_EVENT_CONFLICT' });
+    await expect(upload(deviceB, auditEvent(1, { id: 'dev-A-1', deviceId: 'dev-B' }))).rejects.toMatchObject({
+      code: 'AUDIT_EVENT_CONFLICT',
+    });
     const [row] = await db.query<{ resource: string }>('SELECT resource FROM audit_events');
     expect(JSON.parse(row!.resource).action).toBe('R');
   });
 
   it('flags a device that skips sequences: the gap is reported and the head stays below it until it is filled', async () => {
     for (const n of [1, 2, 5, 6, 9]) await upload(deviceA, auditEvent(n));
-    expect(await auditChainStatus(db, 'dev-A')).toMatchObject({ highestContiguousSequence: 2, gaps: [{ from: 3, to: 4 }, { from: 7, to: 8 }] });
+    expect(await auditChainStatus(db, 'dev-A')).toMatchObject({
+      highestContiguousSequence: 2,
+      gaps: [
+        { from: 3, to: 4 },
+        { from: 7, to: 8 },
+      ],
+    });
     await upload(deviceA, auditEvent(4));
     await upload(deviceA, auditEvent(3));
-    expect(await auditChainStatus(db, 'dev-A')).toMatchObject({ highestContiguousSequence: 6, gaps: [{ from: 7, to: 8 }], hashMismatches: [] });
+    expect(await auditChainStatus(db, 'dev-A')).toMatchObject({
+      highestContiguousSequence: 6,
+      gaps: [{ from: 7, to: 8 }],
+      hashMismatches: [],
+    });
   });
 
   it('reports a missing start of the chain', async () => {
@@ -99,7 +128,7 @@ describe.each(['sqlite', 'postgres'] as const)('audit ingest on %s', (engine) =>
     expect(await auditChainStatus(db, 'dev-A')).toMatchObject({ highestContiguousSequence: 1, reusedSequences: [1] });
   });
 
-  it('keeps each device\'s chain apart', async () => {
+  it("keeps each device's chain apart", async () => {
     await upload(deviceA, auditEvent(1));
     await upload(deviceB, auditEvent(1, { deviceId: 'dev-B' }));
     await upload(deviceB, auditEvent(2, { deviceId: 'dev-B' }));
@@ -109,7 +138,10 @@ describe.each(['sqlite', 'postgres'] as const)('audit ingest on %s', (engine) =>
   });
 
   it('refuses an event observed by another device, one without a chain extension, and one without an id', async () => {
-    await expect(upload(deviceA, auditEvent(1, { deviceId: 'dev-B' }))).rejects.toMatchObject({ code: 'AUDIT_WRONG_DEVICE', httpStatus: 403 });
+    await expect(upload(deviceA, auditEvent(1, { deviceId: 'dev-B' }))).rejects.toMatchObject({
+      code: 'AUDIT_WRONG_DEVICE',
+      httpStatus: 403,
+    });
     const { extension: _extension, ...unchained } = auditEvent(1);
     await expect(upload(deviceA, unchained)).rejects.toMatchObject({ code: 'AUDIT_CHAIN_MISSING' });
     const { id: _id, ...anonymous } = auditEvent(1);

@@ -29,16 +29,24 @@ export async function recordAuditEvent(
   const deviceId = principal.device.deviceId;
   const position = chainPositionOf(event);
   if (position.observer !== undefined && position.observer !== `Device/${deviceId}`) {
-    throw new AuditIngestError('AUDIT_WRONG_DEVICE',
-      `AuditEvent ${position.eventId} names another device as its observer; a workstation uploads only its own audit trail.`, 403);
+    throw new AuditIngestError(
+      'AUDIT_WRONG_DEVICE',
+      `AuditEvent ${position.eventId} names another device as its observer; a workstation uploads only its own audit trail.`,
+      403,
+    );
   }
   const digest = contentHash(event as object);
   const held = await tx.query<{ device_id: string; content_hash: string }>(
-    'SELECT device_id, content_hash FROM audit_events WHERE event_id = $1', [position.eventId]);
+    'SELECT device_id, content_hash FROM audit_events WHERE event_id = $1',
+    [position.eventId],
+  );
   if (held[0] !== undefined) {
     if (held[0].device_id === deviceId && held[0].content_hash === digest) return { created: false };
-    throw new AuditIngestError('AUDIT_EVENT_CONFLICT',
-      `AuditEvent ${position.eventId} is already held with different content; audit events cannot be changed.`, 409);
+    throw new AuditIngestError(
+      'AUDIT_EVENT_CONFLICT',
+      `AuditEvent ${position.eventId} is already held with different content; audit events cannot be changed.`,
+      409,
+    );
   }
   await tx.execute(
     `INSERT INTO audit_events (event_id, device_id, sequence, previous_hash, hash, content_hash, resource, received_at)
@@ -50,7 +58,13 @@ export async function recordAuditEvent(
   return { created: true };
 }
 
-async function checkLinks(tx: SqlDatabase, deviceId: string, position: ChainPosition, nowIso: string, logger?: FastifyBaseLogger): Promise<void> {
+async function checkLinks(
+  tx: SqlDatabase,
+  deviceId: string,
+  position: ChainPosition,
+  nowIso: string,
+  logger?: FastifyBaseLogger,
+): Promise<void> {
   const { sequence, eventId } = position;
   const atSequence = await hashesAt(tx, deviceId, sequence);
   if (atSequence.some((e) => e.eventId !== eventId)) {
@@ -58,7 +72,8 @@ async function checkLinks(tx: SqlDatabase, deviceId: string, position: ChainPosi
   }
   // This event's link to its predecessor.
   if (sequence === 1) {
-    if (position.previousHash !== GENESIS_PREVIOUS_HASH) await recordChainFlag(tx, { deviceId, sequence, kind: 'hash-mismatch', eventId }, nowIso, logger);
+    if (position.previousHash !== GENESIS_PREVIOUS_HASH)
+      await recordChainFlag(tx, { deviceId, sequence, kind: 'hash-mismatch', eventId }, nowIso, logger);
   } else {
     const before = await hashesAt(tx, deviceId, sequence - 1);
     if (before.length > 0 && !before.some((e) => e.hash === position.previousHash)) {
@@ -73,15 +88,24 @@ async function checkLinks(tx: SqlDatabase, deviceId: string, position: ChainPosi
     }
   }
   // What the device signed earlier for this position.
-  const signed = await tx.query<{ hash: string }>('SELECT hash FROM audit_checkpoints WHERE device_id = $1 AND sequence = $2', [deviceId, sequence]);
+  const signed = await tx.query<{ hash: string }>('SELECT hash FROM audit_checkpoints WHERE device_id = $1 AND sequence = $2', [
+    deviceId,
+    sequence,
+  ]);
   if (signed.length > 0 && !signed.some((c) => c.hash === position.hash)) {
     await recordChainFlag(tx, { deviceId, sequence, kind: 'checkpoint-mismatch', eventId }, nowIso, logger);
   }
 }
 
-async function hashesAt(tx: SqlDatabase, deviceId: string, sequence: number): Promise<{ eventId: string; hash: string; previousHash: string }[]> {
+async function hashesAt(
+  tx: SqlDatabase,
+  deviceId: string,
+  sequence: number,
+): Promise<{ eventId: string; hash: string; previousHash: string }[]> {
   const rows = await tx.query<{ event_id: string; hash: string; previous_hash: string }>(
-    'SELECT event_id, hash, previous_hash FROM audit_events WHERE device_id = $1 AND sequence = $2', [deviceId, sequence]);
+    'SELECT event_id, hash, previous_hash FROM audit_events WHERE device_id = $1 AND sequence = $2',
+    [deviceId, sequence],
+  );
   return rows.map((r) => ({ eventId: r.event_id, hash: r.hash, previousHash: r.previous_hash }));
 }
 
@@ -91,7 +115,9 @@ async function advanceHead(tx: SqlDatabase, deviceId: string, sequence: number, 
   if (sequence !== head + 1) {
     if (sequence > head + 1) {
       const below = await tx.query<{ previous: unknown }>(
-        'SELECT MAX(sequence) AS previous FROM audit_events WHERE device_id = $1 AND sequence < $2', [deviceId, sequence]);
+        'SELECT MAX(sequence) AS previous FROM audit_events WHERE device_id = $1 AND sequence < $2',
+        [deviceId, sequence],
+      );
       const previous = below[0]?.previous === null || below[0]?.previous === undefined ? 0 : toNumber(below[0].previous);
       if (previous < sequence - 1) {
         logger?.warn({ event: 'audit-chain-gap', deviceId, from: previous + 1, to: sequence - 1 }, 'audit chain has a gap');
@@ -103,7 +129,8 @@ async function advanceHead(tx: SqlDatabase, deviceId: string, sequence: number, 
   for (;;) {
     const rows = await tx.query<{ sequence: unknown }>(
       'SELECT DISTINCT sequence FROM audit_events WHERE device_id = $1 AND sequence > $2 ORDER BY sequence LIMIT ' + ADVANCE_BATCH,
-      [deviceId, reached]);
+      [deviceId, reached],
+    );
     let advanced = 0;
     for (const row of rows) {
       if (toNumber(row.sequence) !== reached + 1) break;
@@ -120,6 +147,8 @@ async function advanceHead(tx: SqlDatabase, deviceId: string, sequence: number, 
 }
 
 export async function highestContiguous(db: SqlDatabase, deviceId: string): Promise<number> {
-  const rows = await db.query<{ highest_contiguous: unknown }>('SELECT highest_contiguous FROM audit_chain_heads WHERE device_id = $1', [deviceId]);
+  const rows = await db.query<{ highest_contiguous: unknown }>('SELECT highest_contiguous FROM audit_chain_heads WHERE device_id = $1', [
+    deviceId,
+  ]);
   return rows[0] === undefined ? 0 : toNumber(rows[0].highest_contiguous);
 }

@@ -2,6 +2,7 @@
 // a ward), `user add` (a staff account; the password from stdin or a hidden prompt), `device
 // revoke` (takes effect on the device's next request, in every hub process), `device list`.
 import { addUser, createEnrollmentToken, listDevices, revokeDevice, type StaffRole } from '../identity/index.js';
+import { STAFF_ROLES } from '../../shared/access/index.js';
 import { HubCliError } from './hub-cli-error.js';
 import { openStore, type StoreOptions } from './hub-options.js';
 import { readPassword, type PasswordSource } from './read-password.js';
@@ -13,14 +14,17 @@ export interface CliIo extends PasswordSource {
 export async function tokenCommand(options: StoreOptions & { ward: string; ttlMinutes?: number }, io: CliIo): Promise<void> {
   const { db } = await openStore(options);
   try {
-    const token = await createEnrollmentToken(db, { ward: options.ward, ...(options.ttlMinutes ? { ttlMinutes: options.ttlMinutes } : {}) });
+    const token = await createEnrollmentToken(db, {
+      ward: options.ward,
+      ...(options.ttlMinutes ? { ttlMinutes: options.ttlMinutes } : {}),
+    });
     io.print(token);
   } finally {
     await db.close();
   }
 }
 
-const ROLES: readonly StaffRole[] = ['nurse', 'physician', 'clerk', 'admin'];
+const ROLES: readonly StaffRole[] = STAFF_ROLES;
 
 export async function userAddCommand(
   options: StoreOptions & { username: string; role: string; wards: string[]; mfa: boolean; passwordStdin: boolean },
@@ -31,7 +35,13 @@ export async function userAddCommand(
   const password = await readPassword(io, options.passwordStdin);
   const { db } = await openStore(options);
   try {
-    const added = await addUser(db, { username: options.username, password, role: options.role as StaffRole, wards: options.wards, mfa: options.mfa });
+    const added = await addUser(db, {
+      username: options.username,
+      password,
+      role: options.role as StaffRole,
+      wards: options.wards,
+      mfa: options.mfa,
+    });
     io.print(`User ${options.username.toLowerCase()} added (id ${added.userId}, role ${options.role}, wards ${options.wards.join(', ')}).`);
     if (added.totpSecret) {
       io.print(`TOTP secret (enter it in the authenticator app now; it is not shown again): ${added.totpSecret}`);

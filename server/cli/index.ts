@@ -24,14 +24,16 @@ const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info'
 
 function wholeNumber(value: string | undefined, name: string, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
-  if (!/^\d{1,9}$/.test(value) || Number(value) < min) throw new HubCliError('USAGE', `${name} takes a whole number${min > 0 ? ` of at least ${min}` : ''}.`);
+  if (!/^\d{1,9}$/.test(value) || Number(value) < min)
+    throw new HubCliError('USAGE', `${name} takes a whole number${min > 0 ? ` of at least ${min}` : ''}.`);
   return Number(value);
 }
 
 function parse<const O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, positionals = 0) {
   try {
     const parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
-    if (parsed.positionals.length > positionals) throw new HubCliError('USAGE', `Unexpected argument "${parsed.positionals[positionals]}" (see wardline-hub help).`);
+    if (parsed.positionals.length > positionals)
+      throw new HubCliError('USAGE', `Unexpected argument "${parsed.positionals[positionals]}" (see wardline-hub help).`);
     return parsed;
   } catch (error) {
     if (error instanceof HubCliError) throw error;
@@ -80,7 +82,10 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
       const { values } = parse(rest, { ...STORE, ward: { type: 'string' }, 'ttl-minutes': { type: 'string' } });
       if (!values.ward) throw new HubCliError('USAGE', 'token needs --ward W.');
       const ttl = values['ttl-minutes'] === undefined ? undefined : wholeNumber(values['ttl-minutes'], '--ttl-minutes', 0, 1);
-      return tokenCommand({ data: values.data, postgres: values.postgres, ward: values.ward, ...(ttl === undefined ? {} : { ttlMinutes: ttl }) }, io);
+      return tokenCommand(
+        { data: values.data, postgres: values.postgres, ward: values.ward, ...(ttl === undefined ? {} : { ttlMinutes: ttl }) },
+        io,
+      );
     }
     case 'user': {
       const [sub, ...args] = rest;
@@ -156,9 +161,10 @@ export async function runHubCli(argv: string[], streams: HubCliStreams = {}): Pr
     await dispatch(argv, io, streams.stop);
     return 0;
   } catch (error) {
-    const message = error instanceof Error && 'code' in error && typeof error.message === 'string' && error.message
-      ? error.message
-      : 'The command failed unexpectedly; run it again with --log-level debug or ask IT to check the hub.';
+    const message =
+      error instanceof Error && 'code' in error && typeof error.message === 'string' && error.message
+        ? error.message
+        : 'The command failed unexpectedly; run it again with --log-level debug or ask IT to check the hub.';
     stderr.write(`wardline-hub: ${message.split('\n')[0]}\n`);
     return error instanceof HubCliError && error.code === 'USAGE' ? 2 : 1;
   }

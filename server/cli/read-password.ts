@@ -44,7 +44,10 @@ export async function readPassword(source: PasswordSource, fromStdin: boolean): 
     return password;
   }
   if (!source.input.isTTY) {
-    throw new HubCliError('PASSWORD_MISSING', 'Give the password on standard input with --password-stdin, or run the command in a terminal to be asked for it.');
+    throw new HubCliError(
+      'PASSWORD_MISSING',
+      'Give the password on standard input with --password-stdin, or run the command in a terminal to be asked for it.',
+    );
   }
   const first = await hiddenPrompt(source, 'Password: ');
   const second = await hiddenPrompt(source, 'Password again: ');

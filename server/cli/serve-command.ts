@@ -36,12 +36,16 @@ function urlHost(host: string): string {
 /** Resolves when the hub has shut down after a signal (or `stop` is called). */
 export async function serveCommand(options: ServeOptions, io: CliIo, stop?: AbortSignal): Promise<void> {
   if (!options.devTls && !(options.cert && options.key)) {
-    throw new HubCliError('USAGE', 'The hub serves HTTPS only: give --cert FILE --key FILE, or --dev-tls for a self-signed development certificate.');
+    throw new HubCliError(
+      'USAGE',
+      'The hub serves HTTPS only: give --cert FILE --key FILE, or --dev-tls for a self-signed development certificate.',
+    );
   }
   const dataDir = await dataDirOf(options);
-  const tls = options.devTls && !(options.cert && options.key)
-    ? await loadTls({ kind: 'dev', dataDir, hostNames: [hostname(), ...(isWildcard(options.host) ? [] : [options.host])] })
-    : await loadTls({ kind: 'files', certPath: options.cert!, keyPath: options.key! });
+  const tls =
+    options.devTls && !(options.cert && options.key)
+      ? await loadTls({ kind: 'dev', dataDir, hostNames: [hostname(), ...(isWildcard(options.host) ? [] : [options.host])] })
+      : await loadTls({ kind: 'files', certPath: options.cert!, keyPath: options.key! });
   const { db, description } = await openStore(options);
   // Logs (JSON lines) on stderr, so stdout holds only what the operator reads: URL, pin, accounts.
   const logger = createHubLogger({ level: options.logLevel, destination: 2 });
@@ -53,7 +57,10 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
       await app.listen({ host: options.host, port: options.port });
     } catch (error) {
       if ((error as { code?: unknown }).code === 'EADDRINUSE') {
-        throw new HubCliError('PORT_IN_USE', `Port ${options.port} is already in use; stop the other program or choose another with --port.`);
+        throw new HubCliError(
+          'PORT_IN_USE',
+          `Port ${options.port} is already in use; stop the other program or choose another with --port.`,
+        );
       }
       throw error;
     }
@@ -100,7 +107,9 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
         : '';
       io.print(`  ${account.username.padEnd(11)} ${account.role.padEnd(10)} password: ${account.password}${mfa}`);
     }
-    io.print(`Enrollment token for ward "${DEMO_WARD.id}" (valid 24 h, single use): ${await createEnrollmentToken(db, { ward: DEMO_WARD.id })}`);
+    io.print(
+      `Enrollment token for ward "${DEMO_WARD.id}" (valid 24 h, single use): ${await createEnrollmentToken(db, { ward: DEMO_WARD.id })}`,
+    );
   }
   io.print('Press Ctrl-C to stop.');
 

@@ -23,7 +23,32 @@ const ACCOUNTS: readonly { username: string; role: StaffRole; mfa: boolean }[] =
   { username: 'admin.demo', role: 'admin', mfa: false },
 ];
 
-const WORDS = ['amber', 'birch', 'cedar', 'delta', 'ember', 'fjord', 'grove', 'harbor', 'indigo', 'juniper', 'kestrel', 'lumen', 'meadow', 'nimbus', 'orchid', 'pepper', 'quartz', 'raven', 'sierra', 'tundra', 'umber', 'violet', 'willow', 'zephyr'];
+const WORDS = [
+  'amber',
+  'birch',
+  'cedar',
+  'delta',
+  'ember',
+  'fjord',
+  'grove',
+  'harbor',
+  'indigo',
+  'juniper',
+  'kestrel',
+  'lumen',
+  'meadow',
+  'nimbus',
+  'orchid',
+  'pepper',
+  'quartz',
+  'raven',
+  'sierra',
+  'tundra',
+  'umber',
+  'violet',
+  'willow',
+  'zephyr',
+];
 
 /** Four random words and two digits: easy to type at a demo, ~26 bits (demo only). */
 function demoPassword(): string {

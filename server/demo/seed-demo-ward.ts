@@ -23,10 +23,9 @@ export function demoHour(now: Date): string {
 }
 
 export async function seedDemoWard(db: SqlDatabase, patients: number, now: Date): Promise<DemoSeedResult> {
-  const existing = await db.query<{ n: number }>(
-    `SELECT COUNT(*) AS n FROM fhir_resources WHERE res_type = 'Location' AND res_id = $1`,
-    [`ward-${DEMO_WARD.id}`],
-  );
+  const existing = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM fhir_resources WHERE res_type = 'Location' AND res_id = $1`, [
+    `ward-${DEMO_WARD.id}`,
+  ]);
   if (Number(existing[0]?.n ?? 0) > 0) {
     const census = await db.query<{ n: number }>(
       `SELECT COUNT(DISTINCT r.patient_id) AS n FROM fhir_tokens t JOIN fhir_resources r ON r.res_type = t.res_type AND r.res_id = t.res_id

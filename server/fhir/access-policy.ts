@@ -36,13 +36,28 @@ export interface BreakTheGlassEntry {
 
 export const UNRESTRICTED: Access = { scope: { kind: 'all' }, principal: null, btgReason: null };
 
-export function accessFor(principal: Principal, reasonHeader: string | string[] | undefined, onBreakTheGlass?: (entry: BreakTheGlassEntry) => void): Access {
+export function accessFor(
+  principal: Principal,
+  reasonHeader: string | string[] | undefined,
+  onBreakTheGlass?: (entry: BreakTheGlassEntry) => void,
+): Access {
   const raw = Array.isArray(reasonHeader) ? reasonHeader[0] : reasonHeader;
   const reason = raw?.trim() ?? '';
   if (reason.length > MAX_REASON_LENGTH) {
-    throw new FhirError(400, 'INVALID_HEADER', 'invalid', `A break-the-glass reason is at most ${MAX_REASON_LENGTH} characters.`, BTG_REASON_HEADER);
+    throw new FhirError(
+      400,
+      'INVALID_HEADER',
+      'invalid',
+      `A break-the-glass reason is at most ${MAX_REASON_LENGTH} characters.`,
+      BTG_REASON_HEADER,
+    );
   }
-  return { scope: { kind: 'ward', wardRef: wardLocationRef(principal.device.ward) }, principal, btgReason: reason || null, ...(onBreakTheGlass ? { onBreakTheGlass } : {}) };
+  return {
+    scope: { kind: 'ward', wardRef: wardLocationRef(principal.device.ward) },
+    principal,
+    btgReason: reason || null,
+    ...(onBreakTheGlass ? { onBreakTheGlass } : {}),
+  };
 }
 
 function outOfScope(): FhirError {
@@ -66,9 +81,25 @@ async function breakTheGlass(db: SqlDatabase, access: Access, target: AccessTarg
   await db.execute(
     `INSERT INTO hub_access_log (id, at, device_id, user_id, patient_id, interaction, res_type, res_id, reason)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [randomUUID(), now.getTime(), principal.device.deviceId, principal.user.userId, target.patientId, interaction, target.type, target.id ?? null, access.btgReason],
+    [
+      randomUUID(),
+      now.getTime(),
+      principal.device.deviceId,
+      principal.user.userId,
+      target.patientId,
+      interaction,
+      target.type,
+      target.id ?? null,
+      access.btgReason,
+    ],
   );
-  access.onBreakTheGlass?.({ deviceId: principal.device.deviceId, userId: principal.user.userId, patientId: target.patientId, interaction, resourceType: target.type });
+  access.onBreakTheGlass?.({
+    deviceId: principal.device.deviceId,
+    userId: principal.user.userId,
+    patientId: target.patientId,
+    interaction,
+    resourceType: target.type,
+  });
 }
 
 /** Throws 403 unless the caller may read the target; records a break-the-glass read. */
@@ -83,7 +114,13 @@ export async function authorizeRead(db: SqlDatabase, access: Access, target: Acc
  * The scope of a search: the ward, widened to one named patient when the caller breaks the glass
  * for a search limited to that patient (`patient=` / `subject=`).
  */
-export async function searchScope(db: SqlDatabase, access: Access, type: string, patientIds: readonly string[], now: Date): Promise<AccessScope> {
+export async function searchScope(
+  db: SqlDatabase,
+  access: Access,
+  type: string,
+  patientIds: readonly string[],
+  now: Date,
+): Promise<AccessScope> {
   const scope = access.scope;
   if (scope.kind === 'all' || !access.btgReason || !access.principal?.user) return scope;
   const distinct = [...new Set(patientIds)];

@@ -52,7 +52,11 @@ export function fullUrlOf(baseUrl: string, type: string, id: string): string {
 }
 
 export function searchEntry(baseUrl: string, stored: StoredResource, mode: 'match' | 'include'): JsonChunk[] {
-  return [`{"fullUrl":${JSON.stringify(fullUrlOf(baseUrl, stored.type, stored.id))},"resource":`, stored.content ?? 'null', `,"search":{"mode":"${mode}"}}`];
+  return [
+    `{"fullUrl":${JSON.stringify(fullUrlOf(baseUrl, stored.type, stored.id))},"resource":`,
+    stored.content ?? 'null',
+    `,"search":{"mode":"${mode}"}}`,
+  ];
 }
 
 export function etagOf(version: number): string {
@@ -64,7 +68,9 @@ export function historyEntry(baseUrl: string, stored: StoredResource): JsonChunk
   const url = `${stored.type}/${stored.id}`;
   const response = `"response":{"status":"${stored.deleted ? '204 No Content' : stored.version === 1 ? '201 Created' : '200 OK'}","etag":${JSON.stringify(etagOf(stored.version))},"lastModified":"${stampToInstant(stored.lastUpdated)}"}`;
   const fullUrl = `"fullUrl":${JSON.stringify(fullUrlOf(baseUrl, stored.type, stored.id))}`;
-  if (stored.deleted || stored.content === null) return [`{${fullUrl},"request":{"method":"DELETE","url":${JSON.stringify(url)}},${response}}`];
-  const request = stored.version === 1 ? `{"method":"POST","url":${JSON.stringify(stored.type)}}` : `{"method":"PUT","url":${JSON.stringify(url)}}`;
+  if (stored.deleted || stored.content === null)
+    return [`{${fullUrl},"request":{"method":"DELETE","url":${JSON.stringify(url)}},${response}}`];
+  const request =
+    stored.version === 1 ? `{"method":"POST","url":${JSON.stringify(stored.type)}}` : `{"method":"PUT","url":${JSON.stringify(url)}}`;
   return [`{${fullUrl},"resource":`, stored.content, `,"request":${request},${response}}`];
 }

@@ -31,14 +31,21 @@ function responseEntry(response: FhirResponse, includeBody: boolean): JsonChunk[
 async function readEntry(ctx: FhirContext, entry: BundleRequestEntry): Promise<FhirResponse> {
   const { target } = entry;
   if (target.operation === 'everything' && target.type === 'Patient' && target.id) return patientEverything(ctx, target.id, target.query);
-  if (target.operation !== undefined) throw new FhirError(400, 'INVALID_BUNDLE', 'not-supported', `Bundle.entry[${entry.index}]: only $everything is supported.`);
+  if (target.operation !== undefined)
+    throw new FhirError(400, 'INVALID_BUNDLE', 'not-supported', `Bundle.entry[${entry.index}]: only $everything is supported.`);
   if (target.history) return history(ctx, { type: target.type, ...(target.id ? { id: target.id } : {}) }, target.query);
   if (target.version !== undefined && target.id) return vreadResource(ctx, target.type, target.id, target.version);
   if (target.id) return readResource(ctx, target.type, target.id);
   return searchType(ctx, target.type, target.query);
 }
 
-async function writeEntry(ctx: FhirContext, tx: SqlDatabase, session: WriteSession, entry: BundleRequestEntry, assignedId?: string): Promise<FhirResponse> {
+async function writeEntry(
+  ctx: FhirContext,
+  tx: SqlDatabase,
+  session: WriteSession,
+  entry: BundleRequestEntry,
+  assignedId?: string,
+): Promise<FhirResponse> {
   const where = `Bundle.entry[${entry.index}]: `;
   const { target } = entry;
   if (target.history || target.version !== undefined || target.operation !== undefined) {
@@ -46,19 +53,34 @@ async function writeEntry(ctx: FhirContext, tx: SqlDatabase, session: WriteSessi
   }
   switch (entry.method) {
     case 'POST':
-      if (target.id) throw new FhirError(400, 'INVALID_BUNDLE', 'invalid', `${where}POST goes to the type (e.g. "Observation"), not to an id.`);
-      return (await createResource(ctx, tx, session, target.type, entry.resource, {
-        where,
-        ...(entry.ifNoneExist === undefined ? {} : { ifNoneExist: entry.ifNoneExist }),
-        ...(assignedId === undefined ? {} : { assignedId }),
-      })).response;
+      if (target.id)
+        throw new FhirError(400, 'INVALID_BUNDLE', 'invalid', `${where}POST goes to the type (e.g. "Observation"), not to an id.`);
+      return (
+        await createResource(ctx, tx, session, target.type, entry.resource, {
+          where,
+          ...(entry.ifNoneExist === undefined ? {} : { ifNoneExist: entry.ifNoneExist }),
+          ...(assignedId === undefined ? {} : { assignedId }),
+        })
+      ).response;
     case 'PUT':
-      if (!target.id) throw new FhirError(400, 'INVALID_BUNDLE', 'invalid', `${where}PUT needs an id (conditional update is not supported).`);
+      if (!target.id)
+        throw new FhirError(400, 'INVALID_BUNDLE', 'invalid', `${where}PUT needs an id (conditional update is not supported).`);
       if (target.type === 'AuditEvent') return uploadAuditEvent(ctx, tx, target.id, entry.resource, where);
-      return (await updateResource(ctx, tx, session, target.type, target.id, entry.resource, { where, ...(entry.ifMatch === undefined ? {} : { ifMatch: entry.ifMatch }) })).response;
+      return (
+        await updateResource(ctx, tx, session, target.type, target.id, entry.resource, {
+          where,
+          ...(entry.ifMatch === undefined ? {} : { ifMatch: entry.ifMatch }),
+        })
+      ).response;
     case 'DELETE':
-      if (!target.id) throw new FhirError(400, 'INVALID_BUNDLE', 'invalid', `${where}DELETE needs an id (conditional delete is not supported).`);
-      return (await deleteResource(ctx, tx, session, target.type, target.id, { where, ...(entry.ifMatch === undefined ? {} : { ifMatch: entry.ifMatch }) })).response;
+      if (!target.id)
+        throw new FhirError(400, 'INVALID_BUNDLE', 'invalid', `${where}DELETE needs an id (conditional delete is not supported).`);
+      return (
+        await deleteResource(ctx, tx, session, target.type, target.id, {
+          where,
+          ...(entry.ifMatch === undefined ? {} : { ifMatch: entry.ifMatch }),
+        })
+      ).response;
     default:
       throw new FhirError(400, 'INVALID_BUNDLE', 'invalid', `${where}unsupported method.`);
   }
@@ -72,7 +94,13 @@ async function processTransaction(ctx: FhirContext, requestEntries: readonly Bun
   for (const entry of entries) {
     if (entry.method === 'GET' || !entry.target.id) continue;
     const key = `${entry.target.type}/${entry.target.id}`;
-    if (targets.has(key)) throw new FhirError(400, 'INVALID_BUNDLE', 'invalid', `Bundle.entry[${entry.index}]: ${entry.target.type} ${entry.target.id} appears twice in this transaction.`);
+    if (targets.has(key))
+      throw new FhirError(
+        400,
+        'INVALID_BUNDLE',
+        'invalid',
+        `Bundle.entry[${entry.index}]: ${entry.target.type} ${entry.target.id} appears twice in this transaction.`,
+      );
     targets.add(key);
   }
   if (entries.some((entry) => entry.target.type === 'AuditEvent')) {
@@ -80,7 +108,9 @@ async function processTransaction(ctx: FhirContext, requestEntries: readonly Bun
   }
   const { responses, stamp } = await ctx.db.transaction(async (tx) => {
     // A fresh copy per attempt: PostgreSQL may run this work again after a serialization failure.
-    const entries = requestEntries.map((entry) => (entry.resource === undefined ? entry : { ...entry, resource: structuredClone(entry.resource) }));
+    const entries = requestEntries.map((entry) =>
+      entry.resource === undefined ? entry : { ...entry, resource: structuredClone(entry.resource) },
+    );
     const session = await beginWrite(tx, ctx.clock());
     const txCtx: FhirContext = { ...ctx, db: tx };
     // Ids for created resources first (a conditional create that matches keeps the existing id),
@@ -102,11 +132,20 @@ async function processTransaction(ctx: FhirContext, requestEntries: readonly Bun
     const ordered = [...entries].sort((a, b) => ORDER[a.method]! - ORDER[b.method]! || a.index - b.index);
     for (const entry of ordered) {
       try {
-        results.set(entry.index, entry.method === 'GET' ? await readEntry(txCtx, entry) : await writeEntry(txCtx, tx, session, entry, assigned.get(entry.index)));
+        results.set(
+          entry.index,
+          entry.method === 'GET' ? await readEntry(txCtx, entry) : await writeEntry(txCtx, tx, session, entry, assigned.get(entry.index)),
+        );
       } catch (error) {
         const fhirError = errorToFhir(error);
         if (!fhirError) throw error;
-        throw new FhirError(fhirError.status, fhirError.code, fhirError.issueType, `The transaction was not applied. ${fhirError.message.startsWith('Bundle.entry') ? '' : `Bundle.entry[${entry.index}]: `}${fhirError.message}`, fhirError.expression);
+        throw new FhirError(
+          fhirError.status,
+          fhirError.code,
+          fhirError.issueType,
+          `The transaction was not applied. ${fhirError.message.startsWith('Bundle.entry') ? '' : `Bundle.entry[${entry.index}]: `}${fhirError.message}`,
+          fhirError.expression,
+        );
       }
     }
     await endWrite(tx, session);
@@ -176,7 +215,7 @@ async function auditRunResponses(ctx: FhirContext, run: readonly BundleRequestEn
 
 async function processBatch(ctx: FhirContext, entries: readonly BundleRequestEntry[]): Promise<FhirResponse> {
   const responses: JsonChunk[][] = [];
-  for (let i = 0; i < entries.length; ) {
+  for (let i = 0; i < entries.length;) {
     if (isAuditUpload(entries[i]!)) {
       let end = i;
       while (end < entries.length && isAuditUpload(entries[end]!)) end += 1;
@@ -194,7 +233,11 @@ async function processBatch(ctx: FhirContext, entries: readonly BundleRequestEnt
     extra.extension = JSON.stringify([{ url: AUDIT_CHAIN_STATUS_EXTENSION_URL, valueInteger: status.highestContiguousSequence }]);
   }
   const watermark = await readWatermark(ctx.db);
-  return { status: 200, body: bundleJson({ type: 'batch-response', lastUpdated: watermarkInstant(watermark), entries: responses, extra }), headers: {} };
+  return {
+    status: 200,
+    body: bundleJson({ type: 'batch-response', lastUpdated: watermarkInstant(watermark), entries: responses, extra }),
+    headers: {},
+  };
 }
 
 export async function processBundle(ctx: FhirContext, body: unknown): Promise<FhirResponse> {

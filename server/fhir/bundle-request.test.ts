@@ -17,12 +17,20 @@ describe('bundle requests', () => {
 
   it('refuses more than the maximum number of entries with 413', () => {
     const entry = Array.from({ length: MAX_BUNDLE_ENTRIES + 1 }, () => ({ request: { method: 'GET', url: 'Patient/p' } }));
-    expect(() => parseBundleRequest({ resourceType: 'Bundle', type: 'batch', entry }, 'https://h/fhir')).toThrow(expect.objectContaining({ status: 413 }));
-    expect(parseBundleRequest({ resourceType: 'Bundle', type: 'batch', entry: entry.slice(1) }, 'https://h/fhir').entries).toHaveLength(MAX_BUNDLE_ENTRIES);
+    expect(() => parseBundleRequest({ resourceType: 'Bundle', type: 'batch', entry }, 'https://h/fhir')).toThrow(
+      expect.objectContaining({ status: 413 }),
+    );
+    expect(parseBundleRequest({ resourceType: 'Bundle', type: 'batch', entry: entry.slice(1) }, 'https://h/fhir').entries).toHaveLength(
+      MAX_BUNDLE_ENTRIES,
+    );
   });
 
   it('names the entry that is malformed', () => {
-    const bundle = { resourceType: 'Bundle', type: 'transaction', entry: [{ request: { method: 'GET', url: 'Patient/p' } }, { request: { method: 'POST', url: 'Observation' } }] };
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [{ request: { method: 'GET', url: 'Patient/p' } }, { request: { method: 'POST', url: 'Observation' } }],
+    };
     expect(() => parseBundleRequest(bundle, 'https://h/fhir')).toThrow(/Bundle\.entry\[1\] needs a resource/);
   });
 
@@ -33,7 +41,13 @@ describe('bundle requests', () => {
       agent: [{ who: { reference: 'urn:uuid:b' }, onBehalfOf: { reference: 'urn:uuid:unknown' } }],
       note: [{ text: 'urn:uuid:a' }],
     };
-    rewriteReferences(resource, new Map([['urn:uuid:a', 'Observation/1'], ['urn:uuid:b', 'Practitioner/2']]));
+    rewriteReferences(
+      resource,
+      new Map([
+        ['urn:uuid:a', 'Observation/1'],
+        ['urn:uuid:b', 'Practitioner/2'],
+      ]),
+    );
     expect(resource.target.map((t) => t.reference)).toEqual(['Observation/1', 'Patient/p']);
     expect(resource.agent[0]!.who.reference).toBe('Practitioner/2');
     expect(resource.agent[0]!.onBehalfOf.reference).toBe('urn:uuid:unknown');

@@ -60,16 +60,27 @@ export function parseBundleRequest(body: unknown, baseUrl: string): BundleReques
   }
   const bundle = body as { resourceType?: unknown; type?: unknown; entry?: unknown };
   if (bundle.resourceType !== 'Bundle') throw invalid('POST /fhir takes a Bundle of type transaction or batch.', 'Bundle.resourceType');
-  if (bundle.type !== 'transaction' && bundle.type !== 'batch') throw invalid('The Bundle type must be transaction or batch.', 'Bundle.type');
+  if (bundle.type !== 'transaction' && bundle.type !== 'batch')
+    throw invalid('The Bundle type must be transaction or batch.', 'Bundle.type');
   const rawEntries = bundle.entry ?? [];
   if (!Array.isArray(rawEntries)) throw invalid('Bundle.entry must be a list.', 'Bundle.entry');
   if (rawEntries.length > MAX_BUNDLE_ENTRIES) {
-    throw new FhirError(413, 'TOO_MANY_ENTRIES', 'too-costly', `A Bundle may hold at most ${MAX_BUNDLE_ENTRIES} entries; split it and send the parts one after another.`, 'Bundle.entry');
+    throw new FhirError(
+      413,
+      'TOO_MANY_ENTRIES',
+      'too-costly',
+      `A Bundle may hold at most ${MAX_BUNDLE_ENTRIES} entries; split it and send the parts one after another.`,
+      'Bundle.entry',
+    );
   }
   const entries = rawEntries.map((raw: unknown, index): BundleRequestEntry => {
     const where = `Bundle.entry[${index}]`;
     if (typeof raw !== 'object' || raw === null) throw invalid(`${where} must be an object.`, where);
-    const entry = raw as { fullUrl?: unknown; resource?: unknown; request?: { method?: unknown; url?: unknown; ifNoneExist?: unknown; ifMatch?: unknown } };
+    const entry = raw as {
+      fullUrl?: unknown;
+      resource?: unknown;
+      request?: { method?: unknown; url?: unknown; ifNoneExist?: unknown; ifMatch?: unknown };
+    };
     const method = entry.request?.method;
     if (method !== 'GET' && method !== 'POST' && method !== 'PUT' && method !== 'DELETE') {
       throw invalid(`${where}.request.method must be GET, POST, PUT or DELETE.`, `${where}.request.method`);
@@ -77,7 +88,8 @@ export function parseBundleRequest(body: unknown, baseUrl: string): BundleReques
     if (typeof entry.request?.url !== 'string') throw invalid(`${where}.request.url is required.`, `${where}.request.url`);
     const target = parseEntryUrl(entry.request.url, baseUrl);
     if (!target) throw invalid(`${where}.request.url is not a FHIR URL the hub understands.`, `${where}.request.url`);
-    if ((method === 'POST' || method === 'PUT') && entry.resource === undefined) throw invalid(`${where} needs a resource.`, `${where}.resource`);
+    if ((method === 'POST' || method === 'PUT') && entry.resource === undefined)
+      throw invalid(`${where} needs a resource.`, `${where}.resource`);
     const optionalString = (value: unknown, name: string): string | undefined => {
       if (value === undefined) return undefined;
       if (typeof value !== 'string') throw invalid(`${where}.request.${name} must be a string.`, `${where}.request.${name}`);

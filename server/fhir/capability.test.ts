@@ -17,7 +17,11 @@ describe('capability table', () => {
   });
 
   it('states in the CapabilityStatement exactly the interactions of the table', () => {
-    const statement = capabilityStatement({ baseUrl: 'https://hub/fhir', software: { name: 'x', version: '1' }, date: '2024-01-01T00:00:00Z' }) as {
+    const statement = capabilityStatement({
+      baseUrl: 'https://hub/fhir',
+      software: { name: 'x', version: '1' },
+      date: '2024-01-01T00:00:00Z',
+    }) as {
       rest: { resource: { type: string; interaction: { code: string }[] }[] }[];
     };
     for (const resource of statement.rest[0]!.resource) {

@@ -28,14 +28,24 @@ export const SEARCH_PARAMS: Readonly<Record<SearchParamName, SearchParamDefiniti
   patient: { name: 'patient', type: 'reference', documentation: 'The patient the resource belongs to (Patient/{id} or {id}).' },
   subject: { name: 'subject', type: 'reference', documentation: 'The subject, when it is a Patient (Patient/{id}).' },
   status: { name: 'status', type: 'token', documentation: 'The resource status code; several separated by commas.' },
-  location: { name: 'location', type: 'reference', documentation: 'A Location the Encounter is at now (not completed), e.g. the ward or a bed.' },
+  location: {
+    name: 'location',
+    type: 'reference',
+    documentation: 'A Location the Encounter is at now (not completed), e.g. the ward or a bed.',
+  },
 };
 
 const ALL: readonly TypeInteraction[] = ['read', 'vread', 'update', 'delete', 'create', 'search-type', 'history-instance', 'history-type'];
 const COMMON: readonly SearchParamName[] = ['_id', '_lastUpdated'];
 
 function clinical(type: string, extra: readonly SearchParamName[]): TypeCapability {
-  return { type, interactions: ALL, searchParams: [...COMMON, 'identifier', 'patient', 'subject', ...extra], searchIncludes: [], operations: [] };
+  return {
+    type,
+    interactions: ALL,
+    searchParams: [...COMMON, 'identifier', 'patient', 'subject', ...extra],
+    searchIncludes: [],
+    operations: [],
+  };
 }
 
 const TABLE: readonly TypeCapability[] = [
@@ -108,10 +118,21 @@ export function capabilityStatement(options: CapabilityOptions): Record<string, 
           conditionalDelete: 'not-supported',
           ...(entry.searchIncludes.length ? { searchInclude: entry.searchIncludes } : {}),
           ...(entry.searchParams.length
-            ? { searchParam: entry.searchParams.map((name) => ({ name, type: SEARCH_PARAMS[name].type, documentation: SEARCH_PARAMS[name].documentation })) }
+            ? {
+                searchParam: entry.searchParams.map((name) => ({
+                  name,
+                  type: SEARCH_PARAMS[name].type,
+                  documentation: SEARCH_PARAMS[name].documentation,
+                })),
+              }
             : {}),
           ...(entry.operations.length
-            ? { operation: entry.operations.map((name) => ({ name, definition: `http://hl7.org/fhir/OperationDefinition/${entry.type}-${name}` })) }
+            ? {
+                operation: entry.operations.map((name) => ({
+                  name,
+                  definition: `http://hl7.org/fhir/OperationDefinition/${entry.type}-${name}`,
+                })),
+              }
             : {}),
         })),
         interaction: SYSTEM_INTERACTIONS.map((code) => ({ code })),

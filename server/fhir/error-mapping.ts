@@ -20,7 +20,12 @@ const ISSUE_BY_STATUS: Readonly<Record<number, FhirError['issueType']>> = {
 export function errorToFhir(error: unknown): FhirError | null {
   if (error instanceof FhirError) return error;
   if (typeof error !== 'object' || error === null) return null;
-  const { code, httpStatus, statusCode, message } = error as { code?: unknown; httpStatus?: unknown; statusCode?: unknown; message?: unknown };
+  const { code, httpStatus, statusCode, message } = error as {
+    code?: unknown;
+    httpStatus?: unknown;
+    statusCode?: unknown;
+    message?: unknown;
+  };
   if (typeof httpStatus === 'number' && typeof code === 'string' && typeof message === 'string') {
     return new FhirError(httpStatus, code as FhirError['code'], ISSUE_BY_STATUS[httpStatus] ?? 'processing', message);
   }
@@ -37,7 +42,12 @@ export function errorToFhir(error: unknown): FhirError | null {
     return new FhirError(503, 'BUSY', 'transient', 'The hub is too busy to apply this change right now; retry shortly.');
   }
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-    return new FhirError(statusCode, 'INVALID_HEADER', ISSUE_BY_STATUS[statusCode] ?? 'invalid', 'The request could not be read; check its headers and body.');
+    return new FhirError(
+      statusCode,
+      'INVALID_HEADER',
+      ISSUE_BY_STATUS[statusCode] ?? 'invalid',
+      'The request could not be read; check its headers and body.',
+    );
   }
   return null;
 }

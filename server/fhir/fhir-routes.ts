@@ -45,7 +45,8 @@ function header(request: FastifyRequest, name: string): string | undefined {
 
 export async function registerFhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): Promise<void> {
   const { db, clock } = options;
-  const baseUrl = (): string => `${(typeof options.publicUrl === 'function' ? options.publicUrl() : options.publicUrl).replace(/\/+$/, '')}/fhir`;
+  const baseUrl = (): string =>
+    `${(typeof options.publicUrl === 'function' ? options.publicUrl() : options.publicUrl).replace(/\/+$/, '')}/fhir`;
 
   await app.register(
     async (fhir) => {
@@ -61,18 +62,35 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
         }
       });
       fhir.addContentTypeParser('*', (_request, _payload, done) => {
-        done(new FhirError(415, 'UNSUPPORTED_MEDIA_TYPE', 'not-supported', 'Send FHIR JSON (Content-Type: application/fhir+json).'), undefined);
+        done(
+          new FhirError(415, 'UNSUPPORTED_MEDIA_TYPE', 'not-supported', 'Send FHIR JSON (Content-Type: application/fhir+json).'),
+          undefined,
+        );
       });
 
       fhir.setErrorHandler((error, request, reply) => {
         const fhirError = errorToFhir(error);
         if (!fhirError) {
-          request.log.error({ event: 'fhir-error', err: { name: (error as Error).name, code: (error as { code?: unknown }).code } }, 'FHIR request failed');
-          const internal = new FhirError(500, 'INTERNAL', 'exception', 'The hub could not complete this request. Try again; if it persists, ask IT to check the hub logs.');
-          return reply.code(500).type(FHIR_JSON).send(JSON.stringify(outcomeOf(internal)));
+          request.log.error(
+            { event: 'fhir-error', err: { name: (error as Error).name, code: (error as { code?: unknown }).code } },
+            'FHIR request failed',
+          );
+          const internal = new FhirError(
+            500,
+            'INTERNAL',
+            'exception',
+            'The hub could not complete this request. Try again; if it persists, ask IT to check the hub logs.',
+          );
+          return reply
+            .code(500)
+            .type(FHIR_JSON)
+            .send(JSON.stringify(outcomeOf(internal)));
         }
         if (fhirError.status === 401) reply.header('WWW-Authenticate', 'Bearer');
-        return reply.code(fhirError.status).type(FHIR_JSON).send(JSON.stringify(outcomeOf(fhirError)));
+        return reply
+          .code(fhirError.status)
+          .type(FHIR_JSON)
+          .send(JSON.stringify(outcomeOf(fhirError)));
       });
 
       fhir.setNotFoundHandler((request, reply) => {
@@ -82,16 +100,23 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
           type && !/^[_$]/.test(type) && /^[A-Z]/.test(type)
             ? new FhirError(405, 'METHOD_NOT_ALLOWED', 'not-supported', `The hub does not support ${request.method} here.`)
             : new FhirError(404, 'UNKNOWN_ROUTE', 'not-found', 'There is no FHIR endpoint at this address.');
-        return reply.code(error.status).type(FHIR_JSON).send(JSON.stringify(outcomeOf(error)));
+        return reply
+          .code(error.status)
+          .type(FHIR_JSON)
+          .send(JSON.stringify(outcomeOf(error)));
       });
 
       // Public, no patient data: what the hub supports.
       fhir.get('/metadata', async (_request, reply) =>
-        reply.type(FHIR_JSON).send(JSON.stringify(capabilityStatement({
-          baseUrl: baseUrl(),
-          software: options.software ?? { name: 'Wardline hub', version: '0.1.0' },
-          date: clock().toISOString(),
-        }))),
+        reply.type(FHIR_JSON).send(
+          JSON.stringify(
+            capabilityStatement({
+              baseUrl: baseUrl(),
+              software: options.software ?? { name: 'Wardline hub', version: '0.1.0' },
+              date: clock().toISOString(),
+            }),
+          ),
+        ),
       );
 
       fhir.register(async (secured) => {
@@ -109,7 +134,9 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
           audit: options.audit,
         });
 
-        const inWriteTransaction = <T>(work: (tx: SqlDatabase, session: Awaited<ReturnType<typeof beginWrite>>) => Promise<T>): Promise<T> =>
+        const inWriteTransaction = <T>(
+          work: (tx: SqlDatabase, session: Awaited<ReturnType<typeof beginWrite>>) => Promise<T>,
+        ): Promise<T> =>
           db.transaction(async (tx) => {
             const session = await beginWrite(tx, clock());
             const result = await work(tx, session);
@@ -144,14 +171,22 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
           const ctx = context(request);
           const ifNoneExist = header(request, 'if-none-exist');
           const outcome = await inWriteTransaction((tx, session) =>
-            createResource({ ...ctx, db: tx }, tx, session, request.params.type, request.body, ifNoneExist === undefined ? {} : { ifNoneExist }),
+            createResource(
+              { ...ctx, db: tx },
+              tx,
+              session,
+              request.params.type,
+              request.body,
+              ifNoneExist === undefined ? {} : { ifNoneExist },
+            ),
           );
           return send(reply, outcome.response);
         });
         secured.put<{ Params: IdParams }>('/:type/:id', async (request, reply) => {
           const ctx = context(request);
           const { type, id } = request.params;
-          if (type === 'AuditEvent') return send(reply, await db.transaction((tx) => uploadAuditEvent({ ...ctx, db: tx }, tx, id, request.body)));
+          if (type === 'AuditEvent')
+            return send(reply, await db.transaction((tx) => uploadAuditEvent({ ...ctx, db: tx }, tx, id, request.body)));
           const ifMatch = header(request, 'if-match');
           const outcome = await inWriteTransaction((tx, session) =>
             updateResource({ ...ctx, db: tx }, tx, session, type, id, request.body, ifMatch === undefined ? {} : { ifMatch }),
@@ -162,7 +197,14 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
           const ctx = context(request);
           const ifMatch = header(request, 'if-match');
           const outcome = await inWriteTransaction((tx, session) =>
-            deleteResource({ ...ctx, db: tx }, tx, session, request.params.type, request.params.id, ifMatch === undefined ? {} : { ifMatch }),
+            deleteResource(
+              { ...ctx, db: tx },
+              tx,
+              session,
+              request.params.type,
+              request.params.id,
+              ifMatch === undefined ? {} : { ifMatch },
+            ),
           );
           return send(reply, outcome.response);
         });

@@ -29,7 +29,12 @@ export async function importResources(db: SqlDatabase, resources: readonly Resou
       }
     }
     const fresh = resources.filter((resource) => resource.id && !existing.has(`${resource.resourceType}/${resource.id}`));
-    for (const chunk of chunked(fresh, 2000)) await writeVersions(tx, session, chunk.map((resource) => ({ resource, previous: null })));
+    for (const chunk of chunked(fresh, 2000))
+      await writeVersions(
+        tx,
+        session,
+        chunk.map((resource) => ({ resource, previous: null })),
+      );
     await endWrite(tx, session);
     return fresh.length;
   });

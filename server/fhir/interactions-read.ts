@@ -75,7 +75,12 @@ export async function vreadResource(ctx: FhirContext, type: string, id: string, 
 }
 
 function pageLinks(selfUrl: string, nextUrl: string | null): BundleLink[] {
-  return nextUrl ? [{ relation: 'self', url: selfUrl }, { relation: 'next', url: nextUrl }] : [{ relation: 'self', url: selfUrl }];
+  return nextUrl
+    ? [
+        { relation: 'self', url: selfUrl },
+        { relation: 'next', url: nextUrl },
+      ]
+    : [{ relation: 'self', url: selfUrl }];
 }
 
 function withCursor(baseUrl: string, path: string, query: URLSearchParams, cursor: string): string {
@@ -136,15 +141,25 @@ export async function searchType(ctx: FhirContext, type: string, query: URLSearc
   const last = page.rows[page.rows.length - 1];
   const nextUrl =
     page.more && last
-      ? withCursor(ctx.baseUrl, type, query, encodeCursor({
-          k: 'search',
-          id: last.id,
-          mark,
-          ...(parsed.order === 'id' ? {} : { at: last.lastUpdated }),
-        }))
+      ? withCursor(
+          ctx.baseUrl,
+          type,
+          query,
+          encodeCursor({
+            k: 'search',
+            id: last.id,
+            mark,
+            ...(parsed.order === 'id' ? {} : { at: last.lastUpdated }),
+          }),
+        )
       : null;
   return bundleResponse(
-    bundleJson({ type: 'searchset', lastUpdated: stampToInstant(mark + 1), links: pageLinks(selfLink(ctx.baseUrl, type, query), nextUrl), entries }),
+    bundleJson({
+      type: 'searchset',
+      lastUpdated: stampToInstant(mark + 1),
+      links: pageLinks(selfLink(ctx.baseUrl, type, query), nextUrl),
+      entries,
+    }),
   );
 }
 
@@ -162,10 +177,12 @@ export async function history(ctx: FhirContext, target: HistoryTarget, query: UR
   let count = DEFAULT_PAGE_SIZE;
   let cursorText: string | null = null;
   for (const [key, value] of query) {
-    if (!HISTORY_PARAMS.has(key)) throw new FhirError(400, 'INVALID_SEARCH', 'invalid', `History supports _since, _count and paging, not "${key}".`, key);
+    if (!HISTORY_PARAMS.has(key))
+      throw new FhirError(400, 'INVALID_SEARCH', 'invalid', `History supports _since, _count and paging, not "${key}".`, key);
     if (key === '_since') {
       const range = /T/.test(value) ? parseInstantRange(value) : null;
-      if (!range) throw new FhirError(400, 'INVALID_SEARCH', 'invalid', '_since takes an instant, e.g. 2024-05-01T10:42:00.000Z.', '_since');
+      if (!range)
+        throw new FhirError(400, 'INVALID_SEARCH', 'invalid', '_since takes an instant, e.g. 2024-05-01T10:42:00.000Z.', '_since');
       since = range.start;
     } else if (key === '_count') {
       if (!/^\d{1,9}$/.test(value)) throw new FhirError(400, 'INVALID_SEARCH', 'invalid', '_count takes a whole number.', '_count');
@@ -200,7 +217,10 @@ export async function history(ctx: FhirContext, target: HistoryTarget, query: UR
         });
   const path = [target.type, target.id, '_history'].filter((part) => part !== undefined).join('/');
   const last = page.rows[page.rows.length - 1];
-  const nextUrl = page.more && last ? withCursor(ctx.baseUrl, path, query, encodeCursor({ k: 'history', before: last.seq, max: watermark.seq, mark: watermark.stamp })) : null;
+  const nextUrl =
+    page.more && last
+      ? withCursor(ctx.baseUrl, path, query, encodeCursor({ k: 'history', before: last.seq, max: watermark.seq, mark: watermark.stamp }))
+      : null;
   return bundleResponse(
     bundleJson({
       type: 'history',
@@ -221,7 +241,8 @@ export async function patientEverything(ctx: FhirContext, patientId: string, que
   let cursorText: string | null = null;
   let startMs: number | null = null;
   for (const [key, value] of query) {
-    if (!EVERYTHING_PARAMS.has(key)) throw new FhirError(400, 'INVALID_SEARCH', 'invalid', `$everything supports _count, start and paging, not "${key}".`, key);
+    if (!EVERYTHING_PARAMS.has(key))
+      throw new FhirError(400, 'INVALID_SEARCH', 'invalid', `$everything supports _count, start and paging, not "${key}".`, key);
     if (key === '_count') {
       if (!/^\d{1,9}$/.test(value)) throw new FhirError(400, 'INVALID_SEARCH', 'invalid', '_count takes a whole number.', '_count');
       count = Math.min(Math.max(Number(value), 1), MAX_PAGE_SIZE);
@@ -237,10 +258,17 @@ export async function patientEverything(ctx: FhirContext, patientId: string, que
   if (!patient) throw notFound('Patient');
   await authorizeRead(ctx.db, ctx.access, { type: 'Patient', id: patientId, patientId }, 'everything', ctx.clock());
   if (patient.deleted) throw gone('Patient');
-  const page = await patientCompartment(ctx.db, patientId, count, cursor ? { type: cursor.type, id: cursor.id } : undefined, startMs ?? undefined);
+  const page = await patientCompartment(
+    ctx.db,
+    patientId,
+    count,
+    cursor ? { type: cursor.type, id: cursor.id } : undefined,
+    startMs ?? undefined,
+  );
   const path = `Patient/${patientId}/$everything`;
   const last = page.rows[page.rows.length - 1];
-  const nextUrl = page.more && last ? withCursor(ctx.baseUrl, path, query, encodeCursor({ k: 'everything', type: last.type, id: last.id, mark })) : null;
+  const nextUrl =
+    page.more && last ? withCursor(ctx.baseUrl, path, query, encodeCursor({ k: 'everything', type: last.type, id: last.id, mark })) : null;
   return bundleResponse(
     bundleJson({
       type: 'searchset',

@@ -11,7 +11,15 @@ import type { FhirContext, FhirResponse } from './fhir-context.js';
 import { requireId, requireType, resourceHeaders } from './interactions-read.js';
 import { validatedBody } from './resource-body.js';
 import { parseSearch } from './search-parameters.js';
-import { readCurrent, searchResources, stampToInstant, writeDeletion, writeVersions, type StoredResource, type WriteSession } from './store/index.js';
+import {
+  readCurrent,
+  searchResources,
+  stampToInstant,
+  writeDeletion,
+  writeVersions,
+  type StoredResource,
+  type WriteSession,
+} from './store/index.js';
 
 /** The outcome of one write: the HTTP answer and, for bundles, what was stored. */
 export interface WriteOutcome {
@@ -43,7 +51,13 @@ export async function conditionalMatches(tx: SqlDatabase, type: string, conditio
   const query = new URLSearchParams(condition.startsWith('?') ? condition.slice(1) : condition);
   const parsed = parseSearch(type, query);
   if (parsed.filters.length === 0) {
-    throw new FhirError(400, 'INVALID_SEARCH', 'invalid', 'If-None-Exist needs at least one search criterion, e.g. identifier=system|value.', 'If-None-Exist');
+    throw new FhirError(
+      400,
+      'INVALID_SEARCH',
+      'invalid',
+      'If-None-Exist needs at least one search criterion, e.g. identifier=system|value.',
+      'If-None-Exist',
+    );
   }
   const page = await searchResources(tx, { type, filters: parsed.filters, order: 'id', count: 2, scope: { kind: 'all' } });
   return page.rows;
@@ -56,14 +70,26 @@ export interface CreateOptions {
   readonly where?: string;
 }
 
-export async function createResource(ctx: FhirContext, tx: SqlDatabase, session: WriteSession, type: string, body: unknown, options: CreateOptions = {}): Promise<WriteOutcome> {
+export async function createResource(
+  ctx: FhirContext,
+  tx: SqlDatabase,
+  session: WriteSession,
+  type: string,
+  body: unknown,
+  options: CreateOptions = {},
+): Promise<WriteOutcome> {
   requireType(type, 'create');
   const resource = validatedBody(body, type, options.where);
   const now = ctx.clock();
   if (options.ifNoneExist !== undefined) {
     const matches = await conditionalMatches(tx, type, options.ifNoneExist);
     if (matches.length > 1) {
-      throw new FhirError(412, 'MULTIPLE_MATCHES', 'duplicate', `${options.where ?? ''}If-None-Exist matches more than one ${type}; the hub cannot tell which one is meant.`);
+      throw new FhirError(
+        412,
+        'MULTIPLE_MATCHES',
+        'duplicate',
+        `${options.where ?? ''}If-None-Exist matches more than one ${type}; the hub cannot tell which one is meant.`,
+      );
     }
     const existing = matches[0];
     if (existing) {
@@ -130,7 +156,12 @@ export async function deleteResource(
   if (options.ifMatch !== undefined) {
     const expected = parseIfMatch(options.ifMatch);
     if (current.deleted || current.version !== expected) {
-      throw new FhirError(412, 'VERSION_CONFLICT', 'conflict', `${options.where ?? ''}This ${type} changed on the hub since version ${expected} was read; nothing was deleted.`);
+      throw new FhirError(
+        412,
+        'VERSION_CONFLICT',
+        'conflict',
+        `${options.where ?? ''}This ${type} changed on the hub since version ${expected} was read; nothing was deleted.`,
+      );
     }
   }
   await authorizeWrite(tx, ctx.access, type, null, current.patientId, ctx.clock());
@@ -147,7 +178,8 @@ export async function uploadAuditEvent(ctx: FhirContext, tx: SqlDatabase, id: st
   requireType('AuditEvent', 'update');
   requireId(id);
   const event = validatedBody(body, 'AuditEvent', where) as AuditEvent;
-  if (event.id !== id) throw new FhirError(400, 'ID_MISMATCH', 'invalid', `${where}The AuditEvent's id must equal the id in the URL.`, 'AuditEvent.id');
+  if (event.id !== id)
+    throw new FhirError(400, 'ID_MISMATCH', 'invalid', `${where}The AuditEvent's id must equal the id in the URL.`, 'AuditEvent.id');
   const principal = ctx.access.principal;
   if (!principal || !ctx.audit) {
     throw new FhirError(403, 'FORBIDDEN', 'forbidden', 'Audit events are uploaded by enrolled devices only.');

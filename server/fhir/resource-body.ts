@@ -20,13 +20,25 @@ export function validatedBody(body: unknown, expectedType: string, where = ''): 
   }
   // FHIR strings hold no control characters but tab, CR and LF (and PostgreSQL refuses NUL).
   if (holdsControlCharacters(body)) {
-    throw new FhirError(422, 'INVALID_RESOURCE', 'invalid', `${where}The ${expectedType} contains control characters, which FHIR strings may not hold.`, expectedType);
+    throw new FhirError(
+      422,
+      'INVALID_RESOURCE',
+      'invalid',
+      `${where}The ${expectedType} contains control characters, which FHIR strings may not hold.`,
+      expectedType,
+    );
   }
   try {
     return validateResource(body);
   } catch (error) {
     if (error instanceof FhirValidationError) {
-      throw new FhirError(422, 'INVALID_RESOURCE', 'invalid', `${where}The ${expectedType} is not valid FHIR R4: ${error.message}`, error.path);
+      throw new FhirError(
+        422,
+        'INVALID_RESOURCE',
+        'invalid',
+        `${where}The ${expectedType} is not valid FHIR R4: ${error.message}`,
+        error.path,
+      );
     }
     throw error;
   }

@@ -21,7 +21,13 @@ describe('search parameters', () => {
       {
         kind: 'token',
         param: 'identifier',
-        alternatives: [{ system: 'urn:sys', value: 'abc' }, { system: '', value: 'nosystem' }, { system: 'urn:sys' }, { value: 'plain' }, { system: 'urn:a|b', value: 'v,1' }],
+        alternatives: [
+          { system: 'urn:sys', value: 'abc' },
+          { system: '', value: 'nosystem' },
+          { system: 'urn:sys' },
+          { value: 'plain' },
+          { system: 'urn:a|b', value: 'v,1' },
+        ],
       },
     ]);
     expect(splitEscaped('a\\,b,c', ',')).toEqual(['a,b', 'c']);

@@ -2,7 +2,14 @@
 // the capability table. Values are only ever data (bound parameters), however they look.
 import { capabilityOf, type SearchParamName } from './capability.js';
 import { FhirError } from './fhir-error.js';
-import { normalizeReference, parseInstantRange, type Comparator, type SearchFilter, type SearchOrder, type TokenAlternative } from './store/index.js';
+import {
+  normalizeReference,
+  parseInstantRange,
+  type Comparator,
+  type SearchFilter,
+  type SearchOrder,
+  type TokenAlternative,
+} from './store/index.js';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;

@@ -5,8 +5,13 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
 import type { SqlDatabase } from '../storage/sql-database.js';
 import {
-  CLIENT_ASSERTION_TYPE, enrollRequestSchema, loginRequestSchema, refreshRequestSchema,
-  type CredentialStampsResponse, type EnrollResponse, type TokenResponse,
+  CLIENT_ASSERTION_TYPE,
+  enrollRequestSchema,
+  loginRequestSchema,
+  refreshRequestSchema,
+  type CredentialStampsResponse,
+  type EnrollResponse,
+  type TokenResponse,
 } from '../../shared/auth/index.js';
 import type { AuthenticatePreHandler } from './fastify-augmentation.js';
 import { verifyClientAssertion } from './client-assertion-verifier.js';
@@ -42,10 +47,25 @@ export function authRoutes(deps: AuthRoutesDeps) {
 
     scope.setErrorHandler((error, _request, reply) => {
       if (error instanceof IdentityError) return sendOutcome(reply, error.httpStatus, error.code, error.message);
-      const status = typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
-      if (status >= 400 && status < 500) return sendOutcome(reply, status, 'INVALID_REQUEST', 'The request body could not be read; send JSON as documented for this endpoint.');
-      logger.error({ event: 'identity-error', err: { name: (error as Error).name, code: (error as { code?: unknown }).code } }, 'identity endpoint failed');
-      return sendOutcome(reply, 500, 'INTERNAL', 'The hub could not complete this request. Try again; if it persists, ask IT to check the hub logs.');
+      const status =
+        typeof (error as { statusCode?: unknown }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 500;
+      if (status >= 400 && status < 500)
+        return sendOutcome(
+          reply,
+          status,
+          'INVALID_REQUEST',
+          'The request body could not be read; send JSON as documented for this endpoint.',
+        );
+      logger.error(
+        { event: 'identity-error', err: { name: (error as Error).name, code: (error as { code?: unknown }).code } },
+        'identity endpoint failed',
+      );
+      return sendOutcome(
+        reply,
+        500,
+        'INTERNAL',
+        'The hub could not complete this request. Try again; if it persists, ask IT to check the hub logs.',
+      );
     });
 
     scope.post('/auth/enroll', async (request, reply) => {
@@ -63,8 +83,13 @@ export function authRoutes(deps: AuthRoutesDeps) {
         return oauthError(reply, 400, 'invalid_request', 'Send the token request as application/x-www-form-urlencoded.');
       }
       const form = request.body as Record<string, string>;
-      if (form.grant_type !== 'client_credentials') return oauthError(reply, 400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
-      if (form.client_assertion_type !== CLIENT_ASSERTION_TYPE || typeof form.client_assertion !== 'string' || form.client_assertion === '') {
+      if (form.grant_type !== 'client_credentials')
+        return oauthError(reply, 400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
+      if (
+        form.client_assertion_type !== CLIENT_ASSERTION_TYPE ||
+        typeof form.client_assertion !== 'string' ||
+        form.client_assertion === ''
+      ) {
         return oauthError(reply, 400, 'invalid_request', `Send client_assertion_type=${CLIENT_ASSERTION_TYPE} and a client_assertion.`);
       }
       const now = clock();
@@ -82,7 +107,12 @@ export function authRoutes(deps: AuthRoutesDeps) {
         return oauthError(reply, 401, 'invalid_client', error.message);
       }
       const issued = await tokens.issueDeviceToken({ deviceId: device.clientId, ward: device.ward }, now);
-      const response: TokenResponse = { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, scope: DEVICE_TOKEN_SCOPE };
+      const response: TokenResponse = {
+        access_token: issued.token,
+        token_type: 'Bearer',
+        expires_in: issued.expiresIn,
+        scope: DEVICE_TOKEN_SCOPE,
+      };
       return reply.send(response);
     });
 

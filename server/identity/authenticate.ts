@@ -32,30 +32,42 @@ export function createAuthenticate(deps: AuthenticateDeps): AuthenticatePreHandl
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const header = request.headers.authorization;
     if (header === undefined || header === '') {
-      sendOutcome(reply, 401, 'DEVICE_TOKEN_MISSING',
-        'This request needs a device token (Authorization: Bearer …). Enroll the workstation, then get a token from /auth/token.', false);
+      sendOutcome(
+        reply,
+        401,
+        'DEVICE_TOKEN_MISSING',
+        'This request needs a device token (Authorization: Bearer …). Enroll the workstation, then get a token from /auth/token.',
+        false,
+      );
       return reply;
     }
     let deviceId: string | undefined;
     try {
       const match = BEARER.exec(header);
-      if (match?.[1] === undefined) throw new IdentityError('DEVICE_TOKEN_INVALID', 'The Authorization header must read "Bearer <device token>".');
+      if (match?.[1] === undefined)
+        throw new IdentityError('DEVICE_TOKEN_INVALID', 'The Authorization header must read "Bearer <device token>".');
       const now = deps.clock();
       const claims = await deps.tokens.verifyDeviceToken(match[1], now);
       deviceId = claims.deviceId;
       const decision = deps.rateLimiter.take(deviceId);
       if (!decision.allowed) {
         reply.header('Retry-After', String(decision.retryAfterSeconds));
-        sendOutcome(reply, 429, 'RATE_LIMITED',
-          `This workstation sends more than ${deps.rateLimiter.sustainedPerSecond} requests per second. Retry after ${decision.retryAfterSeconds} s; if it persists, ask IT to check the workstation.`);
+        sendOutcome(
+          reply,
+          429,
+          'RATE_LIMITED',
+          `This workstation sends more than ${deps.rateLimiter.sustainedPerSecond} requests per second. Retry after ${decision.retryAfterSeconds} s; if it persists, ask IT to check the workstation.`,
+        );
         return reply;
       }
       const device = await deviceStatus(deps.db, deviceId);
       if (device === null) throw new IdentityError('DEVICE_UNKNOWN', 'This workstation is not enrolled at this hub. Enroll it again.');
-      if (device.revoked) throw new IdentityError('DEVICE_REVOKED', 'This workstation\'s enrollment was revoked by IT. Ask IT to enroll it again.');
+      if (device.revoked)
+        throw new IdentityError('DEVICE_REVOKED', "This workstation's enrollment was revoked by IT. Ask IT to enroll it again.");
       const userToken = request.headers['x-wardline-user'];
       const user = userToken === undefined ? undefined : await authenticateUser(deps, userToken, deviceId, now);
-      const principal: Principal = user === undefined ? { device: { deviceId, ward: device.ward } } : { device: { deviceId, ward: device.ward }, user };
+      const principal: Principal =
+        user === undefined ? { device: { deviceId, ward: device.ward } } : { device: { deviceId, ward: device.ward }, user };
       request.principal = principal;
     } catch (error) {
       if (!(error instanceof IdentityError)) throw error;

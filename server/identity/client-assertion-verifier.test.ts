@@ -15,13 +15,25 @@ let keys: DeviceKeyPair;
 let clientId: string;
 
 let postgres: TestPostgres | undefined;
-beforeAll(async () => { postgres = await startTestPostgres(); });
-afterAll(async () => { await postgres?.stop(); });
+beforeAll(async () => {
+  postgres = await startTestPostgres();
+});
+afterAll(async () => {
+  await postgres?.stop();
+});
 
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
 function claims(overrides: JWTPayload = {}): JWTPayload {
-  return { iss: clientId, sub: clientId, aud: tokenUrl, iat: seconds(now), exp: seconds(now) + 240, jti: crypto.randomUUID(), ...overrides };
+  return {
+    iss: clientId,
+    sub: clientId,
+    aud: tokenUrl,
+    iat: seconds(now),
+    exp: seconds(now) + 240,
+    jti: crypto.randomUUID(),
+    ...overrides,
+  };
 }
 
 async function signed(payload: JWTPayload, key: CryptoKey = keys.privateKey): Promise<string> {
@@ -49,15 +61,23 @@ describe.each(['sqlite', 'postgres'] as const)('client assertions (private_key_j
   it('refuses a replayed assertion (same jti), remembered in the database rather than in the process', async () => {
     const assertion = await createClientAssertion({ privateKey: keys.privateKey, clientId, tokenUrl, now });
     await verify(assertion);
-    await expect(verify(assertion)).rejects.toMatchObject({ code: 'CLIENT_ASSERTION_INVALID', message: expect.stringMatching(/already used/) });
+    await expect(verify(assertion)).rejects.toMatchObject({
+      code: 'CLIENT_ASSERTION_INVALID',
+      message: expect.stringMatching(/already used/),
+    });
     const sameJti = await signed(claims({ jti: 'fixed-id' }));
     await verify(sameJti);
-    await expect(verify(await signed(claims({ jti: 'fixed-id', iat: seconds(now) + 1 })))).rejects.toMatchObject({ code: 'CLIENT_ASSERTION_INVALID' });
+    await expect(verify(await signed(claims({ jti: 'fixed-id', iat: seconds(now) + 1 })))).rejects.toMatchObject({
+      code: 'CLIENT_ASSERTION_INVALID',
+    });
   });
 
   it('refuses an assertion signed by another key than the one registered', async () => {
     const other = await generateDeviceKeyPair();
-    await expect(verify(await signed(claims(), other.privateKey))).rejects.toMatchObject({ code: 'CLIENT_ASSERTION_INVALID', message: expect.stringMatching(/signature/) });
+    await expect(verify(await signed(claims(), other.privateKey))).rejects.toMatchObject({
+      code: 'CLIENT_ASSERTION_INVALID',
+      message: expect.stringMatching(/signature/),
+    });
   });
 
   it('refuses an unsigned assertion (alg none)', async () => {
@@ -76,7 +96,9 @@ describe.each(['sqlite', 'postgres'] as const)('client assertions (private_key_j
   });
 
   it('refuses a wrong audience, a wrong issuer or subject, and a missing jti', async () => {
-    await expect(verify(await signed(claims({ aud: 'https://hub.test:8443/fhir' })))).rejects.toMatchObject({ message: expect.stringMatching(/"aud"/) });
+    await expect(verify(await signed(claims({ aud: 'https://hub.test:8443/fhir' })))).rejects.toMatchObject({
+      message: expect.stringMatching(/"aud"/),
+    });
     await expect(verify(await signed(claims({ sub: 'someone-else' })))).rejects.toMatchObject({ message: expect.stringMatching(/"sub"/) });
     await expect(verify(await signed(claims({ iss: 'someone-else' })))).rejects.toMatchObject({ code: 'CLIENT_ASSERTION_INVALID' });
     const { jti: _jti, ...withoutJti } = claims();
@@ -84,9 +106,15 @@ describe.each(['sqlite', 'postgres'] as const)('client assertions (private_key_j
   });
 
   it('refuses an expired assertion, one valid too far ahead, and one issued in the future', async () => {
-    await expect(verify(await signed(claims({ iat: seconds(now) - 900, exp: seconds(now) - 600 })))).rejects.toMatchObject({ message: expect.stringMatching(/expired/) });
-    await expect(verify(await signed(claims({ exp: seconds(now) + 600 })))).rejects.toMatchObject({ message: expect.stringMatching(/more than 300 seconds/) });
-    await expect(verify(await signed(claims({ iat: seconds(now) + 600, exp: seconds(now) + 200 })))).rejects.toMatchObject({ message: expect.stringMatching(/iat/) });
+    await expect(verify(await signed(claims({ iat: seconds(now) - 900, exp: seconds(now) - 600 })))).rejects.toMatchObject({
+      message: expect.stringMatching(/expired/),
+    });
+    await expect(verify(await signed(claims({ exp: seconds(now) + 600 })))).rejects.toMatchObject({
+      message: expect.stringMatching(/more than 300 seconds/),
+    });
+    await expect(verify(await signed(claims({ iat: seconds(now) + 600, exp: seconds(now) + 200 })))).rejects.toMatchObject({
+      message: expect.stringMatching(/iat/),
+    });
   });
 
   it('refuses a revoked device outright, with a message for IT', async () => {

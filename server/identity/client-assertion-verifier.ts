@@ -29,7 +29,7 @@ export async function verifyClientAssertion(
   const device = await findDevice(db, issuer);
   if (device === null) throw refused('No workstation is enrolled with this client id. Enroll it again.');
   if (device.revokedAt !== null) {
-    throw new IdentityError('DEVICE_REVOKED', 'This workstation\'s enrollment was revoked by IT. Ask IT to enroll it again.');
+    throw new IdentityError('DEVICE_REVOKED', "This workstation's enrollment was revoked by IT. Ask IT to enroll it again.");
   }
   let claims;
   try {
@@ -45,16 +45,21 @@ export async function verifyClientAssertion(
     claims = clientAssertionClaimsSchema.parse(payload);
   } catch (error) {
     if (error instanceof errors.JWTExpired) throw refused('The client assertion has expired. Check the workstation clock.');
-    if (error instanceof errors.JWTClaimValidationFailed) throw refused(`The client assertion's "${error.claim}" claim is wrong (aud must be ${expected.tokenUrl}; iss and sub the client id).`);
-    throw refused('The client assertion\'s signature does not match the key this workstation registered.');
+    if (error instanceof errors.JWTClaimValidationFailed)
+      throw refused(
+        `The client assertion's "${error.claim}" claim is wrong (aud must be ${expected.tokenUrl}; iss and sub the client id).`,
+      );
+    throw refused("The client assertion's signature does not match the key this workstation registered.");
   }
   const nowSeconds = expected.now.getTime() / 1000;
   if (claims.exp - nowSeconds > MAX_CLIENT_ASSERTION_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS) {
     throw refused(`The client assertion expires more than ${MAX_CLIENT_ASSERTION_LIFETIME_SECONDS} seconds ahead.`);
   }
-  if (claims.iat !== undefined && (claims.iat > nowSeconds + CLOCK_SKEW_SECONDS
-    || claims.iat < nowSeconds - MAX_CLIENT_ASSERTION_LIFETIME_SECONDS - CLOCK_SKEW_SECONDS)) {
-    throw refused('The client assertion\'s issue time (iat) is not plausible. Check the workstation clock.');
+  if (
+    claims.iat !== undefined &&
+    (claims.iat > nowSeconds + CLOCK_SKEW_SECONDS || claims.iat < nowSeconds - MAX_CLIENT_ASSERTION_LIFETIME_SECONDS - CLOCK_SKEW_SECONDS)
+  ) {
+    throw refused("The client assertion's issue time (iat) is not plausible. Check the workstation clock.");
   }
   const fresh = await db.execute(
     'INSERT INTO identity_assertion_jtis (client_id, jti, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',

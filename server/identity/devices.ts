@@ -34,15 +34,23 @@ export async function findDevice(db: SqlDatabase, clientId: string): Promise<Dev
 }
 
 export async function listDevices(db: SqlDatabase, filter: { ward?: string } = {}): Promise<DeviceRecord[]> {
-  const rows = filter.ward === undefined
-    ? await db.query<DeviceRow>('SELECT client_id, ward, name, public_jwk, enrolled_at, revoked_at FROM identity_devices ORDER BY enrolled_at')
-    : await db.query<DeviceRow>('SELECT client_id, ward, name, public_jwk, enrolled_at, revoked_at FROM identity_devices WHERE ward = $1 ORDER BY enrolled_at', [filter.ward]);
+  const rows =
+    filter.ward === undefined
+      ? await db.query<DeviceRow>(
+          'SELECT client_id, ward, name, public_jwk, enrolled_at, revoked_at FROM identity_devices ORDER BY enrolled_at',
+        )
+      : await db.query<DeviceRow>(
+          'SELECT client_id, ward, name, public_jwk, enrolled_at, revoked_at FROM identity_devices WHERE ward = $1 ORDER BY enrolled_at',
+          [filter.ward],
+        );
   return rows.map(toDeviceRecord);
 }
 
 /** Ward and revocation of a device: the one indexed lookup the preHandler makes per request. */
 export async function deviceStatus(db: SqlDatabase, clientId: string): Promise<{ ward: string; revoked: boolean } | null> {
-  const rows = await db.query<{ ward: string; revoked_at: unknown }>('SELECT ward, revoked_at FROM identity_devices WHERE client_id = $1', [clientId]);
+  const rows = await db.query<{ ward: string; revoked_at: unknown }>('SELECT ward, revoked_at FROM identity_devices WHERE client_id = $1', [
+    clientId,
+  ]);
   const row = rows[0];
   return row === undefined ? null : { ward: row.ward, revoked: toNumberOrNull(row.revoked_at) !== null };
 }
@@ -54,7 +62,11 @@ export async function deviceStatus(db: SqlDatabase, clientId: string): Promise<{
 export async function revokeDevice(db: SqlDatabase, clientId: string, now: Date = new Date()): Promise<void> {
   const device = await findDevice(db, clientId);
   if (device === null) {
-    throw new IdentityError('DEVICE_UNKNOWN', `No workstation is enrolled with client id ${clientId}; check the id (wardline-hub device list).`, 404);
+    throw new IdentityError(
+      'DEVICE_UNKNOWN',
+      `No workstation is enrolled with client id ${clientId}; check the id (wardline-hub device list).`,
+      404,
+    );
   }
   await db.execute('UPDATE identity_devices SET revoked_at = $1 WHERE client_id = $2 AND revoked_at IS NULL', [now.getTime(), clientId]);
   await revokeRefreshTokensOfDevice(db, clientId, now);

@@ -16,7 +16,7 @@ beforeEach(async () => {
 afterEach(async () => db.close());
 
 describe('device enrollment', () => {
-  it('enrolls a workstation once per token, for the token\'s ward, and stores only the token\'s hash', async () => {
+  it("enrolls a workstation once per token, for the token's ward, and stores only the token's hash", async () => {
     const token = await createEnrollmentToken(db, { ward: '4east', now });
     expect(Buffer.from(token, 'base64url').length).toBeGreaterThanOrEqual(16);
     const stored = await db.query<{ token_hash: string }>('SELECT token_hash FROM identity_enrollment_tokens');
@@ -26,22 +26,29 @@ describe('device enrollment', () => {
     const device = await enrollDevice(db, { enrollmentToken: token, publicKeyJwk, name: 'Nurses station 2' }, now);
     expect(device.ward).toBe('4east');
     expect(await findDevice(db, device.clientId)).toMatchObject({ ward: '4east', publicKeyJwk, revokedAt: null, name: 'Nurses station 2' });
-    await expect(enrollDevice(db, { enrollmentToken: token, publicKeyJwk }, now)).rejects.toMatchObject({ code: 'ENROLLMENT_TOKEN_INVALID' });
+    await expect(enrollDevice(db, { enrollmentToken: token, publicKeyJwk }, now)).rejects.toMatchObject({
+      code: 'ENROLLMENT_TOKEN_INVALID',
+    });
     expect(await listDevices(db)).toHaveLength(1);
   });
 
   it('refuses a token after it expires and a token it never issued', async () => {
     const token = await createEnrollmentToken(db, { ward: '4east', ttlMinutes: 60, now });
     const { publicKeyJwk } = await generateDeviceKeyPair();
-    await expect(enrollDevice(db, { enrollmentToken: token, publicKeyJwk }, new Date(now.getTime() + 61 * 60_000))).rejects.toMatchObject({ code: 'ENROLLMENT_TOKEN_INVALID' });
-    await expect(enrollDevice(db, { enrollmentToken: 'made-up-token', publicKeyJwk }, now)).rejects.toMatchObject({ code: 'ENROLLMENT_TOKEN_INVALID' });
+    await expect(enrollDevice(db, { enrollmentToken: token, publicKeyJwk }, new Date(now.getTime() + 61 * 60_000))).rejects.toMatchObject({
+      code: 'ENROLLMENT_TOKEN_INVALID',
+    });
+    await expect(enrollDevice(db, { enrollmentToken: 'made-up-token', publicKeyJwk }, now)).rejects.toMatchObject({
+      code: 'ENROLLMENT_TOKEN_INVALID',
+    });
   });
 
   it('refuses a private key sent by mistake without spending the token', async () => {
     const token = await createEnrollmentToken(db, { ward: '4east', now });
     const { privateKey, publicKeyJwk } = await generateDeviceKeyPair();
-    await expect(enrollDevice(db, { enrollmentToken: token, publicKeyJwk: { ...(await exportDevicePrivateKey(privateKey)) } }, now))
-      .rejects.toMatchObject({ code: 'PRIVATE_KEY_SENT', httpStatus: 400 });
+    await expect(
+      enrollDevice(db, { enrollmentToken: token, publicKeyJwk: { ...(await exportDevicePrivateKey(privateKey)) } }, now),
+    ).rejects.toMatchObject({ code: 'PRIVATE_KEY_SENT', httpStatus: 400 });
     expect(await db.query('SELECT client_id FROM identity_devices')).toEqual([]);
     await expect(enrollDevice(db, { enrollmentToken: token, publicKeyJwk }, now)).resolves.toBeDefined();
   });
@@ -52,11 +59,15 @@ describe('device enrollment', () => {
     const ed = await exportJWK((await generateKeyPair('EdDSA', { extractable: true })).publicKey);
     const rsa = await exportJWK((await generateKeyPair('RS256', { extractable: true })).publicKey);
     for (const jwk of [p256, ed, rsa, { kty: 'oct', k: 'c2VjcmV0' }]) {
-      await expect(enrollDevice(db, { enrollmentToken: token, publicKeyJwk: { ...jwk } }, now)).rejects.toMatchObject({ code: 'PUBLIC_KEY_INVALID' });
+      await expect(enrollDevice(db, { enrollmentToken: token, publicKeyJwk: { ...jwk } }, now)).rejects.toMatchObject({
+        code: 'PUBLIC_KEY_INVALID',
+      });
     }
     const { publicKeyJwk } = await generateDeviceKeyPair();
     const offCurve = { ...publicKeyJwk, y: publicKeyJwk.x };
-    await expect(enrollDevice(db, { enrollmentToken: token, publicKeyJwk: offCurve }, now)).rejects.toMatchObject({ code: 'PUBLIC_KEY_INVALID' });
+    await expect(enrollDevice(db, { enrollmentToken: token, publicKeyJwk: offCurve }, now)).rejects.toMatchObject({
+      code: 'PUBLIC_KEY_INVALID',
+    });
   });
 
   it('refuses to create a token for a malformed ward', async () => {

@@ -9,10 +9,7 @@ import { newId, randomSecret, sha256Hex } from './secrets.js';
 
 export const DEFAULT_ENROLLMENT_TTL_MINUTES = 24 * 60;
 
-export async function createEnrollmentToken(
-  db: SqlDatabase,
-  options: { ward: string; ttlMinutes?: number; now?: Date },
-): Promise<string> {
+export async function createEnrollmentToken(db: SqlDatabase, options: { ward: string; ttlMinutes?: number; now?: Date }): Promise<string> {
   if (!wardSchema.safeParse(options.ward).success) {
     throw new IdentityError('WARD_INVALID', 'A ward is 1–64 letters, digits, ".", "_" or "-".', 400);
   }
@@ -22,10 +19,12 @@ export async function createEnrollmentToken(
   }
   const now = (options.now ?? new Date()).getTime();
   const token = randomSecret();
-  await db.execute(
-    'INSERT INTO identity_enrollment_tokens (token_hash, ward, created_at, expires_at) VALUES ($1, $2, $3, $4)',
-    [sha256Hex(token), options.ward, now, now + Math.round(ttlMinutes * 60_000)],
-  );
+  await db.execute('INSERT INTO identity_enrollment_tokens (token_hash, ward, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+    sha256Hex(token),
+    options.ward,
+    now,
+    now + Math.round(ttlMinutes * 60_000),
+  ]);
   return token;
 }
 
@@ -45,30 +44,39 @@ export async function enrollDevice(db: SqlDatabase, request: EnrollmentRequest, 
     [now.getTime(), clientId, tokenHash],
   );
   if (spent.changes === 0) {
-    throw new IdentityError('ENROLLMENT_TOKEN_INVALID',
-      'This enrollment token is unknown, already used or expired. Ask IT for a new one (wardline-hub token --ward WARD).');
+    throw new IdentityError(
+      'ENROLLMENT_TOKEN_INVALID',
+      'This enrollment token is unknown, already used or expired. Ask IT for a new one (wardline-hub token --ward WARD).',
+    );
   }
   const rows = await db.query<{ ward: string }>('SELECT ward FROM identity_enrollment_tokens WHERE token_hash = $1', [tokenHash]);
   const ward = rows[0]?.ward;
   if (ward === undefined) throw new Error('The enrollment token vanished while it was being used.');
-  await db.execute(
-    'INSERT INTO identity_devices (client_id, ward, public_jwk, name, enrolled_at) VALUES ($1, $2, $3, $4, $5)',
-    [clientId, ward, JSON.stringify(publicKeyJwk), request.name ?? null, now.getTime()],
-  );
+  await db.execute('INSERT INTO identity_devices (client_id, ward, public_jwk, name, enrolled_at) VALUES ($1, $2, $3, $4, $5)', [
+    clientId,
+    ward,
+    JSON.stringify(publicKeyJwk),
+    request.name ?? null,
+    now.getTime(),
+  ]);
   return { clientId, ward };
 }
 
 /** Only an EC P-384 public key is accepted; a private key sent by mistake is refused, not stored. */
 async function checkedPublicKey(jwk: Readonly<Record<string, unknown>>): Promise<DevicePublicJwk> {
   if ('d' in jwk) {
-    throw new IdentityError('PRIVATE_KEY_SENT',
-      'The key sent is a private key. Send only the public key; this key pair has left the workstation, so generate a new one.', 400);
+    throw new IdentityError(
+      'PRIVATE_KEY_SENT',
+      'The key sent is a private key. Send only the public key; this key pair has left the workstation, so generate a new one.',
+      400,
+    );
   }
   if (jwk.kty !== 'EC' || jwk.crv !== 'P-384') {
     throw new IdentityError('PUBLIC_KEY_INVALID', 'The workstation key must be an EC P-384 public key (ES384).', 400);
   }
   const parsed = devicePublicJwkSchema.safeParse(jwk);
-  if (!parsed.success) throw new IdentityError('PUBLIC_KEY_INVALID', 'The EC P-384 public key is malformed (x and y must be 48-byte base64url values).', 400);
+  if (!parsed.success)
+    throw new IdentityError('PUBLIC_KEY_INVALID', 'The EC P-384 public key is malformed (x and y must be 48-byte base64url values).', 400);
   try {
     await importDevicePublicKey(parsed.data);
   } catch {

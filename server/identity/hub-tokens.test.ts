@@ -16,7 +16,7 @@ beforeEach(async () => {
 afterEach(async () => db.close());
 
 describe('hub-issued tokens', () => {
-  it('are signed with a key kept in the database, so a second hub process accepts the first one\'s tokens', async () => {
+  it("are signed with a key kept in the database, so a second hub process accepts the first one's tokens", async () => {
     const first = new HubTokens(await HubTokenKeys.open(db, now), hubUrl);
     const second = new HubTokens(await HubTokenKeys.open(db, now), hubUrl);
     const { token, expiresIn } = await first.issueDeviceToken({ deviceId: 'dev-1', ward: '4east' }, now);
@@ -29,8 +29,13 @@ describe('hub-issued tokens', () => {
   it('are accepted when another hub process signs with a key created after this one started', async () => {
     const first = new HubTokens(await HubTokenKeys.open(db, now), hubUrl);
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-    await db.execute('INSERT INTO identity_signing_keys (kid, alg, private_jwk, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)',
-      ['later-key', 'ES256', JSON.stringify(await exportJWK(privateKey)), JSON.stringify(await exportJWK(publicKey)), now.getTime() + 1]);
+    await db.execute('INSERT INTO identity_signing_keys (kid, alg, private_jwk, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)', [
+      'later-key',
+      'ES256',
+      JSON.stringify(await exportJWK(privateKey)),
+      JSON.stringify(await exportJWK(publicKey)),
+      now.getTime() + 1,
+    ]);
     const second = new HubTokens(await HubTokenKeys.open(db, now), hubUrl);
     const { token } = await second.issueDeviceToken({ deviceId: 'dev-1', ward: '4east' }, now);
     expect(decodeProtectedHeader(token).kid).toBe('later-key');
@@ -48,7 +53,9 @@ describe('hub-issued tokens', () => {
     await expect(tokens.verifyDeviceToken(device.token, later)).rejects.toMatchObject({ code: 'DEVICE_TOKEN_EXPIRED' });
     const fresh = new HubTokens(await HubTokenKeys.open(db, now), hubUrl);
     await expect(fresh.verifyDeviceToken(device.token, later)).rejects.toMatchObject({ code: 'DEVICE_TOKEN_EXPIRED' });
-    await expect(fresh.verifyUserToken(user.token, new Date(now.getTime() + (USER_TOKEN_SECONDS + 1) * 1000))).rejects.toMatchObject({ code: 'USER_TOKEN_EXPIRED' });
+    await expect(fresh.verifyUserToken(user.token, new Date(now.getTime() + (USER_TOKEN_SECONDS + 1) * 1000))).rejects.toMatchObject({
+      code: 'USER_TOKEN_EXPIRED',
+    });
   });
 
   it('never take a user token for a device token or the other way round', async () => {
@@ -65,7 +72,11 @@ describe('hub-issued tokens', () => {
     const kid = decodeProtectedHeader((await tokens.issueDeviceToken({ deviceId: 'd', ward: 'w' }, now)).token).kid!;
     const forged = await new SignJWT({ ward: '4east' })
       .setProtectedHeader({ alg: 'ES256', typ: 'wardline-device+jwt', kid })
-      .setIssuer(hubUrl()).setAudience(hubUrl()).setSubject('dev-1').setIssuedAt(now).setExpirationTime(new Date(now.getTime() + 60_000))
+      .setIssuer(hubUrl())
+      .setAudience(hubUrl())
+      .setSubject('dev-1')
+      .setIssuedAt(now)
+      .setExpirationTime(new Date(now.getTime() + 60_000))
       .sign(stranger);
     await expect(tokens.verifyDeviceToken(forged, now)).rejects.toMatchObject({ code: 'DEVICE_TOKEN_INVALID' });
     const elsewhere = new HubTokens(await HubTokenKeys.open(db, now), () => 'https://other-hub.test');

@@ -45,12 +45,24 @@ export class HubTokens {
   ) {}
 
   async issueDeviceToken(claims: DeviceTokenClaims, now: Date): Promise<{ token: string; expiresIn: number }> {
-    const token = await this.sign({ ward: claims.ward, scope: DEVICE_TOKEN_SCOPE }, claims.deviceId, DEVICE_TOKEN_TYPE, DEVICE_TOKEN_SECONDS, now);
+    const token = await this.sign(
+      { ward: claims.ward, scope: DEVICE_TOKEN_SCOPE },
+      claims.deviceId,
+      DEVICE_TOKEN_TYPE,
+      DEVICE_TOKEN_SECONDS,
+      now,
+    );
     return { token, expiresIn: DEVICE_TOKEN_SECONDS };
   }
 
   async issueUserToken(claims: UserTokenClaims, now: Date): Promise<{ token: string; expiresIn: number }> {
-    const token = await this.sign({ dev: claims.deviceId, stamp: claims.credentialStamp }, claims.userId, USER_TOKEN_TYPE, USER_TOKEN_SECONDS, now);
+    const token = await this.sign(
+      { dev: claims.deviceId, stamp: claims.credentialStamp },
+      claims.userId,
+      USER_TOKEN_TYPE,
+      USER_TOKEN_SECONDS,
+      now,
+    );
     return { token, expiresIn: USER_TOKEN_SECONDS };
   }
 
@@ -90,12 +102,20 @@ export class HubTokens {
     read: (payload: JWTPayload) => T | null,
   ): Promise<T> {
     // Errors are built only when thrown: a cached token check is on every request's hot path.
-    const expired = (): IdentityError => new IdentityError(expiredCode, expiredCode === 'DEVICE_TOKEN_EXPIRED'
-      ? 'The device token has expired: request a new one from /auth/token.'
-      : 'Your sign-in has expired: sign in again (or refresh the session).');
-    const invalid = (): IdentityError => new IdentityError(invalidCode, invalidCode === 'DEVICE_TOKEN_INVALID'
-      ? 'The device token is not one this hub issued. Request a new one from /auth/token; if this persists, re-enroll the workstation.'
-      : 'The user token is not one this hub issued. Sign in again.');
+    const expired = (): IdentityError =>
+      new IdentityError(
+        expiredCode,
+        expiredCode === 'DEVICE_TOKEN_EXPIRED'
+          ? 'The device token has expired: request a new one from /auth/token.'
+          : 'Your sign-in has expired: sign in again (or refresh the session).',
+      );
+    const invalid = (): IdentityError =>
+      new IdentityError(
+        invalidCode,
+        invalidCode === 'DEVICE_TOKEN_INVALID'
+          ? 'The device token is not one this hub issued. Request a new one from /auth/token; if this persists, re-enroll the workstation.'
+          : 'The user token is not one this hub issued. Sign in again.',
+      );
     const cached = cache.get(token);
     if (cached !== undefined) {
       if (cached.expiresAtMs <= now.getTime()) throw expired();
@@ -103,18 +123,22 @@ export class HubTokens {
     }
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, async (header) => {
-        const key = header.kid === undefined ? undefined : await this.keys.publicKey(header.kid);
-        if (key === undefined) throw invalid();
-        return key;
-      }, {
-        algorithms: [HUB_TOKEN_ALG],
-        typ,
-        issuer: this.hubUrl(),
-        audience: this.hubUrl(),
-        currentDate: now,
-        requiredClaims: ['exp', 'sub'],
-      }));
+      ({ payload } = await jwtVerify(
+        token,
+        async (header) => {
+          const key = header.kid === undefined ? undefined : await this.keys.publicKey(header.kid);
+          if (key === undefined) throw invalid();
+          return key;
+        },
+        {
+          algorithms: [HUB_TOKEN_ALG],
+          typ,
+          issuer: this.hubUrl(),
+          audience: this.hubUrl(),
+          currentDate: now,
+          requiredClaims: ['exp', 'sub'],
+        },
+      ));
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw expired();
       throw invalid();

@@ -12,11 +12,18 @@ let now: Date;
 const PASSWORD = 'correct horse battery';
 
 let postgres: TestPostgres | undefined;
-beforeAll(async () => { postgres = await startTestPostgres(); });
-afterAll(async () => { await postgres?.stop(); });
+beforeAll(async () => {
+  postgres = await startTestPostgres();
+});
+afterAll(async () => {
+  await postgres?.stop();
+});
 
 async function refusal(promise: Promise<unknown>): Promise<IdentityError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(IdentityError);
   return error as IdentityError;
 }
@@ -50,7 +57,9 @@ describe.each(['sqlite', 'postgres'] as const)('staff sign-in at a workstation (
   it(`locks the account after ${MAX_FAILED_LOGINS} failures, even for the right password, until the lock expires`, async () => {
     await addUser(db, { username: 'target', password: PASSWORD, role: 'nurse', wards: ['4east'], mfa: false });
     for (let i = 0; i < MAX_FAILED_LOGINS; i++) {
-      expect((await refusal(checkLogin(db, { username: 'target', password: `guess-${i}` }, '4east', now))).code).toBe('INVALID_CREDENTIALS');
+      expect((await refusal(checkLogin(db, { username: 'target', password: `guess-${i}` }, '4east', now))).code).toBe(
+        'INVALID_CREDENTIALS',
+      );
     }
     expect((await refusal(checkLogin(db, { username: 'target', password: PASSWORD }, '4east', now))).code).toBe('ACCOUNT_LOCKED');
     const later = new Date(now.getTime() + LOCKOUT_MINUTES * 60_000 + 1000);
@@ -59,9 +68,12 @@ describe.each(['sqlite', 'postgres'] as const)('staff sign-in at a workstation (
 
   it('forgets earlier failures after a successful sign-in', async () => {
     await addUser(db, { username: 'forgetful', password: PASSWORD, role: 'nurse', wards: ['4east'], mfa: false });
-    for (let i = 0; i < MAX_FAILED_LOGINS - 1; i++) await refusal(checkLogin(db, { username: 'forgetful', password: 'nope-nope' }, '4east', now));
+    for (let i = 0; i < MAX_FAILED_LOGINS - 1; i++)
+      await refusal(checkLogin(db, { username: 'forgetful', password: 'nope-nope' }, '4east', now));
     await checkLogin(db, { username: 'forgetful', password: PASSWORD }, '4east', now);
-    expect((await refusal(checkLogin(db, { username: 'forgetful', password: 'nope-nope' }, '4east', now))).code).toBe('INVALID_CREDENTIALS');
+    expect((await refusal(checkLogin(db, { username: 'forgetful', password: 'nope-nope' }, '4east', now))).code).toBe(
+      'INVALID_CREDENTIALS',
+    );
     await expect(checkLogin(db, { username: 'forgetful', password: PASSWORD }, '4east', now)).resolves.toBeDefined();
   });
 
@@ -75,13 +87,19 @@ describe.each(['sqlite', 'postgres'] as const)('staff sign-in at a workstation (
     const code = currentTotpCode(secret, now);
     const wrongCode = code === '000000' ? '111111' : '000000';
     expect((await refusal(checkLogin(db, { username: 'doc', password: PASSWORD, totp: wrongCode }, 'icu', now))).code).toBe('MFA_INVALID');
-    await expect(checkLogin(db, { username: 'doc', password: PASSWORD, totp: code }, 'icu', now)).resolves.toMatchObject({ mfaRequired: true });
-    const replay = await refusal(checkLogin(db, { username: 'doc', password: PASSWORD, totp: code }, 'icu', new Date(now.getTime() + 5_000)));
+    await expect(checkLogin(db, { username: 'doc', password: PASSWORD, totp: code }, 'icu', now)).resolves.toMatchObject({
+      mfaRequired: true,
+    });
+    const replay = await refusal(
+      checkLogin(db, { username: 'doc', password: PASSWORD, totp: code }, 'icu', new Date(now.getTime() + 5_000)),
+    );
     expect(replay.code).toBe('MFA_INVALID');
     expect(replay.message).toMatch(/already used/);
 
     const nextStep = new Date(now.getTime() + 30_000);
-    await expect(checkLogin(db, { username: 'doc', password: PASSWORD, totp: currentTotpCode(secret, nextStep) }, 'icu', nextStep)).resolves.toBeDefined();
+    await expect(
+      checkLogin(db, { username: 'doc', password: PASSWORD, totp: currentTotpCode(secret, nextStep) }, 'icu', nextStep),
+    ).resolves.toBeDefined();
   });
 
   it('refuses a TOTP code from several minutes ago', async () => {
@@ -103,6 +121,8 @@ describe.each(['sqlite', 'postgres'] as const)('staff sign-in at a workstation (
     expect((await refusal(checkLogin(db, { username: 'leaver', password: PASSWORD }, '4east', now))).code).toBe('INVALID_CREDENTIALS');
     await expect(checkLogin(db, { username: 'leaver', password: 'a brand new secret' }, '4east', now)).resolves.toBeDefined();
     await disableUser(db, 'leaver');
-    expect((await refusal(checkLogin(db, { username: 'leaver', password: 'a brand new secret' }, '4east', now))).code).toBe('ACCOUNT_DISABLED');
+    expect((await refusal(checkLogin(db, { username: 'leaver', password: 'a brand new secret' }, '4east', now))).code).toBe(
+      'ACCOUNT_DISABLED',
+    );
   });
 });

@@ -30,8 +30,10 @@ export async function checkLogin(db: SqlDatabase, attempt: LoginAttempt, deviceW
   }
   if (user.lockedUntil !== null && user.lockedUntil > now.getTime()) {
     const minutes = Math.ceil((user.lockedUntil - now.getTime()) / 60_000);
-    throw new IdentityError('ACCOUNT_LOCKED',
-      `This account is locked after too many failed sign-ins. Try again in ${minutes} minute(s), or ask IT to reset the password.`);
+    throw new IdentityError(
+      'ACCOUNT_LOCKED',
+      `This account is locked after too many failed sign-ins. Try again in ${minutes} minute(s), or ask IT to reset the password.`,
+    );
   }
   if (!(await verifyPassword(user.passwordHash, attempt.password))) {
     await recordFailure(db, user.userId, now);
@@ -42,8 +44,11 @@ export async function checkLogin(db: SqlDatabase, attempt: LoginAttempt, deviceW
   }
   if (user.mfaRequired) await checkSecondFactor(db, user, attempt.totp, now);
   if (!user.wards.includes(deviceWard)) {
-    throw new IdentityError('WARD_NOT_ASSIGNED',
-      'Your account is not assigned to the ward of this workstation. Ask IT to add the ward to your account.', 403);
+    throw new IdentityError(
+      'WARD_NOT_ASSIGNED',
+      'Your account is not assigned to the ward of this workstation. Ask IT to add the ward to your account.',
+      403,
+    );
   }
   await recordSuccess(db, user, attempt.password, now);
   return user;
@@ -84,8 +89,11 @@ async function recordSuccess(db: SqlDatabase, user: UserRecord, password: string
   await db.execute('UPDATE identity_users SET failed_logins = 0, locked_until = NULL WHERE user_id = $1', [user.userId]);
   if (needsRehash(user.passwordHash)) {
     // Same password, stronger parameters: the credential stamp stays, so offline verifiers stay valid.
-    await db.execute('UPDATE identity_users SET password_hash = $1, updated_at = $2 WHERE user_id = $3',
-      [await hashPassword(password), now.getTime(), user.userId]);
+    await db.execute('UPDATE identity_users SET password_hash = $1, updated_at = $2 WHERE user_id = $3', [
+      await hashPassword(password),
+      now.getTime(),
+      user.userId,
+    ]);
   }
 }
 

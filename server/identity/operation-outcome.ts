@@ -29,12 +29,14 @@ export interface OperationOutcome {
 export function operationOutcome(status: number, code: string, message: string): OperationOutcome {
   return {
     resourceType: 'OperationOutcome',
-    issue: [{
-      severity: status >= 500 ? 'fatal' : 'error',
-      code: ISSUE_TYPE_BY_STATUS[status] ?? 'exception',
-      details: { coding: [{ system: HUB_ERROR_CODE_SYSTEM, code }], text: message },
-      diagnostics: message,
-    }],
+    issue: [
+      {
+        severity: status >= 500 ? 'fatal' : 'error',
+        code: ISSUE_TYPE_BY_STATUS[status] ?? 'exception',
+        details: { coding: [{ system: HUB_ERROR_CODE_SYSTEM, code }], text: message },
+        diagnostics: message,
+      },
+    ],
   };
 }
 
@@ -43,5 +45,8 @@ export function sendOutcome(reply: FastifyReply, status: number, code: string, m
   if (status === 401) {
     reply.header('WWW-Authenticate', tokenPresented ? 'Bearer realm="wardline-hub", error="invalid_token"' : 'Bearer realm="wardline-hub"');
   }
-  return reply.code(status).type('application/fhir+json').send(operationOutcome(status, code, message));
+  return reply
+    .code(status)
+    .type('application/fhir+json')
+    .send(operationOutcome(status, code, message));
 }

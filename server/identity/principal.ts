@@ -1,7 +1,9 @@
 // Who a hub request is attributed to. Every FHIR request carries a device token; user actions
 // carry a user token as well. Set by the identity room's preHandler, read by the FHIR routes.
 
-export type StaffRole = 'nurse' | 'physician' | 'clerk' | 'admin';
+import type { StaffRole } from '../../shared/access/index.js';
+
+export type { StaffRole };
 
 export interface DevicePrincipal {
   /** The enrolled device's client id (also the `iss`/`sub` of its assertions). */

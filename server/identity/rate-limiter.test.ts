@@ -12,7 +12,7 @@ describe('per-device rate limit', () => {
     expect(limiter.take('dev-A').allowed).toBe(false);
   });
 
-  it('keeps each device\'s bucket apart', () => {
+  it("keeps each device's bucket apart", () => {
     const limiter = new DeviceRateLimiter({ burst: 1, sustainedPerSecond: 1, nowMs: () => 0 });
     expect(limiter.take('dev-A').allowed).toBe(true);
     expect(limiter.take('dev-A').allowed).toBe(false);

@@ -33,7 +33,8 @@ export class DeviceRateLimiter {
     this.sustainedPerSecond = options.sustainedPerSecond ?? 50;
     this.burst = options.burst ?? 200;
     this.nowMs = options.nowMs ?? (() => performance.now());
-    if (!(this.sustainedPerSecond > 0 && this.burst >= 1)) throw new RangeError('A rate limit needs a positive rate and a burst of at least 1.');
+    if (!(this.sustainedPerSecond > 0 && this.burst >= 1))
+      throw new RangeError('A rate limit needs a positive rate and a burst of at least 1.');
   }
 
   /** Takes one request's token from `deviceId`'s bucket. */

@@ -91,11 +91,17 @@ export async function revokeRefreshTokenFamily(db: SqlDatabase, token: string, d
 }
 
 export async function revokeRefreshTokensOfDevice(db: SqlDatabase, deviceId: string, now: Date): Promise<void> {
-  await db.execute('UPDATE identity_refresh_tokens SET revoked_at = $1 WHERE device_id = $2 AND revoked_at IS NULL', [now.getTime(), deviceId]);
+  await db.execute('UPDATE identity_refresh_tokens SET revoked_at = $1 WHERE device_id = $2 AND revoked_at IS NULL', [
+    now.getTime(),
+    deviceId,
+  ]);
 }
 
 async function revokeFamily(db: SqlDatabase, familyId: string, now: Date): Promise<void> {
-  await db.execute('UPDATE identity_refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL', [now.getTime(), familyId]);
+  await db.execute('UPDATE identity_refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL', [
+    now.getTime(),
+    familyId,
+  ]);
 }
 
 function signInAgain(): IdentityError {

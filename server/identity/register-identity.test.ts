@@ -4,7 +4,12 @@ import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, runMigrations, type SqlDatabase } from '../storage/index.js';
 import {
-  createClientAssertion, generateDeviceKeyPair, hubErrorCode, sessionResponseSchema, tokenRequestBody, USER_TOKEN_HEADER,
+  createClientAssertion,
+  generateDeviceKeyPair,
+  hubErrorCode,
+  sessionResponseSchema,
+  tokenRequestBody,
+  USER_TOKEN_HEADER,
   type SessionResponse,
 } from '../../shared/auth/index.js';
 import { addUser, createEnrollmentToken, identityMigrations, registerIdentity, revokeDevice, setPassword } from './index.js';
@@ -19,7 +24,12 @@ beforeEach(async () => {
   db = openSqliteDatabase(':memory:');
   await runMigrations(db, identityMigrations);
   logLines = [];
-  const sink = new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } });
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
   const logger = pino({ level: 'debug' }, sink);
   monotonicMs = 0;
   app = Fastify();
@@ -43,7 +53,12 @@ async function enrolled(ward = '4east'): Promise<{ clientId: string; token: () =
     clientId,
     async token() {
       const assertion = await createClientAssertion({ privateKey: keys.privateKey, clientId, tokenUrl });
-      const response = await app.inject({ method: 'POST', url: '/auth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: tokenRequestBody(assertion) });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/auth/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: tokenRequestBody(assertion),
+      });
       expect(response.statusCode).toBe(200);
       return response.json<{ access_token: string }>().access_token;
     },
@@ -99,20 +114,42 @@ describe('the authenticate preHandler', () => {
     const a = await enrolled();
     const b = await enrolled();
     const tokenA = await a.token();
-    const login = await app.inject({ method: 'POST', url: '/auth/login', headers: bearer(tokenA), payload: { username: 'nurse1', password: 'long enough secret' } });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      headers: bearer(tokenA),
+      payload: { username: 'nurse1', password: 'long enough secret' },
+    });
     expect(login.statusCode).toBe(200);
     const session: SessionResponse = sessionResponseSchema.parse(login.json());
-    const withUser = await app.inject({ method: 'GET', url: '/probe', headers: { ...bearer(tokenA), [USER_TOKEN_HEADER]: session.accessToken } });
+    const withUser = await app.inject({
+      method: 'GET',
+      url: '/probe',
+      headers: { ...bearer(tokenA), [USER_TOKEN_HEADER]: session.accessToken },
+    });
     expect(withUser.json()).toMatchObject({ user: { userId: session.user.userId, role: 'nurse', wards: ['4east'] } });
 
-    const elsewhere = await app.inject({ method: 'GET', url: '/probe', headers: { ...bearer(await b.token()), [USER_TOKEN_HEADER]: session.accessToken } });
+    const elsewhere = await app.inject({
+      method: 'GET',
+      url: '/probe',
+      headers: { ...bearer(await b.token()), [USER_TOKEN_HEADER]: session.accessToken },
+    });
     expect(elsewhere.statusCode).toBe(401);
     expect(hubErrorCode(elsewhere.json())).toBe('USER_TOKEN_WRONG_DEVICE');
 
     await setPassword(db, 'nurse1', 'changed long secret');
-    const stale = await app.inject({ method: 'GET', url: '/probe', headers: { ...bearer(tokenA), [USER_TOKEN_HEADER]: session.accessToken } });
+    const stale = await app.inject({
+      method: 'GET',
+      url: '/probe',
+      headers: { ...bearer(tokenA), [USER_TOKEN_HEADER]: session.accessToken },
+    });
     expect(hubErrorCode(stale.json())).toBe('USER_CREDENTIALS_CHANGED');
-    const refresh = await app.inject({ method: 'POST', url: '/auth/refresh', headers: bearer(tokenA), payload: { refreshToken: session.refreshToken } });
+    const refresh = await app.inject({
+      method: 'POST',
+      url: '/auth/refresh',
+      headers: bearer(tokenA),
+      payload: { refreshToken: session.refreshToken },
+    });
     expect(refresh.statusCode).toBe(401);
   });
 
@@ -120,8 +157,18 @@ describe('the authenticate preHandler', () => {
     await addUser(db, { username: 'nurse2', password: 'very secret words', role: 'nurse', wards: ['4east'], mfa: false });
     const device = await enrolled();
     const token = await device.token();
-    await app.inject({ method: 'POST', url: '/auth/login', headers: bearer(token), payload: { username: 'nurse2', password: 'wrong secret words' } });
-    const login = await app.inject({ method: 'POST', url: '/auth/login', headers: bearer(token), payload: { username: 'nurse2', password: 'very secret words' } });
+    await app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      headers: bearer(token),
+      payload: { username: 'nurse2', password: 'wrong secret words' },
+    });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      headers: bearer(token),
+      payload: { username: 'nurse2', password: 'very secret words' },
+    });
     const session = sessionResponseSchema.parse(login.json());
     await app.inject({ method: 'GET', url: '/probe', headers: { ...bearer(token), [USER_TOKEN_HEADER]: 'garbage.user.token' } });
     const log = logLines.join('');
@@ -134,12 +181,19 @@ describe('the authenticate preHandler', () => {
 
 describe('the token endpoint', () => {
   it('answers malformed token requests with OAuth errors', async () => {
-    const wrongGrant = await app.inject({ method: 'POST', url: '/auth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=password&username=x' });
+    const wrongGrant = await app.inject({
+      method: 'POST',
+      url: '/auth/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'grant_type=password&username=x',
+    });
     expect([wrongGrant.statusCode, wrongGrant.json().error]).toEqual([400, 'unsupported_grant_type']);
     const json = await app.inject({ method: 'POST', url: '/auth/token', payload: { grant_type: 'client_credentials' } });
     expect([json.statusCode, json.json().error]).toEqual([400, 'invalid_request']);
     const forged = await app.inject({
-      method: 'POST', url: '/auth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      url: '/auth/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: tokenRequestBody('eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.'),
     });
     expect([forged.statusCode, forged.json().error]).toEqual([401, 'invalid_client']);

@@ -32,12 +32,14 @@ export async function registerIdentity(app: FastifyInstance, deps: IdentityDeps)
   const authenticate = createAuthenticate({ db: deps.db, clock: deps.clock, logger: deps.logger, tokens, rateLimiter });
   app.decorateRequest('principal', null as unknown as Principal);
   app.decorate('authenticate', authenticate);
-  await app.register(authRoutes({
-    db: deps.db,
-    clock: deps.clock,
-    logger: deps.logger,
-    tokens,
-    authenticate,
-    tokenUrl: () => `${hubUrl()}/auth/token`,
-  }));
+  await app.register(
+    authRoutes({
+      db: deps.db,
+      clock: deps.clock,
+      logger: deps.logger,
+      tokens,
+      authenticate,
+      tokenUrl: () => `${hubUrl()}/auth/token`,
+    }),
+  );
 }

@@ -49,6 +49,9 @@ describe('staff accounts', () => {
     await addUser(db, { ...base, username: 'icu1', wards: ['icu'] });
     await disableUser(db, 'east1');
     const stamps = await credentialStampsOfWard(db, '4east');
-    expect(stamps.map((s) => [s.userId, s.disabled])).toEqual([[b.userId, false], [a.userId, true]]);
+    expect(stamps.map((s) => [s.userId, s.disabled])).toEqual([
+      [b.userId, false],
+      [a.userId, true],
+    ]);
   });
 });

@@ -46,7 +46,11 @@ export function normalizeUsername(username: string): string {
 export async function addUser(db: SqlDatabase, user: NewUser, now: Date = new Date()): Promise<AddedUser> {
   const username = normalizeUsername(user.username);
   if (!USERNAME.test(username)) {
-    throw new IdentityError('INVALID_REQUEST', 'A username is 1–64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit.', 400);
+    throw new IdentityError(
+      'INVALID_REQUEST',
+      'A username is 1–64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit.',
+      400,
+    );
   }
   const role = staffRoleSchema.safeParse(user.role);
   if (!role.success) throw new IdentityError('INVALID_REQUEST', 'The role must be nurse, physician, clerk or admin.', 400);
@@ -95,10 +99,12 @@ export async function enableUser(db: SqlDatabase, username: string, now: Date = 
 }
 
 async function setDisabled(db: SqlDatabase, username: string, disabled: boolean, now: Date): Promise<void> {
-  const result = await db.execute(
-    'UPDATE identity_users SET disabled = $1, credential_stamp = $2, updated_at = $3 WHERE username = $4',
-    [disabled ? 1 : 0, randomSecret(), now.getTime(), normalizeUsername(username)],
-  );
+  const result = await db.execute('UPDATE identity_users SET disabled = $1, credential_stamp = $2, updated_at = $3 WHERE username = $4', [
+    disabled ? 1 : 0,
+    randomSecret(),
+    now.getTime(),
+    normalizeUsername(username),
+  ]);
   if (result.changes === 0) throw unknownUser();
 }
 
@@ -141,7 +147,12 @@ export async function credentialStampsOfWard(db: SqlDatabase, ward: string): Pro
      WHERE w.ward = $1 ORDER BY u.username`,
     [ward],
   );
-  return rows.map((r) => ({ userId: r.user_id, username: r.username, credentialStamp: r.credential_stamp, disabled: toBoolean(r.disabled) }));
+  return rows.map((r) => ({
+    userId: r.user_id,
+    username: r.username,
+    credentialStamp: r.credential_stamp,
+    disabled: toBoolean(r.disabled),
+  }));
 }
 
 async function toUserRecord(db: SqlDatabase, row: UserRow): Promise<UserRecord> {
@@ -178,6 +189,9 @@ function checkPasswordStrength(password: string): void {
 }
 
 function unknownUser(): IdentityError {
-  return new IdentityError('USER_UNKNOWN', 'No staff account has this username; check the spelling (wardline-hub user add creates one).', 404);
+  return new IdentityError(
+    'USER_UNKNOWN',
+    'No staff account has this username; check the spelling (wardline-hub user add creates one).',
+    404,
+  );
 }
-

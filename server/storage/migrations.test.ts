@@ -72,7 +72,10 @@ describe.each(['sqlite', 'postgres'] as const)('migrations on %s', (engine) => {
     expect(await runMigrations(db, migrations)).toEqual(['test-0001', 'test-0002']);
     expect(await runMigrations(db, migrations)).toEqual([]);
     expect(await db.query('SELECT x FROM a')).toEqual([{ x: 1 }]);
-    expect((await db.query<{ id: string }>('SELECT id FROM hub_migrations ORDER BY id')).map((r) => r.id)).toEqual(['test-0001', 'test-0002']);
+    expect((await db.query<{ id: string }>('SELECT id FROM hub_migrations ORDER BY id')).map((r) => r.id)).toEqual([
+      'test-0001',
+      'test-0002',
+    ]);
   });
 
   it('lets two hub processes start together without applying anything twice', async () => {
@@ -96,7 +99,10 @@ describe.each(['sqlite', 'postgres'] as const)('migrations on %s', (engine) => {
   it('leaves nothing behind when a migration fails', async () => {
     const connect = await fresh();
     const db = await connect();
-    const failing: HubMigration[] = [...migrations, { id: 'test-0003', up: async (tx) => void (await tx.execute('INSERT INTO missing_table VALUES (1)')) }];
+    const failing: HubMigration[] = [
+      ...migrations,
+      { id: 'test-0003', up: async (tx) => void (await tx.execute('INSERT INTO missing_table VALUES (1)')) },
+    ];
     await expect(runMigrations(db, failing)).rejects.toMatchObject({ code: 'MIGRATION_FAILED' });
     expect(await db.query('SELECT id FROM hub_migrations')).toEqual([]);
   });

@@ -45,7 +45,9 @@ export async function runMigrations(db: SqlDatabase, migrations: readonly HubMig
         await migration.up(tx);
       } catch (cause) {
         if (isSerializationFailure(cause)) throw cause;
-        throw new StorageError('MIGRATION_FAILED', `The hub database could not be upgraded (step ${migration.id}); nothing was changed.`, { cause });
+        throw new StorageError('MIGRATION_FAILED', `The hub database could not be upgraded (step ${migration.id}); nothing was changed.`, {
+          cause,
+        });
       }
       await tx.execute('INSERT INTO hub_migrations (id, applied_at) VALUES ($1, $2)', [migration.id, new Date().toISOString()]);
       applied.push(migration.id);

@@ -9,7 +9,10 @@ export type HubDatabaseOptions = { readonly sqlitePath: string } | { readonly po
 
 export async function openHubDatabase(options: HubDatabaseOptions): Promise<SqlDatabase> {
   if ('postgresUrl' in options) {
-    return openPostgresDatabase(options.postgresUrl, options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections });
+    return openPostgresDatabase(
+      options.postgresUrl,
+      options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections },
+    );
   }
   if ('sqlitePath' in options) return openSqliteDatabase(options.sqlitePath);
   throw new StorageError('INVALID_DATABASE_OPTIONS', 'The hub needs either a data folder (SQLite) or a PostgreSQL URL.');

@@ -22,7 +22,9 @@ describe('PostgreSQL engine', () => {
 
   it('returns BIGINT and COUNT(*) as numbers, like the SQLite engine', async () => {
     await db.execute('INSERT INTO items (id, n) VALUES ($1, $2)', ['big', 1_700_000_000_000_000]);
-    expect(await db.query('SELECT n, COUNT(*) AS c FROM items WHERE id = $1 GROUP BY n', ['big'])).toEqual([{ n: 1_700_000_000_000_000, c: 1 }]);
+    expect(await db.query('SELECT n, COUNT(*) AS c FROM items WHERE id = $1 GROUP BY n', ['big'])).toEqual([
+      { n: 1_700_000_000_000_000, c: 1 },
+    ]);
   });
 
   it('rolls back a transaction that throws', async () => {

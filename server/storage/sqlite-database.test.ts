@@ -23,12 +23,16 @@ describe('SQLite engine', () => {
   });
 
   it('translates $n placeholders but leaves dollar signs inside string literals alone', () => {
-    expect(translatePlaceholders("SELECT * FROM t WHERE a = $1 AND b = '$2' AND c = $10")).toBe("SELECT * FROM t WHERE a = @p1 AND b = '$2' AND c = @p10");
+    expect(translatePlaceholders("SELECT * FROM t WHERE a = $1 AND b = '$2' AND c = $10")).toBe(
+      "SELECT * FROM t WHERE a = @p1 AND b = '$2' AND c = @p10",
+    );
   });
 
   it('binds repeated and out-of-order placeholders, and values that look like SQL stay values', async () => {
     await db.execute('INSERT INTO items (id, n) VALUES ($2, $1)', [7, "x'); DROP TABLE items; --"]);
-    const rows = await db.query<{ id: string; n: number }>('SELECT id, n FROM items WHERE id = $1 OR id = $1', ["x'); DROP TABLE items; --"]);
+    const rows = await db.query<{ id: string; n: number }>('SELECT id, n FROM items WHERE id = $1 OR id = $1', [
+      "x'); DROP TABLE items; --",
+    ]);
     expect(rows).toEqual([{ id: "x'); DROP TABLE items; --", n: 7 }]);
   });
 
@@ -57,7 +61,7 @@ describe('SQLite engine', () => {
     expect(await db.query('SELECT n FROM items WHERE id = $1', ['counter'])).toEqual([{ n: 20 }]);
   });
 
-  it('does not show a transaction\'s uncommitted rows to reads outside it', async () => {
+  it("does not show a transaction's uncommitted rows to reads outside it", async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let inside!: () => void;

@@ -10,13 +10,24 @@ import { spkiPin } from './spki-pin.js';
 
 function handshake(port: number, host: string, ca: string, maxVersion?: 'TLSv1.1'): Promise<{ pin: string; protocol: string | null }> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host, port, ca, servername: host === '127.0.0.1' ? undefined : host, ...(maxVersion ? { maxVersion, minVersion: 'TLSv1' as const } : {}) }, () => {
-      const cert = socket.getPeerX509Certificate()!;
-      const pin = createHash('sha256').update(cert.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
-      const protocol = socket.getProtocol();
-      socket.end();
-      resolve({ pin, protocol });
-    });
+    const socket = connect(
+      {
+        host,
+        port,
+        ca,
+        servername: host === '127.0.0.1' ? undefined : host,
+        ...(maxVersion ? { maxVersion, minVersion: 'TLSv1' as const } : {}),
+      },
+      () => {
+        const cert = socket.getPeerX509Certificate()!;
+        const pin = createHash('sha256')
+          .update(cert.publicKey.export({ type: 'spki', format: 'der' }))
+          .digest('base64');
+        const protocol = socket.getProtocol();
+        socket.end();
+        resolve({ pin, protocol });
+      },
+    );
     socket.on('error', reject);
   });
 }

@@ -39,11 +39,19 @@ function ipBytes(address: string): Buffer {
   const headGroups = head ? head.split(':') : [];
   const tailGroups = tail ? tail.split(':') : [];
   const groups = [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
-  return Buffer.concat(groups.map((group) => { const b = Buffer.alloc(2); b.writeUInt16BE(parseInt(group, 16)); return b; }));
+  return Buffer.concat(
+    groups.map((group) => {
+      const b = Buffer.alloc(2);
+      b.writeUInt16BE(parseInt(group, 16));
+      return b;
+    }),
+  );
 }
 
 function extension(oid: string, critical: boolean, value: Buffer): Buffer {
-  return critical ? sequence(objectIdentifier(oid), booleanTrue(), octetString(value)) : sequence(objectIdentifier(oid), octetString(value));
+  return critical
+    ? sequence(objectIdentifier(oid), booleanTrue(), octetString(value))
+    : sequence(objectIdentifier(oid), octetString(value));
 }
 
 /** Makes a fresh key pair and a certificate for it, valid from an hour ago for `days` days. */
@@ -52,9 +60,7 @@ export function createDevCertificate(options: { hostNames?: readonly string[]; n
   const hosts = [...new Set(['localhost', '127.0.0.1', '::1', ...(options.hostNames ?? [])])];
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const spki = publicKey.export({ type: 'spki', format: 'der' });
-  const altNames = sequence(
-    ...hosts.map((host) => (isIP(host) ? tlv(0x87, ipBytes(host)) : tlv(0x82, Buffer.from(host, 'ascii')))),
-  );
+  const altNames = sequence(...hosts.map((host) => (isIP(host) ? tlv(0x87, ipBytes(host)) : tlv(0x82, Buffer.from(host, 'ascii')))));
   const extensions = sequence(
     extension('2.5.29.19', true, sequence(booleanTrue())), // basicConstraints: CA (it is its own trust anchor)
     extension('2.5.29.15', true, bitString(Buffer.from([0x84]))), // keyUsage: digitalSignature, keyCertSign
@@ -77,7 +83,10 @@ export function createDevCertificate(options: { hostNames?: readonly string[]; n
   );
   const signature = sign('sha256', tbs, privateKey);
   const der = sequence(tbs, algorithm, bitString(signature));
-  const certPem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+  const certPem = `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   // Parse it back: a malformed certificate fails here, not in the first client's handshake.
   const parsed = new X509Certificate(certPem);

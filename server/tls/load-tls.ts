@@ -43,7 +43,10 @@ export async function loadTls(source: TlsSource): Promise<HubTls> {
   if (source.kind === 'files') {
     const [certPem, keyPem] = await Promise.all([readOrNull(source.certPath), readOrNull(source.keyPath)]);
     if (certPem === null || keyPem === null) {
-      throw new TlsError('TLS_FILES_UNREADABLE', 'The hub could not read its certificate or key file. Check the --cert and --key paths and permissions.');
+      throw new TlsError(
+        'TLS_FILES_UNREADABLE',
+        'The hub could not read its certificate or key file. Check the --cert and --key paths and permissions.',
+      );
     }
     return checked({ certPem, keyPem });
   }

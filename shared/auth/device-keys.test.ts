@@ -1,7 +1,12 @@
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
-  createClientAssertion, exportDevicePrivateKey, generateDeviceKeyPair, hubErrorCode, importDevicePrivateKey, publicJwkOf,
+  createClientAssertion,
+  exportDevicePrivateKey,
+  generateDeviceKeyPair,
+  hubErrorCode,
+  importDevicePrivateKey,
+  publicJwkOf,
 } from './index.js';
 
 describe('workstation keys and client assertions', () => {
@@ -14,11 +19,15 @@ describe('workstation keys and client assertions', () => {
     const restored = await importDevicePrivateKey(stored);
     const tokenUrl = 'https://hub.test/auth/token';
     const assertion = await createClientAssertion({ privateKey: restored, clientId: 'c-1', tokenUrl });
-    const { payload } = await jwtVerify(assertion, await importJWK(publicKeyJwk, 'ES384'), { audience: tokenUrl, issuer: 'c-1', subject: 'c-1' });
+    const { payload } = await jwtVerify(assertion, await importJWK(publicKeyJwk, 'ES384'), {
+      audience: tokenUrl,
+      issuer: 'c-1',
+      subject: 'c-1',
+    });
     expect(typeof payload.jti).toBe('string');
   });
 
-  it('refuses to import a public key as the workstation\'s private key', async () => {
+  it("refuses to import a public key as the workstation's private key", async () => {
     const { publicKeyJwk } = await generateDeviceKeyPair();
     await expect(importDevicePrivateKey(publicKeyJwk)).rejects.toThrow(/no private key/);
   });
@@ -35,8 +44,11 @@ describe('workstation keys and client assertions', () => {
     await expect(createClientAssertion({ privateKey, clientId: 'c-1', tokenUrl: 'u', lifetimeSeconds: 600 })).rejects.toThrow(RangeError);
   });
 
-  it('reads the hub\'s stable error code from an OperationOutcome', () => {
-    const outcome = { resourceType: 'OperationOutcome', issue: [{ details: { coding: [{ system: 'https://wardline.example/fhir/CodeSystem/hub-error', code: 'MFA_REQUIRED' }] } }] };
+  it("reads the hub's stable error code from an OperationOutcome", () => {
+    const outcome = {
+      resourceType: 'OperationOutcome',
+      issue: [{ details: { coding: [{ system: 'https://wardline.example/fhir/CodeSystem/hub-error', code: 'MFA_REQUIRED' }] } }],
+    };
     expect(hubErrorCode(outcome)).toBe('MFA_REQUIRED');
     expect(hubErrorCode({ error: 'invalid_client' })).toBeUndefined();
   });

@@ -2,8 +2,10 @@
 // workstation parses exactly what the hub sends and sends exactly what the hub parses.
 import { z } from 'zod';
 
-export const staffRoleSchema = z.enum(['nurse', 'physician', 'clerk', 'admin']);
-export type StaffRoleName = z.infer<typeof staffRoleSchema>;
+import { staffRoleSchema, type StaffRole } from '../access/index.js';
+
+export { staffRoleSchema };
+export type StaffRoleName = StaffRole;
 
 /** A ward code: letters, digits, `.`, `_`, `-` (it appears in Location ids and query parameters). */
 export const wardSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a ward is 1–64 letters, digits, ".", "_" or "-"');
@@ -54,7 +56,10 @@ export type ClientAssertionClaims = z.infer<typeof clientAssertionClaimsSchema>;
 export const loginRequestSchema = z.object({
   username: z.string().min(1).max(128),
   password: z.string().min(1).max(1024),
-  totp: z.string().regex(/^\d{6}$/, 'a 6-digit code').optional(),
+  totp: z
+    .string()
+    .regex(/^\d{6}$/, 'a 6-digit code')
+    .optional(),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
@@ -96,12 +101,14 @@ export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
 // GET /auth/credential-stamps
 export const credentialStampsResponseSchema = z.object({
   ward: wardSchema,
-  users: z.array(z.object({
-    userId: z.string(),
-    username: z.string(),
-    credentialStamp: z.string(),
-    disabled: z.boolean(),
-  })),
+  users: z.array(
+    z.object({
+      userId: z.string(),
+      username: z.string(),
+      credentialStamp: z.string(),
+      disabled: z.boolean(),
+    }),
+  ),
 });
 export type CredentialStampsResponse = z.infer<typeof credentialStampsResponseSchema>;
 

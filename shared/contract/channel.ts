@@ -2,25 +2,11 @@
 // sends and what the host answers, and who may call it. Events (host → renderer) have a payload
 // schema only. The preload and the host's router both read these same declarations.
 import type { z } from 'zod';
+import type { Action, ChartCategory } from '../access/index.js';
 
-/** The chart categories of the permission table (electron/session/permissions.ts, CHART_CATEGORIES). */
-export type ContractChartCategory = 'demographics' | 'vital-signs' | 'laboratory' | 'medication' | 'notes' | 'problems' | 'allergies' | 'alerts';
-
-/**
- * An action of the host's permission table (electron/session/permissions.ts, ACTIONS), as plain
- * strings: shared/ cannot import the host. A test on the host side keeps the two lists equal.
- */
-export type ContractAction =
-  | 'census:read'
-  | 'chart:read'
-  | `category:read:${ContractChartCategory}`
-  | 'document:vital-signs'
-  | 'document:medication-administration'
-  | 'document:note'
-  | 'print'
-  | 'audit:view'
-  | 'policy:view'
-  | 'btg:use';
+/** The chart categories and actions of the one permission table (shared/access). */
+export type ContractChartCategory = ChartCategory;
+export type ContractAction = Action;
 
 /**
  * Who may call a channel:
@@ -70,7 +56,9 @@ export function defineChannel<const N extends ChannelName, Req extends z.ZodType
   return Object.freeze({ kind: 'invoke', ...definition });
 }
 
-export function defineEvent<const N extends ChannelName, P extends z.ZodType>(definition: Omit<EventChannel<N, P>, 'kind'>): EventChannel<N, P> {
+export function defineEvent<const N extends ChannelName, P extends z.ZodType>(
+  definition: Omit<EventChannel<N, P>, 'kind'>,
+): EventChannel<N, P> {
   checkedName(definition.name);
   return Object.freeze({ kind: 'event', ...definition });
 }

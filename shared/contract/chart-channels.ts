@@ -15,14 +15,14 @@ export const instantSchema = z.string().regex(INSTANT_PATTERN, 'an instant (YYYY
 export const CHART_CHANNELS = channelTable([
   defineChannel({
     name: 'chart:census',
-    summary: 'the patients on this workstation\'s ward, by bed',
+    summary: "the patients on this workstation's ward, by bed",
     permission: 'census:read',
     request: z.strictObject({}),
     response: z.array(censusEntrySchema),
   }),
   defineChannel({
     name: 'chart:summary',
-    summary: 'one patient\'s chart summary (null when the patient is not in the chart cache)',
+    summary: "one patient's chart summary (null when the patient is not in the chart cache)",
     permission: 'chart:read',
     request: z.strictObject({ patientId: patientIdSchema }),
     response: patientSummarySchema.nullable(),
@@ -36,7 +36,7 @@ export const CHART_CHANNELS = channelTable([
   }),
   defineChannel({
     name: 'chart:mar',
-    summary: 'one patient\'s medication administration record over a time window',
+    summary: "one patient's medication administration record over a time window",
     permission: 'category:read:medication',
     request: z.strictObject({ patientId: patientIdSchema, from: instantSchema, to: instantSchema }),
     response: z.array(marRowSchema),

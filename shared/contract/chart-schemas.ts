@@ -103,7 +103,16 @@ export const trendPointSchema = z.object({
   components: z.array(observationComponentValueSchema),
 });
 
-export const marAdministrationStateSchema = z.enum(['given', 'late', 'held', 'in-progress', 'on-hold', 'stopped', 'entered-in-error', 'unknown']);
+export const marAdministrationStateSchema = z.enum([
+  'given',
+  'late',
+  'held',
+  'in-progress',
+  'on-hold',
+  'stopped',
+  'entered-in-error',
+  'unknown',
+]);
 
 export const marAdministrationSchema = z.object({
   id: z.string(),

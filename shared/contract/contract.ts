@@ -5,7 +5,14 @@ import type { EventChannel, InvokeChannel } from './channel.js';
 import { CHART_CHANNELS } from './chart-channels.js';
 import { OFF_WARD_CHANNELS } from './off-ward-channels.js';
 import { SESSION_CHANNELS, SESSION_EVENTS } from './session-channels.js';
-import { ADMIN_CHANNELS, CONFLICT_CHANNELS, DOCUMENTATION_CHANNELS, PRINT_CHANNELS, SYNC_CHANNELS, SYNC_EVENTS } from './workflow-channels.js';
+import {
+  ADMIN_CHANNELS,
+  CONFLICT_CHANNELS,
+  DOCUMENTATION_CHANNELS,
+  PRINT_CHANNELS,
+  SYNC_CHANNELS,
+  SYNC_EVENTS,
+} from './workflow-channels.js';
 
 export const INVOKE_CHANNELS = Object.freeze({
   ...SESSION_CHANNELS,
@@ -31,7 +38,11 @@ export type EventChannelName = keyof EventChannels & string;
 /** What the renderer passes for a channel. */
 export type RequestOf<N extends InvokeChannelName> = z.input<InvokeChannels[N]['request']>;
 /** The same shape with every array and object read-only (what the host's services hand out). */
-export type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+export type DeepReadonly<T> = T extends readonly (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 /** What the host's handler returns for a channel (before the router parses it). */
 export type HandlerResultOf<N extends InvokeChannelName> = DeepReadonly<z.input<InvokeChannels[N]['response']>>;

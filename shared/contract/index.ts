@@ -50,6 +50,13 @@ export { CHART_CHANNELS, patientIdSchema, observationCodeSchema, instantSchema }
 export * from './session-schemas.js';
 export * from './chart-schemas.js';
 export * from './workflow-schemas.js';
-export { SYNC_CHANNELS, SYNC_EVENTS, DOCUMENTATION_CHANNELS, CONFLICT_CHANNELS, ADMIN_CHANNELS, PRINT_CHANNELS } from './workflow-channels.js';
+export {
+  SYNC_CHANNELS,
+  SYNC_EVENTS,
+  DOCUMENTATION_CHANNELS,
+  CONFLICT_CHANNELS,
+  ADMIN_CHANNELS,
+  PRINT_CHANNELS,
+} from './workflow-channels.js';
 export { OFF_WARD_CHANNELS, mrnSchema, btgReasonCodeSchema, btgReasonTextSchema } from './off-ward-channels.js';
 export { createWardlineApi, apiMethodOf, WARDLINE_GLOBAL, type WardlineApi, type ApiTransport } from './wardline-api.js';

@@ -19,12 +19,17 @@ export const SESSION_CHANNELS = channelTable([
     name: 'session:sign-in',
     summary: 'sign in with username and password (against the hub, or offline when it cannot be reached)',
     permission: 'public',
-    request: z.strictObject({ username: usernameSchema, password: passwordSchema, totp: totpSchema.optional(), offline: z.boolean().optional() }),
+    request: z.strictObject({
+      username: usernameSchema,
+      password: passwordSchema,
+      totp: totpSchema.optional(),
+      offline: z.boolean().optional(),
+    }),
     response: signInResultSchema,
   }),
   defineChannel({
     name: 'session:unlock-pin',
-    summary: 'resume one\'s own locked session with the PIN',
+    summary: "resume one's own locked session with the PIN",
     permission: 'public',
     request: z.strictObject({ userId: z.string().min(1).max(128), pin: pinSchema }),
     response: sessionSnapshotSchema,
@@ -52,14 +57,15 @@ export const SESSION_CHANNELS = channelTable([
   }),
   defineChannel({
     name: 'session:set-pin',
-    summary: 'set the active user\'s PIN (the password too, when the last full sign-in is older than 5 minutes)',
+    summary: "set the active user's PIN (the password too, when the last full sign-in is older than 5 minutes)",
     permission: 'session',
     request: z.strictObject({ pin: pinSchema, password: passwordSchema.optional() }),
     response: z.object({}),
   }),
   defineChannel({
     name: 'session:break-glass',
-    summary: 'emergency access to one restricted chart, for a limited time, with a coded reason and a justification (audited as a security alert)',
+    summary:
+      'emergency access to one restricted chart, for a limited time, with a coded reason and a justification (audited as a security alert)',
     permission: 'btg:use',
     request: z.strictObject({
       patientId: z.string().regex(ID_PATTERN, 'a patient id (FHIR id)'),

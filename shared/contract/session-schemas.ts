@@ -1,8 +1,7 @@
 // The sessions as the lock screen and the banner see them (the host's SessionSnapshot, from
 // electron/session/session-snapshot.ts): user ids, usernames, roles, times. No patient data.
 import { z } from 'zod';
-
-const role = z.enum(['nurse', 'physician', 'clerk', 'admin']);
+import { staffRoleSchema as role } from '../access/index.js';
 const epochMs = z.number().int().nonnegative();
 
 export const sessionViewSchema = z.object({

@@ -32,17 +32,53 @@ describe('the IPC contract', () => {
     for (const name of [...invokeChannelNames(), ...eventChannelNames()]) expect(name).toMatch(CHANNEL_NAME_PATTERN);
     expect(invokeChannelNames()).toEqual([
       'audit:view',
-      'chart:census', 'chart:mar', 'chart:notes', 'chart:open-off-ward', 'chart:pending', 'chart:record-administration', 'chart:record-vitals', 'chart:summary', 'chart:trend',
-      'conflict:list', 'conflict:resolve', 'policy:view', 'print:mar',
-      'session:activity', 'session:break-glass', 'session:lock', 'session:set-pin', 'session:sign-in', 'session:sign-out', 'session:state', 'session:switch-user', 'session:unlock-pin',
-      'sync:now', 'sync:status',
+      'chart:census',
+      'chart:mar',
+      'chart:notes',
+      'chart:open-off-ward',
+      'chart:pending',
+      'chart:record-administration',
+      'chart:record-vitals',
+      'chart:summary',
+      'chart:trend',
+      'conflict:list',
+      'conflict:resolve',
+      'policy:view',
+      'print:mar',
+      'session:activity',
+      'session:break-glass',
+      'session:lock',
+      'session:set-pin',
+      'session:sign-in',
+      'session:sign-out',
+      'session:state',
+      'session:switch-user',
+      'session:unlock-pin',
+      'sync:now',
+      'sync:status',
     ]);
     expect(eventChannelNames()).toEqual(['session:purge', 'sync:changed']);
   });
 
   it('refuses a channel name that is not domain:verb', () => {
-    expect(() => defineChannel({ name: 'Session:SignIn' as 'x:y', summary: '', permission: 'public', request: z.strictObject({}), response: z.object({}) })).toThrow(/domain:verb/);
-    expect(() => defineChannel({ name: 'session:sign in' as 'x:y', summary: '', permission: 'public', request: z.strictObject({}), response: z.object({}) })).toThrow(/domain:verb/);
+    expect(() =>
+      defineChannel({
+        name: 'Session:SignIn' as 'x:y',
+        summary: '',
+        permission: 'public',
+        request: z.strictObject({}),
+        response: z.object({}),
+      }),
+    ).toThrow(/domain:verb/);
+    expect(() =>
+      defineChannel({
+        name: 'session:sign in' as 'x:y',
+        summary: '',
+        permission: 'public',
+        request: z.strictObject({}),
+        response: z.object({}),
+      }),
+    ).toThrow(/domain:verb/);
   });
 
   it('does not find inherited names such as "constructor" or "__proto__" in the table', () => {
@@ -65,9 +101,30 @@ describe('window.wardline (createWardlineApi)', () => {
   it('exposes exactly one function per channel, grouped by domain, and nothing to send raw messages', () => {
     const api = createWardlineApi(scriptedTransport().transport);
     expect(Object.keys(api).sort()).toEqual(['audit', 'chart', 'conflict', 'policy', 'print', 'session', 'sync']);
-    expect(Object.keys(api.chart).sort()).toEqual(['census', 'mar', 'notes', 'openOffWard', 'pending', 'recordAdministration', 'recordVitals', 'summary', 'trend']);
+    expect(Object.keys(api.chart).sort()).toEqual([
+      'census',
+      'mar',
+      'notes',
+      'openOffWard',
+      'pending',
+      'recordAdministration',
+      'recordVitals',
+      'summary',
+      'trend',
+    ]);
     expect(Object.keys(api.sync).sort()).toEqual(['now', 'onChanged', 'status']);
-    expect(Object.keys(api.session).sort()).toEqual(['activity', 'breakGlass', 'lock', 'onPurge', 'setPin', 'signIn', 'signOut', 'state', 'switchUser', 'unlockPin']);
+    expect(Object.keys(api.session).sort()).toEqual([
+      'activity',
+      'breakGlass',
+      'lock',
+      'onPurge',
+      'setPin',
+      'signIn',
+      'signOut',
+      'state',
+      'switchUser',
+      'unlockPin',
+    ]);
     expect(Object.isFrozen(api) && Object.isFrozen(api.session) && Object.isFrozen(api.chart)).toBe(true);
     expect(apiMethodOf('session:sign-in', 'invoke')).toEqual({ domain: 'session', method: 'signIn' });
     expect(apiMethodOf('session:purge', 'event')).toEqual({ domain: 'session', method: 'onPurge' });
@@ -89,8 +146,11 @@ describe('window.wardline (createWardlineApi)', () => {
     expect(result.ok && 'vaultKey' in result.value).toBe(false);
   });
 
-  it('passes the host\'s refusal through with its code', async () => {
-    const { transport } = scriptedTransport(() => ({ ok: false, error: { code: 'WRONG_PIN', message: 'Wrong PIN. 4 tries left before your password is needed.' } }));
+  it("passes the host's refusal through with its code", async () => {
+    const { transport } = scriptedTransport(() => ({
+      ok: false,
+      error: { code: 'WRONG_PIN', message: 'Wrong PIN. 4 tries left before your password is needed.' },
+    }));
     const result = await createWardlineApi(transport).session.unlockPin({ userId: 'u-1', pin: '2468' });
     expect(result).toEqual({ ok: false, error: { code: 'WRONG_PIN', message: 'Wrong PIN. 4 tries left before your password is needed.' } });
   });
@@ -100,7 +160,11 @@ describe('window.wardline (createWardlineApi)', () => {
     expect(await garbled.session.state()).toMatchObject({ ok: false, error: { code: 'BAD_REPLY' } });
     const notAnEnvelope = createWardlineApi(scriptedTransport(() => 'hello').transport);
     expect(await notAnEnvelope.session.state()).toMatchObject({ ok: false, error: { code: 'BAD_REPLY' } });
-    const broken = createWardlineApi(scriptedTransport(() => { throw new Error('No handler registered'); }).transport);
+    const broken = createWardlineApi(
+      scriptedTransport(() => {
+        throw new Error('No handler registered');
+      }).transport,
+    );
     expect(await broken.session.state()).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
   });
 

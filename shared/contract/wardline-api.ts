@@ -31,7 +31,9 @@ type Unsubscribe = () => void;
 type DomainApi<D extends string> = {
   readonly [N in InvokeChannelName as N extends `${D}:${infer V}` ? CamelCase<V> : never]: InvokeMethod<N>;
 } & {
-  readonly [E in EventChannelName as E extends `${D}:${infer V}` ? `on${Capitalize<CamelCase<V>>}` : never]: (listener: (payload: PayloadOf<E>) => void) => Unsubscribe;
+  readonly [E in EventChannelName as E extends `${D}:${infer V}` ? `on${Capitalize<CamelCase<V>>}` : never]: (
+    listener: (payload: PayloadOf<E>) => void,
+  ) => Unsubscribe;
 };
 
 export type WardlineApi = {
@@ -62,10 +64,13 @@ async function invokeThrough(transport: ApiTransport, channel: InvokeChannel, re
     return failed(IPC_ERROR_CODES.internal, 'Wardline could not reach its host process. Restart Wardline; if it happens again, call IT.');
   }
   const envelope = ipcReplySchema.safeParse(reply);
-  if (!envelope.success) return failed(IPC_ERROR_CODES.badReply, 'Wardline received an answer it cannot read. Restart Wardline; if it happens again, call IT.');
+  if (!envelope.success)
+    return failed(IPC_ERROR_CODES.badReply, 'Wardline received an answer it cannot read. Restart Wardline; if it happens again, call IT.');
   if (!envelope.data.ok) return envelope.data;
   const value = channel.response.safeParse(envelope.data.value);
-  return value.success ? ok(value.data) : failed(IPC_ERROR_CODES.badReply, 'Wardline received an answer it cannot read. Restart Wardline; if it happens again, call IT.');
+  return value.success
+    ? ok(value.data)
+    : failed(IPC_ERROR_CODES.badReply, 'Wardline received an answer it cannot read. Restart Wardline; if it happens again, call IT.');
 }
 
 function subscribeThrough(transport: ApiTransport, channel: EventChannel, listener: (payload: unknown) => void): Unsubscribe {
@@ -92,7 +97,8 @@ export function createWardlineApi(transport: ApiTransport): WardlineApi {
   }
   for (const channel of Object.values(EVENT_CHANNELS) as EventChannel[]) {
     place(channel.name, 'event', (listener: (payload: unknown) => void) => {
-      if (typeof listener !== 'function') throw new TypeError(`wardline.${apiMethodOf(channel.name, 'event').domain} listeners must be functions.`);
+      if (typeof listener !== 'function')
+        throw new TypeError(`wardline.${apiMethodOf(channel.name, 'event').domain} listeners must be functions.`);
       return subscribeThrough(transport, channel, listener);
     });
   }

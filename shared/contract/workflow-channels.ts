@@ -48,7 +48,7 @@ export const SYNC_EVENTS = channelTable([
 export const DOCUMENTATION_CHANNELS = channelTable([
   defineChannel({
     name: 'chart:notes',
-    summary: 'one page of a patient\'s notes, newest first, with how many there are',
+    summary: "one page of a patient's notes, newest first, with how many there are",
     permission: 'category:read:notes',
     request: z.strictObject({
       patientId: patientIdSchema,
@@ -73,7 +73,7 @@ export const DOCUMENTATION_CHANNELS = channelTable([
   }),
   defineChannel({
     name: 'chart:pending',
-    summary: 'one patient\'s documentation not yet held by the hub (pending upload or in conflict)',
+    summary: "one patient's documentation not yet held by the hub (pending upload or in conflict)",
     permission: 'chart:read',
     request: z.strictObject({ patientId: patientIdSchema }),
     response: z.array(pendingDocumentationSchema),
@@ -83,18 +83,23 @@ export const DOCUMENTATION_CHANNELS = channelTable([
 export const CONFLICT_CHANNELS = channelTable([
   defineChannel({
     name: 'conflict:list',
-    summary: 'the documentation the hub refused or that met a newer version, with both versions (patients in the user\'s scope)',
+    summary: "the documentation the hub refused or that met a newer version, with both versions (patients in the user's scope)",
     permission: 'chart:read',
     request: noRequest,
     response: z.array(conflictViewSchema),
   }),
   defineChannel({
     name: 'conflict:resolve',
-    summary: 'settle a conflict: keep the hub\'s version, send this workstation\'s version again over it, or send a combination the user made of both (validated FHIR)',
+    summary:
+      "settle a conflict: keep the hub's version, send this workstation's version again over it, or send a combination the user made of both (validated FHIR)",
     permission: 'chart:read',
     request: z.union([
       z.strictObject({ conflictId: z.string().min(1).max(64), choice: z.enum(['keep-hub', 'resend-local']) }),
-      z.strictObject({ conflictId: z.string().min(1).max(64), choice: z.literal('combine'), resources: z.array(resourceJsonSchema).min(1).max(20) }),
+      z.strictObject({
+        conflictId: z.string().min(1).max(64),
+        choice: z.literal('combine'),
+        resources: z.array(resourceJsonSchema).min(1).max(20),
+      }),
     ]),
     response: z.object({ resentAs: z.string().nullable() }),
   }),
@@ -103,7 +108,7 @@ export const CONFLICT_CHANNELS = channelTable([
 export const ADMIN_CHANNELS = channelTable([
   defineChannel({
     name: 'audit:view',
-    summary: 'a page of this workstation\'s audit trail, by patient, user and time (the view itself is audited)',
+    summary: "a page of this workstation's audit trail, by patient, user and time (the view itself is audited)",
     permission: 'audit:view',
     request: z.strictObject({
       patientId: patientIdSchema.optional(),
@@ -127,7 +132,8 @@ export const ADMIN_CHANNELS = channelTable([
 export const PRINT_CHANNELS = channelTable([
   defineChannel({
     name: 'print:mar',
-    summary: 'the downtime MAR and medication list of one patient or the whole ward, as a PDF marked with who printed it and how old the data is (audited)',
+    summary:
+      'the downtime MAR and medication list of one patient or the whole ward, as a PDF marked with who printed it and how old the data is (audited)',
     permission: 'print',
     request: z.strictObject({ scope: printScopeSchema, from: instantSchema, to: instantSchema }),
     response: printedDocumentSchema,

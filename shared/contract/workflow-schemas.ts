@@ -132,7 +132,10 @@ export const policyViewSchema = z.object({
   defaulted: z.array(z.string()),
 });
 
-export const printScopeSchema = z.union([z.strictObject({ patientId: z.string().min(1).max(64) }), z.strictObject({ ward: z.literal(true) })]);
+export const printScopeSchema = z.union([
+  z.strictObject({ patientId: z.string().min(1).max(64) }),
+  z.strictObject({ ward: z.literal(true) }),
+]);
 
 export const printedDocumentSchema = z.object({
   /** e.g. wardline-mar-20261124T1042Z.pdf: never a patient's name. */

@@ -96,7 +96,11 @@ export function careEndMs(resource: Resource): number | undefined {
       candidates.push(dateUpperBoundMs(resource.date), periodEndMs(resource.context?.period));
       break;
     case 'Provenance':
-      candidates.push(dateUpperBoundMs(resource.recorded), dateUpperBoundMs(resource.occurredDateTime), periodEndMs(resource.occurredPeriod));
+      candidates.push(
+        dateUpperBoundMs(resource.recorded),
+        dateUpperBoundMs(resource.occurredDateTime),
+        periodEndMs(resource.occurredPeriod),
+      );
       break;
     case 'AuditEvent':
       candidates.push(dateUpperBoundMs(resource.recorded), periodEndMs(resource.period));

@@ -95,7 +95,8 @@ function stringGuard(checks: readonly CheckDef[]): Guard {
   const patterns: RegExp[] = [];
   for (const c of checks) {
     if (c.check === 'min_length') min = Math.max(min, c.minimum!);
-    else if (c.check === 'string_format' && c.format === 'regex' && c.pattern && !c.pattern.global && !c.pattern.sticky) patterns.push(c.pattern);
+    else if (c.check === 'string_format' && c.format === 'regex' && c.pattern && !c.pattern.global && !c.pattern.sticky)
+      patterns.push(c.pattern);
     else throw new TypeError(`compileGuard: string check "${c.check}" has no guard rule.`);
   }
   if (patterns.length === 0) return (v) => typeof v === 'string' && v.length >= min;

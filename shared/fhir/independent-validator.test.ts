@@ -32,9 +32,19 @@ describe('an independent validator (@medplum/core) agrees', () => {
 
   it('finds nothing wrong with a sample of every resource type the generator produces', () => {
     const ward = generateWard({ seed: 'independent-check', patients: 10, days: 3 });
-    expect([...new Set(ward.resources.map((r) => r.resourceType))].sort()).toEqual(
-      ['AllergyIntolerance', 'Condition', 'DocumentReference', 'Encounter', 'Flag', 'Location', 'MedicationAdministration', 'MedicationRequest', 'Observation', 'Patient', 'Practitioner'],
-    );
+    expect([...new Set(ward.resources.map((r) => r.resourceType))].sort()).toEqual([
+      'AllergyIntolerance',
+      'Condition',
+      'DocumentReference',
+      'Encounter',
+      'Flag',
+      'Location',
+      'MedicationAdministration',
+      'MedicationRequest',
+      'Observation',
+      'Patient',
+      'Practitioner',
+    ]);
     // Up to 8 of each kind: per type, code (every vital sign, lab, problem, flag, note type) and
     // status (given and held doses), and whether the chart is restricted.
     const kinds = new Map<string, number>();
@@ -42,7 +52,13 @@ describe('an independent validator (@medplum/core) agrees', () => {
     let checked = 0;
     for (const r of ward.resources) {
       const coded = r as { code?: { coding?: { code?: string }[] }; type?: { coding?: { code?: string }[] }; status?: string };
-      const kind = [r.resourceType, coded.code?.coding?.[0]?.code, coded.type?.coding?.[0]?.code, coded.status, r.meta?.security ? 'R' : ''].join('|');
+      const kind = [
+        r.resourceType,
+        coded.code?.coding?.[0]?.code,
+        coded.type?.coding?.[0]?.code,
+        coded.status,
+        r.meta?.security ? 'R' : '',
+      ].join('|');
       const seen = kinds.get(kind) ?? 0;
       if (seen >= 8) continue;
       kinds.set(kind, seen + 1);

@@ -33,9 +33,7 @@ export const fhirCode = z.string().regex(CODE_PATTERN, 'expected a FHIR code (no
 export const fhirUri = z.string().min(1, 'must not be empty').regex(URI_PATTERN, 'expected a URI (no whitespace)');
 export const fhirUrl = fhirUri;
 export const fhirCanonical = fhirUri;
-export const fhirInstant = z
-  .string()
-  .regex(INSTANT_PATTERN, 'expected a FHIR instant (YYYY-MM-DDThh:mm:ss with seconds and a time zone)');
+export const fhirInstant = z.string().regex(INSTANT_PATTERN, 'expected a FHIR instant (YYYY-MM-DDThh:mm:ss with seconds and a time zone)');
 export const fhirDateTime = z
   .string()
   .regex(DATE_TIME_PATTERN, 'expected a FHIR dateTime (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with a time zone)');

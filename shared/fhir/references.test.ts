@@ -15,7 +15,20 @@ describe('referenceId', () => {
   });
 
   it('returns undefined for anything that is not a plain reference to that type', () => {
-    for (const ref of [undefined, '', 'Patient', 'Patient/', 'Encounter/123', 'patient/123', '#contained', 'urn:uuid:7b0f2c1e-5d2a-4e61-9c3f-0a1b2c3d4e5f', 'Group/Patient/123', 'Patient/12 3', 'Patient/123/extra', `Patient/${'x'.repeat(65)}`]) {
+    for (const ref of [
+      undefined,
+      '',
+      'Patient',
+      'Patient/',
+      'Encounter/123',
+      'patient/123',
+      '#contained',
+      'urn:uuid:7b0f2c1e-5d2a-4e61-9c3f-0a1b2c3d4e5f',
+      'Group/Patient/123',
+      'Patient/12 3',
+      'Patient/123/extra',
+      `Patient/${'x'.repeat(65)}`,
+    ]) {
       expect(referenceId(ref, 'Patient')).toBeUndefined();
     }
   });

@@ -61,9 +61,7 @@ export const patientSchema = fhirObject(
     communication: list(fhirObject({ ...backboneFields, language: codeableConcept, preferred: fhirBoolean.optional() })),
     generalPractitioner: referenceList,
     managingOrganization: reference.optional(),
-    link: list(
-      fhirObject({ ...backboneFields, other: reference, type: z.enum(['replaced-by', 'replaces', 'refer', 'seealso']) }),
-    ),
+    link: list(fhirObject({ ...backboneFields, other: reference, type: z.enum(['replaced-by', 'replaces', 'refer', 'seealso']) })),
   },
   choice('deceased', { Boolean: fhirBoolean, DateTime: fhirDateTime }),
   choice('multipleBirth', { Boolean: fhirBoolean, Integer: fhirInteger }),
@@ -153,9 +151,7 @@ export const encounterSchema = fhirObject({
   subject: reference.optional(),
   episodeOfCare: referenceList,
   basedOn: referenceList,
-  participant: list(
-    fhirObject({ ...backboneFields, type: conceptList, period: period.optional(), individual: reference.optional() }),
-  ),
+  participant: list(fhirObject({ ...backboneFields, type: conceptList, period: period.optional(), individual: reference.optional() })),
   appointment: referenceList,
   period: period.optional(),
   length: duration.optional(),

@@ -180,9 +180,7 @@ export const documentReferenceSchema = fhirObject({
   author: referenceList,
   authenticator: reference.optional(),
   custodian: reference.optional(),
-  relatesTo: list(
-    fhirObject({ ...backboneFields, code: z.enum(['replaces', 'transforms', 'signs', 'appends']), target: reference }),
-  ),
+  relatesTo: list(fhirObject({ ...backboneFields, code: z.enum(['replaces', 'transforms', 'signs', 'appends']), target: reference })),
   description: fhirString.optional(),
   securityLabel: conceptList,
   content: requiredList(fhirObject({ ...backboneFields, attachment, format: coding.optional() })),

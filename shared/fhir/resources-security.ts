@@ -2,16 +2,18 @@
 // and AuditEvent (the audit trail as uploaded to the hub). FHIR R4 elements and cardinalities.
 import { z } from 'zod';
 import { choice, fhirObject } from './choice.js';
+import { backboneFields, codeableConcept, coding, conceptList, domainResourceFields, period, reference } from './datatypes.js';
 import {
-  backboneFields,
-  codeableConcept,
-  coding,
-  conceptList,
-  domainResourceFields,
-  period,
-  reference,
-} from './datatypes.js';
-import { fhirBase64Binary, fhirBoolean, fhirCode, fhirDateTime, fhirInstant, fhirString, fhirUri, list, requiredList } from './primitives.js';
+  fhirBase64Binary,
+  fhirBoolean,
+  fhirCode,
+  fhirDateTime,
+  fhirInstant,
+  fhirString,
+  fhirUri,
+  list,
+  requiredList,
+} from './primitives.js';
 
 const provenanceAgent = fhirObject({
   ...backboneFields,
@@ -99,10 +101,7 @@ export const auditEventSchema = fhirObject({
       description: fhirString.optional(),
       query: fhirBase64Binary.optional(),
       detail: list(
-        fhirObject(
-          { ...backboneFields, type: fhirString },
-          choice('value', { String: fhirString, Base64Binary: fhirBase64Binary }, true),
-        ),
+        fhirObject({ ...backboneFields, type: fhirString }, choice('value', { String: fhirString, Base64Binary: fhirBase64Binary }, true)),
       ),
     }),
   ),

@@ -60,18 +60,31 @@ export const VALID_EXAMPLES: Readonly<Record<SupportedResourceType, Resource>> =
     statusHistory: [{ status: 'arrived', period: { start: '2026-01-10T06:00:00Z', end: '2026-01-10T07:00:00Z' } }],
     class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP', display: 'inpatient encounter' },
     subject: { reference: patient },
-    participant: [{ type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'ATND' }] }], individual: { reference: nurse } }],
+    participant: [
+      {
+        type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'ATND' }] }],
+        individual: { reference: nurse },
+      },
+    ],
     period: { start: '2026-01-10T07:00:00Z' },
     length: { value: 5, unit: 'days', system: 'http://unitsofmeasure.org', code: 'd' },
     reasonCode: [{ coding: [{ system: 'http://snomed.info/sct', code: '233604007', display: 'Pneumonia' }] }],
     hospitalization: { admitSource: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/admit-source', code: 'emd' }] } },
-    location: [{ location: { reference: 'Location/ward-demo-bed-1', display: 'Bed 1' }, status: 'active', period: { start: '2026-01-10T07:00:00Z' } }],
+    location: [
+      {
+        location: { reference: 'Location/ward-demo-bed-1', display: 'Bed 1' },
+        status: 'active',
+        period: { start: '2026-01-10T07:00:00Z' },
+      },
+    ],
   },
   AllergyIntolerance: {
     resourceType: 'AllergyIntolerance',
     id: 'a11e4670-0000-4000-8000-000000000001',
     clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }] },
-    verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification', code: 'confirmed' }] },
+    verificationStatus: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification', code: 'confirmed' }],
+    },
     type: 'allergy',
     category: ['medication'],
     criticality: 'high',
@@ -80,7 +93,9 @@ export const VALID_EXAMPLES: Readonly<Record<SupportedResourceType, Resource>> =
     onsetString: 'Childhood',
     recordedDate: '2026-01-10T08:00:00Z',
     note: [{ authorReference: { reference: nurse }, time: '2026-01-10T08:00:00Z', text: 'Reported by family.' }],
-    reaction: [{ manifestation: [{ coding: [{ system: 'http://snomed.info/sct', code: '39579001', display: 'Anaphylaxis' }] }], severity: 'severe' }],
+    reaction: [
+      { manifestation: [{ coding: [{ system: 'http://snomed.info/sct', code: '39579001', display: 'Anaphylaxis' }] }], severity: 'severe' },
+    ],
   },
   Condition: {
     resourceType: 'Condition',
@@ -99,7 +114,9 @@ export const VALID_EXAMPLES: Readonly<Record<SupportedResourceType, Resource>> =
     id: 'ed1c0000-0000-4000-8000-000000000003',
     status: 'active',
     intent: 'order',
-    medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '197361', display: 'amlodipine 5 MG Oral Tablet' }] },
+    medicationCodeableConcept: {
+      coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '197361', display: 'amlodipine 5 MG Oral Tablet' }],
+    },
     subject: { reference: patient },
     encounter: { reference: encounter },
     authoredOn: '2026-01-10T09:00:00Z',
@@ -140,8 +157,14 @@ export const VALID_EXAMPLES: Readonly<Record<SupportedResourceType, Resource>> =
     issued: '2026-01-11T10:08:12.5Z',
     performer: [{ reference: nurse }],
     component: [
-      { code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] }, valueQuantity: { value: 128, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } },
-      { code: { coding: [{ system: 'http://loinc.org', code: '8462-4' }] }, valueQuantity: { value: 76, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } },
+      {
+        code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] },
+        valueQuantity: { value: 128, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' },
+      },
+      {
+        code: { coding: [{ system: 'http://loinc.org', code: '8462-4' }] },
+        valueQuantity: { value: 76, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' },
+      },
     ],
     referenceRange: [{ low: { value: 90, unit: 'mmHg' }, high: { value: 140, unit: 'mmHg' }, text: 'adult' }],
   },
@@ -154,7 +177,9 @@ export const VALID_EXAMPLES: Readonly<Record<SupportedResourceType, Resource>> =
     subject: { reference: patient },
     date: '2026-01-11T14:30:00Z',
     author: [{ reference: nurse }],
-    content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: 'UGF0aWVudCBjb21mb3J0YWJsZS4=', title: 'Nursing note', size: 20 } }],
+    content: [
+      { attachment: { contentType: 'text/plain; charset=utf-8', data: 'UGF0aWVudCBjb21mb3J0YWJsZS4=', title: 'Nursing note', size: 20 } },
+    ],
     context: { encounter: [{ reference: encounter }], period: { start: '2026-01-11T07:00:00Z', end: '2026-01-11T15:00:00Z' } },
   },
   Flag: {
@@ -174,9 +199,21 @@ export const VALID_EXAMPLES: Readonly<Record<SupportedResourceType, Resource>> =
     occurredDateTime: '2026-01-11T10:07:00Z',
     recorded: '2026-01-11T10:09:00Z',
     activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'CREATE' }] },
-    agent: [{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author' }] }, who: { reference: nurse } }],
+    agent: [
+      {
+        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author' }] },
+        who: { reference: nurse },
+      },
+    ],
     entity: [{ role: 'source', what: { display: 'Recorded during downtime on workstation WS-12' } }],
-    signature: [{ type: [{ system: 'urn:iso-astm:E1762-95:2013', code: '1.2.840.10065.1.12.1.1' }], when: '2026-01-11T10:09:00Z', who: { reference: nurse }, data: 'c2lnbmF0dXJl' }],
+    signature: [
+      {
+        type: [{ system: 'urn:iso-astm:E1762-95:2013', code: '1.2.840.10065.1.12.1.1' }],
+        when: '2026-01-11T10:09:00Z',
+        who: { reference: nurse },
+        data: 'c2lnbmF0dXJl',
+      },
+    ],
   },
   AuditEvent: {
     resourceType: 'AuditEvent',
@@ -194,9 +231,17 @@ export const VALID_EXAMPLES: Readonly<Record<SupportedResourceType, Resource>> =
         purposeOfUse: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT' }] }],
       },
     ],
-    source: { site: 'ward-demo', observer: { display: 'Workstation WS-12' }, type: [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '1' }] },
+    source: {
+      site: 'ward-demo',
+      observer: { display: 'Workstation WS-12' },
+      type: [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '1' }],
+    },
     entity: [
-      { what: { reference: patient }, type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '1' }, detail: [{ type: 'sequence', valueString: '42' }] },
+      {
+        what: { reference: patient },
+        type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '1' },
+        detail: [{ type: 'sequence', valueString: '42' }],
+      },
       { query: 'UGF0aWVudD9uYW1lPXg=', detail: [{ type: 'hash', valueBase64Binary: 'AAEC' }] },
     ],
   },

@@ -38,7 +38,14 @@ describe('validateResource accepts valid FHIR R4', () => {
   });
 
   it('accepts every FHIR date/time precision the spec allows', () => {
-    for (const when of ['2026', '2026-01', '2026-01-15', '2026-01-15T08:00:00Z', '2026-01-15T08:00:00.123+14:00', '2026-01-15T23:59:60-05:30']) {
+    for (const when of [
+      '2026',
+      '2026-01',
+      '2026-01-15',
+      '2026-01-15T08:00:00Z',
+      '2026-01-15T08:00:00.123+14:00',
+      '2026-01-15T23:59:60-05:30',
+    ]) {
       expect(() => validateResource({ ...example('Observation'), effectiveDateTime: when })).not.toThrow();
     }
   });

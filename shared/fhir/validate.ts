@@ -4,13 +4,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { z } from 'zod';
 import { compileGuard, type Guard } from './compiled-guard.js';
 import { encounterSchema, locationSchema, patientSchema, practitionerSchema } from './resources-administrative.js';
-import {
-  allergyIntoleranceSchema,
-  conditionSchema,
-  documentReferenceSchema,
-  flagSchema,
-  observationSchema,
-} from './resources-clinical.js';
+import { allergyIntoleranceSchema, conditionSchema, documentReferenceSchema, flagSchema, observationSchema } from './resources-clinical.js';
 import { medicationAdministrationSchema, medicationRequestSchema } from './resources-medication.js';
 import { auditEventSchema, provenanceSchema } from './resources-security.js';
 import { isSupportedResourceType, type SupportedResourceType } from './resource-types.js';
@@ -32,9 +26,9 @@ const SCHEMAS: Readonly<Record<SupportedResourceType, z.ZodType>> = {
   AuditEvent: auditEventSchema,
 };
 
-const GUARDS = Object.fromEntries(
-  Object.entries(SCHEMAS).map(([type, schema]) => [type, compileGuard(schema)]),
-) as Readonly<Record<SupportedResourceType, Guard>>;
+const GUARDS = Object.fromEntries(Object.entries(SCHEMAS).map(([type, schema]) => [type, compileGuard(schema)])) as Readonly<
+  Record<SupportedResourceType, Guard>
+>;
 
 /** The zod schema of one resource type (the definition; tests and tools only). */
 export function schemaFor(type: SupportedResourceType): z.ZodType {

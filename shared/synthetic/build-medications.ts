@@ -80,12 +80,7 @@ function medicationConcept(medication: MedicationDefinition) {
   return { coding: [{ system: RXNORM_SYSTEM, code: medication.rxnorm, display: medication.display }], text: medication.display };
 }
 
-function buildOrder(
-  ctx: PatientContext,
-  rng: Rng,
-  key: MedicationKey,
-  reason: string | undefined,
-): Order {
+function buildOrder(ctx: PatientContext, rng: Rng, key: MedicationKey, reason: string | undefined): Order {
   const medication = MEDICATIONS[key];
   const prn = key === 'acetaminophen' && !ctx.traits.has('pain') && rng.chance(0.5);
   const lateStart = rng.chance(0.3) && ctx.nowMs - ctx.admissionMs > 2 * DAY;
@@ -102,7 +97,10 @@ function buildOrder(
         asNeededCodeableConcept: { coding: [{ system: SNOMED_SYSTEM, code: '22253000', display: 'Pain' }], text: 'Pain' },
         route: routeConcept(medication),
         doseAndRate: [{ type: orderedType(), doseQuantity: doseQuantity(medication.doseMg) }],
-        maxDosePerPeriod: { numerator: doseQuantity(medication.doseMg * 4), denominator: { value: 1, unit: 'day', system: UCUM_SYSTEM, code: 'd' } },
+        maxDosePerPeriod: {
+          numerator: doseQuantity(medication.doseMg * 4),
+          denominator: { value: 1, unit: 'day', system: UCUM_SYSTEM, code: 'd' },
+        },
       }
     : {
         sequence: 1,
@@ -185,7 +183,9 @@ function administration(
     ...(held
       ? {
           statusReason: [
-            held.code ? { coding: [{ system: SNOMED_SYSTEM, code: held.code, display: held.display! }], text: held.text } : { text: held.text },
+            held.code
+              ? { coding: [{ system: SNOMED_SYSTEM, code: held.code, display: held.display! }], text: held.text }
+              : { text: held.text },
           ],
         }
       : {}),

@@ -27,10 +27,25 @@ const SHIFT_NOTES = [
   { hour: 22.5, shift: 'Evening shift' },
 ];
 
-const MOBILITY = ['Mobilising independently.', 'Mobilising with assistance of one.', 'Mobilising with a frame and supervision.', 'Bed rest, repositioned two-hourly.'];
-const INTAKE = ['Eating and drinking well.', 'Fair oral intake, encouraged fluids.', 'Poor appetite, dietitian aware.', 'Tolerating diet and fluids.'];
+const MOBILITY = [
+  'Mobilising independently.',
+  'Mobilising with assistance of one.',
+  'Mobilising with a frame and supervision.',
+  'Bed rest, repositioned two-hourly.',
+];
+const INTAKE = [
+  'Eating and drinking well.',
+  'Fair oral intake, encouraged fluids.',
+  'Poor appetite, dietitian aware.',
+  'Tolerating diet and fluids.',
+];
 const NIGHT = ['Slept well overnight.', 'Slept intermittently.', 'Restless overnight, reassured.', 'Settled, resting comfortably.'];
-const DAYTIME = ['Alert and orientated, settled on the ward.', 'Sat out in the chair for most of the shift.', 'Family visited, updated on plan.', 'Resting in bed, comfortable.'];
+const DAYTIME = [
+  'Alert and orientated, settled on the ward.',
+  'Sat out in the chair for most of the shift.',
+  'Family visited, updated on plan.',
+  'Resting in bed, comfortable.',
+];
 
 function describeState(s: PhysiologyState): string {
   const oxygen = s.oxygenFlow > 0 ? `on ${Math.round(s.oxygenFlow * 2) / 2} L/min oxygen` : 'on room air';
@@ -99,7 +114,9 @@ function note(
     date,
     author: [author],
     description: title,
-    content: [{ attachment: { contentType: 'text/plain; charset=utf-8', language: 'en', data: base64FromText(text), title, creation: date } }],
+    content: [
+      { attachment: { contentType: 'text/plain; charset=utf-8', language: 'en', data: base64FromText(text), title, creation: date } },
+    ],
     context: { encounter: [ctx.encounter] },
   };
 }
@@ -115,12 +132,23 @@ export function buildNotes(ctx: PatientContext, problems: ProblemList): Document
       if (at > ctx.admissionMs + 2 * HOUR && at <= ctx.nowMs) {
         const state = ctx.physiology.stateAt(at);
         const unwell = ctx.physiology.intensityAt(at) >= ESCALATION_INTENSITY;
-        out.push(note(ctx, NURSING_NOTE, at, nurseAt(ctx, at), `Nursing note: ${shift.toLowerCase()}`, nursingNoteText(rng, shift, state, unwell)));
+        out.push(
+          note(ctx, NURSING_NOTE, at, nurseAt(ctx, at), `Nursing note: ${shift.toLowerCase()}`, nursingNoteText(rng, shift, state, unwell)),
+        );
       }
       if (hour === 6.5 && progressAt > ctx.admissionMs + 2 * HOUR && progressAt <= ctx.nowMs) {
         const state = ctx.physiology.stateAt(progressAt);
         const unwell = ctx.physiology.intensityAt(progressAt) >= ESCALATION_INTENSITY;
-        out.push(note(ctx, PROGRESS_NOTE, progressAt, physicianFor(ctx, rng), 'Progress note', progressNoteText(rng, dayNumber, problems, state, unwell)));
+        out.push(
+          note(
+            ctx,
+            PROGRESS_NOTE,
+            progressAt,
+            physicianFor(ctx, rng),
+            'Progress note',
+            progressNoteText(rng, dayNumber, problems, state, unwell),
+          ),
+        );
       }
     }
   }

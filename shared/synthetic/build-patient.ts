@@ -85,7 +85,9 @@ export function buildEncounter(ctx: PatientContext, ward: WardSpec, reason: Prob
     reasonCode: [{ coding: [{ system: SNOMED_SYSTEM, code: reason.code, display: reason.display }], text: reason.display }],
     hospitalization: {
       admitSource: {
-        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/admit-source', code: 'emd', display: 'From accident/emergency department' }],
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/admit-source', code: 'emd', display: 'From accident/emergency department' },
+        ],
       },
     },
     location: [

@@ -57,7 +57,8 @@ export function buildConditions(ctx: PatientContext, problems: ProblemList): Bui
     idByCode.set(problem.code, id);
     const resolved = kind === 'resolved';
     const yearsAgo = rng.int(1, 15);
-    const onsetMs = kind === 'admission' ? ctx.admissionMs - rng.int(6, 72) * HOUR : ctx.admissionMs - (yearsAgo * 365 + rng.int(0, 364)) * DAY;
+    const onsetMs =
+      kind === 'admission' ? ctx.admissionMs - rng.int(6, 72) * HOUR : ctx.admissionMs - (yearsAgo * 365 + rng.int(0, 364)) * DAY;
     conditions.push({
       resourceType: 'Condition',
       id,
@@ -130,12 +131,7 @@ function allergyStatus(): Pick<AllergyIntolerance, 'clinicalStatus' | 'verificat
   };
 }
 
-function allergyResource(
-  ctx: PatientContext,
-  rng: Rng,
-  a: AllergyDefinition,
-  recordedDate: string,
-): AllergyIntolerance {
+function allergyResource(ctx: PatientContext, rng: Rng, a: AllergyDefinition, recordedDate: string): AllergyIntolerance {
   const reaction = rng.pick(a.reactions);
   const severe = reaction.code === '39579001';
   return {
@@ -146,7 +142,10 @@ function allergyResource(
     type: a.type,
     category: [a.category],
     criticality: severe ? 'high' : 'low',
-    code: { coding: [{ system: a.system === 'rxnorm' ? RXNORM_SYSTEM : SNOMED_SYSTEM, code: a.code, display: a.display }], text: a.display },
+    code: {
+      coding: [{ system: a.system === 'rxnorm' ? RXNORM_SYSTEM : SNOMED_SYSTEM, code: a.code, display: a.display }],
+      text: a.display,
+    },
     patient: { ...ctx.subject },
     recordedDate,
     recorder: { ...ctx.attending },
@@ -195,19 +194,26 @@ export function buildFlags(ctx: PatientContext): Flag[] {
   const fallChance = ctx.ageYears >= 75 || ctx.traits.has('cognitiveImpairment') ? 0.6 : 0.2;
   if (rng.chance(fallChance)) {
     flags.push(
-      flag({ system: FLAG_CATEGORY_SYSTEM, code: 'safety', display: 'Safety' }, {
-        coding: [{ ...FALL_RISK }],
-        text: 'Fall risk: bed alarm on, assist with mobilising',
-      }),
+      flag(
+        { system: FLAG_CATEGORY_SYSTEM, code: 'safety', display: 'Safety' },
+        {
+          coding: [{ ...FALL_RISK }],
+          text: 'Fall risk: bed alarm on, assist with mobilising',
+        },
+      ),
     );
   }
   if (rng.chance(ctx.traits.has('infection') ? 0.3 : 0.05)) {
     const organism = rng.pick(ISOLATION_REASONS);
     flags.push(
-      flag({ system: FLAG_CATEGORY_SYSTEM, code: 'clinical', display: 'Clinical' }, {
-        coding: [{ ...CONTACT_PRECAUTIONS }],
-        text: `Contact isolation: ${organism}`,
-      }, isoInstant(Math.min(ctx.nowMs, ctx.admissionMs + rng.int(6, 48) * HOUR))),
+      flag(
+        { system: FLAG_CATEGORY_SYSTEM, code: 'clinical', display: 'Clinical' },
+        {
+          coding: [{ ...CONTACT_PRECAUTIONS }],
+          text: `Contact isolation: ${organism}`,
+        },
+        isoInstant(Math.min(ctx.nowMs, ctx.admissionMs + rng.int(6, 48) * HOUR)),
+      ),
     );
   }
   return flags;

@@ -82,7 +82,9 @@ export function buildStaff(rng: Rng): WardStaff {
       identifier: [{ system: STAFF_ID_SYSTEM, value: `S${staffNumber}` }],
       active: true,
       name: [{ use: 'official', family, given: [given], ...(isPhysician ? { prefix: ['Dr'] } : {}) }],
-      qualification: [{ code: { coding: [{ ...(isPhysician ? PHYSICIAN : NURSE) }], text: isPhysician ? 'Physician' : 'Registered nurse' } }],
+      qualification: [
+        { code: { coding: [{ ...(isPhysician ? PHYSICIAN : NURSE) }], text: isPhysician ? 'Physician' : 'Registered nurse' } },
+      ],
     });
     const display = isPhysician ? `Dr ${given} ${family}` : `${given} ${family}, RN`;
     (isPhysician ? physicians : nurses).push(deepFreeze({ reference: `Practitioner/${id}`, display }));

@@ -10,7 +10,15 @@ import type {
   Resource,
 } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CODE_STATUS, MRN_SYSTEM, SCHEDULED_TIME_EXTENSION_URL, isRestricted, patientIdOf, scheduledTimeOf, validateResource } from '../fhir/index.js';
+import {
+  CODE_STATUS,
+  MRN_SYSTEM,
+  SCHEDULED_TIME_EXTENSION_URL,
+  isRestricted,
+  patientIdOf,
+  scheduledTimeOf,
+  validateResource,
+} from '../fhir/index.js';
 import { LAB_TESTS, SyntheticDataError, VITAL_SIGNS, generatePatientHistory, generateWard, type SyntheticWard } from './index.js';
 
 const NOW = '2026-01-15T08:00:00Z';
@@ -231,7 +239,11 @@ describe('medication orders and the administration record', () => {
         expect(order.status).toBe('active');
         expect(order.medicationCodeableConcept?.coding?.[0]?.system).toBe('http://www.nlm.nih.gov/research/umls/rxnorm');
         const dosage = order.dosageInstruction![0]!;
-        expect(dosage.timing?.repeat).toMatchObject({ frequency: expect.any(Number), period: expect.any(Number), periodUnit: expect.stringMatching(/^(d|h)$/) });
+        expect(dosage.timing?.repeat).toMatchObject({
+          frequency: expect.any(Number),
+          period: expect.any(Number),
+          periodUnit: expect.stringMatching(/^(d|h)$/),
+        });
         expect(dosage.route?.coding?.[0]?.system).toBe('http://snomed.info/sct');
         expect(dosage.doseAndRate?.[0]?.doseQuantity).toMatchObject({ unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' });
         if (dosage.timing?.repeat?.periodUnit === 'd') expect(dosage.timing.repeat.timeOfDay).toHaveLength(dosage.timing.repeat.frequency!);

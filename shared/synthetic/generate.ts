@@ -38,7 +38,8 @@ function check(options: { seed: number | string; days: number; ward?: WardSpec; 
   if (!ISO_INSTANT.test(now) || !Number.isFinite(nowMs)) {
     throw new SyntheticDataError('now must be an ISO 8601 instant with a time zone, e.g. 2026-01-15T08:00:00Z.');
   }
-  if (typeof options.seed !== 'string' && !Number.isFinite(options.seed)) throw new SyntheticDataError('seed must be a string or a finite number.');
+  if (typeof options.seed !== 'string' && !Number.isFinite(options.seed))
+    throw new SyntheticDataError('seed must be a string or a finite number.');
   return { seed: String(options.seed), ward: { id: ward.id, name: ward.name }, days: options.days, nowMs: Math.floor(nowMs / 1000) * 1000 };
 }
 

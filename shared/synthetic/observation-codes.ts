@@ -20,7 +20,12 @@ export const OXYGEN_SATURATION = {
   unit: '%',
   unitText: '%',
 } as const;
-export const BLOOD_PRESSURE = { code: '85354-9', display: 'Blood pressure panel with all children optional', unit: 'mm[Hg]', unitText: 'mmHg' } as const;
+export const BLOOD_PRESSURE = {
+  code: '85354-9',
+  display: 'Blood pressure panel with all children optional',
+  unit: 'mm[Hg]',
+  unitText: 'mmHg',
+} as const;
 export const SYSTOLIC_BP = { code: '8480-6', display: 'Systolic blood pressure', unit: 'mm[Hg]', unitText: 'mmHg' } as const;
 export const DIASTOLIC_BP = { code: '8462-4', display: 'Diastolic blood pressure', unit: 'mm[Hg]', unitText: 'mmHg' } as const;
 export const PAIN_SCORE = {
@@ -64,11 +69,67 @@ export interface LabTestDefinition {
 
 /** The morning labs (category laboratory), drawn daily at about 06:00. */
 export const LAB_TESTS: readonly LabTestDefinition[] = [
-  { key: 'sodium', code: '2951-2', display: 'Sodium [Moles/volume] in Serum or Plasma', unit: 'mmol/L', unitText: 'mmol/L', range: { female: [135, 145], male: [135, 145] }, decimals: 0 },
-  { key: 'potassium', code: '2823-3', display: 'Potassium [Moles/volume] in Serum or Plasma', unit: 'mmol/L', unitText: 'mmol/L', range: { female: [3.5, 5.1], male: [3.5, 5.1] }, decimals: 1 },
-  { key: 'creatinine', code: '2160-0', display: 'Creatinine [Mass/volume] in Serum or Plasma', unit: 'mg/dL', unitText: 'mg/dL', range: { female: [0.5, 1.1], male: [0.7, 1.3] }, decimals: 2 },
-  { key: 'glucose', code: '2345-7', display: 'Glucose [Mass/volume] in Serum or Plasma', unit: 'mg/dL', unitText: 'mg/dL', range: { female: [70, 99], male: [70, 99] }, decimals: 0 },
-  { key: 'hemoglobin', code: '718-7', display: 'Hemoglobin [Mass/volume] in Blood', unit: 'g/dL', unitText: 'g/dL', range: { female: [12.0, 15.5], male: [13.5, 17.5] }, decimals: 1 },
-  { key: 'wbc', code: '6690-2', display: 'Leukocytes [#/volume] in Blood by Automated count', unit: '10*3/uL', unitText: '10^3/µL', range: { female: [4.5, 11.0], male: [4.5, 11.0] }, decimals: 1 },
-  { key: 'platelets', code: '777-3', display: 'Platelets [#/volume] in Blood by Automated count', unit: '10*3/uL', unitText: '10^3/µL', range: { female: [150, 400], male: [150, 400] }, decimals: 0 },
+  {
+    key: 'sodium',
+    code: '2951-2',
+    display: 'Sodium [Moles/volume] in Serum or Plasma',
+    unit: 'mmol/L',
+    unitText: 'mmol/L',
+    range: { female: [135, 145], male: [135, 145] },
+    decimals: 0,
+  },
+  {
+    key: 'potassium',
+    code: '2823-3',
+    display: 'Potassium [Moles/volume] in Serum or Plasma',
+    unit: 'mmol/L',
+    unitText: 'mmol/L',
+    range: { female: [3.5, 5.1], male: [3.5, 5.1] },
+    decimals: 1,
+  },
+  {
+    key: 'creatinine',
+    code: '2160-0',
+    display: 'Creatinine [Mass/volume] in Serum or Plasma',
+    unit: 'mg/dL',
+    unitText: 'mg/dL',
+    range: { female: [0.5, 1.1], male: [0.7, 1.3] },
+    decimals: 2,
+  },
+  {
+    key: 'glucose',
+    code: '2345-7',
+    display: 'Glucose [Mass/volume] in Serum or Plasma',
+    unit: 'mg/dL',
+    unitText: 'mg/dL',
+    range: { female: [70, 99], male: [70, 99] },
+    decimals: 0,
+  },
+  {
+    key: 'hemoglobin',
+    code: '718-7',
+    display: 'Hemoglobin [Mass/volume] in Blood',
+    unit: 'g/dL',
+    unitText: 'g/dL',
+    range: { female: [12.0, 15.5], male: [13.5, 17.5] },
+    decimals: 1,
+  },
+  {
+    key: 'wbc',
+    code: '6690-2',
+    display: 'Leukocytes [#/volume] in Blood by Automated count',
+    unit: '10*3/uL',
+    unitText: '10^3/µL',
+    range: { female: [4.5, 11.0], male: [4.5, 11.0] },
+    decimals: 1,
+  },
+  {
+    key: 'platelets',
+    code: '777-3',
+    display: 'Platelets [#/volume] in Blood by Automated count',
+    unit: '10*3/uL',
+    unitText: '10^3/µL',
+    range: { female: [150, 400], male: [150, 400] },
+    decimals: 0,
+  },
 ];

@@ -3,8 +3,24 @@
 // break-the-glass, and holds enough to re-verify the workstation's chain from the hub's copy alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AUDIT_ACTIONS, AuditUploader, GENESIS_PREVIOUS_HASH, censusQueryText, chartReadEntry, deviceKeySigner, documentationEntry, entryHash,
-  ipcRejectedEntry, openAuditLog, printEntry, printRefusedEntry, queryEntries, sessionEventEntry, syncEventEntries, wipeEntry, type AuditLog, type NewAuditEntry,
+  AUDIT_ACTIONS,
+  AuditUploader,
+  GENESIS_PREVIOUS_HASH,
+  censusQueryText,
+  chartReadEntry,
+  deviceKeySigner,
+  documentationEntry,
+  entryHash,
+  ipcRejectedEntry,
+  openAuditLog,
+  printEntry,
+  printRefusedEntry,
+  queryEntries,
+  sessionEventEntry,
+  syncEventEntries,
+  wipeEntry,
+  type AuditLog,
+  type NewAuditEntry,
 } from '../../electron/audit/index.js';
 import { temporaryAuditDir, type AuditTestDir } from '../../electron/audit/test-helpers.js';
 import type { SessionEvent } from '../../electron/session/index.js';
@@ -26,7 +42,16 @@ const sessionEvents: SessionEvent[] = [
   { type: 'pin-lockout', at, sessionId: 's-1', userId: 'u-nurse-1' },
   { type: 'unlock', at, sessionId: 's-1', userId: 'u-nurse-1', method: 'password' },
   { type: 'switch', at, fromUserId: 'u-nurse-1', toUserId: 'u-phys-1', toSessionId: 's-2' },
-  { type: 'btg-start', at, sessionId: 's-1', userId: 'u-nurse-1', patientId: 'p-9', reasonCode: 'ETREAT', reasonText: 'Collapsed in the corridor', expiresAt: at + 1_800_000 },
+  {
+    type: 'btg-start',
+    at,
+    sessionId: 's-1',
+    userId: 'u-nurse-1',
+    patientId: 'p-9',
+    reasonCode: 'ETREAT',
+    reasonText: 'Collapsed in the corridor',
+    expiresAt: at + 1_800_000,
+  },
   { type: 'btg-stop', at, sessionId: 's-1', userId: 'u-nurse-1', patientId: 'p-9', reason: 'expired' },
   { type: 'offline-verifier-revoked', at, userId: 'u-nurse-2', reason: 'credentials-changed' },
   { type: 'sign-out', at, sessionId: 's-1', userId: 'u-nurse-1', reason: 'timeout', byUser: false },
@@ -61,9 +86,17 @@ beforeAll(async () => {
   log.recordAll([...sessionEvents.map(sessionEventEntry), ...hostEntries]);
   const device = await hub.enrollDevice('a');
   clientId = device.clientId;
-  const report = await new AuditUploader({ log, transport: deviceAuditTransport(device), deviceId: device.clientId, signer: deviceKeySigner(device.privateKey) }).upload();
+  const report = await new AuditUploader({
+    log,
+    transport: deviceAuditTransport(device),
+    deviceId: device.clientId,
+    signer: deviceKeySigner(device.privateKey),
+  }).upload();
   expect(report).toMatchObject({ refused: 0, remaining: 0 });
-  const rows = await hub.db.query<{ resource: string; sequence: unknown }>('SELECT resource, sequence FROM audit_events WHERE device_id = $1 ORDER BY sequence', [device.clientId]);
+  const rows = await hub.db.query<{ resource: string; sequence: unknown }>(
+    'SELECT resource, sequence FROM audit_events WHERE device_id = $1 ORDER BY sequence',
+    [device.clientId],
+  );
   held = rows.map((r) => JSON.parse(r.resource) as AuditEvent);
 });
 
@@ -106,10 +139,20 @@ describe('AuditEvents as the hub holds them', () => {
     expect(read!.agent[0]!.who?.reference).toBe(`Device/${clientId}`);
     expect(read!.agent[2]).toMatchObject({ requestor: true, who: { identifier: { value: 'u-nurse-1' } }, altId: 's-1' });
     expect(read!.purposeOfEvent).toEqual([{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT' }] }]);
-    expect(read!.entity).toEqual(expect.arrayContaining([
-      expect.objectContaining({ what: { reference: 'Patient/p-1' }, type: expect.objectContaining({ code: '2' }), role: expect.objectContaining({ code: '4' }) }),
-      expect.objectContaining({ what: { reference: 'Patient/p-1' }, type: expect.objectContaining({ code: '1' }), role: expect.objectContaining({ code: '1' }) }),
-    ]));
+    expect(read!.entity).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          what: { reference: 'Patient/p-1' },
+          type: expect.objectContaining({ code: '2' }),
+          role: expect.objectContaining({ code: '4' }),
+        }),
+        expect.objectContaining({
+          what: { reference: 'Patient/p-1' },
+          type: expect.objectContaining({ code: '1' }),
+          role: expect.objectContaining({ code: '1' }),
+        }),
+      ]),
+    );
     expect(read!.source.observer.reference).toBe(`Device/${clientId}`);
   });
 
@@ -126,7 +169,11 @@ describe('AuditEvents as the hub holds them', () => {
   });
 
   it('code sign-in and sign-out as DICOM User Authentication, a timeout sign-out without the user as requestor', () => {
-    for (const [action, subtype] of [['sign-in', '110122'], ['sign-in-failed', '110122'], ['sign-out', '110123']] as const) {
+    for (const [action, subtype] of [
+      ['sign-in', '110122'],
+      ['sign-in-failed', '110122'],
+      ['sign-out', '110123'],
+    ] as const) {
       const [event] = byAction(action);
       expect(coding(event!, 'type')).toMatchObject({ system: DCM, code: '110114' });
       expect(coding(event!, 'subtype')).toMatchObject({ system: DCM, code: subtype });
@@ -145,7 +192,7 @@ describe('AuditEvents as the hub holds them', () => {
     expect(start?.entity?.find((e) => e.role?.code === '1')?.what?.reference).toBe('Patient/p-9');
   });
 
-  it('carry the chain, so the hub\'s copy re-verifies without the workstation', () => {
+  it("carry the chain, so the hub's copy re-verifies without the workstation", () => {
     let previous = GENESIS_PREVIOUS_HASH;
     held.forEach((event, index) => {
       const entry = decodedEntry(event);

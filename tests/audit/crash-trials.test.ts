@@ -77,8 +77,9 @@ describe('audit entries under kill -9', () => {
         expect(log.verify(), `trial ${trial}`).toMatchObject({ ok: true });
         // Every fifth trial an upload goes out whose answer is lost, as if the power failed just after.
         if (trial % 5 === 4) {
-          await expect(new AuditUploader({ log, transport: lossy, deviceId: device.clientId, signer: deviceKeySigner(device.privateKey) }).upload())
-            .rejects.toMatchObject({ code: 'UPLOAD_FAILED' });
+          await expect(
+            new AuditUploader({ log, transport: lossy, deviceId: device.clientId, signer: deviceKeySigner(device.privateKey) }).upload(),
+          ).rejects.toMatchObject({ code: 'UPLOAD_FAILED' });
         }
       } finally {
         log.close();
@@ -90,10 +91,17 @@ describe('audit entries under kill -9', () => {
     const log = await openAuditLog({ dataDir: dir.dir, custodian: dir.custodian, create: false });
     try {
       const head = log.head().sequence;
-      const report = await new AuditUploader({ log, transport: deviceAuditTransport(device), deviceId: device.clientId, signer: deviceKeySigner(device.privateKey) }).upload();
+      const report = await new AuditUploader({
+        log,
+        transport: deviceAuditTransport(device),
+        deviceId: device.clientId,
+        signer: deviceKeySigner(device.privateKey),
+      }).upload();
       expect(report).toMatchObject({ sent: head, refused: 0, remaining: 0, hubAcknowledged: head, checkpointMatches: true });
       const held = await hub.db.query<{ n: unknown; distinct_sequences: unknown }>(
-        'SELECT COUNT(*) AS n, COUNT(DISTINCT sequence) AS distinct_sequences FROM audit_events WHERE device_id = $1', [device.clientId]);
+        'SELECT COUNT(*) AS n, COUNT(DISTINCT sequence) AS distinct_sequences FROM audit_events WHERE device_id = $1',
+        [device.clientId],
+      );
       expect({ n: Number(held[0]?.n), distinct: Number(held[0]?.distinct_sequences) }).toEqual({ n: head, distinct: head });
       const flags = await hub.db.query('SELECT kind FROM audit_chain_flags WHERE device_id = $1', [device.clientId]);
       expect(flags).toEqual([]);

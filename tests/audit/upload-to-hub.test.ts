@@ -37,7 +37,16 @@ function uploader(log: AuditLog, device: TestDevice, transport: AuditTransport =
 }
 
 function recordReads(log: AuditLog, count: number): void {
-  log.recordAll(Array.from({ length: count }, (_, i) => ({ action: 'chart-read' as const, user: 'u-nurse-1', session: 's-1', patient: `p-${i % 40}`, resources: [`Patient/p-${i % 40}`], purposeOfUse: 'TREAT' })));
+  log.recordAll(
+    Array.from({ length: count }, (_, i) => ({
+      action: 'chart-read' as const,
+      user: 'u-nurse-1',
+      session: 's-1',
+      patient: `p-${i % 40}`,
+      resources: [`Patient/p-${i % 40}`],
+      purposeOfUse: 'TREAT',
+    })),
+  );
 }
 
 async function heldAtHub(deviceId: string): Promise<number> {
@@ -51,14 +60,17 @@ async function chainAtHub(device: TestDevice) {
 }
 
 describe('audit upload to the hub', () => {
-  it('sends every entry exactly once in batches, keeps the hub\'s answer, and signs the chain head', async () => {
+  it("sends every entry exactly once in batches, keeps the hub's answer, and signs the chain head", async () => {
     const { log, device } = await workstation();
     recordReads(log, 1_200);
     const report = await uploader(log, device).upload();
     expect(report).toMatchObject({ sent: 1_200, refused: 0, batches: 3, hubAcknowledged: 1_200, remaining: 0, checkpointMatches: true });
     expect(report.checkpoint).toMatchObject({ sequence: 1_200, hash: log.head().hash });
     expect(await heldAtHub(device.clientId)).toBe(1_200);
-    const checkpoints = await hub.db.query<{ sequence: unknown; hash: string }>('SELECT sequence, hash FROM audit_checkpoints WHERE device_id = $1', [device.clientId]);
+    const checkpoints = await hub.db.query<{ sequence: unknown; hash: string }>(
+      'SELECT sequence, hash FROM audit_checkpoints WHERE device_id = $1',
+      [device.clientId],
+    );
     expect(checkpoints.map((c) => [Number(c.sequence), c.hash])).toEqual([[1_200, log.head().hash]]);
     expect(await chainAtHub(device)).toMatchObject({ highestContiguousSequence: 1_200, gaps: [], hashMismatches: [], reusedSequences: [] });
 

@@ -19,9 +19,26 @@ beforeEach(async () => {
   let now = Date.UTC(2026, 2, 1, 8);
   const log = await openAuditLog({ dataDir: dir.dir, custodian: dir.custodian, now: () => now });
   for (let i = 1; i <= 6; i += 1) {
-    log.record(i === 2
-      ? { action: 'query', user: 'u-nurse-1', session: 's-1', patient: 'p-2', purposeOfUse: 'TREAT', query: '=HYPERLINK("http://evil.example")' }
-      : { action: 'chart-read', user: 'u-nurse-1', session: 's-1', patient: `p-${i}`, resources: [`Patient/p-${i}`], purposeOfUse: 'TREAT', detail: { view: 'summary' } });
+    log.record(
+      i === 2
+        ? {
+            action: 'query',
+            user: 'u-nurse-1',
+            session: 's-1',
+            patient: 'p-2',
+            purposeOfUse: 'TREAT',
+            query: '=HYPERLINK("http://evil.example")',
+          }
+        : {
+            action: 'chart-read',
+            user: 'u-nurse-1',
+            session: 's-1',
+            patient: `p-${i}`,
+            resources: [`Patient/p-${i}`],
+            purposeOfUse: 'TREAT',
+            detail: { view: 'summary' },
+          },
+    );
     now += 24 * 3_600_000;
   }
   log.close();
@@ -38,7 +55,14 @@ describe('wardline audit', () => {
     expect(intact.stdout).toMatch(/intact: 6 entries/);
 
     const raw = await rawAuditHandle(dir.dir, dir.custodian);
-    tamperBody(raw, 4, (body) => { body.user = 'u-someone-else'; }, { rehash: true });
+    tamperBody(
+      raw,
+      4,
+      (body) => {
+        body.user = 'u-someone-else';
+      },
+      { rehash: true },
+    );
     raw.close();
     const broken = wardline(['audit', 'verify', '--data', dir.dir]);
     expect(broken.code).toBe(1);
@@ -51,7 +75,9 @@ describe('wardline audit', () => {
     const csv = wardline(['audit', 'export', '--since', '2026-03-03', '--format', 'csv', '--data', dir.dir]);
     expect(csv).toMatchObject({ code: 0, stderr: '' });
     const lines = csv.stdout.trim().split('\n');
-    expect(lines[0]).toBe('sequence,time,user,session,action,patient,resources,outcome,purposeOfUse,requestor,query,detail,previousHash,hash,auditEventId');
+    expect(lines[0]).toBe(
+      'sequence,time,user,session,action,patient,resources,outcome,purposeOfUse,requestor,query,detail,previousHash,hash,auditEventId',
+    );
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['3', '4', '5', '6', '7']);
     expect(lines.at(-1)).toMatch(/^7,.*,audit-export,/);
 
@@ -63,14 +89,25 @@ describe('wardline audit', () => {
   it('exports a FHIR Bundle of AuditEvents carrying the chain', () => {
     const fhir = wardline(['audit', 'export', '--format', 'fhir', '--data', dir.dir]);
     expect(fhir.code).toBe(0);
-    const bundle = JSON.parse(fhir.stdout) as { resourceType: string; type: string; entry: { resource: { resourceType: string; extension: unknown[] } }[] };
+    const bundle = JSON.parse(fhir.stdout) as {
+      resourceType: string;
+      type: string;
+      entry: { resource: { resourceType: string; extension: unknown[] } }[];
+    };
     expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
     expect(bundle.entry).toHaveLength(7);
     expect(bundle.entry.every((e) => e.resource.resourceType === 'AuditEvent' && e.resource.extension.length === 1)).toBe(true);
   });
 
   it('explains usage mistakes in one line (exit 2), and other commands still refuse stray arguments', () => {
-    for (const args of [['audit'], ['audit', 'repair'], ['audit', 'export', '--data', dir.dir], ['audit', 'export', '--format', 'xml', '--data', dir.dir], ['audit', 'verify', '--format', 'csv', '--data', dir.dir], ['audit', 'export', '--format', 'csv', '--since', 'last week', '--data', dir.dir]]) {
+    for (const args of [
+      ['audit'],
+      ['audit', 'repair'],
+      ['audit', 'export', '--data', dir.dir],
+      ['audit', 'export', '--format', 'xml', '--data', dir.dir],
+      ['audit', 'verify', '--format', 'csv', '--data', dir.dir],
+      ['audit', 'export', '--format', 'csv', '--since', 'last week', '--data', dir.dir],
+    ]) {
       const run = wardline(args);
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);

@@ -34,14 +34,38 @@ describe('wardline policy', () => {
     expect(keygen).toMatchObject({ code: 0, err: '' });
     expect(statSync(join(dir, 'wardline-policy.key')).mode & 0o777).toBe(0o600);
     writeFileSync(join(dir, 'draft.json'), JSON.stringify(examplePolicyDraft(), null, 2));
-    const sign = await wardline(['policy', 'sign', '--key', join(dir, 'wardline-policy.key'), '--in', join(dir, 'draft.json'), '--out', join(dir, 'policy.json')]);
+    const sign = await wardline([
+      'policy',
+      'sign',
+      '--key',
+      join(dir, 'wardline-policy.key'),
+      '--in',
+      join(dir, 'draft.json'),
+      '--out',
+      join(dir, 'policy.json'),
+    ]);
     expect(sign).toMatchObject({ code: 0, err: '' });
-    const verify = await wardline(['policy', 'verify', '--public-key', join(dir, 'wardline-policy.pub'), '--file', join(dir, 'policy.json')]);
+    const verify = await wardline([
+      'policy',
+      'verify',
+      '--public-key',
+      join(dir, 'wardline-policy.pub'),
+      '--file',
+      join(dir, 'policy.json'),
+    ]);
     expect(verify.code).toBe(0);
     expect(verify.out).toContain('valid, signed by key');
     expect(verify.out).toContain('idle lock 5 min, session limit 12 h, offline grace 72 h');
     expect(verify.out).toContain('updates    on, channel stable');
-    const json = await wardline(['policy', 'verify', '--public-key', join(dir, 'wardline-policy.pub'), '--file', join(dir, 'policy.json'), '--json']);
+    const json = await wardline([
+      'policy',
+      'verify',
+      '--public-key',
+      join(dir, 'wardline-policy.pub'),
+      '--file',
+      join(dir, 'policy.json'),
+      '--json',
+    ]);
     expect(JSON.parse(json.out)).toMatchObject({ valid: true, policy: { ward: 'ward-7', idleTimeoutMs: 300_000 } });
   });
 
@@ -49,7 +73,16 @@ describe('wardline policy', () => {
     const dir = freshDir();
     await wardline(['policy', 'keygen', '--out', dir]);
     writeFileSync(join(dir, 'draft.json'), JSON.stringify(examplePolicyDraft()));
-    await wardline(['policy', 'sign', '--key', join(dir, 'wardline-policy.key'), '--in', join(dir, 'draft.json'), '--out', join(dir, 'policy.json')]);
+    await wardline([
+      'policy',
+      'sign',
+      '--key',
+      join(dir, 'wardline-policy.key'),
+      '--in',
+      join(dir, 'draft.json'),
+      '--out',
+      join(dir, 'policy.json'),
+    ]);
     const file = join(dir, 'policy.json');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"offlineGraceHours": 72', '"offlineGraceHours": 720'));
     const verify = await wardline(['policy', 'verify', '--public-key', join(dir, 'wardline-policy.pub'), '--file', file]);
@@ -63,7 +96,16 @@ describe('wardline policy', () => {
     const draft = examplePolicyDraft();
     delete draft.session;
     writeFileSync(join(dir, 'draft.json'), JSON.stringify(draft));
-    const sign = await wardline(['policy', 'sign', '--key', join(dir, 'wardline-policy.key'), '--in', join(dir, 'draft.json'), '--out', join(dir, 'policy.json')]);
+    const sign = await wardline([
+      'policy',
+      'sign',
+      '--key',
+      join(dir, 'wardline-policy.key'),
+      '--in',
+      join(dir, 'draft.json'),
+      '--out',
+      join(dir, 'policy.json'),
+    ]);
     expect(sign.code).toBe(1);
     expect(sign.err).toContain('session: missing');
   });
@@ -98,14 +140,35 @@ describe('wardline update', () => {
     await wardline(['update', 'keygen', '--out', dir]);
     writeFileSync(join(dir, 'Wardline-Setup-1.4.0.exe'), 'installer bytes');
     const manifest = join(dir, 'wardline-update.json');
-    expect((await wardline(['update', 'manifest', '--version', '1.4.0', '--channel', 'stable', '--files', join(dir, 'Wardline-Setup-1.4.0.exe'), '--out', manifest])).code).toBe(0);
+    expect(
+      (
+        await wardline([
+          'update',
+          'manifest',
+          '--version',
+          '1.4.0',
+          '--channel',
+          'stable',
+          '--files',
+          join(dir, 'Wardline-Setup-1.4.0.exe'),
+          '--out',
+          manifest,
+        ])
+      ).code,
+    ).toBe(0);
     expect((await wardline(['update', 'sign', '--key', join(dir, 'wardline-release.key'), '--manifest', manifest])).code).toBe(0);
     const verify = ['update', 'verify', '--public-key', join(dir, 'wardline-release.pub'), '--manifest', manifest, '--channel', 'stable'];
     expect(await wardline([...verify, '--current', '1.3.0'])).toMatchObject({ code: 0, out: expect.stringContaining('would take 1.4.0') });
     expect(await wardline([...verify, '--current', '1.5.0'])).toMatchObject({ code: 1, err: expect.stringContaining('[DOWNGRADE]') });
     writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('"stable"', '"beta"'));
-    expect(await wardline([...verify, '--current', '1.3.0'])).toMatchObject({ code: 1, err: expect.stringContaining('[MANIFEST_SIGNATURE_INVALID]') });
+    expect(await wardline([...verify, '--current', '1.3.0'])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('[MANIFEST_SIGNATURE_INVALID]'),
+    });
     rmSync(`${manifest}.sig`);
-    expect(await wardline([...verify, '--current', '1.3.0'])).toMatchObject({ code: 1, err: expect.stringContaining('[MANIFEST_NOT_SIGNED]') });
+    expect(await wardline([...verify, '--current', '1.3.0'])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('[MANIFEST_NOT_SIGNED]'),
+    });
   });
 });

@@ -116,7 +116,15 @@ describe('wardline CLI', () => {
     expect(parsed.vault.patients).toBe(3);
     expect(parsed.vault.resources).toBeGreaterThan(100);
     expect(Object.keys(parsed)).toEqual(['vault']);
-    expect(Object.keys(parsed.vault).sort()).toEqual(['acceptedPolicy', 'cipher', 'encrypted', 'patients', 'resources', 'schemaVersion', 'ward']);
+    expect(Object.keys(parsed.vault).sort()).toEqual([
+      'acceptedPolicy',
+      'cipher',
+      'encrypted',
+      'patients',
+      'resources',
+      'schemaVersion',
+      'ward',
+    ]);
   });
 
   it('leaves no patient name in clear in any file of the data directory, logs included', () => {
@@ -124,7 +132,15 @@ describe('wardline CLI', () => {
     const demo = wardline(['demo', '--vault-only', '--data', dir, '--patients', '4', '--days', '2']);
     expect(demo.code).toBe(0);
     // The demo prints the census ("Bed 3    Family, Given ..."): those are the names to look for.
-    const names = demo.stdout.split('\n').filter((line) => /^Bed \d/.test(line)).map((line) => line.slice(9).split(/\s{2,}/)[0]!.trim());
+    const names = demo.stdout
+      .split('\n')
+      .filter((line) => /^Bed \d/.test(line))
+      .map((line) =>
+        line
+          .slice(9)
+          .split(/\s{2,}/)[0]!
+          .trim(),
+      );
     expect(names).toHaveLength(4);
     const needles = names.flatMap((name) => name.split(', ')).filter((part) => part.length >= 3);
     const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());

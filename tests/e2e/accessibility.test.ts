@@ -10,7 +10,19 @@ import { seriousA11yViolations } from './support/axe.js';
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { activeOrdersOf, allergiesOf, censusName, isRestricted, nurseablePatient } from './support/ward.js';
-import { censusRow, chartRegion, expectCensus, lockHeading, openChart, openChartTab, setPin, shown, signIn, signInHeading, submitSignIn } from './support/workstation-ui.js';
+import {
+  censusRow,
+  chartRegion,
+  expectCensus,
+  lockHeading,
+  openChart,
+  openChartTab,
+  setPin,
+  shown,
+  signIn,
+  signInHeading,
+  submitSignIn,
+} from './support/workstation-ui.js';
 
 const TEST = 'a11y';
 const CHART_TABS = ['Summary', 'Vital signs', 'MAR', 'Labs', 'Notes', 'Problems', 'Medications'] as const;
@@ -71,7 +83,16 @@ describe('accessibility of every screen', () => {
     for (const tab of CHART_TABS) {
       await openChartTab(page, tab);
       await page.getByRole('tabpanel').waitFor({ state: 'visible' });
-      await expect.poll(async () => page.getByRole('tabpanel').getByText(/^Loading/).count(), { timeout: 15_000 }).toBe(0);
+      await expect
+        .poll(
+          async () =>
+            page
+              .getByRole('tabpanel')
+              .getByText(/^Loading/)
+              .count(),
+          { timeout: 15_000 },
+        )
+        .toBe(0);
       await check(`chart-${tab}`);
     }
 
@@ -107,7 +128,10 @@ describe('accessibility of every screen', () => {
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     await setPin(page, '1357');
 
-    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: /^Conflicts/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Screens' })
+      .getByRole('button', { name: /^Conflicts/ })
+      .click();
     await shown(page.getByText('There are no conflicts to settle.'));
     await check('conflicts-none');
 

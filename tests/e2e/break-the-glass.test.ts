@@ -10,7 +10,17 @@ import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.j
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { censusName, isRestricted, mrnOf } from './support/ward.js';
-import { censusRow, chartRegion, expectCensus, lockHeading, setPin, shown, signIn, signInHeading, unlockWithPin } from './support/workstation-ui.js';
+import {
+  censusRow,
+  chartRegion,
+  expectCensus,
+  lockHeading,
+  setPin,
+  shown,
+  signIn,
+  signInHeading,
+  unlockWithPin,
+} from './support/workstation-ui.js';
 
 const TEST = 'break-the-glass';
 const JUSTIFICATION = 'Rapid response call, needs allergy and medication history now';
@@ -27,7 +37,13 @@ beforeAll(async () => {
   // A patient admitted on another ward, on the hub only (the workstation syncs its own ward).
   const hour = new Date();
   hour.setUTCMinutes(0, 0, 0);
-  otherWard = generateWard({ seed: 'e2e-btg-other-ward', patients: 1, days: 1, ward: { id: 'e2e-other', name: 'Ward Other' }, now: hour.toISOString() });
+  otherWard = generateWard({
+    seed: 'e2e-btg-other-ward',
+    patients: 1,
+    days: 1,
+    ward: { id: 'e2e-other', name: 'Ward Other' },
+    now: hour.toISOString(),
+  });
   await importResources(stack.hub.db, otherWard.resources, new Date());
 });
 
@@ -43,7 +59,8 @@ function restrictedPatient(): SyntheticPatient {
 }
 
 const emergencyPrompt = (page: Page) => page.getByRole('region', { name: 'Emergency access needed' });
-const emergencyBanner = (page: Page) => page.getByRole('note').filter({ hasText: /^Emergency access \(break-the-glass\) until .+ — audited$/ });
+const emergencyBanner = (page: Page) =>
+  page.getByRole('note').filter({ hasText: /^Emergency access \(break-the-glass\) until .+ — audited$/ });
 
 async function giveReason(scope: ReturnType<Page['getByRole']>): Promise<void> {
   await scope.getByRole('radio', { name: 'Emergency treatment' }).click();
@@ -94,7 +111,11 @@ describe('emergency access (break-the-glass)', () => {
 
     const [start, ...more] = btgStarts();
     expect(more).toEqual([]);
-    expect(start).toMatchObject({ user: stack.host.sessions.current().active!.userId, purposeOfUse: 'ETREAT', detail: { reasonCode: 'ETREAT', justification: JUSTIFICATION } });
+    expect(start).toMatchObject({
+      user: stack.host.sessions.current().active!.userId,
+      purposeOfUse: 'ETREAT',
+      detail: { reasonCode: 'ETREAT', justification: JUSTIFICATION },
+    });
     expect(Date.parse(start!.time)).toBeGreaterThanOrEqual(asked - 1_000);
 
     await signOut(page);
@@ -109,7 +130,10 @@ describe('emergency access (break-the-glass)', () => {
     const patient = otherWard.patients[0]!;
     const patientId = patient.patient.id!;
     const name = censusName(patient.patient);
-    expect(stack.ward.patients.some((p) => mrnOf(p.patient) === mrnOf(patient.patient)), 'the off-ward MRN is not on the ward').toBe(false);
+    expect(
+      stack.ward.patients.some((p) => mrnOf(p.patient) === mrnOf(patient.patient)),
+      'the off-ward MRN is not on the ward',
+    ).toBe(false);
 
     await page.goto(stack.issueUrl());
     await signIn(page, stack.account('paul'));

@@ -43,7 +43,9 @@ describe('a conflict', () => {
     onTestFailed(() => saveScreenshot(page, TEST, 'failure').then(() => undefined));
     const patient = nurseablePatient(stack.ward);
     const name = censusName(patient.patient);
-    const original = patient.resources.filter((r): r is Observation => r.resourceType === 'Observation' && r.code.coding?.[0]?.code === HEART_RATE).at(-1)!;
+    const original = patient.resources
+      .filter((r): r is Observation => r.resourceType === 'Observation' && r.code.coding?.[0]?.code === HEART_RATE)
+      .at(-1)!;
     const recorded = original.valueQuantity!.value!;
     const corrected = recorded + 7;
 
@@ -91,11 +93,21 @@ describe('a conflict', () => {
     await shown(page.getByText('The combined version was saved here and will be sent to the hub.'));
     await shown(page.getByText('There are no conflicts to settle.'));
 
-    await expect.poll(async () => (await hub.read<Observation>('Observation', original.id!)).meta?.versionId, { timeout: 20_000 }).toBe('3');
+    await expect
+      .poll(async () => (await hub.read<Observation>('Observation', original.id!)).meta?.versionId, { timeout: 20_000 })
+      .toBe('3');
     const settled = await hub.read<Observation>('Observation', original.id!);
     expect(settled.valueQuantity?.value).toBe(corrected);
     expect(settled.note?.map((n) => n.text)).toEqual(['Verified against the monitor']);
-    await expect.poll(() => connectionBanner(page).getByRole('button', { name: /conflict/ }).count(), { timeout: 15_000 }).toBe(0);
+    await expect
+      .poll(
+        () =>
+          connectionBanner(page)
+            .getByRole('button', { name: /conflict/ })
+            .count(),
+        { timeout: 15_000 },
+      )
+      .toBe(0);
     await saveScreenshot(page, TEST, 'conflicts-settled');
 
     expectNoPageProblems(watched);

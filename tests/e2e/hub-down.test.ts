@@ -41,7 +41,8 @@ describe('the hub goes down', () => {
     const patient = nurseablePatient(stack.ward, (p) => activeOrdersOf(p).length > 0);
     const patientId = patient.patient.id!;
     const name = censusName(patient.patient);
-    const administrationsOnHub = (): Promise<MedicationAdministration[]> => hub.search<MedicationAdministration>('MedicationAdministration', `subject=Patient/${patientId}`);
+    const administrationsOnHub = (): Promise<MedicationAdministration[]> =>
+      hub.search<MedicationAdministration>('MedicationAdministration', `subject=Patient/${patientId}`);
     const before = new Set((await administrationsOnHub()).map((a) => a.id));
 
     await page.goto(stack.url);
@@ -99,7 +100,11 @@ describe('the hub goes down', () => {
     await stack.host.sync!.syncOnce();
     const added = (await administrationsOnHub()).filter((a) => !before.has(a.id));
     expect(added).toHaveLength(1);
-    expect(added[0]).toMatchObject({ status: 'completed', request: { reference: `MedicationRequest/${order.id}` }, performer: [{ actor: { display: 'nina' } }] });
+    expect(added[0]).toMatchObject({
+      status: 'completed',
+      request: { reference: `MedicationRequest/${order.id}` },
+      performer: [{ actor: { display: 'nina' } }],
+    });
     const provenances = await hub.search<Provenance>('Provenance', `patient=Patient/${patientId}`);
     expect(provenances.filter((p) => p.target.some((t) => t.reference === `MedicationAdministration/${added[0]!.id}`))).toHaveLength(1);
 

@@ -62,7 +62,10 @@ describe('a nurse documents vital signs', () => {
     // Readings documented on a workstation carry its client identifier (the hub's synthetic ones do not).
     const onHub = async (code: string, matches: (o: Observation) => boolean): Promise<Observation[]> =>
       (await hub.search<Observation>('Observation', `subject=Patient/${patientId}`)).filter(
-        (o) => o.identifier?.some((i) => i.system === CLIENT_ID_SYSTEM) === true && o.code.coding?.some((c) => c.code === code) === true && matches(o),
+        (o) =>
+          o.identifier?.some((i) => i.system === CLIENT_ID_SYSTEM) === true &&
+          o.code.coding?.some((c) => c.code === code) === true &&
+          matches(o),
       );
     expect(await onHub(LOINC.heartRate, () => true)).toEqual([]);
 
@@ -80,7 +83,9 @@ describe('a nurse documents vital signs', () => {
     await saveScreenshot(page, TEST, 'vitals-saved');
 
     // After the sync (a write asks for one within a second), the hub holds one copy of each reading…
-    await expect.poll(() => onHub(LOINC.heartRate, (o) => o.valueQuantity?.value === 137).then((found) => found.length), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => onHub(LOINC.heartRate, (o) => o.valueQuantity?.value === 137).then((found) => found.length), { timeout: 15_000 })
+      .toBe(1);
     const values = (o: Observation): number[] => (o.component ?? []).map((c) => c.valueQuantity?.value ?? Number.NaN);
     expect(await onHub(LOINC.bloodPressure, (o) => values(o).join('/') === '151/97')).toHaveLength(1);
     expect(await onHub(LOINC.temperature, (o) => o.valueQuantity?.value === 38.7)).toHaveLength(1);
@@ -89,7 +94,9 @@ describe('a nurse documents vital signs', () => {
     expect(reading?.performer?.[0]?.display).toBe(nina.username);
 
     // …and the chart no longer lists it as waiting, while its trend shows the new reading.
-    await expect.poll(() => page.getByRole('heading', { name: /Documented here, not yet on the hub/ }).count(), { timeout: 15_000 }).toBe(0);
+    await expect
+      .poll(() => page.getByRole('heading', { name: /Documented here, not yet on the hub/ }).count(), { timeout: 15_000 })
+      .toBe(0);
     await shown(heartRate.getByText(/latest 137 beats\/min/));
     await saveScreenshot(page, TEST, 'vitals-uploaded');
     expectNoPageProblems(watched);

@@ -55,13 +55,18 @@ describe('printing the MAR', () => {
     const printsBefore = stack.host.audit.find({ patient: patientId }).filter((e) => e.action === 'print').length;
 
     const startedAt = Date.now();
-    const [download] = await Promise.all([page.waitForEvent('download'), chartRegion(page).getByRole('button', { name: 'Print MAR (PDF)' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      chartRegion(page).getByRole('button', { name: 'Print MAR (PDF)' }).click(),
+    ]);
     const fileName = download.suggestedFilename();
     expect(fileName).toMatch(/^wardline-mar-\d{8}T\d{6}Z\.pdf$/);
     const saved = path.join(ARTIFACTS_DIR, `${TEST}-${fileName}`);
     await download.saveAs(saved);
     const finishedAt = Date.now();
-    await shown(chartRegion(page).getByText(new RegExp(`MAR PDF ready \\(\\d+ pages?, 1 patient\\), saved as ${fileName.replace('.', '\\.')}\\.`)));
+    await shown(
+      chartRegion(page).getByText(new RegExp(`MAR PDF ready \\(\\d+ pages?, 1 patient\\), saved as ${fileName.replace('.', '\\.')}\\.`)),
+    );
     await saveScreenshot(page, TEST, 'chart-printed');
 
     const pdf = await readPdf(readFileSync(saved));

@@ -22,7 +22,10 @@ let browser: Browser;
 
 beforeAll(async () => {
   // Two workstations, started side by side: one may print, one's policy turns printing off.
-  const [allowed, forbidden] = await Promise.allSettled([startWardlineStack(OPTIONS), startWardlineStack({ ...OPTIONS, policySections: { printing: { allowed: false } } })]);
+  const [allowed, forbidden] = await Promise.allSettled([
+    startWardlineStack(OPTIONS),
+    startWardlineStack({ ...OPTIONS, policySections: { printing: { allowed: false } } }),
+  ]);
   if (allowed.status === 'fulfilled') printing = allowed.value;
   if (forbidden.status === 'fulfilled') noPrinting = forbidden.value;
   if (allowed.status === 'rejected') throw allowed.reason;
@@ -49,12 +52,19 @@ describe('printing the ward MAR from the census', () => {
     await page.goto(stack.url);
     await signIn(page, stack.account('nina'));
     await expectCensus(page, patients.length);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Print ward MAR', exact: true }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Print ward MAR', exact: true }).click(),
+    ]);
     const fileName = download.suggestedFilename();
     expect(fileName).toMatch(/^wardline-mar-\d{8}T\d{6}Z\.pdf$/);
     const saved = path.join(ARTIFACTS_DIR, `${TEST}-${fileName}`);
     await download.saveAs(saved);
-    await shown(page.getByText(new RegExp(`^MAR PDF ready \\(\\d+ pages?, ${patients.length} patients\\), saved as ${fileName.replace('.', '\\.')}\\.$`)));
+    await shown(
+      page.getByText(
+        new RegExp(`^MAR PDF ready \\(\\d+ pages?, ${patients.length} patients\\), saved as ${fileName.replace('.', '\\.')}\\.$`),
+      ),
+    );
     await saveScreenshot(page, TEST, 'census-printed');
 
     const pdf = await readPdf(readFileSync(saved));

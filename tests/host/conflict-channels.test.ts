@@ -32,18 +32,25 @@ interface ConflictView {
 const userId = (username: string): string => t.staff.find((a) => a.username === username)!.userId;
 
 async function hubResource<T>(type: string, id: string): Promise<T> {
-  const rows = await t.hub.db.query<{ content: string }>('SELECT CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = $1 AND res_id = $2', [type, id]);
+  const rows = await t.hub.db.query<{ content: string }>(
+    'SELECT CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = $1 AND res_id = $2',
+    [type, id],
+  );
   return JSON.parse(rows[0]!.content) as T;
 }
 
 function vitalSignOf(patientIndex: number, nth: number): Observation {
-  return t.ward.patients[patientIndex]!.resources.filter((r): r is Observation => r.resourceType === 'Observation' && r.valueQuantity !== undefined)[nth]!;
+  return t.ward.patients[patientIndex]!.resources.filter(
+    (r): r is Observation => r.resourceType === 'Observation' && r.valueQuantity !== undefined,
+  )[nth]!;
 }
 
 /** The same observation changed here (a remark) and on the hub (the lab's remark); a sync makes it a conflict. */
 async function conflictOn(original: Observation): Promise<ConflictView> {
   const cached = t.host.vault.resources.read('Observation', original.id!)!;
-  t.host.sync!.amendResource({ ...cached, note: [{ text: 'repeated at the bedside' }] } as Observation, { reference: `Practitioner/${userId('nina')}` });
+  t.host.sync!.amendResource({ ...cached, note: [{ text: 'repeated at the bedside' }] } as Observation, {
+    reference: `Practitioner/${userId('nina')}`,
+  });
   await feedResources(t.hub.db, [{ ...original, note: [{ text: 'verified by the lab' }] } as Observation]);
   await t.signIn('nina');
   expect(await t.call('sync:now', {})).toMatchObject({ conflicts: 1 });
@@ -63,7 +70,10 @@ describe('conflicts through the window', () => {
     const hubVersion = conflict.hub[0] as Observation;
     expect(hubVersion.note?.[0]?.text).toBe('verified by the lab');
     expect(hubVersion.meta?.versionId).toBe('2');
-    const reads = t.host.audit.find({ patient: patientId }).slice(before).filter((e) => e.action === 'chart-read');
+    const reads = t.host.audit
+      .find({ patient: patientId })
+      .slice(before)
+      .filter((e) => e.action === 'chart-read');
     expect(reads.map((e) => e.detail.view)).toEqual(['conflicts']);
 
     // A clerk sees nothing of it; a physician sees it but cannot settle vital-sign documentation.
@@ -71,8 +81,9 @@ describe('conflicts through the window', () => {
     expect(await t.call('conflict:list', {})).toEqual([]);
     await t.signIn('paul');
     expect(await t.call('conflict:list', {})).toHaveLength(1);
-    expect(await t.transport.send('conflict:resolve', { conflictId: conflict.conflictId, choice: 'combine', resources: [hubVersion] }))
-      .toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(
+      await t.transport.send('conflict:resolve', { conflictId: conflict.conflictId, choice: 'combine', resources: [hubVersion] }),
+    ).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
     await t.signIn('nina');
     const combined = { ...hubVersion, note: [{ text: 'verified by the lab' }, { text: 'repeated at the bedside' }] };
@@ -84,18 +95,31 @@ describe('conflicts through the window', () => {
       [[{ ...combined, status: 'not-a-status' }], 'INVALID_DOCUMENTATION'],
     ];
     for (const [resources, code] of refused) {
-      expect(await t.transport.send('conflict:resolve', { conflictId: conflict.conflictId, choice: 'combine', resources })).toMatchObject({ ok: false, error: { code } });
+      expect(await t.transport.send('conflict:resolve', { conflictId: conflict.conflictId, choice: 'combine', resources })).toMatchObject({
+        ok: false,
+        error: { code },
+      });
     }
     expect(t.host.vault.conflicts.count()).toBe(1);
     expect(t.host.vault.outbox.count()).toBe(0);
 
-    const { resentAs } = await t.call<{ resentAs: string | null }>('conflict:resolve', { conflictId: conflict.conflictId, choice: 'combine', resources: [combined] });
+    const { resentAs } = await t.call<{ resentAs: string | null }>('conflict:resolve', {
+      conflictId: conflict.conflictId,
+      choice: 'combine',
+      resources: [combined],
+    });
     expect(resentAs).toEqual(expect.any(String));
     expect(await t.call('conflict:list', {})).toEqual([]);
-    expect(await t.call('chart:pending', { patientId })).toEqual([expect.objectContaining({ entryId: resentAs, kind: 'amendment', status: 'pending-upload' })]);
+    expect(await t.call('chart:pending', { patientId })).toEqual([
+      expect.objectContaining({ entryId: resentAs, kind: 'amendment', status: 'pending-upload' }),
+    ]);
     const provenanceId = t.host.vault.outbox.get(resentAs!)!.provenance!.id;
     const [settled] = t.host.audit.find({ patient: patientId }).filter((e) => e.action === 'update');
-    expect(settled).toMatchObject({ user: userId('nina'), resources: [`Observation/${original.id}`], detail: { resolution: 'combine', entry: resentAs } });
+    expect(settled).toMatchObject({
+      user: userId('nina'),
+      resources: [`Observation/${original.id}`],
+      detail: { resolution: 'combine', entry: resentAs },
+    });
 
     expect(await t.call('sync:now', {})).toMatchObject({ outboxPending: 0, conflicts: 0 });
     const onHub = await hubResource<Observation>('Observation', original.id!);
@@ -108,18 +132,23 @@ describe('conflicts through the window', () => {
     expect(t.host.vault.resources.versionOf('Observation', original.id!)?.versionId).toBe('3');
   });
 
-  it('keeps the hub\'s version when asked, sending nothing, and audits the choice', async () => {
+  it("keeps the hub's version when asked, sending nothing, and audits the choice", async () => {
     const original = vitalSignOf(1, 0);
     const conflict = await conflictOn(original);
-    const { resentAs } = await t.call<{ resentAs: string | null }>('conflict:resolve', { conflictId: conflict.conflictId, choice: 'keep-hub' });
+    const { resentAs } = await t.call<{ resentAs: string | null }>('conflict:resolve', {
+      conflictId: conflict.conflictId,
+      choice: 'keep-hub',
+    });
     expect(resentAs).toBeNull();
     expect(t.host.vault.outbox.count()).toBe(0);
     expect(t.host.vault.conflicts.count()).toBe(0);
     expect(t.host.vault.resources.read('Observation', original.id!)?.note?.[0]?.text).toBe('verified by the lab');
     const settled = t.host.audit.find({ patient: conflict.patientId }).filter((e) => e.action === 'update');
     expect(settled.at(-1)).toMatchObject({ user: userId('nina'), detail: { resolution: 'keep-hub' } });
-    expect(await t.transport.send('conflict:resolve', { conflictId: conflict.conflictId, choice: 'keep-hub' }))
-      .toMatchObject({ ok: false, error: { code: 'CONFLICT_NOT_FOUND' } });
+    expect(await t.transport.send('conflict:resolve', { conflictId: conflict.conflictId, choice: 'keep-hub' })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT_NOT_FOUND' },
+    });
     await t.call('sync:now', {});
     expect((await hubResource<Observation>('Observation', original.id!)).meta?.versionId).toBe('2');
   });

@@ -15,7 +15,16 @@ import type {
 import { generateWard, type SyntheticWard } from '../../shared/synthetic/index.js';
 import { ACTIONS, isAction, type Action, type SessionSnapshot } from '../../electron/session/index.js';
 import { sessionHarness, signInAs } from '../../electron/session/test-helpers.js';
-import { createKeytarCustodian, createVault, wipeVault, type CensusEntry, type MarRow, type PatientSummary, type TrendPoint, type Vault } from '../../electron/vault/index.js';
+import {
+  createKeytarCustodian,
+  createVault,
+  wipeVault,
+  type CensusEntry,
+  type MarRow,
+  type PatientSummary,
+  type TrendPoint,
+  type Vault,
+} from '../../electron/vault/index.js';
 import { temporaryDataDir } from '../../electron/vault/test-helpers.js';
 import type { z } from 'zod';
 
@@ -49,7 +58,7 @@ afterAll(async () => {
   dataDir.remove();
 });
 
-describe('the contract\'s copies of the host\'s shapes', () => {
+describe("the contract's copies of the host's shapes", () => {
   it('let every census entry, summary, trend and MAR of a real vault through unchanged', () => {
     const census = vault.census();
     expect(census.length).toBe(4);
@@ -67,7 +76,7 @@ describe('the contract\'s copies of the host\'s shapes', () => {
     }
   });
 
-  it('let the sessions\' snapshot through unchanged, signed out and signed in', async () => {
+  it("let the sessions' snapshot through unchanged, signed out and signed in", async () => {
     const h = sessionHarness();
     expect(INVOKE_CHANNELS['session:state'].response.parse(h.manager.current())).toEqual(h.manager.current());
     const result = await signInAs(h, 'nina');

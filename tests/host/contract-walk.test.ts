@@ -32,17 +32,38 @@ const WALK: Record<InvokeChannelName, Walk> = {
   'session:switch-user': { request: () => ({}), patientsIn: null },
   'session:set-pin': { request: () => ({ pin: '8642' }), patientsIn: null },
   'session:activity': { request: () => ({}), patientsIn: null },
-  'session:break-glass': { request: (patientId) => ({ patientId, reasonCode: 'ETREAT', reasonText: 'Cardiac arrest on the ward, chart needed now' }), patientsIn: null },
+  'session:break-glass': {
+    request: (patientId) => ({ patientId, reasonCode: 'ETREAT', reasonText: 'Cardiac arrest on the ward, chart needed now' }),
+    patientsIn: null,
+  },
   'chart:census': { request: () => ({}), patientsIn: (value) => (value as { patientId: string }[]).map((e) => e.patientId) },
   'chart:summary': { request: (patientId) => ({ patientId }), patientsIn: summaryPatients },
-  'chart:trend': { request: (patientId) => ({ patientId, code: '8867-4', from: FROM, to: TO }), patientsIn: (value) => ((value as unknown[]).length > 0 ? ['*'] : []) },
-  'chart:mar': { request: (patientId) => ({ patientId, from: FROM, to: TO }), patientsIn: (value) => ((value as unknown[]).length > 0 ? ['*'] : []) },
-  'chart:notes': { request: (patientId) => ({ patientId }), patientsIn: (value) => ((value as { notes: unknown[] }).notes.length > 0 ? ['*'] : []) },
+  'chart:trend': {
+    request: (patientId) => ({ patientId, code: '8867-4', from: FROM, to: TO }),
+    patientsIn: (value) => ((value as unknown[]).length > 0 ? ['*'] : []),
+  },
+  'chart:mar': {
+    request: (patientId) => ({ patientId, from: FROM, to: TO }),
+    patientsIn: (value) => ((value as unknown[]).length > 0 ? ['*'] : []),
+  },
+  'chart:notes': {
+    request: (patientId) => ({ patientId }),
+    patientsIn: (value) => ((value as { notes: unknown[] }).notes.length > 0 ? ['*'] : []),
+  },
   // An answer about one patient even when empty ("nothing waits"): always one read of that patient.
   'chart:pending': { request: (patientId) => ({ patientId }), patientsIn: () => ['*'] },
   // Receipts (ids only); the write is audited as a create (tests/host/documentation-channels.test.ts).
-  'chart:record-vitals': { request: (patientId) => ({ patientId, vitals: { heartRate: 82, systolic: 124, diastolic: 78 } }), patientsIn: null },
-  'chart:record-administration': { request: (patientId) => ({ patientId, administration: { medicationRequestId: 'any-order', given: false, notGivenReason: 'Patient nil by mouth' } }), patientsIn: null },
+  'chart:record-vitals': {
+    request: (patientId) => ({ patientId, vitals: { heartRate: 82, systolic: 124, diastolic: 78 } }),
+    patientsIn: null,
+  },
+  'chart:record-administration': {
+    request: (patientId) => ({
+      patientId,
+      administration: { medicationRequestId: 'any-order', given: false, notGivenReason: 'Patient nil by mouth' },
+    }),
+    patientsIn: null,
+  },
   'sync:status': { request: () => ({}), patientsIn: null },
   'sync:now': { request: () => ({}), patientsIn: null },
   'conflict:list': { request: () => ({}), patientsIn: (value) => [...new Set((value as { patientId: string }[]).map((c) => c.patientId))] },
@@ -57,7 +78,10 @@ const WALK: Record<InvokeChannelName, Walk> = {
     auditedAs: ['chart-read', 'chart-read', 'print'],
   },
   // Answers a patient id and an expiry only; the chart it opens is read through chart:summary & co.
-  'chart:open-off-ward': { request: () => ({ mrn: 'MRN0000001', reasonCode: 'ETREAT', reasonText: 'Rapid response call, patient collapsed in the lift' }), patientsIn: null },
+  'chart:open-off-ward': {
+    request: () => ({ mrn: 'MRN0000001', reasonCode: 'ETREAT', reasonText: 'Rapid response call, patient collapsed in the lift' }),
+    patientsIn: null,
+  },
 };
 
 const patientChannels = invokeChannelNames().filter((name) => WALK[name].patientsIn !== null);
@@ -68,13 +92,33 @@ beforeEach(async () => {
   t = await startTestHost('contract-walk');
   // A conflict on a patient of the ward and one on the restricted patient, as a failed upload leaves them.
   seedConflict(WALK_CONFLICT_ID, t.ward.patients[0]!);
-  seedConflict('walk-conflict-restricted', t.ward.patients.find((p) => p.patient.id === t.restrictedPatientId)!);
+  seedConflict(
+    'walk-conflict-restricted',
+    t.ward.patients.find((p) => p.patient.id === t.restrictedPatientId)!,
+  );
 });
 
 function seedConflict(conflictId: string, patient: SyntheticPatient): void {
-  const observation = patient.resources.find((r): r is Observation & { id: string } => r.resourceType === 'Observation' && r.category?.[0]?.coding?.[0]?.code === 'vital-signs')!;
-  const local = { entryId: `${conflictId}-entry`, patientId: patient.patient.id!, items: [{ operation: 'update' as const, resource: { ...observation, status: 'entered-in-error' as const }, baseVersion: '1' }], provenance: null, createdAt: '2026-01-15T08:00:00.000Z' };
-  t.host.vault.conflicts.add({ conflictId, entryId: local.entryId, patientId: local.patientId, reason: 'version-conflict', errorCode: 'VERSION_CONFLICT', local, hub: [observation], detectedAt: '2026-01-15T08:05:00.000Z' });
+  const observation = patient.resources.find(
+    (r): r is Observation & { id: string } => r.resourceType === 'Observation' && r.category?.[0]?.coding?.[0]?.code === 'vital-signs',
+  )!;
+  const local = {
+    entryId: `${conflictId}-entry`,
+    patientId: patient.patient.id!,
+    items: [{ operation: 'update' as const, resource: { ...observation, status: 'entered-in-error' as const }, baseVersion: '1' }],
+    provenance: null,
+    createdAt: '2026-01-15T08:00:00.000Z',
+  };
+  t.host.vault.conflicts.add({
+    conflictId,
+    entryId: local.entryId,
+    patientId: local.patientId,
+    reason: 'version-conflict',
+    errorCode: 'VERSION_CONFLICT',
+    local,
+    hub: [observation],
+    detectedAt: '2026-01-15T08:05:00.000Z',
+  });
 }
 afterEach(async () => {
   await t.close();
@@ -145,7 +189,10 @@ describe('walking every channel of the contract', () => {
       if (!result.ok) throw new Error(`${name} refused: ${result.error.code}`);
       const returned = WALK[name].patientsIn!(result.value);
       expect(returned.length, `${name} returned no patient data to check`).toBeGreaterThan(0);
-      const written = t.host.audit.find({ user: 'u-nurse-1' }).filter((e) => e.patient !== null).slice(before);
+      const written = t.host.audit
+        .find({ user: 'u-nurse-1' })
+        .filter((e) => e.patient !== null)
+        .slice(before);
       const auditedAs = WALK[name].auditedAs;
       expect(written.length, name).toBe(returned.length * (auditedAs?.length ?? 1));
       const expectedPatients = returned.flatMap((id) => (auditedAs ?? ['one']).map(() => (id === '*' ? patientOnWard() : id))).sort();
@@ -165,23 +212,35 @@ describe('walking every channel of the contract', () => {
 
   it('opens a restricted chart through break-the-glass, with the grant and the read both in the audit trail', async () => {
     await t.signIn('nina');
-    expect(await t.transport.send('session:break-glass', { patientId: t.restrictedPatientId, reasonCode: 'ETREAT', reasonText: 'too short' }))
-      .toMatchObject({ ok: false, error: { code: 'REJECTED' } });
-    const grant = await t.transport.send('session:break-glass', { patientId: t.restrictedPatientId, reasonCode: 'ETREAT', reasonText: 'Cardiac arrest on the ward, chart needed now' });
+    expect(
+      await t.transport.send('session:break-glass', { patientId: t.restrictedPatientId, reasonCode: 'ETREAT', reasonText: 'too short' }),
+    ).toMatchObject({ ok: false, error: { code: 'REJECTED' } });
+    const grant = await t.transport.send('session:break-glass', {
+      patientId: t.restrictedPatientId,
+      reasonCode: 'ETREAT',
+      reasonText: 'Cardiac arrest on the ward, chart needed now',
+    });
     expect(grant).toMatchObject({ ok: true, value: { patientId: t.restrictedPatientId } });
-    expect(await t.transport.send('chart:summary', { patientId: t.restrictedPatientId })).toMatchObject({ ok: true, value: { patient: { id: t.restrictedPatientId } } });
+    expect(await t.transport.send('chart:summary', { patientId: t.restrictedPatientId })).toMatchObject({
+      ok: true,
+      value: { patient: { id: t.restrictedPatientId } },
+    });
     const actions = t.host.audit.find({ patient: t.restrictedPatientId }).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['btg-start', 'chart-read']));
   });
 
   it('refuses break-the-glass for a chart this workstation does not hold, and records no grant', async () => {
     await t.signIn('nina');
-    const refused = await t.transport.send('session:break-glass', { patientId: 'not-cached-here', reasonCode: 'ETREAT', reasonText: 'Cardiac arrest on the ward, chart needed now' });
+    const refused = await t.transport.send('session:break-glass', {
+      patientId: 'not-cached-here',
+      reasonCode: 'ETREAT',
+      reasonText: 'Cardiac arrest on the ward, chart needed now',
+    });
     expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_IN_CACHE' } });
     expect(t.host.audit.find({ patient: 'not-cached-here' }).map((e) => e.action)).not.toContain('btg-start');
   });
 
-  it('leaves a restricted patient\'s conflict out of the list, and audits nothing of that patient', async () => {
+  it("leaves a restricted patient's conflict out of the list, and audits nothing of that patient", async () => {
     await t.signIn('nina');
     const result = await t.transport.send('conflict:list', {});
     if (!result.ok) throw new Error(result.error.code);
@@ -210,11 +269,20 @@ describe('walking every channel of the contract', () => {
     expect(t.host.audit.find({}).filter((e) => e.action === 'create' || e.action === 'update')).toEqual([]);
   });
 
-  it('tells a workstation that is not enrolled as offline, with its cache\'s counts and the policy\'s thresholds', async () => {
+  it("tells a workstation that is not enrolled as offline, with its cache's counts and the policy's thresholds", async () => {
     await t.signIn('carla');
     expect(await t.transport.send('sync:status', {})).toMatchObject({
       ok: true,
-      value: { enrolled: false, state: 'offline', staleness: 'never-synced', outboxPending: 0, conflicts: 2, initialLoad: null, staleAmberMs: 15 * 60_000, staleRedMs: 60 * 60_000 },
+      value: {
+        enrolled: false,
+        state: 'offline',
+        staleness: 'never-synced',
+        outboxPending: 0,
+        conflicts: 2,
+        initialLoad: null,
+        staleAmberMs: 15 * 60_000,
+        staleRedMs: 60 * 60_000,
+      },
     });
   });
 
@@ -231,6 +299,9 @@ describe('walking every channel of the contract', () => {
     expect(entries.map((e) => [e.action, e.user])).toContainEqual(['chart-read', 'u-nurse-1']);
     expect(entries.every((e) => /^[0-9a-f]{64}$/.test(e.hash))).toBe(true);
     expect(t.host.audit.find({ user: 'u-admin-1' }).map((e) => e.action)).toContain('audit-view');
-    expect(await t.transport.send('policy:view', {})).toMatchObject({ ok: true, value: { ward: t.host.sessions.workstationWard, printingAllowed: expect.any(Boolean) } });
+    expect(await t.transport.send('policy:view', {})).toMatchObject({
+      ok: true,
+      value: { ward: t.host.sessions.workstationWard, printingAllowed: expect.any(Boolean) },
+    });
   });
 });

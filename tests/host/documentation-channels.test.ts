@@ -28,7 +28,9 @@ const activeOrderOf = (index: number): MedicationRequest =>
 async function hubObservation(clientId: string): Promise<Observation> {
   const rows = await t.hub.db.query<{ content: string }>(
     `SELECT CAST(r.content AS TEXT) AS content FROM fhir_tokens k JOIN fhir_resources r ON r.res_type = k.res_type AND r.res_id = k.res_id
-     WHERE k.res_type = 'Observation' AND k.param = 'identifier' AND k.system = $1 AND k.value = $2`, [CLIENT_ID_SYSTEM, clientId]);
+     WHERE k.res_type = 'Observation' AND k.param = 'identifier' AND k.system = $1 AND k.value = $2`,
+    [CLIENT_ID_SYSTEM, clientId],
+  );
   return JSON.parse(rows[0]!.content) as Observation;
 }
 
@@ -40,7 +42,8 @@ describe('documenting through the window', () => {
     await t.signIn('nina');
     const patientId = patient(0).patient.id!;
     const receipt = await t.call<{ entryId: string; resourceIds: string[]; status: string }>('chart:record-vitals', {
-      patientId, vitals: { heartRate: 91, systolic: 128, diastolic: 77, temperatureCelsius: 37.9 },
+      patientId,
+      vitals: { heartRate: 91, systolic: 128, diastolic: 77, temperatureCelsius: 37.9 },
     });
     expect(receipt.status).toBe('pending-upload');
     expect(receipt.resourceIds).toHaveLength(3);
@@ -67,13 +70,14 @@ describe('documenting through the window', () => {
     await t.signIn('nina');
     const patientId = patient(1).patient.id!;
     const receipt = await t.call<{ resourceIds: string[] }>('chart:record-administration', {
-      patientId, administration: { medicationRequestId: activeOrderOf(1).id!, given: true, dose: { value: 5, unit: 'mg' } },
+      patientId,
+      administration: { medicationRequestId: activeOrderOf(1).id!, given: true, dose: { value: 5, unit: 'mg' } },
     });
     await t.call('sync:now', {});
     expect(await hubCopiesOf(t.hub.db, 'MedicationAdministration', CLIENT_ID_SYSTEM, receipt.resourceIds[0]!)).toBe(1);
   });
 
-  it('refuses a dose against an unknown order, another patient\'s order, or an order stopped on the hub, writing nothing', async () => {
+  it("refuses a dose against an unknown order, another patient's order, or an order stopped on the hub, writing nothing", async () => {
     await t.signIn('nina');
     const stopped = activeOrderOf(2);
     await feedResources(t.hub.db, [{ ...stopped, status: 'stopped' } as MedicationRequest]);
@@ -86,7 +90,10 @@ describe('documenting through the window', () => {
       [patient(2).patient.id!, stopped.id!, 'ORDER_NOT_ACTIVE'],
     ];
     for (const [patientId, medicationRequestId, code] of attempts) {
-      const result = await t.transport.send('chart:record-administration', { patientId, administration: { medicationRequestId, given: true } });
+      const result = await t.transport.send('chart:record-administration', {
+        patientId,
+        administration: { medicationRequestId, given: true },
+      });
       expect(result, medicationRequestId).toMatchObject({ ok: false, error: { code } });
     }
     expect(t.host.vault.outbox.count()).toBe(0);
@@ -97,18 +104,23 @@ describe('documenting through the window', () => {
     for (const username of ['carla', 'paul']) {
       await t.signIn(username);
       const vitals = await t.transport.send('chart:record-vitals', { patientId: patient(0).patient.id!, vitals: { heartRate: 70 } });
-      const dose = await t.transport.send('chart:record-administration', { patientId: patient(1).patient.id!, administration: { medicationRequestId: activeOrderOf(1).id!, given: true } });
+      const dose = await t.transport.send('chart:record-administration', {
+        patientId: patient(1).patient.id!,
+        administration: { medicationRequestId: activeOrderOf(1).id!, given: true },
+      });
       expect(vitals, username).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
       expect(dose, username).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     }
     expect(t.host.vault.outbox.count()).toBe(0);
   });
 
-  it('reads a patient\'s notes newest first, as the text that was written, with one audit entry', async () => {
+  it("reads a patient's notes newest first, as the text that was written, with one audit entry", async () => {
     await t.signIn('paul');
     const patientId = patient(0).patient.id!;
     const before = t.host.audit.find({ patient: patientId }).length;
-    const page = await t.call<{ notes: { id: string; date: string | null; text: string; title: string }[]; total: number }>('chart:notes', { patientId });
+    const page = await t.call<{ notes: { id: string; date: string | null; text: string; title: string }[]; total: number }>('chart:notes', {
+      patientId,
+    });
     const notes = page.notes;
     const generated = patient(0).resources.filter((r): r is DocumentReference => r.resourceType === 'DocumentReference');
     expect(page.total).toBe(generated.length);

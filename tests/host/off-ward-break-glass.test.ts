@@ -59,7 +59,9 @@ afterAll(async () => {
 
 beforeEach(async () => {
   const org = testOrganisation();
-  const policy = verifyPolicyText(org.sign({ ...examplePolicyDraft(), hub: { url: proxy.url, pins: [proxy.pin] }, ward: 'a' }), [org.trusted]);
+  const policy = verifyPolicyText(org.sign({ ...examplePolicyDraft(), hub: { url: proxy.url, pins: [proxy.pin] }, ward: 'a' }), [
+    org.trusted,
+  ]);
   transport = new MemoryTransport();
   power = new ControllablePowerEvents();
   clock = new FakeClock();
@@ -137,7 +139,10 @@ describe('break-the-glass for a patient off this ward', () => {
     expect(host.offWardCharts.holds(patient.id)).toBe(true);
 
     const summary = await transport.send('chart:summary', { patientId: patient.id });
-    expect(summary).toMatchObject({ ok: true, value: { patient: { id: patient.id }, encounter: { ward: 'ward-b', bed: expect.any(String) } } });
+    expect(summary).toMatchObject({
+      ok: true,
+      value: { patient: { id: patient.id }, encounter: { ward: 'ward-b', bed: expect.any(String) } },
+    });
     const value = (summary as { value: { vitals: unknown[]; medications: unknown[] } }).value;
     expect(value.vitals.length).toBeGreaterThan(0);
     expect(value.medications.length).toBeGreaterThan(0);
@@ -150,8 +155,16 @@ describe('break-the-glass for a patient off this ward', () => {
     // The workstation's audit trail: the grant as a security alert with the reason, the hub query, every read.
     const entries = auditSince(before).filter((e) => e.patient === patient.id);
     const start = entries.find((e) => e.action === 'btg-start');
-    expect(start).toMatchObject({ user: expect.any(String), purposeOfUse: 'ETREAT', detail: { reasonCode: 'ETREAT', justification: REASON } });
-    expect(entries.find((e) => e.action === 'query')).toMatchObject({ outcome: 'success', purposeOfUse: 'ETREAT', query: `Patient?identifier=${MRN_SYSTEM}|${patient.mrn}` });
+    expect(start).toMatchObject({
+      user: expect.any(String),
+      purposeOfUse: 'ETREAT',
+      detail: { reasonCode: 'ETREAT', justification: REASON },
+    });
+    expect(entries.find((e) => e.action === 'query')).toMatchObject({
+      outcome: 'success',
+      purposeOfUse: 'ETREAT',
+      query: `Patient?identifier=${MRN_SYSTEM}|${patient.mrn}`,
+    });
     const reads = entries.filter((e) => e.action === 'chart-read');
     expect(reads.map((e) => e.detail.view).sort()).toEqual(['mar', 'notes', 'summary', 'trend']);
     expect(reads.every((e) => e.purposeOfUse === 'ETREAT' && e.sequence > start!.sequence)).toBe(true);
@@ -170,13 +183,21 @@ describe('break-the-glass for a patient off this ward', () => {
     for (const name of patient.names.filter((n) => n.length >= 4)) expect(logText()).not.toContain(name);
   });
 
-  it('renews the user\'s hub token when it has run out, and still opens the chart', async () => {
+  it("renews the user's hub token when it has run out, and still opens the chart", async () => {
     const patient = offWardPatient();
     await signIn('nina.a');
     await workFor(16 * MINUTE);
-    const refreshes = hub.logs().split('\n').filter((line) => line.includes('"event":"session-refreshed"')).length;
+    const refreshes = hub
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes('"event":"session-refreshed"')).length;
     expect(await open(patient.mrn)).toMatchObject({ ok: true, value: { patientId: patient.id } });
-    expect(hub.logs().split('\n').filter((line) => line.includes('"event":"session-refreshed"')).length).toBe(refreshes + 1);
+    expect(
+      hub
+        .logs()
+        .split('\n')
+        .filter((line) => line.includes('"event":"session-refreshed"')).length,
+    ).toBe(refreshes + 1);
   });
 
   it('refuses a request without a reason, or with too short a one, before anything reaches the hub', async () => {
@@ -184,7 +205,10 @@ describe('break-the-glass for a patient off this ward', () => {
     await signIn('paul.a');
     const hubBefore = (await hubAccessLog(patient.id)).length;
     const before = host.audit.head().sequence;
-    expect(await transport.send('chart:open-off-ward', { mrn: patient.mrn, reasonCode: 'ETREAT' })).toMatchObject({ ok: false, error: { code: 'REJECTED' } });
+    expect(await transport.send('chart:open-off-ward', { mrn: patient.mrn, reasonCode: 'ETREAT' })).toMatchObject({
+      ok: false,
+      error: { code: 'REJECTED' },
+    });
     expect(await open(patient.mrn, 'urgent')).toMatchObject({ ok: false, error: { code: 'REJECTED' } });
     expect(await open(patient.mrn, REASON, 'CURIOUS')).toMatchObject({ ok: false, error: { code: 'REJECTED' } });
     expect(await open(`${patient.mrn},MRN0000001`)).toMatchObject({ ok: false, error: { code: 'REJECTED' } });
@@ -208,7 +232,10 @@ describe('break-the-glass for a patient off this ward', () => {
     const before = host.audit.head().sequence;
     expect(await open(patient.mrn)).toMatchObject({ ok: true });
     await workFor(19 * MINUTE);
-    expect(await transport.send('chart:summary', { patientId: patient.id })).toMatchObject({ ok: true, value: { patient: { id: patient.id } } });
+    expect(await transport.send('chart:summary', { patientId: patient.id })).toMatchObject({
+      ok: true,
+      value: { patient: { id: patient.id } },
+    });
     await workFor(2 * MINUTE);
     expect(host.offWardCharts.holds(patient.id)).toBe(false);
     for (const [channel, request] of [
@@ -284,8 +311,13 @@ describe('break-the-glass off the ward on a workstation that is not enrolled', (
     const t = await startTestHost('off-ward-not-enrolled');
     try {
       await t.signIn('paul');
-      expect(await t.transport.send('chart:open-off-ward', { mrn: 'MRN1234567', reasonCode: 'COC', reasonText: 'Transferred overnight, continuing care' }))
-        .toMatchObject({ ok: false, error: { code: 'NOT_ENROLLED' } });
+      expect(
+        await t.transport.send('chart:open-off-ward', {
+          mrn: 'MRN1234567',
+          reasonCode: 'COC',
+          reasonText: 'Transferred overnight, continuing care',
+        }),
+      ).toMatchObject({ ok: false, error: { code: 'NOT_ENROLLED' } });
       expect(t.host.audit.find({ limit: 1000 }).filter((e) => e.action === 'query' && e.detail.refused === 'NOT_ENROLLED')).toHaveLength(1);
       expect(t.host.offWardCharts.size).toBe(0);
     } finally {

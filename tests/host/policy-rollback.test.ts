@@ -90,7 +90,10 @@ describe('a rolled-back machine policy', () => {
   it('refuses to start under an older policy, even validly signed, and changes nothing', async () => {
     await startAndStop(policyIssued(MARCH));
     const auditBefore = sha256(auditFilePath(dataDir.dir));
-    const error = await startAndStop(policyIssued(FEBRUARY, 600)).then(() => null, (e: unknown) => e);
+    const error = await startAndStop(policyIssued(FEBRUARY, 600)).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ name: 'PolicyError', code: 'POLICY_ROLLBACK' });
     expect(startFailureMessage(error)).toMatch(/before the policy this workstation already accepted[\s\S]*\(PolicyError POLICY_ROLLBACK\)/);
     expect(await acceptedMark()).toEqual({ issued: MARCH, signedBy: org.pair.keyId });
@@ -114,10 +117,28 @@ describe('a rolled-back machine policy', () => {
       writeFileSync(publicKey, org.pair.publicKeyPem);
       writeFileSync(path.join(files.dir, 'old.json'), policyText(FEBRUARY));
       writeFileSync(path.join(files.dir, 'new.json'), policyText(APRIL));
-      const old = await wardline(['policy', 'verify', '--public-key', publicKey, '--file', path.join(files.dir, 'old.json'), '--data', dataDir.dir]);
+      const old = await wardline([
+        'policy',
+        'verify',
+        '--public-key',
+        publicKey,
+        '--file',
+        path.join(files.dir, 'old.json'),
+        '--data',
+        dataDir.dir,
+      ]);
       expect(old.code).toBe(1);
       expect(old.err).toContain('POLICY_ROLLBACK');
-      const newer = await wardline(['policy', 'verify', '--public-key', publicKey, '--file', path.join(files.dir, 'new.json'), '--data', dataDir.dir]);
+      const newer = await wardline([
+        'policy',
+        'verify',
+        '--public-key',
+        publicKey,
+        '--file',
+        path.join(files.dir, 'new.json'),
+        '--data',
+        dataDir.dir,
+      ]);
       expect(newer).toMatchObject({ code: 0, err: '' });
       expect(newer.out).toContain(`accepted a policy issued ${MARCH}`);
       expect(await acceptedMark()).toEqual({ issued: MARCH, signedBy: org.pair.keyId });

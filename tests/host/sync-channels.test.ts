@@ -32,13 +32,23 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10
 }
 
 describe('the sync banner', () => {
-  it('tells how far the first load has come, then how old the data is, against the policy\'s thresholds', async () => {
+  it("tells how far the first load has come, then how old the data is, against the policy's thresholds", async () => {
     const host = (t = await startEnrolledTestHost({ seed: 'sync-channels-load', patients: 4 }));
     await host.signIn('carla');
     // Signing in reached the hub; nothing has been synced yet.
     expect(await host.call('sync:status', {})).toEqual({
-      enrolled: true, state: expect.stringMatching(/^(online|degraded)$/), lastSuccess: null, dataAsOf: null, staleness: 'never-synced', outboxPending: 0, conflicts: 0,
-      lastError: null, initialLoad: null, staleAmberMs: 15 * 60_000, staleRedMs: 60 * 60_000, pollIntervalMs: 15_000,
+      enrolled: true,
+      state: expect.stringMatching(/^(online|degraded)$/),
+      lastSuccess: null,
+      dataAsOf: null,
+      staleness: 'never-synced',
+      outboxPending: 0,
+      conflicts: 0,
+      lastError: null,
+      initialLoad: null,
+      staleAmberMs: 15 * 60_000,
+      staleRedMs: 60 * 60_000,
+      pollIntervalMs: 15_000,
     });
     const status = await host.call<SyncStatusData>('sync:now', {});
     expect(status).toMatchObject({ enrolled: true, staleness: 'fresh', initialLoad: null, lastError: null, outboxPending: 0 });
@@ -56,7 +66,12 @@ describe('the sync banner', () => {
 
   it('turns to hub-down, back, and to offline by itself within one poll period as the hub fails, recovers and goes away', async () => {
     const pollMs = 400;
-    const host = (t = await startEnrolledTestHost({ seed: 'sync-channels-offline', patients: 2, startSync: true, syncPolicy: { intervalMs: pollMs } }));
+    const host = (t = await startEnrolledTestHost({
+      seed: 'sync-channels-offline',
+      patients: 2,
+      startSync: true,
+      syncPolicy: { intervalMs: pollMs },
+    }));
     const events = () => syncEvents(host.transport.events);
     await until('the first sync', () => events().find((e) => e.lastSuccess !== null));
 
@@ -68,10 +83,16 @@ describe('the sync banner', () => {
 
     host.proxy.setFaults(null);
     const seen = events().length;
-    await until('the hub back', () => events().slice(seen).find((e) => (e.state === 'online' || e.state === 'degraded') && e.lastError === null));
+    await until('the hub back', () =>
+      events()
+        .slice(seen)
+        .find((e) => (e.state === 'online' || e.state === 'degraded') && e.lastError === null),
+    );
 
     const cycles = events().filter((e) => e.lastError === null && e.lastSuccess !== null).length;
-    await until('another cycle', () => (events().filter((e) => e.lastError === null && e.lastSuccess !== null).length > cycles ? true : undefined));
+    await until('another cycle', () =>
+      events().filter((e) => e.lastError === null && e.lastSuccess !== null).length > cycles ? true : undefined,
+    );
     await host.proxy.stop();
     const stoppedAt = Date.now();
     const offline = await until('offline', () => events().find((e, i) => i >= seen && e.state === 'offline'));

@@ -71,7 +71,10 @@ describe('the workstation host behind the IPC router', () => {
   it('serves the census only to a signed-in user, and audits each patient listed before answering', async () => {
     const h = await openHost();
     expect(await transport.send('chart:census', {})).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
-    expect(await transport.send('session:sign-in', { username: 'nina', password: nina.password })).toMatchObject({ ok: true, value: { mode: 'online', snapshot: { status: 'active' } } });
+    expect(await transport.send('session:sign-in', { username: 'nina', password: nina.password })).toMatchObject({
+      ok: true,
+      value: { mode: 'online', snapshot: { status: 'active' } },
+    });
     const census = await transport.send('chart:census', {});
     if (!census.ok) throw new Error(census.error.code);
     const listed = (census.value as Array<{ patientId: string }>).map((e) => e.patientId).sort();
@@ -87,7 +90,10 @@ describe('the workstation host behind the IPC router', () => {
     const summary = await transport.send('chart:summary', { patientId });
     expect(summary).toMatchObject({ ok: true, value: { patient: { id: patientId } } });
     expect(h.audit.find({ patient: patientId }).map((e) => e.action)).toContain('chart-read');
-    expect(await transport.send('chart:summary', { patientId: restrictedId })).toMatchObject({ ok: false, error: { code: 'BTG_REQUIRED' } });
+    expect(await transport.send('chart:summary', { patientId: restrictedId })).toMatchObject({
+      ok: false,
+      error: { code: 'BTG_REQUIRED' },
+    });
     expect(h.audit.find({ patient: restrictedId })).toEqual([]);
   });
 
@@ -99,16 +105,28 @@ describe('the workstation host behind the IPC router', () => {
     const sessionId = (signedIn as { value: { snapshot: { active: { sessionId: string } } } }).value.snapshot.active.sessionId;
     expect(transport.events).toEqual([{ event: 'session:purge', payload: { sessionId, userId: nina.userId } }]);
     expect(await transport.send('chart:census', {})).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
-    expect(await transport.send('session:unlock-pin', { userId: nina.userId, pin: '0000' })).toMatchObject({ ok: false, error: { code: 'WRONG_PIN' } });
-    expect(await transport.send('session:unlock-pin', { userId: nina.userId, pin: nina.pin })).toMatchObject({ ok: true, value: { status: 'active' } });
+    expect(await transport.send('session:unlock-pin', { userId: nina.userId, pin: '0000' })).toMatchObject({
+      ok: false,
+      error: { code: 'WRONG_PIN' },
+    });
+    expect(await transport.send('session:unlock-pin', { userId: nina.userId, pin: nina.pin })).toMatchObject({
+      ok: true,
+      value: { status: 'active' },
+    });
     expect(await transport.send('chart:census', {})).toMatchObject({ ok: true });
   });
 
   it('refuses and audits requests from elsewhere than its window, or outside the contract, never recording what they carried', async () => {
     const h = await openHost();
     const iframe = { ...APP, isMainFrame: false };
-    expect(await transport.send('session:sign-in', { username: 'nina', password: nina.password }, iframe)).toMatchObject({ ok: false, error: { code: 'REJECTED' } });
-    expect(await transport.send('session:sign-in', { username: 'nina', password: nina.password, role: 'admin' })).toMatchObject({ ok: false, error: { code: 'REJECTED' } });
+    expect(await transport.send('session:sign-in', { username: 'nina', password: nina.password }, iframe)).toMatchObject({
+      ok: false,
+      error: { code: 'REJECTED' },
+    });
+    expect(await transport.send('session:sign-in', { username: 'nina', password: nina.password, role: 'admin' })).toMatchObject({
+      ok: false,
+      error: { code: 'REJECTED' },
+    });
     expect(await transport.send('vault:export', {})).toMatchObject({ ok: false, error: { code: 'REJECTED' } });
     const rejected = h.audit.find({}).filter((e) => e.action === 'ipc-rejected');
     expect(rejected.map((e) => e.detail)).toEqual([
@@ -132,7 +150,14 @@ describe('the workstation host behind the IPC router', () => {
 
   it('refuses to start when the vault is enrolled at another hub or ward than the policy names', async () => {
     const vault = await (await import('../../electron/vault/index.js')).openVault({ dataDir: dataDir.dir, custodian });
-    vault.sync.setEnrollment({ hubUrl: 'https://other-hub.hospital.example', pin: policy.pins[0]!, clientId: 'c-1', ward: TEST_WARD, tokenUrl: 'https://other-hub.hospital.example/auth/token', enrolledAt: '2026-01-01T00:00:00Z' });
+    vault.sync.setEnrollment({
+      hubUrl: 'https://other-hub.hospital.example',
+      pin: policy.pins[0]!,
+      clientId: 'c-1',
+      ward: TEST_WARD,
+      tokenUrl: 'https://other-hub.hospital.example/auth/token',
+      enrolledAt: '2026-01-01T00:00:00Z',
+    });
     vault.close();
     await expect(openHost()).rejects.toMatchObject({ code: 'HUB_MISMATCH' });
     expect(transport.server).toBeNull();

@@ -4,8 +4,14 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AUDIT_CHAIN_EXTENSION_URL, AUDIT_CHAIN_STATUS_EXTENSION_URL, auditChainStatusSchema, createAuditCheckpoint, generateDeviceKeyPair,
-  GENESIS_PREVIOUS_HASH, hubErrorCode, type AuditChainStatusResponse,
+  AUDIT_CHAIN_EXTENSION_URL,
+  AUDIT_CHAIN_STATUS_EXTENSION_URL,
+  auditChainStatusSchema,
+  createAuditCheckpoint,
+  generateDeviceKeyPair,
+  GENESIS_PREVIOUS_HASH,
+  hubErrorCode,
+  type AuditChainStatusResponse,
 } from '../../shared/auth/index.js';
 import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
 
@@ -34,14 +40,16 @@ class Chain {
     return {
       resourceType: 'AuditEvent',
       id: `${this.device.clientId}-${sequence}`,
-      extension: [{
-        url: AUDIT_CHAIN_EXTENSION_URL,
-        extension: [
-          { url: 'sequence', valueInteger: sequence },
-          { url: 'previousHash', valueString: previousHash },
-          { url: 'hash', valueString: this.hash(sequence) },
-        ],
-      }],
+      extension: [
+        {
+          url: AUDIT_CHAIN_EXTENSION_URL,
+          extension: [
+            { url: 'sequence', valueInteger: sequence },
+            { url: 'previousHash', valueString: previousHash },
+            { url: 'hash', valueString: this.hash(sequence) },
+          ],
+        },
+      ],
       type: { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110112', display: 'Query' },
       action: 'E',
       recorded: new Date(Date.UTC(2026, 2, 2, 8, 0, sequence)).toISOString(),
@@ -85,12 +93,18 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('audit ingest over TLS on %s', 
   it('stores re-sent entries exactly once and acknowledges the highest contiguous sequence', async () => {
     const device = await hub.enrollDevice('a');
     const chain = new Chain(device);
-    const first = await uploadBatch(device, [1, 2, 3].map((n) => chain.event(n)));
+    const first = await uploadBatch(
+      device,
+      [1, 2, 3].map((n) => chain.event(n)),
+    );
     expect(first.type).toBe('batch-response');
     expect(first.entry.map((e) => e.response.status)).toEqual(['201 Created', '201 Created', '201 Created']);
     expect(acknowledged(first)).toBe(3);
 
-    const resent = await uploadBatch(device, [2, 3, 4].map((n) => chain.event(n)));
+    const resent = await uploadBatch(
+      device,
+      [2, 3, 4].map((n) => chain.event(n)),
+    );
     expect(resent.entry.map((e) => e.response.status.slice(0, 3))).toEqual(['200', '200', '201']);
     expect(acknowledged(resent)).toBe(4);
     const held = await hub.db.query<{ n: number }>('SELECT COUNT(*) AS n FROM audit_events WHERE device_id = $1', [device.clientId]);
@@ -112,11 +126,25 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('audit ingest over TLS on %s', 
   it('flags a device that skips sequences: the gap is reported and the acknowledgement stays below it', async () => {
     const device = await hub.enrollDevice('a');
     const chain = new Chain(device);
-    const bundle = await uploadBatch(device, [1, 2, 6, 7].map((n) => chain.event(n)));
+    const bundle = await uploadBatch(
+      device,
+      [1, 2, 6, 7].map((n) => chain.event(n)),
+    );
     expect(acknowledged(bundle)).toBe(2);
-    expect(await chainStatus(device)).toMatchObject({ deviceId: device.clientId, highestContiguousSequence: 2, gaps: [{ from: 3, to: 5 }] });
+    expect(await chainStatus(device)).toMatchObject({
+      deviceId: device.clientId,
+      highestContiguousSequence: 2,
+      gaps: [{ from: 3, to: 5 }],
+    });
     expect(hub.logs()).toContain('"event":"audit-chain-gap"');
-    expect(acknowledged(await uploadBatch(device, [3, 4, 5].map((n) => chain.event(n))))).toBe(7);
+    expect(
+      acknowledged(
+        await uploadBatch(
+          device,
+          [3, 4, 5].map((n) => chain.event(n)),
+        ),
+      ),
+    ).toBe(7);
     expect((await chainStatus(device)).gaps).toEqual([]);
   });
 
@@ -153,8 +181,12 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('audit ingest over TLS on %s', 
   it('stores a checkpoint signed with the device key and refuses one with a bad signature', async () => {
     const device = await hub.enrollDevice('a');
     const chain = new Chain(device);
-    await uploadBatch(device, [1, 2].map((n) => chain.event(n)));
-    const post = (jws: string) => device.fetch('/audit/checkpoint', { method: 'POST', headers: { 'content-type': 'application/json' }, body: { jws } });
+    await uploadBatch(
+      device,
+      [1, 2].map((n) => chain.event(n)),
+    );
+    const post = (jws: string) =>
+      device.fetch('/audit/checkpoint', { method: 'POST', headers: { 'content-type': 'application/json' }, body: { jws } });
     const head = { deviceId: device.clientId, sequence: 2, hash: chain.hash(2), time: new Date().toISOString() };
 
     const forged = await post(await createAuditCheckpoint((await generateDeviceKeyPair()).privateKey, head));

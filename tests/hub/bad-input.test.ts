@@ -16,7 +16,11 @@ async function storeCounts(hub: TestHub): Promise<string> {
   return String(rows[0]!.n);
 }
 
-async function expectOutcome(response: Response, status: number, code: string): Promise<{ issue: { diagnostics: string; expression?: string[] }[] }> {
+async function expectOutcome(
+  response: Response,
+  status: number,
+  code: string,
+): Promise<{ issue: { diagnostics: string; expression?: string[] }[] }> {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toContain('application/fhir+json');
   const body = (await response.json()) as { resourceType: string; issue: { diagnostics: string; expression?: string[] }[] };
@@ -52,7 +56,11 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('bad input on %s', (engine) => 
 
   it('refuses a body whose resourceType differs from the URL, or whose id differs on update', async () => {
     const before = await storeCounts(hub);
-    await expectOutcome(await device.fetch('/fhir/Observation', { body: { resourceType: 'Patient', name: [{ family: 'X' }] } }), 400, 'RESOURCE_TYPE_MISMATCH');
+    await expectOutcome(
+      await device.fetch('/fhir/Observation', { body: { resourceType: 'Patient', name: [{ family: 'X' }] } }),
+      400,
+      'RESOURCE_TYPE_MISMATCH',
+    );
     await expectOutcome(
       await device.fetch('/fhir/Observation/abc', { method: 'PUT', body: { ...observation(admitted.patientId), id: 'xyz' } }),
       400,
@@ -79,7 +87,11 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('bad input on %s', (engine) => 
     await expectOutcome(await device.fetch('/fhir/Spaceship/1'), 404, 'UNKNOWN_RESOURCE_TYPE');
     await expectOutcome(await device.fetch('/fhir/Spaceship', { body: { resourceType: 'Spaceship' } }), 404, 'UNKNOWN_RESOURCE_TYPE');
     await expectOutcome(await device.fetch('/fhir/Spaceship?name=x'), 404, 'UNKNOWN_RESOURCE_TYPE');
-    await expectOutcome(await device.fetch(`/fhir/Observation/${randomUUID()}`, { method: 'PATCH', body: '[]' }), 405, 'METHOD_NOT_ALLOWED');
+    await expectOutcome(
+      await device.fetch(`/fhir/Observation/${randomUUID()}`, { method: 'PATCH', body: '[]' }),
+      405,
+      'METHOD_NOT_ALLOWED',
+    );
     await expectOutcome(await device.fetch('/fhir/AuditEvent?_count=1'), 405, 'METHOD_NOT_ALLOWED');
     await expectOutcome(await device.fetch('/fhir/Observation?color=blue'), 400, 'INVALID_SEARCH');
     expect(await storeCounts(hub)).toBe(before);
@@ -90,15 +102,40 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('bad input on %s', (engine) => 
     const huge = { ...observation(admitted.patientId), note: [{ text: 'x'.repeat(300 * 1024) }] };
     await expectOutcome(await device.fetch('/fhir/Observation', { body: huge }), 413, 'BODY_TOO_LARGE');
     const entries = Array.from({ length: MAX_BUNDLE_ENTRIES + 1 }, () => ({ request: { method: 'DELETE', url: 'Observation/x' } }));
-    await expectOutcome(await device.fetch('/fhir', { body: { resourceType: 'Bundle', type: 'transaction', entry: entries } }), 413, 'TOO_MANY_ENTRIES');
-    await expectOutcome(await device.fetch('/fhir', { body: { resourceType: 'Bundle', type: 'collection', entry: [] } }), 400, 'INVALID_BUNDLE');
-    await expectOutcome(await device.fetch('/fhir', { body: { resourceType: 'Bundle', type: 'batch', entry: [{ request: { method: 'PATCH', url: 'Observation/1' } }] } }), 400, 'INVALID_BUNDLE');
+    await expectOutcome(
+      await device.fetch('/fhir', { body: { resourceType: 'Bundle', type: 'transaction', entry: entries } }),
+      413,
+      'TOO_MANY_ENTRIES',
+    );
+    await expectOutcome(
+      await device.fetch('/fhir', { body: { resourceType: 'Bundle', type: 'collection', entry: [] } }),
+      400,
+      'INVALID_BUNDLE',
+    );
+    await expectOutcome(
+      await device.fetch('/fhir', {
+        body: { resourceType: 'Bundle', type: 'batch', entry: [{ request: { method: 'PATCH', url: 'Observation/1' } }] },
+      }),
+      400,
+      'INVALID_BUNDLE',
+    );
     expect(await storeCounts(hub)).toBe(before);
   });
 
   it('treats injection-shaped search values as plain values', async () => {
     const before = await storeCounts(hub);
-    const hostile = ["'; DROP TABLE fhir_resources; --", "x' OR '1'='1", '1) OR (1=1', '%', '_', '\\', "Robert'); DELETE FROM fhir_versions;--", '$1', '"', 'ward-a%00'];
+    const hostile = [
+      "'; DROP TABLE fhir_resources; --",
+      "x' OR '1'='1",
+      '1) OR (1=1',
+      '%',
+      '_',
+      '\\',
+      "Robert'); DELETE FROM fhir_versions;--",
+      '$1',
+      '"',
+      'ward-a%00',
+    ];
     for (const value of hostile) {
       for (const path of [
         `/fhir/Observation?identifier=${encodeURIComponent(value)}`,

@@ -38,7 +38,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('break-the-glass search by MRN 
     await hub?.stop();
   });
 
-  it('finds another ward\'s patient by MRN only with a user and a reason, and records that access with the reason', async () => {
+  it("finds another ward's patient by MRN only with a user and a reason, and records that access with the reason", async () => {
     const mrn = mrnOf(onB.patientId);
     expect(await matches(await search(mrn))).toEqual([]);
     expect(await matches(await search(mrn, { [USER_TOKEN_HEADER]: userToken }))).toEqual([]);
@@ -48,7 +48,9 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('break-the-glass search by MRN 
     const found = await matches(await search(mrn, { [USER_TOKEN_HEADER]: userToken, [REASON_HEADER]: 'ETREAT: collapsed in radiology' }));
     expect(found).toEqual([onB.patientId]);
     const log = await hub.db.query<{ interaction: string; res_type: string; reason: string }>(
-      'SELECT interaction, res_type, reason FROM hub_access_log WHERE patient_id = $1', [onB.patientId]);
+      'SELECT interaction, res_type, reason FROM hub_access_log WHERE patient_id = $1',
+      [onB.patientId],
+    );
     expect(log).toEqual([{ interaction: 'search', res_type: 'Patient', reason: 'ETREAT: collapsed in radiology' }]);
   });
 
@@ -57,7 +59,9 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('break-the-glass search by MRN 
     const second = await admitPatient(hub.db, 'b');
     const shared = mrnOf(first.patientId);
     await feedResources(hub.db, [{ ...patient(second.patientId), identifier: [{ system: 'urn:wardline:mrn', value: shared }] }]);
-    const found = await matches(await search(shared, { [USER_TOKEN_HEADER]: userToken, [REASON_HEADER]: 'ETREAT: collapsed in radiology' }));
+    const found = await matches(
+      await search(shared, { [USER_TOKEN_HEADER]: userToken, [REASON_HEADER]: 'ETREAT: collapsed in radiology' }),
+    );
     expect(found).toEqual([]);
     const log = await hub.db.query('SELECT 1 FROM hub_access_log WHERE patient_id IN ($1, $2)', [first.patientId, second.patientId]);
     expect(log).toHaveLength(0);

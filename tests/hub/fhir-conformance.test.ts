@@ -52,7 +52,14 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
   it('publishes a CapabilityStatement listing exactly the types and interactions the routes serve', async () => {
     const response = await hub.fetch('/fhir/metadata');
     expect(response.status).toBe(200);
-    const statement = await json<{ resourceType: string; fhirVersion: string; rest: { resource: { type: string; interaction: { code: string }[]; searchParam?: { name: string }[] }[]; interaction: { code: string }[] }[] }>(response);
+    const statement = await json<{
+      resourceType: string;
+      fhirVersion: string;
+      rest: {
+        resource: { type: string; interaction: { code: string }[]; searchParam?: { name: string }[] }[];
+        interaction: { code: string }[];
+      }[];
+    }>(response);
     expect(statement.resourceType).toBe('CapabilityStatement');
     expect(statement.fhirVersion).toBe('4.0.1');
     const resources = statement.rest[0]!.resource;
@@ -115,10 +122,18 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
   it('refuses an update whose If-Match names an old version (412) and keeps the newer one', async () => {
     const first = await json<Observation>(await device.fetch('/fhir/Observation', { body: observation(admitted.patientId) }));
     const second = await json<Observation>(
-      await device.fetch(`/fhir/Observation/${first.id}`, { method: 'PUT', body: { ...first, status: 'amended' }, headers: { 'if-match': 'W/"1"' } }),
+      await device.fetch(`/fhir/Observation/${first.id}`, {
+        method: 'PUT',
+        body: { ...first, status: 'amended' },
+        headers: { 'if-match': 'W/"1"' },
+      }),
     );
     expect(second.meta?.versionId).toBe('2');
-    const stale = await device.fetch(`/fhir/Observation/${first.id}`, { method: 'PUT', body: { ...first, status: 'cancelled' }, headers: { 'if-match': 'W/"1"' } });
+    const stale = await device.fetch(`/fhir/Observation/${first.id}`, {
+      method: 'PUT',
+      body: { ...first, status: 'cancelled' },
+      headers: { 'if-match': 'W/"1"' },
+    });
     expect(stale.status).toBe(412);
     const outcome = await json<{ resourceType: string }>(stale);
     expect(outcome.resourceType).toBe('OperationOutcome');
@@ -142,7 +157,9 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
     expect(statuses.filter((s) => s === 200)).toHaveLength(9);
     const resourceIds = new Set(await Promise.all(responses.map(async (r) => (await json<Observation>(r)).id)));
     expect(resourceIds.size).toBe(1);
-    const search = await json<Bundle>(await device.fetch(`/fhir/Observation?identifier=${encodeURIComponent(`${TEST_IDENTIFIER_SYSTEM}|${clientId}`)}`));
+    const search = await json<Bundle>(
+      await device.fetch(`/fhir/Observation?identifier=${encodeURIComponent(`${TEST_IDENTIFIER_SYSTEM}|${clientId}`)}`),
+    );
     expect(search.entry).toHaveLength(1);
   });
 
@@ -156,8 +173,16 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
       resourceType: 'Bundle',
       type: 'transaction',
       entry: [
-        { fullUrl: `urn:uuid:${randomUUID()}`, resource: observation(admitted.patientId, { identifier: marker }), request: { method: 'POST', url: 'Observation' } },
-        { fullUrl: `urn:uuid:${randomUUID()}`, resource: observation(admitted.patientId, { identifier: marker, value: 90 }), request: { method: 'POST', url: 'Observation' } },
+        {
+          fullUrl: `urn:uuid:${randomUUID()}`,
+          resource: observation(admitted.patientId, { identifier: marker }),
+          request: { method: 'POST', url: 'Observation' },
+        },
+        {
+          fullUrl: `urn:uuid:${randomUUID()}`,
+          resource: observation(admitted.patientId, { identifier: marker, value: 90 }),
+          request: { method: 'POST', url: 'Observation' },
+        },
         { resource: { ...target, status: 'cancelled' }, request: { method: 'PUT', url: `Observation/${target.id}`, ifMatch: 'W/"1"' } },
       ],
     };
@@ -190,7 +215,11 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
           },
           request: { method: 'POST', url: 'Provenance' },
         },
-        { fullUrl: obsUrn, resource: observation(admitted.patientId, { identifier: marker }), request: { method: 'POST', url: 'Observation', ifNoneExist: `identifier=${TEST_IDENTIFIER_SYSTEM}|${marker}` } },
+        {
+          fullUrl: obsUrn,
+          resource: observation(admitted.patientId, { identifier: marker }),
+          request: { method: 'POST', url: 'Observation', ifNoneExist: `identifier=${TEST_IDENTIFIER_SYSTEM}|${marker}` },
+        },
       ],
     };
     const response = await device.fetch('/fhir', { body: transaction });
@@ -233,7 +262,9 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
   });
 
   it('reports every change since a checkpoint in _history, deletions included, and nothing twice after it', async () => {
-    const start = await json<Bundle>(await device.fetch(`/fhir/Observation/_history?_since=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`));
+    const start = await json<Bundle>(
+      await device.fetch(`/fhir/Observation/_history?_since=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`),
+    );
     const checkpoint = start.meta!.lastUpdated!;
     const a = await json<Observation>(await device.fetch('/fhir/Observation', { body: observation(admitted.patientId) }));
     const b = await json<Observation>(await device.fetch('/fhir/Observation', { body: observation(admitted.patientId) }));
@@ -245,7 +276,9 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
     expect(summary).toEqual([`DELETE ${b.id} W/"2"`, `PUT ${a.id} W/"2"`, `POST ${b.id} W/"1"`, `POST ${a.id} W/"1"`]);
     expect(changes.entry![0]!.resource).toBeUndefined();
 
-    const next = await json<Bundle>(await device.fetch(`/fhir/Observation/_history?_since=${encodeURIComponent(changes.meta!.lastUpdated!)}`));
+    const next = await json<Bundle>(
+      await device.fetch(`/fhir/Observation/_history?_since=${encodeURIComponent(changes.meta!.lastUpdated!)}`),
+    );
     expect(next.entry ?? []).toHaveLength(0);
     const viaSearch = await json<Bundle>(
       await device.fetch(`/fhir/Observation?_lastUpdated=gt${encodeURIComponent(changes.meta!.lastUpdated!)}&_sort=_lastUpdated`),
@@ -265,7 +298,11 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
       const res = await json<Observation>(await device.fetch('/fhir/Observation', { body: observation(pageTest.patientId, { value: i }) }));
       created.add(`Observation/${res.id}`);
     }
-    for (const query of [`patient=${pageTest.patientId}&_count=5`, `patient=${pageTest.patientId}&_count=4&_sort=_lastUpdated`, `subject=Patient/${pageTest.patientId}&_count=6&_sort=-_lastUpdated`]) {
+    for (const query of [
+      `patient=${pageTest.patientId}&_count=5`,
+      `patient=${pageTest.patientId}&_count=4&_sort=_lastUpdated`,
+      `subject=Patient/${pageTest.patientId}&_count=6&_sort=-_lastUpdated`,
+    ]) {
       const pages = await walk(device, hub.url, `/fhir/Observation?${query}`);
       const seen = pages.flatMap((page) => ids(page.entry));
       expect(new Set(seen).size).toBe(seen.length);
@@ -282,7 +319,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
     for (const id of created) expect(versions).toContain(`${hub.fhirUrl}/${id}@W/"1"`);
   });
 
-  it('returns a patient\'s whole record with $everything, paged, and nothing of another patient', async () => {
+  it("returns a patient's whole record with $everything, paged, and nothing of another patient", async () => {
     const other = await admitPatient(hub.db, 'a');
     const subject = await admitPatient(hub.db, 'a');
     for (let i = 0; i < 12; i++) await device.fetch('/fhir/Observation', { body: observation(subject.patientId, { value: i }) });
@@ -295,22 +332,31 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
     expect(seen.filter((e) => e.resource?.resourceType === 'Patient').map((e) => e.resource?.id)).toEqual([subject.patientId]);
     expect(seen.filter((e) => e.resource?.resourceType === 'Encounter').map((e) => e.resource?.id)).toEqual([subject.encounterId]);
     for (const entry of seen) {
-      if (entry.resource?.resourceType === 'Observation') expect((entry.resource as Observation).subject?.reference).toBe(`Patient/${subject.patientId}`);
+      if (entry.resource?.resourceType === 'Observation')
+        expect((entry.resource as Observation).subject?.reference).toBe(`Patient/${subject.patientId}`);
     }
   });
 
-  it('answers the census query with the ward\'s in-progress encounters and their patients (_include)', async () => {
+  it("answers the census query with the ward's in-progress encounters and their patients (_include)", async () => {
     await seedWard(hub.db, 'census');
     await seedWard(hub.db, 'other');
     const present = [await admitPatient(hub.db, 'census'), await admitPatient(hub.db, 'census')];
     await admitPatient(hub.db, 'census', { status: 'finished' });
     await admitPatient(hub.db, 'other');
     const censusDevice = await hub.enrollDevice('census');
-    const response = await censusDevice.fetch('/fhir/Encounter?location=Location/ward-census&status=in-progress&_include=Encounter:patient');
+    const response = await censusDevice.fetch(
+      '/fhir/Encounter?location=Location/ward-census&status=in-progress&_include=Encounter:patient',
+    );
     expect(response.status).toBe(200);
     const census = await json<Bundle>(response);
-    const matches = census.entry!.filter((e) => e.search?.mode === 'match').map((e) => e.resource!.id).sort();
-    const includes = census.entry!.filter((e) => e.search?.mode === 'include').map((e) => e.resource!.id).sort();
+    const matches = census
+      .entry!.filter((e) => e.search?.mode === 'match')
+      .map((e) => e.resource!.id)
+      .sort();
+    const includes = census
+      .entry!.filter((e) => e.search?.mode === 'include')
+      .map((e) => e.resource!.id)
+      .sort();
     expect(matches).toEqual(present.map((p) => p.encounterId).sort());
     expect(includes).toEqual(present.map((p) => p.patientId).sort());
     // The bare id form of the location parameter means the same Location.

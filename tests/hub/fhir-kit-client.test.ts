@@ -47,7 +47,10 @@ describe('fhir-kit-client against the hub', () => {
   });
 
   it('follows next pages of a search', async () => {
-    const first = (await client.search({ resourceType: 'Observation', searchParams: { patient: admitted.patientId, _count: 3 } })) as unknown as Bundle;
+    const first = (await client.search({
+      resourceType: 'Observation',
+      searchParams: { patient: admitted.patientId, _count: 3 },
+    })) as unknown as Bundle;
     const ids = (first.entry ?? []).map((e) => e.resource!.id);
     let page: Bundle | undefined = first;
     while (page) {

@@ -26,7 +26,10 @@ interface Served {
 }
 
 function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [join(root, 'bin/wardline-hub.js'), 'serve', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'bin/wardline-hub.js'), 'serve', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const stdout: string[] = [];
   const stderr: string[] = [];
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
@@ -92,20 +95,36 @@ describe('wardline-hub command line', () => {
     const { fetch, close } = httpsFetchTrusting(certPem);
     try {
       const keys = await generateDeviceKeyPair();
-      const enrolled = await fetch(`${url}/auth/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enrollmentToken, publicKeyJwk: keys.publicKeyJwk }) });
+      const enrolled = await fetch(`${url}/auth/enroll`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ enrollmentToken, publicKeyJwk: keys.publicKeyJwk }),
+      });
       expect(enrolled.status).toBe(201);
       const { clientId, tokenUrl } = (await enrolled.json()) as { clientId: string; tokenUrl: string };
       const assertion = await createClientAssertion({ privateKey: keys.privateKey, clientId, tokenUrl });
-      const tokenResponse = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: tokenRequestBody(assertion) });
+      const tokenResponse = await fetch(tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: tokenRequestBody(assertion),
+      });
       const bearer = { authorization: `Bearer ${((await tokenResponse.json()) as { access_token: string }).access_token}` };
       const login = (username: string, password: string, totp?: string) =>
-        fetch(`${url}/auth/login`, { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: JSON.stringify({ username, password, ...(totp ? { totp } : {}) }) });
+        fetch(`${url}/auth/login`, {
+          method: 'POST',
+          headers: { ...bearer, 'content-type': 'application/json' },
+          body: JSON.stringify({ username, password, ...(totp ? { totp } : {}) }),
+        });
       expect((await login('nurse.demo', nursePassword)).status).toBe(200);
       const doctor = await login('dr.demo', doctorPassword!, currentTotpCode(totpSecret!, new Date()));
       expect(doctor.status).toBe(200);
       const userToken = ((await doctor.json()) as { accessToken: string }).accessToken;
 
-      const census = (await (await fetch(`${url}/fhir/Encounter?location=Location/ward-demo&status=in-progress&_include=Encounter:patient`, { headers: { ...bearer, [USER_TOKEN_HEADER]: userToken } })).json()) as Bundle;
+      const census = (await (
+        await fetch(`${url}/fhir/Encounter?location=Location/ward-demo&status=in-progress&_include=Encounter:patient`, {
+          headers: { ...bearer, [USER_TOKEN_HEADER]: userToken },
+        })
+      ).json()) as Bundle;
       const patients = census.entry!.filter((e) => e.resource?.resourceType === 'Patient').map((e) => e.resource as Patient);
       expect(patients).toHaveLength(3);
       for (const patient of patients) {
@@ -119,7 +138,11 @@ describe('wardline-hub command line', () => {
       const printed = [...served.stdout, ...served.stderr].join('\n');
       expect(served.stderr.join('')).toContain('"event":"request"');
       for (const patient of patients) {
-        const sensitive = [...(patient.name ?? []).flatMap((n) => [n.family ?? '', ...(n.given ?? [])]), patient.birthDate ?? '', ...(patient.identifier ?? []).map((i) => i.value ?? '')];
+        const sensitive = [
+          ...(patient.name ?? []).flatMap((n) => [n.family ?? '', ...(n.given ?? [])]),
+          patient.birthDate ?? '',
+          ...(patient.identifier ?? []).map((i) => i.value ?? ''),
+        ];
         for (const value of sensitive.filter((v) => v.length >= 3)) expect(printed).not.toContain(value);
       }
       expect(printed).not.toContain('_since=');
@@ -139,7 +162,25 @@ describe('wardline-hub command line', () => {
     const token = await cli(['token', '--ward', 'a', '--data', data]);
     expect(token.code).toBe(0);
     expect(token.out.trim()).toMatch(/^[A-Za-z0-9_-]{20,}$/);
-    const added = await cli(['user', 'add', '--username', 'Nurse.Jones', '--role', 'nurse', '--ward', 'a', '--ward', 'b', '--mfa', '--password-stdin', '--data', data], 'a long enough passphrase\n');
+    const added = await cli(
+      [
+        'user',
+        'add',
+        '--username',
+        'Nurse.Jones',
+        '--role',
+        'nurse',
+        '--ward',
+        'a',
+        '--ward',
+        'b',
+        '--mfa',
+        '--password-stdin',
+        '--data',
+        data,
+      ],
+      'a long enough passphrase\n',
+    );
     expect(added.code).toBe(0);
     expect(added.out).toContain('User nurse.jones added');
     expect(added.out).toMatch(/TOTP secret .*: [A-Z2-7]{16,}/);
@@ -151,8 +192,16 @@ describe('wardline-hub command line', () => {
   it('answers mistakes with one line on stderr and a non-zero exit code', async () => {
     const data = join(folder, 'errors');
     const cases: [string[], number, RegExp][] = [
-      [['user', 'add', '--username', 'x', '--role', 'nurse', '--ward', 'a', '--password', 'secret', '--data', data], 2, /never taken on the command line/],
-      [['user', 'add', '--username', 'x', '--role', 'surgeon', '--ward', 'a', '--password-stdin', '--data', data], 2, /--role must be one of/],
+      [
+        ['user', 'add', '--username', 'x', '--role', 'nurse', '--ward', 'a', '--password', 'secret', '--data', data],
+        2,
+        /never taken on the command line/,
+      ],
+      [
+        ['user', 'add', '--username', 'x', '--role', 'surgeon', '--ward', 'a', '--password-stdin', '--data', data],
+        2,
+        /--role must be one of/,
+      ],
       [['user', 'add', '--username', 'x', '--role', 'nurse', '--ward', 'a', '--data', data], 1, /--password-stdin/],
       [['device', 'revoke', 'no-such-device', '--data', data], 1, /No workstation is enrolled/],
       [['token', '--data', data], 2, /needs --ward/],

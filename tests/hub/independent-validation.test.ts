@@ -13,7 +13,7 @@ function medplumErrorsOf(resource: Resource): string[] {
   return medplumErrors(resource).map((problem) => `${resource.resourceType}: ${problem}`);
 }
 
-describe('the hub\'s answers pass an independent FHIR R4 validator (@medplum/core)', () => {
+describe("the hub's answers pass an independent FHIR R4 validator (@medplum/core)", () => {
   let hub: TestHub;
   let device: TestDevice;
   let patientId: string;
@@ -41,16 +41,29 @@ describe('the hub\'s answers pass an independent FHIR R4 validator (@medplum/cor
       await get(`/fhir/Patient/${patientId}/$everything?_count=1000`),
       await get('/fhir/Observation/_history?_count=50'),
     ] as Bundle[];
-    const problems = bundles.flatMap((bundle) => [...medplumErrorsOf(bundle), ...(bundle.entry ?? []).flatMap((e) => (e.resource ? medplumErrorsOf(e.resource) : []))]);
+    const problems = bundles.flatMap((bundle) => [
+      ...medplumErrorsOf(bundle),
+      ...(bundle.entry ?? []).flatMap((e) => (e.resource ? medplumErrorsOf(e.resource) : [])),
+    ]);
     expect(problems).toEqual([]);
     expect(bundles[1]!.entry!.length).toBeGreaterThan(50);
   });
 
   it('validates the CapabilityStatement, a transaction-response and an OperationOutcome', async () => {
     const statement = (await (await hub.fetch('/fhir/metadata')).json()) as Resource;
-    const observation = ((await get(`/fhir/Patient/${patientId}/$everything?_count=1000`)) as Bundle).entry!.find((e) => e.resource?.resourceType === 'Observation')!.resource!;
+    const observation = ((await get(`/fhir/Patient/${patientId}/$everything?_count=1000`)) as Bundle).entry!.find(
+      (e) => e.resource?.resourceType === 'Observation',
+    )!.resource!;
     const { id: _id, meta: _meta, ...fresh } = observation as Resource & Record<string, unknown>;
-    const response = await device.fetch('/fhir', { body: { resourceType: 'Bundle', type: 'transaction', entry: [{ fullUrl: 'urn:uuid:0b6f1c1e-7c53-4c1e-9f53-0c0d8c8b1a11', resource: fresh, request: { method: 'POST', url: 'Observation' } }] } });
+    const response = await device.fetch('/fhir', {
+      body: {
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          { fullUrl: 'urn:uuid:0b6f1c1e-7c53-4c1e-9f53-0c0d8c8b1a11', resource: fresh, request: { method: 'POST', url: 'Observation' } },
+        ],
+      },
+    });
     const transactionResponse = (await response.json()) as Resource;
     const outcome = (await (await device.fetch('/fhir/Observation/does-not-exist')).json()) as Resource;
     expect([...medplumErrorsOf(statement), ...medplumErrorsOf(transactionResponse), ...medplumErrorsOf(outcome)]).toEqual([]);

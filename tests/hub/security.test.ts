@@ -5,7 +5,12 @@
 import { base64url, decodeJwt, exportJWK, exportSPKI, importJWK, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  credentialStampsResponseSchema, generateDeviceKeyPair, hubErrorCode, sessionResponseSchema, tokenRequestBody, USER_TOKEN_HEADER,
+  credentialStampsResponseSchema,
+  generateDeviceKeyPair,
+  hubErrorCode,
+  sessionResponseSchema,
+  tokenRequestBody,
+  USER_TOKEN_HEADER,
   type SessionResponse,
 } from '../../shared/auth/index.js';
 import { addUser, createEnrollmentToken, currentTotpCode, revokeDevice, setPassword } from '../../server/identity/index.js';
@@ -45,7 +50,8 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('hub security over TLS on %s', 
     deviceB = await hub.enrollDevice('b');
     await addUser(hub.db, { username: 'nurse.a', password: PASSWORD, role: 'nurse', wards: ['a'], mfa: false });
     await addUser(hub.db, { username: 'nurse.b', password: PASSWORD, role: 'nurse', wards: ['b'], mfa: false });
-    mfaSecret = (await addUser(hub.db, { username: 'doctor.a', password: PASSWORD, role: 'physician', wards: ['a'], mfa: true })).totpSecret!;
+    mfaSecret = (await addUser(hub.db, { username: 'doctor.a', password: PASSWORD, role: 'physician', wards: ['a'], mfa: true }))
+      .totpSecret!;
   });
 
   afterAll(async () => {
@@ -63,13 +69,22 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('hub security over TLS on %s', 
 
   it('refuses every request without a device token with a 401 OperationOutcome and a Bearer challenge', async () => {
     await expectUnauthorized(await hub.fetch('/fhir/Patient'), 'DEVICE_TOKEN_MISSING');
-    await expectUnauthorized(await hub.fetch('/auth/login', { method: 'POST', headers: JSON_HEADERS, body: { username: 'nurse.a', password: PASSWORD } }), 'DEVICE_TOKEN_MISSING');
+    await expectUnauthorized(
+      await hub.fetch('/auth/login', { method: 'POST', headers: JSON_HEADERS, body: { username: 'nurse.a', password: PASSWORD } }),
+      'DEVICE_TOKEN_MISSING',
+    );
     await expectUnauthorized(await hub.fetch('/audit/chain'), 'DEVICE_TOKEN_MISSING');
-    await expectUnauthorized(await hub.fetch('/fhir/Patient', { headers: { authorization: 'Bearer not-a-token' } }), 'DEVICE_TOKEN_INVALID');
-    await expectUnauthorized(await hub.fetch('/fhir/Patient', { headers: { authorization: 'Basic bnVyc2U6cGFzcw==' } }), 'DEVICE_TOKEN_INVALID');
+    await expectUnauthorized(
+      await hub.fetch('/fhir/Patient', { headers: { authorization: 'Bearer not-a-token' } }),
+      'DEVICE_TOKEN_INVALID',
+    );
+    await expectUnauthorized(
+      await hub.fetch('/fhir/Patient', { headers: { authorization: 'Basic bnVyc2U6cGFzcw==' } }),
+      'DEVICE_TOKEN_INVALID',
+    );
   });
 
-  it('gives ward A\'s device nothing of ward B: its identity, its staff list, its users and its patients', async () => {
+  it("gives ward A's device nothing of ward B: its identity, its staff list, its users and its patients", async () => {
     const session = await body<{ device: { deviceId: string; ward: string } }>(await deviceA.fetch('/auth/session'));
     expect(session.device).toEqual({ deviceId: deviceA.clientId, ward: 'a' });
 
@@ -95,7 +110,15 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('hub security over TLS on %s', 
 
     function claims(overrides: JWTPayload = {}): JWTPayload {
       const now = new Date();
-      return { iss: deviceA.clientId, sub: deviceA.clientId, aud: deviceA.tokenUrl, iat: seconds(now), exp: seconds(now) + 120, jti: crypto.randomUUID(), ...overrides };
+      return {
+        iss: deviceA.clientId,
+        sub: deviceA.clientId,
+        aud: deviceA.tokenUrl,
+        iat: seconds(now),
+        exp: seconds(now) + 120,
+        jti: crypto.randomUUID(),
+        ...overrides,
+      };
     }
     const sign = (payload: JWTPayload, key: CryptoKey = deviceA.privateKey) =>
       new SignJWT(payload).setProtectedHeader({ alg: 'ES384', typ: 'JWT' }).sign(key);
@@ -151,8 +174,15 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('hub security over TLS on %s', 
     await revokeDevice(hub.db, device.clientId);
     await expectUnauthorized(await hub.fetch('/fhir/Location', { headers: { authorization: `Bearer ${token}` } }), 'DEVICE_REVOKED');
     expect(decodeJwt(token).exp! * 1000).toBeGreaterThan(Date.now());
-    const fresh = await new SignJWT({}).setProtectedHeader({ alg: 'ES384' }).setIssuer(device.clientId).setSubject(device.clientId)
-      .setAudience(device.tokenUrl).setIssuedAt().setExpirationTime('2m').setJti(crypto.randomUUID()).sign(device.privateKey);
+    const fresh = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES384' })
+      .setIssuer(device.clientId)
+      .setSubject(device.clientId)
+      .setAudience(device.tokenUrl)
+      .setIssuedAt()
+      .setExpirationTime('2m')
+      .setJti(crypto.randomUUID())
+      .sign(device.privateKey);
     const refused = await tokenRequest(fresh);
     expect(refused.status).toBe(401);
     expect((await body<{ error_description: string }>(refused)).error_description).toMatch(/revoked/);
@@ -160,7 +190,11 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('hub security over TLS on %s', 
 
   it('accepts an enrollment token once, and not after it expires', async () => {
     const enroll = async (enrollmentToken: string) =>
-      hub.fetch('/auth/enroll', { method: 'POST', headers: JSON_HEADERS, body: { enrollmentToken, publicKeyJwk: (await generateDeviceKeyPair()).publicKeyJwk } });
+      hub.fetch('/auth/enroll', {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: { enrollmentToken, publicKeyJwk: (await generateDeviceKeyPair()).publicKeyJwk },
+      });
     const token = await createEnrollmentToken(hub.db, { ward: 'a' });
     expect((await enroll(token)).status).toBe(201);
     await expectUnauthorized(await enroll(token), 'ENROLLMENT_TOKEN_INVALID');
@@ -171,7 +205,9 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('hub security over TLS on %s', 
   it('refuses a private key sent for enrollment', async () => {
     const { privateKey } = await generateDeviceKeyPair();
     const response = await hub.fetch('/auth/enroll', {
-      method: 'POST', headers: JSON_HEADERS, body: { enrollmentToken: await createEnrollmentToken(hub.db, { ward: 'a' }), publicKeyJwk: await exportJWK(privateKey) },
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: { enrollmentToken: await createEnrollmentToken(hub.db, { ward: 'a' }), publicKeyJwk: await exportJWK(privateKey) },
     });
     expect(response.status).toBe(400);
     expect(hubErrorCode(await body(response))).toBe('PRIVATE_KEY_SENT');
@@ -193,9 +229,14 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('hub security over TLS on %s', 
       const claims = decodeJwt(session.accessToken);
       expect(claims.exp! - claims.iat!).toBeLessThanOrEqual(900);
       expect(session.offlineVerifier).toMatchObject({ userId: session.user.userId, role: 'nurse', wards: ['a'], mfaRequired: false });
-      const asUser = await body<{ user: { userId: string } }>(await deviceA.fetch('/auth/session', { headers: { [USER_TOKEN_HEADER]: session.accessToken } }));
+      const asUser = await body<{ user: { userId: string } }>(
+        await deviceA.fetch('/auth/session', { headers: { [USER_TOKEN_HEADER]: session.accessToken } }),
+      );
       expect(asUser.user.userId).toBe(session.user.userId);
-      await expectUnauthorized(await deviceB.fetch('/auth/session', { headers: { [USER_TOKEN_HEADER]: session.accessToken } }), 'USER_TOKEN_WRONG_DEVICE');
+      await expectUnauthorized(
+        await deviceB.fetch('/auth/session', { headers: { [USER_TOKEN_HEADER]: session.accessToken } }),
+        'USER_TOKEN_WRONG_DEVICE',
+      );
     });
 
     it('requires the TOTP code of an MFA account, checks it, and refuses the same code twice', async () => {
@@ -223,15 +264,20 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('hub security over TLS on %s', 
       await expectUnauthorized(await refresh(deviceA, next.refreshToken), 'REFRESH_TOKEN_INVALID');
     });
 
-    it('changes the credential stamp when the password changes, ending the user\'s tokens', async () => {
+    it("changes the credential stamp when the password changes, ending the user's tokens", async () => {
       await addUser(hub.db, { username: 'changer', password: PASSWORD, role: 'clerk', wards: ['a'], mfa: false });
       const before = sessionResponseSchema.parse(await body(await login(deviceA, 'changer', PASSWORD)));
-      const stampOf = async () => credentialStampsResponseSchema.parse(await body(await deviceA.fetch('/auth/credential-stamps')))
-        .users.find((u) => u.username === 'changer')!.credentialStamp;
+      const stampOf = async () =>
+        credentialStampsResponseSchema
+          .parse(await body(await deviceA.fetch('/auth/credential-stamps')))
+          .users.find((u) => u.username === 'changer')!.credentialStamp;
       expect(await stampOf()).toBe(before.offlineVerifier.credentialStamp);
       await setPassword(hub.db, 'changer', 'a different long secret');
       expect(await stampOf()).not.toBe(before.offlineVerifier.credentialStamp);
-      await expectUnauthorized(await deviceA.fetch('/auth/session', { headers: { [USER_TOKEN_HEADER]: before.accessToken } }), 'USER_CREDENTIALS_CHANGED');
+      await expectUnauthorized(
+        await deviceA.fetch('/auth/session', { headers: { [USER_TOKEN_HEADER]: before.accessToken } }),
+        'USER_CREDENTIALS_CHANGED',
+      );
       await expectUnauthorized(await login(deviceA, 'changer', PASSWORD), 'INVALID_CREDENTIALS');
       const after = sessionResponseSchema.parse(await body(await login(deviceA, 'changer', 'a different long secret')));
       expect(after.offlineVerifier.credentialStamp).toBe(await stampOf());

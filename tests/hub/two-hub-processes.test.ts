@@ -29,7 +29,10 @@ interface HubProcess {
 }
 
 function startHubProcess(args: string[]): Promise<HubProcess> {
-  const child = spawn(process.execPath, [join(root, 'bin/wardline-hub.js'), 'serve', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'bin/wardline-hub.js'), 'serve', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   return new Promise((resolve, reject) => {
@@ -76,7 +79,18 @@ describe('two hub processes on one PostgreSQL', () => {
     caPem = tls.certPem;
     await writeFile(join(folder, 'cert.pem'), tls.certPem);
     await writeFile(join(folder, 'key.pem'), tls.keyPem, { mode: 0o600 });
-    const common = ['--postgres', url, '--cert', join(folder, 'cert.pem'), '--key', join(folder, 'key.pem'), '--port', '0', '--log-level', 'warn'];
+    const common = [
+      '--postgres',
+      url,
+      '--cert',
+      join(folder, 'cert.pem'),
+      '--key',
+      join(folder, 'key.pem'),
+      '--port',
+      '0',
+      '--log-level',
+      'warn',
+    ];
     // Both processes answer as the same hub (one public URL, as behind a load balancer).
     [first, second] = await Promise.all([
       startHubProcess([...common, '--data', join(folder, 'one'), '--public-url', 'https://127.0.0.1:1']),
@@ -97,7 +111,11 @@ describe('two hub processes on one PostgreSQL', () => {
     clientId = body.clientId;
     const token = async (hubUrl: string): Promise<string> => {
       const assertion = await createClientAssertion({ privateKey: keys.privateKey, clientId, tokenUrl: body.tokenUrl });
-      const response = await client.fetch(`${hubUrl}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: tokenRequestBody(assertion) });
+      const response = await client.fetch(`${hubUrl}/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: tokenRequestBody(assertion),
+      });
       expect(response.status).toBe(200);
       return ((await response.json()) as { access_token: string }).access_token;
     };
@@ -113,7 +131,12 @@ describe('two hub processes on one PostgreSQL', () => {
     await rm(folder, { recursive: true, force: true });
   });
 
-  const call = (hub: HubProcess, token: string, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
+  const call = (
+    hub: HubProcess,
+    token: string,
+    path: string,
+    init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) =>
     client.fetch(`${hub.url}${path}`, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json', ...(init.headers ?? {}) },
@@ -143,26 +166,48 @@ describe('two hub processes on one PostgreSQL', () => {
     expect(responses.map((r) => r.status).filter((s) => s === 200)).toHaveLength(9);
     const ids = new Set(await Promise.all(responses.map(async (r) => ((await r.json()) as Observation).id)));
     expect(ids.size).toBe(1);
-    const found = (await (await call(second, tokenSecond, `/fhir/Observation?identifier=${TEST_IDENTIFIER_SYSTEM}|${marker}`)).json()) as Bundle;
+    const found = (await (
+      await call(second, tokenSecond, `/fhir/Observation?identifier=${TEST_IDENTIFIER_SYSTEM}|${marker}`)
+    ).json()) as Bundle;
     expect(found.entry).toHaveLength(1);
   });
 
   it('refuses through one process an If-Match on a version already replaced through the other', async () => {
     const created = (await (await call(first, tokenFirst, '/fhir/Observation', { body: observation(patientId) })).json()) as Observation;
-    const updated = await call(second, tokenSecond, `/fhir/Observation/${created.id}`, { method: 'PUT', body: { ...created, status: 'amended' }, headers: { 'if-match': 'W/"1"' } });
+    const updated = await call(second, tokenSecond, `/fhir/Observation/${created.id}`, {
+      method: 'PUT',
+      body: { ...created, status: 'amended' },
+      headers: { 'if-match': 'W/"1"' },
+    });
     expect(updated.status).toBe(200);
-    const stale = await call(first, tokenFirst, `/fhir/Observation/${created.id}`, { method: 'PUT', body: { ...created, status: 'cancelled' }, headers: { 'if-match': 'W/"1"' } });
+    const stale = await call(first, tokenFirst, `/fhir/Observation/${created.id}`, {
+      method: 'PUT',
+      body: { ...created, status: 'cancelled' },
+      headers: { 'if-match': 'W/"1"' },
+    });
     expect(stale.status).toBe(412);
     const current = (await (await call(first, tokenFirst, `/fhir/Observation/${created.id}`)).json()) as Observation;
     expect(current.status).toBe('amended');
   });
 
   it('reports through either process the same history since a checkpoint', async () => {
-    const checkpoint = ((await (await call(first, tokenFirst, `/fhir/Observation/_history?_since=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`)).json()) as Bundle).meta!.lastUpdated!;
+    const checkpoint = (
+      (await (
+        await call(
+          first,
+          tokenFirst,
+          `/fhir/Observation/_history?_since=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`,
+        )
+      ).json()) as Bundle
+    ).meta!.lastUpdated!;
     await call(first, tokenFirst, '/fhir/Observation', { body: observation(patientId) });
     await call(second, tokenSecond, '/fhir/Observation', { body: observation(patientId) });
-    const viaFirst = (await (await call(first, tokenFirst, `/fhir/Observation/_history?_since=${encodeURIComponent(checkpoint)}`)).json()) as Bundle;
-    const viaSecond = (await (await call(second, tokenSecond, `/fhir/Observation/_history?_since=${encodeURIComponent(checkpoint)}`)).json()) as Bundle;
+    const viaFirst = (await (
+      await call(first, tokenFirst, `/fhir/Observation/_history?_since=${encodeURIComponent(checkpoint)}`)
+    ).json()) as Bundle;
+    const viaSecond = (await (
+      await call(second, tokenSecond, `/fhir/Observation/_history?_since=${encodeURIComponent(checkpoint)}`)
+    ).json()) as Bundle;
     expect(viaFirst.entry).toHaveLength(2);
     expect(viaSecond.entry?.map((e) => e.fullUrl)).toEqual(viaFirst.entry?.map((e) => e.fullUrl));
   });

@@ -31,7 +31,9 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('ward scope on %s', (engine) =>
     await seedWard(hub.db, 'b');
     deviceA = await hub.enrollDevice('a');
     deviceB = await hub.enrollDevice('b');
-    const start = await bundle(await deviceA.fetch(`/fhir/_history?_since=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`));
+    const start = await bundle(
+      await deviceA.fetch(`/fhir/_history?_since=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`),
+    );
     checkpoint = start.meta!.lastUpdated!;
     onA = await admitPatient(hub.db, 'a', { extra: (id) => [observation(id, { id: `obs-a-${id.slice(2, 10)}` })] });
     onB = await admitPatient(hub.db, 'b', { extra: (id) => [observation(id, { id: `obs-b-${id.slice(2, 10)}` })] });
@@ -69,7 +71,10 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('ward scope on %s', (engine) =>
       '/fhir/Patient?_count=1000',
       '/fhir/Encounter?location=Location/ward-b&status=in-progress&_include=Encounter:patient',
       '/fhir/Encounter?_include=Encounter:patient&_count=1000',
-      `/fhir/Patient?identifier=urn:wardline:mrn|MRN${onB.patientId.replace(/[^0-9]/g, '').padStart(7, '0').slice(-7)}`,
+      `/fhir/Patient?identifier=urn:wardline:mrn|MRN${onB.patientId
+        .replace(/[^0-9]/g, '')
+        .padStart(7, '0')
+        .slice(-7)}`,
       `/fhir/_history?_since=${encodeURIComponent(checkpoint)}&_count=1000`,
       `/fhir/Observation/_history?_count=1000`,
       `/fhir/Patient/_history?_count=1000`,
@@ -96,7 +101,10 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('ward scope on %s', (engine) =>
     expect((await deviceA.fetch(`/fhir/Observation/${obsB}`, { method: 'DELETE' })).status).toBe(403);
     // Moving an own-ward resource onto the other patient is refused too.
     const own = (await (await deviceA.fetch('/fhir/Observation', { body: observation(onA.patientId) })).json()) as Observation;
-    const moved = await deviceA.fetch(`/fhir/Observation/${own.id}`, { method: 'PUT', body: { ...own, subject: { reference: `Patient/${onB.patientId}` } } });
+    const moved = await deviceA.fetch(`/fhir/Observation/${own.id}`, {
+      method: 'PUT',
+      body: { ...own, subject: { reference: `Patient/${onB.patientId}` } },
+    });
     expect(moved.status).toBe(403);
     const after = await bundle(await deviceB.fetch(`/fhir/Observation?patient=${onB.patientId}`));
     expect(after.entry?.length).toBe(before.entry?.length);
@@ -124,14 +132,21 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('ward scope on %s', (engine) =>
     expect(new Set(log.map((row) => row.device_id))).toEqual(new Set([deviceA.clientId]));
     expect(log.every((row) => row.user_id.length > 0)).toBe(true);
     // The hub's log has the event, with ids only (never the reason the user typed).
-    const warnings = hub.logs().split('\n').filter((line) => line.includes('"event":"break-the-glass"'));
+    const warnings = hub
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes('"event":"break-the-glass"'));
     expect(warnings).toHaveLength(3);
     expect(warnings.join('\n')).not.toContain('Rapid response');
   });
 
   it("shows ward A's workstation that its patient left (transfer to B), then nothing new of that patient", async () => {
     const leaving = await admitPatient(hub.db, 'a');
-    const since = (await bundle(await deviceA.fetch(`/fhir/Encounter/_history?_since=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`))).meta!.lastUpdated!;
+    const since = (
+      await bundle(
+        await deviceA.fetch(`/fhir/Encounter/_history?_since=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`),
+      )
+    ).meta!.lastUpdated!;
     const transferred = encounter(leaving.encounterId, leaving.patientId, 'b');
     transferred.location = [
       { location: { reference: 'Location/ward-a' }, status: 'completed' },

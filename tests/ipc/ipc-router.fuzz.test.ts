@@ -15,35 +15,59 @@ const isAppSender = appSenderCheck(() => TRUSTED_CONTENTS);
 function fuzzedRouter() {
   const { handlers, calls } = recordingHandlers();
   const audited: IpcRejection[] = [];
-  const router = createIpcRouter({ handlers, isTrustedSender: isAppSender, authorize: () => null, audit: (r) => audited.push(r), logger: pino({ level: 'silent' }) });
+  const router = createIpcRouter({
+    handlers,
+    isTrustedSender: isAppSender,
+    authorize: () => null,
+    audit: (r) => audited.push(r),
+    logger: pino({ level: 'silent' }),
+  });
   return { router, calls, audited };
 }
 
 const names = invokeChannelNames();
-const instant = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+const instant = fc
+  .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString());
 const patientId = fc.stringMatching(/^[A-Za-z0-9\-.]{1,64}$/);
 const pin = fc.stringMatching(/^\d{4,8}$/);
 const password = fc.string({ minLength: 1, maxLength: 64 });
 const resourceId = fc.stringMatching(/^[A-Za-z0-9\-.]{1,64}$/);
-const vitalSigns = fc.record(
-  {
-    effectiveAt: instant,
-    heartRate: fc.integer({ min: 0, max: 350 }),
-    respiratoryRate: fc.integer({ min: 0, max: 120 }),
-    temperatureCelsius: fc.double({ min: 25, max: 46, noNaN: true }),
-    oxygenSaturation: fc.integer({ min: 0, max: 100 }),
-    painScore: fc.integer({ min: 0, max: 10 }),
-  },
-  { requiredKeys: ['heartRate'] },
-).chain((vitals) => fc.option(fc.tuple(fc.integer({ min: 0, max: 350 }), fc.integer({ min: 0, max: 250 })), { nil: undefined })
-  .map((pressure) => (pressure === undefined ? vitals : { ...vitals, systolic: pressure[0], diastolic: pressure[1] })));
+const vitalSigns = fc
+  .record(
+    {
+      effectiveAt: instant,
+      heartRate: fc.integer({ min: 0, max: 350 }),
+      respiratoryRate: fc.integer({ min: 0, max: 120 }),
+      temperatureCelsius: fc.double({ min: 25, max: 46, noNaN: true }),
+      oxygenSaturation: fc.integer({ min: 0, max: 100 }),
+      painScore: fc.integer({ min: 0, max: 10 }),
+    },
+    { requiredKeys: ['heartRate'] },
+  )
+  .chain((vitals) =>
+    fc
+      .option(fc.tuple(fc.integer({ min: 0, max: 350 }), fc.integer({ min: 0, max: 250 })), { nil: undefined })
+      .map((pressure) => (pressure === undefined ? vitals : { ...vitals, systolic: pressure[0], diastolic: pressure[1] })),
+  );
 const administration = fc.oneof(
   fc.record(
-    { medicationRequestId: resourceId, given: fc.constant(true), effectiveAt: instant, scheduledAt: instant, dose: fc.record({ value: fc.double({ min: 0.001, max: 100000, noNaN: true }), unit: fc.constantFrom('mg', 'mL', 'tablet') }) },
+    {
+      medicationRequestId: resourceId,
+      given: fc.constant(true),
+      effectiveAt: instant,
+      scheduledAt: instant,
+      dose: fc.record({ value: fc.double({ min: 0.001, max: 100000, noNaN: true }), unit: fc.constantFrom('mg', 'mL', 'tablet') }),
+    },
     { requiredKeys: ['medicationRequestId', 'given'] },
   ),
   fc.record(
-    { medicationRequestId: resourceId, given: fc.constant(false), notGivenReason: fc.string({ minLength: 1, maxLength: 500 }).filter((s) => s.trim().length > 0), scheduledAt: instant },
+    {
+      medicationRequestId: resourceId,
+      given: fc.constant(false),
+      notGivenReason: fc.string({ minLength: 1, maxLength: 500 }).filter((s) => s.trim().length > 0),
+      scheduledAt: instant,
+    },
     { requiredKeys: ['medicationRequestId', 'given', 'notGivenReason'] },
   ),
 );
@@ -52,7 +76,12 @@ const administration = fc.oneof(
 const VALID_REQUESTS: { readonly [N in InvokeChannelName]: fc.Arbitrary<unknown> } = {
   'session:state': fc.constant({}),
   'session:sign-in': fc.record(
-    { username: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim().length > 0), password, totp: fc.stringMatching(/^\d{6}$/), offline: fc.boolean() },
+    {
+      username: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim().length > 0),
+      password,
+      totp: fc.stringMatching(/^\d{6}$/),
+      offline: fc.boolean(),
+    },
     { requiredKeys: ['username', 'password'] },
   ),
   'session:unlock-pin': fc.record({ userId: fc.string({ minLength: 1, maxLength: 40 }), pin }),
@@ -68,14 +97,22 @@ const VALID_REQUESTS: { readonly [N in InvokeChannelName]: fc.Arbitrary<unknown>
   }),
   'chart:census': fc.constant({}),
   'chart:summary': fc.record({ patientId }),
-  'chart:trend': fc.record({ patientId, code: fc.constantFrom('8867-4', 'http://loinc.org|8480-6', '85354-9'), from: instant, to: instant }),
+  'chart:trend': fc.record({
+    patientId,
+    code: fc.constantFrom('8867-4', 'http://loinc.org|8480-6', '85354-9'),
+    from: instant,
+    to: instant,
+  }),
   'chart:mar': fc.record({ patientId, from: instant, to: instant }),
   'chart:open-off-ward': fc.record({
     mrn: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9\-._/]{0,63}$/),
     reasonCode: fc.constantFrom('ETREAT', 'COC', 'TREAT'),
     reasonText: fc.string({ minLength: 10, maxLength: 200 }).filter((s) => s.trim().length >= 10),
   }),
-  'chart:notes': fc.record({ patientId, offset: fc.nat({ max: 1000 }), limit: fc.integer({ min: 1, max: 100 }) }, { requiredKeys: ['patientId'] }),
+  'chart:notes': fc.record(
+    { patientId, offset: fc.nat({ max: 1000 }), limit: fc.integer({ min: 1, max: 100 }) },
+    { requiredKeys: ['patientId'] },
+  ),
   'chart:record-vitals': fc.record({ patientId, vitals: vitalSigns }),
   'chart:record-administration': fc.record({ patientId, administration }),
   'chart:pending': fc.record({ patientId }),
@@ -84,10 +121,21 @@ const VALID_REQUESTS: { readonly [N in InvokeChannelName]: fc.Arbitrary<unknown>
   'conflict:list': fc.constant({}),
   'conflict:resolve': fc.oneof(
     fc.record({ conflictId: resourceId, choice: fc.constantFrom('keep-hub', 'resend-local') }),
-    fc.record({ conflictId: resourceId, choice: fc.constant('combine'), resources: fc.array(fc.dictionary(fc.string({ maxLength: 20 }), fc.jsonValue({ maxDepth: 2 })), { minLength: 1, maxLength: 20 }) }),
+    fc.record({
+      conflictId: resourceId,
+      choice: fc.constant('combine'),
+      resources: fc.array(fc.dictionary(fc.string({ maxLength: 20 }), fc.jsonValue({ maxDepth: 2 })), { minLength: 1, maxLength: 20 }),
+    }),
   ),
   'audit:view': fc.record(
-    { patientId, userId: fc.string({ minLength: 1, maxLength: 128 }), from: instant, to: instant, afterSequence: fc.nat(), limit: fc.integer({ min: 1, max: 1000 }) },
+    {
+      patientId,
+      userId: fc.string({ minLength: 1, maxLength: 128 }),
+      from: instant,
+      to: instant,
+      afterSequence: fc.nat(),
+      limit: fc.integer({ min: 1, max: 1000 }),
+    },
     { requiredKeys: [] },
   ),
   'policy:view': fc.constant({}),
@@ -98,7 +146,18 @@ const validMessage = fc.constantFrom(...names).chain((channel) => VALID_REQUESTS
 
 const hostileChannel = fc.oneof(
   fc.constantFrom(...names),
-  fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'Session:state', 'session:state ', 'session:state\u0000', 'vault:export', 'wardline:invoke', ''),
+  fc.constantFrom(
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+    'Session:state',
+    'session:state ',
+    'session:state\u0000',
+    'vault:export',
+    'wardline:invoke',
+    '',
+  ),
   fc.string(),
   fc.anything(),
 );
@@ -114,7 +173,15 @@ const message = fc.oneof(
 const sender: fc.Arbitrary<SenderInfo> = fc.record({
   frameUrl: fc.oneof(
     fc.constantFrom('app://wardline/index.html', 'app://wardline/', 'app://wardline/assets/index-1a2b.js'),
-    fc.constantFrom('app://evil/index.html', 'app://wardline.evil.example/', 'app://user@wardline/', 'file:///etc/passwd', 'https://wardline/', 'about:blank', 'devtools://devtools/'),
+    fc.constantFrom(
+      'app://evil/index.html',
+      'app://wardline.evil.example/',
+      'app://user@wardline/',
+      'file:///etc/passwd',
+      'https://wardline/',
+      'about:blank',
+      'devtools://devtools/',
+    ),
     fc.webUrl(),
     fc.string(),
     fc.constant(null),

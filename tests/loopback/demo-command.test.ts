@@ -35,7 +35,9 @@ describe('wardline demo', () => {
     const data = mkdtempSync(join(tmpdir(), 'wardline-demo-'));
     const renderer = standInRenderer();
     folders.push(data, renderer);
-    demo = spawn(process.execPath, ['bin/wardline.js', 'demo', '--data', data, '--patients', '3', '--renderer', renderer], { stdio: 'pipe' });
+    demo = spawn(process.execPath, ['bin/wardline.js', 'demo', '--data', data, '--patients', '3', '--renderer', renderer], {
+      stdio: 'pipe',
+    });
     const out: string[] = [];
     const ready = new Promise<void>((resolve, reject) => {
       createInterface({ input: demo!.stdout }).on('line', (line) => {

@@ -42,7 +42,14 @@ async function startHost(): Promise<Host> {
     },
   });
   await new Promise((resolve) => server.once('listening', resolve));
-  host = { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ipc`, server, attempts, refuse: 0, received: 0, answer: () => ({ ok: true, value: { status: 'signed-out', active: null, locked: [], lastEnded: null } }) };
+  host = {
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ipc`,
+    server,
+    attempts,
+    refuse: 0,
+    received: 0,
+    answer: () => ({ ok: true, value: { status: 'signed-out', active: null, locked: [], lastEnded: null } }),
+  };
   const self = host;
   server.on('connection', (socket) => {
     socket.on('message', (data) => {
@@ -56,7 +63,11 @@ async function startHost(): Promise<Host> {
 }
 
 function bridgeTo(host: Host, options: { minDelayMs?: number; maxDelayMs?: number } = {}): LoopbackBridge {
-  const bridge = loopbackBridge({ url: host.url, createSocket: (url) => new WebSocket(url) as unknown as globalThis.WebSocket, ...options });
+  const bridge = loopbackBridge({
+    url: host.url,
+    createSocket: (url) => new WebSocket(url) as unknown as globalThis.WebSocket,
+    ...options,
+  });
   opened.push(bridge);
   return bridge;
 }
@@ -67,10 +78,13 @@ describe('the loopback bridge', () => {
     host.answer = (message) => ({ ok: false, error: { code: 'ECHO', message: message.channel } });
     const bridge = bridgeTo(host);
     const answers = await Promise.all([bridge.invoke({ channel: 'a:one', request: {} }), bridge.invoke({ channel: 'b:two', request: {} })]);
-    expect(answers).toEqual([{ ok: false, error: { code: 'ECHO', message: 'a:one' } }, { ok: false, error: { code: 'ECHO', message: 'b:two' } }]);
+    expect(answers).toEqual([
+      { ok: false, error: { code: 'ECHO', message: 'a:one' } },
+      { ok: false, error: { code: 'ECHO', message: 'b:two' } },
+    ]);
   });
 
-  it('delivers the host\'s events to subscribers, and ignores frames it cannot read', async () => {
+  it("delivers the host's events to subscribers, and ignores frames it cannot read", async () => {
     const host = await startHost();
     const bridge = bridgeTo(host);
     const received: unknown[] = [];

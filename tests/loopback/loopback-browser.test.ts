@@ -11,7 +11,10 @@ let browser: Browser;
 
 beforeAll(async () => {
   stack = await startWardlineStack({ patients: 4, days: 2, pollIntervalMs: 2_000 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
 });
 
 afterAll(async () => {
@@ -31,7 +34,8 @@ async function watchedPage(): Promise<{ page: Page; problems: string[] }> {
     if (message.text().startsWith('CSP violation')) problems.push(message.text());
   });
   await page.addInitScript({
-    content: "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));",
+    content:
+      "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));",
   });
   return { page, problems };
 }
@@ -45,12 +49,15 @@ describe('evaluation mode in Chromium', () => {
     expect(state).toMatchObject({ ok: true, value: { status: 'signed-out', active: null } });
 
     const nina = stack.account('nina');
-    const census = await page.evaluate(async ({ username, password }) => {
-      const api = (globalThis as unknown as PageWindow).wardline!;
-      const signedIn = await api.session.signIn({ username, password });
-      const beds = await api.chart.census();
-      return { signedIn: signedIn.ok, patients: beds.ok ? beds.value.length : beds.error.code };
-    }, { username: nina.username, password: nina.password });
+    const census = await page.evaluate(
+      async ({ username, password }) => {
+        const api = (globalThis as unknown as PageWindow).wardline!;
+        const signedIn = await api.session.signIn({ username, password });
+        const beds = await api.chart.census();
+        return { signedIn: signedIn.ok, patients: beds.ok ? beds.value.length : beds.error.code };
+      },
+      { username: nina.username, password: nina.password },
+    );
     expect(census).toEqual({ signedIn: true, patients: 4 });
 
     const replaced = await page.evaluate(() => {

@@ -63,7 +63,12 @@ describe('loopback server: the one-time address', () => {
 
 describe('loopback server: what every answer carries', () => {
   it('sends the strict CSP, nosniff, no referrer and no caching, on pages, files and refusals alike', async () => {
-    const answers = [await rawGet(port, '/', { cookie }), await rawGet(port, '/assets/app.js', { cookie }), await rawGet(port, '/'), await rawGet(port, '/nothing', { cookie })];
+    const answers = [
+      await rawGet(port, '/', { cookie }),
+      await rawGet(port, '/assets/app.js', { cookie }),
+      await rawGet(port, '/'),
+      await rawGet(port, '/nothing', { cookie }),
+    ];
     for (const answer of answers) {
       expect(answer.headers['content-security-policy']).toBe(loopbackCsp(port));
       expect(answer.headers['x-content-type-options']).toBe('nosniff');
@@ -79,7 +84,17 @@ describe('loopback server: what every answer carries', () => {
 
 describe('loopback server: refusals', () => {
   it('refuses traversal, plain or percent-encoded, and dot-files; unknown paths are 404', async () => {
-    for (const path of ['/../package.json', '/assets/../../etc/passwd', '/%2e%2e/package.json', '/assets/%2e%2e%2f%2e%2e%2fetc%2fpasswd', '/..%2fpackage.json', '/assets//app.js', '/.secret', '/assets\\app.js', '/%00']) {
+    for (const path of [
+      '/../package.json',
+      '/assets/../../etc/passwd',
+      '/%2e%2e/package.json',
+      '/assets/%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+      '/..%2fpackage.json',
+      '/assets//app.js',
+      '/.secret',
+      '/assets\\app.js',
+      '/%00',
+    ]) {
       const answer = await rawGet(port, path, { cookie });
       expect(answer.status, path).toBe(403);
     }

@@ -80,11 +80,14 @@ export interface RawResponse {
 /** A request with the path sent exactly as given (traversal attempts reach the server unchanged). */
 export function rawGet(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, headers: { host: `127.0.0.1:${port}`, ...headers }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method, headers: { host: `127.0.0.1:${port}`, ...headers }, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -103,12 +106,18 @@ export async function sessionCookieFrom(url: string): Promise<string> {
 export type SocketOutcome = { readonly opened: WebSocket } | { readonly refused: number };
 
 /** Tries the /ipc WebSocket with the given cookie and Origin. */
-export function trySocket(port: number, options: { cookie?: string; origin?: string; path?: string; host?: string } = {}): Promise<SocketOutcome> {
+export function trySocket(
+  port: number,
+  options: { cookie?: string; origin?: string; path?: string; host?: string } = {},
+): Promise<SocketOutcome> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {};
     if (options.cookie !== undefined) headers.cookie = options.cookie;
     if (options.host !== undefined) headers.host = options.host;
-    const socket = new WebSocket(`ws://127.0.0.1:${port}${options.path ?? '/ipc'}`, { headers, ...(options.origin === undefined ? {} : { origin: options.origin }) });
+    const socket = new WebSocket(`ws://127.0.0.1:${port}${options.path ?? '/ipc'}`, {
+      headers,
+      ...(options.origin === undefined ? {} : { origin: options.origin }),
+    });
     socket.once('open', () => resolve({ opened: socket }));
     socket.once('unexpected-response', (_request, response) => {
       resolve({ refused: response.statusCode ?? 0 });

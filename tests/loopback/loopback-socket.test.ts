@@ -45,7 +45,7 @@ describe('loopback WebSocket: who may connect', () => {
 });
 
 describe('loopback WebSocket: the page and the host', () => {
-  it('carries an invoke to the host\'s router and its answer back; the router still refuses unknown channels', async () => {
+  it("carries an invoke to the host's router and its answer back; the router still refuses unknown channels", async () => {
     const client = await connect();
     const state = await client.invoke('session:state');
     expect(state).toMatchObject({ ok: true, value: { status: 'signed-out', active: null } });
@@ -62,7 +62,9 @@ describe('loopback WebSocket: the page and the host', () => {
     expect(client.events).toEqual([]);
     await client.invoke('session:lock');
     expect(await client.invoke('session:state')).toMatchObject({ ok: true, value: { status: 'locked', active: null } });
-    await expect.poll(() => client.events).toEqual([{ event: 'session:purge', payload: { sessionId: expect.any(String), userId: expect.any(String) } }]);
+    await expect
+      .poll(() => client.events)
+      .toEqual([{ event: 'session:purge', payload: { sessionId: expect.any(String), userId: expect.any(String) } }]);
     client.socket.close();
   });
 
@@ -79,7 +81,13 @@ describe('loopback WebSocket: the page and the host', () => {
 
   it('closes a connection that sends a frame over the size limit', async () => {
     const client = await connect();
-    client.socket.send(JSON.stringify({ id: 1, type: 'invoke', message: { channel: 'session:state', request: { pad: 'x'.repeat(LOOPBACK_MAX_FRAME_BYTES) } } }));
+    client.socket.send(
+      JSON.stringify({
+        id: 1,
+        type: 'invoke',
+        message: { channel: 'session:state', request: { pad: 'x'.repeat(LOOPBACK_MAX_FRAME_BYTES) } },
+      }),
+    );
     expect(await client.closed()).toBe(1009);
   });
 

@@ -38,10 +38,14 @@ const targetsOf = (platform: PlatformConfig): string[] => platform.target.map((t
 
 describe('electron-builder.yml', () => {
   it('is a configuration electron-builder itself accepts', async () => {
-    const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as { validateConfiguration(c: unknown, l: unknown): Promise<void> };
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
+      validateConfiguration(c: unknown, l: unknown): Promise<void>;
+    };
     const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
     await expect(validateConfiguration(structuredClone(config), new DebugLogger(false))).resolves.toBeUndefined();
-    await expect(validateConfiguration({ ...structuredClone(config), nsis: { oneClick: 'sometimes' } }, new DebugLogger(false))).rejects.toThrow(/Invalid configuration/);
+    await expect(
+      validateConfiguration({ ...structuredClone(config), nsis: { oneClick: 'sometimes' } }, new DebugLogger(false)),
+    ).rejects.toThrow(/Invalid configuration/);
   });
 
   it('builds per-machine Windows installers, NSIS (not one-click) and MSI', () => {
@@ -66,12 +70,14 @@ describe('electron-builder.yml', () => {
 
   it('packs the app into asar with the native modules unpacked', () => {
     expect(config.asar).toBe(true);
-    expect(config.asarUnpack).toEqual(expect.arrayContaining([
-      '**/node_modules/better-sqlite3-multiple-ciphers/**',
-      '**/node_modules/keytar/**',
-      '**/node_modules/argon2/**',
-      '**/*.node',
-    ]));
+    expect(config.asarUnpack).toEqual(
+      expect.arrayContaining([
+        '**/node_modules/better-sqlite3-multiple-ciphers/**',
+        '**/node_modules/keytar/**',
+        '**/node_modules/argon2/**',
+        '**/*.node',
+      ]),
+    );
     expect(config.files).toEqual(expect.arrayContaining(['dist/**/*', 'renderer/dist/**/*', '!**/*.test.*']));
   });
 
@@ -82,13 +88,14 @@ describe('electron-builder.yml', () => {
 
   it('signs only with credentials from the environment, and refuses to build unsigned', () => {
     expect(config.forceCodeSigning).toBe(true);
-    const secretKeys = /^\s*(cscLink|cscKeyPassword|certificateFile|certificatePassword|certificateSubjectName|appleId|appleIdPassword|appleApiKey|password|token)\s*:/im;
+    const secretKeys =
+      /^\s*(cscLink|cscKeyPassword|certificateFile|certificatePassword|certificateSubjectName|appleId|appleIdPassword|appleApiKey|password|token)\s*:/im;
     expect(text).not.toMatch(secretKeys);
     const files = readdirSync(path.join(ROOT, 'build'), { recursive: true, encoding: 'utf8' });
     expect(files.filter((f) => /\.(p12|pfx|p8|pem|key|cer|keychain)$/i.test(f))).toEqual([]);
   });
 
-  it('updates through electron-updater\'s generic provider, verifying the Windows publisher by name', () => {
+  it("updates through electron-updater's generic provider, verifying the Windows publisher by name", () => {
     expect(config.publish).toEqual([{ provider: 'generic', url: '${env.WARDLINE_UPDATE_URL}', channel: 'stable' }]);
     expect(config.win.verifyUpdateCodeSignature).toBe(true);
     expect(config.win.signtoolOptions).toEqual({ publisherName: ['Wardline'] });

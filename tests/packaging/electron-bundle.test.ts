@@ -14,14 +14,20 @@ let built: { main: string; preload: string };
 
 beforeAll(async () => {
   outDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-electron-build-'));
-  const script = (await import(pathToFileURL(path.join(ROOT, 'scripts', 'build-electron.mjs')).href)) as { buildElectron(out: string): Promise<{ main: string; preload: string }> };
+  const script = (await import(pathToFileURL(path.join(ROOT, 'scripts', 'build-electron.mjs')).href)) as {
+    buildElectron(out: string): Promise<{ main: string; preload: string }>;
+  };
   built = await script.buildElectron(outDir);
 });
 
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 const importedModules = (code: string): string[] =>
-  [...new Set([...code.matchAll(/\bfrom\s+"([^"]+)"|\brequire\("([^"]+)"\)|\bimport\("([^"]+)"\)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? ''))].sort();
+  [
+    ...new Set(
+      [...code.matchAll(/\bfrom\s+"([^"]+)"|\brequire\("([^"]+)"\)|\bimport\("([^"]+)"\)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? ''),
+    ),
+  ].sort();
 
 describe('the packed Electron entry points', () => {
   it('bundle the preload into one file that requires only electron, exposing window.wardline', () => {
@@ -34,12 +40,13 @@ describe('the packed Electron entry points', () => {
   it('let the main process load only Node, electron and production dependencies', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     const allowed = new Set(['electron', ...Object.keys(pkg.dependencies), ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-    const packageOf = (specifier: string): string => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
+    const packageOf = (specifier: string): string =>
+      specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
     const outside = importedModules(readFileSync(built.main, 'utf8')).filter((m) => !allowed.has(m) && !allowed.has(packageOf(m)));
     expect(outside).toEqual([]);
   });
 
-  it('take electron-updater\'s autoUpdater from its default export (an ESM named import of it fails at start)', async () => {
+  it("take electron-updater's autoUpdater from its default export (an ESM named import of it fails at start)", async () => {
     const main = readFileSync(built.main, 'utf8');
     expect(main).toMatch(/import \w+ from "electron-updater"/);
     expect(main).not.toMatch(/import\s*\{[^}]*\bautoUpdater\b[^}]*\}\s*from "electron-updater"/);

@@ -49,13 +49,22 @@ function packedLinuxApp(): PackContext {
   dirs.push(appOutDir);
   mkdirSync(path.join(appOutDir, 'resources'));
   const defaults = [ENABLE, DISABLE, ENABLE, ENABLE, DISABLE, DISABLE, DISABLE, ENABLE];
-  const binary = Buffer.concat([Buffer.from('\x7fELF...electron code...'), Buffer.from(SENTINEL), Buffer.from([1, defaults.length, ...defaults]), Buffer.from('...more code')]);
+  const binary = Buffer.concat([
+    Buffer.from('\x7fELF...electron code...'),
+    Buffer.from(SENTINEL),
+    Buffer.from([1, defaults.length, ...defaults]),
+    Buffer.from('...more code'),
+  ]);
   writeFileSync(path.join(appOutDir, 'wardline'), binary);
   return {
     appOutDir,
     electronPlatformName: 'linux',
     arch: 1,
-    packager: { appInfo: { productFilename: 'Wardline' }, executableName: 'wardline', getResourcesDir: (dir) => path.join(dir, 'resources') },
+    packager: {
+      appInfo: { productFilename: 'Wardline' },
+      executableName: 'wardline',
+      getResourcesDir: (dir) => path.join(dir, 'resources'),
+    },
   };
 }
 
@@ -83,7 +92,7 @@ describe('the afterPack hook', () => {
     expect(Object.keys(hooks.WARDLINE_FUSES).filter((k) => k !== 'version')).toHaveLength(8);
   });
 
-  it('writes the trusted policy and release keys into the app\'s resources', async () => {
+  it("writes the trusted policy and release keys into the app's resources", async () => {
     const context = packedLinuxApp();
     const policy = generateSigningKeyPair();
     const release = generateSigningKeyPair();
@@ -101,7 +110,9 @@ describe('the afterPack hook', () => {
     await expect(hooks.afterPack(context, {})).rejects.toThrow(/WARDLINE_POLICY_PUBLIC_KEYS is not set/);
     const { generateKeyPairSync } = await import('node:crypto');
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    await expect(hooks.afterPack(context, { WARDLINE_POLICY_PUBLIC_KEYS: keyFile(context.appOutDir, 'rsa.pub', rsa) })).rejects.toThrow(/not an Ed25519 public key/);
+    await expect(hooks.afterPack(context, { WARDLINE_POLICY_PUBLIC_KEYS: keyFile(context.appOutDir, 'rsa.pub', rsa) })).rejects.toThrow(
+      /not an Ed25519 public key/,
+    );
     const wire = await fuses.getCurrentFuseWire(path.join(context.appOutDir, 'wardline'));
     expect(wire[fuses.FuseV1Options.RunAsNode!]).toBe(ENABLE);
   });
@@ -116,10 +127,23 @@ describe('the afterPack hook', () => {
 
 describe('the notarization hook', () => {
   it('takes Apple credentials from the environment only, preferring an API key', () => {
-    expect(notarizeHook.notarizeOptions('/out/Wardline.app', { APPLE_API_KEY: '/secrets/key.p8', APPLE_API_KEY_ID: 'ABC', APPLE_API_ISSUER: 'issuer', APPLE_ID: 'it@hospital.example' })).toEqual({
-      tool: 'notarytool', appPath: '/out/Wardline.app', appleApiKey: '/secrets/key.p8', appleApiKeyId: 'ABC', appleApiIssuer: 'issuer',
+    expect(
+      notarizeHook.notarizeOptions('/out/Wardline.app', {
+        APPLE_API_KEY: '/secrets/key.p8',
+        APPLE_API_KEY_ID: 'ABC',
+        APPLE_API_ISSUER: 'issuer',
+        APPLE_ID: 'it@hospital.example',
+      }),
+    ).toEqual({
+      tool: 'notarytool',
+      appPath: '/out/Wardline.app',
+      appleApiKey: '/secrets/key.p8',
+      appleApiKeyId: 'ABC',
+      appleApiIssuer: 'issuer',
     });
-    expect(notarizeHook.notarizeOptions('/a.app', { APPLE_ID: 'it@hospital.example', APPLE_APP_SPECIFIC_PASSWORD: 'x', APPLE_TEAM_ID: 'T' })).toMatchObject({ appleId: 'it@hospital.example', teamId: 'T' });
+    expect(
+      notarizeHook.notarizeOptions('/a.app', { APPLE_ID: 'it@hospital.example', APPLE_APP_SPECIFIC_PASSWORD: 'x', APPLE_TEAM_ID: 'T' }),
+    ).toMatchObject({ appleId: 'it@hospital.example', teamId: 'T' });
     expect(notarizeHook.notarizeOptions('/a.app', { APPLE_KEYCHAIN_PROFILE: 'wardline' })).toMatchObject({ keychainProfile: 'wardline' });
   });
 

@@ -47,7 +47,9 @@ async function printed(result: IpcResult<unknown>): Promise<{ doc: Printed; pdf:
 const pageText = (pdf: ReadPdf, index: number): string => pdf.pages[index]!.join(' ');
 
 function patientNames(h: TestHost): string[] {
-  return h.ward.patients.flatMap((p) => (p.patient.name ?? []).flatMap((n) => [n.family ?? '', ...(n.given ?? [])])).filter((n) => n.length > 2);
+  return h.ward.patients
+    .flatMap((p) => (p.patient.name ?? []).flatMap((n) => [n.family ?? '', ...(n.given ?? [])]))
+    .filter((n) => n.length > 2);
 }
 
 function expectNoNamesOutsideThePages(h: TestHost, doc: Printed, pdf: ReadPdf): void {
@@ -62,7 +64,7 @@ function expectNoNamesOutsideThePages(h: TestHost, doc: Printed, pdf: ReadPdf): 
 }
 
 describe('printing the downtime MAR', () => {
-  it('gives a nurse one patient\'s MAR with the mark on every page, their medicines and allergies, and records the print', async () => {
+  it("gives a nurse one patient's MAR with the mark on every page, their medicines and allergies, and records the print", async () => {
     const h = await host();
     await h.signIn('nina');
     const patient = h.ward.patients[0]!;
@@ -82,7 +84,8 @@ describe('printing the downtime MAR', () => {
     const activeOrders = patient.resources.filter((r) => r.resourceType === 'MedicationRequest' && r.status === 'active');
     expect(activeOrders.length).toBeGreaterThan(0);
     for (const order of activeOrders) {
-      const medication = (order as { medicationCodeableConcept?: { text?: string; coding?: { display?: string }[] } }).medicationCodeableConcept;
+      const medication = (order as { medicationCodeableConcept?: { text?: string; coding?: { display?: string }[] } })
+        .medicationCodeableConcept;
       const name = medication?.text ?? medication?.coding?.[0]?.display;
       expect(text).toContain(name);
     }
@@ -93,7 +96,12 @@ describe('printing the downtime MAR', () => {
     const trail = h.host.audit.find({ patient: patientId });
     const prints = trail.filter((e) => e.action === 'print');
     expect(prints).toHaveLength(1);
-    expect(prints[0]).toMatchObject({ user: 'u-nurse-1', outcome: 'success', purposeOfUse: 'TREAT', detail: { document: 'mar', scope: 'patient', file: doc.fileName, pages: doc.pages, medications: activeOrders.length } });
+    expect(prints[0]).toMatchObject({
+      user: 'u-nurse-1',
+      outcome: 'success',
+      purposeOfUse: 'TREAT',
+      detail: { document: 'mar', scope: 'patient', file: doc.fileName, pages: doc.pages, medications: activeOrders.length },
+    });
     expect(prints[0]!.resources).toEqual(expect.arrayContaining([`Patient/${patientId}`, `MedicationRequest/${activeOrders[0]!.id}`]));
     // The reads behind the print are in the trail too, before it.
     expect(trail.map((e) => e.action)).toEqual(['chart-read', 'chart-read', 'print']);
@@ -105,8 +113,11 @@ describe('printing the downtime MAR', () => {
     const dataAsOf = FAKE_CLOCK_START - 17 * 60_000;
     h.host.vault.sync.setFact('data_as_of', new Date(dataAsOf).toISOString());
     await h.signIn('paul');
-    const { pdf } = await printed(await h.transport.send('print:mar', { scope: { patientId: h.ward.patients[1]!.patient.id! }, from: FROM, to: TO }));
-    for (const lines of pdf.pages) expect(lines).toContain(`Printed by paul at ${minute(FAKE_CLOCK_START)} — data as of ${minute(dataAsOf)}`);
+    const { pdf } = await printed(
+      await h.transport.send('print:mar', { scope: { patientId: h.ward.patients[1]!.patient.id! }, from: FROM, to: TO }),
+    );
+    for (const lines of pdf.pages)
+      expect(lines).toContain(`Printed by paul at ${minute(FAKE_CLOCK_START)} — data as of ${minute(dataAsOf)}`);
   });
 
   it('prints the whole ward in bed order, each patient from a new page, a restricted chart left out until the glass is broken', async () => {
@@ -139,12 +150,24 @@ describe('printing the downtime MAR', () => {
     expect(prints.map((e) => e.patient).sort()).toEqual(onWard.map((e) => e.patientId).sort());
     expect(prints.find((e) => e.patient === h.restrictedPatientId)!.detail).toMatchObject({ scope: 'ward', withheld: true });
     // The restricted chart was not read: only its census line.
-    expect(written.filter((e) => e.patient === h.restrictedPatientId).map((e) => e.action).sort()).toEqual(['print', 'query']);
+    expect(
+      written
+        .filter((e) => e.patient === h.restrictedPatientId)
+        .map((e) => e.action)
+        .sort(),
+    ).toEqual(['print', 'query']);
 
-    await h.transport.send('session:break-glass', { patientId: h.restrictedPatientId, reasonCode: 'ETREAT', reasonText: 'Network down, MAR needed for the night shift' });
+    await h.transport.send('session:break-glass', {
+      patientId: h.restrictedPatientId,
+      reasonCode: 'ETREAT',
+      reasonText: 'Network down, MAR needed for the night shift',
+    });
     const again = await printed(await h.transport.send('print:mar', { scope: { ward: true }, from: FROM, to: TO }));
     expect(again.pdf.pages.map((lines) => lines.join(' ')).join(' ')).not.toContain('MAR NOT PRINTED');
-    const glassPrint = h.host.audit.find({ patient: h.restrictedPatientId }).filter((e) => e.action === 'print').at(-1)!;
+    const glassPrint = h.host.audit
+      .find({ patient: h.restrictedPatientId })
+      .filter((e) => e.action === 'print')
+      .at(-1)!;
     expect(glassPrint).toMatchObject({ purposeOfUse: 'ETREAT', outcome: 'success' });
   });
 
@@ -173,13 +196,28 @@ describe('printing the downtime MAR', () => {
     const h = await host();
     const patientId = h.ward.patients[0]!.patient.id!;
     await h.signIn('carla');
-    expect(await h.transport.send('print:mar', { scope: { patientId }, from: FROM, to: TO })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await h.transport.send('print:mar', { scope: { ward: true }, from: FROM, to: TO })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await h.transport.send('print:mar', { scope: { patientId }, from: FROM, to: TO })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await h.transport.send('print:mar', { scope: { ward: true }, from: FROM, to: TO })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
     await h.transport.send('session:sign-out', {});
     await h.signIn('nina');
-    expect(await h.transport.send('print:mar', { scope: { patientId }, from: TO, to: FROM })).toMatchObject({ ok: false, error: { code: 'INVALID_WINDOW' } });
-    expect(await h.transport.send('print:mar', { scope: { ward: true }, from: '2026-01-01T00:00:00Z', to: TO })).toMatchObject({ ok: false, error: { code: 'INVALID_WINDOW' } });
-    expect(await h.transport.send('print:mar', { scope: { patientId: 'no-such-patient' }, from: FROM, to: TO })).toMatchObject({ ok: false, error: { code: 'NOT_IN_CACHE' } });
+    expect(await h.transport.send('print:mar', { scope: { patientId }, from: TO, to: FROM })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_WINDOW' },
+    });
+    expect(await h.transport.send('print:mar', { scope: { ward: true }, from: '2026-01-01T00:00:00Z', to: TO })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_WINDOW' },
+    });
+    expect(await h.transport.send('print:mar', { scope: { patientId: 'no-such-patient' }, from: FROM, to: TO })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_IN_CACHE' },
+    });
     expect(h.host.audit.find({}).filter((e) => e.patient !== null || e.action === 'print')).toEqual([]);
   });
 });

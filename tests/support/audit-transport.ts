@@ -15,7 +15,9 @@ export function deviceAuditTransport(device: TestDevice): AuditTransport {
       return answerOf(await device.fetch('/fhir', { method: 'POST', headers: { prefer: 'return=minimal' }, body: bundle }));
     },
     async postCheckpoint(jws) {
-      return answerOf(await device.fetch('/audit/checkpoint', { method: 'POST', headers: { 'content-type': 'application/json' }, body: { jws } }));
+      return answerOf(
+        await device.fetch('/audit/checkpoint', { method: 'POST', headers: { 'content-type': 'application/json' }, body: { jws } }),
+      );
     },
   };
 }

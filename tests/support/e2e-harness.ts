@@ -91,7 +91,10 @@ function signedPolicy(hub: E2eHub, options: WardlineStackOptions): WorkstationPo
 export async function startWardlineStack(options: WardlineStackOptions = {}): Promise<WardlineStack> {
   const closers: Array<() => Promise<unknown> | unknown> = [];
   const closeAll = async (): Promise<void> => {
-    for (const close of closers.splice(0).reverse()) await Promise.resolve().then(close).catch(() => undefined);
+    for (const close of closers.splice(0).reverse())
+      await Promise.resolve()
+        .then(close)
+        .catch(() => undefined);
   };
   const timings = { renderer: 0, hub: 0, enroll: 0, host: 0, firstSync: 0 };
   const timed = async <T>(step: keyof typeof timings, work: () => Promise<T>): Promise<T> => {
@@ -105,7 +108,13 @@ export async function startWardlineStack(options: WardlineStackOptions = {}): Pr
   try {
     const rendererDir = options.rendererDir ?? (await timed('renderer', builtRenderer));
     const hub = await timed('hub', () =>
-      startE2eHub({ wardId: E2E_WARD.id, wardName: E2E_WARD.name, seed: options.seed ?? 'wardline-e2e', patients: options.patients ?? 6, days: options.days ?? 3 }),
+      startE2eHub({
+        wardId: E2E_WARD.id,
+        wardName: E2E_WARD.name,
+        seed: options.seed ?? 'wardline-e2e',
+        patients: options.patients ?? 6,
+        days: options.days ?? 3,
+      }),
     );
     closers.push(() => hub.close());
 
@@ -119,11 +128,23 @@ export async function startWardlineStack(options: WardlineStackOptions = {}): Pr
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
     await timed('enroll', async () =>
-      enrollWorkstation({ dataDir, custodian, logger, audit: logAuditSink(logger), hubUrl: hub.url, pin: hub.pin, enrollmentToken: await hub.enrollmentToken() }),
+      enrollWorkstation({
+        dataDir,
+        custodian,
+        logger,
+        audit: logAuditSink(logger),
+        hubUrl: hub.url,
+        pin: hub.pin,
+        enrollmentToken: await hub.enrollmentToken(),
+      }),
     );
 
     const policy = signedPolicy(hub, options);
-    const loopback = await openLoopbackServer({ rendererDir, logger, ...(options.tokenTtlMs === undefined ? {} : { tokenTtlMs: options.tokenTtlMs }) });
+    const loopback = await openLoopbackServer({
+      rendererDir,
+      logger,
+      ...(options.tokenTtlMs === undefined ? {} : { tokenTtlMs: options.tokenTtlMs }),
+    });
     closers.push(() => loopback.close());
     const power = new ControllablePowerEvents();
     const pollIntervalMs = options.pollIntervalMs ?? 5_000;

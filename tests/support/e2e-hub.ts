@@ -88,12 +88,24 @@ export async function startE2eHub(options: E2eHubOptions): Promise<E2eHub> {
 
   const hour = new Date(options.now ?? Date.now());
   hour.setUTCMinutes(0, 0, 0);
-  const ward = generateWard({ seed: options.seed, patients: options.patients, days: options.days, ward: { id: options.wardId, name: options.wardName }, now: hour.toISOString() });
+  const ward = generateWard({
+    seed: options.seed,
+    patients: options.patients,
+    days: options.days,
+    ward: { id: options.wardId, name: options.wardName },
+    now: hour.toISOString(),
+  });
   await importResources(db, ward.resources, new Date());
   const staff: StaffAccount[] = await Promise.all(
     STAFF.map(async (account) => {
       const password = `${account.username}-Demo-Passw0rd`;
-      const added = await addUser(db, { username: account.username, password, role: account.role, wards: [options.wardId], mfa: account.mfa });
+      const added = await addUser(db, {
+        username: account.username,
+        password,
+        role: account.role,
+        wards: [options.wardId],
+        mfa: account.mfa,
+      });
       return { username: account.username, password, role: account.role, ...(added.totpSecret ? { totpSecret: added.totpSecret } : {}) };
     }),
   );

@@ -68,7 +68,9 @@ export async function startEnrolledTestHost(options: EnrolledTestHostOptions): P
   }
   const station = await enrollTestWorkstation(hub, TEST_WARD, { hubUrl: proxy.url, pin: proxy.pin });
   const org = testOrganisation();
-  const policy = verifyPolicyText(org.sign({ ...examplePolicyDraft(), ward: TEST_WARD, hub: { url: proxy.url, pins: [proxy.pin] } }), [org.trusted]);
+  const policy = verifyPolicyText(org.sign({ ...examplePolicyDraft(), ward: TEST_WARD, hub: { url: proxy.url, pins: [proxy.pin] } }), [
+    org.trusted,
+  ]);
   const transport = new MemoryTransport();
   const clock = new FakeClock();
   const host = await openWorkstationHost({

@@ -40,7 +40,12 @@ export interface FaultProxy {
 
 type Fault = keyof FaultRates | 'pass';
 
-export async function startFaultProxy(options: { hubUrl: string; hubCaPem: string; random?: () => number; rewritePath?: (path: string) => string }): Promise<FaultProxy> {
+export async function startFaultProxy(options: {
+  hubUrl: string;
+  hubCaPem: string;
+  random?: () => number;
+  rewritePath?: (path: string) => string;
+}): Promise<FaultProxy> {
   const random = options.random ?? Math.random;
   const tls = createDevCertificate();
   const upstream = new Agent({ ca: options.hubCaPem, keepAlive: true, maxSockets: 16 });
@@ -60,7 +65,12 @@ export async function startFaultProxy(options: { hubUrl: string; hubCaPem: strin
     return 'pass';
   };
 
-  const forward = (req: IncomingMessage, body: Buffer, onAnswer: (status: number, headers: IncomingMessage['headers'], answer: Buffer) => void, onError: () => void): void => {
+  const forward = (
+    req: IncomingMessage,
+    body: Buffer,
+    onAnswer: (status: number, headers: IncomingMessage['headers'], answer: Buffer) => void,
+    onError: () => void,
+  ): void => {
     const headers = { ...req.headers, host: hub.host };
     const path = options.rewritePath === undefined ? req.url : options.rewritePath(req.url ?? '/');
     const out = httpsRequest({ host: hub.hostname, port: hub.port, path, method: req.method, headers, agent: upstream }, (res) => {
@@ -88,22 +98,32 @@ export async function startFaultProxy(options: { hubUrl: string; hubCaPem: strin
           return;
         case 'error5xx':
           res.writeHead(503, { 'content-type': 'application/fhir+json' });
-          res.end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'transient', diagnostics: 'injected fault' }] }));
+          res.end(
+            JSON.stringify({
+              resourceType: 'OperationOutcome',
+              issue: [{ severity: 'error', code: 'transient', diagnostics: 'injected fault' }],
+            }),
+          );
           return;
         default:
-          forward(req, body, (status, headers, answer) => {
-            if (fault === 'cutAfterForward') {
-              req.socket.destroy();
-              return;
-            }
-            const { connection: _c, 'keep-alive': _k, 'transfer-encoding': _t, ...kept } = headers;
-            res.writeHead(status, { ...kept, 'content-length': String(answer.length) });
-            if (fault === 'cut') {
-              res.write(answer.subarray(0, Math.floor(answer.length / 2)), () => req.socket.destroy());
-              return;
-            }
-            res.end(answer);
-          }, () => req.socket.destroy());
+          forward(
+            req,
+            body,
+            (status, headers, answer) => {
+              if (fault === 'cutAfterForward') {
+                req.socket.destroy();
+                return;
+              }
+              const { connection: _c, 'keep-alive': _k, 'transfer-encoding': _t, ...kept } = headers;
+              res.writeHead(status, { ...kept, 'content-length': String(answer.length) });
+              if (fault === 'cut') {
+                res.write(answer.subarray(0, Math.floor(answer.length / 2)), () => req.socket.destroy());
+                return;
+              }
+              res.end(answer);
+            },
+            () => req.socket.destroy(),
+          );
       }
     });
   };

@@ -2,7 +2,10 @@
 // on node:https so no global state changes. Returns a standard Response.
 import { Agent, request } from 'node:https';
 
-export type HttpsFetch = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string | Buffer }) => Promise<Response>;
+export type HttpsFetch = (
+  url: string,
+  init?: { method?: string; headers?: Record<string, string>; body?: string | Buffer },
+) => Promise<Response>;
 
 export function httpsFetchTrusting(caPem: string): { fetch: HttpsFetch; close(): void } {
   const agent = new Agent({ ca: caPem, keepAlive: true, maxSockets: 32 });

@@ -9,7 +9,13 @@ import type { SqlDatabase } from '../../server/storage/index.js';
 export const TEST_IDENTIFIER_SYSTEM = 'urn:wardline:test:client-id';
 
 export function wardLocation(ward: string): Resource {
-  return { resourceType: 'Location', id: `ward-${ward}`, status: 'active', name: `Ward ${ward.toUpperCase()}`, mode: 'instance' } as Resource;
+  return {
+    resourceType: 'Location',
+    id: `ward-${ward}`,
+    status: 'active',
+    name: `Ward ${ward.toUpperCase()}`,
+    mode: 'instance',
+  } as Resource;
 }
 
 export function bedLocation(ward: string, bed: number): Resource {
@@ -27,7 +33,15 @@ export function patient(id: string, family = 'Testperson'): Patient {
   return {
     resourceType: 'Patient',
     id,
-    identifier: [{ system: 'urn:wardline:mrn', value: `MRN${id.replace(/[^0-9]/g, '').padStart(7, '0').slice(-7)}` }],
+    identifier: [
+      {
+        system: 'urn:wardline:mrn',
+        value: `MRN${id
+          .replace(/[^0-9]/g, '')
+          .padStart(7, '0')
+          .slice(-7)}`,
+      },
+    ],
     name: [{ family, given: ['Alex'] }],
     gender: 'unknown',
     birthDate: '1950-01-01',
@@ -71,12 +85,20 @@ export async function seedWard(db: SqlDatabase, ward: string): Promise<void> {
 }
 
 /** A new patient with an Encounter at the ward (in progress unless told otherwise). */
-export async function admitPatient(db: SqlDatabase, ward: string, options: { status?: Encounter['status']; family?: string; extra?: (patientId: string) => Resource[] } = {}): Promise<AdmittedPatient> {
+export async function admitPatient(
+  db: SqlDatabase,
+  ward: string,
+  options: { status?: Encounter['status']; family?: string; extra?: (patientId: string) => Resource[] } = {},
+): Promise<AdmittedPatient> {
   const patientId = `p-${randomUUID()}`;
   const encounterId = `e-${randomUUID()}`;
   await importResources(
     db,
-    [patient(patientId, options.family), encounter(encounterId, patientId, ward, options.status ?? 'in-progress'), ...(options.extra?.(patientId) ?? [])],
+    [
+      patient(patientId, options.family),
+      encounter(encounterId, patientId, ward, options.status ?? 'in-progress'),
+      ...(options.extra?.(patientId) ?? []),
+    ],
     new Date(),
   );
   return { patientId, encounterId };

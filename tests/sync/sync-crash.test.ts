@@ -11,12 +11,32 @@ import { startHub, type TestHub } from '../support/hub-harness.js';
 import type { Encounter, Observation, Resource } from '../../shared/fhir/index.js';
 import type { SyntheticWard } from '../../shared/synthetic/index.js';
 import { CLIENT_ID_SYSTEM } from '../../electron/sync/index.js';
-import { enrollTestWorkstation, hubCopiesOf, hubWardContents, seedGeneratedWard, vaultDifferences, type TestWorkstation } from './sync-test-kit.js';
+import {
+  enrollTestWorkstation,
+  hubCopiesOf,
+  hubWardContents,
+  seedGeneratedWard,
+  vaultDifferences,
+  type TestWorkstation,
+} from './sync-test-kit.js';
 
 const TRIALS = 50;
 /** Enough changed observations that the history walk of a trial's first cycle spans many pages. */
 const CHANGES_PER_TRIAL = 200;
-const SYNCED = ['Patient', 'Encounter', 'Observation', 'MedicationAdministration', 'DocumentReference', 'Provenance', 'Condition', 'AllergyIntolerance', 'MedicationRequest', 'Flag', 'Location', 'Practitioner'];
+const SYNCED = [
+  'Patient',
+  'Encounter',
+  'Observation',
+  'MedicationAdministration',
+  'DocumentReference',
+  'Provenance',
+  'Condition',
+  'AllergyIntolerance',
+  'MedicationRequest',
+  'Flag',
+  'Location',
+  'Practitioner',
+];
 const CHILD = join(import.meta.dirname, 'children', 'sync-cycles.ts');
 
 let hub: TestHub;
@@ -42,7 +62,10 @@ interface Written {
 /** Runs the child until `killAfterMs` after it is ready, then SIGKILL; returns what it reported. */
 function runAndKill(killAfterMs: number): Promise<{ written: Written[]; lines: string[] }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, station.dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, station.dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: process.env,
+    });
     const written: Written[] = [];
     const lines: string[] = [];
     let stderr = '';
@@ -71,14 +94,18 @@ async function changeHub(trial: number): Promise<void> {
     changed.push({ ...observation, note: [{ text: `trial ${trial}` }] } as Observation);
   }
   const moving = ward.patients[trial % ward.patients.length]!;
-  if (trial % 5 === 4) changed.push({ ...moving.encounter, location: [{ location: { reference: 'Location/ward-elsewhere' } }] } as Encounter);
+  if (trial % 5 === 4)
+    changed.push({ ...moving.encounter, location: [{ location: { reference: 'Location/ward-elsewhere' } }] } as Encounter);
   if (trial % 5 === 0) changed.push({ ...moving.encounter, location: moving.encounter.location } as Encounter);
   await feedResources(hub.db, changed);
 }
 
 describe('sync: crash safety', () => {
   it(`survives ${TRIALS} kill -9 at random points of a sync: the vault opens, the outbox loses nothing, the next sync converges`, async () => {
-    const random = ((seed) => () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32))(424242);
+    const random = (
+      (seed) => () =>
+        (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32
+    )(424242);
     const everything: Written[] = [];
     let entriesWaitingAtKill = 0;
     let walksCutShort = 0;
@@ -91,7 +118,8 @@ describe('sync: crash safety', () => {
       const vault = await station.openVault();
       try {
         // A kill between two pages of a load or a history walk leaves its position in the vault.
-        if (vault.sync.patients().some((p) => p.loadState === 'loading') || SYNCED.some((type) => vault.sync.walk(type) !== null)) walksCutShort += 1;
+        if (vault.sync.patients().some((p) => p.loadState === 'loading') || SYNCED.some((type) => vault.sync.walk(type) !== null))
+          walksCutShort += 1;
         for (const entry of written) {
           const waiting = vault.outbox.get(entry.entryId) !== null;
           if (waiting) entriesWaitingAtKill += 1;

@@ -10,7 +10,15 @@ import type { Observation } from '../../shared/fhir/index.js';
 import type { SyntheticWard } from '../../shared/synthetic/index.js';
 import type { Vault } from '../../electron/vault/index.js';
 import { CLIENT_ID_SYSTEM, type DocumentationReceipt, type SyncEngine } from '../../electron/sync/index.js';
-import { enrollTestWorkstation, hubCopiesOf, hubWardContents, NURSE, seedGeneratedWard, vaultDifferences, type TestWorkstation } from './sync-test-kit.js';
+import {
+  enrollTestWorkstation,
+  hubCopiesOf,
+  hubWardContents,
+  NURSE,
+  seedGeneratedWard,
+  vaultDifferences,
+  type TestWorkstation,
+} from './sync-test-kit.js';
 
 /** A seeded generator, so a failing run can be repeated. */
 function seeded(seed: number): () => number {
@@ -61,7 +69,7 @@ describe('sync: faults between workstation and hub', () => {
     for (let round = 0; round < 12; round += 1) {
       const patient = ward.patients[round % ward.patients.length]!;
       receipts.push(engine.recordVitalSigns(patient.patient.id!, { heartRate: 60 + round, oxygenSaturation: 95 }, NURSE));
-      const changed = observations[round * 7 % observations.length]!;
+      const changed = observations[(round * 7) % observations.length]!;
       await feedResources(hub.db, [{ ...changed, note: [{ text: `round ${round}` }] } as Observation]);
       await engine.syncOnce().catch(() => {
         failedCycles += 1;

@@ -9,7 +9,15 @@ import type { MedicationRequest, Observation, Provenance } from '../../shared/fh
 import type { SyntheticWard } from '../../shared/synthetic/index.js';
 import type { Vault } from '../../electron/vault/index.js';
 import { CLIENT_ID_SYSTEM, DOWNTIME_POLICY_URI, isSyncError, type SyncEngine } from '../../electron/sync/index.js';
-import { enrollTestWorkstation, hubCopiesOf, hubWardContents, NURSE, seedGeneratedWard, vaultDifferences, type TestWorkstation } from './sync-test-kit.js';
+import {
+  enrollTestWorkstation,
+  hubCopiesOf,
+  hubWardContents,
+  NURSE,
+  seedGeneratedWard,
+  vaultDifferences,
+  type TestWorkstation,
+} from './sync-test-kit.js';
 
 let hub: TestHub;
 let proxy: FaultProxy;
@@ -37,18 +45,23 @@ afterAll(async () => {
 });
 
 async function hubResource<T>(type: string, id: string): Promise<T> {
-  const rows = await hub.db.query<{ content: string }>('SELECT CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = $1 AND res_id = $2', [type, id]);
+  const rows = await hub.db.query<{ content: string }>(
+    'SELECT CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = $1 AND res_id = $2',
+    [type, id],
+  );
   return JSON.parse(rows[0]!.content) as T;
 }
 
 async function hubIdOf(type: string, clientId: string): Promise<string> {
   const rows = await hub.db.query<{ res_id: string }>(
-    `SELECT res_id FROM fhir_tokens WHERE res_type = $1 AND param = 'identifier' AND system = $2 AND value = $3`, [type, CLIENT_ID_SYSTEM, clientId]);
+    `SELECT res_id FROM fhir_tokens WHERE res_type = $1 AND param = 'identifier' AND system = $2 AND value = $3`,
+    [type, CLIENT_ID_SYSTEM, clientId],
+  );
   return rows[0]!.res_id;
 }
 
 describe('sync: the outbox', () => {
-  it('stores vital signs with their outbox entry, delivers them once, and replaces the local copies with the hub\'s', async () => {
+  it("stores vital signs with their outbox entry, delivers them once, and replaces the local copies with the hub's", async () => {
     const patientId = ward.patients[0]!.patient.id!;
     const receipt = engine.recordVitalSigns(patientId, { heartRate: 88, systolic: 131, diastolic: 79, temperatureCelsius: 37.2 }, NURSE);
     expect(receipt.resourceIds).toHaveLength(3);
@@ -71,7 +84,11 @@ describe('sync: the outbox', () => {
   it('delivers a medication administration against its order and a note', async () => {
     const patient = ward.patients[1]!;
     const order = patient.resources.find((r): r is MedicationRequest => r.resourceType === 'MedicationRequest' && r.status === 'active')!;
-    const given = engine.recordMedicationAdministration(patient.patient.id!, { medicationRequestId: order.id!, given: true, dose: { value: 5, unit: 'mg' }, scheduledAt: '2026-01-15T08:00:00Z' }, NURSE);
+    const given = engine.recordMedicationAdministration(
+      patient.patient.id!,
+      { medicationRequestId: order.id!, given: true, dose: { value: 5, unit: 'mg' }, scheduledAt: '2026-01-15T08:00:00Z' },
+      NURSE,
+    );
     const note = engine.recordNote(patient.patient.id!, { text: 'Settled after the dose.' }, NURSE);
     await engine.syncOnce();
     expect(await hubCopiesOf(hub.db, 'MedicationAdministration', CLIENT_ID_SYSTEM, given.resourceIds[0]!)).toBe(1);
@@ -80,8 +97,12 @@ describe('sync: the outbox', () => {
   });
 
   it('refuses documentation for a patient who is not cached, saving nothing', () => {
-    expect(() => engine.recordVitalSigns('not-on-this-ward', { heartRate: 70 }, NURSE)).toThrow(expect.objectContaining({ code: 'PATIENT_NOT_CACHED' }));
-    expect(() => engine.recordVitalSigns(ward.patients[0]!.patient.id!, { heartRate: Number.NaN }, NURSE)).toThrow(expect.objectContaining({ code: 'INVALID_DOCUMENTATION' }));
+    expect(() => engine.recordVitalSigns('not-on-this-ward', { heartRate: 70 }, NURSE)).toThrow(
+      expect.objectContaining({ code: 'PATIENT_NOT_CACHED' }),
+    );
+    expect(() => engine.recordVitalSigns(ward.patients[0]!.patient.id!, { heartRate: Number.NaN }, NURSE)).toThrow(
+      expect.objectContaining({ code: 'INVALID_DOCUMENTATION' }),
+    );
     expect(vault.outbox.count()).toBe(0);
   });
 
@@ -107,7 +128,9 @@ describe('sync: the outbox', () => {
   });
 
   it('delivers a change whose answer was lost on the way back exactly once, without calling it a conflict', async () => {
-    const target = ward.patients[1]!.resources.find((r): r is Observation => r.resourceType === 'Observation' && r.valueQuantity !== undefined)!;
+    const target = ward.patients[1]!.resources.find(
+      (r): r is Observation => r.resourceType === 'Observation' && r.valueQuantity !== undefined,
+    )!;
     const cached = vault.resources.read('Observation', target.id!)!;
     engine.amendResource({ ...cached, note: [{ text: 'repeated measurement' }] } as Observation, NURSE);
     proxy.setFaults({ cutAfterForward: 1 });
@@ -125,7 +148,9 @@ describe('sync: the outbox', () => {
   });
 
   it('keeps both versions as a conflict when a resource changed on the hub and here, overwriting neither', async () => {
-    const original = ward.patients[2]!.resources.find((r): r is Observation => r.resourceType === 'Observation' && r.valueQuantity !== undefined)!;
+    const original = ward.patients[2]!.resources.find(
+      (r): r is Observation => r.resourceType === 'Observation' && r.valueQuantity !== undefined,
+    )!;
     const cached = vault.resources.read('Observation', original.id!)!;
     engine.amendResource({ ...cached, status: 'entered-in-error' } as Observation, NURSE);
     await feedResources(hub.db, [{ ...original, note: [{ text: 'verified by the lab' }] } as Observation]);

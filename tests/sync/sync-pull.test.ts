@@ -48,7 +48,9 @@ describe('sync: pulling the ward', () => {
 
   it('shows a change made on the hub after one cycle', async () => {
     const observation = wardA.patients[0]!.resources.find((r): r is Observation => r.resourceType === 'Observation')!;
-    await feedResources(hub.db, [{ ...observation, valueQuantity: { value: 123, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' } } as Observation]);
+    await feedResources(hub.db, [
+      { ...observation, valueQuantity: { value: 123, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' } } as Observation,
+    ]);
     await engine.syncOnce();
     const cached = vault.resources.read('Observation', observation.id!);
     expect(cached?.meta?.versionId).toBe('2');
@@ -69,7 +71,9 @@ describe('sync: pulling the ward', () => {
   it('purges a discharged patient after one cycle, and says so in the audit trail with ids only', async () => {
     const leaving = wardA.patients[2]!;
     const patientId = leaving.patient.id!;
-    await feedResources(hub.db, [{ ...leaving.encounter, status: 'finished', period: { ...leaving.encounter.period, end: '2026-01-15T09:00:00Z' } } as Encounter]);
+    await feedResources(hub.db, [
+      { ...leaving.encounter, status: 'finished', period: { ...leaving.encounter.period, end: '2026-01-15T09:00:00Z' } } as Encounter,
+    ]);
     const summary = await engine.syncOnce();
     expect(summary.purgedPatients).toBe(1);
     expect(vault.resources.read('Patient', patientId)).toBeNull();
@@ -99,6 +103,11 @@ describe('sync: pulling the ward', () => {
 
   it('does nothing on a cycle without changes', async () => {
     const summary = await engine.syncOnce();
-    expect({ written: summary.written, deleted: summary.deleted, loaded: summary.patientsLoaded, purged: summary.purgedPatients }).toEqual({ written: 0, deleted: 0, loaded: 0, purged: 0 });
+    expect({ written: summary.written, deleted: summary.deleted, loaded: summary.patientsLoaded, purged: summary.purgedPatients }).toEqual({
+      written: 0,
+      deleted: 0,
+      loaded: 0,
+      purged: 0,
+    });
   });
 });

@@ -39,7 +39,10 @@ async function syncedStation(): Promise<TestWorkstation> {
 }
 
 async function refusal(promise: Promise<unknown>): Promise<SyncError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(isSyncError(error)).toBe(true);
   return error as SyncError;
 }
@@ -56,7 +59,9 @@ describe('sync: refusals', () => {
     expect(error.message).toMatch(/does not match the pin/);
     expect(engine.state).toBe('offline');
     expect(engine.status().lastError).toBe('PIN_MISMATCH');
-    expect(station.audit.events.filter((event) => event.kind === 'pin-mismatch')).toEqual([{ kind: 'pin-mismatch', host: '127.0.0.1', presentedPin: hub.pin }]);
+    expect(station.audit.events.filter((event) => event.kind === 'pin-mismatch')).toEqual([
+      { kind: 'pin-mismatch', host: '127.0.0.1', presentedPin: hub.pin },
+    ]);
     expect(vault.census()).toHaveLength(2);
     expect(vault.patientSummary(ward.patients[0]!.patient.id!)).not.toBeNull();
     await engine.close();
@@ -89,10 +94,17 @@ describe('sync: refusals', () => {
     const custodian = createKeytarCustodian();
     const audit = new MemoryAuditSink();
     try {
-      const error = await refusal(enrollWorkstation({
-        dataDir, custodian, logger: memoryLogger().logger, audit,
-        hubUrl: hub.url, pin: randomBytes(32).toString('base64'), enrollmentToken: await createEnrollmentToken(hub.db, { ward: 'a' }),
-      }));
+      const error = await refusal(
+        enrollWorkstation({
+          dataDir,
+          custodian,
+          logger: memoryLogger().logger,
+          audit,
+          hubUrl: hub.url,
+          pin: randomBytes(32).toString('base64'),
+          enrollmentToken: await createEnrollmentToken(hub.db, { ward: 'a' }),
+        }),
+      );
       expect(error.code).toBe('PIN_MISMATCH');
       expect(existsSync(vaultFilePath(dataDir))).toBe(false);
       expect(await custodian.load(keyNameFor(dataDir, 'device'))).toBeNull();
@@ -105,10 +117,17 @@ describe('sync: refusals', () => {
   it('refuses an enrollment token the hub does not know, in words IT can act on', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wardline-sync-token-'));
     try {
-      const error = await refusal(enrollWorkstation({
-        dataDir, custodian: createKeytarCustodian(), logger: memoryLogger().logger, audit: new MemoryAuditSink(),
-        hubUrl: hub.url, pin: hub.pin, enrollmentToken: 'not-a-token',
-      }));
+      const error = await refusal(
+        enrollWorkstation({
+          dataDir,
+          custodian: createKeytarCustodian(),
+          logger: memoryLogger().logger,
+          audit: new MemoryAuditSink(),
+          hubUrl: hub.url,
+          pin: hub.pin,
+          enrollmentToken: 'not-a-token',
+        }),
+      );
       expect(error.code).toBe('ENROLLMENT_REFUSED');
       expect(error.message).toMatch(/new one/);
       expect(existsSync(vaultFilePath(dataDir))).toBe(false);

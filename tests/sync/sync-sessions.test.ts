@@ -22,7 +22,12 @@ beforeAll(async () => {
   station = await enrollTestWorkstation(hub, 'a');
   vault = await station.openVault();
   engine = createSyncEngine({
-    vault, dataDir: station.dataDir, custodian: station.custodian, logger: station.logger, audit: station.audit, policy: FAST_POLICY,
+    vault,
+    dataDir: station.dataDir,
+    custodian: station.custodian,
+    logger: station.logger,
+    audit: station.audit,
+    policy: FAST_POLICY,
     credentialStamps: { applyCredentialStamps: async (response) => void received.push(response) },
   });
 });
@@ -35,7 +40,7 @@ afterAll(async () => {
 });
 
 describe('sync: for the sessions room', () => {
-  it('signs a user in at the hub and passes on a refusal with the hub\'s stable code', async () => {
+  it("signs a user in at the hub and passes on a refusal with the hub's stable code", async () => {
     const login = engine.hubLogin();
     const ok = await login.login('nurse.a', 'correct horse battery');
     expect(ok.outcome).toBe('signed-in');
@@ -44,7 +49,7 @@ describe('sync: for the sessions room', () => {
     expect(await login.login('nurse.b', 'correct horse battery')).toMatchObject({ outcome: 'refused', code: 'WARD_NOT_ASSIGNED' });
   });
 
-  it('hands the ward\'s credential stamps to the sessions room after each sync, so a disabled account stops working here', async () => {
+  it("hands the ward's credential stamps to the sessions room after each sync, so a disabled account stops working here", async () => {
     await engine.syncOnce();
     expect(received).toHaveLength(1);
     expect(received[0]!.ward).toBe('a');

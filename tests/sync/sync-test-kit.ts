@@ -10,15 +10,32 @@ import { createEnrollmentToken } from '../../server/identity/index.js';
 import type { SqlDatabase } from '../../server/storage/index.js';
 import { referenceId, type Resource } from '../../shared/fhir/index.js';
 import { generateWard, type SyntheticWard } from '../../shared/synthetic/index.js';
-import { createSyncEngine, enrollWorkstation, type SyncAuditEvent, type SyncAuditSink, type SyncEngine, type SyncPolicy } from '../../electron/sync/index.js';
+import {
+  createSyncEngine,
+  enrollWorkstation,
+  type SyncAuditEvent,
+  type SyncAuditSink,
+  type SyncEngine,
+  type SyncPolicy,
+} from '../../electron/sync/index.js';
 import { createKeytarCustodian, keyNameFor, openVault, wipeVault, type KeyCustodian, type Vault } from '../../electron/vault/index.js';
 import type { TestHub } from '../support/hub-harness.js';
 
 export const NOW = '2026-01-15T08:00:00Z';
 
 /** A generated ward written into the hub's store, as the hospital's feed would. */
-export async function seedGeneratedWard(db: SqlDatabase, wardId: string, options: { seed: string; patients: number; days: number }): Promise<SyntheticWard> {
-  const ward = generateWard({ seed: options.seed, patients: options.patients, days: options.days, ward: { id: wardId, name: `Ward ${wardId}` }, now: NOW });
+export async function seedGeneratedWard(
+  db: SqlDatabase,
+  wardId: string,
+  options: { seed: string; patients: number; days: number },
+): Promise<SyntheticWard> {
+  const ward = generateWard({
+    seed: options.seed,
+    patients: options.patients,
+    days: options.days,
+    ward: { id: wardId, name: `Ward ${wardId}` },
+    now: NOW,
+  });
   await importResources(db, ward.resources, new Date());
   return ward;
 }
@@ -59,7 +76,11 @@ export const FAST_POLICY: Partial<SyncPolicy> = {
 };
 
 /** Enrolls a new workstation for `ward` at `hubUrl` (default the hub itself) with `pin`. */
-export async function enrollTestWorkstation(hub: TestHub, ward: string, options: { hubUrl?: string; pin?: string } = {}): Promise<TestWorkstation> {
+export async function enrollTestWorkstation(
+  hub: TestHub,
+  ward: string,
+  options: { hubUrl?: string; pin?: string } = {},
+): Promise<TestWorkstation> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wardline-sync-'));
   const custodian = createKeytarCustodian();
   const { logger, text } = memoryLogger();
@@ -100,7 +121,8 @@ export async function hubWardContents(db: SqlDatabase, ward: string): Promise<Ma
   );
   const contents = new Map(rows.map((row) => [`${row.res_type}/${row.res_id}`, String(row.version)]));
   const locations = await db.query<{ res_id: string; version: number; content: string }>(
-    `SELECT res_id, version, CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = 'Location' AND deleted = 0`);
+    `SELECT res_id, version, CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = 'Location' AND deleted = 0`,
+  );
   const byId = new Map(locations.map((row) => [row.res_id, JSON.parse(row.content) as Resource]));
   for (const row of locations) {
     let current: string | undefined = row.res_id;
@@ -127,7 +149,17 @@ export function vaultDifferences(vault: Vault, expected: Map<string, string>): s
     if (stored === null) differences.push(`missing ${key}`);
     else if (stored.versionId !== version) differences.push(`${key}: vault v${stored.versionId}, hub v${version}`);
   }
-  const types = new Set([...perType.keys(), 'Patient', 'Encounter', 'Observation', 'Location', 'Practitioner', 'MedicationAdministration', 'DocumentReference', 'Provenance']);
+  const types = new Set([
+    ...perType.keys(),
+    'Patient',
+    'Encounter',
+    'Observation',
+    'Location',
+    'Practitioner',
+    'MedicationAdministration',
+    'DocumentReference',
+    'Provenance',
+  ]);
   for (const type of types) {
     const count = vault.resources.count(type as never);
     if (count !== (perType.get(type) ?? 0)) differences.push(`${type}: vault holds ${count}, hub ${perType.get(type) ?? 0}`);

@@ -97,10 +97,16 @@ describe('without a usable OS keystore', () => {
     const dataDir = temporaryDir('existing');
     (await createVault({ dataDir, custodian })).close();
     try {
-      const before = createHash('sha256').update(readFileSync(vaultFilePath(dataDir))).digest('hex');
+      const before = createHash('sha256')
+        .update(readFileSync(vaultFilePath(dataDir)))
+        .digest('hex');
       const outcome = await runChild(process.execPath, nodeArgs('open', dataDir), isolatedEnv('unix:path=/nonexistent'));
       expect(outcome).toMatchObject({ ok: false, code: 'KEYSTORE_UNAVAILABLE' });
-      expect(createHash('sha256').update(readFileSync(vaultFilePath(dataDir))).digest('hex')).toBe(before);
+      expect(
+        createHash('sha256')
+          .update(readFileSync(vaultFilePath(dataDir)))
+          .digest('hex'),
+      ).toBe(before);
       expect(readdirSync(dataDir)).toEqual(['vault.db']);
     } finally {
       await wipeVault({ dataDir, custodian });

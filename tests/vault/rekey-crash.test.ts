@@ -15,7 +15,9 @@ let dataDir: string;
 
 function observation(i: number) {
   return {
-    resourceType: 'Observation', id: `hr-${i}`, status: 'final',
+    resourceType: 'Observation',
+    id: `hr-${i}`,
+    status: 'final',
     code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
     subject: { reference: 'Patient/p1' },
     effectiveDateTime: new Date(Date.UTC(2023, 0, 1) + i * 600_000).toISOString(),

@@ -26,18 +26,18 @@ const policy = {
 const rules = pinningRulesOf(policy);
 const request = (hostname: string, pem: string) => ({ hostname, certificate: { data: pem } as never });
 
-describe('certificate pinning in Electron\'s session', () => {
+describe("certificate pinning in Electron's session", () => {
   it('accepts the hub only with a certificate whose key is pinned (the current one, or the next during a rotation)', () => {
     expect(certificateVerdict(request('hub.hospital.example', hubCert), rules)).toBe(CERTIFICATE_ACCEPT);
     expect(certificateVerdict(request('HUB.hospital.example.', nextHubCert), rules)).toBe(CERTIFICATE_ACCEPT);
   });
 
-  it('refuses the hub\'s name with any other certificate, however valid it looks', () => {
+  it("refuses the hub's name with any other certificate, however valid it looks", () => {
     expect(certificateVerdict(request('hub.hospital.example', attackerCert), rules)).toBe(CERTIFICATE_REJECT);
     expect(certificateVerdict(request('hub.hospital.example', 'not a certificate'), rules)).toBe(CERTIFICATE_REJECT);
   });
 
-  it('leaves the update server to Chromium\'s normal checks, and refuses every other host', () => {
+  it("leaves the update server to Chromium's normal checks, and refuses every other host", () => {
     expect(certificateVerdict(request('updates.hospital.example', attackerCert), rules)).toBe(CERTIFICATE_USE_CHROMIUM);
     expect(certificateVerdict(request('tracker.example.com', hubCert), rules)).toBe(CERTIFICATE_REJECT);
     const noUpdates = pinningRulesOf({ ...policy, updates: { enabled: false } });
@@ -54,8 +54,26 @@ describe('certificate pinning in Electron\'s session', () => {
     const refused: string[] = [];
     const proc = certificateVerifyProc(rules, (host) => refused.push(host));
     const verdicts: number[] = [];
-    proc({ ...request('hub.hospital.example', hubCert), validatedCertificate: {} as never, isIssuedByKnownRoot: false, verificationResult: 'net::ERR_CERT_AUTHORITY_INVALID', errorCode: -202 }, (v) => verdicts.push(v));
-    proc({ ...request('hub.hospital.example', attackerCert), validatedCertificate: {} as never, isIssuedByKnownRoot: true, verificationResult: 'OK', errorCode: 0 }, (v) => verdicts.push(v));
+    proc(
+      {
+        ...request('hub.hospital.example', hubCert),
+        validatedCertificate: {} as never,
+        isIssuedByKnownRoot: false,
+        verificationResult: 'net::ERR_CERT_AUTHORITY_INVALID',
+        errorCode: -202,
+      },
+      (v) => verdicts.push(v),
+    );
+    proc(
+      {
+        ...request('hub.hospital.example', attackerCert),
+        validatedCertificate: {} as never,
+        isIssuedByKnownRoot: true,
+        verificationResult: 'OK',
+        errorCode: 0,
+      },
+      (v) => verdicts.push(v),
+    );
     expect(verdicts).toEqual([CERTIFICATE_ACCEPT, CERTIFICATE_REJECT]);
     expect(refused).toEqual(['hub.hospital.example']);
   });

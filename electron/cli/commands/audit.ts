@@ -12,7 +12,8 @@ const FORMATS: readonly AuditExportFormat[] = ['fhir', 'csv'];
 function sinceOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new CliError('USAGE', `--since "${value}" is not a date or date-time (e.g. 2026-03-01 or 2026-03-01T08:00:00Z)`);
+  if (Number.isNaN(ms))
+    throw new CliError('USAGE', `--since "${value}" is not a date or date-time (e.g. 2026-03-01 or 2026-03-01T08:00:00Z)`);
   return ms;
 }
 
@@ -43,13 +44,25 @@ export const auditCommand: CliCommand = {
     try {
       if (subcommand === 'verify') {
         const verdict = log.verify();
-        logger.info({ event: 'audit.verify', ok: verdict.ok, entries: verdict.entries, ...(verdict.ok ? {} : { firstBadSequence: verdict.firstBadSequence, problem: verdict.problem }) }, 'audit trail verified');
+        logger.info(
+          {
+            event: 'audit.verify',
+            ok: verdict.ok,
+            entries: verdict.entries,
+            ...(verdict.ok ? {} : { firstBadSequence: verdict.firstBadSequence, problem: verdict.problem }),
+          },
+          'audit trail verified',
+        );
         if (values.json === true) {
           io.out(JSON.stringify(verdict));
         } else if (verdict.ok) {
-          io.out(`Audit trail intact: ${verdict.entries} entries, chain head ${verdict.head.sequence} (${verdict.head.hash.slice(0, 16)}…).`);
+          io.out(
+            `Audit trail intact: ${verdict.entries} entries, chain head ${verdict.head.sequence} (${verdict.head.hash.slice(0, 16)}…).`,
+          );
         } else {
-          io.out(`Audit trail broken at sequence ${verdict.firstBadSequence} (${verdict.problem}): ${verdict.explanation}. ${verdict.entries} entries before it verify.`);
+          io.out(
+            `Audit trail broken at sequence ${verdict.firstBadSequence} (${verdict.problem}): ${verdict.explanation}. ${verdict.entries} entries before it verify.`,
+          );
         }
         return verdict.ok ? 0 : 1;
       }

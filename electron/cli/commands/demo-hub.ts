@@ -49,7 +49,13 @@ function readLine(line: string, printed: Printed): void {
   const pin = /^TLS certificate SPKI pin \(sha256, base64\): (\S+)$/.exec(line);
   if (pin) printed.pin = pin[1]!;
   const account = /^ {2}(\S+)\s+(nurse|physician|clerk|admin)\s+password: (\S+)(?:\s+TOTP secret: (\S+))?/.exec(line);
-  if (account) printed.accounts.push({ username: account[1]!, role: account[2]!, password: account[3]!, ...(account[4] ? { totpSecret: account[4] } : {}) });
+  if (account)
+    printed.accounts.push({
+      username: account[1]!,
+      role: account[2]!,
+      password: account[3]!,
+      ...(account[4] ? { totpSecret: account[4] } : {}),
+    });
   const token = /^Enrollment token for ward "([^"]+)".*: (\S+)$/.exec(line);
   if (token) {
     printed.ward = token[1]!;
@@ -60,7 +66,19 @@ function readLine(line: string, printed: Printed): void {
 export function startDemoHub(options: DemoHubOptions): Promise<DemoHub> {
   const child = spawn(
     process.execPath,
-    [HUB_BIN, 'serve', '--dev-tls', '--demo', String(options.patients), '--port', String(options.port), '--data', options.dataDir, '--log-level', 'warn'],
+    [
+      HUB_BIN,
+      'serve',
+      '--dev-tls',
+      '--demo',
+      String(options.patients),
+      '--port',
+      String(options.port),
+      '--data',
+      options.dataDir,
+      '--log-level',
+      'warn',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const log = createWriteStream(options.logFile, { flags: 'a', mode: 0o600 });
@@ -87,9 +105,14 @@ export function startDemoHub(options: DemoHubOptions): Promise<DemoHub> {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      void stop().then(() => reject(new CliError('DEMO_HUB_FAILED', `The demo hub did not start (${why}); its log is in ${options.logFile}.`, 1)));
+      void stop().then(() =>
+        reject(new CliError('DEMO_HUB_FAILED', `The demo hub did not start (${why}); its log is in ${options.logFile}.`, 1)),
+      );
     };
-    const timer = setTimeout(() => fail(`no answer within ${(options.startTimeoutMs ?? 120_000) / 1000} s`), options.startTimeoutMs ?? 120_000);
+    const timer = setTimeout(
+      () => fail(`no answer within ${(options.startTimeoutMs ?? 120_000) / 1000} s`),
+      options.startTimeoutMs ?? 120_000,
+    );
     void exited.then((code) => fail(`it exited with code ${code}`));
     createInterface({ input: child.stdout }).on('line', (line) => {
       readLine(line, printed);

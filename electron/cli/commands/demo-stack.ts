@@ -63,16 +63,38 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
   const logger = createHostLogger(workstationDir);
   const stops: Array<() => Promise<void> | void> = [() => eraseWorkstation(workstationDir, custodian)];
   const stop = async (): Promise<void> => {
-    for (const step of stops.splice(0).reverse()) await Promise.resolve().then(step).catch(() => undefined);
+    for (const step of stops.splice(0).reverse())
+      await Promise.resolve()
+        .then(step)
+        .catch(() => undefined);
   };
   const progress = options.progress ?? (() => undefined);
   try {
     progress(`Starting the demo hub with ${options.patients} synthetic patients...`);
-    const hub = await startDemoHub({ dataDir: join(options.root, 'hub'), logFile: join(options.root, 'hub.log'), patients: options.patients, port: options.hubPort });
+    const hub = await startDemoHub({
+      dataDir: join(options.root, 'hub'),
+      logFile: join(options.root, 'hub.log'),
+      patients: options.patients,
+      port: options.hubPort,
+    });
     stops.push(() => hub.stop());
     progress(`Hub up at ${hub.url}; enrolling this workstation...`);
-    await enrollWorkstation({ dataDir: workstationDir, custodian, logger, audit: logAuditSink(logger), hubUrl: hub.url, enrollmentToken: hub.enrollmentToken, pin: hub.pin });
-    const { policy, file: policyFile } = await writeDemoPolicy({ folder: options.root, hubUrl: hub.url, pin: hub.pin, ward: hub.ward, idleTimeoutMinutes: 5 });
+    await enrollWorkstation({
+      dataDir: workstationDir,
+      custodian,
+      logger,
+      audit: logAuditSink(logger),
+      hubUrl: hub.url,
+      enrollmentToken: hub.enrollmentToken,
+      pin: hub.pin,
+    });
+    const { policy, file: policyFile } = await writeDemoPolicy({
+      folder: options.root,
+      hubUrl: hub.url,
+      pin: hub.pin,
+      ward: hub.ward,
+      idleTimeoutMinutes: 5,
+    });
     const loopback = await openLoopbackServer({ rendererDir: options.rendererDir, logger, port: options.loopbackPort });
     stops.push(() => loopback.close());
     const host = await openWorkstationHost({

@@ -67,7 +67,9 @@ export async function runVaultDemo(values: CliValues, io: CliIo): Promise<number
     const status = vault.status();
     io.out(`Demo vault: ${dataDir}`);
     io.out(`  encrypted with ${status.cipher} (schema ${status.schemaVersion}); key in the OS keystore`);
-    io.out(`  ${ward.resources.length} synthetic resources validated and stored in ${Math.round(ms)} ms; vault holds ${status.patients} patients, ${status.resources} resources`);
+    io.out(
+      `  ${ward.resources.length} synthetic resources validated and stored in ${Math.round(ms)} ms; vault holds ${status.patients} patients, ${status.resources} resources`,
+    );
     io.out('');
     io.out(`Census of ${ward.ward.name} (synthetic patients):`);
     io.out(`${'Bed'.padEnd(8)} ${'Name'.padEnd(28)} ${'Age'.padEnd(5)} ${'Allergy'.padEnd(10)} ${'Vitals'.padEnd(6)} Alerts`);
@@ -84,7 +86,8 @@ export async function runVaultDemo(values: CliValues, io: CliIo): Promise<number
         io.out(`  problems:    ${summary.problems.map((p) => p.text).join(', ') || 'none'}`);
         io.out(`  medications: ${summary.medications.length} active`);
         for (const vital of summary.vitals) {
-          const value = vital.components.length > 0 ? vital.components.map((c) => c.value).join('/') : String(vital.value ?? vital.valueText ?? '-');
+          const value =
+            vital.components.length > 0 ? vital.components.map((c) => c.value).join('/') : String(vital.value ?? vital.valueText ?? '-');
           const unit = vital.unit ?? vital.components[0]?.unit ?? '';
           io.out(`  ${(vital.display ?? vital.code).slice(0, 40).padEnd(40)} ${value} ${unit}`);
         }

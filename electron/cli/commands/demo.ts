@@ -19,7 +19,8 @@ const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../renderer/dist', imp
 function portOption(values: CliValues, name: string): number {
   const raw = stringValue(values, name);
   if (raw === undefined) return 0;
-  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) throw new CliError('USAGE', `--${name} must be a port number from 0 to 65535 (0: any free port)`);
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535)
+    throw new CliError('USAGE', `--${name} must be a port number from 0 to 65535 (0: any free port)`);
   return Number(raw);
 }
 
@@ -32,7 +33,9 @@ function printStarted(stack: DemoStack, io: CliIo, started: number): void {
   const sync = stack.firstSync;
   io.out(`Demo hub:     ${stack.hub.url} (ward "${stack.hub.ward}", pin ${stack.hub.pin})`);
   io.out(`Workstation:  ${stack.workstationDir} (enrolled, policy ${stack.policyFile})`);
-  io.out(`First sync:   ${sync.patients} patients on the ward, ${sync.written} resources in ${(sync.durationMs / 1000).toFixed(1)} s (${sync.state})`);
+  io.out(
+    `First sync:   ${sync.patients} patients on the ward, ${sync.written} resources in ${(sync.durationMs / 1000).toFixed(1)} s (${sync.state})`,
+  );
   io.out(`Ready in ${((performance.now() - started) / 1000).toFixed(1)} s. Synthetic patients only.`);
   io.out('');
   io.out('Demo accounts (new passwords at each start):');
@@ -61,7 +64,8 @@ function untilStopped(stack: DemoStack, io: CliIo): Promise<void> {
 }
 
 export const demoCommand: CliCommand = {
-  summary: 'the whole demo: hub, enrolled workstation, first sync, the app in your browser over loopback (--vault-only: just a filled vault)',
+  summary:
+    'the whole demo: hub, enrolled workstation, first sync, the app in your browser over loopback (--vault-only: just a filled vault)',
   options: {
     data: { type: 'string' },
     patients: { type: 'string' },
@@ -73,7 +77,8 @@ export const demoCommand: CliCommand = {
   },
   async run(values, io) {
     if (values['vault-only'] === true) return runVaultDemo(values, io);
-    if (values.days !== undefined) throw new CliError('USAGE', '--days goes with --vault-only (the hub\'s demo ward keeps 30 days of history)');
+    if (values.days !== undefined)
+      throw new CliError('USAGE', "--days goes with --vault-only (the hub's demo ward keeps 30 days of history)");
     const started = performance.now();
     const stack = await startDemoStack({
       root: resolve(stringValue(values, 'data') ?? DEFAULT_DEMO_DIR),

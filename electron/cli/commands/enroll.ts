@@ -13,9 +13,18 @@ export const enrollCommand: CliCommand = {
     const hub = stringValue(values, 'hub');
     const token = stringValue(values, 'token');
     const pin = stringValue(values, 'pin');
-    if (!hub || !token || !pin) throw new CliError('USAGE', 'enroll needs --hub URL --token T --pin SPKI (the hub prints its pin and tokens)');
+    if (!hub || !token || !pin)
+      throw new CliError('USAGE', 'enroll needs --hub URL --token T --pin SPKI (the hub prints its pin and tokens)');
     const { dataDir, logger, custodian } = workstationFrom(values);
-    const record = await enrollWorkstation({ dataDir, custodian, logger, audit: logAuditSink(logger), hubUrl: hub, enrollmentToken: token, pin });
+    const record = await enrollWorkstation({
+      dataDir,
+      custodian,
+      logger,
+      audit: logAuditSink(logger),
+      hubUrl: hub,
+      enrollmentToken: token,
+      pin,
+    });
     io.out(`Enrolled at ${record.hubUrl} for ward "${record.ward}" (client id ${record.clientId}); the device key is in the OS keystore.`);
     io.out(`Next: wardline sync --data ${dataDir}`);
     return 0;

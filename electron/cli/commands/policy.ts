@@ -5,7 +5,17 @@
 // with --data DIR also refuses it, as that workstation would, when it is older than the one accepted there.
 import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { keyIdOf, machinePolicyPath, parseTrustAnchors, policyFileText, policyMarkAfter, signPolicy, verifyPolicyText, type TrustedKey, type WorkstationPolicy } from '../../policy/index.js';
+import {
+  keyIdOf,
+  machinePolicyPath,
+  parseTrustAnchors,
+  policyFileText,
+  policyMarkAfter,
+  signPolicy,
+  verifyPolicyText,
+  type TrustedKey,
+  type WorkstationPolicy,
+} from '../../policy/index.js';
 import { openVault, vaultExists, type PolicyMark } from '../../vault/index.js';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
@@ -15,7 +25,8 @@ import { workstationFrom } from './workstation.js';
 
 function required(values: CliValues, name: string, subcommand: string): string {
   const value = stringValue(values, name);
-  if (value === undefined || value === '') throw new CliError('USAGE', `wardline policy ${subcommand} needs --${name} (try: wardline help)`);
+  if (value === undefined || value === '')
+    throw new CliError('USAGE', `wardline policy ${subcommand} needs --${name} (try: wardline help)`);
   return value;
 }
 
@@ -33,8 +44,12 @@ function show(policy: WorkstationPolicy, file: string, io: CliIo): void {
   io.out(`policy     ${file}: valid, signed by key ${policy.signedBy}, issued ${policy.issued}`);
   io.out(`hub        ${policy.hubUrl} (${policy.pins.length} pinned ${policy.pins.length === 1 ? 'key' : 'keys'})`);
   io.out(`ward       ${policy.ward}`);
-  io.out(`sessions   idle lock ${minutes(policy.idleTimeoutMs)}, session limit ${hours(policy.sessionLimitMs)}, offline grace ${hours(policy.offlineGraceMs)}`);
-  io.out(`staleness  amber after ${minutes(policy.staleAmberMs)}, red after ${minutes(policy.staleRedMs)}${policy.defaulted.includes('staleness') ? ' (Wardline defaults: not set in the policy)' : ''}`);
+  io.out(
+    `sessions   idle lock ${minutes(policy.idleTimeoutMs)}, session limit ${hours(policy.sessionLimitMs)}, offline grace ${hours(policy.offlineGraceMs)}`,
+  );
+  io.out(
+    `staleness  amber after ${minutes(policy.staleAmberMs)}, red after ${minutes(policy.staleRedMs)}${policy.defaulted.includes('staleness') ? ' (Wardline defaults: not set in the policy)' : ''}`,
+  );
   io.out(`printing   ${policy.printingAllowed ? 'allowed' : 'not allowed'}`);
   io.out(`updates    ${policy.updates.enabled ? `on, channel ${policy.updates.channel}, from ${policy.updates.url}` : 'off'}`);
 }
@@ -52,7 +67,8 @@ async function acceptedHere(values: CliValues): Promise<PolicyMark | null> {
 }
 
 export const policyCommand: CliCommand = {
-  summary: 'machine policy for IT: "keygen --out DIR", "sign --key K --in DRAFT --out FILE", "verify --public-key K [--file F] [--data DIR]"',
+  summary:
+    'machine policy for IT: "keygen --out DIR", "sign --key K --in DRAFT --out FILE", "verify --public-key K [--file F] [--data DIR]"',
   subcommands: ['keygen', 'sign', 'verify'],
   options: {
     out: { type: 'string' },
@@ -68,7 +84,9 @@ export const policyCommand: CliCommand = {
     if (subcommand === 'keygen') {
       const { pair, privateFile, publicFile } = await writeKeyPair(required(values, 'out', 'keygen'), 'wardline-policy');
       io.out(`Wrote the policy signing key ${privateFile} (keep it offline, never on a workstation) and its public key ${publicFile}.`);
-      io.out(`Key id ${pair.keyId}. Package Wardline with the public key in wardline-trust.json (WARDLINE_POLICY_PUBLIC_KEYS) so workstations trust it.`);
+      io.out(
+        `Key id ${pair.keyId}. Package Wardline with the public key in wardline-trust.json (WARDLINE_POLICY_PUBLIC_KEYS) so workstations trust it.`,
+      );
       return 0;
     }
     if (subcommand === 'sign') {
@@ -77,10 +95,15 @@ export const policyCommand: CliCommand = {
       const out = required(values, 'out', 'sign');
       const draft = await readJsonFile(draftFile, 'the policy draft');
       // A file already signed can be re-signed: its "policy" member is the draft.
-      const content = typeof draft === 'object' && draft !== null && 'wardlinePolicy' in draft && 'policy' in draft ? (draft as { policy: unknown }).policy : draft;
+      const content =
+        typeof draft === 'object' && draft !== null && 'wardlinePolicy' in draft && 'policy' in draft
+          ? (draft as { policy: unknown }).policy
+          : draft;
       const signed = signPolicy(content, key, keyIdOf(createPublicKey(key)));
       await writeOutput(out, policyFileText(signed), 'the signed policy');
-      io.out(`Signed ${draftFile} with key ${signed.signature.keyId} into ${out}. Deploy it unchanged to ${machinePolicyPath()} (Windows: %ProgramData%\\Wardline\\policy.json; macOS: /Library/Application Support/Wardline/policy.json).`);
+      io.out(
+        `Signed ${draftFile} with key ${signed.signature.keyId} into ${out}. Deploy it unchanged to ${machinePolicyPath()} (Windows: %ProgramData%\\Wardline\\policy.json; macOS: /Library/Application Support/Wardline/policy.json).`,
+      );
       return 0;
     }
     const keys = await trustedKeys(values);
@@ -95,10 +118,14 @@ export const policyCommand: CliCommand = {
     const accepted = stringValue(values, 'data') === undefined ? undefined : await acceptedHere(values);
     // Throws POLICY_ROLLBACK, as the workstation would refuse to start; records nothing.
     if (accepted !== undefined) policyMarkAfter(policy, accepted);
-    if (values.json === true) io.out(JSON.stringify({ valid: true, file, policy, ...(accepted === undefined ? {} : { acceptedHere: accepted }) }));
+    if (values.json === true)
+      io.out(JSON.stringify({ valid: true, file, policy, ...(accepted === undefined ? {} : { acceptedHere: accepted }) }));
     else {
       show(policy, file, io);
-      if (accepted !== undefined) io.out(`workstation ${accepted === null ? 'has accepted no policy yet' : `accepted a policy issued ${accepted.issued}; this one is not older`}`);
+      if (accepted !== undefined)
+        io.out(
+          `workstation ${accepted === null ? 'has accepted no policy yet' : `accepted a policy issued ${accepted.issued}; this one is not older`}`,
+        );
     }
     return 0;
   },

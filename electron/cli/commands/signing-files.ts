@@ -41,7 +41,12 @@ export async function writeKeyPair(dir: string, name: string): Promise<{ pair: S
     await writeFile(publicFile, pair.publicKeyPem, { mode: 0o644, flag: 'wx' });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError('USAGE', code === 'EEXIST' ? `a key pair named ${name} already exists in ${dir}; it was left untouched` : `cannot write the key pair into ${dir} (${code ?? 'error'})`);
+    throw new CliError(
+      'USAGE',
+      code === 'EEXIST'
+        ? `a key pair named ${name} already exists in ${dir}; it was left untouched`
+        : `cannot write the key pair into ${dir} (${code ?? 'error'})`,
+    );
   }
   return { pair, privateFile, publicFile };
 }

@@ -34,13 +34,16 @@ export const statusCommand: CliCommand = {
       ward: status.ward,
       acceptedPolicy,
     };
-    const syncPart = sync === null ? null : {
-      state: sync.state,
-      lastSuccess: sync.lastSuccess,
-      dataAsOf: sync.dataAsOf,
-      outboxPending: sync.outboxPending,
-      conflicts: sync.conflicts,
-    };
+    const syncPart =
+      sync === null
+        ? null
+        : {
+            state: sync.state,
+            lastSuccess: sync.lastSuccess,
+            dataAsOf: sync.dataAsOf,
+            outboxPending: sync.outboxPending,
+            conflicts: sync.conflicts,
+          };
     if (values.json === true) {
       io.out(JSON.stringify(syncPart === null ? { vault: vaultStatus } : { vault: vaultStatus, sync: syncPart }));
     } else {
@@ -48,9 +51,13 @@ export const statusCommand: CliCommand = {
       io.out(`encrypted  yes (${status.cipher}), schema version ${status.schemaVersion}`);
       io.out(`ward       ${status.ward ?? '(not set)'}`);
       io.out(`contents   ${status.patients} patients, ${status.resources} resources`);
-      io.out(`policy     ${acceptedPolicy === null ? 'none accepted yet' : `accepted up to the one issued ${acceptedPolicy.issued} (key ${acceptedPolicy.signedBy}); older ones are refused`}`);
+      io.out(
+        `policy     ${acceptedPolicy === null ? 'none accepted yet' : `accepted up to the one issued ${acceptedPolicy.issued} (key ${acceptedPolicy.signedBy}); older ones are refused`}`,
+      );
       if (sync !== null) {
-        io.out(`sync       ${sync.state}; last success ${sync.lastSuccess ?? 'never'}; data as of ${sync.dataAsOf ?? 'never'} (${sync.staleness})`);
+        io.out(
+          `sync       ${sync.state}; last success ${sync.lastSuccess ?? 'never'}; data as of ${sync.dataAsOf ?? 'never'} (${sync.staleness})`,
+        );
         io.out(`outbox     ${sync.outboxPending} waiting, ${sync.conflicts} conflicts`);
       }
     }

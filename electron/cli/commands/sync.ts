@@ -11,7 +11,10 @@ export const syncCommand: CliCommand = {
   async run(values, io) {
     const { dataDir, logger, custodian } = workstationFrom(values);
     if (!vaultExists(dataDir)) {
-      throw new VaultError('NOT_FOUND', `There is no vault in ${dataDir}. Enroll the workstation first: wardline enroll --hub URL --token T --pin SPKI --data ${dataDir}`);
+      throw new VaultError(
+        'NOT_FOUND',
+        `There is no vault in ${dataDir}. Enroll the workstation first: wardline enroll --hub URL --token T --pin SPKI --data ${dataDir}`,
+      );
     }
     const vault = await openVault({ dataDir, custodian, logger });
     try {
@@ -20,20 +23,24 @@ export const syncCommand: CliCommand = {
         const summary = await engine.syncOnce();
         const status = engine.status();
         if (values.json === true) {
-          io.out(JSON.stringify({
-            state: summary.state,
-            patients: summary.patients,
-            patientsLoaded: summary.patientsLoaded,
-            written: summary.written,
-            deleted: summary.deleted,
-            purgedPatients: summary.purgedPatients,
-            delivered: summary.pushed.delivered,
-            conflicts: status.conflicts,
-            outboxPending: status.outboxPending,
-            durationMs: Math.round(summary.durationMs),
-          }));
+          io.out(
+            JSON.stringify({
+              state: summary.state,
+              patients: summary.patients,
+              patientsLoaded: summary.patientsLoaded,
+              written: summary.written,
+              deleted: summary.deleted,
+              purgedPatients: summary.purgedPatients,
+              delivered: summary.pushed.delivered,
+              conflicts: status.conflicts,
+              outboxPending: status.outboxPending,
+              durationMs: Math.round(summary.durationMs),
+            }),
+          );
         } else {
-          io.out(`Synced in ${(summary.durationMs / 1000).toFixed(1)} s (${summary.state}): ${summary.patients} patients on the ward, ${summary.patientsLoaded} loaded, ${summary.written} resources written, ${summary.deleted} deleted, ${summary.purgedPatients} patients purged.`);
+          io.out(
+            `Synced in ${(summary.durationMs / 1000).toFixed(1)} s (${summary.state}): ${summary.patients} patients on the ward, ${summary.patientsLoaded} loaded, ${summary.written} resources written, ${summary.deleted} deleted, ${summary.purgedPatients} patients purged.`,
+          );
           io.out(`Outbox: ${summary.pushed.delivered} delivered, ${status.outboxPending} waiting; conflicts: ${status.conflicts}.`);
         }
       } finally {

@@ -14,7 +14,8 @@ import { readPrivateKey, readPublicKey, writeKeyPair, writeOutput } from './sign
 
 function required(values: CliValues, name: string, subcommand: string): string {
   const value = stringValue(values, name);
-  if (value === undefined || value === '') throw new CliError('USAGE', `wardline update ${subcommand} needs --${name} (try: wardline help)`);
+  if (value === undefined || value === '')
+    throw new CliError('USAGE', `wardline update ${subcommand} needs --${name} (try: wardline help)`);
   return value;
 }
 
@@ -52,13 +53,20 @@ export const updateCommand: CliCommand = {
     switch (subcommand) {
       case 'keygen': {
         const { pair, privateFile, publicFile } = await writeKeyPair(required(values, 'out', 'keygen'), 'wardline-release');
-        io.out(`Wrote the release signing key ${privateFile} (keep it in the release pipeline's secret store) and its public key ${publicFile}.`);
+        io.out(
+          `Wrote the release signing key ${privateFile} (keep it in the release pipeline's secret store) and its public key ${publicFile}.`,
+        );
         io.out(`Key id ${pair.keyId}. Package Wardline with the public key in wardline-trust.json (WARDLINE_UPDATE_PUBLIC_KEYS).`);
         return 0;
       }
       case 'manifest': {
-        const installers = required(values, 'files', 'manifest').split(',').map((f) => f.trim()).filter((f) => f !== '');
-        const files = await Promise.all(installers.map(async (file) => manifestFileOf(path.basename(file), await readBytes(file, 'the installer'))));
+        const installers = required(values, 'files', 'manifest')
+          .split(',')
+          .map((f) => f.trim())
+          .filter((f) => f !== '');
+        const files = await Promise.all(
+          installers.map(async (file) => manifestFileOf(path.basename(file), await readBytes(file, 'the installer'))),
+        );
         const text = updateManifestText({
           wardlineUpdate: 1,
           version: required(values, 'version', 'manifest'),
@@ -68,7 +76,9 @@ export const updateCommand: CliCommand = {
         });
         const out = required(values, 'out', 'manifest');
         await writeOutput(out, text, 'the update manifest');
-        io.out(`Wrote ${out} listing ${files.length} installer${files.length === 1 ? '' : 's'}. Sign it with: wardline update sign --key KEY --manifest ${out}`);
+        io.out(
+          `Wrote ${out} listing ${files.length} installer${files.length === 1 ? '' : 's'}. Sign it with: wardline update sign --key KEY --manifest ${out}`,
+        );
         return 0;
       }
       case 'sign': {
@@ -98,7 +108,11 @@ export const updateCommand: CliCommand = {
           signatureText: await readSignature(`${manifest}.sig`),
           trustedKeys: [trusted],
         });
-        io.out(decision.action === 'download' ? `Valid: a workstation on ${stringValue(values, 'current')} would take ${decision.version} (${decision.files.length} installer(s)).` : `Valid: a workstation on ${stringValue(values, 'current')} is up to date.`);
+        io.out(
+          decision.action === 'download'
+            ? `Valid: a workstation on ${stringValue(values, 'current')} would take ${decision.version} (${decision.files.length} installer(s)).`
+            : `Valid: a workstation on ${stringValue(values, 'current')} is up to date.`,
+        );
         return 0;
       }
     }

@@ -27,7 +27,11 @@ export const wipeCommand: CliCommand = {
     }
     if (failure !== undefined) throw failure;
     logger.warn({ event: 'vault.wipe', hadVault }, 'vault wiped');
-    io.out(hadVault ? `Wiped the vault in ${dataDir}: key destroyed, files deleted. The audit trail was kept and records the wipe.` : `No vault in ${dataDir}; any leftover key was destroyed.`);
+    io.out(
+      hadVault
+        ? `Wiped the vault in ${dataDir}: key destroyed, files deleted. The audit trail was kept and records the wipe.`
+        : `No vault in ${dataDir}; any leftover key was destroyed.`,
+    );
     return 0;
   },
 };

@@ -18,7 +18,10 @@ export function loopbackIpcUrl(location: Pick<Location, 'host'>): string {
 let early: { readonly adopted: AdoptedSocket; readonly stop: () => void } | null = null;
 
 /** Opens the socket for a page served from `location` (once) and asks EARLY_INVOKE when it opens. */
-export function openEarlySocket(location: Pick<Location, 'host'>, createSocket: (url: string) => WebSocket = (url) => new WebSocket(url)): void {
+export function openEarlySocket(
+  location: Pick<Location, 'host'>,
+  createSocket: (url: string) => WebSocket = (url) => new WebSocket(url),
+): void {
   if (early !== null) return;
   const socket = createSocket(loopbackIpcUrl(location));
   const received: unknown[] = [];

@@ -18,7 +18,11 @@ function adopting(adopted: AdoptedSocket): (url: string) => AdoptedSocket | null
 describe('the loopback bridge taking over the socket the page opened at start', () => {
   it('gives the answer that came before the bridge to the first identical invoke, without asking again', async () => {
     const early = new TestSocket(URL, 1);
-    const adopted = { socket: early.asWebSocket(), sent: [{ id: 0, message: EARLY_INVOKE }], received: [JSON.stringify({ id: 0, type: 'reply', reply: { ok: true, value: 'early' } })] };
+    const adopted = {
+      socket: early.asWebSocket(),
+      sent: [{ id: 0, message: EARLY_INVOKE }],
+      received: [JSON.stringify({ id: 0, type: 'reply', reply: { ok: true, value: 'early' } })],
+    };
     const bridge = loopbackBridge({ url: URL, adopt: adopting(adopted), createSocket: () => new TestSocket(URL).asWebSocket() });
     await expect(bridge.invoke(EARLY_INVOKE)).resolves.toEqual({ ok: true, value: 'early' });
     expect(early.sent).toEqual([]);
@@ -35,7 +39,10 @@ describe('the loopback bridge taking over the socket the page opened at start', 
 
   it('waits for an early answer still on its way, and sends what was asked meanwhile once the socket opens', async () => {
     const early = new TestSocket(URL, 1);
-    const bridge = loopbackBridge({ url: URL, adopt: adopting({ socket: early.asWebSocket(), sent: [{ id: 0, message: EARLY_INVOKE }], received: [] }) });
+    const bridge = loopbackBridge({
+      url: URL,
+      adopt: adopting({ socket: early.asWebSocket(), sent: [{ id: 0, message: EARLY_INVOKE }], received: [] }),
+    });
     const state = bridge.invoke(EARLY_INVOKE);
     expect(early.sent).toEqual([]);
     early.answer(0, { ok: true, value: 'late' });

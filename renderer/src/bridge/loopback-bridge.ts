@@ -145,7 +145,8 @@ export function loopbackBridge(options: LoopbackBridgeOptions): LoopbackBridge {
       }
       const id = nextId++;
       const text = JSON.stringify({ id, type: 'invoke', message });
-      if (text.length > LOOPBACK_MAX_FRAME_BYTES) return Promise.reject(new Error('The request is too large to send to the Wardline host.'));
+      if (text.length > LOOPBACK_MAX_FRAME_BYTES)
+        return Promise.reject(new Error('The request is too large to send to the Wardline host.'));
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject, text });
         flush();

@@ -27,7 +27,7 @@ describe('staleness of the ward data', () => {
   });
 });
 
-describe('staleness of a patient\'s last vital signs', () => {
+describe("staleness of a patient's last vital signs", () => {
   it('flags vitals older than 8 hours amber and older than 12 hours red', () => {
     expect(vitalsStaleness(ago(4 * HOUR), now)).toBe('recent');
     expect(vitalsStaleness(ago(8 * HOUR + MIN), now)).toBe('amber');

@@ -20,7 +20,7 @@ const status = (over: Partial<SyncStatusData> = {}): SyncStatusData => ({
   ...over,
 });
 
-describe('the downtime banner\'s words', () => {
+describe("the downtime banner's words", () => {
   it('says downtime in plain words with the time the charts date from', () => {
     const w = bannerWording(status({ state: 'offline', lastError: 'HUB_UNREACHABLE' }), now);
     expect(w.headline).toBe('Downtime — hub unreachable. Showing charts as of 10:42.');

@@ -57,7 +57,14 @@ export function bannerWording(status: SyncStatusData, nowMs: number): BannerWord
     stalenessLabel: dataStalenessLabel(staleness, status.staleAmberMs, status.staleRedMs),
     outbox: status.outboxPending > 0 ? `${count(status.outboxPending, 'entry', 'entries')} waiting to upload` : null,
     conflicts: status.conflicts > 0 ? `${count(status.conflicts, 'conflict', 'conflicts')} to resolve` : null,
-    progress: load === null ? null : { loaded: load.loaded, total: load.total, label: `Loading the ward: ${load.loaded} of ${count(load.total, 'patient', 'patients')}` },
+    progress:
+      load === null
+        ? null
+        : {
+            loaded: load.loaded,
+            total: load.total,
+            label: `Loading the ward: ${load.loaded} of ${count(load.total, 'patient', 'patients')}`,
+          },
     errorCode: state === 'online' ? null : status.lastError,
   };
 }

@@ -48,7 +48,13 @@ export function DowntimeBanner(props: { status: SyncStatusData | null; onOpenCon
       </div>
       {w.errorCode === null ? null : <p className="banner__code">Code for IT: {w.errorCode}</p>}
       {w.progress === null ? null : (
-        <ProgressBar className="progress" value={w.progress.loaded} maxValue={Math.max(1, w.progress.total)} aria-label="Initial load of the ward" valueLabel={w.progress.label}>
+        <ProgressBar
+          className="progress"
+          value={w.progress.loaded}
+          maxValue={Math.max(1, w.progress.total)}
+          aria-label="Initial load of the ward"
+          valueLabel={w.progress.label}
+        >
           {({ percentage }) => (
             <>
               <span className="progress__label">{w.progress?.label}</span>

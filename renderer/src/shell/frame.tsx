@@ -190,11 +190,22 @@ export function Frame(props: FrameProps): React.JSX.Element {
       </div>
       {/* Focusable (tab stop) because it scrolls: keyboard users must be able to scroll a long screen such as the policy. */}
       <main id="main" ref={main} tabIndex={0} className="frame__main">
-        <Suspense fallback={<p className="muted" role="status">Opening…</p>}>{screen}</Suspense>
+        <Suspense
+          fallback={
+            <p className="muted" role="status">
+              Opening…
+            </p>
+          }
+        >
+          {screen}
+        </Suspense>
       </main>
       <ShortcutsDialog isOpen={helpOpen} onOpenChange={setHelpOpen} />
-      <SetPinDialog isOpen={pinOpen} onOpenChange={setPinOpen} onSaved={() => setNotice('Your PIN is saved. Use it to unlock your session on this workstation.')} />
+      <SetPinDialog
+        isOpen={pinOpen}
+        onOpenChange={setPinOpen}
+        onSaved={() => setNotice('Your PIN is saved. Use it to unlock your session on this workstation.')}
+      />
     </div>
   );
 }
-

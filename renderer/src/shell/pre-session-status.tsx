@@ -19,7 +19,8 @@ export function PreSessionStatus(props: { reachability: Reachability }): React.J
 
   const fromSignIn = reachabilityWords(props.reachability);
   const text = status !== null ? bannerWording(status, Date.now()).headline : fromSignIn;
-  const tone = status !== null ? (status.state === 'online' ? 'online' : 'offline') : props.reachability === 'reachable' ? 'online' : 'offline';
+  const tone =
+    status !== null ? (status.state === 'online' ? 'online' : 'offline') : props.reachability === 'reachable' ? 'online' : 'offline';
   if (text === null) return null;
   return (
     <section className={`banner banner--${tone} banner--compact`} aria-label="Connection status">

@@ -1,25 +1,15 @@
-// Which screens and buttons a role is offered. A copy, for the UI only, of the host's permission
-// table (electron/session/permissions.ts): the host's guard decides; this only hides what a role
-// would be refused anyway.
-import type { SessionViewData } from '../../../shared/contract/index.js';
+// Which screens and buttons a role is offered, from the one permission table (shared/access): the
+// host's guard decides; this only hides what a role would be refused anyway.
+import { isPermitted, STAFF_ROLE_LABELS, type Action, type StaffRole } from '../../../shared/access/index.js';
 
-export type Role = SessionViewData['role'];
-export type Ability = 'census:read' | 'chart:read' | 'print' | 'audit:view' | 'policy:view' | 'btg:use';
-
-const ABILITIES: Readonly<Record<Role, readonly Ability[]>> = {
-  nurse: ['census:read', 'chart:read', 'print', 'btg:use'],
-  physician: ['census:read', 'chart:read', 'print', 'btg:use'],
-  clerk: ['census:read', 'chart:read'],
-  admin: ['audit:view', 'policy:view'],
-};
+export type Role = StaffRole;
+export type Ability = Extract<Action, 'census:read' | 'chart:read' | 'print' | 'audit:view' | 'policy:view' | 'btg:use'>;
 
 export function may(role: Role, ability: Ability): boolean {
-  return ABILITIES[role]?.includes(ability) ?? false;
+  return isPermitted(role, ability);
 }
-
-const ROLE_NAMES: Readonly<Record<Role, string>> = { nurse: 'Nurse', physician: 'Physician', clerk: 'Ward clerk', admin: 'Administrator' };
 
 /** The role as the top bar shows it. */
 export function roleName(role: Role): string {
-  return ROLE_NAMES[role] ?? role;
+  return STAFF_ROLE_LABELS[role] ?? role;
 }

@@ -75,16 +75,43 @@ function SetPinForm(props: { onCancel: () => void; onSaved: () => void }): React
       )}
       <div className="field">
         <label htmlFor={`${ids}-pin`}>New PIN (4 to 8 digits)</label>
-        <input id={`${ids}-pin`} type="password" inputMode="numeric" autoComplete="off" maxLength={8} required autoFocus value={pin} onChange={(e) => setPin(digits(e.target.value))} />
+        <input
+          id={`${ids}-pin`}
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          maxLength={8}
+          required
+          autoFocus
+          value={pin}
+          onChange={(e) => setPin(digits(e.target.value))}
+        />
       </div>
       <div className="field">
         <label htmlFor={`${ids}-repeat`}>Repeat the PIN</label>
-        <input id={`${ids}-repeat`} type="password" inputMode="numeric" autoComplete="off" maxLength={8} required value={repeat} onChange={(e) => setRepeat(digits(e.target.value))} />
+        <input
+          id={`${ids}-repeat`}
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          maxLength={8}
+          required
+          value={repeat}
+          onChange={(e) => setRepeat(digits(e.target.value))}
+        />
       </div>
       {needsPassword ? (
         <div className="field">
           <label htmlFor={`${ids}-password`}>Your password</label>
-          <input id={`${ids}-password`} type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby={problem === null ? undefined : problemId} />
+          <input
+            id={`${ids}-password`}
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            aria-describedby={problem === null ? undefined : problemId}
+          />
         </div>
       ) : null}
       <div className="actions">

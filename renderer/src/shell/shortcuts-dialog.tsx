@@ -4,7 +4,7 @@ import { SHORTCUTS } from './shortcuts.js';
 
 export function ShortcutsDialog(props: { isOpen: boolean; onOpenChange: (open: boolean) => void }): React.JSX.Element {
   return (
-    <Modal isOpen={props.isOpen} onOpenChange={props.onOpenChange} isDismissable className="modal" >
+    <Modal isOpen={props.isOpen} onOpenChange={props.onOpenChange} isDismissable className="modal">
       <Dialog className="dialog">
         <Heading slot="title">Keyboard shortcuts</Heading>
         <table className="shortcut-table">

@@ -42,7 +42,10 @@ export const SHORTCUTS: readonly Shortcut[] = [
   },
   {
     id: 'search',
-    chords: [{ key: '/', shift: 'any' }, { code: 'KeyK', key: 'k', ctrl: true, inEditable: true }],
+    chords: [
+      { key: '/', shift: 'any' },
+      { code: 'KeyK', key: 'k', ctrl: true, inEditable: true },
+    ],
     label: '/ or Ctrl+K',
     aria: '/ Control+K',
     description: 'Search the ward census',

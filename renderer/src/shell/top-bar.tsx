@@ -22,7 +22,8 @@ type MenuKey = 'set-pin' | 'help' | 'sign-out';
 export function TopBar(props: TopBarProps): React.JSX.Element {
   const { session, view } = props;
   const role = session.role;
-  const current = (screen: View['screen']): 'page' | undefined => (view.screen === screen || (screen === 'census' && view.screen === 'chart') ? 'page' : undefined);
+  const current = (screen: View['screen']): 'page' | undefined =>
+    view.screen === screen || (screen === 'census' && view.screen === 'chart') ? 'page' : undefined;
   const ward = session.scope.length === 0 ? 'no ward' : session.scope.join(', ');
 
   return (
@@ -30,22 +31,43 @@ export function TopBar(props: TopBarProps): React.JSX.Element {
       <p className="top-bar__brand">Wardline</p>
       <nav aria-label="Screens" className="top-bar__nav">
         {may(role, 'census:read') ? (
-          <button type="button" className="nav-button" aria-current={current('census')} onClick={() => props.onNavigate({ screen: 'census' })}>
+          <button
+            type="button"
+            className="nav-button"
+            aria-current={current('census')}
+            onClick={() => props.onNavigate({ screen: 'census' })}
+          >
             Census
           </button>
         ) : null}
         {may(role, 'chart:read') ? (
-          <button type="button" className="nav-button" aria-current={current('conflicts')} aria-keyshortcuts="Alt+C" onClick={() => props.onNavigate({ screen: 'conflicts' })}>
+          <button
+            type="button"
+            className="nav-button"
+            aria-current={current('conflicts')}
+            aria-keyshortcuts="Alt+C"
+            onClick={() => props.onNavigate({ screen: 'conflicts' })}
+          >
             Conflicts{props.conflicts === null ? '' : ` (${props.conflicts})`}
           </button>
         ) : null}
         {may(role, 'audit:view') ? (
-          <button type="button" className="nav-button" aria-current={current('audit')} onClick={() => props.onNavigate({ screen: 'audit' })}>
+          <button
+            type="button"
+            className="nav-button"
+            aria-current={current('audit')}
+            onClick={() => props.onNavigate({ screen: 'audit' })}
+          >
             Audit trail
           </button>
         ) : null}
         {may(role, 'policy:view') ? (
-          <button type="button" className="nav-button" aria-current={current('policy')} onClick={() => props.onNavigate({ screen: 'policy' })}>
+          <button
+            type="button"
+            className="nav-button"
+            aria-current={current('policy')}
+            onClick={() => props.onNavigate({ screen: 'policy' })}
+          >
             Policy
           </button>
         ) : null}

@@ -3,7 +3,20 @@
 import { useEffect, useRef } from 'react';
 import { matchShortcut, type ShortcutId } from './shortcuts.js';
 
-const TEXT_INPUT_TYPES = new Set(['text', 'search', 'password', 'email', 'number', 'tel', 'url', 'date', 'datetime-local', 'time', 'month', 'week']);
+const TEXT_INPUT_TYPES = new Set([
+  'text',
+  'search',
+  'password',
+  'email',
+  'number',
+  'tel',
+  'url',
+  'date',
+  'datetime-local',
+  'time',
+  'month',
+  'week',
+]);
 
 function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -12,7 +25,8 @@ function isEditable(target: EventTarget | null): boolean {
 }
 
 function isInDialog(target: EventTarget | null): boolean {
-  if (target instanceof Element && target.closest('[role="dialog"], [role="alertdialog"], [role="menu"], [role="listbox"]') !== null) return true;
+  if (target instanceof Element && target.closest('[role="dialog"], [role="alertdialog"], [role="menu"], [role="listbox"]') !== null)
+    return true;
   return document.querySelector('[aria-modal="true"]') !== null;
 }
 

@@ -4,7 +4,12 @@ import type { SessionViewData } from '../../../shared/contract/index.js';
 import type { SavedView } from '../lib/view-state.js';
 import { may } from './role-abilities.js';
 
-export type View = { readonly screen: 'census' } | { readonly screen: 'chart'; readonly patientId: string } | { readonly screen: 'conflicts' } | { readonly screen: 'audit' } | { readonly screen: 'policy' };
+export type View =
+  | { readonly screen: 'census' }
+  | { readonly screen: 'chart'; readonly patientId: string }
+  | { readonly screen: 'conflicts' }
+  | { readonly screen: 'audit' }
+  | { readonly screen: 'policy' };
 
 export function mayOpen(role: SessionViewData['role'], view: View): boolean {
   switch (view.screen) {

@@ -4,9 +4,7 @@
 import type { SqlDatabase } from '../../storage/index.js';
 import type { SqlParams } from './sql-builder.js';
 
-export type AccessScope =
-  | { readonly kind: 'all' }
-  | { readonly kind: 'ward'; readonly wardRef: string; readonly extraPatientId?: string };
+export type AccessScope = { readonly kind: 'all' } | { readonly kind: 'ward'; readonly wardRef: string; readonly extraPatientId?: string };
 
 /** Resource types every enrolled device may read: reference data without patient content. */
 export const SHARED_TYPES: readonly string[] = ['Location', 'Practitioner'];

@@ -20,7 +20,14 @@ const RESOURCES: Resource[] = [
   { resourceType: 'AllergyIntolerance', id: 'allergy', patient: subject, recordedDate: '2001-02-03' },
   { resourceType: 'Observation', id: 'old', status: 'final', code: { text: 'x' }, subject, effectiveDateTime: OLD },
   { resourceType: 'Observation', id: 'recent', status: 'final', code: { text: 'x' }, subject, effectiveDateTime: RECENT },
-  { resourceType: 'Encounter', id: 'open', status: 'in-progress', class: { code: 'IMP' }, subject, period: { start: '2020-01-01T00:00:00Z' } },
+  {
+    resourceType: 'Encounter',
+    id: 'open',
+    status: 'in-progress',
+    class: { code: 'IMP' },
+    subject,
+    period: { start: '2020-01-01T00:00:00Z' },
+  },
 ] as Resource[];
 
 async function withDb(run: (db: SqlDatabase) => Promise<void>): Promise<void> {
@@ -35,7 +42,12 @@ async function withDb(run: (db: SqlDatabase) => Promise<void>): Promise<void> {
 }
 
 const careEnds = async (db: SqlDatabase) =>
-  Object.fromEntries((await db.query<{ res_id: string; care_end_ms: number | null }>('SELECT res_id, care_end_ms FROM fhir_resources')).map((r) => [r.res_id, r.care_end_ms === null ? null : Number(r.care_end_ms)]));
+  Object.fromEntries(
+    (await db.query<{ res_id: string; care_end_ms: number | null }>('SELECT res_id, care_end_ms FROM fhir_resources')).map((r) => [
+      r.res_id,
+      r.care_end_ms === null ? null : Number(r.care_end_ms),
+    ]),
+  );
 
 const EXPECTED = { p1: null, allergy: null, old: Date.parse(OLD), recent: Date.parse(RECENT), open: null };
 
@@ -45,7 +57,11 @@ describe('the care_end_ms column', () => {
       await runMigrations(db, [resourceTables, careEndMigration]);
       await db.transaction(async (tx) => {
         const session = await beginWrite(tx, new Date());
-        await writeVersions(tx, session, RESOURCES.map((resource) => ({ resource, previous: null })));
+        await writeVersions(
+          tx,
+          session,
+          RESOURCES.map((resource) => ({ resource, previous: null })),
+        );
         await endWrite(tx, session);
       });
       expect(await careEnds(db)).toEqual(EXPECTED);

@@ -20,8 +20,14 @@ describe('hub clock', () => {
     expect(parseInstantRange('2024-02')).toEqual({ start: ms('2024-02-01T00:00:00Z'), end: ms('2024-03-01T00:00:00Z') });
     expect(parseInstantRange('2024-02-29')).toEqual({ start: ms('2024-02-29T00:00:00Z'), end: ms('2024-03-01T00:00:00Z') });
     expect(parseInstantRange('2024-05-01T12:00:00+02:00')).toEqual({ start: ms('2024-05-01T10:00:00Z'), end: ms('2024-05-01T10:00:01Z') });
-    expect(parseInstantRange('2024-05-01T10:00:00.123Z')).toEqual({ start: ms('2024-05-01T10:00:00.123Z'), end: ms('2024-05-01T10:00:00.123Z') + 1000 });
-    expect(parseInstantRange('2024-05-01T10:00:00.123001Z')).toEqual({ start: ms('2024-05-01T10:00:00.123Z') + 1, end: ms('2024-05-01T10:00:00.123Z') + 2 });
+    expect(parseInstantRange('2024-05-01T10:00:00.123Z')).toEqual({
+      start: ms('2024-05-01T10:00:00.123Z'),
+      end: ms('2024-05-01T10:00:00.123Z') + 1000,
+    });
+    expect(parseInstantRange('2024-05-01T10:00:00.123001Z')).toEqual({
+      start: ms('2024-05-01T10:00:00.123Z') + 1,
+      end: ms('2024-05-01T10:00:00.123Z') + 2,
+    });
     for (const bad of ['', 'yesterday', '2024-13-01', '2024-05-01T25:00:00Z', "2024'; DROP", '2024-05-01T10:00:00.1Z junk']) {
       expect(parseInstantRange(bad), bad).toBeNull();
     }
@@ -42,7 +48,12 @@ describe('hub clock', () => {
           await endWrite(tx, session);
         });
       }
-      expect(stamps.map(stampToInstant)).toEqual(['2030-01-01T12:00:00.000Z', '2030-01-01T12:00:00.001Z', '2030-01-01T12:00:00.002Z', '2030-01-01T12:00:05.000Z']);
+      expect(stamps.map(stampToInstant)).toEqual([
+        '2030-01-01T12:00:00.000Z',
+        '2030-01-01T12:00:00.001Z',
+        '2030-01-01T12:00:00.002Z',
+        '2030-01-01T12:00:05.000Z',
+      ]);
       const watermark = await readWatermark(db);
       expect(watermark).toEqual({ stamp: stamps[3], seq: 4 });
       // The watermark instant is just after the newest write, and before any later one.

@@ -9,7 +9,10 @@ import { chunked } from './sql-builder.js';
 import { contentText, fromRow, RESOURCE_COLUMNS, type ResourceRow, type StoredResource } from './stored-resource.js';
 
 export async function readCurrent(db: SqlDatabase, type: string, id: string): Promise<StoredResource | null> {
-  const rows = await db.query<ResourceRow>(`SELECT ${RESOURCE_COLUMNS} FROM fhir_resources WHERE res_type = $1 AND res_id = $2`, [type, id]);
+  const rows = await db.query<ResourceRow>(`SELECT ${RESOURCE_COLUMNS} FROM fhir_resources WHERE res_type = $1 AND res_id = $2`, [
+    type,
+    id,
+  ]);
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
@@ -54,7 +57,8 @@ function prepare(session: WriteSession, item: NewVersion): PreparedVersion {
   const { resourceType, id: _id, ...rest } = withMeta as Resource & Record<string, unknown>;
   const content = JSON.stringify({ resourceType, id, ...rest });
   const terms = indexTermsOf(withMeta);
-  const wardRefs = resource.resourceType === 'Encounter' ? [...new Set([...wardRefsOf(withMeta), ...wardRefsOf(previousResource(previous))])] : [];
+  const wardRefs =
+    resource.resourceType === 'Encounter' ? [...new Set([...wardRefsOf(withMeta), ...wardRefsOf(previousResource(previous))])] : [];
   return {
     stored: {
       type: resource.resourceType,
@@ -95,7 +99,11 @@ async function insertRows(tx: SqlDatabase, head: string, tail: string, width: nu
   }
 }
 
-async function persist(tx: SqlDatabase, prepared: readonly PreparedVersion[], statusOf: (p: PreparedVersion) => string | null): Promise<void> {
+async function persist(
+  tx: SqlDatabase,
+  prepared: readonly PreparedVersion[],
+  statusOf: (p: PreparedVersion) => string | null,
+): Promise<void> {
   const replaced = prepared.filter((p) => p.replaces);
   for (const p of replaced) {
     await tx.execute('DELETE FROM fhir_tokens WHERE res_type = $1 AND res_id = $2', [p.stored.type, p.stored.id]);
@@ -105,14 +113,34 @@ async function persist(tx: SqlDatabase, prepared: readonly PreparedVersion[], st
     `INSERT INTO fhir_resources ${RESOURCE_INSERT_COLUMNS}`,
     UPSERT_TAIL,
     10,
-    prepared.map((p) => [p.stored.type, p.stored.id, p.stored.version, p.stored.lastUpdated, p.stored.seq, p.stored.deleted ? 1 : 0, p.stored.patientId, statusOf(p), p.careEnd, p.stored.content]),
+    prepared.map((p) => [
+      p.stored.type,
+      p.stored.id,
+      p.stored.version,
+      p.stored.lastUpdated,
+      p.stored.seq,
+      p.stored.deleted ? 1 : 0,
+      p.stored.patientId,
+      statusOf(p),
+      p.careEnd,
+      p.stored.content,
+    ]),
   );
   await insertRows(
     tx,
     'INSERT INTO fhir_versions (seq, res_type, res_id, version, last_updated, deleted, patient_id, content)',
     '',
     8,
-    prepared.map((p) => [p.stored.seq, p.stored.type, p.stored.id, p.stored.version, p.stored.lastUpdated, p.stored.deleted ? 1 : 0, p.stored.patientId, p.stored.content]),
+    prepared.map((p) => [
+      p.stored.seq,
+      p.stored.type,
+      p.stored.id,
+      p.stored.version,
+      p.stored.lastUpdated,
+      p.stored.deleted ? 1 : 0,
+      p.stored.patientId,
+      p.stored.content,
+    ]),
   );
   const tokens = prepared.flatMap((p) => p.tokens.map((t) => [p.stored.type, p.stored.id, t.param, t.system, t.value]));
   await insertRows(tx, 'INSERT INTO fhir_tokens (res_type, res_id, param, system, value)', '', 5, tokens);

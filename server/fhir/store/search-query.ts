@@ -92,7 +92,9 @@ export async function searchResources(db: SqlDatabase, query: SearchQuery): Prom
     if (query.after?.afterLastUpdated !== undefined) {
       const at = query.after.afterLastUpdated;
       const op = descending ? '<' : '>';
-      where.push(`(r.last_updated ${op} ${params.add(at)} OR (r.last_updated = ${params.add(at)} AND r.res_id ${op} ${params.add(query.after.afterId)}))`);
+      where.push(
+        `(r.last_updated ${op} ${params.add(at)} OR (r.last_updated = ${params.add(at)} AND r.res_id ${op} ${params.add(query.after.afterId)}))`,
+      );
     }
     orderBy = descending ? 'r.last_updated DESC, r.res_id DESC' : 'r.last_updated, r.res_id';
   }
@@ -104,7 +106,12 @@ export async function searchResources(db: SqlDatabase, query: SearchQuery): Prom
 }
 
 /** Current, live resources of one type by id, limited to the scope (for _include). */
-export async function readManyInScope(db: SqlDatabase, type: string, ids: readonly string[], scope: AccessScope): Promise<StoredResource[]> {
+export async function readManyInScope(
+  db: SqlDatabase,
+  type: string,
+  ids: readonly string[],
+  scope: AccessScope,
+): Promise<StoredResource[]> {
   if (ids.length === 0) return [];
   const params = new SqlParams();
   const sql = `SELECT r.res_type, r.res_id, r.version, r.last_updated, r.seq, r.deleted, r.patient_id, ${bulkContentColumn(db, 'r')} FROM fhir_resources r

@@ -17,11 +17,27 @@ const random = (): number => {
 
 const log = await openAuditLog({ dataDir: dataDir!, custodian: createKeytarCustodian() });
 writeSync(1, 'ready\n');
-const read = (n: number): NewAuditEntry => ({ action: 'chart-read', user: `u-${n % 7}`, session: 's-crash', patient: `p-${n % 40}`, resources: [`Patient/p-${n % 40}`], purposeOfUse: 'TREAT', detail: { view: 'summary' } });
+const read = (n: number): NewAuditEntry => ({
+  action: 'chart-read',
+  user: `u-${n % 7}`,
+  session: 's-crash',
+  patient: `p-${n % 40}`,
+  resources: [`Patient/p-${n % 40}`],
+  purposeOfUse: 'TREAT',
+  detail: { view: 'summary' },
+});
 for (let n = 0; ; n += 1) {
   if (random() < 0.2) {
     const patients = 1 + Math.floor(random() * 8);
-    const entries = log.recordAll(Array.from({ length: patients }, (_, i) => ({ action: 'query' as const, user: 'u-1', session: 's-crash', patient: `p-${i}`, query: 'Encounter?status=in-progress' })));
+    const entries = log.recordAll(
+      Array.from({ length: patients }, (_, i) => ({
+        action: 'query' as const,
+        user: 'u-1',
+        session: 's-crash',
+        patient: `p-${i}`,
+        query: 'Encounter?status=in-progress',
+      })),
+    );
     writeSync(1, entries.map((e) => `${e.sequence} ${e.hash}\n`).join(''));
   } else {
     const entry = log.record(read(n));

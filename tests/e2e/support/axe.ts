@@ -12,7 +12,10 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
   return results.violations
     .filter((violation) => BLOCKING.has(violation.impact ?? ''))
     .map((violation) => {
-      const where = violation.nodes.slice(0, 4).map((node) => node.target.join(' ')).join(' | ');
+      const where = violation.nodes
+        .slice(0, 4)
+        .map((node) => node.target.join(' '))
+        .join(' | ');
       return `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.length} element(s): ${where}`;
     });
 }

@@ -30,7 +30,11 @@ const CSP_LISTENER = `document.addEventListener('securitypolicyviolation', (even
 
 /** A fresh browser context (own cookies and storage) and a page in it, watched for problems. */
 export async function watchedPage(browser: Browser, options: { viewport?: { width: number; height: number } } = {}): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 960 }, acceptDownloads: true, reducedMotion: 'reduce' });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1440, height: 960 },
+    acceptDownloads: true,
+    reducedMotion: 'reduce',
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {

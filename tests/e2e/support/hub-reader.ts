@@ -23,8 +23,17 @@ export async function hubReader(hub: E2eHub): Promise<HubReader> {
   if (enrolled.status !== 201) throw new Error(`the checking device could not enroll at the hub (${enrolled.status})`);
   const device = (await enrolled.json()) as { clientId: string; tokenUrl: string };
   const token = async (): Promise<string> => {
-    const assertion = await createClientAssertion({ privateKey: keys.privateKey, clientId: device.clientId, tokenUrl: device.tokenUrl, now: new Date() });
-    const response = await client.fetch(device.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: tokenRequestBody(assertion) });
+    const assertion = await createClientAssertion({
+      privateKey: keys.privateKey,
+      clientId: device.clientId,
+      tokenUrl: device.tokenUrl,
+      now: new Date(),
+    });
+    const response = await client.fetch(device.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: tokenRequestBody(assertion),
+    });
     if (response.status !== 200) throw new Error(`the checking device got no token (${response.status})`);
     return ((await response.json()) as { access_token: string }).access_token;
   };

@@ -7,7 +7,11 @@ import type { Page } from 'playwright-core';
 
 export const ARTIFACTS_DIR = fileURLToPath(new URL('../../../test-artifacts/e2e/', import.meta.url));
 
-const slug = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 /** Saves a full-page screenshot; returns its path. */
 export async function saveScreenshot(page: Page, test: string, screen: string): Promise<string> {

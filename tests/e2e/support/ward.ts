@@ -25,12 +25,16 @@ export function isRestricted(p: SyntheticPatient): boolean {
 
 /** Every patient's census name, "Given Family" forms and MRN: none may survive a lock. */
 export function patientIdentifiers(ward: SyntheticWard): string[] {
-  return [...new Set(ward.patients.flatMap((p) => {
-    const name = p.patient.name?.[0];
-    const given = name?.given ?? [];
-    const family = name?.family ?? '';
-    return [censusName(p.patient), `${given[0] ?? ''} ${family}`, `${given.join(' ')} ${family}`, mrnOf(p.patient)];
-  }))];
+  return [
+    ...new Set(
+      ward.patients.flatMap((p) => {
+        const name = p.patient.name?.[0];
+        const given = name?.given ?? [];
+        const family = name?.family ?? '';
+        return [censusName(p.patient), `${given[0] ?? ''} ${family}`, `${given.join(' ')} ${family}`, mrnOf(p.patient)];
+      }),
+    ),
+  ];
 }
 
 /** Allergy substances recorded for the patient (excluding "no known allergies"). */

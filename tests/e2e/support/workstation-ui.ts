@@ -22,7 +22,8 @@ export const lockHeading = (page: Page): Locator => page.getByRole('heading', { 
 export const censusHeading = (page: Page): Locator => page.getByRole('heading', { name: 'Ward census' });
 export const connectionBanner = (page: Page): Locator => page.getByRole('region', { name: 'Connection status' });
 export const chartRegion = (page: Page): Locator => page.getByRole('region', { name: 'Patient chart' });
-export const censusRow = (page: Page, name: string): Locator => page.getByRole('row').filter({ has: page.getByRole('gridcell', { name, exact: true }) });
+export const censusRow = (page: Page, name: string): Locator =>
+  page.getByRole('row').filter({ has: page.getByRole('gridcell', { name, exact: true }) });
 
 /** Fills the sign-in form on screen (sign-in page or "Switch user") and submits it. */
 export async function submitSignIn(page: Page, who: Credentials): Promise<void> {
@@ -71,7 +72,11 @@ export async function setPin(page: Page, pin: string): Promise<void> {
 export async function unlockWithPin(page: Page, username: string, pin: string): Promise<void> {
   await shown(lockHeading(page));
   const pinField = page.getByLabel(`PIN for ${username}`);
-  if (!(await pinField.isVisible())) await page.getByRole('list', { name: 'Locked sessions' }).getByRole('button', { name: new RegExp(`^${username}\\b`) }).click();
+  if (!(await pinField.isVisible()))
+    await page
+      .getByRole('list', { name: 'Locked sessions' })
+      .getByRole('button', { name: new RegExp(`^${username}\\b`) })
+      .click();
   await pinField.fill(pin);
   await page.getByRole('button', { name: 'Unlock', exact: true }).click();
 }

@@ -11,15 +11,31 @@ const custodian = createKeytarCustodian();
 const logger = pino({ level: 'silent' });
 const vault = await openVault({ dataDir, custodian, logger, integrityCheck: 'background' });
 const engine = createSyncEngine({
-  vault, dataDir, custodian, logger,
-  policy: { pageSize: 15, maxResourcesPerTransaction: 40, retries: 2, retryBaseMs: 5, retryMaxMs: 20, connectTimeoutMs: 2000, idleTimeoutMs: 2000, lockLeaseMs: 5000 },
+  vault,
+  dataDir,
+  custodian,
+  logger,
+  policy: {
+    pageSize: 15,
+    maxResourcesPerTransaction: 40,
+    retries: 2,
+    retryBaseMs: 5,
+    retryMaxMs: 20,
+    connectTimeoutMs: 2000,
+    idleTimeoutMs: 2000,
+    lockLeaseMs: 5000,
+  },
 });
 process.stdout.write('ready\n');
 for (let round = 0; ; round += 1) {
   const census = vault.census();
   if (census.length > 0) {
     const patientId = census[round % census.length]!.patientId;
-    const receipt = engine.recordVitalSigns(patientId, { heartRate: 50 + (round % 60), temperatureCelsius: 36.6 }, { reference: 'Practitioner/crash-trial-nurse' });
+    const receipt = engine.recordVitalSigns(
+      patientId,
+      { heartRate: 50 + (round % 60), temperatureCelsius: 36.6 },
+      { reference: 'Practitioner/crash-trial-nurse' },
+    );
     process.stdout.write(`entry ${receipt.entryId} ${receipt.resourceIds.join(' ')}\n`);
   }
   await engine.syncOnce().then(

@@ -11,9 +11,10 @@ try {
   vault.close();
   process.stdout.write(`${JSON.stringify({ ok: true })}\n`);
 } catch (error) {
-  const outcome = error instanceof VaultError
-    ? { ok: false, code: error.code, message: error.message }
-    : { ok: false, code: 'UNEXPECTED', message: String(error) };
+  const outcome =
+    error instanceof VaultError
+      ? { ok: false, code: error.code, message: error.message }
+      : { ok: false, code: 'UNEXPECTED', message: String(error) };
   process.stdout.write(`${JSON.stringify(outcome)}\n`);
 }
 // A keystore call that hangs holds a libuv worker thread, and a normal exit waits for the thread

@@ -22,7 +22,13 @@ describe('auditRequest', () => {
   });
 
   it('explains a filter the host would refuse', () => {
-    expect(auditRequest({ ...EMPTY_AUDIT_FILTERS, patientId: 'Smith, John' })).toMatchObject({ ok: false, errors: { patientId: expect.stringContaining('not a name') } });
-    expect(auditRequest({ ...EMPTY_AUDIT_FILTERS, from: '2026-03-13T08:00', to: '2026-03-12T08:00' })).toMatchObject({ ok: false, errors: { to: expect.any(String) } });
+    expect(auditRequest({ ...EMPTY_AUDIT_FILTERS, patientId: 'Smith, John' })).toMatchObject({
+      ok: false,
+      errors: { patientId: expect.stringContaining('not a name') },
+    });
+    expect(auditRequest({ ...EMPTY_AUDIT_FILTERS, from: '2026-03-13T08:00', to: '2026-03-12T08:00' })).toMatchObject({
+      ok: false,
+      errors: { to: expect.any(String) },
+    });
   });
 });

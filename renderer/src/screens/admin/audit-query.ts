@@ -25,7 +25,9 @@ export interface AuditRequest {
   limit: number;
 }
 
-export type AuditQueryCheck = { readonly ok: true; readonly request: AuditRequest } | { readonly ok: false; readonly errors: Partial<Record<keyof AuditFilters, string>> };
+export type AuditQueryCheck =
+  | { readonly ok: true; readonly request: AuditRequest }
+  | { readonly ok: false; readonly errors: Partial<Record<keyof AuditFilters, string>> };
 
 export function auditRequest(filters: AuditFilters, afterSequence?: number): AuditQueryCheck {
   const errors: Partial<Record<keyof AuditFilters, string>> = {};

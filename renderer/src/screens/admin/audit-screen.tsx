@@ -35,18 +35,38 @@ export function AuditScreen(): React.JSX.Element {
     setFailure(null);
     call(hostApi().audit.view(checked.request))
       .then((answer) => {
-        setPage({ entries: after === null ? answer.entries : [...after.entries, ...answer.entries], next: answer.nextAfterSequence, filters: applied });
+        setPage({
+          entries: after === null ? answer.entries : [...after.entries, ...answer.entries],
+          next: answer.nextAfterSequence,
+          filters: applied,
+        });
         setBusy(false);
       })
-      .catch((error: unknown) => { setFailure(asHostError(error).message); setBusy(false); });
+      .catch((error: unknown) => {
+        setFailure(asHostError(error).message);
+        setBusy(false);
+      });
   };
-  const set = (key: keyof AuditFilters) => (value: string): void => setFilters((f) => ({ ...f, [key]: value }));
+  const set =
+    (key: keyof AuditFilters) =>
+    (value: string): void =>
+      setFilters((f) => ({ ...f, [key]: value }));
 
   return (
     <section className="wl-admin" aria-labelledby="audit-heading">
       <h2 id="audit-heading">Audit trail</h2>
-      <p>Every view, search, print, documentation, sign-in, lock and emergency access on this workstation. Looking at this list is recorded too.</p>
-      <Form className="wl-form wl-filters" validationBehavior="aria" onSubmit={(event) => { event.preventDefault(); load(filters, null); }}>
+      <p>
+        Every view, search, print, documentation, sign-in, lock and emergency access on this workstation. Looking at this list is recorded
+        too.
+      </p>
+      <Form
+        className="wl-form wl-filters"
+        validationBehavior="aria"
+        onSubmit={(event) => {
+          event.preventDefault();
+          load(filters, null);
+        }}
+      >
         <TextField className="wl-field" value={filters.patientId} onChange={set('patientId')} isInvalid={errors.patientId !== undefined}>
           <Label>Patient id</Label>
           <Input className="wl-input" />
@@ -60,12 +80,33 @@ export function AuditScreen(): React.JSX.Element {
         <OptionalTimeField label="From" value={filters.from} onChange={set('from')} error={errors.from} />
         <OptionalTimeField label="To" value={filters.to} onChange={set('to')} error={errors.to} />
         <div className="wl-actions">
-          <Button type="submit" className="wl-button wl-button--primary" isDisabled={busy}>Show entries</Button>
-          <Button className="wl-button wl-button--quiet" isDisabled={busy} onPress={() => { setFilters(EMPTY_AUDIT_FILTERS); load(EMPTY_AUDIT_FILTERS, null); }}>Clear filters</Button>
+          <Button type="submit" className="wl-button wl-button--primary" isDisabled={busy}>
+            Show entries
+          </Button>
+          <Button
+            className="wl-button wl-button--quiet"
+            isDisabled={busy}
+            onPress={() => {
+              setFilters(EMPTY_AUDIT_FILTERS);
+              load(EMPTY_AUDIT_FILTERS, null);
+            }}
+          >
+            Clear filters
+          </Button>
         </div>
       </Form>
-      {failure !== null ? <p role="alert" className="wl-error">{failure}</p> : null}
-      <p role="status" className="wl-muted">{busy ? 'Loading entries…' : page === null ? '' : `${page.entries.length} entr${page.entries.length === 1 ? 'y' : 'ies'} shown${page.next === null ? '' : ', more available'}.`}</p>
+      {failure !== null ? (
+        <p role="alert" className="wl-error">
+          {failure}
+        </p>
+      ) : null}
+      <p role="status" className="wl-muted">
+        {busy
+          ? 'Loading entries…'
+          : page === null
+            ? ''
+            : `${page.entries.length} entr${page.entries.length === 1 ? 'y' : 'ies'} shown${page.next === null ? '' : ', more available'}.`}
+      </p>
       {page !== null && page.entries.length === 0 ? <p>No entries match these filters.</p> : null}
       {page !== null && page.entries.length > 0 ? (
         <div className="wl-table-scroll" tabIndex={0} role="region" aria-label="Audit entries">
@@ -86,10 +127,15 @@ export function AuditScreen(): React.JSX.Element {
             <tbody>
               {page.entries.map((entry) => (
                 <tr key={entry.sequence}>
-                  <th scope="row" className="wl-num">{entry.sequence}</th>
+                  <th scope="row" className="wl-num">
+                    {entry.sequence}
+                  </th>
                   <td className="wl-nowrap">{formatDateTime(entry.time)}</td>
                   <td>{entry.user ?? '—'}</td>
-                  <td>{entry.action}{entry.query === null ? '' : ` (${entry.query})`}</td>
+                  <td>
+                    {entry.action}
+                    {entry.query === null ? '' : ` (${entry.query})`}
+                  </td>
                   <td>{entry.patient ?? '—'}</td>
                   <td>{entry.outcome}</td>
                   <td>{entry.purposeOfUse ?? '—'}</td>
@@ -101,12 +147,19 @@ export function AuditScreen(): React.JSX.Element {
         </div>
       ) : null}
       {page !== null && page.next !== null ? (
-        <Button className="wl-button" isDisabled={busy} onPress={() => load(page.filters, page)}>Load more</Button>
+        <Button className="wl-button" isDisabled={busy} onPress={() => load(page.filters, page)}>
+          Load more
+        </Button>
       ) : null}
     </section>
   );
 }
 
-function OptionalTimeField(props: { label: string; value: string; onChange: (value: string) => void; error: string | undefined }): React.JSX.Element {
+function OptionalTimeField(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error: string | undefined;
+}): React.JSX.Element {
   return <TimeField {...props} required={false} />;
 }

@@ -24,7 +24,12 @@ const DEFAULTABLE_NAMES: Readonly<Record<string, string>> = {
 };
 
 function Fact({ term, children }: { term: string; children: React.ReactNode }): React.JSX.Element {
-  return <div><dt>{term}</dt><dd>{children}</dd></div>;
+  return (
+    <div>
+      <dt>{term}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
 }
 
 function PolicyFacts({ policy }: { policy: PolicyViewData }): React.JSX.Element {
@@ -45,10 +50,20 @@ function PolicyFacts({ policy }: { policy: PolicyViewData }): React.JSX.Element 
       <Fact term="Printing">{policy.printingAllowed ? 'Allowed' : 'Turned off'}</Fact>
       <Fact term="Updates">{policy.updates.enabled ? `On, channel ${policy.updates.channel} (${policy.updates.url})` : 'Off'}</Fact>
       <Fact term="Hub certificate pins">
-        {policy.pins.length === 0 ? 'None' : <ul className="wl-list wl-mono">{policy.pins.map((pin) => <li key={pin}>{pin}</li>)}</ul>}
+        {policy.pins.length === 0 ? (
+          'None'
+        ) : (
+          <ul className="wl-list wl-mono">
+            {policy.pins.map((pin) => (
+              <li key={pin}>{pin}</li>
+            ))}
+          </ul>
+        )}
       </Fact>
       <Fact term="Settings at their default">
-        {policy.defaulted.length === 0 ? 'None: every setting is set by the policy' : policy.defaulted.map((d) => DEFAULTABLE_NAMES[d] ?? d).join(', ')}
+        {policy.defaulted.length === 0
+          ? 'None: every setting is set by the policy'
+          : policy.defaulted.map((d) => DEFAULTABLE_NAMES[d] ?? d).join(', ')}
       </Fact>
     </dl>
   );
@@ -64,7 +79,9 @@ export function PolicyScreen(): React.JSX.Element {
       {loaded.state === 'failed' ? (
         <div role="alert">
           <p className="wl-error">{loaded.error.message}</p>
-          <Button className="wl-button" onPress={reload}>Try again</Button>
+          <Button className="wl-button" onPress={reload}>
+            Try again
+          </Button>
         </div>
       ) : null}
       {loaded.state === 'ready' ? <PolicyFacts policy={loaded.value} /> : null}

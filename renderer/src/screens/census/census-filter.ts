@@ -9,7 +9,9 @@ export function foldText(text: string): string {
 
 /** The rows matching `query`, in census order; all rows for an empty query. */
 export function filterCensus<T extends Pick<CensusEntryData, 'name' | 'bed' | 'mrn'>>(rows: readonly T[], query: string): readonly T[] {
-  const words = foldText(query).split(/\s+/).filter((w) => w !== '');
+  const words = foldText(query)
+    .split(/\s+/)
+    .filter((w) => w !== '');
   if (words.length === 0) return rows;
   return rows.filter((row) => {
     const haystack = foldText([row.name, row.bed ?? '', row.mrn ?? ''].join(' '));

@@ -93,7 +93,13 @@ export function CensusScreen(props: CensusScreenProps): React.JSX.Element {
         </SearchField>
         <div className="toolbar__actions">
           {canPrint ? (
-            <Suspense fallback={<button type="button" className="button" disabled>Print ward MAR</button>}>
+            <Suspense
+              fallback={
+                <button type="button" className="button" disabled>
+                  Print ward MAR
+                </button>
+              }
+            >
               <PrintMarButton scope={{ ward: true }} label="Print ward MAR" />
             </Suspense>
           ) : null}
@@ -113,7 +119,11 @@ export function CensusScreen(props: CensusScreenProps): React.JSX.Element {
         </div>
       )}
       {rows === null ? (
-        props.error === null ? <p className="muted" role="status">Loading the census…</p> : null
+        props.error === null ? (
+          <p className="muted" role="status">
+            Loading the census…
+          </p>
+        ) : null
       ) : rows.length === 0 ? (
         <p className="message message--info" role="status">
           {total === 0 ? 'No patients are on this ward in the workstation’s copy.' : 'No patient matches the search.'}

@@ -3,10 +3,12 @@ import { allergyStatus, codeStatus, otherAlerts } from './banner-facts.js';
 
 describe('the patient banner', () => {
   it('lists allergies with their reactions and marks the high-risk ones', () => {
-    expect(allergyStatus({
-      noKnownAllergies: false,
-      allergies: [{ id: 'a1', substance: 'Penicillin', criticality: 'high', reactions: ['Anaphylaxis'], verification: 'confirmed' }],
-    })).toEqual({ kind: 'allergies', items: [{ id: 'a1', text: 'Penicillin (Anaphylaxis)', highRisk: true }] });
+    expect(
+      allergyStatus({
+        noKnownAllergies: false,
+        allergies: [{ id: 'a1', substance: 'Penicillin', criticality: 'high', reactions: ['Anaphylaxis'], verification: 'confirmed' }],
+      }),
+    ).toEqual({ kind: 'allergies', items: [{ id: 'a1', text: 'Penicillin (Anaphylaxis)', highRisk: true }] });
   });
 
   it('tells "no known allergies" apart from allergies never recorded', () => {

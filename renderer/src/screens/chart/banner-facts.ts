@@ -36,5 +36,5 @@ export function otherAlerts(alerts: PatientSummaryData['alerts']): PatientSummar
 const SEX: Readonly<Record<string, string>> = { male: 'Male', female: 'Female', other: 'Other', unknown: 'Unknown' };
 
 export function sexText(gender: string | null): string {
-  return gender === null ? 'Not recorded' : SEX[gender] ?? gender;
+  return gender === null ? 'Not recorded' : (SEX[gender] ?? gender);
 }

@@ -46,39 +46,53 @@ export function ChartScreen(props: ChartScreenProps): React.JSX.Element {
   return (
     <section className="wl-chart" aria-label="Patient chart">
       <nav className="wl-toolbar wl-chart__nav" aria-label="Chart navigation">
-        <Button className="wl-button wl-button--quiet" onPress={onBack}>Back to census</Button>
-        <Button className="wl-button wl-button--quiet" onPress={onPreviousPatient}>Previous patient</Button>
-        <Button className="wl-button wl-button--quiet" onPress={onNextPatient}>Next patient</Button>
+        <Button className="wl-button wl-button--quiet" onPress={onBack}>
+          Back to census
+        </Button>
+        <Button className="wl-button wl-button--quiet" onPress={onPreviousPatient}>
+          Previous patient
+        </Button>
+        <Button className="wl-button wl-button--quiet" onPress={onNextPatient}>
+          Next patient
+        </Button>
       </nav>
-      {loaded.state === 'loading' ? <p className="wl-loading" role="status">Opening the chart…</p> : null}
+      {loaded.state === 'loading' ? (
+        <p className="wl-loading" role="status">
+          Opening the chart…
+        </p>
+      ) : null}
       {loaded.state === 'failed' && loaded.error.code === 'BTG_REQUIRED' ? (
         <EmergencyAccessPanel
           key={patientId}
           patientId={patientId}
           explanation={loaded.error.message}
-          onGranted={(expiresAt) => { rememberGrant(patientId, expiresAt); reload(); }}
+          onGranted={(expiresAt) => {
+            rememberGrant(patientId, expiresAt);
+            reload();
+          }}
           onCancel={onBack}
         />
       ) : null}
       {loaded.state === 'failed' && loaded.error.code !== 'BTG_REQUIRED' ? (
         <div className="wl-card" role="alert">
           <p className="wl-error">{loaded.error.message}</p>
-          <Button className="wl-button" onPress={reload}>Try again</Button>
+          <Button className="wl-button" onPress={reload}>
+            Try again
+          </Button>
         </div>
       ) : null}
       {loaded.state === 'ready' && loaded.value === null ? (
         <div className="wl-card" role="alert">
-          <p>This patient's chart is not on this workstation. They may have been discharged or moved to another ward since the last sync.</p>
-          <Button className="wl-button" onPress={onBack}>Back to census</Button>
+          <p>
+            This patient's chart is not on this workstation. They may have been discharged or moved to another ward since the last sync.
+          </p>
+          <Button className="wl-button" onPress={onBack}>
+            Back to census
+          </Button>
         </div>
       ) : null}
       {loaded.state === 'ready' && loaded.value !== null ? (
-        <ChartBody
-          key={patientId}
-          summary={loaded.value}
-          session={session}
-          expiresAt={grantFor(patientId)}
-        />
+        <ChartBody key={patientId} summary={loaded.value} session={session} expiresAt={grantFor(patientId)} />
       ) : null}
     </section>
   );
@@ -101,7 +115,9 @@ function ChartBody(props: { summary: PatientSummaryData; session: SessionViewDat
 
   useEffect(() => {
     markChartInteractive();
-    const prefetch = (): void => { void loadVitalsTab().catch(() => undefined); };
+    const prefetch = (): void => {
+      void loadVitalsTab().catch(() => undefined);
+    };
     if (typeof window.requestIdleCallback === 'function') {
       const handle = window.requestIdleCallback(prefetch, { timeout: 2_000 });
       return () => window.cancelIdleCallback(handle);
@@ -109,7 +125,9 @@ function ChartBody(props: { summary: PatientSummaryData; session: SessionViewDat
     const timer = setTimeout(prefetch, 200);
     return () => clearTimeout(timer);
   }, []);
-  useEffect(() => { storeTab(session.sessionId, patientId, tab); }, [session.sessionId, patientId, tab]);
+  useEffect(() => {
+    storeTab(session.sessionId, patientId, tab);
+  }, [session.sessionId, patientId, tab]);
 
   const mayDocumentVitals = isRolePermitted(role, 'document:vital-signs');
   const mayDocumentAdministration = isRolePermitted(role, 'document:medication-administration');
@@ -131,33 +149,82 @@ function ChartBody(props: { summary: PatientSummaryData; session: SessionViewDat
       />
       <div className="wl-toolbar wl-chart__actions" role="group" aria-label="Chart actions">
         {mayDocumentVitals ? (
-          <Button className="wl-button wl-button--primary" onPress={() => setVitalsOpen(true)}>Record vital signs</Button>
+          <Button className="wl-button wl-button--primary" onPress={() => setVitalsOpen(true)}>
+            Record vital signs
+          </Button>
         ) : null}
-        {isRolePermitted(role, 'print') && isRolePermitted(role, 'category:read:medication') ? <PrintMarButton scope={{ patientId }} /> : null}
-        <p className="wl-saved" role="status">{saved ?? ''}</p>
+        {isRolePermitted(role, 'print') && isRolePermitted(role, 'category:read:medication') ? (
+          <PrintMarButton scope={{ patientId }} />
+        ) : null}
+        <p className="wl-saved" role="status">
+          {saved ?? ''}
+        </p>
       </div>
       <PendingDocumentation pending={pending} />
       <Tabs className="wl-tabs" selectedKey={tab} onSelectionChange={(key) => setTab(key as ChartTabId)}>
         <TabList className="wl-tabs__list" aria-label="Chart sections">
-          {tabs.map((t) => <Tab key={t.id} id={t.id} className="wl-tabs__tab">{t.label}</Tab>)}
+          {tabs.map((t) => (
+            <Tab key={t.id} id={t.id} className="wl-tabs__tab">
+              {t.label}
+            </Tab>
+          ))}
         </TabList>
-        <TabPanel id="summary" className="wl-tabs__panel"><SummaryTab summary={summary} role={role} /></TabPanel>
-        {tabs.some((t) => t.id === 'vitals') ? <TabPanel id="vitals" className="wl-tabs__panel"><Suspense fallback={<p role="status">Loading the plots…</p>}><VitalsTab patientId={patientId} refreshKey={refreshKey} /></Suspense></TabPanel> : null}
-        {tabs.some((t) => t.id === 'mar') ? <TabPanel id="mar" className="wl-tabs__panel"><MarTab patientId={patientId} refreshKey={refreshKey} onRecord={record} /></TabPanel> : null}
-        {tabs.some((t) => t.id === 'labs') ? <TabPanel id="labs" className="wl-tabs__panel"><LabsTab labs={summary.labs} /></TabPanel> : null}
-        {tabs.some((t) => t.id === 'notes') ? <TabPanel id="notes" className="wl-tabs__panel"><NotesTab patientId={patientId} /></TabPanel> : null}
-        {tabs.some((t) => t.id === 'problems') ? <TabPanel id="problems" className="wl-tabs__panel"><ProblemsTab problems={summary.problems} /></TabPanel> : null}
+        <TabPanel id="summary" className="wl-tabs__panel">
+          <SummaryTab summary={summary} role={role} />
+        </TabPanel>
+        {tabs.some((t) => t.id === 'vitals') ? (
+          <TabPanel id="vitals" className="wl-tabs__panel">
+            <Suspense fallback={<p role="status">Loading the plots…</p>}>
+              <VitalsTab patientId={patientId} refreshKey={refreshKey} />
+            </Suspense>
+          </TabPanel>
+        ) : null}
+        {tabs.some((t) => t.id === 'mar') ? (
+          <TabPanel id="mar" className="wl-tabs__panel">
+            <MarTab patientId={patientId} refreshKey={refreshKey} onRecord={record} />
+          </TabPanel>
+        ) : null}
+        {tabs.some((t) => t.id === 'labs') ? (
+          <TabPanel id="labs" className="wl-tabs__panel">
+            <LabsTab labs={summary.labs} />
+          </TabPanel>
+        ) : null}
+        {tabs.some((t) => t.id === 'notes') ? (
+          <TabPanel id="notes" className="wl-tabs__panel">
+            <NotesTab patientId={patientId} />
+          </TabPanel>
+        ) : null}
+        {tabs.some((t) => t.id === 'problems') ? (
+          <TabPanel id="problems" className="wl-tabs__panel">
+            <ProblemsTab problems={summary.problems} />
+          </TabPanel>
+        ) : null}
         {tabs.some((t) => t.id === 'medications') ? (
           <TabPanel id="medications" className="wl-tabs__panel">
-            <MedicationsTab medications={summary.medications} onRecordAdministration={record === null ? null : (order) => record({ order, scheduledAt: null })} />
+            <MedicationsTab
+              medications={summary.medications}
+              onRecordAdministration={record === null ? null : (order) => record({ order, scheduledAt: null })}
+            />
           </TabPanel>
         ) : null}
       </Tabs>
       {mayDocumentVitals ? (
-        <RecordVitalsDialog patientId={patientId} patientLabel={patientLabel} isOpen={vitalsOpen} onClose={() => setVitalsOpen(false)} onSaved={afterSave('Vital signs')} />
+        <RecordVitalsDialog
+          patientId={patientId}
+          patientLabel={patientLabel}
+          isOpen={vitalsOpen}
+          onClose={() => setVitalsOpen(false)}
+          onSaved={afterSave('Vital signs')}
+        />
       ) : null}
       {mayDocumentAdministration ? (
-        <RecordAdministrationDialog patientId={patientId} patientLabel={patientLabel} target={administration} onClose={() => setAdministration(null)} onSaved={afterSave('Administration')} />
+        <RecordAdministrationDialog
+          patientId={patientId}
+          patientLabel={patientLabel}
+          target={administration}
+          onClose={() => setAdministration(null)}
+          onSaved={afterSave('Administration')}
+        />
       ) : null}
     </>
   );

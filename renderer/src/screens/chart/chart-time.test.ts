@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { INSTANT_PATTERN } from '../../../../shared/fhir/primitives.js';
-import { formatCalendarDate, formatTick, formatDateTime, fromLocalInputValue, instantOf, localInputValue, windowAround } from './chart-time.js';
+import {
+  formatCalendarDate,
+  formatTick,
+  formatDateTime,
+  fromLocalInputValue,
+  instantOf,
+  localInputValue,
+  windowAround,
+} from './chart-time.js';
 
 describe('chart times', () => {
   it('shows a birth date as written, whatever the time zone', () => {

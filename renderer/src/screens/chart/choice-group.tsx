@@ -30,7 +30,9 @@ export function ChoiceGroup<K extends string>(props: {
   };
   return (
     <div className="wl-field">
-      <span id={labelId} className={labelHidden ? 'wl-visually-hidden' : 'wl-choice__label'}>{label}</span>
+      <span id={labelId} className={labelHidden ? 'wl-visually-hidden' : 'wl-choice__label'}>
+        {label}
+      </span>
       <ToggleButtonGroup
         className={`wl-choice wl-choice--${orientation}`}
         selectionMode="single"
@@ -42,10 +44,16 @@ export function ChoiceGroup<K extends string>(props: {
         aria-describedby={error === undefined ? undefined : errorId}
       >
         {choices.map((choice) => (
-          <ToggleButton key={choice.id} id={choice.id} className="wl-choice__option">{choice.label}</ToggleButton>
+          <ToggleButton key={choice.id} id={choice.id} className="wl-choice__option">
+            {choice.label}
+          </ToggleButton>
         ))}
       </ToggleButtonGroup>
-      {error === undefined ? null : <p id={errorId} className="wl-field__error">{error}</p>}
+      {error === undefined ? null : (
+        <p id={errorId} className="wl-field__error">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

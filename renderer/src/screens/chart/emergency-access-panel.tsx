@@ -26,22 +26,41 @@ export function EmergencyAccessPanel(props: {
     setFailure(null);
     call(hostApi().session.breakGlass({ patientId, reasonCode: value.reasonCode, reasonText: value.reasonText.trim() }))
       .then((grant) => onGranted(grant.expiresAt))
-      .catch((error: unknown) => { setFailure(asHostError(error).message); setBusy(false); });
+      .catch((error: unknown) => {
+        setFailure(asHostError(error).message);
+        setBusy(false);
+      });
   };
   return (
     <section className="wl-card wl-emergency" aria-labelledby="emergency-heading">
       <h2 id="emergency-heading">Emergency access needed</h2>
       <p>{explanation}</p>
-      <p className="wl-text-warning">Emergency access is recorded as a security event with your name, reason and time, and ends by itself after a limited time.</p>
-      <Form className="wl-form" onSubmit={(event) => { event.preventDefault(); submit(); }} validationBehavior="aria">
+      <p className="wl-text-warning">
+        Emergency access is recorded as a security event with your name, reason and time, and ends by itself after a limited time.
+      </p>
+      <Form
+        className="wl-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          submit();
+        }}
+        validationBehavior="aria"
+      >
         <EmergencyReasonFields value={value} onChange={setValue} problems={problems} />
-        {failure !== null ? <p role="alert" className="wl-error">{failure}</p> : null}
+        {failure !== null ? (
+          <p role="alert" className="wl-error">
+            {failure}
+          </p>
+        ) : null}
         <div className="wl-actions">
-          <Button type="submit" className="wl-button wl-button--danger" isDisabled={busy}>Open chart with emergency access</Button>
-          <Button className="wl-button wl-button--quiet" onPress={onCancel}>Cancel</Button>
+          <Button type="submit" className="wl-button wl-button--danger" isDisabled={busy}>
+            Open chart with emergency access
+          </Button>
+          <Button className="wl-button wl-button--quiet" onPress={onCancel}>
+            Cancel
+          </Button>
         </div>
       </Form>
     </section>
   );
 }
-

@@ -52,7 +52,9 @@ export function EmergencyReasonFields(props: {
       >
         <Label>Justification</Label>
         <TextArea className="wl-input wl-textarea" rows={3} maxLength={500} />
-        <Text slot="description" className="wl-field__hint">At least {MIN_JUSTIFICATION} characters. Your name, the reason and the time are recorded.</Text>
+        <Text slot="description" className="wl-field__hint">
+          At least {MIN_JUSTIFICATION} characters. Your name, the reason and the time are recorded.
+        </Text>
         <FieldError className="wl-field__error">{problems?.reasonText}</FieldError>
       </TextField>
     </>

@@ -16,7 +16,11 @@ export function LabsTab({ labs }: { labs: PatientSummaryData['labs'] }): React.J
   const abnormal = ordered.filter((o) => interpretationFlag(o.interpretation) !== null).length;
   return (
     <div>
-      <p>{abnormal === 0 ? 'All latest results are within range.' : `${abnormal} of ${labs.length} latest results are outside the reference range.`}</p>
+      <p>
+        {abnormal === 0
+          ? 'All latest results are within range.'
+          : `${abnormal} of ${labs.length} latest results are outside the reference range.`}
+      </p>
       <ObservationTable caption="Latest lab results" observations={ordered} nameOf={(o) => o.display ?? o.code} showRange />
     </div>
   );

@@ -6,7 +6,14 @@ const HOUR = 3_600_000;
 
 function row(dosage: string | null, administrations: MarRowData['administrations'] = []): MarRowData {
   return {
-    medication: { requestId: 'req-1', medication: 'Metformin XR', code: null, dosage, status: 'active', authoredOn: '2026-03-01T08:00:00Z' },
+    medication: {
+      requestId: 'req-1',
+      medication: 'Metformin XR',
+      code: null,
+      dosage,
+      status: 'active',
+      authoredOn: '2026-03-01T08:00:00Z',
+    },
     administrations,
   };
 }
@@ -22,7 +29,16 @@ describe('timesOfDay', () => {
 
 describe('marCells', () => {
   it('adds the doses due without a record, and marks older ones as not recorded', () => {
-    const given = { id: 'ma-1', state: 'given' as const, status: 'completed', scheduledAt: '2026-03-12T08:00:00Z', administeredAt: '2026-03-12T08:10:00Z', dose: '500 mg', reason: null, performer: 'Nurse A' };
+    const given = {
+      id: 'ma-1',
+      state: 'given' as const,
+      status: 'completed',
+      scheduledAt: '2026-03-12T08:00:00Z',
+      administeredAt: '2026-03-12T08:10:00Z',
+      dose: '500 mg',
+      reason: null,
+      performer: 'Nurse A',
+    };
     const now = Date.parse('2026-03-12T19:30:00Z');
     const cells = marCells(row('500 mg oral twice daily at 08:00, 18:00', [given]), now - 24 * HOUR, now + 24 * HOUR, now);
     const byTime = cells.map((c) => [c.scheduledAt?.slice(0, 16), c.kind]);

@@ -38,14 +38,26 @@ export function MarTab(props: {
   return (
     <div className="wl-mar">
       <div className="wl-toolbar" role="group" aria-label="MAR period">
-        <Button className="wl-button wl-button--quiet" onPress={() => setShiftDays((d) => d - 1)}>Earlier 24 hours</Button>
-        <Button className="wl-button wl-button--quiet" onPress={() => setShiftDays(0)} isDisabled={shiftDays === 0}>Back to now</Button>
-        <Button className="wl-button wl-button--quiet" onPress={() => setShiftDays((d) => d + 1)} isDisabled={shiftDays >= 0}>Later 24 hours</Button>
-        <p className="wl-toolbar__text">Showing {formatDayTime(from)} to {formatDayTime(to)}</p>
+        <Button className="wl-button wl-button--quiet" onPress={() => setShiftDays((d) => d - 1)}>
+          Earlier 24 hours
+        </Button>
+        <Button className="wl-button wl-button--quiet" onPress={() => setShiftDays(0)} isDisabled={shiftDays === 0}>
+          Back to now
+        </Button>
+        <Button className="wl-button wl-button--quiet" onPress={() => setShiftDays((d) => d + 1)} isDisabled={shiftDays >= 0}>
+          Later 24 hours
+        </Button>
+        <p className="wl-toolbar__text">
+          Showing {formatDayTime(from)} to {formatDayTime(to)}
+        </p>
       </div>
       <MarLegend />
       {loaded.state === 'loading' ? <p aria-live="polite">Loading the medication administration record…</p> : null}
-      {loaded.state === 'failed' ? <p role="alert" className="wl-error">{loaded.error.message}</p> : null}
+      {loaded.state === 'failed' ? (
+        <p role="alert" className="wl-error">
+          {loaded.error.message}
+        </p>
+      ) : null}
       {loaded.state === 'ready' && rows.length === 0 ? <p>No active medication orders.</p> : null}
       {rows.length > 0 ? (
         <table className="wl-table wl-mar__table">
@@ -58,7 +70,16 @@ export function MarTab(props: {
             </tr>
           </thead>
           <tbody>
-            {rows.map((row) => <MarRow key={row.medication.requestId} row={row} fromMs={Date.parse(from)} toMs={Date.parse(to)} nowMs={nowMs} onRecord={onRecord} />)}
+            {rows.map((row) => (
+              <MarRow
+                key={row.medication.requestId}
+                row={row}
+                fromMs={Date.parse(from)}
+                toMs={Date.parse(to)}
+                nowMs={nowMs}
+                onRecord={onRecord}
+              />
+            ))}
           </tbody>
         </table>
       ) : null}
@@ -66,7 +87,13 @@ export function MarTab(props: {
   );
 }
 
-function MarRow(props: { row: MarRowData; fromMs: number; toMs: number; nowMs: number; onRecord: ((target: AdministrationTarget) => void) | null }): React.JSX.Element {
+function MarRow(props: {
+  row: MarRowData;
+  fromMs: number;
+  toMs: number;
+  nowMs: number;
+  onRecord: ((target: AdministrationTarget) => void) | null;
+}): React.JSX.Element {
   const { row, fromMs, toMs, nowMs, onRecord } = props;
   const cells = marCells(row, fromMs, toMs, nowMs);
   const order = row.medication;
@@ -77,7 +104,9 @@ function MarRow(props: { row: MarRowData; fromMs: number; toMs: number; nowMs: n
         <span className="wl-mar__dosage">{order.dosage ?? 'See order'}</span>
       </th>
       <td>
-        {cells.length === 0 ? <span className="wl-muted">No doses in this period</span> : (
+        {cells.length === 0 ? (
+          <span className="wl-muted">No doses in this period</span>
+        ) : (
           <ul className="wl-mar__doses">
             {cells.map((cell) => (
               <li key={cell.key} className={`wl-dose wl-dose--${cell.kind}`}>
@@ -100,7 +129,11 @@ function MarRow(props: { row: MarRowData; fromMs: number; toMs: number; nowMs: n
       </td>
       {onRecord === null ? null : (
         <td>
-          <Button className="wl-button" onPress={() => onRecord({ order, scheduledAt: null })} aria-label={`Record administration of ${order.medication}`}>
+          <Button
+            className="wl-button"
+            onPress={() => onRecord({ order, scheduledAt: null })}
+            aria-label={`Record administration of ${order.medication}`}
+          >
             Record administration
           </Button>
         </td>
@@ -113,7 +146,11 @@ function MarLegend(): React.JSX.Element {
   const kinds = ['given', 'late', 'held', 'due', 'not-recorded'] as const;
   return (
     <ul className="wl-mar__legend" aria-label="What the dose states mean">
-      {kinds.map((kind) => <li key={kind} className={`wl-dose wl-dose--${kind}`}><span className="wl-dose__state">{marStateText(kind)}</span></li>)}
+      {kinds.map((kind) => (
+        <li key={kind} className={`wl-dose wl-dose--${kind}`}>
+          <span className="wl-dose__state">{marStateText(kind)}</span>
+        </li>
+      ))}
     </ul>
   );
 }

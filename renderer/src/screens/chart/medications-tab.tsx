@@ -32,7 +32,11 @@ export function MedicationsTab(props: {
             <td>{formatDateTime(m.authoredOn)}</td>
             {onRecordAdministration === null ? null : (
               <td>
-                <Button className="wl-button" onPress={() => onRecordAdministration(m)} aria-label={`Record administration of ${m.medication}`}>
+                <Button
+                  className="wl-button"
+                  onPress={() => onRecordAdministration(m)}
+                  aria-label={`Record administration of ${m.medication}`}
+                >
                   Record administration
                 </Button>
               </td>

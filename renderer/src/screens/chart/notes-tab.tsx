@@ -14,7 +14,9 @@ function NoteCard({ note }: { note: NoteData }): React.JSX.Element {
     <article className="wl-card wl-note" aria-labelledby={`note-${note.id}`}>
       <h3 id={`note-${note.id}`}>{note.title}</h3>
       <p className="wl-note__meta">
-        {formatDateTime(note.date)}{note.author === null ? '' : ` — ${note.author}`}{note.status === 'current' ? '' : ` (${note.status})`}
+        {formatDateTime(note.date)}
+        {note.author === null ? '' : ` — ${note.author}`}
+        {note.status === 'current' ? '' : ` (${note.status})`}
       </p>
       <div className="wl-note__text">{note.text}</div>
     </article>
@@ -27,25 +29,42 @@ export function NotesTab({ patientId }: { patientId: string }): React.JSX.Elemen
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   if (loaded.state === 'loading') return <p aria-live="polite">Loading notes…</p>;
-  if (loaded.state === 'failed') return <p role="alert" className="wl-error">{loaded.error.message}</p>;
+  if (loaded.state === 'failed')
+    return (
+      <p role="alert" className="wl-error">
+        {loaded.error.message}
+      </p>
+    );
   const { total } = loaded.value;
   const notes = [...loaded.value.notes, ...(older.patientId === patientId ? older.notes : [])];
   if (total === 0) return <p>No notes for this patient.</p>;
   const loadOlder = (): void => {
     setBusy(true);
     setError(null);
-    call(hostApi().chart.notes({ patientId, offset: notes.length, limit: PAGE })).then(
-      (page) => setOlder((current) => ({ patientId, notes: [...(current.patientId === patientId ? current.notes : []), ...page.notes] })),
-      (failure: unknown) => setError(asHostError(failure).message),
-    ).finally(() => setBusy(false));
+    call(hostApi().chart.notes({ patientId, offset: notes.length, limit: PAGE }))
+      .then(
+        (page) => setOlder((current) => ({ patientId, notes: [...(current.patientId === patientId ? current.notes : []), ...page.notes] })),
+        (failure: unknown) => setError(asHostError(failure).message),
+      )
+      .finally(() => setBusy(false));
   };
   return (
     <div className="wl-notes">
-      <p>{total} note{total === 1 ? '' : 's'}, newest first.</p>
-      {notes.map((note) => <NoteCard key={note.id} note={note} />)}
-      {error === null ? null : <p role="alert" className="wl-error">{error}</p>}
+      <p>
+        {total} note{total === 1 ? '' : 's'}, newest first.
+      </p>
+      {notes.map((note) => (
+        <NoteCard key={note.id} note={note} />
+      ))}
+      {error === null ? null : (
+        <p role="alert" className="wl-error">
+          {error}
+        </p>
+      )}
       {notes.length < total ? (
-        <Button className="wl-button" isDisabled={busy} onPress={loadOlder}>Show {Math.min(PAGE, total - notes.length)} older notes</Button>
+        <Button className="wl-button" isDisabled={busy} onPress={loadOlder}>
+          Show {Math.min(PAGE, total - notes.length)} older notes
+        </Button>
       ) : null}
     </div>
   );

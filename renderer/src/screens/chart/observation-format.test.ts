@@ -4,14 +4,16 @@ import { vitalName } from './vital-definitions.js';
 
 describe('observationValueText', () => {
   it('shows a blood-pressure panel as systolic/diastolic', () => {
-    expect(observationValueText({
-      value: null,
-      unit: null,
-      components: [
-        { code: 'http://loinc.org|8462-4', value: 80, unit: 'mm[Hg]' },
-        { code: '8480-6', value: 120, unit: 'mm[Hg]' },
-      ],
-    })).toBe('120/80 mmHg');
+    expect(
+      observationValueText({
+        value: null,
+        unit: null,
+        components: [
+          { code: 'http://loinc.org|8462-4', value: 80, unit: 'mm[Hg]' },
+          { code: '8480-6', value: 120, unit: 'mm[Hg]' },
+        ],
+      }),
+    ).toBe('120/80 mmHg');
   });
 
   it('writes units as people read them', () => {

@@ -45,7 +45,8 @@ export function observationValueText(observation: ObservationValueParts): string
     const part = (c: typeof systolic): string => (c?.value === null || c?.value === undefined ? '?' : numberText(c.value));
     return withUnit(`${part(systolic)}/${part(diastolic)}`, systolic?.unit ?? diastolic?.unit ?? null);
   }
-  if (observation.valueText !== null && observation.valueText !== undefined && observation.valueText.length > 0) return observation.valueText;
+  if (observation.valueText !== null && observation.valueText !== undefined && observation.valueText.length > 0)
+    return observation.valueText;
   const parts = observation.components.filter((c) => c.value !== null).map((c) => withUnit(numberText(c.value!), c.unit));
   return parts.length > 0 ? parts.join(', ') : '—';
 }

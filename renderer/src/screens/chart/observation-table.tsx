@@ -36,7 +36,9 @@ export function ObservationTable(props: {
             <tr key={observation.observationId} className={flag === null ? undefined : `wl-row--${flag.tone}`}>
               <th scope="row">{nameOf(observation)}</th>
               <td className="wl-num">{observationValueText(observation)}</td>
-              <td><InterpretationBadge code={observation.interpretation} /></td>
+              <td>
+                <InterpretationBadge code={observation.interpretation} />
+              </td>
               {showRange ? <td>{observation.referenceRange ?? '—'}</td> : null}
               <td className="wl-nowrap">{formatDayTime(observation.time)}</td>
             </tr>

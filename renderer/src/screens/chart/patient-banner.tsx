@@ -25,7 +25,9 @@ export function PatientBanner(props: {
   return (
     <section className="wl-banner" aria-labelledby={headingId}>
       <div className="wl-banner__title">
-        <h2 id={headingId} className="wl-banner__name">{patient.name.length > 0 ? patient.name : 'Name not recorded'}</h2>
+        <h2 id={headingId} className="wl-banner__name">
+          {patient.name.length > 0 ? patient.name : 'Name not recorded'}
+        </h2>
         {emergencyAccess !== null ? (
           <p className="wl-badge wl-badge--alert" role="note">
             Emergency access (break-the-glass) until {formatDateTime(emergencyAccess.expiresAt)} — audited
@@ -33,22 +35,42 @@ export function PatientBanner(props: {
         ) : null}
       </div>
       <dl className="wl-banner__facts">
-        <div><dt>MRN</dt><dd>{patient.mrn ?? 'Not recorded'}</dd></div>
+        <div>
+          <dt>MRN</dt>
+          <dd>{patient.mrn ?? 'Not recorded'}</dd>
+        </div>
         <div>
           <dt>Born</dt>
-          <dd>{patient.birthDate === null ? 'Not recorded' : `${formatCalendarDate(patient.birthDate)}${age === null ? '' : ` (${spokenAge(age)})`}`}</dd>
+          <dd>
+            {patient.birthDate === null
+              ? 'Not recorded'
+              : `${formatCalendarDate(patient.birthDate)}${age === null ? '' : ` (${spokenAge(age)})`}`}
+          </dd>
         </div>
-        <div><dt>Sex</dt><dd>{sexText(patient.gender)}</dd></div>
-        <div><dt>Bed</dt><dd>{encounter?.bed ?? 'No bed'}</dd></div>
+        <div>
+          <dt>Sex</dt>
+          <dd>{sexText(patient.gender)}</dd>
+        </div>
+        <div>
+          <dt>Bed</dt>
+          <dd>{encounter?.bed ?? 'No bed'}</dd>
+        </div>
         {mayRead(role, 'allergies') ? <AllergyFact summary={summary} /> : null}
         {mayRead(role, 'alerts') ? (
-          <div><dt>Code status</dt><dd className={codeStatus(summary.alerts) === null ? 'wl-text-warning' : undefined}>{codeStatus(summary.alerts) ?? 'Not recorded'}</dd></div>
+          <div>
+            <dt>Code status</dt>
+            <dd className={codeStatus(summary.alerts) === null ? 'wl-text-warning' : undefined}>
+              {codeStatus(summary.alerts) ?? 'Not recorded'}
+            </dd>
+          </div>
         ) : null}
       </dl>
       {mayRead(role, 'alerts') && otherAlerts(summary.alerts).length > 0 ? (
         <ul className="wl-banner__alerts" aria-label="Alerts">
           {otherAlerts(summary.alerts).map((alert) => (
-            <li key={alert.id} className="wl-badge wl-badge--alert">{alert.text}</li>
+            <li key={alert.id} className="wl-badge wl-badge--alert">
+              {alert.text}
+            </li>
           ))}
         </ul>
       ) : null}
@@ -66,7 +88,10 @@ function AllergyFact({ summary }: { summary: PatientSummaryData }): React.JSX.El
           {status.items.map((item, index) => (
             <Fragment key={item.id}>
               {index > 0 ? '; ' : ''}
-              <span className={item.highRisk ? 'wl-allergy--high' : undefined}>{item.text}{item.highRisk ? ' — high risk' : ''}</span>
+              <span className={item.highRisk ? 'wl-allergy--high' : undefined}>
+                {item.text}
+                {item.highRisk ? ' — high risk' : ''}
+              </span>
             </Fragment>
           ))}
         </dd>

@@ -32,7 +32,9 @@ export function PendingDocumentation({ pending }: { pending: Loaded<PendingDocum
       <ul className="wl-pending__list">
         {items.map((item) => (
           <li key={item.entryId} className="wl-pending__item">
-            <span>{KIND_TEXT[item.kind]} recorded {formatDateTime(item.recordedAt)}</span>
+            <span>
+              {KIND_TEXT[item.kind]} recorded {formatDateTime(item.recordedAt)}
+            </span>
             {item.status === 'conflict' ? (
               <Button className="wl-badge wl-badge--conflict wl-badge--button" onPress={() => setUnrouted(!requestView('conflicts'))}>
                 Conflict — needs your decision
@@ -46,7 +48,11 @@ export function PendingDocumentation({ pending }: { pending: Loaded<PendingDocum
           </li>
         ))}
       </ul>
-      {unrouted ? <p className="wl-muted" role="status">Open Conflicts in the top bar to decide.</p> : null}
+      {unrouted ? (
+        <p className="wl-muted" role="status">
+          Open Conflicts in the top bar to decide.
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -8,7 +8,11 @@ export function ProblemsTab({ problems }: { problems: PatientSummaryData['proble
     <table className="wl-table">
       <caption>Active problems</caption>
       <thead>
-        <tr><th scope="col">Problem</th><th scope="col">Since</th><th scope="col">Code</th></tr>
+        <tr>
+          <th scope="col">Problem</th>
+          <th scope="col">Since</th>
+          <th scope="col">Code</th>
+        </tr>
       </thead>
       <tbody>
         {problems.map((p) => (

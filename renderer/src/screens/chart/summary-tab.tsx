@@ -13,29 +13,58 @@ export function SummaryTab({ summary, role }: { summary: PatientSummaryData; rol
     <div className="wl-summary">
       <section className="wl-card" aria-labelledby="summary-admission">
         <h3 id="summary-admission">Admission</h3>
-        {encounter === null ? <p>No current admission recorded.</p> : (
+        {encounter === null ? (
+          <p>No current admission recorded.</p>
+        ) : (
           <dl className="wl-facts">
-            <div><dt>Admitted</dt><dd>{formatDateTime(encounter.admittedAt)}</dd></div>
-            <div><dt>Ward</dt><dd>{encounter.ward ?? '—'}</dd></div>
-            <div><dt>Bed</dt><dd>{encounter.bed ?? '—'}</dd></div>
-            <div><dt>Reason</dt><dd>{encounter.reason ?? 'Not recorded'}</dd></div>
+            <div>
+              <dt>Admitted</dt>
+              <dd>{formatDateTime(encounter.admittedAt)}</dd>
+            </div>
+            <div>
+              <dt>Ward</dt>
+              <dd>{encounter.ward ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>Bed</dt>
+              <dd>{encounter.bed ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>Reason</dt>
+              <dd>{encounter.reason ?? 'Not recorded'}</dd>
+            </div>
           </dl>
         )}
       </section>
       {mayRead(role, 'vital-signs') ? (
         <section className="wl-card" aria-labelledby="summary-vitals">
           <h3 id="summary-vitals">Latest vital signs</h3>
-          {summary.vitals.length === 0 ? <p>No vital signs recorded.</p> : (
-            <ObservationTable caption="Latest vital signs" observations={summary.vitals} nameOf={(o) => vitalName(o.code, o.display)} nameHeader="Vital sign" captionHidden />
+          {summary.vitals.length === 0 ? (
+            <p>No vital signs recorded.</p>
+          ) : (
+            <ObservationTable
+              caption="Latest vital signs"
+              observations={summary.vitals}
+              nameOf={(o) => vitalName(o.code, o.display)}
+              nameHeader="Vital sign"
+              captionHidden
+            />
           )}
         </section>
       ) : null}
       {mayRead(role, 'problems') ? (
         <section className="wl-card" aria-labelledby="summary-problems">
           <h3 id="summary-problems">Active problems</h3>
-          {summary.problems.length === 0 ? <p>No active problems recorded.</p> : (
+          {summary.problems.length === 0 ? (
+            <p>No active problems recorded.</p>
+          ) : (
             <ul className="wl-list">
-              {summary.problems.map((p) => <li key={p.id}>{p.text}{p.onset === null ? '' : ` — since ${formatCalendarDate(p.onset.slice(0, 10))}`}</li>)}
+              {summary.problems.map((p) => (
+                <li key={p.id}>
+                  {p.text}
+                  {p.onset === null ? '' : ` — since ${formatCalendarDate(p.onset.slice(0, 10))}`}
+                </li>
+              ))}
             </ul>
           )}
         </section>
@@ -43,9 +72,16 @@ export function SummaryTab({ summary, role }: { summary: PatientSummaryData; rol
       {mayRead(role, 'medication') ? (
         <section className="wl-card" aria-labelledby="summary-medications">
           <h3 id="summary-medications">Active medications</h3>
-          {summary.medications.length === 0 ? <p>No active medications.</p> : (
+          {summary.medications.length === 0 ? (
+            <p>No active medications.</p>
+          ) : (
             <ul className="wl-list">
-              {summary.medications.map((m) => <li key={m.requestId}><strong>{m.medication}</strong>{m.dosage === null ? '' : ` — ${m.dosage}`}</li>)}
+              {summary.medications.map((m) => (
+                <li key={m.requestId}>
+                  <strong>{m.medication}</strong>
+                  {m.dosage === null ? '' : ` — ${m.dosage}`}
+                </li>
+              ))}
             </ul>
           )}
         </section>
@@ -53,7 +89,9 @@ export function SummaryTab({ summary, role }: { summary: PatientSummaryData; rol
       {mayRead(role, 'laboratory') ? (
         <section className="wl-card" aria-labelledby="summary-labs">
           <h3 id="summary-labs">Latest labs</h3>
-          {summary.labs.length === 0 ? <p>No lab results.</p> : (
+          {summary.labs.length === 0 ? (
+            <p>No lab results.</p>
+          ) : (
             <ObservationTable caption="Latest lab results" observations={summary.labs} nameOf={(o) => o.display ?? o.code} captionHidden />
           )}
         </section>
@@ -61,8 +99,14 @@ export function SummaryTab({ summary, role }: { summary: PatientSummaryData; rol
       {mayRead(role, 'alerts') ? (
         <section className="wl-card" aria-labelledby="summary-alerts">
           <h3 id="summary-alerts">Alerts</h3>
-          {summary.alerts.length === 0 ? <p>No alerts.</p> : (
-            <ul className="wl-list">{summary.alerts.map((a) => <li key={a.id}>{a.text}</li>)}</ul>
+          {summary.alerts.length === 0 ? (
+            <p>No alerts.</p>
+          ) : (
+            <ul className="wl-list">
+              {summary.alerts.map((a) => (
+                <li key={a.id}>{a.text}</li>
+              ))}
+            </ul>
           )}
         </section>
       ) : null}

@@ -25,15 +25,23 @@ export function useHostCall<T>(key: string | null, load: () => Promise<T>): { lo
   const [result, setResult] = useState<{ key: string | null; loaded: Loaded<T> }>({ key, loaded: LOADING });
   const [generation, setGeneration] = useState(0);
   const loader = useRef(load);
-  useEffect(() => { loader.current = load; });
+  useEffect(() => {
+    loader.current = load;
+  });
   useEffect(() => {
     if (key === null) return undefined;
     let current = true;
     loader.current().then(
-      (value) => { if (current) setResult({ key, loaded: { state: 'ready', value } }); },
-      (error: unknown) => { if (current) setResult({ key, loaded: { state: 'failed', error: asHostError(error) } }); },
+      (value) => {
+        if (current) setResult({ key, loaded: { state: 'ready', value } });
+      },
+      (error: unknown) => {
+        if (current) setResult({ key, loaded: { state: 'failed', error: asHostError(error) } });
+      },
     );
-    return () => { current = false; };
+    return () => {
+      current = false;
+    };
   }, [key, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { loaded: result.key === key ? result.loaded : LOADING, reload };

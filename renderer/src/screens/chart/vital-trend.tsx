@@ -15,24 +15,40 @@ function valueOf(row: TrendRow, vital: VitalDefinition): string {
   return `${fixed(row.value)} ${vital.unit}`;
 }
 
-export function VitalTrend(props: { patientId: string; vital: VitalDefinition; from: string; to: string; windowLabel: string }): React.JSX.Element {
+export function VitalTrend(props: {
+  patientId: string;
+  vital: VitalDefinition;
+  from: string;
+  to: string;
+  windowLabel: string;
+}): React.JSX.Element {
   const { patientId, vital, from, to, windowLabel } = props;
   const headingId = `vital-${vital.code}`;
   const { loaded } = useHostCall(`${patientId}|${vital.code}|${from}|${to}`, () =>
-    call(hostApi().chart.trend({ patientId, code: vital.code, from, to })));
+    call(hostApi().chart.trend({ patientId, code: vital.code, from, to })),
+  );
   const rows = loaded.state === 'ready' ? trendRows(loaded.value, vital) : [];
   const latest = rows[rows.length - 1];
-  const description = loaded.state !== 'ready' ? '' : rows.length === 0
-    ? `No ${vital.label.toLowerCase()} readings in the ${windowLabel}.`
-    : `${rows.length} reading${rows.length === 1 ? '' : 's'} in the ${windowLabel}; latest ${valueOf(latest!, vital)} at ${formatDateTime(latest!.time)}.`;
+  const description =
+    loaded.state !== 'ready'
+      ? ''
+      : rows.length === 0
+        ? `No ${vital.label.toLowerCase()} readings in the ${windowLabel}.`
+        : `${rows.length} reading${rows.length === 1 ? '' : 's'} in the ${windowLabel}; latest ${valueOf(latest!, vital)} at ${formatDateTime(latest!.time)}.`;
   const fromMs = Date.parse(from);
   const toMs = Date.parse(to);
   const axis = valueAxis(rows);
   return (
     <section className="wl-card wl-trend" aria-labelledby={headingId}>
-      <h3 id={headingId}>{vital.label} <span className="wl-unit">({vital.unit})</span></h3>
+      <h3 id={headingId}>
+        {vital.label} <span className="wl-unit">({vital.unit})</span>
+      </h3>
       {loaded.state === 'loading' ? <p aria-live="polite">Loading {vital.label.toLowerCase()}…</p> : null}
-      {loaded.state === 'failed' ? <p role="alert" className="wl-error">{loaded.error.message}</p> : null}
+      {loaded.state === 'failed' ? (
+        <p role="alert" className="wl-error">
+          {loaded.error.message}
+        </p>
+      ) : null}
       {loaded.state === 'ready' ? (
         <>
           <p className="wl-trend__summary">{description}</p>
@@ -41,15 +57,43 @@ export function VitalTrend(props: { patientId: string; vital: VitalDefinition; f
               <ResponsiveContainer width="100%" height={vital.components === undefined ? 200 : 224}>
                 <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer={false}>
                   <CartesianGrid stroke="#c8ced6" strokeDasharray="3 3" />
-                  <XAxis dataKey="t" type="number" scale="time" domain={[fromMs, toMs]} ticks={timeTicks(fromMs, toMs)} tickFormatter={(t: number) => formatTick(t, toMs - fromMs)} stroke="#3b4450" />
+                  <XAxis
+                    dataKey="t"
+                    type="number"
+                    scale="time"
+                    domain={[fromMs, toMs]}
+                    ticks={timeTicks(fromMs, toMs)}
+                    tickFormatter={(t: number) => formatTick(t, toMs - fromMs)}
+                    stroke="#3b4450"
+                  />
                   <YAxis domain={axis?.domain ?? ['auto', 'auto']} ticks={axis?.ticks} stroke="#3b4450" width={48} />
                   <Tooltip labelFormatter={(t) => formatDateTime(new Date(Number(t)).toISOString())} />
                   {vital.components !== undefined ? <Legend verticalAlign="top" height={24} /> : null}
-                  {vital.components !== undefined
-                    ? vital.components.map((c) => (
-                      <Line key={c.key} dataKey={c.key} name={c.label} type="linear" stroke={LINE_COLOURS[c.key]} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} connectNulls />
+                  {vital.components !== undefined ? (
+                    vital.components.map((c) => (
+                      <Line
+                        key={c.key}
+                        dataKey={c.key}
+                        name={c.label}
+                        type="linear"
+                        stroke={LINE_COLOURS[c.key]}
+                        strokeWidth={2}
+                        dot={{ r: 3 }}
+                        isAnimationActive={false}
+                        connectNulls
+                      />
                     ))
-                    : <Line dataKey="value" name={vital.label} type="linear" stroke={LINE_COLOURS.value} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />}
+                  ) : (
+                    <Line
+                      dataKey="value"
+                      name={vital.label}
+                      type="linear"
+                      stroke={LINE_COLOURS.value}
+                      strokeWidth={2}
+                      dot={{ r: 3 }}
+                      isAnimationActive={false}
+                    />
+                  )}
                 </LineChart>
               </ResponsiveContainer>
             </div>
@@ -58,22 +102,38 @@ export function VitalTrend(props: { patientId: string; vital: VitalDefinition; f
             <details className="wl-trend__table">
               <summary>Show {vital.label.toLowerCase()} readings as a table</summary>
               <table className="wl-table">
-                <caption>{vital.label} readings, {windowLabel}</caption>
+                <caption>
+                  {vital.label} readings, {windowLabel}
+                </caption>
                 <thead>
                   <tr>
                     <th scope="col">Time</th>
-                    {vital.components !== undefined
-                      ? vital.components.map((c) => <th key={c.key} scope="col">{c.label} ({vital.unit})</th>)
-                      : <th scope="col">{vital.label} ({vital.unit})</th>}
+                    {vital.components !== undefined ? (
+                      vital.components.map((c) => (
+                        <th key={c.key} scope="col">
+                          {c.label} ({vital.unit})
+                        </th>
+                      ))
+                    ) : (
+                      <th scope="col">
+                        {vital.label} ({vital.unit})
+                      </th>
+                    )}
                   </tr>
                 </thead>
                 <tbody>
                   {[...rows].reverse().map((row) => (
                     <tr key={row.t}>
                       <th scope="row">{formatDateTime(row.time)}</th>
-                      {vital.components !== undefined
-                        ? vital.components.map((c) => <td key={c.key} className="wl-num">{row[c.key]?.toFixed(vital.decimals) ?? '—'}</td>)
-                        : <td className="wl-num">{row.value?.toFixed(vital.decimals) ?? '—'}</td>}
+                      {vital.components !== undefined ? (
+                        vital.components.map((c) => (
+                          <td key={c.key} className="wl-num">
+                            {row[c.key]?.toFixed(vital.decimals) ?? '—'}
+                          </td>
+                        ))
+                      ) : (
+                        <td className="wl-num">{row.value?.toFixed(vital.decimals) ?? '—'}</td>
+                      )}
                     </tr>
                   ))}
                 </tbody>

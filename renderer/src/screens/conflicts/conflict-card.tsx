@@ -20,7 +20,11 @@ const SOURCES = [
   { id: 'hub', label: 'Hub' },
 ] as const;
 
-export function ConflictCard(props: { conflict: ConflictViewData; patientLabel: string; onSettled: (message: string) => void }): React.JSX.Element {
+export function ConflictCard(props: {
+  conflict: ConflictViewData;
+  patientLabel: string;
+  onSettled: (message: string) => void;
+}): React.JSX.Element {
   const { conflict, patientLabel, onSettled } = props;
   const headingId = `conflict-${conflict.conflictId}`;
   const pairs = pairResources(conflict.local, conflict.hub);
@@ -35,44 +39,86 @@ export function ConflictCard(props: { conflict: ConflictViewData; patientLabel: 
     setFailure(null);
     call(hostApi().conflict.resolve(request))
       .then(() => onSettled(done))
-      .catch((error: unknown) => { setFailure(asHostError(error).message); setBusy(false); });
+      .catch((error: unknown) => {
+        setFailure(asHostError(error).message);
+        setBusy(false);
+      });
   };
   const choose = (pairKey: string, field: string, choice: FieldChoice): void =>
     setChoices((current) => ({ ...current, [pairKey]: { ...current[pairKey], [field]: choice } }));
 
   return (
     <section className="wl-card wl-conflict" aria-labelledby={headingId}>
-      <h3 id={headingId}>{conflictKind(conflict)} for {patientLabel}</h3>
+      <h3 id={headingId}>
+        {conflictKind(conflict)} for {patientLabel}
+      </h3>
       <p className="wl-muted">Found {formatDateTime(conflict.detectedAt)}</p>
       <p>{conflictReasonText(conflict)}</p>
       {pairs.map((pair) => (
-        <PairTable key={pair.key} pair={pair} combining={combining} choices={choices[pair.key] ?? {}} onChoose={(field, choice) => choose(pair.key, field, choice)} />
+        <PairTable
+          key={pair.key}
+          pair={pair}
+          combining={combining}
+          choices={choices[pair.key] ?? {}}
+          onChoose={(field, choice) => choose(pair.key, field, choice)}
+        />
       ))}
-      {failure !== null ? <p role="alert" className="wl-error">{failure}</p> : null}
+      {failure !== null ? (
+        <p role="alert" className="wl-error">
+          {failure}
+        </p>
+      ) : null}
       <div className="wl-actions">
         {combining ? (
           <>
             <Button
               className="wl-button wl-button--primary"
               isDisabled={busy}
-              onPress={() => settle(
-                { conflictId: conflict.conflictId, choice: 'combine', resources: combinedResources(conflict.local, conflict.hub, choices) },
-                'The combined version was saved here and will be sent to the hub.',
-              )}
+              onPress={() =>
+                settle(
+                  {
+                    conflictId: conflict.conflictId,
+                    choice: 'combine',
+                    resources: combinedResources(conflict.local, conflict.hub, choices),
+                  },
+                  'The combined version was saved here and will be sent to the hub.',
+                )
+              }
             >
               Send combined version
             </Button>
-            <Button className="wl-button wl-button--quiet" isDisabled={busy} onPress={() => setCombining(false)}>Cancel combining</Button>
+            <Button className="wl-button wl-button--quiet" isDisabled={busy} onPress={() => setCombining(false)}>
+              Cancel combining
+            </Button>
           </>
         ) : (
           <>
-            <Button className="wl-button" isDisabled={busy} onPress={() => settle({ conflictId: conflict.conflictId, choice: 'keep-hub' }, 'The hub\'s version was kept; your version was set aside.')}>
+            <Button
+              className="wl-button"
+              isDisabled={busy}
+              onPress={() =>
+                settle({ conflictId: conflict.conflictId, choice: 'keep-hub' }, "The hub's version was kept; your version was set aside.")
+              }
+            >
               Keep hub version
             </Button>
-            <Button className="wl-button" isDisabled={busy} onPress={() => settle({ conflictId: conflict.conflictId, choice: 'resend-local' }, 'Your version will be sent to the hub again, on top of its version.')}>
+            <Button
+              className="wl-button"
+              isDisabled={busy}
+              onPress={() =>
+                settle(
+                  { conflictId: conflict.conflictId, choice: 'resend-local' },
+                  'Your version will be sent to the hub again, on top of its version.',
+                )
+              }
+            >
               Keep my version
             </Button>
-            {canCombine ? <Button className="wl-button" isDisabled={busy} onPress={() => setCombining(true)}>Combine</Button> : null}
+            {canCombine ? (
+              <Button className="wl-button" isDisabled={busy} onPress={() => setCombining(true)}>
+                Combine
+              </Button>
+            ) : null}
           </>
         )}
       </div>
@@ -80,7 +126,12 @@ export function ConflictCard(props: { conflict: ConflictViewData; patientLabel: 
   );
 }
 
-function PairTable(props: { pair: ResourcePair; combining: boolean; choices: Record<string, FieldChoice>; onChoose: (field: string, choice: FieldChoice) => void }): React.JSX.Element {
+function PairTable(props: {
+  pair: ResourcePair;
+  combining: boolean;
+  choices: Record<string, FieldChoice>;
+  onChoose: (field: string, choice: FieldChoice) => void;
+}): React.JSX.Element {
   const { pair, combining, choices, onChoose } = props;
   const rows = fieldRows(pair);
   const choosable = new Set(differingFields(pair));
@@ -89,7 +140,11 @@ function PairTable(props: { pair: ResourcePair; combining: boolean; choices: Rec
     <table className="wl-table wl-conflict__table">
       <caption>
         {resourceName(pair.resourceType)}
-        {pair.local === null ? ' — only on the hub' : pair.hub === null ? ' — not on the hub' : ` — ${differences === 0 ? 'no differences' : `${differences} difference${differences === 1 ? '' : 's'}`}`}
+        {pair.local === null
+          ? ' — only on the hub'
+          : pair.hub === null
+            ? ' — not on the hub'
+            : ` — ${differences === 0 ? 'no differences' : `${differences} difference${differences === 1 ? '' : 's'}`}`}
       </caption>
       <thead>
         <tr>
@@ -118,7 +173,9 @@ function PairTable(props: { pair: ResourcePair; combining: boolean; choices: Rec
                     value={choices[row.field] ?? 'mine'}
                     onChange={(choice) => onChoose(row.field, choice)}
                   />
-                ) : <span className="wl-muted">Same</span>}
+                ) : (
+                  <span className="wl-muted">Same</span>
+                )}
               </td>
             ) : null}
           </tr>

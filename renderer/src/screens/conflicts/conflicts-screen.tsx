@@ -12,7 +12,7 @@ import '../../styles/chart.css';
 
 function patientLabelOf(census: readonly CensusEntryData[], patientId: string): string {
   const entry = census.find((e) => e.patientId === patientId);
-  if (entry === undefined) return 'a patient not on this ward\'s census';
+  if (entry === undefined) return "a patient not on this ward's census";
   return `${entry.name}${entry.bed === null ? '' : ` (${entry.bed})`}`;
 }
 
@@ -27,24 +27,31 @@ export function ConflictsScreen({ session }: { session: SessionViewData }): Reac
     <section className="wl-conflicts" aria-labelledby="conflicts-heading">
       <h2 id="conflicts-heading">Conflicts</h2>
       <p>Documentation from this workstation that the hub could not take as it was. Nothing is overwritten until you decide.</p>
-      <p className="wl-saved" role="status">{message ?? ''}</p>
+      <p className="wl-saved" role="status">
+        {message ?? ''}
+      </p>
       {loaded.state === 'loading' ? <p aria-live="polite">Loading conflicts…</p> : null}
       {loaded.state === 'failed' ? (
         <div role="alert">
           <p className="wl-error">{loaded.error.message}</p>
-          <Button className="wl-button" onPress={reload}>Try again</Button>
+          <Button className="wl-button" onPress={reload}>
+            Try again
+          </Button>
         </div>
       ) : null}
       {loaded.state === 'ready' && loaded.value.length === 0 ? <p>There are no conflicts to settle.</p> : null}
       {loaded.state === 'ready'
         ? loaded.value.map((conflict) => (
-          <ConflictCard
-            key={conflict.conflictId}
-            conflict={conflict}
-            patientLabel={patientLabelOf(names, conflict.patientId)}
-            onSettled={(text) => { setMessage(text); reload(); }}
-          />
-        ))
+            <ConflictCard
+              key={conflict.conflictId}
+              conflict={conflict}
+              patientLabel={patientLabelOf(names, conflict.patientId)}
+              onSettled={(text) => {
+                setMessage(text);
+                reload();
+              }}
+            />
+          ))
         : null}
     </section>
   );

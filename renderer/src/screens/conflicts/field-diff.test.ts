@@ -32,9 +32,13 @@ describe('the side-by-side view of a conflict', () => {
     ]);
   });
 
-  it('shows an observation\'s time, value and status first, marking what differs', () => {
+  it("shows an observation's time, value and status first, marking what differs", () => {
     const rows = fieldRows(pairResources([local], [hub])[0]!);
-    expect(rows.slice(0, 3).map((r) => [r.label, r.differs])).toEqual([['Time', false], ['Value', true], ['Status', true]]);
+    expect(rows.slice(0, 3).map((r) => [r.label, r.differs])).toEqual([
+      ['Time', false],
+      ['Value', true],
+      ['Status', true],
+    ]);
     expect(rows.find((r) => r.field === 'note')?.differs).toBe(true);
     expect(rows.some((r) => r.field === 'meta' || r.field === 'id')).toBe(false);
   });
@@ -53,7 +57,7 @@ describe('the side-by-side view of a conflict', () => {
 });
 
 describe('combining both versions', () => {
-  it('takes the chosen fields from each version and keeps the hub\'s version id', () => {
+  it("takes the chosen fields from each version and keeps the hub's version id", () => {
     const choices = defaultChoices([local], [hub]);
     expect(choices).toEqual({ 'Observation/obs-1': { valueQuantity: 'mine', status: 'mine', note: 'mine' } });
     const [combined] = combinedResources([local], [hub], { 'Observation/obs-1': { valueQuantity: 'mine', status: 'hub', note: 'mine' } });

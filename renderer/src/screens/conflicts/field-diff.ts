@@ -33,7 +33,8 @@ export function pairResources(local: readonly ResourceJson[], hub: readonly Reso
   }));
   const used = new Set(pairs.map((pair) => pair.key));
   for (const resource of hub) {
-    if (!used.has(keyOf(resource))) pairs.push({ key: keyOf(resource), resourceType: String(resource.resourceType), local: null, hub: resource });
+    if (!used.has(keyOf(resource)))
+      pairs.push({ key: keyOf(resource), resourceType: String(resource.resourceType), local: null, hub: resource });
   }
   return pairs;
 }
@@ -42,7 +43,9 @@ export function pairResources(local: readonly ResourceJson[], hub: readonly Reso
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'undefined';
@@ -52,7 +55,16 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return canonical(a) === canonical(b);
 }
 
-const OBSERVATION_FIRST = ['effectiveDateTime', 'effectiveInstant', 'effectivePeriod', 'valueQuantity', 'valueString', 'valueCodeableConcept', 'component', 'status'];
+const OBSERVATION_FIRST = [
+  'effectiveDateTime',
+  'effectiveInstant',
+  'effectivePeriod',
+  'valueQuantity',
+  'valueString',
+  'valueCodeableConcept',
+  'component',
+  'status',
+];
 const GENERIC_FIRST = ['status', 'code', 'medicationCodeableConcept', 'effectiveDateTime', 'effectivePeriod', 'dosage', 'statusReason'];
 
 const LABELS: Readonly<Record<string, string>> = {
@@ -110,5 +122,7 @@ export function fieldRows(pair: ResourcePair): FieldRow[] {
 /** The fields the user chooses between when combining (both versions exist and differ there). */
 export function differingFields(pair: ResourcePair): string[] {
   if (pair.local === null || pair.hub === null) return [];
-  return fieldRows(pair).filter((row) => row.differs).map((row) => row.field);
+  return fieldRows(pair)
+    .filter((row) => row.differs)
+    .map((row) => row.field);
 }

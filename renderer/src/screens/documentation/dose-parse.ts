@@ -13,7 +13,7 @@ const UNITS: Readonly<Record<string, string>> = {
   mcg: 'mcg',
   microgram: 'mcg',
   micrograms: 'mcg',
-  'µg': 'mcg',
+  µg: 'mcg',
   ug: 'mcg',
   ml: 'mL',
   l: 'L',

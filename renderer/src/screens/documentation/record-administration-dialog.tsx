@@ -2,7 +2,20 @@
 // dose, route and frequency, scheduled time), then Given (dose prefilled from the order when it can
 // be read) or Held (a reason is required) → chart:record-administration, into the outbox.
 import { useState } from 'react';
-import { Button, Dialog, FieldError, Form, Heading, Input, Label, Modal, ModalOverlay, NumberField, TextArea, TextField } from 'react-aria-components';
+import {
+  Button,
+  Dialog,
+  FieldError,
+  Form,
+  Heading,
+  Input,
+  Label,
+  Modal,
+  ModalOverlay,
+  NumberField,
+  TextArea,
+  TextField,
+} from 'react-aria-components';
 import { call, hostApi } from '../../host-api.js';
 import { formatDateTime, fromLocalInputValue, localInputValue } from '../chart/chart-time.js';
 import { ChoiceGroup } from '../chart/choice-group.js';
@@ -26,7 +39,14 @@ export function RecordAdministrationDialog(props: {
 }): React.JSX.Element {
   const { target, onClose } = props;
   return (
-    <ModalOverlay className="wl-modal-overlay" isOpen={target !== null} onOpenChange={(open) => { if (!open) onClose(); }} isDismissable>
+    <ModalOverlay
+      className="wl-modal-overlay"
+      isOpen={target !== null}
+      onOpenChange={(open) => {
+        if (!open) onClose();
+      }}
+      isDismissable
+    >
       <Modal className="wl-modal">
         <Dialog className="wl-dialog" aria-labelledby="record-administration-title">
           {target !== null ? <AdministrationForm {...props} target={target} /> : null}
@@ -36,7 +56,13 @@ export function RecordAdministrationDialog(props: {
   );
 }
 
-function AdministrationForm(props: { patientId: string; patientLabel: string; target: AdministrationTarget; onClose: () => void; onSaved: () => void }): React.JSX.Element {
+function AdministrationForm(props: {
+  patientId: string;
+  patientLabel: string;
+  target: AdministrationTarget;
+  onClose: () => void;
+  onSaved: () => void;
+}): React.JSX.Element {
   const { patientId, patientLabel, target, onClose, onSaved } = props;
   const { order, scheduledAt } = target;
   const prefilled = parseDose(order.dosage);
@@ -55,15 +81,18 @@ function AdministrationForm(props: { patientId: string; patientLabel: string; ta
       setErrors({ time: 'Enter the date and time.' });
       return;
     }
-    const result = checkAdministration({
-      medicationRequestId: order.requestId,
-      outcome,
-      doseValue: Number.isNaN(doseValue) ? null : doseValue,
-      doseUnit,
-      reason,
-      effectiveAt,
-      scheduledAt,
-    }, new Date());
+    const result = checkAdministration(
+      {
+        medicationRequestId: order.requestId,
+        outcome,
+        doseValue: Number.isNaN(doseValue) ? null : doseValue,
+        doseUnit,
+        reason,
+        effectiveAt,
+        scheduledAt,
+      },
+      new Date(),
+    );
     if (!result.ok) {
       setErrors(result.fieldErrors);
       return;
@@ -72,24 +101,51 @@ function AdministrationForm(props: { patientId: string; patientLabel: string; ta
     setFailure(null);
     setBusy(true);
     call(hostApi().chart.recordAdministration({ patientId, administration: result.entry }))
-      .then(() => { onSaved(); onClose(); })
-      .catch((error: unknown) => { setFailure(asHostError(error).message); setBusy(false); });
+      .then(() => {
+        onSaved();
+        onClose();
+      })
+      .catch((error: unknown) => {
+        setFailure(asHostError(error).message);
+        setBusy(false);
+      });
   };
 
   return (
     <>
-      <Heading slot="title" id="record-administration-title">Record administration</Heading>
+      <Heading slot="title" id="record-administration-title">
+        Record administration
+      </Heading>
       <p className="wl-dialog__patient">For {patientLabel}</p>
       <section className="wl-order-check" aria-labelledby="order-check-heading">
         <h3 id="order-check-heading">Check the order</h3>
         <dl className="wl-facts">
-          <div><dt>Medication</dt><dd>{order.medication}</dd></div>
-          <div><dt>Dose, route and frequency</dt><dd>{order.dosage ?? 'Not stated on the order'}</dd></div>
-          <div><dt>Scheduled time</dt><dd>{scheduledAt === null ? 'Not a scheduled dose' : formatDateTime(scheduledAt)}</dd></div>
-          <div><dt>Order status</dt><dd>{order.status}</dd></div>
+          <div>
+            <dt>Medication</dt>
+            <dd>{order.medication}</dd>
+          </div>
+          <div>
+            <dt>Dose, route and frequency</dt>
+            <dd>{order.dosage ?? 'Not stated on the order'}</dd>
+          </div>
+          <div>
+            <dt>Scheduled time</dt>
+            <dd>{scheduledAt === null ? 'Not a scheduled dose' : formatDateTime(scheduledAt)}</dd>
+          </div>
+          <div>
+            <dt>Order status</dt>
+            <dd>{order.status}</dd>
+          </div>
         </dl>
       </section>
-      <Form className="wl-form" validationBehavior="aria" onSubmit={(event) => { event.preventDefault(); save(); }}>
+      <Form
+        className="wl-form"
+        validationBehavior="aria"
+        onSubmit={(event) => {
+          event.preventDefault();
+          save();
+        }}
+      >
         <ChoiceGroup label="Outcome" choices={OUTCOMES} value={outcome} onChange={setOutcome} />
         {outcome === 'given' ? (
           <div className="wl-form__row">
@@ -105,24 +161,45 @@ function AdministrationForm(props: { patientId: string; patientLabel: string; ta
               <Input className="wl-input wl-input--number" />
               <FieldError className="wl-field__error">{errors.dose}</FieldError>
             </NumberField>
-            <TextField className="wl-field" value={doseUnit} onChange={setDoseUnit} isInvalid={errors.doseUnit !== undefined} maxLength={32}>
+            <TextField
+              className="wl-field"
+              value={doseUnit}
+              onChange={setDoseUnit}
+              isInvalid={errors.doseUnit !== undefined}
+              maxLength={32}
+            >
               <Label>Unit</Label>
               <Input className="wl-input wl-input--unit" />
               <FieldError className="wl-field__error">{errors.doseUnit}</FieldError>
             </TextField>
           </div>
         ) : (
-          <TextField className="wl-field" value={reason} onChange={setReason} isInvalid={errors.reason !== undefined} isRequired maxLength={500}>
+          <TextField
+            className="wl-field"
+            value={reason}
+            onChange={setReason}
+            isInvalid={errors.reason !== undefined}
+            isRequired
+            maxLength={500}
+          >
             <Label>Reason the dose was held</Label>
             <TextArea className="wl-input wl-textarea" rows={3} />
             <FieldError className="wl-field__error">{errors.reason}</FieldError>
           </TextField>
         )}
         <TimeField label={outcome === 'given' ? 'Time given' : 'Time held'} value={time} onChange={setTime} error={errors.time} />
-        {failure !== null ? <p role="alert" className="wl-error">{failure}</p> : null}
+        {failure !== null ? (
+          <p role="alert" className="wl-error">
+            {failure}
+          </p>
+        ) : null}
         <div className="wl-actions">
-          <Button type="submit" className="wl-button wl-button--primary" isDisabled={busy}>Save administration</Button>
-          <Button className="wl-button wl-button--quiet" onPress={onClose}>Cancel</Button>
+          <Button type="submit" className="wl-button wl-button--primary" isDisabled={busy}>
+            Save administration
+          </Button>
+          <Button className="wl-button wl-button--quiet" onPress={onClose}>
+            Cancel
+          </Button>
         </div>
       </Form>
     </>

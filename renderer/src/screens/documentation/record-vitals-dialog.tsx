@@ -19,7 +19,14 @@ export function RecordVitalsDialog(props: {
 }): React.JSX.Element {
   const { isOpen, onClose } = props;
   return (
-    <ModalOverlay className="wl-modal-overlay" isOpen={isOpen} onOpenChange={(open) => { if (!open) onClose(); }} isDismissable>
+    <ModalOverlay
+      className="wl-modal-overlay"
+      isOpen={isOpen}
+      onOpenChange={(open) => {
+        if (!open) onClose();
+      }}
+      isDismissable
+    >
       <Modal className="wl-modal">
         <Dialog className="wl-dialog" aria-labelledby="record-vitals-title">
           {isOpen ? <VitalsForm {...props} /> : null}
@@ -29,7 +36,17 @@ export function RecordVitalsDialog(props: {
   );
 }
 
-function VitalsForm({ patientId, patientLabel, onClose, onSaved }: { patientId: string; patientLabel: string; onClose: () => void; onSaved: () => void }): React.JSX.Element {
+function VitalsForm({
+  patientId,
+  patientLabel,
+  onClose,
+  onSaved,
+}: {
+  patientId: string;
+  patientLabel: string;
+  onClose: () => void;
+  onSaved: () => void;
+}): React.JSX.Element {
   const [values, setValues] = useState<VitalValues>({});
   const [time, setTime] = useState(() => localInputValue(new Date()));
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<VitalField, string>>>({});
@@ -53,15 +70,30 @@ function VitalsForm({ patientId, patientLabel, onClose, onSaved }: { patientId: 
     setBusy(true);
     const vitals: VitalSignsEntryData = result.entry;
     call(hostApi().chart.recordVitals({ patientId, vitals }))
-      .then(() => { onSaved(); onClose(); })
-      .catch((error: unknown) => { setFormError(asHostError(error).message); setBusy(false); });
+      .then(() => {
+        onSaved();
+        onClose();
+      })
+      .catch((error: unknown) => {
+        setFormError(asHostError(error).message);
+        setBusy(false);
+      });
   };
 
   return (
     <>
-      <Heading slot="title" id="record-vitals-title">Record vital signs</Heading>
+      <Heading slot="title" id="record-vitals-title">
+        Record vital signs
+      </Heading>
       <p className="wl-dialog__patient">For {patientLabel}</p>
-      <Form className="wl-form" validationBehavior="aria" onSubmit={(event) => { event.preventDefault(); save(); }}>
+      <Form
+        className="wl-form"
+        validationBehavior="aria"
+        onSubmit={(event) => {
+          event.preventDefault();
+          save();
+        }}
+      >
         <TimeField label="Time measured" value={time} onChange={setTime} />
         <div className="wl-form__grid">
           {VITAL_FIELDS.map((field) => (
@@ -77,16 +109,26 @@ function VitalsForm({ patientId, patientLabel, onClose, onSaved }: { patientId: 
             >
               <Label>{field.label}</Label>
               <Input className="wl-input wl-input--number" />
-              <Text slot="description" className="wl-field__hint">{field.unit}, {field.min} to {field.max}</Text>
+              <Text slot="description" className="wl-field__hint">
+                {field.unit}, {field.min} to {field.max}
+              </Text>
               <FieldError className="wl-field__error">{fieldErrors[field.key]}</FieldError>
             </NumberField>
           ))}
         </div>
         <p className="wl-field__hint">Leave a field empty if it was not measured. Blood pressure needs both values.</p>
-        {formError !== null ? <p role="alert" className="wl-error">{formError}</p> : null}
+        {formError !== null ? (
+          <p role="alert" className="wl-error">
+            {formError}
+          </p>
+        ) : null}
         <div className="wl-actions">
-          <Button type="submit" className="wl-button wl-button--primary" isDisabled={busy}>Save vital signs</Button>
-          <Button className="wl-button wl-button--quiet" onPress={onClose}>Cancel</Button>
+          <Button type="submit" className="wl-button wl-button--primary" isDisabled={busy}>
+            Save vital signs
+          </Button>
+          <Button className="wl-button wl-button--quiet" onPress={onClose}>
+            Cancel
+          </Button>
         </div>
       </Form>
     </>

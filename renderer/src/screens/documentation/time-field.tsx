@@ -2,7 +2,13 @@
 // measurement or dose happened (the forms start it at now), or a filter's bound.
 import { useId } from 'react';
 
-export function TimeField(props: { label: string; value: string; onChange: (value: string) => void; error?: string | undefined; required?: boolean }): React.JSX.Element {
+export function TimeField(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string | undefined;
+  required?: boolean;
+}): React.JSX.Element {
   const { label, value, onChange, error, required = true } = props;
   const id = useId();
   const errorId = `${id}-error`;
@@ -19,7 +25,11 @@ export function TimeField(props: { label: string; value: string; onChange: (valu
         aria-describedby={error === undefined ? undefined : errorId}
         required={required}
       />
-      {error === undefined ? null : <p id={errorId} className="wl-field__error">{error}</p>}
+      {error === undefined ? null : (
+        <p id={errorId} className="wl-field__error">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

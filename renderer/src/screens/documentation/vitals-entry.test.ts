@@ -13,8 +13,15 @@ describe('checkVitals', () => {
   });
 
   it('builds the entry the host takes, with the time defaulting to now', () => {
-    const result = checkVitals({ heartRate: 88, systolic: 120, diastolic: 80, temperatureCelsius: 37.24, painScore: Number.NaN }, null, now);
-    expect(result).toEqual({ ok: true, entry: { heartRate: 88, systolic: 120, diastolic: 80, temperatureCelsius: 37.2, effectiveAt: now.toISOString() } });
+    const result = checkVitals(
+      { heartRate: 88, systolic: 120, diastolic: 80, temperatureCelsius: 37.24, painScore: Number.NaN },
+      null,
+      now,
+    );
+    expect(result).toEqual({
+      ok: true,
+      entry: { heartRate: 88, systolic: 120, diastolic: 80, temperatureCelsius: 37.2, effectiveAt: now.toISOString() },
+    });
   });
 
   it('refuses a value out of range, naming the field', () => {
@@ -23,11 +30,17 @@ describe('checkVitals', () => {
   });
 
   it('asks for both blood-pressure values', () => {
-    expect(checkVitals({ systolic: 120 }, null, now)).toMatchObject({ ok: false, fieldErrors: { diastolic: expect.stringContaining('both') } });
+    expect(checkVitals({ systolic: 120 }, null, now)).toMatchObject({
+      ok: false,
+      fieldErrors: { diastolic: expect.stringContaining('both') },
+    });
   });
 
   it('asks for at least one value and refuses a time in the future', () => {
     expect(checkVitals({}, null, now)).toMatchObject({ ok: false, formError: 'Enter at least one vital sign.' });
-    expect(checkVitals({ heartRate: 70 }, new Date('2026-03-12T15:00:00Z'), now)).toMatchObject({ ok: false, formError: expect.stringContaining('future') });
+    expect(checkVitals({ heartRate: 70 }, new Date('2026-03-12T15:00:00Z'), now)).toMatchObject({
+      ok: false,
+      formError: expect.stringContaining('future'),
+    });
   });
 });

@@ -3,7 +3,8 @@
 // one value, and a time that is not in the future. Produces what chart:record-vitals takes.
 import { vitalSignsEntrySchema, type VitalSignsEntryData } from '../../../../shared/contract/index.js';
 
-export type VitalField = 'heartRate' | 'respiratoryRate' | 'systolic' | 'diastolic' | 'temperatureCelsius' | 'oxygenSaturation' | 'painScore';
+export type VitalField =
+  'heartRate' | 'respiratoryRate' | 'systolic' | 'diastolic' | 'temperatureCelsius' | 'oxygenSaturation' | 'painScore';
 
 export interface VitalFieldDefinition {
   readonly key: VitalField;
@@ -60,7 +61,8 @@ export function checkVitals(values: VitalValues, effectiveAt: Date | null, now: 
   const anyValue = VITAL_FIELDS.some((field) => filled(values[field.key]));
   let formError: string | null = anyValue ? null : 'Enter at least one vital sign.';
   const at = effectiveAt ?? now;
-  if (at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) formError = 'The time of the measurement is in the future. Check the date and time.';
+  if (at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS)
+    formError = 'The time of the measurement is in the future. Check the date and time.';
   if (formError !== null || Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors, formError };
   entry.effectiveAt = at.toISOString();
   const parsed = vitalSignsEntrySchema.safeParse(entry);

@@ -19,7 +19,11 @@ export interface LockScreenProps {
   readonly onReachability: (reachability: Reachability) => void;
 }
 
-type Mode = { readonly kind: 'choose' } | { readonly kind: 'pin'; readonly userId: string } | { readonly kind: 'password'; readonly userId: string; readonly note: string | null } | { readonly kind: 'switch' };
+type Mode =
+  | { readonly kind: 'choose' }
+  | { readonly kind: 'pin'; readonly userId: string }
+  | { readonly kind: 'password'; readonly userId: string; readonly note: string | null }
+  | { readonly kind: 'switch' };
 
 const LOCK_REASONS: Readonly<Record<NonNullable<SessionViewData['lockReason']>, string>> = {
   idle: 'locked after a time without activity',
@@ -34,7 +38,9 @@ let lockMarked = false;
 function initialMode(locked: readonly SessionViewData[]): Mode {
   const only = locked.length === 1 ? locked[0] : undefined;
   if (only === undefined) return { kind: 'choose' };
-  return only.pinLockedOut ? { kind: 'password', userId: only.userId, note: 'Too many wrong PINs. Unlock with your password.' } : { kind: 'pin', userId: only.userId };
+  return only.pinLockedOut
+    ? { kind: 'password', userId: only.userId, note: 'Too many wrong PINs. Unlock with your password.' }
+    : { kind: 'pin', userId: only.userId };
 }
 
 export function LockScreen(props: LockScreenProps): React.JSX.Element {
@@ -50,7 +56,11 @@ export function LockScreen(props: LockScreenProps): React.JSX.Element {
   const selectedId = mode.kind === 'pin' || mode.kind === 'password' ? mode.userId : null;
   const selected = locked.find((s) => s.userId === selectedId) ?? null;
   const choose = (session: SessionViewData): void =>
-    setMode(session.pinLockedOut ? { kind: 'password', userId: session.userId, note: 'Too many wrong PINs. Unlock with your password.' } : { kind: 'pin', userId: session.userId });
+    setMode(
+      session.pinLockedOut
+        ? { kind: 'password', userId: session.userId, note: 'Too many wrong PINs. Unlock with your password.' }
+        : { kind: 'pin', userId: session.userId },
+    );
 
   return (
     <div className="page">
@@ -98,7 +108,11 @@ export function LockScreen(props: LockScreenProps): React.JSX.Element {
                 />
               ) : null}
               {selected !== null && mode.kind === 'pin' ? (
-                <button type="button" className="button button--link" onClick={() => setMode({ kind: 'password', userId: selected.userId, note: null })}>
+                <button
+                  type="button"
+                  className="button button--link"
+                  onClick={() => setMode({ kind: 'password', userId: selected.userId, note: null })}
+                >
                   Use my password instead
                 </button>
               ) : null}
@@ -109,7 +123,12 @@ export function LockScreen(props: LockScreenProps): React.JSX.Element {
                       {mode.note}
                     </p>
                   )}
-                  <SignInForm fixedUsername={selected.username} submitLabel="Unlock with password" onSignedIn={props.onSnapshot} onReachability={props.onReachability} />
+                  <SignInForm
+                    fixedUsername={selected.username}
+                    submitLabel="Unlock with password"
+                    onSignedIn={props.onSnapshot}
+                    onReachability={props.onReachability}
+                  />
                 </div>
               ) : null}
               <div className="actions actions--split">

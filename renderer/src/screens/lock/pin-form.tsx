@@ -40,7 +40,8 @@ export function PinForm(props: PinFormProps): React.JSX.Element {
     } catch (error) {
       setPin('');
       const refused = error instanceof HostRequestError ? error : new HostRequestError('INTERNAL', 'Wardline could not reach its host.');
-      if (refused.code === 'PIN_LOCKED_OUT' || refused.code === 'PIN_NOT_SET' || refused.code === 'REAUTH_REQUIRED') props.onPasswordNeeded(refused.message);
+      if (refused.code === 'PIN_LOCKED_OUT' || refused.code === 'PIN_NOT_SET' || refused.code === 'REAUTH_REQUIRED')
+        props.onPasswordNeeded(refused.message);
       else if (refused.code === 'NO_LOCKED_SESSION') props.onGone();
       else {
         setRefusal({ code: refused.code, message: refused.message });

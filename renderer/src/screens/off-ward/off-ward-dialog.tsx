@@ -2,7 +2,20 @@
 // justification → chart:open-off-ward. The host fetches the chart from the hub (online only), keeps
 // it in memory for the grant's time, and audits the access as a security alert.
 import { useState } from 'react';
-import { Button, Dialog, DialogTrigger, FieldError, Form, Heading, Input, Label, Modal, ModalOverlay, Text, TextField } from 'react-aria-components';
+import {
+  Button,
+  Dialog,
+  DialogTrigger,
+  FieldError,
+  Form,
+  Heading,
+  Input,
+  Label,
+  Modal,
+  ModalOverlay,
+  Text,
+  TextField,
+} from 'react-aria-components';
 import { mrnSchema } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
 import { rememberGrant } from '../chart/emergency-grants.js';
@@ -17,7 +30,15 @@ export function OffWardDialog(props: { onOpened: (patientId: string) => void }):
       <ModalOverlay className="wl-modal-overlay" isDismissable>
         <Modal className="wl-modal">
           <Dialog className="wl-dialog" aria-labelledby="off-ward-title">
-            {({ close }) => <OffWardForm onOpened={(patientId) => { close(); props.onOpened(patientId); }} onCancel={close} />}
+            {({ close }) => (
+              <OffWardForm
+                onOpened={(patientId) => {
+                  close();
+                  props.onOpened(patientId);
+                }}
+                onCancel={close}
+              />
+            )}
           </Dialog>
         </Modal>
       </ModalOverlay>
@@ -34,32 +55,63 @@ function OffWardForm({ onOpened, onCancel }: { onOpened: (patientId: string) => 
 
   const submit = (): void => {
     const parsedMrn = mrnSchema.safeParse(mrn);
-    const found = { ...emergencyReasonProblems(reason), ...(parsedMrn.success ? {} : { mrn: 'Enter the medical record number (letters, digits, "-", ".", "_" or "/").' }) };
+    const found = {
+      ...emergencyReasonProblems(reason),
+      ...(parsedMrn.success ? {} : { mrn: 'Enter the medical record number (letters, digits, "-", ".", "_" or "/").' }),
+    };
     setProblems(found);
     if (Object.keys(found).length > 0 || !parsedMrn.success || reason.reasonCode === null) return;
     setBusy(true);
     setFailure(null);
     call(hostApi().chart.openOffWard({ mrn: parsedMrn.data, reasonCode: reason.reasonCode, reasonText: reason.reasonText.trim() }))
-      .then((grant) => { rememberGrant(grant.patientId, grant.expiresAt); onOpened(grant.patientId); })
-      .catch((error: unknown) => { setFailure(asHostError(error).message); setBusy(false); });
+      .then((grant) => {
+        rememberGrant(grant.patientId, grant.expiresAt);
+        onOpened(grant.patientId);
+      })
+      .catch((error: unknown) => {
+        setFailure(asHostError(error).message);
+        setBusy(false);
+      });
   };
 
   return (
     <>
-      <Heading slot="title" id="off-ward-title">Open a chart from another ward</Heading>
-      <p>For a patient who is not on this ward. This is emergency access (break-the-glass): it is recorded as a security event with your name, reason and time, and it ends by itself after a limited time. It needs a connection to the hub.</p>
-      <Form className="wl-form" validationBehavior="aria" onSubmit={(event) => { event.preventDefault(); submit(); }}>
+      <Heading slot="title" id="off-ward-title">
+        Open a chart from another ward
+      </Heading>
+      <p>
+        For a patient who is not on this ward. This is emergency access (break-the-glass): it is recorded as a security event with your
+        name, reason and time, and it ends by itself after a limited time. It needs a connection to the hub.
+      </p>
+      <Form
+        className="wl-form"
+        validationBehavior="aria"
+        onSubmit={(event) => {
+          event.preventDefault();
+          submit();
+        }}
+      >
         <TextField className="wl-field" value={mrn} onChange={setMrn} isInvalid={problems?.mrn !== undefined} isRequired maxLength={64}>
           <Label>MRN</Label>
           <Input className="wl-input" autoComplete="off" />
-          <Text slot="description" className="wl-field__hint">The patient's medical record number.</Text>
+          <Text slot="description" className="wl-field__hint">
+            The patient's medical record number.
+          </Text>
           <FieldError className="wl-field__error">{problems?.mrn}</FieldError>
         </TextField>
         <EmergencyReasonFields value={reason} onChange={setReason} problems={problems} />
-        {failure !== null ? <p role="alert" className="wl-error">{failure}</p> : null}
+        {failure !== null ? (
+          <p role="alert" className="wl-error">
+            {failure}
+          </p>
+        ) : null}
         <div className="wl-actions">
-          <Button type="submit" className="wl-button wl-button--danger" isDisabled={busy}>Open chart with emergency access</Button>
-          <Button className="wl-button wl-button--quiet" onPress={onCancel}>Cancel</Button>
+          <Button type="submit" className="wl-button wl-button--danger" isDisabled={busy}>
+            Open chart with emergency access
+          </Button>
+          <Button className="wl-button wl-button--quiet" onPress={onCancel}>
+            Cancel
+          </Button>
         </div>
       </Form>
     </>

@@ -9,7 +9,11 @@ import { downloadPdf } from './pdf-download.js';
 import { marPrintRequest, printedSummary, printFailureText, type PrintScope } from './print-request.js';
 import '../../styles/chart.css';
 
-type PrintState = { readonly state: 'idle' } | { readonly state: 'busy' } | { readonly state: 'done'; readonly text: string } | { readonly state: 'failed'; readonly text: string };
+type PrintState =
+  | { readonly state: 'idle' }
+  | { readonly state: 'busy' }
+  | { readonly state: 'done'; readonly text: string }
+  | { readonly state: 'failed'; readonly text: string };
 
 export function PrintMarButton(props: { scope: { patientId: string } | { ward: true }; label?: string }): React.JSX.Element {
   const { scope, label } = props;
@@ -35,7 +39,11 @@ export function PrintMarButton(props: { scope: { patientId: string } | { ward: t
       <p className="wl-print__status" role="status">
         {status.state === 'busy' ? 'Preparing the PDF…' : status.state === 'done' ? status.text : ''}
       </p>
-      {status.state === 'failed' ? <p className="wl-error" role="alert">{status.text}</p> : null}
+      {status.state === 'failed' ? (
+        <p className="wl-error" role="alert">
+          {status.text}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -5,7 +5,11 @@ import { marPrintRequest, printedSummary, printFailureText } from './print-reque
 describe('printing the MAR', () => {
   it('asks for the last 24 hours and the next 24 hours', () => {
     const now = new Date('2026-03-12T12:00:00Z');
-    expect(marPrintRequest({ ward: true }, now)).toEqual({ scope: { ward: true }, from: '2026-03-11T12:00:00.000Z', to: '2026-03-13T12:00:00.000Z' });
+    expect(marPrintRequest({ ward: true }, now)).toEqual({
+      scope: { ward: true },
+      from: '2026-03-11T12:00:00.000Z',
+      to: '2026-03-13T12:00:00.000Z',
+    });
     expect(marPrintRequest({ patientId: 'p1' }, now).scope).toEqual({ patientId: 'p1' });
   });
 

@@ -49,7 +49,8 @@ export function SignInForm(props: SignInFormProps): React.JSX.Element {
     setBusy(true);
     setRefusal(null);
     try {
-      const request = step === 'totp' ? { username, password, totp: code } : offline ? { username, password, offline: true } : { username, password };
+      const request =
+        step === 'totp' ? { username, password, totp: code } : offline ? { username, password, offline: true } : { username, password };
       const result = await call(hostApi().session.signIn(request));
       // The bench measures "census shown ≤ 300 ms after sign-in" from this mark.
       performance.mark('wardline:signed-in');
@@ -180,7 +181,9 @@ export function SignInForm(props: SignInFormProps): React.JSX.Element {
           </button>
         ) : null}
       </div>
-      {props.fixedUsername === undefined ? <p className="hint">Use “Sign in offline” when the network is down and you signed in on this workstation recently.</p> : null}
+      {props.fixedUsername === undefined ? (
+        <p className="hint">Use “Sign in offline” when the network is down and you signed in on this workstation recently.</p>
+      ) : null}
     </form>
   );
 }

@@ -5,7 +5,15 @@ import type { SignInResultData } from './sign-in-types.js';
 export type Reachability = 'reachable' | 'unreachable' | 'unknown';
 
 /** Codes answered only after the hub itself answered. */
-const FROM_THE_HUB = new Set(['TOTP_REQUIRED', 'TOTP_INVALID', 'ACCOUNT_LOCKED', 'ACCOUNT_DISABLED', 'WARD_NOT_ASSIGNED', 'HUB_REFUSED', 'HUB_ANSWER_INVALID']);
+const FROM_THE_HUB = new Set([
+  'TOTP_REQUIRED',
+  'TOTP_INVALID',
+  'ACCOUNT_LOCKED',
+  'ACCOUNT_DISABLED',
+  'WARD_NOT_ASSIGNED',
+  'HUB_REFUSED',
+  'HUB_ANSWER_INVALID',
+]);
 /** Codes of the offline fallback the host takes when the hub cannot be reached. */
 const OFFLINE_FALLBACK = new Set(['OFFLINE_UNKNOWN_USER', 'OFFLINE_EXPIRED']);
 

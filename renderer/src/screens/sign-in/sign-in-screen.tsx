@@ -12,7 +12,8 @@ const ENDED: Readonly<Record<NonNullable<Ended>['reason'], string | null>> = {
   timeout: 'You were signed out after a long time without activity. Sign in again.',
   'absolute-limit': 'Your session reached its time limit and ended. Sign in again.',
   evicted: 'A locked session was signed out to make room for another user.',
-  'credentials-revoked': 'Your sign-in here was withdrawn by the hub (for example after a password change). Sign in with your current password.',
+  'credentials-revoked':
+    'Your sign-in here was withdrawn by the hub (for example after a password change). Sign in with your current password.',
   shutdown: null,
 };
 

@@ -22,7 +22,12 @@ export const careEndMigration = {
       for (const row of rows) {
         if (row.content === null) continue;
         const careEnd = careEndColumn(JSON.parse(String(row.content)) as Resource);
-        if (careEnd !== null) await db.execute('UPDATE fhir_resources SET care_end_ms = $1 WHERE res_type = $2 AND res_id = $3', [careEnd, row.res_type, row.res_id]);
+        if (careEnd !== null)
+          await db.execute('UPDATE fhir_resources SET care_end_ms = $1 WHERE res_type = $2 AND res_id = $3', [
+            careEnd,
+            row.res_type,
+            row.res_id,
+          ]);
       }
       const last = rows[rows.length - 1];
       if (last === undefined || rows.length < BATCH) return;

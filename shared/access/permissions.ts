@@ -1,8 +1,18 @@
-// Who may do what: one table of role × action, and the ward scope (the user's wards ∩ this
-// workstation's ward). The guard consults both before any host API touches the vault.
-import type { StaffRole } from './session-user.js';
+// Who may do what: the one table of role × action, and the ward scope (the user's wards ∩ this
+// workstation's ward). The workstation's guard, the renderer's menus and the hub's access policy
+// all read this table; none keeps a copy.
+import type { StaffRole } from './roles.js';
 
-export const CHART_CATEGORIES = ['demographics', 'vital-signs', 'laboratory', 'medication', 'notes', 'problems', 'allergies', 'alerts'] as const;
+export const CHART_CATEGORIES = [
+  'demographics',
+  'vital-signs',
+  'laboratory',
+  'medication',
+  'notes',
+  'problems',
+  'allergies',
+  'alerts',
+] as const;
 export type ChartCategory = (typeof CHART_CATEGORIES)[number];
 
 export type Action =
@@ -44,7 +54,15 @@ const PATIENT_LIST: readonly Action[] = ['census:read', 'chart:read', 'category:
  * - admin: the audit trail and the policy; no patient data by default.
  */
 const PERMISSIONS: Readonly<Record<StaffRole, ReadonlySet<Action>>> = {
-  nurse: new Set<Action>([...PATIENT_LIST, ...CLINICAL_READ, 'document:vital-signs', 'document:medication-administration', 'document:note', 'print', 'btg:use']),
+  nurse: new Set<Action>([
+    ...PATIENT_LIST,
+    ...CLINICAL_READ,
+    'document:vital-signs',
+    'document:medication-administration',
+    'document:note',
+    'print',
+    'btg:use',
+  ]),
   physician: new Set<Action>([...PATIENT_LIST, ...CLINICAL_READ, 'document:note', 'print', 'btg:use']),
   clerk: new Set<Action>(PATIENT_LIST),
   admin: new Set<Action>(['audit:view', 'policy:view']),

@@ -2,9 +2,10 @@
 // written out here by hand (not derived from the implementation), and the ward scope.
 import { describe, expect, it } from 'vitest';
 import { ACTIONS, isPatientDataAction, isPermitted, permittedActions, wardScope, type Action } from './permissions.js';
-import { STAFF_ROLES, type StaffRole } from './session-user.js';
+import { STAFF_ROLES, type StaffRole } from './roles.js';
 
 // Columns: nurse, physician, clerk, admin. Y = permitted, - = refused.
+// prettier-ignore
 const MATRIX: Record<Action, string> = {
   'census:read':                        'Y Y Y -',
   'chart:read':                         'Y Y Y -',
@@ -56,7 +57,7 @@ describe('the permission table', () => {
 });
 
 describe('ward scope', () => {
-  it('is the user\'s wards intersected with the workstation\'s ward', () => {
+  it("is the user's wards intersected with the workstation's ward", () => {
     expect(wardScope(['ward-7', 'icu'], 'ward-7')).toEqual(['ward-7']);
     expect(wardScope(['icu'], 'ward-7')).toEqual([]);
     expect(wardScope([], 'ward-7')).toEqual([]);
