@@ -1,7 +1,7 @@
 // The audit view's filters (patient id, user id, from, to as typed) turned into an audit:view
 // request, with a plain message for a filter the host would refuse.
 import { ID_PATTERN } from '../../../../shared/fhir/primitives.js';
-import { fromLocalInputValue } from '../chart/chart-time.js';
+import { fromLocalInputValue } from '../../../../shared/display/index.js';
 
 export interface AuditFilters {
   readonly patientId: string;

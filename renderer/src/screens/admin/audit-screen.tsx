@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { Button, FieldError, Form, Input, Label, TextField } from 'react-aria-components';
 import type { AuditEntryViewData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
-import { formatDateTime } from '../chart/chart-time.js';
+import { formatDateTime } from '../../../../shared/display/index.js';
 import { asHostError } from '../chart/use-host-call.js';
 import { TimeField } from '../documentation/time-field.js';
 import { auditRequest, EMPTY_AUDIT_FILTERS, type AuditFilters } from './audit-query.js';

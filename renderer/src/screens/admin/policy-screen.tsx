@@ -3,7 +3,7 @@
 import { Button } from 'react-aria-components';
 import type { PolicyViewData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
-import { formatDateTime } from '../chart/chart-time.js';
+import { formatDateTime } from '../../../../shared/display/index.js';
 import { useHostCall } from '../chart/use-host-call.js';
 import { durationText } from './duration-text.js';
 import '../../styles/chart.css';

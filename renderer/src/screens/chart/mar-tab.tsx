@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { MarRowData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
-import { formatDayTime, windowAround } from './chart-time.js';
+import { formatDayTime, windowAround } from '../../../../shared/display/index.js';
 import { marCells, marStateText, type MarCell } from './mar-schedule.js';
 import type { AdministrationTarget } from '../documentation/administration-target.js';
 import { useHostCall } from './use-host-call.js';

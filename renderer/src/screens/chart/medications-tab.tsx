@@ -3,7 +3,7 @@
 import { Button } from 'react-aria-components';
 import type { PatientSummaryData } from '../../../../shared/contract/index.js';
 import type { MedicationOrder } from '../documentation/administration-target.js';
-import { formatDateTime } from './chart-time.js';
+import { formatDateTime } from '../../../../shared/display/index.js';
 
 export function MedicationsTab(props: {
   medications: PatientSummaryData['medications'];

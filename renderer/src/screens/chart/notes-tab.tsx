@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { NoteData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
-import { formatDateTime } from './chart-time.js';
+import { formatDateTime } from '../../../../shared/display/index.js';
 import { asHostError, useHostCall } from './use-host-call.js';
 
 const PAGE = 20;

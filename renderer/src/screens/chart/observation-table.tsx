@@ -1,6 +1,6 @@
 // A table of latest observations (vital signs or labs): name, value, flag, reference range, time.
 import type { PatientSummaryData } from '../../../../shared/contract/index.js';
-import { formatDayTime } from './chart-time.js';
+import { formatDayTime } from '../../../../shared/display/index.js';
 import { interpretationFlag } from './interpretation.js';
 import { InterpretationBadge } from './interpretation-badge.js';
 import { observationValueText } from './observation-format.js';

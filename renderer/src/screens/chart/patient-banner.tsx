@@ -5,7 +5,7 @@ import { Fragment } from 'react';
 import type { PatientSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
 import { ageOn, spokenAge } from '../../lib/age.js';
 import { allergyStatus, codeStatus, otherAlerts, sexText } from './banner-facts.js';
-import { formatCalendarDate, formatDateTime } from './chart-time.js';
+import { formatCalendarDate, formatDateTime } from '../../../../shared/display/index.js';
 import { mayRead } from './role-permissions.js';
 
 export interface EmergencyAccessMarker {

@@ -6,7 +6,7 @@ import { Button } from 'react-aria-components';
 import type { PendingDocumentationData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
 import { requestView } from '../../lib/view-request.js';
-import { formatDateTime } from './chart-time.js';
+import { formatDateTime } from '../../../../shared/display/index.js';
 import { useHostCall, type Loaded } from './use-host-call.js';
 
 const KIND_TEXT: Readonly<Record<PendingDocumentationData['kind'], string>> = {

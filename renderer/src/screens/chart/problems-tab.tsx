@@ -1,6 +1,6 @@
 // The Problems tab: the active problem list with onset.
 import type { PatientSummaryData } from '../../../../shared/contract/index.js';
-import { formatCalendarDate } from './chart-time.js';
+import { formatCalendarDate } from '../../../../shared/display/index.js';
 
 export function ProblemsTab({ problems }: { problems: PatientSummaryData['problems'] }): React.JSX.Element {
   if (problems.length === 0) return <p>No active problems recorded.</p>;

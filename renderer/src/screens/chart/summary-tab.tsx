@@ -2,7 +2,7 @@
 // latest labs and the alerts, each only for a role that may read it. Drawn from chart:summary
 // alone, so it is ready as soon as the banner is.
 import type { PatientSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
-import { formatCalendarDate, formatDateTime } from './chart-time.js';
+import { formatCalendarDate, formatDateTime } from '../../../../shared/display/index.js';
 import { ObservationTable } from './observation-table.js';
 import { mayRead } from './role-permissions.js';
 import { vitalName } from './vital-definitions.js';

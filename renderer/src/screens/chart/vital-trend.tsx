@@ -2,7 +2,7 @@
 // who prefers numbers, the same readings as a table. Loads its own chart:trend when shown.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { call, hostApi } from '../../host-api.js';
-import { formatDateTime, formatTick } from './chart-time.js';
+import { formatDateTime, formatTick } from '../../../../shared/display/index.js';
 import { timeTicks, trendRows, valueAxis, type TrendRow } from './trend-series.js';
 import { useHostCall } from './use-host-call.js';
 import type { VitalDefinition } from './vital-definitions.js';

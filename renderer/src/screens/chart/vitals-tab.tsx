@@ -2,7 +2,7 @@
 // per vital sign. The window is fixed when the tab opens or the choice changes, so every plot and
 // its table show the same period.
 import { useMemo, useState } from 'react';
-import { windowAround } from './chart-time.js';
+import { windowAround } from '../../../../shared/display/index.js';
 import { ChoiceGroup } from './choice-group.js';
 import { VitalTrend } from './vital-trend.js';
 import { PLOTTED_VITALS } from './vital-definitions.js';

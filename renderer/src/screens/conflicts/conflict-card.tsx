@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { ConflictViewData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
-import { formatDateTime } from '../chart/chart-time.js';
+import { formatDateTime } from '../../../../shared/display/index.js';
 import { ChoiceGroup } from '../chart/choice-group.js';
 import { asHostError } from '../chart/use-host-call.js';
 import { combinedResources, defaultChoices, type FieldChoice } from './combine.js';

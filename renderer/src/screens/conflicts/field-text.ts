@@ -1,6 +1,6 @@
 // A FHIR field's value as a short line of plain text for the side-by-side view: quantities with
 // units, codes as their words, references as their display, times in local clinical format.
-import { formatDateTime } from '../chart/chart-time.js';
+import { formatDateTime } from '../../../../shared/display/index.js';
 import { unitText } from '../chart/observation-format.js';
 
 type Json = Record<string, unknown>;

@@ -17,7 +17,7 @@ import {
   TextField,
 } from 'react-aria-components';
 import { call, hostApi } from '../../host-api.js';
-import { formatDateTime, fromLocalInputValue, localInputValue } from '../chart/chart-time.js';
+import { formatDateTime, fromLocalInputValue, localInputValue } from '../../../../shared/display/index.js';
 import { ChoiceGroup } from '../chart/choice-group.js';
 import { asHostError } from '../chart/use-host-call.js';
 import { checkAdministration, type AdministrationField } from './administration-entry.js';

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { Button, Dialog, FieldError, Form, Heading, Input, Label, Modal, ModalOverlay, NumberField, Text } from 'react-aria-components';
 import type { VitalSignsEntryData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
-import { fromLocalInputValue, localInputValue } from '../chart/chart-time.js';
+import { fromLocalInputValue, localInputValue } from '../../../../shared/display/index.js';
 import { asHostError } from '../chart/use-host-call.js';
 import { TimeField } from './time-field.js';
 import { checkVitals, VITAL_FIELDS, type VitalField, type VitalValues } from './vitals-entry.js';

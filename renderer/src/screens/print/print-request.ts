@@ -1,7 +1,7 @@
 // What the print button asks the host for (the MAR from 24 hours ago to 24 hours ahead) and how a
 // refusal reads to the person at the screen.
 import type { PrintedDocumentData } from '../../../../shared/contract/index.js';
-import { windowAround } from '../chart/chart-time.js';
+import { windowAround } from '../../../../shared/display/index.js';
 
 export type PrintScope = { readonly patientId: string } | { readonly ward: true };
 

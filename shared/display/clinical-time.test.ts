@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INSTANT_PATTERN } from '../../../../shared/fhir/primitives.js';
+import { INSTANT_PATTERN } from '../fhir/primitives.js';
 import {
   formatCalendarDate,
   formatTick,
@@ -8,7 +8,7 @@ import {
   instantOf,
   localInputValue,
   windowAround,
-} from './chart-time.js';
+} from './clinical-time.js';
 
 describe('chart times', () => {
   it('shows a birth date as written, whatever the time zone', () => {

@@ -1,5 +1,5 @@
-// Times as the chart screens show and send them: 24-hour clinical formats (en-GB, local time),
-// FHIR instants for the host's windows, and the value of a datetime-local field.
+// Times as every screen, dialog and print shows them: 24-hour clinical formats (en-GB, local time),
+// FHIR instants for the host's windows, and the value of a datetime-local field. One formatter for the app.
 
 const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
   day: '2-digit',

@@ -1,0 +1,13 @@
+// How values read on every screen, dialog and print: one clinical time format for the app.
+// Runtime-neutral (Intl only).
+export {
+  formatDateTime,
+  formatTime,
+  formatDayTime,
+  formatTick,
+  formatCalendarDate,
+  instantOf,
+  windowAround,
+  localInputValue,
+  fromLocalInputValue,
+} from './clinical-time.js';
