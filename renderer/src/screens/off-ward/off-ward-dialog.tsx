@@ -1,7 +1,7 @@
 // "Open a chart from another ward" (break-the-glass by MRN): the MRN, a coded reason and a
 // justification → chart:open-off-ward. The host fetches the chart from the hub (online only), keeps
 // it in memory for the grant's time, and audits the access as a security alert.
-import { useState } from 'react';
+import { startTransition, useActionState, useState } from 'react';
 import {
   Button,
   Dialog,
@@ -45,14 +45,37 @@ export function OffWardDialog(props: { onOpened: (patientId: string) => void }):
   );
 }
 
+interface Attempt {
+  readonly failure: string | null;
+  readonly done: boolean;
+}
+
+type OffWardRequest = Parameters<ReturnType<typeof hostApi>['chart']['openOffWard']>[0];
+
 function OffWardForm({ onOpened, onCancel }: { onOpened: (patientId: string) => void; onCancel: () => void }): React.JSX.Element {
   const [mrn, setMrn] = useState('');
   const [reason, setReason] = useState<EmergencyReason>({ reasonCode: null, reasonText: '' });
   const [problems, setProblems] = useState<{ mrn?: string; reasonCode?: string; reasonText?: string } | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // The action's state is the last attempt: the host's refusal, or done (the chart opens; the
+  // button stays disabled). `pending` is true while the request is with the host.
+  const [attempt, openOffWard, pending] = useActionState(
+    async (_previous: Attempt, request: OffWardRequest): Promise<Attempt> => {
+      try {
+        const grant = await call(hostApi().chart.openOffWard(request));
+        rememberGrant(grant.patientId, grant.expiresAt);
+        onOpened(grant.patientId);
+        return { failure: null, done: true };
+      } catch (error) {
+        return { failure: asHostError(error).message, done: false };
+      }
+    },
+    { failure: null, done: false },
+  );
+  const busy = pending || attempt.done;
+  const failure = pending ? null : attempt.failure;
 
   const submit = (): void => {
+    if (busy) return;
     const parsedMrn = mrnSchema.safeParse(mrn);
     const found = {
       ...emergencyReasonProblems(reason),
@@ -60,17 +83,8 @@ function OffWardForm({ onOpened, onCancel }: { onOpened: (patientId: string) => 
     };
     setProblems(found);
     if (Object.keys(found).length > 0 || !parsedMrn.success || reason.reasonCode === null) return;
-    setBusy(true);
-    setFailure(null);
-    call(hostApi().chart.openOffWard({ mrn: parsedMrn.data, reasonCode: reason.reasonCode, reasonText: reason.reasonText.trim() }))
-      .then((grant) => {
-        rememberGrant(grant.patientId, grant.expiresAt);
-        onOpened(grant.patientId);
-      })
-      .catch((error: unknown) => {
-        setFailure(asHostError(error).message);
-        setBusy(false);
-      });
+    const request = { mrn: parsedMrn.data, reasonCode: reason.reasonCode, reasonText: reason.reasonText.trim() };
+    startTransition(() => openOffWard(request));
   };
 
   return (
