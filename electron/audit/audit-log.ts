@@ -18,6 +18,7 @@ import { entryHash, GENESIS_PREVIOUS_HASH, type AuditEntry, type NewAuditEntry }
 import { AuditError, isAuditError, type AuditErrorCode } from './audit-error.js';
 import { AUDIT_FILE_NAME } from './audit-files.js';
 import { createAuditMeta } from './audit-meta.js';
+import { createAuditPruner, type AuditPruner, type ChainAnchor } from './audit-prune.js';
 import { canonicalJson } from './canonical-json.js';
 import { verifyChain, type ChainVerdict } from './chain-verify.js';
 import { entryBodyOf } from './entry-body.js';
@@ -72,6 +73,13 @@ export interface AuditLog {
   verify(): ChainVerdict;
   /** Brings the audit view's search table up to date (off the append path); returns the entries indexed. */
   catchUpSearch(): number;
+  /**
+   * Deletes entries the hub has acknowledged that were recorded before `beforeMs` (epoch ms), never
+   * the chain head nor anything still waiting for the hub; returns how many went.
+   */
+  pruneAcknowledged(beforeMs: number): number;
+  /** The last pruned entry, where the retained chain starts (null: nothing pruned). */
+  anchor(): ChainAnchor | null;
   readonly queue: UploadQueue;
   close(): void;
 }
@@ -145,6 +153,7 @@ class OpenedAuditLog implements AuditLog {
   #db: EncryptedConnection | null;
   readonly workstationId: string;
   readonly queue: UploadQueue;
+  readonly #pruner: AuditPruner;
   readonly #now: () => number;
   readonly #logger: Logger | undefined;
   readonly #head: Statement<[], ChainHead>;
@@ -165,6 +174,7 @@ class OpenedAuditLog implements AuditLog {
       throw new AuditError('CORRUPT', 'The audit trail has lost its workstation id. Ask IT to check it (wardline audit verify).');
     this.workstationId = workstationId;
     this.queue = guardedWhileOpen(createUploadQueue(db, meta), () => this.#connection());
+    this.#pruner = createAuditPruner(db, meta, this.queue);
     this.#head = db.prepare<[], ChainHead>('SELECT sequence, hash FROM audit_entries ORDER BY sequence DESC LIMIT 1');
     this.#byNumber = db.prepare<[number], StoredEntryRow>(`SELECT ${ENTRY_COLUMNS} FROM audit_entries WHERE sequence = ?`);
     this.#all = db.prepare<[], StoredEntryRow>(`SELECT ${ENTRY_COLUMNS} FROM audit_entries ORDER BY sequence`);
@@ -295,6 +305,18 @@ class OpenedAuditLog implements AuditLog {
     }
   }
 
+  pruneAcknowledged(beforeMs: number): number {
+    this.catchUpSearch();
+    const pruned = this.#pruner.prune(beforeMs);
+    if (pruned > 0) this.#logger?.info({ event: 'audit.pruned', entries: pruned }, 'acknowledged audit entries pruned');
+    return pruned;
+  }
+
+  anchor(): ChainAnchor | null {
+    this.#connection();
+    return this.#pruner.anchor();
+  }
+
   *iterate(options: { fromMs?: number } = {}): IterableIterator<AuditEntry> {
     this.#connection();
     // Event times are not strictly in sequence order (a timeout carries its own deadline), so the
@@ -308,7 +330,7 @@ class OpenedAuditLog implements AuditLog {
   verify(): ChainVerdict {
     this.#connection();
     const acknowledged = this.queue.hubAcknowledged();
-    return verifyChain(this.#checked.iterate(), acknowledged);
+    return verifyChain(this.#checked.iterate(), acknowledged, this.#pruner.anchor());
   }
 
   close(): void {

@@ -204,7 +204,9 @@ export class AuditUploader {
     });
     log.queue.markSent(accepted);
     const head = response.extension?.find((e) => e.url === AUDIT_CHAIN_STATUS_EXTENSION_URL)?.valueInteger;
-    if (typeof head === 'number' && Number.isSafeInteger(head) && head >= 0) log.queue.setHubAcknowledged(head);
+    if (typeof head === 'number' && Number.isSafeInteger(head) && head >= 0) {
+      log.queue.setHubAcknowledged(head, (this.#o.now?.() ?? new Date()).toISOString());
+    }
     return { accepted, refused };
   }
 

@@ -10,6 +10,7 @@
 // chain that verifies here; the hub's copy and the device-signed checkpoints catch that (AUDIT.md).
 import { canonicalJson } from './canonical-json.js';
 import { entryHash, GENESIS_PREVIOUS_HASH, type AuditEntryBody } from './audit-entry.js';
+import type { ChainAnchor } from './audit-prune.js';
 import type { CheckedEntryRow } from './stored-entry.js';
 
 export type ChainProblem = 'missing' | 'out-of-place' | 'inserted' | 'altered';
@@ -43,21 +44,26 @@ function searchAgrees(row: CheckedEntryRow, body: AuditEntryBody): boolean {
 
 /**
  * `rows` in ascending sequence order. `acknowledgedByHub`: the highest contiguous sequence the hub
- * said it holds (the log may not end below it).
+ * said it holds (the log may not end below it). `anchor`: the last entry pruned after the hub
+ * acknowledged it (the chain then starts after it, linked to its hash).
  */
-export function verifyChain(rows: Iterable<CheckedEntryRow>, acknowledgedByHub: number | null = null): ChainVerdict {
+export function verifyChain(
+  rows: Iterable<CheckedEntryRow>,
+  acknowledgedByHub: number | null = null,
+  anchor: ChainAnchor | null = null,
+): ChainVerdict {
   const iterator = rows[Symbol.iterator]();
   try {
-    return walk(iterator, acknowledgedByHub);
+    return walk(iterator, acknowledgedByHub, anchor);
   } finally {
     // Stops a database cursor that an early verdict left open.
     iterator.return?.();
   }
 }
 
-function walk(iterator: Iterator<CheckedEntryRow>, acknowledgedByHub: number | null): ChainVerdict {
-  let expected = 1;
-  let previousHash = GENESIS_PREVIOUS_HASH;
+function walk(iterator: Iterator<CheckedEntryRow>, acknowledgedByHub: number | null, anchor: ChainAnchor | null): ChainVerdict {
+  let expected = (anchor?.sequence ?? 0) + 1;
+  let previousHash = anchor?.hash ?? GENESIS_PREVIOUS_HASH;
   let checked = 0;
   const bad = (firstBadSequence: number, problem: ChainProblem, explanation: string): ChainVerdict => ({
     ok: false,

@@ -23,7 +23,10 @@ export interface UploadQueue {
   sentThrough(): number;
   /** The hub's last answer: the highest sequence it holds with nothing missing below; null before any. */
   hubAcknowledged(): number | null;
-  setHubAcknowledged(sequence: number): void;
+  /** Keeps the hub's answer and when it came (ISO 8601). */
+  setHubAcknowledged(sequence: number, at?: string): void;
+  /** When the hub last acknowledged an upload (ISO 8601), or null before any. */
+  lastAcknowledgedAt(): string | null;
   /** The hub's id for this workstation (Device/{id}), once known. */
   hubDeviceId(): string | null;
   setHubDeviceId(deviceId: string): void;
@@ -75,7 +78,11 @@ export function createUploadQueue(db: EncryptedConnection, meta: AuditMeta): Upl
     },
     sentThrough,
     hubAcknowledged: () => numberOrNull('hub_acknowledged'),
-    setHubAcknowledged: (sequence) => meta.set('hub_acknowledged', String(sequence)),
+    setHubAcknowledged: (sequence, at) => {
+      meta.set('hub_acknowledged', String(sequence));
+      if (at !== undefined) meta.set('hub_acknowledged_at', at);
+    },
+    lastAcknowledgedAt: () => meta.get('hub_acknowledged_at'),
     hubDeviceId: () => meta.get('hub_device_id'),
     setHubDeviceId: (deviceId) => meta.set('hub_device_id', deviceId),
     lastCheckpoint: () => {

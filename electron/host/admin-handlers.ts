@@ -47,6 +47,7 @@ export function policyView(policy: WorkstationPolicy): PolicyViewData {
     staleAmberMs: policy.staleAmberMs,
     staleRedMs: policy.staleRedMs,
     cacheDaysBeforeAdmission: policy.cacheDaysBeforeAdmission,
+    auditRetentionMs: policy.auditRetentionMs,
     printingAllowed: policy.printingAllowed,
     updates: policy.updates.enabled ? { enabled: true, channel: policy.updates.channel, url: policy.updates.url } : { enabled: false },
     signedBy: policy.signedBy,

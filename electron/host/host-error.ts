@@ -2,7 +2,8 @@
 // another hub or ward than this workstation's enrollment), or the loopback server cannot serve the window,
 // or a request needs the hub on a workstation that is not enrolled at one, or an off-ward chart
 // cannot be opened by break-the-glass (hub out of reach or refusing, no such patient), or a conflict
-// to settle is not there (already settled), or the machine policy forbids printing.
+// to settle is not there (already settled), or the machine policy forbids printing, or another
+// running host holds the data folder.
 
 export type HostErrorCode =
   | 'HUB_MISMATCH'
@@ -19,7 +20,8 @@ export type HostErrorCode =
   | 'CHART_INVALID'
   | 'CONFLICT_NOT_FOUND'
   | 'PRINTING_DISABLED'
-  | 'NOT_IN_CACHE';
+  | 'NOT_IN_CACHE'
+  | 'DATA_DIR_IN_USE';
 
 export class HostError extends Error {
   readonly code: HostErrorCode;

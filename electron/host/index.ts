@@ -1,6 +1,8 @@
 // The host: composes the rooms (vault, sync, session, audit) from ports for Electron, the CLI and
 // the tests. Owns where a workstation's data lives, how it logs, and the IPC router to the window.
 export { resolveDataDir, defaultDataDir, APP_FOLDER_NAME } from './data-dir.js';
+export { holdDataDir, assertDataDirFree, dataDirHolder, HOST_LOCK_FILE, type DataDirHold } from './data-dir-holder.js';
+export { auditUploaderFor, uploadAndPrune, startAuditUploads, type AuditUploads } from './audit-uploads.js';
 export { createHostLogger, silentLogger, LOG_FILE_NAME, type HostLogger } from './logger.js';
 export { vaultCredentialStore } from './vault-credential-store.js';
 export type { Transport, SenderInfo, IncomingRequest, RequestServer } from './transport.js';

@@ -56,6 +56,7 @@ const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
     maxLockedSessions: 4,
     breakTheGlassMs: 1_800_000,
     cacheDaysBeforeAdmission: 30,
+    auditRetentionMs: 7_776_000_000,
     staleAmberMs: 900_000,
     staleRedMs: 3_600_000,
     printingAllowed: true,

@@ -1,7 +1,8 @@
 // The running workstation: opens the vault and the audit trail, starts the sessions (timers from
 // the machine policy, the OS's power events, every session event audited), the sync engine when
-// the workstation is enrolled (its hub and ward must be the policy's), and serves the window's
-// requests through the IPC router. Electron's main.ts hands in the adapters; tests hand in theirs.
+// the workstation is enrolled (its hub and ward must be the policy's) with the audit upload on its
+// schedule, holds the data folder (host.lock) while it runs, and serves the window's requests
+// through the IPC router. Electron's main.ts hands in the adapters; tests hand in theirs.
 import type { Logger } from 'pino';
 import { auditedChartReads, ipcRejectedEntry, openAuditLog, sessionAuditSink, syncAuditSink, type AuditLog } from '../audit/index.js';
 import { policyMarkAfter, sessionPolicyOf, syncPolicyOf, type WorkstationPolicy } from '../policy/index.js';
@@ -20,8 +21,10 @@ import { openDocumentation, type Documentation } from '../documentation/index.js
 import { createSyncEngine, normalizeHubUrl, resolveSyncPolicy, type SyncEngine, type SyncPolicy } from '../sync/index.js';
 import { openVault, type KeyCustodian, type Vault } from '../vault/index.js';
 import { adminHandlers } from './admin-handlers.js';
+import { startAuditUploads } from './audit-uploads.js';
 import { chartHandlers } from './chart-handlers.js';
 import { conflictHandlers } from './conflict-handlers.js';
+import { holdDataDir } from './data-dir-holder.js';
 import { documentationHandlers } from './documentation-handlers.js';
 import { HostError } from './host-error.js';
 import { sessionAuthorizer } from './ipc-authorize.js';
@@ -93,7 +96,15 @@ function checkEnrollment(vault: Vault, policy: WorkstationPolicy): void {
 export async function openWorkstationHost(options: WorkstationHostOptions): Promise<WorkstationHost> {
   const { dataDir, policy, custodian, logger, transport } = options;
   const vault = await openVault({ dataDir, custodian, logger });
-  const opened: Array<() => Promise<void> | void> = [() => vault.close()];
+  let hold;
+  try {
+    hold = holdDataDir(dataDir);
+  } catch (error) {
+    vault.close();
+    throw error;
+  }
+  const held = hold;
+  const opened: Array<() => Promise<void> | void> = [() => held.release(), () => vault.close()];
   const unwind = async (): Promise<void> => {
     for (const close of opened.reverse()) await close();
   };
@@ -117,7 +128,13 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
             policy: { ...syncPolicyOf(policy), ...options.syncPolicy },
             credentialStamps: { applyCredentialStamps: async (response) => sessions?.applyCredentialStamps(response) },
           });
-    if (sync !== null) opened.push(() => sync.close());
+    if (sync !== null) {
+      // Closed after sync (which aborts an upload on the wire), before the audit trail. Entry times
+      // are wall-clock times, and so is the retention's "now".
+      const uploads = startAuditUploads({ audit, sync, logger, retentionMs: policy.auditRetentionMs, now: Date.now });
+      opened.push(() => uploads.close());
+      opened.push(() => sync.close());
+    }
     const documentation = sync === null ? null : openDocumentation({ vault, sync, logger });
 
     const clock = options.clock ?? new SystemClock();

@@ -1,10 +1,11 @@
 // The machine policy as IT writes it (policy.json), and what the host makes of it. Every security
 // setting must be present: a missing one is an error, never a default. Only the staleness
 // thresholds (how old cached data may be before the banner turns amber, then red), the locked-session
-// count, the break-the-glass duration and the cache window fall back to Wardline's defaults, and the
-// resolved policy says so.
+// count, the break-the-glass duration, the cache window and the audit retention fall back to
+// Wardline's defaults, and the resolved policy says so.
 import { z } from 'zod';
 import { wardSchema } from '../../shared/auth/index.js';
+import { DEFAULT_AUDIT_RETENTION_DAYS } from '../audit/index.js';
 import { DEFAULT_SESSION_POLICY } from '../session/index.js';
 import { DEFAULT_SYNC_POLICY, isSpkiPin } from '../sync/index.js';
 
@@ -54,6 +55,8 @@ export const policyContentSchema = z.strictObject({
     .optional(),
   /** Data minimisation: care cached from this many days before a patient's admission on; default 30. */
   cache: z.strictObject({ daysBeforeAdmission: wholeNumber(0, 3650).optional() }).optional(),
+  /** How long audit entries stay on the workstation after the hub acknowledged them; default 90 days. */
+  audit: z.strictObject({ retentionDays: wholeNumber(1, 3650).optional() }).optional(),
   printing: z.strictObject({ allowed: z.boolean() }),
   updates: z.discriminatedUnion('enabled', [
     z.strictObject({ enabled: z.literal(false) }),
@@ -79,6 +82,8 @@ export interface WorkstationPolicy {
   readonly staleRedMs: number;
   /** The cache window: a patient's care from this many days before their admission on. */
   readonly cacheDaysBeforeAdmission: number;
+  /** Acknowledged audit entries are pruned once they are older than this. */
+  readonly auditRetentionMs: number;
   readonly printingAllowed: boolean;
   readonly updates: UpdatePolicy;
   /** The key id of the organisation key that signed it. */
@@ -102,6 +107,7 @@ export function workstationPolicyOf(content: PolicyContent, signedBy: string): W
     staleAmberMs: content.staleness === undefined ? DEFAULT_SYNC_POLICY.staleAmberMs : content.staleness.amberMinutes * MINUTE,
     staleRedMs: content.staleness === undefined ? DEFAULT_SYNC_POLICY.staleRedMs : content.staleness.redMinutes * MINUTE,
     cacheDaysBeforeAdmission: content.cache?.daysBeforeAdmission ?? DEFAULT_SYNC_POLICY.daysBeforeAdmission,
+    auditRetentionMs: (content.audit?.retentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS) * 24 * HOUR,
     printingAllowed: content.printing.allowed,
     updates: Object.freeze(
       content.updates.enabled ? { enabled: true, channel: content.updates.channel, url: content.updates.url } : { enabled: false },
@@ -112,6 +118,7 @@ export function workstationPolicyOf(content: PolicyContent, signedBy: string): W
       ...(content.session.maxLockedSessions === undefined ? ['session.maxLockedSessions'] : []),
       ...(content.session.breakTheGlassMinutes === undefined ? ['session.breakTheGlassMinutes'] : []),
       ...(content.cache?.daysBeforeAdmission === undefined ? ['cache.daysBeforeAdmission'] : []),
+      ...(content.audit?.retentionDays === undefined ? ['audit.retentionDays'] : []),
     ]),
   });
 }

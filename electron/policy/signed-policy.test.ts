@@ -29,6 +29,7 @@ describe('the signed machine policy', () => {
       staleAmberMs: 15 * 60_000,
       staleRedMs: 60 * 60_000,
       cacheDaysBeforeAdmission: 30,
+      auditRetentionMs: 90 * 24 * 3_600_000,
       printingAllowed: true,
       updates: { enabled: true, channel: 'stable', url: 'https://updates.hospital.example/wardline/' },
       signedBy: org.pair.keyId,
@@ -148,6 +149,7 @@ describe('the signed machine policy', () => {
     const draft = examplePolicyDraft();
     delete draft.staleness;
     delete draft.cache;
+    delete draft.audit;
     const session = draft.session as Record<string, unknown>;
     delete session.maxLockedSessions;
     delete session.breakTheGlassMinutes;
@@ -157,8 +159,10 @@ describe('the signed machine policy', () => {
       'session.maxLockedSessions',
       'session.breakTheGlassMinutes',
       'cache.daysBeforeAdmission',
+      'audit.retentionDays',
     ]);
     expect(policy.cacheDaysBeforeAdmission).toBe(30);
+    expect(policy.auditRetentionMs).toBe(90 * 24 * 3_600_000);
     expect(policy.breakTheGlassMs).toBe(30 * 60_000);
     expect(policy.maxLockedSessions).toBe(4);
     expect(policy.staleAmberMs).toBeLessThan(policy.staleRedMs);

@@ -114,6 +114,23 @@ export class HubClient {
     return answer.body;
   }
 
+  /**
+   * POST of a batch Bundle to /fhir answered with statuses only (Prefer: return=minimal); any answer
+   * the hub meant, 4xx included (the audit upload reads each entry's status).
+   */
+  async postBatchAnswer(bundle: unknown): Promise<HubAnswer> {
+    return this.#exchange(
+      {
+        method: 'POST',
+        url: this.urlFor('/fhir'),
+        headers: { accept: FHIR_JSON, 'content-type': FHIR_JSON, prefer: 'return=minimal' },
+        body: JSON.stringify(bundle),
+      },
+      true,
+      { returnRefusals: true },
+    );
+  }
+
   /** POST of JSON with the device token (e.g. /auth/login); any answer the hub meant, 4xx included. */
   async postJsonAnswer(path: string, body: unknown, options: { retries?: number } = {}): Promise<HubAnswer> {
     return this.#exchange(

@@ -10,6 +10,7 @@ export {
   type InitialLoadProgress,
   type SyncActivity,
 } from './sync-engine.js';
+export { hubAuditLink, type HubAuditLink } from './hub-audit-link.js';
 export { enrollWorkstation, normalizeHubUrl, type EnrollOptions } from './enrollment.js';
 export { SyncError, isSyncError, isRefusal, type SyncErrorCode } from './sync-error.js';
 export { logAuditSink, type SyncAuditSink, type SyncAuditEvent } from './audit-sink.js';

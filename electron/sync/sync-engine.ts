@@ -18,6 +18,7 @@ import { forEachConcurrently } from './concurrency.js';
 import { ConnectivityMonitor, type ConnectivityChange, type ConnectivityState } from './connectivity.js';
 import { loadDeviceKey } from './device-key.js';
 import { walkHistory } from './history-walk.js';
+import { hubAuditLink, type HubAuditLink } from './hub-audit-link.js';
 import { HubClient } from './hub-client.js';
 import { openHubConnection, type HubConnection } from './hub-connection.js';
 import { createHubLogin } from './hub-login.js';
@@ -85,6 +86,7 @@ export class SyncEngine {
   readonly #abort = new AbortController();
   readonly #inFlight = new Set<string>();
   readonly #wardId: string;
+  readonly #clientId: string;
   #running: Promise<SyncSummary> | null = null;
   #scheduler: SyncScheduler | null = null;
   #privateKey: Promise<CryptoKey> | null = null;
@@ -110,6 +112,7 @@ export class SyncEngine {
     this.#now = options.now ?? (() => new Date());
     this.#audit = options.audit ?? logAuditSink(logger);
     this.#wardId = wardLocationId(enrollment.ward);
+    this.#clientId = enrollment.clientId;
     this.#monitor = new ConnectivityMonitor({
       initial: recordedState(vault),
       slowResponseMs: this.#policy.slowResponseMs,
@@ -132,11 +135,7 @@ export class SyncEngine {
       send: this.#connection.send,
       clientId: enrollment.clientId,
       tokenUrl: enrollment.tokenUrl,
-      privateKey: () =>
-        (this.#privateKey ??= loadDeviceKey(options.custodian, options.dataDir).catch((error: unknown) => {
-          this.#privateKey = null;
-          throw error;
-        })),
+      privateKey: () => this.#deviceKey(),
       policy: this.#policy,
       monitor: this.#monitor,
       logger,
@@ -211,6 +210,11 @@ export class SyncEngine {
     return createHubLogin(this.#client);
   }
 
+  /** The audit room's way to the hub (its AuditTransport and checkpoint signer), as this device. */
+  auditLink(): HubAuditLink {
+    return hubAuditLink(this.#client, this.#clientId, () => this.#deviceKey());
+  }
+
   /** Break-the-glass, as the signed-in user: the ids of the hub's Patients with this MRN (more than one: ambiguous). */
   findPatientsByMrn(mrn: string, authority: BreakTheGlassAuthority): Promise<string[]> {
     if (this.#closed) return Promise.reject(new SyncError('SYNC_CLOSED', 'Sync was stopped.'));
@@ -231,6 +235,13 @@ export class SyncEngine {
     this.#abort.abort(new SyncError('SYNC_CLOSED', 'Sync was stopped.'));
     await this.#running?.catch(() => undefined);
     this.#connection.close();
+  }
+
+  #deviceKey(): Promise<CryptoKey> {
+    return (this.#privateKey ??= loadDeviceKey(this.#o.custodian, this.#o.dataDir).catch((error: unknown) => {
+      this.#privateKey = null;
+      throw error;
+    }));
   }
 
   #tell(activity: SyncActivity): void {

@@ -23,7 +23,7 @@ function wardline(args: string[], env: NodeJS.ProcessEnv = process.env) {
 
 afterEach(async () => {
   for (const dir of dirs.splice(0)) {
-    wardline(['wipe', '--data', dir]);
+    wardline(['wipe', '--force', '--export', join(dir, 'audit-at-cleanup.json'), '--data', dir]);
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -2,5 +2,6 @@
 // A change is a new numbered file appended here; a landed migration is never edited.
 import type { Migration } from '../../vault/index.js';
 import { auditLogMigration } from './0001-audit-log.js';
+import { pruneAcknowledgedMigration } from './0002-prune-acknowledged.js';
 
-export const AUDIT_MIGRATIONS: readonly Migration[] = [auditLogMigration];
+export const AUDIT_MIGRATIONS: readonly Migration[] = [auditLogMigration, pruneAcknowledgedMigration];

@@ -1,9 +1,11 @@
 // `wardline audit verify [--data DIR] [--json]`: walks the audit chain, names the first bad
 // sequence and exits 1 when there is one. `wardline audit export --format fhir|csv [--since T]
 // [--data DIR]`: writes the audit trail (a FHIR Bundle of AuditEvents, or CSV) to stdout for the
-// privacy officer; the export itself is recorded in the trail first.
+// privacy officer; the export itself is recorded in the trail first. `wardline audit upload
+// [--data DIR] [--json]`: sends the entries the hub has not acknowledged (audit-upload.ts).
 import { openAuditLog, exportAuditTrail, AuditError, type AuditExportFormat } from '../../audit/index.js';
 import { CliError } from '../cli-error.js';
+import { uploadAuditTrail } from './audit-upload.js';
 import { dataOption, stringValue, type CliCommand } from './command.js';
 import { workstationFrom } from './workstation.js';
 
@@ -18,20 +20,22 @@ function sinceOf(value: string | undefined): number | undefined {
 }
 
 export const auditCommand: CliCommand = {
-  summary: 'audit trail: "verify" checks the hash chain; "export --format fhir|csv [--since T]" writes it out',
-  subcommands: ['verify', 'export'],
+  summary:
+    'audit trail: "verify" checks the hash chain; "export --format fhir|csv [--since T]" writes it out; "upload" sends it to the hub',
+  subcommands: ['verify', 'export', 'upload'],
   options: { ...dataOption, json: { type: 'boolean' }, since: { type: 'string' }, format: { type: 'string' } },
   async run(values, io, subcommand) {
     const format = stringValue(values, 'format');
     const since = stringValue(values, 'since');
-    if (subcommand === 'verify' && (format !== undefined || since !== undefined)) {
+    if (subcommand !== 'export' && (format !== undefined || since !== undefined)) {
       throw new CliError('USAGE', '--format and --since belong to "wardline audit export" (try: wardline help)');
     }
     if (subcommand === 'export' && (format === undefined || !FORMATS.includes(format as AuditExportFormat))) {
       throw new CliError('USAGE', 'wardline audit export needs --format fhir or --format csv (try: wardline help)');
     }
     const sinceMs = sinceOf(since);
-    const { dataDir, logger, custodian } = workstationFrom(values);
+    const workstation = workstationFrom(values);
+    const { dataDir, logger, custodian } = workstation;
     let log;
     try {
       log = await openAuditLog({ dataDir, custodian, logger, create: false });
@@ -42,6 +46,7 @@ export const auditCommand: CliCommand = {
       throw error;
     }
     try {
+      if (subcommand === 'upload') return await uploadAuditTrail(log, workstation, values, io);
       if (subcommand === 'verify') {
         const verdict = log.verify();
         logger.info(

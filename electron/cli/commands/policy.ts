@@ -50,6 +50,9 @@ function show(policy: WorkstationPolicy, file: string, io: CliIo): void {
   io.out(
     `staleness  amber after ${minutes(policy.staleAmberMs)}, red after ${minutes(policy.staleRedMs)}${policy.defaulted.includes('staleness') ? ' (Wardline defaults: not set in the policy)' : ''}`,
   );
+  io.out(
+    `audit      acknowledged entries kept ${policy.auditRetentionMs / 86_400_000} days${policy.defaulted.includes('audit.retentionDays') ? ' (Wardline default: not set in the policy)' : ''}`,
+  );
   io.out(`printing   ${policy.printingAllowed ? 'allowed' : 'not allowed'}`);
   io.out(`updates    ${policy.updates.enabled ? `on, channel ${policy.updates.channel}, from ${policy.updates.url}` : 'off'}`);
 }

@@ -1,9 +1,11 @@
 // `wardline status [--json] --data DIR`: what this workstation holds, as counts, never patient data;
-// for an enrolled workstation also its sync state (state, last success, data as of, outbox, conflicts).
+// for an enrolled workstation also its sync state (state, last success, data as of, outbox, conflicts);
+// and the audit trail's upload (entries waiting for the hub, when the hub last acknowledged some).
+import { AuditError, openAuditLog } from '../../audit/index.js';
 import { DEFAULT_SYNC_POLICY, syncStatusOf } from '../../sync/index.js';
 import { openVault, vaultExists, VaultError } from '../../vault/index.js';
 import { dataOption, type CliCommand } from './command.js';
-import { workstationFrom } from './workstation.js';
+import { workstationFrom, type Workstation } from './workstation.js';
 
 export const statusCommand: CliCommand = {
   summary: 'show the vault: encryption, schema version, counts (no patient data)',
@@ -25,6 +27,7 @@ export const statusCommand: CliCommand = {
     } finally {
       vault.close();
     }
+    const audit = await auditUploadStatus(dataDir, custodian, logger);
     const vaultStatus = {
       encrypted: status.encrypted,
       cipher: status.cipher,
@@ -45,7 +48,7 @@ export const statusCommand: CliCommand = {
             conflicts: sync.conflicts,
           };
     if (values.json === true) {
-      io.out(JSON.stringify(syncPart === null ? { vault: vaultStatus } : { vault: vaultStatus, sync: syncPart }));
+      io.out(JSON.stringify(syncPart === null ? { vault: vaultStatus, audit } : { vault: vaultStatus, sync: syncPart, audit }));
     } else {
       io.out(`vault      ${dataDir}`);
       io.out(`encrypted  yes (${status.cipher}), schema version ${status.schemaVersion}`);
@@ -60,7 +63,30 @@ export const statusCommand: CliCommand = {
         );
         io.out(`outbox     ${sync.outboxPending} waiting, ${sync.conflicts} conflicts`);
       }
+      io.out(
+        `audit      ${audit.pending} entries waiting for the hub; last acknowledged upload ${audit.lastAcknowledgedUpload ?? 'never'}`,
+      );
     }
     return 0;
   },
 };
+
+/** Entries waiting for the hub and the time of the hub's last acknowledgement (none without a trail). */
+async function auditUploadStatus(
+  dataDir: string,
+  custodian: Workstation['custodian'],
+  logger: Workstation['logger'],
+): Promise<{ pending: number; lastAcknowledgedUpload: string | null }> {
+  let log;
+  try {
+    log = await openAuditLog({ dataDir, custodian, logger, create: false });
+  } catch (error) {
+    if (error instanceof AuditError && error.code === 'NOT_FOUND') return { pending: 0, lastAcknowledgedUpload: null };
+    throw error;
+  }
+  try {
+    return { pending: log.queue.pendingCount(), lastAcknowledgedUpload: log.queue.lastAcknowledgedAt() };
+  } finally {
+    log.close();
+  }
+}

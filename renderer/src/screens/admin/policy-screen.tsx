@@ -20,6 +20,7 @@ const DEFAULTABLE_NAMES: Readonly<Record<string, string>> = {
   'session.maxLockedSessions': 'Locked sessions kept',
   'session.breakTheGlassMinutes': 'Emergency access lasts',
   'cache.daysBeforeAdmission': 'Chart history kept before admission',
+  'audit.retentionDays': 'Audit entries kept after upload',
 };
 
 function Fact({ term, children }: { term: string; children: React.ReactNode }): React.JSX.Element {
@@ -44,6 +45,7 @@ function PolicyFacts({ policy }: { policy: PolicyViewData }): React.JSX.Element 
       <Fact term="Locked sessions kept">{policy.maxLockedSessions}</Fact>
       <Fact term="Emergency access lasts">{durationText(policy.breakTheGlassMs)}</Fact>
       <Fact term="Chart history kept before admission">{policy.cacheDaysBeforeAdmission} days</Fact>
+      <Fact term="Audit entries kept after the hub has them">{durationText(policy.auditRetentionMs)}</Fact>
       <Fact term="Data shown as ageing (amber) after">{durationText(policy.staleAmberMs)}</Fact>
       <Fact term="Data shown as old (red) after">{durationText(policy.staleRedMs)}</Fact>
       <Fact term="Printing">{policy.printingAllowed ? 'Allowed' : 'Turned off'}</Fact>
