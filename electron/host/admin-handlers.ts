@@ -1,5 +1,5 @@
 // The admin channels: a page of the audit trail (the audit room's view, which guards and audits
-// itself) and the machine policy in force, read only.
+// itself) with where its upload stands and the machine policy in force, read only.
 import type { AuditEntryViewData, PolicyViewData } from '../../shared/contract/index.js';
 import { viewAuditTrail, type AuditEntry, type AuditLog, type AuditViewRequest } from '../audit/index.js';
 import type { WorkstationPolicy } from '../policy/index.js';
@@ -60,7 +60,11 @@ export function adminHandlers({ sessions, audit, policy }: AdminHandlerOptions):
     'audit:view': (request) => {
       const filters = Object.fromEntries(Object.entries(request).filter(([, value]) => value !== undefined)) as AuditViewRequest;
       const page = viewAuditTrail(sessions, audit, filters);
-      return { entries: page.entries.map(entryView), nextAfterSequence: page.nextAfterSequence };
+      return {
+        entries: page.entries.map(entryView),
+        nextAfterSequence: page.nextAfterSequence,
+        upload: { pending: audit.queue.pendingCount(), lastAcknowledgedUpload: audit.queue.lastAcknowledgedAt() },
+      };
     },
     'policy:view': () => policyView(policy),
   };

@@ -44,7 +44,7 @@ const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
   'sync:now': SYNC_STATUS,
   'conflict:list': [],
   'conflict:resolve': { resentAs: null },
-  'audit:view': { entries: [], nextAfterSequence: null },
+  'audit:view': { entries: [], nextAfterSequence: null, upload: { pending: 0, lastAcknowledgedUpload: null } },
   'policy:view': {
     issued: '2026-01-01T00:00:00Z',
     hubUrl: 'https://hub.hospital.example',

@@ -32,6 +32,11 @@ export const AUDIT_CHANNELS = channelTable([
       afterSequence: z.number().int().nonnegative().optional(),
       limit: z.number().int().min(1).max(1000).optional(),
     }),
-    response: z.object({ entries: z.array(auditEntryViewSchema), nextAfterSequence: z.number().int().nullable() }),
+    response: z.object({
+      entries: z.array(auditEntryViewSchema),
+      nextAfterSequence: z.number().int().nullable(),
+      /** The trail's upload: entries the hub has not acknowledged, and when it last acknowledged some. */
+      upload: z.object({ pending: z.number().int().nonnegative(), lastAcknowledgedUpload: z.string().nullable() }),
+    }),
   }),
 ]);

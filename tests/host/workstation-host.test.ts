@@ -1,9 +1,11 @@
 // The running host as the Electron window reaches it, without Electron: a real vault and audit
 // trail (SQLCipher, keys in the OS keystore), the real sessions, the IPC router behind the
 // Transport port, the sender check of the window. The transport here stands in for ipcMain.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateWard, type SyntheticWard } from '../../shared/synthetic/index.js';
-import { openWorkstationHost, silentLogger, type WorkstationHost } from '../../electron/host/index.js';
+import { dataDirHolder, HOST_LOCK_FILE, openWorkstationHost, silentLogger, type WorkstationHost } from '../../electron/host/index.js';
 import { APP_SENDER, MemoryTransport } from '../support/host-harness.js';
 import { verifyPolicyText, type WorkstationPolicy } from '../../electron/policy/index.js';
 import { examplePolicyDraft, testOrganisation } from '../../electron/policy/test-helpers.js';
@@ -146,6 +148,35 @@ describe('the workstation host behind the IPC router', () => {
     expect(power.subscriberCount()).toBe(0);
     expect(h.vault.isOpen).toBe(false);
     host = null;
+  });
+
+  it('holds its data folder while it runs: a second host there refuses, changing nothing; once closed the folder is free', async () => {
+    const first = await openHost();
+    expect(existsSync(join(dataDir.dir, HOST_LOCK_FILE))).toBe(true);
+    expect(dataDirHolder(dataDir.dir)).toMatchObject({ pid: process.pid });
+    const secondTransport = new MemoryTransport();
+    await expect(
+      openWorkstationHost({
+        dataDir: dataDir.dir,
+        policy,
+        custodian,
+        powerEvents: new ControllablePowerEvents(),
+        transport: secondTransport,
+        isTrustedSender: appSenderCheck(() => new Set([1])),
+        logger: silentLogger(),
+        hubLogin: new ScriptedHubLogin(wardStaff()),
+        hashing: CHEAP_HASHING,
+      }),
+    ).rejects.toMatchObject({ code: 'DATA_DIR_IN_USE', message: expect.stringMatching(/Wardline is running on/) });
+    expect(secondTransport.server).toBeNull();
+    expect(first.vault.isOpen).toBe(true);
+    await transport.send('session:sign-in', { username: 'nina', password: nina.password });
+    expect(first.sessions.current().active).not.toBeNull();
+    await first.close();
+    host = null;
+    expect(existsSync(join(dataDir.dir, HOST_LOCK_FILE))).toBe(false);
+    expect(dataDirHolder(dataDir.dir)).toBeNull();
+    await openHost();
   });
 
   it('refuses to start when the vault is enrolled at another hub or ward than the policy names', async () => {

@@ -1,6 +1,6 @@
 // The audit view (admin and privacy roles): this workstation's audit trail filtered by patient id,
-// user id and time, a page at a time ("Load more" continues after the last sequence). The host
-// audits the viewing itself.
+// user id and time, a page at a time ("Load more" continues after the last sequence), and how many
+// entries still wait for the hub. The host audits the viewing itself.
 import { startTransition, useActionState, useState } from 'react';
 import { Button, FieldError, Form, Input, Label, TextField } from 'react-aria-components';
 import type { AuditEntryViewData } from '../../../../shared/contract/index.js';
@@ -14,6 +14,7 @@ interface Page {
   readonly entries: readonly AuditEntryViewData[];
   readonly next: number | null;
   readonly filters: AuditFilters;
+  readonly upload: { readonly pending: number; readonly lastAcknowledgedUpload: string | null };
 }
 
 interface AuditView {
@@ -37,6 +38,7 @@ export function AuditScreen(): React.JSX.Element {
             entries: query.after === null ? answer.entries : [...query.after.entries, ...answer.entries],
             next: answer.nextAfterSequence,
             filters: query.applied,
+            upload: answer.upload,
           },
           failure: null,
         };
@@ -119,6 +121,13 @@ export function AuditScreen(): React.JSX.Element {
             ? ''
             : `${page.entries.length} entr${page.entries.length === 1 ? 'y' : 'ies'} shown${page.next === null ? '' : ', more available'}.`}
       </p>
+      {page !== null ? (
+        <p className="muted">
+          {`Upload to the hub: ${page.upload.pending} entr${page.upload.pending === 1 ? 'y' : 'ies'} waiting; last acknowledged ${
+            page.upload.lastAcknowledgedUpload === null ? 'never' : formatDateTime(page.upload.lastAcknowledgedUpload)
+          }.`}
+        </p>
+      ) : null}
       {page !== null && page.entries.length === 0 ? <p>No entries match these filters.</p> : null}
       {page !== null && page.entries.length > 0 ? (
         <div className="table-scroll" tabIndex={0} role="region" aria-label="Audit entries">
