@@ -49,10 +49,6 @@ export class HubTokenKeeper {
     this.tokens.delete(sessionId);
   }
 
-  of(sessionId: string): HubTokens | null {
-    return this.tokens.get(sessionId) ?? null;
-  }
-
   /** The access token of `sessionId` (renewed when due or when `renew`), or null; see SessionManager.hubUserToken. */
   async accessToken(sessionId: string, userId: string, renew: boolean): Promise<string | null> {
     const seen = this.tokens.get(sessionId);

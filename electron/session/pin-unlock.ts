@@ -3,7 +3,7 @@
 import { checkVerifier, createVerifier, pinProblem } from './credential-hashing.js';
 import type { SessionCore } from './session-core.js';
 import { SessionError } from './session-error.js';
-import { activeSession, sessionOf } from './session-machine.js';
+import { activeSession } from './session-machine.js';
 import type { SessionSnapshot } from './session-snapshot.js';
 
 /** Wrong PINs in a row after which only the password resumes a session. */
@@ -34,15 +34,6 @@ export async function setPin(core: SessionCore, pin: string, password?: string):
     await core.credentials.put({ ...latest, pinVerifier: verifier, pinSetAt: core.clock.now(), pinFailures: 0 });
   });
   core.dispatch({ type: 'pinSet', userId });
-}
-
-/** Whether `userId` could try a PIN now (a PIN is set and not locked out). */
-export async function canUnlockWithPin(core: SessionCore, userId: string): Promise<boolean> {
-  const record = await core.credentials.get(userId);
-  const session = sessionOf(core.currentState(), userId);
-  return (
-    record !== null && record.pinVerifier !== null && record.pinFailures < MAX_PIN_FAILURES && session !== null && !session.pinLockedOut
-  );
 }
 
 /** Resumes `userId`'s own locked session with their PIN. */

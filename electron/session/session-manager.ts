@@ -17,7 +17,7 @@ import { HubTokenKeeper, type HubTokens } from './hub-tokens.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { offlineSignIn } from './offline-sign-in.js';
 import { onlineSignIn } from './online-sign-in.js';
-import { canUnlockWithPin, noLockedSession, setPin, unlockWithPassword, unlockWithPin } from './pin-unlock.js';
+import { noLockedSession, setPin, unlockWithPassword, unlockWithPin } from './pin-unlock.js';
 import type { PowerEvents } from './power-events.js';
 import type { SessionCore, SignInResult } from './session-core.js';
 import { DeadlineTimer } from './session-deadlines.js';
@@ -26,7 +26,6 @@ import type { CredentialRevocation, LockReason, SessionEvent, SessionEventSink, 
 import {
   activeSession,
   initialSessionState,
-  isServing,
   nextDeadline,
   reduceSession,
   sessionOf,
@@ -36,7 +35,7 @@ import {
   type SessionEffect,
 } from './session-machine.js';
 import { resolveSessionPolicy, type SessionPolicy } from './session-policy.js';
-import { snapshotOf, type SessionSnapshot, type SessionView } from './session-snapshot.js';
+import { snapshotOf, type SessionSnapshot } from './session-snapshot.js';
 import { normalizeUsername, type SessionUser, type SignInMode } from './session-user.js';
 
 export { MAX_PIN_FAILURES, PIN_SET_WITHOUT_PASSWORD_MS } from './pin-unlock.js';
@@ -86,7 +85,6 @@ export class SessionManager {
   private readonly deadlines: DeadlineTimer;
   private readonly core: SessionCore;
   private readonly tokens: HubTokenKeeper;
-  private readonly viewStates = new Map<string, unknown>();
   private readonly passwordFailures = new Map<string, number>();
   private readonly userLocks = new KeyedMutex();
   private readonly purgeListeners = new Set<(notice: PurgeNotice) => void>();
@@ -137,12 +135,6 @@ export class SessionManager {
     return snapshotOf(this.state, this.workstationWard);
   }
 
-  /** Whether patient data may be served to the renderer right now: only while a session is active. */
-  isServingPatientData(): boolean {
-    this.catchUp();
-    return isServing(this.state);
-  }
-
   /**
    * A number that changes every time serving stops. A host API reads it before starting work and
    * drops its answer if it changed meanwhile, so a read begun before a lock is never delivered after.
@@ -152,45 +144,10 @@ export class SessionManager {
     return this.generation;
   }
 
-  /** The active session's view, or null. */
-  activeUser(): SessionView | null {
-    return this.current().active;
-  }
-
   /** Whether `userId` holds a live break-the-glass grant for `patientId`. */
   isBreakTheGlassGranted(userId: string, patientId: string): boolean {
     this.catchUp();
     return this.btg.isGranted(userId, patientId, this.options.clock.now());
-  }
-
-  /** The active user's live break-the-glass grants. */
-  breakTheGlassGrants(): BreakTheGlassGrant[] {
-    const active = this.requireActive();
-    return this.btg.grantsOf(active.user.userId, this.options.clock.now());
-  }
-
-  /** The active user's hub tokens (online sign-in only), or null. */
-  hubTokens(): HubTokens | null {
-    this.catchUp();
-    const active = activeSession(this.state);
-    return active === null ? null : this.tokens.of(active.sessionId);
-  }
-
-  /** The active user's own view state (what they had open), or null; another user never sees it. */
-  viewState(): unknown {
-    this.catchUp();
-    const active = activeSession(this.state);
-    return active === null ? null : (this.viewStates.get(active.sessionId) ?? null);
-  }
-
-  setViewState(value: unknown): void {
-    const active = this.requireActive();
-    this.viewStates.set(active.sessionId, value);
-  }
-
-  /** Whether `userId` could try a PIN now (a PIN is set and not locked out). */
-  canUnlockWithPin(userId: string): Promise<boolean> {
-    return canUnlockWithPin(this.core, userId);
   }
 
   /** Called with each session whose patient data the renderer must drop, synchronously at the lock. */
@@ -324,13 +281,6 @@ export class SessionManager {
     return grant;
   }
 
-  /** Ends the active user's grant for `patientId` before it expires. */
-  endBreakTheGlass(patientId: string): void {
-    const active = this.requireActive();
-    for (const event of this.btg.stop(active.user.userId, patientId, this.options.clock.now())) this.record(event);
-    this.reschedule();
-  }
-
   /**
    * Ends the grant `sessionId` holds for `patientId`, whether that session is active or locked
    * (e.g. the off-ward chart it opened was dropped at a lock). Safe to call from a purge listener.
@@ -448,7 +398,6 @@ export class SessionManager {
       case 'activated':
         return;
       case 'sessionEnded':
-        this.viewStates.delete(effect.sessionId);
         this.tokens.drop(effect.sessionId);
         this.passwordFailures.delete(effect.sessionId);
         for (const stop of this.btg.endSession(effect.sessionId, now)) this.record(stop);
