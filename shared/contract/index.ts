@@ -58,5 +58,5 @@ export {
   ADMIN_CHANNELS,
   PRINT_CHANNELS,
 } from './workflow-channels.js';
-export { OFF_WARD_CHANNELS, mrnSchema, btgReasonCodeSchema, btgReasonTextSchema } from './off-ward-channels.js';
+export { OFF_WARD_CHANNELS, mrnSchema } from './off-ward-channels.js';
 export { createWardlineApi, apiMethodOf, WARDLINE_GLOBAL, type WardlineApi, type ApiTransport } from './wardline-api.js';
