@@ -45,18 +45,18 @@ export function EmergencyReasonFields(props: {
         orientation="vertical"
       />
       <TextField
-        className="wl-field"
+        className="field"
         value={value.reasonText}
         onChange={(reasonText) => onChange({ ...value, reasonText })}
         isInvalid={problems?.reasonText !== undefined}
         isRequired
       >
         <Label>Justification</Label>
-        <TextArea className="wl-input wl-textarea" rows={3} maxLength={BTG_JUSTIFICATION_MAX} />
-        <Text slot="description" className="wl-field__hint">
+        <TextArea className="input input--textarea" rows={3} maxLength={BTG_JUSTIFICATION_MAX} />
+        <Text slot="description" className="hint">
           At least {BTG_JUSTIFICATION_MIN} characters. Your name, the reason and the time are recorded.
         </Text>
-        <FieldError className="wl-field__error">{problems?.reasonText}</FieldError>
+        <FieldError className="field__error">{problems?.reasonText}</FieldError>
       </TextField>
     </>
   );
