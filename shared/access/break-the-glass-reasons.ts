@@ -16,6 +16,12 @@ export const BTG_REASONS = [
 
 export type BreakTheGlassReasonCode = (typeof BTG_REASONS)[number]['code'];
 
+/** The purpose of use a chart read records: treatment, or emergency treatment under a break-the-glass grant. */
+export const PURPOSE_OF_USE = Object.freeze({ treatment: 'TREAT', emergency: 'ETREAT' } as const satisfies Record<
+  string,
+  BreakTheGlassReasonCode
+>);
+
 const REASON_CODES = BTG_REASONS.map((r) => r.code) as [BreakTheGlassReasonCode, ...BreakTheGlassReasonCode[]];
 
 /** The free text must say something: at least this many characters once trimmed, at most the other. */

@@ -5,6 +5,7 @@ export {
   BTG_REASONS,
   BTG_JUSTIFICATION_MIN,
   BTG_JUSTIFICATION_MAX,
+  PURPOSE_OF_USE,
   PURPOSE_OF_USE_SYSTEM,
   btgReasonCodeSchema,
   btgJustificationSchema,
