@@ -8,7 +8,7 @@ export { SyncError, isSyncError, isRefusal, type SyncErrorCode } from './sync-er
 export { logAuditSink, type SyncAuditSink, type SyncAuditEvent } from './audit-sink.js';
 export { DEFAULT_SYNC_POLICY, resolveSyncPolicy, type SyncPolicy } from './sync-policy.js';
 export { syncStatusOf, type SyncStatus, type PatientFreshness } from './sync-status.js';
-export { stalenessOf, isDowntime, type ConnectivityState, type ConnectivityChange, type Staleness } from './connectivity.js';
+export { isDowntime, type ConnectivityState, type ConnectivityChange } from './connectivity.js';
 export { SyncScheduler, type SyncSchedulerOptions } from './sync-scheduler.js';
 export { acquireSyncLock, SYNC_LOCK_FILE, type HeldSyncLock } from './sync-lock.js';
 export { CLIENT_ID_SYSTEM } from './client-identifier.js';

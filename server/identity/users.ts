@@ -2,6 +2,7 @@
 // changes whenever the password changes or the account is disabled/enabled: user tokens, refresh
 // tokens and the workstations' offline verifiers carry it, so they all stop working at once.
 import type { SqlDatabase } from '../storage/sql-database.js';
+import { STAFF_ROLES } from '../../shared/access/index.js';
 import { staffRoleSchema, wardSchema } from '../../shared/auth/index.js';
 import type { StaffRole, UserPrincipal } from './principal.js';
 import { IdentityError } from './identity-error.js';
@@ -53,7 +54,7 @@ export async function addUser(db: SqlDatabase, user: NewUser, now: Date = new Da
     );
   }
   const role = staffRoleSchema.safeParse(user.role);
-  if (!role.success) throw new IdentityError('INVALID_REQUEST', 'The role must be nurse, physician, clerk or admin.', 400);
+  if (!role.success) throw new IdentityError('INVALID_REQUEST', `The role must be one of ${STAFF_ROLES.join(', ')}.`, 400);
   const wards = validWards(user.wards);
   checkPasswordStrength(user.password);
   const userId = newId();
