@@ -1,7 +1,7 @@
 // The sessions channels: what the lock screen and the banner ask of the host's SessionManager,
 // and the purge event the host sends when a session locks or ends.
 import { z } from 'zod';
-import { ID_PATTERN } from '../fhir/primitives.js';
+import { ID_PATTERN } from '../fhir/index.js';
 import { channelTable, defineChannel, defineEvent } from './channel.js';
 import { passwordSchema, pinSchema, sessionSnapshotSchema, signInResultSchema, totpSchema, usernameSchema } from './session-schemas.js';
 
