@@ -1,6 +1,6 @@
-// The layering of docs/ARCHITECTURE.md (after DESIGN.md), checked on every `npm test` over every
-// folder of code: the app (electron, renderer, shared, server), its tests and benchmarks, bin/ and
-// scripts/.
+// The layering of docs/DESIGN.md (mapped in docs/ARCHITECTURE.md), checked on every `npm test`
+// over every folder of code: the app (electron, renderer, shared, server), its tests and
+// benchmarks, bin/ and scripts/.
 //
 // Rooms and doors. A room is a folder directly under electron/, server/ or shared/ (server/fhir,
 // shared/contract, electron/vault ...). Code outside a room enters it through its door, index.ts,

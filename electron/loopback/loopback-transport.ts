@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import { failed, IPC_ERROR_CODES, type EventMessage, type IpcResult } from '../../shared/contract/index.js';
 import { invokeFrameSchema } from '../../shared/loopback/index.js';
-import type { RequestServer, SenderInfo, Transport } from './transport.js';
+import type { RequestServer, SenderInfo, Transport } from '../host/index.js';
 
 export interface LoopbackTransportOptions {
   /** `http://127.0.0.1:<port>`: the page's frame URL is its root. */
