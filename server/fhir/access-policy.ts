@@ -4,7 +4,7 @@
 // the X-Wardline-Btg-Reason header; the hub records each such access in hub_access_log (ids, time,
 // and the reason the user gave, which stays in the database) and logs it as a warning (ids only).
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../identity/principal.js';
+import type { Principal } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import type { Resource } from '../../shared/fhir/index.js';
 import { patientIdOf } from '../../shared/fhir/index.js';

@@ -1,7 +1,7 @@
 // What every FHIR interaction is given: the database, the time, the base URL for links, the
 // caller's access, the Prefer header, and the audit ingest it hands AuditEvents to.
 import type { AuditEvent } from '../../shared/fhir/index.js';
-import type { Principal } from '../identity/principal.js';
+import type { Principal } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import type { Access } from './access-policy.js';
 

@@ -3,7 +3,7 @@
 // GET /auth/session. Registered as an encapsulated plugin: its form parser and error handler do
 // not leak into the FHIR routes.
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 import {
   CLIENT_ASSERTION_TYPE,
   enrollRequestSchema,

@@ -8,7 +8,7 @@
 // revokes from the CLI, another process, and a revoked device must be refused on its very next
 // request by every hub process. Signature checks are cached per token (hub-tokens.ts).
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 import { deviceStatus } from './devices.js';
 import type { AuthenticatePreHandler } from './fastify-augmentation.js';
 import type { HubTokens } from './hub-tokens.js';

@@ -1,7 +1,7 @@
 // Staff accounts: create, change password, disable/enable, look up. A credential stamp (random)
 // changes whenever the password changes or the account is disabled/enabled: user tokens, refresh
 // tokens and the workstations' offline verifiers carry it, so they all stop working at once.
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 import { STAFF_ROLES } from '../../shared/access/index.js';
 import { staffRoleSchema, wardSchema } from '../../shared/auth/index.js';
 import type { StaffRole, UserPrincipal } from './principal.js';

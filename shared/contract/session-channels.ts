@@ -2,7 +2,7 @@
 // and the purge event the host sends when a session locks or ends.
 import { z } from 'zod';
 import { btgJustificationSchema, btgReasonCodeSchema } from '../access/index.js';
-import { ID_PATTERN } from '../fhir/primitives.js';
+import { ID_PATTERN } from '../fhir/index.js';
 import { channelTable, defineChannel, defineEvent } from './channel.js';
 import { passwordSchema, pinSchema, sessionSnapshotSchema, signInResultSchema, totpSchema, usernameSchema } from './session-schemas.js';
 

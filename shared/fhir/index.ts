@@ -38,6 +38,7 @@ export type {
 } from '@medplum/fhirtypes';
 export { SUPPORTED_RESOURCE_TYPES, isSupportedResourceType, type SupportedResourceType } from './resource-types.js';
 export { FhirValidationError } from './validation-error.js';
+export { ID_PATTERN, INSTANT_PATTERN } from './primitives.js';
 export { validateResource } from './validate.js';
 export { patientIdOf, referenceId } from './references.js';
 export { careEndMs, dateUpperBoundMs, isInCareWindow, isTimeless } from './clinical-window.js';
