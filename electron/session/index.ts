@@ -49,7 +49,7 @@ export {
   type BreakTheGlassGrant,
   type BreakTheGlassReasonCode,
 } from './break-the-glass.js';
-export { isRestricted, CONFIDENTIALITY_SYSTEM, type SecurityLabelled } from './confidentiality.js';
+export { isRestricted, CONFIDENTIALITY_SYSTEM, type SecurityLabelled } from '../../shared/access/index.js';
 export { DEFAULT_SESSION_POLICY, resolveSessionPolicy, type SessionPolicy } from './session-policy.js';
 export {
   MemorySessionEventSink,
