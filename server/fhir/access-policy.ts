@@ -87,7 +87,11 @@ export function accessFor(
   const user = principal.user;
   const ward = user === undefined ? principal.device.ward : (wardScope(user.wards, principal.device.ward)[0] ?? null);
   return {
-    scope: { kind: 'ward', wardRef: ward === null ? null : wardLocationRef(ward), ...(user === undefined ? {} : { excludeRestricted: true }) },
+    scope: {
+      kind: 'ward',
+      wardRef: ward === null ? null : wardLocationRef(ward),
+      ...(user === undefined ? {} : { excludeRestricted: true }),
+    },
     principal,
     btgReason: reason || null,
     memo: new Map(),
@@ -120,7 +124,12 @@ function memoized(access: Access, key: string, check: () => Promise<boolean>): P
 /** Whether the device token may read at all (it asked for system/*.read). */
 function requireReadScope(access: Access): void {
   if (access.principal !== null && !access.principal.device.scope.read) {
-    throw new FhirError(403, 'INSUFFICIENT_SCOPE', 'forbidden', 'This token was not granted system/*.read; request a token with that scope.');
+    throw new FhirError(
+      403,
+      'INSUFFICIENT_SCOPE',
+      'forbidden',
+      'This token was not granted system/*.read; request a token with that scope.',
+    );
   }
 }
 
@@ -171,7 +180,13 @@ interface ActiveGrant {
   readonly reason: string;
 }
 
-async function activeGrant(db: SqlDatabase, principal: Principal, userId: string, patientId: string, now: Date): Promise<ActiveGrant | null> {
+async function activeGrant(
+  db: SqlDatabase,
+  principal: Principal,
+  userId: string,
+  patientId: string,
+  now: Date,
+): Promise<ActiveGrant | null> {
   const rows = await db.query<{ grant_id: string; reason: string }>(
     `SELECT grant_id, reason FROM hub_btg_grants WHERE user_id = $1 AND patient_id = $2 AND device_id = $3 AND expires_at > $4
      ORDER BY expires_at DESC LIMIT 1`,

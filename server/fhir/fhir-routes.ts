@@ -68,7 +68,10 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
   const hubUrl = (): string => (typeof options.publicUrl === 'function' ? options.publicUrl() : options.publicUrl).replace(/\/+$/, '');
   // SMART discovery (public, no patient data): at the server root and under the FHIR base.
   const smart = async (_request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> =>
-    reply.header('Cache-Control', 'no-store').type('application/json').send(JSON.stringify(smartConfiguration(hubUrl())));
+    reply
+      .header('Cache-Control', 'no-store')
+      .type('application/json')
+      .send(JSON.stringify(smartConfiguration(hubUrl())));
   app.get('/.well-known/smart-configuration', smart);
 
   await app.register(
@@ -170,7 +173,7 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
             const session = await beginWrite(tx, clock());
             const txCtx = writeContext(ctx, tx);
             const result = await work(txCtx, tx, session);
-            await finishWrites(txCtx, tx, session);
+            await finishWrites(txCtx, tx);
             await endWrite(tx, session);
             return result;
           });
@@ -202,14 +205,7 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
           const ctx = context(request);
           const ifNoneExist = header(request, 'if-none-exist');
           const outcome = await inWriteTransaction(ctx, (txCtx, tx, session) =>
-            createResource(
-              txCtx,
-              tx,
-              session,
-              request.params.type,
-              request.body,
-              ifNoneExist === undefined ? {} : { ifNoneExist },
-            ),
+            createResource(txCtx, tx, session, request.params.type, request.body, ifNoneExist === undefined ? {} : { ifNoneExist }),
           );
           return send(reply, outcome.response);
         });
@@ -228,14 +224,7 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
           const ctx = context(request);
           const ifMatch = header(request, 'if-match');
           const outcome = await inWriteTransaction(ctx, (txCtx, tx, session) =>
-            deleteResource(
-              txCtx,
-              tx,
-              session,
-              request.params.type,
-              request.params.id,
-              ifMatch === undefined ? {} : { ifMatch },
-            ),
+            deleteResource(txCtx, tx, session, request.params.type, request.params.id, ifMatch === undefined ? {} : { ifMatch }),
           );
           return send(reply, outcome.response);
         });

@@ -114,12 +114,11 @@ function journalOf(ctx: FhirContext): WriteJournal {
 }
 
 /**
- * Judges every write the transaction noted (write-policy.ts) and stores the Provenance the hub adds
- * for a signed-in user's writes; call before endWrite. Throws (rolling everything back) on refusal.
+ * Judges every write the transaction noted (write-policy.ts); call before endWrite. Throws (rolling
+ * everything back) on refusal.
  */
-export async function finishWrites(ctx: FhirContext, tx: SqlDatabase, session: WriteSession): Promise<void> {
-  const added = await authorizeWrites(tx, ctx.access, journalOf(ctx), ctx.clock());
-  if (added.length > 0) await writeVersions(tx, session, added.map((resource) => ({ resource, previous: null })));
+export async function finishWrites(ctx: FhirContext, tx: SqlDatabase): Promise<void> {
+  await authorizeWrites(tx, ctx.access, journalOf(ctx), ctx.clock());
 }
 
 /** A fresh journal for one write transaction (per attempt: PostgreSQL may run the work again). */

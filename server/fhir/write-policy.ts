@@ -8,15 +8,14 @@
 //   table for that resource (an Observation of vital signs: document:vital-signs; a
 //   MedicationAdministration; a DocumentReference note). Orders, problems, allergies, alerts and
 //   lab results are written by no workstation.
-// - Each write names who recorded it. A signed-in user records it themselves (the hub adds the
-//   Provenance naming them). A device uploading alone (the outbox, also hours after a downtime, when
+// - Each write names who recorded it. A signed-in user records it themselves (their request is
+//   attributed to them in the hub's log). A device uploading alone (the outbox, also hours after a downtime, when
 //   the user is long signed out) sends a Provenance targeting the write whose author is
 //   Practitioner/{userId}: the hub checks that account as it stood at Provenance.recorded (existed,
 //   not disabled, held this device's ward, its role may document that resource), and keeps the
 //   Provenance with the resource.
 // - The patient must be on the device's ward now, or have left it within LATE_DOCUMENTATION_DAYS.
 // - The device token must hold system/*.write.
-import { randomUUID } from 'node:crypto';
 import type { Principal } from '../identity/principal.js';
 import { accountStandingAt } from '../identity/account-history.js';
 import type { SqlDatabase } from '../storage/index.js';
@@ -31,7 +30,6 @@ export const LATE_DOCUMENTATION_DAYS = 30;
 /** How far ahead of the hub's clock a recorded time may be (workstation clocks drift). */
 const CLOCK_SKEW_MS = 5 * 60_000;
 const AUTHOR_REFERENCE = /^Practitioner\/([A-Za-z0-9\-.]{1,64})$/;
-export const HUB_RECORDED_POLICY_URI = 'urn:wardline:policy:hub-recorded';
 
 export interface JournalEntry {
   readonly type: string;
@@ -53,7 +51,10 @@ export class WriteJournal {
   }
 }
 
-function refused(code: 'FORBIDDEN' | 'ADT_SOURCE_ONLY' | 'RECORDER_REQUIRED' | 'RECORDER_NOT_VALID' | 'OUT_OF_SCOPE' | 'INSUFFICIENT_SCOPE', message: string): FhirError {
+function refused(
+  code: 'FORBIDDEN' | 'ADT_SOURCE_ONLY' | 'RECORDER_REQUIRED' | 'RECORDER_NOT_VALID' | 'OUT_OF_SCOPE' | 'INSUFFICIENT_SCOPE',
+  message: string,
+): FhirError {
   return new FhirError(403, code, 'forbidden', `${message} Nothing was stored.`);
 }
 
@@ -84,10 +85,10 @@ function sameProvenance(a: Provenance, b: Provenance): boolean {
   );
 }
 
-/** Judges a request's writes; returns the Provenance the hub adds for a signed-in user's writes, if any. */
-export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: WriteJournal, now: Date): Promise<Provenance[]> {
+/** Judges a request's writes as a whole; throws a 403 FhirError for the first one refused. */
+export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: WriteJournal, now: Date): Promise<void> {
   const principal = access.principal;
-  if (principal === null || journal.entries.length === 0) return [];
+  if (principal === null || journal.entries.length === 0) return;
   if (!principal.device.scope.write) {
     throw refused('INSUFFICIENT_SCOPE', 'This token was not granted system/*.write; it may only read.');
   }
@@ -101,7 +102,6 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
     }
   }
   const touched = new Set(journal.entries.map((entry) => `${entry.type}/${entry.id}`));
-  const unattributed = new Map<string, Resource[]>();
   for (const entry of journal.entries) {
     if (ADT_TYPES.includes(entry.type)) {
       throw refused(
@@ -128,38 +128,7 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
         throw refused('FORBIDDEN', `The role of the user who recorded this ${entry.type} does not allow ${action}.`);
       }
     }
-    if (provenance === undefined && !entry.matched && entry.next !== null) {
-      const patientId = patientIdOf(entry.next) ?? '';
-      unattributed.set(patientId, [...(unattributed.get(patientId) ?? []), entry.next]);
-    }
   }
-  const user = principal.user;
-  if (user === undefined) return [];
-  return [...unattributed].map(([patientId, targets]) => hubProvenance(user.userId, patientId, targets, now));
-}
-
-/** The Provenance the hub keeps for a signed-in user's writes that came without one. */
-function hubProvenance(userId: string, patientId: string, targets: readonly Resource[], now: Date): Provenance {
-  const at = now.toISOString();
-  return {
-    resourceType: 'Provenance',
-    id: randomUUID(),
-    target: [
-      ...targets.map((resource) => ({ reference: `${resource.resourceType}/${resource.id}` })),
-      ...(patientId === '' ? [] : [{ reference: `Patient/${patientId}` }]),
-    ],
-    recorded: at,
-    occurredDateTime: at,
-    policy: [HUB_RECORDED_POLICY_URI],
-    agent: [
-      {
-        type: {
-          coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' }],
-        },
-        who: { reference: `Practitioner/${userId}` },
-      },
-    ],
-  };
 }
 
 /** The checks of one request, each asked of the database once. */

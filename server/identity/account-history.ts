@@ -13,10 +13,10 @@ export interface AccountStanding {
 
 /** Records the account's standing from `at` on (in the caller's transaction). */
 export async function recordAccountStanding(db: SqlDatabase, userId: string, at: number, standing: AccountStanding): Promise<void> {
-  const last = await db.query<{ seq: unknown }>(
-    'SELECT MAX(seq) AS seq FROM identity_account_history WHERE user_id = $1 AND at = $2',
-    [userId, at],
-  );
+  const last = await db.query<{ seq: unknown }>('SELECT MAX(seq) AS seq FROM identity_account_history WHERE user_id = $1 AND at = $2', [
+    userId,
+    at,
+  ]);
   const seq = last[0]?.seq === null || last[0]?.seq === undefined ? 0 : Number(last[0].seq) + 1;
   await db.execute('INSERT INTO identity_account_history (user_id, at, seq, role, wards, disabled) VALUES ($1, $2, $3, $4, $5, $6)', [
     userId,

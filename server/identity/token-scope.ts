@@ -8,7 +8,13 @@ export const DEVICE_SCOPES_PERMITTED = 'system/*.read system/*.write';
 /** Granted when the request names no scope (RFC 6749 §3.3: the server's documented default). */
 export const DEVICE_SCOPES_DEFAULT = DEVICE_SCOPES_PERMITTED;
 /** Every scope the token endpoint understands (published in the SMART configuration). */
-export const DEVICE_SCOPES_SUPPORTED: readonly string[] = ['system/*.read', 'system/*.write', 'system/*.*', 'system/*.rs', 'system/*.cruds'];
+export const DEVICE_SCOPES_SUPPORTED: readonly string[] = [
+  'system/*.read',
+  'system/*.write',
+  'system/*.*',
+  'system/*.rs',
+  'system/*.cruds',
+];
 
 export interface GrantedScope {
   readonly read: boolean;

@@ -71,7 +71,11 @@ export function securityTokensOf(resource: Resource): Token[] {
   if (!Array.isArray(labels)) return [];
   return (labels as { system?: unknown; code?: unknown }[])
     .filter((label) => typeof label?.code === 'string')
-    .map((label) => ({ param: SECURITY_TOKEN_PARAM, system: typeof label.system === 'string' ? label.system : '', value: label.code as string }));
+    .map((label) => ({
+      param: SECURITY_TOKEN_PARAM,
+      system: typeof label.system === 'string' ? label.system : '',
+      value: label.code as string,
+    }));
 }
 
 export function indexTermsOf(resource: Resource): IndexTerms {

@@ -23,10 +23,13 @@ export const accountHistoryMigration: HubMigration = {
       const wards = await db.query<{ ward: string }>('SELECT ward FROM identity_user_wards WHERE user_id = $1 ORDER BY ward', [
         user.user_id,
       ]);
-      await db.execute(
-        'INSERT INTO identity_account_history (user_id, at, seq, role, wards, disabled) VALUES ($1, $2, 0, $3, $4, $5)',
-        [user.user_id, Number(user.created_at), user.role, JSON.stringify(wards.map((w) => w.ward)), Number(user.disabled) ? 1 : 0],
-      );
+      await db.execute('INSERT INTO identity_account_history (user_id, at, seq, role, wards, disabled) VALUES ($1, $2, 0, $3, $4, $5)', [
+        user.user_id,
+        Number(user.created_at),
+        user.role,
+        JSON.stringify(wards.map((w) => w.ward)),
+        Number(user.disabled) ? 1 : 0,
+      ]);
     }
   },
 };
