@@ -153,7 +153,8 @@ export function mayReadRow(access: Access, row: StoredResource): boolean {
   const actions = readActionsOfType(row.type);
   if (actions === null) return false;
   if (actions.every((action) => isPermitted(user.role, action))) return true;
-  if (!actions.some((action) => isPermitted(user.role, action)) || row.content === null) return false;
+  // Only an Observation's category is per resource (vital signs or laboratory); other types need every action.
+  if (row.type !== 'Observation' || !actions.some((action) => isPermitted(user.role, action)) || row.content === null) return false;
   const action = readActionOf(JSON.parse(contentText(row)!) as CategorisedResource);
   return action !== null && isPermitted(user.role, action);
 }

@@ -102,7 +102,10 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
     }
   }
   const touched = new Set(journal.entries.map((entry) => `${entry.type}/${entry.id}`));
-  for (const entry of journal.entries) {
+  // The set of writes, not their order, decides: judged in one fixed order, so the same entries
+  // sent in another order meet the same rule first and get the same answer.
+  const ordered = [...journal.entries].sort((a, b) => a.type.localeCompare(b.type) || a.id.localeCompare(b.id));
+  for (const entry of ordered) {
     if (ADT_TYPES.includes(entry.type)) {
       throw refused(
         'ADT_SOURCE_ONLY',

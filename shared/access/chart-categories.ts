@@ -1,7 +1,7 @@
 // Which row of the permission table a FHIR resource falls under: the chart category a read needs
 // and the documentation action a write needs. The hub's access policy judges every request with it;
 // the workstation documents only what these actions allow.
-import type { Action, ChartCategory } from './permissions.js';
+import { CHART_CATEGORIES, type Action, type ChartCategory } from './permissions.js';
 
 /** Reference data every enrolled workstation reads (no patient content). */
 export const REFERENCE_TYPES: readonly string[] = ['Location', 'Practitioner'];
@@ -26,6 +26,8 @@ const CATEGORIES_OF_TYPE: Readonly<Record<string, readonly ChartCategory[]>> = {
   Flag: ['alerts'],
 };
 
+const CLINICAL_CATEGORIES: readonly ChartCategory[] = CHART_CATEGORIES.filter((category) => category !== 'demographics');
+
 /** What a resource carries of its category (an Observation's `category`). */
 export interface CategorisedResource {
   readonly resourceType: string;
@@ -49,14 +51,15 @@ export function observationCategoryOf(resource: CategorisedResource): 'vital-sig
 }
 
 /**
- * The read actions a resource type may need: `census:read` for Encounters, `chart:read` for the
- * chart's bookkeeping (Provenance), a `category:read:*` per chart category it may hold; empty for
+ * The read actions a resource type may need: `census:read` for Encounters, every clinical category
+ * for a Provenance, a `category:read:*` per chart category it may hold; empty for
  * reference data; null for a type no workstation reads as chart data.
  */
 export function readActionsOfType(type: string): readonly Action[] | null {
   if (REFERENCE_TYPES.includes(type)) return [];
   if (type === 'Encounter') return ['census:read'];
-  if (type === 'Provenance') return ['chart:read'];
+  // A Provenance says who documented which clinical record and when: read with the clinical categories.
+  if (type === 'Provenance') return ['chart:read', ...CLINICAL_CATEGORIES.map((category): Action => `category:read:${category}`)];
   const categories = CATEGORIES_OF_TYPE[type];
   return categories === undefined ? null : categories.map((category): Action => `category:read:${category}`);
 }
