@@ -62,7 +62,7 @@ export function documentationHandlers({
         patientId,
         receipt.provenanceId === null ? resources : [...resources, `Provenance/${receipt.provenanceId}`],
         {
-          downtime: receipt.provenanceId !== null,
+          downtime: receipt.downtime,
         },
       ),
     );
