@@ -3,7 +3,7 @@
 // hospital's EHR feed would, so tests start from a known ward. Names are invented.
 import { randomUUID } from 'node:crypto';
 import type { Encounter, Observation, Patient, Resource } from '../../shared/fhir/index.js';
-import { importResources, putResources } from '../../server/fhir/index.js';
+import { deleteResources, importResources, putResources } from '../../server/fhir/index.js';
 import type { SqlDatabase } from '../../server/storage/index.js';
 
 export const TEST_IDENTIFIER_SYSTEM = 'urn:wardline:test:client-id';
@@ -107,6 +107,11 @@ export async function admitPatient(
 /** A new version of each resource, written as the hospital's feed would (no access checks). */
 export async function feedResources(db: SqlDatabase, resources: readonly Resource[]): Promise<void> {
   await putResources(db, resources, new Date());
+}
+
+/** Deletes resources as the hospital's feed would (no access checks). */
+export async function feedDeletions(db: SqlDatabase, targets: readonly { type: string; id: string }[]): Promise<void> {
+  await deleteResources(db, targets, new Date());
 }
 
 /**
