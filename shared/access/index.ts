@@ -1,6 +1,7 @@
 // Access rules, once for every side: the staff roles, what each role may do (role × action), the
-// ward scope, the break-the-glass reasons and the restricted-chart rule. The workstation's guard, the renderer's menus and the hub's access policy import
-// them from here. Runtime-neutral (zod only).
+// ward scope, the break-the-glass reasons, which chart category and documentation action a FHIR
+// resource falls under, and the restricted-chart rule. The workstation's guard, the renderer's
+// menus and the hub's access policy import them from here. Runtime-neutral (zod only).
 export {
   BTG_REASONS,
   BTG_JUSTIFICATION_MIN,
@@ -13,7 +14,6 @@ export {
   isBreakTheGlassJustification,
   type BreakTheGlassReasonCode,
 } from './break-the-glass-reasons.js';
-export { CONFIDENTIALITY_SYSTEM, RESTRICTED_LABEL, isRestricted, type SecurityLabelled } from './restricted-charts.js';
 export { STAFF_ROLES, STAFF_ROLE_LABELS, staffRoleSchema, type StaffRole } from './roles.js';
 export {
   ACTIONS,
@@ -26,3 +26,20 @@ export {
   type Action,
   type ChartCategory,
 } from './permissions.js';
+export {
+  ADT_TYPES,
+  REFERENCE_TYPES,
+  OBSERVATION_CATEGORY_SYSTEM,
+  observationCategoryOf,
+  readActionOf,
+  readActionsOfType,
+  documentActionOf,
+  type CategorisedResource,
+} from './chart-categories.js';
+export {
+  CONFIDENTIALITY_SYSTEM,
+  RESTRICTED_LABEL,
+  RESTRICTED_CONFIDENTIALITY_CODES,
+  isRestricted,
+  type SecurityLabelled,
+} from './restricted-charts.js';

@@ -5,7 +5,9 @@
 
 export const CONFIDENTIALITY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
 
-const RESTRICTED_CODES: ReadonlySet<string> = new Set(['R', 'V']);
+/** The confidentiality codes that make a chart restricted (the hub indexes and searches by them). */
+export const RESTRICTED_CONFIDENTIALITY_CODES: readonly string[] = ['R', 'V'];
+const RESTRICTED_CODES: ReadonlySet<string> = new Set(RESTRICTED_CONFIDENTIALITY_CODES);
 
 /** The meta.security label a restricted chart carries (what the generator and the EHR feed write). */
 export const RESTRICTED_LABEL: Readonly<{ system: string; code: string; display: string }> = Object.freeze({
