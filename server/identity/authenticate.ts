@@ -66,8 +66,8 @@ export function createAuthenticate(deps: AuthenticateDeps): AuthenticatePreHandl
         throw new IdentityError('DEVICE_REVOKED', "This workstation's enrollment was revoked by IT. Ask IT to enroll it again.");
       const userToken = request.headers['x-wardline-user'];
       const user = userToken === undefined ? undefined : await authenticateUser(deps, userToken, deviceId, now);
-      const principal: Principal =
-        user === undefined ? { device: { deviceId, ward: device.ward } } : { device: { deviceId, ward: device.ward }, user };
+      const devicePrincipal = { deviceId, ward: device.ward, scope: claims.scope };
+      const principal: Principal = user === undefined ? { device: devicePrincipal } : { device: devicePrincipal, user };
       request.principal = principal;
     } catch (error) {
       if (!(error instanceof IdentityError)) throw error;

@@ -44,15 +44,12 @@ export { patientIdOf, referenceId } from './references.js';
 export { careEndMs, dateUpperBoundMs, isInCareWindow, isTimeless } from './clinical-window.js';
 export {
   CODE_STATUS,
-  CONFIDENTIALITY_SYSTEM,
   FLAG_CATEGORY_SYSTEM,
   LOINC_SYSTEM,
   MRN_SYSTEM,
-  RESTRICTED_LABEL,
   RXNORM_SYSTEM,
   SCHEDULED_TIME_EXTENSION_URL,
   SNOMED_SYSTEM,
   UCUM_SYSTEM,
-  isRestricted,
   scheduledTimeOf,
 } from './wardline-conventions.js';

@@ -25,7 +25,8 @@ afterAll(async () => {
 });
 
 const searchBox = (page: Page): Locator => page.getByRole('searchbox', { name: 'Find a patient' });
-const isFocused = (locator: Locator): Promise<boolean> => locator.evaluate((element) => element === document.activeElement);
+const isFocused = (locator: Locator): Promise<boolean> =>
+  locator.evaluate((element) => element === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement);
 
 describe('the workstation from the keyboard', () => {
   it('moves between the census, its search box and a chart with the shortcut keys, and locks', { timeout: 300_000 }, async () => {
