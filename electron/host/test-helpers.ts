@@ -56,6 +56,8 @@ const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
     maxLockedSessions: 4,
     breakTheGlassMs: 1_800_000,
     cacheDaysBeforeAdmission: 30,
+    administrationWindowMs: 3_600_000,
+    allergyClassesAdded: 0,
     staleAmberMs: 900_000,
     staleRedMs: 3_600_000,
     printingAllowed: true,

@@ -1,5 +1,5 @@
 // What the other rooms take from the machine policy: the sessions room's timers, the sync room's
-// staleness thresholds, extra certificate pins and cache window.
+// staleness thresholds, extra certificate pins, cache window and the medication administration checks.
 import type { SessionPolicy } from '../session/index.js';
 import type { SyncPolicy } from '../sync/index.js';
 import type { WorkstationPolicy } from './policy-document.js';
@@ -20,5 +20,7 @@ export function syncPolicyOf(policy: WorkstationPolicy): Partial<SyncPolicy> {
     staleRedMs: policy.staleRedMs,
     extraPins: policy.pins,
     daysBeforeAdmission: policy.cacheDaysBeforeAdmission,
+    administrationWindowMs: policy.administrationWindowMs,
+    allergyClasses: policy.allergyClasses,
   };
 }

@@ -1,5 +1,6 @@
 // The sync settings IT may set by machine policy, with their defaults: sync interval, staleness (amber,
 // red), timeouts, retries and backoff, page size, extra certificate pins, the cache window's reach.
+import { DEFAULT_ADMINISTRATION_WINDOW_MINUTES, type DrugClass } from '../../shared/medication-safety/index.js';
 
 export interface SyncPolicy {
   /** Time between syncs while online. */
@@ -47,6 +48,10 @@ export interface SyncPolicy {
    * whatever their date.
    */
   readonly daysBeforeAdmission: number;
+  /** Medication administration: a scheduled dose within this long of its time is on time. */
+  readonly administrationWindowMs: number;
+  /** Allergy classes the site adds to Wardline's table (shared/medication-safety). */
+  readonly allergyClasses: readonly DrugClass[];
 }
 
 export const DEFAULT_SYNC_POLICY: SyncPolicy = Object.freeze({
@@ -70,6 +75,8 @@ export const DEFAULT_SYNC_POLICY: SyncPolicy = Object.freeze({
   extraPins: [],
   caPem: undefined,
   daysBeforeAdmission: 30,
+  administrationWindowMs: DEFAULT_ADMINISTRATION_WINDOW_MINUTES * 60_000,
+  allergyClasses: [],
 });
 
 export function resolveSyncPolicy(overrides: Partial<SyncPolicy> = {}): SyncPolicy {
