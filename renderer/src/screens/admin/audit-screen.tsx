@@ -9,7 +9,6 @@ import { formatDateTime } from '../../../../shared/display/index.js';
 import { asHostError } from '../chart/use-host-call.js';
 import { TimeField } from '../documentation/time-field.js';
 import { auditRequest, EMPTY_AUDIT_FILTERS, type AuditFilters } from './audit-query.js';
-import '../../styles/chart.css';
 
 interface Page {
   readonly entries: readonly AuditEntryViewData[];
@@ -53,38 +52,38 @@ export function AuditScreen(): React.JSX.Element {
       setFilters((f) => ({ ...f, [key]: value }));
 
   return (
-    <section className="wl-admin" aria-labelledby="audit-heading">
+    <section className="screen" aria-labelledby="audit-heading">
       <h2 id="audit-heading">Audit trail</h2>
       <p>
         Every view, search, print, documentation, sign-in, lock and emergency access on this workstation. Looking at this list is recorded
         too.
       </p>
       <Form
-        className="wl-form wl-filters"
+        className="form form--inline"
         validationBehavior="aria"
         onSubmit={(event) => {
           event.preventDefault();
           load(filters, null);
         }}
       >
-        <TextField className="wl-field" value={filters.patientId} onChange={set('patientId')} isInvalid={errors.patientId !== undefined}>
+        <TextField className="field" value={filters.patientId} onChange={set('patientId')} isInvalid={errors.patientId !== undefined}>
           <Label>Patient id</Label>
-          <Input className="wl-input" />
-          <FieldError className="wl-field__error">{errors.patientId}</FieldError>
+          <Input className="input" />
+          <FieldError className="field__error">{errors.patientId}</FieldError>
         </TextField>
-        <TextField className="wl-field" value={filters.userId} onChange={set('userId')} isInvalid={errors.userId !== undefined}>
+        <TextField className="field" value={filters.userId} onChange={set('userId')} isInvalid={errors.userId !== undefined}>
           <Label>User id</Label>
-          <Input className="wl-input" />
-          <FieldError className="wl-field__error">{errors.userId}</FieldError>
+          <Input className="input" />
+          <FieldError className="field__error">{errors.userId}</FieldError>
         </TextField>
         <OptionalTimeField label="From" value={filters.from} onChange={set('from')} error={errors.from} />
         <OptionalTimeField label="To" value={filters.to} onChange={set('to')} error={errors.to} />
-        <div className="wl-actions">
-          <Button type="submit" className="wl-button wl-button--primary" isDisabled={busy}>
+        <div className="actions">
+          <Button type="submit" className="button button--primary" isDisabled={busy}>
             Show entries
           </Button>
           <Button
-            className="wl-button wl-button--quiet"
+            className="button"
             isDisabled={busy}
             onPress={() => {
               setFilters(EMPTY_AUDIT_FILTERS);
@@ -96,11 +95,11 @@ export function AuditScreen(): React.JSX.Element {
         </div>
       </Form>
       {failure !== null ? (
-        <p role="alert" className="wl-error">
+        <p role="alert" className="text-danger">
           {failure}
         </p>
       ) : null}
-      <p role="status" className="wl-muted">
+      <p role="status" className="muted">
         {busy
           ? 'Loading entries…'
           : page === null
@@ -109,8 +108,8 @@ export function AuditScreen(): React.JSX.Element {
       </p>
       {page !== null && page.entries.length === 0 ? <p>No entries match these filters.</p> : null}
       {page !== null && page.entries.length > 0 ? (
-        <div className="wl-table-scroll" tabIndex={0} role="region" aria-label="Audit entries">
-          <table className="wl-table wl-table--dense">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Audit entries">
+          <table className="table table--dense">
             <caption>Audit entries, oldest first</caption>
             <thead>
               <tr>
@@ -127,10 +126,10 @@ export function AuditScreen(): React.JSX.Element {
             <tbody>
               {page.entries.map((entry) => (
                 <tr key={entry.sequence}>
-                  <th scope="row" className="wl-num">
+                  <th scope="row" className="num">
                     {entry.sequence}
                   </th>
-                  <td className="wl-nowrap">{formatDateTime(entry.time)}</td>
+                  <td className="nowrap">{formatDateTime(entry.time)}</td>
                   <td>{entry.user ?? '—'}</td>
                   <td>
                     {entry.action}
@@ -147,7 +146,7 @@ export function AuditScreen(): React.JSX.Element {
         </div>
       ) : null}
       {page !== null && page.next !== null ? (
-        <Button className="wl-button" isDisabled={busy} onPress={() => load(page.filters, page)}>
+        <Button className="button button--secondary" isDisabled={busy} onPress={() => load(page.filters, page)}>
           Load more
         </Button>
       ) : null}

@@ -32,14 +32,14 @@ export function EmergencyAccessPanel(props: {
       });
   };
   return (
-    <section className="wl-card wl-emergency" aria-labelledby="emergency-heading">
+    <section className="card card--emergency" aria-labelledby="emergency-heading">
       <h2 id="emergency-heading">Emergency access needed</h2>
       <p>{explanation}</p>
-      <p className="wl-text-warning">
+      <p className="text-warning">
         Emergency access is recorded as a security event with your name, reason and time, and ends by itself after a limited time.
       </p>
       <Form
-        className="wl-form"
+        className="form"
         onSubmit={(event) => {
           event.preventDefault();
           submit();
@@ -48,15 +48,15 @@ export function EmergencyAccessPanel(props: {
       >
         <EmergencyReasonFields value={value} onChange={setValue} problems={problems} />
         {failure !== null ? (
-          <p role="alert" className="wl-error">
+          <p role="alert" className="text-danger">
             {failure}
           </p>
         ) : null}
-        <div className="wl-actions">
-          <Button type="submit" className="wl-button wl-button--danger" isDisabled={busy}>
+        <div className="actions">
+          <Button type="submit" className="button button--danger" isDisabled={busy}>
             Open chart with emergency access
           </Button>
-          <Button className="wl-button wl-button--quiet" onPress={onCancel}>
+          <Button className="button" onPress={onCancel}>
             Cancel
           </Button>
         </div>

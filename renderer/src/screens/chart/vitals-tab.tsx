@@ -23,9 +23,9 @@ export function VitalsTab({ patientId, refreshKey }: { patientId: string; refres
   // refreshKey moves the window's end to now after new vital signs were recorded.
   const { from, to } = useMemo(() => windowAround(new Date(), choice.ms, 5 * 60_000), [choice.ms, refreshKey]);
   return (
-    <div className="wl-vitals">
+    <div className="stack">
       <ChoiceGroup label="Show the last" choices={TREND_WINDOWS} value={windowId} onChange={setWindowId} />
-      <div className="wl-trend-grid">
+      <div className="trend-grid">
         {PLOTTED_VITALS.map((vital) => (
           <VitalTrend key={vital.code} patientId={patientId} vital={vital} from={from} to={to} windowLabel={choice.spoken} />
         ))}

@@ -48,11 +48,11 @@ export function ConflictCard(props: {
     setChoices((current) => ({ ...current, [pairKey]: { ...current[pairKey], [field]: choice } }));
 
   return (
-    <section className="wl-card wl-conflict" aria-labelledby={headingId}>
+    <section className="card conflict" aria-labelledby={headingId}>
       <h3 id={headingId}>
         {conflictKind(conflict)} for {patientLabel}
       </h3>
-      <p className="wl-muted">Found {formatDateTime(conflict.detectedAt)}</p>
+      <p className="muted">Found {formatDateTime(conflict.detectedAt)}</p>
       <p>{conflictReasonText(conflict)}</p>
       {pairs.map((pair) => (
         <PairTable
@@ -64,15 +64,15 @@ export function ConflictCard(props: {
         />
       ))}
       {failure !== null ? (
-        <p role="alert" className="wl-error">
+        <p role="alert" className="text-danger">
           {failure}
         </p>
       ) : null}
-      <div className="wl-actions">
+      <div className="actions">
         {combining ? (
           <>
             <Button
-              className="wl-button wl-button--primary"
+              className="button button--primary"
               isDisabled={busy}
               onPress={() =>
                 settle(
@@ -87,14 +87,14 @@ export function ConflictCard(props: {
             >
               Send combined version
             </Button>
-            <Button className="wl-button wl-button--quiet" isDisabled={busy} onPress={() => setCombining(false)}>
+            <Button className="button" isDisabled={busy} onPress={() => setCombining(false)}>
               Cancel combining
             </Button>
           </>
         ) : (
           <>
             <Button
-              className="wl-button"
+              className="button button--secondary"
               isDisabled={busy}
               onPress={() =>
                 settle({ conflictId: conflict.conflictId, choice: 'keep-hub' }, "The hub's version was kept; your version was set aside.")
@@ -103,7 +103,7 @@ export function ConflictCard(props: {
               Keep hub version
             </Button>
             <Button
-              className="wl-button"
+              className="button button--secondary"
               isDisabled={busy}
               onPress={() =>
                 settle(
@@ -115,7 +115,7 @@ export function ConflictCard(props: {
               Keep my version
             </Button>
             {canCombine ? (
-              <Button className="wl-button" isDisabled={busy} onPress={() => setCombining(true)}>
+              <Button className="button button--secondary" isDisabled={busy} onPress={() => setCombining(true)}>
                 Combine
               </Button>
             ) : null}
@@ -137,7 +137,7 @@ function PairTable(props: {
   const choosable = new Set(differingFields(pair));
   const differences = rows.filter((row) => row.differs).length;
   return (
-    <table className="wl-table wl-conflict__table">
+    <table className="table conflict__table">
       <caption>
         {resourceName(pair.resourceType)}
         {pair.local === null
@@ -156,10 +156,10 @@ function PairTable(props: {
       </thead>
       <tbody>
         {rows.map((row) => (
-          <tr key={row.field} className={row.differs ? 'wl-row--differs' : undefined}>
+          <tr key={row.field} className={row.differs ? 'table__row--differs' : undefined}>
             <th scope="row">
               {row.label}
-              {row.differs ? <span className="wl-differs"> (differs)</span> : null}
+              {row.differs ? <span className="text-warning"> (differs)</span> : null}
             </th>
             <td>{pair.local === null ? '(not documented here)' : fieldText(pair.local[row.field])}</td>
             <td>{pair.hub === null ? '(not on the hub)' : fieldText(pair.hub[row.field])}</td>
@@ -174,7 +174,7 @@ function PairTable(props: {
                     onChange={(choice) => onChoose(row.field, choice)}
                   />
                 ) : (
-                  <span className="wl-muted">Same</span>
+                  <span className="muted">Same</span>
                 )}
               </td>
             ) : null}

@@ -21,15 +21,14 @@ import { call, hostApi } from '../../host-api.js';
 import { rememberGrant } from '../chart/emergency-grants.js';
 import { EmergencyReasonFields, emergencyReasonProblems, type EmergencyReason } from '../chart/emergency-reason-fields.js';
 import { asHostError } from '../chart/use-host-call.js';
-import '../../styles/chart.css';
 
 export function OffWardDialog(props: { onOpened: (patientId: string) => void }): React.JSX.Element {
   return (
     <DialogTrigger>
-      <Button className="wl-button">Open a chart from another ward</Button>
-      <ModalOverlay className="wl-modal-overlay" isDismissable>
-        <Modal className="wl-modal">
-          <Dialog className="wl-dialog" aria-labelledby="off-ward-title">
+      <Button className="button button--secondary">Open a chart from another ward</Button>
+      <ModalOverlay className="modal-overlay" isDismissable>
+        <Modal className="modal modal--wide">
+          <Dialog className="dialog" aria-labelledby="off-ward-title">
             {({ close }) => (
               <OffWardForm
                 onOpened={(patientId) => {
@@ -84,32 +83,32 @@ function OffWardForm({ onOpened, onCancel }: { onOpened: (patientId: string) => 
         name, reason and time, and it ends by itself after a limited time. It needs a connection to the hub.
       </p>
       <Form
-        className="wl-form"
+        className="form"
         validationBehavior="aria"
         onSubmit={(event) => {
           event.preventDefault();
           submit();
         }}
       >
-        <TextField className="wl-field" value={mrn} onChange={setMrn} isInvalid={problems?.mrn !== undefined} isRequired maxLength={64}>
+        <TextField className="field" value={mrn} onChange={setMrn} isInvalid={problems?.mrn !== undefined} isRequired maxLength={64}>
           <Label>MRN</Label>
-          <Input className="wl-input" autoComplete="off" />
-          <Text slot="description" className="wl-field__hint">
+          <Input className="input" autoComplete="off" />
+          <Text slot="description" className="hint">
             The patient's medical record number.
           </Text>
-          <FieldError className="wl-field__error">{problems?.mrn}</FieldError>
+          <FieldError className="field__error">{problems?.mrn}</FieldError>
         </TextField>
         <EmergencyReasonFields value={reason} onChange={setReason} problems={problems} />
         {failure !== null ? (
-          <p role="alert" className="wl-error">
+          <p role="alert" className="text-danger">
             {failure}
           </p>
         ) : null}
-        <div className="wl-actions">
-          <Button type="submit" className="wl-button wl-button--danger" isDisabled={busy}>
+        <div className="actions">
+          <Button type="submit" className="button button--danger" isDisabled={busy}>
             Open chart with emergency access
           </Button>
-          <Button className="wl-button wl-button--quiet" onPress={onCancel}>
+          <Button className="button" onPress={onCancel}>
             Cancel
           </Button>
         </div>
