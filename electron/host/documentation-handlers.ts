@@ -1,5 +1,6 @@
 // The documentation channels: a patient's notes (read through the audited chart reads), recording
-// vital signs and medication administrations (guarded with the patient, written to the outbox by the
+// vital signs and medication administrations (a dose checked against the five rights first, by
+// chart:check-administration and again when recorded; guarded with the patient, written to the outbox by the
 // sync engine, audited as created), and what of a patient's documentation the hub does not hold yet
 // (only the kinds the reader's role may read).
 // Documenting needs a hub: a workstation that is not enrolled refuses it.
@@ -17,6 +18,7 @@ import { notEnrolled } from './sync-handlers.js';
 export interface DocumentationHandlers {
   readonly 'chart:notes': IpcHandler<'chart:notes'>;
   readonly 'chart:record-vitals': IpcHandler<'chart:record-vitals'>;
+  readonly 'chart:check-administration': IpcHandler<'chart:check-administration'>;
   readonly 'chart:record-administration': IpcHandler<'chart:record-administration'>;
   readonly 'chart:pending': IpcHandler<'chart:pending'>;
 }
@@ -27,7 +29,7 @@ export interface DocumentationHandlerOptions {
   readonly patients: PatientLookup;
   readonly vault: Pick<Vault, 'outbox' | 'conflicts'>;
   /** The sync engine, or null on a workstation that is not enrolled. */
-  readonly sync: Pick<SyncEngine, 'recordVitalSigns' | 'recordMedicationAdministration'> | null;
+  readonly sync: Pick<SyncEngine, 'recordVitalSigns' | 'recordMedicationAdministration' | 'checkMedicationAdministration'> | null;
   readonly audit: Pick<AuditLog, 'record'>;
 }
 
@@ -78,6 +80,16 @@ export function documentationHandlers({
       const user = guardPatient(sessions, patients, 'document:vital-signs', patientId);
       const receipt = enrolled(sync).recordVitalSigns(patientId, defined<VitalSignsEntryData>(vitals), authorOf(user));
       return answer(user, patientId, 'Observation', receipt);
+    },
+    'chart:check-administration': ({ patientId, administration }) => {
+      guardPatient(sessions, patients, 'document:medication-administration', patientId);
+      const verdict = enrolled(sync).checkMedicationAdministration(patientId, defined<AdministrationEntryData>(administration));
+      return {
+        ...verdict,
+        hardStops: [...verdict.hardStops],
+        reasonsNeeded: [...verdict.reasonsNeeded],
+        allergyConflicts: [...verdict.allergyConflicts],
+      };
     },
     'chart:record-administration': ({ patientId, administration }) => {
       const user = guardPatient(sessions, patients, 'document:medication-administration', patientId);

@@ -24,6 +24,7 @@ import { HubClient } from './hub-client.js';
 import { openHubConnection, type HubConnection } from './hub-connection.js';
 import { createHubLogin } from './hub-login.js';
 import { fetchPatientEverything, findPatientsByMrn, type BreakTheGlassAuthority } from './off-ward-fetch.js';
+import type { AdministrationVerdict } from '../../shared/medication-safety/index.js';
 import { LocalDocumentation, type DocumentationReceipt } from './local-documentation.js';
 import { pushOutbox, type PushResult } from './outbox-push.js';
 import { loadPatient } from './patient-load.js';
@@ -156,6 +157,7 @@ export class SyncEngine {
       isDowntime: () => isDowntime(this.#monitor.state),
       inFlight: this.#inFlight,
       onWrite: () => this.#scheduler?.requestSync(),
+      administrationSafety: { windowMs: this.#policy.administrationWindowMs, allergyClasses: this.#policy.allergyClasses },
     });
   }
 
@@ -218,6 +220,11 @@ export class SyncEngine {
     author: DocumentationAuthor,
   ): DocumentationReceipt {
     return this.#documentation.recordMedicationAdministration(patientId, input, author);
+  }
+
+  /** The five rights for a dose before it is recorded (writes nothing). */
+  checkMedicationAdministration(patientId: string, input: MedicationAdministrationInput): AdministrationVerdict {
+    return this.#documentation.checkMedicationAdministration(patientId, input);
   }
 
   recordNote(patientId: string, input: NoteInput, author: DocumentationAuthor): DocumentationReceipt {

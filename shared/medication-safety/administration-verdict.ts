@@ -85,6 +85,9 @@ export function administrationVerdict(facts: AdministrationFacts, attempt: Admin
       message: "The wristband or MRN entered does not match this chart's MRN. Check you are with the right patient.",
     });
   }
+  if (attempt.given && attempt.dose === null && facts.order.orderedDose !== null) {
+    hardStops.push({ check: 'dose', code: 'DOSE_MISSING', message: 'Enter the dose given and its unit.' });
+  }
   if (attempt.given && attempt.dose !== null && facts.order.orderedDose !== null) {
     const finding = checkDose(facts.order.orderedDose, attempt.dose, facts.convert);
     const stop = DOSE_STOPS[finding.kind];

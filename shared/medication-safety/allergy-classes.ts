@@ -69,7 +69,7 @@ function isMember(drugClass: DrugClass, substance: SubstanceName): boolean {
   return words(substance.text).some((word) => drugClass.names.some((name) => word.startsWith(name)));
 }
 
-/** The classes `drug` shares with a recorded allergy, one conflict per allergy and class. */
+/** The classes `drug` shares with a recorded allergy, one conflict per class and allergy (an allergy recorded twice counts once). */
 export function allergyClassConflicts(
   allergies: readonly SubstanceName[],
   drug: SubstanceName,
@@ -79,7 +79,9 @@ export function allergyClassConflicts(
   for (const drugClass of classes) {
     if (!isMember(drugClass, drug)) continue;
     for (const allergy of allergies) {
-      if (isMember(drugClass, allergy)) conflicts.push({ classId: drugClass.id, classLabel: drugClass.label, allergy: allergy.text });
+      const seen = conflicts.some((c) => c.classId === drugClass.id && c.allergy.toLowerCase() === allergy.text.toLowerCase());
+      if (!seen && isMember(drugClass, allergy))
+        conflicts.push({ classId: drugClass.id, classLabel: drugClass.label, allergy: allergy.text });
     }
   }
   return conflicts;

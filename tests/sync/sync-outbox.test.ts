@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedResources } from '../support/hub-fixtures.js';
 import { startHub, type TestHub } from '../support/hub-harness.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import type { MedicationRequest, Observation, Provenance } from '../../shared/fhir/index.js';
+import type { Observation, Provenance } from '../../shared/fhir/index.js';
 import type { SyntheticWard } from '../../shared/synthetic/index.js';
 import type { Vault } from '../../electron/vault/index.js';
 import { CLIENT_ID_SYSTEM, DOWNTIME_POLICY_URI, isSyncError, type SyncEngine } from '../../electron/sync/index.js';
@@ -17,7 +17,9 @@ import {
   seedGeneratedWard,
   vaultDifferences,
   type TestWorkstation,
+  NOW,
 } from './sync-test-kit.js';
+import { correctDose, plainScheduledOrder } from '../support/administration-fixtures.js';
 
 let hub: TestHub;
 let proxy: FaultProxy;
@@ -83,10 +85,9 @@ describe('sync: the outbox', () => {
 
   it('delivers a medication administration against its order and a note', async () => {
     const patient = ward.patients[1]!;
-    const order = patient.resources.find((r): r is MedicationRequest => r.resourceType === 'MedicationRequest' && r.status === 'active')!;
     const given = engine.recordMedicationAdministration(
       patient.patient.id!,
-      { medicationRequestId: order.id!, given: true, dose: { value: 5, unit: 'mg' }, scheduledAt: '2026-01-15T08:00:00Z' },
+      correctDose(patient, plainScheduledOrder(patient)!, NOW),
       NURSE,
     );
     const note = engine.recordNote(patient.patient.id!, { text: 'Settled after the dose.' }, NURSE);
