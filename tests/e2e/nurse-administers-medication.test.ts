@@ -6,12 +6,14 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { MedicationAdministration, MedicationRequest } from '../../shared/fhir/index.js';
+import { formatDayTime } from '../../shared/display/index.js';
 import { RXNORM_SYSTEM, UCUM_SYSTEM } from '../../shared/fhir/index.js';
 import { ADMINISTRATION_TIMING_EXTENSION_URL } from '../../shared/medication-safety/index.js';
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
 import { feedResources } from '../support/hub-fixtures.js';
 import { expectAccessible } from './support/axe.js';
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
+import { hubReader, type HubReader } from './support/hub-reader.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { censusName, mrnOf, nurseablePatient } from './support/ward.js';
 import { chartRegion, openChart, openChartTab, shown, signIn } from './support/workstation-ui.js';
@@ -19,6 +21,7 @@ import { chartRegion, openChart, openChartTab, shown, signIn } from './support/w
 const TEST = 'nurse-administers-medication';
 let stack: WardlineStack;
 let browser: Browser;
+let hub: HubReader;
 
 const hh = (hour: number): string => `${String(((hour % 24) + 24) % 24).padStart(2, '0')}:00`;
 /** The hour of a dose due now (the next hour when this one is nearly over), in the workstation's local time. */
@@ -51,9 +54,11 @@ const WARFARIN = 'Warfarin test order 5 MG Oral Tablet';
 beforeAll(async () => {
   stack = await startWardlineStack({ patients: 6, days: 2, pollIntervalMs: 3_000, seed: 'e2e-administration' });
   browser = await launchChromium();
+  hub = await hubReader(stack.hub);
 }, 120_000);
 
 afterAll(async () => {
+  hub?.close();
   await browser?.close();
   await stack?.close();
 });
@@ -68,6 +73,7 @@ describe('a nurse gives medication with the five rights checked', () => {
       order('e2e-warfarin', patientId, WARFARIN, '855332', 5, dueHour + 4),
     ]);
     await stack.host.sync!.syncOnce();
+    const documented = (): number => stack.host.audit.find({ patient: patientId }).filter((e) => e.action === 'create').length;
 
     const watched = await watchedPage(browser);
     const { page } = watched;
@@ -77,11 +83,15 @@ describe('a nurse gives medication with the five rights checked', () => {
     await openChart(page, censusName(patient.patient));
     await openChartTab(page, 'MAR');
     const mar = page.getByRole('table', { name: 'Medication administration record' });
-    const recordDue = (medication: string) => mar.getByRole('button', { name: new RegExp(`^Record ${medication} dose due`) }).first();
+    /** The MAR's Record button of `medication`'s dose due at `hour` today (local time; 24 and more: tomorrow). */
+    const recordDue = (medication: string, hour: number) => {
+      const slot = new Date(now.getFullYear(), now.getMonth(), now.getDate(), hour).toISOString();
+      return mar.getByRole('button', { name: `Record ${medication} dose due ${formatDayTime(slot)}`, exact: true });
+    };
 
     // A correct dose, from the keyboard alone: focus starts on the patient confirmation, the scanner
     // types the wristband and Enter, the prefilled dose is right, Enter saves.
-    await recordDue(AMLODIPINE).click();
+    await recordDue(AMLODIPINE, dueHour).click();
     const dialog = await shown(page.getByRole('dialog', { name: 'Record administration' }));
     await shown(dialog.getByText(mrnOf(patient.patient), { exact: true }));
     const confirm = dialog.getByLabel('Scan the wristband or type the MRN');
@@ -95,10 +105,10 @@ describe('a nurse gives medication with the five rights checked', () => {
     await page.keyboard.press('Enter');
     await shown(chartRegion(page).getByText('Administration saved on this workstation — pending upload.'));
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
-    expect(stack.host.vault.outbox.count()).toBe(1);
+    expect(documented()).toBe(1);
 
     // 5000 g against a 500 mg order: stopped, said plainly, nothing saved.
-    await recordDue(METFORMIN).click();
+    await recordDue(METFORMIN, dueHour).click();
     const stopped = await shown(page.getByRole('dialog', { name: 'Record administration' }));
     await stopped.getByLabel('Scan the wristband or type the MRN').fill(mrnOf(patient.patient));
     await stopped.getByLabel('Dose given').fill('5000');
@@ -109,31 +119,30 @@ describe('a nurse gives medication with the five rights checked', () => {
     await expect.poll(() => stopped.getByLabel('Dose given').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await saveScreenshot(page, TEST, 'hard-stop');
     await expectAccessible(page, 'record administration, hard stop');
-    expect(stack.host.vault.outbox.count()).toBe(1);
+    expect(documented()).toBe(1);
     await stopped.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
 
     // Four hours early: a coded reason is asked, then the dose is saved and marked early.
-    await recordDue(WARFARIN).click();
+    await recordDue(WARFARIN, dueHour + 4).click();
     const early = await shown(page.getByRole('dialog', { name: 'Record administration' }));
     await early.getByLabel('Scan the wristband or type the MRN').fill(mrnOf(patient.patient));
     await early.getByRole('button', { name: 'Save administration' }).click();
     const reason = await shown(early.getByRole('radiogroup', { name: /This dose is early/ }));
     await shown(early.getByText('Choose a reason.'));
-    expect(stack.host.vault.outbox.count()).toBe(1);
+    expect(documented()).toBe(1);
     await saveScreenshot(page, TEST, 'reason-asked');
     await expectAccessible(page, 'record administration, reason asked');
     await reason.getByRole('radio', { name: 'Patient was off the ward or unavailable' }).click();
     await early.getByRole('button', { name: 'Save administration' }).click();
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
-    expect(stack.host.vault.outbox.count()).toBe(2);
-    const [saved] = stack.host.vault.outbox
-      .pending()
-      .flatMap((entry) => entry.items.map((item) => item.resource))
-      .filter(
-        (r): r is MedicationAdministration & { id: string } =>
-          r.resourceType === 'MedicationAdministration' && r.request?.reference === 'MedicationRequest/e2e-warfarin',
+    expect(documented()).toBe(2);
+    const warfarinOnHub = async (): Promise<MedicationAdministration[]> =>
+      (await hub.search<MedicationAdministration>('MedicationAdministration', `subject=Patient/${patientId}`)).filter(
+        (a) => a.request?.reference === 'MedicationRequest/e2e-warfarin',
       );
+    await expect.poll(async () => (await warfarinOnHub()).length, { timeout: 15_000 }).toBe(1);
+    const [saved] = await warfarinOnHub();
     expect(saved?.extension?.find((e) => e.url === ADMINISTRATION_TIMING_EXTENSION_URL)?.valueCode).toBe('early');
     expectNoPageProblems(watched);
     await watched.context.close();

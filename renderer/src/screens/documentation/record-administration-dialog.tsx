@@ -234,8 +234,9 @@ function AdministrationForm(props: {
       if (checked.hardStops.length > 0) {
         const doseStop = checked.hardStops.find((stop) => stop.check === 'dose');
         const patientStop = checked.hardStops.find((stop) => stop.check === 'patient');
+        // Focus goes to the field the stop is about, or to the stop itself (frequency).
         return fail({
-          stop: 'This dose cannot be recorded.',
+          ...(doseStop === undefined && patientStop === undefined ? { stop: 'This dose cannot be recorded.' } : {}),
           ...(doseStop === undefined ? {} : { dose: doseStop.message }),
           ...(patientStop === undefined ? {} : { confirmation: patientStop.message }),
         });
