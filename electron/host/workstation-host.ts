@@ -4,7 +4,7 @@
 // requests through the IPC router. Electron's main.ts hands in the adapters; tests hand in theirs.
 import type { Logger } from 'pino';
 import { auditedChartReads, ipcRejectedEntry, openAuditLog, sessionAuditSink, syncAuditSink, type AuditLog } from '../audit/index.js';
-import { policyMarkAfter, sessionPolicyOf, syncPolicyOf, type WorkstationPolicy } from '../policy/index.js';
+import { administrationSafetyOf, policyMarkAfter, sessionPolicyOf, syncPolicyOf, type WorkstationPolicy } from '../policy/index.js';
 import {
   SessionManager,
   SystemClock,
@@ -16,6 +16,8 @@ import {
   type PowerEvents,
   type Scheduler,
 } from '../session/index.js';
+import { openDocumentation, type Documentation } from '../documentation/index.js';
+import { OffWardCharts } from '../off-ward/index.js';
 import { createSyncEngine, normalizeHubUrl, resolveSyncPolicy, type SyncEngine, type SyncPolicy } from '../sync/index.js';
 import { openVault, type KeyCustodian, type Vault } from '../vault/index.js';
 import { adminHandlers } from './admin-handlers.js';
@@ -26,8 +28,7 @@ import { HostError } from './host-error.js';
 import { sessionAuthorizer } from './ipc-authorize.js';
 import { emitEvent } from './ipc-events.js';
 import { createIpcRouter, type IpcRouter } from './ipc-router.js';
-import { OffWardCharts } from './off-ward-charts.js';
-import { offWardHandlers } from './off-ward-handlers.js';
+import { offWardHandlers } from './off-ward-chart-handlers.js';
 import { vaultPatientLookup } from './patient-lookup.js';
 import { printHandlers } from './print-handlers.js';
 import { sessionHandlers } from './session-handlers.js';
@@ -63,6 +64,8 @@ export interface WorkstationHost {
   readonly audit: AuditLog;
   readonly sessions: SessionManager;
   readonly sync: SyncEngine | null;
+  /** Documentation made here and its conflicts, or null when the workstation is not enrolled. */
+  readonly documentation: Documentation | null;
   readonly router: IpcRouter;
   /** The off-ward charts break-the-glass holds in memory (never in the vault). */
   readonly offWardCharts: OffWardCharts;
@@ -115,6 +118,8 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
             credentialStamps: { applyCredentialStamps: async (response) => sessions?.applyCredentialStamps(response) },
           });
     if (sync !== null) opened.push(() => sync.close());
+    const documentation =
+      sync === null ? null : openDocumentation({ vault, sync, logger, administrationSafety: administrationSafetyOf(policy) });
 
     const clock = options.clock ?? new SystemClock();
     sessions = new SessionManager({
@@ -134,7 +139,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
     const chart = auditedChartReads(vault, audit);
     const patients = vaultPatientLookup(vault);
     // Off-ward charts opened by break-the-glass: memory only, read through the chart reads (and
-    // notes) alone; documenting for them is refused (the sync engine writes only cached patients).
+    // notes) alone; documenting for them is refused (documentation writes only cached patients).
     const offWard = new OffWardCharts(manager);
     opened.push(() => offWard.close());
     const chartWithOffWard = auditedChartReads(offWard.chartQueries(vault), audit);
@@ -147,9 +152,16 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
         ...sessionHandlers(manager, (patientId) => patients(patientId) !== null),
         ...chartHandlers({ sessions: manager, chart: chartWithOffWard, patients: patientsWithOffWard }),
         ...offWardHandlers({ sessions: manager, hub: sync, cache: vault, charts: offWard, audit, logger }),
-        ...documentationHandlers({ sessions: manager, chart: chartWithOffWard, patients: patientsWithOffWard, vault, sync, audit }),
+        ...documentationHandlers({
+          sessions: manager,
+          chart: chartWithOffWard,
+          patients: patientsWithOffWard,
+          vault,
+          documentation,
+          audit,
+        }),
         ...syncHandlers({ sync, status: syncStatus }),
-        ...conflictHandlers({ sessions: manager, patients, vault, sync, audit }),
+        ...conflictHandlers({ sessions: manager, patients, vault, documentation, audit }),
         ...adminHandlers({ sessions: manager, audit, policy }),
         ...printHandlers({
           sessions: manager,
@@ -191,6 +203,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
       audit,
       sessions: manager,
       sync,
+      documentation,
       router,
       offWardCharts: offWard,
       close: () => (closed ??= unwind()),

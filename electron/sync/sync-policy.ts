@@ -1,6 +1,6 @@
 // The sync settings IT may set by machine policy, with their defaults: sync interval, staleness (amber,
 // red), timeouts, retries and backoff, page size, extra certificate pins, the cache window's reach.
-import { DEFAULT_ADMINISTRATION_WINDOW_MINUTES, type DrugClass } from '../../shared/medication-safety/index.js';
+import { DEFAULT_DATA_STALENESS } from '../../shared/staleness/index.js';
 
 export interface SyncPolicy {
   /** Time between syncs while online. */
@@ -48,16 +48,12 @@ export interface SyncPolicy {
    * whatever their date.
    */
   readonly daysBeforeAdmission: number;
-  /** Medication administration: a scheduled dose within this long of its time is on time. */
-  readonly administrationWindowMs: number;
-  /** Allergy classes the site adds to Wardline's table (shared/medication-safety). */
-  readonly allergyClasses: readonly DrugClass[];
 }
 
 export const DEFAULT_SYNC_POLICY: SyncPolicy = Object.freeze({
   intervalMs: 15_000,
-  staleAmberMs: 15 * 60_000,
-  staleRedMs: 60 * 60_000,
+  staleAmberMs: DEFAULT_DATA_STALENESS.amberMs,
+  staleRedMs: DEFAULT_DATA_STALENESS.redMs,
   slowResponseMs: 3_000,
   connectTimeoutMs: 5_000,
   idleTimeoutMs: 15_000,
@@ -75,8 +71,6 @@ export const DEFAULT_SYNC_POLICY: SyncPolicy = Object.freeze({
   extraPins: [],
   caPem: undefined,
   daysBeforeAdmission: 30,
-  administrationWindowMs: DEFAULT_ADMINISTRATION_WINDOW_MINUTES * 60_000,
-  allergyClasses: [],
 });
 
 export function resolveSyncPolicy(overrides: Partial<SyncPolicy> = {}): SyncPolicy {

@@ -1,6 +1,6 @@
 // Documentation made on the workstation reaches the hub exactly once: vital signs, a medication
-// administration and a note are delivered through the outbox; downtime documentation carries a
-// Provenance; a change made on both sides becomes a conflict with both versions kept.
+// administration and a note are delivered through the outbox, each with a Provenance naming the
+// nurse who recorded it (marked as downtime documentation when made while the hub was unreachable); a change made on both sides becomes a conflict with both versions kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedResources } from '../support/hub-fixtures.js';
 import { startHub, type TestHub } from '../support/hub-harness.js';
@@ -8,33 +8,39 @@ import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import type { Observation, Provenance } from '../../shared/fhir/index.js';
 import type { SyntheticWard } from '../../shared/synthetic/index.js';
 import type { Vault } from '../../electron/vault/index.js';
-import { CLIENT_ID_SYSTEM, DOWNTIME_POLICY_URI, isSyncError, type SyncEngine } from '../../electron/sync/index.js';
+import { DOWNTIME_POLICY_URI, openDocumentation, type Documentation } from '../../electron/documentation/index.js';
+import { CLIENT_ID_SYSTEM, isSyncError, type SyncEngine } from '../../electron/sync/index.js';
 import {
   enrollTestWorkstation,
   hubCopiesOf,
   hubWardContents,
-  NURSE,
+  addWardNurse,
   seedGeneratedWard,
   vaultDifferences,
   type TestWorkstation,
   NOW,
 } from './sync-test-kit.js';
 import { correctDose, plainScheduledOrder } from '../support/administration-fixtures.js';
+import type { DocumentationAuthor } from '../../electron/documentation/index.js';
 
 let hub: TestHub;
+let NURSE: DocumentationAuthor;
 let proxy: FaultProxy;
 let ward: SyntheticWard;
 let station: TestWorkstation;
 let vault: Vault;
 let engine: SyncEngine;
+let documentation: Documentation;
 
 beforeAll(async () => {
   hub = await startHub({ engine: 'sqlite' });
+  NURSE = await addWardNurse(hub.db, 'a');
   ward = await seedGeneratedWard(hub.db, 'a', { seed: 'sync-outbox', patients: 3, days: 2 });
   proxy = await startFaultProxy({ hubUrl: hub.url, hubCaPem: hub.caPem });
   station = await enrollTestWorkstation(hub, 'a', { hubUrl: proxy.url, pin: proxy.pin });
   vault = await station.openVault();
   engine = station.engine(vault, { retries: 1 });
+  documentation = openDocumentation({ vault, sync: engine, logger: station.logger });
   await engine.syncOnce();
 });
 
@@ -65,9 +71,17 @@ async function hubIdOf(type: string, clientId: string): Promise<string> {
 describe('sync: the outbox', () => {
   it("stores vital signs with their outbox entry, delivers them once, and replaces the local copies with the hub's", async () => {
     const patientId = ward.patients[0]!.patient.id!;
-    const receipt = engine.recordVitalSigns(patientId, { heartRate: 88, systolic: 131, diastolic: 79, temperatureCelsius: 37.2 }, NURSE);
+    const receipt = documentation.recordVitalSigns(
+      patientId,
+      { heartRate: 88, systolic: 131, diastolic: 79, temperatureCelsius: 37.2 },
+      NURSE,
+    );
     expect(receipt.resourceIds).toHaveLength(3);
-    expect(receipt.provenanceId).toBeNull();
+    // Online documentation names its recorder too (the hub takes nothing anonymous), without the downtime mark.
+    expect(receipt.downtime).toBe(false);
+    const recorded = vault.resources.read('Provenance', receipt.provenanceId!) as Provenance;
+    expect(recorded.agent[0]?.who.reference).toBe(NURSE.reference);
+    expect(recorded.policy).toBeUndefined();
     expect(vault.outbox.count()).toBe(1);
     expect(vault.resources.read('Observation', receipt.resourceIds[0]!)).not.toBeNull();
 
@@ -85,12 +99,12 @@ describe('sync: the outbox', () => {
 
   it('delivers a medication administration against its order and a note', async () => {
     const patient = ward.patients[1]!;
-    const given = engine.recordMedicationAdministration(
+    const given = documentation.recordMedicationAdministration(
       patient.patient.id!,
       correctDose(patient, plainScheduledOrder(patient)!, NOW),
       NURSE,
     );
-    const note = engine.recordNote(patient.patient.id!, { text: 'Settled after the dose.' }, NURSE);
+    const note = documentation.recordNote(patient.patient.id!, { text: 'Settled after the dose.' }, NURSE);
     await engine.syncOnce();
     expect(await hubCopiesOf(hub.db, 'MedicationAdministration', CLIENT_ID_SYSTEM, given.resourceIds[0]!)).toBe(1);
     expect(await hubCopiesOf(hub.db, 'DocumentReference', CLIENT_ID_SYSTEM, note.resourceIds[0]!)).toBe(1);
@@ -98,10 +112,10 @@ describe('sync: the outbox', () => {
   });
 
   it('refuses documentation for a patient who is not cached, saving nothing', () => {
-    expect(() => engine.recordVitalSigns('not-on-this-ward', { heartRate: 70 }, NURSE)).toThrow(
+    expect(() => documentation.recordVitalSigns('not-on-this-ward', { heartRate: 70 }, NURSE)).toThrow(
       expect.objectContaining({ code: 'PATIENT_NOT_CACHED' }),
     );
-    expect(() => engine.recordVitalSigns(ward.patients[0]!.patient.id!, { heartRate: Number.NaN }, NURSE)).toThrow(
+    expect(() => documentation.recordVitalSigns(ward.patients[0]!.patient.id!, { heartRate: Number.NaN }, NURSE)).toThrow(
       expect.objectContaining({ code: 'INVALID_DOCUMENTATION' }),
     );
     expect(vault.outbox.count()).toBe(0);
@@ -112,8 +126,8 @@ describe('sync: the outbox', () => {
     await expect(engine.syncOnce()).rejects.toSatisfy((error) => isSyncError(error, 'HUB_ERROR'));
     expect(engine.state).toBe('hub-down');
     const patientId = ward.patients[0]!.patient.id!;
-    const receipt = engine.recordVitalSigns(patientId, { respiratoryRate: 18 }, NURSE);
-    expect(receipt.provenanceId).not.toBeNull();
+    const receipt = documentation.recordVitalSigns(patientId, { respiratoryRate: 18 }, NURSE);
+    expect(receipt.downtime).toBe(true);
     const local = vault.resources.read('Provenance', receipt.provenanceId!) as Provenance;
     expect(local.policy).toEqual([DOWNTIME_POLICY_URI]);
 
@@ -133,7 +147,7 @@ describe('sync: the outbox', () => {
       (r): r is Observation => r.resourceType === 'Observation' && r.valueQuantity !== undefined,
     )!;
     const cached = vault.resources.read('Observation', target.id!)!;
-    engine.amendResource({ ...cached, note: [{ text: 'repeated measurement' }] } as Observation, NURSE);
+    documentation.amendResource({ ...cached, note: [{ text: 'repeated measurement' }] } as Observation, NURSE);
     proxy.setFaults({ cutAfterForward: 1 });
     await expect(engine.syncOnce()).rejects.toThrow();
     proxy.setFaults(null);
@@ -143,7 +157,7 @@ describe('sync: the outbox', () => {
 
     const summary = await engine.syncOnce();
     expect(summary.pushed).toEqual({ delivered: 1, conflicts: 0, rejected: 0 });
-    expect(engine.conflicts()).toEqual([]);
+    expect(documentation.conflicts()).toEqual([]);
     expect((await hubResource<Observation>('Observation', target.id!)).meta?.versionId).toBe(onHub.meta?.versionId);
     expect(vaultDifferences(vault, await hubWardContents(hub.db, 'a'))).toEqual([]);
   });
@@ -153,12 +167,12 @@ describe('sync: the outbox', () => {
       (r): r is Observation => r.resourceType === 'Observation' && r.valueQuantity !== undefined,
     )!;
     const cached = vault.resources.read('Observation', original.id!)!;
-    engine.amendResource({ ...cached, status: 'entered-in-error' } as Observation, NURSE);
+    documentation.amendResource({ ...cached, status: 'entered-in-error' } as Observation, NURSE);
     await feedResources(hub.db, [{ ...original, note: [{ text: 'verified by the lab' }] } as Observation]);
 
     const summary = await engine.syncOnce();
     expect(summary.pushed.conflicts).toBe(1);
-    const [conflict] = engine.conflicts();
+    const [conflict] = documentation.conflicts();
     expect(conflict).toMatchObject({ reason: 'version-conflict', errorCode: 'VERSION_CONFLICT', patientId: ward.patients[2]!.patient.id });
     expect((conflict!.local.items[0]!.resource as Observation).status).toBe('entered-in-error');
     expect((conflict!.hub[0] as Observation).note?.[0]?.text).toBe('verified by the lab');
@@ -168,12 +182,12 @@ describe('sync: the outbox', () => {
     expect(vault.resources.read('Observation', original.id!)?.note?.[0]?.text).toBe('verified by the lab');
     expect(engine.status()).toMatchObject({ outboxPending: 0, conflicts: 1 });
 
-    engine.resolveConflict(conflict!.conflictId, 'resend-local');
+    documentation.resolveConflict(conflict!.conflictId, 'resend-local');
     await engine.syncOnce();
     const resolved = await hubResource<Observation>('Observation', original.id!);
     expect(resolved.status).toBe('entered-in-error');
     expect(resolved.meta?.versionId).toBe('3');
-    expect(engine.conflicts()).toEqual([]);
+    expect(documentation.conflicts()).toEqual([]);
     expect(vaultDifferences(vault, await hubWardContents(hub.db, 'a'))).toEqual([]);
   });
 });

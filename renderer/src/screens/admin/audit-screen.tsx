@@ -1,7 +1,7 @@
 // The audit view (admin and privacy roles): this workstation's audit trail filtered by patient id,
 // user id and time, a page at a time ("Load more" continues after the last sequence). The host
 // audits the viewing itself.
-import { useState } from 'react';
+import { startTransition, useActionState, useState } from 'react';
 import { Button, FieldError, Form, Input, Label, TextField } from 'react-aria-components';
 import type { AuditEntryViewData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
@@ -16,12 +16,38 @@ interface Page {
   readonly filters: AuditFilters;
 }
 
+interface AuditView {
+  readonly page: Page | null;
+  readonly failure: string | null;
+}
+
+type AuditRequest = Parameters<ReturnType<typeof hostApi>['audit']['view']>[0];
+
 export function AuditScreen(): React.JSX.Element {
   const [filters, setFilters] = useState<AuditFilters>(EMPTY_AUDIT_FILTERS);
   const [errors, setErrors] = useState<Partial<Record<keyof AuditFilters, string>>>({});
-  const [page, setPage] = useState<Page | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  // The action's state is what the list shows: the pages loaded so far and the last refusal.
+  // `busy` is true while a page is with the host.
+  const [view, loadPage, busy] = useActionState(
+    async (previous: AuditView, query: { request: AuditRequest; applied: AuditFilters; after: Page | null }): Promise<AuditView> => {
+      try {
+        const answer = await call(hostApi().audit.view(query.request));
+        return {
+          page: {
+            entries: query.after === null ? answer.entries : [...query.after.entries, ...answer.entries],
+            next: answer.nextAfterSequence,
+            filters: query.applied,
+          },
+          failure: null,
+        };
+      } catch (error) {
+        return { page: previous.page, failure: asHostError(error).message };
+      }
+    },
+    { page: null, failure: null },
+  );
+  const page = view.page;
+  const failure = busy ? null : view.failure;
 
   const load = (applied: AuditFilters, after: Page | null): void => {
     const checked = auditRequest(applied, after?.next ?? undefined);
@@ -30,21 +56,8 @@ export function AuditScreen(): React.JSX.Element {
       return;
     }
     setErrors({});
-    setBusy(true);
-    setFailure(null);
-    call(hostApi().audit.view(checked.request))
-      .then((answer) => {
-        setPage({
-          entries: after === null ? answer.entries : [...after.entries, ...answer.entries],
-          next: answer.nextAfterSequence,
-          filters: applied,
-        });
-        setBusy(false);
-      })
-      .catch((error: unknown) => {
-        setFailure(asHostError(error).message);
-        setBusy(false);
-      });
+    const request = checked.request;
+    startTransition(() => loadPage({ request, applied, after }));
   };
   const set =
     (key: keyof AuditFilters) =>

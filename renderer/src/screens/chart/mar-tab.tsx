@@ -32,6 +32,8 @@ export function MarTab(props: {
     const now = new Date();
     const window = windowAround(new Date(now.getTime() + shiftDays * DAY), DAY, DAY);
     return { ...window, nowMs: now.getTime() };
+    // refreshKey reads the clock again after a save: a trigger, not an input.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shiftDays, refreshKey]);
   const { loaded } = useHostCall(`${patientId}|${from}|${to}`, () => call(hostApi().chart.mar({ patientId, from, to })));
   const rows = loaded.state === 'ready' ? loaded.value : [];

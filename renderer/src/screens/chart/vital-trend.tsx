@@ -7,7 +7,8 @@ import { timeTicks, trendRows, valueAxis, type TrendRow } from './trend-series.j
 import { useHostCall } from './use-host-call.js';
 import type { VitalDefinition } from './vital-definitions.js';
 
-const LINE_COLOURS = { value: '#0b5cad', systolic: '#a3114a', diastolic: '#0b5cad' } as const;
+// The plot's colours are tokens (styles/tokens.css), read by the SVG through var().
+const LINE_COLOURS = { value: 'var(--plot-line)', systolic: 'var(--plot-line-second)', diastolic: 'var(--plot-line)' } as const;
 
 function valueOf(row: TrendRow, vital: VitalDefinition): string {
   const fixed = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(vital.decimals));
@@ -56,7 +57,7 @@ export function VitalTrend(props: {
             <div className="trend__plot" role="img" aria-label={`${vital.label} plot: ${description}`}>
               <ResponsiveContainer width="100%" height={vital.components === undefined ? 200 : 224}>
                 <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer={false}>
-                  <CartesianGrid stroke="#c8ced6" strokeDasharray="3 3" />
+                  <CartesianGrid stroke="var(--plot-grid)" strokeDasharray="3 3" />
                   <XAxis
                     dataKey="t"
                     type="number"
@@ -64,9 +65,9 @@ export function VitalTrend(props: {
                     domain={[fromMs, toMs]}
                     ticks={timeTicks(fromMs, toMs)}
                     tickFormatter={(t: number) => formatTick(t, toMs - fromMs)}
-                    stroke="#3b4450"
+                    stroke="var(--plot-axis)"
                   />
-                  <YAxis domain={axis?.domain ?? ['auto', 'auto']} ticks={axis?.ticks} stroke="#3b4450" width={48} />
+                  <YAxis domain={axis?.domain ?? ['auto', 'auto']} ticks={axis?.ticks} stroke="var(--plot-axis)" width={48} />
                   <Tooltip labelFormatter={(t) => formatDateTime(new Date(Number(t)).toISOString())} />
                   {vital.components !== undefined ? <Legend verticalAlign="top" height={24} /> : null}
                   {vital.components !== undefined ? (

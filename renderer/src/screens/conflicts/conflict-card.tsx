@@ -1,19 +1,20 @@
 // One conflict: both versions side by side ("This workstation" and "Hub"), differing fields marked
 // in words and colour, and the three ways out: keep the hub's version, keep mine (sent again over
 // the hub's), or combine field by field.
-import { useState } from 'react';
+import { startTransition, useActionState, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { ConflictViewData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
 import { formatDateTime } from '../../../../shared/display/index.js';
 import { ChoiceGroup } from '../chart/choice-group.js';
-import { asHostError } from '../chart/use-host-call.js';
+import { attemptHostRequest, NOT_TRIED, type HostAttempt } from '../chart/host-attempt.js';
 import { combinedResources, defaultChoices, type FieldChoice } from './combine.js';
 import { conflictKind, conflictReasonText, resourceName } from './conflict-text.js';
 import { differingFields, fieldRows, pairResources, type ResourcePair } from './field-diff.js';
 import { fieldText } from './field-text.js';
 
 type Choices = Record<string, Record<string, FieldChoice>>;
+type ResolveRequest = Parameters<ReturnType<typeof hostApi>['conflict']['resolve']>[0];
 
 const SOURCES = [
   { id: 'mine', label: 'This workstation' },
@@ -31,18 +32,22 @@ export function ConflictCard(props: {
   const canCombine = pairs.some((pair) => differingFields(pair).length > 0);
   const [combining, setCombining] = useState(false);
   const [choices, setChoices] = useState<Choices>(() => defaultChoices(conflict.local, conflict.hub));
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  // The action's state is the last attempt: the host's refusal, or done (the list reloads without
+  // this card; the buttons stay disabled). `pending` is true while the request is with the host.
+  const [attempt, resolve, pending] = useActionState(
+    (_previous: HostAttempt, resolution: { request: ResolveRequest; done: string }) =>
+      attemptHostRequest(
+        () => call(hostApi().conflict.resolve(resolution.request)),
+        () => onSettled(resolution.done),
+      ),
+    NOT_TRIED,
+  );
+  const busy = pending || attempt.done;
+  const failure = pending ? null : attempt.failure;
 
-  const settle = (request: Parameters<ReturnType<typeof hostApi>['conflict']['resolve']>[0], done: string): void => {
-    setBusy(true);
-    setFailure(null);
-    call(hostApi().conflict.resolve(request))
-      .then(() => onSettled(done))
-      .catch((error: unknown) => {
-        setFailure(asHostError(error).message);
-        setBusy(false);
-      });
+  const settle = (request: ResolveRequest, done: string): void => {
+    if (busy) return;
+    startTransition(() => resolve({ request, done }));
   };
   const choose = (pairKey: string, field: string, choice: FieldChoice): void =>
     setChoices((current) => ({ ...current, [pairKey]: { ...current[pairKey], [field]: choice } }));

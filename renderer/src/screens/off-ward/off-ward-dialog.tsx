@@ -1,7 +1,7 @@
 // "Open a chart from another ward" (break-the-glass by MRN): the MRN, a coded reason and a
 // justification → chart:open-off-ward. The host fetches the chart from the hub (online only), keeps
 // it in memory for the grant's time, and audits the access as a security alert.
-import { useState } from 'react';
+import { startTransition, useActionState, useState } from 'react';
 import {
   Button,
   Dialog,
@@ -20,7 +20,7 @@ import { mrnSchema } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
 import { rememberGrant } from '../chart/emergency-grants.js';
 import { EmergencyReasonFields, emergencyReasonProblems, type EmergencyReason } from '../chart/emergency-reason-fields.js';
-import { asHostError } from '../chart/use-host-call.js';
+import { attemptHostRequest, NOT_TRIED, type HostAttempt } from '../chart/host-attempt.js';
 
 export function OffWardDialog(props: { onOpened: (patientId: string) => void }): React.JSX.Element {
   return (
@@ -45,14 +45,30 @@ export function OffWardDialog(props: { onOpened: (patientId: string) => void }):
   );
 }
 
+type OffWardRequest = Parameters<ReturnType<typeof hostApi>['chart']['openOffWard']>[0];
+
 function OffWardForm({ onOpened, onCancel }: { onOpened: (patientId: string) => void; onCancel: () => void }): React.JSX.Element {
   const [mrn, setMrn] = useState('');
   const [reason, setReason] = useState<EmergencyReason>({ reasonCode: null, reasonText: '' });
   const [problems, setProblems] = useState<{ mrn?: string; reasonCode?: string; reasonText?: string } | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // The action's state is the last attempt: the host's refusal, or done (the chart opens; the
+  // button stays disabled). `pending` is true while the request is with the host.
+  const [attempt, openOffWard, pending] = useActionState(
+    (_previous: HostAttempt, request: OffWardRequest) =>
+      attemptHostRequest(
+        () => call(hostApi().chart.openOffWard(request)),
+        (grant) => {
+          rememberGrant(grant.patientId, grant.expiresAt);
+          onOpened(grant.patientId);
+        },
+      ),
+    NOT_TRIED,
+  );
+  const busy = pending || attempt.done;
+  const failure = pending ? null : attempt.failure;
 
   const submit = (): void => {
+    if (busy) return;
     const parsedMrn = mrnSchema.safeParse(mrn);
     const found = {
       ...emergencyReasonProblems(reason),
@@ -60,17 +76,8 @@ function OffWardForm({ onOpened, onCancel }: { onOpened: (patientId: string) => 
     };
     setProblems(found);
     if (Object.keys(found).length > 0 || !parsedMrn.success || reason.reasonCode === null) return;
-    setBusy(true);
-    setFailure(null);
-    call(hostApi().chart.openOffWard({ mrn: parsedMrn.data, reasonCode: reason.reasonCode, reasonText: reason.reasonText.trim() }))
-      .then((grant) => {
-        rememberGrant(grant.patientId, grant.expiresAt);
-        onOpened(grant.patientId);
-      })
-      .catch((error: unknown) => {
-        setFailure(asHostError(error).message);
-        setBusy(false);
-      });
+    const request = { mrn: parsedMrn.data, reasonCode: reason.reasonCode, reasonText: reason.reasonText.trim() };
+    startTransition(() => openOffWard(request));
   };
 
   return (

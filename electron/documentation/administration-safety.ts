@@ -18,7 +18,7 @@ import {
   type WardClock,
 } from '../../shared/medication-safety/index.js';
 import type { Vault } from '../vault/index.js';
-import { SyncError, type SyncErrorCode } from './sync-error.js';
+import { SyncError, type SyncErrorCode } from '../sync/index.js';
 import { ucumConverter } from './ucum-converter.js';
 
 export interface AdministrationSafetyPolicy {

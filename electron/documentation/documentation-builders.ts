@@ -1,6 +1,7 @@
 // FHIR resources for what a nurse or physician documents on the ward: vital signs (LOINC, UCUM, as
 // the chart reads them), a medication administration against its order (with the MAR's scheduled
-// time, its coded reasons and the timing mark of its checks), a note (DocumentReference, plain text), and the Provenance of downtime documentation.
+// time, its coded reasons and the timing mark of its checks), a note (DocumentReference, plain
+// text), and the Provenance naming who documented (marked when made during downtime).
 // Every resource carries the client identifier (system + its client UUID) the hub deduplicates on.
 import type {
   CodeableConcept,
@@ -15,8 +16,8 @@ import type {
 } from '../../shared/fhir/index.js';
 import { LOINC_SYSTEM, SCHEDULED_TIME_EXTENSION_URL, UCUM_SYSTEM } from '../../shared/fhir/index.js';
 import type { PatientConfirmation, ReasonCheck, TimingMark } from '../../shared/medication-safety/index.js';
+import { CLIENT_ID_SYSTEM } from '../sync/index.js';
 import { administrationCheckExtensions, notGivenStatusReason } from './administration-coding.js';
-import { CLIENT_ID_SYSTEM } from './client-identifier.js';
 
 /** Who documents: a Practitioner reference (`Practitioner/{id}`), as the session knows the user. */
 export interface DocumentationAuthor {
@@ -242,11 +243,16 @@ export function clinicalNote(context: BuildContext, input: NoteInput): DocumentR
   };
 }
 
-/** Who documented `targets` while the hub was unreachable, and when. */
-export function downtimeProvenance(
+/**
+ * Who documented `targets`, and when: every outbox entry carries one, so the hub knows whom to hold
+ * to the documentation even when the device uploads it alone, hours later (the hub checks that user's
+ * account as it stood at `recorded`). Made during downtime, it carries the downtime policy.
+ */
+export function documentationProvenance(
   context: BuildContext,
   targets: readonly Resource[],
   operation: 'CREATE' | 'UPDATE' = 'CREATE',
+  downtime = true,
 ): Provenance & { id: string } {
   return {
     resourceType: 'Provenance',
@@ -257,7 +263,7 @@ export function downtimeProvenance(
     ],
     occurredDateTime: context.now,
     recorded: context.now,
-    policy: [DOWNTIME_POLICY_URI],
+    ...(downtime ? { policy: [DOWNTIME_POLICY_URI] } : {}),
     activity: {
       coding: [
         {
@@ -266,7 +272,7 @@ export function downtimeProvenance(
           display: operation === 'CREATE' ? 'create' : 'revise',
         },
       ],
-      text: 'Documented during downtime',
+      text: downtime ? 'Documented during downtime' : 'Documented on the ward',
     },
     agent: [
       {

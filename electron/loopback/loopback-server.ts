@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { LOOPBACK_MAX_FRAME_BYTES } from '../../shared/loopback/index.js';
-import { HostError } from './host-error.js';
+import { HostError, type SenderInfo, type Transport } from '../host/index.js';
 import { loopbackOrigin } from './loopback-headers.js';
 import { loopbackHttpHandler } from './loopback-http.js';
 import { LoopbackSecrets } from './loopback-secrets.js';
@@ -16,7 +16,6 @@ import { loopbackSenderCheck } from './loopback-sender.js';
 import { rendererFilesOf } from './loopback-site.js';
 import { LoopbackTransport } from './loopback-transport.js';
 import { refuseUpgrade, upgradeDecision } from './loopback-upgrade.js';
-import type { SenderInfo, Transport } from './transport.js';
 
 export interface LoopbackServerOptions {
   /** The built renderer (renderer/dist after `npm run build:renderer`). */
