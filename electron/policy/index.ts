@@ -33,5 +33,5 @@ export {
   TRUST_FILE_NAME,
   type TrustAnchors,
 } from './policy-files.js';
-export { sessionPolicyOf, syncPolicyOf } from './room-policies.js';
+export { sessionPolicyOf, syncPolicyOf, administrationSafetyOf } from './room-policies.js';
 export { policyMarkAfter, type AcceptedPolicyMark } from './policy-rollback.js';

@@ -29,6 +29,7 @@ describe('the signed machine policy', () => {
       staleAmberMs: 15 * 60_000,
       staleRedMs: 60 * 60_000,
       cacheDaysBeforeAdmission: 30,
+      administrationWindowMs: 60 * 60_000,
       printingAllowed: true,
       updates: { enabled: true, channel: 'stable', url: 'https://updates.hospital.example/wardline/' },
       signedBy: org.pair.keyId,

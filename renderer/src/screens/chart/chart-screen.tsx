@@ -219,8 +219,7 @@ function ChartBody(props: { summary: PatientSummaryData; session: SessionViewDat
       ) : null}
       {mayDocumentAdministration ? (
         <RecordAdministrationDialog
-          patientId={patientId}
-          patientLabel={patientLabel}
+          chart={summary}
           target={administration}
           onClose={() => setAdministration(null)}
           onSaved={afterSave('Administration')}
