@@ -14,5 +14,3 @@ export type { RateLimitOptions } from './rate-limiter.js';
 export { accountStandingAt, type AccountStanding } from './account-history.js';
 export { DEVICE_SCOPES_SUPPORTED } from './token-scope.js';
 export { currentTotpCode } from './totp.js';
-export { accountStandingAt, type AccountStanding } from './account-history.js';
-export { DEVICE_SCOPES_SUPPORTED } from './token-scope.js';
