@@ -4,7 +4,6 @@ export { openAuditLog, type AuditLog } from './audit-log.js';
 export { AUDIT_ACTIONS, GENESIS_PREVIOUS_HASH, entryHash, type AuditDetail, type AuditEntry, type NewAuditEntry } from './audit-entry.js';
 export { AuditError } from './audit-error.js';
 export { auditFilePath } from './audit-files.js';
-export { canonicalJson } from './canonical-json.js';
 export {
   chartReadEntry,
   queryEntries,

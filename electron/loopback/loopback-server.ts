@@ -1,6 +1,6 @@
 // Evaluation mode's window: an HTTP server on 127.0.0.1 (a random port unless told) that serves the
 // built renderer to a browser that opened a one-time address, and the WebSocket (/ipc) through
-// which that page reaches the host as the Transport port. Electron is not involved; DESIGN.md
+// which that page reaches the host as the Transport port. Electron is not involved; docs/DESIGN.md
 // keeps this for evaluation and e2e tests. Cookies do not keep ports apart, so it relies on the
 // Origin check and on no other program on this machine being hostile.
 import { createServer, type Server } from 'node:http';

@@ -5,7 +5,8 @@
 import type { Logger } from 'pino';
 import { MRN_SYSTEM, referenceId, type Resource } from '../../shared/fhir/index.js';
 import type { NewAuditEntry } from '../audit/index.js';
-import { guard, SessionError, type BreakTheGlassReasonCode, type SessionManager } from '../session/index.js';
+import type { BreakTheGlassReasonCode } from '../../shared/access/index.js';
+import { guard, SessionError, type SessionManager } from '../session/index.js';
 import { SyncError, type BreakTheGlassAuthority } from '../sync/index.js';
 import { openMemoryChartStore, VaultError, type MemoryChartStore, type ResourceStore } from '../vault/index.js';
 import type { OffWardCharts } from './off-ward-charts.js';

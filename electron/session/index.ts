@@ -5,8 +5,7 @@ export { guard, type GuardedSessions, type GuardedPatient, type UserContext } fr
 export { SessionError, isSessionError } from './session-error.js';
 export { type SessionSnapshot } from './session-snapshot.js';
 export { ACTIONS, isAction, isPermitted, type Action } from '../../shared/access/index.js';
-export { type BreakTheGlassReasonCode } from './break-the-glass.js';
-export { isRestricted, CONFIDENTIALITY_SYSTEM } from './confidentiality.js';
+export { isRestricted, CONFIDENTIALITY_SYSTEM } from '../../shared/access/index.js';
 export { DEFAULT_SESSION_POLICY, type SessionPolicy } from './session-policy.js';
 export { MemorySessionEventSink, type SessionEvent, type SessionEventSink } from './session-events.js';
 export { InMemoryCredentialStore, type CredentialStore, type StoredCredentials } from './credential-store.js';
