@@ -38,9 +38,9 @@ export function ReasonChoices(props: {
   reasons: Partial<Record<ReasonCheck, string>>;
   onChange: (check: ReasonCheck, code: string) => void;
   errors: Partial<Record<ReasonCheck, string>>;
-  groupRef: (check: ReasonCheck) => React.Ref<HTMLDivElement>;
+  groupRefs: Readonly<Record<ReasonCheck, React.Ref<HTMLDivElement>>>;
 }): React.JSX.Element | null {
-  const { verdict, reasons, onChange, errors, groupRef } = props;
+  const { verdict, reasons, onChange, errors, groupRefs } = props;
   if (verdict.reasonsNeeded.length === 0) return null;
   return (
     <section className="stack" aria-labelledby="administration-reasons-heading">
@@ -48,7 +48,7 @@ export function ReasonChoices(props: {
         Reasons needed{verdict.timing === 'early' || verdict.timing === 'late' ? ` (marked ${TIMING_MARK_LABELS[verdict.timing]})` : ''}
       </h3>
       {verdict.reasonsNeeded.map((request) => (
-        <div key={request.check} ref={groupRef(request.check)}>
+        <div key={request.check} ref={groupRefs[request.check]}>
           <ChoiceGroup
             label={`${request.message} Why?`}
             choices={REASON_LISTS[request.check].map((reason) => ({ id: reason.code, label: reason.label }))}
