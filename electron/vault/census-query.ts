@@ -1,6 +1,7 @@
 // The census: patients with an in-progress Encounter on the vault's ward (any ward when none is
 // set), with what the ward list shows for each: bed, admission, alerts, allergies, last vitals.
 import { chartAlert, isActiveFlag, isCurrentAllergy, patientHeader, referencedId, text, type Json } from './chart-format.js';
+import { news2OfObservations, news2Summary } from '../../shared/vital-signs/index.js';
 import type { CensusEntry } from './chart-types.js';
 import type { ChartReads } from './chart-reads.js';
 import { encounterPlace } from './encounter-place.js';
@@ -32,6 +33,7 @@ export function census(reads: ChartReads, observations: ObservationQueries, ward
         .map(chartAlert),
       hasAllergies: reads.ofPatient(patientId, 'AllergyIntolerance').some(isCurrentAllergy),
       lastVitalsAt: observations.latestTimeOfCategory(patientId, 'vital-signs'),
+      news2: news2Summary(news2OfObservations(observations.latestOfCategory(patientId, 'vital-signs'))),
     });
   }
   return entries.sort(

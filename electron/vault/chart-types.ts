@@ -1,5 +1,6 @@
 // What the chart queries return: plain, serialisable objects shaped for the screens (census,
 // chart summary, trend, MAR). Times are ISO 8601 strings as the hub wrote them; absent facts are null.
+import type { News2Summary } from '../../shared/vital-signs/index.js';
 
 /** An active Flag (an alert shown on the census and the chart banner). */
 export interface ChartAlert {
@@ -24,6 +25,8 @@ export interface CensusEntry {
   readonly alerts: readonly ChartAlert[];
   readonly hasAllergies: boolean;
   readonly lastVitalsAt: string | null;
+  /** NEWS2 of the latest set of vitals, or null without any. */
+  readonly news2: News2Summary | null;
 }
 
 export interface PatientHeader {

@@ -2,6 +2,7 @@
 // (electron/vault/chart-types.ts), as zod, because shared/ cannot import the host. A host test
 // keeps both in step. Times are ISO 8601 strings as the hub wrote them; absent facts are null.
 import { z } from 'zod';
+import { news2SummarySchema } from '../vital-signs/index.js';
 
 export const chartAlertSchema = z.object({
   id: z.string(),
@@ -21,6 +22,8 @@ export const censusEntrySchema = z.object({
   alerts: z.array(chartAlertSchema),
   hasAllergies: z.boolean(),
   lastVitalsAt: z.string().nullable(),
+  /** NEWS2 of the latest set of vitals, or null without any. */
+  news2: news2SummarySchema.nullable(),
 });
 
 export const patientHeaderSchema = z.object({

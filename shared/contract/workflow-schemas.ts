@@ -2,6 +2,7 @@
 // zod shapes shared by the host's handlers and the screens. Counts, ids and times; patient data
 // only where the screen that shows it needs it, and only after the host's guard allowed it.
 import { z } from 'zod';
+import { vitalSignsEntrySchema } from '../vital-signs/index.js';
 
 /** How old the cached data is, against the policy's amber and red thresholds. */
 export const stalenessSchema = z.enum(['fresh', 'amber', 'red', 'never-synced']);
@@ -30,20 +31,8 @@ export const syncStatusSchema = z.object({
 });
 export type SyncStatusData = z.infer<typeof syncStatusSchema>;
 
-/** A vital-signs set as the nurse enters it; at least one value. Ranges refuse typing slips. */
-export const vitalSignsEntrySchema = z
-  .strictObject({
-    effectiveAt: z.string().datetime({ offset: true }).optional(),
-    heartRate: z.number().int().min(0).max(350).optional(),
-    respiratoryRate: z.number().int().min(0).max(120).optional(),
-    systolic: z.number().int().min(0).max(350).optional(),
-    diastolic: z.number().int().min(0).max(250).optional(),
-    temperatureCelsius: z.number().min(25).max(46).optional(),
-    oxygenSaturation: z.number().int().min(0).max(100).optional(),
-    painScore: z.number().int().min(0).max(10).optional(),
-  })
-  .refine((v) => Object.keys(v).some((k) => k !== 'effectiveAt'), 'at least one vital sign')
-  .refine((v) => (v.systolic === undefined) === (v.diastolic === undefined), 'blood pressure needs both systolic and diastolic');
+/** A vital-signs set as the nurse enters it: its checks live with the vital-sign rules. */
+export { vitalSignsEntrySchema };
 
 /** A dose given or held against an active order (MedicationRequest id). */
 export const administrationEntrySchema = z

@@ -1,11 +1,12 @@
 // One row of the census grid: bed, name, age and sex, alerts, allergy flag, time of the last
-// vital signs and how old they are (colour and words).
+// vital signs and how old they are (colour and words), and the NEWS2 of that set with its band.
 import type { CensusEntryData } from '../../../../shared/contract/index.js';
+import { News2Badge } from '../chart/news2-badge.js';
 import { ageOn, sexLabel, shortAge, spokenAge } from '../../lib/age.js';
 import { shortTime } from '../../lib/format-time.js';
 import { vitalsStaleness, vitalsStalenessLabel } from '../../lib/staleness.js';
 
-export const CENSUS_COLUMNS = ['Bed', 'Patient', 'Age and sex', 'Alerts', 'Allergies', 'Last vitals', 'Vitals age'] as const;
+export const CENSUS_COLUMNS = ['Bed', 'Patient', 'Age and sex', 'Alerts', 'Allergies', 'Last vitals', 'Vitals age', 'NEWS2'] as const;
 
 export interface CensusRowProps {
   readonly row: CensusEntryData;
@@ -62,6 +63,9 @@ export function CensusRow(props: CensusRowProps): React.JSX.Element {
       </span>
       <span role="gridcell" className={`census__vitals-age vitals-age vitals-age--${level}`}>
         {vitalsStalenessLabel(level)}
+      </span>
+      <span role="gridcell" className="census__news2">
+        {row.news2 === null ? <span className="muted">None</span> : <News2Badge score={row.news2} />}
       </span>
     </div>
   );
