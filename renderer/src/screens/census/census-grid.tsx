@@ -16,6 +16,8 @@ export interface CensusGridHandle {
 
 export interface CensusGridProps {
   readonly rows: readonly CensusEntryData[];
+  /** Why each row matched the search, by patient id ("exact bed", "name"); empty without a search. */
+  readonly reasons?: ReadonlyMap<string, string>;
   readonly now: number;
   readonly onOpen: (patientId: string) => void;
   /** Called when ↑ is pressed on the first row (focus goes back to the search box). */
@@ -124,6 +126,7 @@ export const CensusGrid = forwardRef<CensusGridHandle, CensusGridProps>(function
               <CensusRow
                 key={row.patientId}
                 row={row}
+                matchReason={props.reasons?.get(row.patientId) ?? ''}
                 index={item.index}
                 now={props.now}
                 isActive={item.index === tabbable}

@@ -1,7 +1,9 @@
-// One row of the census grid: bed, name, age and sex, alerts, allergy flag, time of the last
+// One row of the census grid: bed, name with a second identifier (MRN, birth date) and, while
+// searching, why the row matched; age and sex, alerts, allergy flag, time of the last
 // vital signs and how old they are (colour and words), and the NEWS2 of that set with its band.
 import type { CensusEntryData } from '../../../../shared/contract/index.js';
 import { News2Badge } from '../chart/news2-badge.js';
+import { formatCalendarDate } from '../../../../shared/display/index.js';
 import { ageOn, sexLabel, shortAge, spokenAge } from '../../lib/age.js';
 import { shortTime } from '../../lib/format-time.js';
 import { vitalsStaleness, vitalsStalenessLabel } from '../../lib/staleness.js';
@@ -10,6 +12,8 @@ export const CENSUS_COLUMNS = ['Bed', 'Patient', 'Age and sex', 'Alerts', 'Aller
 
 export interface CensusRowProps {
   readonly row: CensusEntryData;
+  /** Why the row matched the search ("exact bed", "name"), or "" without a search. */
+  readonly matchReason: string;
   readonly index: number;
   readonly now: number;
   readonly isActive: boolean;
@@ -42,7 +46,12 @@ export function CensusRow(props: CensusRowProps): React.JSX.Element {
         {row.bed ?? '—'}
       </span>
       <span role="gridcell" className="census__name">
-        {row.name}
+        <span className="census__patient">{row.name}</span>
+        <span className="census__identifiers">
+          <span className="visually-hidden">, </span>
+          {row.mrn ?? 'No MRN'} · born {formatCalendarDate(row.birthDate)}
+          {props.matchReason === '' ? null : <span className="census__reason"> · matched {props.matchReason}</span>}
+        </span>
       </span>
       <span role="gridcell" className="census__age">
         <span aria-hidden="true">

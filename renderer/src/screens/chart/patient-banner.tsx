@@ -25,7 +25,7 @@ export function PatientBanner(props: {
   return (
     <section className="wl-banner" aria-labelledby={headingId}>
       <div className="wl-banner__title">
-        <h2 id={headingId} className="wl-banner__name">
+        <h2 id={headingId} className="wl-banner__name" tabIndex={-1}>
           {patient.name.length > 0 ? patient.name : 'Name not recorded'}
         </h2>
         {emergencyAccess !== null ? (
