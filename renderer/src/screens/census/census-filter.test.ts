@@ -94,10 +94,18 @@ describe('patient search over a generated ward', () => {
         const matches = searchCensus(census, query);
         const ranks = matches.map((m) => ['exact-bed', 'exact-mrn', 'name', 'contains'].indexOf(m.kind));
         expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
-        if (query.trim() !== '') for (const m of matches) expect(m.reason).not.toBe('');
+        if (query.replace(/[\s,]/g, '') !== '') for (const m of matches) expect(m.reason, query).not.toBe('');
         expect(new Set(matches.map((m) => m.row)).size).toBe(matches.length);
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('"bed …" searches beds only', () => {
+  it('lists bed 7, then beds 17, 27 and 37, and no MRN that merely holds a 7', () => {
+    const matches = searchCensus(census, 'bed 7');
+    expect(matches.map((m) => m.row.bed)).toEqual(['Bed 7', 'Bed 17', 'Bed 27', 'Bed 37']);
+    expect(matches.slice(1).every((m) => m.reason === 'bed')).toBe(true);
   });
 });

@@ -52,19 +52,24 @@ function isExactMrn(query: string, mrn: string | null): boolean {
 function match<T extends SearchableRow>(row: T, query: string, typed: readonly string[]): CensusMatch<T> | null {
   if (row.bed !== null && bedKey(query) !== '' && bedKey(query) === bedKey(row.bed)) return { row, kind: 'exact-bed', reason: 'exact bed' };
   if (isExactMrn(query, row.mrn)) return { row, kind: 'exact-mrn', reason: 'exact MRN' };
-  const fields: Array<[string, string]> = [
-    ['name', foldText(row.name)],
-    ['bed', foldText(row.bed ?? '')],
-    ['MRN', foldText(row.mrn ?? '')],
-  ];
+  // "bed 4…" searches beds only: "bed 7" lists Bed 7, then Bed 17 and Bed 27, never an MRN with a 7.
+  const bedsOnly = typed[0] === 'bed' && typed.length > 1;
+  const fields: Array<[string, string]> = bedsOnly
+    ? [['bed', foldText(row.bed ?? '').replace(/^bed\s*/, '')]]
+    : [
+        ['name', foldText(row.name)],
+        ['bed', foldText(row.bed ?? '')],
+        ['MRN', foldText(row.mrn ?? '')],
+      ];
+  const searched = bedsOnly ? typed.slice(1) : typed;
   const found = new Set<string>();
-  for (const word of typed) {
+  for (const word of searched) {
     const field = fields.find(([, value]) => value.includes(word));
     if (field === undefined) return null;
     found.add(field[0]);
   }
   const nameWords = words(row.name);
-  const namePrefix = typed.every((word) => nameWords.some((n) => n.startsWith(word)));
+  const namePrefix = !bedsOnly && typed.every((word) => nameWords.some((n) => n.startsWith(word)));
   if (namePrefix) return { row, kind: 'name', reason: 'name' };
   return { row, kind: 'contains', reason: [...found].join(', ') };
 }

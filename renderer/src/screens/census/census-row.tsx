@@ -9,6 +9,17 @@ import { shortTime } from '../../lib/format-time.js';
 import { vitalsStaleness, vitalsStalenessLabel } from '../../lib/staleness.js';
 
 export const CENSUS_COLUMNS = ['Bed', 'Patient', 'Age and sex', 'Alerts', 'Allergies', 'Last vitals', 'Vitals age', 'NEWS2'] as const;
+/** Each column's cell class, shared by the header, so a narrow window can lay both out in two lines. */
+export const CENSUS_CELL_CLASSES = [
+  'census__bed',
+  'census__name',
+  'census__age',
+  'census__alerts',
+  'census__allergies',
+  'census__vitals',
+  'census__vitals-age',
+  'census__news2',
+] as const;
 
 export interface CensusRowProps {
   readonly row: CensusEntryData;
@@ -49,8 +60,8 @@ export function CensusRow(props: CensusRowProps): React.JSX.Element {
         <span className="census__patient">{row.name}</span>
         <span className="census__identifiers">
           <span className="visually-hidden">, </span>
+          {props.matchReason === '' ? null : <span className="census__reason">matched {props.matchReason} · </span>}
           {row.mrn ?? 'No MRN'} · born {formatCalendarDate(row.birthDate)}
-          {props.matchReason === '' ? null : <span className="census__reason"> · matched {props.matchReason}</span>}
         </span>
       </span>
       <span role="gridcell" className="census__age">
@@ -74,7 +85,7 @@ export function CensusRow(props: CensusRowProps): React.JSX.Element {
         {vitalsStalenessLabel(level)}
       </span>
       <span role="gridcell" className="census__news2">
-        {row.news2 === null ? <span className="muted">None</span> : <News2Badge score={row.news2} />}
+        {row.news2 === null ? <span className="muted">None</span> : <News2Badge score={row.news2} compact />}
       </span>
     </div>
   );

@@ -22,12 +22,18 @@ export function news2Label(score: News2Shown): string {
   return score.complete ? `NEWS2 ${score.total}, ${NEWS2_BAND_LABELS[score.band]}` : `NEWS2 at least ${score.total}, incomplete`;
 }
 
-export function News2Badge(props: { score: News2Shown; withResponse?: boolean }): React.JSX.Element {
-  const { score, withResponse = false } = props;
+export function News2Badge(props: {
+  score: News2Shown;
+  withResponse?: boolean;
+  /** Without the word "NEWS2" (a column headed NEWS2); a screen reader still hears it. */
+  compact?: boolean;
+}): React.JSX.Element {
+  const { score, withResponse = false, compact = false } = props;
   return (
     <span className="news2">
       <span className={`news2__badge news2__badge--${score.band}${score.complete ? '' : ' news2__badge--incomplete'}`}>
-        NEWS2 {score.complete ? score.total : `≥ ${score.total}`}
+        {compact ? <span className="visually-hidden">NEWS2 </span> : 'NEWS2 '}
+        {score.complete ? score.total : `≥ ${score.total}`}
         <span className="news2__band">{score.complete ? NEWS2_BAND_LABELS[score.band] : 'incomplete'}</span>
       </span>
       {withResponse ? (
