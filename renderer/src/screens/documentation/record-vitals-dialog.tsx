@@ -36,13 +36,14 @@ export function RecordVitalsDialog(props: {
   const { isOpen, onClose } = props;
   return (
     <ModalOverlay
+      className="modal-overlay"
       isOpen={isOpen}
       onOpenChange={(open) => {
         if (!open) onClose();
       }}
       isDismissable
     >
-      <Modal className="modal">
+      <Modal className="modal modal--wide">
         <Dialog className="dialog" aria-labelledby="record-vitals-title">
           {isOpen ? <VitalsForm {...props} /> : null}
         </Dialog>
@@ -137,7 +138,7 @@ function VitalsForm({
       <Heading slot="title" id="record-vitals-title">
         Record vital signs
       </Heading>
-      <p className="vitals-form__patient">For {patientLabel}</p>
+      <p className="dialog__patient">For {patientLabel}</p>
       <Form
         className="form"
         validationBehavior="aria"

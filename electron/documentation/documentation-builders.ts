@@ -15,7 +15,7 @@ import type {
 } from '../../shared/fhir/index.js';
 import { LOINC_SYSTEM, SCHEDULED_TIME_EXTENSION_URL, SNOMED_SYSTEM, UCUM_SYSTEM } from '../../shared/fhir/index.js';
 import { CONSCIOUSNESS_CODINGS, CONSCIOUSNESS_LABELS, VITAL_SIGN_CODES, type Consciousness } from '../../shared/vital-signs/index.js';
-import { CLIENT_ID_SYSTEM } from './client-identifier.js';
+import { CLIENT_ID_SYSTEM } from '../sync/index.js';
 
 /** Who documents: a Practitioner reference (`Practitioner/{id}`), as the session knows the user. */
 export interface DocumentationAuthor {
