@@ -1,7 +1,7 @@
 // The machine policy as IT writes it (policy.json), and what the host makes of it. Every security
 // setting must be present: a missing one is an error, never a default. Only the staleness
 // thresholds (how old cached data may be before the banner turns amber, then red), the locked-session
-// count, the break-the-glass duration and the cache window fall back to Wardline's defaults, and the
+// count, the break-the-glass duration, the cache window and the MAR's look-ahead fall back to Wardline's defaults, and the
 // resolved policy says so.
 import { z } from 'zod';
 import { wardSchema } from '../../shared/auth/index.js';
@@ -9,6 +9,8 @@ import { DEFAULT_SESSION_POLICY } from '../session/index.js';
 import { DEFAULT_SYNC_POLICY, isSpkiPin } from '../sync/index.js';
 
 const MINUTE = 60_000;
+/** The downtime MAR's default look-ahead: the doses due in the next 12 hours (a shift and a half). */
+export const DEFAULT_MAR_HOURS_AHEAD = 12;
 const HOUR = 60 * MINUTE;
 
 const httpsUrl = z
@@ -54,7 +56,8 @@ export const policyContentSchema = z.strictObject({
     .optional(),
   /** Data minimisation: care cached from this many days before a patient's admission on; default 30. */
   cache: z.strictObject({ daysBeforeAdmission: wholeNumber(0, 3650).optional() }).optional(),
-  printing: z.strictObject({ allowed: z.boolean() }),
+  /** Printing: allowed or not; the downtime MAR lists the doses due in the next marHoursAhead hours (default 12). */
+  printing: z.strictObject({ allowed: z.boolean(), marHoursAhead: wholeNumber(1, 72).optional() }),
   updates: z.discriminatedUnion('enabled', [
     z.strictObject({ enabled: z.literal(false) }),
     z.strictObject({ enabled: z.literal(true), channel: updateChannelSchema, url: httpsUrl }),
@@ -80,6 +83,8 @@ export interface WorkstationPolicy {
   /** The cache window: a patient's care from this many days before their admission on. */
   readonly cacheDaysBeforeAdmission: number;
   readonly printingAllowed: boolean;
+  /** The downtime MAR lists the doses due this many hours ahead. */
+  readonly marHoursAhead: number;
   readonly updates: UpdatePolicy;
   /** The key id of the organisation key that signed it. */
   readonly signedBy: string;
@@ -103,6 +108,7 @@ export function workstationPolicyOf(content: PolicyContent, signedBy: string): W
     staleRedMs: content.staleness === undefined ? DEFAULT_SYNC_POLICY.staleRedMs : content.staleness.redMinutes * MINUTE,
     cacheDaysBeforeAdmission: content.cache?.daysBeforeAdmission ?? DEFAULT_SYNC_POLICY.daysBeforeAdmission,
     printingAllowed: content.printing.allowed,
+    marHoursAhead: content.printing.marHoursAhead ?? DEFAULT_MAR_HOURS_AHEAD,
     updates: Object.freeze(
       content.updates.enabled ? { enabled: true, channel: content.updates.channel, url: content.updates.url } : { enabled: false },
     ),
@@ -112,6 +118,7 @@ export function workstationPolicyOf(content: PolicyContent, signedBy: string): W
       ...(content.session.maxLockedSessions === undefined ? ['session.maxLockedSessions'] : []),
       ...(content.session.breakTheGlassMinutes === undefined ? ['session.breakTheGlassMinutes'] : []),
       ...(content.cache?.daysBeforeAdmission === undefined ? ['cache.daysBeforeAdmission'] : []),
+      ...(content.printing.marHoursAhead === undefined ? ['printing.marHoursAhead'] : []),
     ]),
   });
 }

@@ -68,6 +68,10 @@ export interface MedicationSummary {
   readonly code: string | null;
   /** Dosage instruction text (dose, route, frequency). */
   readonly dosage: string | null;
+  /** As needed (PRN): no scheduled times. */
+  readonly asNeeded: boolean;
+  /** Scheduled times of day (hh:mm, the ward's clock) from the order's timing. */
+  readonly timesOfDay: readonly string[];
   readonly status: string;
   readonly authoredOn: string | null;
 }

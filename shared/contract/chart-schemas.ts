@@ -63,6 +63,10 @@ export const medicationSummarySchema = z.object({
   medication: z.string(),
   code: z.string().nullable(),
   dosage: z.string().nullable(),
+  /** As needed (PRN): no scheduled times. */
+  asNeeded: z.boolean(),
+  /** Scheduled times of day (hh:mm) from the order's timing. */
+  timesOfDay: z.array(z.string()),
   status: z.string(),
   authoredOn: z.string().nullable(),
 });
