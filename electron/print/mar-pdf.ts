@@ -101,7 +101,7 @@ function medicationRows(medications: readonly MedicationSummary[], timeZone: str
 
 /** Doses due ahead, with blank boxes to sign when given during downtime. */
 const DUE_COLUMNS: readonly TableColumn[] = [
-  { title: 'Medication', share: 0.3, carry: true },
+  { title: 'Medication', share: 0.3 },
   { title: 'Due at', share: 0.13 },
   { title: 'Given by (sign)', share: 0.2, signBox: true },
   { title: 'Time given', share: 0.12, signBox: true },
@@ -123,14 +123,14 @@ function orderName(row: MarRow): string {
   return row.medication.dosage === null ? row.medication.medication : `${row.medication.medication} — ${row.medication.dosage}`;
 }
 
+/** The doses due ahead in time order, soonest first: what a nurse gives next. */
 function dueRows(chart: PrintedChart, job: MarPrintJob, nowMs: number): TableRow[] {
-  return chart.mar.flatMap((row): TableRow[] =>
-    orderDoses(row, nowMs, LOOK_BACK_MS, job.hoursAhead * HOUR_MS, job.timeZone).due.map((at) => ({
-      group: row.medication.requestId,
-      cells: [orderName(row), printedTime(at, job.timeZone), '', '', ''],
-      minLines: 2,
-    })),
-  );
+  return chart.mar
+    .flatMap((row) =>
+      orderDoses(row, nowMs, LOOK_BACK_MS, job.hoursAhead * HOUR_MS, job.timeZone).due.map((at) => ({ at, name: orderName(row) })),
+    )
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+    .map(({ at, name }) => ({ cells: [name, printedTime(at, job.timeZone), '', '', ''], minLines: 2 }));
 }
 
 function lastDoseOf(row: MarRow): string | null {
