@@ -87,7 +87,7 @@ describe('the downtime MAR as a PDF', () => {
     expect(text).toContain('1 g orally every 4 hours');
     expect(text.filter((l) => l === 'HELD').length).toBe(16);
     expect(text).toContain('LATE');
-    expect(text).toContain('ALLERGIES: Penicillin (criticality high; Anaphylaxis)');
+    expect(text).toContain('ALLERGIES: Penicillin (Anaphylaxis) — high risk');
     // Every administration row is there, across the pages (60 + 20 scheduled times, each printed once).
     expect(text.filter((l) => /^2025-01-0\d \d\d:\d\d$/.test(l)).length).toBeGreaterThanOrEqual(80);
   });
@@ -144,9 +144,9 @@ describe('the downtime MAR as a PDF', () => {
     const read = await readPdf(pdf.bytes);
     expect(read.pages).toHaveLength(3);
     expect(read.pages[0]).toContain('Adams, Ruth');
-    expect(read.pages[0]!.join(' ')).toContain('ALLERGIES: NONE RECORDED');
+    expect(read.pages[0]!.join(' ')).toContain('ALLERGIES: ALLERGIES NOT RECORDED');
     expect(read.pages[1]).toContain('Baker, Tom');
-    expect(read.pages[1]).toContain('ALLERGIES: no known allergies (documented)');
+    expect(read.pages[1]).toContain('ALLERGIES: No known allergies');
     expect(read.pages[2]).toContain('Clarke, Ian');
     expect(read.pages[2]!.join(' ')).toContain('MAR NOT PRINTED: the chart is restricted.');
     expect(read.pages[2]!.join(' ')).not.toContain('Paracetamol');

@@ -5,7 +5,8 @@
 // (given, held, late, missed). Black text and box borders only, so a black-and-white copy loses nothing. Every page carries the print mark and "Page n of N". The document's
 // metadata and file name hold no patient data.
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import type { AllergySummary, MarAdministration, MarRow, MedicationSummary } from '../vault/index.js';
+import { ALLERGIES_NOT_RECORDED_ADVICE, ALLERGY_WORDING, allergyState, allergyText } from '../../shared/display/index.js';
+import type { MarAdministration, MarRow, MedicationSummary } from '../vault/index.js';
 import { PageWriter, type TableColumn, type TableRow } from './page-writer.js';
 import type { MarPrintJob, PrintedChart, PrintedIdentity, PrintSection } from './print-job.js';
 import { orderDoses } from './due-doses.js';
@@ -65,14 +66,6 @@ export function identityLine(identity: PrintedIdentity): string {
   ].join(' — ');
 }
 
-function allergyText(allergy: AllergySummary): string {
-  const details = [
-    allergy.criticality === null ? null : `criticality ${allergy.criticality}`,
-    allergy.reactions.length === 0 ? null : allergy.reactions.join(', '),
-  ].filter((d): d is string => d !== null);
-  return details.length === 0 ? allergy.substance : `${allergy.substance} (${details.join('; ')})`;
-}
-
 function writeIdentity(writer: PageWriter, identity: PrintedIdentity): void {
   writer.paragraph(identity.name, { size: 15, bold: true });
   writer.paragraph(
@@ -82,14 +75,13 @@ function writeIdentity(writer: PageWriter, identity: PrintedIdentity): void {
 }
 
 function writeAllergies(writer: PageWriter, chart: PrintedChart): void {
-  if (chart.allergies.length > 0) {
+  const state = allergyState(chart.allergies.length, chart.noKnownAllergies);
+  if (state === 'allergies') {
     writer.paragraph(`ALLERGIES: ${chart.allergies.map(allergyText).join(' • ')}`, { size: 10, bold: true, spaceBefore: 6 });
-  } else if (chart.noKnownAllergies) {
-    writer.paragraph('ALLERGIES: no known allergies (documented)', { size: 10, bold: true, spaceBefore: 6 });
+  } else if (state === 'none-known') {
+    writer.paragraph(`ALLERGIES: ${ALLERGY_WORDING['none-known']}`, { size: 10, bold: true, spaceBefore: 6 });
   } else {
-    writer.notice(
-      'ALLERGIES: NONE RECORDED. This is not "no known allergies": confirm allergies with the patient or the notes before giving any medicine.',
-    );
+    writer.notice(`ALLERGIES: ${ALLERGY_WORDING['not-recorded'].toUpperCase()}. ${ALLERGIES_NOT_RECORDED_ADVICE}`);
   }
   writer.paragraph(`CODE STATUS: ${chart.codeStatus ?? 'not recorded'}`, { size: 10, bold: true, spaceBefore: 3 });
   if (chart.alerts.length > 0) writer.paragraph(`ALERTS: ${chart.alerts.join(' • ')}`, { size: 10, bold: true, spaceBefore: 3 });
@@ -182,12 +174,13 @@ function lastDayRows(chart: PrintedChart, job: MarPrintJob, nowMs: number): Tabl
 
 /** Allergies, code status and alerts: the line under every page's header. */
 function safetyLine(chart: PrintedChart): string {
+  const state = allergyState(chart.allergies.length, chart.noKnownAllergies);
   const allergies =
-    chart.allergies.length > 0
+    state === 'allergies'
       ? chart.allergies.map(allergyText).join(' • ')
-      : chart.noKnownAllergies
-        ? 'no known allergies (documented)'
-        : 'NONE RECORDED — confirm before giving any medicine';
+      : state === 'none-known'
+        ? ALLERGY_WORDING['none-known']
+        : `${ALLERGY_WORDING['not-recorded'].toUpperCase()} — confirm before giving any medicine`;
   return [
     `ALLERGIES: ${allergies}`,
     `CODE STATUS: ${chart.codeStatus ?? 'not recorded'}`,

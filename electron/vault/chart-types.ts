@@ -24,6 +24,8 @@ export interface CensusEntry {
   readonly admittedAt: string | null;
   readonly alerts: readonly ChartAlert[];
   readonly hasAllergies: boolean;
+  /** "No known allergies" documented (and no allergy): as opposed to nothing recorded. */
+  readonly noKnownAllergies: boolean;
   readonly lastVitalsAt: string | null;
   /** NEWS2 of the latest set of vitals, or null without any. */
   readonly news2: News2Summary | null;

@@ -21,6 +21,8 @@ export const censusEntrySchema = z.object({
   admittedAt: z.string().nullable(),
   alerts: z.array(chartAlertSchema),
   hasAllergies: z.boolean(),
+  /** "No known allergies" documented (and no allergy): as opposed to nothing recorded. */
+  noKnownAllergies: z.boolean(),
   lastVitalsAt: z.string().nullable(),
   /** NEWS2 of the latest set of vitals, or null without any. */
   news2: news2SummarySchema.nullable(),

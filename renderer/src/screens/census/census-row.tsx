@@ -3,7 +3,7 @@
 // vital signs and how old they are (colour and words), and the NEWS2 of that set with its band.
 import type { CensusEntryData } from '../../../../shared/contract/index.js';
 import { News2Badge } from '../chart/news2-badge.js';
-import { formatCalendarDate, formatRecentTime } from '../../../../shared/display/index.js';
+import { ALLERGY_WORDING, allergyState, formatCalendarDate, formatRecentTime } from '../../../../shared/display/index.js';
 import { ageOn, sexLabel, shortAge, spokenAge } from '../../lib/age.js';
 import { vitalsStaleness, vitalsStalenessLabel } from '../../lib/staleness.js';
 
@@ -75,7 +75,11 @@ export function CensusRow(props: CensusRowProps): React.JSX.Element {
         {row.alerts.length === 0 ? <span className="muted">None</span> : <span className="flag flag--alert">{alerts}</span>}
       </span>
       <span role="gridcell" className="census__allergies">
-        {row.hasAllergies ? <span className="flag flag--allergy">Allergies</span> : <span className="muted">None recorded</span>}
+        {row.hasAllergies ? (
+          <span className="flag flag--allergy">{ALLERGY_WORDING.allergies}</span>
+        ) : (
+          <span className="muted">{ALLERGY_WORDING[allergyState(0, row.noKnownAllergies)]}</span>
+        )}
       </span>
       <span role="gridcell" className="census__vitals">
         {row.lastVitalsAt === null ? <span className="muted">None</span> : formatRecentTime(row.lastVitalsAt, new Date(now))}
