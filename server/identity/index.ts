@@ -12,3 +12,5 @@ export type { AuthenticatePreHandler } from './fastify-augmentation.js';
 export type { Principal, DevicePrincipal, UserPrincipal, StaffRole } from './principal.js';
 export type { RateLimitOptions } from './rate-limiter.js';
 export { currentTotpCode } from './totp.js';
+export { rotateSigningKey } from './hub-token-keys.js';
+export { rewrapProtectedSecrets, sealLegacySecrets } from './protected-secrets.js';

@@ -1,7 +1,15 @@
 // The storage room's one error class: a stable code and a message IT can act on, never data.
 
 export type StorageErrorCode =
-  'DATABASE_UNAVAILABLE' | 'MIGRATION_FAILED' | 'TRANSACTION_CONFLICT' | 'TRANSACTION_FINISHED' | 'INVALID_DATABASE_OPTIONS';
+  | 'DATABASE_UNAVAILABLE'
+  | 'MIGRATION_FAILED'
+  | 'TRANSACTION_CONFLICT'
+  | 'TRANSACTION_FINISHED'
+  | 'INVALID_DATABASE_OPTIONS'
+  | 'WRONG_KEY'
+  | 'UNENCRYPTED_DATABASE'
+  | 'SECRET_KEY_MISSING'
+  | 'SECRET_UNREADABLE';
 
 export class StorageError extends Error {
   override readonly name = 'StorageError';
