@@ -213,7 +213,10 @@ export async function loadHubKey(
   let store = mode.dev && options.keyFile === undefined ? new KeyFileStore(devKeyFileOf(dataDir)) : keyStoreFor(options, dataDir);
   let current = await store.load();
   if (current === null && mode.dev && store instanceof KeyFileStore) {
-    await store.create(newHubKey());
+    // Two development hubs starting together on one folder: the second finds the first one's key.
+    await store.create(newHubKey()).catch((error: unknown) => {
+      if (!(error instanceof HubCliError) || error.code !== 'KEY_EXISTS') throw error;
+    });
     current = await store.load();
   }
   if (current === null && mode.allowDevKey && options.keyFile === undefined) {

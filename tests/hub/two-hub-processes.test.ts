@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Observation } from '../../shared/fhir/index.js';
 import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody } from '../../shared/auth/index.js';
 import { createEnrollmentToken, revokeDevice } from '../../server/identity/index.js';
-import { openHubDatabase, type SqlDatabase } from '../../server/storage/index.js';
+import { newHubKey, openHubDatabase, type SqlDatabase } from '../../server/storage/index.js';
 import { createDevCertificate } from '../../server/tls/index.js';
 import { migrateHub } from '../../server/app.js';
 import { httpsFetchTrusting } from '../support/https-fetch.js';
@@ -79,6 +79,8 @@ describe('two hub processes on one PostgreSQL', () => {
     caPem = tls.certPem;
     await writeFile(join(folder, 'cert.pem'), tls.certPem);
     await writeFile(join(folder, 'key.pem'), tls.keyPem, { mode: 0o600 });
+    // One hub key for every process on the database (it seals the signing keys they share).
+    await writeFile(join(folder, 'hub.key'), `${newHubKey().toString('base64')}\n`, { mode: 0o600 });
     const common = [
       '--postgres',
       url,
@@ -86,6 +88,8 @@ describe('two hub processes on one PostgreSQL', () => {
       join(folder, 'cert.pem'),
       '--key',
       join(folder, 'key.pem'),
+      '--key-file',
+      join(folder, 'hub.key'),
       '--port',
       '0',
       '--log-level',

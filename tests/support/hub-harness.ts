@@ -31,6 +31,8 @@ export interface StartHubOptions {
   readonly postgresUrl?: string;
   readonly rateLimit?: RateLimitOptions;
   readonly bodyLimit?: number;
+  /** Reopen an existing SQLite file (another hub's, e.g. after a key rotation). */
+  readonly sqlitePath?: string;
   /** The hub key (SQLCipher key of the SQLite file, KEK of the protected secrets); random by default. */
   readonly hubKey?: Buffer;
 }
@@ -108,7 +110,7 @@ export async function startHub(options: StartHubOptions): Promise<TestHub> {
   let postgresUrl: string | undefined;
   let db: SqlDatabase;
   const hubKey = options.hubKey ?? newHubKey();
-  const sqlitePath = join(folder, 'hub.sqlite');
+  const sqlitePath = options.sqlitePath ?? join(folder, 'hub.sqlite');
   if (options.engine === 'postgres') {
     postgresUrl = options.postgresUrl ?? (await (await testPostgres()).createDatabase());
     db = await openHubDatabase({ postgresUrl, hubKey: { current: hubKey } });
