@@ -1,4 +1,4 @@
-// The layering of ../shared/DESIGN.md, checked on every `npm test`.
+// The layering of docs/DESIGN.md, checked on every `npm test`.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [

@@ -1,8 +1,13 @@
-// Lint for the whole repository: typescript-eslint's recommended rules, plus the one layering
-// rule that is cheapest to catch at lint time (the electron and electron-updater packages outside
-// the shell glue).
+// Lint for the whole repository: typescript-eslint's recommended rules; type-aware promise rules
+// for the host, the hub, shared/ and their tests; the React hooks rules for the renderer; and the
+// one layering rule that is cheapest to catch at lint time (the electron and electron-updater
+// packages outside the shell glue).
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+
+// Code type-checked by the root tsconfig.json (Node side). The renderer has its own tsconfig.
+const NODE_TYPESCRIPT = ['electron/**/*.ts', 'server/**/*.ts', 'shared/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'renderer/dist/**', 'coverage/**', 'tests/artifacts/**'] },
@@ -15,6 +20,29 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
       eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    // A promise nobody awaits loses its error (an unhandled rejection crashes the host or the
+    // hub) and its ordering. Await it; `void` it only where fire-and-forget is meant and the
+    // promise handles its own errors.
+    files: NODE_TYPESCRIPT,
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs['recommended-latest'].rules,
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
   {

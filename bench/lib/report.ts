@@ -1,5 +1,5 @@
 // How a benchmark reports: a human line per figure, or with --json one JSON object per figure
-// ({"name":"vault.ingest","value":41200,"unit":"res/s"}), as CONVENTIONS.md asks.
+// ({"name":"vault.ingest","value":41200,"unit":"res/s"}), as docs/CONVENTIONS.md asks.
 
 export const isJson = process.argv.includes('--json');
 

@@ -30,9 +30,9 @@ export function chartHandlers({ sessions, chart, patients }: ChartHandlerOptions
   };
   return {
     'chart:census': () => chart.census(guard(sessions, { action: 'census:read' })),
-    'chart:summary': async ({ patientId }) => {
+    'chart:summary': ({ patientId }) => {
       const user = forPatient('chart:read', patientId);
-      const summary = await chart.patientSummary(user, patientId);
+      const summary = chart.patientSummary(user, patientId);
       return summary === null ? null : summaryForRole(summary, user.role);
     },
     'chart:trend': ({ patientId, code, from, to }) =>

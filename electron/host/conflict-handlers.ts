@@ -5,12 +5,11 @@
 // document what it holds, and is audited.
 import type { ConflictViewData } from '../../shared/contract/index.js';
 import { chartReadEntry, documentationEntry, type AuditLog } from '../audit/index.js';
+import { documentActionsOf, readActionsOf, type Documentation } from '../documentation/index.js';
 import { isSessionError, type Action, type GuardedSessions, type UserContext } from '../session/index.js';
-import { isDowntime, type SyncEngine } from '../sync/index.js';
 import type { ConflictRecord, Vault } from '../vault/index.js';
 import type { PatientLookup } from './chart-handlers.js';
 import { authorOf } from './documentation-handlers.js';
-import { documentActionsOf, readActionsOf } from './documentation-kind.js';
 import { HostError } from './host-error.js';
 import type { IpcHandler } from './ipc-router.js';
 import { guardAll, guardKeptPatient } from './patient-guard.js';
@@ -25,8 +24,8 @@ export interface ConflictHandlerOptions {
   readonly sessions: GuardedSessions;
   readonly patients: PatientLookup;
   readonly vault: Pick<Vault, 'conflicts'>;
-  /** The sync engine, or null on a workstation that is not enrolled. */
-  readonly sync: Pick<SyncEngine, 'resolveConflict' | 'combineConflict' | 'state'> | null;
+  /** The workstation's documentation, or null on a workstation that is not enrolled. */
+  readonly documentation: Pick<Documentation, 'resolveConflict' | 'combineConflict' | 'inDowntime'> | null;
   readonly audit: Pick<AuditLog, 'record' | 'recordAll'>;
 }
 
@@ -45,7 +44,7 @@ function viewOf(record: ConflictRecord): ConflictViewData {
   };
 }
 
-export function conflictHandlers({ sessions, patients, vault, sync, audit }: ConflictHandlerOptions): ConflictHandlers {
+export function conflictHandlers({ sessions, patients, vault, documentation, audit }: ConflictHandlerOptions): ConflictHandlers {
   const guardRecord = (record: ConflictRecord, actions: readonly Action[]): UserContext =>
     guardAll((action) => guardKeptPatient(sessions, patients, action, record.patientId), ['chart:read', ...actions]);
   return {
@@ -78,14 +77,14 @@ export function conflictHandlers({ sessions, patients, vault, sync, audit }: Con
           'That conflict was already settled (perhaps on another screen), or never existed on this workstation. Refresh the list.',
         );
       const user = guardRecord(record, documentActionsOf(record.local.items));
-      if (sync === null) throw notEnrolled();
-      const engine = sync;
+      if (documentation === null) throw notEnrolled();
+      const engine = documentation;
       const resentAs =
         request.choice === 'combine'
           ? engine.combineConflict(record.conflictId, request.resources, authorOf(user))
           : engine.resolveConflict(record.conflictId, request.choice);
       const resources = record.local.items.map((item) => `${item.resource.resourceType}/${item.resource.id}`);
-      const entry = documentationEntry(user, 'update', record.patientId, resources, { downtime: isDowntime(engine.state) });
+      const entry = documentationEntry(user, 'update', record.patientId, resources, { downtime: engine.inDowntime });
       audit.record({
         ...entry,
         detail: { ...entry.detail, resolution: request.choice, ...(resentAs === null ? {} : { entry: resentAs }) },

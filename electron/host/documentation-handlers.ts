@@ -1,15 +1,20 @@
 // The documentation channels: a patient's notes (read through the audited chart reads), recording
 // vital signs and medication administrations (guarded with the patient, written to the outbox by the
-// sync engine, audited as created), and what of a patient's documentation the hub does not hold yet
+// documentation room, audited as created), and what of a patient's documentation the hub does not hold yet
 // (only the kinds the reader's role may read).
 // Documenting needs a hub: a workstation that is not enrolled refuses it.
 import type { AdministrationEntryData, PendingDocumentationData, VitalSignsEntryData } from '../../shared/contract/index.js';
 import { chartReadEntry, documentationEntry, type AuditedChartReads, type AuditLog } from '../audit/index.js';
+import {
+  documentationKindOf,
+  readActionsOf,
+  type Documentation,
+  type DocumentationAuthor,
+  type DocumentationReceipt,
+} from '../documentation/index.js';
 import { isPermitted, type GuardedSessions, type UserContext } from '../session/index.js';
-import type { DocumentationAuthor, DocumentationReceipt, SyncEngine } from '../sync/index.js';
 import type { OutboxItem, Vault } from '../vault/index.js';
 import type { PatientLookup } from './chart-handlers.js';
-import { documentationKindOf, readActionsOf } from './documentation-kind.js';
 import type { IpcHandler } from './ipc-router.js';
 import { guardKeptPatient, guardPatient } from './patient-guard.js';
 import { notEnrolled } from './sync-handlers.js';
@@ -26,8 +31,8 @@ export interface DocumentationHandlerOptions {
   readonly chart: AuditedChartReads;
   readonly patients: PatientLookup;
   readonly vault: Pick<Vault, 'outbox' | 'conflicts'>;
-  /** The sync engine, or null on a workstation that is not enrolled. */
-  readonly sync: Pick<SyncEngine, 'recordVitalSigns' | 'recordMedicationAdministration'> | null;
+  /** The workstation's documentation, or null on a workstation that is not enrolled. */
+  readonly documentation: Pick<Documentation, 'recordVitalSigns' | 'recordMedicationAdministration'> | null;
   readonly audit: Pick<AuditLog, 'record'>;
 }
 
@@ -46,7 +51,7 @@ export function documentationHandlers({
   chart,
   patients,
   vault,
-  sync,
+  documentation,
   audit,
 }: DocumentationHandlerOptions): DocumentationHandlers {
   const enrolled = <S>(engine: S | null): S => {
@@ -76,12 +81,12 @@ export function documentationHandlers({
       }),
     'chart:record-vitals': ({ patientId, vitals }) => {
       const user = guardPatient(sessions, patients, 'document:vital-signs', patientId);
-      const receipt = enrolled(sync).recordVitalSigns(patientId, defined<VitalSignsEntryData>(vitals), authorOf(user));
+      const receipt = enrolled(documentation).recordVitalSigns(patientId, defined<VitalSignsEntryData>(vitals), authorOf(user));
       return answer(user, patientId, 'Observation', receipt);
     },
     'chart:record-administration': ({ patientId, administration }) => {
       const user = guardPatient(sessions, patients, 'document:medication-administration', patientId);
-      const receipt = enrolled(sync).recordMedicationAdministration(
+      const receipt = enrolled(documentation).recordMedicationAdministration(
         patientId,
         defined<AdministrationEntryData>(administration),
         authorOf(user),

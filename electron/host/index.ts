@@ -25,7 +25,3 @@ export { emitEvent } from './ipc-events.js';
 export { HostError, type HostErrorCode } from './host-error.js';
 export { openWorkstationHost, type WorkstationHost, type WorkstationHostOptions } from './workstation-host.js';
 export { startFailureMessage } from './start-failure.js';
-export { openLoopbackServer, type LoopbackServer, type LoopbackServerOptions } from './loopback-server.js';
-export { loopbackSenderCheck } from './loopback-sender.js';
-export { loopbackCsp, loopbackOrigin, sessionCookieName } from './loopback-headers.js';
-export { listRendererFiles, rendererContentTypeOf } from './loopback-site.js';

@@ -1,5 +1,5 @@
 // The host's structured log (pino) in <dataDir>/logs/. Ids and counts only: never names, MRNs,
-// birth dates or clinical values (CONVENTIONS.md, "Logs"); a test scans the file for them.
+// birth dates or clinical values (docs/CONVENTIONS.md, "Logs"); a test scans the file for them.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';

@@ -16,6 +16,7 @@ import {
   type PowerEvents,
   type Scheduler,
 } from '../session/index.js';
+import { openDocumentation, type Documentation } from '../documentation/index.js';
 import { createSyncEngine, normalizeHubUrl, resolveSyncPolicy, type SyncEngine, type SyncPolicy } from '../sync/index.js';
 import { openVault, type KeyCustodian, type Vault } from '../vault/index.js';
 import { adminHandlers } from './admin-handlers.js';
@@ -63,6 +64,8 @@ export interface WorkstationHost {
   readonly audit: AuditLog;
   readonly sessions: SessionManager;
   readonly sync: SyncEngine | null;
+  /** Documentation made here and its conflicts, or null when the workstation is not enrolled. */
+  readonly documentation: Documentation | null;
   readonly router: IpcRouter;
   /** The off-ward charts break-the-glass holds in memory (never in the vault). */
   readonly offWardCharts: OffWardCharts;
@@ -115,6 +118,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
             credentialStamps: { applyCredentialStamps: async (response) => sessions?.applyCredentialStamps(response) },
           });
     if (sync !== null) opened.push(() => sync.close());
+    const documentation = sync === null ? null : openDocumentation({ vault, sync, logger });
 
     const clock = options.clock ?? new SystemClock();
     sessions = new SessionManager({
@@ -134,7 +138,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
     const chart = auditedChartReads(vault, audit);
     const patients = vaultPatientLookup(vault);
     // Off-ward charts opened by break-the-glass: memory only, read through the chart reads (and
-    // notes) alone; documenting for them is refused (the sync engine writes only cached patients).
+    // notes) alone; documenting for them is refused (documentation writes only cached patients).
     const offWard = new OffWardCharts(manager);
     opened.push(() => offWard.close());
     const chartWithOffWard = auditedChartReads(offWard.chartQueries(vault), audit);
@@ -147,9 +151,16 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
         ...sessionHandlers(manager, (patientId) => patients(patientId) !== null),
         ...chartHandlers({ sessions: manager, chart: chartWithOffWard, patients: patientsWithOffWard }),
         ...offWardHandlers({ sessions: manager, hub: sync, cache: vault, charts: offWard, audit, logger }),
-        ...documentationHandlers({ sessions: manager, chart: chartWithOffWard, patients: patientsWithOffWard, vault, sync, audit }),
+        ...documentationHandlers({
+          sessions: manager,
+          chart: chartWithOffWard,
+          patients: patientsWithOffWard,
+          vault,
+          documentation,
+          audit,
+        }),
         ...syncHandlers({ sync, status: syncStatus }),
-        ...conflictHandlers({ sessions: manager, patients, vault, sync, audit }),
+        ...conflictHandlers({ sessions: manager, patients, vault, documentation, audit }),
         ...adminHandlers({ sessions: manager, audit, policy }),
         ...printHandlers({
           sessions: manager,
@@ -191,6 +202,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
       audit,
       sessions: manager,
       sync,
+      documentation,
       router,
       offWardCharts: offWard,
       close: () => (closed ??= unwind()),

@@ -1,5 +1,5 @@
 // The cache window of one patient: care from `daysBeforeAdmission` days before this admission on
-// (DESIGN.md, data minimisation), and the `start` that asks the hub's $everything for just that.
+// (docs/DESIGN.md, data minimisation), and the `start` that asks the hub's $everything for just that.
 const DAY_MS = 24 * 60 * 60_000;
 
 /**

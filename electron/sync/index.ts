@@ -1,5 +1,5 @@
 // The sync room: the workstation's link to the hub. Owns the pinned, device-authenticated FHIR
-// client, enrollment, pull (census, $everything, history), outbox push, conflicts, purge,
+// client, enrollment, pull (census, $everything, history), outbox push (and the conflicts it meets), purge,
 // connectivity/downtime state, the scheduler and the sync lock.
 export {
   SyncEngine,
@@ -19,15 +19,5 @@ export { stalenessOf, isDowntime, type ConnectivityState, type ConnectivityChang
 export { SyncScheduler, type SyncSchedulerOptions } from './sync-scheduler.js';
 export { acquireSyncLock, SYNC_LOCK_FILE, type HeldSyncLock } from './sync-lock.js';
 export { CLIENT_ID_SYSTEM } from './client-identifier.js';
-export {
-  DOWNTIME_POLICY_URI,
-  CONFLICT_COMBINATION_POLICY_URI,
-  type DocumentationAuthor,
-  type VitalSignsInput,
-  type MedicationAdministrationInput,
-  type NoteInput,
-} from './documentation-builders.js';
-export type { DocumentationReceipt } from './local-documentation.js';
-export type { ConflictChoice } from './conflict-resolution.js';
 export { spkiPinOf, isSpkiPin } from './spki-pin.js';
 export { breakTheGlassReasonHeader, type BreakTheGlassAuthority } from './off-ward-fetch.js';

@@ -3,28 +3,25 @@
 // left (once their outbox is delivered), pass the credential stamps to the sessions room, and
 // record how fresh the data is. Never two cycles at once: calls during a cycle share it, and a lock
 // file keeps other processes out. Tells listeners when a cycle ends and how far a first load has
-// come. Also the entry point for local documentation and conflicts.
+// come. Documentation (electron/documentation) adds to the outbox and asks for a sync.
 import { setMaxListeners } from 'node:events';
 import type { CryptoKey } from 'jose';
 import type { Logger } from 'pino';
 import { credentialStampsResponseSchema, type CredentialStampsResponse } from '../../shared/auth/index.js';
 import type { Resource } from '../../shared/fhir/index.js';
-import type { ConflictRecord, KeyCustodian, Vault } from '../vault/index.js';
+import type { KeyCustodian, Vault } from '../vault/index.js';
 import type { HubLogin } from '../session/index.js';
 import { logAuditSink, type SyncAuditEvent, type SyncAuditSink } from './audit-sink.js';
 import { cacheWindowStartMs } from './cache-window.js';
 import { pullCensus } from './census-pull.js';
 import { forEachConcurrently } from './concurrency.js';
-import { combineConflict, resolveConflict, type ConflictChoice } from './conflict-resolution.js';
-import { ConnectivityMonitor, isDowntime, type ConnectivityChange, type ConnectivityState } from './connectivity.js';
+import { ConnectivityMonitor, type ConnectivityChange, type ConnectivityState } from './connectivity.js';
 import { loadDeviceKey } from './device-key.js';
-import type { DocumentationAuthor, MedicationAdministrationInput, NoteInput, VitalSignsInput } from './documentation-builders.js';
 import { walkHistory } from './history-walk.js';
 import { HubClient } from './hub-client.js';
 import { openHubConnection, type HubConnection } from './hub-connection.js';
 import { createHubLogin } from './hub-login.js';
 import { fetchPatientEverything, findPatientsByMrn, type BreakTheGlassAuthority } from './off-ward-fetch.js';
-import { LocalDocumentation, type DocumentationReceipt } from './local-documentation.js';
 import { pushOutbox, type PushResult } from './outbox-push.js';
 import { loadPatient } from './patient-load.js';
 import { newCounts, type PullContext } from './pull-context.js';
@@ -87,7 +84,6 @@ export class SyncEngine {
   readonly #client: HubClient;
   readonly #abort = new AbortController();
   readonly #inFlight = new Set<string>();
-  readonly #documentation: LocalDocumentation;
   readonly #wardId: string;
   #running: Promise<SyncSummary> | null = null;
   #scheduler: SyncScheduler | null = null;
@@ -149,14 +145,6 @@ export class SyncEngine {
       signal: this.#abort.signal,
       onDeviceRefused: (code) => this.#auditRefusal({ kind: 'device-refused', clientId: enrollment.clientId, code }, `device:${code}`),
     });
-    this.#documentation = new LocalDocumentation({
-      vault,
-      logger,
-      now: this.#now,
-      isDowntime: () => isDowntime(this.#monitor.state),
-      inFlight: this.#inFlight,
-      onWrite: () => this.#scheduler?.requestSync(),
-    });
   }
 
   get policy(): SyncPolicy {
@@ -208,46 +196,14 @@ export class SyncEngine {
     this.#scheduler.start();
   }
 
-  recordVitalSigns(patientId: string, values: VitalSignsInput, author: DocumentationAuthor): DocumentationReceipt {
-    return this.#documentation.recordVitalSigns(patientId, values, author);
+  /** Outbox entries on the wire right now (documentation must not change them under the push). */
+  get outboxInFlight(): ReadonlySet<string> {
+    return this.#inFlight;
   }
 
-  recordMedicationAdministration(
-    patientId: string,
-    input: MedicationAdministrationInput,
-    author: DocumentationAuthor,
-  ): DocumentationReceipt {
-    return this.#documentation.recordMedicationAdministration(patientId, input, author);
-  }
-
-  recordNote(patientId: string, input: NoteInput, author: DocumentationAuthor): DocumentationReceipt {
-    return this.#documentation.recordNote(patientId, input, author);
-  }
-
-  amendResource(resource: Parameters<LocalDocumentation['amendResource']>[0], author: DocumentationAuthor): DocumentationReceipt {
-    return this.#documentation.amendResource(resource, author);
-  }
-
-  conflicts(): ConflictRecord[] {
-    return this.#o.vault.conflicts.list();
-  }
-
-  /** Keeps the hub's version, or queues the local one again on top of it; returns the new entry id. */
-  resolveConflict(conflictId: string, choice: ConflictChoice): string | null {
-    const entryId = resolveConflict(this.#o.vault, conflictId, choice, this.#now());
-    if (entryId !== null) this.#scheduler?.requestSync();
-    return entryId;
-  }
-
-  /** Queues the user's combination of both versions (validated; the conflict's own resources) on top of the hub's; returns the new entry id. */
-  combineConflict(conflictId: string, resources: readonly unknown[], author: DocumentationAuthor): string {
-    const entryId = combineConflict(this.#o.vault, conflictId, resources, author, this.#now());
-    this.#o.logger.info(
-      { event: 'sync.conflict_combined', conflictId, entryId, resources: resources.length },
-      'conflict settled with a combined version',
-    );
+  /** Asks the scheduler, when it runs, to sync soon (after local writes). */
+  requestSync(): void {
     this.#scheduler?.requestSync();
-    return entryId;
   }
 
   /** The sessions room's HubLogin port over this engine's pinned, device-authenticated client. */

@@ -4,7 +4,7 @@
 // empty segments) is refused before a path is ever built, and unknown paths get 404.
 import path from 'node:path';
 import type { CustomScheme } from 'electron';
-import { listRendererFiles, rendererContentTypeOf } from '../host/index.js';
+import { listRendererFiles, rendererContentTypeOf } from '../loopback/index.js';
 import { CONTENT_SECURITY_POLICY } from './content-security-policy.js';
 
 export const APP_SCHEME = 'app';

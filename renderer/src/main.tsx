@@ -3,6 +3,7 @@
 // React, the shell; preloaded by index.html) loads, and the app is mounted with the answer.
 // zod-config must stay the first import: it turns zod's eval-based JIT off before any schema runs (CSP).
 import './zod-config.js';
+import './styles/tokens.css';
 import './styles/base.css';
 import { startHost } from './shell/host-start.js';
 

@@ -1,6 +1,6 @@
 // The FHIR HTTP surface under /fhir: FHIR JSON bodies (malformed JSON → 400 OperationOutcome), the
 // device/user authentication hook, the routes for every interaction, and errors as OperationOutcome.
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { SqlDatabase } from '../storage/index.js';
 import { accessFor, BTG_REASON_HEADER } from './access-policy.js';
 import { processBundle } from './bundle-processor.js';
@@ -18,7 +18,7 @@ export interface FhirRoutesOptions {
   /** The hub's public base URL (`https://host:port`); a function when the port is known only after listen. */
   readonly publicUrl: string | (() => string);
   /** Authenticates the request and sets `request.principal` (the identity room's `app.authenticate`). */
-  readonly authenticate: onRequestHookHandler;
+  readonly authenticate: onRequestAsyncHookHandler;
   readonly audit: AuditUpload | null;
   readonly software?: { name: string; version: string };
 }

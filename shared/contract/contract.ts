@@ -5,14 +5,12 @@ import type { EventChannel, InvokeChannel } from './channel.js';
 import { CHART_CHANNELS } from './chart-channels.js';
 import { OFF_WARD_CHANNELS } from './off-ward-channels.js';
 import { SESSION_CHANNELS, SESSION_EVENTS } from './session-channels.js';
-import {
-  ADMIN_CHANNELS,
-  CONFLICT_CHANNELS,
-  DOCUMENTATION_CHANNELS,
-  PRINT_CHANNELS,
-  SYNC_CHANNELS,
-  SYNC_EVENTS,
-} from './workflow-channels.js';
+import { AUDIT_CHANNELS } from './audit-channels.js';
+import { CONFLICT_CHANNELS } from './conflict-channels.js';
+import { DOCUMENTATION_CHANNELS } from './documentation-channels.js';
+import { POLICY_CHANNELS } from './policy-channels.js';
+import { PRINT_CHANNELS } from './print-channels.js';
+import { SYNC_CHANNELS, SYNC_EVENTS } from './sync-channels.js';
 
 export const INVOKE_CHANNELS = Object.freeze({
   ...SESSION_CHANNELS,
@@ -21,7 +19,8 @@ export const INVOKE_CHANNELS = Object.freeze({
   ...DOCUMENTATION_CHANNELS,
   ...SYNC_CHANNELS,
   ...CONFLICT_CHANNELS,
-  ...ADMIN_CHANNELS,
+  ...AUDIT_CHANNELS,
+  ...POLICY_CHANNELS,
   ...PRINT_CHANNELS,
 });
 

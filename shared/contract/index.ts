@@ -49,14 +49,11 @@ export { SESSION_CHANNELS, SESSION_EVENTS } from './session-channels.js';
 export { CHART_CHANNELS, patientIdSchema, observationCodeSchema, instantSchema } from './chart-channels.js';
 export * from './session-schemas.js';
 export * from './chart-schemas.js';
-export * from './workflow-schemas.js';
-export {
-  SYNC_CHANNELS,
-  SYNC_EVENTS,
-  DOCUMENTATION_CHANNELS,
-  CONFLICT_CHANNELS,
-  ADMIN_CHANNELS,
-  PRINT_CHANNELS,
-} from './workflow-channels.js';
+export * from './sync-channels.js';
+export * from './documentation-channels.js';
+export * from './conflict-channels.js';
+export * from './audit-channels.js';
+export * from './policy-channels.js';
+export * from './print-channels.js';
 export { OFF_WARD_CHANNELS, mrnSchema, btgReasonCodeSchema, btgReasonTextSchema } from './off-ward-channels.js';
 export { createWardlineApi, apiMethodOf, WARDLINE_GLOBAL, type WardlineApi, type ApiTransport } from './wardline-api.js';

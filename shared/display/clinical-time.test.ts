@@ -4,6 +4,8 @@ import {
   formatCalendarDate,
   formatTick,
   formatDateTime,
+  formatRecentTime,
+  instantMs,
   fromLocalInputValue,
   instantOf,
   localInputValue,
@@ -41,5 +43,20 @@ describe('chart times', () => {
     expect(fromLocalInputValue('2026-03-12T14:05')?.getTime()).toBe(date.getTime());
     expect(fromLocalInputValue('2026-02-31T10:00')).toBeNull();
     expect(fromLocalInputValue('')).toBeNull();
+  });
+
+  it('shows how recent a time is: the clock today, the day and clock on another day', () => {
+    const now = new Date(2025, 2, 14, 15, 0, 0);
+    expect(formatRecentTime(new Date(2025, 2, 14, 10, 42).toISOString(), now)).toBe('10:42');
+    expect(formatRecentTime(new Date(2025, 2, 12, 9, 5).getTime(), now)).toBe('12 Mar, 09:05');
+    expect(formatRecentTime(new Date(2025, 2, 13, 23, 59).toISOString(), now)).toBe('13 Mar, 23:59');
+    expect(formatRecentTime('garbage', now)).toBe('—');
+    expect(formatRecentTime(null, now)).toBe('—');
+  });
+
+  it('reads an instant as epoch milliseconds, null when unreadable', () => {
+    expect(instantMs('2025-03-14T10:42:00Z')).toBe(Date.UTC(2025, 2, 14, 10, 42));
+    expect(instantMs('garbage')).toBeNull();
+    expect(instantMs(null)).toBeNull();
   });
 });

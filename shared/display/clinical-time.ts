@@ -14,8 +14,8 @@ const DAY_TIME = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'shor
 const DAY_ONLY = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short' });
 const DATE_ONLY = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
-function parsed(iso: string | null | undefined): Date | null {
-  if (iso === null || iso === undefined || iso.length === 0) return null;
+function parsed(iso: string | number | null | undefined): Date | null {
+  if (iso === null || iso === undefined || iso === '') return null;
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? null : date;
 }
@@ -36,6 +36,19 @@ export function formatTime(iso: string | null | undefined): string {
 export function formatDayTime(iso: string | null | undefined): string {
   const date = parsed(iso);
   return date === null ? '—' : DAY_TIME.format(date);
+}
+
+/** "14:05" on the same local day as `now` (an instant or epoch milliseconds), "12 Mar, 14:05" on another day (how recent: "data as of", "locked since", last vitals), or "—". */
+export function formatRecentTime(iso: string | number | null | undefined, now: Date = new Date()): string {
+  const date = parsed(iso);
+  if (date === null) return '—';
+  const sameDay = date.getFullYear() === now.getFullYear() && date.getMonth() === now.getMonth() && date.getDate() === now.getDate();
+  return sameDay ? TIME.format(date) : DAY_TIME.format(date);
+}
+
+/** Milliseconds since the epoch of an instant, or null when unknown or unreadable. */
+export function instantMs(iso: string | null | undefined): number | null {
+  return parsed(iso)?.getTime() ?? null;
 }
 
 /** A plot's time tick: "18:00" within a day, the day ("24 Nov") at midnight or over longer spans. */

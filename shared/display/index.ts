@@ -4,6 +4,8 @@ export {
   formatDateTime,
   formatTime,
   formatDayTime,
+  formatRecentTime,
+  instantMs,
   formatTick,
   formatCalendarDate,
   instantOf,

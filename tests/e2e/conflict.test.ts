@@ -58,7 +58,7 @@ describe('a conflict', () => {
     await shown(connectionBanner(page).getByText(/Downtime — /), POLL_MS + 15_000);
     const cached = stack.host.vault.resources.read('Observation', original.id!) as Observation;
     const userId = stack.host.sessions.current().active!.userId;
-    stack.host.sync!.amendResource(
+    stack.host.documentation!.amendResource(
       { ...cached, valueQuantity: { ...cached.valueQuantity!, value: corrected }, note: [{ text: 'Recounted at the bedside' }] },
       { reference: `Practitioner/${userId}`, display: 'nina' },
     );

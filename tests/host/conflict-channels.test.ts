@@ -5,7 +5,7 @@
 // local change. Every settlement is audited; a role that cannot document it cannot settle it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Observation, Provenance, Resource } from '../../shared/fhir/index.js';
-import { CONFLICT_COMBINATION_POLICY_URI } from '../../electron/sync/index.js';
+import { CONFLICT_COMBINATION_POLICY_URI } from '../../electron/documentation/index.js';
 import { feedResources } from '../support/hub-fixtures.js';
 import { startEnrolledTestHost, type EnrolledTestHost } from '../support/enrolled-host.js';
 
@@ -48,7 +48,7 @@ function vitalSignOf(patientIndex: number, nth: number): Observation {
 /** The same observation changed here (a remark) and on the hub (the lab's remark); a sync makes it a conflict. */
 async function conflictOn(original: Observation): Promise<ConflictView> {
   const cached = t.host.vault.resources.read('Observation', original.id!)!;
-  t.host.sync!.amendResource({ ...cached, note: [{ text: 'repeated at the bedside' }] } as Observation, {
+  t.host.documentation!.amendResource({ ...cached, note: [{ text: 'repeated at the bedside' }] } as Observation, {
     reference: `Practitioner/${userId('nina')}`,
   });
   await feedResources(t.hub.db, [{ ...original, note: [{ text: 'verified by the lab' }] } as Observation]);

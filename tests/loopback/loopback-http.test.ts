@@ -1,7 +1,7 @@
 // The loopback server as a browser (or an attacker on this machine) meets it over HTTP: the
 // one-time address, the session cookie, the strict headers, and what it refuses to serve.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loopbackCsp } from '../../electron/host/index.js';
+import { loopbackCsp } from '../../electron/loopback/index.js';
 import { rawGet, sessionCookieFrom, startLoopbackHost, type LoopbackHost } from './loopback-kit.js';
 
 let stack: LoopbackHost;

@@ -88,9 +88,10 @@ export function testPostgres(): Promise<TestPostgres> {
 
 afterAll(async () => {
   if (sharedPostgres) {
-    const server = await sharedPostgres;
+    // A server that failed to start has already failed the tests that asked for it.
+    const server = await sharedPostgres.catch(() => null);
     sharedPostgres = null;
-    await server.stop();
+    await server?.stop();
   }
 });
 

@@ -9,7 +9,8 @@ import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import type { Observation } from '../../shared/fhir/index.js';
 import type { SyntheticWard } from '../../shared/synthetic/index.js';
 import type { Vault } from '../../electron/vault/index.js';
-import { CLIENT_ID_SYSTEM, type DocumentationReceipt, type SyncEngine } from '../../electron/sync/index.js';
+import { openDocumentation, type Documentation, type DocumentationReceipt } from '../../electron/documentation/index.js';
+import { CLIENT_ID_SYSTEM, type SyncEngine } from '../../electron/sync/index.js';
 import {
   enrollTestWorkstation,
   hubCopiesOf,
@@ -35,6 +36,7 @@ let ward: SyntheticWard;
 let station: TestWorkstation;
 let vault: Vault;
 let engine: SyncEngine;
+let documentation: Documentation;
 
 beforeAll(async () => {
   hub = await startHub({ engine: 'sqlite', rateLimit: { sustainedPerSecond: 2000, burst: 4000 } });
@@ -43,6 +45,7 @@ beforeAll(async () => {
   station = await enrollTestWorkstation(hub, 'a', { hubUrl: proxy.url, pin: proxy.pin });
   vault = await station.openVault();
   engine = station.engine(vault, { pageSize: 40, retries: 5, idleTimeoutMs: 400, retryBaseMs: 5, retryMaxMs: 50, pushBatchSize: 3 });
+  documentation = openDocumentation({ vault, sync: engine, logger: station.logger });
 });
 
 afterAll(async () => {
@@ -68,7 +71,7 @@ describe('sync: faults between workstation and hub', () => {
     expect(vault.census()).toHaveLength(ward.patients.length);
     for (let round = 0; round < 12; round += 1) {
       const patient = ward.patients[round % ward.patients.length]!;
-      receipts.push(engine.recordVitalSigns(patient.patient.id!, { heartRate: 60 + round, oxygenSaturation: 95 }, NURSE));
+      receipts.push(documentation.recordVitalSigns(patient.patient.id!, { heartRate: 60 + round, oxygenSaturation: 95 }, NURSE));
       const changed = observations[(round * 7) % observations.length]!;
       await feedResources(hub.db, [{ ...changed, note: [{ text: `round ${round}` }] } as Observation]);
       await engine.syncOnce().catch(() => {
@@ -85,7 +88,7 @@ describe('sync: faults between workstation and hub', () => {
     for (const receipt of receipts) {
       for (const clientId of receipt.resourceIds) expect(await hubCopiesOf(hub.db, 'Observation', CLIENT_ID_SYSTEM, clientId)).toBe(1);
     }
-    expect(engine.conflicts()).toEqual([]);
+    expect(documentation.conflicts()).toEqual([]);
     // The run is only meaningful when the faults hurt: some cycles failed, some answers were lost.
     expect(failedCycles + injected.cutAfterForward).toBeGreaterThan(0);
   });

@@ -8,7 +8,8 @@ import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import type { MedicationRequest, Observation, Provenance } from '../../shared/fhir/index.js';
 import type { SyntheticWard } from '../../shared/synthetic/index.js';
 import type { Vault } from '../../electron/vault/index.js';
-import { CLIENT_ID_SYSTEM, DOWNTIME_POLICY_URI, isSyncError, type SyncEngine } from '../../electron/sync/index.js';
+import { DOWNTIME_POLICY_URI, openDocumentation, type Documentation } from '../../electron/documentation/index.js';
+import { CLIENT_ID_SYSTEM, isSyncError, type SyncEngine } from '../../electron/sync/index.js';
 import {
   enrollTestWorkstation,
   hubCopiesOf,
@@ -25,6 +26,7 @@ let ward: SyntheticWard;
 let station: TestWorkstation;
 let vault: Vault;
 let engine: SyncEngine;
+let documentation: Documentation;
 
 beforeAll(async () => {
   hub = await startHub({ engine: 'sqlite' });
@@ -33,6 +35,7 @@ beforeAll(async () => {
   station = await enrollTestWorkstation(hub, 'a', { hubUrl: proxy.url, pin: proxy.pin });
   vault = await station.openVault();
   engine = station.engine(vault, { retries: 1 });
+  documentation = openDocumentation({ vault, sync: engine, logger: station.logger });
   await engine.syncOnce();
 });
 
@@ -63,7 +66,11 @@ async function hubIdOf(type: string, clientId: string): Promise<string> {
 describe('sync: the outbox', () => {
   it("stores vital signs with their outbox entry, delivers them once, and replaces the local copies with the hub's", async () => {
     const patientId = ward.patients[0]!.patient.id!;
-    const receipt = engine.recordVitalSigns(patientId, { heartRate: 88, systolic: 131, diastolic: 79, temperatureCelsius: 37.2 }, NURSE);
+    const receipt = documentation.recordVitalSigns(
+      patientId,
+      { heartRate: 88, systolic: 131, diastolic: 79, temperatureCelsius: 37.2 },
+      NURSE,
+    );
     expect(receipt.resourceIds).toHaveLength(3);
     expect(receipt.provenanceId).toBeNull();
     expect(vault.outbox.count()).toBe(1);
@@ -84,12 +91,12 @@ describe('sync: the outbox', () => {
   it('delivers a medication administration against its order and a note', async () => {
     const patient = ward.patients[1]!;
     const order = patient.resources.find((r): r is MedicationRequest => r.resourceType === 'MedicationRequest' && r.status === 'active')!;
-    const given = engine.recordMedicationAdministration(
+    const given = documentation.recordMedicationAdministration(
       patient.patient.id!,
       { medicationRequestId: order.id!, given: true, dose: { value: 5, unit: 'mg' }, scheduledAt: '2026-01-15T08:00:00Z' },
       NURSE,
     );
-    const note = engine.recordNote(patient.patient.id!, { text: 'Settled after the dose.' }, NURSE);
+    const note = documentation.recordNote(patient.patient.id!, { text: 'Settled after the dose.' }, NURSE);
     await engine.syncOnce();
     expect(await hubCopiesOf(hub.db, 'MedicationAdministration', CLIENT_ID_SYSTEM, given.resourceIds[0]!)).toBe(1);
     expect(await hubCopiesOf(hub.db, 'DocumentReference', CLIENT_ID_SYSTEM, note.resourceIds[0]!)).toBe(1);
@@ -97,10 +104,10 @@ describe('sync: the outbox', () => {
   });
 
   it('refuses documentation for a patient who is not cached, saving nothing', () => {
-    expect(() => engine.recordVitalSigns('not-on-this-ward', { heartRate: 70 }, NURSE)).toThrow(
+    expect(() => documentation.recordVitalSigns('not-on-this-ward', { heartRate: 70 }, NURSE)).toThrow(
       expect.objectContaining({ code: 'PATIENT_NOT_CACHED' }),
     );
-    expect(() => engine.recordVitalSigns(ward.patients[0]!.patient.id!, { heartRate: Number.NaN }, NURSE)).toThrow(
+    expect(() => documentation.recordVitalSigns(ward.patients[0]!.patient.id!, { heartRate: Number.NaN }, NURSE)).toThrow(
       expect.objectContaining({ code: 'INVALID_DOCUMENTATION' }),
     );
     expect(vault.outbox.count()).toBe(0);
@@ -111,7 +118,7 @@ describe('sync: the outbox', () => {
     await expect(engine.syncOnce()).rejects.toSatisfy((error) => isSyncError(error, 'HUB_ERROR'));
     expect(engine.state).toBe('hub-down');
     const patientId = ward.patients[0]!.patient.id!;
-    const receipt = engine.recordVitalSigns(patientId, { respiratoryRate: 18 }, NURSE);
+    const receipt = documentation.recordVitalSigns(patientId, { respiratoryRate: 18 }, NURSE);
     expect(receipt.provenanceId).not.toBeNull();
     const local = vault.resources.read('Provenance', receipt.provenanceId!) as Provenance;
     expect(local.policy).toEqual([DOWNTIME_POLICY_URI]);
@@ -132,7 +139,7 @@ describe('sync: the outbox', () => {
       (r): r is Observation => r.resourceType === 'Observation' && r.valueQuantity !== undefined,
     )!;
     const cached = vault.resources.read('Observation', target.id!)!;
-    engine.amendResource({ ...cached, note: [{ text: 'repeated measurement' }] } as Observation, NURSE);
+    documentation.amendResource({ ...cached, note: [{ text: 'repeated measurement' }] } as Observation, NURSE);
     proxy.setFaults({ cutAfterForward: 1 });
     await expect(engine.syncOnce()).rejects.toThrow();
     proxy.setFaults(null);
@@ -142,7 +149,7 @@ describe('sync: the outbox', () => {
 
     const summary = await engine.syncOnce();
     expect(summary.pushed).toEqual({ delivered: 1, conflicts: 0, rejected: 0 });
-    expect(engine.conflicts()).toEqual([]);
+    expect(documentation.conflicts()).toEqual([]);
     expect((await hubResource<Observation>('Observation', target.id!)).meta?.versionId).toBe(onHub.meta?.versionId);
     expect(vaultDifferences(vault, await hubWardContents(hub.db, 'a'))).toEqual([]);
   });
@@ -152,12 +159,12 @@ describe('sync: the outbox', () => {
       (r): r is Observation => r.resourceType === 'Observation' && r.valueQuantity !== undefined,
     )!;
     const cached = vault.resources.read('Observation', original.id!)!;
-    engine.amendResource({ ...cached, status: 'entered-in-error' } as Observation, NURSE);
+    documentation.amendResource({ ...cached, status: 'entered-in-error' } as Observation, NURSE);
     await feedResources(hub.db, [{ ...original, note: [{ text: 'verified by the lab' }] } as Observation]);
 
     const summary = await engine.syncOnce();
     expect(summary.pushed.conflicts).toBe(1);
-    const [conflict] = engine.conflicts();
+    const [conflict] = documentation.conflicts();
     expect(conflict).toMatchObject({ reason: 'version-conflict', errorCode: 'VERSION_CONFLICT', patientId: ward.patients[2]!.patient.id });
     expect((conflict!.local.items[0]!.resource as Observation).status).toBe('entered-in-error');
     expect((conflict!.hub[0] as Observation).note?.[0]?.text).toBe('verified by the lab');
@@ -167,12 +174,12 @@ describe('sync: the outbox', () => {
     expect(vault.resources.read('Observation', original.id!)?.note?.[0]?.text).toBe('verified by the lab');
     expect(engine.status()).toMatchObject({ outboxPending: 0, conflicts: 1 });
 
-    engine.resolveConflict(conflict!.conflictId, 'resend-local');
+    documentation.resolveConflict(conflict!.conflictId, 'resend-local');
     await engine.syncOnce();
     const resolved = await hubResource<Observation>('Observation', original.id!);
     expect(resolved.status).toBe('entered-in-error');
     expect(resolved.meta?.versionId).toBe('3');
-    expect(engine.conflicts()).toEqual([]);
+    expect(documentation.conflicts()).toEqual([]);
     expect(vaultDifferences(vault, await hubWardContents(hub.db, 'a'))).toEqual([]);
   });
 });

@@ -4,7 +4,8 @@
 // demo made is stopped — and the workstation crypto-erased — by stop().
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHostLogger, openLoopbackServer, openWorkstationHost, type LoopbackServer, type WorkstationHost } from '../../host/index.js';
+import { createHostLogger, openWorkstationHost, type WorkstationHost } from '../../host/index.js';
+import { openLoopbackServer, type LoopbackServer } from '../../loopback/index.js';
 import { ControllablePowerEvents } from '../../session/index.js';
 import { enrollWorkstation, logAuditSink, type SyncSummary } from '../../sync/index.js';
 import { keyNameFor, vaultExists, wipeVault, type KeyCustodian } from '../../vault/index.js';

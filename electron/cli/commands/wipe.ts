@@ -20,7 +20,7 @@ export const wipeCommand: CliCommand = {
     if (hadVault) {
       const audit = await openAuditLog({ dataDir, custodian, logger });
       try {
-        await audit.record({ ...wipeEntry('cli'), ...(failure === undefined ? {} : { outcome: 'serious-failure' as const }) });
+        audit.record({ ...wipeEntry('cli'), ...(failure === undefined ? {} : { outcome: 'serious-failure' as const }) });
       } finally {
         audit.close();
       }

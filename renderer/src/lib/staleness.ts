@@ -1,7 +1,7 @@
 // How old a piece of data is, as a level and words: the ward data (the policy's amber and red
 // thresholds, re-checked by the banner's own timer) and a patient's last vital signs (> 8 h amber).
 // Every level comes with a text label: colour is never the only signal.
-import { epochOf } from './format-time.js';
+import { instantMs } from '../../../shared/display/index.js';
 
 export type DataStaleness = 'fresh' | 'amber' | 'red' | 'never-synced';
 export type VitalsStaleness = 'recent' | 'amber' | 'red' | 'none';
@@ -14,7 +14,7 @@ export const VITALS_RED_MS = 12 * HOUR;
 
 /** The ward data's staleness now: never-synced without a time, else by the policy's thresholds. */
 export function dataStaleness(dataAsOf: string | null, nowMs: number, amberMs: number, redMs: number): DataStaleness {
-  const at = epochOf(dataAsOf);
+  const at = instantMs(dataAsOf);
   if (at === null) return 'never-synced';
   // The same rule as the host's stalenessOf (electron/sync/connectivity.ts): a threshold reached counts.
   const age = nowMs - at;
@@ -25,7 +25,7 @@ export function dataStaleness(dataAsOf: string | null, nowMs: number, amberMs: n
 
 /** The level of a patient's last vital signs. */
 export function vitalsStaleness(lastVitalsAt: string | null, nowMs: number): VitalsStaleness {
-  const at = epochOf(lastVitalsAt);
+  const at = instantMs(lastVitalsAt);
   if (at === null) return 'none';
   const age = nowMs - at;
   if (age > VITALS_RED_MS) return 'red';

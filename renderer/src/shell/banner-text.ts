@@ -2,7 +2,7 @@
 // state in plain language, "data as of" with its staleness (re-computed locally as time passes),
 // the outbox and conflict counts, and the initial load's progress.
 import type { SyncStatusData } from '../../../shared/contract/index.js';
-import { shortTime } from '../lib/format-time.js';
+import { formatRecentTime } from '../../../shared/display/index.js';
 import { dataStaleness, dataStalenessLabel, type DataStaleness } from '../lib/staleness.js';
 
 export type BannerState = SyncStatusData['state'] | 'not-enrolled';
@@ -46,7 +46,7 @@ function headlineOf(state: BannerState, asOf: string | null): string {
 
 export function bannerWording(status: SyncStatusData, nowMs: number): BannerWording {
   const state: BannerState = status.enrolled ? status.state : 'not-enrolled';
-  const dataAsOf = shortTime(status.dataAsOf, new Date(nowMs));
+  const dataAsOf = status.dataAsOf === null ? null : formatRecentTime(status.dataAsOf, new Date(nowMs));
   const staleness = dataStaleness(status.dataAsOf, nowMs, status.staleAmberMs, status.staleRedMs);
   const load = status.initialLoad;
   return {

@@ -6,9 +6,11 @@ import type { SyncStatusData } from '../../../shared/contract/index.js';
 import { hostApi } from '../host-api.js';
 import { reachabilityWords, type Reachability } from '../screens/sign-in/sign-in-outcome.js';
 import { bannerWording } from './banner-text.js';
+import { useNow } from './use-now.js';
 
 export function PreSessionStatus(props: { reachability: Reachability }): React.JSX.Element | null {
   const [status, setStatus] = useState<SyncStatusData | null>(null);
+  const now = useNow(60_000);
   useEffect(() => {
     try {
       return hostApi().sync.onChanged(setStatus);
@@ -18,7 +20,7 @@ export function PreSessionStatus(props: { reachability: Reachability }): React.J
   }, []);
 
   const fromSignIn = reachabilityWords(props.reachability);
-  const text = status !== null ? bannerWording(status, Date.now()).headline : fromSignIn;
+  const text = status !== null ? bannerWording(status, now).headline : fromSignIn;
   const tone =
     status !== null ? (status.state === 'online' ? 'online' : 'offline') : props.reachability === 'reachable' ? 'online' : 'offline';
   if (text === null) return null;

@@ -1,6 +1,6 @@
 // The "Set PIN" dialog: a 4–8 digit PIN typed twice (session:set-pin); the password too when the
 // host says the last full sign-in is too old.
-import { useId, useState } from 'react';
+import { startTransition, useActionState, useId, useState } from 'react';
 import { Button, Dialog, Heading, Modal } from 'react-aria-components';
 import { call, hostApi, HostRequestError } from '../host-api.js';
 
@@ -25,36 +25,45 @@ export function SetPinDialog(props: { isOpen: boolean; onOpenChange: (open: bool
   );
 }
 
+/** What was typed when Save was pressed (the password only when the host asked for it). */
+interface PinEntry {
+  readonly pin: string;
+  readonly repeat: string;
+  readonly password: string | null;
+}
+
 function SetPinForm(props: { onCancel: () => void; onSaved: () => void }): React.JSX.Element {
   const ids = useId();
   const [pin, setPin] = useState('');
   const [repeat, setRepeat] = useState('');
   const [password, setPassword] = useState('');
   const [needsPassword, setNeedsPassword] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (): Promise<void> => {
-    if (busy) return;
-    if (!PIN.test(pin)) return setProblem('A PIN is 4 to 8 digits.');
-    if (pin !== repeat) return setProblem('The two PINs are not the same. Type the same PIN twice.');
-    if (needsPassword && password === '') return setProblem('Enter your password to set a PIN.');
-    setBusy(true);
-    setProblem(null);
+  // The last problem is the action's state; `busy` is true while the PIN is with the host.
+  const [lastProblem, save, busy] = useActionState(async (_previous: string | null, entry: PinEntry): Promise<string | null> => {
+    if (!PIN.test(entry.pin)) return 'A PIN is 4 to 8 digits.';
+    if (entry.pin !== entry.repeat) return 'The two PINs are not the same. Type the same PIN twice.';
+    if (entry.password === '') return 'Enter your password to set a PIN.';
     try {
-      await call(hostApi().session.setPin(needsPassword ? { pin, password } : { pin }));
+      await call(hostApi().session.setPin(entry.password === null ? { pin: entry.pin } : { pin: entry.pin, password: entry.password }));
       setPin('');
       setRepeat('');
       setPassword('');
       props.onSaved();
+      return null;
     } catch (error) {
       const refused = error instanceof HostRequestError ? error : new HostRequestError('INTERNAL', 'Wardline could not reach its host.');
       if (refused.code === 'REAUTH_REQUIRED') setNeedsPassword(true);
       setPassword('');
-      setProblem(refused.message);
-    } finally {
-      setBusy(false);
+      return refused.message;
     }
+  }, null);
+  // A new attempt clears the last problem while it is with the host.
+  const problem = busy ? null : lastProblem;
+
+  const submit = (): void => {
+    if (busy) return;
+    startTransition(() => save({ pin, repeat, password: needsPassword ? password : null }));
   };
 
   const problemId = `${ids}-problem`;
@@ -63,7 +72,7 @@ function SetPinForm(props: { onCancel: () => void; onSaved: () => void }): React
       className="form"
       onSubmit={(event) => {
         event.preventDefault();
-        void submit();
+        submit();
       }}
     >
       <Heading slot="title">Set your PIN</Heading>

@@ -1,6 +1,6 @@
 // Listens for the shortcut table's keys on the whole window and runs the matching action.
 // Typing in a field or working in a dialog keeps its keys, except for the lock.
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent } from 'react';
 import { matchShortcut, type ShortcutId } from './shortcuts.js';
 
 const TEXT_INPUT_TYPES = new Set([
@@ -32,21 +32,21 @@ function isInDialog(target: EventTarget | null): boolean {
 
 /** Runs `actions[id]` for each shortcut pressed; an action returning false lets the key through. */
 export function useShortcuts(actions: Partial<Record<ShortcutId, () => boolean | void>>): void {
-  const latest = useRef(actions);
-  latest.current = actions;
+  // An effect event always sees the latest actions, so the listener is added once.
+  const onKeyDown = useEffectEvent((event: KeyboardEvent): void => {
+    if (event.defaultPrevented || event.isComposing) return;
+    const id = matchShortcut(event, { inEditable: isEditable(event.target), inDialog: isInDialog(event.target) });
+    if (id === null) return;
+    const action = actions[id];
+    if (action === undefined) return;
+    if (action() === false) return;
+    event.preventDefault();
+    event.stopPropagation();
+  });
 
   useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent): void => {
-      if (event.defaultPrevented || event.isComposing) return;
-      const id = matchShortcut(event, { inEditable: isEditable(event.target), inDialog: isInDialog(event.target) });
-      if (id === null) return;
-      const action = latest.current[id];
-      if (action === undefined) return;
-      if (action() === false) return;
-      event.preventDefault();
-      event.stopPropagation();
-    };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
+    const listener = (event: KeyboardEvent): void => onKeyDown(event);
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
   }, []);
 }

@@ -3,6 +3,7 @@
 // sync cycles with small pages, so a SIGKILL lands anywhere in a cycle.
 //   node --import tsx sync-cycles.ts <dataDir>
 import { pino } from 'pino';
+import { openDocumentation } from '../../../electron/documentation/index.js';
 import { createSyncEngine } from '../../../electron/sync/index.js';
 import { createKeytarCustodian, openVault } from '../../../electron/vault/index.js';
 
@@ -26,12 +27,13 @@ const engine = createSyncEngine({
     lockLeaseMs: 5000,
   },
 });
+const documentation = openDocumentation({ vault, sync: engine, logger });
 process.stdout.write('ready\n');
 for (let round = 0; ; round += 1) {
   const census = vault.census();
   if (census.length > 0) {
     const patientId = census[round % census.length]!.patientId;
-    const receipt = engine.recordVitalSigns(
+    const receipt = documentation.recordVitalSigns(
       patientId,
       { heartRate: 50 + (round % 60), temperatureCelsius: 36.6 },
       { reference: 'Practitioner/crash-trial-nurse' },

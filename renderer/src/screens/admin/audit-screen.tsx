@@ -1,7 +1,7 @@
 // The audit view (admin and privacy roles): this workstation's audit trail filtered by patient id,
 // user id and time, a page at a time ("Load more" continues after the last sequence). The host
 // audits the viewing itself.
-import { useState } from 'react';
+import { startTransition, useActionState, useState } from 'react';
 import { Button, FieldError, Form, Input, Label, TextField } from 'react-aria-components';
 import type { AuditEntryViewData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
@@ -9,7 +9,6 @@ import { formatDateTime } from '../../../../shared/display/index.js';
 import { asHostError } from '../chart/use-host-call.js';
 import { TimeField } from '../documentation/time-field.js';
 import { auditRequest, EMPTY_AUDIT_FILTERS, type AuditFilters } from './audit-query.js';
-import '../../styles/chart.css';
 
 interface Page {
   readonly entries: readonly AuditEntryViewData[];
@@ -17,12 +16,38 @@ interface Page {
   readonly filters: AuditFilters;
 }
 
+interface AuditView {
+  readonly page: Page | null;
+  readonly failure: string | null;
+}
+
+type AuditRequest = Parameters<ReturnType<typeof hostApi>['audit']['view']>[0];
+
 export function AuditScreen(): React.JSX.Element {
   const [filters, setFilters] = useState<AuditFilters>(EMPTY_AUDIT_FILTERS);
   const [errors, setErrors] = useState<Partial<Record<keyof AuditFilters, string>>>({});
-  const [page, setPage] = useState<Page | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  // The action's state is what the list shows: the pages loaded so far and the last refusal.
+  // `busy` is true while a page is with the host.
+  const [view, loadPage, busy] = useActionState(
+    async (previous: AuditView, query: { request: AuditRequest; applied: AuditFilters; after: Page | null }): Promise<AuditView> => {
+      try {
+        const answer = await call(hostApi().audit.view(query.request));
+        return {
+          page: {
+            entries: query.after === null ? answer.entries : [...query.after.entries, ...answer.entries],
+            next: answer.nextAfterSequence,
+            filters: query.applied,
+          },
+          failure: null,
+        };
+      } catch (error) {
+        return { page: previous.page, failure: asHostError(error).message };
+      }
+    },
+    { page: null, failure: null },
+  );
+  const page = view.page;
+  const failure = busy ? null : view.failure;
 
   const load = (applied: AuditFilters, after: Page | null): void => {
     const checked = auditRequest(applied, after?.next ?? undefined);
@@ -31,21 +56,8 @@ export function AuditScreen(): React.JSX.Element {
       return;
     }
     setErrors({});
-    setBusy(true);
-    setFailure(null);
-    call(hostApi().audit.view(checked.request))
-      .then((answer) => {
-        setPage({
-          entries: after === null ? answer.entries : [...after.entries, ...answer.entries],
-          next: answer.nextAfterSequence,
-          filters: applied,
-        });
-        setBusy(false);
-      })
-      .catch((error: unknown) => {
-        setFailure(asHostError(error).message);
-        setBusy(false);
-      });
+    const request = checked.request;
+    startTransition(() => loadPage({ request, applied, after }));
   };
   const set =
     (key: keyof AuditFilters) =>
@@ -53,38 +65,38 @@ export function AuditScreen(): React.JSX.Element {
       setFilters((f) => ({ ...f, [key]: value }));
 
   return (
-    <section className="wl-admin" aria-labelledby="audit-heading">
+    <section className="screen" aria-labelledby="audit-heading">
       <h2 id="audit-heading">Audit trail</h2>
       <p>
         Every view, search, print, documentation, sign-in, lock and emergency access on this workstation. Looking at this list is recorded
         too.
       </p>
       <Form
-        className="wl-form wl-filters"
+        className="form form--inline"
         validationBehavior="aria"
         onSubmit={(event) => {
           event.preventDefault();
           load(filters, null);
         }}
       >
-        <TextField className="wl-field" value={filters.patientId} onChange={set('patientId')} isInvalid={errors.patientId !== undefined}>
+        <TextField className="field" value={filters.patientId} onChange={set('patientId')} isInvalid={errors.patientId !== undefined}>
           <Label>Patient id</Label>
-          <Input className="wl-input" />
-          <FieldError className="wl-field__error">{errors.patientId}</FieldError>
+          <Input className="input" />
+          <FieldError className="field__error">{errors.patientId}</FieldError>
         </TextField>
-        <TextField className="wl-field" value={filters.userId} onChange={set('userId')} isInvalid={errors.userId !== undefined}>
+        <TextField className="field" value={filters.userId} onChange={set('userId')} isInvalid={errors.userId !== undefined}>
           <Label>User id</Label>
-          <Input className="wl-input" />
-          <FieldError className="wl-field__error">{errors.userId}</FieldError>
+          <Input className="input" />
+          <FieldError className="field__error">{errors.userId}</FieldError>
         </TextField>
         <OptionalTimeField label="From" value={filters.from} onChange={set('from')} error={errors.from} />
         <OptionalTimeField label="To" value={filters.to} onChange={set('to')} error={errors.to} />
-        <div className="wl-actions">
-          <Button type="submit" className="wl-button wl-button--primary" isDisabled={busy}>
+        <div className="actions">
+          <Button type="submit" className="button button--primary" isDisabled={busy}>
             Show entries
           </Button>
           <Button
-            className="wl-button wl-button--quiet"
+            className="button"
             isDisabled={busy}
             onPress={() => {
               setFilters(EMPTY_AUDIT_FILTERS);
@@ -96,11 +108,11 @@ export function AuditScreen(): React.JSX.Element {
         </div>
       </Form>
       {failure !== null ? (
-        <p role="alert" className="wl-error">
+        <p role="alert" className="text-danger">
           {failure}
         </p>
       ) : null}
-      <p role="status" className="wl-muted">
+      <p role="status" className="muted">
         {busy
           ? 'Loading entries…'
           : page === null
@@ -109,8 +121,8 @@ export function AuditScreen(): React.JSX.Element {
       </p>
       {page !== null && page.entries.length === 0 ? <p>No entries match these filters.</p> : null}
       {page !== null && page.entries.length > 0 ? (
-        <div className="wl-table-scroll" tabIndex={0} role="region" aria-label="Audit entries">
-          <table className="wl-table wl-table--dense">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Audit entries">
+          <table className="table table--dense">
             <caption>Audit entries, oldest first</caption>
             <thead>
               <tr>
@@ -127,10 +139,10 @@ export function AuditScreen(): React.JSX.Element {
             <tbody>
               {page.entries.map((entry) => (
                 <tr key={entry.sequence}>
-                  <th scope="row" className="wl-num">
+                  <th scope="row" className="num">
                     {entry.sequence}
                   </th>
-                  <td className="wl-nowrap">{formatDateTime(entry.time)}</td>
+                  <td className="nowrap">{formatDateTime(entry.time)}</td>
                   <td>{entry.user ?? '—'}</td>
                   <td>
                     {entry.action}
@@ -147,7 +159,7 @@ export function AuditScreen(): React.JSX.Element {
         </div>
       ) : null}
       {page !== null && page.next !== null ? (
-        <Button className="wl-button" isDisabled={busy} onPress={() => load(page.filters, page)}>
+        <Button className="button button--secondary" isDisabled={busy} onPress={() => load(page.filters, page)}>
           Load more
         </Button>
       ) : null}

@@ -6,7 +6,6 @@ import { call, hostApi } from '../../host-api.js';
 import { formatDateTime } from '../../../../shared/display/index.js';
 import { useHostCall } from '../chart/use-host-call.js';
 import { durationText } from './duration-text.js';
-import '../../styles/chart.css';
 
 const DEFAULTABLE_NAMES: Readonly<Record<string, string>> = {
   idleTimeoutMs: 'Lock after inactivity',
@@ -34,7 +33,7 @@ function Fact({ term, children }: { term: string; children: React.ReactNode }): 
 
 function PolicyFacts({ policy }: { policy: PolicyViewData }): React.JSX.Element {
   return (
-    <dl className="wl-facts wl-facts--wide">
+    <dl className="facts facts--wide">
       <Fact term="Issued">{formatDateTime(policy.issued)}</Fact>
       <Fact term="Signed by">{policy.signedBy}</Fact>
       <Fact term="Hub">{policy.hubUrl}</Fact>
@@ -53,7 +52,7 @@ function PolicyFacts({ policy }: { policy: PolicyViewData }): React.JSX.Element 
         {policy.pins.length === 0 ? (
           'None'
         ) : (
-          <ul className="wl-list wl-mono">
+          <ul className="list mono">
             {policy.pins.map((pin) => (
               <li key={pin}>{pin}</li>
             ))}
@@ -72,14 +71,14 @@ function PolicyFacts({ policy }: { policy: PolicyViewData }): React.JSX.Element 
 export function PolicyScreen(): React.JSX.Element {
   const { loaded, reload } = useHostCall('policy', () => call(hostApi().policy.view()));
   return (
-    <section className="wl-admin" aria-labelledby="policy-heading">
+    <section className="screen" aria-labelledby="policy-heading">
       <h2 id="policy-heading">Policy in force</h2>
       <p>The settings IT set for this workstation. They are read only here; IT changes them by issuing a new signed policy.</p>
       {loaded.state === 'loading' ? <p aria-live="polite">Loading the policy…</p> : null}
       {loaded.state === 'failed' ? (
         <div role="alert">
-          <p className="wl-error">{loaded.error.message}</p>
-          <Button className="wl-button" onPress={reload}>
+          <p className="text-danger">{loaded.error.message}</p>
+          <Button className="button button--secondary" onPress={reload}>
             Try again
           </Button>
         </div>

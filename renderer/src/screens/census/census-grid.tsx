@@ -2,7 +2,7 @@
 // list stays fast: ↑/↓, Page Up/Down, Home/End move between patients; Enter or a click opens
 // the chart. aria-rowcount and aria-rowindex tell assistive technology the full size.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { CensusEntryData } from '../../../../shared/contract/index.js';
 import { CENSUS_COLUMNS, CensusRow } from './census-row.js';
 
@@ -20,9 +20,11 @@ export interface CensusGridProps {
   readonly onOpen: (patientId: string) => void;
   /** Called when ↑ is pressed on the first row (focus goes back to the search box). */
   readonly onLeaveTop: () => void;
+  /** The census screen's handle on the grid (React 19: a ref is an ordinary prop). */
+  readonly ref?: Ref<CensusGridHandle>;
 }
 
-export const CensusGrid = forwardRef<CensusGridHandle, CensusGridProps>(function CensusGrid(props, ref) {
+export function CensusGrid(props: CensusGridProps): React.JSX.Element {
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
   const pendingFocus = useRef<number | null>(null);
@@ -51,7 +53,7 @@ export const CensusGrid = forwardRef<CensusGridHandle, CensusGridProps>(function
     });
   };
 
-  useImperativeHandle(ref, () => ({ focusRow }));
+  useImperativeHandle(props.ref, () => ({ focusRow }));
 
   useEffect(() => {
     if (active >= count && count > 0) setActive(count - 1);
@@ -139,4 +141,4 @@ export const CensusGrid = forwardRef<CensusGridHandle, CensusGridProps>(function
       </div>
     </div>
   );
-});
+}

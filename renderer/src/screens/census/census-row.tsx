@@ -1,8 +1,8 @@
 // One row of the census grid: bed, name, age and sex, alerts, allergy flag, time of the last
 // vital signs and how old they are (colour and words).
 import type { CensusEntryData } from '../../../../shared/contract/index.js';
+import { formatRecentTime } from '../../../../shared/display/index.js';
 import { ageOn, sexLabel, shortAge, spokenAge } from '../../lib/age.js';
-import { shortTime } from '../../lib/format-time.js';
 import { vitalsStaleness, vitalsStalenessLabel } from '../../lib/staleness.js';
 
 export const CENSUS_COLUMNS = ['Bed', 'Patient', 'Age and sex', 'Alerts', 'Allergies', 'Last vitals', 'Vitals age'] as const;
@@ -58,7 +58,7 @@ export function CensusRow(props: CensusRowProps): React.JSX.Element {
         {row.hasAllergies ? <span className="flag flag--allergy">Allergies</span> : <span className="muted">None recorded</span>}
       </span>
       <span role="gridcell" className="census__vitals">
-        {shortTime(row.lastVitalsAt, new Date(now)) ?? <span className="muted">None</span>}
+        {row.lastVitalsAt === null ? <span className="muted">None</span> : formatRecentTime(row.lastVitalsAt, new Date(now))}
       </span>
       <span role="gridcell" className={`census__vitals-age vitals-age vitals-age--${level}`}>
         {vitalsStalenessLabel(level)}

@@ -1,6 +1,6 @@
 // The ward census screen: a type-to-filter search box ("/" or Ctrl+K), the virtualised census
 // grid, "Print ward MAR" and, for roles that may break the glass, opening an off-ward chart.
-import { Suspense, useEffect, useMemo, useRef } from 'react';
+import { Suspense, useEffect, useEffectEvent, useMemo, useRef } from 'react';
 import { Button, Input, Label, SearchField } from 'react-aria-components';
 import type { CensusEntryData, SessionViewData } from '../../../../shared/contract/index.js';
 import { OffWardDialog, PrintMarButton } from '../../shell/lazy-screens.js';
@@ -38,14 +38,16 @@ export function CensusScreen(props: CensusScreenProps): React.JSX.Element {
     performance.mark('wardline:census-shown');
   }, [loaded]);
 
-  // Back from a chart: focus that patient's row; otherwise the search box.
+  // Back from a chart: focus that patient's row; otherwise the search box. Only when the screen
+  // opens or the list first arrives, not on every keystroke in the search.
   const returnTo = props.returnTo;
-  useEffect(() => {
-    if (!loaded) return;
+  const focusOnArrival = useEffectEvent(() => {
     const index = returnTo === null ? -1 : (rows?.findIndex((r) => r.patientId === returnTo) ?? -1);
     if (index >= 0) grid.current?.focusRow(index);
     else search.current?.focus();
-    // Only when the screen opens or the list first arrives, not on every keystroke in the search.
+  });
+  useEffect(() => {
+    if (loaded) focusOnArrival();
   }, [loaded]);
 
   useEffect(() => {

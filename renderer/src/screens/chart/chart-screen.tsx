@@ -44,20 +44,20 @@ export function ChartScreen(props: ChartScreenProps): React.JSX.Element {
   const { patientId, session, onBack, onNextPatient, onPreviousPatient } = props;
   const { loaded, reload } = useHostCall(patientId, () => call(hostApi().chart.summary({ patientId })));
   return (
-    <section className="wl-chart" aria-label="Patient chart">
-      <nav className="wl-toolbar wl-chart__nav" aria-label="Chart navigation">
-        <Button className="wl-button wl-button--quiet" onPress={onBack}>
+    <section className="screen" aria-label="Patient chart">
+      <nav className="toolbar" aria-label="Chart navigation">
+        <Button className="button" onPress={onBack}>
           Back to census
         </Button>
-        <Button className="wl-button wl-button--quiet" onPress={onPreviousPatient}>
+        <Button className="button" onPress={onPreviousPatient}>
           Previous patient
         </Button>
-        <Button className="wl-button wl-button--quiet" onPress={onNextPatient}>
+        <Button className="button" onPress={onNextPatient}>
           Next patient
         </Button>
       </nav>
       {loaded.state === 'loading' ? (
-        <p className="wl-loading" role="status">
+        <p className="loading" role="status">
           Opening the chart…
         </p>
       ) : null}
@@ -74,19 +74,19 @@ export function ChartScreen(props: ChartScreenProps): React.JSX.Element {
         />
       ) : null}
       {loaded.state === 'failed' && loaded.error.code !== 'BTG_REQUIRED' ? (
-        <div className="wl-card" role="alert">
-          <p className="wl-error">{loaded.error.message}</p>
-          <Button className="wl-button" onPress={reload}>
+        <div className="card" role="alert">
+          <p className="text-danger">{loaded.error.message}</p>
+          <Button className="button button--secondary" onPress={reload}>
             Try again
           </Button>
         </div>
       ) : null}
       {loaded.state === 'ready' && loaded.value === null ? (
-        <div className="wl-card" role="alert">
+        <div className="card" role="alert">
           <p>
             This patient's chart is not on this workstation. They may have been discharged or moved to another ward since the last sync.
           </p>
-          <Button className="wl-button" onPress={onBack}>
+          <Button className="button button--secondary" onPress={onBack}>
             Back to census
           </Button>
         </div>
@@ -147,60 +147,60 @@ function ChartBody(props: { summary: PatientSummaryData; session: SessionViewDat
         headingId="chart-patient-name"
         emergencyAccess={expiresAt === null ? null : { expiresAt }}
       />
-      <div className="wl-toolbar wl-chart__actions" role="group" aria-label="Chart actions">
+      <div className="toolbar" role="group" aria-label="Chart actions">
         {mayDocumentVitals ? (
-          <Button className="wl-button wl-button--primary" onPress={() => setVitalsOpen(true)}>
+          <Button className="button button--primary" onPress={() => setVitalsOpen(true)}>
             Record vital signs
           </Button>
         ) : null}
         {isRolePermitted(role, 'print') && isRolePermitted(role, 'category:read:medication') ? (
           <PrintMarButton scope={{ patientId }} />
         ) : null}
-        <p className="wl-saved" role="status">
+        <p className="confirmation" role="status">
           {saved ?? ''}
         </p>
       </div>
       <PendingDocumentation pending={pending} />
-      <Tabs className="wl-tabs" selectedKey={tab} onSelectionChange={(key) => setTab(key as ChartTabId)}>
-        <TabList className="wl-tabs__list" aria-label="Chart sections">
+      <Tabs className="tabs" selectedKey={tab} onSelectionChange={(key) => setTab(key as ChartTabId)}>
+        <TabList className="tabs__list" aria-label="Chart sections">
           {tabs.map((t) => (
-            <Tab key={t.id} id={t.id} className="wl-tabs__tab">
+            <Tab key={t.id} id={t.id} className="tabs__tab">
               {t.label}
             </Tab>
           ))}
         </TabList>
-        <TabPanel id="summary" className="wl-tabs__panel">
+        <TabPanel id="summary" className="tabs__panel">
           <SummaryTab summary={summary} role={role} />
         </TabPanel>
         {tabs.some((t) => t.id === 'vitals') ? (
-          <TabPanel id="vitals" className="wl-tabs__panel">
+          <TabPanel id="vitals" className="tabs__panel">
             <Suspense fallback={<p role="status">Loading the plots…</p>}>
               <VitalsTab patientId={patientId} refreshKey={refreshKey} />
             </Suspense>
           </TabPanel>
         ) : null}
         {tabs.some((t) => t.id === 'mar') ? (
-          <TabPanel id="mar" className="wl-tabs__panel">
+          <TabPanel id="mar" className="tabs__panel">
             <MarTab patientId={patientId} refreshKey={refreshKey} onRecord={record} />
           </TabPanel>
         ) : null}
         {tabs.some((t) => t.id === 'labs') ? (
-          <TabPanel id="labs" className="wl-tabs__panel">
+          <TabPanel id="labs" className="tabs__panel">
             <LabsTab labs={summary.labs} />
           </TabPanel>
         ) : null}
         {tabs.some((t) => t.id === 'notes') ? (
-          <TabPanel id="notes" className="wl-tabs__panel">
+          <TabPanel id="notes" className="tabs__panel">
             <NotesTab patientId={patientId} />
           </TabPanel>
         ) : null}
         {tabs.some((t) => t.id === 'problems') ? (
-          <TabPanel id="problems" className="wl-tabs__panel">
+          <TabPanel id="problems" className="tabs__panel">
             <ProblemsTab problems={summary.problems} />
           </TabPanel>
         ) : null}
         {tabs.some((t) => t.id === 'medications') ? (
-          <TabPanel id="medications" className="wl-tabs__panel">
+          <TabPanel id="medications" className="tabs__panel">
             <MedicationsTab
               medications={summary.medications}
               onRecordAdministration={record === null ? null : (order) => record({ order, scheduledAt: null })}

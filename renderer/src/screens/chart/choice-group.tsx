@@ -29,12 +29,12 @@ export function ChoiceGroup<K extends string>(props: {
     if (chosen !== undefined) onChange(chosen.id);
   };
   return (
-    <div className="wl-field">
-      <span id={labelId} className={labelHidden ? 'wl-visually-hidden' : 'wl-choice__label'}>
+    <div className="field">
+      <span id={labelId} className={labelHidden ? 'visually-hidden' : 'choice__label'}>
         {label}
       </span>
       <ToggleButtonGroup
-        className={`wl-choice wl-choice--${orientation}`}
+        className={`choice choice--${orientation}`}
         selectionMode="single"
         disallowEmptySelection
         orientation={orientation}
@@ -44,13 +44,13 @@ export function ChoiceGroup<K extends string>(props: {
         aria-describedby={error === undefined ? undefined : errorId}
       >
         {choices.map((choice) => (
-          <ToggleButton key={choice.id} id={choice.id} className="wl-choice__option">
+          <ToggleButton key={choice.id} id={choice.id} className="choice__option">
             {choice.label}
           </ToggleButton>
         ))}
       </ToggleButtonGroup>
       {error === undefined ? null : (
-        <p id={errorId} className="wl-field__error">
+        <p id={errorId} className="field__error">
           {error}
         </p>
       )}

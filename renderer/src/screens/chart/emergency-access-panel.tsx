@@ -1,11 +1,18 @@
 // Shown instead of the chart when the host answers BTG_REQUIRED (a restricted chart, or a patient
 // not on the user's ward): the host's explanation, a coded reason and a justification, then
 // session:break-glass. The access is audited as a security alert and lasts a limited time.
-import { useState } from 'react';
+import { startTransition, useActionState, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { call, hostApi } from '../../host-api.js';
 import { EmergencyReasonFields, emergencyReasonProblems, type EmergencyReason } from './emergency-reason-fields.js';
 import { asHostError } from './use-host-call.js';
+
+interface Attempt {
+  readonly failure: string | null;
+  readonly done: boolean;
+}
+
+type BreakGlassRequest = Parameters<ReturnType<typeof hostApi>['session']['breakGlass']>[0];
 
 export function EmergencyAccessPanel(props: {
   patientId: string;
@@ -16,30 +23,39 @@ export function EmergencyAccessPanel(props: {
   const { patientId, explanation, onGranted, onCancel } = props;
   const [value, setValue] = useState<EmergencyReason>({ reasonCode: null, reasonText: '' });
   const [problems, setProblems] = useState<ReturnType<typeof emergencyReasonProblems> | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // The action's state is the last attempt: the host's refusal, or done (the chart opens; the
+  // button stays disabled). `pending` is true while the request is with the host.
+  const [attempt, breakGlass, pending] = useActionState(
+    async (_previous: Attempt, request: BreakGlassRequest): Promise<Attempt> => {
+      try {
+        const grant = await call(hostApi().session.breakGlass(request));
+        onGranted(grant.expiresAt);
+        return { failure: null, done: true };
+      } catch (error) {
+        return { failure: asHostError(error).message, done: false };
+      }
+    },
+    { failure: null, done: false },
+  );
+  const busy = pending || attempt.done;
+  const failure = pending ? null : attempt.failure;
   const submit = (): void => {
+    if (busy) return;
     const found = emergencyReasonProblems(value);
     setProblems(found);
     if (Object.keys(found).length > 0 || value.reasonCode === null) return;
-    setBusy(true);
-    setFailure(null);
-    call(hostApi().session.breakGlass({ patientId, reasonCode: value.reasonCode, reasonText: value.reasonText.trim() }))
-      .then((grant) => onGranted(grant.expiresAt))
-      .catch((error: unknown) => {
-        setFailure(asHostError(error).message);
-        setBusy(false);
-      });
+    const request = { patientId, reasonCode: value.reasonCode, reasonText: value.reasonText.trim() };
+    startTransition(() => breakGlass(request));
   };
   return (
-    <section className="wl-card wl-emergency" aria-labelledby="emergency-heading">
+    <section className="card card--emergency" aria-labelledby="emergency-heading">
       <h2 id="emergency-heading">Emergency access needed</h2>
       <p>{explanation}</p>
-      <p className="wl-text-warning">
+      <p className="text-warning">
         Emergency access is recorded as a security event with your name, reason and time, and ends by itself after a limited time.
       </p>
       <Form
-        className="wl-form"
+        className="form"
         onSubmit={(event) => {
           event.preventDefault();
           submit();
@@ -48,15 +64,15 @@ export function EmergencyAccessPanel(props: {
       >
         <EmergencyReasonFields value={value} onChange={setValue} problems={problems} />
         {failure !== null ? (
-          <p role="alert" className="wl-error">
+          <p role="alert" className="text-danger">
             {failure}
           </p>
         ) : null}
-        <div className="wl-actions">
-          <Button type="submit" className="wl-button wl-button--danger" isDisabled={busy}>
+        <div className="actions">
+          <Button type="submit" className="button button--danger" isDisabled={busy}>
             Open chart with emergency access
           </Button>
-          <Button className="wl-button wl-button--quiet" onPress={onCancel}>
+          <Button className="button" onPress={onCancel}>
             Cancel
           </Button>
         </div>

@@ -44,18 +44,18 @@ export function EmergencyReasonFields(props: {
         orientation="vertical"
       />
       <TextField
-        className="wl-field"
+        className="field"
         value={value.reasonText}
         onChange={(reasonText) => onChange({ ...value, reasonText })}
         isInvalid={problems?.reasonText !== undefined}
         isRequired
       >
         <Label>Justification</Label>
-        <TextArea className="wl-input wl-textarea" rows={3} maxLength={500} />
-        <Text slot="description" className="wl-field__hint">
+        <TextArea className="input input--textarea" rows={3} maxLength={500} />
+        <Text slot="description" className="hint">
           At least {MIN_JUSTIFICATION} characters. Your name, the reason and the time are recorded.
         </Text>
-        <FieldError className="wl-field__error">{problems?.reasonText}</FieldError>
+        <FieldError className="field__error">{problems?.reasonText}</FieldError>
       </TextField>
     </>
   );

@@ -5,7 +5,7 @@ export function InterpretationBadge({ code }: { code: string | null }): React.JS
   const flag = interpretationFlag(code);
   if (flag === null) return null;
   return (
-    <span className={`wl-flag wl-flag--${flag.tone}`}>
+    <span className={`interpretation interpretation--${flag.tone}`}>
       <abbr title={flag.label}>{flag.short}</abbr> {flag.label}
     </span>
   );

@@ -32,35 +32,37 @@ export function MarTab(props: {
     const now = new Date();
     const window = windowAround(new Date(now.getTime() + shiftDays * DAY), DAY, DAY);
     return { ...window, nowMs: now.getTime() };
+    // refreshKey reads the clock again after a save: a trigger, not an input.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shiftDays, refreshKey]);
   const { loaded } = useHostCall(`${patientId}|${from}|${to}`, () => call(hostApi().chart.mar({ patientId, from, to })));
   const rows = loaded.state === 'ready' ? loaded.value : [];
   return (
-    <div className="wl-mar">
-      <div className="wl-toolbar" role="group" aria-label="MAR period">
-        <Button className="wl-button wl-button--quiet" onPress={() => setShiftDays((d) => d - 1)}>
+    <div className="mar">
+      <div className="toolbar" role="group" aria-label="MAR period">
+        <Button className="button" onPress={() => setShiftDays((d) => d - 1)}>
           Earlier 24 hours
         </Button>
-        <Button className="wl-button wl-button--quiet" onPress={() => setShiftDays(0)} isDisabled={shiftDays === 0}>
+        <Button className="button" onPress={() => setShiftDays(0)} isDisabled={shiftDays === 0}>
           Back to now
         </Button>
-        <Button className="wl-button wl-button--quiet" onPress={() => setShiftDays((d) => d + 1)} isDisabled={shiftDays >= 0}>
+        <Button className="button" onPress={() => setShiftDays((d) => d + 1)} isDisabled={shiftDays >= 0}>
           Later 24 hours
         </Button>
-        <p className="wl-toolbar__text">
+        <p className="toolbar__text">
           Showing {formatDayTime(from)} to {formatDayTime(to)}
         </p>
       </div>
       <MarLegend />
       {loaded.state === 'loading' ? <p aria-live="polite">Loading the medication administration record…</p> : null}
       {loaded.state === 'failed' ? (
-        <p role="alert" className="wl-error">
+        <p role="alert" className="text-danger">
           {loaded.error.message}
         </p>
       ) : null}
       {loaded.state === 'ready' && rows.length === 0 ? <p>No active medication orders.</p> : null}
       {rows.length > 0 ? (
-        <table className="wl-table wl-mar__table">
+        <table className="table mar__table">
           <caption>Medication administration record</caption>
           <thead>
             <tr>
@@ -100,22 +102,22 @@ function MarRow(props: {
   return (
     <tr>
       <th scope="row">
-        <span className="wl-mar__drug">{order.medication}</span>
-        <span className="wl-mar__dosage">{order.dosage ?? 'See order'}</span>
+        <span className="mar__drug">{order.medication}</span>
+        <span className="mar__dosage">{order.dosage ?? 'See order'}</span>
       </th>
       <td>
         {cells.length === 0 ? (
-          <span className="wl-muted">No doses in this period</span>
+          <span className="muted">No doses in this period</span>
         ) : (
-          <ul className="wl-mar__doses">
+          <ul className="mar__doses">
             {cells.map((cell) => (
-              <li key={cell.key} className={`wl-dose wl-dose--${cell.kind}`}>
-                <span className="wl-dose__time">{cell.scheduledAt === null ? 'As needed' : formatDayTime(cell.scheduledAt)}</span>
-                <span className="wl-dose__state">{marStateText(cell.kind)}</span>
-                {cellDetail(cell).length > 0 ? <span className="wl-dose__detail">{cellDetail(cell)}</span> : null}
+              <li key={cell.key} className={`dose dose--${cell.kind}`}>
+                <span className="dose__time">{cell.scheduledAt === null ? 'As needed' : formatDayTime(cell.scheduledAt)}</span>
+                <span className="dose__state">{marStateText(cell.kind)}</span>
+                {cellDetail(cell).length > 0 ? <span className="dose__detail">{cellDetail(cell)}</span> : null}
                 {onRecord !== null && (cell.kind === 'due' || cell.kind === 'not-recorded') ? (
                   <Button
-                    className="wl-button wl-button--small"
+                    className="button button--small"
                     onPress={() => onRecord({ order, scheduledAt: cell.scheduledAt })}
                     aria-label={`Record ${order.medication} dose due ${formatDayTime(cell.scheduledAt)}`}
                   >
@@ -130,7 +132,7 @@ function MarRow(props: {
       {onRecord === null ? null : (
         <td>
           <Button
-            className="wl-button"
+            className="button button--secondary"
             onPress={() => onRecord({ order, scheduledAt: null })}
             aria-label={`Record administration of ${order.medication}`}
           >
@@ -145,10 +147,10 @@ function MarRow(props: {
 function MarLegend(): React.JSX.Element {
   const kinds = ['given', 'late', 'held', 'due', 'not-recorded'] as const;
   return (
-    <ul className="wl-mar__legend" aria-label="What the dose states mean">
+    <ul className="mar__legend" aria-label="What the dose states mean">
       {kinds.map((kind) => (
-        <li key={kind} className={`wl-dose wl-dose--${kind}`}>
-          <span className="wl-dose__state">{marStateText(kind)}</span>
+        <li key={kind} className={`dose dose--${kind}`}>
+          <span className="dose__state">{marStateText(kind)}</span>
         </li>
       ))}
     </ul>

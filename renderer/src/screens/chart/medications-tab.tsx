@@ -12,7 +12,7 @@ export function MedicationsTab(props: {
   const { medications, onRecordAdministration } = props;
   if (medications.length === 0) return <p>No active medication orders.</p>;
   return (
-    <table className="wl-table">
+    <table className="table">
       <caption>Active medication orders</caption>
       <thead>
         <tr>
@@ -33,7 +33,7 @@ export function MedicationsTab(props: {
             {onRecordAdministration === null ? null : (
               <td>
                 <Button
-                  className="wl-button"
+                  className="button button--secondary"
                   onPress={() => onRecordAdministration(m)}
                   aria-label={`Record administration of ${m.medication}`}
                 >

@@ -11,14 +11,14 @@ const PAGE = 20;
 
 function NoteCard({ note }: { note: NoteData }): React.JSX.Element {
   return (
-    <article className="wl-card wl-note" aria-labelledby={`note-${note.id}`}>
+    <article className="card note" aria-labelledby={`note-${note.id}`}>
       <h3 id={`note-${note.id}`}>{note.title}</h3>
-      <p className="wl-note__meta">
+      <p className="note__meta">
         {formatDateTime(note.date)}
         {note.author === null ? '' : ` — ${note.author}`}
         {note.status === 'current' ? '' : ` (${note.status})`}
       </p>
-      <div className="wl-note__text">{note.text}</div>
+      <div className="note__text">{note.text}</div>
     </article>
   );
 }
@@ -31,7 +31,7 @@ export function NotesTab({ patientId }: { patientId: string }): React.JSX.Elemen
   if (loaded.state === 'loading') return <p aria-live="polite">Loading notes…</p>;
   if (loaded.state === 'failed')
     return (
-      <p role="alert" className="wl-error">
+      <p role="alert" className="text-danger">
         {loaded.error.message}
       </p>
     );
@@ -49,7 +49,7 @@ export function NotesTab({ patientId }: { patientId: string }): React.JSX.Elemen
       .finally(() => setBusy(false));
   };
   return (
-    <div className="wl-notes">
+    <div className="stack notes">
       <p>
         {total} note{total === 1 ? '' : 's'}, newest first.
       </p>
@@ -57,12 +57,12 @@ export function NotesTab({ patientId }: { patientId: string }): React.JSX.Elemen
         <NoteCard key={note.id} note={note} />
       ))}
       {error === null ? null : (
-        <p role="alert" className="wl-error">
+        <p role="alert" className="text-danger">
           {error}
         </p>
       )}
       {notes.length < total ? (
-        <Button className="wl-button" isDisabled={busy} onPress={loadOlder}>
+        <Button className="button button--secondary" isDisabled={busy} onPress={loadOlder}>
           Show {Math.min(PAGE, total - notes.length)} older notes
         </Button>
       ) : null}

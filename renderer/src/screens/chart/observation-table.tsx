@@ -18,8 +18,8 @@ export function ObservationTable(props: {
 }): React.JSX.Element {
   const { caption, observations, nameOf, showRange = false, nameHeader = 'Test', captionHidden = false } = props;
   return (
-    <table className="wl-table">
-      <caption className={captionHidden ? 'wl-visually-hidden' : undefined}>{caption}</caption>
+    <table className="table">
+      <caption className={captionHidden ? 'visually-hidden' : undefined}>{caption}</caption>
       <thead>
         <tr>
           <th scope="col">{nameHeader}</th>
@@ -33,14 +33,14 @@ export function ObservationTable(props: {
         {observations.map((observation) => {
           const flag = interpretationFlag(observation.interpretation);
           return (
-            <tr key={observation.observationId} className={flag === null ? undefined : `wl-row--${flag.tone}`}>
+            <tr key={observation.observationId} className={flag === null ? undefined : `table__row--${flag.tone}`}>
               <th scope="row">{nameOf(observation)}</th>
-              <td className="wl-num">{observationValueText(observation)}</td>
+              <td className="num">{observationValueText(observation)}</td>
               <td>
                 <InterpretationBadge code={observation.interpretation} />
               </td>
               {showRange ? <td>{observation.referenceRange ?? '—'}</td> : null}
-              <td className="wl-nowrap">{formatDayTime(observation.time)}</td>
+              <td className="nowrap">{formatDayTime(observation.time)}</td>
             </tr>
           );
         })}

@@ -23,18 +23,18 @@ export function PatientBanner(props: {
   const { patient, encounter } = summary;
   const age = patient.birthDate === null ? null : ageOn(patient.birthDate, new Date());
   return (
-    <section className="wl-banner" aria-labelledby={headingId}>
-      <div className="wl-banner__title">
-        <h2 id={headingId} className="wl-banner__name">
+    <section className="patient-banner" aria-labelledby={headingId}>
+      <div className="patient-banner__title">
+        <h2 id={headingId} className="patient-banner__name">
           {patient.name.length > 0 ? patient.name : 'Name not recorded'}
         </h2>
         {emergencyAccess !== null ? (
-          <p className="wl-badge wl-badge--alert" role="note">
+          <p className="badge badge--alert" role="note">
             Emergency access (break-the-glass) until {formatDateTime(emergencyAccess.expiresAt)} — audited
           </p>
         ) : null}
       </div>
-      <dl className="wl-banner__facts">
+      <dl className="patient-banner__facts">
         <div>
           <dt>MRN</dt>
           <dd>{patient.mrn ?? 'Not recorded'}</dd>
@@ -59,16 +59,16 @@ export function PatientBanner(props: {
         {mayRead(role, 'alerts') ? (
           <div>
             <dt>Code status</dt>
-            <dd className={codeStatus(summary.alerts) === null ? 'wl-text-warning' : undefined}>
+            <dd className={codeStatus(summary.alerts) === null ? 'text-warning' : undefined}>
               {codeStatus(summary.alerts) ?? 'Not recorded'}
             </dd>
           </div>
         ) : null}
       </dl>
       {mayRead(role, 'alerts') && otherAlerts(summary.alerts).length > 0 ? (
-        <ul className="wl-banner__alerts" aria-label="Alerts">
+        <ul className="patient-banner__alerts" aria-label="Alerts">
           {otherAlerts(summary.alerts).map((alert) => (
-            <li key={alert.id} className="wl-badge wl-badge--alert">
+            <li key={alert.id} className="badge badge--alert">
               {alert.text}
             </li>
           ))}
@@ -81,14 +81,14 @@ export function PatientBanner(props: {
 function AllergyFact({ summary }: { summary: PatientSummaryData }): React.JSX.Element {
   const status = allergyStatus(summary);
   return (
-    <div className="wl-banner__allergies">
+    <div className="patient-banner__allergies">
       <dt>Allergies</dt>
       {status.kind === 'allergies' ? (
-        <dd className="wl-text-danger">
+        <dd className="text-danger">
           {status.items.map((item, index) => (
             <Fragment key={item.id}>
               {index > 0 ? '; ' : ''}
-              <span className={item.highRisk ? 'wl-allergy--high' : undefined}>
+              <span className={item.highRisk ? 'patient-banner__allergy--high' : undefined}>
                 {item.text}
                 {item.highRisk ? ' — high risk' : ''}
               </span>
@@ -98,7 +98,7 @@ function AllergyFact({ summary }: { summary: PatientSummaryData }): React.JSX.El
       ) : status.kind === 'none-known' ? (
         <dd>No known allergies</dd>
       ) : (
-        <dd className="wl-text-warning">Allergies not recorded</dd>
+        <dd className="text-warning">Allergies not recorded</dd>
       )}
     </div>
   );

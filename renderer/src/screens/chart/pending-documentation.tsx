@@ -27,29 +27,29 @@ export function PendingDocumentation({ pending }: { pending: Loaded<PendingDocum
   if (pending.state !== 'ready' || pending.value.length === 0) return null;
   const items = pending.value;
   return (
-    <section className="wl-pending" aria-labelledby="pending-heading">
+    <section className="pending" aria-labelledby="pending-heading">
       <h3 id="pending-heading">Documented here, not yet on the hub ({items.length})</h3>
-      <ul className="wl-pending__list">
+      <ul className="pending__list">
         {items.map((item) => (
-          <li key={item.entryId} className="wl-pending__item">
+          <li key={item.entryId} className="pending__item">
             <span>
               {KIND_TEXT[item.kind]} recorded {formatDateTime(item.recordedAt)}
             </span>
             {item.status === 'conflict' ? (
-              <Button className="wl-badge wl-badge--conflict wl-badge--button" onPress={() => setUnrouted(!requestView('conflicts'))}>
+              <Button className="badge badge--conflict badge--button" onPress={() => setUnrouted(!requestView('conflicts'))}>
                 Conflict — needs your decision
               </Button>
             ) : (
-              <span className="wl-badge wl-badge--pending">Pending upload</span>
+              <span className="badge badge--pending">Pending upload</span>
             )}
             {item.status === 'pending-upload' && item.lastError !== null ? (
-              <span className="wl-muted">The last upload did not go through; it will be tried again.</span>
+              <span className="muted">The last upload did not go through; it will be tried again.</span>
             ) : null}
           </li>
         ))}
       </ul>
       {unrouted ? (
-        <p className="wl-muted" role="status">
+        <p className="muted" role="status">
           Open Conflicts in the top bar to decide.
         </p>
       ) : null}

@@ -5,7 +5,7 @@ import { formatCalendarDate } from '../../../../shared/display/index.js';
 export function ProblemsTab({ problems }: { problems: PatientSummaryData['problems'] }): React.JSX.Element {
   if (problems.length === 0) return <p>No active problems recorded.</p>;
   return (
-    <table className="wl-table">
+    <table className="table">
       <caption>Active problems</caption>
       <thead>
         <tr>

@@ -10,13 +10,13 @@ import { vitalName } from './vital-definitions.js';
 export function SummaryTab({ summary, role }: { summary: PatientSummaryData; role: SessionViewData['role'] }): React.JSX.Element {
   const { encounter } = summary;
   return (
-    <div className="wl-summary">
-      <section className="wl-card" aria-labelledby="summary-admission">
+    <div className="summary-grid">
+      <section className="card" aria-labelledby="summary-admission">
         <h3 id="summary-admission">Admission</h3>
         {encounter === null ? (
           <p>No current admission recorded.</p>
         ) : (
-          <dl className="wl-facts">
+          <dl className="facts">
             <div>
               <dt>Admitted</dt>
               <dd>{formatDateTime(encounter.admittedAt)}</dd>
@@ -37,7 +37,7 @@ export function SummaryTab({ summary, role }: { summary: PatientSummaryData; rol
         )}
       </section>
       {mayRead(role, 'vital-signs') ? (
-        <section className="wl-card" aria-labelledby="summary-vitals">
+        <section className="card" aria-labelledby="summary-vitals">
           <h3 id="summary-vitals">Latest vital signs</h3>
           {summary.vitals.length === 0 ? (
             <p>No vital signs recorded.</p>
@@ -53,12 +53,12 @@ export function SummaryTab({ summary, role }: { summary: PatientSummaryData; rol
         </section>
       ) : null}
       {mayRead(role, 'problems') ? (
-        <section className="wl-card" aria-labelledby="summary-problems">
+        <section className="card" aria-labelledby="summary-problems">
           <h3 id="summary-problems">Active problems</h3>
           {summary.problems.length === 0 ? (
             <p>No active problems recorded.</p>
           ) : (
-            <ul className="wl-list">
+            <ul className="list">
               {summary.problems.map((p) => (
                 <li key={p.id}>
                   {p.text}
@@ -70,12 +70,12 @@ export function SummaryTab({ summary, role }: { summary: PatientSummaryData; rol
         </section>
       ) : null}
       {mayRead(role, 'medication') ? (
-        <section className="wl-card" aria-labelledby="summary-medications">
+        <section className="card" aria-labelledby="summary-medications">
           <h3 id="summary-medications">Active medications</h3>
           {summary.medications.length === 0 ? (
             <p>No active medications.</p>
           ) : (
-            <ul className="wl-list">
+            <ul className="list">
               {summary.medications.map((m) => (
                 <li key={m.requestId}>
                   <strong>{m.medication}</strong>
@@ -87,7 +87,7 @@ export function SummaryTab({ summary, role }: { summary: PatientSummaryData; rol
         </section>
       ) : null}
       {mayRead(role, 'laboratory') ? (
-        <section className="wl-card" aria-labelledby="summary-labs">
+        <section className="card" aria-labelledby="summary-labs">
           <h3 id="summary-labs">Latest labs</h3>
           {summary.labs.length === 0 ? (
             <p>No lab results.</p>
@@ -97,12 +97,12 @@ export function SummaryTab({ summary, role }: { summary: PatientSummaryData; rol
         </section>
       ) : null}
       {mayRead(role, 'alerts') ? (
-        <section className="wl-card" aria-labelledby="summary-alerts">
+        <section className="card" aria-labelledby="summary-alerts">
           <h3 id="summary-alerts">Alerts</h3>
           {summary.alerts.length === 0 ? (
             <p>No alerts.</p>
           ) : (
-            <ul className="wl-list">
+            <ul className="list">
               {summary.alerts.map((a) => (
                 <li key={a.id}>{a.text}</li>
               ))}

@@ -7,7 +7,8 @@ import { timeTicks, trendRows, valueAxis, type TrendRow } from './trend-series.j
 import { useHostCall } from './use-host-call.js';
 import type { VitalDefinition } from './vital-definitions.js';
 
-const LINE_COLOURS = { value: '#0b5cad', systolic: '#a3114a', diastolic: '#0b5cad' } as const;
+// The plot's colours are tokens (styles/tokens.css), read by the SVG through var().
+const LINE_COLOURS = { value: 'var(--plot-line)', systolic: 'var(--plot-line-second)', diastolic: 'var(--plot-line)' } as const;
 
 function valueOf(row: TrendRow, vital: VitalDefinition): string {
   const fixed = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(vital.decimals));
@@ -39,24 +40,24 @@ export function VitalTrend(props: {
   const toMs = Date.parse(to);
   const axis = valueAxis(rows);
   return (
-    <section className="wl-card wl-trend" aria-labelledby={headingId}>
+    <section className="card trend" aria-labelledby={headingId}>
       <h3 id={headingId}>
-        {vital.label} <span className="wl-unit">({vital.unit})</span>
+        {vital.label} <span className="unit">({vital.unit})</span>
       </h3>
       {loaded.state === 'loading' ? <p aria-live="polite">Loading {vital.label.toLowerCase()}…</p> : null}
       {loaded.state === 'failed' ? (
-        <p role="alert" className="wl-error">
+        <p role="alert" className="text-danger">
           {loaded.error.message}
         </p>
       ) : null}
       {loaded.state === 'ready' ? (
         <>
-          <p className="wl-trend__summary">{description}</p>
+          <p className="trend__summary">{description}</p>
           {rows.length > 0 ? (
-            <div className="wl-trend__plot" role="img" aria-label={`${vital.label} plot: ${description}`}>
+            <div className="trend__plot" role="img" aria-label={`${vital.label} plot: ${description}`}>
               <ResponsiveContainer width="100%" height={vital.components === undefined ? 200 : 224}>
                 <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer={false}>
-                  <CartesianGrid stroke="#c8ced6" strokeDasharray="3 3" />
+                  <CartesianGrid stroke="var(--plot-grid)" strokeDasharray="3 3" />
                   <XAxis
                     dataKey="t"
                     type="number"
@@ -64,9 +65,9 @@ export function VitalTrend(props: {
                     domain={[fromMs, toMs]}
                     ticks={timeTicks(fromMs, toMs)}
                     tickFormatter={(t: number) => formatTick(t, toMs - fromMs)}
-                    stroke="#3b4450"
+                    stroke="var(--plot-axis)"
                   />
-                  <YAxis domain={axis?.domain ?? ['auto', 'auto']} ticks={axis?.ticks} stroke="#3b4450" width={48} />
+                  <YAxis domain={axis?.domain ?? ['auto', 'auto']} ticks={axis?.ticks} stroke="var(--plot-axis)" width={48} />
                   <Tooltip labelFormatter={(t) => formatDateTime(new Date(Number(t)).toISOString())} />
                   {vital.components !== undefined ? <Legend verticalAlign="top" height={24} /> : null}
                   {vital.components !== undefined ? (
@@ -99,9 +100,9 @@ export function VitalTrend(props: {
             </div>
           ) : null}
           {rows.length > 0 ? (
-            <details className="wl-trend__table">
+            <details className="trend__table">
               <summary>Show {vital.label.toLowerCase()} readings as a table</summary>
-              <table className="wl-table">
+              <table className="table">
                 <caption>
                   {vital.label} readings, {windowLabel}
                 </caption>
@@ -127,12 +128,12 @@ export function VitalTrend(props: {
                       <th scope="row">{formatDateTime(row.time)}</th>
                       {vital.components !== undefined ? (
                         vital.components.map((c) => (
-                          <td key={c.key} className="wl-num">
+                          <td key={c.key} className="num">
                             {row[c.key]?.toFixed(vital.decimals) ?? '—'}
                           </td>
                         ))
                       ) : (
-                        <td className="wl-num">{row.value?.toFixed(vital.decimals) ?? '—'}</td>
+                        <td className="num">{row.value?.toFixed(vital.decimals) ?? '—'}</td>
                       )}
                     </tr>
                   ))}

@@ -20,12 +20,13 @@ type WindowId = (typeof TREND_WINDOWS)[number]['id'];
 export function VitalsTab({ patientId, refreshKey }: { patientId: string; refreshKey: number }): React.JSX.Element {
   const [windowId, setWindowId] = useState<WindowId>('24h');
   const choice = TREND_WINDOWS.find((w) => w.id === windowId) ?? TREND_WINDOWS[0];
-  // refreshKey moves the window's end to now after new vital signs were recorded.
+  // refreshKey moves the window's end to now after new vital signs were recorded: a trigger, not an input.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   const { from, to } = useMemo(() => windowAround(new Date(), choice.ms, 5 * 60_000), [choice.ms, refreshKey]);
   return (
-    <div className="wl-vitals">
+    <div className="stack">
       <ChoiceGroup label="Show the last" choices={TREND_WINDOWS} value={windowId} onChange={setWindowId} />
-      <div className="wl-trend-grid">
+      <div className="trend-grid">
         {PLOTTED_VITALS.map((vital) => (
           <VitalTrend key={vital.code} patientId={patientId} vital={vital} from={from} to={to} windowLabel={choice.spoken} />
         ))}

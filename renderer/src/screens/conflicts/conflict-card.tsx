@@ -1,7 +1,7 @@
 // One conflict: both versions side by side ("This workstation" and "Hub"), differing fields marked
 // in words and colour, and the three ways out: keep the hub's version, keep mine (sent again over
 // the hub's), or combine field by field.
-import { useState } from 'react';
+import { startTransition, useActionState, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { ConflictViewData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
@@ -14,6 +14,12 @@ import { differingFields, fieldRows, pairResources, type ResourcePair } from './
 import { fieldText } from './field-text.js';
 
 type Choices = Record<string, Record<string, FieldChoice>>;
+type ResolveRequest = Parameters<ReturnType<typeof hostApi>['conflict']['resolve']>[0];
+
+interface Attempt {
+  readonly failure: string | null;
+  readonly done: boolean;
+}
 
 const SOURCES = [
   { id: 'mine', label: 'This workstation' },
@@ -31,28 +37,36 @@ export function ConflictCard(props: {
   const canCombine = pairs.some((pair) => differingFields(pair).length > 0);
   const [combining, setCombining] = useState(false);
   const [choices, setChoices] = useState<Choices>(() => defaultChoices(conflict.local, conflict.hub));
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  // The action's state is the last attempt: the host's refusal, or done (the list reloads without
+  // this card; the buttons stay disabled). `pending` is true while the request is with the host.
+  const [attempt, resolve, pending] = useActionState(
+    async (_previous: Attempt, resolution: { request: ResolveRequest; done: string }): Promise<Attempt> => {
+      try {
+        await call(hostApi().conflict.resolve(resolution.request));
+        onSettled(resolution.done);
+        return { failure: null, done: true };
+      } catch (error) {
+        return { failure: asHostError(error).message, done: false };
+      }
+    },
+    { failure: null, done: false },
+  );
+  const busy = pending || attempt.done;
+  const failure = pending ? null : attempt.failure;
 
-  const settle = (request: Parameters<ReturnType<typeof hostApi>['conflict']['resolve']>[0], done: string): void => {
-    setBusy(true);
-    setFailure(null);
-    call(hostApi().conflict.resolve(request))
-      .then(() => onSettled(done))
-      .catch((error: unknown) => {
-        setFailure(asHostError(error).message);
-        setBusy(false);
-      });
+  const settle = (request: ResolveRequest, done: string): void => {
+    if (busy) return;
+    startTransition(() => resolve({ request, done }));
   };
   const choose = (pairKey: string, field: string, choice: FieldChoice): void =>
     setChoices((current) => ({ ...current, [pairKey]: { ...current[pairKey], [field]: choice } }));
 
   return (
-    <section className="wl-card wl-conflict" aria-labelledby={headingId}>
+    <section className="card conflict" aria-labelledby={headingId}>
       <h3 id={headingId}>
         {conflictKind(conflict)} for {patientLabel}
       </h3>
-      <p className="wl-muted">Found {formatDateTime(conflict.detectedAt)}</p>
+      <p className="muted">Found {formatDateTime(conflict.detectedAt)}</p>
       <p>{conflictReasonText(conflict)}</p>
       {pairs.map((pair) => (
         <PairTable
@@ -64,15 +78,15 @@ export function ConflictCard(props: {
         />
       ))}
       {failure !== null ? (
-        <p role="alert" className="wl-error">
+        <p role="alert" className="text-danger">
           {failure}
         </p>
       ) : null}
-      <div className="wl-actions">
+      <div className="actions">
         {combining ? (
           <>
             <Button
-              className="wl-button wl-button--primary"
+              className="button button--primary"
               isDisabled={busy}
               onPress={() =>
                 settle(
@@ -87,14 +101,14 @@ export function ConflictCard(props: {
             >
               Send combined version
             </Button>
-            <Button className="wl-button wl-button--quiet" isDisabled={busy} onPress={() => setCombining(false)}>
+            <Button className="button" isDisabled={busy} onPress={() => setCombining(false)}>
               Cancel combining
             </Button>
           </>
         ) : (
           <>
             <Button
-              className="wl-button"
+              className="button button--secondary"
               isDisabled={busy}
               onPress={() =>
                 settle({ conflictId: conflict.conflictId, choice: 'keep-hub' }, "The hub's version was kept; your version was set aside.")
@@ -103,7 +117,7 @@ export function ConflictCard(props: {
               Keep hub version
             </Button>
             <Button
-              className="wl-button"
+              className="button button--secondary"
               isDisabled={busy}
               onPress={() =>
                 settle(
@@ -115,7 +129,7 @@ export function ConflictCard(props: {
               Keep my version
             </Button>
             {canCombine ? (
-              <Button className="wl-button" isDisabled={busy} onPress={() => setCombining(true)}>
+              <Button className="button button--secondary" isDisabled={busy} onPress={() => setCombining(true)}>
                 Combine
               </Button>
             ) : null}
@@ -137,7 +151,7 @@ function PairTable(props: {
   const choosable = new Set(differingFields(pair));
   const differences = rows.filter((row) => row.differs).length;
   return (
-    <table className="wl-table wl-conflict__table">
+    <table className="table conflict__table">
       <caption>
         {resourceName(pair.resourceType)}
         {pair.local === null
@@ -156,10 +170,10 @@ function PairTable(props: {
       </thead>
       <tbody>
         {rows.map((row) => (
-          <tr key={row.field} className={row.differs ? 'wl-row--differs' : undefined}>
+          <tr key={row.field} className={row.differs ? 'table__row--differs' : undefined}>
             <th scope="row">
               {row.label}
-              {row.differs ? <span className="wl-differs"> (differs)</span> : null}
+              {row.differs ? <span className="text-warning"> (differs)</span> : null}
             </th>
             <td>{pair.local === null ? '(not documented here)' : fieldText(pair.local[row.field])}</td>
             <td>{pair.hub === null ? '(not on the hub)' : fieldText(pair.hub[row.field])}</td>
@@ -174,7 +188,7 @@ function PairTable(props: {
                     onChange={(choice) => onChoose(row.field, choice)}
                   />
                 ) : (
-                  <span className="wl-muted">Same</span>
+                  <span className="muted">Same</span>
                 )}
               </td>
             ) : null}

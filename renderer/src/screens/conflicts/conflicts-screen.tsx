@@ -24,17 +24,17 @@ export function ConflictsScreen({ session }: { session: SessionViewData }): Reac
   useEffect(() => hostApi().sync.onChanged(() => reload()), [reload]);
   const names = census.loaded.state === 'ready' ? census.loaded.value : [];
   return (
-    <section className="wl-conflicts" aria-labelledby="conflicts-heading">
+    <section className="screen" aria-labelledby="conflicts-heading">
       <h2 id="conflicts-heading">Conflicts</h2>
       <p>Documentation from this workstation that the hub could not take as it was. Nothing is overwritten until you decide.</p>
-      <p className="wl-saved" role="status">
+      <p className="confirmation" role="status">
         {message ?? ''}
       </p>
       {loaded.state === 'loading' ? <p aria-live="polite">Loading conflicts…</p> : null}
       {loaded.state === 'failed' ? (
         <div role="alert">
-          <p className="wl-error">{loaded.error.message}</p>
-          <Button className="wl-button" onPress={reload}>
+          <p className="text-danger">{loaded.error.message}</p>
+          <Button className="button button--secondary" onPress={reload}>
             Try again
           </Button>
         </div>

@@ -40,15 +40,15 @@ export function RecordAdministrationDialog(props: {
   const { target, onClose } = props;
   return (
     <ModalOverlay
-      className="wl-modal-overlay"
+      className="modal-overlay"
       isOpen={target !== null}
       onOpenChange={(open) => {
         if (!open) onClose();
       }}
       isDismissable
     >
-      <Modal className="wl-modal">
-        <Dialog className="wl-dialog" aria-labelledby="record-administration-title">
+      <Modal className="modal modal--wide">
+        <Dialog className="dialog" aria-labelledby="record-administration-title">
           {target !== null ? <AdministrationForm {...props} target={target} /> : null}
         </Dialog>
       </Modal>
@@ -116,10 +116,10 @@ function AdministrationForm(props: {
       <Heading slot="title" id="record-administration-title">
         Record administration
       </Heading>
-      <p className="wl-dialog__patient">For {patientLabel}</p>
-      <section className="wl-order-check" aria-labelledby="order-check-heading">
+      <p className="dialog__patient">For {patientLabel}</p>
+      <section className="order-check" aria-labelledby="order-check-heading">
         <h3 id="order-check-heading">Check the order</h3>
-        <dl className="wl-facts">
+        <dl className="facts">
           <div>
             <dt>Medication</dt>
             <dd>{order.medication}</dd>
@@ -139,7 +139,7 @@ function AdministrationForm(props: {
         </dl>
       </section>
       <Form
-        className="wl-form"
+        className="form"
         validationBehavior="aria"
         onSubmit={(event) => {
           event.preventDefault();
@@ -148,9 +148,9 @@ function AdministrationForm(props: {
       >
         <ChoiceGroup label="Outcome" choices={OUTCOMES} value={outcome} onChange={setOutcome} />
         {outcome === 'given' ? (
-          <div className="wl-form__row">
+          <div className="form__row">
             <NumberField
-              className="wl-field"
+              className="field"
               value={doseValue}
               onChange={setDoseValue}
               formatOptions={{ maximumFractionDigits: 3, useGrouping: false }}
@@ -158,24 +158,18 @@ function AdministrationForm(props: {
               isWheelDisabled
             >
               <Label>Dose given</Label>
-              <Input className="wl-input wl-input--number" />
-              <FieldError className="wl-field__error">{errors.dose}</FieldError>
+              <Input className="input input--number" />
+              <FieldError className="field__error">{errors.dose}</FieldError>
             </NumberField>
-            <TextField
-              className="wl-field"
-              value={doseUnit}
-              onChange={setDoseUnit}
-              isInvalid={errors.doseUnit !== undefined}
-              maxLength={32}
-            >
+            <TextField className="field" value={doseUnit} onChange={setDoseUnit} isInvalid={errors.doseUnit !== undefined} maxLength={32}>
               <Label>Unit</Label>
-              <Input className="wl-input wl-input--unit" />
-              <FieldError className="wl-field__error">{errors.doseUnit}</FieldError>
+              <Input className="input input--unit" />
+              <FieldError className="field__error">{errors.doseUnit}</FieldError>
             </TextField>
           </div>
         ) : (
           <TextField
-            className="wl-field"
+            className="field"
             value={reason}
             onChange={setReason}
             isInvalid={errors.reason !== undefined}
@@ -183,21 +177,21 @@ function AdministrationForm(props: {
             maxLength={500}
           >
             <Label>Reason the dose was held</Label>
-            <TextArea className="wl-input wl-textarea" rows={3} />
-            <FieldError className="wl-field__error">{errors.reason}</FieldError>
+            <TextArea className="input input--textarea" rows={3} />
+            <FieldError className="field__error">{errors.reason}</FieldError>
           </TextField>
         )}
         <TimeField label={outcome === 'given' ? 'Time given' : 'Time held'} value={time} onChange={setTime} error={errors.time} />
         {failure !== null ? (
-          <p role="alert" className="wl-error">
+          <p role="alert" className="text-danger">
             {failure}
           </p>
         ) : null}
-        <div className="wl-actions">
-          <Button type="submit" className="wl-button wl-button--primary" isDisabled={busy}>
+        <div className="actions">
+          <Button type="submit" className="button button--primary" isDisabled={busy}>
             Save administration
           </Button>
-          <Button className="wl-button wl-button--quiet" onPress={onClose}>
+          <Button className="button" onPress={onClose}>
             Cancel
           </Button>
         </div>

@@ -20,15 +20,15 @@ export function RecordVitalsDialog(props: {
   const { isOpen, onClose } = props;
   return (
     <ModalOverlay
-      className="wl-modal-overlay"
+      className="modal-overlay"
       isOpen={isOpen}
       onOpenChange={(open) => {
         if (!open) onClose();
       }}
       isDismissable
     >
-      <Modal className="wl-modal">
-        <Dialog className="wl-dialog" aria-labelledby="record-vitals-title">
+      <Modal className="modal modal--wide">
+        <Dialog className="dialog" aria-labelledby="record-vitals-title">
           {isOpen ? <VitalsForm {...props} /> : null}
         </Dialog>
       </Modal>
@@ -85,9 +85,9 @@ function VitalsForm({
       <Heading slot="title" id="record-vitals-title">
         Record vital signs
       </Heading>
-      <p className="wl-dialog__patient">For {patientLabel}</p>
+      <p className="dialog__patient">For {patientLabel}</p>
       <Form
-        className="wl-form"
+        className="form"
         validationBehavior="aria"
         onSubmit={(event) => {
           event.preventDefault();
@@ -95,11 +95,11 @@ function VitalsForm({
         }}
       >
         <TimeField label="Time measured" value={time} onChange={setTime} />
-        <div className="wl-form__grid">
+        <div className="form__grid">
           {VITAL_FIELDS.map((field) => (
             <NumberField
               key={field.key}
-              className="wl-field"
+              className="field"
               value={values[field.key] ?? Number.NaN}
               onChange={(value) => setValues((v) => ({ ...v, [field.key]: value }))}
               formatOptions={{ maximumFractionDigits: field.decimals, useGrouping: false }}
@@ -108,25 +108,25 @@ function VitalsForm({
               isWheelDisabled
             >
               <Label>{field.label}</Label>
-              <Input className="wl-input wl-input--number" />
-              <Text slot="description" className="wl-field__hint">
+              <Input className="input input--number" />
+              <Text slot="description" className="hint">
                 {field.unit}, {field.min} to {field.max}
               </Text>
-              <FieldError className="wl-field__error">{fieldErrors[field.key]}</FieldError>
+              <FieldError className="field__error">{fieldErrors[field.key]}</FieldError>
             </NumberField>
           ))}
         </div>
-        <p className="wl-field__hint">Leave a field empty if it was not measured. Blood pressure needs both values.</p>
+        <p className="hint">Leave a field empty if it was not measured. Blood pressure needs both values.</p>
         {formError !== null ? (
-          <p role="alert" className="wl-error">
+          <p role="alert" className="text-danger">
             {formError}
           </p>
         ) : null}
-        <div className="wl-actions">
-          <Button type="submit" className="wl-button wl-button--primary" isDisabled={busy}>
+        <div className="actions">
+          <Button type="submit" className="button button--primary" isDisabled={busy}>
             Save vital signs
           </Button>
-          <Button className="wl-button wl-button--quiet" onPress={onClose}>
+          <Button className="button" onPress={onClose}>
             Cancel
           </Button>
         </div>

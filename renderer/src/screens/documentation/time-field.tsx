@@ -13,11 +13,11 @@ export function TimeField(props: {
   const id = useId();
   const errorId = `${id}-error`;
   return (
-    <div className="wl-field">
+    <div className="field">
       <label htmlFor={id}>{label}</label>
       <input
         id={id}
-        className="wl-input"
+        className="input"
         type="datetime-local"
         value={value}
         onChange={(event) => onChange(event.target.value)}
@@ -26,7 +26,7 @@ export function TimeField(props: {
         required={required}
       />
       {error === undefined ? null : (
-        <p id={errorId} className="wl-field__error">
+        <p id={errorId} className="field__error">
           {error}
         </p>
       )}

@@ -3,7 +3,7 @@
 // the locked sessions stay. Holds no patient data: it is drawn after the purge reload.
 import { useEffect, useState } from 'react';
 import type { SessionSnapshotData, SessionViewData } from '../../../../shared/contract/index.js';
-import { shortTime } from '../../lib/format-time.js';
+import { formatRecentTime } from '../../../../shared/display/index.js';
 import { PreSessionStatus } from '../../shell/pre-session-status.js';
 import { roleName } from '../../shell/role-abilities.js';
 import { SignInForm } from '../sign-in/sign-in-form.js';
@@ -92,7 +92,7 @@ export function LockScreen(props: LockScreenProps): React.JSX.Element {
                       <span className="session-choice__name">{session.username}</span>
                       <span className="session-choice__detail">
                         {roleName(session.role)} · {LOCK_REASONS[session.lockReason ?? 'manual']}
-                        {session.lockedAt === null ? '' : ` since ${shortTime(session.lockedAt)}`}
+                        {session.lockedAt === null ? '' : ` since ${formatRecentTime(session.lockedAt)}`}
                       </span>
                     </button>
                   </li>

@@ -1,6 +1,6 @@
 // The PIN step of the lock screen: the owner of a locked session types their PIN
 // (session:unlock-pin). Too many wrong PINs, or no PIN set, hands over to the password.
-import { useEffect, useId, useRef, useState } from 'react';
+import { startTransition, useActionState, useEffect, useId, useRef, useState } from 'react';
 import type { SessionSnapshotData, SessionViewData } from '../../../../shared/contract/index.js';
 import { call, hostApi, HostRequestError } from '../../host-api.js';
 import { failureTitle } from '../sign-in/sign-in-outcome.js';
@@ -16,27 +16,26 @@ export interface PinFormProps {
 
 const PIN = /^\d{4,8}$/;
 
+interface Refusal {
+  readonly code: string;
+  readonly message: string;
+}
+
 export function PinForm(props: PinFormProps): React.JSX.Element {
   const ids = useId();
   const [pin, setPin] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<{ code: string; message: string } | null>(null);
   const field = useRef<HTMLInputElement>(null);
 
   useEffect(() => field.current?.focus(), [props.session.sessionId]);
 
-  const submit = async (): Promise<void> => {
-    if (busy) return;
-    if (!PIN.test(pin)) {
-      setRefusal({ code: 'PIN_INVALID', message: 'A PIN is 4 to 8 digits.' });
-      return;
-    }
-    setBusy(true);
-    setRefusal(null);
+  // The last refusal is the action's state; `busy` is true while the PIN is with the host.
+  const [lastRefusal, unlock, busy] = useActionState(async (_previous: Refusal | null, typed: string): Promise<Refusal | null> => {
+    if (!PIN.test(typed)) return { code: 'PIN_INVALID', message: 'A PIN is 4 to 8 digits.' };
     try {
-      const snapshot = await call(hostApi().session.unlockPin({ userId: props.session.userId, pin }));
+      const snapshot = await call(hostApi().session.unlockPin({ userId: props.session.userId, pin: typed }));
       setPin('');
       props.onUnlocked(snapshot);
+      return null;
     } catch (error) {
       setPin('');
       const refused = error instanceof HostRequestError ? error : new HostRequestError('INTERNAL', 'Wardline could not reach its host.');
@@ -44,12 +43,18 @@ export function PinForm(props: PinFormProps): React.JSX.Element {
         props.onPasswordNeeded(refused.message);
       else if (refused.code === 'NO_LOCKED_SESSION') props.onGone();
       else {
-        setRefusal({ code: refused.code, message: refused.message });
         field.current?.focus();
+        return { code: refused.code, message: refused.message };
       }
-    } finally {
-      setBusy(false);
+      return null;
     }
+  }, null);
+  // A new attempt clears the last refusal while it is with the host.
+  const refusal = busy ? null : lastRefusal;
+
+  const submit = (): void => {
+    if (busy) return;
+    startTransition(() => unlock(pin));
   };
 
   const errorId = `${ids}-error`;
@@ -59,7 +64,7 @@ export function PinForm(props: PinFormProps): React.JSX.Element {
       aria-label={`Unlock ${props.session.username} with the PIN`}
       onSubmit={(event) => {
         event.preventDefault();
-        void submit();
+        submit();
       }}
     >
       {refusal === null ? null : (

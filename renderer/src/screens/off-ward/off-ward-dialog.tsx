@@ -1,7 +1,7 @@
 // "Open a chart from another ward" (break-the-glass by MRN): the MRN, a coded reason and a
 // justification → chart:open-off-ward. The host fetches the chart from the hub (online only), keeps
 // it in memory for the grant's time, and audits the access as a security alert.
-import { useState } from 'react';
+import { startTransition, useActionState, useState } from 'react';
 import {
   Button,
   Dialog,
@@ -21,15 +21,14 @@ import { call, hostApi } from '../../host-api.js';
 import { rememberGrant } from '../chart/emergency-grants.js';
 import { EmergencyReasonFields, emergencyReasonProblems, type EmergencyReason } from '../chart/emergency-reason-fields.js';
 import { asHostError } from '../chart/use-host-call.js';
-import '../../styles/chart.css';
 
 export function OffWardDialog(props: { onOpened: (patientId: string) => void }): React.JSX.Element {
   return (
     <DialogTrigger>
-      <Button className="wl-button">Open a chart from another ward</Button>
-      <ModalOverlay className="wl-modal-overlay" isDismissable>
-        <Modal className="wl-modal">
-          <Dialog className="wl-dialog" aria-labelledby="off-ward-title">
+      <Button className="button button--secondary">Open a chart from another ward</Button>
+      <ModalOverlay className="modal-overlay" isDismissable>
+        <Modal className="modal modal--wide">
+          <Dialog className="dialog" aria-labelledby="off-ward-title">
             {({ close }) => (
               <OffWardForm
                 onOpened={(patientId) => {
@@ -46,14 +45,37 @@ export function OffWardDialog(props: { onOpened: (patientId: string) => void }):
   );
 }
 
+interface Attempt {
+  readonly failure: string | null;
+  readonly done: boolean;
+}
+
+type OffWardRequest = Parameters<ReturnType<typeof hostApi>['chart']['openOffWard']>[0];
+
 function OffWardForm({ onOpened, onCancel }: { onOpened: (patientId: string) => void; onCancel: () => void }): React.JSX.Element {
   const [mrn, setMrn] = useState('');
   const [reason, setReason] = useState<EmergencyReason>({ reasonCode: null, reasonText: '' });
   const [problems, setProblems] = useState<{ mrn?: string; reasonCode?: string; reasonText?: string } | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // The action's state is the last attempt: the host's refusal, or done (the chart opens; the
+  // button stays disabled). `pending` is true while the request is with the host.
+  const [attempt, openOffWard, pending] = useActionState(
+    async (_previous: Attempt, request: OffWardRequest): Promise<Attempt> => {
+      try {
+        const grant = await call(hostApi().chart.openOffWard(request));
+        rememberGrant(grant.patientId, grant.expiresAt);
+        onOpened(grant.patientId);
+        return { failure: null, done: true };
+      } catch (error) {
+        return { failure: asHostError(error).message, done: false };
+      }
+    },
+    { failure: null, done: false },
+  );
+  const busy = pending || attempt.done;
+  const failure = pending ? null : attempt.failure;
 
   const submit = (): void => {
+    if (busy) return;
     const parsedMrn = mrnSchema.safeParse(mrn);
     const found = {
       ...emergencyReasonProblems(reason),
@@ -61,17 +83,8 @@ function OffWardForm({ onOpened, onCancel }: { onOpened: (patientId: string) => 
     };
     setProblems(found);
     if (Object.keys(found).length > 0 || !parsedMrn.success || reason.reasonCode === null) return;
-    setBusy(true);
-    setFailure(null);
-    call(hostApi().chart.openOffWard({ mrn: parsedMrn.data, reasonCode: reason.reasonCode, reasonText: reason.reasonText.trim() }))
-      .then((grant) => {
-        rememberGrant(grant.patientId, grant.expiresAt);
-        onOpened(grant.patientId);
-      })
-      .catch((error: unknown) => {
-        setFailure(asHostError(error).message);
-        setBusy(false);
-      });
+    const request = { mrn: parsedMrn.data, reasonCode: reason.reasonCode, reasonText: reason.reasonText.trim() };
+    startTransition(() => openOffWard(request));
   };
 
   return (
@@ -84,32 +97,32 @@ function OffWardForm({ onOpened, onCancel }: { onOpened: (patientId: string) => 
         name, reason and time, and it ends by itself after a limited time. It needs a connection to the hub.
       </p>
       <Form
-        className="wl-form"
+        className="form"
         validationBehavior="aria"
         onSubmit={(event) => {
           event.preventDefault();
           submit();
         }}
       >
-        <TextField className="wl-field" value={mrn} onChange={setMrn} isInvalid={problems?.mrn !== undefined} isRequired maxLength={64}>
+        <TextField className="field" value={mrn} onChange={setMrn} isInvalid={problems?.mrn !== undefined} isRequired maxLength={64}>
           <Label>MRN</Label>
-          <Input className="wl-input" autoComplete="off" />
-          <Text slot="description" className="wl-field__hint">
+          <Input className="input" autoComplete="off" />
+          <Text slot="description" className="hint">
             The patient's medical record number.
           </Text>
-          <FieldError className="wl-field__error">{problems?.mrn}</FieldError>
+          <FieldError className="field__error">{problems?.mrn}</FieldError>
         </TextField>
         <EmergencyReasonFields value={reason} onChange={setReason} problems={problems} />
         {failure !== null ? (
-          <p role="alert" className="wl-error">
+          <p role="alert" className="text-danger">
             {failure}
           </p>
         ) : null}
-        <div className="wl-actions">
-          <Button type="submit" className="wl-button wl-button--danger" isDisabled={busy}>
+        <div className="actions">
+          <Button type="submit" className="button button--danger" isDisabled={busy}>
             Open chart with emergency access
           </Button>
-          <Button className="wl-button wl-button--quiet" onPress={onCancel}>
+          <Button className="button" onPress={onCancel}>
             Cancel
           </Button>
         </div>

@@ -7,7 +7,6 @@ import { call, hostApi } from '../../host-api.js';
 import { asHostError } from '../chart/use-host-call.js';
 import { downloadPdf } from './pdf-download.js';
 import { marPrintRequest, printedSummary, printFailureText, type PrintScope } from './print-request.js';
-import '../../styles/chart.css';
 
 type PrintState =
   | { readonly state: 'idle' }
@@ -32,15 +31,15 @@ export function PrintMarButton(props: { scope: { patientId: string } | { ward: t
       });
   };
   return (
-    <div className="wl-print">
-      <Button className="wl-button" onPress={print} isDisabled={status.state === 'busy'}>
+    <div className="actions">
+      <Button className="button button--secondary" onPress={print} isDisabled={status.state === 'busy'}>
         {label ?? ('ward' in scope ? 'Print ward MAR (PDF)' : 'Print MAR (PDF)')}
       </Button>
-      <p className="wl-print__status" role="status">
+      <p className="confirmation" role="status">
         {status.state === 'busy' ? 'Preparing the PDF…' : status.state === 'done' ? status.text : ''}
       </p>
       {status.state === 'failed' ? (
-        <p className="wl-error" role="alert">
+        <p className="text-danger" role="alert">
           {status.text}
         </p>
       ) : null}

@@ -1,7 +1,7 @@
 // The sign-in form: username and password (online, or offline by choice), then, when the hub asks
 // for it, a second step for the 6-digit code. Used by the sign-in screen, by "Switch user" and,
 // with the username fixed, to unlock a session with the password after too many wrong PINs.
-import { useEffect, useId, useRef, useState } from 'react';
+import { startTransition, useActionState, useEffect, useId, useRef, useState } from 'react';
 import type { SessionSnapshotData } from '../../../../shared/contract/index.js';
 import { call, hostApi, HostRequestError } from '../../host-api.js';
 import { failureTitle, needsTotpStep, reachabilityAfterFailure, reachabilityAfterSuccess, type Reachability } from './sign-in-outcome.js';
@@ -19,6 +19,18 @@ interface Refusal {
   readonly message: string;
 }
 
+/** What the form's action is asked: sign in with what was typed (online or offline by choice), or forget the last refusal. */
+type SignInIntent =
+  | {
+      readonly kind: 'sign-in';
+      readonly offline: boolean;
+      readonly step: 'credentials' | 'totp';
+      readonly username: string;
+      readonly password: string;
+      readonly code: string;
+    }
+  | { readonly kind: 'clear' };
+
 const CODE_PATTERN = /^\d{6}$/;
 
 export function SignInForm(props: SignInFormProps): React.JSX.Element {
@@ -27,8 +39,6 @@ export function SignInForm(props: SignInFormProps): React.JSX.Element {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [step, setStep] = useState<'credentials' | 'totp'>('credentials');
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal | null>(null);
   const firstField = useRef<HTMLInputElement>(null);
   const codeField = useRef<HTMLInputElement>(null);
 
@@ -36,18 +46,13 @@ export function SignInForm(props: SignInFormProps): React.JSX.Element {
     (step === 'totp' ? codeField : firstField).current?.focus();
   }, [step]);
 
-  const submit = async (offline: boolean): Promise<void> => {
-    if (busy) return;
-    if (username.trim() === '' || password === '') {
-      setRefusal({ code: 'MISSING', message: 'Enter your username and password.' });
-      return;
-    }
-    if (step === 'totp' && !CODE_PATTERN.test(code)) {
-      setRefusal({ code: 'TOTP_INVALID', message: 'The code is 6 digits, as your authenticator app shows it.' });
-      return;
-    }
-    setBusy(true);
-    setRefusal(null);
+  // The last refusal is the action's state; `busy` is true while a sign-in is with the host.
+  const [lastRefusal, dispatch, busy] = useActionState(async (_previous: Refusal | null, intent: SignInIntent): Promise<Refusal | null> => {
+    if (intent.kind === 'clear') return null;
+    const { offline, step, username, password, code } = intent;
+    if (username.trim() === '' || password === '') return { code: 'MISSING', message: 'Enter your username and password.' };
+    if (step === 'totp' && !CODE_PATTERN.test(code))
+      return { code: 'TOTP_INVALID', message: 'The code is 6 digits, as your authenticator app shows it.' };
     try {
       const request =
         step === 'totp' ? { username, password, totp: code } : offline ? { username, password, offline: true } : { username, password };
@@ -58,10 +63,10 @@ export function SignInForm(props: SignInFormProps): React.JSX.Element {
       setPassword('');
       setCode('');
       props.onSignedIn(result.snapshot);
+      return null;
     } catch (error) {
       const refused = error instanceof HostRequestError ? error : new HostRequestError('INTERNAL', 'Wardline could not reach its host.');
       props.onReachability(reachabilityAfterFailure(refused.code, offline));
-      setRefusal({ code: refused.code, message: refused.message });
       if (needsTotpStep(refused.code)) {
         setStep('totp');
         setCode('');
@@ -70,16 +75,22 @@ export function SignInForm(props: SignInFormProps): React.JSX.Element {
         setStep('credentials');
         firstField.current?.focus();
       }
-    } finally {
-      setBusy(false);
+      return { code: refused.code, message: refused.message };
     }
+  }, null);
+  // A new attempt clears the last refusal while it is with the host.
+  const refusal = busy ? null : lastRefusal;
+
+  const submit = (offline: boolean): void => {
+    if (busy) return;
+    startTransition(() => dispatch({ kind: 'sign-in', offline, step, username, password, code }));
   };
 
   const startAgain = (): void => {
     setStep('credentials');
     setPassword('');
     setCode('');
-    setRefusal(null);
+    startTransition(() => dispatch({ kind: 'clear' }));
   };
 
   const errorId = `${ids}-error`;
@@ -98,7 +109,7 @@ export function SignInForm(props: SignInFormProps): React.JSX.Element {
         aria-label="Second step: authenticator code"
         onSubmit={(event) => {
           event.preventDefault();
-          void submit(false);
+          submit(false);
         }}
       >
         <p>Your account needs a second step. Enter the 6-digit code your authenticator app shows for Wardline.</p>
@@ -137,7 +148,7 @@ export function SignInForm(props: SignInFormProps): React.JSX.Element {
       aria-label={props.fixedUsername === undefined ? 'Sign in' : `Unlock ${props.fixedUsername} with the password`}
       onSubmit={(event) => {
         event.preventDefault();
-        void submit(false);
+        submit(false);
       }}
     >
       {error}
@@ -176,7 +187,7 @@ export function SignInForm(props: SignInFormProps): React.JSX.Element {
           {busy ? 'Signing in…' : (props.submitLabel ?? 'Sign in')}
         </button>
         {props.fixedUsername === undefined ? (
-          <button type="button" className="button" disabled={busy} onClick={() => void submit(true)}>
+          <button type="button" className="button" disabled={busy} onClick={() => submit(true)}>
             Sign in offline
           </button>
         ) : null}

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { FhirValidationError, isSupportedResourceType, patientIdOf, validateResource, type Resource } from '../../shared/fhir/index.js';
 import type { ConflictRecord, OutboxItem, Vault } from '../vault/index.js';
 import { combinationProvenance, type DocumentationAuthor } from './documentation-builders.js';
-import { SyncError } from './sync-error.js';
+import { SyncError } from '../sync/index.js';
 
 export type ConflictChoice = 'keep-hub' | 'resend-local';
 

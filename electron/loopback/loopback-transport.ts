@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import { failed, IPC_ERROR_CODES, type EventMessage, type IpcResult } from '../../shared/contract/index.js';
 import { invokeFrameSchema } from '../../shared/loopback/index.js';
-import type { RequestServer, SenderInfo, Transport } from './transport.js';
+import type { RequestServer, SenderInfo, Transport } from '../host/index.js';
 
 export interface LoopbackTransportOptions {
   /** `http://127.0.0.1:<port>`: the page's frame URL is its root. */
@@ -84,9 +84,12 @@ export class LoopbackTransport implements Transport {
       const server = this.#server;
       if (server === null) return answer(frame.data.id, failed(IPC_ERROR_CODES.internal, NOT_SERVING));
       pending += 1;
-      server({ sender, message: frame.data.message })
+      // Fire and forget: the reply goes back on the socket when the call settles. A failed call
+      // becomes an internal-error reply; a reply that cannot be sent is logged and dropped.
+      void server({ sender, message: frame.data.message })
         .catch(() => failed(IPC_ERROR_CODES.internal, NOT_SERVING))
         .then((reply) => answer(frame.data.id, reply))
+        .catch(() => this.#options.logger.warn({ event: 'loopback.reply_failed', contentsId }, 'loopback reply not sent'))
         .finally(() => {
           pending -= 1;
         });

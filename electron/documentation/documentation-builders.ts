@@ -14,7 +14,7 @@ import type {
   Resource,
 } from '../../shared/fhir/index.js';
 import { LOINC_SYSTEM, SCHEDULED_TIME_EXTENSION_URL, UCUM_SYSTEM } from '../../shared/fhir/index.js';
-import { CLIENT_ID_SYSTEM } from './client-identifier.js';
+import { CLIENT_ID_SYSTEM } from '../sync/index.js';
 
 /** Who documents: a Practitioner reference (`Practitioner/{id}`), as the session knows the user. */
 export interface DocumentationAuthor {

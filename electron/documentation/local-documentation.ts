@@ -25,7 +25,7 @@ import {
   type NoteInput,
   type VitalSignsInput,
 } from './documentation-builders.js';
-import { SyncError } from './sync-error.js';
+import { SyncError } from '../sync/index.js';
 
 export interface DocumentationReceipt {
   /** The outbox entry (also the id of a conflict record, should the hub refuse it). */

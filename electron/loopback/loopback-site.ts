@@ -4,7 +4,7 @@
 // is refused before a path is built; a name the build does not hold is unknown (404).
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { HostError } from './host-error.js';
+import { HostError } from '../host/index.js';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,6 +1,6 @@
 // Evaluation mode's window: an HTTP server on 127.0.0.1 (a random port unless told) that serves the
 // built renderer to a browser that opened a one-time address, and the WebSocket (/ipc) through
-// which that page reaches the host as the Transport port. Electron is not involved; DESIGN.md
+// which that page reaches the host as the Transport port. Electron is not involved; docs/DESIGN.md
 // keeps this for evaluation and e2e tests. Cookies do not keep ports apart, so it relies on the
 // Origin check and on no other program on this machine being hostile.
 import { createServer, type Server } from 'node:http';
@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { LOOPBACK_MAX_FRAME_BYTES } from '../../shared/loopback/index.js';
-import { HostError } from './host-error.js';
+import { HostError, type SenderInfo, type Transport } from '../host/index.js';
 import { loopbackOrigin } from './loopback-headers.js';
 import { loopbackHttpHandler } from './loopback-http.js';
 import { LoopbackSecrets } from './loopback-secrets.js';
@@ -16,7 +16,6 @@ import { loopbackSenderCheck } from './loopback-sender.js';
 import { rendererFilesOf } from './loopback-site.js';
 import { LoopbackTransport } from './loopback-transport.js';
 import { refuseUpgrade, upgradeDecision } from './loopback-upgrade.js';
-import type { SenderInfo, Transport } from './transport.js';
 
 export interface LoopbackServerOptions {
   /** The built renderer (renderer/dist after `npm run build:renderer`). */

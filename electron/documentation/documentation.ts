@@ -1,0 +1,99 @@
+// The entry point for documentation made on this workstation and for its conflicts: records go
+// through LocalDocumentation into the outbox, conflicts are settled by conflict-resolution, and the
+// sync engine is told to sync soon after each write. The sync engine pushes the outbox; it knows
+// nothing of this room.
+import type { Logger } from 'pino';
+import type { ConflictRecord, Vault } from '../vault/index.js';
+import { isDowntime, type ConnectivityState } from '../sync/index.js';
+import { combineConflict, resolveConflict, type ConflictChoice } from './conflict-resolution.js';
+import type { DocumentationAuthor, MedicationAdministrationInput, NoteInput, VitalSignsInput } from './documentation-builders.js';
+import { LocalDocumentation, type DocumentationReceipt } from './local-documentation.js';
+
+/** What documentation needs of the sync engine (SyncEngine fits). */
+export interface DocumentationSync {
+  /** The connectivity state: documentation made in downtime carries a Provenance. */
+  readonly state: ConnectivityState;
+  /** Outbox entries on the wire right now (not to be changed under the push). */
+  readonly outboxInFlight: ReadonlySet<string>;
+  /** Sync soon (when the scheduler runs). */
+  requestSync(): void;
+}
+
+export interface DocumentationOptions {
+  readonly vault: Vault;
+  readonly sync: DocumentationSync;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+}
+
+export class Documentation {
+  readonly #o: DocumentationOptions;
+  readonly #now: () => Date;
+  readonly #local: LocalDocumentation;
+
+  constructor(options: DocumentationOptions) {
+    this.#o = options;
+    const { vault, logger, sync } = options;
+    this.#now = options.now ?? (() => new Date());
+    this.#local = new LocalDocumentation({
+      vault,
+      logger,
+      now: this.#now,
+      isDowntime: () => isDowntime(sync.state),
+      inFlight: sync.outboxInFlight,
+      onWrite: () => sync.requestSync(),
+    });
+  }
+
+  recordVitalSigns(patientId: string, values: VitalSignsInput, author: DocumentationAuthor): DocumentationReceipt {
+    return this.#local.recordVitalSigns(patientId, values, author);
+  }
+
+  recordMedicationAdministration(
+    patientId: string,
+    input: MedicationAdministrationInput,
+    author: DocumentationAuthor,
+  ): DocumentationReceipt {
+    return this.#local.recordMedicationAdministration(patientId, input, author);
+  }
+
+  recordNote(patientId: string, input: NoteInput, author: DocumentationAuthor): DocumentationReceipt {
+    return this.#local.recordNote(patientId, input, author);
+  }
+
+  amendResource(resource: Parameters<LocalDocumentation['amendResource']>[0], author: DocumentationAuthor): DocumentationReceipt {
+    return this.#local.amendResource(resource, author);
+  }
+
+  /** True while the hub is unreachable (offline or hub-down). */
+  get inDowntime(): boolean {
+    return isDowntime(this.#o.sync.state);
+  }
+
+  conflicts(): ConflictRecord[] {
+    return this.#o.vault.conflicts.list();
+  }
+
+  /** Keeps the hub's version, or queues the local one again on top of it; returns the new entry id. */
+  resolveConflict(conflictId: string, choice: ConflictChoice): string | null {
+    const entryId = resolveConflict(this.#o.vault, conflictId, choice, this.#now());
+    if (entryId !== null) this.#o.sync.requestSync();
+    return entryId;
+  }
+
+  /** Queues the user's combination of both versions (validated; the conflict's own resources) on top of the hub's; returns the new entry id. */
+  combineConflict(conflictId: string, resources: readonly unknown[], author: DocumentationAuthor): string {
+    const entryId = combineConflict(this.#o.vault, conflictId, resources, author, this.#now());
+    this.#o.logger.info(
+      { event: 'sync.conflict_combined', conflictId, entryId, resources: resources.length },
+      'conflict settled with a combined version',
+    );
+    this.#o.sync.requestSync();
+    return entryId;
+  }
+}
+
+/** The documentation of an enrolled workstation, over its sync engine. */
+export function openDocumentation(options: DocumentationOptions): Documentation {
+  return new Documentation(options);
+}

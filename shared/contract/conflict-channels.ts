@@ -1,0 +1,47 @@
+// Conflicts: the documentation the hub refused or that met a newer version, shown with both
+// versions, and the user's choice that settles each one.
+import { z } from 'zod';
+import { channelTable, defineChannel } from './channel.js';
+
+const noRequest = z.strictObject({});
+
+/** A FHIR resource as JSON (shown side by side; the host validated it). */
+export const resourceJsonSchema = z.record(z.string(), z.unknown());
+
+export const conflictViewSchema = z.object({
+  conflictId: z.string(),
+  patientId: z.string(),
+  reason: z.enum(['version-conflict', 'rejected']),
+  errorCode: z.string().nullable(),
+  detectedAt: z.string(),
+  /** The resources as this workstation documented them. */
+  local: z.array(resourceJsonSchema),
+  /** The hub's current versions of the same resources. */
+  hub: z.array(resourceJsonSchema),
+});
+export type ConflictViewData = z.infer<typeof conflictViewSchema>;
+
+export const CONFLICT_CHANNELS = channelTable([
+  defineChannel({
+    name: 'conflict:list',
+    summary: "the documentation the hub refused or that met a newer version, with both versions (patients in the user's scope)",
+    permission: 'chart:read',
+    request: noRequest,
+    response: z.array(conflictViewSchema),
+  }),
+  defineChannel({
+    name: 'conflict:resolve',
+    summary:
+      "settle a conflict: keep the hub's version, send this workstation's version again over it, or send a combination the user made of both (validated FHIR)",
+    permission: 'chart:read',
+    request: z.union([
+      z.strictObject({ conflictId: z.string().min(1).max(64), choice: z.enum(['keep-hub', 'resend-local']) }),
+      z.strictObject({
+        conflictId: z.string().min(1).max(64),
+        choice: z.literal('combine'),
+        resources: z.array(resourceJsonSchema).min(1).max(20),
+      }),
+    ]),
+    response: z.object({ resentAs: z.string().nullable() }),
+  }),
+]);

@@ -1,0 +1,99 @@
+// Downtime documentation: a patient's notes, recording vital signs and medication administrations
+// (to the outbox, uploaded when the hub is reachable), and what of it the hub does not hold yet.
+import { z } from 'zod';
+import { channelTable, defineChannel } from './channel.js';
+import { patientIdSchema } from './chart-channels.js';
+
+/** A vital-signs set as the nurse enters it; at least one value. Ranges refuse typing slips. */
+export const vitalSignsEntrySchema = z
+  .strictObject({
+    effectiveAt: z.string().datetime({ offset: true }).optional(),
+    heartRate: z.number().int().min(0).max(350).optional(),
+    respiratoryRate: z.number().int().min(0).max(120).optional(),
+    systolic: z.number().int().min(0).max(350).optional(),
+    diastolic: z.number().int().min(0).max(250).optional(),
+    temperatureCelsius: z.number().min(25).max(46).optional(),
+    oxygenSaturation: z.number().int().min(0).max(100).optional(),
+    painScore: z.number().int().min(0).max(10).optional(),
+  })
+  .refine((v) => Object.keys(v).some((k) => k !== 'effectiveAt'), 'at least one vital sign')
+  .refine((v) => (v.systolic === undefined) === (v.diastolic === undefined), 'blood pressure needs both systolic and diastolic');
+
+/** A dose given or held against an active order (MedicationRequest id). */
+export const administrationEntrySchema = z
+  .strictObject({
+    medicationRequestId: z.string().min(1).max(64),
+    given: z.boolean(),
+    effectiveAt: z.string().datetime({ offset: true }).optional(),
+    scheduledAt: z.string().datetime({ offset: true }).optional(),
+    dose: z.strictObject({ value: z.number().positive().max(100000), unit: z.string().trim().min(1).max(32) }).optional(),
+    notGivenReason: z.string().trim().min(1).max(500).optional(),
+  })
+  .refine((v) => v.given || v.notGivenReason !== undefined, 'a held dose needs a reason');
+
+/** What the host answers after documentation went into the outbox. */
+export const documentationReceiptSchema = z.object({
+  entryId: z.string(),
+  resourceIds: z.array(z.string()),
+  status: z.literal('pending-upload'),
+});
+
+/** One piece of local documentation for a patient and where it stands. */
+export const pendingDocumentationSchema = z.object({
+  entryId: z.string(),
+  kind: z.enum(['vital-signs', 'medication-administration', 'note', 'amendment']),
+  recordedAt: z.string(),
+  /** pending-upload: in the outbox; conflict: the hub refused it, the user must choose. */
+  status: z.enum(['pending-upload', 'conflict']),
+  /** The last upload failure's code, or null. */
+  lastError: z.string().nullable(),
+});
+
+export const noteSchema = z.object({
+  id: z.string(),
+  date: z.string().nullable(),
+  title: z.string(),
+  author: z.string().nullable(),
+  text: z.string(),
+  status: z.string(),
+});
+
+export type VitalSignsEntryData = z.infer<typeof vitalSignsEntrySchema>;
+export type AdministrationEntryData = z.infer<typeof administrationEntrySchema>;
+export type PendingDocumentationData = z.infer<typeof pendingDocumentationSchema>;
+export type NoteData = z.infer<typeof noteSchema>;
+
+export const DOCUMENTATION_CHANNELS = channelTable([
+  defineChannel({
+    name: 'chart:notes',
+    summary: "one page of a patient's notes, newest first, with how many there are",
+    permission: 'category:read:notes',
+    request: z.strictObject({
+      patientId: patientIdSchema,
+      offset: z.number().int().min(0).max(1_000_000).optional(),
+      limit: z.number().int().min(1).max(100).optional(),
+    }),
+    response: z.object({ notes: z.array(noteSchema), total: z.number().int().nonnegative() }),
+  }),
+  defineChannel({
+    name: 'chart:record-vitals',
+    summary: 'record a set of vital signs for one patient (to the outbox; uploaded when the hub is reachable)',
+    permission: 'document:vital-signs',
+    request: z.strictObject({ patientId: patientIdSchema, vitals: vitalSignsEntrySchema }),
+    response: documentationReceiptSchema,
+  }),
+  defineChannel({
+    name: 'chart:record-administration',
+    summary: 'record a medication administration (given or held) against an active order (to the outbox)',
+    permission: 'document:medication-administration',
+    request: z.strictObject({ patientId: patientIdSchema, administration: administrationEntrySchema }),
+    response: documentationReceiptSchema,
+  }),
+  defineChannel({
+    name: 'chart:pending',
+    summary: "one patient's documentation not yet held by the hub (pending upload or in conflict)",
+    permission: 'chart:read',
+    request: z.strictObject({ patientId: patientIdSchema }),
+    response: z.array(pendingDocumentationSchema),
+  }),
+]);

@@ -1,0 +1,58 @@
+// Sync status: connectivity, how old the cached data is and what waits in the outbox (counts and
+// times only, no patient data), the "sync now" request, and the event when any of it changes.
+import { z } from 'zod';
+import { channelTable, defineChannel, defineEvent } from './channel.js';
+
+const noRequest = z.strictObject({});
+
+/** How old the cached data is, against the policy's amber and red thresholds. */
+export const stalenessSchema = z.enum(['fresh', 'amber', 'red', 'never-synced']);
+export const connectivityStateSchema = z.enum(['online', 'degraded', 'offline', 'hub-down']);
+
+export const syncStatusSchema = z.object({
+  /** False on a workstation that is not enrolled with a hub (it only shows its cache). */
+  enrolled: z.boolean(),
+  state: connectivityStateSchema,
+  /** Workstation time the last complete sync ended, or null. */
+  lastSuccess: z.string().nullable(),
+  /** Workstation time the cached ward data was last brought up to date. */
+  dataAsOf: z.string().nullable(),
+  staleness: stalenessSchema,
+  outboxPending: z.number().int().nonnegative(),
+  conflicts: z.number().int().nonnegative(),
+  /** The code of the last failure (HUB_UNREACHABLE, PIN_MISMATCH…), or null. */
+  lastError: z.string().nullable(),
+  /** The initial load while it runs: patients loaded of patients on the census; null otherwise. */
+  initialLoad: z.object({ loaded: z.number().int().nonnegative(), total: z.number().int().nonnegative() }).nullable(),
+  /** The policy's thresholds, so the banner can colour "data as of" by itself as time passes. */
+  staleAmberMs: z.number().int().positive(),
+  staleRedMs: z.number().int().positive(),
+  /** How often the workstation polls the hub (ms). */
+  pollIntervalMs: z.number().int().positive(),
+});
+export type SyncStatusData = z.infer<typeof syncStatusSchema>;
+
+export const SYNC_CHANNELS = channelTable([
+  defineChannel({
+    name: 'sync:status',
+    summary: 'connectivity, how old the cached data is, and what waits in the outbox (counts and times only)',
+    permission: 'session',
+    request: noRequest,
+    response: syncStatusSchema,
+  }),
+  defineChannel({
+    name: 'sync:now',
+    summary: 'run a sync cycle now (pull, then push the outbox) and answer the status after it',
+    permission: 'session',
+    request: noRequest,
+    response: syncStatusSchema,
+  }),
+]);
+
+export const SYNC_EVENTS = channelTable([
+  defineEvent({
+    name: 'sync:changed',
+    summary: 'the connectivity state or the sync status changed (no patient data)',
+    payload: syncStatusSchema,
+  }),
+]);
