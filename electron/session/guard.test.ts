@@ -108,6 +108,7 @@ describe('the guard', () => {
       wards: vera.wards,
       credentialStamp: vera.credentialStamp,
       mfaRequired: false,
+      totpSecret: null,
       passwordVerifier: await createVerifier(vera.password, CHEAP_HASHING.password),
       verifiedAt: h.clock.now(),
       pinVerifier: null,

@@ -79,7 +79,7 @@ describe('online sign-in', () => {
 
   it('refuses an answer from the hub that does not match the contract', async () => {
     const h = sessionHarness({
-      hubLogin: { login: async () => ({ outcome: 'signed-in', session: { accessToken: 'x' } as never }) },
+      hubLogin: { login: async () => ({ outcome: 'signed-in', session: { accessToken: 'x' } as never }), isReachable: async () => true },
     });
     const r = await refusal(h.manager.signInOnline('nina', 'pw'));
     expect(r.code).toBe('HUB_ANSWER_INVALID');

@@ -12,6 +12,11 @@ import { startHub } from '../support/hub-harness.js';
 
 const PASSWORD = 'correct horse battery staple';
 
+interface LoginAnswer {
+  readonly refreshToken?: string;
+  readonly offlineVerifier?: { readonly mfaRequired?: boolean; readonly totpSecret?: string };
+}
+
 describe.each(['sqlite', 'postgres'] as const)('protected secrets at rest (%s)', (engine) => {
   it('are sealed in the rows, open only with the hub key, and are re-wrapped by a rotation', async () => {
     const oldKey = newHubKey();
@@ -63,4 +68,41 @@ describe.each(['sqlite', 'postgres'] as const)('protected secrets at rest (%s)',
       await after.stop();
     }
   }, 120_000);
+
+  it('hands the TOTP secret to an enrolled workstation only with a sign-in that passed its code, for offline sign-in', async () => {
+    const hub = await startHub({ engine });
+    try {
+      const mfa = await addUser(hub.db, { username: 'dr.mfa', password: PASSWORD, role: 'physician', wards: ['w1'], mfa: true });
+      await addUser(hub.db, { username: 'nurse.plain', password: PASSWORD, role: 'nurse', wards: ['w1'], mfa: false });
+      const device = await hub.enrollDevice('w1');
+      const login = async (body: object): Promise<{ status: number; json: LoginAnswer }> => {
+        const response = await device.fetch('/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        return { status: response.status, json: (await response.json()) as LoginAnswer };
+      };
+      const withCode = await login({ username: 'dr.mfa', password: PASSWORD, totp: currentTotpCode(mfa.totpSecret!, new Date()) });
+      expect(withCode.status).toBe(200);
+      expect(withCode.json.offlineVerifier).toMatchObject({ mfaRequired: true, totpSecret: mfa.totpSecret });
+      const withoutCode = await login({ username: 'dr.mfa', password: PASSWORD });
+      expect(withoutCode.status).toBe(401);
+      expect(JSON.stringify(withoutCode.json)).not.toContain(mfa.totpSecret!);
+      const plain = await login({ username: 'nurse.plain', password: PASSWORD });
+      expect(plain.status).toBe(200);
+      expect(plain.json.offlineVerifier?.totpSecret).toBeUndefined();
+      // A renewal (no code typed) does not carry it, and nothing reaches the hub's log.
+      const refreshed = await device.fetch('/auth/refresh', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: { refreshToken: withCode.json.refreshToken },
+      });
+      expect(refreshed.status).toBe(200);
+      expect(((await refreshed.json()) as LoginAnswer).offlineVerifier?.totpSecret).toBeUndefined();
+      // Without a device token there is no sign-in at all.
+      expect((await hub.fetch('/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: {} })).status).toBe(
+        401,
+      );
+      expect(hub.logs()).not.toContain(mfa.totpSecret!);
+    } finally {
+      await hub.stop();
+    }
+  });
 });
