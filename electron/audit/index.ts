@@ -14,7 +14,6 @@ export {
 } from './audit-entry.js';
 export { AuditError, isAuditError, type AuditErrorCode } from './audit-error.js';
 export { AUDIT_FILE_NAME, auditFilePath } from './audit-files.js';
-export { canonicalJson } from './canonical-json.js';
 export { verifyChain, type ChainVerdict, type ChainProblem } from './chain-verify.js';
 export { auditEventOf, type AuditEventSource } from './audit-event-mapping.js';
 export { auditEventIdOf } from './audit-event-id.js';

@@ -1,6 +1,7 @@
 // FHIR resources for what a nurse or physician documents on the ward: vital signs (LOINC, UCUM, as
 // the chart reads them), a medication administration against its order (with the MAR's scheduled
-// time), a note (DocumentReference, plain text), and the Provenance of downtime documentation.
+// time), a note (DocumentReference, plain text), and the Provenance naming who documented (marked
+// when made during downtime).
 // Every resource carries the client identifier (system + its client UUID) the hub deduplicates on.
 import type {
   CodeableConcept,
@@ -218,11 +219,16 @@ export function clinicalNote(context: BuildContext, input: NoteInput): DocumentR
   };
 }
 
-/** Who documented `targets` while the hub was unreachable, and when. */
-export function downtimeProvenance(
+/**
+ * Who documented `targets`, and when: every outbox entry carries one, so the hub knows whom to hold
+ * to the documentation even when the device uploads it alone, hours later (the hub checks that user's
+ * account as it stood at `recorded`). Made during downtime, it carries the downtime policy.
+ */
+export function documentationProvenance(
   context: BuildContext,
   targets: readonly Resource[],
   operation: 'CREATE' | 'UPDATE' = 'CREATE',
+  downtime = true,
 ): Provenance & { id: string } {
   return {
     resourceType: 'Provenance',
@@ -233,7 +239,7 @@ export function downtimeProvenance(
     ],
     occurredDateTime: context.now,
     recorded: context.now,
-    policy: [DOWNTIME_POLICY_URI],
+    ...(downtime ? { policy: [DOWNTIME_POLICY_URI] } : {}),
     activity: {
       coding: [
         {
@@ -242,7 +248,7 @@ export function downtimeProvenance(
           display: operation === 'CREATE' ? 'create' : 'revise',
         },
       ],
-      text: 'Documented during downtime',
+      text: downtime ? 'Documented during downtime' : 'Documented on the ward',
     },
     agent: [
       {

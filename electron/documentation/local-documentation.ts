@@ -1,7 +1,8 @@
 // The host-facing API for documentation made on this workstation: vital signs, medication
 // administrations, notes, and amendments of cached resources. Each call builds valid FHIR (checked
 // with validateResource), stores the local copies together with their outbox entry in one durable
-// vault transaction, adds a Provenance when made during downtime, and asks for a sync.
+// vault transaction with a Provenance naming who recorded it (marked as downtime documentation when
+// made while the hub was unreachable), and asks for a sync.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
@@ -16,9 +17,10 @@ import {
 import type { OutboxEntry, OutboxItem, Vault } from '../vault/index.js';
 import {
   clinicalNote,
-  downtimeProvenance,
+  documentationProvenance,
   medicationAdministration,
   vitalSignObservations,
+  DOWNTIME_POLICY_URI,
   type BuildContext,
   type DocumentationAuthor,
   type MedicationAdministrationInput,
@@ -32,7 +34,10 @@ export interface DocumentationReceipt {
   readonly entryId: string;
   /** Ids of the resources written (client UUIDs for new ones, until the hub has them). */
   readonly resourceIds: readonly string[];
+  /** The Provenance naming who recorded it (every entry carries one; null only when folded into a waiting entry without one). */
   readonly provenanceId: string | null;
+  /** Made while the hub was unreachable (its Provenance carries the downtime policy). */
+  readonly downtime: boolean;
 }
 
 export interface LocalDocumentationOptions {
@@ -189,7 +194,12 @@ export class LocalDocumentation {
         { durable: true },
       );
       this.#o.onWrite();
-      return { entryId: waiting.entryId, resourceIds: [id], provenanceId: waiting.provenance?.id ?? null };
+      return {
+        entryId: waiting.entryId,
+        resourceIds: [id],
+        provenanceId: waiting.provenance?.id ?? null,
+        downtime: waiting.provenance?.policy?.includes(DOWNTIME_POLICY_URI) ?? false,
+      };
     }
     if (stored.versionId === null)
       throw new SyncError('RESOURCE_NOT_CACHED', "That record is not in this workstation's cache. Sync, then try again.");
@@ -215,29 +225,26 @@ export class LocalDocumentation {
 
   #commit(context: BuildContext, items: OutboxItem[], operation: 'CREATE' | 'UPDATE' = 'CREATE'): DocumentationReceipt {
     const { vault } = this.#o;
-    const provenance: (Provenance & { id: string }) | null = this.#o.isDowntime()
-      ? validated(
-          downtimeProvenance(
-            context,
-            items.map((item) => item.resource),
-            operation,
-          ),
-        )
-      : null;
+    const downtime = this.#o.isDowntime();
+    const provenance: Provenance & { id: string } = validated(
+      documentationProvenance(
+        context,
+        items.map((item) => item.resource),
+        operation,
+        downtime,
+      ),
+    );
     const entryId = this.#newId();
     vault.transaction(
       () => {
         for (const item of items) vault.resources.upsert(item.resource);
-        if (provenance !== null) vault.resources.upsert(provenance);
+        vault.resources.upsert(provenance);
         vault.outbox.add({ entryId, patientId: context.patientId, items, provenance, createdAt: context.now });
       },
       { durable: true },
     );
-    this.#o.logger.info(
-      { event: 'sync.documented', entryId, resources: items.length, downtime: provenance !== null },
-      'local documentation stored',
-    );
+    this.#o.logger.info({ event: 'sync.documented', entryId, resources: items.length, downtime }, 'local documentation stored');
     this.#o.onWrite();
-    return { entryId, resourceIds: items.map((item) => item.resource.id), provenanceId: provenance?.id ?? null };
+    return { entryId, resourceIds: items.map((item) => item.resource.id), provenanceId: provenance.id, downtime };
   }
 }

@@ -65,9 +65,10 @@ export function documentationHandlers({
         user,
         'create',
         patientId,
-        receipt.provenanceId === null ? resources : [...resources, `Provenance/${receipt.provenanceId}`],
+        // The downtime Provenance is part of what the user documented; the online one only names her.
+        receipt.downtime && receipt.provenanceId !== null ? [...resources, `Provenance/${receipt.provenanceId}`] : resources,
         {
-          downtime: receipt.provenanceId !== null,
+          downtime: receipt.downtime,
         },
       ),
     );

@@ -19,8 +19,6 @@ export { sessionAuthorizer } from './ipc-authorize.js';
 export { sessionHandlers, type SessionHandlers, type SessionService } from './session-handlers.js';
 export { chartHandlers, type ChartHandlers, type ChartHandlerOptions, type PatientLookup } from './chart-handlers.js';
 export { vaultPatientLookup } from './patient-lookup.js';
-export { OffWardCharts, type OffWardSessions } from './off-ward-charts.js';
-export { offWardHandlers, type OffWardHandlers, type OffWardHandlerOptions, type OffWardHub } from './off-ward-handlers.js';
 export { emitEvent } from './ipc-events.js';
 export { HostError, type HostErrorCode } from './host-error.js';
 export { openWorkstationHost, type WorkstationHost, type WorkstationHostOptions } from './workstation-host.js';

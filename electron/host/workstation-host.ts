@@ -17,6 +17,7 @@ import {
   type Scheduler,
 } from '../session/index.js';
 import { openDocumentation, type Documentation } from '../documentation/index.js';
+import { OffWardCharts } from '../off-ward/index.js';
 import { createSyncEngine, normalizeHubUrl, resolveSyncPolicy, type SyncEngine, type SyncPolicy } from '../sync/index.js';
 import { openVault, type KeyCustodian, type Vault } from '../vault/index.js';
 import { adminHandlers } from './admin-handlers.js';
@@ -27,8 +28,7 @@ import { HostError } from './host-error.js';
 import { sessionAuthorizer } from './ipc-authorize.js';
 import { emitEvent } from './ipc-events.js';
 import { createIpcRouter, type IpcRouter } from './ipc-router.js';
-import { OffWardCharts } from './off-ward-charts.js';
-import { offWardHandlers } from './off-ward-handlers.js';
+import { offWardHandlers } from './off-ward-chart-handlers.js';
 import { vaultPatientLookup } from './patient-lookup.js';
 import { printHandlers } from './print-handlers.js';
 import { sessionHandlers } from './session-handlers.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../audit/index.js';
+import { canonicalJson } from '../../shared/json/index.js';
 import { generateSigningKeyPair, signDetached, signingKeyFromPem, trustedKeyFromPem } from './ed25519-keys.js';
 import { syncPolicyOf } from './room-policies.js';
 import { signPolicy, verifyPolicyText } from './signed-policy.js';

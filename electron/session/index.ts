@@ -39,17 +39,8 @@ export {
   type Action,
   type ChartCategory,
 } from '../../shared/access/index.js';
-export {
-  BreakTheGlassRegistry,
-  BTG_REASONS,
-  BTG_REASON_SYSTEM,
-  BTG_MIN_REASON_TEXT,
-  BTG_MAX_REASON_TEXT,
-  isBreakTheGlassReasonCode,
-  type BreakTheGlassGrant,
-  type BreakTheGlassReasonCode,
-} from './break-the-glass.js';
-export { isRestricted, CONFIDENTIALITY_SYSTEM, type SecurityLabelled } from './confidentiality.js';
+export { BreakTheGlassRegistry, type BreakTheGlassGrant } from './break-the-glass.js';
+export { isRestricted, CONFIDENTIALITY_SYSTEM, type SecurityLabelled } from '../../shared/access/index.js';
 export { DEFAULT_SESSION_POLICY, resolveSessionPolicy, type SessionPolicy } from './session-policy.js';
 export {
   MemorySessionEventSink,

@@ -1,4 +1,5 @@
 // The CLI room's error: a stable code and one line telling the operator what to do.
+import { WardlineError } from '../../shared/errors/index.js';
 
 export type HubCliErrorCode =
   | 'USAGE'
@@ -12,12 +13,9 @@ export type HubCliErrorCode =
   | 'KEY_FILE_UNSAFE'
   | 'KEY_UNAVAILABLE';
 
-export class HubCliError extends Error {
+export class HubCliError extends WardlineError<HubCliErrorCode> {
   override readonly name = 'HubCliError';
-  constructor(
-    readonly code: HubCliErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: HubCliErrorCode, message: string) {
+    super(code, message);
   }
 }

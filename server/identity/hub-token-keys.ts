@@ -6,7 +6,7 @@
 // secret. `rotateSigningKey` adds a new key and retires the others: their private halves are
 // destroyed, their public halves stay so the tokens they signed verify until they expire.
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 import { newId } from './secrets.js';
 import { toNumber, toNumberOrNull } from './sql-values.js';
 

@@ -2,7 +2,7 @@
 // version, loads (or creates) the hub's token-signing key,
 // decorates `app.authenticate` and `request.principal`, and registers the /auth endpoints.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 import { createAuthenticate } from './authenticate.js';
 import { authRoutes } from './auth-routes.js';
 import './fastify-augmentation.js';

@@ -2,7 +2,7 @@
 // rotated refresh token (bound to the device, within the 12 h session), the account, and the
 // offline-verifier data the workstation keeps to let the user sign in offline later (with the TOTP
 // secret after a sign-in with a second factor, so the workstation can check the code offline).
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 import type { SessionResponse } from '../../shared/auth/index.js';
 import type { HubTokens } from './hub-tokens.js';
 import { issueRefreshToken } from './refresh-tokens.js';

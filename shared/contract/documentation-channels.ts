@@ -49,12 +49,18 @@ export const pendingDocumentationSchema = z.object({
   lastError: z.string().nullable(),
 });
 
+/** A note (DocumentReference) as the chart shows it. */
 export const noteSchema = z.object({
   id: z.string(),
+  /** DocumentReference.date. */
   date: z.string().nullable(),
+  /** The description, else the attachment's title, else the note type. */
   title: z.string(),
+  /** The first author's display (or reference). */
   author: z.string().nullable(),
+  /** The plain text of the note; empty when it carries none. */
   text: z.string(),
+  /** DocumentReference.status (current, superseded, entered-in-error). */
   status: z.string(),
 });
 

@@ -3,7 +3,8 @@
 import type { CensusEntryData } from '../../../../shared/contract/index.js';
 import { formatRecentTime } from '../../../../shared/display/index.js';
 import { ageOn, sexLabel, shortAge, spokenAge } from '../../lib/age.js';
-import { vitalsStaleness, vitalsStalenessLabel } from '../../lib/staleness.js';
+import { vitalsStaleness } from '../../../../shared/staleness/index.js';
+import { vitalsStalenessLabel } from '../../lib/staleness.js';
 
 export const CENSUS_COLUMNS = ['Bed', 'Patient', 'Age and sex', 'Alerts', 'Allergies', 'Last vitals', 'Vitals age'] as const;
 

@@ -3,7 +3,7 @@
 import type { HubMigration, SqlDatabase } from '../../storage/index.js';
 
 export const signingKeyRetirement: HubMigration = {
-  id: 'identity-0002-signing-key-retirement',
+  id: 'identity-0003-signing-key-retirement',
   async up(db: SqlDatabase): Promise<void> {
     await db.execute('ALTER TABLE identity_signing_keys ADD COLUMN retired_at BIGINT');
   },
