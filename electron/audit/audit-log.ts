@@ -19,7 +19,7 @@ import { AuditError, isAuditError, type AuditErrorCode } from './audit-error.js'
 import { AUDIT_FILE_NAME } from './audit-files.js';
 import { createAuditMeta } from './audit-meta.js';
 import { createAuditPruner, type AuditPruner, type ChainAnchor } from './audit-prune.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../../shared/json/index.js';
 import { verifyChain, type ChainVerdict } from './chain-verify.js';
 import { entryBodyOf } from './entry-body.js';
 import { AUDIT_MIGRATIONS } from './migrations/index.js';

@@ -48,6 +48,8 @@ export function policyView(policy: WorkstationPolicy): PolicyViewData {
     staleRedMs: policy.staleRedMs,
     cacheDaysBeforeAdmission: policy.cacheDaysBeforeAdmission,
     auditRetentionMs: policy.auditRetentionMs,
+    administrationWindowMs: policy.administrationWindowMs,
+    allergyClassesAdded: policy.allergyClasses.length,
     printingAllowed: policy.printingAllowed,
     updates: policy.updates.enabled ? { enabled: true, channel: policy.updates.channel, url: policy.updates.url } : { enabled: false },
     signedBy: policy.signedBy,

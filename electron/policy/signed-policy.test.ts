@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../audit/index.js';
+import { canonicalJson } from '../../shared/json/index.js';
 import { generateSigningKeyPair, signDetached, signingKeyFromPem, trustedKeyFromPem } from './ed25519-keys.js';
 import { syncPolicyOf } from './room-policies.js';
 import { signPolicy, verifyPolicyText } from './signed-policy.js';
@@ -30,7 +30,9 @@ describe('the signed machine policy', () => {
       staleRedMs: 60 * 60_000,
       cacheDaysBeforeAdmission: 30,
       auditRetentionMs: 90 * 24 * 3_600_000,
+      administrationWindowMs: 60 * 60_000,
       printingAllowed: true,
+      marHoursAhead: 12,
       updates: { enabled: true, channel: 'stable', url: 'https://updates.hospital.example/wardline/' },
       signedBy: org.pair.keyId,
       defaulted: [],
@@ -144,7 +146,7 @@ describe('the signed machine policy', () => {
     expect(() => org.sign({ ...examplePolicyDraft(), cache: { days: 7 } })).toThrow(expect.objectContaining({ code: 'POLICY_INVALID' }));
   });
 
-  it("says which settings took Wardline's defaults (only staleness, locked-session count, break-the-glass duration and cache window may)", () => {
+  it("says which settings took Wardline's defaults (only staleness, locked-session count, break-the-glass duration, cache window and MAR look-ahead may)", () => {
     const org = testOrganisation();
     const draft = examplePolicyDraft();
     delete draft.staleness;
@@ -153,6 +155,7 @@ describe('the signed machine policy', () => {
     const session = draft.session as Record<string, unknown>;
     delete session.maxLockedSessions;
     delete session.breakTheGlassMinutes;
+    draft.printing = { allowed: true };
     const policy = verifyPolicyText(org.sign(draft), [org.trusted]);
     expect(policy.defaulted).toEqual([
       'staleness',
@@ -160,7 +163,9 @@ describe('the signed machine policy', () => {
       'session.breakTheGlassMinutes',
       'cache.daysBeforeAdmission',
       'audit.retentionDays',
+      'printing.marHoursAhead',
     ]);
+    expect(policy.marHoursAhead).toBe(12);
     expect(policy.cacheDaysBeforeAdmission).toBe(30);
     expect(policy.auditRetentionMs).toBe(90 * 24 * 3_600_000);
     expect(policy.breakTheGlassMs).toBe(30 * 60_000);

@@ -36,7 +36,8 @@ export function examplePolicyDraft(): Record<string, unknown> {
     staleness: { amberMinutes: 15, redMinutes: 60 },
     cache: { daysBeforeAdmission: 30 },
     audit: { retentionDays: 90 },
-    printing: { allowed: true },
+    medication: { administrationWindowMinutes: 60 },
+    printing: { allowed: true, marHoursAhead: 12 },
     updates: { enabled: true, channel: 'stable', url: 'https://updates.hospital.example/wardline/' },
   };
 }

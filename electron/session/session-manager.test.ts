@@ -35,8 +35,8 @@ describe('online sign-in', () => {
     expect(record?.passwordVerifier).toMatch(/^\$argon2id\$/);
     expect(record?.passwordVerifier).not.toContain(h.hub.account('nina').password);
     expect(await checkVerifier(record!.passwordVerifier, h.hub.account('nina').password)).toBe(true);
-    expect(h.manager.isServingPatientData()).toBe(true);
-    expect(h.manager.hubTokens()).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1' });
+    expect(h.manager.current().active).not.toBeNull();
+    expect(await h.manager.hubUserToken()).toBe('access-1');
     expect(h.sink.ofType('sign-in')).toEqual([
       { type: 'sign-in', at: h.clock.now(), sessionId: 's-1', userId: 'u-nurse-1', mode: 'online', outcome: 'new-session' },
     ]);
@@ -45,7 +45,7 @@ describe('online sign-in', () => {
   it('accepts the username in any case and with spaces around it, as the hub does', async () => {
     const h = sessionHarness();
     await h.manager.signInOnline('  NINA ', h.hub.account('nina').password);
-    expect(h.manager.activeUser()?.username).toBe('nina');
+    expect(h.manager.current().active?.username).toBe('nina');
   });
 
   it("refuses a wrong password with the hub's answer and audits the attempt without the typed username", async () => {
@@ -62,7 +62,7 @@ describe('online sign-in', () => {
       { type: 'sign-in-failed', at: h.clock.now(), mode: 'online', reason: 'bad-credentials', userId: null },
     ]);
     expect(JSON.stringify(h.sink.events)).not.toContain('hunter2-oops');
-    expect(h.manager.isServingPatientData()).toBe(false);
+    expect(h.manager.current().active).toBeNull();
   });
 
   it('asks for the TOTP code when the account requires one, and signs in with it', async () => {
@@ -79,7 +79,7 @@ describe('online sign-in', () => {
 
   it('refuses an answer from the hub that does not match the contract', async () => {
     const h = sessionHarness({
-      hubLogin: { login: async () => ({ outcome: 'signed-in', session: { accessToken: 'x' } as never }) },
+      hubLogin: { login: async () => ({ outcome: 'signed-in', session: { accessToken: 'x' } as never }), isReachable: async () => true },
     });
     const r = await refusal(h.manager.signInOnline('nina', 'pw'));
     expect(r.code).toBe('HUB_ANSWER_INVALID');
@@ -110,10 +110,11 @@ describe('offline sign-in', () => {
     h.manager.signOut();
     h.hub.reachable = false;
     h.clock.advance(71 * HOUR);
+    h.hub.reachable = false; // offline sign-in is for when the hub cannot be reached
     const result = await h.manager.signInOffline('nina', h.hub.account('nina').password);
     expect(result.mode).toBe('offline');
     expect(result.snapshot.active).toMatchObject({ userId: 'u-nurse-1', role: 'nurse', mode: 'offline' });
-    expect(h.manager.hubTokens()).toBeNull();
+    expect(await h.manager.hubUserToken()).toBeNull();
     expect(h.sink.ofType('sign-in').at(-1)).toMatchObject({ userId: 'u-nurse-1', mode: 'offline', outcome: 'new-session' });
   });
 
@@ -122,10 +123,11 @@ describe('offline sign-in', () => {
     await signInAs(h, 'nina');
     h.manager.signOut();
     h.clock.advance(72 * HOUR);
+    h.hub.reachable = false; // offline sign-in is for when the hub cannot be reached
     const r = await refusal(h.manager.signInOffline('nina', h.hub.account('nina').password));
     expect(r.code).toBe('OFFLINE_EXPIRED');
     expect(r.message).toContain('72 hours after your last online sign-in');
-    expect(h.manager.isServingPatientData()).toBe(false);
+    expect(h.manager.current().active).toBeNull();
     expect(h.sink.ofType('sign-in-failed').at(-1)).toMatchObject({ mode: 'offline', reason: 'verifier-expired', userId: 'u-nurse-1' });
   });
 
@@ -134,11 +136,13 @@ describe('offline sign-in', () => {
     await signInAs(h, 'nina');
     h.manager.signOut();
     h.clock.advance(8 * HOUR);
+    h.hub.reachable = false; // offline sign-in is for when the hub cannot be reached
     expect((await refusal(h.manager.signInOffline('nina', h.hub.account('nina').password))).code).toBe('OFFLINE_EXPIRED');
   });
 
   it('is refused for a user who never signed in on this workstation, saying why', async () => {
     const h = sessionHarness();
+    h.hub.reachable = false; // offline sign-in is for when the hub cannot be reached
     const r = await refusal(h.manager.signInOffline('noor', h.hub.account('noor').password));
     expect(r.code).toBe('OFFLINE_UNKNOWN_USER');
     expect(r.message).toContain('has not signed in on this workstation while it was online');
@@ -151,6 +155,7 @@ describe('offline sign-in', () => {
     const h = sessionHarness();
     await signInAs(h, 'nina');
     h.manager.signOut();
+    h.hub.reachable = false; // offline sign-in is for when the hub cannot be reached
     expect((await refusal(h.manager.signInOffline('nina', 'guess'))).code).toBe('BAD_CREDENTIALS');
     expect(h.manager.current().status).toBe('signed-out');
   });
@@ -159,6 +164,7 @@ describe('offline sign-in', () => {
     const h = sessionHarness({ policy: { allowOfflineSignIn: false } });
     await signInAs(h, 'nina');
     h.manager.signOut();
+    h.hub.reachable = false; // offline sign-in is for when the hub cannot be reached
     expect((await refusal(h.manager.signInOffline('nina', h.hub.account('nina').password))).code).toBe('OFFLINE_NOT_ALLOWED');
   });
 
@@ -168,6 +174,7 @@ describe('offline sign-in', () => {
     h.manager.signOut();
     const record = (await h.store.get('u-nurse-1'))!;
     await h.store.put({ ...record, verifiedAt: h.clock.now() + 2 * HOUR });
+    h.hub.reachable = false; // offline sign-in is for when the hub cannot be reached
     expect((await refusal(h.manager.signInOffline('nina', h.hub.account('nina').password))).code).toBe('OFFLINE_EXPIRED');
   });
 });
@@ -242,6 +249,7 @@ describe('credential stamps from the hub', () => {
     );
     expect(revoked).toHaveLength(2);
     expect((await h.store.list()).map((r) => r.userId)).toEqual(['u-nurse-1']);
+    h.hub.reachable = false; // offline sign-in is for when the hub cannot be reached
     expect((await h.manager.signInOffline('nina', h.hub.account('nina').password)).snapshot.active?.userId).toBe('u-nurse-1');
   });
 
@@ -249,7 +257,7 @@ describe('credential stamps from the hub', () => {
     const h = sessionHarness();
     await signInAs(h, 'nina');
     expect(await h.manager.applyCredentialStamps(h.hub.stamps())).toEqual([]);
-    expect(h.manager.isServingPatientData()).toBe(true);
+    expect(h.manager.current().active).not.toBeNull();
   });
 
   it('are refused when they are for another ward', async () => {

@@ -1,7 +1,8 @@
 // Staff accounts: create, change password, disable/enable, look up. A credential stamp (random)
 // changes whenever the password changes or the account is disabled/enabled: user tokens, refresh
 // tokens and the workstations' offline verifiers carry it, so they all stop working at once.
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
+import { STAFF_ROLES } from '../../shared/access/index.js';
 import { staffRoleSchema, wardSchema } from '../../shared/auth/index.js';
 import type { StaffRole, UserPrincipal } from './principal.js';
 import { IdentityError } from './identity-error.js';
@@ -9,6 +10,7 @@ import { hashPassword, MIN_PASSWORD_LENGTH } from './password-hashing.js';
 import { newId, randomSecret } from './secrets.js';
 import { toBoolean, toNumberOrNull } from './sql-values.js';
 import { newTotpSecret, totpEnrolmentUrl } from './totp.js';
+import { recordAccountStanding } from './account-history.js';
 
 export interface NewUser {
   readonly username: string;
@@ -30,7 +32,8 @@ export interface AddedUser {
 export interface UserRecord extends UserPrincipal {
   readonly passwordHash: string;
   readonly mfaRequired: boolean;
-  readonly totpSecret: string | null;
+  /** The TOTP secret as stored: envelope-encrypted (open it with `openTotpSecret`). */
+  readonly sealedTotpSecret: string | null;
   readonly credentialStamp: string;
   readonly disabled: boolean;
   readonly lockedUntil: number | null;
@@ -53,7 +56,7 @@ export async function addUser(db: SqlDatabase, user: NewUser, now: Date = new Da
     );
   }
   const role = staffRoleSchema.safeParse(user.role);
-  if (!role.success) throw new IdentityError('INVALID_REQUEST', 'The role must be nurse, physician, clerk or admin.', 400);
+  if (!role.success) throw new IdentityError('INVALID_REQUEST', `The role must be one of ${STAFF_ROLES.join(', ')}.`, 400);
   const wards = validWards(user.wards);
   checkPasswordStrength(user.password);
   const userId = newId();
@@ -64,7 +67,16 @@ export async function addUser(db: SqlDatabase, user: NewUser, now: Date = new Da
     const taken = await tx.execute(
       `INSERT INTO identity_users (user_id, username, password_hash, role, mfa_required, totp_secret, credential_stamp, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT DO NOTHING`,
-      [userId, username, passwordHash, role.data, user.mfa ? 1 : 0, totpSecret, randomSecret(), at],
+      [
+        userId,
+        username,
+        passwordHash,
+        role.data,
+        user.mfa ? 1 : 0,
+        totpSecret === null ? null : db.secrets.seal(totpSecret, totpContext(userId)),
+        randomSecret(),
+        at,
+      ],
     );
     if (taken.changes === 0) {
       throw new IdentityError('USERNAME_TAKEN', `The username "${username}" is already in use; choose another one.`, 409);
@@ -72,6 +84,7 @@ export async function addUser(db: SqlDatabase, user: NewUser, now: Date = new Da
     for (const ward of wards) {
       await tx.execute('INSERT INTO identity_user_wards (user_id, ward) VALUES ($1, $2)', [userId, ward]);
     }
+    await recordAccountStanding(tx, userId, at, { role: role.data, wards, disabled: false });
   });
   if (totpSecret === null) return { userId };
   return { userId, totpSecret, otpauthUrl: totpEnrolmentUrl(username, totpSecret) };
@@ -99,13 +112,17 @@ export async function enableUser(db: SqlDatabase, username: string, now: Date = 
 }
 
 async function setDisabled(db: SqlDatabase, username: string, disabled: boolean, now: Date): Promise<void> {
-  const result = await db.execute('UPDATE identity_users SET disabled = $1, credential_stamp = $2, updated_at = $3 WHERE username = $4', [
-    disabled ? 1 : 0,
-    randomSecret(),
-    now.getTime(),
-    normalizeUsername(username),
-  ]);
-  if (result.changes === 0) throw unknownUser();
+  await db.transaction(async (tx) => {
+    const result = await tx.execute('UPDATE identity_users SET disabled = $1, credential_stamp = $2, updated_at = $3 WHERE username = $4', [
+      disabled ? 1 : 0,
+      randomSecret(),
+      now.getTime(),
+      normalizeUsername(username),
+    ]);
+    if (result.changes === 0) throw unknownUser();
+    const user = await findUserByUsername(tx, username);
+    if (user !== null) await recordAccountStanding(tx, user.userId, now.getTime(), { role: user.role, wards: user.wards, disabled });
+  });
 }
 
 interface UserRow {
@@ -164,11 +181,21 @@ async function toUserRecord(db: SqlDatabase, row: UserRow): Promise<UserRecord> 
     wards: wards.map((w) => w.ward),
     passwordHash: row.password_hash,
     mfaRequired: toBoolean(row.mfa_required),
-    totpSecret: row.totp_secret,
+    sealedTotpSecret: row.totp_secret,
     credentialStamp: row.credential_stamp,
     disabled: toBoolean(row.disabled),
     lockedUntil: toNumberOrNull(row.locked_until),
   };
+}
+
+/** Where a TOTP secret is stored: bound into its envelope, so it opens only in its own row. */
+export function totpContext(userId: string): string {
+  return `identity_users.totp_secret:${userId}`;
+}
+
+/** The account's TOTP secret in the clear (base32), or null when it has none. */
+export function openTotpSecret(db: SqlDatabase, user: Pick<UserRecord, 'userId' | 'sealedTotpSecret'>): string | null {
+  return user.sealedTotpSecret === null ? null : db.secrets.open(user.sealedTotpSecret, totpContext(user.userId));
 }
 
 function validWards(wards: readonly string[]): string[] {

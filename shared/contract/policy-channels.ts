@@ -19,6 +19,8 @@ export const policyViewSchema = z.object({
   cacheDaysBeforeAdmission: z.number(),
   /** Acknowledged audit entries are pruned from the workstation after this. */
   auditRetentionMs: z.number(),
+  administrationWindowMs: z.number(),
+  allergyClassesAdded: z.number().int().nonnegative(),
   printingAllowed: z.boolean(),
   updates: z.union([z.object({ enabled: z.literal(false) }), z.object({ enabled: z.literal(true), channel: z.string(), url: z.string() })]),
   signedBy: z.string(),

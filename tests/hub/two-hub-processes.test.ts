@@ -11,9 +11,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Observation } from '../../shared/fhir/index.js';
-import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody } from '../../shared/auth/index.js';
-import { createEnrollmentToken, revokeDevice } from '../../server/identity/index.js';
-import { openHubDatabase, type SqlDatabase } from '../../server/storage/index.js';
+import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody, USER_TOKEN_HEADER } from '../../shared/auth/index.js';
+import { addUser, createEnrollmentToken, revokeDevice } from '../../server/identity/index.js';
+import { newHubKey, openHubDatabase, type SqlDatabase } from '../../server/storage/index.js';
 import { createDevCertificate } from '../../server/tls/index.js';
 import { migrateHub } from '../../server/app.js';
 import { httpsFetchTrusting } from '../support/https-fetch.js';
@@ -64,6 +64,7 @@ describe('two hub processes on one PostgreSQL', () => {
   let caPem: string;
   let patientId: string;
   let tokenFirst: string;
+  let nurseToken: string;
   let tokenSecond: string;
   let clientId: string;
   const client = { fetch: null as unknown as ReturnType<typeof httpsFetchTrusting>['fetch'], close: () => undefined as void };
@@ -71,7 +72,9 @@ describe('two hub processes on one PostgreSQL', () => {
   beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), 'wardline-two-hubs-'));
     const url = await (await testPostgres()).createDatabase();
-    db = await openHubDatabase({ postgresUrl: url });
+    // One hub key for every process on the database (it seals the signing keys and TOTP secrets they share).
+    const hubKey = newHubKey();
+    db = await openHubDatabase({ postgresUrl: url, hubKey: { current: hubKey } });
     await migrateHub(db);
     await seedWard(db, 'a');
     patientId = (await admitPatient(db, 'a')).patientId;
@@ -79,6 +82,7 @@ describe('two hub processes on one PostgreSQL', () => {
     caPem = tls.certPem;
     await writeFile(join(folder, 'cert.pem'), tls.certPem);
     await writeFile(join(folder, 'key.pem'), tls.keyPem, { mode: 0o600 });
+    await writeFile(join(folder, 'hub.key'), `${hubKey.toString('base64')}\n`, { mode: 0o600 });
     const common = [
       '--postgres',
       url,
@@ -86,6 +90,8 @@ describe('two hub processes on one PostgreSQL', () => {
       join(folder, 'cert.pem'),
       '--key',
       join(folder, 'key.pem'),
+      '--key-file',
+      join(folder, 'hub.key'),
       '--port',
       '0',
       '--log-level',
@@ -121,6 +127,15 @@ describe('two hub processes on one PostgreSQL', () => {
     };
     tokenFirst = await token(first.url);
     tokenSecond = await token(second.url);
+    // A nurse of the ward signs in through the first process; her token works through both.
+    await addUser(db, { username: 'nurse.a', password: 'correct horse battery', role: 'nurse', wards: ['a'], mfa: false });
+    const login = await client.fetch(`${first.url}/auth/login`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenFirst}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'nurse.a', password: 'correct horse battery' }),
+    });
+    expect(login.status).toBe(200);
+    nurseToken = ((await login.json()) as { accessToken: string }).accessToken;
   });
 
   afterAll(async () => {
@@ -139,7 +154,12 @@ describe('two hub processes on one PostgreSQL', () => {
   ) =>
     client.fetch(`${hub.url}${path}`, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json', ...(init.headers ?? {}) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        [USER_TOKEN_HEADER]: nurseToken,
+        'content-type': 'application/fhir+json',
+        ...(init.headers ?? {}),
+      },
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     });
 

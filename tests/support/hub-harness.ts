@@ -16,7 +16,7 @@ import { buildHub } from '../../server/app.js';
 import { createEnrollmentToken } from '../../server/identity/index.js';
 import type { RateLimitOptions } from '../../server/identity/index.js';
 import { createHubLogger } from '../../server/logging.js';
-import { openHubDatabase, type SqlDatabase } from '../../server/storage/index.js';
+import { newHubKey, openHubDatabase, type SqlDatabase } from '../../server/storage/index.js';
 import { createDevCertificate, spkiPin } from '../../server/tls/index.js';
 import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody, USER_TOKEN_HEADER } from '../../shared/auth/index.js';
 import { httpsFetchTrusting, type HttpsFetch } from './https-fetch.js';
@@ -31,6 +31,10 @@ export interface StartHubOptions {
   readonly postgresUrl?: string;
   readonly rateLimit?: RateLimitOptions;
   readonly bodyLimit?: number;
+  /** Reopen an existing SQLite file (another hub's, e.g. after a key rotation). */
+  readonly sqlitePath?: string;
+  /** The hub key (SQLCipher key of the SQLite file, KEK of the protected secrets); random by default. */
+  readonly hubKey?: Buffer;
 }
 
 export interface RequestInitLike {
@@ -51,6 +55,8 @@ export interface TestDevice {
   fetch(path: string, init?: RequestInitLike): Promise<Response>;
   /** Signs a user in on this device; returns the user token for X-Wardline-User. */
   login(username: string, password: string, totp?: string): Promise<string>;
+  /** This device with a user signed in: every request carries their user token (X-Wardline-User). */
+  signedIn(username: string, password: string, totp?: string): Promise<TestDevice>;
 }
 
 export interface TestHub {
@@ -62,6 +68,10 @@ export interface TestHub {
   readonly db: SqlDatabase;
   readonly app: FastifyInstance;
   readonly postgresUrl?: string;
+  /** The SQLite file (SQLite engine only). */
+  readonly sqlitePath?: string;
+  /** The hub key the store was opened with. */
+  readonly hubKey: Buffer;
   /** Every log line the hub wrote (JSON text). */
   logs(): string;
   /** HTTPS to the hub without any token. */
@@ -102,11 +112,13 @@ export async function startHub(options: StartHubOptions): Promise<TestHub> {
   const folder = await mkdtemp(join(tmpdir(), 'wardline-hub-test-'));
   let postgresUrl: string | undefined;
   let db: SqlDatabase;
+  const hubKey = options.hubKey ?? newHubKey();
+  const sqlitePath = options.sqlitePath ?? join(folder, 'hub.sqlite');
   if (options.engine === 'postgres') {
     postgresUrl = options.postgresUrl ?? (await (await testPostgres()).createDatabase());
-    db = await openHubDatabase({ postgresUrl });
+    db = await openHubDatabase({ postgresUrl, hubKey: { current: hubKey } });
   } else {
-    db = await openHubDatabase({ sqlitePath: join(folder, 'hub.sqlite') });
+    db = await openHubDatabase({ sqlitePath, hubKey: { current: hubKey } });
   }
   const lines: string[] = [];
   const logger = createHubLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
@@ -136,7 +148,8 @@ export async function startHub(options: StartHubOptions): Promise<TestHub> {
     caPem: tls.certPem,
     db,
     app,
-    ...(postgresUrl ? { postgresUrl } : {}),
+    ...(postgresUrl ? { postgresUrl } : { sqlitePath }),
+    hubKey,
     logs: () => lines.join(''),
     fetch: (path, init) => rawFetch(`${url}${path}`, requestInit(init, {})),
     async enrollDevice(ward) {
@@ -171,7 +184,7 @@ export async function startHub(options: StartHubOptions): Promise<TestHub> {
       };
       const deviceFetch = async (path: string, init?: RequestInitLike): Promise<Response> =>
         rawFetch(`${url}${path}`, requestInit(init, { authorization: `Bearer ${await accessToken()}` }));
-      return {
+      const device: TestDevice = {
         clientId: enrolled.clientId,
         ward: enrolled.ward,
         privateKey: keys.privateKey,
@@ -186,7 +199,15 @@ export async function startHub(options: StartHubOptions): Promise<TestHub> {
           if (res.status !== 200) throw new Error(`login failed with ${res.status}: ${await res.text()}`);
           return ((await res.json()) as { accessToken: string }).accessToken;
         },
+        async signedIn(username, password, totp) {
+          const userToken = await device.login(username, password, totp);
+          return {
+            ...device,
+            fetch: (path, init) => deviceFetch(path, { ...init, headers: { [USER_TOKEN_HEADER]: userToken, ...(init?.headers ?? {}) } }),
+          };
+        },
       };
+      return device;
     },
     async stop() {
       await app.close();
