@@ -32,7 +32,8 @@ async function hubHoldsEverything(): Promise<void> {
 describe('the running host uploads its audit trail', () => {
   it('on the sync schedule, exactly once, with the chain intact', async () => {
     await t.signIn('nina');
-    await t.call('chart:summary', { patientId: t.ward.patients[0]!.patient.id! });
+    // The ward is on the workstation once the scheduler's first cycle has ended.
+    await vi.waitFor(() => expect(t.host.sync!.status().lastSuccess).not.toBeNull(), { timeout: 60_000, interval: 100 });
     await vi.waitFor(hubHoldsEverything, { timeout: 60_000, interval: 200 });
   });
 
