@@ -59,7 +59,7 @@ async function lockToNoData(): Promise<number[]> {
     const start = process.hrtime.bigint();
     if (i % 2 === 0) manager.lock('manual');
     else power.emit('lock-screen');
-    const serving = manager.isServingPatientData();
+    const serving = manager.current().active !== null;
     const end = process.hrtime.bigint();
     if (serving || purgedAt === 0n) throw new Error('a lock left patient data served or the renderer unpurged');
     samples.push(Number(end - start) / 1e6);

@@ -33,10 +33,10 @@ export function createHubLogger(options: HubLoggerOptions = {}): Logger {
   );
 }
 
-/** One line per request: method, route pattern, status, duration, device id. */
+/** One line per request: method, route pattern, status, duration, device id and user id. */
 export function registerRequestLogging(app: FastifyInstance): void {
   app.addHook('onResponse', async (request, reply) => {
-    const principal = (request as { principal?: { device?: { deviceId?: string } } | null }).principal;
+    const principal = (request as { principal?: { device?: { deviceId?: string }; user?: { userId?: string } } | null }).principal;
     request.log.info(
       {
         event: 'request',
@@ -45,6 +45,7 @@ export function registerRequestLogging(app: FastifyInstance): void {
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 10) / 10,
         ...(principal?.device?.deviceId ? { deviceId: principal.device.deviceId } : {}),
+        ...(principal?.user?.userId ? { userId: principal.user.userId } : {}),
       },
       'request',
     );

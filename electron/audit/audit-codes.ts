@@ -2,6 +2,7 @@
 // FHIR R4 audit vocabularies, IHE BALP profile URLs, and Wardline's own subtypes for events no
 // standard code names (lock, unlock, user switch, PIN lockout, purge, wipe, enrollment, rejected
 // IPC message). The table of which action maps to which is in docs/AUDIT.md.
+import { PURPOSE_OF_USE_SYSTEM } from '../../shared/access/index.js';
 import type { Coding } from '../../shared/fhir/index.js';
 
 export const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
@@ -12,7 +13,8 @@ export const OBJECT_ROLE = 'http://terminology.hl7.org/CodeSystem/object-role';
 export const PARTICIPATION_TYPE = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType';
 export const EXTRA_SECURITY_ROLE_TYPE = 'http://terminology.hl7.org/CodeSystem/extra-security-role-type';
 export const SECURITY_SOURCE_TYPE = 'http://terminology.hl7.org/CodeSystem/security-source-type';
-export const ACT_REASON = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
+/** Purpose of use (HL7 v3 ActReason), the system of the break-the-glass reasons. */
+export const ACT_REASON = PURPOSE_OF_USE_SYSTEM;
 
 /** Wardline's subtypes for events without a standard code. */
 export const WARDLINE_AUDIT_SUBTYPE = 'https://wardline.example/fhir/CodeSystem/audit-event-subtype';

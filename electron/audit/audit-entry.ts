@@ -4,7 +4,7 @@
 // so an entry moved to another place no longer verifies. Defined for readers in docs/AUDIT.md.
 import { createHash } from 'node:crypto';
 import { GENESIS_PREVIOUS_HASH } from '../../shared/auth/index.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../../shared/json/index.js';
 
 export { GENESIS_PREVIOUS_HASH };
 

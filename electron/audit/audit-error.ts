@@ -1,5 +1,6 @@
 // The audit room's one error class: a stable code and a message IT (or the nurse in front of the
 // screen) can act on. Never patient data, never the content of an audit entry.
+import { WardlineError } from '../../shared/errors/index.js';
 
 export type AuditErrorCode =
   /** The OS keystore did not answer or refused: the audit log cannot be opened or created. */
@@ -23,13 +24,11 @@ export type AuditErrorCode =
   | 'INVALID_REQUEST'
   | 'CLOSED';
 
-export class AuditError extends Error {
+export class AuditError extends WardlineError<AuditErrorCode> {
   override readonly name = 'AuditError';
-  readonly code: AuditErrorCode;
 
   constructor(code: AuditErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, options);
   }
 }
 

@@ -12,7 +12,7 @@ import type { AuditEvent, Coding } from '../../shared/fhir/index.js';
 import type { AuditAction, AuditEntry, AuditOutcome } from './audit-entry.js';
 import { auditEventIdOf } from './audit-event-id.js';
 import { ACT_REASON, BALP, CODES, WARDLINE_USER_SYSTEM, WARDLINE_WORKSTATION_SYSTEM } from './audit-codes.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../../shared/json/index.js';
 
 type Pattern = 'read' | 'query' | 'write' | 'event';
 

@@ -6,7 +6,7 @@ import { auditEventOf } from './audit-event-mapping.js';
 import { auditEventIdOf } from './audit-event-id.js';
 import type { AuditEntry } from './audit-entry.js';
 import type { AuditLog } from './audit-log.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../../shared/json/index.js';
 
 export type AuditExportFormat = 'fhir' | 'csv';
 

@@ -5,7 +5,7 @@ import { keyNameFor, openEncryptedDatabase } from '../vault/index.js';
 import { entryHash, GENESIS_PREVIOUS_HASH } from './audit-entry.js';
 import { isAuditError } from './audit-error.js';
 import { openAuditLog, type AuditLog } from './audit-log.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../../shared/json/index.js';
 import { AUDIT_MIGRATIONS } from './migrations/index.js';
 import { rawAuditHandle, temporaryAuditDir, type AuditTestDir } from './test-helpers.js';
 

@@ -18,7 +18,7 @@ import { entryHash, GENESIS_PREVIOUS_HASH, type AuditEntry, type NewAuditEntry }
 import { AuditError, isAuditError, type AuditErrorCode } from './audit-error.js';
 import { AUDIT_FILE_NAME } from './audit-files.js';
 import { createAuditMeta } from './audit-meta.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../../shared/json/index.js';
 import { verifyChain, type ChainVerdict } from './chain-verify.js';
 import { entryBodyOf } from './entry-body.js';
 import { AUDIT_MIGRATIONS } from './migrations/index.js';

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EncryptedConnection } from '../vault/index.js';
 import { entryHash } from './audit-entry.js';
 import { openAuditLog, type AuditLog } from './audit-log.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../../shared/json/index.js';
 import { rawAuditHandle, tamperBody, temporaryAuditDir, type AuditTestDir } from './test-helpers.js';
 
 const ENTRIES = 10;

@@ -8,7 +8,7 @@
 //               one its successor committed to (edited, then re-hashed)
 // An attacker who holds the key and re-hashes every entry after the one they changed produces a
 // chain that verifies here; the hub's copy and the device-signed checkpoints catch that (AUDIT.md).
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../../shared/json/index.js';
 import { entryHash, GENESIS_PREVIOUS_HASH, type AuditEntryBody } from './audit-entry.js';
 import type { CheckedEntryRow } from './stored-entry.js';
 

@@ -1,6 +1,7 @@
 // The entries the host writes around the data it serves: a chart read, a query (one entry per
 // patient in the results), a print (or its refusal), downtime documentation (create, update), a wipe, a rejected
 // IPC message. Each takes who is asking as the session guard answered it (UserContext fits).
+import { PURPOSE_OF_USE } from '../../shared/access/index.js';
 import type { AuditDetail, NewAuditEntry } from './audit-entry.js';
 
 /** Who acts: the guard's UserContext has these fields. */
@@ -11,7 +12,7 @@ export interface AuditActor {
   readonly viaBreakTheGlass: boolean;
 }
 
-const purposeOf = (actor: AuditActor): string => (actor.viaBreakTheGlass ? 'ETREAT' : 'TREAT');
+const purposeOf = (actor: AuditActor): string => (actor.viaBreakTheGlass ? PURPOSE_OF_USE.emergency : PURPOSE_OF_USE.treatment);
 
 /** One patient's chart (or a part of it: `view` names it, e.g. "summary", "trend", "mar") was shown. */
 export function chartReadEntry(

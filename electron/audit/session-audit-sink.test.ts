@@ -32,7 +32,7 @@ describe('session events in the audit trail', () => {
     h.manager.lock('manual');
     await h.manager.unlockWithPassword('u-nurse-1', h.hub.account('nina').password);
     h.manager.startBreakTheGlass('p-restricted', 'ETREAT', 'Collapsed in the corridor, chart needed now');
-    h.manager.endBreakTheGlass('p-restricted');
+    h.manager.endBreakTheGlassOfSession('s-1', 'p-restricted');
     const idleAt = h.clock.now() + 5 * MINUTE;
     h.clock.advance(5 * MINUTE);
     h.clock.advance(10 * MINUTE);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createKeytarCustodian, keyNameFor, openEncryptedDatabase, type EncryptedConnection, type KeyCustodian } from '../vault/index.js';
 import { entryHash } from './audit-entry.js';
 import { AUDIT_FILE_NAME } from './audit-files.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../../shared/json/index.js';
 import { AUDIT_MIGRATIONS } from './migrations/index.js';
 
 export interface AuditTestDir {

@@ -1,15 +1,14 @@
 // The CLI's own error: a usage mistake or a refusal, shown as one line with a non-zero exit.
+import { WardlineError } from '../../shared/errors/index.js';
 
 export type CliErrorCode = 'USAGE' | 'UNKNOWN_COMMAND' | 'DEMO_HUB_FAILED';
 
-export class CliError extends Error {
-  readonly code: CliErrorCode;
+export class CliError extends WardlineError<CliErrorCode> {
+  override readonly name = 'CliError';
   readonly exitCode: number;
 
   constructor(code: CliErrorCode, message: string, exitCode = 2) {
-    super(message);
-    this.name = 'CliError';
-    this.code = code;
+    super(code, message);
     this.exitCode = exitCode;
   }
 }

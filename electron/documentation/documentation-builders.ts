@@ -1,6 +1,7 @@
 // FHIR resources for what a nurse or physician documents on the ward: vital signs (LOINC, UCUM, as
 // the chart reads them), a medication administration against its order (with the MAR's scheduled
-// time), a note (DocumentReference, plain text), and the Provenance of downtime documentation.
+// time, its coded reasons and the timing mark of its checks), a note (DocumentReference, plain
+// text), and the Provenance naming who documented (marked when made during downtime).
 // Every resource carries the client identifier (system + its client UUID) the hub deduplicates on.
 import type {
   CodeableConcept,
@@ -14,8 +15,10 @@ import type {
   Resource,
 } from '../../shared/fhir/index.js';
 import { LOINC_SYSTEM, SCHEDULED_TIME_EXTENSION_URL, SNOMED_SYSTEM, UCUM_SYSTEM } from '../../shared/fhir/index.js';
+import type { PatientConfirmation, ReasonCheck, TimingMark } from '../../shared/medication-safety/index.js';
 import { CONSCIOUSNESS_CODINGS, CONSCIOUSNESS_LABELS, VITAL_SIGN_CODES, type Consciousness } from '../../shared/vital-signs/index.js';
 import { CLIENT_ID_SYSTEM } from '../sync/index.js';
+import { administrationCheckExtensions, notGivenStatusReason } from './administration-coding.js';
 
 /** Who documents: a Practitioner reference (`Practitioner/{id}`), as the session knows the user. */
 export interface DocumentationAuthor {
@@ -49,7 +52,19 @@ export interface MedicationAdministrationInput {
   /** The dose's scheduled time on the MAR, when it was a scheduled dose. */
   readonly scheduledAt?: string;
   readonly dose?: { readonly value: number; readonly unit: string };
+  /** Why the dose was not given: a code of NOT_GIVEN_REASONS (shared/medication-safety). */
   readonly notGivenReason?: string;
+  /** Free text beside the coded reasons. */
+  readonly note?: string;
+  /** Coded reasons for a dose that differs from the order, is outside its window, or crosses an allergy class. */
+  readonly reasons?: Partial<Record<ReasonCheck, string>>;
+  /** The second patient identifier, scanned or typed (required to record). */
+  readonly patientConfirmation?: PatientConfirmation;
+}
+
+/** What the five-rights check found, written into the administration. */
+export interface AdministrationChecks {
+  readonly timing: TimingMark;
 }
 
 export interface NoteInput {
@@ -184,14 +199,23 @@ export function medicationAdministration(
   context: BuildContext,
   order: MedicationRequest,
   input: MedicationAdministrationInput,
+  checks: AdministrationChecks = { timing: input.scheduledAt === undefined ? 'unscheduled' : 'on-time' },
 ): MedicationAdministration {
   const route = order.dosageInstruction?.[0]?.route;
+  const extension = [
+    ...(input.scheduledAt === undefined ? [] : [{ url: SCHEDULED_TIME_EXTENSION_URL, valueDateTime: input.scheduledAt }]),
+    ...administrationCheckExtensions({
+      timing: checks.timing,
+      reasons: input.reasons ?? {},
+      confirmation: input.patientConfirmation?.method ?? null,
+    }),
+  ];
   return {
     resourceType: 'MedicationAdministration',
     ...identity(context.newId()),
-    ...(input.scheduledAt === undefined ? {} : { extension: [{ url: SCHEDULED_TIME_EXTENSION_URL, valueDateTime: input.scheduledAt }] }),
+    ...(extension.length === 0 ? {} : { extension }),
     status: input.given ? 'completed' : 'not-done',
-    ...(input.given || input.notGivenReason === undefined ? {} : { statusReason: [{ text: input.notGivenReason }] }),
+    ...(input.given || input.notGivenReason === undefined ? {} : { statusReason: [notGivenStatusReason(input.notGivenReason)] }),
     category: INPATIENT_ADMINISTRATION,
     ...(order.medicationCodeableConcept === undefined ? {} : { medicationCodeableConcept: order.medicationCodeableConcept }),
     ...(order.medicationReference === undefined ? {} : { medicationReference: order.medicationReference }),
@@ -200,6 +224,7 @@ export function medicationAdministration(
     effectiveDateTime: input.effectiveAt ?? context.now,
     performer: [{ actor: authorReference(context.author) }],
     request: { reference: `MedicationRequest/${order.id}` },
+    ...(input.note === undefined ? {} : { note: [{ text: input.note, time: context.now }] }),
     ...(input.given && (input.dose !== undefined || route !== undefined)
       ? {
           dosage: {
@@ -240,11 +265,16 @@ export function clinicalNote(context: BuildContext, input: NoteInput): DocumentR
   };
 }
 
-/** Who documented `targets` while the hub was unreachable, and when. */
-export function downtimeProvenance(
+/**
+ * Who documented `targets`, and when: every outbox entry carries one, so the hub knows whom to hold
+ * to the documentation even when the device uploads it alone, hours later (the hub checks that user's
+ * account as it stood at `recorded`). Made during downtime, it carries the downtime policy.
+ */
+export function documentationProvenance(
   context: BuildContext,
   targets: readonly Resource[],
   operation: 'CREATE' | 'UPDATE' = 'CREATE',
+  downtime = true,
 ): Provenance & { id: string } {
   return {
     resourceType: 'Provenance',
@@ -255,7 +285,7 @@ export function downtimeProvenance(
     ],
     occurredDateTime: context.now,
     recorded: context.now,
-    policy: [DOWNTIME_POLICY_URI],
+    ...(downtime ? { policy: [DOWNTIME_POLICY_URI] } : {}),
     activity: {
       coding: [
         {
@@ -264,7 +294,7 @@ export function downtimeProvenance(
           display: operation === 'CREATE' ? 'create' : 'revise',
         },
       ],
-      text: 'Documented during downtime',
+      text: downtime ? 'Documented during downtime' : 'Documented on the ward',
     },
     agent: [
       {

@@ -1,7 +1,8 @@
 // The host-facing API for documentation made on this workstation: vital signs, medication
 // administrations, notes, and amendments of cached resources. Each call builds valid FHIR (checked
 // with validateResource), stores the local copies together with their outbox entry in one durable
-// vault transaction, adds a Provenance when made during downtime, and asks for a sync.
+// vault transaction with a Provenance naming who recorded it (marked as downtime documentation when
+// made while the hub was unreachable), and asks for a sync.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
@@ -17,23 +18,34 @@ import { vitalProblems } from '../../shared/vital-signs/index.js';
 import type { OutboxEntry, OutboxItem, Vault } from '../vault/index.js';
 import {
   clinicalNote,
-  downtimeProvenance,
+  documentationProvenance,
   medicationAdministration,
   vitalSignObservations,
+  DOWNTIME_POLICY_URI,
   type BuildContext,
   type DocumentationAuthor,
   type MedicationAdministrationInput,
   type NoteInput,
   type VitalSignsInput,
 } from './documentation-builders.js';
+import type { AdministrationVerdict } from '../../shared/medication-safety/index.js';
 import { SyncError } from '../sync/index.js';
+import {
+  administrationSafetyVerdict,
+  enforceAdministrationSafety,
+  type AdministrationSafetyPolicy,
+  type AdministrationToCheck,
+} from './administration-safety.js';
 
 export interface DocumentationReceipt {
   /** The outbox entry (also the id of a conflict record, should the hub refuse it). */
   readonly entryId: string;
   /** Ids of the resources written (client UUIDs for new ones, until the hub has them). */
   readonly resourceIds: readonly string[];
+  /** The Provenance naming who recorded it (every entry carries one; null only when folded into a waiting entry without one). */
   readonly provenanceId: string | null;
+  /** Made while the hub was unreachable (its Provenance carries the downtime policy). */
+  readonly downtime: boolean;
 }
 
 export interface LocalDocumentationOptions {
@@ -47,7 +59,11 @@ export interface LocalDocumentationOptions {
   /** Called after every write (the scheduler syncs soon). */
   readonly onWrite: () => void;
   readonly newId?: () => string;
+  /** The medication administration checks' settings (window, site allergy classes); default: Wardline's. */
+  readonly administrationSafety?: AdministrationSafetyPolicy;
 }
+
+const DEFAULT_ADMINISTRATION_SAFETY: AdministrationSafetyPolicy = { windowMs: 60 * 60_000, allergyClasses: [] };
 
 const AUTHOR = /^Practitioner\/[A-Za-z0-9\-.]{1,64}$/;
 const MAX_NOTE_CHARS = 100_000;
@@ -121,7 +137,51 @@ export class LocalDocumentation {
       throw invalid('Say why the dose was not given.');
     }
     const context = this.#context(patientId, author);
-    const order = this.#o.vault.resources.read('MedicationRequest', input.medicationRequestId) as MedicationRequest | null;
+    const order = this.#activeOrder(patientId, input.medicationRequestId);
+    const dose = this.#doseToCheck(input, context.now);
+    const verdict = administrationSafetyVerdict(
+      this.#o.vault,
+      patientId,
+      order,
+      dose,
+      this.#o.administrationSafety ?? DEFAULT_ADMINISTRATION_SAFETY,
+    );
+    enforceAdministrationSafety(verdict, dose);
+    const administration = validated(medicationAdministration(context, order, input, { timing: verdict.timing }));
+    return this.#commit(context, [{ operation: 'create', resource: administration as Resource & { id: string }, baseVersion: null }]);
+  }
+
+  /** The five rights for a dose not yet recorded: what stops it and what needs a reason. Writes nothing. */
+  checkMedicationAdministration(patientId: string, input: MedicationAdministrationInput): AdministrationVerdict {
+    checkInstant('time of administration', input.effectiveAt);
+    checkInstant('scheduled time', input.scheduledAt);
+    if (this.#o.vault.resources.read('Patient', patientId) === null) {
+      throw new SyncError('PATIENT_NOT_CACHED', "This patient is not in this workstation's cache (not on this ward).");
+    }
+    const order = this.#activeOrder(patientId, input.medicationRequestId);
+    const dose = this.#doseToCheck(input, this.#o.now().toISOString());
+    return administrationSafetyVerdict(
+      this.#o.vault,
+      patientId,
+      order,
+      dose,
+      this.#o.administrationSafety ?? DEFAULT_ADMINISTRATION_SAFETY,
+    );
+  }
+
+  #doseToCheck(input: MedicationAdministrationInput, now: string): AdministrationToCheck {
+    return {
+      given: input.given,
+      effectiveAt: input.effectiveAt ?? now,
+      scheduledAt: input.scheduledAt ?? null,
+      dose: input.dose ?? null,
+      patientConfirmation: input.patientConfirmation,
+      reasons: input.reasons,
+    };
+  }
+
+  #activeOrder(patientId: string, medicationRequestId: string): MedicationRequest {
+    const order = this.#o.vault.resources.read('MedicationRequest', medicationRequestId) as MedicationRequest | null;
     if (order === null || patientIdOf(order) !== patientId) {
       throw new SyncError(
         'RESOURCE_NOT_CACHED',
@@ -134,8 +194,7 @@ export class LocalDocumentation {
         'That medication order is no longer active (stopped, on hold, completed or cancelled), so no dose can be recorded against it. Check the MAR; nothing was saved.',
       );
     }
-    const administration = validated(medicationAdministration(context, order, input));
-    return this.#commit(context, [{ operation: 'create', resource: administration as Resource & { id: string }, baseVersion: null }]);
+    return order;
   }
 
   /** A plain-text note (nursing note by default) on the patient's chart. */
@@ -185,7 +244,12 @@ export class LocalDocumentation {
         { durable: true },
       );
       this.#o.onWrite();
-      return { entryId: waiting.entryId, resourceIds: [id], provenanceId: waiting.provenance?.id ?? null };
+      return {
+        entryId: waiting.entryId,
+        resourceIds: [id],
+        provenanceId: waiting.provenance?.id ?? null,
+        downtime: waiting.provenance?.policy?.includes(DOWNTIME_POLICY_URI) ?? false,
+      };
     }
     if (stored.versionId === null)
       throw new SyncError('RESOURCE_NOT_CACHED', "That record is not in this workstation's cache. Sync, then try again.");
@@ -211,29 +275,26 @@ export class LocalDocumentation {
 
   #commit(context: BuildContext, items: OutboxItem[], operation: 'CREATE' | 'UPDATE' = 'CREATE'): DocumentationReceipt {
     const { vault } = this.#o;
-    const provenance: (Provenance & { id: string }) | null = this.#o.isDowntime()
-      ? validated(
-          downtimeProvenance(
-            context,
-            items.map((item) => item.resource),
-            operation,
-          ),
-        )
-      : null;
+    const downtime = this.#o.isDowntime();
+    const provenance: Provenance & { id: string } = validated(
+      documentationProvenance(
+        context,
+        items.map((item) => item.resource),
+        operation,
+        downtime,
+      ),
+    );
     const entryId = this.#newId();
     vault.transaction(
       () => {
         for (const item of items) vault.resources.upsert(item.resource);
-        if (provenance !== null) vault.resources.upsert(provenance);
+        vault.resources.upsert(provenance);
         vault.outbox.add({ entryId, patientId: context.patientId, items, provenance, createdAt: context.now });
       },
       { durable: true },
     );
-    this.#o.logger.info(
-      { event: 'sync.documented', entryId, resources: items.length, downtime: provenance !== null },
-      'local documentation stored',
-    );
+    this.#o.logger.info({ event: 'sync.documented', entryId, resources: items.length, downtime }, 'local documentation stored');
     this.#o.onWrite();
-    return { entryId, resourceIds: items.map((item) => item.resource.id), provenanceId: provenance?.id ?? null };
+    return { entryId, resourceIds: items.map((item) => item.resource.id), provenanceId: provenance.id, downtime };
   }
 }

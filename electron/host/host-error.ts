@@ -3,6 +3,7 @@
 // or a request needs the hub on a workstation that is not enrolled at one, or an off-ward chart
 // cannot be opened by break-the-glass (hub out of reach or refusing, no such patient), or a conflict
 // to settle is not there (already settled), or the machine policy forbids printing.
+import { WardlineError } from '../../shared/errors/index.js';
 
 export type HostErrorCode =
   | 'HUB_MISMATCH'
@@ -21,12 +22,10 @@ export type HostErrorCode =
   | 'PRINTING_DISABLED'
   | 'NOT_IN_CACHE';
 
-export class HostError extends Error {
-  readonly code: HostErrorCode;
+export class HostError extends WardlineError<HostErrorCode> {
+  override readonly name = 'HostError';
 
   constructor(code: HostErrorCode, message: string) {
-    super(message);
-    this.name = 'HostError';
-    this.code = code;
+    super(code, message);
   }
 }

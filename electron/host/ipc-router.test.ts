@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SessionError } from '../session/index.js';
+import { VaultError } from '../vault/index.js';
 import { createIpcRouter, printableChannel, type IpcRejection, type IpcRouterOptions } from './ipc-router.js';
 import { APP_SENDER, recordingHandlers, SIGNED_OUT_SNAPSHOT } from './test-helpers.js';
 import type { SenderInfo } from './transport.js';
@@ -123,6 +124,69 @@ describe('the IPC router', () => {
       ...handlers,
       'chart:census': () => {
         throw new Error('SQLITE_CORRUPT at /home/nurse/.config/Wardline/vault.db');
+      },
+    } as typeof handlers;
+    const { r } = router({ handlers: failing });
+    const reply = await r.handle({ sender: APP_SENDER, message: { channel: 'chart:census', request: {} } });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(JSON.stringify(reply)).not.toContain('vault.db');
+  });
+
+  it('answers a SQLite failure with one plain sentence and INTERNAL, and logs its class and code for IT without the message', async () => {
+    class SqliteError extends Error {
+      override readonly name = 'SqliteError';
+      readonly code = 'SQLITE_CONSTRAINT_UNIQUE';
+    }
+    const { handlers } = recordingHandlers();
+    const failing = {
+      ...handlers,
+      'chart:census': () => {
+        throw new SqliteError('UNIQUE constraint failed: patients.mrn = MRN0001234 (Jane Synthetic-Doe)');
+      },
+    } as typeof handlers;
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const { r } = router({ handlers: failing, logger });
+    const reply = await r.handle({ sender: APP_SENDER, message: { channel: 'chart:census', request: {} } });
+    expect(reply).toEqual({
+      ok: false,
+      error: {
+        code: 'INTERNAL',
+        message: 'Something went wrong on this workstation; try again, and call IT if it keeps happening. (INTERNAL)',
+      },
+    });
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      event: 'ipc.handler_failed',
+      channel: 'chart:census',
+      errorClass: 'SqliteError',
+      errorCode: 'SQLITE_CONSTRAINT_UNIQUE',
+    });
+    expect(lines[0]).not.toMatch(/MRN0001234|Jane|UNIQUE constraint/);
+  });
+
+  it("answers a room's error thrown by a handler with its own code and message", async () => {
+    const { handlers } = recordingHandlers();
+    const failing = {
+      ...handlers,
+      'chart:summary': () => {
+        throw new VaultError('CLOSED', 'The chart cache is closed. Sign in again to reopen it.');
+      },
+    } as typeof handlers;
+    const { r } = router({ handlers: failing });
+    expect(await r.handle({ sender: APP_SENDER, message: { channel: 'chart:summary', request: { patientId: 'p-1' } } })).toEqual({
+      ok: false,
+      error: { code: 'CLOSED', message: 'The chart cache is closed. Sign in again to reopen it.' },
+    });
+  });
+
+  it('does not trust an error that merely looks like a room error (a name ending in Error and a code)', async () => {
+    const { handlers } = recordingHandlers();
+    const impostor = Object.assign(new Error('/home/nurse/.config/Wardline/vault.db is locked'), { name: 'SessionError', code: 'LOCKED' });
+    const failing = {
+      ...handlers,
+      'chart:census': () => {
+        throw impostor;
       },
     } as typeof handlers;
     const { r } = router({ handlers: failing });

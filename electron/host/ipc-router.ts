@@ -17,6 +17,7 @@ import {
   type IpcResult,
   type ParsedRequestOf,
 } from '../../shared/contract/index.js';
+import { ipcErrorOf, unexpectedIpcError } from './ipc-error-mapping.js';
 import type { IncomingRequest, SenderInfo } from './transport.js';
 
 /** Who is calling, as the permission check found them; null on a public channel with nobody signed in. */
@@ -62,17 +63,7 @@ export interface IpcRouter {
 }
 
 const REJECTED_MESSAGE = 'Wardline refused a request from its window. If this keeps happening, restart Wardline and call IT.';
-const INTERNAL_MESSAGE = 'Something went wrong inside Wardline; the details are in its log. Try again, and call IT if it keeps happening.';
 const LOCKED_WHILE_WORKING = 'The workstation locked while this was loading. Unlock it to continue.';
-
-interface CodedError extends Error {
-  readonly code: string;
-}
-
-/** A room's own error (VaultError, SessionError…): its code and message are written for the user. */
-function isRoomError(error: unknown): error is CodedError {
-  return error instanceof Error && typeof (error as Partial<CodedError>).code === 'string' && /.Error$/.test(error.name);
-}
 
 /** The channel name as it may appear in the audit trail and the log: printable ASCII, at most 100. */
 export function printableChannel(channel: unknown): string {
@@ -129,16 +120,11 @@ export function createIpcRouter(options: IpcRouterOptions): IpcRouter {
             { event: 'ipc.bad_response', channel: channel.name, issues: response.error.issues.length },
             'handler answer does not match the contract',
           );
-          return failed(IPC_ERROR_CODES.internal, INTERNAL_MESSAGE);
+          return { ok: false, error: unexpectedIpcError() };
         }
         return ok(response.data);
       } catch (error) {
-        if (isRoomError(error)) return failed(error.code, error.message);
-        logger.error(
-          { event: 'ipc.handler_failed', channel: channel.name, error: error instanceof Error ? error.name : typeof error },
-          'IPC handler failed',
-        );
-        return failed(IPC_ERROR_CODES.internal, INTERNAL_MESSAGE);
+        return { ok: false, error: ipcErrorOf(error, channel.name, logger) };
       }
     },
   };

@@ -4,7 +4,7 @@
 // requests through the IPC router. Electron's main.ts hands in the adapters; tests hand in theirs.
 import type { Logger } from 'pino';
 import { auditedChartReads, ipcRejectedEntry, openAuditLog, sessionAuditSink, syncAuditSink, type AuditLog } from '../audit/index.js';
-import { policyMarkAfter, sessionPolicyOf, syncPolicyOf, type WorkstationPolicy } from '../policy/index.js';
+import { administrationSafetyOf, policyMarkAfter, sessionPolicyOf, syncPolicyOf, type WorkstationPolicy } from '../policy/index.js';
 import {
   SessionManager,
   SystemClock,
@@ -17,6 +17,7 @@ import {
   type Scheduler,
 } from '../session/index.js';
 import { openDocumentation, type Documentation } from '../documentation/index.js';
+import { OffWardCharts } from '../off-ward/index.js';
 import { createSyncEngine, normalizeHubUrl, resolveSyncPolicy, type SyncEngine, type SyncPolicy } from '../sync/index.js';
 import { openVault, type KeyCustodian, type Vault } from '../vault/index.js';
 import { adminHandlers } from './admin-handlers.js';
@@ -27,8 +28,7 @@ import { HostError } from './host-error.js';
 import { sessionAuthorizer } from './ipc-authorize.js';
 import { emitEvent } from './ipc-events.js';
 import { createIpcRouter, type IpcRouter } from './ipc-router.js';
-import { OffWardCharts } from './off-ward-charts.js';
-import { offWardHandlers } from './off-ward-handlers.js';
+import { offWardHandlers } from './off-ward-chart-handlers.js';
 import { vaultPatientLookup } from './patient-lookup.js';
 import { printHandlers } from './print-handlers.js';
 import { sessionHandlers } from './session-handlers.js';
@@ -118,7 +118,8 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
             credentialStamps: { applyCredentialStamps: async (response) => sessions?.applyCredentialStamps(response) },
           });
     if (sync !== null) opened.push(() => sync.close());
-    const documentation = sync === null ? null : openDocumentation({ vault, sync, logger });
+    const documentation =
+      sync === null ? null : openDocumentation({ vault, sync, logger, administrationSafety: administrationSafetyOf(policy) });
 
     const clock = options.clock ?? new SystemClock();
     sessions = new SessionManager({

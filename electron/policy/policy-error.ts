@@ -1,5 +1,6 @@
 // The policy room's one error class: a machine policy or signature that cannot be trusted, a key
 // that cannot be read. Messages say what IT must fix; Wardline refuses to start on any of them.
+import { WardlineError } from '../../shared/errors/index.js';
 
 export type PolicyErrorCode =
   | 'POLICY_MISSING'
@@ -12,13 +13,11 @@ export type PolicyErrorCode =
   | 'NO_TRUSTED_KEYS'
   | 'KEY_INVALID';
 
-export class PolicyError extends Error {
-  readonly code: PolicyErrorCode;
+export class PolicyError extends WardlineError<PolicyErrorCode> {
+  override readonly name = 'PolicyError';
 
   constructor(code: PolicyErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PolicyError';
-    this.code = code;
+    super(code, message, options);
   }
 }
 

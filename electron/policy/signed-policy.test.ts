@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../audit/index.js';
+import { canonicalJson } from '../../shared/json/index.js';
 import { generateSigningKeyPair, signDetached, signingKeyFromPem, trustedKeyFromPem } from './ed25519-keys.js';
 import { syncPolicyOf } from './room-policies.js';
 import { signPolicy, verifyPolicyText } from './signed-policy.js';
@@ -29,6 +29,7 @@ describe('the signed machine policy', () => {
       staleAmberMs: 15 * 60_000,
       staleRedMs: 60 * 60_000,
       cacheDaysBeforeAdmission: 30,
+      administrationWindowMs: 60 * 60_000,
       printingAllowed: true,
       marHoursAhead: 12,
       updates: { enabled: true, channel: 'stable', url: 'https://updates.hospital.example/wardline/' },

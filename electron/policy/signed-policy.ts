@@ -3,7 +3,7 @@
 // carries a signature, the signing key is one this installation trusts, the signature holds over
 // the policy exactly as written, and only then are the settings checked.
 import { z } from 'zod';
-import { canonicalJson } from '../audit/index.js';
+import { canonicalJson } from '../../shared/json/index.js';
 import { signDetached, verifyDetached, type TrustedKey } from './ed25519-keys.js';
 import type { KeyObject } from 'node:crypto';
 import { describeIssues, policyContentSchema, workstationPolicyOf, type PolicyContent, type WorkstationPolicy } from './policy-document.js';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MarAdministration, MarRow, MedicationSummary } from '../vault/index.js';
-import { CONFIDENTIAL, PDF_TITLE, renderMarPdf, type MarPrintJob, type PrintedChart } from './index.js';
+import { PDF_TITLE, renderMarPdf } from './mar-pdf.js';
+import { CONFIDENTIAL } from './page-writer.js';
+import type { MarPrintJob, PrintedChart } from './print-job.js';
 import { readPdf } from './test-helpers.js';
 
 const PRINTED_AT = Date.UTC(2025, 0, 6, 8, 5);

@@ -1,7 +1,8 @@
 // Break-the-glass: a coded reason and a real justification are required; the grant expires by
 // itself; start and stop events reach the audit sink; the grant dies with the session.
 import { describe, expect, it } from 'vitest';
-import { BreakTheGlassRegistry, BTG_REASONS } from './break-the-glass.js';
+import { BTG_REASONS } from '../../shared/access/index.js';
+import { BreakTheGlassRegistry } from './break-the-glass.js';
 import { isSessionError } from './session-error.js';
 import { sessionHarness, signInAs } from './test-helpers.js';
 

@@ -1,23 +1,16 @@
 // Break-the-glass: time-limited access to a restricted patient, or (online) to a patient off this
 // ward, after a coded reason and a free-text justification. Grants belong to one user's session,
 // expire by themselves, and every start and stop is a session event for the audit trail.
+import {
+  BTG_JUSTIFICATION_MAX,
+  BTG_JUSTIFICATION_MIN,
+  BTG_REASONS,
+  isBreakTheGlassJustification,
+  isBreakTheGlassReasonCode,
+  type BreakTheGlassReasonCode,
+} from '../../shared/access/index.js';
 import { SessionError } from './session-error.js';
 import type { SessionEvent } from './session-events.js';
-
-/** The code system of the reason codes: HL7 v3 ActReason (purpose of use), as FHIR AuditEvent.authorization expects. */
-export const BTG_REASON_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
-
-export const BTG_REASONS = [
-  { code: 'ETREAT', display: 'Emergency treatment' },
-  { code: 'COC', display: 'Continuity of care after a transfer' },
-  { code: 'TREAT', display: 'Care requested by the treating clinician' },
-] as const;
-
-export type BreakTheGlassReasonCode = (typeof BTG_REASONS)[number]['code'];
-
-/** The free text must say something: at least this many characters once trimmed. */
-export const BTG_MIN_REASON_TEXT = 10;
-export const BTG_MAX_REASON_TEXT = 500;
 
 export interface BreakTheGlassRequest {
   readonly sessionId: string;
@@ -36,10 +29,6 @@ export interface BreakTheGlassGrant {
   readonly expiresAt: number;
 }
 
-export function isBreakTheGlassReasonCode(code: string): code is BreakTheGlassReasonCode {
-  return BTG_REASONS.some((r) => r.code === code);
-}
-
 /** The live grants of this workstation. Time comes in as `now`; nothing here reads a clock. */
 export class BreakTheGlassRegistry {
   private readonly grants = new Map<string, BreakTheGlassGrant>();
@@ -48,20 +37,20 @@ export class BreakTheGlassRegistry {
 
   /**
    * Opens a grant (replacing one the same user already holds for that patient, which stops as
-   * "ended"). Refuses a reason code outside BTG_REASONS or a justification that is too short.
+   * "ended"). Refuses a reason code outside BTG_REASONS (shared/access) or a justification that is too short.
    */
   start(request: BreakTheGlassRequest, now: number): { grant: BreakTheGlassGrant; events: SessionEvent[] } {
     if (!isBreakTheGlassReasonCode(request.reasonCode)) {
       throw new SessionError(
         'BTG_REASON_INVALID',
-        `Choose one of the listed reasons (${BTG_REASONS.map((r) => r.display).join(', ')}) to open this chart.`,
+        `Choose one of the listed reasons (${BTG_REASONS.map((r) => r.label).join(', ')}) to open this chart.`,
       );
     }
     const text = request.reasonText.trim();
-    if (text.length < BTG_MIN_REASON_TEXT || text.length > BTG_MAX_REASON_TEXT) {
+    if (!isBreakTheGlassJustification(text)) {
       throw new SessionError(
         'BTG_REASON_INVALID',
-        `Explain in your own words why you need this chart (${BTG_MIN_REASON_TEXT} to ${BTG_MAX_REASON_TEXT} characters).`,
+        `Explain in your own words why you need this chart (${BTG_JUSTIFICATION_MIN} to ${BTG_JUSTIFICATION_MAX} characters).`,
       );
     }
     const events = this.stop(request.userId, request.patientId, now, 'ended');

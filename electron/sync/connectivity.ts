@@ -3,20 +3,9 @@
 //   degraded  requests succeed, but slowly or after errors (within the last minute)
 //   offline   the hub cannot be reached (no connection, or its certificate failed the pin)
 //   hub-down  the hub is reached but fails (5xx, stalls, broken answers)
-// and staleness of cached data against the policy's amber and red thresholds.
+// (How stale cached data is: shared/staleness.)
 
 export type ConnectivityState = 'online' | 'degraded' | 'offline' | 'hub-down';
-
-export type Staleness = 'fresh' | 'amber' | 'red' | 'never-synced';
-
-/** The data's age against the thresholds (`dataAsOf` is workstation time, ISO). */
-export function stalenessOf(dataAsOf: string | null, nowMs: number, thresholds: { amberMs: number; redMs: number }): Staleness {
-  if (dataAsOf === null) return 'never-synced';
-  const age = nowMs - Date.parse(dataAsOf);
-  if (!(age < thresholds.redMs)) return 'red';
-  if (!(age < thresholds.amberMs)) return 'amber';
-  return 'fresh';
-}
 
 /** Whether documentation made now is "downtime documentation" (it then carries a Provenance). */
 export function isDowntime(state: ConnectivityState): boolean {

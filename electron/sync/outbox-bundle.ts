@@ -3,6 +3,7 @@
 // on the version they were made on, a downtime Provenance is a PUT under its client id pointing at
 // the created resources through their urn:uuid. `slots` says which entry each Bundle entry serves.
 import type { Provenance, Resource } from '../../shared/fhir/index.js';
+import { sameJson } from '../../shared/json/index.js';
 import type { OutboxEntry, OutboxItem } from '../vault/index.js';
 import { ifNoneExistFor } from './client-identifier.js';
 
@@ -69,21 +70,10 @@ export function outboxBundle(entries: readonly OutboxEntry[]): OutboxBundle {
 
 /** Canonical JSON without meta: whether the hub holds exactly what was sent. */
 export function sameContent(a: Resource, b: Resource): boolean {
-  return canonical(stripMeta(a)) === canonical(stripMeta(b));
+  return sameJson(stripMeta(a), stripMeta(b));
 }
 
 function stripMeta(resource: Resource): unknown {
   const { meta: _meta, ...rest } = resource as Resource & { meta?: unknown };
   return rest;
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

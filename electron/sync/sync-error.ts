@@ -1,5 +1,6 @@
 // The sync room's one error class: a stable code and a message a nurse or IT can act on. Never
 // patient data; hub messages are not copied in (only the hub's stable error code, when it gave one).
+import { WardlineError } from '../../shared/errors/index.js';
 
 export type SyncErrorCode =
   | 'NOT_ENROLLED'
@@ -25,20 +26,25 @@ export type SyncErrorCode =
   | 'PATIENT_NOT_CACHED'
   | 'RESOURCE_NOT_CACHED'
   | 'ORDER_NOT_ACTIVE'
+  | 'PATIENT_NOT_CONFIRMED'
+  | 'DOSE_OVER_LIMIT'
+  | 'DOSE_MISSING'
+  | 'DOSE_UNIT_MISMATCH'
+  | 'DOSE_BEYOND_FREQUENCY'
+  | 'PRN_TOO_SOON'
+  | 'REASON_REQUIRED'
   | 'CONFLICT_NOT_FOUND'
   | 'COMBINATION_MISMATCH';
 
-export class SyncError extends Error {
+export class SyncError extends WardlineError<SyncErrorCode> {
   override readonly name = 'SyncError';
-  readonly code: SyncErrorCode;
   /** The hub's stable error code (OperationOutcome), when the hub gave one. */
   readonly hubCode: string | undefined;
   /** The HTTP status the hub answered with, when it answered. */
   readonly status: number | undefined;
 
   constructor(code: SyncErrorCode, message: string, options: { cause?: unknown; hubCode?: string; status?: number } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, options);
     this.hubCode = options.hubCode;
     this.status = options.status;
   }

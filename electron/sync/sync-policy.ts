@@ -1,5 +1,6 @@
 // The sync settings IT may set by machine policy, with their defaults: sync interval, staleness (amber,
 // red), timeouts, retries and backoff, page size, extra certificate pins, the cache window's reach.
+import { DEFAULT_DATA_STALENESS } from '../../shared/staleness/index.js';
 
 export interface SyncPolicy {
   /** Time between syncs while online. */
@@ -51,8 +52,8 @@ export interface SyncPolicy {
 
 export const DEFAULT_SYNC_POLICY: SyncPolicy = Object.freeze({
   intervalMs: 15_000,
-  staleAmberMs: 15 * 60_000,
-  staleRedMs: 60 * 60_000,
+  staleAmberMs: DEFAULT_DATA_STALENESS.amberMs,
+  staleRedMs: DEFAULT_DATA_STALENESS.redMs,
   slowResponseMs: 3_000,
   connectTimeoutMs: 5_000,
   idleTimeoutMs: 15_000,

@@ -2,13 +2,14 @@
 // state, last success, how old the data is (ward and per patient, with amber/red from policy), and
 // what waits in the outbox or as conflicts. Counts and times only.
 import type { Vault } from '../vault/index.js';
-import { stalenessOf, type ConnectivityState, type Staleness } from './connectivity.js';
+import { dataStaleness, type DataStaleness } from '../../shared/staleness/index.js';
+import type { ConnectivityState } from './connectivity.js';
 import type { SyncPolicy } from './sync-policy.js';
 
 export interface PatientFreshness {
   readonly patientId: string;
   readonly dataAsOf: string | null;
-  readonly staleness: Staleness;
+  readonly staleness: DataStaleness;
 }
 
 export interface SyncStatus {
@@ -17,7 +18,7 @@ export interface SyncStatus {
   readonly lastSuccess: string | null;
   /** Workstation time the cached ward data was last brought up to date (the start of that sync). */
   readonly dataAsOf: string | null;
-  readonly staleness: Staleness;
+  readonly staleness: DataStaleness;
   readonly outboxPending: number;
   readonly conflicts: number;
   /** The code of the last failure (e.g. HUB_UNREACHABLE, PIN_MISMATCH), or null after a success. */
@@ -47,14 +48,14 @@ export function syncStatusOf(vault: Vault, policy: SyncPolicy, nowMs: number, li
     state: liveState ?? recordedState(vault),
     lastSuccess: vault.sync.fact(SYNC_FACTS.lastSuccess),
     dataAsOf,
-    staleness: stalenessOf(dataAsOf, nowMs, thresholds),
+    staleness: dataStaleness(dataAsOf, nowMs, thresholds),
     outboxPending: vault.outbox.count(),
     conflicts: vault.conflicts.count(),
     lastError: vault.sync.fact(SYNC_FACTS.lastError),
     patients: vault.sync.patients().map((patient) => ({
       patientId: patient.patientId,
       dataAsOf: patient.dataAsOf,
-      staleness: stalenessOf(patient.dataAsOf, nowMs, thresholds),
+      staleness: dataStaleness(patient.dataAsOf, nowMs, thresholds),
     })),
   };
 }

@@ -1,5 +1,6 @@
 // The updates room's one error class: an update refused (before anything was downloaded, or
 // before a download is installed), or an update server that could not be asked.
+import { WardlineError } from '../../shared/errors/index.js';
 
 export type UpdateErrorCode =
   | 'MANIFEST_UNAVAILABLE'
@@ -13,13 +14,11 @@ export type UpdateErrorCode =
   | 'UPDATE_MISMATCH'
   | 'VERSION_INVALID';
 
-export class UpdateError extends Error {
-  readonly code: UpdateErrorCode;
+export class UpdateError extends WardlineError<UpdateErrorCode> {
+  override readonly name = 'UpdateError';
 
   constructor(code: UpdateErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'UpdateError';
-    this.code = code;
+    super(code, message, options);
   }
 }
 

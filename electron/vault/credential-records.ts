@@ -1,9 +1,11 @@
 // Per-user sign-in records kept in the vault for the sessions room: offline password verifier,
 // role, wards, credential stamp, PIN verifier and wrong-PIN count. Every write is durable
 // (synchronous=FULL): a wrong-PIN count must survive a power cut.
+import type { StaffRole } from '../../shared/access/index.js';
 import type { Db } from './sqlcipher-connection.js';
 
-export type CredentialRole = 'nurse' | 'physician' | 'clerk' | 'admin';
+/** The staff roles of shared/access (migration 0003's CHECK lists them as they were when it landed). */
+export type CredentialRole = StaffRole;
 
 export interface CredentialRecord {
   readonly userId: string;

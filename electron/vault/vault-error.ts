@@ -1,5 +1,6 @@
 // The vault's one error class. Every failure of the chart cache surfaces as a VaultError with a
 // stable code and a message an IT person or a nurse can act on; messages never carry patient data.
+import { WardlineError } from '../../shared/errors/index.js';
 
 export type VaultErrorCode =
   | 'KEYSTORE_UNAVAILABLE'
@@ -17,15 +18,13 @@ export type VaultErrorCode =
   | 'WIPE_INCOMPLETE'
   | 'CLOSED';
 
-export class VaultError extends Error {
+export class VaultError extends WardlineError<VaultErrorCode> {
   override readonly name = 'VaultError';
-  readonly code: VaultErrorCode;
   /** For INVALID_RESOURCE: the field path that failed validation (a FHIR path, never a value). */
   readonly path: string | undefined;
 
   constructor(code: VaultErrorCode, message: string, options: { cause?: unknown; path?: string } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, options);
     this.path = options.path;
   }
 }

@@ -1,6 +1,7 @@
 // The renderer's only door to the host: `window.wardline`, typed from the contract in shared/.
 // `call` turns a failed answer into a HostRequestError whose message is safe to show as is.
 import type { IpcResult, WardlineApi } from '../../shared/contract/index.js';
+import { WardlineError } from '../../shared/errors/index.js';
 
 declare global {
   interface Window {
@@ -10,13 +11,11 @@ declare global {
 }
 
 /** A request the host refused or could not answer; `code` is the contract's stable error code. */
-export class HostRequestError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'HostRequestError';
+export class HostRequestError extends WardlineError {
+  override readonly name = 'HostRequestError';
+
+  constructor(code: string, message: string) {
+    super(code, message);
   }
 }
 

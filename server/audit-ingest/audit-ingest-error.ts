@@ -1,5 +1,6 @@
 // The audit-ingest room's one error class: a stable code, the HTTP status of a refused entry or
 // request, and a message IT can act on. Never the content of an audit event.
+import { WardlineError } from '../../shared/errors/index.js';
 
 export type AuditIngestErrorCode =
   | 'AUDIT_EVENT_INVALID'
@@ -9,13 +10,13 @@ export type AuditIngestErrorCode =
   | 'CHECKPOINT_INVALID'
   | 'CHECKPOINT_SIGNATURE_INVALID';
 
-export class AuditIngestError extends Error {
+export class AuditIngestError extends WardlineError<AuditIngestErrorCode> {
   override readonly name = 'AuditIngestError';
   constructor(
-    readonly code: AuditIngestErrorCode,
+    code: AuditIngestErrorCode,
     message: string,
     readonly httpStatus: number = 400,
   ) {
-    super(message);
+    super(code, message);
   }
 }

@@ -32,7 +32,7 @@ async function holdFirstEvent(): Promise<void> {
   await db.transaction((tx) =>
     recordAuditEvent(
       tx,
-      { device: { deviceId: 'dev-A', ward: 'w' } },
+      { device: { deviceId: 'dev-A', ward: 'w', scope: { read: true, write: true } } },
       {
         resourceType: 'AuditEvent',
         id: 'e1',

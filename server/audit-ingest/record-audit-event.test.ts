@@ -6,8 +6,8 @@ import type { Principal } from '../identity/index.js';
 import { startTestPostgres, type TestPostgres } from '../../tests/support/postgres.js';
 import { auditChainStatus, auditIngestMigrations, recordAuditEvent } from './index.js';
 
-const deviceA: Principal = { device: { deviceId: 'dev-A', ward: '4east' } };
-const deviceB: Principal = { device: { deviceId: 'dev-B', ward: '4east' } };
+const deviceA: Principal = { device: { deviceId: 'dev-A', ward: '4east', scope: { read: true, write: true } } };
+const deviceB: Principal = { device: { deviceId: 'dev-B', ward: '4east', scope: { read: true, write: true } } };
 const nowIso = '2026-03-02T08:00:00.000Z';
 
 const hashOf = (deviceId: string, sequence: number): string => createHash('sha256').update(`${deviceId}:${sequence}`).digest('hex');

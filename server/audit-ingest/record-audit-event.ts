@@ -8,7 +8,7 @@ import type { SqlDatabase } from '../storage/index.js';
 import { GENESIS_PREVIOUS_HASH } from '../../shared/auth/index.js';
 import { AuditIngestError } from './audit-ingest-error.js';
 import { chainPositionOf, type ChainPosition } from './audit-chain-extension.js';
-import { contentHash } from './canonical-json.js';
+import { contentHash } from './content-hash.js';
 import { recordChainFlag } from './chain-flags.js';
 import { toNumber } from './sql-values.js';
 

@@ -1,13 +1,11 @@
 // The CLI room's error: a stable code and one line telling the operator what to do.
+import { WardlineError } from '../../shared/errors/index.js';
 
 export type HubCliErrorCode = 'USAGE' | 'PASSWORD_MISSING' | 'PASSWORD_MISMATCH' | 'PORT_IN_USE' | 'DATA_DIR_UNUSABLE';
 
-export class HubCliError extends Error {
+export class HubCliError extends WardlineError<HubCliErrorCode> {
   override readonly name = 'HubCliError';
-  constructor(
-    readonly code: HubCliErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: HubCliErrorCode, message: string) {
+    super(code, message);
   }
 }

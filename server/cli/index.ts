@@ -1,6 +1,7 @@
 // The `wardline-hub` command line: serve (the hub itself, optionally with the demo ward), token,
 // user add, device revoke/list. Errors are one line on stderr and a non-zero exit code.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { STAFF_ROLES } from '../../shared/access/index.js';
 import type { LevelWithSilent } from 'pino';
 import { deviceListCommand, deviceRevokeCommand, tokenCommand, userAddCommand, type CliIo } from './admin-commands.js';
 import { HubCliError } from './hub-cli-error.js';
@@ -13,7 +14,7 @@ const USAGE = `Usage:
   wardline-hub serve [--data DIR] [--port N] [--host H] [--postgres URL] [--demo N]
                      (--dev-tls | --cert FILE --key FILE) [--public-url URL] [--log-level LEVEL]
   wardline-hub token --ward W [--ttl-minutes M] [--data DIR | --postgres URL]
-  wardline-hub user add --username U --role nurse|physician|clerk|admin --ward W [--ward W2] [--mfa]
+  wardline-hub user add --username U --role ${STAFF_ROLES.join('|')} --ward W [--ward W2] [--mfa]
                         [--password-stdin] [--data DIR | --postgres URL]
   wardline-hub device revoke CLIENT_ID [--data DIR | --postgres URL]
   wardline-hub device list [--ward W] [--data DIR | --postgres URL]

@@ -1,29 +1,56 @@
-// Who may see and change what. A device works for its ward: it reads the ward's in-patients (an
-// in-progress Encounter at Location/ward-{ward}) and their resources, plus Locations and
-// Practitioners. Outside the ward, a signed-in user may "break the glass" by giving a reason in
-// the X-Wardline-Btg-Reason header; the hub records each such access in hub_access_log (ids, time,
-// and the reason the user gave, which stays in the database) and logs it as a warning (ids only).
+// Who may read what, judged on every request with the shared permission table (shared/access).
+// - A device token alone keeps its ward's cache: it reads the ward's in-patients (an in-progress
+//   Encounter at Location/ward-{ward}) and their resources, plus Locations and Practitioners.
+// - A signed-in user (X-Wardline-User) reads what their role may read (a clerk: the census and
+//   demographics, never vital signs), of the patients on a ward they hold that is this device's
+//   ward, restricted charts (v3-Confidentiality R/V) excepted.
+// - Any other chart (off-ward, restricted) needs break-the-glass: a reason in X-Wardline-Btg-Reason,
+//   from a role that may break the glass (btg:use). The hub then grants that user, on that device,
+//   that patient for HUB_BTG_GRANT_MS, and records every read under the grant in hub_access_log
+//   (ids, time, the reason the user gave; the reason stays in the database) and in its log (ids only).
+// Writes are judged in write-policy.ts. A null principal is the integration principal: the hub's own
+// work (demo seeding, the hospital's ADT feed), unlimited.
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../identity/principal.js';
+import type { Principal } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
-import type { Resource } from '../../shared/fhir/index.js';
-import { patientIdOf } from '../../shared/fhir/index.js';
+import {
+  isPermitted,
+  readActionOf,
+  readActionsOfType,
+  REFERENCE_TYPES,
+  wardScope,
+  type Action,
+  type CategorisedResource,
+} from '../../shared/access/index.js';
 import { BTG_REASON_HEADER } from '../../shared/auth/index.js';
 import { FhirError } from './fhir-error.js';
-import { isPatientKnownToWard, isPatientOnWard, SHARED_TYPES, wardLocationRef, type AccessScope } from './store/index.js';
+import {
+  contentText,
+  isPatientOnWard,
+  isPatientRestricted,
+  wardLocationRef,
+  type AccessScope,
+  type StoredResource,
+} from './store/index.js';
 
 /** The request header carrying a break-the-glass reason (with a user token). */
 export { BTG_REASON_HEADER };
 const MAX_REASON_LENGTH = 500;
+/** How long the hub serves a chart after a break-the-glass reason (the workstation's default grant). */
+export const HUB_BTG_GRANT_MS = 30 * 60_000;
 
 export interface Access {
   /** What the caller sees without breaking the glass. */
   readonly scope: AccessScope;
-  /** Null for the hub's own work (demo seeding, tests): no limits. */
+  /** Null for the integration principal (the hub's own work: demo seeding, the ADT feed): no limits. */
   readonly principal: Principal | null;
   readonly btgReason: string | null;
   /** Told of each break-the-glass access (ids only), for the hub's log. */
   readonly onBreakTheGlass?: (entry: BreakTheGlassEntry) => void;
+  /** Told of each refusal that does not reach the route's error handler (a batch entry), for the hub's log. */
+  readonly onRefused?: (error: FhirError) => void;
+  /** Per-request memo of patient checks (on ward, restricted), so a Bundle asks the database once per patient. */
+  readonly memo: Map<string, Promise<boolean>>;
 }
 
 export interface BreakTheGlassEntry {
@@ -34,12 +61,17 @@ export interface BreakTheGlassEntry {
   readonly resourceType: string;
 }
 
-export const UNRESTRICTED: Access = { scope: { kind: 'all' }, principal: null, btgReason: null };
+/** The integration principal's access (a fresh memo per use). */
+export function integrationAccess(): Access {
+  return { scope: { kind: 'all' }, principal: null, btgReason: null, memo: new Map() };
+}
+
+export const UNRESTRICTED: Access = integrationAccess();
 
 export function accessFor(
   principal: Principal,
   reasonHeader: string | string[] | undefined,
-  onBreakTheGlass?: (entry: BreakTheGlassEntry) => void,
+  hooks: { onBreakTheGlass?: (entry: BreakTheGlassEntry) => void; onRefused?: (error: FhirError) => void } = {},
 ): Access {
   const raw = Array.isArray(reasonHeader) ? reasonHeader[0] : reasonHeader;
   const reason = raw?.trim() ?? '';
@@ -52,11 +84,18 @@ export function accessFor(
       BTG_REASON_HEADER,
     );
   }
+  const user = principal.user;
+  const ward = user === undefined ? principal.device.ward : (wardScope(user.wards, principal.device.ward)[0] ?? null);
   return {
-    scope: { kind: 'ward', wardRef: wardLocationRef(principal.device.ward) },
+    scope: {
+      kind: 'ward',
+      wardRef: ward === null ? null : wardLocationRef(ward),
+      ...(user === undefined ? {} : { excludeRestricted: true }),
+    },
     principal,
     btgReason: reason || null,
-    ...(onBreakTheGlass ? { onBreakTheGlass } : {}),
+    memo: new Map(),
+    ...hooks,
   };
 }
 
@@ -65,8 +104,70 @@ function outOfScope(): FhirError {
     403,
     'OUT_OF_SCOPE',
     'forbidden',
-    "This record belongs to a patient who is not on this workstation's ward. Opening it needs a signed-in user and a break-the-glass reason.",
+    "This record belongs to a patient who is not on this workstation's ward, or whose chart is restricted. Opening it needs a signed-in user and a break-the-glass reason.",
   );
+}
+
+function roleRefused(action: Action): FhirError {
+  return new FhirError(403, 'FORBIDDEN', 'forbidden', `Your role does not allow this (${action}); nothing was read.`);
+}
+
+function memoized(access: Access, key: string, check: () => Promise<boolean>): Promise<boolean> {
+  let found = access.memo.get(key);
+  if (found === undefined) {
+    found = check();
+    access.memo.set(key, found);
+  }
+  return found;
+}
+
+/** Whether the device token may read at all (it asked for system/*.read). */
+function requireReadScope(access: Access): void {
+  if (access.principal !== null && !access.principal.device.scope.read) {
+    throw new FhirError(
+      403,
+      'INSUFFICIENT_SCOPE',
+      'forbidden',
+      'This token was not granted system/*.read; request a token with that scope.',
+    );
+  }
+}
+
+/**
+ * Throws 403 unless the caller may read resources of `type` at all (a user: every chart category
+ * the type may hold, so a clerk's Observation search is refused). Reference data is open to all.
+ */
+export function authorizeReadType(access: Access, type: string): void {
+  requireReadScope(access);
+  const user = access.principal?.user;
+  if (user === undefined) return;
+  const actions = readActionsOfType(type);
+  if (actions === null) throw new FhirError(403, 'FORBIDDEN', 'forbidden', `${type} is not read from a workstation user's session.`);
+  for (const action of actions) if (!isPermitted(user.role, action)) throw roleRefused(action);
+}
+
+/** Whether the caller's role may read this stored resource (its category); true for devices. */
+export function mayReadRow(access: Access, row: StoredResource): boolean {
+  const user = access.principal?.user;
+  if (user === undefined) return true;
+  const actions = readActionsOfType(row.type);
+  if (actions === null) return false;
+  if (actions.every((action) => isPermitted(user.role, action))) return true;
+  // Only an Observation's category is per resource (vital signs or laboratory); other types need every action.
+  if (row.type !== 'Observation' || !actions.some((action) => isPermitted(user.role, action)) || row.content === null) return false;
+  const action = readActionOf(JSON.parse(contentText(row)!) as CategorisedResource);
+  return action !== null && isPermitted(user.role, action);
+}
+
+/** Whether `patientId` is in the caller's scope without breaking the glass. */
+export async function isInScope(db: SqlDatabase, access: Access, patientId: string): Promise<boolean> {
+  const scope = access.scope;
+  if (scope.kind === 'all') return true;
+  if (scope.wardRef === null) return false;
+  const wardRef = scope.wardRef;
+  if (!(await memoized(access, `ward:${patientId}`, () => isPatientOnWard(db, patientId, wardRef)))) return false;
+  if (!scope.excludeRestricted) return true;
+  return !(await memoized(access, `restricted:${patientId}`, () => isPatientRestricted(db, patientId)));
 }
 
 export interface AccessTarget {
@@ -75,9 +176,56 @@ export interface AccessTarget {
   readonly patientId: string | null;
 }
 
+interface ActiveGrant {
+  readonly grantId: string;
+  readonly reason: string;
+}
+
+async function activeGrant(
+  db: SqlDatabase,
+  principal: Principal,
+  userId: string,
+  patientId: string,
+  now: Date,
+): Promise<ActiveGrant | null> {
+  const rows = await db.query<{ grant_id: string; reason: string }>(
+    `SELECT grant_id, reason FROM hub_btg_grants WHERE user_id = $1 AND patient_id = $2 AND device_id = $3 AND expires_at > $4
+     ORDER BY expires_at DESC LIMIT 1`,
+    [userId, patientId, principal.device.deviceId, now.getTime()],
+  );
+  const row = rows[0];
+  return row === undefined ? null : { grantId: row.grant_id, reason: row.reason };
+}
+
+/**
+ * Opens (or uses) a break-the-glass grant for the target's patient, and records the access; throws
+ * 403 when there is no user, the role may not break the glass, or there is neither a reason nor a
+ * grant still running.
+ */
 async function breakTheGlass(db: SqlDatabase, access: Access, target: AccessTarget, interaction: string, now: Date): Promise<void> {
   const principal = access.principal;
-  if (!principal?.user || !access.btgReason) throw outOfScope();
+  const user = principal?.user;
+  if (!principal || !user || target.patientId === null) throw outOfScope();
+  if (!isPermitted(user.role, 'btg:use')) {
+    throw new FhirError(
+      403,
+      'BTG_NOT_PERMITTED',
+      'forbidden',
+      "Your role cannot break the glass, so this chart (another ward's, or restricted) cannot be opened from your session.",
+    );
+  }
+  let reason = access.btgReason;
+  if (reason === null) {
+    const grant = await activeGrant(db, principal, user.userId, target.patientId, now);
+    if (grant === null) throw outOfScope();
+    reason = grant.reason;
+  } else if ((await activeGrant(db, principal, user.userId, target.patientId, now)) === null) {
+    await db.execute(
+      `INSERT INTO hub_btg_grants (grant_id, user_id, device_id, patient_id, reason, granted_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [randomUUID(), user.userId, principal.device.deviceId, target.patientId, reason, now.getTime(), now.getTime() + HUB_BTG_GRANT_MS],
+    );
+  }
   await db.execute(
     `INSERT INTO hub_access_log (id, at, device_id, user_id, patient_id, interaction, res_type, res_id, reason)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -85,34 +233,46 @@ async function breakTheGlass(db: SqlDatabase, access: Access, target: AccessTarg
       randomUUID(),
       now.getTime(),
       principal.device.deviceId,
-      principal.user.userId,
+      user.userId,
       target.patientId,
       interaction,
       target.type,
       target.id ?? null,
-      access.btgReason,
+      reason,
     ],
   );
   access.onBreakTheGlass?.({
     deviceId: principal.device.deviceId,
-    userId: principal.user.userId,
+    userId: user.userId,
     patientId: target.patientId,
     interaction,
     resourceType: target.type,
   });
 }
 
-/** Throws 403 unless the caller may read the target; records a break-the-glass read. */
-export async function authorizeRead(db: SqlDatabase, access: Access, target: AccessTarget, interaction: string, now: Date): Promise<void> {
-  const scope = access.scope;
-  if (scope.kind === 'all' || SHARED_TYPES.includes(target.type)) return;
-  if (target.patientId !== null && (await isPatientOnWard(db, target.patientId, scope.wardRef))) return;
+/**
+ * Throws 403 unless the caller may read the target (its role, for the stored resource's category
+ * when given; its scope, or break-the-glass, which is recorded).
+ */
+export async function authorizeRead(
+  db: SqlDatabase,
+  access: Access,
+  target: AccessTarget & { readonly stored?: StoredResource },
+  interaction: string,
+  now: Date,
+): Promise<void> {
+  authorizeReadType(access, target.type);
+  if (target.stored !== undefined && !mayReadRow(access, target.stored)) {
+    throw roleRefused(readActionOf(JSON.parse(contentText(target.stored) ?? '{}') as CategorisedResource) ?? 'chart:read');
+  }
+  if (access.scope.kind === 'all' || REFERENCE_TYPES.includes(target.type)) return;
+  if (target.patientId !== null && (await isInScope(db, access, target.patientId))) return;
   await breakTheGlass(db, access, target, interaction, now);
 }
 
 /**
- * The scope of a search: the ward, widened to one named patient when the caller breaks the glass
- * for a search limited to that patient (`patient=` / `subject=`).
+ * The scope of a search: the caller's, widened to one named patient when the caller breaks the
+ * glass (or holds a grant) for a search limited to that patient (`patient=` / `subject=`).
  */
 export async function searchScope(
   db: SqlDatabase,
@@ -122,51 +282,14 @@ export async function searchScope(
   now: Date,
 ): Promise<AccessScope> {
   const scope = access.scope;
-  if (scope.kind === 'all' || !access.btgReason || !access.principal?.user) return scope;
+  if (scope.kind === 'all' || !access.principal?.user) return scope;
   const distinct = [...new Set(patientIds)];
   if (distinct.length !== 1) return scope;
   const patientId = distinct[0]!;
-  if (await isPatientOnWard(db, patientId, scope.wardRef)) return scope;
+  if (await isInScope(db, access, patientId)) return scope;
+  if (access.btgReason === null && (await activeGrant(db, access.principal, access.principal.user.userId, patientId, now)) === null) {
+    return scope;
+  }
   await breakTheGlass(db, access, { type, patientId }, 'search', now);
   return { ...scope, extraPatientId: patientId };
-}
-
-/** How long after leaving a ward a patient's documentation from that ward is still accepted. */
-export const LATE_DOCUMENTATION_DAYS = 30;
-
-/**
- * Throws 403 unless the caller may write `next` (null for a delete) over `previous`. A ward's device
- * may write for its in-patients, and for patients whose Encounter left its ward (discharge,
- * transfer) within LATE_DOCUMENTATION_DAYS (so
- * documentation made during downtime still arrives after a discharge or transfer), and an Encounter
- * that puts a patient on its ward. Locations and Practitioners are changed by admin users only.
- */
-export async function authorizeWrite(
-  tx: SqlDatabase,
-  access: Access,
-  type: string,
-  next: Resource | null,
-  previousPatientId: string | null,
-  now: Date,
-): Promise<void> {
-  const scope = access.scope;
-  if (scope.kind === 'all') return;
-  if (SHARED_TYPES.includes(type)) {
-    if (access.principal?.user?.role === 'admin') return;
-    throw new FhirError(403, 'FORBIDDEN', 'forbidden', `Only an admin user may change ${type} resources.`);
-  }
-  const nextPatient = next ? (patientIdOf(next) ?? null) : null;
-  const patients = [...new Set([nextPatient, previousPatientId].filter((p): p is string => p !== null))];
-  for (const patientId of patients) {
-    if (await isPatientOnWard(tx, patientId, scope.wardRef)) continue;
-    const since = (now.getTime() - LATE_DOCUMENTATION_DAYS * 86_400_000) * 1000;
-    if (await isPatientKnownToWard(tx, patientId, scope.wardRef, since)) continue;
-    if (next?.resourceType === 'Encounter' && patientId === nextPatient && encounterListsWard(next, scope.wardRef)) continue;
-    await breakTheGlass(tx, access, { type, ...(next?.id ? { id: next.id } : {}), patientId }, 'write', now);
-  }
-}
-
-function encounterListsWard(encounter: Resource, wardRef: string): boolean {
-  if (encounter.resourceType !== 'Encounter') return false;
-  return (encounter.location ?? []).some((entry) => entry.status !== 'completed' && entry.location?.reference === wardRef);
 }

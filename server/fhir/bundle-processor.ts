@@ -10,7 +10,15 @@ import { parseBundleRequest, rewriteReferences, type BundleRequestEntry } from '
 import { FhirError, outcomeOf } from './fhir-error.js';
 import type { FhirContext, FhirResponse } from './fhir-context.js';
 import { history, patientEverything, readResource, searchType, vreadResource } from './interactions-read.js';
-import { conditionalMatches, createResource, deleteResource, updateResource, uploadAuditEvent } from './interactions-write.js';
+import {
+  conditionalMatches,
+  createResource,
+  deleteResource,
+  finishWrites,
+  updateResource,
+  uploadAuditEvent,
+  writeContext,
+} from './interactions-write.js';
 import { beginWrite, endWrite, readWatermark, stampToInstant, watermarkInstant, type WriteSession } from './store/index.js';
 import { errorToFhir } from './error-mapping.js';
 
@@ -112,7 +120,7 @@ async function processTransaction(ctx: FhirContext, requestEntries: readonly Bun
       entry.resource === undefined ? entry : { ...entry, resource: structuredClone(entry.resource) },
     );
     const session = await beginWrite(tx, ctx.clock());
-    const txCtx: FhirContext = { ...ctx, db: tx };
+    const txCtx: FhirContext = writeContext(ctx, tx);
     // Ids for created resources first (a conditional create that matches keeps the existing id),
     // then urn:uuid references everywhere point at them.
     const urnMap = new Map<string, string>();
@@ -121,7 +129,7 @@ async function processTransaction(ctx: FhirContext, requestEntries: readonly Bun
       if (entry.method !== 'POST') continue;
       let id: string = randomUUID();
       if (entry.ifNoneExist !== undefined) {
-        const matches = await conditionalMatches(tx, entry.target.type, entry.ifNoneExist);
+        const matches = await conditionalMatches(tx, ctx.access, entry.target.type, entry.ifNoneExist, ctx.clock());
         if (matches[0] && matches.length === 1) id = matches[0].id;
       }
       assigned.set(entry.index, id);
@@ -148,6 +156,20 @@ async function processTransaction(ctx: FhirContext, requestEntries: readonly Bun
         );
       }
     }
+    // The transaction is judged as a whole, on its final state: entry order never matters.
+    try {
+      await finishWrites(txCtx, tx);
+    } catch (error) {
+      const fhirError = errorToFhir(error);
+      if (!fhirError) throw error;
+      throw new FhirError(
+        fhirError.status,
+        fhirError.code,
+        fhirError.issueType,
+        `The transaction was not applied. ${fhirError.message}`,
+        fhirError.expression,
+      );
+    }
     await endWrite(tx, session);
     return { responses: entries.map((entry) => results.get(entry.index)!), stamp: session.stamp };
   });
@@ -167,7 +189,9 @@ async function processBatchEntry(ctx: FhirContext, entry: BundleRequestEntry): P
   }
   return ctx.db.transaction(async (tx) => {
     const session = await beginWrite(tx, ctx.clock());
-    const response = await writeEntry({ ...ctx, db: tx }, tx, session, entry);
+    const txCtx = writeContext(ctx, tx);
+    const response = await writeEntry(txCtx, tx, session, entry);
+    await finishWrites(txCtx, tx);
     await endWrite(tx, session);
     return response;
   });
@@ -184,6 +208,7 @@ async function batchEntryResponse(ctx: FhirContext, entry: BundleRequestEntry): 
   } catch (error) {
     const fhirError = errorToFhir(error);
     if (!fhirError) throw error;
+    if (fhirError.status === 403) ctx.access.onRefused?.(fhirError);
     const outcome = JSON.stringify(outcomeOf(fhirError));
     return [`{"response":{"status":${JSON.stringify(String(fhirError.status))},"outcome":${outcome}}}`];
   }

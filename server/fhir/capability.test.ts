@@ -28,4 +28,23 @@ describe('capability table', () => {
       expect(resource.interaction.map((i) => i.code)).toEqual(capabilityOf(resource.type)!.interactions);
     }
   });
+
+  it('publishes SMART security with the token endpoint as an oauth-uri', () => {
+    const statement = capabilityStatement({
+      baseUrl: 'https://hub.example:8443/fhir',
+      software: { name: 'x', version: '1' },
+      date: '2024-01-01T00:00:00Z',
+    }) as {
+      rest: {
+        security: {
+          service: { coding: { code: string }[] }[];
+          extension: { url: string; extension: { url: string; valueUri: string }[] }[];
+        };
+      }[];
+    };
+    const security = statement.rest[0]!.security;
+    expect(security.service[0]!.coding[0]!.code).toBe('SMART-on-FHIR');
+    expect(security.extension[0]!.url).toBe('http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris');
+    expect(security.extension[0]!.extension).toEqual([{ url: 'token', valueUri: 'https://hub.example:8443/auth/token' }]);
+  });
 });

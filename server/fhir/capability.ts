@@ -2,6 +2,7 @@
 // this table (405 for an interaction not listed, 400 for a search parameter not listed) and the
 // CapabilityStatement is generated from it, so the two cannot disagree.
 import { SUPPORTED_RESOURCE_TYPES } from '../../shared/fhir/index.js';
+import { capabilitySecurity } from './smart-configuration.js';
 
 export type TypeInteraction = 'read' | 'vread' | 'update' | 'delete' | 'create' | 'search-type' | 'history-instance' | 'history-type';
 
@@ -101,12 +102,13 @@ export function capabilityStatement(options: CapabilityOptions): Record<string, 
     rest: [
       {
         mode: 'server',
-        security: {
-          cors: false,
-          description:
-            'Device bearer token (SMART Backend Services, private_key_jwt ES384) on every request; a user token in X-Wardline-User for user actions. ' +
-            'A device sees its ward; out-of-ward reads need a user token and an X-Wardline-Btg-Reason header.',
-        },
+        security: capabilitySecurity(
+          options.baseUrl.replace(/\/fhir$/, ''),
+          'Device bearer token (SMART Backend Services, private_key_jwt ES384, system/*.read and/or system/*.write) on every request; ' +
+            'a user token in X-Wardline-User for user actions, checked against the role table. A device keeps its ward; documentation ' +
+            'names its recorder (a Provenance); Patient, Encounter, Location and Practitioner come from the ADT source only; restricted ' +
+            'and out-of-ward charts need a user token and an X-Wardline-Btg-Reason header.',
+        ),
         resource: TABLE.map((entry) => ({
           type: entry.type,
           interaction: entry.interactions.map((code) => ({ code })),

@@ -1,9 +1,10 @@
 // What every FHIR interaction is given: the database, the time, the base URL for links, the
 // caller's access, the Prefer header, and the audit ingest it hands AuditEvents to.
 import type { AuditEvent } from '../../shared/fhir/index.js';
-import type { Principal } from '../identity/principal.js';
+import type { Principal } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import type { Access } from './access-policy.js';
+import type { WriteJournal } from './write-policy.js';
 
 /** The part of the audit ingest room the FHIR routes call (injected by server/app.ts). */
 export interface AuditUpload {
@@ -21,6 +22,8 @@ export interface FhirContext {
   readonly access: Access;
   readonly prefer: PreferReturn;
   readonly audit: AuditUpload | null;
+  /** The writes of the current write transaction, judged together before it commits; null outside one. */
+  readonly writes: WriteJournal | null;
 }
 
 export interface FhirResponse {

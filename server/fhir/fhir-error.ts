@@ -1,6 +1,7 @@
 // The FHIR room's one error: an HTTP status, a FHIR issue type, a stable code a client can branch
 // on, and a message for people. Never holds resource content. Sent as an OperationOutcome.
 import { HUB_ERROR_CODE_SYSTEM } from '../../shared/auth/index.js';
+import { WardlineError } from '../../shared/errors/index.js';
 
 export type FhirErrorCode =
   | 'MALFORMED_JSON'
@@ -22,6 +23,11 @@ export type FhirErrorCode =
   | 'CONFLICT'
   | 'OUT_OF_SCOPE'
   | 'FORBIDDEN'
+  | 'INSUFFICIENT_SCOPE'
+  | 'BTG_NOT_PERMITTED'
+  | 'ADT_SOURCE_ONLY'
+  | 'RECORDER_REQUIRED'
+  | 'RECORDER_NOT_VALID'
   | 'BODY_TOO_LARGE'
   | 'TOO_MANY_ENTRIES'
   | 'TRANSACTION_FAILED'
@@ -47,16 +53,16 @@ export type IssueType =
   | 'exception'
   | 'processing';
 
-export class FhirError extends Error {
+export class FhirError extends WardlineError<FhirErrorCode> {
   override readonly name = 'FhirError';
   constructor(
     readonly status: number,
-    readonly code: FhirErrorCode,
+    code: FhirErrorCode,
     readonly issueType: IssueType,
     message: string,
     readonly expression?: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

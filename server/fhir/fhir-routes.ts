@@ -2,14 +2,16 @@
 // device/user authentication hook, the routes for every interaction, and errors as OperationOutcome.
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { SqlDatabase } from '../storage/index.js';
+import type { Principal } from '../identity/index.js';
 import { accessFor, BTG_REASON_HEADER } from './access-policy.js';
 import { processBundle } from './bundle-processor.js';
 import { capabilityStatement } from './capability.js';
+import { smartConfiguration } from './smart-configuration.js';
 import { errorToFhir } from './error-mapping.js';
 import { FhirError, outcomeOf } from './fhir-error.js';
 import { preferOf, type AuditUpload, type FhirContext, type FhirResponse } from './fhir-context.js';
 import { history, patientEverything, readResource, searchType, vreadResource } from './interactions-read.js';
-import { createResource, deleteResource, updateResource, uploadAuditEvent } from './interactions-write.js';
+import { createResource, deleteResource, finishWrites, updateResource, uploadAuditEvent, writeContext } from './interactions-write.js';
 import { beginWrite, endWrite } from './store/index.js';
 
 export interface FhirRoutesOptions {
@@ -43,13 +45,38 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** Every refusal by the access policy goes to the hub's log: who, what kind of request, which rule (ids only). */
+function logRefusal(request: FastifyRequest, error: FhirError): void {
+  const principal = (request as { principal?: Principal | null }).principal;
+  request.log.warn(
+    {
+      event: 'access-refused',
+      code: error.code,
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      ...(principal ? { deviceId: principal.device.deviceId, ...(principal.user ? { userId: principal.user.userId } : {}) } : {}),
+    },
+    'request refused by the access policy',
+  );
+}
+
 export async function registerFhirRoutes(app: FastifyInstance, options: FhirRoutesOptions): Promise<void> {
   const { db, clock } = options;
   const baseUrl = (): string =>
     `${(typeof options.publicUrl === 'function' ? options.publicUrl() : options.publicUrl).replace(/\/+$/, '')}/fhir`;
 
+  const hubUrl = (): string => (typeof options.publicUrl === 'function' ? options.publicUrl() : options.publicUrl).replace(/\/+$/, '');
+  // SMART discovery (public, no patient data): at the server root and under the FHIR base.
+  const smart = async (_request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> =>
+    reply
+      .header('Cache-Control', 'no-store')
+      .type('application/json')
+      .send(JSON.stringify(smartConfiguration(hubUrl())));
+  app.get('/.well-known/smart-configuration', smart);
+
   await app.register(
     async (fhir) => {
+      fhir.get('/.well-known/smart-configuration', smart);
       // FHIR JSON (and plain JSON) bodies, parsed here so malformed JSON becomes an OperationOutcome.
       fhir.removeAllContentTypeParsers();
       fhir.addContentTypeParser(['application/fhir+json', 'application/json'], { parseAs: 'string' }, (_request, text, done) => {
@@ -87,6 +114,7 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
             .send(JSON.stringify(outcomeOf(internal)));
         }
         if (fhirError.status === 401) reply.header('WWW-Authenticate', 'Bearer');
+        if (fhirError.status === 403) logRefusal(request, fhirError);
         return reply
           .code(fhirError.status)
           .type(FHIR_JSON)
@@ -127,19 +155,25 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
           db,
           clock,
           baseUrl: baseUrl(),
-          access: accessFor(request.principal, request.headers[BTG_REASON_HEADER.toLowerCase()], (entry) =>
-            request.log.warn({ event: 'break-the-glass', ...entry }, 'out-of-ward access with a break-the-glass reason'),
-          ),
+          access: accessFor(request.principal, request.headers[BTG_REASON_HEADER.toLowerCase()], {
+            onBreakTheGlass: (entry) =>
+              request.log.warn({ event: 'break-the-glass', ...entry }, 'out-of-ward access with a break-the-glass reason'),
+            onRefused: (error) => logRefusal(request, error),
+          }),
           prefer: preferOf(request.headers.prefer),
           audit: options.audit,
+          writes: null,
         });
 
         const inWriteTransaction = <T>(
-          work: (tx: SqlDatabase, session: Awaited<ReturnType<typeof beginWrite>>) => Promise<T>,
+          ctx: FhirContext,
+          work: (txCtx: FhirContext, tx: SqlDatabase, session: Awaited<ReturnType<typeof beginWrite>>) => Promise<T>,
         ): Promise<T> =>
           db.transaction(async (tx) => {
             const session = await beginWrite(tx, clock());
-            const result = await work(tx, session);
+            const txCtx = writeContext(ctx, tx);
+            const result = await work(txCtx, tx, session);
+            await finishWrites(txCtx, tx);
             await endWrite(tx, session);
             return result;
           });
@@ -170,15 +204,8 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
         secured.post<{ Params: TypeParams }>('/:type', async (request, reply) => {
           const ctx = context(request);
           const ifNoneExist = header(request, 'if-none-exist');
-          const outcome = await inWriteTransaction((tx, session) =>
-            createResource(
-              { ...ctx, db: tx },
-              tx,
-              session,
-              request.params.type,
-              request.body,
-              ifNoneExist === undefined ? {} : { ifNoneExist },
-            ),
+          const outcome = await inWriteTransaction(ctx, (txCtx, tx, session) =>
+            createResource(txCtx, tx, session, request.params.type, request.body, ifNoneExist === undefined ? {} : { ifNoneExist }),
           );
           return send(reply, outcome.response);
         });
@@ -188,23 +215,16 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
           if (type === 'AuditEvent')
             return send(reply, await db.transaction((tx) => uploadAuditEvent({ ...ctx, db: tx }, tx, id, request.body)));
           const ifMatch = header(request, 'if-match');
-          const outcome = await inWriteTransaction((tx, session) =>
-            updateResource({ ...ctx, db: tx }, tx, session, type, id, request.body, ifMatch === undefined ? {} : { ifMatch }),
+          const outcome = await inWriteTransaction(ctx, (txCtx, tx, session) =>
+            updateResource(txCtx, tx, session, type, id, request.body, ifMatch === undefined ? {} : { ifMatch }),
           );
           return send(reply, outcome.response);
         });
         secured.delete<{ Params: IdParams }>('/:type/:id', async (request, reply) => {
           const ctx = context(request);
           const ifMatch = header(request, 'if-match');
-          const outcome = await inWriteTransaction((tx, session) =>
-            deleteResource(
-              { ...ctx, db: tx },
-              tx,
-              session,
-              request.params.type,
-              request.params.id,
-              ifMatch === undefined ? {} : { ifMatch },
-            ),
+          const outcome = await inWriteTransaction(ctx, (txCtx, tx, session) =>
+            deleteResource(txCtx, tx, session, request.params.type, request.params.id, ifMatch === undefined ? {} : { ifMatch }),
           );
           return send(reply, outcome.response);
         });

@@ -3,7 +3,7 @@
 import type { Resource } from '../../shared/fhir/index.js';
 import { validateResource } from '../../shared/fhir/index.js';
 import type { SqlDatabase } from '../storage/index.js';
-import { beginWrite, endWrite, readCurrent, writeVersions } from './store/index.js';
+import { beginWrite, endWrite, readCurrent, writeDeletion, writeVersions } from './store/index.js';
 import { SqlParams, chunked } from './store/sql-builder.js';
 
 /** Writes, in one transaction, the resources that do not exist yet; returns how many were written. */
@@ -52,6 +52,21 @@ export async function putResources(db: SqlDatabase, resources: readonly Resource
       if (!resource.id) throw new Error('putResources needs resources with ids.');
       const previous = await readCurrent(tx, resource.resourceType, resource.id);
       await writeVersions(tx, session, [{ resource, previous }]);
+    }
+    await endWrite(tx, session);
+  });
+}
+
+/**
+ * Deletes resources (a versioned tombstone each), as the hospital's feed would: no access checks.
+ * For the hub's own tools and tests, never for requests.
+ */
+export async function deleteResources(db: SqlDatabase, targets: readonly { type: string; id: string }[], now: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    const session = await beginWrite(tx, now);
+    for (const target of targets) {
+      const current = await readCurrent(tx, target.type, target.id);
+      if (current !== null && !current.deleted) await writeDeletion(tx, session, current);
     }
     await endWrite(tx, session);
   });

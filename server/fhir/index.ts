@@ -7,5 +7,5 @@ export { FhirError, type FhirErrorCode } from './fhir-error.js';
 export { BTG_REASON_HEADER, UNRESTRICTED } from './access-policy.js';
 export { MAX_BUNDLE_ENTRIES } from './bundle-request.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './search-parameters.js';
-export { importResources, putResources } from './import-resources.js';
+export { importResources, putResources, deleteResources } from './import-resources.js';
 export type { AuditUpload } from './fhir-context.js';

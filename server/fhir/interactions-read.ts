@@ -2,7 +2,7 @@
 // Patient/$everything. Each response's Bundle.meta.lastUpdated is the watermark read BEFORE the
 // data, so a client's next `_since` never skips a write.
 import { capabilityOf, supports, type TypeInteraction } from './capability.js';
-import { authorizeRead, searchScope } from './access-policy.js';
+import { authorizeRead, authorizeReadType, mayReadRow, searchScope } from './access-policy.js';
 import { bundleJson, etagOf, historyEntry, searchEntry, type BundleLink } from './bundle-json.js';
 import { FhirError } from './fhir-error.js';
 import type { FhirContext, FhirResponse } from './fhir-context.js';
@@ -58,7 +58,7 @@ export async function readResource(ctx: FhirContext, type: string, id: string): 
   requireId(id);
   const stored = await readCurrent(ctx.db, type, id);
   if (!stored) throw notFound(type);
-  await authorizeRead(ctx.db, ctx.access, { type, id, patientId: stored.patientId }, 'read', ctx.clock());
+  await authorizeRead(ctx.db, ctx.access, { type, id, patientId: stored.patientId, stored }, 'read', ctx.clock());
   if (stored.deleted) throw gone(type);
   return { status: 200, body: stored.content, headers: resourceHeaders(stored) };
 }
@@ -69,7 +69,7 @@ export async function vreadResource(ctx: FhirContext, type: string, id: string, 
   if (!/^[1-9]\d{0,8}$/.test(versionText)) throw new FhirError(400, 'INVALID_ID', 'value', 'A version id is a positive whole number.');
   const stored = await readVersion(ctx.db, type, id, Number(versionText));
   if (!stored) throw new FhirError(404, 'NOT_FOUND', 'not-found', `This ${type} has no such version.`);
-  await authorizeRead(ctx.db, ctx.access, { type, id, patientId: stored.patientId }, 'vread', ctx.clock());
+  await authorizeRead(ctx.db, ctx.access, { type, id, patientId: stored.patientId, stored }, 'vread', ctx.clock());
   if (stored.deleted) throw gone(type);
   return { status: 200, body: stored.content, headers: resourceHeaders(stored) };
 }
@@ -114,6 +114,7 @@ async function patientsNamedByIdentifier(ctx: FhirContext, type: string, filters
 
 export async function searchType(ctx: FhirContext, type: string, query: URLSearchParams): Promise<FhirResponse> {
   requireType(type, 'search-type');
+  authorizeReadType(ctx.access, type);
   const parsed = parseSearch(type, query);
   const cursor = parsed.cursor === null ? null : decodeCursor(parsed.cursor, 'search');
   const mark = cursor ? cursor.mark : (await readWatermark(ctx.db)).stamp;
@@ -135,7 +136,7 @@ export async function searchType(ctx: FhirContext, type: string, query: URLSearc
   const entries = page.rows.map((row) => searchEntry(ctx.baseUrl, row, 'match'));
   if (parsed.includes.length && page.rows.length) {
     const patientIds = [...new Set(page.rows.map((row) => row.patientId).filter((id): id is string => id !== null))];
-    const included = await readManyInScope(ctx.db, 'Patient', patientIds, scope);
+    const included = (await readManyInScope(ctx.db, 'Patient', patientIds, scope)).filter((row) => mayReadRow(ctx.access, row));
     entries.push(...included.map((row) => searchEntry(ctx.baseUrl, row, 'include')));
   }
   const last = page.rows[page.rows.length - 1];
@@ -192,6 +193,8 @@ export async function history(ctx: FhirContext, target: HistoryTarget, query: UR
     }
   }
   let scope = ctx.access.scope;
+  if (target.type !== undefined) authorizeReadType(ctx.access, target.type);
+  else authorizeReadType(ctx.access, 'Location');
   if (target.type !== undefined && target.id !== undefined) {
     // Instance history follows the read rule for that resource (break-the-glass allowed).
     const current = await readCurrent(ctx.db, target.type, target.id);
@@ -226,7 +229,7 @@ export async function history(ctx: FhirContext, target: HistoryTarget, query: UR
       type: 'history',
       lastUpdated: watermarkInstant(watermark),
       links: pageLinks(selfLink(ctx.baseUrl, path, query), nextUrl),
-      entries: page.rows.map((row) => historyEntry(ctx.baseUrl, row)),
+      entries: page.rows.filter((row) => mayReadRow(ctx.access, row)).map((row) => historyEntry(ctx.baseUrl, row)),
     }),
   );
 }
@@ -274,7 +277,7 @@ export async function patientEverything(ctx: FhirContext, patientId: string, que
       type: 'searchset',
       lastUpdated: stampToInstant(mark + 1),
       links: pageLinks(selfLink(ctx.baseUrl, path, query), nextUrl),
-      entries: page.rows.map((row) => searchEntry(ctx.baseUrl, row, 'match')),
+      entries: page.rows.filter((row) => mayReadRow(ctx.access, row)).map((row) => searchEntry(ctx.baseUrl, row, 'match')),
     }),
   );
 }

@@ -4,7 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent, Resource } from '../../shared/fhir/index.js';
 import type { SqlDatabase } from '../storage/index.js';
-import { authorizeWrite } from './access-policy.js';
+import { ADT_TYPES } from '../../shared/access/index.js';
+import { isInScope, type Access } from './access-policy.js';
+import { authorizeWrites, LATE_DOCUMENTATION_DAYS, WriteJournal } from './write-policy.js';
 import { etagOf } from './bundle-json.js';
 import { FhirError, informationOutcome } from './fhir-error.js';
 import type { FhirContext, FhirResponse } from './fhir-context.js';
@@ -12,6 +14,8 @@ import { requireId, requireType, resourceHeaders } from './interactions-read.js'
 import { validatedBody } from './resource-body.js';
 import { parseSearch } from './search-parameters.js';
 import {
+  isPatientKnownToWard,
+  wardLocationRef,
   readCurrent,
   searchResources,
   stampToInstant,
@@ -46,8 +50,18 @@ function writtenResponse(ctx: FhirContext, stored: StoredResource, status: numbe
   return { status, body: stored.content, headers };
 }
 
-/** Finds the resources an If-None-Exist query (e.g. `identifier=system|value`) matches, whatever the scope. */
-export async function conditionalMatches(tx: SqlDatabase, type: string, condition: string): Promise<StoredResource[]> {
+/**
+ * The resources an If-None-Exist query (e.g. `identifier=system|value`) matches among those the
+ * caller may write: a match outside the caller's scope counts as none, so the answer is the same
+ * whether or not it exists.
+ */
+export async function conditionalMatches(
+  tx: SqlDatabase,
+  access: Access,
+  type: string,
+  condition: string,
+  now: Date,
+): Promise<StoredResource[]> {
   const query = new URLSearchParams(condition.startsWith('?') ? condition.slice(1) : condition);
   const parsed = parseSearch(type, query);
   if (parsed.filters.length === 0) {
@@ -59,8 +73,57 @@ export async function conditionalMatches(tx: SqlDatabase, type: string, conditio
       'If-None-Exist',
     );
   }
-  const page = await searchResources(tx, { type, filters: parsed.filters, order: 'id', count: 2, scope: { kind: 'all' } });
-  return page.rows;
+  const page = await searchResources(tx, { type, filters: parsed.filters, order: 'id', count: 50, scope: { kind: 'all' } });
+  const visible: StoredResource[] = [];
+  for (const row of page.rows) {
+    if (await mayWriteFor(tx, access, row.patientId, now)) visible.push(row);
+    if (visible.length === 2) break;
+  }
+  return visible;
+}
+
+/** Whether the caller could document for this patient (its ward now, or within the late window). */
+async function mayWriteFor(tx: SqlDatabase, access: Access, patientId: string | null, now: Date): Promise<boolean> {
+  const principal = access.principal;
+  if (principal === null) return true;
+  if (patientId === null) return false;
+  if (await isInScope(tx, { ...access, scope: { kind: 'ward', wardRef: wardLocationRef(principal.device.ward) } }, patientId)) return true;
+  const since = (now.getTime() - LATE_DOCUMENTATION_DAYS * 86_400_000) * 1000;
+  return isPatientKnownToWard(tx, patientId, wardLocationRef(principal.device.ward), since);
+}
+
+/**
+ * Refuses a change to another ward's resource before its version is compared, so If-Match cannot
+ * tell a workstation which version a resource outside its scope is at.
+ */
+async function refuseEarly(ctx: FhirContext, tx: SqlDatabase, type: string, previous: StoredResource | null): Promise<void> {
+  if (ctx.access.principal === null || previous === null) return;
+  if (ADT_TYPES.includes(type) || !(await mayWriteFor(tx, ctx.access, previous.patientId, ctx.clock()))) {
+    // The policy's own refusal (ADT source, scope), with its code; the fallback below is not reached in practice.
+    const alone = new WriteJournal();
+    alone.note({ type, id: previous.id, next: null, previous, matched: false });
+    await authorizeWrites(tx, ctx.access, alone, ctx.clock());
+    throw new FhirError(403, 'OUT_OF_SCOPE', 'forbidden', 'This record is outside what this workstation may change. Nothing was stored.');
+  }
+}
+
+/** The journal the current write transaction notes its writes in. */
+function journalOf(ctx: FhirContext): WriteJournal {
+  if (ctx.writes === null) throw new Error('A write ran outside a write transaction.');
+  return ctx.writes;
+}
+
+/**
+ * Judges every write the transaction noted (write-policy.ts); call before endWrite. Throws (rolling
+ * everything back) on refusal.
+ */
+export async function finishWrites(ctx: FhirContext, tx: SqlDatabase): Promise<void> {
+  await authorizeWrites(tx, ctx.access, journalOf(ctx), ctx.clock());
+}
+
+/** A fresh journal for one write transaction (per attempt: PostgreSQL may run the work again). */
+export function writeContext(ctx: FhirContext, tx: SqlDatabase): FhirContext {
+  return { ...ctx, db: tx, writes: new WriteJournal() };
 }
 
 export interface CreateOptions {
@@ -82,7 +145,7 @@ export async function createResource(
   const resource = validatedBody(body, type, options.where);
   const now = ctx.clock();
   if (options.ifNoneExist !== undefined) {
-    const matches = await conditionalMatches(tx, type, options.ifNoneExist);
+    const matches = await conditionalMatches(tx, ctx.access, type, options.ifNoneExist, now);
     if (matches.length > 1) {
       throw new FhirError(
         412,
@@ -93,13 +156,13 @@ export async function createResource(
     }
     const existing = matches[0];
     if (existing) {
-      await authorizeWrite(tx, ctx.access, type, null, existing.patientId, now);
+      journalOf(ctx).note({ type, id: existing.id, next: { ...resource, id: existing.id } as Resource, previous: existing, matched: true });
       return { response: writtenResponse(ctx, existing, 200), stored: existing };
     }
   }
   const id = options.assignedId ?? randomUUID();
   const fresh = { ...resource, id } as Resource;
-  await authorizeWrite(tx, ctx.access, type, fresh, null, now);
+  journalOf(ctx).note({ type, id, next: fresh, previous: null, matched: false });
   const [stored] = await writeVersions(tx, session, [{ resource: fresh, previous: null }]);
   return { response: writtenResponse(ctx, stored!, 201), stored: stored! };
 }
@@ -125,6 +188,7 @@ export async function updateResource(
     throw new FhirError(400, 'ID_MISMATCH', 'invalid', `${options.where ?? ''}The body's id must equal the id in the URL.`, `${type}.id`);
   }
   const previous = await readCurrent(tx, type, id);
+  await refuseEarly(ctx, tx, type, previous);
   if (options.ifMatch !== undefined) {
     const expected = parseIfMatch(options.ifMatch);
     if (!previous || previous.deleted || previous.version !== expected) {
@@ -136,7 +200,7 @@ export async function updateResource(
       );
     }
   }
-  await authorizeWrite(tx, ctx.access, type, resource, previous?.patientId ?? null, ctx.clock());
+  journalOf(ctx).note({ type, id, next: resource, previous: previous ?? null, matched: false });
   const [stored] = await writeVersions(tx, session, [{ resource, previous }]);
   return { response: writtenResponse(ctx, stored!, !previous || previous.deleted ? 201 : 200), stored: stored! };
 }
@@ -153,6 +217,7 @@ export async function deleteResource(
   requireId(id);
   const current = await readCurrent(tx, type, id);
   if (!current) throw new FhirError(404, 'NOT_FOUND', 'not-found', `${options.where ?? ''}No ${type} with this id exists on the hub.`);
+  await refuseEarly(ctx, tx, type, current);
   if (options.ifMatch !== undefined) {
     const expected = parseIfMatch(options.ifMatch);
     if (current.deleted || current.version !== expected) {
@@ -164,7 +229,7 @@ export async function deleteResource(
       );
     }
   }
-  await authorizeWrite(tx, ctx.access, type, null, current.patientId, ctx.clock());
+  journalOf(ctx).note({ type, id, next: null, previous: current, matched: false });
   if (current.deleted) return { response: { status: 204, body: null, headers: { etag: etagOf(current.version) } }, stored: current };
   const stored = await writeDeletion(tx, session, current);
   return { response: { status: 204, body: null, headers: { etag: etagOf(stored.version) } }, stored };
@@ -183,6 +248,9 @@ export async function uploadAuditEvent(ctx: FhirContext, tx: SqlDatabase, id: st
   const principal = ctx.access.principal;
   if (!principal || !ctx.audit) {
     throw new FhirError(403, 'FORBIDDEN', 'forbidden', 'Audit events are uploaded by enrolled devices only.');
+  }
+  if (!principal.device.scope.write) {
+    throw new FhirError(403, 'INSUFFICIENT_SCOPE', 'forbidden', 'This token was not granted system/*.write; it may only read.');
   }
   const result = await ctx.audit.recordAuditEvent(tx, principal, event, stampToInstant(ctx.clock().getTime() * 1000));
   return {

@@ -3,7 +3,7 @@
 // GET /auth/session. Registered as an encapsulated plugin: its form parser and error handler do
 // not leak into the FHIR routes.
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 import {
   CLIENT_ASSERTION_TYPE,
   enrollRequestSchema,
@@ -17,13 +17,14 @@ import type { AuthenticatePreHandler } from './fastify-augmentation.js';
 import { verifyClientAssertion } from './client-assertion-verifier.js';
 import { enrollDevice } from './enrollment.js';
 import { purgeExpiredIdentityRows } from './housekeeping.js';
-import { DEVICE_TOKEN_SCOPE, type HubTokens } from './hub-tokens.js';
+import type { HubTokens } from './hub-tokens.js';
 import { IdentityError } from './identity-error.js';
 import { checkLogin } from './login.js';
 import { sendOutcome } from './operation-outcome.js';
 import { revokeRefreshTokenFamily, spendRefreshToken } from './refresh-tokens.js';
 import { issueSession } from './session.js';
 import { credentialStampsOfWard, findUserById } from './users.js';
+import { grantScope, scopeText } from './token-scope.js';
 
 export interface AuthRoutesDeps {
   readonly db: SqlDatabase;
@@ -92,6 +93,10 @@ export function authRoutes(deps: AuthRoutesDeps) {
       ) {
         return oauthError(reply, 400, 'invalid_request', `Send client_assertion_type=${CLIENT_ASSERTION_TYPE} and a client_assertion.`);
       }
+      const granted = grantScope(typeof form.scope === 'string' ? form.scope : undefined);
+      if (granted === null) {
+        return oauthError(reply, 400, 'invalid_scope', 'Ask for system/*.read and/or system/*.write (SMART Backend Services scopes).');
+      }
       const now = clock();
       if (now.getTime() - lastPurge > PURGE_EVERY_MS) {
         lastPurge = now.getTime();
@@ -106,12 +111,12 @@ export function authRoutes(deps: AuthRoutesDeps) {
         logger.info({ event: 'token-refused', code: error.code }, 'client assertion refused');
         return oauthError(reply, 401, 'invalid_client', error.message);
       }
-      const issued = await tokens.issueDeviceToken({ deviceId: device.clientId, ward: device.ward }, now);
+      const issued = await tokens.issueDeviceToken({ deviceId: device.clientId, ward: device.ward, scope: granted }, now);
       const response: TokenResponse = {
         access_token: issued.token,
         token_type: 'Bearer',
         expires_in: issued.expiresIn,
-        scope: DEVICE_TOKEN_SCOPE,
+        scope: scopeText(granted),
       };
       return reply.send(response);
     });

@@ -8,7 +8,7 @@
 // revokes from the CLI, another process, and a revoked device must be refused on its very next
 // request by every hub process. Signature checks are cached per token (hub-tokens.ts).
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 import { deviceStatus } from './devices.js';
 import type { AuthenticatePreHandler } from './fastify-augmentation.js';
 import type { HubTokens } from './hub-tokens.js';
@@ -66,8 +66,8 @@ export function createAuthenticate(deps: AuthenticateDeps): AuthenticatePreHandl
         throw new IdentityError('DEVICE_REVOKED', "This workstation's enrollment was revoked by IT. Ask IT to enroll it again.");
       const userToken = request.headers['x-wardline-user'];
       const user = userToken === undefined ? undefined : await authenticateUser(deps, userToken, deviceId, now);
-      const principal: Principal =
-        user === undefined ? { device: { deviceId, ward: device.ward } } : { device: { deviceId, ward: device.ward }, user };
+      const devicePrincipal = { deviceId, ward: device.ward, scope: claims.scope };
+      const principal: Principal = user === undefined ? { device: devicePrincipal } : { device: devicePrincipal, user };
       request.principal = principal;
     } catch (error) {
       if (!(error instanceof IdentityError)) throw error;

@@ -4,7 +4,7 @@
 // longest life; and a jti never seen before. Seen jtis are stored in the database with their expiry
 // (primary key client_id + jti), so every hub process refuses a replay.
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 import { clientAssertionClaimsSchema, DEVICE_KEY_ALG, MAX_CLIENT_ASSERTION_LIFETIME_SECONDS } from '../../shared/auth/index.js';
 import { findDevice, importDevicePublicKey, type DeviceRecord } from './devices.js';
 import { IdentityError } from './identity-error.js';

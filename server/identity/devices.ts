@@ -1,7 +1,7 @@
 // Enrolled workstations: their ward, their registered public key (ES384), and whether IT revoked
 // them. Revocation takes effect on the next request: the authenticate preHandler reads it here.
 import { importJWK, type CryptoKey } from 'jose';
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 import { DEVICE_KEY_ALG, devicePublicJwkSchema, type DevicePublicJwk } from '../../shared/auth/index.js';
 import { IdentityError } from './identity-error.js';
 import { revokeRefreshTokensOfDevice } from './refresh-tokens.js';

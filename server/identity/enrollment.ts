@@ -1,7 +1,7 @@
 // Enrolling a workstation: IT creates a one-time enrollment token for a ward (256 random bits,
 // stored only as its SHA-256, valid 24 h by default); the workstation spends it once to register
 // its ES384 public key and receives its client id.
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 import { devicePublicJwkSchema, wardSchema, type DevicePublicJwk } from '../../shared/auth/index.js';
 import { importDevicePublicKey } from './devices.js';
 import { IdentityError } from './identity-error.js';

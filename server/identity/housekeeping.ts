@@ -1,6 +1,6 @@
 // Deletes what can no longer be used: seen assertion ids past their expiry, refresh tokens and
 // enrollment tokens a week past theirs (kept that long for incident review).
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 
 const KEEP_SPENT_MS = 7 * 24 * 3_600_000;
 

@@ -2,7 +2,7 @@
 // hub process signs and verifies with the same keys. The first process to start creates one; a
 // token names its key by `kid`, and an unknown kid reloads the table (at most once a second).
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 import { newId } from './secrets.js';
 import { toNumber } from './sql-values.js';
 

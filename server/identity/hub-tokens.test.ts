@@ -6,6 +6,7 @@ import { DEVICE_TOKEN_SECONDS, HubTokens, USER_TOKEN_SECONDS } from './hub-token
 import { identityMigrations } from './identity-migrations.js';
 
 const hubUrl = () => 'https://hub.test:8443';
+const FULL = { read: true, write: true };
 let db: SqlDatabase;
 let now: Date;
 beforeEach(async () => {
@@ -19,9 +20,9 @@ describe('hub-issued tokens', () => {
   it("are signed with a key kept in the database, so a second hub process accepts the first one's tokens", async () => {
     const first = new HubTokens(await HubTokenKeys.open(db, now), hubUrl);
     const second = new HubTokens(await HubTokenKeys.open(db, now), hubUrl);
-    const { token, expiresIn } = await first.issueDeviceToken({ deviceId: 'dev-1', ward: '4east' }, now);
+    const { token, expiresIn } = await first.issueDeviceToken({ deviceId: 'dev-1', ward: '4east', scope: FULL }, now);
     expect(expiresIn).toBe(DEVICE_TOKEN_SECONDS);
-    await expect(second.verifyDeviceToken(token, now)).resolves.toEqual({ deviceId: 'dev-1', ward: '4east' });
+    await expect(second.verifyDeviceToken(token, now)).resolves.toEqual({ deviceId: 'dev-1', ward: '4east', scope: FULL });
     expect(await db.query('SELECT kid FROM identity_signing_keys')).toHaveLength(1);
     expect(decodeProtectedHeader(token).alg).toBe('ES256');
   });
@@ -37,14 +38,14 @@ describe('hub-issued tokens', () => {
       now.getTime() + 1,
     ]);
     const second = new HubTokens(await HubTokenKeys.open(db, now), hubUrl);
-    const { token } = await second.issueDeviceToken({ deviceId: 'dev-1', ward: '4east' }, now);
+    const { token } = await second.issueDeviceToken({ deviceId: 'dev-1', ward: '4east', scope: FULL }, now);
     expect(decodeProtectedHeader(token).kid).toBe('later-key');
-    await expect(first.verifyDeviceToken(token, now)).resolves.toEqual({ deviceId: 'dev-1', ward: '4east' });
+    await expect(first.verifyDeviceToken(token, now)).resolves.toEqual({ deviceId: 'dev-1', ward: '4east', scope: FULL });
   });
 
   it('live at most 5 minutes for a device and 10 for a user, and are refused once expired', async () => {
     const tokens = new HubTokens(await HubTokenKeys.open(db, now), hubUrl);
-    const device = await tokens.issueDeviceToken({ deviceId: 'dev-1', ward: '4east' }, now);
+    const device = await tokens.issueDeviceToken({ deviceId: 'dev-1', ward: '4east', scope: FULL }, now);
     const user = await tokens.issueUserToken({ userId: 'u-1', deviceId: 'dev-1', credentialStamp: 's' }, now);
     expect(user.expiresIn).toBe(USER_TOKEN_SECONDS);
     expect(USER_TOKEN_SECONDS).toBeLessThanOrEqual(15 * 60);
@@ -60,7 +61,7 @@ describe('hub-issued tokens', () => {
 
   it('never take a user token for a device token or the other way round', async () => {
     const tokens = new HubTokens(await HubTokenKeys.open(db, now), hubUrl);
-    const device = await tokens.issueDeviceToken({ deviceId: 'dev-1', ward: '4east' }, now);
+    const device = await tokens.issueDeviceToken({ deviceId: 'dev-1', ward: '4east', scope: FULL }, now);
     const user = await tokens.issueUserToken({ userId: 'u-1', deviceId: 'dev-1', credentialStamp: 's' }, now);
     await expect(tokens.verifyDeviceToken(user.token, now)).rejects.toMatchObject({ code: 'DEVICE_TOKEN_INVALID' });
     await expect(tokens.verifyUserToken(device.token, now)).rejects.toMatchObject({ code: 'USER_TOKEN_INVALID' });
@@ -69,7 +70,7 @@ describe('hub-issued tokens', () => {
   it('refuse a token another hub (another key) signed with the same claims, and one for another hub URL', async () => {
     const tokens = new HubTokens(await HubTokenKeys.open(db, now), hubUrl);
     const stranger = (await generateKeyPair('ES256')).privateKey;
-    const kid = decodeProtectedHeader((await tokens.issueDeviceToken({ deviceId: 'd', ward: 'w' }, now)).token).kid!;
+    const kid = decodeProtectedHeader((await tokens.issueDeviceToken({ deviceId: 'd', ward: 'w', scope: FULL }, now)).token).kid!;
     const forged = await new SignJWT({ ward: '4east' })
       .setProtectedHeader({ alg: 'ES256', typ: 'wardline-device+jwt', kid })
       .setIssuer(hubUrl())
@@ -80,7 +81,7 @@ describe('hub-issued tokens', () => {
       .sign(stranger);
     await expect(tokens.verifyDeviceToken(forged, now)).rejects.toMatchObject({ code: 'DEVICE_TOKEN_INVALID' });
     const elsewhere = new HubTokens(await HubTokenKeys.open(db, now), () => 'https://other-hub.test');
-    const foreign = await elsewhere.issueDeviceToken({ deviceId: 'dev-1', ward: '4east' }, now);
+    const foreign = await elsewhere.issueDeviceToken({ deviceId: 'dev-1', ward: '4east', scope: FULL }, now);
     await expect(tokens.verifyDeviceToken(foreign.token, now)).rejects.toMatchObject({ code: 'DEVICE_TOKEN_INVALID' });
   });
 });

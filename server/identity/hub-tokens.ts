@@ -10,10 +10,10 @@ import { IdentityError } from './identity-error.js';
 import type { IdentityErrorCode } from '../../shared/auth/index.js';
 import { HUB_TOKEN_ALG, type HubTokenKeys } from './hub-token-keys.js';
 import { newId } from './secrets.js';
+import { scopeOfClaim, scopeText, type GrantedScope } from './token-scope.js';
 
 export const DEVICE_TOKEN_SECONDS = 300;
 export const USER_TOKEN_SECONDS = 600;
-export const DEVICE_TOKEN_SCOPE = 'system/*.read system/*.write';
 const DEVICE_TOKEN_TYPE = 'wardline-device+jwt';
 const USER_TOKEN_TYPE = 'wardline-user+jwt';
 const CACHE_LIMIT = 20_000;
@@ -21,6 +21,8 @@ const CACHE_LIMIT = 20_000;
 export interface DeviceTokenClaims {
   readonly deviceId: string;
   readonly ward: string;
+  /** What the token was granted (its `scope` claim). */
+  readonly scope: GrantedScope;
 }
 
 export interface UserTokenClaims {
@@ -46,7 +48,7 @@ export class HubTokens {
 
   async issueDeviceToken(claims: DeviceTokenClaims, now: Date): Promise<{ token: string; expiresIn: number }> {
     const token = await this.sign(
-      { ward: claims.ward, scope: DEVICE_TOKEN_SCOPE },
+      { ward: claims.ward, scope: scopeText(claims.scope) },
       claims.deviceId,
       DEVICE_TOKEN_TYPE,
       DEVICE_TOKEN_SECONDS,
@@ -69,7 +71,7 @@ export class HubTokens {
   async verifyDeviceToken(token: string, now: Date): Promise<DeviceTokenClaims> {
     return this.verify(token, now, this.deviceCache, DEVICE_TOKEN_TYPE, ['DEVICE_TOKEN_INVALID', 'DEVICE_TOKEN_EXPIRED'], (payload) => {
       if (typeof payload.sub !== 'string' || typeof payload.ward !== 'string') return null;
-      return { deviceId: payload.sub, ward: payload.ward };
+      return { deviceId: payload.sub, ward: payload.ward, scope: scopeOfClaim(payload.scope) };
     });
   }
 

@@ -1,5 +1,6 @@
 // The identity room's migrations, in order; the hub's migration runner applies each once.
 import type { HubMigration } from '../storage/index.js';
 import { identityTables } from './migrations/0001-identity.js';
+import { accountHistoryMigration } from './migrations/0002-account-history.js';
 
-export const identityMigrations: readonly HubMigration[] = [identityTables];
+export const identityMigrations: readonly HubMigration[] = [identityTables, accountHistoryMigration];

@@ -6,7 +6,7 @@
 // success or a password reset (setPassword) clears it. Each step is one atomic UPDATE, so several
 // hub processes share the count. Unknown usernames cost the same argon2 work as known ones and get
 // the same answer as a wrong password.
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 import { IdentityError } from './identity-error.js';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './password-hashing.js';
 import { matchedTotpStep } from './totp.js';

@@ -10,6 +10,8 @@ export interface DevicePrincipal {
   readonly deviceId: string;
   /** The ward the device was enrolled for: background sync is limited to it. */
   readonly ward: string;
+  /** Whether the device token was granted write (`system/*.write`); reads need `system/*.read`. */
+  readonly scope: { readonly read: boolean; readonly write: boolean };
 }
 
 export interface UserPrincipal {

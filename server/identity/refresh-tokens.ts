@@ -1,7 +1,7 @@
 // User refresh tokens: opaque, stored hashed, bound to the device they were issued to, rotated at
 // every use. A family (one sign-in) lives at most SESSION_HOURS; reusing an already-rotated token
 // revokes the whole family (it was copied), so neither copy works any more.
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 import { IdentityError } from './identity-error.js';
 import { newId, randomSecret, sha256Hex } from './secrets.js';
 import { toNumber, toNumberOrNull } from './sql-values.js';

@@ -82,7 +82,7 @@ describe('the authenticate preHandler', () => {
   it('attributes a request to the device and its ward', async () => {
     const device = await enrolled('icu');
     const response = await app.inject({ method: 'GET', url: '/probe', headers: bearer(await device.token()) });
-    expect(response.json()).toEqual({ device: { deviceId: device.clientId, ward: 'icu' } });
+    expect(response.json()).toEqual({ device: { deviceId: device.clientId, ward: 'icu', scope: { read: true, write: true } } });
   });
 
   it('refuses a revoked device on its very next request, although its access token has not expired', async () => {

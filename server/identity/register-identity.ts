@@ -1,7 +1,7 @@
 // Wires the identity room into a Fastify app: loads (or creates) the hub's token-signing key,
 // decorates `app.authenticate` and `request.principal`, and registers the /auth endpoints.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 import { createAuthenticate } from './authenticate.js';
 import { authRoutes } from './auth-routes.js';
 import './fastify-augmentation.js';

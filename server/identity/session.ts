@@ -1,7 +1,7 @@
 // What a successful sign-in or refresh returns: a user token (10 min, bound to the device), a
 // rotated refresh token (bound to the device, within the 12 h session), the account, and the
 // offline-verifier data the workstation keeps to let the user sign in offline later.
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 import type { SessionResponse } from '../../shared/auth/index.js';
 import type { HubTokens } from './hub-tokens.js';
 import { issueRefreshToken } from './refresh-tokens.js';

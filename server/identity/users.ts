@@ -1,7 +1,8 @@
 // Staff accounts: create, change password, disable/enable, look up. A credential stamp (random)
 // changes whenever the password changes or the account is disabled/enabled: user tokens, refresh
 // tokens and the workstations' offline verifiers carry it, so they all stop working at once.
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
+import { STAFF_ROLES } from '../../shared/access/index.js';
 import { staffRoleSchema, wardSchema } from '../../shared/auth/index.js';
 import type { StaffRole, UserPrincipal } from './principal.js';
 import { IdentityError } from './identity-error.js';
@@ -9,6 +10,7 @@ import { hashPassword, MIN_PASSWORD_LENGTH } from './password-hashing.js';
 import { newId, randomSecret } from './secrets.js';
 import { toBoolean, toNumberOrNull } from './sql-values.js';
 import { newTotpSecret, totpEnrolmentUrl } from './totp.js';
+import { recordAccountStanding } from './account-history.js';
 
 export interface NewUser {
   readonly username: string;
@@ -53,7 +55,7 @@ export async function addUser(db: SqlDatabase, user: NewUser, now: Date = new Da
     );
   }
   const role = staffRoleSchema.safeParse(user.role);
-  if (!role.success) throw new IdentityError('INVALID_REQUEST', 'The role must be nurse, physician, clerk or admin.', 400);
+  if (!role.success) throw new IdentityError('INVALID_REQUEST', `The role must be one of ${STAFF_ROLES.join(', ')}.`, 400);
   const wards = validWards(user.wards);
   checkPasswordStrength(user.password);
   const userId = newId();
@@ -72,6 +74,7 @@ export async function addUser(db: SqlDatabase, user: NewUser, now: Date = new Da
     for (const ward of wards) {
       await tx.execute('INSERT INTO identity_user_wards (user_id, ward) VALUES ($1, $2)', [userId, ward]);
     }
+    await recordAccountStanding(tx, userId, at, { role: role.data, wards, disabled: false });
   });
   if (totpSecret === null) return { userId };
   return { userId, totpSecret, otpauthUrl: totpEnrolmentUrl(username, totpSecret) };
@@ -99,13 +102,17 @@ export async function enableUser(db: SqlDatabase, username: string, now: Date = 
 }
 
 async function setDisabled(db: SqlDatabase, username: string, disabled: boolean, now: Date): Promise<void> {
-  const result = await db.execute('UPDATE identity_users SET disabled = $1, credential_stamp = $2, updated_at = $3 WHERE username = $4', [
-    disabled ? 1 : 0,
-    randomSecret(),
-    now.getTime(),
-    normalizeUsername(username),
-  ]);
-  if (result.changes === 0) throw unknownUser();
+  await db.transaction(async (tx) => {
+    const result = await tx.execute('UPDATE identity_users SET disabled = $1, credential_stamp = $2, updated_at = $3 WHERE username = $4', [
+      disabled ? 1 : 0,
+      randomSecret(),
+      now.getTime(),
+      normalizeUsername(username),
+    ]);
+    if (result.changes === 0) throw unknownUser();
+    const user = await findUserByUsername(tx, username);
+    if (user !== null) await recordAccountStanding(tx, user.userId, now.getTime(), { role: user.role, wards: user.wards, disabled });
+  });
 }
 
 interface UserRow {

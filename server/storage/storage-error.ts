@@ -1,15 +1,12 @@
 // The storage room's one error class: a stable code and a message IT can act on, never data.
+import { WardlineError } from '../../shared/errors/index.js';
 
 export type StorageErrorCode =
   'DATABASE_UNAVAILABLE' | 'MIGRATION_FAILED' | 'TRANSACTION_CONFLICT' | 'TRANSACTION_FINISHED' | 'INVALID_DATABASE_OPTIONS';
 
-export class StorageError extends Error {
+export class StorageError extends WardlineError<StorageErrorCode> {
   override readonly name = 'StorageError';
-  constructor(
-    readonly code: StorageErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(code: StorageErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 }

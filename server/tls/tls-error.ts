@@ -1,14 +1,11 @@
 // The TLS room's error class: a stable code and a message IT can act on.
+import { WardlineError } from '../../shared/errors/index.js';
 
 export type TlsErrorCode = 'TLS_FILES_UNREADABLE' | 'TLS_FILES_INVALID' | 'TLS_NOT_CONFIGURED';
 
-export class TlsError extends Error {
+export class TlsError extends WardlineError<TlsErrorCode> {
   override readonly name = 'TlsError';
-  constructor(
-    readonly code: TlsErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(code: TlsErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 }

@@ -1,6 +1,19 @@
-// Access rules, once for every side: the staff roles, what each role may do (role × action), and
-// the ward scope. The workstation's guard, the renderer's menus and the hub's access policy import
-// them from here. Runtime-neutral (zod only).
+// Access rules, once for every side: the staff roles, what each role may do (role × action), the
+// ward scope, the break-the-glass reasons, which chart category and documentation action a FHIR
+// resource falls under, and the restricted-chart rule. The workstation's guard, the renderer's
+// menus and the hub's access policy import them from here. Runtime-neutral (zod only).
+export {
+  BTG_REASONS,
+  BTG_JUSTIFICATION_MIN,
+  BTG_JUSTIFICATION_MAX,
+  PURPOSE_OF_USE,
+  PURPOSE_OF_USE_SYSTEM,
+  btgReasonCodeSchema,
+  btgJustificationSchema,
+  isBreakTheGlassReasonCode,
+  isBreakTheGlassJustification,
+  type BreakTheGlassReasonCode,
+} from './break-the-glass-reasons.js';
 export { STAFF_ROLES, STAFF_ROLE_LABELS, staffRoleSchema, type StaffRole } from './roles.js';
 export {
   ACTIONS,
@@ -13,3 +26,20 @@ export {
   type Action,
   type ChartCategory,
 } from './permissions.js';
+export {
+  ADT_TYPES,
+  REFERENCE_TYPES,
+  OBSERVATION_CATEGORY_SYSTEM,
+  observationCategoryOf,
+  readActionOf,
+  readActionsOfType,
+  documentActionOf,
+  type CategorisedResource,
+} from './chart-categories.js';
+export {
+  CONFIDENTIALITY_SYSTEM,
+  RESTRICTED_LABEL,
+  RESTRICTED_CONFIDENTIALITY_CODES,
+  isRestricted,
+  type SecurityLabelled,
+} from './restricted-charts.js';

@@ -1,7 +1,7 @@
 // The chart reads: the ward census, one patient's chart summary, a vital sign's trend and the MAR.
 // Each is audited by the host before its answer leaves (electron/audit, auditedChartReads).
 import { z } from 'zod';
-import { ID_PATTERN, INSTANT_PATTERN } from '../fhir/primitives.js';
+import { ID_PATTERN, INSTANT_PATTERN } from '../fhir/index.js';
 import { channelTable, defineChannel } from './channel.js';
 import { censusEntrySchema, marRowSchema, patientSummarySchema, trendPointSchema } from './chart-schemas.js';
 

@@ -1,23 +1,29 @@
-// The chart as the screens receive it: the same shapes as the vault's chart queries
-// (electron/vault/chart-types.ts), as zod, because shared/ cannot import the host. A host test
-// keeps both in step. Times are ISO 8601 strings as the hub wrote them; absent facts are null.
+// The chart's shapes, once: what the vault's chart queries return (electron/vault/chart-types.ts
+// are these schemas' output types) and what the screens receive. Plain, serialisable objects shaped
+// for the screens (census, chart summary, trend, MAR). Times are ISO 8601 strings as the hub wrote
+// them; absent facts are null.
 import { z } from 'zod';
 import { news2SummarySchema } from '../vital-signs/index.js';
 
+/** An active Flag (an alert shown on the census and the chart banner). */
 export const chartAlertSchema = z.object({
   id: z.string(),
   text: z.string(),
+  /** Flag.category code, e.g. "safety", "clinical", "behavioral". */
   category: z.string().nullable(),
 });
 
 export const censusEntrySchema = z.object({
   patientId: z.string(),
+  /** "Family, Given" from the official (or first) name. */
   name: z.string(),
   birthDate: z.string().nullable(),
   gender: z.string().nullable(),
   mrn: z.string().nullable(),
+  /** The bed (Location display or id) of the in-progress encounter. */
   bed: z.string().nullable(),
   encounterId: z.string(),
+  /** Encounter.period.start. */
   admittedAt: z.string().nullable(),
   alerts: z.array(chartAlertSchema),
   hasAllergies: z.boolean(),
@@ -49,6 +55,7 @@ export const allergySummarySchema = z.object({
   id: z.string(),
   substance: z.string(),
   criticality: z.string().nullable(),
+  /** Reaction manifestations, as text. */
   reactions: z.array(z.string()),
   verification: z.string().nullable(),
 });
@@ -64,6 +71,7 @@ export const medicationSummarySchema = z.object({
   requestId: z.string(),
   medication: z.string(),
   code: z.string().nullable(),
+  /** Dosage instruction text (dose, route, frequency). */
   dosage: z.string().nullable(),
   /** As needed (PRN): no scheduled times. */
   asNeeded: z.boolean(),
@@ -80,38 +88,51 @@ export const observationComponentValueSchema = z.object({
   unit: z.string().nullable(),
 });
 
+/** The latest observation for one code (a vital sign or a lab). */
 export const latestObservationSchema = z.object({
   observationId: z.string(),
+  /** The code as stored: "system|code" (e.g. "http://loinc.org|8867-4"), or the bare code. */
   code: z.string(),
   display: z.string().nullable(),
   time: z.string().nullable(),
   value: z.number().nullable(),
+  /** valueString / valueCodeableConcept text, when the value is not a quantity. */
   valueText: z.string().nullable(),
   unit: z.string().nullable(),
+  /** Interpretation code (e.g. "H", "L", "N", "HH"), labs mainly. */
   interpretation: z.string().nullable(),
   referenceRange: z.string().nullable(),
+  /** Blood pressure panels carry systolic/diastolic here. */
   components: z.array(observationComponentValueSchema),
 });
 
 export const patientSummarySchema = z.object({
   patient: patientHeaderSchema,
+  /** The in-progress encounter, or the latest one when none is in progress. */
   encounter: encounterSummarySchema.nullable(),
   allergies: z.array(allergySummarySchema),
+  /** True when "no known allergies" is documented (as opposed to nothing recorded). */
   noKnownAllergies: z.boolean(),
   problems: z.array(problemSummarySchema),
   medications: z.array(medicationSummarySchema),
+  /** Latest value per vital-sign code, by code. */
   vitals: z.array(latestObservationSchema),
+  /** Latest result per laboratory code, by code. */
   labs: z.array(latestObservationSchema),
   alerts: z.array(chartAlertSchema),
 });
 
 export const trendPointSchema = z.object({
+  /** The effective instant, in UTC (ISO 8601 with milliseconds). */
   time: z.string(),
   value: z.number().nullable(),
   unit: z.string().nullable(),
+  /** Blood pressure: systolic and diastolic. Empty for single-valued vitals. */
   components: z.array(observationComponentValueSchema),
 });
 
+/** given: administered (on time); late: administered after the scheduled time plus tolerance;
+ *  held: not given on purpose (status not-done, with a reason); other FHIR statuses pass through. */
 export const marAdministrationStateSchema = z.enum([
   'given',
   'late',
@@ -126,10 +147,12 @@ export const marAdministrationStateSchema = z.enum([
 export const marAdministrationSchema = z.object({
   id: z.string(),
   state: marAdministrationStateSchema,
+  /** FHIR MedicationAdministration.status as recorded. */
   status: z.string(),
   scheduledAt: z.string().nullable(),
   administeredAt: z.string().nullable(),
   dose: z.string().nullable(),
+  /** Why it was held / not given, or a note. */
   reason: z.string().nullable(),
   performer: z.string().nullable(),
 });

@@ -1,7 +1,8 @@
 // The sessions channels: what the lock screen and the banner ask of the host's SessionManager,
 // and the purge event the host sends when a session locks or ends.
 import { z } from 'zod';
-import { ID_PATTERN } from '../fhir/primitives.js';
+import { btgJustificationSchema, btgReasonCodeSchema } from '../access/index.js';
+import { ID_PATTERN } from '../fhir/index.js';
 import { channelTable, defineChannel, defineEvent } from './channel.js';
 import { passwordSchema, pinSchema, sessionSnapshotSchema, signInResultSchema, totpSchema, usernameSchema } from './session-schemas.js';
 
@@ -69,8 +70,8 @@ export const SESSION_CHANNELS = channelTable([
     permission: 'btg:use',
     request: z.strictObject({
       patientId: z.string().regex(ID_PATTERN, 'a patient id (FHIR id)'),
-      reasonCode: z.enum(['ETREAT', 'COC', 'TREAT']),
-      reasonText: z.string().trim().min(10, 'at least 10 characters of justification').max(500),
+      reasonCode: btgReasonCodeSchema,
+      reasonText: btgJustificationSchema,
     }),
     response: z.object({ patientId: z.string(), expiresAt: z.string() }),
   }),

@@ -1,12 +1,13 @@
 // Sync status: connectivity, how old the cached data is and what waits in the outbox (counts and
 // times only, no patient data), the "sync now" request, and the event when any of it changes.
 import { z } from 'zod';
+import { DATA_STALENESS_LEVELS } from '../staleness/index.js';
 import { channelTable, defineChannel, defineEvent } from './channel.js';
 
 const noRequest = z.strictObject({});
 
 /** How old the cached data is, against the policy's amber and red thresholds. */
-export const stalenessSchema = z.enum(['fresh', 'amber', 'red', 'never-synced']);
+export const stalenessSchema = z.enum(DATA_STALENESS_LEVELS);
 export const connectivityStateSchema = z.enum(['online', 'degraded', 'offline', 'hub-down']);
 
 export const syncStatusSchema = z.object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INSTANT_PATTERN } from '../fhir/primitives.js';
+import { INSTANT_PATTERN } from '../fhir/index.js';
 import {
   formatCalendarDate,
   formatTick,

@@ -38,20 +38,18 @@ export type {
 } from '@medplum/fhirtypes';
 export { SUPPORTED_RESOURCE_TYPES, isSupportedResourceType, type SupportedResourceType } from './resource-types.js';
 export { FhirValidationError } from './validation-error.js';
+export { ID_PATTERN, INSTANT_PATTERN } from './primitives.js';
 export { validateResource } from './validate.js';
 export { patientIdOf, referenceId } from './references.js';
 export { careEndMs, dateUpperBoundMs, isInCareWindow, isTimeless } from './clinical-window.js';
 export {
   CODE_STATUS,
-  CONFIDENTIALITY_SYSTEM,
   FLAG_CATEGORY_SYSTEM,
   LOINC_SYSTEM,
   MRN_SYSTEM,
-  RESTRICTED_LABEL,
   RXNORM_SYSTEM,
   SCHEDULED_TIME_EXTENSION_URL,
   SNOMED_SYSTEM,
   UCUM_SYSTEM,
-  isRestricted,
   scheduledTimeOf,
 } from './wardline-conventions.js';

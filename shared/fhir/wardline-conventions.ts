@@ -1,6 +1,6 @@
-// The codes and extensions Wardline relies on beyond base FHIR: the MRN system, the restricted
-// confidentiality label (break-the-glass), the MAR's scheduled-time extension and the code-status Flag.
-import type { Coding, MedicationAdministration, Resource } from '@medplum/fhirtypes';
+// The codes and extensions Wardline relies on beyond base FHIR: the MRN system, the MAR's
+// scheduled-time extension and the code-status Flag. (The restricted-chart label is shared/access.)
+import type { MedicationAdministration } from '@medplum/fhirtypes';
 
 export const SNOMED_SYSTEM = 'http://snomed.info/sct';
 export const LOINC_SYSTEM = 'http://loinc.org';
@@ -9,15 +9,6 @@ export const RXNORM_SYSTEM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 
 /** Patient.identifier.system of the hospital medical record number ("MRN" + 7 digits). */
 export const MRN_SYSTEM = 'urn:wardline:mrn';
-
-export const CONFIDENTIALITY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
-/** meta.security label of a restricted chart: opening it out of scope needs break-the-glass. */
-export const RESTRICTED_LABEL: Readonly<Coding> = Object.freeze({ system: CONFIDENTIALITY_SYSTEM, code: 'R', display: 'restricted' });
-
-/** True when the resource carries the restricted (R) or very restricted (V) confidentiality label. */
-export function isRestricted(resource: Resource): boolean {
-  return (resource.meta?.security ?? []).some((c) => c.system === CONFIDENTIALITY_SYSTEM && (c.code === 'R' || c.code === 'V'));
-}
 
 /**
  * MedicationAdministration extension (valueDateTime) holding the dose's scheduled time. With it a

@@ -10,15 +10,8 @@ import type {
   Resource,
 } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  CODE_STATUS,
-  MRN_SYSTEM,
-  SCHEDULED_TIME_EXTENSION_URL,
-  isRestricted,
-  patientIdOf,
-  scheduledTimeOf,
-  validateResource,
-} from '../fhir/index.js';
+import { isRestricted } from '../access/index.js';
+import { CODE_STATUS, MRN_SYSTEM, SCHEDULED_TIME_EXTENSION_URL, patientIdOf, scheduledTimeOf, validateResource } from '../fhir/index.js';
 import { LAB_TESTS, SyntheticDataError, VITAL_SIGNS, generatePatientHistory, generateWard, type SyntheticWard } from './index.js';
 
 const NOW = '2026-01-15T08:00:00Z';

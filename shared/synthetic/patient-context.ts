@@ -1,7 +1,7 @@
 // What every per-patient builder needs: ids, references, the admission window, who is on shift,
 // the patient's physiology, and the security label restricted charts carry.
 import type { Coding, Encounter, Meta, Patient, Practitioner, Reference, Resource } from '@medplum/fhirtypes';
-import { RESTRICTED_LABEL } from '../fhir/index.js';
+import { RESTRICTED_LABEL } from '../access/index.js';
 import type { Trait } from './clinical-catalog.js';
 import type { Physiology } from './physiology.js';
 import type { Rng } from './prng.js';

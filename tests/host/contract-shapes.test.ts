@@ -1,7 +1,7 @@
-// The IPC contract in shared/ duplicates shapes the host owns (shared cannot import the host).
-// These checks keep the copies equal: every chart answer of a real vault passes its schema
-// unchanged (a field the schema lacks would be stripped and fail here), the types match both
-// ways, and every permission names an action of the sessions room's table.
+// The chart's shapes are declared once, in shared/contract; the vault's types are their output
+// types. These checks show the vault's answers keep to them at run time too: every chart answer of
+// a real vault passes its schema unchanged (a field the schema lacks would be stripped and fail
+// here), the types match, and every permission names an action of the shared table.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVOKE_CHANNELS } from '../../shared/contract/index.js';
 import type {

@@ -7,7 +7,8 @@ import type { DocumentReference, MedicationRequest, Observation } from '../../sh
 import { CLIENT_ID_SYSTEM } from '../../electron/sync/index.js';
 import { feedResources } from '../support/hub-fixtures.js';
 import { startEnrolledTestHost, type EnrolledTestHost } from '../support/enrolled-host.js';
-import { hubCopiesOf } from '../sync/sync-test-kit.js';
+import { hubCopiesOf, NOW } from '../sync/sync-test-kit.js';
+import { correctDose, plainScheduledOrder } from '../support/administration-fixtures.js';
 
 let t: EnrolledTestHost;
 
@@ -66,12 +67,12 @@ describe('documenting through the window', () => {
     expect(await t.call('chart:pending', { patientId })).toEqual([]);
   });
 
-  it('records a dose against an active order of the patient', async () => {
+  it('records a correct dose against an active order of the patient, once the patient is confirmed', async () => {
     await t.signIn('nina');
     const patientId = patient(1).patient.id!;
     const receipt = await t.call<{ resourceIds: string[] }>('chart:record-administration', {
       patientId,
-      administration: { medicationRequestId: activeOrderOf(1).id!, given: true, dose: { value: 5, unit: 'mg' } },
+      administration: correctDose(patient(1), plainScheduledOrder(patient(1))!, NOW),
     });
     await t.call('sync:now', {});
     expect(await hubCopiesOf(t.hub.db, 'MedicationAdministration', CLIENT_ID_SYSTEM, receipt.resourceIds[0]!)).toBe(1);

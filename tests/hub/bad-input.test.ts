@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle } from '../../shared/fhir/index.js';
 import { hubErrorCode } from '../../shared/auth/index.js';
 import { MAX_BUNDLE_ENTRIES } from '../../server/fhir/index.js';
+import { addUser } from '../../server/identity/index.js';
 import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { admitPatient, observation, seedWard, type AdmittedPatient } from '../support/hub-fixtures.js';
 
@@ -39,7 +40,8 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('bad input on %s', (engine) => 
     hub = await startHub({ engine, bodyLimit: 256 * 1024, rateLimit: { sustainedPerSecond: 10_000, burst: 10_000 } });
     await seedWard(hub.db, 'a');
     admitted = await admitPatient(hub.db, 'a');
-    device = await hub.enrollDevice('a');
+    await addUser(hub.db, { username: 'nurse.a', password: 'correct horse battery', role: 'nurse', wards: ['a'], mfa: false });
+    device = await (await hub.enrollDevice('a')).signedIn('nurse.a', 'correct horse battery');
   });
 
   afterAll(async () => {

@@ -6,8 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, BundleEntry, Observation, Resource } from '../../shared/fhir/index.js';
 import { SUPPORTED_RESOURCE_TYPES } from '../../shared/fhir/index.js';
 import { CAPABILITY_TYPES, capabilityOf } from '../../server/fhir/index.js';
+import { addUser } from '../../server/identity/index.js';
 import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { admitPatient, observation, seedWard, TEST_IDENTIFIER_SYSTEM, type AdmittedPatient } from '../support/hub-fixtures.js';
+
+const PASSWORD = 'correct horse battery';
 
 async function json<T = Record<string, unknown>>(response: Response): Promise<T> {
   return (await response.json()) as T;
@@ -37,12 +40,15 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
   let hub: TestHub;
   let device: TestDevice;
   let admitted: AdmittedPatient;
+  let nurseId: string;
 
   beforeAll(async () => {
     hub = await startHub({ engine, rateLimit: { sustainedPerSecond: 10_000, burst: 10_000 } });
     await seedWard(hub.db, 'a');
     admitted = await admitPatient(hub.db, 'a');
-    device = await hub.enrollDevice('a');
+    nurseId = (await addUser(hub.db, { username: 'nurse.a', password: PASSWORD, role: 'nurse', wards: ['a'], mfa: false })).userId;
+    // A nurse signed in on ward A's workstation documents vital signs (the hub's access policy allows her).
+    device = await (await hub.enrollDevice('a')).signedIn('nurse.a', PASSWORD);
   });
 
   afterAll(async () => {
@@ -211,7 +217,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
             resourceType: 'Provenance',
             target: [{ reference: obsUrn }, { reference: `Patient/${admitted.patientId}` }],
             recorded: '2024-01-02T10:05:00Z',
-            agent: [{ who: { reference: `Device/${device.clientId}` } }],
+            agent: [{ who: { reference: `Practitioner/${nurseId}` } }],
           },
           request: { method: 'POST', url: 'Provenance' },
         },
@@ -370,7 +376,8 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
     try {
       await seedWard(clockHub.db, 'a');
       const p = await admitPatient(clockHub.db, 'a');
-      const d = await clockHub.enrollDevice('a');
+      await addUser(clockHub.db, { username: 'nurse.a', password: PASSWORD, role: 'nurse', wards: ['a'], mfa: false });
+      const d = await (await clockHub.enrollDevice('a')).signedIn('nurse.a', PASSWORD);
       const first = await json<Resource>(await d.fetch('/fhir/Observation', { body: observation(p.patientId) }));
       now = new Date('2029-12-31T12:00:00.000Z');
       const secondResponse = await d.fetch('/fhir/Observation', { body: observation(p.patientId) });

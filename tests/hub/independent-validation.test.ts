@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Resource } from '../../shared/fhir/index.js';
 import { generateWard } from '../../shared/synthetic/index.js';
 import { importResources } from '../../server/fhir/index.js';
+import { addUser } from '../../server/identity/index.js';
 import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { medplumErrors } from '../support/medplum-validator.js';
 
@@ -52,10 +53,13 @@ describe("the hub's answers pass an independent FHIR R4 validator (@medplum/core
   it('validates the CapabilityStatement, a transaction-response and an OperationOutcome', async () => {
     const statement = (await (await hub.fetch('/fhir/metadata')).json()) as Resource;
     const observation = ((await get(`/fhir/Patient/${patientId}/$everything?_count=1000`)) as Bundle).entry!.find(
-      (e) => e.resource?.resourceType === 'Observation',
+      (e) => e.resource?.resourceType === 'Observation' && JSON.stringify(e.resource).includes('"vital-signs"'),
     )!.resource!;
     const { id: _id, meta: _meta, ...fresh } = observation as Resource & Record<string, unknown>;
-    const response = await device.fetch('/fhir', {
+    // A nurse of the ward documents vital signs (the hub's access policy accepts it from her).
+    await addUser(hub.db, { username: 'nurse.v', password: 'correct horse battery', role: 'nurse', wards: ['v'], mfa: false });
+    const nurse = await device.signedIn('nurse.v', 'correct horse battery');
+    const response = await nurse.fetch('/fhir', {
       body: {
         resourceType: 'Bundle',
         type: 'transaction',
@@ -64,7 +68,9 @@ describe("the hub's answers pass an independent FHIR R4 validator (@medplum/core
         ],
       },
     });
+    expect(response.status).toBe(200);
     const transactionResponse = (await response.json()) as Resource;
+    expect(transactionResponse.resourceType).toBe('Bundle');
     const outcome = (await (await device.fetch('/fhir/Observation/does-not-exist')).json()) as Resource;
     expect([...medplumErrorsOf(statement), ...medplumErrorsOf(transactionResponse), ...medplumErrorsOf(outcome)]).toEqual([]);
   });

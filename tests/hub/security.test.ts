@@ -86,7 +86,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('hub security over TLS on %s', 
 
   it("gives ward A's device nothing of ward B: its identity, its staff list, its users and its patients", async () => {
     const session = await body<{ device: { deviceId: string; ward: string } }>(await deviceA.fetch('/auth/session'));
-    expect(session.device).toEqual({ deviceId: deviceA.clientId, ward: 'a' });
+    expect(session.device).toEqual({ deviceId: deviceA.clientId, ward: 'a', scope: { read: true, write: true } });
 
     const stamps = credentialStampsResponseSchema.parse(await body(await deviceA.fetch('/auth/credential-stamps')));
     expect(stamps.ward).toBe('a');

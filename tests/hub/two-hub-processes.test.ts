@@ -11,8 +11,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Observation } from '../../shared/fhir/index.js';
-import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody } from '../../shared/auth/index.js';
-import { createEnrollmentToken, revokeDevice } from '../../server/identity/index.js';
+import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody, USER_TOKEN_HEADER } from '../../shared/auth/index.js';
+import { addUser, createEnrollmentToken, revokeDevice } from '../../server/identity/index.js';
 import { openHubDatabase, type SqlDatabase } from '../../server/storage/index.js';
 import { createDevCertificate } from '../../server/tls/index.js';
 import { migrateHub } from '../../server/app.js';
@@ -64,6 +64,7 @@ describe('two hub processes on one PostgreSQL', () => {
   let caPem: string;
   let patientId: string;
   let tokenFirst: string;
+  let nurseToken: string;
   let tokenSecond: string;
   let clientId: string;
   const client = { fetch: null as unknown as ReturnType<typeof httpsFetchTrusting>['fetch'], close: () => undefined as void };
@@ -121,6 +122,15 @@ describe('two hub processes on one PostgreSQL', () => {
     };
     tokenFirst = await token(first.url);
     tokenSecond = await token(second.url);
+    // A nurse of the ward signs in through the first process; her token works through both.
+    await addUser(db, { username: 'nurse.a', password: 'correct horse battery', role: 'nurse', wards: ['a'], mfa: false });
+    const login = await client.fetch(`${first.url}/auth/login`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenFirst}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'nurse.a', password: 'correct horse battery' }),
+    });
+    expect(login.status).toBe(200);
+    nurseToken = ((await login.json()) as { accessToken: string }).accessToken;
   });
 
   afterAll(async () => {
@@ -139,7 +149,12 @@ describe('two hub processes on one PostgreSQL', () => {
   ) =>
     client.fetch(`${hub.url}${path}`, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json', ...(init.headers ?? {}) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        [USER_TOKEN_HEADER]: nurseToken,
+        'content-type': 'application/fhir+json',
+        ...(init.headers ?? {}),
+      },
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     });
 

@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, BundleEntry, Observation } from '../../shared/fhir/index.js';
 import { addUser } from '../../server/identity/index.js';
 import { startHub, USER_TOKEN_HEADER, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
-import { admitPatient, encounter, feedResources, observation, seedWard, type AdmittedPatient } from '../support/hub-fixtures.js';
+import {
+  admitPatient,
+  encounter,
+  feedResources,
+  observation,
+  outboxUpload,
+  seedWard,
+  type AdmittedPatient,
+} from '../support/hub-fixtures.js';
 
 async function bundle(response: Response): Promise<Bundle> {
   expect(response.status).toBe(200);
@@ -24,6 +32,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('ward scope on %s', (engine) =>
   let onB: AdmittedPatient;
   let obsB: string;
   let checkpoint: string;
+  let nurseA: string;
 
   beforeAll(async () => {
     hub = await startHub({ engine, rateLimit: { sustainedPerSecond: 10_000, burst: 10_000 } });
@@ -38,7 +47,10 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('ward scope on %s', (engine) =>
     onA = await admitPatient(hub.db, 'a', { extra: (id) => [observation(id, { id: `obs-a-${id.slice(2, 10)}` })] });
     onB = await admitPatient(hub.db, 'b', { extra: (id) => [observation(id, { id: `obs-b-${id.slice(2, 10)}` })] });
     obsB = `obs-b-${onB.patientId.slice(2, 10)}`;
-    await addUser(hub.db, { username: 'nurse.a', password: 'correct horse battery', role: 'nurse', wards: ['a'], mfa: false });
+    const yesterday = new Date(Date.now() - 86_400_000);
+    nurseA = (
+      await addUser(hub.db, { username: 'nurse.a', password: 'correct horse battery', role: 'nurse', wards: ['a'], mfa: false }, yesterday)
+    ).userId;
   });
 
   afterAll(async () => {
@@ -93,15 +105,19 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('ward scope on %s', (engine) =>
 
   it("refuses ward A's device to write for ward B's patient, storing nothing", async () => {
     const before = await bundle(await deviceB.fetch(`/fhir/Observation?patient=${onB.patientId}`));
-    const create = await deviceA.fetch('/fhir/Observation', { body: observation(onB.patientId) });
+    const create = await deviceA.fetch('/fhir', {
+      body: outboxUpload([observation(onB.patientId)], { userId: nurseA, recorded: new Date().toISOString() }),
+    });
     expect(create.status).toBe(403);
+    const nurseOnA = await deviceA.signedIn('nurse.a', 'correct horse battery');
+    expect((await nurseOnA.fetch('/fhir/Observation', { body: observation(onB.patientId) })).status).toBe(403);
     const existing = (await (await deviceB.fetch(`/fhir/Observation/${obsB}`)).json()) as Observation;
     const overwrite = await deviceA.fetch(`/fhir/Observation/${obsB}`, { method: 'PUT', body: { ...existing, status: 'cancelled' } });
     expect(overwrite.status).toBe(403);
     expect((await deviceA.fetch(`/fhir/Observation/${obsB}`, { method: 'DELETE' })).status).toBe(403);
     // Moving an own-ward resource onto the other patient is refused too.
-    const own = (await (await deviceA.fetch('/fhir/Observation', { body: observation(onA.patientId) })).json()) as Observation;
-    const moved = await deviceA.fetch(`/fhir/Observation/${own.id}`, {
+    const own = (await (await nurseOnA.fetch('/fhir/Observation', { body: observation(onA.patientId) })).json()) as Observation;
+    const moved = await nurseOnA.fetch(`/fhir/Observation/${own.id}`, {
       method: 'PUT',
       body: { ...own, subject: { reference: `Patient/${onB.patientId}` } },
     });
@@ -166,6 +182,9 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('ward scope on %s', (engine) =>
     const seenByB = await bundle(await deviceB.fetch(`/fhir/_history?_since=${encodeURIComponent(since)}`));
     expect((seenByB.entry ?? []).map((e) => e.resource?.resourceType).sort()).toEqual(['Encounter', 'Observation']);
     // Documentation made on A during downtime still reaches the hub after the transfer.
-    expect((await deviceA.fetch('/fhir/Observation', { body: observation(leaving.patientId) })).status).toBe(201);
+    const late = await deviceA.fetch('/fhir', {
+      body: outboxUpload([observation(leaving.patientId)], { userId: nurseA, recorded: new Date(Date.now() - 3_600_000).toISOString() }),
+    });
+    expect(late.status).toBe(200);
   });
 });

@@ -3,7 +3,7 @@
 // hospital's EHR feed would, so tests start from a known ward. Names are invented.
 import { randomUUID } from 'node:crypto';
 import type { Encounter, Observation, Patient, Resource } from '../../shared/fhir/index.js';
-import { importResources, putResources } from '../../server/fhir/index.js';
+import { deleteResources, importResources, putResources } from '../../server/fhir/index.js';
 import type { SqlDatabase } from '../../server/storage/index.js';
 
 export const TEST_IDENTIFIER_SYSTEM = 'urn:wardline:test:client-id';
@@ -107,4 +107,53 @@ export async function admitPatient(
 /** A new version of each resource, written as the hospital's feed would (no access checks). */
 export async function feedResources(db: SqlDatabase, resources: readonly Resource[]): Promise<void> {
   await putResources(db, resources, new Date());
+}
+
+/** Deletes resources as the hospital's feed would (no access checks). */
+export async function feedDeletions(db: SqlDatabase, targets: readonly { type: string; id: string }[]): Promise<void> {
+  await deleteResources(db, targets, new Date());
+}
+
+/**
+ * A workstation's outbox upload, as the device sends it alone (no user signed in): a transaction of
+ * the new resources (conditional creates on their client id) and the Provenance naming who recorded
+ * them and when (author Practitioner/{userId}).
+ */
+export function outboxUpload(resources: readonly Resource[], author: { userId: string; recorded: string }): Record<string, unknown> {
+  const entries = resources.map((resource) => {
+    const id = randomUUID();
+    return {
+      urn: `urn:uuid:${id}`,
+      entry: {
+        fullUrl: `urn:uuid:${id}`,
+        resource: { ...resource, identifier: [{ system: TEST_IDENTIFIER_SYSTEM, value: id }] },
+        request: { method: 'POST', url: resource.resourceType, ifNoneExist: `identifier=${TEST_IDENTIFIER_SYSTEM}|${id}` },
+      },
+    };
+  });
+  const patientId = resources.map((resource) => (resource as { subject?: { reference?: string } }).subject?.reference).find(Boolean);
+  const provenanceId = randomUUID();
+  return {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      ...entries.map((e) => e.entry),
+      {
+        fullUrl: `Provenance/${provenanceId}`,
+        resource: {
+          resourceType: 'Provenance',
+          id: provenanceId,
+          target: [...entries.map((e) => ({ reference: e.urn })), ...(patientId ? [{ reference: patientId }] : [])],
+          recorded: author.recorded,
+          agent: [
+            {
+              type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author' }] },
+              who: { reference: `Practitioner/${author.userId}` },
+            },
+          ],
+        },
+        request: { method: 'PUT', url: `Provenance/${provenanceId}` },
+      },
+    ],
+  };
 }

@@ -51,6 +51,8 @@ export interface TestDevice {
   fetch(path: string, init?: RequestInitLike): Promise<Response>;
   /** Signs a user in on this device; returns the user token for X-Wardline-User. */
   login(username: string, password: string, totp?: string): Promise<string>;
+  /** This device with a user signed in: every request carries their user token (X-Wardline-User). */
+  signedIn(username: string, password: string, totp?: string): Promise<TestDevice>;
 }
 
 export interface TestHub {
@@ -171,7 +173,7 @@ export async function startHub(options: StartHubOptions): Promise<TestHub> {
       };
       const deviceFetch = async (path: string, init?: RequestInitLike): Promise<Response> =>
         rawFetch(`${url}${path}`, requestInit(init, { authorization: `Bearer ${await accessToken()}` }));
-      return {
+      const device: TestDevice = {
         clientId: enrolled.clientId,
         ward: enrolled.ward,
         privateKey: keys.privateKey,
@@ -186,7 +188,15 @@ export async function startHub(options: StartHubOptions): Promise<TestHub> {
           if (res.status !== 200) throw new Error(`login failed with ${res.status}: ${await res.text()}`);
           return ((await res.json()) as { accessToken: string }).accessToken;
         },
+        async signedIn(username, password, totp) {
+          const userToken = await device.login(username, password, totp);
+          return {
+            ...device,
+            fetch: (path, init) => deviceFetch(path, { ...init, headers: { [USER_TOKEN_HEADER]: userToken, ...(init?.headers ?? {}) } }),
+          };
+        },
       };
+      return device;
     },
     async stop() {
       await app.close();

@@ -12,6 +12,7 @@ import type { Encounter, Observation, Resource } from '../../shared/fhir/index.j
 import type { SyntheticWard } from '../../shared/synthetic/index.js';
 import { CLIENT_ID_SYSTEM } from '../../electron/sync/index.js';
 import {
+  addWardNurse,
   enrollTestWorkstation,
   hubCopiesOf,
   hubWardContents,
@@ -42,11 +43,13 @@ const CHILD = join(import.meta.dirname, 'children', 'sync-cycles.ts');
 let hub: TestHub;
 let ward: SyntheticWard;
 let station: TestWorkstation;
+let nurse: string;
 
 beforeAll(async () => {
   hub = await startHub({ engine: 'sqlite', rateLimit: { sustainedPerSecond: 5000, burst: 10000 } });
   ward = await seedGeneratedWard(hub.db, 'a', { seed: 'sync-crash', patients: 4, days: 1 });
   station = await enrollTestWorkstation(hub, 'a');
+  nurse = (await addWardNurse(hub.db, 'a')).reference;
 });
 
 afterAll(async () => {
@@ -62,7 +65,7 @@ interface Written {
 /** Runs the child until `killAfterMs` after it is ready, then SIGKILL; returns what it reported. */
 function runAndKill(killAfterMs: number): Promise<{ written: Written[]; lines: string[] }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, station.dataDir], {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, station.dataDir, nurse], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: process.env,
     });

@@ -15,11 +15,12 @@ import {
   enrollTestWorkstation,
   hubCopiesOf,
   hubWardContents,
-  NURSE,
+  addWardNurse,
   seedGeneratedWard,
   vaultDifferences,
   type TestWorkstation,
 } from './sync-test-kit.js';
+import type { DocumentationAuthor } from '../../electron/documentation/index.js';
 
 /** A seeded generator, so a failing run can be repeated. */
 function seeded(seed: number): () => number {
@@ -31,6 +32,7 @@ function seeded(seed: number): () => number {
 }
 
 let hub: TestHub;
+let NURSE: DocumentationAuthor;
 let proxy: FaultProxy;
 let ward: SyntheticWard;
 let station: TestWorkstation;
@@ -40,6 +42,7 @@ let documentation: Documentation;
 
 beforeAll(async () => {
   hub = await startHub({ engine: 'sqlite', rateLimit: { sustainedPerSecond: 2000, burst: 4000 } });
+  NURSE = await addWardNurse(hub.db, 'a');
   ward = await seedGeneratedWard(hub.db, 'a', { seed: 'sync-faults', patients: 4, days: 2 });
   proxy = await startFaultProxy({ hubUrl: hub.url, hubCaPem: hub.caPem, random: seeded(20261123) });
   station = await enrollTestWorkstation(hub, 'a', { hubUrl: proxy.url, pin: proxy.pin });

@@ -1,11 +1,11 @@
 // Documentation made on the workstation reaches the hub exactly once: vital signs, a medication
-// administration and a note are delivered through the outbox; downtime documentation carries a
-// Provenance; a change made on both sides becomes a conflict with both versions kept.
+// administration and a note are delivered through the outbox, each with a Provenance naming the
+// nurse who recorded it (marked as downtime documentation when made while the hub was unreachable); a change made on both sides becomes a conflict with both versions kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedResources } from '../support/hub-fixtures.js';
 import { startHub, type TestHub } from '../support/hub-harness.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import type { MedicationRequest, Observation, Provenance } from '../../shared/fhir/index.js';
+import type { Observation, Provenance } from '../../shared/fhir/index.js';
 import type { SyntheticWard } from '../../shared/synthetic/index.js';
 import type { Vault } from '../../electron/vault/index.js';
 import { DOWNTIME_POLICY_URI, openDocumentation, type Documentation } from '../../electron/documentation/index.js';
@@ -14,13 +14,17 @@ import {
   enrollTestWorkstation,
   hubCopiesOf,
   hubWardContents,
-  NURSE,
+  addWardNurse,
   seedGeneratedWard,
   vaultDifferences,
   type TestWorkstation,
+  NOW,
 } from './sync-test-kit.js';
+import { correctDose, plainScheduledOrder } from '../support/administration-fixtures.js';
+import type { DocumentationAuthor } from '../../electron/documentation/index.js';
 
 let hub: TestHub;
+let NURSE: DocumentationAuthor;
 let proxy: FaultProxy;
 let ward: SyntheticWard;
 let station: TestWorkstation;
@@ -30,6 +34,7 @@ let documentation: Documentation;
 
 beforeAll(async () => {
   hub = await startHub({ engine: 'sqlite' });
+  NURSE = await addWardNurse(hub.db, 'a');
   ward = await seedGeneratedWard(hub.db, 'a', { seed: 'sync-outbox', patients: 3, days: 2 });
   proxy = await startFaultProxy({ hubUrl: hub.url, hubCaPem: hub.caPem });
   station = await enrollTestWorkstation(hub, 'a', { hubUrl: proxy.url, pin: proxy.pin });
@@ -72,7 +77,11 @@ describe('sync: the outbox', () => {
       NURSE,
     );
     expect(receipt.resourceIds).toHaveLength(3);
-    expect(receipt.provenanceId).toBeNull();
+    // Online documentation names its recorder too (the hub takes nothing anonymous), without the downtime mark.
+    expect(receipt.downtime).toBe(false);
+    const recorded = vault.resources.read('Provenance', receipt.provenanceId!) as Provenance;
+    expect(recorded.agent[0]?.who.reference).toBe(NURSE.reference);
+    expect(recorded.policy).toBeUndefined();
     expect(vault.outbox.count()).toBe(1);
     expect(vault.resources.read('Observation', receipt.resourceIds[0]!)).not.toBeNull();
 
@@ -90,10 +99,9 @@ describe('sync: the outbox', () => {
 
   it('delivers a medication administration against its order and a note', async () => {
     const patient = ward.patients[1]!;
-    const order = patient.resources.find((r): r is MedicationRequest => r.resourceType === 'MedicationRequest' && r.status === 'active')!;
     const given = documentation.recordMedicationAdministration(
       patient.patient.id!,
-      { medicationRequestId: order.id!, given: true, dose: { value: 5, unit: 'mg' }, scheduledAt: '2026-01-15T08:00:00Z' },
+      correctDose(patient, plainScheduledOrder(patient)!, NOW),
       NURSE,
     );
     const note = documentation.recordNote(patient.patient.id!, { text: 'Settled after the dose.' }, NURSE);
@@ -119,7 +127,7 @@ describe('sync: the outbox', () => {
     expect(engine.state).toBe('hub-down');
     const patientId = ward.patients[0]!.patient.id!;
     const receipt = documentation.recordVitalSigns(patientId, { respiratoryRate: 18 }, NURSE);
-    expect(receipt.provenanceId).not.toBeNull();
+    expect(receipt.downtime).toBe(true);
     const local = vault.resources.read('Provenance', receipt.provenanceId!) as Provenance;
     expect(local.policy).toEqual([DOWNTIME_POLICY_URI]);
 

@@ -1,8 +1,8 @@
 // Pulling a ward from a real hub over HTTPS: the initial sync, changes and deletions, discharges,
 // and that nothing of another ward reaches the workstation or its log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { feedResources } from '../support/hub-fixtures.js';
-import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
+import { feedDeletions, feedResources } from '../support/hub-fixtures.js';
+import { startHub, type TestHub } from '../support/hub-harness.js';
 import type { Encounter, Observation } from '../../shared/fhir/index.js';
 import type { SyntheticWard } from '../../shared/synthetic/index.js';
 import type { Vault } from '../../electron/vault/index.js';
@@ -15,13 +15,11 @@ let wardB: SyntheticWard;
 let station: TestWorkstation;
 let vault: Vault;
 let engine: SyncEngine;
-let feed: TestDevice;
 
 beforeAll(async () => {
   hub = await startHub({ engine: 'sqlite' });
   wardA = await seedGeneratedWard(hub.db, 'a', { seed: 'sync-pull-a', patients: 5, days: 3 });
   wardB = await seedGeneratedWard(hub.db, 'b', { seed: 'sync-pull-b', patients: 3, days: 2 });
-  feed = await hub.enrollDevice('a');
   station = await enrollTestWorkstation(hub, 'a');
   vault = await station.openVault();
   engine = station.engine(vault, { pageSize: 50 });
@@ -60,8 +58,7 @@ describe('sync: pulling the ward', () => {
 
   it('removes a resource deleted on the hub after one cycle', async () => {
     const observation = wardA.patients[1]!.resources.find((r) => r.resourceType === 'Observation')!;
-    const response = await feed.fetch(`/fhir/Observation/${observation.id}`, { method: 'DELETE' });
-    expect(response.status).toBe(204);
+    await feedDeletions(hub.db, [{ type: 'Observation', id: observation.id! }]);
     expect(vault.resources.read('Observation', observation.id!)).not.toBeNull();
     await engine.syncOnce();
     expect(vault.resources.read('Observation', observation.id!)).toBeNull();

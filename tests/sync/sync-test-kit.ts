@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { importResources } from '../../server/fhir/index.js';
-import { createEnrollmentToken } from '../../server/identity/index.js';
+import { addUser, createEnrollmentToken } from '../../server/identity/index.js';
 import type { SqlDatabase } from '../../server/storage/index.js';
 import { referenceId, type Resource } from '../../shared/fhir/index.js';
 import { generateWard, type SyntheticWard } from '../../shared/synthetic/index.js';
+import type { DocumentationAuthor } from '../../electron/documentation/index.js';
 import {
   createSyncEngine,
   enrollWorkstation,
@@ -177,4 +178,16 @@ export async function hubCopiesOf(db: SqlDatabase, type: string, system: string,
   return Number(rows[0]?.n ?? 0);
 }
 
-export const NURSE = { reference: 'Practitioner/test-nurse-1' } as const;
+/**
+ * A nurse of `ward` on the hub (her account made a day ago), as documentation names her: the hub
+ * takes documentation from a workstation only in the name of a user of its ward whose role may
+ * record it.
+ */
+export async function addWardNurse(db: SqlDatabase, ward: string, username = 'test.nurse'): Promise<DocumentationAuthor> {
+  const { userId } = await addUser(
+    db,
+    { username, password: 'correct horse battery', role: 'nurse', wards: [ward], mfa: false },
+    new Date(Date.now() - 86_400_000),
+  );
+  return { reference: `Practitioner/${userId}`, display: username };
+}

@@ -5,7 +5,11 @@ import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { STAFF_ROLES } from '../../../shared/access/index.js';
 import { CliError } from '../cli-error.js';
+
+/** "  username  role  password: …  [TOTP secret: …]" as the demo hub prints each account. */
+const DEMO_ACCOUNT_LINE = new RegExp(`^ {2}(\\S+)\\s+(${STAFF_ROLES.join('|')})\\s+password: (\\S+)(?:\\s+TOTP secret: (\\S+))?`);
 
 const HUB_BIN = fileURLToPath(new URL('../../../bin/wardline-hub.js', import.meta.url));
 
@@ -48,7 +52,7 @@ function readLine(line: string, printed: Printed): void {
   if (listening) printed.url = listening[1]!;
   const pin = /^TLS certificate SPKI pin \(sha256, base64\): (\S+)$/.exec(line);
   if (pin) printed.pin = pin[1]!;
-  const account = /^ {2}(\S+)\s+(nurse|physician|clerk|admin)\s+password: (\S+)(?:\s+TOTP secret: (\S+))?/.exec(line);
+  const account = DEMO_ACCOUNT_LINE.exec(line);
   if (account)
     printed.accounts.push({
       username: account[1]!,

@@ -3,7 +3,8 @@
 // the outbox and conflict counts, and the initial load's progress.
 import type { SyncStatusData } from '../../../shared/contract/index.js';
 import { formatRecentTime } from '../../../shared/display/index.js';
-import { dataStaleness, dataStalenessLabel, type DataStaleness } from '../lib/staleness.js';
+import { dataStaleness, type DataStaleness } from '../../../shared/staleness/index.js';
+import { dataStalenessLabel } from '../lib/staleness.js';
 
 export type BannerState = SyncStatusData['state'] | 'not-enrolled';
 
@@ -47,14 +48,15 @@ function headlineOf(state: BannerState, asOf: string | null): string {
 export function bannerWording(status: SyncStatusData, nowMs: number): BannerWording {
   const state: BannerState = status.enrolled ? status.state : 'not-enrolled';
   const dataAsOf = status.dataAsOf === null ? null : formatRecentTime(status.dataAsOf, new Date(nowMs));
-  const staleness = dataStaleness(status.dataAsOf, nowMs, status.staleAmberMs, status.staleRedMs);
+  const thresholds = { amberMs: status.staleAmberMs, redMs: status.staleRedMs };
+  const staleness = dataStaleness(status.dataAsOf, nowMs, thresholds);
   const load = status.initialLoad;
   return {
     state,
     headline: headlineOf(state, dataAsOf),
     dataAsOf,
     staleness,
-    stalenessLabel: dataStalenessLabel(staleness, status.staleAmberMs, status.staleRedMs),
+    stalenessLabel: dataStalenessLabel(staleness, thresholds),
     outbox: status.outboxPending > 0 ? `${count(status.outboxPending, 'entry', 'entries')} waiting to upload` : null,
     conflicts: status.conflicts > 0 ? `${count(status.conflicts, 'conflict', 'conflicts')} to resolve` : null,
     progress:

@@ -31,9 +31,12 @@ export async function historyVersions(db: SqlDatabase, query: HistoryQuery): Pro
   where.push(`v.seq <= ${params.add(query.maxSeq)}`);
   if (query.beforeSeq !== undefined) where.push(`v.seq < ${params.add(query.beforeSeq)}`);
   if (query.scope.kind === 'ward') {
-    const encounterMoves = `(v.res_type = 'Encounter' AND EXISTS (SELECT 1 FROM fhir_version_wards w
+    const encounterMoves =
+      query.scope.wardRef === null
+        ? ''
+        : ` OR (v.res_type = 'Encounter' AND EXISTS (SELECT 1 FROM fhir_version_wards w
       WHERE w.ward_ref = ${params.add(query.scope.wardRef)} AND w.seq = v.seq))`;
-    where.push(`(${scopeCondition(params, query.scope, 'v')} OR ${encounterMoves})`);
+    where.push(`(${scopeCondition(params, query.scope, 'v')}${encounterMoves})`);
   }
   const sql = `SELECT v.res_type, v.res_id, v.version, v.last_updated, v.seq, v.deleted, v.patient_id, ${bulkContentColumn(db, 'v')} FROM fhir_versions v
     WHERE ${where.join(' AND ')} ORDER BY v.last_updated DESC, v.seq DESC LIMIT ${params.add(query.count + 1)}`;

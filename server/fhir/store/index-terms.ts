@@ -4,6 +4,9 @@
 import type { Encounter, Resource } from '../../../shared/fhir/index.js';
 import { careEndMs, isTimeless, patientIdOf } from '../../../shared/fhir/index.js';
 
+/** The index token of a Patient's security labels (meta.security), kept for the restricted-chart rule. */
+export const SECURITY_TOKEN_PARAM = '_security';
+
 export interface Token {
   readonly param: string;
   readonly system: string;
@@ -62,6 +65,19 @@ export function wardRefsOf(resource: Resource | null): string[] {
   return currentLocationRefs(resource).filter((ref) => ref.startsWith('Location/ward-'));
 }
 
+/** A Patient's security labels (meta.security), indexed so the restricted-chart rule is one lookup. */
+export function securityTokensOf(resource: Resource): Token[] {
+  const labels = (resource.meta as { security?: unknown } | undefined)?.security;
+  if (!Array.isArray(labels)) return [];
+  return (labels as { system?: unknown; code?: unknown }[])
+    .filter((label) => typeof label?.code === 'string')
+    .map((label) => ({
+      param: SECURITY_TOKEN_PARAM,
+      system: typeof label.system === 'string' ? label.system : '',
+      value: label.code as string,
+    }));
+}
+
 export function indexTermsOf(resource: Resource): IndexTerms {
   const tokens: Token[] = [];
   const identifiers = (resource as { identifier?: unknown }).identifier;
@@ -73,6 +89,7 @@ export function indexTermsOf(resource: Resource): IndexTerms {
   if (resource.resourceType === 'Encounter') {
     for (const ref of currentLocationRefs(resource)) tokens.push({ param: 'location', system: '', value: ref });
   }
+  if (resource.resourceType === 'Patient') tokens.push(...securityTokensOf(resource));
   const status = (resource as { status?: unknown }).status;
   return {
     patientId: patientIdOf(resource) ?? null,

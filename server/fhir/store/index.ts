@@ -8,5 +8,5 @@ export { contentText, type StoredResource } from './stored-resource.js';
 export { searchResources, readManyInScope, patientCompartment } from './search-query.js';
 export type { SearchFilter, SearchQuery, SearchOrder, SearchPosition, TokenAlternative, Comparator } from './search-query.js';
 export { historyVersions, type HistoryQuery } from './history-query.js';
-export { isPatientOnWard, isPatientKnownToWard, SHARED_TYPES, type AccessScope } from './access-scope.js';
+export { isPatientOnWard, isPatientKnownToWard, isPatientRestricted, SHARED_TYPES, type AccessScope } from './access-scope.js';
 export { wardLocationRef, normalizeReference } from './index-terms.js';

@@ -2,5 +2,6 @@
 import type { HubMigration } from '../../storage/index.js';
 import { resourceTables } from './migrations/0001-resources.js';
 import { careEndMigration } from './migrations/0002-care-end.js';
+import { accessMigration } from './migrations/0003-access.js';
 
-export const resourceStoreMigrations: readonly HubMigration[] = [resourceTables, careEndMigration];
+export const resourceStoreMigrations: readonly HubMigration[] = [resourceTables, careEndMigration, accessMigration];

@@ -1,13 +1,14 @@
 // Child process of the crash trials: opens an enrolled workstation's vault and, until it is killed,
 // writes documentation (printing each outbox entry once its transaction has committed) and runs
 // sync cycles with small pages, so a SIGKILL lands anywhere in a cycle.
-//   node --import tsx sync-cycles.ts <dataDir>
+//   node --import tsx sync-cycles.ts <dataDir> <author reference, Practitioner/{hub user id}>
 import { pino } from 'pino';
 import { openDocumentation } from '../../../electron/documentation/index.js';
 import { createSyncEngine } from '../../../electron/sync/index.js';
 import { createKeytarCustodian, openVault } from '../../../electron/vault/index.js';
 
 const dataDir = process.argv[2]!;
+const author = { reference: process.argv[3]! };
 const custodian = createKeytarCustodian();
 const logger = pino({ level: 'silent' });
 const vault = await openVault({ dataDir, custodian, logger, integrityCheck: 'background' });
@@ -33,11 +34,7 @@ for (let round = 0; ; round += 1) {
   const census = vault.census();
   if (census.length > 0) {
     const patientId = census[round % census.length]!.patientId;
-    const receipt = documentation.recordVitalSigns(
-      patientId,
-      { heartRate: 50 + (round % 60), temperatureCelsius: 36.6 },
-      { reference: 'Practitioner/crash-trial-nurse' },
-    );
+    const receipt = documentation.recordVitalSigns(patientId, { heartRate: 50 + (round % 60), temperatureCelsius: 36.6 }, author);
     process.stdout.write(`entry ${receipt.entryId} ${receipt.resourceIds.join(' ')}\n`);
   }
   await engine.syncOnce().then(

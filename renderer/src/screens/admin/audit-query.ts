@@ -1,6 +1,6 @@
 // The audit view's filters (patient id, user id, from, to as typed) turned into an audit:view
 // request, with a plain message for a filter the host would refuse.
-import { ID_PATTERN } from '../../../../shared/fhir/primitives.js';
+import { ID_PATTERN } from '../../../../shared/fhir/index.js';
 import { fromLocalInputValue } from '../../../../shared/display/index.js';
 
 export interface AuditFilters {

@@ -5,7 +5,8 @@ import type { CensusEntryData } from '../../../../shared/contract/index.js';
 import { News2Badge } from '../chart/news2-badge.js';
 import { ALLERGY_WORDING, allergyState, formatCalendarDate, formatRecentTime } from '../../../../shared/display/index.js';
 import { ageOn, sexLabel, shortAge, spokenAge } from '../../lib/age.js';
-import { vitalsStaleness, vitalsStalenessLabel } from '../../lib/staleness.js';
+import { vitalsStaleness } from '../../../../shared/staleness/index.js';
+import { vitalsStalenessLabel } from '../../lib/staleness.js';
 
 export const CENSUS_COLUMNS = ['Bed', 'Patient', 'Age and sex', 'Alerts', 'Allergies', 'Last vitals', 'Vitals age', 'NEWS2'] as const;
 /** Each column's cell class, shared by the header, so a narrow window can lay both out in two lines. */

@@ -234,8 +234,7 @@ function ChartBody(props: {
       ) : null}
       {mayDocumentAdministration ? (
         <RecordAdministrationDialog
-          patientId={patientId}
-          patientLabel={patientLabel}
+          chart={summary}
           target={administration}
           onClose={() => setAdministration(null)}
           onSaved={afterSave('Administration')}

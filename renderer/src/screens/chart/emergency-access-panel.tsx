@@ -5,12 +5,7 @@ import { startTransition, useActionState, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { call, hostApi } from '../../host-api.js';
 import { EmergencyReasonFields, emergencyReasonProblems, type EmergencyReason } from './emergency-reason-fields.js';
-import { asHostError } from './use-host-call.js';
-
-interface Attempt {
-  readonly failure: string | null;
-  readonly done: boolean;
-}
+import { attemptHostRequest, NOT_TRIED, type HostAttempt } from './host-attempt.js';
 
 type BreakGlassRequest = Parameters<ReturnType<typeof hostApi>['session']['breakGlass']>[0];
 
@@ -26,16 +21,12 @@ export function EmergencyAccessPanel(props: {
   // The action's state is the last attempt: the host's refusal, or done (the chart opens; the
   // button stays disabled). `pending` is true while the request is with the host.
   const [attempt, breakGlass, pending] = useActionState(
-    async (_previous: Attempt, request: BreakGlassRequest): Promise<Attempt> => {
-      try {
-        const grant = await call(hostApi().session.breakGlass(request));
-        onGranted(grant.expiresAt);
-        return { failure: null, done: true };
-      } catch (error) {
-        return { failure: asHostError(error).message, done: false };
-      }
-    },
-    { failure: null, done: false },
+    (_previous: HostAttempt, request: BreakGlassRequest) =>
+      attemptHostRequest(
+        () => call(hostApi().session.breakGlass(request)),
+        (grant) => onGranted(grant.expiresAt),
+      ),
+    NOT_TRIED,
   );
   const busy = pending || attempt.done;
   const failure = pending ? null : attempt.failure;

@@ -1,20 +1,19 @@
 // The coded reason and the justification every emergency access (break-the-glass) needs: shared
 // by the chart's prompt and the off-ward dialog. The justification takes at least 10 characters.
 import { FieldError, Label, Text, TextArea, TextField } from 'react-aria-components';
+import {
+  BTG_JUSTIFICATION_MAX,
+  BTG_JUSTIFICATION_MIN,
+  BTG_REASONS,
+  type BreakTheGlassReasonCode,
+} from '../../../../shared/access/index.js';
 import { ChoiceGroup } from './choice-group.js';
 
-export const EMERGENCY_REASONS = [
-  { id: 'ETREAT', label: 'Emergency treatment' },
-  { id: 'COC', label: 'Continuity of care' },
-  { id: 'TREAT', label: 'Treatment' },
-] as const;
-
-export type EmergencyReasonCode = (typeof EMERGENCY_REASONS)[number]['id'];
-
-export const MIN_JUSTIFICATION = 10;
+/** The reasons (shared/access) as the choice group offers them. */
+const REASON_CHOICES = BTG_REASONS.map((reason) => ({ id: reason.code, label: reason.label }));
 
 export interface EmergencyReason {
-  readonly reasonCode: EmergencyReasonCode | null;
+  readonly reasonCode: BreakTheGlassReasonCode | null;
   readonly reasonText: string;
 }
 
@@ -22,8 +21,10 @@ export function emergencyReasonProblems(value: EmergencyReason): { reasonCode?: 
   const problems: { reasonCode?: string; reasonText?: string } = {};
   if (value.reasonCode === null) problems.reasonCode = 'Choose the reason for access.';
   const length = value.reasonText.trim().length;
-  if (length < MIN_JUSTIFICATION) problems.reasonText = `Explain why you need this chart (at least ${MIN_JUSTIFICATION} characters).`;
-  else if (length > 500) problems.reasonText = 'The justification is too long (500 characters at most).';
+  if (length < BTG_JUSTIFICATION_MIN)
+    problems.reasonText = `Explain why you need this chart (at least ${BTG_JUSTIFICATION_MIN} characters).`;
+  else if (length > BTG_JUSTIFICATION_MAX)
+    problems.reasonText = `The justification is too long (${BTG_JUSTIFICATION_MAX} characters at most).`;
   return problems;
 }
 
@@ -37,7 +38,7 @@ export function EmergencyReasonFields(props: {
     <>
       <ChoiceGroup
         label="Reason for access"
-        choices={EMERGENCY_REASONS}
+        choices={REASON_CHOICES}
         value={value.reasonCode}
         onChange={(reasonCode) => onChange({ ...value, reasonCode })}
         error={problems?.reasonCode}
@@ -51,9 +52,9 @@ export function EmergencyReasonFields(props: {
         isRequired
       >
         <Label>Justification</Label>
-        <TextArea className="input input--textarea" rows={3} maxLength={500} />
+        <TextArea className="input input--textarea" rows={3} maxLength={BTG_JUSTIFICATION_MAX} />
         <Text slot="description" className="hint">
-          At least {MIN_JUSTIFICATION} characters. Your name, the reason and the time are recorded.
+          At least {BTG_JUSTIFICATION_MIN} characters. Your name, the reason and the time are recorded.
         </Text>
         <FieldError className="field__error">{problems?.reasonText}</FieldError>
       </TextField>

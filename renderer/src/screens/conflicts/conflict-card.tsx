@@ -7,7 +7,7 @@ import type { ConflictViewData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
 import { formatDateTime } from '../../../../shared/display/index.js';
 import { ChoiceGroup } from '../chart/choice-group.js';
-import { asHostError } from '../chart/use-host-call.js';
+import { attemptHostRequest, NOT_TRIED, type HostAttempt } from '../chart/host-attempt.js';
 import { combinedResources, defaultChoices, type FieldChoice } from './combine.js';
 import { conflictKind, conflictReasonText, resourceName } from './conflict-text.js';
 import { differingFields, fieldRows, pairResources, type ResourcePair } from './field-diff.js';
@@ -15,11 +15,6 @@ import { fieldText } from './field-text.js';
 
 type Choices = Record<string, Record<string, FieldChoice>>;
 type ResolveRequest = Parameters<ReturnType<typeof hostApi>['conflict']['resolve']>[0];
-
-interface Attempt {
-  readonly failure: string | null;
-  readonly done: boolean;
-}
 
 const SOURCES = [
   { id: 'mine', label: 'This workstation' },
@@ -40,16 +35,12 @@ export function ConflictCard(props: {
   // The action's state is the last attempt: the host's refusal, or done (the list reloads without
   // this card; the buttons stay disabled). `pending` is true while the request is with the host.
   const [attempt, resolve, pending] = useActionState(
-    async (_previous: Attempt, resolution: { request: ResolveRequest; done: string }): Promise<Attempt> => {
-      try {
-        await call(hostApi().conflict.resolve(resolution.request));
-        onSettled(resolution.done);
-        return { failure: null, done: true };
-      } catch (error) {
-        return { failure: asHostError(error).message, done: false };
-      }
-    },
-    { failure: null, done: false },
+    (_previous: HostAttempt, resolution: { request: ResolveRequest; done: string }) =>
+      attemptHostRequest(
+        () => call(hostApi().conflict.resolve(resolution.request)),
+        () => onSettled(resolution.done),
+      ),
+    NOT_TRIED,
   );
   const busy = pending || attempt.done;
   const failure = pending ? null : attempt.failure;

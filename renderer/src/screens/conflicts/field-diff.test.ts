@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { combinedResources, defaultChoices } from './combine.js';
-import { differingFields, fieldRows, pairResources, sameValue } from './field-diff.js';
+import { sameJson } from '../../../../shared/json/index.js';
+import { differingFields, fieldRows, pairResources } from './field-diff.js';
 import { fieldText } from './field-text.js';
 
 const local = {
@@ -44,7 +45,7 @@ describe('the side-by-side view of a conflict', () => {
   });
 
   it('compares values whatever their key order', () => {
-    expect(sameValue({ a: 1, b: [1, { c: 2, d: 3 }] }, { b: [1, { d: 3, c: 2 }], a: 1 })).toBe(true);
+    expect(sameJson({ a: 1, b: [1, { c: 2, d: 3 }] }, { b: [1, { d: 3, c: 2 }], a: 1 })).toBe(true);
     expect(differingFields(pairResources([local], [hub])[0]!)).toEqual(['valueQuantity', 'status', 'note']);
   });
 

@@ -1,6 +1,8 @@
 // Both versions of a conflict, resource by resource (matched by type and id), as rows of plain
 // fields: for an Observation its time, values and status first; for any resource every top-level
-// field. Bookkeeping (id, meta, narrative) is not compared. A row says whether the versions differ.
+// field. Bookkeeping (id, meta, narrative) is not compared. A row says whether the versions differ
+// (the same JSON whatever the key order: shared/json).
+import { sameJson } from '../../../../shared/json/index.js';
 
 export type ResourceJson = Record<string, unknown>;
 
@@ -37,22 +39,6 @@ export function pairResources(local: readonly ResourceJson[], hub: readonly Reso
       pairs.push({ key: keyOf(resource), resourceType: String(resource.resourceType), local: null, hub: resource });
   }
   return pairs;
-}
-
-/** JSON with object keys sorted, so two equal values compare equal whatever their key order. */
-export function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'undefined';
-}
-
-export function sameValue(a: unknown, b: unknown): boolean {
-  return canonical(a) === canonical(b);
 }
 
 const OBSERVATION_FIRST = [
@@ -115,7 +101,7 @@ export function fieldRows(pair: ResourcePair): FieldRow[] {
   return ordered.map((field) => ({
     field,
     label: fieldLabel(field),
-    differs: pair.local !== null && pair.hub !== null ? !sameValue(pair.local[field], pair.hub[field]) : true,
+    differs: pair.local !== null && pair.hub !== null ? !sameJson(pair.local[field], pair.hub[field]) : true,
   }));
 }
 

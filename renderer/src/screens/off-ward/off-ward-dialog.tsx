@@ -20,7 +20,7 @@ import { mrnSchema } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
 import { rememberGrant } from '../chart/emergency-grants.js';
 import { EmergencyReasonFields, emergencyReasonProblems, type EmergencyReason } from '../chart/emergency-reason-fields.js';
-import { asHostError } from '../chart/use-host-call.js';
+import { attemptHostRequest, NOT_TRIED, type HostAttempt } from '../chart/host-attempt.js';
 
 export function OffWardDialog(props: { onOpened: (patientId: string) => void }): React.JSX.Element {
   return (
@@ -45,11 +45,6 @@ export function OffWardDialog(props: { onOpened: (patientId: string) => void }):
   );
 }
 
-interface Attempt {
-  readonly failure: string | null;
-  readonly done: boolean;
-}
-
 type OffWardRequest = Parameters<ReturnType<typeof hostApi>['chart']['openOffWard']>[0];
 
 function OffWardForm({ onOpened, onCancel }: { onOpened: (patientId: string) => void; onCancel: () => void }): React.JSX.Element {
@@ -59,17 +54,15 @@ function OffWardForm({ onOpened, onCancel }: { onOpened: (patientId: string) => 
   // The action's state is the last attempt: the host's refusal, or done (the chart opens; the
   // button stays disabled). `pending` is true while the request is with the host.
   const [attempt, openOffWard, pending] = useActionState(
-    async (_previous: Attempt, request: OffWardRequest): Promise<Attempt> => {
-      try {
-        const grant = await call(hostApi().chart.openOffWard(request));
-        rememberGrant(grant.patientId, grant.expiresAt);
-        onOpened(grant.patientId);
-        return { failure: null, done: true };
-      } catch (error) {
-        return { failure: asHostError(error).message, done: false };
-      }
-    },
-    { failure: null, done: false },
+    (_previous: HostAttempt, request: OffWardRequest) =>
+      attemptHostRequest(
+        () => call(hostApi().chart.openOffWard(request)),
+        (grant) => {
+          rememberGrant(grant.patientId, grant.expiresAt);
+          onOpened(grant.patientId);
+        },
+      ),
+    NOT_TRIED,
   );
   const busy = pending || attempt.done;
   const failure = pending ? null : attempt.failure;

@@ -2,9 +2,17 @@
 // chart store per grant (session × patient), never written to disk. A copy is dropped (its rows
 // overwritten, its memory freed) when its grant stops (expiry, a new grant, sign-out), and when its
 // session locks or is switched away from; its grant then ends too, audited as a stop.
-import { isRestricted, type BreakTheGlassStopNotice, type PurgeNotice, type SessionSnapshot } from '../session/index.js';
+import {
+  isRestricted,
+  type BreakTheGlassStopNotice,
+  type GuardedPatient,
+  type PurgeNotice,
+  type SessionSnapshot,
+} from '../session/index.js';
 import type { ChartQueries, MemoryChartStore } from '../vault/index.js';
-import type { PatientLookup } from './chart-handlers.js';
+
+/** The host's patient lookup (its PatientLookup): a patient's guard facts, or null when unknown. */
+type PatientLookup = (patientId: string) => GuardedPatient | null;
 
 /** What the off-ward charts need of the sessions (SessionManager fits). */
 export interface OffWardSessions {

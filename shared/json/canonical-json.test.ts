@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, sameJson } from './canonical-json.js';
 
 describe('canonical JSON (RFC 8785)', () => {
   it("writes the RFC's own example exactly: sorted members, ECMAScript numbers, minimal string escapes", () => {
@@ -48,5 +49,32 @@ describe('canonical JSON (RFC 8785)', () => {
     expect(() => canonicalJson([Number.NaN])).toThrow(/finite/);
     expect(() => canonicalJson({ when: new Date(0) })).toThrow(/class instance/);
     expect(() => canonicalJson(1n)).toThrow(/bigint/);
+  });
+});
+
+describe('canonical JSON of a value as JSON.stringify would send it', () => {
+  it('leaves out undefined members and writes an undefined item as null, but still refuses what JSON cannot say', () => {
+    expect(canonicalJson({ b: undefined, a: [1, undefined], c: { d: undefined } }, { omitUndefined: true })).toBe('{"a":[1,null],"c":{}}');
+    expect(() => canonicalJson({ a: Number.NaN }, { omitUndefined: true })).toThrow(/finite/);
+    expect(() => canonicalJson({ when: new Date(0) }, { omitUndefined: true })).toThrow(/class instance/);
+  });
+
+  it('writes exactly the strict text for anything JSON.parse gives, so existing hashes stay valid', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const parsed = JSON.parse(JSON.stringify(value)) as unknown;
+        expect(canonicalJson(parsed, { omitUndefined: true })).toBe(canonicalJson(parsed));
+        expect(JSON.parse(canonicalJson(parsed))).toEqual(parsed);
+      }),
+    );
+  });
+
+  it('tells the same JSON whatever the key order, and an absent value from a present one', () => {
+    expect(sameJson({ a: 1, b: [1, { c: 2, d: 3 }] }, { b: [1, { d: 3, c: 2 }], a: 1 })).toBe(true);
+    expect(sameJson({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(sameJson({ a: 1 }, { a: 2 })).toBe(false);
+    expect(sameJson(undefined, undefined)).toBe(true);
+    expect(sameJson(undefined, null)).toBe(false);
+    expect(sameJson('x', undefined)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIDENTIALITY_SYSTEM, isRestricted } from './confidentiality.js';
+import { CONFIDENTIALITY_SYSTEM, isRestricted } from './restricted-charts.js';
 
 describe('restricted patients', () => {
   it.each([

@@ -1,0 +1,230 @@
+// Who may write what. Every write of a request (one resource, or a whole transaction Bundle) is
+// noted in a WriteJournal as it is applied, and judged together on the final state before the
+// database transaction commits, so entry order never changes the answer; a refusal rolls all back.
+//
+// For a workstation (device token, with or without a user):
+// - Patient, Encounter, Location and Practitioner are the hospital's ADT source's: refused (403).
+// - Anything else is documentation, and each write needs the documentation action of the shared
+//   table for that resource (an Observation of vital signs: document:vital-signs; a
+//   MedicationAdministration; a DocumentReference note). Orders, problems, allergies, alerts and
+//   lab results are written by no workstation.
+// - Each write names who recorded it. A signed-in user records it themselves (their request is
+//   attributed to them in the hub's log). A device uploading alone (the outbox, also hours after a downtime, when
+//   the user is long signed out) sends a Provenance targeting the write whose author is
+//   Practitioner/{userId}: the hub checks that account as it stood at Provenance.recorded (existed,
+//   not disabled, held this device's ward, its role may document that resource), and keeps the
+//   Provenance with the resource.
+// - The patient must be on the device's ward now, or have left it within LATE_DOCUMENTATION_DAYS.
+// - The device token must hold system/*.write.
+import { accountStandingAt, type Principal } from '../identity/index.js';
+import type { SqlDatabase } from '../storage/index.js';
+import { ADT_TYPES, documentActionOf, isPermitted, type Action, type StaffRole } from '../../shared/access/index.js';
+import { patientIdOf, type Provenance, type Resource } from '../../shared/fhir/index.js';
+import type { Access } from './access-policy.js';
+import { FhirError } from './fhir-error.js';
+import { contentText, isPatientKnownToWard, isPatientOnWard, wardLocationRef, type StoredResource } from './store/index.js';
+
+/** How long after leaving a ward a patient's documentation from that ward is still accepted. */
+export const LATE_DOCUMENTATION_DAYS = 30;
+/** How far ahead of the hub's clock a recorded time may be (workstation clocks drift). */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const AUTHOR_REFERENCE = /^Practitioner\/([A-Za-z0-9\-.]{1,64})$/;
+
+export interface JournalEntry {
+  readonly type: string;
+  readonly id: string;
+  /** What the resource is after the request; null for a delete. */
+  readonly next: Resource | null;
+  /** What the hub held before (null for a create). */
+  readonly previous: StoredResource | null;
+  /** A conditional create that found this resource: nothing written, the existing one returned. */
+  readonly matched: boolean;
+}
+
+/** The writes of one request, in the order they were applied. */
+export class WriteJournal {
+  readonly entries: JournalEntry[] = [];
+
+  note(entry: JournalEntry): void {
+    this.entries.push(entry);
+  }
+}
+
+function refused(
+  code: 'FORBIDDEN' | 'ADT_SOURCE_ONLY' | 'RECORDER_REQUIRED' | 'RECORDER_NOT_VALID' | 'OUT_OF_SCOPE' | 'INSUFFICIENT_SCOPE',
+  message: string,
+): FhirError {
+  return new FhirError(403, code, 'forbidden', `${message} Nothing was stored.`);
+}
+
+function parsed(stored: StoredResource | null): Resource | null {
+  const text = stored === null || stored.deleted ? null : contentText(stored);
+  return text === null ? null : (JSON.parse(text) as Resource);
+}
+
+interface Recorder {
+  readonly userId: string;
+  readonly role: StaffRole;
+}
+
+/** The author of a Provenance: its first agent naming a Practitioner (the one who made the change). */
+function authorOf(provenance: Provenance): string | null {
+  for (const agent of provenance.agent ?? []) {
+    const match = AUTHOR_REFERENCE.exec(agent.who?.reference ?? '');
+    if (match) return match[1]!;
+  }
+  return null;
+}
+
+function sameProvenance(a: Provenance, b: Provenance): boolean {
+  return (
+    JSON.stringify(a.target) === JSON.stringify(b.target) &&
+    a.recorded === b.recorded &&
+    JSON.stringify(a.agent) === JSON.stringify(b.agent)
+  );
+}
+
+/** Judges a request's writes as a whole; throws a 403 FhirError for the first one refused. */
+export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: WriteJournal, now: Date): Promise<void> {
+  const principal = access.principal;
+  if (principal === null || journal.entries.length === 0) return;
+  if (!principal.device.scope.write) {
+    throw refused('INSUFFICIENT_SCOPE', 'This token was not granted system/*.write; it may only read.');
+  }
+  const judge = new WriteJudge(tx, principal, now);
+  const provenances = new Map<string, Provenance>();
+  for (const entry of journal.entries) {
+    if (entry.type === 'Provenance' && entry.next !== null) {
+      for (const target of (entry.next as Provenance).target ?? []) {
+        if (target.reference) provenances.set(target.reference, entry.next as Provenance);
+      }
+    }
+  }
+  const touched = new Set(journal.entries.map((entry) => `${entry.type}/${entry.id}`));
+  // The set of writes, not their order, decides: judged in one fixed order, so the same entries
+  // sent in another order meet the same rule first and get the same answer.
+  const ordered = [...journal.entries].sort((a, b) => a.type.localeCompare(b.type) || a.id.localeCompare(b.id));
+  for (const entry of ordered) {
+    if (ADT_TYPES.includes(entry.type)) {
+      throw refused(
+        'ADT_SOURCE_ONLY',
+        `Admissions, transfers, discharges and demographics come from the hospital's ADT source; a workstation cannot write ${entry.type}.`,
+      );
+    }
+    if (entry.type === 'Provenance') {
+      await judge.provenance(entry, touched);
+      continue;
+    }
+    const before = parsed(entry.previous);
+    const actions = [entry.next, before].filter((r): r is Resource => r !== null).map((resource) => documentActionOf(resource));
+    if (actions.length === 0 || actions.some((action) => action === null)) {
+      throw refused('FORBIDDEN', `No workstation role documents this ${entry.type}; it comes from the hospital's systems.`);
+    }
+    for (const patientId of new Set([entry.next ? patientIdOf(entry.next) : undefined, entry.previous?.patientId ?? undefined])) {
+      if (patientId !== undefined) await judge.requireWardPatient(patientId);
+    }
+    const provenance = provenances.get(`${entry.type}/${entry.id}`);
+    const recorder = await judge.recorderOf(provenance);
+    for (const action of actions) {
+      if (!isPermitted(recorder.role, action as Action)) {
+        throw refused('FORBIDDEN', `The role of the user who recorded this ${entry.type} does not allow ${action}.`);
+      }
+    }
+  }
+}
+
+/** The checks of one request, each asked of the database once. */
+class WriteJudge {
+  readonly #patients = new Map<string, Promise<boolean>>();
+  readonly #accounts = new Map<string, Promise<Recorder>>();
+
+  constructor(
+    private readonly tx: SqlDatabase,
+    private readonly principal: Principal,
+    private readonly now: Date,
+  ) {}
+
+  async requireWardPatient(patientId: string): Promise<void> {
+    let check = this.#patients.get(patientId);
+    if (check === undefined) {
+      check = this.#isWardPatient(patientId);
+      this.#patients.set(patientId, check);
+    }
+    if (!(await check)) {
+      throw refused(
+        'OUT_OF_SCOPE',
+        "This patient is not on this workstation's ward (nor left it in the last 30 days), so documentation for them is not accepted from here.",
+      );
+    }
+  }
+
+  async #isWardPatient(patientId: string): Promise<boolean> {
+    const wardRef = wardLocationRef(this.principal.device.ward);
+    if (await isPatientOnWard(this.tx, patientId, wardRef)) return true;
+    const since = (this.now.getTime() - LATE_DOCUMENTATION_DAYS * 86_400_000) * 1000;
+    return isPatientKnownToWard(this.tx, patientId, wardRef, since);
+  }
+
+  /** Who recorded a write: the signed-in user, or the author of its Provenance as their account stood then. */
+  async recorderOf(provenance: Provenance | undefined): Promise<Recorder> {
+    const user = this.principal.user;
+    const author = provenance === undefined ? null : authorOf(provenance);
+    if (user !== undefined) {
+      if (provenance !== undefined && author !== user.userId) {
+        throw refused('RECORDER_NOT_VALID', 'A signed-in user uploads only what they recorded themselves.');
+      }
+      if (!user.wards.includes(this.principal.device.ward)) {
+        throw refused('RECORDER_NOT_VALID', "Your account is not assigned to this workstation's ward.");
+      }
+      return { userId: user.userId, role: user.role };
+    }
+    if (provenance === undefined || author === null) {
+      throw refused(
+        'RECORDER_REQUIRED',
+        'Documentation sent by a workstation without a signed-in user must name who recorded it (a Provenance whose author is the user).',
+      );
+    }
+    const recorded = Date.parse(provenance.recorded ?? '');
+    if (!Number.isFinite(recorded) || recorded > this.now.getTime() + CLOCK_SKEW_MS) {
+      throw refused('RECORDER_NOT_VALID', 'The Provenance of this documentation has no valid recorded time (or one in the future).');
+    }
+    if (recorded < this.now.getTime() - LATE_DOCUMENTATION_DAYS * 86_400_000) {
+      throw refused('RECORDER_NOT_VALID', `Documentation recorded more than ${LATE_DOCUMENTATION_DAYS} days ago is not accepted.`);
+    }
+    const key = `${author}@${recorded}`;
+    let standing = this.#accounts.get(key);
+    if (standing === undefined) {
+      standing = this.#standing(author, recorded);
+      this.#accounts.set(key, standing);
+    }
+    return standing;
+  }
+
+  async #standing(userId: string, at: number): Promise<Recorder> {
+    const account = await accountStandingAt(this.tx, userId, at);
+    if (account === null || account.disabled || !account.wards.includes(this.principal.device.ward)) {
+      throw refused(
+        'RECORDER_NOT_VALID',
+        "The user named as having recorded this documentation did not hold an active account on this workstation's ward at that time.",
+      );
+    }
+    return { userId, role: account.role };
+  }
+
+  /** A Provenance is accepted with the documentation it covers, never on its own or over another. */
+  async provenance(entry: JournalEntry, touched: ReadonlySet<string>): Promise<void> {
+    const next = entry.next as Provenance | null;
+    const before = parsed(entry.previous) as Provenance | null;
+    if (next === null || (before !== null && !sameProvenance(before, next))) {
+      throw refused('FORBIDDEN', 'A Provenance, once stored, is not changed or deleted from a workstation.');
+    }
+    const targets = (next.target ?? []).map((target) => target.reference ?? '');
+    const documented = targets.filter((reference) => !reference.startsWith('Patient/'));
+    if (documented.length === 0 || documented.some((reference) => !touched.has(reference))) {
+      throw refused('FORBIDDEN', 'A Provenance is uploaded together with the documentation it describes.');
+    }
+    const patientId = patientIdOf(next);
+    if (patientId !== undefined) await this.requireWardPatient(patientId);
+    await this.recorderOf(next);
+  }
+}
