@@ -3,7 +3,7 @@
 // sealing values an earlier version stored in the clear (at every start), and re-wrapping their
 // data keys under a new KEK (wardline-hub rotate-keys).
 import { SecretEnvelope } from '../storage/index.js';
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 import { signingKeyContext } from './hub-token-keys.js';
 import { totpContext } from './users.js';
 
