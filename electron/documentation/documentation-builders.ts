@@ -1,7 +1,7 @@
 // FHIR resources for what a nurse or physician documents on the ward: vital signs (LOINC, UCUM, as
 // the chart reads them), a medication administration against its order (with the MAR's scheduled
-// time), a note (DocumentReference, plain text), and the Provenance naming who documented (marked
-// when made during downtime).
+// time, its coded reasons and the timing mark of its checks), a note (DocumentReference, plain
+// text), and the Provenance naming who documented (marked when made during downtime).
 // Every resource carries the client identifier (system + its client UUID) the hub deduplicates on.
 import type {
   CodeableConcept,
@@ -14,8 +14,11 @@ import type {
   Reference,
   Resource,
 } from '../../shared/fhir/index.js';
-import { LOINC_SYSTEM, SCHEDULED_TIME_EXTENSION_URL, UCUM_SYSTEM } from '../../shared/fhir/index.js';
+import { LOINC_SYSTEM, SCHEDULED_TIME_EXTENSION_URL, SNOMED_SYSTEM, UCUM_SYSTEM } from '../../shared/fhir/index.js';
+import type { PatientConfirmation, ReasonCheck, TimingMark } from '../../shared/medication-safety/index.js';
+import { CONSCIOUSNESS_CODINGS, CONSCIOUSNESS_LABELS, VITAL_SIGN_CODES, type Consciousness } from '../../shared/vital-signs/index.js';
 import { CLIENT_ID_SYSTEM } from '../sync/index.js';
+import { administrationCheckExtensions, notGivenStatusReason } from './administration-coding.js';
 
 /** Who documents: a Practitioner reference (`Practitioner/{id}`), as the session knows the user. */
 export interface DocumentationAuthor {
@@ -33,6 +36,10 @@ export interface VitalSignsInput {
   readonly temperatureCelsius?: number;
   readonly oxygenSaturation?: number;
   readonly painScore?: number;
+  /** true: on supplemental oxygen at `oxygenFlowLitresPerMinute`; false: breathing air (flow 0). */
+  readonly onOxygen?: boolean;
+  readonly oxygenFlowLitresPerMinute?: number;
+  readonly consciousness?: Consciousness;
 }
 
 export interface MedicationAdministrationInput {
@@ -45,7 +52,19 @@ export interface MedicationAdministrationInput {
   /** The dose's scheduled time on the MAR, when it was a scheduled dose. */
   readonly scheduledAt?: string;
   readonly dose?: { readonly value: number; readonly unit: string };
+  /** Why the dose was not given: a code of NOT_GIVEN_REASONS (shared/medication-safety). */
   readonly notGivenReason?: string;
+  /** Free text beside the coded reasons. */
+  readonly note?: string;
+  /** Coded reasons for a dose that differs from the order, is outside its window, or crosses an allergy class. */
+  readonly reasons?: Partial<Record<ReasonCheck, string>>;
+  /** The second patient identifier, scanned or typed (required to record). */
+  readonly patientConfirmation?: PatientConfirmation;
+}
+
+/** What the five-rights check found, written into the administration. */
+export interface AdministrationChecks {
+  readonly timing: TimingMark;
 }
 
 export interface NoteInput {
@@ -76,6 +95,13 @@ const PAIN_SCORE: VitalDefinition = {
   unit: '{score}',
   unitText: 'score',
 };
+const OXYGEN_FLOW: VitalDefinition = {
+  code: VITAL_SIGN_CODES.oxygenFlow,
+  display: 'Inhaled oxygen flow rate',
+  unit: 'L/min',
+  unitText: 'L/min',
+};
+const CONSCIOUSNESS = { code: VITAL_SIGN_CODES.consciousness, display: 'Level of responsiveness (ACVPU)' };
 const BLOOD_PRESSURE = { code: '85354-9', display: 'Blood pressure panel with all children optional' };
 const SYSTOLIC_BP: VitalDefinition = { code: '8480-6', display: 'Systolic blood pressure', unit: 'mm[Hg]', unitText: 'mmHg' };
 const DIASTOLIC_BP: VitalDefinition = { code: '8462-4', display: 'Diastolic blood pressure', unit: 'mm[Hg]', unitText: 'mmHg' };
@@ -143,6 +169,8 @@ export function vitalSignObservations(context: BuildContext, input: VitalSignsIn
     [BODY_TEMPERATURE, input.temperatureCelsius],
     [OXYGEN_SATURATION, input.oxygenSaturation],
     [PAIN_SCORE, input.painScore],
+    // Air is charted as a flow of 0 L/min, so NEWS2 reads "air or oxygen" from one code.
+    [OXYGEN_FLOW, input.onOxygen === undefined ? undefined : input.onOxygen ? input.oxygenFlowLitresPerMinute : 0],
   ];
   const observations: Observation[] = [];
   for (const [definition, value] of single) {
@@ -156,6 +184,14 @@ export function vitalSignObservations(context: BuildContext, input: VitalSignsIn
       component.push({ code: concept(DIASTOLIC_BP), valueQuantity: quantity(DIASTOLIC_BP, input.diastolic) });
     observations.push({ ...observationBase(context, effectiveAt), code: concept(BLOOD_PRESSURE), component });
   }
+  if (input.consciousness !== undefined) {
+    const coding = CONSCIOUSNESS_CODINGS[input.consciousness];
+    observations.push({
+      ...observationBase(context, effectiveAt),
+      code: concept(CONSCIOUSNESS),
+      valueCodeableConcept: { coding: [{ system: SNOMED_SYSTEM, ...coding }], text: CONSCIOUSNESS_LABELS[input.consciousness] },
+    });
+  }
   return observations;
 }
 
@@ -163,14 +199,23 @@ export function medicationAdministration(
   context: BuildContext,
   order: MedicationRequest,
   input: MedicationAdministrationInput,
+  checks: AdministrationChecks = { timing: input.scheduledAt === undefined ? 'unscheduled' : 'on-time' },
 ): MedicationAdministration {
   const route = order.dosageInstruction?.[0]?.route;
+  const extension = [
+    ...(input.scheduledAt === undefined ? [] : [{ url: SCHEDULED_TIME_EXTENSION_URL, valueDateTime: input.scheduledAt }]),
+    ...administrationCheckExtensions({
+      timing: checks.timing,
+      reasons: input.reasons ?? {},
+      confirmation: input.patientConfirmation?.method ?? null,
+    }),
+  ];
   return {
     resourceType: 'MedicationAdministration',
     ...identity(context.newId()),
-    ...(input.scheduledAt === undefined ? {} : { extension: [{ url: SCHEDULED_TIME_EXTENSION_URL, valueDateTime: input.scheduledAt }] }),
+    ...(extension.length === 0 ? {} : { extension }),
     status: input.given ? 'completed' : 'not-done',
-    ...(input.given || input.notGivenReason === undefined ? {} : { statusReason: [{ text: input.notGivenReason }] }),
+    ...(input.given || input.notGivenReason === undefined ? {} : { statusReason: [notGivenStatusReason(input.notGivenReason)] }),
     category: INPATIENT_ADMINISTRATION,
     ...(order.medicationCodeableConcept === undefined ? {} : { medicationCodeableConcept: order.medicationCodeableConcept }),
     ...(order.medicationReference === undefined ? {} : { medicationReference: order.medicationReference }),
@@ -179,6 +224,7 @@ export function medicationAdministration(
     effectiveDateTime: input.effectiveAt ?? context.now,
     performer: [{ actor: authorReference(context.author) }],
     request: { reference: `MedicationRequest/${order.id}` },
+    ...(input.note === undefined ? {} : { note: [{ text: input.note, time: context.now }] }),
     ...(input.given && (input.dose !== undefined || route !== undefined)
       ? {
           dosage: {

@@ -1,5 +1,5 @@
 // The entry point for documentation made on this workstation and for its conflicts: records go
-// through LocalDocumentation into the outbox, conflicts are settled by conflict-resolution, and the
+// through LocalDocumentation into the outbox (a dose checked against the five rights first), conflicts are settled by conflict-resolution, and the
 // sync engine is told to sync soon after each write. The sync engine pushes the outbox; it knows
 // nothing of this room.
 import type { Logger } from 'pino';
@@ -8,6 +8,8 @@ import { isDowntime, type ConnectivityState } from '../sync/index.js';
 import { combineConflict, resolveConflict, type ConflictChoice } from './conflict-resolution.js';
 import type { DocumentationAuthor, MedicationAdministrationInput, NoteInput, VitalSignsInput } from './documentation-builders.js';
 import { LocalDocumentation, type DocumentationReceipt } from './local-documentation.js';
+import type { AdministrationSafetyPolicy } from './administration-safety.js';
+import type { AdministrationVerdict } from '../../shared/medication-safety/index.js';
 
 /** What documentation needs of the sync engine (SyncEngine fits). */
 export interface DocumentationSync {
@@ -24,6 +26,8 @@ export interface DocumentationOptions {
   readonly sync: DocumentationSync;
   readonly logger: Logger;
   readonly now?: () => Date;
+  /** The medication administration checks' settings (the policy's window, the site's allergy classes). */
+  readonly administrationSafety?: AdministrationSafetyPolicy;
 }
 
 export class Documentation {
@@ -42,6 +46,7 @@ export class Documentation {
       isDowntime: () => isDowntime(sync.state),
       inFlight: sync.outboxInFlight,
       onWrite: () => sync.requestSync(),
+      ...(options.administrationSafety === undefined ? {} : { administrationSafety: options.administrationSafety }),
     });
   }
 
@@ -55,6 +60,11 @@ export class Documentation {
     author: DocumentationAuthor,
   ): DocumentationReceipt {
     return this.#local.recordMedicationAdministration(patientId, input, author);
+  }
+
+  /** The five rights for a dose before it is recorded (writes nothing). */
+  checkMedicationAdministration(patientId: string, input: MedicationAdministrationInput): AdministrationVerdict {
+    return this.#local.checkMedicationAdministration(patientId, input);
   }
 
   recordNote(patientId: string, input: NoteInput, author: DocumentationAuthor): DocumentationReceipt {

@@ -14,6 +14,7 @@ import {
   type Provenance,
   type Resource,
 } from '../../shared/fhir/index.js';
+import { vitalProblems } from '../../shared/vital-signs/index.js';
 import type { OutboxEntry, OutboxItem, Vault } from '../vault/index.js';
 import {
   clinicalNote,
@@ -27,7 +28,14 @@ import {
   type NoteInput,
   type VitalSignsInput,
 } from './documentation-builders.js';
+import type { AdministrationVerdict } from '../../shared/medication-safety/index.js';
 import { SyncError } from '../sync/index.js';
+import {
+  administrationSafetyVerdict,
+  enforceAdministrationSafety,
+  type AdministrationSafetyPolicy,
+  type AdministrationToCheck,
+} from './administration-safety.js';
 
 export interface DocumentationReceipt {
   /** The outbox entry (also the id of a conflict record, should the hub refuse it). */
@@ -51,7 +59,11 @@ export interface LocalDocumentationOptions {
   /** Called after every write (the scheduler syncs soon). */
   readonly onWrite: () => void;
   readonly newId?: () => string;
+  /** The medication administration checks' settings (window, site allergy classes); default: Wardline's. */
+  readonly administrationSafety?: AdministrationSafetyPolicy;
 }
+
+const DEFAULT_ADMINISTRATION_SAFETY: AdministrationSafetyPolicy = { windowMs: 60 * 60_000, allergyClasses: [] };
 
 const AUTHOR = /^Practitioner\/[A-Za-z0-9\-.]{1,64}$/;
 const MAX_NOTE_CHARS = 100_000;
@@ -96,13 +108,8 @@ export class LocalDocumentation {
 
   /** One round of vital signs: an Observation per value given (blood pressure as one panel). */
   recordVitalSigns(patientId: string, values: VitalSignsInput, author: DocumentationAuthor): DocumentationReceipt {
-    checkNumber('heart rate', values.heartRate, 0, 400);
-    checkNumber('respiratory rate', values.respiratoryRate, 0, 150);
-    checkNumber('systolic pressure', values.systolic, 0, 400);
-    checkNumber('diastolic pressure', values.diastolic, 0, 300);
-    checkNumber('temperature', values.temperatureCelsius, 20, 45);
-    checkNumber('oxygen saturation', values.oxygenSaturation, 0, 100);
-    checkNumber('pain score', values.painScore, 0, 10);
+    const problem = vitalProblems(values)[0];
+    if (problem !== undefined) throw invalid(problem.message);
     checkInstant('time of measurement', values.effectiveAt);
     const context = this.#context(patientId, author);
     const observations = vitalSignObservations(context, values);
@@ -130,7 +137,51 @@ export class LocalDocumentation {
       throw invalid('Say why the dose was not given.');
     }
     const context = this.#context(patientId, author);
-    const order = this.#o.vault.resources.read('MedicationRequest', input.medicationRequestId) as MedicationRequest | null;
+    const order = this.#activeOrder(patientId, input.medicationRequestId);
+    const dose = this.#doseToCheck(input, context.now);
+    const verdict = administrationSafetyVerdict(
+      this.#o.vault,
+      patientId,
+      order,
+      dose,
+      this.#o.administrationSafety ?? DEFAULT_ADMINISTRATION_SAFETY,
+    );
+    enforceAdministrationSafety(verdict, dose);
+    const administration = validated(medicationAdministration(context, order, input, { timing: verdict.timing }));
+    return this.#commit(context, [{ operation: 'create', resource: administration as Resource & { id: string }, baseVersion: null }]);
+  }
+
+  /** The five rights for a dose not yet recorded: what stops it and what needs a reason. Writes nothing. */
+  checkMedicationAdministration(patientId: string, input: MedicationAdministrationInput): AdministrationVerdict {
+    checkInstant('time of administration', input.effectiveAt);
+    checkInstant('scheduled time', input.scheduledAt);
+    if (this.#o.vault.resources.read('Patient', patientId) === null) {
+      throw new SyncError('PATIENT_NOT_CACHED', "This patient is not in this workstation's cache (not on this ward).");
+    }
+    const order = this.#activeOrder(patientId, input.medicationRequestId);
+    const dose = this.#doseToCheck(input, this.#o.now().toISOString());
+    return administrationSafetyVerdict(
+      this.#o.vault,
+      patientId,
+      order,
+      dose,
+      this.#o.administrationSafety ?? DEFAULT_ADMINISTRATION_SAFETY,
+    );
+  }
+
+  #doseToCheck(input: MedicationAdministrationInput, now: string): AdministrationToCheck {
+    return {
+      given: input.given,
+      effectiveAt: input.effectiveAt ?? now,
+      scheduledAt: input.scheduledAt ?? null,
+      dose: input.dose ?? null,
+      patientConfirmation: input.patientConfirmation,
+      reasons: input.reasons,
+    };
+  }
+
+  #activeOrder(patientId: string, medicationRequestId: string): MedicationRequest {
+    const order = this.#o.vault.resources.read('MedicationRequest', medicationRequestId) as MedicationRequest | null;
     if (order === null || patientIdOf(order) !== patientId) {
       throw new SyncError(
         'RESOURCE_NOT_CACHED',
@@ -143,8 +194,7 @@ export class LocalDocumentation {
         'That medication order is no longer active (stopped, on hold, completed or cancelled), so no dose can be recorded against it. Check the MAR; nothing was saved.',
       );
     }
-    const administration = validated(medicationAdministration(context, order, input));
-    return this.#commit(context, [{ operation: 'create', resource: administration as Resource & { id: string }, baseVersion: null }]);
+    return order;
   }
 
   /** A plain-text note (nursing note by default) on the patient's chart. */

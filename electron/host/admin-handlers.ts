@@ -47,6 +47,8 @@ export function policyView(policy: WorkstationPolicy): PolicyViewData {
     staleAmberMs: policy.staleAmberMs,
     staleRedMs: policy.staleRedMs,
     cacheDaysBeforeAdmission: policy.cacheDaysBeforeAdmission,
+    administrationWindowMs: policy.administrationWindowMs,
+    allergyClassesAdded: policy.allergyClasses.length,
     printingAllowed: policy.printingAllowed,
     updates: policy.updates.enabled ? { enabled: true, channel: policy.updates.channel, url: policy.updates.url } : { enabled: false },
     signedBy: policy.signedBy,

@@ -1,6 +1,8 @@
 // The documentation channels: a patient's notes (read through the audited chart reads), recording
-// vital signs and medication administrations (guarded with the patient, written to the outbox by the
-// documentation room, audited as created), and what of a patient's documentation the hub does not hold yet
+// vital signs and medication administrations (a dose checked against the five rights first, by
+// chart:check-administration and again when recorded; guarded with the patient, written to the
+// outbox by the documentation room, audited as created), and what of a patient's documentation the
+// hub does not hold yet
 // (only the kinds the reader's role may read).
 // Documenting needs a hub: a workstation that is not enrolled refuses it.
 import type { AdministrationEntryData, PendingDocumentationData, VitalSignsEntryData } from '../../shared/contract/index.js';
@@ -22,6 +24,7 @@ import { notEnrolled } from './sync-handlers.js';
 export interface DocumentationHandlers {
   readonly 'chart:notes': IpcHandler<'chart:notes'>;
   readonly 'chart:record-vitals': IpcHandler<'chart:record-vitals'>;
+  readonly 'chart:check-administration': IpcHandler<'chart:check-administration'>;
   readonly 'chart:record-administration': IpcHandler<'chart:record-administration'>;
   readonly 'chart:pending': IpcHandler<'chart:pending'>;
 }
@@ -32,7 +35,10 @@ export interface DocumentationHandlerOptions {
   readonly patients: PatientLookup;
   readonly vault: Pick<Vault, 'outbox' | 'conflicts'>;
   /** The workstation's documentation, or null on a workstation that is not enrolled. */
-  readonly documentation: Pick<Documentation, 'recordVitalSigns' | 'recordMedicationAdministration'> | null;
+  readonly documentation: Pick<
+    Documentation,
+    'recordVitalSigns' | 'recordMedicationAdministration' | 'checkMedicationAdministration'
+  > | null;
   readonly audit: Pick<AuditLog, 'record'>;
 }
 
@@ -84,6 +90,16 @@ export function documentationHandlers({
       const user = guardPatient(sessions, patients, 'document:vital-signs', patientId);
       const receipt = enrolled(documentation).recordVitalSigns(patientId, defined<VitalSignsEntryData>(vitals), authorOf(user));
       return answer(user, patientId, 'Observation', receipt);
+    },
+    'chart:check-administration': ({ patientId, administration }) => {
+      guardPatient(sessions, patients, 'document:medication-administration', patientId);
+      const verdict = enrolled(documentation).checkMedicationAdministration(patientId, defined<AdministrationEntryData>(administration));
+      return {
+        ...verdict,
+        hardStops: [...verdict.hardStops],
+        reasonsNeeded: [...verdict.reasonsNeeded],
+        allergyConflicts: [...verdict.allergyConflicts],
+      };
     },
     'chart:record-administration': ({ patientId, administration }) => {
       const user = guardPatient(sessions, patients, 'document:medication-administration', patientId);

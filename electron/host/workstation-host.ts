@@ -4,7 +4,7 @@
 // requests through the IPC router. Electron's main.ts hands in the adapters; tests hand in theirs.
 import type { Logger } from 'pino';
 import { auditedChartReads, ipcRejectedEntry, openAuditLog, sessionAuditSink, syncAuditSink, type AuditLog } from '../audit/index.js';
-import { policyMarkAfter, sessionPolicyOf, syncPolicyOf, type WorkstationPolicy } from '../policy/index.js';
+import { administrationSafetyOf, policyMarkAfter, sessionPolicyOf, syncPolicyOf, type WorkstationPolicy } from '../policy/index.js';
 import {
   SessionManager,
   SystemClock,
@@ -118,7 +118,8 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
             credentialStamps: { applyCredentialStamps: async (response) => sessions?.applyCredentialStamps(response) },
           });
     if (sync !== null) opened.push(() => sync.close());
-    const documentation = sync === null ? null : openDocumentation({ vault, sync, logger });
+    const documentation =
+      sync === null ? null : openDocumentation({ vault, sync, logger, administrationSafety: administrationSafetyOf(policy) });
 
     const clock = options.clock ?? new SystemClock();
     sessions = new SessionManager({
@@ -168,6 +169,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
           patients,
           audit,
           printingAllowed: policy.printingAllowed,
+          marHoursAhead: policy.marHoursAhead,
           dataAsOf: () => syncStatus().dataAsOf,
           now: () => clock.now(),
         }),

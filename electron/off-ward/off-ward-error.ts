@@ -1,6 +1,7 @@
 // Why an off-ward chart could not be opened by break-the-glass: no hub (not enrolled), the hub out
 // of reach or refusing, the user's hub sign-in no longer accepted, no such patient or more than
 // one, a patient of this ward, or a chart that failed validation.
+import { WardlineError } from '../../shared/errors/index.js';
 
 export type OffWardErrorCode =
   | 'NOT_ENROLLED'
@@ -12,12 +13,10 @@ export type OffWardErrorCode =
   | 'PATIENT_ON_WARD'
   | 'CHART_INVALID';
 
-export class OffWardError extends Error {
-  readonly code: OffWardErrorCode;
+export class OffWardError extends WardlineError<OffWardErrorCode> {
+  override readonly name = 'OffWardError';
 
   constructor(code: OffWardErrorCode, message: string) {
-    super(message);
-    this.name = 'OffWardError';
-    this.code = code;
+    super(code, message);
   }
 }

@@ -1,14 +1,17 @@
 // The machine policy as IT writes it (policy.json), and what the host makes of it. Every security
 // setting must be present: a missing one is an error, never a default. Only the staleness
 // thresholds (how old cached data may be before the banner turns amber, then red), the locked-session
-// count, the break-the-glass duration and the cache window fall back to Wardline's defaults, and the
-// resolved policy says so.
+// count, the break-the-glass duration, the cache window, the medication administration settings
+// (time window, extra allergy classes) and the MAR's look-ahead fall back to Wardline's defaults, and the resolved policy says so.
 import { z } from 'zod';
 import { wardSchema } from '../../shared/auth/index.js';
 import { DEFAULT_SESSION_POLICY } from '../session/index.js';
+import { DEFAULT_ADMINISTRATION_WINDOW_MINUTES, type DrugClass } from '../../shared/medication-safety/index.js';
 import { DEFAULT_SYNC_POLICY, isSpkiPin } from '../sync/index.js';
 
 const MINUTE = 60_000;
+/** The downtime MAR's default look-ahead: the doses due in the next 12 hours (a shift and a half). */
+export const DEFAULT_MAR_HOURS_AHEAD = 12;
 const HOUR = 60 * MINUTE;
 
 const httpsUrl = z
@@ -25,6 +28,14 @@ const httpsUrl = z
 
 const spkiPin = z.string().refine(isSpkiPin, 'a SHA-256 SPKI pin (44 characters of base64, as the hub prints it)');
 const wholeNumber = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/** A site's allergy class: merged with Wardline's table (shared/medication-safety). */
+const allergyClassSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]{0,47}$/, 'a class id such as "macrolide"'),
+  label: z.string().min(1).max(200),
+  rxnorm: z.array(z.string().regex(/^\d{1,12}$/, 'an RxNorm code (digits)')).max(200),
+  names: z.array(z.string().regex(/^[a-z][a-z0-9-]{2,63}$/, 'a lower-case word start of 3 or more letters')).max(200),
+});
 
 export const updateChannelSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a channel name such as "stable" or "beta"');
 
@@ -54,7 +65,15 @@ export const policyContentSchema = z.strictObject({
     .optional(),
   /** Data minimisation: care cached from this many days before a patient's admission on; default 30. */
   cache: z.strictObject({ daysBeforeAdmission: wholeNumber(0, 3650).optional() }).optional(),
-  printing: z.strictObject({ allowed: z.boolean() }),
+  /** Medication administration: the on-time window around a scheduled dose (default 60 min either side), a site's allergy classes. */
+  medication: z
+    .strictObject({
+      administrationWindowMinutes: wholeNumber(5, 720).optional(),
+      allergyClasses: z.array(allergyClassSchema).max(100).optional(),
+    })
+    .optional(),
+  /** Printing: allowed or not; the downtime MAR lists the doses due in the next marHoursAhead hours (default 12). */
+  printing: z.strictObject({ allowed: z.boolean(), marHoursAhead: wholeNumber(1, 72).optional() }),
   updates: z.discriminatedUnion('enabled', [
     z.strictObject({ enabled: z.literal(false) }),
     z.strictObject({ enabled: z.literal(true), channel: updateChannelSchema, url: httpsUrl }),
@@ -79,7 +98,13 @@ export interface WorkstationPolicy {
   readonly staleRedMs: number;
   /** The cache window: a patient's care from this many days before their admission on. */
   readonly cacheDaysBeforeAdmission: number;
+  /** A scheduled dose given this long before or after its time is on time; outside, early or late. */
+  readonly administrationWindowMs: number;
+  /** Allergy classes the site adds to Wardline's table. */
+  readonly allergyClasses: readonly DrugClass[];
   readonly printingAllowed: boolean;
+  /** The downtime MAR lists the doses due this many hours ahead. */
+  readonly marHoursAhead: number;
   readonly updates: UpdatePolicy;
   /** The key id of the organisation key that signed it. */
   readonly signedBy: string;
@@ -102,7 +127,10 @@ export function workstationPolicyOf(content: PolicyContent, signedBy: string): W
     staleAmberMs: content.staleness === undefined ? DEFAULT_SYNC_POLICY.staleAmberMs : content.staleness.amberMinutes * MINUTE,
     staleRedMs: content.staleness === undefined ? DEFAULT_SYNC_POLICY.staleRedMs : content.staleness.redMinutes * MINUTE,
     cacheDaysBeforeAdmission: content.cache?.daysBeforeAdmission ?? DEFAULT_SYNC_POLICY.daysBeforeAdmission,
+    administrationWindowMs: (content.medication?.administrationWindowMinutes ?? DEFAULT_ADMINISTRATION_WINDOW_MINUTES) * MINUTE,
+    allergyClasses: Object.freeze([...(content.medication?.allergyClasses ?? [])]),
     printingAllowed: content.printing.allowed,
+    marHoursAhead: content.printing.marHoursAhead ?? DEFAULT_MAR_HOURS_AHEAD,
     updates: Object.freeze(
       content.updates.enabled ? { enabled: true, channel: content.updates.channel, url: content.updates.url } : { enabled: false },
     ),
@@ -112,6 +140,8 @@ export function workstationPolicyOf(content: PolicyContent, signedBy: string): W
       ...(content.session.maxLockedSessions === undefined ? ['session.maxLockedSessions'] : []),
       ...(content.session.breakTheGlassMinutes === undefined ? ['session.breakTheGlassMinutes'] : []),
       ...(content.cache?.daysBeforeAdmission === undefined ? ['cache.daysBeforeAdmission'] : []),
+      ...(content.medication?.administrationWindowMinutes === undefined ? ['medication.administrationWindowMinutes'] : []),
+      ...(content.printing.marHoursAhead === undefined ? ['printing.marHoursAhead'] : []),
     ]),
   });
 }

@@ -1,5 +1,7 @@
 // What the other rooms take from the machine policy: the sessions room's timers, the sync room's
-// staleness thresholds, extra certificate pins and cache window.
+// staleness thresholds, extra certificate pins and cache window, the documentation room's medication
+// administration checks.
+import type { AdministrationSafetyPolicy } from '../documentation/index.js';
 import type { SessionPolicy } from '../session/index.js';
 import type { SyncPolicy } from '../sync/index.js';
 import type { WorkstationPolicy } from './policy-document.js';
@@ -21,4 +23,9 @@ export function syncPolicyOf(policy: WorkstationPolicy): Partial<SyncPolicy> {
     extraPins: policy.pins,
     daysBeforeAdmission: policy.cacheDaysBeforeAdmission,
   };
+}
+
+/** The documentation room's medication administration checks: the on-time window and the site's allergy classes. */
+export function administrationSafetyOf(policy: WorkstationPolicy): AdministrationSafetyPolicy {
+  return { windowMs: policy.administrationWindowMs, allergyClasses: policy.allergyClasses };
 }

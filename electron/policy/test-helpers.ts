@@ -35,7 +35,8 @@ export function examplePolicyDraft(): Record<string, unknown> {
     session: { idleTimeoutMinutes: 5, sessionLimitHours: 12, offlineGraceHours: 72, maxLockedSessions: 4, breakTheGlassMinutes: 20 },
     staleness: { amberMinutes: 15, redMinutes: 60 },
     cache: { daysBeforeAdmission: 30 },
-    printing: { allowed: true },
+    medication: { administrationWindowMinutes: 60 },
+    printing: { allowed: true, marHoursAhead: 12 },
     updates: { enabled: true, channel: 'stable', url: 'https://updates.hospital.example/wardline/' },
   };
 }

@@ -2,7 +2,7 @@
 // device/user authentication hook, the routes for every interaction, and errors as OperationOutcome.
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { SqlDatabase } from '../storage/index.js';
-import type { Principal } from '../identity/principal.js';
+import type { Principal } from '../identity/index.js';
 import { accessFor, BTG_REASON_HEADER } from './access-policy.js';
 import { processBundle } from './bundle-processor.js';
 import { capabilityStatement } from './capability.js';

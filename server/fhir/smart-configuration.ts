@@ -2,7 +2,7 @@
 // /.well-known/smart-configuration (and under the FHIR base, where SMART clients look), and as the
 // security section of the CapabilityStatement (oauth-uris). Backend services only: a device signs a
 // client assertion (private_key_jwt, ES384) and gets system/* scopes.
-import { DEVICE_SCOPES_SUPPORTED } from '../identity/token-scope.js';
+import { DEVICE_SCOPES_SUPPORTED } from '../identity/index.js';
 
 export const OAUTH_URIS_EXTENSION_URL = 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris';
 

@@ -16,8 +16,7 @@
 //   Provenance with the resource.
 // - The patient must be on the device's ward now, or have left it within LATE_DOCUMENTATION_DAYS.
 // - The device token must hold system/*.write.
-import type { Principal } from '../identity/principal.js';
-import { accountStandingAt } from '../identity/account-history.js';
+import { accountStandingAt, type Principal } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { ADT_TYPES, documentActionOf, isPermitted, type Action, type StaffRole } from '../../shared/access/index.js';
 import { patientIdOf, type Provenance, type Resource } from '../../shared/fhir/index.js';

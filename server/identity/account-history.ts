@@ -2,7 +2,7 @@
 // the hub can judge documentation by the account as it stood when the documentation was recorded:
 // a nurse disabled after a downtime shift still gets that shift's vital signs uploaded; an account
 // made after the recorded time, or disabled at it, does not.
-import type { SqlDatabase } from '../storage/sql-database.js';
+import type { SqlDatabase } from '../storage/index.js';
 import { staffRoleSchema, type StaffRole } from '../../shared/access/index.js';
 
 export interface AccountStanding {

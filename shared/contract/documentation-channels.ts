@@ -1,35 +1,14 @@
 // Downtime documentation: a patient's notes, recording vital signs and medication administrations
+// (checked against the five rights first: chart:check-administration)
 // (to the outbox, uploaded when the hub is reachable), and what of it the hub does not hold yet.
 import { z } from 'zod';
+import { vitalSignsEntrySchema } from '../vital-signs/index.js';
 import { channelTable, defineChannel } from './channel.js';
+import { administrationEntrySchema, administrationVerdictSchema } from './administration-schemas.js';
 import { patientIdSchema } from './chart-channels.js';
 
-/** A vital-signs set as the nurse enters it; at least one value. Ranges refuse typing slips. */
-export const vitalSignsEntrySchema = z
-  .strictObject({
-    effectiveAt: z.string().datetime({ offset: true }).optional(),
-    heartRate: z.number().int().min(0).max(350).optional(),
-    respiratoryRate: z.number().int().min(0).max(120).optional(),
-    systolic: z.number().int().min(0).max(350).optional(),
-    diastolic: z.number().int().min(0).max(250).optional(),
-    temperatureCelsius: z.number().min(25).max(46).optional(),
-    oxygenSaturation: z.number().int().min(0).max(100).optional(),
-    painScore: z.number().int().min(0).max(10).optional(),
-  })
-  .refine((v) => Object.keys(v).some((k) => k !== 'effectiveAt'), 'at least one vital sign')
-  .refine((v) => (v.systolic === undefined) === (v.diastolic === undefined), 'blood pressure needs both systolic and diastolic');
-
-/** A dose given or held against an active order (MedicationRequest id). */
-export const administrationEntrySchema = z
-  .strictObject({
-    medicationRequestId: z.string().min(1).max(64),
-    given: z.boolean(),
-    effectiveAt: z.string().datetime({ offset: true }).optional(),
-    scheduledAt: z.string().datetime({ offset: true }).optional(),
-    dose: z.strictObject({ value: z.number().positive().max(100000), unit: z.string().trim().min(1).max(32) }).optional(),
-    notGivenReason: z.string().trim().min(1).max(500).optional(),
-  })
-  .refine((v) => v.given || v.notGivenReason !== undefined, 'a held dose needs a reason');
+/** A vital-signs set as the nurse enters it: its checks live with the vital-sign rules (shared/vital-signs). */
+export { vitalSignsEntrySchema };
 
 /** What the host answers after documentation went into the outbox. */
 export const documentationReceiptSchema = z.object({
@@ -65,7 +44,6 @@ export const noteSchema = z.object({
 });
 
 export type VitalSignsEntryData = z.infer<typeof vitalSignsEntrySchema>;
-export type AdministrationEntryData = z.infer<typeof administrationEntrySchema>;
 export type PendingDocumentationData = z.infer<typeof pendingDocumentationSchema>;
 export type NoteData = z.infer<typeof noteSchema>;
 
@@ -89,8 +67,16 @@ export const DOCUMENTATION_CHANNELS = channelTable([
     response: documentationReceiptSchema,
   }),
   defineChannel({
+    name: 'chart:check-administration',
+    summary: 'check a dose against the five rights before it is recorded: what stops it and what needs a reason (writes nothing)',
+    permission: 'document:medication-administration',
+    request: z.strictObject({ patientId: patientIdSchema, administration: administrationEntrySchema }),
+    response: administrationVerdictSchema,
+  }),
+  defineChannel({
     name: 'chart:record-administration',
-    summary: 'record a medication administration (given or held) against an active order (to the outbox)',
+    summary:
+      'record a medication administration (given, held or refused) against an active order, once the patient is confirmed and the five rights pass (to the outbox)',
     permission: 'document:medication-administration',
     request: z.strictObject({ patientId: patientIdSchema, administration: administrationEntrySchema }),
     response: documentationReceiptSchema,

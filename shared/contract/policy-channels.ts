@@ -17,6 +17,8 @@ export const policyViewSchema = z.object({
   staleAmberMs: z.number(),
   staleRedMs: z.number(),
   cacheDaysBeforeAdmission: z.number(),
+  administrationWindowMs: z.number(),
+  allergyClassesAdded: z.number().int().nonnegative(),
   printingAllowed: z.boolean(),
   updates: z.union([z.object({ enabled: z.literal(false) }), z.object({ enabled: z.literal(true), channel: z.string(), url: z.string() })]),
   signedBy: z.string(),

@@ -33,6 +33,7 @@ describe('the IPC contract', () => {
     expect(invokeChannelNames()).toEqual([
       'audit:view',
       'chart:census',
+      'chart:check-administration',
       'chart:mar',
       'chart:notes',
       'chart:open-off-ward',
@@ -103,6 +104,7 @@ describe('window.wardline (createWardlineApi)', () => {
     expect(Object.keys(api).sort()).toEqual(['audit', 'chart', 'conflict', 'policy', 'print', 'session', 'sync']);
     expect(Object.keys(api.chart).sort()).toEqual([
       'census',
+      'checkAdministration',
       'mar',
       'notes',
       'openOffWard',

@@ -4,3 +4,4 @@ export type { GenerateWardOptions, SyntheticPatient, SyntheticWard, WardSpec } f
 export { generatePatientHistory, generateWard } from './generate.js';
 export { SyntheticDataError } from './synthetic-data-error.js';
 export { LAB_TESTS, VITAL_SIGNS, type LabTestDefinition, type VitalSignDefinition } from './observation-codes.js';
+export { ALLERGIES, MEDICATIONS, type AllergyDefinition, type MedicationDefinition } from './clinical-catalog.js';

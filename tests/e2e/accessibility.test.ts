@@ -106,7 +106,7 @@ describe('accessibility of every screen', () => {
     await page.getByRole('button', { name: `Record administration of ${medication}` }).click();
     await shown(page.getByRole('dialog', { name: 'Record administration' }));
     await check('record-administration');
-    await page.getByRole('dialog').getByRole('radio', { name: 'Held' }).click();
+    await page.getByRole('dialog').getByRole('radio', { name: 'Held or refused' }).click();
     await check('record-administration-held');
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);

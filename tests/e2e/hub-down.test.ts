@@ -10,7 +10,7 @@ import { expectAccessible } from './support/axe.js';
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
 import { hubReader, type HubReader } from './support/hub-reader.js';
 import { saveScreenshot } from './support/screenshots.js';
-import { activeOrdersOf, censusName, nurseablePatient } from './support/ward.js';
+import { activeOrdersOf, censusName, mrnOf, nurseablePatient } from './support/ward.js';
 import { chartRegion, connectionBanner, expectCensus, openChart, openChartTab, shown, signIn } from './support/workstation-ui.js';
 
 const TEST = 'hub-down';
@@ -34,11 +34,13 @@ afterAll(async () => {
 });
 
 describe('the hub goes down', () => {
-  it('turns the banner to downtime by itself, keeps the chart readable, and delivers an administration recorded offline exactly once', async () => {
+  it('turns the banner to downtime by itself, keeps the chart readable, and delivers a held dose recorded offline exactly once', async () => {
     const watched = await watchedPage(browser);
     const { page } = watched;
     onTestFailed(() => saveScreenshot(page, TEST, 'failure').then(() => undefined));
-    const patient = nurseablePatient(stack.ward, (p) => activeOrdersOf(p).length > 0);
+    const patient = nurseablePatient(stack.ward, (p) =>
+      activeOrdersOf(p).some((o) => o.dosageInstruction?.[0]?.timing?.repeat?.timeOfDay !== undefined),
+    );
     const patientId = patient.patient.id!;
     const name = censusName(patient.patient);
     const administrationsOnHub = (): Promise<MedicationAdministration[]> =>
@@ -63,21 +65,28 @@ describe('the hub goes down', () => {
     // The chart stays readable from the workstation's copy.
     await shown(page.getByRole('heading', { level: 2, name }));
     await openChartTab(page, 'MAR');
-    const order = activeOrdersOf(patient)[0]!;
+    const order = activeOrdersOf(patient).find((o) => o.dosageInstruction?.[0]?.timing?.repeat?.timeOfDay !== undefined)!;
     const medication = order.medicationCodeableConcept?.text ?? '';
     await shown(page.getByRole('table', { name: 'Medication administration record' }).getByText(medication).first());
     await openChartTab(page, 'Medications');
     await shown(page.getByRole('table', { name: 'Active medication orders' }).getByRole('rowheader', { name: medication }));
     await saveScreenshot(page, TEST, 'chart-medications-offline');
 
-    // A dose given during the downtime, recorded against its order.
-    await page.getByRole('button', { name: `Record administration of ${medication}` }).click();
+    // A scheduled dose held during the downtime, recorded from its slot on the MAR, the patient
+    // confirmed by MRN and the reason coded.
+    await openChartTab(page, 'MAR');
+    const escaped = medication.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    await page
+      .getByRole('table', { name: 'Medication administration record' })
+      .getByRole('button', { name: new RegExp(`^Record ${escaped} dose due`) })
+      .first()
+      .click();
     const dialog = await shown(page.getByRole('dialog', { name: 'Record administration' }));
     await shown(dialog.getByText(medication));
     await shown(dialog.getByText(order.dosageInstruction?.[0]?.text ?? 'Not stated on the order'));
-    const dose = dialog.getByLabel('Dose given');
-    if ((await dose.inputValue()) === '') await dose.fill('1');
-    if ((await dialog.getByLabel('Unit').inputValue()) === '') await dialog.getByLabel('Unit').fill('dose');
+    await dialog.getByLabel('Scan the wristband or type the MRN').fill(mrnOf(patient.patient));
+    await dialog.getByRole('radio', { name: 'Held or refused' }).click();
+    await dialog.getByRole('radio', { name: 'Nil by mouth' }).click();
     await saveScreenshot(page, TEST, 'record-administration-form');
     await expectAccessible(page, 'record administration');
     await dialog.getByRole('button', { name: 'Save administration' }).click();
@@ -101,7 +110,8 @@ describe('the hub goes down', () => {
     const added = (await administrationsOnHub()).filter((a) => !before.has(a.id));
     expect(added).toHaveLength(1);
     expect(added[0]).toMatchObject({
-      status: 'completed',
+      status: 'not-done',
+      statusReason: [{ coding: [expect.objectContaining({ code: 'nil-by-mouth' })] }],
       request: { reference: `MedicationRequest/${order.id}` },
       performer: [{ actor: { display: 'nina' } }],
     });

@@ -57,10 +57,17 @@ const WALK: Record<InvokeChannelName, Walk> = {
     request: (patientId) => ({ patientId, vitals: { heartRate: 82, systolic: 124, diastolic: 78 } }),
     patientsIn: null,
   },
+  'chart:check-administration': {
+    request: (patientId) => ({
+      patientId,
+      administration: { medicationRequestId: 'any-order', given: false, notGivenReason: 'nil-by-mouth' },
+    }),
+    patientsIn: null,
+  },
   'chart:record-administration': {
     request: (patientId) => ({
       patientId,
-      administration: { medicationRequestId: 'any-order', given: false, notGivenReason: 'Patient nil by mouth' },
+      administration: { medicationRequestId: 'any-order', given: false, notGivenReason: 'nil-by-mouth' },
     }),
     patientsIn: null,
   },
@@ -249,7 +256,7 @@ describe('walking every channel of the contract', () => {
   });
 
   it('refuses documenting to a clerk and a physician, and to anyone on a workstation that is not enrolled, writing nothing', async () => {
-    const documenting = ['chart:record-vitals', 'chart:record-administration', 'conflict:resolve'] as const;
+    const documenting = ['chart:record-vitals', 'chart:check-administration', 'chart:record-administration', 'conflict:resolve'] as const;
     for (const username of ['carla', 'paul']) {
       await t.signIn(username);
       for (const name of documenting) {

@@ -1,6 +1,7 @@
 // Fuzzing the IPC router with the real contract and the real sender check of the Electron window:
 // whatever the window sends, only a request from the app:// top frame, on a declared channel,
 // matching that channel's schema, reaches a service; everything else is refused and audited.
+import { codesOf, NOT_GIVEN_REASONS } from '../../shared/medication-safety/index.js';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -65,8 +66,13 @@ const administration = fc.oneof(
     {
       medicationRequestId: resourceId,
       given: fc.constant(false),
-      notGivenReason: fc.string({ minLength: 1, maxLength: 500 }).filter((s) => s.trim().length > 0),
+      notGivenReason: fc.constantFrom(...codesOf(NOT_GIVEN_REASONS)),
+      note: fc.string({ minLength: 1, maxLength: 500 }).filter((s) => s.trim().length > 0),
       scheduledAt: instant,
+      patientConfirmation: fc.record({
+        method: fc.constantFrom('scan', 'typed'),
+        value: fc.constantFrom('MRN0001234', 'urn:wardline:mrn|MRN0001234'),
+      }),
     },
     { requiredKeys: ['medicationRequestId', 'given', 'notGivenReason'] },
   ),
@@ -114,6 +120,7 @@ const VALID_REQUESTS: { readonly [N in InvokeChannelName]: fc.Arbitrary<unknown>
     { requiredKeys: ['patientId'] },
   ),
   'chart:record-vitals': fc.record({ patientId, vitals: vitalSigns }),
+  'chart:check-administration': fc.record({ patientId, administration }),
   'chart:record-administration': fc.record({ patientId, administration }),
   'chart:pending': fc.record({ patientId }),
   'sync:status': fc.constant({}),

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedResources } from '../support/hub-fixtures.js';
 import { startHub, type TestHub } from '../support/hub-harness.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import type { MedicationRequest, Observation, Provenance } from '../../shared/fhir/index.js';
+import type { Observation, Provenance } from '../../shared/fhir/index.js';
 import type { SyntheticWard } from '../../shared/synthetic/index.js';
 import type { Vault } from '../../electron/vault/index.js';
 import { DOWNTIME_POLICY_URI, openDocumentation, type Documentation } from '../../electron/documentation/index.js';
@@ -18,7 +18,9 @@ import {
   seedGeneratedWard,
   vaultDifferences,
   type TestWorkstation,
+  NOW,
 } from './sync-test-kit.js';
+import { correctDose, plainScheduledOrder } from '../support/administration-fixtures.js';
 import type { DocumentationAuthor } from '../../electron/documentation/index.js';
 
 let hub: TestHub;
@@ -97,10 +99,9 @@ describe('sync: the outbox', () => {
 
   it('delivers a medication administration against its order and a note', async () => {
     const patient = ward.patients[1]!;
-    const order = patient.resources.find((r): r is MedicationRequest => r.resourceType === 'MedicationRequest' && r.status === 'active')!;
     const given = documentation.recordMedicationAdministration(
       patient.patient.id!,
-      { medicationRequestId: order.id!, given: true, dose: { value: 5, unit: 'mg' }, scheduledAt: '2026-01-15T08:00:00Z' },
+      correctDose(patient, plainScheduledOrder(patient)!, NOW),
       NURSE,
     );
     const note = documentation.recordNote(patient.patient.id!, { text: 'Settled after the dose.' }, NURSE);

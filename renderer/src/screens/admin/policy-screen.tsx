@@ -20,6 +20,7 @@ const DEFAULTABLE_NAMES: Readonly<Record<string, string>> = {
   'session.maxLockedSessions': 'Locked sessions kept',
   'session.breakTheGlassMinutes': 'Emergency access lasts',
   'cache.daysBeforeAdmission': 'Chart history kept before admission',
+  'medication.administrationWindowMinutes': 'Dose on time within',
 };
 
 function Fact({ term, children }: { term: string; children: React.ReactNode }): React.JSX.Element {
@@ -44,6 +45,8 @@ function PolicyFacts({ policy }: { policy: PolicyViewData }): React.JSX.Element 
       <Fact term="Locked sessions kept">{policy.maxLockedSessions}</Fact>
       <Fact term="Emergency access lasts">{durationText(policy.breakTheGlassMs)}</Fact>
       <Fact term="Chart history kept before admission">{policy.cacheDaysBeforeAdmission} days</Fact>
+      <Fact term="Dose on time within">{durationText(policy.administrationWindowMs)} either side of its scheduled time</Fact>
+      <Fact term="Allergy classes added by the site">{policy.allergyClassesAdded}</Fact>
       <Fact term="Data shown as ageing (amber) after">{durationText(policy.staleAmberMs)}</Fact>
       <Fact term="Data shown as old (red) after">{durationText(policy.staleRedMs)}</Fact>
       <Fact term="Printing">{policy.printingAllowed ? 'Allowed' : 'Turned off'}</Fact>

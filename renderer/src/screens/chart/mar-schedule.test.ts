@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MarRowData } from '../../../../shared/contract/index.js';
-import { marCells, marStateText, timesOfDay } from './mar-schedule.js';
+import { isAsNeededDosage, marCells, marStateText, timesOfDay } from './mar-schedule.js';
 
 const HOUR = 3_600_000;
 
@@ -11,6 +11,8 @@ function row(dosage: string | null, administrations: MarRowData['administrations
       medication: 'Metformin XR',
       code: null,
       dosage,
+      asNeeded: false,
+      timesOfDay: [],
       status: 'active',
       authoredOn: '2026-03-01T08:00:00Z',
     },
@@ -58,5 +60,13 @@ describe('marCells', () => {
     expect(marStateText('late')).toBe('Given late');
     expect(marStateText('held')).toBe('Held');
     expect(marStateText('due')).toBe('Due');
+  });
+});
+
+describe('isAsNeededDosage', () => {
+  it('tells an as-needed order from a scheduled one by its dosage text', () => {
+    expect(isAsNeededDosage('650 mg orally every 6 hours as needed for pain (max 4 doses in 24 hours)')).toBe(true);
+    expect(isAsNeededDosage('5 mg orally once daily at 18:00')).toBe(false);
+    expect(isAsNeededDosage(null)).toBe(false);
   });
 });

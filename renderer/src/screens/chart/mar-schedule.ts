@@ -39,6 +39,11 @@ export function marStateText(kind: MarCellKind): string {
   return STATE_TEXT[kind];
 }
 
+/** True when the order's dosage text says it is as needed (PRN); a dose without a scheduled time of any other order is an unscheduled dose, not "as needed". */
+export function isAsNeededDosage(dosage: string | null): boolean {
+  return dosage !== null && /\b(as needed|as required|prn)\b/i.test(dosage);
+}
+
 /** The times of day in a dosage text ("twice daily at 08:00, 20:00" → ["08:00", "20:00"]). */
 export function timesOfDay(dosage: string | null): string[] {
   if (dosage === null) return [];

@@ -6,7 +6,7 @@ import { Button } from 'react-aria-components';
 import type { MarRowData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
 import { formatDayTime, windowAround } from '../../../../shared/display/index.js';
-import { marCells, marStateText, type MarCell } from './mar-schedule.js';
+import { isAsNeededDosage, marCells, marStateText, type MarCell } from './mar-schedule.js';
 import type { AdministrationTarget } from '../documentation/administration-target.js';
 import { useHostCall } from './use-host-call.js';
 
@@ -112,7 +112,13 @@ function MarRow(props: {
           <ul className="mar__doses">
             {cells.map((cell) => (
               <li key={cell.key} className={`dose dose--${cell.kind}`}>
-                <span className="dose__time">{cell.scheduledAt === null ? 'As needed' : formatDayTime(cell.scheduledAt)}</span>
+                <span className="dose__time">
+                  {cell.scheduledAt === null
+                    ? isAsNeededDosage(order.dosage)
+                      ? 'As needed'
+                      : 'Unscheduled dose'
+                    : formatDayTime(cell.scheduledAt)}
+                </span>
                 <span className="dose__state">{marStateText(cell.kind)}</span>
                 {cellDetail(cell).length > 0 ? <span className="dose__detail">{cellDetail(cell)}</span> : null}
                 {onRecord !== null && (cell.kind === 'due' || cell.kind === 'not-recorded') ? (

@@ -7,13 +7,17 @@ const base: AdministrationInput = {
   outcome: 'given',
   doseValue: 500,
   doseUnit: 'mg',
-  reason: '',
+  notGivenReason: null,
+  note: '',
   effectiveAt: null,
   scheduledAt: '2026-03-12T14:00:00Z',
+  confirmation: { method: 'scan', value: 'MRN0001234' },
+  chartMrn: 'MRN0001234',
+  reasons: {},
 };
 
 describe('checkAdministration', () => {
-  it('records a given dose with its dose, scheduled time and now as the time', () => {
+  it('records a given dose with its dose, scheduled time, the patient confirmation and now as the time', () => {
     expect(checkAdministration(base, now)).toEqual({
       ok: true,
       entry: {
@@ -22,24 +26,40 @@ describe('checkAdministration', () => {
         effectiveAt: now.toISOString(),
         scheduledAt: '2026-03-12T14:00:00.000Z',
         dose: { value: 500, unit: 'mg' },
+        patientConfirmation: { method: 'scan', value: 'MRN0001234' },
       },
     });
   });
 
-  it('asks for the dose when it is given', () => {
+  it('asks to confirm the patient first, and refuses another MRN', () => {
+    expect(checkAdministration({ ...base, confirmation: null }, now)).toMatchObject({
+      ok: false,
+      fieldErrors: { confirmation: expect.stringContaining('Scan the wristband') },
+    });
+    expect(checkAdministration({ ...base, confirmation: { method: 'typed', value: 'MRN0009999' } }, now)).toMatchObject({
+      ok: false,
+      fieldErrors: { confirmation: expect.stringContaining('does not match') },
+    });
+  });
+
+  it('asks for the dose when it is given, and sends the reasons chosen', () => {
     expect(checkAdministration({ ...base, doseValue: null, doseUnit: ' ' }, now)).toMatchObject({
       ok: false,
       fieldErrors: { dose: 'Enter the dose given.', doseUnit: expect.any(String) },
     });
+    expect(checkAdministration({ ...base, reasons: { time: 'clinical-priority' } }, now)).toMatchObject({
+      ok: true,
+      entry: { reasons: { time: 'clinical-priority' } },
+    });
   });
 
-  it('asks for a reason when it is held, and sends no dose', () => {
+  it('asks for a coded reason when it is held, and sends no dose', () => {
     expect(checkAdministration({ ...base, outcome: 'held' }, now)).toMatchObject({
       ok: false,
-      fieldErrors: { reason: 'Give the reason the dose was held.' },
+      fieldErrors: { reason: 'Choose why the dose was not given.' },
     });
-    const held = checkAdministration({ ...base, outcome: 'held', reason: 'Patient nil by mouth' }, now);
-    expect(held).toMatchObject({ ok: true, entry: { given: false, notGivenReason: 'Patient nil by mouth' } });
+    const held = checkAdministration({ ...base, outcome: 'held', notGivenReason: 'nil-by-mouth', note: 'Theatre at 15:00' }, now);
+    expect(held).toMatchObject({ ok: true, entry: { given: false, notGivenReason: 'nil-by-mouth', note: 'Theatre at 15:00' } });
     expect(held.ok && held.entry.dose).toBeUndefined();
   });
 

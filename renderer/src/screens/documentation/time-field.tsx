@@ -8,8 +8,9 @@ export function TimeField(props: {
   onChange: (value: string) => void;
   error?: string | undefined;
   required?: boolean;
+  inputRef?: React.Ref<HTMLInputElement>;
 }): React.JSX.Element {
-  const { label, value, onChange, error, required = true } = props;
+  const { label, value, onChange, error, required = true, inputRef } = props;
   const id = useId();
   const errorId = `${id}-error`;
   return (
@@ -17,6 +18,7 @@ export function TimeField(props: {
       <label htmlFor={id}>{label}</label>
       <input
         id={id}
+        ref={inputRef}
         className="input"
         type="datetime-local"
         value={value}

@@ -1,0 +1,90 @@
+// Right frequency: a scheduled order's dose belongs to one of its scheduled times and only one
+// record is made per scheduled dose, never more doses in a day than the order's frequency; an
+// extra dose of a scheduled order is refused (it needs a new order). An as-needed (PRN) dose must
+// keep the order's minimum interval since the last dose given and its daily maximum.
+import type { OrderSchedule } from './order-schedule.js';
+
+export interface EarlierDose {
+  readonly scheduledAt: string | null;
+  /** When given or held. */
+  readonly administeredAt: string | null;
+  readonly given: boolean;
+}
+
+export interface DoseToCheck {
+  readonly scheduledAt: string | null;
+  readonly effectiveAt: string;
+  readonly given: boolean;
+}
+
+export type FrequencyFinding =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'unscheduled-extra' }
+  | { readonly kind: 'not-a-scheduled-time' }
+  | { readonly kind: 'already-recorded' }
+  | { readonly kind: 'beyond-frequency' }
+  | { readonly kind: 'prn-too-soon'; readonly nextAllowedAt: string }
+  | { readonly kind: 'prn-daily-maximum' };
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/**
+ * The ward's calendar: the day (yyyy-mm-dd) of an instant, and the times of day (hh:mm) it may
+ * stand for. FHIR timeOfDay has no zone, so the host answers both its local time and UTC (the MAR
+ * tells the two apart the same way).
+ */
+export interface WardClock {
+  dayOf(iso: string): string;
+  timesOfDayOf(iso: string): readonly string[];
+}
+
+/** The ward clock of a runtime: local day, local and UTC times of day. */
+export const localWardClock: WardClock = {
+  dayOf: (iso) => {
+    const d = new Date(iso);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  },
+  timesOfDayOf: (iso) => {
+    const d = new Date(iso);
+    const local = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+    return [local, d.toISOString().slice(11, 16)];
+  },
+};
+
+export function checkFrequency(
+  order: OrderSchedule,
+  earlier: readonly EarlierDose[],
+  dose: DoseToCheck,
+  clock: WardClock,
+): FrequencyFinding {
+  if (order.prn) {
+    if (!dose.given) return { kind: 'ok' };
+    const at = Date.parse(dose.effectiveAt);
+    const given = earlier.filter((d) => d.given && d.administeredAt !== null).map((d) => Date.parse(d.administeredAt!));
+    const before = given.filter((ms) => ms <= at);
+    const last = before.length === 0 ? null : Math.max(...before);
+    if (order.minIntervalMs !== null && last !== null && at - last < order.minIntervalMs) {
+      return { kind: 'prn-too-soon', nextAllowedAt: new Date(last + order.minIntervalMs).toISOString() };
+    }
+    if (order.maxDosesPerDay !== null && given.filter((ms) => ms >= at - DAY && ms <= at).length >= order.maxDosesPerDay) {
+      return { kind: 'prn-daily-maximum' };
+    }
+    return { kind: 'ok' };
+  }
+  if (dose.scheduledAt === null) return { kind: 'unscheduled-extra' };
+  const slot = Date.parse(dose.scheduledAt);
+  if (order.timesOfDay.length > 0 && !clock.timesOfDayOf(dose.scheduledAt).some((time) => order.timesOfDay.includes(time))) {
+    return { kind: 'not-a-scheduled-time' };
+  }
+  if (earlier.some((d) => d.scheduledAt !== null && Math.abs(Date.parse(d.scheduledAt) - slot) < MINUTE)) {
+    return { kind: 'already-recorded' };
+  }
+  const day = clock.dayOf(dose.scheduledAt);
+  const sameDay = earlier.filter((d) => {
+    const anchor = d.scheduledAt ?? d.administeredAt;
+    return anchor !== null && clock.dayOf(anchor) === day;
+  });
+  if (order.dosesPerDay !== null && sameDay.length >= order.dosesPerDay) return { kind: 'beyond-frequency' };
+  return { kind: 'ok' };
+}

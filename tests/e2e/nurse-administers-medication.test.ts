@@ -1,0 +1,150 @@
+// The five rights at the bedside, in Chromium against the real host and hub: the nurse confirms the
+// patient by a barcode-style scan (keys typed fast, then Enter), a correct dose is saved in one step
+// from the keyboard alone, 5000 g against a 500 mg order is stopped plainly and nothing is saved,
+// and a dose given hours before its time asks a coded reason before it is saved, marked early. The
+// orders are fed to the hub as the hospital's feed would, timed around the current hour.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import type { MedicationAdministration, MedicationRequest } from '../../shared/fhir/index.js';
+import { formatDayTime } from '../../shared/display/index.js';
+import { RXNORM_SYSTEM, UCUM_SYSTEM } from '../../shared/fhir/index.js';
+import { ADMINISTRATION_TIMING_EXTENSION_URL } from '../../shared/medication-safety/index.js';
+import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
+import { feedResources } from '../support/hub-fixtures.js';
+import { expectAccessible } from './support/axe.js';
+import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
+import { hubReader, type HubReader } from './support/hub-reader.js';
+import { saveScreenshot } from './support/screenshots.js';
+import { censusName, mrnOf, nurseablePatient } from './support/ward.js';
+import { chartRegion, openChart, openChartTab, shown, signIn } from './support/workstation-ui.js';
+
+const TEST = 'nurse-administers-medication';
+let stack: WardlineStack;
+let browser: Browser;
+let hub: HubReader;
+
+const hh = (hour: number): string => `${String(((hour % 24) + 24) % 24).padStart(2, '0')}:00`;
+/** The hour of a dose due now (the next hour when this one is nearly over), in the workstation's local time. */
+const now = new Date();
+const dueHour = now.getMinutes() > 50 ? now.getHours() + 1 : now.getHours();
+
+function order(id: string, patientId: string, text: string, rxnorm: string, mg: number, hour: number): MedicationRequest {
+  return {
+    resourceType: 'MedicationRequest',
+    id,
+    status: 'active',
+    intent: 'order',
+    medicationCodeableConcept: { coding: [{ system: RXNORM_SYSTEM, code: rxnorm, display: text }], text },
+    subject: { reference: `Patient/${patientId}` },
+    authoredOn: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+    dosageInstruction: [
+      {
+        text: `${mg} mg orally once daily at ${hh(hour)}`,
+        timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd', timeOfDay: [`${hh(hour)}:00`] } },
+        doseAndRate: [{ doseQuantity: { value: mg, unit: 'mg', system: UCUM_SYSTEM, code: 'mg' } }],
+      },
+    ],
+  } as MedicationRequest;
+}
+
+const AMLODIPINE = 'Amlodipine test order 5 MG Oral Tablet';
+const METFORMIN = 'Metformin test order 500 MG Oral Tablet';
+const WARFARIN = 'Warfarin test order 5 MG Oral Tablet';
+
+beforeAll(async () => {
+  stack = await startWardlineStack({ patients: 6, days: 2, pollIntervalMs: 3_000, seed: 'e2e-administration' });
+  browser = await launchChromium();
+  hub = await hubReader(stack.hub);
+}, 120_000);
+
+afterAll(async () => {
+  hub?.close();
+  await browser?.close();
+  await stack?.close();
+});
+
+describe('a nurse gives medication with the five rights checked', () => {
+  it('confirms the patient by scan, saves a correct dose in one step, is stopped on 5000 g, and gives a reason for an early dose', async () => {
+    const patient = nurseablePatient(stack.ward);
+    const patientId = patient.patient.id!;
+    await feedResources(stack.hub.db, [
+      order('e2e-amlodipine', patientId, AMLODIPINE, '197361', 5, dueHour),
+      order('e2e-metformin', patientId, METFORMIN, '860975', 500, dueHour),
+      order('e2e-warfarin', patientId, WARFARIN, '855332', 5, dueHour + 4),
+    ]);
+    await stack.host.sync!.syncOnce();
+    const documented = (): number => stack.host.audit.find({ patient: patientId }).filter((e) => e.action === 'create').length;
+
+    const watched = await watchedPage(browser);
+    const { page } = watched;
+    onTestFailed(() => saveScreenshot(page, TEST, 'failure').then(() => undefined));
+    await page.goto(stack.url);
+    await signIn(page, stack.account('nina'));
+    await openChart(page, censusName(patient.patient));
+    await openChartTab(page, 'MAR');
+    const mar = page.getByRole('table', { name: 'Medication administration record' });
+    /** The MAR's Record button of `medication`'s dose due at `hour` today (local time; 24 and more: tomorrow). */
+    const recordDue = (medication: string, hour: number) => {
+      const slot = new Date(now.getFullYear(), now.getMonth(), now.getDate(), hour).toISOString();
+      return mar.getByRole('button', { name: `Record ${medication} dose due ${formatDayTime(slot)}`, exact: true });
+    };
+
+    // A correct dose, from the keyboard alone: focus starts on the patient confirmation, the scanner
+    // types the wristband and Enter, the prefilled dose is right, Enter saves.
+    await recordDue(AMLODIPINE, dueHour).click();
+    const dialog = await shown(page.getByRole('dialog', { name: 'Record administration' }));
+    await shown(dialog.getByText(mrnOf(patient.patient), { exact: true }));
+    const confirm = dialog.getByLabel('Scan the wristband or type the MRN');
+    await expect.poll(() => confirm.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.type(`urn:wardline:mrn|${mrnOf(patient.patient)}`);
+    await page.keyboard.press('Enter');
+    await shown(dialog.getByText('Patient confirmed.'));
+    await expect.poll(() => dialog.getByLabel('Dose given').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await saveScreenshot(page, TEST, 'patient-confirmed');
+    await expectAccessible(page, 'record administration, patient confirmed');
+    await page.keyboard.press('Enter');
+    await shown(chartRegion(page).getByText('Administration saved on this workstation — pending upload.'));
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    expect(documented()).toBe(1);
+
+    // 5000 g against a 500 mg order: stopped, said plainly, nothing saved.
+    await recordDue(METFORMIN, dueHour).click();
+    const stopped = await shown(page.getByRole('dialog', { name: 'Record administration' }));
+    await stopped.getByLabel('Scan the wristband or type the MRN').fill(mrnOf(patient.patient));
+    await stopped.getByLabel('Dose given').fill('5000');
+    await stopped.getByLabel('Unit').fill('g');
+    await stopped.getByRole('button', { name: 'Save administration' }).click();
+    await shown(stopped.getByRole('alert').getByText('This dose cannot be recorded'));
+    await shown(stopped.getByText(/more than twice the ordered dose/).first());
+    await expect.poll(() => stopped.getByLabel('Dose given').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await saveScreenshot(page, TEST, 'hard-stop');
+    await expectAccessible(page, 'record administration, hard stop');
+    expect(documented()).toBe(1);
+    await stopped.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+
+    // Four hours early: a coded reason is asked, then the dose is saved and marked early.
+    await recordDue(WARFARIN, dueHour + 4).click();
+    const early = await shown(page.getByRole('dialog', { name: 'Record administration' }));
+    await early.getByLabel('Scan the wristband or type the MRN').fill(mrnOf(patient.patient));
+    await early.getByRole('button', { name: 'Save administration' }).click();
+    const reason = await shown(early.getByRole('radiogroup', { name: /This dose is early/ }));
+    await shown(early.getByText('Choose a reason.'));
+    expect(documented()).toBe(1);
+    await saveScreenshot(page, TEST, 'reason-asked');
+    await expectAccessible(page, 'record administration, reason asked');
+    await reason.getByRole('radio', { name: 'Patient was off the ward or unavailable' }).click();
+    await early.getByRole('button', { name: 'Save administration' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    expect(documented()).toBe(2);
+    const warfarinOnHub = async (): Promise<MedicationAdministration[]> =>
+      (await hub.search<MedicationAdministration>('MedicationAdministration', `subject=Patient/${patientId}`)).filter(
+        (a) => a.request?.reference === 'MedicationRequest/e2e-warfarin',
+      );
+    await expect.poll(async () => (await warfarinOnHub()).length, { timeout: 15_000 }).toBe(1);
+    const [saved] = await warfarinOnHub();
+    expect(saved?.extension?.find((e) => e.url === ADMINISTRATION_TIMING_EXTENSION_URL)?.valueCode).toBe('early');
+    expectNoPageProblems(watched);
+    await watched.context.close();
+  });
+});

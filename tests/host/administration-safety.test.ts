@@ -1,0 +1,250 @@
+// The five rights at every administration, through the window's channels on an enrolled
+// workstation: the dialog's check (chart:check-administration) and the record itself, which the
+// host refuses on a hard stop, a missing reason or an unconfirmed patient, writing nothing (no
+// outbox entry, no audit of a documentation). Orders are fed to the hub as the hospital's feed would.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AllergyIntolerance, MedicationAdministration, MedicationRequest, Resource } from '../../shared/fhir/index.js';
+import { RXNORM_SYSTEM, UCUM_SYSTEM } from '../../shared/fhir/index.js';
+import {
+  ADMINISTRATION_REASON_EXTENSION_URL,
+  ADMINISTRATION_TIMING_EXTENSION_URL,
+  PATIENT_CONFIRMATION_EXTENSION_URL,
+} from '../../shared/medication-safety/index.js';
+import { feedResources } from '../support/hub-fixtures.js';
+import { startEnrolledTestHost, type EnrolledTestHost } from '../support/enrolled-host.js';
+import { mrnOf } from '../support/administration-fixtures.js';
+
+let t: EnrolledTestHost;
+let patientId: string;
+let mrn: string;
+
+const mg = (value: number) => ({ value, unit: 'mg', system: UCUM_SYSTEM, code: 'mg' });
+
+function order(id: string, rxnorm: string, text: string, dose: number, dosage: Record<string, unknown>): MedicationRequest {
+  return {
+    resourceType: 'MedicationRequest',
+    id,
+    status: 'active',
+    intent: 'order',
+    medicationCodeableConcept: { coding: [{ system: RXNORM_SYSTEM, code: rxnorm, display: text }], text },
+    subject: { reference: `Patient/${patientId}` },
+    authoredOn: '2026-01-14T08:00:00Z',
+    dosageInstruction: [{ ...dosage, doseAndRate: [{ doseQuantity: mg(dose) }] }],
+  } as MedicationRequest;
+}
+
+const daily = (...times: string[]) => ({ timing: { repeat: { frequency: times.length, period: 1, periodUnit: 'd', timeOfDay: times } } });
+
+const METFORMIN = 'safety-metformin';
+const WARFARIN = 'safety-warfarin';
+const PARACETAMOL_PRN = 'safety-paracetamol-prn';
+const CEFTRIAXONE = 'safety-ceftriaxone';
+
+beforeAll(async () => {
+  t = await startEnrolledTestHost({ seed: 'administration-safety' });
+  const subject = t.ward.patients[0]!;
+  patientId = subject.patient.id!;
+  mrn = mrnOf(subject);
+  const penicillinAllergy: AllergyIntolerance = {
+    resourceType: 'AllergyIntolerance',
+    id: 'safety-penicillin-allergy',
+    clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }] },
+    verificationStatus: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification', code: 'confirmed' }],
+    },
+    criticality: 'high',
+    code: { coding: [{ system: RXNORM_SYSTEM, code: '70618', display: 'Penicillin' }], text: 'Penicillin' },
+    patient: { reference: `Patient/${patientId}` },
+    reaction: [{ manifestation: [{ text: 'Anaphylaxis' }] }],
+  };
+  const fed: Resource[] = [
+    order(METFORMIN, '860975', 'metformin hydrochloride 500 MG Extended Release Oral Tablet', 500, daily('08:00:00', '18:00:00')),
+    order(WARFARIN, '855332', 'warfarin sodium 5 MG Oral Tablet', 5, daily('18:00:00')),
+    order(PARACETAMOL_PRN, '313782', 'acetaminophen 325 MG Oral Tablet', 650, {
+      timing: { repeat: { frequency: 1, period: 6, periodUnit: 'h' } },
+      asNeededCodeableConcept: { text: 'Pain' },
+    }),
+    order(CEFTRIAXONE, '1665021', 'ceftriaxone 1000 MG Injection', 1000, daily('10:00:00')),
+    penicillinAllergy,
+  ];
+  await feedResources(t.hub.db, fed);
+  await t.signIn('nina');
+  await t.call('sync:now', {});
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+const confirmed = () => ({ method: 'scan' as const, value: `urn:wardline:mrn|${mrn}` });
+const documentations = () => t.host.audit.find({}).filter((e) => e.action === 'create').length;
+
+interface Verdict {
+  hardStops: { check: string; code: string }[];
+  reasonsNeeded: { check: string }[];
+  timing: string;
+  allergyConflicts: { classId: string; allergy: string }[];
+}
+
+const check = (administration: Record<string, unknown>) => t.call<Verdict>('chart:check-administration', { patientId, administration });
+const record = (administration: Record<string, unknown>) => t.transport.send('chart:record-administration', { patientId, administration });
+
+/** Sends the record and expects a refusal with `code` that wrote nothing. */
+async function expectRefused(administration: Record<string, unknown>, code: string): Promise<void> {
+  const outbox = t.host.vault.outbox.count();
+  const audited = documentations();
+  expect(await record(administration)).toMatchObject({ ok: false, error: { code } });
+  expect(t.host.vault.outbox.count()).toBe(outbox);
+  expect(documentations()).toBe(audited);
+}
+
+async function recorded(administration: Record<string, unknown>): Promise<MedicationAdministration> {
+  const result = await record(administration);
+  if (!result.ok) throw new Error(`refused: ${result.error.code}`);
+  const { resourceIds } = result.value as { resourceIds: string[] };
+  return t.host.vault.resources.read('MedicationAdministration', resourceIds[0]!) as MedicationAdministration;
+}
+
+const timingOf = (administration: MedicationAdministration) =>
+  administration.extension?.find((e) => e.url === ADMINISTRATION_TIMING_EXTENSION_URL)?.valueCode;
+
+describe('the five rights at an administration', () => {
+  it('passes a correct dose in one step: nothing to ask, recorded on time with how the patient was confirmed', async () => {
+    const dose = {
+      medicationRequestId: METFORMIN,
+      given: true,
+      scheduledAt: '2026-01-15T08:00:00Z',
+      effectiveAt: '2026-01-15T08:20:00Z',
+      dose: { value: 500, unit: 'mg' },
+    };
+    expect(await check(dose)).toEqual({ hardStops: [], reasonsNeeded: [], timing: 'on-time', allergyConflicts: [] });
+    const before = documentations();
+    const saved = await recorded({ ...dose, patientConfirmation: confirmed() });
+    expect(saved.status).toBe('completed');
+    expect(timingOf(saved)).toBe('on-time');
+    expect(saved.extension?.find((e) => e.url === PATIENT_CONFIRMATION_EXTENSION_URL)?.valueCode).toBe('scan');
+    expect(documentations()).toBe(before + 1);
+  });
+
+  it('stops 5000 g of metformin against a 500 mg order, and a unit that cannot be converted, writing nothing', async () => {
+    const dose = { medicationRequestId: METFORMIN, given: true, scheduledAt: '2026-01-15T18:00:00Z', effectiveAt: '2026-01-15T18:00:00Z' };
+    const grams = { ...dose, dose: { value: 5000, unit: 'g' } };
+    expect((await check(grams)).hardStops).toEqual([expect.objectContaining({ check: 'dose', code: 'DOSE_OVER_LIMIT' })]);
+    await expectRefused({ ...grams, patientConfirmation: confirmed(), reasons: { dose: 'prescriber-instructed-dose' } }, 'DOSE_OVER_LIMIT');
+    const millilitres = { ...dose, dose: { value: 5, unit: 'mL' } };
+    expect((await check(millilitres)).hardStops).toEqual([expect.objectContaining({ code: 'DOSE_UNIT_MISMATCH' })]);
+    await expectRefused({ ...millilitres, patientConfirmation: confirmed() }, 'DOSE_UNIT_MISMATCH');
+  });
+
+  it('asks a reason for a different dose within twice the order, and records it with the dose', async () => {
+    const dose = {
+      medicationRequestId: METFORMIN,
+      given: true,
+      scheduledAt: '2026-01-15T18:00:00Z',
+      effectiveAt: '2026-01-15T18:10:00Z',
+      dose: { value: 0.25, unit: 'g' },
+      patientConfirmation: confirmed(),
+    };
+    expect((await check(dose)).reasonsNeeded).toEqual([expect.objectContaining({ check: 'dose' })]);
+    await expectRefused(dose, 'REASON_REQUIRED');
+    const saved = await recorded({ ...dose, reasons: { dose: 'partial-dose-taken' } });
+    const reason = saved.extension?.find((e) => e.url === ADMINISTRATION_REASON_EXTENSION_URL);
+    expect(reason?.extension).toEqual([
+      { url: 'check', valueCode: 'dose' },
+      { url: 'reason', valueCoding: expect.objectContaining({ code: 'partial-dose-taken' }) },
+    ]);
+  });
+
+  it('asks a reason for an 18:00 dose given at 13:25, and marks it early', async () => {
+    const dose = {
+      medicationRequestId: WARFARIN,
+      given: true,
+      scheduledAt: '2026-01-15T18:00:00Z',
+      effectiveAt: '2026-01-15T13:25:00Z',
+      dose: { value: 5, unit: 'mg' },
+      patientConfirmation: confirmed(),
+    };
+    const verdict = await check(dose);
+    expect(verdict.timing).toBe('early');
+    expect(verdict.reasonsNeeded).toEqual([expect.objectContaining({ check: 'time' })]);
+    await expectRefused(dose, 'REASON_REQUIRED');
+    expect(timingOf(await recorded({ ...dose, reasons: { time: 'patient-unavailable' } }))).toBe('early');
+  });
+
+  it('refuses a second dose of once-daily warfarin the same day, for its slot or as an extra dose', async () => {
+    const again = {
+      medicationRequestId: WARFARIN,
+      given: true,
+      scheduledAt: '2026-01-15T18:00:00Z',
+      effectiveAt: '2026-01-15T18:00:00Z',
+      dose: { value: 5, unit: 'mg' },
+      patientConfirmation: confirmed(),
+    };
+    expect((await check(again)).hardStops).toEqual([expect.objectContaining({ check: 'frequency', code: 'DOSE_BEYOND_FREQUENCY' })]);
+    await expectRefused(again, 'DOSE_BEYOND_FREQUENCY');
+    await expectRefused({ ...again, scheduledAt: undefined }, 'DOSE_BEYOND_FREQUENCY');
+    await expectRefused({ ...again, scheduledAt: '2026-01-15T20:00:00Z' }, 'DOSE_BEYOND_FREQUENCY');
+  });
+
+  it('refuses an as-needed dose within its minimum interval, and takes one after it', async () => {
+    const prn = { medicationRequestId: PARACETAMOL_PRN, given: true, dose: { value: 650, unit: 'mg' }, patientConfirmation: confirmed() };
+    const first = await recorded({ ...prn, effectiveAt: '2026-01-15T06:00:00Z' });
+    expect(timingOf(first)).toBeUndefined();
+    expect((await check({ ...prn, effectiveAt: '2026-01-15T09:00:00Z' })).hardStops).toEqual([
+      expect.objectContaining({ code: 'PRN_TOO_SOON' }),
+    ]);
+    await expectRefused({ ...prn, effectiveAt: '2026-01-15T09:00:00Z' }, 'PRN_TOO_SOON');
+    await recorded({ ...prn, effectiveAt: '2026-01-15T12:05:00Z' });
+  });
+
+  it('asks a reason before ceftriaxone for a patient with a penicillin allergy (beta-lactam class)', async () => {
+    const dose = {
+      medicationRequestId: CEFTRIAXONE,
+      given: true,
+      scheduledAt: '2026-01-15T10:00:00Z',
+      effectiveAt: '2026-01-15T10:05:00Z',
+      dose: { value: 1, unit: 'g' },
+      patientConfirmation: confirmed(),
+    };
+    const verdict = await check({ ...dose, dose: { value: 1000, unit: 'mg' } });
+    expect(verdict.allergyConflicts).toEqual([expect.objectContaining({ classId: 'beta-lactam', allergy: 'Penicillin' })]);
+    expect(verdict.reasonsNeeded).toEqual([expect.objectContaining({ check: 'allergy' })]);
+    await expectRefused({ ...dose, dose: { value: 1000, unit: 'mg' } }, 'REASON_REQUIRED');
+    await expectRefused({ ...dose, reasons: { allergy: 'prescriber-aware-of-allergy' } }, 'REASON_REQUIRED');
+    await recorded({ ...dose, reasons: { allergy: 'prescriber-aware-of-allergy', dose: 'nearest-available-strength' } });
+  });
+
+  it("refuses a dose without the patient's confirmation, or confirmed with another patient's MRN, writing nothing", async () => {
+    const dose = {
+      medicationRequestId: METFORMIN,
+      given: true,
+      scheduledAt: '2026-01-16T08:00:00Z',
+      effectiveAt: '2026-01-16T08:00:00Z',
+      dose: { value: 500, unit: 'mg' },
+    };
+    await expectRefused(dose, 'PATIENT_NOT_CONFIRMED');
+    const other = mrnOf(t.ward.patients[1]!);
+    expect((await check({ ...dose, patientConfirmation: { method: 'typed', value: other } })).hardStops).toEqual([
+      expect.objectContaining({ check: 'patient', code: 'PATIENT_NOT_CONFIRMED' }),
+    ]);
+    await expectRefused({ ...dose, patientConfirmation: { method: 'typed', value: other } }, 'PATIENT_NOT_CONFIRMED');
+    expect((await recorded({ ...dose, patientConfirmation: { method: 'typed', value: mrn.toLowerCase() } })).status).toBe('completed');
+  });
+
+  it('records a held dose with its coded reason (statusReason), and refuses a reason outside the list', async () => {
+    const held = {
+      medicationRequestId: WARFARIN,
+      given: false,
+      scheduledAt: '2026-01-16T18:00:00Z',
+      effectiveAt: '2026-01-16T18:05:00Z',
+      notGivenReason: 'outside-parameters',
+      note: 'INR 4.2',
+      patientConfirmation: confirmed(),
+    };
+    await expectRefused({ ...held, notGivenReason: 'felt like it' }, 'REJECTED');
+    const saved = await recorded(held);
+    expect(saved.status).toBe('not-done');
+    expect(saved.statusReason?.[0]?.coding?.[0]).toMatchObject({ code: 'outside-parameters' });
+    expect(saved.note?.[0]?.text).toBe('INR 4.2');
+  });
+});
