@@ -4,7 +4,7 @@
 export { SyncEngine, createSyncEngine } from './sync-engine.js';
 export { type SyncSummary } from './sync-cycle.js';
 export { enrollWorkstation, normalizeHubUrl } from './enrollment.js';
-export { SyncError, isSyncError } from './sync-error.js';
+export { SyncError, isSyncError, type SyncErrorCode } from './sync-error.js';
 export { logAuditSink, type SyncAuditSink, type SyncAuditEvent } from './audit-sink.js';
 export { DEFAULT_SYNC_POLICY, resolveSyncPolicy, type SyncPolicy } from './sync-policy.js';
 export { syncStatusOf } from './sync-status.js';
