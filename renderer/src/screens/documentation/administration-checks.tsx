@@ -38,9 +38,10 @@ export function ReasonChoices(props: {
   reasons: Partial<Record<ReasonCheck, string>>;
   onChange: (check: ReasonCheck, code: string) => void;
   errors: Partial<Record<ReasonCheck, string>>;
-  groupRef: (check: ReasonCheck) => React.Ref<HTMLDivElement>;
+  /** Called with each reason's group element (and null when it goes), for the focus on a missing reason. */
+  onGroup: (check: ReasonCheck, element: HTMLDivElement | null) => void;
 }): React.JSX.Element | null {
-  const { verdict, reasons, onChange, errors, groupRef } = props;
+  const { verdict, reasons, onChange, errors, onGroup } = props;
   if (verdict.reasonsNeeded.length === 0) return null;
   return (
     <section className="stack" aria-labelledby="administration-reasons-heading">
@@ -48,7 +49,7 @@ export function ReasonChoices(props: {
         Reasons needed{verdict.timing === 'early' || verdict.timing === 'late' ? ` (marked ${TIMING_MARK_LABELS[verdict.timing]})` : ''}
       </h3>
       {verdict.reasonsNeeded.map((request) => (
-        <div key={request.check} ref={groupRef(request.check)}>
+        <div key={request.check} ref={(element) => onGroup(request.check, element)}>
           <ChoiceGroup
             label={`${request.message} Why?`}
             choices={REASON_LISTS[request.check].map((reason) => ({ id: reason.code, label: reason.label }))}

@@ -161,7 +161,7 @@ function AdministrationForm(props: {
   const stopRef = useRef<HTMLDivElement>(null);
   const failureRef = useRef<HTMLParagraphElement>(null);
   const groups = useRef<Partial<Record<string, HTMLDivElement | null>>>({});
-  const groupRef = (key: string) => (element: HTMLDivElement | null) => {
+  const setGroup = (key: string, element: HTMLDivElement | null): void => {
     groups.current[key] = element;
   };
 
@@ -332,7 +332,7 @@ function AdministrationForm(props: {
             </TextField>
           </div>
         ) : (
-          <div ref={groupRef('reason')}>
+          <div ref={(element) => setGroup('reason', element)}>
             <ChoiceGroup
               label="Why was the dose not given?"
               choices={NOT_GIVEN_CHOICES}
@@ -349,7 +349,7 @@ function AdministrationForm(props: {
             reasons={reasons}
             onChange={(check, code) => setReasons((r) => ({ ...r, [check]: code }))}
             errors={reasonErrors}
-            groupRef={(check) => groupRef(`reason-${check}`)}
+            onGroup={(check, element) => setGroup(`reason-${check}`, element)}
           />
         ) : null}
         <TextField className="field" value={note} onChange={setNote} isInvalid={errors.note !== undefined} maxLength={500}>
