@@ -26,9 +26,8 @@ import {
 } from '../electron/audit/index.js';
 import { createKeytarCustodian, keyNameFor } from '../electron/vault/index.js';
 import { createEnrollmentToken } from '../server/identity/index.js';
-import { openSqliteDatabase } from '../server/storage/index.js';
 import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody } from '../shared/auth/index.js';
-import { startBenchHub } from './lib/hub-process.js';
+import { openBenchHubDatabase, startBenchHub } from './lib/hub-process.js';
 import { isJson, percentile, report } from './lib/report.js';
 
 const APPENDS = Number(process.env.AUDIT_BENCH_APPENDS ?? 5_000);
@@ -128,7 +127,7 @@ async function uploadBench(auditLog: AuditLog, workDir: string): Promise<number>
   });
   const agent = new Agent({ ca: hub.ca, keepAlive: true, maxSockets: 4 });
   const post = poster(agent);
-  const db = openSqliteDatabase(path.join(hubDir, 'hub.sqlite'));
+  const db = await openBenchHubDatabase(hubDir);
   try {
     const keys = await generateDeviceKeyPair();
     const enrollmentToken = await createEnrollmentToken(db, { ward: 'demo' });

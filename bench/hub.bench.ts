@@ -17,8 +17,7 @@ import autocannon from 'autocannon';
 import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody } from '../shared/auth/index.js';
 import type { Bundle } from '../shared/fhir/index.js';
 import { createEnrollmentToken } from '../server/identity/index.js';
-import { openSqliteDatabase } from '../server/storage/index.js';
-import { startBenchHub } from './lib/hub-process.js';
+import { openBenchHubDatabase, startBenchHub } from './lib/hub-process.js';
 import { isJson, report } from './lib/report.js';
 
 const DEVICES = 1_000;
@@ -148,7 +147,7 @@ async function main(): Promise<void> {
   });
   const { ca } = hub;
   const { fetch, agent } = fetcher(ca);
-  const db = openSqliteDatabase(path.join(dataDir, 'hub.sqlite'));
+  const db = await openBenchHubDatabase(dataDir);
   try {
     log(`enrolling ${DEVICES} devices through /auth/enroll and /auth/token …`);
     const enrollmentTokens: string[] = [];
@@ -186,6 +185,7 @@ async function main(): Promise<void> {
     await db.close();
     await hub.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}.dev-key`, { force: true });
   }
 }
 

@@ -14,11 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { putResources } from '../server/fhir/index.js';
-import { openSqliteDatabase } from '../server/storage/index.js';
 import type { Observation } from '../shared/fhir/index.js';
 import { createSyncEngine, enrollWorkstation, logAuditSink } from '../electron/sync/index.js';
 import { KeytarCustodian, keyNameFor, openVault, wipeVault } from '../electron/vault/index.js';
-import { startBenchHub } from './lib/hub-process.js';
+import { openBenchHubDatabase, startBenchHub } from './lib/hub-process.js';
 import { isJson, percentile, report } from './lib/report.js';
 
 const PATIENTS = 40;
@@ -75,7 +74,7 @@ async function main(): Promise<void> {
       report('sync.noop_cycle_ms.p50', percentile(noop, 50), 'ms', '≤ 50');
       report('sync.noop_cycle_ms.p95', percentile(noop, 95), 'ms', '≤ 50');
 
-      const feed = openSqliteDatabase(path.join(hubDir, 'hub.sqlite'));
+      const feed = await openBenchHubDatabase(hubDir);
       try {
         const someone = vault.census()[0]!.patientId;
         const observationId = vault.patientSummary(someone)!.vitals[0]!.observationId;
@@ -107,6 +106,7 @@ async function main(): Promise<void> {
     await custodian.destroy(keyNameFor(dataDir, 'device')).catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(hubDir, { recursive: true, force: true });
+    rmSync(`${hubDir}.dev-key`, { force: true });
   }
 }
 

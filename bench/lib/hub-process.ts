@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { openHubDatabase, type SqlDatabase } from '../../server/storage/index.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -31,6 +32,15 @@ export interface BenchHub {
   readonly ca: string;
   /** Stops the hub with SIGINT and waits for it to exit. */
   stop(): Promise<void>;
+}
+
+/**
+ * The bench hub's database, opened beside the running hub with the development key it made
+ * (`<data>.dev-key`): encrypted like any hub database.
+ */
+export function openBenchHubDatabase(dataDir: string): Promise<SqlDatabase> {
+  const hubKey = Buffer.from(readFileSync(`${path.resolve(dataDir)}.dev-key`, 'utf8').trim(), 'base64');
+  return openHubDatabase({ sqlitePath: path.join(dataDir, 'hub.sqlite'), hubKey: { current: hubKey } });
 }
 
 export function startBenchHub(options: BenchHubOptions): Promise<BenchHub> {

@@ -14,8 +14,9 @@ import type {
   Reference,
   Resource,
 } from '../../shared/fhir/index.js';
-import { LOINC_SYSTEM, SCHEDULED_TIME_EXTENSION_URL, UCUM_SYSTEM } from '../../shared/fhir/index.js';
+import { LOINC_SYSTEM, SCHEDULED_TIME_EXTENSION_URL, SNOMED_SYSTEM, UCUM_SYSTEM } from '../../shared/fhir/index.js';
 import type { PatientConfirmation, ReasonCheck, TimingMark } from '../../shared/medication-safety/index.js';
+import { CONSCIOUSNESS_CODINGS, CONSCIOUSNESS_LABELS, VITAL_SIGN_CODES, type Consciousness } from '../../shared/vital-signs/index.js';
 import { CLIENT_ID_SYSTEM } from '../sync/index.js';
 import { administrationCheckExtensions, notGivenStatusReason } from './administration-coding.js';
 
@@ -35,6 +36,10 @@ export interface VitalSignsInput {
   readonly temperatureCelsius?: number;
   readonly oxygenSaturation?: number;
   readonly painScore?: number;
+  /** true: on supplemental oxygen at `oxygenFlowLitresPerMinute`; false: breathing air (flow 0). */
+  readonly onOxygen?: boolean;
+  readonly oxygenFlowLitresPerMinute?: number;
+  readonly consciousness?: Consciousness;
 }
 
 export interface MedicationAdministrationInput {
@@ -90,6 +95,13 @@ const PAIN_SCORE: VitalDefinition = {
   unit: '{score}',
   unitText: 'score',
 };
+const OXYGEN_FLOW: VitalDefinition = {
+  code: VITAL_SIGN_CODES.oxygenFlow,
+  display: 'Inhaled oxygen flow rate',
+  unit: 'L/min',
+  unitText: 'L/min',
+};
+const CONSCIOUSNESS = { code: VITAL_SIGN_CODES.consciousness, display: 'Level of responsiveness (ACVPU)' };
 const BLOOD_PRESSURE = { code: '85354-9', display: 'Blood pressure panel with all children optional' };
 const SYSTOLIC_BP: VitalDefinition = { code: '8480-6', display: 'Systolic blood pressure', unit: 'mm[Hg]', unitText: 'mmHg' };
 const DIASTOLIC_BP: VitalDefinition = { code: '8462-4', display: 'Diastolic blood pressure', unit: 'mm[Hg]', unitText: 'mmHg' };
@@ -157,6 +169,8 @@ export function vitalSignObservations(context: BuildContext, input: VitalSignsIn
     [BODY_TEMPERATURE, input.temperatureCelsius],
     [OXYGEN_SATURATION, input.oxygenSaturation],
     [PAIN_SCORE, input.painScore],
+    // Air is charted as a flow of 0 L/min, so NEWS2 reads "air or oxygen" from one code.
+    [OXYGEN_FLOW, input.onOxygen === undefined ? undefined : input.onOxygen ? input.oxygenFlowLitresPerMinute : 0],
   ];
   const observations: Observation[] = [];
   for (const [definition, value] of single) {
@@ -169,6 +183,14 @@ export function vitalSignObservations(context: BuildContext, input: VitalSignsIn
     if (input.diastolic !== undefined)
       component.push({ code: concept(DIASTOLIC_BP), valueQuantity: quantity(DIASTOLIC_BP, input.diastolic) });
     observations.push({ ...observationBase(context, effectiveAt), code: concept(BLOOD_PRESSURE), component });
+  }
+  if (input.consciousness !== undefined) {
+    const coding = CONSCIOUSNESS_CODINGS[input.consciousness];
+    observations.push({
+      ...observationBase(context, effectiveAt),
+      code: concept(CONSCIOUSNESS),
+      valueCodeableConcept: { coding: [{ system: SNOMED_SYSTEM, ...coding }], text: CONSCIOUSNESS_LABELS[input.consciousness] },
+    });
   }
   return observations;
 }

@@ -3,15 +3,8 @@
 // outbox entry, the downtime and combination Provenances, what kind of documentation an outbox
 // entry is (and the actions it needs), and settling the conflicts the hub's answers left. It sits
 // on top of the sync room, which pushes the outbox and knows nothing of documentation.
-export { Documentation, openDocumentation, type DocumentationOptions, type DocumentationSync } from './documentation.js';
-export {
-  DOWNTIME_POLICY_URI,
-  CONFLICT_COMBINATION_POLICY_URI,
-  type DocumentationAuthor,
-  type VitalSignsInput,
-  type MedicationAdministrationInput,
-  type NoteInput,
-} from './documentation-builders.js';
+export { Documentation, openDocumentation } from './documentation.js';
+export { DOWNTIME_POLICY_URI, CONFLICT_COMBINATION_POLICY_URI, type DocumentationAuthor } from './documentation-builders.js';
 export type { DocumentationReceipt } from './local-documentation.js';
 export type { AdministrationSafetyPolicy } from './administration-safety.js';
 export type { ConflictChoice } from './conflict-resolution.js';

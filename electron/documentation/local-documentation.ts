@@ -14,6 +14,7 @@ import {
   type Provenance,
   type Resource,
 } from '../../shared/fhir/index.js';
+import { vitalProblems } from '../../shared/vital-signs/index.js';
 import type { OutboxEntry, OutboxItem, Vault } from '../vault/index.js';
 import {
   clinicalNote,
@@ -107,13 +108,8 @@ export class LocalDocumentation {
 
   /** One round of vital signs: an Observation per value given (blood pressure as one panel). */
   recordVitalSigns(patientId: string, values: VitalSignsInput, author: DocumentationAuthor): DocumentationReceipt {
-    checkNumber('heart rate', values.heartRate, 0, 400);
-    checkNumber('respiratory rate', values.respiratoryRate, 0, 150);
-    checkNumber('systolic pressure', values.systolic, 0, 400);
-    checkNumber('diastolic pressure', values.diastolic, 0, 300);
-    checkNumber('temperature', values.temperatureCelsius, 20, 45);
-    checkNumber('oxygen saturation', values.oxygenSaturation, 0, 100);
-    checkNumber('pain score', values.painScore, 0, 10);
+    const problem = vitalProblems(values)[0];
+    if (problem !== undefined) throw invalid(problem.message);
     checkInstant('time of measurement', values.effectiveAt);
     const context = this.#context(patientId, author);
     const observations = vitalSignObservations(context, values);

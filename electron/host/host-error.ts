@@ -1,8 +1,8 @@
 // The host's own error: the pieces it composes do not belong together (the machine policy names
-// another hub or ward than this workstation's enrollment), or the loopback server cannot serve the window,
-// or a request needs the hub on a workstation that is not enrolled at one, or an off-ward chart
-// cannot be opened by break-the-glass (hub out of reach or refusing, no such patient), or a conflict
-// to settle is not there (already settled), or the machine policy forbids printing.
+// another hub or ward than this workstation's enrollment), or the loopback server cannot serve the
+// window, or a request needs the hub on a workstation that is not enrolled at one, or a conflict to
+// settle is not there (already settled), or the machine policy forbids printing. (An off-ward
+// chart's refusals are electron/off-ward's OffWardError.)
 import { WardlineError } from '../../shared/errors/index.js';
 
 export type HostErrorCode =
@@ -11,13 +11,6 @@ export type HostErrorCode =
   | 'RENDERER_MISSING'
   | 'LOOPBACK_UNAVAILABLE'
   | 'NOT_ENROLLED'
-  | 'HUB_UNREACHABLE'
-  | 'HUB_SIGN_IN_REQUIRED'
-  | 'HUB_REFUSED'
-  | 'PATIENT_NOT_FOUND'
-  | 'PATIENT_AMBIGUOUS'
-  | 'PATIENT_ON_WARD'
-  | 'CHART_INVALID'
   | 'CONFLICT_NOT_FOUND'
   | 'PRINTING_DISABLED'
   | 'NOT_IN_CACHE';

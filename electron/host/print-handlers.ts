@@ -12,6 +12,7 @@ import {
   type NewAuditEntry,
 } from '../audit/index.js';
 import { checkPrintWindow, PrintError, renderMarPdf, type PrintedChart, type PrintedIdentity, type PrintSection } from '../print/index.js';
+import { CODE_STATUS } from '../../shared/fhir/index.js';
 import { guard, isSessionError, type Action, type GuardedPatient, type GuardedSessions, type UserContext } from '../session/index.js';
 import type { CensusEntry } from '../vault/index.js';
 import type { PatientLookup } from './chart-handlers.js';
@@ -36,6 +37,8 @@ export interface PrintHandlerOptions {
   readonly now: () => number;
   /** IANA zone for the printed times; the host's own zone when absent. */
   readonly timeZone?: string;
+  /** The MAR lists the doses due this many hours ahead (policy printing.marHoursAhead, default 12). */
+  readonly marHoursAhead: number;
 }
 
 const DOCUMENT = 'mar';
@@ -90,7 +93,8 @@ export function printHandlers(options: PrintHandlerOptions): PrintHandlers {
       bed: summary.encounter?.bed ?? bed,
       allergies: summary.allergies,
       noKnownAllergies: summary.noKnownAllergies,
-      alerts: summary.alerts.map((a) => a.text),
+      codeStatus: summary.alerts.find((a) => a.category === CODE_STATUS.category.code)?.text ?? null,
+      alerts: summary.alerts.filter((a) => a.category !== CODE_STATUS.category.code).map((a) => a.text),
       medications: summary.medications,
       mar,
     };
@@ -155,6 +159,7 @@ export function printHandlers(options: PrintHandlerOptions): PrintHandlers {
         dataAsOf: options.dataAsOf(),
         from,
         to,
+        hoursAhead: options.marHoursAhead,
         sections: plan.sections,
         ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
       });

@@ -39,7 +39,7 @@ export function sessionHandlers(sessions: SessionService, isCached: (patientId: 
   return {
     'session:state': () => sessions.current(),
     'session:sign-in': ({ username, password, totp, offline }) =>
-      offline === true ? sessions.signInOffline(username, password) : sessions.signInOnline(username, password, totp),
+      offline === true ? sessions.signInOffline(username, password, totp) : sessions.signInOnline(username, password, totp),
     'session:unlock-pin': ({ userId, pin }) => sessions.unlockWithPin(userId, pin),
     'session:lock': () => {
       sessions.lock('manual');

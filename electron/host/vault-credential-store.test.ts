@@ -36,6 +36,7 @@ const nurse: StoredCredentials = {
   pinVerifier: null,
   pinSetAt: null,
   pinFailures: 0,
+  totpSecret: null,
 };
 
 describe('credentials kept in the vault for the sessions room', () => {

@@ -169,6 +169,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
           patients,
           audit,
           printingAllowed: policy.printingAllowed,
+          marHoursAhead: policy.marHoursAhead,
           dataAsOf: () => syncStatus().dataAsOf,
           now: () => clock.now(),
         }),

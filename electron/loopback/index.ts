@@ -3,6 +3,6 @@
 // an HttpOnly SameSite=Strict cookie), and its WebSocket (/ipc, Origin and Host checked on the
 // upgrade) is the host's Transport port. Electron never uses it. Also the listing of the renderer
 // build and its content types, which the app:// protocol shares.
-export { openLoopbackServer, type LoopbackServer, type LoopbackServerOptions } from './loopback-server.js';
+export { openLoopbackServer, type LoopbackServer } from './loopback-server.js';
 export { loopbackCsp } from './loopback-headers.js';
 export { listRendererFiles, rendererContentTypeOf } from './loopback-site.js';

@@ -1,8 +1,8 @@
 // The machine policy as IT writes it (policy.json), and what the host makes of it. Every security
 // setting must be present: a missing one is an error, never a default. Only the staleness
 // thresholds (how old cached data may be before the banner turns amber, then red), the locked-session
-// count, the break-the-glass duration, the cache window and the medication administration settings
-// (time window, extra allergy classes) fall back to Wardline's defaults, and the resolved policy says so.
+// count, the break-the-glass duration, the cache window, the medication administration settings
+// (time window, extra allergy classes) and the MAR's look-ahead fall back to Wardline's defaults, and the resolved policy says so.
 import { z } from 'zod';
 import { wardSchema } from '../../shared/auth/index.js';
 import { DEFAULT_SESSION_POLICY } from '../session/index.js';
@@ -10,6 +10,8 @@ import { DEFAULT_ADMINISTRATION_WINDOW_MINUTES, type DrugClass } from '../../sha
 import { DEFAULT_SYNC_POLICY, isSpkiPin } from '../sync/index.js';
 
 const MINUTE = 60_000;
+/** The downtime MAR's default look-ahead: the doses due in the next 12 hours (a shift and a half). */
+export const DEFAULT_MAR_HOURS_AHEAD = 12;
 const HOUR = 60 * MINUTE;
 
 const httpsUrl = z
@@ -70,7 +72,8 @@ export const policyContentSchema = z.strictObject({
       allergyClasses: z.array(allergyClassSchema).max(100).optional(),
     })
     .optional(),
-  printing: z.strictObject({ allowed: z.boolean() }),
+  /** Printing: allowed or not; the downtime MAR lists the doses due in the next marHoursAhead hours (default 12). */
+  printing: z.strictObject({ allowed: z.boolean(), marHoursAhead: wholeNumber(1, 72).optional() }),
   updates: z.discriminatedUnion('enabled', [
     z.strictObject({ enabled: z.literal(false) }),
     z.strictObject({ enabled: z.literal(true), channel: updateChannelSchema, url: httpsUrl }),
@@ -100,6 +103,8 @@ export interface WorkstationPolicy {
   /** Allergy classes the site adds to Wardline's table. */
   readonly allergyClasses: readonly DrugClass[];
   readonly printingAllowed: boolean;
+  /** The downtime MAR lists the doses due this many hours ahead. */
+  readonly marHoursAhead: number;
   readonly updates: UpdatePolicy;
   /** The key id of the organisation key that signed it. */
   readonly signedBy: string;
@@ -125,6 +130,7 @@ export function workstationPolicyOf(content: PolicyContent, signedBy: string): W
     administrationWindowMs: (content.medication?.administrationWindowMinutes ?? DEFAULT_ADMINISTRATION_WINDOW_MINUTES) * MINUTE,
     allergyClasses: Object.freeze([...(content.medication?.allergyClasses ?? [])]),
     printingAllowed: content.printing.allowed,
+    marHoursAhead: content.printing.marHoursAhead ?? DEFAULT_MAR_HOURS_AHEAD,
     updates: Object.freeze(
       content.updates.enabled ? { enabled: true, channel: content.updates.channel, url: content.updates.url } : { enabled: false },
     ),
@@ -135,6 +141,7 @@ export function workstationPolicyOf(content: PolicyContent, signedBy: string): W
       ...(content.session.breakTheGlassMinutes === undefined ? ['session.breakTheGlassMinutes'] : []),
       ...(content.cache?.daysBeforeAdmission === undefined ? ['cache.daysBeforeAdmission'] : []),
       ...(content.medication?.administrationWindowMinutes === undefined ? ['medication.administrationWindowMinutes'] : []),
+      ...(content.printing.marHoursAhead === undefined ? ['printing.marHoursAhead'] : []),
     ]),
   });
 }

@@ -31,6 +31,7 @@ describe('the signed machine policy', () => {
       cacheDaysBeforeAdmission: 30,
       administrationWindowMs: 60 * 60_000,
       printingAllowed: true,
+      marHoursAhead: 12,
       updates: { enabled: true, channel: 'stable', url: 'https://updates.hospital.example/wardline/' },
       signedBy: org.pair.keyId,
       defaulted: [],
@@ -144,7 +145,7 @@ describe('the signed machine policy', () => {
     expect(() => org.sign({ ...examplePolicyDraft(), cache: { days: 7 } })).toThrow(expect.objectContaining({ code: 'POLICY_INVALID' }));
   });
 
-  it("says which settings took Wardline's defaults (only staleness, locked-session count, break-the-glass duration and cache window may)", () => {
+  it("says which settings took Wardline's defaults (only staleness, locked-session count, break-the-glass duration, cache window and MAR look-ahead may)", () => {
     const org = testOrganisation();
     const draft = examplePolicyDraft();
     delete draft.staleness;
@@ -152,13 +153,16 @@ describe('the signed machine policy', () => {
     const session = draft.session as Record<string, unknown>;
     delete session.maxLockedSessions;
     delete session.breakTheGlassMinutes;
+    draft.printing = { allowed: true };
     const policy = verifyPolicyText(org.sign(draft), [org.trusted]);
     expect(policy.defaulted).toEqual([
       'staleness',
       'session.maxLockedSessions',
       'session.breakTheGlassMinutes',
       'cache.daysBeforeAdmission',
+      'printing.marHoursAhead',
     ]);
+    expect(policy.marHoursAhead).toBe(12);
     expect(policy.cacheDaysBeforeAdmission).toBe(30);
     expect(policy.breakTheGlassMs).toBe(30 * 60_000);
     expect(policy.maxLockedSessions).toBe(4);

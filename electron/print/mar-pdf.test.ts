@@ -1,19 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import type { MarAdministration, MarRow, MedicationSummary } from '../vault/index.js';
-import { CONFIDENTIAL, PDF_TITLE, renderMarPdf, type MarPrintJob, type PrintedChart } from './index.js';
+import { PDF_TITLE, renderMarPdf } from './mar-pdf.js';
+import { CONFIDENTIAL } from './page-writer.js';
+import type { MarPrintJob, PrintedChart } from './print-job.js';
 import { readPdf } from './test-helpers.js';
 
 const PRINTED_AT = Date.UTC(2025, 0, 6, 8, 5);
 const FROM = '2025-01-04T00:00:00Z';
 const TO = '2025-01-07T00:00:00Z';
 
-function medication(requestId: string, name: string, dosage: string): MedicationSummary {
-  return { requestId, medication: name, code: null, dosage, status: 'active', authoredOn: '2025-01-03T10:00:00Z' };
+function medication(requestId: string, name: string, dosage: string, schedule: Partial<MedicationSummary> = {}): MedicationSummary {
+  return {
+    requestId,
+    medication: name,
+    code: null,
+    dosage,
+    asNeeded: false,
+    timesOfDay: [],
+    status: 'active',
+    authoredOn: '2025-01-03T10:00:00Z',
+    ...schedule,
+  };
 }
 
 function administrations(count: number, performer: string): MarAdministration[] {
   return Array.from({ length: count }, (_, i) => {
-    const scheduled = new Date(Date.parse(FROM) + i * 4 * 3600_000).toISOString();
+    // Within the last 24 hours before the print, 15 minutes apart.
+    const scheduled = new Date(PRINTED_AT - 23 * 3600_000 + i * 15 * 60_000).toISOString();
     const held = i % 5 === 4;
     return {
       id: `ma-${i}`,
@@ -37,6 +50,7 @@ function chart(name: string, mrn: string, bed: string, rows: MarRow[], extra: Pa
     gender: 'female',
     allergies: [{ id: 'a-1', substance: 'Penicillin', criticality: 'high', reactions: ['Anaphylaxis'], verification: 'confirmed' }],
     noKnownAllergies: false,
+    codeStatus: 'Full code: for resuscitation',
     alerts: [],
     medications: rows.map((r) => r.medication),
     mar: rows,
@@ -45,11 +59,13 @@ function chart(name: string, mrn: string, bed: string, rows: MarRow[], extra: Pa
 }
 
 function job(sections: MarPrintJob['sections'], dataAsOf: string | null = '2025-01-06T07:42:10Z'): MarPrintJob {
-  return { printedBy: 'nina', printedAt: PRINTED_AT, dataAsOf, from: FROM, to: TO, sections, timeZone: 'UTC' };
+  return { printedBy: 'nina', printedAt: PRINTED_AT, dataAsOf, from: FROM, to: TO, hoursAhead: 12, sections, timeZone: 'UTC' };
 }
 
 const paracetamol = medication('mr-1', 'Paracetamol 500 mg tablet', '1 g orally every 4 hours');
-const enoxaparin = medication('mr-2', 'Enoxaparin 40 mg/0.4 mL injection', '40 mg subcutaneously once daily at 18:00');
+const enoxaparin = medication('mr-2', 'Enoxaparin 40 mg/0.4 mL injection', '40 mg subcutaneously once daily at 18:00', {
+  timesOfDay: ['18:00'],
+});
 
 describe('the downtime MAR as a PDF', () => {
   it('marks every page of a long MAR with who printed it, when, how old the data is, and the page count', async () => {
@@ -73,7 +89,7 @@ describe('the downtime MAR as a PDF', () => {
     expect(text).toContain('1 g orally every 4 hours');
     expect(text.filter((l) => l === 'HELD').length).toBe(16);
     expect(text).toContain('LATE');
-    expect(text).toContain('ALLERGIES: Penicillin (criticality high; Anaphylaxis)');
+    expect(text).toContain('ALLERGIES: Penicillin (Anaphylaxis) — high risk');
     // Every administration row is there, across the pages (60 + 20 scheduled times, each printed once).
     expect(text.filter((l) => /^2025-01-0\d \d\d:\d\d$/.test(l)).length).toBeGreaterThanOrEqual(80);
   });
@@ -130,9 +146,9 @@ describe('the downtime MAR as a PDF', () => {
     const read = await readPdf(pdf.bytes);
     expect(read.pages).toHaveLength(3);
     expect(read.pages[0]).toContain('Adams, Ruth');
-    expect(read.pages[0]!.join(' ')).toContain('ALLERGIES: NONE RECORDED');
+    expect(read.pages[0]!.join(' ')).toContain('ALLERGIES: ALLERGIES NOT RECORDED');
     expect(read.pages[1]).toContain('Baker, Tom');
-    expect(read.pages[1]).toContain('ALLERGIES: no known allergies (documented)');
+    expect(read.pages[1]).toContain('ALLERGIES: No known allergies');
     expect(read.pages[2]).toContain('Clarke, Ian');
     expect(read.pages[2]!.join(' ')).toContain('MAR NOT PRINTED: the chart is restricted.');
     expect(read.pages[2]!.join(' ')).not.toContain('Paracetamol');
@@ -146,5 +162,49 @@ describe('the downtime MAR as a PDF', () => {
     const metadata = JSON.stringify(read.info) + (read.xmp ?? '');
     for (const fragment of ['Okafor', 'Grace', '100234']) expect(metadata).not.toContain(fragment);
     expect(read.info.Author).toBeUndefined();
+  });
+
+  it('lists the doses due in the next 12 hours with boxes to sign, PRN orders with their last dose, and missed doses of the last 24 hours', async () => {
+    const warfarin = medication('mr-3', 'Warfarin 5 mg tablet', '5 mg orally once daily at 18:00', { timesOfDay: ['18:00'] });
+    const metformin = medication('mr-4', 'Metformin 500 mg tablet', '500 mg orally twice daily at 08:00, 20:00', {
+      timesOfDay: ['08:00', '20:00'],
+    });
+    const morphine = medication('mr-5', 'Morphine 10 mg/5 mL oral solution', '5 mg orally every 4 hours as needed for pain', {
+      asNeeded: true,
+    });
+    const givenAt = (id: string, scheduledAt: string | null, administeredAt: string): MarAdministration => ({
+      id,
+      state: 'given',
+      status: 'completed',
+      scheduledAt,
+      administeredAt,
+      dose: '5 mg',
+      reason: null,
+      performer: 'Nurse A',
+    });
+    const rows: MarRow[] = [
+      // Printed 2025-01-06 08:05 UTC: yesterday's 18:00 warfarin was given, today's is due.
+      { medication: warfarin, administrations: [givenAt('w-1', '2025-01-05T18:00:00Z', '2025-01-05T18:05:00Z')] },
+      // Metformin: yesterday's 20:00 dose has no record (missed); 08:00 today was given; 20:00 today is due.
+      { medication: metformin, administrations: [givenAt('m-1', '2025-01-06T08:00:00Z', '2025-01-06T08:02:00Z')] },
+      { medication: morphine, administrations: [givenAt('p-1', null, '2025-01-06T03:40:00Z')] },
+    ];
+    const pdf = await renderMarPdf(job([{ kind: 'chart', chart: chart('Okafor, Grace', '100234', '7-03', rows) }]));
+    const read = await readPdf(pdf.bytes);
+    const text = read.pages.flat();
+    expect(text).toContain('Doses due in the next 12 hours, from 2025-01-06 08:05');
+    for (const title of ['Given by (sign)', 'Time given', 'Dose given / held, reason']) expect(text).toContain(title);
+    const due = text.slice(text.indexOf('Doses due in the next 12 hours, from 2025-01-06 08:05'), text.indexOf('As-needed (PRN) orders'));
+    expect(due.filter((l) => /^2025-01-06 \d\d:\d\d$/.test(l))).toEqual(['2025-01-06 18:00', '2025-01-06 20:00']);
+    expect(due.join(' ')).toContain('Warfarin 5 mg tablet');
+    expect(due.join(' ')).not.toContain('Morphine');
+    const prn = text.slice(text.indexOf('As-needed (PRN) orders'), text.indexOf('Active medications'));
+    expect(prn.join(' ')).toContain('Morphine 10 mg/5 mL oral solution');
+    expect(prn).toContain('2025-01-06 03:40');
+    const lastDay = text.slice(text.indexOf('Doses of the last 24 hours: given, held or missed'));
+    expect(lastDay).toContain('MISSED');
+    expect(lastDay).toContain('2025-01-05 20:00');
+    // Allergies and code status under the header of every page.
+    for (const lines of read.pages) expect(lines.join(' ')).toContain('CODE STATUS: Full code: for resuscitation');
   });
 });

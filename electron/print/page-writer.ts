@@ -12,6 +12,8 @@ const CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X;
 const CONTENT_TOP = PAGE_HEIGHT - 76;
 const CONTENT_BOTTOM = 46;
 const CELL_PADDING = 3;
+/** At most this many lines of allergies, code status and alerts under every page's header. */
+const SAFETY_LINES = 3;
 const RULE = rgb(0.6, 0.6, 0.6);
 const SHADE = rgb(0.9, 0.9, 0.9);
 const BLACK = rgb(0, 0, 0);
@@ -37,12 +39,16 @@ export interface TableColumn {
   readonly share: number;
   /** Left blank when the row above, on the same page, belongs to the same group. */
   readonly carry?: boolean;
+  /** A blank box to fill in by hand (given by, time). */
+  readonly signBox?: boolean;
 }
 
 export interface TableRow {
   readonly cells: readonly string[];
   /** Rows of one group (e.g. one medication order) share their carried columns. */
   readonly group?: string;
+  /** Room for handwriting: at least this many lines high. */
+  readonly minLines?: number;
 }
 
 /** Splits `text` into lines no wider than `width`; a word longer than a line is cut. */
@@ -76,6 +82,7 @@ export class PageWriter {
   private page: PDFPage | null = null;
   private y = CONTENT_TOP;
   private runningHeader = '';
+  private safetyLine = '';
 
   constructor(
     private readonly doc: PDFDocument,
@@ -87,9 +94,11 @@ export class PageWriter {
     return this.pages.length;
   }
 
-  /** Starts a new page whose running header is `header` (e.g. the patient's name, MRN, bed). */
-  startSection(header: string): void {
+  /** Starts a new page whose running header is `header` (e.g. the patient's name, MRN, bed) and,
+   *  under it on every page, `safety` (allergies, code status, alerts) when given. */
+  startSection(header: string, safety = ''): void {
     this.runningHeader = this.clean(header);
+    this.safetyLine = this.clean(safety);
     this.addPage(false);
   }
 
@@ -131,7 +140,8 @@ export class PageWriter {
     const widths = columns.map((c) => c.share * CONTENT_WIDTH);
     const cellLines = (cells: readonly string[], font: PDFFont): string[][] =>
       cells.map((cell, i) => wrapText(this.clean(cell), font, size, widths[i]! - 2 * CELL_PADDING));
-    const heightOf = (lines: readonly string[][]): number => Math.max(1, ...lines.map((l) => l.length)) * lineHeight + 2 * CELL_PADDING;
+    const heightOf = (lines: readonly string[][], minLines = 1): number =>
+      Math.max(minLines, ...lines.map((l) => l.length)) * lineHeight + 2 * CELL_PADDING;
     const headerLines = cellLines(
       columns.map((c) => c.title),
       this.fonts.bold,
@@ -145,6 +155,16 @@ export class PageWriter {
       if (shaded) page.drawRectangle({ x: MARGIN_X, y: this.y - height, width: CONTENT_WIDTH, height, color: SHADE });
       let x = MARGIN_X;
       lines.forEach((cell, i) => {
+        // A box to sign in by hand: a heavy border, so it shows on a black-and-white copy.
+        if (columns[i]?.signBox === true && font !== this.fonts.bold)
+          page.drawRectangle({
+            x: x + 1,
+            y: this.y - height + 1,
+            width: widths[i]! - 2,
+            height: height - 2,
+            borderColor: BLACK,
+            borderWidth: 0.9,
+          });
         cell.forEach((line, n) => {
           page.drawText(line, {
             x: x + CELL_PADDING,
@@ -170,13 +190,13 @@ export class PageWriter {
         columns[i]?.carry === true && row.group !== undefined && row.group === previousGroup ? '' : cell,
       );
       let lines = cellLines(cells, this.fonts.regular);
-      let height = heightOf(lines);
+      let height = heightOf(lines, row.minLines);
       if (!headerDrawn || !this.fits(height)) {
         if (!this.fits(headerHeight + height)) {
           this.addPage(true);
           // The group's carried cells are shown again on the new page.
           lines = cellLines(row.cells, this.fonts.regular);
-          height = heightOf(lines);
+          height = heightOf(lines, row.minLines);
         }
         drawHeader();
       }
@@ -184,7 +204,7 @@ export class PageWriter {
       if (height > room) {
         const keep = Math.max(1, Math.floor((room - 2 * CELL_PADDING) / lineHeight));
         lines = lines.map((cell) => (cell.length > keep ? [...cell.slice(0, keep - 1), `${cell[keep - 1] ?? ''}…`] : cell));
-        height = heightOf(lines);
+        height = heightOf(lines, row.minLines);
       }
       drawRow(lines, height, this.fonts.regular, false);
       previousGroup = row.group;
@@ -242,7 +262,15 @@ export class PageWriter {
     const header = continued ? `${this.runningHeader} (continued)` : this.runningHeader;
     const line = wrapText(header, this.fonts.bold, 10, CONTENT_WIDTH)[0] ?? '';
     page.drawText(line, { x: MARGIN_X, y: top - 22, size: 10, font: this.fonts.bold, color: BLACK });
-    page.drawLine({ start: { x: MARGIN_X, y: top - 30 }, end: { x: PAGE_WIDTH - MARGIN_X, y: top - 30 }, thickness: 0.5, color: RULE });
-    this.y = CONTENT_TOP;
+    let ruleY = top - 30;
+    if (this.safetyLine !== '') {
+      const lines = wrapText(this.safetyLine, this.fonts.bold, 8.5, CONTENT_WIDTH).slice(0, SAFETY_LINES);
+      lines.forEach((text, n) =>
+        page.drawText(text, { x: MARGIN_X, y: top - 34 - n * 11, size: 8.5, font: this.fonts.bold, color: BLACK }),
+      );
+      ruleY = top - 38 - (lines.length - 1) * 11;
+    }
+    page.drawLine({ start: { x: MARGIN_X, y: ruleY }, end: { x: PAGE_WIDTH - MARGIN_X, y: ruleY }, thickness: 0.5, color: RULE });
+    this.y = Math.min(CONTENT_TOP, ruleY - 8);
   }
 }

@@ -19,7 +19,9 @@ export interface PrintedChart extends PrintedIdentity {
   readonly allergies: readonly AllergySummary[];
   /** True when "no known allergies" is documented (as opposed to nothing recorded). */
   readonly noKnownAllergies: boolean;
-  /** Active alerts (Flag text). */
+  /** The code status (the advance-directive alert's text), or null when none is recorded. */
+  readonly codeStatus: string | null;
+  /** Active alerts other than the code status (Flag text). */
   readonly alerts: readonly string[];
   readonly medications: readonly MedicationSummary[];
   readonly mar: readonly MarRow[];
@@ -37,9 +39,11 @@ export interface MarPrintJob {
   readonly printedAt: number;
   /** When the cached ward data was last brought up to date (ISO 8601), or null: never synced. */
   readonly dataAsOf: string | null;
-  /** The MAR window (ISO 8601). */
+  /** The MAR window asked for (ISO 8601). */
   readonly from: string;
   readonly to: string;
+  /** The doses due this many hours after printedAt are listed to sign (policy, default 12). */
+  readonly hoursAhead: number;
   readonly sections: readonly PrintSection[];
   /** IANA zone the times are printed in; the host's own zone when absent. */
   readonly timeZone?: string;

@@ -1,6 +1,8 @@
 import { StandardFonts, PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
-import { checkPrintWindow, localMinute, marFileName, printMark, winAnsiText } from './index.js';
+import { checkPrintWindow } from './print-job.js';
+import { localMinute, marFileName, printMark } from './print-time.js';
+import { winAnsiText } from './win-ansi.js';
 
 describe('text and times on a print', () => {
   it('keeps what Helvetica can encode, drops accents it cannot, and never hands pdf-lib a character it would refuse', async () => {

@@ -17,6 +17,11 @@ export interface StoredCredentials extends SessionUser {
   readonly pinSetAt: number | null;
   /** Wrong PINs in a row (reset by a right PIN or the password); at MAX_PIN_FAILURES only the password works. */
   readonly pinFailures: number;
+  /**
+   * Base32 TOTP secret the hub handed over at this user's last online sign-in with a code here
+   * (accounts that require a second factor), checked at an offline sign-in; null otherwise.
+   */
+  readonly totpSecret: string | null;
 }
 
 export interface CredentialStore {

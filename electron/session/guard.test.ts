@@ -108,12 +108,14 @@ describe('the guard', () => {
       wards: vera.wards,
       credentialStamp: vera.credentialStamp,
       mfaRequired: false,
+      totpSecret: null,
       passwordVerifier: await createVerifier(vera.password, CHEAP_HASHING.password),
       verifiedAt: h.clock.now(),
       pinVerifier: null,
       pinSetAt: null,
       pinFailures: 0,
     });
+    h.hub.reachable = false; // offline sign-in is for when the hub cannot be reached
     await h.manager.signInOffline('vera', vera.password);
     expect(h.manager.current().active?.scope).toEqual([]);
     expect(codeOf(h, { action: 'census:read' })).toBe('OUT_OF_SCOPE');

@@ -20,4 +20,9 @@ export interface HubLogin {
    * user token is not renewed. Rejects when the hub cannot be reached; a refusal comes back coded.
    */
   refresh?(refreshToken: string): Promise<HubLoginResult>;
+  /**
+   * Whether the hub answers right now (any answer of the hub counts, a refusal of this device too).
+   * Asked at each offline sign-in: offline sign-in is only for when the hub cannot be reached.
+   */
+  isReachable(): Promise<boolean>;
 }

@@ -1,7 +1,13 @@
 // Offline sign-in: the argon2id verifier kept at this user's last online sign-in here, within the
-// policy's grace period, if the policy allows it at all. An unknown user costs the same as a known
-// one (checked against a dummy verifier).
+// policy's grace period, if the policy allows it at all, and only while the hub cannot be reached
+// (a sign-in that just failed to reach it, or asked at that moment). An account that requires a
+// second factor passes it offline too: its TOTP code, checked against the secret the hub handed
+// over at the user's last online sign-in with a code here. The hub's lockout and revocation apply
+// at the next contact: a reachable hub means an online sign-in, and the credential stamps of every
+// sync end the sessions of revoked users. An unknown user costs the same as a known one (checked
+// against a dummy verifier).
 import { checkAgainstDummy, checkVerifier } from './credential-hashing.js';
+import { matchedTotpStep } from './offline-second-factor.js';
 import type { StoredCredentials } from './credential-store.js';
 import type { SessionCore, SignInResult } from './session-core.js';
 import { SessionError } from './session-error.js';
@@ -10,8 +16,27 @@ import type { SessionUser } from './session-user.js';
 /** An offline verifier stamped this far in the future (the clock was set back) is not trusted. */
 const CLOCK_SKEW_TOLERANCE_MS = 5 * 60_000;
 
-/** Signs `name` in with the offline verifier; `hubUnreachable` when online sign-in fell back to it. */
-export async function offlineSignIn(core: SessionCore, name: string, password: string, hubUnreachable: boolean): Promise<SignInResult> {
+/** Offline sign-in the user chose: refused while the hub can be reached, asked now. */
+export async function chosenOfflineSignIn(core: SessionCore, name: string, password: string, totp?: string): Promise<SignInResult> {
+  const hub = core.hubLogin;
+  if (hub !== undefined && hub !== null && (await hub.isReachable())) {
+    core.assertOpen();
+    const known = await core.credentials.findByUsername(name);
+    core.failed('offline', 'offline-hub-reachable', known?.userId ?? null);
+    throw new SessionError('OFFLINE_HUB_REACHABLE', 'The hub can be reached, so offline sign-in is not available. Sign in with “Sign in”.');
+  }
+  core.assertOpen();
+  return offlineSignIn(core, name, password, true, totp);
+}
+
+/** Signs `name` in with the offline verifier; `hubUnreachable` when the hub was found unreachable. */
+export async function offlineSignIn(
+  core: SessionCore,
+  name: string,
+  password: string,
+  hubUnreachable: boolean,
+  totp?: string,
+): Promise<SignInResult> {
   if (!core.policy.allowOfflineSignIn) {
     core.failed('offline', 'offline-not-allowed', null);
     throw new SessionError(
@@ -41,6 +66,7 @@ export async function offlineSignIn(core: SessionCore, name: string, password: s
     core.failed('offline', 'bad-credentials', record.userId);
     throw new SessionError('BAD_CREDENTIALS', 'The username or password is wrong.');
   }
+  if (record.mfaRequired) checkOfflineSecondFactor(core, record, totp);
   core.assertOpen();
   const still = await core.credentials.get(record.userId);
   if (still === null || still.credentialStamp !== record.credentialStamp || still.passwordVerifier !== record.passwordVerifier) {
@@ -52,6 +78,30 @@ export async function offlineSignIn(core: SessionCore, name: string, password: s
   }
   await core.resetPinFailures(record.userId);
   return core.completeSignIn(userOf(record), 'offline', hubUnreachable, null);
+}
+
+function checkOfflineSecondFactor(core: SessionCore, record: StoredCredentials, totp: string | undefined): void {
+  if (record.totpSecret === null) {
+    core.failed('offline', 'offline-totp-unavailable', record.userId);
+    throw new SessionError(
+      'OFFLINE_TOTP_UNAVAILABLE',
+      'Your account needs a 6-digit code, and this workstation cannot check it offline until you sign in online here once with your code. Sign in when the network is back.',
+    );
+  }
+  if (totp === undefined || totp === '') {
+    core.failed('offline', 'totp-required', record.userId);
+    throw new SessionError('TOTP_REQUIRED', 'Enter the 6-digit code from your authenticator app.');
+  }
+  const step = matchedTotpStep(record.totpSecret, totp, core.clock.now());
+  if (step === null || !core.usedTotpSteps.consume(record.userId, step)) {
+    core.failed('offline', 'totp-invalid', record.userId);
+    throw new SessionError(
+      'TOTP_INVALID',
+      step === null
+        ? 'The 6-digit code is wrong or too old. Enter the code your authenticator app shows now.'
+        : 'This code was already used. Wait for the next code in your authenticator app.',
+    );
+  }
 }
 
 function userOf(record: StoredCredentials): SessionUser {

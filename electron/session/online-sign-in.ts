@@ -1,5 +1,6 @@
 // Online sign-in against the hub. On success the workstation keeps an argon2id verifier of this
-// password with the user's role, wards and credential stamp, for offline sign-in later, and the
+// password with the user's role, wards and credential stamp (and an MFA account's TOTP secret),
+// for offline sign-in later, and the
 // session holds the hub's tokens. When the hub cannot be reached, offline sign-in takes over if the
 // policy allows it.
 import { sessionResponseSchema, type SessionResponse } from '../../shared/auth/index.js';
@@ -21,7 +22,7 @@ export async function onlineSignIn(core: SessionCore, username: string, password
     result = await hub.login(name, password, totp);
   } catch (cause) {
     core.logger.warn({ event: 'session.hub_unreachable', error: cause instanceof Error ? cause.name : 'unknown' }, 'hub login unreachable');
-    return signInAfterHubUnreachable(core, name, password);
+    return signInAfterHubUnreachable(core, name, password, totp);
   }
   core.assertOpen();
   if (result.outcome === 'refused') {
@@ -43,7 +44,7 @@ export async function onlineSignIn(core: SessionCore, username: string, password
   return completeOnlineSignIn(core, parsed.data, password);
 }
 
-async function signInAfterHubUnreachable(core: SessionCore, name: string, password: string): Promise<SignInResult> {
+async function signInAfterHubUnreachable(core: SessionCore, name: string, password: string, totp?: string): Promise<SignInResult> {
   if (!core.policy.allowOfflineSignIn) {
     const known = await core.credentials.findByUsername(name);
     core.failed('online', 'hub-unreachable', known?.userId ?? null);
@@ -53,7 +54,7 @@ async function signInAfterHubUnreachable(core: SessionCore, name: string, passwo
     );
   }
   try {
-    return await offlineSignIn(core, name, password, true);
+    return await offlineSignIn(core, name, password, true, totp);
   } catch (error) {
     if (error instanceof SessionError && (error.code === 'OFFLINE_UNKNOWN_USER' || error.code === 'OFFLINE_EXPIRED')) {
       throw new SessionError(error.code, `The hub cannot be reached. ${error.message}`);
@@ -85,6 +86,9 @@ async function completeOnlineSignIn(core: SessionCore, session: SessionResponse,
       pinVerifier: keepPin ? previous.pinVerifier : null,
       pinSetAt: keepPin ? previous.pinSetAt : null,
       pinFailures: 0,
+      // The hub hands the TOTP secret over with a sign-in that passed its code: kept (in the
+      // encrypted vault) for an offline second factor; kept from before while the stamp holds.
+      totpSecret: verifierInfo.mfaRequired ? (verifierInfo.totpSecret ?? (keepPin ? previous.totpSecret : null)) : null,
     });
   });
   core.assertOpen();

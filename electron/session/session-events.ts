@@ -11,6 +11,8 @@ export type SignInFailure =
   | 'unknown-user'
   | 'verifier-expired'
   | 'offline-not-allowed'
+  | 'offline-hub-reachable'
+  | 'offline-totp-unavailable'
   | 'hub-unreachable'
   | 'hub-answer-invalid'
   | 'totp-required'

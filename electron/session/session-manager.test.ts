@@ -79,7 +79,7 @@ describe('online sign-in', () => {
 
   it('refuses an answer from the hub that does not match the contract', async () => {
     const h = sessionHarness({
-      hubLogin: { login: async () => ({ outcome: 'signed-in', session: { accessToken: 'x' } as never }) },
+      hubLogin: { login: async () => ({ outcome: 'signed-in', session: { accessToken: 'x' } as never }), isReachable: async () => true },
     });
     const r = await refusal(h.manager.signInOnline('nina', 'pw'));
     expect(r.code).toBe('HUB_ANSWER_INVALID');
@@ -110,6 +110,7 @@ describe('offline sign-in', () => {
     h.manager.signOut();
     h.hub.reachable = false;
     h.clock.advance(71 * HOUR);
+    h.hub.reachable = false; // offline sign-in is for when the hub cannot be reached
     const result = await h.manager.signInOffline('nina', h.hub.account('nina').password);
     expect(result.mode).toBe('offline');
     expect(result.snapshot.active).toMatchObject({ userId: 'u-nurse-1', role: 'nurse', mode: 'offline' });
@@ -122,6 +123,7 @@ describe('offline sign-in', () => {
     await signInAs(h, 'nina');
     h.manager.signOut();
     h.clock.advance(72 * HOUR);
+    h.hub.reachable = false; // offline sign-in is for when the hub cannot be reached
     const r = await refusal(h.manager.signInOffline('nina', h.hub.account('nina').password));
     expect(r.code).toBe('OFFLINE_EXPIRED');
     expect(r.message).toContain('72 hours after your last online sign-in');
@@ -134,11 +136,13 @@ describe('offline sign-in', () => {
     await signInAs(h, 'nina');
     h.manager.signOut();
     h.clock.advance(8 * HOUR);
+    h.hub.reachable = false; // offline sign-in is for when the hub cannot be reached
     expect((await refusal(h.manager.signInOffline('nina', h.hub.account('nina').password))).code).toBe('OFFLINE_EXPIRED');
   });
 
   it('is refused for a user who never signed in on this workstation, saying why', async () => {
     const h = sessionHarness();
+    h.hub.reachable = false; // offline sign-in is for when the hub cannot be reached
     const r = await refusal(h.manager.signInOffline('noor', h.hub.account('noor').password));
     expect(r.code).toBe('OFFLINE_UNKNOWN_USER');
     expect(r.message).toContain('has not signed in on this workstation while it was online');
@@ -151,6 +155,7 @@ describe('offline sign-in', () => {
     const h = sessionHarness();
     await signInAs(h, 'nina');
     h.manager.signOut();
+    h.hub.reachable = false; // offline sign-in is for when the hub cannot be reached
     expect((await refusal(h.manager.signInOffline('nina', 'guess'))).code).toBe('BAD_CREDENTIALS');
     expect(h.manager.current().status).toBe('signed-out');
   });
@@ -159,6 +164,7 @@ describe('offline sign-in', () => {
     const h = sessionHarness({ policy: { allowOfflineSignIn: false } });
     await signInAs(h, 'nina');
     h.manager.signOut();
+    h.hub.reachable = false; // offline sign-in is for when the hub cannot be reached
     expect((await refusal(h.manager.signInOffline('nina', h.hub.account('nina').password))).code).toBe('OFFLINE_NOT_ALLOWED');
   });
 
@@ -168,6 +174,7 @@ describe('offline sign-in', () => {
     h.manager.signOut();
     const record = (await h.store.get('u-nurse-1'))!;
     await h.store.put({ ...record, verifiedAt: h.clock.now() + 2 * HOUR });
+    h.hub.reachable = false; // offline sign-in is for when the hub cannot be reached
     expect((await refusal(h.manager.signInOffline('nina', h.hub.account('nina').password))).code).toBe('OFFLINE_EXPIRED');
   });
 });
@@ -242,6 +249,7 @@ describe('credential stamps from the hub', () => {
     );
     expect(revoked).toHaveLength(2);
     expect((await h.store.list()).map((r) => r.userId)).toEqual(['u-nurse-1']);
+    h.hub.reachable = false; // offline sign-in is for when the hub cannot be reached
     expect((await h.manager.signInOffline('nina', h.hub.account('nina').password)).snapshot.active?.userId).toBe('u-nurse-1');
   });
 

@@ -15,7 +15,8 @@ import type { CredentialStore } from './credential-store.js';
 import type { HubLogin } from './hub-login.js';
 import { HubTokenKeeper, type HubTokens } from './hub-tokens.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { offlineSignIn } from './offline-sign-in.js';
+import { UsedTotpSteps } from './offline-second-factor.js';
+import { chosenOfflineSignIn } from './offline-sign-in.js';
 import { onlineSignIn } from './online-sign-in.js';
 import { noLockedSession, setPin, unlockWithPassword, unlockWithPin } from './pin-unlock.js';
 import type { PowerEvents } from './power-events.js';
@@ -110,6 +111,7 @@ export class SessionManager {
       logger: this.logger,
       userLocks: this.userLocks,
       passwordFailures: this.passwordFailures,
+      usedTotpSteps: new UsedTotpSteps(),
       assertOpen: () => this.assertOpen(),
       requireActive: () => this.requireActive(),
       requireLocked: (userId) => this.requireLocked(userId),
@@ -191,10 +193,14 @@ export class SessionManager {
     return onlineSignIn(this.core, username, password, totp);
   }
 
-  /** Signs in with the offline verifier kept at this user's last online sign-in here, within the grace period. */
-  async signInOffline(username: string, password: string): Promise<SignInResult> {
+  /**
+   * Signs in with the offline verifier kept at this user's last online sign-in here, within the
+   * grace period, and only while the hub cannot be reached (asked now). An account that requires a
+   * second factor gives its TOTP code too, checked here.
+   */
+  async signInOffline(username: string, password: string, totp?: string): Promise<SignInResult> {
     this.assertOpen();
-    return offlineSignIn(this.core, normalizeUsername(username), password, false);
+    return chosenOfflineSignIn(this.core, normalizeUsername(username), password, totp);
   }
 
   // ── PIN and unlocking ──────────────────────────────────────────────────────────────────────

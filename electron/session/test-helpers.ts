@@ -27,6 +27,8 @@ export interface HubAccount {
   disabled: boolean;
   /** When set, the hub asks for this TOTP code. */
   totp: string | null;
+  /** The account's TOTP secret (base32), handed over with a sign-in that passed its code. */
+  totpSecret?: string;
   readonly pin: string;
 }
 
@@ -72,6 +74,10 @@ export class ScriptedHubLogin implements HubLogin {
     return found;
   }
 
+  async isReachable(): Promise<boolean> {
+    return this.reachable;
+  }
+
   async login(username: string, password: string, totp?: string): Promise<HubLoginResult> {
     this.calls += 1;
     if (!this.reachable) throw new Error('connect ECONNREFUSED');
@@ -90,7 +96,13 @@ export class ScriptedHubLogin implements HubLogin {
       expiresIn: 900,
       refreshExpiresIn: 12 * 3600,
       user,
-      offlineVerifier: { ...user, credentialStamp: a.credentialStamp, mfaRequired: a.totp !== null, issuedAt: new Date(0).toISOString() },
+      offlineVerifier: {
+        ...user,
+        credentialStamp: a.credentialStamp,
+        mfaRequired: a.totp !== null,
+        issuedAt: new Date(0).toISOString(),
+        ...(a.totp !== null && a.totpSecret !== undefined ? { totpSecret: a.totpSecret } : {}),
+      },
     };
     return { outcome: 'signed-in', session };
   }

@@ -1,5 +1,5 @@
 // The sessions room's HubLogin port over this room's pinned, device-authenticated client:
-// POST /auth/login and /auth/refresh. A refusal comes back as the hub's stable code and its
+// POST /auth/login and /auth/refresh, and whether the hub answers at all (offline sign-in). A refusal comes back as the hub's stable code and its
 // message; an unreachable hub rejects (the sessions room then falls back to offline sign-in). The
 // password is only sent.
 import { hubErrorCode, sessionResponseSchema } from '../../shared/auth/index.js';
@@ -32,6 +32,18 @@ export function createHubLogin(client: HubClient): HubLogin {
         return { outcome: 'signed-in', session: parsed.data };
       }
       return { outcome: 'refused', code: hubErrorCode(answer.body) ?? 'HUB_REFUSED', message: messageOf(answer.body) };
+    },
+    async isReachable(): Promise<boolean> {
+      try {
+        await client.getJson('/fhir/metadata', { retries: 0 });
+        return true;
+      } catch (error) {
+        // Any answer of the hub (a refusal of this device included) means it can be reached; no
+        // connection, a failed TLS handshake or another certificate than the pinned one do not.
+        return !(
+          error instanceof SyncError && ['HUB_UNREACHABLE', 'TIMEOUT', 'CONNECTION_LOST', 'TLS_FAILED', 'PIN_MISMATCH'].includes(error.code)
+        );
+      }
     },
     async refresh(refreshToken): Promise<HubLoginResult> {
       const answer = await client.postJsonAnswer('/auth/refresh', { refreshToken }, { retries: 1 });

@@ -1,6 +1,16 @@
 // The census: patients with an in-progress Encounter on the vault's ward (any ward when none is
 // set), with what the ward list shows for each: bed, admission, alerts, allergies, last vitals.
-import { chartAlert, isActiveFlag, isCurrentAllergy, patientHeader, referencedId, text, type Json } from './chart-format.js';
+import {
+  chartAlert,
+  isActiveFlag,
+  isCurrentAllergy,
+  isNoKnownAllergy,
+  patientHeader,
+  referencedId,
+  text,
+  type Json,
+} from './chart-format.js';
+import { news2OfObservations, news2Summary } from '../../shared/vital-signs/index.js';
 import type { CensusEntry } from './chart-types.js';
 import type { ChartReads } from './chart-reads.js';
 import { encounterPlace } from './encounter-place.js';
@@ -30,13 +40,20 @@ export function census(reads: ChartReads, observations: ObservationQueries, ward
         .ofPatient(patientId, 'Flag')
         .filter((flag) => isActiveFlag(flag, nowMs))
         .map(chartAlert),
-      hasAllergies: reads.ofPatient(patientId, 'AllergyIntolerance').some(isCurrentAllergy),
+      ...allergyFacts(reads.ofPatient(patientId, 'AllergyIntolerance')),
       lastVitalsAt: observations.latestTimeOfCategory(patientId, 'vital-signs'),
+      news2: news2Summary(news2OfObservations(observations.latestOfCategory(patientId, 'vital-signs'))),
     });
   }
   return entries.sort(
     (a, b) => (a.bed ?? '\uffff').localeCompare(b.bed ?? '\uffff', undefined, { numeric: true }) || a.name.localeCompare(b.name),
   );
+}
+
+/** Allergies on record, and "no known allergies" documented without any allergy (as the chart summary reads it). */
+function allergyFacts(allergies: readonly Json[]): { hasAllergies: boolean; noKnownAllergies: boolean } {
+  const hasAllergies = allergies.some(isCurrentAllergy);
+  return { hasAllergies, noKnownAllergies: !hasAllergies && allergies.some(isNoKnownAllergy) };
 }
 
 export function admissionOf(encounter: Json): string | null {

@@ -156,6 +156,14 @@ export function problemSummary(condition: Json): ProblemSummary {
   };
 }
 
+/** The scheduled times of day (hh:mm) of a dosage's timing.repeat.timeOfDay. */
+function timesOfDayOf(dosage: Json | undefined): string[] {
+  const timing = dosage !== undefined && isObject(dosage.timing) ? dosage.timing : undefined;
+  const repeat = timing !== undefined && isObject(timing.repeat) ? timing.repeat : undefined;
+  if (repeat === undefined || !Array.isArray(repeat.timeOfDay)) return [];
+  return repeat.timeOfDay.filter((t): t is string => typeof t === 'string' && /^\d{2}:\d{2}/.test(t)).map((t) => t.slice(0, 5));
+}
+
 export function medicationSummary(request: Json): MedicationSummary {
   const dosage = array(request.dosageInstruction)[0];
   return {
@@ -166,6 +174,8 @@ export function medicationSummary(request: Json): MedicationSummary {
       '',
     code: conceptCodeOf(request.medicationCodeableConcept),
     dosage: dosage === undefined ? null : text(dosage.text),
+    asNeeded: dosage !== undefined && (dosage.asNeededBoolean === true || isObject(dosage.asNeededCodeableConcept)),
+    timesOfDay: timesOfDayOf(dosage),
     status: String(request.status),
     authoredOn: text(request.authoredOn),
   };

@@ -1,5 +1,6 @@
 // Per-user sign-in records kept in the vault for the sessions room: offline password verifier,
-// role, wards, credential stamp, PIN verifier and wrong-PIN count. Every write is durable
+// role, wards, credential stamp, PIN verifier, wrong-PIN count and (MFA accounts) the TOTP secret
+// for an offline second factor. Every write is durable
 // (synchronous=FULL): a wrong-PIN count must survive a power cut.
 import type { StaffRole } from '../../shared/access/index.js';
 import type { Db } from './sqlcipher-connection.js';
@@ -21,6 +22,8 @@ export interface CredentialRecord {
   readonly pinVerifier: string | null;
   readonly pinSetAt: number | null;
   readonly pinFailures: number;
+  /** Base32 TOTP secret from the user's last online sign-in with a code here (MFA accounts), else null. */
+  readonly totpSecret: string | null;
 }
 
 export interface CredentialRecords {
@@ -52,6 +55,7 @@ interface Row {
   pin_verifier: string | null;
   pin_set_at: number | null;
   pin_failures: number;
+  totp_secret: string | null;
 }
 
 function recordOf(row: Row): CredentialRecord {
@@ -67,6 +71,7 @@ function recordOf(row: Row): CredentialRecord {
     pinVerifier: row.pin_verifier,
     pinSetAt: row.pin_set_at,
     pinFailures: row.pin_failures,
+    totpSecret: row.totp_secret,
   };
 }
 
@@ -78,14 +83,15 @@ export function createCredentialRecords(db: Db, durably: (write: () => void) => 
   const removeOtherWithUsername = db.prepare<[string, string]>('DELETE FROM session_credentials WHERE username = ? AND user_id <> ?');
   const upsert = db.prepare(`
     INSERT INTO session_credentials (user_id, username, role, wards, credential_stamp, mfa_required,
-      password_verifier, verified_at, pin_verifier, pin_set_at, pin_failures)
+      password_verifier, verified_at, pin_verifier, pin_set_at, pin_failures, totp_secret)
     VALUES (@userId, @username, @role, @wards, @credentialStamp, @mfaRequired, @passwordVerifier,
-      @verifiedAt, @pinVerifier, @pinSetAt, @pinFailures)
+      @verifiedAt, @pinVerifier, @pinSetAt, @pinFailures, @totpSecret)
     ON CONFLICT (user_id) DO UPDATE SET username = excluded.username, role = excluded.role,
       wards = excluded.wards, credential_stamp = excluded.credential_stamp,
       mfa_required = excluded.mfa_required, password_verifier = excluded.password_verifier,
       verified_at = excluded.verified_at, pin_verifier = excluded.pin_verifier,
-      pin_set_at = excluded.pin_set_at, pin_failures = excluded.pin_failures`);
+      pin_set_at = excluded.pin_set_at, pin_failures = excluded.pin_failures,
+      totp_secret = excluded.totp_secret`);
   const remove = db.prepare<[string]>('DELETE FROM session_credentials WHERE user_id = ?');
 
   return {

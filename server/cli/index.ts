@@ -6,21 +6,27 @@ import type { LevelWithSilent } from 'pino';
 import { deviceListCommand, deviceRevokeCommand, tokenCommand, userAddCommand, type CliIo } from './admin-commands.js';
 import { HubCliError } from './hub-cli-error.js';
 import { DEFAULT_DATA_DIR } from './hub-options.js';
+import { encryptDatabaseCommand, initKeyCommand, rotateKeysCommand } from './key-commands.js';
 import { DEFAULT_PORT, serveCommand } from './serve-command.js';
 
 export { HubCliError, type HubCliErrorCode } from './hub-cli-error.js';
 
 const USAGE = `Usage:
-  wardline-hub serve [--data DIR] [--port N] [--host H] [--postgres URL] [--demo N]
+  wardline-hub serve [--data DIR] [--port N] [--host H] [--postgres URL] [--demo N] [--key-file FILE]
                      (--dev-tls | --cert FILE --key FILE) [--public-url URL] [--log-level LEVEL]
-  wardline-hub token --ward W [--ttl-minutes M] [--data DIR | --postgres URL]
+  wardline-hub init-key [--key-file FILE] [--data DIR | --postgres URL]
+  wardline-hub rotate-keys [--key-file FILE] [--data DIR | --postgres URL]      (hub stopped)
+  wardline-hub encrypt-database [--key-file FILE] [--data DIR]                  (hub stopped)
+  wardline-hub token --ward W [--ttl-minutes M] [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub user add --username U --role ${STAFF_ROLES.join('|')} --ward W [--ward W2] [--mfa]
-                        [--password-stdin] [--data DIR | --postgres URL]
-  wardline-hub device revoke CLIENT_ID [--data DIR | --postgres URL]
-  wardline-hub device list [--ward W] [--data DIR | --postgres URL]
-Defaults: data folder ./${DEFAULT_DATA_DIR} (SQLite file hub.sqlite and the --dev-tls certificate), port ${DEFAULT_PORT}, host 127.0.0.1.`;
+                        [--password-stdin] [--data DIR | --postgres URL] [--key-file FILE]
+  wardline-hub device revoke CLIENT_ID [--data DIR | --postgres URL] [--key-file FILE]
+  wardline-hub device list [--ward W] [--data DIR | --postgres URL] [--key-file FILE]
+Defaults: data folder ./${DEFAULT_DATA_DIR} (SQLite file hub.sqlite and the --dev-tls certificate), port ${DEFAULT_PORT}, host 127.0.0.1.
+The hub key (database and secrets encryption) comes from --key-file FILE (mode 0600, outside the data
+folder) or the OS keystore; serve --demo/--dev-tls make a development key file beside the data folder.`;
 
-const STORE = { data: { type: 'string' }, postgres: { type: 'string' } } as const;
+const STORE = { data: { type: 'string' }, postgres: { type: 'string' }, 'key-file': { type: 'string' } } as const;
 const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function wholeNumber(value: string | undefined, name: string, fallback: number, min = 0): number {
@@ -66,6 +72,7 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
         {
           data: values.data,
           postgres: values.postgres,
+          keyFile: values['key-file'],
           port,
           host: values.host ?? '127.0.0.1',
           ...(values.demo === undefined ? {} : { demo: wholeNumber(values.demo, '--demo', 0, 1) }),
@@ -79,12 +86,27 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
         stop,
       );
     }
+    case 'init-key':
+    case 'rotate-keys':
+    case 'encrypt-database': {
+      const { values } = parse(rest, STORE);
+      const store = { data: values.data, postgres: values.postgres, keyFile: values['key-file'] };
+      if (command === 'init-key') return initKeyCommand(store, io);
+      if (command === 'rotate-keys') return rotateKeysCommand(store, io);
+      return encryptDatabaseCommand(store, io);
+    }
     case 'token': {
       const { values } = parse(rest, { ...STORE, ward: { type: 'string' }, 'ttl-minutes': { type: 'string' } });
       if (!values.ward) throw new HubCliError('USAGE', 'token needs --ward W.');
       const ttl = values['ttl-minutes'] === undefined ? undefined : wholeNumber(values['ttl-minutes'], '--ttl-minutes', 0, 1);
       return tokenCommand(
-        { data: values.data, postgres: values.postgres, ward: values.ward, ...(ttl === undefined ? {} : { ttlMinutes: ttl }) },
+        {
+          data: values.data,
+          postgres: values.postgres,
+          keyFile: values['key-file'],
+          ward: values.ward,
+          ...(ttl === undefined ? {} : { ttlMinutes: ttl }),
+        },
         io,
       );
     }
@@ -108,6 +130,7 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
         {
           data: values.data,
           postgres: values.postgres,
+          keyFile: values['key-file'],
           username: values.username,
           role: values.role,
           wards: values.ward ?? [],
@@ -122,11 +145,17 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
       if (sub === 'revoke') {
         const { values, positionals } = parse(args, STORE, 1);
         if (!positionals[0]) throw new HubCliError('USAGE', 'device revoke needs the device client id.');
-        return deviceRevokeCommand({ data: values.data, postgres: values.postgres, clientId: positionals[0] }, io);
+        return deviceRevokeCommand(
+          { data: values.data, postgres: values.postgres, keyFile: values['key-file'], clientId: positionals[0] },
+          io,
+        );
       }
       if (sub === 'list') {
         const { values } = parse(args, { ...STORE, ward: { type: 'string' } });
-        return deviceListCommand({ data: values.data, postgres: values.postgres, ...(values.ward ? { ward: values.ward } : {}) }, io);
+        return deviceListCommand(
+          { data: values.data, postgres: values.postgres, keyFile: values['key-file'], ...(values.ward ? { ward: values.ward } : {}) },
+          io,
+        );
       }
       throw new HubCliError('USAGE', 'Use "wardline-hub device revoke ID" or "wardline-hub device list" (see wardline-hub help).');
     }

@@ -46,7 +46,10 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
     options.devTls && !(options.cert && options.key)
       ? await loadTls({ kind: 'dev', dataDir, hostNames: [hostname(), ...(isWildcard(options.host) ? [] : [options.host])] })
       : await loadTls({ kind: 'files', certPath: options.cert!, keyPath: options.key! });
-  const { db, description } = await openStore(options);
+  const { db, description, keyStore, rotationPending } = await openStore(
+    options,
+    options.demo !== undefined || options.devTls ? 'dev-serve' : 'serve',
+  );
   // Logs (JSON lines) on stderr, so stdout holds only what the operator reads: URL, pin, accounts.
   const logger = createHubLogger({ level: options.logLevel, destination: 2 });
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
@@ -90,6 +93,8 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
   io.print(`Wardline hub listening on ${listening} (store: ${description})`);
   if (publicUrl !== listening) io.print(`Public URL (token audience, links): ${publicUrl}`);
   io.print(`TLS certificate SPKI pin (sha256, base64): ${tls.pin}`);
+  io.print(`Hub key: ${keyStore.description}`);
+  if (rotationPending) io.print('A key rotation was interrupted: run wardline-hub rotate-keys again (hub stopped) to finish it.');
   if (options.demo !== undefined && options.demo > 0) {
     const now = new Date();
     const seeded = await seedDemoWard(db, options.demo, now);

@@ -61,12 +61,10 @@ export interface BreakTheGlassEntry {
   readonly resourceType: string;
 }
 
-/** The integration principal's access (a fresh memo per use). */
+/** The integration principal's access (the hub's own work, the ADT feed): no limits. */
 export function integrationAccess(): Access {
   return { scope: { kind: 'all' }, principal: null, btgReason: null, memo: new Map() };
 }
-
-export const UNRESTRICTED: Access = integrationAccess();
 
 export function accessFor(
   principal: Principal,

@@ -4,7 +4,7 @@ export { registerFhirRoutes, type FhirRoutesOptions } from './fhir-routes.js';
 export { resourceStoreMigrations } from './store/index.js';
 export { capabilityStatement, capabilityOf, supports, CAPABILITY_TYPES } from './capability.js';
 export { FhirError, type FhirErrorCode } from './fhir-error.js';
-export { BTG_REASON_HEADER, UNRESTRICTED } from './access-policy.js';
+export { BTG_REASON_HEADER, integrationAccess } from './access-policy.js';
 export { MAX_BUNDLE_ENTRIES } from './bundle-request.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './search-parameters.js';
 export { importResources, putResources, deleteResources } from './import-resources.js';

@@ -23,7 +23,7 @@ import { checkLogin } from './login.js';
 import { sendOutcome } from './operation-outcome.js';
 import { revokeRefreshTokenFamily, spendRefreshToken } from './refresh-tokens.js';
 import { issueSession } from './session.js';
-import { credentialStampsOfWard, findUserById } from './users.js';
+import { credentialStampsOfWard, findUserById, openTotpSecret } from './users.js';
 import { grantScope, scopeText } from './token-scope.js';
 
 export interface AuthRoutesDeps {
@@ -130,7 +130,10 @@ export function authRoutes(deps: AuthRoutesDeps) {
       try {
         const user = await checkLogin(db, body.data, ward, now);
         logger.info({ event: 'login', userId: user.userId, deviceId }, 'user signed in');
-        return reply.send(await issueSession(db, tokens, user, deviceId, now));
+        // The second factor was just checked: the enrolled workstation gets the TOTP secret (over
+        // TLS) to check codes at an offline sign-in of this user.
+        const totpSecret = user.mfaRequired ? (openTotpSecret(db, user) ?? undefined) : undefined;
+        return reply.send(await issueSession(db, tokens, user, deviceId, now, undefined, totpSecret));
       } catch (error) {
         if (error instanceof IdentityError) logger.info({ event: 'login-refused', code: error.code, deviceId }, 'sign-in refused');
         throw error;

@@ -1,7 +1,7 @@
 import { SignJWT, decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, runMigrations, type SqlDatabase } from '../storage/index.js';
-import { HubTokenKeys } from './hub-token-keys.js';
+import { HubTokenKeys, rotateSigningKey, signingKeyContext } from './hub-token-keys.js';
 import { DEVICE_TOKEN_SECONDS, HubTokens, USER_TOKEN_SECONDS } from './hub-tokens.js';
 import { identityMigrations } from './identity-migrations.js';
 
@@ -33,7 +33,7 @@ describe('hub-issued tokens', () => {
     await db.execute('INSERT INTO identity_signing_keys (kid, alg, private_jwk, public_jwk, created_at) VALUES ($1, $2, $3, $4, $5)', [
       'later-key',
       'ES256',
-      JSON.stringify(await exportJWK(privateKey)),
+      db.secrets.seal(JSON.stringify(await exportJWK(privateKey)), signingKeyContext('later-key')),
       JSON.stringify(await exportJWK(publicKey)),
       now.getTime() + 1,
     ]);
@@ -83,5 +83,35 @@ describe('hub-issued tokens', () => {
     const elsewhere = new HubTokens(await HubTokenKeys.open(db, now), () => 'https://other-hub.test');
     const foreign = await elsewhere.issueDeviceToken({ deviceId: 'dev-1', ward: '4east', scope: FULL }, now);
     await expect(tokens.verifyDeviceToken(foreign.token, now)).rejects.toMatchObject({ code: 'DEVICE_TOKEN_INVALID' });
+  });
+
+  it('keep the private signing key envelope-encrypted in the database, bound to its kid', async () => {
+    const tokens = new HubTokens(await HubTokenKeys.open(db, now), hubUrl);
+    const token = (await tokens.issueDeviceToken({ deviceId: 'dev-1', ward: '4east', scope: FULL }, now)).token;
+    const [row] = await db.query<{ kid: string; private_jwk: string }>('SELECT kid, private_jwk FROM identity_signing_keys');
+    expect(row!.private_jwk).toMatch(/^wlenv1\./);
+    expect(row!.private_jwk).not.toContain('"d"');
+    const jwk = JSON.parse(db.secrets.open(row!.private_jwk, signingKeyContext(row!.kid))) as { d: string };
+    expect(row!.private_jwk).not.toContain(jwk.d);
+    // Moved to another row, the sealed key does not open.
+    expect(() => db.secrets.open(row!.private_jwk, signingKeyContext('another-kid'))).toThrow(/could not be decrypted/);
+    expect(decodeProtectedHeader(token).kid).toBe(row!.kid);
+  });
+
+  it('after a rotation are signed with the new key, while tokens of the retired key stay valid until they expire', async () => {
+    const before = new HubTokens(await HubTokenKeys.open(db, now), hubUrl);
+    const old = await before.issueUserToken({ userId: 'u-1', deviceId: 'dev-1', credentialStamp: 's' }, now);
+    const newKid = await rotateSigningKey(db, now);
+    const after = new HubTokens(await HubTokenKeys.open(db, now), hubUrl);
+    const fresh = await after.issueUserToken({ userId: 'u-1', deviceId: 'dev-1', credentialStamp: 's' }, now);
+    expect(decodeProtectedHeader(fresh.token).kid).toBe(newKid);
+    expect(decodeProtectedHeader(old.token).kid).not.toBe(newKid);
+    await expect(after.verifyUserToken(old.token, now)).resolves.toMatchObject({ userId: 'u-1' });
+    await expect(before.verifyUserToken(fresh.token, now)).resolves.toMatchObject({ userId: 'u-1' });
+    // The retired key's private half is gone; its tokens end at their own expiry.
+    const retired = await db.query<{ private_jwk: string }>('SELECT private_jwk FROM identity_signing_keys WHERE kid <> $1', [newKid]);
+    expect(retired).toEqual([{ private_jwk: '' }]);
+    const later = new Date(now.getTime() + (USER_TOKEN_SECONDS + 1) * 1000);
+    await expect(after.verifyUserToken(old.token, later)).rejects.toMatchObject({ code: 'USER_TOKEN_EXPIRED' });
   });
 });

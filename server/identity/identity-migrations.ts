@@ -2,5 +2,6 @@
 import type { HubMigration } from '../storage/index.js';
 import { identityTables } from './migrations/0001-identity.js';
 import { accountHistoryMigration } from './migrations/0002-account-history.js';
+import { signingKeyRetirement } from './migrations/0003-signing-key-retirement.js';
 
-export const identityMigrations: readonly HubMigration[] = [identityTables, accountHistoryMigration];
+export const identityMigrations: readonly HubMigration[] = [identityTables, accountHistoryMigration, signingKeyRetirement];

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openPostgresDatabase, openSqliteDatabase, runMigrations, type SqlDatabase } from '../storage/index.js';
+import { randomBytes } from 'node:crypto';
+import { openPostgresDatabase, openSqliteDatabase, runMigrations, SecretEnvelope, type SqlDatabase } from '../storage/index.js';
 import { startTestPostgres, type TestPostgres } from '../../tests/support/postgres.js';
 import { identityMigrations } from './identity-migrations.js';
 import { IdentityError } from './identity-error.js';
@@ -30,7 +31,10 @@ async function refusal(promise: Promise<unknown>): Promise<IdentityError> {
 
 describe.each(['sqlite', 'postgres'] as const)('staff sign-in at a workstation (%s)', (engine) => {
   beforeEach(async () => {
-    db = engine === 'sqlite' ? openSqliteDatabase(':memory:') : await openPostgresDatabase(await postgres!.createDatabase());
+    db =
+      engine === 'sqlite'
+        ? openSqliteDatabase(':memory:')
+        : await openPostgresDatabase(await postgres!.createDatabase(), { secrets: SecretEnvelope.withKeys(randomBytes(32)) });
     await runMigrations(db, identityMigrations);
     now = new Date('2026-03-02T08:00:00Z');
   });

@@ -10,7 +10,7 @@ import type { SqlDatabase } from '../storage/index.js';
 import { IdentityError } from './identity-error.js';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './password-hashing.js';
 import { matchedTotpStep } from './totp.js';
-import { findUserByUsername, type UserRecord } from './users.js';
+import { findUserByUsername, openTotpSecret, type UserRecord } from './users.js';
 
 export const MAX_FAILED_LOGINS = 10;
 export const LOCKOUT_MINUTES = 15;
@@ -58,7 +58,8 @@ async function checkSecondFactor(db: SqlDatabase, user: UserRecord, code: string
   if (code === undefined) {
     throw new IdentityError('MFA_REQUIRED', 'Enter the 6-digit code from your authenticator app.');
   }
-  const step = user.totpSecret === null ? null : matchedTotpStep(user.totpSecret, code, now);
+  const secret = openTotpSecret(db, user);
+  const step = secret === null ? null : matchedTotpStep(secret, code, now);
   if (step === null) {
     await recordFailure(db, user.userId, now);
     throw new IdentityError('MFA_INVALID', 'The 6-digit code is wrong or too old. Enter the code your authenticator app shows now.');

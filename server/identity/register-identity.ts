@@ -1,4 +1,5 @@
-// Wires the identity room into a Fastify app: loads (or creates) the hub's token-signing key,
+// Wires the identity room into a Fastify app: seals secrets left in the clear by an earlier
+// version, loads (or creates) the hub's token-signing key,
 // decorates `app.authenticate` and `request.principal`, and registers the /auth endpoints.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { SqlDatabase } from '../storage/index.js';
@@ -6,6 +7,7 @@ import { createAuthenticate } from './authenticate.js';
 import { authRoutes } from './auth-routes.js';
 import './fastify-augmentation.js';
 import { HubTokenKeys } from './hub-token-keys.js';
+import { sealLegacySecrets } from './protected-secrets.js';
 import { HubTokens } from './hub-tokens.js';
 import { DeviceRateLimiter, type RateLimitOptions } from './rate-limiter.js';
 import type { Principal } from './principal.js';
@@ -26,6 +28,8 @@ export interface IdentityDeps {
 
 export async function registerIdentity(app: FastifyInstance, deps: IdentityDeps): Promise<void> {
   const hubUrl = (): string => (typeof deps.publicUrl === 'function' ? deps.publicUrl() : deps.publicUrl).replace(/\/+$/, '');
+  // Secrets an earlier version stored in the clear are sealed before anything reads them.
+  await sealLegacySecrets(deps.db);
   const keys = await HubTokenKeys.open(deps.db, deps.clock());
   const tokens = new HubTokens(keys, hubUrl);
   const rateLimiter = new DeviceRateLimiter(deps.rateLimit);

@@ -1,10 +1,8 @@
-// Time-based one-time codes (RFC 6238: SHA-1, 6 digits, 30 s steps) for accounts that require a
+// Time-based one-time codes (the shared TOTP rule, shared/auth/totp-rule.ts) for accounts that require a
 // second factor, using otplib's authenticator. A code is accepted one step early or late (clock
 // drift); the step it matched is returned so the caller can refuse the same code twice.
 import { authenticator } from 'otplib';
-
-const STEP_SECONDS = 30;
-const WINDOW_STEPS = 1;
+import { TOTP_STEP_SECONDS as STEP_SECONDS, TOTP_WINDOW_STEPS as WINDOW_STEPS } from '../../shared/auth/index.js';
 
 export function newTotpSecret(): string {
   return authenticator.generateSecret(20);

@@ -32,7 +32,8 @@ export interface AddedUser {
 export interface UserRecord extends UserPrincipal {
   readonly passwordHash: string;
   readonly mfaRequired: boolean;
-  readonly totpSecret: string | null;
+  /** The TOTP secret as stored: envelope-encrypted (open it with `openTotpSecret`). */
+  readonly sealedTotpSecret: string | null;
   readonly credentialStamp: string;
   readonly disabled: boolean;
   readonly lockedUntil: number | null;
@@ -66,7 +67,16 @@ export async function addUser(db: SqlDatabase, user: NewUser, now: Date = new Da
     const taken = await tx.execute(
       `INSERT INTO identity_users (user_id, username, password_hash, role, mfa_required, totp_secret, credential_stamp, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT DO NOTHING`,
-      [userId, username, passwordHash, role.data, user.mfa ? 1 : 0, totpSecret, randomSecret(), at],
+      [
+        userId,
+        username,
+        passwordHash,
+        role.data,
+        user.mfa ? 1 : 0,
+        totpSecret === null ? null : db.secrets.seal(totpSecret, totpContext(userId)),
+        randomSecret(),
+        at,
+      ],
     );
     if (taken.changes === 0) {
       throw new IdentityError('USERNAME_TAKEN', `The username "${username}" is already in use; choose another one.`, 409);
@@ -171,11 +181,21 @@ async function toUserRecord(db: SqlDatabase, row: UserRow): Promise<UserRecord> 
     wards: wards.map((w) => w.ward),
     passwordHash: row.password_hash,
     mfaRequired: toBoolean(row.mfa_required),
-    totpSecret: row.totp_secret,
+    sealedTotpSecret: row.totp_secret,
     credentialStamp: row.credential_stamp,
     disabled: toBoolean(row.disabled),
     lockedUntil: toNumberOrNull(row.locked_until),
   };
+}
+
+/** Where a TOTP secret is stored: bound into its envelope, so it opens only in its own row. */
+export function totpContext(userId: string): string {
+  return `identity_users.totp_secret:${userId}`;
+}
+
+/** The account's TOTP secret in the clear (base32), or null when it has none. */
+export function openTotpSecret(db: SqlDatabase, user: Pick<UserRecord, 'userId' | 'sealedTotpSecret'>): string | null {
+  return user.sealedTotpSecret === null ? null : db.secrets.open(user.sealedTotpSecret, totpContext(user.userId));
 }
 
 function validWards(wards: readonly string[]): string[] {

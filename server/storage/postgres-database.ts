@@ -4,6 +4,7 @@
 // effects outside the database.
 import pg from 'pg';
 import type { PoolClient } from 'pg';
+import { SecretEnvelope } from './secret-envelope.js';
 import type { SqlDatabase } from './sql-database.js';
 import { StorageError } from './storage-error.js';
 
@@ -12,6 +13,8 @@ export interface PostgresOptions {
   readonly maxConnections?: number;
   /** How many times a transaction is retried after a serialization failure. Default 30. */
   readonly maxRetries?: number;
+  /** Seals and opens the protected secrets (signing keys, TOTP secrets). Default: none (every use fails). */
+  readonly secrets?: SecretEnvelope;
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -58,7 +61,10 @@ class PostgresTransaction implements SqlDatabase {
   private open = true;
   private savepoints = 0;
 
-  constructor(private readonly client: PoolClient) {}
+  constructor(
+    private readonly client: PoolClient,
+    readonly secrets: SecretEnvelope,
+  ) {}
 
   private check(): void {
     if (!this.open) {
@@ -106,6 +112,7 @@ class PostgresDatabase implements SqlDatabase {
   constructor(
     private readonly pool: pg.Pool,
     private readonly maxRetries: number,
+    readonly secrets: SecretEnvelope,
   ) {}
 
   async query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
@@ -119,7 +126,7 @@ class PostgresDatabase implements SqlDatabase {
   transaction<T>(work: (tx: SqlDatabase) => Promise<T>): Promise<T> {
     return withSerializableRetry(async () => {
       const client = await this.pool.connect();
-      const tx = new PostgresTransaction(client);
+      const tx = new PostgresTransaction(client, this.secrets);
       let broken = false;
       try {
         await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
@@ -162,5 +169,5 @@ export async function openPostgresDatabase(url: string, options: PostgresOptions
       { cause },
     );
   }
-  return new PostgresDatabase(pool, options.maxRetries ?? 30);
+  return new PostgresDatabase(pool, options.maxRetries ?? 30, options.secrets ?? SecretEnvelope.none());
 }

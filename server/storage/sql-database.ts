@@ -1,10 +1,13 @@
 // The one SQL seam of the hub: both engines (SQLite embedded, PostgreSQL) implement it, and every
 // hub store (resources, identity, audit) writes portable SQL against it.
+import type { SecretEnvelope } from './secret-envelope.js';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
 export interface SqlDatabase {
   readonly dialect: SqlDialect;
+  /** Seals and opens the protected secrets stored in this database (signing keys, TOTP secrets). */
+  readonly secrets: SecretEnvelope;
   /**
    * Rows of a statement. Placeholders are written `$1`, `$2`, … in both dialects (the SQLite
    * engine translates them). Values: string, number, bigint, null, Buffer.

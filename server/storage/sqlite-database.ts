@@ -1,16 +1,36 @@
 // The embedded engine: one SQLite file through better-sqlite3, in WAL mode. Writes (and every
 // transaction) go through one writer connection under an async lock; reads outside a transaction
 // use a second, read-only connection, so they see committed data only and never wait for a writer.
-import Database from 'better-sqlite3';
-import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
+// With a key, both connections are SQLCipher-encrypted (sqlcipher.ts); the hub's CLI always gives
+// one, and refuses a plain (unencrypted) hub database.
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { AsyncMutex } from './async-mutex.js';
+import { SecretEnvelope } from './secret-envelope.js';
 import type { SqlDatabase } from './sql-database.js';
+import {
+  applyAtRestPragmas,
+  isNotADatabase,
+  isPlainSqliteFile,
+  keySqliteConnection,
+  SqliteDriver as Database,
+  type SqliteConnection,
+} from './sqlcipher.js';
 import { StorageError } from './storage-error.js';
 
 export interface SqliteOptions {
   /** How long a writer waits for another process holding the write lock (ms). Default 10 s. */
   readonly busyTimeoutMs?: number;
+  /** The SQLCipher key (32 bytes). Without it the file is plain SQLite (unit tests, the bench control). */
+  readonly key?: Buffer;
+  /**
+   * Seals the protected secrets stored in it. Default: a throwaway key for `:memory:`, none (every
+   * seal/open fails) for a file.
+   */
+  readonly secrets?: SecretEnvelope;
 }
+
+/** Page cache per connection, in KiB: decrypted index pages stay in memory between batches. */
+const CACHE_KIB = 32 * 1024;
 
 /** Rewrites `$1`, `$2`, … (outside string literals) into better-sqlite3's named `@p1`, `@p2`, …. */
 export function translatePlaceholders(sql: string): string {
@@ -68,7 +88,10 @@ class SqliteTransaction implements SqlDatabase {
   private open = true;
   private savepoints = 0;
 
-  constructor(private readonly writer: StatementCache) {}
+  constructor(
+    private readonly writer: StatementCache,
+    readonly secrets: SecretEnvelope,
+  ) {}
 
   private check(): void {
     if (!this.open) {
@@ -123,6 +146,7 @@ class SqliteDatabase implements SqlDatabase {
   constructor(
     private readonly writer: StatementCache,
     private readonly reader: StatementCache,
+    readonly secrets: SecretEnvelope,
   ) {}
 
   async query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
@@ -146,7 +170,7 @@ class SqliteDatabase implements SqlDatabase {
     return this.lock.run(async () => {
       const connection = this.writer.connection;
       connection.exec('BEGIN IMMEDIATE');
-      const tx = new SqliteTransaction(this.writer);
+      const tx = new SqliteTransaction(this.writer, this.secrets);
       try {
         const result = await work(tx);
         tx.finish();
@@ -170,25 +194,59 @@ class SqliteDatabase implements SqlDatabase {
   }
 }
 
-/** Opens (creating if needed) the hub's SQLite file. `:memory:` gives a private in-memory database. */
+function openConnection(path: string, options: SqliteOptions, readonly: boolean): SqliteConnection {
+  const connection = new Database(path, { timeout: options.busyTimeoutMs ?? 10_000, readonly });
+  try {
+    if (options.key !== undefined) {
+      keySqliteConnection(connection, options.key);
+      // Proves the key: page 1 must decrypt.
+      connection.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
+      applyAtRestPragmas(connection);
+    }
+    connection.pragma(`cache_size=-${CACHE_KIB}`);
+    return connection;
+  } catch (error) {
+    connection.close();
+    if (isNotADatabase(error)) {
+      throw new StorageError(
+        'WRONG_KEY',
+        'The hub database could not be decrypted: this is not the key it was encrypted with, or the file is damaged. The file was left untouched. Start the hub with the key it was created with (--key-file or the OS keystore).',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * Opens (creating if needed) the hub's SQLite file. `:memory:` gives a private in-memory database.
+ * With a key, an existing unencrypted file is refused (UNENCRYPTED_DATABASE) and left untouched.
+ */
 export function openSqliteDatabase(path: string, options: SqliteOptions = {}): SqlDatabase {
-  const busyTimeout = options.busyTimeoutMs ?? 10_000;
+  const inMemory = path === ':memory:' || path === '';
+  const secrets = options.secrets ?? (inMemory ? SecretEnvelope.ephemeral() : SecretEnvelope.none());
+  if (options.key !== undefined && !inMemory && isPlainSqliteFile(path)) {
+    throw new StorageError(
+      'UNENCRYPTED_DATABASE',
+      'The hub database is an unencrypted file from an earlier Wardline version. Stop the hub and run wardline-hub encrypt-database (with the same --data and key options) to encrypt it in place.',
+    );
+  }
   let writerConnection: SqliteConnection;
   try {
-    writerConnection = new Database(path, { timeout: busyTimeout });
+    writerConnection = openConnection(path, options, false);
   } catch (cause) {
+    if (cause instanceof StorageError) throw cause;
     throw new StorageError(
       'DATABASE_UNAVAILABLE',
       'The hub database file could not be opened. Check that the data folder exists and the hub may write to it.',
       { cause },
     );
   }
-  const inMemory = path === ':memory:' || path === '';
   if (!inMemory) writerConnection.pragma('journal_mode = WAL');
   writerConnection.pragma('synchronous = NORMAL');
   writerConnection.pragma('foreign_keys = ON');
   const writer = new StatementCache(writerConnection);
-  if (inMemory) return new SqliteDatabase(writer, writer);
-  const readerConnection = new Database(path, { readonly: true, timeout: busyTimeout });
-  return new SqliteDatabase(writer, new StatementCache(readerConnection));
+  if (inMemory) return new SqliteDatabase(writer, writer, secrets);
+  const readerConnection = openConnection(path, options, true);
+  return new SqliteDatabase(writer, new StatementCache(readerConnection), secrets);
 }

@@ -2,7 +2,15 @@
 import { WardlineError } from '../../shared/errors/index.js';
 
 export type StorageErrorCode =
-  'DATABASE_UNAVAILABLE' | 'MIGRATION_FAILED' | 'TRANSACTION_CONFLICT' | 'TRANSACTION_FINISHED' | 'INVALID_DATABASE_OPTIONS';
+  | 'DATABASE_UNAVAILABLE'
+  | 'MIGRATION_FAILED'
+  | 'TRANSACTION_CONFLICT'
+  | 'TRANSACTION_FINISHED'
+  | 'INVALID_DATABASE_OPTIONS'
+  | 'WRONG_KEY'
+  | 'UNENCRYPTED_DATABASE'
+  | 'SECRET_KEY_MISSING'
+  | 'SECRET_UNREADABLE';
 
 export class StorageError extends WardlineError<StorageErrorCode> {
   override readonly name = 'StorageError';

@@ -6,3 +6,4 @@ export { generateDeviceKeyPair, exportDevicePrivateKey, importDevicePrivateKey, 
 export { createClientAssertion, tokenRequestBody, type ClientAssertionInput } from './client-assertion.js';
 export { createAuditCheckpoint } from './audit-checkpoint.js';
 export { hubErrorCode } from './hub-error-code.js';
+export { TOTP_CODE_PATTERN, TOTP_DIGITS, TOTP_STEP_SECONDS, TOTP_WINDOW_STEPS } from './totp-rule.js';

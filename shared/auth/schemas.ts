@@ -72,14 +72,21 @@ export const sessionUserSchema = z.object({
 export type SessionUser = z.infer<typeof sessionUserSchema>;
 
 /**
- * What a workstation keeps to let this user sign in offline later. It holds no secret: the
- * workstation derives its own argon2id verifier from the password the user just typed, and drops it
- * when `credentialStamp` changes (password changed, account disabled) — see GET /auth/credential-stamps.
+ * What a workstation keeps to let this user sign in offline later. The workstation derives its own
+ * argon2id verifier from the password the user just typed, and drops it when `credentialStamp`
+ * changes (password changed, account disabled) — see GET /auth/credential-stamps. For an account
+ * that requires a second factor, `totpSecret` (base32) comes with a sign-in that passed its TOTP
+ * code (over TLS, to an enrolled device only): the workstation keeps it in its encrypted vault to
+ * check the code at an offline sign-in.
  */
 export const offlineVerifierSchema = sessionUserSchema.extend({
   credentialStamp: z.string(),
   mfaRequired: z.boolean(),
   issuedAt: z.string(),
+  totpSecret: z
+    .string()
+    .regex(/^[A-Z2-7]{16,128}$/)
+    .optional(),
 });
 export type OfflineVerifier = z.infer<typeof offlineVerifierSchema>;
 

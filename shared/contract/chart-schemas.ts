@@ -3,6 +3,7 @@
 // for the screens (census, chart summary, trend, MAR). Times are ISO 8601 strings as the hub wrote
 // them; absent facts are null.
 import { z } from 'zod';
+import { news2SummarySchema } from '../vital-signs/index.js';
 
 /** An active Flag (an alert shown on the census and the chart banner). */
 export const chartAlertSchema = z.object({
@@ -26,7 +27,11 @@ export const censusEntrySchema = z.object({
   admittedAt: z.string().nullable(),
   alerts: z.array(chartAlertSchema),
   hasAllergies: z.boolean(),
+  /** "No known allergies" documented (and no allergy): as opposed to nothing recorded. */
+  noKnownAllergies: z.boolean(),
   lastVitalsAt: z.string().nullable(),
+  /** NEWS2 of the latest set of vitals, or null without any. */
+  news2: news2SummarySchema.nullable(),
 });
 
 export const patientHeaderSchema = z.object({
@@ -68,6 +73,10 @@ export const medicationSummarySchema = z.object({
   code: z.string().nullable(),
   /** Dosage instruction text (dose, route, frequency). */
   dosage: z.string().nullable(),
+  /** As needed (PRN): no scheduled times. */
+  asNeeded: z.boolean(),
+  /** Scheduled times of day (hh:mm) from the order's timing. */
+  timesOfDay: z.array(z.string()),
   status: z.string(),
   authoredOn: z.string().nullable(),
 });

@@ -2,24 +2,13 @@
 // (checked against the five rights first: chart:check-administration)
 // (to the outbox, uploaded when the hub is reachable), and what of it the hub does not hold yet.
 import { z } from 'zod';
+import { vitalSignsEntrySchema } from '../vital-signs/index.js';
 import { channelTable, defineChannel } from './channel.js';
 import { administrationEntrySchema, administrationVerdictSchema } from './administration-schemas.js';
 import { patientIdSchema } from './chart-channels.js';
 
-/** A vital-signs set as the nurse enters it; at least one value. Ranges refuse typing slips. */
-export const vitalSignsEntrySchema = z
-  .strictObject({
-    effectiveAt: z.string().datetime({ offset: true }).optional(),
-    heartRate: z.number().int().min(0).max(350).optional(),
-    respiratoryRate: z.number().int().min(0).max(120).optional(),
-    systolic: z.number().int().min(0).max(350).optional(),
-    diastolic: z.number().int().min(0).max(250).optional(),
-    temperatureCelsius: z.number().min(25).max(46).optional(),
-    oxygenSaturation: z.number().int().min(0).max(100).optional(),
-    painScore: z.number().int().min(0).max(10).optional(),
-  })
-  .refine((v) => Object.keys(v).some((k) => k !== 'effectiveAt'), 'at least one vital sign')
-  .refine((v) => (v.systolic === undefined) === (v.diastolic === undefined), 'blood pressure needs both systolic and diastolic');
+/** A vital-signs set as the nurse enters it: its checks live with the vital-sign rules (shared/vital-signs). */
+export { vitalSignsEntrySchema };
 
 /** What the host answers after documentation went into the outbox. */
 export const documentationReceiptSchema = z.object({

@@ -13,3 +13,4 @@ export {
   localInputValue,
   fromLocalInputValue,
 } from './clinical-time.js';
+export { ALLERGY_WORDING, ALLERGIES_NOT_RECORDED_ADVICE, allergyState, allergyText, type AllergyRecordState } from './allergy-wording.js';

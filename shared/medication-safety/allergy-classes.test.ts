@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MEDICATIONS, ALLERGIES } from '../synthetic/index.js';
+import { ALLERGIES, MEDICATIONS } from '../synthetic/index.js';
 import { ALLERGY_CLASSES, allergyClassConflicts } from './allergy-classes.js';
 
 const penicillin = { codes: ['70618'], text: 'Penicillin' };

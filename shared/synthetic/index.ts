@@ -3,5 +3,5 @@
 export type { GenerateWardOptions, SyntheticPatient, SyntheticWard, WardSpec } from './types.js';
 export { generatePatientHistory, generateWard } from './generate.js';
 export { SyntheticDataError } from './synthetic-data-error.js';
-export { ALLERGIES, MEDICATIONS } from './clinical-catalog.js';
 export { LAB_TESTS, VITAL_SIGNS, type LabTestDefinition, type VitalSignDefinition } from './observation-codes.js';
+export { ALLERGIES, MEDICATIONS, type AllergyDefinition, type MedicationDefinition } from './clinical-catalog.js';

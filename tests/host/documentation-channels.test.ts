@@ -136,4 +136,49 @@ describe('documenting through the window', () => {
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ action: 'chart-read', user: userId('paul'), detail: { view: 'notes', notes: notes.length } });
   });
+  it('records consciousness (ACVPU) and oxygen as LOINC-coded observations the hub holds, and the census scores the set with NEWS2', async () => {
+    await t.signIn('nina');
+    const patientId = patient(1).patient.id!;
+    const vitals = {
+      heartRate: 104,
+      respiratoryRate: 22,
+      systolic: 98,
+      diastolic: 60,
+      temperatureCelsius: 38.4,
+      oxygenSaturation: 93,
+      onOxygen: true,
+      oxygenFlowLitresPerMinute: 2,
+      consciousness: 'new-confusion',
+    };
+    const receipt = await t.call<{ resourceIds: string[] }>('chart:record-vitals', { patientId, vitals });
+    await t.call('sync:now', {});
+    const onHub = await Promise.all(receipt.resourceIds.map(hubObservation));
+    const byCode = new Map(onHub.map((o) => [o.code.coding?.[0]?.code, o]));
+    expect(byCode.get('3151-8')?.valueQuantity).toMatchObject({ value: 2, code: 'L/min', system: 'http://unitsofmeasure.org' });
+    expect(byCode.get('67775-7')?.valueCodeableConcept?.coding?.[0]).toMatchObject({ system: 'http://snomed.info/sct', code: '130987000' });
+    const census = await t.call<Array<{ patientId: string; news2: { total: number; band: string; complete: boolean } | null }>>(
+      'chart:census',
+      {},
+    );
+    // RR 22 → 2, SpO2 93 → 2, oxygen → 2, systolic 98 → 2, pulse 104 → 1, new confusion → 3, 38.4 °C → 1.
+    expect(census.find((row) => row.patientId === patientId)?.news2).toMatchObject({ total: 13, band: 'high', complete: true });
+  });
+
+  it('refuses impossible vital signs (a pulse of 0, a diastolic above the systolic, a flow without oxygen) with a clear message, writing nothing', async () => {
+    await t.signIn('nina');
+    const patientId = patient(0).patient.id!;
+    const before = writes().length;
+    const pending = t.host.vault.outbox.count();
+    for (const vitals of [
+      { heartRate: 0 },
+      { systolic: 60, diastolic: 98 },
+      { oxygenSaturation: 95, oxygenFlowLitresPerMinute: 2 },
+      { temperatureCelsius: 372 },
+    ]) {
+      const result = await t.transport.send('chart:record-vitals', { patientId, vitals });
+      expect(result, JSON.stringify(vitals)).toMatchObject({ ok: false });
+    }
+    expect(t.host.vault.outbox.count()).toBe(pending);
+    expect(writes()).toHaveLength(before);
+  });
 });

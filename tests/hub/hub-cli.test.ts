@@ -159,6 +159,8 @@ describe('wardline-hub command line', () => {
 
   it('adds a user with the password from stdin, prints enrollment tokens, lists and revokes devices', async () => {
     const data = join(folder, 'admin');
+    // A production store: its hub key in the OS keystore, made once by IT.
+    expect((await cli(['init-key', '--data', data])).code).toBe(0);
     const token = await cli(['token', '--ward', 'a', '--data', data]);
     expect(token.code).toBe(0);
     expect(token.out.trim()).toMatch(/^[A-Za-z0-9_-]{20,}$/);
@@ -191,6 +193,7 @@ describe('wardline-hub command line', () => {
 
   it('answers mistakes with one line on stderr and a non-zero exit code', async () => {
     const data = join(folder, 'errors');
+    expect((await cli(['init-key', '--data', data])).code).toBe(0);
     const cases: [string[], number, RegExp][] = [
       [
         ['user', 'add', '--username', 'x', '--role', 'nurse', '--ward', 'a', '--password', 'secret', '--data', data],
@@ -204,6 +207,8 @@ describe('wardline-hub command line', () => {
       ],
       [['user', 'add', '--username', 'x', '--role', 'nurse', '--ward', 'a', '--data', data], 1, /--password-stdin/],
       [['device', 'revoke', 'no-such-device', '--data', data], 1, /No workstation is enrolled/],
+      [['init-key', '--data', data], 1, /already .*left untouched/],
+      [['token', '--ward', 'a', '--data', join(folder, 'no-key')], 1, /none was found in the OS keystore.*init-key/],
       [['token', '--data', data], 2, /needs --ward/],
       [['serve', '--data', data, '--port', '0'], 2, /HTTPS only/],
       [['serve', '--bogus'], 2, /Unknown option/],

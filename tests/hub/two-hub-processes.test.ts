@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Observation } from '../../shared/fhir/index.js';
 import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody, USER_TOKEN_HEADER } from '../../shared/auth/index.js';
 import { addUser, createEnrollmentToken, revokeDevice } from '../../server/identity/index.js';
-import { openHubDatabase, type SqlDatabase } from '../../server/storage/index.js';
+import { newHubKey, openHubDatabase, type SqlDatabase } from '../../server/storage/index.js';
 import { createDevCertificate } from '../../server/tls/index.js';
 import { migrateHub } from '../../server/app.js';
 import { httpsFetchTrusting } from '../support/https-fetch.js';
@@ -72,7 +72,9 @@ describe('two hub processes on one PostgreSQL', () => {
   beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), 'wardline-two-hubs-'));
     const url = await (await testPostgres()).createDatabase();
-    db = await openHubDatabase({ postgresUrl: url });
+    // One hub key for every process on the database (it seals the signing keys and TOTP secrets they share).
+    const hubKey = newHubKey();
+    db = await openHubDatabase({ postgresUrl: url, hubKey: { current: hubKey } });
     await migrateHub(db);
     await seedWard(db, 'a');
     patientId = (await admitPatient(db, 'a')).patientId;
@@ -80,6 +82,7 @@ describe('two hub processes on one PostgreSQL', () => {
     caPem = tls.certPem;
     await writeFile(join(folder, 'cert.pem'), tls.certPem);
     await writeFile(join(folder, 'key.pem'), tls.keyPem, { mode: 0o600 });
+    await writeFile(join(folder, 'hub.key'), `${hubKey.toString('base64')}\n`, { mode: 0o600 });
     const common = [
       '--postgres',
       url,
@@ -87,6 +90,8 @@ describe('two hub processes on one PostgreSQL', () => {
       join(folder, 'cert.pem'),
       '--key',
       join(folder, 'key.pem'),
+      '--key-file',
+      join(folder, 'hub.key'),
       '--port',
       '0',
       '--log-level',

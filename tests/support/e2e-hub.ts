@@ -10,7 +10,7 @@ import { buildHub } from '../../server/app.js';
 import { importResources } from '../../server/fhir/index.js';
 import { addUser, createEnrollmentToken, type RateLimitOptions } from '../../server/identity/index.js';
 import { createHubLogger } from '../../server/logging.js';
-import { openHubDatabase, type SqlDatabase } from '../../server/storage/index.js';
+import { newHubKey, openHubDatabase, type SqlDatabase } from '../../server/storage/index.js';
 import { createDevCertificate, spkiPin } from '../../server/tls/index.js';
 import { generateWard, type SyntheticWard } from '../../shared/synthetic/index.js';
 
@@ -68,7 +68,7 @@ const STAFF: readonly { username: string; role: StaffRole; mfa: boolean }[] = [
 
 export async function startE2eHub(options: E2eHubOptions): Promise<E2eHub> {
   const folder = await mkdtemp(join(tmpdir(), 'wardline-e2e-hub-'));
-  const db = await openHubDatabase({ sqlitePath: join(folder, 'hub.sqlite') });
+  const db = await openHubDatabase({ sqlitePath: join(folder, 'hub.sqlite'), hubKey: { current: newHubKey() } });
   const lines: string[] = [];
   const logger = createHubLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
   const tls = createDevCertificate();

@@ -24,6 +24,8 @@ export interface EnrolledTestHost {
   readonly station: TestWorkstation;
   readonly host: WorkstationHost;
   readonly transport: MemoryTransport;
+  /** The host's clock (sessions, deadlines, an offline TOTP check). */
+  readonly clock: FakeClock;
   /** The ward's staff on the hub: nina (nurse), paul (physician), carla (clerk), adam (admin). */
   readonly staff: StaffAccount[];
   /** Signs `username` in (after signing out whoever is active). */
@@ -99,6 +101,7 @@ export async function startEnrolledTestHost(options: EnrolledTestHostOptions): P
     station,
     host,
     transport,
+    clock,
     staff,
     async signIn(username) {
       // (Its answer is dropped as "locked while loading": the sign-out itself stops serving.)

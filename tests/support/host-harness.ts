@@ -50,13 +50,23 @@ export interface TestHost {
 export interface TestHostOptions {
   /** Fields of the machine policy over examplePolicyDraft's (e.g. printing: { allowed: false }). */
   readonly policy?: Record<string, unknown>;
+  /** Patients on the ward (default 3; the third is restricted). */
+  readonly patients?: number;
+  /** When the generated charts end (ISO); default the generator's own. */
+  readonly wardNow?: string;
 }
 
 /** A host over a fresh vault holding a small synthetic ward (the third patient restricted). */
 export async function startTestHost(seed: string, options: TestHostOptions = {}): Promise<TestHost> {
   const custodian = createKeytarCustodian();
   const dataDir = temporaryDataDir('host');
-  const ward = generateWard({ seed, patients: 3, days: 2, ward: { id: TEST_WARD, name: 'Ward 7' } });
+  const ward = generateWard({
+    seed,
+    patients: options.patients ?? 3,
+    days: 2,
+    ward: { id: TEST_WARD, name: 'Ward 7' },
+    ...(options.wardNow === undefined ? {} : { now: options.wardNow }),
+  });
   const restricted = ward.patients[2]!.patient;
   restricted.meta = { ...restricted.meta, security: [{ system: CONFIDENTIALITY_SYSTEM, code: 'R' }] };
   const vault = await createVault({ dataDir: dataDir.dir, custodian, ward: ward.location.id! });

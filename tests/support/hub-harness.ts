@@ -16,7 +16,7 @@ import { buildHub } from '../../server/app.js';
 import { createEnrollmentToken } from '../../server/identity/index.js';
 import type { RateLimitOptions } from '../../server/identity/index.js';
 import { createHubLogger } from '../../server/logging.js';
-import { openHubDatabase, type SqlDatabase } from '../../server/storage/index.js';
+import { newHubKey, openHubDatabase, type SqlDatabase } from '../../server/storage/index.js';
 import { createDevCertificate, spkiPin } from '../../server/tls/index.js';
 import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody, USER_TOKEN_HEADER } from '../../shared/auth/index.js';
 import { httpsFetchTrusting, type HttpsFetch } from './https-fetch.js';
@@ -31,6 +31,10 @@ export interface StartHubOptions {
   readonly postgresUrl?: string;
   readonly rateLimit?: RateLimitOptions;
   readonly bodyLimit?: number;
+  /** Reopen an existing SQLite file (another hub's, e.g. after a key rotation). */
+  readonly sqlitePath?: string;
+  /** The hub key (SQLCipher key of the SQLite file, KEK of the protected secrets); random by default. */
+  readonly hubKey?: Buffer;
 }
 
 export interface RequestInitLike {
@@ -64,6 +68,10 @@ export interface TestHub {
   readonly db: SqlDatabase;
   readonly app: FastifyInstance;
   readonly postgresUrl?: string;
+  /** The SQLite file (SQLite engine only). */
+  readonly sqlitePath?: string;
+  /** The hub key the store was opened with. */
+  readonly hubKey: Buffer;
   /** Every log line the hub wrote (JSON text). */
   logs(): string;
   /** HTTPS to the hub without any token. */
@@ -104,11 +112,13 @@ export async function startHub(options: StartHubOptions): Promise<TestHub> {
   const folder = await mkdtemp(join(tmpdir(), 'wardline-hub-test-'));
   let postgresUrl: string | undefined;
   let db: SqlDatabase;
+  const hubKey = options.hubKey ?? newHubKey();
+  const sqlitePath = options.sqlitePath ?? join(folder, 'hub.sqlite');
   if (options.engine === 'postgres') {
     postgresUrl = options.postgresUrl ?? (await (await testPostgres()).createDatabase());
-    db = await openHubDatabase({ postgresUrl });
+    db = await openHubDatabase({ postgresUrl, hubKey: { current: hubKey } });
   } else {
-    db = await openHubDatabase({ sqlitePath: join(folder, 'hub.sqlite') });
+    db = await openHubDatabase({ sqlitePath, hubKey: { current: hubKey } });
   }
   const lines: string[] = [];
   const logger = createHubLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
@@ -138,7 +148,8 @@ export async function startHub(options: StartHubOptions): Promise<TestHub> {
     caPem: tls.certPem,
     db,
     app,
-    ...(postgresUrl ? { postgresUrl } : {}),
+    ...(postgresUrl ? { postgresUrl } : { sqlitePath }),
+    hubKey,
     logs: () => lines.join(''),
     fetch: (path, init) => rawFetch(`${url}${path}`, requestInit(init, {})),
     async enrollDevice(ward) {

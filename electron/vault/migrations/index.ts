@@ -4,10 +4,17 @@ import { resourcesMigration } from './0001-resources.js';
 import { vaultMetaMigration } from './0002-vault-meta.js';
 import { sessionCredentialsMigration } from './0003-session-credentials.js';
 import { syncStateMigration } from './0004-sync-state.js';
+import { offlineTotpMigration } from './0005-offline-totp.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [resourcesMigration, vaultMetaMigration, sessionCredentialsMigration, syncStateMigration];
+export const MIGRATIONS: readonly Migration[] = [
+  resourcesMigration,
+  vaultMetaMigration,
+  sessionCredentialsMigration,
+  syncStateMigration,
+  offlineTotpMigration,
+];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;

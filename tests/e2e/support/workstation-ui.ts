@@ -22,8 +22,11 @@ export const lockHeading = (page: Page): Locator => page.getByRole('heading', { 
 export const censusHeading = (page: Page): Locator => page.getByRole('heading', { name: 'Ward census' });
 export const connectionBanner = (page: Page): Locator => page.getByRole('region', { name: 'Connection status' });
 export const chartRegion = (page: Page): Locator => page.getByRole('region', { name: 'Patient chart' });
+/** The census row of the patient named `name` (its cell reads the name, then ", " and the MRN and birth date). */
 export const censusRow = (page: Page, name: string): Locator =>
-  page.getByRole('row').filter({ has: page.getByRole('gridcell', { name, exact: true }) });
+  page
+    .getByRole('row')
+    .filter({ has: page.getByRole('gridcell', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(,|$)`) }) });
 
 /** Fills the sign-in form on screen (sign-in page or "Switch user") and submits it. */
 export async function submitSignIn(page: Page, who: Credentials): Promise<void> {

@@ -4,9 +4,23 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { CensusEntryData } from '../../../../shared/contract/index.js';
-import { CENSUS_COLUMNS, CensusRow } from './census-row.js';
+import { CENSUS_CELL_CLASSES, CENSUS_COLUMNS, CensusRow } from './census-row.js';
 
 export const ROW_HEIGHT = 56;
+/** In a narrow window (200 % zoom on a laptop) a row takes two lines, so nothing is cut off on the right. */
+export const NARROW_ROW_HEIGHT = 104;
+const NARROW = '(max-width: 62rem)';
+
+function useNarrowWindow(): boolean {
+  const [narrow, setNarrow] = useState(() => window.matchMedia(NARROW).matches);
+  useEffect(() => {
+    const query = window.matchMedia(NARROW);
+    const changed = (): void => setNarrow(query.matches);
+    query.addEventListener('change', changed);
+    return () => query.removeEventListener('change', changed);
+  }, []);
+  return narrow;
+}
 const PAGE = 8;
 
 export interface CensusGridHandle {
@@ -16,6 +30,8 @@ export interface CensusGridHandle {
 
 export interface CensusGridProps {
   readonly rows: readonly CensusEntryData[];
+  /** Why each row matched the search, by patient id ("exact bed", "name"); empty without a search. */
+  readonly reasons?: ReadonlyMap<string, string>;
   readonly now: number;
   readonly onOpen: (patientId: string) => void;
   /** Called when ↑ is pressed on the first row (focus goes back to the search box). */
@@ -29,13 +45,15 @@ export function CensusGrid(props: CensusGridProps): React.JSX.Element {
   const [active, setActive] = useState(0);
   const pendingFocus = useRef<number | null>(null);
   const count = props.rows.length;
+  const rowHeight = useNarrowWindow() ? NARROW_ROW_HEIGHT : ROW_HEIGHT;
 
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => rowHeight,
     overscan: 6,
   });
+  useEffect(() => virtualizer.measure(), [rowHeight, virtualizer]);
 
   const focusRow = (index: number): void => {
     if (count === 0) return;
@@ -110,8 +128,8 @@ export function CensusGrid(props: CensusGridProps): React.JSX.Element {
     <div role="grid" aria-label="Ward census" aria-rowcount={count + 1} aria-colcount={CENSUS_COLUMNS.length} className="census">
       <div role="rowgroup" className="census__head">
         <div role="row" aria-rowindex={1} className="census__row census__row--head">
-          {CENSUS_COLUMNS.map((name) => (
-            <span key={name} role="columnheader">
+          {CENSUS_COLUMNS.map((name, column) => (
+            <span key={name} role="columnheader" className={CENSUS_CELL_CLASSES[column]}>
               {name}
             </span>
           ))}
@@ -126,11 +144,12 @@ export function CensusGrid(props: CensusGridProps): React.JSX.Element {
               <CensusRow
                 key={row.patientId}
                 row={row}
+                matchReason={props.reasons?.get(row.patientId) ?? ''}
                 index={item.index}
                 now={props.now}
                 isActive={item.index === tabbable}
                 top={item.start}
-                height={ROW_HEIGHT}
+                height={rowHeight}
                 onOpen={props.onOpen}
                 onKeyDown={onKeyDown}
                 onFocusRow={setActive}

@@ -1,15 +1,30 @@
-// One row of the census grid: bed, name, age and sex, alerts, allergy flag, time of the last
-// vital signs and how old they are (colour and words).
+// One row of the census grid: bed, name with a second identifier (MRN, birth date) and, while
+// searching, why the row matched; age and sex, alerts, allergy flag, time of the last
+// vital signs and how old they are (colour and words), and the NEWS2 of that set with its band.
 import type { CensusEntryData } from '../../../../shared/contract/index.js';
-import { formatRecentTime } from '../../../../shared/display/index.js';
+import { News2Badge } from '../chart/news2-badge.js';
+import { ALLERGY_WORDING, allergyState, formatCalendarDate, formatRecentTime } from '../../../../shared/display/index.js';
 import { ageOn, sexLabel, shortAge, spokenAge } from '../../lib/age.js';
 import { vitalsStaleness } from '../../../../shared/staleness/index.js';
 import { vitalsStalenessLabel } from '../../lib/staleness.js';
 
-export const CENSUS_COLUMNS = ['Bed', 'Patient', 'Age and sex', 'Alerts', 'Allergies', 'Last vitals', 'Vitals age'] as const;
+export const CENSUS_COLUMNS = ['Bed', 'Patient', 'Age and sex', 'Alerts', 'Allergies', 'Last vitals', 'Vitals age', 'NEWS2'] as const;
+/** Each column's cell class, shared by the header, so a narrow window can lay both out in two lines. */
+export const CENSUS_CELL_CLASSES = [
+  'census__bed',
+  'census__name',
+  'census__age',
+  'census__alerts',
+  'census__allergies',
+  'census__vitals',
+  'census__vitals-age',
+  'census__news2',
+] as const;
 
 export interface CensusRowProps {
   readonly row: CensusEntryData;
+  /** Why the row matched the search ("exact bed", "name"), or "" without a search. */
+  readonly matchReason: string;
   readonly index: number;
   readonly now: number;
   readonly isActive: boolean;
@@ -42,7 +57,12 @@ export function CensusRow(props: CensusRowProps): React.JSX.Element {
         {row.bed ?? '—'}
       </span>
       <span role="gridcell" className="census__name">
-        {row.name}
+        <span className="census__patient">{row.name}</span>
+        <span className="census__identifiers">
+          <span className="visually-hidden">, </span>
+          {props.matchReason === '' ? null : <span className="census__reason">matched {props.matchReason} · </span>}
+          {row.mrn ?? 'No MRN'} · born {formatCalendarDate(row.birthDate)}
+        </span>
       </span>
       <span role="gridcell" className="census__age">
         <span aria-hidden="true">
@@ -56,13 +76,20 @@ export function CensusRow(props: CensusRowProps): React.JSX.Element {
         {row.alerts.length === 0 ? <span className="muted">None</span> : <span className="flag flag--alert">{alerts}</span>}
       </span>
       <span role="gridcell" className="census__allergies">
-        {row.hasAllergies ? <span className="flag flag--allergy">Allergies</span> : <span className="muted">None recorded</span>}
+        {row.hasAllergies ? (
+          <span className="flag flag--allergy">{ALLERGY_WORDING.allergies}</span>
+        ) : (
+          <span className="muted">{ALLERGY_WORDING[allergyState(0, row.noKnownAllergies)]}</span>
+        )}
       </span>
       <span role="gridcell" className="census__vitals">
         {row.lastVitalsAt === null ? <span className="muted">None</span> : formatRecentTime(row.lastVitalsAt, new Date(now))}
       </span>
       <span role="gridcell" className={`census__vitals-age vitals-age vitals-age--${level}`}>
         {vitalsStalenessLabel(level)}
+      </span>
+      <span role="gridcell" className="census__news2">
+        {row.news2 === null ? <span className="muted">None</span> : <News2Badge score={row.news2} compact />}
       </span>
     </div>
   );

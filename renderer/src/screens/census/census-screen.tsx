@@ -6,7 +6,7 @@ import type { CensusEntryData, SessionViewData } from '../../../../shared/contra
 import { OffWardDialog, PrintMarButton } from '../../shell/lazy-screens.js';
 import { may } from '../../shell/role-abilities.js';
 import { useNow } from '../../shell/use-now.js';
-import { filterCensus } from './census-filter.js';
+import { searchCensus } from './census-filter.js';
 import { CensusGrid, type CensusGridHandle } from './census-grid.js';
 
 export interface CensusScreenProps {
@@ -29,7 +29,10 @@ export function CensusScreen(props: CensusScreenProps): React.JSX.Element {
   const now = useNow(60_000);
   const search = useRef<HTMLInputElement>(null);
   const grid = useRef<CensusGridHandle>(null);
-  const rows = useMemo(() => (props.rows === null ? null : filterCensus(props.rows, props.query)), [props.rows, props.query]);
+  // Best match first: an exact bed or MRN, then names, then other matches; each says why it matched.
+  const matches = useMemo(() => (props.rows === null ? null : searchCensus(props.rows, props.query)), [props.rows, props.query]);
+  const rows = useMemo(() => matches?.map((m) => m.row) ?? null, [matches]);
+  const reasons = useMemo(() => new Map(matches?.map((m) => [m.row.patientId, m.reason]) ?? []), [matches]);
   const loaded = rows !== null;
 
   useEffect(() => {
@@ -131,7 +134,7 @@ export function CensusScreen(props: CensusScreenProps): React.JSX.Element {
           {total === 0 ? 'No patients are on this ward in the workstation’s copy.' : 'No patient matches the search.'}
         </p>
       ) : (
-        <CensusGrid ref={grid} rows={rows} now={now} onOpen={props.onOpen} onLeaveTop={() => search.current?.focus()} />
+        <CensusGrid ref={grid} rows={rows} reasons={reasons} now={now} onOpen={props.onOpen} onLeaveTop={() => search.current?.focus()} />
       )}
     </section>
   );

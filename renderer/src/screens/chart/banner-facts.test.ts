@@ -8,7 +8,7 @@ describe('the patient banner', () => {
         noKnownAllergies: false,
         allergies: [{ id: 'a1', substance: 'Penicillin', criticality: 'high', reactions: ['Anaphylaxis'], verification: 'confirmed' }],
       }),
-    ).toEqual({ kind: 'allergies', items: [{ id: 'a1', text: 'Penicillin (Anaphylaxis)', highRisk: true }] });
+    ).toEqual({ kind: 'allergies', items: [{ id: 'a1', text: 'Penicillin (Anaphylaxis) — high risk', highRisk: true }] });
   });
 
   it('tells "no known allergies" apart from allergies never recorded', () => {

@@ -1,6 +1,7 @@
 // What the patient banner says, derived from the summary: allergies (or "No known allergies", or
 // "Allergies not recorded"), code status (the advance-directive flag) and the other alerts.
 import type { PatientSummaryData } from '../../../../shared/contract/index.js';
+import { allergyState, allergyText } from '../../../../shared/display/index.js';
 
 export type AllergyStatus =
   | { readonly kind: 'allergies'; readonly items: readonly { readonly id: string; readonly text: string; readonly highRisk: boolean }[] }
@@ -13,12 +14,12 @@ export function allergyStatus(summary: Pick<PatientSummaryData, 'allergies' | 'n
       kind: 'allergies',
       items: summary.allergies.map((a) => ({
         id: a.id,
-        text: a.reactions.length > 0 ? `${a.substance} (${a.reactions.join(', ')})` : a.substance,
+        text: allergyText(a),
         highRisk: a.criticality === 'high',
       })),
     };
   }
-  return summary.noKnownAllergies ? { kind: 'none-known' } : { kind: 'not-recorded' };
+  return { kind: allergyState(0, summary.noKnownAllergies) as 'none-known' | 'not-recorded' };
 }
 
 const CODE_STATUS_CATEGORY = 'advance-directive';

@@ -1,7 +1,8 @@
 // The patient chart: the banner always on top, then tabs (Summary, Vital signs, MAR, Labs, Notes,
 // Problems, Medications — those the role may read). The summary is loaded first and alone, so the
 // banner and the Summary tab are interactive at once; trends, the MAR and notes load when their tab
-// opens. Documentation (vital signs, administrations) is offered to roles that may document.
+// opens. Documentation (vital signs, administrations) is offered to roles that may document; after a
+// save the summary reloads, so every tab shows it at once. The patient's name takes the focus on opening.
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Button, Tab, TabList, TabPanel, Tabs } from 'react-aria-components';
 import type { PatientSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
@@ -92,14 +93,20 @@ export function ChartScreen(props: ChartScreenProps): React.JSX.Element {
         </div>
       ) : null}
       {loaded.state === 'ready' && loaded.value !== null ? (
-        <ChartBody key={patientId} summary={loaded.value} session={session} expiresAt={grantFor(patientId)} />
+        <ChartBody key={patientId} summary={loaded.value} session={session} expiresAt={grantFor(patientId)} onDocumented={reload} />
       ) : null}
     </section>
   );
 }
 
-function ChartBody(props: { summary: PatientSummaryData; session: SessionViewData; expiresAt: string | null }): React.JSX.Element {
-  const { summary, session, expiresAt } = props;
+function ChartBody(props: {
+  summary: PatientSummaryData;
+  session: SessionViewData;
+  expiresAt: string | null;
+  /** Reloads the summary, so the banner and the Summary tab show what was just documented. */
+  onDocumented: () => void;
+}): React.JSX.Element {
+  const { summary, session, expiresAt, onDocumented } = props;
   const patientId = summary.patient.id;
   const role = session.role;
   const tabs = visibleTabs(role);
@@ -112,6 +119,13 @@ function ChartBody(props: { summary: PatientSummaryData; session: SessionViewDat
   const [saved, setSaved] = useState<string | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
   const { pending, reloadPending } = usePendingDocumentation(patientId);
+
+  // The opened chart's heading (the patient's name) takes the focus, so a screen reader announces
+  // whose chart this is and the keyboard starts from the top of it. Once per patient (the body is
+  // keyed by patient), not after a dialog closes.
+  useEffect(() => {
+    document.getElementById('chart-patient-name')?.focus();
+  }, []);
 
   useEffect(() => {
     markChartInteractive();
@@ -136,6 +150,7 @@ function ChartBody(props: { summary: PatientSummaryData; session: SessionViewDat
     setSaved(`${what} saved on this workstation — pending upload.`);
     setRefreshKey((k) => k + 1);
     reloadPending();
+    onDocumented();
   };
   const patientLabel = `${summary.patient.name}${summary.patient.mrn === null ? '' : `, MRN ${summary.patient.mrn}`}`;
 

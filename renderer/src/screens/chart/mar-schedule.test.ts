@@ -11,6 +11,8 @@ function row(dosage: string | null, administrations: MarRowData['administrations
       medication: 'Metformin XR',
       code: null,
       dosage,
+      asNeeded: false,
+      timesOfDay: [],
       status: 'active',
       authoredOn: '2026-03-01T08:00:00Z',
     },

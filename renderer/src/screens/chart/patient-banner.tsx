@@ -5,7 +5,7 @@ import { Fragment } from 'react';
 import type { PatientSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
 import { ageOn, spokenAge } from '../../lib/age.js';
 import { allergyStatus, codeStatus, otherAlerts, sexText } from './banner-facts.js';
-import { formatCalendarDate, formatDateTime } from '../../../../shared/display/index.js';
+import { ALLERGY_WORDING, formatCalendarDate, formatDateTime } from '../../../../shared/display/index.js';
 import { mayRead } from './role-permissions.js';
 
 export interface EmergencyAccessMarker {
@@ -25,7 +25,7 @@ export function PatientBanner(props: {
   return (
     <section className="patient-banner" aria-labelledby={headingId}>
       <div className="patient-banner__title">
-        <h2 id={headingId} className="patient-banner__name">
+        <h2 id={headingId} className="patient-banner__name" tabIndex={-1}>
           {patient.name.length > 0 ? patient.name : 'Name not recorded'}
         </h2>
         {emergencyAccess !== null ? (
@@ -82,23 +82,20 @@ function AllergyFact({ summary }: { summary: PatientSummaryData }): React.JSX.El
   const status = allergyStatus(summary);
   return (
     <div className="patient-banner__allergies">
-      <dt>Allergies</dt>
+      <dt>{ALLERGY_WORDING.allergies}</dt>
       {status.kind === 'allergies' ? (
         <dd className="text-danger">
           {status.items.map((item, index) => (
             <Fragment key={item.id}>
               {index > 0 ? '; ' : ''}
-              <span className={item.highRisk ? 'patient-banner__allergy--high' : undefined}>
-                {item.text}
-                {item.highRisk ? ' — high risk' : ''}
-              </span>
+              <span className={item.highRisk ? 'patient-banner__allergy--high' : undefined}>{item.text}</span>
             </Fragment>
           ))}
         </dd>
       ) : status.kind === 'none-known' ? (
-        <dd>No known allergies</dd>
+        <dd>{ALLERGY_WORDING['none-known']}</dd>
       ) : (
-        <dd className="text-warning">Allergies not recorded</dd>
+        <dd className="text-warning">{ALLERGY_WORDING['not-recorded']}</dd>
       )}
     </div>
   );

@@ -1,14 +1,17 @@
-// The chart's Summary tab: the admission, latest vital signs, active problems and medications,
+// The chart's Summary tab: the admission, latest vital signs with their NEWS2, active problems and medications,
 // latest labs and the alerts, each only for a role that may read it. Drawn from chart:summary
 // alone, so it is ready as soon as the banner is.
 import type { PatientSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
 import { formatCalendarDate, formatDateTime } from '../../../../shared/display/index.js';
+import { news2OfObservations } from '../../../../shared/vital-signs/index.js';
+import { News2Badge } from './news2-badge.js';
 import { ObservationTable } from './observation-table.js';
 import { mayRead } from './role-permissions.js';
 import { vitalName } from './vital-definitions.js';
 
 export function SummaryTab({ summary, role }: { summary: PatientSummaryData; role: SessionViewData['role'] }): React.JSX.Element {
   const { encounter } = summary;
+  const latestNews2 = news2OfObservations(summary.vitals);
   return (
     <div className="summary-grid">
       <section className="card" aria-labelledby="summary-admission">
@@ -39,6 +42,11 @@ export function SummaryTab({ summary, role }: { summary: PatientSummaryData; rol
       {mayRead(role, 'vital-signs') ? (
         <section className="card" aria-labelledby="summary-vitals">
           <h3 id="summary-vitals">Latest vital signs</h3>
+          {latestNews2 === null ? null : (
+            <p>
+              <News2Badge score={latestNews2.score} withResponse /> <span className="hint">measured {formatDateTime(latestNews2.at)}</span>
+            </p>
+          )}
           {summary.vitals.length === 0 ? (
             <p>No vital signs recorded.</p>
           ) : (

@@ -1,9 +1,10 @@
 // The Vital signs tab: a window selector (24 hours, 72 hours, 7 days) and one plot with its table
-// per vital sign. The window is fixed when the tab opens or the choice changes, so every plot and
+// per vital sign, after the NEWS2 of each round. The window is fixed when the tab opens or the choice changes, so every plot and
 // its table show the same period.
 import { useMemo, useState } from 'react';
 import { windowAround } from '../../../../shared/display/index.js';
 import { ChoiceGroup } from './choice-group.js';
+import { News2Trend } from './news2-trend.js';
 import { VitalTrend } from './vital-trend.js';
 import { PLOTTED_VITALS } from './vital-definitions.js';
 
@@ -26,6 +27,7 @@ export function VitalsTab({ patientId, refreshKey }: { patientId: string; refres
   return (
     <div className="stack">
       <ChoiceGroup label="Show the last" choices={TREND_WINDOWS} value={windowId} onChange={setWindowId} />
+      <News2Trend patientId={patientId} from={from} to={to} windowLabel={choice.spoken} />
       <div className="trend-grid">
         {PLOTTED_VITALS.map((vital) => (
           <VitalTrend key={vital.code} patientId={patientId} vital={vital} from={from} to={to} windowLabel={choice.spoken} />

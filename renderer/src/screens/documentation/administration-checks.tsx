@@ -38,10 +38,9 @@ export function ReasonChoices(props: {
   reasons: Partial<Record<ReasonCheck, string>>;
   onChange: (check: ReasonCheck, code: string) => void;
   errors: Partial<Record<ReasonCheck, string>>;
-  /** Called with each reason's group element (and null when it goes), for the focus on a missing reason. */
-  onGroup: (check: ReasonCheck, element: HTMLDivElement | null) => void;
+  groupRefs: Readonly<Record<ReasonCheck, React.Ref<HTMLDivElement>>>;
 }): React.JSX.Element | null {
-  const { verdict, reasons, onChange, errors, onGroup } = props;
+  const { verdict, reasons, onChange, errors, groupRefs } = props;
   if (verdict.reasonsNeeded.length === 0) return null;
   return (
     <section className="stack" aria-labelledby="administration-reasons-heading">
@@ -49,7 +48,7 @@ export function ReasonChoices(props: {
         Reasons needed{verdict.timing === 'early' || verdict.timing === 'late' ? ` (marked ${TIMING_MARK_LABELS[verdict.timing]})` : ''}
       </h3>
       {verdict.reasonsNeeded.map((request) => (
-        <div key={request.check} ref={(element) => onGroup(request.check, element)}>
+        <div key={request.check} ref={groupRefs[request.check]}>
           <ChoiceGroup
             label={`${request.message} Why?`}
             choices={REASON_LISTS[request.check].map((reason) => ({ id: reason.code, label: reason.label }))}

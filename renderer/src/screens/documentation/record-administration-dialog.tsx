@@ -160,9 +160,14 @@ function AdministrationForm(props: {
   const timeRef = useRef<HTMLInputElement>(null);
   const stopRef = useRef<HTMLDivElement>(null);
   const failureRef = useRef<HTMLParagraphElement>(null);
-  const groups = useRef<Partial<Record<string, HTMLDivElement | null>>>({});
-  const setGroup = (key: string, element: HTMLDivElement | null): void => {
-    groups.current[key] = element;
+  const notGivenRef = useRef<HTMLDivElement>(null);
+  const doseReasonRef = useRef<HTMLDivElement>(null);
+  const timeReasonRef = useRef<HTMLDivElement>(null);
+  const allergyReasonRef = useRef<HTMLDivElement>(null);
+  const reasonRefs: Readonly<Record<ReasonCheck, React.RefObject<HTMLDivElement | null>>> = {
+    dose: doseReasonRef,
+    time: timeReasonRef,
+    allergy: allergyReasonRef,
   };
 
   const confirmation: PatientConfirmation | null = confirmText.trim() === '' ? null : { method: confirmMethod, value: confirmText };
@@ -175,18 +180,21 @@ function AdministrationForm(props: {
   useEffect(() => {
     if (focusRequest === 0) return;
     const first = FOCUS_ORDER.find((key) => errors[key] !== undefined);
-    const elements: Partial<Record<FocusTarget, HTMLElement | null>> = {
+    const firstButton = (group: HTMLDivElement | null): HTMLElement | null => group?.querySelector<HTMLElement>('button') ?? null;
+    const elements: Record<FocusTarget, HTMLElement | null> = {
       confirmation: confirmRef.current,
       stop: stopRef.current,
       dose: doseRef.current,
       doseUnit: unitRef.current,
+      reason: firstButton(notGivenRef.current),
+      'reason-dose': firstButton(doseReasonRef.current),
+      'reason-time': firstButton(timeReasonRef.current),
+      'reason-allergy': firstButton(allergyReasonRef.current),
       note: noteRef.current,
       time: timeRef.current,
       failure: failureRef.current,
     };
-    const element =
-      first === undefined ? null : (elements[first] ?? groups.current[first]?.querySelector<HTMLElement>('button, input') ?? null);
-    element?.focus();
+    if (first !== undefined) elements[first]?.focus();
   }, [focusRequest, errors]);
 
   const fail = (next: Partial<Record<FocusTarget, string>>): void => {
@@ -198,7 +206,7 @@ function AdministrationForm(props: {
   const confirmNow = (): void => {
     if (confirmed) {
       setErrors((e) => ({ ...e, confirmation: undefined }));
-      (outcome === 'given' ? doseRef.current : groups.current.reason?.querySelector<HTMLElement>('button'))?.focus();
+      (outcome === 'given' ? doseRef.current : notGivenRef.current?.querySelector<HTMLElement>('button'))?.focus();
     } else {
       fail({ confirmation: "This does not match this chart's MRN. Check you are with the right patient." });
       confirmRef.current?.select();
@@ -332,7 +340,7 @@ function AdministrationForm(props: {
             </TextField>
           </div>
         ) : (
-          <div ref={(element) => setGroup('reason', element)}>
+          <div ref={notGivenRef}>
             <ChoiceGroup
               label="Why was the dose not given?"
               choices={NOT_GIVEN_CHOICES}
@@ -349,7 +357,7 @@ function AdministrationForm(props: {
             reasons={reasons}
             onChange={(check, code) => setReasons((r) => ({ ...r, [check]: code }))}
             errors={reasonErrors}
-            onGroup={(check, element) => setGroup(`reason-${check}`, element)}
+            groupRefs={reasonRefs}
           />
         ) : null}
         <TextField className="field" value={note} onChange={setNote} isInvalid={errors.note !== undefined} maxLength={500}>

@@ -13,6 +13,7 @@ const FROM_THE_HUB = new Set([
   'WARD_NOT_ASSIGNED',
   'HUB_REFUSED',
   'HUB_ANSWER_INVALID',
+  'OFFLINE_HUB_REACHABLE',
 ]);
 /** Codes of the offline fallback the host takes when the hub cannot be reached. */
 const OFFLINE_FALLBACK = new Set(['OFFLINE_UNKNOWN_USER', 'OFFLINE_EXPIRED']);
@@ -24,6 +25,7 @@ export function reachabilityAfterSuccess(result: Pick<SignInResultData, 'mode' |
 
 /** A refused sign-in: what it says about the hub. A wrong password says nothing (the offline check answers the same). */
 export function reachabilityAfterFailure(code: string, offlineAttempt: boolean): Reachability {
+  if (code === 'OFFLINE_HUB_REACHABLE') return 'reachable';
   if (offlineAttempt) return 'unknown';
   if (code === 'HUB_UNREACHABLE' || OFFLINE_FALLBACK.has(code)) return 'unreachable';
   if (FROM_THE_HUB.has(code)) return 'reachable';
@@ -41,6 +43,8 @@ const TITLES: Readonly<Record<string, string>> = {
   OFFLINE_UNKNOWN_USER: 'Offline sign-in is not possible for this account',
   OFFLINE_EXPIRED: 'Offline sign-in has expired for this account',
   OFFLINE_NOT_ALLOWED: 'Offline sign-in is not allowed on this workstation',
+  OFFLINE_HUB_REACHABLE: 'The hub can be reached: sign in online',
+  OFFLINE_TOTP_UNAVAILABLE: 'Your code cannot be checked offline yet',
   HUB_UNREACHABLE: 'The hub cannot be reached',
   ACCOUNT_LOCKED: 'Account locked',
   ACCOUNT_DISABLED: 'Account disabled',

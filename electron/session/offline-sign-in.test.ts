@@ -1,0 +1,124 @@
+// Offline sign-in as an attacker at a shared workstation would try it: choosing "offline" while the
+// hub can be reached (asked at that moment, not a stale flag), a password alone for an account that
+// requires a second factor, a wrong or replayed code; and a user revoked at the hub who is signed
+// out at the next contact.
+import { authenticator } from 'otplib';
+import { describe, expect, it } from 'vitest';
+import { TOTP_STEP_SECONDS } from '../../shared/auth/index.js';
+import { SessionError } from './session-error.js';
+import { sessionHarness, signInAs, type SessionHarness } from './test-helpers.js';
+
+async function refusal(promise: Promise<unknown>): Promise<SessionError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SessionError);
+  return error as SessionError;
+}
+
+/** What paul's authenticator app shows at the workstation's time. */
+function codeAt(secret: string, h: SessionHarness): string {
+  return authenticator.clone({ epoch: h.clock.now(), step: TOTP_STEP_SECONDS }).generate(secret);
+}
+
+function withMfaPhysician(): { h: SessionHarness; secret: string; password: string } {
+  const h = sessionHarness();
+  const paul = h.hub.account('paul');
+  const secret = authenticator.generateSecret(20);
+  paul.totp = '123456';
+  paul.totpSecret = secret;
+  return { h, secret, password: paul.password };
+}
+
+describe('offline sign-in', () => {
+  it('is refused while the hub can be reached, asked at that moment', async () => {
+    const h = sessionHarness();
+    await signInAs(h, 'nina');
+    h.manager.signOut();
+    const password = h.hub.account('nina').password;
+    const reachable = await refusal(h.manager.signInOffline('nina', password));
+    expect(reachable.code).toBe('OFFLINE_HUB_REACHABLE');
+    expect(h.manager.current().active).toBeNull();
+    expect(h.sink.ofType('sign-in-failed').at(-1)).toMatchObject({ mode: 'offline', reason: 'offline-hub-reachable', userId: 'u-nurse-1' });
+
+    h.hub.reachable = false;
+    const offline = await h.manager.signInOffline('nina', password);
+    expect(offline.snapshot.active).toMatchObject({ userId: 'u-nurse-1', mode: 'offline' });
+    h.manager.signOut();
+    // The hub is back: the next offline attempt asks again and is refused.
+    h.hub.reachable = true;
+    expect((await refusal(h.manager.signInOffline('nina', password))).code).toBe('OFFLINE_HUB_REACHABLE');
+  });
+
+  it('needs the second factor of an account that requires one, checked here against the secret from its last online sign-in', async () => {
+    const { h, secret, password } = withMfaPhysician();
+    await h.manager.signInOnline('paul', password, '123456');
+    expect((await h.store.get('u-phys-1'))?.totpSecret).toBe(secret);
+    h.manager.signOut();
+    h.hub.reachable = false;
+
+    const noCode = await refusal(h.manager.signInOffline('paul', password));
+    expect(noCode.code).toBe('TOTP_REQUIRED');
+    expect(h.sink.ofType('sign-in-failed').at(-1)).toMatchObject({ mode: 'offline', reason: 'totp-required' });
+    const wrong = await refusal(h.manager.signInOffline('paul', password, codeAt(secret, h) === '000000' ? '111111' : '000000'));
+    expect(wrong.code).toBe('TOTP_INVALID');
+    // A code of ten minutes ago is refused too.
+    const old = authenticator.clone({ epoch: h.clock.now() - 600_000, step: TOTP_STEP_SECONDS }).generate(secret);
+    if (old !== codeAt(secret, h)) expect((await refusal(h.manager.signInOffline('paul', password, old))).code).toBe('TOTP_INVALID');
+    expect(h.manager.current().active).toBeNull();
+
+    const code = codeAt(secret, h);
+    const signedIn = await h.manager.signInOffline('paul', password, code);
+    expect(signedIn.snapshot.active).toMatchObject({ userId: 'u-phys-1', mode: 'offline' });
+    h.manager.signOut();
+    // The same code again (within its step) is refused: a code is accepted once.
+    expect((await refusal(h.manager.signInOffline('paul', password, code))).code).toBe('TOTP_INVALID');
+  });
+
+  it('takes the code through the online sign-in when the hub turns out unreachable', async () => {
+    const { h, secret, password } = withMfaPhysician();
+    await h.manager.signInOnline('paul', password, '123456');
+    h.manager.signOut();
+    h.hub.reachable = false;
+    expect((await refusal(h.manager.signInOnline('paul', password))).code).toBe('TOTP_REQUIRED');
+    const signedIn = await h.manager.signInOnline('paul', password, codeAt(secret, h));
+    expect(signedIn.snapshot.active).toMatchObject({ userId: 'u-phys-1', mode: 'offline' });
+    expect(signedIn.hubUnreachable).toBe(true);
+  });
+
+  it('is refused for an account that requires a second factor when no secret was handed over here', async () => {
+    const { h, secret, password } = withMfaPhysician();
+    delete h.hub.account('paul').totpSecret;
+    await h.manager.signInOnline('paul', password, '123456');
+    h.manager.signOut();
+    h.hub.reachable = false;
+    const refused = await refusal(h.manager.signInOffline('paul', password, codeAt(secret, h)));
+    expect(refused.code).toBe('OFFLINE_TOTP_UNAVAILABLE');
+    expect(h.manager.current().active).toBeNull();
+  });
+
+  it('of a user revoked at the hub ends at the next contact, and cannot start again', async () => {
+    const h = sessionHarness();
+    const password = h.hub.account('nina').password;
+    await signInAs(h, 'nina');
+    h.manager.signOut();
+    h.hub.reachable = false;
+    await h.manager.signInOffline('nina', password);
+    expect(h.manager.current().active?.userId).toBe('u-nurse-1');
+    // Meanwhile the hub disables the account; the workstation reconnects and syncs the stamps.
+    const nina = h.hub.account('nina');
+    nina.disabled = true;
+    nina.credentialStamp = `${nina.credentialStamp}+disabled`;
+    h.hub.reachable = true;
+    const revoked = await h.manager.applyCredentialStamps(h.hub.stamps());
+    expect(revoked.map((r) => r.userId)).toEqual(['u-nurse-1']);
+    expect(h.manager.current().active).toBeNull();
+    expect(h.sink.ofType('sign-out').at(-1)).toMatchObject({ userId: 'u-nurse-1', reason: 'credentials-revoked' });
+    // Offline again, the revoked account cannot sign in; online, the hub refuses it.
+    h.hub.reachable = false;
+    expect((await refusal(h.manager.signInOffline('nina', password))).code).toBe('OFFLINE_UNKNOWN_USER');
+    h.hub.reachable = true;
+    expect((await refusal(h.manager.signInOnline('nina', password))).code).toBe('ACCOUNT_DISABLED');
+  });
+});

@@ -1,0 +1,49 @@
+// Vital signs as the ward reads them: the NEWS2 early-warning score (RCP 2017) and its escalation
+// bands, the abnormal flag of each vital, the physiological ranges and cross-field checks every
+// entry passes (host, hub-bound contract and form alike), the entry's shape, the reading of a typed
+// decimal by locale, and the NEWS2 of a chart's latest observations. Runtime-neutral.
+export {
+  CONSCIOUSNESS_LEVELS,
+  CONSCIOUSNESS_LABELS,
+  NEWS2_PARAMETERS,
+  NEWS2_PARAMETER_LABELS,
+  NEWS2_BAND_LABELS,
+  NEWS2_BAND_RESPONSES,
+  news2,
+  news2Band,
+  news2Text,
+  respiratoryRateScore,
+  spo2Scale1Score,
+  spo2Scale2Score,
+  supplementalOxygenScore,
+  systolicScore,
+  pulseScore,
+  consciousnessScore,
+  temperatureScore,
+  type Consciousness,
+  type News2Band,
+  type News2Input,
+  type News2Parameter,
+  type News2Score,
+} from './news2.js';
+export { vitalFlag, consciousnessFlag, isFlaggedVital, type FlaggedVital, type VitalFlag, type VitalFlagLevel } from './vital-flags.js';
+export {
+  VITAL_FIELD_KEYS,
+  VITAL_RANGES,
+  vitalProblems,
+  vitalValueProblem,
+  type VitalNumberField,
+  type VitalProblem,
+  type VitalRange,
+  type VitalValuesToCheck,
+} from './vital-ranges.js';
+export { parseDecimal, decimalSeparatorOf, type DecimalReading } from './decimal-input.js';
+export { vitalSignsEntrySchema, consciousnessSchema, type VitalSignsEntry } from './entry-schema.js';
+export {
+  VITAL_SIGN_CODES,
+  CONSCIOUSNESS_CODINGS,
+  consciousnessFromCode,
+  news2OfObservations,
+  type VitalObservationReading,
+} from './news2-observations.js';
+export { news2SummarySchema, news2Summary, type News2Summary } from './news2-summary.js';
