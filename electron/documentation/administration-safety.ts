@@ -18,8 +18,10 @@ import {
   type WardClock,
 } from '../../shared/medication-safety/index.js';
 import type { Vault } from '../vault/index.js';
-import { SyncError, type SyncErrorCode } from '../sync/index.js';
+import { SyncError } from '../sync/index.js';
 import { ucumConverter } from './ucum-converter.js';
+
+type SyncErrorCode = ConstructorParameters<typeof SyncError>[0];
 
 export interface AdministrationSafetyPolicy {
   /** On time within this long of the scheduled time. */

@@ -2,31 +2,10 @@
 // window, in the ward's zone (or in UTC when the order's recorded doses show the ward schedules in
 // UTC); the doses due ahead that have no record yet, and those of the last 24 hours without one (missed).
 import type { MarRow } from '../vault/index.js';
+import { wallClock, type WallClock } from './print-time.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-
-interface WallClock {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-}
-
-function wallClock(ms: number, timeZone: string | undefined): WallClock {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(ms);
-  const part = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? Number.NaN);
-  return { year: part('year'), month: part('month'), day: part('day'), hour: part('hour'), minute: part('minute') };
-}
 
 /** The instant at which `zone`'s clock reads the given date and time. */
 function instantOf(date: WallClock, hour: number, minute: number, timeZone: string | undefined): number {

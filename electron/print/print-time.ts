@@ -1,8 +1,17 @@
 // How times appear on a print: "YYYY-MM-DD HH:mm" in the workstation's zone, the mark every page
 // carries, and the file name (a UTC timestamp, never a patient's name).
 
-/** `ms` as "YYYY-MM-DD HH:mm" in `timeZone` (the host's zone when absent). */
-export function localMinute(ms: number, timeZone?: string): string {
+/** A zone's clock reading at an instant. */
+export interface WallClock {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+}
+
+/** What `timeZone`'s clock (the host's zone when absent) reads at `ms`. */
+export function wallClock(ms: number, timeZone?: string): WallClock {
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone,
     year: 'numeric',
@@ -12,8 +21,16 @@ export function localMinute(ms: number, timeZone?: string): string {
     minute: '2-digit',
     hourCycle: 'h23',
   }).formatToParts(ms);
-  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '??';
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+  const part = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? Number.NaN);
+  return { year: part('year'), month: part('month'), day: part('day'), hour: part('hour'), minute: part('minute') };
+}
+
+const two = (n: number): string => (Number.isNaN(n) ? '??' : String(n).padStart(2, '0'));
+
+/** `ms` as "YYYY-MM-DD HH:mm" in `timeZone` (the host's zone when absent). */
+export function localMinute(ms: number, timeZone?: string): string {
+  const clock = wallClock(ms, timeZone);
+  return `${Number.isNaN(clock.year) ? '????' : clock.year}-${two(clock.month)}-${two(clock.day)} ${two(clock.hour)}:${two(clock.minute)}`;
 }
 
 /** An ISO time as localMinute, or `fallback` when absent or unreadable. */

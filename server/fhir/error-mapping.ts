@@ -1,6 +1,8 @@
-// Maps what can go wrong in a FHIR request to a FhirError: our own, the identity and audit rooms'
-// errors (they carry code and httpStatus), Fastify's body errors (size, JSON), storage conflicts.
+// Maps what can go wrong in a FHIR request to a FhirError: our own, the hub rooms' errors (a
+// WardlineError with an httpStatus: identity, audit ingest), Fastify's body errors (size, JSON),
+// storage conflicts.
 // Anything else is an internal error, answered with a 500 and logged without details of the data.
+import { WardlineError } from '../../shared/errors/index.js';
 import { FhirError } from './fhir-error.js';
 
 const ISSUE_BY_STATUS: Readonly<Record<number, FhirError['issueType']>> = {
@@ -26,7 +28,7 @@ export function errorToFhir(error: unknown): FhirError | null {
     statusCode?: unknown;
     message?: unknown;
   };
-  if (typeof httpStatus === 'number' && typeof code === 'string' && typeof message === 'string') {
+  if (error instanceof WardlineError && typeof httpStatus === 'number' && typeof code === 'string' && typeof message === 'string') {
     return new FhirError(httpStatus, code as FhirError['code'], ISSUE_BY_STATUS[httpStatus] ?? 'processing', message);
   }
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

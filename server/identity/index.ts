@@ -12,7 +12,7 @@ export type { AuthenticatePreHandler } from './fastify-augmentation.js';
 export type { Principal, DevicePrincipal, UserPrincipal, StaffRole } from './principal.js';
 export type { RateLimitOptions } from './rate-limiter.js';
 export { accountStandingAt, type AccountStanding } from './account-history.js';
-export { DEVICE_SCOPES_SUPPORTED } from './token-scope.js';
+export { DEVICE_SCOPES_SUPPORTED, type GrantedScope } from './token-scope.js';
 export { currentTotpCode } from './totp.js';
 export { rotateSigningKey } from './hub-token-keys.js';
 export { rewrapProtectedSecrets, sealLegacySecrets } from './protected-secrets.js';

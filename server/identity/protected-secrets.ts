@@ -2,8 +2,7 @@
 // envelope-encrypted under the hub's key-encryption key (db.secrets). Two jobs over all of them:
 // sealing values an earlier version stored in the clear (at every start), and re-wrapping their
 // data keys under a new KEK (wardline-hub rotate-keys).
-import { SecretEnvelope } from '../storage/index.js';
-import type { SqlDatabase } from '../storage/sql-database.js';
+import { SecretEnvelope, type SqlDatabase } from '../storage/index.js';
 import { signingKeyContext } from './hub-token-keys.js';
 import { totpContext } from './users.js';
 

@@ -60,6 +60,20 @@ export function isNotADatabase(error: unknown): boolean {
 }
 
 /**
+ * Switches to a rollback journal (SQLCipher cannot rekey in WAL mode); refused while another
+ * connection holds the file, so a running hub's database is never rekeyed under it.
+ */
+function leaveWalMode(connection: Database.Database): void {
+  const inUse = 'The hub database is in use: stop every hub process on this data folder first.';
+  try {
+    connection.pragma('journal_mode=DELETE');
+  } catch (cause) {
+    throw new StorageError('DATABASE_UNAVAILABLE', inUse, { cause });
+  }
+  if (connection.pragma('journal_mode', { simple: true }) !== 'delete') throw new StorageError('DATABASE_UNAVAILABLE', inUse);
+}
+
+/**
  * Re-encrypts the database file under `newKey`, in place, in one transaction (a rollback journal:
  * SQLCipher cannot rekey in WAL mode). The salt is kept, so an interrupted rekey rolls back under
  * the old key at the next open. Needs the only connection to the file: while a hub process holds
@@ -74,16 +88,7 @@ export function rekeySqliteFile(file: string, oldKey: Buffer, newKey: Buffer): v
     if (typeof salt !== 'string' || !/^[0-9a-fA-F]{32}$/.test(salt)) {
       throw new StorageError('WRONG_KEY', "The hub database's cipher salt could not be read, so its key was not changed.");
     }
-    try {
-      connection.pragma('journal_mode=DELETE');
-    } catch (cause) {
-      throw new StorageError('DATABASE_UNAVAILABLE', 'The hub database is in use: stop every hub process on this data folder first.', {
-        cause,
-      });
-    }
-    if (connection.pragma('journal_mode', { simple: true }) !== 'delete') {
-      throw new StorageError('DATABASE_UNAVAILABLE', 'The hub database is in use: stop every hub process on this data folder first.');
-    }
+    leaveWalMode(connection);
     const passphrase = rawKeyPassphrase(newKey, salt);
     try {
       connection.rekey(passphrase);
@@ -104,16 +109,7 @@ export function encryptPlainSqliteFile(file: string, key: Buffer): void {
   const connection = new Database(file, { fileMustExist: true, timeout: 2_000 });
   try {
     connection.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
-    try {
-      connection.pragma('journal_mode=DELETE');
-    } catch (cause) {
-      throw new StorageError('DATABASE_UNAVAILABLE', 'The hub database is in use: stop every hub process on this data folder first.', {
-        cause,
-      });
-    }
-    if (connection.pragma('journal_mode', { simple: true }) !== 'delete') {
-      throw new StorageError('DATABASE_UNAVAILABLE', 'The hub database is in use: stop every hub process on this data folder first.');
-    }
+    leaveWalMode(connection);
     connection.pragma(`cipher='sqlcipher'`);
     connection.pragma('legacy=4');
     const passphrase = rawKeyPassphrase(key);

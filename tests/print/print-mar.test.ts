@@ -65,11 +65,16 @@ function expectNoNamesOutsideThePages(h: TestHost, doc: Printed, pdf: ReadPdf): 
 
 describe('printing the downtime MAR', () => {
   it("gives a nurse one patient's MAR with the mark on every page, their medicines and allergies, and records the print", async () => {
-    const h = await host();
+    // A ward whose charts end at the host's clock, so the last 24 hours hold doses given and held.
+    const h = await host({ wardNow: new Date(FAKE_CLOCK_START).toISOString() });
     await h.signIn('nina');
     const patient = h.ward.patients[0]!;
     const patientId = patient.patient.id!;
-    const result = await h.transport.send('print:mar', { scope: { patientId }, from: FROM, to: TO });
+    const result = await h.transport.send('print:mar', {
+      scope: { patientId },
+      from: new Date(FAKE_CLOCK_START - 24 * 3_600_000).toISOString(),
+      to: new Date(FAKE_CLOCK_START + 24 * 3_600_000).toISOString(),
+    });
     const { doc, pdf } = await printed(result);
 
     expect(doc).toMatchObject({ mediaType: 'application/pdf', patients: 1 });

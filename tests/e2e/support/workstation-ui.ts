@@ -26,7 +26,7 @@ export const chartRegion = (page: Page): Locator => page.getByRole('region', { n
 export const censusRow = (page: Page, name: string): Locator =>
   page
     .getByRole('row')
-    .filter({ has: page.getByRole('gridcell', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(,|$)`) }) });
+    .filter({ has: page.getByRole('gridcell', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*(,|$)`) }) });
 
 /** Fills the sign-in form on screen (sign-in page or "Switch user") and submits it. */
 export async function submitSignIn(page: Page, who: Credentials): Promise<void> {
