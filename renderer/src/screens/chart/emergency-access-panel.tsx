@@ -2,8 +2,9 @@
 // not on the user's ward): the host's explanation, a coded reason and a justification, then
 // session:break-glass. The access is audited as a security alert and lasts a limited time.
 import { startTransition, useActionState, useState } from 'react';
-import { Button, Form } from 'react-aria-components';
+import { Form } from 'react-aria-components';
 import { call, hostApi } from '../../host-api.js';
+import { EmergencyFormEnd } from './emergency-form-end.js';
 import { EmergencyReasonFields, emergencyReasonProblems, type EmergencyReason } from './emergency-reason-fields.js';
 import { attemptHostRequest, NOT_TRIED, type HostAttempt } from './host-attempt.js';
 
@@ -54,19 +55,7 @@ export function EmergencyAccessPanel(props: {
         validationBehavior="aria"
       >
         <EmergencyReasonFields value={value} onChange={setValue} problems={problems} />
-        {failure !== null ? (
-          <p role="alert" className="text-danger">
-            {failure}
-          </p>
-        ) : null}
-        <div className="actions">
-          <Button type="submit" className="button button--danger" isDisabled={busy}>
-            Open chart with emergency access
-          </Button>
-          <Button className="button" onPress={onCancel}>
-            Cancel
-          </Button>
-        </div>
+        <EmergencyFormEnd failure={failure} busy={busy} onCancel={onCancel} />
       </Form>
     </section>
   );

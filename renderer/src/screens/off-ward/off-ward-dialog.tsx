@@ -19,6 +19,7 @@ import {
 import { mrnSchema } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
 import { rememberGrant } from '../chart/emergency-grants.js';
+import { EmergencyFormEnd } from '../chart/emergency-form-end.js';
 import { EmergencyReasonFields, emergencyReasonProblems, type EmergencyReason } from '../chart/emergency-reason-fields.js';
 import { attemptHostRequest, NOT_TRIED, type HostAttempt } from '../chart/host-attempt.js';
 
@@ -106,19 +107,7 @@ function OffWardForm({ onOpened, onCancel }: { onOpened: (patientId: string) => 
           <FieldError className="field__error">{problems?.mrn}</FieldError>
         </TextField>
         <EmergencyReasonFields value={reason} onChange={setReason} problems={problems} />
-        {failure !== null ? (
-          <p role="alert" className="text-danger">
-            {failure}
-          </p>
-        ) : null}
-        <div className="actions">
-          <Button type="submit" className="button button--danger" isDisabled={busy}>
-            Open chart with emergency access
-          </Button>
-          <Button className="button" onPress={onCancel}>
-            Cancel
-          </Button>
-        </div>
+        <EmergencyFormEnd failure={failure} busy={busy} onCancel={onCancel} />
       </Form>
     </>
   );
