@@ -9,6 +9,7 @@ import { invokeChannel, invokeChannelNames, type InvokeChannelName } from '../..
 import { createIpcRouter, type IpcRejection, type SenderInfo } from '../../electron/host/index.js';
 import { recordingHandlers } from '../../electron/host/test-helpers.js';
 import { appSenderCheck } from '../../electron/window/index.js';
+import { VITAL_RANGES } from '../../shared/vital-signs/index.js';
 
 const TRUSTED_CONTENTS = new Set([1]);
 const isAppSender = appSenderCheck(() => TRUSTED_CONTENTS);
@@ -34,21 +35,35 @@ const patientId = fc.stringMatching(/^[A-Za-z0-9\-.]{1,64}$/);
 const pin = fc.stringMatching(/^\d{4,8}$/);
 const password = fc.string({ minLength: 1, maxLength: 64 });
 const resourceId = fc.stringMatching(/^[A-Za-z0-9\-.]{1,64}$/);
+// Valid vital signs: within the measurable ranges of shared/vital-signs, at their allowed
+// precision, with the diastolic below the systolic (the contract refuses anything else).
+const inRange = (field: keyof typeof VITAL_RANGES) => {
+  const { min, max, decimals } = VITAL_RANGES[field];
+  const scale = 10 ** decimals;
+  return fc.integer({ min: Math.ceil(min * scale), max: Math.floor(max * scale) }).map((n) => n / scale);
+};
 const vitalSigns = fc
   .record(
     {
       effectiveAt: instant,
-      heartRate: fc.integer({ min: 0, max: 350 }),
-      respiratoryRate: fc.integer({ min: 0, max: 120 }),
-      temperatureCelsius: fc.double({ min: 25, max: 46, noNaN: true }),
-      oxygenSaturation: fc.integer({ min: 0, max: 100 }),
-      painScore: fc.integer({ min: 0, max: 10 }),
+      heartRate: inRange('heartRate'),
+      respiratoryRate: inRange('respiratoryRate'),
+      temperatureCelsius: inRange('temperatureCelsius'),
+      oxygenSaturation: inRange('oxygenSaturation'),
+      painScore: inRange('painScore'),
     },
     { requiredKeys: ['heartRate'] },
   )
   .chain((vitals) =>
     fc
-      .option(fc.tuple(fc.integer({ min: 0, max: 350 }), fc.integer({ min: 0, max: 250 })), { nil: undefined })
+      .option(
+        inRange('systolic').chain((systolic) =>
+          fc
+            .integer({ min: VITAL_RANGES.diastolic.min, max: Math.min(VITAL_RANGES.diastolic.max, systolic - 1) })
+            .map((diastolic) => [systolic, diastolic] as const),
+        ),
+        { nil: undefined },
+      )
       .map((pressure) => (pressure === undefined ? vitals : { ...vitals, systolic: pressure[0], diastolic: pressure[1] })),
   );
 const administration = fc.oneof(

@@ -68,8 +68,15 @@ describe('wardline enroll / sync / status', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/3 patients on the ward, 3 loaded, \d+ resources written/);
     const status = await wardline(['status', '--json', '--data', dataDir]);
-    const parsed = JSON.parse(status.stdout) as { vault: { patients: number }; sync: Record<string, unknown> };
-    expect(Object.keys(parsed)).toEqual(['vault', 'sync']);
+    const parsed = JSON.parse(status.stdout) as {
+      vault: { patients: number };
+      sync: Record<string, unknown>;
+      audit: { pending: number; lastAcknowledgedUpload: string | null };
+    };
+    expect(Object.keys(parsed)).toEqual(['vault', 'sync', 'audit']);
+    // `wardline sync` sent the audit trail too: nothing waits, and the hub's acknowledgement is dated.
+    expect(parsed.audit.pending).toBe(0);
+    expect(Date.parse(parsed.audit.lastAcknowledgedUpload ?? '')).not.toBeNaN();
     expect(parsed.vault.patients).toBe(3);
     expect(Object.keys(parsed.sync).sort()).toEqual(['conflicts', 'dataAsOf', 'lastSuccess', 'outboxPending', 'state']);
     expect(parsed.sync).toMatchObject({ state: 'online', outboxPending: 0, conflicts: 0 });
