@@ -3,8 +3,9 @@
 // (`wardline wipe`) check it first. A lock whose process is gone (a crash) is stale: it is taken
 // over by the next host and ignored by the check.
 import { randomUUID } from 'node:crypto';
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { createLockFileExclusive as createExclusive, isProcessAlive as isAlive, readLockFile } from '../lock-files/index.js';
 import { HostError } from './host-error.js';
 
 export const HOST_LOCK_FILE = 'host.lock';
@@ -19,41 +20,7 @@ export interface DataDirHold {
   release(): void;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function readHolder(file: string): HolderContent | null {
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<HolderContent>;
-    if (typeof parsed.pid === 'number' && typeof parsed.nonce === 'string' && typeof parsed.since === 'string')
-      return parsed as HolderContent;
-    return null;
-  } catch {
-    return null;
-  }
-}
-
-function createExclusive(file: string, content: HolderContent): boolean {
-  let fd: number;
-  try {
-    fd = openSync(file, 'wx', 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-  try {
-    writeSync(fd, JSON.stringify(content));
-  } finally {
-    closeSync(fd);
-  }
-  return true;
-}
+const readHolder = (file: string): HolderContent | null => readLockFile<HolderContent>(file, (parsed) => typeof parsed.since === 'string');
 
 function inUse(dataDir: string, holder: HolderContent): HostError {
   return new HostError(

@@ -3,8 +3,9 @@
 // runs. It is created exclusively; a lock whose process is dead, or whose lease ran out, is taken
 // over under a short-lived takeover file, so two processes never both take over the same stale lock.
 import { randomUUID } from 'node:crypto';
-import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createLockFileExclusive as writeExclusive, isProcessAlive as isAlive, readLockFile } from '../lock-files/index.js';
 import { SyncError } from './sync-error.js';
 
 export const SYNC_LOCK_FILE = 'sync.lock';
@@ -23,42 +24,7 @@ export interface HeldSyncLock {
   release(): void;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function readLock(file: string): LockContent | null {
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockContent>;
-    if (typeof parsed.pid === 'number' && typeof parsed.nonce === 'string' && typeof parsed.leaseUntil === 'number')
-      return parsed as LockContent;
-    return null;
-  } catch {
-    return null;
-  }
-}
-
-function writeExclusive(file: string, content: LockContent): boolean {
-  let fd: number;
-  try {
-    fd = openSync(file, 'wx', 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-  try {
-    // Not flushed: after a power cut an empty or torn lock file reads as stale and is taken over.
-    writeSync(fd, JSON.stringify(content));
-  } finally {
-    closeSync(fd);
-  }
-  return true;
-}
+const readLock = (file: string): LockContent | null => readLockFile<LockContent>(file, (parsed) => typeof parsed.leaseUntil === 'number');
 
 function isStale(content: LockContent | null, nowMs: number): boolean {
   // Unreadable: a crash between create and write. Else: its process is gone, or its lease ran out.
