@@ -73,6 +73,16 @@ function leaveWalMode(connection: Database.Database): void {
   if (connection.pragma('journal_mode', { simple: true }) !== 'delete') throw new StorageError('DATABASE_UNAVAILABLE', inUse);
 }
 
+/** Rekeys under `passphrase` (then wiped from memory) and goes back to WAL mode. */
+function rekeyAndReturnToWal(connection: Database.Database, passphrase: Buffer): void {
+  try {
+    connection.rekey(passphrase);
+  } finally {
+    passphrase.fill(0);
+  }
+  connection.pragma('journal_mode=WAL');
+}
+
 /**
  * Re-encrypts the database file under `newKey`, in place, in one transaction (a rollback journal:
  * SQLCipher cannot rekey in WAL mode). The salt is kept, so an interrupted rekey rolls back under
@@ -89,13 +99,7 @@ export function rekeySqliteFile(file: string, oldKey: Buffer, newKey: Buffer): v
       throw new StorageError('WRONG_KEY', "The hub database's cipher salt could not be read, so its key was not changed.");
     }
     leaveWalMode(connection);
-    const passphrase = rawKeyPassphrase(newKey, salt);
-    try {
-      connection.rekey(passphrase);
-    } finally {
-      passphrase.fill(0);
-    }
-    connection.pragma('journal_mode=WAL');
+    rekeyAndReturnToWal(connection, rawKeyPassphrase(newKey, salt));
   } finally {
     connection.close();
   }
@@ -112,13 +116,7 @@ export function encryptPlainSqliteFile(file: string, key: Buffer): void {
     leaveWalMode(connection);
     connection.pragma(`cipher='sqlcipher'`);
     connection.pragma('legacy=4');
-    const passphrase = rawKeyPassphrase(key);
-    try {
-      connection.rekey(passphrase);
-    } finally {
-      passphrase.fill(0);
-    }
-    connection.pragma('journal_mode=WAL');
+    rekeyAndReturnToWal(connection, rawKeyPassphrase(key));
   } finally {
     connection.close();
   }
