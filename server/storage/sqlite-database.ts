@@ -219,6 +219,26 @@ function openConnection(path: string, options: SqliteOptions, readonly: boolean)
 }
 
 /**
+ * Turns on the write-ahead log. Two hub processes opening a fresh file at once can both hold a shared
+ * lock while each asks for the exclusive one the switch needs; SQLite answers that deadlock with
+ * SQLITE_BUSY at once instead of waiting, so the switch is retried for up to the busy timeout.
+ */
+function switchToWriteAheadLog(connection: SqliteConnection, waitMs = 10_000): void {
+  const deadline = Date.now() + waitMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      connection.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      const busy = (error as { code?: unknown }).code === 'SQLITE_BUSY';
+      if (!busy || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, Math.min(5 * attempt, 50));
+    }
+  }
+}
+
+/**
  * Opens (creating if needed) the hub's SQLite file. `:memory:` gives a private in-memory database.
  * With a key, an existing unencrypted file is refused (UNENCRYPTED_DATABASE) and left untouched.
  */
@@ -242,7 +262,7 @@ export function openSqliteDatabase(path: string, options: SqliteOptions = {}): S
       { cause },
     );
   }
-  if (!inMemory) writerConnection.pragma('journal_mode = WAL');
+  if (!inMemory) switchToWriteAheadLog(writerConnection, options.busyTimeoutMs ?? 10_000);
   writerConnection.pragma('synchronous = NORMAL');
   writerConnection.pragma('foreign_keys = ON');
   const writer = new StatementCache(writerConnection);
