@@ -98,7 +98,7 @@ describe('electron-builder.yml', () => {
   it("updates through electron-updater's generic provider, verifying the Windows publisher by name", () => {
     expect(config.publish).toEqual([{ provider: 'generic', url: '${env.WARDLINE_UPDATE_URL}', channel: 'stable' }]);
     expect(config.win.verifyUpdateCodeSignature).toBe(true);
-    expect(config.win.signtoolOptions).toEqual({ publisherName: ['Wardline'] });
+    expect(config.win.signtoolOptions).toMatchObject({ publisherName: ['Wardline'] });
   });
 
   it('names the Windows publisher as electron-builder computes it for app-update.yml (not left to the certificate)', async () => {
