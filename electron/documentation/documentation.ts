@@ -7,9 +7,10 @@ import type { ConflictRecord, Vault } from '../vault/index.js';
 import { isDowntime, type ConnectivityState } from '../sync/index.js';
 import { combineConflict, resolveConflict, type ConflictChoice } from './conflict-resolution.js';
 import type { DocumentationAuthor, MedicationAdministrationInput, NoteInput, VitalSignsInput } from './documentation-builders.js';
-import { LocalDocumentation, type DocumentationReceipt } from './local-documentation.js';
+import { LocalDocumentation, type AuditBeforeCommit, type DocumentationReceipt } from './local-documentation.js';
 import type { AdministrationSafetyPolicy } from './administration-safety.js';
 import type { AdministrationVerdict } from '../../shared/medication-safety/index.js';
+import type { AmendmentRequestData } from '../../shared/contract/index.js';
 
 /** What documentation needs of the sync engine (SyncEngine fits). */
 export interface DocumentationSync {
@@ -50,16 +51,18 @@ export class Documentation {
     });
   }
 
-  recordVitalSigns(patientId: string, values: VitalSignsInput, author: DocumentationAuthor): DocumentationReceipt {
-    return this.#local.recordVitalSigns(patientId, values, author);
+  /** `audit` writes the audit entry inside the documentation's transaction (see AuditBeforeCommit). */
+  recordVitalSigns(patientId: string, values: VitalSignsInput, author: DocumentationAuthor, audit?: AuditBeforeCommit): DocumentationReceipt {
+    return this.#local.recordVitalSigns(patientId, values, author, audit);
   }
 
   recordMedicationAdministration(
     patientId: string,
     input: MedicationAdministrationInput,
     author: DocumentationAuthor,
+    audit?: AuditBeforeCommit,
   ): DocumentationReceipt {
-    return this.#local.recordMedicationAdministration(patientId, input, author);
+    return this.#local.recordMedicationAdministration(patientId, input, author, audit);
   }
 
   /** The five rights for a dose before it is recorded (writes nothing). */
@@ -67,12 +70,21 @@ export class Documentation {
     return this.#local.checkMedicationAdministration(patientId, input);
   }
 
-  recordNote(patientId: string, input: NoteInput, author: DocumentationAuthor): DocumentationReceipt {
-    return this.#local.recordNote(patientId, input, author);
+  recordNote(patientId: string, input: NoteInput, author: DocumentationAuthor, audit?: AuditBeforeCommit): DocumentationReceipt {
+    return this.#local.recordNote(patientId, input, author, audit);
   }
 
-  amendResource(resource: Parameters<LocalDocumentation['amendResource']>[0], author: DocumentationAuthor): DocumentationReceipt {
-    return this.#local.amendResource(resource, author);
+  amendResource(
+    resource: Parameters<LocalDocumentation['amendResource']>[0],
+    author: DocumentationAuthor,
+    audit?: AuditBeforeCommit,
+  ): DocumentationReceipt {
+    return this.#local.amendResource(resource, author, audit);
+  }
+
+  /** Corrects a vital sign, or marks a vital sign or a dose entered in error (coded reason; If-Match on the version seen). */
+  amend(request: AmendmentRequestData, author: DocumentationAuthor, audit?: AuditBeforeCommit): DocumentationReceipt {
+    return this.#local.amend(request, author, audit);
   }
 
   /** True while the hub is unreachable (offline or hub-down). */
