@@ -52,7 +52,9 @@ function observationValueText(observation: Observation): string | null {
     return systolic === undefined && diastolic === undefined ? null : `${systolic ?? '–'}/${diastolic ?? '–'} mmHg`;
   }
   if (observation.valueQuantity !== undefined) return quantityText(observation.valueQuantity.value, observation.valueQuantity.unit);
-  return observation.valueCodeableConcept?.text ?? observation.valueCodeableConcept?.coding?.[0]?.display ?? observation.valueString ?? null;
+  return (
+    observation.valueCodeableConcept?.text ?? observation.valueCodeableConcept?.coding?.[0]?.display ?? observation.valueString ?? null
+  );
 }
 
 function administrationValueText(administration: MedicationAdministration): string | null {
@@ -75,7 +77,8 @@ export function recordedEntries(
   const entries: RecordedEntryData[] = [];
   if (types.has('Observation')) {
     for (const observation of resources.ofPatientBetween(patientId, 'Observation', from, to)) {
-      if (isVitalSign(observation)) entries.push(recordedEntryOf(observation, resources.versionOf('Observation', observation.id!)?.versionId ?? null));
+      if (isVitalSign(observation))
+        entries.push(recordedEntryOf(observation, resources.versionOf('Observation', observation.id!)?.versionId ?? null));
     }
   }
   if (types.has('MedicationAdministration')) {
@@ -137,8 +140,14 @@ function reasonText(request: AmendmentRequestData): string {
   return `Reason: ${amendmentReasonLabel(request.reason)}.${request.note === undefined ? '' : ` ${request.note}`}`;
 }
 
-function withNote<T extends Observation | MedicationAdministration>(resource: T, text: string, author: DocumentationAuthor, now: string): T {
-  const authorReference = author.display === undefined ? { reference: author.reference } : { reference: author.reference, display: author.display };
+function withNote<T extends Observation | MedicationAdministration>(
+  resource: T,
+  text: string,
+  author: DocumentationAuthor,
+  now: string,
+): T {
+  const authorReference =
+    author.display === undefined ? { reference: author.reference } : { reference: author.reference, display: author.display };
   return { ...resource, note: [...(resource.note ?? []), { authorReference, time: now, text }] };
 }
 
@@ -156,12 +165,16 @@ function correctedObservation(observation: Observation, values: { value?: number
         : component;
     return {
       ...observation,
-      component: (observation.component ?? []).map(set(VITAL_SIGN_CODES.systolic, systolic)).map(set(VITAL_SIGN_CODES.diastolic, diastolic)),
+      component: (observation.component ?? [])
+        .map(set(VITAL_SIGN_CODES.systolic, systolic))
+        .map(set(VITAL_SIGN_CODES.diastolic, diastolic)),
     };
   }
   const field = CORRECTABLE_VITALS[codeOf(observation) ?? ''];
   if (field === undefined || observation.valueQuantity === undefined) {
-    throw invalid('Only a vital sign with one measured value, or a blood pressure, can be corrected. Mark this one entered in error instead.');
+    throw invalid(
+      'Only a vital sign with one measured value, or a blood pressure, can be corrected. Mark this one entered in error instead.',
+    );
   }
   const { value } = values;
   if (value === undefined || values.systolic !== undefined || values.diastolic !== undefined) throw invalid('Enter the corrected value.');
@@ -191,7 +204,12 @@ export function amendedResource(
     const corrected = correctedObservation(cached, request.values);
     const after = observationValueText(corrected);
     if (before === after) throw invalid('The corrected value is the same as the recorded one; nothing was changed.');
-    return withNote({ ...corrected, status: 'corrected' }, `Corrected from ${before ?? 'no value'} to ${after ?? 'no value'}. ${reasonText(request)}`, author, now);
+    return withNote(
+      { ...corrected, status: 'corrected' },
+      `Corrected from ${before ?? 'no value'} to ${after ?? 'no value'}. ${reasonText(request)}`,
+      author,
+      now,
+    );
   }
   if (cached.resourceType === 'MedicationAdministration') {
     if (cached.status === 'entered-in-error') throw invalid('This administration is already marked entered in error.');

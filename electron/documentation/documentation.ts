@@ -52,7 +52,12 @@ export class Documentation {
   }
 
   /** `audit` writes the audit entry inside the documentation's transaction (see AuditBeforeCommit). */
-  recordVitalSigns(patientId: string, values: VitalSignsInput, author: DocumentationAuthor, audit?: AuditBeforeCommit): DocumentationReceipt {
+  recordVitalSigns(
+    patientId: string,
+    values: VitalSignsInput,
+    author: DocumentationAuthor,
+    audit?: AuditBeforeCommit,
+  ): DocumentationReceipt {
     return this.#local.recordVitalSigns(patientId, values, author, audit);
   }
 

@@ -116,7 +116,12 @@ export class LocalDocumentation {
   }
 
   /** One round of vital signs: an Observation per value given (blood pressure as one panel). */
-  recordVitalSigns(patientId: string, values: VitalSignsInput, author: DocumentationAuthor, audit?: AuditBeforeCommit): DocumentationReceipt {
+  recordVitalSigns(
+    patientId: string,
+    values: VitalSignsInput,
+    author: DocumentationAuthor,
+    audit?: AuditBeforeCommit,
+  ): DocumentationReceipt {
     const problem = vitalProblems(values)[0];
     if (problem !== undefined) throw invalid(problem.message);
     checkInstant('time of measurement', values.effectiveAt);
@@ -219,7 +224,12 @@ export class LocalDocumentation {
     if (input.text.trim() === '' || input.text.length > MAX_NOTE_CHARS) throw invalid(`A note holds 1 to ${MAX_NOTE_CHARS} characters.`);
     const context = this.#context(patientId, author);
     const note = validated(clinicalNote(context, input));
-    return this.#commit(context, [{ operation: 'create', resource: note as Resource & { id: string }, baseVersion: null }], 'CREATE', audit);
+    return this.#commit(
+      context,
+      [{ operation: 'create', resource: note as Resource & { id: string }, baseVersion: null }],
+      'CREATE',
+      audit,
+    );
   }
 
   /**
@@ -330,7 +340,12 @@ export class LocalDocumentation {
       ),
     );
     const entryId = this.#newId();
-    const receipt: DocumentationReceipt = { entryId, resourceIds: items.map((item) => item.resource.id), provenanceId: provenance.id, downtime };
+    const receipt: DocumentationReceipt = {
+      entryId,
+      resourceIds: items.map((item) => item.resource.id),
+      provenanceId: provenance.id,
+      downtime,
+    };
     vault.transaction(
       () => {
         for (const item of items) vault.resources.upsert(item.resource);
