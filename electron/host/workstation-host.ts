@@ -180,7 +180,14 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
         }),
         ...amendmentHandlers({ sessions: manager, patients, documentation, resources: vault.resources, audit }),
         ...syncHandlers({ sync, status: syncStatus }),
-        ...conflictHandlers({ sessions: manager, patients, vault, documentation, audit }),
+        ...conflictHandlers({
+          sessions: manager,
+          patients,
+          patientName: (patientId) => vault.patientSummary(patientId)?.patient.name ?? null,
+          vault,
+          documentation,
+          audit,
+        }),
         ...adminHandlers({ sessions: manager, audit, policy }),
         ...printHandlers({
           sessions: manager,

@@ -197,6 +197,43 @@ describe('correcting documentation through the window', () => {
     expect(Number(settled.meta.versionId)).toBe(Number(changed.meta.versionId) + 1);
   });
 
+  it("keeps a discharged patient's conflict on the ward's list, marked, until it is settled; only then is the chart purged", async () => {
+    await t.signIn('nina');
+    const patientId = openPatients()[3]!;
+    const leaving = t.ward.patients.find((p) => p.patient.id === patientId)!;
+    const reading = (await entriesOf(patientId)).find((e) => e.resourceType === 'Observation' && e.canRetract)!;
+    await t.call('chart:amend', {
+      patientId,
+      resourceType: 'Observation',
+      id: reading.id,
+      versionId: reading.versionId,
+      reason: 'wrong-patient',
+      action: 'entered-in-error',
+    });
+    const { meta: _meta, ...hubBody } = await hubResource<Observation>('Observation', reading.id);
+    await feedResources(t.hub.db, [
+      { ...hubBody, note: [{ text: 'verified by the lab' }] } as Resource,
+      { ...leaving.encounter, status: 'finished', period: { ...leaving.encounter.period, end: new Date().toISOString() } } as Resource,
+    ]);
+    expect(await t.call('sync:now', {})).toMatchObject({ conflicts: 1 });
+    // Two more cycles: the patient left the census, but the open conflict holds the chart here.
+    await t.call('sync:now', {});
+    expect(t.host.vault.census().map((e) => e.patientId)).not.toContain(patientId);
+    expect(t.host.vault.resources.read('Patient', patientId)).not.toBeNull();
+    const [conflict] = await t.call<{ conflictId: string; patientId: string; patientName: string | null; leftWard: boolean }[]>(
+      'conflict:list',
+      {},
+    );
+    expect(conflict).toMatchObject({ patientId, leftWard: true, patientName: expect.stringContaining(leaving.patient.name![0]!.family!) });
+    expect(await t.call('sync:status', {})).toMatchObject({ conflicts: 1 });
+
+    await t.call('conflict:resolve', { conflictId: conflict!.conflictId, choice: 'keep-hub' });
+    expect(await t.call('conflict:list', {})).toEqual([]);
+    await t.call('sync:now', {});
+    expect(t.host.vault.resources.read('Patient', patientId)).toBeNull();
+    expect(t.host.vault.resources.read('Observation', reading.id)).toBeNull();
+  });
+
   it('leaves nothing documented when the audit write fails, and the retry reaches the hub once', async () => {
     await t.signIn('nina');
     const patientId = openPatients()[0]!;
