@@ -78,11 +78,16 @@ function recordDelivery(vault: Vault, entry: OutboxEntry, answers: ReadonlyMap<n
   );
 }
 
+/**
+ * The hub's current version, or null when it has none (404, 410) or will not show it to this device
+ * (403: the patient left the ward, so the device token no longer reads their chart). The conflict is
+ * then kept with this workstation's version alone, instead of failing every push after it.
+ */
 async function hubVersionOf(client: HubClient, type: string, id: string): Promise<Resource | null> {
   try {
     return (await client.getJson(`/fhir/${type}/${encodeURIComponent(id)}`)) as Resource;
   } catch (error) {
-    if (isSyncError(error, 'REQUEST_REFUSED') && [404, 410].includes(error.status ?? 0)) return null;
+    if (isSyncError(error, 'REQUEST_REFUSED') && [403, 404, 410].includes(error.status ?? 0)) return null;
     throw error;
   }
 }
