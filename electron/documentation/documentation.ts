@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { ConflictRecord, Vault } from '../vault/index.js';
 import { isDowntime, type ConnectivityState } from '../sync/index.js';
-import { combineConflict, resolveConflict, type ConflictChoice } from './conflict-resolution.js';
+import { combineConflict, resolveConflict, type AuditSettlement, type ConflictChoice } from './conflict-resolution.js';
 import type { DocumentationAuthor, MedicationAdministrationInput, NoteInput, VitalSignsInput } from './documentation-builders.js';
 import { LocalDocumentation, type AuditBeforeCommit, type DocumentationReceipt } from './local-documentation.js';
 import type { AdministrationSafetyPolicy } from './administration-safety.js';
@@ -102,15 +102,15 @@ export class Documentation {
   }
 
   /** Keeps the hub's version, or queues the local one again on top of it; returns the new entry id. */
-  resolveConflict(conflictId: string, choice: ConflictChoice): string | null {
-    const entryId = resolveConflict(this.#o.vault, conflictId, choice, this.#now());
+  resolveConflict(conflictId: string, choice: ConflictChoice, audit?: AuditSettlement): string | null {
+    const entryId = resolveConflict(this.#o.vault, conflictId, choice, this.#now(), audit);
     if (entryId !== null) this.#o.sync.requestSync();
     return entryId;
   }
 
   /** Queues the user's combination of both versions (validated; the conflict's own resources) on top of the hub's; returns the new entry id. */
-  combineConflict(conflictId: string, resources: readonly unknown[], author: DocumentationAuthor): string {
-    const entryId = combineConflict(this.#o.vault, conflictId, resources, author, this.#now());
+  combineConflict(conflictId: string, resources: readonly unknown[], author: DocumentationAuthor, audit?: AuditSettlement): string {
+    const entryId = combineConflict(this.#o.vault, conflictId, resources, author, this.#now(), audit);
     this.#o.logger.info(
       { event: 'sync.conflict_combined', conflictId, entryId, resources: resources.length },
       'conflict settled with a combined version',

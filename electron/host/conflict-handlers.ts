@@ -111,16 +111,19 @@ export function conflictHandlers({
       const user = guardRecord(record, documentActionsOf(record.local.items));
       if (documentation === null) throw notEnrolled();
       const engine = documentation;
+      const resources = record.local.items.map((item) => `${item.resource.resourceType}/${item.resource.id}`);
+      // Audited inside the settlement's transaction: if the audit write fails, the conflict stays.
+      const auditSettlement = (entryId: string | null): void => {
+        const entry = documentationEntry(user, 'update', record.patientId, resources, { downtime: engine.inDowntime });
+        audit.record({
+          ...entry,
+          detail: { ...entry.detail, resolution: request.choice, ...(entryId === null ? {} : { entry: entryId }) },
+        });
+      };
       const resentAs =
         request.choice === 'combine'
-          ? engine.combineConflict(record.conflictId, request.resources, authorOf(user))
-          : engine.resolveConflict(record.conflictId, request.choice);
-      const resources = record.local.items.map((item) => `${item.resource.resourceType}/${item.resource.id}`);
-      const entry = documentationEntry(user, 'update', record.patientId, resources, { downtime: engine.inDowntime });
-      audit.record({
-        ...entry,
-        detail: { ...entry.detail, resolution: request.choice, ...(resentAs === null ? {} : { entry: resentAs }) },
-      });
+          ? engine.combineConflict(record.conflictId, request.resources, authorOf(user), auditSettlement)
+          : engine.resolveConflict(record.conflictId, request.choice, auditSettlement);
       return { resentAs };
     },
   };

@@ -227,6 +227,20 @@ describe('correcting documentation through the window', () => {
     expect(conflict).toMatchObject({ patientId, leftWard: true, patientName: expect.stringContaining(leaving.patient.name![0]!.family!) });
     expect(await t.call('sync:status', {})).toMatchObject({ conflicts: 1 });
 
+    // A settlement whose audit entry cannot be written settles nothing.
+    const record = t.host.audit.record.bind(t.host.audit);
+    t.host.audit.record = () => {
+      throw new AuditError('RECORD_FAILED', 'The audit trail could not be written (disk full).');
+    };
+    let refused: unknown;
+    try {
+      refused = await t.transport.send('conflict:resolve', { conflictId: conflict!.conflictId, choice: 'keep-hub' });
+    } finally {
+      t.host.audit.record = record;
+    }
+    expect(refused).toMatchObject({ ok: false, error: { code: 'RECORD_FAILED' } });
+    expect(t.host.vault.conflicts.count()).toBe(1);
+
     await t.call('conflict:resolve', { conflictId: conflict!.conflictId, choice: 'keep-hub' });
     expect(await t.call('conflict:list', {})).toEqual([]);
     await t.call('sync:now', {});
