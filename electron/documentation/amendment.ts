@@ -10,7 +10,7 @@ import {
   type RecordedEntryData,
 } from '../../shared/contract/index.js';
 import type { MedicationAdministration, Observation, Resource } from '../../shared/fhir/index.js';
-import { VITAL_SIGN_CODES, vitalProblems, type VitalNumberField } from '../../shared/vital-signs/index.js';
+import { VITAL_RANGES, VITAL_SIGN_CODES, vitalProblems, type VitalNumberField } from '../../shared/vital-signs/index.js';
 import { SyncError } from '../sync/index.js';
 import type { ResourceStore } from '../vault/index.js';
 import type { DocumentationAuthor } from './documentation-builders.js';
@@ -23,6 +23,13 @@ const CORRECTABLE_VITALS: Readonly<Record<string, VitalNumberField>> = {
   [VITAL_SIGN_CODES.oxygenSaturation]: 'oxygenSaturation',
   [VITAL_SIGN_CODES.painScore]: 'painScore',
   [VITAL_SIGN_CODES.oxygenFlow]: 'oxygenFlowLitresPerMinute',
+};
+
+/** The short name the ward uses for a vital sign (the LOINC display is long), by LOINC code. */
+const VITAL_LABELS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(Object.entries(CORRECTABLE_VITALS).map(([code, field]) => [code, VITAL_RANGES[field].label])),
+  [VITAL_SIGN_CODES.bloodPressurePanel]: 'Blood pressure',
+  [VITAL_SIGN_CODES.consciousness]: 'Consciousness (ACVPU)',
 };
 
 function codeOf(observation: Observation): string | undefined {
@@ -100,7 +107,12 @@ export function recordedEntryOf(resource: Observation | MedicationAdministration
       resourceType: 'Observation',
       id: resource.id!,
       versionId,
-      label: resource.code.text ?? resource.code.coding?.[0]?.display ?? codeOf(resource) ?? 'Observation',
+      label:
+        VITAL_LABELS[codeOf(resource) ?? ''] ??
+        resource.code.text ??
+        resource.code.coding?.[0]?.display ??
+        codeOf(resource) ??
+        'Observation',
       value: observationValueText(resource),
       time: resource.effectiveDateTime ?? resource.effectivePeriod?.start ?? null,
       status: resource.status,
