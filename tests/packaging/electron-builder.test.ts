@@ -79,6 +79,9 @@ describe('electron-builder.yml', () => {
       ]),
     );
     expect(config.files).toEqual(expect.arrayContaining(['dist/**/*', 'renderer/dist/**/*', '!**/*.test.*']));
+    // dist/electron/wardline-cli.js (the admin CLI) ships; its development inputs list and tsx do not.
+    expect(config.files).toEqual(expect.arrayContaining(['!dist/electron/wardline-cli.inputs.json', '!**/node_modules/tsx/**']));
+    expect(config.files.filter((pattern) => pattern.startsWith('!dist/electron/') && pattern.includes('wardline-cli.js'))).toEqual([]);
   });
 
   it('flips the fuses in the afterPack hook (and not a second time through electronFuses)', () => {
