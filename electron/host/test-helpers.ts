@@ -43,6 +43,7 @@ const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
   'chart:pending': [],
   'sync:status': SYNC_STATUS,
   'sync:now': SYNC_STATUS,
+  'setup:state': { phase: 'ready', progress: null, problem: null, policyFile: null, tokenFile: null },
   'conflict:list': [],
   'conflict:resolve': { resentAs: null },
   'audit:view': { entries: [], nextAfterSequence: null, upload: { pending: 0, lastAcknowledgedUpload: null } },
@@ -67,7 +68,14 @@ const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
     signedBy: 'k-1',
     defaulted: [],
   },
-  'print:mar': { fileName: 'wardline-mar-20260115T083000Z.pdf', mediaType: 'application/pdf', base64: 'JVBERi0=', pages: 1, patients: 1 },
+  'print:mar': {
+    delivery: 'in-page',
+    fileName: 'wardline-mar-20260115T083000Z.pdf',
+    mediaType: 'application/pdf',
+    base64: 'JVBERi0=',
+    pages: 1,
+    patients: 1,
+  },
 };
 
 export interface RecordedCall {

@@ -140,6 +140,7 @@ const VALID_REQUESTS: { readonly [N in InvokeChannelName]: fc.Arbitrary<unknown>
   'chart:pending': fc.record({ patientId }),
   'sync:status': fc.constant({}),
   'sync:now': fc.constant({}),
+  'setup:state': fc.constant({}),
   'conflict:list': fc.constant({}),
   'conflict:resolve': fc.oneof(
     fc.record({ conflictId: resourceId, choice: fc.constantFrom('keep-hub', 'resend-local') }),
