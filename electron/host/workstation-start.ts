@@ -10,7 +10,7 @@ import type { SetupStateData } from '../../shared/contract/index.js';
 import { isWardlineError, UNEXPECTED_ERROR_MESSAGE } from '../../shared/errors/index.js';
 import { openAuditLog, syncAuditSink } from '../audit/index.js';
 import { readEnrollmentToken, removeEnrollmentToken } from '../policy/index.js';
-import { enrollWorkstation, isSyncError, type SyncAuditEvent } from '../sync/index.js';
+import { enrollWorkstation, isSyncError, type SyncAuditEvent, type SyncSummary } from '../sync/index.js';
 import { vaultExists, wipeVault } from '../vault/index.js';
 import { holdTransport } from './held-transport.js';
 import { emitEvent } from './ipc-events.js';
@@ -28,6 +28,8 @@ export interface WorkstationStart {
   /** The running host; null until the workstation is set up (and for good when it is not). */
   host(): WorkstationHost | null;
   state(): SetupStateData;
+  /** What the first sync of this start did (counts only), or null: no first run, or it failed. */
+  firstSync(): SyncSummary | null;
   /** Settles when the start has gone as far as it goes: ready, not set up, or failed. */
   readonly finished: Promise<SetupStateData>;
   /** Stops serving the window and closes the host (after a set-up under way has ended). */
@@ -55,12 +57,13 @@ export async function startWorkstation(options: WorkstationStartOptions): Promis
   if (vaultExists(dataDir)) {
     const host = await openWorkstationHost(options);
     const state: SetupStateData = { phase: 'ready', progress: null, problem: null, policyFile: null, tokenFile: null };
-    return { host: () => host, state: () => state, finished: Promise.resolve(state), close: () => host.close() };
+    return { host: () => host, state: () => state, firstSync: () => null, finished: Promise.resolve(state), close: () => host.close() };
   }
 
   const files = { policyFile: options.policyFile ?? null, tokenFile: enrollmentTokenFile };
   let state: SetupStateData = { phase: 'enrolling', progress: null, problem: null, ...files };
   let host: WorkstationHost | null = null;
+  let firstSync: SyncSummary | null = null;
   const tell = (next: Omit<SetupStateData, 'policyFile' | 'tokenFile'>): SetupStateData => {
     state = { ...next, ...files };
     logger.info({ event: 'setup.state', phase: state.phase, problem: state.problem?.code ?? null }, 'workstation set-up');
@@ -121,7 +124,7 @@ export async function startWorkstation(options: WorkstationStartOptions): Promis
       if (activity.kind === 'initial-load') tell({ phase: 'first-sync', progress: { ...activity.progress }, problem: null });
     });
     try {
-      await sync.syncOnce();
+      firstSync = await sync.syncOnce();
     } catch (error) {
       // Enrolled: the scheduler tries again, and the banner says how old the data is.
       logger.warn(
@@ -142,6 +145,7 @@ export async function startWorkstation(options: WorkstationStartOptions): Promis
   return {
     host: () => host,
     state: () => state,
+    firstSync: () => firstSync,
     finished,
     close: () =>
       (closed ??= finished.then(async () => {
