@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } fr
 import { startWorkstation } from '../../electron/host/index.js';
 import { openLoopbackServer } from '../../electron/loopback/index.js';
 import { readMachinePolicy } from '../../electron/policy/index.js';
-import { examplePolicyDraft, testOrganisation } from '../../electron/policy/test-helpers.js';
+import { examplePolicyDraft, randomPin, testOrganisation } from '../../electron/policy/test-helpers.js';
 import { ControllablePowerEvents } from '../../electron/session/index.js';
 import { CHEAP_HASHING } from '../../electron/session/test-helpers.js';
 import { createKeytarCustodian, keyNameFor, vaultExists, wipeVault } from '../../electron/vault/index.js';
@@ -52,7 +52,10 @@ afterEach(async () => {
 });
 
 /** A machine as IT left it (policy, and a token if given), started as Wardline starts; its one-time URL. */
-async function startMachine(token: string | null): Promise<{ url: string; tokenFile: string; dataDir: string }> {
+async function startMachine(
+  token: string | null,
+  pins: string[] = [hub.pin],
+): Promise<{ url: string; tokenFile: string; dataDir: string }> {
   const machineFolder = mkdtempSync(join(tmpdir(), 'wardline-e2e-machine-'));
   const dataDir = join(mkdtempSync(join(tmpdir(), 'wardline-e2e-first-')), 'Wardline');
   cleanups.push(() => rmSync(machineFolder, { recursive: true, force: true }));
@@ -67,7 +70,7 @@ async function startMachine(token: string | null): Promise<{ url: string; tokenF
     org.sign({
       ...examplePolicyDraft(),
       issued: new Date().toISOString(),
-      hub: { url: hub.url, pins: [hub.pin] },
+      hub: { url: hub.url, pins },
       ward: WARD,
       updates: { enabled: false },
     }),
@@ -119,6 +122,24 @@ describe('first start on a deployed machine', () => {
     expect(vaultExists(machine.dataDir)).toBe(false);
     await saveScreenshot(page, TEST, 'not-set-up');
     await expectAccessible(page, 'not set up');
+
+    expectNoPageProblems(watched);
+    await watched.context.close();
+  });
+
+  it("with a pin that is not the hub certificate's says it could not be set up and why, in plain words, with no vault left", async () => {
+    const machine = await startMachine(await hub.enrollmentToken(), [randomPin()]);
+    const watched = await watchedPage(browser);
+    const { page } = watched;
+    onTestFailed(() => saveScreenshot(page, TEST, 'failed-failure').then(() => undefined));
+
+    await page.goto(machine.url);
+    await shown(page.getByRole('heading', { name: 'This workstation could not be set up' }));
+    await shown(page.getByRole('alert').filter({ hasText: /does not match the pin/ }));
+    await shown(page.getByText('Code for IT: PIN_MISMATCH'));
+    expect(await page.locator('body').innerText()).not.toMatch(/\bat .+:\d+:\d+|Error:|TypeError|undefined/);
+    expect(vaultExists(machine.dataDir)).toBe(false);
+    await saveScreenshot(page, TEST, 'wrong-pin');
 
     expectNoPageProblems(watched);
     await watched.context.close();

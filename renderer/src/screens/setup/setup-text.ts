@@ -45,7 +45,7 @@ export function setupWording(state: SetupStateData): SetupWording {
         lead: state.problem?.message ?? 'Setting up this workstation failed. Call IT.',
         itSteps: [
           'Check that the machine policy names the right hub, its current certificate pin and the ward.',
-          STAGE_TOKEN(state).replace('Make a one-time', 'Make a new one-time'),
+          `If the hub refused the token (expired or already used), ${STAGE_TOKEN(state).replace('Make a one-time', 'make a new one-time')}`,
           RESTART,
         ],
         progressLabel: null,
