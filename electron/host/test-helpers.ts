@@ -64,6 +64,7 @@ const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
     staleAmberMs: 900_000,
     staleRedMs: 3_600_000,
     printingAllowed: true,
+    saveAsPdfAllowed: false,
     updates: { enabled: false },
     signedBy: 'k-1',
     defaulted: [],
