@@ -178,10 +178,15 @@ async function pullPatient(
   }
   for (const { type, patientParam } of MIRRORED_TYPES) {
     if (!capabilities.searchable.has(type)) continue;
-    await deps.client.search(`${type}?${patientParam}=${encodeURIComponent(patientId)}&_count=${pageSize}`, (page) =>
+    await deps.client.search(`${type}?${patientParam}=${patientValue(patientParam, patientId)}&_count=${pageSize}`, (page) =>
       writePage(deps, page, windows, counters),
     );
   }
+}
+
+/** The patient as a search value: the id for Patient's `_id`, a `Patient/{id}` reference otherwise. */
+function patientValue(patientParam: string, patientId: string): string {
+  return encodeURIComponent(patientParam === '_id' ? patientId : `Patient/${patientId}`);
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -214,7 +219,7 @@ async function pullChanges(
   const sinceText = new Date(Math.max(0, since - deps.config.overlapMs)).toISOString();
   for (const group of groups) {
     const query =
-      `${type}?${patientParam}=${group.map(encodeURIComponent).join(',')}&_lastUpdated=ge${encodeURIComponent(sinceText)}` +
+      `${type}?${patientParam}=${group.map((id) => patientValue(patientParam, id)).join(',')}&_lastUpdated=ge${encodeURIComponent(sinceText)}` +
       `&_sort=_lastUpdated&_count=${deps.config.pageSize}`;
     await deps.client.search(query, async (page) => {
       for (const resource of page) {
