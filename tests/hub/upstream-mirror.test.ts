@@ -10,6 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Encounter, Observation, Provenance, Resource } from '@medplum/fhirtypes';
 import { CLIENT_ID_SYSTEM } from '../../shared/fhir/index.js';
+import { addUser } from '../../server/identity/index.js';
 import {
   createUpstreamMirror,
   formatUpstreamStatus,
@@ -133,7 +134,9 @@ describe('the upstream mirror', () => {
     // The recent vital sign is in; Synthea's observations of years ago are outside the cache window.
     const observations = await hubSearch<Observation>(`Observation?patient=${patients[0]}`);
     expect(observations.map((o) => o.id)).toEqual([recentObservationId]);
-    const upstreamObservations = (await upstreamAll<Observation>('Observation')).filter((o) => o.subject?.reference === `Patient/${patients[0]}`);
+    const upstreamObservations = (await upstreamAll<Observation>('Observation')).filter(
+      (o) => o.subject?.reference === `Patient/${patients[0]}`,
+    );
     expect(upstreamObservations.length).toBeGreaterThan(5);
     // The second patient's active problems are there whatever their date.
     const conditions = await hubSearch<Resource>(`Condition?patient=${patients[1]}`);
@@ -150,7 +153,9 @@ describe('the upstream mirror', () => {
   it('keeps up with changes upstream: a corrected value, a new observation, a new admission', async () => {
     const current = await upstream.repo.readResource<Observation>('Observation', recentObservationId);
     await upstream.repo.updateResource<Observation>({ ...current, valueQuantity: { ...current.valueQuantity!, value: 91 } });
-    const admission = (await upstreamAll<Encounter>('Encounter')).find((e) => e.subject?.reference === `Patient/${patients[1]}` && e.status === 'in-progress')!;
+    const admission = (await upstreamAll<Encounter>('Encounter')).find(
+      (e) => e.subject?.reference === `Patient/${patients[1]}` && e.status === 'in-progress',
+    )!;
     const added = await upstream.repo.createResource(vitalSign(patients[1]!, admission.id!, 64, new Date()));
     expect((await mirror.runCycle()).ok).toBe(true);
     const [corrected] = await hubSearch<Observation>(`Observation?_id=${recentObservationId}`);
@@ -195,6 +200,16 @@ describe('the upstream mirror', () => {
 });
 
 describe('documentation sent back upstream', () => {
+  let nurseId = '';
+  beforeAll(async () => {
+    const nurse = await addUser(
+      hub.db,
+      { username: 'downtime-nurse', password: 'correct horse battery staple 4N', role: 'nurse', wards: [WARD], mfa: false },
+      new Date(Date.now() - 2 * DAY_MS),
+    );
+    nurseId = nurse.userId;
+  });
+
   function upload(observation: Observation, clientId: string, provenanceId: string): Bundle {
     return {
       resourceType: 'Bundle',
@@ -212,7 +227,12 @@ describe('documentation sent back upstream', () => {
             id: provenanceId,
             target: [{ reference: `urn:uuid:${clientId}` }, { reference: observation.subject!.reference! }],
             recorded: new Date().toISOString(),
-            agent: [{ who: { display: 'Downtime nurse' } }],
+            agent: [
+              {
+                type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author' }] },
+                who: { reference: `Practitioner/${nurseId}` },
+              },
+            ],
           } as Provenance,
           request: { method: 'PUT', url: `Provenance/${provenanceId}` },
         },
@@ -221,11 +241,16 @@ describe('documentation sent back upstream', () => {
   }
 
   it('arrives upstream exactly once, after an outage and a lost acknowledgement, with its Provenance', async () => {
-    const admission = (await upstreamAll<Encounter>('Encounter')).find((e) => e.subject?.reference === `Patient/${patients[0]}` && e.status === 'in-progress')!;
+    const admission = (await upstreamAll<Encounter>('Encounter')).find(
+      (e) => e.subject?.reference === `Patient/${patients[0]}` && e.status === 'in-progress',
+    )!;
     const clientId = randomUUID();
     const provenanceId = randomUUID();
-    const res = await device.fetch('/fhir', { method: 'POST', body: upload(vitalSign(patients[0]!, admission.id!, 77, new Date()), clientId, provenanceId) });
-    expect(res.status).toBe(200);
+    const res = await device.fetch('/fhir', {
+      method: 'POST',
+      body: upload(vitalSign(patients[0]!, admission.id!, 77, new Date()), clientId, provenanceId),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
 
     upstream.setOutage(true);
     expect((await mirror.runCycle()).ok).toBe(false);
@@ -244,7 +269,9 @@ describe('documentation sent back upstream', () => {
     expect(provenances[0]!.target.map((t) => t.reference)).toContain(`Observation/${sentCopies[0]!.id}`);
 
     // The hub crashed after the upstream created it but before the acknowledgement was recorded.
-    await hub.db.execute(`UPDATE upstream_outbox SET state = 'pending', upstream_ref = NULL, next_attempt_ms = 0 WHERE res_type = 'Observation'`);
+    await hub.db.execute(
+      `UPDATE upstream_outbox SET state = 'pending', upstream_ref = NULL, next_attempt_ms = 0 WHERE res_type = 'Observation'`,
+    );
     expect((await mirror.runCycle()).ok).toBe(true);
     expect((await upstreamAll<Observation>('Observation')).filter((o) => o.identifier?.some((i) => i.value === clientId))).toHaveLength(1);
     // The upstream copy coming back through the mirror is not a second chart entry at the hub.
@@ -254,13 +281,21 @@ describe('documentation sent back upstream', () => {
   });
 
   it('keeps a refusal for IT with the reason, and never drops it', async () => {
-    const admission = (await upstreamAll<Encounter>('Encounter')).find((e) => e.subject?.reference === `Patient/${patients[1]}` && e.status === 'in-progress')!;
+    const admission = (await upstreamAll<Encounter>('Encounter')).find(
+      (e) => e.subject?.reference === `Patient/${patients[1]}` && e.status === 'in-progress',
+    )!;
     const clientId = randomUUID();
     // Two records upstream already claim this client id: the conditional create cannot tell which is meant.
     for (let i = 0; i < 2; i++) {
-      await upstream.repo.createResource({ ...vitalSign(patients[1]!, admission.id!, 50 + i, new Date()), identifier: [{ system: CLIENT_ID_SYSTEM, value: clientId }] });
+      await upstream.repo.createResource({
+        ...vitalSign(patients[1]!, admission.id!, 50 + i, new Date()),
+        identifier: [{ system: CLIENT_ID_SYSTEM, value: clientId }],
+      });
     }
-    const res = await device.fetch('/fhir', { method: 'POST', body: upload(vitalSign(patients[1]!, admission.id!, 70, new Date()), clientId, randomUUID()) });
+    const res = await device.fetch('/fhir', {
+      method: 'POST',
+      body: upload(vitalSign(patients[1]!, admission.id!, 70, new Date()), clientId, randomUUID()),
+    });
     expect(res.status).toBe(200);
     await mirror.runCycle();
     await mirror.runCycle();

@@ -112,14 +112,23 @@ export async function startUpstreamFhirServer(): Promise<UpstreamFhirServer> {
       const unverified = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: string };
       const jwk = clients.get(unverified.iss ?? '');
       if (!jwk || form.get('grant_type') !== 'client_credentials') throw new Error('unknown client');
-      await jwtVerify(assertion, await importJWK(jwk, jwk.alg), { audience: `${origin}/auth/token`, issuer: unverified.iss!, subject: unverified.iss! });
+      await jwtVerify(assertion, await importJWK(jwk, jwk.alg), {
+        audience: `${origin}/auth/token`,
+        issuer: unverified.iss!,
+        subject: unverified.iss!,
+      });
     } catch {
       send(res, 401, { error: 'invalid_client' }, { 'content-type': 'application/json' });
       return;
     }
     const access = randomBytes(24).toString('base64url');
     tokens.add(access);
-    send(res, 200, { access_token: access, token_type: 'bearer', expires_in: 300, scope: form.get('scope') ?? '' }, { 'content-type': 'application/json' });
+    send(
+      res,
+      200,
+      { access_token: access, token_type: 'bearer', expires_in: 300, scope: form.get('scope') ?? '' },
+      { 'content-type': 'application/json' },
+    );
   }
 
   async function fhir(req: IncomingMessage, res: ServerResponse, path: string): Promise<number> {
@@ -129,7 +138,12 @@ export async function startUpstreamFhirServer(): Promise<UpstreamFhirServer> {
     }
     if (limited > 0) {
       limited--;
-      send(res, 429, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'throttled' }] }, { 'retry-after': String(retryAfter) });
+      send(
+        res,
+        429,
+        { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'throttled' }] },
+        { 'retry-after': String(retryAfter) },
+      );
       return 429;
     }
     const auth = req.headers.authorization ?? '';
@@ -145,7 +159,15 @@ export async function startUpstreamFhirServer(): Promise<UpstreamFhirServer> {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
     const [outcome, resource] = await router.handleRequest(
-      { method: (req.method ?? 'GET') as HttpMethod, url: path, pathname: '', body: text ? (JSON.parse(text) as unknown) : undefined, params: {}, query: {}, headers },
+      {
+        method: (req.method ?? 'GET') as HttpMethod,
+        url: path,
+        pathname: '',
+        body: text ? (JSON.parse(text) as unknown) : undefined,
+        params: {},
+        query: {},
+        headers,
+      },
       repo,
     );
     const status = getStatus(outcome);
@@ -169,7 +191,16 @@ export async function startUpstreamFhirServer(): Promise<UpstreamFhirServer> {
     const url = req.url ?? '/';
     const work = async (): Promise<void> => {
       if (url === '/fhir/R4/.well-known/smart-configuration') {
-        send(res, 200, { token_endpoint: `${origin}/auth/token`, token_endpoint_auth_methods_supported: ['private_key_jwt'], grant_types_supported: ['client_credentials'] }, { 'content-type': 'application/json' });
+        send(
+          res,
+          200,
+          {
+            token_endpoint: `${origin}/auth/token`,
+            token_endpoint_auth_methods_supported: ['private_key_jwt'],
+            grant_types_supported: ['client_credentials'],
+          },
+          { 'content-type': 'application/json' },
+        );
       } else if (url === '/auth/token' && req.method === 'POST') {
         await token(req, res);
       } else if (url.startsWith('/fhir/R4/')) {
@@ -201,7 +232,10 @@ export async function startUpstreamFhirServer(): Promise<UpstreamFhirServer> {
       retryAfter = seconds;
     },
     async loadTransaction(bundle) {
-      const [outcome, result] = await router.handleRequest({ method: 'POST', url: '', pathname: '', body: bundle, params: {}, query: {} }, repo);
+      const [outcome, result] = await router.handleRequest(
+        { method: 'POST', url: '', pathname: '', body: bundle, params: {}, query: {} },
+        repo,
+      );
       if (getStatus(outcome) >= 400) throw new Error(`The upstream refused the bundle: ${JSON.stringify(outcome.issue)}`);
       return ((result as Bundle).entry ?? []).map((entry) => entry.response?.location ?? '');
     },
