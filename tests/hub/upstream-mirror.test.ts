@@ -34,7 +34,6 @@ let folder: string;
 let sqlitePath: string;
 let config: UpstreamConfig;
 const patients: string[] = [];
-let wardLocationId = '';
 let recentObservationId = '';
 
 function vitalSign(patientId: string, encounterId: string, value: number, when: Date): Observation {
@@ -82,7 +81,6 @@ beforeAll(async () => {
     patients.push(locations.find((l) => l.startsWith('Patient/'))!.split('/')[1]!);
   }
   const ward = await upstream.repo.createResource({ resourceType: 'Location', name: '4 North', mode: 'instance' });
-  wardLocationId = ward.id;
   for (const patientId of patients) {
     const admission = await upstream.repo.createResource<Encounter>({
       resourceType: 'Encounter',
