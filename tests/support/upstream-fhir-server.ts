@@ -58,6 +58,13 @@ export interface UpstreamFhirServer {
   setOutage(down: boolean): void;
   /** The next `count` FHIR requests answer 429 with this Retry-After (seconds). */
   rateLimitNext(count: number, retryAfterSeconds: number): void;
+  /**
+   * Bench only, for a static upstream: answers a GET it has answered before (same URL, whatever the
+   * `_lastUpdated` value) from memory instead of asking the engine again.
+   */
+  replayReads(on: boolean): void;
+  /** Milliseconds spent so far inside the engine (router.handleRequest), for the bench. */
+  engineMs(): number;
   /** Loads a transaction Bundle (e.g. Synthea's) through the engine; returns the locations created. */
   loadTransaction(bundle: Bundle): Promise<string[]>;
   stop(): Promise<void>;
@@ -89,6 +96,9 @@ export async function startUpstreamFhirServer(): Promise<UpstreamFhirServer> {
   let limited = 0;
   let retryAfter = 0;
   let origin = '';
+  let engineMs = 0;
+  let replay = false;
+  const answers = new Map<string, { status: number; body: string; headers: Record<string, string> }>();
 
   const capability = {
     resourceType: 'CapabilityStatement',
@@ -155,9 +165,17 @@ export async function startUpstreamFhirServer(): Promise<UpstreamFhirServer> {
       send(res, 200, capability);
       return 200;
     }
+    const replayKey = req.method === 'GET' ? path.replace(/_lastUpdated=[^&]*/, '_lastUpdated') : '';
+    const replayed = replay ? answers.get(replayKey) : undefined;
+    if (replayed) {
+      res.writeHead(replayed.status, { 'content-type': 'application/fhir+json', ...replayed.headers });
+      res.end(replayed.body);
+      return replayed.status;
+    }
     const text = await readBody(req);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
+    const engineStart = performance.now();
     const [outcome, resource] = await router.handleRequest(
       {
         method: (req.method ?? 'GET') as HttpMethod,
@@ -170,6 +188,7 @@ export async function startUpstreamFhirServer(): Promise<UpstreamFhirServer> {
       },
       repo,
     );
+    engineMs += performance.now() - engineStart;
     const status = getStatus(outcome);
     if (resource?.resourceType === 'Bundle' && (resource as Bundle).type === 'searchset') {
       const bundle = resource as Bundle;
@@ -183,6 +202,7 @@ export async function startUpstreamFhirServer(): Promise<UpstreamFhirServer> {
     }
     const location: Record<string, string> =
       status === 201 && resource?.id ? { location: `${origin}/fhir/R4/${resource.resourceType}/${resource.id}` } : {};
+    if (replayKey && status === 200) answers.set(replayKey, { status, body: JSON.stringify(resource ?? outcome), headers: location });
     send(res, status, resource ?? outcome, location);
     return status;
   }
@@ -223,6 +243,10 @@ export async function startUpstreamFhirServer(): Promise<UpstreamFhirServer> {
     requests,
     registerClient(clientId, publicJwk) {
       clients.set(clientId, publicJwk);
+    },
+    engineMs: () => engineMs,
+    replayReads(on) {
+      replay = on;
     },
     setOutage(down) {
       outage = down;

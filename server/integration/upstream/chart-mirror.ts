@@ -7,15 +7,7 @@
 // Only the cache window is kept (care from `daysBeforeAdmission` before the admission on, plus
 // what matters whatever its date). A re-read of a version the hub has writes nothing.
 import type { Logger } from 'pino';
-import {
-  cacheWindowStartMs,
-  isInCareWindow,
-  patientIdOf,
-  referenceId,
-  validateResource,
-  type Encounter,
-  type Resource,
-} from '../../../shared/fhir/index.js';
+import { cacheWindowStartMs, isInCareWindow, patientIdOf, referenceId, type Encounter, type Resource } from '../../../shared/fhir/index.js';
 import { writeExternalVersions } from '../../fhir/index.js';
 import type { SqlDatabase } from '../../storage/index.js';
 import type { UpstreamClient } from './upstream-client.js';
@@ -125,16 +117,6 @@ async function writePage(
     if (echoes.has(`${resource.resourceType}/${resource.id ?? ''}`)) continue;
     const hubForm = hubFormOf(resource, baseUrl, wards);
     if (hubForm === null) continue;
-    try {
-      validateResource(hubForm);
-    } catch {
-      counters.refused++;
-      deps.logger.warn(
-        { event: 'upstream.resource_invalid', type: resource.resourceType },
-        'an upstream resource is not valid for the hub; left out',
-      );
-      continue;
-    }
     const patientId = patientIdOf(hubForm);
     const windowStart = patientId === undefined ? undefined : windows.get(patientId);
     if (windowStart === undefined || !isInCareWindow(hubForm, windowStart)) continue;
@@ -160,27 +142,40 @@ async function writePage(
     bookkeeping,
   );
   counters.written += result.written;
+  counters.refused += result.invalid.length;
+  for (const problem of result.invalid) {
+    deps.logger.warn(
+      { event: 'upstream.resource_invalid', type: problem.type, path: problem.path },
+      'an upstream resource is not valid for the hub; left out',
+    );
+  }
 }
 
-async function pullPatient(
+/**
+ * The full pull of patients new to the ward: Patient/$everything each, or a search per chart type
+ * for up to PATIENTS_PER_SEARCH of them at a time.
+ */
+async function pullPatients(
   deps: ChartMirrorDeps,
   capabilities: UpstreamCapabilities,
-  patientId: string,
   windows: ReadonlyMap<string, number>,
   counters: Counters,
 ): Promise<void> {
   const pageSize = deps.config.pageSize;
   if (capabilities.everything) {
-    await deps.client.search(`Patient/${encodeURIComponent(patientId)}/$everything?_count=${pageSize}`, (page) =>
-      writePage(deps, page, windows, counters),
-    );
+    for (const patientId of windows.keys()) {
+      await deps.client.search(`Patient/${encodeURIComponent(patientId)}/$everything?_count=${pageSize}`, (page) =>
+        writePage(deps, page, windows, counters),
+      );
+    }
     return;
   }
-  for (const { type, patientParam } of MIRRORED_TYPES) {
-    if (!capabilities.searchable.has(type)) continue;
-    await deps.client.search(`${type}?${patientParam}=${patientValue(patientParam, patientId)}&_count=${pageSize}`, (page) =>
-      writePage(deps, page, windows, counters),
-    );
+  for (const group of chunks([...windows.keys()], PATIENTS_PER_SEARCH)) {
+    for (const { type, patientParam } of MIRRORED_TYPES) {
+      if (!capabilities.searchable.has(type)) continue;
+      const values = group.map((id) => patientValue(patientParam, id)).join(',');
+      await deps.client.search(`${type}?${patientParam}=${values}&_count=${pageSize}`, (page) => writePage(deps, page, windows, counters));
+    }
   }
 }
 
@@ -248,16 +243,20 @@ export async function mirrorWard(deps: ChartMirrorDeps, capabilities: UpstreamCa
   );
   const nowIso = new Date(upstreamNow).toISOString();
   const windows = new Map(known);
+  const fresh = new Map<string, number>();
   for (const [patientId, entry] of census) {
-    if (known.has(patientId)) continue;
-    const windowStart = cacheWindowStartMs(entry.admission, deps.config.daysBeforeAdmission, nowIso);
-    windows.set(patientId, windowStart);
-    await pullPatient(deps, capabilities, patientId, new Map([[patientId, windowStart]]), counters);
-    await deps.db.execute(
-      `INSERT INTO upstream_patients (ward, patient_id, window_start_ms, pulled_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (ward, patient_id) DO UPDATE SET window_start_ms = excluded.window_start_ms, pulled_at = excluded.pulled_at`,
-      [ward.ward, patientId, windowStart, deps.clock().toISOString()],
-    );
+    if (!known.has(patientId)) fresh.set(patientId, cacheWindowStartMs(entry.admission, deps.config.daysBeforeAdmission, nowIso));
+  }
+  if (fresh.size > 0) {
+    await pullPatients(deps, capabilities, fresh, counters);
+    for (const [patientId, windowStart] of fresh) {
+      windows.set(patientId, windowStart);
+      await deps.db.execute(
+        `INSERT INTO upstream_patients (ward, patient_id, window_start_ms, pulled_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (ward, patient_id) DO UPDATE SET window_start_ms = excluded.window_start_ms, pulled_at = excluded.pulled_at`,
+        [ward.ward, patientId, windowStart, deps.clock().toISOString()],
+      );
+    }
   }
   if (windows.size > 0) {
     const cursors = new Map(

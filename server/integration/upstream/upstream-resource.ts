@@ -6,17 +6,21 @@
 import { isSupportedResourceType, type Encounter, type Resource } from '../../../shared/fhir/index.js';
 import type { UpstreamWard } from './upstream-config.js';
 
-/** The resource types of a chart the mirror pulls, and the search parameter naming the patient. */
+/**
+ * The resource types of a chart the mirror pulls, and the R4 search parameter naming the patient:
+ * `subject` where the type has it (a plain path, cheap for any server to match), `patient` for
+ * AllergyIntolerance (which has no `subject`).
+ */
 export const MIRRORED_TYPES: readonly { readonly type: string; readonly patientParam: string }[] = [
   { type: 'Patient', patientParam: '_id' },
-  { type: 'Encounter', patientParam: 'patient' },
+  { type: 'Encounter', patientParam: 'subject' },
   { type: 'AllergyIntolerance', patientParam: 'patient' },
-  { type: 'Condition', patientParam: 'patient' },
-  { type: 'Flag', patientParam: 'patient' },
-  { type: 'MedicationRequest', patientParam: 'patient' },
-  { type: 'MedicationAdministration', patientParam: 'patient' },
-  { type: 'Observation', patientParam: 'patient' },
-  { type: 'DocumentReference', patientParam: 'patient' },
+  { type: 'Condition', patientParam: 'subject' },
+  { type: 'Flag', patientParam: 'subject' },
+  { type: 'MedicationRequest', patientParam: 'subject' },
+  { type: 'MedicationAdministration', patientParam: 'subject' },
+  { type: 'Observation', patientParam: 'subject' },
+  { type: 'DocumentReference', patientParam: 'subject' },
 ];
 
 export function upstreamSourceOf(baseUrl: string, resource: Resource): string {
@@ -39,16 +43,20 @@ function localReference(reference: string | undefined, baseUrl: string): string 
 }
 
 function placedOnWards(encounter: Encounter, baseUrl: string, wards: readonly UpstreamWard[]): Encounter {
-  const entries = (encounter.location ?? []).filter((entry) => !entry.location?.reference?.startsWith('Location/ward-'));
+  const all = encounter.location ?? [];
+  // The hub's ward Locations are the hub's to set: only from the upstream's mapped Locations.
+  const entries = all.filter((entry) => !entry.location?.reference?.startsWith('Location/ward-'));
   const added: NonNullable<Encounter['location']> = [];
-  for (const entry of entries) {
+  for (const entry of all) {
     const ref = localReference(entry.location?.reference, baseUrl);
     const ward = wards.find((w) => w.location === ref);
     if (ward && entry.status !== 'completed' && !added.some((a) => a.location.reference === wardLocation(ward.ward))) {
       added.push({ location: { reference: wardLocation(ward.ward) }, status: entry.status ?? 'active' });
     }
   }
-  return { ...encounter, location: [...entries, ...added] };
+  const location = [...entries, ...added];
+  const { location: _dropped, ...rest } = encounter;
+  return location.length === 0 ? rest : { ...rest, location };
 }
 
 /** The hub's form of an upstream resource; null for a type the hub does not keep. */
