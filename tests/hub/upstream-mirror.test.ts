@@ -2,7 +2,8 @@
 // third-party FHIR server (Medplum's engine, over HTTPS, SMART Backend Services) loaded with
 // Synthea patients; the hub over HTTPS on SQLite, restarted from its file mid-test.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Encounter, Observation, Provenance, Resource } from '@medplum/fhirtypes';
 import { CLIENT_ID_SYSTEM } from '../../shared/fhir/index.js';
 import { addUser } from '../../server/identity/index.js';
+import { runHubCli } from '../../server/cli/index.js';
 import {
   createUpstreamMirror,
   formatUpstreamStatus,
@@ -33,6 +35,7 @@ let mirror: UpstreamMirror;
 let folder: string;
 let sqlitePath: string;
 let config: UpstreamConfig;
+let wardLocationRef = '';
 const patients: string[] = [];
 let recentObservationId = '';
 
@@ -81,6 +84,7 @@ beforeAll(async () => {
     patients.push(locations.find((l) => l.startsWith('Patient/'))!.split('/')[1]!);
   }
   const ward = await upstream.repo.createResource({ resourceType: 'Location', name: '4 North', mode: 'instance' });
+  wardLocationRef = `Location/${ward.id}`;
   for (const patientId of patients) {
     const admission = await upstream.repo.createResource<Encounter>({
       resourceType: 'Encounter',
@@ -302,5 +306,68 @@ describe('documentation sent back upstream', () => {
     const lines = formatUpstreamStatus(status).join('\n');
     expect(lines).toMatch(/REFUSED Observation\/\S+ \(version 1, 1 attempt\(s\)\): HTTP 4\d\d/);
     expect(lines).toMatch(/REFUSED Provenance\/\S+ .*its target Observation was refused upstream/);
+  });
+});
+
+describe('wardline-hub serve --upstream and wardline-hub upstream status', () => {
+  async function cli(args: string[], stop?: AbortSignal): Promise<{ code: number; out: () => string; err: () => string }> {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const code = await runHubCli(args, { stdout, stderr, ...(stop ? { stop } : {}) });
+    return { code, out: () => out, err: () => err };
+  }
+
+  it('mirrors the ward from the command line and reports its progress to IT', async () => {
+    const data = join(folder, 'cli-hub');
+    await writeFile(join(folder, 'upstream-key.pem'), config.privateKeyPem, { mode: 0o600 });
+    await writeFile(join(folder, 'upstream-ca.pem'), upstream.caPem);
+    const stop = new AbortController();
+    const serving = cli(
+      [
+        'serve',
+        '--dev-tls',
+        '--port',
+        '0',
+        '--data',
+        data,
+        '--log-level',
+        'silent',
+        '--upstream',
+        upstream.baseUrl,
+        '--upstream-client-id',
+        CLIENT_ID,
+        '--upstream-key',
+        join(folder, 'upstream-key.pem'),
+        '--upstream-ca',
+        join(folder, 'upstream-ca.pem'),
+        '--upstream-ward',
+        `${WARD}=${wardLocationRef}`,
+        '--upstream-poll-seconds',
+        '1',
+      ],
+      stop.signal,
+    );
+    let status = '';
+    for (let i = 0; i < 120 && !/mirror:4north: last success 20/.test(status); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      status = (await cli(['upstream', 'status', '--data', data])).out();
+    }
+    stop.abort();
+    const served = await serving;
+    expect(served.err()).toBe('');
+    expect(served.code).toBe(0);
+    expect(served.out()).toContain('Mirroring 1 ward(s) from the upstream EHR');
+    expect(status).toMatch(/mirror:4north: last success \S+ \(lag \d+ s\), [1-9]\d* resources written/);
+    expect(status).toMatch(/documentation sent back: 0 acknowledged, 0 waiting, 0 refused/);
+  }, 120_000);
+
+  it('refuses --upstream without its client id, key or ward, with a usage line', async () => {
+    const missing = await cli(['serve', '--dev-tls', '--upstream', upstream.baseUrl, '--data', join(folder, 'cli-bad')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err()).toMatch(/--upstream needs --upstream-client-id ID and --upstream-key PEM-FILE/);
   });
 });
