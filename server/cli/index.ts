@@ -8,12 +8,14 @@ import { HubCliError } from './hub-cli-error.js';
 import { DEFAULT_DATA_DIR } from './hub-options.js';
 import { encryptDatabaseCommand, initKeyCommand, rotateKeysCommand } from './key-commands.js';
 import { DEFAULT_PORT, serveCommand } from './serve-command.js';
+import { UPSTREAM_SERVE_OPTIONS, UPSTREAM_USAGE, upstreamConfigOf, upstreamStatusCommand } from './upstream-commands.js';
 
 export { HubCliError, type HubCliErrorCode } from './hub-cli-error.js';
 
 const USAGE = `Usage:
   wardline-hub serve [--data DIR] [--port N] [--host H] [--postgres URL] [--demo N] [--key-file FILE]
                      (--dev-tls | --cert FILE --key FILE) [--public-url URL] [--log-level LEVEL]
+${UPSTREAM_USAGE}
   wardline-hub init-key [--key-file FILE] [--data DIR | --postgres URL]
   wardline-hub rotate-keys [--key-file FILE] [--data DIR | --postgres URL]      (hub stopped)
   wardline-hub encrypt-database [--key-file FILE] [--data DIR]                  (hub stopped)
@@ -22,6 +24,7 @@ const USAGE = `Usage:
                         [--password-stdin] [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub device revoke CLIENT_ID [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub device list [--ward W] [--data DIR | --postgres URL] [--key-file FILE]
+  wardline-hub upstream status [--data DIR | --postgres URL] [--key-file FILE]
 Defaults: data folder ./${DEFAULT_DATA_DIR} (SQLite file hub.sqlite and the --dev-tls certificate), port ${DEFAULT_PORT}, host 127.0.0.1.
 The hub key (database and secrets encryption) comes from --key-file FILE (mode 0600, outside the data
 folder) or the OS keystore; serve --demo/--dev-tls make a development key file beside the data folder.`;
@@ -62,12 +65,14 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
         key: { type: 'string' },
         'public-url': { type: 'string' },
         'log-level': { type: 'string' },
+        ...UPSTREAM_SERVE_OPTIONS,
       });
       const logLevel = (values['log-level'] ?? 'info') as LevelWithSilent;
       if (!LOG_LEVELS.includes(logLevel)) throw new HubCliError('USAGE', `--log-level takes one of ${LOG_LEVELS.join(', ')}.`);
       const port = wholeNumber(values.port, '--port', DEFAULT_PORT);
       if (port > 65535) throw new HubCliError('USAGE', '--port takes a number from 0 to 65535.');
       if ((values.cert === undefined) !== (values.key === undefined)) throw new HubCliError('USAGE', 'Give --cert and --key together.');
+      const upstream = await upstreamConfigOf(values);
       return serveCommand(
         {
           data: values.data,
@@ -81,6 +86,7 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
           ...(values.key === undefined ? {} : { key: values.key }),
           ...(values['public-url'] === undefined ? {} : { publicUrl: values['public-url'] }),
           logLevel,
+          ...(upstream === undefined ? {} : { upstream }),
         },
         io,
         stop,
@@ -158,6 +164,12 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
         );
       }
       throw new HubCliError('USAGE', 'Use "wardline-hub device revoke ID" or "wardline-hub device list" (see wardline-hub help).');
+    }
+    case 'upstream': {
+      const [sub, ...args] = rest;
+      if (sub !== 'status') throw new HubCliError('USAGE', 'Use "wardline-hub upstream status" (see wardline-hub help).');
+      const { values } = parse(args, STORE);
+      return upstreamStatusCommand({ data: values.data, postgres: values.postgres, keyFile: values['key-file'] }, io);
     }
     case undefined:
     case 'help':
