@@ -3,7 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { STAFF_ROLES } from '../../shared/access/index.js';
 import type { LevelWithSilent } from 'pino';
-import { deviceListCommand, deviceRevokeCommand, tokenCommand, userAddCommand, type CliIo } from './admin-commands.js';
+import { deviceListCommand, deviceRevokeCommand, tokenCommand, userAddCommand, userChangeCommand, type CliIo } from './admin-commands.js';
 import { HubCliError } from './hub-cli-error.js';
 import { DEFAULT_DATA_DIR } from './hub-options.js';
 import { encryptDatabaseCommand, initKeyCommand, rotateKeysCommand } from './key-commands.js';
@@ -20,6 +20,8 @@ const USAGE = `Usage:
   wardline-hub token --ward W [--ttl-minutes M] [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub user add --username U --role ${STAFF_ROLES.join('|')} --ward W [--ward W2] [--mfa]
                         [--password-stdin] [--data DIR | --postgres URL] [--key-file FILE]
+  wardline-hub user change --username U [--role R] [--ward W [--ward W2]] [--data DIR | --postgres URL]
+                        [--key-file FILE]   (--ward gives the whole new list; the user signs in again)
   wardline-hub device revoke CLIENT_ID [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub device list [--ward W] [--data DIR | --postgres URL] [--key-file FILE]
 Defaults: data folder ./${DEFAULT_DATA_DIR} (SQLite file hub.sqlite and the --dev-tls certificate), port ${DEFAULT_PORT}, host 127.0.0.1.
@@ -112,7 +114,27 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
     }
     case 'user': {
       const [sub, ...args] = rest;
-      if (sub !== 'add') throw new HubCliError('USAGE', 'Use "wardline-hub user add ..." (see wardline-hub help).');
+      if (sub === 'change') {
+        const { values } = parse(args, {
+          ...STORE,
+          username: { type: 'string' },
+          role: { type: 'string' },
+          ward: { type: 'string', multiple: true },
+        });
+        if (!values.username) throw new HubCliError('USAGE', 'user change needs --username U.');
+        return userChangeCommand(
+          {
+            data: values.data,
+            postgres: values.postgres,
+            keyFile: values['key-file'],
+            username: values.username,
+            ...(values.role === undefined ? {} : { role: values.role }),
+            wards: values.ward ?? [],
+          },
+          io,
+        );
+      }
+      if (sub !== 'add') throw new HubCliError('USAGE', 'Use "wardline-hub user add ..." or "user change ..." (see wardline-hub help).');
       const { values } = parse(args, {
         ...STORE,
         username: { type: 'string' },

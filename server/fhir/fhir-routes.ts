@@ -173,7 +173,7 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
             const session = await beginWrite(tx, clock());
             const txCtx = writeContext(ctx, tx);
             const result = await work(txCtx, tx, session);
-            await finishWrites(txCtx, tx);
+            await finishWrites(txCtx, tx, session);
             await endWrite(tx, session);
             return result;
           });

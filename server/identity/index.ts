@@ -3,7 +3,19 @@
 import './fastify-augmentation.js';
 export { registerIdentity, type IdentityDeps } from './register-identity.js';
 export { identityMigrations } from './identity-migrations.js';
-export { addUser, setPassword, disableUser, enableUser, type NewUser, type AddedUser } from './users.js';
+export {
+  addUser,
+  setPassword,
+  disableUser,
+  enableUser,
+  changeAccount,
+  findUserByUsername,
+  findUserById,
+  type NewUser,
+  type AddedUser,
+  type AccountChange,
+  type ChangedAccount,
+} from './users.js';
 export { createEnrollmentToken, DEFAULT_ENROLLMENT_TTL_MINUTES } from './enrollment.js';
 export { revokeDevice, listDevices, devicePublicKey, type DeviceRecord } from './devices.js';
 export { IdentityError } from './identity-error.js';
