@@ -10,6 +10,8 @@ import { readPassword, type PasswordSource } from './read-password.js';
 
 export interface CliIo extends PasswordSource {
   print(line: string): void;
+  /** Text as is (an export), no newline added. */
+  write(text: string): void;
 }
 
 export async function tokenCommand(options: StoreOptions & { ward: string; ttlMinutes?: number }, io: CliIo): Promise<void> {

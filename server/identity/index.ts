@@ -11,6 +11,8 @@ export {
   changeAccount,
   findUserByUsername,
   findUserById,
+  usernamesOf,
+  normalizeUsername,
   type NewUser,
   type AddedUser,
   type AccountChange,
@@ -24,6 +26,7 @@ export type { AuthenticatePreHandler } from './fastify-augmentation.js';
 export type { Principal, DevicePrincipal, UserPrincipal, StaffRole } from './principal.js';
 export type { RateLimitOptions } from './rate-limiter.js';
 export { accountStandingAt, type AccountStanding } from './account-history.js';
+export { recordSignIn, type SignInRecord } from './sign-in-log.js';
 export { DEVICE_SCOPES_SUPPORTED, type GrantedScope } from './token-scope.js';
 export { currentTotpCode } from './totp.js';
 export { rotateSigningKey } from './hub-token-keys.js';

@@ -230,6 +230,21 @@ export async function credentialStampsOfWard(db: SqlDatabase, ward: string): Pro
   }));
 }
 
+/** The usernames of these account ids (unknown ids are left out), for views that show names only when read. */
+export async function usernamesOf(db: SqlDatabase, userIds: readonly string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(userIds)];
+  const names = new Map<string, string>();
+  for (let at = 0; at < ids.length; at += 200) {
+    const slice = ids.slice(at, at + 200);
+    const rows = await db.query<{ user_id: string; username: string }>(
+      `SELECT user_id, username FROM identity_users WHERE user_id IN (${slice.map((_, i) => `$${i + 1}`).join(', ')})`,
+      slice,
+    );
+    for (const row of rows) names.set(row.user_id, row.username);
+  }
+  return names;
+}
+
 async function toUserRecord(db: SqlDatabase, row: UserRow): Promise<UserRecord> {
   const wards = await db.query<{ ward: string }>('SELECT ward FROM identity_user_wards WHERE user_id = $1 ORDER BY ward', [row.user_id]);
   return {
