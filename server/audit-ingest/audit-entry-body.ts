@@ -19,9 +19,13 @@ export function entryOf(event: unknown): string | null {
   return Buffer.from(value, 'base64').toString('utf8');
 }
 
+/** The entry's body (parsed once; null when it is not a JSON object). */
+export function entryBodyOf(entry: string): Record<string, unknown> | null {
+  return parseObject(entry);
+}
+
 /** Whether the entry is canonical JSON of an object whose own sequence is the chain position's, and hashes to the hash sent. */
-export function entryMatchesChain(entry: string, position: ChainPosition): boolean {
-  const body = parseObject(entry);
+export function entryMatchesChain(entry: string, body: Record<string, unknown> | null, position: ChainPosition): boolean {
   if (body === null || body.sequence !== position.sequence) return false;
   let canonical: string;
   try {
@@ -46,8 +50,7 @@ export interface TrailIndex {
   readonly usernameTried: string | null;
 }
 
-export function indexOfEntry(entry: string | null, event: unknown): TrailIndex {
-  const body = entry === null ? null : parseObject(entry);
+export function indexOfEntry(body: Record<string, unknown> | null, event: unknown): TrailIndex {
   const text = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value.slice(0, 2048) : null);
   const timeOf = (value: unknown): number | null => {
     const ms = typeof value === 'string' ? Date.parse(value) : NaN;

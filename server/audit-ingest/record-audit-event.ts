@@ -12,7 +12,7 @@ import { GENESIS_PREVIOUS_HASH } from '../../shared/auth/index.js';
 import { AuditIngestError } from './audit-ingest-error.js';
 import { chainPositionOf, type ChainPosition } from './audit-chain-extension.js';
 import { contentHash } from './content-hash.js';
-import { entryMatchesChain, entryOf, indexOfEntry } from './audit-entry-body.js';
+import { entryBodyOf, entryMatchesChain, entryOf, indexOfEntry } from './audit-entry-body.js';
 import { recordChainFlag } from './chain-flags.js';
 import { toNumber } from './sql-values.js';
 
@@ -59,7 +59,8 @@ export async function recordAuditEvent(
       409,
     );
   }
-  const index = indexOfEntry(entry, event);
+  const body = entryBodyOf(entry);
+  const index = indexOfEntry(body, event);
   await tx.execute(
     `INSERT INTO audit_events (event_id, device_id, sequence, previous_hash, hash, content_hash, resource, received_at,
        recorded_ms, user_id, patient_id, action, session_id, query_text, outcome, username_tried)
@@ -83,7 +84,7 @@ export async function recordAuditEvent(
       index.usernameTried,
     ],
   );
-  if (!entryMatchesChain(entry, position)) {
+  if (!entryMatchesChain(entry, body, position)) {
     await recordChainFlag(
       tx,
       { deviceId, sequence: position.sequence, kind: 'content-mismatch', eventId: position.eventId },

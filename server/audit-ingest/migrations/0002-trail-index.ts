@@ -4,7 +4,7 @@
 // failed sign-in tried. Filled in for the events already held. Names and MRNs are never stored here:
 // the view resolves them when the trail is read.
 import type { HubMigration, SqlDatabase } from '../../storage/index.js';
-import { entryOf, indexOfEntry } from '../audit-entry-body.js';
+import { entryBodyOf, entryOf, indexOfEntry } from '../audit-entry-body.js';
 
 const BATCH = 500;
 
@@ -33,7 +33,9 @@ export const trailIndexMigration: HubMigration = {
         [after],
       );
       for (const row of rows) {
-        const index = indexOfEntry(entryOf(JSON.parse(row.resource) as unknown), JSON.parse(row.resource) as unknown);
+        const event = JSON.parse(row.resource) as unknown;
+        const entry = entryOf(event);
+        const index = indexOfEntry(entry === null ? null : entryBodyOf(entry), event);
         await db.execute(
           `UPDATE audit_events SET recorded_ms = $1, user_id = $2, patient_id = $3, action = $4, session_id = $5, query_text = $6,
              outcome = $7, username_tried = $8 WHERE event_id = $9`,
