@@ -13,6 +13,14 @@ export const WARDLINE_USER_SYSTEM = 'https://wardline.example/fhir/NamingSystem/
 export const AUDIT_REPEATS_EXTENSION_URL = 'https://wardline.example/fhir/StructureDefinition/audit-repeats';
 export const AUDIT_FLAG_SYSTEM = 'https://wardline.example/fhir/CodeSystem/audit-chain-flag';
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
+/** The hub's access-log interactions as restful-interaction codes. */
+const INTERACTION_CODES: Readonly<Record<string, string>> = {
+  read: 'read',
+  vread: 'vread',
+  search: 'search-type',
+  history: 'history-instance',
+  everything: 'operation',
+};
 const OUTCOME_CODES: Readonly<Record<string, string>> = {
   success: '0',
   'minor-failure': '4',
@@ -132,7 +140,7 @@ function hubEvent(
     resourceType: 'AuditEvent',
     id: row.id,
     type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' },
-    subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: row.detail ?? 'read' }],
+    subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: INTERACTION_CODES[row.detail ?? 'read'] ?? 'read' }],
     action: 'R',
     recorded,
     outcome: '0',

@@ -10,13 +10,14 @@ import { dirname, join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubErrorCode } from '../../shared/auth/index.js';
-import { MRN_SYSTEM, type Bundle } from '../../shared/fhir/index.js';
+import { MRN_SYSTEM, validateResource, type Bundle } from '../../shared/fhir/index.js';
 import { addUser } from '../../server/identity/index.js';
 import { runHubCli } from '../../server/cli/index.js';
 import { AUDIT_FLAG_SYSTEM, AUDIT_REPEATS_EXTENSION_URL } from '../../server/audit-trail/index.js';
 import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { admitPatient, feedResources, patient, seedWard, type AdmittedPatient } from '../support/hub-fixtures.js';
 import { TestAuditChain } from '../support/audit-chain.js';
+import { medplumErrors } from '../support/medplum-validator.js';
 
 const PASSWORD = 'correct horse battery';
 const DAY = 86_400_000;
@@ -180,6 +181,10 @@ describe.each<HubEngine>(['sqlite', 'postgres'])("the privacy officer's trail at
 
   it('shows every source newest first, with usernames, names and MRNs resolved when viewed and never stored in the trail', async () => {
     const all = events(await trail('?_count=100'));
+    for (const event of all) {
+      expect(() => validateResource(event), event.id).not.toThrow();
+      expect(medplumErrors(event), event.id).toEqual([]);
+    }
     const times = all.map((e) => Date.parse(e.recorded));
     expect(times).toEqual([...times].sort((a, b) => b - a));
     const read = all.find((e) => e.id === `${device.clientId}-6`)!;
