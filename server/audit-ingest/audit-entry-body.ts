@@ -37,7 +37,7 @@ export function entryMatchesChain(entry: string, body: Record<string, unknown> |
   return createHash('sha256').update(position.previousHash, 'ascii').update(entry, 'utf8').digest('hex') === position.hash;
 }
 
-/** What the privacy officer's view searches on, from the hashed entry (the event's `recorded` when there is none). */
+/** What the privacy officer's view searches on, from the hashed entry (the event's `recorded` when there is none), and the event's type codes. */
 export interface TrailIndex {
   readonly recordedMs: number | null;
   readonly userId: string | null;
@@ -48,6 +48,9 @@ export interface TrailIndex {
   readonly outcome: string | null;
   /** A failed sign-in's username as the workstation recorded it (`detail.username`), when it did. */
   readonly usernameTried: string | null;
+  /** AuditEvent.type.code and subtype[0].code (from the event: the entry has the Wardline action). */
+  readonly typeCode: string | null;
+  readonly subtypeCode: string | null;
 }
 
 export function indexOfEntry(body: Record<string, unknown> | null, event: unknown): TrailIndex {
@@ -66,6 +69,8 @@ export function indexOfEntry(body: Record<string, unknown> | null, event: unknow
     query: text(body?.query),
     outcome: text(body?.outcome),
     usernameTried: text(detail.username),
+    typeCode: text((event as { type?: { code?: unknown } } | null)?.type?.code),
+    subtypeCode: text((event as { subtype?: { code?: unknown }[] } | null)?.subtype?.[0]?.code),
   };
 }
 

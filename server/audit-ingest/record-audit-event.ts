@@ -63,8 +63,8 @@ export async function recordAuditEvent(
   const index = indexOfEntry(body, event);
   await tx.execute(
     `INSERT INTO audit_events (event_id, device_id, sequence, previous_hash, hash, content_hash, resource, received_at,
-       recorded_ms, user_id, patient_id, action, session_id, query_text, outcome, username_tried)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+       recorded_ms, user_id, patient_id, action, session_id, query_text, outcome, username_tried, type_code, subtype_code)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
     [
       position.eventId,
       deviceId,
@@ -82,6 +82,8 @@ export async function recordAuditEvent(
       index.query,
       index.outcome,
       index.usernameTried,
+      index.typeCode,
+      index.subtypeCode,
     ],
   );
   if (!entryMatchesChain(entry, body, position)) {

@@ -20,6 +20,9 @@ export interface TrailFilter {
   readonly patientIds?: readonly string[];
   /** Wardline actions (`chart-read`, `query`, `sign-in-failed`, `btg-access`, …). */
   readonly actions?: readonly string[];
+  /** AuditEvent.type codes (DCM 110114, audit-event-type rest, …) and subtype codes (110122, read, …). */
+  readonly types?: readonly string[];
+  readonly subtypes?: readonly string[];
   /** The hub's client id of one workstation. */
   readonly deviceId?: string;
   /** Collapse repeated census reads (default true). */
@@ -46,14 +49,16 @@ export interface TrailRow {
 
 const TRAIL = `
   SELECT 'workstation' AS source, event_id AS id, recorded_ms AS at, device_id, user_id, patient_id, action, session_id,
-         query_text, outcome, username_tried, NULL AS detail
+         query_text, outcome, username_tried, NULL AS detail, type_code, subtype_code
     FROM audit_events
   UNION ALL
-  SELECT 'hub-access', id, at, device_id, user_id, patient_id, 'btg-access', NULL, NULL, 'success', NULL, interaction
+  SELECT 'hub-access', id, at, device_id, user_id, patient_id, 'btg-access', NULL, NULL, 'success', NULL, interaction,
+         'rest', CASE interaction WHEN 'search' THEN 'search-type' WHEN 'history' THEN 'history-instance'
+                                  WHEN 'everything' THEN 'operation' ELSE interaction END
     FROM hub_access_log
   UNION ALL
   SELECT 'hub-sign-in', id, at, device_id, user_id, NULL, CASE WHEN succeeded = 1 THEN 'sign-in' ELSE 'sign-in-failed' END, NULL, NULL,
-         CASE WHEN succeeded = 1 THEN 'success' ELSE 'minor-failure' END, username_tried, code
+         CASE WHEN succeeded = 1 THEN 'success' ELSE 'minor-failure' END, username_tried, code, '110114', '110122'
     FROM identity_sign_ins`;
 
 class Params {
@@ -80,6 +85,9 @@ function conditions(filter: TrailFilter, params: Params): string[] {
   if (filter.patientIds !== undefined)
     where.push(filter.patientIds.length === 0 ? '1 = 0' : `t.patient_id IN (${params.list(filter.patientIds)})`);
   if (filter.actions !== undefined) where.push(filter.actions.length === 0 ? '1 = 0' : `t.action IN (${params.list(filter.actions)})`);
+  if (filter.types !== undefined) where.push(filter.types.length === 0 ? '1 = 0' : `t.type_code IN (${params.list(filter.types)})`);
+  if (filter.subtypes !== undefined)
+    where.push(filter.subtypes.length === 0 ? '1 = 0' : `t.subtype_code IN (${params.list(filter.subtypes)})`);
   if (filter.deviceId !== undefined) where.push(`t.device_id = ${params.add(filter.deviceId)}`);
   return where;
 }

@@ -10,6 +10,8 @@
 //   agent=ID[,ID]            users by id (or Practitioner/ID);  agent-name=USERNAME[,…] users by username,
 //                            which also finds failed sign-ins that tried that username
 //   wardline-action=A[,A]    Wardline actions (chart-read, query, sign-in-failed, btg-access, …)
+//   type=[SYSTEM|]CODE[,…]   AuditEvent.type (110114 User Authentication, rest, 110113 Security Alert, …)
+//   subtype=[SYSTEM|]CODE[,…] AuditEvent.subtype (110122 Login, read, search-type, 110127, …)
 //   source=CLIENT_ID         one workstation (or Device/CLIENT_ID)
 //   wardline-dedup=false     every census read as recorded (default: repeated ones collapsed)
 //   _count=N (1–500, default 50), _offset=N
@@ -32,6 +34,8 @@ const PARAMS = new Set([
   'agent',
   'agent-name',
   'wardline-action',
+  'type',
+  'subtype',
   'source',
   'wardline-dedup',
   '_count',
@@ -151,6 +155,17 @@ export async function trailRequestOf(db: SqlDatabase, query: URLSearchParams): P
     if (list.some((action) => !/^[a-z][a-z-]{1,39}$/.test(action)))
       throw invalid('wardline-action takes action names such as chart-read or sign-in-failed.');
     filter.actions = list;
+  }
+  for (const [key, target] of [
+    ['type', 'types'],
+    ['subtype', 'subtypes'],
+  ] as const) {
+    const raw = one(key);
+    if (raw === undefined) continue;
+    const codes = raw.split(',').map((token) => token.slice(token.indexOf('|') + 1));
+    if (codes.some((code) => !/^[A-Za-z0-9.\-]{1,64}$/.test(code)))
+      throw invalid(`${key} takes codes (optionally system|code), separated by commas.`);
+    filter[target] = codes;
   }
   const source = one('source');
   if (source !== undefined) {

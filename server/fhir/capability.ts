@@ -10,7 +10,17 @@ export type SearchParamName = '_id' | '_lastUpdated' | 'identifier' | 'patient' 
 
 /** The privacy officer's search of the trail (server/audit-trail answers it; the resource store does not). */
 export type AuditSearchParamName =
-  'date' | 'agent' | 'agent-name' | 'source' | 'patient.identifier' | 'patient.name' | 'wardline-action' | 'wardline-dedup' | '_offset';
+  | 'date'
+  | 'agent'
+  | 'agent-name'
+  | 'source'
+  | 'patient.identifier'
+  | 'patient.name'
+  | 'wardline-action'
+  | 'type'
+  | 'subtype'
+  | 'wardline-dedup'
+  | '_offset';
 
 export interface SearchParamDefinition {
   readonly name: SearchParamName;
@@ -57,6 +67,8 @@ export const SEARCH_PARAMS: Readonly<Record<SearchParamName, SearchParamDefiniti
     type: 'token',
     documentation: 'Wardline actions (chart-read, query, sign-in-failed, btg-access, …); several separated by commas.',
   },
+  type: { name: 'type', type: 'token', documentation: 'AuditEvent.type code (system|code or code); several separated by commas.' },
+  subtype: { name: 'subtype', type: 'token', documentation: 'AuditEvent.subtype code (system|code or code); several separated by commas.' },
   'wardline-dedup': {
     name: 'wardline-dedup',
     type: 'token',
@@ -106,6 +118,8 @@ const TABLE: readonly TypeCapability[] = [
       'agent-name',
       'source',
       'wardline-action',
+      'type',
+      'subtype',
       'wardline-dedup',
       '_offset',
     ],

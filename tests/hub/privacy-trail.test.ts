@@ -231,6 +231,12 @@ describe.each<HubEngine>(['sqlite', 'postgres'])("the privacy officer's trail at
     const other = events(await trail(`?source=Device/${otherDevice.clientId}`));
     expect(other.map(namesOf)).toEqual([['privacy.a']]);
     expect(events(await trail(`?source=${device.clientId}&wardline-action=chart-read`)).length).toBe(2);
+    // By AuditEvent type and subtype: the break-the-glass read is the hub's one RESTful operation here.
+    const rest = events(await trail('?type=http://terminology.hl7.org/CodeSystem/audit-event-type|rest'));
+    expect(rest.map((e) => [...new Set(patientsOf(e))])).toEqual([[`Patient/${offWard.patientId}`]]);
+    expect(events(await trail('?subtype=read')).map((e) => e.id)).toEqual(rest.map((e) => e.id));
+    const logins = events(await trail('?type=110114&subtype=110122'));
+    expect(logins.map(namesOf).flat()).toEqual(expect.arrayContaining(['nurse.a', 'Nobody.X', 'privacy.a']));
   });
 
   it('collapses repeated census reads of one session into one row with their count, and shows them all on request', async () => {

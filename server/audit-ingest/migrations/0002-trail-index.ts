@@ -1,7 +1,7 @@
 // What the privacy officer's view of the trail searches on, taken from each uploaded event's hashed
 // entry (the audit-chain extension's `entry`, base64 of the entry's canonical JSON): when it
 // happened, who, which patient, what action, which session and query, the outcome, and a username a
-// failed sign-in tried. Filled in for the events already held. Names and MRNs are never stored here:
+// failed sign-in tried; and the event's type and subtype codes. Filled in for the events already held. Names and MRNs are never stored here:
 // the view resolves them when the trail is read.
 import type { HubMigration, SqlDatabase } from '../../storage/index.js';
 import { entryBodyOf, entryOf, indexOfEntry } from '../audit-entry-body.js';
@@ -20,6 +20,8 @@ export const trailIndexMigration: HubMigration = {
       'query_text TEXT',
       'outcome TEXT',
       'username_tried TEXT',
+      'type_code TEXT',
+      'subtype_code TEXT',
     ]) {
       await db.execute(`ALTER TABLE audit_events ADD COLUMN ${column}`);
     }
@@ -38,7 +40,7 @@ export const trailIndexMigration: HubMigration = {
         const index = indexOfEntry(entry === null ? null : entryBodyOf(entry), event);
         await db.execute(
           `UPDATE audit_events SET recorded_ms = $1, user_id = $2, patient_id = $3, action = $4, session_id = $5, query_text = $6,
-             outcome = $7, username_tried = $8 WHERE event_id = $9`,
+             outcome = $7, username_tried = $8, type_code = $9, subtype_code = $10 WHERE event_id = $11`,
           [
             index.recordedMs,
             index.userId,
@@ -48,6 +50,8 @@ export const trailIndexMigration: HubMigration = {
             index.query,
             index.outcome,
             index.usernameTried,
+            index.typeCode,
+            index.subtypeCode,
             row.event_id,
           ],
         );
