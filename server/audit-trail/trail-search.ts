@@ -163,7 +163,7 @@ export async function trailRequestOf(db: SqlDatabase, query: URLSearchParams): P
     const raw = one(key);
     if (raw === undefined) continue;
     const codes = raw.split(',').map((token) => token.slice(token.indexOf('|') + 1));
-    if (codes.some((code) => !/^[A-Za-z0-9.\-]{1,64}$/.test(code)))
+    if (codes.some((code) => !/^[A-Za-z0-9.-]{1,64}$/.test(code)))
       throw invalid(`${key} takes codes (optionally system|code), separated by commas.`);
     filter[target] = codes;
   }
