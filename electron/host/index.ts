@@ -1,8 +1,9 @@
 // The host: composes the rooms (vault, sync, session, audit) from ports for Electron, the CLI and
 // the tests. Owns where a workstation's data lives, how it logs, and the IPC router to the window.
 export { resolveDataDir } from './data-dir.js';
-export { assertDataDirFree, dataDirHolder, HOST_LOCK_FILE } from './data-dir-holder.js';
+export { assertDataDirFree, dataDirHolder, holdDataDir, HOST_LOCK_FILE, type DataDirHold } from './data-dir-holder.js';
 export { auditUploaderFor } from './audit-uploads.js';
+export { rekeyWorkstation, type RekeyOutcome } from './rekey-workstation.js';
 export { createHostLogger, silentLogger, type HostLogger } from './logger.js';
 export type { Transport, SenderInfo, RequestServer } from './transport.js';
 export { createIpcRouter, type IpcRejection } from './ipc-router.js';

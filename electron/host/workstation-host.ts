@@ -3,6 +3,7 @@
 // the workstation is enrolled (its hub and ward must be the policy's) with the audit upload on its
 // schedule, holds the data folder (host.lock) while it runs, and serves the window's requests
 // through the IPC router. Electron's main.ts hands in the adapters; tests hand in theirs.
+import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { auditedChartReads, ipcRejectedEntry, openAuditLog, sessionAuditSink, syncAuditSink, type AuditLog } from '../audit/index.js';
 import { administrationSafetyOf, policyMarkAfter, sessionPolicyOf, syncPolicyOf, type WorkstationPolicy } from '../policy/index.js';
@@ -95,16 +96,17 @@ function checkEnrollment(vault: Vault, policy: WorkstationPolicy): void {
 
 export async function openWorkstationHost(options: WorkstationHostOptions): Promise<WorkstationHost> {
   const { dataDir, policy, custodian, logger, transport } = options;
-  const vault = await openVault({ dataDir, custodian, logger });
-  let hold;
+  // Held before the vault is opened, so a CLI command at work on the folder (a rekey) is never
+  // met half-way. A folder that does not exist holds no vault: openVault says so.
+  const held = existsSync(dataDir) ? holdDataDir(dataDir) : null;
+  let vault: Vault;
   try {
-    hold = holdDataDir(dataDir);
+    vault = await openVault({ dataDir, custodian, logger });
   } catch (error) {
-    vault.close();
+    held?.release();
     throw error;
   }
-  const held = hold;
-  const opened: Array<() => Promise<void> | void> = [() => held.release(), () => vault.close()];
+  const opened: Array<() => Promise<void> | void> = [() => held?.release(), () => vault.close()];
   const unwind = async (): Promise<void> => {
     for (const close of opened.reverse()) await close();
   };
