@@ -1,7 +1,8 @@
 // The running workstation: opens the vault and the audit trail, starts the sessions (timers from
 // the machine policy, the OS's power events, every session event audited), the sync engine when
 // the workstation is enrolled (its hub and ward must be the policy's) with the audit upload on its
-// schedule, holds the data folder (host.lock) while it runs, and serves the window's requests
+// schedule, changes its keys on the policy's rotation interval when no session is active, holds
+// the data folder (host.lock) while it runs, and serves the window's requests
 // through the IPC router. Electron's main.ts hands in the adapters; tests hand in theirs.
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
@@ -27,6 +28,7 @@ import { startAuditUploads } from './audit-uploads.js';
 import { chartHandlers } from './chart-handlers.js';
 import { conflictHandlers } from './conflict-handlers.js';
 import { holdDataDir } from './data-dir-holder.js';
+import { startRekeySchedule, type RekeySchedule } from './rekey-schedule.js';
 import { documentationHandlers } from './documentation-handlers.js';
 import { HostError } from './host-error.js';
 import { sessionAuthorizer } from './ipc-authorize.js';
@@ -73,6 +75,8 @@ export interface WorkstationHost {
   readonly router: IpcRouter;
   /** The off-ward charts break-the-glass holds in memory (never in the vault). */
   readonly offWardCharts: OffWardCharts;
+  /** The policy's key rotation (vault.rekeyAfterDays), done when no session is active. */
+  readonly rekeys: RekeySchedule;
   /** Stops serving, signs every session out ("shutdown"), stops sync, closes the audit trail and the vault. */
   close(): Promise<void>;
 }
@@ -155,6 +159,16 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
     });
     const manager = sessions;
     opened.push(() => manager.close());
+    // The policy's key rotation, when no session is active (closed before the sessions).
+    const rekeys = startRekeySchedule({
+      vault,
+      audit,
+      sessions: manager,
+      rekeyAfterMs: policy.rekeyAfterMs,
+      logger,
+      now: () => clock.now(),
+    });
+    opened.push(() => rekeys.close());
     const chart = auditedChartReads(vault, audit);
     const patients = vaultPatientLookup(vault);
     // Off-ward charts opened by break-the-glass: memory only, read through the chart reads (and
@@ -212,6 +226,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
     });
     if (sync !== null && options.startSync !== false) sync.startScheduler();
     if (policyMark !== null) vault.policyMark.set(policyMark);
+    void rekeys.check();
     logger.info(
       { event: 'host.started', enrolled: sync !== null, policyKey: policy.signedBy, policyIssued: policy.issued },
       'workstation host started',
@@ -226,6 +241,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
       documentation,
       router,
       offWardCharts: offWard,
+      rekeys,
       close: () => (closed ??= unwind()),
     };
   } catch (error) {
