@@ -43,6 +43,8 @@ export const signInResultSchema = z.object({
   mode: z.enum(['online', 'offline']),
   resumed: z.boolean(),
   hubUnreachable: z.boolean(),
+  /** True after a first online sign-in here by a user without a PIN: the window offers to set one. */
+  offerPin: z.boolean().optional(),
 });
 
 export const usernameSchema = z.string().trim().min(1).max(128);
