@@ -145,11 +145,12 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
       sync === null ? null : openDocumentation({ vault, sync, logger, administrationSafety: administrationSafetyOf(policy) });
 
     const clock = options.clock ?? new SystemClock();
+    const credentials = options.credentials ?? vaultCredentialStore(vault);
     sessions = new SessionManager({
       clock,
       scheduler: options.scheduler ?? timerScheduler(clock),
       powerEvents: options.powerEvents,
-      credentials: options.credentials ?? vaultCredentialStore(vault),
+      credentials,
       events: sessionAuditSink(audit),
       workstationWard: policy.ward,
       hubLogin: options.hubLogin !== undefined ? options.hubLogin : (sync?.hubLogin() ?? null),
@@ -182,7 +183,11 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
 
     const router = createIpcRouter({
       handlers: {
-        ...sessionHandlers(manager, (patientId) => patients(patientId) !== null),
+        ...sessionHandlers(
+          manager,
+          (patientId) => patients(patientId) !== null,
+          async (userId) => ((await credentials.get(userId))?.pinVerifier ?? null) !== null,
+        ),
         ...chartHandlers({ sessions: manager, chart: chartWithOffWard, patients: patientsWithOffWard }),
         ...offWardHandlers({ sessions: manager, hub: sync, cache: vault, charts: offWard, audit, logger }),
         ...documentationHandlers({

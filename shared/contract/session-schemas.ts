@@ -20,6 +20,8 @@ export const sessionViewSchema = z.object({
   idleDeadline: epochMs.nullable(),
   absoluteDeadline: epochMs,
   pinLockedOut: z.boolean(),
+  /** Whether the user has a PIN on this workstation (absent: not told); without one the lock screen asks for the password. */
+  hasPin: z.boolean().optional(),
 });
 export type SessionViewData = z.infer<typeof sessionViewSchema>;
 
