@@ -7,6 +7,7 @@ import { buildHub } from '../app.js';
 import { createEnrollmentToken } from '../identity/index.js';
 import { createHubLogger } from '../logging.js';
 import { DEMO_WARD, ensureDemoAccounts, seedDemoWard } from '../demo/index.js';
+import { startMllpListener, type MllpListener } from '../integration/index.js';
 import { loadTls } from '../tls/index.js';
 import { HubCliError } from './hub-cli-error.js';
 import { dataDirOf, openStore, type StoreOptions } from './hub-options.js';
@@ -23,6 +24,8 @@ export interface ServeOptions extends StoreOptions {
   readonly key?: string;
   readonly publicUrl?: string;
   readonly logLevel: LevelWithSilent;
+  /** The HL7 v2 ADT listener (MLLP): its port, TLS with the hub's certificate unless `plain`. */
+  readonly mllp?: { readonly port: number; readonly plain: boolean; readonly duplicateRetentionDays?: number };
 }
 
 function isWildcard(host: string): boolean {
@@ -54,6 +57,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
   const logger = createHubLogger({ level: options.logLevel, destination: 2 });
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
   let app;
+  let mllp: MllpListener | undefined;
   try {
     app = await buildHub({ db, logger, tls, publicUrl: () => publicUrl });
     try {
@@ -66,6 +70,23 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
         );
       }
       throw error;
+    }
+    if (options.mllp) {
+      try {
+        mllp = await startMllpListener({
+          db,
+          logger,
+          host: options.host,
+          port: options.mllp.port,
+          tls: options.mllp.plain ? null : tls,
+          ...(options.mllp.duplicateRetentionDays === undefined ? {} : { duplicateRetentionDays: options.mllp.duplicateRetentionDays }),
+        });
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 'EADDRINUSE') {
+          throw new HubCliError('PORT_IN_USE', `Port ${options.mllp.port} is already in use; choose another with --mllp-port.`);
+        }
+        throw error;
+      }
     }
   } catch (error) {
     await app?.close().catch(() => undefined);
@@ -93,6 +114,13 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
   io.print(`Wardline hub listening on ${listening} (store: ${description})`);
   if (publicUrl !== listening) io.print(`Public URL (token audience, links): ${publicUrl}`);
   io.print(`TLS certificate SPKI pin (sha256, base64): ${tls.pin}`);
+  if (mllp) {
+    io.print(
+      mllp.tls
+        ? `HL7 v2 ADT feed (MLLP over TLS, the same certificate) on port ${mllp.port}`
+        : `HL7 v2 ADT feed (plain MLLP, no TLS: the feed's secret crosses the network in the clear) on port ${mllp.port}`,
+    );
+  }
   io.print(`Hub key: ${keyStore.description}`);
   if (rotationPending) io.print('A key rotation was interrupted: run wardline-hub rotate-keys again (hub stopped) to finish it.');
   if (options.demo !== undefined && options.demo > 0) {
@@ -120,6 +148,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
 
   await stopped;
   logger.info({ event: 'shutdown' }, 'hub stopping');
+  await mllp?.close();
   await app.close();
   await db.close();
   logger.flush();

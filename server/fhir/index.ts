@@ -9,3 +9,4 @@ export { MAX_BUNDLE_ENTRIES } from './bundle-request.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './search-parameters.js';
 export { importResources, putResources, deleteResources } from './import-resources.js';
 export type { AuditUpload } from './fhir-context.js';
+export { feedTransaction, type FeedWriter, type FeedResource } from './feed-writes.js';
