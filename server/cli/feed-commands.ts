@@ -38,7 +38,9 @@ export async function feedListCommand(options: StoreOptions, io: CliIo): Promise
     const feeds = await listFeeds(db);
     if (feeds.length === 0) io.print('No ADT feeds are registered.');
     for (const feed of feeds) {
-      io.print(`${feed.name}  ${feed.application} at ${feed.facility}  added ${feed.createdAt}  ${feed.revokedAt ? `revoked ${feed.revokedAt}` : 'active'}`);
+      io.print(
+        `${feed.name}  ${feed.application} at ${feed.facility}  added ${feed.createdAt}  ${feed.revokedAt ? `revoked ${feed.revokedAt}` : 'active'}`,
+      );
     }
   } finally {
     await db.close();

@@ -7,7 +7,10 @@ import type { AdtError } from './adt-error.js';
 /** Field text without the message's delimiters (an HL7 reason must not break the ACK apart). */
 function plain(value: string, message: Hl7Message): string {
   const reserved = new Set([...message.context.getMsh1(), ...message.context.getMsh2(), '\r', '\n']);
-  return [...value].map((char) => (reserved.has(char) ? ' ' : char)).join('').slice(0, 400);
+  return [...value]
+    .map((char) => (reserved.has(char) ? ' ' : char))
+    .join('')
+    .slice(0, 400);
 }
 
 export function acceptAck(message: Hl7Message, note?: string): Hl7Message {
@@ -38,7 +41,9 @@ export function refusalAck(message: Hl7Message, error: AdtError): Hl7Message {
 
 /** The answer to bytes that are not an HL7 message at all (no MSH to answer to): AR, no control id. */
 export function unreadableAck(reason: string): Hl7Message {
-  const ack = Hl7Message.parse(`MSH|^~\\&|WARDLINE|HUB|||${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}||ACK|${Date.now()}|P|2.5`);
+  const ack = Hl7Message.parse(
+    `MSH|^~\\&|WARDLINE|HUB|||${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}||ACK|${Date.now()}|P|2.5`,
+  );
   ack.segments.push(new Hl7Segment(['MSA', 'AR', '', reason], ack.context));
   ack.segments.push(new Hl7Segment(['ERR', '', '', '100^^HL70357', 'E', '', '', '', reason], ack.context));
   return ack;

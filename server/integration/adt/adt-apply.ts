@@ -43,11 +43,9 @@ function wardId(ward: string): string {
 
 function bedId(location: AdtLocation): string | null {
   if (!location.bed && !location.room) return null;
-  return [wardId(location.ward), ...(location.room ? ['room', location.room] : []), ...(location.bed ? ['bed', location.bed] : [])].join('-');
-}
-
-function isLive(encounter: Encounter): boolean {
-  return encounter.status === 'in-progress' || encounter.status === 'arrived';
+  return [wardId(location.ward), ...(location.room ? ['room', location.room] : []), ...(location.bed ? ['bed', location.bed] : [])].join(
+    '-',
+  );
 }
 
 /** The per-patient order: an event older than the newest one applied to the patient is refused. */
@@ -100,7 +98,16 @@ async function currentPatient(writer: FeedWriter, mrn: string): Promise<FeedReso
 }
 
 function demographics(base: Patient, data: AdtPatient): Patient {
-  const name = data.family || data.given.length ? [{ use: 'official' as const, ...(data.family ? { family: data.family } : {}), ...(data.given.length ? { given: [...data.given] } : {}) }] : base.name;
+  const name =
+    data.family || data.given.length
+      ? [
+          {
+            use: 'official' as const,
+            ...(data.family ? { family: data.family } : {}),
+            ...(data.given.length ? { given: [...data.given] } : {}),
+          },
+        ]
+      : base.name;
   const others = (base.identifier ?? []).filter((identifier) => identifier.system !== MRN_SYSTEM);
   return {
     ...base,
@@ -203,7 +210,9 @@ function locationEntries(location: AdtLocation, ward: Location, startMs: number)
     entries.push({
       location: { reference: `Location/${bed}` },
       status: 'active',
-      physicalType: { coding: [{ system: PHYSICAL_TYPE_SYSTEM, code: location.bed ? 'bd' : 'ro', display: location.bed ? 'Bed' : 'Room' }] },
+      physicalType: {
+        coding: [{ system: PHYSICAL_TYPE_SYSTEM, code: location.bed ? 'bd' : 'ro', display: location.bed ? 'Bed' : 'Room' }],
+      },
       period: { start },
     });
   }
@@ -255,7 +264,11 @@ async function admit(writer: FeedWriter, message: AdtMessage, patientId: string)
   const ward = visit.location ? await requireWard(writer, visit.location) : null;
   const existing = await encounterByVisit(writer, visit.visitNumber);
   if (existing !== null && existing.resource.status !== 'cancelled') {
-    throw new AdtError('CONFLICT', `This visit is already ${existing.resource.status} on the hub; a second admit was not applied.`, 'PV1-19');
+    throw new AdtError(
+      'CONFLICT',
+      `This visit is already ${existing.resource.status} on the hub; a second admit was not applied.`,
+      'PV1-19',
+    );
   }
   if (existing !== null && existing.resource.subject?.reference !== `Patient/${patientId}`) {
     throw new AdtError('CONFLICT', 'This visit number belongs to another patient on the hub; nothing was changed.', 'PV1-19');
@@ -280,7 +293,13 @@ async function transfer(writer: FeedWriter, message: AdtMessage, patientId: stri
   const visit = message.visit!;
   if (!visit.location) throw new AdtError('MISSING_FIELD', 'An A02 transfer needs the new ward in PV1-3.', 'PV1-3');
   const ward = await requireWard(writer, visit.location);
-  const found = await requireEncounter(writer, message, patientId, ['in-progress', 'arrived'], 'No admission is known for this visit; the transfer was not applied (send the A01 first).');
+  const found = await requireEncounter(
+    writer,
+    message,
+    patientId,
+    ['in-progress', 'arrived'],
+    'No admission is known for this visit; the transfer was not applied (send the A01 first).',
+  );
   const encounter = withoutMeta(found.resource);
   const leaving = activeEntries(encounter);
   await freeBeds(writer, leaving);
@@ -293,7 +312,13 @@ async function transfer(writer: FeedWriter, message: AdtMessage, patientId: stri
 }
 
 async function discharge(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
-  const found = await requireEncounter(writer, message, patientId, ['in-progress', 'arrived'], 'No admission is known for this visit; the discharge was not applied (send the A01 first).');
+  const found = await requireEncounter(
+    writer,
+    message,
+    patientId,
+    ['in-progress', 'arrived'],
+    'No admission is known for this visit; the discharge was not applied (send the A01 first).',
+  );
   const encounter = withoutMeta(found.resource);
   const endMs = message.visit!.dischargeMs ?? message.eventMs;
   await freeBeds(writer, activeEntries(encounter));
@@ -306,25 +331,45 @@ async function discharge(writer: FeedWriter, message: AdtMessage, patientId: str
 }
 
 async function cancelAdmit(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
-  const found = await requireEncounter(writer, message, patientId, ['in-progress', 'arrived'], 'No admission is known for this visit, so there is none to cancel.');
+  const found = await requireEncounter(
+    writer,
+    message,
+    patientId,
+    ['in-progress', 'arrived'],
+    'No admission is known for this visit, so there is none to cancel.',
+  );
   const encounter = withoutMeta(found.resource);
   await freeBeds(writer, activeEntries(encounter));
   await writer.put({ ...encounter, status: 'cancelled', location: completeEntries(encounter.location ?? [], message.eventMs) });
 }
 
 async function cancelTransfer(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
-  const found = await requireEncounter(writer, message, patientId, ['in-progress'], 'No admission is known for this visit, so there is no transfer to cancel.');
+  const found = await requireEncounter(
+    writer,
+    message,
+    patientId,
+    ['in-progress'],
+    'No admission is known for this visit, so there is no transfer to cancel.',
+  );
   const encounter = withoutMeta(found.resource);
   const current = activeEntries(encounter);
   const movedAt = current[0]?.period?.start;
-  const restored = (encounter.location ?? []).filter((entry) => entry.status === 'completed' && movedAt !== undefined && entry.period?.end === movedAt);
+  const restored = (encounter.location ?? []).filter(
+    (entry) => entry.status === 'completed' && movedAt !== undefined && entry.period?.end === movedAt,
+  );
   if (movedAt === undefined || restored.length === 0) {
     throw new AdtError('OUT_OF_ORDER', 'The hub holds no transfer for this visit to cancel; nothing was changed.', 'PV1-19');
   }
   const back = message.visit!.location;
-  const restoredWard = restored.find((entry) => /^Location\/ward-[^/]+$/.test(entry.location?.reference ?? '') && !/-(room|bed)-/.test(entry.location?.reference ?? ''));
+  const restoredWard = restored.find(
+    (entry) => /^Location\/ward-[^/]+$/.test(entry.location?.reference ?? '') && !/-(room|bed)-/.test(entry.location?.reference ?? ''),
+  );
   if (back && restoredWard?.location?.reference !== `Location/${wardId(back.ward)}`) {
-    throw new AdtError('CONFLICT', 'PV1-3 is not the ward the patient was transferred from, as the hub holds it; nothing was changed.', 'PV1-3');
+    throw new AdtError(
+      'CONFLICT',
+      'PV1-3 is not the ward the patient was transferred from, as the hub holds it; nothing was changed.',
+      'PV1-3',
+    );
   }
   await freeBeds(writer, current);
   const reopened = restored.map((entry) => {
@@ -337,7 +382,13 @@ async function cancelTransfer(writer: FeedWriter, message: AdtMessage, patientId
 }
 
 async function cancelDischarge(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
-  const found = await requireEncounter(writer, message, patientId, ['finished'], 'No discharge is known for this visit, so there is none to cancel.');
+  const found = await requireEncounter(
+    writer,
+    message,
+    patientId,
+    ['finished'],
+    'No discharge is known for this visit, so there is none to cancel.',
+  );
   const encounter = withoutMeta(found.resource);
   const endedAt = encounter.period?.end;
   const reopened: EncounterLocation[] = [];
@@ -399,7 +450,7 @@ async function merge(writer: FeedWriter, message: AdtMessage): Promise<string[]>
   if (sameDemographics(prior.resource, message.patient) && !sameDemographics(survivor.resource, message.patient)) {
     throw new AdtError(
       'MERGE_REFUSED',
-      "PID carries the demographics of the patient MRG names, not of the one PID-3 names: PID and MRG look swapped, so nothing was merged.",
+      'PID carries the demographics of the patient MRG names, not of the one PID-3 names: PID and MRG look swapped, so nothing was merged.',
       'PID-3',
     );
   }
@@ -434,11 +485,14 @@ export async function applyAdtMessage(writer: FeedWriter, message: AdtMessage): 
   const existing = await currentPatient(writer, message.patient.mrn);
   const creates = message.event === 'A01' || message.event === 'A04' || message.event === 'A08';
   if (existing === null && !creates) {
-    throw new AdtError('UNKNOWN_PATIENT', `PID-3 names a patient this hub does not know; the ${message.event} was not applied (send the admit first).`, 'PID-3');
+    throw new AdtError(
+      'UNKNOWN_PATIENT',
+      `PID-3 names a patient this hub does not know; the ${message.event} was not applied (send the admit first).`,
+      'PID-3',
+    );
   }
   if (existing !== null) await checkOrder(writer, existing.resource.id!, message.eventMs);
-  const patientId =
-    creates || existing === null ? await upsertPatient(writer, message.patient, existing) : existing.resource.id!;
+  const patientId = creates || existing === null ? await upsertPatient(writer, message.patient, existing) : existing.resource.id!;
   switch (message.event) {
     case 'A01':
     case 'A04':

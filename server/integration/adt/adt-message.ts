@@ -72,7 +72,8 @@ function required(segment: Hl7Segment | undefined, name: string, field: number, 
 }
 
 function checked(value: string, pattern: RegExp, where: string, what: string): string {
-  if (!pattern.test(value)) throw new AdtError('BAD_VALUE', `${where} (${what}) holds characters or a length the hub does not accept.`, where);
+  if (!pattern.test(value))
+    throw new AdtError('BAD_VALUE', `${where} (${what}) holds characters or a length the hub does not accept.`, where);
   return value;
 }
 
@@ -88,15 +89,15 @@ export function readHeader(message: Hl7Message): AdtHeader {
   };
 }
 
-/** PID-3: the repetition whose identifier type (CX-5) is MR, else the first. */
-function mrnOf(pid: Hl7Segment, where: string): string {
-  const repetitions = pid.getField(3)?.components.length ?? 0;
+/** PID-3 or MRG-1: the repetition whose identifier type (CX-5) is MR, else the first. */
+function mrnOf(segment: Hl7Segment, field: number, where: string): string {
+  const repetitions = segment.getField(field)?.components.length ?? 0;
   let mrn = '';
   for (let r = 0; r < repetitions; r++) {
-    const value = text(pid, 3, 1, r);
+    const value = text(segment, field, 1, r);
     if (!value) continue;
     if (!mrn) mrn = value;
-    if (text(pid, 3, 5, r).toUpperCase() === 'MR') {
+    if (text(segment, field, 5, r).toUpperCase() === 'MR') {
       mrn = value;
       break;
     }
@@ -114,7 +115,7 @@ function patientOf(pid: Hl7Segment): AdtPatient {
   const sex = text(pid, 8).toUpperCase();
   if (sex && GENDERS[sex] === undefined) throw new AdtError('BAD_VALUE', 'PID-8 (administrative sex) is not M, F, O, A, U or N.', 'PID-8');
   return {
-    mrn: mrnOf(pid, 'PID-3'),
+    mrn: mrnOf(pid, 3, 'PID-3'),
     ...(family ? { family } : {}),
     given,
     ...(birth ? { birthDate: hl7Date(birth, 'PID-7') } : {}),
@@ -168,11 +169,16 @@ export function readAdtMessage(message: Hl7Message): AdtMessage {
   if (!header.controlId) throw new AdtError('MISSING_FIELD', 'MSH-10 (message control id) is required and is empty.', 'MSH-10');
   if (!header.application) throw new AdtError('MISSING_FIELD', 'MSH-3 (sending application) is required and is empty.', 'MSH-3');
   const type = text(msh, 9, 1).toUpperCase();
-  if (type !== 'ADT') throw new AdtError('UNSUPPORTED_MESSAGE', `The hub takes ADT messages only on this port, not ${type || 'an empty MSH-9'}.`, 'MSH-9');
+  if (type !== 'ADT')
+    throw new AdtError('UNSUPPORTED_MESSAGE', `The hub takes ADT messages only on this port, not ${type || 'an empty MSH-9'}.`, 'MSH-9');
   const evn = message.getSegment('EVN');
   const trigger = (text(msh, 9, 2) || text(evn, 1)).toUpperCase();
   if (!(ADT_EVENTS as readonly string[]).includes(trigger)) {
-    throw new AdtError('UNSUPPORTED_EVENT', `The hub does not handle ADT event ${trigger || '(none)'}; it takes ${ADT_EVENTS.join(', ')}.`, 'MSH-9');
+    throw new AdtError(
+      'UNSUPPORTED_EVENT',
+      `The hub does not handle ADT event ${trigger || '(none)'}; it takes ${ADT_EVENTS.join(', ')}.`,
+      'MSH-9',
+    );
   }
   const event = trigger as AdtEvent;
   const occurred = text(evn, 6) || text(evn, 2);
@@ -191,7 +197,7 @@ export function readAdtMessage(message: Hl7Message): AdtMessage {
   if (event === 'A40') {
     const mrg = message.getSegment('MRG');
     if (!mrg) throw new AdtError('MISSING_FIELD', 'An A40 needs an MRG segment naming the prior patient (MRG-1).', 'MRG');
-    priorMrn = mrnOf(mrg, 'MRG-1');
+    priorMrn = mrnOf(mrg, 1, 'MRG-1');
   }
   return { header, event, eventMs, patient: patientOf(pid), visit, priorMrn, contentHash: contentHashOf(message) };
 }

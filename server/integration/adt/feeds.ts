@@ -30,7 +30,10 @@ export async function addFeed(
 ): Promise<{ secret: string }> {
   if (!NAME.test(feed.name)) throw new AdtError('BAD_VALUE', 'A feed name is 1 to 40 lowercase letters, digits or dashes.');
   if (!SENDER.test(feed.application) || !SENDER.test(feed.facility)) {
-    throw new AdtError('BAD_VALUE', 'The sending application and facility are what the feed puts in MSH-3 and MSH-4 (letters, digits, . - _ and spaces).');
+    throw new AdtError(
+      'BAD_VALUE',
+      'The sending application and facility are what the feed puts in MSH-3 and MSH-4 (letters, digits, . - _ and spaces).',
+    );
   }
   const secret = randomBytes(32).toString('base64url');
   const inserted = await db.execute(

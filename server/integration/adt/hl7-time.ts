@@ -27,6 +27,7 @@ export function hl7InstantMs(text: string, field: string): number {
 export function hl7Date(text: string, field: string): string {
   const match = /^(\d{4})(\d{2})(\d{2})/.exec(text);
   const date = match ? `${match[1]}-${match[2]}-${match[3]}` : '';
-  if (!match || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw new AdtError('BAD_VALUE', `${field} is not an HL7 date (YYYYMMDD).`, field);
+  if (!match || Number.isNaN(Date.parse(`${date}T00:00:00Z`)))
+    throw new AdtError('BAD_VALUE', `${field} is not an HL7 date (YYYYMMDD).`, field);
   return date;
 }

@@ -59,7 +59,8 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
         // Framed bytes that are not an HL7 message: answered in turn, nothing applied.
         queue = queue.then(() => {
           options.logger.warn({ event: 'adt.refused', code: 'MALFORMED' }, 'ADT message refused');
-          if (!connection.isClosed()) connection.send(unreadableAck('The message does not start with an MSH segment; nothing was applied.'));
+          if (!connection.isClosed())
+            connection.send(unreadableAck('The message does not start with an MSH segment; nothing was applied.'));
         });
         return;
       }

@@ -1,0 +1,18 @@
+import { Hl7Message } from '@medplum/core';
+import { createHubLogger } from './server/logging.js';
+import { openHubDatabase, newHubKey } from './server/storage/index.js';
+import { migrateHub } from './server/app.js';
+import { addFeed } from './server/integration/index.js';
+import { receiveAdtMessage } from './server/integration/adt/receive-message.js';
+import { putResources } from './server/fhir/index.js';
+const db = await openHubDatabase({ sqlitePath: '/tmp/adt-smoke/hub2.sqlite', hubKey: { current: newHubKey() } });
+await migrateHub(db);
+await putResources(db, [{ resourceType: 'Location', id: 'ward-a', status: 'active', name: 'Ward A', mode: 'instance' } as never], new Date());
+const { secret } = await addFeed(db, { name: 'ehr', application: 'EHR', facility: 'HOSP' }, new Date());
+const logger = createHubLogger({ level: 'debug', destination: 2 });
+console.log('parse');
+const m = Hl7Message.parse(`MSH|^~\\&|EHR|HOSP|WARDLINE|HUB|20260115080000|${secret}|ADT^A01^ADT_A01|MSG1|P|2.5\rEVN|A01|20260115080000\rPID|1||MRN0000001^^^HOSP^MR||Doe^Jane||19500101|F\rPV1|1|I|a^101^1||||||||||||||||V123`);
+console.log('receive');
+const r = await receiveAdtMessage({ db, clock: () => new Date(), logger }, m);
+console.log(r.outcome, r.ack.toString());
+await db.close();
