@@ -42,47 +42,51 @@ function parsed<R extends Resource>(stored: StoredResource | null): FeedResource
 
 /**
  * Runs `work` in one write transaction (hub clock taken first, as every FHIR write does); committed
- * when it resolves, nothing kept when it throws. On PostgreSQL `work` may run again (serialization).
+ * durably (it survives a power loss) when it resolves, nothing kept when it throws. On PostgreSQL
+ * `work` may run again (serialization).
  */
 export async function feedTransaction<T>(db: SqlDatabase, now: Date, work: (writer: FeedWriter) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    const session = await beginWrite(tx, now);
-    const writer: FeedWriter = {
-      tx,
-      read: async (type, id) => parsed(await readCurrent(tx, type, id)),
-      async findByIdentifier(type, system, value, limit = 2) {
-        const page = await searchResources(tx, {
-          type,
-          filters: [{ kind: 'token', param: 'identifier', alternatives: [{ system, value }] }],
-          order: 'id',
-          count: limit,
-          scope: { kind: 'all' },
-        });
-        return page.rows.map((row) => parsed(row)).filter((row): row is NonNullable<typeof row> => row !== null) as never;
-      },
-      async compartment(patientId) {
-        const found: FeedResource[] = [];
-        let after: { type: string; id: string } | undefined;
-        for (;;) {
-          const page = await patientCompartment(tx, patientId, 500, after);
-          for (const row of page.rows) {
-            const item = parsed(row);
-            if (item) found.push(item);
+  return db.transaction(
+    async (tx) => {
+      const session = await beginWrite(tx, now);
+      const writer: FeedWriter = {
+        tx,
+        read: async (type, id) => parsed(await readCurrent(tx, type, id)),
+        async findByIdentifier(type, system, value, limit = 2) {
+          const page = await searchResources(tx, {
+            type,
+            filters: [{ kind: 'token', param: 'identifier', alternatives: [{ system, value }] }],
+            order: 'id',
+            count: limit,
+            scope: { kind: 'all' },
+          });
+          return page.rows.map((row) => parsed(row)).filter((row): row is NonNullable<typeof row> => row !== null) as never;
+        },
+        async compartment(patientId) {
+          const found: FeedResource[] = [];
+          let after: { type: string; id: string } | undefined;
+          for (;;) {
+            const page = await patientCompartment(tx, patientId, 500, after);
+            for (const row of page.rows) {
+              const item = parsed(row);
+              if (item) found.push(item);
+            }
+            const last = page.rows[page.rows.length - 1];
+            if (!page.more || !last) return found;
+            after = { type: last.type, id: last.id };
           }
-          const last = page.rows[page.rows.length - 1];
-          if (!page.more || !last) return found;
-          after = { type: last.type, id: last.id };
-        }
-      },
-      async put(resource) {
-        validateResource(resource);
-        if (!resource.id) throw new Error('A feed write reached the store without an id; this is a hub defect.');
-        const previous = await readCurrent(tx, resource.resourceType, resource.id);
-        await writeVersions(tx, session, [{ resource, previous }]);
-      },
-    };
-    const result = await work(writer);
-    await endWrite(tx, session);
-    return result;
-  });
+        },
+        async put(resource) {
+          validateResource(resource);
+          if (!resource.id) throw new Error('A feed write reached the store without an id; this is a hub defect.');
+          const previous = await readCurrent(tx, resource.resourceType, resource.id);
+          await writeVersions(tx, session, [{ resource, previous }]);
+        },
+      };
+      const result = await work(writer);
+      await endWrite(tx, session);
+      return result;
+    },
+    { durable: true },
+  );
 }
