@@ -290,6 +290,30 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       expect(await storeMark()).toBe(before);
     });
 
+    it('answers each of several messages written in one go, in order, each applied once', async () => {
+      const frames = ['BURST-1', 'BURST-2'].map(
+        (controlId, i) =>
+          `\x0b${adtMessage({ secret, controlId, event: 'A08', at: `2026011514000${i}`, mrn: `MRN900002${i}`, family: 'Burstova' }).replace(/\n/g, '\r')}\x1c\r`,
+      );
+      const acks = await new Promise<string>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: listener.port, ca: caPem }, () => socket.write(frames.join('')));
+        let received = '';
+        socket.on('data', (data: Buffer) => {
+          received += data.toString('utf8');
+          if ((received.match(/MSA\|/g) ?? []).length === 2) {
+            socket.destroy();
+            resolve(received);
+          }
+        });
+        socket.once('error', reject);
+      });
+      expect([...acks.matchAll(/MSA\|(\w+)\|([\w-]+)/g)].map((m) => `${m[1]} ${m[2]}`)).toEqual(['AA BURST-1', 'AA BURST-2']);
+      const burst = await hub.db.query(
+        `SELECT res_id FROM fhir_tokens WHERE res_type = 'Patient' AND param = 'identifier' AND value IN ('MRN9000020', 'MRN9000021')`,
+      );
+      expect(burst).toHaveLength(2);
+    });
+
     it('refuses an unknown ward with AE and changes nothing', async () => {
       const before = await storeMark();
       const ack = await send({ event: 'A01', at: '20260115081000', mrn: 'MRN9000011', location: 'icu9^1^1', visit: 'V9000011' });

@@ -4,6 +4,7 @@
 // and every ACK goes back on the connection its message came in on.
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
+import { Hl7Message } from '@medplum/core';
 import { Hl7Connection, type Hl7ErrorEvent, type Hl7MessageEvent } from '@medplum/hl7';
 import type { Logger } from 'pino';
 import type { SqlDatabase } from '../../storage/index.js';
@@ -13,6 +14,30 @@ import { purgeDuplicateKeys, receiveAdtMessage } from './receive-message.js';
 /** How long duplicate keys are kept by default (senders reuse control ids; resends come days later). */
 export const DEFAULT_DUPLICATE_RETENTION_DAYS = 14;
 const PURGE_INTERVAL_MS = 60 * 60_000;
+
+/**
+ * The messages of one "message" event. @medplum/hl7 parses everything buffered up to a chunk that
+ * ends a frame, so a sender that writes several frames at once arrives as one message holding the
+ * others' MSH segments behind frame marks: split them again, so each is applied and ACKed alone.
+ */
+function framesOf(message: Hl7Message): (Hl7Message | null)[] {
+  const text = message.toString();
+  if (!text.includes('\x1c') && !text.includes('\x0b')) return [message];
+  return (
+    text
+      .split('\x1c')
+      // eslint-disable-next-line no-control-regex -- the MLLP start-of-block mark is the point
+      .map((frame) => frame.replace(/^[\r\n]*\x0b?/, '').replace(/[\r\n]+$/, ''))
+      .filter((frame) => frame !== '')
+      .map((frame) => {
+        try {
+          return Hl7Message.parse(frame);
+        } catch {
+          return null;
+        }
+      })
+  );
+}
 
 export interface MllpListenerOptions {
   readonly db: SqlDatabase;
@@ -46,8 +71,13 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
     let queue: Promise<void> = Promise.resolve();
     connection.addEventListener('message', (event: Hl7MessageEvent) => {
       const work = queue.then(async () => {
-        const { ack } = await receiveAdtMessage(ctx, event.message);
-        if (!connection.isClosed()) connection.send(ack);
+        for (const message of framesOf(event.message)) {
+          const ack =
+            message === null
+              ? unreadableAck('The message does not start with an MSH segment; nothing was applied.')
+              : (await receiveAdtMessage(ctx, message)).ack;
+          if (!connection.isClosed()) connection.send(ack);
+        }
       });
       queue = work;
       idle.add(work);
