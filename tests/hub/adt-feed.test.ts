@@ -6,6 +6,7 @@
 import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Encounter, Patient } from '../../shared/fhir/index.js';
+import { putResources } from '../../server/fhir/index.js';
 import { addFeed, revokeFeed, startMllpListener, type MllpListener } from '../../server/integration/index.js';
 import { createDevCertificate } from '../../server/tls/index.js';
 import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
@@ -262,6 +263,24 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       expect(await storeMark()).toBe(after);
       expect((await send({ ...fields, at: '20260115130100', family: 'Renamova' })).code).toBe('AA');
       expect(await storeMark()).not.toBe(after);
+    });
+
+    it("keeps a chart's security label (restricted) when the feed updates the patient", async () => {
+      expect((await send({ event: 'A08', at: '20260115140000', mrn: 'MRN9000030', family: 'Labelova' })).code).toBe('AA');
+      const readPatient = async (): Promise<Patient> => {
+        const rows = await hub.db.query<{ content: string }>(
+          `SELECT CAST(r.content AS TEXT) AS content FROM fhir_resources r JOIN fhir_tokens t ON t.res_type = r.res_type AND t.res_id = r.res_id
+           WHERE r.res_type = 'Patient' AND t.param = 'identifier' AND t.value = 'MRN9000030'`,
+        );
+        return JSON.parse(rows[0]!.content) as Patient;
+      };
+      const label = { system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R' };
+      const { meta: _meta, ...stored } = await readPatient();
+      await putResources(hub.db, [{ ...stored, meta: { security: [label] } } as Patient], new Date());
+      expect((await send({ event: 'A08', at: '20260115140100', mrn: 'MRN9000030', family: 'Relabelova' })).code).toBe('AA');
+      const updated = await readPatient();
+      expect(updated.name?.[0]?.family).toBe('Relabelova');
+      expect(updated.meta?.security).toEqual([label]);
     });
 
     it('refuses malformed messages with AR and changes nothing', async () => {

@@ -1,7 +1,8 @@
 // What each ADT event does to the hub's Patient, Encounter and Location resources, inside the
 // message's one write transaction (server/fhir feedTransaction). A message that does not fit what
 // the hub holds (a discharge before its admit, an unknown ward, an event older than one already
-// applied to the patient) throws an AdtError and changes nothing.
+// applied to the patient) throws an AdtError and changes nothing. A changed resource keeps its meta
+// (tags, security labels such as a restricted chart's); the store sets versionId and lastUpdated.
 import { randomUUID } from 'node:crypto';
 import type { Encounter, Location, Patient, Resource } from '../../../shared/fhir/index.js';
 import { MRN_SYSTEM } from '../../../shared/fhir/index.js';
@@ -130,7 +131,7 @@ function demographics(base: Patient, data: AdtPatient): Patient {
 /** Creates or updates the patient from PID; returns its id. */
 async function upsertPatient(writer: FeedWriter, data: AdtPatient, existing: FeedResource<Patient> | null): Promise<string> {
   const base: Patient = existing?.resource ?? { resourceType: 'Patient', id: randomUUID() };
-  const { meta: _meta, ...rest } = base;
+  const rest = base;
   const mrn = base.identifier?.find((identifier) => identifier.system === MRN_SYSTEM)?.value;
   // Reached through a merge (the message names the merged-away MRN): the survivor keeps its own MRN.
   const next = demographics(rest as Patient, mrn === undefined || mrn === data.mrn ? data : { ...data, mrn });
@@ -168,7 +169,7 @@ async function markBed(writer: FeedWriter, location: AdtLocation, ward: Location
     partOf: { reference: `Location/${ward.id}`, ...(ward.name ? { display: ward.name } : {}) },
   };
   if (existing !== null && existing.resource.operationalStatus?.code === status.code) return;
-  const { meta: _meta, ...rest } = base;
+  const rest = base;
   await writer.put({ ...(rest as Location), operationalStatus: status });
 }
 
@@ -179,7 +180,7 @@ async function freeBeds(writer: FeedWriter, entries: readonly EncounterLocation[
     if (!id || !/^ward-.+-(room|bed)-/.test(id)) continue;
     const bed = await writer.read<Location>('Location', id);
     if (bed === null || bed.resource.operationalStatus?.code === 'U') continue;
-    const { meta: _meta, ...rest } = bed.resource;
+    const rest = bed.resource;
     await writer.put({ ...(rest as Location), operationalStatus: { system: BED_STATUS_SYSTEM, code: 'U', display: 'Unoccupied' } });
   }
 }
@@ -190,7 +191,7 @@ async function occupyBeds(writer: FeedWriter, entries: readonly EncounterLocatio
     if (!id || !/^ward-.+-(room|bed)-/.test(id)) continue;
     const bed = await writer.read<Location>('Location', id);
     if (bed === null || bed.resource.operationalStatus?.code === 'O') continue;
-    const { meta: _meta, ...rest } = bed.resource;
+    const rest = bed.resource;
     await writer.put({ ...(rest as Location), operationalStatus: { system: BED_STATUS_SYSTEM, code: 'O', display: 'Occupied' } });
   }
 }
@@ -217,11 +218,6 @@ function locationEntries(location: AdtLocation, ward: Location, startMs: number)
     });
   }
   return entries;
-}
-
-function withoutMeta(encounter: Encounter): Encounter {
-  const { meta: _meta, ...rest } = encounter;
-  return rest as Encounter;
 }
 
 function activeEntries(encounter: Encounter): EncounterLocation[] {
@@ -300,7 +296,7 @@ async function transfer(writer: FeedWriter, message: AdtMessage, patientId: stri
     ['in-progress', 'arrived'],
     'No admission is known for this visit; the transfer was not applied (send the A01 first).',
   );
-  const encounter = withoutMeta(found.resource);
+  const encounter = found.resource;
   const leaving = activeEntries(encounter);
   await freeBeds(writer, leaving);
   await writer.put({
@@ -319,7 +315,7 @@ async function discharge(writer: FeedWriter, message: AdtMessage, patientId: str
     ['in-progress', 'arrived'],
     'No admission is known for this visit; the discharge was not applied (send the A01 first).',
   );
-  const encounter = withoutMeta(found.resource);
+  const encounter = found.resource;
   const endMs = message.visit!.dischargeMs ?? message.eventMs;
   await freeBeds(writer, activeEntries(encounter));
   await writer.put({
@@ -338,7 +334,7 @@ async function cancelAdmit(writer: FeedWriter, message: AdtMessage, patientId: s
     ['in-progress', 'arrived'],
     'No admission is known for this visit, so there is none to cancel.',
   );
-  const encounter = withoutMeta(found.resource);
+  const encounter = found.resource;
   await freeBeds(writer, activeEntries(encounter));
   await writer.put({ ...encounter, status: 'cancelled', location: completeEntries(encounter.location ?? [], message.eventMs) });
 }
@@ -351,7 +347,7 @@ async function cancelTransfer(writer: FeedWriter, message: AdtMessage, patientId
     ['in-progress'],
     'No admission is known for this visit, so there is no transfer to cancel.',
   );
-  const encounter = withoutMeta(found.resource);
+  const encounter = found.resource;
   const current = activeEntries(encounter);
   const movedAt = current[0]?.period?.start;
   const restored = (encounter.location ?? []).filter(
@@ -389,7 +385,7 @@ async function cancelDischarge(writer: FeedWriter, message: AdtMessage, patientI
     ['finished'],
     'No discharge is known for this visit, so there is none to cancel.',
   );
-  const encounter = withoutMeta(found.resource);
+  const encounter = found.resource;
   const endedAt = encounter.period?.end;
   const reopened: EncounterLocation[] = [];
   const location = (encounter.location ?? []).map((entry) => {
@@ -458,16 +454,16 @@ async function merge(writer: FeedWriter, message: AdtMessage): Promise<string[]>
   await checkOrder(writer, priorId, message.eventMs);
   for (const item of await writer.compartment(priorId)) {
     if (item.resource.resourceType === 'Patient') continue;
-    const { meta: _meta, ...rest } = item.resource as Resource & { meta?: unknown };
+    const rest = item.resource;
     await writer.put(rekeyed(rest, priorId, survivorId) as Resource);
   }
-  const { meta: _pm, ...priorRest } = prior.resource;
+  const priorRest = prior.resource;
   await writer.put({
     ...(priorRest as Patient),
     active: false,
     link: [...(prior.resource.link ?? []), { other: { reference: `Patient/${survivorId}` }, type: 'replaced-by' }],
   });
-  const { meta: _sm, ...survivorRest } = survivor.resource;
+  const survivorRest = survivor.resource;
   await writer.put({
     ...(survivorRest as Patient),
     link: [...(survivor.resource.link ?? []), { other: { reference: `Patient/${priorId}` }, type: 'replaces' }],
