@@ -1,18 +1,23 @@
 // The composition root for Electron: wires the host to Electron's adapters (safeStorage or keytar,
 // powerMonitor, ipcMain, electron-updater), hardens the session and every page, serves the renderer
 // over app://, and refuses to start without a valid signed machine policy. No logic of its own lives here.
+// `Wardline --admin <command> ...` runs the admin CLI instead (electron/cli, the same bundle as
+// `wardline`): no window, output on stdout/stderr, the command's exit code, keys through safeStorage
+// as the app's own; no fuse is loosened for it.
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, powerMonitor, protocol, safeStorage, session } from 'electron';
 import electronUpdater from 'electron-updater';
 import {
   createHostLogger,
-  openWorkstationHost,
   resolveDataDir,
   startFailureMessage,
+  startWorkstation,
   type HostLogger,
-  type WorkstationHost,
+  type WorkstationStart,
 } from './host/index.js';
+import { pdfFolderDelivery } from './print/index.js';
 import {
+  enrollmentTokenLocation,
   policyFileLocation,
   readMachinePolicy,
   readTrustAnchors,
@@ -35,6 +40,8 @@ import {
   mainWindowOptions,
   pinningRulesOf,
   PowerMonitorEvents,
+  printDialogDelivery,
+  PRINT_WINDOW_OPTIONS,
   rendererSiteOf,
   startAutoUpdates,
   WINDOW_PARTITION,
@@ -45,7 +52,7 @@ import {
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 let mainWindow: BrowserWindow | null = null;
-let host: WorkstationHost | null = null;
+let host: WorkstationStart | null = null;
 let updates: UpdateService | null = null;
 
 function refuseToStart(error: unknown, logger: HostLogger | null): void {
@@ -65,14 +72,12 @@ function logRefusal(logger: HostLogger): (refusal: Refusal | { reason: string })
   return (refusal) => logger.warn({ event: 'window.refused', ...refusal }, 'the window was refused something');
 }
 
-async function loadPolicy(): Promise<{ policy: WorkstationPolicy; updateKeys: readonly TrustedKey[] }> {
+async function loadPolicy(): Promise<{ policy: WorkstationPolicy; policyFile: string; updateKeys: readonly TrustedKey[] }> {
   const trust = await readTrustAnchors(
     trustFileLocation({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() }),
   );
-  return {
-    policy: await readMachinePolicy(policyFileLocation({ packaged: app.isPackaged }), trust.policyKeys),
-    updateKeys: trust.updateKeys,
-  };
+  const policyFile = policyFileLocation({ packaged: app.isPackaged });
+  return { policy: await readMachinePolicy(policyFile, trust.policyKeys), policyFile, updateKeys: trust.updateKeys };
 }
 
 async function start(): Promise<void> {
@@ -82,7 +87,7 @@ async function start(): Promise<void> {
     const dataDir = resolveDataDir(undefined);
     logger = createHostLogger(dataDir);
     const log = logger;
-    const { policy, updateKeys } = await loadPolicy();
+    const { policy, policyFile, updateKeys } = await loadPolicy();
     const packaged = app.isPackaged;
     const onRefused = logRefusal(log);
 
@@ -94,9 +99,16 @@ async function start(): Promise<void> {
       appProtocolHandler(rendererSiteOf(path.join(app.getAppPath(), 'renderer', 'dist')), onRefused),
     );
 
-    host = await openWorkstationHost({
+    // A workstation with no vault sets itself up from the staged token (or shows "not set up").
+    host = await startWorkstation({
       dataDir,
       policy,
+      policyFile,
+      enrollmentTokenFile: enrollmentTokenLocation({ packaged }),
+      // The OS print dialog; a PDF file in the data folder only where the policy allows it.
+      printDelivery: policy.saveAsPdfAllowed
+        ? pdfFolderDelivery(dataDir)
+        : printDialogDelivery(() => new BrowserWindow(PRINT_WINDOW_OPTIONS)),
       custodian: electronKeyCustodian({ safeStorage, dataDir }),
       powerEvents: new PowerMonitorEvents(powerMonitor),
       transport: ipcMainTransport({ ipcMain, target: () => mainWindow?.webContents ?? null }),
@@ -128,7 +140,29 @@ async function start(): Promise<void> {
   }
 }
 
-if (!app.requestSingleInstanceLock()) {
+/** The arguments after `--admin` when the binary was started as `Wardline --admin ...`, else null. */
+function adminArguments(): string[] | null {
+  const args = process.argv.slice(app.isPackaged ? 1 : 2);
+  return args[0] === '--admin' ? args.slice(1) : null;
+}
+
+async function runAdminCommand(args: readonly string[]): Promise<void> {
+  app.dock?.hide();
+  await app.whenReady();
+  let exitCode = 1;
+  try {
+    const { runAdmin } = await import('./cli/index.js');
+    exitCode = await runAdmin(args, { custodianFor: (dataDir) => electronKeyCustodian({ safeStorage, dataDir }) });
+  } catch (error) {
+    process.stderr.write(`Wardline --admin: ${startFailureMessage(error)}\n`);
+  }
+  app.exit(exitCode);
+}
+
+const adminArgs = adminArguments();
+if (adminArgs !== null) {
+  void runAdminCommand(adminArgs);
+} else if (!app.requestSingleInstanceLock()) {
   // One Wardline per OS user: a second start only brings the first window forward.
   app.quit();
 } else {

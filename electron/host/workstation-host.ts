@@ -21,6 +21,8 @@ import { openDocumentation, type Documentation } from '../documentation/index.js
 import { OffWardCharts } from '../off-ward/index.js';
 import { createSyncEngine, normalizeHubUrl, resolveSyncPolicy, type SyncEngine, type SyncPolicy } from '../sync/index.js';
 import { openVault, type KeyCustodian, type Vault } from '../vault/index.js';
+import { inPageDelivery, type PrintDelivery } from '../print/index.js';
+import type { SetupStateData } from '../../shared/contract/index.js';
 import { adminHandlers } from './admin-handlers.js';
 import { startAuditUploads } from './audit-uploads.js';
 import { chartHandlers } from './chart-handlers.js';
@@ -35,6 +37,7 @@ import { createIpcRouter, type IpcRouter } from './ipc-router.js';
 import { offWardHandlers } from './off-ward-chart-handlers.js';
 import { vaultPatientLookup } from './patient-lookup.js';
 import { printHandlers } from './print-handlers.js';
+import { SET_UP, setupHandlers } from './setup-handlers.js';
 import { sessionHandlers } from './session-handlers.js';
 import { announceSyncChanges, syncHandlers } from './sync-handlers.js';
 import { syncStatusView } from './sync-status-view.js';
@@ -61,6 +64,13 @@ export interface WorkstationHostOptions {
   readonly startSync?: boolean;
   /** Sync settings over the policy's (evaluation mode and tests: e.g. a short intervalMs). */
   readonly syncPolicy?: Partial<SyncPolicy>;
+  /**
+   * How a print leaves the host: Electron's print dialog, the printouts folder (where the policy
+   * allows saving as PDF), or by default back to the page, which shows it from memory (evaluation mode).
+   */
+  readonly printDelivery?: PrintDelivery;
+  /** What setup:state answers (the start-up path's first run); by default "ready". */
+  readonly setupState?: () => SetupStateData;
 }
 
 export interface WorkstationHost {
@@ -180,6 +190,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
         }),
         ...amendmentHandlers({ sessions: manager, patients, documentation, resources: vault.resources, audit }),
         ...syncHandlers({ sync, status: syncStatus }),
+        ...setupHandlers(options.setupState ?? (() => SET_UP)),
         ...conflictHandlers({
           sessions: manager,
           patients,
@@ -196,6 +207,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
           audit,
           printingAllowed: policy.printingAllowed,
           marHoursAhead: policy.marHoursAhead,
+          delivery: options.printDelivery ?? inPageDelivery,
           dataAsOf: () => syncStatus().dataAsOf,
           now: () => clock.now(),
         }),

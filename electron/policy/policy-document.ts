@@ -76,8 +76,12 @@ export const policyContentSchema = z.strictObject({
       allergyClasses: z.array(allergyClassSchema).max(100).optional(),
     })
     .optional(),
-  /** Printing: allowed or not; the downtime MAR lists the doses due in the next marHoursAhead hours (default 12). */
-  printing: z.strictObject({ allowed: z.boolean(), marHoursAhead: wholeNumber(1, 72).optional() }),
+  /**
+   * Printing: allowed or not; the downtime MAR lists the doses due in the next marHoursAhead hours
+   * (default 12). It goes to the OS print dialog; saveAsPdf lets it be saved as a PDF file instead,
+   * in Wardline's data folder (removed by wipe). Default false: no patient data file outside the vault.
+   */
+  printing: z.strictObject({ allowed: z.boolean(), marHoursAhead: wholeNumber(1, 72).optional(), saveAsPdf: z.boolean().optional() }),
   updates: z.discriminatedUnion('enabled', [
     z.strictObject({ enabled: z.literal(false) }),
     z.strictObject({ enabled: z.literal(true), channel: updateChannelSchema, url: httpsUrl }),
@@ -109,6 +113,8 @@ export interface WorkstationPolicy {
   /** Allergy classes the site adds to Wardline's table. */
   readonly allergyClasses: readonly DrugClass[];
   readonly printingAllowed: boolean;
+  /** A print may be saved as a PDF file in the data folder's printouts (wipe removes them); else it goes to the print dialog only. */
+  readonly saveAsPdfAllowed: boolean;
   /** The downtime MAR lists the doses due this many hours ahead. */
   readonly marHoursAhead: number;
   readonly updates: UpdatePolicy;
@@ -137,6 +143,7 @@ export function workstationPolicyOf(content: PolicyContent, signedBy: string): W
     administrationWindowMs: (content.medication?.administrationWindowMinutes ?? DEFAULT_ADMINISTRATION_WINDOW_MINUTES) * MINUTE,
     allergyClasses: Object.freeze([...(content.medication?.allergyClasses ?? [])]),
     printingAllowed: content.printing.allowed,
+    saveAsPdfAllowed: content.printing.saveAsPdf ?? false,
     marHoursAhead: content.printing.marHoursAhead ?? DEFAULT_MAR_HOURS_AHEAD,
     updates: Object.freeze(
       content.updates.enabled ? { enabled: true, channel: content.updates.channel, url: content.updates.url } : { enabled: false },

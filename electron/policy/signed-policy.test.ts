@@ -32,6 +32,7 @@ describe('the signed machine policy', () => {
       auditRetentionMs: 90 * 24 * 3_600_000,
       administrationWindowMs: 60 * 60_000,
       printingAllowed: true,
+      saveAsPdfAllowed: false,
       marHoursAhead: 12,
       updates: { enabled: true, channel: 'stable', url: 'https://updates.hospital.example/wardline/' },
       signedBy: org.pair.keyId,

@@ -1,6 +1,7 @@
 // The sync settings IT may set by machine policy, with their defaults: sync interval, staleness (amber,
 // red), timeouts, retries and backoff, page size, extra certificate pins, the cache window's reach.
 import { DEFAULT_DATA_STALENESS } from '../../shared/staleness/index.js';
+import { DEFAULT_CACHE_DAYS_BEFORE_ADMISSION } from '../../shared/fhir/index.js';
 
 export interface SyncPolicy {
   /** Time between syncs while online. */
@@ -70,7 +71,7 @@ export const DEFAULT_SYNC_POLICY: SyncPolicy = Object.freeze({
   lockLeaseMs: 60_000,
   extraPins: [],
   caPem: undefined,
-  daysBeforeAdmission: 30,
+  daysBeforeAdmission: DEFAULT_CACHE_DAYS_BEFORE_ADMISSION,
 });
 
 export function resolveSyncPolicy(overrides: Partial<SyncPolicy> = {}): SyncPolicy {

@@ -9,6 +9,7 @@ import { DEFAULT_DATA_DIR } from './hub-options.js';
 import { encryptDatabaseCommand, initKeyCommand, rotateKeysCommand } from './key-commands.js';
 import { DEFAULT_PORT, serveCommand } from './serve-command.js';
 import { feedAddCommand, feedListCommand, feedRevokeCommand } from './feed-commands.js';
+import { UPSTREAM_SERVE_OPTIONS, UPSTREAM_USAGE, upstreamConfigOf, upstreamStatusCommand } from './upstream-commands.js';
 
 export { HubCliError, type HubCliErrorCode } from './hub-cli-error.js';
 
@@ -16,6 +17,7 @@ const USAGE = `Usage:
   wardline-hub serve [--data DIR] [--port N] [--host H] [--postgres URL] [--demo N] [--key-file FILE]
                      (--dev-tls | --cert FILE --key FILE) [--public-url URL] [--log-level LEVEL]
                      [--mllp-port P [--mllp-plain] [--mllp-duplicate-days D]]   (HL7 v2 ADT feed)
+${UPSTREAM_USAGE}
   wardline-hub init-key [--key-file FILE] [--data DIR | --postgres URL]
   wardline-hub rotate-keys [--key-file FILE] [--data DIR | --postgres URL]      (hub stopped)
   wardline-hub encrypt-database [--key-file FILE] [--data DIR]                  (hub stopped)
@@ -26,6 +28,7 @@ const USAGE = `Usage:
   wardline-hub device list [--ward W] [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub feed add NAME --application MSH3 --facility MSH4 [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub feed revoke NAME | feed list [--data DIR | --postgres URL] [--key-file FILE]
+  wardline-hub upstream status [--data DIR | --postgres URL] [--key-file FILE]
 Defaults: data folder ./${DEFAULT_DATA_DIR} (SQLite file hub.sqlite and the --dev-tls certificate), port ${DEFAULT_PORT}, host 127.0.0.1.
 The hub key (database and secrets encryption) comes from --key-file FILE (mode 0600, outside the data
 folder) or the OS keystore; serve --demo/--dev-tls make a development key file beside the data folder.`;
@@ -69,6 +72,7 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
         'mllp-port': { type: 'string' },
         'mllp-plain': { type: 'boolean' },
         'mllp-duplicate-days': { type: 'string' },
+        ...UPSTREAM_SERVE_OPTIONS,
       });
       const logLevel = (values['log-level'] ?? 'info') as LevelWithSilent;
       if (!LOG_LEVELS.includes(logLevel)) throw new HubCliError('USAGE', `--log-level takes one of ${LOG_LEVELS.join(', ')}.`);
@@ -82,6 +86,7 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
       }
       const duplicateDays =
         values['mllp-duplicate-days'] === undefined ? undefined : wholeNumber(values['mllp-duplicate-days'], '--mllp-duplicate-days', 0, 1);
+      const upstream = await upstreamConfigOf(values);
       return serveCommand(
         {
           data: values.data,
@@ -104,6 +109,7 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
                   ...(duplicateDays === undefined ? {} : { duplicateRetentionDays: duplicateDays }),
                 },
               }),
+          ...(upstream === undefined ? {} : { upstream }),
         },
         io,
         stop,
@@ -200,6 +206,12 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
         return feedRevokeCommand({ ...store, name: positionals[0] }, io);
       }
       throw new HubCliError('USAGE', 'Use "wardline-hub feed add|revoke|list" (see wardline-hub help).');
+    }
+    case 'upstream': {
+      const [sub, ...args] = rest;
+      if (sub !== 'status') throw new HubCliError('USAGE', 'Use "wardline-hub upstream status" (see wardline-hub help).');
+      const { values } = parse(args, STORE);
+      return upstreamStatusCommand({ data: values.data, postgres: values.postgres, keyFile: values['key-file'] }, io);
     }
     case undefined:
     case 'help':

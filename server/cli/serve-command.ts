@@ -7,7 +7,13 @@ import { buildHub } from '../app.js';
 import { createEnrollmentToken } from '../identity/index.js';
 import { createHubLogger } from '../logging.js';
 import { DEMO_WARD, ensureDemoAccounts, seedDemoWard } from '../demo/index.js';
-import { startMllpListener, type MllpListener } from '../integration/index.js';
+import {
+  createUpstreamMirror,
+  startMllpListener,
+  type MllpListener,
+  type UpstreamConfig,
+  type UpstreamMirror,
+} from '../integration/index.js';
 import { loadTls } from '../tls/index.js';
 import { HubCliError } from './hub-cli-error.js';
 import { dataDirOf, openStore, type StoreOptions } from './hub-options.js';
@@ -26,6 +32,8 @@ export interface ServeOptions extends StoreOptions {
   readonly logLevel: LevelWithSilent;
   /** The HL7 v2 ADT listener (MLLP): its port, TLS with the hub's certificate unless `plain`. */
   readonly mllp?: { readonly port: number; readonly plain: boolean; readonly duplicateRetentionDays?: number };
+  /** Mirror charts from this upstream EHR and send documentation back to it. */
+  readonly upstream?: UpstreamConfig;
 }
 
 function isWildcard(host: string): boolean {
@@ -58,7 +66,10 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
   let app;
   let mllp: MllpListener | undefined;
+  let mirror: UpstreamMirror | undefined;
   try {
+    // The upstream's key and settings are checked before the hub listens.
+    if (options.upstream) mirror = await createUpstreamMirror({ db, config: options.upstream, logger });
     app = await buildHub({ db, logger, tls, publicUrl: () => publicUrl });
     try {
       await app.listen({ host: options.host, port: options.port });
@@ -89,6 +100,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
       }
     }
   } catch (error) {
+    await mirror?.stop();
     await app?.close().catch(() => undefined);
     await db.close();
     throw error;
@@ -144,11 +156,16 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
       `Enrollment token for ward "${DEMO_WARD.id}" (valid 24 h, single use): ${await createEnrollmentToken(db, { ward: DEMO_WARD.id })}`,
     );
   }
+  if (mirror && options.upstream) {
+    mirror.start();
+    io.print(`Mirroring ${options.upstream.wards.length} ward(s) from the upstream EHR (wardline-hub upstream status shows its progress).`);
+  }
   io.print('Press Ctrl-C to stop.');
 
   await stopped;
   logger.info({ event: 'shutdown' }, 'hub stopping');
   await mllp?.close();
+  await mirror?.stop();
   await app.close();
   await db.close();
   logger.flush();

@@ -8,5 +8,6 @@ export { BTG_REASON_HEADER, integrationAccess } from './access-policy.js';
 export { MAX_BUNDLE_ENTRIES } from './bundle-request.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './search-parameters.js';
 export { importResources, putResources, deleteResources } from './import-resources.js';
+export { writeExternalVersions, type ExternalDecision, type ExternalWriteResult } from './external-versions.js';
 export type { AuditUpload } from './fhir-context.js';
 export { feedTransaction, type FeedWriter, type FeedResource } from './feed-writes.js';
