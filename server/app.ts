@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { auditChainStatus, auditIngestMigrations, recordAuditEvent, registerAuditIngest } from './audit-ingest/index.js';
 import { searchAuditTrail } from './audit-trail/index.js';
 import { registerFhirRoutes, resourceStoreMigrations } from './fhir/index.js';
-import { upstreamMigrations } from './integration/index.js';
+import { adtMigrations, upstreamMigrations } from './integration/index.js';
 import { identityMigrations, registerIdentity, type RateLimitOptions } from './identity/index.js';
 import { registerRequestLogging } from './logging.js';
 import { runMigrations, type SqlDatabase } from './storage/index.js';
@@ -29,7 +29,13 @@ export interface HubOptions {
 }
 
 /** Every migration of every hub store, in the order they must run. */
-export const hubMigrations = [...resourceStoreMigrations, ...identityMigrations, ...auditIngestMigrations, ...upstreamMigrations];
+export const hubMigrations = [
+  ...resourceStoreMigrations,
+  ...identityMigrations,
+  ...auditIngestMigrations,
+  ...upstreamMigrations,
+  ...adtMigrations,
+];
 
 export async function migrateHub(db: SqlDatabase): Promise<string[]> {
   return runMigrations(db, hubMigrations);

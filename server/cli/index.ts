@@ -9,6 +9,7 @@ import { HubCliError } from './hub-cli-error.js';
 import { DEFAULT_DATA_DIR } from './hub-options.js';
 import { encryptDatabaseCommand, initKeyCommand, rotateKeysCommand } from './key-commands.js';
 import { DEFAULT_PORT, serveCommand } from './serve-command.js';
+import { feedAddCommand, feedListCommand, feedRevokeCommand } from './feed-commands.js';
 import { UPSTREAM_SERVE_OPTIONS, UPSTREAM_USAGE, upstreamConfigOf, upstreamStatusCommand } from './upstream-commands.js';
 
 export { HubCliError, type HubCliErrorCode } from './hub-cli-error.js';
@@ -16,6 +17,7 @@ export { HubCliError, type HubCliErrorCode } from './hub-cli-error.js';
 const USAGE = `Usage:
   wardline-hub serve [--data DIR] [--port N] [--host H] [--postgres URL] [--demo N] [--key-file FILE]
                      (--dev-tls | --cert FILE --key FILE) [--public-url URL] [--log-level LEVEL]
+                     [--mllp-port P [--mllp-plain] [--mllp-duplicate-days D]]   (HL7 v2 ADT feed)
 ${UPSTREAM_USAGE}
   wardline-hub init-key [--key-file FILE] [--data DIR | --postgres URL]
   wardline-hub rotate-keys [--key-file FILE] [--data DIR | --postgres URL]      (hub stopped)
@@ -27,6 +29,8 @@ ${UPSTREAM_USAGE}
                         [--key-file FILE]   (--ward gives the whole new list; the user signs in again)
   wardline-hub device revoke CLIENT_ID [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub device list [--ward W] [--data DIR | --postgres URL] [--key-file FILE]
+  wardline-hub feed add NAME --application MSH3 --facility MSH4 [--data DIR | --postgres URL] [--key-file FILE]
+  wardline-hub feed revoke NAME | feed list [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub upstream status [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub audit export [--since T] [--until T] [--format csv|ndjson|fhir] [--patient ID] [--mrn MRN]
                         [--user USERNAME] [--workstation CLIENT_ID] [--data DIR | --postgres URL] [--key-file FILE]
@@ -71,6 +75,9 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
         key: { type: 'string' },
         'public-url': { type: 'string' },
         'log-level': { type: 'string' },
+        'mllp-port': { type: 'string' },
+        'mllp-plain': { type: 'boolean' },
+        'mllp-duplicate-days': { type: 'string' },
         ...UPSTREAM_SERVE_OPTIONS,
       });
       const logLevel = (values['log-level'] ?? 'info') as LevelWithSilent;
@@ -78,6 +85,13 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
       const port = wholeNumber(values.port, '--port', DEFAULT_PORT);
       if (port > 65535) throw new HubCliError('USAGE', '--port takes a number from 0 to 65535.');
       if ((values.cert === undefined) !== (values.key === undefined)) throw new HubCliError('USAGE', 'Give --cert and --key together.');
+      const mllpPort = values['mllp-port'] === undefined ? undefined : wholeNumber(values['mllp-port'], '--mllp-port', 0);
+      if (mllpPort !== undefined && mllpPort > 65535) throw new HubCliError('USAGE', '--mllp-port takes a number from 0 to 65535.');
+      if (mllpPort === undefined && (values['mllp-plain'] !== undefined || values['mllp-duplicate-days'] !== undefined)) {
+        throw new HubCliError('USAGE', '--mllp-plain and --mllp-duplicate-days go with --mllp-port.');
+      }
+      const duplicateDays =
+        values['mllp-duplicate-days'] === undefined ? undefined : wholeNumber(values['mllp-duplicate-days'], '--mllp-duplicate-days', 0, 1);
       const upstream = await upstreamConfigOf(values);
       return serveCommand(
         {
@@ -92,6 +106,15 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
           ...(values.key === undefined ? {} : { key: values.key }),
           ...(values['public-url'] === undefined ? {} : { publicUrl: values['public-url'] }),
           logLevel,
+          ...(mllpPort === undefined
+            ? {}
+            : {
+                mllp: {
+                  port: mllpPort,
+                  plain: values['mllp-plain'] ?? false,
+                  ...(duplicateDays === undefined ? {} : { duplicateRetentionDays: duplicateDays }),
+                },
+              }),
           ...(upstream === undefined ? {} : { upstream }),
         },
         io,
@@ -190,6 +213,25 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
         );
       }
       throw new HubCliError('USAGE', 'Use "wardline-hub device revoke ID" or "wardline-hub device list" (see wardline-hub help).');
+    }
+    case 'feed': {
+      const [sub, ...args] = rest;
+      if (sub === 'add') {
+        const { values, positionals } = parse(args, { ...STORE, application: { type: 'string' }, facility: { type: 'string' } }, 1);
+        if (!positionals[0] || !values.application || !values.facility) {
+          throw new HubCliError('USAGE', 'feed add needs NAME, --application (MSH-3) and --facility (MSH-4).');
+        }
+        const store = { data: values.data, postgres: values.postgres, keyFile: values['key-file'] };
+        return feedAddCommand({ ...store, name: positionals[0], application: values.application, facility: values.facility }, io);
+      }
+      if (sub === 'revoke' || sub === 'list') {
+        const { values, positionals } = parse(args, STORE, sub === 'revoke' ? 1 : 0);
+        const store = { data: values.data, postgres: values.postgres, keyFile: values['key-file'] };
+        if (sub === 'list') return feedListCommand(store, io);
+        if (!positionals[0]) throw new HubCliError('USAGE', 'feed revoke needs the feed name.');
+        return feedRevokeCommand({ ...store, name: positionals[0] }, io);
+      }
+      throw new HubCliError('USAGE', 'Use "wardline-hub feed add|revoke|list" (see wardline-hub help).');
     }
     case 'upstream': {
       const [sub, ...args] = rest;

@@ -1,6 +1,7 @@
 // What the hub supports, per resource type: interactions and search parameters. The routes consult
 // this table (405 for an interaction not listed, 400 for a search parameter not listed) and the
-// CapabilityStatement is generated from it, so the two cannot disagree.
+// CapabilityStatement is generated from it, so the two cannot disagree. Every search parameter is
+// one FHIR R4 defines for that type, named in the statement by its canonical SearchParameter.
 import { SUPPORTED_RESOURCE_TYPES } from '../../shared/fhir/index.js';
 import { capabilitySecurity } from './smart-configuration.js';
 
@@ -77,14 +78,34 @@ export const SEARCH_PARAMS: Readonly<Record<SearchParamName, SearchParamDefiniti
   _offset: { name: '_offset', type: 'number', documentation: 'Rows to skip (the next link sets it).' },
 };
 
+/** The canonical R4 SearchParameter of a parameter on a type (http://hl7.org/fhir/SearchParameter/…). */
+export function searchParamDefinition(type: string, name: SearchParamName): string {
+  const base = 'http://hl7.org/fhir/SearchParameter/';
+  if (name === '_id') return `${base}Resource-id`;
+  if (name === '_lastUpdated') return `${base}Resource-lastUpdated`;
+  const clinicalIdentifier = [
+    'AllergyIntolerance',
+    'Condition',
+    'DocumentReference',
+    'Encounter',
+    'MedicationAdministration',
+    'MedicationRequest',
+    'Observation',
+  ];
+  if (name === 'identifier' && clinicalIdentifier.includes(type)) return `${base}clinical-identifier`;
+  if (name === 'patient' && type !== 'Provenance') return `${base}clinical-patient`;
+  if (name === 'status' && (type === 'MedicationAdministration' || type === 'MedicationRequest')) return `${base}medications-status`;
+  return `${base}${type}-${name}`;
+}
+
 const ALL: readonly TypeInteraction[] = ['read', 'vread', 'update', 'delete', 'create', 'search-type', 'history-instance', 'history-type'];
 const COMMON: readonly SearchParamName[] = ['_id', '_lastUpdated'];
 
-function clinical(type: string, extra: readonly SearchParamName[]): TypeCapability {
+function clinical(type: string, extra: readonly SearchParamName[], subject = true): TypeCapability {
   return {
     type,
     interactions: ALL,
-    searchParams: [...COMMON, 'identifier', 'patient', 'subject', ...extra],
+    searchParams: [...COMMON, 'identifier', 'patient', ...(subject ? (['subject'] as const) : []), ...extra],
     searchIncludes: [],
     operations: [],
   };
@@ -95,13 +116,14 @@ const TABLE: readonly TypeCapability[] = [
   { ...clinical('Encounter', ['status', 'location']), searchIncludes: ['Encounter:patient', 'Encounter:subject'] },
   { type: 'Location', interactions: ALL, searchParams: [...COMMON, 'identifier', 'status'], searchIncludes: [], operations: [] },
   { type: 'Practitioner', interactions: ALL, searchParams: [...COMMON, 'identifier'], searchIncludes: [], operations: [] },
-  clinical('AllergyIntolerance', []),
+  // R4 defines no `subject` for AllergyIntolerance and no `status` for Flag.
+  clinical('AllergyIntolerance', [], false),
   clinical('Condition', []),
   clinical('MedicationRequest', ['status']),
   clinical('MedicationAdministration', ['status']),
   clinical('Observation', ['status']),
   clinical('DocumentReference', ['status']),
-  clinical('Flag', ['status']),
+  clinical('Flag', []),
   { type: 'Provenance', interactions: ALL, searchParams: [...COMMON, 'patient'], searchIncludes: [], operations: [] },
   // Audit events are uploaded (PUT with the workstation's id, alone or in a batch) and checked
   // against the device's hash chain; the privacy officer's role searches the hub's trail
@@ -184,6 +206,7 @@ export function capabilityStatement(options: CapabilityOptions): Record<string, 
             ? {
                 searchParam: entry.searchParams.map((name) => ({
                   name,
+                  definition: searchParamDefinition(entry.type, name),
                   type: SEARCH_PARAMS[name].type,
                   documentation: SEARCH_PARAMS[name].documentation,
                 })),
