@@ -45,6 +45,9 @@ function connectionQueue(socket: Socket, ctx: ReceiveContext, onIdle: (work: Pro
     socket.uncork();
   };
   const drain = async (): Promise<void> => {
+    // The store is synchronous (SQLite) and so is its commit: yield to the event loop first, so the
+    // frames the socket already holds are read and join this group instead of waiting for the next.
+    await new Promise((resolve) => setImmediate(resolve));
     while (waiting.length > 0) {
       const frames = waiting.splice(0, MAX_GROUP_MESSAGES);
       const parsed = frames.map(parsedFrame);
@@ -66,6 +69,7 @@ function connectionQueue(socket: Socket, ctx: ReceiveContext, onIdle: (work: Pro
       }
       await flush();
       answer(acks);
+      await new Promise((resolve) => setImmediate(resolve));
     }
   };
   return {
