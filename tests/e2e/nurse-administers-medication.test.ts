@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { MedicationAdministration, MedicationRequest } from '../../shared/fhir/index.js';
-import { formatDayTime } from '../../shared/display/index.js';
+import { formatDayTime, localInputValue } from '../../shared/display/index.js';
 import { RXNORM_SYSTEM, UCUM_SYSTEM } from '../../shared/fhir/index.js';
 import { ADMINISTRATION_TIMING_EXTENSION_URL } from '../../shared/medication-safety/index.js';
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
@@ -127,6 +127,11 @@ describe('a nurse gives medication with the five rights checked', () => {
     await recordDue(WARFARIN, dueHour + 4).click();
     const early = await shown(page.getByRole('dialog', { name: 'Record administration' }));
     await early.getByLabel('Scan the wristband or type the MRN').fill(mrnOf(patient.patient));
+    // A dose not yet due does not take today's "now" as its time: the nurse enters when it was given.
+    const timeGiven = early.getByLabel('Time given');
+    expect(await timeGiven.inputValue()).toBe('');
+    await shown(early.getByText(/not due yet: enter the time it was given/));
+    await timeGiven.fill(localInputValue(new Date()));
     await early.getByRole('button', { name: 'Save administration' }).click();
     const reason = await shown(early.getByRole('radiogroup', { name: /This dose is early/ }));
     await shown(early.getByText('Choose a reason.'));
@@ -144,6 +149,10 @@ describe('a nurse gives medication with the five rights checked', () => {
     await expect.poll(async () => (await warfarinOnHub()).length, { timeout: 15_000 }).toBe(1);
     const [saved] = await warfarinOnHub();
     expect(saved?.extension?.find((e) => e.url === ADMINISTRATION_TIMING_EXTENSION_URL)?.valueCode).toBe('early');
+
+    // A scheduled order offers no free-form "Record administration": its doses go through their slots.
+    await shown(mar.getByRole('row', { name: new RegExp(WARFARIN) }).getByText('Scheduled: record each dose from its time'));
+    expect(await mar.getByRole('button', { name: `Record administration of ${WARFARIN}` }).count()).toBe(0);
     expectNoPageProblems(watched);
     await watched.context.close();
   });
