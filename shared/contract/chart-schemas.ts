@@ -127,6 +127,8 @@ export const trendPointSchema = z.object({
   time: z.string(),
   value: z.number().nullable(),
   unit: z.string().nullable(),
+  /** A coded value in words (the ACVPU level of consciousness), null for a quantity. */
+  valueText: z.string().nullable(),
   /** Blood pressure: systolic and diastolic. Empty for single-valued vitals. */
   components: z.array(observationComponentValueSchema),
 });
