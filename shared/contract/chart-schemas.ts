@@ -32,6 +32,8 @@ export const censusEntrySchema = z.object({
   lastVitalsAt: z.string().nullable(),
   /** NEWS2 of the latest set of vitals, or null without any. */
   news2: news2SummarySchema.nullable(),
+  /** When this workstation last brought the patient's chart up to date with the hub; null before it was loaded. */
+  dataAsOf: z.string().nullable(),
 });
 
 export const patientHeaderSchema = z.object({
@@ -120,6 +122,8 @@ export const patientSummarySchema = z.object({
   /** Latest result per laboratory code, by code. */
   labs: z.array(latestObservationSchema),
   alerts: z.array(chartAlertSchema),
+  /** When this workstation last brought the chart up to date with the hub (an emergency copy: when it was fetched); null before it was loaded. */
+  dataAsOf: z.string().nullable(),
 });
 
 export const trendPointSchema = z.object({
