@@ -17,6 +17,7 @@ function medication(requestId: string, name: string, dosage: string, schedule: P
     dosage,
     asNeeded: false,
     timesOfDay: [],
+    orderedDose: null,
     status: 'active',
     authoredOn: '2025-01-03T10:00:00Z',
     ...schedule,

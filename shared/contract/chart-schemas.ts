@@ -79,6 +79,8 @@ export const medicationSummarySchema = z.object({
   asNeeded: z.boolean(),
   /** Scheduled times of day (hh:mm) from the order's timing. */
   timesOfDay: z.array(z.string()),
+  /** The ordered dose from the structured dosage (doseAndRate.doseQuantity, its UCUM code), or null. */
+  orderedDose: z.object({ value: z.number(), unit: z.string() }).nullable(),
   status: z.string(),
   authoredOn: z.string().nullable(),
 });

@@ -14,7 +14,7 @@ import { ADMINISTRATION_TIMING_EXTENSION_URL } from '../../shared/medication-saf
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
 import { feedResources } from '../support/hub-fixtures.js';
 import { expectAccessible } from './support/axe.js';
-import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
+import { expectNoPageProblems, launchChromium, watchedPage, type WatchedPage } from './support/browser.js';
 import { hubReader, type HubReader } from './support/hub-reader.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { censusName, mrnOf, nurseablePatient } from './support/ward.js';
@@ -24,6 +24,8 @@ const TEST = 'nurse-administers-medication';
 let stack: WardlineStack;
 let browser: Browser;
 let hub: HubReader;
+// One signed-in window for the whole file (a one-time address opens the app once).
+let watched: WatchedPage | undefined;
 
 const hh = (hour: number): string => `${String(((hour % 24) + 24) % 24).padStart(2, '0')}:00`;
 /** The hour of a dose due now (the next hour when this one is nearly over), in the workstation's local time. */
@@ -74,6 +76,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await watched?.context.close();
   hub?.close();
   await browser?.close();
   await stack?.close();
@@ -91,7 +94,7 @@ describe('a nurse gives medication with the five rights checked', () => {
     await stack.host.sync!.syncOnce();
     const documented = (): number => stack.host.audit.find({ patient: patientId }).filter((e) => e.action === 'create').length;
 
-    const watched = await watchedPage(browser);
+    watched = await watchedPage(browser);
     const { page } = watched;
     onTestFailed(() => saveScreenshot(page, TEST, 'failure').then(() => undefined));
     await page.goto(stack.url);
@@ -170,7 +173,6 @@ describe('a nurse gives medication with the five rights checked', () => {
     await shown(mar.getByRole('row', { name: new RegExp(WARFARIN) }).getByText('Scheduled: record each dose from its time'));
     expect(await mar.getByRole('button', { name: `Record administration of ${WARFARIN}` }).count()).toBe(0);
     expectNoPageProblems(watched);
-    await watched.context.close();
   });
 
   it("refuses tomorrow's once-daily dose on top of today's and an as-needed dose within its interval, and asks a reason for an allergy's drug class", async () => {
@@ -221,11 +223,10 @@ describe('a nurse gives medication with the five rights checked', () => {
     await stack.host.sync!.syncOnce();
     const documented = (): number => stack.host.audit.find({ patient: patientId }).filter((e) => e.action === 'create').length;
 
-    const watched = await watchedPage(browser);
+    if (watched === undefined) throw new Error('the first test signs the nurse in');
     const { page } = watched;
     onTestFailed(() => saveScreenshot(page, TEST, 'failure-2').then(() => undefined));
-    await page.goto(stack.url);
-    await signIn(page, stack.account('nina'));
+    await page.getByRole('button', { name: 'Back to census' }).click();
     await openChart(page, censusName(patient.patient));
     await openChartTab(page, 'MAR');
     const mar = page.getByRole('table', { name: 'Medication administration record' });
@@ -271,6 +272,5 @@ describe('a nurse gives medication with the five rights checked', () => {
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     expect(documented()).toBe(before + 1);
     expectNoPageProblems(watched);
-    await watched.context.close();
   });
 });

@@ -16,6 +16,7 @@ function row(
       code: null,
       dosage,
       ...schedule,
+      orderedDose: null,
       status: 'active',
       authoredOn: '2026-03-01T08:00:00Z',
     },

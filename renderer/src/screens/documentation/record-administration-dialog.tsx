@@ -36,7 +36,6 @@ import { asHostError } from '../chart/use-host-call.js';
 import { HardStops, ReasonChoices } from './administration-checks.js';
 import { checkAdministration, initialAdministrationTime, type AdministrationField } from './administration-entry.js';
 import type { AdministrationTarget } from './administration-target.js';
-import { parseDose } from './dose-parse.js';
 import { PatientConfirmField } from './patient-confirm-field.js';
 import { TimeField } from './time-field.js';
 
@@ -137,7 +136,8 @@ function AdministrationForm(props: {
   const { chart, target, onClose, onSaved } = props;
   const patientId = chart.patient.id;
   const { order, scheduledAt } = target;
-  const prefilled = parseDose(order.dosage);
+  // The ordered dose from the structured order, never read from its text.
+  const prefilled = order.orderedDose;
   const [confirmText, setConfirmText] = useState('');
   const [confirmMethod, setConfirmMethod] = useState<ConfirmationMethod>('typed');
   const [outcome, setOutcome] = useState<'given' | 'held'>('given');
