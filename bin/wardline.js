@@ -1,14 +1,8 @@
 #!/usr/bin/env node
-// The `wardline` admin CLI (headless host). Runs the TypeScript sources through tsx; a
-// packaged build ships compiled JavaScript instead.
-import { register } from 'tsx/esm/api';
+// The `wardline` admin CLI for development and CI: runs the same bundle the app ships
+// (dist/electron/wardline-cli.js, which `Wardline --admin` runs), rebuilt first if a source changed.
+import { pathToFileURL } from 'node:url';
+import { freshCliBundle } from '../scripts/cli-bundle.mjs';
 
-register();
-const { runCli, isKeystoreHung } = await import('../electron/cli/index.ts');
-const exitCode = await runCli(process.argv.slice(2));
-if (isKeystoreHung()) {
-  // A keystore call that timed out is stuck in an OS thread, which would keep the process alive
-  // (even process.exit waits for the thread pool). The error has been printed: end at once.
-  process.kill(process.pid, 'SIGKILL');
-}
-process.exitCode = exitCode;
+const { runAdmin } = await import(pathToFileURL(await freshCliBundle()).href);
+process.exitCode = await runAdmin(process.argv.slice(2));

@@ -1,6 +1,9 @@
 // The composition root for Electron: wires the host to Electron's adapters (safeStorage or keytar,
 // powerMonitor, ipcMain, electron-updater), hardens the session and every page, serves the renderer
 // over app://, and refuses to start without a valid signed machine policy. No logic of its own lives here.
+// `Wardline --admin <command> ...` runs the admin CLI instead (electron/cli, the same bundle as
+// `wardline`): no window, output on stdout/stderr, the command's exit code, keys through safeStorage
+// as the app's own; no fuse is loosened for it.
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, powerMonitor, protocol, safeStorage, session } from 'electron';
 import electronUpdater from 'electron-updater';
@@ -128,7 +131,29 @@ async function start(): Promise<void> {
   }
 }
 
-if (!app.requestSingleInstanceLock()) {
+/** The arguments after `--admin` when the binary was started as `Wardline --admin ...`, else null. */
+function adminArguments(): string[] | null {
+  const args = process.argv.slice(app.isPackaged ? 1 : 2);
+  return args[0] === '--admin' ? args.slice(1) : null;
+}
+
+async function runAdminCommand(args: readonly string[]): Promise<void> {
+  app.dock?.hide();
+  await app.whenReady();
+  let exitCode = 1;
+  try {
+    const { runAdmin } = await import('./cli/index.js');
+    exitCode = await runAdmin(args, { custodianFor: (dataDir) => electronKeyCustodian({ safeStorage, dataDir }) });
+  } catch (error) {
+    process.stderr.write(`Wardline --admin: ${startFailureMessage(error)}\n`);
+  }
+  app.exit(exitCode);
+}
+
+const adminArgs = adminArguments();
+if (adminArgs !== null) {
+  void runAdminCommand(adminArgs);
+} else if (!app.requestSingleInstanceLock()) {
   // One Wardline per OS user: a second start only brings the first window forward.
   app.quit();
 } else {

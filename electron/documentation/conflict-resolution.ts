@@ -11,11 +11,29 @@ import { SyncError } from '../sync/index.js';
 
 export type ConflictChoice = 'keep-hub' | 'resend-local';
 
+/**
+ * Writes the audit entry of a settlement (told the new outbox entry's id, or null), inside the
+ * settlement's vault transaction: if it fails, the conflict stays as it was.
+ */
+export type AuditSettlement = (resentAs: string | null) => void;
+
 /** Returns the new outbox entry's id for 'resend-local', null for 'keep-hub'. */
-export function resolveConflict(vault: Vault, conflictId: string, choice: ConflictChoice, now: Date): string | null {
+export function resolveConflict(
+  vault: Vault,
+  conflictId: string,
+  choice: ConflictChoice,
+  now: Date,
+  audit?: AuditSettlement,
+): string | null {
   const record = conflictRecord(vault, conflictId);
   if (choice === 'keep-hub') {
-    vault.conflicts.remove(conflictId);
+    vault.transaction(
+      () => {
+        vault.conflicts.remove(conflictId);
+        audit?.(null);
+      },
+      { durable: true },
+    );
     return null;
   }
   const entryId = randomUUID();
@@ -36,6 +54,7 @@ export function resolveConflict(vault: Vault, conflictId: string, choice: Confli
       if (record.local.provenance !== null) vault.resources.upsert(record.local.provenance);
       vault.outbox.add({ entryId, patientId: record.patientId, items, provenance: record.local.provenance, createdAt: now.toISOString() });
       vault.conflicts.remove(conflictId);
+      audit?.(entryId);
     },
     { durable: true },
   );
@@ -98,6 +117,7 @@ export function combineConflict(
   resources: readonly unknown[],
   author: DocumentationAuthor,
   now: Date,
+  audit?: AuditSettlement,
   newId: () => string = randomUUID,
 ): string {
   const record = conflictRecord(vault, conflictId);
@@ -130,6 +150,7 @@ export function combineConflict(
       vault.resources.upsert(provenance);
       vault.outbox.add({ entryId, patientId: record.patientId, items, provenance, createdAt: iso });
       vault.conflicts.remove(conflictId);
+      audit?.(entryId);
     },
     { durable: true },
   );

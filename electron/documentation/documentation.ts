@@ -5,11 +5,12 @@
 import type { Logger } from 'pino';
 import type { ConflictRecord, Vault } from '../vault/index.js';
 import { isDowntime, type ConnectivityState } from '../sync/index.js';
-import { combineConflict, resolveConflict, type ConflictChoice } from './conflict-resolution.js';
+import { combineConflict, resolveConflict, type AuditSettlement, type ConflictChoice } from './conflict-resolution.js';
 import type { DocumentationAuthor, MedicationAdministrationInput, NoteInput, VitalSignsInput } from './documentation-builders.js';
-import { LocalDocumentation, type DocumentationReceipt } from './local-documentation.js';
+import { LocalDocumentation, type AuditBeforeCommit, type DocumentationReceipt } from './local-documentation.js';
 import type { AdministrationSafetyPolicy } from './administration-safety.js';
 import type { AdministrationVerdict } from '../../shared/medication-safety/index.js';
+import type { AmendmentRequestData } from '../../shared/contract/index.js';
 
 /** What documentation needs of the sync engine (SyncEngine fits). */
 export interface DocumentationSync {
@@ -50,16 +51,23 @@ export class Documentation {
     });
   }
 
-  recordVitalSigns(patientId: string, values: VitalSignsInput, author: DocumentationAuthor): DocumentationReceipt {
-    return this.#local.recordVitalSigns(patientId, values, author);
+  /** `audit` writes the audit entry inside the documentation's transaction (see AuditBeforeCommit). */
+  recordVitalSigns(
+    patientId: string,
+    values: VitalSignsInput,
+    author: DocumentationAuthor,
+    audit?: AuditBeforeCommit,
+  ): DocumentationReceipt {
+    return this.#local.recordVitalSigns(patientId, values, author, audit);
   }
 
   recordMedicationAdministration(
     patientId: string,
     input: MedicationAdministrationInput,
     author: DocumentationAuthor,
+    audit?: AuditBeforeCommit,
   ): DocumentationReceipt {
-    return this.#local.recordMedicationAdministration(patientId, input, author);
+    return this.#local.recordMedicationAdministration(patientId, input, author, audit);
   }
 
   /** The five rights for a dose before it is recorded (writes nothing). */
@@ -67,12 +75,21 @@ export class Documentation {
     return this.#local.checkMedicationAdministration(patientId, input);
   }
 
-  recordNote(patientId: string, input: NoteInput, author: DocumentationAuthor): DocumentationReceipt {
-    return this.#local.recordNote(patientId, input, author);
+  recordNote(patientId: string, input: NoteInput, author: DocumentationAuthor, audit?: AuditBeforeCommit): DocumentationReceipt {
+    return this.#local.recordNote(patientId, input, author, audit);
   }
 
-  amendResource(resource: Parameters<LocalDocumentation['amendResource']>[0], author: DocumentationAuthor): DocumentationReceipt {
-    return this.#local.amendResource(resource, author);
+  amendResource(
+    resource: Parameters<LocalDocumentation['amendResource']>[0],
+    author: DocumentationAuthor,
+    audit?: AuditBeforeCommit,
+  ): DocumentationReceipt {
+    return this.#local.amendResource(resource, author, audit);
+  }
+
+  /** Corrects a vital sign, or marks a vital sign or a dose entered in error (coded reason; If-Match on the version seen). */
+  amend(request: AmendmentRequestData, author: DocumentationAuthor, audit?: AuditBeforeCommit): DocumentationReceipt {
+    return this.#local.amend(request, author, audit);
   }
 
   /** True while the hub is unreachable (offline or hub-down). */
@@ -85,15 +102,15 @@ export class Documentation {
   }
 
   /** Keeps the hub's version, or queues the local one again on top of it; returns the new entry id. */
-  resolveConflict(conflictId: string, choice: ConflictChoice): string | null {
-    const entryId = resolveConflict(this.#o.vault, conflictId, choice, this.#now());
+  resolveConflict(conflictId: string, choice: ConflictChoice, audit?: AuditSettlement): string | null {
+    const entryId = resolveConflict(this.#o.vault, conflictId, choice, this.#now(), audit);
     if (entryId !== null) this.#o.sync.requestSync();
     return entryId;
   }
 
   /** Queues the user's combination of both versions (validated; the conflict's own resources) on top of the hub's; returns the new entry id. */
-  combineConflict(conflictId: string, resources: readonly unknown[], author: DocumentationAuthor): string {
-    const entryId = combineConflict(this.#o.vault, conflictId, resources, author, this.#now());
+  combineConflict(conflictId: string, resources: readonly unknown[], author: DocumentationAuthor, audit?: AuditSettlement): string {
+    const entryId = combineConflict(this.#o.vault, conflictId, resources, author, this.#now(), audit);
     this.#o.logger.info(
       { event: 'sync.conflict_combined', conflictId, entryId, resources: resources.length },
       'conflict settled with a combined version',

@@ -30,6 +30,8 @@ import {
 } from './documentation-builders.js';
 import type { AdministrationVerdict } from '../../shared/medication-safety/index.js';
 import { SyncError } from '../sync/index.js';
+import type { AmendmentRequestData } from '../../shared/contract/index.js';
+import { amendedResource } from './amendment.js';
 import {
   administrationSafetyVerdict,
   enforceAdministrationSafety,
@@ -47,6 +49,13 @@ export interface DocumentationReceipt {
   /** Made while the hub was unreachable (its Provenance carries the downtime policy). */
   readonly downtime: boolean;
 }
+
+/**
+ * Writes the audit entry of a piece of documentation. Called inside the documentation's vault
+ * transaction, before it commits: if the audit write fails, the transaction rolls back and nothing
+ * was documented (so the nurse's retry records it once); documentation never exists without its entry.
+ */
+export type AuditBeforeCommit = (receipt: DocumentationReceipt) => void;
 
 export interface LocalDocumentationOptions {
   readonly vault: Vault;
@@ -107,7 +116,12 @@ export class LocalDocumentation {
   }
 
   /** One round of vital signs: an Observation per value given (blood pressure as one panel). */
-  recordVitalSigns(patientId: string, values: VitalSignsInput, author: DocumentationAuthor): DocumentationReceipt {
+  recordVitalSigns(
+    patientId: string,
+    values: VitalSignsInput,
+    author: DocumentationAuthor,
+    audit?: AuditBeforeCommit,
+  ): DocumentationReceipt {
     const problem = vitalProblems(values)[0];
     if (problem !== undefined) throw invalid(problem.message);
     checkInstant('time of measurement', values.effectiveAt);
@@ -121,6 +135,8 @@ export class LocalDocumentation {
         resource: validated(resource) as Resource & { id: string },
         baseVersion: null,
       })),
+      'CREATE',
+      audit,
     );
   }
 
@@ -129,6 +145,7 @@ export class LocalDocumentation {
     patientId: string,
     input: MedicationAdministrationInput,
     author: DocumentationAuthor,
+    audit?: AuditBeforeCommit,
   ): DocumentationReceipt {
     checkInstant('time of administration', input.effectiveAt);
     checkInstant('scheduled time', input.scheduledAt);
@@ -148,7 +165,12 @@ export class LocalDocumentation {
     );
     enforceAdministrationSafety(verdict, dose);
     const administration = validated(medicationAdministration(context, order, input, { timing: verdict.timing }));
-    return this.#commit(context, [{ operation: 'create', resource: administration as Resource & { id: string }, baseVersion: null }]);
+    return this.#commit(
+      context,
+      [{ operation: 'create', resource: administration as Resource & { id: string }, baseVersion: null }],
+      'CREATE',
+      audit,
+    );
   }
 
   /** The five rights for a dose not yet recorded: what stops it and what needs a reason. Writes nothing. */
@@ -198,18 +220,23 @@ export class LocalDocumentation {
   }
 
   /** A plain-text note (nursing note by default) on the patient's chart. */
-  recordNote(patientId: string, input: NoteInput, author: DocumentationAuthor): DocumentationReceipt {
+  recordNote(patientId: string, input: NoteInput, author: DocumentationAuthor, audit?: AuditBeforeCommit): DocumentationReceipt {
     if (input.text.trim() === '' || input.text.length > MAX_NOTE_CHARS) throw invalid(`A note holds 1 to ${MAX_NOTE_CHARS} characters.`);
     const context = this.#context(patientId, author);
     const note = validated(clinicalNote(context, input));
-    return this.#commit(context, [{ operation: 'create', resource: note as Resource & { id: string }, baseVersion: null }]);
+    return this.#commit(
+      context,
+      [{ operation: 'create', resource: note as Resource & { id: string }, baseVersion: null }],
+      'CREATE',
+      audit,
+    );
   }
 
   /**
    * A change to a cached resource (e.g. an observation entered in error). Sent with If-Match on the
    * version it was made on; if the hub has a newer one, both are kept as a conflict.
    */
-  amendResource(resource: Resource, author: DocumentationAuthor): DocumentationReceipt {
+  amendResource(resource: Resource, author: DocumentationAuthor, audit?: AuditBeforeCommit): DocumentationReceipt {
     const { vault } = this.#o;
     const type = resource.resourceType;
     const id = resource.id;
@@ -236,24 +263,47 @@ export class LocalDocumentation {
       const items: OutboxItem[] = waiting.items.map((item) =>
         item.resource.resourceType === type && item.resource.id === id ? { ...item, resource: changed } : item,
       );
-      vault.transaction(
-        () => {
-          vault.resources.upsert(changed);
-          vault.outbox.replaceItems(waiting.entryId, items);
-        },
-        { durable: true },
-      );
-      this.#o.onWrite();
-      return {
+      const receipt: DocumentationReceipt = {
         entryId: waiting.entryId,
         resourceIds: [id],
         provenanceId: waiting.provenance?.id ?? null,
         downtime: waiting.provenance?.policy?.includes(DOWNTIME_POLICY_URI) ?? false,
       };
+      vault.transaction(
+        () => {
+          vault.resources.upsert(changed);
+          vault.outbox.replaceItems(waiting.entryId, items);
+          audit?.(receipt);
+        },
+        { durable: true },
+      );
+      this.#o.onWrite();
+      return receipt;
     }
     if (stored.versionId === null)
       throw new SyncError('RESOURCE_NOT_CACHED', "That record is not in this workstation's cache. Sync, then try again.");
-    return this.#commit(context, [{ operation: 'update', resource: changed, baseVersion: stored.versionId }], 'UPDATE');
+    return this.#commit(context, [{ operation: 'update', resource: changed, baseVersion: stored.versionId }], 'UPDATE', audit);
+  }
+
+  /**
+   * Corrects a vital sign or marks a vital sign or a dose entered in error, on the version the user
+   * saw: if the workstation holds a newer one by now, nothing is changed and the user looks again.
+   * Sent to the hub with If-Match on that version (amendResource).
+   */
+  amend(request: AmendmentRequestData, author: DocumentationAuthor, audit?: AuditBeforeCommit): DocumentationReceipt {
+    const { vault } = this.#o;
+    const cached = vault.resources.read(request.resourceType, request.id);
+    if (cached === null || patientIdOf(cached) !== request.patientId) {
+      throw new SyncError('RESOURCE_NOT_CACHED', "That record is not in this workstation's cache for this patient. Sync, then try again.");
+    }
+    const held = vault.resources.versionOf(request.resourceType, request.id)?.versionId ?? null;
+    if (held !== request.versionId) {
+      throw new SyncError(
+        'RECORD_CHANGED',
+        'This record changed since you opened it (a newer version came from the hub). Look at it again, then correct it; nothing was saved.',
+      );
+    }
+    return this.amendResource(amendedResource(cached, request, author, this.#o.now().toISOString()), author, audit);
   }
 
   #context(patientId: string, author: DocumentationAuthor): BuildContext {
@@ -273,7 +323,12 @@ export class LocalDocumentation {
     return null;
   }
 
-  #commit(context: BuildContext, items: OutboxItem[], operation: 'CREATE' | 'UPDATE' = 'CREATE'): DocumentationReceipt {
+  #commit(
+    context: BuildContext,
+    items: OutboxItem[],
+    operation: 'CREATE' | 'UPDATE' = 'CREATE',
+    audit?: AuditBeforeCommit,
+  ): DocumentationReceipt {
     const { vault } = this.#o;
     const downtime = this.#o.isDowntime();
     const provenance: Provenance & { id: string } = validated(
@@ -285,16 +340,24 @@ export class LocalDocumentation {
       ),
     );
     const entryId = this.#newId();
+    const receipt: DocumentationReceipt = {
+      entryId,
+      resourceIds: items.map((item) => item.resource.id),
+      provenanceId: provenance.id,
+      downtime,
+    };
     vault.transaction(
       () => {
         for (const item of items) vault.resources.upsert(item.resource);
         vault.resources.upsert(provenance);
         vault.outbox.add({ entryId, patientId: context.patientId, items, provenance, createdAt: context.now });
+        // Last, inside the transaction: a failed audit write rolls the documentation back.
+        audit?.(receipt);
       },
       { durable: true },
     );
     this.#o.logger.info({ event: 'sync.documented', entryId, resources: items.length, downtime }, 'local documentation stored');
     this.#o.onWrite();
-    return { entryId, resourceIds: items.map((item) => item.resource.id), provenanceId: provenance.id, downtime };
+    return receipt;
   }
 }

@@ -1,6 +1,7 @@
 // The conflict channels: the documentation the hub refused or that met a newer version, both
 // versions side by side, for the patients the user may see (each guarded with its patient and the
-// categories it holds; the others are left out, and every patient shown is audited); and settling
+// categories it holds; the others are left out, and every patient shown is audited; a patient who
+// left the ward is shown, marked, while the vault holds them for the conflict); and settling
 // one (keep the hub's, resend this workstation's, or send a combination), which needs the right to
 // document what it holds, and is audited.
 import type { ConflictViewData } from '../../shared/contract/index.js';
@@ -20,9 +21,17 @@ export interface ConflictHandlers {
   readonly 'conflict:resolve': IpcHandler<'conflict:resolve'>;
 }
 
+/** The patient of a conflict as this workstation holds them: name, and whether they left the ward. */
+export interface HeldPatient {
+  readonly name: string | null;
+  readonly leftWard: boolean;
+}
+
 export interface ConflictHandlerOptions {
   readonly sessions: GuardedSessions;
   readonly patients: PatientLookup;
+  /** The name of a patient the vault holds, or null. */
+  readonly patientName: (patientId: string) => string | null;
   readonly vault: Pick<Vault, 'conflicts'>;
   /** The workstation's documentation, or null on a workstation that is not enrolled. */
   readonly documentation: Pick<Documentation, 'resolveConflict' | 'combineConflict' | 'inDowntime'> | null;
@@ -32,10 +41,12 @@ export interface ConflictHandlerOptions {
 /** The refusals that mean "not this patient for this user": such a conflict is left out of the list. */
 const NOT_FOR_THIS_USER = new Set(['FORBIDDEN', 'OUT_OF_SCOPE', 'BTG_REQUIRED']);
 
-function viewOf(record: ConflictRecord): ConflictViewData {
+function viewOf(record: ConflictRecord, patient: HeldPatient): ConflictViewData {
   return {
     conflictId: record.conflictId,
     patientId: record.patientId,
+    patientName: patient.name,
+    leftWard: patient.leftWard,
     reason: record.reason,
     errorCode: record.errorCode,
     detectedAt: record.detectedAt,
@@ -44,9 +55,27 @@ function viewOf(record: ConflictRecord): ConflictViewData {
   };
 }
 
-export function conflictHandlers({ sessions, patients, vault, documentation, audit }: ConflictHandlerOptions): ConflictHandlers {
+export function conflictHandlers({
+  sessions,
+  patients,
+  patientName,
+  vault,
+  documentation,
+  audit,
+}: ConflictHandlerOptions): ConflictHandlers {
+  // A patient who left the ward stays in the vault while a conflict of theirs is open (the purge
+  // waits for it): for that conflict they count as the ward's, so the ward's staff can settle it.
+  // A patient the vault no longer holds needs break-the-glass, as before.
+  const heldPatients: PatientLookup = (patientId) => {
+    const patient = patients(patientId);
+    return patient === null ? null : { ...patient, onWard: true };
+  };
   const guardRecord = (record: ConflictRecord, actions: readonly Action[]): UserContext =>
-    guardAll((action) => guardKeptPatient(sessions, patients, action, record.patientId), ['chart:read', ...actions]);
+    guardAll((action) => guardKeptPatient(sessions, heldPatients, action, record.patientId), ['chart:read', ...actions]);
+  const heldPatient = (patientId: string): HeldPatient => ({
+    name: patientName(patientId),
+    leftWard: patients(patientId)?.onWard !== true,
+  });
   return {
     'conflict:list': () => {
       const shown = new Map<string, { user: UserContext; records: ConflictRecord[] }>();
@@ -67,7 +96,10 @@ export function conflictHandlers({ sessions, patients, vault, documentation, aud
           chartReadEntry(user, patientId, 'conflicts', { detail: { conflicts: records.length } }),
         ),
       );
-      return [...shown.values()].flatMap(({ records }) => records.map(viewOf));
+      return [...shown].flatMap(([patientId, { records }]) => {
+        const patient = heldPatient(patientId);
+        return records.map((record) => viewOf(record, patient));
+      });
     },
     'conflict:resolve': (request) => {
       const record = vault.conflicts.get(request.conflictId);
@@ -79,16 +111,19 @@ export function conflictHandlers({ sessions, patients, vault, documentation, aud
       const user = guardRecord(record, documentActionsOf(record.local.items));
       if (documentation === null) throw notEnrolled();
       const engine = documentation;
+      const resources = record.local.items.map((item) => `${item.resource.resourceType}/${item.resource.id}`);
+      // Audited inside the settlement's transaction: if the audit write fails, the conflict stays.
+      const auditSettlement = (entryId: string | null): void => {
+        const entry = documentationEntry(user, 'update', record.patientId, resources, { downtime: engine.inDowntime });
+        audit.record({
+          ...entry,
+          detail: { ...entry.detail, resolution: request.choice, ...(entryId === null ? {} : { entry: entryId }) },
+        });
+      };
       const resentAs =
         request.choice === 'combine'
-          ? engine.combineConflict(record.conflictId, request.resources, authorOf(user))
-          : engine.resolveConflict(record.conflictId, request.choice);
-      const resources = record.local.items.map((item) => `${item.resource.resourceType}/${item.resource.id}`);
-      const entry = documentationEntry(user, 'update', record.patientId, resources, { downtime: engine.inDowntime });
-      audit.record({
-        ...entry,
-        detail: { ...entry.detail, resolution: request.choice, ...(resentAs === null ? {} : { entry: resentAs }) },
-      });
+          ? engine.combineConflict(record.conflictId, request.resources, authorOf(user), auditSettlement)
+          : engine.resolveConflict(record.conflictId, request.choice, auditSettlement);
       return { resentAs };
     },
   };

@@ -1,7 +1,8 @@
 // The documentation channels: a patient's notes (read through the audited chart reads), recording
 // vital signs and medication administrations (a dose checked against the five rights first, by
 // chart:check-administration and again when recorded; guarded with the patient, written to the
-// outbox by the documentation room, audited as created), and what of a patient's documentation the
+// outbox by the documentation room, audited as created inside the same transaction, so a failed
+// audit write leaves nothing documented), and what of a patient's documentation the
 // hub does not hold yet
 // (only the kinds the reader's role may read).
 // Documenting needs a hub: a workstation that is not enrolled refuses it.
@@ -64,22 +65,30 @@ export function documentationHandlers({
     if (engine === null) throw notEnrolled();
     return engine;
   };
-  const answer = (user: UserContext, patientId: string, type: string, receipt: DocumentationReceipt) => {
-    const resources = receipt.resourceIds.map((id) => `${type}/${id}`);
-    audit.record(
-      documentationEntry(
-        user,
-        'create',
-        patientId,
-        // The downtime Provenance is part of what the user documented; the online one only names her.
-        receipt.downtime && receipt.provenanceId !== null ? [...resources, `Provenance/${receipt.provenanceId}`] : resources,
-        {
-          downtime: receipt.downtime,
-        },
-      ),
-    );
-    return { entryId: receipt.entryId, resourceIds: [...receipt.resourceIds], status: 'pending-upload' as const };
-  };
+  // The audit entry is written inside the documentation's transaction, before it commits: if the
+  // audit write fails, nothing was documented and the nurse's retry records it once.
+  const auditOf =
+    (user: UserContext, patientId: string, type: string) =>
+    (receipt: DocumentationReceipt): void => {
+      const resources = receipt.resourceIds.map((id) => `${type}/${id}`);
+      audit.record(
+        documentationEntry(
+          user,
+          'create',
+          patientId,
+          // The downtime Provenance is part of what the user documented; the online one only names her.
+          receipt.downtime && receipt.provenanceId !== null ? [...resources, `Provenance/${receipt.provenanceId}`] : resources,
+          {
+            downtime: receipt.downtime,
+          },
+        ),
+      );
+    };
+  const answer = (receipt: DocumentationReceipt) => ({
+    entryId: receipt.entryId,
+    resourceIds: [...receipt.resourceIds],
+    status: 'pending-upload' as const,
+  });
   return {
     'chart:notes': ({ patientId, offset, limit }) =>
       chart.notes(guardPatient(sessions, patients, 'category:read:notes', patientId), patientId, {
@@ -88,8 +97,13 @@ export function documentationHandlers({
       }),
     'chart:record-vitals': ({ patientId, vitals }) => {
       const user = guardPatient(sessions, patients, 'document:vital-signs', patientId);
-      const receipt = enrolled(documentation).recordVitalSigns(patientId, defined<VitalSignsEntryData>(vitals), authorOf(user));
-      return answer(user, patientId, 'Observation', receipt);
+      const receipt = enrolled(documentation).recordVitalSigns(
+        patientId,
+        defined<VitalSignsEntryData>(vitals),
+        authorOf(user),
+        auditOf(user, patientId, 'Observation'),
+      );
+      return answer(receipt);
     },
     'chart:check-administration': ({ patientId, administration }) => {
       guardPatient(sessions, patients, 'document:medication-administration', patientId);
@@ -107,8 +121,9 @@ export function documentationHandlers({
         patientId,
         defined<AdministrationEntryData>(administration),
         authorOf(user),
+        auditOf(user, patientId, 'MedicationAdministration'),
       );
-      return answer(user, patientId, 'MedicationAdministration', receipt);
+      return answer(receipt);
     },
     'chart:pending': ({ patientId }) => {
       const user = guardKeptPatient(sessions, patients, 'chart:read', patientId);

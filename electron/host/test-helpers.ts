@@ -41,6 +41,8 @@ const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
   'chart:check-administration': { hardStops: [], reasonsNeeded: [], timing: 'on-time', allergyConflicts: [] },
   'chart:record-administration': { entryId: 'e-2', resourceIds: ['ma-1'], status: 'pending-upload' },
   'chart:pending': [],
+  'chart:recorded-entries': [],
+  'chart:amend': { entryId: 'e-3', status: 'pending-upload' },
   'sync:status': SYNC_STATUS,
   'sync:now': SYNC_STATUS,
   'conflict:list': [],

@@ -31,6 +31,7 @@ import { openVault, type KeyCustodian, type Vault } from '../vault/index.js';
 import { adminHandlers } from './admin-handlers.js';
 import { startAuditUploads } from './audit-uploads.js';
 import { chartHandlers } from './chart-handlers.js';
+import { amendmentHandlers } from './amendment-handlers.js';
 import { conflictHandlers } from './conflict-handlers.js';
 import { holdDataDir } from './data-dir-holder.js';
 import { documentationHandlers } from './documentation-handlers.js';
@@ -185,8 +186,16 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
           documentation,
           audit,
         }),
+        ...amendmentHandlers({ sessions: manager, patients, documentation, resources: vault.resources, audit }),
         ...syncHandlers({ sync, status: syncStatus }),
-        ...conflictHandlers({ sessions: manager, patients, vault, documentation, audit }),
+        ...conflictHandlers({
+          sessions: manager,
+          patients,
+          patientName: (patientId) => vault.patientSummary(patientId)?.patient.name ?? null,
+          vault,
+          documentation,
+          audit,
+        }),
         ...adminHandlers({ sessions: manager, audit, policy }),
         ...printHandlers({
           sessions: manager,

@@ -78,10 +78,16 @@ function recordDelivery(vault: Vault, entry: OutboxEntry, answers: ReadonlyMap<n
   );
 }
 
-async function hubVersionOf(client: HubClient, type: string, id: string): Promise<Resource | null> {
+/**
+ * The hub's current version; null when it has none (404, 410); undefined when it will not show it to
+ * this device (403: the patient left the ward, so the device token no longer reads their chart). The
+ * conflict is then kept with this workstation's version alone, instead of failing every push after it.
+ */
+async function hubVersionOf(client: HubClient, type: string, id: string): Promise<Resource | null | undefined> {
   try {
     return (await client.getJson(`/fhir/${type}/${encodeURIComponent(id)}`)) as Resource;
   } catch (error) {
+    if (isSyncError(error, 'REQUEST_REFUSED') && error.status === 403) return undefined;
     if (isSyncError(error, 'REQUEST_REFUSED') && [404, 410].includes(error.status ?? 0)) return null;
     throw error;
   }
@@ -91,7 +97,7 @@ async function hubVersionOf(client: HubClient, type: string, id: string): Promis
 async function settleRefusal(context: PushContext, entry: OutboxEntry, refusal: SyncError): Promise<'conflict' | 'rejected' | 'delivered'> {
   const { vault, client } = context;
   const updates = entry.items.map((item, index) => ({ item, index })).filter(({ item }) => item.operation === 'update');
-  const hub = new Map<number, Resource | null>();
+  const hub = new Map<number, Resource | null | undefined>();
   for (const { item, index } of updates) hub.set(index, await hubVersionOf(client, item.resource.resourceType, item.resource.id));
   const holdsOurChange = ({ item, index }: { item: OutboxItem; index: number }): boolean => {
     const current = hub.get(index);
@@ -100,10 +106,10 @@ async function settleRefusal(context: PushContext, entry: OutboxEntry, refusal: 
   if (refusal.status === 412 && updates.length === entry.items.length && updates.every(holdsOurChange)) {
     // Our own earlier attempt went through (all or nothing, Provenance included); only its answer was lost.
     const answers = new Map<number, Resource>();
-    for (const [index, resource] of hub) if (resource !== null) answers.set(index, resource);
+    for (const [index, resource] of hub) if (resource !== null && resource !== undefined) answers.set(index, resource);
     if (entry.provenance !== null) {
       const provenance = await hubVersionOf(client, 'Provenance', entry.provenance.id);
-      if (provenance !== null) answers.set(-1, provenance);
+      if (provenance !== null && provenance !== undefined) answers.set(-1, provenance);
     }
     recordDelivery(vault, entry, answers);
     return 'delivered';
@@ -118,13 +124,15 @@ async function settleRefusal(context: PushContext, entry: OutboxEntry, refusal: 
         reason,
         errorCode: refusal.hubCode ?? String(refusal.status ?? ''),
         local: entry,
-        hub: [...hub.values()].filter((resource): resource is Resource => resource !== null),
+        hub: [...hub.values()].filter((resource): resource is Resource => resource !== null && resource !== undefined),
         detectedAt: context.now().toISOString(),
       });
       entry.items.forEach((item, index) => {
         const { resourceType, id } = item.resource;
         if (!isSupportedResourceType(resourceType)) return;
         const current = hub.get(index);
+        // Not shown to this device (undefined): the cached copy stays until the purge takes the patient.
+        if (hub.has(index) && current === undefined) return;
         if (current !== null && current !== undefined) vault.resources.upsert(current);
         else vault.resources.delete(resourceType, id);
       });

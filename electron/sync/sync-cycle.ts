@@ -220,10 +220,14 @@ function initialiseCheckpoints(vault: Vault, censusTime: string): void {
   });
 }
 
-/** Patients no longer on the ward leave the vault once nothing of theirs waits in the outbox. */
+/**
+ * Patients no longer on the ward leave the vault once nothing of theirs waits in the outbox and no
+ * conflict of theirs is open (the ward settles it first, on the conflicts screen).
+ */
 function purgeLeavers(cycle: SyncCycleContext, censusIds: ReadonlySet<string>): number {
   const { vault, logger } = cycle;
   const waiting = vault.outbox.patientsWithPending();
+  for (const conflict of vault.conflicts.list()) waiting.add(conflict.patientId);
   const leaving = [...vault.sync.trackedPatientIds()].filter((patientId) => !censusIds.has(patientId));
   const purgeable = leaving.filter((patientId) => !waiting.has(patientId));
   if (purgeable.length === 0) return 0;
@@ -231,7 +235,7 @@ function purgeLeavers(cycle: SyncCycleContext, censusIds: ReadonlySet<string>): 
   for (const patientId of purgeable) resources += vault.sync.purgePatient(patientId);
   cycle.audit.record({ kind: 'purge', patientIds: purgeable, resources });
   logger.info(
-    { event: 'sync.purged', patients: purgeable.length, resources, heldForOutbox: leaving.length - purgeable.length },
+    { event: 'sync.purged', patients: purgeable.length, resources, heldForOutboxOrConflicts: leaving.length - purgeable.length },
     'patients who left the ward purged',
   );
   return purgeable.length;

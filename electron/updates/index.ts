@@ -3,8 +3,15 @@
 // Updater port; no download starts before it says yes, and nothing installs that does not hash to
 // it. electron-updater is adapted to the port in electron/window/.
 export { UpdateError } from './update-error.js';
-export { manifestFileOf, updateManifestText, signUpdateManifest } from './update-manifest.js';
+export {
+  manifestFileOf,
+  manifestExpiry,
+  updateManifestText,
+  signUpdateManifest,
+  DEFAULT_MANIFEST_VALIDITY_DAYS,
+  MAX_MANIFEST_VALIDITY_DAYS,
+} from './update-manifest.js';
 export { decideUpdate } from './update-decision.js';
 export type { Updater, DownloadedUpdate, FetchUpdateFile } from './updater-port.js';
-export { runUpdateCheck } from './update-flow.js';
+export { runUpdateCheck, inMemoryManifestMemory, type ManifestMemory } from './update-flow.js';
 export { startUpdateService, type UpdateService } from './update-service.js';

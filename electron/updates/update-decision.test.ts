@@ -8,19 +8,30 @@ const trusted = [trustedKeyFromPem(releaseKey.publicKeyPem)];
 const installer = manifestFileOf('Wardline-Setup-1.4.0.exe', Buffer.from('installer bytes'));
 const on: UpdatePolicy = { enabled: true, channel: 'stable', url: 'https://updates.hospital.example/wardline/' };
 
+/** A day after the manifest below was signed, well before it expires. */
+const NOW = new Date('2025-03-02T09:00:00Z');
+
 function manifest(overrides: Partial<UpdateManifest> = {}): UpdateManifest {
-  return { wardlineUpdate: 1, version: '1.4.0', channel: 'stable', releaseDate: '2025-03-01T09:00:00Z', files: [installer], ...overrides };
+  return {
+    wardlineUpdate: 1,
+    version: '1.4.0',
+    channel: 'stable',
+    releaseDate: '2025-03-01T09:00:00Z',
+    expires: '2025-03-15T09:00:00Z',
+    files: [installer],
+    ...overrides,
+  };
 }
 
-function published(m: UpdateManifest, key = releaseKey): { manifestBytes: Buffer; signatureText: string } {
+function published(m: UpdateManifest, key = releaseKey): { manifestBytes: Buffer; signatureText: string; now: Date } {
   const manifestBytes = Buffer.from(updateManifestText(m));
-  return { manifestBytes, signatureText: signUpdateManifest(manifestBytes, signingKeyFromPem(key.privateKeyPem), key.keyId) };
+  return { manifestBytes, signatureText: signUpdateManifest(manifestBytes, signingKeyFromPem(key.privateKeyPem), key.keyId), now: NOW };
 }
 
 describe('deciding on an update', () => {
   it('takes a newer version signed by the release key', () => {
     const decision = decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, ...published(manifest()) });
-    expect(decision).toEqual({ action: 'download', version: '1.4.0', files: [installer] });
+    expect(decision).toEqual({ action: 'download', version: '1.4.0', files: [installer], releaseDate: '2025-03-01T09:00:00Z' });
   });
 
   it('does nothing, without looking at any manifest, when IT turned updates off', () => {
@@ -30,6 +41,7 @@ describe('deciding on an update', () => {
       trustedKeys: [],
       manifestBytes: Buffer.from('garbage'),
       signatureText: null,
+      now: NOW,
     });
     expect(decision).toEqual({ action: 'none', reason: 'disabled-by-policy' });
   });
@@ -38,31 +50,32 @@ describe('deciding on an update', () => {
     expect(decideUpdate({ policy: on, currentVersion: '1.4.0', trustedKeys: trusted, ...published(manifest()) })).toEqual({
       action: 'none',
       reason: 'up-to-date',
+      releaseDate: '2025-03-01T09:00:00Z',
     });
   });
 
   it('refuses an unsigned manifest', () => {
-    const { manifestBytes } = published(manifest());
-    expect(() => decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes, signatureText: null })).toThrow(
-      expect.objectContaining({ code: 'MANIFEST_NOT_SIGNED' }),
-    );
+    const { manifestBytes, now } = published(manifest());
     expect(() =>
-      decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes, signatureText: 'not json' }),
+      decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes, signatureText: null, now }),
+    ).toThrow(expect.objectContaining({ code: 'MANIFEST_NOT_SIGNED' }));
+    expect(() =>
+      decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes, signatureText: 'not json', now }),
     ).toThrow(expect.objectContaining({ code: 'MANIFEST_NOT_SIGNED' }));
   });
 
   it('refuses a manifest changed after signing (a swapped installer hash, a bumped version)', () => {
-    const { manifestBytes, signatureText } = published(manifest());
+    const { manifestBytes, signatureText, now } = published(manifest());
     const evilHash = manifestFileOf('Wardline-Setup-1.4.0.exe', Buffer.from('malware')).sha512;
     const swapped = Buffer.from(manifestBytes.toString('utf8').replace(installer.sha512, evilHash));
     expect(swapped.equals(manifestBytes)).toBe(false);
     expect(() =>
-      decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes: swapped, signatureText }),
+      decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes: swapped, signatureText, now }),
     ).toThrow(expect.objectContaining({ code: 'MANIFEST_SIGNATURE_INVALID' }));
     const bumped = Buffer.from(manifestBytes.toString('utf8').replace('"1.4.0"', '"9.9.9"'));
-    expect(() => decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes: bumped, signatureText })).toThrow(
-      expect.objectContaining({ code: 'MANIFEST_SIGNATURE_INVALID' }),
-    );
+    expect(() =>
+      decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes: bumped, signatureText, now }),
+    ).toThrow(expect.objectContaining({ code: 'MANIFEST_SIGNATURE_INVALID' }));
   });
 
   it("refuses a manifest signed with another key, even one claiming the release key's id", () => {
@@ -72,9 +85,9 @@ describe('deciding on an update', () => {
     );
     const manifestBytes = Buffer.from(updateManifestText(manifest()));
     const forged = signUpdateManifest(manifestBytes, signingKeyFromPem(stranger.privateKeyPem), releaseKey.keyId);
-    expect(() => decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes, signatureText: forged })).toThrow(
-      expect.objectContaining({ code: 'MANIFEST_SIGNATURE_INVALID' }),
-    );
+    expect(() =>
+      decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes, signatureText: forged, now: NOW }),
+    ).toThrow(expect.objectContaining({ code: 'MANIFEST_SIGNATURE_INVALID' }));
   });
 
   it('refuses an older version, even properly signed (a downgrade to a version with known flaws)', () => {
@@ -90,6 +103,52 @@ describe('deciding on an update', () => {
     expect(() =>
       decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, ...published(manifest({ channel: 'beta' })) }),
     ).toThrow(expect.objectContaining({ code: 'WRONG_CHANNEL' }));
+  });
+
+  it('refuses a signed manifest once it has expired, so an old "you are up to date" cannot freeze updates', () => {
+    const old = published(manifest({ version: '1.3.2' }));
+    const check = { policy: on, currentVersion: '1.3.2', trustedKeys: trusted, ...old };
+    expect(decideUpdate({ ...check, now: new Date('2025-03-15T08:59:59Z') })).toMatchObject({ action: 'none', reason: 'up-to-date' });
+    for (const now of [new Date('2025-03-15T09:00:00Z'), new Date('2026-01-01T00:00:00Z')]) {
+      expect(() => decideUpdate({ ...check, now })).toThrow(
+        expect.objectContaining({ code: 'MANIFEST_EXPIRED', message: expect.stringContaining('expired on 2025-03-15T09:00:00Z') }),
+      );
+    }
+  });
+
+  it('refuses a manifest signed before the newest one this workstation took (a replay), but takes the same or a newer one', () => {
+    const newest = '2025-03-01T09:00:00Z';
+    const replayed = published(manifest({ version: '1.3.9', releaseDate: '2025-02-20T09:00:00Z', expires: '2025-03-10T09:00:00Z' }));
+    expect(() => decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, ...replayed, newestAccepted: newest })).toThrow(
+      expect.objectContaining({ code: 'MANIFEST_REPLAYED' }),
+    );
+    expect(decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, ...replayed, newestAccepted: null })).toMatchObject({
+      action: 'download',
+      version: '1.3.9',
+    });
+    expect(
+      decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, ...published(manifest()), newestAccepted: newest }),
+    ).toMatchObject({ action: 'download', version: '1.4.0' });
+  });
+
+  it('will not sign, nor accept, a manifest without an expiry, or valid for longer than the maximum', () => {
+    expect(() => updateManifestText(manifest({ expires: '2025-04-02T09:00:01Z' }))).toThrow(
+      expect.objectContaining({ code: 'MANIFEST_INVALID' }),
+    );
+    expect(() => updateManifestText(manifest({ expires: '2025-03-01T09:00:00Z' }))).toThrow(
+      expect.objectContaining({ code: 'MANIFEST_INVALID' }),
+    );
+    expect(updateManifestText(manifest({ expires: '2025-04-01T09:00:00Z' }))).toContain('"expires": "2025-04-01T09:00:00Z"');
+    for (const text of [
+      JSON.stringify({ ...manifest(), expires: undefined }),
+      JSON.stringify({ ...manifest(), expires: '2027-01-01T00:00:00Z' }),
+    ]) {
+      const manifestBytes = Buffer.from(text);
+      const signatureText = signUpdateManifest(manifestBytes, signingKeyFromPem(releaseKey.privateKeyPem), releaseKey.keyId);
+      expect(() =>
+        decideUpdate({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, manifestBytes, signatureText, now: NOW }),
+      ).toThrow(expect.objectContaining({ code: 'MANIFEST_INVALID' }));
+    }
   });
 
   it('refuses everything when the installation trusts no release key', () => {

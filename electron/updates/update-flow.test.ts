@@ -31,8 +31,18 @@ function downloadedFile(bytes: Buffer): string {
 }
 
 function manifest(overrides: Partial<UpdateManifest> = {}): UpdateManifest {
-  return { wardlineUpdate: 1, version: '1.4.0', channel: 'stable', releaseDate: '2025-03-01T09:00:00Z', files: [installer], ...overrides };
+  return {
+    wardlineUpdate: 1,
+    version: '1.4.0',
+    channel: 'stable',
+    releaseDate: '2025-03-01T09:00:00Z',
+    expires: '2025-03-15T09:00:00Z',
+    files: [installer],
+    ...overrides,
+  };
 }
+/** A day after the manifest above was signed. */
+const aDayAfterRelease = (): FakeClock => new FakeClock(Date.parse('2025-03-02T09:00:00Z'));
 
 /** The update server: wardline-update.json and its .sig (or not), and what was asked of it. */
 function server(files: { manifest?: Buffer; signature?: string }) {
@@ -86,7 +96,15 @@ function flow(updater: Updater, files: { manifest?: Buffer; signature?: string }
   return {
     feed,
     run: () =>
-      runUpdateCheck({ policy: on, currentVersion: '1.3.2', trustedKeys: trusted, updater, fetchFile: feed.fetchFile, ...overrides }),
+      runUpdateCheck({
+        policy: on,
+        currentVersion: '1.3.2',
+        trustedKeys: trusted,
+        updater,
+        fetchFile: feed.fetchFile,
+        clock: aDayAfterRelease(),
+        ...overrides,
+      }),
   };
 }
 
@@ -180,6 +198,33 @@ describe('update checks over time', () => {
     return { lines, logger: { info: at('info'), warn: at('warn'), error: at('error') } as never };
   };
 
+  it('refuses, for the rest of the run, a manifest older than one it already took (a mirror replaying last month)', async () => {
+    const clock = aDayAfterRelease();
+    const current = signed(manifest({ version: '1.3.2' }));
+    const lastMonth = signed(manifest({ version: '1.3.2', releaseDate: '2025-02-25T09:00:00Z', expires: '2025-03-20T09:00:00Z' }));
+    const files: { manifest?: Buffer; signature?: string } = { ...current };
+    const { lines, logger } = quietLogger();
+    const service = startUpdateService({
+      policy: on,
+      currentVersion: '1.3.2',
+      trustedKeys: trusted,
+      updater: honestUpdater(),
+      fetchFile: (url) => server(files).fetchFile(url),
+      logger,
+      clock,
+      scheduler: clock,
+    });
+    expect(await service.checkNow()).toEqual({ status: 'up-to-date', version: '1.3.2' });
+    Object.assign(files, lastMonth);
+    expect(await service.checkNow()).toBeNull();
+    expect(lines).toContainEqual({ level: 'warn', fields: { event: 'update.refused', code: 'MANIFEST_REPLAYED' } });
+    Object.assign(files, current);
+    clock.advance(14 * 86_400_000);
+    expect(await service.checkNow()).toBeNull();
+    expect(lines).toContainEqual({ level: 'warn', fields: { event: 'update.refused', code: 'MANIFEST_EXPIRED' } });
+    service.stop();
+  });
+
   it('schedules nothing when updates are off', () => {
     const clock = new FakeClock();
     const { logger } = quietLogger();
@@ -198,7 +243,7 @@ describe('update checks over time', () => {
   });
 
   it('checks a while after start, logs a refusal by its code, tries again later, and stops once an update is ready', async () => {
-    const clock = new FakeClock();
+    const clock = aDayAfterRelease();
     const files: { manifest?: Buffer; signature?: string } = { manifest: signed(manifest()).manifest };
     const feed = { fetchFile: (url: string) => server(files).fetchFile(url) };
     const { lines, logger } = quietLogger();

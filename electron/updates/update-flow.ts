@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { TrustedKey, UpdatePolicy } from '../policy/index.js';
+import type { Clock } from '../session/index.js';
 import { assertOfferMatchesManifest, decideUpdate } from './update-decision.js';
 import { UpdateError } from './update-error.js';
 import { UPDATE_MANIFEST_FILE, UPDATE_SIGNATURE_FILE, type ManifestFile } from './update-manifest.js';
@@ -26,6 +27,27 @@ export interface UpdateFlowOptions {
   readonly fetchFile: FetchUpdateFile;
   /** SHA-512 (base64) of a downloaded file; by default read from disk. */
   readonly hashFile?: (file: string) => Promise<string>;
+  /** The manifest's expiry is checked against this clock. */
+  readonly clock: Clock;
+  /** The newest manifest taken so far, so an older one replayed later is refused; none: not checked. */
+  readonly manifestMemory?: ManifestMemory;
+}
+
+/** Remembers the releaseDate of the newest signed manifest this workstation accepted. */
+export interface ManifestMemory {
+  newestAccepted(): string | null;
+  accepted(releaseDate: string): void;
+}
+
+/** A ManifestMemory for the life of the process. */
+export function inMemoryManifestMemory(): ManifestMemory {
+  let newest: string | null = null;
+  return {
+    newestAccepted: () => newest,
+    accepted: (releaseDate) => {
+      if (newest === null || Date.parse(releaseDate) > Date.parse(newest)) newest = releaseDate;
+    },
+  };
 }
 
 /** The feed's base URL: the policy's update URL as a folder (ending in "/"). */
@@ -84,7 +106,10 @@ export async function runUpdateCheck(options: UpdateFlowOptions): Promise<Update
     manifestBytes,
     signatureText: signature === null ? null : signature.toString('utf8'),
     trustedKeys: options.trustedKeys,
+    now: new Date(options.clock.now()),
+    newestAccepted: options.manifestMemory?.newestAccepted() ?? null,
   });
+  if (decision.action !== 'none' || decision.reason === 'up-to-date') options.manifestMemory?.accepted(decision.releaseDate);
   if (decision.action === 'none') return { status: 'up-to-date', version: options.currentVersion };
 
   options.updater.configure({ url: base, channel: policy.channel });

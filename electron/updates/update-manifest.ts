@@ -1,7 +1,9 @@
 // The update manifest Wardline trusts: a small JSON file published beside electron-builder's
 // latest.yml, listing the version, the channel and each installer's SHA-512, with a detached
 // Ed25519 signature (manifest.json.sig) made by the release key. It is checked before anything is
-// downloaded; electron-updater's own answer must then match it file for file.
+// downloaded; electron-updater's own answer must then match it file for file. It expires: the
+// release pipeline re-signs it (with a new expiry) at least every MAX_MANIFEST_VALIDITY_DAYS, so an
+// old signed manifest replayed by a hostile mirror cannot hold a workstation on an old version.
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
@@ -22,16 +24,36 @@ export const manifestFileSchema = z.strictObject({
 });
 export type ManifestFile = z.infer<typeof manifestFileSchema>;
 
-export const updateManifestSchema = z.strictObject({
-  wardlineUpdate: z.literal(1),
-  version: z.string().refine(isVersion, 'a version number (MAJOR.MINOR.PATCH)'),
-  channel: updateChannelSchema,
-  releaseDate: z.iso.datetime({ offset: true }),
-  files: z.array(manifestFileSchema).min(1).max(32),
-});
+/** The longest a signed manifest may be valid, from its releaseDate (its signing) to its expiry. */
+export const MAX_MANIFEST_VALIDITY_DAYS = 31;
+/** The validity `wardline update manifest` gives when none is asked for. */
+export const DEFAULT_MANIFEST_VALIDITY_DAYS = 14;
+const DAY_MS = 86_400_000;
+
+export const updateManifestSchema = z
+  .strictObject({
+    wardlineUpdate: z.literal(1),
+    version: z.string().refine(isVersion, 'a version number (MAJOR.MINOR.PATCH)'),
+    channel: updateChannelSchema,
+    /** When this manifest was signed; a workstation never accepts one older than the newest it has taken. */
+    releaseDate: z.iso.datetime({ offset: true }),
+    /** After this instant the manifest is refused (re-sign it before then). */
+    expires: z.iso.datetime({ offset: true }),
+    files: z.array(manifestFileSchema).min(1).max(32),
+  })
+  .refine((m) => Date.parse(m.expires) > Date.parse(m.releaseDate), { path: ['expires'], message: 'must be after releaseDate' })
+  .refine((m) => Date.parse(m.expires) - Date.parse(m.releaseDate) <= MAX_MANIFEST_VALIDITY_DAYS * DAY_MS, {
+    path: ['expires'],
+    message: `must be at most ${MAX_MANIFEST_VALIDITY_DAYS} days after releaseDate`,
+  });
 export type UpdateManifest = z.infer<typeof updateManifestSchema>;
 
 const signatureFileSchema = z.strictObject({ algorithm: z.literal('Ed25519'), keyId: z.string().min(1).max(64), value: z.string() });
+
+/** The expiry of a manifest signed at `releaseDate`, valid for `days`. */
+export function manifestExpiry(releaseDate: string, days: number = DEFAULT_MANIFEST_VALIDITY_DAYS): string {
+  return new Date(Date.parse(releaseDate) + days * DAY_MS).toISOString();
+}
 
 /** One installer's entry: its name, SHA-512 (base64, as electron-builder's latest.yml has it) and size. */
 export function manifestFileOf(name: string, bytes: Buffer): ManifestFile {

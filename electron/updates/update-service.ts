@@ -2,16 +2,15 @@
 // A refused update is logged with its code (never retried faster); once an update is ready it
 // waits for the next quit and no further check runs. Nothing is scheduled while updates are off.
 import type { Logger } from 'pino';
-import type { Clock, Scheduler } from '../session/index.js';
+import type { Scheduler } from '../session/index.js';
 import { isUpdateError } from './update-error.js';
-import { runUpdateCheck, type UpdateFlowOptions, type UpdateOutcome } from './update-flow.js';
+import { inMemoryManifestMemory, runUpdateCheck, type UpdateFlowOptions, type UpdateOutcome } from './update-flow.js';
 
 export const FIRST_UPDATE_CHECK_AFTER_MS = 2 * 60_000;
 export const UPDATE_CHECK_INTERVAL_MS = 6 * 60 * 60_000;
 
 export interface UpdateServiceOptions extends UpdateFlowOptions {
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
-  readonly clock: Clock;
   readonly scheduler: Scheduler;
   readonly firstCheckAfterMs?: number;
   readonly intervalMs?: number;
@@ -26,6 +25,8 @@ export interface UpdateService {
 export function startUpdateService(options: UpdateServiceOptions): UpdateService {
   const { logger, clock, scheduler } = options;
   const interval = options.intervalMs ?? UPDATE_CHECK_INTERVAL_MS;
+  // Every check of this run remembers the newest manifest taken: one replayed later is refused.
+  const flow = { ...options, manifestMemory: options.manifestMemory ?? inMemoryManifestMemory() };
   let running: Promise<UpdateOutcome | null> | null = null;
   let cancel: (() => void) | null = null;
   let stopped = !options.policy.enabled;
@@ -41,7 +42,7 @@ export function startUpdateService(options: UpdateServiceOptions): UpdateService
 
   const check = async (): Promise<UpdateOutcome | null> => {
     try {
-      const outcome = await runUpdateCheck(options);
+      const outcome = await runUpdateCheck(flow);
       logger.info(
         { event: 'update.checked', status: outcome.status, ...('version' in outcome ? { version: outcome.version } : {}) },
         'update check finished',

@@ -18,6 +18,8 @@ export interface ResourceStore {
   read<K extends SupportedResourceType>(type: K, id: string): ResourceOf<K> | null;
   /** The hub's versionId and lastUpdated of a stored resource (null when the hub assigned none yet). */
   versionOf(type: SupportedResourceType, id: string): { versionId: string | null; lastUpdated: string | null } | null;
+  /** A patient's resources of one type whose effective time is from `fromMs` to `toMs`, newest first. */
+  ofPatientBetween<K extends SupportedResourceType>(patientId: string, type: K, fromMs: number, toMs: number): ResourceOf<K>[];
   /** Removes a resource; false when there was none. */
   delete(type: SupportedResourceType, id: string): boolean;
   /** How many resources are stored, of one type or in all. */
@@ -94,6 +96,11 @@ export function createResourceStore(db: Db): ResourceStore {
   const versionStatement = db.prepare<[string, string], { versionId: string | null; lastUpdated: string | null }>(
     'SELECT version_id AS versionId, last_updated AS lastUpdated FROM resources WHERE type = ? AND id = ?',
   );
+  const betweenStatement = db
+    .prepare<[string, string, number, number], string>(
+      'SELECT json FROM resources WHERE patient_id = ? AND type = ? AND effective_ms >= ? AND effective_ms <= ? ORDER BY effective_ms DESC',
+    )
+    .pluck();
   const deleteStatement = db.prepare<[string, string]>('DELETE FROM resources WHERE type = ? AND id = ?');
   const countAll = db.prepare<[], number>('SELECT count(*) FROM resources').pluck();
   const countType = db.prepare<[string], number>('SELECT count(*) FROM resources WHERE type = ?').pluck();
@@ -118,6 +125,9 @@ export function createResourceStore(db: Db): ResourceStore {
     },
     versionOf(type, id) {
       return versionStatement.get(type, id) ?? null;
+    },
+    ofPatientBetween(patientId, type, fromMs, toMs) {
+      return betweenStatement.all(patientId, type, fromMs, toMs).map((json) => JSON.parse(json) as Resource);
     },
     delete(type, id) {
       return deleteStatement.run(type, id).changes > 0;

@@ -84,6 +84,7 @@ function signedFeed(): (url: string) => Promise<Buffer | null> {
       version: '1.4.0',
       channel: 'stable',
       releaseDate: '2025-03-01T09:00:00Z',
+      expires: '2025-03-15T09:00:00Z',
       files: [manifestFileOf(INSTALLER, signedBytes)],
     }),
   );
@@ -98,6 +99,7 @@ function check(updater: FakeAppUpdater) {
     trustedKeys: [trustedKeyFromPem(releaseKey.publicKeyPem)],
     updater: electronUpdaterPort(updater as unknown as AppUpdaterLike, silentLogger()),
     fetchFile: signedFeed(),
+    clock: { now: () => Date.parse('2025-03-02T09:00:00Z') },
   });
 }
 

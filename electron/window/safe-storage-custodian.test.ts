@@ -1,49 +1,11 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { SafeStorage } from 'electron';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SafeStorageCustodian } from './safe-storage-custodian.js';
+import { FakeSafeStorage } from './test-helpers.js';
 import { createWrappedKeyFileStore } from './wrapped-key-files.js';
-
-type Backend = ReturnType<SafeStorage['getSelectedStorageBackend']>;
-
-/**
- * Stands in for Electron's safeStorage (Electron cannot run here), implementing its interface:
- * AES-256-GCM under a secret that lives only in this object, as the OS keystore's would.
- */
-class FakeSafeStorage implements SafeStorage {
-  readonly #osSecret = randomBytes(32);
-  constructor(
-    private available = true,
-    private backend: Backend = 'gnome_libsecret',
-  ) {}
-  isEncryptionAvailable(): boolean {
-    return this.available;
-  }
-  getSelectedStorageBackend(): Backend {
-    return this.backend;
-  }
-  setUsePlainTextEncryption(usePlainText: boolean): void {
-    if (usePlainText) this.backend = 'basic_text';
-  }
-  encryptString(plainText: string): Buffer {
-    if (!this.available) throw new Error('Encryption is not available.');
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.#osSecret, iv);
-    const body = Buffer.concat([cipher.update(plainText, 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]);
-  }
-  decryptString(encrypted: Buffer): string {
-    const decipher = createDecipheriv('aes-256-gcm', this.#osSecret, encrypted.subarray(0, 12));
-    decipher.setAuthTag(encrypted.subarray(12, 28));
-    return Buffer.concat([decipher.update(encrypted.subarray(28)), decipher.final()]).toString('utf8');
-  }
-  makeUnavailable(): void {
-    this.available = false;
-  }
-}
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -45,6 +45,8 @@ const PATIENT_LIST: readonly Action[] = ['census:read', 'chart:read', 'category:
 
 /**
  * The one permission table.
+ * Correcting a record or marking it entered in error is documenting it again: it needs the same
+ * document action as recording it (the host's chart:amend and the hub's write policy both ask that).
  * - nurse: reads every chart category, documents vital signs, medication administrations and notes,
  *   prints (the MAR during downtime), and may break the glass (a ward nurse at the bedside of a
  *   restricted patient must be able to open the chart in an emergency).

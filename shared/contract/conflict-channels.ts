@@ -11,6 +11,13 @@ export const resourceJsonSchema = z.record(z.string(), z.unknown());
 export const conflictViewSchema = z.object({
   conflictId: z.string(),
   patientId: z.string(),
+  /** The patient's name as this workstation holds it ("Family, Given"), or null when it holds none. */
+  patientName: z.string().nullable(),
+  /**
+   * The patient left this ward (discharged or transferred): the chart stays on this workstation only
+   * for this conflict, and is removed at the sync after it is settled (and delivered).
+   */
+  leftWard: z.boolean(),
   reason: z.enum(['version-conflict', 'rejected']),
   errorCode: z.string().nullable(),
   detectedAt: z.string(),

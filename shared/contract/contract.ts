@@ -5,6 +5,7 @@ import type { EventChannel, InvokeChannel } from './channel.js';
 import { CHART_CHANNELS } from './chart-channels.js';
 import { OFF_WARD_CHANNELS } from './off-ward-channels.js';
 import { SESSION_CHANNELS, SESSION_EVENTS } from './session-channels.js';
+import { AMENDMENT_CHANNELS } from './amendment-channels.js';
 import { AUDIT_CHANNELS } from './audit-channels.js';
 import { CONFLICT_CHANNELS } from './conflict-channels.js';
 import { DOCUMENTATION_CHANNELS } from './documentation-channels.js';
@@ -17,6 +18,7 @@ export const INVOKE_CHANNELS = Object.freeze({
   ...CHART_CHANNELS,
   ...OFF_WARD_CHANNELS,
   ...DOCUMENTATION_CHANNELS,
+  ...AMENDMENT_CHANNELS,
   ...SYNC_CHANNELS,
   ...CONFLICT_CHANNELS,
   ...AUDIT_CHANNELS,

@@ -51,6 +51,7 @@ export * from './session-schemas.js';
 export * from './chart-schemas.js';
 export * from './sync-channels.js';
 export * from './documentation-channels.js';
+export * from './amendment-channels.js';
 export * from './administration-schemas.js';
 export * from './conflict-channels.js';
 export * from './audit-channels.js';

@@ -32,6 +32,7 @@ describe('the IPC contract', () => {
     for (const name of [...invokeChannelNames(), ...eventChannelNames()]) expect(name).toMatch(CHANNEL_NAME_PATTERN);
     expect(invokeChannelNames()).toEqual([
       'audit:view',
+      'chart:amend',
       'chart:census',
       'chart:check-administration',
       'chart:mar',
@@ -40,6 +41,7 @@ describe('the IPC contract', () => {
       'chart:pending',
       'chart:record-administration',
       'chart:record-vitals',
+      'chart:recorded-entries',
       'chart:summary',
       'chart:trend',
       'conflict:list',
@@ -103,6 +105,7 @@ describe('window.wardline (createWardlineApi)', () => {
     const api = createWardlineApi(scriptedTransport().transport);
     expect(Object.keys(api).sort()).toEqual(['audit', 'chart', 'conflict', 'policy', 'print', 'session', 'sync']);
     expect(Object.keys(api.chart).sort()).toEqual([
+      'amend',
       'census',
       'checkAdministration',
       'mar',
@@ -111,6 +114,7 @@ describe('window.wardline (createWardlineApi)', () => {
       'pending',
       'recordAdministration',
       'recordVitals',
+      'recordedEntries',
       'summary',
       'trend',
     ]);

@@ -2,8 +2,8 @@
 // changed on the hub meanwhile. After the hub is back the banner points to the conflict, the
 // conflicts screen shows both versions side by side with the differences marked, and she combines
 // them field by field (her corrected value, the hub's note); the hub then holds that combination.
-// (There is no amendment form in the UI yet: the correction is made through the host's sync engine,
-// as the host's own conflict tests do; everything the nurse does is in the browser.)
+// (The correction that meets the hub's change is made through the host here, to set up a combination
+// of two notes; the same path from the chart's correction form is in nurse-corrects-entries.test.ts.)
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Observation } from '../../shared/fhir/index.js';

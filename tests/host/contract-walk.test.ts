@@ -71,6 +71,20 @@ const WALK: Record<InvokeChannelName, Walk> = {
     }),
     patientsIn: null,
   },
+  // An answer about one patient even when empty: always one read of that patient.
+  'chart:recorded-entries': { request: (patientId) => ({ patientId, from: FROM, to: TO }), patientsIn: () => ['*'] },
+  // A receipt; the change is audited as an update (tests/host/amendment-channels.test.ts).
+  'chart:amend': {
+    request: (patientId) => ({
+      patientId,
+      resourceType: 'Observation',
+      id: 'any-observation',
+      versionId: '1',
+      reason: 'wrong-value',
+      action: 'entered-in-error',
+    }),
+    patientsIn: null,
+  },
   'sync:status': { request: () => ({}), patientsIn: null },
   'sync:now': { request: () => ({}), patientsIn: null },
   'conflict:list': { request: () => ({}), patientsIn: (value) => [...new Set((value as { patientId: string }[]).map((c) => c.patientId))] },
@@ -164,7 +178,7 @@ describe('walking every channel of the contract', () => {
       const result = await t.transport.send(name, WALK[name].request(patientOnWard()));
       if (name === 'chart:census') {
         expect(result, name).toMatchObject({ ok: true });
-      } else if (name === 'chart:pending' || name === 'conflict:list') {
+      } else if (name === 'chart:pending' || name === 'conflict:list' || name === 'chart:recorded-entries') {
         // Neither lists vital signs, doses or notes to a clerk.
         expect(result, name).toMatchObject({ ok: true, value: [] });
       } else if (name === 'chart:summary') {
@@ -256,7 +270,13 @@ describe('walking every channel of the contract', () => {
   });
 
   it('refuses documenting to a clerk and a physician, and to anyone on a workstation that is not enrolled, writing nothing', async () => {
-    const documenting = ['chart:record-vitals', 'chart:check-administration', 'chart:record-administration', 'conflict:resolve'] as const;
+    const documenting = [
+      'chart:record-vitals',
+      'chart:check-administration',
+      'chart:record-administration',
+      'chart:amend',
+      'conflict:resolve',
+    ] as const;
     for (const username of ['carla', 'paul']) {
       await t.signIn(username);
       for (const name of documenting) {

@@ -5,7 +5,7 @@ import { codesOf, NOT_GIVEN_REASONS } from '../../shared/medication-safety/index
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { invokeChannel, invokeChannelNames, type InvokeChannelName } from '../../shared/contract/index.js';
+import { AMENDMENT_REASONS, invokeChannel, invokeChannelNames, type InvokeChannelName } from '../../shared/contract/index.js';
 import { createIpcRouter, type IpcRejection, type SenderInfo } from '../../electron/host/index.js';
 import { recordingHandlers } from '../../electron/host/test-helpers.js';
 import { appSenderCheck } from '../../electron/window/index.js';
@@ -138,6 +138,30 @@ const VALID_REQUESTS: { readonly [N in InvokeChannelName]: fc.Arbitrary<unknown>
   'chart:check-administration': fc.record({ patientId, administration }),
   'chart:record-administration': fc.record({ patientId, administration }),
   'chart:pending': fc.record({ patientId }),
+  'chart:recorded-entries': fc.record({ patientId, from: instant, to: instant }),
+  'chart:amend': fc.oneof(
+    fc.record(
+      {
+        patientId,
+        resourceType: fc.constantFrom('Observation', 'MedicationAdministration'),
+        id: resourceId,
+        versionId: fc.option(fc.stringMatching(/^[1-9][0-9]{0,3}$/)),
+        reason: fc.constantFrom(...AMENDMENT_REASONS.map((r) => r.code)),
+        note: fc.string({ minLength: 1, maxLength: 100 }).filter((s) => s.trim() === s && s.length > 0),
+        action: fc.constant('entered-in-error'),
+      },
+      { requiredKeys: ['patientId', 'resourceType', 'id', 'versionId', 'reason', 'action'] },
+    ),
+    fc.record({
+      patientId,
+      resourceType: fc.constant('Observation'),
+      id: resourceId,
+      versionId: fc.option(fc.stringMatching(/^[1-9][0-9]{0,3}$/)),
+      reason: fc.constant('wrong-value'),
+      action: fc.constant('correct'),
+      values: fc.record({ value: fc.integer({ min: 20, max: 200 }) }),
+    }),
+  ),
   'sync:status': fc.constant({}),
   'sync:now': fc.constant({}),
   'conflict:list': fc.constant({}),

@@ -79,6 +79,9 @@ describe('electron-builder.yml', () => {
       ]),
     );
     expect(config.files).toEqual(expect.arrayContaining(['dist/**/*', 'renderer/dist/**/*', '!**/*.test.*']));
+    // dist/electron/wardline-cli.js (the admin CLI) ships; its development inputs list and tsx do not.
+    expect(config.files).toEqual(expect.arrayContaining(['!dist/electron/wardline-cli.inputs.json', '!**/node_modules/tsx/**']));
+    expect(config.files.filter((pattern) => pattern.startsWith('!dist/electron/') && pattern.includes('wardline-cli.js'))).toEqual([]);
   });
 
   it('flips the fuses in the afterPack hook (and not a second time through electronFuses)', () => {
@@ -98,7 +101,7 @@ describe('electron-builder.yml', () => {
   it("updates through electron-updater's generic provider, verifying the Windows publisher by name", () => {
     expect(config.publish).toEqual([{ provider: 'generic', url: '${env.WARDLINE_UPDATE_URL}', channel: 'stable' }]);
     expect(config.win.verifyUpdateCodeSignature).toBe(true);
-    expect(config.win.signtoolOptions).toEqual({ publisherName: ['Wardline'] });
+    expect(config.win.signtoolOptions).toMatchObject({ publisherName: ['Wardline'] });
   });
 
   it('names the Windows publisher as electron-builder computes it for app-update.yml (not left to the certificate)', async () => {

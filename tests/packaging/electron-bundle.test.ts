@@ -1,6 +1,7 @@
 // The Electron entry points as they are packed (scripts/build-electron.mjs): the sandboxed preload
 // must be one file that loads nothing but "electron", and the main process may load only Node's
-// own modules, electron, and the app's production dependencies (a devDependency is not packed).
+// own modules, electron, and the app's production dependencies (a devDependency is not packed);
+// the admin CLI is one bundle beside it, which `Wardline --admin` loads and Node runs.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import os from 'node:os';
@@ -10,12 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 let outDir: string;
-let built: { main: string; preload: string };
+let built: { main: string; cli: string; preload: string };
 
 beforeAll(async () => {
   outDir = mkdtempSync(path.join(os.tmpdir(), 'wardline-electron-build-'));
   const script = (await import(pathToFileURL(path.join(ROOT, 'scripts', 'build-electron.mjs')).href)) as {
-    buildElectron(out: string): Promise<{ main: string; preload: string }>;
+    buildElectron(out: string): Promise<{ main: string; cli: string; preload: string }>;
   };
   built = await script.buildElectron(outDir);
 });
@@ -37,13 +38,28 @@ describe('the packed Electron entry points', () => {
     expect(preload).toContain('"wardline"');
   });
 
-  it('let the main process load only Node, electron and production dependencies', () => {
+  it('let the main process load only Node, electron, production dependencies and the CLI bundle beside it', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     const allowed = new Set(['electron', ...Object.keys(pkg.dependencies), ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
     const packageOf = (specifier: string): string =>
       specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
-    const outside = importedModules(readFileSync(built.main, 'utf8')).filter((m) => !allowed.has(m) && !allowed.has(packageOf(m)));
-    expect(outside).toEqual([]);
+    const outside = (file: string): string[] =>
+      importedModules(readFileSync(file, 'utf8')).filter((m) => !allowed.has(m) && !allowed.has(packageOf(m)));
+    expect(outside(built.main)).toEqual(['./wardline-cli.js']);
+    expect(outside(built.cli)).toEqual([]);
+    expect(importedModules(readFileSync(built.cli, 'utf8'))).not.toContain('electron');
+  });
+
+  it('run `--admin` through the CLI bundle, not through a second copy of the commands inside main.js', async () => {
+    const main = readFileSync(built.main, 'utf8');
+    expect(main).toMatch(/await import\("\.\/wardline-cli\.js"\)/);
+    const { commands } = await import('../../electron/cli/index.js');
+    const cliBundle = readFileSync(built.cli, 'utf8');
+    for (const command of Object.values(commands)) {
+      const words = command.summary.split('"')[0]!;
+      expect(cliBundle).toContain(words);
+      expect(main).not.toContain(words);
+    }
   });
 
   it("take electron-updater's autoUpdater from its default export (an ESM named import of it fails at start)", async () => {

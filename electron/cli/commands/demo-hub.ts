@@ -2,16 +2,14 @@
 // never imports the hub's code), read from what it prints — URL, certificate pin, demo accounts,
 // an enrollment token — and stopped with SIGTERM. Its log lines go to a file beside the demo data.
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { STAFF_ROLES } from '../../../shared/access/index.js';
 import { CliError } from '../cli-error.js';
+import { repositoryFile } from '../repository-files.js';
 
 /** "  username  role  password: …  [TOTP secret: …]" as the demo hub prints each account. */
 const DEMO_ACCOUNT_LINE = new RegExp(`^ {2}(\\S+)\\s+(${STAFF_ROLES.join('|')})\\s+password: (\\S+)(?:\\s+TOTP secret: (\\S+))?`);
-
-const HUB_BIN = fileURLToPath(new URL('../../../bin/wardline-hub.js', import.meta.url));
 
 export interface DemoAccount {
   readonly username: string;
@@ -67,11 +65,23 @@ function readLine(line: string, printed: Printed): void {
   }
 }
 
+/** bin/wardline-hub.js of the repository; the demo does not run from an installed Wardline. */
+function hubBin(): string {
+  const bin = repositoryFile('bin/wardline-hub.js');
+  if (bin === null || !existsSync(bin))
+    throw new CliError(
+      'DEMO_HUB_FAILED',
+      'the demo runs from the Wardline repository only (it starts the hub from bin/wardline-hub.js)',
+      1,
+    );
+  return bin;
+}
+
 export function startDemoHub(options: DemoHubOptions): Promise<DemoHub> {
   const child = spawn(
     process.execPath,
     [
-      HUB_BIN,
+      hubBin(),
       'serve',
       '--dev-tls',
       '--demo',

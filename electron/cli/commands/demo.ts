@@ -5,16 +5,15 @@
 // `wardline demo --vault-only` keeps the older, offline demo: a vault filled and read back.
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
+import { repositoryFile } from '../repository-files.js';
 import { stringValue, type CliCommand, type CliValues } from './command.js';
 import type { DemoAccount } from './demo-hub.js';
 import { startDemoStack, type DemoStack } from './demo-stack.js';
 import { positiveInt, runVaultDemo } from './demo-vault.js';
 
 export const DEFAULT_DEMO_DIR = '.wardline-data/demo-stack';
-const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../renderer/dist', import.meta.url));
 
 function portOption(values: CliValues, name: string): number {
   const raw = stringValue(values, name);
@@ -82,7 +81,7 @@ export const demoCommand: CliCommand = {
     const started = performance.now();
     const stack = await startDemoStack({
       root: resolve(stringValue(values, 'data') ?? DEFAULT_DEMO_DIR),
-      rendererDir: resolve(stringValue(values, 'renderer') ?? DEFAULT_RENDERER_DIR),
+      rendererDir: resolve(stringValue(values, 'renderer') ?? repositoryFile('renderer/dist') ?? 'renderer/dist'),
       patients: positiveInt(values, 'patients', 40, 200),
       hubPort: portOption(values, 'hub-port'),
       loopbackPort: portOption(values, 'port'),

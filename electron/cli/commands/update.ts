@@ -1,13 +1,21 @@
 // For the release pipeline: `wardline update keygen --out DIR` (the release key pair),
-// `wardline update manifest --version V --channel C --files A,B --out wardline-update.json`
-// (SHA-512 and size of each installer), `wardline update sign --key KEY --manifest FILE` (writes
+// `wardline update manifest --version V --channel C --files A,B --out wardline-update.json
+// [--valid-days N]` (SHA-512 and size of each installer, and an expiry: re-sign before it), `wardline update sign --key KEY --manifest FILE` (writes
 // FILE.sig), and `wardline update verify --public-key KEY.pub --manifest FILE --current V
 // --channel C` (the decision a workstation would take).
 import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { keyIdOf } from '../../policy/index.js';
-import { decideUpdate, manifestFileOf, signUpdateManifest, updateManifestText } from '../../updates/index.js';
+import {
+  decideUpdate,
+  DEFAULT_MANIFEST_VALIDITY_DAYS,
+  manifestExpiry,
+  manifestFileOf,
+  MAX_MANIFEST_VALIDITY_DAYS,
+  signUpdateManifest,
+  updateManifestText,
+} from '../../updates/index.js';
 import { CliError } from '../cli-error.js';
 import { stringValue, type CliCommand, type CliValues } from './command.js';
 import { readPrivateKey, readPublicKey, writeKeyPair, writeOutput } from './signing-files.js';
@@ -35,6 +43,15 @@ async function readSignature(file: string): Promise<string | null> {
   }
 }
 
+/** --valid-days: whole days from 1 to the maximum a manifest may be valid. */
+function validDays(values: CliValues): number {
+  const raw = stringValue(values, 'valid-days');
+  if (raw === undefined) return DEFAULT_MANIFEST_VALIDITY_DAYS;
+  if (!/^\d{1,2}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_MANIFEST_VALIDITY_DAYS)
+    throw new CliError('USAGE', `--valid-days must be a whole number of days from 1 to ${MAX_MANIFEST_VALIDITY_DAYS}`);
+  return Number(raw);
+}
+
 export const updateCommand: CliCommand = {
   summary: 'signed update manifests for the release pipeline: "keygen", "manifest", "sign", "verify"',
   subcommands: ['keygen', 'manifest', 'sign', 'verify'],
@@ -44,6 +61,7 @@ export const updateCommand: CliCommand = {
     channel: { type: 'string' },
     files: { type: 'string' },
     'release-date': { type: 'string' },
+    'valid-days': { type: 'string' },
     key: { type: 'string' },
     manifest: { type: 'string' },
     'public-key': { type: 'string' },
@@ -60,6 +78,7 @@ export const updateCommand: CliCommand = {
         return 0;
       }
       case 'manifest': {
+        const days = validDays(values);
         const installers = required(values, 'files', 'manifest')
           .split(',')
           .map((f) => f.trim())
@@ -67,11 +86,13 @@ export const updateCommand: CliCommand = {
         const files = await Promise.all(
           installers.map(async (file) => manifestFileOf(path.basename(file), await readBytes(file, 'the installer'))),
         );
+        const releaseDate = stringValue(values, 'release-date') ?? new Date().toISOString();
         const text = updateManifestText({
           wardlineUpdate: 1,
           version: required(values, 'version', 'manifest'),
           channel: required(values, 'channel', 'manifest'),
-          releaseDate: stringValue(values, 'release-date') ?? new Date().toISOString(),
+          releaseDate,
+          expires: manifestExpiry(releaseDate, days),
           files,
         });
         const out = required(values, 'out', 'manifest');
@@ -107,6 +128,7 @@ export const updateCommand: CliCommand = {
           manifestBytes: await readBytes(manifest, 'the update manifest'),
           signatureText: await readSignature(`${manifest}.sig`),
           trustedKeys: [trusted],
+          now: new Date(),
         });
         io.out(
           decision.action === 'download'

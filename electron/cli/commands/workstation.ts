@@ -12,6 +12,15 @@ export interface Workstation {
 
 const custodians: KeytarCustodian[] = [];
 
+/** The keystore a host other than plain Node provides (Electron's safeStorage for `Wardline --admin`). */
+export type CustodianSource = (dataDir: string) => KeyCustodian;
+let custodianSource: CustodianSource | null = null;
+
+/** Sets (or, with null, clears) the keystore the commands use instead of keytar; for runAdmin. */
+export function useCustodianSource(source: CustodianSource | null): void {
+  custodianSource = source;
+}
+
 /** The OS keystore for this CLI run; remembered so a hung keystore can be detected at exit. */
 export function cliCustodian(): KeyCustodian {
   const custodian = new KeytarCustodian();
@@ -29,5 +38,5 @@ export function isKeystoreHung(): boolean {
 
 export function workstationFrom(values: CliValues): Workstation {
   const dataDir = resolveDataDir(stringValue(values, 'data'));
-  return { dataDir, logger: createHostLogger(dataDir), custodian: cliCustodian() };
+  return { dataDir, logger: createHostLogger(dataDir), custodian: custodianSource?.(dataDir) ?? cliCustodian() };
 }

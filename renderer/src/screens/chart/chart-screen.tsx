@@ -18,6 +18,7 @@ import { EmergencyAccessPanel } from './emergency-access-panel.js';
 import { grantFor, rememberGrant } from './emergency-grants.js';
 import { LabsTab } from './labs-tab.js';
 import { MarTab } from './mar-tab.js';
+import { RecordedEntries } from './recorded-entries.js';
 import { MedicationsTab } from './medications-tab.js';
 import { NotesTab } from './notes-tab.js';
 import { PatientBanner } from './patient-banner.js';
@@ -192,11 +193,27 @@ function ChartBody(props: {
             <Suspense fallback={<p role="status">Loading the plots…</p>}>
               <VitalsTab patientId={patientId} refreshKey={refreshKey} />
             </Suspense>
+            <RecordedEntries
+              patientId={patientId}
+              patientLabel={patientLabel}
+              kind="Observation"
+              role={role}
+              refreshKey={refreshKey}
+              onAmended={afterSave('Correction')}
+            />
           </TabPanel>
         ) : null}
         {tabs.some((t) => t.id === 'mar') ? (
           <TabPanel id="mar" className="tabs__panel">
             <MarTab patientId={patientId} refreshKey={refreshKey} onRecord={record} />
+            <RecordedEntries
+              patientId={patientId}
+              patientLabel={patientLabel}
+              kind="MedicationAdministration"
+              role={role}
+              refreshKey={refreshKey}
+              onAmended={afterSave('Correction')}
+            />
           </TabPanel>
         ) : null}
         {tabs.some((t) => t.id === 'labs') ? (

@@ -57,6 +57,12 @@ export function ConflictCard(props: {
       <h3 id={headingId}>
         {conflictKind(conflict)} for {patientLabel}
       </h3>
+      {conflict.leftWard ? (
+        <p>
+          <span className="badge badge--alert">Left the ward</span> This patient was discharged or transferred. Their chart stays on this
+          workstation only until this conflict is settled.
+        </p>
+      ) : null}
       <p className="muted">Found {formatDateTime(conflict.detectedAt)}</p>
       <p>{conflictReasonText(conflict)}</p>
       {pairs.map((pair) => (

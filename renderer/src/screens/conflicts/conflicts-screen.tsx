@@ -1,18 +1,20 @@
 // The conflicts screen: documentation from this workstation the hub refused or that met a newer
 // version there, each with both versions side by side and the user's choice. Patients are named
-// from the ward census (no extra chart reads); the list refreshes after each decision and on sync.
+// from the ward census, or by the host for a patient who left the ward (discharged or transferred:
+// marked so, kept on this workstation until the conflict is settled); the list refreshes after each
+// decision and on sync.
 import { useEffect, useState } from 'react';
 import { Button } from 'react-aria-components';
-import type { CensusEntryData, SessionViewData } from '../../../../shared/contract/index.js';
+import type { CensusEntryData, ConflictViewData, SessionViewData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
 import { isRolePermitted } from '../chart/role-permissions.js';
 import { useHostCall } from '../chart/use-host-call.js';
 import { ConflictCard } from './conflict-card.js';
 import '../../styles/chart.css';
 
-function patientLabelOf(census: readonly CensusEntryData[], patientId: string): string {
-  const entry = census.find((e) => e.patientId === patientId);
-  if (entry === undefined) return "a patient not on this ward's census";
+function patientLabelOf(census: readonly CensusEntryData[], conflict: ConflictViewData): string {
+  const entry = census.find((e) => e.patientId === conflict.patientId);
+  if (entry === undefined) return conflict.patientName ?? "a patient not on this ward's census";
   return `${entry.name}${entry.bed === null ? '' : ` (${entry.bed})`}`;
 }
 
@@ -45,7 +47,7 @@ export function ConflictsScreen({ session }: { session: SessionViewData }): Reac
             <ConflictCard
               key={conflict.conflictId}
               conflict={conflict}
-              patientLabel={patientLabelOf(names, conflict.patientId)}
+              patientLabel={patientLabelOf(names, conflict)}
               onSettled={(text) => {
                 setMessage(text);
                 reload();

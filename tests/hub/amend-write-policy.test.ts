@@ -1,0 +1,128 @@
+// Corrections at the hub over TLS, as a workstation sends them: marking a vital sign entered in error
+// is an update with If-Match on the version the nurse saw. A device token alone (nobody named) or a
+// role that does not document vital signs is refused and nothing changes; a nurse named by the
+// upload's Provenance, or signed in herself, may do it; an update on a version that is no longer the
+// hub's is refused with 412 and keeps the newer one.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Observation } from '../../shared/fhir/index.js';
+import { hubErrorCode } from '../../shared/auth/index.js';
+import { addUser } from '../../server/identity/index.js';
+import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
+import { admitPatient, observation, seedWard, type AdmittedPatient } from '../support/hub-fixtures.js';
+
+const PASSWORD = 'correct horse battery';
+const DAY = 86_400_000;
+
+let hub: TestHub;
+let device: TestDevice;
+let onA: AdmittedPatient;
+let vital: string;
+let nurse: string;
+let physician: string;
+
+beforeAll(async () => {
+  hub = await startHub({ engine: 'sqlite', rateLimit: { sustainedPerSecond: 10_000, burst: 10_000 } });
+  await seedWard(hub.db, 'a');
+  vital = `obs-${randomUUID()}`;
+  onA = await admitPatient(hub.db, 'a', { extra: (id) => [observation(id, { id: vital })] });
+  device = await hub.enrollDevice('a');
+  const since = new Date(Date.now() - 2 * DAY);
+  nurse = (await addUser(hub.db, { username: 'nurse.a', password: PASSWORD, role: 'nurse', wards: ['a'], mfa: false }, since)).userId;
+  physician = (await addUser(hub.db, { username: 'doctor.a', password: PASSWORD, role: 'physician', wards: ['a'], mfa: false }, since))
+    .userId;
+});
+
+afterAll(async () => {
+  await hub?.stop();
+});
+
+async function hubCopy(): Promise<Observation> {
+  const response = await device.fetch(`/fhir/Observation/${vital}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as Observation;
+}
+
+/** The outbox's transaction: the retraction (PUT with If-Match) and the Provenance naming who made it. */
+function retraction(version: string, author: string): Record<string, unknown> {
+  const provenanceId = randomUUID();
+  const changed: Observation = {
+    ...observation(onA.patientId, { id: vital }),
+    status: 'entered-in-error',
+    note: [{ text: 'Entered in error.' }],
+  };
+  return {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      {
+        fullUrl: `Observation/${vital}`,
+        resource: changed,
+        request: { method: 'PUT', url: `Observation/${vital}`, ifMatch: `W/"${version}"` },
+      },
+      {
+        fullUrl: `Provenance/${provenanceId}`,
+        resource: {
+          resourceType: 'Provenance',
+          id: provenanceId,
+          target: [{ reference: `Observation/${vital}` }, { reference: `Patient/${onA.patientId}` }],
+          recorded: new Date().toISOString(),
+          activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'UPDATE' }] },
+          agent: [{ who: { reference: `Practitioner/${author}` } }],
+        },
+        request: { method: 'PUT', url: `Provenance/${provenanceId}` },
+      },
+    ],
+  };
+}
+
+describe('a correction at the hub', () => {
+  it('is refused to a device alone and to a role that does not document vital signs, changing nothing', async () => {
+    const before = await hubCopy();
+    const alone = await device.fetch(`/fhir/Observation/${vital}`, {
+      method: 'PUT',
+      body: { ...before, status: 'entered-in-error' },
+      headers: { 'if-match': `W/"${before.meta!.versionId}"` },
+    });
+    expect(alone.status).toBe(403);
+    expect(hubErrorCode(await alone.json())).toBe('RECORDER_REQUIRED');
+    const byPhysician = await device.fetch('/fhir', { body: retraction(before.meta!.versionId!, physician) });
+    expect(byPhysician.status).toBe(403);
+    expect(hubErrorCode(await byPhysician.json())).toBe('FORBIDDEN');
+    expect(await hubCopy()).toEqual(before);
+  });
+
+  it('takes a nurse’s retraction on the version she saw, and refuses the same version again with 412', async () => {
+    const before = await hubCopy();
+    const taken = await device.fetch('/fhir', { body: retraction(before.meta!.versionId!, nurse) });
+    expect(taken.status).toBe(200);
+    const after = await hubCopy();
+    expect(after.status).toBe('entered-in-error');
+    expect(Number(after.meta!.versionId)).toBe(Number(before.meta!.versionId) + 1);
+
+    const stale = await device.fetch('/fhir', { body: retraction(before.meta!.versionId!, nurse) });
+    expect(stale.status).toBe(412);
+    expect(await hubCopy()).toEqual(after);
+  });
+
+  it('takes a signed-in nurse’s correction with If-Match, and refuses a stale one with 412', async () => {
+    const signedIn = await device.signedIn('nurse.a', PASSWORD);
+    const before = await hubCopy();
+    const corrected = { ...before, status: 'corrected', valueQuantity: { ...before.valueQuantity!, value: 64 } };
+    const taken = await signedIn.fetch(`/fhir/Observation/${vital}`, {
+      method: 'PUT',
+      body: corrected,
+      headers: { 'if-match': `W/"${before.meta!.versionId}"` },
+    });
+    expect(taken.status).toBe(200);
+    const stale = await signedIn.fetch(`/fhir/Observation/${vital}`, {
+      method: 'PUT',
+      body: { ...corrected, valueQuantity: { ...before.valueQuantity!, value: 65 } },
+      headers: { 'if-match': `W/"${before.meta!.versionId}"` },
+    });
+    expect(stale.status).toBe(412);
+    const after = await hubCopy();
+    expect(after.valueQuantity?.value).toBe(64);
+    expect(after.status).toBe('corrected');
+  });
+});
