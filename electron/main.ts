@@ -9,13 +9,15 @@ import { app, BrowserWindow, dialog, ipcMain, powerMonitor, protocol, safeStorag
 import electronUpdater from 'electron-updater';
 import {
   createHostLogger,
-  openWorkstationHost,
   resolveDataDir,
   startFailureMessage,
+  startWorkstation,
   type HostLogger,
-  type WorkstationHost,
+  type WorkstationStart,
 } from './host/index.js';
+import { pdfFolderDelivery } from './print/index.js';
 import {
+  enrollmentTokenLocation,
   policyFileLocation,
   readMachinePolicy,
   readTrustAnchors,
@@ -38,6 +40,8 @@ import {
   mainWindowOptions,
   pinningRulesOf,
   PowerMonitorEvents,
+  printDialogDelivery,
+  PRINT_WINDOW_OPTIONS,
   rendererSiteOf,
   startAutoUpdates,
   WINDOW_PARTITION,
@@ -48,7 +52,7 @@ import {
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 let mainWindow: BrowserWindow | null = null;
-let host: WorkstationHost | null = null;
+let host: WorkstationStart | null = null;
 let updates: UpdateService | null = null;
 
 function refuseToStart(error: unknown, logger: HostLogger | null): void {
@@ -68,14 +72,12 @@ function logRefusal(logger: HostLogger): (refusal: Refusal | { reason: string })
   return (refusal) => logger.warn({ event: 'window.refused', ...refusal }, 'the window was refused something');
 }
 
-async function loadPolicy(): Promise<{ policy: WorkstationPolicy; updateKeys: readonly TrustedKey[] }> {
+async function loadPolicy(): Promise<{ policy: WorkstationPolicy; policyFile: string; updateKeys: readonly TrustedKey[] }> {
   const trust = await readTrustAnchors(
     trustFileLocation({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() }),
   );
-  return {
-    policy: await readMachinePolicy(policyFileLocation({ packaged: app.isPackaged }), trust.policyKeys),
-    updateKeys: trust.updateKeys,
-  };
+  const policyFile = policyFileLocation({ packaged: app.isPackaged });
+  return { policy: await readMachinePolicy(policyFile, trust.policyKeys), policyFile, updateKeys: trust.updateKeys };
 }
 
 async function start(): Promise<void> {
@@ -85,7 +87,7 @@ async function start(): Promise<void> {
     const dataDir = resolveDataDir(undefined);
     logger = createHostLogger(dataDir);
     const log = logger;
-    const { policy, updateKeys } = await loadPolicy();
+    const { policy, policyFile, updateKeys } = await loadPolicy();
     const packaged = app.isPackaged;
     const onRefused = logRefusal(log);
 
@@ -97,9 +99,16 @@ async function start(): Promise<void> {
       appProtocolHandler(rendererSiteOf(path.join(app.getAppPath(), 'renderer', 'dist')), onRefused),
     );
 
-    host = await openWorkstationHost({
+    // A workstation with no vault sets itself up from the staged token (or shows "not set up").
+    host = await startWorkstation({
       dataDir,
       policy,
+      policyFile,
+      enrollmentTokenFile: enrollmentTokenLocation({ packaged }),
+      // The OS print dialog; a PDF file in the data folder only where the policy allows it.
+      printDelivery: policy.saveAsPdfAllowed
+        ? pdfFolderDelivery(dataDir)
+        : printDialogDelivery(() => new BrowserWindow(PRINT_WINDOW_OPTIONS)),
       custodian: electronKeyCustodian({ safeStorage, dataDir }),
       powerEvents: new PowerMonitorEvents(powerMonitor),
       transport: ipcMainTransport({ ipcMain, target: () => mainWindow?.webContents ?? null }),

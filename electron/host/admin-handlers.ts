@@ -51,6 +51,7 @@ export function policyView(policy: WorkstationPolicy): PolicyViewData {
     administrationWindowMs: policy.administrationWindowMs,
     allergyClassesAdded: policy.allergyClasses.length,
     printingAllowed: policy.printingAllowed,
+    saveAsPdfAllowed: policy.saveAsPdfAllowed,
     updates: policy.updates.enabled ? { enabled: true, channel: policy.updates.channel, url: policy.updates.url } : { enabled: false },
     signedBy: policy.signedBy,
     defaulted: [...policy.defaulted],

@@ -2,7 +2,8 @@
 // PDF. The session guard decides first (for one patient with the patient in hand; for the ward, the
 // census and each chart on it), then the machine policy (printing may be forbidden: the refusal is
 // audited), then the data is read through the audited chart reads, and one print entry per patient
-// is committed to the audit trail before the document is handed back.
+// is committed to the audit trail before the document leaves the host (through its PrintDelivery:
+// the OS print dialog, the printouts folder where policy allows, or back to the page in evaluation mode).
 import {
   printEntry,
   printRefusedEntry,
@@ -11,7 +12,15 @@ import {
   type AuditLog,
   type NewAuditEntry,
 } from '../audit/index.js';
-import { checkPrintWindow, PrintError, renderMarPdf, type PrintedChart, type PrintedIdentity, type PrintSection } from '../print/index.js';
+import {
+  checkPrintWindow,
+  PrintError,
+  renderMarPdf,
+  type PrintDelivery,
+  type PrintedChart,
+  type PrintedIdentity,
+  type PrintSection,
+} from '../print/index.js';
 import { CODE_STATUS } from '../../shared/fhir/index.js';
 import { guard, isSessionError, type Action, type GuardedPatient, type GuardedSessions, type UserContext } from '../session/index.js';
 import type { CensusEntry } from '../vault/index.js';
@@ -39,6 +48,8 @@ export interface PrintHandlerOptions {
   readonly timeZone?: string;
   /** The MAR lists the doses due this many hours ahead (policy printing.marHoursAhead, default 12). */
   readonly marHoursAhead: number;
+  /** How the document leaves the host: the print dialog, the printouts folder, or back to the page. */
+  readonly delivery: PrintDelivery;
 }
 
 const DOCUMENT = 'mar';
@@ -163,15 +174,20 @@ export function printHandlers(options: PrintHandlerOptions): PrintHandlers {
         sections: plan.sections,
         ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
       });
-      const detail = { scope: 'patientId' in scope ? 'patient' : 'ward', from, to, file: pdf.fileName, pages: pdf.pages };
-      audit.recordAll(plan.printed.map((p) => printedEntry(p.user, p.patientId, p.chart, detail)));
-      return {
-        fileName: pdf.fileName,
-        mediaType: 'application/pdf' as const,
-        base64: Buffer.from(pdf.bytes).toString('base64'),
+      const detail = {
+        scope: 'patientId' in scope ? 'patient' : 'ward',
+        from,
+        to,
+        file: pdf.fileName,
         pages: pdf.pages,
-        patients: plan.sections.length,
+        delivery: options.delivery.kind,
       };
+      audit.recordAll(plan.printed.map((p) => printedEntry(p.user, p.patientId, p.chart, detail)));
+      const delivered = await options.delivery.deliver(pdf);
+      const counts = { pages: pdf.pages, patients: plan.sections.length };
+      return delivered.delivery === 'in-page'
+        ? { ...delivered, mediaType: 'application/pdf' as const, ...counts }
+        : { ...delivered, ...counts };
     },
   };
 }

@@ -45,6 +45,7 @@ const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
   'chart:amend': { entryId: 'e-3', status: 'pending-upload' },
   'sync:status': SYNC_STATUS,
   'sync:now': SYNC_STATUS,
+  'setup:state': { phase: 'ready', progress: null, problem: null, policyFile: null, tokenFile: null },
   'conflict:list': [],
   'conflict:resolve': { resentAs: null },
   'audit:view': { entries: [], nextAfterSequence: null, upload: { pending: 0, lastAcknowledgedUpload: null } },
@@ -65,11 +66,19 @@ const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
     staleAmberMs: 900_000,
     staleRedMs: 3_600_000,
     printingAllowed: true,
+    saveAsPdfAllowed: false,
     updates: { enabled: false },
     signedBy: 'k-1',
     defaulted: [],
   },
-  'print:mar': { fileName: 'wardline-mar-20260115T083000Z.pdf', mediaType: 'application/pdf', base64: 'JVBERi0=', pages: 1, patients: 1 },
+  'print:mar': {
+    delivery: 'in-page',
+    fileName: 'wardline-mar-20260115T083000Z.pdf',
+    mediaType: 'application/pdf',
+    base64: 'JVBERi0=',
+    pages: 1,
+    patients: 1,
+  },
 };
 
 export interface RecordedCall {

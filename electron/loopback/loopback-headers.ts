@@ -1,5 +1,5 @@
 // What every loopback response carries: a strict Content-Security-Policy (the page may load only
-// its own files and talk only to this server's WebSocket), no sniffing, no referrer, no caching;
+// its own files and talk only to this server's WebSocket; frames only its own in-memory PDFs), no sniffing, no referrer, no caching;
 // and the session cookie (HttpOnly, SameSite=Strict), named after the port so two servers on
 // 127.0.0.1 keep apart.
 
@@ -16,6 +16,8 @@ export function loopbackCsp(port: number): string {
     `connect-src 'self' ws://127.0.0.1:${port}`,
     "img-src 'self' data: blob:",
     "object-src 'none'",
+    // A printed MAR is shown from memory in a frame over a blob: URL of this page (never a download).
+    'frame-src blob:',
     "base-uri 'none'",
     "frame-ancestors 'none'",
     "form-action 'none'",

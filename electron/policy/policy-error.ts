@@ -11,7 +11,8 @@ export type PolicyErrorCode =
   | 'POLICY_INVALID'
   | 'POLICY_ROLLBACK'
   | 'NO_TRUSTED_KEYS'
-  | 'KEY_INVALID';
+  | 'KEY_INVALID'
+  | 'ENROLLMENT_TOKEN_UNREADABLE';
 
 export class PolicyError extends WardlineError<PolicyErrorCode> {
   override readonly name = 'PolicyError';

@@ -11,16 +11,25 @@ import { verifyPolicyText } from './signed-policy.js';
 export const POLICY_FILE_NAME = 'policy.json';
 export const TRUST_FILE_NAME = 'wardline-trust.json';
 
-/** The machine-wide policy file: writable by administrators only. */
-export function machinePolicyPath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * The machine-wide folder IT stages Wardline's files in (the policy, a one-time enrollment token):
+ * writable by administrators only. Windows ProgramData\Wardline, macOS /Library/Application
+ * Support/Wardline, Linux /etc/wardline.
+ */
+export function machineFolder(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
   switch (platform) {
     case 'win32':
-      return path.win32.join(env.ProgramData ?? env.ALLUSERSPROFILE ?? 'C:\\ProgramData', 'Wardline', POLICY_FILE_NAME);
+      return path.win32.join(env.ProgramData ?? env.ALLUSERSPROFILE ?? 'C:\\ProgramData', 'Wardline');
     case 'darwin':
-      return path.posix.join('/Library/Application Support/Wardline', POLICY_FILE_NAME);
+      return '/Library/Application Support/Wardline';
     default:
-      return path.posix.join('/etc/wardline', POLICY_FILE_NAME);
+      return '/etc/wardline';
   }
+}
+
+/** The machine-wide policy file: writable by administrators only. */
+export function machinePolicyPath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
+  return (platform === 'win32' ? path.win32 : path.posix).join(machineFolder(platform, env), POLICY_FILE_NAME);
 }
 
 /**

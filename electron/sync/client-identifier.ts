@@ -1,9 +1,9 @@
 // The identifier a workstation puts on what it creates: system CLIENT_ID_SYSTEM, value the client
 // UUID that is also the resource's id in the vault until the hub has it. Creates are sent with
 // `ifNoneExist=identifier={system}|{uuid}`, so a retry never makes a second copy.
-import type { Resource } from '../../shared/fhir/index.js';
+import { CLIENT_ID_SYSTEM, type Resource } from '../../shared/fhir/index.js';
 
-export const CLIENT_ID_SYSTEM = 'urn:wardline:client-id';
+export { CLIENT_ID_SYSTEM };
 
 /** The client UUID a resource was created under on some workstation, or undefined. */
 export function clientIdOf(resource: Resource): string | undefined {

@@ -1,6 +1,7 @@
 // What the workstation tells about its sync (status bar, `wardline status --json`): connectivity
 // state, last success, how old the data is (ward and per patient, with amber/red from policy), and
 // what waits in the outbox or as conflicts. Counts and times only.
+import type { SyncStopped } from '../../shared/contract/index.js';
 import type { Vault } from '../vault/index.js';
 import { dataStaleness, type DataStaleness, type StalenessThresholds } from '../../shared/staleness/index.js';
 import type { ConnectivityState } from './connectivity.js';
@@ -24,6 +25,8 @@ export interface SyncStatus {
   /** The code of the last failure (e.g. HUB_UNREACHABLE, PIN_MISMATCH), or null after a success. */
   readonly lastError: string | null;
   readonly patients: readonly PatientFreshness[];
+  /** Set by the running host's sync watchdog while sync has stopped; null otherwise. */
+  readonly stopped: SyncStopped | null;
 }
 
 export const SYNC_FACTS = {
@@ -75,5 +78,6 @@ export function syncStatusOf(vault: Vault, policy: SyncPolicy, nowMs: number, li
       dataAsOf: patient.dataAsOf,
       staleness: dataStaleness(patient.dataAsOf, nowMs, thresholds),
     })),
+    stopped: null,
   };
 }

@@ -29,6 +29,9 @@ describe('the Content-Security-Policy', () => {
     expect(unsafeSources('connect-src https://hub.example')).toEqual(['connect-src https://hub.example']);
     expect(unsafeSources('img-src *')).toEqual(['img-src *']);
     expect(unsafeSources('script-src cdn.example.com')).toEqual(['script-src cdn.example.com']);
+    expect(unsafeSources('script-src blob:')).toEqual(['script-src blob:']);
+    // The page's own in-memory PDF in a frame (evaluation mode) is not from elsewhere.
+    expect(unsafeSources('frame-src blob:')).toEqual([]);
   });
 
   it("is not undercut by the renderer page's own meta policy", () => {

@@ -40,8 +40,11 @@ export function unsafeSources(policy: string): string[] {
   for (const [directive, sources] of parseContentSecurityPolicy(policy)) {
     for (const source of sources) {
       const lower = source.toLowerCase();
+      // A blob: frame is the page's own in-memory document (the printed MAR shown in evaluation mode).
+      const ownBlobFrame = directive === 'frame-src' && lower === 'blob:';
       const remote =
-        lower === '*' || /^(https?|wss?|ftp|blob|filesystem):/.test(lower) || /^[a-z0-9*.-]+\.[a-z]{2,}(:\d+)?(\/.*)?$/.test(lower);
+        !ownBlobFrame &&
+        (lower === '*' || /^(https?|wss?|ftp|blob|filesystem):/.test(lower) || /^[a-z0-9*.-]+\.[a-z]{2,}(:\d+)?(\/.*)?$/.test(lower));
       const dangerous =
         lower === "'unsafe-eval'" ||
         lower === "'wasm-unsafe-eval'" ||

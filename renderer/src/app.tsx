@@ -1,13 +1,14 @@
 // The application shell: from the host's answer to who is at the workstation (session:state, first
 // asked by shell/host-start.ts before React loaded) it shows the sign-in screen, the lock screen or
-// the signed-in frame. Purge-on-lock lives here: a purge reloads the document and empties the tree
+// the signed-in frame (or, on a workstation not set up yet, the set-up screen). Purge-on-lock lives here: a purge reloads the document and empties the tree
 // at once (shell/purge.ts).
 import { Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import type { SessionSnapshotData } from '../../shared/contract/index.js';
+import { SETUP_ERROR_CODES, type SessionSnapshotData } from '../../shared/contract/index.js';
 import { call, hostApi, HostRequestError } from './host-api.js';
 import { pruneViews } from './lib/view-state.js';
 import { LockScreen } from './screens/lock/lock-screen.js';
+import { SetupScreen } from './screens/setup/setup-screen.js';
 import { SignInScreen } from './screens/sign-in/sign-in-screen.js';
 import type { Reachability } from './screens/sign-in/sign-in-outcome.js';
 import './shell/pressable-style.js';
@@ -70,11 +71,24 @@ function Workstation(props: { first: FirstAnswer }): React.JSX.Element {
     if ('snapshot' in first) pruneViews(knownSessionIds(first.snapshot));
   }, [first]);
 
+  // The session whose first online sign-in here asks for the PIN offer (the frame opens it once).
+  const [pinOfferFor, setPinOfferFor] = useState<string | null>(null);
+  const signedIn = useCallback(
+    (next: SessionSnapshotData, signIn?: { readonly offerPin: boolean }): void => {
+      setPinOfferFor(signIn?.offerPin === true ? (next.active?.sessionId ?? null) : null);
+      applySnapshot(next);
+    },
+    [applySnapshot],
+  );
+
   const status = snapshot?.status;
   useEffect(() => {
     if (status !== undefined && status !== 'active') whenIdle(() => void frame.preload());
   }, [status]);
 
+  if (failure !== null && (failure.code === SETUP_ERROR_CODES.notSetUp || failure.code === SETUP_ERROR_CODES.settingUp)) {
+    return <SetupScreen fallbackMessage={failure.message} />;
+  }
   if (failure !== null) {
     return (
       <main className="centre-page" aria-labelledby="failure-title">
@@ -90,7 +104,7 @@ function Workstation(props: { first: FirstAnswer }): React.JSX.Element {
   if (snapshot.status === 'active' && snapshot.active !== null) {
     return (
       <Suspense fallback={<Splash />}>
-        <Frame session={snapshot.active} onSnapshot={applySnapshot} />
+        <Frame session={snapshot.active} onSnapshot={applySnapshot} offerPin={pinOfferFor === snapshot.active.sessionId} />
       </Suspense>
     );
   }
@@ -105,7 +119,5 @@ function Workstation(props: { first: FirstAnswer }): React.JSX.Element {
       />
     );
   }
-  return (
-    <SignInScreen lastEnded={snapshot.lastEnded} onSignedIn={applySnapshot} reachability={reachability} onReachability={setReachability} />
-  );
+  return <SignInScreen lastEnded={snapshot.lastEnded} onSignedIn={signedIn} reachability={reachability} onReachability={setReachability} />;
 }

@@ -1,27 +1,36 @@
 // The `wardline-hub` command line: serve (the hub itself, optionally with the demo ward), token,
-// user add, device revoke/list. Errors are one line on stderr and a non-zero exit code.
+// user add/change, device revoke/list, audit export. Errors are one line on stderr and a non-zero exit code.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { STAFF_ROLES } from '../../shared/access/index.js';
 import type { LevelWithSilent } from 'pino';
-import { deviceListCommand, deviceRevokeCommand, tokenCommand, userAddCommand, type CliIo } from './admin-commands.js';
+import { deviceListCommand, deviceRevokeCommand, tokenCommand, userAddCommand, userChangeCommand, type CliIo } from './admin-commands.js';
+import { auditExportCommand } from './audit-commands.js';
 import { HubCliError } from './hub-cli-error.js';
 import { DEFAULT_DATA_DIR } from './hub-options.js';
 import { encryptDatabaseCommand, initKeyCommand, rotateKeysCommand } from './key-commands.js';
 import { DEFAULT_PORT, serveCommand } from './serve-command.js';
+import { UPSTREAM_SERVE_OPTIONS, UPSTREAM_USAGE, upstreamConfigOf, upstreamStatusCommand } from './upstream-commands.js';
 
 export { HubCliError, type HubCliErrorCode } from './hub-cli-error.js';
 
 const USAGE = `Usage:
   wardline-hub serve [--data DIR] [--port N] [--host H] [--postgres URL] [--demo N] [--key-file FILE]
                      (--dev-tls | --cert FILE --key FILE) [--public-url URL] [--log-level LEVEL]
+${UPSTREAM_USAGE}
   wardline-hub init-key [--key-file FILE] [--data DIR | --postgres URL]
   wardline-hub rotate-keys [--key-file FILE] [--data DIR | --postgres URL]      (hub stopped)
   wardline-hub encrypt-database [--key-file FILE] [--data DIR]                  (hub stopped)
   wardline-hub token --ward W [--ttl-minutes M] [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub user add --username U --role ${STAFF_ROLES.join('|')} --ward W [--ward W2] [--mfa]
                         [--password-stdin] [--data DIR | --postgres URL] [--key-file FILE]
+  wardline-hub user change --username U [--role R] [--ward W [--ward W2]] [--data DIR | --postgres URL]
+                        [--key-file FILE]   (--ward gives the whole new list; the user signs in again)
   wardline-hub device revoke CLIENT_ID [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub device list [--ward W] [--data DIR | --postgres URL] [--key-file FILE]
+  wardline-hub upstream status [--data DIR | --postgres URL] [--key-file FILE]
+  wardline-hub audit export [--since T] [--until T] [--format csv|ndjson|fhir] [--patient ID] [--mrn MRN]
+                        [--user USERNAME] [--workstation CLIENT_ID] [--data DIR | --postgres URL] [--key-file FILE]
+                        (the hub's trail, oldest first, to stdout; default format csv)
 Defaults: data folder ./${DEFAULT_DATA_DIR} (SQLite file hub.sqlite and the --dev-tls certificate), port ${DEFAULT_PORT}, host 127.0.0.1.
 The hub key (database and secrets encryption) comes from --key-file FILE (mode 0600, outside the data
 folder) or the OS keystore; serve --demo/--dev-tls make a development key file beside the data folder.`;
@@ -62,12 +71,14 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
         key: { type: 'string' },
         'public-url': { type: 'string' },
         'log-level': { type: 'string' },
+        ...UPSTREAM_SERVE_OPTIONS,
       });
       const logLevel = (values['log-level'] ?? 'info') as LevelWithSilent;
       if (!LOG_LEVELS.includes(logLevel)) throw new HubCliError('USAGE', `--log-level takes one of ${LOG_LEVELS.join(', ')}.`);
       const port = wholeNumber(values.port, '--port', DEFAULT_PORT);
       if (port > 65535) throw new HubCliError('USAGE', '--port takes a number from 0 to 65535.');
       if ((values.cert === undefined) !== (values.key === undefined)) throw new HubCliError('USAGE', 'Give --cert and --key together.');
+      const upstream = await upstreamConfigOf(values);
       return serveCommand(
         {
           data: values.data,
@@ -81,6 +92,7 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
           ...(values.key === undefined ? {} : { key: values.key }),
           ...(values['public-url'] === undefined ? {} : { publicUrl: values['public-url'] }),
           logLevel,
+          ...(upstream === undefined ? {} : { upstream }),
         },
         io,
         stop,
@@ -112,7 +124,27 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
     }
     case 'user': {
       const [sub, ...args] = rest;
-      if (sub !== 'add') throw new HubCliError('USAGE', 'Use "wardline-hub user add ..." (see wardline-hub help).');
+      if (sub === 'change') {
+        const { values } = parse(args, {
+          ...STORE,
+          username: { type: 'string' },
+          role: { type: 'string' },
+          ward: { type: 'string', multiple: true },
+        });
+        if (!values.username) throw new HubCliError('USAGE', 'user change needs --username U.');
+        return userChangeCommand(
+          {
+            data: values.data,
+            postgres: values.postgres,
+            keyFile: values['key-file'],
+            username: values.username,
+            ...(values.role === undefined ? {} : { role: values.role }),
+            wards: values.ward ?? [],
+          },
+          io,
+        );
+      }
+      if (sub !== 'add') throw new HubCliError('USAGE', 'Use "wardline-hub user add ..." or "user change ..." (see wardline-hub help).');
       const { values } = parse(args, {
         ...STORE,
         username: { type: 'string' },
@@ -159,6 +191,41 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
       }
       throw new HubCliError('USAGE', 'Use "wardline-hub device revoke ID" or "wardline-hub device list" (see wardline-hub help).');
     }
+    case 'upstream': {
+      const [sub, ...args] = rest;
+      if (sub !== 'status') throw new HubCliError('USAGE', 'Use "wardline-hub upstream status" (see wardline-hub help).');
+      const { values } = parse(args, STORE);
+      return upstreamStatusCommand({ data: values.data, postgres: values.postgres, keyFile: values['key-file'] }, io);
+    }
+    case 'audit': {
+      const [sub, ...args] = rest;
+      if (sub !== 'export') throw new HubCliError('USAGE', 'Use "wardline-hub audit export ..." (see wardline-hub help).');
+      const { values } = parse(args, {
+        ...STORE,
+        since: { type: 'string' },
+        until: { type: 'string' },
+        format: { type: 'string' },
+        patient: { type: 'string' },
+        mrn: { type: 'string' },
+        user: { type: 'string' },
+        workstation: { type: 'string' },
+      });
+      return auditExportCommand(
+        {
+          data: values.data,
+          postgres: values.postgres,
+          keyFile: values['key-file'],
+          format: values.format ?? 'csv',
+          ...(values.since === undefined ? {} : { since: values.since }),
+          ...(values.until === undefined ? {} : { until: values.until }),
+          ...(values.patient === undefined ? {} : { patient: values.patient }),
+          ...(values.mrn === undefined ? {} : { mrn: values.mrn }),
+          ...(values.user === undefined ? {} : { user: values.user }),
+          ...(values.workstation === undefined ? {} : { workstation: values.workstation }),
+        },
+        io,
+      );
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -186,6 +253,7 @@ export async function runHubCli(argv: string[], streams: HubCliStreams = {}): Pr
     input: streams.stdin ?? process.stdin,
     output: stderr as CliIo['output'],
     print: (line) => void stdout.write(`${line}\n`),
+    write: (text) => void stdout.write(text),
   };
   try {
     await dispatch(argv, io, streams.stop);

@@ -7,6 +7,7 @@ import { buildHub } from '../app.js';
 import { createEnrollmentToken } from '../identity/index.js';
 import { createHubLogger } from '../logging.js';
 import { DEMO_WARD, ensureDemoAccounts, seedDemoWard } from '../demo/index.js';
+import { createUpstreamMirror, type UpstreamConfig, type UpstreamMirror } from '../integration/index.js';
 import { loadTls } from '../tls/index.js';
 import { HubCliError } from './hub-cli-error.js';
 import { dataDirOf, openStore, type StoreOptions } from './hub-options.js';
@@ -23,6 +24,8 @@ export interface ServeOptions extends StoreOptions {
   readonly key?: string;
   readonly publicUrl?: string;
   readonly logLevel: LevelWithSilent;
+  /** Mirror charts from this upstream EHR and send documentation back to it. */
+  readonly upstream?: UpstreamConfig;
 }
 
 function isWildcard(host: string): boolean {
@@ -54,7 +57,10 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
   const logger = createHubLogger({ level: options.logLevel, destination: 2 });
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
   let app;
+  let mirror: UpstreamMirror | undefined;
   try {
+    // The upstream's key and settings are checked before the hub listens.
+    if (options.upstream) mirror = await createUpstreamMirror({ db, config: options.upstream, logger });
     app = await buildHub({ db, logger, tls, publicUrl: () => publicUrl });
     try {
       await app.listen({ host: options.host, port: options.port });
@@ -68,6 +74,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
       throw error;
     }
   } catch (error) {
+    await mirror?.stop();
     await app?.close().catch(() => undefined);
     await db.close();
     throw error;
@@ -116,10 +123,15 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
       `Enrollment token for ward "${DEMO_WARD.id}" (valid 24 h, single use): ${await createEnrollmentToken(db, { ward: DEMO_WARD.id })}`,
     );
   }
+  if (mirror && options.upstream) {
+    mirror.start();
+    io.print(`Mirroring ${options.upstream.wards.length} ward(s) from the upstream EHR (wardline-hub upstream status shows its progress).`);
+  }
   io.print('Press Ctrl-C to stop.');
 
   await stopped;
   logger.info({ event: 'shutdown' }, 'hub stopping');
+  await mirror?.stop();
   await app.close();
   await db.close();
   logger.flush();

@@ -158,7 +158,7 @@ async function processTransaction(ctx: FhirContext, requestEntries: readonly Bun
     }
     // The transaction is judged as a whole, on its final state: entry order never matters.
     try {
-      await finishWrites(txCtx, tx);
+      await finishWrites(txCtx, tx, session);
     } catch (error) {
       const fhirError = errorToFhir(error);
       if (!fhirError) throw error;
@@ -191,7 +191,7 @@ async function processBatchEntry(ctx: FhirContext, entry: BundleRequestEntry): P
     const session = await beginWrite(tx, ctx.clock());
     const txCtx = writeContext(ctx, tx);
     const response = await writeEntry(txCtx, tx, session, entry);
-    await finishWrites(txCtx, tx);
+    await finishWrites(txCtx, tx, session);
     await endWrite(tx, session);
     return response;
   });

@@ -9,9 +9,11 @@ describe('capability table', () => {
     expect([...CAPABILITY_TYPES].sort()).toEqual([...SUPPORTED_RESOURCE_TYPES].sort());
   });
 
-  it('lets audit events be uploaded but not read back', () => {
+  it('lets audit events be uploaded and searched (by the privacy role), but not read back one by one or changed', () => {
     expect(supports('AuditEvent', 'update')).toBe(true);
+    expect(supports('AuditEvent', 'search-type')).toBe(true);
     expect(supports('AuditEvent', 'read')).toBe(false);
+    expect(supports('AuditEvent', 'delete')).toBe(false);
     expect(supports('Observation', 'search-type')).toBe(true);
     expect(capabilityOf('Patient')!.operations).toEqual(['everything']);
   });

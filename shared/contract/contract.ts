@@ -11,6 +11,7 @@ import { CONFLICT_CHANNELS } from './conflict-channels.js';
 import { DOCUMENTATION_CHANNELS } from './documentation-channels.js';
 import { POLICY_CHANNELS } from './policy-channels.js';
 import { PRINT_CHANNELS } from './print-channels.js';
+import { SETUP_CHANNELS, SETUP_EVENTS } from './setup-channels.js';
 import { SYNC_CHANNELS, SYNC_EVENTS } from './sync-channels.js';
 
 export const INVOKE_CHANNELS = Object.freeze({
@@ -24,11 +25,13 @@ export const INVOKE_CHANNELS = Object.freeze({
   ...AUDIT_CHANNELS,
   ...POLICY_CHANNELS,
   ...PRINT_CHANNELS,
+  ...SETUP_CHANNELS,
 });
 
 export const EVENT_CHANNELS = Object.freeze({
   ...SESSION_EVENTS,
   ...SYNC_EVENTS,
+  ...SETUP_EVENTS,
 });
 
 export type InvokeChannels = typeof INVOKE_CHANNELS;

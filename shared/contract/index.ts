@@ -57,5 +57,6 @@ export * from './conflict-channels.js';
 export * from './audit-channels.js';
 export * from './policy-channels.js';
 export * from './print-channels.js';
+export * from './setup-channels.js';
 export { OFF_WARD_CHANNELS, mrnSchema } from './off-ward-channels.js';
 export { createWardlineApi, apiMethodOf, WARDLINE_GLOBAL, type WardlineApi, type ApiTransport } from './wardline-api.js';

@@ -22,6 +22,8 @@ export const policyViewSchema = z.object({
   administrationWindowMs: z.number(),
   allergyClassesAdded: z.number().int().nonnegative(),
   printingAllowed: z.boolean(),
+  /** The MAR may be saved as a PDF file (in the data folder's printouts, removed by wipe) instead of going to the print dialog. */
+  saveAsPdfAllowed: z.boolean(),
   updates: z.union([z.object({ enabled: z.literal(false) }), z.object({ enabled: z.literal(true), channel: z.string(), url: z.string() })]),
   signedBy: z.string(),
   defaulted: z.array(z.string()),

@@ -57,10 +57,11 @@ describe('the IPC contract', () => {
       'session:state',
       'session:switch-user',
       'session:unlock-pin',
+      'setup:state',
       'sync:now',
       'sync:status',
     ]);
-    expect(eventChannelNames()).toEqual(['session:purge', 'sync:changed']);
+    expect(eventChannelNames()).toEqual(['session:purge', 'setup:changed', 'sync:changed']);
   });
 
   it('refuses a channel name that is not domain:verb', () => {
@@ -103,7 +104,7 @@ describe('the IPC contract', () => {
 describe('window.wardline (createWardlineApi)', () => {
   it('exposes exactly one function per channel, grouped by domain, and nothing to send raw messages', () => {
     const api = createWardlineApi(scriptedTransport().transport);
-    expect(Object.keys(api).sort()).toEqual(['audit', 'chart', 'conflict', 'policy', 'print', 'session', 'sync']);
+    expect(Object.keys(api).sort()).toEqual(['audit', 'chart', 'conflict', 'policy', 'print', 'session', 'setup', 'sync']);
     expect(Object.keys(api.chart).sort()).toEqual([
       'amend',
       'census',
@@ -189,7 +190,7 @@ describe('window.wardline (createWardlineApi)', () => {
     emit({ event: 'session:purge', payload: { sessionId: 's-3', userId: 'u-3' } });
     expect(received).toHaveLength(1);
     expect(IPC_EVENT).toBe('wardline:event');
-    expect(Object.keys(EVENT_CHANNELS)).toEqual(['session:purge', 'sync:changed']);
+    expect(Object.keys(EVENT_CHANNELS)).toEqual(['session:purge', 'sync:changed', 'setup:changed']);
   });
 
   it('types each function from its schemas', () => {

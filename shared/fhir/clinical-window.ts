@@ -122,3 +122,22 @@ export function isInCareWindow(resource: Resource, startMs: number): boolean {
   const end = careEndMs(resource);
   return end === undefined || end >= startMs;
 }
+
+/** The cache window's default: care from this many days before the admission (policy `cache.daysBeforeAdmission`). */
+export const DEFAULT_CACHE_DAYS_BEFORE_ADMISSION = 30;
+
+const DAY_MS = 24 * 60 * 60_000;
+
+/**
+ * Where the window opens (ms): the admission (the earliest period.start of the patient's in-progress
+ * Encounters on the ward) minus `daysBeforeAdmission` days. An Encounter without a usable start is
+ * anchored at the census' hub time instead (the smaller cache).
+ *
+ * Anchored at the admission, the window does not move during a stay: nothing cached ages out of it
+ * while the patient is on the ward, so nothing needs purging before discharge or transfer.
+ */
+export function cacheWindowStartMs(admission: string | undefined, daysBeforeAdmission: number, censusTime: string): number {
+  const admittedMs = admission === undefined ? Number.NaN : Date.parse(admission);
+  const anchorMs = Number.isFinite(admittedMs) ? admittedMs : Date.parse(censusTime);
+  return anchorMs - daysBeforeAdmission * DAY_MS;
+}

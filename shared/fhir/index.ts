@@ -41,8 +41,16 @@ export { FhirValidationError } from './validation-error.js';
 export { ID_PATTERN, INSTANT_PATTERN } from './primitives.js';
 export { validateResource } from './validate.js';
 export { patientIdOf, referenceId } from './references.js';
-export { careEndMs, dateUpperBoundMs, isInCareWindow, isTimeless } from './clinical-window.js';
 export {
+  cacheWindowStartMs,
+  careEndMs,
+  dateUpperBoundMs,
+  DEFAULT_CACHE_DAYS_BEFORE_ADMISSION,
+  isInCareWindow,
+  isTimeless,
+} from './clinical-window.js';
+export {
+  CLIENT_ID_SYSTEM,
   CODE_STATUS,
   FLAG_CATEGORY_SYSTEM,
   LOINC_SYSTEM,

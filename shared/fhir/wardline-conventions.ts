@@ -11,6 +11,12 @@ export const RXNORM_SYSTEM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 export const MRN_SYSTEM = 'urn:wardline:mrn';
 
 /**
+ * Identifier system of what a workstation creates: the value is the client UUID it was created
+ * under. The hub and the upstream EHR both deduplicate creates on it (If-None-Exist).
+ */
+export const CLIENT_ID_SYSTEM = 'urn:wardline:client-id';
+
+/**
  * MedicationAdministration extension (valueDateTime) holding the dose's scheduled time. With it a
  * MAR computes due/given/late/held: `effectiveDateTime` is when the dose was actually given (or,
  * for status `not-done`, when it was held), `request` links the MedicationRequest.

@@ -1,9 +1,9 @@
-// Printing for downtime: a nurse prints a patient's MAR from the chart; the browser receives a PDF
-// (named without patient data) whose every page carries "Printed by … at … — data as of …", and the
+// Printing for downtime: a nurse prints a patient's MAR from the chart; the page shows the PDF from
+// memory (evaluation mode: no download, no file), whose every page carries "Printed by … at … — data as of …", and the
 // print is in the audit trail, where the admin finds it through the audit view. The read-only policy
 // view says printing is allowed.
 import { formatDateTime } from '../../shared/display/index.js';
-import { readFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
@@ -11,6 +11,7 @@ import { readPdf, PRINTED_TIME_PATTERN, printedTimeOrder } from '../../electron/
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
 import { expectAccessible } from './support/axe.js';
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
+import { nextPrintedMar } from './support/printed-mar.js';
 import { ARTIFACTS_DIR, saveScreenshot } from './support/screenshots.js';
 import { activeOrdersOf, censusName, nurseablePatient } from './support/ward.js';
 import { chartRegion, expectCensus, openChart, shown, signIn, signInHeading } from './support/workstation-ui.js';
@@ -46,6 +47,9 @@ describe('printing the MAR', () => {
     const name = censusName(patient.patient);
     const medication = activeOrdersOf(patient)[0]!.medicationCodeableConcept!.text!;
 
+    let downloads = 0;
+    page.on('download', () => void (downloads += 1));
+    const printed = nextPrintedMar(page);
     await page.goto(stack.url);
     await signIn(page, stack.account('nina'));
     await expectCensus(page, stack.ward.patients.length);
@@ -54,21 +58,17 @@ describe('printing the MAR', () => {
     const printsBefore = stack.host.audit.find({ patient: patientId }).filter((e) => e.action === 'print').length;
 
     const startedAt = Date.now();
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      chartRegion(page).getByRole('button', { name: 'Print MAR (PDF)' }).click(),
-    ]);
-    const fileName = download.suggestedFilename();
-    expect(fileName).toMatch(/^wardline-mar-\d{8}T\d{6}Z\.pdf$/);
-    const saved = path.join(ARTIFACTS_DIR, `${TEST}-${fileName}`);
-    await download.saveAs(saved);
+    await chartRegion(page).getByRole('button', { name: 'Print MAR' }).click();
+    const bytes = await printed;
     const finishedAt = Date.now();
-    await shown(
-      chartRegion(page).getByText(new RegExp(`MAR PDF ready \\(\\d+ pages?, 1 patient\\), saved as ${fileName.replace('.', '\\.')}\\.`)),
-    );
+    await shown(chartRegion(page).getByText(/^MAR ready \(\d+ pages?, 1 patient\), shown below from memory/));
+    await shown(page.getByTitle('Downtime MAR (PDF)'));
+    writeFileSync(path.join(ARTIFACTS_DIR, `${TEST}-mar.pdf`), bytes);
     await saveScreenshot(page, TEST, 'chart-printed');
 
-    const pdf = await readPdf(readFileSync(saved));
+    await page.getByRole('button', { name: 'Close' }).click();
+    expect(downloads).toBe(0);
+    const pdf = await readPdf(bytes);
     expect(pdf.pages.length).toBeGreaterThan(0);
     pdf.pages.forEach((lines, index) => {
       const mark = lines.map((line) => MARK.exec(line)).find((m) => m !== null);

@@ -1,14 +1,18 @@
 // Printing the whole ward's MAR for downtime from the census: the nurse gets one PDF with a section
 // per census patient (a restricted chart's section says why its MAR was withheld), every page marked
-// "Printed by … at … — data as of …"; on a workstation whose machine policy turns printing off, the
-// button says so in plain words and nothing is downloaded.
-import { readFileSync } from 'node:fs';
+// "Printed by … at … — data as of …", shown in the page from memory (evaluation mode): nothing is
+// downloaded, and no file under the download folder or the temp folder holds a patient's name or a
+// PDF afterwards (issue 16). On a workstation whose machine policy turns printing off, the button
+// says so in plain words and nothing is printed.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { readPdf, PRINTED_TIME_PATTERN, printedTimeOrder } from '../../electron/print/test-helpers.js';
 import { startWardlineStack, type WardlineStack, type WardlineStackOptions } from '../support/e2e-harness.js';
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
+import { downloadAndTempFolders, filesHoldingPatientData, filesWrittenSince } from './support/left-behind.js';
+import { nextPrintedMar } from './support/printed-mar.js';
 import { ARTIFACTS_DIR, saveScreenshot } from './support/screenshots.js';
 import { censusName, isRestricted, mrnOf } from './support/ward.js';
 import { censusHeading, expectCensus, shown, signIn } from './support/workstation-ui.js';
@@ -42,32 +46,48 @@ afterAll(async () => {
 const MARK = new RegExp(`^Printed by nina at (${PRINTED_TIME_PATTERN}) — data as of (${PRINTED_TIME_PATTERN})$`);
 
 describe('printing the ward MAR from the census', () => {
-  it('downloads one PDF with a section for every census patient, each page marked with who printed it and how old the data is', async () => {
+  it('shows one PDF from memory with a section for every census patient, each page marked with who printed it and how old the data is, leaving no file behind', async () => {
     const stack = printing;
     const watched = await watchedPage(browser);
     const { page } = watched;
     onTestFailed(() => saveScreenshot(page, TEST, 'print-failure').then(() => undefined));
     const patients = stack.ward.patients;
+    let downloads = 0;
+    page.on('download', () => void (downloads += 1));
+    const printed = nextPrintedMar(page);
 
     await page.goto(stack.url);
     await signIn(page, stack.account('nina'));
     await expectCensus(page, patients.length);
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Print ward MAR', exact: true }).click(),
-    ]);
-    const fileName = download.suggestedFilename();
-    expect(fileName).toMatch(/^wardline-mar-\d{8}T\d{6}Z\.pdf$/);
-    const saved = path.join(ARTIFACTS_DIR, `${TEST}-${fileName}`);
-    await download.saveAs(saved);
+    // Whole seconds: some file systems keep modification times to the second.
+    const printedFrom = Math.floor(Date.now() / 1000) * 1000;
+    await page.getByRole('button', { name: 'Print ward MAR', exact: true }).click();
+    const bytes = await printed;
     await shown(
       page.getByText(
-        new RegExp(`^MAR PDF ready \\(\\d+ pages?, ${patients.length} patients\\), saved as ${fileName.replace('.', '\\.')}\\.$`),
+        new RegExp(
+          `^MAR ready \\(\\d+ pages?, ${patients.length} patients\\), shown below from memory: print it from the viewer\\. Nothing was saved on this computer\\.$`,
+        ),
       ),
     );
+    const preview = await shown(page.getByTitle('Downtime MAR (PDF)'));
+    expect(await preview.getAttribute('src')).toMatch(/^blob:http:\/\/127\.0\.0\.1:\d+\//);
     await saveScreenshot(page, TEST, 'census-printed');
+    writeFileSync(path.join(ARTIFACTS_DIR, `${TEST}-ward-mar.pdf`), bytes);
 
-    const pdf = await readPdf(readFileSync(saved));
+    // Nothing left behind: no download, and no file under the download or temp folder written
+    // since the print holds a patient's name or is a PDF. (The copy above is under test-artifacts/.)
+    await page.getByRole('button', { name: 'Close' }).click();
+    expect(downloads).toBe(0);
+    // Each name as the census writes it ("Family, Given") and as it reads in prose ("Given Family").
+    const names = patients.flatMap((p) => {
+      const [family, given] = censusName(p.patient).split(', ');
+      return [censusName(p.patient), `${given} ${family}`];
+    });
+    const written = filesWrittenSince(downloadAndTempFolders(), printedFrom);
+    expect(filesHoldingPatientData(written, names)).toEqual([]);
+
+    const pdf = await readPdf(bytes);
     expect(pdf.pages.length).toBeGreaterThanOrEqual(patients.length);
     pdf.pages.forEach((lines, index) => {
       const mark = lines.map((line) => MARK.exec(line)).find((m) => m !== null);
@@ -93,7 +113,7 @@ describe('printing the ward MAR from the census', () => {
     await watched.context.close();
   });
 
-  it('says printing is turned off by IT policy, and downloads nothing, where the machine policy forbids printing', async () => {
+  it('says printing is turned off by IT policy, and prints nothing, where the machine policy forbids printing', async () => {
     const stack = noPrinting;
     const watched = await watchedPage(browser);
     const { page } = watched;

@@ -87,6 +87,7 @@ const WALK: Record<InvokeChannelName, Walk> = {
   },
   'sync:status': { request: () => ({}), patientsIn: null },
   'sync:now': { request: () => ({}), patientsIn: null },
+  'setup:state': { request: () => ({}), patientsIn: null },
   'conflict:list': { request: () => ({}), patientsIn: (value) => [...new Set((value as { patientId: string }[]).map((c) => c.patientId))] },
   'conflict:resolve': { request: () => ({ conflictId: WALK_CONFLICT_ID, choice: 'keep-hub' }), patientsIn: null },
   // The audit view audits itself (electron/audit/audit-view.test.ts); admins only.

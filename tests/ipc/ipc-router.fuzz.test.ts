@@ -164,6 +164,7 @@ const VALID_REQUESTS: { readonly [N in InvokeChannelName]: fc.Arbitrary<unknown>
   ),
   'sync:status': fc.constant({}),
   'sync:now': fc.constant({}),
+  'setup:state': fc.constant({}),
   'conflict:list': fc.constant({}),
   'conflict:resolve': fc.oneof(
     fc.record({ conflictId: resourceId, choice: fc.constantFrom('keep-hub', 'resend-local') }),

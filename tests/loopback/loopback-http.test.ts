@@ -76,7 +76,7 @@ describe('loopback server: what every answer carries', () => {
       expect(answer.headers['cache-control']).toBe('no-store');
     }
     expect(loopbackCsp(port)).toBe(
-      `default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws://127.0.0.1:${port}; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'`,
+      `default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws://127.0.0.1:${port}; img-src 'self' data: blob:; object-src 'none'; frame-src blob:; base-uri 'none'; frame-ancestors 'none'; form-action 'none'`,
     );
     expect(answers[1]!.headers['content-type']).toBe('text/javascript; charset=utf-8');
   });

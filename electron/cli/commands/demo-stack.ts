@@ -1,13 +1,15 @@
-// The full demo (issue 7): the demo hub as a child process, a workstation enrolled at it in the
-// demo's own data folder, a signed demo policy, a first sync, and the workstation host serving the
+// The full demo (issue 7): the demo hub as a child process, a workstation that sets itself up from a
+// signed demo policy and a one-time enrollment token staged in the demo's folder (the start-up path
+// of a deployed workstation: enrollment, token deleted, first sync), and the workstation host serving the
 // renderer to the system browser over loopback (Electron cannot run everywhere). Everything the
-// demo made is stopped — and the workstation crypto-erased — by stop().
+// demo made is stopped — and the workstation crypto-erased — by stop(). The demo holds its folder
+// (host.lock) from start to stop, so a second demo there refuses instead of erasing this one.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHostLogger, openWorkstationHost, type WorkstationHost } from '../../host/index.js';
+import { createHostLogger, holdDataDir, startWorkstation, type WorkstationHost } from '../../host/index.js';
 import { openLoopbackServer, type LoopbackServer } from '../../loopback/index.js';
 import { ControllablePowerEvents } from '../../session/index.js';
-import { enrollWorkstation, logAuditSink, type SyncSummary } from '../../sync/index.js';
+import type { SyncSummary } from '../../sync/index.js';
 import { keyNameFor, vaultExists, wipeVault, type KeyCustodian } from '../../vault/index.js';
 import { CliError } from '../cli-error.js';
 import { startDemoHub, type DemoHub } from './demo-hub.js';
@@ -59,10 +61,18 @@ async function freshRoot(root: string, custodian: KeyCustodian): Promise<void> {
 
 export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
   const custodian = cliCustodian();
-  await freshRoot(options.root, custodian);
+  // A second demo on the same folder refuses here, before it erases anything of the running one.
+  mkdirSync(options.root, { recursive: true, mode: 0o700 });
+  const hold = holdDataDir(options.root, { by: 'wardline demo' });
+  try {
+    await freshRoot(options.root, custodian);
+  } catch (error) {
+    hold.release();
+    throw error;
+  }
   const workstationDir = join(options.root, 'workstation');
   const logger = createHostLogger(workstationDir);
-  const stops: Array<() => Promise<void> | void> = [() => eraseWorkstation(workstationDir, custodian)];
+  const stops: Array<() => Promise<void> | void> = [() => hold.release(), () => eraseWorkstation(workstationDir, custodian)];
   const stop = async (): Promise<void> => {
     for (const step of stops.splice(0).reverse())
       await Promise.resolve()
@@ -79,16 +89,8 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       port: options.hubPort,
     });
     stops.push(() => hub.stop());
-    progress(`Hub up at ${hub.url}; enrolling this workstation...`);
-    await enrollWorkstation({
-      dataDir: workstationDir,
-      custodian,
-      logger,
-      audit: logAuditSink(logger),
-      hubUrl: hub.url,
-      enrollmentToken: hub.enrollmentToken,
-      pin: hub.pin,
-    });
+    // Staged as IT stages a deployed workstation: the signed policy and a one-time enrollment token;
+    // the workstation sets itself up through the same start-up path as Electron's.
     const { policy, file: policyFile } = await writeDemoPolicy({
       folder: options.root,
       hubUrl: hub.url,
@@ -96,11 +98,17 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       ward: hub.ward,
       idleTimeoutMinutes: 5,
     });
+    const tokenFile = join(options.root, 'enrollment', 'token');
+    mkdirSync(join(options.root, 'enrollment'), { recursive: true, mode: 0o700 });
+    writeFileSync(tokenFile, hub.enrollmentToken, { mode: 0o600 });
     const loopback = await openLoopbackServer({ rendererDir: options.rendererDir, logger, port: options.loopbackPort });
     stops.push(() => loopback.close());
-    const host = await openWorkstationHost({
+    progress(`Hub up at ${hub.url}; the workstation enrolls with its one-time token and runs its first sync...`);
+    const started = await startWorkstation({
       dataDir: workstationDir,
       policy,
+      policyFile,
+      enrollmentTokenFile: tokenFile,
       custodian,
       // Plain Node hears no screen-lock or suspend from the OS: the idle lock and manual lock remain.
       powerEvents: new ControllablePowerEvents(),
@@ -108,9 +116,17 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       isTrustedSender: loopback.isTrustedSender,
       logger,
     });
-    stops.push(() => host.close());
-    progress('Enrolled; first sync (every chart of the ward into the encrypted vault)...');
-    const firstSync = await host.sync!.syncOnce();
+    stops.push(() => started.close());
+    const finished = await started.finished;
+    const host = started.host();
+    const firstSync = started.firstSync();
+    if (finished.phase !== 'ready' || host === null || firstSync === null) {
+      throw new CliError(
+        'DEMO_FAILED',
+        `The demo workstation could not set itself up: ${finished.problem?.message ?? 'its first sync failed'}`,
+        1,
+      );
+    }
     return { hub, host, loopback, firstSync, policyFile, workstationDir, stop };
   } catch (error) {
     await stop();

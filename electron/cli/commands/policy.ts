@@ -53,7 +53,9 @@ function show(policy: WorkstationPolicy, file: string, io: CliIo): void {
   io.out(
     `audit      acknowledged entries kept ${policy.auditRetentionMs / 86_400_000} days${policy.defaulted.includes('audit.retentionDays') ? ' (Wardline default: not set in the policy)' : ''}`,
   );
-  io.out(`printing   ${policy.printingAllowed ? 'allowed' : 'not allowed'}`);
+  io.out(
+    `printing   ${policy.printingAllowed ? 'allowed' : 'not allowed'}; save as PDF ${policy.saveAsPdfAllowed ? 'allowed (printouts folder, removed by wipe)' : 'not allowed (print dialog only)'}`,
+  );
   io.out(`updates    ${policy.updates.enabled ? `on, channel ${policy.updates.channel}, from ${policy.updates.url}` : 'off'}`);
 }
 

@@ -1,12 +1,13 @@
 // `wardline wipe --data DIR [--force --export FILE [--format fhir|csv]]`: crypto-erase. The key is
-// destroyed in the keystore first, then the files. The audit trail is kept (it is evidence) and
+// destroyed in the keystore first, then the files (and any MAR saved as PDF in the printouts
+// folder). The audit trail is kept (it is evidence) and
 // records the wipe. It refuses while Wardline runs on the folder, and while anything would be lost:
 // undelivered documentation, unresolved conflicts, audit entries the hub has not acknowledged.
 // --force goes ahead anyway, but only after the audit trail is exported to the file named, the
 // export itself recording that it was made for a forced wipe and what was lost.
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { exportAuditTrail, openAuditLog, wipeEntry, type AuditExportFormat } from '../../audit/index.js';
-import { assertDataDirFree } from '../../host/index.js';
+import { removePrintouts } from '../../print/index.js';
 import { vaultExists, wipeVault } from '../../vault/index.js';
 import { CliError } from '../cli-error.js';
 import { dataOption, stringValue, type CliCommand } from './command.js';
@@ -68,6 +69,7 @@ async function exportBeforeForcedWipe(
 
 export const wipeCommand: CliCommand = {
   summary: 'crypto-erase the vault (refuses while anything is undelivered; --force --export FILE exports the audit trail first)',
+  writesDataDir: true,
   options: { ...dataOption, force: { type: 'boolean' }, export: { type: 'string' }, format: { type: 'string' } },
   async run(values, io) {
     const force = values.force === true;
@@ -84,7 +86,6 @@ export const wipeCommand: CliCommand = {
     }
     const workstation = workstationFrom(values);
     const { dataDir, logger, custodian } = workstation;
-    assertDataDirFree(dataDir);
     const losses = await countWipeLosses(workstation);
     if (hasLosses(losses) && !force) {
       throw new CliError(
@@ -97,7 +98,10 @@ export const wipeCommand: CliCommand = {
 
     const hadVault = vaultExists(dataDir);
     let failure: unknown;
+    let printouts = 0;
     try {
+      // Saved printouts (where the policy allows saving the MAR as PDF) hold patient data: they go too.
+      printouts = removePrintouts(dataDir);
       await wipeVault({ dataDir, custodian, logger });
     } catch (error) {
       failure = error;
@@ -114,11 +118,11 @@ export const wipeCommand: CliCommand = {
       }
     }
     if (failure !== undefined) throw failure;
-    logger.warn({ event: 'vault.wipe', hadVault, forced: force, ...lossDetail(losses) }, 'vault wiped');
+    logger.warn({ event: 'vault.wipe', hadVault, forced: force, printouts, ...lossDetail(losses) }, 'vault wiped');
     if (exported !== null) io.out(`Exported the audit trail (${exported} lines) to ${exportFile}; it records this forced wipe.`);
     io.out(
       hadVault
-        ? `Wiped the vault in ${dataDir}: key destroyed, files deleted. The audit trail was kept and records the wipe.`
+        ? `Wiped the vault in ${dataDir}: key destroyed, files deleted${printouts > 0 ? `, ${printouts} saved printouts deleted` : ''}. The audit trail was kept and records the wipe.`
         : `No vault in ${dataDir}; any leftover key was destroyed.`,
     );
     return 0;

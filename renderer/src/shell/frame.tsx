@@ -28,6 +28,8 @@ import { mayOpen, restoredView, type View } from './views.js';
 export interface FrameProps {
   readonly session: SessionViewData;
   readonly onSnapshot: (snapshot: SessionSnapshotData) => void;
+  /** Offer to set a PIN at once (the user's first online sign-in here, and they have none). */
+  readonly offerPin?: boolean;
 }
 
 export function Frame(props: FrameProps): React.JSX.Element {
@@ -44,6 +46,8 @@ export function Frame(props: FrameProps): React.JSX.Element {
   const [returnTo, setReturnTo] = useState<string | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const [pinOpen, setPinOpen] = useState(false);
+  // Offered once, after a first online sign-in here without a PIN; never in the way (not modal).
+  const [pinOffer, setPinOffer] = useState(props.offerPin === true);
   const [notice, setNotice] = useState<string | null>(null);
   const main = useRef<HTMLElement>(null);
 
@@ -193,6 +197,29 @@ export function Frame(props: FrameProps): React.JSX.Element {
       <div className="notice" role="status">
         {notice}
       </div>
+      {pinOffer ? (
+        <section className="message" aria-label="PIN offer">
+          <p>
+            This is your first sign-in on this workstation. Set a PIN to come back to your session quickly after it locks (you can also do
+            it later from your menu).
+          </p>
+          <div className="actions">
+            <button
+              type="button"
+              className="button button--primary button--small"
+              onClick={() => {
+                setPinOffer(false);
+                setPinOpen(true);
+              }}
+            >
+              Set a PIN
+            </button>
+            <button type="button" className="button button--small" onClick={() => setPinOffer(false)}>
+              Not now
+            </button>
+          </div>
+        </section>
+      ) : null}
       {/* Focusable (tab stop) because it scrolls: keyboard users must be able to scroll a long screen such as the policy. */}
       <main id="main" ref={main} tabIndex={0} className="frame__main">
         <StalenessThresholdsContext value={thresholds}>

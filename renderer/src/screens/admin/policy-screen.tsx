@@ -52,6 +52,9 @@ function PolicyFacts({ policy }: { policy: PolicyViewData }): React.JSX.Element 
       <Fact term="Data shown as ageing (amber) after">{durationText(policy.staleAmberMs)}</Fact>
       <Fact term="Data shown as old (red) after">{durationText(policy.staleRedMs)}</Fact>
       <Fact term="Printing">{policy.printingAllowed ? 'Allowed' : 'Turned off'}</Fact>
+      <Fact term="Save the MAR as a PDF file">
+        {policy.saveAsPdfAllowed ? "Allowed (in Wardline's printouts folder, removed by wipe)" : 'Not allowed: the print dialog only'}
+      </Fact>
       <Fact term="Updates">{policy.updates.enabled ? `On, channel ${policy.updates.channel} (${policy.updates.url})` : 'Off'}</Fact>
       <Fact term="Hub certificate pins">
         {policy.pins.length === 0 ? (

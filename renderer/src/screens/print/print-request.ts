@@ -1,5 +1,5 @@
-// What the print button asks the host for (the MAR from 24 hours ago to 24 hours ahead) and how a
-// refusal reads to the person at the screen.
+// What the print button asks the host for (the MAR from 24 hours ago to 24 hours ahead), how a
+// refusal reads to the person at the screen, and what they are told of where the MAR went.
 import type { PrintedDocumentData } from '../../../../shared/contract/index.js';
 import { windowAround } from '../../../../shared/display/index.js';
 
@@ -28,4 +28,17 @@ export function printFailureText(code: string, hostMessage: string): string {
 export function printedSummary(document: Pick<PrintedDocumentData, 'pages' | 'patients'>): string {
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   return `${plural(document.pages, 'page')}, ${plural(document.patients, 'patient')}`;
+}
+
+/** What the person at the screen is told once the host has sent the MAR on its way. */
+export function deliveredText(printed: PrintedDocumentData): string {
+  const summary = printedSummary(printed);
+  switch (printed.delivery) {
+    case 'print-dialog':
+      return `MAR ready (${summary}): choose the printer in the print dialog.`;
+    case 'pdf-file':
+      return `MAR saved as ${printed.fileName} in Wardline's printouts folder (${summary}); it is removed when the workstation is wiped.`;
+    case 'in-page':
+      return `MAR ready (${summary}), shown below from memory: print it from the viewer. Nothing was saved on this computer.`;
+  }
 }

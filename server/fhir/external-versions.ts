@@ -1,0 +1,83 @@
+// Versions decided outside the hub's API (the upstream mirror): one transaction reads the current
+// version of each incoming resource (a query per type and 500 ids), lets the caller decide what to
+// store (the resource as it should be stored, or null to leave it), validates it, writes those
+// versions with the store's own write path (multi-row statements), and runs the caller's
+// bookkeeping (a cursor, a ledger) in the same transaction, so both commit or neither does.
+import type { Resource } from '../../shared/fhir/index.js';
+import { FhirValidationError, validateResource } from '../../shared/fhir/index.js';
+import type { SqlDatabase } from '../storage/index.js';
+import { beginWrite, contentText, endWrite, writeVersions, type NewVersion, type StoredResource } from './store/index.js';
+import { SqlParams, chunked } from './store/sql-builder.js';
+import { fromRow, RESOURCE_COLUMNS, type ResourceRow } from './store/stored-resource.js';
+
+/** What the caller sees of the current version: its content (null when absent or deleted). */
+export type ExternalDecision = (incoming: Resource, current: Resource | null) => Resource | null;
+
+export interface ExternalWriteResult {
+  readonly written: number;
+  /** Decided versions the hub's validation refused (left out; the rest is written). */
+  readonly invalid: readonly { readonly type: string; readonly path: string }[];
+}
+
+async function readCurrents(tx: SqlDatabase, incoming: readonly Resource[]): Promise<Map<string, StoredResource>> {
+  const current = new Map<string, StoredResource>();
+  const byType = new Map<string, string[]>();
+  for (const resource of incoming) {
+    if (!resource.id) continue;
+    byType.set(resource.resourceType, [...(byType.get(resource.resourceType) ?? []), resource.id]);
+  }
+  for (const [type, ids] of byType) {
+    for (const chunk of chunked([...new Set(ids)], 500)) {
+      const params = new SqlParams();
+      const rows = await tx.query<ResourceRow>(
+        `SELECT ${RESOURCE_COLUMNS} FROM fhir_resources WHERE res_type = ${params.add(type)} AND res_id IN (${params.list(chunk)})`,
+        params.values,
+      );
+      for (const row of rows) current.set(`${type}/${row.res_id}`, fromRow(row));
+    }
+  }
+  return current;
+}
+
+/**
+ * Writes, in one transaction, the valid versions `decide` asks for, then `bookkeeping(tx)`. No
+ * access checks: for the hub's own feeds.
+ */
+export async function writeExternalVersions(
+  db: SqlDatabase,
+  incoming: readonly Resource[],
+  now: Date,
+  decide: ExternalDecision,
+  bookkeeping?: (tx: SqlDatabase) => Promise<void>,
+): Promise<ExternalWriteResult> {
+  return db.transaction(async (tx) => {
+    const currents = await readCurrents(tx, incoming);
+    const items: NewVersion[] = [];
+    const invalid: { type: string; path: string }[] = [];
+    const seen = new Set<string>();
+    for (const resource of incoming) {
+      const key = `${resource.resourceType}/${resource.id ?? ''}`;
+      if (!resource.id || seen.has(key)) continue;
+      seen.add(key);
+      const previous = currents.get(key) ?? null;
+      const text = previous ? contentText(previous) : null;
+      const decided = decide(resource, text ? (JSON.parse(text) as Resource) : null);
+      if (decided === null) continue;
+      try {
+        validateResource(decided);
+      } catch (error) {
+        if (!(error instanceof FhirValidationError)) throw error;
+        invalid.push({ type: resource.resourceType, path: error.path });
+        continue;
+      }
+      items.push({ resource: decided, previous });
+    }
+    if (items.length > 0) {
+      const session = await beginWrite(tx, now);
+      for (const chunk of chunked(items, 2000)) await writeVersions(tx, session, chunk);
+      await endWrite(tx, session);
+    }
+    if (bookkeeping) await bookkeeping(tx);
+    return { written: items.length, invalid };
+  });
+}

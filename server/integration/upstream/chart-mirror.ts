@@ -1,0 +1,281 @@
+// The mirror of one ward's charts. Each cycle: the ward's census from the upstream (in-progress
+// Encounters at the ward's upstream Location); a full pull of each patient new to the ward
+// (Patient/$everything when the upstream's CapabilityStatement offers it, otherwise a search per
+// chart type); then, for every mirrored patient, the changes since each type's cursor
+// (`_lastUpdated=ge`, sorted, paged), written with the cursor in one transaction so a restart
+// resumes with no gap; patients who left the ward stop being followed once their last change is in.
+// Only the cache window is kept (care from `daysBeforeAdmission` before the admission on, plus
+// what matters whatever its date). A re-read of a version the hub has writes nothing.
+import type { Logger } from 'pino';
+import { cacheWindowStartMs, isInCareWindow, patientIdOf, referenceId, type Encounter, type Resource } from '../../../shared/fhir/index.js';
+import { writeExternalVersions } from '../../fhir/index.js';
+import type { SqlDatabase } from '../../storage/index.js';
+import type { UpstreamClient } from './upstream-client.js';
+import type { UpstreamConfig, UpstreamWard } from './upstream-config.js';
+import { hubFormOf, isFromUpstream, MIRRORED_TYPES } from './upstream-resource.js';
+
+/** Patients per search (`patient=a,b,…`). */
+const PATIENTS_PER_SEARCH = 50;
+
+export interface UpstreamCapabilities {
+  /** Patient/$everything is offered. */
+  readonly everything: boolean;
+  /** Types the upstream can search (all MIRRORED_TYPES when it does not say). */
+  readonly searchable: ReadonlySet<string>;
+}
+
+export interface WardCycleResult {
+  readonly patients: number;
+  readonly written: number;
+  /** Resources left out: invalid for the hub, or the hub holds its own resource under that id. */
+  readonly refused: number;
+}
+
+interface Counters {
+  written: number;
+  refused: number;
+}
+
+/** Reads the upstream's CapabilityStatement: $everything and the searchable types. */
+export async function readCapabilities(client: UpstreamClient): Promise<UpstreamCapabilities> {
+  const { body } = await client.read('metadata');
+  const rest = (body as { rest?: { resource?: { type?: string; operation?: { name?: string }[]; interaction?: { code?: string }[] }[] }[] })
+    ?.rest?.[0];
+  const resources = rest?.resource ?? [];
+  const patient = resources.find((r) => r.type === 'Patient');
+  const searchable = new Set(
+    resources.filter((r) => r.interaction === undefined || r.interaction.some((i) => i.code === 'search-type')).map((r) => r.type ?? ''),
+  );
+  return {
+    everything: (patient?.operation ?? []).some((op) => op.name === 'everything'),
+    searchable: resources.length === 0 ? new Set(MIRRORED_TYPES.map((t) => t.type)) : searchable,
+  };
+}
+
+export interface ChartMirrorDeps {
+  readonly db: SqlDatabase;
+  readonly client: UpstreamClient;
+  readonly config: UpstreamConfig;
+  readonly clock: () => Date;
+  readonly logger: Logger;
+}
+
+interface CensusEntry {
+  readonly admission: string | undefined;
+}
+
+async function readCensus(deps: ChartMirrorDeps, ward: UpstreamWard): Promise<{ census: Map<string, CensusEntry>; upstreamNow: number }> {
+  const census = new Map<string, CensusEntry>();
+  const query = `Encounter?location=${encodeURIComponent(ward.location)}&status=in-progress&_count=${deps.config.pageSize}`;
+  const { date } = await deps.client.read('metadata');
+  const upstreamNow = date ? Date.parse(date) : deps.clock().getTime();
+  await deps.client.search(query, async (page) => {
+    for (const resource of page) {
+      if (resource.resourceType !== 'Encounter') continue;
+      const encounter = resource as Encounter;
+      const patientId = referenceId(encounter.subject?.reference, 'Patient');
+      if (!patientId) continue;
+      const previous = census.get(patientId)?.admission;
+      const start = encounter.period?.start;
+      const earliest = previous === undefined || (start !== undefined && Date.parse(start) < Date.parse(previous)) ? start : previous;
+      census.set(patientId, { admission: earliest });
+    }
+    return Promise.resolve();
+  });
+  return { census, upstreamNow: Number.isFinite(upstreamNow) ? upstreamNow : deps.clock().getTime() };
+}
+
+/** Upstream ids of documentation this hub sent (they come back in searches: not a new chart entry). */
+async function echoedReferences(db: SqlDatabase, resources: readonly Resource[]): Promise<Set<string>> {
+  const refs = resources
+    .filter((r) => r.resourceType === 'Observation' || r.resourceType === 'MedicationAdministration' || r.resourceType === 'Provenance')
+    .map((r) => `${r.resourceType}/${r.id ?? ''}`);
+  if (refs.length === 0) return new Set();
+  const placeholders = refs.map((_, i) => `$${i + 1}`).join(', ');
+  const rows = await db.query<{ upstream_ref: string }>(
+    `SELECT upstream_ref FROM upstream_outbox WHERE upstream_ref IN (${placeholders})`,
+    refs,
+  );
+  return new Set(rows.map((row) => row.upstream_ref));
+}
+
+/**
+ * Writes one page of upstream resources (those in their patient's window), then `bookkeeping` in
+ * the same transaction.
+ */
+async function writePage(
+  deps: ChartMirrorDeps,
+  page: readonly Resource[],
+  windows: ReadonlyMap<string, number>,
+  counters: Counters,
+  bookkeeping?: (tx: SqlDatabase) => Promise<void>,
+): Promise<void> {
+  const { baseUrl, wards } = deps.config;
+  const echoes = await echoedReferences(deps.db, page);
+  const keep: Resource[] = [];
+  for (const resource of page) {
+    if (echoes.has(`${resource.resourceType}/${resource.id ?? ''}`)) continue;
+    const hubForm = hubFormOf(resource, baseUrl, wards);
+    if (hubForm === null) continue;
+    const patientId = patientIdOf(hubForm);
+    const windowStart = patientId === undefined ? undefined : windows.get(patientId);
+    if (windowStart === undefined || !isInCareWindow(hubForm, windowStart)) continue;
+    keep.push(hubForm);
+  }
+  if (keep.length === 0 && bookkeeping === undefined) return;
+  const result = await writeExternalVersions(
+    deps.db,
+    keep,
+    deps.clock(),
+    (incoming, current) => {
+      if (current === null) return incoming;
+      if (!isFromUpstream(baseUrl, current)) {
+        counters.refused++;
+        deps.logger.warn(
+          { event: 'upstream.id_collision', type: incoming.resourceType },
+          'the hub holds its own resource under an upstream id; left as is',
+        );
+        return null;
+      }
+      return current.meta?.source === incoming.meta?.source ? null : incoming;
+    },
+    bookkeeping,
+  );
+  counters.written += result.written;
+  counters.refused += result.invalid.length;
+  for (const problem of result.invalid) {
+    deps.logger.warn(
+      { event: 'upstream.resource_invalid', type: problem.type, path: problem.path },
+      'an upstream resource is not valid for the hub; left out',
+    );
+  }
+}
+
+/**
+ * The full pull of patients new to the ward: Patient/$everything each, or a search per chart type
+ * for up to PATIENTS_PER_SEARCH of them at a time.
+ */
+async function pullPatients(
+  deps: ChartMirrorDeps,
+  capabilities: UpstreamCapabilities,
+  windows: ReadonlyMap<string, number>,
+  counters: Counters,
+): Promise<void> {
+  const pageSize = deps.config.pageSize;
+  if (capabilities.everything) {
+    for (const patientId of windows.keys()) {
+      await deps.client.search(`Patient/${encodeURIComponent(patientId)}/$everything?_count=${pageSize}`, (page) =>
+        writePage(deps, page, windows, counters),
+      );
+    }
+    return;
+  }
+  for (const group of chunks([...windows.keys()], PATIENTS_PER_SEARCH)) {
+    for (const { type, patientParam } of MIRRORED_TYPES) {
+      if (!capabilities.searchable.has(type)) continue;
+      const values = group.map((id) => patientValue(patientParam, id)).join(',');
+      await deps.client.search(`${type}?${patientParam}=${values}&_count=${pageSize}`, (page) => writePage(deps, page, windows, counters));
+    }
+  }
+}
+
+/** The patient as a search value: the id for Patient's `_id`, a `Patient/{id}` reference otherwise. */
+function patientValue(patientParam: string, patientId: string): string {
+  return encodeURIComponent(patientParam === '_id' ? patientId : `Patient/${patientId}`);
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function saveCursor(tx: SqlDatabase, ward: string, type: string, lastUpdated: string): Promise<void> {
+  await tx.execute(
+    `INSERT INTO upstream_cursors (ward, res_type, last_updated) VALUES ($1, $2, $3)
+     ON CONFLICT (ward, res_type) DO UPDATE SET last_updated = excluded.last_updated`,
+    [ward, type, lastUpdated],
+  );
+}
+
+/** One type's changes since its cursor, for the mirrored patients; the cursor moves with the writes. */
+async function pullChanges(
+  deps: ChartMirrorDeps,
+  ward: string,
+  type: string,
+  patientParam: string,
+  since: number,
+  windows: ReadonlyMap<string, number>,
+  counters: Counters,
+): Promise<void> {
+  const ids = [...windows.keys()];
+  const groups = chunks(ids, PATIENTS_PER_SEARCH);
+  let reached = since;
+  const sinceText = new Date(Math.max(0, since - deps.config.overlapMs)).toISOString();
+  for (const group of groups) {
+    const query =
+      `${type}?${patientParam}=${group.map((id) => patientValue(patientParam, id)).join(',')}&_lastUpdated=ge${encodeURIComponent(sinceText)}` +
+      `&_sort=_lastUpdated&_count=${deps.config.pageSize}`;
+    await deps.client.search(query, async (page) => {
+      for (const resource of page) {
+        const at = Date.parse(resource.meta?.lastUpdated ?? '');
+        if (Number.isFinite(at) && at > reached) reached = at;
+      }
+      // With one search the pages come in _lastUpdated order, so the cursor may move page by page.
+      const cursor = new Date(reached).toISOString();
+      await writePage(deps, page, windows, counters, groups.length === 1 ? (tx) => saveCursor(tx, ward, type, cursor) : undefined);
+    });
+  }
+  await saveCursor(deps.db, ward, type, new Date(reached).toISOString());
+}
+
+/** One cycle of one ward's mirror. */
+export async function mirrorWard(deps: ChartMirrorDeps, capabilities: UpstreamCapabilities, ward: UpstreamWard): Promise<WardCycleResult> {
+  const counters: Counters = { written: 0, refused: 0 };
+  const { census, upstreamNow } = await readCensus(deps, ward);
+  const known = new Map(
+    (
+      await deps.db.query<{ patient_id: string; window_start_ms: number }>(
+        'SELECT patient_id, window_start_ms FROM upstream_patients WHERE ward = $1',
+        [ward.ward],
+      )
+    ).map((row) => [row.patient_id, Number(row.window_start_ms)]),
+  );
+  const nowIso = new Date(upstreamNow).toISOString();
+  const windows = new Map(known);
+  const fresh = new Map<string, number>();
+  for (const [patientId, entry] of census) {
+    if (!known.has(patientId)) fresh.set(patientId, cacheWindowStartMs(entry.admission, deps.config.daysBeforeAdmission, nowIso));
+  }
+  if (fresh.size > 0) {
+    await pullPatients(deps, capabilities, fresh, counters);
+    for (const [patientId, windowStart] of fresh) {
+      windows.set(patientId, windowStart);
+      await deps.db.execute(
+        `INSERT INTO upstream_patients (ward, patient_id, window_start_ms, pulled_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (ward, patient_id) DO UPDATE SET window_start_ms = excluded.window_start_ms, pulled_at = excluded.pulled_at`,
+        [ward.ward, patientId, windowStart, deps.clock().toISOString()],
+      );
+    }
+  }
+  if (windows.size > 0) {
+    const cursors = new Map(
+      (
+        await deps.db.query<{ res_type: string; last_updated: string }>(
+          'SELECT res_type, last_updated FROM upstream_cursors WHERE ward = $1',
+          [ward.ward],
+        )
+      ).map((row) => [row.res_type, Date.parse(row.last_updated)]),
+    );
+    for (const { type, patientParam } of MIRRORED_TYPES) {
+      if (!capabilities.searchable.has(type)) continue;
+      // A type without a cursor starts at the census' upstream time: what came before, the full pulls have.
+      await pullChanges(deps, ward.ward, type, patientParam, cursors.get(type) ?? upstreamNow, windows, counters);
+    }
+  }
+  for (const patientId of known.keys()) {
+    if (!census.has(patientId))
+      await deps.db.execute('DELETE FROM upstream_patients WHERE ward = $1 AND patient_id = $2', [ward.ward, patientId]);
+  }
+  return { patients: census.size, written: counters.written, refused: counters.refused };
+}

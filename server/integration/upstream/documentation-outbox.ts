@@ -1,0 +1,221 @@
+// Documentation sent back upstream. The feeder reads the hub's version log from its cursor and
+// queues, in the same transaction as the cursor, each version of what workstations documented:
+// Observations and MedicationAdministrations that carry a workstation's client id, and the
+// Provenances about them (never anything the mirror brought from upstream). The sender forwards the
+// queue in order: a first version as a conditional create on the client id (If-None-Exist), so a
+// retry after a lost answer never makes a second copy; a later version (a correction) as an update of
+// the upstream's copy; a Provenance once its targets are acknowledged, with its targets pointed at the
+// upstream's copies. An outage leaves the entry waiting (retried with backoff); a refusal is kept with
+// the upstream's reason for IT and never dropped.
+import type { Logger } from 'pino';
+import { CLIENT_ID_SYSTEM, type Provenance, type Reference, type Resource } from '../../../shared/fhir/index.js';
+import type { SqlDatabase } from '../../storage/index.js';
+import { UpstreamError } from './upstream-error.js';
+import type { UpstreamClient } from './upstream-client.js';
+import { isFromUpstream } from './upstream-resource.js';
+
+export const SENT_BACK_TYPES = ['Observation', 'MedicationAdministration'] as const;
+/** Tag system marking a Provenance sent upstream with the hub's id (its If-None-Exist). */
+export const HUB_PROVENANCE_TAG_SYSTEM = 'urn:wardline:hub-provenance';
+const FEED_BATCH = 500;
+const SEND_BATCH = 200;
+
+function clientIdOf(resource: Resource): string | undefined {
+  const identifiers = (resource as { identifier?: { system?: string; value?: string }[] }).identifier ?? [];
+  return identifiers.find((identifier) => identifier.system === CLIENT_ID_SYSTEM && typeof identifier.value === 'string')?.value;
+}
+
+function targetsDocumentation(provenance: Provenance): boolean {
+  return (provenance.target ?? []).some((target) => SENT_BACK_TYPES.some((type) => target.reference?.startsWith(`${type}/`)));
+}
+
+function isSentBack(resource: Resource, baseUrl: string): boolean {
+  if (isFromUpstream(baseUrl, resource)) return false;
+  if (resource.resourceType === 'Provenance') return targetsDocumentation(resource);
+  return (SENT_BACK_TYPES as readonly string[]).includes(resource.resourceType) && clientIdOf(resource) !== undefined;
+}
+
+/** Queues the versions written since the feeder's cursor; returns how many it queued. */
+export async function feedOutbox(db: SqlDatabase, baseUrl: string, now: Date): Promise<number> {
+  let queued = 0;
+  for (;;) {
+    const more = await db.transaction(async (tx) => {
+      const cursor = Number(
+        (await tx.query<{ last_seq: number }>('SELECT last_seq FROM upstream_outbox_cursor WHERE id = 1'))[0]?.last_seq ?? 0,
+      );
+      const rows = await tx.query<{ seq: number; res_type: string; res_id: string; version: number; content: string | null }>(
+        `SELECT seq, res_type, res_id, version, content FROM fhir_versions
+         WHERE seq > $1 AND res_type IN ('Observation', 'MedicationAdministration', 'Provenance') AND deleted = 0 ORDER BY seq LIMIT ${FEED_BATCH}`,
+        [cursor],
+      );
+      let last = cursor;
+      for (const row of rows) {
+        last = Number(row.seq);
+        const resource = row.content ? (JSON.parse(row.content) as Resource) : null;
+        if (!resource || !isSentBack(resource, baseUrl)) continue;
+        await tx.execute(
+          `INSERT INTO upstream_outbox (seq, res_type, res_id, version, state, queued_at) VALUES ($1, $2, $3, $4, 'pending', $5)`,
+          [last, row.res_type, row.res_id, Number(row.version), now.toISOString()],
+        );
+        queued++;
+      }
+      // Versions of other types after the last row read are skipped by the next query's seq too.
+      if (rows.length < FEED_BATCH) {
+        const top = Number((await tx.query<{ last_seq: number }>('SELECT last_seq FROM fhir_clock WHERE id = 1'))[0]?.last_seq ?? last);
+        last = Math.max(last, top);
+      }
+      await tx.execute('UPDATE upstream_outbox_cursor SET last_seq = $1 WHERE id = 1', [last]);
+      return rows.length === FEED_BATCH;
+    });
+    if (!more) return queued;
+  }
+}
+
+interface OutboxRow {
+  seq: number;
+  res_type: string;
+  res_id: string;
+  version: number;
+  attempts: number;
+}
+
+export interface OutboxSendResult {
+  readonly sent: number;
+  readonly refused: number;
+  readonly waiting: number;
+}
+
+/** The upstream form of a hub resource: no hub id or meta (the upstream assigns its own). */
+function upstreamBody(resource: Resource): Resource {
+  const { id: _id, meta: _meta, ...rest } = resource as Resource & Record<string, unknown>;
+  return rest as unknown as Resource;
+}
+
+async function acknowledgedRef(
+  db: SqlDatabase,
+  type: string,
+  id: string,
+): Promise<{ ref: string | null; refused: boolean; pending: boolean }> {
+  const rows = await db.query<{ state: string; upstream_ref: string | null }>(
+    'SELECT state, upstream_ref FROM upstream_outbox WHERE res_type = $1 AND res_id = $2 ORDER BY seq',
+    [type, id],
+  );
+  return {
+    ref: rows.find((row) => row.upstream_ref !== null)?.upstream_ref ?? null,
+    refused: rows.some((row) => row.state === 'refused'),
+    pending: rows.some((row) => row.state === 'pending'),
+  };
+}
+
+type Outcome = { kind: 'sent'; ref: string } | { kind: 'refused'; reason: string } | { kind: 'wait' };
+
+async function forward(db: SqlDatabase, client: UpstreamClient, row: OutboxRow, resource: Resource): Promise<Outcome> {
+  const earlier = await db.query<{ state: string; upstream_ref: string | null }>(
+    'SELECT state, upstream_ref FROM upstream_outbox WHERE res_type = $1 AND res_id = $2 AND seq < $3 ORDER BY seq',
+    [row.res_type, row.res_id, row.seq],
+  );
+  if (earlier.some((e) => e.state === 'pending')) return { kind: 'wait' };
+  if (earlier.some((e) => e.state === 'refused'))
+    return { kind: 'refused', reason: 'an earlier version of this resource was refused upstream' };
+  const upstreamRef = earlier.find((e) => e.upstream_ref !== null)?.upstream_ref ?? null;
+
+  if (resource.resourceType === 'Provenance') {
+    const targets: Reference[] = [];
+    for (const target of resource.target ?? []) {
+      const [type, id] = (target.reference ?? '').split('/');
+      if (!type || !id || !(SENT_BACK_TYPES as readonly string[]).includes(type)) {
+        targets.push(target);
+        continue;
+      }
+      const ack = await acknowledgedRef(db, type, id);
+      if (ack.ref === null && ack.refused) return { kind: 'refused', reason: `its target ${type} was refused upstream` };
+      if (ack.ref === null) return { kind: 'wait' };
+      targets.push({ ...target, reference: ack.ref });
+    }
+    const tag = { system: HUB_PROVENANCE_TAG_SYSTEM, code: row.res_id };
+    const body = { ...upstreamBody(resource), target: targets, meta: { tag: [tag] } } as Provenance;
+    const result = upstreamRef
+      ? await client.update(upstreamRef, { ...body, id: upstreamRef.split('/')[1] ?? '' } as Resource)
+      : await client.create('Provenance', body, `_tag=${HUB_PROVENANCE_TAG_SYSTEM}|${row.res_id}`);
+    return { kind: 'sent', ref: result.reference };
+  }
+  const clientId = clientIdOf(resource);
+  if (clientId === undefined)
+    return { kind: 'refused', reason: 'this version lost its client identifier, so the upstream copy cannot be found' };
+  const result = upstreamRef
+    ? await client.update(upstreamRef, { ...upstreamBody(resource), id: upstreamRef.split('/')[1] ?? '' } as Resource)
+    : await client.create(row.res_type, upstreamBody(resource), `identifier=${CLIENT_ID_SYSTEM}|${clientId}`);
+  return { kind: 'sent', ref: result.reference };
+}
+
+/** Backoff after the n-th failed attempt: 2 s doubling, at most `maxMs`. */
+function backoffMs(attempts: number, maxMs: number): number {
+  return Math.min(maxMs, 2000 * 2 ** Math.min(attempts, 20));
+}
+
+/**
+ * Forwards due entries in queue order. Stops at the first outage (the rest waits, in order) and
+ * throws it after recording the attempt, so the caller reports it.
+ */
+export async function sendOutbox(
+  db: SqlDatabase,
+  client: UpstreamClient,
+  now: () => Date,
+  logger: Logger,
+  maxBackoffMs: number,
+): Promise<OutboxSendResult> {
+  let sent = 0;
+  let refused = 0;
+  let waiting = 0;
+  const rows = await db.query<OutboxRow>(
+    `SELECT seq, res_type, res_id, version, attempts FROM upstream_outbox WHERE state = 'pending' AND next_attempt_ms <= $1 ORDER BY seq LIMIT ${SEND_BATCH}`,
+    [now().getTime()],
+  );
+  for (const row of rows) {
+    const stored = await db.query<{ content: string | null }>(
+      'SELECT content FROM fhir_versions WHERE res_type = $1 AND res_id = $2 AND version = $3',
+      [row.res_type, row.res_id, row.version],
+    );
+    const content = stored[0]?.content;
+    let outcome: Outcome;
+    try {
+      outcome = content
+        ? await forward(db, client, row, JSON.parse(content) as Resource)
+        : { kind: 'refused', reason: 'the version is no longer in the hub store' };
+    } catch (error) {
+      if (error instanceof UpstreamError && error.code === 'REFUSED') {
+        outcome = { kind: 'refused', reason: error.message };
+      } else {
+        const message = error instanceof UpstreamError ? error.message : 'unexpected failure';
+        await db.execute('UPDATE upstream_outbox SET attempts = attempts + 1, next_attempt_ms = $2, reason = $3 WHERE seq = $1', [
+          row.seq,
+          now().getTime() + backoffMs(row.attempts, maxBackoffMs),
+          message,
+        ]);
+        throw error;
+      }
+    }
+    if (outcome.kind === 'wait') {
+      waiting++;
+      continue;
+    }
+    if (outcome.kind === 'sent') {
+      await db.execute(
+        `UPDATE upstream_outbox SET state = 'sent', attempts = attempts + 1, upstream_ref = $2, reason = NULL, settled_at = $3 WHERE seq = $1`,
+        [row.seq, outcome.ref, now().toISOString()],
+      );
+      sent++;
+    } else {
+      await db.execute(
+        `UPDATE upstream_outbox SET state = 'refused', attempts = attempts + 1, reason = $2, settled_at = $3 WHERE seq = $1`,
+        [row.seq, outcome.reason, now().toISOString()],
+      );
+      logger.warn(
+        { event: 'upstream.outbox_refused', type: row.res_type, seq: row.seq },
+        'the upstream refused documentation; kept for IT',
+      );
+      refused++;
+    }
+  }
+  return { sent, refused, waiting };
+}

@@ -1,0 +1,13 @@
+// The upstream EHR mirror: the charts of each served ward's patients pulled from an upstream FHIR R4
+// server (SMART Backend Services, $everything or per-type search, _lastUpdated polling with a
+// persisted cursor per ward and type, paging, 429/Retry-After, backoff through outages) into the
+// hub's store, and the documentation workstations uploaded sent back upstream through a durable
+// outbox (conditional create on the client id; refusals kept for IT). Owns the upstream_* tables
+// and `wardline-hub upstream status`'s content.
+export { createUpstreamMirror, type UpstreamMirror, type UpstreamMirrorOptions, type CycleReport } from './upstream-mirror.js';
+export { UPSTREAM_DEFAULTS, parseUpstreamWard, type UpstreamConfig, type UpstreamWard } from './upstream-config.js';
+export { readUpstreamStatus, formatUpstreamStatus, type UpstreamStatus } from './upstream-status.js';
+export { upstreamMigrations } from './migrations/0001-upstream.js';
+export { UpstreamError, type UpstreamErrorCode } from './upstream-error.js';
+export { MIRRORED_TYPES } from './upstream-resource.js';
+export { HUB_PROVENANCE_TAG_SYSTEM } from './documentation-outbox.js';

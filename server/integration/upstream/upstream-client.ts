@@ -1,0 +1,182 @@
+// The upstream FHIR R4 API as the mirror uses it: authenticated reads (401 renews the token once),
+// 429 honoured by waiting its Retry-After (within a bound) and asking again, 5xx and network
+// failures reported as UNAVAILABLE so the caller backs off, searches that follow Bundle.link
+// `next` (only within the upstream's own origin, so the token never leaves it), and creates.
+import type { Bundle, OperationOutcome, Resource } from '../../../shared/fhir/index.js';
+import { parseJson, type SmartTokenSource } from './smart-token.js';
+import { UpstreamError } from './upstream-error.js';
+import type { UpstreamHttp, UpstreamHttpResponse } from './upstream-http.js';
+
+export interface UpstreamClientOptions {
+  readonly http: UpstreamHttp;
+  readonly tokens: SmartTokenSource;
+  /** The FHIR base, without a trailing slash. */
+  readonly baseUrl: string;
+  /** Waits (tests pass a fake); resolves early when the mirror stops. */
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Longest Retry-After honoured in place (default 60 s); longer ones end the cycle. */
+  readonly maxRetryAfterMs?: number;
+  /** How many 429s in a row one request may wait out (default 5). */
+  readonly maxRateLimitWaits?: number;
+}
+
+/** The parsed Retry-After (seconds or an HTTP date), in ms; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | string[] | undefined, now: Date): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - now.getTime()) : undefined;
+}
+
+/** One line about an OperationOutcome (issue code and text), bounded, for IT. */
+export function outcomeSummary(status: number, body: Buffer): string {
+  const outcome = parseJson(body) as OperationOutcome | null;
+  const issue = outcome?.resourceType === 'OperationOutcome' ? outcome.issue?.[0] : undefined;
+  const text = issue ? [issue.code, issue.details?.text ?? issue.diagnostics].filter(Boolean).join(': ') : '';
+  return `HTTP ${status}${text ? ` ${text}` : ''}`.slice(0, 300);
+}
+
+export interface CreateResult {
+  /** `Type/id` of the resource upstream (created now, or the one If-None-Exist matched). */
+  readonly reference: string;
+  readonly created: boolean;
+}
+
+export class UpstreamClient {
+  private readonly origin: string;
+  constructor(private readonly options: UpstreamClientOptions) {
+    this.origin = new URL(options.baseUrl).origin;
+  }
+
+  get baseUrl(): string {
+    return this.options.baseUrl;
+  }
+
+  /** GET a path under the base (or a `next` link), as JSON. */
+  async read(pathOrUrl: string): Promise<{ body: unknown; date: string | undefined }> {
+    const res = await this.exchange(pathOrUrl, { method: 'GET' });
+    if (res.status !== 200) {
+      throw new UpstreamError('REFUSED', `The upstream server refused a read (${outcomeSummary(res.status, res.body)}).`, {
+        status: res.status,
+      });
+    }
+    const date = res.headers.date;
+    return { body: parseJson(res.body), date: typeof date === 'string' ? date : undefined };
+  }
+
+  /**
+   * Runs a search and hands over each page's resources in order (the `match` entries, or all when
+   * the server does not mark them), following `next` links.
+   */
+  async search(pathAndQuery: string, onPage: (resources: Resource[]) => Promise<void>): Promise<void> {
+    let next: string | undefined = pathAndQuery;
+    while (next !== undefined) {
+      const { body } = await this.read(next);
+      const bundle = body as Bundle | null;
+      if (bundle?.resourceType !== 'Bundle')
+        throw new UpstreamError('BAD_RESPONSE', 'The upstream server answered a search without a Bundle.');
+      const resources = (bundle.entry ?? [])
+        .filter((entry) => entry.search?.mode === undefined || entry.search.mode === 'match')
+        .map((entry) => entry.resource)
+        .filter((resource): resource is Resource => typeof resource === 'object' && resource !== null && 'resourceType' in resource);
+      await onPage(resources);
+      next = bundle.link?.find((link) => link.relation === 'next')?.url;
+    }
+  }
+
+  /** POST a create; with `ifNoneExist` the upstream makes it only when nothing matches. */
+  async create(type: string, resource: Resource, ifNoneExist?: string): Promise<CreateResult> {
+    const res = await this.exchange(type, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json', ...(ifNoneExist === undefined ? {} : { 'if-none-exist': ifNoneExist }) },
+      body: JSON.stringify(resource),
+    });
+    return this.written(res, type);
+  }
+
+  /** PUT a new version of a resource the upstream already holds. */
+  async update(reference: string, resource: Resource): Promise<CreateResult> {
+    const res = await this.exchange(reference, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify(resource),
+    });
+    return this.written(res, reference.split('/')[0] ?? '');
+  }
+
+  private written(res: UpstreamHttpResponse, type: string): CreateResult {
+    if (res.status !== 200 && res.status !== 201) {
+      throw new UpstreamError('REFUSED', outcomeSummary(res.status, res.body), { status: res.status });
+    }
+    const body = parseJson(res.body) as Resource | null;
+    const location = typeof res.headers.location === 'string' ? res.headers.location : undefined;
+    const fromLocation = location ? /([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?\/?$/.exec(location) : null;
+    const id = body?.id ?? fromLocation?.[2];
+    if (!id) throw new UpstreamError('BAD_RESPONSE', 'The upstream server acknowledged a write without naming the resource.');
+    return { reference: `${body?.resourceType ?? type}/${id}`, created: res.status === 201 };
+  }
+
+  private url(pathOrUrl: string): string {
+    if (/^https?:\/\//.test(pathOrUrl)) {
+      if (new URL(pathOrUrl).origin !== this.origin) {
+        throw new UpstreamError('BAD_RESPONSE', 'The upstream server sent a paging link to another server; the mirror does not follow it.');
+      }
+      return pathOrUrl;
+    }
+    return `${this.options.baseUrl}/${pathOrUrl.replace(/^\/+/, '')}`;
+  }
+
+  private async exchange(
+    pathOrUrl: string,
+    init: { method: string; headers?: Record<string, string>; body?: string },
+  ): Promise<UpstreamHttpResponse> {
+    const url = this.url(pathOrUrl);
+    const maxWait = this.options.maxRetryAfterMs ?? 60_000;
+    let rateLimited = 0;
+    let renewed = false;
+    for (;;) {
+      const token = await this.options.tokens.accessToken();
+      const res = await this.options.http.send(url, {
+        method: init.method,
+        headers: { accept: 'application/fhir+json', authorization: `Bearer ${token}`, ...(init.headers ?? {}) },
+        ...(init.body === undefined ? {} : { body: init.body }),
+      });
+      if (res.status === 401 && !renewed) {
+        renewed = true;
+        this.options.tokens.invalidate();
+        continue;
+      }
+      if (res.status === 429) {
+        const wait = retryAfterMs(res.headers['retry-after'], new Date()) ?? 1000 * 2 ** rateLimited;
+        rateLimited++;
+        if (wait > maxWait || rateLimited > (this.options.maxRateLimitWaits ?? 5)) {
+          throw new UpstreamError('RATE_LIMITED', 'The upstream server asks the mirror to slow down (429); it resumes later.', {
+            status: 429,
+            retryAfterMs: wait,
+          });
+        }
+        await this.options.sleep(wait);
+        continue;
+      }
+      if (res.status >= 500 || res.status === 408) {
+        throw new UpstreamError('UNAVAILABLE', `The upstream server answered ${res.status}; the mirror retries.`, {
+          status: res.status,
+          ...(retryAfterMs(res.headers['retry-after'], new Date()) === undefined
+            ? {}
+            : { retryAfterMs: retryAfterMs(res.headers['retry-after'], new Date())! }),
+        });
+      }
+      if (res.status === 401 || res.status === 403) {
+        throw new UpstreamError(
+          'TOKEN_REFUSED',
+          `The upstream server refused the hub's token (HTTP ${res.status}); check the scopes granted to the hub.`,
+          {
+            status: res.status,
+          },
+        );
+      }
+      return res;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// What the hub needs to mirror an upstream EHR: its FHIR base, the hub's SMART client id and key,
+// the CA to trust, which upstream Location is which ward, and the pacing. Checked once at start.
+import { DEFAULT_CACHE_DAYS_BEFORE_ADMISSION } from '../../../shared/fhir/index.js';
+import { UpstreamError } from './upstream-error.js';
+
+export interface UpstreamWard {
+  /** The hub's ward id (its Location is `Location/ward-{ward}`). */
+  readonly ward: string;
+  /** The upstream Location the ward is, as `Location/{id}`. */
+  readonly location: string;
+}
+
+export interface UpstreamConfig {
+  /** The upstream FHIR base URL (https), without a trailing slash. */
+  readonly baseUrl: string;
+  readonly clientId: string;
+  /** The hub's private key (PKCS#8 PEM), registered with the upstream as a JWKS. */
+  readonly privateKeyPem: string;
+  /** The key's id (kid) as registered; the JWK thumbprint when absent. */
+  readonly keyId?: string;
+  /** PEM of a CA to trust for the upstream instead of the system's. */
+  readonly caPem?: string;
+  readonly wards: readonly UpstreamWard[];
+  /** Pause between cycles (default 30 s). */
+  readonly pollIntervalMs: number;
+  /** The cache window: care from this many days before the admission (policy cache.daysBeforeAdmission). */
+  readonly daysBeforeAdmission: number;
+  /** Resources per page asked of the upstream (default 1000). */
+  readonly pageSize: number;
+  /** How far back each `_lastUpdated` poll re-reads, for writes the upstream committed late (default 2 s). */
+  readonly overlapMs: number;
+  /** Longest pause after failures (default 5 min). */
+  readonly maxBackoffMs: number;
+}
+
+export const UPSTREAM_DEFAULTS = {
+  pollIntervalMs: 30_000,
+  daysBeforeAdmission: DEFAULT_CACHE_DAYS_BEFORE_ADMISSION,
+  pageSize: 1000,
+  overlapMs: 2_000,
+  maxBackoffMs: 5 * 60_000,
+} as const;
+
+const WARD_PATTERN = /^[A-Za-z0-9\-.]{1,64}$/;
+
+/** Parses `--upstream-ward WARD=Location/ID` (ID alone is read as Location/ID). */
+export function parseUpstreamWard(text: string): UpstreamWard {
+  const [ward, location] = text.split('=', 2);
+  const ref = location?.startsWith('Location/') ? location : `Location/${location ?? ''}`;
+  if (!ward || !WARD_PATTERN.test(ward) || !/^Location\/[A-Za-z0-9\-.]{1,64}$/.test(ref)) {
+    throw new UpstreamError('CONFIG_INVALID', `"${text}" is not WARD=Location/ID (e.g. --upstream-ward 4north=Location/abc123).`);
+  }
+  return { ward, location: ref };
+}
+
+export function checkUpstreamConfig(config: UpstreamConfig): UpstreamConfig {
+  let url: URL;
+  try {
+    url = new URL(config.baseUrl);
+  } catch {
+    throw new UpstreamError('CONFIG_INVALID', 'The upstream URL is not a URL; give the FHIR base, e.g. https://ehr.example/fhir/R4.');
+  }
+  if (url.protocol !== 'https:') throw new UpstreamError('CONFIG_INVALID', 'The upstream FHIR server must be reached over https://.');
+  if (!config.clientId) throw new UpstreamError('CONFIG_INVALID', 'The upstream needs the client id the EHR registered for this hub.');
+  if (config.wards.length === 0) {
+    throw new UpstreamError('CONFIG_INVALID', 'Name at least one ward to mirror: --upstream-ward WARD=Location/ID.');
+  }
+  return { ...config, baseUrl: config.baseUrl.replace(/\/+$/, '') };
+}

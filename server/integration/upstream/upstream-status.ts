@@ -1,0 +1,147 @@
+// What `wardline-hub upstream status` shows, kept in the database by each activity (the mirror of
+// each ward, the outbox): when it last tried, last succeeded, its last error (a code and a sentence,
+// never patient data), failures in a row and resources written.
+import type { SqlDatabase } from '../../storage/index.js';
+
+export const OUTBOX_ACTIVITY = 'outbox';
+
+export function wardActivity(ward: string): string {
+  return `mirror:${ward}`;
+}
+
+async function ensureRow(db: SqlDatabase, activity: string): Promise<void> {
+  await db.execute(
+    db.dialect === 'postgres'
+      ? 'INSERT INTO upstream_status (activity) VALUES ($1) ON CONFLICT (activity) DO NOTHING'
+      : 'INSERT OR IGNORE INTO upstream_status (activity) VALUES ($1)',
+    [activity],
+  );
+}
+
+export async function recordSuccess(db: SqlDatabase, activity: string, at: Date, written: number): Promise<void> {
+  await ensureRow(db, activity);
+  await db.execute(
+    `UPDATE upstream_status SET last_attempt_at = $2, last_success_at = $2, failures = 0,
+       resources_written = resources_written + $3 WHERE activity = $1`,
+    [activity, at.toISOString(), written],
+  );
+}
+
+export async function recordFailure(db: SqlDatabase, activity: string, at: Date, error: string, written = 0): Promise<void> {
+  await ensureRow(db, activity);
+  await db.execute(
+    `UPDATE upstream_status SET last_attempt_at = $2, last_error_at = $2, last_error = $3, failures = failures + 1,
+       resources_written = resources_written + $4 WHERE activity = $1`,
+    [activity, at.toISOString(), error.slice(0, 500), written],
+  );
+}
+
+export interface ActivityStatus {
+  readonly activity: string;
+  readonly lastAttemptAt: string | null;
+  readonly lastSuccessAt: string | null;
+  readonly lastErrorAt: string | null;
+  readonly lastError: string | null;
+  /** Failures since the last success. */
+  readonly failures: number;
+  readonly resourcesWritten: number;
+  /** Milliseconds since the last success (how far behind the hub may be); null before the first. */
+  readonly lagMs: number | null;
+}
+
+export interface OutboxEntryStatus {
+  readonly seq: number;
+  readonly type: string;
+  readonly id: string;
+  readonly version: number;
+  readonly state: 'pending' | 'sent' | 'refused';
+  readonly attempts: number;
+  readonly reason: string | null;
+  readonly upstreamRef: string | null;
+}
+
+export interface UpstreamStatus {
+  readonly activities: readonly ActivityStatus[];
+  readonly outbox: { readonly pending: number; readonly sent: number; readonly refused: number };
+  /** Refused entries (kept, never dropped) and pending ones that have failed at least once. */
+  readonly attention: readonly OutboxEntryStatus[];
+}
+
+export async function readUpstreamStatus(db: SqlDatabase, now: Date): Promise<UpstreamStatus> {
+  const rows = await db.query<{
+    activity: string;
+    last_attempt_at: string | null;
+    last_success_at: string | null;
+    last_error_at: string | null;
+    last_error: string | null;
+    failures: number;
+    resources_written: number;
+  }>('SELECT * FROM upstream_status ORDER BY activity');
+  const counts = await db.query<{ state: string; n: number }>('SELECT state, COUNT(*) AS n FROM upstream_outbox GROUP BY state');
+  const count = (state: string): number => Number(counts.find((c) => c.state === state)?.n ?? 0);
+  const attention = await db.query<{
+    seq: number;
+    res_type: string;
+    res_id: string;
+    version: number;
+    state: OutboxEntryStatus['state'];
+    attempts: number;
+    reason: string | null;
+    upstream_ref: string | null;
+  }>(
+    `SELECT seq, res_type, res_id, version, state, attempts, reason, upstream_ref FROM upstream_outbox
+     WHERE state = 'refused' OR (state = 'pending' AND attempts > 0) ORDER BY seq LIMIT 200`,
+  );
+  return {
+    activities: rows.map((row) => ({
+      activity: row.activity,
+      lastAttemptAt: row.last_attempt_at,
+      lastSuccessAt: row.last_success_at,
+      lastErrorAt: row.last_error_at,
+      lastError: row.last_error,
+      failures: Number(row.failures),
+      resourcesWritten: Number(row.resources_written),
+      lagMs: row.last_success_at === null ? null : Math.max(0, now.getTime() - Date.parse(row.last_success_at)),
+    })),
+    outbox: { pending: count('pending'), sent: count('sent'), refused: count('refused') },
+    attention: attention.map((row) => ({
+      seq: Number(row.seq),
+      type: row.res_type,
+      id: row.res_id,
+      version: Number(row.version),
+      state: row.state,
+      attempts: Number(row.attempts),
+      reason: row.reason,
+      upstreamRef: row.upstream_ref,
+    })),
+  };
+}
+
+function duration(ms: number | null): string {
+  if (ms === null) return 'never';
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
+/** The status as lines for IT. */
+export function formatUpstreamStatus(status: UpstreamStatus): string[] {
+  const lines: string[] = [];
+  if (status.activities.length === 0) lines.push('The upstream mirror has not run yet (serve --upstream ... turns it on).');
+  for (const a of status.activities) {
+    lines.push(
+      `${a.activity}: last success ${a.lastSuccessAt ?? 'never'} (lag ${duration(a.lagMs)}), ${a.resourcesWritten} resources written` +
+        (a.failures > 0 ? `, ${a.failures} failure(s) in a row` : ''),
+    );
+    if (a.lastError) lines.push(`  last error ${a.lastErrorAt ?? ''}: ${a.lastError}`);
+  }
+  lines.push(
+    `documentation sent back: ${status.outbox.sent} acknowledged, ${status.outbox.pending} waiting, ${status.outbox.refused} refused`,
+  );
+  for (const e of status.attention) {
+    lines.push(
+      `  ${e.state === 'refused' ? 'REFUSED' : 'retrying'} ${e.type}/${e.id} (version ${e.version}, ${e.attempts} attempt(s)): ${e.reason ?? ''}`,
+    );
+  }
+  return lines;
+}
