@@ -17,9 +17,6 @@ import { hubFormOf, isFromUpstream, MIRRORED_TYPES } from './upstream-resource.j
 /** Patients per search (`patient=a,b,…`). */
 const PATIENTS_PER_SEARCH = 50;
 
-/** Searches of a first pull in flight at once (each also asks one page ahead). */
-const SEARCHES_AT_ONCE = 2;
-
 export interface UpstreamCapabilities {
   /** Patient/$everything is offered. */
   readonly everything: boolean;
@@ -165,41 +162,21 @@ async function pullPatients(
   counters: Counters,
 ): Promise<void> {
   const pageSize = deps.config.pageSize;
-  const searches: string[] = [];
   if (capabilities.everything) {
-    for (const patientId of windows.keys()) searches.push(`Patient/${encodeURIComponent(patientId)}/$everything?_count=${pageSize}`);
-  } else {
-    for (const group of chunks([...windows.keys()], PATIENTS_PER_SEARCH)) {
-      for (const { type, patientParam } of MIRRORED_TYPES) {
-        if (!capabilities.searchable.has(type)) continue;
-        const values = group.map((id) => patientValue(patientParam, id)).join(',');
-        searches.push(`${type}?${patientParam}=${values}&_count=${pageSize}`);
-      }
+    for (const patientId of windows.keys()) {
+      await deps.client.search(`Patient/${encodeURIComponent(patientId)}/$everything?_count=${pageSize}`, (page) =>
+        writePage(deps, page, windows, counters),
+      );
+    }
+    return;
+  }
+  for (const group of chunks([...windows.keys()], PATIENTS_PER_SEARCH)) {
+    for (const { type, patientParam } of MIRRORED_TYPES) {
+      if (!capabilities.searchable.has(type)) continue;
+      const values = group.map((id) => patientValue(patientParam, id)).join(',');
+      await deps.client.search(`${type}?${patientParam}=${values}&_count=${pageSize}`, (page) => writePage(deps, page, windows, counters));
     }
   }
-  // A few searches at once: one waits for the upstream while another's page is written. No cursor
-  // moves here (the patients count as pulled only once every search is in), so order does not matter.
-  await inParallel(searches, SEARCHES_AT_ONCE, (query) => deps.client.search(query, (page) => writePage(deps, page, windows, counters)));
-}
-
-/** Runs `work` on every item, at most `limit` at a time; the first failure ends it (after the rest in flight). */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let nextIndex = 0;
-  let failed = false;
-  const lane = async (): Promise<void> => {
-    while (!failed && nextIndex < items.length) {
-      const item = items[nextIndex++]!;
-      try {
-        await work(item);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, lane));
-  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) throw failure.reason;
 }
 
 /** The patient as a search value: the id for Patient's `_id`, a `Patient/{id}` reference otherwise. */

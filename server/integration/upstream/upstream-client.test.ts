@@ -42,8 +42,8 @@ function clientOf(http: UpstreamHttp): UpstreamClient {
 }
 
 describe('an upstream search', () => {
-  it('asks for the next page while the current one is handled, and hands pages over in order, one at a time', async () => {
-    const { http, requested } = fakeUpstream({
+  it('hands pages over in order, one at a time, following next links', async () => {
+    const { http } = fakeUpstream({
       [`${BASE}/Patient?_count=2`]: searchset(['a', 'b'], `${BASE}/Patient?_count=2&page=2`),
       [`${BASE}/Patient?_count=2&page=2`]: searchset(['c', 'd'], `${BASE}/Patient?_count=2&page=3`),
       [`${BASE}/Patient?_count=2&page=3`]: searchset(['e']),
@@ -53,9 +53,7 @@ describe('an upstream search', () => {
     await clientOf(http).search('Patient?_count=2', async (page: Resource[]) => {
       inside++;
       expect(inside).toBe(1);
-      // While the page is written, the next one is already asked for (never two ahead).
       await new Promise((resolve) => setTimeout(resolve, 5));
-      expect(requested.length).toBe(Math.min(handled.length + 2, 3));
       handled.push(page.map((r) => r.id ?? ''));
       inside--;
     });

@@ -37,11 +37,6 @@ export function outcomeSummary(status: number, body: Buffer): string {
   return `HTTP ${status}${text ? ` ${text}` : ''}`.slice(0, 300);
 }
 
-interface SearchPage {
-  readonly resources: Resource[];
-  readonly next: string | undefined;
-}
-
 export interface CreateResult {
   /** `Type/id` of the resource upstream (created now, or the one If-None-Exist matched). */
   readonly reference: string;
@@ -72,41 +67,22 @@ export class UpstreamClient {
 
   /**
    * Runs a search and hands over each page's resources in order (the `match` entries, or all when
-   * the server does not mark them), following `next` links. The next page is asked for while
-   * `onPage` handles the current one (one page ahead, no more), so the upstream works while the hub
-   * writes; pages still reach `onPage` one at a time and in order, and a failure of the page ahead
-   * surfaces only after the page before it was handled.
+   * the server does not mark them), following `next` links.
    */
   async search(pathAndQuery: string, onPage: (resources: Resource[]) => Promise<void>): Promise<void> {
-    let pending: Promise<SearchPage> | undefined = this.page(pathAndQuery);
-    while (pending !== undefined) {
-      const { resources, next }: SearchPage = await pending;
-      pending = next === undefined ? undefined : this.page(next);
-      // Marks the page ahead as handled until it is awaited, so a failure while `onPage` runs is
-      // not an unhandled rejection; it is thrown by the `await pending` above on the next turn.
-      pending?.catch(() => undefined);
-      try {
-        await onPage(resources);
-      } catch (error) {
-        await pending?.catch(() => undefined);
-        throw error;
-      }
+    let next: string | undefined = pathAndQuery;
+    while (next !== undefined) {
+      const { body } = await this.read(next);
+      const bundle = body as Bundle | null;
+      if (bundle?.resourceType !== 'Bundle')
+        throw new UpstreamError('BAD_RESPONSE', 'The upstream server answered a search without a Bundle.');
+      const resources = (bundle.entry ?? [])
+        .filter((entry) => entry.search?.mode === undefined || entry.search.mode === 'match')
+        .map((entry) => entry.resource)
+        .filter((resource): resource is Resource => typeof resource === 'object' && resource !== null && 'resourceType' in resource);
+      await onPage(resources);
+      next = bundle.link?.find((link) => link.relation === 'next')?.url;
     }
-  }
-
-  private async page(pathOrUrl: string): Promise<SearchPage> {
-    const { body } = await this.read(pathOrUrl);
-    const bundle = body as Bundle | null;
-    if (bundle?.resourceType !== 'Bundle')
-      throw new UpstreamError('BAD_RESPONSE', 'The upstream server answered a search without a Bundle.');
-    const resources: Resource[] = [];
-    for (const entry of bundle.entry ?? []) {
-      if (entry.search?.mode !== undefined && entry.search.mode !== 'match') continue;
-      const resource = entry.resource as unknown;
-      if (typeof resource === 'object' && resource !== null && 'resourceType' in resource) resources.push(resource as Resource);
-    }
-    const next = bundle.link?.find((link) => link.relation === 'next')?.url;
-    return { resources, next };
   }
 
   /** POST a create; with `ifNoneExist` the upstream makes it only when nothing matches. */
