@@ -1,13 +1,15 @@
 // The hub's composition: Fastify over HTTPS only (TLS ≥ 1.2), migrations, the identity room
-// (tokens, users, devices; it provides `authenticate`), the audit ingest, and the FHIR routes.
+// (tokens, users, devices; it provides `authenticate`), the audit ingest, the FHIR routes, and the
+// privacy officer's search of the trail (answered for GET /fhir/AuditEvent).
 // The hub keeps no state that matters outside its database, so several processes can share one
 // PostgreSQL.
 import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { auditChainStatus, auditIngestMigrations, recordAuditEvent, registerAuditIngest } from './audit-ingest/index.js';
+import { searchAuditTrail } from './audit-trail/index.js';
 import { registerFhirRoutes, resourceStoreMigrations } from './fhir/index.js';
-import { upstreamMigrations } from './integration/index.js';
+import { adtMigrations, upstreamMigrations } from './integration/index.js';
 import { identityMigrations, registerIdentity, type RateLimitOptions } from './identity/index.js';
 import { registerRequestLogging } from './logging.js';
 import { runMigrations, type SqlDatabase } from './storage/index.js';
@@ -27,7 +29,13 @@ export interface HubOptions {
 }
 
 /** Every migration of every hub store, in the order they must run. */
-export const hubMigrations = [...resourceStoreMigrations, ...identityMigrations, ...auditIngestMigrations, ...upstreamMigrations];
+export const hubMigrations = [
+  ...resourceStoreMigrations,
+  ...identityMigrations,
+  ...auditIngestMigrations,
+  ...upstreamMigrations,
+  ...adtMigrations,
+];
 
 export async function migrateHub(db: SqlDatabase): Promise<string[]> {
   return runMigrations(db, hubMigrations);
@@ -62,6 +70,16 @@ export async function buildHub(options: HubOptions): Promise<FastifyInstance> {
     audit: {
       recordAuditEvent: (tx, principal, event, nowIso) => recordAuditEvent(tx, principal, event, nowIso, app.log),
       auditChainStatus,
+    },
+    trail: {
+      search: async (principal, query, baseUrl, now) => {
+        const page = await searchAuditTrail(options.db, principal, query, baseUrl, now);
+        app.log.info(
+          { event: 'audit-trail-viewed', deviceId: principal.device.deviceId, userId: principal.user?.userId, rows: page.rows },
+          'audit trail searched',
+        );
+        return page;
+      },
     },
   });
   return app;

@@ -19,6 +19,8 @@ export interface BenchHubOptions {
   readonly host?: string;
   /** Write the hub's V8 CPU profile into this directory. */
   readonly cpuProfileDir?: string;
+  /** Also listen for HL7 v2 ADT over MLLP (TLS, the dev certificate) on a free port. */
+  readonly mllp?: boolean;
 }
 
 export interface BenchHub {
@@ -30,6 +32,8 @@ export interface BenchHub {
   readonly enrollmentToken: string | null;
   /** The dev certificate (PEM), to trust in a TLS client. */
   readonly ca: string;
+  /** The MLLP port (only with `mllp`). */
+  readonly mllpPort: number | null;
   /** Stops the hub with SIGINT and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -53,6 +57,7 @@ export function startBenchHub(options: BenchHubOptions): Promise<BenchHub> {
     '0',
     ...(options.demoPatients === undefined ? [] : ['--demo', String(options.demoPatients)]),
     ...(options.host === undefined ? [] : ['--host', options.host]),
+    ...(options.mllp ? ['--mllp-port', '0'] : []),
     '--data',
     options.dataDir,
     '--log-level',
@@ -70,13 +75,16 @@ export function startBenchHub(options: BenchHubOptions): Promise<BenchHub> {
     let url = '';
     let pin = '';
     let enrollmentToken: string | null = null;
+    let mllpPort: number | null = null;
     createInterface({ input: child.stdout! }).on('line', (line) => {
       url = /^Wardline hub listening on (\S+)/.exec(line)?.[1] ?? url;
       pin = /SPKI pin \(sha256, base64\): (\S+)/.exec(line)?.[1] ?? pin;
       enrollmentToken = /^Enrollment token for ward "demo".*: (\S+)$/.exec(line)?.[1] ?? enrollmentToken;
+      const mllp = /^HL7 v2 ADT feed .* on port (\d+)$/.exec(line)?.[1];
+      if (mllp) mllpPort = Number(mllp);
       if (line.startsWith('Press Ctrl-C')) {
         const ca = readFileSync(path.join(options.dataDir, 'dev-tls', 'hub-cert.pem'), 'utf8');
-        resolve({ child, url, pin, enrollmentToken, ca, stop });
+        resolve({ child, url, pin, enrollmentToken, ca, mllpPort, stop });
       }
     });
     child.on('exit', (code) => reject(new Error(`the hub exited early (code ${code})`)));

@@ -1,6 +1,6 @@
 // The code systems and codes the AuditEvent mapping uses: DICOM (DCM) event types and roles, the
 // FHIR R4 audit vocabularies, IHE BALP profile URLs, and Wardline's own subtypes for events no
-// standard code names (lock, unlock, user switch, PIN lockout, purge, wipe, enrollment, rejected
+// standard code names (lock, unlock, user switch, PIN lockout, purge, wipe, rekey, enrollment, rejected
 // IPC message). The table of which action maps to which is in docs/AUDIT.md.
 import { PURPOSE_OF_USE_SYSTEM } from '../../shared/access/index.js';
 import type { Coding } from '../../shared/fhir/index.js';
@@ -61,6 +61,7 @@ export const CODES = {
   purge: wardline('purge', 'Cached chart purged'),
   enrollment: wardline('enrollment', 'Workstation enrolled at the hub'),
   wipe: wardline('wipe', 'Chart cache crypto-erased'),
+  rekey: wardline('rekey', 'Encryption keys of the chart cache and audit trail changed'),
   ipcRejected: wardline('ipc-rejected', 'Message to the host rejected'),
   auditExport: wardline('audit-export', 'Audit trail exported'),
   informationRecipient: { system: PARTICIPATION_TYPE, code: 'IRCP', display: 'information recipient' } as Coding,

@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   'purge',
   'enrollment',
   'wipe',
+  'rekey',
   'pin-mismatch',
   'device-refused',
   'ipc-rejected',

@@ -22,6 +22,8 @@ export type AuditErrorCode =
   | 'UPLOAD_FAILED'
   /** An export or view request is malformed (e.g. an unreadable date). */
   | 'INVALID_REQUEST'
+  /** Changing the audit trail's key failed (it keeps its previous key, or finishes the change at the next open). */
+  | 'REKEY_FAILED'
   | 'CLOSED';
 
 export class AuditError extends WardlineError<AuditErrorCode> {

@@ -45,6 +45,7 @@ const SHAPES: Readonly<Record<AuditAction, ActionShape>> = {
   purge: { pattern: 'event', type: CODES.applicationActivity, subtype: CODES.purge, action: 'D' },
   enrollment: { pattern: 'event', type: CODES.applicationActivity, subtype: CODES.enrollment, action: 'E' },
   wipe: { pattern: 'event', type: CODES.applicationActivity, subtype: CODES.wipe, action: 'D' },
+  rekey: { pattern: 'event', type: CODES.securityAlert, subtype: CODES.rekey, action: 'U' },
   'pin-mismatch': { pattern: 'event', type: CODES.securityAlert, subtype: CODES.nodeAuthentication, action: 'E' },
   'device-refused': { pattern: 'event', type: CODES.securityAlert, subtype: CODES.nodeAuthentication, action: 'E' },
   'ipc-rejected': { pattern: 'event', type: CODES.securityAlert, subtype: CODES.ipcRejected, action: 'E' },

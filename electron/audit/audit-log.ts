@@ -10,6 +10,7 @@ import {
   guardedWhileOpen,
   isVaultError,
   openEncryptedDatabase,
+  rekeyEncryptedDatabase,
   type EncryptedConnection,
   type KeyCustodian,
   type VaultErrorCode,
@@ -81,6 +82,11 @@ export interface AuditLog {
   /** The last pruned entry, where the retained chain starts (null: nothing pruned). */
   anchor(): ChainAnchor | null;
   readonly queue: UploadQueue;
+  /**
+   * Re-encrypts the audit trail under a new random key (crash-safe: see electron/vault's rekey
+   * protocol); the entries and the chain are unchanged. Throws AuditError REKEY_FAILED.
+   */
+  rekey(): Promise<void>;
   close(): void;
 }
 
@@ -140,7 +146,15 @@ export async function openAuditLog(options: OpenAuditLogOptions): Promise<AuditL
   db.pragma('busy_timeout = 5000');
   let log: OpenedAuditLog;
   try {
-    log = new OpenedAuditLog(db, options.now ?? Date.now, logger);
+    const rekey = async (): Promise<void> => {
+      try {
+        await rekeyEncryptedDatabase(db, { dataDir, purpose: 'audit', custodian, label: 'audit trail' });
+      } catch (error) {
+        if (isVaultError(error)) throw new AuditError('REKEY_FAILED', error.message, { cause: error });
+        throw error;
+      }
+    };
+    log = new OpenedAuditLog(db, options.now ?? Date.now, logger, rekey);
   } catch (error) {
     db.close();
     throw error;
@@ -156,6 +170,8 @@ class OpenedAuditLog implements AuditLog {
   readonly #pruner: AuditPruner;
   readonly #now: () => number;
   readonly #logger: Logger | undefined;
+  readonly #rekey: () => Promise<void>;
+  #rekeying = false;
   readonly #head: Statement<[], ChainHead>;
   readonly #byNumber: Statement<[number], StoredEntryRow>;
   readonly #all: Statement<[], StoredEntryRow>;
@@ -164,8 +180,9 @@ class OpenedAuditLog implements AuditLog {
   readonly #append: (entries: readonly NewAuditEntry[]) => AuditEntry[];
   readonly #finders = new Map<string, Statement<[Record<string, string | number>], StoredEntryRow>>();
 
-  constructor(db: EncryptedConnection, now: () => number, logger: Logger | undefined) {
+  constructor(db: EncryptedConnection, now: () => number, logger: Logger | undefined, rekey: () => Promise<void>) {
     this.#db = db;
+    this.#rekey = rekey;
     this.#now = now;
     this.#logger = logger;
     const meta = createAuditMeta(db);
@@ -331,6 +348,19 @@ class OpenedAuditLog implements AuditLog {
     this.#connection();
     const acknowledged = this.queue.hubAcknowledged();
     return verifyChain(this.#checked.iterate(), acknowledged, this.#pruner.anchor());
+  }
+
+  async rekey(): Promise<void> {
+    this.#connection();
+    if (this.#rekeying)
+      throw new AuditError('REKEY_FAILED', 'A change of the audit trail key is already under way. Wait for it to finish.');
+    this.#rekeying = true;
+    try {
+      await this.#rekey();
+      this.#logger?.info({ event: 'audit.rekey' }, 'audit trail key changed');
+    } finally {
+      this.#rekeying = false;
+    }
   }
 
   close(): void {

@@ -1,5 +1,5 @@
 // The entries the host writes around the data it serves: a chart read, a query (one entry per
-// patient in the results), a print (or its refusal), downtime documentation (create, update), a wipe, a rejected
+// patient in the results), a print (or its refusal), downtime documentation (create, update), a wipe, a rekey, a rejected
 // IPC message. Each takes who is asking as the session guard answered it (UserContext fits).
 import { PURPOSE_OF_USE } from '../../shared/access/index.js';
 import type { AuditDetail, NewAuditEntry } from './audit-entry.js';
@@ -107,6 +107,19 @@ export function documentationEntry(
 /** The chart cache was crypto-erased (by IT's CLI, or the host). */
 export function wipeEntry(by: 'cli' | 'host', detail: AuditDetail = {}): NewAuditEntry {
   return { action: 'wipe', requestor: by === 'cli', detail: { by, ...detail } };
+}
+
+/**
+ * The keys of the chart cache and the audit trail were changed (by IT's CLI, or the host on the
+ * policy's schedule); `detail` says which were and, on failure, where it stopped.
+ */
+export function rekeyEntry(by: 'cli' | 'host', detail: AuditDetail = {}, failed = false): NewAuditEntry {
+  return {
+    action: 'rekey',
+    requestor: by === 'cli',
+    ...(failed ? { outcome: 'serious-failure' as const } : {}),
+    detail: { by, ...detail },
+  };
 }
 
 /** The host refused a message from the renderer (wrong sender, schema, or channel). */

@@ -12,6 +12,7 @@ export {
   printRefusedEntry,
   documentationEntry,
   wipeEntry,
+  rekeyEntry,
   ipcRejectedEntry,
 } from './host-entries.js';
 export { auditedChartReads, censusQueryText, type AuditedChartReads } from './audited-chart-reads.js';

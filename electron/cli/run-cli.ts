@@ -4,6 +4,7 @@ import { CliError } from './cli-error.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { commands, type CliCommand } from './commands/index.js';
 import { describeFailure } from './describe-failure.js';
+import { holdForCommand } from './commands/workstation.js';
 
 const USAGE = [
   'usage: wardline <command> [options]',
@@ -40,7 +41,13 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     } catch (error) {
       throw new CliError('USAGE', `${(error as Error).message.split('\n')[0]} (try: wardline help)`);
     }
-    return await command.run(parsed.values as Record<string, string | boolean | undefined>, io, subcommand);
+    const values = parsed.values as Record<string, string | boolean | undefined>;
+    const hold = holdForCommand(name, command, values, subcommand);
+    try {
+      return await command.run(values, io, subcommand);
+    } finally {
+      hold?.release();
+    }
   } catch (error) {
     const failure = describeFailure(error);
     io.err(`wardline ${name}: ${failure.message}`);

@@ -1,5 +1,5 @@
 // The session channels, answered by the sessions room's SessionManager.
-import type { SessionManager } from '../session/index.js';
+import type { SessionManager, SessionSnapshot } from '../session/index.js';
 import { HostError } from './host-error.js';
 import type { IpcHandler } from './ipc-router.js';
 
@@ -35,23 +35,31 @@ export interface SessionHandlers {
  * through chart:open-off-ward instead, so a grant here for an unknown id is refused (and never
  * recorded as a break-the-glass start for a chart that cannot be shown).
  */
-export function sessionHandlers(sessions: SessionService, isCached: (patientId: string) => boolean = () => true): SessionHandlers {
+export function sessionHandlers(
+  sessions: SessionService,
+  isCached: (patientId: string) => boolean = () => true,
+  hasPin?: (userId: string) => Promise<boolean>,
+): SessionHandlers {
+  const told = (snapshot: SessionSnapshot): Promise<SessionSnapshot> => withPins(snapshot, hasPin);
   return {
-    'session:state': () => sessions.current(),
-    'session:sign-in': ({ username, password, totp, offline }) =>
-      offline === true ? sessions.signInOffline(username, password, totp) : sessions.signInOnline(username, password, totp),
-    'session:unlock-pin': ({ userId, pin }) => sessions.unlockWithPin(userId, pin),
+    'session:state': () => told(sessions.current()),
+    'session:sign-in': async ({ username, password, totp, offline }) => {
+      const result =
+        offline === true ? await sessions.signInOffline(username, password, totp) : await sessions.signInOnline(username, password, totp);
+      return { ...result, snapshot: await told(result.snapshot) };
+    },
+    'session:unlock-pin': async ({ userId, pin }) => told(await sessions.unlockWithPin(userId, pin)),
     'session:lock': () => {
       sessions.lock('manual');
-      return sessions.current();
+      return told(sessions.current());
     },
     'session:sign-out': () => {
       sessions.signOut();
-      return sessions.current();
+      return told(sessions.current());
     },
     'session:switch-user': () => {
       sessions.switchUser();
-      return sessions.current();
+      return told(sessions.current());
     },
     'session:set-pin': async ({ pin, password }) => {
       await sessions.setPin(pin, password);
@@ -71,5 +79,19 @@ export function sessionHandlers(sessions: SessionService, isCached: (patientId: 
       const grant = sessions.startBreakTheGlass(patientId, reasonCode, reasonText);
       return { patientId: grant.patientId, expiresAt: new Date(grant.expiresAt).toISOString() };
     },
+  };
+}
+
+/** The snapshot with, per session, whether its user has a PIN here (so the lock screen asks for the right thing). */
+async function withPins(snapshot: SessionSnapshot, hasPin: ((userId: string) => Promise<boolean>) | undefined): Promise<SessionSnapshot> {
+  if (hasPin === undefined) return snapshot;
+  const mark = async <T extends { userId: string }>(view: T): Promise<T & { hasPin: boolean }> => ({
+    ...view,
+    hasPin: await hasPin(view.userId),
+  });
+  return {
+    ...snapshot,
+    active: snapshot.active === null ? null : await mark(snapshot.active),
+    locked: await Promise.all(snapshot.locked.map(mark)),
   };
 }

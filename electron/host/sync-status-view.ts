@@ -1,6 +1,7 @@
 // What the window's sync banner is told (sync:status, sync:now, the sync:changed event): the sync
 // engine's status without its per-patient list, whether the workstation is enrolled, how far a first
-// load has come, and the policy's thresholds and poll interval. Counts and times only, no patient id.
+// load has come, the policy's thresholds and poll interval, and whether the watchdog finds sync
+// stopped. Counts and times only, no patient id.
 import type { SyncStatusData } from '../../shared/contract/index.js';
 import { syncStatusOf, type SyncEngine, type SyncPolicy } from '../sync/index.js';
 import type { Vault } from '../vault/index.js';
@@ -31,5 +32,6 @@ export function syncStatusView({ vault, sync, policy: fallback, now }: SyncStatu
     staleAmberMs: policy.staleAmberMs,
     staleRedMs: policy.staleRedMs,
     pollIntervalMs: policy.intervalMs,
+    stopped: status.stopped,
   };
 }

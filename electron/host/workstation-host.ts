@@ -1,8 +1,10 @@
 // The running workstation: opens the vault and the audit trail, starts the sessions (timers from
 // the machine policy, the OS's power events, every session event audited), the sync engine when
 // the workstation is enrolled (its hub and ward must be the policy's) with the audit upload on its
-// schedule, holds the data folder (host.lock) while it runs, and serves the window's requests
+// schedule, changes its keys on the policy's rotation interval when no session is active, holds
+// the data folder (host.lock) while it runs, and serves the window's requests
 // through the IPC router. Electron's main.ts hands in the adapters; tests hand in theirs.
+import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { auditedChartReads, ipcRejectedEntry, openAuditLog, sessionAuditSink, syncAuditSink, type AuditLog } from '../audit/index.js';
 import { administrationSafetyOf, policyMarkAfter, sessionPolicyOf, syncPolicyOf, type WorkstationPolicy } from '../policy/index.js';
@@ -19,7 +21,14 @@ import {
 } from '../session/index.js';
 import { openDocumentation, type Documentation } from '../documentation/index.js';
 import { OffWardCharts } from '../off-ward/index.js';
-import { createSyncEngine, normalizeHubUrl, resolveSyncPolicy, type SyncEngine, type SyncPolicy } from '../sync/index.js';
+import {
+  createSyncEngine,
+  normalizeHubUrl,
+  recordStalenessThresholds,
+  resolveSyncPolicy,
+  type SyncEngine,
+  type SyncPolicy,
+} from '../sync/index.js';
 import { openVault, type KeyCustodian, type Vault } from '../vault/index.js';
 import { inPageDelivery, type PrintDelivery } from '../print/index.js';
 import type { SetupStateData } from '../../shared/contract/index.js';
@@ -29,6 +38,7 @@ import { chartHandlers } from './chart-handlers.js';
 import { amendmentHandlers } from './amendment-handlers.js';
 import { conflictHandlers } from './conflict-handlers.js';
 import { holdDataDir } from './data-dir-holder.js';
+import { startRekeySchedule, type RekeySchedule } from './rekey-schedule.js';
 import { documentationHandlers } from './documentation-handlers.js';
 import { HostError } from './host-error.js';
 import { sessionAuthorizer } from './ipc-authorize.js';
@@ -83,6 +93,8 @@ export interface WorkstationHost {
   readonly router: IpcRouter;
   /** The off-ward charts break-the-glass holds in memory (never in the vault). */
   readonly offWardCharts: OffWardCharts;
+  /** The policy's key rotation (vault.rekeyAfterDays), done when no session is active. */
+  readonly rekeys: RekeySchedule;
   /** Stops serving, signs every session out ("shutdown"), stops sync, closes the audit trail and the vault. */
   close(): Promise<void>;
 }
@@ -106,16 +118,17 @@ function checkEnrollment(vault: Vault, policy: WorkstationPolicy): void {
 
 export async function openWorkstationHost(options: WorkstationHostOptions): Promise<WorkstationHost> {
   const { dataDir, policy, custodian, logger, transport } = options;
-  const vault = await openVault({ dataDir, custodian, logger });
-  let hold;
+  // Held before the vault is opened, so a CLI command at work on the folder (a rekey) is never
+  // met half-way. A folder that does not exist holds no vault: openVault says so.
+  const held = existsSync(dataDir) ? holdDataDir(dataDir) : null;
+  let vault: Vault;
   try {
-    hold = holdDataDir(dataDir);
+    vault = await openVault({ dataDir, custodian, logger });
   } catch (error) {
-    vault.close();
+    held?.release();
     throw error;
   }
-  const held = hold;
-  const opened: Array<() => Promise<void> | void> = [() => held.release(), () => vault.close()];
+  const opened: Array<() => Promise<void> | void> = [() => held?.release(), () => vault.close()];
   const unwind = async (): Promise<void> => {
     for (const close of opened.reverse()) await close();
   };
@@ -150,11 +163,12 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
       sync === null ? null : openDocumentation({ vault, sync, logger, administrationSafety: administrationSafetyOf(policy) });
 
     const clock = options.clock ?? new SystemClock();
+    const credentials = options.credentials ?? vaultCredentialStore(vault);
     sessions = new SessionManager({
       clock,
       scheduler: options.scheduler ?? timerScheduler(clock),
       powerEvents: options.powerEvents,
-      credentials: options.credentials ?? vaultCredentialStore(vault),
+      credentials,
       events: sessionAuditSink(audit),
       workstationWard: policy.ward,
       hubLogin: options.hubLogin !== undefined ? options.hubLogin : (sync?.hubLogin() ?? null),
@@ -164,6 +178,16 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
     });
     const manager = sessions;
     opened.push(() => manager.close());
+    // The policy's key rotation, when no session is active (closed before the sessions).
+    const rekeys = startRekeySchedule({
+      vault,
+      audit,
+      sessions: manager,
+      rekeyAfterMs: policy.rekeyAfterMs,
+      logger,
+      now: () => clock.now(),
+    });
+    opened.push(() => rekeys.close());
     const chart = auditedChartReads(vault, audit);
     const patients = vaultPatientLookup(vault);
     // Off-ward charts opened by break-the-glass: memory only, read through the chart reads (and
@@ -173,11 +197,16 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
     const chartWithOffWard = auditedChartReads(offWard.chartQueries(vault), audit);
     const patientsWithOffWard = offWard.patientLookup(patients);
     const syncPolicy = resolveSyncPolicy({ ...syncPolicyOf(policy), ...options.syncPolicy });
+    recordStalenessThresholds(vault, syncPolicy);
     const syncStatus = () => syncStatusView({ vault, sync, policy: syncPolicy, now: () => clock.now() });
 
     const router = createIpcRouter({
       handlers: {
-        ...sessionHandlers(manager, (patientId) => patients(patientId) !== null),
+        ...sessionHandlers(
+          manager,
+          (patientId) => patients(patientId) !== null,
+          async (userId) => ((await credentials.get(userId))?.pinVerifier ?? null) !== null,
+        ),
         ...chartHandlers({ sessions: manager, chart: chartWithOffWard, patients: patientsWithOffWard }),
         ...offWardHandlers({ sessions: manager, hub: sync, cache: vault, charts: offWard, audit, logger }),
         ...documentationHandlers({
@@ -231,6 +260,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
     });
     if (sync !== null && options.startSync !== false) sync.startScheduler();
     if (policyMark !== null) vault.policyMark.set(policyMark);
+    void rekeys.check();
     logger.info(
       { event: 'host.started', enrolled: sync !== null, policyKey: policy.signedBy, policyIssued: policy.issued },
       'workstation host started',
@@ -245,6 +275,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
       documentation,
       router,
       offWardCharts: offWard,
+      rekeys,
       close: () => (closed ??= unwind()),
     };
   } catch (error) {

@@ -2,8 +2,9 @@
 // setting must be present: a missing one is an error, never a default. Only the staleness
 // thresholds (how old cached data may be before the banner turns amber, then red), the locked-session
 // count, the break-the-glass duration, the cache window, the medication administration settings
-// (time window, extra allergy classes), the MAR's look-ahead and the audit retention fall back to
-// Wardline's defaults, and the resolved policy says so.
+// (time window, extra allergy classes), the MAR's look-ahead, the sync watchdog's limit and the
+// audit retention fall back to Wardline's defaults, and the resolved policy says so. A key rotation
+// interval (vault.rekeyAfterDays) is optional: without it only IT rekeys (wardline rekey).
 import { z } from 'zod';
 import { wardSchema } from '../../shared/auth/index.js';
 import { DEFAULT_AUDIT_RETENTION_DAYS } from '../audit/index.js';
@@ -67,6 +68,10 @@ export const policyContentSchema = z.strictObject({
     .optional(),
   /** Data minimisation: care cached from this many days before a patient's admission on; default 30. */
   cache: z.strictObject({ daysBeforeAdmission: wholeNumber(0, 3650).optional() }).optional(),
+  /** Sync is shown as stopped (and restarted) after this long without doing its job; default 5. */
+  sync: z.strictObject({ stoppedAfterMinutes: wholeNumber(1, 24 * 60).optional() }).optional(),
+  /** The running host changes the keys of the chart cache and audit trail this often (when no session is active); no rotation when absent. */
+  vault: z.strictObject({ rekeyAfterDays: wholeNumber(1, 3650).optional() }).optional(),
   /** How long audit entries stay on the workstation after the hub acknowledged them; default 90 days. */
   audit: z.strictObject({ retentionDays: wholeNumber(1, 3650).optional() }).optional(),
   /** Medication administration: the on-time window around a scheduled dose (default 60 min either side), a site's allergy classes. */
@@ -106,6 +111,10 @@ export interface WorkstationPolicy {
   readonly staleRedMs: number;
   /** The cache window: a patient's care from this many days before their admission on. */
   readonly cacheDaysBeforeAdmission: number;
+  /** The sync watchdog calls sync stopped after this long without it doing its job. */
+  readonly syncStoppedAfterMs: number;
+  /** The host rekeys once the keys are older than this; null: only `wardline rekey` does. */
+  readonly rekeyAfterMs: number | null;
   /** Acknowledged audit entries are pruned once they are older than this. */
   readonly auditRetentionMs: number;
   /** A scheduled dose given this long before or after its time is on time; outside, early or late. */
@@ -139,6 +148,8 @@ export function workstationPolicyOf(content: PolicyContent, signedBy: string): W
     staleAmberMs: content.staleness === undefined ? DEFAULT_SYNC_POLICY.staleAmberMs : content.staleness.amberMinutes * MINUTE,
     staleRedMs: content.staleness === undefined ? DEFAULT_SYNC_POLICY.staleRedMs : content.staleness.redMinutes * MINUTE,
     cacheDaysBeforeAdmission: content.cache?.daysBeforeAdmission ?? DEFAULT_SYNC_POLICY.daysBeforeAdmission,
+    syncStoppedAfterMs: (content.sync?.stoppedAfterMinutes ?? DEFAULT_SYNC_POLICY.stoppedAfterMs / MINUTE) * MINUTE,
+    rekeyAfterMs: content.vault?.rekeyAfterDays === undefined ? null : content.vault.rekeyAfterDays * 24 * HOUR,
     auditRetentionMs: (content.audit?.retentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS) * 24 * HOUR,
     administrationWindowMs: (content.medication?.administrationWindowMinutes ?? DEFAULT_ADMINISTRATION_WINDOW_MINUTES) * MINUTE,
     allergyClasses: Object.freeze([...(content.medication?.allergyClasses ?? [])]),
@@ -154,6 +165,7 @@ export function workstationPolicyOf(content: PolicyContent, signedBy: string): W
       ...(content.session.maxLockedSessions === undefined ? ['session.maxLockedSessions'] : []),
       ...(content.session.breakTheGlassMinutes === undefined ? ['session.breakTheGlassMinutes'] : []),
       ...(content.cache?.daysBeforeAdmission === undefined ? ['cache.daysBeforeAdmission'] : []),
+      ...(content.sync?.stoppedAfterMinutes === undefined ? ['sync.stoppedAfterMinutes'] : []),
       ...(content.audit?.retentionDays === undefined ? ['audit.retentionDays'] : []),
       ...(content.medication?.administrationWindowMinutes === undefined ? ['medication.administrationWindowMinutes'] : []),
       ...(content.printing.marHoursAhead === undefined ? ['printing.marHoursAhead'] : []),

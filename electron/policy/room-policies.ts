@@ -22,6 +22,7 @@ export function syncPolicyOf(policy: WorkstationPolicy): Partial<SyncPolicy> {
     staleRedMs: policy.staleRedMs,
     extraPins: policy.pins,
     daysBeforeAdmission: policy.cacheDaysBeforeAdmission,
+    stoppedAfterMs: policy.syncStoppedAfterMs,
   };
 }
 

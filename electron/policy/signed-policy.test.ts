@@ -30,6 +30,8 @@ describe('the signed machine policy', () => {
       staleRedMs: 60 * 60_000,
       cacheDaysBeforeAdmission: 30,
       auditRetentionMs: 90 * 24 * 3_600_000,
+      syncStoppedAfterMs: 5 * 60_000,
+      rekeyAfterMs: null,
       administrationWindowMs: 60 * 60_000,
       printingAllowed: true,
       saveAsPdfAllowed: false,
@@ -153,6 +155,7 @@ describe('the signed machine policy', () => {
     delete draft.staleness;
     delete draft.cache;
     delete draft.audit;
+    delete draft.sync;
     const session = draft.session as Record<string, unknown>;
     delete session.maxLockedSessions;
     delete session.breakTheGlassMinutes;
@@ -163,6 +166,7 @@ describe('the signed machine policy', () => {
       'session.maxLockedSessions',
       'session.breakTheGlassMinutes',
       'cache.daysBeforeAdmission',
+      'sync.stoppedAfterMinutes',
       'audit.retentionDays',
       'printing.marHoursAhead',
     ]);

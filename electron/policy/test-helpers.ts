@@ -36,6 +36,7 @@ export function examplePolicyDraft(): Record<string, unknown> {
     staleness: { amberMinutes: 15, redMinutes: 60 },
     cache: { daysBeforeAdmission: 30 },
     audit: { retentionDays: 90 },
+    sync: { stoppedAfterMinutes: 5 },
     medication: { administrationWindowMinutes: 60 },
     printing: { allowed: true, marHoursAhead: 12 },
     updates: { enabled: true, channel: 'stable', url: 'https://updates.hospital.example/wardline/' },

@@ -73,10 +73,12 @@ async function completeOnlineSignIn(core: SessionCore, session: SessionResponse,
   };
   const passwordVerifier = await createVerifier(password, core.hashing.password);
   const now = core.clock.now();
+  let offerPin = false;
   await core.userLocks.run(stored.userId, async () => {
     const previous = await core.credentials.get(stored.userId);
     // A new credential stamp means the password changed or the account was re-enabled: the old PIN goes too.
     const keepPin = previous !== null && previous.credentialStamp === verifierInfo.credentialStamp;
+    offerPin = previous === null || (previous.pinVerifier !== null && !keepPin);
     await core.credentials.put({
       ...stored,
       credentialStamp: verifierInfo.credentialStamp,
@@ -98,5 +100,6 @@ async function completeOnlineSignIn(core: SessionCore, session: SessionResponse,
     role: session.user.role,
     wards: session.user.wards,
   };
-  return core.completeSignIn(user, 'online', false, hubTokensOf(session, now));
+  const result = core.completeSignIn(user, 'online', false, hubTokensOf(session, now));
+  return offerPin ? { ...result, offerPin } : result;
 }

@@ -21,6 +21,11 @@ export interface SignInResult {
   readonly resumed: boolean;
   /** True when the hub could not be reached and the offline verifier was used instead. */
   readonly hubUnreachable: boolean;
+  /**
+   * True after a user's first online sign-in on this workstation (or the first since a password
+   * change dropped their PIN) when they have no PIN: the window offers to set one.
+   */
+  readonly offerPin?: boolean;
 }
 
 export interface SessionCore {

@@ -25,7 +25,8 @@ export interface HubClientOptions {
   readonly logger: Logger;
   readonly now: () => Date;
   readonly random: () => number;
-  readonly signal: AbortSignal;
+  /** Aborts requests: asked at each request (the engine replaces it when the watchdog restarts the loop). */
+  readonly signal: () => AbortSignal;
   /** Called when the hub refuses the device itself (revoked, unknown). */
   readonly onDeviceRefused?: (code: string) => void;
 }
@@ -208,7 +209,8 @@ export class HubClient {
     withDeviceToken: boolean,
     options: { returnRefusals?: boolean; retries?: number } = {},
   ): Promise<HubAnswer> {
-    const { policy, monitor, signal } = this.#o;
+    const { policy, monitor } = this.#o;
+    const signal = this.#o.signal();
     const retries = options.retries ?? policy.retries;
     let failures = 0;
     let rateLimitWaits = 0;

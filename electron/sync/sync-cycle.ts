@@ -4,6 +4,7 @@
 // the cross-process sync lock; the sync engine makes sure only one runs at a time.
 import type { Logger } from 'pino';
 import { credentialStampsResponseSchema, type CredentialStampsResponse } from '../../shared/auth/index.js';
+import type { SyncStopReason } from '../../shared/contract/index.js';
 import type { Vault } from '../vault/index.js';
 import type { SyncAuditSink } from './audit-sink.js';
 import { cacheWindowStartMs } from './cache-window.js';
@@ -16,7 +17,7 @@ import { pushOutbox, type PushResult } from './outbox-push.js';
 import { loadPatient } from './patient-load.js';
 import { newCounts, type PullContext } from './pull-context.js';
 import { loadReferenceType } from './reference-load.js';
-import { acquireSyncLock } from './sync-lock.js';
+import { acquireSyncLock, type HeldSyncLock } from './sync-lock.js';
 import type { SyncPolicy } from './sync-policy.js';
 import { SYNC_FACTS } from './sync-status.js';
 import { SyncError } from './sync-error.js';
@@ -36,7 +37,10 @@ export interface InitialLoadProgress {
 
 /** What a sync-activity listener is told: a cycle ended (either way), or the initial load moved on. */
 export type SyncActivity =
-  { readonly kind: 'cycle-ended'; readonly ok: boolean } | { readonly kind: 'initial-load'; readonly progress: InitialLoadProgress };
+  | { readonly kind: 'cycle-ended'; readonly ok: boolean }
+  | { readonly kind: 'initial-load'; readonly progress: InitialLoadProgress }
+  /** The watchdog found sync stopped (and restarted the loop). */
+  | { readonly kind: 'stopped'; readonly reason: SyncStopReason };
 
 export interface SyncSummary {
   readonly pushed: PushResult;
@@ -74,9 +78,14 @@ export async function runSyncCycle(cycle: SyncCycleContext): Promise<SyncSummary
   const { vault, logger, dataDir } = cycle;
   cycle.startCycle();
   const started = cycle.now();
-  const lock = acquireSyncLock(dataDir, cycle.policy.lockLeaseMs, () => cycle.now().getTime());
-  const renew = setInterval(() => lock.renew(), Math.max(1000, cycle.policy.lockLeaseMs / 3));
+  let lock: HeldSyncLock | null = null;
+  let renew: NodeJS.Timeout | null = null;
   try {
+    // Inside the try: a lock that cannot be taken (a folder replaced under the host) is a failed
+    // cycle like any other, recorded, logged and shown.
+    const held = acquireSyncLock(dataDir, cycle.policy.lockLeaseMs, () => cycle.now().getTime());
+    lock = held;
+    renew = setInterval(() => held.renew(), Math.max(1000, cycle.policy.lockLeaseMs / 3));
     const { summary, censusIds } = await steps(cycle, started);
     const finished = cycle.now();
     vault.transaction(() => {
@@ -104,19 +113,34 @@ export async function runSyncCycle(cycle: SyncCycleContext): Promise<SyncSummary
     return summary;
   } catch (error) {
     const code = error instanceof SyncError ? error.code : 'INTERNAL';
-    if (vault.isOpen) {
-      vault.transaction(() => {
-        vault.sync.setFact(SYNC_FACTS.state, cycle.state());
-        vault.sync.setFact(SYNC_FACTS.lastError, code);
-      });
+    const cause = error instanceof SyncError ? null : (error as { code?: unknown }).code;
+    try {
+      if (vault.isOpen) {
+        vault.transaction(() => {
+          vault.sync.setFact(SYNC_FACTS.state, cycle.state());
+          vault.sync.setFact(SYNC_FACTS.lastError, code);
+        });
+      }
+    } catch (recordError) {
+      logger.error(
+        { event: 'sync.failure_unrecorded', code: (recordError as { code?: unknown }).code ?? null },
+        'sync failure not recorded',
+      );
     }
-    logger.warn({ event: 'sync.cycle_failed', code, state: cycle.state() }, 'sync cycle failed');
+    logger.warn(
+      { event: 'sync.cycle_failed', code, ...(typeof cause === 'string' ? { cause } : {}), state: cycle.state() },
+      'sync cycle failed',
+    );
     cycle.setInitialLoad(null);
     if (vault.isOpen) cycle.tell({ kind: 'cycle-ended', ok: false });
     throw error;
   } finally {
-    clearInterval(renew);
-    lock.release();
+    if (renew !== null) clearInterval(renew);
+    try {
+      lock?.release();
+    } catch (error) {
+      logger.warn({ event: 'sync.lock_release_failed', code: (error as { code?: unknown }).code ?? null }, 'sync lock not released');
+    }
   }
 }
 

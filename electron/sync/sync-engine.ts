@@ -1,7 +1,10 @@
 // The sync engine of one enrolled workstation: composes the pinned, device-authenticated hub
 // client, the connectivity monitor, the scheduler and the sync cycle (sync-cycle.ts). Never two
 // cycles at once: calls during a cycle share it, and a lock file keeps other processes out. Tells
-// listeners when a cycle ends and how far a first load has come. Also the sessions room's hub
+// listeners when a cycle ends and how far a first load has come. While the scheduler runs, a
+// watchdog (sync-watchdog.ts) checks that cycles still do their job; when they do not, the status
+// says "stopped" and why, the log says so at warning level, and the loop is restarted (requests
+// on the wire aborted, a new scheduler). Also the sessions room's hub
 // sign-in and break-the-glass fetches over the same client. Documentation (electron/documentation)
 // adds to the outbox and asks for a sync.
 import { setMaxListeners } from 'node:events';
@@ -29,6 +32,8 @@ import { resolveSyncPolicy, type SyncPolicy } from './sync-policy.js';
 import { recordedState, syncStatusOf, type SyncStatus } from './sync-status.js';
 import { SyncError } from './sync-error.js';
 import { SyncScheduler } from './sync-scheduler.js';
+import { SyncWatchdog } from './sync-watchdog.js';
+import type { SyncStopped, SyncStopReason } from '../../shared/contract/index.js';
 import { wardLocationId } from './ward-scope.js';
 
 export interface SyncEngineOptions {
@@ -52,12 +57,16 @@ export class SyncEngine {
   readonly #monitor: ConnectivityMonitor;
   readonly #connection: HubConnection;
   readonly #client: HubClient;
-  readonly #abort = new AbortController();
+  /** Aborts requests on the wire: at close, and when the watchdog restarts the loop (then replaced). */
+  #abort = newAbortController();
   readonly #inFlight = new Set<string>();
   readonly #wardId: string;
   readonly #clientId: string;
   #running: Promise<SyncSummary> | null = null;
   #scheduler: SyncScheduler | null = null;
+  #watchdog: SyncWatchdog | null = null;
+  #watchdogTimer: NodeJS.Timeout | null = null;
+  #stopped: SyncStopped | null = null;
   #privateKey: Promise<CryptoKey> | null = null;
   #closed = false;
   #initialLoad: InitialLoadProgress | null = null;
@@ -76,8 +85,6 @@ export class SyncEngine {
       );
     }
     this.#policy = resolveSyncPolicy(options.policy);
-    // Every request in flight listens for the engine closing.
-    setMaxListeners(0, this.#abort.signal);
     this.#now = options.now ?? (() => new Date());
     this.#audit = options.audit ?? logAuditSink(logger);
     this.#wardId = wardLocationId(enrollment.ward);
@@ -101,7 +108,12 @@ export class SyncEngine {
     });
     this.#client = new HubClient({
       hubUrl: enrollment.hubUrl,
-      send: this.#connection.send,
+      // Every answer from the hub is progress for the watchdog (a long first load is not a hung one).
+      send: async (request, signal) => {
+        const response = await this.#connection.send(request, signal);
+        this.#watchdog?.progressed();
+        return response;
+      },
       clientId: enrollment.clientId,
       tokenUrl: enrollment.tokenUrl,
       privateKey: () => this.#deviceKey(),
@@ -110,7 +122,7 @@ export class SyncEngine {
       logger,
       now: this.#now,
       random: options.random ?? Math.random,
-      signal: this.#abort.signal,
+      signal: () => this.#abort.signal,
       onDeviceRefused: (code) => this.#auditRefusal({ kind: 'device-refused', clientId: enrollment.clientId, code }, `device:${code}`),
     });
   }
@@ -140,28 +152,68 @@ export class SyncEngine {
   }
 
   status(): SyncStatus {
-    return syncStatusOf(this.#o.vault, this.#policy, this.#now().getTime(), this.#monitor.state);
+    return { ...syncStatusOf(this.#o.vault, this.#policy, this.#now().getTime(), this.#monitor.state), stopped: this.#stopped };
   }
 
   /** One sync cycle; a call while one runs gets that cycle's outcome. */
   syncOnce(): Promise<SyncSummary> {
     if (this.#closed) return Promise.reject(new SyncError('SYNC_CLOSED', 'Sync was stopped.'));
-    this.#running ??= this.#cycle().finally(() => {
-      this.#running = null;
-    });
+    if (this.#running === null) {
+      this.#watchdog?.cycleStarted();
+      this.#running = this.#cycle().then(
+        (summary) => {
+          this.#running = null;
+          this.#cycleEnded(true);
+          return summary;
+        },
+        (error: unknown) => {
+          this.#running = null;
+          this.#cycleEnded(false);
+          throw error;
+        },
+      );
+    }
     return this.#running;
   }
 
-  /** Syncs now, then every policy interval, right after local writes, backing off while offline. */
-  startScheduler(): void {
-    this.#scheduler ??= new SyncScheduler({
-      sync: () => this.syncOnce(),
-      intervalMs: this.#policy.intervalMs,
-      offlineBackoffMaxMs: this.#policy.offlineBackoffMaxMs,
-      logger: this.#o.logger,
-      random: this.#o.random ?? Math.random,
-    });
+  /**
+   * Syncs now, then every policy interval, right after local writes, backing off while offline;
+   * the watchdog checks on it (every `watchdogCheckMs`, by default a tenth of the policy's
+   * stoppedAfterMs, at most a minute).
+   */
+  startScheduler(options: { watchdogCheckMs?: number } = {}): void {
+    if (this.#closed) return;
+    this.#scheduler ??= this.#newScheduler();
     this.#scheduler.start();
+    if (this.#watchdog === null) {
+      this.#watchdog = new SyncWatchdog({
+        stoppedAfterMs: this.#policy.stoppedAfterMs,
+        offlineBackoffMaxMs: this.#policy.offlineBackoffMaxMs,
+        now: () => this.#now().getTime(),
+      });
+      if (this.#running !== null) this.#watchdog.cycleStarted();
+      const every = options.watchdogCheckMs ?? Math.min(60_000, Math.max(1_000, this.#policy.stoppedAfterMs / 10));
+      this.#watchdogTimer = setInterval(() => this.checkWatchdog(), every);
+      this.#watchdogTimer.unref?.();
+    }
+  }
+
+  /**
+   * Runs the watchdog's check now (its timer does so on its own): when sync has stopped, marks the
+   * status, tells listeners, logs a warning and restarts the loop. Returns the reason, or null.
+   */
+  checkWatchdog(): SyncStopReason | null {
+    if (this.#closed || this.#watchdog === null) return null;
+    const reason = this.#watchdog.check(this.#monitor.state);
+    if (reason === null) return null;
+    this.#stopped = { reason, since: this.#stopped?.since ?? this.#now().toISOString() };
+    this.#o.logger.warn(
+      { event: 'sync.stopped', reason, state: this.#monitor.state, cycleRunning: this.#running !== null },
+      'sync stopped; restarting the sync loop',
+    );
+    this.#restartLoop();
+    this.#tell({ kind: 'stopped', reason });
+    return reason;
   }
 
   /** Outbox entries on the wire right now (documentation must not change them under the push). */
@@ -200,10 +252,41 @@ export class SyncEngine {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#watchdogTimer !== null) clearInterval(this.#watchdogTimer);
     await this.#scheduler?.stop();
     this.#abort.abort(new SyncError('SYNC_CLOSED', 'Sync was stopped.'));
     await this.#running?.catch(() => undefined);
     this.#connection.close();
+  }
+
+  #newScheduler(): SyncScheduler {
+    return new SyncScheduler({
+      sync: () => this.syncOnce(),
+      intervalMs: this.#policy.intervalMs,
+      offlineBackoffMaxMs: this.#policy.offlineBackoffMaxMs,
+      logger: this.#o.logger,
+      random: this.#o.random ?? Math.random,
+    });
+  }
+
+  #cycleEnded(ok: boolean): void {
+    this.#watchdog?.cycleEnded(ok);
+    if (ok && this.#stopped !== null) {
+      this.#o.logger.info({ event: 'sync.resumed', reason: this.#stopped.reason }, 'sync resumed');
+      this.#stopped = null;
+    }
+  }
+
+  /** Aborts what is on the wire (a hung cycle then fails) and replaces the scheduler with a fresh one. */
+  #restartLoop(): void {
+    this.#abort.abort(new SyncError('SYNC_STOPPED', 'Sync stopped and is being restarted.'));
+    this.#abort = newAbortController();
+    const previous = this.#scheduler;
+    this.#scheduler = this.#newScheduler();
+    // The old scheduler is not awaited: a hung cycle must not hold up the new loop.
+    previous?.stop().catch(() => undefined);
+    this.#watchdog?.restarted();
+    this.#scheduler.start();
   }
 
   #deviceKey(): Promise<CryptoKey> {
@@ -214,6 +297,8 @@ export class SyncEngine {
   }
 
   #tell(activity: SyncActivity): void {
+    // A success clears "stopped" before listeners hear of it (the banner reads the status then).
+    if (activity.kind === 'cycle-ended' && activity.ok) this.#cycleEnded(true);
     for (const listener of this.#activityListeners) {
       try {
         listener(activity);
@@ -253,6 +338,13 @@ export class SyncEngine {
       tell: (activity) => this.#tell(activity),
     });
   }
+}
+
+function newAbortController(): AbortController {
+  const controller = new AbortController();
+  // Every request in flight listens for it.
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
 
 /** Opens the sync engine of an enrolled workstation (throws NOT_ENROLLED otherwise). */

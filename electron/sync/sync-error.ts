@@ -22,6 +22,8 @@ export type SyncErrorCode =
   | 'REQUEST_REFUSED'
   | 'SYNC_BUSY'
   | 'SYNC_CLOSED'
+  /** The watchdog found sync stopped and aborted what was on the wire to restart the loop. */
+  | 'SYNC_STOPPED'
   | 'INVALID_DOCUMENTATION'
   | 'PATIENT_NOT_CACHED'
   | 'RESOURCE_NOT_CACHED'

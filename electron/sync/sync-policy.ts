@@ -1,5 +1,6 @@
 // The sync settings IT may set by machine policy, with their defaults: sync interval, staleness (amber,
-// red), timeouts, retries and backoff, page size, extra certificate pins, the cache window's reach.
+// red), timeouts, retries and backoff, page size, extra certificate pins, the cache window's reach,
+// when the watchdog calls sync stopped.
 import { DEFAULT_DATA_STALENESS } from '../../shared/staleness/index.js';
 import { DEFAULT_CACHE_DAYS_BEFORE_ADMISSION } from '../../shared/fhir/index.js';
 
@@ -37,6 +38,12 @@ export interface SyncPolicy {
   readonly loadConcurrency: number;
   /** Outbox entries per transaction Bundle. */
   readonly pushBatchSize: number;
+  /**
+   * The sync watchdog: sync counts as stopped (shown to the user, logged, the loop restarted) when
+   * for this long a running cycle hears nothing from the hub, no cycle succeeds while the hub
+   * answers, or no cycle starts (plus the longest backoff while offline).
+   */
+  readonly stoppedAfterMs: number;
   /** How long the sync lock file stays valid without being renewed. */
   readonly lockLeaseMs: number;
   /** Pins accepted besides the enrollment's (e.g. the hub's next certificate during a rotation). */
@@ -68,6 +75,7 @@ export const DEFAULT_SYNC_POLICY: SyncPolicy = Object.freeze({
   maxResourcesPerTransaction: 5000,
   loadConcurrency: 3,
   pushBatchSize: 20,
+  stoppedAfterMs: 5 * 60_000,
   lockLeaseMs: 60_000,
   extraPins: [],
   caPem: undefined,

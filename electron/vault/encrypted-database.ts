@@ -13,7 +13,7 @@ import type { Migration } from './migrations/migration.js';
 import { openKeyedConnection, type Db } from './sqlcipher-connection.js';
 import { syncDirectory, VAULT_FILE_NAME } from './vault-files.js';
 import { VaultError } from './vault-error.js';
-import { createStoredKey, unlockConnection } from './vault-keys.js';
+import { createStoredKey, rotateKey, unlockConnection } from './vault-keys.js';
 
 /** An open connection to such a database (better-sqlite3 API). */
 export type EncryptedConnection = Db;
@@ -108,4 +108,22 @@ async function createDatabaseFile(file: string, name: string, options: OpenEncry
   } finally {
     key.fill(0);
   }
+}
+
+/**
+ * Re-encrypts such a database, open on `db`, under a new random key with the vault's crash-safe
+ * protocol (the new key staged in the keystore first; an interrupted change is completed or rolled
+ * back by the next open). Throws VaultError REKEY_FAILED, worded with `label`.
+ */
+export async function rekeyEncryptedDatabase(
+  db: EncryptedConnection,
+  options: { dataDir: string; purpose: Exclude<KeyPurpose, 'vault' | 'device'>; custodian: KeyCustodian; label: string },
+): Promise<void> {
+  if (db.inTransaction) {
+    throw new VaultError(
+      'REKEY_FAILED',
+      `The ${options.label} key cannot be changed inside a transaction. Try again once it has finished.`,
+    );
+  }
+  await rotateKey(db, options.custodian, keyNameFor(options.dataDir, options.purpose), options.label);
 }

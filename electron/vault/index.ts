@@ -16,7 +16,7 @@ export type { ChartQueries } from './chart-queries.js';
 export { openMemoryChartStore, type MemoryChartStore } from './memory-chart-store.js';
 export type * from './chart-types.js';
 export type { NotesPage, NotesPageEntries } from './notes-query.js';
-export { openEncryptedDatabase, type EncryptedConnection } from './encrypted-database.js';
+export { openEncryptedDatabase, rekeyEncryptedDatabase, type EncryptedConnection } from './encrypted-database.js';
 export type { Migration } from './migrations/index.js';
 export type { CredentialRecord } from './credential-records.js';
 export { guarded as guardedWhileOpen } from './lazy-methods.js';

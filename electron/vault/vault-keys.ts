@@ -91,8 +91,11 @@ export async function unlockConnection(file: string, custodian: KeyCustodian, na
   return { db, key: stagedKey };
 }
 
-/** Re-encrypts the open database under a new random key, following the protocol above. */
-export async function rotateKey(db: Db, custodian: KeyCustodian, name: string): Promise<void> {
+/**
+ * Re-encrypts the open database under a new random key, following the protocol above. `label` names
+ * the database in the errors ("chart cache", "audit trail").
+ */
+export async function rotateKey(db: Db, custodian: KeyCustodian, name: string, label = 'chart cache'): Promise<void> {
   const stagingName = stagingNameFor(name);
   const newKey = randomBytes(KEY_BYTES);
   try {
@@ -104,7 +107,7 @@ export async function rotateKey(db: Db, custodian: KeyCustodian, name: string): 
       await custodian.destroy(stagingName).catch(() => undefined);
       throw new VaultError(
         'REKEY_FAILED',
-        'Changing the chart cache key failed; the cache keeps its previous key and is still usable. Try again, or ask IT to check the disk.',
+        `Changing the ${label} key failed; the ${label} keeps its previous key and is still usable. Try again, or ask IT to check the disk.`,
         { cause: error },
       );
     }
@@ -114,7 +117,7 @@ export async function rotateKey(db: Db, custodian: KeyCustodian, name: string): 
     } catch (error) {
       throw new VaultError(
         'REKEY_FAILED',
-        'The chart cache was re-encrypted, but the OS keystore could not finish recording the new key. The new key is kept aside; the next time the cache is opened the change is completed. Ask IT to check the keystore if this repeats.',
+        `The ${label} was re-encrypted, but the OS keystore could not finish recording the new key. The new key is kept aside; the next time the ${label} is opened the change is completed. Ask IT to check the keystore if this repeats.`,
         { cause: error },
       );
     }

@@ -64,6 +64,8 @@ export interface Vault extends ChartQueries {
   transaction<T>(fn: () => T, options?: { durable?: boolean }): T;
   /** Re-encrypts the vault under a new random key; the old key is removed only after success. */
   rekey(): Promise<void>;
+  /** When the vault's key was last changed (its creation, before any rekey); null when unknown. */
+  keyChangedAt(): string | null;
   /** Closes the database. The vault holds no key in memory (it is zeroed once the file is open). */
   close(): void;
   readonly isOpen: boolean;
@@ -86,6 +88,9 @@ export interface CreateVaultOptions extends VaultLocation {
 }
 
 const WARD_KEY = 'ward';
+const CREATED_AT_KEY = 'created_at';
+/** When the key was last changed by a rekey. */
+const REKEYED_AT_KEY = 'rekeyed_at';
 
 /**
  * Creates a new vault in `dataDir`: a random key stored (and read back) through the custodian
@@ -110,7 +115,7 @@ export async function createVault(options: CreateVaultOptions): Promise<Vault> {
       try {
         migrate(db, undefined, logger);
         const meta = createVaultMeta(db);
-        meta.set('created_at', new Date().toISOString());
+        meta.set(CREATED_AT_KEY, new Date().toISOString());
         if (options.ward !== undefined) meta.set(WARD_KEY, options.ward);
         db.pragma('wal_checkpoint(TRUNCATE)');
       } finally {
@@ -231,7 +236,11 @@ class OpenedVault implements Vault {
       assertOpen,
     );
     this.#queries = guarded(
-      createChartQueries(db, () => this.#meta.get(WARD_KEY)),
+      createChartQueries(
+        db,
+        () => this.#meta.get(WARD_KEY),
+        (patientId) => this.sync.patient(patientId)?.dataAsOf ?? null,
+      ),
       assertOpen,
     );
   }
@@ -293,10 +302,16 @@ class OpenedVault implements Vault {
     try {
       await this.integrity;
       await rotateKey(this.#connection(), this.#custodian, this.#keyName);
+      this.#meta.set(REKEYED_AT_KEY, new Date().toISOString());
       this.#logger?.info('vault key changed');
     } finally {
       this.#rekeying = false;
     }
+  }
+
+  keyChangedAt(): string | null {
+    this.#connection();
+    return this.#meta.get(REKEYED_AT_KEY) ?? this.#meta.get(CREATED_AT_KEY);
   }
 
   close(): void {

@@ -71,6 +71,16 @@ function Workstation(props: { first: FirstAnswer }): React.JSX.Element {
     if ('snapshot' in first) pruneViews(knownSessionIds(first.snapshot));
   }, [first]);
 
+  // The session whose first online sign-in here asks for the PIN offer (the frame opens it once).
+  const [pinOfferFor, setPinOfferFor] = useState<string | null>(null);
+  const signedIn = useCallback(
+    (next: SessionSnapshotData, signIn?: { readonly offerPin: boolean }): void => {
+      setPinOfferFor(signIn?.offerPin === true ? (next.active?.sessionId ?? null) : null);
+      applySnapshot(next);
+    },
+    [applySnapshot],
+  );
+
   const status = snapshot?.status;
   useEffect(() => {
     if (status !== undefined && status !== 'active') whenIdle(() => void frame.preload());
@@ -94,7 +104,7 @@ function Workstation(props: { first: FirstAnswer }): React.JSX.Element {
   if (snapshot.status === 'active' && snapshot.active !== null) {
     return (
       <Suspense fallback={<Splash />}>
-        <Frame session={snapshot.active} onSnapshot={applySnapshot} />
+        <Frame session={snapshot.active} onSnapshot={applySnapshot} offerPin={pinOfferFor === snapshot.active.sessionId} />
       </Suspense>
     );
   }
@@ -109,7 +119,5 @@ function Workstation(props: { first: FirstAnswer }): React.JSX.Element {
       />
     );
   }
-  return (
-    <SignInScreen lastEnded={snapshot.lastEnded} onSignedIn={applySnapshot} reachability={reachability} onReachability={setReachability} />
-  );
+  return <SignInScreen lastEnded={snapshot.lastEnded} onSignedIn={signedIn} reachability={reachability} onReachability={setReachability} />;
 }

@@ -1,5 +1,6 @@
 // The audit-ingest room's migrations, in order; the hub's migration runner applies each once.
 import type { HubMigration } from '../storage/index.js';
 import { auditIngestTables } from './migrations/0001-audit-ingest.js';
+import { trailIndexMigration } from './migrations/0002-trail-index.js';
 
-export const auditIngestMigrations: readonly HubMigration[] = [auditIngestTables];
+export const auditIngestMigrations: readonly HubMigration[] = [auditIngestTables, trailIndexMigration];

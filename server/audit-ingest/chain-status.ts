@@ -9,7 +9,7 @@ export interface AuditChainStatus {
   readonly highestContiguousSequence: number;
   /** Missing ranges above the contiguous head (inclusive), lowest first; at most 1,000. */
   readonly gaps: { from: number; to: number }[];
-  /** Sequences whose hash does not link to the previous one, or disagrees with a signed checkpoint. */
+  /** Sequences whose hash does not link to the previous one, disagrees with a signed checkpoint, or is not its entry's hash. */
   readonly hashMismatches: number[];
   /** Sequences used by more than one event. */
   readonly reusedSequences: number[];
@@ -39,7 +39,7 @@ export async function auditChainStatus(db: SqlDatabase, deviceId: string): Promi
   return {
     highestContiguousSequence: head,
     gaps: gaps.map((g) => ({ from: toNumber(g.gap_from), to: toNumber(g.gap_to) })),
-    hashMismatches: sequencesOf(['hash-mismatch', 'checkpoint-mismatch']),
+    hashMismatches: sequencesOf(['hash-mismatch', 'checkpoint-mismatch', 'content-mismatch']),
     reusedSequences: sequencesOf(['sequence-reused']),
   };
 }

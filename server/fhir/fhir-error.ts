@@ -20,6 +20,7 @@ export type FhirErrorCode =
   | 'GONE'
   | 'VERSION_CONFLICT'
   | 'MULTIPLE_MATCHES'
+  | 'CONDITIONAL_REFERENCE_NO_MATCH'
   | 'CONFLICT'
   | 'OUT_OF_SCOPE'
   | 'FORBIDDEN'

@@ -9,7 +9,7 @@ import { capabilityStatement } from './capability.js';
 import { smartConfiguration } from './smart-configuration.js';
 import { errorToFhir } from './error-mapping.js';
 import { FhirError, outcomeOf } from './fhir-error.js';
-import { preferOf, type AuditUpload, type FhirContext, type FhirResponse } from './fhir-context.js';
+import { preferOf, type AuditTrailSearch, type AuditUpload, type FhirContext, type FhirResponse } from './fhir-context.js';
 import { history, patientEverything, readResource, searchType, vreadResource } from './interactions-read.js';
 import { createResource, deleteResource, finishWrites, updateResource, uploadAuditEvent, writeContext } from './interactions-write.js';
 import { beginWrite, endWrite } from './store/index.js';
@@ -22,6 +22,8 @@ export interface FhirRoutesOptions {
   /** Authenticates the request and sets `request.principal` (the identity room's `app.authenticate`). */
   readonly authenticate: onRequestAsyncHookHandler;
   readonly audit: AuditUpload | null;
+  /** The privacy officer's search of the trail (GET AuditEvent); null: not offered. */
+  readonly trail?: AuditTrailSearch | null;
   readonly software?: { name: string; version: string };
 }
 
@@ -162,6 +164,7 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
           }),
           prefer: preferOf(request.headers.prefer),
           audit: options.audit,
+          trail: options.trail ?? null,
           writes: null,
         });
 
@@ -173,7 +176,7 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
             const session = await beginWrite(tx, clock());
             const txCtx = writeContext(ctx, tx);
             const result = await work(txCtx, tx, session);
-            await finishWrites(txCtx, tx);
+            await finishWrites(txCtx, tx, session);
             await endWrite(tx, session);
             return result;
           });

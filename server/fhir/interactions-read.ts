@@ -34,6 +34,16 @@ export function requireType(type: string, interaction: TypeInteraction): void {
   }
 }
 
+/** AuditEvents are the hub's trail, not resources of the store: the trail search answers (privacy role only). */
+async function searchAuditEvents(ctx: FhirContext, query: URLSearchParams): Promise<FhirResponse> {
+  const principal = ctx.access.principal;
+  if (ctx.trail === null || principal === null) {
+    throw new FhirError(405, 'METHOD_NOT_ALLOWED', 'not-supported', 'The audit trail is searched by a signed-in privacy officer.');
+  }
+  const page = await ctx.trail.search(principal, query, ctx.baseUrl, ctx.clock());
+  return { status: 200, body: page.body, headers: { 'cache-control': 'no-store' } };
+}
+
 export function requireId(id: string): void {
   if (!ID.test(id)) throw new FhirError(400, 'INVALID_ID', 'value', 'A FHIR id is 1–64 letters, digits, "-" or ".".');
 }
@@ -114,6 +124,7 @@ async function patientsNamedByIdentifier(ctx: FhirContext, type: string, filters
 
 export async function searchType(ctx: FhirContext, type: string, query: URLSearchParams): Promise<FhirResponse> {
   requireType(type, 'search-type');
+  if (type === 'AuditEvent') return searchAuditEvents(ctx, query);
   authorizeReadType(ctx.access, type);
   const parsed = parseSearch(type, query);
   const cursor = parsed.cursor === null ? null : decodeCursor(parsed.cursor, 'search');

@@ -8,6 +8,7 @@ import { ADT_TYPES } from '../../shared/access/index.js';
 import { isInScope, type Access } from './access-policy.js';
 import { authorizeWrites, LATE_DOCUMENTATION_DAYS, WriteJournal } from './write-policy.js';
 import { etagOf } from './bundle-json.js';
+import { writeHubProvenance } from './hub-provenance.js';
 import { FhirError, informationOutcome } from './fhir-error.js';
 import type { FhirContext, FhirResponse } from './fhir-context.js';
 import { requireId, requireType, resourceHeaders } from './interactions-read.js';
@@ -114,11 +115,14 @@ function journalOf(ctx: FhirContext): WriteJournal {
 }
 
 /**
- * Judges every write the transaction noted (write-policy.ts); call before endWrite. Throws (rolling
- * everything back) on refusal.
+ * Judges every write the transaction noted (write-policy.ts), then writes the hub's Provenance for a
+ * signed-in user's writes that came without one; call before endWrite. Throws (rolling everything
+ * back) on refusal.
  */
-export async function finishWrites(ctx: FhirContext, tx: SqlDatabase): Promise<void> {
-  await authorizeWrites(tx, ctx.access, journalOf(ctx), ctx.clock());
+export async function finishWrites(ctx: FhirContext, tx: SqlDatabase, session: WriteSession): Promise<void> {
+  const now = ctx.clock();
+  await authorizeWrites(tx, ctx.access, journalOf(ctx), now);
+  await writeHubProvenance(tx, session, ctx.access, journalOf(ctx), now);
 }
 
 /** A fresh journal for one write transaction (per attempt: PostgreSQL may run the work again). */

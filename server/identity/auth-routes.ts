@@ -23,7 +23,8 @@ import { checkLogin } from './login.js';
 import { sendOutcome } from './operation-outcome.js';
 import { revokeRefreshTokenFamily, spendRefreshToken } from './refresh-tokens.js';
 import { issueSession } from './session.js';
-import { credentialStampsOfWard, findUserById, openTotpSecret } from './users.js';
+import { credentialStampsOfWard, findUserById, findUserByUsername, openTotpSecret } from './users.js';
+import { recordSignIn } from './sign-in-log.js';
 import { grantScope, scopeText } from './token-scope.js';
 
 export interface AuthRoutesDeps {
@@ -129,13 +130,32 @@ export function authRoutes(deps: AuthRoutesDeps) {
       const now = clock();
       try {
         const user = await checkLogin(db, body.data, ward, now);
+        await recordSignIn(db, {
+          at: now.getTime(),
+          deviceId,
+          userId: user.userId,
+          usernameTried: body.data.username,
+          succeeded: true,
+          code: null,
+        });
         logger.info({ event: 'login', userId: user.userId, deviceId }, 'user signed in');
         // The second factor was just checked: the enrolled workstation gets the TOTP secret (over
         // TLS) to check codes at an offline sign-in of this user.
         const totpSecret = user.mfaRequired ? (openTotpSecret(db, user) ?? undefined) : undefined;
         return reply.send(await issueSession(db, tokens, user, deviceId, now, undefined, totpSecret));
       } catch (error) {
-        if (error instanceof IdentityError) logger.info({ event: 'login-refused', code: error.code, deviceId }, 'sign-in refused');
+        if (error instanceof IdentityError) {
+          const known = await findUserByUsername(db, body.data.username);
+          await recordSignIn(db, {
+            at: now.getTime(),
+            deviceId,
+            userId: known?.userId ?? null,
+            usernameTried: body.data.username,
+            succeeded: false,
+            code: error.code,
+          });
+          logger.info({ event: 'login-refused', code: error.code, deviceId }, 'sign-in refused');
+        }
         throw error;
       }
     });

@@ -3,5 +3,11 @@ import type { HubMigration } from '../storage/index.js';
 import { identityTables } from './migrations/0001-identity.js';
 import { accountHistoryMigration } from './migrations/0002-account-history.js';
 import { signingKeyRetirement } from './migrations/0003-signing-key-retirement.js';
+import { signInLogMigration } from './migrations/0004-sign-in-log.js';
 
-export const identityMigrations: readonly HubMigration[] = [identityTables, accountHistoryMigration, signingKeyRetirement];
+export const identityMigrations: readonly HubMigration[] = [
+  identityTables,
+  accountHistoryMigration,
+  signingKeyRetirement,
+  signInLogMigration,
+];

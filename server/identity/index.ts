@@ -3,7 +3,21 @@
 import './fastify-augmentation.js';
 export { registerIdentity, type IdentityDeps } from './register-identity.js';
 export { identityMigrations } from './identity-migrations.js';
-export { addUser, setPassword, disableUser, enableUser, type NewUser, type AddedUser } from './users.js';
+export {
+  addUser,
+  setPassword,
+  disableUser,
+  enableUser,
+  changeAccount,
+  findUserByUsername,
+  findUserById,
+  usernamesOf,
+  normalizeUsername,
+  type NewUser,
+  type AddedUser,
+  type AccountChange,
+  type ChangedAccount,
+} from './users.js';
 export { createEnrollmentToken, DEFAULT_ENROLLMENT_TTL_MINUTES } from './enrollment.js';
 export { revokeDevice, listDevices, devicePublicKey, type DeviceRecord } from './devices.js';
 export { IdentityError } from './identity-error.js';
@@ -12,6 +26,7 @@ export type { AuthenticatePreHandler } from './fastify-augmentation.js';
 export type { Principal, DevicePrincipal, UserPrincipal, StaffRole } from './principal.js';
 export type { RateLimitOptions } from './rate-limiter.js';
 export { accountStandingAt, type AccountStanding } from './account-history.js';
+export { recordSignIn, type SignInRecord } from './sign-in-log.js';
 export { DEVICE_SCOPES_SUPPORTED, type GrantedScope } from './token-scope.js';
 export { currentTotpCode } from './totp.js';
 export { rotateSigningKey } from './hub-token-keys.js';

@@ -1,4 +1,4 @@
-// Staff accounts: create, change password, disable/enable, look up. A credential stamp (random)
+// Staff accounts: create, change password, change role and wards, disable/enable, look up. A credential stamp (random)
 // changes whenever the password changes or the account is disabled/enabled: user tokens, refresh
 // tokens and the workstations' offline verifiers carry it, so they all stop working at once.
 import type { SqlDatabase } from '../storage/index.js';
@@ -125,6 +125,64 @@ async function setDisabled(db: SqlDatabase, username: string, disabled: boolean,
   });
 }
 
+export interface AccountChange {
+  /** The new role; unchanged when absent. */
+  readonly role?: StaffRole;
+  /** The new wards (the whole list); unchanged when absent. */
+  readonly wards?: readonly string[];
+}
+
+export interface ChangedAccount {
+  readonly userId: string;
+  readonly role: StaffRole;
+  readonly wards: readonly string[];
+  /** Whether anything changed (a change to the same role and wards changes nothing). */
+  readonly changed: boolean;
+}
+
+/**
+ * Changes an account's role and/or wards. The change is written to identity_account_history and the
+ * credential stamp changes, so the user's tokens, refresh tokens and the workstations' offline
+ * verifiers (which carry the old role and wards) stop working at once: the next sign-in gets a token
+ * with the new role and wards.
+ */
+export async function changeAccount(
+  db: SqlDatabase,
+  username: string,
+  change: AccountChange,
+  now: Date = new Date(),
+): Promise<ChangedAccount> {
+  if (change.role === undefined && change.wards === undefined) {
+    throw new IdentityError('INVALID_REQUEST', 'Say what changes: a new role, new wards, or both.', 400);
+  }
+  if (change.role !== undefined && !staffRoleSchema.safeParse(change.role).success) {
+    throw new IdentityError('INVALID_REQUEST', `The role must be one of ${STAFF_ROLES.join(', ')}.`, 400);
+  }
+  const wards = change.wards === undefined ? undefined : validWards(change.wards);
+  return db.transaction(async (tx) => {
+    const user = await findUserByUsername(tx, username);
+    if (user === null) throw unknownUser();
+    const role = change.role ?? user.role;
+    const nextWards = wards === undefined ? [...user.wards] : [...wards].sort();
+    const changed = role !== user.role || JSON.stringify(nextWards) !== JSON.stringify([...user.wards].sort());
+    if (!changed) return { userId: user.userId, role, wards: nextWards, changed: false };
+    const at = now.getTime();
+    await tx.execute('UPDATE identity_users SET role = $1, credential_stamp = $2, updated_at = $3 WHERE user_id = $4', [
+      role,
+      randomSecret(),
+      at,
+      user.userId,
+    ]);
+    if (wards !== undefined) {
+      await tx.execute('DELETE FROM identity_user_wards WHERE user_id = $1', [user.userId]);
+      for (const ward of nextWards)
+        await tx.execute('INSERT INTO identity_user_wards (user_id, ward) VALUES ($1, $2)', [user.userId, ward]);
+    }
+    await recordAccountStanding(tx, user.userId, at, { role, wards: nextWards, disabled: user.disabled });
+    return { userId: user.userId, role, wards: nextWards, changed: true };
+  });
+}
+
 interface UserRow {
   user_id: string;
   username: string;
@@ -170,6 +228,21 @@ export async function credentialStampsOfWard(db: SqlDatabase, ward: string): Pro
     credentialStamp: r.credential_stamp,
     disabled: toBoolean(r.disabled),
   }));
+}
+
+/** The usernames of these account ids (unknown ids are left out), for views that show names only when read. */
+export async function usernamesOf(db: SqlDatabase, userIds: readonly string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(userIds)];
+  const names = new Map<string, string>();
+  for (let at = 0; at < ids.length; at += 200) {
+    const slice = ids.slice(at, at + 200);
+    const rows = await db.query<{ user_id: string; username: string }>(
+      `SELECT user_id, username FROM identity_users WHERE user_id IN (${slice.map((_, i) => `$${i + 1}`).join(', ')})`,
+      slice,
+    );
+    for (const row of rows) names.set(row.user_id, row.username);
+  }
+  return names;
 }
 
 async function toUserRecord(db: SqlDatabase, row: UserRow): Promise<UserRecord> {

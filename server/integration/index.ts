@@ -1,3 +1,19 @@
-// The hub's integrations with the hospital's systems. upstream/: the mirror of the EHR's charts from
-// its FHIR R4 server and the documentation sent back to it.
+// The hub's integrations with the hospital's systems.
+// - upstream/: the mirror of the EHR's charts from its FHIR R4 server and the documentation sent
+//   back to it.
+// - adt/: the HL7 v2 ADT feed over MLLP. Owns the MLLP listener (TLS with the hub's certificate, or
+//   plain TCP when IT chooses), reading ADT messages with @medplum/core, the feeds as integration
+//   principals (a secret per feed, sent in MSH-8), duplicate keys with their retention, the
+//   per-patient event order, and what A01–A13 and A40 do to Patient, Encounter and Location
+//   (written through server/fhir's feedTransaction, the store the FHIR API uses). ACKs go out only
+//   after the message's transaction committed. See docs/INTEGRATION.md.
+import { adtFeedTables } from './adt/migrations/0001-adt-feed.js';
+import type { HubMigration } from '../storage/index.js';
+
 export * from './upstream/index.js';
+export const adtMigrations: readonly HubMigration[] = [adtFeedTables];
+export { startMllpListener, DEFAULT_DUPLICATE_RETENTION_DAYS, type MllpListener, type MllpListenerOptions } from './adt/mllp-listener.js';
+export { addFeed, revokeFeed, listFeeds, type FeedAccount } from './adt/feeds.js';
+export { AdtError, type AdtErrorCode } from './adt/adt-error.js';
+export { VISIT_NUMBER_SYSTEM } from './adt/adt-apply.js';
+export { ADT_EVENTS, type AdtEvent } from './adt/adt-message.js';

@@ -1,7 +1,7 @@
 // Hub storage: the two SQL engines behind the SqlDatabase seam (SQLite embedded, PostgreSQL shared)
 // and the migration runner every hub store uses; encryption at rest (SQLCipher for the SQLite file,
 // envelope encryption of protected secrets on both engines). Knows nothing about FHIR or identity.
-export type { SqlDatabase, SqlDialect } from './sql-database.js';
+export type { SqlDatabase, SqlDialect, TransactionOptions } from './sql-database.js';
 export { openHubDatabase, type HubDatabaseOptions, type HubKeyRing } from './open-hub-database.js';
 export { SecretEnvelope, kekId } from './secret-envelope.js';
 export { HUB_KEY_BYTES, databaseKeyOf, kekOf, newHubKey } from './hub-key.js';

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import type { PoolClient } from 'pg';
 import { SecretEnvelope } from './secret-envelope.js';
-import type { SqlDatabase } from './sql-database.js';
+import type { SqlDatabase, TransactionOptions } from './sql-database.js';
 import { StorageError } from './storage-error.js';
 
 export interface PostgresOptions {
@@ -123,13 +123,14 @@ class PostgresDatabase implements SqlDatabase {
     return { changes: (await this.pool.query(sql, prepare(params))).rowCount ?? 0 };
   }
 
-  transaction<T>(work: (tx: SqlDatabase) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: SqlDatabase) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return withSerializableRetry(async () => {
       const client = await this.pool.connect();
       const tx = new PostgresTransaction(client, this.secrets);
       let broken = false;
       try {
         await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+        if (options.durable) await client.query('SET LOCAL synchronous_commit TO on');
         const result = await work(tx);
         tx.finish();
         await client.query('COMMIT');

@@ -4,6 +4,16 @@ import type { SecretEnvelope } from './secret-envelope.js';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
+export interface TransactionOptions {
+  /**
+   * The commit must survive a power loss before `transaction` resolves (the caller acknowledges it
+   * to a sender, e.g. an HL7 ACK): SQLite syncs the write-ahead log at this commit (synchronous =
+   * FULL; the hub's other commits use NORMAL, safe against a hub crash), PostgreSQL commits with
+   * synchronous_commit on whatever the server's default. Ignored by a nested transaction.
+   */
+  readonly durable?: boolean;
+}
+
 export interface SqlDatabase {
   readonly dialect: SqlDialect;
   /** Seals and opens the protected secrets stored in this database (signing keys, TOTP secrets). */
@@ -20,6 +30,6 @@ export interface SqlDatabase {
    * it throws. Serializable isolation on PostgreSQL (the engine retries `work` on a serialization
    * failure or deadlock, so `work` must be safe to run again), `BEGIN IMMEDIATE` on SQLite.
    */
-  transaction<T>(work: (tx: SqlDatabase) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: SqlDatabase) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }

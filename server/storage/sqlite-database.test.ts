@@ -36,6 +36,22 @@ describe('SQLite engine', () => {
     expect(rows).toEqual([{ id: "x'); DROP TABLE items; --", n: 7 }]);
   });
 
+  it('syncs the write-ahead log at a durable commit only (synchronous FULL), then returns to NORMAL', async () => {
+    const during = await db.transaction(async (tx) => tx.query<{ synchronous: number }>('PRAGMA synchronous'), { durable: true });
+    expect(during).toEqual([{ synchronous: 2 }]);
+    const plain = await db.transaction(async (tx) => tx.query<{ synchronous: number }>('PRAGMA synchronous'));
+    expect(plain).toEqual([{ synchronous: 1 }]);
+    await expect(
+      db.transaction(
+        async () => {
+          throw new Error('refused');
+        },
+        { durable: true },
+      ),
+    ).rejects.toThrow('refused');
+    expect(await db.transaction(async (tx) => tx.query<{ synchronous: number }>('PRAGMA synchronous'))).toEqual([{ synchronous: 1 }]);
+  });
+
   it('rolls back every statement of a transaction that throws', async () => {
     await expect(
       db.transaction(async (tx) => {

@@ -6,7 +6,7 @@
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { AsyncMutex } from './async-mutex.js';
 import { SecretEnvelope } from './secret-envelope.js';
-import type { SqlDatabase } from './sql-database.js';
+import type { SqlDatabase, TransactionOptions } from './sql-database.js';
 import {
   applyAtRestPragmas,
   isNotADatabase,
@@ -166,9 +166,10 @@ class SqliteDatabase implements SqlDatabase {
     });
   }
 
-  transaction<T>(work: (tx: SqlDatabase) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: SqlDatabase) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return this.lock.run(async () => {
       const connection = this.writer.connection;
+      if (options.durable) connection.pragma('synchronous = FULL');
       connection.exec('BEGIN IMMEDIATE');
       const tx = new SqliteTransaction(this.writer, this.secrets);
       try {
@@ -180,6 +181,8 @@ class SqliteDatabase implements SqlDatabase {
         tx.finish();
         if (connection.inTransaction) connection.exec('ROLLBACK');
         throw error;
+      } finally {
+        if (options.durable) connection.pragma('synchronous = NORMAL');
       }
     });
   }

@@ -20,6 +20,8 @@ export const sessionViewSchema = z.object({
   idleDeadline: epochMs.nullable(),
   absoluteDeadline: epochMs,
   pinLockedOut: z.boolean(),
+  /** Whether the user has a PIN on this workstation (absent: not told); without one the lock screen asks for the password. */
+  hasPin: z.boolean().optional(),
 });
 export type SessionViewData = z.infer<typeof sessionViewSchema>;
 
@@ -43,6 +45,8 @@ export const signInResultSchema = z.object({
   mode: z.enum(['online', 'offline']),
   resumed: z.boolean(),
   hubUnreachable: z.boolean(),
+  /** True after a first online sign-in here by a user without a PIN: the window offers to set one. */
+  offerPin: z.boolean().optional(),
 });
 
 export const usernameSchema = z.string().trim().min(1).max(128);

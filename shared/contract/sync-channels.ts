@@ -10,6 +10,15 @@ const noRequest = z.strictObject({});
 export const stalenessSchema = z.enum(DATA_STALENESS_LEVELS);
 export const connectivityStateSchema = z.enum(['online', 'degraded', 'offline', 'hub-down']);
 
+/**
+ * Why the sync watchdog says sync has stopped: no cycle succeeded for too long although the hub
+ * answers, a cycle has been running for too long, or no cycle has started for too long.
+ */
+export const SYNC_STOP_REASONS = ['no-cycle-succeeded', 'cycle-hung', 'not-cycling'] as const;
+export type SyncStopReason = (typeof SYNC_STOP_REASONS)[number];
+export const syncStoppedSchema = z.object({ reason: z.enum(SYNC_STOP_REASONS), since: z.string() });
+export type SyncStopped = z.infer<typeof syncStoppedSchema>;
+
 export const syncStatusSchema = z.object({
   /** False on a workstation that is not enrolled with a hub (it only shows its cache). */
   enrolled: z.boolean(),
@@ -30,6 +39,8 @@ export const syncStatusSchema = z.object({
   staleRedMs: z.number().int().positive(),
   /** How often the workstation polls the hub (ms). */
   pollIntervalMs: z.number().int().positive(),
+  /** Set while the sync watchdog finds sync stopped (it restarts the loop meantime); null or absent otherwise. */
+  stopped: syncStoppedSchema.nullable().optional(),
 });
 export type SyncStatusData = z.infer<typeof syncStatusSchema>;
 

@@ -19,6 +19,7 @@ import {
   sessionEventEntry,
   syncEventEntries,
   wipeEntry,
+  rekeyEntry,
   type AuditLog,
   type NewAuditEntry,
 } from '../../electron/audit/index.js';
@@ -68,6 +69,7 @@ const hostEntries: NewAuditEntry[] = [
   ...syncEventEntries({ kind: 'enrollment', clientId: 'dev-x', ward: '4b', hubUrl: 'https://hub.example' }),
   ...syncEventEntries({ kind: 'purge', patientIds: ['p-7', 'p-8'], resources: 120 }),
   wipeEntry('cli'),
+  rekeyEntry('host', { vault: true, audit: true }),
   ipcRejectedEntry('chart:summary', 'schema'),
   { action: 'audit-view', user: 'u-admin-1', session: 's-3', patient: 'p-1', purposeOfUse: 'HCOMPL' },
   { action: 'audit-export', detail: { by: 'cli', format: 'fhir' } },

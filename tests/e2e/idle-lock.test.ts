@@ -1,7 +1,8 @@
 // The idle lock as an attacker at an abandoned workstation would probe it: after the idle timeout
 // the screen locks by itself, and neither the page (DOM, storage) nor its JavaScript heap (a heap
 // snapshot over the DevTools protocol) holds any patient's name or MRN. Another nurse can sign in
-// meanwhile and sees nothing of the first one's work; the owner's PIN brings back the same chart.
+// meanwhile and sees nothing of the first one's work; the owner's PIN (offered after her first sign-in
+// here) brings back the same chart.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -20,7 +21,7 @@ import {
   lockHeading,
   openChart,
   openChartTab,
-  setPin,
+  setPinFromOffer,
   shown,
   submitSignIn,
   unlockWithPin,
@@ -79,7 +80,8 @@ describe('the idle lock', () => {
 
       await page.goto(stack.url);
       await signIn(page, nina);
-      await setPin(page, '2468');
+      // Her first online sign-in here: Wardline offers her a PIN.
+      await setPinFromOffer(page, '2468');
       await expectCensus(page, stack.ward.patients.length);
       await openChart(page, name);
       await openChartTab(page, 'Medications');

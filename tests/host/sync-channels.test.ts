@@ -49,6 +49,7 @@ describe('the sync banner', () => {
       staleAmberMs: 15 * 60_000,
       staleRedMs: 60 * 60_000,
       pollIntervalMs: 15_000,
+      stopped: null,
     });
     const status = await host.call<SyncStatusData>('sync:now', {});
     expect(status).toMatchObject({ enrolled: true, staleness: 'fresh', initialLoad: null, lastError: null, outboxPending: 0 });

@@ -1,19 +1,17 @@
 // Audit upload end to end, over real TLS on both storage engines: AuditEvents arrive in FHIR batch
 // Bundles (PUT with client-assigned ids), are stored exactly once, checked against the device's hash
 // chain, and the answer says which sequence the hub holds; signed checkpoints of the chain head.
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AUDIT_CHAIN_EXTENSION_URL,
   AUDIT_CHAIN_STATUS_EXTENSION_URL,
   auditChainStatusSchema,
   createAuditCheckpoint,
   generateDeviceKeyPair,
-  GENESIS_PREVIOUS_HASH,
   hubErrorCode,
   type AuditChainStatusResponse,
 } from '../../shared/auth/index.js';
 import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
+import { TestAuditChain } from '../support/audit-chain.js';
 
 interface BatchResponse {
   resourceType: string;
@@ -24,38 +22,17 @@ interface BatchResponse {
 
 /** A device's audit chain as the workstation keeps it: sequence n links to the hash of n − 1. */
 class Chain {
-  private readonly hashes = new Map<number, string>([[0, GENESIS_PREVIOUS_HASH]]);
-  constructor(private readonly device: TestDevice) {}
-
-  hash(sequence: number): string {
-    let hash = this.hashes.get(sequence);
-    if (hash === undefined) {
-      hash = createHash('sha256').update(`${this.device.clientId}|${sequence}`).digest('hex');
-      this.hashes.set(sequence, hash);
-    }
-    return hash;
+  readonly entries: TestAuditChain;
+  constructor(device: TestDevice) {
+    this.entries = new TestAuditChain(device.clientId);
   }
 
-  event(sequence: number, previousHash = this.hash(sequence - 1)) {
-    return {
-      resourceType: 'AuditEvent',
-      id: `${this.device.clientId}-${sequence}`,
-      extension: [
-        {
-          url: AUDIT_CHAIN_EXTENSION_URL,
-          extension: [
-            { url: 'sequence', valueInteger: sequence },
-            { url: 'previousHash', valueString: previousHash },
-            { url: 'hash', valueString: this.hash(sequence) },
-          ],
-        },
-      ],
-      type: { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110112', display: 'Query' },
-      action: 'E',
-      recorded: new Date(Date.UTC(2026, 2, 2, 8, 0, sequence)).toISOString(),
-      agent: [{ who: { reference: 'Practitioner/pr-1' }, requestor: true }],
-      source: { observer: { reference: `Device/${this.device.clientId}` } },
-    };
+  hash(sequence: number): string {
+    return this.entries.hash(sequence);
+  }
+
+  event(sequence: number, previousHash?: string) {
+    return this.entries.event(sequence, previousHash === undefined ? {} : { previousHash });
   }
 }
 
@@ -157,12 +134,26 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('audit ingest over TLS on %s', 
     expect(hub.logs()).toMatch(/"event":"audit-chain-flag"[^\n]*"kind":"hash-mismatch"/);
   });
 
+  it('recomputes each hash from the entry it carries: an altered entry is stored as evidence and flagged, one without its entry refused', async () => {
+    const device = await hub.enrollDevice('a');
+    const chain = new Chain(device);
+    const altered = JSON.stringify({ ...chain.entries.body(2), action: 'lock', patient: null });
+    const withoutEntry = chain.entries.event(3, { withoutEntry: true });
+    const bundle = await uploadBatch(device, [chain.event(1), chain.entries.event(2, { entryText: altered }), withoutEntry]);
+    expect(bundle.entry.map((e) => e.response.status.slice(0, 3))).toEqual(['201', '201', '400']);
+    expect(hubErrorCode(bundle.entry[2]?.response.outcome)).toBe('AUDIT_CHAIN_MISSING');
+    const status = await chainStatus(device);
+    expect(status.highestContiguousSequence).toBe(2);
+    expect(status.hashMismatches).toEqual([2]);
+    expect(hub.logs()).toMatch(/"event":"audit-chain-flag"[^\n]*"kind":"content-mismatch"/);
+  });
+
   it('refuses an entry that changes an already stored event, and one observed by another device', async () => {
     const device = await hub.enrollDevice('a');
     const other = await hub.enrollDevice('a');
     const chain = new Chain(device);
     await uploadBatch(device, [chain.event(1)]);
-    const changed = { ...chain.event(1), action: 'R' };
+    const changed = { ...chain.event(1), action: 'R' as const };
     const foreign = new Chain(other).event(1);
     const bundle = await uploadBatch(device, [changed, foreign]);
     expect(bundle.entry.map((e) => e.response.status.slice(0, 3))).toEqual(['409', '403']);

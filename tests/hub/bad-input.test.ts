@@ -94,7 +94,9 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('bad input on %s', (engine) => 
       405,
       'METHOD_NOT_ALLOWED',
     );
-    await expectOutcome(await device.fetch('/fhir/AuditEvent?_count=1'), 405, 'METHOD_NOT_ALLOWED');
+    await expectOutcome(await device.fetch(`/fhir/AuditEvent/${randomUUID()}`), 405, 'METHOD_NOT_ALLOWED');
+    // The trail is searched by the privacy officer's role only; a nurse is refused.
+    await expectOutcome(await device.fetch('/fhir/AuditEvent?_count=1'), 403, 'FORBIDDEN');
     await expectOutcome(await device.fetch('/fhir/Observation?color=blue'), 400, 'INVALID_SEARCH');
     expect(await storeCounts(hub)).toBe(before);
   });
@@ -159,12 +161,13 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('bad input on %s', (engine) => 
     }
     // A NUL character is refused outright (PostgreSQL cannot hold it in text).
     expect((await device.fetch(`/fhir/Observation?identifier=${encodeURIComponent('a\u0000b')}`)).status).toBe(400);
-    // The tables are all still there, and exactly the conditional creates were stored.
+    // The tables are all still there, and exactly the conditional creates were stored (each with
+    // the hub's Provenance naming the nurse who sent it).
     const census = await device.fetch('/fhir/Encounter?location=Location/ward-a&status=in-progress');
     expect(((await census.json()) as Bundle).entry).toHaveLength(1);
     const afterRows = await hub.db.query<{ n: number }>('SELECT COUNT(*) AS n FROM fhir_versions');
     const beforeVersions = Math.floor(Number(before) / 1_000_000);
-    expect(afterRows[0]!.n).toBe(beforeVersions + hostile.length);
+    expect(afterRows[0]!.n).toBe(beforeVersions + 2 * hostile.length);
   });
 
   it('answers requests without a device token with 401 before reading the body', async () => {

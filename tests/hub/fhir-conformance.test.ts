@@ -331,10 +331,12 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
     for (let i = 0; i < 12; i++) await device.fetch('/fhir/Observation', { body: observation(subject.patientId, { value: i }) });
     await device.fetch('/fhir/Observation', { body: observation(other.patientId) });
     const pages = await walk(device, hub.url, `/fhir/Patient/${subject.patientId}/$everything?_count=5`);
-    expect(pages.length).toBe(3);
+    // The Patient, the Encounter, 12 vital signs and the hub's Provenance of each (the nurse wrote them).
+    expect(pages.length).toBe(6);
     const seen = pages.flatMap((page) => page.entry ?? []);
-    expect(seen).toHaveLength(14);
-    expect(new Set(seen.map((e) => e.fullUrl)).size).toBe(14);
+    expect(seen).toHaveLength(26);
+    expect(new Set(seen.map((e) => e.fullUrl)).size).toBe(26);
+    expect(seen.filter((e) => e.resource?.resourceType === 'Provenance')).toHaveLength(12);
     expect(seen.filter((e) => e.resource?.resourceType === 'Patient').map((e) => e.resource?.id)).toEqual([subject.patientId]);
     expect(seen.filter((e) => e.resource?.resourceType === 'Encounter').map((e) => e.resource?.id)).toEqual([subject.encounterId]);
     for (const entry of seen) {

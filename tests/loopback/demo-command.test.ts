@@ -1,7 +1,7 @@
 // `wardline demo` as someone trying Wardline meets it: it starts the demo hub, enrolls and syncs
 // the workstation, prints a one-time address and the demo accounts; the address opens the app and
-// its WebSocket reaches the host; Ctrl-C stops the workstation and the hub, and erases the
-// workstation.
+// its WebSocket reaches the host; a second demo on the same folder refuses meanwhile; Ctrl-C stops
+// the workstation and the hub, and erases the workstation.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -55,6 +55,18 @@ describe('wardline demo', () => {
     expect(text).toMatch(/^First sync: +3 patients on the ward/m);
     expect(text).toMatch(/^ {2}nurse\.demo +nurse +password: \S+/m);
     expect(text).toMatch(/^ {2}admin\.demo +admin +password: \S+/m);
+
+    // A second demo on the same folder refuses instead of erasing the running one.
+    const second = spawn(process.execPath, ['bin/wardline.js', 'demo', '--data', data, '--patients', '3', '--renderer', renderer], {
+      stdio: 'pipe',
+    });
+    let secondErr = '';
+    second.stderr.setEncoding('utf8').on('data', (chunk: string) => (secondErr += chunk));
+    expect(await new Promise<number | null>((resolve) => second.once('exit', (code) => resolve(code)))).toBe(1);
+    expect(secondErr).toMatch(
+      /^wardline demo: wardline demo is running on .* \(process \d+, since .*\)\. Wait for it to finish; nothing was changed\./,
+    );
+    expect(existsSync(join(data, 'workstation', 'vault.db'))).toBe(true);
 
     const { port, origin } = new URL(url!);
     const cookie = await sessionCookieFrom(url!);

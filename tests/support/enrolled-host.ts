@@ -2,6 +2,7 @@
 // proxy, as the window reaches it: the real vault, audit trail, sessions, sync engine and IPC router
 // behind the in-memory Transport. The ward's staff are accounts on that hub and sign in there; their
 // documentation goes to it. Synthetic patients only.
+import type { Logger } from 'pino';
 import type { SyntheticWard } from '../../shared/synthetic/index.js';
 import { openWorkstationHost, silentLogger, type WorkstationHost } from '../../electron/host/index.js';
 import { verifyPolicyText } from '../../electron/policy/index.js';
@@ -55,6 +56,8 @@ export interface EnrolledTestHostOptions {
   /** Start the host's sync scheduler (default false: the tests sync with sync:now). */
   readonly startSync?: boolean;
   readonly syncPolicy?: Partial<SyncPolicy>;
+  /** The host's log (default: silent). */
+  readonly logger?: Logger;
 }
 
 /** A hub with a generated ward (TEST_WARD), the fault proxy before it, and a host enrolled through the proxy. */
@@ -82,7 +85,7 @@ export async function startEnrolledTestHost(options: EnrolledTestHostOptions): P
     powerEvents: new ControllablePowerEvents(),
     transport,
     isTrustedSender: appSenderCheck(() => new Set([1])),
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
     clock,
     scheduler: clock,
     hashing: CHEAP_HASHING,

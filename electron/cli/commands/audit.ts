@@ -23,6 +23,8 @@ export const auditCommand: CliCommand = {
   summary:
     'audit trail: "verify" checks the hash chain; "export --format fhir|csv [--since T]" writes it out; "upload" sends it to the hub',
   subcommands: ['verify', 'export', 'upload'],
+  // verify and export only read (an export appends its own entry, which the chain serialises).
+  writesDataDir: ['upload'],
   options: { ...dataOption, json: { type: 'boolean' }, since: { type: 'string' }, format: { type: 'string' } },
   async run(values, io, subcommand) {
     const format = stringValue(values, 'format');

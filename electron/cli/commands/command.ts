@@ -9,6 +9,11 @@ export interface CliCommand {
   readonly options: NonNullable<ParseArgsConfig['options']>;
   /** When set, the first argument must be one of these (e.g. `wardline audit verify`); it is passed to run. */
   readonly subcommands?: readonly string[];
+  /**
+   * Whether the command writes the data folder (true, or the subcommands that do): it then holds
+   * the folder (host.lock) while it runs, and refuses while Wardline or another command holds it.
+   */
+  readonly writesDataDir?: boolean | readonly string[];
   run(values: CliValues, io: CliIo, subcommand?: string): Promise<number>;
 }
 

@@ -2,10 +2,11 @@
 // signed demo policy and a one-time enrollment token staged in the demo's folder (the start-up path
 // of a deployed workstation: enrollment, token deleted, first sync), and the workstation host serving the
 // renderer to the system browser over loopback (Electron cannot run everywhere). Everything the
-// demo made is stopped — and the workstation crypto-erased — by stop().
+// demo made is stopped — and the workstation crypto-erased — by stop(). The demo holds its folder
+// (host.lock) from start to stop, so a second demo there refuses instead of erasing this one.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHostLogger, startWorkstation, type WorkstationHost } from '../../host/index.js';
+import { createHostLogger, holdDataDir, startWorkstation, type WorkstationHost } from '../../host/index.js';
 import { openLoopbackServer, type LoopbackServer } from '../../loopback/index.js';
 import { ControllablePowerEvents } from '../../session/index.js';
 import type { SyncSummary } from '../../sync/index.js';
@@ -60,10 +61,18 @@ async function freshRoot(root: string, custodian: KeyCustodian): Promise<void> {
 
 export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
   const custodian = cliCustodian();
-  await freshRoot(options.root, custodian);
+  // A second demo on the same folder refuses here, before it erases anything of the running one.
+  mkdirSync(options.root, { recursive: true, mode: 0o700 });
+  const hold = holdDataDir(options.root, { by: 'wardline demo' });
+  try {
+    await freshRoot(options.root, custodian);
+  } catch (error) {
+    hold.release();
+    throw error;
+  }
   const workstationDir = join(options.root, 'workstation');
   const logger = createHostLogger(workstationDir);
-  const stops: Array<() => Promise<void> | void> = [() => eraseWorkstation(workstationDir, custodian)];
+  const stops: Array<() => Promise<void> | void> = [() => hold.release(), () => eraseWorkstation(workstationDir, custodian)];
   const stop = async (): Promise<void> => {
     for (const step of stops.splice(0).reverse())
       await Promise.resolve()

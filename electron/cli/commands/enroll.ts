@@ -10,6 +10,7 @@ import { workstationFrom, type Workstation } from './workstation.js';
 
 export const enrollCommand: CliCommand = {
   summary: 'enroll at the hub: --hub URL --token T --pin SPKI (device key into the OS keystore)',
+  writesDataDir: true,
   options: { ...dataOption, hub: { type: 'string' }, token: { type: 'string' }, pin: { type: 'string' } },
   async run(values, io) {
     const hub = stringValue(values, 'hub');

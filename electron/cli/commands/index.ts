@@ -5,6 +5,7 @@ import { demoCommand } from './demo.js';
 import { enrollCommand } from './enroll.js';
 import { initCommand } from './init.js';
 import { policyCommand } from './policy.js';
+import { rekeyCommand } from './rekey.js';
 import { statusCommand } from './status.js';
 import { syncCommand } from './sync.js';
 import { updateCommand } from './update.js';
@@ -16,6 +17,7 @@ export const commands: Record<string, CliCommand> = {
   init: initCommand,
   status: statusCommand,
   wipe: wipeCommand,
+  rekey: rekeyCommand,
   enroll: enrollCommand,
   sync: syncCommand,
   demo: demoCommand,

@@ -5,6 +5,7 @@ import { workstationFrom } from './workstation.js';
 
 export const initCommand: CliCommand = {
   summary: 'create the encrypted chart cache (key into the OS keystore)',
+  writesDataDir: true,
   options: { ...dataOption, ward: { type: 'string' } },
   async run(values, io) {
     const { dataDir, logger, custodian } = workstationFrom(values);

@@ -10,6 +10,7 @@ import { workstationFrom } from './workstation.js';
 
 export const syncCommand: CliCommand = {
   summary: 'run one sync cycle with the hub, upload the audit trail, and print a summary (counts only)',
+  writesDataDir: true,
   options: { ...dataOption, json: { type: 'boolean' } },
   async run(values, io) {
     const { dataDir, logger, custodian } = workstationFrom(values);

@@ -7,7 +7,6 @@
 // export itself recording that it was made for a forced wipe and what was lost.
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { exportAuditTrail, openAuditLog, wipeEntry, type AuditExportFormat } from '../../audit/index.js';
-import { assertDataDirFree } from '../../host/index.js';
 import { removePrintouts } from '../../print/index.js';
 import { vaultExists, wipeVault } from '../../vault/index.js';
 import { CliError } from '../cli-error.js';
@@ -70,6 +69,7 @@ async function exportBeforeForcedWipe(
 
 export const wipeCommand: CliCommand = {
   summary: 'crypto-erase the vault (refuses while anything is undelivered; --force --export FILE exports the audit trail first)',
+  writesDataDir: true,
   options: { ...dataOption, force: { type: 'boolean' }, export: { type: 'string' }, format: { type: 'string' } },
   async run(values, io) {
     const force = values.force === true;
@@ -86,7 +86,6 @@ export const wipeCommand: CliCommand = {
     }
     const workstation = workstationFrom(values);
     const { dataDir, logger, custodian } = workstation;
-    assertDataDirFree(dataDir);
     const losses = await countWipeLosses(workstation);
     if (hasLosses(losses) && !force) {
       throw new CliError(

@@ -1,8 +1,9 @@
 // What every command needs to reach this workstation's data: the data directory, the log, and
 // the OS keystore (the Node adapter of the KeyCustodian port).
-import { createHostLogger, resolveDataDir, type HostLogger } from '../../host/index.js';
+import { existsSync } from 'node:fs';
+import { createHostLogger, holdDataDir, resolveDataDir, type DataDirHold, type HostLogger } from '../../host/index.js';
 import { KeytarCustodian, type KeyCustodian } from '../../vault/index.js';
-import { stringValue, type CliValues } from './command.js';
+import { stringValue, type CliCommand, type CliValues } from './command.js';
 
 export interface Workstation {
   readonly dataDir: string;
@@ -39,4 +40,18 @@ export function isKeystoreHung(): boolean {
 export function workstationFrom(values: CliValues): Workstation {
   const dataDir = resolveDataDir(stringValue(values, 'data'));
   return { dataDir, logger: createHostLogger(dataDir), custodian: custodianSource?.(dataDir) ?? cliCustodian() };
+}
+
+/**
+ * Holds the data folder for a command that writes it (see CliCommand.writesDataDir), or throws
+ * DATA_DIR_IN_USE while Wardline or another command holds it. Null when the command does not
+ * write, or when the folder does not exist yet (no host can run there).
+ */
+export function holdForCommand(name: string, command: CliCommand, values: CliValues, subcommand?: string): DataDirHold | null {
+  const writes = command.writesDataDir;
+  if (writes === undefined || writes === false) return null;
+  if (writes !== true && (subcommand === undefined || !writes.includes(subcommand))) return null;
+  const dataDir = resolveDataDir(stringValue(values, 'data'));
+  if (!existsSync(dataDir)) return null;
+  return holdDataDir(dataDir, { by: `wardline ${subcommand === undefined ? name : `${name} ${subcommand}`}` });
 }

@@ -47,4 +47,24 @@ describe("the downtime banner's words", () => {
     expect(bannerWording(status({ outboxPending: 1 }), now).outbox).toBe('1 entry waiting to upload');
     expect(bannerWording(status(), now).outbox).toBeNull();
   });
+
+  it('says "Sync stopped" and why while the watchdog finds sync stopped, even though the hub answers', () => {
+    const w = bannerWording(
+      status({
+        state: 'online',
+        lastError: 'INTERNAL',
+        stopped: { reason: 'no-cycle-succeeded', since: new Date(now - 6 * MIN).toISOString() },
+      }),
+      now,
+    );
+    expect(w.state).toBe('sync-stopped');
+    expect(w.headline).toBe(
+      'Sync stopped — no sync has completed although the hub answers. Wardline is restarting it. Showing charts as of 10:42.',
+    );
+    expect(w.errorCode).toBe('INTERNAL');
+    expect(bannerWording(status({ stopped: { reason: 'cycle-hung', since: new Date(now).toISOString() } }), now).headline).toContain(
+      'waiting on the hub for too long',
+    );
+    expect(bannerWording(status({ stopped: null }), now).state).toBe('online');
+  });
 });

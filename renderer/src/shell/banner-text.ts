@@ -1,12 +1,21 @@
 // The downtime banner's words, from the host's sync status and the time now: the connectivity
-// state in plain language, "data as of" with its staleness (re-computed locally as time passes),
+// state in plain language ("Sync stopped" and why, whatever the hub answers, while the host's
+// watchdog finds sync stopped), "data as of" with its staleness (re-computed locally as time passes),
 // the outbox and conflict counts, and the initial load's progress.
-import type { SyncStatusData } from '../../../shared/contract/index.js';
+import type { SyncStatusData, SyncStopReason } from '../../../shared/contract/index.js';
 import { formatRecentTime } from '../../../shared/display/index.js';
 import { dataStaleness, type DataStaleness } from '../../../shared/staleness/index.js';
 import { dataStalenessLabel } from '../lib/staleness.js';
 
-export type BannerState = SyncStatusData['state'] | 'not-enrolled';
+/** The connectivity state, or "sync-stopped" while the host's watchdog finds sync stopped (whatever the hub answers). */
+export type BannerState = SyncStatusData['state'] | 'not-enrolled' | 'sync-stopped';
+
+/** Why sync stopped, in words, after "Sync stopped — ". */
+const STOP_REASONS: Readonly<Record<SyncStopReason, string>> = {
+  'no-cycle-succeeded': 'no sync has completed although the hub answers',
+  'cycle-hung': 'a sync has been waiting on the hub for too long',
+  'not-cycling': 'no sync has started for too long',
+};
 
 export interface BannerWording {
   readonly state: BannerState;
@@ -29,9 +38,11 @@ export interface BannerWording {
 
 const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
-function headlineOf(state: BannerState, asOf: string | null): string {
+function headlineOf(state: BannerState, asOf: string | null, stopped: SyncStatusData['stopped']): string {
   const showing = asOf === null ? 'No chart data has been synced yet.' : `Showing charts as of ${asOf}.`;
   switch (state) {
+    case 'sync-stopped':
+      return `Sync stopped — ${stopped ? STOP_REASONS[stopped.reason] : 'it is not running'}. Wardline is restarting it. ${showing}`;
     case 'online':
       return 'Online — connected to the hub.';
     case 'degraded':
@@ -46,14 +57,14 @@ function headlineOf(state: BannerState, asOf: string | null): string {
 }
 
 export function bannerWording(status: SyncStatusData, nowMs: number): BannerWording {
-  const state: BannerState = status.enrolled ? status.state : 'not-enrolled';
+  const state: BannerState = !status.enrolled ? 'not-enrolled' : status.stopped ? 'sync-stopped' : status.state;
   const dataAsOf = status.dataAsOf === null ? null : formatRecentTime(status.dataAsOf, new Date(nowMs));
   const thresholds = { amberMs: status.staleAmberMs, redMs: status.staleRedMs };
   const staleness = dataStaleness(status.dataAsOf, nowMs, thresholds);
   const load = status.initialLoad;
   return {
     state,
-    headline: headlineOf(state, dataAsOf),
+    headline: headlineOf(state, dataAsOf, status.stopped),
     dataAsOf,
     staleness,
     stalenessLabel: dataStalenessLabel(staleness, thresholds),

@@ -1,7 +1,7 @@
 // The downtime banner on every signed-in screen: online / degraded / offline / hub down in plain
-// words, "data as of" re-coloured by a local timer against the policy's thresholds (always with a
-// text label), what waits in the outbox, and the initial load's progress. State changes are
-// announced politely.
+// words (or "Sync stopped" and why), "data as of" re-coloured by a local timer against the
+// policy's thresholds (always with a text label), what waits in the outbox, and the initial load's
+// progress. State changes are announced politely.
 import { ProgressBar } from 'react-aria-components';
 import type { SyncStatusData } from '../../../shared/contract/index.js';
 import { bannerWording, type BannerState } from './banner-text.js';
@@ -13,6 +13,7 @@ const BADGES: Readonly<Record<BannerState, string>> = {
   offline: 'Downtime',
   'hub-down': 'Downtime',
   'not-enrolled': 'Local only',
+  'sync-stopped': 'Sync stopped',
 };
 
 export function DowntimeBanner(props: { status: SyncStatusData | null; onOpenConflicts?: () => void }): React.JSX.Element {

@@ -21,11 +21,15 @@ import { useActivityReporting } from './use-activity.js';
 import { TopBar } from './top-bar.js';
 import { useShortcuts } from './use-shortcuts.js';
 import { useSyncStatus } from './use-sync-status.js';
+import { StalenessThresholdsContext } from '../lib/staleness-thresholds.js';
+import { DEFAULT_DATA_STALENESS } from '../../../shared/staleness/index.js';
 import { mayOpen, restoredView, type View } from './views.js';
 
 export interface FrameProps {
   readonly session: SessionViewData;
   readonly onSnapshot: (snapshot: SessionSnapshotData) => void;
+  /** Offer to set a PIN at once (the user's first online sign-in here, and they have none). */
+  readonly offerPin?: boolean;
 }
 
 export function Frame(props: FrameProps): React.JSX.Element {
@@ -34,11 +38,16 @@ export function Frame(props: FrameProps): React.JSX.Element {
   const [view, setView] = useState<View>(() => restoredView(role, readView(session.sessionId)));
   const status = useSyncStatus();
   const census = useCensus(may(role, 'census:read'), status === null ? undefined : status.dataAsOf);
+  const amberMs = status?.staleAmberMs ?? DEFAULT_DATA_STALENESS.amberMs;
+  const redMs = status?.staleRedMs ?? DEFAULT_DATA_STALENESS.redMs;
+  const thresholds = useMemo(() => ({ amberMs, redMs }), [amberMs, redMs]);
   const [query, setQuery] = useState('');
   const [searchRequest, setSearchRequest] = useState(0);
   const [returnTo, setReturnTo] = useState<string | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const [pinOpen, setPinOpen] = useState(false);
+  // Offered once, after a first online sign-in here without a PIN; never in the way (not modal).
+  const [pinOffer, setPinOffer] = useState(props.offerPin === true);
   const [notice, setNotice] = useState<string | null>(null);
   const main = useRef<HTMLElement>(null);
 
@@ -188,17 +197,42 @@ export function Frame(props: FrameProps): React.JSX.Element {
       <div className="notice" role="status">
         {notice}
       </div>
+      {pinOffer ? (
+        <section className="message" aria-label="PIN offer">
+          <p>
+            This is your first sign-in on this workstation. Set a PIN to come back to your session quickly after it locks (you can also do
+            it later from your menu).
+          </p>
+          <div className="actions">
+            <button
+              type="button"
+              className="button button--primary button--small"
+              onClick={() => {
+                setPinOffer(false);
+                setPinOpen(true);
+              }}
+            >
+              Set a PIN
+            </button>
+            <button type="button" className="button button--small" onClick={() => setPinOffer(false)}>
+              Not now
+            </button>
+          </div>
+        </section>
+      ) : null}
       {/* Focusable (tab stop) because it scrolls: keyboard users must be able to scroll a long screen such as the policy. */}
       <main id="main" ref={main} tabIndex={0} className="frame__main">
-        <Suspense
-          fallback={
-            <p className="muted" role="status">
-              Opening…
-            </p>
-          }
-        >
-          {screen}
-        </Suspense>
+        <StalenessThresholdsContext value={thresholds}>
+          <Suspense
+            fallback={
+              <p className="muted" role="status">
+                Opening…
+              </p>
+            }
+          >
+            {screen}
+          </Suspense>
+        </StalenessThresholdsContext>
       </main>
       <ShortcutsDialog isOpen={helpOpen} onOpenChange={setHelpOpen} />
       <SetPinDialog

@@ -71,6 +71,18 @@ export async function setPin(page: Page, pin: string): Promise<void> {
   await shown(page.getByText('Your PIN is saved.', { exact: false }));
 }
 
+/** Right after a first online sign-in on this workstation: takes the PIN offer and sets `pin`. */
+export async function setPinFromOffer(page: Page, pin: string): Promise<void> {
+  const offer = await shown(page.getByRole('region', { name: 'PIN offer' }));
+  await offer.getByRole('button', { name: 'Set a PIN' }).click();
+  const dialog = await shown(page.getByRole('dialog'));
+  await dialog.getByLabel('New PIN (4 to 8 digits)').fill(pin);
+  await dialog.getByLabel('Repeat the PIN').fill(pin);
+  await dialog.getByRole('button', { name: 'Save PIN' }).click();
+  await shown(page.getByText('Your PIN is saved.', { exact: false }));
+  expect(await page.getByRole('region', { name: 'PIN offer' }).count()).toBe(0);
+}
+
 /** On the lock screen: picks the user's locked session (if a choice is needed) and types the PIN. */
 export async function unlockWithPin(page: Page, username: string, pin: string): Promise<void> {
   await shown(lockHeading(page));

@@ -35,12 +35,17 @@ const LOCK_REASONS: Readonly<Record<NonNullable<SessionViewData['lockReason']>, 
 
 let lockMarked = false;
 
+/** A PIN for a user who has one (and is not locked out of it); the password otherwise, saying why. */
+function modeFor(session: SessionViewData): Mode {
+  if (session.pinLockedOut) return { kind: 'password', userId: session.userId, note: 'Too many wrong PINs. Unlock with your password.' };
+  if (session.hasPin === false)
+    return { kind: 'password', userId: session.userId, note: 'You have no PIN on this workstation. Unlock with your password.' };
+  return { kind: 'pin', userId: session.userId };
+}
+
 function initialMode(locked: readonly SessionViewData[]): Mode {
   const only = locked.length === 1 ? locked[0] : undefined;
-  if (only === undefined) return { kind: 'choose' };
-  return only.pinLockedOut
-    ? { kind: 'password', userId: only.userId, note: 'Too many wrong PINs. Unlock with your password.' }
-    : { kind: 'pin', userId: only.userId };
+  return only === undefined ? { kind: 'choose' } : modeFor(only);
 }
 
 export function LockScreen(props: LockScreenProps): React.JSX.Element {
@@ -55,12 +60,7 @@ export function LockScreen(props: LockScreenProps): React.JSX.Element {
 
   const selectedId = mode.kind === 'pin' || mode.kind === 'password' ? mode.userId : null;
   const selected = locked.find((s) => s.userId === selectedId) ?? null;
-  const choose = (session: SessionViewData): void =>
-    setMode(
-      session.pinLockedOut
-        ? { kind: 'password', userId: session.userId, note: 'Too many wrong PINs. Unlock with your password.' }
-        : { kind: 'pin', userId: session.userId },
-    );
+  const choose = (session: SessionViewData): void => setMode(modeFor(session));
 
   return (
     <div className="page">

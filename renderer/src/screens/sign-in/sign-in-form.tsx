@@ -10,7 +10,8 @@ export interface SignInFormProps {
   /** Set when unlocking one person's session with their password. */
   readonly fixedUsername?: string;
   readonly submitLabel?: string;
-  readonly onSignedIn: (snapshot: SessionSnapshotData) => void;
+  /** `offerPin`: the host asks the window to offer setting a PIN (a first online sign-in here, no PIN). */
+  readonly onSignedIn: (snapshot: SessionSnapshotData, signIn?: { readonly offerPin: boolean }) => void;
   readonly onReachability: (reachability: Reachability) => void;
 }
 
@@ -62,7 +63,7 @@ export function SignInForm(props: SignInFormProps): React.JSX.Element {
       props.onReachability(reachabilityAfterSuccess(result));
       setPassword('');
       setCode('');
-      props.onSignedIn(result.snapshot);
+      props.onSignedIn(result.snapshot, { offerPin: result.offerPin === true });
       return null;
     } catch (error) {
       const refused = error instanceof HostRequestError ? error : new HostRequestError('INTERNAL', 'Wardline could not reach its host.');

@@ -19,7 +19,7 @@ const ENDED: Readonly<Record<NonNullable<Ended>['reason'], string | null>> = {
 
 export interface SignInScreenProps {
   readonly lastEnded: Ended;
-  readonly onSignedIn: (snapshot: SessionSnapshotData) => void;
+  readonly onSignedIn: (snapshot: SessionSnapshotData, signIn?: { readonly offerPin: boolean }) => void;
   readonly reachability: Reachability;
   readonly onReachability: (reachability: Reachability) => void;
 }

@@ -1,0 +1,18 @@
+// The privacy officer's view of the hub's trail: the audit events workstations uploaded, the reads
+// the hub served under break-the-glass, and the sign-ins at the hub, searched as FHIR AuditEvents
+// (GET /fhir/AuditEvent, the audit:view role only) and exported (`wardline-hub audit export`).
+// Usernames and patients' names and MRNs are resolved when the trail is read, never stored in it;
+// repeated census reads are collapsed in the view. Reads the audit ingest's, the identity room's and
+// the FHIR store's tables; writes nothing.
+export {
+  searchAuditTrail,
+  authorizeTrailView,
+  trailRequestOf,
+  DEFAULT_TRAIL_PAGE,
+  MAX_TRAIL_PAGE,
+  type TrailPage,
+} from './trail-search.js';
+export { exportTrail, csvCell, TRAIL_EXPORT_FORMATS, TRAIL_CSV_COLUMNS, type TrailExportFormat } from './trail-export.js';
+export { searchTrail, type TrailFilter, type TrailRow, type TrailSource } from './trail-query.js';
+export { AUDIT_REPEATS_EXTENSION_URL, AUDIT_FLAG_SYSTEM } from './trail-events.js';
+export { AuditTrailError, type AuditTrailErrorCode } from './audit-trail-error.js';

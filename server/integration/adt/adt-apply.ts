@@ -1,0 +1,517 @@
+// What each ADT event does to the hub's Patient, Encounter and Location resources, inside the
+// message's one write transaction (server/fhir feedTransaction). A message that does not fit what
+// the hub holds (a discharge before its admit, an unknown ward, an event older than one already
+// applied to the patient) throws an AdtError and changes nothing. A changed resource keeps its meta
+// (tags, security labels such as a restricted chart's); the store sets versionId and lastUpdated.
+import { randomUUID } from 'node:crypto';
+import type { Encounter, Location, Patient, Resource } from '../../../shared/fhir/index.js';
+import { MRN_SYSTEM } from '../../../shared/fhir/index.js';
+import type { FeedResource, FeedWriter } from '../../fhir/index.js';
+import { AdtError } from './adt-error.js';
+import type { AdtLocation, AdtMessage, AdtPatient } from './adt-message.js';
+
+/** Encounter.identifier.system of the visit number (PV1-19). */
+export const VISIT_NUMBER_SYSTEM = 'urn:wardline:visit-number';
+const ENCOUNTER_CLASS_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
+const PHYSICAL_TYPE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/location-physical-type';
+const BED_STATUS_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v2-0116';
+/** How many merges a patient's record is followed through (A→B→C). */
+const MAX_MERGE_HOPS = 5;
+
+const CLASSES: Record<string, { code: string; display: string }> = {
+  I: { code: 'IMP', display: 'inpatient encounter' },
+  O: { code: 'AMB', display: 'ambulatory' },
+  E: { code: 'EMER', display: 'emergency' },
+  P: { code: 'PRENC', display: 'pre-admission' },
+  R: { code: 'IMP', display: 'inpatient encounter' },
+  B: { code: 'IMP', display: 'inpatient encounter' },
+};
+
+type EncounterLocation = NonNullable<Encounter['location']>[number];
+
+export interface AppliedEvent {
+  /** The patients whose records changed (ids, for the log). */
+  readonly patientIds: readonly string[];
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function wardId(ward: string): string {
+  return `ward-${ward}`;
+}
+
+function bedId(location: AdtLocation): string | null {
+  if (!location.bed && !location.room) return null;
+  return [wardId(location.ward), ...(location.room ? ['room', location.room] : []), ...(location.bed ? ['bed', location.bed] : [])].join(
+    '-',
+  );
+}
+
+/** The per-patient order: an event older than the newest one applied to the patient is refused. */
+async function checkOrder(writer: FeedWriter, patientId: string, eventMs: number): Promise<void> {
+  const rows = await writer.tx.query<{ last_event_ms: number }>('SELECT last_event_ms FROM adt_patient_order WHERE patient_id = $1', [
+    patientId,
+  ]);
+  const last = rows[0] ? Number(rows[0].last_event_ms) : null;
+  if (last !== null && eventMs < last) {
+    throw new AdtError(
+      'OUT_OF_ORDER',
+      `This event happened before one already applied to this patient (${iso(last)}); it was not applied. Send the patient's events in the order they happened.`,
+      'EVN-2',
+    );
+  }
+}
+
+async function noteOrder(writer: FeedWriter, patientId: string, eventMs: number): Promise<void> {
+  await writer.tx.execute(
+    `INSERT INTO adt_patient_order (patient_id, last_event_ms) VALUES ($1, $2)
+     ON CONFLICT (patient_id) DO UPDATE SET last_event_ms = excluded.last_event_ms`,
+    [patientId, eventMs],
+  );
+}
+
+/** Whom a merged-away record stands for now (Patient.link replaced-by), or the record itself. */
+function replacedBy(patient: Patient): string | null {
+  const link = patient.link?.find((entry) => entry.type === 'replaced-by');
+  return link?.other?.reference?.replace(/^Patient\//, '') ?? null;
+}
+
+async function patientByMrn(writer: FeedWriter, mrn: string): Promise<FeedResource<Patient> | null> {
+  const found = await writer.findByIdentifier<Patient>('Patient', MRN_SYSTEM, mrn);
+  if (found.length > 1) {
+    throw new AdtError('CONFLICT', 'More than one patient on the hub carries this medical record number; merge them (A40) first.', 'PID-3');
+  }
+  return found[0] ?? null;
+}
+
+/** The patient an MRN stands for now, following merges. */
+async function currentPatient(writer: FeedWriter, mrn: string): Promise<FeedResource<Patient> | null> {
+  let patient = await patientByMrn(writer, mrn);
+  for (let hop = 0; patient !== null && hop < MAX_MERGE_HOPS; hop++) {
+    const survivor = replacedBy(patient.resource);
+    if (survivor === null) return patient;
+    patient = await writer.read<Patient>('Patient', survivor);
+  }
+  if (patient !== null) throw new AdtError('CONFLICT', 'This patient record was merged too many times to follow.', 'PID-3');
+  return null;
+}
+
+function demographics(base: Patient, data: AdtPatient): Patient {
+  const name =
+    data.family || data.given.length
+      ? [
+          {
+            use: 'official' as const,
+            ...(data.family ? { family: data.family } : {}),
+            ...(data.given.length ? { given: [...data.given] } : {}),
+          },
+        ]
+      : base.name;
+  const others = (base.identifier ?? []).filter((identifier) => identifier.system !== MRN_SYSTEM);
+  return {
+    ...base,
+    identifier: [
+      {
+        use: 'usual',
+        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR', display: 'Medical record number' }] },
+        system: MRN_SYSTEM,
+        value: data.mrn,
+      },
+      ...others,
+    ],
+    active: base.active ?? true,
+    ...(name ? { name } : {}),
+    ...(data.gender ? { gender: data.gender } : {}),
+    ...(data.birthDate ? { birthDate: data.birthDate } : {}),
+  };
+}
+
+/** Creates or updates the patient from PID; returns its id. */
+async function upsertPatient(writer: FeedWriter, data: AdtPatient, existing: FeedResource<Patient> | null): Promise<string> {
+  const base: Patient = existing?.resource ?? { resourceType: 'Patient', id: randomUUID() };
+  const rest = base;
+  const mrn = base.identifier?.find((identifier) => identifier.system === MRN_SYSTEM)?.value;
+  // Reached through a merge (the message names the merged-away MRN): the survivor keeps its own MRN.
+  const next = demographics(rest as Patient, mrn === undefined || mrn === data.mrn ? data : { ...data, mrn });
+  if (existing === null || JSON.stringify(next) !== JSON.stringify(rest)) await writer.put(next);
+  return next.id!;
+}
+
+async function encounterByVisit(writer: FeedWriter, visitNumber: string): Promise<FeedResource<Encounter> | null> {
+  const found = await writer.findByIdentifier<Encounter>('Encounter', VISIT_NUMBER_SYSTEM, visitNumber);
+  if (found.length > 1) throw new AdtError('CONFLICT', 'More than one encounter on the hub carries this visit number.', 'PV1-19');
+  return found[0] ?? null;
+}
+
+/** The ward must be one the hub serves (its Location exists); the bed Location is made or marked. */
+async function requireWard(writer: FeedWriter, location: AdtLocation): Promise<Location> {
+  const ward = await writer.read<Location>('Location', wardId(location.ward));
+  if (ward === null) {
+    throw new AdtError('UNKNOWN_WARD', 'PV1-3 names a ward (point of care) this hub does not serve; nothing was changed.', 'PV1-3');
+  }
+  return ward.resource;
+}
+
+async function markBed(writer: FeedWriter, location: AdtLocation, ward: Location, occupied: boolean): Promise<void> {
+  const id = bedId(location);
+  if (id === null) return;
+  const existing = await writer.read<Location>('Location', id);
+  const status = { system: BED_STATUS_SYSTEM, code: occupied ? 'O' : 'U', display: occupied ? 'Occupied' : 'Unoccupied' };
+  const base: Location = existing?.resource ?? {
+    resourceType: 'Location',
+    id,
+    status: 'active',
+    name: [location.room ? `Room ${location.room}` : '', location.bed ? `Bed ${location.bed}` : ''].filter(Boolean).join(', '),
+    mode: 'instance',
+    physicalType: { coding: [{ system: PHYSICAL_TYPE_SYSTEM, code: location.bed ? 'bd' : 'ro', display: location.bed ? 'Bed' : 'Room' }] },
+    partOf: { reference: `Location/${ward.id}`, ...(ward.name ? { display: ward.name } : {}) },
+  };
+  if (existing !== null && existing.resource.operationalStatus?.code === status.code) return;
+  const rest = base;
+  await writer.put({ ...(rest as Location), operationalStatus: status });
+}
+
+/** Marks the beds of these Encounter location entries free (after a discharge, transfer or cancel). */
+async function freeBeds(writer: FeedWriter, entries: readonly EncounterLocation[]): Promise<void> {
+  for (const entry of entries) {
+    const id = entry.location?.reference?.replace(/^Location\//, '');
+    if (!id || !/^ward-.+-(room|bed)-/.test(id)) continue;
+    const bed = await writer.read<Location>('Location', id);
+    if (bed === null || bed.resource.operationalStatus?.code === 'U') continue;
+    const rest = bed.resource;
+    await writer.put({ ...(rest as Location), operationalStatus: { system: BED_STATUS_SYSTEM, code: 'U', display: 'Unoccupied' } });
+  }
+}
+
+async function occupyBeds(writer: FeedWriter, entries: readonly EncounterLocation[]): Promise<void> {
+  for (const entry of entries) {
+    const id = entry.location?.reference?.replace(/^Location\//, '');
+    if (!id || !/^ward-.+-(room|bed)-/.test(id)) continue;
+    const bed = await writer.read<Location>('Location', id);
+    if (bed === null || bed.resource.operationalStatus?.code === 'O') continue;
+    const rest = bed.resource;
+    await writer.put({ ...(rest as Location), operationalStatus: { system: BED_STATUS_SYSTEM, code: 'O', display: 'Occupied' } });
+  }
+}
+
+function locationEntries(location: AdtLocation, ward: Location, startMs: number): EncounterLocation[] {
+  const start = iso(startMs);
+  const entries: EncounterLocation[] = [
+    {
+      location: { reference: `Location/${ward.id}`, ...(ward.name ? { display: ward.name } : {}) },
+      status: 'active',
+      physicalType: { coding: [{ system: PHYSICAL_TYPE_SYSTEM, code: 'wa', display: 'Ward' }] },
+      period: { start },
+    },
+  ];
+  const bed = bedId(location);
+  if (bed !== null) {
+    entries.push({
+      location: { reference: `Location/${bed}` },
+      status: 'active',
+      physicalType: {
+        coding: [{ system: PHYSICAL_TYPE_SYSTEM, code: location.bed ? 'bd' : 'ro', display: location.bed ? 'Bed' : 'Room' }],
+      },
+      period: { start },
+    });
+  }
+  return entries;
+}
+
+function activeEntries(encounter: Encounter): EncounterLocation[] {
+  return (encounter.location ?? []).filter((entry) => entry.status !== 'completed');
+}
+
+function completeEntries(entries: readonly EncounterLocation[], endMs: number): EncounterLocation[] {
+  return entries.map((entry) =>
+    entry.status === 'completed' ? entry : { ...entry, status: 'completed', period: { ...(entry.period ?? {}), end: iso(endMs) } },
+  );
+}
+
+/** Requires the visit's encounter, for the patient of the message, in one of `statuses`. */
+async function requireEncounter(
+  writer: FeedWriter,
+  message: AdtMessage,
+  patientId: string,
+  statuses: readonly Encounter['status'][],
+  missing: string,
+): Promise<FeedResource<Encounter>> {
+  const found = await encounterByVisit(writer, message.visit!.visitNumber);
+  if (found === null) throw new AdtError('UNKNOWN_VISIT', missing, 'PV1-19');
+  if (found.resource.subject?.reference !== `Patient/${patientId}`) {
+    throw new AdtError('CONFLICT', 'This visit number belongs to another patient on the hub; nothing was changed.', 'PV1-19');
+  }
+  if (!statuses.includes(found.resource.status)) {
+    throw new AdtError(
+      'OUT_OF_ORDER',
+      `This ${message.event} does not fit the visit as the hub holds it (${found.resource.status}); it was not applied. Check that the events before it were sent.`,
+      'PV1-19',
+    );
+  }
+  return found;
+}
+
+async function admit(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
+  const visit = message.visit!;
+  const inpatient = message.event === 'A01';
+  if (inpatient && !visit.location) throw new AdtError('MISSING_FIELD', 'An A01 admit needs the ward in PV1-3.', 'PV1-3');
+  const ward = visit.location ? await requireWard(writer, visit.location) : null;
+  const existing = await encounterByVisit(writer, visit.visitNumber);
+  if (existing !== null && existing.resource.status !== 'cancelled') {
+    throw new AdtError(
+      'CONFLICT',
+      `This visit is already ${existing.resource.status} on the hub; a second admit was not applied.`,
+      'PV1-19',
+    );
+  }
+  if (existing !== null && existing.resource.subject?.reference !== `Patient/${patientId}`) {
+    throw new AdtError('CONFLICT', 'This visit number belongs to another patient on the hub; nothing was changed.', 'PV1-19');
+  }
+  const startMs = visit.admitMs ?? message.eventMs;
+  const kind = CLASSES[visit.patientClass] ?? (inpatient ? CLASSES.I! : CLASSES.O!);
+  const encounter: Encounter = {
+    resourceType: 'Encounter',
+    id: existing?.resource.id ?? randomUUID(),
+    identifier: [{ use: 'official', system: VISIT_NUMBER_SYSTEM, value: visit.visitNumber }],
+    status: inpatient ? 'in-progress' : 'arrived',
+    class: { system: ENCOUNTER_CLASS_SYSTEM, ...kind },
+    subject: { reference: `Patient/${patientId}` },
+    period: { start: iso(startMs) },
+    ...(ward && visit.location ? { location: locationEntries(visit.location, ward, startMs) } : {}),
+  };
+  await writer.put(encounter);
+  if (ward && visit.location) await markBed(writer, visit.location, ward, true);
+}
+
+async function transfer(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
+  const visit = message.visit!;
+  if (!visit.location) throw new AdtError('MISSING_FIELD', 'An A02 transfer needs the new ward in PV1-3.', 'PV1-3');
+  const ward = await requireWard(writer, visit.location);
+  const found = await requireEncounter(
+    writer,
+    message,
+    patientId,
+    ['in-progress', 'arrived'],
+    'No admission is known for this visit; the transfer was not applied (send the A01 first).',
+  );
+  const encounter = found.resource;
+  const leaving = activeEntries(encounter);
+  await freeBeds(writer, leaving);
+  await writer.put({
+    ...encounter,
+    status: 'in-progress',
+    location: [...completeEntries(encounter.location ?? [], message.eventMs), ...locationEntries(visit.location, ward, message.eventMs)],
+  });
+  await markBed(writer, visit.location, ward, true);
+}
+
+async function discharge(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
+  const found = await requireEncounter(
+    writer,
+    message,
+    patientId,
+    ['in-progress', 'arrived'],
+    'No admission is known for this visit; the discharge was not applied (send the A01 first).',
+  );
+  const encounter = found.resource;
+  const endMs = message.visit!.dischargeMs ?? message.eventMs;
+  await freeBeds(writer, activeEntries(encounter));
+  await writer.put({
+    ...encounter,
+    status: 'finished',
+    period: { ...(encounter.period ?? {}), end: iso(endMs) },
+    location: completeEntries(encounter.location ?? [], endMs),
+  });
+}
+
+async function cancelAdmit(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
+  const found = await requireEncounter(
+    writer,
+    message,
+    patientId,
+    ['in-progress', 'arrived'],
+    'No admission is known for this visit, so there is none to cancel.',
+  );
+  const encounter = found.resource;
+  await freeBeds(writer, activeEntries(encounter));
+  await writer.put({ ...encounter, status: 'cancelled', location: completeEntries(encounter.location ?? [], message.eventMs) });
+}
+
+async function cancelTransfer(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
+  const found = await requireEncounter(
+    writer,
+    message,
+    patientId,
+    ['in-progress'],
+    'No admission is known for this visit, so there is no transfer to cancel.',
+  );
+  const encounter = found.resource;
+  const current = activeEntries(encounter);
+  const movedAt = current[0]?.period?.start;
+  const restored = (encounter.location ?? []).filter(
+    (entry) => entry.status === 'completed' && movedAt !== undefined && entry.period?.end === movedAt,
+  );
+  if (movedAt === undefined || restored.length === 0) {
+    throw new AdtError('OUT_OF_ORDER', 'The hub holds no transfer for this visit to cancel; nothing was changed.', 'PV1-19');
+  }
+  const back = message.visit!.location;
+  const restoredWard = restored.find(
+    (entry) => /^Location\/ward-[^/]+$/.test(entry.location?.reference ?? '') && !/-(room|bed)-/.test(entry.location?.reference ?? ''),
+  );
+  if (back && restoredWard?.location?.reference !== `Location/${wardId(back.ward)}`) {
+    throw new AdtError(
+      'CONFLICT',
+      'PV1-3 is not the ward the patient was transferred from, as the hub holds it; nothing was changed.',
+      'PV1-3',
+    );
+  }
+  await freeBeds(writer, current);
+  const reopened = restored.map((entry) => {
+    const { end: _end, ...period } = entry.period ?? {};
+    return { ...entry, status: 'active' as const, period };
+  });
+  const kept = (encounter.location ?? []).filter((entry) => !current.includes(entry) && !restored.includes(entry));
+  await writer.put({ ...encounter, location: [...kept, ...reopened] });
+  await occupyBeds(writer, reopened);
+}
+
+async function cancelDischarge(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
+  const found = await requireEncounter(
+    writer,
+    message,
+    patientId,
+    ['finished'],
+    'No discharge is known for this visit, so there is none to cancel.',
+  );
+  const encounter = found.resource;
+  const endedAt = encounter.period?.end;
+  const reopened: EncounterLocation[] = [];
+  const location = (encounter.location ?? []).map((entry) => {
+    if (entry.status !== 'completed' || endedAt === undefined || entry.period?.end !== endedAt) return entry;
+    const { end: _end, ...period } = entry.period ?? {};
+    const open = { ...entry, status: 'active' as const, period };
+    reopened.push(open);
+    return open;
+  });
+  const { end: _end, ...period } = encounter.period ?? {};
+  await writer.put({ ...encounter, status: 'in-progress', period, location });
+  await occupyBeds(writer, reopened);
+}
+
+/** Points every reference to `Patient/{from}` in a resource at `Patient/{to}`. */
+function rekeyed(value: unknown, from: string, to: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => rekeyed(item, from, to));
+  if (value === null || typeof value !== 'object') return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    result[key] = key === 'reference' && item === `Patient/${from}` ? `Patient/${to}` : rekeyed(item, from, to);
+  }
+  return result;
+}
+
+function sameDemographics(patient: Patient, data: AdtPatient): boolean {
+  const family = patient.name?.[0]?.family;
+  return data.birthDate !== undefined && data.family !== undefined && patient.birthDate === data.birthDate && family === data.family;
+}
+
+async function merge(writer: FeedWriter, message: AdtMessage): Promise<string[]> {
+  const survivor = await patientByMrn(writer, message.patient.mrn);
+  const prior = await patientByMrn(writer, message.priorMrn!);
+  if (prior === null) {
+    throw new AdtError('UNKNOWN_PATIENT', 'MRG-1 names a patient this hub does not know; nothing was merged.', 'MRG-1');
+  }
+  if (survivor === null) {
+    throw new AdtError(
+      'MERGE_REFUSED',
+      'PID-3 names a patient this hub does not know; the merge was refused (are PID and MRG swapped?). The surviving patient goes in PID, the one merged away in MRG.',
+      'PID-3',
+    );
+  }
+  const survivorId = survivor.resource.id!;
+  const priorId = prior.resource.id!;
+  if (survivorId === priorId) throw new AdtError('MERGE_REFUSED', 'PID-3 and MRG-1 name the same patient; nothing was merged.', 'MRG-1');
+  if (replacedBy(prior.resource) === survivorId) return []; // Already merged (a resend with a new control id): nothing to do.
+  if (replacedBy(survivor.resource) !== null) {
+    throw new AdtError(
+      'MERGE_REFUSED',
+      'PID-3 names a patient already merged into another record; the merge was refused (PID and MRG look swapped).',
+      'PID-3',
+    );
+  }
+  if (replacedBy(prior.resource) !== null) {
+    throw new AdtError('MERGE_REFUSED', 'MRG-1 names a patient already merged into another record; nothing was merged.', 'MRG-1');
+  }
+  if (sameDemographics(prior.resource, message.patient) && !sameDemographics(survivor.resource, message.patient)) {
+    throw new AdtError(
+      'MERGE_REFUSED',
+      'PID carries the demographics of the patient MRG names, not of the one PID-3 names: PID and MRG look swapped, so nothing was merged.',
+      'PID-3',
+    );
+  }
+  await checkOrder(writer, survivorId, message.eventMs);
+  await checkOrder(writer, priorId, message.eventMs);
+  for (const item of await writer.compartment(priorId)) {
+    if (item.resource.resourceType === 'Patient') continue;
+    const rest = item.resource;
+    await writer.put(rekeyed(rest, priorId, survivorId) as Resource);
+  }
+  const priorRest = prior.resource;
+  await writer.put({
+    ...(priorRest as Patient),
+    active: false,
+    link: [...(prior.resource.link ?? []), { other: { reference: `Patient/${survivorId}` }, type: 'replaced-by' }],
+  });
+  const survivorRest = survivor.resource;
+  await writer.put({
+    ...(survivorRest as Patient),
+    link: [...(survivor.resource.link ?? []), { other: { reference: `Patient/${priorId}` }, type: 'replaces' }],
+  });
+  return [survivorId, priorId];
+}
+
+/** Applies one ADT message; throws an AdtError (nothing kept) when it does not fit. */
+export async function applyAdtMessage(writer: FeedWriter, message: AdtMessage): Promise<AppliedEvent> {
+  if (message.event === 'A40') {
+    const ids = await merge(writer, message);
+    for (const id of ids) await noteOrder(writer, id, message.eventMs);
+    return { patientIds: ids };
+  }
+  const existing = await currentPatient(writer, message.patient.mrn);
+  const creates = message.event === 'A01' || message.event === 'A04' || message.event === 'A08';
+  if (existing === null && !creates) {
+    throw new AdtError(
+      'UNKNOWN_PATIENT',
+      `PID-3 names a patient this hub does not know; the ${message.event} was not applied (send the admit first).`,
+      'PID-3',
+    );
+  }
+  if (existing !== null) await checkOrder(writer, existing.resource.id!, message.eventMs);
+  const patientId = creates || existing === null ? await upsertPatient(writer, message.patient, existing) : existing.resource.id!;
+  switch (message.event) {
+    case 'A01':
+    case 'A04':
+      await admit(writer, message, patientId);
+      break;
+    case 'A02':
+      await transfer(writer, message, patientId);
+      break;
+    case 'A03':
+      await discharge(writer, message, patientId);
+      break;
+    case 'A11':
+      await cancelAdmit(writer, message, patientId);
+      break;
+    case 'A12':
+      await cancelTransfer(writer, message, patientId);
+      break;
+    case 'A13':
+      await cancelDischarge(writer, message, patientId);
+      break;
+    case 'A08':
+      break;
+  }
+  await noteOrder(writer, patientId, message.eventMs);
+  return { patientIds: [patientId] };
+}
