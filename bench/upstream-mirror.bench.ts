@@ -8,6 +8,9 @@
 //   upstream.initial_pull_cold_rps: the same pull when Medplum's in-memory engine answers each
 //     search itself (it scans its whole repository per search and per page, so this measures the
 //     engine more than the hub); upstream.engine_search_s: the time the engine spent.
+//   upstream.store_write_rps: the hub store's own write path alone, for comparison: the same
+//     resources written by writeExternalVersions, a page (pageSize) per transaction, into an empty
+//     encrypted file, no HTTP. The pull cannot be faster than this.
 //   upstream.resources: how many resources the pull wrote.
 // The upstream is the test one (tests/support/upstream-fhir-server.ts) in this same process, loaded
 // with the seeded synthetic ward (UPSTREAM_BENCH_PATIENTS, default 10, 30 days each).
@@ -20,6 +23,7 @@ import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import pino from 'pino';
 import type { Resource } from '@medplum/fhirtypes';
 import { migrateHub } from '../server/app.js';
+import { writeExternalVersions } from '../server/fhir/index.js';
 import { createUpstreamMirror, UPSTREAM_DEFAULTS, type UpstreamConfig } from '../server/integration/index.js';
 import { newHubKey, openHubDatabase } from '../server/storage/index.js';
 import { generateWard } from '../shared/synthetic/index.js';
@@ -57,6 +61,26 @@ async function pullIntoFreshHub(config: UpstreamConfig, name: string): Promise<{
   }
 }
 
+/** The same resources through the store's write path alone: resources written and seconds. */
+async function writeIntoFreshHub(
+  resources: Parameters<typeof writeExternalVersions>[1],
+  pageSize: number,
+): Promise<{ written: number; seconds: number }> {
+  const db = await openHubDatabase({ sqlitePath: path.join(dir, 'store.sqlite'), hubKey: { current: newHubKey() } });
+  await migrateHub(db);
+  try {
+    let written = 0;
+    const started = performance.now();
+    for (let i = 0; i < resources.length; i += pageSize) {
+      const result = await writeExternalVersions(db, resources.slice(i, i + pageSize), new Date(), (incoming) => incoming);
+      written += result.written;
+    }
+    return { written, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await db.close();
+  }
+}
+
 try {
   const ward = generateWard({ seed: 'upstream-bench', patients: PATIENTS, days: 30, ward: WARD, now: new Date().toISOString() });
   for (const resource of ward.resources) await upstream.repo.updateResource(resource as Resource);
@@ -80,10 +104,12 @@ try {
   const cold = await pullIntoFreshHub(config, 'cold');
   const engineSeconds = (upstream.engineMs() - engineBefore) / 1000;
   const warm = await pullIntoFreshHub(config, 'warm');
+  const store = await writeIntoFreshHub(ward.resources, config.pageSize);
 
   report('upstream.resources', warm.written, 'res');
   report('upstream.initial_pull_s', warm.seconds, 's');
   report('upstream.initial_pull_rps', warm.written / warm.seconds, 'res/s', '≥ 20,000');
+  report('upstream.store_write_rps', store.written / store.seconds, 'res/s');
   report('upstream.initial_pull_cold_rps', cold.written / cold.seconds, 'res/s');
   report('upstream.engine_search_s', engineSeconds, 's');
 } finally {

@@ -21,13 +21,15 @@ export interface ExternalWriteResult {
 
 async function readCurrents(tx: SqlDatabase, incoming: readonly Resource[]): Promise<Map<string, StoredResource>> {
   const current = new Map<string, StoredResource>();
-  const byType = new Map<string, string[]>();
+  const byType = new Map<string, Set<string>>();
   for (const resource of incoming) {
     if (!resource.id) continue;
-    byType.set(resource.resourceType, [...(byType.get(resource.resourceType) ?? []), resource.id]);
+    const ids = byType.get(resource.resourceType);
+    if (ids) ids.add(resource.id);
+    else byType.set(resource.resourceType, new Set([resource.id]));
   }
   for (const [type, ids] of byType) {
-    for (const chunk of chunked([...new Set(ids)], 500)) {
+    for (const chunk of chunked([...ids], 500)) {
       const params = new SqlParams();
       const rows = await tx.query<ResourceRow>(
         `SELECT ${RESOURCE_COLUMNS} FROM fhir_resources WHERE res_type = ${params.add(type)} AND res_id IN (${params.list(chunk)})`,

@@ -52,10 +52,11 @@ function prepare(session: WriteSession, item: NewVersion): PreparedVersion {
   if (!id) throw new Error('A resource reached the store without an id; this is a hub defect.');
   const version = (previous?.version ?? 0) + 1;
   const meta = { ...(resource.meta ?? {}), versionId: String(version), lastUpdated: stampToInstant(session.stamp) };
-  const withMeta = { ...resource, meta } as Resource;
-  // resourceType and id first, as FHIR JSON is usually written.
-  const { resourceType, id: _id, ...rest } = withMeta as Resource & Record<string, unknown>;
-  const content = JSON.stringify({ resourceType, id, ...rest });
+  // resourceType and id first, as FHIR JSON is usually written; meta where it was (else last). One
+  // copy of the resource, serialised once.
+  const { resourceType, id: _id, ...rest } = resource as Resource & Record<string, unknown>;
+  const withMeta = { resourceType, id, ...rest, meta } as Resource;
+  const content = JSON.stringify(withMeta);
   const terms = indexTermsOf(withMeta);
   const wardRefs =
     resource.resourceType === 'Encounter' ? [...new Set([...wardRefsOf(withMeta), ...wardRefsOf(previousResource(previous))])] : [];
