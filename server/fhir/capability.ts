@@ -134,7 +134,7 @@ export function searchParamDefinition(type: string, name: SearchParamName): stri
     'Observation',
   ];
   if (name === 'identifier' && clinicalIdentifier.includes(type)) return `${base}clinical-identifier`;
-  if (name === 'patient' && type !== 'Provenance') return `${base}clinical-patient`;
+  if (name === 'patient' && type !== 'Provenance' && type !== 'AuditEvent') return `${base}clinical-patient`;
   if (name === 'status' && (type === 'MedicationAdministration' || type === 'MedicationRequest')) return `${base}medications-status`;
   if (name === 'code' && type !== 'AuditEvent') return `${base}clinical-code`;
   if (name === 'date' && ['AllergyIntolerance', 'Encounter', 'Flag', 'Observation'].includes(type)) return `${base}clinical-date`;
