@@ -3,7 +3,13 @@
 // no extra row). Each type has at most one date search parameter, named as R4 names it there.
 import type { Resource } from '../../../shared/fhir/index.js';
 import { parseInstantRange } from './hub-clock.js';
-import type { Token } from './index-terms.js';
+
+/** An index token (the same shape as index-terms.ts's Token, which builds on this file). */
+interface Token {
+  readonly param: string;
+  readonly system: string;
+  readonly value: string;
+}
 
 /** The R4 date search parameter of each type that has one, and the element it searches. */
 export const DATE_SEARCH_PARAM: Readonly<Record<string, { readonly name: string; readonly element: string }>> = {
