@@ -21,7 +21,14 @@ import {
 } from '../session/index.js';
 import { openDocumentation, type Documentation } from '../documentation/index.js';
 import { OffWardCharts } from '../off-ward/index.js';
-import { createSyncEngine, normalizeHubUrl, resolveSyncPolicy, type SyncEngine, type SyncPolicy } from '../sync/index.js';
+import {
+  createSyncEngine,
+  normalizeHubUrl,
+  recordStalenessThresholds,
+  resolveSyncPolicy,
+  type SyncEngine,
+  type SyncPolicy,
+} from '../sync/index.js';
 import { openVault, type KeyCustodian, type Vault } from '../vault/index.js';
 import { inPageDelivery, type PrintDelivery } from '../print/index.js';
 import type { SetupStateData } from '../../shared/contract/index.js';
@@ -190,6 +197,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
     const chartWithOffWard = auditedChartReads(offWard.chartQueries(vault), audit);
     const patientsWithOffWard = offWard.patientLookup(patients);
     const syncPolicy = resolveSyncPolicy({ ...syncPolicyOf(policy), ...options.syncPolicy });
+    recordStalenessThresholds(vault, syncPolicy);
     const syncStatus = () => syncStatusView({ vault, sync, policy: syncPolicy, now: () => clock.now() });
 
     const router = createIpcRouter({

@@ -17,6 +17,7 @@ function medication(requestId: string, name: string, dosage: string, schedule: P
     dosage,
     asNeeded: false,
     timesOfDay: [],
+    orderedDose: null,
     status: 'active',
     authoredOn: '2025-01-03T10:00:00Z',
     ...schedule,
@@ -78,7 +79,7 @@ describe('the downtime MAR as a PDF', () => {
     expect(pdf.pages).toBeGreaterThan(2);
     expect(read.pages).toHaveLength(pdf.pages);
     read.pages.forEach((lines, index) => {
-      expect(lines).toContain('Printed by nina at 2025-01-06 08:05 — data as of 2025-01-06 07:42');
+      expect(lines).toContain('Printed by nina at 06 Jan 2025, 08:05 — data as of 06 Jan 2025, 07:42');
       expect(lines).toContain(`Page ${index + 1} of ${pdf.pages}`);
       expect(lines).toContain(CONFIDENTIAL);
       // A loose page still names the patient.
@@ -91,13 +92,13 @@ describe('the downtime MAR as a PDF', () => {
     expect(text).toContain('LATE');
     expect(text).toContain('ALLERGIES: Penicillin (Anaphylaxis) — high risk');
     // Every administration row is there, across the pages (60 + 20 scheduled times, each printed once).
-    expect(text.filter((l) => /^2025-01-0\d \d\d:\d\d$/.test(l)).length).toBeGreaterThanOrEqual(80);
+    expect(text.filter((l) => /^0\d Jan 2025, \d\d:\d\d$/.test(l)).length).toBeGreaterThanOrEqual(80);
   });
 
   it('says "data as of: not synced" on a workstation that never synced', async () => {
     const pdf = await renderMarPdf(job([{ kind: 'chart', chart: chart('Okafor, Grace', '100234', '7-03', []) }], null));
     const read = await readPdf(pdf.bytes);
-    expect(read.pages[0]).toContain('Printed by nina at 2025-01-06 08:05 — data as of: not synced');
+    expect(read.pages[0]).toContain('Printed by nina at 06 Jan 2025, 08:05 — data as of: not synced');
     expect(read.pages[0]).toContain('No active medication orders.');
   });
 
@@ -192,18 +193,18 @@ describe('the downtime MAR as a PDF', () => {
     const pdf = await renderMarPdf(job([{ kind: 'chart', chart: chart('Okafor, Grace', '100234', '7-03', rows) }]));
     const read = await readPdf(pdf.bytes);
     const text = read.pages.flat();
-    expect(text).toContain('Doses due in the next 12 hours, from 2025-01-06 08:05');
+    expect(text).toContain('Doses due in the next 12 hours, from 06 Jan 2025, 08:05');
     for (const title of ['Given by (sign)', 'Time given', 'Dose given / held, reason']) expect(text).toContain(title);
-    const due = text.slice(text.indexOf('Doses due in the next 12 hours, from 2025-01-06 08:05'), text.indexOf('As-needed (PRN) orders'));
-    expect(due.filter((l) => /^2025-01-06 \d\d:\d\d$/.test(l))).toEqual(['2025-01-06 18:00', '2025-01-06 20:00']);
+    const due = text.slice(text.indexOf('Doses due in the next 12 hours, from 06 Jan 2025, 08:05'), text.indexOf('As-needed (PRN) orders'));
+    expect(due.filter((l) => /^06 Jan 2025, \d\d:\d\d$/.test(l))).toEqual(['06 Jan 2025, 18:00', '06 Jan 2025, 20:00']);
     expect(due.join(' ')).toContain('Warfarin 5 mg tablet');
     expect(due.join(' ')).not.toContain('Morphine');
     const prn = text.slice(text.indexOf('As-needed (PRN) orders'), text.indexOf('Active medications'));
     expect(prn.join(' ')).toContain('Morphine 10 mg/5 mL oral solution');
-    expect(prn).toContain('2025-01-06 03:40');
+    expect(prn).toContain('06 Jan 2025, 03:40');
     const lastDay = text.slice(text.indexOf('Doses of the last 24 hours: given, held or missed'));
     expect(lastDay).toContain('MISSED');
-    expect(lastDay).toContain('2025-01-05 20:00');
+    expect(lastDay).toContain('05 Jan 2025, 20:00');
     // Allergies and code status under the header of every page.
     for (const lines of read.pages) expect(lines.join(' ')).toContain('CODE STATUS: Full code: for resuscitation');
   });

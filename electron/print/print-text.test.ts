@@ -1,7 +1,8 @@
 import { StandardFonts, PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { checkPrintWindow } from './print-job.js';
-import { localMinute, marFileName, printMark } from './print-time.js';
+import { formatDateTime } from '../../shared/display/index.js';
+import { marFileName, printedTime, printMark } from './print-time.js';
 import { winAnsiText } from './win-ansi.js';
 
 describe('text and times on a print', () => {
@@ -19,14 +20,17 @@ describe('text and times on a print', () => {
     }
   });
 
-  it("formats times as the ward reads them, in the workstation's zone", () => {
+  it("formats times in the app's one clinical format, in the workstation's zone", () => {
     const at = Date.UTC(2025, 6, 1, 22, 30);
-    expect(localMinute(at, 'UTC')).toBe('2025-07-01 22:30');
-    expect(localMinute(at, 'Europe/Berlin')).toBe('2025-07-02 00:30');
+    expect(printedTime(new Date(at).toISOString(), 'UTC')).toBe('01 Jul 2025, 22:30');
+    expect(printedTime(new Date(at).toISOString(), 'Europe/Berlin')).toBe('02 Jul 2025, 00:30');
+    // The same words as every screen shows (shared/display), in the host's zone by default.
+    expect(printedTime(new Date(at).toISOString(), undefined)).toBe(formatDateTime(at));
+    expect(printedTime(null, 'UTC', 'none')).toBe('none');
     expect(printMark('paul', at, '2025-07-01T21:59:59Z', 'Europe/Berlin')).toBe(
-      'Printed by paul at 2025-07-02 00:30 — data as of 2025-07-01 23:59',
+      'Printed by paul at 02 Jul 2025, 00:30 — data as of 01 Jul 2025, 23:59',
     );
-    expect(printMark('paul', at, null, 'UTC')).toBe('Printed by paul at 2025-07-01 22:30 — data as of: not synced');
+    expect(printMark('paul', at, null, 'UTC')).toBe('Printed by paul at 01 Jul 2025, 22:30 — data as of: not synced');
     expect(marFileName(at)).toBe('wardline-mar-20250701T223000Z.pdf');
   });
 

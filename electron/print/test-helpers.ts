@@ -30,3 +30,16 @@ export async function readPdf(bytes: Uint8Array): Promise<ReadPdf> {
     await doc.destroy();
   }
 }
+
+/** A time as a print writes it (shared/display's clinical format: "06 Jan 2025, 08:05"), as a pattern source. */
+export const PRINTED_TIME_PATTERN = String.raw`\d{2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}`;
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A printed time read back as minutes since the epoch on a clock without zone (for ordering two printed times). */
+export function printedTimeOrder(text: string): number {
+  const match = /^(\d{2}) ([A-Z][a-z]{2}) (\d{4}), (\d{2}):(\d{2})$/.exec(text);
+  if (match === null) throw new Error(`not a printed time: ${text}`);
+  const [, day, month, year, hour, minute] = match;
+  return Date.UTC(Number(year), MONTHS.indexOf(month!), Number(day), Number(hour), Number(minute)) / 60_000;
+}

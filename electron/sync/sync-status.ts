@@ -3,7 +3,7 @@
 // what waits in the outbox or as conflicts. Counts and times only.
 import type { SyncStopped } from '../../shared/contract/index.js';
 import type { Vault } from '../vault/index.js';
-import { dataStaleness, type DataStaleness } from '../../shared/staleness/index.js';
+import { dataStaleness, type DataStaleness, type StalenessThresholds } from '../../shared/staleness/index.js';
 import type { ConnectivityState } from './connectivity.js';
 import type { SyncPolicy } from './sync-policy.js';
 
@@ -34,7 +34,25 @@ export const SYNC_FACTS = {
   lastSuccess: 'last_success',
   dataAsOf: 'data_as_of',
   lastError: 'last_error',
+  staleAmberMs: 'stale_amber_ms',
+  staleRedMs: 'stale_red_ms',
 } as const;
+
+/**
+ * Keeps the staleness thresholds of the policy in force in the vault (the running host does, each
+ * time it starts with a verified policy), so `wardline status` judges the data by the same policy.
+ */
+export function recordStalenessThresholds(vault: Vault, policy: Pick<SyncPolicy, 'staleAmberMs' | 'staleRedMs'>): void {
+  vault.sync.setFact(SYNC_FACTS.staleAmberMs, String(policy.staleAmberMs));
+  vault.sync.setFact(SYNC_FACTS.staleRedMs, String(policy.staleRedMs));
+}
+
+/** The thresholds the host last recorded (recordStalenessThresholds), or null when it never did. */
+export function recordedStalenessThresholds(vault: Vault): StalenessThresholds | null {
+  const amberMs = Number(vault.sync.fact(SYNC_FACTS.staleAmberMs) ?? Number.NaN);
+  const redMs = Number(vault.sync.fact(SYNC_FACTS.staleRedMs) ?? Number.NaN);
+  return Number.isFinite(amberMs) && Number.isFinite(redMs) && amberMs > 0 && redMs > 0 ? { amberMs, redMs } : null;
+}
 
 const STATES: readonly ConnectivityState[] = ['online', 'degraded', 'offline', 'hub-down'];
 

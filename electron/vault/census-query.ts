@@ -1,5 +1,6 @@
 // The census: patients with an in-progress Encounter on the vault's ward (any ward when none is
-// set), with what the ward list shows for each: bed, admission, alerts, allergies, last vitals.
+// set), with what the ward list shows for each: bed, admission, alerts, allergies, last vitals, and
+// when the workstation last brought the chart up to date (data as of).
 import {
   chartAlert,
   isActiveFlag,
@@ -16,7 +17,13 @@ import type { ChartReads } from './chart-reads.js';
 import { encounterPlace } from './encounter-place.js';
 import type { ObservationQueries } from './observation-queries.js';
 
-export function census(reads: ChartReads, observations: ObservationQueries, ward: string | null, nowMs: number): CensusEntry[] {
+export function census(
+  reads: ChartReads,
+  observations: ObservationQueries,
+  ward: string | null,
+  nowMs: number,
+  dataAsOf: (patientId: string) => string | null,
+): CensusEntry[] {
   const entries: CensusEntry[] = [];
   const readLocation = reads.locationReader();
   for (const encounter of reads.inProgressEncounters()) {
@@ -43,6 +50,7 @@ export function census(reads: ChartReads, observations: ObservationQueries, ward
       ...allergyFacts(reads.ofPatient(patientId, 'AllergyIntolerance')),
       lastVitalsAt: observations.latestTimeOfCategory(patientId, 'vital-signs'),
       news2: news2Summary(news2OfObservations(observations.latestOfCategory(patientId, 'vital-signs'))),
+      dataAsOf: dataAsOf(patientId),
     });
   }
   return entries.sort(

@@ -1,6 +1,7 @@
 // Pure derivations from stored FHIR JSON to the chart's plain objects (chart-types.ts): names,
 // identifiers, alerts, allergies, problems, medications, observations, administrations.
-import { MRN_SYSTEM } from '../../shared/fhir/index.js';
+import { MRN_SYSTEM, type MedicationRequest } from '../../shared/fhir/index.js';
+import { orderScheduleOf } from '../../shared/medication-safety/index.js';
 import type {
   AllergySummary,
   ChartAlert,
@@ -156,16 +157,10 @@ export function problemSummary(condition: Json): ProblemSummary {
   };
 }
 
-/** The scheduled times of day (hh:mm) of a dosage's timing.repeat.timeOfDay. */
-function timesOfDayOf(dosage: Json | undefined): string[] {
-  const timing = dosage !== undefined && isObject(dosage.timing) ? dosage.timing : undefined;
-  const repeat = timing !== undefined && isObject(timing.repeat) ? timing.repeat : undefined;
-  if (repeat === undefined || !Array.isArray(repeat.timeOfDay)) return [];
-  return repeat.timeOfDay.filter((t): t is string => typeof t === 'string' && /^\d{2}:\d{2}/.test(t)).map((t) => t.slice(0, 5));
-}
-
 export function medicationSummary(request: Json): MedicationSummary {
   const dosage = array(request.dosageInstruction)[0];
+  // Stored resources passed the hub's FHIR validation: the structured dosage has its FHIR shape.
+  const schedule = orderScheduleOf(request as unknown as MedicationRequest);
   return {
     requestId: String(request.id),
     medication:
@@ -174,8 +169,9 @@ export function medicationSummary(request: Json): MedicationSummary {
       '',
     code: conceptCodeOf(request.medicationCodeableConcept),
     dosage: dosage === undefined ? null : text(dosage.text),
-    asNeeded: dosage !== undefined && (dosage.asNeededBoolean === true || isObject(dosage.asNeededCodeableConcept)),
-    timesOfDay: timesOfDayOf(dosage),
+    asNeeded: schedule.prn,
+    timesOfDay: [...schedule.timesOfDay],
+    orderedDose: schedule.orderedDose,
     status: String(request.status),
     authoredOn: text(request.authoredOn),
   };

@@ -31,12 +31,20 @@ function epochMs(iso: string, which: string): number {
   return ms;
 }
 
-export function createChartQueries(db: Db, wardOf: () => string | null, now: () => number = Date.now): ChartQueries {
+/** When the store last brought a patient's chart up to date (the sync state's data as of), or null. */
+export type DataAsOfLookup = (patientId: string) => string | null;
+
+export function createChartQueries(
+  db: Db,
+  wardOf: () => string | null,
+  dataAsOf: DataAsOfLookup = () => null,
+  now: () => number = Date.now,
+): ChartQueries {
   const reads = createChartReads(db);
   const observations = createObservationQueries(db);
   return {
-    census: () => census(reads, observations, wardOf(), now()),
-    patientSummary: (patientId) => patientSummary(reads, observations, patientId, now()),
+    census: () => census(reads, observations, wardOf(), now(), dataAsOf),
+    patientSummary: (patientId) => patientSummary(reads, observations, patientId, now(), dataAsOf),
     observationTrend: (patientId, code, fromIso, toIso) =>
       observations.trend(patientId, code, epochMs(fromIso, 'start'), epochMs(toIso, 'end')),
     medicationAdministrationRecord: (patientId, fromIso, toIso) =>

@@ -40,12 +40,20 @@ export function openMemoryChartStore(): MemoryChartStore {
     }
   };
   const store = createResourceStore(db);
-  const resources = guarded(
-    { upsertMany: store.upsertMany, read: store.read, count: store.count } as MemoryChartStore['resources'],
-    assertOpen,
-  );
+  // The copy is as fresh as its last write from the hub.
+  let fetchedAt: string | null = null;
+  const upsertMany: MemoryChartStore['resources']['upsertMany'] = (...args) => {
+    const written = store.upsertMany(...args);
+    fetchedAt = new Date().toISOString();
+    return written;
+  };
+  const resources = guarded({ upsertMany, read: store.read, count: store.count } as MemoryChartStore['resources'], assertOpen);
   const queries = guarded(
-    createChartQueries(db, () => null),
+    createChartQueries(
+      db,
+      () => null,
+      () => fetchedAt,
+    ),
     assertOpen,
   );
   return {

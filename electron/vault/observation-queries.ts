@@ -1,7 +1,7 @@
 // Observation reads over the index (patient_id, type, code, effective_ms): the latest observation
 // of every code a patient has (one index seek per code, codes enumerated by a skip-scan), and the
 // points of one code in a time window, in time order.
-import { latestObservation, observationComponents, type Json } from './chart-format.js';
+import { conceptText, latestObservation, observationComponents, type Json } from './chart-format.js';
 import type { LatestObservation, TrendPoint } from './chart-types.js';
 import type { Db } from './sqlcipher-connection.js';
 
@@ -60,7 +60,7 @@ export function createObservationQueries(db: Db): ObservationQueries {
     FROM latest JOIN resources ON resources.rowid = latest.row
     ORDER BY latest.code`);
   // The trend is an index-only read (time, status, value and unit are index columns); only a
-  // panel's points (blood pressure: no value of its own) read their components from the resource.
+  // point without a number (a blood pressure panel's components, a coded ACVPU level) reads the resource.
   const trendStatement = db.prepare<{ patientId: string; code: string; fromMs: number; toMs: number }, TrendRow>(`
     SELECT rowid AS row, effective_ms AS ms, value_num AS value, value_unit AS unit
     FROM resources
@@ -68,7 +68,9 @@ export function createObservationQueries(db: Db): ObservationQueries {
       AND effective_ms >= @fromMs AND effective_ms <= @toMs
       AND (status IS NULL OR status NOT IN ('entered-in-error', 'cancelled'))
     ORDER BY effective_ms`);
-  const componentsOfRow = db.prepare<[number], string | null>("SELECT json -> '$.component' FROM resources WHERE rowid = ?").pluck();
+  const componentsOfRow = db.prepare<[number], { components: string | null; concept: string | null }>(
+    "SELECT json -> '$.component' AS components, json -> '$.valueCodeableConcept' AS concept FROM resources WHERE rowid = ?",
+  );
   const codePresent = db
     .prepare<{ patientId: string; code: string }, number>(
       `
@@ -100,11 +102,13 @@ export function createObservationQueries(db: Db): ObservationQueries {
       const stored = storedCodesFor(code).find((candidate) => codePresent.get({ patientId, code: candidate }) !== undefined);
       if (stored === undefined) return [];
       return trendStatement.all({ patientId, code: stored, fromMs, toMs }).map((row) => {
-        const components = row.value === null ? (componentsOfRow.get(row.row) ?? null) : null;
+        const extra = row.value === null ? componentsOfRow.get(row.row) : undefined;
+        const components = extra?.components ?? null;
         return {
           time: new Date(row.ms).toISOString(),
           value: row.value,
           unit: row.unit,
+          valueText: extra === undefined || extra.concept === null ? null : conceptText(JSON.parse(extra.concept) as unknown),
           components: components === null ? [] : observationComponents({ component: JSON.parse(components) as unknown }),
         };
       });

@@ -25,6 +25,7 @@ export function patientSummary(
   observations: ObservationQueries,
   patientId: string,
   nowMs: number,
+  dataAsOf: (patientId: string) => string | null,
 ): PatientSummary | null {
   const patient = reads.resource('Patient', patientId);
   if (patient === null) return null;
@@ -44,6 +45,7 @@ export function patientSummary(
       .ofPatient(patientId, 'Flag')
       .filter((flag) => isActiveFlag(flag, nowMs))
       .map(chartAlert),
+    dataAsOf: dataAsOf(patientId),
   };
 }
 

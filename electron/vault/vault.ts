@@ -236,7 +236,11 @@ class OpenedVault implements Vault {
       assertOpen,
     );
     this.#queries = guarded(
-      createChartQueries(db, () => this.#meta.get(WARD_KEY)),
+      createChartQueries(
+        db,
+        () => this.#meta.get(WARD_KEY),
+        (patientId) => this.sync.patient(patientId)?.dataAsOf ?? null,
+      ),
       assertOpen,
     );
   }

@@ -4,6 +4,7 @@
 // a chain problem found in them, and how often a de-duplicated census read was recorded); the
 // hub's own records (break-the-glass reads, sign-ins) are mapped to the same AuditEvent shapes the
 // workstation uses (docs/AUDIT.md).
+import { PURPOSE_OF_USE, PURPOSE_OF_USE_SYSTEM } from '../../shared/access/index.js';
 import { patientLabels, type PatientLabel } from '../fhir/index.js';
 import { usernamesOf } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
@@ -146,7 +147,7 @@ function hubEvent(
     outcome: '0',
     purposeOfEvent: [
       {
-        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'ETREAT' }],
+        coding: [{ system: PURPOSE_OF_USE_SYSTEM, code: PURPOSE_OF_USE.emergency }],
         ...(access ? { text: access.reason } : {}),
       },
     ],

@@ -32,6 +32,8 @@ export const censusEntrySchema = z.object({
   lastVitalsAt: z.string().nullable(),
   /** NEWS2 of the latest set of vitals, or null without any. */
   news2: news2SummarySchema.nullable(),
+  /** When this workstation last brought the patient's chart up to date with the hub; null before it was loaded. */
+  dataAsOf: z.string().nullable(),
 });
 
 export const patientHeaderSchema = z.object({
@@ -77,6 +79,8 @@ export const medicationSummarySchema = z.object({
   asNeeded: z.boolean(),
   /** Scheduled times of day (hh:mm) from the order's timing. */
   timesOfDay: z.array(z.string()),
+  /** The ordered dose from the structured dosage (doseAndRate.doseQuantity, its UCUM code), or null. */
+  orderedDose: z.object({ value: z.number(), unit: z.string() }).nullable(),
   status: z.string(),
   authoredOn: z.string().nullable(),
 });
@@ -120,6 +124,8 @@ export const patientSummarySchema = z.object({
   /** Latest result per laboratory code, by code. */
   labs: z.array(latestObservationSchema),
   alerts: z.array(chartAlertSchema),
+  /** When this workstation last brought the chart up to date with the hub (an emergency copy: when it was fetched); null before it was loaded. */
+  dataAsOf: z.string().nullable(),
 });
 
 export const trendPointSchema = z.object({
@@ -127,6 +133,8 @@ export const trendPointSchema = z.object({
   time: z.string(),
   value: z.number().nullable(),
   unit: z.string().nullable(),
+  /** A coded value in words (the ACVPU level of consciousness), null for a quantity. */
+  valueText: z.string().nullable(),
   /** Blood pressure: systolic and diastolic. Empty for single-valued vitals. */
   components: z.array(observationComponentValueSchema),
 });

@@ -1,14 +1,27 @@
-// Times as every screen, dialog and print shows them: 24-hour clinical formats (en-GB, local time),
-// FHIR instants for the host's windows, and the value of a datetime-local field. One formatter for the app.
+// Times as every screen, dialog and print shows them: 24-hour clinical formats (en-GB, local time;
+// a print may name the ward's zone), FHIR instants for the host's windows, and the value of a
+// datetime-local field. One formatter for the app.
 
-const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
+const DATE_TIME_OPTIONS: Intl.DateTimeFormatOptions = {
   day: '2-digit',
   month: 'short',
   year: 'numeric',
   hour: '2-digit',
   minute: '2-digit',
   hourCycle: 'h23',
-});
+};
+const DATE_TIME = new Intl.DateTimeFormat('en-GB', DATE_TIME_OPTIONS);
+const DATE_TIME_IN_ZONE = new Map<string, Intl.DateTimeFormat>();
+
+function dateTimeIn(timeZone: string | undefined): Intl.DateTimeFormat {
+  if (timeZone === undefined) return DATE_TIME;
+  let format = DATE_TIME_IN_ZONE.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-GB', { ...DATE_TIME_OPTIONS, timeZone });
+    DATE_TIME_IN_ZONE.set(timeZone, format);
+  }
+  return format;
+}
 const TIME = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const DAY_TIME = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const DAY_ONLY = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short' });
@@ -20,10 +33,10 @@ function parsed(iso: string | number | null | undefined): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-/** "12 Mar 2026, 14:05" in local time, or "—" when unknown. */
-export function formatDateTime(iso: string | null | undefined): string {
+/** "12 Mar 2026, 14:05" in local time (in `timeZone` when given: a print for the ward's zone), or "—" when unknown. */
+export function formatDateTime(iso: string | number | null | undefined, timeZone?: string): string {
   const date = parsed(iso);
-  return date === null ? '—' : DATE_TIME.format(date);
+  return date === null ? '—' : dateTimeIn(timeZone).format(date);
 }
 
 /** "14:05" in local time, or "—". */

@@ -54,9 +54,22 @@ describe('the frequency rule', () => {
     expect(checkFrequency(warfarin, [given(null, '2026-01-15T09:00:00Z')], dose, utc).kind).toBe('beyond-frequency');
   });
 
-  it("lets tomorrow's scheduled dose through", () => {
+  it("lets tomorrow's scheduled dose through tomorrow, but not given today on top of today's", () => {
     const dose = { scheduledAt: '2026-01-16T18:00:00Z', effectiveAt: '2026-01-16T18:00:00Z', given: true };
     expect(checkFrequency(warfarin, [today], dose, utc).kind).toBe('ok');
+    expect(checkFrequency(warfarin, [today], { ...dose, effectiveAt: '2026-01-15T20:00:00Z' }, utc).kind).toBe('beyond-frequency');
+    // Yesterday's dose given late after midnight does not take today's place.
+    const lateFromYesterday = given('2026-01-14T18:00:00Z', '2026-01-15T00:30:00Z');
+    expect(
+      checkFrequency(
+        warfarin,
+        [lateFromYesterday],
+        { ...dose, scheduledAt: '2026-01-15T18:00:00Z', effectiveAt: '2026-01-15T18:00:00Z' },
+        utc,
+      ).kind,
+    ).toBe('ok');
+    // Held today, tomorrow's may still be recorded today (a held dose is not a dose given).
+    expect(checkFrequency(warfarin, [{ ...today, given: false }], { ...dose, effectiveAt: '2026-01-15T20:00:00Z' }, utc).kind).toBe('ok');
   });
 
   it('refuses a PRN dose within its minimum interval, or past its daily maximum, and allows one after', () => {

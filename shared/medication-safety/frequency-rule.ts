@@ -1,5 +1,7 @@
 // Right frequency: a scheduled order's dose belongs to one of its scheduled times and only one
-// record is made per scheduled dose, never more doses in a day than the order's frequency; an
+// record is made per scheduled dose, never more doses in a day than the order's frequency (by the
+// day a dose is scheduled for, and by the day it is given: tomorrow's dose given today is an extra
+// dose today); an
 // extra dose of a scheduled order is refused (it needs a new order). An as-needed (PRN) dose must
 // keep the order's minimum interval since the last dose given and its daily maximum.
 import type { OrderSchedule } from './order-schedule.js';
@@ -86,5 +88,18 @@ export function checkFrequency(
     return anchor !== null && clock.dayOf(anchor) === day;
   });
   if (order.dosesPerDay !== null && sameDay.length >= order.dosesPerDay) return { kind: 'beyond-frequency' };
+  // A later day's dose given ahead of its day is an extra dose on the day it is given when that
+  // day's own doses are all given (yesterday's late dose given after midnight does not count).
+  const givenDay = clock.dayOf(dose.effectiveAt);
+  if (dose.given && order.dosesPerDay !== null && day > givenDay) {
+    const givenThatDay = earlier.filter(
+      (d) =>
+        d.given &&
+        d.administeredAt !== null &&
+        clock.dayOf(d.administeredAt) === givenDay &&
+        (d.scheduledAt === null || clock.dayOf(d.scheduledAt) >= givenDay),
+    );
+    if (givenThatDay.length >= order.dosesPerDay) return { kind: 'beyond-frequency' };
+  }
   return { kind: 'ok' };
 }

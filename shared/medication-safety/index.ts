@@ -2,12 +2,15 @@
 // host computes the verdict (authoritative, with the vault's facts and UCUM conversion) when the
 // dialog asks and again when a dose is recorded; the dialog shows it and offers these reasons.
 // Owns the reason lists, the allergy class table, the dose, time and frequency rules and the
-// patient confirmation (second identifier).
+// patient confirmation (second identifier), and the one reading of an order's schedule (PRN or
+// scheduled, its times of day and its dose slots) that the MAR tab and the printed MAR share.
 export * from './reasons.js';
 export { ucumCodeOf, type UnitConverter } from './units.js';
 export { checkDose, HARD_STOP_DOSE_MULTIPLE, type Dose, type DoseFinding } from './dose-rule.js';
 export { DEFAULT_ADMINISTRATION_WINDOW_MINUTES, TIMING_MARK_LABELS, timingOf, needsTimingReason, type TimingMark } from './time-rule.js';
-export { orderScheduleOf, type OrderSchedule } from './order-schedule.js';
+export { orderScheduleOf, scheduledTimesOfDay, type OrderSchedule } from './order-schedule.js';
+export { DAILY_ROUND_TIMES, EVENT_TIMES, INTERVAL_FIRST_HOUR } from './standard-times.js';
+export { scheduleZoneOf, slotsBetween, unrecordedSlots, zoneClock, zoneTimeOfDay, type SlotOrder, type ZoneClock } from './dose-slots.js';
 export {
   checkFrequency,
   localWardClock,

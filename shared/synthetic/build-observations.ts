@@ -3,13 +3,16 @@
 // Vitals: a round at 02, 06, 10, 14, 18 and 22 h (a few minutes late, as rounds are), plus an hourly
 // round while an abnormal episode is past 60% of its peak (escalated observations), plus one
 // on arrival. A round charts heart rate, respiratory rate, temperature, SpO2, blood pressure (panel
-// with systolic and diastolic components), pain score, oxygen flow and GCS; the 06 h round adds body
-// weight. Category vital-signs, valueQuantity in UCUM, performer the nurse on shift.
+// with systolic and diastolic components), pain score, oxygen flow, GCS and the level of
+// responsiveness (ACVPU, LOINC 67775-7 with a SNOMED CT finding, what NEWS2 scores); the 06 h round
+// adds body weight. Category vital-signs, valueQuantity in UCUM (ACVPU: valueCodeableConcept),
+// performer the nurse on shift.
 //
 // Labs: drawn daily at about 06:00, resulted 1–2.5 h later (Observation.issued); category laboratory,
 // referenceRange by sex, interpretation H, L or N.
 import type { CodeableConcept, Observation, Practitioner, Reference } from '@medplum/fhirtypes';
-import { LOINC_SYSTEM, UCUM_SYSTEM } from '../fhir/index.js';
+import { LOINC_SYSTEM, SNOMED_SYSTEM, UCUM_SYSTEM } from '../fhir/index.js';
+import { CONSCIOUSNESS_CODINGS, CONSCIOUSNESS_LABELS, VITAL_SIGN_CODES, type Consciousness } from '../vital-signs/index.js';
 import {
   BLOOD_PRESSURE,
   BODY_TEMPERATURE,
@@ -109,6 +112,30 @@ export function measureRound(rng: Rng, state: PhysiologyState, heartRateSd: numb
   };
 }
 
+const ACVPU = { code: VITAL_SIGN_CODES.consciousness, display: 'Level of responsiveness' } as const;
+
+/**
+ * The level of responsiveness the nurse charts with a GCS: alert at 15 (or at a cognitively
+ * impaired patient's usual 13–14), new confusion at 13–14 otherwise, then voice, pain, unresponsive.
+ */
+export function acvpuOf(gcs: number, cognitivelyImpaired: boolean): Consciousness {
+  if (gcs >= 15 || (cognitivelyImpaired && gcs >= 13)) return 'alert';
+  if (gcs >= 13) return 'new-confusion';
+  if (gcs >= 9) return 'voice';
+  if (gcs >= 6) return 'pain';
+  return 'unresponsive';
+}
+
+const acvpuConcepts = new Map<Consciousness, CodeableConcept>();
+function acvpuConcept(level: Consciousness): CodeableConcept {
+  let c = acvpuConcepts.get(level);
+  if (!c) {
+    c = deepFreeze({ coding: [{ system: SNOMED_SYSTEM, ...CONSCIOUSNESS_CODINGS[level] }], text: CONSCIOUSNESS_LABELS[level] });
+    acvpuConcepts.set(level, c);
+  }
+  return c;
+}
+
 /** Hourly observations while an episode is at least this far (0..1) towards its peak. */
 export const ESCALATION_INTENSITY = 0.6;
 
@@ -166,6 +193,20 @@ function chartRound(ctx: PatientContext, rng: Rng, at: number, withWeight: boole
     ],
   });
   out.push(vital(PAIN_SCORE, v.pain), vital(OXYGEN_FLOW, v.oxygenFlow), vital(GLASGOW_COMA_SCORE, v.gcs));
+  const level = acvpuOf(v.gcs, ctx.traits.has('cognitiveImpairment'));
+  out.push({
+    resourceType: 'Observation',
+    id: ctx.ids.uuid(),
+    ...metaFor(ctx),
+    status: 'final',
+    category: VITAL_SIGNS_CATEGORY,
+    code: concept(ACVPU),
+    subject: ctx.subject,
+    encounter: ctx.encounter,
+    effectiveDateTime: effective,
+    performer: performer(nurse),
+    valueCodeableConcept: acvpuConcept(level),
+  });
   if (withWeight) out.push(vital(BODY_WEIGHT, round(state.weight + rng.gaussian() * 0.3, 1)));
 }
 

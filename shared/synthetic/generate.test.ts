@@ -146,7 +146,8 @@ describe('the demo ward (40 patients, 30 days)', () => {
 
 describe('charted vital signs and labs', () => {
   it('charts every vital sign at least every 4 h 30 min, in UCUM, with category vital-signs', () => {
-    const roundCodes = VITAL_SIGNS.map((v) => v.code).filter((c) => !['8480-6', '8462-4', '29463-7'].includes(c));
+    // Every round charts the level of responsiveness (ACVPU) too: what NEWS2 scores.
+    const roundCodes = [...VITAL_SIGNS.map((v) => v.code).filter((c) => !['8480-6', '8462-4', '29463-7'].includes(c)), '67775-7'];
     for (const p of demo.patients.slice(0, 10)) {
       const vitals = ofType<Observation>(p.resources, 'Observation').filter((o) => o.category?.[0]?.coding?.[0]?.code === 'vital-signs');
       for (const code of roundCodes) {
@@ -157,6 +158,7 @@ describe('charted vital signs and labs', () => {
       }
       for (const o of vitals) {
         expect(o.category?.[0]?.coding?.[0]?.system).toBe('http://terminology.hl7.org/CodeSystem/observation-category');
+        if (o.valueCodeableConcept !== undefined) continue;
         const quantities = o.component ? o.component.map((c) => c.valueQuantity!) : [o.valueQuantity!];
         for (const q of quantities) expect(q.system).toBe('http://unitsofmeasure.org');
       }
@@ -188,6 +190,23 @@ describe('charted vital signs and labs', () => {
         expect(o.valueQuantity!.value!).toBeLessThanOrEqual(ranges[code]![1]);
       }
     }
+  });
+
+  it('charts the level of responsiveness (ACVPU, coded in SNOMED CT) with every GCS, alert at 15', () => {
+    const observations = ofType<Observation>(demo.resources, 'Observation');
+    const gcsAt = new Map(
+      observations
+        .filter((o) => o.code.coding?.[0]?.code === '9269-2')
+        .map((o) => [`${o.subject?.reference}|${o.effectiveDateTime}`, o.valueQuantity!.value!]),
+    );
+    const acvpu = observations.filter((o) => o.code.coding?.[0]?.code === '67775-7');
+    expect(acvpu.length).toBe(gcsAt.size);
+    for (const o of acvpu) {
+      const coding = o.valueCodeableConcept?.coding?.[0];
+      expect(coding?.system).toBe('http://snomed.info/sct');
+      if (gcsAt.get(`${o.subject?.reference}|${o.effectiveDateTime}`) === 15) expect(coding?.code).toBe('248234008');
+    }
+    expect(acvpu.some((o) => o.valueCodeableConcept?.coding?.[0]?.code !== '248234008')).toBe(true);
   });
 
   it('shows abnormal episodes: some fevers, tachycardia and low saturations, but mostly normal values', () => {

@@ -43,9 +43,21 @@ describe("NEWS2 of a chart's latest observations", () => {
     expect(result?.score).toMatchObject({ total: 8, band: 'high', complete: true });
   });
 
-  it('reads a GCS below 15 as not alert, and an oxygen flow as on oxygen', () => {
-    const readings = [...round(0, { hr: 70, rr: 16, t: 37, spo2: 98, sys: 120, flow: 2 }), reading('9269-2', 14, 0)];
-    expect(news2OfObservations(readings)?.score).toMatchObject({ total: 5, band: 'medium' });
+  it('scores consciousness from ACVPU (new confusion scores 3), and an oxygen flow as on oxygen', () => {
+    const readings = [
+      ...round(0, { hr: 70, rr: 16, t: 37, spo2: 98, sys: 120, flow: 2 }),
+      reading('67775-7', null, 0, { valueText: 'Acute confusion' }),
+    ];
+    expect(news2OfObservations(readings)?.score).toMatchObject({ total: 5, band: 'medium', complete: true });
+  });
+
+  it('never lets a GCS stand in for ACVPU: consciousness is missing, and the GCS changes nothing', () => {
+    const withGcs = [...round(0, { hr: 70, rr: 16, t: 37, spo2: 98, sys: 120, flow: 2 }), reading('9269-2', 14, 0)];
+    const result = news2OfObservations(withGcs)?.score;
+    expect(result?.missing).toEqual(['consciousness']);
+    expect(result).toMatchObject({ total: 2, complete: false });
+    const alert = news2OfObservations([...withGcs, reading('67775-7', null, 0, { valueText: '248234008' })])?.score;
+    expect(alert).toMatchObject({ total: 2, complete: true });
   });
 
   it('never mixes in a value from a round hours before: it is missing instead', () => {

@@ -1,8 +1,8 @@
 // The NEWS2 of a chart: the LOINC codes of the vitals it needs, the ACVPU codings, and the score of
 // the latest set of observations (those within an hour of the newest one, so a score never mixes a
-// round with one from hours before). Consciousness comes from the ACVPU observation; where only a
-// Glasgow Coma Scale is charted, GCS 15 reads as alert and below 15 as not alert (RCP: new confusion
-// or any fall in GCS scores 3).
+// round with one from hours before). Consciousness is scored from the ACVPU observation only, as the
+// RCP's chart asks; a Glasgow Coma Scale is charted beside it but never stands in for it (a chronic
+// GCS of 14 is not new confusion), so a set without ACVPU counts consciousness as missing.
 import { CONSCIOUSNESS_LABELS, CONSCIOUSNESS_LEVELS, news2, type Consciousness, type News2Input, type News2Score } from './news2.js';
 
 /** LOINC codes (http://loinc.org) of the vital signs Wardline charts and scores. */
@@ -75,7 +75,6 @@ export function news2OfObservations(readings: readonly VitalObservationReading[]
     VITAL_SIGN_CODES.bloodPressurePanel,
     VITAL_SIGN_CODES.oxygenFlow,
     VITAL_SIGN_CODES.consciousness,
-    VITAL_SIGN_CODES.glasgowComaScore,
   ];
   let latestMs = -Infinity;
   let latestTime: string | null = null;
@@ -103,14 +102,7 @@ export function news2OfObservations(readings: readonly VitalObservationReading[]
     oxygenSaturation: valueOf(VITAL_SIGN_CODES.oxygenSaturation),
     systolic: systolic ?? undefined,
     onOxygen: flow === undefined ? undefined : flow > 0,
-    consciousness: consciousnessOf(inSet(VITAL_SIGN_CODES.consciousness), inSet(VITAL_SIGN_CODES.glasgowComaScore)),
+    consciousness: consciousnessFromCode(inSet(VITAL_SIGN_CODES.consciousness)?.valueText ?? null) ?? undefined,
   };
   return { score: news2(input), at: latestTime };
-}
-
-function consciousnessOf(acvpu: VitalObservationReading | null, gcs: VitalObservationReading | null): Consciousness | undefined {
-  const level = consciousnessFromCode(acvpu?.valueText ?? null);
-  if (level !== null) return level;
-  if (gcs?.value === null || gcs?.value === undefined) return undefined;
-  return gcs.value >= 15 ? 'alert' : 'new-confusion';
 }

@@ -115,7 +115,7 @@ describe('wardline CLI', () => {
     const parsed = JSON.parse(status.stdout) as { vault: { patients: number; resources: number } };
     expect(parsed.vault.patients).toBe(3);
     expect(parsed.vault.resources).toBeGreaterThan(100);
-    expect(Object.keys(parsed)).toEqual(['vault', 'audit']);
+    expect(Object.keys(parsed)).toEqual(['vault', 'stalenessThresholds', 'audit']);
     expect(Object.keys(parsed.vault).sort()).toEqual([
       'acceptedPolicy',
       'cipher',

@@ -9,6 +9,7 @@ import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.j
 import { expectAccessible } from './support/axe.js';
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
 import { hubReader, type HubReader } from './support/hub-reader.js';
+import { localInputValue } from '../../shared/display/index.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { activeOrdersOf, censusName, mrnOf, nurseablePatient } from './support/ward.js';
 import { chartRegion, connectionBanner, expectCensus, openChart, openChartTab, shown, signIn } from './support/workstation-ui.js';
@@ -87,6 +88,9 @@ describe('the hub goes down', () => {
     await dialog.getByLabel('Scan the wristband or type the MRN').fill(mrnOf(patient.patient));
     await dialog.getByRole('radio', { name: 'Held or refused' }).click();
     await dialog.getByRole('radio', { name: 'Nil by mouth' }).click();
+    // A dose not yet due starts without a time: the nurse enters when it was held.
+    const timeHeld = dialog.getByLabel('Time held');
+    if ((await timeHeld.inputValue()) === '') await timeHeld.fill(localInputValue(new Date()));
     await saveScreenshot(page, TEST, 'record-administration-form');
     await expectAccessible(page, 'record administration');
     await dialog.getByRole('button', { name: 'Save administration' }).click();

@@ -2,11 +2,12 @@
 // memory (evaluation mode: no download, no file), whose every page carries "Printed by … at … — data as of …", and the
 // print is in the audit trail, where the admin finds it through the audit view. The read-only policy
 // view says printing is allowed.
+import { formatDateTime } from '../../shared/display/index.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { readPdf } from '../../electron/print/test-helpers.js';
+import { readPdf, PRINTED_TIME_PATTERN, printedTimeOrder } from '../../electron/print/test-helpers.js';
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
 import { expectAccessible } from './support/axe.js';
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
@@ -29,14 +30,12 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** "YYYY-MM-DD HH:mm" in this machine's zone (the host's), for comparing with the mark. */
+/** A time as every screen and print shows it (shared/display), in this machine's zone (the host's). */
 function minute(ms: number): string {
-  const d = new Date(ms);
-  const two = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+  return formatDateTime(ms);
 }
 
-const MARK = /^Printed by nina at (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) — data as of (\d{4}-\d{2}-\d{2} \d{2}:\d{2})$/;
+const MARK = new RegExp(`^Printed by nina at (${PRINTED_TIME_PATTERN}) — data as of (${PRINTED_TIME_PATTERN})$`);
 
 describe('printing the MAR', () => {
   it('gives the nurse a PDF marked on every page with who printed it and how old the data is, and the admin finds the print in the audit trail', async () => {
@@ -75,7 +74,7 @@ describe('printing the MAR', () => {
       const mark = lines.map((line) => MARK.exec(line)).find((m) => m !== null);
       expect(mark, `the mark on page ${index + 1}`).toBeDefined();
       expect([minute(startedAt), minute(finishedAt)]).toContain(mark![1]);
-      expect(mark![2]! <= mark![1]!, 'data as of is not after the print').toBe(true);
+      expect(printedTimeOrder(mark![2]!) <= printedTimeOrder(mark![1]!), 'data as of is not after the print').toBe(true);
     });
     const text = pdf.pages.flat().join('\n');
     expect(text).toContain(name);

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { readPdf } from '../../electron/print/test-helpers.js';
+import { readPdf, PRINTED_TIME_PATTERN, printedTimeOrder } from '../../electron/print/test-helpers.js';
 import { startWardlineStack, type WardlineStack, type WardlineStackOptions } from '../support/e2e-harness.js';
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
 import { downloadAndTempFolders, filesHoldingPatientData, filesWrittenSince } from './support/left-behind.js';
@@ -43,7 +43,7 @@ afterAll(async () => {
   await noPrinting?.close();
 });
 
-const MARK = /^Printed by nina at (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) — data as of (\d{4}-\d{2}-\d{2} \d{2}:\d{2})$/;
+const MARK = new RegExp(`^Printed by nina at (${PRINTED_TIME_PATTERN}) — data as of (${PRINTED_TIME_PATTERN})$`);
 
 describe('printing the ward MAR from the census', () => {
   it('shows one PDF from memory with a section for every census patient, each page marked with who printed it and how old the data is, leaving no file behind', async () => {
@@ -92,7 +92,7 @@ describe('printing the ward MAR from the census', () => {
     pdf.pages.forEach((lines, index) => {
       const mark = lines.map((line) => MARK.exec(line)).find((m) => m !== null);
       expect(mark, `the mark on page ${index + 1}`).toBeDefined();
-      expect(mark![2]! <= mark![1]!, 'data as of is not after the print').toBe(true);
+      expect(printedTimeOrder(mark![2]!) <= printedTimeOrder(mark![1]!), 'data as of is not after the print').toBe(true);
     });
 
     // One section per census patient: their name set alone as the section's title once, and their

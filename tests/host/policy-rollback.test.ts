@@ -25,9 +25,9 @@ const MARCH = '2025-03-01T09:00:00Z';
 const FEBRUARY = '2025-02-01T09:00:00Z';
 const APRIL = '2025-04-01T09:00:00Z';
 
-function policyText(issued: string, idleTimeoutMinutes = 5): string {
+function policyText(issued: string, idleTimeoutMinutes = 5, extra: Record<string, unknown> = {}): string {
   const draft = examplePolicyDraft();
-  return org.sign({ ...draft, issued, ward: TEST_WARD, session: { ...(draft.session as object), idleTimeoutMinutes } });
+  return org.sign({ ...draft, issued, ward: TEST_WARD, session: { ...(draft.session as object), idleTimeoutMinutes }, ...extra });
 }
 const policyIssued = (issued: string, idle?: number): WorkstationPolicy => verifyPolicyText(policyText(issued, idle), [org.trusted]);
 
@@ -147,5 +147,18 @@ describe('a rolled-back machine policy', () => {
     } finally {
       files.remove();
     }
+  });
+
+  it("makes `status` judge the data by the staleness thresholds of the policy in force, not Wardline's defaults", async () => {
+    const before = await wardline(['status', '--json', '--data', dataDir.dir]);
+    expect(JSON.parse(before.out)).toMatchObject({
+      stalenessThresholds: { amberMs: 15 * 60_000, redMs: 60 * 60_000, source: 'wardline-defaults' },
+    });
+    const strict = verifyPolicyText(policyText(MARCH, 5, { staleness: { amberMinutes: 5, redMinutes: 30 } }), [org.trusted]);
+    await startAndStop(strict);
+    const after = await wardline(['status', '--json', '--data', dataDir.dir]);
+    expect(JSON.parse(after.out)).toMatchObject({ stalenessThresholds: { amberMs: 5 * 60_000, redMs: 30 * 60_000, source: 'policy' } });
+    const text = await wardline(['status', '--data', dataDir.dir]);
+    expect(text.out).toContain('staleness  amber after 5 min, red after 30 min (the policy in force)');
   });
 });

@@ -1,8 +1,9 @@
 // The downtime MAR as nurses work from it, over a generated ward printed through the contract (real
 // host, vault and audit; the PDF read back with pdf.js): for every patient, every scheduled dose due
 // in the next 12 hours by their orders is listed, with the boxes to sign it on paper.
+import { formatDateTime } from '../../shared/display/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readPdf, type ReadPdf } from '../../electron/print/test-helpers.js';
+import { PRINTED_TIME_PATTERN, readPdf, type ReadPdf } from '../../electron/print/test-helpers.js';
 import { FAKE_CLOCK_START } from '../../electron/session/index.js';
 import type { MedicationAdministration, MedicationRequest } from '../../shared/fhir/index.js';
 import { scheduledTimeOf } from '../../shared/fhir/index.js';
@@ -18,11 +19,9 @@ afterEach(async () => {
   t = null;
 });
 
-/** "YYYY-MM-DD HH:mm" in the host's zone, worked out here without the print room's formatter. */
+/** A time as every screen and print shows it (shared/display), in this machine's zone (the host's). */
 function minute(ms: number): string {
-  const d = new Date(ms);
-  const two = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+  return formatDateTime(ms);
 }
 
 /** The generator schedules on the UTC clock: each order's times of day in [NOW, NOW + 12 h), less doses already recorded. */
@@ -90,7 +89,7 @@ describe('the downtime MAR of a generated ward', () => {
       expect(start, entry.name).toBeGreaterThanOrEqual(0);
       const end = lines.findIndex((l, n) => n > start && (l === 'As-needed (PRN) orders' || l === 'Active medications'));
       const due = lines.slice(start, end);
-      const times = due.filter((l) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(l));
+      const times = due.filter((l) => new RegExp(`^${PRINTED_TIME_PATTERN}$`).test(l));
       expect(times, entry.name).toEqual(expected.map((d) => minute(d.at)));
       const dueText = due.join(' ');
       for (const dose of expected) expect(dueText, entry.name).toContain(dose.medication);

@@ -2,6 +2,7 @@
 // audit trail, sessions, IPC router), the PDF read back with pdf.js. What a nurse holds in her hand
 // carries the mark, the patient's medicines and allergies; what the privacy officer sees is one
 // print entry per patient; what the policy forbids is refused and recorded.
+import { formatDateTime } from '../../shared/display/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IpcResult } from '../../shared/contract/index.js';
 import { readPdf, type ReadPdf } from '../../electron/print/test-helpers.js';
@@ -31,11 +32,9 @@ async function host(options: TestHostOptions = {}): Promise<TestHost> {
   return t;
 }
 
-/** "YYYY-MM-DD HH:mm" in the host's zone, worked out here without the print room's formatter. */
+/** A time as every screen and print shows it (shared/display), in this machine's zone (the host's). */
 function minute(ms: number): string {
-  const d = new Date(ms);
-  const two = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+  return formatDateTime(ms);
 }
 
 async function printed(result: IpcResult<unknown>): Promise<{ doc: Printed; pdf: ReadPdf }> {

@@ -98,6 +98,21 @@ describe('one source for every rule', () => {
     expect(copiesOf(/VITALS_(?:AMBER|RED)/, /^shared\/staleness\//)).toEqual([]);
   });
 
+  it("reads an order's schedule (PRN, times of day, dose slots) in shared/medication-safety only", () => {
+    // The structured dosage is read once; nothing parses the dosage text for "as needed" or "at 08:00".
+    expect(
+      copiesOf(
+        /\.timeOfDay\b|\.asNeededBoolean\b|\.asNeededCodeableConcept\b|\.periodUnit\b/,
+        /^shared\/(medication-safety|fhir|synthetic)\//,
+      ),
+    ).toEqual([]);
+    expect(copiesOf(/as needed\||as required\||\\bprn\\b/i, /^shared\/medication-safety\//)).toEqual([]);
+    // The slots of an order lie on the calendar in one place.
+    expect(copiesOf(/function (?:scheduledInstants|slotsBetween|scheduleIsUtc|scheduleZone)\b/, /^shared\/medication-safety\//)).toEqual(
+      [],
+    );
+  });
+
   it('keeps one canonical JSON, in shared/json', () => {
     expect(copiesOf(/function\s+(?:canonical\w*|stableStringify|sortedJson)\s*\(/i, /^shared\/json\//)).toEqual([]);
   });

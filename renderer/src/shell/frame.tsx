@@ -21,6 +21,8 @@ import { useActivityReporting } from './use-activity.js';
 import { TopBar } from './top-bar.js';
 import { useShortcuts } from './use-shortcuts.js';
 import { useSyncStatus } from './use-sync-status.js';
+import { StalenessThresholdsContext } from '../lib/staleness-thresholds.js';
+import { DEFAULT_DATA_STALENESS } from '../../../shared/staleness/index.js';
 import { mayOpen, restoredView, type View } from './views.js';
 
 export interface FrameProps {
@@ -36,6 +38,9 @@ export function Frame(props: FrameProps): React.JSX.Element {
   const [view, setView] = useState<View>(() => restoredView(role, readView(session.sessionId)));
   const status = useSyncStatus();
   const census = useCensus(may(role, 'census:read'), status === null ? undefined : status.dataAsOf);
+  const amberMs = status?.staleAmberMs ?? DEFAULT_DATA_STALENESS.amberMs;
+  const redMs = status?.staleRedMs ?? DEFAULT_DATA_STALENESS.redMs;
+  const thresholds = useMemo(() => ({ amberMs, redMs }), [amberMs, redMs]);
   const [query, setQuery] = useState('');
   const [searchRequest, setSearchRequest] = useState(0);
   const [returnTo, setReturnTo] = useState<string | null>(null);
@@ -217,15 +222,17 @@ export function Frame(props: FrameProps): React.JSX.Element {
       ) : null}
       {/* Focusable (tab stop) because it scrolls: keyboard users must be able to scroll a long screen such as the policy. */}
       <main id="main" ref={main} tabIndex={0} className="frame__main">
-        <Suspense
-          fallback={
-            <p className="muted" role="status">
-              Opening…
-            </p>
-          }
-        >
-          {screen}
-        </Suspense>
+        <StalenessThresholdsContext value={thresholds}>
+          <Suspense
+            fallback={
+              <p className="muted" role="status">
+                Opening…
+              </p>
+            }
+          >
+            {screen}
+          </Suspense>
+        </StalenessThresholdsContext>
       </main>
       <ShortcutsDialog isOpen={helpOpen} onOpenChange={setHelpOpen} />
       <SetPinDialog

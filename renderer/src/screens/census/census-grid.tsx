@@ -9,7 +9,7 @@ import { CENSUS_CELL_CLASSES, CENSUS_COLUMNS, CensusRow } from './census-row.js'
 export const ROW_HEIGHT = 56;
 /** In a narrow window (200 % zoom on a laptop) a row takes two lines, so nothing is cut off on the right. */
 export const NARROW_ROW_HEIGHT = 104;
-const NARROW = '(max-width: 62rem)';
+const NARROW = '(max-width: 71rem)';
 
 function useNarrowWindow(): boolean {
   const [narrow, setNarrow] = useState(() => window.matchMedia(NARROW).matches);

@@ -1,14 +1,26 @@
 // One row of the census grid: bed, name with a second identifier (MRN, birth date) and, while
 // searching, why the row matched; age and sex, alerts, allergy flag, time of the last
-// vital signs and how old they are (colour and words), and the NEWS2 of that set with its band.
+// vital signs and how old they are (colour and words), the NEWS2 of that set with its band, and
+// when the workstation last brought the chart up to date (data as of, with its staleness).
 import type { CensusEntryData } from '../../../../shared/contract/index.js';
+import { DataAsOf } from '../chart/data-as-of.js';
 import { News2Badge } from '../chart/news2-badge.js';
 import { ALLERGY_WORDING, allergyState, formatCalendarDate, formatRecentTime } from '../../../../shared/display/index.js';
 import { ageOn, sexLabel, shortAge, spokenAge } from '../../lib/age.js';
 import { vitalsStaleness } from '../../../../shared/staleness/index.js';
 import { vitalsStalenessLabel } from '../../lib/staleness.js';
 
-export const CENSUS_COLUMNS = ['Bed', 'Patient', 'Age and sex', 'Alerts', 'Allergies', 'Last vitals', 'Vitals age', 'NEWS2'] as const;
+export const CENSUS_COLUMNS = [
+  'Bed',
+  'Patient',
+  'Age and sex',
+  'Alerts',
+  'Allergies',
+  'Last vitals',
+  'Vitals age',
+  'NEWS2',
+  'Data as of',
+] as const;
 /** Each column's cell class, shared by the header, so a narrow window can lay both out in two lines. */
 export const CENSUS_CELL_CLASSES = [
   'census__bed',
@@ -19,6 +31,7 @@ export const CENSUS_CELL_CLASSES = [
   'census__vitals',
   'census__vitals-age',
   'census__news2',
+  'census__data-as-of',
 ] as const;
 
 export interface CensusRowProps {
@@ -90,6 +103,9 @@ export function CensusRow(props: CensusRowProps): React.JSX.Element {
       </span>
       <span role="gridcell" className="census__news2">
         {row.news2 === null ? <span className="muted">None</span> : <News2Badge score={row.news2} compact />}
+      </span>
+      <span role="gridcell" className="census__data-as-of">
+        <DataAsOf dataAsOf={row.dataAsOf} compact />
       </span>
     </div>
   );

@@ -1,33 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import type { MarRowData } from '../../../../shared/contract/index.js';
-import { isAsNeededDosage, marCells, marStateText, timesOfDay } from './mar-schedule.js';
+import { marCells, marStateText } from './mar-schedule.js';
 
 const HOUR = 3_600_000;
 
-function row(dosage: string | null, administrations: MarRowData['administrations'] = []): MarRowData {
+function row(
+  dosage: string | null,
+  schedule: { asNeeded: boolean; timesOfDay: string[] },
+  administrations: MarRowData['administrations'] = [],
+): MarRowData {
   return {
     medication: {
       requestId: 'req-1',
       medication: 'Metformin XR',
       code: null,
       dosage,
-      asNeeded: false,
-      timesOfDay: [],
+      ...schedule,
+      orderedDose: null,
       status: 'active',
       authoredOn: '2026-03-01T08:00:00Z',
     },
     administrations,
   };
 }
-
-describe('timesOfDay', () => {
-  it('reads the scheduled times from the order text', () => {
-    expect(timesOfDay('500 mg oral twice daily at 08:00, 18:00')).toEqual(['08:00', '18:00']);
-    expect(timesOfDay('5 mg oral once daily at 9:00')).toEqual(['09:00']);
-    expect(timesOfDay('1 g oral every 6 hours as needed for pain')).toEqual([]);
-    expect(timesOfDay(null)).toEqual([]);
-  });
-});
 
 describe('marCells', () => {
   it('adds the doses due without a record, and marks older ones as not recorded', () => {
@@ -42,7 +37,8 @@ describe('marCells', () => {
       performer: 'Nurse A',
     };
     const now = Date.parse('2026-03-12T19:30:00Z');
-    const cells = marCells(row('500 mg oral twice daily at 08:00, 18:00', [given]), now - 24 * HOUR, now + 24 * HOUR, now);
+    const order = row('500 mg oral twice daily', { asNeeded: false, timesOfDay: ['08:00', '18:00'] }, [given]);
+    const cells = marCells(order, now - 24 * HOUR, now + 24 * HOUR, now);
     const byTime = cells.map((c) => [c.scheduledAt?.slice(0, 16), c.kind]);
     expect(byTime).toContainEqual(['2026-03-12T08:00', 'given']);
     expect(byTime).toContainEqual(['2026-03-12T18:00', 'not-recorded']);
@@ -51,22 +47,28 @@ describe('marCells', () => {
     expect(cells.map((c) => Date.parse(c.scheduledAt!))).toEqual([...cells.map((c) => Date.parse(c.scheduledAt!))].sort((a, b) => a - b));
   });
 
-  it('adds no due doses for an as-needed order', () => {
+  it('reads the schedule from the structured order, never from its text', () => {
     const now = Date.parse('2026-03-12T12:00:00Z');
-    expect(marCells(row('1 g oral every 6 hours as needed'), now - 24 * HOUR, now + 24 * HOUR, now)).toEqual([]);
+    // The text says "at 08:00" and "as needed"; the structured order says scheduled at 21:00.
+    const cells = marCells(
+      row('1 g at 08:00 as needed', { asNeeded: false, timesOfDay: ['21:00'] }),
+      now - 12 * HOUR,
+      now + 12 * HOUR,
+      now,
+    );
+    expect(cells.map((c) => new Date(c.scheduledAt!).getHours())).toEqual([21]);
+  });
+
+  it('adds no due doses for an as-needed order, whatever its text says', () => {
+    const now = Date.parse('2026-03-12T12:00:00Z');
+    expect(marCells(row('1 g oral at 08:00, 20:00', { asNeeded: true, timesOfDay: [] }), now - 24 * HOUR, now + 24 * HOUR, now)).toEqual(
+      [],
+    );
   });
 
   it('says what each state means in words', () => {
     expect(marStateText('late')).toBe('Given late');
     expect(marStateText('held')).toBe('Held');
     expect(marStateText('due')).toBe('Due');
-  });
-});
-
-describe('isAsNeededDosage', () => {
-  it('tells an as-needed order from a scheduled one by its dosage text', () => {
-    expect(isAsNeededDosage('650 mg orally every 6 hours as needed for pain (max 4 doses in 24 hours)')).toBe(true);
-    expect(isAsNeededDosage('5 mg orally once daily at 18:00')).toBe(false);
-    expect(isAsNeededDosage(null)).toBe(false);
   });
 });

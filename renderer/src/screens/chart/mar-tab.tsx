@@ -1,12 +1,13 @@
 // The MAR tab: one row per active order, with its doses from 24 hours ago to 24 hours ahead —
 // given, given late, held, due, not recorded — each as text and colour. A role that documents
-// administrations records a dose from its slot (the scheduled time goes with it) or from the order.
+// administrations records a scheduled dose from its slot (the scheduled time goes with it, so the
+// time check applies); only an as-needed (PRN) order is recorded from the order itself.
 import { useMemo, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { MarRowData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
 import { formatDayTime, windowAround } from '../../../../shared/display/index.js';
-import { isAsNeededDosage, marCells, marStateText, type MarCell } from './mar-schedule.js';
+import { marCells, marStateText, type MarCell } from './mar-schedule.js';
 import type { AdministrationTarget } from '../documentation/administration-target.js';
 import { useHostCall } from './use-host-call.js';
 
@@ -113,11 +114,7 @@ function MarRow(props: {
             {cells.map((cell) => (
               <li key={cell.key} className={`dose dose--${cell.kind}`}>
                 <span className="dose__time">
-                  {cell.scheduledAt === null
-                    ? isAsNeededDosage(order.dosage)
-                      ? 'As needed'
-                      : 'Unscheduled dose'
-                    : formatDayTime(cell.scheduledAt)}
+                  {cell.scheduledAt === null ? (order.asNeeded ? 'As needed' : 'Unscheduled dose') : formatDayTime(cell.scheduledAt)}
                 </span>
                 <span className="dose__state">{marStateText(cell.kind)}</span>
                 {cellDetail(cell).length > 0 ? <span className="dose__detail">{cellDetail(cell)}</span> : null}
@@ -137,13 +134,17 @@ function MarRow(props: {
       </td>
       {onRecord === null ? null : (
         <td>
-          <Button
-            className="button button--secondary"
-            onPress={() => onRecord({ order, scheduledAt: null })}
-            aria-label={`Record administration of ${order.medication}`}
-          >
-            Record administration
-          </Button>
+          {order.asNeeded ? (
+            <Button
+              className="button button--secondary"
+              onPress={() => onRecord({ order, scheduledAt: null })}
+              aria-label={`Record administration of ${order.medication}`}
+            >
+              Record administration
+            </Button>
+          ) : (
+            <span className="muted">Scheduled: record each dose from its time</span>
+          )}
         </td>
       )}
     </tr>

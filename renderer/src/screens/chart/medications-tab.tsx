@@ -1,5 +1,6 @@
 // The Medications tab: the active orders with their dosage, and, for a role that documents
-// administrations, a button to record one against the order.
+// administrations, a button to record a dose of an as-needed (PRN) order; a scheduled order's doses
+// are recorded from their slots on the MAR, where the time check applies.
 import { Button } from 'react-aria-components';
 import type { PatientSummaryData } from '../../../../shared/contract/index.js';
 import type { MedicationOrder } from '../documentation/administration-target.js';
@@ -32,13 +33,17 @@ export function MedicationsTab(props: {
             <td>{formatDateTime(m.authoredOn)}</td>
             {onRecordAdministration === null ? null : (
               <td>
-                <Button
-                  className="button button--secondary"
-                  onPress={() => onRecordAdministration(m)}
-                  aria-label={`Record administration of ${m.medication}`}
-                >
-                  Record administration
-                </Button>
+                {m.asNeeded ? (
+                  <Button
+                    className="button button--secondary"
+                    onPress={() => onRecordAdministration(m)}
+                    aria-label={`Record administration of ${m.medication}`}
+                  >
+                    Record administration
+                  </Button>
+                ) : (
+                  <span className="muted">Scheduled: record each dose on the MAR</span>
+                )}
               </td>
             )}
           </tr>

@@ -8,14 +8,14 @@ import {
   type VitalObservationReading,
 } from '../../../../shared/vital-signs/index.js';
 
-/** The codes whose trends feed the score. ACVPU is a coded value (no trend); GCS stands in for it. */
+/** The codes whose trends feed the score; consciousness is the ACVPU observation (its coded level as words), never the GCS. */
 export const NEWS2_TREND_CODES: readonly string[] = [
   VITAL_SIGN_CODES.respiratoryRate,
   VITAL_SIGN_CODES.oxygenSaturation,
   VITAL_SIGN_CODES.oxygenFlow,
   VITAL_SIGN_CODES.bloodPressurePanel,
   VITAL_SIGN_CODES.heartRate,
-  VITAL_SIGN_CODES.glasgowComaScore,
+  VITAL_SIGN_CODES.consciousness,
   VITAL_SIGN_CODES.temperature,
 ];
 
@@ -26,7 +26,7 @@ export interface News2Round {
 
 export function news2Rounds(trends: ReadonlyArray<{ code: string; points: readonly TrendPointData[] }>): News2Round[] {
   const readings: VitalObservationReading[] = trends.flatMap(({ code, points }) =>
-    points.map((point) => ({ code, time: point.time, value: point.value, valueText: null, components: point.components })),
+    points.map((point) => ({ code, time: point.time, value: point.value, valueText: point.valueText, components: point.components })),
   );
   const times = [...new Set(readings.map((r) => r.time).filter((t): t is string => t !== null))].sort().reverse();
   const rounds: News2Round[] = [];

@@ -1,11 +1,13 @@
 // The patient banner, always above the chart's tabs: name, MRN, birth date and age, sex, bed,
-// allergies, code status, alerts, and a marker when the chart is open through emergency access.
+// allergies, code status, alerts, the chart's data as of (with its staleness), and a marker when the
+// chart is open through emergency access.
 // Allergies and alerts appear only for roles that may read them.
 import { Fragment } from 'react';
 import type { PatientSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
 import { ageOn, spokenAge } from '../../lib/age.js';
 import { allergyStatus, codeStatus, otherAlerts, sexText } from './banner-facts.js';
 import { ALLERGY_WORDING, formatCalendarDate, formatDateTime } from '../../../../shared/display/index.js';
+import { DataAsOf } from './data-as-of.js';
 import { mayRead } from './role-permissions.js';
 
 export interface EmergencyAccessMarker {
@@ -64,6 +66,12 @@ export function PatientBanner(props: {
             </dd>
           </div>
         ) : null}
+        <div>
+          <dt>Data as of</dt>
+          <dd>
+            <DataAsOf dataAsOf={summary.dataAsOf} />
+          </dd>
+        </div>
       </dl>
       {mayRead(role, 'alerts') && otherAlerts(summary.alerts).length > 0 ? (
         <ul className="patient-banner__alerts" aria-label="Alerts">

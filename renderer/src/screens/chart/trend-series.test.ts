@@ -9,9 +9,9 @@ describe('trendRows', () => {
   it('orders points by time and drops those without a value', () => {
     const rows = trendRows(
       [
-        { time: '2026-03-12T08:00:00Z', value: 90, unit: '/min', components: [] },
-        { time: '2026-03-12T04:00:00Z', value: 80, unit: '/min', components: [] },
-        { time: '2026-03-12T06:00:00Z', value: null, unit: null, components: [] },
+        { time: '2026-03-12T08:00:00Z', value: 90, unit: '/min', valueText: null, components: [] },
+        { time: '2026-03-12T04:00:00Z', value: 80, unit: '/min', valueText: null, components: [] },
+        { time: '2026-03-12T06:00:00Z', value: null, unit: null, valueText: null, components: [] },
       ],
       heartRate,
     );
@@ -25,6 +25,7 @@ describe('trendRows', () => {
           time: '2026-03-12T08:00:00Z',
           value: null,
           unit: null,
+          valueText: null,
           components: [
             { code: 'http://loinc.org|8480-6', display: null, value: 130, unit: 'mm[Hg]' },
             { code: 'http://loinc.org|8462-4', display: null, value: 85, unit: 'mm[Hg]' },

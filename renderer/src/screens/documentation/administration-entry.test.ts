@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAdministration, type AdministrationInput } from './administration-entry.js';
+import { checkAdministration, type AdministrationInput, initialAdministrationTime } from './administration-entry.js';
 
 const now = new Date('2026-03-12T14:00:00Z');
 const base: AdministrationInput = {
@@ -68,5 +68,16 @@ describe('checkAdministration', () => {
       ok: false,
       fieldErrors: { time: expect.any(String) },
     });
+  });
+});
+
+describe('the time a dose starts at', () => {
+  const now = new Date(2026, 2, 12, 13, 25);
+  it("starts at now for an as-needed dose and for a scheduled dose that is due, never at today's time for a dose not yet due", () => {
+    expect(initialAdministrationTime(null, now)).toBe('2026-03-12T13:25');
+    expect(initialAdministrationTime(new Date(2026, 2, 12, 13, 0).toISOString(), now)).toBe('2026-03-12T13:25');
+    expect(initialAdministrationTime(new Date(2026, 2, 12, 14, 0).toISOString(), now)).toBe('2026-03-12T13:25');
+    expect(initialAdministrationTime(new Date(2026, 2, 12, 18, 0).toISOString(), now)).toBe('');
+    expect(initialAdministrationTime(new Date(2026, 2, 13, 8, 0).toISOString(), now)).toBe('');
   });
 });

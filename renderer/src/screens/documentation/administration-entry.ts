@@ -1,10 +1,16 @@
 // The "Record administration" form's own check, before the host is asked: the patient confirmed by
 // the chart's MRN (scanned or typed), Given needs a dose (value and unit), Held or refused needs a
-// coded reason; the time defaults to now and may not be in the future. Produces what
+// coded reason; the time defaults to now (left empty for a dose not yet due) and may not be in the future. Produces what
 // chart:check-administration and chart:record-administration take; the host then checks the five
 // rights (shared/medication-safety) and says what stops the dose or needs a reason.
 import { administrationEntrySchema, type AdministrationEntryData } from '../../../../shared/contract/index.js';
-import { confirmsPatient, type PatientConfirmation, type ReasonCheck } from '../../../../shared/medication-safety/index.js';
+import { localInputValue } from '../../../../shared/display/index.js';
+import {
+  confirmsPatient,
+  DEFAULT_ADMINISTRATION_WINDOW_MINUTES,
+  type PatientConfirmation,
+  type ReasonCheck,
+} from '../../../../shared/medication-safety/index.js';
 
 export interface AdministrationInput {
   readonly medicationRequestId: string;
@@ -32,6 +38,18 @@ export type AdministrationCheck =
   | { readonly ok: false; readonly fieldErrors: Partial<Record<AdministrationField, string>> };
 
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * What the time field starts at: now, for an as-needed dose or a scheduled dose that is due
+ * (its time has come, or comes within the administration window). A dose further ahead (later
+ * today, tomorrow) starts empty: the nurse types when it was given, and the time check applies.
+ */
+export function initialAdministrationTime(scheduledAt: string | null, now: Date): string {
+  if (scheduledAt === null) return localInputValue(now);
+  const scheduledMs = Date.parse(scheduledAt);
+  const dueSoon = !Number.isNaN(scheduledMs) && scheduledMs - now.getTime() <= DEFAULT_ADMINISTRATION_WINDOW_MINUTES * 60_000;
+  return dueSoon ? localInputValue(now) : '';
+}
 
 export function checkAdministration(input: AdministrationInput, now: Date): AdministrationCheck {
   const fieldErrors: Partial<Record<AdministrationField, string>> = {};

@@ -21,7 +21,7 @@ import {
   TextField,
 } from 'react-aria-components';
 import type { AdministrationVerdictData, PatientSummaryData } from '../../../../shared/contract/index.js';
-import { formatCalendarDate, formatDateTime, fromLocalInputValue, localInputValue } from '../../../../shared/display/index.js';
+import { formatCalendarDate, formatDateTime, fromLocalInputValue } from '../../../../shared/display/index.js';
 import {
   confirmsPatient,
   NOT_GIVEN_REASONS,
@@ -34,9 +34,8 @@ import { allergyStatus } from '../chart/banner-facts.js';
 import { ChoiceGroup } from '../chart/choice-group.js';
 import { asHostError } from '../chart/use-host-call.js';
 import { HardStops, ReasonChoices } from './administration-checks.js';
-import { checkAdministration, type AdministrationField } from './administration-entry.js';
+import { checkAdministration, initialAdministrationTime, type AdministrationField } from './administration-entry.js';
 import type { AdministrationTarget } from './administration-target.js';
-import { parseDose } from './dose-parse.js';
 import { PatientConfirmField } from './patient-confirm-field.js';
 import { TimeField } from './time-field.js';
 
@@ -137,7 +136,8 @@ function AdministrationForm(props: {
   const { chart, target, onClose, onSaved } = props;
   const patientId = chart.patient.id;
   const { order, scheduledAt } = target;
-  const prefilled = parseDose(order.dosage);
+  // The ordered dose from the structured order, never read from its text.
+  const prefilled = order.orderedDose;
   const [confirmText, setConfirmText] = useState('');
   const [confirmMethod, setConfirmMethod] = useState<ConfirmationMethod>('typed');
   const [outcome, setOutcome] = useState<'given' | 'held'>('given');
@@ -145,7 +145,8 @@ function AdministrationForm(props: {
   const [doseUnit, setDoseUnit] = useState(prefilled?.unit ?? '');
   const [notGivenReason, setNotGivenReason] = useState<string | null>(null);
   const [note, setNote] = useState('');
-  const [time, setTime] = useState(() => localInputValue(new Date()));
+  const [time, setTime] = useState(() => initialAdministrationTime(scheduledAt, new Date()));
+  const [notYetDue] = useState(() => scheduledAt !== null && initialAdministrationTime(scheduledAt, new Date()) === '');
   const [reasons, setReasons] = useState<Partial<Record<ReasonCheck, string>>>({});
   const [verdict, setVerdict] = useState<AdministrationVerdictData | null>(null);
   const [errors, setErrors] = useState<Partial<Record<FocusTarget, string>>>({});
@@ -290,7 +291,10 @@ function AdministrationForm(props: {
           </div>
           <div>
             <dt>Scheduled time</dt>
-            <dd>{scheduledAt === null ? 'No scheduled time (as needed)' : formatDateTime(scheduledAt)}</dd>
+            <dd>
+              {scheduledAt === null ? 'No scheduled time (as needed)' : formatDateTime(scheduledAt)}
+              {notYetDue ? ' — not due yet: enter the time it was given' : null}
+            </dd>
           </div>
           <div>
             <dt>Order status</dt>

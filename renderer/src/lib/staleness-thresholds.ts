@@ -1,0 +1,10 @@
+// The staleness thresholds in force (the policy's, sent by the host with its sync status), for any
+// screen that says how old a patient's data is; Wardline's defaults until the first status arrives.
+import { createContext, useContext } from 'react';
+import { DEFAULT_DATA_STALENESS, type StalenessThresholds } from '../../../shared/staleness/index.js';
+
+export const StalenessThresholdsContext = createContext<StalenessThresholds>(DEFAULT_DATA_STALENESS);
+
+export function useStalenessThresholds(): StalenessThresholds {
+  return useContext(StalenessThresholdsContext);
+}

@@ -1,0 +1,119 @@
+// The scheduled doses of an order as instants: its times of day (order-schedule.ts) laid on the
+// ward's calendar over a window. FHIR timeOfDay has no zone: the ward's zone is meant, unless the
+// order's recorded doses sit on those times in UTC and not in the ward's zone (a feed that
+// schedules in UTC). The MAR tab, the printed MAR and the frequency rule use this one reading.
+
+/** A zone's clock reading at an instant. */
+export interface ZoneClock {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const MINUTE_MS = 60_000;
+
+const FORMATS = new Map<string, Intl.DateTimeFormat>();
+function formatFor(timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = timeZone ?? '';
+  let format = FORMATS.get(key);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    FORMATS.set(key, format);
+  }
+  return format;
+}
+
+/** What `timeZone`'s clock (the runtime's zone when absent) reads at `ms`. */
+export function zoneClock(ms: number, timeZone?: string): ZoneClock {
+  const parts = formatFor(timeZone).formatToParts(ms);
+  const part = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? Number.NaN);
+  return { year: part('year'), month: part('month'), day: part('day'), hour: part('hour'), minute: part('minute') };
+}
+
+/** "hh:mm" on `timeZone`'s clock at `ms`. */
+export function zoneTimeOfDay(ms: number, timeZone?: string): string {
+  const clock = zoneClock(ms, timeZone);
+  return `${String(clock.hour).padStart(2, '0')}:${String(clock.minute).padStart(2, '0')}`;
+}
+
+/** The instant at which `timeZone`'s clock reads the given day and time (across a DST change, the later reading). */
+function instantOn(date: ZoneClock, hour: number, minute: number, timeZone: string | undefined): number {
+  const wanted = Date.UTC(date.year, date.month - 1, date.day, hour, minute);
+  const offsetAt = (ms: number): number => {
+    const clock = zoneClock(ms, timeZone);
+    return Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute) - Math.floor(ms / MINUTE_MS) * MINUTE_MS;
+  };
+  const first = wanted - offsetAt(wanted);
+  return wanted - offsetAt(first);
+}
+
+/**
+ * The zone an order's times of day are in: UTC when a recorded dose was scheduled on one of them
+ * in UTC but not in `timeZone` (the ward's zone; the runtime's when absent), else `timeZone`.
+ */
+export function scheduleZoneOf(
+  timesOfDay: readonly string[],
+  recordedScheduledAt: readonly (string | null)[],
+  timeZone: string | undefined,
+): string | undefined {
+  const inUtc = recordedScheduledAt
+    .map((iso) => Date.parse(iso ?? ''))
+    .filter((ms) => !Number.isNaN(ms))
+    .some((ms) => timesOfDay.includes(zoneTimeOfDay(ms, 'UTC')) && !timesOfDay.includes(zoneTimeOfDay(ms, timeZone)));
+  return inUtc ? 'UTC' : timeZone;
+}
+
+/** Each instant of `timesOfDay` ("08:00") in [fromMs, toMs) on `timeZone`'s calendar, in order. */
+export function slotsBetween(timesOfDay: readonly string[], fromMs: number, toMs: number, timeZone: string | undefined): number[] {
+  const days = new Map<string, ZoneClock>();
+  for (let ms = fromMs - DAY_MS; ms <= toMs + DAY_MS; ms += 6 * HOUR_MS) {
+    const clock = zoneClock(ms, timeZone);
+    days.set(`${clock.year}-${clock.month}-${clock.day}`, clock);
+  }
+  const instants = new Set<number>();
+  for (const day of days.values())
+    for (const time of timesOfDay) {
+      const [hour, minute] = time.split(':').map(Number) as [number, number];
+      const at = instantOn(day, hour, minute, timeZone);
+      if (at >= fromMs && at < toMs) instants.add(at);
+    }
+  return [...instants].sort((a, b) => a - b);
+}
+
+/** What the slots of an order need: the order's schedule and the doses already recorded against it. */
+export interface SlotOrder {
+  /** As needed: no slots. */
+  readonly prn: boolean;
+  readonly timesOfDay: readonly string[];
+  /** When the order starts (authoredOn); no slot falls before it. */
+  readonly startsAt: string | null;
+  /** The scheduled times of its recorded administrations (given, held or otherwise). */
+  readonly recordedScheduledAt: readonly (string | null)[];
+}
+
+/**
+ * The scheduled doses of an order in [fromMs, toMs) that have no record yet (no administration
+ * scheduled within a minute of it), as epoch milliseconds in order. `timeZone` is the ward's zone
+ * (the runtime's when absent).
+ */
+export function unrecordedSlots(order: SlotOrder, fromMs: number, toMs: number, timeZone?: string): number[] {
+  if (order.prn || order.timesOfDay.length === 0) return [];
+  const startMs = Date.parse(order.startsAt ?? '');
+  const recorded = order.recordedScheduledAt.map((iso) => Date.parse(iso ?? '')).filter((ms) => !Number.isNaN(ms));
+  const zone = scheduleZoneOf(order.timesOfDay, order.recordedScheduledAt, timeZone);
+  return slotsBetween(order.timesOfDay, Math.max(fromMs, Number.isNaN(startMs) ? fromMs : startMs), toMs, zone).filter(
+    (slot) => !recorded.some((ms) => Math.abs(ms - slot) < MINUTE_MS),
+  );
+}
