@@ -6,8 +6,10 @@ import { Agent } from 'undici';
 import { Client } from 'fhir-kit-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, MedicationAdministration, MedicationRequest, Observation, Resource } from '../../shared/fhir/index.js';
-import { startHub, type HubEngine, type TestHub } from '../support/hub-harness.js';
-import { admitPatient, feedResources, observation, seedWard, type AdmittedPatient } from '../support/hub-fixtures.js';
+import { CONFIDENTIALITY_SYSTEM } from '../../shared/access/index.js';
+import { addUser } from '../../server/identity/index.js';
+import { startHub, USER_TOKEN_HEADER, type HubEngine, type TestHub } from '../support/hub-harness.js';
+import { admitPatient, feedResources, observation, patient, seedWard, type AdmittedPatient } from '../support/hub-fixtures.js';
 
 const LOINC = 'http://loinc.org';
 const CATEGORY = 'http://terminology.hl7.org/CodeSystem/observation-category';
@@ -57,8 +59,10 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('clinical search with fhir-kit-
   let hub: TestHub;
   let onA: AdmittedPatient;
   let onB: AdmittedPatient;
+  let restricted: AdmittedPatient;
   let dispatcher: Agent;
   let client: Client;
+  let nurse: Client;
   const search = async (resourceType: string, searchParams: Record<string, string | number>): Promise<Bundle> =>
     (await client.search({ resourceType, searchParams })) as unknown as Bundle;
 
@@ -68,6 +72,8 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('clinical search with fhir-kit-
     await seedWard(hub.db, 'b');
     onA = await admitPatient(hub.db, 'a');
     onB = await admitPatient(hub.db, 'b');
+    // A restricted chart on the same ward: its device syncs it, a signed-in user does not see it.
+    restricted = await admitPatient(hub.db, 'a');
     const a = onA.patientId;
     const resources: Resource[] = [
       measured(a, 'hr-old', '8867-4', '2025-12-31T10:00:00Z'),
@@ -79,11 +85,26 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('clinical search with fhir-kit-
       administration(a, 'ma-a', 'mr-a', '2026-01-02T09:00:00Z'),
       // A reference that points at another ward's patient's order: included for no one on ward A.
       administration(a, 'ma-cross', 'mr-b', '2026-01-02T21:00:00Z'),
+      { ...patient(restricted.patientId), meta: { security: [{ system: CONFIDENTIALITY_SYSTEM, code: 'R' }] } },
+      order(restricted.patientId, 'mr-restricted'),
+      administration(a, 'ma-restricted', 'mr-restricted', '2025-06-01T09:00:00Z'),
     ];
     await feedResources(hub.db, resources);
     const device = await hub.enrollDevice('a');
     dispatcher = new Agent({ connect: { ca: hub.caPem } });
     client = new Client({ baseUrl: hub.fhirUrl, bearerToken: await device.accessToken(), requestOptions: { dispatcher } });
+    const yesterday = new Date(Date.now() - 86_400_000);
+    await addUser(
+      hub.db,
+      { username: 'search.nurse', password: 'correct horse battery', role: 'nurse', wards: ['a'], mfa: false },
+      yesterday,
+    );
+    nurse = new Client({
+      baseUrl: hub.fhirUrl,
+      bearerToken: await device.accessToken(),
+      customHeaders: { [USER_TOKEN_HEADER]: await device.login('search.nurse', 'correct horse battery') },
+      requestOptions: { dispatcher },
+    });
   });
 
   afterAll(async () => {
@@ -152,12 +173,22 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('clinical search with fhir-kit-
     expect(ids((await response.json()) as Bundle)).toEqual(['MedicationRequest/mr-b']);
   });
 
+  it('includes a restricted patient’s order for the ward’s device, but not for a signed-in user', async () => {
+    const searchParams = { _id: 'ma-restricted', _include: 'MedicationAdministration:request' };
+    const forDevice = (await client.search({ resourceType: 'MedicationAdministration', searchParams })) as unknown as Bundle;
+    expect(ids(forDevice, 'include')).toEqual(['MedicationRequest/mr-restricted']);
+    const forNurse = (await nurse.search({ resourceType: 'MedicationAdministration', searchParams })) as unknown as Bundle;
+    expect(ids(forNurse)).toEqual(['MedicationAdministration/ma-restricted']);
+    expect(ids(forNurse, 'include')).toEqual([]);
+    expect(JSON.stringify(forNurse)).not.toContain(restricted.patientId);
+  });
+
   it('includes the patient of observations and the locations of the census', async () => {
     const observations = await search('Observation', { code: '2345-7', _include: 'Observation:patient' });
     expect(ids(observations)).toEqual(['Observation/glucose']);
     expect(ids(observations, 'include')).toEqual([`Patient/${onA.patientId}`]);
     const census = await search('Encounter', { location: 'Location/ward-a', status: 'in-progress', _include: 'Encounter:location' });
-    expect(ids(census)).toEqual([`Encounter/${onA.encounterId}`]);
+    expect(ids(census)).toEqual([`Encounter/${onA.encounterId}`, `Encounter/${restricted.encounterId}`].sort());
     expect(ids(census, 'include')).toEqual(['Location/bed-a-1', 'Location/ward-a']);
   });
 
