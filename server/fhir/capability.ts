@@ -119,8 +119,43 @@ export const SEARCH_PARAMS: Readonly<Record<SearchParamName, SearchParamDefiniti
   _offset: { name: '_offset', type: 'number', documentation: 'Rows to skip (the next link sets it).' },
 };
 
+/**
+ * Parameters R4 does not define for the type, which the hub defines itself: each is a
+ * SearchParameter contained in the CapabilityStatement, named by its own canonical URL.
+ */
+const OWN_PARAMS: ReadonlySet<string> = new Set([
+  'AuditEvent patient.identifier',
+  'AuditEvent patient.name',
+  'AuditEvent wardline-action',
+  'AuditEvent wardline-dedup',
+  'AuditEvent _offset',
+]);
+
+function ownParamId(type: string, name: SearchParamName): string {
+  return `${type}-${name.replace(/[^A-Za-z0-9\-.]/g, '')}`;
+}
+
+/** The hub's own SearchParameter for a parameter R4 does not define on the type, or null. */
+export function ownSearchParameter(type: string, name: SearchParamName): Record<string, unknown> | null {
+  if (!OWN_PARAMS.has(`${type} ${name}`)) return null;
+  const id = ownParamId(type, name);
+  return {
+    resourceType: 'SearchParameter',
+    id,
+    url: `urn:wardline:fhir:SearchParameter:${id}`,
+    name: id,
+    status: 'active',
+    description: SEARCH_PARAMS[name].documentation,
+    code: name,
+    base: [type],
+    type: SEARCH_PARAMS[name].type,
+  };
+}
+
 /** The canonical R4 SearchParameter of a parameter on a type (http://hl7.org/fhir/SearchParameter/…). */
 export function searchParamDefinition(type: string, name: SearchParamName): string {
+  const own = ownSearchParameter(type, name);
+  if (own) return own.url as string;
   const base = 'http://hl7.org/fhir/SearchParameter/';
   if (name === '_id') return `${base}Resource-id`;
   if (name === '_lastUpdated') return `${base}Resource-lastUpdated`;
@@ -229,6 +264,9 @@ export function capabilityStatement(options: CapabilityOptions): Record<string, 
     kind: 'instance',
     software: options.software,
     implementation: { description: 'Wardline hub', url: options.baseUrl },
+    contained: TABLE.flatMap((entry) =>
+      entry.searchParams.map((name) => ownSearchParameter(entry.type, name)).filter((own) => own !== null),
+    ),
     fhirVersion: '4.0.1',
     format: ['application/fhir+json', 'json'],
     rest: [
