@@ -1,10 +1,14 @@
 // Timing in the page, with the renderer's own performance marks: an init script adds marks for the
 // user's side of each measurement (the sign-in form submitted, a census row clicked) and keeps the
-// time of a lock key press (Ctrl+Shift+L) across the purge reload (the marks of the old document
-// are gone after it; both documents share the wall clock through performance.timeOrigin).
+// time of a lock key press (Ctrl+Shift+L) and of the window's cover being painted
+// ('wardline:window-covered') across the purge reload (the marks of the old document are gone
+// after it; both documents share the wall clock through performance.timeOrigin).
 import type { Page } from 'playwright-core';
 
 export const LOCK_PRESSED_KEY = 'wardline-bench.lock-pressed-at';
+/** Where the init script keeps the time (epoch ms) of the renderer's 'wardline:window-covered' mark across the reload. */
+export const WINDOW_COVERED_KEY = 'wardline-bench.window-covered-at';
+const WINDOW_COVERED_MARK = 'wardline:window-covered';
 
 export const BENCH_MARKS_SCRIPT = `
 document.addEventListener('submit', () => performance.mark('bench:submit'), true);
@@ -16,6 +20,16 @@ window.addEventListener('keydown', (event) => {
     sessionStorage.setItem(${JSON.stringify(LOCK_PRESSED_KEY)}, String(performance.timeOrigin + event.timeStamp));
   }
 }, true);
+{
+  const mark = performance.mark.bind(performance);
+  performance.mark = (name, options) => {
+    const entry = mark(name, options);
+    if (name === ${JSON.stringify(WINDOW_COVERED_MARK)}) {
+      sessionStorage.setItem(${JSON.stringify(WINDOW_COVERED_KEY)}, String(performance.timeOrigin + entry.startTime));
+    }
+    return entry;
+  };
+}
 `;
 
 /** Waits until `name` has been marked at least `count` times in the current document. */

@@ -1,7 +1,7 @@
 // The application shell: from the host's answer to who is at the workstation (session:state, first
 // asked by shell/host-start.ts before React loaded) it shows the sign-in screen, the lock screen or
-// the signed-in frame (or, on a workstation not set up yet, the set-up screen). Purge-on-lock lives here: a purge reloads the document and empties the tree
-// at once (shell/purge.ts).
+// the signed-in frame (or, on a workstation not set up yet, the set-up screen). Purge-on-lock lives here: a purge takes the page out of the document
+// and covers it at once, then reloads the document and empties the tree (shell/purge.ts).
 import { Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { SETUP_ERROR_CODES, type SessionSnapshotData } from '../../shared/contract/index.js';
@@ -29,7 +29,7 @@ function knownSessionIds(snapshot: SessionSnapshotData): string[] {
 
 export function App(props: { first: FirstAnswer }): React.JSX.Element | null {
   const [purged, setPurged] = useState(false);
-  // Synchronous, so the DOM is empty before the purge's task ends (the reload has already begun).
+  // Synchronous, so the (already detached) tree is dropped before the purge's task ends (the reload has already begun).
   useEffect(() => onPurge(() => flushSync(() => setPurged(true))), []);
   if (purged) return null;
   return <Workstation first={props.first} />;

@@ -1,7 +1,8 @@
 // The workstation from the keyboard, as a nurse who never reaches for the mouse: the census opens
 // with the search box focused; "/" and Ctrl+K bring the focus back to it; Esc leaves a chart for
-// the census with that patient's row focused; Ctrl+Shift+L locks. Each shortcut acts on the
-// screen shown now (the chart just opened, not the census the page started on).
+// the census with that patient's row focused; Ctrl+Shift+L locks, and the census is off the page
+// at once. Each shortcut acts on the screen shown now (the chart just opened, not the census the
+// page started on).
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
@@ -56,8 +57,27 @@ describe('the workstation from the keyboard', () => {
     await shown(censusHeading(page));
     await expect.poll(() => isFocused(censusRow(page, name))).toBe(true);
 
+    // Ctrl+Shift+L takes every patient's name off the page in the same task as the key press
+    // (before the host is even asked): a listener that runs right after the app's one sees only
+    // the cover. What it saw is kept across the purge reload as two flags, never the page itself.
+    await page.evaluate((patientName) => {
+      const web = globalThis as unknown as {
+        addEventListener(type: string, listener: () => void): void;
+        document: { documentElement: { outerHTML: string } };
+        sessionStorage: { setItem(key: string, value: string): void };
+      };
+      web.addEventListener('keydown', () => {
+        const html = web.document.documentElement.outerHTML;
+        const seen = { name: html.includes(patientName), cover: html.includes('Wardline is closing this screen') };
+        web.sessionStorage.setItem('e2e.page-at-lock-key', JSON.stringify(seen));
+      });
+    }, name);
     await page.keyboard.press('Control+Shift+L');
     await shown(lockHeading(page));
+    const seenAtKey = await page.evaluate(() =>
+      (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage.getItem('e2e.page-at-lock-key'),
+    );
+    expect(JSON.parse(seenAtKey ?? 'null'), 'the page right after the lock key').toEqual({ name: false, cover: true });
     expectNoPageProblems(watched);
   });
 });

@@ -333,6 +333,99 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       expect(burst).toHaveLength(2);
     });
 
+    it('pipelines a burst on one connection (next message before the previous ACK): each gets its own ACK in order, refusals change nothing, a repeat is applied once', async () => {
+      const burst: { controlId: string; fields: Omit<AdtFields, 'secret' | 'controlId'> }[] = [
+        {
+          controlId: 'PIPE-1',
+          fields: { event: 'A01', at: '20260115150000', mrn: 'MRN9000040', family: 'Pipelova', location: 'a^21^1', visit: 'V9000040' },
+        },
+        {
+          controlId: 'PIPE-2',
+          fields: { event: 'A02', at: '20260115150100', mrn: 'MRN9000040', family: 'Pipelova', location: 'b^21^1', visit: 'V9000040' },
+        },
+        {
+          controlId: 'PIPE-3',
+          fields: { event: 'A01', at: '20260115150200', mrn: 'MRN9000041', family: 'Pipelova', location: 'icu9^1^1', visit: 'V9000041' },
+        },
+        { controlId: 'PIPE-4', fields: { event: 'A08', at: '20260115150300', mrn: 'MRN9000040', family: 'Pipelovna' } },
+        {
+          controlId: 'PIPE-2',
+          fields: { event: 'A02', at: '20260115150100', mrn: 'MRN9000040', family: 'Pipelova', location: 'b^21^1', visit: 'V9000040' },
+        },
+        {
+          controlId: 'PIPE-5',
+          fields: { event: 'A03', at: '20260115150400', mrn: 'MRN9000042', family: 'Pipelova', location: 'a^1^1', visit: 'V9000042' },
+        },
+        {
+          controlId: 'PIPE-6',
+          fields: { event: 'A01', at: '2026-01-15', mrn: 'MRN9000043', family: 'Pipelova', location: 'a^23^1', visit: 'V9000043' },
+        },
+        {
+          controlId: 'PIPE-7',
+          fields: { event: 'A02', at: '20260115150500', mrn: 'MRN9000040', family: 'Pipelovna', location: 'a^22^1', visit: 'V9000040' },
+        },
+      ];
+      const frames = burst.map(({ controlId, fields }) =>
+        Buffer.from(`\x0b${adtMessage({ secret, controlId, ...fields }).replace(/\n/g, '\r')}\x1c\r`),
+      );
+      const acks = await new Promise<string>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: listener.port, ca: caPem }, () => {
+          // Written one by one without waiting for any ACK; one frame cut between its FS and CR.
+          for (const frame of frames.slice(0, 4)) socket.write(frame);
+          const cut = frames[4]!;
+          socket.write(cut.subarray(0, cut.length - 1));
+          setTimeout(() => {
+            socket.write(cut.subarray(cut.length - 1));
+            for (const frame of frames.slice(5)) socket.write(frame);
+          }, 50);
+        });
+        let received = '';
+        socket.on('data', (data: Buffer) => {
+          received += data.toString('utf8');
+          if ((received.match(/MSA\|/g) ?? []).length === burst.length) {
+            socket.destroy();
+            resolve(received);
+          }
+        });
+        socket.once('error', reject);
+      });
+      expect([...acks.matchAll(/MSA\|(\w+)\|([\w-]+)/g)].map((m) => `${m[1]} ${m[2]}`)).toEqual([
+        'AA PIPE-1',
+        'AA PIPE-2',
+        'AE PIPE-3',
+        'AA PIPE-4',
+        'AA PIPE-2',
+        'AE PIPE-5',
+        'AR PIPE-6',
+        'AA PIPE-7',
+      ]);
+      expect(acks).toContain('Already applied; not applied again');
+      // The store holds each change once: one admit, two transfers (the repeat added none), one update.
+      const { encounters, patients } = await census('a');
+      const patient = patients.find((p) => p.identifier?.some((i) => i.value === 'MRN9000040'))!;
+      expect(patient.name?.[0]?.family).toBe('Pipelovna');
+      const encounter = encounters.find((e) => e.identifier?.some((i) => i.value === 'V9000040'))!;
+      expect(
+        encounter.location
+          ?.filter((l) => !/-(room|bed)-/.test(l.location?.reference ?? ''))
+          .map((l) => `${l.location?.reference} ${l.status}`),
+      ).toEqual(['Location/ward-a completed', 'Location/ward-b completed', 'Location/ward-a active']);
+      const versions = await hub.db.query<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM fhir_versions WHERE res_type = 'Encounter' AND res_id = $1`,
+        [encounter.id],
+      );
+      expect(Number(versions[0]!.n)).toBe(3);
+      const keys = await hub.db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM adt_messages WHERE control_id = 'PIPE-2'`);
+      expect(Number(keys[0]!.n)).toBe(1);
+      // The refused messages left nothing: no patient, no key (sent again once fixed, they apply).
+      const refused = await hub.db.query(
+        `SELECT res_id FROM fhir_tokens WHERE res_type = 'Patient' AND param = 'identifier' AND value IN ('MRN9000041', 'MRN9000042', 'MRN9000043')`,
+      );
+      expect(refused).toHaveLength(0);
+      const refusedKeys = await hub.db.query(`SELECT control_id FROM adt_messages WHERE control_id IN ('PIPE-3', 'PIPE-5', 'PIPE-6')`);
+      expect(refusedKeys).toHaveLength(0);
+    });
+
     it('refuses an unknown ward with AE and changes nothing', async () => {
       const before = await storeMark();
       const ack = await send({ event: 'A01', at: '20260115081000', mrn: 'MRN9000011', location: 'icu9^1^1', visit: 'V9000011' });

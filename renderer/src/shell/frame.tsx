@@ -12,7 +12,7 @@ import { DowntimeBanner } from './downtime-banner.js';
 import { AuditScreen, ChartScreen, ConflictsScreen, PolicyScreen, preloadScreens } from './lazy-screens.js';
 import { neighbourPatient } from './patient-order.js';
 import { whenIdle } from './preloadable.js';
-import { purgeAndReload } from './purge.js';
+import { coverWindow, purgeAndReload } from './purge.js';
 import { may } from './role-abilities.js';
 import { SetPinDialog } from './set-pin-dialog.js';
 import { ShortcutsDialog } from './shortcuts-dialog.js';
@@ -107,9 +107,13 @@ export function Frame(props: FrameProps): React.JSX.Element {
     setNotice(error instanceof HostRequestError ? error.message : 'Wardline could not reach its host.');
   };
   const lock = useCallback((): void => {
-    // Whatever went wrong, nothing stays on screen: the purge reload shows what the host says.
-    call(hostApi().session.lock()).then(onSnapshot, () => purgeAndReload());
-  }, [onSnapshot]);
+    // The chart leaves the screen at the next frame, before the host is asked; whatever it
+    // answers, the purge reload then shows what the host says (the lock screen).
+    void coverWindow();
+    void call(hostApi().session.lock())
+      .catch(() => undefined)
+      .then(() => purgeAndReload());
+  }, []);
   const signOut = (): void => {
     forgetView(session.sessionId);
     call(hostApi().session.signOut()).then(onSnapshot, report);

@@ -1,42 +1,88 @@
-// The MLLP listener: @medplum/hl7's connection framing (VT … FS CR) over TLS (the hub's certificate,
-// TLS ≥ 1.2) or, when IT chooses it, plain TCP. Each connection handles its messages one at a time
-// in arrival order, so a sender's messages (and so each patient's) are applied in the order sent,
-// and every ACK goes back on the connection its message came in on.
+// The MLLP listener: MLLP framing (VT … FS CR, mllp-framing.ts) over TLS (the hub's certificate,
+// TLS ≥ 1.2) or, when IT chooses it, plain TCP. Each connection handles its messages in arrival
+// order, so a sender's messages (and so each patient's) are applied in the order sent, and every ACK
+// goes back on the connection its message came in on, in that order. Group commit: the messages
+// that arrived while the previous group was being stored (a sender that pipelines) are applied
+// together in one durable transaction, each in its own savepoint, and ACKed after its commit.
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { Hl7Message } from '@medplum/core';
-import { Hl7Connection, type Hl7ErrorEvent, type Hl7MessageEvent } from '@medplum/hl7';
 import type { Logger } from 'pino';
 import type { SqlDatabase } from '../../storage/index.js';
 import { unreadableAck } from './adt-ack.js';
-import { purgeDuplicateKeys, receiveAdtMessage } from './receive-message.js';
+import { mllpFrame, MllpFrameReader } from './mllp-framing.js';
+import { purgeDuplicateKeys, receiveAdtMessages, type ReceiveContext } from './receive-message.js';
 
 /** How long duplicate keys are kept by default (senders reuse control ids; resends come days later). */
 export const DEFAULT_DUPLICATE_RETENTION_DAYS = 14;
 const PURGE_INTERVAL_MS = 60 * 60_000;
+/** The most messages one group commit takes (a sender's window is usually far smaller). */
+export const MAX_GROUP_MESSAGES = 256;
+const UNREADABLE = 'The message does not start with an MSH segment; nothing was applied.';
+
+function parsedFrame(frame: string): Hl7Message | null {
+  // Segments end with CR; some senders add LF.
+  const text = frame.replace(/^[\r\n]+/, '').replace(/[\r\n]+$/, '');
+  if (!text.startsWith('MSH')) return null;
+  try {
+    return Hl7Message.parse(text);
+  } catch {
+    return null;
+  }
+}
 
 /**
- * The messages of one "message" event. @medplum/hl7 parses everything buffered up to a chunk that
- * ends a frame, so a sender that writes several frames at once arrives as one message holding the
- * others' MSH segments behind frame marks: split them again, so each is applied and ACKed alone.
+ * One connection's messages, answered in arrival order. Frames that arrive while a group is being
+ * stored wait, and form the next group; unreadable frames are answered AR in their turn.
  */
-function framesOf(message: Hl7Message): (Hl7Message | null)[] {
-  const text = message.toString();
-  if (!text.includes('\x1c') && !text.includes('\x0b')) return [message];
-  return (
-    text
-      .split('\x1c')
-      // eslint-disable-next-line no-control-regex -- the MLLP start-of-block mark is the point
-      .map((frame) => frame.replace(/^[\r\n]*\x0b?/, '').replace(/[\r\n]+$/, ''))
-      .filter((frame) => frame !== '')
-      .map((frame) => {
-        try {
-          return Hl7Message.parse(frame);
-        } catch {
-          return null;
+function connectionQueue(socket: Socket, ctx: ReceiveContext, onIdle: (work: Promise<void>) => void): { push(frame: string): void } {
+  const waiting: string[] = [];
+  let running = false;
+  const answer = (texts: string[]): void => {
+    if (socket.destroyed || !socket.writable) return;
+    socket.cork();
+    for (const text of texts) socket.write(mllpFrame(text));
+    socket.uncork();
+  };
+  const drain = async (): Promise<void> => {
+    // The store is synchronous (SQLite) and so is its commit: yield to the event loop first, so the
+    // frames the socket already holds are read and join this group instead of waiting for the next.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (waiting.length > 0) {
+      const frames = waiting.splice(0, MAX_GROUP_MESSAGES);
+      const parsed = frames.map(parsedFrame);
+      const acks: string[] = [];
+      let group: Hl7Message[] = [];
+      const flush = async (): Promise<void> => {
+        if (group.length === 0) return;
+        for (const { ack } of await receiveAdtMessages(ctx, group)) acks.push(ack.toString());
+        group = [];
+      };
+      for (const message of parsed) {
+        if (message !== null) {
+          group.push(message);
+          continue;
         }
-      })
-  );
+        await flush();
+        ctx.logger.warn({ event: 'adt.refused', code: 'MALFORMED' }, 'ADT message refused');
+        acks.push(unreadableAck(UNREADABLE).toString());
+      }
+      await flush();
+      answer(acks);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  return {
+    push(frame) {
+      waiting.push(frame);
+      if (running) return;
+      running = true;
+      const work = drain().finally(() => {
+        running = false;
+      });
+      onIdle(work);
+    },
+  };
 }
 
 export interface MllpListenerOptions {
@@ -62,41 +108,31 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
   const clock = options.clock ?? (() => new Date());
   const retention = options.duplicateRetentionDays ?? DEFAULT_DUPLICATE_RETENTION_DAYS;
   const ctx = { db: options.db, clock, logger: options.logger };
-  const connections = new Set<Hl7Connection>();
+  const sockets = new Set<Socket>();
   const idle = new Set<Promise<void>>();
 
   const accept = (socket: Socket): void => {
-    const connection = new Hl7Connection(socket, 'utf-8');
-    connections.add(connection);
-    let queue: Promise<void> = Promise.resolve();
-    connection.addEventListener('message', (event: Hl7MessageEvent) => {
-      const work = queue.then(async () => {
-        for (const message of framesOf(event.message)) {
-          const ack =
-            message === null
-              ? unreadableAck('The message does not start with an MSH segment; nothing was applied.')
-              : (await receiveAdtMessage(ctx, message)).ack;
-          if (!connection.isClosed()) connection.send(ack);
-        }
-      });
-      queue = work;
+    sockets.add(socket);
+    const reader = new MllpFrameReader();
+    const queue = connectionQueue(socket, ctx, (work) => {
       idle.add(work);
       void work.finally(() => idle.delete(work));
     });
-    connection.addEventListener('error', (event: Hl7ErrorEvent) => {
-      const error = event.error as Error & { type?: string };
-      if (error?.type === 'entity.parse.failed') {
-        // Framed bytes that are not an HL7 message: answered in turn, nothing applied.
-        queue = queue.then(() => {
-          options.logger.warn({ event: 'adt.refused', code: 'MALFORMED' }, 'ADT message refused');
-          if (!connection.isClosed())
-            connection.send(unreadableAck('The message does not start with an MSH segment; nothing was applied.'));
-        });
+    socket.on('data', (chunk: Buffer) => {
+      let frames: string[];
+      try {
+        frames = reader.push(chunk);
+      } catch {
+        options.logger.warn({ event: 'adt.refused', code: 'FRAME_TOO_LARGE' }, 'MLLP frame too large; connection closed');
+        socket.destroy();
         return;
       }
-      options.logger.debug({ event: 'adt.connection-error', code: (error as { code?: string })?.code }, 'MLLP connection error');
+      for (const frame of frames) queue.push(frame);
     });
-    connection.addEventListener('close', () => connections.delete(connection));
+    socket.on('error', (error: Error & { code?: string }) => {
+      options.logger.debug({ event: 'adt.connection-error', code: error.code }, 'MLLP connection error');
+    });
+    socket.on('close', () => sockets.delete(socket));
   };
 
   const server: Server = options.tls
@@ -134,7 +170,10 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Messages already received are answered before their connection closes.
       await Promise.allSettled([...idle]);
-      await Promise.allSettled([...connections].map((connection) => connection.close()));
+      for (const socket of sockets) socket.end(() => socket.destroy());
+      await Promise.allSettled(
+        [...sockets].map((socket) => new Promise<void>((resolve) => (socket.closed ? resolve() : socket.once('close', () => resolve())))),
+      );
       await closed;
     },
   };

@@ -10,7 +10,7 @@ import { isWardlineError } from '../../../shared/errors/index.js';
 import { FhirValidationError } from '../../../shared/fhir/index.js';
 import { AdtError } from './adt-error.js';
 import { acceptAck, refusalAck } from './adt-ack.js';
-import { applyAdtMessage } from './adt-apply.js';
+import { applyAdtMessage, type AppliedEvent } from './adt-apply.js';
 import { readAdtMessage, readHeader, type AdtMessage } from './adt-message.js';
 import { authenticateFeed } from './feeds.js';
 
@@ -41,42 +41,141 @@ function asAdtError(error: unknown): AdtError {
   return new AdtError('NOT_STORED', 'The hub could not store this message just now; nothing was applied. Send it again.');
 }
 
-/** Handles one parsed message; resolves with the ACK to send (never rejects). */
-export async function receiveAdtMessage(ctx: ReceiveContext, hl7: Hl7Message): Promise<{ ack: Hl7Message; outcome: ReceiveOutcome }> {
-  let controlId = '';
-  let event = '';
-  try {
-    controlId = readHeader(hl7).controlId;
-    const message = readAdtMessage(hl7);
-    event = message.event;
-    const feed = await authenticateFeed(ctx.db, message.header);
-    const now = ctx.clock();
-    const applied = await feedTransaction(ctx.db, now, async (writer) => {
-      if (!(await claimKey(writer.tx, message, now))) return null;
-      return applyAdtMessage(writer, message);
-    });
-    const outcome: ReceiveOutcome = applied === null ? 'duplicate' : 'applied';
-    ctx.logger.info(
-      { event: 'adt.message', feed, trigger: event, controlId, outcome, patients: applied?.patientIds.length ?? 0 },
-      'ADT message acknowledged',
-    );
-    const ack = applied === null ? acceptAck(hl7, 'Already applied; not applied again') : acceptAck(hl7);
-    return { ack, outcome };
-  } catch (error) {
-    const refusal = asAdtError(error);
-    const unexpected = !(error instanceof AdtError) && !(error instanceof FhirValidationError);
-    ctx.logger[unexpected ? 'error' : 'warn'](
-      {
-        event: 'adt.refused',
-        trigger: event || undefined,
-        controlId: controlId || undefined,
-        code: refusal.code,
-        ...(unexpected ? { cause: isWardlineError(error) ? error.code : (error as Error)?.name } : {}),
-      },
-      'ADT message refused',
-    );
-    return { ack: refusalAck(hl7, refusal), outcome: 'refused' };
+/** Why a message was refused, for its ACK and the log; `unexpected` marks a hub fault (logged as an error). */
+function refusalOf(error: unknown): { refusal: AdtError; unexpected: boolean } {
+  return { refusal: asAdtError(error), unexpected: !(error instanceof AdtError) && !(error instanceof FhirValidationError) };
+}
+
+/** A message of a group, read and authenticated, waiting for its turn in the group's transaction. */
+interface ReadMessage {
+  readonly hl7: Hl7Message;
+  readonly message: AdtMessage;
+  readonly feed: string;
+}
+
+type Answer = { ack: Hl7Message; outcome: ReceiveOutcome };
+
+function logRefused(ctx: ReceiveContext, hl7: Hl7Message, error: unknown, controlId: string, event: string): Answer {
+  const { refusal, unexpected } = refusalOf(error);
+  ctx.logger[unexpected ? 'error' : 'warn'](
+    {
+      event: 'adt.refused',
+      trigger: event || undefined,
+      controlId: controlId || undefined,
+      code: refusal.code,
+      ...(unexpected ? { cause: isWardlineError(error) ? error.code : (error as Error)?.name } : {}),
+    },
+    'ADT message refused',
+  );
+  return { ack: refusalAck(hl7, refusal), outcome: 'refused' };
+}
+
+function logApplied(ctx: ReceiveContext, read: ReadMessage, applied: AppliedEvent | null): Answer {
+  const { message, hl7, feed } = read;
+  const outcome: ReceiveOutcome = applied === null ? 'duplicate' : 'applied';
+  ctx.logger.info(
+    {
+      event: 'adt.message',
+      feed,
+      trigger: message.event,
+      controlId: message.header.controlId,
+      outcome,
+      patients: applied?.patientIds.length ?? 0,
+    },
+    'ADT message acknowledged',
+  );
+  return { ack: applied === null ? acceptAck(hl7, 'Already applied; not applied again') : acceptAck(hl7), outcome };
+}
+
+/** Applies one read message inside `db` (a transaction of its own, or a savepoint of the group's). */
+function applyRead(db: SqlDatabase, now: Date, read: ReadMessage): Promise<AppliedEvent | null> {
+  return feedTransaction(db, now, async (writer) => {
+    if (!(await claimKey(writer.tx, read.message, now))) return null;
+    return applyAdtMessage(writer, read.message);
+  });
+}
+
+/** Handles one parsed message in its own durable transaction; resolves with the ACK to send (never rejects). */
+export async function receiveAdtMessage(ctx: ReceiveContext, hl7: Hl7Message): Promise<Answer> {
+  return (await receiveAdtMessages(ctx, [hl7]))[0]!;
+}
+
+/**
+ * Handles the messages waiting on one connection, in order, as ONE group commit: every message is
+ * read and its feed authenticated, then all are applied in one durable transaction, each in its own
+ * savepoint (a refused message rolls back to it and gets its AE/AR; the others stay), and the
+ * answers are built only once that transaction has committed and been synced. Resolves with one
+ * answer per message, in order (never rejects). Should the group itself fail (a hub fault, not a
+ * refusal), its messages are handled again one by one, each in its own transaction, so one fault
+ * refuses one message only.
+ */
+export async function receiveAdtMessages(ctx: ReceiveContext, hl7s: readonly Hl7Message[]): Promise<Answer[]> {
+  const answers: (Answer | null)[] = hl7s.map(() => null);
+  const reads: (ReadMessage | null)[] = hl7s.map(() => null);
+  const feeds = new Map<string, string>();
+  for (const [index, hl7] of hl7s.entries()) {
+    let controlId = '';
+    let event = '';
+    try {
+      controlId = readHeader(hl7).controlId;
+      const message = readAdtMessage(hl7);
+      event = message.event;
+      // One look-up per sender and secret in a group (a revoked feed is refused from the next group on).
+      const key = `${message.header.application}\u0000${message.header.facility}\u0000${message.header.security}`;
+      let feed = feeds.get(key);
+      if (feed === undefined) {
+        feed = await authenticateFeed(ctx.db, message.header);
+        feeds.set(key, feed);
+      }
+      reads[index] = { hl7, message, feed };
+    } catch (error) {
+      answers[index] = logRefused(ctx, hl7, error, controlId, event);
+    }
   }
+  const waiting = reads.flatMap((read, index) => (read === null ? [] : [index]));
+  if (waiting.length === 0) return answers as Answer[];
+
+  type Result = { applied: AppliedEvent | null } | { error: unknown };
+  let results: Result[] | null = null;
+  if (waiting.length > 1) {
+    try {
+      results = await ctx.db.transaction(
+        async (tx) => {
+          // Built afresh on every attempt (PostgreSQL may run this again after a serialization failure).
+          const attempt: Result[] = [];
+          for (const index of waiting) {
+            try {
+              attempt.push({ applied: await applyRead(tx, ctx.clock(), reads[index]!) });
+            } catch (error) {
+              // A refusal is this message's own; anything else (a database fault) fails the group.
+              if (refusalOf(error).unexpected) throw error;
+              attempt.push({ error });
+            }
+          }
+          return attempt;
+        },
+        { durable: true },
+      );
+    } catch {
+      results = null; // Nothing of the group was kept: each message goes again on its own below.
+    }
+  }
+  for (const [position, index] of waiting.entries()) {
+    const read = reads[index]!;
+    let result = results?.[position];
+    if (result === undefined) {
+      try {
+        result = { applied: await applyRead(ctx.db, ctx.clock(), read) };
+      } catch (error) {
+        result = { error };
+      }
+    }
+    answers[index] =
+      'error' in result
+        ? logRefused(ctx, read.hl7, result.error, read.message.header.controlId, read.message.event)
+        : logApplied(ctx, read, result.applied);
+  }
+  return answers as Answer[];
 }
 
 /** Forgets duplicate keys older than `retentionDays`; returns how many. */
