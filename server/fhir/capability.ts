@@ -4,10 +4,26 @@
 // one FHIR R4 defines for that type, named in the statement by its canonical SearchParameter.
 import { SUPPORTED_RESOURCE_TYPES } from '../../shared/fhir/index.js';
 import { capabilitySecurity } from './smart-configuration.js';
+import { includesOf } from './search-includes.js';
+import { DATE_SEARCH_PARAM } from './store/index.js';
 
 export type TypeInteraction = 'read' | 'vread' | 'update' | 'delete' | 'create' | 'search-type' | 'history-instance' | 'history-type';
 
-export type SearchParamName = '_id' | '_lastUpdated' | 'identifier' | 'patient' | 'subject' | 'status' | 'location' | AuditSearchParamName;
+export type SearchParamName =
+  | '_id'
+  | '_lastUpdated'
+  | 'identifier'
+  | 'patient'
+  | 'subject'
+  | 'status'
+  | 'location'
+  | 'code'
+  | 'category'
+  | ClinicalDateParamName
+  | AuditSearchParamName;
+
+/** The date parameters of the resource store, one per type (store/clinical-terms.ts). */
+export type ClinicalDateParamName = 'date' | 'effective-time' | 'authoredon' | 'recorded-date';
 
 /** The privacy officer's search of the trail (server/audit-trail answers it; the resource store does not). */
 export type AuditSearchParamName =
@@ -49,7 +65,32 @@ export const SEARCH_PARAMS: Readonly<Record<SearchParamName, SearchParamDefiniti
     type: 'reference',
     documentation: 'A Location the Encounter is at now (not completed), e.g. the ward or a bed.',
   },
-  date: { name: 'date', type: 'date', documentation: 'When the event happened, with prefixes ge, gt, le, lt, eq; may be repeated.' },
+  date: {
+    name: 'date',
+    type: 'date',
+    documentation: 'When it happened (R4 path of the type), with prefixes eq, ne, gt, lt, ge, le; may be repeated.',
+  },
+  code: {
+    name: 'code',
+    type: 'token',
+    documentation: 'A coding of the code (system|code, |code, system| or code); several separated by commas.',
+  },
+  category: {
+    name: 'category',
+    type: 'token',
+    documentation: 'A coding of the category (system|code or code); several separated by commas.',
+  },
+  'effective-time': {
+    name: 'effective-time',
+    type: 'date',
+    documentation: 'When the administration happened (effective[x]), with prefixes eq, ne, gt, lt, ge, le.',
+  },
+  authoredon: { name: 'authoredon', type: 'date', documentation: 'When the order was written, with prefixes eq, ne, gt, lt, ge, le.' },
+  'recorded-date': {
+    name: 'recorded-date',
+    type: 'date',
+    documentation: 'When the condition was recorded, with prefixes eq, ne, gt, lt, ge, le.',
+  },
   agent: {
     name: 'agent',
     type: 'reference',
@@ -78,8 +119,43 @@ export const SEARCH_PARAMS: Readonly<Record<SearchParamName, SearchParamDefiniti
   _offset: { name: '_offset', type: 'number', documentation: 'Rows to skip (the next link sets it).' },
 };
 
+/**
+ * Parameters R4 does not define for the type, which the hub defines itself: each is a
+ * SearchParameter contained in the CapabilityStatement, named by its own canonical URL.
+ */
+const OWN_PARAMS: ReadonlySet<string> = new Set([
+  'AuditEvent patient.identifier',
+  'AuditEvent patient.name',
+  'AuditEvent wardline-action',
+  'AuditEvent wardline-dedup',
+  'AuditEvent _offset',
+]);
+
+function ownParamId(type: string, name: SearchParamName): string {
+  return `${type}-${name.replace(/[^A-Za-z0-9\-.]/g, '')}`;
+}
+
+/** The hub's own SearchParameter for a parameter R4 does not define on the type, or null. */
+export function ownSearchParameter(type: string, name: SearchParamName): Record<string, unknown> | null {
+  if (!OWN_PARAMS.has(`${type} ${name}`)) return null;
+  const id = ownParamId(type, name);
+  return {
+    resourceType: 'SearchParameter',
+    id,
+    url: `urn:wardline:fhir:SearchParameter:${id}`,
+    name: id,
+    status: 'active',
+    description: SEARCH_PARAMS[name].documentation,
+    code: name,
+    base: [type],
+    type: SEARCH_PARAMS[name].type,
+  };
+}
+
 /** The canonical R4 SearchParameter of a parameter on a type (http://hl7.org/fhir/SearchParameter/…). */
 export function searchParamDefinition(type: string, name: SearchParamName): string {
+  const own = ownSearchParameter(type, name);
+  if (own) return own.url as string;
   const base = 'http://hl7.org/fhir/SearchParameter/';
   if (name === '_id') return `${base}Resource-id`;
   if (name === '_lastUpdated') return `${base}Resource-lastUpdated`;
@@ -93,36 +169,44 @@ export function searchParamDefinition(type: string, name: SearchParamName): stri
     'Observation',
   ];
   if (name === 'identifier' && clinicalIdentifier.includes(type)) return `${base}clinical-identifier`;
-  if (name === 'patient' && type !== 'Provenance') return `${base}clinical-patient`;
+  if (name === 'patient' && type !== 'Provenance' && type !== 'AuditEvent') return `${base}clinical-patient`;
   if (name === 'status' && (type === 'MedicationAdministration' || type === 'MedicationRequest')) return `${base}medications-status`;
+  if (name === 'code' && type !== 'AuditEvent') return `${base}clinical-code`;
+  if (name === 'date' && ['AllergyIntolerance', 'Encounter', 'Flag', 'Observation'].includes(type)) return `${base}clinical-date`;
   return `${base}${type}-${name}`;
 }
 
 const ALL: readonly TypeInteraction[] = ['read', 'vread', 'update', 'delete', 'create', 'search-type', 'history-instance', 'history-type'];
 const COMMON: readonly SearchParamName[] = ['_id', '_lastUpdated'];
 
+/** The type's date parameter, if the store indexes one for it. */
+function dateParam(type: string): SearchParamName[] {
+  const param = DATE_SEARCH_PARAM[type];
+  return param ? [param.name as ClinicalDateParamName] : [];
+}
+
 function clinical(type: string, extra: readonly SearchParamName[], subject = true): TypeCapability {
   return {
     type,
     interactions: ALL,
-    searchParams: [...COMMON, 'identifier', 'patient', ...(subject ? (['subject'] as const) : []), ...extra],
-    searchIncludes: [],
+    searchParams: [...COMMON, 'identifier', 'patient', ...(subject ? (['subject'] as const) : []), ...extra, ...dateParam(type)],
+    searchIncludes: includesOf(type),
     operations: [],
   };
 }
 
 const TABLE: readonly TypeCapability[] = [
   { type: 'Patient', interactions: ALL, searchParams: [...COMMON, 'identifier'], searchIncludes: [], operations: ['everything'] },
-  { ...clinical('Encounter', ['status', 'location']), searchIncludes: ['Encounter:patient', 'Encounter:subject'] },
+  clinical('Encounter', ['status', 'location']),
   { type: 'Location', interactions: ALL, searchParams: [...COMMON, 'identifier', 'status'], searchIncludes: [], operations: [] },
   { type: 'Practitioner', interactions: ALL, searchParams: [...COMMON, 'identifier'], searchIncludes: [], operations: [] },
   // R4 defines no `subject` for AllergyIntolerance and no `status` for Flag.
-  clinical('AllergyIntolerance', [], false),
-  clinical('Condition', []),
-  clinical('MedicationRequest', ['status']),
-  clinical('MedicationAdministration', ['status']),
-  clinical('Observation', ['status']),
-  clinical('DocumentReference', ['status']),
+  clinical('AllergyIntolerance', ['code', 'category'], false),
+  clinical('Condition', ['code', 'category']),
+  clinical('MedicationRequest', ['status', 'code', 'category']),
+  clinical('MedicationAdministration', ['status', 'code']),
+  clinical('Observation', ['status', 'code', 'category']),
+  clinical('DocumentReference', ['status', 'category']),
   clinical('Flag', []),
   { type: 'Provenance', interactions: ALL, searchParams: [...COMMON, 'patient'], searchIncludes: [], operations: [] },
   // Audit events are uploaded (PUT with the workstation's id, alone or in a batch) and checked
@@ -180,6 +264,9 @@ export function capabilityStatement(options: CapabilityOptions): Record<string, 
     kind: 'instance',
     software: options.software,
     implementation: { description: 'Wardline hub', url: options.baseUrl },
+    contained: TABLE.flatMap((entry) =>
+      entry.searchParams.map((name) => ownSearchParameter(entry.type, name)).filter((own) => own !== null),
+    ),
     fhirVersion: '4.0.1',
     format: ['application/fhir+json', 'json'],
     rest: [

@@ -9,7 +9,9 @@ import type { FhirContext, FhirResponse } from './fhir-context.js';
 import { everythingStartMs } from './everything-window.js';
 import { decodeCursor, encodeCursor } from './paging-cursor.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parseSearch } from './search-parameters.js';
+import { includeTarget } from './search-includes.js';
 import {
+  countResources,
   historyVersions,
   parseInstantRange,
   patientCompartment,
@@ -20,9 +22,11 @@ import {
   searchResources,
   stampToInstant,
   watermarkInstant,
+  type AccessScope,
   type SearchFilter,
   type StoredResource,
 } from './store/index.js';
+import type { JsonChunk } from './bundle-json.js';
 
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
@@ -122,6 +126,35 @@ async function patientsNamedByIdentifier(ctx: FhirContext, type: string, filters
   return found.rows.map((row) => row.id);
 }
 
+/**
+ * The resources the page's matches point to through each _include, read within the same scope and
+ * role checks as the matches (never one the caller could not read on its own), each once.
+ */
+async function includedEntries(
+  ctx: FhirContext,
+  includes: readonly string[],
+  rows: readonly StoredResource[],
+  scope: AccessScope,
+): Promise<JsonChunk[][]> {
+  const wanted = new Map<string, Set<string>>();
+  for (const name of includes) {
+    const target = includeTarget(name);
+    if (!target) continue;
+    const ids = wanted.get(target.targetType) ?? new Set<string>();
+    for (const row of rows) for (const id of target.idsOf(row)) ids.add(id);
+    wanted.set(target.targetType, ids);
+  }
+  const matched = new Set(rows.map((row) => `${row.type}/${row.id}`));
+  const entries: JsonChunk[][] = [];
+  for (const [type, ids] of wanted) {
+    const fresh = [...ids].filter((id) => !matched.has(`${type}/${id}`));
+    if (fresh.length === 0) continue;
+    const readable = (await readManyInScope(ctx.db, type, fresh, scope)).filter((row) => mayReadRow(ctx.access, row));
+    entries.push(...readable.map((row) => searchEntry(ctx.baseUrl, row, 'include')));
+  }
+  return entries;
+}
+
 export async function searchType(ctx: FhirContext, type: string, query: URLSearchParams): Promise<FhirResponse> {
   requireType(type, 'search-type');
   if (type === 'AuditEvent') return searchAuditEvents(ctx, query);
@@ -132,6 +165,18 @@ export async function searchType(ctx: FhirContext, type: string, query: URLSearc
   const named = await patientsNamedByIdentifier(ctx, type, parsed.filters);
   const scope = await searchScope(ctx.db, ctx.access, type, [...parsed.patientIds, ...named], ctx.clock());
   const maxLastUpdated = parsed.order === 'id' ? undefined : mark;
+  if (parsed.summaryCount) {
+    const total = await countResources(ctx.db, { type, filters: parsed.filters, scope });
+    return bundleResponse(
+      bundleJson({
+        type: 'searchset',
+        lastUpdated: stampToInstant(mark + 1),
+        links: pageLinks(selfLink(ctx.baseUrl, type, query), null),
+        entries: [],
+        total,
+      }),
+    );
+  }
   const page =
     parsed.count === 0
       ? { rows: [], more: false }
@@ -145,11 +190,14 @@ export async function searchType(ctx: FhirContext, type: string, query: URLSearc
           ...(maxLastUpdated === undefined ? {} : { maxLastUpdated }),
         });
   const entries = page.rows.map((row) => searchEntry(ctx.baseUrl, row, 'match'));
-  if (parsed.includes.length && page.rows.length) {
-    const patientIds = [...new Set(page.rows.map((row) => row.patientId).filter((id): id is string => id !== null))];
-    const included = (await readManyInScope(ctx.db, 'Patient', patientIds, scope)).filter((row) => mayReadRow(ctx.access, row));
-    entries.push(...included.map((row) => searchEntry(ctx.baseUrl, row, 'include')));
-  }
+  if (parsed.includes.length && page.rows.length) entries.push(...(await includedEntries(ctx, parsed.includes, page.rows, scope)));
+  // The total is free when the first page holds every match; otherwise it is counted on request.
+  const total =
+    parsed.accurateTotal || (parsed.count === 0 && !cursor)
+      ? await countResources(ctx.db, { type, filters: parsed.filters, scope })
+      : !cursor && !page.more
+        ? page.rows.length
+        : undefined;
   const last = page.rows[page.rows.length - 1];
   const nextUrl =
     page.more && last
@@ -171,6 +219,7 @@ export async function searchType(ctx: FhirContext, type: string, query: URLSearc
       lastUpdated: stampToInstant(mark + 1),
       links: pageLinks(selfLink(ctx.baseUrl, type, query), nextUrl),
       entries,
+      ...(total === undefined ? {} : { total }),
     }),
   );
 }

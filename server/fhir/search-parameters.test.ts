@@ -49,7 +49,9 @@ describe('search parameters', () => {
 
   it('refuses what it does not support, with a 400 naming the parameter', () => {
     const refusals: [string, string][] = [
-      ['Observation', 'code=1234-5'],
+      ['Encounter', 'code=1234-5'],
+      ['Observation', 'date=2026-02-30T25:00'],
+      ['Observation', '_total=exact'],
       ['Observation', 'identifier:missing=true'],
       ['Observation', '_lastUpdated=soon'],
       ['Observation', '_count=ten'],

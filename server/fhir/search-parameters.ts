@@ -15,7 +15,7 @@ export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 
 /** Parameters that control the result rather than filter it. */
-const RESULT_PARAMS = new Set(['_count', '_sort', '_include', '_cursor', '_format']);
+const RESULT_PARAMS = new Set(['_count', '_sort', '_include', '_cursor', '_format', '_summary', '_total']);
 
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
@@ -28,6 +28,10 @@ export interface ParsedSearch {
   /** Patient ids named by patient/subject (for break-the-glass on a single out-of-ward patient). */
   readonly patientIds: string[];
   readonly cursor: string | null;
+  /** `_summary=count`: the number of matches only, no entries. */
+  readonly summaryCount: boolean;
+  /** `_total=accurate`: count every page's matches (by default the total is given when it is free). */
+  readonly accurateTotal: boolean;
 }
 
 function invalid(message: string, expression?: string): FhirError {
@@ -85,12 +89,12 @@ function referenceIds(raw: string, type: string, param: string): string[] {
 
 const PREFIXES: readonly Comparator[] = ['eq', 'ne', 'gt', 'lt', 'ge', 'le'];
 
-function lastUpdatedFilter(raw: string): SearchFilter {
+function dateFilter(kind: 'lastUpdated' | 'date', name: string, raw: string): SearchFilter {
   const prefix = PREFIXES.find((p) => raw.startsWith(p));
   const comparator: Comparator = prefix ?? 'eq';
   const range = parseInstantRange(prefix ? raw.slice(2) : raw);
-  if (!range) throw invalid('_lastUpdated takes a date or instant, optionally prefixed with eq, ne, gt, lt, ge or le.', '_lastUpdated');
-  return { kind: 'lastUpdated', comparator, start: range.start, end: range.end };
+  if (!range) throw invalid(`${name} takes a date or instant, optionally prefixed with eq, ne, gt, lt, ge or le.`, name);
+  return { kind, comparator, start: range.start, end: range.end };
 }
 
 export function parseSearch(type: string, query: URLSearchParams): ParsedSearch {
@@ -102,6 +106,8 @@ export function parseSearch(type: string, query: URLSearchParams): ParsedSearch 
   let order: SearchOrder = 'id';
   let count = DEFAULT_PAGE_SIZE;
   let cursor: string | null = null;
+  let summaryCount = false;
+  let accurateTotal = false;
   for (const [key, raw] of query) {
     // Control characters are never part of a FHIR string (and PostgreSQL refuses NUL in text).
     if (CONTROL_CHARACTERS.test(key + raw)) throw invalid('Search values must not contain control characters.', key);
@@ -129,6 +135,14 @@ export function parseSearch(type: string, query: URLSearchParams): ParsedSearch 
         case '_cursor':
           cursor = raw;
           break;
+        case '_summary':
+          if (raw === 'count') summaryCount = true;
+          else if (raw !== 'false') throw invalid('_summary takes count or false.', '_summary');
+          break;
+        case '_total':
+          if (!['none', 'estimate', 'accurate'].includes(raw)) throw invalid('_total takes none, estimate or accurate.', '_total');
+          accurateTotal = raw === 'accurate';
+          break;
         case '_format':
           if (!['json', 'application/json', 'application/fhir+json'].includes(raw)) {
             throw new FhirError(406, 'UNSUPPORTED_MEDIA_TYPE', 'not-supported', 'The hub speaks FHIR JSON only.');
@@ -147,10 +161,18 @@ export function parseSearch(type: string, query: URLSearchParams): ParsedSearch 
         filters.push({ kind: 'id', values: splitEscaped(raw, ',') });
         break;
       case '_lastUpdated':
-        filters.push(lastUpdatedFilter(raw));
+        filters.push(dateFilter('lastUpdated', name, raw));
+        break;
+      case 'date':
+      case 'effective-time':
+      case 'authoredon':
+      case 'recorded-date':
+        filters.push(dateFilter('date', name, raw));
         break;
       case 'identifier':
-        filters.push({ kind: 'token', param: 'identifier', alternatives: splitRaw(raw, ',').map(tokenAlternative) });
+      case 'code':
+      case 'category':
+        filters.push({ kind: 'token', param: name, alternatives: splitRaw(raw, ',').map(tokenAlternative) });
         break;
       case 'status':
         filters.push({ kind: 'status', values: splitEscaped(raw, ',') });
@@ -169,5 +191,5 @@ export function parseSearch(type: string, query: URLSearchParams): ParsedSearch 
       }
     }
   }
-  return { filters, order, count, includes, patientIds, cursor };
+  return { filters, order, count, includes, patientIds, cursor, summaryCount, accurateTotal };
 }

@@ -10,6 +10,7 @@ import { beginWrite, endWrite } from './hub-clock.js';
 import { resourceTables } from './migrations/0001-resources.js';
 import { careEndMigration } from './migrations/0002-care-end.js';
 import { writeVersions } from './resource-store.js';
+import { resourceStoreMigrations } from './resource-store-migrations.js';
 import { patientCompartment } from './search-query.js';
 
 const subject = { reference: 'Patient/p1' };
@@ -54,7 +55,7 @@ const EXPECTED = { p1: null, allergy: null, old: Date.parse(OLD), recent: Date.p
 describe('the care_end_ms column', () => {
   it('is written with each version, and the compartment from a start leaves out only care that ended before it', async () => {
     await withDb(async (db) => {
-      await runMigrations(db, [resourceTables, careEndMigration]);
+      await runMigrations(db, resourceStoreMigrations);
       await db.transaction(async (tx) => {
         const session = await beginWrite(tx, new Date());
         await writeVersions(

@@ -1,8 +1,10 @@
 // What the store indexes of a resource when it is written: its patient, its status, its search
-// tokens (identifiers, an Encounter's current locations), when its care ends ($everything's start)
+// tokens (identifiers, an Encounter's current locations, code and category codings), the span of
+// its clinical date (the date search), when its care ends ($everything's start)
 // and, for Encounters, the ward Locations a version touches (for ward-scoped history).
 import type { Encounter, Resource } from '../../../shared/fhir/index.js';
 import { careEndMs, isTimeless, patientIdOf } from '../../../shared/fhir/index.js';
+import { clinicalTokensOf, dateSpanOf, type DateSpan } from './clinical-terms.js';
 
 /** The index token of a Patient's security labels (meta.security), kept for the restricted-chart rule. */
 export const SECURITY_TOKEN_PARAM = '_security';
@@ -19,6 +21,8 @@ export interface IndexTerms {
   readonly tokens: readonly Token[];
   /** See careEndColumn. */
   readonly careEnd: number | null;
+  /** The span of its date search parameter (clinical-terms.ts), or null. */
+  readonly date: DateSpan | null;
 }
 
 /**
@@ -90,11 +94,13 @@ export function indexTermsOf(resource: Resource): IndexTerms {
     for (const ref of currentLocationRefs(resource)) tokens.push({ param: 'location', system: '', value: ref });
   }
   if (resource.resourceType === 'Patient') tokens.push(...securityTokensOf(resource));
+  tokens.push(...clinicalTokensOf(resource));
   const status = (resource as { status?: unknown }).status;
   return {
     patientId: patientIdOf(resource) ?? null,
     status: typeof status === 'string' ? status : null,
     tokens,
     careEnd: careEndColumn(resource),
+    date: dateSpanOf(resource),
   };
 }

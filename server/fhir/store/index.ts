@@ -5,8 +5,9 @@ export { beginWrite, endWrite, readWatermark, watermarkInstant, stampToInstant, 
 export type { WriteSession, Watermark, InstantRange } from './hub-clock.js';
 export { readCurrent, readVersion, writeVersions, writeDeletion, type NewVersion } from './resource-store.js';
 export { contentText, type StoredResource } from './stored-resource.js';
-export { searchResources, readManyInScope, patientCompartment } from './search-query.js';
+export { searchResources, countResources, readManyInScope, patientCompartment } from './search-query.js';
 export type { SearchFilter, SearchQuery, SearchOrder, SearchPosition, TokenAlternative, Comparator } from './search-query.js';
 export { historyVersions, type HistoryQuery } from './history-query.js';
 export { isPatientOnWard, isPatientKnownToWard, isPatientRestricted, SHARED_TYPES, type AccessScope } from './access-scope.js';
 export { wardLocationRef, normalizeReference } from './index-terms.js';
+export { DATE_SEARCH_PARAM } from './clinical-terms.js';

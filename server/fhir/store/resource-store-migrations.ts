@@ -3,5 +3,11 @@ import type { HubMigration } from '../../storage/index.js';
 import { resourceTables } from './migrations/0001-resources.js';
 import { careEndMigration } from './migrations/0002-care-end.js';
 import { accessMigration } from './migrations/0003-access.js';
+import { clinicalSearchMigration } from './migrations/0004-clinical-search.js';
 
-export const resourceStoreMigrations: readonly HubMigration[] = [resourceTables, careEndMigration, accessMigration];
+export const resourceStoreMigrations: readonly HubMigration[] = [
+  resourceTables,
+  careEndMigration,
+  accessMigration,
+  clinicalSearchMigration,
+];

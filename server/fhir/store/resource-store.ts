@@ -36,6 +36,7 @@ interface PreparedVersion {
   readonly stored: StoredResource;
   readonly status: string | null;
   readonly careEnd: number | null;
+  readonly date: { readonly start: number; readonly end: number } | null;
   readonly tokens: readonly { param: string; system: string; value: string }[];
   readonly wardRefs: readonly string[];
   readonly replaces: boolean;
@@ -73,16 +74,18 @@ function prepare(session: WriteSession, item: NewVersion): PreparedVersion {
     },
     status: terms.status,
     careEnd: terms.careEnd,
+    date: terms.date,
     tokens: terms.tokens,
     wardRefs,
     replaces: previous !== null,
   };
 }
 
-const RESOURCE_INSERT_COLUMNS = '(res_type, res_id, version, last_updated, seq, deleted, patient_id, status, care_end_ms, content)';
+const RESOURCE_INSERT_COLUMNS =
+  '(res_type, res_id, version, last_updated, seq, deleted, patient_id, status, care_end_ms, date_start, date_end, content)';
 const UPSERT_TAIL = ` ON CONFLICT (res_type, res_id) DO UPDATE SET version = excluded.version, last_updated = excluded.last_updated,
   seq = excluded.seq, deleted = excluded.deleted, patient_id = excluded.patient_id, status = excluded.status, care_end_ms = excluded.care_end_ms,
-  content = excluded.content`;
+  date_start = excluded.date_start, date_end = excluded.date_end, content = excluded.content`;
 
 function rowsSql(rowCount: number, width: number): string {
   const rows: string[] = [];
@@ -113,7 +116,7 @@ async function persist(
     tx,
     `INSERT INTO fhir_resources ${RESOURCE_INSERT_COLUMNS}`,
     UPSERT_TAIL,
-    10,
+    12,
     prepared.map((p) => [
       p.stored.type,
       p.stored.id,
@@ -124,6 +127,8 @@ async function persist(
       p.stored.patientId,
       statusOf(p),
       p.careEnd,
+      p.date?.start ?? null,
+      p.date?.end ?? null,
       p.stored.content,
     ]),
   );
@@ -169,6 +174,6 @@ export async function writeDeletion(tx: SqlDatabase, session: WriteSession, curr
     content: null,
   };
   const wardRefs = current.type === 'Encounter' ? wardRefsOf(previousResource(current)) : [];
-  await persist(tx, [{ stored, status: null, careEnd: null, tokens: [], wardRefs, replaces: true }], () => null);
+  await persist(tx, [{ stored, status: null, careEnd: null, date: null, tokens: [], wardRefs, replaces: true }], () => null);
   return stored;
 }

@@ -19,7 +19,9 @@ export type SearchFilter =
   | { readonly kind: 'patient'; readonly values: readonly string[] }
   | { readonly kind: 'status'; readonly values: readonly string[] }
   | { readonly kind: 'token'; readonly param: string; readonly alternatives: readonly TokenAlternative[] }
-  | { readonly kind: 'lastUpdated'; readonly comparator: Comparator; readonly start: number; readonly end: number };
+  | { readonly kind: 'lastUpdated'; readonly comparator: Comparator; readonly start: number; readonly end: number }
+  /** The resource's clinical date (clinical-terms.ts) against [start, end), with R4's prefix rules. */
+  | { readonly kind: 'date'; readonly comparator: Comparator; readonly start: number; readonly end: number };
 
 export type SearchOrder = 'id' | 'lastUpdated' | '-lastUpdated';
 
@@ -58,6 +60,8 @@ function filterSql(params: SqlParams, filter: SearchFilter): string {
       return `r.res_id IN (SELECT t.res_id FROM fhir_tokens t WHERE t.res_type = r.res_type AND t.param = ${params.add(filter.param)}
         AND (${alternatives.join(' OR ')}))`;
     }
+    case 'date':
+      return dateSql(params, filter.comparator, filter.start, filter.end);
     case 'lastUpdated':
       switch (filter.comparator) {
         case 'eq':
@@ -76,12 +80,54 @@ function filterSql(params: SqlParams, filter: SearchFilter): string {
   }
 }
 
+/**
+ * R4 date prefixes on a target span [s, e) and a search span [ps, pe): eq, the search span holds the
+ * target's; gt, the target reaches past the search span; lt, it starts before it; ge and le, either
+ * that or eq; ne, not eq. A resource without the date matches none of them.
+ */
+function dateSql(params: SqlParams, comparator: Comparator, start: number, end: number): string {
+  const contained = (): string => `(r.date_start >= ${params.add(start)} AND r.date_end <= ${params.add(end)})`;
+  switch (comparator) {
+    case 'eq':
+      return contained();
+    case 'ne':
+      return `(r.date_start IS NOT NULL AND NOT ${contained()})`;
+    case 'gt':
+      return `r.date_end > ${params.add(end)}`;
+    case 'lt':
+      return `r.date_start < ${params.add(start)}`;
+    case 'ge':
+      return `(r.date_end > ${params.add(end)} OR ${contained()})`;
+    case 'le':
+      return `(r.date_start < ${params.add(start)} OR ${contained()})`;
+  }
+}
+
+function whereOf(params: SqlParams, type: string, filters: readonly SearchFilter[], scope: AccessScope): string[] {
+  const where = [`r.res_type = ${params.add(type)}`, 'r.deleted = 0'];
+  for (const filter of filters) where.push(filterSql(params, filter));
+  where.push(scopeCondition(params, scope, 'r'));
+  return where;
+}
+
+/** How many current resources match (for _summary=count and _total=accurate). */
+export async function countResources(
+  db: SqlDatabase,
+  query: { readonly type: string; readonly filters: readonly SearchFilter[]; readonly scope: AccessScope },
+): Promise<number> {
+  const params = new SqlParams();
+  const where = whereOf(params, query.type, query.filters, query.scope);
+  const rows = await db.query<{ n: number | string }>(
+    `SELECT COUNT(*) AS n FROM fhir_resources r WHERE ${where.join(' AND ')}`,
+    params.values,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** One page (at most `count` rows) plus whether more follow. */
 export async function searchResources(db: SqlDatabase, query: SearchQuery): Promise<{ rows: StoredResource[]; more: boolean }> {
   const params = new SqlParams();
-  const where = [`r.res_type = ${params.add(query.type)}`, 'r.deleted = 0'];
-  for (const filter of query.filters) where.push(filterSql(params, filter));
-  where.push(scopeCondition(params, query.scope, 'r'));
+  const where = whereOf(params, query.type, query.filters, query.scope);
   let orderBy: string;
   if (query.order === 'id') {
     if (query.after) where.push(`r.res_id > ${params.add(query.after.afterId)}`);
