@@ -6,12 +6,14 @@
 // while the set-up router answers it; then the host serves the window. Without a token it stays at
 // "not set up", with what IT must do. A refused enrollment (wrong pin, expired token) says why and
 // leaves no vault behind.
+import { mkdirSync } from 'node:fs';
 import type { SetupStateData } from '../../shared/contract/index.js';
 import { isWardlineError, UNEXPECTED_ERROR_MESSAGE } from '../../shared/errors/index.js';
 import { openAuditLog, syncAuditSink } from '../audit/index.js';
 import { readEnrollmentToken, removeEnrollmentToken } from '../policy/index.js';
 import { enrollWorkstation, isSyncError, type SyncAuditEvent, type SyncSummary } from '../sync/index.js';
 import { vaultExists, wipeVault } from '../vault/index.js';
+import { holdDataDir, type DataDirHold } from './data-dir-holder.js';
 import { holdTransport } from './held-transport.js';
 import { emitEvent } from './ipc-events.js';
 import { createSetupRouter } from './setup-router.js';
@@ -95,18 +97,29 @@ export async function startWorkstation(options: WorkstationStartOptions): Promis
     }
     tell({ phase: 'enrolling', progress: null, problem: null });
 
+    // The folder is held while the vault is made, like every writer of it: a CLI command started
+    // meanwhile (wipe, enroll) is refused instead of meeting a half-made vault. The host holds it next.
+    let setupHold: DataDirHold;
+    try {
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      setupHold = holdDataDir(dataDir, { by: 'Wardline (first start)' });
+    } catch (error) {
+      return tell({ phase: 'failed', progress: null, problem: problemOf(error) });
+    }
     // The enrollment's events (a pin mismatch on the way, the enrollment) go to the audit trail once it is open.
     const events: SyncAuditEvent[] = [];
     try {
       await enrollAtPolicyHub(options, token, events);
     } catch (error) {
       await recordInOwnTrail(options, events);
+      setupHold.release();
       logger.error({ event: 'setup.enroll_failed', code: problemOf(error).code }, 'first-start enrollment refused');
       return tell({ phase: 'failed', progress: null, problem: problemOf(error) });
     }
     if (!(await removeEnrollmentToken(enrollmentTokenFile))) {
       logger.warn({ event: 'setup.token_not_deleted' }, 'the spent enrollment token could not be deleted: IT must remove it');
     }
+    setupHold.release();
 
     try {
       host = await openWorkstationHost({ ...options, transport: held.transport, startSync: false, setupState: () => state });

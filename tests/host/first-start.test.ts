@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startWorkstation, type WorkstationStart } from '../../electron/host/index.js';
+import { holdDataDir, startWorkstation, type WorkstationStart } from '../../electron/host/index.js';
 import { openLoopbackServer, type LoopbackServer } from '../../electron/loopback/index.js';
 import { readMachinePolicy } from '../../electron/policy/index.js';
 import { examplePolicyDraft, randomPin, testOrganisation, type TestOrganisation } from '../../electron/policy/test-helpers.js';
@@ -184,6 +184,20 @@ describe('first start from a pre-staged policy and enrollment token', () => {
     // The token was never sent: it is still there (and still good at the hub).
     expect(existsSync(machine.tokenFile)).toBe(true);
     expect(await machine.window.invoke('session:state')).toMatchObject({ ok: false, error: { code: 'NOT_SET_UP' } });
+  });
+
+  it('while a wardline command holds the data folder it refuses, keeps the token and makes no vault', async () => {
+    const machine = await stagedMachine({ token: await hub.enrollmentToken() });
+    mkdirSync(machine.dataDir, { recursive: true });
+    const command = holdDataDir(machine.dataDir, { by: 'wardline wipe' });
+    cleanups.push(() => command.release());
+    const started = await start(machine);
+    const final = await started.finished;
+    expect(final.phase).toBe('failed');
+    expect(final.problem?.code).toBe('DATA_DIR_IN_USE');
+    expect(final.problem?.message).toMatch(/wardline wipe/);
+    expect(vaultExists(machine.dataDir)).toBe(false);
+    expect(existsSync(machine.tokenFile), 'the token was not spent').toBe(true);
   });
 
   it('with an expired token it says the hub refused it and to ask IT for a new one, and leaves no vault behind', async () => {
