@@ -60,4 +60,6 @@ export {
   SNOMED_SYSTEM,
   UCUM_SYSTEM,
   scheduledTimeOf,
+  LOCATION_PHYSICAL_TYPE_SYSTEM,
+  BED_STATUS_SYSTEM,
 } from './wardline-conventions.js';

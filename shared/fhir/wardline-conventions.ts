@@ -29,6 +29,10 @@ export function scheduledTimeOf(administration: MedicationAdministration): strin
 
 export const FLAG_CATEGORY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/flag-category';
 
+/** Location.physicalType codes (`wa` ward, `ro` room, `bd` bed) and Location.operationalStatus (HL7 v2 table 0116: O occupied, U unoccupied). */
+export const LOCATION_PHYSICAL_TYPE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/location-physical-type';
+export const BED_STATUS_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v2-0116';
+
 /**
  * Code status is an active Flag with category `advance-directive` (FLAG_CATEGORY_SYSTEM) and one of
  * these SNOMED CT codes in Flag.code; the chart banner shows its display.

@@ -1,7 +1,7 @@
 // Who the patient is (name, sex, birth date, MRN) and the admission that brings them to the ward:
 // the Patient and its in-progress inpatient Encounter.
 import type { Encounter, Location, Patient } from '@medplum/fhirtypes';
-import { MRN_SYSTEM, SNOMED_SYSTEM } from '../fhir/index.js';
+import { LOCATION_PHYSICAL_TYPE_SYSTEM, MRN_SYSTEM, SNOMED_SYSTEM } from '../fhir/index.js';
 import type { ProblemDefinition } from './clinical-catalog.js';
 import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES } from './names.js';
 import { metaFor, ref, type PatientContext } from './patient-context.js';
@@ -94,13 +94,13 @@ export function buildEncounter(ctx: PatientContext, ward: WardSpec, reason: Prob
       {
         location: ref<Location>('Location', wardLocationId(ward), ward.name),
         status: 'active',
-        physicalType: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/location-physical-type', code: 'wa', display: 'Ward' }] },
+        physicalType: { coding: [{ system: LOCATION_PHYSICAL_TYPE_SYSTEM, code: 'wa', display: 'Ward' }] },
         period: { start },
       },
       {
         location: ref<Location>('Location', bedLocationId(ward, bed), `Bed ${bed}`),
         status: 'active',
-        physicalType: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/location-physical-type', code: 'bd', display: 'Bed' }] },
+        physicalType: { coding: [{ system: LOCATION_PHYSICAL_TYPE_SYSTEM, code: 'bd', display: 'Bed' }] },
         period: { start },
       },
     ],

@@ -2,14 +2,12 @@
 // The roster does not depend on the number of patients, so a patient generated alone references
 // the same practitioners as in the full ward.
 import type { Location, Practitioner, Reference } from '@medplum/fhirtypes';
-import { SNOMED_SYSTEM } from '../fhir/index.js';
+import { BED_STATUS_SYSTEM, LOCATION_PHYSICAL_TYPE_SYSTEM, SNOMED_SYSTEM } from '../fhir/index.js';
 import { STAFF_FAMILY_NAMES, STAFF_GIVEN_NAMES } from './names.js';
 import { deepFreeze } from './frozen.js';
 import type { Rng } from './prng.js';
 import type { WardSpec } from './types.js';
 
-const PHYSICAL_TYPE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/location-physical-type';
-const BED_STATUS_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v2-0116';
 export const STAFF_ID_SYSTEM = 'urn:wardline:staff';
 export const PHYSICIANS_PER_WARD = 6;
 export const NURSES_PER_WARD = 16;
@@ -37,7 +35,7 @@ export function buildWardLocation(ward: WardSpec): Location {
     name: ward.name,
     description: 'Synthetic inpatient ward (test data)',
     mode: 'instance',
-    physicalType: { coding: [{ system: PHYSICAL_TYPE_SYSTEM, code: 'wa', display: 'Ward' }] },
+    physicalType: { coding: [{ system: LOCATION_PHYSICAL_TYPE_SYSTEM, code: 'wa', display: 'Ward' }] },
   };
 }
 
@@ -53,7 +51,7 @@ export function buildBeds(ward: WardSpec, count: number, occupied: number): Loca
       operationalStatus: { system: BED_STATUS_SYSTEM, code: isOccupied ? 'O' : 'U', display: isOccupied ? 'Occupied' : 'Unoccupied' },
       name: `Bed ${bed}`,
       mode: 'instance',
-      physicalType: { coding: [{ system: PHYSICAL_TYPE_SYSTEM, code: 'bd', display: 'Bed' }] },
+      physicalType: { coding: [{ system: LOCATION_PHYSICAL_TYPE_SYSTEM, code: 'bd', display: 'Bed' }] },
       partOf: { reference: `Location/${wardLocationId(ward)}`, display: ward.name },
     });
   }

@@ -5,7 +5,7 @@
 // (tags, security labels such as a restricted chart's); the store sets versionId and lastUpdated.
 import { randomUUID } from 'node:crypto';
 import type { Encounter, Location, Patient, Resource } from '../../../shared/fhir/index.js';
-import { MRN_SYSTEM } from '../../../shared/fhir/index.js';
+import { BED_STATUS_SYSTEM, LOCATION_PHYSICAL_TYPE_SYSTEM, MRN_SYSTEM } from '../../../shared/fhir/index.js';
 import type { FeedResource, FeedWriter } from '../../fhir/index.js';
 import { AdtError } from './adt-error.js';
 import type { AdtLocation, AdtMessage, AdtPatient } from './adt-message.js';
@@ -13,8 +13,6 @@ import type { AdtLocation, AdtMessage, AdtPatient } from './adt-message.js';
 /** Encounter.identifier.system of the visit number (PV1-19). */
 export const VISIT_NUMBER_SYSTEM = 'urn:wardline:visit-number';
 const ENCOUNTER_CLASS_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
-const PHYSICAL_TYPE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/location-physical-type';
-const BED_STATUS_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v2-0116';
 /** How many merges a patient's record is followed through (A→B→C). */
 const MAX_MERGE_HOPS = 5;
 
@@ -165,7 +163,9 @@ async function markBed(writer: FeedWriter, location: AdtLocation, ward: Location
     status: 'active',
     name: [location.room ? `Room ${location.room}` : '', location.bed ? `Bed ${location.bed}` : ''].filter(Boolean).join(', '),
     mode: 'instance',
-    physicalType: { coding: [{ system: PHYSICAL_TYPE_SYSTEM, code: location.bed ? 'bd' : 'ro', display: location.bed ? 'Bed' : 'Room' }] },
+    physicalType: {
+      coding: [{ system: LOCATION_PHYSICAL_TYPE_SYSTEM, code: location.bed ? 'bd' : 'ro', display: location.bed ? 'Bed' : 'Room' }],
+    },
     partOf: { reference: `Location/${ward.id}`, ...(ward.name ? { display: ward.name } : {}) },
   };
   if (existing !== null && existing.resource.operationalStatus?.code === status.code) return;
@@ -202,7 +202,7 @@ function locationEntries(location: AdtLocation, ward: Location, startMs: number)
     {
       location: { reference: `Location/${ward.id}`, ...(ward.name ? { display: ward.name } : {}) },
       status: 'active',
-      physicalType: { coding: [{ system: PHYSICAL_TYPE_SYSTEM, code: 'wa', display: 'Ward' }] },
+      physicalType: { coding: [{ system: LOCATION_PHYSICAL_TYPE_SYSTEM, code: 'wa', display: 'Ward' }] },
       period: { start },
     },
   ];
@@ -212,7 +212,7 @@ function locationEntries(location: AdtLocation, ward: Location, startMs: number)
       location: { reference: `Location/${bed}` },
       status: 'active',
       physicalType: {
-        coding: [{ system: PHYSICAL_TYPE_SYSTEM, code: location.bed ? 'bd' : 'ro', display: location.bed ? 'Bed' : 'Room' }],
+        coding: [{ system: LOCATION_PHYSICAL_TYPE_SYSTEM, code: location.bed ? 'bd' : 'ro', display: location.bed ? 'Bed' : 'Room' }],
       },
       period: { start },
     });
