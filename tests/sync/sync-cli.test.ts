@@ -51,7 +51,15 @@ describe('wardline enroll / sync / status', () => {
     const status = await wardline(['status', '--json', '--data', dataDir]);
     const parsed = JSON.parse(status.stdout) as { vault: { ward: string }; sync: Record<string, unknown> };
     expect(parsed.vault.ward).toBe('ward-a');
-    expect(parsed.sync).toEqual({ state: 'offline', lastSuccess: null, dataAsOf: null, outboxPending: 0, conflicts: 0 });
+    expect(parsed.sync).toEqual({
+      state: 'offline',
+      lastSuccess: null,
+      dataAsOf: null,
+      staleness: 'never-synced',
+      patientsByStaleness: { fresh: 0, amber: 0, red: 0, 'never-synced': 0 },
+      outboxPending: 0,
+      conflicts: 0,
+    });
   });
 
   it('refuses a second enrollment of the same workstation in one line', async () => {
@@ -70,16 +78,29 @@ describe('wardline enroll / sync / status', () => {
     const status = await wardline(['status', '--json', '--data', dataDir]);
     const parsed = JSON.parse(status.stdout) as {
       vault: { patients: number };
+      stalenessThresholds: { source: string };
       sync: Record<string, unknown>;
       audit: { pending: number; lastAcknowledgedUpload: string | null };
     };
-    expect(Object.keys(parsed)).toEqual(['vault', 'sync', 'audit']);
+    expect(Object.keys(parsed)).toEqual(['vault', 'stalenessThresholds', 'sync', 'audit']);
+    // No app has run here with a policy: the thresholds are Wardline's own, and status says so.
+    expect(parsed.stalenessThresholds.source).toBe('wardline-defaults');
     // `wardline sync` sent the audit trail too: nothing waits, and the hub's acknowledgement is dated.
     expect(parsed.audit.pending).toBe(0);
     expect(Date.parse(parsed.audit.lastAcknowledgedUpload ?? '')).not.toBeNaN();
     expect(parsed.vault.patients).toBe(3);
-    expect(Object.keys(parsed.sync).sort()).toEqual(['conflicts', 'dataAsOf', 'lastSuccess', 'outboxPending', 'state']);
-    expect(parsed.sync).toMatchObject({ state: 'online', outboxPending: 0, conflicts: 0 });
+    expect(Object.keys(parsed.sync).sort()).toEqual([
+      'conflicts',
+      'dataAsOf',
+      'lastSuccess',
+      'outboxPending',
+      'patientsByStaleness',
+      'staleness',
+      'state',
+    ]);
+    // Just synced: every patient's data is fresh.
+    expect(parsed.sync).toMatchObject({ state: 'online', outboxPending: 0, conflicts: 0, staleness: 'fresh' });
+    expect(parsed.sync.patientsByStaleness).toEqual({ fresh: 3, amber: 0, red: 0, 'never-synced': 0 });
     expect(Date.parse(parsed.sync.lastSuccess as string)).toBeGreaterThanOrEqual(Date.parse(parsed.sync.dataAsOf as string));
   });
 
