@@ -53,6 +53,22 @@ export interface TrailIndex {
   readonly subtypeCode: string | null;
 }
 
+/** The index's values in the order of the audit_events columns recorded_ms … subtype_code (insert and backfill share it). */
+export function trailIndexValues(index: TrailIndex): unknown[] {
+  return [
+    index.recordedMs,
+    index.userId,
+    index.patientId,
+    index.action,
+    index.sessionId,
+    index.query,
+    index.outcome,
+    index.usernameTried,
+    index.typeCode,
+    index.subtypeCode,
+  ];
+}
+
 export function indexOfEntry(body: Record<string, unknown> | null, event: unknown): TrailIndex {
   const text = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value.slice(0, 2048) : null);
   const timeOf = (value: unknown): number | null => {

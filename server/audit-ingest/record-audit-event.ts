@@ -12,7 +12,7 @@ import { GENESIS_PREVIOUS_HASH } from '../../shared/auth/index.js';
 import { AuditIngestError } from './audit-ingest-error.js';
 import { chainPositionOf, type ChainPosition } from './audit-chain-extension.js';
 import { contentHash } from './content-hash.js';
-import { entryBodyOf, entryMatchesChain, entryOf, indexOfEntry } from './audit-entry-body.js';
+import { entryBodyOf, entryMatchesChain, entryOf, indexOfEntry, trailIndexValues } from './audit-entry-body.js';
 import { recordChainFlag } from './chain-flags.js';
 import { toNumber } from './sql-values.js';
 
@@ -74,16 +74,7 @@ export async function recordAuditEvent(
       digest,
       JSON.stringify(event),
       nowIso,
-      index.recordedMs,
-      index.userId,
-      index.patientId,
-      index.action,
-      index.sessionId,
-      index.query,
-      index.outcome,
-      index.usernameTried,
-      index.typeCode,
-      index.subtypeCode,
+      ...trailIndexValues(index),
     ],
   );
   if (!entryMatchesChain(entry, body, position)) {

@@ -4,7 +4,7 @@
 // failed sign-in tried; and the event's type and subtype codes. Filled in for the events already held. Names and MRNs are never stored here:
 // the view resolves them when the trail is read.
 import type { HubMigration, SqlDatabase } from '../../storage/index.js';
-import { entryBodyOf, entryOf, indexOfEntry } from '../audit-entry-body.js';
+import { entryBodyOf, entryOf, indexOfEntry, trailIndexValues } from '../audit-entry-body.js';
 
 const BATCH = 500;
 
@@ -41,19 +41,7 @@ export const trailIndexMigration: HubMigration = {
         await db.execute(
           `UPDATE audit_events SET recorded_ms = $1, user_id = $2, patient_id = $3, action = $4, session_id = $5, query_text = $6,
              outcome = $7, username_tried = $8, type_code = $9, subtype_code = $10 WHERE event_id = $11`,
-          [
-            index.recordedMs,
-            index.userId,
-            index.patientId,
-            index.action,
-            index.sessionId,
-            index.query,
-            index.outcome,
-            index.usernameTried,
-            index.typeCode,
-            index.subtypeCode,
-            row.event_id,
-          ],
+          [...trailIndexValues(index), row.event_id],
         );
       }
       const last = rows[rows.length - 1];
