@@ -4,7 +4,8 @@
 // required (the contract's one list), and a note when the reason is "other". The change is sent to
 // the hub on the version shown; if someone changed it there meanwhile, it becomes a conflict.
 import { useRef, useState } from 'react';
-import { Button, Dialog, FieldError, Form, Heading, Input, Label, Modal, ModalOverlay, TextArea, TextField } from 'react-aria-components';
+import { Button, FieldError, Form, Heading, Input, Label, TextArea, TextField } from 'react-aria-components';
+import { DocumentationModal } from './documentation-modal.js';
 import { AMENDMENT_REASONS, type AmendmentReason, type RecordedEntryData } from '../../../../shared/contract/index.js';
 import { formatDateTime } from '../../../../shared/display/index.js';
 import { parseDecimal } from '../../../../shared/vital-signs/index.js';
@@ -37,20 +38,9 @@ export function AmendEntryDialog(props: {
 }): React.JSX.Element {
   const { entry, onClose } = props;
   return (
-    <ModalOverlay
-      className="modal-overlay"
-      isOpen={entry !== null}
-      onOpenChange={(open) => {
-        if (!open) onClose();
-      }}
-      isDismissable
-    >
-      <Modal className="modal">
-        <Dialog className="dialog" aria-labelledby="amend-entry-title">
-          {entry !== null ? <AmendForm {...props} entry={entry} /> : null}
-        </Dialog>
-      </Modal>
-    </ModalOverlay>
+    <DocumentationModal isOpen={entry !== null} onClose={onClose} labelledBy="amend-entry-title">
+      {entry !== null ? <AmendForm {...props} entry={entry} /> : null}
+    </DocumentationModal>
   );
 }
 

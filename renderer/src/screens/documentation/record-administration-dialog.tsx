@@ -6,20 +6,8 @@
 // goes straight on to chart:record-administration, into the outbox. After a failed save, focus
 // goes to the first field in error.
 import { useEffect, useRef, useState } from 'react';
-import {
-  Button,
-  Dialog,
-  FieldError,
-  Form,
-  Heading,
-  Input,
-  Label,
-  Modal,
-  ModalOverlay,
-  NumberField,
-  TextArea,
-  TextField,
-} from 'react-aria-components';
+import { Button, FieldError, Form, Heading, Input, Label, NumberField, TextArea, TextField } from 'react-aria-components';
+import { DocumentationModal } from './documentation-modal.js';
 import type { AdministrationVerdictData, PatientSummaryData } from '../../../../shared/contract/index.js';
 import { formatCalendarDate, formatDateTime, fromLocalInputValue } from '../../../../shared/display/index.js';
 import {
@@ -70,20 +58,9 @@ export function RecordAdministrationDialog(props: {
 }): React.JSX.Element {
   const { target, onClose } = props;
   return (
-    <ModalOverlay
-      className="modal-overlay"
-      isOpen={target !== null}
-      onOpenChange={(open) => {
-        if (!open) onClose();
-      }}
-      isDismissable
-    >
-      <Modal className="modal modal--wide">
-        <Dialog className="dialog" aria-labelledby="record-administration-title">
-          {target !== null ? <AdministrationForm {...props} target={target} /> : null}
-        </Dialog>
-      </Modal>
-    </ModalOverlay>
+    <DocumentationModal isOpen={target !== null} onClose={onClose} labelledBy="record-administration-title" wide>
+      {target !== null ? <AdministrationForm {...props} target={target} /> : null}
+    </DocumentationModal>
   );
 }
 

@@ -4,7 +4,8 @@
 // dialog lands on its first field and, after a failed save, on the first field in error. The set goes
 // to this workstation's outbox; the chart then shows it as pending upload.
 import { useRef, useState } from 'react';
-import { Button, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Button, Form, Heading } from 'react-aria-components';
+import { DocumentationModal } from './documentation-modal.js';
 import { CONSCIOUSNESS_LABELS, CONSCIOUSNESS_LEVELS, type Consciousness } from '../../../../shared/vital-signs/index.js';
 import { fromLocalInputValue, localInputValue } from '../../../../shared/display/index.js';
 import { call, hostApi } from '../../host-api.js';
@@ -35,20 +36,9 @@ export function RecordVitalsDialog(props: {
 }): React.JSX.Element {
   const { isOpen, onClose } = props;
   return (
-    <ModalOverlay
-      className="modal-overlay"
-      isOpen={isOpen}
-      onOpenChange={(open) => {
-        if (!open) onClose();
-      }}
-      isDismissable
-    >
-      <Modal className="modal modal--wide">
-        <Dialog className="dialog" aria-labelledby="record-vitals-title">
-          {isOpen ? <VitalsForm {...props} /> : null}
-        </Dialog>
-      </Modal>
-    </ModalOverlay>
+    <DocumentationModal isOpen={isOpen} onClose={onClose} labelledBy="record-vitals-title" wide>
+      <VitalsForm {...props} />
+    </DocumentationModal>
   );
 }
 
