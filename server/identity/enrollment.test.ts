@@ -18,7 +18,7 @@ afterEach(async () => db.close());
 describe('device enrollment', () => {
   it("enrolls a workstation once per token, for the token's ward, and stores only the token's hash", async () => {
     const token = await createEnrollmentToken(db, { ward: '4east', now });
-    expect(Buffer.from(token, 'base64url').length).toBeGreaterThanOrEqual(16);
+    expect(token).toMatch(/^wle_[A-Za-z0-9_-]{43}$/);
     const stored = await db.query<{ token_hash: string }>('SELECT token_hash FROM identity_enrollment_tokens');
     expect(stored).toEqual([{ token_hash: sha256Hex(token) }]);
 
@@ -30,6 +30,13 @@ describe('device enrollment', () => {
       code: 'ENROLLMENT_TOKEN_INVALID',
     });
     expect(await listDevices(db)).toHaveLength(1);
+  });
+
+  it('issues tokens a command line reads as a value: none starts with "-", whatever its random part', async () => {
+    // A bare base64url secret starts with "-" one time in 64; `wardline enroll --token -…` then fails.
+    const tokens = await Promise.all(Array.from({ length: 300 }, () => createEnrollmentToken(db, { ward: '4east', now })));
+    expect(tokens.filter((token) => !token.startsWith('wle_'))).toEqual([]);
+    expect(new Set(tokens).size).toBe(300);
   });
 
   it('refuses a token after it expires and a token it never issued', async () => {

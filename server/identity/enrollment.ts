@@ -9,6 +9,13 @@ import { newId, randomSecret, sha256Hex } from './secrets.js';
 
 export const DEFAULT_ENROLLMENT_TTL_MINUTES = 24 * 60;
 
+/**
+ * Every enrollment token starts with this. IT pastes the token after `--token` on a command line,
+ * and a bare base64url secret starts with "-" one time in 64, which a command line reads as an
+ * option; the prefix also makes a leaked token recognisable to secret scanners.
+ */
+export const ENROLLMENT_TOKEN_PREFIX = 'wle_';
+
 export async function createEnrollmentToken(db: SqlDatabase, options: { ward: string; ttlMinutes?: number; now?: Date }): Promise<string> {
   if (!wardSchema.safeParse(options.ward).success) {
     throw new IdentityError('WARD_INVALID', 'A ward is 1–64 letters, digits, ".", "_" or "-".', 400);
@@ -18,7 +25,7 @@ export async function createEnrollmentToken(db: SqlDatabase, options: { ward: st
     throw new IdentityError('INVALID_REQUEST', 'An enrollment token lives between 1 minute and 30 days.', 400);
   }
   const now = (options.now ?? new Date()).getTime();
-  const token = randomSecret();
+  const token = `${ENROLLMENT_TOKEN_PREFIX}${randomSecret()}`;
   await db.execute('INSERT INTO identity_enrollment_tokens (token_hash, ward, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
     sha256Hex(token),
     options.ward,
