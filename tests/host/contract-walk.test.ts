@@ -88,7 +88,13 @@ const WALK: Record<InvokeChannelName, Walk> = {
   'sync:status': { request: () => ({}), patientsIn: null },
   'sync:now': { request: () => ({}), patientsIn: null },
   'setup:state': { request: () => ({}), patientsIn: null },
-  'conflict:list': { request: () => ({}), patientsIn: (value) => [...new Set((value as { patientId: string }[]).map((c) => c.patientId))] },
+  // A conflict listed withheld returns nothing of its patient's chart; the opened ones do.
+  'conflict:list': {
+    request: () => ({}),
+    patientsIn: (value) => [
+      ...new Set((value as { patientId: string; withheld: unknown }[]).filter((c) => c.withheld === null).map((c) => c.patientId)),
+    ],
+  },
   'conflict:resolve': { request: () => ({ conflictId: WALK_CONFLICT_ID, choice: 'keep-hub' }), patientsIn: null },
   // The audit view audits itself (electron/audit/audit-view.test.ts); admins only.
   'audit:view': { request: (patientId) => ({ patientId, limit: 10 }), patientsIn: null },
@@ -179,9 +185,21 @@ describe('walking every channel of the contract', () => {
       const result = await t.transport.send(name, WALK[name].request(patientOnWard()));
       if (name === 'chart:census') {
         expect(result, name).toMatchObject({ ok: true });
-      } else if (name === 'chart:pending' || name === 'conflict:list' || name === 'chart:recorded-entries') {
+      } else if (name === 'chart:pending' || name === 'chart:recorded-entries') {
         // Neither lists vital signs, doses or notes to a clerk.
         expect(result, name).toMatchObject({ ok: true, value: [] });
+      } else if (name === 'conflict:list') {
+        // Every conflict is listed (the banner counts them all), none with its vital signs, doses or notes.
+        if (!result.ok) throw new Error(result.error.code);
+        const listed = result.value as {
+          withheld: { code: string } | null;
+          patientName: string | null;
+          local: unknown[];
+          hub: unknown[];
+        }[];
+        expect(listed.length, name).toBe(t.host.vault.conflicts.count());
+        for (const conflict of listed)
+          expect(conflict, name).toMatchObject({ withheld: { code: 'FORBIDDEN' }, patientName: null, local: [], hub: [] });
       } else if (name === 'chart:summary') {
         expect(result, name).toMatchObject({
           ok: true,
@@ -262,11 +280,19 @@ describe('walking every channel of the contract', () => {
     expect(t.host.audit.find({ patient: 'not-cached-here' }).map((e) => e.action)).not.toContain('btg-start');
   });
 
-  it("leaves a restricted patient's conflict out of the list, and audits nothing of that patient", async () => {
+  it("lists a restricted patient's conflict without its content or name, and audits nothing of that patient", async () => {
     await t.signIn('nina');
     const result = await t.transport.send('conflict:list', {});
     if (!result.ok) throw new Error(result.error.code);
-    expect((result.value as { conflictId: string }[]).map((c) => c.conflictId)).toEqual([WALK_CONFLICT_ID]);
+    const listed = result.value as {
+      conflictId: string;
+      patientName: string | null;
+      withheld: { code: string } | null;
+      local: unknown[];
+    }[];
+    expect(listed.map((c) => c.conflictId)).toEqual([WALK_CONFLICT_ID, 'walk-conflict-restricted']);
+    expect(listed[0]).toMatchObject({ withheld: null });
+    expect(listed[1]).toMatchObject({ withheld: { code: 'BTG_REQUIRED' }, patientName: null, local: [], hub: [] });
     expect(t.host.audit.find({ patient: t.restrictedPatientId })).toEqual([]);
   });
 
