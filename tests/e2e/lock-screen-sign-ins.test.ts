@@ -3,7 +3,9 @@
 // password at the lock screen (she has no PIN, so she is asked for the password, never a PIN), her
 // session holds the hub's tokens and the badge goes. A colleague's first online sign-in on this
 // workstation through "Switch user" on the lock screen brings the PIN offer, as one from the sign-in
-// screen does; she declines it, and at the next lock she is asked for her password, not a PIN.
+// screen does; she declines it, and at the next lock she is asked for her password, not a PIN. A
+// physician signed in offline need not lock: once the hub answers, "Sign in online" beside the badge
+// takes his password and the badge goes.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
@@ -133,4 +135,57 @@ describe('signing in again at the lock screen', () => {
     expectNoPageProblems(watched);
     await watched.context.close();
   });
+
+  it(
+    'lets a session signed in offline sign in online beside the badge once the hub answers, and the badge goes',
+    { timeout: 180_000 },
+    async () => {
+      const watched = await watchedPage(browser);
+      const { page } = watched;
+      onTestFailed(() => saveScreenshot(page, TEST, 'sign-in-online-failure').then(() => undefined));
+      const paul = stack.account('paul');
+      const signInOnline = page.getByRole('banner').getByRole('button', { name: 'Sign in online' });
+
+      // noor's session from before ends; nina's stays locked. paul signs in once online, then leaves.
+      await page.goto(stack.issueUrl());
+      await shown(censusHeading(page));
+      await page.getByRole('button', { name: 'Menu' }).click();
+      await page.getByRole('menuitem', { name: 'Sign out' }).click();
+      await shown(lockHeading(page));
+      await page.getByRole('button', { name: 'Switch user' }).click();
+      await submitSignIn(page, paul);
+      await (await shown(pinOffer(page))).getByRole('button', { name: 'Not now' }).click();
+      await page.getByRole('button', { name: 'Menu' }).click();
+      await page.getByRole('menuitem', { name: 'Sign out' }).click();
+      await shown(lockHeading(page));
+
+      // Downtime: he signs in offline from the lock screen; nothing to sign in online to yet.
+      await stack.hub.stop();
+      await page.getByRole('button', { name: 'Switch user' }).click();
+      await page.getByLabel('Username').fill(paul.username);
+      await page.getByLabel('Password', { exact: true }).fill(paul.password);
+      await page.getByRole('button', { name: 'Sign in offline', exact: true }).click();
+      await shown(censusHeading(page));
+      await shown(offlineBadge(page));
+      await shown(connectionBanner(page).getByText(/Downtime — /), 4 * POLL_MS + 15_000);
+      expect(await signInOnline.count()).toBe(0);
+
+      // The hub answers again: he signs in online from the top bar, without locking.
+      await stack.hub.start();
+      await (await shown(signInOnline, 4 * POLL_MS + 15_000)).click();
+      const dialog = await shown(page.getByRole('dialog', { name: 'Sign in online' }));
+      await expectAccessible(page, 'sign in online');
+      await dialog.getByLabel(`Password for ${paul.username}`).fill(paul.password);
+      await dialog.getByRole('button', { name: 'Sign in online', exact: true }).click();
+      await expect.poll(() => offlineBadge(page).count(), { timeout: 20_000 }).toBe(0);
+      expect(await signInOnline.count()).toBe(0);
+      expect(await page.getByRole('dialog').count()).toBe(0);
+      await shown(censusHeading(page));
+      expect(stack.host.sessions.current().active).toMatchObject({ username: paul.username, mode: 'online' });
+      await saveScreenshot(page, TEST, 'signed-in-online-from-badge');
+
+      expectNoPageProblems(watched);
+      await watched.context.close();
+    },
+  );
 });
