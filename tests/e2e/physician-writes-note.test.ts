@@ -77,6 +77,7 @@ describe('a physician writes a note', () => {
     await shown(dialog.getByText('Write the note before saving it.'));
     await dialog.getByLabel('Title (optional)').fill('Downtime ward round');
     await dialog.getByRole('textbox', { name: 'Note' }).fill(text);
+    expect(await dialog.getByText('Write the note before saving it.').count(), 'the error goes once there is text').toBe(0);
     await saveScreenshot(page, TEST, 'write-note-dialog');
     await expectAccessible(page, 'write note');
     await dialog.getByRole('button', { name: 'Save note' }).click();

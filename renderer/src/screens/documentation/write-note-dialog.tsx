@@ -84,7 +84,11 @@ function NoteForm({
         <TextField
           className="field"
           value={text}
-          onChange={setText}
+          onChange={(value) => {
+            setText(value);
+            // The error goes as soon as there is something to save.
+            if (value.trim() !== '') setTextError(null);
+          }}
           isInvalid={textError !== null}
           maxLength={NOTE_MAX_CHARS}
           autoFocus
