@@ -7,7 +7,7 @@ import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { auditChainStatus, auditIngestMigrations, recordAuditEvent, registerAuditIngest } from './audit-ingest/index.js';
-import { searchAuditTrail } from './audit-trail/index.js';
+import { auditTrailMigrations, searchAuditTrail } from './audit-trail/index.js';
 import { registerFhirRoutes, resourceStoreMigrations } from './fhir/index.js';
 import { adtMigrations, upstreamMigrations } from './integration/index.js';
 import { identityMigrations, registerIdentity, type RateLimitOptions, type SignInRetention } from './identity/index.js';
@@ -35,6 +35,7 @@ export const hubMigrations = [
   ...resourceStoreMigrations,
   ...identityMigrations,
   ...auditIngestMigrations,
+  ...auditTrailMigrations,
   ...upstreamMigrations,
   ...adtMigrations,
 ];
