@@ -133,7 +133,9 @@ function sameCensusRead(filter: TrailFilter, params: Params, of: (column: string
     ...(filter.from === undefined ? [] : [` AND COALESCE(p.recorded_ms, 0) >= ${params.add(filter.from)}`]),
     ...(filter.to === undefined ? [] : [` AND COALESCE(p.recorded_ms, 0) < ${params.add(filter.to)}`]),
   ].join('');
-  return `p.action = 'query' AND p.device_id = ${of('device_id')} AND p.patient_id IS NOT DISTINCT FROM ${of('patient_id')}
+  // patient_id by equality, so that the patient's index finds the earlier reads (a census read
+  // always names its patient; one that does not is never collapsed).
+  return `p.action = 'query' AND p.device_id = ${of('device_id')} AND p.patient_id = ${of('patient_id')}
       AND p.session_id IS NOT DISTINCT FROM ${of('session_id')} AND p.user_id IS NOT DISTINCT FROM ${of('user_id')}
       AND p.query_text IS NOT DISTINCT FROM ${of('query_text')}${period}`;
 }
@@ -169,7 +171,7 @@ async function repeatsOf(db: SqlDatabase, row: TrailRow, filter: TrailFilter): P
   };
   const same = sameCensusRead(filter, params, (column) => params.add(values[column] ?? null));
   const [count] = await db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM audit_events p WHERE ${same}`, params.values);
-  return Number(count?.n ?? 1);
+  return Math.max(1, Number(count?.n ?? 1));
 }
 
 /**
