@@ -4,7 +4,7 @@
 // is listed withheld, with why and without its content. A patient who left the ward stays marked
 // while the vault holds them for the conflict; one whose chart is gone (purged before the
 // keep-until-settled rule) is marked so, shown by what the conflict itself carries, and settled by
-// the ward's staff like the others. Settling one (keep the hub's, resend this workstation's, or send a
+// the ward's staff like the others, as closed as the chart was: restricted when it was when stored. Settling one (keep the hub's, resend this workstation's, or send a
 // combination) needs the right to document what it holds, and is audited.
 import type { ConflictViewData } from '../../shared/contract/index.js';
 import { isRestricted } from '../../shared/access/index.js';
@@ -80,11 +80,13 @@ export function conflictHandlers({
   // A conflict's documentation was made on this ward: for that conflict its patient counts as the
   // ward's, so the ward's staff can settle it, whether they are still on the ward, left it (the vault
   // keeps them until the conflict is settled), or are no longer held at all (purged before that rule):
-  // then the conflict's own resources say whether the chart is restricted.
+  // then the restriction recorded with the conflict (the chart's label when it was stored; restricted
+  // when it could not be known) or its own resources' label keep it as closed as the chart was. A
+  // restricted one needs break-the-glass (session:break-glass on the patient id), audited as such.
   const patientOf = (record: ConflictRecord): GuardedPatient => {
     const patient = patients(record.patientId);
     return patient === null
-      ? { id: record.patientId, onWard: true, restricted: restrictedByItsOwnResources(record) }
+      ? { id: record.patientId, onWard: true, restricted: record.chartRestricted || restrictedByItsOwnResources(record) }
       : { ...patient, onWard: true };
   };
   const guardRecord = (record: ConflictRecord, actions: readonly Action[]): UserContext => {

@@ -30,10 +30,11 @@ export interface SessionHandlers {
 }
 
 /**
- * `isCached`: whether the chart cache holds the patient. Break-the-glass on this channel opens a
- * restricted chart of this ward; a patient who is not cached (off the ward) is opened by MRN
- * through chart:open-off-ward instead, so a grant here for an unknown id is refused (and never
- * recorded as a break-the-glass start for a chart that cannot be shown).
+ * `isCached`: whether the workstation holds the patient: their chart in the cache, or an unresolved
+ * conflict of theirs (kept after the chart was purged; a restricted one is opened to settle it this
+ * way). Break-the-glass on this channel opens a restricted chart of this ward; a patient who is not
+ * held (off the ward) is opened by MRN through chart:open-off-ward instead, so a grant here for an
+ * unknown id is refused (and never recorded as a break-the-glass start for a chart that cannot be shown).
  */
 export function sessionHandlers(
   sessions: SessionService,

@@ -204,7 +204,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
       handlers: {
         ...sessionHandlers(
           manager,
-          (patientId) => patients(patientId) !== null,
+          (patientId) => patients(patientId) !== null || vault.conflicts.holdsPatient(patientId),
           async (userId) => ((await credentials.get(userId))?.pinVerifier ?? null) !== null,
         ),
         ...chartHandlers({ sessions: manager, chart: chartWithOffWard, patients: patientsWithOffWard }),

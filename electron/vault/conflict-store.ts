@@ -1,6 +1,7 @@
 // Conflicts: local documentation the hub did not take. A version conflict (the resource changed on
 // the hub since it was read here) or a refusal; each record keeps the local entry whole and the hub's
 // versions beside it, so neither is lost until a user decides.
+import { isRestricted, type SecurityLabelled } from '../../shared/access/index.js';
 import type { Resource } from '../../shared/fhir/index.js';
 import type { NewOutboxEntry } from './outbox-store.js';
 import type { Db } from './sqlcipher-connection.js';
@@ -18,19 +19,37 @@ export interface ConflictRecord {
   /** The hub's current versions of the resources the entry would have changed. */
   readonly hub: readonly Resource[];
   readonly detectedAt: string;
+  /**
+   * Whether the patient's chart was restricted when the conflict was stored (the restricted-chart
+   * rule on the vault's Patient and on the conflict's own resources; true when the vault held no
+   * Patient to judge by). What stands for the chart's label once the Patient resource is gone.
+   */
+  readonly chartRestricted: boolean;
 }
 
+/** A conflict as it is stored: the store records whether the chart is restricted itself. */
+export type NewConflict = Omit<ConflictRecord, 'chartRestricted'>;
+
 export interface ConflictStore {
-  add(record: ConflictRecord): void;
+  add(record: NewConflict): void;
   /** Every unresolved conflict, oldest first: what the conflicts screen lists, one view each. */
   list(): ConflictRecord[];
   get(conflictId: string): ConflictRecord | null;
   remove(conflictId: string): boolean;
+  /** Whether an unresolved conflict of this patient is kept (it may be opened by break-the-glass). */
+  holdsPatient(patientId: string): boolean;
   /** How many rows list() returns (the banner's count): the same query, counted. */
   count(): number;
 }
 
-export const CONFLICT_METHODS = ['add', 'list', 'get', 'remove', 'count'] as const satisfies readonly (keyof ConflictStore)[];
+export const CONFLICT_METHODS = [
+  'add',
+  'list',
+  'get',
+  'remove',
+  'holdsPatient',
+  'count',
+] as const satisfies readonly (keyof ConflictStore)[];
 
 interface Row {
   conflict_id: string;
@@ -41,6 +60,7 @@ interface Row {
   local_json: string;
   hub_json: string;
   detected_at: string;
+  chart_restricted: number;
 }
 
 function recordOf(row: Row): ConflictRecord {
@@ -53,23 +73,35 @@ function recordOf(row: Row): ConflictRecord {
     local: JSON.parse(row.local_json) as NewOutboxEntry,
     hub: JSON.parse(row.hub_json) as Resource[],
     detectedAt: row.detected_at,
+    chartRestricted: row.chart_restricted !== 0,
   };
 }
 
+/** The restricted-chart rule on the patient's chart as the vault holds it now; no Patient to judge by counts as restricted. */
+function chartRestrictedAt(patient: SecurityLabelled | null, record: NewConflict): boolean {
+  if (patient === null) return true;
+  const own = [...record.local.items.map((item) => item.resource), ...record.hub];
+  return isRestricted(patient) || own.some((resource) => isRestricted(resource));
+}
+
 export function createConflictStore(db: Db): ConflictStore {
-  const insert = db.prepare<[string, string, string, string, string | null, string, string, string]>(
-    `INSERT INTO sync_conflicts (conflict_id, entry_id, patient_id, reason, error_code, local_json, hub_json, detected_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  const insert = db.prepare<[string, string, string, string, string | null, string, string, string, number]>(
+    `INSERT INTO sync_conflicts (conflict_id, entry_id, patient_id, reason, error_code, local_json, hub_json, detected_at, chart_restricted)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const patientJson = db.prepare<[string], string>("SELECT json FROM resources WHERE type = 'Patient' AND id = ?").pluck();
   // One query for the list and the banner's count, so they can never differ.
   const unresolved = 'SELECT * FROM sync_conflicts ORDER BY detected_at, conflict_id';
   const selectAll = db.prepare<[], Row>(unresolved);
   const selectOne = db.prepare<[string], Row>('SELECT * FROM sync_conflicts WHERE conflict_id = ?');
   const deleteOne = db.prepare<[string]>('DELETE FROM sync_conflicts WHERE conflict_id = ?');
+  const ofPatient = db.prepare<[string], number>('SELECT 1 FROM sync_conflicts WHERE patient_id = ? LIMIT 1').pluck();
   const countAll = db.prepare<[], number>(`SELECT count(*) FROM (${unresolved})`).pluck();
   return {
     add(record) {
       const { entryId, patientId, items, provenance, createdAt } = record.local;
+      const patient = patientJson.get(record.patientId);
+      const restricted = chartRestrictedAt(patient === undefined ? null : (JSON.parse(patient) as SecurityLabelled), record);
       insert.run(
         record.conflictId,
         record.entryId,
@@ -79,6 +111,7 @@ export function createConflictStore(db: Db): ConflictStore {
         JSON.stringify({ entryId, patientId, items, provenance, createdAt }),
         JSON.stringify(record.hub),
         record.detectedAt,
+        restricted ? 1 : 0,
       );
     },
     list() {
@@ -90,6 +123,9 @@ export function createConflictStore(db: Db): ConflictStore {
     },
     remove(conflictId) {
       return deleteOne.run(conflictId).changes > 0;
+    },
+    holdsPatient(patientId) {
+      return ofPatient.get(patientId) !== undefined;
     },
     count() {
       return countAll.get() ?? 0;

@@ -11,7 +11,7 @@ export type { ResourceStore } from './resource-store.js';
 export { holdsPatient } from './held-patient.js';
 export type { EnrollmentRecord } from './sync-state-store.js';
 export type { OutboxEntry, OutboxItem } from './outbox-store.js';
-export type { ConflictRecord } from './conflict-store.js';
+export type { ConflictRecord, NewConflict } from './conflict-store.js';
 export type { PolicyMark } from './policy-mark.js';
 export type { ChartQueries } from './chart-queries.js';
 export { openMemoryChartStore, type MemoryChartStore } from './memory-chart-store.js';

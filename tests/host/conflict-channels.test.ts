@@ -5,9 +5,12 @@
 // local change. Every settlement is audited; a role that cannot document it cannot settle it. Every
 // unresolved conflict is listed, the same count the banner shows, whoever asks: one a role may not
 // read is listed without its content; one whose patient this workstation no longer holds at all
-// (purged before the keep-until-settled rule) is marked so and settled like the others.
+// (purged before the keep-until-settled rule) is marked so and settled like the others, as closed as
+// the chart was: a chart labelled restricted on its Patient alone stays withheld once purged, and is
+// opened to settle it only by break-the-glass, audited as emergency access.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Encounter, Observation, Provenance, Resource } from '../../shared/fhir/index.js';
+import { PURPOSE_OF_USE, RESTRICTED_LABEL } from '../../shared/access/index.js';
+import type { Encounter, Observation, Patient, Provenance, Resource } from '../../shared/fhir/index.js';
 import { CONFLICT_COMBINATION_POLICY_URI } from '../../electron/documentation/index.js';
 import { feedResources } from '../support/hub-fixtures.js';
 import { startEnrolledTestHost, type EnrolledTestHost } from '../support/enrolled-host.js';
@@ -225,5 +228,51 @@ describe('conflicts through the window', () => {
     expect(t.host.vault.resources.read('Patient', patientId)).toBeNull();
     const settled = t.host.audit.find({ patient: patientId }).filter((e) => e.action === 'update');
     expect(settled.at(-1)).toMatchObject({ user: userId('nina'), detail: { resolution: 'resend-local', entry: resentAs } });
+  });
+
+  it("withholds a purged patient's conflict from a nurse when the chart was restricted on its Patient alone, until she breaks the glass", async () => {
+    const labelled = t.ward.patients[0]!;
+    const patientId = labelled.patient.id!;
+    const original = vitalSignOf(0, 1);
+    expect(original.meta?.security ?? []).toEqual([]);
+    // The chart is restricted by its Patient resource's label only; the observation carries none.
+    const held = t.host.vault.resources.read('Patient', patientId) as Patient;
+    t.host.vault.resources.upsert({ ...held, meta: { ...held.meta, security: [RESTRICTED_LABEL] } });
+    const conflict = await conflictOn(original);
+    expect(conflict.withheld?.code).toBe('BTG_REQUIRED');
+    t.host.vault.sync.purgePatient(patientId);
+    expect(t.host.vault.resources.read('Patient', patientId)).toBeNull();
+
+    for (const username of ['nina', 'paul', 'carla']) {
+      await t.signIn(username);
+      expect(await bannerAndList(), username).toEqual([1, 1]);
+      const [listed] = await t.call<ConflictView[]>('conflict:list', {});
+      expect(listed, username).toMatchObject({ conflictId: conflict.conflictId, patientName: null, chartHeld: false, local: [], hub: [] });
+      expect(listed!.withheld, username).not.toBeNull();
+    }
+    await t.signIn('nina');
+    const [withheld] = await t.call<ConflictView[]>('conflict:list', {});
+    expect(withheld!.withheld?.code).toBe('BTG_REQUIRED');
+    expect(JSON.stringify(withheld)).not.toContain('repeated at the bedside');
+    expect(await t.transport.send('conflict:resolve', { conflictId: conflict.conflictId, choice: 'keep-hub' })).toMatchObject({
+      ok: false,
+      error: { code: 'BTG_REQUIRED' },
+    });
+    expect(t.host.vault.conflicts.count()).toBe(1);
+
+    // She breaks the glass on the patient id the conflict carries, with a reason: then it opens and she settles it.
+    await t.call('session:break-glass', { patientId, reasonCode: 'ETREAT', reasonText: 'settling the open conflict of this chart' });
+    const [opened] = await t.call<ConflictView[]>('conflict:list', {});
+    expect(opened).toMatchObject({ conflictId: conflict.conflictId, withheld: null, chartHeld: false });
+    expect((opened!.local[0] as Observation).note?.[0]?.text).toBe('repeated at the bedside');
+    expect(await t.call('conflict:resolve', { conflictId: conflict.conflictId, choice: 'keep-hub' })).toEqual({ resentAs: null });
+    expect(await bannerAndList()).toEqual([0, 0]);
+    const trail = t.host.audit.find({ patient: patientId });
+    expect(trail.map((e) => e.action)).toContain('btg-start');
+    expect(trail.filter((e) => e.action === 'update').at(-1)).toMatchObject({
+      user: userId('nina'),
+      purposeOfUse: PURPOSE_OF_USE.emergency,
+      detail: { resolution: 'keep-hub' },
+    });
   });
 });

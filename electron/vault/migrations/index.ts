@@ -5,6 +5,7 @@ import { vaultMetaMigration } from './0002-vault-meta.js';
 import { sessionCredentialsMigration } from './0003-session-credentials.js';
 import { syncStateMigration } from './0004-sync-state.js';
 import { offlineTotpMigration } from './0005-offline-totp.js';
+import { conflictChartRestrictionMigration } from './0006-conflict-chart-restriction.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -15,6 +16,7 @@ export const MIGRATIONS: readonly Migration[] = [
   sessionCredentialsMigration,
   syncStateMigration,
   offlineTotpMigration,
+  conflictChartRestrictionMigration,
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;
