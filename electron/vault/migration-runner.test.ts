@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RESTRICTED_LABEL } from '../../shared/access/index.js';
 import { migrate, schemaVersionOf } from './migration-runner.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
 import type { Db } from './sqlcipher-connection.js';
@@ -104,6 +105,42 @@ describe('vault schema migrations', () => {
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half_done'").get()).toBeUndefined();
     insertObservation(db, 'obs-3');
     expect(migrate(db)).toEqual({ from: 1, to: LATEST_SCHEMA_VERSION });
+  });
+
+  it("records each kept conflict's chart restriction: from its Patient while the vault holds it, restricted when the Patient is gone", () => {
+    const db = encryptedDb();
+    migrate(db, MIGRATIONS.slice(0, 5));
+    const labelled = { meta: { security: [RESTRICTED_LABEL] } };
+    const patient = (id: string, restricted: boolean): void => {
+      db.prepare("INSERT INTO resources (type, id, patient_id, json) VALUES ('Patient', ?, ?, ?)").run(
+        id,
+        id,
+        JSON.stringify({ resourceType: 'Patient', id, ...(restricted ? labelled : {}) }),
+      );
+    };
+    const conflict = (patientId: string, observation: object = {}): void => {
+      const resource = { resourceType: 'Observation', id: `obs-${patientId}`, ...observation };
+      db.prepare(
+        `INSERT INTO sync_conflicts (conflict_id, entry_id, patient_id, reason, error_code, local_json, hub_json, detected_at)
+         VALUES (?, ?, ?, 'version-conflict', 'VERSION_CONFLICT', ?, '[]', '2026-01-01T00:00:00Z')`,
+      ).run(`c-${patientId}`, `e-${patientId}`, patientId, JSON.stringify({ items: [{ operation: 'update', resource }] }));
+    };
+    patient('restricted-patient', true);
+    patient('open-patient', false);
+    patient('open-patient-labelled-note', false);
+    conflict('restricted-patient');
+    conflict('open-patient');
+    conflict('open-patient-labelled-note', labelled);
+    conflict('purged-patient');
+
+    expect(migrate(db)).toEqual({ from: 5, to: LATEST_SCHEMA_VERSION });
+
+    expect(db.prepare('SELECT patient_id, chart_restricted FROM sync_conflicts ORDER BY patient_id').all()).toEqual([
+      { patient_id: 'open-patient', chart_restricted: 0 },
+      { patient_id: 'open-patient-labelled-note', chart_restricted: 1 },
+      { patient_id: 'purged-patient', chart_restricted: 1 },
+      { patient_id: 'restricted-patient', chart_restricted: 1 },
+    ]);
   });
 
   it('refuses to touch a vault written by a newer Wardline', () => {
