@@ -1,7 +1,7 @@
 // Shown instead of the chart when the host answers BTG_REQUIRED (a restricted chart, or a patient
 // not on the user's ward): the host's explanation, a coded reason and a justification, then
 // session:break-glass. The access is audited as a security alert and lasts a limited time.
-import { startTransition, useActionState, useState } from 'react';
+import { startTransition, useActionState, useId, useState } from 'react';
 import { Form } from 'react-aria-components';
 import { call, hostApi } from '../../host-api.js';
 import { EmergencyFormEnd } from './emergency-form-end.js';
@@ -17,6 +17,7 @@ export function EmergencyAccessPanel(props: {
   onCancel: () => void;
 }): React.JSX.Element {
   const { patientId, explanation, onGranted, onCancel } = props;
+  const headingId = useId();
   const [value, setValue] = useState<EmergencyReason>({ reasonCode: null, reasonText: '' });
   const [problems, setProblems] = useState<ReturnType<typeof emergencyReasonProblems> | null>(null);
   // The action's state is the last attempt: the host's refusal, or done (the chart opens; the
@@ -40,8 +41,8 @@ export function EmergencyAccessPanel(props: {
     startTransition(() => breakGlass(request));
   };
   return (
-    <section className="card card--emergency" aria-labelledby="emergency-heading">
-      <h2 id="emergency-heading">Emergency access needed</h2>
+    <section className="card card--emergency" aria-labelledby={headingId}>
+      <h2 id={headingId}>Emergency access needed</h2>
       <p>{explanation}</p>
       <p className="text-warning">
         Emergency access is recorded as a security event with your name, reason and time, and ends by itself after a limited time.

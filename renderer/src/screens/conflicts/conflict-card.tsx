@@ -1,12 +1,16 @@
 // One conflict: both versions side by side ("This workstation" and "Hub"), differing fields marked
 // in words and colour, and the three ways out: keep the hub's version, keep mine (sent again over
-// the hub's), or combine field by field. A conflict the user may not open is a card saying why.
+// the hub's), or combine field by field. A conflict the user may not open is a card saying why; when
+// break-the-glass would open it (a restricted chart, also one no longer held here), the card offers
+// emergency access with a reason, and the list then shows the conflict to settle.
 import { startTransition, useActionState, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { ConflictViewData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
 import { formatDateTime } from '../../../../shared/display/index.js';
 import { ChoiceGroup } from '../chart/choice-group.js';
+import { EmergencyAccessPanel } from '../chart/emergency-access-panel.js';
+import { rememberGrant } from '../chart/emergency-grants.js';
 import { attemptHostRequest, NOT_TRIED, type HostAttempt } from '../chart/host-attempt.js';
 import { combinedResources, defaultChoices, type FieldChoice } from './combine.js';
 import { conflictKind, conflictReasonText, resourceName } from './conflict-text.js';
@@ -50,14 +54,35 @@ function PatientMark({ conflict }: { conflict: ConflictViewData }): React.JSX.El
   );
 }
 
-function WithheldConflictCard({ conflict, patientLabel }: ConflictCardProps): React.JSX.Element {
+function WithheldConflictCard({ conflict, patientLabel, onSettled }: ConflictCardProps): React.JSX.Element {
   const headingId = `conflict-${conflict.conflictId}`;
+  const [askingForAccess, setAskingForAccess] = useState(false);
+  const explanation = conflict.withheld?.message ?? '';
   return (
     <section className="card conflict" aria-labelledby={headingId}>
       <h3 id={headingId}>Conflict for {patientLabel} (not shown to you)</h3>
       <PatientMark conflict={conflict} />
       <p className="muted">Found {formatDateTime(conflict.detectedAt)}</p>
-      <p className="message message--warning">{conflict.withheld?.message}</p>
+      {askingForAccess ? (
+        <EmergencyAccessPanel
+          patientId={conflict.patientId}
+          explanation={explanation}
+          onGranted={(expiresAt) => {
+            rememberGrant(conflict.patientId, expiresAt);
+            onSettled(`Emergency access granted until ${formatDateTime(expiresAt)}: the conflict is shown so you can settle it.`);
+          }}
+          onCancel={() => setAskingForAccess(false)}
+        />
+      ) : (
+        <p className="message message--warning">{explanation}</p>
+      )}
+      {conflict.withheld?.code === 'BTG_REQUIRED' && !askingForAccess ? (
+        <div className="actions">
+          <Button className="button button--danger" onPress={() => setAskingForAccess(true)}>
+            Use emergency access to settle
+          </Button>
+        </div>
+      ) : null}
     </section>
   );
 }
