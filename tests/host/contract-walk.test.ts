@@ -3,7 +3,7 @@
 // patient it returned, before answering. A new channel must be classified here or this file does
 // not type-check.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CONFIDENTIALITY_SYSTEM } from '../../shared/access/index.js';
+import { isRestricted } from '../../shared/access/index.js';
 import { invokeChannel, invokeChannelNames, type InvokeChannelName } from '../../shared/contract/index.js';
 import type { Observation } from '../../shared/fhir/index.js';
 import type { SyntheticPatient } from '../../shared/synthetic/index.js';
@@ -298,18 +298,12 @@ describe('walking every channel of the contract', () => {
     expect(t.host.audit.find({ patient: t.restrictedPatientId })).toEqual([]);
   });
 
-  it("lists conflicts whose patients are no longer held, marked so; a restricted one stays withheld by its own resources' label", async () => {
+  it('lists conflicts whose patients are no longer held, marked so; a restricted one stays withheld by the restriction recorded with it', async () => {
     await t.signIn('nina');
-    // The restricted patient's conflict carries the label on its own resources, as the synthetic ward
-    // and the EHR's charts label every resource of a restricted chart (here only the Patient is).
+    // Only the restricted patient's Patient resource carries the label; the conflict recorded it when stored.
     const restricted = t.host.vault.conflicts.get('walk-conflict-restricted')!;
-    const label = { meta: { security: [{ system: CONFIDENTIALITY_SYSTEM, code: 'R' }] } };
-    t.host.vault.conflicts.remove(restricted.conflictId);
-    t.host.vault.conflicts.add({
-      ...restricted,
-      local: { ...restricted.local, items: restricted.local.items.map((item) => ({ ...item, resource: { ...item.resource, ...label } })) },
-      hub: restricted.hub.map((resource) => ({ ...resource, ...label })),
-    });
+    expect(restricted.chartRestricted).toBe(true);
+    expect([...restricted.local.items.map((item) => item.resource), ...restricted.hub].some((r) => isRestricted(r))).toBe(false);
     for (const patient of [t.ward.patients[0]!.patient.id!, t.restrictedPatientId]) t.host.vault.sync.purgePatient(patient);
     const result = await t.transport.send('conflict:list', {});
     if (!result.ok) throw new Error(result.error.code);
