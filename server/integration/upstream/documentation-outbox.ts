@@ -36,10 +36,16 @@ function isSentBack(resource: Resource, baseUrl: string): boolean {
 }
 
 /** Queues the versions written since the feeder's cursor; returns how many it queued. */
-export async function feedOutbox(db: SqlDatabase, baseUrl: string, now: Date): Promise<number> {
+export async function feedOutbox(
+  db: SqlDatabase,
+  baseUrl: string,
+  now: Date,
+  fence: (tx: SqlDatabase) => Promise<void> = () => Promise.resolve(),
+): Promise<number> {
   let queued = 0;
   for (;;) {
     const more = await db.transaction(async (tx) => {
+      await fence(tx);
       const cursor = Number(
         (await tx.query<{ last_seq: number }>('SELECT last_seq FROM upstream_outbox_cursor WHERE id = 1'))[0]?.last_seq ?? 0,
       );
@@ -163,6 +169,8 @@ export async function sendOutbox(
   now: () => Date,
   logger: Logger,
   maxBackoffMs: number,
+  /** Runs before each entry is sent (the leader lease's renewal); throws to stop sending. */
+  beforeSend: () => Promise<void> = () => Promise.resolve(),
 ): Promise<OutboxSendResult> {
   let sent = 0;
   let refused = 0;
@@ -177,6 +185,7 @@ export async function sendOutbox(
       [row.res_type, row.res_id, row.version],
     );
     const content = stored[0]?.content;
+    await beforeSend();
     let outcome: Outcome;
     try {
       outcome = content

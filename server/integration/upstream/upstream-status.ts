@@ -2,6 +2,7 @@
 // each ward, the outbox): when it last tried, last succeeded, its last error (a code and a sentence,
 // never patient data), failures in a row and resources written.
 import type { SqlDatabase } from '../../storage/index.js';
+import { readLease, type LeaseStatus } from './mirror-lease.js';
 
 export const OUTBOX_ACTIVITY = 'outbox';
 
@@ -61,6 +62,8 @@ export interface OutboxEntryStatus {
 }
 
 export interface UpstreamStatus {
+  /** The hub process running the mirror now (null when none holds the lease). */
+  readonly leader: LeaseStatus | null;
   readonly activities: readonly ActivityStatus[];
   readonly outbox: { readonly pending: number; readonly sent: number; readonly refused: number };
   /** Refused entries (kept, never dropped) and pending ones that have failed at least once. */
@@ -93,6 +96,7 @@ export async function readUpstreamStatus(db: SqlDatabase, now: Date): Promise<Up
      WHERE state = 'refused' OR (state = 'pending' AND attempts > 0) ORDER BY seq LIMIT 200`,
   );
   return {
+    leader: await readLease(db, now),
     activities: rows.map((row) => ({
       activity: row.activity,
       lastAttemptAt: row.last_attempt_at,
@@ -128,6 +132,11 @@ function duration(ms: number | null): string {
 export function formatUpstreamStatus(status: UpstreamStatus): string[] {
   const lines: string[] = [];
   if (status.activities.length === 0) lines.push('The upstream mirror has not run yet (serve --upstream ... turns it on).');
+  lines.push(
+    status.leader === null
+      ? 'leader: none (no hub process runs the mirror now)'
+      : `leader: ${status.leader.holder} (lease until ${status.leader.expiresAt})`,
+  );
   for (const a of status.activities) {
     lines.push(
       `${a.activity}: last success ${a.lastSuccessAt ?? 'never'} (lag ${duration(a.lagMs)}), ${a.resourcesWritten} resources written` +
