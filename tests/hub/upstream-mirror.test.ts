@@ -15,6 +15,7 @@ import type { Bundle, Encounter, Observation, Patient, Provenance, Resource } fr
 import { CLIENT_ID_SYSTEM, MRN_SYSTEM } from '../../shared/fhir/index.js';
 import { addUser } from '../../server/identity/index.js';
 import { runHubCli } from '../../server/cli/index.js';
+import { putResources } from '../../server/fhir/index.js';
 import {
   addFeed,
   createUpstreamMirror,
@@ -366,6 +367,53 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         const lines = formatUpstreamStatus(status).join('\n');
         expect(lines).toMatch(/REFUSED Observation\/\S+ \(version 1, 1 attempt\(s\)\): HTTP 4\d\d/);
         expect(lines).toMatch(/REFUSED Provenance\/\S+ .*its target Observation was refused upstream/);
+      });
+
+      it('holds documentation the EHR contradicts (the patient discharged there before its time) as a conflict, and sends a later version', async () => {
+        const admission = (await upstreamAll<Encounter>('Encounter')).find(
+          (e) => e.subject?.reference === `Patient/${patients[1]}` && e.status === 'in-progress',
+        )!;
+        const clientId = randomUUID();
+        const res = await device.fetch('/fhir', {
+          method: 'POST',
+          body: upload(vitalSign(patients[1]!, admission.id!, 66, new Date()), clientId, randomUUID()),
+        });
+        expect(res.status).toBe(200);
+        // Meanwhile the EHR recorded the discharge, an hour before the observation's time.
+        await upstream.repo.updateResource<Encounter>({
+          ...admission,
+          status: 'finished',
+          period: { ...admission.period, end: new Date(Date.now() - 3600_000).toISOString() },
+        });
+        const copies = async (): Promise<number> =>
+          (await upstreamAll<Observation>('Observation')).filter((o) => o.identifier?.some((i) => i.value === clientId)).length;
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect(await copies()).toBe(0);
+        const status = await readUpstreamStatus(hub.db, new Date());
+        expect(status.outbox.conflict).toBe(1);
+        const lines = formatUpstreamStatus(status).join('\n');
+        expect(lines).toMatch(/CONFLICT Observation\/\S+ \(version 1, 1 attempt\(s\)\): UPSTREAM_PATIENT_DISCHARGED/);
+        expect(lines).toContain('1 held as conflicts with the EHR');
+
+        // Someone decided it stands: a later version of the documentation goes upstream, once.
+        const [row] = await hub.db.query<{ res_id: string }>(
+          `SELECT res_id FROM fhir_tokens WHERE res_type = 'Observation' AND param = 'identifier' AND value = $1`,
+          [clientId],
+        );
+        const rows = await hub.db.query<{ content: string }>(
+          `SELECT CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = 'Observation' AND res_id = $1`,
+          [row!.res_id],
+        );
+        const held = JSON.parse(rows[0]!.content) as Observation;
+        await putResources(
+          hub.db,
+          [{ ...held, note: [{ text: 'Taken before the discharge was recorded; confirmed.' }] } as never],
+          new Date(),
+        );
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect(await copies()).toBe(1);
       });
 
       it.runIf(engine === 'postgres')(

@@ -22,11 +22,21 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** True when the ward's last sweep is older than the sweep interval. */
+/**
+ * True when the ward's last sweep is older than the sweep interval. A ward's first cycle (its full
+ * pull has just read everything) starts the interval instead of sweeping.
+ */
 export async function sweepDue(deps: ChartMirrorDeps, ward: string): Promise<boolean> {
   const rows = await deps.db.query<{ swept_ms: number }>('SELECT swept_ms FROM upstream_sweeps WHERE ward = $1', [ward]);
+  if (rows[0] === undefined) {
+    await deps.db.execute('INSERT INTO upstream_sweeps (ward, swept_ms) VALUES ($1, $2) ON CONFLICT (ward) DO NOTHING', [
+      ward,
+      deps.clock().getTime(),
+    ]);
+    return false;
+  }
   const interval = deps.config.deletionSweepMs ?? UPSTREAM_DEFAULTS.deletionSweepMs;
-  return rows[0] === undefined || deps.clock().getTime() - Number(rows[0].swept_ms) >= interval;
+  return deps.clock().getTime() - Number(rows[0].swept_ms) >= interval;
 }
 
 /** Ids of the live resources of `type` the hub holds from this EHR for these patients. */
