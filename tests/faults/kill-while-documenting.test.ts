@@ -1,10 +1,11 @@
 // Power cuts while a nurse documents (issue 15): the real workstation host runs in a child process
 // that records vital signs through the contract's channels and syncs every few rounds (pushing the
-// outbox, uploading the audit trail, posting the signed checkpoint); it is killed with SIGKILL at
-// seeded random points, several per run. After every kill: each receipt the nurse saw is in the
+// outbox, uploading the audit trail, posting the signed checkpoint) and corrects a heart rate now and
+// then (an update with If-Match); it is killed with SIGKILL at seeded random points, several per run. After every kill: each receipt the nurse saw is in the
 // outbox or at the hub (once), every outbox entry has its audit entry, and the audit chain holds.
 // At the end `wardline sync` delivers the rest: the hub holds every documented resource exactly once
-// and every audit entry exactly once, its chain without gaps or flags.
+// and every audit entry exactly once, its chain without gaps or flags, and no correction met itself
+// as a conflict.
 // (tests/sync/sync-crash.test.ts kills the sync engine alone; this one kills the whole host, with
 // documentation and its audit entry written together as the product writes them.)
 import { spawn } from 'node:child_process';
@@ -22,12 +23,14 @@ import { enrollTestWorkstation, hubCopiesOf, seedGeneratedWard, type TestWorksta
 
 const CHILD = join(import.meta.dirname, 'children', 'documenting-host.ts');
 const WARD = 'faults-ward';
-const KILLS = 8;
+const KILLS = 6;
 const PASSWORD = 'correct horse battery';
 
 let hub: TestHub;
 let station: TestWorkstation;
 let patients: string[];
+/** Heart rates the nurse corrected (an update with If-Match each time). */
+const amended = new Set<string>();
 
 beforeAll(async () => {
   hub = await startHub({ engine: 'sqlite', rateLimit: { sustainedPerSecond: 5000, burst: 10000 } });
@@ -76,6 +79,7 @@ function documentAndKill(receiptsBeforeKill: number, extraMs: number): Promise<R
     createInterface({ input: child.stdout }).on('line', (line) => {
       const [kind, entryId, , ...resourceIds] = line.split(' ');
       if (kind === 'entry') receipts.push({ entryId: entryId!, resourceIds });
+      if (kind === 'amend') amended.add(resourceIds[0]!);
       // Killed at a state (so many receipts seen), then a random moment later: anywhere in the next write or sync.
       if (!killing && receipts.length >= receiptsBeforeKill) {
         killing = true;
@@ -96,7 +100,7 @@ async function afterTheKill(
   const vault = await station.openVault();
   const log = await openAuditLog({ dataDir: station.dataDir, custodian: station.custodian, create: false });
   try {
-    const audited = new Set([...log.iterate()].filter((e) => e.action === 'create').flatMap((e) => e.resources));
+    const audited = new Set([...log.iterate()].filter((e) => e.action === 'create' || e.action === 'update').flatMap((e) => e.resources));
     const unaudited = vault.outbox
       .pending()
       .flatMap((entry) => entry.items.map((item) => `${item.resource.resourceType}/${item.resource.id}`))
@@ -145,6 +149,17 @@ describe('kill -9 while documenting', () => {
     expect(synced.stderr).toBe('');
     expect(synced.code).toBe(0);
     expect(JSON.parse(synced.stdout)).toMatchObject({ outboxPending: 0, auditPending: 0 });
+    // Nobody else wrote: a conflict would be this workstation meeting its own change (a lost answer).
+    const status = await wardline(['status', '--json', '--data', station.dataDir]);
+    expect(JSON.parse(status.stdout)).toMatchObject({ sync: { outboxPending: 0, conflicts: 0 } });
+    expect(amended.size, 'corrections made under the kills').toBeGreaterThan(0);
+    for (const id of amended) {
+      const rows = await hub.db.query<{ content: string }>(
+        "SELECT CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = 'Observation' AND res_id = $1",
+        [id],
+      );
+      expect((JSON.parse(rows[0]!.content) as { status: string }).status, `Observation/${id} at the hub`).toBe('corrected');
+    }
     const copies = await Promise.all(
       all.flatMap((r) => r.resourceIds).map(async (id) => [id, await hubCopiesOf(hub.db, 'Observation', CLIENT_ID_SYSTEM, id)] as const),
     );
