@@ -39,6 +39,22 @@ describe("the downtime banner's words", () => {
     expect(bannerWording(status({ dataAsOf: null, state: 'offline' }), now).headline).toContain('No chart data has been synced yet.');
   });
 
+  it('never shows a green "Up to date" beside downtime or a stopped sync: fresh data is "Not updating" there', () => {
+    const fresh = now - 10 * MIN;
+    for (const over of [
+      { state: 'offline' },
+      { state: 'hub-down' },
+      { stopped: { reason: 'not-cycling', since: new Date(fresh).toISOString() } },
+    ] as const) {
+      const w = bannerWording(status(over), fresh);
+      expect(w).toMatchObject({ staleness: 'fresh', stalenessTone: 'not-updating', stalenessLabel: 'Not updating' });
+    }
+    expect(bannerWording(status(), fresh)).toMatchObject({ stalenessTone: 'fresh', stalenessLabel: 'Up to date' });
+    expect(bannerWording(status({ state: 'degraded' }), fresh).stalenessTone).toBe('fresh');
+    // Older data keeps its colour and words in downtime: they say more than "not updating".
+    expect(bannerWording(status({ state: 'offline' }), now)).toMatchObject({ stalenessTone: 'amber', stalenessLabel: 'Older than 15 min' });
+  });
+
   it('counts what waits in the outbox and the conflicts, and the initial load', () => {
     const w = bannerWording(status({ outboxPending: 3, conflicts: 1, initialLoad: { loaded: 12, total: 40 } }), now);
     expect(w.outbox).toBe('3 entries waiting to upload');

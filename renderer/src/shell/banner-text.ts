@@ -24,7 +24,12 @@ export interface BannerWording {
   /** "10:42" (or "12 Mar 10:42"), or null when never synced. */
   readonly dataAsOf: string | null;
   readonly staleness: DataStaleness;
-  /** "Up to date", "Older than 15 min"…: always shown beside the colour. */
+  /**
+   * The colour shown: the level, or "not-updating" (neutral) while nothing can refresh the data
+   * (downtime, sync stopped), so "Downtime" never sits next to a green "Up to date".
+   */
+  readonly stalenessTone: DataStaleness | 'not-updating';
+  /** "Up to date", "Older than 15 min", "Not updating"…: always shown beside the colour. */
   readonly stalenessLabel: string;
   /** "3 entries waiting to upload", or null when the outbox is empty. */
   readonly outbox: string | null;
@@ -35,6 +40,9 @@ export interface BannerWording {
   /** The last failure's code, for IT, when not online. */
   readonly errorCode: string | null;
 }
+
+/** States in which no sync refreshes the ward's data. */
+const NOT_UPDATING: ReadonlySet<BannerState> = new Set<BannerState>(['offline', 'hub-down', 'sync-stopped']);
 
 const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
@@ -62,12 +70,14 @@ export function bannerWording(status: SyncStatusData, nowMs: number): BannerWord
   const thresholds = { amberMs: status.staleAmberMs, redMs: status.staleRedMs };
   const staleness = dataStaleness(status.dataAsOf, nowMs, thresholds);
   const load = status.initialLoad;
+  const notUpdating = staleness === 'fresh' && NOT_UPDATING.has(state);
   return {
     state,
     headline: headlineOf(state, dataAsOf, status.stopped),
     dataAsOf,
     staleness,
-    stalenessLabel: dataStalenessLabel(staleness, thresholds),
+    stalenessTone: notUpdating ? 'not-updating' : staleness,
+    stalenessLabel: notUpdating ? 'Not updating' : dataStalenessLabel(staleness, thresholds),
     outbox: status.outboxPending > 0 ? `${count(status.outboxPending, 'entry', 'entries')} waiting to upload` : null,
     conflicts: status.conflicts > 0 ? `${count(status.conflicts, 'conflict', 'conflicts')} to resolve` : null,
     progress:
