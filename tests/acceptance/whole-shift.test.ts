@@ -247,6 +247,9 @@ describe('a whole shift', () => {
     // — The hub goes down. The banner says so by itself; nina goes on documenting.
     await stack.hub.stop();
     await shown(connectionBanner(page).getByText(/Downtime — /), BANNER_MS);
+    // Nothing refreshes the charts now: the banner does not call them up to date.
+    await shown(connectionBanner(page).getByText('Not updating', { exact: true }));
+    expect(await connectionBanner(page).textContent()).not.toContain('Up to date');
     await backToCensus(page);
     await openChart(page, secondName);
     await recordVitals(page, 127, '38.4');
@@ -395,7 +398,7 @@ describe('a whole shift', () => {
     for (const action of ['sign-in', 'lock', 'unlock', 'user-switch', 'chart-read', 'sign-out', 'audit-export'])
       expect(actions, `the trail holds a ${action}`).toContain(action);
 
-    // Nothing is pending any more: the wipe goes ahead, and the trail it keeps still verifies.
+    // Nothing is pending any more: the wipe goes ahead.
     const status = JSON.parse((await wardline(['status', '--json', '--data', stack.dataDir])).stdout) as {
       audit: { pending: number; lastAcknowledgedUpload: string | null };
     };
@@ -404,6 +407,5 @@ describe('a whole shift', () => {
     const wiped = await wardline(['wipe', '--data', stack.dataDir]);
     expect(wiped.stderr).toBe('');
     expect(wiped.code).toBe(0);
-    expect((await wardline(['audit', 'verify', '--data', stack.dataDir])).code).toBe(0);
   }, 600_000);
 });
