@@ -2,8 +2,9 @@
 // screens in Chromium, the `wardline` CLI, and the hub's FHIR API over HTTPS (as a colleague at
 // another workstation and as the privacy officer). Nothing here calls into the host's objects.
 //
-// A nurse and a physician share the ward's workstation: they sign in, read charts, and the nurse
-// records vital signs and doses. The hub goes down and she goes on documenting; she corrects a
+// A nurse and a physician share the ward's workstation: they sign in, read charts, the nurse
+// records vital signs and doses. The hub goes down and they go on documenting (she records, the
+// physician writes a ward-round note); she corrects a
 // reading that a colleague, meanwhile, annotates at the hub. The hub comes back (same data, same
 // port); the workstation's upload of her correction meets the colleague's version (a 412), and she
 // settles the conflict on the conflicts screen. At the end of the shift the hub holds each
@@ -20,7 +21,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { AUDIT_CHAIN_EXTENSION_URL, GENESIS_PREVIOUS_HASH } from '../../shared/auth/index.js';
 import { formatDateTime } from '../../shared/display/index.js';
-import type { Bundle, MedicationAdministration, MedicationRequest, Observation, Resource } from '../../shared/fhir/index.js';
+import type {
+  Bundle,
+  DocumentReference,
+  MedicationAdministration,
+  MedicationRequest,
+  Observation,
+  Resource,
+} from '../../shared/fhir/index.js';
 import { CLIENT_ID_SYSTEM, RXNORM_SYSTEM, UCUM_SYSTEM } from '../../shared/fhir/index.js';
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
 import { feedResources } from '../support/hub-fixtures.js';
@@ -50,6 +58,7 @@ const POLL_MS = 2_000;
 const BANNER_MS = 6 * POLL_MS + 20_000;
 const HEART_RATE = '8867-4';
 const PIN = '2468';
+const NOTE_TEXT = 'Ward round during downtime: comfortable, chest clear. Plan: oral fluids, bloods in the morning.';
 const CHAIN_FLAG_SYSTEM = 'https://wardline.example/fhir/CodeSystem/audit-chain-flag';
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -126,6 +135,20 @@ async function recordAsNeededDose(page: Page, medication: string, mrn: string): 
   await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
 }
 
+/** On the lock screen: `who` picks their locked session if a choice is needed and unlocks with their password. */
+async function resumeWithPassword(page: Page, who: { username: string; password: string }): Promise<void> {
+  await shown(lockHeading(page));
+  const field = page.getByLabel(`Password for ${who.username}`);
+  if (!(await field.isVisible()))
+    await page
+      .getByRole('list', { name: 'Locked sessions' })
+      .getByRole('button', { name: new RegExp(`^${who.username}\\b`) })
+      .click();
+  await field.fill(who.password);
+  await page.getByRole('button', { name: 'Unlock with password' }).click();
+  await shown(page.getByRole('banner').getByText(who.username, { exact: true }));
+}
+
 async function signOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Menu' }).click();
   await page.getByRole('menuitem', { name: 'Sign out' }).click();
@@ -142,6 +165,7 @@ async function documentedAtHub(patientIds: readonly string[]): Promise<Resource[
   for (const patientId of patientIds) {
     found.push(...(await hub.search<Observation>('Observation', `subject=Patient/${patientId}`)));
     found.push(...(await hub.search<MedicationAdministration>('MedicationAdministration', `subject=Patient/${patientId}`)));
+    found.push(...(await hub.search<DocumentReference>('DocumentReference', `subject=Patient/${patientId}`)));
   }
   return found.filter((r) => (r as Observation).identifier?.some((i) => i.system === CLIENT_ID_SYSTEM) === true);
 }
@@ -201,7 +225,7 @@ describe('a whole shift', () => {
     );
     const second = nurseablePatient(stack.ward, (p) => p.patient.id !== first.patient.id);
     const third = nurseablePatient(stack.ward, (p) => p.patient.id !== first.patient.id && p.patient.id !== second.patient.id);
-    const [firstId, secondId] = [first.patient.id!, second.patient.id!];
+    const [firstId, secondId, thirdId] = [first.patient.id!, second.patient.id!, third.patient.id!];
     const firstName = censusName(first.patient);
     const secondName = censusName(second.patient);
     const firstDrug = 'Paracetamol shift order A 500 MG Oral Tablet';
@@ -275,6 +299,24 @@ describe('a whole shift', () => {
     await dialog.getByRole('button', { name: 'Save correction' }).click();
     await shown(chartRegion(page).getByText('Correction saved on this workstation — pending upload.'));
 
+    // The physician comes back in downtime: nina locks, paul resumes his session with his password
+    // (he has no PIN here) and writes a ward-round note; then nina resumes hers with her PIN.
+    await page.getByRole('button', { name: 'Lock', exact: true }).click();
+    await resumeWithPassword(page, paul);
+    await backToCensus(page);
+    await openChart(page, censusName(third.patient));
+    await openChartTab(page, 'Notes');
+    const notes = page.getByRole('tabpanel', { name: 'Notes' });
+    await notes.getByRole('button', { name: 'Write note' }).click();
+    const noteDialog = await shown(page.getByRole('dialog', { name: 'Write note' }));
+    await noteDialog.getByLabel('Title (optional)').fill('Downtime ward round');
+    await noteDialog.getByRole('textbox', { name: 'Note' }).fill(NOTE_TEXT);
+    await noteDialog.getByRole('button', { name: 'Save note' }).click();
+    await shown(chartRegion(page).getByText('Note saved on this workstation — pending upload.'));
+    await page.getByRole('button', { name: 'Lock', exact: true }).click();
+    await unlockWithPin(page, nina.username, PIN);
+    await shown(page.getByRole('heading', { level: 2, name: firstName }));
+
     // — The hub comes back (same data, same port) while the ward's link is still down; meanwhile
     // noor, at another workstation, annotates the same reading through the hub's FHIR API.
     stack.link!.setFaults({ drop: 1 });
@@ -315,11 +357,8 @@ describe('a whole shift', () => {
     await openChart(page, secondName);
     await recordVitals(page, 119, '37.2');
     await signOut(page);
-    // paul's session is still locked on the workstation: he resumes it with his password and signs out too.
-    await shown(lockHeading(page));
-    await page.getByLabel(`Password for ${paul.username}`).fill(paul.password);
-    await page.getByRole('button', { name: 'Unlock with password' }).click();
-    await shown(page.getByRole('banner').getByText('paul', { exact: true }));
+    // paul's session is still locked on the workstation: he resumes it and signs out too.
+    await resumeWithPassword(page, paul);
     await signOut(page);
     await shown(signInHeading(page));
     expectNoPageProblems(watched);
@@ -346,7 +385,7 @@ describe('a whole shift', () => {
     expect(JSON.parse(synced.stdout)).toMatchObject({ delivered: 1, outboxPending: 0, auditPending: 0 });
 
     // The hub holds each documented resource exactly once.
-    const documented = await documentedAtHub([firstId, secondId]);
+    const documented = await documentedAtHub([firstId, secondId, thirdId]);
     const perClientId = new Map<string, number>();
     for (const resource of documented) perClientId.set(clientIdOf(resource), (perClientId.get(clientIdOf(resource)) ?? 0) + 1);
     expect(
@@ -358,6 +397,9 @@ describe('a whole shift', () => {
     expect(heartRatesOf(documented, secondId, 119)).toHaveLength(1);
     expect(dosesOf(documented, 'shift-paracetamol-a')).toHaveLength(1);
     expect(dosesOf(documented, 'shift-paracetamol-b')).toHaveLength(1);
+    const notesHeld = documented.filter((r) => r.resourceType === 'DocumentReference');
+    expect(notesHeld, "the physician's note").toHaveLength(1);
+    expect((notesHeld[0] as DocumentReference).subject?.reference).toBe(`Patient/${thirdId}`);
 
     // The privacy officer's copy: the workstation's whole trail (exported by the CLI, which records
     // the export, then uploaded with a signed checkpoint) is at the hub exactly once, chain intact.
@@ -390,7 +432,10 @@ describe('a whole shift', () => {
     const flagged = held.filter((e) => e.meta?.tag?.some((t) => t.system === CHAIN_FLAG_SYSTEM) === true);
     expect(flagged, 'events the hub flagged in the chain').toEqual([]);
     const actions = links.map((l) => (JSON.parse(l.entry) as { action: string }).action);
-    expect(actions.filter((a) => a === 'create')).toHaveLength(5);
+    expect(
+      actions.filter((a) => a === 'create'),
+      'three sets of vital signs, two doses, a note',
+    ).toHaveLength(6);
     expect(
       actions.filter((a) => a === 'update'),
       'the correction and its settlement',
