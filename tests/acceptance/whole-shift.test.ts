@@ -276,6 +276,8 @@ describe('a whole shift', () => {
     expect(await connectionBanner(page).textContent()).not.toContain('Up to date');
     await backToCensus(page);
     await openChart(page, secondName);
+    // The chart's own "data as of" agrees with the banner: not up to date, not updating.
+    await shown(page.getByRole('region', { name: secondName }).getByText(/ — Not updating$/));
     await recordVitals(page, 127, '38.4');
     await recordAsNeededDose(page, secondDrug, mrnOf(second.patient));
     await saveScreenshot(page, TEST, 'downtime-documented');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dataStaleness, vitalsStaleness } from '../../../shared/staleness/index.js';
-import { dataStalenessLabel, durationWords, vitalsStalenessLabel } from './staleness.js';
+import { dataStalenessLabel, dataStalenessShown, durationWords, vitalsStalenessLabel } from './staleness.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -14,6 +14,13 @@ describe('staleness of the ward data, in words', () => {
     expect(dataStalenessLabel('fresh', { amberMs: 1, redMs: 2 })).toBe('Up to date');
     expect(dataStalenessLabel('never-synced', { amberMs: 1, redMs: 2 })).toBe('Never synced');
     expect(durationWords(90 * MIN)).toBe('1.5 h');
+  });
+
+  it('shows fresh data as "Not updating" with a neutral mark while nothing refreshes it, never a green "Up to date"', () => {
+    const thresholds = { amberMs: 15 * MIN, redMs: 60 * MIN };
+    expect(dataStalenessShown('fresh', thresholds, false)).toEqual({ tone: 'not-updating', label: 'Not updating' });
+    expect(dataStalenessShown('fresh', thresholds, true)).toEqual({ tone: 'fresh', label: 'Up to date' });
+    expect(dataStalenessShown('red', thresholds, false)).toEqual({ tone: 'red', label: 'Older than 1 h: may be out of date' });
   });
 
   it('names the level the shared rule gives for the thresholds in force', () => {

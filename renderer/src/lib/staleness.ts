@@ -26,6 +26,23 @@ export function dataStalenessLabel(level: DataStaleness, thresholds: StalenessTh
   }
 }
 
+/** The colour of the ward data's age: its level, or neutral while nothing refreshes it. */
+export type DataStalenessTone = DataStaleness | 'not-updating';
+
+/**
+ * How the ward data's age is shown. While nothing refreshes it (downtime, sync stopped), data that is
+ * still fresh reads "Not updating" with a neutral mark, never a green "Up to date"; older data keeps
+ * its level and words, which say more.
+ */
+export function dataStalenessShown(
+  level: DataStaleness,
+  thresholds: StalenessThresholds,
+  updating: boolean,
+): { readonly tone: DataStalenessTone; readonly label: string } {
+  if (!updating && level === 'fresh') return { tone: 'not-updating', label: 'Not updating' };
+  return { tone: level, label: dataStalenessLabel(level, thresholds) };
+}
+
 /** The words shown next to a patient's last vital signs. */
 export function vitalsStalenessLabel(level: VitalsStaleness): string {
   switch (level) {

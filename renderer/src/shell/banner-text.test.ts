@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatusData } from '../../../shared/contract/index.js';
-import { bannerWording } from './banner-text.js';
+import { bannerWording, isDataUpdating } from './banner-text.js';
 
 const MIN = 60_000;
 const now = new Date(2025, 2, 14, 11, 0, 0).getTime();
@@ -51,6 +51,7 @@ describe("the downtime banner's words", () => {
     }
     expect(bannerWording(status(), fresh)).toMatchObject({ stalenessTone: 'fresh', stalenessLabel: 'Up to date' });
     expect(bannerWording(status({ state: 'degraded' }), fresh).stalenessTone).toBe('fresh');
+    expect([isDataUpdating(null), isDataUpdating(status()), isDataUpdating(status({ state: 'hub-down' }))]).toEqual([true, true, false]);
     // Older data keeps its colour and words in downtime: they say more than "not updating".
     expect(bannerWording(status({ state: 'offline' }), now)).toMatchObject({ stalenessTone: 'amber', stalenessLabel: 'Older than 15 min' });
   });

@@ -5,7 +5,7 @@
 import type { SyncStatusData, SyncStopReason } from '../../../shared/contract/index.js';
 import { formatRecentTime } from '../../../shared/display/index.js';
 import { dataStaleness, type DataStaleness } from '../../../shared/staleness/index.js';
-import { dataStalenessLabel } from '../lib/staleness.js';
+import { dataStalenessShown, type DataStalenessTone } from '../lib/staleness.js';
 
 /** The connectivity state, or "sync-stopped" while the host's watchdog finds sync stopped (whatever the hub answers). */
 export type BannerState = SyncStatusData['state'] | 'not-enrolled' | 'sync-stopped';
@@ -28,7 +28,7 @@ export interface BannerWording {
    * The colour shown: the level, or "not-updating" (neutral) while nothing can refresh the data
    * (downtime, sync stopped), so "Downtime" never sits next to a green "Up to date".
    */
-  readonly stalenessTone: DataStaleness | 'not-updating';
+  readonly stalenessTone: DataStalenessTone;
   /** "Up to date", "Older than 15 min", "Not updating"…: always shown beside the colour. */
   readonly stalenessLabel: string;
   /** "3 entries waiting to upload", or null when the outbox is empty. */
@@ -64,20 +64,29 @@ function headlineOf(state: BannerState, asOf: string | null, stopped: SyncStatus
   }
 }
 
+function bannerStateOf(status: SyncStatusData): BannerState {
+  return !status.enrolled ? 'not-enrolled' : status.stopped ? 'sync-stopped' : status.state;
+}
+
+/** Whether syncs refresh the ward's data now (not in downtime, not while sync is stopped); true before the first status. */
+export function isDataUpdating(status: SyncStatusData | null): boolean {
+  return status === null || !NOT_UPDATING.has(bannerStateOf(status));
+}
+
 export function bannerWording(status: SyncStatusData, nowMs: number): BannerWording {
-  const state: BannerState = !status.enrolled ? 'not-enrolled' : status.stopped ? 'sync-stopped' : status.state;
+  const state = bannerStateOf(status);
   const dataAsOf = status.dataAsOf === null ? null : formatRecentTime(status.dataAsOf, new Date(nowMs));
   const thresholds = { amberMs: status.staleAmberMs, redMs: status.staleRedMs };
   const staleness = dataStaleness(status.dataAsOf, nowMs, thresholds);
   const load = status.initialLoad;
-  const notUpdating = staleness === 'fresh' && NOT_UPDATING.has(state);
+  const shown = dataStalenessShown(staleness, thresholds, !NOT_UPDATING.has(state));
   return {
     state,
     headline: headlineOf(state, dataAsOf, status.stopped),
     dataAsOf,
     staleness,
-    stalenessTone: notUpdating ? 'not-updating' : staleness,
-    stalenessLabel: notUpdating ? 'Not updating' : dataStalenessLabel(staleness, thresholds),
+    stalenessTone: shown.tone,
+    stalenessLabel: shown.label,
     outbox: status.outboxPending > 0 ? `${count(status.outboxPending, 'entry', 'entries')} waiting to upload` : null,
     conflicts: status.conflicts > 0 ? `${count(status.conflicts, 'conflict', 'conflicts')} to resolve` : null,
     progress:
