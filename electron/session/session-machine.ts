@@ -53,6 +53,7 @@ export type MachineEvent =
       readonly failure: Extract<SessionEvent, { type: 'sign-in-failed' }>['reason'];
       readonly mode: SignInMode;
       readonly userId: string | null;
+      readonly username: string;
     }
   | { readonly type: 'activity' }
   | { readonly type: 'tick' }
@@ -204,7 +205,14 @@ class Step {
         this.signIn(event.sessionId, event.user, event.mode);
         return;
       case 'signInFailed':
-        this.audit({ type: 'sign-in-failed', at: now, mode: event.mode, reason: event.failure, userId: event.userId });
+        this.audit({
+          type: 'sign-in-failed',
+          at: now,
+          mode: event.mode,
+          reason: event.failure,
+          userId: event.userId,
+          username: event.username,
+        });
         return;
       case 'pinOk': {
         const session = sessionOf(this.state, event.userId);

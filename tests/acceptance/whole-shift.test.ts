@@ -272,12 +272,12 @@ describe('a whole shift', () => {
     await stack.hub.stop();
     await shown(connectionBanner(page).getByText(/Downtime — /), BANNER_MS);
     // Nothing refreshes the charts now: the banner does not call them up to date.
-    await shown(connectionBanner(page).getByText('Not updating', { exact: true }));
+    await shown(connectionBanner(page).getByText('Recent, not confirmed by the hub', { exact: true }));
     expect(await connectionBanner(page).textContent()).not.toContain('Up to date');
     await backToCensus(page);
     await openChart(page, secondName);
-    // The chart's own "data as of" agrees with the banner: not up to date, not updating.
-    await shown(page.getByRole('region', { name: secondName }).getByText(/ — Not updating$/));
+    // The chart's own "data as of" agrees with the banner: not confirmed by the hub.
+    await shown(page.getByRole('region', { name: secondName }).getByText(/ — Recent, not confirmed by the hub$/));
     await recordVitals(page, 127, '38.4');
     await recordAsNeededDose(page, secondDrug, mrnOf(second.patient));
     await saveScreenshot(page, TEST, 'downtime-documented');

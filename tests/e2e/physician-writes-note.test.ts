@@ -68,6 +68,10 @@ describe('a physician writes a note', () => {
     // The hub goes down.
     await stack.hub.stop();
     await shown(connectionBanner(page).getByText(/Downtime — (hub unreachable|the hub is down)\./), POLL_MS + 30_000);
+    // Data synced a moment ago is recent, not "up to date": nothing green says so while the hub is down.
+    await shown(connectionBanner(page).getByText('Recent, not confirmed by the hub'));
+    await shown(page.getByRole('region', { name }).getByText(/^\d{2}:\d{2} — Recent, not confirmed by the hub$/));
+    expect(await page.getByText('Up to date').count()).toBe(0);
 
     await notesPanel.getByRole('button', { name: 'Write note' }).click();
     const dialog = await shown(page.getByRole('dialog', { name: 'Write note' }));

@@ -1,6 +1,6 @@
 // The staleness thresholds in force (the policy's, sent by the host with its sync status), for any
 // screen that says how old a patient's data is; Wardline's defaults until the first status arrives.
-// And whether syncs refresh the data now (false in downtime or while sync is stopped).
+// Beside them, whether the hub confirms the data now (sync online): until it does, nothing is "up to date".
 import { createContext, useContext } from 'react';
 import { DEFAULT_DATA_STALENESS, type StalenessThresholds } from '../../../shared/staleness/index.js';
 
@@ -10,9 +10,9 @@ export function useStalenessThresholds(): StalenessThresholds {
   return useContext(StalenessThresholdsContext);
 }
 
-export const DataUpdatingContext = createContext<boolean>(true);
+/** Whether the hub confirms the data now (sync cycles succeed); false until the first status says so. */
+export const HubConfirmsDataContext = createContext<boolean>(false);
 
-/** Whether syncs refresh the ward's data now; true until the first status arrives. */
-export function useDataUpdating(): boolean {
-  return useContext(DataUpdatingContext);
+export function useHubConfirmsData(): boolean {
+  return useContext(HubConfirmsDataContext);
 }

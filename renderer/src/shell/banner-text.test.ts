@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatusData } from '../../../shared/contract/index.js';
-import { bannerWording, isDataUpdating } from './banner-text.js';
+import { bannerWording } from './banner-text.js';
 
 const MIN = 60_000;
 const now = new Date(2025, 2, 14, 11, 0, 0).getTime();
@@ -39,21 +39,20 @@ describe("the downtime banner's words", () => {
     expect(bannerWording(status({ dataAsOf: null, state: 'offline' }), now).headline).toContain('No chart data has been synced yet.');
   });
 
-  it('never shows a green "Up to date" beside downtime or a stopped sync: fresh data is "Not updating" there', () => {
+  it('never says "Up to date" with a green dot unless the hub confirms the data: downtime shows fresh data as recent', () => {
     const fresh = now - 10 * MIN;
-    for (const over of [
-      { state: 'offline' },
-      { state: 'hub-down' },
-      { stopped: { reason: 'not-cycling', since: new Date(fresh).toISOString() } },
-    ] as const) {
-      const w = bannerWording(status(over), fresh);
-      expect(w).toMatchObject({ staleness: 'fresh', stalenessTone: 'not-updating', stalenessLabel: 'Not updating' });
+    const online = bannerWording(status(), fresh);
+    expect([online.stalenessLabel, online.stalenessClass]).toEqual(['Up to date', 'staleness staleness--fresh']);
+    for (const state of ['offline', 'hub-down', 'degraded'] as const) {
+      const w = bannerWording(status({ state }), fresh);
+      expect(w.staleness).toBe('fresh');
+      expect(w.stalenessLabel).toBe('Recent, not confirmed by the hub');
+      expect(w.stalenessClass).toBe('staleness staleness--unconfirmed');
     }
-    expect(bannerWording(status(), fresh)).toMatchObject({ stalenessTone: 'fresh', stalenessLabel: 'Up to date' });
-    expect(bannerWording(status({ state: 'degraded' }), fresh).stalenessTone).toBe('fresh');
-    expect([isDataUpdating(null), isDataUpdating(status()), isDataUpdating(status({ state: 'hub-down' }))]).toEqual([true, true, false]);
-    // Older data keeps its colour and words in downtime: they say more than "not updating".
-    expect(bannerWording(status({ state: 'offline' }), now)).toMatchObject({ stalenessTone: 'amber', stalenessLabel: 'Older than 15 min' });
+    const stopped = bannerWording(status({ stopped: { reason: 'not-cycling', since: new Date(fresh).toISOString() } }), fresh);
+    expect(stopped.stalenessLabel).toBe('Recent, not confirmed by the hub');
+    // Old data keeps its warning whatever the connection.
+    expect(bannerWording(status({ state: 'offline' }), now).stalenessLabel).toBe('Older than 15 min');
   });
 
   it('counts what waits in the outbox and the conflicts, and the initial load', () => {

@@ -5,7 +5,7 @@
 import type { SyncStatusData, SyncStopReason } from '../../../shared/contract/index.js';
 import { formatRecentTime } from '../../../shared/display/index.js';
 import { dataStaleness, type DataStaleness } from '../../../shared/staleness/index.js';
-import { dataStalenessShown, type DataStalenessTone } from '../lib/staleness.js';
+import { dataStalenessClass, dataStalenessLabel } from '../lib/staleness.js';
 
 /** The connectivity state, or "sync-stopped" while the host's watchdog finds sync stopped (whatever the hub answers). */
 export type BannerState = SyncStatusData['state'] | 'not-enrolled' | 'sync-stopped';
@@ -24,12 +24,9 @@ export interface BannerWording {
   /** "10:42" (or "12 Mar 10:42"), or null when never synced. */
   readonly dataAsOf: string | null;
   readonly staleness: DataStaleness;
-  /**
-   * The colour shown: the level, or "not-updating" (neutral) while nothing can refresh the data
-   * (downtime, sync stopped), so "Downtime" never sits next to a green "Up to date".
-   */
-  readonly stalenessTone: DataStalenessTone;
-  /** "Up to date", "Older than 15 min", "Not updating"…: always shown beside the colour. */
+  /** Its class: "fresh" only while the hub confirms the data (online); never green in downtime. */
+  readonly stalenessClass: string;
+  /** "Up to date" (online only), "Recent, not confirmed by the hub", "Older than 15 min"…: always shown beside the colour. */
   readonly stalenessLabel: string;
   /** "3 entries waiting to upload", or null when the outbox is empty. */
   readonly outbox: string | null;
@@ -40,9 +37,6 @@ export interface BannerWording {
   /** The last failure's code, for IT, when not online. */
   readonly errorCode: string | null;
 }
-
-/** States in which no sync refreshes the ward's data. */
-const NOT_UPDATING: ReadonlySet<BannerState> = new Set<BannerState>(['offline', 'hub-down', 'sync-stopped']);
 
 const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
@@ -64,29 +58,20 @@ function headlineOf(state: BannerState, asOf: string | null, stopped: SyncStatus
   }
 }
 
-function bannerStateOf(status: SyncStatusData): BannerState {
-  return !status.enrolled ? 'not-enrolled' : status.stopped ? 'sync-stopped' : status.state;
-}
-
-/** Whether syncs refresh the ward's data now (not in downtime, not while sync is stopped); true before the first status. */
-export function isDataUpdating(status: SyncStatusData | null): boolean {
-  return status === null || !NOT_UPDATING.has(bannerStateOf(status));
-}
-
 export function bannerWording(status: SyncStatusData, nowMs: number): BannerWording {
-  const state = bannerStateOf(status);
+  const state: BannerState = !status.enrolled ? 'not-enrolled' : status.stopped ? 'sync-stopped' : status.state;
   const dataAsOf = status.dataAsOf === null ? null : formatRecentTime(status.dataAsOf, new Date(nowMs));
   const thresholds = { amberMs: status.staleAmberMs, redMs: status.staleRedMs };
   const staleness = dataStaleness(status.dataAsOf, nowMs, thresholds);
+  const confirmedByHub = state === 'online';
   const load = status.initialLoad;
-  const shown = dataStalenessShown(staleness, thresholds, !NOT_UPDATING.has(state));
   return {
     state,
     headline: headlineOf(state, dataAsOf, status.stopped),
     dataAsOf,
     staleness,
-    stalenessTone: shown.tone,
-    stalenessLabel: shown.label,
+    stalenessClass: dataStalenessClass(staleness, confirmedByHub),
+    stalenessLabel: dataStalenessLabel(staleness, thresholds, confirmedByHub),
     outbox: status.outboxPending > 0 ? `${count(status.outboxPending, 'entry', 'entries')} waiting to upload` : null,
     conflicts: status.conflicts > 0 ? `${count(status.conflicts, 'conflict', 'conflicts')} to resolve` : null,
     progress:

@@ -20,9 +20,8 @@ import { activityInterval } from './activity-throttle.js';
 import { useActivityReporting } from './use-activity.js';
 import { TopBar } from './top-bar.js';
 import { useShortcuts } from './use-shortcuts.js';
-import { isDataUpdating } from './banner-text.js';
 import { useSyncStatus } from './use-sync-status.js';
-import { DataUpdatingContext, StalenessThresholdsContext } from '../lib/staleness-thresholds.js';
+import { HubConfirmsDataContext, StalenessThresholdsContext } from '../lib/staleness-thresholds.js';
 import { DEFAULT_DATA_STALENESS } from '../../../shared/staleness/index.js';
 import { mayOpen, restoredView, type View } from './views.js';
 
@@ -228,7 +227,7 @@ export function Frame(props: FrameProps): React.JSX.Element {
       {/* Focusable (tab stop) because it scrolls: keyboard users must be able to scroll a long screen such as the policy. */}
       <main id="main" ref={main} tabIndex={0} className="frame__main">
         <StalenessThresholdsContext value={thresholds}>
-          <DataUpdatingContext value={isDataUpdating(status)}>
+          <HubConfirmsDataContext value={status?.state === 'online' && !status.stopped}>
             <Suspense
               fallback={
                 <p className="muted" role="status">
@@ -238,7 +237,7 @@ export function Frame(props: FrameProps): React.JSX.Element {
             >
               {screen}
             </Suspense>
-          </DataUpdatingContext>
+          </HubConfirmsDataContext>
         </StalenessThresholdsContext>
       </main>
       <ShortcutsDialog isOpen={helpOpen} onOpenChange={setHelpOpen} />

@@ -3,8 +3,8 @@
 // words (colour is never the only signal). Full words in the chart banner; short ones in the census.
 import { formatRecentTime } from '../../../../shared/display/index.js';
 import { dataStaleness, type DataStaleness } from '../../../../shared/staleness/index.js';
-import { dataStalenessShown } from '../../lib/staleness.js';
-import { useDataUpdating, useStalenessThresholds } from '../../lib/staleness-thresholds.js';
+import { dataStalenessClass, dataStalenessLabel } from '../../lib/staleness.js';
+import { useHubConfirmsData, useStalenessThresholds } from '../../lib/staleness-thresholds.js';
 import { useNow } from '../../shell/use-now.js';
 
 const SHORT: Readonly<Record<DataStaleness, string>> = { fresh: '', amber: 'old', red: 'stale', 'never-synced': '' };
@@ -13,15 +13,13 @@ export function DataAsOf(props: { dataAsOf: string | null; compact?: boolean }):
   const { dataAsOf, compact = false } = props;
   const now = useNow(30_000);
   const thresholds = useStalenessThresholds();
-  const updating = useDataUpdating();
+  const confirmed = useHubConfirmsData();
   const level = dataStaleness(dataAsOf, now, thresholds);
-  // In downtime fresh data is "Not updating" (neutral), never a green "Up to date".
-  const shown = dataStalenessShown(level, thresholds, updating);
   const time = dataAsOf === null ? null : formatRecentTime(dataAsOf, new Date(now));
-  const full = time === null ? 'Not loaded from the hub yet' : `${time} — ${shown.label}`;
+  const full = time === null ? 'Not loaded from the hub yet' : `${time} — ${dataStalenessLabel(level, thresholds, confirmed)}`;
   const short = time === null ? 'Not loaded' : SHORT[level] === '' ? time : `${time} ${SHORT[level]}`;
   return (
-    <span className={`staleness staleness--${shown.tone}`} title={compact ? full : undefined}>
+    <span className={dataStalenessClass(level, confirmed)} title={compact ? full : undefined}>
       <span className="staleness__dot" aria-hidden="true" />
       {compact ? (
         <>
