@@ -284,8 +284,11 @@ class Step {
   private signIn(sessionId: string, user: SessionUser, mode: SignInMode): void {
     const now = this.now;
     const existing = sessionOf(this.state, user.userId);
+    // An online sign-in into a session signed in offline brings the hub's tokens: the session is
+    // online from then on. An offline one never takes that back (the tokens it holds stay).
+    const modeAfter = (session: MachineSession): SignInMode => (mode === 'online' ? 'online' : session.mode);
     if (existing !== null && existing.status === 'active') {
-      this.replace({ ...existing, user, lastActivityAt: now, fullAuthAt: now });
+      this.replace({ ...existing, user, mode: modeAfter(existing), lastActivityAt: now, fullAuthAt: now });
       this.audit({ type: 'sign-in', at: now, sessionId: existing.sessionId, userId: user.userId, mode, outcome: 'resumed-session' });
       return;
     }
@@ -295,6 +298,7 @@ class Step {
       const resumed: MachineSession = {
         ...existing,
         user,
+        mode: modeAfter(existing),
         status: 'active',
         lastActivityAt: now,
         fullAuthAt: now,
