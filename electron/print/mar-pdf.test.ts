@@ -17,6 +17,7 @@ function medication(requestId: string, name: string, dosage: string, schedule: P
     dosage,
     asNeeded: false,
     timesOfDay: [],
+    doseDays: { cycleDays: 1, offsets: [0], weekAligned: false, anchor: null },
     orderedDose: null,
     status: 'active',
     authoredOn: '2025-01-03T10:00:00Z',
