@@ -29,6 +29,8 @@ export interface AdministrationVerdict {
   readonly reasonsNeeded: readonly ReasonRequest[];
   readonly timing: TimingMark;
   readonly allergyConflicts: readonly AllergyClassConflict[];
+  /** The time window the verdict was judged by (the policy's, on the host): the dialog uses this one, never its own. */
+  readonly windowMinutes: number;
 }
 
 export interface AdministrationFacts {
@@ -112,7 +114,7 @@ export function administrationVerdict(facts: AdministrationFacts, attempt: Admin
       message: `This drug is in the same class as a recorded allergy (${[...new Set(allergyConflicts.map((c) => c.classLabel))].join('; ')}).`,
     });
   }
-  return { hardStops, reasonsNeeded, timing, allergyConflicts };
+  return { hardStops, reasonsNeeded, timing, allergyConflicts, windowMinutes: facts.windowMs / 60_000 };
 }
 
 function frequencyCode(finding: Exclude<FrequencyFinding, { kind: 'ok' }>): string {
