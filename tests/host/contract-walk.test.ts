@@ -53,6 +53,7 @@ const WALK: Record<InvokeChannelName, Walk> = {
   // An answer about one patient even when empty ("nothing waits"): always one read of that patient.
   'chart:pending': { request: (patientId) => ({ patientId }), patientsIn: () => ['*'] },
   // Receipts (ids only); the write is audited as a create (tests/host/documentation-channels.test.ts).
+  'chart:record-note': { request: (patientId) => ({ patientId, note: { text: 'Reviewed on the ward round.' } }), patientsIn: null },
   'chart:record-vitals': {
     request: (patientId) => ({ patientId, vitals: { heartRate: 82, systolic: 124, diastolic: 78 } }),
     patientsIn: null,

@@ -21,7 +21,7 @@ import { useActivityReporting } from './use-activity.js';
 import { TopBar } from './top-bar.js';
 import { useShortcuts } from './use-shortcuts.js';
 import { useSyncStatus } from './use-sync-status.js';
-import { StalenessThresholdsContext } from '../lib/staleness-thresholds.js';
+import { HubConfirmsDataContext, StalenessThresholdsContext } from '../lib/staleness-thresholds.js';
 import { DEFAULT_DATA_STALENESS } from '../../../shared/staleness/index.js';
 import { mayOpen, restoredView, type View } from './views.js';
 
@@ -227,15 +227,17 @@ export function Frame(props: FrameProps): React.JSX.Element {
       {/* Focusable (tab stop) because it scrolls: keyboard users must be able to scroll a long screen such as the policy. */}
       <main id="main" ref={main} tabIndex={0} className="frame__main">
         <StalenessThresholdsContext value={thresholds}>
-          <Suspense
-            fallback={
-              <p className="muted" role="status">
-                Opening…
-              </p>
-            }
-          >
-            {screen}
-          </Suspense>
+          <HubConfirmsDataContext value={status?.state === 'online' && !status.stopped}>
+            <Suspense
+              fallback={
+                <p className="muted" role="status">
+                  Opening…
+                </p>
+              }
+            >
+              {screen}
+            </Suspense>
+          </HubConfirmsDataContext>
         </StalenessThresholdsContext>
       </main>
       <ShortcutsDialog isOpen={helpOpen} onOpenChange={setHelpOpen} />
