@@ -86,10 +86,12 @@ export interface RepeatDays {
 
 /**
  * The dose days of a timing and how many doses each has, when no clock time is named. Null when
- * the timing repeats over days or weeks in a way that has no whole dose days (3 per 2 d).
+ * the timing repeats over months or years (calendar months are not laid out), or over days or
+ * weeks in a way that has no whole dose days (3 per 2 d): such an order gets no slots.
  */
 export function repeatDaysOf(repeat: Repeat | undefined, anchor: string | null): RepeatDays | null {
   if (repeat === undefined) return { days: { ...EVERY_DAY, anchor }, dosesPerDoseDay: null };
+  if (repeat.periodUnit === 'mo' || repeat.periodUnit === 'a') return null;
   const frequency = repeat.frequency ?? 1;
   const periodDays = periodDaysOf(repeat);
   const weekdays = [...new Set((repeat.dayOfWeek ?? []).map((d) => WEEKDAYS.indexOf(d as Weekday)).filter((i) => i >= 0))].sort();

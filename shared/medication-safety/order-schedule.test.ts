@@ -35,6 +35,9 @@ describe("an order's schedule, from its structured dosage", () => {
     // An interval that does not divide the day, or a monthly order: no time to lay out.
     expect(scheduledTimesOfDay({ frequency: 1, period: 7, periodUnit: 'h' })).toEqual([]);
     expect(scheduledTimesOfDay({ frequency: 1, period: 1, periodUnit: 'mo' })).toEqual([]);
+    // Even with a clock time: a monthly dose is never laid out every day.
+    expect(scheduledTimesOfDay({ frequency: 1, period: 1, periodUnit: 'mo', timeOfDay: ['08:00:00'] })).toEqual([]);
+    expect(scheduledTimesOfDay({ frequency: 3, period: 2, periodUnit: 'd', timeOfDay: ['08:00:00'] })).toEqual([]);
     expect(scheduledTimesOfDay(undefined)).toEqual([]);
   });
 

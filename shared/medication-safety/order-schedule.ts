@@ -45,17 +45,18 @@ function periodMsOf(repeat: Repeat | undefined): number | null {
  * timeOfDay; else its `when` events at the ward's standard times; else, for a frequency over days
  * or weeks (once a week, every other day, twice a day) or an interval that divides the day, the
  * ward's standard rounds on each dose day. Empty when the timing gives no time (every 7 hours,
- * monthly, or no timing at all).
+ * or no timing at all) or repeats over months or years or in no whole days (3 per 2 d).
  */
 export function scheduledTimesOfDay(repeat: Repeat | undefined): string[] {
   if (repeat === undefined) return [];
+  // Months, years, or no whole dose days (3 per 2 d): nothing to lay out, whatever the clock times.
+  const days = repeatDaysOf(repeat, null);
+  if (days === null) return [];
   const sorted = (times: readonly string[]): string[] => [...new Set(times)].sort();
   const clock = (repeat.timeOfDay ?? []).filter((t) => typeof t === 'string' && /^\d{2}:\d{2}/.test(t)).map((t) => t.slice(0, 5));
   if (clock.length > 0) return sorted(clock);
   const events = (repeat.when ?? []).flatMap((code) => EVENT_TIMES[code] ?? []);
   if (events.length > 0) return sorted(events);
-  const days = repeatDaysOf(repeat, null);
-  if (days === null) return [];
   if (days.dosesPerDoseDay !== null) return [...(DAILY_ROUND_TIMES[days.dosesPerDoseDay] ?? everyInterval(DAY_MS / days.dosesPerDoseDay))];
   const periodMs = periodMsOf(repeat);
   const frequency = repeat.frequency ?? 1;
