@@ -6,10 +6,12 @@
 // of two notes; the same path from the chart's correction form is in nurse-corrects-entries.test.ts.)
 // A conflict whose patient's chart this workstation no longer holds (purged before the
 // keep-until-settled rule) is still listed, as many as the banner counts, marked "Patient no longer
-// on this ward" with the patient record id the conflict carries, and she settles it.
+// on this ward" with the patient record id the conflict carries, and she settles it. One whose chart
+// was restricted (labelled on its Patient alone) is listed withheld until she uses emergency access.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import type { Encounter, Observation } from '../../shared/fhir/index.js';
+import { RESTRICTED_LABEL } from '../../shared/access/index.js';
+import type { Encounter, Observation, Patient } from '../../shared/fhir/index.js';
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
 import { feedResources } from '../support/hub-fixtures.js';
 import { expectAccessible } from './support/axe.js';
@@ -183,6 +185,79 @@ describe('a conflict', () => {
       .toBe(0);
     expect(stack.host.vault.conflicts.count()).toBe(0);
     expect(stack.host.vault.resources.read('Patient', patientId)).toBeNull();
+
+    expectNoPageProblems(watched);
+    await watched.context.close();
+  });
+  it('whose restricted patient the workstation no longer holds is withheld until she uses emergency access, then settled', async () => {
+    const watched = await watchedPage(browser);
+    const { page } = watched;
+    onTestFailed(() => saveScreenshot(page, TEST, 'restricted-purged-failure').then(() => undefined));
+    const patient = nurseablePatient(stack.ward, () => true, 2);
+    const patientId = patient.patient.id!;
+    const original = patient.resources
+      .filter((r): r is Observation & { id: string } => r.resourceType === 'Observation' && r.code.coding?.[0]?.code === HEART_RATE)
+      .at(-1)!;
+
+    await page.goto(stack.issueUrl());
+    if (await signInHeadingShown(page)) await signIn(page, stack.account('nina'));
+    // The census lists the patients the earlier tests did not discharge.
+    await expectCensus(page, stack.host.vault.census().length);
+
+    // The chart is restricted by its Patient's label alone; a conflict of it is kept, then the
+    // patient is discharged at the hub and the chart purged here with the conflict still open.
+    const held = stack.host.vault.resources.read('Patient', patientId) as Patient;
+    stack.host.vault.resources.upsert({ ...held, meta: { ...held.meta, security: [RESTRICTED_LABEL] } });
+    const local = {
+      entryId: 'restricted-purged-entry',
+      patientId,
+      items: [{ operation: 'update' as const, resource: { ...original, note: [{ text: 'Recounted at the bedside' }] }, baseVersion: '1' }],
+      provenance: null,
+      createdAt: new Date().toISOString(),
+    };
+    stack.host.vault.conflicts.add({
+      conflictId: 'restricted-purged-conflict',
+      entryId: local.entryId,
+      patientId,
+      reason: 'version-conflict',
+      errorCode: 'VERSION_CONFLICT',
+      local,
+      hub: [original],
+      detectedAt: new Date().toISOString(),
+    });
+    const finished: Encounter = {
+      ...patient.encounter,
+      status: 'finished',
+      period: { ...patient.encounter.period, end: new Date().toISOString() },
+    };
+    await feedResources(stack.hub.db, [finished]);
+    await expect
+      .poll(() => stack.host.vault.census().some((e) => e.patientId === patientId), { timeout: 4 * POLL_MS + 15_000 })
+      .toBe(false);
+    stack.host.vault.sync.purgePatient(patientId);
+    expect(stack.host.vault.resources.read('Patient', patientId)).toBeNull();
+
+    const toResolve = connectionBanner(page).getByRole('button', { name: '1 conflict to resolve' });
+    await shown(toResolve, 4 * POLL_MS + 15_000);
+    await toResolve.click();
+    const withheld = await shown(page.getByRole('region', { name: `Conflict for patient record ${patientId} (not shown to you)` }));
+    await shown(withheld.getByText('Patient no longer on this ward', { exact: true }));
+    expect(await page.getByText('Recounted at the bedside').count()).toBe(0);
+    await withheld.getByRole('button', { name: 'Use emergency access to settle' }).click();
+    await withheld.getByRole('radio', { name: 'Emergency treatment' }).click();
+    await withheld.getByLabel('Justification').fill('Settling the open conflict of this restricted chart');
+    await saveScreenshot(page, TEST, 'conflicts-restricted-patient-gone');
+    await expectAccessible(page, 'conflicts (restricted patient no longer on this ward)');
+    await withheld.getByRole('button', { name: 'Open chart with emergency access' }).click();
+
+    const card = await shown(page.getByRole('region', { name: `Vital signs for patient record ${patientId}` }));
+    await shown(card.getByRole('row', { name: /Note \(differs\)/ }).getByRole('cell', { name: 'Recounted at the bedside' }));
+    await card.getByRole('button', { name: 'Keep hub version' }).click();
+    await shown(page.getByText('There are no conflicts to settle.'));
+    expect(stack.host.vault.conflicts.count()).toBe(0);
+    const trail = stack.host.audit.find({ patient: patientId });
+    expect(trail.map((e) => e.action)).toContain('btg-start');
+    expect(trail.filter((e) => e.action === 'update').at(-1)).toMatchObject({ purposeOfUse: 'ETREAT', detail: { resolution: 'keep-hub' } });
 
     expectNoPageProblems(watched);
     await watched.context.close();
