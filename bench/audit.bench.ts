@@ -234,11 +234,15 @@ async function withHub(workDir: string, auditLog: AuditLog, work: (link: HubLink
 /** Uploads everything pending: seconds until the hub acknowledged it all and stored the checkpoint, and the CPU both sides spent. */
 async function timedUpload(auditLog: AuditLog, link: HubLink): Promise<{ sent: number; seconds: number; cpuSeconds: number }> {
   const pending = auditLog.queue.pendingCount();
-  const cpuBefore = cpuSecondsOf(link.hubPid) + ownCpuSeconds();
+  const hubBefore = cpuSecondsOf(link.hubPid);
+  const ownBefore = ownCpuSeconds();
   const started = process.hrtime.bigint();
   const result = await link.uploader.upload();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpuSeconds = cpuSecondsOf(link.hubPid) + ownCpuSeconds() - cpuBefore;
+  const hubCpu = cpuSecondsOf(link.hubPid) - hubBefore;
+  const ownCpu = ownCpuSeconds() - ownBefore;
+  const cpuSeconds = hubCpu + ownCpu;
+  log(`  ${pending} entries in ${seconds.toFixed(1)} s; CPU: hub ${hubCpu.toFixed(1)} s, workstation ${ownCpu.toFixed(1)} s`);
   if (
     result.sent !== pending ||
     result.remaining !== 0 ||
