@@ -7,10 +7,10 @@ import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { auditChainStatus, auditIngestMigrations, recordAuditEvents, registerAuditIngest } from './audit-ingest/index.js';
-import { searchAuditTrail } from './audit-trail/index.js';
+import { auditTrailMigrations, searchAuditTrail } from './audit-trail/index.js';
 import { registerFhirRoutes, resourceStoreMigrations } from './fhir/index.js';
 import { adtMigrations, upstreamMigrations } from './integration/index.js';
-import { identityMigrations, registerIdentity, type RateLimitOptions } from './identity/index.js';
+import { identityMigrations, registerIdentity, type RateLimitOptions, type SignInRetention } from './identity/index.js';
 import { registerRequestLogging } from './logging.js';
 import { runMigrations, type SqlDatabase } from './storage/index.js';
 
@@ -26,6 +26,8 @@ export interface HubOptions {
   /** Largest request body in bytes (default 10 MB). */
   readonly bodyLimit?: number;
   readonly rateLimit?: RateLimitOptions;
+  /** How long sign-in records are kept (default 365 days), and how often the hub purges older ones. */
+  readonly signIns?: SignInRetention;
 }
 
 /** Every migration of every hub store, in the order they must run. */
@@ -33,6 +35,7 @@ export const hubMigrations = [
   ...resourceStoreMigrations,
   ...identityMigrations,
   ...auditIngestMigrations,
+  ...auditTrailMigrations,
   ...upstreamMigrations,
   ...adtMigrations,
 ];
@@ -60,6 +63,7 @@ export async function buildHub(options: HubOptions): Promise<FastifyInstance> {
     logger: app.log,
     publicUrl: options.publicUrl,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(options.signIns ? { signIns: options.signIns } : {}),
   });
   await registerAuditIngest(app, { db: options.db, clock, logger: app.log });
   await registerFhirRoutes(app, {

@@ -1,5 +1,6 @@
 // Every chart read the host serves writes its audit entries before the data comes back: the
-// census one query entry per patient listed, a summary, trend or MAR one read entry; and when the
+// census one query entry per patient it newly shows the user in a session (refreshes that show the
+// same patients write nothing), a summary, trend or MAR one read entry; and when the
 // audit trail cannot be written, no data comes back at all.
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -66,6 +67,40 @@ describe('audited chart reads', () => {
         query: censusQueryText('4b'),
       });
     }
+  });
+
+  it('records nothing for background refreshes showing the same patients, and one entry for a patient newly listed', () => {
+    const first = reads.census(nurse);
+    before = log.head().sequence;
+    for (let refresh = 0; refresh < 5; refresh++) expect(reads.census(nurse)).toEqual(first);
+    expect(written()).toEqual([]);
+
+    const admitted = generateWard({ seed: 'audited-reads-admission', patients: 1, days: 1, ward: { id: '4b', name: 'Ward 4B' }, now: NOW });
+    const newcomer = admitted.patients[0]!.patient.id!;
+    expect(first.map((c) => c.patientId)).not.toContain(newcomer);
+    vault.resources.upsertMany(admitted.resources);
+    const census = reads.census(nurse);
+    expect(census.map((c) => c.patientId)).toContain(newcomer);
+    expect(written()).toEqual([
+      expect.objectContaining({
+        action: 'query',
+        patient: newcomer,
+        user: 'u-nurse-1',
+        session: 's-1',
+        query: censusQueryText('4b'),
+        detail: { view: 'census', results: census.length },
+      }),
+    ]);
+    before = log.head().sequence;
+    reads.census(nurse);
+    expect(written()).toEqual([]);
+
+    // Another session (the same nurse signed in again) or another user sees the whole list once.
+    reads.census({ ...nurse, sessionId: 's-2' });
+    expect(written().map((e) => e.patient)).toEqual(census.map((c) => c.patientId));
+    before = log.head().sequence;
+    reads.census({ ...nurse, userId: 'u-nurse-2', sessionId: 's-3' });
+    expect(written().map((e) => [e.user, e.patient])).toEqual(census.map((c) => ['u-nurse-2', c.patientId]));
   });
 
   it('writes exactly one read entry for a chart summary, a trend and a MAR', () => {

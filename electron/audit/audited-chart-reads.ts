@@ -1,7 +1,9 @@
 // The vault's chart queries, each recording its audit entries before it hands back the data: the
-// census writes one query entry per patient listed, a chart summary, trend, MAR or notes one read entry.
-// If the entry cannot be committed the call throws and nothing is shown: no view without an entry.
-// The caller passes who is asking as the session guard answered it.
+// census one query entry per patient it shows that user for the first time in that session (a
+// background refresh showing the same patients records nothing; a patient newly listed records one
+// entry), a chart summary, trend, MAR or notes one read entry. If the entry cannot be committed the
+// call throws and nothing is shown: no view without an entry. The caller passes who is asking as the
+// session guard answered it.
 import type { UserContext } from '../session/index.js';
 import type { CensusEntry, ChartQueries, MarRow, NotesPage, NotesPageEntries, PatientSummary, TrendPoint } from '../vault/index.js';
 import type { AuditLog } from './audit-log.js';
@@ -20,18 +22,28 @@ export function censusQueryText(ward: string): string {
   return `Encounter?location=Location/${encodeURIComponent(ward)}&status=in-progress&_include=Encounter:patient`;
 }
 
+/** What the census last showed each user: in which session, and which patients. */
+interface CensusShown {
+  readonly sessionId: string;
+  readonly patientIds: ReadonlySet<string>;
+}
+
 export function auditedChartReads(chart: ChartQueries, log: AuditLog): AuditedChartReads {
+  const shown = new Map<string, CensusShown>();
   return {
     census(user) {
       const entries = chart.census();
-      log.recordAll(
-        queryEntries(
-          user,
-          entries.map((e) => e.patientId),
-          censusQueryText(user.workstationWard),
-          { view: 'census' },
-        ),
-      );
+      const patientIds = entries.map((e) => e.patientId);
+      const last = shown.get(user.userId);
+      const before = last?.sessionId === user.sessionId ? last.patientIds : new Set<string>();
+      const newlyShown = patientIds.filter((id) => !before.has(id));
+      if (newlyShown.length > 0) {
+        log.recordAll(
+          queryEntries(user, newlyShown, censusQueryText(user.workstationWard), { view: 'census', results: patientIds.length }),
+        );
+      }
+      // Only once the entries are committed: a refresh whose entries failed shows nothing and is tried again.
+      shown.set(user.userId, { sessionId: user.sessionId, patientIds: new Set(patientIds) });
       return entries;
     },
     patientSummary(user, patientId) {

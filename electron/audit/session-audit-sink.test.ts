@@ -27,7 +27,7 @@ afterEach(async () => {
 
 describe('session events in the audit trail', () => {
   it("records a shift's sign-in, failed sign-in, locks, unlock, break-the-glass and timeout sign-out, in order", async () => {
-    await expect(h.manager.signInOnline('nobody', 'guess')).rejects.toThrow();
+    await expect(h.manager.signInOnline(' Nobody.Else ', 'guess')).rejects.toThrow();
     await signInAs(h, 'nina');
     h.manager.lock('manual');
     await h.manager.unlockWithPassword('u-nurse-1', h.hub.account('nina').password);
@@ -48,7 +48,11 @@ describe('session events in the audit trail', () => {
       'lock',
       'sign-out',
     ]);
-    expect(entries[0]).toMatchObject({ user: null, outcome: 'minor-failure', detail: { reason: 'bad-credentials' } });
+    expect(entries[0]).toMatchObject({
+      user: null,
+      outcome: 'minor-failure',
+      detail: { reason: 'bad-credentials', username: 'nobody.else' },
+    });
     expect(entries[1]).toMatchObject({ user: 'u-nurse-1', session: 's-1', requestor: true, detail: { mode: 'online' } });
     expect(entries[2]).toMatchObject({ requestor: true, detail: { reason: 'manual' } });
     expect(entries[4]).toMatchObject({

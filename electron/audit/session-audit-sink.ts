@@ -23,7 +23,7 @@ export function sessionEventEntry(event: SessionEvent): NewAuditEntry {
         at,
         user: event.userId,
         outcome: 'minor-failure',
-        detail: { mode: event.mode, reason: event.reason },
+        detail: { mode: event.mode, reason: event.reason, username: event.username },
       };
     case 'lock':
       return {

@@ -2,10 +2,12 @@
 // dropped), send the local one again on top of the hub's current version (a new outbox entry with
 // If-Match on that version), or send a combination the user made of both (validated FHIR, the same
 // resources of the same patient, with a Provenance naming who combined). Each in one durable vault
-// transaction.
+// transaction. A conflict whose patient's chart the vault no longer holds (purged before the
+// keep-until-settled rule) is settled the same way, its base version taken from the hub's version
+// the conflict kept; nothing of it is written back into the chart cache.
 import { randomUUID } from 'node:crypto';
 import { FhirValidationError, isSupportedResourceType, patientIdOf, validateResource, type Resource } from '../../shared/fhir/index.js';
-import type { ConflictRecord, OutboxItem, Vault } from '../vault/index.js';
+import { holdsPatient, type ConflictRecord, type OutboxItem, type Vault } from '../vault/index.js';
 import { combinationProvenance, type DocumentationAuthor } from './documentation-builders.js';
 import { SyncError } from '../sync/index.js';
 
@@ -37,21 +39,25 @@ export function resolveConflict(
     return null;
   }
   const entryId = randomUUID();
+  const held = holdsPatient(vault.resources, record.patientId);
+  const hubVersions = hubVersionsOf(record);
   vault.transaction(
     () => {
       const items: OutboxItem[] = record.local.items.map((item) => {
         const { resourceType, id } = item.resource;
         if (item.operation === 'create' || !isSupportedResourceType(resourceType)) return item;
-        const current = vault.resources.versionOf(resourceType, id);
-        const base = current?.versionId ?? null;
+        const current = held ? vault.resources.versionOf(resourceType, id) : null;
+        const base = current?.versionId ?? (held ? null : (hubVersions.get(keyOf(item.resource)) ?? null));
         const resource = {
           ...item.resource,
           meta: { ...(item.resource.meta ?? {}), ...(base === null ? {} : { versionId: base }) },
         } as Resource & { id: string };
         return { operation: base === null ? 'create' : 'update', resource, baseVersion: base };
       });
-      for (const item of items) vault.resources.upsert(item.resource);
-      if (record.local.provenance !== null) vault.resources.upsert(record.local.provenance);
+      if (held) {
+        for (const item of items) vault.resources.upsert(item.resource);
+        if (record.local.provenance !== null) vault.resources.upsert(record.local.provenance);
+      }
       vault.outbox.add({ entryId, patientId: record.patientId, items, provenance: record.local.provenance, createdAt: now.toISOString() });
       vault.conflicts.remove(conflictId);
       audit?.(entryId);
@@ -69,6 +75,11 @@ function conflictRecord(vault: Vault, conflictId: string): ConflictRecord {
 }
 
 const keyOf = (resource: { resourceType: string; id?: string | undefined }): string => `${resource.resourceType}/${resource.id ?? ''}`;
+
+/** The version of each resource the hub showed when the conflict arose. */
+function hubVersionsOf(record: ConflictRecord): Map<string, string | null> {
+  return new Map(record.hub.map((resource) => [keyOf(resource), resource.meta?.versionId ?? null]));
+}
 
 function mismatch(detail: string): SyncError {
   return new SyncError(
@@ -122,11 +133,12 @@ export function combineConflict(
 ): string {
   const record = conflictRecord(vault, conflictId);
   const combined = checkedCombination(record, resources);
-  const hubVersions = new Map(record.hub.map((resource) => [keyOf(resource), resource.meta?.versionId ?? null]));
+  const held = holdsPatient(vault.resources, record.patientId);
+  const hubVersions = hubVersionsOf(record);
   const items: OutboxItem[] = record.local.items.map((item) => {
     const { resourceType, id } = item.resource;
     const resource = combined.get(keyOf(item.resource))!;
-    const current = isSupportedResourceType(resourceType) ? vault.resources.versionOf(resourceType, id) : null;
+    const current = held && isSupportedResourceType(resourceType) ? vault.resources.versionOf(resourceType, id) : null;
     const base = current?.versionId ?? hubVersions.get(keyOf(item.resource)) ?? null;
     const meta = { ...(resource.meta ?? {}) };
     delete meta.versionId;
@@ -146,8 +158,10 @@ export function combineConflict(
   const entryId = newId();
   vault.transaction(
     () => {
-      for (const item of items) vault.resources.upsert(item.resource);
-      vault.resources.upsert(provenance);
+      if (held) {
+        for (const item of items) vault.resources.upsert(item.resource);
+        vault.resources.upsert(provenance);
+      }
       vault.outbox.add({ entryId, patientId: record.patientId, items, provenance, createdAt: iso });
       vault.conflicts.remove(conflictId);
       audit?.(entryId);

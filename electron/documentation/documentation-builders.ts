@@ -15,6 +15,7 @@ import type {
   Resource,
 } from '../../shared/fhir/index.js';
 import { LOINC_SYSTEM, SCHEDULED_TIME_EXTENSION_URL, SNOMED_SYSTEM, UCUM_SYSTEM } from '../../shared/fhir/index.js';
+import type { StaffRole } from '../../shared/access/index.js';
 import type { PatientConfirmation, ReasonCheck, TimingMark } from '../../shared/medication-safety/index.js';
 import { CONSCIOUSNESS_CODINGS, CONSCIOUSNESS_LABELS, VITAL_SIGN_CODES, type Consciousness } from '../../shared/vital-signs/index.js';
 import { CLIENT_ID_SYSTEM } from '../sync/index.js';
@@ -67,10 +68,17 @@ export interface AdministrationChecks {
   readonly timing: TimingMark;
 }
 
+export type NoteKind = 'nursing' | 'progress';
+
 export interface NoteInput {
   readonly text: string;
   readonly title?: string;
-  readonly kind?: 'nursing' | 'progress';
+  readonly kind?: NoteKind;
+}
+
+/** The type of note a role writes: a physician's is a progress note, anyone else's a nursing note. */
+export function noteKindOf(role: StaffRole): NoteKind {
+  return role === 'physician' ? 'progress' : 'nursing';
 }
 
 interface VitalDefinition {

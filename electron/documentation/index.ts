@@ -5,7 +5,7 @@
 // entry is (and the actions it needs), and settling the conflicts the hub's answers left. It sits
 // on top of the sync room, which pushes the outbox and knows nothing of documentation.
 export { Documentation, openDocumentation } from './documentation.js';
-export { DOWNTIME_POLICY_URI, CONFLICT_COMBINATION_POLICY_URI, type DocumentationAuthor } from './documentation-builders.js';
+export { DOWNTIME_POLICY_URI, CONFLICT_COMBINATION_POLICY_URI, noteKindOf, type DocumentationAuthor } from './documentation-builders.js';
 export type { AuditBeforeCommit, DocumentationReceipt } from './local-documentation.js';
 export type { AdministrationSafetyPolicy } from './administration-safety.js';
 export type { ConflictChoice } from './conflict-resolution.js';

@@ -30,7 +30,7 @@ import {
 } from './documentation-builders.js';
 import type { AdministrationVerdict } from '../../shared/medication-safety/index.js';
 import { SyncError } from '../sync/index.js';
-import type { AmendmentRequestData } from '../../shared/contract/index.js';
+import { NOTE_MAX_CHARS, type AmendmentRequestData } from '../../shared/contract/index.js';
 import { amendedResource } from './amendment.js';
 import {
   administrationSafetyVerdict,
@@ -75,7 +75,6 @@ export interface LocalDocumentationOptions {
 const DEFAULT_ADMINISTRATION_SAFETY: AdministrationSafetyPolicy = { windowMs: 60 * 60_000, allergyClasses: [] };
 
 const AUTHOR = /^Practitioner\/[A-Za-z0-9\-.]{1,64}$/;
-const MAX_NOTE_CHARS = 100_000;
 
 function invalid(message: string): SyncError {
   return new SyncError('INVALID_DOCUMENTATION', message);
@@ -221,7 +220,7 @@ export class LocalDocumentation {
 
   /** A plain-text note (nursing note by default) on the patient's chart. */
   recordNote(patientId: string, input: NoteInput, author: DocumentationAuthor, audit?: AuditBeforeCommit): DocumentationReceipt {
-    if (input.text.trim() === '' || input.text.length > MAX_NOTE_CHARS) throw invalid(`A note holds 1 to ${MAX_NOTE_CHARS} characters.`);
+    if (input.text.trim() === '' || input.text.length > NOTE_MAX_CHARS) throw invalid(`A note holds 1 to ${NOTE_MAX_CHARS} characters.`);
     const context = this.#context(patientId, author);
     const note = validated(clinicalNote(context, input));
     return this.#commit(

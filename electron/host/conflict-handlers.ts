@@ -1,13 +1,16 @@
-// The conflict channels: the documentation the hub refused or that met a newer version, both
-// versions side by side, for the patients the user may see (each guarded with its patient and the
-// categories it holds; the others are left out, and every patient shown is audited; a patient who
-// left the ward is shown, marked, while the vault holds them for the conflict); and settling
-// one (keep the hub's, resend this workstation's, or send a combination), which needs the right to
-// document what it holds, and is audited.
+// The conflict channels: every unresolved conflict, each in the list the banner counts (one query,
+// so the two never differ). A conflict is opened to the user (both versions side by side) when they
+// may read its patient and the categories it holds, and every patient shown is audited; otherwise it
+// is listed withheld, with why and without its content. A patient who left the ward stays marked
+// while the vault holds them for the conflict; one whose chart is gone (purged before the
+// keep-until-settled rule) is marked so, shown by what the conflict itself carries, and settled by
+// the ward's staff like the others. Settling one (keep the hub's, resend this workstation's, or send a
+// combination) needs the right to document what it holds, and is audited.
 import type { ConflictViewData } from '../../shared/contract/index.js';
+import { isRestricted } from '../../shared/access/index.js';
 import { chartReadEntry, documentationEntry, type AuditLog } from '../audit/index.js';
 import { documentActionsOf, readActionsOf, type Documentation } from '../documentation/index.js';
-import { isSessionError, type Action, type GuardedSessions, type UserContext } from '../session/index.js';
+import { isSessionError, type Action, type GuardedPatient, type GuardedSessions, type UserContext } from '../session/index.js';
 import type { ConflictRecord, Vault } from '../vault/index.js';
 import type { PatientLookup } from './chart-handlers.js';
 import { authorOf } from './documentation-handlers.js';
@@ -21,10 +24,11 @@ export interface ConflictHandlers {
   readonly 'conflict:resolve': IpcHandler<'conflict:resolve'>;
 }
 
-/** The patient of a conflict as this workstation holds them: name, and whether they left the ward. */
+/** The patient of a conflict as this workstation holds them: name, whether they left the ward, whether the chart is still here. */
 export interface HeldPatient {
   readonly name: string | null;
   readonly leftWard: boolean;
+  readonly chartHeld: boolean;
 }
 
 export interface ConflictHandlerOptions {
@@ -38,21 +42,31 @@ export interface ConflictHandlerOptions {
   readonly audit: Pick<AuditLog, 'record' | 'recordAll'>;
 }
 
-/** The refusals that mean "not this patient for this user": such a conflict is left out of the list. */
+/** The refusals that mean "not this patient for this user": such a conflict is listed withheld, without its content. */
 const NOT_FOR_THIS_USER = new Set(['FORBIDDEN', 'OUT_OF_SCOPE', 'BTG_REQUIRED']);
 
-function viewOf(record: ConflictRecord, patient: HeldPatient): ConflictViewData {
+type Withheld = NonNullable<ConflictViewData['withheld']>;
+
+function viewOf(record: ConflictRecord, patient: HeldPatient, withheld: Withheld | null): ConflictViewData {
+  const opened = withheld === null;
   return {
     conflictId: record.conflictId,
     patientId: record.patientId,
-    patientName: patient.name,
+    patientName: opened ? patient.name : null,
     leftWard: patient.leftWard,
+    chartHeld: patient.chartHeld,
     reason: record.reason,
     errorCode: record.errorCode,
     detectedAt: record.detectedAt,
-    local: record.local.items.map((item) => ({ ...item.resource })),
-    hub: record.hub.map((resource) => ({ ...resource })),
+    withheld,
+    local: opened ? record.local.items.map((item) => ({ ...item.resource })) : [],
+    hub: opened ? record.hub.map((resource) => ({ ...resource })) : [],
   };
+}
+
+/** Restricted as far as the conflict itself tells: any of its resources labelled R or V. */
+function restrictedByItsOwnResources(record: ConflictRecord): boolean {
+  return [...record.local.items.map((item) => item.resource), ...record.hub].some((resource) => isRestricted(resource));
 }
 
 export function conflictHandlers({
@@ -63,42 +77,46 @@ export function conflictHandlers({
   documentation,
   audit,
 }: ConflictHandlerOptions): ConflictHandlers {
-  // A patient who left the ward stays in the vault while a conflict of theirs is open (the purge
-  // waits for it): for that conflict they count as the ward's, so the ward's staff can settle it.
-  // A patient the vault no longer holds needs break-the-glass, as before.
-  const heldPatients: PatientLookup = (patientId) => {
-    const patient = patients(patientId);
-    return patient === null ? null : { ...patient, onWard: true };
+  // A conflict's documentation was made on this ward: for that conflict its patient counts as the
+  // ward's, so the ward's staff can settle it, whether they are still on the ward, left it (the vault
+  // keeps them until the conflict is settled), or are no longer held at all (purged before that rule):
+  // then the conflict's own resources say whether the chart is restricted.
+  const patientOf = (record: ConflictRecord): GuardedPatient => {
+    const patient = patients(record.patientId);
+    return patient === null
+      ? { id: record.patientId, onWard: true, restricted: restrictedByItsOwnResources(record) }
+      : { ...patient, onWard: true };
   };
-  const guardRecord = (record: ConflictRecord, actions: readonly Action[]): UserContext =>
-    guardAll((action) => guardKeptPatient(sessions, heldPatients, action, record.patientId), ['chart:read', ...actions]);
-  const heldPatient = (patientId: string): HeldPatient => ({
-    name: patientName(patientId),
-    leftWard: patients(patientId)?.onWard !== true,
-  });
+  const guardRecord = (record: ConflictRecord, actions: readonly Action[]): UserContext => {
+    const patient = patientOf(record);
+    return guardAll((action) => guardKeptPatient(sessions, () => patient, action, record.patientId), ['chart:read', ...actions]);
+  };
+  const heldPatient = (patientId: string): HeldPatient => {
+    const patient = patients(patientId);
+    return { name: patientName(patientId), leftWard: patient?.onWard !== true, chartHeld: patient !== null };
+  };
   return {
     'conflict:list': () => {
-      const shown = new Map<string, { user: UserContext; records: ConflictRecord[] }>();
+      const listed: Array<{ record: ConflictRecord; withheld: Withheld | null }> = [];
+      const opened = new Map<string, { user: UserContext; conflicts: number }>();
       for (const record of vault.conflicts.list()) {
-        let user: UserContext;
         try {
-          user = guardRecord(record, readActionsOf(record.local.items));
+          const user = guardRecord(record, readActionsOf(record.local.items));
+          listed.push({ record, withheld: null });
+          opened.set(record.patientId, { user, conflicts: (opened.get(record.patientId)?.conflicts ?? 0) + 1 });
         } catch (error) {
-          if (isSessionError(error) && NOT_FOR_THIS_USER.has(error.code)) continue;
-          throw error;
+          if (!isSessionError(error) || !NOT_FOR_THIS_USER.has(error.code)) throw error;
+          listed.push({ record, withheld: { code: error.code, message: error.message } });
         }
-        const patient = shown.get(record.patientId) ?? { user, records: [] };
-        patient.records.push(record);
-        shown.set(record.patientId, patient);
       }
       audit.recordAll(
-        [...shown].map(([patientId, { user, records }]) =>
-          chartReadEntry(user, patientId, 'conflicts', { detail: { conflicts: records.length } }),
-        ),
+        [...opened].map(([patientId, { user, conflicts }]) => chartReadEntry(user, patientId, 'conflicts', { detail: { conflicts } })),
       );
-      return [...shown].flatMap(([patientId, { records }]) => {
-        const patient = heldPatient(patientId);
-        return records.map((record) => viewOf(record, patient));
+      const held = new Map<string, HeldPatient>();
+      return listed.map(({ record, withheld }) => {
+        const patient = held.get(record.patientId) ?? heldPatient(record.patientId);
+        held.set(record.patientId, patient);
+        return viewOf(record, patient, withheld);
       });
     },
     'conflict:resolve': (request) => {

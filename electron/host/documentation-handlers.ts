@@ -1,4 +1,5 @@
-// The documentation channels: a patient's notes (read through the audited chart reads), recording
+// The documentation channels: a patient's notes (read through the audited chart reads) and writing
+// one (a physician's progress note, a nurse's nursing note), recording
 // vital signs and medication administrations (a dose checked against the five rights first, by
 // chart:check-administration and again when recorded; guarded with the patient, written to the
 // outbox by the documentation room, audited as created inside the same transaction, so a failed
@@ -10,6 +11,7 @@ import type { AdministrationEntryData, PendingDocumentationData, VitalSignsEntry
 import { chartReadEntry, documentationEntry, type AuditedChartReads, type AuditLog } from '../audit/index.js';
 import {
   documentationKindOf,
+  noteKindOf,
   readActionsOf,
   type Documentation,
   type DocumentationAuthor,
@@ -24,6 +26,7 @@ import { notEnrolled } from './sync-handlers.js';
 
 export interface DocumentationHandlers {
   readonly 'chart:notes': IpcHandler<'chart:notes'>;
+  readonly 'chart:record-note': IpcHandler<'chart:record-note'>;
   readonly 'chart:record-vitals': IpcHandler<'chart:record-vitals'>;
   readonly 'chart:check-administration': IpcHandler<'chart:check-administration'>;
   readonly 'chart:record-administration': IpcHandler<'chart:record-administration'>;
@@ -38,7 +41,7 @@ export interface DocumentationHandlerOptions {
   /** The workstation's documentation, or null on a workstation that is not enrolled. */
   readonly documentation: Pick<
     Documentation,
-    'recordVitalSigns' | 'recordMedicationAdministration' | 'checkMedicationAdministration'
+    'recordNote' | 'recordVitalSigns' | 'recordMedicationAdministration' | 'checkMedicationAdministration'
   > | null;
   readonly audit: Pick<AuditLog, 'record'>;
 }
@@ -95,6 +98,16 @@ export function documentationHandlers({
         offset: offset ?? 0,
         limit: limit ?? 50,
       }),
+    'chart:record-note': ({ patientId, note }) => {
+      const user = guardPatient(sessions, patients, 'document:note', patientId);
+      const receipt = enrolled(documentation).recordNote(
+        patientId,
+        { text: note.text, kind: noteKindOf(user.role), ...(note.title === undefined ? {} : { title: note.title }) },
+        authorOf(user),
+        auditOf(user, patientId, 'DocumentReference'),
+      );
+      return answer(receipt);
+    },
     'chart:record-vitals': ({ patientId, vitals }) => {
       const user = guardPatient(sessions, patients, 'document:vital-signs', patientId);
       const receipt = enrolled(documentation).recordVitalSigns(

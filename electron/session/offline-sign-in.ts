@@ -22,7 +22,7 @@ export async function chosenOfflineSignIn(core: SessionCore, name: string, passw
   if (hub !== undefined && hub !== null && (await hub.isReachable())) {
     core.assertOpen();
     const known = await core.credentials.findByUsername(name);
-    core.failed('offline', 'offline-hub-reachable', known?.userId ?? null);
+    core.failed('offline', 'offline-hub-reachable', known?.userId ?? null, name);
     throw new SessionError('OFFLINE_HUB_REACHABLE', 'The hub can be reached, so offline sign-in is not available. Sign in with “Sign in”.');
   }
   core.assertOpen();
@@ -38,7 +38,7 @@ export async function offlineSignIn(
   totp?: string,
 ): Promise<SignInResult> {
   if (!core.policy.allowOfflineSignIn) {
-    core.failed('offline', 'offline-not-allowed', null);
+    core.failed('offline', 'offline-not-allowed', null, name);
     throw new SessionError(
       'OFFLINE_NOT_ALLOWED',
       "This workstation's policy does not allow offline sign-in. Sign in when the hub can be reached.",
@@ -47,7 +47,7 @@ export async function offlineSignIn(
   const record = await core.credentials.findByUsername(name);
   if (record === null) {
     await checkAgainstDummy(password, core.hashing.password);
-    core.failed('offline', 'unknown-user', null);
+    core.failed('offline', 'unknown-user', null, name);
     throw new SessionError(
       'OFFLINE_UNKNOWN_USER',
       'This account has not signed in on this workstation while it was online, so it cannot sign in offline. Sign in when the network is back, or use a workstation that is online.',
@@ -55,7 +55,7 @@ export async function offlineSignIn(
   }
   const age = core.clock.now() - record.verifiedAt;
   if (age >= core.policy.offlineGraceMs || age < -CLOCK_SKEW_TOLERANCE_MS) {
-    core.failed('offline', 'verifier-expired', record.userId);
+    core.failed('offline', 'verifier-expired', record.userId, name);
     const hours = Math.round(core.policy.offlineGraceMs / 3_600_000);
     throw new SessionError(
       'OFFLINE_EXPIRED',
@@ -63,14 +63,14 @@ export async function offlineSignIn(
     );
   }
   if (!(await checkVerifier(record.passwordVerifier, password))) {
-    core.failed('offline', 'bad-credentials', record.userId);
+    core.failed('offline', 'bad-credentials', record.userId, name);
     throw new SessionError('BAD_CREDENTIALS', 'The username or password is wrong.');
   }
   if (record.mfaRequired) checkOfflineSecondFactor(core, record, totp);
   core.assertOpen();
   const still = await core.credentials.get(record.userId);
   if (still === null || still.credentialStamp !== record.credentialStamp || still.passwordVerifier !== record.passwordVerifier) {
-    core.failed('offline', 'unknown-user', record.userId);
+    core.failed('offline', 'unknown-user', record.userId, name);
     throw new SessionError(
       'OFFLINE_UNKNOWN_USER',
       "This account's offline sign-in was withdrawn by the hub a moment ago. Sign in when the network is back.",
@@ -82,19 +82,19 @@ export async function offlineSignIn(
 
 function checkOfflineSecondFactor(core: SessionCore, record: StoredCredentials, totp: string | undefined): void {
   if (record.totpSecret === null) {
-    core.failed('offline', 'offline-totp-unavailable', record.userId);
+    core.failed('offline', 'offline-totp-unavailable', record.userId, record.username);
     throw new SessionError(
       'OFFLINE_TOTP_UNAVAILABLE',
       'Your account needs a 6-digit code, and this workstation cannot check it offline until you sign in online here once with your code. Sign in when the network is back.',
     );
   }
   if (totp === undefined || totp === '') {
-    core.failed('offline', 'totp-required', record.userId);
+    core.failed('offline', 'totp-required', record.userId, record.username);
     throw new SessionError('TOTP_REQUIRED', 'Enter the 6-digit code from your authenticator app.');
   }
   const step = matchedTotpStep(record.totpSecret, totp, core.clock.now());
   if (step === null || !core.usedTotpSteps.consume(record.userId, step)) {
-    core.failed('offline', 'totp-invalid', record.userId);
+    core.failed('offline', 'totp-invalid', record.userId, record.username);
     throw new SessionError(
       'TOTP_INVALID',
       step === null

@@ -28,14 +28,14 @@ export async function onlineSignIn(core: SessionCore, username: string, password
   if (result.outcome === 'refused') {
     const known = await core.credentials.findByUsername(name);
     const refusal = hubRefusal(result.code, result.message);
-    core.failed('online', refusal.failure, known?.userId ?? null);
+    core.failed('online', refusal.failure, known?.userId ?? null, name);
     if (refusal.revoke !== null && known !== null) await core.revoke(known.userId, refusal.revoke);
     throw refusal.error;
   }
   const parsed = sessionResponseSchema.safeParse(result.session);
   if (!parsed.success || parsed.data.offlineVerifier.userId !== parsed.data.user.userId) {
     const known = await core.credentials.findByUsername(name);
-    core.failed('online', 'hub-answer-invalid', known?.userId ?? null);
+    core.failed('online', 'hub-answer-invalid', known?.userId ?? null, name);
     throw new SessionError(
       'HUB_ANSWER_INVALID',
       'The hub sent a sign-in answer this workstation cannot use. Ask IT to check that the hub and the workstation versions match.',
@@ -47,7 +47,7 @@ export async function onlineSignIn(core: SessionCore, username: string, password
 async function signInAfterHubUnreachable(core: SessionCore, name: string, password: string, totp?: string): Promise<SignInResult> {
   if (!core.policy.allowOfflineSignIn) {
     const known = await core.credentials.findByUsername(name);
-    core.failed('online', 'hub-unreachable', known?.userId ?? null);
+    core.failed('online', 'hub-unreachable', known?.userId ?? null, name);
     throw new SessionError(
       'HUB_UNREACHABLE',
       "The hub cannot be reached, and this workstation's policy does not allow offline sign-in. Check the network, or ask IT.",

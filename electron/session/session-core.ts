@@ -47,8 +47,8 @@ export interface SessionCore {
   /** The machine state after the deadlines that are due. */
   currentState(): MachineState;
   dispatch(event: MachineEvent): void;
-  /** Records a refused sign-in. */
-  failed(mode: SignInMode, failure: SignInFailure, userId: string | null): void;
+  /** Records a refused sign-in (`username` as tried; the audit entry keeps it normalised, the log never). */
+  failed(mode: SignInMode, failure: SignInFailure, userId: string | null, username: string): void;
   /** Deletes the user's offline verifier (recorded) and ends their session here. */
   revoke(userId: string, reason: CredentialRevocation): Promise<void>;
   resetPinFailures(userId: string): Promise<void>;

@@ -1,6 +1,7 @@
 // What the sessions room tells the audit trail, and the SessionEventSink port it tells it through
-// (the audit room implements it). Events carry ids, reason codes and times; a username is never
-// recorded for a failed sign-in, because a mistyped username is sometimes a password.
+// (the audit room implements it). Events carry ids, reason codes and times. A failed sign-in carries
+// the username that was tried (normalised: trimmed, lower case, at most 128 characters) for the audit
+// entry only: it never goes to a log, because a mistyped username is sometimes a password.
 import type { SignInMode } from './session-user.js';
 
 export type LockReason = 'idle' | 'manual' | 'os-lock' | 'suspend' | 'switch';
@@ -38,8 +39,14 @@ export type SessionEvent = EventBase &
         readonly mode: SignInMode;
         readonly outcome: 'new-session' | 'resumed-session';
       }
-    /** userId only when the attempted username is an account known on this workstation; otherwise nothing about it. */
-    | { readonly type: 'sign-in-failed'; readonly mode: SignInMode; readonly reason: SignInFailure; readonly userId: string | null }
+    /** userId only when the attempted username is an account known on this workstation; `username` as tried, normalised. */
+    | {
+        readonly type: 'sign-in-failed';
+        readonly mode: SignInMode;
+        readonly reason: SignInFailure;
+        readonly userId: string | null;
+        readonly username: string;
+      }
     | { readonly type: 'lock'; readonly sessionId: string; readonly userId: string; readonly reason: LockReason }
     | { readonly type: 'unlock'; readonly sessionId: string; readonly userId: string; readonly method: UnlockMethod }
     | {

@@ -53,6 +53,7 @@ export type MachineEvent =
       readonly failure: Extract<SessionEvent, { type: 'sign-in-failed' }>['reason'];
       readonly mode: SignInMode;
       readonly userId: string | null;
+      readonly username: string;
     }
   | { readonly type: 'activity' }
   | { readonly type: 'tick' }
@@ -204,7 +205,14 @@ class Step {
         this.signIn(event.sessionId, event.user, event.mode);
         return;
       case 'signInFailed':
-        this.audit({ type: 'sign-in-failed', at: now, mode: event.mode, reason: event.failure, userId: event.userId });
+        this.audit({
+          type: 'sign-in-failed',
+          at: now,
+          mode: event.mode,
+          reason: event.failure,
+          userId: event.userId,
+          username: event.username,
+        });
         return;
       case 'pinOk': {
         const session = sessionOf(this.state, event.userId);
@@ -276,8 +284,11 @@ class Step {
   private signIn(sessionId: string, user: SessionUser, mode: SignInMode): void {
     const now = this.now;
     const existing = sessionOf(this.state, user.userId);
+    // An online sign-in into a session signed in offline brings the hub's tokens: the session is
+    // online from then on. An offline one never takes that back (the tokens it holds stay).
+    const modeAfter = (session: MachineSession): SignInMode => (mode === 'online' ? 'online' : session.mode);
     if (existing !== null && existing.status === 'active') {
-      this.replace({ ...existing, user, lastActivityAt: now, fullAuthAt: now });
+      this.replace({ ...existing, user, mode: modeAfter(existing), lastActivityAt: now, fullAuthAt: now });
       this.audit({ type: 'sign-in', at: now, sessionId: existing.sessionId, userId: user.userId, mode, outcome: 'resumed-session' });
       return;
     }
@@ -287,6 +298,7 @@ class Step {
       const resumed: MachineSession = {
         ...existing,
         user,
+        mode: modeAfter(existing),
         status: 'active',
         lastActivityAt: now,
         fullAuthAt: now,

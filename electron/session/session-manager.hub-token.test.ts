@@ -53,6 +53,31 @@ describe("the active user's hub token", () => {
     await h.manager.signInOffline('nina', hub.account('nina').password);
     expect(await h.manager.hubUserToken()).toBeNull();
   });
+
+  it('comes with an online sign-in into a session signed in offline, which is online from then on (locked or not)', async () => {
+    const hub = new RefreshingHub(wardStaff());
+    const h = sessionHarness({ hubLogin: hub });
+    const password = hub.account('nina').password;
+    await signInAs(h, 'nina');
+    h.manager.signOut();
+    hub.reachable = false;
+    await h.manager.signInOffline('nina', password);
+    expect(h.manager.current().active).toMatchObject({ mode: 'offline' });
+
+    // The hub is back: her password at the lock screen signs her in online and resumes the session.
+    hub.reachable = true;
+    h.manager.lock('manual');
+    const resumed = await h.manager.signInOnline('nina', password);
+    expect(resumed).toMatchObject({ resumed: true, mode: 'online' });
+    expect(h.manager.current().active).toMatchObject({ mode: 'online' });
+    expect(await h.manager.hubUserToken()).toMatch(/^access-/);
+
+    // A later offline sign-in (the hub gone again) does not take the session's tokens or its mode away.
+    hub.reachable = false;
+    h.manager.lock('manual');
+    await h.manager.signInOffline('nina', password);
+    expect(h.manager.current().active).toMatchObject({ mode: 'online' });
+  });
 });
 
 describe("ending a session's grant from outside", () => {

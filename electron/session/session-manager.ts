@@ -37,7 +37,7 @@ import {
 } from './session-machine.js';
 import { resolveSessionPolicy, type SessionPolicy } from './session-policy.js';
 import { snapshotOf, type SessionSnapshot } from './session-snapshot.js';
-import { normalizeUsername, type SessionUser, type SignInMode } from './session-user.js';
+import { MAX_USERNAME_TRIED, normalizeUsername, type SessionUser, type SignInMode } from './session-user.js';
 
 export { MAX_PIN_FAILURES, PIN_SET_WITHOUT_PASSWORD_MS } from './pin-unlock.js';
 export type { SignInResult } from './session-core.js';
@@ -117,7 +117,7 @@ export class SessionManager {
       requireLocked: (userId) => this.requireLocked(userId),
       currentState: () => this.currentState(),
       dispatch: (event) => this.dispatch(event),
-      failed: (mode, failure, userId) => this.failed(mode, failure, userId),
+      failed: (mode, failure, userId, username) => this.failed(mode, failure, userId, username),
       revoke: (userId, reason) => this.revoke(userId, reason),
       resetPinFailures: (userId) => this.resetPinFailures(userId),
       completeSignIn: (user, mode, hubUnreachable, tokens) => this.completeSignIn(user, mode, hubUnreachable, tokens),
@@ -338,8 +338,8 @@ export class SessionManager {
     return snapshot;
   }
 
-  private failed(mode: SignInMode, failure: SignInFailure, userId: string | null): void {
-    this.dispatch({ type: 'signInFailed', mode, failure, userId });
+  private failed(mode: SignInMode, failure: SignInFailure, userId: string | null, username: string): void {
+    this.dispatch({ type: 'signInFailed', mode, failure, userId, username: normalizeUsername(username).slice(0, MAX_USERNAME_TRIED) });
     this.logger.info({ event: 'session.sign_in_failed', mode, failure }, 'sign-in refused');
   }
 

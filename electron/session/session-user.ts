@@ -14,6 +14,9 @@ export interface SessionUser {
 
 export type SignInMode = 'online' | 'offline';
 
+/** A failed sign-in's username is kept in its audit entry up to this length (the hub keeps as much). */
+export const MAX_USERNAME_TRIED = 128;
+
 /** The hub's rule for usernames, applied before any lookup: trimmed, lower case. */
 export function normalizeUsername(username: string): string {
   return username.trim().toLowerCase();

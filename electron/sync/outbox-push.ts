@@ -3,11 +3,13 @@
 // created or changed (the hub's 2xx). A Bundle the hub refuses is split into single entries; an
 // entry refused with 412 becomes a conflict record holding the local entry and the hub's current
 // versions (unless the hub already holds exactly the local change: a retry of an answered request),
-// any other refusal a 'rejected' record. Nothing is overwritten; nothing is lost.
+// any other refusal a 'rejected' record. Nothing is overwritten; nothing is lost. An entry of a
+// patient whose chart the vault no longer holds (a settled conflict of a purged patient) is
+// delivered the same way, and the hub's answer is not cached: that chart stays gone.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isSupportedResourceType, type Resource } from '../../shared/fhir/index.js';
-import type { OutboxEntry, OutboxItem, Vault } from '../vault/index.js';
+import { holdsPatient, type OutboxEntry, type OutboxItem, type Vault } from '../vault/index.js';
 import type { HubClient } from './hub-client.js';
 import { outboxBundle, sameContent, type BundleSlot } from './outbox-bundle.js';
 import { isSyncError, SyncError } from './sync-error.js';
@@ -61,17 +63,18 @@ function storeHubCopy(vault: Vault, resource: Resource): void {
 
 /** The hub took `entry`: its answer replaces the local copies, and the entry leaves the outbox. */
 function recordDelivery(vault: Vault, entry: OutboxEntry, answers: ReadonlyMap<number, Resource>): void {
+  const held = holdsPatient(vault.resources, entry.patientId);
   vault.transaction(
     () => {
       entry.items.forEach((item, index) => {
         const hubCopy = answers.get(index);
-        if (hubCopy !== undefined) storeHubCopy(vault, hubCopy);
+        if (hubCopy !== undefined && held) storeHubCopy(vault, hubCopy);
         const { resourceType, id } = item.resource;
         if (item.operation === 'create' && hubCopy?.id !== id && isSupportedResourceType(resourceType))
           vault.resources.delete(resourceType, id);
       });
       const provenance = answers.get(-1);
-      if (provenance !== undefined) storeHubCopy(vault, provenance);
+      if (provenance !== undefined && held) storeHubCopy(vault, provenance);
       vault.outbox.remove(entry.entryId);
     },
     { durable: true },
@@ -115,6 +118,7 @@ async function settleRefusal(context: PushContext, entry: OutboxEntry, refusal: 
     return 'delivered';
   }
   const reason = refusal.status === 412 ? 'version-conflict' : 'rejected';
+  const held = holdsPatient(vault.resources, entry.patientId);
   vault.transaction(
     () => {
       vault.conflicts.add({
@@ -133,8 +137,9 @@ async function settleRefusal(context: PushContext, entry: OutboxEntry, refusal: 
         const current = hub.get(index);
         // Not shown to this device (undefined): the cached copy stays until the purge takes the patient.
         if (hub.has(index) && current === undefined) return;
-        if (current !== null && current !== undefined) vault.resources.upsert(current);
-        else vault.resources.delete(resourceType, id);
+        if (current !== null && current !== undefined) {
+          if (held) vault.resources.upsert(current);
+        } else vault.resources.delete(resourceType, id);
       });
       if (entry.provenance !== null) vault.resources.delete('Provenance', entry.provenance.id);
       vault.outbox.remove(entry.entryId);

@@ -22,9 +22,11 @@ export interface ConflictRecord {
 
 export interface ConflictStore {
   add(record: ConflictRecord): void;
+  /** Every unresolved conflict, oldest first: what the conflicts screen lists, one view each. */
   list(): ConflictRecord[];
   get(conflictId: string): ConflictRecord | null;
   remove(conflictId: string): boolean;
+  /** How many rows list() returns (the banner's count): the same query, counted. */
   count(): number;
 }
 
@@ -59,10 +61,12 @@ export function createConflictStore(db: Db): ConflictStore {
     `INSERT INTO sync_conflicts (conflict_id, entry_id, patient_id, reason, error_code, local_json, hub_json, detected_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const selectAll = db.prepare<[], Row>('SELECT * FROM sync_conflicts ORDER BY detected_at, conflict_id');
+  // One query for the list and the banner's count, so they can never differ.
+  const unresolved = 'SELECT * FROM sync_conflicts ORDER BY detected_at, conflict_id';
+  const selectAll = db.prepare<[], Row>(unresolved);
   const selectOne = db.prepare<[string], Row>('SELECT * FROM sync_conflicts WHERE conflict_id = ?');
   const deleteOne = db.prepare<[string]>('DELETE FROM sync_conflicts WHERE conflict_id = ?');
-  const countAll = db.prepare<[], number>('SELECT count(*) FROM sync_conflicts').pluck();
+  const countAll = db.prepare<[], number>(`SELECT count(*) FROM (${unresolved})`).pluck();
   return {
     add(record) {
       const { entryId, patientId, items, provenance, createdAt } = record.local;

@@ -24,6 +24,7 @@ describe("a patient's notes", () => {
         { id: 'n0', status: 'current', content: [{ attachment: { contentType: 'text/plain', data: base64('undated') } }] },
         {
           id: 'n1',
+          meta: { versionId: '3', lastUpdated: '2026-01-14T08:00:05Z' },
           status: 'current',
           date: '2026-01-14T08:00:00Z',
           description: 'Nursing note: day',
@@ -32,6 +33,7 @@ describe("a patient's notes", () => {
         },
         {
           id: 'n2',
+          meta: { versionId: '1' },
           status: 'entered-in-error',
           date: '2026-01-15T08:00:00Z',
           type: { text: 'Progress note' },
@@ -54,6 +56,7 @@ describe("a patient's notes", () => {
         author: 'Practitioner/p2',
         text: 'the text part',
         status: 'entered-in-error',
+        pendingUpload: false,
       },
       {
         id: 'n1',
@@ -62,8 +65,10 @@ describe("a patient's notes", () => {
         author: 'Nurse A',
         text: 'Slept well. Ünïcode kept.',
         status: 'current',
+        pendingUpload: false,
       },
-      { id: 'n0', date: null, title: 'Note', author: null, text: 'undated', status: 'current' },
+      // Written on this workstation: no hub version yet.
+      { id: 'n0', date: null, title: 'Note', author: null, text: 'undated', status: 'current', pendingUpload: true },
     ]);
   });
 

@@ -1,4 +1,5 @@
-// A patient's notes (DocumentReference), newest first: title, author, date, status, and the plain
+// A patient's notes (DocumentReference), newest first: title, author, date, status, whether the hub
+// holds it yet (a note written here has no hub version until its upload is answered), and the plain
 // text of the first text/plain attachment (base64 data decoded as UTF-8; empty when the note
 // carries no plain text, e.g. only a PDF or a link).
 import { array, conceptText, isObject, text, type Json } from './chart-format.js';
@@ -36,6 +37,7 @@ export function noteEntry(note: Json): NoteEntry {
     author: authorOf(note),
     text: plainTextOf(note),
     status: text(note.status) ?? 'unknown',
+    pendingUpload: !isObject(note.meta) || text(note.meta.versionId) === null,
   };
 }
 

@@ -113,6 +113,7 @@ function Workstation(props: { first: FirstAnswer }): React.JSX.Element {
       <LockScreen
         snapshot={snapshot}
         onSnapshot={applySnapshot}
+        onSignedIn={signedIn}
         onReload={load}
         reachability={reachability}
         onReachability={setReachability}

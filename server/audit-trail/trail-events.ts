@@ -9,6 +9,7 @@ import { patientLabels, type PatientLabel } from '../fhir/index.js';
 import { usernamesOf } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { accessReasons, flagsOf, uploadedEvents, type TrailRow } from './trail-query.js';
+import { patientsOfFilterRecord } from './trail-views.js';
 
 export const WARDLINE_USER_SYSTEM = 'https://wardline.example/fhir/NamingSystem/user';
 export const AUDIT_REPEATS_EXTENSION_URL = 'https://wardline.example/fhir/StructureDefinition/audit-repeats';
@@ -41,10 +42,12 @@ export async function labelsOf(db: SqlDatabase, rows: readonly TrailRow[]): Prom
       db,
       rows.map((row) => row.userId).filter((id): id is string => id !== null),
     ),
-    patients: await patientLabels(
-      db,
-      rows.map((row) => row.patientId).filter((id): id is string => id !== null),
-    ),
+    patients: await patientLabels(db, [
+      ...rows.map((row) => row.patientId).filter((id): id is string => id !== null),
+      ...rows
+        .filter((row) => row.source === 'hub-trail-view')
+        .flatMap((row) => patientsOfFilterRecord(row.query).map((reference) => reference.slice('Patient/'.length))),
+    ]),
   };
 }
 
@@ -121,6 +124,7 @@ function hubEvent(
     observer: { display: 'Wardline hub' },
     type: [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '4', display: 'Application Server' }],
   };
+  if (row.source === 'hub-trail-view') return trailViewEvent(row, labels, source);
   if (row.source === 'hub-sign-in') {
     return {
       resourceType: 'AuditEvent',
@@ -173,6 +177,67 @@ function hubEvent(
             },
           ]
         : []),
+    ],
+  };
+}
+
+const PATIENT_ENTITY = {
+  type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '1', display: 'Person' },
+  role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' },
+};
+
+/**
+ * The privacy officer's own search (DCM 110112 Query) or export (DCM 110106 Export) of the trail:
+ * who (the user and workstation, or the OS account at the hub's command line), when, the patients
+ * the filters named (resolved now, like every patient entity) and the filters themselves as the
+ * query entity (base64 of the recorded JSON: ids only).
+ */
+function trailViewEvent(row: TrailRow, labels: TrailLabels, source: Json): Json {
+  const exported = row.action === 'trail-export';
+  const agent: Json[] =
+    row.deviceId === null
+      ? [
+          {
+            type: { coding: [{ system: DCM, code: '110153', display: 'Source Role ID' }] },
+            who: { display: `${row.detail ?? 'unknown'} (wardline-hub audit export)` },
+            name: row.detail ?? 'unknown',
+            requestor: true,
+          },
+        ]
+      : [
+          ...userAgent(row, labels),
+          {
+            type: { coding: [{ system: DCM, code: '110150', display: 'Application' }] },
+            who: { reference: `Device/${row.deviceId}` },
+            requestor: false,
+          },
+        ];
+  const patients = patientsOfFilterRecord(row.query).map((reference) => {
+    const label = labels.patients.get(reference.slice('Patient/'.length));
+    const display = patientDisplay(label);
+    return {
+      what: { reference, ...(display === undefined ? {} : { display }) },
+      ...(label?.name ? { name: label.name } : {}),
+      ...PATIENT_ENTITY,
+    };
+  });
+  return {
+    resourceType: 'AuditEvent',
+    id: row.id,
+    type: exported ? { system: DCM, code: '110106', display: 'Export' } : { system: DCM, code: '110112', display: 'Query' },
+    action: exported ? 'R' : 'E',
+    recorded: new Date(row.at ?? 0).toISOString(),
+    outcome: '0',
+    agent,
+    source,
+    entity: [
+      ...patients,
+      {
+        type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' },
+        role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '24', display: 'Query' },
+        description: exported ? 'wardline-hub audit export filters' : 'GET /fhir/AuditEvent filters',
+        query: Buffer.from(row.query ?? '{}').toString('base64'),
+      },
     ],
   };
 }

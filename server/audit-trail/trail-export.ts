@@ -2,11 +2,13 @@
 // and every row as recorded (census reads are not collapsed in an export). Formats: `csv` (one row
 // per event, names and MRNs resolved now, RFC 4180 quoting, a cell starting with = + - @ tab or CR
 // prefixed with ' so a spreadsheet does not run it), `ndjson` (one AuditEvent per line, FHIR bulk
-// data style) and `fhir` (one Bundle of type collection). Written page by page, so a long period
-// never sits in memory at once.
+// data style) and `fhir` (one Bundle of type collection). Written page by page (by the trail's
+// cursor), so a long period never sits in memory at once. The export is recorded in the trail
+// (trail-views.ts: the OS account that ran it, when, the filters) before anything is written.
 import type { SqlDatabase } from '../storage/index.js';
 import { labelsOf, trailEvents, type TrailLabels } from './trail-events.js';
-import { searchTrail, type TrailFilter, type TrailRow } from './trail-query.js';
+import { searchTrail, type TrailCursor, type TrailFilter, type TrailRow } from './trail-query.js';
+import { recordTrailView } from './trail-views.js';
 
 export const TRAIL_EXPORT_FORMATS = ['csv', 'ndjson', 'fhir'] as const;
 export type TrailExportFormat = (typeof TRAIL_EXPORT_FORMATS)[number];
@@ -60,19 +62,28 @@ function csvLine(row: TrailRow, labels: TrailLabels): string {
   return cells.map(csvCell).join(',');
 }
 
-/** Writes the trail matching `filter` in `format` through `write`; resolves with the number of events. */
+/** Who exports: the operating-system account that ran the command, and when. */
+export interface TrailExporter {
+  readonly osUser: string;
+  readonly at: Date;
+}
+
+/** Records the export, then writes the trail matching `filter` in `format` through `write`; resolves with the number of events. */
 export async function exportTrail(
   db: SqlDatabase,
   filter: TrailFilter,
   format: TrailExportFormat,
   write: (text: string) => void,
+  exporter: TrailExporter,
 ): Promise<number> {
   const all = { ...filter, dedup: false };
+  await recordTrailView(db, { kind: 'export', at: exporter.at, deviceId: null, userId: null, osUser: exporter.osUser, filter: all });
   if (format === 'csv') write(`${TRAIL_CSV_COLUMNS.join(',')}\r\n`);
   if (format === 'fhir') write('{"resourceType":"Bundle","type":"collection","entry":[');
   let written = 0;
-  for (let offset = 0; ; offset += PAGE) {
-    const rows = await searchTrail(db, all, { count: PAGE, offset, order: 'oldest' });
+  let after: TrailCursor | undefined;
+  for (;;) {
+    const rows = await searchTrail(db, all, { count: PAGE, order: 'oldest', ...(after === undefined ? {} : { after }) });
     const labels = await labelsOf(db, rows);
     if (format === 'csv') {
       for (const row of rows) write(`${csvLine(row, labels)}\r\n`);
@@ -84,7 +95,9 @@ export async function exportTrail(
       });
     }
     written += rows.length;
-    if (rows.length < PAGE) break;
+    const last = rows[rows.length - 1];
+    if (rows.length < PAGE || last === undefined) break;
+    after = { at: last.at ?? 0, source: last.source, id: last.id };
   }
   if (format === 'fhir') write(']}\n');
   return written;

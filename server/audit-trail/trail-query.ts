@@ -1,13 +1,16 @@
 // The hub's trail as one list, newest first: the audit events workstations uploaded (indexed from
-// their hashed entries), the reads the hub served under break-the-glass (hub_access_log), and the
-// sign-ins at the hub (identity_sign_ins, with the username tried). Filtered by period, users,
-// patients, actions and workstation. Census reads are de-duplicated in the view: within one session
-// of one workstation, the same query showing the same patient again is one row (with how many times
-// it was recorded), so background refreshes do not bury what matters. Ids only: names and MRNs are
-// resolved by the caller when the page is shown.
+// their hashed entries), the reads the hub served under break-the-glass (hub_access_log), the
+// sign-ins at the hub (identity_sign_ins, with the username tried), and the privacy officer's own
+// searches and exports of the trail (audit_trail_views). Filtered by period, users, patients, actions
+// and workstation, and paged by a cursor on (time, source, id): each source is read newest first by
+// its (time, id) index, at most a page of it, so a search with no period reads about a page per
+// source, never the whole trail. Census reads are de-duplicated in the view: within one session of
+// one workstation, the same query showing the same patient again is one row (the first, with how
+// many times it was recorded), so background refreshes do not bury what matters. Ids only: names
+// and MRNs are resolved by the caller when the page is shown.
 import type { SqlDatabase } from '../storage/index.js';
 
-export type TrailSource = 'workstation' | 'hub-access' | 'hub-sign-in';
+export type TrailSource = 'workstation' | 'hub-access' | 'hub-sign-in' | 'hub-trail-view';
 
 export interface TrailFilter {
   /** Inclusive, ms. */
@@ -18,7 +21,7 @@ export interface TrailFilter {
   readonly userIds?: readonly string[];
   readonly usernames?: readonly string[];
   readonly patientIds?: readonly string[];
-  /** Wardline actions (`chart-read`, `query`, `sign-in-failed`, `btg-access`, …). */
+  /** Wardline actions (`chart-read`, `query`, `sign-in-failed`, `btg-access`, `trail-search`, …). */
   readonly actions?: readonly string[];
   /** AuditEvent.type codes (DCM 110114, audit-event-type rest, …) and subtype codes (110122, read, …). */
   readonly types?: readonly string[];
@@ -33,33 +36,54 @@ export interface TrailRow {
   readonly source: TrailSource;
   readonly id: string;
   readonly at: number | null;
-  readonly deviceId: string;
+  /** The workstation's client id; null for an export from the hub's command line. */
+  readonly deviceId: string | null;
   readonly userId: string | null;
   readonly patientId: string | null;
   readonly action: string | null;
   readonly sessionId: string | null;
+  /** A census or search query; for the officer's own searches and exports, the filters (JSON, ids only). */
   readonly query: string | null;
   readonly outcome: string | null;
   readonly usernameTried: string | null;
-  /** hub-access: the interaction served; hub-sign-in: the refusal code. */
+  /** hub-access: the interaction served; hub-sign-in: the refusal code; hub-trail-view: the OS account of an export. */
   readonly detail: string | null;
   /** How many times this row was recorded (more than 1 only for a de-duplicated census read). */
   readonly repeats: number;
 }
 
-const TRAIL = `
-  SELECT 'workstation' AS source, event_id AS id, recorded_ms AS at, device_id, user_id, patient_id, action, session_id,
-         query_text, outcome, username_tried, NULL AS detail, type_code, subtype_code
-    FROM audit_events
-  UNION ALL
-  SELECT 'hub-access', id, at, device_id, user_id, patient_id, 'btg-access', NULL, NULL, 'success', NULL, interaction,
-         'rest', CASE interaction WHEN 'search' THEN 'search-type' WHEN 'history' THEN 'history-instance'
-                                  WHEN 'everything' THEN 'operation' ELSE interaction END
-    FROM hub_access_log
-  UNION ALL
-  SELECT 'hub-sign-in', id, at, device_id, user_id, NULL, CASE WHEN succeeded = 1 THEN 'sign-in' ELSE 'sign-in-failed' END, NULL, NULL,
-         CASE WHEN succeeded = 1 THEN 'success' ELSE 'minor-failure' END, username_tried, code, '110114', '110122'
-    FROM identity_sign_ins`;
+/** Where a page ends: the last row's place in the trail's order. */
+export interface TrailCursor {
+  readonly at: number;
+  readonly source: TrailSource;
+  readonly id: string;
+}
+
+const COLUMNS =
+  'source, id, at, device_id, user_id, patient_id, action, session_id, query_text, outcome, username_tried, detail, type_code, subtype_code';
+
+/** Each source as the trail's columns; `at` and `id` are its paging index. */
+const SOURCES: Readonly<Record<TrailSource, string>> = {
+  workstation: `SELECT 'workstation' AS source, event_id AS id, COALESCE(recorded_ms, 0) AS at, device_id, user_id, patient_id,
+         action, session_id, query_text, outcome, username_tried, NULL AS detail, type_code, subtype_code
+    FROM audit_events`,
+  'hub-access': `SELECT 'hub-access' AS source, id, at, device_id, user_id, patient_id, 'btg-access' AS action, NULL AS session_id,
+         NULL AS query_text, 'success' AS outcome, NULL AS username_tried, interaction AS detail, 'rest' AS type_code,
+         CASE interaction WHEN 'search' THEN 'search-type' WHEN 'history' THEN 'history-instance'
+                          WHEN 'everything' THEN 'operation' ELSE interaction END AS subtype_code
+    FROM hub_access_log`,
+  'hub-sign-in': `SELECT 'hub-sign-in' AS source, id, at, device_id, user_id, NULL AS patient_id,
+         CASE WHEN succeeded = 1 THEN 'sign-in' ELSE 'sign-in-failed' END AS action, NULL AS session_id, NULL AS query_text,
+         CASE WHEN succeeded = 1 THEN 'success' ELSE 'minor-failure' END AS outcome, username_tried, code AS detail,
+         '110114' AS type_code, '110122' AS subtype_code
+    FROM identity_sign_ins`,
+  'hub-trail-view': `SELECT 'hub-trail-view' AS source, id, at, device_id, user_id, NULL AS patient_id,
+         CASE kind WHEN 'export' THEN 'trail-export' ELSE 'trail-search' END AS action, NULL AS session_id, filter AS query_text,
+         'success' AS outcome, NULL AS username_tried, os_user AS detail,
+         CASE kind WHEN 'export' THEN '110106' ELSE '110112' END AS type_code, NULL AS subtype_code
+    FROM audit_trail_views`,
+};
+const SOURCE_NAMES = Object.keys(SOURCES) as TrailSource[];
 
 class Params {
   readonly values: unknown[] = [];
@@ -92,13 +116,37 @@ function conditions(filter: TrailFilter, params: Params): string[] {
   return where;
 }
 
+/** Rows of `source` after the cursor in the trail's order (newest first, or oldest first). */
+function afterCursor(source: TrailSource, cursor: TrailCursor, newest: boolean, params: Params): string {
+  const at = params.add(cursor.at);
+  const before = newest ? '<' : '>';
+  // Within one time, sources are ordered by name and ids within a source.
+  // (The bound on t.at alone comes first so that the index can start there.)
+  if (source === cursor.source) return `t.at ${before}= ${at} AND (t.at ${before} ${at} OR t.id ${before} ${params.add(cursor.id)})`;
+  const sourceFirst = newest ? source < cursor.source : source > cursor.source;
+  return sourceFirst ? `t.at ${before}= ${at}` : `t.at ${before} ${at}`;
+}
+
+/** The same census read (action, workstation, session, user, patient, query) as `of`'s, in the period. */
+function sameCensusRead(filter: TrailFilter, params: Params, of: (column: string) => string): string {
+  const period = [
+    ...(filter.from === undefined ? [] : [` AND COALESCE(p.recorded_ms, 0) >= ${params.add(filter.from)}`]),
+    ...(filter.to === undefined ? [] : [` AND COALESCE(p.recorded_ms, 0) < ${params.add(filter.to)}`]),
+  ].join('');
+  // patient_id by equality, so that the patient's index finds the earlier reads (a census read
+  // always names its patient; one that does not is never collapsed).
+  return `p.action = 'query' AND p.device_id = ${of('device_id')} AND p.patient_id = ${of('patient_id')}
+      AND p.session_id IS NOT DISTINCT FROM ${of('session_id')} AND p.user_id IS NOT DISTINCT FROM ${of('user_id')}
+      AND p.query_text IS NOT DISTINCT FROM ${of('query_text')}${period}`;
+}
+
 function toRow(row: Record<string, unknown>): TrailRow {
   const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
   return {
     source: String(row.source) as TrailSource,
     id: String(row.id),
     at: row.at === null || row.at === undefined ? null : Number(row.at),
-    deviceId: String(row.device_id),
+    deviceId: text(row.device_id),
     userId: text(row.user_id),
     patientId: text(row.patient_id),
     action: text(row.action),
@@ -107,35 +155,61 @@ function toRow(row: Record<string, unknown>): TrailRow {
     outcome: text(row.outcome),
     usernameTried: text(row.username_tried),
     detail: text(row.detail),
-    repeats: row.repeats === null || row.repeats === undefined ? 1 : Number(row.repeats),
+    repeats: 1,
   };
 }
 
-/** One page of the trail, newest first (`oldest` for an export), `count` rows from `offset`. */
+/** How many times a census read shown once in the view was recorded (in the period). */
+async function repeatsOf(db: SqlDatabase, row: TrailRow, filter: TrailFilter): Promise<number> {
+  const params = new Params();
+  const values: Readonly<Record<string, string | null>> = {
+    device_id: row.deviceId,
+    patient_id: row.patientId,
+    session_id: row.sessionId,
+    user_id: row.userId,
+    query_text: row.query,
+  };
+  const same = sameCensusRead(filter, params, (column) => params.add(values[column] ?? null));
+  const [count] = await db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM audit_events p WHERE ${same}`, params.values);
+  return Math.max(1, Number(count?.n ?? 1));
+}
+
+/**
+ * One page of the trail, newest first (`oldest` for an export): `count` rows after `after` (the
+ * previous page's last row). Each source is read through its (time, id) index, at most `count` rows.
+ */
 export async function searchTrail(
   db: SqlDatabase,
   filter: TrailFilter,
-  page: { readonly count: number; readonly offset: number; readonly order?: 'newest' | 'oldest' },
+  page: { readonly count: number; readonly after?: TrailCursor; readonly order?: 'newest' | 'oldest' },
 ): Promise<TrailRow[]> {
+  const newest = page.order !== 'oldest';
+  const direction = newest ? 'DESC' : 'ASC';
+  const dedup = filter.dedup !== false;
   const params = new Params();
-  const where = conditions(filter, params);
-  const filtered = `SELECT t.* FROM (${TRAIL}) t${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
-  const direction = page.order === 'oldest' ? 'ASC' : 'DESC';
-  const order = `ORDER BY COALESCE(at, 0) ${direction}, source ${direction}, id ${direction}`;
-  const limit = `LIMIT ${params.add(page.count)} OFFSET ${params.add(page.offset)}`;
-  const sql =
-    filter.dedup === false
-      ? `SELECT f.*, 1 AS repeats FROM (${filtered}) f ${order} ${limit}`
-      : `SELECT d.* FROM (
-           SELECT f.*,
-                  ROW_NUMBER() OVER (PARTITION BY f.action, f.device_id, f.session_id, f.user_id, f.patient_id, f.query_text
-                                     ORDER BY COALESCE(f.at, 0), f.id) AS first_seen,
-                  COUNT(*) OVER (PARTITION BY f.action, f.device_id, f.session_id, f.user_id, f.patient_id, f.query_text) AS repeats
-             FROM (${filtered}) f
-         ) d
-         WHERE d.action IS NULL OR d.action <> 'query' OR d.first_seen = 1 ${order} ${limit}`;
-  const rows = await db.query<Record<string, unknown>>(sql, params.values);
-  return rows.map((row) => (filter.dedup === false || row.action === 'query' ? toRow(row) : { ...toRow(row), repeats: 1 }));
+  const limit = params.add(page.count);
+  const branches = SOURCE_NAMES.map((source, i) => {
+    const where = conditions(filter, params);
+    if (page.after !== undefined) where.push(afterCursor(source, page.after, newest, params));
+    // A census read is shown at its first recording (in the period); later ones only add to its count.
+    if (source === 'workstation' && dedup) {
+      where.push(`(t.action IS NULL OR t.action <> 'query' OR NOT EXISTS (
+         SELECT 1 FROM audit_events p WHERE ${sameCensusRead(filter, params, (column) => `t.${column}`)}
+           AND (COALESCE(p.recorded_ms, 0) < t.at OR (COALESCE(p.recorded_ms, 0) = t.at AND p.event_id < t.id))))`);
+    }
+    return `SELECT ${COLUMNS} FROM (
+        SELECT t.* FROM (${SOURCES[source]}) t${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY t.at ${direction}, t.id ${direction} LIMIT ${limit}
+      ) s${i}`;
+  });
+  const sql = `${branches.join('\nUNION ALL\n')}\nORDER BY at ${direction}, source ${direction}, id ${direction} LIMIT ${limit}`;
+  const rows = (await db.query<Record<string, unknown>>(sql, params.values)).map(toRow);
+  if (!dedup) return rows;
+  return Promise.all(
+    rows.map(async (row) =>
+      row.source === 'workstation' && row.action === 'query' ? { ...row, repeats: await repeatsOf(db, row, filter) } : row,
+    ),
+  );
 }
 
 /** The distinct patient ids the trail mentions (for a name search, matched against current names). */

@@ -1,7 +1,8 @@
 // GET /fhir/AuditEvent: the privacy officer's search of the hub's trail. Only a signed-in user whose
 // role holds `audit:view` (shared/access: the admin role, the privacy role) may search it; a device
 // alone, a nurse or a physician is refused (403). The answer is a searchset Bundle, newest first,
-// with usernames and patients' names and MRNs resolved at view time.
+// with usernames and patients' names and MRNs resolved at view time. Each search is recorded in the
+// trail (trail-views.ts) before its page is returned.
 //
 // Parameters (each at most once, except date):
 //   date=[ge|gt|le|lt]T      the period (FHIR dateTime; without a prefix: within that day/minute/…)
@@ -9,12 +10,12 @@
 //   patient.identifier=MRN   a patient by MRN;  patient.name=WORDS  patients whose current name has every word
 //   agent=ID[,ID]            users by id (or Practitioner/ID);  agent-name=USERNAME[,…] users by username,
 //                            which also finds failed sign-ins that tried that username
-//   wardline-action=A[,A]    Wardline actions (chart-read, query, sign-in-failed, btg-access, …)
+//   wardline-action=A[,A]    Wardline actions (chart-read, query, sign-in-failed, btg-access, trail-search, trail-export, …)
 //   type=[SYSTEM|]CODE[,…]   AuditEvent.type (110114 User Authentication, rest, 110113 Security Alert, …)
 //   subtype=[SYSTEM|]CODE[,…] AuditEvent.subtype (110122 Login, read, search-type, 110127, …)
 //   source=CLIENT_ID         one workstation (or Device/CLIENT_ID)
 //   wardline-dedup=false     every census read as recorded (default: repeated ones collapsed)
-//   _count=N (1–500, default 50), _offset=N
+//   _count=N (1–500, default 50), _cursor=C (where the page starts: the `next` link's, opaque)
 import { isPermitted } from '../../shared/access/index.js';
 import { nameMatches, parseInstantRange, patientIdsByMrn, patientLabels } from '../fhir/index.js';
 import { normalizeUsername, type Principal } from '../identity/index.js';
@@ -22,7 +23,8 @@ import type { SqlDatabase } from '../storage/index.js';
 import { MRN_SYSTEM } from '../../shared/fhir/index.js';
 import { AuditTrailError } from './audit-trail-error.js';
 import { labelsOf, trailEvents } from './trail-events.js';
-import { patientIdsInTrail, searchTrail, type TrailFilter } from './trail-query.js';
+import { patientIdsInTrail, searchTrail, type TrailCursor, type TrailFilter } from './trail-query.js';
+import { cursorOf, cursorText, recordTrailView } from './trail-views.js';
 
 export const DEFAULT_TRAIL_PAGE = 50;
 export const MAX_TRAIL_PAGE = 500;
@@ -39,7 +41,7 @@ const PARAMS = new Set([
   'source',
   'wardline-dedup',
   '_count',
-  '_offset',
+  '_cursor',
 ]);
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
@@ -96,7 +98,8 @@ function wholeNumber(raw: string | undefined, name: string, fallback: number, mi
 export interface TrailRequest {
   readonly filter: TrailFilter;
   readonly count: number;
-  readonly offset: number;
+  /** The previous page's last row; the page starts after it. */
+  readonly after?: TrailCursor;
 }
 
 /** Reads the search parameters, resolving usernames, MRNs and names to ids now. */
@@ -176,10 +179,13 @@ export async function trailRequestOf(db: SqlDatabase, query: URLSearchParams): P
   const dedup = one('wardline-dedup');
   if (dedup !== undefined && dedup !== 'true' && dedup !== 'false') throw invalid('wardline-dedup takes true or false.');
   filter.dedup = dedup !== 'false';
+  const cursor = one('_cursor');
+  const after = cursor === undefined ? undefined : cursorOf(cursor);
+  if (after === null) throw invalid("_cursor takes the value of a next link's _cursor.");
   return {
     filter,
     count: wholeNumber(one('_count'), '_count', DEFAULT_TRAIL_PAGE, 1, MAX_TRAIL_PAGE),
-    offset: wholeNumber(one('_offset'), '_offset', 0, 0, 100_000_000),
+    ...(after === undefined ? {} : { after }),
   };
 }
 
@@ -189,7 +195,7 @@ export interface TrailPage {
   readonly rows: number;
 }
 
-/** The privacy officer's search: authorized, filtered, one page as a searchset Bundle. */
+/** The privacy officer's search: authorized, filtered, recorded, one page as a searchset Bundle. */
 export async function searchAuditTrail(
   db: SqlDatabase,
   principal: Principal,
@@ -200,14 +206,26 @@ export async function searchAuditTrail(
   authorizeTrailView(principal);
   const request = await trailRequestOf(db, query);
   // One row more than asked tells whether there is a next page.
-  const rows = await searchTrail(db, request.filter, { count: request.count + 1, offset: request.offset });
+  const rows = await searchTrail(db, request.filter, {
+    count: request.count + 1,
+    ...(request.after === undefined ? {} : { after: request.after }),
+  });
   const shown = rows.slice(0, request.count);
   const events = await trailEvents(db, shown, await labelsOf(db, shown));
-  const self = new URLSearchParams(query);
-  const link = [{ relation: 'self', url: `${baseUrl}/AuditEvent?${self.toString()}` }];
-  if (rows.length > request.count) {
+  await recordTrailView(db, {
+    kind: 'search',
+    at: now,
+    deviceId: principal.device.deviceId,
+    userId: principal.user?.userId ?? null,
+    osUser: null,
+    filter: request.filter,
+    page: { count: request.count, ...(request.after === undefined ? {} : { after: request.after }) },
+  });
+  const link = [{ relation: 'self', url: `${baseUrl}/AuditEvent?${new URLSearchParams(query).toString()}` }];
+  const last = shown[shown.length - 1];
+  if (rows.length > request.count && last !== undefined) {
     const next = new URLSearchParams(query);
-    next.set('_offset', String(request.offset + request.count));
+    next.set('_cursor', cursorText({ at: last.at ?? 0, source: last.source, id: last.id }));
     next.set('_count', String(request.count));
     link.push({ relation: 'next', url: `${baseUrl}/AuditEvent?${next.toString()}` });
   }

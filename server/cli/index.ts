@@ -5,6 +5,7 @@ import { STAFF_ROLES } from '../../shared/access/index.js';
 import type { LevelWithSilent } from 'pino';
 import { deviceListCommand, deviceRevokeCommand, tokenCommand, userAddCommand, userChangeCommand, type CliIo } from './admin-commands.js';
 import { auditExportCommand } from './audit-commands.js';
+import { DEFAULT_SIGN_IN_RETENTION_DAYS, MAX_SIGN_IN_RETENTION_DAYS } from '../identity/index.js';
 import { HubCliError } from './hub-cli-error.js';
 import { DEFAULT_DATA_DIR } from './hub-options.js';
 import { encryptDatabaseCommand, initKeyCommand, rotateKeysCommand } from './key-commands.js';
@@ -18,6 +19,7 @@ const USAGE = `Usage:
   wardline-hub serve [--data DIR] [--port N] [--host H] [--postgres URL] [--demo N] [--key-file FILE]
                      (--dev-tls | --cert FILE --key FILE) [--public-url URL] [--log-level LEVEL]
                      [--mllp-port P [--mllp-plain] [--mllp-duplicate-days D]]   (HL7 v2 ADT feed)
+                     [--sign-in-retention-days D]   (sign-in records kept D days, default ${DEFAULT_SIGN_IN_RETENTION_DAYS})
 ${UPSTREAM_USAGE}
   wardline-hub init-key [--key-file FILE] [--data DIR | --postgres URL]
   wardline-hub rotate-keys [--key-file FILE] [--data DIR | --postgres URL]      (hub stopped)
@@ -78,6 +80,7 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
         'mllp-port': { type: 'string' },
         'mllp-plain': { type: 'boolean' },
         'mllp-duplicate-days': { type: 'string' },
+        'sign-in-retention-days': { type: 'string' },
         ...UPSTREAM_SERVE_OPTIONS,
       });
       const logLevel = (values['log-level'] ?? 'info') as LevelWithSilent;
@@ -92,6 +95,13 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
       }
       const duplicateDays =
         values['mllp-duplicate-days'] === undefined ? undefined : wholeNumber(values['mllp-duplicate-days'], '--mllp-duplicate-days', 0, 1);
+      const retentionDays =
+        values['sign-in-retention-days'] === undefined
+          ? undefined
+          : wholeNumber(values['sign-in-retention-days'], '--sign-in-retention-days', 0, 1);
+      if (retentionDays !== undefined && retentionDays > MAX_SIGN_IN_RETENTION_DAYS) {
+        throw new HubCliError('USAGE', `--sign-in-retention-days takes a number of days from 1 to ${MAX_SIGN_IN_RETENTION_DAYS}.`);
+      }
       const upstream = await upstreamConfigOf(values);
       return serveCommand(
         {
@@ -116,6 +126,7 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
                 },
               }),
           ...(upstream === undefined ? {} : { upstream }),
+          ...(retentionDays === undefined ? {} : { signInRetentionDays: retentionDays }),
         },
         io,
         stop,

@@ -34,6 +34,8 @@ export interface ServeOptions extends StoreOptions {
   readonly mllp?: { readonly port: number; readonly plain: boolean; readonly duplicateRetentionDays?: number };
   /** Mirror charts from this upstream EHR and send documentation back to it. */
   readonly upstream?: UpstreamConfig;
+  /** Days the hub keeps its record of sign-ins (default 365). */
+  readonly signInRetentionDays?: number;
 }
 
 function isWildcard(host: string): boolean {
@@ -70,7 +72,13 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
   try {
     // The upstream's key and settings are checked before the hub listens.
     if (options.upstream) mirror = await createUpstreamMirror({ db, config: options.upstream, logger });
-    app = await buildHub({ db, logger, tls, publicUrl: () => publicUrl });
+    app = await buildHub({
+      db,
+      logger,
+      tls,
+      publicUrl: () => publicUrl,
+      ...(options.signInRetentionDays === undefined ? {} : { signIns: { retentionDays: options.signInRetentionDays } }),
+    });
     try {
       await app.listen({ host: options.host, port: options.port });
     } catch (error) {

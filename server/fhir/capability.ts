@@ -37,7 +37,7 @@ export type AuditSearchParamName =
   | 'type'
   | 'subtype'
   | 'wardline-dedup'
-  | '_offset';
+  | '_cursor';
 
 export interface SearchParamDefinition {
   readonly name: SearchParamName;
@@ -107,7 +107,8 @@ export const SEARCH_PARAMS: Readonly<Record<SearchParamName, SearchParamDefiniti
   'wardline-action': {
     name: 'wardline-action',
     type: 'token',
-    documentation: 'Wardline actions (chart-read, query, sign-in-failed, btg-access, …); several separated by commas.',
+    documentation:
+      'Wardline actions (chart-read, query, sign-in-failed, btg-access, trail-search, trail-export, …); several separated by commas.',
   },
   type: { name: 'type', type: 'token', documentation: 'AuditEvent.type code (system|code or code); several separated by commas.' },
   subtype: { name: 'subtype', type: 'token', documentation: 'AuditEvent.subtype code (system|code or code); several separated by commas.' },
@@ -116,7 +117,7 @@ export const SEARCH_PARAMS: Readonly<Record<SearchParamName, SearchParamDefiniti
     type: 'token',
     documentation: 'false: every census read as recorded; default true: repeats in one session shown once, with their count.',
   },
-  _offset: { name: '_offset', type: 'number', documentation: 'Rows to skip (the next link sets it).' },
+  _cursor: { name: '_cursor', type: 'string', documentation: "Where the page starts: the next link's value (opaque)." },
 };
 
 /**
@@ -128,7 +129,7 @@ const OWN_PARAMS: ReadonlySet<string> = new Set([
   'AuditEvent patient.name',
   'AuditEvent wardline-action',
   'AuditEvent wardline-dedup',
-  'AuditEvent _offset',
+  'AuditEvent _cursor',
 ]);
 
 function ownParamId(type: string, name: SearchParamName): string {
@@ -227,7 +228,7 @@ const TABLE: readonly TypeCapability[] = [
       'type',
       'subtype',
       'wardline-dedup',
-      '_offset',
+      '_cursor',
     ],
     searchIncludes: [],
     operations: [],

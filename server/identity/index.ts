@@ -27,6 +27,7 @@ export type { Principal, DevicePrincipal, UserPrincipal, StaffRole } from './pri
 export type { RateLimitOptions } from './rate-limiter.js';
 export { accountStandingAt, type AccountStanding } from './account-history.js';
 export { recordSignIn, type SignInRecord } from './sign-in-log.js';
+export { purgeOldSignIns, DEFAULT_SIGN_IN_RETENTION_DAYS, MAX_SIGN_IN_RETENTION_DAYS, type SignInRetention } from './sign-in-retention.js';
 export { DEVICE_SCOPES_SUPPORTED, type GrantedScope } from './token-scope.js';
 export { currentTotpCode } from './totp.js';
 export { rotateSigningKey } from './hub-token-keys.js';

@@ -8,8 +8,14 @@ const noRequest = z.strictObject({});
 /** A FHIR resource as JSON (shown side by side; the host validated it). */
 export const resourceJsonSchema = z.record(z.string(), z.unknown());
 
+/**
+ * One unresolved conflict. The list holds one view for every conflict the workstation keeps, the same
+ * rows the banner counts (sync:status `conflicts`), so the two never differ: a conflict this user may
+ * not open is listed too, `withheld`, without its content.
+ */
 export const conflictViewSchema = z.object({
   conflictId: z.string(),
+  /** The Patient's resource id, as the conflict's own documentation refers to it. */
   patientId: z.string(),
   /** The patient's name as this workstation holds it ("Family, Given"), or null when it holds none. */
   patientName: z.string().nullable(),
@@ -18,9 +24,19 @@ export const conflictViewSchema = z.object({
    * for this conflict, and is removed at the sync after it is settled (and delivered).
    */
   leftWard: z.boolean(),
+  /**
+   * False when this workstation no longer holds the patient's chart at all (removed before the
+   * conflict was settled): only what the conflict itself carries is shown. Such a patient also left the ward.
+   */
+  chartHeld: z.boolean(),
   reason: z.enum(['version-conflict', 'rejected']),
   errorCode: z.string().nullable(),
   detectedAt: z.string(),
+  /**
+   * Null when this user may open the conflict; otherwise why not (the refusal's code and message),
+   * and `local`, `hub` and `patientName` are left empty.
+   */
+  withheld: z.object({ code: z.string(), message: z.string() }).nullable(),
   /** The resources as this workstation documented them. */
   local: z.array(resourceJsonSchema),
   /** The hub's current versions of the same resources. */
@@ -31,7 +47,8 @@ export type ConflictViewData = z.infer<typeof conflictViewSchema>;
 export const CONFLICT_CHANNELS = channelTable([
   defineChannel({
     name: 'conflict:list',
-    summary: "the documentation the hub refused or that met a newer version, with both versions (patients in the user's scope)",
+    summary:
+      "every unresolved conflict (the banner's count): the documentation the hub refused or that met a newer version, with both versions where the user may read them",
     permission: 'chart:read',
     request: noRequest,
     response: z.array(conflictViewSchema),

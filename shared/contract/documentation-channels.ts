@@ -1,4 +1,4 @@
-// Downtime documentation: a patient's notes, recording vital signs and medication administrations
+// Downtime documentation: a patient's notes and writing one, recording vital signs and medication administrations
 // (checked against the five rights first: chart:check-administration)
 // (to the outbox, uploaded when the hub is reachable), and what of it the hub does not hold yet.
 import { z } from 'zod';
@@ -28,6 +28,20 @@ export const pendingDocumentationSchema = z.object({
   lastError: z.string().nullable(),
 });
 
+/** The longest note a workstation writes, in characters (the host and the dialog both hold to it). */
+export const NOTE_MAX_CHARS = 20_000;
+/** The longest title a note may carry. */
+export const NOTE_TITLE_MAX_CHARS = 200;
+
+/** A note as the clinician writes it: plain text, and a title of their own (else the note type names it). */
+export const noteEntrySchema = z.strictObject({
+  text: z
+    .string()
+    .max(NOTE_MAX_CHARS, `a note holds at most ${NOTE_MAX_CHARS} characters`)
+    .refine((text) => text.trim() !== '', 'a note needs some text'),
+  title: z.string().trim().min(1).max(NOTE_TITLE_MAX_CHARS).optional(),
+});
+
 /** A note (DocumentReference) as the chart shows it. */
 export const noteSchema = z.object({
   id: z.string(),
@@ -41,11 +55,14 @@ export const noteSchema = z.object({
   text: z.string(),
   /** DocumentReference.status (current, superseded, entered-in-error). */
   status: z.string(),
+  /** Written on this workstation and not yet held by the hub (no hub version). */
+  pendingUpload: z.boolean(),
 });
 
 export type VitalSignsEntryData = z.infer<typeof vitalSignsEntrySchema>;
 export type PendingDocumentationData = z.infer<typeof pendingDocumentationSchema>;
 export type NoteData = z.infer<typeof noteSchema>;
+export type NoteEntryData = z.infer<typeof noteEntrySchema>;
 
 export const DOCUMENTATION_CHANNELS = channelTable([
   defineChannel({
@@ -58,6 +75,14 @@ export const DOCUMENTATION_CHANNELS = channelTable([
       limit: z.number().int().min(1).max(100).optional(),
     }),
     response: z.object({ notes: z.array(noteSchema), total: z.number().int().nonnegative() }),
+  }),
+  defineChannel({
+    name: 'chart:record-note',
+    summary:
+      "write a note on a patient's chart (a DocumentReference: a physician's progress note, a nurse's nursing note; to the outbox, uploaded when the hub is reachable)",
+    permission: 'document:note',
+    request: z.strictObject({ patientId: patientIdSchema, note: noteEntrySchema }),
+    response: documentationReceiptSchema,
   }),
   defineChannel({
     name: 'chart:record-vitals',

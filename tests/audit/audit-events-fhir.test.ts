@@ -35,7 +35,7 @@ const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
 const at = Date.UTC(2026, 2, 2, 8);
 const nurse = { userId: 'u-nurse-1', sessionId: 's-1', viaBreakTheGlass: false };
 const sessionEvents: SessionEvent[] = [
-  { type: 'sign-in-failed', at, mode: 'online', reason: 'bad-credentials', userId: null },
+  { type: 'sign-in-failed', at, mode: 'online', reason: 'bad-credentials', userId: null, username: 'n.smith' },
   { type: 'sign-in', at, sessionId: 's-1', userId: 'u-nurse-1', mode: 'online', outcome: 'new-session' },
   { type: 'pin-set', at, sessionId: 's-1', userId: 'u-nurse-1' },
   { type: 'lock', at, sessionId: 's-1', userId: 'u-nurse-1', reason: 'idle' },

@@ -1,6 +1,7 @@
 // Every screen of the workstation through axe-core (@axe-core/playwright) in Debian's Chromium:
-// no serious or critical violation on sign-in, census, each chart tab, the documentation forms,
-// emergency access, the dialogs, conflicts, lock, switch user, audit and policy. Each screen is also
+// no serious or critical violation on sign-in, census, each chart tab, the documentation forms
+// (writing a note among them), emergency access, the dialogs, conflicts, lock, switch user, audit
+// and policy. Each screen is also
 // saved as a screenshot under test-artifacts/e2e/. All screens are checked before the test reports,
 // so one run names every screen with a problem.
 import type { Browser, Page } from 'playwright-core';
@@ -103,6 +104,16 @@ describe('accessibility of every screen', () => {
     await chartRegion(page).getByRole('button', { name: 'Record vital signs' }).click();
     await shown(page.getByRole('dialog', { name: 'Record vital signs' }));
     await check('record-vital-signs');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+
+    await openChartTab(page, 'Notes');
+    await page.getByRole('tabpanel').getByRole('button', { name: 'Write note' }).click();
+    await shown(page.getByRole('dialog', { name: 'Write note' }));
+    await check('write-note');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save note' }).click();
+    await shown(page.getByRole('dialog').getByText('Write the note before saving it.'));
+    await check('write-note-missing-text');
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
 

@@ -4,9 +4,12 @@
 // them field by field (her corrected value, the hub's note); the hub then holds that combination.
 // (The correction that meets the hub's change is made through the host here, to set up a combination
 // of two notes; the same path from the chart's correction form is in nurse-corrects-entries.test.ts.)
-import type { Browser } from 'playwright-core';
+// A conflict whose patient's chart this workstation no longer holds (purged before the
+// keep-until-settled rule) is still listed, as many as the banner counts, marked "Patient no longer
+// on this ward" with the patient record id the conflict carries, and she settles it.
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import type { Observation } from '../../shared/fhir/index.js';
+import type { Encounter, Observation } from '../../shared/fhir/index.js';
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
 import { feedResources } from '../support/hub-fixtures.js';
 import { expectAccessible } from './support/axe.js';
@@ -14,7 +17,7 @@ import { expectNoPageProblems, launchChromium, watchedPage } from './support/bro
 import { hubReader, type HubReader } from './support/hub-reader.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { censusName, nurseablePatient } from './support/ward.js';
-import { connectionBanner, expectCensus, shown, signIn } from './support/workstation-ui.js';
+import { connectionBanner, expectCensus, shown, signIn, signInHeading } from './support/workstation-ui.js';
 
 const TEST = 'conflict';
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -113,4 +116,81 @@ describe('a conflict', () => {
     expectNoPageProblems(watched);
     await watched.context.close();
   });
+
+  it('whose patient the workstation no longer holds is listed as the banner counts it, marked, and settled', async () => {
+    const watched = await watchedPage(browser);
+    const { page } = watched;
+    onTestFailed(() => saveScreenshot(page, TEST, 'purged-failure').then(() => undefined));
+    const patient = nurseablePatient(stack.ward, () => true, 1);
+    const patientId = patient.patient.id!;
+    const original = patient.resources
+      .filter((r): r is Observation => r.resourceType === 'Observation' && r.code.coding?.[0]?.code === HEART_RATE)
+      .at(-1)!;
+
+    await page.goto(stack.issueUrl());
+    if (await signInHeadingShown(page)) await signIn(page, stack.account('nina'));
+    await expectCensus(page, stack.ward.patients.length);
+
+    // Downtime: nina corrects a reading here while the lab changes it on the hub.
+    await stack.hub.stop();
+    await shown(connectionBanner(page).getByText(/Downtime — /), POLL_MS + 15_000);
+    const cached = stack.host.vault.resources.read('Observation', original.id!) as Observation;
+    const userId = stack.host.sessions.current().active!.userId;
+    stack.host.documentation!.amendResource(
+      { ...cached, note: [{ text: 'Recounted at the bedside' }] },
+      { reference: `Practitioner/${userId}`, display: 'nina' },
+    );
+    await feedResources(stack.hub.db, [{ ...original, note: [{ text: 'Verified against the monitor' }] }]);
+    await stack.hub.start();
+    await shown(connectionBanner(page).getByRole('button', { name: '1 conflict to resolve' }), 4 * POLL_MS + 15_000);
+
+    // The patient is discharged at the hub; the workstation purges the chart with the conflict still
+    // open, as it did before the keep-until-settled rule.
+    const finished: Encounter = {
+      ...patient.encounter,
+      status: 'finished',
+      period: { ...patient.encounter.period, end: new Date().toISOString() },
+    };
+    await feedResources(stack.hub.db, [finished]);
+    await expect
+      .poll(() => stack.host.vault.census().some((e) => e.patientId === patientId), { timeout: 4 * POLL_MS + 15_000 })
+      .toBe(false);
+    stack.host.vault.sync.purgePatient(patientId);
+    expect(stack.host.vault.resources.read('Patient', patientId)).toBeNull();
+
+    // The banner still counts it, and the list shows it: marked, named by the record id it carries.
+    const toResolve = connectionBanner(page).getByRole('button', { name: '1 conflict to resolve' });
+    await shown(toResolve);
+    await toResolve.click();
+    const card = await shown(page.getByRole('region', { name: `Vital signs for patient record ${patientId}` }));
+    await shown(card.getByText('Patient no longer on this ward', { exact: true }));
+    await shown(card.getByRole('row', { name: /Note \(differs\)/ }).getByRole('cell', { name: 'Recounted at the bedside' }));
+    expect(await page.getByRole('region', { name: /^Vital signs for / }).count()).toBe(1);
+    await saveScreenshot(page, TEST, 'conflicts-patient-gone');
+    await expectAccessible(page, 'conflicts (patient no longer on this ward)');
+
+    await card.getByRole('button', { name: 'Keep hub version' }).click();
+    await shown(page.getByText("The hub's version was kept; your version was set aside."));
+    await shown(page.getByText('There are no conflicts to settle.'));
+    await expect
+      .poll(
+        () =>
+          connectionBanner(page)
+            .getByRole('button', { name: /conflict/ })
+            .count(),
+        { timeout: 15_000 },
+      )
+      .toBe(0);
+    expect(stack.host.vault.conflicts.count()).toBe(0);
+    expect(stack.host.vault.resources.read('Patient', patientId)).toBeNull();
+
+    expectNoPageProblems(watched);
+    await watched.context.close();
+  });
 });
+
+/** Whether the page opened on the sign-in screen (the session of the previous test may have ended) rather than the census. */
+async function signInHeadingShown(page: Page): Promise<boolean> {
+  await shown(page.getByRole('heading', { name: /^(Sign in to Wardline|Ward census|Wardline is locked)$/ }));
+  return signInHeading(page).isVisible();
+}

@@ -2,9 +2,12 @@
 // here and on the hub shows both versions to those who may read it; a nurse settles it with a
 // combination of both (checked: valid FHIR, the conflict's own resources and patient), which reaches
 // the hub on top of its version with a Provenance naming her; keeping the hub's version drops the
-// local change. Every settlement is audited; a role that cannot document it cannot settle it.
+// local change. Every settlement is audited; a role that cannot document it cannot settle it. Every
+// unresolved conflict is listed, the same count the banner shows, whoever asks: one a role may not
+// read is listed without its content; one whose patient this workstation no longer holds at all
+// (purged before the keep-until-settled rule) is marked so and settled like the others.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Observation, Provenance, Resource } from '../../shared/fhir/index.js';
+import type { Encounter, Observation, Provenance, Resource } from '../../shared/fhir/index.js';
 import { CONFLICT_COMBINATION_POLICY_URI } from '../../electron/documentation/index.js';
 import { feedResources } from '../support/hub-fixtures.js';
 import { startEnrolledTestHost, type EnrolledTestHost } from '../support/enrolled-host.js';
@@ -24,9 +27,19 @@ afterAll(async () => {
 interface ConflictView {
   conflictId: string;
   patientId: string;
+  patientName: string | null;
+  leftWard: boolean;
+  chartHeld: boolean;
   reason: string;
+  withheld: { code: string; message: string } | null;
   local: Resource[];
   hub: Resource[];
+}
+
+/** The banner's count and the list's length, for whoever is signed in now. */
+async function bannerAndList(): Promise<[number, number]> {
+  const status = await t.call<{ conflicts: number }>('sync:status', {});
+  return [status.conflicts, (await t.call<ConflictView[]>('conflict:list', {})).length];
 }
 
 const userId = (username: string): string => t.staff.find((a) => a.username === username)!.userId;
@@ -76,9 +89,18 @@ describe('conflicts through the window', () => {
       .filter((e) => e.action === 'chart-read');
     expect(reads.map((e) => e.detail.view)).toEqual(['conflicts']);
 
-    // A clerk sees nothing of it; a physician sees it but cannot settle vital-sign documentation.
+    // A clerk sees that it exists, not what it holds; a physician sees it but cannot settle vital-sign documentation.
     await t.signIn('carla');
-    expect(await t.call('conflict:list', {})).toEqual([]);
+    expect(await t.call('conflict:list', {})).toEqual([
+      expect.objectContaining({
+        conflictId: conflict.conflictId,
+        patientName: null,
+        withheld: expect.objectContaining({ code: 'FORBIDDEN' }),
+        local: [],
+        hub: [],
+      }),
+    ]);
+    expect(await bannerAndList()).toEqual([1, 1]);
     await t.signIn('paul');
     expect(await t.call('conflict:list', {})).toHaveLength(1);
     expect(
@@ -151,5 +173,57 @@ describe('conflicts through the window', () => {
     });
     await t.call('sync:now', {});
     expect((await hubResource<Observation>('Observation', original.id!)).meta?.versionId).toBe('2');
+  });
+
+  it('lists and settles a conflict whose patient this workstation no longer holds, marked so, from what the conflict carries', async () => {
+    const leaving = t.ward.patients[2]!;
+    const patientId = leaving.patient.id!;
+    const original = vitalSignOf(2, 0);
+    const conflict = await conflictOn(original);
+    // The patient is discharged at the hub, and this workstation purged the chart while the conflict
+    // was open (as it did before the keep-until-settled rule).
+    const finished: Encounter = {
+      ...leaving.encounter,
+      status: 'finished',
+      period: { ...leaving.encounter.period, end: new Date().toISOString() },
+    };
+    await feedResources(t.hub.db, [finished]);
+    t.host.vault.sync.purgePatient(patientId);
+    await t.call('sync:now', {});
+    expect(t.host.vault.resources.read('Patient', patientId)).toBeNull();
+
+    for (const username of ['nina', 'paul', 'carla']) {
+      await t.signIn(username);
+      expect(await bannerAndList(), username).toEqual([1, 1]);
+    }
+    await t.signIn('nina');
+    const [listed] = await t.call<ConflictView[]>('conflict:list', {});
+    expect(listed).toMatchObject({
+      conflictId: conflict.conflictId,
+      patientId,
+      patientName: null,
+      leftWard: true,
+      chartHeld: false,
+      withheld: null,
+    });
+    expect((listed!.local[0] as Observation).note?.[0]?.text).toBe('repeated at the bedside');
+    expect((listed!.hub[0] as Observation).meta?.versionId).toBe('2');
+
+    // Her version goes to the hub on top of the version the conflict kept; the chart stays gone here.
+    const { resentAs } = await t.call<{ resentAs: string | null }>('conflict:resolve', {
+      conflictId: conflict.conflictId,
+      choice: 'resend-local',
+    });
+    expect(resentAs).toEqual(expect.any(String));
+    expect(t.host.vault.outbox.get(resentAs!)!.items[0]).toMatchObject({ operation: 'update', baseVersion: '2' });
+    expect(await bannerAndList()).toEqual([0, 0]);
+    expect(await t.call('sync:now', {})).toMatchObject({ outboxPending: 0, conflicts: 0 });
+    const onHub = await hubResource<Observation>('Observation', original.id!);
+    expect(onHub.meta?.versionId).toBe('3');
+    expect(onHub.note?.map((n) => n.text)).toEqual(['repeated at the bedside']);
+    expect(t.host.vault.resources.read('Observation', original.id!)).toBeNull();
+    expect(t.host.vault.resources.read('Patient', patientId)).toBeNull();
+    const settled = t.host.audit.find({ patient: patientId }).filter((e) => e.action === 'update');
+    expect(settled.at(-1)).toMatchObject({ user: userId('nina'), detail: { resolution: 'resend-local', entry: resentAs } });
   });
 });

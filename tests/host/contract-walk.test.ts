@@ -3,6 +3,7 @@
 // patient it returned, before answering. A new channel must be classified here or this file does
 // not type-check.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CONFIDENTIALITY_SYSTEM } from '../../shared/access/index.js';
 import { invokeChannel, invokeChannelNames, type InvokeChannelName } from '../../shared/contract/index.js';
 import type { Observation } from '../../shared/fhir/index.js';
 import type { SyntheticPatient } from '../../shared/synthetic/index.js';
@@ -53,6 +54,7 @@ const WALK: Record<InvokeChannelName, Walk> = {
   // An answer about one patient even when empty ("nothing waits"): always one read of that patient.
   'chart:pending': { request: (patientId) => ({ patientId }), patientsIn: () => ['*'] },
   // Receipts (ids only); the write is audited as a create (tests/host/documentation-channels.test.ts).
+  'chart:record-note': { request: (patientId) => ({ patientId, note: { text: 'Reviewed on the ward round.' } }), patientsIn: null },
   'chart:record-vitals': {
     request: (patientId) => ({ patientId, vitals: { heartRate: 82, systolic: 124, diastolic: 78 } }),
     patientsIn: null,
@@ -88,7 +90,13 @@ const WALK: Record<InvokeChannelName, Walk> = {
   'sync:status': { request: () => ({}), patientsIn: null },
   'sync:now': { request: () => ({}), patientsIn: null },
   'setup:state': { request: () => ({}), patientsIn: null },
-  'conflict:list': { request: () => ({}), patientsIn: (value) => [...new Set((value as { patientId: string }[]).map((c) => c.patientId))] },
+  // A conflict listed withheld returns nothing of its patient's chart; the opened ones do.
+  'conflict:list': {
+    request: () => ({}),
+    patientsIn: (value) => [
+      ...new Set((value as { patientId: string; withheld: unknown }[]).filter((c) => c.withheld === null).map((c) => c.patientId)),
+    ],
+  },
   'conflict:resolve': { request: () => ({ conflictId: WALK_CONFLICT_ID, choice: 'keep-hub' }), patientsIn: null },
   // The audit view audits itself (electron/audit/audit-view.test.ts); admins only.
   'audit:view': { request: (patientId) => ({ patientId, limit: 10 }), patientsIn: null },
@@ -179,9 +187,21 @@ describe('walking every channel of the contract', () => {
       const result = await t.transport.send(name, WALK[name].request(patientOnWard()));
       if (name === 'chart:census') {
         expect(result, name).toMatchObject({ ok: true });
-      } else if (name === 'chart:pending' || name === 'conflict:list' || name === 'chart:recorded-entries') {
+      } else if (name === 'chart:pending' || name === 'chart:recorded-entries') {
         // Neither lists vital signs, doses or notes to a clerk.
         expect(result, name).toMatchObject({ ok: true, value: [] });
+      } else if (name === 'conflict:list') {
+        // Every conflict is listed (the banner counts them all), none with its vital signs, doses or notes.
+        if (!result.ok) throw new Error(result.error.code);
+        const listed = result.value as {
+          withheld: { code: string } | null;
+          patientName: string | null;
+          local: unknown[];
+          hub: unknown[];
+        }[];
+        expect(listed.length, name).toBe(t.host.vault.conflicts.count());
+        for (const conflict of listed)
+          expect(conflict, name).toMatchObject({ withheld: { code: 'FORBIDDEN' }, patientName: null, local: [], hub: [] });
       } else if (name === 'chart:summary') {
         expect(result, name).toMatchObject({
           ok: true,
@@ -262,11 +282,48 @@ describe('walking every channel of the contract', () => {
     expect(t.host.audit.find({ patient: 'not-cached-here' }).map((e) => e.action)).not.toContain('btg-start');
   });
 
-  it("leaves a restricted patient's conflict out of the list, and audits nothing of that patient", async () => {
+  it("lists a restricted patient's conflict without its content or name, and audits nothing of that patient", async () => {
     await t.signIn('nina');
     const result = await t.transport.send('conflict:list', {});
     if (!result.ok) throw new Error(result.error.code);
-    expect((result.value as { conflictId: string }[]).map((c) => c.conflictId)).toEqual([WALK_CONFLICT_ID]);
+    const listed = result.value as {
+      conflictId: string;
+      patientName: string | null;
+      withheld: { code: string } | null;
+      local: unknown[];
+    }[];
+    expect(listed.map((c) => c.conflictId)).toEqual([WALK_CONFLICT_ID, 'walk-conflict-restricted']);
+    expect(listed[0]).toMatchObject({ withheld: null });
+    expect(listed[1]).toMatchObject({ withheld: { code: 'BTG_REQUIRED' }, patientName: null, local: [], hub: [] });
+    expect(t.host.audit.find({ patient: t.restrictedPatientId })).toEqual([]);
+  });
+
+  it("lists conflicts whose patients are no longer held, marked so; a restricted one stays withheld by its own resources' label", async () => {
+    await t.signIn('nina');
+    // The restricted patient's conflict carries the label on its own resources, as the synthetic ward
+    // and the EHR's charts label every resource of a restricted chart (here only the Patient is).
+    const restricted = t.host.vault.conflicts.get('walk-conflict-restricted')!;
+    const label = { meta: { security: [{ system: CONFIDENTIALITY_SYSTEM, code: 'R' }] } };
+    t.host.vault.conflicts.remove(restricted.conflictId);
+    t.host.vault.conflicts.add({
+      ...restricted,
+      local: { ...restricted.local, items: restricted.local.items.map((item) => ({ ...item, resource: { ...item.resource, ...label } })) },
+      hub: restricted.hub.map((resource) => ({ ...resource, ...label })),
+    });
+    for (const patient of [t.ward.patients[0]!.patient.id!, t.restrictedPatientId]) t.host.vault.sync.purgePatient(patient);
+    const result = await t.transport.send('conflict:list', {});
+    if (!result.ok) throw new Error(result.error.code);
+    const listed = result.value as {
+      conflictId: string;
+      chartHeld: boolean;
+      leftWard: boolean;
+      withheld: { code: string } | null;
+      local: unknown[];
+    }[];
+    expect(listed).toHaveLength(t.host.vault.conflicts.count());
+    expect(listed[0]).toMatchObject({ conflictId: WALK_CONFLICT_ID, chartHeld: false, leftWard: true, withheld: null });
+    expect(listed[0]!.local).toHaveLength(1);
+    expect(listed[1]).toMatchObject({ chartHeld: false, withheld: { code: 'BTG_REQUIRED' }, local: [] });
     expect(t.host.audit.find({ patient: t.restrictedPatientId })).toEqual([]);
   });
 

@@ -3,9 +3,12 @@
 // reads and its sign-ins (with the username tried), newest first, with usernames and patients'
 // names and MRNs resolved when she looks (none of them stored in the trail); filters by patient
 // (id, MRN, name), user, action, period and workstation; repeated census reads collapsed; an
-// uploaded entry that does not hash to its hash tagged; and `wardline-hub audit export`.
+// uploaded entry that does not hash to its hash tagged; and `wardline-hub audit export`. Her own
+// reading is recorded in the same trail: each search and export, who, when and which filters (a
+// patient filter as the patient's reference, never a name or MRN). Pages follow a cursor on an
+// indexed key, so records added while she pages never shift a page.
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,13 +29,20 @@ const CENSUS = 'Encounter?location=Location/ward-a&status=in-progress';
 interface Event {
   id: string;
   recorded: string;
+  type?: { code?: string };
   meta?: { tag?: { system: string; code: string }[] };
   extension?: { url: string; valueInteger?: number }[];
   outcome?: string;
   outcomeDesc?: string;
   purposeOfEvent?: { text?: string }[];
   agent: { who?: { reference?: string; display?: string; identifier?: { value: string } }; name?: string }[];
-  entity?: { what?: { reference?: string; display?: string }; name?: string }[];
+  entity?: { what?: { reference?: string; display?: string }; name?: string; query?: string }[];
+}
+
+/** The filters a recorded search or export of the trail names (decoded from its query entity). */
+function filtersOf(event: Event): Record<string, unknown> {
+  const query = (event.entity ?? []).find((e) => e.query !== undefined)?.query;
+  return JSON.parse(Buffer.from(query ?? '', 'base64').toString('utf8')) as Record<string, unknown>;
 }
 
 function events(bundle: Bundle): Event[] {
@@ -56,6 +66,8 @@ describe.each<HubEngine>(['sqlite', 'postgres'])("the privacy officer's trail at
   let moreau: AdmittedPatient;
   let okafor: AdmittedPatient;
   let offWard: AdmittedPatient;
+  /** The officer's searches answered so far (each is recorded in the trail). */
+  let searches = 0;
   const chainStart = Date.now() - 2 * 3_600_000;
   const at = (minutes: number): string => new Date(chainStart + minutes * 60_000).toISOString();
 
@@ -64,6 +76,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])("the privacy officer's trail at
     const body = (await response.json()) as Bundle;
     expect(response.status, JSON.stringify(body)).toBe(200);
     expect(body.type).toBe('searchset');
+    searches += 1;
     return body;
   }
 
@@ -227,9 +240,13 @@ describe.each<HubEngine>(['sqlite', 'postgres'])("the privacy officer's trail at
     for (const event of events(await trail(`?agent=Practitioner/${nurseId}`))) expect(namesOf(event)).toContain('nurse.a');
     const window = events(await trail(`?date=ge${at(1)}&date=lt${at(10)}`));
     expect(window.map((e) => e.id).sort()).toEqual([2, 5, 6].map((n) => `${device.clientId}-${n}`).sort());
-    // The other workstation uploaded nothing: only the hub's record of the officer signing in there.
-    const other = events(await trail(`?source=Device/${otherDevice.clientId}`));
-    expect(other.map(namesOf)).toEqual([['privacy.a']]);
+    // The other workstation uploaded nothing: only the hub's record of the officer signing in there,
+    // and of each search she made from it before this one.
+    const before = searches;
+    const other = events(await trail(`?source=Device/${otherDevice.clientId}&_count=500`));
+    expect(other.map(namesOf)).toEqual(other.map(() => ['privacy.a']));
+    expect(other.filter((e) => e.type?.code === '110114')).toHaveLength(1);
+    expect(other.filter((e) => e.type?.code === '110112')).toHaveLength(before);
     expect(events(await trail(`?source=${device.clientId}&wardline-action=chart-read`)).length).toBe(2);
     // By AuditEvent type and subtype: the break-the-glass read is the hub's one RESTful operation here.
     const rest = events(await trail('?type=http://terminology.hl7.org/CodeSystem/audit-event-type|rest'));
@@ -254,22 +271,57 @@ describe.each<HubEngine>(['sqlite', 'postgres'])("the privacy officer's trail at
     expect(tampered.meta?.tag).toEqual([{ system: AUDIT_FLAG_SYSTEM, code: 'content-mismatch' }]);
   });
 
-  it('pages with next links, without overlap, and refuses unknown parameters', async () => {
+  it('pages with next links by a cursor, without overlap or gaps while her own searches are recorded, and refuses unknown parameters', async () => {
+    const everything = events(await trail('?_count=500')).map((e) => e.id);
     const seen: string[] = [];
+    let pages = 0;
     let page = await trail('?_count=3');
     for (;;) {
+      pages += 1;
+      expect(events(page).length).toBeLessThanOrEqual(3);
       seen.push(...events(page).map((e) => e.id));
       const next = page.link?.find((l) => l.relation === 'next')?.url;
       if (!next) break;
+      expect(new URL(next).searchParams.get('_cursor')).toBeTruthy();
       page = await trail(next.slice(next.indexOf('?')));
     }
     expect(new Set(seen).size).toBe(seen.length);
-    expect(seen.length).toBe(events(await trail('?_count=500')).length);
-    for (const bad of ['?name=x', '?_count=0', '?date=yesterday', '?patient=a%20b']) {
+    expect(pages).toBeGreaterThan(3);
+    // Every row there was, plus the record of the whole-trail search just before paging (newer than
+    // the first page's start); the records of the pages themselves come after it and never shift a page.
+    expect(seen.slice(1)).toEqual(everything);
+    expect(events(await trail('?wardline-action=trail-search&_count=1'))[0]!.id).not.toBe(seen[0]);
+    for (const bad of ['?name=x', '?_count=0', '?date=yesterday', '?patient=a%20b', '?_offset=3', '?_cursor=not-a-cursor']) {
       const response = await officer.fetch(`/fhir/AuditEvent${bad}`);
       expect(response.status, bad).toBe(400);
       expect(hubErrorCode(await response.json())).toBe('INVALID_SEARCH');
     }
+  });
+
+  it('records each of her searches in the trail: who, when, which filters, a patient as a reference and never a name or MRN', async () => {
+    const mrn = patient(okafor.patientId).identifier![0]!.value!;
+    const asked = Date.now();
+    await trail('?patient.name=okafor&wardline-action=chart-read');
+    await trail(`?patient.identifier=${mrn}&date=ge${at(0)}`);
+    const recorded = events(await trail('?wardline-action=trail-search&_count=2'));
+    expect(recorded).toHaveLength(2);
+    for (const event of recorded) {
+      expect(() => validateResource(event), event.id).not.toThrow();
+      expect(medplumErrors(event), event.id).toEqual([]);
+      expect(namesOf(event)).toContain('privacy.a');
+      expect(event.agent.map((a) => a.who?.reference)).toContain(`Device/${otherDevice.clientId}`);
+      expect(Date.parse(event.recorded)).toBeGreaterThanOrEqual(asked - 1000);
+      expect(patientsOf(event)).toEqual([`Patient/${okafor.patientId}`]);
+      expect(filtersOf(event).patients).toEqual([`Patient/${okafor.patientId}`]);
+    }
+    const [byMrn, byName] = recorded;
+    expect(filtersOf(byName!)).toMatchObject({ actions: ['chart-read'], dedup: true, count: 50 });
+    expect(filtersOf(byMrn!)).toMatchObject({ from: at(0) });
+    const stored = await hub.db.query<Record<string, unknown>>('SELECT * FROM audit_trail_views');
+    const text = JSON.stringify(stored).toLowerCase();
+    expect(text).not.toContain('okafor');
+    expect(text).not.toContain(mrn.toLowerCase());
+    expect(text).not.toContain('moreau');
   });
 
   it('exports a period as CSV (names resolved now), NDJSON or a FHIR Bundle with wardline-hub audit export', async () => {
@@ -322,6 +374,22 @@ describe.each<HubEngine>(['sqlite', 'postgres'])("the privacy officer's trail at
       const bad = await run(['--format', 'xml']);
       expect(bad.code).toBe(2);
       expect(bad.err.trim().split('\n')).toHaveLength(1);
+
+      // Each export is in the trail too: the OS account that ran it, the filters, the patient as a reference.
+      const exports = events(await trail('?wardline-action=trail-export'));
+      expect(exports).toHaveLength(3);
+      for (const event of exports) expect(() => validateResource(event), event.id).not.toThrow();
+      expect(exports.map((e) => e.type?.code)).toEqual(['110106', '110106', '110106']);
+      const [byMrn, byUser, byPeriod] = exports;
+      expect(filtersOf(byMrn!).patients).toEqual([`Patient/${okafor.patientId}`]);
+      // The MRN typed is recorded as the patient it found; the view resolves name and MRN only when shown.
+      expect(JSON.stringify(filtersOf(byMrn!))).not.toContain(patient(okafor.patientId).identifier![0]!.value!);
+      expect(JSON.stringify(await hub.db.query('SELECT * FROM audit_trail_views'))).not.toContain(
+        patient(okafor.patientId).identifier![0]!.value!,
+      );
+      expect(filtersOf(byUser!).usernames).toEqual(['nobody.x']);
+      expect(filtersOf(byPeriod!)).toMatchObject({ from: at(0), to: at(10), dedup: false });
+      expect(namesOf(byPeriod!)[0]).toBe(userInfo().username);
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

@@ -134,6 +134,16 @@ const VALID_REQUESTS: { readonly [N in InvokeChannelName]: fc.Arbitrary<unknown>
     { patientId, offset: fc.nat({ max: 1000 }), limit: fc.integer({ min: 1, max: 100 }) },
     { requiredKeys: ['patientId'] },
   ),
+  'chart:record-note': fc.record({
+    patientId,
+    note: fc.record(
+      {
+        text: fc.string({ minLength: 1, maxLength: 400 }).filter((s) => s.trim() !== ''),
+        title: fc.string({ minLength: 1, maxLength: 80 }).filter((s) => s.trim() === s && s.length > 0),
+      },
+      { requiredKeys: ['text'] },
+    ),
+  }),
   'chart:record-vitals': fc.record({ patientId, vitals: vitalSigns }),
   'chart:check-administration': fc.record({ patientId, administration }),
   'chart:record-administration': fc.record({ patientId, administration }),

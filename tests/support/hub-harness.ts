@@ -14,7 +14,7 @@ import { afterAll } from 'vitest';
 import type { CryptoKey } from 'jose';
 import { buildHub } from '../../server/app.js';
 import { createEnrollmentToken } from '../../server/identity/index.js';
-import type { RateLimitOptions } from '../../server/identity/index.js';
+import type { RateLimitOptions, SignInRetention } from '../../server/identity/index.js';
 import { createHubLogger } from '../../server/logging.js';
 import { newHubKey, openHubDatabase, type SqlDatabase } from '../../server/storage/index.js';
 import { createDevCertificate, spkiPin } from '../../server/tls/index.js';
@@ -35,6 +35,8 @@ export interface StartHubOptions {
   readonly sqlitePath?: string;
   /** The hub key (SQLCipher key of the SQLite file, KEK of the protected secrets); random by default. */
   readonly hubKey?: Buffer;
+  /** How long sign-in records are kept and how often the hub purges them. */
+  readonly signIns?: SignInRetention;
 }
 
 export interface RequestInitLike {
@@ -132,6 +134,7 @@ export async function startHub(options: StartHubOptions): Promise<TestHub> {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    ...(options.signIns ? { signIns: options.signIns } : {}),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -1,5 +1,6 @@
 // The staleness thresholds in force (the policy's, sent by the host with its sync status), for any
 // screen that says how old a patient's data is; Wardline's defaults until the first status arrives.
+// Beside them, whether the hub confirms the data now (sync online): until it does, nothing is "up to date".
 import { createContext, useContext } from 'react';
 import { DEFAULT_DATA_STALENESS, type StalenessThresholds } from '../../../shared/staleness/index.js';
 
@@ -7,4 +8,11 @@ export const StalenessThresholdsContext = createContext<StalenessThresholds>(DEF
 
 export function useStalenessThresholds(): StalenessThresholds {
   return useContext(StalenessThresholdsContext);
+}
+
+/** Whether the hub confirms the data now (sync cycles succeed); false until the first status says so. */
+export const HubConfirmsDataContext = createContext<boolean>(false);
+
+export function useHubConfirmsData(): boolean {
+  return useContext(HubConfirmsDataContext);
 }

@@ -9,16 +9,17 @@ const ago = (ms: number): string => new Date(now - ms).toISOString();
 
 describe('staleness of the ward data, in words', () => {
   it('puts every level into words, so colour is never the only signal', () => {
-    expect(dataStalenessLabel('amber', { amberMs: 15 * MIN, redMs: 60 * MIN })).toBe('Older than 15 min');
-    expect(dataStalenessLabel('red', { amberMs: 15 * MIN, redMs: 4 * HOUR })).toBe('Older than 4 h: may be out of date');
-    expect(dataStalenessLabel('fresh', { amberMs: 1, redMs: 2 })).toBe('Up to date');
-    expect(dataStalenessLabel('never-synced', { amberMs: 1, redMs: 2 })).toBe('Never synced');
+    expect(dataStalenessLabel('amber', { amberMs: 15 * MIN, redMs: 60 * MIN }, true)).toBe('Older than 15 min');
+    expect(dataStalenessLabel('red', { amberMs: 15 * MIN, redMs: 4 * HOUR }, false)).toBe('Older than 4 h: may be out of date');
+    expect(dataStalenessLabel('fresh', { amberMs: 1, redMs: 2 }, true)).toBe('Up to date');
+    expect(dataStalenessLabel('fresh', { amberMs: 1, redMs: 2 }, false)).toBe('Recent, not confirmed by the hub');
+    expect(dataStalenessLabel('never-synced', { amberMs: 1, redMs: 2 }, false)).toBe('Never synced');
     expect(durationWords(90 * MIN)).toBe('1.5 h');
   });
 
   it('names the level the shared rule gives for the thresholds in force', () => {
     const thresholds = { amberMs: 15 * MIN, redMs: 60 * MIN };
-    expect(dataStalenessLabel(dataStaleness(ago(20 * MIN), now, thresholds), thresholds)).toBe('Older than 15 min');
+    expect(dataStalenessLabel(dataStaleness(ago(20 * MIN), now, thresholds), thresholds, true)).toBe('Older than 15 min');
   });
 });
 

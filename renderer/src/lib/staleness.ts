@@ -12,11 +12,14 @@ export function durationWords(ms: number): string {
   return minutes >= 60 ? `${Math.round(ms / (HOUR / 10)) / 10} h` : `${minutes} min`;
 }
 
-/** The words shown next to the ward data's time. */
-export function dataStalenessLabel(level: DataStaleness, thresholds: StalenessThresholds): string {
+/**
+ * The words shown next to the ward data's time. Only a hub that answers sync cycles confirms data
+ * is up to date: fresh data while it does not (downtime, a slow hub, sync stopped) is "recent".
+ */
+export function dataStalenessLabel(level: DataStaleness, thresholds: StalenessThresholds, confirmedByHub: boolean): string {
   switch (level) {
     case 'fresh':
-      return 'Up to date';
+      return confirmedByHub ? 'Up to date' : 'Recent, not confirmed by the hub';
     case 'amber':
       return `Older than ${durationWords(thresholds.amberMs)}`;
     case 'red':
@@ -24,6 +27,11 @@ export function dataStalenessLabel(level: DataStaleness, thresholds: StalenessTh
     case 'never-synced':
       return 'Never synced';
   }
+}
+
+/** The staleness class of "data as of": fresh data the hub has not confirmed gets no green dot. */
+export function dataStalenessClass(level: DataStaleness, confirmedByHub: boolean): string {
+  return level === 'fresh' && !confirmedByHub ? 'staleness staleness--unconfirmed' : `staleness staleness--${level}`;
 }
 
 /** The words shown next to a patient's last vital signs. */

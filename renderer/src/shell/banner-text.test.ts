@@ -39,6 +39,22 @@ describe("the downtime banner's words", () => {
     expect(bannerWording(status({ dataAsOf: null, state: 'offline' }), now).headline).toContain('No chart data has been synced yet.');
   });
 
+  it('never says "Up to date" with a green dot unless the hub confirms the data: downtime shows fresh data as recent', () => {
+    const fresh = now - 10 * MIN;
+    const online = bannerWording(status(), fresh);
+    expect([online.stalenessLabel, online.stalenessClass]).toEqual(['Up to date', 'staleness staleness--fresh']);
+    for (const state of ['offline', 'hub-down', 'degraded'] as const) {
+      const w = bannerWording(status({ state }), fresh);
+      expect(w.staleness).toBe('fresh');
+      expect(w.stalenessLabel).toBe('Recent, not confirmed by the hub');
+      expect(w.stalenessClass).toBe('staleness staleness--unconfirmed');
+    }
+    const stopped = bannerWording(status({ stopped: { reason: 'not-cycling', since: new Date(fresh).toISOString() } }), fresh);
+    expect(stopped.stalenessLabel).toBe('Recent, not confirmed by the hub');
+    // Old data keeps its warning whatever the connection.
+    expect(bannerWording(status({ state: 'offline' }), now).stalenessLabel).toBe('Older than 15 min');
+  });
+
   it('counts what waits in the outbox and the conflicts, and the initial load', () => {
     const w = bannerWording(status({ outboxPending: 3, conflicts: 1, initialLoad: { loaded: 12, total: 40 } }), now);
     expect(w.outbox).toBe('3 entries waiting to upload');

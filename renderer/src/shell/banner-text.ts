@@ -5,7 +5,7 @@
 import type { SyncStatusData, SyncStopReason } from '../../../shared/contract/index.js';
 import { formatRecentTime } from '../../../shared/display/index.js';
 import { dataStaleness, type DataStaleness } from '../../../shared/staleness/index.js';
-import { dataStalenessLabel } from '../lib/staleness.js';
+import { dataStalenessClass, dataStalenessLabel } from '../lib/staleness.js';
 
 /** The connectivity state, or "sync-stopped" while the host's watchdog finds sync stopped (whatever the hub answers). */
 export type BannerState = SyncStatusData['state'] | 'not-enrolled' | 'sync-stopped';
@@ -24,7 +24,9 @@ export interface BannerWording {
   /** "10:42" (or "12 Mar 10:42"), or null when never synced. */
   readonly dataAsOf: string | null;
   readonly staleness: DataStaleness;
-  /** "Up to date", "Older than 15 min"…: always shown beside the colour. */
+  /** Its class: "fresh" only while the hub confirms the data (online); never green in downtime. */
+  readonly stalenessClass: string;
+  /** "Up to date" (online only), "Recent, not confirmed by the hub", "Older than 15 min"…: always shown beside the colour. */
   readonly stalenessLabel: string;
   /** "3 entries waiting to upload", or null when the outbox is empty. */
   readonly outbox: string | null;
@@ -61,13 +63,15 @@ export function bannerWording(status: SyncStatusData, nowMs: number): BannerWord
   const dataAsOf = status.dataAsOf === null ? null : formatRecentTime(status.dataAsOf, new Date(nowMs));
   const thresholds = { amberMs: status.staleAmberMs, redMs: status.staleRedMs };
   const staleness = dataStaleness(status.dataAsOf, nowMs, thresholds);
+  const confirmedByHub = state === 'online';
   const load = status.initialLoad;
   return {
     state,
     headline: headlineOf(state, dataAsOf, status.stopped),
     dataAsOf,
     staleness,
-    stalenessLabel: dataStalenessLabel(staleness, thresholds),
+    stalenessClass: dataStalenessClass(staleness, confirmedByHub),
+    stalenessLabel: dataStalenessLabel(staleness, thresholds, confirmedByHub),
     outbox: status.outboxPending > 0 ? `${count(status.outboxPending, 'entry', 'entries')} waiting to upload` : null,
     conflicts: status.conflicts > 0 ? `${count(status.conflicts, 'conflict', 'conflicts')} to resolve` : null,
     progress:

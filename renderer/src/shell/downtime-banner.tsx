@@ -34,7 +34,7 @@ export function DowntimeBanner(props: { status: SyncStatusData | null; onOpenCon
         <p className="banner__headline">
           <span className="banner__badge">{BADGES[w.state]}</span> {w.headline}
         </p>
-        <p className={`staleness staleness--${w.staleness}`}>
+        <p className={w.stalenessClass}>
           <span className="staleness__dot" aria-hidden="true" />
           {w.dataAsOf === null ? 'No data synced yet' : `Data as of ${w.dataAsOf}`} — <strong>{w.stalenessLabel}</strong>
         </p>

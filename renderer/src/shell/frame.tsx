@@ -15,13 +15,14 @@ import { whenIdle } from './preloadable.js';
 import { coverWindow, purgeAndReload } from './purge.js';
 import { may } from './role-abilities.js';
 import { SetPinDialog } from './set-pin-dialog.js';
+import { SignInOnlineDialog } from './sign-in-online-dialog.js';
 import { ShortcutsDialog } from './shortcuts-dialog.js';
 import { activityInterval } from './activity-throttle.js';
 import { useActivityReporting } from './use-activity.js';
 import { TopBar } from './top-bar.js';
 import { useShortcuts } from './use-shortcuts.js';
 import { useSyncStatus } from './use-sync-status.js';
-import { StalenessThresholdsContext } from '../lib/staleness-thresholds.js';
+import { HubConfirmsDataContext, StalenessThresholdsContext } from '../lib/staleness-thresholds.js';
 import { DEFAULT_DATA_STALENESS } from '../../../shared/staleness/index.js';
 import { mayOpen, restoredView, type View } from './views.js';
 
@@ -46,6 +47,9 @@ export function Frame(props: FrameProps): React.JSX.Element {
   const [returnTo, setReturnTo] = useState<string | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const [pinOpen, setPinOpen] = useState(false);
+  const [signInOnlineOpen, setSignInOnlineOpen] = useState(false);
+  // The hub answers (its sync cycles run): a session signed in offline can sign in online now.
+  const hubAnswers = status !== null && status.enrolled && !status.stopped && (status.state === 'online' || status.state === 'degraded');
   // Offered once, after a first online sign-in here without a PIN; never in the way (not modal).
   const [pinOffer, setPinOffer] = useState(props.offerPin === true);
   const [notice, setNotice] = useState<string | null>(null);
@@ -196,6 +200,7 @@ export function Frame(props: FrameProps): React.JSX.Element {
         onSignOut={signOut}
         onSetPin={() => setPinOpen(true)}
         onHelp={() => setHelpOpen(true)}
+        onSignInOnline={hubAnswers ? () => setSignInOnlineOpen(true) : undefined}
       />
       <DowntimeBanner status={status} onOpenConflicts={may(role, 'chart:read') ? () => navigate({ screen: 'conflicts' }) : undefined} />
       <div className="notice" role="status">
@@ -227,18 +232,26 @@ export function Frame(props: FrameProps): React.JSX.Element {
       {/* Focusable (tab stop) because it scrolls: keyboard users must be able to scroll a long screen such as the policy. */}
       <main id="main" ref={main} tabIndex={0} className="frame__main">
         <StalenessThresholdsContext value={thresholds}>
-          <Suspense
-            fallback={
-              <p className="muted" role="status">
-                Opening…
-              </p>
-            }
-          >
-            {screen}
-          </Suspense>
+          <HubConfirmsDataContext value={status?.state === 'online' && !status.stopped}>
+            <Suspense
+              fallback={
+                <p className="muted" role="status">
+                  Opening…
+                </p>
+              }
+            >
+              {screen}
+            </Suspense>
+          </HubConfirmsDataContext>
         </StalenessThresholdsContext>
       </main>
       <ShortcutsDialog isOpen={helpOpen} onOpenChange={setHelpOpen} />
+      <SignInOnlineDialog
+        username={session.username}
+        isOpen={signInOnlineOpen}
+        onOpenChange={setSignInOnlineOpen}
+        onSignedIn={onSnapshot}
+      />
       <SetPinDialog
         isOpen={pinOpen}
         onOpenChange={setPinOpen}

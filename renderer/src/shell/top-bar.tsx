@@ -1,5 +1,6 @@
-// The frame's top bar: who is signed in (user, role, ward, offline mode), the screens the role
-// may open, the "Lock" button and the menu (Set PIN, keyboard shortcuts, sign out).
+// The frame's top bar: who is signed in (user, role, ward, offline mode, with "Sign in online" once
+// the hub answers again), the screens the role may open, the "Lock" button and the menu (Set PIN,
+// keyboard shortcuts, sign out).
 import { Button, Menu, MenuItem, MenuTrigger, Popover } from 'react-aria-components';
 import type { SessionViewData } from '../../../shared/contract/index.js';
 import { may, roleName } from './role-abilities.js';
@@ -15,6 +16,8 @@ export interface TopBarProps {
   readonly onSignOut: () => void;
   readonly onSetPin: () => void;
   readonly onHelp: () => void;
+  /** Given while the hub answers: a session signed in offline may sign in online from here. */
+  readonly onSignInOnline?: () => void;
 }
 
 type MenuKey = 'set-pin' | 'help' | 'sign-out';
@@ -77,6 +80,11 @@ export function TopBar(props: TopBarProps): React.JSX.Element {
         <span>{roleName(role)}</span>
         <span>Ward {ward}</span>
         {session.mode === 'offline' ? <span className="badge badge--offline">Signed in offline</span> : null}
+        {session.mode === 'offline' && props.onSignInOnline !== undefined ? (
+          <button type="button" className="button button--small" onClick={props.onSignInOnline}>
+            Sign in online
+          </button>
+        ) : null}
       </p>
       <div className="top-bar__actions">
         <button type="button" className="button button--lock" aria-keyshortcuts={shortcut('lock').aria} onClick={props.onLock}>

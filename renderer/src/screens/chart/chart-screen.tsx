@@ -1,7 +1,7 @@
 // The patient chart: the banner always on top, then tabs (Summary, Vital signs, MAR, Labs, Notes,
 // Problems, Medications — those the role may read). The summary is loaded first and alone, so the
 // banner and the Summary tab are interactive at once; trends, the MAR and notes load when their tab
-// opens. Documentation (vital signs, administrations) is offered to roles that may document; after a
+// opens. Documentation (vital signs, administrations, notes) is offered to roles that may document; after a
 // save the summary reloads, so every tab shows it at once. The patient's name takes the focus on opening.
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Button, Tab, TabList, TabPanel, Tabs } from 'react-aria-components';
@@ -10,6 +10,7 @@ import { call, hostApi } from '../../host-api.js';
 import type { AdministrationTarget } from '../documentation/administration-target.js';
 import { RecordAdministrationDialog } from '../documentation/record-administration-dialog.js';
 import { RecordVitalsDialog } from '../documentation/record-vitals-dialog.js';
+import { WriteNoteDialog } from '../documentation/write-note-dialog.js';
 import { PrintMarButton } from '../print/print-mar-button.js';
 import { markChartInteractive } from './chart-interactive-mark.js';
 import { visibleTabs, type ChartTabId } from './chart-tabs.js';
@@ -116,6 +117,7 @@ function ChartBody(props: {
     return stored !== null && tabs.some((t) => t.id === stored) ? stored : 'summary';
   });
   const [vitalsOpen, setVitalsOpen] = useState(false);
+  const [noteOpen, setNoteOpen] = useState(false);
   const [administration, setAdministration] = useState<AdministrationTarget | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
@@ -146,6 +148,7 @@ function ChartBody(props: {
 
   const mayDocumentVitals = isRolePermitted(role, 'document:vital-signs');
   const mayDocumentAdministration = isRolePermitted(role, 'document:medication-administration');
+  const mayDocumentNotes = isRolePermitted(role, 'document:note');
   const record = mayDocumentAdministration ? setAdministration : null;
   const afterSave = (what: string) => (): void => {
     setSaved(`${what} saved on this workstation — pending upload.`);
@@ -223,7 +226,7 @@ function ChartBody(props: {
         ) : null}
         {tabs.some((t) => t.id === 'notes') ? (
           <TabPanel id="notes" className="tabs__panel">
-            <NotesTab patientId={patientId} />
+            <NotesTab patientId={patientId} refreshKey={refreshKey} onWriteNote={mayDocumentNotes ? () => setNoteOpen(true) : null} />
           </TabPanel>
         ) : null}
         {tabs.some((t) => t.id === 'problems') ? (
@@ -247,6 +250,15 @@ function ChartBody(props: {
           isOpen={vitalsOpen}
           onClose={() => setVitalsOpen(false)}
           onSaved={afterSave('Vital signs')}
+        />
+      ) : null}
+      {mayDocumentNotes ? (
+        <WriteNoteDialog
+          patientId={patientId}
+          patientLabel={patientLabel}
+          isOpen={noteOpen}
+          onClose={() => setNoteOpen(false)}
+          onSaved={afterSave('Note')}
         />
       ) : null}
       {mayDocumentAdministration ? (

@@ -3,8 +3,8 @@
 // words (colour is never the only signal). Full words in the chart banner; short ones in the census.
 import { formatRecentTime } from '../../../../shared/display/index.js';
 import { dataStaleness, type DataStaleness } from '../../../../shared/staleness/index.js';
-import { dataStalenessLabel } from '../../lib/staleness.js';
-import { useStalenessThresholds } from '../../lib/staleness-thresholds.js';
+import { dataStalenessClass, dataStalenessLabel } from '../../lib/staleness.js';
+import { useHubConfirmsData, useStalenessThresholds } from '../../lib/staleness-thresholds.js';
 import { useNow } from '../../shell/use-now.js';
 
 const SHORT: Readonly<Record<DataStaleness, string>> = { fresh: '', amber: 'old', red: 'stale', 'never-synced': '' };
@@ -13,12 +13,13 @@ export function DataAsOf(props: { dataAsOf: string | null; compact?: boolean }):
   const { dataAsOf, compact = false } = props;
   const now = useNow(30_000);
   const thresholds = useStalenessThresholds();
+  const confirmed = useHubConfirmsData();
   const level = dataStaleness(dataAsOf, now, thresholds);
   const time = dataAsOf === null ? null : formatRecentTime(dataAsOf, new Date(now));
-  const full = time === null ? 'Not loaded from the hub yet' : `${time} — ${dataStalenessLabel(level, thresholds)}`;
+  const full = time === null ? 'Not loaded from the hub yet' : `${time} — ${dataStalenessLabel(level, thresholds, confirmed)}`;
   const short = time === null ? 'Not loaded' : SHORT[level] === '' ? time : `${time} ${SHORT[level]}`;
   return (
-    <span className={`staleness staleness--${level}`} title={compact ? full : undefined}>
+    <span className={dataStalenessClass(level, confirmed)} title={compact ? full : undefined}>
       <span className="staleness__dot" aria-hidden="true" />
       {compact ? (
         <>

@@ -1,6 +1,9 @@
 // The Notes tab: the patient's notes (chart:notes), newest first, a page at a time: the host sends
-// only the page asked for, so a chart with years of notes opens as fast as a new one.
-import { useState } from 'react';
+// only the page asked for, so a chart with years of notes opens as fast as a new one. Each note names
+// its author, its time and its status; one written here says "Pending upload" until the hub holds it.
+// A role that may document notes (shared/access) is offered "Write note"; after a save the list
+// reloads from the top, so the new note shows at once.
+import { useEffect, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { NoteData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
@@ -9,50 +12,92 @@ import { asHostError, useHostCall } from './use-host-call.js';
 
 const PAGE = 20;
 
+const STATUS_TEXT: Readonly<Record<string, string>> = {
+  superseded: 'Superseded',
+  'entered-in-error': 'Entered in error',
+};
+
 function NoteCard({ note }: { note: NoteData }): React.JSX.Element {
+  const status = STATUS_TEXT[note.status] ?? (note.status === 'current' ? null : note.status);
   return (
     <article className="card note" aria-labelledby={`note-${note.id}`}>
-      <h3 id={`note-${note.id}`}>{note.title}</h3>
+      <h3 id={`note-${note.id}`}>{note.status === 'entered-in-error' ? <s>{note.title}</s> : note.title}</h3>
       <p className="note__meta">
         {formatDateTime(note.date)}
-        {note.author === null ? '' : ` — ${note.author}`}
-        {note.status === 'current' ? '' : ` (${note.status})`}
+        {note.author === null ? '' : ` — ${note.author}`}{' '}
+        {status === null ? null : <span className={`badge${note.status === 'entered-in-error' ? ' badge--alert' : ''}`}>{status}</span>}
+        {note.pendingUpload ? <span className="badge badge--pending">Pending upload</span> : null}
       </p>
       <div className="note__text">{note.text}</div>
     </article>
   );
 }
 
-export function NotesTab({ patientId }: { patientId: string }): React.JSX.Element {
-  const { loaded } = useHostCall(patientId, () => call(hostApi().chart.notes({ patientId, offset: 0, limit: PAGE })));
-  const [older, setOlder] = useState<{ patientId: string; notes: NoteData[] }>({ patientId, notes: [] });
+export function NotesTab(props: {
+  patientId: string;
+  /** Bumped after documentation was saved: the list reloads from its newest note. */
+  refreshKey: number;
+  /** Opens the note dialog; null for a role that may not document notes. */
+  onWriteNote: (() => void) | null;
+}): React.JSX.Element {
+  const { patientId, refreshKey, onWriteNote } = props;
+  // Older pages belong to one listing: a new note shifts every offset, so it starts a new listing.
+  const listing = `${patientId}:${refreshKey}`;
+  const { loaded, reload } = useHostCall(listing, () => call(hostApi().chart.notes({ patientId, offset: 0, limit: PAGE })));
+  const [older, setOlder] = useState<{ listing: string; notes: NoteData[] }>({ listing, notes: [] });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  if (loaded.state === 'loading') return <p aria-live="polite">Loading notes…</p>;
+  // While a note shown waits for upload, each sync status change looks again, so "Pending upload"
+  // goes once the hub holds it (and only then: every look is an audited read).
+  const waiting = loaded.state === 'ready' && loaded.value.notes.some((note) => note.pendingUpload);
+  useEffect(() => (waiting ? hostApi().sync.onChanged(() => reload()) : undefined), [waiting, reload]);
+
+  const writeNote =
+    onWriteNote === null ? null : (
+      <div className="toolbar" role="group" aria-label="Notes actions">
+        <Button className="button button--primary" onPress={onWriteNote}>
+          Write note
+        </Button>
+      </div>
+    );
+  if (loaded.state === 'loading')
+    return (
+      <div className="stack notes">
+        {writeNote}
+        <p aria-live="polite">Loading notes…</p>
+      </div>
+    );
   if (loaded.state === 'failed')
     return (
-      <p role="alert" className="text-danger">
-        {loaded.error.message}
-      </p>
+      <div className="stack notes">
+        {writeNote}
+        <p role="alert" className="text-danger">
+          {loaded.error.message}
+        </p>
+      </div>
     );
   const { total } = loaded.value;
-  const notes = [...loaded.value.notes, ...(older.patientId === patientId ? older.notes : [])];
-  if (total === 0) return <p>No notes for this patient.</p>;
+  const notes = [...loaded.value.notes, ...(older.listing === listing ? older.notes : [])];
   const loadOlder = (): void => {
     setBusy(true);
     setError(null);
     call(hostApi().chart.notes({ patientId, offset: notes.length, limit: PAGE }))
       .then(
-        (page) => setOlder((current) => ({ patientId, notes: [...(current.patientId === patientId ? current.notes : []), ...page.notes] })),
+        (page) => setOlder((current) => ({ listing, notes: [...(current.listing === listing ? current.notes : []), ...page.notes] })),
         (failure: unknown) => setError(asHostError(failure).message),
       )
       .finally(() => setBusy(false));
   };
   return (
     <div className="stack notes">
-      <p>
-        {total} note{total === 1 ? '' : 's'}, newest first.
-      </p>
+      {writeNote}
+      {total === 0 ? (
+        <p>No notes for this patient.</p>
+      ) : (
+        <p>
+          {total} note{total === 1 ? '' : 's'}, newest first.
+        </p>
+      )}
       {notes.map((note) => (
         <NoteCard key={note.id} note={note} />
       ))}

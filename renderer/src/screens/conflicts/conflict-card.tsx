@@ -1,6 +1,6 @@
 // One conflict: both versions side by side ("This workstation" and "Hub"), differing fields marked
 // in words and colour, and the three ways out: keep the hub's version, keep mine (sent again over
-// the hub's), or combine field by field.
+// the hub's), or combine field by field. A conflict the user may not open is a card saying why.
 import { startTransition, useActionState, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { ConflictViewData } from '../../../../shared/contract/index.js';
@@ -21,12 +21,48 @@ const SOURCES = [
   { id: 'hub', label: 'Hub' },
 ] as const;
 
-export function ConflictCard(props: {
+interface ConflictCardProps {
   conflict: ConflictViewData;
   patientLabel: string;
   onSettled: (message: string) => void;
-}): React.JSX.Element {
-  const { conflict, patientLabel, onSettled } = props;
+}
+
+export function ConflictCard(props: ConflictCardProps): React.JSX.Element {
+  return props.conflict.withheld === null ? <OpenConflictCard {...props} /> : <WithheldConflictCard {...props} />;
+}
+
+/** Where the patient is: left the ward (chart kept for the conflict), or no longer held here at all. */
+function PatientMark({ conflict }: { conflict: ConflictViewData }): React.JSX.Element | null {
+  if (!conflict.chartHeld) {
+    return (
+      <p>
+        <span className="badge badge--alert">Patient no longer on this ward</span> This workstation no longer holds this patient&apos;s
+        chart. Only what the conflict itself holds is shown: patient record <code>{conflict.patientId}</code>.
+      </p>
+    );
+  }
+  if (!conflict.leftWard) return null;
+  return (
+    <p>
+      <span className="badge badge--alert">Left the ward</span> This patient was discharged or transferred. Their chart stays on this
+      workstation only until this conflict is settled.
+    </p>
+  );
+}
+
+function WithheldConflictCard({ conflict, patientLabel }: ConflictCardProps): React.JSX.Element {
+  const headingId = `conflict-${conflict.conflictId}`;
+  return (
+    <section className="card conflict" aria-labelledby={headingId}>
+      <h3 id={headingId}>Conflict for {patientLabel} (not shown to you)</h3>
+      <PatientMark conflict={conflict} />
+      <p className="muted">Found {formatDateTime(conflict.detectedAt)}</p>
+      <p className="message message--warning">{conflict.withheld?.message}</p>
+    </section>
+  );
+}
+
+function OpenConflictCard({ conflict, patientLabel, onSettled }: ConflictCardProps): React.JSX.Element {
   const headingId = `conflict-${conflict.conflictId}`;
   const pairs = pairResources(conflict.local, conflict.hub);
   const canCombine = pairs.some((pair) => differingFields(pair).length > 0);
@@ -57,12 +93,7 @@ export function ConflictCard(props: {
       <h3 id={headingId}>
         {conflictKind(conflict)} for {patientLabel}
       </h3>
-      {conflict.leftWard ? (
-        <p>
-          <span className="badge badge--alert">Left the ward</span> This patient was discharged or transferred. Their chart stays on this
-          workstation only until this conflict is settled.
-        </p>
-      ) : null}
+      <PatientMark conflict={conflict} />
       <p className="muted">Found {formatDateTime(conflict.detectedAt)}</p>
       <p>{conflictReasonText(conflict)}</p>
       {pairs.map((pair) => (

@@ -1,8 +1,10 @@
 // The conflicts screen: documentation from this workstation the hub refused or that met a newer
-// version there, each with both versions side by side and the user's choice. Patients are named
-// from the ward census, or by the host for a patient who left the ward (discharged or transferred:
-// marked so, kept on this workstation until the conflict is settled); the list refreshes after each
-// decision and on sync.
+// version there, each with both versions side by side and the user's choice. The host lists every
+// unresolved conflict (the banner counts the same list): one this user may not open is shown
+// without its content, saying why. Patients are named from the ward census, or by the host for a
+// patient who left the ward (discharged or transferred: marked so, kept on this workstation until
+// the conflict is settled), or, when this workstation no longer holds the chart at all, by the
+// patient record id the conflict carries; the list refreshes after each decision and on sync.
 import { useEffect, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { CensusEntryData, ConflictViewData, SessionViewData } from '../../../../shared/contract/index.js';
@@ -14,8 +16,10 @@ import '../../styles/chart.css';
 
 function patientLabelOf(census: readonly CensusEntryData[], conflict: ConflictViewData): string {
   const entry = census.find((e) => e.patientId === conflict.patientId);
-  if (entry === undefined) return conflict.patientName ?? "a patient not on this ward's census";
-  return `${entry.name}${entry.bed === null ? '' : ` (${entry.bed})`}`;
+  if (entry !== undefined) return `${entry.name}${entry.bed === null ? '' : ` (${entry.bed})`}`;
+  if (conflict.patientName !== null) return conflict.patientName;
+  if (!conflict.chartHeld) return `patient record ${conflict.patientId}`;
+  return "a patient not on this ward's census";
 }
 
 export function ConflictsScreen({ session }: { session: SessionViewData }): React.JSX.Element {

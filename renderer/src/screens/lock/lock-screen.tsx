@@ -1,6 +1,8 @@
 // The lock screen: the locked sessions (who, since when); the owner picks theirs and types the
 // PIN, or the password after too many wrong PINs; "Switch user" lets someone else sign in while
-// the locked sessions stay. Holds no patient data: it is drawn after the purge reload.
+// the locked sessions stay. Holds no patient data: it is drawn after the purge reload. A sign-in
+// here (another user's, or the owner's password) is told to the shell like one on the sign-in
+// screen, so a user's first online sign-in on this workstation brings the PIN offer here too.
 import { useEffect, useState } from 'react';
 import type { SessionSnapshotData, SessionViewData } from '../../../../shared/contract/index.js';
 import { formatRecentTime } from '../../../../shared/display/index.js';
@@ -13,6 +15,8 @@ import { PinForm } from './pin-form.js';
 export interface LockScreenProps {
   readonly snapshot: SessionSnapshotData;
   readonly onSnapshot: (snapshot: SessionSnapshotData) => void;
+  /** A sign-in from this screen (switch user, or unlocking with the password); `offerPin` as on the sign-in screen. */
+  readonly onSignedIn: (snapshot: SessionSnapshotData, signIn?: { readonly offerPin: boolean }) => void;
   /** Re-reads session:state (a session ended while the screen showed it). */
   readonly onReload: () => void;
   readonly reachability: Reachability;
@@ -72,7 +76,7 @@ export function LockScreen(props: LockScreenProps): React.JSX.Element {
             <>
               <h2>Sign in as another user</h2>
               <p>The locked sessions stay: their owners can resume them later with their PIN.</p>
-              <SignInForm onSignedIn={props.onSnapshot} onReachability={props.onReachability} />
+              <SignInForm onSignedIn={props.onSignedIn} onReachability={props.onReachability} />
               <button type="button" className="button button--link" onClick={() => setMode(initialMode(locked))}>
                 Back to the locked sessions
               </button>
@@ -126,7 +130,7 @@ export function LockScreen(props: LockScreenProps): React.JSX.Element {
                   <SignInForm
                     fixedUsername={selected.username}
                     submitLabel="Unlock with password"
-                    onSignedIn={props.onSnapshot}
+                    onSignedIn={props.onSignedIn}
                     onReachability={props.onReachability}
                   />
                 </div>

@@ -10,6 +10,8 @@ export interface SignInFormProps {
   /** Set when unlocking one person's session with their password. */
   readonly fixedUsername?: string;
   readonly submitLabel?: string;
+  /** The form's accessible name with a fixed username (default: unlocking that user with the password). */
+  readonly formLabel?: string;
   /** `offerPin`: the host asks the window to offer setting a PIN (a first online sign-in here, no PIN). */
   readonly onSignedIn: (snapshot: SessionSnapshotData, signIn?: { readonly offerPin: boolean }) => void;
   readonly onReachability: (reachability: Reachability) => void;
@@ -146,7 +148,7 @@ export function SignInForm(props: SignInFormProps): React.JSX.Element {
   return (
     <form
       className="form"
-      aria-label={props.fixedUsername === undefined ? 'Sign in' : `Unlock ${props.fixedUsername} with the password`}
+      aria-label={props.fixedUsername === undefined ? 'Sign in' : (props.formLabel ?? `Unlock ${props.fixedUsername} with the password`)}
       onSubmit={(event) => {
         event.preventDefault();
         submit(false);
