@@ -17,6 +17,9 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll waits for a state (a dialog closed, a sync event arrived); its default 1 s is a
+    // race against a busy 2-core CI machine. Waiting longer only delays a real failure's report.
+    expect: { poll: { timeout: 20_000 } },
     reporters: ['default'],
   },
 });

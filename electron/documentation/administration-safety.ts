@@ -61,10 +61,11 @@ function allergiesOf(vault: Vault, patientId: string): { allergies: SubstanceNam
   return { allergies, mrn: summary.patient.mrn };
 }
 
-function earlierDoses(vault: Vault, patientId: string, orderId: string, aroundIso: string): EarlierDose[] {
+/** The doses recorded against the order within one of its cycles (a day, a week…) and a day either side of `aroundIso`. */
+function earlierDoses(vault: Vault, patientId: string, orderId: string, aroundIso: string, cycleDays: number): EarlierDose[] {
   const around = Date.parse(aroundIso);
-  const from = new Date(around - 2 * DAY_MS).toISOString();
-  const to = new Date(around + 2 * DAY_MS).toISOString();
+  const from = new Date(around - (cycleDays + 1) * DAY_MS).toISOString();
+  const to = new Date(around + (cycleDays + 1) * DAY_MS).toISOString();
   const row = vault.medicationAdministrationRecord(patientId, from, to).find((r) => r.medication.requestId === orderId);
   return (row?.administrations ?? [])
     .filter((a) => !NOT_RECORDED.has(a.state))
@@ -80,14 +81,15 @@ export function administrationSafetyVerdict(
   policy: AdministrationSafetyPolicy,
 ): AdministrationVerdict {
   const { allergies, mrn } = allergiesOf(vault, patientId);
+  const schedule = orderScheduleOf(order);
   return administrationVerdict(
     {
-      order: orderScheduleOf(order),
+      order: schedule,
       drug: conceptSubstance(order.medicationCodeableConcept, order.medicationReference?.display ?? ''),
       allergies,
       allergyClasses: [...ALLERGY_CLASSES, ...policy.allergyClasses],
       chartMrn: mrn,
-      earlier: earlierDoses(vault, patientId, order.id ?? '', dose.scheduledAt ?? dose.effectiveAt),
+      earlier: earlierDoses(vault, patientId, order.id ?? '', dose.scheduledAt ?? dose.effectiveAt, schedule.doseDays.cycleDays),
       windowMs: policy.windowMs,
       convert: ucumConverter,
       clock: policy.clock ?? localWardClock,

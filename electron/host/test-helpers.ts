@@ -39,7 +39,7 @@ const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
   'chart:open-off-ward': { patientId: 'p-2', expiresAt: '2026-01-15T08:30:00.000Z' },
   'chart:record-note': { entryId: 'e-4', resourceIds: ['d-1'], status: 'pending-upload' },
   'chart:record-vitals': { entryId: 'e-1', resourceIds: ['o-1'], status: 'pending-upload' },
-  'chart:check-administration': { hardStops: [], reasonsNeeded: [], timing: 'on-time', allergyConflicts: [] },
+  'chart:check-administration': { hardStops: [], reasonsNeeded: [], timing: 'on-time', allergyConflicts: [], windowMinutes: 60 },
   'chart:record-administration': { entryId: 'e-2', resourceIds: ['ma-1'], status: 'pending-upload' },
   'chart:pending': [],
   'chart:recorded-entries': [],

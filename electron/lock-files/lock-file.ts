@@ -1,6 +1,7 @@
 // The pieces every PID lock file of a data folder is made of: whether its process still runs, its
 // JSON content read back (null when absent, torn or of another shape), and an exclusive create.
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { closeSync, linkSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 
 /** True while process `pid` exists (EPERM: it exists under another user). */
 export function isProcessAlive(pid: number): boolean {
@@ -27,10 +28,30 @@ export function readLockFile<T extends { readonly pid: number; readonly nonce: s
 }
 
 /**
- * Creates `file` with `content` as JSON, mode 0600, only if it does not exist (false then). Not
- * flushed: after a power cut an empty or torn lock file reads as stale and is taken over.
+ * Creates `file` with `content` as JSON, mode 0600, only if it does not exist (false then). The
+ * content is written to a private file first and then linked in under the lock's name, so the lock
+ * never exists empty: another process reading it between the create and the write would take an
+ * empty lock for a torn, stale one and take it over while its creator also believes it holds it.
+ * Not flushed: after a power cut an empty or torn lock file reads as stale and is taken over.
  */
 export function createLockFileExclusive(file: string, content: object): boolean {
+  const draft = `${file}.${process.pid}.${randomUUID()}.draft`;
+  writeFileSync(draft, JSON.stringify(content), { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(draft, file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS') return createThenWrite(file, content);
+    throw error;
+  } finally {
+    rmSync(draft, { force: true });
+  }
+}
+
+/** For a file system without hard links: an exclusive create, then the content. */
+function createThenWrite(file: string, content: object): boolean {
   let fd: number;
   try {
     fd = openSync(file, 'wx', 0o600);

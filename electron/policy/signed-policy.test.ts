@@ -73,7 +73,7 @@ describe('the signed machine policy', () => {
           expect.objectContaining({ code: 'POLICY_SIGNATURE_INVALID' }),
         );
       }),
-      { numRuns: 50 },
+      { numRuns: 50, seed: 20261206 },
     );
   });
 

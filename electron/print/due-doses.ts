@@ -21,6 +21,7 @@ function slotOrderOf(row: MarRow): SlotOrder {
   return {
     prn: row.medication.asNeeded,
     timesOfDay: row.medication.timesOfDay,
+    doseDays: row.medication.doseDays,
     startsAt: row.medication.authoredOn,
     recordedScheduledAt: row.administrations.map((a) => a.scheduledAt),
   };

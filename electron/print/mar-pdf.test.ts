@@ -17,6 +17,7 @@ function medication(requestId: string, name: string, dosage: string, schedule: P
     dosage,
     asNeeded: false,
     timesOfDay: [],
+    doseDays: { cycleDays: 1, offsets: [0], weekAligned: false, anchor: null },
     orderedDose: null,
     status: 'active',
     authoredOn: '2025-01-03T10:00:00Z',
@@ -207,5 +208,42 @@ describe('the downtime MAR as a PDF', () => {
     expect(lastDay).toContain('05 Jan 2025, 20:00');
     // Allergies and code status under the header of every page.
     for (const lines of read.pages) expect(lines.join(' ')).toContain('CODE STATUS: Full code: for resuscitation');
+  });
+
+  it('lists a weekly dose only on its day, and an every-other-day dose only on its days', async () => {
+    // Printed Monday 2025-01-06 08:05 UTC, 48 hours ahead: Monday 10:00 and Tuesday 10:00 are in range.
+    const daily = medication('mr-6', 'Amlodipine 5 mg tablet', '5 mg orally once daily at 10:00', { timesOfDay: ['10:00'] });
+    const weekly = medication('mr-7', 'Methotrexate 2.5 mg tablet', '15 mg orally once weekly on Monday at 10:00', {
+      timesOfDay: ['10:00'],
+      doseDays: { cycleDays: 7, offsets: [0], weekAligned: true, anchor: '2025-01-03T10:00:00Z' },
+    });
+    const tuesdays = medication('mr-8', 'Methotrexate 10 mg tablet', '10 mg orally once weekly on Tuesday at 10:00', {
+      timesOfDay: ['10:00'],
+      doseDays: { cycleDays: 7, offsets: [1], weekAligned: true, anchor: '2025-01-03T10:00:00Z' },
+    });
+    // Every other day from Sunday 5 January: Tuesday the 7th, not Monday the 6th.
+    const everyOtherDay = medication('mr-9', 'Furosemide 40 mg tablet', '40 mg orally every other day at 10:00', {
+      timesOfDay: ['10:00'],
+      doseDays: { cycleDays: 2, offsets: [0], weekAligned: false, anchor: '2025-01-05' },
+    });
+    const rows: MarRow[] = [daily, weekly, tuesdays, everyOtherDay].map((m) => ({ medication: m, administrations: [] }));
+    const pdf = await renderMarPdf({ ...job([{ kind: 'chart', chart: chart('Okafor, Grace', '100234', '7-03', rows) }]), hoursAhead: 48 });
+    const text = (await readPdf(pdf.bytes)).pages.flat();
+    const heading = 'Doses due in the next 48 hours, from 06 Jan 2025, 08:05';
+    const due = text.slice(text.indexOf(heading), text.indexOf('Active medications'));
+    expect(due.length).toBeGreaterThan(1);
+    // Each row: the drug and its order text (wrapped), then the time it is due.
+    const drugs = ['Amlodipine 5 mg tablet', 'Methotrexate 2.5 mg tablet', 'Methotrexate 10 mg tablet', 'Furosemide 40 mg tablet'];
+    const listed: string[] = [];
+    let drug = '';
+    for (const line of due) {
+      drug = drugs.find((name) => line.startsWith(`${name} — `)) ?? drug;
+      if (/^\d\d \w{3} \d{4}, \d\d:\d\d$/.test(line)) listed.push(`${drug} @ ${line}`);
+    }
+    const dueTimes = (name: string): string[] => listed.filter((l) => l.startsWith(`${name} @ `)).map((l) => l.slice(name.length + 3));
+    expect(dueTimes('Amlodipine 5 mg tablet')).toEqual(['06 Jan 2025, 10:00', '07 Jan 2025, 10:00']);
+    expect(dueTimes('Methotrexate 2.5 mg tablet')).toEqual(['06 Jan 2025, 10:00']);
+    expect(dueTimes('Methotrexate 10 mg tablet')).toEqual(['07 Jan 2025, 10:00']);
+    expect(dueTimes('Furosemide 40 mg tablet')).toEqual(['07 Jan 2025, 10:00']);
   });
 });

@@ -196,7 +196,7 @@ describe('the lock state machine, over random event sequences', () => {
           expect(locksAudited).toBeGreaterThanOrEqual(newlyLocked);
         }
       }),
-      { numRuns: 600 },
+      { numRuns: 600, seed: 20261206 },
     );
   });
 
@@ -232,7 +232,7 @@ describe('the lock state machine, over random event sequences', () => {
         ({ state } = reduceSession(state, { type: 'passwordOk', userId: owner.userId }, now));
         expect(activeSession(state)?.user.userId).toBe(owner.userId);
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 20261206 },
     );
   });
 
@@ -250,6 +250,7 @@ describe('the lock state machine, over random event sequences', () => {
         ({ state } = reduceSession(state, { type: 'activity' }, T0 + policy.idleTimeoutMs - back));
         expect(isServing(state)).toBe(false);
       }),
+      { numRuns: 300, seed: 20261206 },
     );
   });
 });

@@ -171,6 +171,7 @@ export function medicationSummary(request: Json): MedicationSummary {
     dosage: dosage === undefined ? null : text(dosage.text),
     asNeeded: schedule.prn,
     timesOfDay: [...schedule.timesOfDay],
+    doseDays: { ...schedule.doseDays, offsets: [...schedule.doseDays.offsets] },
     orderedDose: schedule.orderedDose,
     status: String(request.status),
     authoredOn: text(request.authoredOn),

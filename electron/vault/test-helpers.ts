@@ -1,6 +1,6 @@
 // Helpers for the vault's own tests: throwaway data directories and raw encrypted connections.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KeyCustodian } from './key-custodian.js';
@@ -19,11 +19,26 @@ export function newEncryptedDatabase(file: string): { db: Db; key: Buffer } {
   return { db: openKeyedConnection(file, key, { create: true }), key };
 }
 
-/** Every regular file under `dir`, recursively. */
-export function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((entry) => path.join(dir, entry))
-    .filter((file) => statSync(file, { throwIfNoEntry: false })?.isFile() === true);
+/**
+ * Every regular file under `place` (itself when it is a file), recursively. What vanishes
+ * meanwhile is passed over: a scan of the shared temp folder meets other test
+ * processes' folders while they are being deleted.
+ */
+export function filesUnder(place: string): string[] {
+  const link = lstatSync(place, { throwIfNoEntry: false });
+  if (link === undefined) return [];
+  // A link counts as the file it points to; links to folders are not followed (no loops).
+  if (link.isSymbolicLink()) return statSync(place, { throwIfNoEntry: false })?.isFile() === true ? [place] : [];
+  if (link.isFile()) return [place];
+  if (!link.isDirectory()) return [];
+  let entries: string[];
+  try {
+    entries = readdirSync(place, { encoding: 'utf8' });
+  } catch (error) {
+    if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return [];
+    throw error;
+  }
+  return entries.flatMap((entry) => filesUnder(path.join(place, entry)));
 }
 
 /** The real custodian, with chosen calls made to fail as a broken keystore would. */

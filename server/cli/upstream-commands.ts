@@ -23,6 +23,7 @@ export interface UpstreamOptionValues {
   readonly 'upstream-ward'?: string[] | undefined;
   readonly 'upstream-poll-seconds'?: string | undefined;
   readonly 'upstream-days-before-admission'?: string | undefined;
+  readonly 'upstream-mrn-system'?: string | undefined;
 }
 
 export const UPSTREAM_SERVE_OPTIONS = {
@@ -34,11 +35,12 @@ export const UPSTREAM_SERVE_OPTIONS = {
   'upstream-ward': { type: 'string', multiple: true },
   'upstream-poll-seconds': { type: 'string' },
   'upstream-days-before-admission': { type: 'string' },
+  'upstream-mrn-system': { type: 'string' },
 } as const;
 
 export const UPSTREAM_USAGE = `                     [--upstream URL --upstream-client-id ID --upstream-key PEM-FILE
                       --upstream-ward WARD=Location/ID ... [--upstream-ca PEM-FILE] [--upstream-key-id KID]
-                      [--upstream-poll-seconds N] [--upstream-days-before-admission N]]`;
+                      [--upstream-poll-seconds N] [--upstream-days-before-admission N] [--upstream-mrn-system URI]]`;
 
 async function readPem(path: string, what: string): Promise<string> {
   try {
@@ -80,6 +82,7 @@ export async function upstreamConfigOf(values: UpstreamOptionValues): Promise<Up
     privateKeyPem: await readPem(values['upstream-key'], 'upstream key'),
     ...(values['upstream-key-id'] === undefined ? {} : { keyId: values['upstream-key-id'] }),
     ...(values['upstream-ca'] === undefined ? {} : { caPem: await readPem(values['upstream-ca'], 'upstream CA') }),
+    ...(values['upstream-mrn-system'] === undefined ? {} : { mrnSystem: values['upstream-mrn-system'] }),
     wards,
     pollIntervalMs: whole(values['upstream-poll-seconds'], '--upstream-poll-seconds', UPSTREAM_DEFAULTS.pollIntervalMs / 1000, 1) * 1000,
     daysBeforeAdmission: whole(

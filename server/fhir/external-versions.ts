@@ -6,7 +6,16 @@
 import type { Resource } from '../../shared/fhir/index.js';
 import { FhirValidationError, validateResource } from '../../shared/fhir/index.js';
 import type { SqlDatabase } from '../storage/index.js';
-import { beginWrite, contentText, endWrite, writeVersions, type NewVersion, type StoredResource } from './store/index.js';
+import { feedWriterOn, type FeedWriter } from './feed-writes.js';
+import {
+  beginWrite,
+  contentText,
+  endWrite,
+  writeVersions,
+  type NewVersion,
+  type StoredResource,
+  type WriteSession,
+} from './store/index.js';
 import { SqlParams, chunked } from './store/sql-builder.js';
 import { fromRow, RESOURCE_COLUMNS, type ResourceRow } from './store/stored-resource.js';
 
@@ -42,17 +51,20 @@ async function readCurrents(tx: SqlDatabase, incoming: readonly Resource[]): Pro
 }
 
 /**
- * Writes, in one transaction, the valid versions `decide` asks for, then `bookkeeping(tx)`. No
- * access checks: for the hub's own feeds.
+ * Writes, in one transaction, the valid versions `decide` asks for, then `bookkeeping(tx, feed)`
+ * (which may write more resources through `feed`, in the same write session). No access checks: for
+ * the hub's own feeds.
  */
 export async function writeExternalVersions(
   db: SqlDatabase,
   incoming: readonly Resource[],
   now: Date,
   decide: ExternalDecision,
-  bookkeeping?: (tx: SqlDatabase) => Promise<void>,
+  bookkeeping?: (tx: SqlDatabase, feed: FeedWriter) => Promise<void>,
 ): Promise<ExternalWriteResult> {
   return db.transaction(async (tx) => {
+    let session: WriteSession | undefined;
+    const sessionOf = async (): Promise<WriteSession> => (session ??= await beginWrite(tx, now));
     const currents = await readCurrents(tx, incoming);
     const items: NewVersion[] = [];
     const invalid: { type: string; path: string }[] = [];
@@ -75,11 +87,11 @@ export async function writeExternalVersions(
       items.push({ resource: decided, previous });
     }
     if (items.length > 0) {
-      const session = await beginWrite(tx, now);
-      for (const chunk of chunked(items, 2000)) await writeVersions(tx, session, chunk);
-      await endWrite(tx, session);
+      const writing = await sessionOf();
+      for (const chunk of chunked(items, 2000)) await writeVersions(tx, writing, chunk);
     }
-    if (bookkeeping) await bookkeeping(tx);
+    if (bookkeeping) await bookkeeping(tx, feedWriterOn(tx, sessionOf));
+    if (session) await endWrite(tx, session);
     return { written: items.length, invalid };
   });
 }

@@ -11,8 +11,10 @@ import {
   patientCompartment,
   readCurrent,
   searchResources,
+  writeDeletion,
   writeVersions,
   type StoredResource,
+  type WriteSession,
 } from './store/index.js';
 
 /** A resource as the store holds it now, parsed, with its version. */
@@ -33,11 +35,60 @@ export interface FeedWriter {
   compartment(patientId: string): Promise<FeedResource[]>;
   /** Validates and writes a new version (create or update); the store sets meta. */
   put(resource: Resource): Promise<void>;
+  /** Writes a deletion (a tombstone version) of a live resource; false when there was none. */
+  remove(type: string, id: string): Promise<boolean>;
 }
 
 function parsed<R extends Resource>(stored: StoredResource | null): FeedResource<R> | null {
   const text = stored === null || stored.deleted ? null : contentText(stored);
   return text === null ? null : { resource: JSON.parse(text) as R, version: stored!.version };
+}
+
+/**
+ * A FeedWriter on an open write transaction. The write session (the hub clock's stamp) is taken on
+ * the first write, through `session`.
+ */
+export function feedWriterOn(tx: SqlDatabase, session: () => Promise<WriteSession>): FeedWriter {
+  return {
+    tx,
+    read: async (type, id) => parsed(await readCurrent(tx, type, id)),
+    async findByIdentifier(type, system, value, limit = 2) {
+      const page = await searchResources(tx, {
+        type,
+        filters: [{ kind: 'token', param: 'identifier', alternatives: [{ system, value }] }],
+        order: 'id',
+        count: limit,
+        scope: { kind: 'all' },
+      });
+      return page.rows.map((row) => parsed(row)).filter((row): row is NonNullable<typeof row> => row !== null) as never;
+    },
+    async compartment(patientId) {
+      const found: FeedResource[] = [];
+      let after: { type: string; id: string } | undefined;
+      for (;;) {
+        const page = await patientCompartment(tx, patientId, 500, after);
+        for (const row of page.rows) {
+          const item = parsed(row);
+          if (item) found.push(item);
+        }
+        const last = page.rows[page.rows.length - 1];
+        if (!page.more || !last) return found;
+        after = { type: last.type, id: last.id };
+      }
+    },
+    async put(resource) {
+      validateResource(resource);
+      if (!resource.id) throw new Error('A feed write reached the store without an id; this is a hub defect.');
+      const previous = await readCurrent(tx, resource.resourceType, resource.id);
+      await writeVersions(tx, await session(), [{ resource, previous }]);
+    },
+    async remove(type, id) {
+      const current = await readCurrent(tx, type, id);
+      if (current === null || current.deleted) return false;
+      await writeDeletion(tx, await session(), current);
+      return true;
+    },
+  };
 }
 
 /**
@@ -49,41 +100,7 @@ export async function feedTransaction<T>(db: SqlDatabase, now: Date, work: (writ
   return db.transaction(
     async (tx) => {
       const session = await beginWrite(tx, now);
-      const writer: FeedWriter = {
-        tx,
-        read: async (type, id) => parsed(await readCurrent(tx, type, id)),
-        async findByIdentifier(type, system, value, limit = 2) {
-          const page = await searchResources(tx, {
-            type,
-            filters: [{ kind: 'token', param: 'identifier', alternatives: [{ system, value }] }],
-            order: 'id',
-            count: limit,
-            scope: { kind: 'all' },
-          });
-          return page.rows.map((row) => parsed(row)).filter((row): row is NonNullable<typeof row> => row !== null) as never;
-        },
-        async compartment(patientId) {
-          const found: FeedResource[] = [];
-          let after: { type: string; id: string } | undefined;
-          for (;;) {
-            const page = await patientCompartment(tx, patientId, 500, after);
-            for (const row of page.rows) {
-              const item = parsed(row);
-              if (item) found.push(item);
-            }
-            const last = page.rows[page.rows.length - 1];
-            if (!page.more || !last) return found;
-            after = { type: last.type, id: last.id };
-          }
-        },
-        async put(resource) {
-          validateResource(resource);
-          if (!resource.id) throw new Error('A feed write reached the store without an id; this is a hub defect.');
-          const previous = await readCurrent(tx, resource.resourceType, resource.id);
-          await writeVersions(tx, session, [{ resource, previous }]);
-        },
-      };
-      const result = await work(writer);
+      const result = await work(feedWriterOn(tx, () => Promise.resolve(session)));
       await endWrite(tx, session);
       return result;
     },

@@ -16,5 +16,5 @@ export const adtMigrations: readonly HubMigration[] = [adtFeedTables];
 export { startMllpListener, DEFAULT_DUPLICATE_RETENTION_DAYS, type MllpListener, type MllpListenerOptions } from './adt/mllp-listener.js';
 export { addFeed, revokeFeed, listFeeds, type FeedAccount } from './adt/feeds.js';
 export { AdtError, type AdtErrorCode } from './adt/adt-error.js';
-export { VISIT_NUMBER_SYSTEM } from './adt/adt-apply.js';
+export { VISIT_NUMBER_SYSTEM, visitNumberSystem } from './adt/adt-apply.js';
 export { ADT_EVENTS, type AdtEvent } from './adt/adt-message.js';

@@ -41,6 +41,8 @@ export const administrationVerdictSchema = z.object({
   reasonsNeeded: z.array(z.object({ check: z.enum(['dose', 'time', 'allergy']), message: z.string() })),
   timing: z.enum(['on-time', 'early', 'late', 'omitted', 'unscheduled']),
   allergyConflicts: z.array(z.object({ classId: z.string(), classLabel: z.string(), allergy: z.string() })),
+  /** The window around the scheduled time the host judged by (the policy's medication.administrationWindowMinutes). */
+  windowMinutes: z.number().positive().max(720),
 });
 
 export type AdministrationEntryData = z.infer<typeof administrationEntrySchema>;

@@ -77,8 +77,15 @@ export const medicationSummarySchema = z.object({
   dosage: z.string().nullable(),
   /** As needed (PRN): no scheduled times. */
   asNeeded: z.boolean(),
-  /** Scheduled times of day (hh:mm) from the order's timing. */
+  /** Scheduled times of day (hh:mm) from the order's timing, on each of its dose days. */
   timesOfDay: z.array(z.string()),
+  /** The days its doses fall on (shared/medication-safety's DoseDays): every day, given weekdays, every N days or weeks. */
+  doseDays: z.object({
+    cycleDays: z.number().int().min(1).max(366),
+    offsets: z.array(z.number().int().min(0).max(365)),
+    weekAligned: z.boolean(),
+    anchor: z.string().nullable(),
+  }),
   /** The ordered dose from the structured dosage (doseAndRate.doseQuantity, its UCUM code), or null. */
   orderedDose: z.object({ value: z.number(), unit: z.string() }).nullable(),
   status: z.string(),

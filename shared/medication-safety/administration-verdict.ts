@@ -29,6 +29,8 @@ export interface AdministrationVerdict {
   readonly reasonsNeeded: readonly ReasonRequest[];
   readonly timing: TimingMark;
   readonly allergyConflicts: readonly AllergyClassConflict[];
+  /** The time window the verdict was judged by (the policy's, on the host): the dialog uses this one, never its own. */
+  readonly windowMinutes: number;
 }
 
 export interface AdministrationFacts {
@@ -70,7 +72,8 @@ const FREQUENCY_STOPS: Readonly<Record<Exclude<FrequencyFinding['kind'], 'ok'>, 
     'This order is scheduled, not as needed: record a dose against its scheduled time on the MAR. An extra dose needs a new order.',
   'not-a-scheduled-time': "This time is not one of the order's scheduled times. Record the dose from its slot on the MAR.",
   'already-recorded': 'This scheduled dose is already recorded. A second dose would exceed the order.',
-  'beyond-frequency': "All of today's doses of this order are recorded. Another dose would exceed the order's frequency.",
+  'beyond-frequency':
+    "All of this period's doses of this order are recorded (today's, or this week's for a weekly order). Another dose would exceed the order's frequency.",
   'prn-too-soon': "The last dose of this as-needed order was given too recently: the order's minimum interval has not passed.",
   'prn-daily-maximum': "This as-needed order's maximum number of doses in 24 hours has been given.",
 };
@@ -111,7 +114,7 @@ export function administrationVerdict(facts: AdministrationFacts, attempt: Admin
       message: `This drug is in the same class as a recorded allergy (${[...new Set(allergyConflicts.map((c) => c.classLabel))].join('; ')}).`,
     });
   }
-  return { hardStops, reasonsNeeded, timing, allergyConflicts };
+  return { hardStops, reasonsNeeded, timing, allergyConflicts, windowMinutes: facts.windowMs / 60_000 };
 }
 
 function frequencyCode(finding: Exclude<FrequencyFinding, { kind: 'ok' }>): string {

@@ -1,5 +1,6 @@
-// The scheduled doses of an order as instants: its times of day (order-schedule.ts) laid on the
-// ward's calendar over a window. FHIR timeOfDay has no zone: the ward's zone is meant, unless the
+// The scheduled doses of an order as instants: its times of day (order-schedule.ts) laid on its
+// dose days (dose-days.ts: every day, given weekdays, every N days or weeks) of the ward's
+// calendar over a window. FHIR timeOfDay has no zone: the ward's zone is meant, unless the
 // order's recorded doses sit on those times in UTC and not in the ward's zone (a feed that
 // schedules in UTC). The MAR tab, the printed MAR and the frequency rule use this one reading.
 
@@ -11,6 +12,8 @@ export interface ZoneClock {
   readonly hour: number;
   readonly minute: number;
 }
+
+import { anchorDayOf, dayNumberOf, EVERY_DAY, isDoseDay, type DoseDays } from './dose-days.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -75,20 +78,41 @@ export function scheduleZoneOf(
   return inUtc ? 'UTC' : timeZone;
 }
 
-/** Each instant of `timesOfDay` ("08:00") in [fromMs, toMs) on `timeZone`'s calendar, in order. */
-export function slotsBetween(timesOfDay: readonly string[], fromMs: number, toMs: number, timeZone: string | undefined): number[] {
+/** "yyyy-mm-dd" of a zone clock reading. */
+const dateOf = (clock: ZoneClock): string => `${clock.year}-${String(clock.month).padStart(2, '0')}-${String(clock.day).padStart(2, '0')}`;
+
+/** The ward-calendar day (yyyy-mm-dd) of an instant in `timeZone` (the runtime's when absent). */
+export function zoneDayOf(iso: string, timeZone?: string): string {
+  return dateOf(zoneClock(Date.parse(iso), timeZone));
+}
+
+/**
+ * Each instant of `timesOfDay` ("08:00") in [fromMs, toMs) on `timeZone`'s calendar, in order, on
+ * the order's dose days (every day when not given).
+ */
+export function slotsBetween(
+  timesOfDay: readonly string[],
+  fromMs: number,
+  toMs: number,
+  timeZone: string | undefined,
+  doseDays: DoseDays = EVERY_DAY,
+): number[] {
   const days = new Map<string, ZoneClock>();
   for (let ms = fromMs - DAY_MS; ms <= toMs + DAY_MS; ms += 6 * HOUR_MS) {
     const clock = zoneClock(ms, timeZone);
-    days.set(`${clock.year}-${clock.month}-${clock.day}`, clock);
+    days.set(dateOf(clock), clock);
   }
+  const anchorDay = anchorDayOf(doseDays.anchor, (iso) => zoneDayOf(iso, timeZone));
   const instants = new Set<number>();
-  for (const day of days.values())
+  for (const [date, day] of days) {
+    const dayNumber = dayNumberOf(date);
+    if (!isDoseDay(doseDays, anchorDay, dayNumber) || (anchorDay !== null && dayNumber < anchorDay)) continue;
     for (const time of timesOfDay) {
       const [hour, minute] = time.split(':').map(Number) as [number, number];
       const at = instantOn(day, hour, minute, timeZone);
       if (at >= fromMs && at < toMs) instants.add(at);
     }
+  }
   return [...instants].sort((a, b) => a - b);
 }
 
@@ -97,6 +121,8 @@ export interface SlotOrder {
   /** As needed: no slots. */
   readonly prn: boolean;
   readonly timesOfDay: readonly string[];
+  /** The days the doses fall on (shared/medication-safety's reading of the order's timing). */
+  readonly doseDays: DoseDays;
   /** When the order starts (authoredOn); no slot falls before it. */
   readonly startsAt: string | null;
   /** The scheduled times of its recorded administrations (given, held or otherwise). */
@@ -113,7 +139,7 @@ export function unrecordedSlots(order: SlotOrder, fromMs: number, toMs: number, 
   const startMs = Date.parse(order.startsAt ?? '');
   const recorded = order.recordedScheduledAt.map((iso) => Date.parse(iso ?? '')).filter((ms) => !Number.isNaN(ms));
   const zone = scheduleZoneOf(order.timesOfDay, order.recordedScheduledAt, timeZone);
-  return slotsBetween(order.timesOfDay, Math.max(fromMs, Number.isNaN(startMs) ? fromMs : startMs), toMs, zone).filter(
+  return slotsBetween(order.timesOfDay, Math.max(fromMs, Number.isNaN(startMs) ? fromMs : startMs), toMs, zone, order.doseDays).filter(
     (slot) => !recorded.some((ms) => Math.abs(ms - slot) < MINUTE_MS),
   );
 }

@@ -1,9 +1,11 @@
-// Right frequency: a scheduled order's dose belongs to one of its scheduled times and only one
-// record is made per scheduled dose, never more doses in a day than the order's frequency (by the
-// day a dose is scheduled for, and by the day it is given: tomorrow's dose given today is an extra
-// dose today); an
-// extra dose of a scheduled order is refused (it needs a new order). An as-needed (PRN) dose must
-// keep the order's minimum interval since the last dose given and its daily maximum.
+// Right frequency: a scheduled order's dose belongs to one of its scheduled times on one of its
+// dose days, and only one record is made per scheduled dose, never more doses in a cycle (a day
+// for a daily order, a week for a weekly one, two days for every other day: dose-days.ts) than
+// the order holds, by the cycle a dose is scheduled for and by the cycle it is given in: next
+// week's dose given this week is an extra dose this week. An extra dose of a scheduled order is
+// refused (it needs a new order). An as-needed (PRN) dose must keep the order's minimum interval
+// since the last dose given and its daily maximum.
+import { anchorDayOf, cycleOf, dayNumberOf, isDoseDay } from './dose-days.js';
 import type { OrderSchedule } from './order-schedule.js';
 
 export interface EarlierDose {
@@ -76,30 +78,38 @@ export function checkFrequency(
   }
   if (dose.scheduledAt === null) return { kind: 'unscheduled-extra' };
   const slot = Date.parse(dose.scheduledAt);
-  if (order.timesOfDay.length > 0 && !clock.timesOfDayOf(dose.scheduledAt).some((time) => order.timesOfDay.includes(time))) {
+  const days = order.doseDays;
+  const anchorDay = anchorDayOf(days.anchor, (iso) => clock.dayOf(iso));
+  const cycle = (iso: string): number => cycleOf(days, anchorDay, dayNumberOf(clock.dayOf(iso)));
+  if (
+    order.timesOfDay.length > 0 &&
+    (!clock.timesOfDayOf(dose.scheduledAt).some((time) => order.timesOfDay.includes(time)) ||
+      !isDoseDay(days, anchorDay, dayNumberOf(clock.dayOf(dose.scheduledAt))))
+  ) {
     return { kind: 'not-a-scheduled-time' };
   }
   if (earlier.some((d) => d.scheduledAt !== null && Math.abs(Date.parse(d.scheduledAt) - slot) < MINUTE)) {
     return { kind: 'already-recorded' };
   }
-  const day = clock.dayOf(dose.scheduledAt);
-  const sameDay = earlier.filter((d) => {
+  const perCycle = order.dosesPerDay === null ? null : order.dosesPerDay * days.offsets.length;
+  const slotCycle = cycle(dose.scheduledAt);
+  const sameCycle = earlier.filter((d) => {
     const anchor = d.scheduledAt ?? d.administeredAt;
-    return anchor !== null && clock.dayOf(anchor) === day;
+    return anchor !== null && cycle(anchor) === slotCycle;
   });
-  if (order.dosesPerDay !== null && sameDay.length >= order.dosesPerDay) return { kind: 'beyond-frequency' };
-  // A later day's dose given ahead of its day is an extra dose on the day it is given when that
-  // day's own doses are all given (yesterday's late dose given after midnight does not count).
-  const givenDay = clock.dayOf(dose.effectiveAt);
-  if (dose.given && order.dosesPerDay !== null && day > givenDay) {
-    const givenThatDay = earlier.filter(
+  if (perCycle !== null && sameCycle.length >= perCycle) return { kind: 'beyond-frequency' };
+  // A later cycle's dose given ahead of its cycle is an extra dose in the cycle it is given in when
+  // that cycle's own doses are all given (yesterday's late dose given after midnight does not count).
+  const givenCycle = cycle(dose.effectiveAt);
+  if (dose.given && perCycle !== null && slotCycle > givenCycle) {
+    const givenThatCycle = earlier.filter(
       (d) =>
         d.given &&
         d.administeredAt !== null &&
-        clock.dayOf(d.administeredAt) === givenDay &&
-        (d.scheduledAt === null || clock.dayOf(d.scheduledAt) >= givenDay),
+        cycle(d.administeredAt) === givenCycle &&
+        (d.scheduledAt === null || cycle(d.scheduledAt) >= givenCycle),
     );
-    if (givenThatDay.length >= order.dosesPerDay) return { kind: 'beyond-frequency' };
+    if (givenThatCycle.length >= perCycle) return { kind: 'beyond-frequency' };
   }
   return { kind: 'ok' };
 }

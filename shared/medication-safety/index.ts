@@ -3,14 +3,25 @@
 // dialog asks and again when a dose is recorded; the dialog shows it and offers these reasons.
 // Owns the reason lists, the allergy class table, the dose, time and frequency rules and the
 // patient confirmation (second identifier), and the one reading of an order's schedule (PRN or
-// scheduled, its times of day and its dose slots) that the MAR tab and the printed MAR share.
+// scheduled, its dose days, its times of day and its dose slots) that the MAR tab, the printed MAR
+// and the host's documentation service share.
 export * from './reasons.js';
 export { ucumCodeOf, type UnitConverter } from './units.js';
 export { checkDose, HARD_STOP_DOSE_MULTIPLE, type Dose, type DoseFinding } from './dose-rule.js';
 export { DEFAULT_ADMINISTRATION_WINDOW_MINUTES, TIMING_MARK_LABELS, timingOf, needsTimingReason, type TimingMark } from './time-rule.js';
 export { orderScheduleOf, scheduledTimesOfDay, type OrderSchedule } from './order-schedule.js';
 export { DAILY_ROUND_TIMES, EVENT_TIMES, INTERVAL_FIRST_HOUR } from './standard-times.js';
-export { scheduleZoneOf, slotsBetween, unrecordedSlots, zoneClock, zoneTimeOfDay, type SlotOrder, type ZoneClock } from './dose-slots.js';
+export {
+  scheduleZoneOf,
+  slotsBetween,
+  unrecordedSlots,
+  zoneClock,
+  zoneDayOf,
+  zoneTimeOfDay,
+  type SlotOrder,
+  type ZoneClock,
+} from './dose-slots.js';
+export { EVERY_DAY, WEEKDAYS, cycleOf, dayNumberOf, isDoseDay, weekdayOf, type DoseDays, type Weekday } from './dose-days.js';
 export {
   checkFrequency,
   localWardClock,

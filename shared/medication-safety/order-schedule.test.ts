@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Dosage, MedicationRequest } from '../fhir/index.js';
 import { orderScheduleOf, scheduledTimesOfDay } from './order-schedule.js';
+import { EVERY_DAY } from './dose-days.js';
 import { slotsBetween, unrecordedSlots } from './dose-slots.js';
 
 function order(dosage: Dosage): MedicationRequest {
@@ -28,9 +29,15 @@ describe("an order's schedule, from its structured dosage", () => {
     expect(scheduledTimesOfDay({ frequency: 2, period: 1, periodUnit: 'd' })).toEqual(['08:00', '20:00']);
     expect(scheduledTimesOfDay({ frequency: 1, period: 8, periodUnit: 'h' })).toEqual(['06:00', '14:00', '22:00']);
     expect(scheduledTimesOfDay({ frequency: 1, period: 6, periodUnit: 'h' })).toEqual(['00:00', '06:00', '12:00', '18:00']);
-    // Every other day, or an interval that does not divide the day: no daily time to lay out.
-    expect(scheduledTimesOfDay({ frequency: 1, period: 2, periodUnit: 'd' })).toEqual([]);
+    // Every other day or once a week: the morning round on each dose day (dose-days.test.ts).
+    expect(scheduledTimesOfDay({ frequency: 1, period: 2, periodUnit: 'd' })).toEqual(['08:00']);
+    expect(scheduledTimesOfDay({ frequency: 1, period: 1, periodUnit: 'wk' })).toEqual(['08:00']);
+    // An interval that does not divide the day, or a monthly order: no time to lay out.
     expect(scheduledTimesOfDay({ frequency: 1, period: 7, periodUnit: 'h' })).toEqual([]);
+    expect(scheduledTimesOfDay({ frequency: 1, period: 1, periodUnit: 'mo' })).toEqual([]);
+    // Even with a clock time: a monthly dose is never laid out every day.
+    expect(scheduledTimesOfDay({ frequency: 1, period: 1, periodUnit: 'mo', timeOfDay: ['08:00:00'] })).toEqual([]);
+    expect(scheduledTimesOfDay({ frequency: 3, period: 2, periodUnit: 'd', timeOfDay: ['08:00:00'] })).toEqual([]);
     expect(scheduledTimesOfDay(undefined)).toEqual([]);
   });
 
@@ -56,7 +63,13 @@ describe('the dose slots of an order', () => {
   });
 
   it('leaves out the doses already recorded, those before the order starts, and every slot of a PRN order', () => {
-    const scheduled = { prn: false, timesOfDay: ['08:00', '20:00'], startsAt: '2026-03-12T09:00:00Z', recordedScheduledAt: [] };
+    const scheduled = {
+      prn: false,
+      timesOfDay: ['08:00', '20:00'],
+      doseDays: EVERY_DAY,
+      startsAt: '2026-03-12T09:00:00Z',
+      recordedScheduledAt: [],
+    };
     expect(unrecordedSlots(scheduled, from, from + 48 * HOUR, 'UTC').map((ms) => new Date(ms).toISOString())).toEqual([
       '2026-03-12T20:00:00.000Z',
       '2026-03-13T08:00:00.000Z',
@@ -69,7 +82,13 @@ describe('the dose slots of an order', () => {
   });
 
   it('reads the times as UTC when the recorded doses sit on them in UTC and not in the ward zone', () => {
-    const utcFed = { prn: false, timesOfDay: ['08:00'], startsAt: null, recordedScheduledAt: ['2026-03-11T08:00:00Z'] };
+    const utcFed = {
+      prn: false,
+      timesOfDay: ['08:00'],
+      doseDays: EVERY_DAY,
+      startsAt: null,
+      recordedScheduledAt: ['2026-03-11T08:00:00Z'],
+    };
     expect(unrecordedSlots(utcFed, from, from + 24 * HOUR, 'Europe/Berlin').map((ms) => new Date(ms).toISOString())).toEqual([
       '2026-03-12T08:00:00.000Z',
     ]);

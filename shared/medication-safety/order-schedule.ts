@@ -1,18 +1,23 @@
 // An order's schedule, read once from its structured dosage (never from the dosage text): as
-// needed or scheduled (Dosage.asNeeded[x]), the scheduled times of day (Timing.repeat.timeOfDay,
-// else its `when` events, else its frequency and period at the ward's standard times), how many
-// doses a day, the minimum interval between PRN doses and their daily maximum, and the ordered
-// dose. The frequency rule, the MAR tab and the printed MAR all read it from here.
+// needed or scheduled (Dosage.asNeeded[x]), the days its doses fall on (dose-days.ts: every day,
+// given weekdays, every N days or weeks from its anchor), the scheduled times of day on those days
+// (Timing.repeat.timeOfDay, else its `when` events, else its frequency and period at the ward's
+// standard times), how many doses a dose day and a cycle hold, the minimum interval between PRN
+// doses and their daily maximum, and the ordered dose. The frequency rule, the MAR tab, the printed
+// MAR and the host's documentation service all read it from here.
 import type { MedicationRequest, Timing } from '../fhir/index.js';
+import { EVERY_DAY, repeatDaysOf, type DoseDays } from './dose-days.js';
 import type { Dose } from './dose-rule.js';
 import { DAILY_ROUND_TIMES, EVENT_TIMES, INTERVAL_FIRST_HOUR } from './standard-times.js';
 
 export interface OrderSchedule {
   /** As needed (PRN): asNeededBoolean true or an asNeededCodeableConcept. */
   readonly prn: boolean;
-  /** Scheduled times of day (hh:mm, in order), for a scheduled order; empty for PRN. */
+  /** Scheduled times of day (hh:mm, in order) on each dose day, for a scheduled order; empty for PRN. */
   readonly timesOfDay: readonly string[];
-  /** Doses per day of a scheduled order; null when the order does not say. */
+  /** The days the doses fall on and the cycle an extra dose is counted in (every day when the order says no more). */
+  readonly doseDays: DoseDays;
+  /** Doses on each dose day of a scheduled order; null when the order does not say. */
   readonly dosesPerDay: number | null;
   /** The least time between two PRN doses (period / frequency); null when the order does not say. */
   readonly minIntervalMs: number | null;
@@ -37,17 +42,22 @@ function periodMsOf(repeat: Repeat | undefined): number | null {
 
 /**
  * The times of day (hh:mm, sorted, distinct) at which a scheduled timing's doses fall: its
- * timeOfDay; else its `when` events at the ward's standard times; else, for a daily frequency or
- * an interval that divides the day, the ward's standard rounds. Empty when the timing gives no
- * daily time (every other day, weekly, or no timing at all).
+ * timeOfDay; else its `when` events at the ward's standard times; else, for a frequency over days
+ * or weeks (once a week, every other day, twice a day) or an interval that divides the day, the
+ * ward's standard rounds on each dose day. Empty when the timing gives no time (every 7 hours,
+ * or no timing at all) or repeats over months or years or in no whole days (3 per 2 d).
  */
 export function scheduledTimesOfDay(repeat: Repeat | undefined): string[] {
   if (repeat === undefined) return [];
+  // Months, years, or no whole dose days (3 per 2 d): nothing to lay out, whatever the clock times.
+  const days = repeatDaysOf(repeat, null);
+  if (days === null) return [];
   const sorted = (times: readonly string[]): string[] => [...new Set(times)].sort();
   const clock = (repeat.timeOfDay ?? []).filter((t) => typeof t === 'string' && /^\d{2}:\d{2}/.test(t)).map((t) => t.slice(0, 5));
   if (clock.length > 0) return sorted(clock);
   const events = (repeat.when ?? []).flatMap((code) => EVENT_TIMES[code] ?? []);
   if (events.length > 0) return sorted(events);
+  if (days.dosesPerDoseDay !== null) return [...(DAILY_ROUND_TIMES[days.dosesPerDoseDay] ?? everyInterval(DAY_MS / days.dosesPerDoseDay))];
   const periodMs = periodMsOf(repeat);
   const frequency = repeat.frequency ?? 1;
   if (periodMs === null || frequency < 1) return [];
@@ -77,6 +87,8 @@ export function orderScheduleOf(order: MedicationRequest): OrderSchedule {
   const periodMs = periodMsOf(repeat);
   const frequency = repeat?.frequency ?? 1;
   const timesOfDay = prn ? [] : scheduledTimesOfDay(repeat);
+  const anchor = repeat?.boundsPeriod?.start ?? order.authoredOn ?? null;
+  const doseDays = repeatDaysOf(repeat, anchor)?.days ?? { ...EVERY_DAY, anchor };
   const max = dosage?.maxDosePerPeriod;
   const maxMs =
     max?.denominator?.value !== undefined && max.denominator.code !== undefined && UNIT_MS[max.denominator.code] !== undefined
@@ -88,7 +100,7 @@ export function orderScheduleOf(order: MedicationRequest): OrderSchedule {
       : null;
   const dosesPerDay = prn
     ? null
-    : timesOfDay.length > 0 && (periodMs === null || periodMs <= DAY_MS)
+    : timesOfDay.length > 0 && (periodMs === null || periodMs <= DAY_MS || doseDays.cycleDays > 1 || doseDays.offsets.length > 1)
       ? timesOfDay.length
       : periodMs === null
         ? null
@@ -96,6 +108,7 @@ export function orderScheduleOf(order: MedicationRequest): OrderSchedule {
   return {
     prn,
     timesOfDay,
+    doseDays,
     dosesPerDay,
     minIntervalMs: prn && periodMs !== null ? periodMs / frequency : null,
     maxDosesPerDay: prn ? maxDosesPerDay : null,

@@ -5,6 +5,11 @@
 // timeOfDay [scheduled times]} (or every 6 h as needed for pain), route (SNOMED CT) and
 // doseAndRate[0].doseQuantity in mg.
 //
+// About one patient in four also has a weekly order (methotrexate, build-weekly-order.ts, added by
+// generate-patient.ts from streams of its own, so these orders are the same with or without it):
+// timing.repeat {frequency 1, period 1, periodUnit "wk", dayOfWeek [one weekday], timeOfDay},
+// boundsPeriod.start at the order's start.
+//
 // MedicationAdministration: one per scheduled dose from the order's start until `now`. The scheduled
 // time is in the extension SCHEDULED_TIME_EXTENSION_URL (valueDateTime); effectiveDateTime is when
 // the dose was given, or when it was held. Most doses are given within 30 min of schedule; about 6%
@@ -26,7 +31,7 @@ import { metaFor, nurseAt, ref, type PatientContext } from './patient-context.js
 import type { Rng } from './prng.js';
 import { DAY, HOUR, MINUTE, isoInstant, startOfDay, timeOfDayMs } from './time.js';
 
-interface Order {
+export interface Order {
   readonly request: MedicationRequest;
   readonly medication: MedicationDefinition;
   readonly startMs: number;
@@ -67,16 +72,16 @@ function chooseMedications(rng: Rng, problems: ProblemList, allergyCodes: Readon
 
 const UCUM = UCUM_SYSTEM;
 
-function doseQuantity(mg: number) {
+export function doseQuantity(mg: number) {
   return { value: mg, unit: 'mg', system: UCUM, code: 'mg' };
 }
 
-function routeConcept(medication: MedicationDefinition) {
+export function routeConcept(medication: MedicationDefinition) {
   const route = ROUTES[medication.route];
   return { coding: [{ system: SNOMED_SYSTEM, code: route.code, display: route.display }], text: route.display };
 }
 
-function medicationConcept(medication: MedicationDefinition) {
+export function medicationConcept(medication: MedicationDefinition) {
   return { coding: [{ system: RXNORM_SYSTEM, code: medication.rxnorm, display: medication.display }], text: medication.display };
 }
 
@@ -134,7 +139,7 @@ function buildOrder(ctx: PatientContext, rng: Rng, key: MedicationKey, reason: s
   return { request, medication, startMs, prn, shared };
 }
 
-function orderedType() {
+export function orderedType() {
   return { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/dose-rate-type', code: 'ordered', display: 'Ordered' }] };
 }
 
@@ -166,7 +171,7 @@ export function buildMedications(
   return { requests: orders.map((o) => o.request), administrations };
 }
 
-function administration(
+export function administration(
   ctx: PatientContext,
   order: Order,
   givenMs: number,

@@ -232,6 +232,17 @@ export const MEDICATIONS: Readonly<Record<MedicationKey, MedicationDefinition>> 
   },
 };
 
+/** A drug given once a week on one weekday, never daily (build-weekly-order.ts): oral methotrexate, 15 mg. */
+export const WEEKLY_METHOTREXATE: MedicationDefinition = {
+  rxnorm: '105585',
+  display: 'methotrexate 2.5 MG Oral Tablet',
+  name: 'Methotrexate',
+  doseMg: 15,
+  route: 'oral',
+  times: ['08:00:00'],
+  ingredient: '6851',
+};
+
 /** Drugs added to reach a patient's medication count when their problems imply too few. */
 export const COMMON_WARD_MEDICATIONS: readonly MedicationKey[] = [
   'acetaminophen',

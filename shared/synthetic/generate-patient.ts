@@ -4,6 +4,7 @@
 import type { Encounter, Patient, Resource } from '@medplum/fhirtypes';
 import { buildAllergies, buildConditions, buildFlags, drawProblems } from './build-problems.js';
 import { buildMedications } from './build-medications.js';
+import { buildWeeklyOrder } from './build-weekly-order.js';
 import { buildNotes } from './build-notes.js';
 import { buildLabs, buildVitals } from './build-observations.js';
 import { buildEncounter, buildPatient, drawDemographics, sensitiveStringsOf } from './build-patient.js';
@@ -73,6 +74,8 @@ export function generatePatient(plan: PatientPlan): SyntheticPatient {
   const vitals = buildVitals(ctx);
   const labs = buildLabs(ctx);
   const notes = buildNotes(ctx, problems);
+  // Last, from streams of its own: the resources above are the same with or without it.
+  const weekly = buildWeeklyOrder(ctx, allergies.drugCodes);
   const resources: Resource[] = [
     patient,
     encounter,
@@ -84,6 +87,7 @@ export function generatePatient(plan: PatientPlan): SyntheticPatient {
     ...labs,
     ...medications.administrations,
     ...notes,
+    ...(weekly === null ? [] : [weekly.request, ...weekly.administrations]),
   ];
   return { patient, encounter, resources, sensitiveStrings: sensitiveStringsOf(demographics) };
 }

@@ -242,9 +242,12 @@ describe('charted vital signs and labs', () => {
 });
 
 describe('medication orders and the administration record', () => {
-  it('orders 3–8 active drugs per patient with RxNorm codes, a timed schedule, a route and a dose', () => {
+  it('orders 3–8 active drugs per patient with RxNorm codes, a timed schedule, a route and a dose (and at most one weekly order)', () => {
     for (const p of demo.patients) {
-      const orders = ofType<MedicationRequest>(p.resources, 'MedicationRequest');
+      const all = ofType<MedicationRequest>(p.resources, 'MedicationRequest');
+      const weekly = all.filter((o) => o.dosageInstruction?.[0]?.timing?.repeat?.periodUnit === 'wk');
+      expect(weekly.length).toBeLessThanOrEqual(1);
+      const orders = all.filter((o) => !weekly.includes(o));
       expect(orders.length).toBeGreaterThanOrEqual(3);
       expect(orders.length).toBeLessThanOrEqual(8);
       for (const order of orders) {
@@ -260,6 +263,34 @@ describe('medication orders and the administration record', () => {
         expect(dosage.doseAndRate?.[0]?.doseQuantity).toMatchObject({ unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' });
         if (dosage.timing?.repeat?.periodUnit === 'd') expect(dosage.timing.repeat.timeOfDay).toHaveLength(dosage.timing.repeat.frequency!);
       }
+    }
+  });
+
+  it('gives some patients weekly methotrexate on one weekday from its boundsPeriod start, recorded once a week on that day', () => {
+    const weekly = ofType<MedicationRequest>(demo.resources, 'MedicationRequest').filter(
+      (o) => o.dosageInstruction?.[0]?.timing?.repeat?.periodUnit === 'wk',
+    );
+    expect(weekly.length).toBeGreaterThan(0);
+    expect(weekly.length).toBeLessThan(demo.patients.length);
+    const administrations = ofType<MedicationAdministration>(demo.resources, 'MedicationAdministration');
+    for (const order of weekly) {
+      const repeat = order.dosageInstruction![0]!.timing!.repeat!;
+      expect(order.medicationCodeableConcept?.text).toMatch(/methotrexate/i);
+      expect(repeat).toMatchObject({
+        frequency: 1,
+        period: 1,
+        periodUnit: 'wk',
+        timeOfDay: ['08:00:00'],
+        boundsPeriod: { start: order.authoredOn },
+      });
+      expect(repeat.dayOfWeek).toHaveLength(1);
+      const doses = administrations.filter((a) => a.request?.reference === `MedicationRequest/${order.id}`).map((a) => scheduledTimeOf(a)!);
+      for (const due of doses) {
+        expect(['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][new Date(due).getUTCDay()]).toBe(repeat.dayOfWeek![0]);
+        expect(due.slice(11, 19)).toBe('08:00:00');
+      }
+      const days = doses.map((due) => Date.parse(due)).sort((a, b) => a - b);
+      for (let i = 1; i < days.length; i += 1) expect(days[i]! - days[i - 1]!).toBe(7 * 86_400_000);
     }
   });
 

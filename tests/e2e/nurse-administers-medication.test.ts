@@ -6,7 +6,7 @@
 // as-needed dose within its minimum interval, and a drug in the class of a recorded allergy asks a
 // reason. The orders are fed to the hub as the hospital's feed would, timed around the current hour.
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import type { AllergyIntolerance, MedicationAdministration, MedicationRequest } from '../../shared/fhir/index.js';
 import { formatDayTime, localInputValue } from '../../shared/display/index.js';
 import { RXNORM_SYSTEM, SCHEDULED_TIME_EXTENSION_URL, UCUM_SYSTEM } from '../../shared/fhir/index.js';
@@ -28,9 +28,17 @@ let hub: HubReader;
 let watched: WatchedPage | undefined;
 
 const hh = (hour: number): string => `${String(((hour % 24) + 24) % 24).padStart(2, '0')}:00`;
-/** The hour of a dose due now (the next hour when this one is nearly over), in the workstation's local time. */
-const now = new Date();
-const dueHour = now.getMinutes() > 50 ? now.getHours() + 1 : now.getHours();
+/**
+ * When each test starts, and the hour of a dose due then (the next hour when this one is nearly
+ * over), in the workstation's local time. Taken again for each test: a time taken when the file
+ * loads is minutes old by the second test, and may be yesterday's once a run crosses midnight.
+ */
+let now = new Date();
+let dueHour = 0;
+beforeEach(() => {
+  now = new Date();
+  dueHour = now.getMinutes() > 50 ? now.getHours() + 1 : now.getHours();
+});
 
 function order(id: string, patientId: string, text: string, rxnorm: string, mg: number, hour: number): MedicationRequest {
   return {
@@ -232,13 +240,14 @@ describe('a nurse gives medication with the five rights checked', () => {
     const mar = page.getByRole('table', { name: 'Medication administration record' });
     const before = documented();
 
-    // Tomorrow's once-daily dose, given now on top of today's: refused, nothing saved.
+    // Tomorrow's once-daily dose, given on top of today's on the same day: refused, nothing saved.
+    // (Its time is on today's date even if the run has crossed midnight since the test began.)
     await mar
       .getByRole('button', { name: `Record ${ATORVASTATIN} dose due ${formatDayTime(tomorrow.toISOString())}`, exact: true })
       .click();
     const extra = await shown(page.getByRole('dialog', { name: 'Record administration' }));
     await extra.getByLabel('Scan the wristband or type the MRN').fill(mrnOf(patient.patient));
-    await extra.getByLabel('Time given').fill(localInputValue(new Date()));
+    await extra.getByLabel('Time given').fill(localInputValue(new Date(Math.min(today.getTime() + 10 * 60_000, Date.now()))));
     await extra.getByRole('button', { name: 'Save administration' }).click();
     await shown(extra.getByRole('alert').getByText('This dose cannot be recorded'));
     await shown(extra.getByText(/exceed the order's frequency/).first());

@@ -147,7 +147,7 @@ describe('patient search', () => {
         }
         await backToCensus(page);
       }),
-      { numRuns: 8 },
+      { numRuns: 8, seed: 20261206 },
     );
     expectNoPageProblems(watched);
   });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { readPdf, PRINTED_TIME_PATTERN, printedTimeOrder } from '../../electron/print/test-helpers.js';
 import { startWardlineStack, type WardlineStack, type WardlineStackOptions } from '../support/e2e-harness.js';
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
-import { downloadAndTempFolders, filesHoldingPatientData, filesWrittenSince } from './support/left-behind.js';
+import { downloadAndTempFolders, filesHoldingPatientData, filesWrittenSince, usePrivateTempFolder } from './support/left-behind.js';
 import { nextPrintedMar } from './support/printed-mar.js';
 import { ARTIFACTS_DIR, saveScreenshot } from './support/screenshots.js';
 import { censusName, isRestricted, mrnOf } from './support/ward.js';
@@ -23,6 +23,7 @@ const OPTIONS: WardlineStackOptions = { patients: 3, days: 1, pollIntervalMs: 5_
 let printing: WardlineStack;
 let noPrinting: WardlineStack;
 let browser: Browser;
+let sharedTempFolder: (() => void) | undefined;
 
 beforeAll(async () => {
   // Two workstations, started side by side: one may print, one's policy turns printing off.
@@ -34,11 +35,14 @@ beforeAll(async () => {
   if (forbidden.status === 'fulfilled') noPrinting = forbidden.value;
   if (allowed.status === 'rejected') throw allowed.reason;
   if (forbidden.status === 'rejected') throw forbidden.reason;
+  // From here on, this process and its browser write temporary files where the scan looks.
+  sharedTempFolder = usePrivateTempFolder();
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
+  sharedTempFolder?.();
   await printing?.close();
   await noPrinting?.close();
 });

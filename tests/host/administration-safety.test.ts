@@ -10,6 +10,7 @@ import {
   ADMINISTRATION_TIMING_EXTENSION_URL,
   PATIENT_CONFIRMATION_EXTENSION_URL,
 } from '../../shared/medication-safety/index.js';
+import { examplePolicyDraft } from '../../electron/policy/test-helpers.js';
 import { feedResources } from '../support/hub-fixtures.js';
 import { startEnrolledTestHost, type EnrolledTestHost } from '../support/enrolled-host.js';
 import { mrnOf } from '../support/administration-fixtures.js';
@@ -35,7 +36,22 @@ function order(id: string, rxnorm: string, text: string, dose: number, dosage: R
 
 const daily = (...times: string[]) => ({ timing: { repeat: { frequency: times.length, period: 1, periodUnit: 'd', timeOfDay: times } } });
 
+// Once a week on Thursdays at 08:00 from Wednesday 14 January 2026 (boundsPeriod): 15, 22, 29 January.
+const weeklyOnThursday = {
+  timing: {
+    repeat: {
+      boundsPeriod: { start: '2026-01-14' },
+      frequency: 1,
+      period: 1,
+      periodUnit: 'wk',
+      dayOfWeek: ['thu'],
+      timeOfDay: ['08:00:00'],
+    },
+  },
+};
+
 const METFORMIN = 'safety-metformin';
+const METHOTREXATE = 'safety-methotrexate-weekly';
 const WARFARIN = 'safety-warfarin';
 const PARACETAMOL_PRN = 'safety-paracetamol-prn';
 const CEFTRIAXONE = 'safety-ceftriaxone';
@@ -65,6 +81,7 @@ beforeAll(async () => {
       asNeededCodeableConcept: { text: 'Pain' },
     }),
     order(CEFTRIAXONE, '1665021', 'ceftriaxone 1000 MG Injection', 1000, daily('10:00:00')),
+    order(METHOTREXATE, '105585', 'methotrexate 2.5 MG Oral Tablet', 15, weeklyOnThursday),
     penicillinAllergy,
   ];
   await feedResources(t.hub.db, fed);
@@ -117,7 +134,14 @@ describe('the five rights at an administration', () => {
       effectiveAt: '2026-01-15T08:20:00Z',
       dose: { value: 500, unit: 'mg' },
     };
-    expect(await check(dose)).toEqual({ hardStops: [], reasonsNeeded: [], timing: 'on-time', allergyConflicts: [] });
+    // The window it was judged by is the policy's (the dialog takes it from here, never its own copy).
+    expect(await check(dose)).toEqual({
+      hardStops: [],
+      reasonsNeeded: [],
+      timing: 'on-time',
+      allergyConflicts: [],
+      windowMinutes: (examplePolicyDraft().medication as { administrationWindowMinutes: number }).administrationWindowMinutes,
+    });
     const before = documentations();
     const saved = await recorded({ ...dose, patientConfirmation: confirmed() });
     expect(saved.status).toBe('completed');
@@ -184,6 +208,31 @@ describe('the five rights at an administration', () => {
     await expectRefused(again, 'DOSE_BEYOND_FREQUENCY');
     await expectRefused({ ...again, scheduledAt: undefined }, 'DOSE_BEYOND_FREQUENCY');
     await expectRefused({ ...again, scheduledAt: '2026-01-15T20:00:00Z' }, 'DOSE_BEYOND_FREQUENCY');
+  });
+
+  it("records weekly methotrexate once in its week: a second dose that week is refused, next week's is due on its own day", async () => {
+    const thursday = {
+      medicationRequestId: METHOTREXATE,
+      given: true,
+      scheduledAt: '2026-01-15T08:00:00Z',
+      effectiveAt: '2026-01-15T08:10:00Z',
+      dose: { value: 15, unit: 'mg' },
+      patientConfirmation: confirmed(),
+    };
+    expect((await check(thursday)).hardStops).toEqual([]);
+    expect((await recorded(thursday)).status).toBe('completed');
+    // The same slot again, Friday at the order's time, an unscheduled dose, and next Thursday's
+    // dose given on Saturday: each is a second dose in the same week.
+    await expectRefused(thursday, 'DOSE_BEYOND_FREQUENCY');
+    await expectRefused({ ...thursday, scheduledAt: '2026-01-16T08:00:00Z', effectiveAt: '2026-01-16T08:00:00Z' }, 'DOSE_BEYOND_FREQUENCY');
+    await expectRefused({ ...thursday, scheduledAt: undefined, effectiveAt: '2026-01-17T09:00:00Z' }, 'DOSE_BEYOND_FREQUENCY');
+    const nextWeek = { ...thursday, scheduledAt: '2026-01-22T08:00:00Z', effectiveAt: '2026-01-22T08:00:00Z' };
+    await expectRefused(
+      { ...nextWeek, effectiveAt: '2026-01-17T09:00:00Z', reasons: { time: 'patient-unavailable' } },
+      'DOSE_BEYOND_FREQUENCY',
+    );
+    // Next Thursday's dose on next Thursday: nothing stops it.
+    expect(await check(nextWeek)).toMatchObject({ hardStops: [], reasonsNeeded: [], timing: 'on-time' });
   });
 
   it('refuses an as-needed dose within its minimum interval, and takes one after it', async () => {

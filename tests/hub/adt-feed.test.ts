@@ -162,6 +162,34 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       expect(await synced('a')).not.toContain(id);
     });
 
+    it('keys visit numbers by their assigning authority: the same number from two facilities is two visits', async () => {
+      // Two facilities of the same group number their visits independently; both send V4242 today.
+      const north = { mrn: 'MRN9000010', visit: 'V4242^^^NORTHSITE' };
+      const south = { mrn: 'MRN9000011', visit: 'V4242^^^SOUTHSITE&2.16.840.1.113883.19.5&ISO' };
+      expect((await send({ event: 'A01', at: '20260115070000', location: 'a^20^1', ...north })).code).toBe('AA');
+      expect((await send({ event: 'A01', at: '20260115070500', location: 'b^20^1', ...south })).code).toBe('AA');
+      const northId = (await patientIdOfMrn('a', north.mrn))!;
+      const southId = (await patientIdOfMrn('b', south.mrn))!;
+      const northVisit = (await census('a')).encounters.find((e) => e.subject?.reference === `Patient/${northId}`)!;
+      const southVisit = (await census('b')).encounters.find((e) => e.subject?.reference === `Patient/${southId}`)!;
+      expect(northVisit.id).not.toBe(southVisit.id);
+      expect(northVisit.identifier).toEqual([{ use: 'official', system: 'urn:wardline:visit-number:NORTHSITE', value: 'V4242' }]);
+      expect(southVisit.identifier).toEqual([{ use: 'official', system: 'urn:wardline:visit-number:SOUTHSITE', value: 'V4242' }]);
+      // A discharge of the south visit discharges that one only.
+      expect((await send({ event: 'A03', at: '20260115080000', location: 'b^20^1', ...south })).code).toBe('AA');
+      expect(await patientIdOfMrn('b', south.mrn)).toBeUndefined();
+      expect(await patientIdOfMrn('a', north.mrn)).toBe(northId);
+      // A transfer naming the number under the other authority finds no visit of this patient there.
+      const wrong = await send({ event: 'A02', at: '20260115090000', mrn: north.mrn, location: 'b^21^1', visit: 'V4242^^^SOUTHSITE' });
+      expect(wrong.code).toBe('AE');
+      expect(await patientIdOfMrn('a', north.mrn)).toBe(northId);
+      // Without CX-4 the visit number is the sending facility's (MSH-4).
+      expect((await send({ event: 'A01', at: '20260115070000', mrn: 'MRN9000012', location: 'a^22^1', visit: 'V4242' })).code).toBe('AA');
+      const plainId = (await patientIdOfMrn('a', 'MRN9000012'))!;
+      const plainVisit = (await census('a')).encounters.find((e) => e.subject?.reference === `Patient/${plainId}`)!;
+      expect(plainVisit.identifier?.[0]?.system).toBe('urn:wardline:visit-number:GENERAL');
+    });
+
     it('merges a duplicate record (A40): the admission and chart move to the surviving patient, on the hub and the workstation', async () => {
       // The prior record: admitted on ward A. The survivor: registered (A08) without an admission.
       expect(

@@ -1,6 +1,8 @@
 // The hub mirrors its wards' charts from an upstream EHR and sends documentation back: a
 // third-party FHIR server (Medplum's engine, over HTTPS, SMART Backend Services) loaded with
-// Synthea patients; the hub over HTTPS on SQLite, restarted from its file mid-test.
+// Synthea patients; the hub over HTTPS on SQLite and on PostgreSQL, restarted mid-test. Deletions
+// upstream reach the hub and a workstation; an ADT-admitted patient and the EHR's are one Patient
+// (by MRN); on PostgreSQL two hubs share one database and one leader runs the mirror.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
@@ -9,365 +11,651 @@ import { join } from 'node:path';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bundle, Encounter, Observation, Provenance, Resource } from '@medplum/fhirtypes';
-import { CLIENT_ID_SYSTEM } from '../../shared/fhir/index.js';
+import type { Bundle, Encounter, Observation, Patient, Provenance, Resource } from '@medplum/fhirtypes';
+import { CLIENT_ID_SYSTEM, MRN_SYSTEM } from '../../shared/fhir/index.js';
 import { addUser } from '../../server/identity/index.js';
 import { runHubCli } from '../../server/cli/index.js';
+import { putResources } from '../../server/fhir/index.js';
 import {
+  addFeed,
   createUpstreamMirror,
+  startMllpListener,
+  type MllpListener,
   formatUpstreamStatus,
   readUpstreamStatus,
   UPSTREAM_DEFAULTS,
   type UpstreamConfig,
   type UpstreamMirror,
 } from '../../server/integration/index.js';
-import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
+import { createDevCertificate } from '../../server/tls/index.js';
+import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
+import { seedWard } from '../support/hub-fixtures.js';
+import { adtMessage, openHl7Sender, type AdtFields, type Hl7Sender } from '../support/hl7-sender.js';
+import { enrollTestWorkstation } from '../sync/sync-test-kit.js';
 import { startUpstreamFhirServer, type UpstreamFhirServer } from '../support/upstream-fhir-server.js';
 
 const WARD = '4north';
 const CLIENT_ID = 'wardline-hub-test';
 const DAY_MS = 24 * 60 * 60_000;
+const HOSPITAL_MRN_SYSTEM = 'http://hospital.smarthealthit.org';
 
-let upstream: UpstreamFhirServer;
-let hub: TestHub;
-let device: TestDevice;
-let mirror: UpstreamMirror;
-let folder: string;
-let sqlitePath: string;
-let config: UpstreamConfig;
-let wardLocationRef = '';
-const patients: string[] = [];
-let recentObservationId = '';
+for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngine[]) {
+  describe(`the upstream mirror on ${engine}`, () => {
+    let upstream: UpstreamFhirServer;
+    let hub: TestHub;
+    let device: TestDevice;
+    let mirror: UpstreamMirror;
+    let folder: string;
+    let sqlitePath: string;
+    let config: UpstreamConfig;
+    let wardLocationRef = '';
+    const patients: string[] = [];
+    let recentObservationId = '';
 
-function vitalSign(patientId: string, encounterId: string, value: number, when: Date): Observation {
-  return {
-    resourceType: 'Observation',
-    status: 'final',
-    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
-    code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
-    subject: { reference: `Patient/${patientId}` },
-    encounter: { reference: `Encounter/${encounterId}` },
-    effectiveDateTime: when.toISOString(),
-    valueQuantity: { value, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
-  };
-}
+    function vitalSign(patientId: string, encounterId: string, value: number, when: Date): Observation {
+      return {
+        resourceType: 'Observation',
+        status: 'final',
+        category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+        code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
+        subject: { reference: `Patient/${patientId}` },
+        encounter: { reference: `Encounter/${encounterId}` },
+        effectiveDateTime: when.toISOString(),
+        valueQuantity: { value, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
+      };
+    }
 
-async function hubSearch<T extends Resource>(path: string): Promise<T[]> {
-  const res = await device.fetch(`/fhir/${path}`);
-  expect(res.status).toBe(200);
-  const bundle = (await res.json()) as Bundle<T>;
-  return (bundle.entry ?? []).map((entry) => entry.resource!);
-}
+    async function hubSearch<T extends Resource>(path: string): Promise<T[]> {
+      const res = await device.fetch(`/fhir/${path}`);
+      expect(res.status).toBe(200);
+      const bundle = (await res.json()) as Bundle<T>;
+      return (bundle.entry ?? []).map((entry) => entry.resource!);
+    }
 
-async function upstreamAll<T extends Resource>(type: T['resourceType']): Promise<T[]> {
-  const bundle = await upstream.repo.search<T>({ resourceType: type, count: 10_000 });
-  return (bundle.entry ?? []).map((entry) => entry.resource as T);
-}
+    async function upstreamAll<T extends Resource>(type: T['resourceType']): Promise<T[]> {
+      const bundle = await upstream.repo.search<T>({ resourceType: type, count: 10_000 });
+      return (bundle.entry ?? []).map((entry) => entry.resource as T);
+    }
 
-async function hubVersionCount(): Promise<number> {
-  const rows = await hub.db.query<{ n: number }>('SELECT COUNT(*) AS n FROM fhir_versions');
-  return Number(rows[0]?.n ?? 0);
-}
+    async function hubVersionCount(): Promise<number> {
+      const rows = await hub.db.query<{ n: number }>('SELECT COUNT(*) AS n FROM fhir_versions');
+      return Number(rows[0]?.n ?? 0);
+    }
 
-async function newMirror(): Promise<UpstreamMirror> {
-  return createUpstreamMirror({ db: hub.db, config, logger: pino({ level: 'silent' }) });
-}
+    async function newMirror(): Promise<UpstreamMirror> {
+      return createUpstreamMirror({ db: hub.db, config, logger: pino({ level: 'silent' }) });
+    }
 
-beforeAll(async () => {
-  upstream = await startUpstreamFhirServer();
-  const keys = await generateKeyPair('ES384', { extractable: true });
-  upstream.registerClient(CLIENT_ID, { ...(await exportJWK(keys.publicKey)), alg: 'ES384' });
-  const now = new Date();
-  for (const file of ['clemente-kreiger.json', 'buster-hoeger.json']) {
-    const bundle = JSON.parse(await readFile(join(import.meta.dirname, '../support/fixtures/synthea', file), 'utf8')) as Bundle;
-    const locations = await upstream.loadTransaction(bundle);
-    patients.push(locations.find((l) => l.startsWith('Patient/'))!.split('/')[1]!);
-  }
-  const ward = await upstream.repo.createResource({ resourceType: 'Location', name: '4 North', mode: 'instance' });
-  wardLocationRef = `Location/${ward.id}`;
-  for (const patientId of patients) {
-    const admission = await upstream.repo.createResource<Encounter>({
-      resourceType: 'Encounter',
-      status: 'in-progress',
-      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP' },
-      subject: { reference: `Patient/${patientId}` },
-      period: { start: new Date(now.getTime() - 2 * DAY_MS).toISOString() },
-      location: [{ location: { reference: `Location/${ward.id}` }, status: 'active' }],
+    beforeAll(async () => {
+      upstream = await startUpstreamFhirServer();
+      const keys = await generateKeyPair('ES384', { extractable: true });
+      upstream.registerClient(CLIENT_ID, { ...(await exportJWK(keys.publicKey)), alg: 'ES384' });
+      const now = new Date();
+      for (const file of ['clemente-kreiger.json', 'buster-hoeger.json']) {
+        const bundle = JSON.parse(await readFile(join(import.meta.dirname, '../support/fixtures/synthea', file), 'utf8')) as Bundle;
+        const locations = await upstream.loadTransaction(bundle);
+        patients.push(locations.find((l) => l.startsWith('Patient/'))!.split('/')[1]!);
+      }
+      const ward = await upstream.repo.createResource({ resourceType: 'Location', name: '4 North', mode: 'instance' });
+      wardLocationRef = `Location/${ward.id}`;
+      for (const patientId of patients) {
+        const admission = await upstream.repo.createResource<Encounter>({
+          resourceType: 'Encounter',
+          status: 'in-progress',
+          class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP' },
+          subject: { reference: `Patient/${patientId}` },
+          period: { start: new Date(now.getTime() - 2 * DAY_MS).toISOString() },
+          location: [{ location: { reference: `Location/${ward.id}` }, status: 'active' }],
+        });
+        const obs = await upstream.repo.createResource(vitalSign(patientId, admission.id, 88, new Date(now.getTime() - 3600_000)));
+        if (patientId === patients[0]) recentObservationId = obs.id;
+      }
+      folder = await mkdtemp(join(tmpdir(), 'wardline-upstream-'));
+      sqlitePath = join(folder, 'hub.sqlite');
+      hub = await startHub({ engine, sqlitePath });
+      // The ward as IT set it up at the hub (the ADT feed admits only to wards the hub serves).
+      await seedWard(hub.db, WARD);
+      device = await hub.enrollDevice(WARD);
+      config = {
+        ...UPSTREAM_DEFAULTS,
+        baseUrl: upstream.baseUrl,
+        clientId: CLIENT_ID,
+        privateKeyPem: await exportPKCS8(keys.privateKey),
+        caPem: upstream.caPem,
+        wards: [{ ward: WARD, location: `Location/${ward.id}` }],
+        // Small pages, so every search follows `next` links.
+        pageSize: 4,
+        maxBackoffMs: 1000,
+        // Look for deletions upstream every cycle.
+        deletionSweepMs: 0,
+      };
+      mirror = await newMirror();
+    }, 120_000);
+
+    afterAll(async () => {
+      await mirror?.stop();
+      await hub?.stop();
+      await upstream?.stop();
+      if (folder) await rm(folder, { recursive: true, force: true });
     });
-    const obs = await upstream.repo.createResource(vitalSign(patientId, admission.id, 88, new Date(now.getTime() - 3600_000)));
-    if (patientId === patients[0]) recentObservationId = obs.id;
-  }
-  folder = await mkdtemp(join(tmpdir(), 'wardline-upstream-'));
-  sqlitePath = join(folder, 'hub.sqlite');
-  hub = await startHub({ engine: 'sqlite', sqlitePath });
-  device = await hub.enrollDevice(WARD);
-  config = {
-    ...UPSTREAM_DEFAULTS,
-    baseUrl: upstream.baseUrl,
-    clientId: CLIENT_ID,
-    privateKeyPem: await exportPKCS8(keys.privateKey),
-    caPem: upstream.caPem,
-    wards: [{ ward: WARD, location: `Location/${ward.id}` }],
-    // Small pages, so every search follows `next` links.
-    pageSize: 4,
-    maxBackoffMs: 1000,
-  };
-  mirror = await newMirror();
-}, 120_000);
 
-afterAll(async () => {
-  await mirror?.stop();
-  await hub?.stop();
-  await upstream?.stop();
-  if (folder) await rm(folder, { recursive: true, force: true });
-});
-
-describe('the upstream mirror', () => {
-  it("pulls the ward's charts from the upstream over SMART Backend Services, only the cache window, following pages", async () => {
-    const report = await mirror.runCycle();
-    expect(report.ok).toBe(true);
-    const census = await hubSearch('Patient');
-    expect(census.map((p) => p.id).sort()).toEqual([...patients].sort());
-    // Synthea's Patient, as upstream wrote it, with where it came from.
-    const upstreamPatient = await upstream.repo.readResource('Patient', patients[0]!);
-    const mirrored = census.find((p) => p.id === patients[0])!;
-    expect(mirrored.meta?.source).toBe(`${upstream.baseUrl}/Patient/${patients[0]}/_history/${upstreamPatient.meta?.versionId}`);
-    expect((mirrored as { name?: unknown }).name).toEqual((upstreamPatient as { name?: unknown }).name);
-    // The recent vital sign is in; Synthea's observations of years ago are outside the cache window.
-    const observations = await hubSearch<Observation>(`Observation?patient=${patients[0]}`);
-    expect(observations.map((o) => o.id)).toEqual([recentObservationId]);
-    const upstreamObservations = (await upstreamAll<Observation>('Observation')).filter(
-      (o) => o.subject?.reference === `Patient/${patients[0]}`,
-    );
-    expect(upstreamObservations.length).toBeGreaterThan(5);
-    // The second patient's active problems are there whatever their date.
-    const conditions = await hubSearch<Resource>(`Condition?patient=${patients[1]}`);
-    expect(conditions.length).toBeGreaterThan(0);
-    expect(upstream.requests.some((r) => r.url.includes('_offset='))).toBe(true);
-  });
-
-  it('writes nothing when nothing changed upstream', async () => {
-    const before = await hubVersionCount();
-    expect((await mirror.runCycle()).ok).toBe(true);
-    expect(await hubVersionCount()).toBe(before);
-  });
-
-  it('keeps up with changes upstream: a corrected value, a new observation, a new admission', async () => {
-    const current = await upstream.repo.readResource<Observation>('Observation', recentObservationId);
-    await upstream.repo.updateResource<Observation>({ ...current, valueQuantity: { ...current.valueQuantity!, value: 91 } });
-    const admission = (await upstreamAll<Encounter>('Encounter')).find(
-      (e) => e.subject?.reference === `Patient/${patients[1]}` && e.status === 'in-progress',
-    )!;
-    const added = await upstream.repo.createResource(vitalSign(patients[1]!, admission.id!, 64, new Date()));
-    expect((await mirror.runCycle()).ok).toBe(true);
-    const [corrected] = await hubSearch<Observation>(`Observation?_id=${recentObservationId}`);
-    expect(corrected?.valueQuantity?.value).toBe(91);
-    expect(corrected?.meta?.versionId).toBe('2');
-    expect((await hubSearch<Observation>(`Observation?patient=${patients[1]}`)).map((o) => o.id)).toContain(added.id);
-  });
-
-  it('waits out 429 Retry-After and carries on', async () => {
-    upstream.rateLimitNext(2, 1);
-    expect((await mirror.runCycle()).ok).toBe(true);
-    expect(upstream.requests.filter((r) => r.status === 429)).toHaveLength(2);
-  });
-
-  it('survives an upstream outage and a hub restart with no gap and no duplicate', async () => {
-    upstream.setOutage(true);
-    const during = await upstream.repo.createResource(vitalSign(patients[0]!, randomUUID(), 101, new Date()));
-    const failed = await mirror.runCycle();
-    expect(failed.ok).toBe(false);
-    const status = formatUpstreamStatus(await readUpstreamStatus(hub.db, new Date())).join('\n');
-    expect(status).toMatch(new RegExp(`mirror:${WARD}: last success .* 1 failure\\(s\\) in a row`));
-    expect(status).toContain('UNAVAILABLE');
-
-    // The hub restarts (same database file) while the upstream is still down, then it comes back.
-    await mirror.stop();
-    const hubKey = hub.hubKey;
-    await hub.stop();
-    hub = await startHub({ engine: 'sqlite', sqlitePath, hubKey });
-    device = await hub.enrollDevice(WARD);
-    mirror = await newMirror();
-    upstream.setOutage(false);
-    expect((await mirror.runCycle()).ok).toBe(true);
-
-    const mine = await hubSearch<Observation>(`Observation?patient=${patients[0]}`);
-    expect(mine.filter((o) => o.id === during.id)).toHaveLength(1);
-    // Every resource the hub holds from upstream is there once, in one current version per upstream version.
-    const rows = await hub.db.query<{ n: number; ids: number }>('SELECT COUNT(*) AS n, COUNT(DISTINCT res_id) AS ids FROM fhir_resources');
-    expect(Number(rows[0]!.n)).toBe(Number(rows[0]!.ids));
-    const afterStatus = await readUpstreamStatus(hub.db, new Date());
-    expect(afterStatus.activities.find((a) => a.activity === `mirror:${WARD}`)?.failures).toBe(0);
-  });
-});
-
-describe('documentation sent back upstream', () => {
-  let nurseId = '';
-  beforeAll(async () => {
-    const nurse = await addUser(
-      hub.db,
-      { username: 'downtime-nurse', password: 'correct horse battery staple 4N', role: 'nurse', wards: [WARD], mfa: false },
-      new Date(Date.now() - 2 * DAY_MS),
-    );
-    nurseId = nurse.userId;
-  });
-
-  function upload(observation: Observation, clientId: string, provenanceId: string): Bundle {
-    return {
-      resourceType: 'Bundle',
-      type: 'transaction',
-      entry: [
-        {
-          fullUrl: `urn:uuid:${clientId}`,
-          resource: { ...observation, identifier: [{ system: CLIENT_ID_SYSTEM, value: clientId }] },
-          request: { method: 'POST', url: 'Observation', ifNoneExist: `identifier=${CLIENT_ID_SYSTEM}|${clientId}` },
-        },
-        {
-          fullUrl: `Provenance/${provenanceId}`,
-          resource: {
-            resourceType: 'Provenance',
-            id: provenanceId,
-            target: [{ reference: `urn:uuid:${clientId}` }, { reference: observation.subject!.reference! }],
-            recorded: new Date().toISOString(),
-            agent: [
-              {
-                type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author' }] },
-                who: { reference: `Practitioner/${nurseId}` },
-              },
-            ],
-          } as Provenance,
-          request: { method: 'PUT', url: `Provenance/${provenanceId}` },
-        },
-      ],
-    };
-  }
-
-  it('arrives upstream exactly once, after an outage and a lost acknowledgement, with its Provenance', async () => {
-    const admission = (await upstreamAll<Encounter>('Encounter')).find(
-      (e) => e.subject?.reference === `Patient/${patients[0]}` && e.status === 'in-progress',
-    )!;
-    const clientId = randomUUID();
-    const provenanceId = randomUUID();
-    const res = await device.fetch('/fhir', {
-      method: 'POST',
-      body: upload(vitalSign(patients[0]!, admission.id!, 77, new Date()), clientId, provenanceId),
-    });
-    expect(res.status, await res.clone().text()).toBe(200);
-
-    upstream.setOutage(true);
-    expect((await mirror.runCycle()).ok).toBe(false);
-    const waiting = await readUpstreamStatus(hub.db, new Date());
-    expect(waiting.outbox.pending).toBeGreaterThan(0);
-    expect(formatUpstreamStatus(waiting).join('\n')).toContain('retrying Observation/');
-    upstream.setOutage(false);
-    // The outbox waits its backoff (at most maxBackoffMs) before trying again.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    expect((await mirror.runCycle()).ok).toBe(true);
-
-    const sentCopies = (await upstreamAll<Observation>('Observation')).filter((o) => o.identifier?.some((i) => i.value === clientId));
-    expect(sentCopies).toHaveLength(1);
-    const provenances = (await upstreamAll<Provenance>('Provenance')).filter((p) => p.meta?.tag?.some((t) => t.code === provenanceId));
-    expect(provenances).toHaveLength(1);
-    expect(provenances[0]!.target.map((t) => t.reference)).toContain(`Observation/${sentCopies[0]!.id}`);
-
-    // The hub crashed after the upstream created it but before the acknowledgement was recorded.
-    await hub.db.execute(
-      `UPDATE upstream_outbox SET state = 'pending', upstream_ref = NULL, next_attempt_ms = 0 WHERE res_type = 'Observation'`,
-    );
-    expect((await mirror.runCycle()).ok).toBe(true);
-    expect((await upstreamAll<Observation>('Observation')).filter((o) => o.identifier?.some((i) => i.value === clientId))).toHaveLength(1);
-    // The upstream copy coming back through the mirror is not a second chart entry at the hub.
-    expect((await hubSearch<Observation>(`Observation?identifier=${CLIENT_ID_SYSTEM}|${clientId}`)).length).toBe(1);
-    const status = await readUpstreamStatus(hub.db, new Date());
-    expect(status.outbox).toMatchObject({ pending: 0, refused: 0 });
-  });
-
-  it('keeps a refusal for IT with the reason, and never drops it', async () => {
-    const admission = (await upstreamAll<Encounter>('Encounter')).find(
-      (e) => e.subject?.reference === `Patient/${patients[1]}` && e.status === 'in-progress',
-    )!;
-    const clientId = randomUUID();
-    // Two records upstream already claim this client id: the conditional create cannot tell which is meant.
-    for (let i = 0; i < 2; i++) {
-      await upstream.repo.createResource({
-        ...vitalSign(patients[1]!, admission.id!, 50 + i, new Date()),
-        identifier: [{ system: CLIENT_ID_SYSTEM, value: clientId }],
+    describe('the upstream mirror', () => {
+      it("pulls the ward's charts from the upstream over SMART Backend Services, only the cache window, following pages", async () => {
+        const report = await mirror.runCycle();
+        expect(report.ok).toBe(true);
+        const census = await hubSearch('Patient');
+        expect(census.map((p) => p.id).sort()).toEqual([...patients].sort());
+        // Synthea's Patient, as upstream wrote it, with where it came from.
+        const upstreamPatient = await upstream.repo.readResource('Patient', patients[0]!);
+        const mirrored = census.find((p) => p.id === patients[0])!;
+        expect(mirrored.meta?.source).toBe(`${upstream.baseUrl}/Patient/${patients[0]}/_history/${upstreamPatient.meta?.versionId}`);
+        expect((mirrored as { name?: unknown }).name).toEqual((upstreamPatient as { name?: unknown }).name);
+        // The recent vital sign is in; Synthea's observations of years ago are outside the cache window.
+        const observations = await hubSearch<Observation>(`Observation?patient=${patients[0]}`);
+        expect(observations.map((o) => o.id)).toEqual([recentObservationId]);
+        const upstreamObservations = (await upstreamAll<Observation>('Observation')).filter(
+          (o) => o.subject?.reference === `Patient/${patients[0]}`,
+        );
+        expect(upstreamObservations.length).toBeGreaterThan(5);
+        // The second patient's active problems are there whatever their date.
+        const conditions = await hubSearch<Resource>(`Condition?patient=${patients[1]}`);
+        expect(conditions.length).toBeGreaterThan(0);
+        expect(upstream.requests.some((r) => r.url.includes('_offset='))).toBe(true);
       });
-    }
-    const res = await device.fetch('/fhir', {
-      method: 'POST',
-      body: upload(vitalSign(patients[1]!, admission.id!, 70, new Date()), clientId, randomUUID()),
+
+      it('writes nothing when nothing changed upstream', async () => {
+        const before = await hubVersionCount();
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect(await hubVersionCount()).toBe(before);
+      });
+
+      it('keeps up with changes upstream: a corrected value, a new observation, a new admission', async () => {
+        const current = await upstream.repo.readResource<Observation>('Observation', recentObservationId);
+        await upstream.repo.updateResource<Observation>({ ...current, valueQuantity: { ...current.valueQuantity!, value: 91 } });
+        const admission = (await upstreamAll<Encounter>('Encounter')).find(
+          (e) => e.subject?.reference === `Patient/${patients[1]}` && e.status === 'in-progress',
+        )!;
+        const added = await upstream.repo.createResource(vitalSign(patients[1]!, admission.id!, 64, new Date()));
+        expect((await mirror.runCycle()).ok).toBe(true);
+        const [corrected] = await hubSearch<Observation>(`Observation?_id=${recentObservationId}`);
+        expect(corrected?.valueQuantity?.value).toBe(91);
+        expect(corrected?.meta?.versionId).toBe('2');
+        expect((await hubSearch<Observation>(`Observation?patient=${patients[1]}`)).map((o) => o.id)).toContain(added.id);
+      });
+
+      it('mirrors a deletion upstream: the resource leaves the hub, then the ward workstation at its next sync', async () => {
+        const station = await enrollTestWorkstation(hub, WARD);
+        const vault = await station.openVault();
+        const sync = station.engine(vault, { pageSize: 100 });
+        try {
+          const admission = (await upstreamAll<Encounter>('Encounter')).find(
+            (e) => e.subject?.reference === `Patient/${patients[0]}` && e.status === 'in-progress',
+          )!;
+          const doomed = await upstream.repo.createResource(vitalSign(patients[0]!, admission.id!, 72, new Date()));
+          expect((await mirror.runCycle()).ok).toBe(true);
+          await sync.syncOnce();
+          expect(vault.resources.read('Observation', doomed.id!)).not.toBeNull();
+
+          // Entered in the EHR by mistake and deleted there.
+          await upstream.repo.deleteResource('Observation', doomed.id!);
+          // An outage during the sweep deletes nothing.
+          upstream.setOutage(true);
+          expect((await mirror.runCycle()).ok).toBe(false);
+          expect(await hubSearch<Observation>(`Observation?_id=${doomed.id}`)).toHaveLength(1);
+          upstream.setOutage(false);
+
+          expect((await mirror.runCycle()).ok).toBe(true);
+          expect(await hubSearch<Observation>(`Observation?_id=${doomed.id}`)).toEqual([]);
+          expect((await device.fetch(`/fhir/Observation/${doomed.id}`)).status).toBe(410);
+          // The rest of the chart stays, and the next cycle deletes nothing more.
+          expect(await hubSearch<Observation>(`Observation?_id=${recentObservationId}`)).toHaveLength(1);
+          const before = await hubVersionCount();
+          expect((await mirror.runCycle()).ok).toBe(true);
+          expect(await hubVersionCount()).toBe(before);
+
+          await sync.syncOnce();
+          expect(vault.resources.read('Observation', doomed.id!)).toBeNull();
+          expect(vault.resources.read('Observation', recentObservationId)).not.toBeNull();
+        } finally {
+          await sync.close();
+          vault.close();
+          await station.remove();
+        }
+      });
+
+      it('waits out 429 Retry-After and carries on', async () => {
+        upstream.rateLimitNext(2, 1);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect(upstream.requests.filter((r) => r.status === 429)).toHaveLength(2);
+      });
+
+      it('survives an upstream outage and a hub restart with no gap and no duplicate', async () => {
+        upstream.setOutage(true);
+        const during = await upstream.repo.createResource(vitalSign(patients[0]!, randomUUID(), 101, new Date()));
+        const failed = await mirror.runCycle();
+        expect(failed.ok).toBe(false);
+        const status = formatUpstreamStatus(await readUpstreamStatus(hub.db, new Date())).join('\n');
+        expect(status).toMatch(new RegExp(`mirror:${WARD}: last success .* 1 failure\\(s\\) in a row`));
+        expect(status).toContain('UNAVAILABLE');
+
+        // The hub restarts (same database file) while the upstream is still down, then it comes back.
+        await mirror.stop();
+        const hubKey = hub.hubKey;
+        await hub.stop();
+        hub = await startHub(engine === 'sqlite' ? { engine, sqlitePath, hubKey } : { engine, postgresUrl: hub.postgresUrl!, hubKey });
+        device = await hub.enrollDevice(WARD);
+        mirror = await newMirror();
+        upstream.setOutage(false);
+        expect((await mirror.runCycle()).ok).toBe(true);
+
+        const mine = await hubSearch<Observation>(`Observation?patient=${patients[0]}`);
+        expect(mine.filter((o) => o.id === during.id)).toHaveLength(1);
+        // Every resource the hub holds from upstream is there once, in one current version per upstream version.
+        const rows = await hub.db.query<{ n: number; ids: number }>(
+          'SELECT COUNT(*) AS n, COUNT(DISTINCT res_id) AS ids FROM fhir_resources',
+        );
+        expect(Number(rows[0]!.n)).toBe(Number(rows[0]!.ids));
+        const afterStatus = await readUpstreamStatus(hub.db, new Date());
+        expect(afterStatus.activities.find((a) => a.activity === `mirror:${WARD}`)?.failures).toBe(0);
+      });
     });
-    expect(res.status).toBe(200);
-    await mirror.runCycle();
-    await mirror.runCycle();
-    const status = await readUpstreamStatus(hub.db, new Date());
-    expect(status.outbox.refused).toBeGreaterThanOrEqual(1);
-    const lines = formatUpstreamStatus(status).join('\n');
-    expect(lines).toMatch(/REFUSED Observation\/\S+ \(version 1, 1 attempt\(s\)\): HTTP 4\d\d/);
-    expect(lines).toMatch(/REFUSED Provenance\/\S+ .*its target Observation was refused upstream/);
+
+    describe('documentation sent back upstream', () => {
+      let nurseId = '';
+      beforeAll(async () => {
+        const nurse = await addUser(
+          hub.db,
+          { username: 'downtime-nurse', password: 'correct horse battery staple 4N', role: 'nurse', wards: [WARD], mfa: false },
+          new Date(Date.now() - 2 * DAY_MS),
+        );
+        nurseId = nurse.userId;
+      });
+
+      function upload(observation: Observation, clientId: string, provenanceId: string): Bundle {
+        return {
+          resourceType: 'Bundle',
+          type: 'transaction',
+          entry: [
+            {
+              fullUrl: `urn:uuid:${clientId}`,
+              resource: { ...observation, identifier: [{ system: CLIENT_ID_SYSTEM, value: clientId }] },
+              request: { method: 'POST', url: 'Observation', ifNoneExist: `identifier=${CLIENT_ID_SYSTEM}|${clientId}` },
+            },
+            {
+              fullUrl: `Provenance/${provenanceId}`,
+              resource: {
+                resourceType: 'Provenance',
+                id: provenanceId,
+                target: [{ reference: `urn:uuid:${clientId}` }, { reference: observation.subject!.reference! }],
+                recorded: new Date().toISOString(),
+                agent: [
+                  {
+                    type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author' }] },
+                    who: { reference: `Practitioner/${nurseId}` },
+                  },
+                ],
+              } as Provenance,
+              request: { method: 'PUT', url: `Provenance/${provenanceId}` },
+            },
+          ],
+        };
+      }
+
+      it('arrives upstream exactly once, after an outage and a lost acknowledgement, with its Provenance', async () => {
+        const admission = (await upstreamAll<Encounter>('Encounter')).find(
+          (e) => e.subject?.reference === `Patient/${patients[0]}` && e.status === 'in-progress',
+        )!;
+        const clientId = randomUUID();
+        const provenanceId = randomUUID();
+        const res = await device.fetch('/fhir', {
+          method: 'POST',
+          body: upload(vitalSign(patients[0]!, admission.id!, 77, new Date()), clientId, provenanceId),
+        });
+        expect(res.status, await res.clone().text()).toBe(200);
+
+        upstream.setOutage(true);
+        expect((await mirror.runCycle()).ok).toBe(false);
+        const waiting = await readUpstreamStatus(hub.db, new Date());
+        expect(waiting.outbox.pending).toBeGreaterThan(0);
+        expect(formatUpstreamStatus(waiting).join('\n')).toContain('retrying Observation/');
+        upstream.setOutage(false);
+        // The outbox waits its backoff (at most maxBackoffMs) before trying again.
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        expect((await mirror.runCycle()).ok).toBe(true);
+
+        const sentCopies = (await upstreamAll<Observation>('Observation')).filter((o) => o.identifier?.some((i) => i.value === clientId));
+        expect(sentCopies).toHaveLength(1);
+        const provenances = (await upstreamAll<Provenance>('Provenance')).filter((p) => p.meta?.tag?.some((t) => t.code === provenanceId));
+        expect(provenances).toHaveLength(1);
+        expect(provenances[0]!.target.map((t) => t.reference)).toContain(`Observation/${sentCopies[0]!.id}`);
+
+        // The hub crashed after the upstream created it but before the acknowledgement was recorded.
+        await hub.db.execute(
+          `UPDATE upstream_outbox SET state = 'pending', upstream_ref = NULL, next_attempt_ms = 0 WHERE res_type = 'Observation'`,
+        );
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect((await upstreamAll<Observation>('Observation')).filter((o) => o.identifier?.some((i) => i.value === clientId))).toHaveLength(
+          1,
+        );
+        // The upstream copy coming back through the mirror is not a second chart entry at the hub.
+        expect((await hubSearch<Observation>(`Observation?identifier=${CLIENT_ID_SYSTEM}|${clientId}`)).length).toBe(1);
+        const status = await readUpstreamStatus(hub.db, new Date());
+        expect(status.outbox).toMatchObject({ pending: 0, refused: 0 });
+      });
+
+      it('keeps a refusal for IT with the reason, and never drops it', async () => {
+        const admission = (await upstreamAll<Encounter>('Encounter')).find(
+          (e) => e.subject?.reference === `Patient/${patients[1]}` && e.status === 'in-progress',
+        )!;
+        const clientId = randomUUID();
+        // Two records upstream already claim this client id: the conditional create cannot tell which is meant.
+        for (let i = 0; i < 2; i++) {
+          await upstream.repo.createResource({
+            ...vitalSign(patients[1]!, admission.id!, 50 + i, new Date()),
+            identifier: [{ system: CLIENT_ID_SYSTEM, value: clientId }],
+          });
+        }
+        const res = await device.fetch('/fhir', {
+          method: 'POST',
+          body: upload(vitalSign(patients[1]!, admission.id!, 70, new Date()), clientId, randomUUID()),
+        });
+        expect(res.status).toBe(200);
+        await mirror.runCycle();
+        await mirror.runCycle();
+        const status = await readUpstreamStatus(hub.db, new Date());
+        expect(status.outbox.refused).toBeGreaterThanOrEqual(1);
+        const lines = formatUpstreamStatus(status).join('\n');
+        expect(lines).toMatch(/REFUSED Observation\/\S+ \(version 1, 1 attempt\(s\)\): HTTP 4\d\d/);
+        expect(lines).toMatch(/REFUSED Provenance\/\S+ .*its target Observation was refused upstream/);
+      });
+
+      it('holds documentation the EHR contradicts (the patient discharged there before its time) as a conflict, and sends a later version', async () => {
+        const admission = (await upstreamAll<Encounter>('Encounter')).find(
+          (e) => e.subject?.reference === `Patient/${patients[1]}` && e.status === 'in-progress',
+        )!;
+        const clientId = randomUUID();
+        const res = await device.fetch('/fhir', {
+          method: 'POST',
+          body: upload(vitalSign(patients[1]!, admission.id!, 66, new Date()), clientId, randomUUID()),
+        });
+        expect(res.status).toBe(200);
+        // Meanwhile the EHR recorded the discharge, an hour before the observation's time.
+        await upstream.repo.updateResource<Encounter>({
+          ...admission,
+          status: 'finished',
+          period: { ...admission.period, end: new Date(Date.now() - 3600_000).toISOString() },
+        });
+        const copies = async (): Promise<number> =>
+          (await upstreamAll<Observation>('Observation')).filter((o) => o.identifier?.some((i) => i.value === clientId)).length;
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect(await copies()).toBe(0);
+        const status = await readUpstreamStatus(hub.db, new Date());
+        expect(status.outbox.conflict).toBe(1);
+        const lines = formatUpstreamStatus(status).join('\n');
+        expect(lines).toMatch(/CONFLICT Observation\/\S+ \(version 1, 1 attempt\(s\)\): UPSTREAM_PATIENT_DISCHARGED/);
+        expect(lines).toContain('1 held as conflicts with the EHR');
+
+        // Someone decided it stands: a later version of the documentation goes upstream, once.
+        const [row] = await hub.db.query<{ res_id: string }>(
+          `SELECT res_id FROM fhir_tokens WHERE res_type = 'Observation' AND param = 'identifier' AND value = $1`,
+          [clientId],
+        );
+        const rows = await hub.db.query<{ content: string }>(
+          `SELECT CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = 'Observation' AND res_id = $1`,
+          [row!.res_id],
+        );
+        const held = JSON.parse(rows[0]!.content) as Observation;
+        await putResources(
+          hub.db,
+          [{ ...held, note: [{ text: 'Taken before the discharge was recorded; confirmed.' }] } as never],
+          new Date(),
+        );
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect(await copies()).toBe(1);
+      });
+
+      it.runIf(engine === 'postgres')(
+        'runs the pull and the write-back in one of two hubs on one database; the other takes over when the leader stops or its lease expires',
+        async () => {
+          const admission = (await upstreamAll<Encounter>('Encounter')).find(
+            (e) => e.subject?.reference === `Patient/${patients[0]}` && e.status === 'in-progress',
+          )!;
+          const copiesOf = async (clientId: string): Promise<number> =>
+            (await upstreamAll<Observation>('Observation')).filter((o) => o.identifier?.some((i) => i.value === clientId)).length;
+          const document = async (): Promise<string> => {
+            const clientId = randomUUID();
+            const res = await device.fetch('/fhir', {
+              method: 'POST',
+              body: upload(vitalSign(patients[0]!, admission.id!, 80, new Date()), clientId, randomUUID()),
+            });
+            expect(res.status).toBe(200);
+            return clientId;
+          };
+          const second = await startHub({ engine, postgresUrl: hub.postgresUrl!, hubKey: hub.hubKey });
+          const other = await createUpstreamMirror({ db: second.db, config, logger: pino({ level: 'silent' }) });
+          let late: UpstreamMirror | undefined;
+          try {
+            // Both hubs cycle at once: the one holding the lease runs, the other asks the upstream nothing.
+            const first = await document();
+            const reports = await Promise.all([mirror.runCycle(), other.runCycle()]);
+            expect(reports.map((r) => r.leader)).toEqual([true, false]);
+            expect(reports[1]).toMatchObject({ written: 0, sent: 0 });
+            const asked = upstream.requests.length;
+            expect((await other.runCycle()).leader).toBe(false);
+            expect(upstream.requests.length).toBe(asked);
+            expect(await copiesOf(first)).toBe(1);
+            expect(formatUpstreamStatus(await readUpstreamStatus(second.db, new Date())).join('\n')).toMatch(
+              /^leader: \S+:\d+:\S+ \(lease until /m,
+            );
+
+            // The leader stops: the other takes over at its next cycle and sends what was documented meanwhile, once.
+            const meanwhile = await document();
+            await mirror.stop();
+            expect((await other.runCycle()).leader).toBe(true);
+            expect(await copiesOf(meanwhile)).toBe(1);
+
+            // A hub that starts while the other leads stands by.
+            mirror = await newMirror();
+            expect((await mirror.runCycle()).leader).toBe(false);
+
+            // The leader dies without giving the lease up: once it has expired (a clock past it), another takes over,
+            // and the old leader, back, stands by; documentation still goes once whatever runs at the same time.
+            late = await createUpstreamMirror({
+              db: hub.db,
+              config,
+              logger: pino({ level: 'silent' }),
+              clock: () => new Date(Date.now() + 10 * 60_000),
+            });
+            expect((await late.runCycle()).leader).toBe(true);
+            const afterTakeover = await document();
+            const together = await Promise.all([late.runCycle(), other.runCycle(), mirror.runCycle()]);
+            expect(together.map((r) => r.leader)).toEqual([true, false, false]);
+            expect(await copiesOf(afterTakeover)).toBe(1);
+            expect(await copiesOf(first)).toBe(1);
+            expect(await copiesOf(meanwhile)).toBe(1);
+          } finally {
+            await late?.stop();
+            await other.stop();
+            await second.stop();
+          }
+          // The lease was given up: the first hub leads again.
+          expect((await mirror.runCycle()).leader).toBe(true);
+        },
+        120_000,
+      );
+    });
+
+    describe('one patient whether the ADT feed or the EHR brought them first (same MRN)', () => {
+      let listener: MllpListener;
+      let sender: Hl7Sender;
+      let secret = '';
+      let sequence = 0;
+      const send = (fields: Omit<AdtFields, 'secret' | 'controlId'>) =>
+        sender.send(adtMessage({ secret, controlId: `MATCH${++sequence}`, ...fields }));
+
+      beforeAll(async () => {
+        ({ secret } = await addFeed(hub.db, { name: 'ehr-adt', application: 'EHR', facility: 'GENERAL' }, new Date()));
+        const tls = createDevCertificate();
+        listener = await startMllpListener({ db: hub.db, logger: pino({ level: 'silent' }), port: 0, host: '127.0.0.1', tls });
+        sender = await openHl7Sender({ port: listener.port, caPem: tls.certPem });
+      });
+
+      afterAll(async () => {
+        await sender?.close();
+        await listener?.close();
+      });
+
+      /** A patient registered in the EHR, with the hospital's MRN (typed MR). */
+      async function ehrPatient(mrn: string, family: string): Promise<string> {
+        const patient = await upstream.repo.createResource<Patient>({
+          resourceType: 'Patient',
+          name: [{ family, given: ['Alex'] }],
+          gender: 'unknown',
+          birthDate: '1950-01-01',
+          identifier: [
+            {
+              type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] },
+              system: HOSPITAL_MRN_SYSTEM,
+              value: mrn,
+            },
+          ],
+        });
+        return patient.id!;
+      }
+
+      async function ehrAdmit(patientId: string): Promise<void> {
+        await upstream.repo.createResource<Encounter>({
+          resourceType: 'Encounter',
+          status: 'in-progress',
+          class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP' },
+          subject: { reference: `Patient/${patientId}` },
+          period: { start: new Date(Date.now() - 3600_000).toISOString() },
+          location: [{ location: { reference: wardLocationRef }, status: 'active' }],
+        });
+      }
+
+      /** Every live Patient at the hub carrying this MRN, as the ADT feed and workstations look it up. */
+      async function hubPatientsWithMrn(mrn: string): Promise<Patient[]> {
+        const rows = await hub.db.query<{ content: string }>(
+          `SELECT CAST(r.content AS TEXT) AS content FROM fhir_tokens t JOIN fhir_resources r ON r.res_type = t.res_type AND r.res_id = t.res_id
+       WHERE t.res_type = 'Patient' AND t.param = 'identifier' AND t.system = $1 AND t.value = $2 AND r.deleted = 0`,
+          [MRN_SYSTEM, mrn],
+        );
+        return rows.map((row) => JSON.parse(row.content) as Patient);
+      }
+
+      const standing = (found: Patient[]): (string | undefined)[] => found.filter((p) => p.active !== false).map((p) => p.id);
+
+      it('merges the patient the ADT feed admitted into the EHR patient the mirror pulls later', async () => {
+        const mrn = 'MRN7700001';
+        const ehrId = await ehrPatient(mrn, 'Matchfirst');
+        expect(
+          (await send({ event: 'A01', at: '20261206080000', mrn, family: 'Matchfirst', location: `${WARD}^7^1`, visit: 'V770001' })).code,
+        ).toBe('AA');
+        const [admitted] = await hubPatientsWithMrn(mrn);
+        expect(admitted?.id).not.toBe(ehrId);
+
+        await ehrAdmit(ehrId);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        const found = await hubPatientsWithMrn(mrn);
+        expect(standing(found)).toEqual([ehrId]);
+        const merged = found.find((p) => p.id === admitted!.id)!;
+        expect(merged.link).toEqual([{ other: { reference: `Patient/${ehrId}` }, type: 'replaced-by' }]);
+        // The feed's admission now belongs to the EHR's patient, who is on the ward census once.
+        const encounters = await hubSearch<Encounter>(`Encounter?patient=${ehrId}`);
+        expect(encounters.filter((e) => e.identifier?.some((i) => i.value === 'V770001'))).toHaveLength(1);
+        const census = await hubSearch<Resource>(`Encounter?location=Location/ward-${WARD}&status=in-progress&_include=Encounter:patient`);
+        const onWard = census.filter((r) => r.resourceType === 'Patient').map((r) => r.id);
+        expect(onWard.filter((id) => id === ehrId)).toHaveLength(1);
+        expect(onWard).not.toContain(admitted!.id);
+
+        // The feed's next events for that MRN reach the one patient.
+        expect((await send({ event: 'A02', at: '20261206090000', mrn, location: `${WARD}^8^1`, visit: 'V770001' })).code).toBe('AA');
+        expect(standing(await hubPatientsWithMrn(mrn))).toEqual([ehrId]);
+      });
+
+      it('admits (ADT) a patient the mirror already holds onto that patient: no second one, and the mirror does not write it back', async () => {
+        const mrn = 'MRN7700002';
+        const ehrId = await ehrPatient(mrn, 'Mirrorfirst');
+        await ehrAdmit(ehrId);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect(standing(await hubPatientsWithMrn(mrn))).toEqual([ehrId]);
+
+        expect(
+          (await send({ event: 'A01', at: '20261206081000', mrn, family: 'Mirrorfirst', location: `${WARD}^9^1`, visit: 'V770002' })).code,
+        ).toBe('AA');
+        expect(standing(await hubPatientsWithMrn(mrn))).toEqual([ehrId]);
+        const encounters = await hubSearch<Encounter>(`Encounter?patient=${ehrId}`);
+        expect(encounters.filter((e) => e.identifier?.some((i) => i.value === 'V770002'))).toHaveLength(1);
+        const before = await hubVersionCount();
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect(await hubVersionCount()).toBe(before);
+      });
+    });
+
+    describe.runIf(engine === 'sqlite')('wardline-hub serve --upstream and wardline-hub upstream status', () => {
+      async function cli(args: string[], stop?: AbortSignal): Promise<{ code: number; out: () => string; err: () => string }> {
+        const stdout = new PassThrough();
+        const stderr = new PassThrough();
+        let out = '';
+        let err = '';
+        stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+        const code = await runHubCli(args, { stdout, stderr, ...(stop ? { stop } : {}) });
+        return { code, out: () => out, err: () => err };
+      }
+
+      it('mirrors the ward from the command line and reports its progress to IT', async () => {
+        const data = join(folder, 'cli-hub');
+        await writeFile(join(folder, 'upstream-key.pem'), config.privateKeyPem, { mode: 0o600 });
+        await writeFile(join(folder, 'upstream-ca.pem'), upstream.caPem);
+        const stop = new AbortController();
+        const serving = cli(
+          [
+            'serve',
+            '--dev-tls',
+            '--port',
+            '0',
+            '--data',
+            data,
+            '--log-level',
+            'silent',
+            '--upstream',
+            upstream.baseUrl,
+            '--upstream-client-id',
+            CLIENT_ID,
+            '--upstream-key',
+            join(folder, 'upstream-key.pem'),
+            '--upstream-ca',
+            join(folder, 'upstream-ca.pem'),
+            '--upstream-ward',
+            `${WARD}=${wardLocationRef}`,
+            '--upstream-poll-seconds',
+            '1',
+          ],
+          stop.signal,
+        );
+        let status = '';
+        for (let i = 0; i < 120 && !/mirror:4north: last success 20/.test(status); i++) {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          status = (await cli(['upstream', 'status', '--data', data])).out();
+        }
+        stop.abort();
+        const served = await serving;
+        expect(served.err()).toBe('');
+        expect(served.code).toBe(0);
+        expect(served.out()).toContain('Mirroring 1 ward(s) from the upstream EHR');
+        expect(status).toMatch(/mirror:4north: last success \S+ \(lag \d+ s\), [1-9]\d* resources written/);
+        expect(status).toMatch(/documentation sent back: 0 acknowledged, 0 waiting, 0 refused/);
+      }, 120_000);
+
+      it('refuses --upstream without its client id, key or ward, with a usage line', async () => {
+        const missing = await cli(['serve', '--dev-tls', '--upstream', upstream.baseUrl, '--data', join(folder, 'cli-bad')]);
+        expect(missing.code).toBe(2);
+        expect(missing.err()).toMatch(/--upstream needs --upstream-client-id ID and --upstream-key PEM-FILE/);
+      });
+    });
   });
-});
-
-describe('wardline-hub serve --upstream and wardline-hub upstream status', () => {
-  async function cli(args: string[], stop?: AbortSignal): Promise<{ code: number; out: () => string; err: () => string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const code = await runHubCli(args, { stdout, stderr, ...(stop ? { stop } : {}) });
-    return { code, out: () => out, err: () => err };
-  }
-
-  it('mirrors the ward from the command line and reports its progress to IT', async () => {
-    const data = join(folder, 'cli-hub');
-    await writeFile(join(folder, 'upstream-key.pem'), config.privateKeyPem, { mode: 0o600 });
-    await writeFile(join(folder, 'upstream-ca.pem'), upstream.caPem);
-    const stop = new AbortController();
-    const serving = cli(
-      [
-        'serve',
-        '--dev-tls',
-        '--port',
-        '0',
-        '--data',
-        data,
-        '--log-level',
-        'silent',
-        '--upstream',
-        upstream.baseUrl,
-        '--upstream-client-id',
-        CLIENT_ID,
-        '--upstream-key',
-        join(folder, 'upstream-key.pem'),
-        '--upstream-ca',
-        join(folder, 'upstream-ca.pem'),
-        '--upstream-ward',
-        `${WARD}=${wardLocationRef}`,
-        '--upstream-poll-seconds',
-        '1',
-      ],
-      stop.signal,
-    );
-    let status = '';
-    for (let i = 0; i < 120 && !/mirror:4north: last success 20/.test(status); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      status = (await cli(['upstream', 'status', '--data', data])).out();
-    }
-    stop.abort();
-    const served = await serving;
-    expect(served.err()).toBe('');
-    expect(served.code).toBe(0);
-    expect(served.out()).toContain('Mirroring 1 ward(s) from the upstream EHR');
-    expect(status).toMatch(/mirror:4north: last success \S+ \(lag \d+ s\), [1-9]\d* resources written/);
-    expect(status).toMatch(/documentation sent back: 0 acknowledged, 0 waiting, 0 refused/);
-  }, 120_000);
-
-  it('refuses --upstream without its client id, key or ward, with a usage line', async () => {
-    const missing = await cli(['serve', '--dev-tls', '--upstream', upstream.baseUrl, '--data', join(folder, 'cli-bad')]);
-    expect(missing.code).toBe(2);
-    expect(missing.err()).toMatch(/--upstream needs --upstream-client-id ID and --upstream-key PEM-FILE/);
-  });
-});
+}

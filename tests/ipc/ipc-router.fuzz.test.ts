@@ -284,7 +284,7 @@ describe('the IPC router under fuzzed messages', () => {
           expect(audited).toHaveLength(1);
         }
       }),
-      { numRuns: 3000 },
+      { numRuns: 3000, seed: 20261206 },
     );
     // Both outcomes were exercised, many times.
     expect(dispatched).toBeGreaterThan(100);
@@ -300,7 +300,7 @@ describe('the IPC router under fuzzed messages', () => {
         expect(calls).toEqual([]);
         expect(audited).toEqual([{ channel: incoming.channel, reason: 'untrusted-sender' }]);
       }),
-      { numRuns: 1000 },
+      { numRuns: 1000, seed: 20261206 },
     );
   });
 
@@ -314,7 +314,7 @@ describe('the IPC router under fuzzed messages', () => {
         expect(calls).toHaveLength(1);
         expect(calls[0]).toEqual({ channel: incoming.channel, request: invokeChannel(incoming.channel)!.request.parse(incoming.request) });
       }),
-      { numRuns: 1000 },
+      { numRuns: 1000, seed: 20261206 },
     );
   });
 });

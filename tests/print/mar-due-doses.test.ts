@@ -24,7 +24,12 @@ function minute(ms: number): string {
   return formatDateTime(ms);
 }
 
-/** The generator schedules on the UTC clock: each order's times of day in [NOW, NOW + 12 h), less doses already recorded. */
+const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/**
+ * The generator schedules on the UTC clock: each order's times of day in [NOW, NOW + 12 h), on its
+ * weekdays when it names some (weekly methotrexate), less doses already recorded.
+ */
 function dueByOrders(resources: readonly { resourceType: string }[]): Array<{ medication: string; at: number }> {
   const orders = resources.filter(
     (r): r is MedicationRequest => r.resourceType === 'MedicationRequest' && (r as MedicationRequest).status === 'active',
@@ -42,6 +47,8 @@ function dueByOrders(resources: readonly { resourceType: string }[]): Array<{ me
       const [h, m] = time.split(':').map(Number) as [number, number];
       for (let day = NOW - (NOW % DAY) - DAY; day <= NOW + DAY; day += DAY) {
         const at = day + h * HOUR + m * 60_000;
+        const weekdays = dosage?.timing?.repeat?.dayOfWeek ?? [];
+        if (weekdays.length > 0 && !weekdays.includes(WEEKDAYS[new Date(day).getUTCDay()] as (typeof weekdays)[number])) continue;
         if (at >= NOW && at < NOW + 12 * HOUR && !recorded.has(`MedicationRequest/${order.id}|${at}`))
           due.push({ medication: order.medicationCodeableConcept?.text ?? '', at });
       }

@@ -102,13 +102,21 @@ describe('one source for every rule', () => {
     // The structured dosage is read once; nothing parses the dosage text for "as needed" or "at 08:00".
     expect(
       copiesOf(
-        /\.timeOfDay\b|\.asNeededBoolean\b|\.asNeededCodeableConcept\b|\.periodUnit\b/,
+        /\.timeOfDay\b|\.asNeededBoolean\b|\.asNeededCodeableConcept\b|\.periodUnit\b|\.dayOfWeek\b|\.boundsPeriod\b/,
         /^shared\/(medication-safety|fhir|synthetic)\//,
       ),
     ).toEqual([]);
     expect(copiesOf(/as needed\||as required\||\\bprn\\b/i, /^shared\/medication-safety\//)).toEqual([]);
     // The slots of an order lie on the calendar in one place.
     expect(copiesOf(/function (?:scheduledInstants|slotsBetween|scheduleIsUtc|scheduleZone)\b/, /^shared\/medication-safety\//)).toEqual(
+      [],
+    );
+    // Which days doses fall on (weekly, every N days, weekdays) is read in one place too.
+    expect(copiesOf(/function (?:isDoseDay|cycleOf|doseDaysOf|repeatDaysOf)\b/, /^shared\/medication-safety\//)).toEqual([]);
+  });
+
+  it("keeps the administration window on the host: the renderer takes the host's answer, never a default of its own", () => {
+    expect(FILES.filter((f) => f.path.startsWith('renderer/') && /DEFAULT_ADMINISTRATION_WINDOW/.test(f.text)).map((f) => f.path)).toEqual(
       [],
     );
   });

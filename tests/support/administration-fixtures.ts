@@ -55,14 +55,17 @@ export function correctDose(patient: SyntheticPatient, order: MedicationRequest,
   };
 }
 
-/** A scheduled order of `patient` whose drug shares no class with the patient's allergies (nothing asks a reason). */
+/**
+ * A daily scheduled order of `patient` whose drug shares no class with the patient's allergies
+ * (nothing asks a reason). Weekly orders are left out: nextSlot lays times on every day.
+ */
 export function plainScheduledOrder(patient: SyntheticPatient): MedicationRequest | undefined {
   const allergies = allergiesOf(patient).map((a) => ({
     codes: (a.code?.coding ?? []).map((c) => c.code!),
     text: a.code?.text ?? a.code?.coding?.[0]?.display ?? '',
   }));
   return activeOrders(patient).find((order) => {
-    if (isPrn(order)) return false;
+    if (isPrn(order) || order.dosageInstruction?.[0]?.timing?.repeat?.periodUnit === 'wk') return false;
     const concept = order.medicationCodeableConcept!;
     const drug = { codes: (concept.coding ?? []).map((c) => c.code!), text: concept.text ?? '' };
     return allergyClassConflicts(allergies, drug).length === 0;

@@ -21,6 +21,7 @@ import { enrollWorkstation, logAuditSink, type SyncPolicy } from '../../electron
 import { createKeytarCustodian, keyNameFor, wipeVault } from '../../electron/vault/index.js';
 import type { SyntheticWard } from '../../shared/synthetic/index.js';
 import { startE2eHub, type E2eHub, type StaffAccount } from './e2e-hub.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { builtRenderer } from './renderer-build.js';
 
 export type { E2eHub, StaffAccount } from './e2e-hub.js';
@@ -45,6 +46,12 @@ export interface WardlineStackOptions {
   readonly rendererDir?: string;
   /** Sections of the signed machine policy to replace, e.g. `{ printing: { allowed: false } }`. */
   readonly policySections?: Readonly<Record<string, unknown>>;
+  /**
+   * Put the ward's network link between the workstation and the hub: a fault proxy (its own
+   * certificate, which the workstation pins) that the test can cut (`link.setFaults({ drop: 1 })`)
+   * while the hub stays up for everyone else.
+   */
+  readonly networkLink?: boolean;
 }
 
 export interface WardlineStack {
@@ -54,6 +61,8 @@ export interface WardlineStack {
   /** `http://127.0.0.1:<port>` of the loopback server. */
   readonly origin: string;
   readonly hub: E2eHub;
+  /** The ward's network link to the hub (with `networkLink` only). */
+  readonly link: FaultProxy | null;
   readonly host: WorkstationHost;
   readonly loopback: LoopbackServer;
   /** The OS's screen-lock and suspend events, driven by the test. */
@@ -73,7 +82,7 @@ export interface WardlineStack {
 
 export const E2E_WARD = { id: 'e2e', name: 'Ward E2E' } as const;
 
-function signedPolicy(hub: E2eHub, options: WardlineStackOptions): WorkstationPolicy {
+function signedPolicy(hub: { url: string; pin: string }, options: WardlineStackOptions): WorkstationPolicy {
   const org = testOrganisation();
   const draft = {
     ...examplePolicyDraft(),
@@ -118,6 +127,9 @@ export async function startWardlineStack(options: WardlineStackOptions = {}): Pr
       }),
     );
     closers.push(() => hub.close());
+    const link = options.networkLink === true ? await startFaultProxy({ hubUrl: hub.url, hubCaPem: hub.caPem }) : null;
+    if (link !== null) closers.push(() => link.stop());
+    const reached = link ?? hub;
 
     const dataDir = mkdtempSync(join(tmpdir(), 'wardline-e2e-ws-'));
     const custodian = createKeytarCustodian();
@@ -134,13 +146,13 @@ export async function startWardlineStack(options: WardlineStackOptions = {}): Pr
         custodian,
         logger,
         audit: logAuditSink(logger),
-        hubUrl: hub.url,
-        pin: hub.pin,
+        hubUrl: reached.url,
+        pin: reached.pin,
         enrollmentToken: await hub.enrollmentToken(),
       }),
     );
 
-    const policy = signedPolicy(hub, options);
+    const policy = signedPolicy(reached, options);
     const loopback = await openLoopbackServer({
       rendererDir,
       logger,
@@ -180,6 +192,7 @@ export async function startWardlineStack(options: WardlineStackOptions = {}): Pr
       issueUrl: () => loopback.issueUrl(),
       origin: loopback.origin,
       hub,
+      link,
       host,
       loopback,
       power,

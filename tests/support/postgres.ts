@@ -29,6 +29,7 @@ interface ServerAccount {
 
 const READY = 'database system is ready to accept connections';
 const START_LIMIT_MS = 60_000;
+const PORT_TAKEN = 'Address already in use';
 const SERVER_ACCOUNTS = ['postgres', 'nobody'];
 const run = promisify(execFile);
 
@@ -66,9 +67,16 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     }
     await initialise(binaries, account, root, dataDir, passwordFile);
     await rm(passwordFile);
-    const port = await freePort();
-    const server = await startServer(binaries, account, root, dataDir, port);
-    return running(server, root, port, password);
+    // The port was free a moment ago; another process may take it before the server binds it.
+    for (let attempt = 1; ; attempt += 1) {
+      const port = await freePort();
+      try {
+        const server = await startServer(binaries, account, root, dataDir, port);
+        return running(server, root, port, password);
+      } catch (error) {
+        if (attempt >= 3 || !String((error as Error).message).includes(PORT_TAKEN)) throw error;
+      }
+    }
   } catch (error) {
     await rm(root, { recursive: true, force: true });
     throw error;
@@ -154,7 +162,22 @@ async function startServer(
   dataDir: string,
   port: number,
 ): Promise<ChildProcess> {
-  const args = ['-D', dataDir, '-p', String(port), '-c', 'max_connections=200', '-c', 'fsync=off', '-c', 'unix_socket_directories='];
+  // Only the address the tests connect to: with 'localhost' a server whose IPv4 port was taken
+  // would start on ::1 alone, and the tests would talk to whatever holds 127.0.0.1:port.
+  const args = [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'max_connections=200',
+    '-c',
+    'fsync=off',
+    '-c',
+    'unix_socket_directories=',
+  ];
   const child = spawnAs(binaries.postgres, args, account, root);
   // A test process that ends without stop() takes its server with it (immediate shutdown).
   const orphanGuard = (): void => {

@@ -4,14 +4,25 @@
 // applied to the patient) throws an AdtError and changes nothing. A changed resource keeps its meta
 // (tags, security labels such as a restricted chart's); the store sets versionId and lastUpdated.
 import { randomUUID } from 'node:crypto';
-import type { Encounter, Location, Patient, Resource } from '../../../shared/fhir/index.js';
+import type { Encounter, Location, Patient } from '../../../shared/fhir/index.js';
 import { BED_STATUS_SYSTEM, LOCATION_PHYSICAL_TYPE_SYSTEM, MRN_SYSTEM } from '../../../shared/fhir/index.js';
 import type { FeedResource, FeedWriter } from '../../fhir/index.js';
 import { AdtError } from './adt-error.js';
-import type { AdtLocation, AdtMessage, AdtPatient } from './adt-message.js';
+import type { AdtLocation, AdtMessage, AdtPatient, AdtVisit } from './adt-message.js';
+import { mergePatientRecords, replacedBy } from './patient-merge.js';
 
-/** Encounter.identifier.system of the visit number (PV1-19). */
+/**
+ * Encounter.identifier.system of a visit number (PV1-19) is this, then `:` and its assigning
+ * authority (percent-encoded): the same number from two authorities is two visits. Visits stored
+ * before visit numbers were scoped carry this system alone; they are still found for the events that
+ * follow an admit.
+ */
 export const VISIT_NUMBER_SYSTEM = 'urn:wardline:visit-number';
+
+/** The identifier system of the visit numbers one authority assigns. */
+export function visitNumberSystem(authority: string): string {
+  return `${VISIT_NUMBER_SYSTEM}:${encodeURIComponent(authority)}`;
+}
 const ENCOUNTER_CLASS_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
 /** How many merges a patient's record is followed through (A→B→C). */
 const MAX_MERGE_HOPS = 5;
@@ -70,18 +81,19 @@ async function noteOrder(writer: FeedWriter, patientId: string, eventMs: number)
   );
 }
 
-/** Whom a merged-away record stands for now (Patient.link replaced-by), or the record itself. */
-function replacedBy(patient: Patient): string | null {
-  const link = patient.link?.find((entry) => entry.type === 'replaced-by');
-  return link?.other?.reference?.replace(/^Patient\//, '') ?? null;
-}
-
 async function patientByMrn(writer: FeedWriter, mrn: string): Promise<FeedResource<Patient> | null> {
-  const found = await writer.findByIdentifier<Patient>('Patient', MRN_SYSTEM, mrn);
-  if (found.length > 1) {
+  const found = await writer.findByIdentifier<Patient>('Patient', MRN_SYSTEM, mrn, 10);
+  // A record merged into another one carrying the same MRN (the EHR's patient the upstream mirror
+  // matched it with) stands for that one.
+  const ids = new Set(found.map((item) => item.resource.id));
+  const standing = found.filter((item) => {
+    const survivor = replacedBy(item.resource);
+    return survivor === null || !ids.has(survivor);
+  });
+  if (standing.length > 1) {
     throw new AdtError('CONFLICT', 'More than one patient on the hub carries this medical record number; merge them (A40) first.', 'PID-3');
   }
-  return found[0] ?? null;
+  return standing[0] ?? null;
 }
 
 /** The patient an MRN stands for now, following merges. */
@@ -137,10 +149,20 @@ async function upsertPatient(writer: FeedWriter, data: AdtPatient, existing: Fee
   return next.id!;
 }
 
-async function encounterByVisit(writer: FeedWriter, visitNumber: string): Promise<FeedResource<Encounter> | null> {
-  const found = await writer.findByIdentifier<Encounter>('Encounter', VISIT_NUMBER_SYSTEM, visitNumber);
+async function encounterWith(writer: FeedWriter, system: string, visitNumber: string): Promise<FeedResource<Encounter> | null> {
+  const found = await writer.findByIdentifier<Encounter>('Encounter', system, visitNumber);
   if (found.length > 1) throw new AdtError('CONFLICT', 'More than one encounter on the hub carries this visit number.', 'PV1-19');
   return found[0] ?? null;
+}
+
+/**
+ * The visit's Encounter, keyed by (assigning authority, number). With `legacy`, a visit stored
+ * before visit numbers were scoped (the number alone) is found too.
+ */
+async function encounterByVisit(writer: FeedWriter, visit: AdtVisit, legacy: boolean): Promise<FeedResource<Encounter> | null> {
+  const scoped = await encounterWith(writer, visitNumberSystem(visit.authority), visit.visitNumber);
+  if (scoped !== null || !legacy) return scoped;
+  return encounterWith(writer, VISIT_NUMBER_SYSTEM, visit.visitNumber);
 }
 
 /** The ward must be one the hub serves (its Location exists); the bed Location is made or marked. */
@@ -238,7 +260,7 @@ async function requireEncounter(
   statuses: readonly Encounter['status'][],
   missing: string,
 ): Promise<FeedResource<Encounter>> {
-  const found = await encounterByVisit(writer, message.visit!.visitNumber);
+  const found = await encounterByVisit(writer, message.visit!, true);
   if (found === null) throw new AdtError('UNKNOWN_VISIT', missing, 'PV1-19');
   if (found.resource.subject?.reference !== `Patient/${patientId}`) {
     throw new AdtError('CONFLICT', 'This visit number belongs to another patient on the hub; nothing was changed.', 'PV1-19');
@@ -258,7 +280,7 @@ async function admit(writer: FeedWriter, message: AdtMessage, patientId: string)
   const inpatient = message.event === 'A01';
   if (inpatient && !visit.location) throw new AdtError('MISSING_FIELD', 'An A01 admit needs the ward in PV1-3.', 'PV1-3');
   const ward = visit.location ? await requireWard(writer, visit.location) : null;
-  const existing = await encounterByVisit(writer, visit.visitNumber);
+  const existing = await encounterByVisit(writer, visit, false);
   if (existing !== null && existing.resource.status !== 'cancelled') {
     throw new AdtError(
       'CONFLICT',
@@ -274,7 +296,7 @@ async function admit(writer: FeedWriter, message: AdtMessage, patientId: string)
   const encounter: Encounter = {
     resourceType: 'Encounter',
     id: existing?.resource.id ?? randomUUID(),
-    identifier: [{ use: 'official', system: VISIT_NUMBER_SYSTEM, value: visit.visitNumber }],
+    identifier: [{ use: 'official', system: visitNumberSystem(visit.authority), value: visit.visitNumber }],
     status: inpatient ? 'in-progress' : 'arrived',
     class: { system: ENCOUNTER_CLASS_SYSTEM, ...kind },
     subject: { reference: `Patient/${patientId}` },
@@ -400,17 +422,6 @@ async function cancelDischarge(writer: FeedWriter, message: AdtMessage, patientI
   await occupyBeds(writer, reopened);
 }
 
-/** Points every reference to `Patient/{from}` in a resource at `Patient/{to}`. */
-function rekeyed(value: unknown, from: string, to: string): unknown {
-  if (Array.isArray(value)) return value.map((item) => rekeyed(item, from, to));
-  if (value === null || typeof value !== 'object') return value;
-  const result: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    result[key] = key === 'reference' && item === `Patient/${from}` ? `Patient/${to}` : rekeyed(item, from, to);
-  }
-  return result;
-}
-
 function sameDemographics(patient: Patient, data: AdtPatient): boolean {
   const family = patient.name?.[0]?.family;
   return data.birthDate !== undefined && data.family !== undefined && patient.birthDate === data.birthDate && family === data.family;
@@ -452,22 +463,7 @@ async function merge(writer: FeedWriter, message: AdtMessage): Promise<string[]>
   }
   await checkOrder(writer, survivorId, message.eventMs);
   await checkOrder(writer, priorId, message.eventMs);
-  for (const item of await writer.compartment(priorId)) {
-    if (item.resource.resourceType === 'Patient') continue;
-    const rest = item.resource;
-    await writer.put(rekeyed(rest, priorId, survivorId) as Resource);
-  }
-  const priorRest = prior.resource;
-  await writer.put({
-    ...(priorRest as Patient),
-    active: false,
-    link: [...(prior.resource.link ?? []), { other: { reference: `Patient/${survivorId}` }, type: 'replaced-by' }],
-  });
-  const survivorRest = survivor.resource;
-  await writer.put({
-    ...(survivorRest as Patient),
-    link: [...(survivor.resource.link ?? []), { other: { reference: `Patient/${priorId}` }, type: 'replaces' }],
-  });
+  await mergePatientRecords(writer, prior, survivor, { linkSurvivor: true });
   return [survivorId, priorId];
 }
 

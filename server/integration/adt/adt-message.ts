@@ -1,6 +1,6 @@
 // One ADT message as the hub needs it, read from @medplum/core's HL7 v2 parser: the header (sender,
 // control id, the feed's secret in MSH-8), the event and when it happened, the patient (PID), the
-// visit (PV1: class, ward^room^bed, visit number, admit and discharge times) and, for a merge, the
+// visit (PV1: class, ward^room^bed, visit number and who assigned it, admit and discharge times) and, for a merge, the
 // prior patient (MRG). Every value is checked here; nothing unchecked reaches the store.
 import { createHash } from 'node:crypto';
 import type { Hl7Message, Hl7Segment } from '@medplum/core';
@@ -41,6 +41,11 @@ export interface AdtLocation {
 
 export interface AdtVisit {
   readonly visitNumber: string;
+  /**
+   * Who assigned the visit number: PV1-19's assigning authority (CX-4, its namespace id or else its
+   * universal id), else the sending facility (MSH-4). Visit numbers are unique per authority only.
+   */
+  readonly authority: string;
   /** PV1-2: I inpatient, O outpatient, E emergency, … */
   readonly patientClass: string;
   readonly location?: AdtLocation;
@@ -123,7 +128,17 @@ function patientOf(pid: Hl7Segment): AdtPatient {
   };
 }
 
-function visitOf(pv1: Hl7Segment): AdtVisit {
+/** PV1-19's assigning authority (CX-4: HD namespace id, else universal id), or ''. */
+function visitAuthorityOf(pv1: Hl7Segment): string {
+  const namespace = pv1.getComponent(19, 4, 0).trim();
+  const universal = pv1.getComponent(19, 4, 1).trim();
+  const authority = namespace || universal;
+  if (authority.length > 64)
+    throw new AdtError('BAD_VALUE', 'PV1-19 (visit number) names an assigning authority longer than 64 characters.', 'PV1-19');
+  return authority;
+}
+
+function visitOf(pv1: Hl7Segment, facility: string): AdtVisit {
   const ward = text(pv1, 3, 1);
   const room = text(pv1, 3, 2);
   const bed = text(pv1, 3, 3);
@@ -132,6 +147,7 @@ function visitOf(pv1: Hl7Segment): AdtVisit {
   const discharge = text(pv1, 45);
   return {
     visitNumber: checked(required(pv1, 'PV1', 19), IDENTIFIER, 'PV1-19', 'visit number'),
+    authority: visitAuthorityOf(pv1) || facility,
     patientClass: text(pv1, 2).toUpperCase(),
     ...(ward
       ? {
@@ -191,7 +207,7 @@ export function readAdtMessage(message: Hl7Message): AdtMessage {
   let visit: AdtVisit | null = null;
   if (VISIT_EVENTS.includes(event)) {
     if (!pv1) throw new AdtError('MISSING_FIELD', `An ${event} needs a PV1 segment with the visit number (PV1-19).`, 'PV1');
-    visit = visitOf(pv1);
+    visit = visitOf(pv1, header.facility);
   }
   let priorMrn: string | null = null;
   if (event === 'A40') {

@@ -3,37 +3,48 @@
 // (Patient/$everything when the upstream's CapabilityStatement offers it, otherwise a search per
 // chart type); then, for every mirrored patient, the changes since each type's cursor
 // (`_lastUpdated=ge`, sorted, paged), written with the cursor in one transaction so a restart
-// resumes with no gap; patients who left the ward stop being followed once their last change is in.
+// resumes with no gap; patients who left the ward stop being followed once their last change is in;
+// and, every deletion-sweep interval, what the EHR deleted is deleted at the hub (deletion-sweep.ts).
+// Every page's transaction renews the leader lease (or rolls back) and merges an ADT-admitted record
+// into the EHR Patient with its MRN (patient-match.ts).
 // Only the cache window is kept (care from `daysBeforeAdmission` before the admission on, plus
 // what matters whatever its date). A re-read of a version the hub has writes nothing.
-import type { Logger } from 'pino';
-import { cacheWindowStartMs, isInCareWindow, patientIdOf, referenceId, type Encounter, type Resource } from '../../../shared/fhir/index.js';
+import {
+  cacheWindowStartMs,
+  isInCareWindow,
+  patientIdOf,
+  referenceId,
+  type Encounter,
+  type Patient,
+  type Resource,
+} from '../../../shared/fhir/index.js';
 import { writeExternalVersions } from '../../fhir/index.js';
 import type { SqlDatabase } from '../../storage/index.js';
+import { sweepDeletions, sweepDue } from './deletion-sweep.js';
+import type { ChartMirrorDeps, UpstreamCapabilities } from './mirror-context.js';
+import { matchAdmittedPatients } from './patient-match.js';
 import type { UpstreamClient } from './upstream-client.js';
-import type { UpstreamConfig, UpstreamWard } from './upstream-config.js';
+import type { UpstreamWard } from './upstream-config.js';
 import { hubFormOf, isFromUpstream, MIRRORED_TYPES } from './upstream-resource.js';
 
 /** Patients per search (`patient=a,b,…`). */
 const PATIENTS_PER_SEARCH = 50;
-
-export interface UpstreamCapabilities {
-  /** Patient/$everything is offered. */
-  readonly everything: boolean;
-  /** Types the upstream can search (all MIRRORED_TYPES when it does not say). */
-  readonly searchable: ReadonlySet<string>;
-}
 
 export interface WardCycleResult {
   readonly patients: number;
   readonly written: number;
   /** Resources left out: invalid for the hub, or the hub holds its own resource under that id. */
   readonly refused: number;
+  /** Resources deleted at the hub because the EHR deleted them. */
+  readonly deleted: number;
+  /** Hub records (admitted by the ADT feed) merged into the EHR's patient with their MRN. */
+  readonly merged: number;
 }
 
 interface Counters {
   written: number;
   refused: number;
+  merged: number;
 }
 
 /** Reads the upstream's CapabilityStatement: $everything and the searchable types. */
@@ -50,14 +61,6 @@ export async function readCapabilities(client: UpstreamClient): Promise<Upstream
     everything: (patient?.operation ?? []).some((op) => op.name === 'everything'),
     searchable: resources.length === 0 ? new Set(MIRRORED_TYPES.map((t) => t.type)) : searchable,
   };
-}
-
-export interface ChartMirrorDeps {
-  readonly db: SqlDatabase;
-  readonly client: UpstreamClient;
-  readonly config: UpstreamConfig;
-  readonly clock: () => Date;
-  readonly logger: Logger;
 }
 
 interface CensusEntry {
@@ -100,8 +103,9 @@ async function echoedReferences(db: SqlDatabase, resources: readonly Resource[])
 }
 
 /**
- * Writes one page of upstream resources (those in their patient's window), then `bookkeeping` in
- * the same transaction.
+ * Writes one page of upstream resources (those in their patient's window), then, in the same
+ * transaction: the lease's fence, the merge of ADT-admitted records into the page's Patients (same
+ * MRN), and `bookkeeping`.
  */
 async function writePage(
   deps: ChartMirrorDeps,
@@ -115,7 +119,7 @@ async function writePage(
   const keep: Resource[] = [];
   for (const resource of page) {
     if (echoes.has(`${resource.resourceType}/${resource.id ?? ''}`)) continue;
-    const hubForm = hubFormOf(resource, baseUrl, wards);
+    const hubForm = hubFormOf(resource, baseUrl, wards, deps.config.mrnSystem);
     if (hubForm === null) continue;
     const patientId = patientIdOf(hubForm);
     const windowStart = patientId === undefined ? undefined : windows.get(patientId);
@@ -139,7 +143,12 @@ async function writePage(
       }
       return current.meta?.source === incoming.meta?.source ? null : incoming;
     },
-    bookkeeping,
+    async (tx, feed) => {
+      await deps.lease.fence(tx);
+      const patients = keep.filter((resource): resource is Patient => resource.resourceType === 'Patient');
+      if (patients.length > 0) counters.merged += await matchAdmittedPatients(feed, patients, baseUrl);
+      if (bookkeeping) await bookkeeping(tx);
+    },
   );
   counters.written += result.written;
   counters.refused += result.invalid.length;
@@ -231,7 +240,7 @@ async function pullChanges(
 
 /** One cycle of one ward's mirror. */
 export async function mirrorWard(deps: ChartMirrorDeps, capabilities: UpstreamCapabilities, ward: UpstreamWard): Promise<WardCycleResult> {
-  const counters: Counters = { written: 0, refused: 0 };
+  const counters: Counters = { written: 0, refused: 0, merged: 0 };
   const { census, upstreamNow } = await readCensus(deps, ward);
   const known = new Map(
     (
@@ -273,9 +282,14 @@ export async function mirrorWard(deps: ChartMirrorDeps, capabilities: UpstreamCa
       await pullChanges(deps, ward.ward, type, patientParam, cursors.get(type) ?? upstreamNow, windows, counters);
     }
   }
+  let deleted = 0;
+  if (windows.size > 0 && (await sweepDue(deps, ward.ward)))
+    deleted = await sweepDeletions(deps, capabilities, ward.ward, [...windows.keys()]);
   for (const patientId of known.keys()) {
     if (!census.has(patientId))
       await deps.db.execute('DELETE FROM upstream_patients WHERE ward = $1 AND patient_id = $2', [ward.ward, patientId]);
   }
-  return { patients: census.size, written: counters.written, refused: counters.refused };
+  return { patients: census.size, written: counters.written, refused: counters.refused, deleted, merged: counters.merged };
 }
+
+export type { ChartMirrorDeps, UpstreamCapabilities } from './mirror-context.js';

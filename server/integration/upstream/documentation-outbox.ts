@@ -12,6 +12,7 @@ import { CLIENT_ID_SYSTEM, type Provenance, type Reference, type Resource } from
 import type { SqlDatabase } from '../../storage/index.js';
 import { UpstreamError } from './upstream-error.js';
 import type { UpstreamClient } from './upstream-client.js';
+import { upstreamConflictOf } from './upstream-conflict.js';
 import { isFromUpstream } from './upstream-resource.js';
 
 export const SENT_BACK_TYPES = ['Observation', 'MedicationAdministration'] as const;
@@ -36,10 +37,16 @@ function isSentBack(resource: Resource, baseUrl: string): boolean {
 }
 
 /** Queues the versions written since the feeder's cursor; returns how many it queued. */
-export async function feedOutbox(db: SqlDatabase, baseUrl: string, now: Date): Promise<number> {
+export async function feedOutbox(
+  db: SqlDatabase,
+  baseUrl: string,
+  now: Date,
+  fence: (tx: SqlDatabase) => Promise<void> = () => Promise.resolve(),
+): Promise<number> {
   let queued = 0;
   for (;;) {
     const more = await db.transaction(async (tx) => {
+      await fence(tx);
       const cursor = Number(
         (await tx.query<{ last_seq: number }>('SELECT last_seq FROM upstream_outbox_cursor WHERE id = 1'))[0]?.last_seq ?? 0,
       );
@@ -82,6 +89,8 @@ interface OutboxRow {
 export interface OutboxSendResult {
   readonly sent: number;
   readonly refused: number;
+  /** Held as conflicts with the EHR (a changed order, an ended encounter). */
+  readonly conflicts: number;
   readonly waiting: number;
 }
 
@@ -107,7 +116,8 @@ async function acknowledgedRef(
   };
 }
 
-type Outcome = { kind: 'sent'; ref: string } | { kind: 'refused'; reason: string } | { kind: 'wait' };
+type Outcome =
+  { kind: 'sent'; ref: string } | { kind: 'refused'; reason: string } | { kind: 'conflict'; reason: string } | { kind: 'wait' };
 
 async function forward(db: SqlDatabase, client: UpstreamClient, row: OutboxRow, resource: Resource): Promise<Outcome> {
   const earlier = await db.query<{ state: string; upstream_ref: string | null }>(
@@ -139,6 +149,12 @@ async function forward(db: SqlDatabase, client: UpstreamClient, row: OutboxRow, 
       : await client.create('Provenance', body, `_tag=${HUB_PROVENANCE_TAG_SYSTEM}|${row.res_id}`);
     return { kind: 'sent', ref: result.reference };
   }
+  // A first version meets the EHR's current state: a changed order or an ended encounter holds it as
+  // a conflict. A later version after a conflict is the user's decision and is sent.
+  if (earlier.length === 0) {
+    const conflict = await upstreamConflictOf(client, resource);
+    if (conflict !== null) return { kind: 'conflict', reason: `${conflict.code}: ${conflict.reason}` };
+  }
   const clientId = clientIdOf(resource);
   if (clientId === undefined)
     return { kind: 'refused', reason: 'this version lost its client identifier, so the upstream copy cannot be found' };
@@ -163,9 +179,12 @@ export async function sendOutbox(
   now: () => Date,
   logger: Logger,
   maxBackoffMs: number,
+  /** Runs before each entry is sent (the leader lease's renewal); throws to stop sending. */
+  beforeSend: () => Promise<void> = () => Promise.resolve(),
 ): Promise<OutboxSendResult> {
   let sent = 0;
   let refused = 0;
+  let conflicts = 0;
   let waiting = 0;
   const rows = await db.query<OutboxRow>(
     `SELECT seq, res_type, res_id, version, attempts FROM upstream_outbox WHERE state = 'pending' AND next_attempt_ms <= $1 ORDER BY seq LIMIT ${SEND_BATCH}`,
@@ -177,6 +196,7 @@ export async function sendOutbox(
       [row.res_type, row.res_id, row.version],
     );
     const content = stored[0]?.content;
+    await beforeSend();
     let outcome: Outcome;
     try {
       outcome = content
@@ -205,6 +225,13 @@ export async function sendOutbox(
         [row.seq, outcome.ref, now().toISOString()],
       );
       sent++;
+    } else if (outcome.kind === 'conflict') {
+      await db.execute(
+        `UPDATE upstream_outbox SET state = 'conflict', attempts = attempts + 1, reason = $2, settled_at = $3 WHERE seq = $1`,
+        [row.seq, outcome.reason, now().toISOString()],
+      );
+      logger.warn({ event: 'upstream.outbox_conflict', type: row.res_type, seq: row.seq }, 'documentation conflicts with the EHR; held');
+      conflicts++;
     } else {
       await db.execute(
         `UPDATE upstream_outbox SET state = 'refused', attempts = attempts + 1, reason = $2, settled_at = $3 WHERE seq = $1`,
@@ -217,5 +244,5 @@ export async function sendOutbox(
       refused++;
     }
   }
-  return { sent, refused, waiting };
+  return { sent, refused, conflicts, waiting };
 }

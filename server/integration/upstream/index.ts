@@ -2,8 +2,10 @@
 // server (SMART Backend Services, $everything or per-type search, _lastUpdated polling with a
 // persisted cursor per ward and type, paging, 429/Retry-After, backoff through outages) into the
 // hub's store, and the documentation workstations uploaded sent back upstream through a durable
-// outbox (conditional create on the client id; refusals kept for IT). Owns the upstream_* tables
-// and `wardline-hub upstream status`'s content.
+// outbox (conditional create on the client id; refusals kept for IT). Deletions at the EHR found by
+// re-listing and mirrored as tombstones; an ADT-admitted record merged into the EHR's Patient with
+// its MRN; one leader among the hub processes on a database (a lease row, fenced in every write).
+// Owns the upstream_* tables and `wardline-hub upstream status`'s content.
 export { createUpstreamMirror, type UpstreamMirror, type UpstreamMirrorOptions, type CycleReport } from './upstream-mirror.js';
 export { UPSTREAM_DEFAULTS, parseUpstreamWard, type UpstreamConfig, type UpstreamWard } from './upstream-config.js';
 export { readUpstreamStatus, formatUpstreamStatus, type UpstreamStatus } from './upstream-status.js';

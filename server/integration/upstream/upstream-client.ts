@@ -1,7 +1,8 @@
 // The upstream FHIR R4 API as the mirror uses it: authenticated reads (401 renews the token once),
 // 429 honoured by waiting its Retry-After (within a bound) and asking again, 5xx and network
 // failures reported as UNAVAILABLE so the caller backs off, searches that follow Bundle.link
-// `next` (only within the upstream's own origin, so the token never leaves it), and creates.
+// `next` (only within the upstream's own origin, so the token never leaves it), existence checks
+// (404/410 = deleted), and creates.
 import type { Bundle, OperationOutcome, Resource } from '../../../shared/fhir/index.js';
 import { parseJson, type SmartTokenSource } from './smart-token.js';
 import { UpstreamError } from './upstream-error.js';
@@ -63,6 +64,19 @@ export class UpstreamClient {
     }
     const date = res.headers.date;
     return { body: parseJson(res.body), date: typeof date === 'string' ? date : undefined };
+  }
+
+  /**
+   * Whether the upstream still holds `Type/id`: true on 200, false on 404 (not found) or 410 (gone,
+   * deleted); any other answer throws, so an outage or a refusal is never read as a deletion.
+   */
+  async exists(reference: string): Promise<boolean> {
+    const res = await this.exchange(reference, { method: 'GET' });
+    if (res.status === 200) return true;
+    if (res.status === 404 || res.status === 410) return false;
+    throw new UpstreamError('REFUSED', `The upstream server refused a read (${outcomeSummary(res.status, res.body)}).`, {
+      status: res.status,
+    });
   }
 
   /**

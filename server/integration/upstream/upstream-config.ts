@@ -31,6 +31,15 @@ export interface UpstreamConfig {
   readonly overlapMs: number;
   /** Longest pause after failures (default 5 min). */
   readonly maxBackoffMs: number;
+  /** How often each ward's charts are checked for deletions upstream (default 10 min; 0: every cycle). */
+  readonly deletionSweepMs?: number;
+  /** How long the leader's lease lasts without renewal (default: 2 min, or 3 poll intervals if longer). */
+  readonly leaseMs?: number;
+  /**
+   * The identifier system of the EHR's MRN (the number the ADT feed sends in PID-3). Without it, the
+   * Patient identifier typed MR (v2-0203) is the MRN.
+   */
+  readonly mrnSystem?: string;
 }
 
 export const UPSTREAM_DEFAULTS = {
@@ -39,7 +48,14 @@ export const UPSTREAM_DEFAULTS = {
   pageSize: 1000,
   overlapMs: 2_000,
   maxBackoffMs: 5 * 60_000,
+  deletionSweepMs: 10 * 60_000,
+  leaseMs: 2 * 60_000,
 } as const;
+
+/** The leader lease's length for a configuration. */
+export function leaseMsOf(config: UpstreamConfig): number {
+  return config.leaseMs ?? Math.max(UPSTREAM_DEFAULTS.leaseMs, 3 * config.pollIntervalMs);
+}
 
 const WARD_PATTERN = /^[A-Za-z0-9\-.]{1,64}$/;
 

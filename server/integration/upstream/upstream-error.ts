@@ -2,7 +2,15 @@
 import { WardlineError } from '../../../shared/errors/index.js';
 
 export type UpstreamErrorCode =
-  'CONFIG_INVALID' | 'KEY_INVALID' | 'DISCOVERY_FAILED' | 'TOKEN_REFUSED' | 'UNAVAILABLE' | 'RATE_LIMITED' | 'REFUSED' | 'BAD_RESPONSE';
+  | 'CONFIG_INVALID'
+  | 'KEY_INVALID'
+  | 'DISCOVERY_FAILED'
+  | 'TOKEN_REFUSED'
+  | 'UNAVAILABLE'
+  | 'RATE_LIMITED'
+  | 'REFUSED'
+  | 'BAD_RESPONSE'
+  | 'LEASE_LOST';
 
 export class UpstreamError extends WardlineError<UpstreamErrorCode> {
   override readonly name = 'UpstreamError';

@@ -1,5 +1,7 @@
-// The running mirror: one loop per hub process. Each cycle queues and forwards the documentation
-// sent back, then mirrors each ward; it records every activity's outcome for `upstream status`.
+// The running mirror: one loop per hub process, and one leader among the processes on a database
+// (mirror-lease.ts): a cycle runs only in the process holding the lease, so the pull and the
+// write-back never run twice. Each cycle queues and forwards the documentation sent back, then
+// mirrors each ward; it records every activity's outcome for `upstream status`.
 // After a failure the next cycle waits longer (doubling up to maxBackoffMs, or the upstream's
 // Retry-After); nothing is lost meanwhile: cursors and the outbox are in the database.
 import type { Logger } from 'pino';
@@ -8,7 +10,8 @@ import { mirrorWard, readCapabilities, type UpstreamCapabilities } from './chart
 import { feedOutbox, sendOutbox } from './documentation-outbox.js';
 import { createSmartTokenSource, loadSmartClientKey } from './smart-token.js';
 import { UpstreamClient } from './upstream-client.js';
-import { checkUpstreamConfig, type UpstreamConfig } from './upstream-config.js';
+import { checkUpstreamConfig, leaseMsOf, type UpstreamConfig } from './upstream-config.js';
+import { createMirrorLease } from './mirror-lease.js';
 import { UpstreamError } from './upstream-error.js';
 import { createUpstreamHttp } from './upstream-http.js';
 import { OUTBOX_ACTIVITY, recordFailure, recordSuccess, wardActivity } from './upstream-status.js';
@@ -22,6 +25,8 @@ export interface UpstreamMirrorOptions {
 
 export interface CycleReport {
   readonly ok: boolean;
+  /** This process held the leader lease and ran the cycle (false: another hub process leads). */
+  readonly leader: boolean;
   /** Chart resources written to the hub this cycle. */
   readonly written: number;
   /** Documentation acknowledged by the upstream this cycle. */
@@ -65,13 +70,30 @@ export async function createUpstreamMirror(options: UpstreamMirrorOptions): Prom
   const tokens = createSmartTokenSource({ http, baseUrl: config.baseUrl, clientId: config.clientId, key, clock });
   const client = new UpstreamClient({ http, tokens, baseUrl: config.baseUrl, sleep });
   let capabilities: UpstreamCapabilities | undefined;
+  const lease = createMirrorLease(leaseMsOf(config), clock);
+  let leading = false;
 
   async function runCycle(): Promise<CycleReport> {
+    const leader = await lease.acquire(db);
+    if (leader !== leading) {
+      leading = leader;
+      logger.info(
+        { event: leader ? 'upstream.leader' : 'upstream.standby', holder: lease.holder },
+        leader ? 'this hub process now runs the upstream mirror' : 'another hub process runs the upstream mirror; this one stands by',
+      );
+    }
+    if (!leader) return { ok: true, leader: false, written: 0, sent: 0 };
     let ok = true;
     let written = 0;
     let sent = 0;
     let retryAfterMs: number | undefined;
     const fail = async (activity: string, error: unknown, count = 0): Promise<void> => {
+      if (error instanceof UpstreamError && error.code === 'LEASE_LOST') {
+        // Another process took over while this one waited on the upstream: nothing of it was kept.
+        leading = false;
+        logger.info({ event: 'upstream.standby', holder: lease.holder }, 'the upstream mirror lease was taken over; this one stands by');
+        return;
+      }
       ok = false;
       if (error instanceof UpstreamError && error.retryAfterMs !== undefined)
         retryAfterMs = Math.max(retryAfterMs ?? 0, error.retryAfterMs);
@@ -83,8 +105,8 @@ export async function createUpstreamMirror(options: UpstreamMirrorOptions): Prom
       await recordFailure(db, activity, clock(), describe(error), count);
     };
     try {
-      await feedOutbox(db, config.baseUrl, clock());
-      const result = await sendOutbox(db, client, clock, logger, config.maxBackoffMs);
+      await feedOutbox(db, config.baseUrl, clock(), (tx) => lease.fence(tx));
+      const result = await sendOutbox(db, client, clock, logger, config.maxBackoffMs, () => lease.fence(db));
       sent = result.sent;
       await recordSuccess(db, OUTBOX_ACTIVITY, clock(), result.sent);
     } catch (error) {
@@ -94,18 +116,26 @@ export async function createUpstreamMirror(options: UpstreamMirrorOptions): Prom
       if (stopping.signal.aborted) break;
       try {
         capabilities ??= await readCapabilities(client);
-        const result = await mirrorWard({ db, client, config, clock, logger }, capabilities, ward);
+        const result = await mirrorWard({ db, client, config, clock, logger, lease }, capabilities, ward);
         written += result.written;
         await recordSuccess(db, wardActivity(ward.ward), clock(), result.written);
         logger.info(
-          { event: 'upstream.ward_mirrored', ward: ward.ward, patients: result.patients, written: result.written, refused: result.refused },
+          {
+            event: 'upstream.ward_mirrored',
+            ward: ward.ward,
+            patients: result.patients,
+            written: result.written,
+            refused: result.refused,
+            deleted: result.deleted,
+            merged: result.merged,
+          },
           'ward mirrored',
         );
       } catch (error) {
         await fail(wardActivity(ward.ward), error);
       }
     }
-    return { ok, written, sent, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+    return { ok, leader: leading, written, sent, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   }
 
   let loop: Promise<void> | undefined;
@@ -116,7 +146,7 @@ export async function createUpstreamMirror(options: UpstreamMirrorOptions): Prom
       loop = (async () => {
         let failures = 0;
         while (!stopping.signal.aborted) {
-          const report = await runCycle().catch(() => ({ ok: false, written: 0, sent: 0 }) as CycleReport);
+          const report = await runCycle().catch(() => ({ ok: false, leader: false, written: 0, sent: 0 }) as CycleReport);
           failures = report.ok ? 0 : failures + 1;
           const backoff = failures === 0 ? config.pollIntervalMs : Math.min(config.maxBackoffMs, 1000 * 2 ** Math.min(failures, 20));
           await sleep(Math.max(backoff, report.retryAfterMs ?? 0));
@@ -127,6 +157,8 @@ export async function createUpstreamMirror(options: UpstreamMirrorOptions): Prom
       stopping.abort();
       await loop;
       http.close();
+      // Another hub process takes over at its next cycle instead of waiting for the lease to expire.
+      if (leading) await lease.release(db).catch(() => undefined);
     },
   };
 }

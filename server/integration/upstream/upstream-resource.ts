@@ -2,8 +2,9 @@
 // working), meta.source naming the upstream version it came from (`{base}/{Type}/{id}/_history/{vid}`,
 // so a re-pull of the same version writes nothing and a newer one is a new hub version), only the
 // standard meta the hub keeps (profile, security labels, tags), and an Encounter at a mapped
-// upstream Location also placed at the hub's ward Location.
-import { isSupportedResourceType, type Encounter, type Resource } from '../../../shared/fhir/index.js';
+// upstream Location also placed at the hub's ward Location, and a Patient given the hub's MRN
+// identifier from the EHR's MRN (so the ADT feed and workstations find it by MRN).
+import { isSupportedResourceType, MRN_SYSTEM, type Encounter, type Patient, type Resource } from '../../../shared/fhir/index.js';
 import type { UpstreamWard } from './upstream-config.js';
 
 /**
@@ -59,8 +60,37 @@ function placedOnWards(encounter: Encounter, baseUrl: string, wards: readonly Up
   return location.length === 0 ? rest : { ...rest, location };
 }
 
+const IDENTIFIER_TYPE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v2-0203';
+
+/** The EHR's MRN of a Patient: the identifier of `mrnSystem`, else the one typed MR. */
+export function upstreamMrnOf(patient: Patient, mrnSystem: string | undefined): string | undefined {
+  const identifiers = patient.identifier ?? [];
+  const found =
+    mrnSystem === undefined
+      ? identifiers.find((i) => i.type?.coding?.some((c) => c.system === IDENTIFIER_TYPE_SYSTEM && c.code === 'MR'))
+      : identifiers.find((i) => i.system === mrnSystem);
+  return found?.value;
+}
+
+/**
+ * The Patient with the hub's MRN identifier (urn:wardline:mrn, the one the ADT feed and the
+ * workstations look patients up by) added from the EHR's MRN, first, as the ADT feed writes it.
+ */
+function withHubMrn(patient: Patient, mrnSystem: string | undefined): Patient {
+  const mrn = upstreamMrnOf(patient, mrnSystem);
+  const identifiers = patient.identifier ?? [];
+  if (mrn === undefined || identifiers.some((i) => i.system === MRN_SYSTEM)) return patient;
+  const hubMrn = {
+    use: 'usual' as const,
+    type: { coding: [{ system: IDENTIFIER_TYPE_SYSTEM, code: 'MR', display: 'Medical record number' }] },
+    system: MRN_SYSTEM,
+    value: mrn,
+  };
+  return { ...patient, identifier: [hubMrn, ...identifiers] };
+}
+
 /** The hub's form of an upstream resource; null for a type the hub does not keep. */
-export function hubFormOf(resource: Resource, baseUrl: string, wards: readonly UpstreamWard[]): Resource | null {
+export function hubFormOf(resource: Resource, baseUrl: string, wards: readonly UpstreamWard[], mrnSystem?: string): Resource | null {
   if (!isSupportedResourceType(resource.resourceType) || !resource.id) return null;
   const upstreamMeta = resource.meta ?? {};
   const meta = {
@@ -70,5 +100,6 @@ export function hubFormOf(resource: Resource, baseUrl: string, wards: readonly U
     ...(upstreamMeta.tag ? { tag: upstreamMeta.tag } : {}),
   };
   const copy = { ...resource, meta } as Resource;
+  if (copy.resourceType === 'Patient') return withHubMrn(copy, mrnSystem);
   return copy.resourceType === 'Encounter' ? placedOnWards(copy, baseUrl, wards) : copy;
 }

@@ -2,6 +2,7 @@
 // each ward, the outbox): when it last tried, last succeeded, its last error (a code and a sentence,
 // never patient data), failures in a row and resources written.
 import type { SqlDatabase } from '../../storage/index.js';
+import { readLease, type LeaseStatus } from './mirror-lease.js';
 
 export const OUTBOX_ACTIVITY = 'outbox';
 
@@ -54,15 +55,17 @@ export interface OutboxEntryStatus {
   readonly type: string;
   readonly id: string;
   readonly version: number;
-  readonly state: 'pending' | 'sent' | 'refused';
+  readonly state: 'pending' | 'sent' | 'refused' | 'conflict';
   readonly attempts: number;
   readonly reason: string | null;
   readonly upstreamRef: string | null;
 }
 
 export interface UpstreamStatus {
+  /** The hub process running the mirror now (null when none holds the lease). */
+  readonly leader: LeaseStatus | null;
   readonly activities: readonly ActivityStatus[];
-  readonly outbox: { readonly pending: number; readonly sent: number; readonly refused: number };
+  readonly outbox: { readonly pending: number; readonly sent: number; readonly refused: number; readonly conflict: number };
   /** Refused entries (kept, never dropped) and pending ones that have failed at least once. */
   readonly attention: readonly OutboxEntryStatus[];
 }
@@ -90,9 +93,10 @@ export async function readUpstreamStatus(db: SqlDatabase, now: Date): Promise<Up
     upstream_ref: string | null;
   }>(
     `SELECT seq, res_type, res_id, version, state, attempts, reason, upstream_ref FROM upstream_outbox
-     WHERE state = 'refused' OR (state = 'pending' AND attempts > 0) ORDER BY seq LIMIT 200`,
+     WHERE state IN ('refused', 'conflict') OR (state = 'pending' AND attempts > 0) ORDER BY seq LIMIT 200`,
   );
   return {
+    leader: await readLease(db, now),
     activities: rows.map((row) => ({
       activity: row.activity,
       lastAttemptAt: row.last_attempt_at,
@@ -103,7 +107,7 @@ export async function readUpstreamStatus(db: SqlDatabase, now: Date): Promise<Up
       resourcesWritten: Number(row.resources_written),
       lagMs: row.last_success_at === null ? null : Math.max(0, now.getTime() - Date.parse(row.last_success_at)),
     })),
-    outbox: { pending: count('pending'), sent: count('sent'), refused: count('refused') },
+    outbox: { pending: count('pending'), sent: count('sent'), refused: count('refused'), conflict: count('conflict') },
     attention: attention.map((row) => ({
       seq: Number(row.seq),
       type: row.res_type,
@@ -128,6 +132,11 @@ function duration(ms: number | null): string {
 export function formatUpstreamStatus(status: UpstreamStatus): string[] {
   const lines: string[] = [];
   if (status.activities.length === 0) lines.push('The upstream mirror has not run yet (serve --upstream ... turns it on).');
+  lines.push(
+    status.leader === null
+      ? 'leader: none (no hub process runs the mirror now)'
+      : `leader: ${status.leader.holder} (lease until ${status.leader.expiresAt})`,
+  );
   for (const a of status.activities) {
     lines.push(
       `${a.activity}: last success ${a.lastSuccessAt ?? 'never'} (lag ${duration(a.lagMs)}), ${a.resourcesWritten} resources written` +
@@ -136,11 +145,12 @@ export function formatUpstreamStatus(status: UpstreamStatus): string[] {
     if (a.lastError) lines.push(`  last error ${a.lastErrorAt ?? ''}: ${a.lastError}`);
   }
   lines.push(
-    `documentation sent back: ${status.outbox.sent} acknowledged, ${status.outbox.pending} waiting, ${status.outbox.refused} refused`,
+    `documentation sent back: ${status.outbox.sent} acknowledged, ${status.outbox.pending} waiting, ${status.outbox.refused} refused` +
+      (status.outbox.conflict > 0 ? `, ${status.outbox.conflict} held as conflicts with the EHR` : ''),
   );
   for (const e of status.attention) {
     lines.push(
-      `  ${e.state === 'refused' ? 'REFUSED' : 'retrying'} ${e.type}/${e.id} (version ${e.version}, ${e.attempts} attempt(s)): ${e.reason ?? ''}`,
+      `  ${e.state === 'refused' ? 'REFUSED' : e.state === 'conflict' ? 'CONFLICT' : 'retrying'} ${e.type}/${e.id} (version ${e.version}, ${e.attempts} attempt(s)): ${e.reason ?? ''}`,
     );
   }
   return lines;

@@ -1,7 +1,9 @@
 // Reads the hub over FHIR as another device on the ward would (enrolled with its own key, a device
-// token from /auth/token), to check what the workstation's uploads left there.
+// token from /auth/token), to check what the workstation's uploads left there. `signedIn` is that
+// device with a colleague signed in at the hub: their reads and writes (an update with If-Match)
+// go through the hub's FHIR API under their name, as from another workstation.
 import type { Bundle, Resource } from '../../../shared/fhir/index.js';
-import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody } from '../../../shared/auth/index.js';
+import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody, USER_TOKEN_HEADER } from '../../../shared/auth/index.js';
 import { httpsFetchTrusting } from '../../support/https-fetch.js';
 import type { E2eHub } from '../../support/e2e-harness.js';
 
@@ -9,6 +11,10 @@ export interface HubReader {
   /** Every resource a FHIR search returns, following `next` links. Query like `subject=Patient/x`. */
   search<T extends Resource>(type: T['resourceType'], query: string): Promise<T[]>;
   read<T extends Resource>(type: T['resourceType'], id: string): Promise<T>;
+  /** PUT of `resource` (by its type and id), with `If-Match: W/"{ifMatch}"` when given; the hub's answer. */
+  update(resource: Resource, ifMatch?: string): Promise<Response>;
+  /** The same device with `username` signed in at the hub (POST /auth/login): every request carries their user token. */
+  signedIn(username: string, password: string): Promise<HubReader>;
   close(): void;
 }
 
@@ -37,25 +43,53 @@ export async function hubReader(hub: E2eHub): Promise<HubReader> {
     if (response.status !== 200) throw new Error(`the checking device got no token (${response.status})`);
     return ((await response.json()) as { access_token: string }).access_token;
   };
-  const get = async (url: string): Promise<unknown> => {
-    const response = await client.fetch(url, { headers: { accept: 'application/fhir+json', authorization: `Bearer ${await token()}` } });
-    if (response.status !== 200) throw new Error(`GET ${new URL(url).pathname} answered ${response.status}`);
-    return response.json();
+  const makeReader = (userToken: string | null): HubReader => {
+    const headers = async (): Promise<Record<string, string>> => ({
+      accept: 'application/fhir+json',
+      authorization: `Bearer ${await token()}`,
+      ...(userToken === null ? {} : { [USER_TOKEN_HEADER]: userToken }),
+    });
+    const get = async (url: string): Promise<unknown> => {
+      const response = await client.fetch(url, { headers: await headers() });
+      if (response.status !== 200) throw new Error(`GET ${new URL(url).pathname} answered ${response.status}`);
+      return response.json();
+    };
+    return {
+      async search<T extends Resource>(type: T['resourceType'], query: string): Promise<T[]> {
+        const found: T[] = [];
+        let next: string | undefined = `${hub.url}/fhir/${type}?${query}`;
+        while (next !== undefined) {
+          const bundle = (await get(next)) as Bundle;
+          for (const entry of bundle.entry ?? []) if (entry.resource?.resourceType === type) found.push(entry.resource as T);
+          next = bundle.link?.find((l) => l.relation === 'next')?.url;
+        }
+        return found;
+      },
+      async read<T extends Resource>(type: T['resourceType'], id: string): Promise<T> {
+        return (await get(`${hub.url}/fhir/${type}/${id}`)) as T;
+      },
+      async update(resource, ifMatch) {
+        return client.fetch(`${hub.url}/fhir/${resource.resourceType}/${resource.id!}`, {
+          method: 'PUT',
+          headers: {
+            ...(await headers()),
+            'content-type': 'application/fhir+json',
+            ...(ifMatch === undefined ? {} : { 'if-match': `W/"${ifMatch}"` }),
+          },
+          body: JSON.stringify(resource),
+        });
+      },
+      async signedIn(username, password) {
+        const response = await client.fetch(`${hub.url}/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${await token()}` },
+          body: JSON.stringify({ username, password }),
+        });
+        if (response.status !== 200) throw new Error(`${username} could not sign in at the hub (${response.status})`);
+        return makeReader(((await response.json()) as { accessToken: string }).accessToken);
+      },
+      close: () => client.close(),
+    };
   };
-  return {
-    async search<T extends Resource>(type: T['resourceType'], query: string): Promise<T[]> {
-      const found: T[] = [];
-      let next: string | undefined = `${hub.url}/fhir/${type}?${query}`;
-      while (next !== undefined) {
-        const bundle = (await get(next)) as Bundle;
-        for (const entry of bundle.entry ?? []) if (entry.resource?.resourceType === type) found.push(entry.resource as T);
-        next = bundle.link?.find((l) => l.relation === 'next')?.url;
-      }
-      return found;
-    },
-    async read<T extends Resource>(type: T['resourceType'], id: string): Promise<T> {
-      return (await get(`${hub.url}/fhir/${type}/${id}`)) as T;
-    },
-    close: () => client.close(),
-  };
+  return makeReader(null);
 }

@@ -1,9 +1,27 @@
 // "Nothing left behind" (issue 16): the files written under the user's download folder and the temp
 // folder while a test ran, and which of them hold patient data — a patient's name in the clear, or
 // any PDF at all (a printed MAR must never become a file there).
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/**
+ * Gives this test process, and the browser it launches after this call, a temp folder of their
+ * own (TMPDIR), so a scan of "the temp folder" sees only what they wrote: the shared one also
+ * holds the files other test processes write meanwhile (a hub's database with its synthetic
+ * patients' names, a PDF a print test saves), which would fail the scan by chance. Returns the
+ * function that puts the shared folder back and removes the private one.
+ */
+export function usePrivateTempFolder(): () => void {
+  const before = process.env.TMPDIR;
+  const own = mkdtempSync(join(tmpdir(), 'wardline-e2e-tmp-'));
+  process.env.TMPDIR = own;
+  return () => {
+    if (before === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = before;
+    rmSync(own, { recursive: true, force: true });
+  };
+}
 
 /** The user's download folder and the temp folder. */
 export function downloadAndTempFolders(): string[] {

@@ -15,6 +15,7 @@ function row(
       medication: 'Metformin XR',
       code: null,
       dosage,
+      doseDays: { cycleDays: 1, offsets: [0], weekAligned: false, anchor: null },
       ...schedule,
       orderedDose: null,
       status: 'active',

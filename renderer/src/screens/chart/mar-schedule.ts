@@ -55,6 +55,7 @@ export function marCells(row: MarRowData, fromMs: number, toMs: number, nowMs: n
     const order = {
       prn: row.medication.asNeeded,
       timesOfDay: row.medication.timesOfDay,
+      doseDays: row.medication.doseDays,
       startsAt: row.medication.authoredOn,
       recordedScheduledAt: row.administrations.map((a) => a.scheduledAt),
     };

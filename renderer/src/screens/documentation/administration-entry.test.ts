@@ -74,10 +74,17 @@ describe('checkAdministration', () => {
 describe('the time a dose starts at', () => {
   const now = new Date(2026, 2, 12, 13, 25);
   it("starts at now for an as-needed dose and for a scheduled dose that is due, never at today's time for a dose not yet due", () => {
-    expect(initialAdministrationTime(null, now)).toBe('2026-03-12T13:25');
-    expect(initialAdministrationTime(new Date(2026, 2, 12, 13, 0).toISOString(), now)).toBe('2026-03-12T13:25');
-    expect(initialAdministrationTime(new Date(2026, 2, 12, 14, 0).toISOString(), now)).toBe('2026-03-12T13:25');
-    expect(initialAdministrationTime(new Date(2026, 2, 12, 18, 0).toISOString(), now)).toBe('');
-    expect(initialAdministrationTime(new Date(2026, 2, 13, 8, 0).toISOString(), now)).toBe('');
+    expect(initialAdministrationTime(null, now, 60)).toBe('2026-03-12T13:25');
+    expect(initialAdministrationTime(new Date(2026, 2, 12, 13, 0).toISOString(), now, 60)).toBe('2026-03-12T13:25');
+    expect(initialAdministrationTime(new Date(2026, 2, 12, 14, 0).toISOString(), now, 60)).toBe('2026-03-12T13:25');
+    expect(initialAdministrationTime(new Date(2026, 2, 12, 18, 0).toISOString(), now, 60)).toBe('');
+    expect(initialAdministrationTime(new Date(2026, 2, 13, 8, 0).toISOString(), now, 60)).toBe('');
+  });
+
+  it('judges "due" by the window it is given (the one the host enforces), not by the default', () => {
+    const inNinetyMinutes = new Date(2026, 2, 12, 14, 55).toISOString();
+    expect(initialAdministrationTime(inNinetyMinutes, now, 60)).toBe('');
+    expect(initialAdministrationTime(inNinetyMinutes, now, 120)).toBe('2026-03-12T13:25');
+    expect(initialAdministrationTime(new Date(2026, 2, 12, 13, 50).toISOString(), now, 15)).toBe('');
   });
 });

@@ -5,12 +5,7 @@
 // rights (shared/medication-safety) and says what stops the dose or needs a reason.
 import { administrationEntrySchema, type AdministrationEntryData } from '../../../../shared/contract/index.js';
 import { localInputValue } from '../../../../shared/display/index.js';
-import {
-  confirmsPatient,
-  DEFAULT_ADMINISTRATION_WINDOW_MINUTES,
-  type PatientConfirmation,
-  type ReasonCheck,
-} from '../../../../shared/medication-safety/index.js';
+import { confirmsPatient, type PatientConfirmation, type ReasonCheck } from '../../../../shared/medication-safety/index.js';
 
 export interface AdministrationInput {
   readonly medicationRequestId: string;
@@ -43,11 +38,12 @@ const FUTURE_TOLERANCE_MS = 5 * 60_000;
  * What the time field starts at: now, for an as-needed dose or a scheduled dose that is due
  * (its time has come, or comes within the administration window). A dose further ahead (later
  * today, tomorrow) starts empty: the nurse types when it was given, and the time check applies.
+ * `windowMinutes` is the window the host enforces (its check's answer), never a copy of its own.
  */
-export function initialAdministrationTime(scheduledAt: string | null, now: Date): string {
+export function initialAdministrationTime(scheduledAt: string | null, now: Date, windowMinutes: number): string {
   if (scheduledAt === null) return localInputValue(now);
   const scheduledMs = Date.parse(scheduledAt);
-  const dueSoon = !Number.isNaN(scheduledMs) && scheduledMs - now.getTime() <= DEFAULT_ADMINISTRATION_WINDOW_MINUTES * 60_000;
+  const dueSoon = !Number.isNaN(scheduledMs) && scheduledMs - now.getTime() <= windowMinutes * 60_000;
   return dueSoon ? localInputValue(now) : '';
 }
 

@@ -20,7 +20,7 @@ import {
 import { call, hostApi } from '../../host-api.js';
 import { allergyStatus } from '../chart/banner-facts.js';
 import { ChoiceGroup } from '../chart/choice-group.js';
-import { asHostError } from '../chart/use-host-call.js';
+import { asHostError, useHostCall } from '../chart/use-host-call.js';
 import { HardStops, ReasonChoices } from './administration-checks.js';
 import { checkAdministration, initialAdministrationTime, type AdministrationField } from './administration-entry.js';
 import type { AdministrationTarget } from './administration-target.js';
@@ -59,8 +59,54 @@ export function RecordAdministrationDialog(props: {
   const { target, onClose } = props;
   return (
     <DocumentationModal isOpen={target !== null} onClose={onClose} labelledBy="record-administration-title" wide>
-      {target !== null ? <AdministrationForm {...props} target={target} /> : null}
+      {target !== null ? <HostWindowForm {...props} target={target} /> : null}
     </DocumentationModal>
+  );
+}
+
+/**
+ * A dose from a MAR slot starts at "now" only when it is due within the window the host enforces:
+ * the dialog asks the host's check once, on opening, for that window (the policy's
+ * medication.administrationWindowMinutes) and keeps no copy of its own. An as-needed dose has no window.
+ */
+function HostWindowForm(props: {
+  chart: Chart;
+  target: AdministrationTarget;
+  onClose: () => void;
+  onSaved: () => void;
+}): React.JSX.Element {
+  const { chart, target, onClose } = props;
+  const patientId = chart.patient.id;
+  const { requestId } = target.order;
+  const { scheduledAt } = target;
+  const { loaded } = useHostCall(scheduledAt === null ? null : `${patientId}|${requestId}|${scheduledAt}`, () =>
+    call(
+      hostApi().chart.checkAdministration({
+        patientId,
+        administration: { medicationRequestId: requestId, given: true, scheduledAt: scheduledAt! },
+      }),
+    ),
+  );
+  if (scheduledAt === null) return <AdministrationForm {...props} windowMinutes={null} />;
+  if (loaded.state === 'ready') return <AdministrationForm {...props} windowMinutes={loaded.value.windowMinutes} />;
+  return (
+    <>
+      <Heading slot="title" id="record-administration-title">
+        Record administration
+      </Heading>
+      {loaded.state === 'loading' ? (
+        <p aria-live="polite">Checking the order…</p>
+      ) : (
+        <p role="alert" className="message message--error">
+          {loaded.error.message}
+        </p>
+      )}
+      <div className="actions">
+        <Button className="button" onPress={onClose}>
+          Cancel
+        </Button>
+      </div>
+    </>
   );
 }
 
@@ -109,8 +155,10 @@ function AdministrationForm(props: {
   target: AdministrationTarget;
   onClose: () => void;
   onSaved: () => void;
+  /** The host's administration window (null for an as-needed dose, which has none). */
+  windowMinutes: number | null;
 }): React.JSX.Element {
-  const { chart, target, onClose, onSaved } = props;
+  const { chart, target, onClose, onSaved, windowMinutes } = props;
   const patientId = chart.patient.id;
   const { order, scheduledAt } = target;
   // The ordered dose from the structured order, never read from its text.
@@ -122,8 +170,8 @@ function AdministrationForm(props: {
   const [doseUnit, setDoseUnit] = useState(prefilled?.unit ?? '');
   const [notGivenReason, setNotGivenReason] = useState<string | null>(null);
   const [note, setNote] = useState('');
-  const [time, setTime] = useState(() => initialAdministrationTime(scheduledAt, new Date()));
-  const [notYetDue] = useState(() => scheduledAt !== null && initialAdministrationTime(scheduledAt, new Date()) === '');
+  const [time, setTime] = useState(() => initialAdministrationTime(scheduledAt, new Date(), windowMinutes ?? 0));
+  const [notYetDue] = useState(() => scheduledAt !== null && time === '');
   const [reasons, setReasons] = useState<Partial<Record<ReasonCheck, string>>>({});
   const [verdict, setVerdict] = useState<AdministrationVerdictData | null>(null);
   const [errors, setErrors] = useState<Partial<Record<FocusTarget, string>>>({});

@@ -2,6 +2,7 @@
 // reached), the patients each ward mirrors (and where their cache window opens), the state of each
 // activity for `wardline-hub upstream status`, and the durable outbox of documentation sent back.
 import type { HubMigration, SqlDatabase } from '../../../storage/index.js';
+import { upstreamLeaseAndSweeps } from './0002-lease-and-sweeps.js';
 
 export const upstreamTables: HubMigration = {
   id: 'upstream-0001-mirror-and-outbox',
@@ -26,4 +27,4 @@ export const upstreamTables: HubMigration = {
   },
 };
 
-export const upstreamMigrations: readonly HubMigration[] = [upstreamTables];
+export const upstreamMigrations: readonly HubMigration[] = [upstreamTables, upstreamLeaseAndSweeps];

@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import type { Dosage, MedicationRequest, Timing } from '../fhir/index.js';
+import { slotsBetween, unrecordedSlots, zoneDayOf } from './dose-slots.js';
+import { checkFrequency, type WardClock } from './frequency-rule.js';
+import { orderScheduleOf } from './order-schedule.js';
+
+type Repeat = NonNullable<Timing['repeat']>;
+
+const DAY = 86_400_000;
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function order(repeat: Repeat, authoredOn = '2026-03-01T10:00:00Z', extra: Partial<Dosage> = {}): MedicationRequest {
+  return {
+    resourceType: 'MedicationRequest',
+    status: 'active',
+    intent: 'order',
+    subject: { reference: 'Patient/p' },
+    authoredOn,
+    dosageInstruction: [{ timing: { repeat }, doseAndRate: [{ doseQuantity: { value: 15, unit: 'mg', code: 'mg' } }], ...extra }],
+  };
+}
+
+/** The order's slots in [from, to) in `zone`, as ISO instants (its start and anchor as the order says). */
+function slots(request: MedicationRequest, from: string, to: string, zone = 'UTC'): string[] {
+  const schedule = orderScheduleOf(request);
+  return unrecordedSlots(
+    {
+      prn: schedule.prn,
+      timesOfDay: schedule.timesOfDay,
+      doseDays: schedule.doseDays,
+      startsAt: request.authoredOn ?? null,
+      recordedScheduledAt: [],
+    },
+    Date.parse(from),
+    Date.parse(to),
+    zone,
+  ).map(iso);
+}
+
+// 2026-03-02 is a Monday; Europe/Berlin goes to summer time on Sunday 2026-03-29.
+const WEEKLY_MONDAY: Repeat = { frequency: 1, period: 1, periodUnit: 'wk', dayOfWeek: ['mon'], timeOfDay: ['08:00:00'] };
+
+describe('the dose days of an order that repeats over more than a day', () => {
+  it('reads a weekly order: one dose day a week, counted in weeks from Monday, anchored at boundsPeriod.start', () => {
+    const schedule = orderScheduleOf(order({ ...WEEKLY_MONDAY, boundsPeriod: { start: '2026-03-04' } }));
+    expect(schedule).toMatchObject({
+      prn: false,
+      timesOfDay: ['08:00'],
+      dosesPerDay: 1,
+      doseDays: { cycleDays: 7, offsets: [0], weekAligned: true, anchor: '2026-03-04' },
+    });
+    // Without boundsPeriod, the order's authoredOn is the anchor.
+    expect(orderScheduleOf(order(WEEKLY_MONDAY)).doseDays.anchor).toBe('2026-03-01T10:00:00Z');
+  });
+
+  it('lays a weekly dose on its weekday only, across week boundaries', () => {
+    expect(slots(order(WEEKLY_MONDAY), '2026-03-04T00:00:00Z', '2026-03-25T00:00:00Z')).toEqual([
+      '2026-03-09T08:00:00.000Z',
+      '2026-03-16T08:00:00.000Z',
+      '2026-03-23T08:00:00.000Z',
+    ]);
+    // A ±24 hour MAR window on a Sunday holds Monday's dose; one on a Wednesday holds none.
+    expect(slots(order(WEEKLY_MONDAY), '2026-03-07T12:00:00Z', '2026-03-09T12:00:00Z')).toEqual(['2026-03-09T08:00:00.000Z']);
+    expect(slots(order(WEEKLY_MONDAY), '2026-03-10T12:00:00Z', '2026-03-12T12:00:00Z')).toEqual([]);
+  });
+
+  it('lays "1 per 1 wk" with no weekday on the anchor weekday, and several weekdays each week', () => {
+    const thursdays = order({ frequency: 1, period: 1, periodUnit: 'wk', boundsPeriod: { start: '2026-03-05' } });
+    expect(slots(thursdays, '2026-03-01T00:00:00Z', '2026-03-22T00:00:00Z')).toEqual([
+      '2026-03-05T08:00:00.000Z',
+      '2026-03-12T08:00:00.000Z',
+      '2026-03-19T08:00:00.000Z',
+    ]);
+    const monThu = order({ frequency: 2, period: 1, periodUnit: 'wk', dayOfWeek: ['thu', 'mon'], timeOfDay: ['09:00:00'] });
+    expect(slots(monThu, '2026-03-02T00:00:00Z', '2026-03-13T00:00:00Z')).toEqual([
+      '2026-03-02T09:00:00.000Z',
+      '2026-03-05T09:00:00.000Z',
+      '2026-03-09T09:00:00.000Z',
+      '2026-03-12T09:00:00.000Z',
+    ]);
+    // Three times a week with no weekday: spread over the week from the anchor (Mon, Wed, Fri).
+    const threeAWeek = order({ frequency: 3, period: 1, periodUnit: 'wk', boundsPeriod: { start: '2026-03-02' } });
+    expect(slots(threeAWeek, '2026-03-02T00:00:00Z', '2026-03-09T00:00:00Z').map((s) => s.slice(0, 10))).toEqual([
+      '2026-03-02',
+      '2026-03-04',
+      '2026-03-06',
+    ]);
+  });
+
+  it('lays every other day from the order start, across a week boundary, never before the start', () => {
+    const everyOtherDay = order({ frequency: 1, period: 2, periodUnit: 'd', timeOfDay: ['09:00:00'] });
+    expect(orderScheduleOf(everyOtherDay)).toMatchObject({ dosesPerDay: 1, doseDays: { cycleDays: 2, offsets: [0], weekAligned: false } });
+    // The order starts Sunday 1 March at 10:00: that day's 09:00 is before it.
+    expect(slots(everyOtherDay, '2026-03-01T00:00:00Z', '2026-03-06T00:00:00Z')).toEqual([
+      '2026-03-03T09:00:00.000Z',
+      '2026-03-05T09:00:00.000Z',
+    ]);
+    // Friday to the next Thursday: Saturday, Monday, Wednesday.
+    expect(slots(everyOtherDay, '2026-03-06T00:00:00Z', '2026-03-12T00:00:00Z')).toEqual([
+      '2026-03-07T09:00:00.000Z',
+      '2026-03-09T09:00:00.000Z',
+      '2026-03-11T09:00:00.000Z',
+    ]);
+  });
+
+  it('lays every other week on the weekday, counting weeks from the anchor week', () => {
+    const fortnightly = order({ ...WEEKLY_MONDAY, period: 2, boundsPeriod: { start: '2026-03-04' } });
+    // The anchor's week starts Monday 2 March (before the start: no dose); then 16 and 30 March.
+    expect(slots(fortnightly, '2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z')).toEqual([
+      '2026-03-16T08:00:00.000Z',
+      '2026-03-30T08:00:00.000Z',
+    ]);
+  });
+
+  it("stays at the same ward time across a daylight-saving change, on the ward's calendar", () => {
+    const sundays = order({ ...WEEKLY_MONDAY, dayOfWeek: ['sun'] }, '2026-03-10T10:00:00Z');
+    // 08:00 in Berlin: 07:00 UTC in winter, 06:00 UTC from 29 March.
+    expect(slots(sundays, '2026-03-14T00:00:00Z', '2026-04-06T00:00:00Z', 'Europe/Berlin')).toEqual([
+      '2026-03-15T07:00:00.000Z',
+      '2026-03-22T07:00:00.000Z',
+      '2026-03-29T06:00:00.000Z',
+      '2026-04-05T06:00:00.000Z',
+    ]);
+    const everyOtherDay = order({ frequency: 1, period: 2, periodUnit: 'd', timeOfDay: ['08:00:00'] }, '2026-03-26T20:00:00Z');
+    expect(slots(everyOtherDay, '2026-03-26T00:00:00Z', '2026-04-01T00:00:00Z', 'Europe/Berlin')).toEqual([
+      '2026-03-28T07:00:00.000Z',
+      '2026-03-30T06:00:00.000Z',
+    ]);
+    // The anchor is a day of the ward's calendar: 23:30 UTC on Sunday is Monday 00:30 in Berlin.
+    const fromMondayInBerlin = order({ frequency: 1, period: 1, periodUnit: 'wk', timeOfDay: ['10:00:00'] }, '2026-03-01T23:30:00Z');
+    expect(zoneDayOf('2026-03-01T23:30:00Z', 'Europe/Berlin')).toBe('2026-03-02');
+    expect(slots(fromMondayInBerlin, '2026-03-02T00:00:00Z', '2026-03-17T00:00:00Z', 'Europe/Berlin')).toEqual([
+      '2026-03-02T09:00:00.000Z',
+      '2026-03-09T09:00:00.000Z',
+      '2026-03-16T09:00:00.000Z',
+    ]);
+    expect(slots(fromMondayInBerlin, '2026-03-02T00:00:00Z', '2026-03-17T00:00:00Z', 'UTC').map((s) => s.slice(0, 10))).toEqual([
+      '2026-03-08',
+      '2026-03-15',
+    ]);
+  });
+
+  it('keeps the daily orders as they were: every day at their times', () => {
+    expect(slotsBetween(['08:00'], Date.parse('2026-03-02T00:00:00Z'), Date.parse('2026-03-02T00:00:00Z') + 3 * DAY, 'UTC').length).toBe(3);
+    expect(orderScheduleOf(order({ frequency: 2, period: 1, periodUnit: 'd' })).doseDays).toMatchObject({ cycleDays: 1, offsets: [0] });
+    // Fourteen a week is twice a day.
+    expect(orderScheduleOf(order({ frequency: 14, period: 1, periodUnit: 'wk' }))).toMatchObject({
+      timesOfDay: ['08:00', '20:00'],
+      doseDays: { cycleDays: 1 },
+    });
+  });
+});
+
+describe('the frequency rule of an order that repeats over more than a day', () => {
+  const utc: WardClock = { dayOf: (at) => zoneDayOf(at, 'UTC'), timesOfDayOf: (at) => [at.slice(11, 16)] };
+  const methotrexate = orderScheduleOf(order(WEEKLY_MONDAY));
+  const monday = '2026-03-09T08:00:00.000Z';
+  const givenMonday = { scheduledAt: monday, administeredAt: '2026-03-09T08:10:00.000Z', given: true };
+
+  it("refuses a second dose in the same week, whatever its slot, and a dose on a day that is not the order's", () => {
+    expect(checkFrequency(methotrexate, [], { scheduledAt: monday, effectiveAt: '2026-03-09T08:05:00Z', given: true }, utc).kind).toBe(
+      'ok',
+    );
+    expect(
+      checkFrequency(methotrexate, [givenMonday], { scheduledAt: monday, effectiveAt: '2026-03-09T09:00:00Z', given: true }, utc).kind,
+    ).toBe('already-recorded');
+    // Tuesday 08:00 is the right time of day on the wrong day.
+    expect(
+      checkFrequency(
+        methotrexate,
+        [givenMonday],
+        { scheduledAt: '2026-03-10T08:00:00Z', effectiveAt: '2026-03-10T08:00:00Z', given: true },
+        utc,
+      ).kind,
+    ).toBe('not-a-scheduled-time');
+    // A dose recorded without a slot on the Tuesday before fills that week's dose: Monday's is extra.
+    const unscheduledTuesday = { scheduledAt: null, administeredAt: '2026-03-10T12:00:00Z', given: true };
+    expect(
+      checkFrequency(
+        methotrexate,
+        [unscheduledTuesday],
+        { scheduledAt: '2026-03-09T08:00:00Z', effectiveAt: '2026-03-09T08:00:00Z', given: true },
+        utc,
+      ).kind,
+    ).toBe('beyond-frequency');
+    expect(
+      checkFrequency(methotrexate, [givenMonday], { scheduledAt: null, effectiveAt: '2026-03-11T08:00:00Z', given: true }, utc).kind,
+    ).toBe('unscheduled-extra');
+  });
+
+  it("lets next week's dose through next week, but not given this week on top of this week's", () => {
+    const nextMonday = { scheduledAt: '2026-03-16T08:00:00Z', effectiveAt: '2026-03-16T08:00:00Z', given: true };
+    expect(checkFrequency(methotrexate, [givenMonday], nextMonday, utc).kind).toBe('ok');
+    // Given on Sunday the 15th (still this week, Monday to Sunday): an extra dose this week.
+    expect(checkFrequency(methotrexate, [givenMonday], { ...nextMonday, effectiveAt: '2026-03-15T20:00:00Z' }, utc).kind).toBe(
+      'beyond-frequency',
+    );
+    // Held this week: next week's may be given early (the time rule asks why).
+    expect(
+      checkFrequency(methotrexate, [{ ...givenMonday, given: false }], { ...nextMonday, effectiveAt: '2026-03-15T20:00:00Z' }, utc).kind,
+    ).toBe('ok');
+  });
+
+  it('counts every other day in two-day cycles from the order start', () => {
+    const everyOtherDay = orderScheduleOf(order({ frequency: 1, period: 2, periodUnit: 'd', timeOfDay: ['09:00:00'] }));
+    const third = { scheduledAt: '2026-03-03T09:00:00Z', administeredAt: '2026-03-03T09:00:00Z', given: true };
+    const fifth = { scheduledAt: '2026-03-05T09:00:00Z', effectiveAt: '2026-03-05T09:00:00Z', given: true };
+    expect(checkFrequency(everyOtherDay, [third], fifth, utc).kind).toBe('ok');
+    expect(checkFrequency(everyOtherDay, [third], { ...fifth, scheduledAt: '2026-03-04T09:00:00Z' }, utc).kind).toBe(
+      'not-a-scheduled-time',
+    );
+    // The 5th's dose given on the 4th, the day after the 3rd's: an extra dose in the 3rd's cycle.
+    expect(checkFrequency(everyOtherDay, [third], { ...fifth, effectiveAt: '2026-03-04T18:00:00Z' }, utc).kind).toBe('beyond-frequency');
+  });
+});
