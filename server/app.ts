@@ -6,7 +6,7 @@
 import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { auditChainStatus, auditIngestMigrations, recordAuditEvent, registerAuditIngest } from './audit-ingest/index.js';
+import { auditChainStatus, auditIngestMigrations, recordAuditEvents, registerAuditIngest } from './audit-ingest/index.js';
 import { auditTrailMigrations, searchAuditTrail } from './audit-trail/index.js';
 import { registerFhirRoutes, resourceStoreMigrations } from './fhir/index.js';
 import { adtMigrations, upstreamMigrations } from './integration/index.js';
@@ -72,7 +72,7 @@ export async function buildHub(options: HubOptions): Promise<FastifyInstance> {
     publicUrl: options.publicUrl,
     authenticate: app.authenticate,
     audit: {
-      recordAuditEvent: (tx, principal, event, nowIso) => recordAuditEvent(tx, principal, event, nowIso, app.log),
+      recordAuditEvents: (tx, principal, events, nowIso) => recordAuditEvents(tx, principal, events, nowIso, app.log),
       auditChainStatus,
     },
     trail: {

@@ -6,7 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLockFileExclusive as createExclusive, isProcessAlive as isAlive, readLockFile } from '../lock-files/index.js';
+import {
+  createLockFileExclusive as createExclusive,
+  isProcessAlive as isAlive,
+  readLockFile,
+  takeOverStaleLock,
+} from '../lock-files/index.js';
 import { HostError } from './host-error.js';
 
 export const HOST_LOCK_FILE = 'host.lock';
@@ -61,13 +66,11 @@ export function holdDataDir(dataDir: string, options: { by?: string; now?: () =>
   if (!createExclusive(file, mine)) {
     const holder = readHolder(file);
     if (holder !== null && isAlive(holder.pid)) throw inUse(dataDir, holder);
-    // Stale (its process is gone, or the file is torn): removed only if it is still the one read.
-    const again = readHolder(file);
-    if (again?.nonce !== holder?.nonce) throw inUse(dataDir, again ?? mine);
-    rmSync(file, { force: true });
-    if (!createExclusive(file, mine)) {
-      const winner = readHolder(file);
-      throw inUse(dataDir, winner ?? mine);
+    // Stale (its process is gone, or the file is torn): taken over under a guard, and only if it is
+    // still the one read, so two processes finding it stale never both hold the folder.
+    const stale = (current: HolderContent | null): boolean => current === null || !isAlive(current.pid);
+    if (!takeOverStaleLock(file, { stale: holder, read: () => readHolder(file), isStale: stale, mine })) {
+      throw inUse(dataDir, readHolder(file) ?? mine);
     }
   }
   let released = false;

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLockFileExclusive } from './lock-file.js';
+import { createLockFileExclusive, readLockFile, takeOverStaleLock } from './lock-file.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -57,5 +57,44 @@ describe('createLockFileExclusive', () => {
     expect(empty).toBe(0);
     // No draft is left behind in the data folder.
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('takeOverStaleLock', () => {
+  interface Content {
+    readonly pid: number;
+    readonly nonce: string;
+  }
+  function staleLock(): { file: string; stale: Content; takeover: (mine: Content) => boolean } {
+    const dir = mkdtempSync(join(tmpdir(), 'wardline-lock-file-'));
+    dirs.push(dir);
+    const file = join(dir, 'x.lock');
+    const stale = { pid: 1, nonce: 'stale' };
+    writeFileSync(file, JSON.stringify(stale));
+    const read = (): Content | null => readLockFile<Content>(file, () => true);
+    // Both processes read the same stale lock before either acts.
+    const takeover = (mine: Content): boolean => takeOverStaleLock(file, { stale, read, isStale: (c) => c?.nonce === 'stale', mine });
+    return { file, stale, takeover };
+  }
+  const holder = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
+
+  it('gives a stale lock to one of two processes that found it stale, never to both', () => {
+    const { file, takeover } = staleLock();
+    expect(takeover({ pid: 2, nonce: 'first' })).toBe(true);
+    expect(takeover({ pid: 3, nonce: 'second' })).toBe(false);
+    expect(holder(file)).toEqual({ pid: 2, nonce: 'first' });
+    expect(readdirSync(join(file, '..'))).toEqual(['x.lock']);
+  });
+
+  it('leaves the lock alone while another process is taking it over (its guard is fresh), and clears a guard a dead takeover left', () => {
+    const { file, takeover } = staleLock();
+    writeFileSync(`${file}.takeover`, JSON.stringify({ pid: 4, nonce: 'midway' }));
+    expect(takeover({ pid: 3, nonce: 'second' })).toBe(false);
+    expect(holder(file)).toEqual({ pid: 1, nonce: 'stale' });
+    const longAgo = new Date(Date.now() - 60_000);
+    utimesSync(`${file}.takeover`, longAgo, longAgo);
+    expect(takeover({ pid: 3, nonce: 'second' })).toBe(true);
+    expect(holder(file)).toEqual({ pid: 3, nonce: 'second' });
+    expect(readdirSync(join(file, '..'))).toEqual(['x.lock']);
   });
 });

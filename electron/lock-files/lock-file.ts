@@ -1,7 +1,8 @@
 // The pieces every PID lock file of a data folder is made of: whether its process still runs, its
-// JSON content read back (null when absent, torn or of another shape), and an exclusive create.
+// JSON content read back (null when absent, torn or of another shape), an exclusive create, and the
+// guarded takeover of a stale lock.
 import { randomUUID } from 'node:crypto';
-import { closeSync, linkSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 
 /** True while process `pid` exists (EPERM: it exists under another user). */
 export function isProcessAlive(pid: number): boolean {
@@ -65,4 +66,51 @@ function createThenWrite(file: string, content: object): boolean {
     closeSync(fd);
   }
   return true;
+}
+
+const TAKEOVER_SUFFIX = '.takeover';
+/** A takeover guard older than this was left by a process that died mid-takeover. */
+const STALE_TAKEOVER_MS = 10_000;
+
+export interface StaleLockTakeover<T extends { readonly nonce: string }> {
+  /** The stale content this process read (null: unreadable). */
+  readonly stale: T | null;
+  /** Reads the lock again. */
+  readonly read: () => T | null;
+  /** Whether a content read again is still stale (its process gone, its lease run out…). */
+  readonly isStale: (current: T | null) => boolean;
+  /** The content this process writes when it takes the lock over. */
+  readonly mine: object;
+  readonly now?: () => number;
+}
+
+/**
+ * Replaces the stale lock `file` with this process's content, under a short-lived guard file
+ * (`<file>.takeover`, created exclusively), so two processes that both found it stale never both
+ * take it over: without the guard, the second could remove the lock the first had just created.
+ * False when another process is taking it over, or has taken it over already.
+ */
+export function takeOverStaleLock<T extends { readonly nonce: string }>(file: string, takeover: StaleLockTakeover<T>): boolean {
+  const now = takeover.now ?? Date.now;
+  const guard = `${file}${TAKEOVER_SUFFIX}`;
+  if (!createLockFileExclusive(guard, takeover.mine)) {
+    let age = 0;
+    try {
+      age = now() - statSync(guard).mtimeMs;
+    } catch {
+      return false;
+    }
+    if (age < STALE_TAKEOVER_MS) return false;
+    rmSync(guard, { force: true });
+    if (!createLockFileExclusive(guard, takeover.mine)) return false;
+  }
+  try {
+    const current = takeover.read();
+    // Someone else took it over between our look and our guard: leave theirs alone.
+    if (current?.nonce !== takeover.stale?.nonce || !takeover.isStale(current)) return false;
+    rmSync(file, { force: true });
+    return createLockFileExclusive(file, takeover.mine);
+  } finally {
+    rmSync(guard, { force: true });
+  }
 }

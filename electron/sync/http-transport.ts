@@ -38,6 +38,40 @@ function stalled(): SyncError {
   return new SyncError('TIMEOUT', 'The hub stopped answering in the middle of a request. Sync retries by itself.');
 }
 
+/**
+ * The answer's bytes. With a Content-Length (the hub's pages have one), each chunk is copied into
+ * one buffer of that size as it arrives and can be collected at once; a large page then never
+ * exists twice (chunks and their concatenation). Without one, or if the body runs longer, chunks
+ * are concatenated at the end.
+ */
+class BodyCollector {
+  #whole: Buffer | null;
+  #filled = 0;
+  #chunks: Buffer[] = [];
+
+  constructor(contentLength: string | undefined) {
+    const length = contentLength === undefined ? NaN : Number(contentLength);
+    this.#whole = Number.isSafeInteger(length) && length > 0 ? Buffer.allocUnsafe(length) : null;
+  }
+
+  add(chunk: Buffer): void {
+    if (this.#whole !== null && this.#filled + chunk.length <= this.#whole.length) {
+      this.#filled += chunk.copy(this.#whole, this.#filled);
+      return;
+    }
+    if (this.#whole !== null) {
+      this.#chunks.push(this.#whole.subarray(0, this.#filled));
+      this.#whole = null;
+    }
+    this.#chunks.push(chunk);
+  }
+
+  take(): Buffer {
+    if (this.#whole !== null) return this.#whole.subarray(0, this.#filled);
+    return Buffer.concat(this.#chunks);
+  }
+}
+
 export function createHttpSend(agent: PinnedAgent, timeouts: HttpTimeouts): HttpSend {
   return (req, signal) =>
     new Promise<HttpResponse>((resolve, reject) => {
@@ -64,8 +98,8 @@ export function createHttpSend(agent: PinnedAgent, timeouts: HttpTimeouts): Http
       if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
       const outgoing = request(req.url, { method: req.method, headers, agent, timeout: timeouts.idleMs }, (res) => {
         const firstByteMs = performance.now() - started;
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        const body = new BodyCollector(res.headers['content-length']);
+        res.on('data', (chunk: Buffer) => body.add(chunk));
         res.on('error', (error) => finish(lost(error)));
         res.on('aborted', () => finish(lost(new Error('response aborted'))));
         res.on('end', () => {
@@ -73,7 +107,7 @@ export function createHttpSend(agent: PinnedAgent, timeouts: HttpTimeouts): Http
             finish(lost(new Error('response incomplete')));
             return;
           }
-          finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), firstByteMs });
+          finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: body.take(), firstByteMs });
         });
       });
       // Socket idle for timeouts.idleMs (before or during the answer).

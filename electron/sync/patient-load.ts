@@ -2,13 +2,15 @@
 // window: cache-window.ts; what an older hub sends before it is left out here), paged with next links,
 // each page written whole together with the position of the walk (several pages, also of other
 // patients, may share a transaction: see write-batcher.ts), so a load interrupted by a crash
-// resumes at the page after the last one written (no duplicate, no gap).
+// resumes at the page after the last one written (no duplicate, no gap). Each page is validated and
+// turned into rows as it arrives (prepareVersions), so what waits for the shared transaction is
+// rows, not parsed JSON.
 import { readBundlePage } from './bundle-reading.js';
 import { everythingStartParam } from './cache-window.js';
 import { walkPages } from './paged-walk.js';
 import { applyOptionsFor, keepInScope, type PullContext } from './pull-context.js';
 import { isSyncError } from './sync-error.js';
-import { addCounts, applyVersions } from './version-apply.js';
+import { addCounts, applyPrepared, prepareVersions } from './version-apply.js';
 import type { WriteBatcher } from './write-batcher.js';
 
 export type LoadOutcome = 'loaded' | 'gone';
@@ -34,9 +36,12 @@ export async function loadPatient(context: PullContext, patientId: string, asOf:
       (body) => readBundlePage(body, 'searchset'),
       (pages) => {
         for (const page of pages) {
+          // Only the rows and the next link wait for the transaction, not the page itself.
+          const prepared = prepareVersions({ vault, keep }, page.versions);
+          const next = page.next;
           batcher.add(page.size, () => {
-            addCounts(context.counts, applyVersions(applyOptionsFor(context, keep), page.versions));
-            if (page.next !== null) vault.sync.setPatientLoading(patientId, page.next);
+            addCounts(context.counts, applyPrepared(applyOptionsFor(context, keep), prepared));
+            if (next !== null) vault.sync.setPatientLoading(patientId, next);
             else vault.sync.setPatientLoaded(patientId, asOf);
           });
         }

@@ -3,14 +3,17 @@
 // runs. It is created exclusively; a lock whose process is dead, or whose lease ran out, is taken
 // over under a short-lived takeover file, so two processes never both take over the same stale lock.
 import { randomUUID } from 'node:crypto';
-import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLockFileExclusive as writeExclusive, isProcessAlive as isAlive, readLockFile } from '../lock-files/index.js';
+import {
+  createLockFileExclusive as writeExclusive,
+  isProcessAlive as isAlive,
+  readLockFile,
+  takeOverStaleLock,
+} from '../lock-files/index.js';
 import { SyncError } from './sync-error.js';
 
 export const SYNC_LOCK_FILE = 'sync.lock';
-const TAKEOVER_SUFFIX = '.takeover';
-const STALE_TAKEOVER_MS = 10_000;
 
 interface LockContent {
   readonly pid: number;
@@ -37,7 +40,10 @@ export function acquireSyncLock(dataDir: string, leaseMs: number, now: () => num
   const mine: LockContent = { pid: process.pid, nonce: randomUUID(), leaseUntil: now() + leaseMs };
   if (!writeExclusive(file, mine)) {
     const holder = readLock(file);
-    if (!isStale(holder, now()) || !takeOver(file, holder, mine, now)) {
+    const takenOver =
+      isStale(holder, now()) &&
+      takeOverStaleLock(file, { stale: holder, read: () => readLock(file), isStale: (current) => isStale(current, now()), mine, now });
+    if (!takenOver) {
       throw new SyncError('SYNC_BUSY', 'Another Wardline process on this workstation is syncing right now; this sync was skipped.');
     }
   }
@@ -58,28 +64,4 @@ export function acquireSyncLock(dataDir: string, leaseMs: number, now: () => num
       if (readLock(file)?.nonce === mine.nonce) rmSync(file, { force: true });
     },
   };
-}
-
-function takeOver(file: string, stale: LockContent | null, mine: LockContent, now: () => number): boolean {
-  const guard = `${file}${TAKEOVER_SUFFIX}`;
-  if (!writeExclusive(guard, mine)) {
-    let age = 0;
-    try {
-      age = now() - statSync(guard).mtimeMs;
-    } catch {
-      return false;
-    }
-    if (age < STALE_TAKEOVER_MS) return false;
-    rmSync(guard, { force: true });
-    if (!writeExclusive(guard, mine)) return false;
-  }
-  try {
-    const current = readLock(file);
-    // Someone else took it over between our look and our guard: leave theirs alone.
-    if (current?.nonce !== stale?.nonce || !isStale(current, now())) return false;
-    rmSync(file, { force: true });
-    return writeExclusive(file, mine);
-  } finally {
-    rmSync(guard, { force: true });
-  }
 }

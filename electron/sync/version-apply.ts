@@ -5,21 +5,47 @@
 // walk does not bring an older version back. A newer version that no longer belongs here (off the
 // ward, or out of the cache window: a problem resolved or an order stopped long ago) removes the
 // older copy. A hub copy of something created here replaces the local copy (same client UUID).
+//
+// In two steps: `prepareVersions` validates each resource and keeps only what the apply needs (its
+// row, its scope, its client id), so a page can be prepared as it arrives and its parsed JSON
+// dropped at once (an initial load queues pages for a shared transaction: rows are a fraction of
+// the parsed objects); `applyPrepared` decides and writes inside the transaction, against the
+// vault and the outbox as they are then.
 import type { Logger } from 'pino';
 import { isSupportedResourceType, type Resource, type SupportedResourceType } from '../../shared/fhir/index.js';
-import { isVaultError, type Vault } from '../vault/index.js';
+import { isVaultError, type PreparedResource, type Vault } from '../vault/index.js';
 import type { IncomingVersion } from './bundle-reading.js';
 import { clientIdOf } from './client-identifier.js';
 
-export interface ApplyOptions {
+export interface PrepareOptions {
   readonly vault: Vault;
+  /** Whether a resource belongs in this vault (ward scope); others are skipped. */
+  readonly keep: (resource: Resource) => boolean;
+}
+
+export interface ApplyOptions extends PrepareOptions {
   readonly logger: Logger;
   /** "Type/id" of resources with a local change waiting: left as they are. */
   readonly pendingKeys: ReadonlySet<string>;
-  /** Whether a resource belongs in this vault (ward scope); others are skipped. */
-  readonly keep: (resource: Resource) => boolean;
   /** Set during a history walk: keys already handled in this walk (newer versions came first). */
   readonly seen?: Set<string>;
+}
+
+/** An incoming version without its parsed resource: what applyPrepared needs. */
+export interface PreparedVersion {
+  readonly type: string;
+  readonly id: string;
+  readonly version: number;
+  /** A deletion (no resource). */
+  readonly deleted: boolean;
+  /** The client UUID the resource carries, when it was created on a workstation. */
+  readonly clientId: string | undefined;
+  /** Whether it belongs in this vault (false for deletions). */
+  readonly kept: boolean;
+  /** The validated row, when it is kept and valid. */
+  readonly prepared: PreparedResource | null;
+  /** Where the vault found it invalid, when it is kept but invalid. */
+  readonly invalidPath: string | null;
 }
 
 export interface ApplyCounts {
@@ -48,9 +74,31 @@ function storedVersion(vault: Vault, type: SupportedResourceType, id: string): n
 
 /** Writes what is newer than the vault's copy. Call inside vault.transaction. */
 export function applyVersions(options: ApplyOptions, versions: readonly IncomingVersion[]): ApplyCounts {
-  const { vault, pendingKeys, keep, seen } = options;
+  return applyPrepared(options, prepareVersions(options, versions));
+}
+
+/** Validates and scopes each version's resource (a supported type only); writes nothing. */
+export function prepareVersions(options: PrepareOptions, versions: readonly IncomingVersion[]): PreparedVersion[] {
+  return versions.map((incoming): PreparedVersion => {
+    const { type, id, version, resource } = incoming;
+    const base = { type, id, version, deleted: resource === null, clientId: undefined, kept: false, prepared: null, invalidPath: null };
+    if (resource === null || !isSupportedResourceType(type)) return base;
+    const clientId = clientIdOf(resource);
+    if (!options.keep(resource)) return { ...base, clientId };
+    try {
+      return { ...base, clientId, kept: true, prepared: options.vault.resources.prepare(resource) };
+    } catch (error) {
+      if (!isVaultError(error, 'INVALID_RESOURCE')) throw error;
+      return { ...base, clientId, kept: true, invalidPath: error.path ?? null };
+    }
+  });
+}
+
+/** Writes what is newer than the vault's copy, of versions prepared earlier. Call inside vault.transaction. */
+export function applyPrepared(options: Omit<ApplyOptions, 'keep'>, versions: readonly PreparedVersion[]): ApplyCounts {
+  const { vault, pendingKeys, seen, logger } = options;
   const counts = emptyCounts();
-  const writes: Resource[] = [];
+  const writes: PreparedResource[] = [];
   const replacedLocal: Array<{ type: SupportedResourceType; id: string }> = [];
   for (const incoming of versions) {
     const { type, id, version } = incoming;
@@ -72,7 +120,7 @@ export function applyVersions(options: ApplyOptions, versions: readonly Incoming
       }
     }
     const stored = storedVersion(vault, type, id);
-    if (incoming.resource === null) {
+    if (incoming.deleted) {
       if (seen !== undefined) vault.sync.addTombstone(type, id, version);
       if (stored !== undefined && (stored === null || stored < version)) {
         vault.resources.delete(type, id);
@@ -86,9 +134,9 @@ export function applyVersions(options: ApplyOptions, versions: readonly Incoming
       counts.skipped += 1;
       continue;
     }
-    const clientId = clientIdOf(incoming.resource);
+    const { clientId } = incoming;
     if (clientId !== undefined && clientId !== id && !pendingKeys.has(`${type}/${clientId}`)) replacedLocal.push({ type, id: clientId });
-    if (!keep(incoming.resource)) {
+    if (!incoming.kept) {
       if (stored !== undefined && stored !== null) {
         if (seen !== undefined) vault.sync.addTombstone(type, id, version);
         vault.resources.delete(type, id);
@@ -98,37 +146,17 @@ export function applyVersions(options: ApplyOptions, versions: readonly Incoming
       }
       continue;
     }
-    writes.push(incoming.resource);
+    if (incoming.prepared === null) {
+      counts.invalid += 1;
+      logger.warn({ event: 'sync.invalid_resource', type, id, path: incoming.invalidPath }, 'hub resource refused by the vault; skipped');
+      continue;
+    }
+    writes.push(incoming.prepared);
   }
-  counts.written += writeAll(options, writes, counts);
+  if (writes.length > 0) counts.written += vault.resources.upsertPrepared(writes);
   for (const local of replacedLocal) {
     const copy = vault.resources.versionOf(local.type, local.id);
     if (copy !== null && copy.versionId === null) vault.resources.delete(local.type, local.id);
   }
   return counts;
-}
-
-/** upsertMany; when the vault refuses one resource, the others are written one by one. */
-function writeAll(options: ApplyOptions, writes: readonly Resource[], counts: ApplyCounts): number {
-  if (writes.length === 0) return 0;
-  try {
-    return options.vault.resources.upsertMany(writes);
-  } catch (error) {
-    if (!isVaultError(error, 'INVALID_RESOURCE')) throw error;
-  }
-  let written = 0;
-  for (const resource of writes) {
-    try {
-      options.vault.resources.upsert(resource);
-      written += 1;
-    } catch (error) {
-      if (!isVaultError(error, 'INVALID_RESOURCE')) throw error;
-      counts.invalid += 1;
-      options.logger.warn(
-        { event: 'sync.invalid_resource', type: resource.resourceType, id: resource.id, path: error.path },
-        'hub resource refused by the vault; skipped',
-      );
-    }
-  }
-  return written;
 }

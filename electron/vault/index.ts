@@ -7,7 +7,7 @@ export { VaultError, isVaultError, type VaultErrorCode } from './vault-error.js'
 export type { KeyCustodian } from './key-custodian.js';
 export { KeytarCustodian, createKeytarCustodian } from './keytar-custodian.js';
 export { keyNameFor } from './key-name.js';
-export type { ResourceStore } from './resource-store.js';
+export type { PreparedResource, ResourceStore } from './resource-store.js';
 export { holdsPatient } from './held-patient.js';
 export type { EnrollmentRecord } from './sync-state-store.js';
 export type { OutboxEntry, OutboxItem } from './outbox-store.js';

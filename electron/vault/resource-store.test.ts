@@ -102,6 +102,18 @@ describe('the resource store', () => {
     expect(vault.resources.count('Observation')).toBe(500);
   });
 
+  it('validates as it prepares, writes nothing until the prepared rows are written, then stores them as an upsert would', () => {
+    expect(rejection(() => vault.resources.prepare(observation('o9', { status: 'finalised' }))).path).toBe('Observation.status');
+    const prepared = [patient, observation('o1'), observation('o2', { valueQuantity: { value: 91, unit: '/min' } })].map((r) =>
+      vault.resources.prepare(r),
+    );
+    expect(prepared.map((p) => `${p.type}/${p.id}`)).toEqual(['Patient/p1', 'Observation/o1', 'Observation/o2']);
+    expect(vault.resources.count()).toBe(0);
+    expect(vault.resources.upsertPrepared(prepared)).toBe(3);
+    expect(vault.resources.read('Observation', 'o2')).toEqual(observation('o2', { valueQuantity: { value: 91, unit: '/min' } }));
+    expect(vault.observationTrend('p1', '8867-4', '2024-03-01T00:00:00Z', '2024-03-02T00:00:00Z').map((p) => p.value)).toEqual([80, 91]);
+  });
+
   it('rolls back everything written in a transaction that fails', () => {
     vault.resources.upsert(patient);
     expect(() =>

@@ -9,12 +9,29 @@ import { VaultError } from './vault-error.js';
 /** The resource type `K` as its FHIR interface. */
 export type ResourceOf<K extends SupportedResourceType> = Extract<Resource, { resourceType: K }>;
 
+declare const preparedBrand: unique symbol;
+
+/**
+ * A resource that has passed validateResource, with the row it is stored as (its JSON and indexed
+ * columns): made only by `prepare`, written by `upsertPrepared`. Lets a caller validate as data
+ * arrives, keep only the compact row, and write later in its own transaction.
+ */
+export interface PreparedResource {
+  readonly [preparedBrand]: true;
+  readonly type: SupportedResourceType;
+  readonly id: string;
+}
+
 export interface ResourceStore {
   /** Validates and stores one resource (insert or replace by type and id); returns it as stored. */
   upsert<T extends Resource>(resource: T): T;
   upsert(resource: unknown): Resource;
   /** Validates every resource first, then writes them all in one transaction. Returns the count. */
   upsertMany(resources: readonly unknown[]): number;
+  /** Validates one resource and builds its row, writing nothing; throws VaultError INVALID_RESOURCE. */
+  prepare(resource: unknown): PreparedResource;
+  /** Writes prepared resources (insert or replace by type and id) in one transaction. Returns the count. */
+  upsertPrepared(prepared: readonly PreparedResource[]): number;
   read<K extends SupportedResourceType>(type: K, id: string): ResourceOf<K> | null;
   /** The hub's versionId and lastUpdated of a stored resource (null when the hub assigned none yet). */
   versionOf(type: SupportedResourceType, id: string): { versionId: string | null; lastUpdated: string | null } | null;
@@ -64,6 +81,18 @@ function validated(input: unknown, position?: number): { resource: Resource; row
     );
   }
   return { resource, row: resourceRow(resource as Resource & { id: string }) };
+}
+
+interface PreparedRow extends PreparedResource {
+  readonly row: ResourceRow;
+}
+
+function preparedOf(row: ResourceRow): PreparedResource {
+  return { type: row.type as SupportedResourceType, id: row.id, row } as unknown as PreparedRow;
+}
+
+function rowOfPrepared(prepared: PreparedResource): ResourceRow {
+  return (prepared as PreparedRow).row;
 }
 
 export function createResourceStore(db: Db): ResourceStore {
@@ -118,6 +147,14 @@ export function createResourceStore(db: Db): ResourceStore {
       const rows = inputs.map((input, position) => validated(input, position).row);
       writeRows(rows);
       return rows.length;
+    },
+    prepare(input) {
+      const { row } = validated(input);
+      return preparedOf(row);
+    },
+    upsertPrepared(prepared) {
+      writeRows(prepared.map(rowOfPrepared));
+      return prepared.length;
     },
     read<K extends SupportedResourceType>(type: K, id: string) {
       const json = readStatement.get(type, id);

@@ -3,7 +3,7 @@ import { openPostgresDatabase, openSqliteDatabase, runMigrations, type SqlDataba
 import type { Principal } from '../identity/index.js';
 import { startTestPostgres, type TestPostgres } from '../../tests/support/postgres.js';
 import { TestAuditChain, type EventOptions } from '../../tests/support/audit-chain.js';
-import { auditChainStatus, auditIngestMigrations, recordAuditEvent } from './index.js';
+import { auditChainStatus, auditIngestMigrations, recordAuditEvent, recordAuditEvents } from './index.js';
 
 const deviceA: Principal = { device: { deviceId: 'dev-A', ward: '4east', scope: { read: true, write: true } } };
 const deviceB: Principal = { device: { deviceId: 'dev-B', ward: '4east', scope: { read: true, write: true } } };
@@ -179,6 +179,50 @@ describe.each(['sqlite', 'postgres'] as const)('audit ingest on %s', (engine) =>
         username_tried: 'j.smith',
       },
     ]);
+  });
+
+  it('checks a run stored together as the same events one after another: repeats, gaps, broken links, reused sequences', async () => {
+    // Device A uploads one event per transaction, device B the same shapes as one run.
+    const shapes = (deviceId: string) => {
+      const events = [
+        auditEvent(1, { deviceId }),
+        auditEvent(2, { deviceId }),
+        auditEvent(2, { deviceId }),
+        auditEvent(5, { deviceId }),
+        auditEvent(4, { deviceId, previousHash: 'e'.repeat(64) }),
+        auditEvent(3, { deviceId }),
+        auditEvent(3, { deviceId, id: `${deviceId}-fork-3`, hash: 'b'.repeat(64) }),
+        auditEvent(6, { deviceId }),
+        auditEvent(9, { deviceId }),
+      ];
+      return events;
+    };
+    const one: { created: boolean }[] = [];
+    for (const event of shapes('dev-A')) one.push(await upload(deviceA, event));
+    const run = await db.transaction((tx) => recordAuditEvents(tx, deviceB, shapes('dev-B'), nowIso));
+    expect(run).toEqual(one);
+    expect(run.filter((r) => r.created)).toHaveLength(8);
+    const statusA = await auditChainStatus(db, 'dev-A');
+    expect(statusA).toEqual({ highestContiguousSequence: 6, gaps: [{ from: 7, to: 8 }], hashMismatches: [3, 4], reusedSequences: [3] });
+    expect(await auditChainStatus(db, 'dev-B')).toEqual(statusA);
+    const flagsOf = async (deviceId: string) =>
+      (
+        await db.query<{ kind: string; sequence: unknown }>(
+          'SELECT kind, sequence FROM audit_chain_flags WHERE device_id = $1 ORDER BY sequence, kind',
+          [deviceId],
+        )
+      ).map((f) => [f.kind, Number(f.sequence)]);
+    expect(await flagsOf('dev-B')).toEqual(await flagsOf('dev-A'));
+  });
+
+  it('refuses a whole run when one of its events conflicts with a held one, storing none of it', async () => {
+    await upload(deviceA, auditEvent(1));
+    const run = [auditEvent(2), auditEvent(1, { action: 'U' }), auditEvent(3)];
+    await expect(db.transaction((tx) => recordAuditEvents(tx, deviceA, run, nowIso))).rejects.toMatchObject({
+      code: 'AUDIT_EVENT_CONFLICT',
+    });
+    expect(await db.query('SELECT event_id FROM audit_events')).toHaveLength(1);
+    expect((await auditChainStatus(db, 'dev-A')).highestContiguousSequence).toBe(1);
   });
 
   it("keeps each device's chain apart", async () => {

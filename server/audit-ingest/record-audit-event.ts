@@ -1,10 +1,15 @@
-// Ingests one AuditEvent a device uploaded (one entry of a batch, inside that entry's transaction):
-// exactly once by its client-assigned id, attributed to the uploading device, checked against the
-// device's hash chain. The hub recomputes the entry's hash from the hashed entry the event carries
-// (audit-entry-body.ts) instead of trusting the hash it was sent. Problems with the chain (a link,
-// a signed checkpoint, or content that does not hash to the hash sent) are flagged, never silently
-// dropped: the event is stored anyway, because it is evidence. An event without its hashed entry
-// is refused: nothing in it could be checked.
+// Ingests AuditEvents a device uploaded (a batch's run of them, or one, inside the caller's
+// transaction): exactly once by their client-assigned ids, attributed to the uploading device,
+// checked against the device's hash chain. The hub recomputes each entry's hash from the hashed
+// entry the event carries (audit-entry-body.ts) instead of trusting the hash it was sent. Problems
+// with the chain (a link, a signed checkpoint, or content that does not hash to the hash sent) are
+// flagged, never silently dropped: the event is stored anyway, because it is evidence. An event
+// without its hashed entry is refused: nothing in it could be checked.
+//
+// A run of events is checked as if they arrived one after another, but what the checks read is
+// fetched once per run (the ids already held, the chain positions around the run's sequences, the
+// signed checkpoints) and kept up to date in memory as the run's events are inserted, and the
+// device's chain head is moved once at the end: a workstation uploads hundreds at a time.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Principal } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
@@ -17,6 +22,14 @@ import { recordChainFlag } from './chain-flags.js';
 import { toNumber } from './sql-values.js';
 
 const ADVANCE_BATCH = 500;
+/** Values per IN (…) list: within SQLite's and PostgreSQL's bound-parameter limits. */
+const LOOKUP_CHUNK = 400;
+
+interface HeldLink {
+  readonly eventId: string;
+  readonly hash: string;
+  readonly previousHash: string;
+}
 
 /**
  * Stores `event` for the principal's device. `{ created: false }` when the identical event (same id,
@@ -30,7 +43,93 @@ export async function recordAuditEvent(
   nowIso: string,
   logger?: FastifyBaseLogger,
 ): Promise<{ created: boolean }> {
+  const [result] = await recordAuditEvents(tx, principal, [event], nowIso, logger);
+  return result!;
+}
+
+/**
+ * Stores `events` in order, each as recordAuditEvent would one after another; the first refusal is
+ * thrown (the caller's transaction then writes nothing of the run).
+ */
+export async function recordAuditEvents(
+  tx: SqlDatabase,
+  principal: Principal,
+  events: readonly unknown[],
+  nowIso: string,
+  logger?: FastifyBaseLogger,
+): Promise<{ created: boolean }[]> {
   const deviceId = principal.device.deviceId;
+  const checked = events.map((event) => checkedEvent(deviceId, event));
+  const held = await heldEvents(tx, [...new Set(checked.map((c) => c.position.eventId))]);
+  const links = await linksAround(tx, deviceId, checked);
+  const signed = await checkpointsAt(tx, deviceId, checked);
+  let head = await highestContiguous(tx, deviceId);
+  let advanced = false;
+  const results: { created: boolean }[] = [];
+  for (const { event, position, entry } of checked) {
+    const digest = contentHash(event as object);
+    const already = held.get(position.eventId);
+    if (already !== undefined) {
+      if (already.deviceId === deviceId && already.contentHash === digest) {
+        results.push({ created: false });
+        continue;
+      }
+      throw new AuditIngestError(
+        'AUDIT_EVENT_CONFLICT',
+        `AuditEvent ${position.eventId} is already held with different content; audit events cannot be changed.`,
+        409,
+      );
+    }
+    const body = entryBodyOf(entry);
+    const index = indexOfEntry(body, event);
+    await tx.execute(
+      `INSERT INTO audit_events (event_id, device_id, sequence, previous_hash, hash, content_hash, resource, received_at,
+         recorded_ms, user_id, patient_id, action, session_id, query_text, outcome, username_tried, type_code, subtype_code)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+      [
+        position.eventId,
+        deviceId,
+        position.sequence,
+        position.previousHash,
+        position.hash,
+        digest,
+        JSON.stringify(event),
+        nowIso,
+        ...trailIndexValues(index),
+      ],
+    );
+    held.set(position.eventId, { deviceId, contentHash: digest });
+    if (!entryMatchesChain(entry, body, position)) {
+      await recordChainFlag(
+        tx,
+        { deviceId, sequence: position.sequence, kind: 'content-mismatch', eventId: position.eventId },
+        nowIso,
+        logger,
+      );
+    }
+    await checkLinks(tx, deviceId, position, links, signed, nowIso, logger);
+    linksAt(links, position.sequence).push({ eventId: position.eventId, hash: position.hash, previousHash: position.previousHash });
+    if (position.sequence === head + 1) {
+      head = position.sequence;
+      advanced = true;
+      while (links.get(head + 1)?.length) head += 1;
+    } else if (position.sequence > head + 1) {
+      await warnOfGap(tx, deviceId, position.sequence, logger);
+    }
+    results.push({ created: true });
+  }
+  if (advanced) await advanceHead(tx, deviceId, head, nowIso);
+  return results;
+}
+
+interface CheckedEvent {
+  readonly event: unknown;
+  readonly position: ChainPosition;
+  /** The hashed entry's canonical JSON text as uploaded. */
+  readonly entry: string;
+}
+
+function checkedEvent(deviceId: string, event: unknown): CheckedEvent {
   const position = chainPositionOf(event);
   if (position.observer !== undefined && position.observer !== `Device/${deviceId}`) {
     throw new AuditIngestError(
@@ -46,59 +145,91 @@ export async function recordAuditEvent(
       `AuditEvent ${position.eventId}: the audit-chain extension needs the hashed "entry" (valueBase64Binary), so the hub can recompute its hash.`,
     );
   }
-  const digest = contentHash(event as object);
-  const held = await tx.query<{ device_id: string; content_hash: string }>(
-    'SELECT device_id, content_hash FROM audit_events WHERE event_id = $1',
-    [position.eventId],
-  );
-  if (held[0] !== undefined) {
-    if (held[0].device_id === deviceId && held[0].content_hash === digest) return { created: false };
-    throw new AuditIngestError(
-      'AUDIT_EVENT_CONFLICT',
-      `AuditEvent ${position.eventId} is already held with different content; audit events cannot be changed.`,
-      409,
-    );
-  }
-  const body = entryBodyOf(entry);
-  const index = indexOfEntry(body, event);
-  await tx.execute(
-    `INSERT INTO audit_events (event_id, device_id, sequence, previous_hash, hash, content_hash, resource, received_at,
-       recorded_ms, user_id, patient_id, action, session_id, query_text, outcome, username_tried, type_code, subtype_code)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-    [
-      position.eventId,
-      deviceId,
-      position.sequence,
-      position.previousHash,
-      position.hash,
-      digest,
-      JSON.stringify(event),
-      nowIso,
-      ...trailIndexValues(index),
-    ],
-  );
-  if (!entryMatchesChain(entry, body, position)) {
-    await recordChainFlag(
-      tx,
-      { deviceId, sequence: position.sequence, kind: 'content-mismatch', eventId: position.eventId },
-      nowIso,
-      logger,
-    );
-  }
-  await checkLinks(tx, deviceId, position, nowIso, logger);
-  await advanceHead(tx, deviceId, position.sequence, nowIso, logger);
-  return { created: true };
+  return { event, position, entry };
 }
 
+function chunks<T>(values: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < values.length; i += LOOKUP_CHUNK) out.push(values.slice(i, i + LOOKUP_CHUNK));
+  return out;
+}
+
+function placeholders(count: number, from: number): string {
+  return Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
+}
+
+/** The events already held under these ids (any device), by id. */
+async function heldEvents(tx: SqlDatabase, eventIds: readonly string[]): Promise<Map<string, { deviceId: string; contentHash: string }>> {
+  const held = new Map<string, { deviceId: string; contentHash: string }>();
+  for (const ids of chunks(eventIds)) {
+    const rows = await tx.query<{ event_id: string; device_id: string; content_hash: string }>(
+      `SELECT event_id, device_id, content_hash FROM audit_events WHERE event_id IN (${placeholders(ids.length, 1)})`,
+      ids,
+    );
+    for (const row of rows) held.set(row.event_id, { deviceId: row.device_id, contentHash: row.content_hash });
+  }
+  return held;
+}
+
+/** The device's held chain positions at, just before and just after each sequence of the run. */
+async function linksAround(tx: SqlDatabase, deviceId: string, checked: readonly CheckedEvent[]): Promise<Map<number, HeldLink[]>> {
+  const wanted = new Set<number>();
+  for (const { position } of checked) {
+    wanted.add(position.sequence - 1);
+    wanted.add(position.sequence);
+    wanted.add(position.sequence + 1);
+  }
+  const links = new Map<number, HeldLink[]>();
+  for (const sequence of wanted) links.set(sequence, []);
+  for (const sequences of chunks([...wanted])) {
+    const rows = await tx.query<{ event_id: string; sequence: unknown; hash: string; previous_hash: string }>(
+      `SELECT event_id, sequence, hash, previous_hash FROM audit_events WHERE device_id = $1 AND sequence IN (${placeholders(sequences.length, 2)})`,
+      [deviceId, ...sequences],
+    );
+    for (const row of rows)
+      linksAt(links, toNumber(row.sequence)).push({ eventId: row.event_id, hash: row.hash, previousHash: row.previous_hash });
+  }
+  return links;
+}
+
+function linksAt(links: Map<number, HeldLink[]>, sequence: number): HeldLink[] {
+  let at = links.get(sequence);
+  if (at === undefined) {
+    at = [];
+    links.set(sequence, at);
+  }
+  return at;
+}
+
+/** What the device signed earlier at the run's sequences: hashes by sequence. */
+async function checkpointsAt(tx: SqlDatabase, deviceId: string, checked: readonly CheckedEvent[]): Promise<Map<number, string[]>> {
+  const signed = new Map<number, string[]>();
+  for (const sequences of chunks([...new Set(checked.map((c) => c.position.sequence))])) {
+    const rows = await tx.query<{ sequence: unknown; hash: string }>(
+      `SELECT sequence, hash FROM audit_checkpoints WHERE device_id = $1 AND sequence IN (${placeholders(sequences.length, 2)})`,
+      [deviceId, ...sequences],
+    );
+    for (const row of rows) {
+      const sequence = toNumber(row.sequence);
+      signed.set(sequence, [...(signed.get(sequence) ?? []), row.hash]);
+    }
+  }
+  return signed;
+}
+
+/** Checks the new event's links against what is held (before the event itself is added to `links`). */
 async function checkLinks(
   tx: SqlDatabase,
   deviceId: string,
   position: ChainPosition,
+  links: Map<number, HeldLink[]>,
+  signed: Map<number, string[]>,
   nowIso: string,
   logger?: FastifyBaseLogger,
 ): Promise<void> {
   const { sequence, eventId } = position;
-  const atSequence = await hashesAt(tx, deviceId, sequence);
+  // The held events at this sequence, this one included (it has just been inserted).
+  const atSequence = [...linksAt(links, sequence), { eventId, hash: position.hash, previousHash: position.previousHash }];
   if (atSequence.some((e) => e.eventId !== eventId)) {
     await recordChainFlag(tx, { deviceId, sequence, kind: 'sequence-reused', eventId }, nowIso, logger);
   }
@@ -107,57 +238,39 @@ async function checkLinks(
     if (position.previousHash !== GENESIS_PREVIOUS_HASH)
       await recordChainFlag(tx, { deviceId, sequence, kind: 'hash-mismatch', eventId }, nowIso, logger);
   } else {
-    const before = await hashesAt(tx, deviceId, sequence - 1);
+    const before = linksAt(links, sequence - 1);
     if (before.length > 0 && !before.some((e) => e.hash === position.previousHash)) {
       await recordChainFlag(tx, { deviceId, sequence, kind: 'hash-mismatch', eventId }, nowIso, logger);
     }
   }
   // The successor's link to this position.
   const hashesHere = new Set(atSequence.map((e) => e.hash));
-  for (const next of await hashesAt(tx, deviceId, sequence + 1)) {
+  for (const next of linksAt(links, sequence + 1)) {
     if (!hashesHere.has(next.previousHash)) {
       await recordChainFlag(tx, { deviceId, sequence: sequence + 1, kind: 'hash-mismatch', eventId: next.eventId }, nowIso, logger);
     }
   }
   // What the device signed earlier for this position.
-  const signed = await tx.query<{ hash: string }>('SELECT hash FROM audit_checkpoints WHERE device_id = $1 AND sequence = $2', [
-    deviceId,
-    sequence,
-  ]);
-  if (signed.length > 0 && !signed.some((c) => c.hash === position.hash)) {
+  const checkpoints = signed.get(sequence) ?? [];
+  if (checkpoints.length > 0 && !checkpoints.includes(position.hash)) {
     await recordChainFlag(tx, { deviceId, sequence, kind: 'checkpoint-mismatch', eventId }, nowIso, logger);
   }
 }
 
-async function hashesAt(
-  tx: SqlDatabase,
-  deviceId: string,
-  sequence: number,
-): Promise<{ eventId: string; hash: string; previousHash: string }[]> {
-  const rows = await tx.query<{ event_id: string; hash: string; previous_hash: string }>(
-    'SELECT event_id, hash, previous_hash FROM audit_events WHERE device_id = $1 AND sequence = $2',
+/** Logs the gap below an event that arrived ahead of the device's contiguous head. */
+async function warnOfGap(tx: SqlDatabase, deviceId: string, sequence: number, logger?: FastifyBaseLogger): Promise<void> {
+  const below = await tx.query<{ previous: unknown }>(
+    'SELECT MAX(sequence) AS previous FROM audit_events WHERE device_id = $1 AND sequence < $2',
     [deviceId, sequence],
   );
-  return rows.map((r) => ({ eventId: r.event_id, hash: r.hash, previousHash: r.previous_hash }));
+  const previous = below[0]?.previous === null || below[0]?.previous === undefined ? 0 : toNumber(below[0].previous);
+  if (previous < sequence - 1) {
+    logger?.warn({ event: 'audit-chain-gap', deviceId, from: previous + 1, to: sequence - 1 }, 'audit chain has a gap');
+  }
 }
 
-/** Moves the device's highest contiguous sequence forward over every sequence now held without a gap. */
-async function advanceHead(tx: SqlDatabase, deviceId: string, sequence: number, nowIso: string, logger?: FastifyBaseLogger): Promise<void> {
-  const head = await highestContiguous(tx, deviceId);
-  if (sequence !== head + 1) {
-    if (sequence > head + 1) {
-      const below = await tx.query<{ previous: unknown }>(
-        'SELECT MAX(sequence) AS previous FROM audit_events WHERE device_id = $1 AND sequence < $2',
-        [deviceId, sequence],
-      );
-      const previous = below[0]?.previous === null || below[0]?.previous === undefined ? 0 : toNumber(below[0].previous);
-      if (previous < sequence - 1) {
-        logger?.warn({ event: 'audit-chain-gap', deviceId, from: previous + 1, to: sequence - 1 }, 'audit chain has a gap');
-      }
-    }
-    return;
-  }
-  let reached = sequence;
+/** Moves the device's highest contiguous sequence from `reached` forward over every sequence held without a gap, and stores it. */
+async function advanceHead(tx: SqlDatabase, deviceId: string, reached: number, nowIso: string): Promise<void> {
   for (;;) {
     const rows = await tx.query<{ sequence: unknown }>(
       'SELECT DISTINCT sequence FROM audit_events WHERE device_id = $1 AND sequence > $2 ORDER BY sequence LIMIT ' + ADVANCE_BATCH,

@@ -19,6 +19,7 @@ import {
   finishWrites,
   updateResource,
   uploadAuditEvent,
+  uploadAuditEvents,
   writeContext,
 } from './interactions-write.js';
 import { beginWrite, endWrite, readWatermark, stampToInstant, watermarkInstant, type WriteSession } from './store/index.js';
@@ -225,13 +226,13 @@ async function batchEntryResponse(ctx: FhirContext, entry: BundleRequestEntry): 
 async function auditRunResponses(ctx: FhirContext, run: readonly BundleRequestEntry[]): Promise<JsonChunk[][]> {
   if (run.length === 1) return [await batchEntryResponse(ctx, run[0]!)];
   try {
-    const answers = await ctx.db.transaction(async (tx) => {
-      const out: FhirResponse[] = [];
-      for (const entry of run) {
-        out.push(await uploadAuditEvent({ ...ctx, db: tx }, tx, entry.target.id!, entry.resource, `Bundle.entry[${entry.index}]: `));
-      }
-      return out;
-    });
+    const answers = await ctx.db.transaction((tx) =>
+      uploadAuditEvents(
+        { ...ctx, db: tx },
+        tx,
+        run.map((entry) => ({ id: entry.target.id!, body: entry.resource, where: `Bundle.entry[${entry.index}]: ` })),
+      ),
+    );
     return answers.map((answer) => responseEntry(answer, ctx.prefer !== 'minimal'));
   } catch (error) {
     if (!errorToFhir(error)) throw error;

@@ -8,7 +8,8 @@ import type { WriteJournal } from './write-policy.js';
 
 /** The part of the audit ingest room the FHIR routes call (injected by server/app.ts). */
 export interface AuditUpload {
-  recordAuditEvent(tx: SqlDatabase, principal: Principal, event: AuditEvent, nowIso: string): Promise<{ created: boolean }>;
+  /** Stores a run of events in order, as one after another; the first refusal is thrown. */
+  recordAuditEvents(tx: SqlDatabase, principal: Principal, events: readonly AuditEvent[], nowIso: string): Promise<{ created: boolean }[]>;
   auditChainStatus(db: SqlDatabase, deviceId: string): Promise<{ highestContiguousSequence: number }>;
 }
 

@@ -244,6 +244,31 @@ export async function deleteResource(
  * hash chain). Not versioned in the resource store.
  */
 export async function uploadAuditEvent(ctx: FhirContext, tx: SqlDatabase, id: string, body: unknown, where = ''): Promise<FhirResponse> {
+  const [response] = await uploadAuditEvents(ctx, tx, [{ id, body, where }]);
+  return response!;
+}
+
+/**
+ * A run of PUT AuditEvent/{id} in the caller's transaction: each checked as one PUT would be, then
+ * handed to the audit ingest together (it reads what the chain checks need once for the run). The
+ * first refusal is thrown.
+ */
+export async function uploadAuditEvents(
+  ctx: FhirContext,
+  tx: SqlDatabase,
+  uploads: readonly { id: string; body: unknown; where?: string }[],
+): Promise<FhirResponse[]> {
+  const events = uploads.map(({ id, body, where = '' }) => auditEventToUpload(ctx, id, body, where));
+  const principal = ctx.access.principal!;
+  const results = await ctx.audit!.recordAuditEvents(tx, principal, events, stampToInstant(ctx.clock().getTime() * 1000));
+  return results.map((result, index) => ({
+    status: result.created ? 201 : 200,
+    body: ctx.prefer === 'representation' ? JSON.stringify(events[index]) : null,
+    headers: { location: `${ctx.baseUrl}/AuditEvent/${uploads[index]!.id}` },
+  }));
+}
+
+function auditEventToUpload(ctx: FhirContext, id: string, body: unknown, where: string): AuditEvent {
   requireType('AuditEvent', 'update');
   requireId(id);
   const event = validatedBody(body, 'AuditEvent', where) as AuditEvent;
@@ -256,10 +281,5 @@ export async function uploadAuditEvent(ctx: FhirContext, tx: SqlDatabase, id: st
   if (!principal.device.scope.write) {
     throw new FhirError(403, 'INSUFFICIENT_SCOPE', 'forbidden', 'This token was not granted system/*.write; it may only read.');
   }
-  const result = await ctx.audit.recordAuditEvent(tx, principal, event, stampToInstant(ctx.clock().getTime() * 1000));
-  return {
-    status: result.created ? 201 : 200,
-    body: ctx.prefer === 'representation' ? JSON.stringify(event) : null,
-    headers: { location: `${ctx.baseUrl}/AuditEvent/${id}` },
-  };
+  return event;
 }

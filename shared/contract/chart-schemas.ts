@@ -85,6 +85,7 @@ export const medicationSummarySchema = z.object({
     offsets: z.array(z.number().int().min(0).max(365)),
     weekAligned: z.boolean(),
     anchor: z.string().nullable(),
+    until: z.string().nullable().optional(),
   }),
   /** The ordered dose from the structured dosage (doseAndRate.doseQuantity, its UCUM code), or null. */
   orderedDose: z.object({ value: z.number(), unit: z.string() }).nullable(),

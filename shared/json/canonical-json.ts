@@ -18,7 +18,9 @@ export interface CanonicalJsonOptions {
 }
 
 export function canonicalJson(value: unknown, options: CanonicalJsonOptions = {}): string {
-  return write(value, '$', options.omitUndefined === true);
+  const writer = new Writer(options.omitUndefined === true);
+  writer.write(value);
+  return writer.out;
 }
 
 /**
@@ -30,34 +32,82 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return canonicalJson(a, { omitUndefined: true }) === canonicalJson(b, { omitUndefined: true });
 }
 
-function write(value: unknown, where: string, omitUndefined: boolean): string {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`canonical JSON: ${where} is not a finite number`);
-      return JSON.stringify(value);
-    case 'string':
-      return JSON.stringify(value);
-    case 'object':
-      break;
-    default:
-      throw new TypeError(`canonical JSON: ${where} is ${typeof value}, not a JSON value`);
+/**
+ * One pass over the value, appending to one string. The path of a refused value (`$.a[2].b`) is
+ * kept as a stack of member names and indexes and turned into text only for the error: on the
+ * hub every uploaded audit event goes through here, so the common case builds no path strings.
+ */
+class Writer {
+  out = '';
+  readonly #omitUndefined: boolean;
+  readonly #path: Array<string | number> = [];
+
+  constructor(omitUndefined: boolean) {
+    this.#omitUndefined = omitUndefined;
   }
-  if (Array.isArray(value)) {
-    return `[${value
-      .map((item: unknown, index) => (omitUndefined && item === undefined ? 'null' : write(item, `${where}[${index}]`, omitUndefined)))
-      .join(',')}]`;
+
+  write(value: unknown): void {
+    if (value === null) {
+      this.out += 'null';
+      return;
+    }
+    switch (typeof value) {
+      case 'boolean':
+        this.out += value ? 'true' : 'false';
+        return;
+      case 'number':
+        if (!Number.isFinite(value)) throw new TypeError(`canonical JSON: ${this.#where()} is not a finite number`);
+        this.out += JSON.stringify(value);
+        return;
+      case 'string':
+        this.out += JSON.stringify(value);
+        return;
+      case 'object':
+        break;
+      default:
+        throw new TypeError(`canonical JSON: ${this.#where()} is ${typeof value}, not a JSON value`);
+    }
+    const path = this.#path;
+    if (Array.isArray(value)) {
+      this.out += '[';
+      for (let index = 0; index < value.length; index += 1) {
+        if (index > 0) this.out += ',';
+        const item: unknown = value[index];
+        if (this.#omitUndefined && item === undefined) {
+          this.out += 'null';
+          continue;
+        }
+        path.push(index);
+        this.write(item);
+        path.pop();
+      }
+      this.out += ']';
+      return;
+    }
+    const prototype = Object.getPrototypeOf(value) as unknown;
+    if (prototype !== Object.prototype && prototype !== null) {
+      throw new TypeError(`canonical JSON: ${this.#where()} is a class instance, not a plain JSON object`);
+    }
+    const record = value as Record<string, unknown>;
+    // Array.prototype.sort without a comparator orders strings by UTF-16 code units, as RFC 8785 asks.
+    const names = Object.keys(record).sort();
+    this.out += '{';
+    let first = true;
+    for (const name of names) {
+      const member = record[name];
+      if (this.#omitUndefined && member === undefined) continue;
+      if (!first) this.out += ',';
+      first = false;
+      this.out += JSON.stringify(name);
+      this.out += ':';
+      path.push(name);
+      this.write(member);
+      path.pop();
+    }
+    this.out += '}';
   }
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  if (prototype !== Object.prototype && prototype !== null) {
-    throw new TypeError(`canonical JSON: ${where} is a class instance, not a plain JSON object`);
+
+  #where(): string {
+    return this.#path.map((step) => (typeof step === 'number' ? `[${step}]` : `.${step}`)).reduce((text, step) => text + step, '$');
   }
-  const record = value as Record<string, unknown>;
-  // Array.prototype.sort without a comparator orders strings by UTF-16 code units, as RFC 8785 asks.
-  const names = Object.keys(record)
-    .filter((name) => !(omitUndefined && record[name] === undefined))
-    .sort();
-  return `{${names.map((name) => `${JSON.stringify(name)}:${write(record[name], `${where}.${name}`, omitUndefined)}`).join(',')}}`;
 }

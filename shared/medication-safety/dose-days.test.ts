@@ -213,3 +213,33 @@ describe('the frequency rule of an order that repeats over more than a day', () 
     expect(checkFrequency(everyOtherDay, [third], { ...fifth, effectiveAt: '2026-03-04T18:00:00Z' }, utc).kind).toBe('beyond-frequency');
   });
 });
+
+describe('the last day of an order (Timing.repeat.boundsPeriod.end)', () => {
+  const utc: WardClock = { dayOf: (at) => zoneDayOf(at, 'UTC'), timesOfDayOf: (at) => [at.slice(11, 16)] };
+  const twiceDaily: Repeat = { frequency: 2, period: 1, periodUnit: 'd', timeOfDay: ['08:00:00', '20:00:00'] };
+
+  it('lays no dose after a date end: that whole day is the last', () => {
+    const toThursday = order({ ...twiceDaily, boundsPeriod: { start: '2026-03-02', end: '2026-03-04' } });
+    expect(slots(toThursday, '2026-03-03T00:00:00Z', '2026-03-07T00:00:00Z')).toEqual([
+      '2026-03-03T08:00:00.000Z',
+      '2026-03-03T20:00:00.000Z',
+      '2026-03-04T08:00:00.000Z',
+      '2026-03-04T20:00:00.000Z',
+    ]);
+    const weekly = order({ ...WEEKLY_MONDAY, boundsPeriod: { start: '2026-03-02', end: '2026-03-15' } });
+    expect(slots(weekly, '2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z')).toEqual(['2026-03-02T08:00:00.000Z', '2026-03-09T08:00:00.000Z']);
+  });
+
+  it('ends at the moment an instant end names', () => {
+    const toNoon = order({ ...twiceDaily, boundsPeriod: { start: '2026-03-02', end: '2026-03-04T12:00:00Z' } });
+    expect(slots(toNoon, '2026-03-04T00:00:00Z', '2026-03-06T00:00:00Z')).toEqual(['2026-03-04T08:00:00.000Z']);
+  });
+
+  it('refuses a dose recorded against a slot after the end, and lets the last one through', () => {
+    const schedule = orderScheduleOf(order({ ...twiceDaily, boundsPeriod: { start: '2026-03-02', end: '2026-03-04' } }));
+    const at = (iso: string) => ({ scheduledAt: iso, effectiveAt: iso, given: true });
+    expect(checkFrequency(schedule, [], at('2026-03-04T20:00:00Z'), utc).kind).toBe('ok');
+    expect(checkFrequency(schedule, [], at('2026-03-05T08:00:00Z'), utc).kind).toBe('not-a-scheduled-time');
+    expect(orderScheduleOf(order(twiceDaily)).doseDays.until).toBeNull();
+  });
+});

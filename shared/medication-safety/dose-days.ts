@@ -1,7 +1,8 @@
 // Which days of the ward's calendar an order's doses fall on, read from FHIR R4 Timing.repeat: every
 // day (the default); on given weekdays (dayOfWeek, mon..sun), every week or every N weeks
 // (period N, periodUnit "wk"); or every N days or weeks with no weekday (frequency 1 per 2 d, 1 per
-// 1 wk), counted from the order's anchor: Timing.repeat.boundsPeriod.start, else its authoredOn.
+// 1 wk), counted from the order's anchor: Timing.repeat.boundsPeriod.start, else its authoredOn,
+// and never after Timing.repeat.boundsPeriod.end (the last day of the order, inclusive).
 // Days are calendar days in the ward's zone (never 24-hour steps), so a weekly dose stays on its
 // weekday across a daylight-saving change. The slots (dose-slots.ts) and the frequency rule read
 // the days from here; a cycle (a day, a week, two days…) is the period an extra dose is counted in.
@@ -19,6 +20,8 @@ export interface DoseDays {
   readonly weekAligned: boolean;
   /** The day cycles count from: boundsPeriod.start, else the order's authoredOn (date or instant); null when neither. */
   readonly anchor: string | null;
+  /** boundsPeriod.end: no dose after it (a date: that whole day; an instant: that moment); null or absent when open-ended. */
+  readonly until?: string | null;
 }
 
 /** Doses on every day. */
@@ -52,6 +55,21 @@ export function anchorDayOf(anchor: string | null, dayOf: (iso: string) => strin
   if (anchor === null) return null;
   const day = DATE_ONLY.test(anchor) ? dayNumberOf(anchor) : Number.isNaN(Date.parse(anchor)) ? Number.NaN : dayNumberOf(dayOf(anchor));
   return Number.isNaN(day) ? null : day;
+}
+
+/**
+ * True when an instant on ward day `dayNumber` falls on or before the order's boundsPeriod.end
+ * (a FHIR date covers its whole day; an instant ends at that moment; no end: always true).
+ */
+export function isWithinEnd(days: DoseDays, dayNumber: number, atMs: number, dayOf: (iso: string) => string): boolean {
+  const until = days.until ?? null;
+  if (until === null) return true;
+  if (!DATE_ONLY.test(until)) {
+    const endMs = Date.parse(until);
+    return Number.isNaN(endMs) || atMs <= endMs;
+  }
+  const untilDay = anchorDayOf(until, dayOf);
+  return untilDay === null || dayNumber <= untilDay;
 }
 
 /** The day the cycle holding day 0 of the anchor starts on (with no anchor, the first Monday of 1970, or day 0). */

@@ -13,7 +13,7 @@ export interface ZoneClock {
   readonly minute: number;
 }
 
-import { anchorDayOf, dayNumberOf, EVERY_DAY, isDoseDay, type DoseDays } from './dose-days.js';
+import { anchorDayOf, dayNumberOf, EVERY_DAY, isDoseDay, isWithinEnd, type DoseDays } from './dose-days.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -88,7 +88,7 @@ export function zoneDayOf(iso: string, timeZone?: string): string {
 
 /**
  * Each instant of `timesOfDay` ("08:00") in [fromMs, toMs) on `timeZone`'s calendar, in order, on
- * the order's dose days (every day when not given).
+ * the order's dose days (every day when not given), from its start to its end (boundsPeriod).
  */
 export function slotsBetween(
   timesOfDay: readonly string[],
@@ -110,7 +110,7 @@ export function slotsBetween(
     for (const time of timesOfDay) {
       const [hour, minute] = time.split(':').map(Number) as [number, number];
       const at = instantOn(day, hour, minute, timeZone);
-      if (at >= fromMs && at < toMs) instants.add(at);
+      if (at >= fromMs && at < toMs && isWithinEnd(doseDays, dayNumber, at, (iso) => zoneDayOf(iso, timeZone))) instants.add(at);
     }
   }
   return [...instants].sort((a, b) => a - b);

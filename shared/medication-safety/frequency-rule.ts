@@ -5,7 +5,7 @@
 // week's dose given this week is an extra dose this week. An extra dose of a scheduled order is
 // refused (it needs a new order). An as-needed (PRN) dose must keep the order's minimum interval
 // since the last dose given and its daily maximum.
-import { anchorDayOf, cycleOf, dayNumberOf, isDoseDay } from './dose-days.js';
+import { anchorDayOf, cycleOf, dayNumberOf, isDoseDay, isWithinEnd } from './dose-days.js';
 import type { OrderSchedule } from './order-schedule.js';
 
 export interface EarlierDose {
@@ -86,6 +86,9 @@ export function checkFrequency(
     (!clock.timesOfDayOf(dose.scheduledAt).some((time) => order.timesOfDay.includes(time)) ||
       !isDoseDay(days, anchorDay, dayNumberOf(clock.dayOf(dose.scheduledAt))))
   ) {
+    return { kind: 'not-a-scheduled-time' };
+  }
+  if (!isWithinEnd(days, dayNumberOf(clock.dayOf(dose.scheduledAt)), slot, (iso) => clock.dayOf(iso))) {
     return { kind: 'not-a-scheduled-time' };
   }
   if (earlier.some((d) => d.scheduledAt !== null && Math.abs(Date.parse(d.scheduledAt) - slot) < MINUTE)) {

@@ -88,7 +88,8 @@ export function orderScheduleOf(order: MedicationRequest): OrderSchedule {
   const frequency = repeat?.frequency ?? 1;
   const timesOfDay = prn ? [] : scheduledTimesOfDay(repeat);
   const anchor = repeat?.boundsPeriod?.start ?? order.authoredOn ?? null;
-  const doseDays = repeatDaysOf(repeat, anchor)?.days ?? { ...EVERY_DAY, anchor };
+  const until = repeat?.boundsPeriod?.end ?? null;
+  const doseDays = { ...(repeatDaysOf(repeat, anchor)?.days ?? { ...EVERY_DAY, anchor }), until };
   const max = dosage?.maxDosePerPeriod;
   const maxMs =
     max?.denominator?.value !== undefined && max.denominator.code !== undefined && UNIT_MS[max.denominator.code] !== undefined
