@@ -5,6 +5,7 @@ import type { Observation, Patient } from '../../shared/fhir/index.js';
 import { createConflictStore, type NewConflict } from './conflict-store.js';
 import { migrate } from './migration-runner.js';
 import { createResourceStore } from './resource-store.js';
+import { createSyncStateStore } from './sync-state-store.js';
 import type { Db } from './sqlcipher-connection.js';
 import { newEncryptedDatabase, temporaryDataDir } from './test-helpers.js';
 
@@ -68,5 +69,22 @@ describe('conflict store', () => {
     expect(restriction).toEqual({ restricted: true, open: false, 'open-with-labelled-note': true, 'never-held': true });
     expect(conflicts.holdsPatient('restricted')).toBe(true);
     expect(conflicts.holdsPatient('someone-else')).toBe(false);
+  });
+
+  it('closes a conflict whose chart was labelled restricted after it was stored, when the chart is purged', () => {
+    const db = vaultDb();
+    const resources = createResourceStore(db);
+    const conflicts = createConflictStore(db);
+    resources.upsert({ resourceType: 'Patient', id: 'later-restricted' } as Patient);
+    resources.upsert({ resourceType: 'Patient', id: 'stays-open' } as Patient);
+    conflicts.add(conflictOf('later-restricted'));
+    conflicts.add(conflictOf('stays-open'));
+    resources.upsert({ resourceType: 'Patient', id: 'later-restricted', meta: { security: [RESTRICTED_LABEL] } } as Patient);
+    const sync = createSyncStateStore(db);
+    sync.purgePatient('later-restricted');
+    sync.purgePatient('stays-open');
+
+    const restriction = Object.fromEntries(conflicts.list().map((c) => [c.patientId, c.chartRestricted]));
+    expect(restriction).toEqual({ 'later-restricted': true, 'stays-open': false });
   });
 });
