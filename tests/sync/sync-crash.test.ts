@@ -62,8 +62,11 @@ interface Written {
   readonly clientIds: readonly string[];
 }
 
-/** Runs the child until `killAfterMs` after it is ready, then SIGKILL; returns what it reported. */
-function runAndKill(killAfterMs: number): Promise<{ written: Written[]; lines: string[] }> {
+/**
+ * Runs the child until `killAfterMs` after it is ready, then SIGKILL; with `atMidWalk`, kills it as
+ * soon as it says a walk is part-way (`killAfterMs` is then only a fallback). Returns what it reported.
+ */
+function runAndKill(killAfterMs: number, atMidWalk = false): Promise<{ written: Written[]; lines: string[] }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, station.dataDir, nurse], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -78,6 +81,7 @@ function runAndKill(killAfterMs: number): Promise<{ written: Written[]; lines: s
     createInterface({ input: child.stdout! }).on('line', (line) => {
       lines.push(line);
       if (line === 'ready') setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      if (line === 'mid-walk' && atMidWalk) child.kill('SIGKILL');
       const [kind, entryId, ...clientIds] = line.split(' ');
       if (kind === 'entry' && entryId !== undefined) written.push({ entryId, clientIds });
     });
@@ -115,7 +119,10 @@ describe('sync: crash safety', () => {
     for (let trial = 0; trial < TRIALS; trial += 1) {
       await changeHub(trial);
       // Kills favour the first cycle after start (where the walks are), but reach later ones too.
-      const { written } = await runAndKill(Math.floor(random() ** 2 * 700));
+      // Every third trial is killed the moment a walk is part-way, so some kills land there however
+      // fast the machine is (a random delay alone missed every walk on a quiet CI run).
+      const atMidWalk = trial % 3 === 1;
+      const { written } = await runAndKill(atMidWalk ? 3_000 : Math.floor(random() ** 2 * 700), atMidWalk);
       everything.push(...written);
 
       const vault = await station.openVault();
