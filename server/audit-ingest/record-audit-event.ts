@@ -12,7 +12,7 @@
 // device's chain head is moved once at the end: a workstation uploads hundreds at a time.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Principal } from '../identity/index.js';
-import type { SqlDatabase } from '../storage/index.js';
+import { chunked, SqlParams, type SqlDatabase } from '../storage/index.js';
 import { GENESIS_PREVIOUS_HASH } from '../../shared/auth/index.js';
 import { AuditIngestError } from './audit-ingest-error.js';
 import { chainPositionOf, type ChainPosition } from './audit-chain-extension.js';
@@ -148,23 +148,14 @@ function checkedEvent(deviceId: string, event: unknown): CheckedEvent {
   return { event, position, entry };
 }
 
-function chunks<T>(values: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < values.length; i += LOOKUP_CHUNK) out.push(values.slice(i, i + LOOKUP_CHUNK));
-  return out;
-}
-
-function placeholders(count: number, from: number): string {
-  return Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
-}
-
 /** The events already held under these ids (any device), by id. */
 async function heldEvents(tx: SqlDatabase, eventIds: readonly string[]): Promise<Map<string, { deviceId: string; contentHash: string }>> {
   const held = new Map<string, { deviceId: string; contentHash: string }>();
-  for (const ids of chunks(eventIds)) {
+  for (const ids of chunked(eventIds, LOOKUP_CHUNK)) {
+    const params = new SqlParams();
     const rows = await tx.query<{ event_id: string; device_id: string; content_hash: string }>(
-      `SELECT event_id, device_id, content_hash FROM audit_events WHERE event_id IN (${placeholders(ids.length, 1)})`,
-      ids,
+      `SELECT event_id, device_id, content_hash FROM audit_events WHERE event_id IN (${params.list(ids)})`,
+      params.values,
     );
     for (const row of rows) held.set(row.event_id, { deviceId: row.device_id, contentHash: row.content_hash });
   }
@@ -181,10 +172,11 @@ async function linksAround(tx: SqlDatabase, deviceId: string, checked: readonly 
   }
   const links = new Map<number, HeldLink[]>();
   for (const sequence of wanted) links.set(sequence, []);
-  for (const sequences of chunks([...wanted])) {
+  for (const sequences of chunked([...wanted], LOOKUP_CHUNK)) {
+    const params = new SqlParams();
     const rows = await tx.query<{ event_id: string; sequence: unknown; hash: string; previous_hash: string }>(
-      `SELECT event_id, sequence, hash, previous_hash FROM audit_events WHERE device_id = $1 AND sequence IN (${placeholders(sequences.length, 2)})`,
-      [deviceId, ...sequences],
+      `SELECT event_id, sequence, hash, previous_hash FROM audit_events WHERE device_id = ${params.add(deviceId)} AND sequence IN (${params.list(sequences)})`,
+      params.values,
     );
     for (const row of rows)
       linksAt(links, toNumber(row.sequence)).push({ eventId: row.event_id, hash: row.hash, previousHash: row.previous_hash });
@@ -204,10 +196,11 @@ function linksAt(links: Map<number, HeldLink[]>, sequence: number): HeldLink[] {
 /** What the device signed earlier at the run's sequences: hashes by sequence. */
 async function checkpointsAt(tx: SqlDatabase, deviceId: string, checked: readonly CheckedEvent[]): Promise<Map<number, string[]>> {
   const signed = new Map<number, string[]>();
-  for (const sequences of chunks([...new Set(checked.map((c) => c.position.sequence))])) {
+  for (const sequences of chunked([...new Set(checked.map((c) => c.position.sequence))], LOOKUP_CHUNK)) {
+    const params = new SqlParams();
     const rows = await tx.query<{ sequence: unknown; hash: string }>(
-      `SELECT sequence, hash FROM audit_checkpoints WHERE device_id = $1 AND sequence IN (${placeholders(sequences.length, 2)})`,
-      [deviceId, ...sequences],
+      `SELECT sequence, hash FROM audit_checkpoints WHERE device_id = ${params.add(deviceId)} AND sequence IN (${params.list(sequences)})`,
+      params.values,
     );
     for (const row of rows) {
       const sequence = toNumber(row.sequence);

@@ -5,7 +5,7 @@
 // bookkeeping (a cursor, a ledger) in the same transaction, so both commit or neither does.
 import type { Resource } from '../../shared/fhir/index.js';
 import { FhirValidationError, validateResource } from '../../shared/fhir/index.js';
-import type { SqlDatabase } from '../storage/index.js';
+import { SqlParams, chunked, type SqlDatabase } from '../storage/index.js';
 import { feedWriterOn, type FeedWriter } from './feed-writes.js';
 import {
   beginWrite,
@@ -16,7 +16,6 @@ import {
   type StoredResource,
   type WriteSession,
 } from './store/index.js';
-import { SqlParams, chunked } from './store/sql-builder.js';
 import { fromRow, RESOURCE_COLUMNS, type ResourceRow } from './store/stored-resource.js';
 
 /** What the caller sees of the current version: its content (null when absent or deleted). */

@@ -2,9 +2,8 @@
 // feed): a bulk load of version-1 resources in multi-row statements, and plain versioned puts.
 import type { Resource } from '../../shared/fhir/index.js';
 import { validateResource } from '../../shared/fhir/index.js';
-import type { SqlDatabase } from '../storage/index.js';
+import { SqlParams, chunked, type SqlDatabase } from '../storage/index.js';
 import { beginWrite, endWrite, readCurrent, writeDeletion, writeVersions } from './store/index.js';
-import { SqlParams, chunked } from './store/sql-builder.js';
 
 /** Writes, in one transaction, the resources that do not exist yet; returns how many were written. */
 export async function importResources(db: SqlDatabase, resources: readonly Resource[], now: Date): Promise<number> {

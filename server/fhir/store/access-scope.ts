@@ -2,8 +2,7 @@
 // at its ward's Location (and their resources), plus Location and Practitioner; a user the same
 // without restricted patients. Break-the-glass adds one named patient. Every value is a bound
 // parameter.
-import type { SqlDatabase } from '../../storage/index.js';
-import { SqlParams } from './sql-builder.js';
+import { SqlParams, type SqlDatabase } from '../../storage/index.js';
 import { SECURITY_TOKEN_PARAM } from './index-terms.js';
 import { CONFIDENTIALITY_SYSTEM, REFERENCE_TYPES, RESTRICTED_CONFIDENTIALITY_CODES } from '../../../shared/access/index.js';
 

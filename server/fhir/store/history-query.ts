@@ -2,9 +2,8 @@
 // to the watermark fixed by the walk's first page (so later pages neither repeat nor skip), limited
 // to the caller's scope. For a ward, an Encounter version that moved a patient onto or off the
 // ward is included, so a workstation learns that the patient left.
-import type { SqlDatabase } from '../../storage/index.js';
+import { SqlParams, type SqlDatabase } from '../../storage/index.js';
 import { scopeCondition, type AccessScope } from './access-scope.js';
-import { SqlParams } from './sql-builder.js';
 import { bulkContentColumn, fromRow, type ResourceRow, type StoredResource } from './stored-resource.js';
 
 export interface HistoryQuery {

@@ -2,10 +2,9 @@
 // from the transaction's stamp) kept in fhir_versions; a delete is a tombstone version. Writers must
 // run inside a transaction opened with beginWrite (hub-clock.ts). Knows nothing of HTTP or access.
 import type { Resource } from '../../../shared/fhir/index.js';
-import type { SqlDatabase } from '../../storage/index.js';
+import { chunked, type SqlDatabase } from '../../storage/index.js';
 import { stampToInstant, type WriteSession } from './hub-clock.js';
 import { indexTermsOf, wardRefsOf } from './index-terms.js';
-import { chunked } from './sql-builder.js';
 import { contentText, fromRow, RESOURCE_COLUMNS, type ResourceRow, type StoredResource } from './stored-resource.js';
 
 export async function readCurrent(db: SqlDatabase, type: string, id: string): Promise<StoredResource | null> {

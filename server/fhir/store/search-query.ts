@@ -1,8 +1,7 @@
 // Type-level search over current versions: the filters the wire protocol needs, keyset paging
 // (by id, or by lastUpdated then id), limited to the caller's scope. Values are bound parameters.
-import type { SqlDatabase } from '../../storage/index.js';
+import { SqlParams, type SqlDatabase } from '../../storage/index.js';
 import { scopeCondition, type AccessScope } from './access-scope.js';
-import { SqlParams } from './sql-builder.js';
 import { bulkContentColumn, fromRow, type ResourceRow, type StoredResource } from './stored-resource.js';
 
 export interface TokenAlternative {

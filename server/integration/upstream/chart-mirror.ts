@@ -19,7 +19,7 @@ import {
   type Resource,
 } from '../../../shared/fhir/index.js';
 import { writeExternalVersions } from '../../fhir/index.js';
-import type { SqlDatabase } from '../../storage/index.js';
+import { chunked, SqlParams, type SqlDatabase } from '../../storage/index.js';
 import { sweepDeletions, sweepDue } from './deletion-sweep.js';
 import type { ChartMirrorDeps, UpstreamCapabilities } from './mirror-context.js';
 import { matchAdmittedPatients } from './patient-match.js';
@@ -94,10 +94,10 @@ async function echoedReferences(db: SqlDatabase, resources: readonly Resource[])
     .filter((r) => r.resourceType === 'Observation' || r.resourceType === 'MedicationAdministration' || r.resourceType === 'Provenance')
     .map((r) => `${r.resourceType}/${r.id ?? ''}`);
   if (refs.length === 0) return new Set();
-  const placeholders = refs.map((_, i) => `$${i + 1}`).join(', ');
+  const params = new SqlParams();
   const rows = await db.query<{ upstream_ref: string }>(
-    `SELECT upstream_ref FROM upstream_outbox WHERE upstream_ref IN (${placeholders})`,
-    refs,
+    `SELECT upstream_ref FROM upstream_outbox WHERE upstream_ref IN (${params.list(refs)})`,
+    params.values,
   );
   return new Set(rows.map((row) => row.upstream_ref));
 }
@@ -179,7 +179,7 @@ async function pullPatients(
     }
     return;
   }
-  for (const group of chunks([...windows.keys()], PATIENTS_PER_SEARCH)) {
+  for (const group of chunked([...windows.keys()], PATIENTS_PER_SEARCH)) {
     for (const { type, patientParam } of MIRRORED_TYPES) {
       if (!capabilities.searchable.has(type)) continue;
       const values = group.map((id) => patientValue(patientParam, id)).join(',');
@@ -191,12 +191,6 @@ async function pullPatients(
 /** The patient as a search value: the id for Patient's `_id`, a `Patient/{id}` reference otherwise. */
 function patientValue(patientParam: string, patientId: string): string {
   return encodeURIComponent(patientParam === '_id' ? patientId : `Patient/${patientId}`);
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 async function saveCursor(tx: SqlDatabase, ward: string, type: string, lastUpdated: string): Promise<void> {
@@ -218,7 +212,7 @@ async function pullChanges(
   counters: Counters,
 ): Promise<void> {
   const ids = [...windows.keys()];
-  const groups = chunks(ids, PATIENTS_PER_SEARCH);
+  const groups = chunked(ids, PATIENTS_PER_SEARCH);
   let reached = since;
   const sinceText = new Date(Math.max(0, since - deps.config.overlapMs)).toISOString();
   for (const group of groups) {

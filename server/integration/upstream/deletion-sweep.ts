@@ -6,7 +6,7 @@
 // resource moved to another patient, is found by its read and kept). The hub then writes a deletion
 // (a tombstone version), so workstations drop it at their next sync. A listing or read that fails
 // part-way ends the sweep with nothing deleted; it runs again next cycle.
-import type { SqlDatabase } from '../../storage/index.js';
+import { chunked, SqlParams, type SqlDatabase } from '../../storage/index.js';
 import { feedTransaction } from '../../fhir/index.js';
 import type { ChartMirrorDeps, UpstreamCapabilities } from './mirror-context.js';
 import { isFromUpstream, MIRRORED_TYPES } from './upstream-resource.js';
@@ -15,12 +15,6 @@ import type { Resource } from '../../../shared/fhir/index.js';
 
 const PATIENTS_PER_SEARCH = 50;
 const HUB_IDS_PER_QUERY = 500;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /**
  * True when the ward's last sweep is older than the sweep interval. A ward's first cycle (its full
@@ -42,11 +36,11 @@ export async function sweepDue(deps: ChartMirrorDeps, ward: string): Promise<boo
 /** Ids of the live resources of `type` the hub holds from this EHR for these patients. */
 async function heldFromUpstream(db: SqlDatabase, baseUrl: string, type: string, patientIds: readonly string[]): Promise<string[]> {
   const held: string[] = [];
-  for (const group of chunks(patientIds, HUB_IDS_PER_QUERY)) {
-    const placeholders = group.map((_, i) => `$${i + 2}`).join(', ');
+  for (const group of chunked(patientIds, HUB_IDS_PER_QUERY)) {
+    const params = new SqlParams();
     const rows = await db.query<{ res_id: string; content: string | Buffer | null }>(
-      `SELECT res_id, content FROM fhir_resources WHERE res_type = $1 AND deleted = 0 AND patient_id IN (${placeholders})`,
-      [type, ...group],
+      `SELECT res_id, content FROM fhir_resources WHERE res_type = ${params.add(type)} AND deleted = 0 AND patient_id IN (${params.list(group)})`,
+      params.values,
     );
     for (const row of rows) {
       const text = row.content === null ? null : typeof row.content === 'string' ? row.content : row.content.toString('utf8');
@@ -69,7 +63,7 @@ export async function sweepDeletions(
     const held = await heldFromUpstream(deps.db, deps.config.baseUrl, type, patientIds);
     if (held.length === 0) continue;
     const listed = new Set<string>();
-    for (const group of chunks(patientIds, PATIENTS_PER_SEARCH)) {
+    for (const group of chunked(patientIds, PATIENTS_PER_SEARCH)) {
       const values = group.map((id) => encodeURIComponent(patientParam === '_id' ? id : `Patient/${id}`)).join(',');
       await deps.client.search(`${type}?${patientParam}=${values}&_elements=id&_count=${deps.config.pageSize}`, (page) => {
         for (const resource of page) if (resource.resourceType === type && resource.id) listed.add(resource.id);

@@ -1,5 +1,6 @@
-// Collects parameter values while a statement is assembled, so every value reaches the database as
-// a bound parameter ($1, $2, …) and never as SQL text.
+// Bound parameters and batches for SQL assembled in code: every value reaches the database as a
+// bound parameter ($1, $2, …), never as SQL text; long lists go in chunks (both engines cap the
+// number of bound values per statement).
 
 export class SqlParams {
   readonly values: unknown[] = [];
