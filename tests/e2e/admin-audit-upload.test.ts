@@ -49,7 +49,7 @@ describe('the admin audit screen', () => {
       await shown(page.getByRole('heading', { name: 'Audit trail' }));
 
       // Online: the host has sent the trail (at most the last looks at it are still on their way).
-      await expect.poll(async () => (await uploadLine(page)).waiting, { timeout: 30_000, intervals: [1_000] }).toBeLessThanOrEqual(1);
+      await expect.poll(async () => (await uploadLine(page)).waiting, { timeout: 30_000, interval: 1_000 }).toBeLessThanOrEqual(1);
       const online = await uploadLine(page);
       expect(online.acknowledged).not.toBe('never');
       await saveScreenshot(page, TEST, 'online');
@@ -71,7 +71,7 @@ describe('the admin audit screen', () => {
       stack.link!.setFaults(null);
       // (Online, or "connection problems" while the outage is less than a minute old.)
       await shown(connectionBanner(page).getByText(/Online — connected to the hub\.|Connection problems — /), 8 * POLL_MS + 20_000);
-      await expect.poll(async () => (await uploadLine(page)).waiting, { timeout: 30_000, intervals: [1_000] }).toBeLessThanOrEqual(1);
+      await expect.poll(async () => (await uploadLine(page)).waiting, { timeout: 30_000, interval: 1_000 }).toBeLessThanOrEqual(1);
       expect((await uploadLine(page)).acknowledged).not.toBe('never');
       await saveScreenshot(page, TEST, 'uploaded');
       expectNoPageProblems(watched);
