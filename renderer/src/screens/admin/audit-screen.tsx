@@ -141,9 +141,14 @@ export function AuditScreen(): React.JSX.Element {
           </Button>
         </div>
       </Form>
-      <p role="status" className={exported?.failed === true ? 'text-danger' : 'muted'}>
-        {exporting ? 'Exporting…' : (exported?.message ?? '')}
+      <p role="status" className="muted">
+        {exporting ? 'Exporting…' : exported !== null && !exported.failed ? exported.message : ''}
       </p>
+      {!exporting && exported?.failed === true ? (
+        <p role="alert" className="text-danger">
+          {exported.message}
+        </p>
+      ) : null}
       {failure !== null ? (
         <p role="alert" className="text-danger">
           {failure}
