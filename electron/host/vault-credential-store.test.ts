@@ -1,10 +1,14 @@
 // Offline and PIN verifiers live in the encrypted vault: they survive a restart of the host, a
-// username belongs to one account, and a PIN lockout cannot be undone by restarting.
+// username belongs to one account, and neither a PIN lockout nor a spent TOTP code can be undone
+// by restarting.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { authenticator } from 'otplib';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StoredCredentials } from '../session/index.js';
+import { TOTP_STEP_SECONDS } from '../../shared/auth/index.js';
+import type { SessionError, StoredCredentials } from '../session/index.js';
+import { sessionHarness } from '../session/test-helpers.js';
 import { createKeytarCustodian, createVault, openVault, wipeVault } from '../vault/index.js';
 import { vaultCredentialStore } from './vault-credential-store.js';
 
@@ -37,6 +41,7 @@ const nurse: StoredCredentials = {
   pinSetAt: null,
   pinFailures: 0,
   totpSecret: null,
+  totpLastStep: null,
 };
 
 describe('credentials kept in the vault for the sessions room', () => {
@@ -63,5 +68,37 @@ describe('credentials kept in the vault for the sessions room', () => {
     await store.delete('u-2');
     expect(await store.list()).toEqual([]);
     vault.close();
+  });
+
+  it('refuses an offline TOTP code replayed after the host restarts, within its validity window', async () => {
+    const dataDir = freshDir();
+    const secret = authenticator.generateSecret(20);
+    const vault = await createVault({ dataDir, custodian, ward: 'ward-demo' });
+    const first = sessionHarness({ credentials: vaultCredentialStore(vault) });
+    const paul = first.hub.account('paul');
+    paul.totp = '123456';
+    paul.totpSecret = secret;
+    await first.manager.signInOnline('paul', paul.password, '123456');
+    first.manager.signOut();
+    first.hub.reachable = false;
+    const code = authenticator.clone({ epoch: first.clock.now(), step: TOTP_STEP_SECONDS }).generate(secret);
+    await first.manager.signInOffline('paul', paul.password, code);
+    first.manager.signOut();
+    first.manager.close();
+    vault.close();
+
+    // The host restarts a few seconds later (same step): the code seen over the shoulder is refused.
+    const reopened = await openVault({ dataDir, custodian });
+    const second = sessionHarness({ credentials: vaultCredentialStore(reopened) });
+    second.clock.advanceTo(first.clock.now() + 5_000);
+    second.hub.reachable = false;
+    const replay = await second.manager.signInOffline('paul', paul.password, code).then(
+      () => null,
+      (error: unknown) => error as SessionError,
+    );
+    expect(replay?.code).toBe('TOTP_INVALID');
+    expect(second.manager.current().active).toBeNull();
+    second.manager.close();
+    reopened.close();
   });
 });

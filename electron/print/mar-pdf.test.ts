@@ -210,7 +210,7 @@ describe('the downtime MAR as a PDF', () => {
     for (const lines of read.pages) expect(lines.join(' ')).toContain('CODE STATUS: Full code: for resuscitation');
   });
 
-  it('lists a weekly dose only on its day, and an every-other-day dose only on its days', async () => {
+  it('lists a weekly dose only on its day, an every-other-day dose only on its days, a monthly one only on its date', async () => {
     // Printed Monday 2025-01-06 08:05 UTC, 48 hours ahead: Monday 10:00 and Tuesday 10:00 are in range.
     const daily = medication('mr-6', 'Amlodipine 5 mg tablet', '5 mg orally once daily at 10:00', { timesOfDay: ['10:00'] });
     const weekly = medication('mr-7', 'Methotrexate 2.5 mg tablet', '15 mg orally once weekly on Monday at 10:00', {
@@ -226,14 +226,33 @@ describe('the downtime MAR as a PDF', () => {
       timesOfDay: ['10:00'],
       doseDays: { cycleDays: 2, offsets: [0], weekAligned: false, anchor: '2025-01-05' },
     });
-    const rows: MarRow[] = [daily, weekly, tuesdays, everyOtherDay].map((m) => ({ medication: m, administrations: [] }));
+    // Monthly from 31 October: 30 November, 31 December, 31 January; monthly from 7 November: the 7th.
+    const monthlyOn31st = medication('mr-10', 'Cyanocobalamin 1 mg/mL injection', '1 mg IM monthly at 10:00', {
+      timesOfDay: ['10:00'],
+      doseDays: { cycleDays: 31, offsets: [0], weekAligned: false, anchor: '2024-10-31', cycleMonths: 1 },
+    });
+    const monthlyOn7th = medication('mr-11', 'Denosumab 60 mg injection', '60 mg SC monthly at 10:00', {
+      timesOfDay: ['10:00'],
+      doseDays: { cycleDays: 31, offsets: [0], weekAligned: false, anchor: '2024-11-07', cycleMonths: 1 },
+    });
+    const rows: MarRow[] = [daily, weekly, tuesdays, everyOtherDay, monthlyOn31st, monthlyOn7th].map((m) => ({
+      medication: m,
+      administrations: [],
+    }));
     const pdf = await renderMarPdf({ ...job([{ kind: 'chart', chart: chart('Okafor, Grace', '100234', '7-03', rows) }]), hoursAhead: 48 });
     const text = (await readPdf(pdf.bytes)).pages.flat();
     const heading = 'Doses due in the next 48 hours, from 06 Jan 2025, 08:05';
     const due = text.slice(text.indexOf(heading), text.indexOf('Active medications'));
     expect(due.length).toBeGreaterThan(1);
     // Each row: the drug and its order text (wrapped), then the time it is due.
-    const drugs = ['Amlodipine 5 mg tablet', 'Methotrexate 2.5 mg tablet', 'Methotrexate 10 mg tablet', 'Furosemide 40 mg tablet'];
+    const drugs = [
+      'Amlodipine 5 mg tablet',
+      'Methotrexate 2.5 mg tablet',
+      'Methotrexate 10 mg tablet',
+      'Furosemide 40 mg tablet',
+      'Cyanocobalamin 1 mg/mL injection',
+      'Denosumab 60 mg injection',
+    ];
     const listed: string[] = [];
     let drug = '';
     for (const line of due) {
@@ -245,5 +264,7 @@ describe('the downtime MAR as a PDF', () => {
     expect(dueTimes('Methotrexate 2.5 mg tablet')).toEqual(['06 Jan 2025, 10:00']);
     expect(dueTimes('Methotrexate 10 mg tablet')).toEqual(['07 Jan 2025, 10:00']);
     expect(dueTimes('Furosemide 40 mg tablet')).toEqual(['07 Jan 2025, 10:00']);
+    expect(dueTimes('Cyanocobalamin 1 mg/mL injection')).toEqual([]);
+    expect(dueTimes('Denosumab 60 mg injection')).toEqual(['07 Jan 2025, 10:00']);
   });
 });

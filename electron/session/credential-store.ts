@@ -1,6 +1,6 @@
 // The CredentialStore port: per user, the offline password verifier (with the role, wards and
-// credential stamp the hub gave at their last online sign-in), the PIN verifier and the count of
-// wrong PINs. The vault implements it in the encrypted chart cache; the in-memory one serves tests.
+// credential stamp the hub gave at their last online sign-in), the PIN verifier, the count of
+// wrong PINs and (MFA accounts) the TOTP secret with the last time step accepted here. The vault implements it in the encrypted chart cache; the in-memory one serves tests.
 import type { SessionUser } from './session-user.js';
 
 export interface StoredCredentials extends SessionUser {
@@ -22,6 +22,12 @@ export interface StoredCredentials extends SessionUser {
    * (accounts that require a second factor), checked at an offline sign-in; null otherwise.
    */
   readonly totpSecret: string | null;
+  /**
+   * The last TOTP time step accepted for this user on this workstation (an offline sign-in's code,
+   * or the code of an online sign-in here): a code of that step or an earlier one is refused
+   * offline, across restarts. Null until a code is accepted.
+   */
+  readonly totpLastStep: number | null;
 }
 
 export interface CredentialStore {

@@ -109,6 +109,7 @@ describe('the guard', () => {
       credentialStamp: vera.credentialStamp,
       mfaRequired: false,
       totpSecret: null,
+      totpLastStep: null,
       passwordVerifier: await createVerifier(vera.password, CHEAP_HASHING.password),
       verifiedAt: h.clock.now(),
       pinVerifier: null,

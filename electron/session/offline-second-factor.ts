@@ -1,7 +1,8 @@
 // The second factor of an offline sign-in: the 6-digit code checked here, with otplib and the
 // shared TOTP rule, against the secret the hub handed over at this user's last online sign-in with
 // a code on this workstation (kept in the encrypted vault). Each time step's code is accepted once
-// per running host, as at the hub.
+// on this workstation, as at the hub: the last accepted step is kept with the user's credentials
+// (durably, in the vault), and a code of that step or an earlier one is refused, even after a restart.
 import { authenticator } from 'otplib';
 import { TOTP_CODE_PATTERN, TOTP_STEP_SECONDS, TOTP_WINDOW_STEPS } from '../../shared/auth/index.js';
 
@@ -18,15 +19,7 @@ export function matchedTotpStep(secret: string, code: string, nowMs: number): nu
   return delta === null ? null : Math.floor(nowMs / 1000 / TOTP_STEP_SECONDS) + delta;
 }
 
-/** The last time step each user's code was accepted at (offline), so a code is not used twice. */
-export class UsedTotpSteps {
-  readonly #last = new Map<string, number>();
-
-  /** True (and remembered) when `step` is newer than this user's last accepted step. */
-  consume(userId: string, step: number): boolean {
-    const last = this.#last.get(userId);
-    if (last !== undefined && step <= last) return false;
-    this.#last.set(userId, step);
-    return true;
-  }
+/** True when `step` is later than the last step accepted for this user here (none yet: any step). */
+export function isFreshTotpStep(lastStep: number | null, step: number): boolean {
+  return lastStep === null || step > lastStep;
 }

@@ -76,6 +76,38 @@ describe('offline sign-in', () => {
     expect((await refusal(h.manager.signInOffline('paul', password, code))).code).toBe('TOTP_INVALID');
   });
 
+  it('refuses a code of an earlier time step than one accepted here, even one never used', async () => {
+    const { h, secret, password } = withMfaPhysician();
+    await h.manager.signInOnline('paul', password, '123456');
+    h.manager.signOut();
+    h.hub.reachable = false;
+    // The next step's code (the window accepts one step ahead) signs in; the current step's is then refused.
+    const next = authenticator.clone({ epoch: h.clock.now() + TOTP_STEP_SECONDS * 1000, step: TOTP_STEP_SECONDS }).generate(secret);
+    const current = codeAt(secret, h);
+    if (next === current) return;
+    await h.manager.signInOffline('paul', password, next);
+    h.manager.signOut();
+    const replay = await refusal(h.manager.signInOffline('paul', password, current));
+    expect(replay.code).toBe('TOTP_INVALID');
+    expect(replay.message).toContain('already used');
+    expect(h.sink.ofType('sign-in-failed').at(-1)).toMatchObject({ mode: 'offline', reason: 'totp-invalid', userId: 'u-phys-1' });
+    // Two steps later a new code works.
+    h.clock.advance(2 * TOTP_STEP_SECONDS * 1000);
+    expect((await h.manager.signInOffline('paul', password, codeAt(secret, h))).snapshot.active).toMatchObject({ mode: 'offline' });
+  });
+
+  it('refuses offline the code just typed at an online sign-in here: a code seen over the shoulder is spent', async () => {
+    const { h, secret, password } = withMfaPhysician();
+    const code = codeAt(secret, h);
+    h.hub.account('paul').totp = code;
+    await h.manager.signInOnline('paul', password, code);
+    expect((await h.store.get('u-phys-1'))?.totpLastStep).toBe(Math.floor(h.clock.now() / 1000 / TOTP_STEP_SECONDS));
+    h.manager.signOut();
+    h.hub.reachable = false;
+    expect((await refusal(h.manager.signInOffline('paul', password, code))).code).toBe('TOTP_INVALID');
+    expect(h.manager.current().active).toBeNull();
+  });
+
   it('takes the code through the online sign-in when the hub turns out unreachable', async () => {
     const { h, secret, password } = withMfaPhysician();
     await h.manager.signInOnline('paul', password, '123456');

@@ -2,12 +2,14 @@
 // policy's grace period, if the policy allows it at all, and only while the hub cannot be reached
 // (a sign-in that just failed to reach it, or asked at that moment). An account that requires a
 // second factor passes it offline too: its TOTP code, checked against the secret the hub handed
-// over at the user's last online sign-in with a code here. The hub's lockout and revocation apply
+// over at the user's last online sign-in with a code here, and accepted once: the last accepted
+// time step is kept with the user's credentials in the vault, so a code is never replayed here,
+// even after a restart. The hub's lockout and revocation apply
 // at the next contact: a reachable hub means an online sign-in, and the credential stamps of every
 // sync end the sessions of revoked users. An unknown user costs the same as a known one (checked
 // against a dummy verifier).
 import { checkAgainstDummy, checkVerifier } from './credential-hashing.js';
-import { matchedTotpStep } from './offline-second-factor.js';
+import { isFreshTotpStep, matchedTotpStep } from './offline-second-factor.js';
 import type { StoredCredentials } from './credential-store.js';
 import type { SessionCore, SignInResult } from './session-core.js';
 import { SessionError } from './session-error.js';
@@ -66,7 +68,7 @@ export async function offlineSignIn(
     core.failed('offline', 'bad-credentials', record.userId, name);
     throw new SessionError('BAD_CREDENTIALS', 'The username or password is wrong.');
   }
-  if (record.mfaRequired) checkOfflineSecondFactor(core, record, totp);
+  if (record.mfaRequired) await checkOfflineSecondFactor(core, record, totp);
   core.assertOpen();
   const still = await core.credentials.get(record.userId);
   if (still === null || still.credentialStamp !== record.credentialStamp || still.passwordVerifier !== record.passwordVerifier) {
@@ -80,7 +82,12 @@ export async function offlineSignIn(
   return core.completeSignIn(userOf(record), 'offline', hubUnreachable, null);
 }
 
-function checkOfflineSecondFactor(core: SessionCore, record: StoredCredentials, totp: string | undefined): void {
+/**
+ * Checks the code and, when it is right and of a later time step than the last accepted here,
+ * keeps its step with the user's credentials (durably, before the sign-in completes), under the
+ * user's lock so two sign-ins with one code cannot both pass.
+ */
+async function checkOfflineSecondFactor(core: SessionCore, record: StoredCredentials, totp: string | undefined): Promise<void> {
   if (record.totpSecret === null) {
     core.failed('offline', 'offline-totp-unavailable', record.userId, record.username);
     throw new SessionError(
@@ -92,8 +99,19 @@ function checkOfflineSecondFactor(core: SessionCore, record: StoredCredentials, 
     core.failed('offline', 'totp-required', record.userId, record.username);
     throw new SessionError('TOTP_REQUIRED', 'Enter the 6-digit code from your authenticator app.');
   }
-  const step = matchedTotpStep(record.totpSecret, totp, core.clock.now());
-  if (step === null || !core.usedTotpSteps.consume(record.userId, step)) {
+  const secret = record.totpSecret;
+  const step = matchedTotpStep(secret, totp, core.clock.now());
+  const fresh =
+    step !== null &&
+    (await core.userLocks.run(record.userId, async () => {
+      const current = await core.credentials.get(record.userId);
+      // Withdrawn meanwhile: the check after this one refuses the sign-in.
+      if (current === null) return true;
+      if (current.totpSecret !== secret || !isFreshTotpStep(current.totpLastStep, step)) return false;
+      await core.credentials.put({ ...current, totpLastStep: step });
+      return true;
+    }));
+  if (!fresh) {
     core.failed('offline', 'totp-invalid', record.userId, record.username);
     throw new SessionError(
       'TOTP_INVALID',

@@ -7,6 +7,7 @@ import { sessionResponseSchema, type SessionResponse } from '../../shared/auth/i
 import { createVerifier } from './credential-hashing.js';
 import { hubRefusal } from './hub-refusal.js';
 import { hubTokensOf } from './hub-tokens.js';
+import { isFreshTotpStep, matchedTotpStep } from './offline-second-factor.js';
 import { offlineSignIn } from './offline-sign-in.js';
 import type { SessionCore, SignInResult } from './session-core.js';
 import { SessionError } from './session-error.js';
@@ -41,7 +42,7 @@ export async function onlineSignIn(core: SessionCore, username: string, password
       'The hub sent a sign-in answer this workstation cannot use. Ask IT to check that the hub and the workstation versions match.',
     );
   }
-  return completeOnlineSignIn(core, parsed.data, password);
+  return completeOnlineSignIn(core, parsed.data, password, totp);
 }
 
 async function signInAfterHubUnreachable(core: SessionCore, name: string, password: string, totp?: string): Promise<SignInResult> {
@@ -63,7 +64,12 @@ async function signInAfterHubUnreachable(core: SessionCore, name: string, passwo
   }
 }
 
-async function completeOnlineSignIn(core: SessionCore, session: SessionResponse, password: string): Promise<SignInResult> {
+async function completeOnlineSignIn(
+  core: SessionCore,
+  session: SessionResponse,
+  password: string,
+  totp: string | undefined,
+): Promise<SignInResult> {
   const verifierInfo = session.offlineVerifier;
   const stored: SessionUser = {
     userId: verifierInfo.userId,
@@ -79,6 +85,13 @@ async function completeOnlineSignIn(core: SessionCore, session: SessionResponse,
     // A new credential stamp means the password changed or the account was re-enabled: the old PIN goes too.
     const keepPin = previous !== null && previous.credentialStamp === verifierInfo.credentialStamp;
     offerPin = previous === null || (previous.pinVerifier !== null && !keepPin);
+    // The hub hands the TOTP secret over with a sign-in that passed its code: kept (in the
+    // encrypted vault) for an offline second factor; kept from before while the stamp holds.
+    const totpSecret = verifierInfo.mfaRequired ? (verifierInfo.totpSecret ?? (keepPin ? previous.totpSecret : null)) : null;
+    // The code typed here is spent: its step is remembered, so it cannot sign in offline here afterwards.
+    const typedStep = totpSecret !== null && totp !== undefined ? matchedTotpStep(totpSecret, totp, now) : null;
+    const previousStep = totpSecret !== null ? (previous?.totpLastStep ?? null) : null;
+    const totpLastStep = typedStep !== null && isFreshTotpStep(previousStep, typedStep) ? typedStep : previousStep;
     await core.credentials.put({
       ...stored,
       credentialStamp: verifierInfo.credentialStamp,
@@ -88,9 +101,8 @@ async function completeOnlineSignIn(core: SessionCore, session: SessionResponse,
       pinVerifier: keepPin ? previous.pinVerifier : null,
       pinSetAt: keepPin ? previous.pinSetAt : null,
       pinFailures: 0,
-      // The hub hands the TOTP secret over with a sign-in that passed its code: kept (in the
-      // encrypted vault) for an offline second factor; kept from before while the stamp holds.
-      totpSecret: verifierInfo.mfaRequired ? (verifierInfo.totpSecret ?? (keepPin ? previous.totpSecret : null)) : null,
+      totpSecret,
+      totpLastStep,
     });
   });
   core.assertOpen();

@@ -7,7 +7,6 @@ import type { CredentialStore } from './credential-store.js';
 import type { HubLogin } from './hub-login.js';
 import type { HubTokens } from './hub-tokens.js';
 import type { KeyedMutex } from './keyed-mutex.js';
-import type { UsedTotpSteps } from './offline-second-factor.js';
 import type { CredentialRevocation, SignInFailure } from './session-events.js';
 import type { MachineEvent, MachineSession, MachineState } from './session-machine.js';
 import type { SessionPolicy } from './session-policy.js';
@@ -39,8 +38,6 @@ export interface SessionCore {
   readonly userLocks: KeyedMutex;
   /** Wrong passwords in a row per locked session. */
   readonly passwordFailures: Map<string, number>;
-  /** The TOTP steps already accepted at an offline sign-in (a code is accepted once). */
-  readonly usedTotpSteps: UsedTotpSteps;
   assertOpen(): void;
   requireActive(): MachineSession;
   requireLocked(userId: string): MachineSession;

@@ -15,7 +15,6 @@ import type { CredentialStore } from './credential-store.js';
 import type { HubLogin } from './hub-login.js';
 import { HubTokenKeeper, type HubTokens } from './hub-tokens.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { UsedTotpSteps } from './offline-second-factor.js';
 import { chosenOfflineSignIn } from './offline-sign-in.js';
 import { onlineSignIn } from './online-sign-in.js';
 import { noLockedSession, setPin, unlockWithPassword, unlockWithPin } from './pin-unlock.js';
@@ -111,7 +110,6 @@ export class SessionManager {
       logger: this.logger,
       userLocks: this.userLocks,
       passwordFailures: this.passwordFailures,
-      usedTotpSteps: new UsedTotpSteps(),
       assertOpen: () => this.assertOpen(),
       requireActive: () => this.requireActive(),
       requireLocked: (userId) => this.requireLocked(userId),

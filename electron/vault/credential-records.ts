@@ -1,6 +1,6 @@
 // Per-user sign-in records kept in the vault for the sessions room: offline password verifier,
 // role, wards, credential stamp, PIN verifier, wrong-PIN count and (MFA accounts) the TOTP secret
-// for an offline second factor. Every write is durable
+// for an offline second factor with the last time step accepted (a code is accepted once). Every write is durable
 // (synchronous=FULL): a wrong-PIN count must survive a power cut.
 import type { StaffRole } from '../../shared/access/index.js';
 import type { Db } from './sqlcipher-connection.js';
@@ -24,6 +24,8 @@ export interface CredentialRecord {
   readonly pinFailures: number;
   /** Base32 TOTP secret from the user's last online sign-in with a code here (MFA accounts), else null. */
   readonly totpSecret: string | null;
+  /** The last TOTP time step accepted for this user here (a code at or before it is refused), else null. */
+  readonly totpLastStep: number | null;
 }
 
 export interface CredentialRecords {
@@ -56,6 +58,7 @@ interface Row {
   pin_set_at: number | null;
   pin_failures: number;
   totp_secret: string | null;
+  totp_last_step: number | null;
 }
 
 function recordOf(row: Row): CredentialRecord {
@@ -72,6 +75,7 @@ function recordOf(row: Row): CredentialRecord {
     pinSetAt: row.pin_set_at,
     pinFailures: row.pin_failures,
     totpSecret: row.totp_secret,
+    totpLastStep: row.totp_last_step,
   };
 }
 
@@ -83,15 +87,15 @@ export function createCredentialRecords(db: Db, durably: (write: () => void) => 
   const removeOtherWithUsername = db.prepare<[string, string]>('DELETE FROM session_credentials WHERE username = ? AND user_id <> ?');
   const upsert = db.prepare(`
     INSERT INTO session_credentials (user_id, username, role, wards, credential_stamp, mfa_required,
-      password_verifier, verified_at, pin_verifier, pin_set_at, pin_failures, totp_secret)
+      password_verifier, verified_at, pin_verifier, pin_set_at, pin_failures, totp_secret, totp_last_step)
     VALUES (@userId, @username, @role, @wards, @credentialStamp, @mfaRequired, @passwordVerifier,
-      @verifiedAt, @pinVerifier, @pinSetAt, @pinFailures, @totpSecret)
+      @verifiedAt, @pinVerifier, @pinSetAt, @pinFailures, @totpSecret, @totpLastStep)
     ON CONFLICT (user_id) DO UPDATE SET username = excluded.username, role = excluded.role,
       wards = excluded.wards, credential_stamp = excluded.credential_stamp,
       mfa_required = excluded.mfa_required, password_verifier = excluded.password_verifier,
       verified_at = excluded.verified_at, pin_verifier = excluded.pin_verifier,
       pin_set_at = excluded.pin_set_at, pin_failures = excluded.pin_failures,
-      totp_secret = excluded.totp_secret`);
+      totp_secret = excluded.totp_secret, totp_last_step = excluded.totp_last_step`);
   const remove = db.prepare<[string]>('DELETE FROM session_credentials WHERE user_id = ?');
 
   return {

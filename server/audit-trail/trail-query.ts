@@ -212,17 +212,6 @@ export async function searchTrail(
   );
 }
 
-/** The distinct patient ids the trail mentions (for a name search, matched against current names). */
-export async function patientIdsInTrail(db: SqlDatabase): Promise<string[]> {
-  const rows = await db.query<{ patient_id: string }>(
-    `SELECT DISTINCT patient_id FROM (
-       SELECT patient_id FROM audit_events WHERE patient_id IS NOT NULL
-       UNION SELECT patient_id FROM hub_access_log WHERE patient_id IS NOT NULL
-     ) p`,
-  );
-  return rows.map((row) => row.patient_id);
-}
-
 /** Which of these uploaded events the chain check flagged, and how. */
 export async function flagsOf(db: SqlDatabase, eventIds: readonly string[]): Promise<Map<string, string[]>> {
   const flags = new Map<string, string[]>();

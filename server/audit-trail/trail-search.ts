@@ -7,7 +7,7 @@
 // Parameters (each at most once, except date):
 //   date=[ge|gt|le|lt]T      the period (FHIR dateTime; without a prefix: within that day/minute/…)
 //   patient=ID[,ID]          patients by id (or Patient/ID)
-//   patient.identifier=MRN   a patient by MRN;  patient.name=WORDS  patients whose current name has every word
+//   patient.identifier=MRN   a patient by MRN;  patient.name=WORDS  patients whose current name has a word starting with each word (name index)
 //   agent=ID[,ID]            users by id (or Practitioner/ID);  agent-name=USERNAME[,…] users by username,
 //                            which also finds failed sign-ins that tried that username
 //   wardline-action=A[,A]    Wardline actions (chart-read, query, sign-in-failed, btg-access, trail-search, trail-export, …)
@@ -17,13 +17,13 @@
 //   wardline-dedup=false     every census read as recorded (default: repeated ones collapsed)
 //   _count=N (1–500, default 50), _cursor=C (where the page starts: the `next` link's, opaque)
 import { isPermitted } from '../../shared/access/index.js';
-import { nameMatches, parseInstantRange, patientIdsByMrn, patientLabels } from '../fhir/index.js';
+import { parseInstantRange, patientIdsByMrn, patientIdsByName } from '../fhir/index.js';
 import { normalizeUsername, type Principal } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { MRN_SYSTEM } from '../../shared/fhir/index.js';
 import { AuditTrailError } from './audit-trail-error.js';
 import { labelsOf, trailEvents } from './trail-events.js';
-import { patientIdsInTrail, searchTrail, type TrailCursor, type TrailFilter } from './trail-query.js';
+import { searchTrail, type TrailCursor, type TrailFilter } from './trail-query.js';
 import { cursorOf, cursorText, recordTrailView } from './trail-views.js';
 
 export const DEFAULT_TRAIL_PAGE = 50;
@@ -125,9 +125,7 @@ export async function trailRequestOf(db: SqlDatabase, query: URLSearchParams): P
   }
   const name = one('patient.name');
   if (name !== undefined) {
-    const mentioned = await patientIdsInTrail(db);
-    const labels = await patientLabels(db, mentioned);
-    patientSets.push(mentioned.filter((id) => nameMatches(labels.get(id), name)));
+    patientSets.push(await patientIdsByName(db, name));
   }
   if (patientSets.length > 0) filter.patientIds = patientSets.reduce((a, b) => a.filter((id) => b.includes(id)));
   const agent = one('agent');

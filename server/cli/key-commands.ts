@@ -4,6 +4,7 @@
 // `encrypt-database` (an unencrypted hub.sqlite from an earlier version, encrypted in place).
 import { join } from 'node:path';
 import { rewrapProtectedSecrets, rotateSigningKey } from '../identity/index.js';
+import { rewrapDevKey } from '../tls/index.js';
 import {
   databaseKeyOf,
   encryptPlainSqliteFile,
@@ -58,6 +59,8 @@ export async function rotateKeysCommand(options: StoreOptions, io: CliIo): Promi
   let rewrapped: number;
   try {
     rewrapped = await rewrapProtectedSecrets(db);
+    // The --dev-tls private key beside the data, sealed with the same KEK.
+    if (await rewrapDevKey(dataDir, db.secrets)) rewrapped += 1;
     await rotateSigningKey(db, new Date());
   } finally {
     await db.close();

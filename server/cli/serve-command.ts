@@ -14,7 +14,7 @@ import {
   type UpstreamConfig,
   type UpstreamMirror,
 } from '../integration/index.js';
-import { loadTls } from '../tls/index.js';
+import { loadTls, type HubTls } from '../tls/index.js';
 import { HubCliError } from './hub-cli-error.js';
 import { dataDirOf, openStore, type StoreOptions } from './hub-options.js';
 import type { CliIo } from './admin-commands.js';
@@ -55,14 +55,27 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
     );
   }
   const dataDir = await dataDirOf(options);
-  const tls =
-    options.devTls && !(options.cert && options.key)
-      ? await loadTls({ kind: 'dev', dataDir, hostNames: [hostname(), ...(isWildcard(options.host) ? [] : [options.host])] })
-      : await loadTls({ kind: 'files', certPath: options.cert!, keyPath: options.key! });
+  const devTls = options.devTls && !(options.cert && options.key);
+  const filesTls = devTls ? null : await loadTls({ kind: 'files', certPath: options.cert!, keyPath: options.key! });
   const { db, description, keyStore, rotationPending } = await openStore(
     options,
     options.demo !== undefined || options.devTls ? 'dev-serve' : 'serve',
   );
+  // The development key is sealed at rest with the hub key's KEK, so it is loaded once the store is open.
+  let tls: HubTls;
+  try {
+    tls =
+      filesTls ??
+      (await loadTls({
+        kind: 'dev',
+        dataDir,
+        hostNames: [hostname(), ...(isWildcard(options.host) ? [] : [options.host])],
+        sealer: db.secrets,
+      }));
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   // Logs (JSON lines) on stderr, so stdout holds only what the operator reads: URL, pin, accounts.
   const logger = createHubLogger({ level: options.logLevel, destination: 2 });
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';

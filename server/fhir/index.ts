@@ -10,7 +10,7 @@ export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './search-parameters.js';
 export { importResources, putResources, deleteResources } from './import-resources.js';
 export { writeExternalVersions, type ExternalDecision, type ExternalWriteResult } from './external-versions.js';
 export type { AuditUpload, AuditTrailSearch } from './fhir-context.js';
-export { patientLabels, patientIdsByMrn, nameMatches, patientNameOf, type PatientLabel } from './patient-labels.js';
+export { patientLabels, patientIdsByMrn, patientIdsByName, nameMatches, patientNameOf, type PatientLabel } from './patient-labels.js';
 export type { FhirResponse } from './fhir-context.js';
 export { parseInstantRange } from './store/index.js';
 export { feedTransaction, type FeedWriter, type FeedResource } from './feed-writes.js';

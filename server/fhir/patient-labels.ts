@@ -1,24 +1,16 @@
 // Who a patient is, for the privacy officer's view of the trail: the name ("Family, Given") and the
 // MRN of the Patient as the hub holds it now, looked up when the trail is read (the trail itself
-// stores ids only), and the patients an MRN or a part of a name designates.
+// stores ids only), and the patients an MRN or the start of each word of a name designates (both
+// through the store's token index, never a read of every Patient).
 import { MRN_SYSTEM, nameHasEveryWord, type Patient } from '../../shared/fhir/index.js';
 import type { SqlDatabase } from '../storage/index.js';
-import { contentText, readCurrent, searchResources } from './store/index.js';
+import { contentText, patientIdsByNameWords, patientNameOf, readCurrent, searchResources } from './store/index.js';
+
+export { patientNameOf };
 
 export interface PatientLabel {
   readonly name: string | null;
   readonly mrn: string | null;
-}
-
-/** "Family, Given Given" of the official (else first) name; null when the Patient has none. */
-export function patientNameOf(patient: Patient): string | null {
-  const names = patient.name ?? [];
-  const name = names.find((n) => n.use === 'official') ?? names[0];
-  if (name === undefined) return null;
-  const family = name.family ?? '';
-  const given = (name.given ?? []).join(' ');
-  const text = [family, given].filter((part) => part !== '').join(', ');
-  return text === '' ? (name.text ?? null) : text;
 }
 
 function labelOf(patient: Patient): PatientLabel {
@@ -51,7 +43,17 @@ export async function patientIdsByMrn(db: SqlDatabase, mrn: string): Promise<str
   return page.rows.map((row) => row.id);
 }
 
-/** Whether a label matches a name search: every word of `query` appears in the name, ignoring case (shared/fhir's rule). */
+/** Whether a label matches a name search: shared/fhir's one rule (every word typed starts a word of the name). */
 export function nameMatches(label: PatientLabel | undefined, query: string): boolean {
   return nameHasEveryWord(label?.name, query);
+}
+
+/**
+ * The Patients whose current name matches a name search (nameMatches), found through the name
+ * index (a lookup per word), then confirmed on the few candidates' current names.
+ */
+export async function patientIdsByName(db: SqlDatabase, query: string): Promise<string[]> {
+  const candidates = await patientIdsByNameWords(db, query);
+  const labels = await patientLabels(db, candidates);
+  return candidates.filter((id) => nameMatches(labels.get(id), query));
 }

@@ -1,9 +1,11 @@
 // Where the hub's certificate comes from: PEM files given by IT, or with `--dev-tls` a self-signed
-// pair kept in the data folder (made once, so the pin workstations hold survives a restart).
+// pair kept in the data folder (made once, so the pin workstations hold survives a restart), its
+// private key sealed with the hub's key-encryption key (dev-key-file.ts), never in the clear.
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createDevCertificate, type TlsMaterial } from './dev-certificate.js';
+import { DEV_TLS_FOLDER, readDevKey, writeDevKey, type KeySealer } from './dev-key-file.js';
 import { spkiPin } from './spki-pin.js';
 import { TlsError } from './tls-error.js';
 
@@ -14,7 +16,13 @@ export interface HubTls extends TlsMaterial {
 
 export type TlsSource =
   | { readonly kind: 'files'; readonly certPath: string; readonly keyPath: string }
-  | { readonly kind: 'dev'; readonly dataDir: string; readonly hostNames?: readonly string[] };
+  | {
+      readonly kind: 'dev';
+      readonly dataDir: string;
+      readonly hostNames?: readonly string[];
+      /** Seals the private key at rest: the hub database's SecretEnvelope (the hub key's KEK). */
+      readonly sealer: KeySealer;
+    };
 
 function checked(material: TlsMaterial): HubTls {
   let certificate: X509Certificate;
@@ -50,10 +58,9 @@ export async function loadTls(source: TlsSource): Promise<HubTls> {
     }
     return checked({ certPem, keyPem });
   }
-  const folder = join(source.dataDir, 'dev-tls');
+  const folder = join(source.dataDir, DEV_TLS_FOLDER);
   const certPath = join(folder, 'hub-cert.pem');
-  const keyPath = join(folder, 'hub-key.pem');
-  const [certPem, keyPem] = await Promise.all([readOrNull(certPath), readOrNull(keyPath)]);
+  const [certPem, keyPem] = await Promise.all([readOrNull(certPath), readDevKey(folder, source.sealer)]);
   if (certPem !== null && keyPem !== null) {
     const existing = checked({ certPem, keyPem });
     const notAfter = new Date(new X509Certificate(certPem).validTo).getTime();
@@ -61,8 +68,7 @@ export async function loadTls(source: TlsSource): Promise<HubTls> {
   }
   const fresh = createDevCertificate(source.hostNames ? { hostNames: source.hostNames } : {});
   await mkdir(folder, { recursive: true, mode: 0o700 });
-  await writeFile(keyPath, fresh.keyPem, { mode: 0o600 });
-  await chmod(keyPath, 0o600);
+  await writeDevKey(folder, fresh.keyPem, source.sealer);
   await writeFile(certPath, fresh.certPem, { mode: 0o644 });
   return checked(fresh);
 }

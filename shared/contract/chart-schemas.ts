@@ -3,6 +3,7 @@
 // for the screens (census, chart summary, trend, MAR). Times are ISO 8601 strings as the hub wrote
 // them; absent facts are null.
 import { z } from 'zod';
+import { MAX_CYCLE_MONTHS } from '../medication-safety/index.js';
 import { news2SummarySchema } from '../vital-signs/index.js';
 
 /** An active Flag (an alert shown on the census and the chart banner). */
@@ -79,13 +80,18 @@ export const medicationSummarySchema = z.object({
   asNeeded: z.boolean(),
   /** Scheduled times of day (hh:mm) from the order's timing, on each of its dose days. */
   timesOfDay: z.array(z.string()),
-  /** The days its doses fall on (shared/medication-safety's DoseDays): every day, given weekdays, every N days or weeks. */
+  /** The days its doses fall on (shared/medication-safety's DoseDays): every day, given weekdays, every N days, weeks, months or years. */
   doseDays: z.object({
-    cycleDays: z.number().int().min(1).max(366),
+    cycleDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(31 * MAX_CYCLE_MONTHS),
     offsets: z.array(z.number().int().min(0).max(365)),
     weekAligned: z.boolean(),
     anchor: z.string().nullable(),
     until: z.string().nullable().optional(),
+    cycleMonths: z.number().int().min(1).max(MAX_CYCLE_MONTHS).optional(),
   }),
   /** The ordered dose from the structured dosage (doseAndRate.doseQuantity, its UCUM code), or null. */
   orderedDose: z.object({ value: z.number(), unit: z.string() }).nullable(),

@@ -63,4 +63,4 @@ export {
   LOCATION_PHYSICAL_TYPE_SYSTEM,
   BED_STATUS_SYSTEM,
 } from './wardline-conventions.js';
-export { nameHasEveryWord } from './name-search.js';
+export { nameHasEveryWord, nameWords } from './name-search.js';

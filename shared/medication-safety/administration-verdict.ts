@@ -73,7 +73,7 @@ const FREQUENCY_STOPS: Readonly<Record<Exclude<FrequencyFinding['kind'], 'ok'>, 
   'not-a-scheduled-time': "This time is not one of the order's scheduled times. Record the dose from its slot on the MAR.",
   'already-recorded': 'This scheduled dose is already recorded. A second dose would exceed the order.',
   'beyond-frequency':
-    "All of this period's doses of this order are recorded (today's, or this week's for a weekly order). Another dose would exceed the order's frequency.",
+    "All of this period's doses of this order are recorded (today's, or this week's or month's for a weekly or monthly order). Another dose would exceed the order's frequency.",
   'prn-too-soon': "The last dose of this as-needed order was given too recently: the order's minimum interval has not passed.",
   'prn-daily-maximum': "This as-needed order's maximum number of doses in 24 hours has been given.",
 };

@@ -243,3 +243,106 @@ describe('the last day of an order (Timing.repeat.boundsPeriod.end)', () => {
     expect(orderScheduleOf(order(twiceDaily)).doseDays.until).toBeNull();
   });
 });
+
+describe('an order that repeats every month or year (Timing.repeat.periodUnit mo or a)', () => {
+  const utc: WardClock = { dayOf: (at) => zoneDayOf(at, 'UTC'), timesOfDayOf: (at) => [at.slice(11, 16)] };
+  const monthly = (start: string | undefined, extra: Partial<Repeat> = {}): MedicationRequest =>
+    order(
+      { frequency: 1, period: 1, periodUnit: 'mo', timeOfDay: ['10:00:00'], ...(start ? { boundsPeriod: { start } } : {}), ...extra },
+      '2020-01-01T00:00:00Z',
+    );
+
+  it('lays a monthly B12 injection on the anchor day of each month, one dose a month', () => {
+    const b12 = monthly('2026-01-15');
+    expect(orderScheduleOf(b12)).toMatchObject({
+      timesOfDay: ['10:00'],
+      dosesPerDay: 1,
+      doseDays: { cycleMonths: 1, anchor: '2026-01-15' },
+    });
+    expect(slots(b12, '2026-01-01T00:00:00Z', '2026-05-01T00:00:00Z')).toEqual([
+      '2026-01-15T10:00:00.000Z',
+      '2026-02-15T10:00:00.000Z',
+      '2026-03-15T10:00:00.000Z',
+      '2026-04-15T10:00:00.000Z',
+    ]);
+    // Without boundsPeriod the order's authoredOn (1 March, 10:00) is the anchor, with no time named
+    // the morning round: 1 March 08:00 came before the order, so April's is its first dose.
+    expect(slots(order({ frequency: 1, period: 1, periodUnit: 'mo' }), '2026-02-01T00:00:00Z', '2026-06-01T00:00:00Z')).toEqual([
+      '2026-04-01T08:00:00.000Z',
+      '2026-05-01T08:00:00.000Z',
+    ]);
+  });
+
+  it("falls on the month's last day when the anchor's day is past it, and returns to the anchor's day after", () => {
+    expect(slots(monthly('2026-01-31'), '2026-01-01T00:00:00Z', '2026-06-01T00:00:00Z')).toEqual([
+      '2026-01-31T10:00:00.000Z',
+      '2026-02-28T10:00:00.000Z',
+      '2026-03-31T10:00:00.000Z',
+      '2026-04-30T10:00:00.000Z',
+      '2026-05-31T10:00:00.000Z',
+    ]);
+    // A leap year's February has its 29th; every three months from 31 January: 30 April, 31 July.
+    expect(slots(monthly('2028-01-31'), '2028-02-01T00:00:00Z', '2028-03-02T00:00:00Z')).toEqual(['2028-02-29T10:00:00.000Z']);
+    expect(slots(monthly('2026-01-31', { period: 3 }), '2026-01-01T00:00:00Z', '2026-12-01T00:00:00Z')).toEqual([
+      '2026-01-31T10:00:00.000Z',
+      '2026-04-30T10:00:00.000Z',
+      '2026-07-31T10:00:00.000Z',
+      '2026-10-31T10:00:00.000Z',
+    ]);
+  });
+
+  it('lays a yearly order on its date, and on 28 February in a common year when anchored on the 29th', () => {
+    const yearly = order(
+      { frequency: 1, period: 1, periodUnit: 'a', timeOfDay: ['09:00:00'], boundsPeriod: { start: '2024-02-29' } },
+      '2024-02-20T00:00:00Z',
+    );
+    expect(slots(yearly, '2024-01-01T00:00:00Z', '2029-01-01T00:00:00Z')).toEqual([
+      '2024-02-29T09:00:00.000Z',
+      '2025-02-28T09:00:00.000Z',
+      '2026-02-28T09:00:00.000Z',
+      '2027-02-28T09:00:00.000Z',
+      '2028-02-29T09:00:00.000Z',
+    ]);
+  });
+
+  it("counts an instant anchor on the ward's calendar and keeps the ward time across a daylight-saving change", () => {
+    // 23:30 UTC on 31 March is 1 April in Berlin: the 1st of each month at 08:00 Berlin time (UTC+1 in winter, +2 in summer).
+    const fromAuthored = order({ frequency: 1, period: 1, periodUnit: 'mo', timeOfDay: ['08:00:00'] }, '2026-02-28T23:30:00Z');
+    expect(slots(fromAuthored, '2026-02-28T23:30:00Z', '2026-05-02T00:00:00Z', 'Europe/Berlin')).toEqual([
+      '2026-03-01T07:00:00.000Z',
+      '2026-04-01T06:00:00.000Z',
+      '2026-05-01T06:00:00.000Z',
+    ]);
+  });
+
+  it('lays no slots for several doses a month, weekdays in a month, or no anchor; none after the end', () => {
+    expect(slots(monthly('2026-01-15', { frequency: 2 }), '2026-01-01T00:00:00Z', '2026-03-01T00:00:00Z')).toEqual([]);
+    expect(slots(monthly('2026-01-15', { dayOfWeek: ['mon'] }), '2026-01-01T00:00:00Z', '2026-03-01T00:00:00Z')).toEqual([]);
+    const noAnchor = { ...monthly(undefined), authoredOn: undefined };
+    expect(slots(noAnchor, '2026-01-01T00:00:00Z', '2026-03-01T00:00:00Z')).toEqual([]);
+    const ended = monthly(undefined, { boundsPeriod: { start: '2026-01-15', end: '2026-03-14' } });
+    expect(slots(ended, '2026-01-01T00:00:00Z', '2026-06-01T00:00:00Z')).toEqual(['2026-01-15T10:00:00.000Z', '2026-02-15T10:00:00.000Z']);
+  });
+
+  it("refuses an extra dose in the same month, counted from dose day to dose day, and lets next month's through", () => {
+    const b12 = orderScheduleOf(monthly('2026-01-31'));
+    const january = { scheduledAt: '2026-01-31T10:00:00Z', administeredAt: '2026-01-31T10:05:00Z', given: true };
+    const at = (scheduledAt: string | null, effectiveAt: string) => ({ scheduledAt, effectiveAt, given: true });
+    expect(checkFrequency(b12, [], at('2026-01-31T10:00:00Z', '2026-01-31T10:05:00Z'), utc).kind).toBe('ok');
+    expect(checkFrequency(b12, [january], at('2026-01-31T10:00:00Z', '2026-01-31T11:00:00Z'), utc).kind).toBe('already-recorded');
+    // 1 March and 30 January are not dose days; an unscheduled dose is an extra one.
+    expect(checkFrequency(b12, [january], at('2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z'), utc).kind).toBe('not-a-scheduled-time');
+    expect(checkFrequency(b12, [], at('2026-01-30T10:00:00Z', '2026-01-30T10:00:00Z'), utc).kind).toBe('not-a-scheduled-time');
+    expect(checkFrequency(b12, [january], at(null, '2026-02-10T10:00:00Z'), utc).kind).toBe('unscheduled-extra');
+    // February's dose (the 28th) on the 28th: a new cycle.
+    const february = at('2026-02-28T10:00:00Z', '2026-02-28T10:00:00Z');
+    expect(checkFrequency(b12, [january], february, utc).kind).toBe('ok');
+    // Given on 20 February, still January's cycle, on top of January's dose: extra.
+    expect(checkFrequency(b12, [january], { ...february, effectiveAt: '2026-02-20T10:00:00Z' }, utc).kind).toBe('beyond-frequency');
+    // An unscheduled dose recorded on 5 March falls in February's cycle (28 Feb – 30 Mar): February's slot is extra.
+    const unscheduledMarch = { scheduledAt: null, administeredAt: '2026-03-05T10:00:00Z', given: true };
+    expect(checkFrequency(b12, [january, unscheduledMarch], february, utc).kind).toBe('beyond-frequency');
+    // ...but March's own dose on the 31st is in the next cycle.
+    expect(checkFrequency(b12, [january, unscheduledMarch], at('2026-03-31T10:00:00Z', '2026-03-31T10:00:00Z'), utc).kind).toBe('ok');
+  });
+});

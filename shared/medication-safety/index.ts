@@ -21,7 +21,17 @@ export {
   type SlotOrder,
   type ZoneClock,
 } from './dose-slots.js';
-export { EVERY_DAY, WEEKDAYS, cycleOf, dayNumberOf, isDoseDay, weekdayOf, type DoseDays, type Weekday } from './dose-days.js';
+export {
+  EVERY_DAY,
+  MAX_CYCLE_MONTHS,
+  WEEKDAYS,
+  cycleOf,
+  dayNumberOf,
+  isDoseDay,
+  weekdayOf,
+  type DoseDays,
+  type Weekday,
+} from './dose-days.js';
 export {
   checkFrequency,
   localWardClock,

@@ -32,11 +32,13 @@ describe("an order's schedule, from its structured dosage", () => {
     // Every other day or once a week: the morning round on each dose day (dose-days.test.ts).
     expect(scheduledTimesOfDay({ frequency: 1, period: 2, periodUnit: 'd' })).toEqual(['08:00']);
     expect(scheduledTimesOfDay({ frequency: 1, period: 1, periodUnit: 'wk' })).toEqual(['08:00']);
-    // An interval that does not divide the day, or a monthly order: no time to lay out.
+    // Once a month or a year: its clock time, else the morning round, on its one dose day (dose-days.test.ts).
+    expect(scheduledTimesOfDay({ frequency: 1, period: 1, periodUnit: 'mo' })).toEqual(['08:00']);
+    expect(scheduledTimesOfDay({ frequency: 1, period: 1, periodUnit: 'a', timeOfDay: ['10:30:00'] })).toEqual(['10:30']);
+    // An interval that does not divide the day, or several doses a month: no time to lay out.
     expect(scheduledTimesOfDay({ frequency: 1, period: 7, periodUnit: 'h' })).toEqual([]);
-    expect(scheduledTimesOfDay({ frequency: 1, period: 1, periodUnit: 'mo' })).toEqual([]);
-    // Even with a clock time: a monthly dose is never laid out every day.
-    expect(scheduledTimesOfDay({ frequency: 1, period: 1, periodUnit: 'mo', timeOfDay: ['08:00:00'] })).toEqual([]);
+    // Even with a clock time: twice a month has no whole dose days, and is never laid out every day.
+    expect(scheduledTimesOfDay({ frequency: 2, period: 1, periodUnit: 'mo', timeOfDay: ['08:00:00'] })).toEqual([]);
     expect(scheduledTimesOfDay({ frequency: 3, period: 2, periodUnit: 'd', timeOfDay: ['08:00:00'] })).toEqual([]);
     expect(scheduledTimesOfDay(undefined)).toEqual([]);
   });

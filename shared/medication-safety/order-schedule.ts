@@ -1,6 +1,6 @@
 // An order's schedule, read once from its structured dosage (never from the dosage text): as
 // needed or scheduled (Dosage.asNeeded[x]), the days its doses fall on (dose-days.ts: every day,
-// given weekdays, every N days or weeks from its anchor), the scheduled times of day on those days
+// given weekdays, every N days, weeks, months or years from its anchor), the scheduled times of day on those days
 // (Timing.repeat.timeOfDay, else its `when` events, else its frequency and period at the ward's
 // standard times), how many doses a dose day and a cycle hold, the minimum interval between PRN
 // doses and their daily maximum, and the ordered dose. The frequency rule, the MAR tab, the printed
@@ -44,12 +44,13 @@ function periodMsOf(repeat: Repeat | undefined): number | null {
  * The times of day (hh:mm, sorted, distinct) at which a scheduled timing's doses fall: its
  * timeOfDay; else its `when` events at the ward's standard times; else, for a frequency over days
  * or weeks (once a week, every other day, twice a day) or an interval that divides the day, the
- * ward's standard rounds on each dose day. Empty when the timing gives no time (every 7 hours,
- * or no timing at all) or repeats over months or years or in no whole days (3 per 2 d).
+ * ward's standard rounds on each dose day (once a month: the morning round on its dose day). Empty
+ * when the timing gives no time (every 7 hours, or no timing at all) or repeats in no whole days
+ * (3 per 2 d, 2 per 1 mo).
  */
 export function scheduledTimesOfDay(repeat: Repeat | undefined): string[] {
   if (repeat === undefined) return [];
-  // Months, years, or no whole dose days (3 per 2 d): nothing to lay out, whatever the clock times.
+  // No whole dose days (3 per 2 d, 2 per 1 mo): nothing to lay out, whatever the clock times.
   const days = repeatDaysOf(repeat, null);
   if (days === null) return [];
   const sorted = (times: readonly string[]): string[] => [...new Set(times)].sort();

@@ -9,7 +9,9 @@ import {
   ADMINISTRATION_REASON_EXTENSION_URL,
   ADMINISTRATION_TIMING_EXTENSION_URL,
   PATIENT_CONFIRMATION_EXTENSION_URL,
+  unrecordedSlots,
 } from '../../shared/medication-safety/index.js';
+import type { MarRowData } from '../../shared/contract/index.js';
 import { examplePolicyDraft } from '../../electron/policy/test-helpers.js';
 import { feedResources } from '../support/hub-fixtures.js';
 import { startEnrolledTestHost, type EnrolledTestHost } from '../support/enrolled-host.js';
@@ -50,11 +52,20 @@ const weeklyOnThursday = {
   },
 };
 
+// A monthly B12 injection at 10:00 anchored on 31 October 2025 (boundsPeriod): 30 November, 31
+// December, 31 January, 28 February, 31 March: the month's last day when it has no 31st.
+const monthlyOnThe31st = {
+  timing: {
+    repeat: { boundsPeriod: { start: '2025-10-31' }, frequency: 1, period: 1, periodUnit: 'mo', timeOfDay: ['10:00:00'] },
+  },
+};
+
 const METFORMIN = 'safety-metformin';
 const METHOTREXATE = 'safety-methotrexate-weekly';
 const WARFARIN = 'safety-warfarin';
 const PARACETAMOL_PRN = 'safety-paracetamol-prn';
 const CEFTRIAXONE = 'safety-ceftriaxone';
+const B12 = 'safety-b12-monthly';
 
 beforeAll(async () => {
   t = await startEnrolledTestHost({ seed: 'administration-safety' });
@@ -82,6 +93,7 @@ beforeAll(async () => {
     }),
     order(CEFTRIAXONE, '1665021', 'ceftriaxone 1000 MG Injection', 1000, daily('10:00:00')),
     order(METHOTREXATE, '105585', 'methotrexate 2.5 MG Oral Tablet', 15, weeklyOnThursday),
+    order(B12, '1650871', 'cyanocobalamin 1 MG/ML Injectable Solution', 1, monthlyOnThe31st),
     penicillinAllergy,
   ];
   await feedResources(t.hub.db, fed);
@@ -233,6 +245,52 @@ describe('the five rights at an administration', () => {
     );
     // Next Thursday's dose on next Thursday: nothing stops it.
     expect(await check(nextWeek)).toMatchObject({ hardStops: [], reasonsNeeded: [], timing: 'on-time' });
+  });
+
+  it("lays monthly B12 on the MAR on the 31st or the month's last day, and refuses a second dose in its month", async () => {
+    const mar = await t.call<MarRowData[]>('chart:mar', { patientId, from: '2026-01-01T00:00:00Z', to: '2026-04-01T00:00:00Z' });
+    const row = mar.find((r) => r.medication.requestId === B12)!;
+    const slots = unrecordedSlots(
+      {
+        prn: row.medication.asNeeded,
+        timesOfDay: row.medication.timesOfDay,
+        doseDays: row.medication.doseDays,
+        startsAt: row.medication.authoredOn,
+        recordedScheduledAt: row.administrations.map((a) => a.scheduledAt),
+      },
+      Date.parse('2026-01-01T00:00:00Z'),
+      Date.parse('2026-04-01T00:00:00Z'),
+      'UTC',
+    );
+    expect(slots.map((ms) => new Date(ms).toISOString())).toEqual([
+      '2026-01-31T10:00:00.000Z',
+      '2026-02-28T10:00:00.000Z',
+      '2026-03-31T10:00:00.000Z',
+    ]);
+    const january = {
+      medicationRequestId: B12,
+      given: true,
+      scheduledAt: '2026-01-31T10:00:00Z',
+      effectiveAt: '2026-01-31T10:05:00Z',
+      dose: { value: 1, unit: 'mg' },
+      patientConfirmation: confirmed(),
+    };
+    expect((await check(january)).hardStops).toEqual([]);
+    expect((await recorded(january)).status).toBe('completed');
+    // The same slot again, an unscheduled dose on 10 February, and February's dose (the 28th)
+    // given on the 20th: each is a second dose in the month that runs from 31 January.
+    await expectRefused(january, 'DOSE_BEYOND_FREQUENCY');
+    await expectRefused({ ...january, scheduledAt: undefined, effectiveAt: '2026-02-10T10:00:00Z' }, 'DOSE_BEYOND_FREQUENCY');
+    const february = { ...january, scheduledAt: '2026-02-28T10:00:00Z', effectiveAt: '2026-02-28T10:00:00Z' };
+    await expectRefused(
+      { ...february, effectiveAt: '2026-02-20T10:00:00Z', reasons: { time: 'patient-unavailable' } },
+      'DOSE_BEYOND_FREQUENCY',
+    );
+    // 1 March is not one of its days; 28 February's dose on the 28th: nothing stops it.
+    expect((await check({ ...february, scheduledAt: '2026-03-01T10:00:00Z', effectiveAt: '2026-03-01T10:00:00Z' })).hardStops).toEqual([
+      expect.objectContaining({ check: 'frequency' }),
+    ]);
+    expect(await check(february)).toMatchObject({ hardStops: [], reasonsNeeded: [], timing: 'on-time' });
   });
 
   it('refuses an as-needed dose within its minimum interval, and takes one after it', async () => {

@@ -6,6 +6,7 @@ import { sessionCredentialsMigration } from './0003-session-credentials.js';
 import { syncStateMigration } from './0004-sync-state.js';
 import { offlineTotpMigration } from './0005-offline-totp.js';
 import { conflictChartRestrictionMigration } from './0006-conflict-chart-restriction.js';
+import { offlineTotpLastStepMigration } from './0007-offline-totp-last-step.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   syncStateMigration,
   offlineTotpMigration,
   conflictChartRestrictionMigration,
+  offlineTotpLastStepMigration,
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]!.version;

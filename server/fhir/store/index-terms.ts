@@ -1,10 +1,12 @@
 // What the store indexes of a resource when it is written: its patient, its status, its search
-// tokens (identifiers, an Encounter's current locations, code and category codings), the span of
+// tokens (identifiers, an Encounter's current locations, code and category codings, the words of a
+// Patient's name), the span of
 // its clinical date (the date search), when its care ends ($everything's start)
 // and, for Encounters, the ward Locations a version touches (for ward-scoped history).
 import type { Encounter, Resource } from '../../../shared/fhir/index.js';
 import { careEndMs, isTimeless, patientIdOf } from '../../../shared/fhir/index.js';
 import { clinicalTokensOf, dateSpanOf, type DateSpan } from './clinical-terms.js';
+import { nameWordTokensOf } from './patient-name.js';
 
 /** The index token of a Patient's security labels (meta.security), kept for the restricted-chart rule. */
 export const SECURITY_TOKEN_PARAM = '_security';
@@ -93,7 +95,7 @@ export function indexTermsOf(resource: Resource): IndexTerms {
   if (resource.resourceType === 'Encounter') {
     for (const ref of currentLocationRefs(resource)) tokens.push({ param: 'location', system: '', value: ref });
   }
-  if (resource.resourceType === 'Patient') tokens.push(...securityTokensOf(resource));
+  if (resource.resourceType === 'Patient') tokens.push(...securityTokensOf(resource), ...nameWordTokensOf(resource));
   tokens.push(...clinicalTokensOf(resource));
   const status = (resource as { status?: unknown }).status;
   return {

@@ -12,3 +12,5 @@ export { historyVersions, type HistoryQuery } from './history-query.js';
 export { isPatientOnWard, isPatientKnownToWard, isPatientRestricted, SHARED_TYPES, type AccessScope } from './access-scope.js';
 export { wardLocationRef, normalizeReference } from './index-terms.js';
 export { DATE_SEARCH_PARAM } from './clinical-terms.js';
+export { nameWords, patientNameOf } from './patient-name.js';
+export { patientIdsByNameWords } from './patient-name-lookup.js';

@@ -4,10 +4,12 @@ import { resourceTables } from './migrations/0001-resources.js';
 import { careEndMigration } from './migrations/0002-care-end.js';
 import { accessMigration } from './migrations/0003-access.js';
 import { clinicalSearchMigration } from './migrations/0004-clinical-search.js';
+import { patientNameWordsMigration } from './migrations/0005-patient-name-words.js';
 
 export const resourceStoreMigrations: readonly HubMigration[] = [
   resourceTables,
   careEndMigration,
   accessMigration,
   clinicalSearchMigration,
+  patientNameWordsMigration,
 ];
