@@ -71,6 +71,9 @@ async function main(): Promise<void> {
       report('sync.initial_s', initial.seconds, 's', '≤ 10 s');
       report('sync.initial_rps', initial.written / initial.seconds, 'res/s', '≥ 8000');
       report('sync.initial_cpu_s', initial.cpuSeconds, 's');
+      log(
+        `  CPU per resource: ${Math.round((initial.cpuSeconds * 1e6) / initial.written)} µs (the vault's own ingest: ${Math.round(initial.vaultIngestCpuUsPerResource)} µs)`,
+      );
       report('sync.initial_peak_rss_mb', initial.peakRssMb, 'MB', '≤ 200');
       log(`  the vault's own ingest, same process, right after: ${Math.round(initial.vaultIngestRps)} res/s`);
       report('sync.initial_vs_vault_ingest', initial.written / initial.seconds / initial.vaultIngestRps, '×', '≥ 0.8');

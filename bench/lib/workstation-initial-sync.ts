@@ -22,20 +22,25 @@ export interface InitialSyncFigures {
   readonly peakRssMb: number;
   /** The vault's own ingest rate, res/s, measured right after in this process. */
   readonly vaultIngestRps: number;
+  /** Its CPU time per resource (user + system), µs; the sync's is cpuSeconds / written. */
+  readonly vaultIngestCpuUsPerResource: number;
 }
 
 /** Resources per transaction, as vault.bench.ts writes them. */
 const INGEST_BATCH = 5_000;
 
-async function vaultIngestRate(custodian: KeytarCustodian): Promise<number> {
+async function vaultIngest(custodian: KeytarCustodian): Promise<{ rps: number; cpuUsPerResource: number }> {
   const { generateWard } = await import('../../shared/synthetic/index.js');
   const resources = generateWard({ seed: 'vault-bench', patients: 30, days: 14 }).resources;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wardline-bench-sync-ingest-'));
   const vault = await createVault({ dataDir: dir, custodian });
   try {
+    const cpu = process.cpuUsage();
     const started = performance.now();
     for (let i = 0; i < resources.length; i += INGEST_BATCH) vault.resources.upsertMany(resources.slice(i, i + INGEST_BATCH));
-    return resources.length / ((performance.now() - started) / 1000);
+    const rps = resources.length / ((performance.now() - started) / 1000);
+    const used = process.cpuUsage(cpu);
+    return { rps, cpuUsPerResource: (used.user + used.system) / resources.length };
   } finally {
     vault.close();
     await wipeVault({ dataDir: dir, custodian });
@@ -48,7 +53,7 @@ async function main(dataDir: string): Promise<void> {
   const logger = pino({ level: 'warn' }, pino.destination(2));
   const vault = await openVault({ dataDir, custodian, logger });
   const engine = createSyncEngine({ vault, dataDir, custodian, logger });
-  let figures: Omit<InitialSyncFigures, 'vaultIngestRps'>;
+  let figures: Omit<InitialSyncFigures, 'vaultIngestRps' | 'vaultIngestCpuUsPerResource'>;
   try {
     const rssBeforeMb = process.memoryUsage().rss / 1048576;
     const cpu = process.cpuUsage();
@@ -69,7 +74,8 @@ async function main(dataDir: string): Promise<void> {
     await engine.close();
     vault.close();
   }
-  const result: InitialSyncFigures = { ...figures, vaultIngestRps: await vaultIngestRate(custodian) };
+  const ingest = await vaultIngest(custodian);
+  const result: InitialSyncFigures = { ...figures, vaultIngestRps: ingest.rps, vaultIngestCpuUsPerResource: ingest.cpuUsPerResource };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

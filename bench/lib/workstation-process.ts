@@ -26,10 +26,14 @@ async function bundle(): Promise<string> {
   return outfile;
 }
 
-/** The initial sync of the (enrolled) workstation at `dataDir`, in a bundled child process. */
-export async function runInitialSyncProcess(dataDir: string): Promise<InitialSyncFigures> {
+/**
+ * The initial sync of the (enrolled) workstation at `dataDir`, in a bundled child process; with
+ * `cpuProfileDir`, the process writes its V8 CPU profile there.
+ */
+export async function runInitialSyncProcess(dataDir: string, options: { cpuProfileDir?: string } = {}): Promise<InitialSyncFigures> {
   const script = await bundle();
-  const child = spawn(process.execPath, [script, dataDir], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+  const profile = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`];
+  const child = spawn(process.execPath, [...profile, script, dataDir], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
   let out = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => {

@@ -1,11 +1,11 @@
 // Reading the hub's Bundles: searchset (census, $everything, reference data) and history pages,
 // into versions to apply (a resource, or the deletion of one) plus the page's hub time
 // (Bundle.meta.lastUpdated) and its next link. Anything malformed is a HUB_ANSWER_INVALID.
-// `readBundleText` reads a page from its text one entry at a time (json-members.ts): each entry is
-// parsed, handed on with its resource's own JSON text, and dropped before the next, so a large page
-// never exists as one tree of objects.
+// `readBundleText` reads a page from its bytes one entry at a time (json-members.ts): each entry is
+// decoded and parsed, handed on with its resource's own JSON text, and dropped before the next, so
+// a large page never exists as one string or one tree of objects.
 import type { Resource } from '../../shared/fhir/index.js';
-import { forEachElement, forEachMember, JsonShapeError, parseRange, skipSpace } from './json-members.js';
+import { forEachElement, forEachMember, JsonShapeError, parseRange, skipSpace, textOf } from './json-members.js';
 import { SyncError } from './sync-error.js';
 
 export interface IncomingVersion {
@@ -118,33 +118,38 @@ export function readBundleText<T>(
   expected: 'searchset' | 'history',
   onEntry: (version: IncomingVersion, resourceJson: string | null) => T,
 ): BundleTextPage<T> {
-  const text = typeof body === 'string' ? body : body.toString('utf8');
+  const text = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   // No prototype: a member named __proto__ is a member like any other (as JSON.parse makes it).
   const head = Object.create(null) as Json;
   const items: T[] = [];
   const history = expected === 'history';
   try {
     const start = skipSpace(text, 0);
-    if (text.charCodeAt(start) !== 0x7b) throw invalid('not a Bundle');
+    if (text[start] !== 0x7b) throw invalid('not a Bundle');
     const end = forEachMember(text, start, (key, valueStart, valueEnd) => {
       if (key !== 'entry') {
         head[key] = parseRange(text, valueStart, valueEnd);
         return;
       }
-      if (text.charCodeAt(valueStart) !== 0x5b) {
+      if (text[valueStart] !== 0x5b) {
         parseRange(text, valueStart, valueEnd);
         return;
       }
       forEachElement(text, valueStart, (entryStart) => {
-        if (text.charCodeAt(entryStart) !== 0x7b) throw invalid('an entry is not an object');
+        if (text[entryStart] !== 0x7b) throw invalid('an entry is not an object');
         const entry = Object.create(null) as Json;
         let resourceJson: string | null = null;
-        forEachMember(text, entryStart, (member, memberStart, memberEnd) => {
-          entry[member] = parseRange(text, memberStart, memberEnd);
-          if (member === 'resource') resourceJson = text.slice(memberStart, memberEnd);
+        const entryEnd = forEachMember(text, entryStart, (member, memberStart, memberEnd) => {
+          if (member !== 'resource') {
+            entry[member] = parseRange(text, memberStart, memberEnd);
+            return;
+          }
+          resourceJson = textOf(text, memberStart, memberEnd);
+          entry[member] = parseRange(text, memberStart, memberEnd, resourceJson);
         });
         const version = entryVersion(entry, history);
         items.push(onEntry(version, version.resource === null ? null : resourceJson));
+        return entryEnd;
       });
     });
     if (skipSpace(text, end) !== text.length) throw invalid('text after the Bundle');

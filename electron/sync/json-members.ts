@@ -1,8 +1,10 @@
-// Walking the structure of a JSON text without building it: the members of an object and the
-// elements of an array as [start, end) ranges of the text, so a large answer (a Bundle page) can be
-// parsed one piece at a time. Every piece a caller uses goes through JSON.parse, and what it skips
-// is parsed here too, so a text is accepted only if it is valid JSON throughout; anything else is a
-// JsonShapeError naming the position (never the content).
+// Walking the structure of a JSON text (its UTF-8 bytes) without building it: the members of an
+// object and the elements of an array as [start, end) byte ranges, so a large answer (a Bundle page)
+// can be decoded and parsed one piece at a time, never as one page-sized string. (The structural
+// characters are ASCII, and no byte of a multi-byte UTF-8 character is ASCII.) Every piece a caller
+// uses goes through JSON.parse, and what it skips is parsed here too, so a text is accepted only if
+// it is valid JSON throughout; anything else is a JsonShapeError naming the position (never the
+// content).
 
 export class JsonShapeError extends Error {
   constructor(what: string, position: number) {
@@ -24,34 +26,39 @@ function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }
 
-export function skipSpace(text: string, at: number): number {
+/** The byte at `at`, or -1 past the end. */
+function byteAt(text: Buffer, at: number): number {
+  return at < text.length ? text[at]! : -1;
+}
+
+export function skipSpace(text: Buffer, at: number): number {
   let i = at;
-  while (i < text.length && isSpace(text.charCodeAt(i))) i += 1;
+  while (i < text.length && isSpace(text[i]!)) i += 1;
   return i;
 }
 
 /** The index after the string starting at `at` (its opening quote). */
-function stringEnd(text: string, at: number): number {
+function stringEnd(text: Buffer, at: number): number {
   let i = at + 1;
   for (;;) {
-    const quote = text.indexOf('"', i);
+    const quote = text.indexOf(QUOTE, i);
     if (quote === -1) throw new JsonShapeError('unterminated string', at);
     let backslashes = 0;
-    for (let j = quote - 1; j > at && text.charCodeAt(j) === BACKSLASH; j -= 1) backslashes += 1;
+    for (let j = quote - 1; j > at && text[j] === BACKSLASH; j -= 1) backslashes += 1;
     if (backslashes % 2 === 0) return quote + 1;
     i = quote + 1;
   }
 }
 
 /** The index after the JSON value starting at `at` (no leading space). Nested values are matched, not checked. */
-export function valueEnd(text: string, at: number): number {
-  const first = text.charCodeAt(at);
+export function valueEnd(text: Buffer, at: number): number {
+  const first = byteAt(text, at);
   if (first === QUOTE) return stringEnd(text, at);
   if (first === OPEN_BRACE || first === OPEN_BRACKET) {
     let depth = 0;
     let i = at;
     while (i < text.length) {
-      const code = text.charCodeAt(i);
+      const code = text[i]!;
       if (code === QUOTE) {
         i = stringEnd(text, i);
         continue;
@@ -68,7 +75,7 @@ export function valueEnd(text: string, at: number): number {
   // A number, true, false or null: up to the next delimiter (JSON.parse checks it).
   let i = at;
   while (i < text.length) {
-    const code = text.charCodeAt(i);
+    const code = text[i]!;
     if (code === COMMA || code === CLOSE_BRACE || code === CLOSE_BRACKET || isSpace(code)) break;
     i += 1;
   }
@@ -76,27 +83,32 @@ export function valueEnd(text: string, at: number): number {
   return i;
 }
 
-/** JSON.parse of text[start, end), as a JsonShapeError when it is not valid JSON. */
-export function parseRange(text: string, start: number, end: number): unknown {
+/** The text of bytes [start, end). */
+export function textOf(text: Buffer, start: number, end: number): string {
+  return text.toString('utf8', start, end);
+}
+
+/** JSON.parse of bytes [start, end) (or of `decoded`, their text), as a JsonShapeError when it is not valid JSON. */
+export function parseRange(text: Buffer, start: number, end: number, decoded = textOf(text, start, end)): unknown {
   try {
-    return JSON.parse(text.slice(start, end)) as unknown;
+    return JSON.parse(decoded) as unknown;
   } catch {
     throw new JsonShapeError('invalid JSON value', start);
   }
 }
 
-function expect(text: string, at: number, code: number, what: string): void {
-  if (text.charCodeAt(at) !== code) throw new JsonShapeError(`${what} expected`, at);
+function expect(text: Buffer, at: number, code: number, what: string): void {
+  if (byteAt(text, at) !== code) throw new JsonShapeError(`${what} expected`, at);
 }
 
 /**
  * Calls `member` with each key of the object starting at `at` and its value's range; returns the
  * index after the object. Keys are parsed; values are left to `member`.
  */
-export function forEachMember(text: string, at: number, member: (key: string, start: number, end: number) => void): number {
+export function forEachMember(text: Buffer, at: number, member: (key: string, start: number, end: number) => void): number {
   expect(text, at, OPEN_BRACE, 'object');
   let i = skipSpace(text, at + 1);
-  if (text.charCodeAt(i) === CLOSE_BRACE) return i + 1;
+  if (byteAt(text, i) === CLOSE_BRACE) return i + 1;
   for (;;) {
     expect(text, i, QUOTE, 'key');
     const keyEnd = stringEnd(text, i);
@@ -107,24 +119,26 @@ export function forEachMember(text: string, at: number, member: (key: string, st
     const end = valueEnd(text, start);
     member(key, start, end);
     i = skipSpace(text, end);
-    const code = text.charCodeAt(i);
+    const code = byteAt(text, i);
     if (code === CLOSE_BRACE) return i + 1;
     if (code !== COMMA) throw new JsonShapeError('comma or end of object expected', i);
     i = skipSpace(text, i + 1);
   }
 }
 
-/** Calls `element` with the range of each element of the array starting at `at`; returns the index after it. */
-export function forEachElement(text: string, at: number, element: (start: number, end: number) => void): number {
+/**
+ * Calls `element` with the start of each element of the array starting at `at`; it returns the
+ * index after that element (e.g. forEachMember's answer, so an element is walked once, not twice).
+ * Returns the index after the array.
+ */
+export function forEachElement(text: Buffer, at: number, element: (start: number) => number): number {
   expect(text, at, OPEN_BRACKET, 'array');
   let i = skipSpace(text, at + 1);
-  if (text.charCodeAt(i) === CLOSE_BRACKET) return i + 1;
+  if (byteAt(text, i) === CLOSE_BRACKET) return i + 1;
   for (;;) {
-    const start = i;
-    const end = valueEnd(text, start);
-    element(start, end);
+    const end = element(i);
     i = skipSpace(text, end);
-    const code = text.charCodeAt(i);
+    const code = byteAt(text, i);
     if (code === CLOSE_BRACKET) return i + 1;
     if (code !== COMMA) throw new JsonShapeError('comma or end of array expected', i);
     i = skipSpace(text, i + 1);
