@@ -1,7 +1,11 @@
 // Reading the hub's Bundles: searchset (census, $everything, reference data) and history pages,
 // into versions to apply (a resource, or the deletion of one) plus the page's hub time
 // (Bundle.meta.lastUpdated) and its next link. Anything malformed is a HUB_ANSWER_INVALID.
+// `readBundleText` reads a page from its bytes one entry at a time (json-members.ts): each entry is
+// decoded and parsed, handed on with its resource's own JSON text, and dropped before the next, so
+// a large page never exists as one string or one tree of objects.
 import type { Resource } from '../../shared/fhir/index.js';
+import { forEachElement, forEachMember, JsonShapeError, parseRange, skipSpace, textOf } from './json-members.js';
 import { SyncError } from './sync-error.js';
 
 export interface IncomingVersion {
@@ -78,18 +82,80 @@ function entryVersion(entry: unknown, history: boolean): IncomingVersion {
   };
 }
 
-export function readBundlePage(body: unknown, expected: 'searchset' | 'history'): BundlePage {
+/** The page's hub time and next link, from the Bundle without its entries. */
+function pageHead(body: unknown, expected: 'searchset' | 'history'): { lastUpdated: string; next: string | null } {
   if (!isObject(body) || body.resourceType !== 'Bundle') throw invalid('not a Bundle');
   if (body.type !== expected) throw invalid(`a ${String(body.type)} Bundle where a ${expected} was expected`);
   const meta = isObject(body.meta) ? body.meta : {};
   if (typeof meta.lastUpdated !== 'string' || Number.isNaN(Date.parse(meta.lastUpdated))) throw invalid('no meta.lastUpdated');
   const links = Array.isArray(body.link) ? body.link : [];
   const next = links.find((link): link is Json => isObject(link) && link.relation === 'next' && typeof link.url === 'string');
-  const entries = Array.isArray(body.entry) ? body.entry : [];
-  return {
-    lastUpdated: meta.lastUpdated,
-    next: next === undefined ? null : (next.url as string),
-    versions: entries.map((entry) => entryVersion(entry, expected === 'history')),
-    size: entries.length,
-  };
+  return { lastUpdated: meta.lastUpdated, next: next === undefined ? null : (next.url as string) };
+}
+
+export function readBundlePage(body: unknown, expected: 'searchset' | 'history'): BundlePage {
+  const head = pageHead(body, expected);
+  const entries = isObject(body) && Array.isArray(body.entry) ? body.entry : [];
+  return { ...head, versions: entries.map((entry) => entryVersion(entry, expected === 'history')), size: entries.length };
+}
+
+/** A page read by readBundleText: what `onEntry` made of each entry, in order. */
+export interface BundleTextPage<T> {
+  readonly lastUpdated: string;
+  readonly next: string | null;
+  readonly items: T[];
+  /** Number of entries. */
+  readonly size: number;
+}
+
+/**
+ * Reads a Bundle page from its JSON text one entry at a time, as readBundlePage does from parsed
+ * JSON: `onEntry` gets each entry's version and its resource's JSON text exactly as the hub sent
+ * it (null for a deletion), which parses to `version.resource`.
+ */
+export function readBundleText<T>(
+  body: Buffer | string,
+  expected: 'searchset' | 'history',
+  onEntry: (version: IncomingVersion, resourceJson: string | null) => T,
+): BundleTextPage<T> {
+  const text = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  // No prototype: a member named __proto__ is a member like any other (as JSON.parse makes it).
+  const head = Object.create(null) as Json;
+  const items: T[] = [];
+  const history = expected === 'history';
+  try {
+    const start = skipSpace(text, 0);
+    if (text[start] !== 0x7b) throw invalid('not a Bundle');
+    const end = forEachMember(text, start, (key, valueStart, valueEnd) => {
+      if (key !== 'entry') {
+        head[key] = parseRange(text, valueStart, valueEnd);
+        return;
+      }
+      if (text[valueStart] !== 0x5b) {
+        parseRange(text, valueStart, valueEnd);
+        return;
+      }
+      forEachElement(text, valueStart, (entryStart) => {
+        if (text[entryStart] !== 0x7b) throw invalid('an entry is not an object');
+        const entry = Object.create(null) as Json;
+        let resourceJson: string | null = null;
+        const entryEnd = forEachMember(text, entryStart, (member, memberStart, memberEnd) => {
+          if (member !== 'resource') {
+            entry[member] = parseRange(text, memberStart, memberEnd);
+            return;
+          }
+          resourceJson = textOf(text, memberStart, memberEnd);
+          entry[member] = parseRange(text, memberStart, memberEnd, resourceJson);
+        });
+        const version = entryVersion(entry, history);
+        items.push(onEntry(version, version.resource === null ? null : resourceJson));
+        return entryEnd;
+      });
+    });
+    if (skipSpace(text, end) !== text.length) throw invalid('text after the Bundle');
+  } catch (error) {
+    if (error instanceof JsonShapeError) throw invalid(`not valid JSON: ${error.message}`);
+    throw error;
+  }
+  return { ...pageHead(head, expected), items, size: items.length };
 }

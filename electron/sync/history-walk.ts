@@ -15,9 +15,8 @@ export async function walkHistory(context: PullContext, type: string, since: str
   const firstUrl = vault.sync.walk(type) ?? `/fhir/${type}/_history?_since=${encodeURIComponent(since)}&_count=${policy.pageSize}`;
   const seen = new Set<string>();
   await walkPages(
-    client,
+    async (url) => readBundlePage(await client.getJson(url), 'history'),
     firstUrl,
-    (body) => readBundlePage(body, 'history'),
     (pages) => {
       const locations = new Map<string, Resource>();
       for (const page of pages) {

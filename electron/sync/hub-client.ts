@@ -101,6 +101,16 @@ export class HubClient {
     return answer.body;
   }
 
+  /**
+   * GET with the device token; `parse` reads the raw body of a 2xx answer (e.g. a Bundle page one
+   * entry at a time, without parsing it whole first). A HUB_ANSWER_INVALID from `parse` is retried
+   * like a body that is not JSON.
+   */
+  async getParsed<T>(pathOrLink: string, parse: (body: Buffer) => T): Promise<T> {
+    const answer = await this.#exchange({ method: 'GET', url: this.urlFor(pathOrLink), headers: { accept: FHIR_JSON } }, true, { parse });
+    return answer.body as T;
+  }
+
   /** POST of a FHIR Bundle (transaction or batch) to /fhir; the response Bundle. */
   async postBundle(bundle: unknown): Promise<unknown> {
     const answer = await this.#exchange(
@@ -207,7 +217,7 @@ export class HubClient {
   async #exchange(
     base: HttpRequest,
     withDeviceToken: boolean,
-    options: { returnRefusals?: boolean; retries?: number } = {},
+    options: { returnRefusals?: boolean; retries?: number; parse?: (body: Buffer) => unknown } = {},
   ): Promise<HubAnswer> {
     const { policy, monitor } = this.#o;
     const signal = this.#o.signal();
@@ -223,7 +233,7 @@ export class HubClient {
         const response = await this.#o.send({ ...base, headers }, signal);
         const status = response.status;
         if (status >= 200 && status < 300) {
-          const body = parseJson(response);
+          const body = options.parse === undefined ? parseJson(response) : options.parse(response.body);
           monitor.answered(response.firstByteMs);
           return { status, body };
         }

@@ -3,7 +3,6 @@
 // and in order, one at a time or (with `maxResourcesPerGroup`) as consecutive pages that together
 // stay within that many resources; the caller writes each group with the walk's position after it,
 // so a crash resumes at a page boundary (no duplicate, no gap).
-import type { HubClient } from './hub-client.js';
 
 export interface WalkedPage {
   readonly next: string | null;
@@ -11,15 +10,15 @@ export interface WalkedPage {
 }
 
 export async function walkPages<P extends WalkedPage>(
-  client: HubClient,
+  /** Fetches and reads one page (e.g. HubClient.getParsed with a Bundle reader). */
+  fetchPage: (url: string) => Promise<P>,
   firstUrl: string,
-  parse: (body: unknown) => P,
   write: (pages: readonly P[]) => void,
   maxResourcesPerGroup: number,
   /** Awaited before the first write (e.g. the census the writes are scoped by). */
   ready?: Promise<unknown>,
 ): Promise<void> {
-  let pending: Promise<unknown> = client.getJson(firstUrl);
+  let pending: Promise<P> = fetchPage(firstUrl);
   if (ready !== undefined) {
     // Fetched meanwhile; should `ready` fail, this outcome must not go unhandled.
     pending.catch(() => undefined);
@@ -28,10 +27,10 @@ export async function walkPages<P extends WalkedPage>(
   let group: P[] = [];
   let groupSize = 0;
   for (;;) {
-    const page = parse(await pending);
-    let nextRequest: Promise<unknown> | null = null;
+    const page = await pending;
+    let nextRequest: Promise<P> | null = null;
     if (page.next !== null) {
-      nextRequest = client.getJson(page.next);
+      nextRequest = fetchPage(page.next);
       // Not awaited if writing fails; its outcome must not go unhandled.
       nextRequest.catch(() => undefined);
     }

@@ -2,15 +2,16 @@
 // window: cache-window.ts; what an older hub sends before it is left out here), paged with next links,
 // each page written whole together with the position of the walk (several pages, also of other
 // patients, may share a transaction: see write-batcher.ts), so a load interrupted by a crash
-// resumes at the page after the last one written (no duplicate, no gap). Each page is validated and
-// turned into rows as it arrives (prepareVersions), so what waits for the shared transaction is
-// rows, not parsed JSON.
-import { readBundlePage } from './bundle-reading.js';
+// resumes at the page after the last one written (no duplicate, no gap). Each page is read from its
+// text one entry at a time as it arrives (readBundleText): every resource is parsed, validated and
+// turned into its row (prepareVersion) with the hub's JSON text as the stored JSON, and its parsed
+// objects are dropped before the next entry's. What waits for the shared transaction is rows.
+import { readBundleText } from './bundle-reading.js';
 import { everythingStartParam } from './cache-window.js';
 import { walkPages } from './paged-walk.js';
 import { applyOptionsFor, keepInScope, type PullContext } from './pull-context.js';
 import { isSyncError } from './sync-error.js';
-import { addCounts, applyPrepared, prepareVersions } from './version-apply.js';
+import { addCounts, applyPrepared, prepareVersion } from './version-apply.js';
 import type { WriteBatcher } from './write-batcher.js';
 
 export type LoadOutcome = 'loaded' | 'gone';
@@ -30,14 +31,17 @@ export async function loadPatient(context: PullContext, patientId: string, asOf:
       : `/fhir/Patient/${encodeURIComponent(patientId)}/$everything?_count=${policy.pageSize}${start}`;
   const keep = keepInScope(context);
   try {
+    const prepare = { vault, keep };
     await walkPages(
-      client,
+      (url) =>
+        client.getParsed(url, (body) =>
+          readBundleText(body, 'searchset', (version, resourceJson) => prepareVersion(prepare, version, resourceJson)),
+        ),
       firstUrl,
-      (body) => readBundlePage(body, 'searchset'),
       (pages) => {
         for (const page of pages) {
           // Only the rows and the next link wait for the transaction, not the page itself.
-          const prepared = prepareVersions({ vault, keep }, page.versions);
+          const prepared = page.items;
           const next = page.next;
           batcher.add(page.size, () => {
             addCounts(context.counts, applyPrepared(applyOptionsFor(context, keep), prepared));

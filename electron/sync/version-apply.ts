@@ -79,19 +79,25 @@ export function applyVersions(options: ApplyOptions, versions: readonly Incoming
 
 /** Validates and scopes each version's resource (a supported type only); writes nothing. */
 export function prepareVersions(options: PrepareOptions, versions: readonly IncomingVersion[]): PreparedVersion[] {
-  return versions.map((incoming): PreparedVersion => {
-    const { type, id, version, resource } = incoming;
-    const base = { type, id, version, deleted: resource === null, clientId: undefined, kept: false, prepared: null, invalidPath: null };
-    if (resource === null || !isSupportedResourceType(type)) return base;
-    const clientId = clientIdOf(resource);
-    if (!options.keep(resource)) return { ...base, clientId };
-    try {
-      return { ...base, clientId, kept: true, prepared: options.vault.resources.prepare(resource) };
-    } catch (error) {
-      if (!isVaultError(error, 'INVALID_RESOURCE')) throw error;
-      return { ...base, clientId, kept: true, invalidPath: error.path ?? null };
-    }
-  });
+  return versions.map((incoming) => prepareVersion(options, incoming));
+}
+
+/**
+ * Validates and scopes one version's resource; writes nothing. `resourceJson`, when given, is the
+ * text the resource was parsed from: the vault stores it as it is.
+ */
+export function prepareVersion(options: PrepareOptions, incoming: IncomingVersion, resourceJson?: string | null): PreparedVersion {
+  const { type, id, version, resource } = incoming;
+  const base = { type, id, version, deleted: resource === null, clientId: undefined, kept: false, prepared: null, invalidPath: null };
+  if (resource === null || !isSupportedResourceType(type)) return base;
+  const clientId = clientIdOf(resource);
+  if (!options.keep(resource)) return { ...base, clientId };
+  try {
+    return { ...base, clientId, kept: true, prepared: options.vault.resources.prepare(resource, resourceJson ?? undefined) };
+  } catch (error) {
+    if (!isVaultError(error, 'INVALID_RESOURCE')) throw error;
+    return { ...base, clientId, kept: true, invalidPath: error.path ?? null };
+  }
 }
 
 /** Writes what is newer than the vault's copy, of versions prepared earlier. Call inside vault.transaction. */

@@ -106,8 +106,12 @@ function observationValue(resource: Json): { valueNum: number | null; valueUnit:
   return { valueNum: null, valueUnit: null };
 }
 
-/** The row to store for a validated resource that has an id. */
-export function resourceRow(resource: Resource & { id: string }): ResourceRow {
+/**
+ * The row to store for a validated resource that has an id. `storedJson`, when given, is the text the
+ * resource was parsed from (JSON.parse(storedJson) made `resource`), stored as it is instead of
+ * serialising the resource again.
+ */
+export function resourceRow(resource: Resource & { id: string }, storedJson?: string): ResourceRow {
   const json = resource as unknown as Json;
   const meta = isObject(json.meta) ? json.meta : {};
   return {
@@ -121,6 +125,6 @@ export function resourceRow(resource: Resource & { id: string }): ResourceRow {
     ...observationValue(json),
     versionId: typeof meta.versionId === 'string' ? meta.versionId : null,
     lastUpdated: typeof meta.lastUpdated === 'string' ? meta.lastUpdated : null,
-    json: JSON.stringify(resource),
+    json: storedJson ?? JSON.stringify(resource),
   };
 }

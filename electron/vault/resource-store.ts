@@ -28,8 +28,12 @@ export interface ResourceStore {
   upsert(resource: unknown): Resource;
   /** Validates every resource first, then writes them all in one transaction. Returns the count. */
   upsertMany(resources: readonly unknown[]): number;
-  /** Validates one resource and builds its row, writing nothing; throws VaultError INVALID_RESOURCE. */
-  prepare(resource: unknown): PreparedResource;
+  /**
+   * Validates one resource and builds its row, writing nothing; throws VaultError INVALID_RESOURCE.
+   * `json`, when given, must be the very text `resource` was parsed from: it is stored as it is
+   * (no second serialisation).
+   */
+  prepare(resource: unknown, json?: string): PreparedResource;
   /** Writes prepared resources (insert or replace by type and id) in one transaction. Returns the count. */
   upsertPrepared(prepared: readonly PreparedResource[]): number;
   read<K extends SupportedResourceType>(type: K, id: string): ResourceOf<K> | null;
@@ -58,7 +62,7 @@ type RowValues = [
   json: string,
 ];
 
-function validated(input: unknown, position?: number): { resource: Resource; row: ResourceRow } {
+function validated(input: unknown, position?: number, json?: string): { resource: Resource; row: ResourceRow } {
   const where = position === undefined ? '' : ` (item ${position + 1} of the batch)`;
   let resource: Resource;
   try {
@@ -80,7 +84,7 @@ function validated(input: unknown, position?: number): { resource: Resource; row
       { path: 'id' },
     );
   }
-  return { resource, row: resourceRow(resource as Resource & { id: string }) };
+  return { resource, row: resourceRow(resource as Resource & { id: string }, json) };
 }
 
 interface PreparedRow extends PreparedResource {
@@ -148,8 +152,8 @@ export function createResourceStore(db: Db): ResourceStore {
       writeRows(rows);
       return rows.length;
     },
-    prepare(input) {
-      const { row } = validated(input);
+    prepare(input, json) {
+      const { row } = validated(input, undefined, json);
       return preparedOf(row);
     },
     upsertPrepared(prepared) {

@@ -1,0 +1,84 @@
+// The workstation side of sync.bench.ts's initial sync, run as a process of its own the way the
+// product runs it: bundled JavaScript in plain Node (as `wardline sync` and the app's main process
+// run), without tsx, the hub, or the benchmark's own code in the same heap. On a data folder the
+// parent enrolled: opens the vault, runs one sync cycle (the initial load), and records this
+// process's peak resident memory at once; then measures the vault's own ingest rate (vault.bench.ts's
+// ward, batches and store) in this same process, right after. Prints one JSON line on stdout.
+//   node <bundle> <dataDir>
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { createSyncEngine } from '../../electron/sync/index.js';
+import { createVault, KeytarCustodian, openVault, wipeVault } from '../../electron/vault/index.js';
+
+export interface InitialSyncFigures {
+  readonly written: number;
+  readonly patients: number;
+  readonly seconds: number;
+  /** CPU time of this process during the sync (user + system). */
+  readonly cpuSeconds: number;
+  readonly rssBeforeMb: number;
+  readonly peakRssMb: number;
+  /** The vault's own ingest rate, res/s, measured right after in this process. */
+  readonly vaultIngestRps: number;
+  /** Its CPU time per resource (user + system), µs; the sync's is cpuSeconds / written. */
+  readonly vaultIngestCpuUsPerResource: number;
+}
+
+/** Resources per transaction, as vault.bench.ts writes them. */
+const INGEST_BATCH = 5_000;
+
+async function vaultIngest(custodian: KeytarCustodian): Promise<{ rps: number; cpuUsPerResource: number }> {
+  const { generateWard } = await import('../../shared/synthetic/index.js');
+  const resources = generateWard({ seed: 'vault-bench', patients: 30, days: 14 }).resources;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wardline-bench-sync-ingest-'));
+  const vault = await createVault({ dataDir: dir, custodian });
+  try {
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    for (let i = 0; i < resources.length; i += INGEST_BATCH) vault.resources.upsertMany(resources.slice(i, i + INGEST_BATCH));
+    const rps = resources.length / ((performance.now() - started) / 1000);
+    const used = process.cpuUsage(cpu);
+    return { rps, cpuUsPerResource: (used.user + used.system) / resources.length };
+  } finally {
+    vault.close();
+    await wipeVault({ dataDir: dir, custodian });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(dataDir: string): Promise<void> {
+  const custodian = new KeytarCustodian();
+  const logger = pino({ level: 'warn' }, pino.destination(2));
+  const vault = await openVault({ dataDir, custodian, logger });
+  const engine = createSyncEngine({ vault, dataDir, custodian, logger });
+  let figures: Omit<InitialSyncFigures, 'vaultIngestRps' | 'vaultIngestCpuUsPerResource'>;
+  try {
+    const rssBeforeMb = process.memoryUsage().rss / 1048576;
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    const summary = await engine.syncOnce();
+    const seconds = (performance.now() - started) / 1000;
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    const used = process.cpuUsage(cpu);
+    figures = {
+      written: summary.written,
+      patients: summary.patients,
+      seconds,
+      cpuSeconds: (used.user + used.system) / 1e6,
+      rssBeforeMb,
+      peakRssMb,
+    };
+  } finally {
+    await engine.close();
+    vault.close();
+  }
+  const ingest = await vaultIngest(custodian);
+  const result: InitialSyncFigures = { ...figures, vaultIngestRps: ingest.rps, vaultIngestCpuUsPerResource: ingest.cpuUsPerResource };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+const dataDir = process.argv[2];
+if (dataDir === undefined) throw new Error('usage: workstation-initial-sync <dataDir>');
+await main(dataDir);
