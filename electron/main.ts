@@ -41,6 +41,7 @@ import {
   pinningRulesOf,
   PowerMonitorEvents,
   printDialogDelivery,
+  saveDialogChooser,
   PRINT_WINDOW_OPTIONS,
   rendererSiteOf,
   startAutoUpdates,
@@ -109,6 +110,12 @@ async function start(): Promise<void> {
       printDelivery: policy.saveAsPdfAllowed
         ? pdfFolderDelivery(dataDir)
         : printDialogDelivery(() => new BrowserWindow(PRINT_WINDOW_OPTIONS)),
+      // The audit view's export: the OS save dialog chooses where; the host writes the file.
+      saveFile: saveDialogChooser(
+        dialog,
+        () => mainWindow,
+        () => app.getPath('documents'),
+      ),
       custodian: electronKeyCustodian({ safeStorage, dataDir }),
       powerEvents: new PowerMonitorEvents(powerMonitor),
       transport: ipcMainTransport({ ipcMain, target: () => mainWindow?.webContents ?? null }),

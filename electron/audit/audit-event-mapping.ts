@@ -136,8 +136,11 @@ function outcomeDescription(entry: AuditEntry): string | undefined {
   return typeof reason === 'string' ? reason : undefined;
 }
 
-/** The AuditEvent for `entry`; its id is auditEventIdOf(entry.device, entry.sequence). */
-export function auditEventOf(entry: AuditEntry, source: AuditEventSource): AuditEvent {
+/**
+ * The AuditEvent for `entry`; its id is auditEventIdOf(entry.device, entry.sequence). `bodyJson` is
+ * the body's canonical JSON when the caller holds it already (the log stores the text it hashed).
+ */
+export function auditEventOf(entry: AuditEntry, source: AuditEventSource, bodyJson?: string): AuditEvent {
   const shape = SHAPES[entry.action];
   const { previousHash, hash, ...body } = entry;
   const outcomeDesc = outcomeDescription(entry);
@@ -154,7 +157,7 @@ export function auditEventOf(entry: AuditEntry, source: AuditEventSource): Audit
           { url: 'sequence', valueInteger: entry.sequence },
           { url: 'previousHash', valueString: previousHash },
           { url: 'hash', valueString: hash },
-          { url: 'entry', valueBase64Binary: base64(canonicalJson(body)) },
+          { url: 'entry', valueBase64Binary: base64(bodyJson ?? canonicalJson(body)) },
         ],
       },
     ],

@@ -72,3 +72,70 @@ export function* exportAuditTrail(log: AuditLog, options: { format: AuditExportF
   }
   yield ']}';
 }
+
+/** Who an entry's user and patient are, resolved by the host when the view is read (never stored). */
+export interface AuditEntryLabels {
+  /** The user's username, or null when the entry has no user or this workstation does not know them. */
+  readonly username: string | null;
+  /** The patient's name and MRN as the chart cache holds them; null when it does not hold the patient. */
+  readonly patient: { readonly name: string; readonly mrn: string | null } | null;
+}
+
+/** The username a failed sign-in tried (kept in its detail), or null. */
+export function usernameTriedOf(entry: AuditEntry): string | null {
+  const tried = entry.detail.username;
+  return entry.action === 'sign-in-failed' && typeof tried === 'string' ? tried : null;
+}
+
+export const VIEW_CSV_COLUMNS = [
+  'sequence',
+  'time',
+  'userId',
+  'username',
+  'usernameTried',
+  'action',
+  'outcome',
+  'purposeOfUse',
+  'patientId',
+  'patientName',
+  'mrn',
+  'patientHeldHere',
+  'session',
+  'query',
+  'resources',
+  'detail',
+  'hash',
+  'auditEventId',
+] as const;
+
+/**
+ * The audit view's export as CSV, line by line (each without its newline): the entries as the view
+ * lists them, with the usernames, patient names and MRNs resolved now (same quoting as the CLI's).
+ */
+export function* auditViewCsv(entries: Iterable<AuditEntry>, labelsOf: (entry: AuditEntry) => AuditEntryLabels): Generator<string> {
+  yield VIEW_CSV_COLUMNS.join(',');
+  for (const entry of entries) {
+    const labels = labelsOf(entry);
+    const cells = [
+      String(entry.sequence),
+      entry.time,
+      entry.user ?? '',
+      labels.username ?? '',
+      usernameTriedOf(entry) ?? '',
+      entry.action,
+      entry.outcome,
+      entry.purposeOfUse ?? '',
+      entry.patient ?? '',
+      labels.patient?.name ?? '',
+      labels.patient?.mrn ?? '',
+      entry.patient === null ? '' : String(labels.patient !== null),
+      entry.session ?? '',
+      entry.query ?? '',
+      entry.resources.join(' '),
+      Object.keys(entry.detail).length === 0 ? '' : canonicalJson(entry.detail),
+      entry.hash,
+      auditEventIdOf(entry.device, entry.sequence),
+    ];
+    yield cells.map(csvCell).join(',');
+  }
+}

@@ -41,12 +41,24 @@ export interface OpenAuditLogOptions {
 export interface AuditQuery {
   readonly patient?: string;
   readonly user?: string;
+  /** Entries of any of these patients (an empty list matches nothing). */
+  readonly patients?: readonly string[];
+  /**
+   * Entries of any of these users (an empty list matches nothing), and with `usernameTried` also the
+   * failed sign-ins that tried that (normalised) username.
+   */
+  readonly users?: readonly string[];
+  readonly usernameTried?: string;
   /** Recorded at or after (epoch ms). */
   readonly fromMs?: number;
   /** Recorded at or before (epoch ms). */
   readonly toMs?: number;
   /** Only entries after this sequence (paging). */
   readonly afterSequence?: number;
+  /** Only entries before this sequence (paging newest first). */
+  readonly beforeSequence?: number;
+  /** Newest first (the audit view) instead of in sequence order. */
+  readonly newestFirst?: boolean;
   /** At most this many (default 200, at most 1,000). */
   readonly limit?: number;
 }
@@ -288,6 +300,22 @@ class OpenedAuditLog implements AuditLog {
       conditions.push('s.user_id = @user');
       params.user = query.user;
     }
+    if (query.patients !== undefined) {
+      conditions.push('s.patient_id IN (SELECT value FROM json_each(@patients))');
+      params.patients = JSON.stringify(query.patients);
+    }
+    if (query.users !== undefined || query.usernameTried !== undefined) {
+      const either: string[] = [];
+      if (query.users !== undefined) {
+        either.push('s.user_id IN (SELECT value FROM json_each(@users))');
+        params.users = JSON.stringify(query.users);
+      }
+      if (query.usernameTried !== undefined) {
+        either.push("(s.action = 'sign-in-failed' AND lower(trim(json_extract(e.body, '$.detail.username'))) = @tried)");
+        params.tried = query.usernameTried;
+      }
+      conditions.push(`(${either.join(' OR ')})`);
+    }
     if (query.fromMs !== undefined) {
       conditions.push('s.recorded_ms >= @fromMs');
       params.fromMs = query.fromMs;
@@ -300,10 +328,14 @@ class OpenedAuditLog implements AuditLog {
       conditions.push('s.sequence > @after');
       params.after = query.afterSequence;
     }
+    if (query.beforeSequence !== undefined) {
+      conditions.push('s.sequence < @before');
+      params.before = query.beforeSequence;
+    }
     params.limit = Math.max(1, Math.min(MAX_FIND, Math.trunc(query.limit ?? 200)));
     const sql = `SELECT e.sequence, e.body, e.previous_hash, e.hash FROM audit_search s JOIN audit_entries e ON e.sequence = s.sequence${
       conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''
-    } ORDER BY s.sequence LIMIT @limit`;
+    } ORDER BY s.sequence${query.newestFirst === true ? ' DESC' : ''} LIMIT @limit`;
     let statement = this.#finders.get(sql);
     if (statement === undefined) {
       statement = db.prepare<[Record<string, string | number>], StoredEntryRow>(sql);

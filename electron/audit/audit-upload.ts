@@ -116,19 +116,27 @@ export class AuditUploader {
     let sent = 0;
     let refused = 0;
     let batches = 0;
-    // While the hub works through one Bundle, the next one is built (one request in flight at a
-    // time, so the hub receives the chain in order).
-    let next = this.#prepare(0);
-    while (next !== null) {
-      const current = next;
-      const answer = this.#post(current.bundle);
+    // One request in flight at a time, so the hub receives the chain in order; but the hub is never
+    // left idle for the workstation: while it works through one Bundle the next one is built, and
+    // the next one is posted as soon as the answer comes, before the answered entries are marked.
+    let current = this.#prepare(0);
+    let answer = current === null ? null : this.#post(current.bundle);
+    while (current !== null && answer !== null) {
       answer.catch(() => undefined);
       await new Promise<void>((resolve) => setImmediate(resolve));
-      next = this.#prepare(current.batch[current.batch.length - 1]!.sequence);
-      const outcome = this.#settle(current.batch, await answer);
+      const next = this.#prepare(current.batch[current.batch.length - 1]!.sequence);
+      const received = await answer;
+      const nextAnswer = next === null ? null : this.#post(next.bundle);
+      if (nextAnswer !== null) {
+        nextAnswer.catch(() => undefined);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      const outcome = this.#settle(current.batch, received);
       batches += 1;
       sent += outcome.accepted.length;
       refused += outcome.refused;
+      current = next;
+      answer = nextAnswer;
     }
     const { checkpoint, matches } = sent > 0 || this.#headChanged() ? await this.#checkpoint() : { checkpoint: null, matches: null };
     const report: AuditUploadReport = {
@@ -149,18 +157,18 @@ export class AuditUploader {
 
   /** The next batch after `cursor` and its Bundle, or null when nothing is left. */
   #prepare(cursor: number): { batch: AuditEntry[]; bundle: Bundle } | null {
-    const batch = this.#o.log.queue.pending(this.#batchSize, cursor);
-    if (batch.length === 0) return null;
+    const pending = this.#o.log.queue.pending(this.#batchSize, cursor);
+    if (pending.length === 0) return null;
     const source = { hubDeviceId: this.#o.deviceId };
     const bundle: Bundle = {
       resourceType: 'Bundle',
       type: 'batch',
-      entry: batch.map((entry) => {
-        const resource = auditEventOf(entry, source);
+      entry: pending.map(({ entry, bodyJson }) => {
+        const resource = auditEventOf(entry, source, bodyJson);
         return { resource, request: { method: 'PUT', url: `AuditEvent/${resource.id}` } };
       }),
     };
-    return { batch, bundle };
+    return { batch: pending.map((p) => p.entry), bundle };
   }
 
   async #post(bundle: Bundle): Promise<HubAnswer> {

@@ -16,8 +16,8 @@ export {
   ipcRejectedEntry,
 } from './host-entries.js';
 export { auditedChartReads, censusQueryText, type AuditedChartReads } from './audited-chart-reads.js';
-export { viewAuditTrail, type AuditViewRequest } from './audit-view.js';
+export { viewAuditTrail, exportAuditView, type AuditViewFilter, type AuditViewRequest, type AuditViewPage } from './audit-view.js';
 export { sessionAuditSink, sessionEventEntry } from './session-audit-sink.js';
 export { syncAuditSink, syncEventEntries } from './sync-audit-sink.js';
 export { AuditUploader, deviceKeySigner, type AuditTransport, type AuditUploadReport, type HubAnswer } from './audit-upload.js';
-export { exportAuditTrail, type AuditExportFormat } from './audit-export.js';
+export { exportAuditTrail, auditViewCsv, usernameTriedOf, type AuditExportFormat, type AuditEntryLabels } from './audit-export.js';

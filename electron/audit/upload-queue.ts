@@ -13,9 +13,15 @@ export interface AuditCheckpointRecord {
   readonly at: string;
 }
 
+/** A pending entry and its body's canonical JSON as stored (the text that was hashed). */
+export interface PendingEntry {
+  readonly entry: AuditEntry;
+  readonly bodyJson: string;
+}
+
 export interface UploadQueue {
   /** Up to `limit` entries the hub has not acknowledged yet, oldest first (after `afterSequence`, if given). */
-  pending(limit: number, afterSequence?: number): AuditEntry[];
+  pending(limit: number, afterSequence?: number): PendingEntry[];
   pendingCount(): number;
   /** Marks entries as taken by the hub (each answered 2xx). Already marked ones are ignored. */
   markSent(sequences: readonly number[]): void;
@@ -67,7 +73,7 @@ export function createUploadQueue(db: EncryptedConnection, meta: AuditMeta): Upl
   return {
     pending: (limit, afterSequence = 0) => {
       const from = Math.max(sentThrough(), afterSequence);
-      return pending.all(from, limit).map(entryOfRow);
+      return pending.all(from, limit).map((row) => ({ entry: entryOfRow(row), bodyJson: row.body }));
     },
     pendingCount: () => {
       const through = sentThrough();

@@ -1,36 +1,15 @@
-// The admin channels: a page of the audit trail (the audit room's view, which guards and audits
-// itself) with where its upload stands and the machine policy in force, read only.
-import type { AuditEntryViewData, PolicyViewData } from '../../shared/contract/index.js';
-import { viewAuditTrail, type AuditEntry, type AuditLog, type AuditViewRequest } from '../audit/index.js';
+// The admin channels: the machine policy in force, read only. (The audit trail's view and export
+// are audit-trail-handlers.ts.)
+import type { PolicyViewData } from '../../shared/contract/index.js';
 import type { WorkstationPolicy } from '../policy/index.js';
-import type { GuardedSessions } from '../session/index.js';
 import type { IpcHandler } from './ipc-router.js';
 
 export interface AdminHandlers {
-  readonly 'audit:view': IpcHandler<'audit:view'>;
   readonly 'policy:view': IpcHandler<'policy:view'>;
 }
 
 export interface AdminHandlerOptions {
-  readonly sessions: GuardedSessions;
-  readonly audit: AuditLog;
   readonly policy: WorkstationPolicy;
-}
-
-function entryView(entry: AuditEntry): AuditEntryViewData {
-  return {
-    sequence: entry.sequence,
-    time: entry.time,
-    user: entry.user,
-    session: entry.session,
-    action: entry.action,
-    patient: entry.patient,
-    resources: [...entry.resources],
-    outcome: entry.outcome,
-    purposeOfUse: entry.purposeOfUse,
-    query: entry.query,
-    hash: entry.hash,
-  };
 }
 
 export function policyView(policy: WorkstationPolicy): PolicyViewData {
@@ -58,17 +37,6 @@ export function policyView(policy: WorkstationPolicy): PolicyViewData {
   };
 }
 
-export function adminHandlers({ sessions, audit, policy }: AdminHandlerOptions): AdminHandlers {
-  return {
-    'audit:view': (request) => {
-      const filters = Object.fromEntries(Object.entries(request).filter(([, value]) => value !== undefined)) as AuditViewRequest;
-      const page = viewAuditTrail(sessions, audit, filters);
-      return {
-        entries: page.entries.map(entryView),
-        nextAfterSequence: page.nextAfterSequence,
-        upload: { pending: audit.queue.pendingCount(), lastAcknowledgedUpload: audit.queue.lastAcknowledgedAt() },
-      };
-    },
-    'policy:view': () => policyView(policy),
-  };
+export function adminHandlers({ policy }: AdminHandlerOptions): AdminHandlers {
+  return { 'policy:view': () => policyView(policy) };
 }

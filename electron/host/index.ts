@@ -9,6 +9,7 @@ export { createHostLogger, silentLogger, type HostLogger } from './logger.js';
 export type { Transport, SenderInfo, RequestServer } from './transport.js';
 export { createIpcRouter, type IpcRejection } from './ipc-router.js';
 export { HostError } from './host-error.js';
+export type { SaveFileChooser, SaveFileRequest } from './save-file-chooser.js';
 export { openWorkstationHost, type WorkstationHost } from './workstation-host.js';
 export { startWorkstation, type WorkstationStart, type WorkstationStartOptions } from './workstation-start.js';
 export { startFailureMessage } from './start-failure.js';

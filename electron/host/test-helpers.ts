@@ -49,7 +49,8 @@ const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
   'setup:state': { phase: 'ready', progress: null, problem: null, policyFile: null, tokenFile: null },
   'conflict:list': [],
   'conflict:resolve': { resentAs: null },
-  'audit:view': { entries: [], nextAfterSequence: null, upload: { pending: 0, lastAcknowledgedUpload: null } },
+  'audit:view': { entries: [], nextBeforeSequence: null, upload: { pending: 0, lastAcknowledgedUpload: null } },
+  'audit:export': { saved: false },
   'policy:view': {
     issued: '2026-01-01T00:00:00Z',
     hubUrl: 'https://hub.hospital.example',

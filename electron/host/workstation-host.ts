@@ -33,6 +33,7 @@ import { openVault, type KeyCustodian, type Vault } from '../vault/index.js';
 import { inPageDelivery, type PrintDelivery } from '../print/index.js';
 import type { SetupStateData } from '../../shared/contract/index.js';
 import { adminHandlers } from './admin-handlers.js';
+import { auditTrailHandlers } from './audit-trail-handlers.js';
 import { startAuditUploads } from './audit-uploads.js';
 import { chartHandlers } from './chart-handlers.js';
 import { amendmentHandlers } from './amendment-handlers.js';
@@ -51,6 +52,7 @@ import { SET_UP, setupHandlers } from './setup-handlers.js';
 import { sessionHandlers } from './session-handlers.js';
 import { announceSyncChanges, syncHandlers } from './sync-handlers.js';
 import { syncStatusView } from './sync-status-view.js';
+import type { SaveFileChooser } from './save-file-chooser.js';
 import type { SenderInfo, Transport } from './transport.js';
 import { vaultCredentialStore } from './vault-credential-store.js';
 
@@ -79,6 +81,11 @@ export interface WorkstationHostOptions {
    * allows saving as PDF), or by default back to the page, which shows it from memory (evaluation mode).
    */
   readonly printDelivery?: PrintDelivery;
+  /**
+   * Where an export of the audit view goes: Electron's save dialog. None by default (evaluation
+   * mode): the export is refused with a plain message.
+   */
+  readonly saveFile?: SaveFileChooser;
   /** What setup:state answers (the start-up path's first run); by default "ready". */
   readonly setupState?: () => SetupStateData;
 }
@@ -229,7 +236,16 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
           documentation,
           audit,
         }),
-        ...adminHandlers({ sessions: manager, audit, policy }),
+        ...adminHandlers({ policy }),
+        ...auditTrailHandlers({
+          sessions: manager,
+          audit,
+          users: credentials,
+          patients: vault.patients,
+          saveFile: options.saveFile ?? null,
+          logger,
+          now: () => clock.now(),
+        }),
         ...printHandlers({
           sessions: manager,
           chart,

@@ -14,4 +14,4 @@ export type { HubLogin, HubLoginResult } from './hub-login.js';
 export { SystemClock, timerScheduler, type Clock, type Scheduler } from './clock.js';
 export { FakeClock, FAKE_CLOCK_START } from './fake-clock.js';
 export { ControllablePowerEvents, type PowerEvents, type PowerEventKind } from './power-events.js';
-export { type StaffRole } from './session-user.js';
+export { normalizeUsername, type StaffRole } from './session-user.js';

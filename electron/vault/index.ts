@@ -14,6 +14,7 @@ export type { OutboxEntry, OutboxItem } from './outbox-store.js';
 export type { ConflictRecord, NewConflict } from './conflict-store.js';
 export type { PolicyMark } from './policy-mark.js';
 export type { ChartQueries } from './chart-queries.js';
+export type { PatientDirectory, PatientIdentity } from './patient-directory.js';
 export { openMemoryChartStore, type MemoryChartStore } from './memory-chart-store.js';
 export type * from './chart-types.js';
 export type { NotesPage, NotesPageEntries } from './notes-query.js';

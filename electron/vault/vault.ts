@@ -4,6 +4,7 @@ import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { createChartQueries, type ChartQueries } from './chart-queries.js';
+import { createPatientDirectory, type PatientDirectory } from './patient-directory.js';
 import { CONFLICT_METHODS, createConflictStore, type ConflictStore } from './conflict-store.js';
 import type { KeyCustodian } from './key-custodian.js';
 import { keyNameFor, stagingNameFor } from './key-name.js';
@@ -46,6 +47,8 @@ export interface Vault extends ChartQueries {
   readonly credentials: CredentialRecords;
   /** The newest machine policy accepted here (issued, signer): refuses a rollback to an older one. */
   readonly policyMark: PolicyMarkStore;
+  /** Names and MRNs of held patients, and the patients an MRN or name designates (the audit view). */
+  readonly patients: PatientDirectory;
   /**
    * Settles when the integrity check of the open has finished: resolves when every page is
    * intact, rejects with VaultError CORRUPT (the vault has then closed itself). Already settled
@@ -193,6 +196,7 @@ class OpenedVault implements Vault {
   readonly conflicts: ConflictStore;
   readonly credentials: CredentialRecords;
   readonly policyMark: PolicyMarkStore;
+  readonly patients: PatientDirectory;
   readonly integrity: Promise<void>;
 
   constructor(db: Db, custodian: KeyCustodian, keyName: string, logger: Logger | undefined, integrity: Promise<void>) {
@@ -235,6 +239,7 @@ class OpenedVault implements Vault {
       createPolicyMarkStore(this.#meta, (write) => this.transaction(write, { durable: true })),
       assertOpen,
     );
+    this.patients = guarded(createPatientDirectory(db), assertOpen);
     this.#queries = guarded(
       createChartQueries(
         db,

@@ -1,6 +1,6 @@
 // The window: everything Electron-specific about showing Wardline — BrowserWindow hardening, the
 // CSP, the app:// protocol, navigation and permission guards, certificate pinning, and the
-// adapters of the host's ports (safeStorage, powerMonitor, ipcMain, electron-updater, the print dialog). Only here
+// adapters of the host's ports (safeStorage, powerMonitor, ipcMain, electron-updater, the print dialog, the save dialog). Only here
 // (and main.ts, preload.ts) are the electron and electron-updater packages imported.
 export { electronKeyCustodian } from './key-custodian-choice.js';
 export { APP_SCHEME, APP_ENTRY_URL, APP_SCHEME_PRIVILEGES, rendererSiteOf } from './app-protocol.js';
@@ -21,3 +21,4 @@ export { ipcMainTransport } from './ipc-main-transport.js';
 export { PowerMonitorEvents } from './power-monitor-events.js';
 export { startAutoUpdates } from './auto-update.js';
 export { printDialogDelivery, PRINT_WINDOW_OPTIONS, type PrintWindow } from './print-dialog-delivery.js';
+export { saveDialogChooser, type SaveDialog } from './save-dialog-chooser.js';

@@ -2,5 +2,6 @@
 import type { HubMigration } from '../storage/index.js';
 import { auditIngestTables } from './migrations/0001-audit-ingest.js';
 import { trailIndexMigration } from './migrations/0002-trail-index.js';
+import { dropTimeIndexMigration } from './migrations/0003-drop-time-index.js';
 
-export const auditIngestMigrations: readonly HubMigration[] = [auditIngestTables, trailIndexMigration];
+export const auditIngestMigrations: readonly HubMigration[] = [auditIngestTables, trailIndexMigration, dropTimeIndexMigration];

@@ -24,6 +24,13 @@ import { toNumber } from './sql-values.js';
 const ADVANCE_BATCH = 500;
 /** Values per IN (…) list: within SQLite's and PostgreSQL's bound-parameter limits. */
 const LOOKUP_CHUNK = 400;
+/** Rows per multi-row INSERT: 18 columns each, within both engines' bound-parameter limits. */
+const INSERT_CHUNK = 50;
+/**
+ * The content_hash of events stored since the hub stopped hashing every event on arrival: a re-sent
+ * event is compared with the stored resource itself (sameContent). Older rows keep their hash.
+ */
+const NOT_HASHED = '';
 
 interface HeldLink {
   readonly eventId: string;
@@ -66,11 +73,11 @@ export async function recordAuditEvents(
   let head = await highestContiguous(tx, deviceId);
   let advanced = false;
   const results: { created: boolean }[] = [];
+  const rows: unknown[][] = [];
   for (const { event, position, entry } of checked) {
-    const digest = contentHash(event as object);
     const already = held.get(position.eventId);
     if (already !== undefined) {
-      if (already.deviceId === deviceId && already.contentHash === digest) {
+      if (already.deviceId === deviceId && sameContent(already.resource, event)) {
         results.push({ created: false });
         continue;
       }
@@ -81,24 +88,19 @@ export async function recordAuditEvents(
       );
     }
     const body = entryBodyOf(entry);
-    const index = indexOfEntry(body, event);
-    await tx.execute(
-      `INSERT INTO audit_events (event_id, device_id, sequence, previous_hash, hash, content_hash, resource, received_at,
-         recorded_ms, user_id, patient_id, action, session_id, query_text, outcome, username_tried, type_code, subtype_code)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-      [
-        position.eventId,
-        deviceId,
-        position.sequence,
-        position.previousHash,
-        position.hash,
-        digest,
-        JSON.stringify(event),
-        nowIso,
-        ...trailIndexValues(index),
-      ],
-    );
-    held.set(position.eventId, { deviceId, contentHash: digest });
+    const resource = JSON.stringify(event);
+    rows.push([
+      position.eventId,
+      deviceId,
+      position.sequence,
+      position.previousHash,
+      position.hash,
+      NOT_HASHED,
+      resource,
+      nowIso,
+      ...trailIndexValues(indexOfEntry(body, event)),
+    ]);
+    held.set(position.eventId, { deviceId, resource });
     if (!entryMatchesChain(entry, body, position)) {
       await recordChainFlag(
         tx,
@@ -114,12 +116,35 @@ export async function recordAuditEvents(
       advanced = true;
       while (links.get(head + 1)?.length) head += 1;
     } else if (position.sequence > head + 1) {
-      await warnOfGap(tx, deviceId, position.sequence, logger);
+      await warnOfGap(tx, deviceId, position.sequence, rows, logger);
     }
     results.push({ created: true });
   }
+  await insertEvents(tx, rows);
   if (advanced) await advanceHead(tx, deviceId, head, nowIso);
   return results;
+}
+
+/**
+ * Whether a re-sent event is the one held: the same canonical JSON without `meta` (content-hash.ts),
+ * computed only when an id arrives a second time, from the event as stored.
+ */
+function sameContent(storedResource: string, event: unknown): boolean {
+  return contentHash(JSON.parse(storedResource) as object) === contentHash(event as object);
+}
+
+/** The run's new events, several rows per INSERT (one statement per row was a large part of a run's cost). */
+async function insertEvents(tx: SqlDatabase, rows: readonly unknown[][]): Promise<void> {
+  for (const chunk of chunked(rows, INSERT_CHUNK)) {
+    const params = new SqlParams();
+    const values = chunk.map((row) => `(${params.list(row)})`).join(', ');
+    await tx.execute(
+      `INSERT INTO audit_events (event_id, device_id, sequence, previous_hash, hash, content_hash, resource, received_at,
+         recorded_ms, user_id, patient_id, action, session_id, query_text, outcome, username_tried, type_code, subtype_code)
+       VALUES ${values}`,
+      params.values,
+    );
+  }
 }
 
 interface CheckedEvent {
@@ -148,16 +173,22 @@ function checkedEvent(deviceId: string, event: unknown): CheckedEvent {
   return { event, position, entry };
 }
 
+interface HeldEvent {
+  readonly deviceId: string;
+  /** The event as stored (JSON). */
+  readonly resource: string;
+}
+
 /** The events already held under these ids (any device), by id. */
-async function heldEvents(tx: SqlDatabase, eventIds: readonly string[]): Promise<Map<string, { deviceId: string; contentHash: string }>> {
-  const held = new Map<string, { deviceId: string; contentHash: string }>();
+async function heldEvents(tx: SqlDatabase, eventIds: readonly string[]): Promise<Map<string, HeldEvent>> {
+  const held = new Map<string, HeldEvent>();
   for (const ids of chunked(eventIds, LOOKUP_CHUNK)) {
     const params = new SqlParams();
-    const rows = await tx.query<{ event_id: string; device_id: string; content_hash: string }>(
-      `SELECT event_id, device_id, content_hash FROM audit_events WHERE event_id IN (${params.list(ids)})`,
+    const rows = await tx.query<{ event_id: string; device_id: string; resource: string }>(
+      `SELECT event_id, device_id, resource FROM audit_events WHERE event_id IN (${params.list(ids)})`,
       params.values,
     );
-    for (const row of rows) held.set(row.event_id, { deviceId: row.device_id, contentHash: row.content_hash });
+    for (const row of rows) held.set(row.event_id, { deviceId: row.device_id, resource: row.resource });
   }
   return held;
 }
@@ -250,13 +281,27 @@ async function checkLinks(
   }
 }
 
-/** Logs the gap below an event that arrived ahead of the device's contiguous head. */
-async function warnOfGap(tx: SqlDatabase, deviceId: string, sequence: number, logger?: FastifyBaseLogger): Promise<void> {
+/**
+ * Logs the gap below an event that arrived ahead of the device's contiguous head: below it are the
+ * events held before the run and the run's events taken so far (`runRows`, inserted at its end;
+ * the sequence is their third column).
+ */
+async function warnOfGap(
+  tx: SqlDatabase,
+  deviceId: string,
+  sequence: number,
+  runRows: readonly unknown[][],
+  logger?: FastifyBaseLogger,
+): Promise<void> {
   const below = await tx.query<{ previous: unknown }>(
     'SELECT MAX(sequence) AS previous FROM audit_events WHERE device_id = $1 AND sequence < $2',
     [deviceId, sequence],
   );
-  const previous = below[0]?.previous === null || below[0]?.previous === undefined ? 0 : toNumber(below[0].previous);
+  let previous = below[0]?.previous === null || below[0]?.previous === undefined ? 0 : toNumber(below[0].previous);
+  for (const row of runRows) {
+    const taken = row[2] as number;
+    if (taken < sequence && taken > previous) previous = taken;
+  }
   if (previous < sequence - 1) {
     logger?.warn({ event: 'audit-chain-gap', deviceId, from: previous + 1, to: sequence - 1 }, 'audit chain has a gap');
   }

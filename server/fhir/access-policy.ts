@@ -144,17 +144,44 @@ export function authorizeReadType(access: Access, type: string): void {
   for (const action of actions) if (!isPermitted(user.role, action)) throw roleRefused(action);
 }
 
+/** How the caller's role reads resources of a type: all of them, none, or each by its category. */
+type TypeReadRule = 'all' | 'none' | 'per-resource';
+
+function typeReadRule(access: Access, type: string): TypeReadRule {
+  const user = access.principal?.user;
+  if (user === undefined) return 'all';
+  const actions = readActionsOfType(type);
+  if (actions === null) return 'none';
+  if (actions.every((action) => isPermitted(user.role, action))) return 'all';
+  // Only an Observation's category is per resource (vital signs or laboratory); other types need every action.
+  return type === 'Observation' && actions.some((action) => isPermitted(user.role, action)) ? 'per-resource' : 'none';
+}
+
 /** Whether the caller's role may read this stored resource (its category); true for devices. */
 export function mayReadRow(access: Access, row: StoredResource): boolean {
-  const user = access.principal?.user;
-  if (user === undefined) return true;
-  const actions = readActionsOfType(row.type);
-  if (actions === null) return false;
-  if (actions.every((action) => isPermitted(user.role, action))) return true;
-  // Only an Observation's category is per resource (vital signs or laboratory); other types need every action.
-  if (row.type !== 'Observation' || !actions.some((action) => isPermitted(user.role, action)) || row.content === null) return false;
+  const rule = typeReadRule(access, row.type);
+  if (rule !== 'per-resource') return rule === 'all';
+  if (row.content === null) return false;
+  const user = access.principal!.user!;
   const action = readActionOf(JSON.parse(contentText(row)!) as CategorisedResource);
   return action !== null && isPermitted(user.role, action);
+}
+
+/**
+ * mayReadRow decided once for a whole query over resources of `types`: null when the caller may
+ * read every resource of every type (a device, the hub's own work); else the types it may read in
+ * full (the others it may not read at all); or 'per-resource' when some type is readable only in
+ * part (an Observation by its category), so that rows must be judged one by one with mayReadRow.
+ */
+export function readableTypes(access: Access, types: readonly string[]): readonly string[] | null | 'per-resource' {
+  if (access.principal?.user === undefined) return null;
+  const readable: string[] = [];
+  for (const type of types) {
+    const rule = typeReadRule(access, type);
+    if (rule === 'per-resource') return 'per-resource';
+    if (rule === 'all') readable.push(type);
+  }
+  return readable;
 }
 
 /** Whether `patientId` is in the caller's scope without breaking the glass. */

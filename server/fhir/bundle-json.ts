@@ -2,7 +2,7 @@
 // holds each resource exactly as it is served. Pieces are strings or UTF-8 bytes (bulk reads), and
 // the Bundle is assembled once, as bytes.
 import { randomUUID } from 'node:crypto';
-import { stampToInstant, type StoredResource } from './store/index.js';
+import { stampToInstant, type EntryFrame, type StoredResource } from './store/index.js';
 
 /** Part of a JSON document: text, or its UTF-8 bytes. */
 export type JsonChunk = string | Buffer;
@@ -19,6 +19,8 @@ export interface BundleParts {
   readonly links?: readonly BundleLink[];
   /** Each entry as JSON, in one or more chunks. */
   readonly entries: readonly (readonly JsonChunk[])[];
+  /** Entries already joined by commas (a page the database assembled), before `entries`. */
+  readonly joinedEntries?: JsonChunk | null;
   readonly total?: number;
   /** Extra top-level members (e.g. an extension), as JSON text keyed by member name. */
   readonly extra?: Readonly<Record<string, string>>;
@@ -34,10 +36,12 @@ export function bundleJson(parts: BundleParts): Buffer {
   for (const [member, json] of Object.entries(parts.extra ?? {})) head.push(`${JSON.stringify(member)}:${json}`);
   if (parts.total !== undefined) head.push(`"total":${parts.total}`);
   if (parts.links?.length) head.push(`"link":${JSON.stringify(parts.links)}`);
-  if (parts.entries.length === 0) return Buffer.from(`{${head.join(',')}}`);
+  const joined = parts.joinedEntries?.length ? parts.joinedEntries : null;
+  if (parts.entries.length === 0 && joined === null) return Buffer.from(`{${head.join(',')}}`);
   const chunks: Buffer[] = [Buffer.from(`{${head.join(',')},"entry":[`)];
+  if (joined !== null) chunks.push(typeof joined === 'string' ? Buffer.from(joined) : joined);
   parts.entries.forEach((entry, index) => {
-    if (index > 0) chunks.push(COMMA);
+    if (index > 0 || joined !== null) chunks.push(COMMA);
     for (const chunk of entry) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   });
   chunks.push(CLOSE);
@@ -51,12 +55,18 @@ export function fullUrlOf(baseUrl: string, type: string, id: string): string {
   return `${baseUrl}/${type}/${id}`;
 }
 
+/**
+ * A search entry's JSON around its resource (fullUrl, resource, search.mode), for the store to
+ * splice stored resources into. The base URL is JSON-escaped here; types and ids need no escaping.
+ */
+export function searchEntryFrame(baseUrl: string, mode: 'match' | 'include'): EntryFrame {
+  const base = JSON.stringify(`${baseUrl}/`);
+  return { head: `{"fullUrl":${base.slice(0, -1)}`, beforeResource: '","resource":', tail: `,"search":{"mode":"${mode}"}}` };
+}
+
 export function searchEntry(baseUrl: string, stored: StoredResource, mode: 'match' | 'include'): JsonChunk[] {
-  return [
-    `{"fullUrl":${JSON.stringify(fullUrlOf(baseUrl, stored.type, stored.id))},"resource":`,
-    stored.content ?? 'null',
-    `,"search":{"mode":"${mode}"}}`,
-  ];
+  const frame = searchEntryFrame(baseUrl, mode);
+  return [`${frame.head}${stored.type}/${stored.id}${frame.beforeResource}`, stored.content ?? 'null', frame.tail];
 }
 
 export function etagOf(version: number): string {

@@ -1,9 +1,9 @@
 // The read side: read, vread, type search (with _include), history (instance, type, system) and
 // Patient/$everything. Each response's Bundle.meta.lastUpdated is the watermark read BEFORE the
 // data, so a client's next `_since` never skips a write.
-import { capabilityOf, supports, type TypeInteraction } from './capability.js';
-import { authorizeRead, authorizeReadType, mayReadRow, searchScope } from './access-policy.js';
-import { bundleJson, etagOf, historyEntry, searchEntry, type BundleLink } from './bundle-json.js';
+import { CAPABILITY_TYPES, capabilityOf, supports, type TypeInteraction } from './capability.js';
+import { authorizeRead, authorizeReadType, mayReadRow, readableTypes, searchScope } from './access-policy.js';
+import { bundleJson, etagOf, historyEntry, searchEntry, searchEntryFrame, type BundleLink } from './bundle-json.js';
 import { FhirError } from './fhir-error.js';
 import type { FhirContext, FhirResponse } from './fhir-context.js';
 import { everythingStartMs } from './everything-window.js';
@@ -14,7 +14,7 @@ import {
   countResources,
   historyVersions,
   parseInstantRange,
-  patientCompartment,
+  patientCompartmentPage,
   readCurrent,
   readManyInScope,
   readVersion,
@@ -321,15 +321,18 @@ export async function patientEverything(ctx: FhirContext, patientId: string, que
   if (!patient) throw notFound('Patient');
   await authorizeRead(ctx.db, ctx.access, { type: 'Patient', id: patientId, patientId }, 'everything', ctx.clock());
   if (patient.deleted) throw gone('Patient');
-  const page = await patientCompartment(
-    ctx.db,
+  // The role's read rule, decided once for the page: by type in the query, or row by row.
+  const types = readableTypes(ctx.access, CAPABILITY_TYPES);
+  const page = await patientCompartmentPage(ctx.db, {
     patientId,
     count,
-    cursor ? { type: cursor.type, id: cursor.id } : undefined,
-    startMs ?? undefined,
-  );
+    ...(cursor ? { after: { type: cursor.type, id: cursor.id } } : {}),
+    ...(startMs === null ? {} : { careFromMs: startMs }),
+    ...(types === 'per-resource' ? { types: null, mayRead: (row: StoredResource) => mayReadRow(ctx.access, row) } : { types }),
+    frame: searchEntryFrame(ctx.baseUrl, 'match'),
+  });
   const path = `Patient/${patientId}/$everything`;
-  const last = page.rows[page.rows.length - 1];
+  const last = page.last;
   const nextUrl =
     page.more && last ? withCursor(ctx.baseUrl, path, query, encodeCursor({ k: 'everything', type: last.type, id: last.id, mark })) : null;
   return bundleResponse(
@@ -337,7 +340,8 @@ export async function patientEverything(ctx: FhirContext, patientId: string, que
       type: 'searchset',
       lastUpdated: stampToInstant(mark + 1),
       links: pageLinks(selfLink(ctx.baseUrl, path, query), nextUrl),
-      entries: page.rows.filter((row) => mayReadRow(ctx.access, row)).map((row) => searchEntry(ctx.baseUrl, row, 'match')),
+      entries: [],
+      joinedEntries: page.entries,
     }),
   );
 }

@@ -1,7 +1,7 @@
 // Who a patient is, for the privacy officer's view of the trail: the name ("Family, Given") and the
 // MRN of the Patient as the hub holds it now, looked up when the trail is read (the trail itself
 // stores ids only), and the patients an MRN or a part of a name designates.
-import { MRN_SYSTEM, type Patient } from '../../shared/fhir/index.js';
+import { MRN_SYSTEM, nameHasEveryWord, type Patient } from '../../shared/fhir/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { contentText, readCurrent, searchResources } from './store/index.js';
 
@@ -51,13 +51,7 @@ export async function patientIdsByMrn(db: SqlDatabase, mrn: string): Promise<str
   return page.rows.map((row) => row.id);
 }
 
-/** Whether a label matches a name search: every word of `query` appears in the name, ignoring case. */
+/** Whether a label matches a name search: every word of `query` appears in the name, ignoring case (shared/fhir's rule). */
 export function nameMatches(label: PatientLabel | undefined, query: string): boolean {
-  const name = label?.name?.toLowerCase();
-  if (!name) return false;
-  return query
-    .toLowerCase()
-    .split(/[\s,]+/)
-    .filter((word) => word !== '')
-    .every((word) => name.includes(word));
+  return nameHasEveryWord(label?.name, query);
 }

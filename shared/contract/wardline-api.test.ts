@@ -31,6 +31,7 @@ describe('the IPC contract', () => {
   it('names every channel domain:verb and declares each once', () => {
     for (const name of [...invokeChannelNames(), ...eventChannelNames()]) expect(name).toMatch(CHANNEL_NAME_PATTERN);
     expect(invokeChannelNames()).toEqual([
+      'audit:export',
       'audit:view',
       'chart:amend',
       'chart:census',

@@ -74,3 +74,4 @@ export {
   withoutUpstreamMarks,
   type UpstreamConflictCode,
 } from './upstream-conflict.js';
+export { nameHasEveryWord } from './name-search.js';

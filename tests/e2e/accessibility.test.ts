@@ -171,7 +171,7 @@ describe('accessibility of every screen', () => {
     await shown(page.getByRole('heading', { name: 'Audit trail' }));
     await check('audit-empty');
     await page.getByRole('button', { name: 'Show entries' }).click();
-    await shown(page.getByRole('table', { name: 'Audit entries, oldest first' }));
+    await shown(page.getByRole('table', { name: 'Audit entries, newest first' }));
     await check('audit');
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Policy' }).click();
     await shown(page.getByRole('heading', { name: 'Policy in force' }));

@@ -13,7 +13,7 @@ import { expectAccessible } from './support/axe.js';
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
 import { nextPrintedMar } from './support/printed-mar.js';
 import { ARTIFACTS_DIR, saveScreenshot } from './support/screenshots.js';
-import { activeOrdersOf, censusName, nurseablePatient } from './support/ward.js';
+import { activeOrdersOf, censusName, mrnOf, nurseablePatient } from './support/ward.js';
 import { chartRegion, expectCensus, openChart, shown, signIn, signInHeading } from './support/workstation-ui.js';
 
 const TEST = 'print-mar';
@@ -94,12 +94,13 @@ describe('printing the MAR', () => {
     await signIn(page, stack.account('adam'));
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Audit trail' }).click();
     await shown(page.getByRole('heading', { name: 'Audit trail' }));
-    await page.getByLabel('Patient id').fill(patientId);
+    await page.getByLabel('Patient MRN or name').fill(mrnOf(patient.patient));
     await page.getByRole('button', { name: 'Show entries' }).click();
-    const entries = await shown(page.getByRole('table', { name: 'Audit entries, oldest first' }));
+    const entries = await shown(page.getByRole('table', { name: 'Audit entries, newest first' }));
     const printRows = entries.getByRole('row').filter({ has: page.getByRole('cell', { name: /^print\b/ }) });
     await expect.poll(() => printRows.count()).toBe(printsBefore + 1);
-    await shown(printRows.last().getByRole('cell', { name: userId }));
+    await shown(printRows.first().getByRole('cell', { name: 'nina', exact: true }));
+    await shown(printRows.first().getByRole('cell', { name: `${name} (MRN ${mrnOf(patient.patient)})`, exact: true }));
     await saveScreenshot(page, TEST, 'audit-view');
     await expectAccessible(page, 'audit');
 

@@ -98,8 +98,10 @@ const WALK: Record<InvokeChannelName, Walk> = {
     ],
   },
   'conflict:resolve': { request: () => ({ conflictId: WALK_CONFLICT_ID, choice: 'keep-hub' }), patientsIn: null },
-  // The audit view audits itself (electron/audit/audit-view.test.ts); admins only.
+  // The audit view and its export audit themselves (electron/audit/audit-view.test.ts); admins only.
+  // They name patients (name and MRN) but show nothing of a chart.
   'audit:view': { request: (patientId) => ({ patientId, limit: 10 }), patientsIn: null },
+  'audit:export': { request: (patientId) => ({ patientId }), patientsIn: null },
   'policy:view': { request: () => ({}), patientsIn: null },
   // A PDF of one patient: the chart is read through the audited reads (summary, MAR), then the print itself is recorded.
   'print:mar': {

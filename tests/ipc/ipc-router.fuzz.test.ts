@@ -186,12 +186,24 @@ const VALID_REQUESTS: { readonly [N in InvokeChannelName]: fc.Arbitrary<unknown>
   ),
   'audit:view': fc.record(
     {
+      username: fc.stringMatching(/^[a-z][a-z0-9.]{0,30}$/),
+      patient: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ,]{0,40}$/),
       patientId,
       userId: fc.string({ minLength: 1, maxLength: 128 }),
       from: instant,
       to: instant,
-      afterSequence: fc.nat(),
+      beforeSequence: fc.integer({ min: 1 }),
       limit: fc.integer({ min: 1, max: 1000 }),
+    },
+    { requiredKeys: [] },
+  ),
+  'audit:export': fc.record(
+    {
+      username: fc.stringMatching(/^[a-z][a-z0-9.]{0,30}$/),
+      patient: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ,]{0,40}$/),
+      patientId,
+      from: instant,
+      to: instant,
     },
     { requiredKeys: [] },
   ),

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { openWorkstationHost, type WorkstationHost } from '../../electron/host/index.js';
+import { openWorkstationHost, type SaveFileChooser, type WorkstationHost } from '../../electron/host/index.js';
 import { openLoopbackServer, type LoopbackServer } from '../../electron/loopback/index.js';
 import { verifyPolicyText, type WorkstationPolicy } from '../../electron/policy/index.js';
 import { examplePolicyDraft, testOrganisation } from '../../electron/policy/test-helpers.js';
@@ -52,6 +52,8 @@ export interface WardlineStackOptions {
    * while the hub stays up for everyone else.
    */
   readonly networkLink?: boolean;
+  /** The save dialog of the audit view's export (Electron's, played by the test: it names the file). */
+  readonly saveFile?: SaveFileChooser;
 }
 
 export interface WardlineStack {
@@ -171,6 +173,7 @@ export async function startWardlineStack(options: WardlineStackOptions = {}): Pr
         isTrustedSender: loopback.isTrustedSender,
         logger,
         ...(options.hashing === 'fast' ? { hashing: CHEAP_HASHING } : {}),
+        ...(options.saveFile === undefined ? {} : { saveFile: options.saveFile }),
         syncPolicy: {
           intervalMs: pollIntervalMs,
           offlineBackoffMaxMs: 2 * pollIntervalMs,

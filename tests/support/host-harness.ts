@@ -2,7 +2,7 @@
 // audit trail (SQLCipher, keys in the OS keystore), the real sessions and the IPC router behind the
 // Transport port. The transport here stands in for ipcMain.
 import type { EventMessage, IpcResult } from '../../shared/contract/index.js';
-import type { RequestServer, SenderInfo, Transport } from '../../electron/host/index.js';
+import type { RequestServer, SaveFileChooser, SenderInfo, Transport } from '../../electron/host/index.js';
 import { generateWard, type SyntheticWard } from '../../shared/synthetic/index.js';
 import { openWorkstationHost, silentLogger, type WorkstationHost } from '../../electron/host/index.js';
 import { verifyPolicyText } from '../../electron/policy/index.js';
@@ -54,6 +54,8 @@ export interface TestHostOptions {
   readonly patients?: number;
   /** When the generated charts end (ISO); default the generator's own. */
   readonly wardNow?: string;
+  /** The save dialog of the audit view's export (none by default, as in evaluation mode). */
+  readonly saveFile?: SaveFileChooser;
 }
 
 /** A host over a fresh vault holding a small synthetic ward (the third patient restricted). */
@@ -90,6 +92,7 @@ export async function startTestHost(seed: string, options: TestHostOptions = {})
     scheduler: clock,
     hubLogin: new ScriptedHubLogin(staff),
     hashing: CHEAP_HASHING,
+    ...(options.saveFile === undefined ? {} : { saveFile: options.saveFile }),
   });
   return {
     host,

@@ -7,6 +7,7 @@ export { readCurrent, readVersion, writeVersions, writeDeletion, type NewVersion
 export { contentText, type StoredResource } from './stored-resource.js';
 export { searchResources, countResources, readManyInScope, patientCompartment } from './search-query.js';
 export type { SearchFilter, SearchQuery, SearchOrder, SearchPosition, TokenAlternative, Comparator } from './search-query.js';
+export { patientCompartmentPage, type CompartmentPage, type CompartmentPageQuery, type EntryFrame } from './compartment-page.js';
 export { historyVersions, type HistoryQuery } from './history-query.js';
 export { isPatientOnWard, isPatientKnownToWard, isPatientRestricted, SHARED_TYPES, type AccessScope } from './access-scope.js';
 export { wardLocationRef, normalizeReference } from './index-terms.js';
