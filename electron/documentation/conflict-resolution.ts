@@ -5,10 +5,21 @@
 // transaction. A conflict whose patient's chart the vault no longer holds (purged before the
 // keep-until-settled rule) is settled the same way, its base version taken from the hub's version
 // the conflict kept; nothing of it is written back into the chart cache.
+// A conflict with the hospital's EHR (the hub holds the documentation, the EHR contradicts it) is
+// settled by a new version at the hub, so the hub and every workstation learn the decision: keep-hub
+// ("the EHR is right") sends the documentation tagged withheld (the hub sends nothing on), resend-local
+// sends it untagged (the hub sends it on to the EHR); each with a Provenance naming who decided.
 import { randomUUID } from 'node:crypto';
-import { FhirValidationError, isSupportedResourceType, patientIdOf, validateResource, type Resource } from '../../shared/fhir/index.js';
+import {
+  FhirValidationError,
+  isSupportedResourceType,
+  patientIdOf,
+  UPSTREAM_WITHHELD_TAG_SYSTEM,
+  validateResource,
+  type Resource,
+} from '../../shared/fhir/index.js';
 import { holdsPatient, type ConflictRecord, type OutboxItem, type Vault } from '../vault/index.js';
-import { combinationProvenance, type DocumentationAuthor } from './documentation-builders.js';
+import { combinationProvenance, upstreamSettlementProvenance, type DocumentationAuthor } from './documentation-builders.js';
 import { SyncError } from '../sync/index.js';
 
 export type ConflictChoice = 'keep-hub' | 'resend-local';
@@ -19,15 +30,21 @@ export type ConflictChoice = 'keep-hub' | 'resend-local';
  */
 export type AuditSettlement = (resentAs: string | null) => void;
 
-/** Returns the new outbox entry's id for 'resend-local', null for 'keep-hub'. */
+/**
+ * Returns the new outbox entry's id for 'resend-local' (and for 'keep-hub' of a conflict with the EHR,
+ * which the hub must learn of), null for 'keep-hub'. `author` is who decided: named by the Provenance
+ * of a settled conflict with the EHR (required for those).
+ */
 export function resolveConflict(
   vault: Vault,
   conflictId: string,
   choice: ConflictChoice,
   now: Date,
   audit?: AuditSettlement,
+  author?: DocumentationAuthor,
 ): string | null {
   const record = conflictRecord(vault, conflictId);
+  if (record.reason === 'upstream-conflict') return settleUpstreamConflict(vault, record, choice, now, audit, author);
   if (choice === 'keep-hub') {
     vault.transaction(
       () => {
@@ -60,6 +77,65 @@ export function resolveConflict(
       }
       vault.outbox.add({ entryId, patientId: record.patientId, items, provenance: record.local.provenance, createdAt: now.toISOString() });
       vault.conflicts.remove(conflictId);
+      audit?.(entryId);
+    },
+    { durable: true },
+  );
+  return entryId;
+}
+
+/** Tags the documentation as kept from the EHR (`keep-hub`), or leaves it as documented (`resend-local`). */
+function settledForm(resource: Resource & { id: string }, choice: ConflictChoice, code: string | null): Resource & { id: string } {
+  if (choice === 'resend-local') return resource;
+  const tag = [...(resource.meta?.tag ?? []), { system: UPSTREAM_WITHHELD_TAG_SYSTEM, code: code ?? 'withheld' }];
+  return { ...resource, meta: { ...(resource.meta ?? {}), tag } };
+}
+
+/**
+ * A conflict with the EHR, settled: the documentation written again on top of the hub's tagged
+ * version (If-Match on it), tagged withheld or not, with a Provenance naming who decided.
+ */
+function settleUpstreamConflict(
+  vault: Vault,
+  record: ConflictRecord,
+  choice: ConflictChoice,
+  now: Date,
+  audit: AuditSettlement | undefined,
+  author: DocumentationAuthor | undefined,
+): string {
+  if (author === undefined)
+    throw new SyncError(
+      'INVALID_DOCUMENTATION',
+      'Settling a conflict with the EHR needs a signed-in user, who is recorded as deciding it; nothing was changed.',
+    );
+  const held = holdsPatient(vault.resources, record.patientId);
+  const iso = now.toISOString();
+  const items: OutboxItem[] = record.local.items.map((item) => {
+    const { resourceType, id } = item.resource;
+    const current = held && isSupportedResourceType(resourceType) ? vault.resources.versionOf(resourceType, id) : null;
+    const base = current?.versionId ?? item.baseVersion;
+    const settled = settledForm(item.resource, choice, record.errorCode);
+    const resource = { ...settled, meta: { ...(settled.meta ?? {}), ...(base === null ? {} : { versionId: base }) } } as Resource & {
+      id: string;
+    };
+    return { operation: base === null ? 'create' : 'update', resource, baseVersion: base };
+  });
+  const provenance = validateResource(
+    upstreamSettlementProvenance(
+      { patientId: record.patientId, encounterId: null, author, now: iso, newId: randomUUID },
+      items.map((item) => item.resource),
+      choice,
+    ),
+  ) as ReturnType<typeof upstreamSettlementProvenance>;
+  const entryId = randomUUID();
+  vault.transaction(
+    () => {
+      if (held) {
+        for (const item of items) vault.resources.upsert(item.resource);
+        vault.resources.upsert(provenance);
+      }
+      vault.outbox.add({ entryId, patientId: record.patientId, items, provenance, createdAt: iso });
+      vault.conflicts.remove(record.conflictId);
       audit?.(entryId);
     },
     { durable: true },

@@ -354,3 +354,42 @@ export function combinationProvenance(
     ],
   };
 }
+
+export const UPSTREAM_SETTLEMENT_POLICY_URI = 'urn:wardline:policy:upstream-conflict-settlement';
+
+/**
+ * Who settled a conflict with the hospital's EHR over `targets`, and how: sent to the EHR after all
+ * (`resend-local`), or kept from it because the EHR is right (`keep-hub`).
+ */
+export function upstreamSettlementProvenance(
+  context: BuildContext,
+  targets: readonly Resource[],
+  choice: 'keep-hub' | 'resend-local',
+): Provenance & { id: string } {
+  return {
+    resourceType: 'Provenance',
+    id: context.newId(),
+    target: [
+      ...targets.map((resource) => ({ reference: `${resource.resourceType}/${resource.id}` })),
+      { reference: `Patient/${context.patientId}` },
+    ],
+    occurredDateTime: context.now,
+    recorded: context.now,
+    policy: [UPSTREAM_SETTLEMENT_POLICY_URI],
+    activity: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'UPDATE', display: 'revise' }],
+      text:
+        choice === 'keep-hub'
+          ? "Kept from the EHR after a conflict with it: the EHR's record stands"
+          : 'Sent to the EHR after a conflict with it: confirmed as documented',
+    },
+    agent: [
+      {
+        type: {
+          coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' }],
+        },
+        who: authorReference(context.author),
+      },
+    ],
+  };
+}

@@ -102,8 +102,8 @@ export class Documentation {
   }
 
   /** Keeps the hub's version, or queues the local one again on top of it; returns the new entry id. */
-  resolveConflict(conflictId: string, choice: ConflictChoice, audit?: AuditSettlement): string | null {
-    const entryId = resolveConflict(this.#o.vault, conflictId, choice, this.#now(), audit);
+  resolveConflict(conflictId: string, choice: ConflictChoice, audit?: AuditSettlement, author?: DocumentationAuthor): string | null {
+    const entryId = resolveConflict(this.#o.vault, conflictId, choice, this.#now(), audit, author);
     if (entryId !== null) this.#o.sync.requestSync();
     return entryId;
   }

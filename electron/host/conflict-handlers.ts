@@ -143,7 +143,7 @@ export function conflictHandlers({
       const resentAs =
         request.choice === 'combine'
           ? engine.combineConflict(record.conflictId, request.resources, authorOf(user), auditSettlement)
-          : engine.resolveConflict(record.conflictId, request.choice, auditSettlement);
+          : engine.resolveConflict(record.conflictId, request.choice, auditSettlement, authorOf(user));
       return { resentAs };
     },
   };

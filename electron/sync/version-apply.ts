@@ -5,6 +5,8 @@
 // walk does not bring an older version back. A newer version that no longer belongs here (off the
 // ward, or out of the cache window: a problem resolved or an order stopped long ago) removes the
 // older copy. A hub copy of something created here replaces the local copy (same client UUID).
+// A version the hub tagged as conflicting with the EHR lists an upstream conflict; a later version
+// without the tag (settled, here or elsewhere) removes it (upstream-conflict-records.ts).
 //
 // In two steps: `prepareVersions` validates each resource and keeps only what the apply needs (its
 // row, its scope, its client id), so a page can be prepared as it arrives and its parsed JSON
@@ -13,9 +15,10 @@
 // vault and the outbox as they are then.
 import type { Logger } from 'pino';
 import { isSupportedResourceType, type Resource, type SupportedResourceType } from '../../shared/fhir/index.js';
-import { isVaultError, type PreparedResource, type Vault } from '../vault/index.js';
+import { isVaultError, type NewConflict, type PreparedResource, type Vault } from '../vault/index.js';
 import type { IncomingVersion } from './bundle-reading.js';
 import { clientIdOf } from './client-identifier.js';
+import { mayCarryUpstreamConflict, upstreamConflictId, upstreamConflictRecord } from './upstream-conflict-records.js';
 
 export interface PrepareOptions {
   readonly vault: Vault;
@@ -46,6 +49,11 @@ export interface PreparedVersion {
   readonly prepared: PreparedResource | null;
   /** Where the vault found it invalid, when it is kept but invalid. */
   readonly invalidPath: string | null;
+  /**
+   * For workstation documentation kept here: the upstream conflict this version records (the hub
+   * tagged it), or null when it records none (and so settles any listed before). Undefined otherwise.
+   */
+  readonly upstreamConflict?: NewConflict | null;
 }
 
 export interface ApplyCounts {
@@ -92,8 +100,9 @@ export function prepareVersion(options: PrepareOptions, incoming: IncomingVersio
   if (resource === null || !isSupportedResourceType(type)) return base;
   const clientId = clientIdOf(resource);
   if (!options.keep(resource)) return { ...base, clientId };
+  const upstream = mayCarryUpstreamConflict(resource) ? { upstreamConflict: upstreamConflictRecord(resource, version) } : {};
   try {
-    return { ...base, clientId, kept: true, prepared: options.vault.resources.prepare(resource, resourceJson ?? undefined) };
+    return { ...base, clientId, kept: true, prepared: options.vault.resources.prepare(resource, resourceJson ?? undefined), ...upstream };
   } catch (error) {
     if (!isVaultError(error, 'INVALID_RESOURCE')) throw error;
     return { ...base, clientId, kept: true, invalidPath: error.path ?? null };
@@ -106,6 +115,7 @@ export function applyPrepared(options: Omit<ApplyOptions, 'keep'>, versions: rea
   const counts = emptyCounts();
   const writes: PreparedResource[] = [];
   const replacedLocal: Array<{ type: SupportedResourceType; id: string }> = [];
+  const upstreamConflicts: Array<NewConflict | { type: string; id: string }> = [];
   for (const incoming of versions) {
     const { type, id, version } = incoming;
     const key = `${type}/${id}`;
@@ -158,8 +168,13 @@ export function applyPrepared(options: Omit<ApplyOptions, 'keep'>, versions: rea
       continue;
     }
     writes.push(incoming.prepared);
+    if (incoming.upstreamConflict !== undefined) upstreamConflicts.push(incoming.upstreamConflict ?? { type, id });
   }
   if (writes.length > 0) counts.written += vault.resources.upsertPrepared(writes);
+  for (const conflict of upstreamConflicts) {
+    if (!('conflictId' in conflict)) vault.conflicts.remove(upstreamConflictId(conflict.type, conflict.id));
+    else if (vault.conflicts.get(conflict.conflictId) === null) vault.conflicts.add(conflict);
+  }
   for (const local of replacedLocal) {
     const copy = vault.resources.versionOf(local.type, local.id);
     if (copy !== null && copy.versionId === null) vault.resources.delete(local.type, local.id);

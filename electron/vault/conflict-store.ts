@@ -1,22 +1,30 @@
 // Conflicts: local documentation the hub did not take. A version conflict (the resource changed on
 // the hub since it was read here) or a refusal; each record keeps the local entry whole and the hub's
-// versions beside it, so neither is lost until a user decides.
+// versions beside it, so neither is lost until a user decides. Also documentation the hub took but
+// the hospital's EHR contradicts (an upstream conflict: the hub tagged its version, the sync found it),
+// with the EHR's resource beside it.
 import { isRestricted, type SecurityLabelled } from '../../shared/access/index.js';
 import type { Resource } from '../../shared/fhir/index.js';
 import type { NewOutboxEntry } from './outbox-store.js';
 import type { Db } from './sqlcipher-connection.js';
 
+export type ConflictReason = 'version-conflict' | 'rejected' | 'upstream-conflict';
+const REASONS: readonly ConflictReason[] = ['version-conflict', 'rejected', 'upstream-conflict'];
+
 export interface ConflictRecord {
   readonly conflictId: string;
   readonly entryId: string;
   readonly patientId: string;
-  /** 'version-conflict': the hub answered 412; 'rejected': the hub refused the entry for good. */
-  readonly reason: 'version-conflict' | 'rejected';
-  /** The hub's error code (e.g. VERSION_CONFLICT, OUT_OF_SCOPE), or null. */
+  /**
+   * 'version-conflict': the hub answered 412; 'rejected': the hub refused the entry for good;
+   * 'upstream-conflict': the hub holds it, but the EHR contradicts it (docs/UPSTREAM.md).
+   */
+  readonly reason: ConflictReason;
+  /** The hub's error code (e.g. VERSION_CONFLICT, OUT_OF_SCOPE; UPSTREAM_ORDER_CHANGED for an upstream conflict), or null. */
   readonly errorCode: string | null;
   /** The local entry as it was in the outbox. */
   readonly local: NewOutboxEntry;
-  /** The hub's current versions of the resources the entry would have changed. */
+  /** The hub's current versions of the resources the entry would have changed (for an upstream conflict: the EHR's resources). */
   readonly hub: readonly Resource[];
   readonly detectedAt: string;
   /**
@@ -68,7 +76,7 @@ function recordOf(row: Row): ConflictRecord {
     conflictId: row.conflict_id,
     entryId: row.entry_id,
     patientId: row.patient_id,
-    reason: row.reason === 'rejected' ? 'rejected' : 'version-conflict',
+    reason: REASONS.find((reason) => reason === row.reason) ?? 'version-conflict',
     errorCode: row.error_code,
     local: JSON.parse(row.local_json) as NewOutboxEntry,
     hub: JSON.parse(row.hub_json) as Resource[],

@@ -29,7 +29,13 @@ export const conflictViewSchema = z.object({
    * conflict was settled): only what the conflict itself carries is shown. Such a patient also left the ward.
    */
   chartHeld: z.boolean(),
-  reason: z.enum(['version-conflict', 'rejected']),
+  /**
+   * 'version-conflict': changed on the hub meanwhile; 'rejected': the hub refused it;
+   * 'upstream-conflict': the hub holds it, but the hospital's EHR contradicts it (errorCode: one of
+   * shared/fhir's UPSTREAM_CONFLICT_CODES; `hub` holds the EHR's resources). Settling it: 'keep-hub'
+   * keeps it from the EHR (the EHR is right), 'resend-local' sends it to the EHR after all.
+   */
+  reason: z.enum(['version-conflict', 'rejected', 'upstream-conflict']),
   errorCode: z.string().nullable(),
   detectedAt: z.string(),
   /**
@@ -39,7 +45,7 @@ export const conflictViewSchema = z.object({
   withheld: z.object({ code: z.string(), message: z.string() }).nullable(),
   /** The resources as this workstation documented them. */
   local: z.array(resourceJsonSchema),
-  /** The hub's current versions of the same resources. */
+  /** The hub's current versions of the same resources (an upstream conflict: the EHR's resources that contradict it). */
   hub: z.array(resourceJsonSchema),
 });
 export type ConflictViewData = z.infer<typeof conflictViewSchema>;

@@ -63,4 +63,15 @@ export {
   LOCATION_PHYSICAL_TYPE_SYSTEM,
   BED_STATUS_SYSTEM,
 } from './wardline-conventions.js';
+export {
+  UPSTREAM_CONFLICT_TAG_SYSTEM,
+  UPSTREAM_WITHHELD_TAG_SYSTEM,
+  UPSTREAM_CONFLICT_CODES,
+  UPSTREAM_CONFLICT_REASONS,
+  isUpstreamConflictCode,
+  upstreamConflictOfVersion,
+  isUpstreamWithheld,
+  withoutUpstreamMarks,
+  type UpstreamConflictCode,
+} from './upstream-conflict.js';
 export { nameHasEveryWord, nameWords } from './name-search.js';

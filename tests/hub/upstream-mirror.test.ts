@@ -11,8 +11,18 @@ import { join } from 'node:path';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bundle, Encounter, Observation, Patient, Provenance, Resource } from '@medplum/fhirtypes';
-import { CLIENT_ID_SYSTEM, MRN_SYSTEM } from '../../shared/fhir/index.js';
+import type {
+  Bundle,
+  Encounter,
+  MedicationAdministration,
+  MedicationRequest,
+  Observation,
+  Patient,
+  Provenance,
+  Resource,
+} from '@medplum/fhirtypes';
+import { CLIENT_ID_SYSTEM, MRN_SYSTEM, UPSTREAM_CONFLICT_TAG_SYSTEM, withoutUpstreamMarks } from '../../shared/fhir/index.js';
+import { openDocumentation } from '../../electron/documentation/index.js';
 import { addUser } from '../../server/identity/index.js';
 import { runHubCli } from '../../server/cli/index.js';
 import { putResources } from '../../server/fhir/index.js';
@@ -406,14 +416,144 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
           [row!.res_id],
         );
         const held = JSON.parse(rows[0]!.content) as Observation;
+        // The hub's version carries the conflict and the EHR's encounter; the decision is a version without them.
+        expect(held.meta?.tag).toContainEqual(
+          expect.objectContaining({ system: UPSTREAM_CONFLICT_TAG_SYSTEM, code: 'UPSTREAM_PATIENT_DISCHARGED' }),
+        );
+        expect(held.contained).toContainEqual(expect.objectContaining({ resourceType: 'Encounter', id: admission.id, status: 'finished' }));
         await putResources(
           hub.db,
-          [{ ...held, note: [{ text: 'Taken before the discharge was recorded; confirmed.' }] } as never],
+          [{ ...withoutUpstreamMarks(held), note: [{ text: 'Taken before the discharge was recorded; confirmed.' }] } as never],
           new Date(),
         );
         expect((await mirror.runCycle()).ok).toBe(true);
         expect((await mirror.runCycle()).ok).toBe(true);
         expect(await copies()).toBe(1);
+      });
+
+      it("shows a dose the EHR's changed order contradicts on every ward workstation's conflicts; settled on one, it goes to the EHR once, or is kept out of it", async () => {
+        const admission = (await upstreamAll<Encounter>('Encounter')).find(
+          (e) => e.subject?.reference === `Patient/${patients[0]}` && e.status === 'in-progress',
+        )!;
+        const order = await upstream.repo.createResource<MedicationRequest>({
+          resourceType: 'MedicationRequest',
+          status: 'active',
+          intent: 'order',
+          medicationCodeableConcept: {
+            coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '197361' }],
+            text: 'Amlodipine 5 mg',
+          },
+          subject: { reference: `Patient/${patients[0]}` },
+          encounter: { reference: `Encounter/${admission.id}` },
+          authoredOn: new Date(Date.now() - DAY_MS).toISOString(),
+        });
+        expect((await mirror.runCycle()).ok).toBe(true);
+        const stations = [await enrollTestWorkstation(hub, WARD), await enrollTestWorkstation(hub, WARD)];
+        const vaults = await Promise.all(stations.map((station) => station.openVault()));
+        const syncs = stations.map((station, i) => station.engine(vaults[i]!, { pageSize: 100 }));
+        const author = { reference: `Practitioner/${nurseId}`, display: 'downtime-nurse' };
+        try {
+          for (const sync of syncs) await sync.syncOnce();
+          // Two doses given during a downtime, uploaded by the workstation afterwards.
+          const given = new Date(Date.now() - 30 * 60_000);
+          const clientIds = [randomUUID(), randomUUID()];
+          for (const clientId of clientIds) {
+            const dose = {
+              resourceType: 'MedicationAdministration',
+              status: 'completed',
+              medicationCodeableConcept: order.medicationCodeableConcept,
+              subject: { reference: `Patient/${patients[0]}` },
+              context: { reference: `Encounter/${admission.id}` },
+              request: { reference: `MedicationRequest/${order.id}` },
+              effectiveDateTime: given.toISOString(),
+            } as unknown as Observation;
+            const bundle = upload(dose, clientId, randomUUID());
+            bundle.entry![0]!.request = {
+              method: 'POST',
+              url: 'MedicationAdministration',
+              ifNoneExist: `identifier=${CLIENT_ID_SYSTEM}|${clientId}`,
+            };
+            const res = await device.fetch('/fhir', { method: 'POST', body: bundle });
+            expect(res.status, await res.clone().text()).toBe(200);
+          }
+          const decidedBefore = (await readUpstreamStatus(hub.db, new Date())).outbox;
+          // Meanwhile the prescriber stopped the order in the EHR.
+          await upstream.repo.updateResource<MedicationRequest>({ ...order, status: 'stopped' });
+          expect((await mirror.runCycle()).ok).toBe(true);
+          const sentCopies = async (clientId: string): Promise<number> =>
+            (await upstreamAll<MedicationAdministration>('MedicationAdministration')).filter((a) =>
+              a.identifier?.some((i) => i.value === clientId),
+            ).length;
+          expect(await sentCopies(clientIds[0]!)).toBe(0);
+          expect(await sentCopies(clientIds[1]!)).toBe(0);
+          expect((await readUpstreamStatus(hub.db, new Date())).outbox.conflict).toBe(2);
+
+          // At the hub's FHIR API: each dose carries the conflict and the EHR's order as it stands now.
+          const held = await hubSearch<MedicationAdministration>(`MedicationAdministration?identifier=${CLIENT_ID_SYSTEM}|${clientIds[0]}`);
+          expect(held).toHaveLength(1);
+          expect(held[0]!.meta?.tag).toContainEqual(
+            expect.objectContaining({ system: UPSTREAM_CONFLICT_TAG_SYSTEM, code: 'UPSTREAM_ORDER_CHANGED' }),
+          );
+          expect(held[0]!.contained).toContainEqual(
+            expect.objectContaining({ resourceType: 'MedicationRequest', id: order.id, status: 'stopped' }),
+          );
+
+          // Both ward workstations list both conflicts after their next sync, with the EHR's order beside each dose.
+          for (const sync of syncs) await sync.syncOnce();
+          for (const vault of vaults) {
+            const listed = vault.conflicts.list().filter((c) => c.reason === 'upstream-conflict');
+            expect(listed).toHaveLength(2);
+            for (const conflict of listed) {
+              expect(conflict).toMatchObject({ errorCode: 'UPSTREAM_ORDER_CHANGED', patientId: patients[0] });
+              expect(conflict.hub).toEqual([expect.objectContaining({ resourceType: 'MedicationRequest', status: 'stopped' })]);
+              expect(conflict.local.items[0]!.resource.meta?.tag ?? []).not.toContainEqual(
+                expect.objectContaining({ system: UPSTREAM_CONFLICT_TAG_SYSTEM }),
+              );
+            }
+          }
+          expect(syncs[1]!.status().conflicts).toBeGreaterThanOrEqual(2);
+
+          // At the first workstation a nurse decides: the first dose goes to the EHR anyway, the second stays out of it.
+          const documentation = openDocumentation({ vault: vaults[0]!, sync: syncs[0]!, logger: stations[0]!.logger });
+          const conflictOf = (clientId: string) =>
+            vaults[0]!.conflicts
+              .list()
+              .find((c) =>
+                (c.local.items[0]!.resource as MedicationAdministration).identifier?.some((i: { value?: string }) => i.value === clientId),
+              )!;
+          expect(documentation.resolveConflict(conflictOf(clientIds[0]!).conflictId, 'resend-local', undefined, author)).not.toBeNull();
+          expect(documentation.resolveConflict(conflictOf(clientIds[1]!).conflictId, 'keep-hub', undefined, author)).not.toBeNull();
+          await syncs[0]!.syncOnce();
+          expect(vaults[0]!.outbox.pendingResourceKeys().size).toBe(0);
+          expect((await mirror.runCycle()).ok).toBe(true);
+          expect((await mirror.runCycle()).ok).toBe(true);
+          expect(await sentCopies(clientIds[0]!)).toBe(1);
+          expect(await sentCopies(clientIds[1]!)).toBe(0);
+          const status = await readUpstreamStatus(hub.db, new Date());
+          expect(status.outbox.conflict).toBe(0);
+          expect([status.outbox.settled - decidedBefore.settled, status.outbox.withheld - decidedBefore.withheld]).toEqual([1, 1]);
+          expect(formatUpstreamStatus(status).join('\n')).toContain(
+            `${status.outbox.settled + status.outbox.withheld} conflict(s) settled by users (${status.outbox.withheld} kept from the EHR)`,
+          );
+          // Who decided went with the dose sent to the EHR.
+          const provenances = (await upstreamAll<Provenance>('Provenance')).filter((p) =>
+            p.activity?.text?.startsWith('Sent to the EHR after a conflict'),
+          );
+          expect(provenances).toHaveLength(1);
+
+          // The other workstation learns the decisions at its next sync: its conflicts are gone.
+          await syncs[1]!.syncOnce();
+          expect(vaults[1]!.conflicts.list().filter((c) => c.reason === 'upstream-conflict')).toEqual([]);
+          expect(vaults[0]!.conflicts.list().filter((c) => c.reason === 'upstream-conflict')).toEqual([]);
+          // Nothing more goes to the EHR on later cycles.
+          expect((await mirror.runCycle()).ok).toBe(true);
+          expect(await sentCopies(clientIds[0]!)).toBe(1);
+          expect(await sentCopies(clientIds[1]!)).toBe(0);
+        } finally {
+          for (const sync of syncs) await sync.close();
+          for (const vault of vaults) vault.close();
+          for (const station of stations) await station.remove();
+        }
       });
 
       it.runIf(engine === 'postgres')(

@@ -6,9 +6,24 @@
 // retry after a lost answer never makes a second copy; a later version (a correction) as an update of
 // the upstream's copy; a Provenance once its targets are acknowledged, with its targets pointed at the
 // upstream's copies. An outage leaves the entry waiting (retried with backoff); a refusal is kept with
-// the upstream's reason for IT and never dropped.
+// the upstream's reason for IT and never dropped. A first version the EHR contradicts (a changed
+// order, an ended stay) is held as a conflict, and the hub writes a version of the documentation
+// tagged with the conflict and holding the EHR's resource, which the ward's workstations sync and
+// show on their conflicts screen. The user's decision comes back as a later version: without the tag
+// it is sent (and the conflict is settled); tagged "withheld" it settles the conflict, sending nothing.
 import type { Logger } from 'pino';
-import { CLIENT_ID_SYSTEM, type Provenance, type Reference, type Resource } from '../../../shared/fhir/index.js';
+import {
+  CLIENT_ID_SYSTEM,
+  isUpstreamWithheld,
+  UPSTREAM_CONFLICT_TAG_SYSTEM,
+  upstreamConflictOfVersion,
+  withoutUpstreamMarks,
+  type Provenance,
+  type Reference,
+  type Resource,
+  type UpstreamConflictCode,
+} from '../../../shared/fhir/index.js';
+import { feedTransaction } from '../../fhir/index.js';
 import type { SqlDatabase } from '../../storage/index.js';
 import { UpstreamError } from './upstream-error.js';
 import type { UpstreamClient } from './upstream-client.js';
@@ -60,6 +75,10 @@ export async function feedOutbox(
         last = Number(row.seq);
         const resource = row.content ? (JSON.parse(row.content) as Resource) : null;
         if (!resource || !isSentBack(resource, baseUrl)) continue;
+        // The hub's own record of a conflict: never sent.
+        if (upstreamConflictOfVersion(resource) !== null) continue;
+        // A user settled a conflict as "the EHR is right": the conflict is settled, nothing is sent.
+        if (isUpstreamWithheld(resource) && (await settleConflicts(tx, row.res_type, row.res_id, 'withheld', now)) > 0) continue;
         await tx.execute(
           `INSERT INTO upstream_outbox (seq, res_type, res_id, version, state, queued_at) VALUES ($1, $2, $3, $4, 'pending', $5)`,
           [last, row.res_type, row.res_id, Number(row.version), now.toISOString()],
@@ -76,6 +95,22 @@ export async function feedOutbox(
     });
     if (!more) return queued;
   }
+}
+
+/** Marks the conflicts held for a resource as settled by a user (`state`); returns how many. */
+async function settleConflicts(db: SqlDatabase, type: string, id: string, state: 'withheld' | 'settled', now: Date): Promise<number> {
+  const held = await db.query<{ seq: number }>(
+    `SELECT seq FROM upstream_outbox WHERE res_type = $1 AND res_id = $2 AND state = 'conflict'`,
+    [type, id],
+  );
+  if (held.length === 0) return 0;
+  await db.execute(`UPDATE upstream_outbox SET state = $3, settled_at = $4 WHERE res_type = $1 AND res_id = $2 AND state = 'conflict'`, [
+    type,
+    id,
+    state,
+    now.toISOString(),
+  ]);
+  return held.length;
 }
 
 interface OutboxRow {
@@ -96,7 +131,7 @@ export interface OutboxSendResult {
 
 /** The upstream form of a hub resource: no hub id or meta (the upstream assigns its own). */
 function upstreamBody(resource: Resource): Resource {
-  const { id: _id, meta: _meta, ...rest } = resource as Resource & Record<string, unknown>;
+  const { id: _id, meta: _meta, ...rest } = withoutUpstreamMarks(resource) as Resource & Record<string, unknown>;
   return rest as unknown as Resource;
 }
 
@@ -104,7 +139,7 @@ async function acknowledgedRef(
   db: SqlDatabase,
   type: string,
   id: string,
-): Promise<{ ref: string | null; refused: boolean; pending: boolean }> {
+): Promise<{ ref: string | null; refused: boolean; pending: boolean; withheld: boolean }> {
   const rows = await db.query<{ state: string; upstream_ref: string | null }>(
     'SELECT state, upstream_ref FROM upstream_outbox WHERE res_type = $1 AND res_id = $2 ORDER BY seq',
     [type, id],
@@ -113,11 +148,16 @@ async function acknowledgedRef(
     ref: rows.find((row) => row.upstream_ref !== null)?.upstream_ref ?? null,
     refused: rows.some((row) => row.state === 'refused'),
     pending: rows.some((row) => row.state === 'pending'),
+    withheld: rows.some((row) => row.state === 'withheld'),
   };
 }
 
 type Outcome =
-  { kind: 'sent'; ref: string } | { kind: 'refused'; reason: string } | { kind: 'conflict'; reason: string } | { kind: 'wait' };
+  | { kind: 'sent'; ref: string }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'conflict'; code: UpstreamConflictCode; reason: string; ehrResource: Resource }
+  | { kind: 'withheld' }
+  | { kind: 'wait' };
 
 async function forward(db: SqlDatabase, client: UpstreamClient, row: OutboxRow, resource: Resource): Promise<Outcome> {
   const earlier = await db.query<{ state: string; upstream_ref: string | null }>(
@@ -139,6 +179,8 @@ async function forward(db: SqlDatabase, client: UpstreamClient, row: OutboxRow, 
       }
       const ack = await acknowledgedRef(db, type, id);
       if (ack.ref === null && ack.refused) return { kind: 'refused', reason: `its target ${type} was refused upstream` };
+      // Its documentation was kept from the EHR by a user's decision: so is the record of who wrote it.
+      if (ack.ref === null && ack.withheld && !ack.pending) return { kind: 'withheld' };
       if (ack.ref === null) return { kind: 'wait' };
       targets.push({ ...target, reference: ack.ref });
     }
@@ -153,7 +195,7 @@ async function forward(db: SqlDatabase, client: UpstreamClient, row: OutboxRow, 
   // a conflict. A later version after a conflict is the user's decision and is sent.
   if (earlier.length === 0) {
     const conflict = await upstreamConflictOf(client, resource);
-    if (conflict !== null) return { kind: 'conflict', reason: `${conflict.code}: ${conflict.reason}` };
+    if (conflict !== null) return { kind: 'conflict', ...conflict, reason: `${conflict.code}: ${conflict.reason}` };
   }
   const clientId = clientIdOf(resource);
   if (clientId === undefined)
@@ -162,6 +204,40 @@ async function forward(db: SqlDatabase, client: UpstreamClient, row: OutboxRow, 
     ? await client.update(upstreamRef, { ...upstreamBody(resource), id: upstreamRef.split('/')[1] ?? '' } as Resource)
     : await client.create(row.res_type, upstreamBody(resource), `identifier=${CLIENT_ID_SYSTEM}|${clientId}`);
   return { kind: 'sent', ref: result.reference };
+}
+
+/** The EHR's resource as the hub keeps it inside the documentation: its content, without the EHR's meta. */
+function containedCopy(ehrResource: Resource): Resource {
+  const { meta: _meta, ...rest } = ehrResource as Resource & Record<string, unknown>;
+  return rest as unknown as Resource;
+}
+
+/**
+ * Holds an entry as a conflict, and (when the entry is still the documentation's current version)
+ * writes the version the ward's workstations sync: the documentation tagged with the conflict's code,
+ * the EHR's resource contained, in one transaction with the entry's state and the lease's fence.
+ */
+async function holdConflict(
+  db: SqlDatabase,
+  row: OutboxRow,
+  conflict: Extract<Outcome, { kind: 'conflict' }>,
+  now: Date,
+  fence: (tx: SqlDatabase) => Promise<void>,
+): Promise<void> {
+  await feedTransaction(db, now, async (writer) => {
+    await fence(writer.tx);
+    await writer.tx.execute(
+      `UPDATE upstream_outbox SET state = 'conflict', attempts = attempts + 1, reason = $2, settled_at = $3 WHERE seq = $1`,
+      [row.seq, conflict.reason, now.toISOString()],
+    );
+    const current = await writer.read(row.res_type as Resource['resourceType'], row.res_id);
+    // A newer version is already the user's word on it (it is queued behind this entry): nothing to show.
+    if (current === null || current.version !== Number(row.version)) return;
+    const documented = withoutUpstreamMarks(current.resource);
+    const tag = [...(documented.meta?.tag ?? []), { system: UPSTREAM_CONFLICT_TAG_SYSTEM, code: conflict.code }];
+    const contained = [...((documented as { contained?: Resource[] }).contained ?? []), containedCopy(conflict.ehrResource)];
+    await writer.put({ ...documented, meta: { ...documented.meta, tag }, contained } as Resource);
+  });
 }
 
 /** Backoff after the n-th failed attempt: 2 s doubling, at most `maxMs`. */
@@ -179,8 +255,11 @@ export async function sendOutbox(
   now: () => Date,
   logger: Logger,
   maxBackoffMs: number,
-  /** Runs before each entry is sent (the leader lease's renewal); throws to stop sending. */
-  beforeSend: () => Promise<void> = () => Promise.resolve(),
+  /**
+   * The leader lease's renewal on a database handle (or a transaction): run before each entry is
+   * sent and inside the transaction that records a conflict; throws to stop.
+   */
+  fence: (tx: SqlDatabase) => Promise<void> = () => Promise.resolve(),
 ): Promise<OutboxSendResult> {
   let sent = 0;
   let refused = 0;
@@ -196,7 +275,7 @@ export async function sendOutbox(
       [row.res_type, row.res_id, row.version],
     );
     const content = stored[0]?.content;
-    await beforeSend();
+    await fence(db);
     let outcome: Outcome;
     try {
       outcome = content
@@ -220,16 +299,22 @@ export async function sendOutbox(
       continue;
     }
     if (outcome.kind === 'sent') {
-      await db.execute(
-        `UPDATE upstream_outbox SET state = 'sent', attempts = attempts + 1, upstream_ref = $2, reason = NULL, settled_at = $3 WHERE seq = $1`,
-        [row.seq, outcome.ref, now().toISOString()],
-      );
+      await db.transaction(async (tx) => {
+        await tx.execute(
+          `UPDATE upstream_outbox SET state = 'sent', attempts = attempts + 1, upstream_ref = $2, reason = NULL, settled_at = $3 WHERE seq = $1`,
+          [row.seq, outcome.ref, now().toISOString()],
+        );
+        // A later version of documentation held as a conflict is the user's decision: once sent, settled.
+        await settleConflicts(tx, row.res_type, row.res_id, 'settled', now());
+      });
       sent++;
+    } else if (outcome.kind === 'withheld') {
+      await db.execute(`UPDATE upstream_outbox SET state = 'withheld', attempts = attempts + 1, settled_at = $2 WHERE seq = $1`, [
+        row.seq,
+        now().toISOString(),
+      ]);
     } else if (outcome.kind === 'conflict') {
-      await db.execute(
-        `UPDATE upstream_outbox SET state = 'conflict', attempts = attempts + 1, reason = $2, settled_at = $3 WHERE seq = $1`,
-        [row.seq, outcome.reason, now().toISOString()],
-      );
+      await holdConflict(db, row, outcome, now(), fence);
       logger.warn({ event: 'upstream.outbox_conflict', type: row.res_type, seq: row.seq }, 'documentation conflicts with the EHR; held');
       conflicts++;
     } else {

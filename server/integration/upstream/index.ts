@@ -2,7 +2,8 @@
 // server (SMART Backend Services, $everything or per-type search, _lastUpdated polling with a
 // persisted cursor per ward and type, paging, 429/Retry-After, backoff through outages) into the
 // hub's store, and the documentation workstations uploaded sent back upstream through a durable
-// outbox (conditional create on the client id; refusals kept for IT). Deletions at the EHR found by
+// outbox (conditional create on the client id; refusals kept for IT; documentation the EHR
+// contradicts held as a conflict, written back tagged for the ward's workstations to settle). Deletions at the EHR found by
 // re-listing and mirrored as tombstones; an ADT-admitted record merged into the EHR's Patient with
 // its MRN; one leader among the hub processes on a database (a lease row, fenced in every write).
 // Owns the upstream_* tables and `wardline-hub upstream status`'s content.

@@ -3,16 +3,22 @@
 // encounter before the documentation's time (UPSTREAM_PATIENT_DISCHARGED: the patient was
 // discharged). Such an entry is held as a conflict (kept, shown by `upstream status`, not sent) until
 // a later version of the same documentation (the user's decision) is queued. See docs/UPSTREAM.md.
-import type { Encounter, MedicationRequest, Resource } from '../../../shared/fhir/index.js';
+import {
+  UPSTREAM_CONFLICT_REASONS,
+  type Encounter,
+  type MedicationRequest,
+  type Resource,
+  type UpstreamConflictCode,
+} from '../../../shared/fhir/index.js';
 import type { UpstreamClient } from './upstream-client.js';
 import { UpstreamError } from './upstream-error.js';
-
-export type UpstreamConflictCode = 'UPSTREAM_ORDER_CHANGED' | 'UPSTREAM_PATIENT_DISCHARGED';
 
 export interface UpstreamConflict {
   readonly code: UpstreamConflictCode;
   /** A sentence for IT and users (no patient data). */
   readonly reason: string;
+  /** The EHR's resource that contradicts the documentation (the order, the encounter), as the EHR holds it. */
+  readonly ehrResource: Resource;
 }
 
 /** Order statuses under which a dose may still be given. */
@@ -55,7 +61,8 @@ export async function upstreamConflictOf(client: UpstreamClient, resource: Resou
     if (order !== null && (!ORDER_GIVABLE.includes(order.status) || (at !== undefined && Number.isFinite(changedMs) && changedMs > at))) {
       return {
         code: 'UPSTREAM_ORDER_CHANGED',
-        reason: `the order was changed at the EHR after this dose was documented (it is now ${order.status})`,
+        reason: `${UPSTREAM_CONFLICT_REASONS.UPSTREAM_ORDER_CHANGED} (it is now ${order.status})`,
+        ehrResource: order,
       };
     }
   }
@@ -70,7 +77,11 @@ export async function upstreamConflictOf(client: UpstreamClient, resource: Resou
     Number.isFinite(endMs) &&
     at > endMs
   ) {
-    return { code: 'UPSTREAM_PATIENT_DISCHARGED', reason: 'the EHR ended this encounter (discharge) before the time documented' };
+    return {
+      code: 'UPSTREAM_PATIENT_DISCHARGED',
+      reason: UPSTREAM_CONFLICT_REASONS.UPSTREAM_PATIENT_DISCHARGED,
+      ehrResource: encounter,
+    };
   }
   return null;
 }

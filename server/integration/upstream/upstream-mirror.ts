@@ -106,7 +106,7 @@ export async function createUpstreamMirror(options: UpstreamMirrorOptions): Prom
     };
     try {
       await feedOutbox(db, config.baseUrl, clock(), (tx) => lease.fence(tx));
-      const result = await sendOutbox(db, client, clock, logger, config.maxBackoffMs, () => lease.fence(db));
+      const result = await sendOutbox(db, client, clock, logger, config.maxBackoffMs, (tx) => lease.fence(tx));
       sent = result.sent;
       await recordSuccess(db, OUTBOX_ACTIVITY, clock(), result.sent);
     } catch (error) {

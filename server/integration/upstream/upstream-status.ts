@@ -55,7 +55,8 @@ export interface OutboxEntryStatus {
   readonly type: string;
   readonly id: string;
   readonly version: number;
-  readonly state: 'pending' | 'sent' | 'refused' | 'conflict';
+  /** `settled`: a conflict a user decided and whose later version was sent; `withheld`: a user kept it from the EHR. */
+  readonly state: 'pending' | 'sent' | 'refused' | 'conflict' | 'settled' | 'withheld';
   readonly attempts: number;
   readonly reason: string | null;
   readonly upstreamRef: string | null;
@@ -65,7 +66,15 @@ export interface UpstreamStatus {
   /** The hub process running the mirror now (null when none holds the lease). */
   readonly leader: LeaseStatus | null;
   readonly activities: readonly ActivityStatus[];
-  readonly outbox: { readonly pending: number; readonly sent: number; readonly refused: number; readonly conflict: number };
+  readonly outbox: {
+    readonly pending: number;
+    readonly sent: number;
+    readonly refused: number;
+    readonly conflict: number;
+    /** Conflicts users settled: sent after all (`settled`), or kept from the EHR (`withheld`). */
+    readonly settled: number;
+    readonly withheld: number;
+  };
   /** Refused entries (kept, never dropped) and pending ones that have failed at least once. */
   readonly attention: readonly OutboxEntryStatus[];
 }
@@ -82,6 +91,11 @@ export async function readUpstreamStatus(db: SqlDatabase, now: Date): Promise<Up
   }>('SELECT * FROM upstream_status ORDER BY activity');
   const counts = await db.query<{ state: string; n: number }>('SELECT state, COUNT(*) AS n FROM upstream_outbox GROUP BY state');
   const count = (state: string): number => Number(counts.find((c) => c.state === state)?.n ?? 0);
+  // Conflicts users settled, counted by the documentation (the Provenances about it follow it).
+  const decided = await db.query<{ state: string; n: number }>(
+    `SELECT state, COUNT(*) AS n FROM upstream_outbox WHERE state IN ('settled', 'withheld') AND res_type <> 'Provenance' GROUP BY state`,
+  );
+  const decidedCount = (state: string): number => Number(decided.find((c) => c.state === state)?.n ?? 0);
   const attention = await db.query<{
     seq: number;
     res_type: string;
@@ -107,7 +121,14 @@ export async function readUpstreamStatus(db: SqlDatabase, now: Date): Promise<Up
       resourcesWritten: Number(row.resources_written),
       lagMs: row.last_success_at === null ? null : Math.max(0, now.getTime() - Date.parse(row.last_success_at)),
     })),
-    outbox: { pending: count('pending'), sent: count('sent'), refused: count('refused'), conflict: count('conflict') },
+    outbox: {
+      pending: count('pending'),
+      sent: count('sent'),
+      refused: count('refused'),
+      conflict: count('conflict'),
+      settled: decidedCount('settled'),
+      withheld: decidedCount('withheld'),
+    },
     attention: attention.map((row) => ({
       seq: Number(row.seq),
       type: row.res_type,
@@ -146,7 +167,10 @@ export function formatUpstreamStatus(status: UpstreamStatus): string[] {
   }
   lines.push(
     `documentation sent back: ${status.outbox.sent} acknowledged, ${status.outbox.pending} waiting, ${status.outbox.refused} refused` +
-      (status.outbox.conflict > 0 ? `, ${status.outbox.conflict} held as conflicts with the EHR` : ''),
+      (status.outbox.conflict > 0 ? `, ${status.outbox.conflict} held as conflicts with the EHR` : '') +
+      (status.outbox.settled + status.outbox.withheld > 0
+        ? `, ${status.outbox.settled + status.outbox.withheld} conflict(s) settled by users (${status.outbox.withheld} kept from the EHR)`
+        : ''),
   );
   for (const e of status.attention) {
     lines.push(

@@ -2,7 +2,9 @@
 // in words and colour, and the three ways out: keep the hub's version, keep mine (sent again over
 // the hub's), or combine field by field. A conflict the user may not open is a card saying why; when
 // break-the-glass would open it (a restricted chart, also one no longer held here), the card offers
-// emergency access with a reason, and the list then shows the conflict to settle.
+// emergency access with a reason, and the list then shows the conflict to settle. A conflict with the
+// hospital's EHR shows what was documented here and the EHR's record that contradicts it, and offers
+// sending it to the EHR anyway or keeping it out of the EHR.
 import { startTransition, useActionState, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { ConflictViewData } from '../../../../shared/contract/index.js';
@@ -89,8 +91,9 @@ function WithheldConflictCard({ conflict, patientLabel, onSettled }: ConflictCar
 
 function OpenConflictCard({ conflict, patientLabel, onSettled }: ConflictCardProps): React.JSX.Element {
   const headingId = `conflict-${conflict.conflictId}`;
+  const upstream = conflict.reason === 'upstream-conflict';
   const pairs = pairResources(conflict.local, conflict.hub);
-  const canCombine = pairs.some((pair) => differingFields(pair).length > 0);
+  const canCombine = !upstream && pairs.some((pair) => differingFields(pair).length > 0);
   const [combining, setCombining] = useState(false);
   const [choices, setChoices] = useState<Choices>(() => defaultChoices(conflict.local, conflict.hub));
   // The action's state is the last attempt: the host's refusal, or done (the list reloads without
@@ -121,7 +124,8 @@ function OpenConflictCard({ conflict, patientLabel, onSettled }: ConflictCardPro
       <PatientMark conflict={conflict} />
       <p className="muted">Found {formatDateTime(conflict.detectedAt)}</p>
       <p>{conflictReasonText(conflict)}</p>
-      {pairs.map((pair) => (
+      {upstream ? <UpstreamTables conflict={conflict} /> : null}
+      {(upstream ? [] : pairs).map((pair) => (
         <PairTable
           key={pair.key}
           pair={pair}
@@ -158,6 +162,33 @@ function OpenConflictCard({ conflict, patientLabel, onSettled }: ConflictCardPro
               Cancel combining
             </Button>
           </>
+        ) : upstream ? (
+          <>
+            <Button
+              className="button button--secondary"
+              isDisabled={busy}
+              onPress={() =>
+                settle(
+                  { conflictId: conflict.conflictId, choice: 'resend-local' },
+                  'The documentation will be sent to the EHR; the hub records that you decided so.',
+                )
+              }
+            >
+              Send to the EHR anyway
+            </Button>
+            <Button
+              className="button button--secondary"
+              isDisabled={busy}
+              onPress={() =>
+                settle(
+                  { conflictId: conflict.conflictId, choice: 'keep-hub' },
+                  "The documentation stays at the hub and is kept out of the EHR; the EHR's record stands.",
+                )
+              }
+            >
+              Keep out of the EHR
+            </Button>
+          </>
         ) : (
           <>
             <Button
@@ -190,6 +221,40 @@ function OpenConflictCard({ conflict, patientLabel, onSettled }: ConflictCardPro
         )}
       </div>
     </section>
+  );
+}
+
+/** What was documented here, then each record of the EHR that contradicts it, field by field. */
+function UpstreamTables({ conflict }: { conflict: ConflictViewData }): React.JSX.Element {
+  const tables = [
+    ...conflict.local.map((resource) => ({ resource, caption: `${resourceName(String(resource.resourceType))} — documented here` })),
+    ...conflict.hub.map((resource) => ({ resource, caption: `${resourceName(String(resource.resourceType))} — in the EHR` })),
+  ];
+  return (
+    <>
+      {tables.map(({ resource, caption }) => {
+        const pair = { key: caption, resourceType: String(resource.resourceType), local: resource, hub: null };
+        return (
+          <table key={caption} className="table conflict__table">
+            <caption>{caption}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Field</th>
+                <th scope="col">Value</th>
+              </tr>
+            </thead>
+            <tbody>
+              {fieldRows(pair).map((row) => (
+                <tr key={row.field}>
+                  <th scope="row">{row.label}</th>
+                  <td>{fieldText(resource[row.field])}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        );
+      })}
+    </>
   );
 }
 

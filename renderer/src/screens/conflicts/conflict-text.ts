@@ -1,21 +1,30 @@
 // A conflict in plain words: what was documented and why it did not go through.
 import type { ConflictViewData } from '../../../../shared/contract/index.js';
+import { isUpstreamConflictCode, UPSTREAM_CONFLICT_REASONS } from '../../../../shared/fhir/index.js';
 
 const KIND: Readonly<Record<string, string>> = {
   Observation: 'Vital signs',
   MedicationAdministration: 'Medication administration',
   DocumentReference: 'Note',
   Provenance: 'Record of who documented',
+  Encounter: 'Hospital stay',
+  MedicationRequest: 'Medication order',
 };
 
 /** "Vital signs", "Medication administration", … from the local resources. */
-export function conflictKind(conflict: Pick<ConflictViewData, 'local' | 'hub'>): string {
-  const types = [...new Set([...conflict.local, ...conflict.hub].map((r) => String(r.resourceType)))].filter((t) => t !== 'Provenance');
+export function conflictKind(conflict: Pick<ConflictViewData, 'local' | 'hub' | 'reason'>): string {
+  // A conflict with the EHR is about what was documented here; the EHR's resources are why.
+  const shown = conflict.reason === 'upstream-conflict' ? conflict.local : [...conflict.local, ...conflict.hub];
+  const types = [...new Set(shown.map((r) => String(r.resourceType)))].filter((t) => t !== 'Provenance');
   const names = types.map((t) => KIND[t] ?? t);
   return names.length === 0 ? 'Documentation' : names.join(' and ');
 }
 
 export function conflictReasonText(conflict: Pick<ConflictViewData, 'reason' | 'errorCode'>): string {
+  if (conflict.reason === 'upstream-conflict') {
+    const why = isUpstreamConflictCode(conflict.errorCode) ? UPSTREAM_CONFLICT_REASONS[conflict.errorCode] : 'the EHR disagrees with it';
+    return `The hospital's EHR contradicts this documentation: ${why}. The hub keeps it, but has not sent it to the EHR. Send it to the EHR anyway, or keep it out of the EHR if the EHR is right.`;
+  }
   if (conflict.reason === 'version-conflict') {
     return 'Someone changed this on the hub after it was documented here. Nothing has been overwritten: choose which version to keep, or combine them.';
   }
