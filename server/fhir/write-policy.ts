@@ -16,10 +16,11 @@
 //   Provenance with the resource.
 // - The patient must be on the device's ward now, or have left it within LATE_DOCUMENTATION_DAYS.
 // - The device token must hold system/*.write.
+// - The marks of a conflict with the EHR are the hub's (judgeUpstreamMarks).
 import { accountStandingAt, type Principal } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { ADT_TYPES, documentActionOf, isPermitted, type Action, type StaffRole } from '../../shared/access/index.js';
-import { patientIdOf, type Provenance, type Resource } from '../../shared/fhir/index.js';
+import { isUpstreamWithheld, patientIdOf, upstreamConflictOfVersion, type Provenance, type Resource } from '../../shared/fhir/index.js';
 import type { Access } from './access-policy.js';
 import { FhirError } from './fhir-error.js';
 import { contentText, isPatientKnownToWard, isPatientOnWard, wardLocationRef, type StoredResource } from './store/index.js';
@@ -116,6 +117,7 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
       continue;
     }
     const before = parsed(entry.previous);
+    judgeUpstreamMarks(entry.type, entry.next, before);
     const actions = [entry.next, before].filter((r): r is Resource => r !== null).map((resource) => documentActionOf(resource));
     if (actions.length === 0 || actions.some((action) => action === null)) {
       throw refused('FORBIDDEN', `No workstation role documents this ${entry.type}; it comes from the hospital's systems.`);
@@ -130,6 +132,24 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
         throw refused('FORBIDDEN', `The role of the user who recorded this ${entry.type} does not allow ${action}.`);
       }
     }
+  }
+}
+
+/**
+ * The marks of a conflict with the EHR (docs/UPSTREAM.md) are the hub's: a workstation may keep the
+ * hub's conflict mark on a version it corrects, and may mark a held conflict "withheld" (a user
+ * settled it as "the EHR is right"), but never marks documentation itself, which would keep it out
+ * of the EHR or show colleagues a conflict the EHR never raised.
+ */
+function judgeUpstreamMarks(type: string, next: Resource | null, before: Resource | null): void {
+  if (next === null) return;
+  const conflict = upstreamConflictOfVersion(next);
+  const heldBefore = before === null ? null : upstreamConflictOfVersion(before);
+  if (conflict !== null && conflict !== heldBefore) {
+    throw refused('FORBIDDEN', `Only the hub marks documentation as in conflict with the EHR; this ${type} carries such a mark.`);
+  }
+  if (isUpstreamWithheld(next) && heldBefore === null && (before === null || !isUpstreamWithheld(before))) {
+    throw refused('FORBIDDEN', `Only a conflict with the EHR that the hub holds can be kept out of the EHR; this ${type} has none.`);
   }
 }
 

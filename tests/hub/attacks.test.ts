@@ -6,7 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bundle, MedicationRequest, Observation, Patient } from '../../shared/fhir/index.js';
+import {
+  UPSTREAM_CONFLICT_TAG_SYSTEM,
+  UPSTREAM_WITHHELD_TAG_SYSTEM,
+  type Bundle,
+  type MedicationRequest,
+  type Observation,
+  type Patient,
+} from '../../shared/fhir/index.js';
 import { CONFIDENTIALITY_SYSTEM } from '../../shared/access/index.js';
 import { createClientAssertion, hubErrorCode, tokenRequestBody } from '../../shared/auth/index.js';
 import { addUser, disableUser } from '../../server/identity/index.js';
@@ -401,6 +408,22 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('attacks on the hub over TLS on
       }
       const foreign = (await (await deviceB.fetch(`/fhir/Observation/probe-${foreignMarker}`)).json()) as Observation;
       expect(foreign.meta?.versionId).toBe('1');
+    });
+  });
+
+  describe('a workstation marking its own documentation as in conflict with the EHR', () => {
+    it('refuses the hub-only conflict mark and a "withheld" mark with no conflict held, and takes the same vital sign unmarked', async () => {
+      const marked = (system: string): Observation => ({
+        ...observation(onA.patientId),
+        meta: { tag: [{ system, code: 'UPSTREAM_ORDER_CHANGED' }] },
+      });
+      const upload = (resource: Observation) =>
+        deviceA.fetch('/fhir', { body: outboxUpload([resource], { userId: nurseA, recorded: new Date().toISOString() }) });
+      const conflict = await expectRefused(() => upload(marked(UPSTREAM_CONFLICT_TAG_SYSTEM)), 403, 'FORBIDDEN');
+      expect(conflict.issue[0]!.diagnostics).toContain('Only the hub marks documentation');
+      const withheld = await expectRefused(() => upload(marked(UPSTREAM_WITHHELD_TAG_SYSTEM)), 403, 'FORBIDDEN');
+      expect(withheld.issue[0]!.diagnostics).toContain('can be kept out of the EHR');
+      expect((await upload(observation(onA.patientId))).status).toBe(200);
     });
   });
 });
