@@ -4,7 +4,7 @@
 // chart:check-administration and again when recorded; guarded with the patient, written to the
 // outbox by the documentation room, audited as created inside the same transaction, so a failed
 // audit write leaves nothing documented), and what of a patient's documentation the
-// hub does not hold yet
+// hub does not hold yet, with what it acknowledged lately
 // (only the kinds the reader's role may read).
 // Documenting needs a hub: a workstation that is not enrolled refuses it.
 import type { AdministrationEntryData, PendingDocumentationData, VitalSignsEntryData } from '../../shared/contract/index.js';
@@ -23,6 +23,7 @@ import type { PatientLookup } from './chart-handlers.js';
 import type { IpcHandler } from './ipc-router.js';
 import { guardKeptPatient, guardPatient } from './patient-guard.js';
 import { notEnrolled } from './sync-handlers.js';
+import type { SyncEngine } from '../sync/index.js';
 
 export interface DocumentationHandlers {
   readonly 'chart:notes': IpcHandler<'chart:notes'>;
@@ -44,6 +45,8 @@ export interface DocumentationHandlerOptions {
     'recordNote' | 'recordVitalSigns' | 'recordMedicationAdministration' | 'checkMedicationAdministration'
   > | null;
   readonly audit: Pick<AuditLog, 'record'>;
+  /** What the hub acknowledged lately (the sync engine), or null on a workstation that is not enrolled. */
+  readonly deliveries: Pick<SyncEngine, 'deliveredRecently'> | null;
 }
 
 /** Who documents, as the hub knows them: the session's hub user id as the Practitioner id. */
@@ -63,6 +66,7 @@ export function documentationHandlers({
   vault,
   documentation,
   audit,
+  deliveries,
 }: DocumentationHandlerOptions): DocumentationHandlers {
   const enrolled = <S>(engine: S | null): S => {
     if (engine === null) throw notEnrolled();
@@ -151,6 +155,7 @@ export function documentationHandlers({
           recordedAt: entry.createdAt,
           status: 'pending-upload',
           lastError: entry.lastError,
+          deliveredAt: null,
         }));
       const conflicts: PendingDocumentationData[] = vault.conflicts
         .list()
@@ -161,9 +166,20 @@ export function documentationHandlers({
           recordedAt: record.local.createdAt,
           status: 'conflict',
           lastError: record.errorCode,
+          deliveredAt: null,
+        }));
+      const delivered: PendingDocumentationData[] = (deliveries?.deliveredRecently(patientId) ?? [])
+        .filter((entry) => mayRead(entry.items))
+        .map((entry) => ({
+          entryId: entry.entryId,
+          kind: documentationKindOf(entry.items),
+          recordedAt: entry.recordedAt,
+          status: 'delivered',
+          lastError: null,
+          deliveredAt: entry.deliveredAt,
         }));
       audit.record(chartReadEntry(user, patientId, 'pending', { detail: { pending: pending.length, conflicts: conflicts.length } }));
-      return [...pending, ...conflicts].sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
+      return [...[...pending, ...conflicts].sort((a, b) => a.recordedAt.localeCompare(b.recordedAt)), ...delivered];
     },
   };
 }

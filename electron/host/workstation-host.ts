@@ -216,6 +216,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
           vault,
           documentation,
           audit,
+          deliveries: sync,
         }),
         ...amendmentHandlers({ sessions: manager, patients, documentation, resources: vault.resources, audit }),
         ...syncHandlers({ sync, status: syncStatus }),

@@ -1,5 +1,5 @@
 // Which offline verifiers the hub's credential stamps withdraw: a verifier whose stamp changed
-// (password changed), whose account is disabled, or whose user is no longer on this ward.
+// (password changed), whose account is disabled or locked now, or whose user is no longer on this ward.
 import { credentialStampsResponseSchema, type CredentialStampsResponse } from '../../shared/auth/index.js';
 
 type CredentialStamp = CredentialStampsResponse['users'][number];
@@ -32,11 +32,9 @@ export function readCredentialStamps(response: CredentialStampsResponse, worksta
 /** Why the stamps withdraw this verifier, or null when it stays. */
 export function revocationOf(record: StoredCredentials, byUser: ReadonlyMap<string, CredentialStamp>): CredentialRevocation | null {
   const entry = byUser.get(record.userId);
-  return entry === undefined
-    ? 'removed-from-ward'
-    : entry.disabled
-      ? 'account-disabled'
-      : entry.credentialStamp !== record.credentialStamp
-        ? 'credentials-changed'
-        : null;
+  if (entry === undefined) return 'removed-from-ward';
+  if (entry.disabled) return 'account-disabled';
+  if (entry.locked) return 'account-locked';
+  if (entry.credentialStamp !== record.credentialStamp) return 'credentials-changed';
+  return null;
 }

@@ -28,7 +28,7 @@ const KNOWN: Record<string, { failure: SignInFailure; code: SessionErrorCode; me
     failure: 'account-locked',
     code: 'ACCOUNT_LOCKED',
     message: 'This account is locked after too many failed sign-ins. Wait and try again, or ask IT to reset the password.',
-    revoke: null,
+    revoke: 'account-locked',
   },
   ACCOUNT_DISABLED: {
     failure: 'account-disabled',

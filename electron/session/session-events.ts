@@ -22,7 +22,7 @@ export type SignInFailure =
   | 'account-disabled'
   | 'ward-not-assigned'
   | 'hub-refused';
-export type CredentialRevocation = 'credentials-changed' | 'account-disabled' | 'removed-from-ward';
+export type CredentialRevocation = 'credentials-changed' | 'account-disabled' | 'account-locked' | 'removed-from-ward';
 export type BreakTheGlassStop = 'expired' | 'ended';
 
 interface EventBase {

@@ -105,6 +105,16 @@ describe('online sign-in', () => {
     ]);
     expect(h.sink.ofType('sign-out').at(-1)).toMatchObject({ userId: 'u-nurse-1', reason: 'credentials-revoked', byUser: false });
   });
+
+  it('deletes the offline verifier when the hub says the account is locked, so the lockout holds through the next outage', async () => {
+    const h = sessionHarness();
+    await signInAs(h, 'nina');
+    h.manager.lock('manual');
+    h.hub.account('nina').locked = true;
+    expect((await refusal(signInAs(h, 'nina'))).code).toBe('ACCOUNT_LOCKED');
+    expect(await h.store.get('u-nurse-1')).toBeNull();
+    expect(h.sink.ofType('offline-verifier-revoked').at(-1)).toMatchObject({ userId: 'u-nurse-1', reason: 'account-locked' });
+  });
 });
 
 describe('offline sign-in', () => {
@@ -255,6 +265,17 @@ describe('credential stamps from the hub', () => {
     expect((await h.store.list()).map((r) => r.userId)).toEqual(['u-nurse-1']);
     h.hub.reachable = false; // offline sign-in is for when the hub cannot be reached
     expect((await h.manager.signInOffline('nina', h.hub.account('nina').password)).snapshot.active?.userId).toBe('u-nurse-1');
+  });
+
+  it('end a session whose account the hub has locked meanwhile, and its verifier with it, so the next outage cannot sign it in offline', async () => {
+    const h = sessionHarness();
+    await signInAs(h, 'noor');
+    h.hub.account('noor').locked = true;
+    expect(await h.manager.applyCredentialStamps(h.hub.stamps())).toEqual([{ userId: 'u-nurse-2', reason: 'account-locked' }]);
+    expect(h.manager.current().active).toBeNull();
+    expect(h.sink.ofType('offline-verifier-revoked').at(-1)).toMatchObject({ userId: 'u-nurse-2', reason: 'account-locked' });
+    h.hub.reachable = false;
+    expect((await refusal(h.manager.signInOffline('noor', h.hub.account('noor').password))).code).toBe('OFFLINE_UNKNOWN_USER');
   });
 
   it('leave everything alone when nothing changed', async () => {

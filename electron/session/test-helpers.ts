@@ -25,6 +25,8 @@ export interface HubAccount {
   wards: string[];
   credentialStamp: string;
   disabled: boolean;
+  /** Locked at the hub after too many failed sign-ins. */
+  locked: boolean;
   /** When set, the hub asks for this TOTP code. */
   totp: string | null;
   /** The account's TOTP secret (base32), handed over with a sign-in that passed its code. */
@@ -41,6 +43,7 @@ export function wardStaff(): HubAccount[] {
     wards,
     credentialStamp: `stamp-${userId}-1`,
     disabled: false,
+    locked: false,
     totp: null,
     pin,
   });
@@ -82,6 +85,8 @@ export class ScriptedHubLogin implements HubLogin {
     this.calls += 1;
     if (!this.reachable) throw new Error('connect ECONNREFUSED');
     const a = this.accounts.find((x) => x.username === username);
+    if (a?.locked === true)
+      return refused('ACCOUNT_LOCKED', 'This account is locked after too many failed sign-ins. Try again in 15 minute(s).');
     if (a === undefined || a.password !== password) return refused('INVALID_CREDENTIALS', 'The username or password is wrong.');
     if (a.disabled) return refused('ACCOUNT_DISABLED', 'This account is disabled. Ask IT if you should have access.');
     if (a.totp !== null && totp === undefined) return refused('MFA_REQUIRED', 'Enter the 6-digit code from your authenticator app.');
@@ -113,7 +118,13 @@ export class ScriptedHubLogin implements HubLogin {
       ward: this.deviceWard,
       users: this.accounts
         .filter((a) => a.wards.includes(this.deviceWard))
-        .map((a) => ({ userId: a.userId, username: a.username, credentialStamp: a.credentialStamp, disabled: a.disabled })),
+        .map((a) => ({
+          userId: a.userId,
+          username: a.username,
+          credentialStamp: a.credentialStamp,
+          disabled: a.disabled,
+          locked: a.locked,
+        })),
     };
   }
 

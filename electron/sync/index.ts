@@ -3,6 +3,7 @@
 // connectivity/downtime state, the scheduler and the sync lock.
 export { SyncEngine, createSyncEngine } from './sync-engine.js';
 export { type SyncSummary } from './sync-cycle.js';
+export { type DeliveredEntry } from './recent-deliveries.js';
 export { enrollWorkstation, normalizeHubUrl } from './enrollment.js';
 export { SyncError, isSyncError, type SyncErrorCode } from './sync-error.js';
 export { logAuditSink, type SyncAuditSink, type SyncAuditEvent } from './audit-sink.js';

@@ -12,6 +12,7 @@ import { isSupportedResourceType, type Resource } from '../../shared/fhir/index.
 import { holdsPatient, type OutboxEntry, type OutboxItem, type Vault } from '../vault/index.js';
 import type { HubClient } from './hub-client.js';
 import { outboxBundle, sameContent, type BundleSlot } from './outbox-bundle.js';
+import type { DeliveredEntry } from './recent-deliveries.js';
 import { isSyncError, SyncError } from './sync-error.js';
 
 export interface PushContext {
@@ -24,10 +25,15 @@ export interface PushContext {
   readonly inFlight: Set<string>;
 }
 
-export interface PushResult {
+export interface PushCounts {
   delivered: number;
   conflicts: number;
   rejected: number;
+}
+
+export interface PushResult extends PushCounts {
+  /** The entries the hub acknowledged, in the order it did. */
+  readonly deliveredEntries: DeliveredEntry[];
 }
 
 type Json = Record<string, unknown>;
@@ -167,7 +173,7 @@ async function sendBatch(context: PushContext, entries: readonly OutboxEntry[], 
       return;
     }
     const outcome = await settleRefusal(context, entries[0]!, error);
-    if (outcome === 'delivered') result.delivered += 1;
+    if (outcome === 'delivered') delivered(context, result, entries[0]!);
     else if (outcome === 'conflict') result.conflicts += 1;
     else result.rejected += 1;
     return;
@@ -183,13 +189,24 @@ async function sendBatch(context: PushContext, entries: readonly OutboxEntry[], 
   });
   for (const entry of entries) {
     recordDelivery(context.vault, entry, byEntry.get(entry.entryId) ?? new Map());
-    result.delivered += 1;
+    delivered(context, result, entry);
   }
+}
+
+function delivered(context: PushContext, result: PushResult, entry: OutboxEntry): void {
+  result.delivered += 1;
+  result.deliveredEntries.push({
+    entryId: entry.entryId,
+    patientId: entry.patientId,
+    items: entry.items,
+    recordedAt: entry.createdAt,
+    deliveredAt: context.now().toISOString(),
+  });
 }
 
 /** Sends every entry waiting when the push began (entries written meanwhile go next time). */
 export async function pushOutbox(context: PushContext): Promise<PushResult> {
-  const result: PushResult = { delivered: 0, conflicts: 0, rejected: 0 };
+  const result: PushResult = { delivered: 0, conflicts: 0, rejected: 0, deliveredEntries: [] };
   const snapshot = context.vault.outbox.pending().map((entry) => entry.entryId);
   for (let start = 0; start < snapshot.length; start += context.batchSize) {
     const batch = snapshot

@@ -13,7 +13,8 @@ import { forEachConcurrently } from './concurrency.js';
 import type { ConnectivityState } from './connectivity.js';
 import { walkHistory } from './history-walk.js';
 import type { HubClient } from './hub-client.js';
-import { pushOutbox, type PushResult } from './outbox-push.js';
+import { pushOutbox, type PushCounts } from './outbox-push.js';
+import type { DeliveredEntry } from './recent-deliveries.js';
 import { loadPatient } from './patient-load.js';
 import { newCounts, type PullContext } from './pull-context.js';
 import { loadReferenceType } from './reference-load.js';
@@ -40,10 +41,13 @@ export type SyncActivity =
   | { readonly kind: 'cycle-ended'; readonly ok: boolean }
   | { readonly kind: 'initial-load'; readonly progress: InitialLoadProgress }
   /** The watchdog found sync stopped (and restarted the loop). */
-  | { readonly kind: 'stopped'; readonly reason: SyncStopReason };
+  | { readonly kind: 'stopped'; readonly reason: SyncStopReason }
+  /** The hub acknowledged these outbox entries (told as soon as the push ends, whatever follows). */
+  | { readonly kind: 'delivered'; readonly entries: readonly DeliveredEntry[] };
 
 export interface SyncSummary {
-  readonly pushed: PushResult;
+  /** How many outbox entries went, became conflicts or were rejected (counts only: it is logged). */
+  readonly pushed: PushCounts;
   readonly patients: number;
   readonly patientsLoaded: number;
   readonly written: number;
@@ -155,6 +159,7 @@ async function steps(cycle: SyncCycleContext, started: Date): Promise<{ summary:
     now: () => cycle.now(),
     inFlight: cycle.inFlight,
   });
+  if (pushed.deliveredEntries.length > 0) cycle.tell({ kind: 'delivered', entries: pushed.deliveredEntries });
   const context: PullContext = {
     client: cycle.client,
     vault,
@@ -218,7 +223,7 @@ async function steps(cycle: SyncCycleContext, started: Date): Promise<{ summary:
   const purged = purgeLeavers(cycle, censusIds);
   if (stamps !== null) await passCredentialStamps(cycle, await stamps);
   const summary: SyncSummary = {
-    pushed,
+    pushed: { delivered: pushed.delivered, conflicts: pushed.conflicts, rejected: pushed.rejected },
     patients: censusIds.size,
     patientsLoaded,
     written: context.counts.written,

@@ -33,6 +33,7 @@ import { recordedState, syncStatusOf, type SyncStatus } from './sync-status.js';
 import { SyncError } from './sync-error.js';
 import { SyncScheduler } from './sync-scheduler.js';
 import { SyncWatchdog } from './sync-watchdog.js';
+import { RecentDeliveries, type DeliveredEntry } from './recent-deliveries.js';
 import type { SyncStopped, SyncStopReason } from '../../shared/contract/index.js';
 import { wardLocationId } from './ward-scope.js';
 
@@ -73,6 +74,7 @@ export class SyncEngine {
   readonly #activityListeners = new Set<(activity: SyncActivity) => void>();
   /** Refusals already audited in this cycle (its parallel requests all meet the same refusal). */
   readonly #auditedRefusals = new Set<string>();
+  readonly #deliveries = new RecentDeliveries();
 
   constructor(options: SyncEngineOptions) {
     this.#o = options;
@@ -144,6 +146,11 @@ export class SyncEngine {
   onActivity(listener: (activity: SyncActivity) => void): () => void {
     this.#activityListeners.add(listener);
     return () => this.#activityListeners.delete(listener);
+  }
+
+  /** What the hub acknowledged of this patient's documentation lately (this host's run), newest first. */
+  deliveredRecently(patientId: string): DeliveredEntry[] {
+    return this.#deliveries.of(patientId, this.#now());
   }
 
   /** The initial load (the first sync of a ward) while it runs, or null. */
@@ -299,6 +306,7 @@ export class SyncEngine {
   #tell(activity: SyncActivity): void {
     // A success clears "stopped" before listeners hear of it (the banner reads the status then).
     if (activity.kind === 'cycle-ended' && activity.ok) this.#cycleEnded(true);
+    if (activity.kind === 'delivered') this.#deliveries.record(activity.entries);
     for (const listener of this.#activityListeners) {
       try {
         listener(activity);

@@ -21,6 +21,8 @@ export type SyncErrorCode =
   | 'AUTH_FAILED'
   | 'REQUEST_REFUSED'
   | 'SYNC_BUSY'
+  /** The data folder's sync lock cannot be written or read (a folder replaced, removed or made read-only). */
+  | 'DATA_FOLDER_UNAVAILABLE'
   | 'SYNC_CLOSED'
   /** The watchdog found sync stopped and aborted what was on the wire to restart the loop. */
   | 'SYNC_STOPPED'

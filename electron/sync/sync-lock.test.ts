@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -31,6 +31,14 @@ describe('sync lock', () => {
     held.release();
     expect(existsSync(join(dir, SYNC_LOCK_FILE))).toBe(false);
     acquireSyncLock(dir, 60_000).release();
+  });
+
+  it('says the data folder is unavailable, with a code IT can act on, when the folder is gone or its lock cannot be read', () => {
+    const gone = join(dataDir(), 'replaced');
+    expect(() => acquireSyncLock(gone, 60_000)).toThrow(expect.objectContaining({ code: 'DATA_FOLDER_UNAVAILABLE' }));
+    const dir = dataDir();
+    mkdirSync(join(dir, SYNC_LOCK_FILE));
+    expect(() => acquireSyncLock(dir, 60_000)).toThrow(expect.objectContaining({ code: 'DATA_FOLDER_UNAVAILABLE' }));
   });
 
   it('takes over the lock of a process that died (kill -9) without releasing it', () => {

@@ -34,8 +34,26 @@ function isStale(content: LockContent | null, nowMs: number): boolean {
   return content === null || !isAlive(content.pid) || content.leaseUntil < nowMs;
 }
 
-/** Takes the lock, or throws SyncError SYNC_BUSY when another live process holds it. */
+/**
+ * Takes the lock, or throws SyncError SYNC_BUSY when another live process holds it, and
+ * DATA_FOLDER_UNAVAILABLE when the lock file cannot be written or read at all (the folder was
+ * replaced, removed or made read-only under the running host): a code IT can act on.
+ */
 export function acquireSyncLock(dataDir: string, leaseMs: number, now: () => number = Date.now): HeldSyncLock {
+  try {
+    return takeSyncLock(dataDir, leaseMs, now);
+  } catch (error) {
+    if (error instanceof SyncError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+    throw new SyncError(
+      'DATA_FOLDER_UNAVAILABLE',
+      `The workstation's data folder cannot be used for sync (${code}). Ask IT to check the disk and the data folder; sync is tried again meanwhile.`,
+      { cause: error },
+    );
+  }
+}
+
+function takeSyncLock(dataDir: string, leaseMs: number, now: () => number): HeldSyncLock {
   const file = join(dataDir, SYNC_LOCK_FILE);
   const mine: LockContent = { pid: process.pid, nonce: randomUUID(), leaseUntil: now() + leaseMs };
   if (!writeExclusive(file, mine)) {

@@ -187,7 +187,7 @@ export function authRoutes(deps: AuthRoutesDeps) {
 
     scope.get('/auth/credential-stamps', { preHandler: authenticate }, async (request, reply) => {
       const { ward } = request.principal.device;
-      const response: CredentialStampsResponse = { ward, users: await credentialStampsOfWard(db, ward) };
+      const response: CredentialStampsResponse = { ward, users: await credentialStampsOfWard(db, ward, clock()) };
       return reply.header('Cache-Control', 'no-store').send(response);
     });
 

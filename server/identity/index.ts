@@ -30,5 +30,6 @@ export { recordSignIn, type SignInRecord } from './sign-in-log.js';
 export { purgeOldSignIns, DEFAULT_SIGN_IN_RETENTION_DAYS, MAX_SIGN_IN_RETENTION_DAYS, type SignInRetention } from './sign-in-retention.js';
 export { DEVICE_SCOPES_SUPPORTED, type GrantedScope } from './token-scope.js';
 export { currentTotpCode } from './totp.js';
+export { MAX_FAILED_LOGINS, LOCKOUT_MINUTES } from './login.js';
 export { rotateSigningKey } from './hub-token-keys.js';
 export { rewrapProtectedSecrets, sealLegacySecrets } from './protected-secrets.js';

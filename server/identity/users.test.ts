@@ -48,10 +48,18 @@ describe('staff accounts', () => {
     const b = await addUser(db, { ...base, username: 'both', wards: ['4east', 'icu'] });
     await addUser(db, { ...base, username: 'icu1', wards: ['icu'] });
     await disableUser(db, 'east1');
-    const stamps = await credentialStampsOfWard(db, '4east');
-    expect(stamps.map((s) => [s.userId, s.disabled])).toEqual([
-      [b.userId, false],
-      [a.userId, true],
+    const stamps = await credentialStampsOfWard(db, '4east', new Date());
+    expect(stamps.map((s) => [s.userId, s.disabled, s.locked])).toEqual([
+      [b.userId, false, false],
+      [a.userId, true, false],
     ]);
+  });
+
+  it('marks an account locked in the stamps only while its lockout lasts', async () => {
+    const user = await addUser(db, { ...base, username: 'locked1', wards: ['4east'] });
+    const now = new Date('2026-12-07T10:00:00Z');
+    await db.execute('UPDATE identity_users SET locked_until = $1 WHERE user_id = $2', [now.getTime() + 15 * 60_000, user.userId]);
+    expect((await credentialStampsOfWard(db, '4east', now))[0]?.locked).toBe(true);
+    expect((await credentialStampsOfWard(db, '4east', new Date(now.getTime() + 16 * 60_000)))[0]?.locked).toBe(false);
   });
 });

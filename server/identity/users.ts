@@ -212,12 +212,16 @@ export interface CredentialStampEntry {
   readonly username: string;
   readonly credentialStamp: string;
   readonly disabled: boolean;
+  readonly locked: boolean;
 }
 
-/** Stamps of every account assigned to `ward`, for workstations to drop stale offline verifiers. */
-export async function credentialStampsOfWard(db: SqlDatabase, ward: string): Promise<CredentialStampEntry[]> {
-  const rows = await db.query<{ user_id: string; username: string; credential_stamp: string; disabled: unknown }>(
-    `SELECT u.user_id, u.username, u.credential_stamp, u.disabled
+/**
+ * Stamps of every account assigned to `ward` at `now`, for workstations to drop stale offline
+ * verifiers: a changed stamp, a disabled account and an account locked now all withdraw it.
+ */
+export async function credentialStampsOfWard(db: SqlDatabase, ward: string, now: Date): Promise<CredentialStampEntry[]> {
+  const rows = await db.query<{ user_id: string; username: string; credential_stamp: string; disabled: unknown; locked_until: unknown }>(
+    `SELECT u.user_id, u.username, u.credential_stamp, u.disabled, u.locked_until
      FROM identity_user_wards w JOIN identity_users u ON u.user_id = w.user_id
      WHERE w.ward = $1 ORDER BY u.username`,
     [ward],
@@ -227,6 +231,7 @@ export async function credentialStampsOfWard(db: SqlDatabase, ward: string): Pro
     username: r.username,
     credentialStamp: r.credential_stamp,
     disabled: toBoolean(r.disabled),
+    locked: (toNumberOrNull(r.locked_until) ?? 0) > now.getTime(),
   }));
 }
 

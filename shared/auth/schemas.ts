@@ -114,6 +114,8 @@ export const credentialStampsResponseSchema = z.object({
       username: z.string(),
       credentialStamp: z.string(),
       disabled: z.boolean(),
+      /** Locked at the hub after too many failed sign-ins, now: the offline verifier goes too. */
+      locked: z.boolean(),
     }),
   ),
 });

@@ -22,10 +22,15 @@ export const pendingDocumentationSchema = z.object({
   entryId: z.string(),
   kind: z.enum(['vital-signs', 'medication-administration', 'note', 'amendment']),
   recordedAt: z.string(),
-  /** pending-upload: in the outbox; conflict: the hub refused it, the user must choose. */
-  status: z.enum(['pending-upload', 'conflict']),
+  /**
+   * pending-upload: in the outbox; conflict: the hub refused it, the user must choose; delivered:
+   * the hub acknowledged it lately (while this host runs, at most 12 hours back).
+   */
+  status: z.enum(['pending-upload', 'conflict', 'delivered']),
   /** The last upload failure's code, or null. */
   lastError: z.string().nullable(),
+  /** When the hub's acknowledgement arrived (delivered only), else null. */
+  deliveredAt: z.string().nullable(),
 });
 
 /** The longest note a workstation writes, in characters (the host and the dialog both hold to it). */

@@ -49,7 +49,14 @@ describe('documenting through the window', () => {
     expect(receipt.status).toBe('pending-upload');
     expect(receipt.resourceIds).toHaveLength(3);
     expect(await t.call('chart:pending', { patientId })).toEqual([
-      { entryId: receipt.entryId, kind: 'vital-signs', recordedAt: expect.any(String), status: 'pending-upload', lastError: null },
+      {
+        entryId: receipt.entryId,
+        kind: 'vital-signs',
+        recordedAt: expect.any(String),
+        status: 'pending-upload',
+        lastError: null,
+        deliveredAt: null,
+      },
     ]);
     const [written] = writes();
     expect(written).toMatchObject({ user: userId('nina'), patient: patientId, purposeOfUse: 'TREAT', detail: { downtime: false } });
@@ -64,7 +71,16 @@ describe('documenting through the window', () => {
       expect(onHub.performer?.[0]?.reference).toBe(`Practitioner/${userId('nina')}`);
       expect(onHub.subject?.reference).toBe(`Patient/${patientId}`);
     }
-    expect(await t.call('chart:pending', { patientId })).toEqual([]);
+    expect(await t.call('chart:pending', { patientId })).toEqual([
+      {
+        entryId: receipt.entryId,
+        kind: 'vital-signs',
+        recordedAt: expect.any(String),
+        status: 'delivered',
+        lastError: null,
+        deliveredAt: expect.any(String),
+      },
+    ]);
   });
 
   it('records a correct dose against an active order of the patient, once the patient is confirmed', async () => {

@@ -58,7 +58,14 @@ describe('writing a note through the window', () => {
     expect(shown.total).toBe(before.total + 1);
     expect(shown.notes[0]).toMatchObject({ id: noteId, title: 'Ward round', author: 'paul', text, status: 'current', pendingUpload: true });
     expect(await t.call('chart:pending', { patientId: patient })).toEqual([
-      { entryId: receipt.entryId, kind: 'note', recordedAt: expect.any(String), status: 'pending-upload', lastError: null },
+      {
+        entryId: receipt.entryId,
+        kind: 'note',
+        recordedAt: expect.any(String),
+        status: 'pending-upload',
+        lastError: null,
+        deliveredAt: null,
+      },
     ]);
     const created = t.host.audit.find({ patient }).filter((e) => e.action === 'create');
     expect(created).toHaveLength(1);
@@ -79,7 +86,9 @@ describe('writing a note through the window', () => {
     const after = await notesOf(patient);
     expect(after.total).toBe(before.total + 1);
     expect(after.notes.filter((n) => n.text === text)).toEqual([expect.objectContaining({ pendingUpload: false, author: 'paul' })]);
-    expect(await t.call('chart:pending', { patientId: patient })).toEqual([]);
+    expect(await t.call('chart:pending', { patientId: patient })).toEqual([
+      expect.objectContaining({ entryId: receipt.entryId, kind: 'note', status: 'delivered' }),
+    ]);
   });
 
   it("files a nurse's note as a nursing note", async () => {

@@ -1,10 +1,11 @@
 // Offline sign-in at a real workstation host enrolled at a real hub over TLS, as an attacker at the
 // keyboard would try it: "Sign in offline" while the hub is up; an MFA account's password alone
-// offline; and a user revoked at the hub while signed in offline, after the workstation reconnects.
+// offline; and a user revoked or locked at the hub while signed in offline, after the workstation
+// reconnects.
 import { authenticator } from 'otplib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TOTP_STEP_SECONDS } from '../../shared/auth/index.js';
-import { addUser, currentTotpCode, disableUser } from '../../server/identity/index.js';
+import { addUser, currentTotpCode, disableUser, MAX_FAILED_LOGINS } from '../../server/identity/index.js';
 import { TEST_WARD } from '../../electron/session/test-helpers.js';
 import { startEnrolledTestHost, type EnrolledTestHost } from '../support/enrolled-host.js';
 
@@ -70,6 +71,22 @@ describe('offline sign-in at an enrolled workstation', () => {
     await t.call('session:sign-in', { username: 'nina', password: nina.password, offline: true });
     expect(t.host.sessions.current().active?.userId).toBe(nina.userId);
     await disableUser(t.hub.db, 'nina');
+    hubUp();
+    await t.call('sync:now', {}).catch(() => undefined);
+    expect(t.host.sessions.current().active).toBeNull();
+    hubDown();
+    expect(await refusalOf('session:sign-in', { username: 'nina', password: nina.password, offline: true })).toBe('OFFLINE_UNKNOWN_USER');
+  });
+
+  it('of a user locked at the hub by failed sign-ins elsewhere ends when the workstation reconnects, and the lock holds through the next outage', async () => {
+    await t.signIn('nina');
+    await t.call('session:sign-out', {});
+    const nina = t.staff.find((s) => s.username === 'nina')!;
+    hubDown();
+    await t.call('session:sign-in', { username: 'nina', password: nina.password, offline: true });
+    const elsewhere = await t.hub.enrollDevice(TEST_WARD);
+    for (let i = 0; i < MAX_FAILED_LOGINS; i++) await elsewhere.login('nina', 'someone guessing').catch(() => undefined);
+    await expect(elsewhere.login('nina', nina.password)).rejects.toThrow();
     hubUp();
     await t.call('sync:now', {}).catch(() => undefined);
     expect(t.host.sessions.current().active).toBeNull();

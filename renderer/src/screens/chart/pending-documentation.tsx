@@ -1,5 +1,6 @@
 // What this workstation documented for the patient that the hub does not hold yet (chart:pending):
-// "Pending upload" badges, and "Conflict — needs your decision" leading to the conflicts screen.
+// "Pending upload" badges, and "Conflict — needs your decision" leading to the conflicts screen;
+// and, below, what the hub confirmed lately ("Delivered"), so the nurse sees her entry arrive.
 // Refreshed after each recording (reload) and whenever the sync status changes.
 import { useEffect, useState } from 'react';
 import { Button } from 'react-aria-components';
@@ -25,34 +26,55 @@ export function usePendingDocumentation(patientId: string): { pending: Loaded<Pe
 export function PendingDocumentation({ pending }: { pending: Loaded<PendingDocumentationData[]> }): React.JSX.Element | null {
   const [unrouted, setUnrouted] = useState(false);
   if (pending.state !== 'ready' || pending.value.length === 0) return null;
-  const items = pending.value;
+  const waiting = pending.value.filter((item) => item.status !== 'delivered');
+  const delivered = pending.value.filter((item) => item.status === 'delivered');
   return (
-    <section className="pending" aria-labelledby="pending-heading">
-      <h3 id="pending-heading">Documented here, not yet on the hub ({items.length})</h3>
-      <ul className="pending__list">
-        {items.map((item) => (
-          <li key={item.entryId} className="pending__item">
-            <span>
-              {KIND_TEXT[item.kind]} recorded {formatDateTime(item.recordedAt)}
-            </span>
-            {item.status === 'conflict' ? (
-              <Button className="badge badge--conflict badge--button" onPress={() => setUnrouted(!requestView('conflicts'))}>
-                Conflict — needs your decision
-              </Button>
-            ) : (
-              <span className="badge badge--pending">Pending upload</span>
-            )}
-            {item.status === 'pending-upload' && item.lastError !== null ? (
-              <span className="muted">The last upload did not go through; it will be tried again.</span>
-            ) : null}
-          </li>
-        ))}
-      </ul>
-      {unrouted ? (
-        <p className="muted" role="status">
-          Open Conflicts in the top bar to decide.
-        </p>
+    <>
+      {waiting.length > 0 ? (
+        <section className="pending" aria-labelledby="pending-heading">
+          <h3 id="pending-heading">Documented here, not yet on the hub ({waiting.length})</h3>
+          <ul className="pending__list">
+            {waiting.map((item) => (
+              <li key={item.entryId} className="pending__item">
+                <span>
+                  {KIND_TEXT[item.kind]} recorded {formatDateTime(item.recordedAt)}
+                </span>
+                {item.status === 'conflict' ? (
+                  <Button className="badge badge--conflict badge--button" onPress={() => setUnrouted(!requestView('conflicts'))}>
+                    Conflict — needs your decision
+                  </Button>
+                ) : (
+                  <span className="badge badge--pending">Pending upload</span>
+                )}
+                {item.status === 'pending-upload' && item.lastError !== null ? (
+                  <span className="muted">The last upload did not go through; it will be tried again.</span>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+          {unrouted ? (
+            <p className="muted" role="status">
+              Open Conflicts in the top bar to decide.
+            </p>
+          ) : null}
+        </section>
       ) : null}
-    </section>
+      {delivered.length > 0 ? (
+        <section className="pending pending--delivered" aria-labelledby="delivered-heading">
+          <h3 id="delivered-heading">Documented here, now on the hub ({delivered.length})</h3>
+          <ul className="pending__list">
+            {delivered.map((item) => (
+              <li key={item.entryId} className="pending__item">
+                <span>
+                  {KIND_TEXT[item.kind]} recorded {formatDateTime(item.recordedAt)}
+                </span>
+                <span className="badge badge--delivered">Delivered</span>
+                {item.deliveredAt !== null ? <span className="muted">the hub confirmed it {formatDateTime(item.deliveredAt)}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </>
   );
 }
