@@ -14,12 +14,15 @@
 //   adt.transfer_visible_ms: from an A02 transfer's ACK to the patient listed by the new ward's census
 //     query (what its workstations ask on their next sync), the worst of 20 transfers. Goal: a
 //     workstation shows the patient within 1 s plus one sync poll period.
+//   adt.hub_cpu_ms_per_message: the hub process's CPU time (user + system, from /proc; Linux only)
+//     per message over the pipelined run: the figure to compare on a busy machine, where the wall
+//     clock mostly measures the other processes.
 //   adt.fsync_baseline_rps: in the same run and folder, the disk's own rate of 4 KiB writes each
 //     followed by fdatasync: the ceiling for any one-at-a-time durable write on this machine.
 //   npx tsx bench/adt.bench.ts [--json]
 // Env: ADT_BENCH_MESSAGES (pipelined, default 8,000), ADT_BENCH_STRICT_MESSAGES (default 1,000),
 // ADT_BENCH_WINDOW (default 64), ADT_BENCH_CPU_PROFILE=DIR (writes the hub's V8 CPU profile there).
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connect, type TLSSocket } from 'node:tls';
@@ -58,6 +61,17 @@ function fsyncBaseline(dir: string, writes = 2_000): number {
   closeSync(fd);
   rmSync(file);
   return writes / seconds;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (null where there is none). */
+function processCpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat (11 and 12 after the command name), in clock ticks.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 /** One MLLP connection: send a message, resolve with its ACK (ACKs come back in sending order). */
@@ -186,9 +200,11 @@ try {
   next = Math.ceil(next / 4) * 4;
   await sendWindowed(send, text, next, next + WARM_UP, WINDOW);
   next += WARM_UP;
+  const cpuBefore = processCpuSeconds(hub.child.pid);
   const started = process.hrtime.bigint();
   const times = await sendWindowed(send, text, next, next + MESSAGES, WINDOW);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuAfter = processCpuSeconds(hub.child.pid);
   next += MESSAGES;
 
   // Transfers into ward demo: from the ACK to the census query of ward demo listing the patient.
@@ -227,6 +243,7 @@ try {
   report('adt.ack_p99_ms', percentile(strictTimes, 99), 'ms');
   report('adt.pipelined_ack_p99_ms', percentile(times, 99), 'ms');
   report('adt.transfer_visible_ms', Math.max(...visible), 'ms', '≤ 1,000 (plus one sync poll period on a workstation)');
+  if (cpuBefore !== null && cpuAfter !== null) report('adt.hub_cpu_ms_per_message', ((cpuAfter - cpuBefore) * 1000) / MESSAGES, 'ms');
   report('adt.fsync_baseline_rps', fsyncBaseline(dataDir), 'writes/s');
 } finally {
   await hub.stop();

@@ -7,12 +7,13 @@ import type { SqlDatabase } from '../storage/index.js';
 import {
   beginWrite,
   contentText,
+  currentByIdentifier,
   endWrite,
   patientCompartment,
   readCurrent,
-  searchResources,
   writeDeletion,
   writeVersions,
+  VersionBatch,
   type StoredResource,
   type WriteSession,
 } from './store/index.js';
@@ -44,51 +45,131 @@ function parsed<R extends Resource>(stored: StoredResource | null): FeedResource
   return text === null ? null : { resource: JSON.parse(text) as R, version: stored!.version };
 }
 
+/** The store's current version of `type/id` as `tx` sees it, remembered per writer. */
+type CurrentReader = (type: string, id: string) => Promise<StoredResource | null>;
+
+function identifierFinder(tx: SqlDatabase, before: () => Promise<void>, known: Map<string, StoredResource | null> | null) {
+  return async (type: string, system: string, value: string, limit: number) => {
+    await before();
+    const rows = await currentByIdentifier(tx, type, system, value, limit);
+    for (const row of rows) known?.set(`${row.type}/${row.id}`, row);
+    return rows.map((row) => parsed(row)).filter((row): row is NonNullable<typeof row> => row !== null);
+  };
+}
+
+function compartmentReader(tx: SqlDatabase, before: () => Promise<void>) {
+  return async (patientId: string): Promise<FeedResource[]> => {
+    await before();
+    const found: FeedResource[] = [];
+    let after: { type: string; id: string } | undefined;
+    for (;;) {
+      const page = await patientCompartment(tx, patientId, 500, after);
+      for (const row of page.rows) {
+        const item = parsed(row);
+        if (item) found.push(item);
+      }
+      const last = page.rows[page.rows.length - 1];
+      if (!page.more || !last) return found;
+      after = { type: last.type, id: last.id };
+    }
+  };
+}
+
 /**
- * A FeedWriter on an open write transaction. The write session (the hub clock's stamp) is taken on
- * the first write, through `session`.
+ * A FeedWriter on an open write transaction, writing each change at once. The write session (the
+ * hub clock's stamp) is taken on the first write, through `session`.
  */
 export function feedWriterOn(tx: SqlDatabase, session: () => Promise<WriteSession>): FeedWriter {
+  const current: CurrentReader = (type, id) => readCurrent(tx, type, id);
+  const nothing = (): Promise<void> => Promise.resolve();
+  const find = identifierFinder(tx, nothing, null);
   return {
     tx,
-    read: async (type, id) => parsed(await readCurrent(tx, type, id)),
-    async findByIdentifier(type, system, value, limit = 2) {
-      const page = await searchResources(tx, {
-        type,
-        filters: [{ kind: 'token', param: 'identifier', alternatives: [{ system, value }] }],
-        order: 'id',
-        count: limit,
-        scope: { kind: 'all' },
-      });
-      return page.rows.map((row) => parsed(row)).filter((row): row is NonNullable<typeof row> => row !== null) as never;
-    },
-    async compartment(patientId) {
-      const found: FeedResource[] = [];
-      let after: { type: string; id: string } | undefined;
-      for (;;) {
-        const page = await patientCompartment(tx, patientId, 500, after);
-        for (const row of page.rows) {
-          const item = parsed(row);
-          if (item) found.push(item);
-        }
-        const last = page.rows[page.rows.length - 1];
-        if (!page.more || !last) return found;
-        after = { type: last.type, id: last.id };
-      }
-    },
+    read: async (type, id) => parsed(await current(type, id)),
+    findByIdentifier: (type, system, value, limit = 2) => find(type, system, value, limit) as never,
+    compartment: compartmentReader(tx, nothing),
     async put(resource) {
       validateResource(resource);
       if (!resource.id) throw new Error('A feed write reached the store without an id; this is a hub defect.');
-      const previous = await readCurrent(tx, resource.resourceType, resource.id);
+      const previous = await current(resource.resourceType, resource.id);
       await writeVersions(tx, await session(), [{ resource, previous }]);
     },
     async remove(type, id) {
-      const current = await readCurrent(tx, type, id);
-      if (current === null || current.deleted) return false;
-      await writeDeletion(tx, await session(), current);
+      const existing = await current(type, id);
+      if (existing === null || existing.deleted) return false;
+      await writeDeletion(tx, await session(), existing);
       return true;
     },
   };
+}
+
+/**
+ * A FeedWriter for one feed message, all of whose writes go through it: it remembers each current
+ * version it read or wrote (a later read of the same resource asks the store nothing), and collects
+ * its new versions in memory, written together (a few multi-row statements) by `flush`, before any
+ * query that must see them (an identifier or compartment look-up) and at the end of the message.
+ */
+function batchedFeedWriter(tx: SqlDatabase, session: WriteSession): { writer: FeedWriter; flush(): Promise<void> } {
+  const known = new Map<string, StoredResource | null>();
+  const batch = new VersionBatch(session);
+  const flush = (): Promise<void> => batch.flush(tx);
+  const current: CurrentReader = async (type, id) => {
+    const key = `${type}/${id}`;
+    const remembered = known.get(key);
+    if (remembered !== undefined) return remembered;
+    const stored = await readCurrent(tx, type, id);
+    known.set(key, stored);
+    return stored;
+  };
+  const find = identifierFinder(tx, flush, known);
+  const writer: FeedWriter = {
+    tx,
+    read: async (type, id) => parsed(await current(type, id)),
+    findByIdentifier: (type, system, value, limit = 2) => find(type, system, value, limit) as never,
+    compartment: compartmentReader(tx, flush),
+    async put(resource) {
+      validateResource(resource);
+      if (!resource.id) throw new Error('A feed write reached the store without an id; this is a hub defect.');
+      const previous = await current(resource.resourceType, resource.id);
+      known.set(`${resource.resourceType}/${resource.id}`, batch.add({ resource, previous }));
+    },
+    async remove(type, id) {
+      const existing = await current(type, id);
+      if (existing === null || existing.deleted) return false;
+      known.set(`${type}/${id}`, batch.addDeletion(existing));
+      return true;
+    },
+  };
+  return { writer, flush };
+}
+
+/** Runs one message's `work` in its own savepoint of an open feed group (see feedGroupTransaction). */
+export type FeedMessageRunner = <T>(work: (writer: FeedWriter) => Promise<T>) => Promise<T>;
+
+/**
+ * Runs `work` in one durable write transaction shared by a group of feed messages (group commit):
+ * one hub-clock stamp for the group (its versions all carry it, as a FHIR transaction's do), and
+ * each message run through `runMessage` in its own savepoint, so a message that throws leaves
+ * nothing while the others stay. Committed durably (it survives a power loss) when `work`
+ * resolves. On PostgreSQL `work` may run again (serialization).
+ */
+export async function feedGroupTransaction<T>(db: SqlDatabase, now: Date, work: (runMessage: FeedMessageRunner) => Promise<T>): Promise<T> {
+  return db.transaction(
+    async (tx) => {
+      const session = await beginWrite(tx, now);
+      const runMessage: FeedMessageRunner = (messageWork) =>
+        tx.transaction(async (savepoint) => {
+          const { writer, flush } = batchedFeedWriter(savepoint, session);
+          const result = await messageWork(writer);
+          await flush();
+          return result;
+        });
+      const result = await work(runMessage);
+      await endWrite(tx, session);
+      return result;
+    },
+    { durable: true },
+  );
 }
 
 /**
@@ -100,7 +181,9 @@ export async function feedTransaction<T>(db: SqlDatabase, now: Date, work: (writ
   return db.transaction(
     async (tx) => {
       const session = await beginWrite(tx, now);
-      const result = await work(feedWriterOn(tx, () => Promise.resolve(session)));
+      const { writer, flush } = batchedFeedWriter(tx, session);
+      const result = await work(writer);
+      await flush();
       await endWrite(tx, session);
       return result;
     },

@@ -32,6 +32,16 @@ export interface SqliteOptions {
 /** Page cache per connection, in KiB: decrypted index pages stay in memory between batches. */
 const CACHE_KIB = 32 * 1024;
 
+/**
+ * The write-ahead log is copied back into the database file once it holds this many pages (4 KiB
+ * each, so ~40 MB; SQLite's default is 1,000). Every page is encrypted again when it is copied, and an
+ * index page written by many commits is copied once per checkpoint: a longer log means far fewer
+ * copies for a stream of small commits (ADT) or a bulk pull (the upstream mirror). The file is then
+ * cut back to WAL_SIZE_LIMIT_BYTES.
+ */
+const WAL_CHECKPOINT_PAGES = 10_000;
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
 /** Rewrites `$1`, `$2`, … (outside string literals) into better-sqlite3's named `@p1`, `@p2`, …. */
 export function translatePlaceholders(sql: string): string {
   let out = '';
@@ -268,6 +278,8 @@ export function openSqliteDatabase(path: string, options: SqliteOptions = {}): S
   if (!inMemory) switchToWriteAheadLog(writerConnection, options.busyTimeoutMs ?? 10_000);
   writerConnection.pragma('synchronous = NORMAL');
   writerConnection.pragma('foreign_keys = ON');
+  writerConnection.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
+  writerConnection.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   const writer = new StatementCache(writerConnection);
   if (inMemory) return new SqliteDatabase(writer, writer, secrets);
   const readerConnection = openConnection(path, options, true);

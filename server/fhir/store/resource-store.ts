@@ -107,7 +107,19 @@ async function persist(
   prepared: readonly PreparedVersion[],
   statusOf: (p: PreparedVersion) => string | null,
 ): Promise<void> {
-  const replaced = prepared.filter((p) => p.replaces);
+  await persistRows(
+    tx,
+    prepared.map((p) => ({ ...p, status: statusOf(p) })),
+    prepared,
+  );
+}
+
+/**
+ * Writes `currents` as the current rows (with their tokens; one per resource) and `versions` into
+ * the history (with their ward references).
+ */
+async function persistRows(tx: SqlDatabase, currents: readonly PreparedVersion[], versions: readonly PreparedVersion[]): Promise<void> {
+  const replaced = currents.filter((p) => p.replaces);
   for (const p of replaced) {
     await tx.execute('DELETE FROM fhir_tokens WHERE res_type = $1 AND res_id = $2', [p.stored.type, p.stored.id]);
   }
@@ -116,7 +128,7 @@ async function persist(
     `INSERT INTO fhir_resources ${RESOURCE_INSERT_COLUMNS}`,
     UPSERT_TAIL,
     12,
-    prepared.map((p) => [
+    currents.map((p) => [
       p.stored.type,
       p.stored.id,
       p.stored.version,
@@ -124,7 +136,7 @@ async function persist(
       p.stored.seq,
       p.stored.deleted ? 1 : 0,
       p.stored.patientId,
-      statusOf(p),
+      p.status,
       p.careEnd,
       p.date?.start ?? null,
       p.date?.end ?? null,
@@ -136,7 +148,7 @@ async function persist(
     'INSERT INTO fhir_versions (seq, res_type, res_id, version, last_updated, deleted, patient_id, content)',
     '',
     8,
-    prepared.map((p) => [
+    versions.map((p) => [
       p.stored.seq,
       p.stored.type,
       p.stored.id,
@@ -147,9 +159,9 @@ async function persist(
       p.stored.content,
     ]),
   );
-  const tokens = prepared.flatMap((p) => p.tokens.map((t) => [p.stored.type, p.stored.id, t.param, t.system, t.value]));
+  const tokens = currents.flatMap((p) => p.tokens.map((t) => [p.stored.type, p.stored.id, t.param, t.system, t.value]));
   await insertRows(tx, 'INSERT INTO fhir_tokens (res_type, res_id, param, system, value)', '', 5, tokens);
-  const wards = prepared.flatMap((p) => p.wardRefs.map((ref) => [ref, p.stored.seq]));
+  const wards = versions.flatMap((p) => p.wardRefs.map((ref) => [ref, p.stored.seq]));
   await insertRows(tx, 'INSERT INTO fhir_version_wards (ward_ref, seq)', '', 2, wards);
 }
 
@@ -175,4 +187,64 @@ export async function writeDeletion(tx: SqlDatabase, session: WriteSession, curr
   const wardRefs = current.type === 'Encounter' ? wardRefsOf(previousResource(current)) : [];
   await persist(tx, [{ stored, status: null, careEnd: null, date: null, tokens: [], wardRefs, replaces: true }], () => null);
   return stored;
+}
+
+/**
+ * Versions collected in memory and written together (one multi-row statement per table), for a
+ * writer that makes many small changes in one transaction (a feed message: a patient, an encounter,
+ * two beds). Each `add`/`addDeletion` takes its version number and sequence at once (so what it
+ * returns is exactly what `flush` stores); the same resource may change more than once: every version
+ * goes to the history, the last one is the current row. Nothing is written before `flush`, which
+ * must run in the same transaction before anything reads the store by query.
+ */
+export class VersionBatch {
+  private pending: PreparedVersion[] = [];
+
+  constructor(private readonly session: WriteSession) {}
+
+  get size(): number {
+    return this.pending.length;
+  }
+
+  /** Queues a new version of `item.resource` after `item.previous`; returns it as it will be stored. */
+  add(item: NewVersion): StoredResource {
+    const prepared = prepare(this.session, item);
+    this.pending.push(prepared);
+    return prepared.stored;
+  }
+
+  /** Queues a tombstone after the live `current`; returns it. */
+  addDeletion(current: StoredResource): StoredResource {
+    const stored: StoredResource = {
+      type: current.type,
+      id: current.id,
+      version: current.version + 1,
+      lastUpdated: this.session.stamp,
+      seq: this.session.nextSeq(),
+      deleted: true,
+      patientId: current.patientId,
+      content: null,
+    };
+    const wardRefs = current.type === 'Encounter' ? wardRefsOf(previousResource(current)) : [];
+    this.pending.push({ stored, status: null, careEnd: null, date: null, tokens: [], wardRefs, replaces: true });
+    return stored;
+  }
+
+  /** Writes every queued version. */
+  async flush(tx: SqlDatabase): Promise<void> {
+    if (this.pending.length === 0) return;
+    const all = this.pending;
+    this.pending = [];
+    // The current row (and its tokens) of each resource is its last version; a resource first
+    // created in this batch replaces nothing stored before it.
+    const last = new Map<string, PreparedVersion>();
+    const storedBefore = new Map<string, boolean>();
+    for (const p of all) {
+      const key = `${p.stored.type}/${p.stored.id}`;
+      if (!storedBefore.has(key)) storedBefore.set(key, p.replaces);
+      last.set(key, p);
+    }
+    const currents = [...last.entries()].map(([key, p]) => ({ ...p, replaces: storedBefore.get(key)! }));
+    await persistRows(tx, currents, all);
+  }
 }

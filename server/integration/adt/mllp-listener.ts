@@ -32,22 +32,49 @@ function parsedFrame(frame: string): Hl7Message | null {
 }
 
 /**
+ * How long a group waits for the messages a pipelining sender sends back for the ACKs it just got
+ * (they arrive over a few network reads): without it the tail of a window lands in a group (and a
+ * durable commit) of its own.
+ */
+const GATHER_MS = 2;
+
+/**
  * One connection's messages, answered in arrival order. Frames that arrive while a group is being
- * stored wait, and form the next group; unreadable frames are answered AR in their turn.
+ * stored wait, and form the next group; unreadable frames are answered AR in their turn. Before a
+ * group starts it waits (at most GATHER_MS) until as many messages are waiting as the previous group
+ * answered: a sender with a send window replaces each ACK with a new message, so the next group is
+ * about as large; a sender that waits for each ACK (window 1) never waits here.
  */
 function connectionQueue(socket: Socket, ctx: ReceiveContext, onIdle: (work: Promise<void>) => void): { push(frame: string): void } {
   const waiting: string[] = [];
   let running = false;
+  let expected = 1;
+  let wake: (() => void) | null = null;
   const answer = (texts: string[]): void => {
     if (socket.destroyed || !socket.writable) return;
     socket.cork();
     for (const text of texts) socket.write(mllpFrame(text));
     socket.uncork();
   };
-  const drain = async (): Promise<void> => {
+  const gather = async (): Promise<void> => {
     // The store is synchronous (SQLite) and so is its commit: yield to the event loop first, so the
     // frames the socket already holds are read and join this group instead of waiting for the next.
     await new Promise((resolve) => setImmediate(resolve));
+    if (waiting.length >= Math.min(expected, MAX_GROUP_MESSAGES) || socket.destroyed) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        wake = null;
+        resolve();
+      }, GATHER_MS);
+      wake = () => {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      };
+    });
+  };
+  const drain = async (): Promise<void> => {
+    await gather();
     while (waiting.length > 0) {
       const frames = waiting.splice(0, MAX_GROUP_MESSAGES);
       const parsed = frames.map(parsedFrame);
@@ -69,12 +96,14 @@ function connectionQueue(socket: Socket, ctx: ReceiveContext, onIdle: (work: Pro
       }
       await flush();
       answer(acks);
-      await new Promise((resolve) => setImmediate(resolve));
+      expected = frames.length;
+      await gather();
     }
   };
   return {
     push(frame) {
       waiting.push(frame);
+      if (wake !== null && waiting.length >= Math.min(expected, MAX_GROUP_MESSAGES)) wake();
       if (running) return;
       running = true;
       const work = drain().finally(() => {

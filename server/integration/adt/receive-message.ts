@@ -4,7 +4,7 @@
 // before the commit answers AE/AR and leaves the hub as it was.
 import type { Hl7Message } from '@medplum/core';
 import type { Logger } from 'pino';
-import { feedTransaction } from '../../fhir/index.js';
+import { feedGroupTransaction, feedTransaction, type FeedWriter } from '../../fhir/index.js';
 import type { SqlDatabase } from '../../storage/index.js';
 import { isWardlineError } from '../../../shared/errors/index.js';
 import { FhirValidationError } from '../../../shared/fhir/index.js';
@@ -87,12 +87,15 @@ function logApplied(ctx: ReceiveContext, read: ReadMessage, applied: AppliedEven
   return { ack: applied === null ? acceptAck(hl7, 'Already applied; not applied again') : acceptAck(hl7), outcome };
 }
 
-/** Applies one read message inside `db` (a transaction of its own, or a savepoint of the group's). */
+/** Applies one read message with `writer` (its own transaction, or its savepoint of the group's). */
+async function applyWith(writer: FeedWriter, now: Date, read: ReadMessage): Promise<AppliedEvent | null> {
+  if (!(await claimKey(writer.tx, read.message, now))) return null;
+  return applyAdtMessage(writer, read.message);
+}
+
+/** Applies one read message in a durable transaction of its own. */
 function applyRead(db: SqlDatabase, now: Date, read: ReadMessage): Promise<AppliedEvent | null> {
-  return feedTransaction(db, now, async (writer) => {
-    if (!(await claimKey(writer.tx, read.message, now))) return null;
-    return applyAdtMessage(writer, read.message);
-  });
+  return feedTransaction(db, now, (writer) => applyWith(writer, now, read));
 }
 
 /** Handles one parsed message in its own durable transaction; resolves with the ACK to send (never rejects). */
@@ -102,8 +105,8 @@ export async function receiveAdtMessage(ctx: ReceiveContext, hl7: Hl7Message): P
 
 /**
  * Handles the messages waiting on one connection, in order, as ONE group commit: every message is
- * read and its feed authenticated, then all are applied in one durable transaction, each in its own
- * savepoint (a refused message rolls back to it and gets its AE/AR; the others stay), and the
+ * read and its feed authenticated, then all are applied in one durable transaction (one hub-clock
+ * stamp for the group), each in its own savepoint (a refused message rolls back to it and gets its AE/AR; the others stay), and the
  * answers are built only once that transaction has committed and been synced. Resolves with one
  * answer per message, in order (never rejects). Should the group itself fail (a hub fault, not a
  * refusal), its messages are handled again one by one, each in its own transaction, so one fault
@@ -139,23 +142,21 @@ export async function receiveAdtMessages(ctx: ReceiveContext, hl7s: readonly Hl7
   let results: Result[] | null = null;
   if (waiting.length > 1) {
     try {
-      results = await ctx.db.transaction(
-        async (tx) => {
-          // Built afresh on every attempt (PostgreSQL may run this again after a serialization failure).
-          const attempt: Result[] = [];
-          for (const index of waiting) {
-            try {
-              attempt.push({ applied: await applyRead(tx, ctx.clock(), reads[index]!) });
-            } catch (error) {
-              // A refusal is this message's own; anything else (a database fault) fails the group.
-              if (refusalOf(error).unexpected) throw error;
-              attempt.push({ error });
-            }
+      results = await feedGroupTransaction(ctx.db, ctx.clock(), async (runMessage) => {
+        // Built afresh on every attempt (PostgreSQL may run this again after a serialization failure).
+        const attempt: Result[] = [];
+        for (const index of waiting) {
+          try {
+            const now = ctx.clock();
+            attempt.push({ applied: await runMessage((writer) => applyWith(writer, now, reads[index]!)) });
+          } catch (error) {
+            // A refusal is this message's own; anything else (a database fault) fails the group.
+            if (refusalOf(error).unexpected) throw error;
+            attempt.push({ error });
           }
-          return attempt;
-        },
-        { durable: true },
-      );
+        }
+        return attempt;
+      });
     } catch {
       results = null; // Nothing of the group was kept: each message goes again on its own below.
     }
