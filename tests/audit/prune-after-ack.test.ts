@@ -34,7 +34,7 @@ let transport: MemoryTransport;
 
 interface AuditPage {
   entries: AuditEntryViewData[];
-  nextAfterSequence: number | null;
+  nextBeforeSequence: number | null;
   upload: { pending: number; lastAcknowledgedUpload: string | null };
 }
 
@@ -44,17 +44,20 @@ async function call<T>(channel: string, request: unknown): Promise<T> {
   return result.value as T;
 }
 
-/** The admin's audit view: every sequence still on the workstation, and the upload line. */
+/** The admin's audit view: every sequence still on the workstation (oldest first), and the upload line. */
 async function view(): Promise<{ sequences: number[]; pending: number }> {
   const sequences: number[] = [];
-  let after: number | undefined;
+  let before: number | undefined;
   let page: AuditPage;
+  let upload: AuditPage['upload'] | null = null;
   do {
-    page = await call<AuditPage>('audit:view', { limit: 1000, ...(after === undefined ? {} : { afterSequence: after }) });
+    page = await call<AuditPage>('audit:view', { limit: 1000, ...(before === undefined ? {} : { beforeSequence: before }) });
+    // The first page (the newest entries) carries the upload line as of this look.
+    upload ??= page.upload;
     sequences.push(...page.entries.map((entry) => entry.sequence));
-    after = page.nextAfterSequence ?? undefined;
-  } while (after !== undefined);
-  return { sequences, pending: page.upload.pending };
+    before = page.nextBeforeSequence ?? undefined;
+  } while (before !== undefined);
+  return { sequences: sequences.sort((a, b) => a - b), pending: upload.pending };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
