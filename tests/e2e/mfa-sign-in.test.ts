@@ -5,6 +5,7 @@
 import { authenticator } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { TOTP_STEP_SECONDS } from '../../shared/auth/index.js';
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
 import { saveScreenshot } from './support/screenshots.js';
@@ -102,7 +103,12 @@ describe('signing in with a second factor, and offline', () => {
     if (mira.totpSecret === undefined) throw new Error('the e2e hub gave mira no TOTP secret');
     await signInOffline(page, mira);
     const step = await shown(codeStep(page));
-    await step.getByLabel('6-digit code').fill(authenticator.generate(mira.totpSecret));
+    // The code she typed online minutes ago is spent on this workstation (no replay), so she types
+    // the one her app shows next: the workstation accepts one step of clock drift either way.
+    const nextCode = authenticator
+      .clone({ epoch: Date.now() + TOTP_STEP_SECONDS * 1000, step: TOTP_STEP_SECONDS })
+      .generate(mira.totpSecret);
+    await step.getByLabel('6-digit code').fill(nextCode);
     await step.getByRole('button', { name: 'Verify code' }).click();
     await expectCensus(page, stack.ward.patients.length);
     expect(stack.host.sessions.current().active?.username).toBe('mira');
