@@ -5,11 +5,14 @@
 // uses goes through JSON.parse, and what it skips is parsed here too, so a text is accepted only if
 // it is valid JSON throughout; anything else is a JsonShapeError naming the position (never the
 // content).
+import { WardlineError } from '../../shared/errors/index.js';
 
-export class JsonShapeError extends Error {
+/** Bytes that are not the JSON expected; the message names the position only. */
+export class JsonShapeError extends WardlineError<'JSON_SHAPE'> {
+  override readonly name = 'JsonShapeError';
+
   constructor(what: string, position: number) {
-    super(`${what} at position ${position}`);
-    this.name = 'JsonShapeError';
+    super('JSON_SHAPE', `${what} at position ${position}`);
   }
 }
 
