@@ -23,9 +23,16 @@ describe('SQLite engine', () => {
   });
 
   it('translates $n placeholders but leaves dollar signs inside string literals alone', () => {
-    expect(translatePlaceholders("SELECT * FROM t WHERE a = $1 AND b = '$2' AND c = $10")).toBe(
-      "SELECT * FROM t WHERE a = @p1 AND b = '$2' AND c = @p10",
-    );
+    expect(translatePlaceholders("SELECT * FROM t WHERE a = $1 AND b = '$2' AND c = $10")).toEqual({
+      sql: "SELECT * FROM t WHERE a = ? AND b = '$2' AND c = ?",
+      order: [0, 9],
+    });
+  });
+
+  it('refuses a statement given fewer values than its placeholders, and binds booleans as 0/1', async () => {
+    await expect(db.execute('INSERT INTO items (id, n) VALUES ($1, $2)', ['only-one'])).rejects.toThrow(/\$2/);
+    await db.execute('INSERT INTO items (id, n) VALUES ($1, $2)', ['yes', true]);
+    expect(await db.query('SELECT id, n FROM items')).toEqual([{ id: 'yes', n: 1 }]);
   });
 
   it('binds repeated and out-of-order placeholders, and values that look like SQL stay values', async () => {

@@ -42,9 +42,14 @@ const CACHE_KIB = 32 * 1024;
 const WAL_CHECKPOINT_PAGES = 10_000;
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
-/** Rewrites `$1`, `$2`, … (outside string literals) into better-sqlite3's named `@p1`, `@p2`, …. */
-export function translatePlaceholders(sql: string): string {
+/**
+ * A statement's SQL for better-sqlite3: each `$n` (outside string literals) becomes an anonymous `?`,
+ * bound by position (far cheaper than named parameters for a multi-row insert's thousands of
+ * values); `order[k]` is the index, in the caller's params, of the k-th `?`.
+ */
+export function translatePlaceholders(sql: string): { readonly sql: string; readonly order: readonly number[] } {
   let out = '';
+  const order: number[] = [];
   let inString = false;
   for (let i = 0; i < sql.length; i++) {
     const ch = sql[i]!;
@@ -52,44 +57,77 @@ export function translatePlaceholders(sql: string): string {
     if (!inString && ch === '$' && /[0-9]/.test(sql[i + 1] ?? '')) {
       let j = i + 1;
       while (j < sql.length && /[0-9]/.test(sql[j]!)) j++;
-      out += `@p${sql.slice(i + 1, j)}`;
+      order.push(Number(sql.slice(i + 1, j)) - 1);
+      out += '?';
       i = j - 1;
       continue;
     }
     out += ch;
   }
+  return { sql: out, order };
+}
+
+interface PreparedStatement {
+  readonly statement: Statement;
+  readonly order: readonly number[];
+  /** The placeholders are $1…$n once each, in order: the params bind as they are. */
+  readonly inOrder: boolean;
+}
+
+function bindable(value: unknown): unknown {
+  return value === undefined ? null : typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
+function bindings(prepared: PreparedStatement, params: readonly unknown[] | undefined): unknown[] {
+  const given = params ?? [];
+  const { order } = prepared;
+  const out = new Array<unknown>(order.length);
+  if (prepared.inOrder && given.length >= order.length) {
+    for (let k = 0; k < order.length; k++) out[k] = bindable(given[k]);
+    return out;
+  }
+  for (let k = 0; k < order.length; k++) {
+    const index = order[k]!;
+    if (index >= given.length) throw new RangeError(`Missing value for placeholder $${index + 1}`);
+    out[k] = bindable(given[index]);
+  }
   return out;
 }
 
-function bindings(params: readonly unknown[] | undefined): Record<string, unknown> {
-  const named: Record<string, unknown> = {};
-  if (!params) return named;
-  params.forEach((value, index) => {
-    named[`p${index + 1}`] = value === undefined ? null : typeof value === 'boolean' ? (value ? 1 : 0) : value;
-  });
-  return named;
-}
-
 class StatementCache {
-  private readonly cache = new Map<string, Statement>();
+  private readonly cache = new Map<string, PreparedStatement>();
   constructor(readonly connection: SqliteConnection) {}
 
-  get(sql: string): Statement {
-    let statement = this.cache.get(sql);
-    if (!statement) {
-      statement = this.connection.prepare(translatePlaceholders(sql));
+  get(sql: string): PreparedStatement {
+    let prepared = this.cache.get(sql);
+    if (!prepared) {
+      const translated = translatePlaceholders(sql);
+      prepared = {
+        statement: this.connection.prepare(translated.sql),
+        order: translated.order,
+        inOrder: translated.order.every((index, k) => index === k),
+      };
       if (this.cache.size > 500) this.cache.clear();
-      this.cache.set(sql, statement);
+      this.cache.set(sql, prepared);
     }
-    return statement;
+    return prepared;
   }
 }
 
-function runStatement<Row>(statement: Statement, params: readonly unknown[] | undefined): Row[] {
-  const bound = bindings(params);
-  if (statement.reader) return statement.all(bound) as Row[];
-  statement.run(bound);
+function runStatement<Row>(prepared: PreparedStatement, params: readonly unknown[] | undefined): Row[] {
+  const bound = bindings(prepared, params);
+  if (prepared.statement.reader) return prepared.statement.all(bound) as Row[];
+  prepared.statement.run(bound);
   return [];
+}
+
+function executeStatement(prepared: PreparedStatement, params: readonly unknown[] | undefined): { changes: number } {
+  const bound = bindings(prepared, params);
+  if (prepared.statement.reader) {
+    prepared.statement.all(bound);
+    return { changes: 0 };
+  }
+  return { changes: prepared.statement.run(bound).changes };
 }
 
 /** A handle bound to the writer connection while one transaction is open on it. */
@@ -116,12 +154,7 @@ class SqliteTransaction implements SqlDatabase {
 
   async execute(sql: string, params?: readonly unknown[]): Promise<{ changes: number }> {
     this.check();
-    const statement = this.writer.get(sql);
-    if (statement.reader) {
-      statement.all(bindings(params));
-      return { changes: 0 };
-    }
-    return { changes: statement.run(bindings(params)).changes };
+    return executeStatement(this.writer.get(sql), params);
   }
 
   async transaction<T>(work: (tx: SqlDatabase) => Promise<T>): Promise<T> {
@@ -161,19 +194,12 @@ class SqliteDatabase implements SqlDatabase {
 
   async query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
     const onReader = this.reader.get(sql);
-    if (onReader.readonly && this.reader !== this.writer) return runStatement<Row>(onReader, params);
+    if (onReader.statement.readonly && this.reader !== this.writer) return runStatement<Row>(onReader, params);
     return this.lock.run(() => runStatement<Row>(this.writer.get(sql), params));
   }
 
   async execute(sql: string, params?: readonly unknown[]): Promise<{ changes: number }> {
-    return this.lock.run(() => {
-      const statement = this.writer.get(sql);
-      if (statement.reader) {
-        statement.all(bindings(params));
-        return { changes: 0 };
-      }
-      return { changes: statement.run(bindings(params)).changes };
-    });
+    return this.lock.run(() => executeStatement(this.writer.get(sql), params));
   }
 
   transaction<T>(work: (tx: SqlDatabase) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
