@@ -4,7 +4,7 @@
 // ward is included, so a workstation learns that the patient left.
 import { SqlParams, type SqlDatabase } from '../../storage/index.js';
 import { scopeCondition, type AccessScope } from './access-scope.js';
-import { bulkContentColumn, fromRow, type ResourceRow, type StoredResource } from './stored-resource.js';
+import { bulkVersionContentColumn, fromRow, type ResourceRow, type StoredResource } from './stored-resource.js';
 
 export interface HistoryQuery {
   /** undefined: all types (system-level history). */
@@ -37,7 +37,7 @@ export async function historyVersions(db: SqlDatabase, query: HistoryQuery): Pro
       WHERE w.ward_ref = ${params.add(query.scope.wardRef)} AND w.seq = v.seq))`;
     where.push(`(${scopeCondition(params, query.scope, 'v')}${encounterMoves})`);
   }
-  const sql = `SELECT v.res_type, v.res_id, v.version, v.last_updated, v.seq, v.deleted, v.patient_id, ${bulkContentColumn(db, 'v')} FROM fhir_versions v
+  const sql = `SELECT v.res_type, v.res_id, v.version, v.last_updated, v.seq, v.deleted, v.patient_id, ${bulkVersionContentColumn(db, 'v')} FROM fhir_versions v
     WHERE ${where.join(' AND ')} ORDER BY v.last_updated DESC, v.seq DESC LIMIT ${params.add(query.count + 1)}`;
   const rows = (await db.query<ResourceRow>(sql, params.values)).map(fromRow);
   const more = rows.length > query.count;

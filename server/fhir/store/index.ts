@@ -4,7 +4,7 @@ export { resourceStoreMigrations } from './resource-store-migrations.js';
 export { beginWrite, endWrite, readWatermark, watermarkInstant, stampToInstant, parseInstantRange } from './hub-clock.js';
 export type { WriteSession, Watermark, InstantRange } from './hub-clock.js';
 export { readCurrent, readVersion, writeVersions, writeDeletion, VersionBatch, type NewVersion } from './resource-store.js';
-export { contentText, type StoredResource } from './stored-resource.js';
+export { contentText, versionContentSql, type StoredResource } from './stored-resource.js';
 export { currentByIdentifier } from './identifier-lookup.js';
 export { searchResources, countResources, readManyInScope, patientCompartment } from './search-query.js';
 export type { SearchFilter, SearchQuery, SearchOrder, SearchPosition, TokenAlternative, Comparator } from './search-query.js';

@@ -1,11 +1,14 @@
 // Reading and writing versions. Every write is a new version (meta.versionId 1, 2, …; meta.lastUpdated
-// from the transaction's stamp) kept in fhir_versions; a delete is a tombstone version. Writers must
-// run inside a transaction opened with beginWrite (hub-clock.ts). Knows nothing of HTTP or access.
+// from the transaction's stamp) kept in fhir_versions; a delete is a tombstone version. The content
+// of a version is stored once (stored-resource.ts): the current version's in fhir_resources; when a
+// newer version (or a tombstone) replaces it, its text moves into its own fhir_versions row in the
+// same transaction. Writers must run inside a transaction opened with beginWrite (hub-clock.ts).
+// Knows nothing of HTTP or access.
 import type { Resource } from '../../../shared/fhir/index.js';
 import { chunked, type SqlDatabase } from '../../storage/index.js';
 import { stampToInstant, type WriteSession } from './hub-clock.js';
 import { indexTermsOf, wardRefsOf } from './index-terms.js';
-import { contentText, fromRow, RESOURCE_COLUMNS, type ResourceRow, type StoredResource } from './stored-resource.js';
+import { contentText, fromRow, RESOURCE_COLUMNS, versionContentSql, type ResourceRow, type StoredResource } from './stored-resource.js';
 
 export async function readCurrent(db: SqlDatabase, type: string, id: string): Promise<StoredResource | null> {
   const rows = await db.query<ResourceRow>(`SELECT ${RESOURCE_COLUMNS} FROM fhir_resources WHERE res_type = $1 AND res_id = $2`, [
@@ -17,8 +20,8 @@ export async function readCurrent(db: SqlDatabase, type: string, id: string): Pr
 
 export async function readVersion(db: SqlDatabase, type: string, id: string, version: number): Promise<StoredResource | null> {
   const rows = await db.query<ResourceRow>(
-    `SELECT res_type, res_id, version, last_updated, seq, deleted, patient_id, content FROM fhir_versions
-     WHERE res_type = $1 AND res_id = $2 AND version = $3`,
+    `SELECT v.res_type, v.res_id, v.version, v.last_updated, v.seq, v.deleted, v.patient_id, ${versionContentSql('v')} AS content
+     FROM fhir_versions v WHERE v.res_type = $1 AND v.res_id = $2 AND v.version = $3`,
     [type, id, version],
   );
   return rows[0] ? fromRow(rows[0]) : null;
@@ -39,6 +42,14 @@ interface PreparedVersion {
   readonly tokens: readonly { param: string; system: string; value: string }[];
   readonly wardRefs: readonly string[];
   readonly replaces: boolean;
+  /** The live version this one replaces (its content moves into its history row), if any. */
+  readonly supersedes: { readonly seq: number; readonly content: string } | null;
+}
+
+function supersededBy(previous: StoredResource | null): PreparedVersion['supersedes'] {
+  if (previous === null || previous.deleted) return null;
+  const content = contentText(previous);
+  return content === null ? null : { seq: previous.seq, content };
 }
 
 function previousResource(previous: StoredResource | null): Resource | null {
@@ -77,6 +88,7 @@ function prepare(session: WriteSession, item: NewVersion): PreparedVersion {
     tokens: terms.tokens,
     wardRefs,
     replaces: previous !== null,
+    supersedes: supersededBy(previous),
   };
 }
 
@@ -116,9 +128,16 @@ async function persist(
 
 /**
  * Writes `currents` as the current rows (with their tokens; one per resource) and `versions` into
- * the history (with their ward references).
+ * the history (with their ward references). A version's history row holds its content only when a
+ * later one replaces it here; the content of a stored version these replace moves into its row.
  */
 async function persistRows(tx: SqlDatabase, currents: readonly PreparedVersion[], versions: readonly PreparedVersion[]): Promise<void> {
+  const currentSeqs = new Set(currents.map((p) => p.stored.seq));
+  const writtenSeqs = new Set(versions.map((p) => p.stored.seq));
+  for (const p of versions) {
+    if (p.supersedes === null || writtenSeqs.has(p.supersedes.seq)) continue;
+    await tx.execute('UPDATE fhir_versions SET content = $1 WHERE seq = $2', [p.supersedes.content, p.supersedes.seq]);
+  }
   const replaced = currents.filter((p) => p.replaces);
   for (const p of replaced) {
     await tx.execute('DELETE FROM fhir_tokens WHERE res_type = $1 AND res_id = $2', [p.stored.type, p.stored.id]);
@@ -156,7 +175,7 @@ async function persistRows(tx: SqlDatabase, currents: readonly PreparedVersion[]
       p.stored.lastUpdated,
       p.stored.deleted ? 1 : 0,
       p.stored.patientId,
-      p.stored.content,
+      currentSeqs.has(p.stored.seq) ? null : p.stored.content,
     ]),
   );
   const tokens = currents.flatMap((p) => p.tokens.map((t) => [p.stored.type, p.stored.id, t.param, t.system, t.value]));
@@ -185,7 +204,8 @@ export async function writeDeletion(tx: SqlDatabase, session: WriteSession, curr
     content: null,
   };
   const wardRefs = current.type === 'Encounter' ? wardRefsOf(previousResource(current)) : [];
-  await persist(tx, [{ stored, status: null, careEnd: null, date: null, tokens: [], wardRefs, replaces: true }], () => null);
+  const supersedes = supersededBy(current);
+  await persist(tx, [{ stored, status: null, careEnd: null, date: null, tokens: [], wardRefs, replaces: true, supersedes }], () => null);
   return stored;
 }
 
@@ -226,7 +246,16 @@ export class VersionBatch {
       content: null,
     };
     const wardRefs = current.type === 'Encounter' ? wardRefsOf(previousResource(current)) : [];
-    this.pending.push({ stored, status: null, careEnd: null, date: null, tokens: [], wardRefs, replaces: true });
+    this.pending.push({
+      stored,
+      status: null,
+      careEnd: null,
+      date: null,
+      tokens: [],
+      wardRefs,
+      replaces: true,
+      supersedes: supersededBy(current),
+    });
     return stored;
   }
 

@@ -1,5 +1,8 @@
 // One version of a resource as the store holds it. `content` is the resource's JSON text exactly as
-// served (meta.versionId and meta.lastUpdated included), null for a deletion. Bulk reads on SQLite
+// served (meta.versionId and meta.lastUpdated included), null for a deletion. The text is stored
+// once: a resource's current version in its fhir_resources row (its fhir_versions row holds NULL),
+// an earlier version in its fhir_versions row (moved there when the next version is written), so
+// a version's content is read through versionContentSql. Bulk reads on SQLite
 // fetch it as its UTF-8 bytes (a Buffer), so a page of a thousand resources goes to the socket
 // without being decoded into JS strings and encoded again.
 import type { SqlDatabase } from '../../storage/index.js';
@@ -45,6 +48,20 @@ export function fromRow(row: ResourceRow): StoredResource {
 /** The content column of `alias` for a bulk read: raw bytes on SQLite, text on PostgreSQL. */
 export function bulkContentColumn(db: SqlDatabase, alias: string): string {
   return db.dialect === 'sqlite' ? `CAST(${alias}.content AS BLOB) AS content` : `${alias}.content`;
+}
+
+/**
+ * The content of the fhir_versions row `alias` (an expression): its own when it was superseded,
+ * else its resource's current row's (null for a deletion).
+ */
+export function versionContentSql(alias: string): string {
+  return `COALESCE(${alias}.content, (SELECT cur.content FROM fhir_resources cur
+    WHERE cur.res_type = ${alias}.res_type AND cur.res_id = ${alias}.res_id AND cur.version = ${alias}.version))`;
+}
+
+/** A version's content column (versionContentSql) for a bulk read: raw bytes on SQLite, text on PostgreSQL. */
+export function bulkVersionContentColumn(db: SqlDatabase, alias: string): string {
+  return db.dialect === 'sqlite' ? `CAST(${versionContentSql(alias)} AS BLOB) AS content` : `${versionContentSql(alias)} AS content`;
 }
 
 /** The content as text (for parsing). */

@@ -23,7 +23,7 @@ import {
   type Resource,
   type UpstreamConflictCode,
 } from '../../../shared/fhir/index.js';
-import { feedTransaction } from '../../fhir/index.js';
+import { feedTransaction, versionContentSql } from '../../fhir/index.js';
 import type { SqlDatabase } from '../../storage/index.js';
 import { UpstreamError } from './upstream-error.js';
 import type { UpstreamClient } from './upstream-client.js';
@@ -66,8 +66,8 @@ export async function feedOutbox(
         (await tx.query<{ last_seq: number }>('SELECT last_seq FROM upstream_outbox_cursor WHERE id = 1'))[0]?.last_seq ?? 0,
       );
       const rows = await tx.query<{ seq: number; res_type: string; res_id: string; version: number; content: string | null }>(
-        `SELECT seq, res_type, res_id, version, content FROM fhir_versions
-         WHERE seq > $1 AND res_type IN ('Observation', 'MedicationAdministration', 'Provenance') AND deleted = 0 ORDER BY seq LIMIT ${FEED_BATCH}`,
+        `SELECT v.seq, v.res_type, v.res_id, v.version, ${versionContentSql('v')} AS content FROM fhir_versions v
+         WHERE v.seq > $1 AND v.res_type IN ('Observation', 'MedicationAdministration', 'Provenance') AND v.deleted = 0 ORDER BY v.seq LIMIT ${FEED_BATCH}`,
         [cursor],
       );
       let last = cursor;
@@ -271,7 +271,7 @@ export async function sendOutbox(
   );
   for (const row of rows) {
     const stored = await db.query<{ content: string | null }>(
-      'SELECT content FROM fhir_versions WHERE res_type = $1 AND res_id = $2 AND version = $3',
+      `SELECT ${versionContentSql('v')} AS content FROM fhir_versions v WHERE v.res_type = $1 AND v.res_id = $2 AND v.version = $3`,
       [row.res_type, row.res_id, row.version],
     );
     const content = stored[0]?.content;
