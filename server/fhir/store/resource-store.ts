@@ -57,12 +57,19 @@ function previousResource(previous: StoredResource | null): Resource | null {
   return text ? (JSON.parse(text) as Resource) : null;
 }
 
+/** The session's stamp as an instant, formatted once for all the versions of a transaction. */
+let lastInstant = { stamp: -1, text: '' };
+function instantOf(stamp: number): string {
+  if (lastInstant.stamp !== stamp) lastInstant = { stamp, text: stampToInstant(stamp) };
+  return lastInstant.text;
+}
+
 function prepare(session: WriteSession, item: NewVersion): PreparedVersion {
   const { resource, previous } = item;
   const id = resource.id;
   if (!id) throw new Error('A resource reached the store without an id; this is a hub defect.');
   const version = (previous?.version ?? 0) + 1;
-  const meta = { ...(resource.meta ?? {}), versionId: String(version), lastUpdated: stampToInstant(session.stamp) };
+  const meta = { ...(resource.meta ?? {}), versionId: String(version), lastUpdated: instantOf(session.stamp) };
   // resourceType and id first, as FHIR JSON is usually written; meta where it was (else last). One
   // copy of the resource, serialised once.
   const { resourceType, id: _id, ...rest } = resource as Resource & Record<string, unknown>;
@@ -98,7 +105,20 @@ const UPSERT_TAIL = ` ON CONFLICT (res_type, res_id) DO UPDATE SET version = exc
   seq = excluded.seq, deleted = excluded.deleted, patient_id = excluded.patient_id, status = excluded.status, care_end_ms = excluded.care_end_ms,
   date_start = excluded.date_start, date_end = excluded.date_end, content = excluded.content`;
 
+/** The VALUES list of a multi-row statement, by shape (the same few shapes recur: one text each). */
+const valuesLists = new Map<string, string>();
+
 function rowsSql(rowCount: number, width: number): string {
+  const shape = `${rowCount}x${width}`;
+  const known = valuesLists.get(shape);
+  if (known !== undefined) return known;
+  const text = buildRowsSql(rowCount, width);
+  if (valuesLists.size > 1000) valuesLists.clear();
+  valuesLists.set(shape, text);
+  return text;
+}
+
+function buildRowsSql(rowCount: number, width: number): string {
   const rows: string[] = [];
   for (let r = 0; r < rowCount; r++) {
     const cells: string[] = [];
