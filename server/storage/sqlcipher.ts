@@ -13,7 +13,8 @@ export { Database as SqliteDriver };
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 const PLAIN_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
-function rawKeyPassphrase(key: Buffer, saltHex = ''): Buffer {
+/** The raw key as SQLCipher's `x'<hex>'` passphrase, in a Buffer the caller zeroes after use. */
+export function rawKeyPassphrase(key: Buffer, saltHex = ''): Buffer {
   const out = Buffer.alloc(key.length * 2 + saltHex.length + 3);
   out[0] = 0x78; // x
   out[1] = 0x27; // '

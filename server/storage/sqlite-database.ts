@@ -2,7 +2,8 @@
 // transaction) go through one writer connection under an async lock; reads outside a transaction
 // use a second, read-only connection, so they see committed data only and never wait for a writer.
 // With a key, both connections are SQLCipher-encrypted (sqlcipher.ts); the hub's CLI always gives
-// one, and refuses a plain (unencrypted) hub database.
+// one, and refuses a plain (unencrypted) hub database. A worker thread copies the write-ahead log into
+// the file as it grows (wal-checkpointer.ts).
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { AsyncMutex } from './async-mutex.js';
 import { SecretEnvelope } from './secret-envelope.js';
@@ -16,6 +17,7 @@ import {
   type SqliteConnection,
 } from './sqlcipher.js';
 import { StorageError } from './storage-error.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteOptions {
   /** How long a writer waits for another process holding the write lock (ms). Default 10 s. */
@@ -37,7 +39,8 @@ const CACHE_KIB = 32 * 1024;
  * each, so ~40 MB; SQLite's default is 1,000). Every page is encrypted again when it is copied, and an
  * index page written by many commits is copied once per checkpoint: a longer log means far fewer
  * copies for a stream of small commits (ADT) or a bulk pull (the upstream mirror). The file is then
- * cut back to WAL_SIZE_LIMIT_BYTES.
+ * cut back to WAL_SIZE_LIMIT_BYTES. Once the log grows, a worker thread checkpoints it as writes
+ * go on (wal-checkpointer.ts), so this bound, reached on the writer's thread, finds little to copy.
  */
 const WAL_CHECKPOINT_PAGES = 10_000;
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -190,6 +193,7 @@ class SqliteDatabase implements SqlDatabase {
     private readonly writer: StatementCache,
     private readonly reader: StatementCache,
     readonly secrets: SecretEnvelope,
+    private readonly checkpointer: WalCheckpointer | null = null,
   ) {}
 
   async query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
@@ -199,7 +203,9 @@ class SqliteDatabase implements SqlDatabase {
   }
 
   async execute(sql: string, params?: readonly unknown[]): Promise<{ changes: number }> {
-    return this.lock.run(() => executeStatement(this.writer.get(sql), params));
+    const result = await this.lock.run(() => executeStatement(this.writer.get(sql), params));
+    this.checkpointer?.afterCommit();
+    return result;
   }
 
   transaction<T>(work: (tx: SqlDatabase) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
@@ -212,6 +218,7 @@ class SqliteDatabase implements SqlDatabase {
         const result = await work(tx);
         tx.finish();
         connection.exec('COMMIT');
+        this.checkpointer?.afterCommit();
         return result;
       } catch (error) {
         tx.finish();
@@ -226,6 +233,7 @@ class SqliteDatabase implements SqlDatabase {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.checkpointer?.close();
     await this.lock.run(() => {
       if (this.reader !== this.writer) this.reader.connection.close();
       this.writer.connection.close();
@@ -309,5 +317,5 @@ export function openSqliteDatabase(path: string, options: SqliteOptions = {}): S
   const writer = new StatementCache(writerConnection);
   if (inMemory) return new SqliteDatabase(writer, writer, secrets);
   const readerConnection = openConnection(path, options, true);
-  return new SqliteDatabase(writer, new StatementCache(readerConnection), secrets);
+  return new SqliteDatabase(writer, new StatementCache(readerConnection), secrets, new WalCheckpointer(path, options.key));
 }
