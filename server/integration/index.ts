@@ -6,7 +6,7 @@
 //   principals (a secret per feed, sent in MSH-8), duplicate keys with their retention, the
 //   per-patient event order, and what A01–A13 and A40 do to Patient, Encounter and Location
 //   (written through server/fhir's feedTransaction, the store the FHIR API uses). Messages a sender
-//   pipelines are applied as one group commit (a savepoint each); ACKs go out, in order, only after
+//   pipelines are applied as one group commit (each message all-or-nothing); ACKs go out, in order, only after
 //   the transaction holding their message committed durably. See docs/INTEGRATION.md.
 import { adtFeedTables } from './adt/migrations/0001-adt-feed.js';
 import type { HubMigration } from '../storage/index.js';

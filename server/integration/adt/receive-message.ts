@@ -96,11 +96,12 @@ export async function receiveAdtMessage(ctx: ReceiveContext, hl7: Hl7Message): P
 /**
  * Handles the messages waiting on one connection, in order, as ONE group commit: every message is
  * read and its feed authenticated, then all are applied in one durable transaction (one hub-clock
- * stamp for the group), each in its own savepoint (a refused message rolls back to it and gets its AE/AR; the others stay), and the
- * answers are built only once that transaction has committed and been synced. Resolves with one
- * answer per message, in order (never rejects). Should the group itself fail (a hub fault, not a
- * refusal), its messages are handled again one by one, each in its own transaction, so one fault
- * refuses one message only.
+ * stamp for the group), each all-or-nothing on its own (feedGroupTransaction; its duplicate key and
+ * patient order through the group's ledger): a refused message leaves nothing and gets its AE/AR,
+ * the others stay. The answers are built only once that transaction has committed and been synced.
+ * Resolves with one answer per message, in order (never rejects). Should the group itself fail (a
+ * hub fault, not a refusal), its messages are handled again one by one, each in its own
+ * transaction, so one fault refuses one message only.
  */
 export async function receiveAdtMessages(ctx: ReceiveContext, hl7s: readonly Hl7Message[]): Promise<Answer[]> {
   const answers: (Answer | null)[] = hl7s.map(() => null);
