@@ -81,6 +81,8 @@ export class GroupLedger {
   private readonly stored = new Map<string, number | null>();
   /** Duplicate keys the database holds, among those of the group's messages (see `prefetch`). */
   private readonly known = new Set<string>();
+  /** The messages whose keys `prefetch` looked up (their look-up needs no query of its own). */
+  private prefetched = new Set<AdtMessage>();
 
   constructor(private readonly tx: SqlDatabase) {}
 
@@ -108,8 +110,6 @@ export class GroupLedger {
     }
     this.prefetched = new Set(messages);
   }
-
-  private prefetched = new Set<AdtMessage>();
 
   /** A ledger for one message; `keep` adds its changes to the group's (call only once it succeeded). */
   forMessage(): { ledger: AdtLedger; keep(): void } {
