@@ -15,6 +15,7 @@ export * from './upstream/index.js';
 export const adtMigrations: readonly HubMigration[] = [adtFeedTables];
 export { startMllpListener, DEFAULT_DUPLICATE_RETENTION_DAYS, type MllpListener, type MllpListenerOptions } from './adt/mllp-listener.js';
 export { addFeed, revokeFeed, listFeeds, type FeedAccount } from './adt/feeds.js';
+export { receiveAdtMessage, receiveAdtMessages, type ReceiveContext, type ReceiveOutcome } from './adt/receive-message.js';
 export { AdtError, type AdtErrorCode } from './adt/adt-error.js';
 export { VISIT_NUMBER_SYSTEM, visitNumberSystem } from './adt/adt-apply.js';
 export { ADT_EVENTS, type AdtEvent } from './adt/adt-message.js';

@@ -1,18 +1,21 @@
 // A pipelined window applied as one group commit leaves the hub exactly as the same messages sent
 // one at a time (each in its own transaction) do: the same answers, the same resources and versions,
 // the same duplicate keys and patient order, including a merge (A40) in the middle of the group, a
-// refused message whose earlier writes must vanish, and a repeat inside the group.
+// refused message whose earlier writes must vanish, and a repeat inside the group. Both engines.
 import { Hl7Message } from '@medplum/core';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { migrateHub } from '../../app.js';
-import { putResources } from '../../fhir/index.js';
-import { openSqliteDatabase, type SqlDatabase } from '../../storage/index.js';
-import { addFeed } from './feeds.js';
-import { receiveAdtMessage, receiveAdtMessages } from './receive-message.js';
+import { migrateHub } from '../../server/app.js';
+import { putResources } from '../../server/fhir/index.js';
+import { addFeed, receiveAdtMessage, receiveAdtMessages } from '../../server/integration/index.js';
+import { openHubDatabase, openSqliteDatabase, type SqlDatabase } from '../../server/storage/index.js';
+import { testPostgres } from '../support/hub-harness.js';
 
-async function hubWithWards(): Promise<{ db: SqlDatabase; secret: string }> {
-  const db = openSqliteDatabase(':memory:');
+async function hubWithWards(engine: 'sqlite' | 'postgres'): Promise<{ db: SqlDatabase; secret: string }> {
+  const db =
+    engine === 'sqlite'
+      ? openSqliteDatabase(':memory:')
+      : await openHubDatabase({ postgresUrl: await (await testPostgres()).createDatabase() });
   await migrateHub(db);
   const now = new Date('2026-01-15T07:00:00Z');
   await putResources(
@@ -80,42 +83,44 @@ async function holdings(db: SqlDatabase): Promise<unknown> {
 
 const logger = pino({ level: 'silent' });
 
-describe('a pipelined window as one group commit', () => {
-  it('answers and stores exactly what the same messages sent one at a time do', async () => {
-    const single = await hubWithWards();
-    const grouped = await hubWithWards();
-    const ctxOf = (db: SqlDatabase) => ({ db, logger, clock: () => new Date('2026-01-15T09:00:00Z') });
-    const one: string[] = [];
-    for (const text of window(single.secret)) {
-      const answer = await receiveAdtMessage(ctxOf(single.db), Hl7Message.parse(text));
-      one.push(`${answer.outcome} ${answer.ack.getSegment('MSA')?.getField(1)?.toString()}`);
-    }
-    const answers = await receiveAdtMessages(
-      ctxOf(grouped.db),
-      window(grouped.secret).map((text) => Hl7Message.parse(text)),
-    );
-    const all = answers.map((answer) => `${answer.outcome} ${answer.ack.getSegment('MSA')?.getField(1)?.toString()}`);
+for (const engine of ['sqlite', 'postgres'] as const) {
+  describe(`a pipelined window as one group commit (${engine})`, () => {
+    it('answers and stores exactly what the same messages sent one at a time do', async () => {
+      const single = await hubWithWards(engine);
+      const grouped = await hubWithWards(engine);
+      const ctxOf = (db: SqlDatabase) => ({ db, logger, clock: () => new Date('2026-01-15T09:00:00Z') });
+      const one: string[] = [];
+      for (const text of window(single.secret)) {
+        const answer = await receiveAdtMessage(ctxOf(single.db), Hl7Message.parse(text));
+        one.push(`${answer.outcome} ${answer.ack.getSegment('MSA')?.getField(1)?.toString()}`);
+      }
+      const answers = await receiveAdtMessages(
+        ctxOf(grouped.db),
+        window(grouped.secret).map((text) => Hl7Message.parse(text)),
+      );
+      const all = answers.map((answer) => `${answer.outcome} ${answer.ack.getSegment('MSA')?.getField(1)?.toString()}`);
 
-    expect(all).toEqual([
-      'applied AA',
-      'applied AA',
-      'applied AA',
-      'refused AE',
-      'applied AA',
-      'applied AA',
-      'applied AA',
-      'duplicate AA',
-      'refused AE',
-      'applied AA',
-    ]);
-    expect(all).toEqual(one);
-    const held = (await holdings(grouped.db)) as { resources: string[]; keys: string[] };
-    expect(held).toEqual(await holdings(single.db));
-    // The refused transfer's rename left nothing; the merge moved visit V72 to the survivor.
-    expect(held.resources.join('\n')).not.toContain('Renamed');
-    expect(held.resources.find((line) => line.startsWith('Encounter/V72'))).toContain('"subject":{"reference":"Patient/MRN71"}');
-    expect(held.keys).toEqual(['G1', 'G2', 'G3', 'G5', 'G6', 'G7', 'G9']);
-    await single.db.close();
-    await grouped.db.close();
+      expect(all).toEqual([
+        'applied AA',
+        'applied AA',
+        'applied AA',
+        'refused AE',
+        'applied AA',
+        'applied AA',
+        'applied AA',
+        'duplicate AA',
+        'refused AE',
+        'applied AA',
+      ]);
+      expect(all).toEqual(one);
+      const held = (await holdings(grouped.db)) as { resources: string[]; keys: string[] };
+      expect(held).toEqual(await holdings(single.db));
+      // The refused transfer's rename left nothing; the merge moved visit V72 to the survivor.
+      expect(held.resources.join('\n')).not.toContain('Renamed');
+      expect(held.resources.find((line) => line.startsWith('Encounter/V72'))).toContain('"subject":{"reference":"Patient/MRN71"}');
+      expect(held.keys).toEqual(['G1', 'G2', 'G3', 'G5', 'G6', 'G7', 'G9']);
+      await single.db.close();
+      await grouped.db.close();
+    });
   });
-});
+}
