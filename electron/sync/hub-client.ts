@@ -104,8 +104,7 @@ export class HubClient {
   /**
    * GET with the device token; `parse` reads the raw body of a 2xx answer (e.g. a Bundle page one
    * entry at a time, without parsing it whole first). A HUB_ANSWER_INVALID from `parse` is retried
-   * like a body that is not JSON. `parse` must not keep the body or a view of it: once it returns,
-   * the body's memory receives a later answer.
+   * like a body that is not JSON.
    */
   async getParsed<T>(pathOrLink: string, parse: (body: Buffer) => T): Promise<T> {
     const answer = await this.#exchange({ method: 'GET', url: this.urlFor(pathOrLink), headers: { accept: FHIR_JSON } }, true, { parse });
@@ -233,19 +232,12 @@ export class HubClient {
         if (withDeviceToken) headers.authorization = `Bearer ${await this.deviceToken()}`;
         const response = await this.#o.send({ ...base, headers }, signal);
         const status = response.status;
-        const ok = status >= 200 && status < 300;
-        let body: unknown;
-        try {
-          if (ok) body = options.parse === undefined ? parseJson(response) : options.parse(response.body);
-          else body = status === 429 || TRANSIENT_STATUS.has(status) ? safeJson(response) : parseJson(response);
-        } finally {
-          // Read whole (what `parse` keeps is its own): the body's memory serves the next answer.
-          response.release?.();
-        }
-        if (ok) {
+        if (status >= 200 && status < 300) {
+          const body = options.parse === undefined ? parseJson(response) : options.parse(response.body);
           monitor.answered(response.firstByteMs);
           return { status, body };
         }
+        const body = status === 429 || TRANSIENT_STATUS.has(status) ? safeJson(response) : parseJson(response);
         const code = hubErrorCode(body);
         if (status === 429) {
           const asked =
