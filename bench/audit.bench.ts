@@ -7,7 +7,7 @@
 //   audit.append_census_rps: entries/s when a census records its 30 query entries in one commit
 //     (recordAll), as the host does.
 //   audit.upload_rps: entries/s uploaded to a hub in a child process over loopback HTTPS, in batches
-//     of 500 (the uploader's default; the hub limits a device to 50 requests/s), including the signed
+//     of 1,000 (the uploader's default; the hub limits a device to 50 requests/s), including the signed
 //     checkpoint. Goal ≥ 5,000. audit.upload_per_cpu_s: the same entries per CPU-second spent by the
 //     hub and the workstation together (what the upload costs, whatever else the machine runs).
 //   audit.downtime_backlog_entries / audit.downtime_backlog_s: what a busy ward workstation records

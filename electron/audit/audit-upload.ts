@@ -55,7 +55,7 @@ export interface AuditUploaderOptions {
   /** The hub's id for this workstation (the enrollment's clientId): AuditEvent.source.observer. */
   readonly deviceId: string;
   readonly signer: CheckpointSigner;
-  /** Entries per Bundle (default 500; the hub takes at most 1,000). */
+  /** Entries per Bundle (default and most: 1,000, what the hub takes in one Bundle). */
   readonly batchSize?: number;
   readonly now?: () => Date;
   readonly logger?: Logger;
@@ -99,7 +99,7 @@ export class AuditUploader {
 
   constructor(options: AuditUploaderOptions) {
     this.#o = options;
-    this.#batchSize = Math.max(1, Math.min(MAX_BATCH, Math.trunc(options.batchSize ?? 500)));
+    this.#batchSize = Math.max(1, Math.min(MAX_BATCH, Math.trunc(options.batchSize ?? MAX_BATCH)));
   }
 
   /** Sends everything pending, then a signed checkpoint. A call during a run joins that run. */
