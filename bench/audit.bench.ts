@@ -212,8 +212,8 @@ async function withHub(workDir: string, auditLog: AuditLog, work: (link: HubLink
     if (token.status !== 200) throw new Error(`token request failed: ${token.status}`);
     const bearer = `Bearer ${(token.body as { access_token: string }).access_token}`;
     const transport: AuditTransport = {
-      postBundle: (bundle) =>
-        post(`${hub.url}/fhir`, JSON.stringify(bundle), {
+      postBundle: (bundleJson) =>
+        post(`${hub.url}/fhir`, bundleJson, {
           authorization: bearer,
           'content-type': 'application/fhir+json',
           accept: 'application/fhir+json',
