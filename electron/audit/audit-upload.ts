@@ -18,7 +18,7 @@ import {
   hubErrorCode,
   type AuditCheckpointClaims,
 } from '../../shared/auth/index.js';
-import type { Bundle } from '../../shared/fhir/index.js';
+import { MAX_BUNDLE_ENTRIES, MAX_REQUEST_BODY_BYTES, type Bundle } from '../../shared/fhir/index.js';
 import type { AuditEntry } from './audit-entry.js';
 import { AuditError } from './audit-error.js';
 import { auditEventOf } from './audit-event-mapping.js';
@@ -84,8 +84,6 @@ interface BatchResponse {
   readonly entry?: readonly { response?: { status?: unknown; outcome?: unknown } }[];
 }
 
-const MAX_BATCH = 1000;
-
 function uploadFailed(message: string, cause?: unknown): AuditError {
   return new AuditError(
     'UPLOAD_FAILED',
@@ -101,7 +99,7 @@ export class AuditUploader {
 
   constructor(options: AuditUploaderOptions) {
     this.#o = options;
-    this.#batchSize = Math.max(1, Math.min(MAX_BATCH, Math.trunc(options.batchSize ?? MAX_BATCH)));
+    this.#batchSize = Math.max(1, Math.min(MAX_BUNDLE_ENTRIES, Math.trunc(options.batchSize ?? MAX_BUNDLE_ENTRIES)));
   }
 
   /** Sends everything pending, then a signed checkpoint. A call during a run joins that run. */
@@ -157,20 +155,27 @@ export class AuditUploader {
     return report;
   }
 
-  /** The next batch after `cursor` and its Bundle's JSON text, or null when nothing is left. */
+  /**
+   * The next batch after `cursor` and its Bundle's JSON text, or null when nothing is left. A batch
+   * whose text would pass the hub's body limit (unusually large entries) is halved until it fits.
+   */
   #prepare(cursor: number): { batch: AuditEntry[]; bundle: string } | null {
     const pending = this.#o.log.queue.pending(this.#batchSize, cursor);
     if (pending.length === 0) return null;
     const source = { hubDeviceId: this.#o.deviceId };
-    const bundle: Bundle = {
-      resourceType: 'Bundle',
-      type: 'batch',
-      entry: pending.map(({ entry, bodyJson }) => {
-        const resource = auditEventOf(entry, source, bodyJson);
-        return { resource, request: { method: 'PUT', url: `AuditEvent/${resource.id}` } };
-      }),
-    };
-    return { batch: pending.map((p) => p.entry), bundle: JSON.stringify(bundle) };
+    const entries = pending.map(({ entry, bodyJson }) => {
+      const resource = auditEventOf(entry, source, bodyJson);
+      return { resource, request: { method: 'PUT' as const, url: `AuditEvent/${resource.id}` } };
+    });
+    let count = entries.length;
+    for (;;) {
+      const bundle: Bundle = { resourceType: 'Bundle', type: 'batch', entry: count === entries.length ? entries : entries.slice(0, count) };
+      const text = JSON.stringify(bundle);
+      if (count === 1 || Buffer.byteLength(text) <= MAX_REQUEST_BODY_BYTES) {
+        return { batch: pending.slice(0, count).map((p) => p.entry), bundle: text };
+      }
+      count = Math.ceil(count / 2);
+    }
   }
 
   async #post(bundle: string): Promise<HubAnswer> {
