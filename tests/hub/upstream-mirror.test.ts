@@ -559,6 +559,95 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         }
       });
 
+      it('shows an EHR conflict of a patient the hub has discharged on the workstations of the ward that held them, until one settles it', async () => {
+        // A patient on the ward at the EHR, and so at the hub and on two ward workstations.
+        const patient = await upstream.repo.createResource<Patient>({
+          resourceType: 'Patient',
+          name: [{ family: 'Leftward', given: ['Robin'] }],
+          gender: 'unknown',
+          birthDate: '1951-07-04',
+        });
+        const stay = await upstream.repo.createResource<Encounter>({
+          resourceType: 'Encounter',
+          status: 'in-progress',
+          class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP' },
+          subject: { reference: `Patient/${patient.id}` },
+          period: { start: new Date(Date.now() - DAY_MS).toISOString() },
+          location: [{ location: { reference: wardLocationRef }, status: 'active' }],
+        });
+        expect((await mirror.runCycle()).ok).toBe(true);
+        const stations = [await enrollTestWorkstation(hub, WARD), await enrollTestWorkstation(hub, WARD)];
+        const vaults = await Promise.all(stations.map((station) => station.openVault()));
+        const syncs = stations.map((station, i) => station.engine(vaults[i]!, { pageSize: 100 }));
+        const author = { reference: `Practitioner/${nurseId}`, display: 'downtime-nurse' };
+        const held = (i: number) =>
+          vaults[i]!.conflicts.list().filter((c) => c.reason === 'upstream-conflict' && c.patientId === patient.id);
+        try {
+          for (const sync of syncs) await sync.syncOnce();
+          for (const vault of vaults) expect(vault.resources.read('Patient', patient.id!)).not.toBeNull();
+
+          // The EHR discharged the patient 30 minutes ago; the hub learns it at the next cycle, and the
+          // workstations, whose outboxes are empty, purge the patient at their next sync.
+          const ended = new Date(Date.now() - 30 * 60_000).toISOString();
+          await upstream.repo.updateResource<Encounter>({
+            ...stay,
+            status: 'finished',
+            period: { ...stay.period, end: ended },
+            location: [{ location: { reference: wardLocationRef }, status: 'completed' }],
+          });
+          expect((await mirror.runCycle()).ok).toBe(true);
+          for (const sync of syncs) await sync.syncOnce();
+          for (const vault of vaults) expect(vault.resources.read('Patient', patient.id!)).toBeNull();
+
+          // Then a heart rate recorded on the ward during a downtime, 10 minutes ago, reaches the hub
+          // (late documentation of a patient who just left), and the hub checks it against the EHR.
+          const clientId = randomUUID();
+          const res = await device.fetch('/fhir', {
+            method: 'POST',
+            body: upload(vitalSign(patient.id!, stay.id!, 97, new Date(Date.now() - 10 * 60_000)), clientId, randomUUID()),
+          });
+          expect(res.status, await res.clone().text()).toBe(200);
+          expect((await mirror.runCycle()).ok).toBe(true);
+          const [conflictRow] = await hub.db.query<{ state: string }>(
+            `SELECT state FROM upstream_outbox WHERE res_type = 'Observation' AND state = 'conflict' AND res_id IN
+               (SELECT res_id FROM fhir_tokens WHERE res_type = 'Observation' AND param = 'identifier' AND value = $1)`,
+            [clientId],
+          );
+          expect(conflictRow?.state).toBe('conflict');
+
+          // Both workstations list the conflict after their next sync, with the EHR's finished stay
+          // beside the heart rate, though neither holds the patient's chart any more.
+          for (const sync of syncs) await sync.syncOnce();
+          for (let i = 0; i < 2; i++) {
+            const listed = held(i);
+            expect(listed).toHaveLength(1);
+            expect(listed[0]).toMatchObject({ errorCode: 'UPSTREAM_PATIENT_DISCHARGED' });
+            expect(listed[0]!.hub).toEqual([expect.objectContaining({ resourceType: 'Encounter', id: stay.id, status: 'finished' })]);
+          }
+          // A later sync keeps it (the hub is the authority: it is open until settled).
+          await syncs[1]!.syncOnce();
+          expect(held(1)).toHaveLength(1);
+
+          // A nurse at the first workstation sends it to the EHR anyway: it goes once, and the second
+          // workstation's conflict is gone after its next sync.
+          const documentation = openDocumentation({ vault: vaults[0]!, sync: syncs[0]!, logger: stations[0]!.logger });
+          expect(documentation.resolveConflict(held(0)[0]!.conflictId, 'resend-local', undefined, author)).not.toBeNull();
+          await syncs[0]!.syncOnce();
+          expect(vaults[0]!.outbox.pendingResourceKeys().size).toBe(0);
+          expect((await mirror.runCycle()).ok).toBe(true);
+          expect((await mirror.runCycle()).ok).toBe(true);
+          const copies = (await upstreamAll<Observation>('Observation')).filter((o) => o.identifier?.some((i) => i.value === clientId));
+          expect(copies).toHaveLength(1);
+          await syncs[1]!.syncOnce();
+          expect(held(1)).toEqual([]);
+          expect(held(0)).toEqual([]);
+        } finally {
+          for (const sync of syncs) await sync.close();
+          for (const vault of vaults) vault.close();
+          for (const station of stations) await station.remove();
+        }
+      });
+
       it.runIf(engine === 'postgres')(
         'runs the pull and the write-back in one of two hubs on one database; the other takes over when the leader stops or its lease expires',
         async () => {
