@@ -23,7 +23,7 @@ import { writeExternalVersions } from '../../fhir/index.js';
 import { chunked, SqlParams, type SqlDatabase } from '../../storage/index.js';
 import { sweepDeletions, sweepDue } from './deletion-sweep.js';
 import type { ChartMirrorDeps, UpstreamCapabilities } from './mirror-context.js';
-import { heldEhrEncounters, keepFeedVisit, matchFeedVisits } from './encounter-match.js';
+import { heldEncounters, keepFeedVisit, matchFeedVisits } from './encounter-match.js';
 import { matchAdmittedPatients } from './patient-match.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { UpstreamWard } from './upstream-config.js';
@@ -151,17 +151,12 @@ async function writePage(
     async (tx, feed) => {
       await deps.lease.fence(tx);
       const patients = keep.filter((resource): resource is Patient => resource.resourceType === 'Patient');
-      if (patients.length > 0) counters.merged += await matchAdmittedPatients(feed, patients, baseUrl);
+      const mergedInto = patients.length > 0 ? await matchAdmittedPatients(feed, patients, baseUrl) : [];
+      counters.merged += mergedInto.length;
       if ((deps.config.visitNumberSystems ?? []).length > 0) {
-        // The page's Encounters, and those of its patients (whose ADT records may just have been merged).
+        // The page's Encounters, and those of the patients whose ADT records were just merged into them.
         const encounters = keep.filter((resource) => resource.resourceType === 'Encounter').map((resource) => resource.id!);
-        encounters.push(
-          ...(await heldEhrEncounters(
-            feed,
-            patients.map((patient) => patient.id!),
-            baseUrl,
-          )),
-        );
+        encounters.push(...(await heldEncounters(feed, mergedInto)));
         counters.visitsMerged += await matchFeedVisits(feed, encounters, baseUrl, deps.logger);
       }
       if (bookkeeping) await bookkeeping(tx);

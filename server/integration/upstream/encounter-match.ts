@@ -72,13 +72,15 @@ export async function matchFeedVisits(feed: FeedWriter, encounterIds: Iterable<s
   return merged;
 }
 
-/** The EHR Encounters the hub holds for these patients (to match after their records were merged). */
-export async function heldEhrEncounters(feed: FeedWriter, patientIds: readonly string[], baseUrl: string): Promise<string[]> {
+/** The Encounters the hub holds for these patients (to match after their records were merged). */
+export async function heldEncounters(feed: FeedWriter, patientIds: readonly string[]): Promise<string[]> {
   const ids: string[] = [];
-  for (const patientId of patientIds) {
-    for (const item of await feed.compartment(patientId)) {
-      if (item.resource.resourceType === 'Encounter' && isFromUpstream(baseUrl, item.resource)) ids.push(item.resource.id!);
-    }
+  for (const patientId of new Set(patientIds)) {
+    const rows = await feed.tx.query<{ res_id: string }>(
+      `SELECT res_id FROM fhir_resources WHERE patient_id = $1 AND res_type = 'Encounter' AND deleted = 0`,
+      [patientId],
+    );
+    ids.push(...rows.map((row) => row.res_id));
   }
   return ids;
 }
