@@ -5,8 +5,9 @@
 // walk does not bring an older version back. A newer version that no longer belongs here (off the
 // ward, or out of the cache window: a problem resolved or an order stopped long ago) removes the
 // older copy. A hub copy of something created here replaces the local copy (same client UUID).
-// A version the hub tagged as conflicting with the EHR lists an upstream conflict; a later version
-// without the tag (settled, here or elsewhere) removes it (upstream-conflict-records.ts).
+// A version the hub tagged as conflicting with the EHR lists an upstream conflict, also when it is
+// not kept here (the patient left the ward: the hub still sends it to the wards that held the stay);
+// a later version without the tag (settled, here or elsewhere) removes it (upstream-conflict-records.ts).
 //
 // In two steps: `prepareVersions` validates each resource and keeps only what the apply needs (its
 // row, its scope, its client id), so a page can be prepared as it arrives and its parsed JSON
@@ -50,8 +51,8 @@ export interface PreparedVersion {
   /** Where the vault found it invalid, when it is kept but invalid. */
   readonly invalidPath: string | null;
   /**
-   * For workstation documentation kept here: the upstream conflict this version records (the hub
-   * tagged it), or null when it records none (and so settles any listed before). Undefined otherwise.
+   * For workstation documentation (kept here or not): the upstream conflict this version records (the
+   * hub tagged it), or null when it records none (and so settles any listed before). Undefined otherwise.
    */
   readonly upstreamConflict?: NewConflict | null;
 }
@@ -113,8 +114,9 @@ export function prepareVersion(options: PrepareOptions, incoming: IncomingVersio
   const base = { type, id, version, deleted: resource === null, clientId: undefined, kept: false, prepared: null, invalidPath: null };
   if (resource === null || !isSupportedResourceType(type)) return base;
   const clientId = clientIdOf(resource);
-  if (!options.keep(resource)) return { ...base, clientId };
   const upstream = mayCarryUpstreamConflict(resource) ? { upstreamConflict: upstreamConflictRecord(resource, version) } : {};
+  // Not kept here (the patient left the ward): an upstream conflict of it is still listed, or settled.
+  if (!options.keep(resource)) return { ...base, clientId, ...upstream };
   try {
     return { ...base, clientId, kept: true, prepared: options.vault.resources.prepare(resource, resourceJson ?? undefined), ...upstream };
   } catch (error) {
@@ -170,6 +172,9 @@ export function applyPrepared(options: Omit<ApplyOptions, 'keep'>, versions: rea
     const { clientId } = incoming;
     if (clientId !== undefined && clientId !== id && !pendingKeys.has(`${type}/${clientId}`)) replacedLocal.push({ type, id: clientId });
     if (!incoming.kept) {
+      // The hub sends a ward the versions of documentation held as a conflict with the EHR even after
+      // its patient left (and was purged here): the conflict is listed, or removed once settled.
+      if (incoming.upstreamConflict !== undefined) upstreamConflicts.push(incoming.upstreamConflict ?? { type, id });
       if (stored !== undefined && stored !== null) {
         if (seen !== undefined) vault.sync.addTombstone(type, id, version);
         vault.resources.delete(type, id);

@@ -10,6 +10,7 @@ export { searchResources, countResources, readManyInScope, patientCompartment } 
 export type { SearchFilter, SearchQuery, SearchOrder, SearchPosition, TokenAlternative, Comparator } from './search-query.js';
 export { patientCompartmentPage, type CompartmentPage, type CompartmentPageQuery, type EntryFrame } from './compartment-page.js';
 export { historyVersions, type HistoryQuery } from './history-query.js';
+export { followOnWards, wardsThatHeld } from './ward-followed.js';
 export { isPatientOnWard, isPatientKnownToWard, isPatientRestricted, SHARED_TYPES, type AccessScope } from './access-scope.js';
 export { wardLocationRef, normalizeReference, identifierTokensOf } from './index-terms.js';
 export { DATE_SEARCH_PARAM } from './clinical-terms.js';

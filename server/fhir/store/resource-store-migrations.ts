@@ -5,6 +5,7 @@ import { careEndMigration } from './migrations/0002-care-end.js';
 import { accessMigration } from './migrations/0003-access.js';
 import { clinicalSearchMigration } from './migrations/0004-clinical-search.js';
 import { patientNameWordsMigration } from './migrations/0005-patient-name-words.js';
+import { wardFollowedMigration } from './migrations/0006-ward-followed.js';
 
 export const resourceStoreMigrations: readonly HubMigration[] = [
   resourceTables,
@@ -12,4 +13,5 @@ export const resourceStoreMigrations: readonly HubMigration[] = [
   accessMigration,
   clinicalSearchMigration,
   patientNameWordsMigration,
+  wardFollowedMigration,
 ];
