@@ -12,5 +12,5 @@ export { writeExternalVersions, type ExternalDecision, type ExternalWriteResult 
 export type { AuditUpload, AuditTrailSearch } from './fhir-context.js';
 export { patientLabels, patientIdsByMrn, patientIdsByName, nameMatches, patientNameOf, type PatientLabel } from './patient-labels.js';
 export type { FhirResponse } from './fhir-context.js';
-export { parseInstantRange } from './store/index.js';
+export { asciiJson, parseInstantRange } from './store/index.js';
 export { feedTransaction, feedGroupTransaction, type FeedWriter, type FeedResource, type FeedMessageRunner } from './feed-writes.js';
