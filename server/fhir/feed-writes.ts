@@ -40,7 +40,8 @@ export interface FeedWriter {
   remove(type: string, id: string): Promise<boolean>;
 }
 
-function parsed<R extends Resource>(stored: StoredResource | null): FeedResource<R> | null {
+/** The stored version parsed (null: none, or a deletion). */
+export function parsed<R extends Resource>(stored: StoredResource | null): FeedResource<R> | null {
   const text = stored === null || stored.deleted ? null : contentText(stored);
   return text === null ? null : { resource: JSON.parse(text) as R, version: stored!.version };
 }
@@ -109,7 +110,7 @@ export function feedWriterOn(tx: SqlDatabase, session: () => Promise<WriteSessio
  * its new versions in memory, written together (a few multi-row statements) by `flush`, before any
  * query that must see them (an identifier or compartment look-up) and at the end of the message.
  */
-function batchedFeedWriter(tx: SqlDatabase, session: WriteSession): { writer: FeedWriter; flush(): Promise<void> } {
+export function batchedFeedWriter(tx: SqlDatabase, session: WriteSession): { writer: FeedWriter; flush(): Promise<void> } {
   const known = new Map<string, StoredResource | null>();
   const batch = new VersionBatch(session);
   const flush = (): Promise<void> => batch.flush(tx);
@@ -141,35 +142,6 @@ function batchedFeedWriter(tx: SqlDatabase, session: WriteSession): { writer: Fe
     },
   };
   return { writer, flush };
-}
-
-/** Runs one message's `work` in its own savepoint of an open feed group (see feedGroupTransaction). */
-export type FeedMessageRunner = <T>(work: (writer: FeedWriter) => Promise<T>) => Promise<T>;
-
-/**
- * Runs `work` in one durable write transaction shared by a group of feed messages (group commit):
- * one hub-clock stamp for the group (its versions all carry it, as a FHIR transaction's do), and
- * each message run through `runMessage` in its own savepoint, so a message that throws leaves
- * nothing while the others stay. Committed durably (it survives a power loss) when `work`
- * resolves. On PostgreSQL `work` may run again (serialization).
- */
-export async function feedGroupTransaction<T>(db: SqlDatabase, now: Date, work: (runMessage: FeedMessageRunner) => Promise<T>): Promise<T> {
-  return db.transaction(
-    async (tx) => {
-      const session = await beginWrite(tx, now);
-      const runMessage: FeedMessageRunner = (messageWork) =>
-        tx.transaction(async (savepoint) => {
-          const { writer, flush } = batchedFeedWriter(savepoint, session);
-          const result = await messageWork(writer);
-          await flush();
-          return result;
-        });
-      const result = await work(runMessage);
-      await endWrite(tx, session);
-      return result;
-    },
-    { durable: true },
-  );
 }
 
 /**

@@ -13,4 +13,5 @@ export type { AuditUpload, AuditTrailSearch } from './fhir-context.js';
 export { patientLabels, patientIdsByMrn, patientIdsByName, nameMatches, patientNameOf, type PatientLabel } from './patient-labels.js';
 export type { FhirResponse } from './fhir-context.js';
 export { asciiJson, parseInstantRange } from './store/index.js';
-export { feedTransaction, feedGroupTransaction, type FeedWriter, type FeedResource, type FeedMessageRunner } from './feed-writes.js';
+export { feedTransaction, type FeedWriter, type FeedResource } from './feed-writes.js';
+export { feedGroupTransaction, type FeedGroup } from './feed-group.js';

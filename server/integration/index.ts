@@ -6,7 +6,7 @@
 //   principals (a secret per feed, sent in MSH-8), duplicate keys with their retention, the
 //   per-patient event order, and what A01–A13 and A40 do to Patient, Encounter and Location
 //   (written through server/fhir's feedTransaction, the store the FHIR API uses). Messages a sender
-//   pipelines are applied as one group commit (a savepoint each); ACKs go out, in order, only after
+//   pipelines are applied as one group commit (each message all-or-nothing); ACKs go out, in order, only after
 //   the transaction holding their message committed durably. See docs/INTEGRATION.md.
 import { adtFeedTables } from './adt/migrations/0001-adt-feed.js';
 import type { HubMigration } from '../storage/index.js';
@@ -15,6 +15,7 @@ export * from './upstream/index.js';
 export const adtMigrations: readonly HubMigration[] = [adtFeedTables];
 export { startMllpListener, DEFAULT_DUPLICATE_RETENTION_DAYS, type MllpListener, type MllpListenerOptions } from './adt/mllp-listener.js';
 export { addFeed, revokeFeed, listFeeds, type FeedAccount } from './adt/feeds.js';
+export { receiveAdtMessage, receiveAdtMessages, type ReceiveContext, type ReceiveOutcome } from './adt/receive-message.js';
 export { AdtError, type AdtErrorCode } from './adt/adt-error.js';
 export { VISIT_NUMBER_SYSTEM, visitNumberSystem } from './adt/adt-apply.js';
 export { ADT_EVENTS, type AdtEvent } from './adt/adt-message.js';

@@ -84,7 +84,8 @@ export function securityTokensOf(resource: Resource): Token[] {
     }));
 }
 
-export function indexTermsOf(resource: Resource): IndexTerms {
+/** The `identifier` tokens of a resource (an identifier without a system is indexed with ''). */
+export function identifierTokensOf(resource: Resource): Token[] {
   const tokens: Token[] = [];
   const identifiers = (resource as { identifier?: unknown }).identifier;
   const list = Array.isArray(identifiers) ? identifiers : identifiers && typeof identifiers === 'object' ? [identifiers] : [];
@@ -92,6 +93,11 @@ export function indexTermsOf(resource: Resource): IndexTerms {
     if (typeof identifier?.value !== 'string') continue;
     tokens.push({ param: 'identifier', system: typeof identifier.system === 'string' ? identifier.system : '', value: identifier.value });
   }
+  return tokens;
+}
+
+export function indexTermsOf(resource: Resource): IndexTerms {
+  const tokens: Token[] = identifierTokensOf(resource);
   if (resource.resourceType === 'Encounter') {
     for (const ref of currentLocationRefs(resource)) tokens.push({ param: 'location', system: '', value: ref });
   }

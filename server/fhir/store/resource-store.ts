@@ -231,6 +231,14 @@ export class VersionBatch {
     return stored;
   }
 
+  /**
+   * Forgets the versions queued after the first `size` (a feed message refused after queuing some):
+   * they are never written. The sequence numbers they took stay unused, as a rolled-back write's do.
+   */
+  truncate(size: number): void {
+    if (size < this.pending.length) this.pending.length = size;
+  }
+
   /** Writes every queued version. */
   async flush(tx: SqlDatabase): Promise<void> {
     if (this.pending.length === 0) return;

@@ -3,13 +3,14 @@
 // the hub holds (a discharge before its admit, an unknown ward, an event older than one already
 // applied to the patient) throws an AdtError and changes nothing. A changed resource keeps its meta
 // (tags, security labels such as a restricted chart's); the store sets versionId and lastUpdated.
-import { randomUUID } from 'node:crypto';
 import type { Encounter, Location, Patient } from '../../../shared/fhir/index.js';
 import { BED_STATUS_SYSTEM, LOCATION_PHYSICAL_TYPE_SYSTEM, MRN_SYSTEM } from '../../../shared/fhir/index.js';
 import type { FeedResource, FeedWriter } from '../../fhir/index.js';
 import { AdtError } from './adt-error.js';
+import { sqlLedger, type AdtLedger } from './adt-ledger.js';
 import type { AdtLocation, AdtMessage, AdtPatient, AdtVisit } from './adt-message.js';
 import { mergePatientRecords, replacedBy } from './patient-merge.js';
+import { timeOrderedUuid } from './time-ordered-id.js';
 
 /**
  * Encounter.identifier.system of a visit number (PV1-19) is this, then `:` and its assigning
@@ -59,11 +60,8 @@ function bedId(location: AdtLocation): string | null {
 }
 
 /** The per-patient order: an event older than the newest one applied to the patient is refused. */
-async function checkOrder(writer: FeedWriter, patientId: string, eventMs: number): Promise<void> {
-  const rows = await writer.tx.query<{ last_event_ms: number }>('SELECT last_event_ms FROM adt_patient_order WHERE patient_id = $1', [
-    patientId,
-  ]);
-  const last = rows[0] ? Number(rows[0].last_event_ms) : null;
+async function checkOrder(ledger: AdtLedger, patientId: string, eventMs: number): Promise<void> {
+  const last = await ledger.lastEventMs(patientId);
   if (last !== null && eventMs < last) {
     throw new AdtError(
       'OUT_OF_ORDER',
@@ -71,14 +69,6 @@ async function checkOrder(writer: FeedWriter, patientId: string, eventMs: number
       'EVN-2',
     );
   }
-}
-
-async function noteOrder(writer: FeedWriter, patientId: string, eventMs: number): Promise<void> {
-  await writer.tx.execute(
-    `INSERT INTO adt_patient_order (patient_id, last_event_ms) VALUES ($1, $2)
-     ON CONFLICT (patient_id) DO UPDATE SET last_event_ms = excluded.last_event_ms`,
-    [patientId, eventMs],
-  );
 }
 
 async function patientByMrn(writer: FeedWriter, mrn: string): Promise<FeedResource<Patient> | null> {
@@ -140,7 +130,7 @@ function demographics(base: Patient, data: AdtPatient): Patient {
 
 /** Creates or updates the patient from PID; returns its id. */
 async function upsertPatient(writer: FeedWriter, data: AdtPatient, existing: FeedResource<Patient> | null): Promise<string> {
-  const base: Patient = existing?.resource ?? { resourceType: 'Patient', id: randomUUID() };
+  const base: Patient = existing?.resource ?? { resourceType: 'Patient', id: timeOrderedUuid() };
   const rest = base;
   const mrn = base.identifier?.find((identifier) => identifier.system === MRN_SYSTEM)?.value;
   // Reached through a merge (the message names the merged-away MRN): the survivor keeps its own MRN.
@@ -295,7 +285,7 @@ async function admit(writer: FeedWriter, message: AdtMessage, patientId: string)
   const kind = CLASSES[visit.patientClass] ?? (inpatient ? CLASSES.I! : CLASSES.O!);
   const encounter: Encounter = {
     resourceType: 'Encounter',
-    id: existing?.resource.id ?? randomUUID(),
+    id: existing?.resource.id ?? timeOrderedUuid(),
     identifier: [{ use: 'official', system: visitNumberSystem(visit.authority), value: visit.visitNumber }],
     status: inpatient ? 'in-progress' : 'arrived',
     class: { system: ENCOUNTER_CLASS_SYSTEM, ...kind },
@@ -427,7 +417,7 @@ function sameDemographics(patient: Patient, data: AdtPatient): boolean {
   return data.birthDate !== undefined && data.family !== undefined && patient.birthDate === data.birthDate && family === data.family;
 }
 
-async function merge(writer: FeedWriter, message: AdtMessage): Promise<string[]> {
+async function merge(writer: FeedWriter, message: AdtMessage, ledger: AdtLedger): Promise<string[]> {
   const survivor = await patientByMrn(writer, message.patient.mrn);
   const prior = await patientByMrn(writer, message.priorMrn!);
   if (prior === null) {
@@ -461,17 +451,24 @@ async function merge(writer: FeedWriter, message: AdtMessage): Promise<string[]>
       'PID-3',
     );
   }
-  await checkOrder(writer, survivorId, message.eventMs);
-  await checkOrder(writer, priorId, message.eventMs);
+  await checkOrder(ledger, survivorId, message.eventMs);
+  await checkOrder(ledger, priorId, message.eventMs);
   await mergePatientRecords(writer, prior, survivor, { linkSurvivor: true });
   return [survivorId, priorId];
 }
 
-/** Applies one ADT message; throws an AdtError (nothing kept) when it does not fit. */
-export async function applyAdtMessage(writer: FeedWriter, message: AdtMessage): Promise<AppliedEvent> {
+/**
+ * Applies one ADT message; throws an AdtError (nothing kept) when it does not fit. The per-patient
+ * order is read and noted through `ledger` (SQL on the writer's transaction unless given).
+ */
+export async function applyAdtMessage(
+  writer: FeedWriter,
+  message: AdtMessage,
+  ledger: AdtLedger = sqlLedger(writer.tx),
+): Promise<AppliedEvent> {
   if (message.event === 'A40') {
-    const ids = await merge(writer, message);
-    for (const id of ids) await noteOrder(writer, id, message.eventMs);
+    const ids = await merge(writer, message, ledger);
+    for (const id of ids) await ledger.noteEvent(id, message.eventMs);
     return { patientIds: ids };
   }
   const existing = await currentPatient(writer, message.patient.mrn);
@@ -483,7 +480,7 @@ export async function applyAdtMessage(writer: FeedWriter, message: AdtMessage): 
       'PID-3',
     );
   }
-  if (existing !== null) await checkOrder(writer, existing.resource.id!, message.eventMs);
+  if (existing !== null) await checkOrder(ledger, existing.resource.id!, message.eventMs);
   const patientId = creates || existing === null ? await upsertPatient(writer, message.patient, existing) : existing.resource.id!;
   switch (message.event) {
     case 'A01':
@@ -508,6 +505,6 @@ export async function applyAdtMessage(writer: FeedWriter, message: AdtMessage): 
     case 'A08':
       break;
   }
-  await noteOrder(writer, patientId, message.eventMs);
+  await ledger.noteEvent(patientId, message.eventMs);
   return { patientIds: [patientId] };
 }

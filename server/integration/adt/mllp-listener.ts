@@ -3,7 +3,7 @@
 // order, so a sender's messages (and so each patient's) are applied in the order sent, and every ACK
 // goes back on the connection its message came in on, in that order. Group commit: the messages
 // that arrived while the previous group was being stored (a sender that pipelines) are applied
-// together in one durable transaction, each in its own savepoint, and ACKed after its commit.
+// together in one durable transaction, each all-or-nothing, and ACKed after its commit.
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { Hl7Message } from '@medplum/core';
@@ -51,10 +51,9 @@ function connectionQueue(socket: Socket, ctx: ReceiveContext, onIdle: (work: Pro
   let expected = 1;
   let wake: (() => void) | null = null;
   const answer = (texts: string[]): void => {
-    if (socket.destroyed || !socket.writable) return;
-    socket.cork();
-    for (const text of texts) socket.write(mllpFrame(text));
-    socket.uncork();
+    if (socket.destroyed || !socket.writable || texts.length === 0) return;
+    // One write (one TLS record where it fits) for the group's ACKs, not one per ACK.
+    socket.write(texts.length === 1 ? mllpFrame(texts[0]!) : Buffer.concat(texts.map(mllpFrame)));
   };
   const gather = async (): Promise<void> => {
     // The store is synchronous (SQLite) and so is its commit: yield to the event loop first, so the

@@ -11,6 +11,7 @@ import { FhirValidationError } from '../../../shared/fhir/index.js';
 import { AdtError } from './adt-error.js';
 import { acceptAck, refusalAck } from './adt-ack.js';
 import { applyAdtMessage, type AppliedEvent } from './adt-apply.js';
+import { GroupLedger, sqlLedger, type AdtLedger } from './adt-ledger.js';
 import { readAdtMessage, readHeader, type AdtMessage } from './adt-message.js';
 import { authenticateFeed } from './feeds.js';
 
@@ -21,17 +22,6 @@ export interface ReceiveContext {
 }
 
 export type ReceiveOutcome = 'applied' | 'duplicate' | 'refused';
-
-/** Inserts the duplicate key; false when the same message was applied before. */
-async function claimKey(tx: SqlDatabase, message: AdtMessage, now: Date): Promise<boolean> {
-  const { application, facility, controlId } = message.header;
-  const result = await tx.execute(
-    `INSERT INTO adt_messages (application, facility, control_id, content_hash, event, received_ms) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (application, facility, control_id, content_hash) DO NOTHING`,
-    [application, facility, controlId, message.contentHash, message.event, now.getTime()],
-  );
-  return result.changes > 0;
-}
 
 function asAdtError(error: unknown): AdtError {
   if (error instanceof AdtError) return error;
@@ -87,15 +77,15 @@ function logApplied(ctx: ReceiveContext, read: ReadMessage, applied: AppliedEven
   return { ack: applied === null ? acceptAck(hl7, 'Already applied; not applied again') : acceptAck(hl7), outcome };
 }
 
-/** Applies one read message with `writer` (its own transaction, or its savepoint of the group's). */
-async function applyWith(writer: FeedWriter, now: Date, read: ReadMessage): Promise<AppliedEvent | null> {
-  if (!(await claimKey(writer.tx, read.message, now))) return null;
-  return applyAdtMessage(writer, read.message);
+/** Applies one read message with `writer` and `ledger` (unless it is a repeat: null). */
+async function applyWith(writer: FeedWriter, ledger: AdtLedger, now: Date, read: ReadMessage): Promise<AppliedEvent | null> {
+  if (!(await ledger.claim(read.message, now))) return null;
+  return applyAdtMessage(writer, read.message, ledger);
 }
 
 /** Applies one read message in a durable transaction of its own. */
 function applyRead(db: SqlDatabase, now: Date, read: ReadMessage): Promise<AppliedEvent | null> {
-  return feedTransaction(db, now, (writer) => applyWith(writer, now, read));
+  return feedTransaction(db, now, (writer) => applyWith(writer, sqlLedger(writer.tx), now, read));
 }
 
 /** Handles one parsed message in its own durable transaction; resolves with the ACK to send (never rejects). */
@@ -106,11 +96,12 @@ export async function receiveAdtMessage(ctx: ReceiveContext, hl7: Hl7Message): P
 /**
  * Handles the messages waiting on one connection, in order, as ONE group commit: every message is
  * read and its feed authenticated, then all are applied in one durable transaction (one hub-clock
- * stamp for the group), each in its own savepoint (a refused message rolls back to it and gets its AE/AR; the others stay), and the
- * answers are built only once that transaction has committed and been synced. Resolves with one
- * answer per message, in order (never rejects). Should the group itself fail (a hub fault, not a
- * refusal), its messages are handled again one by one, each in its own transaction, so one fault
- * refuses one message only.
+ * stamp for the group), each all-or-nothing on its own (feedGroupTransaction; its duplicate key and
+ * patient order through the group's ledger): a refused message leaves nothing and gets its AE/AR,
+ * the others stay. The answers are built only once that transaction has committed and been synced.
+ * Resolves with one answer per message, in order (never rejects). Should the group itself fail (a
+ * hub fault, not a refusal), its messages are handled again one by one, each in its own
+ * transaction, so one fault refuses one message only.
  */
 export async function receiveAdtMessages(ctx: ReceiveContext, hl7s: readonly Hl7Message[]): Promise<Answer[]> {
   const answers: (Answer | null)[] = hl7s.map(() => null);
@@ -142,19 +133,31 @@ export async function receiveAdtMessages(ctx: ReceiveContext, hl7s: readonly Hl7
   let results: Result[] | null = null;
   if (waiting.length > 1) {
     try {
-      results = await feedGroupTransaction(ctx.db, ctx.clock(), async (runMessage) => {
+      results = await feedGroupTransaction(ctx.db, ctx.clock(), async (group) => {
         // Built afresh on every attempt (PostgreSQL may run this again after a serialization failure).
         const attempt: Result[] = [];
+        const ledger = new GroupLedger(group.tx);
+        await ledger.prefetch(waiting.map((index) => reads[index]!.message));
         for (const index of waiting) {
+          const read = reads[index]!;
+          const now = ctx.clock();
           try {
-            const now = ctx.clock();
-            attempt.push({ applied: await runMessage((writer) => applyWith(writer, now, reads[index]!)) });
+            if (read.message.event === 'A40') {
+              // A merge re-keys whole compartments: it runs on its own, after the group so far is written.
+              await ledger.write();
+              attempt.push({ applied: await group.runIsolated((writer) => applyWith(writer, sqlLedger(writer.tx), now, read)) });
+            } else {
+              const share = ledger.forMessage();
+              attempt.push({ applied: await group.run((writer) => applyWith(writer, share.ledger, now, read)) });
+              share.keep();
+            }
           } catch (error) {
             // A refusal is this message's own; anything else (a database fault) fails the group.
             if (refusalOf(error).unexpected) throw error;
             attempt.push({ error });
           }
         }
+        await ledger.write();
         return attempt;
       });
     } catch {
