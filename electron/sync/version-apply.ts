@@ -74,10 +74,24 @@ export function addCounts(into: ApplyCounts, more: ApplyCounts): void {
   into.invalid += more.invalid;
 }
 
-function storedVersion(vault: Vault, type: SupportedResourceType, id: string): number | null | undefined {
-  const stored = vault.resources.versionOf(type, id);
-  if (stored === null) return undefined;
-  return stored.versionId === null ? null : Number(stored.versionId);
+/**
+ * The vault's version of each resource among `versions`, by "Type/id", in one query per type (a
+ * page holds thousands): a number, null when the hub assigned none yet; absent when not stored.
+ */
+function storedVersions(vault: Vault, versions: readonly PreparedVersion[]): Map<string, number | null> {
+  const idsByType = new Map<SupportedResourceType, string[]>();
+  for (const { type, id } of versions) {
+    if (!isSupportedResourceType(type)) continue;
+    const ids = idsByType.get(type);
+    if (ids === undefined) idsByType.set(type, [id]);
+    else ids.push(id);
+  }
+  const stored = new Map<string, number | null>();
+  for (const [type, ids] of idsByType) {
+    for (const [id, versionId] of vault.resources.versionsOf(type, ids))
+      stored.set(`${type}/${id}`, versionId === null ? null : Number(versionId));
+  }
+  return stored;
 }
 
 /** Writes what is newer than the vault's copy. Call inside vault.transaction. */
@@ -116,6 +130,8 @@ export function applyPrepared(options: Omit<ApplyOptions, 'keep'>, versions: rea
   const writes: PreparedResource[] = [];
   const replacedLocal: Array<{ type: SupportedResourceType; id: string }> = [];
   const upstreamConflicts: Array<NewConflict | { type: string; id: string }> = [];
+  // What the vault holds as the page is applied, kept up to date with what the page changes.
+  const storedByKey = storedVersions(vault, versions);
   for (const incoming of versions) {
     const { type, id, version } = incoming;
     const key = `${type}/${id}`;
@@ -135,11 +151,12 @@ export function applyPrepared(options: Omit<ApplyOptions, 'keep'>, versions: rea
         continue;
       }
     }
-    const stored = storedVersion(vault, type, id);
+    const stored = storedByKey.get(key);
     if (incoming.deleted) {
       if (seen !== undefined) vault.sync.addTombstone(type, id, version);
       if (stored !== undefined && (stored === null || stored < version)) {
         vault.resources.delete(type, id);
+        storedByKey.delete(key);
         counts.deleted += 1;
       } else {
         counts.skipped += 1;
@@ -156,6 +173,7 @@ export function applyPrepared(options: Omit<ApplyOptions, 'keep'>, versions: rea
       if (stored !== undefined && stored !== null) {
         if (seen !== undefined) vault.sync.addTombstone(type, id, version);
         vault.resources.delete(type, id);
+        storedByKey.delete(key);
         counts.deleted += 1;
       } else {
         counts.skipped += 1;
@@ -168,6 +186,7 @@ export function applyPrepared(options: Omit<ApplyOptions, 'keep'>, versions: rea
       continue;
     }
     writes.push(incoming.prepared);
+    storedByKey.set(key, version);
     if (incoming.upstreamConflict !== undefined) upstreamConflicts.push(incoming.upstreamConflict ?? { type, id });
   }
   if (writes.length > 0) counts.written += vault.resources.upsertPrepared(writes);

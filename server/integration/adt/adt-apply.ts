@@ -10,7 +10,7 @@ import { AdtError } from './adt-error.js';
 import { sqlLedger, type AdtLedger } from './adt-ledger.js';
 import type { AdtLocation, AdtMessage, AdtPatient, AdtVisit } from './adt-message.js';
 import { mergePatientRecords, replacedBy } from './patient-merge.js';
-import { timeOrderedUuid } from './time-ordered-id.js';
+import { v7 as uuidv7 } from 'uuid';
 
 /**
  * Encounter.identifier.system of a visit number (PV1-19) is this, then `:` and its assigning
@@ -130,7 +130,7 @@ function demographics(base: Patient, data: AdtPatient): Patient {
 
 /** Creates or updates the patient from PID; returns its id. */
 async function upsertPatient(writer: FeedWriter, data: AdtPatient, existing: FeedResource<Patient> | null): Promise<string> {
-  const base: Patient = existing?.resource ?? { resourceType: 'Patient', id: timeOrderedUuid() };
+  const base: Patient = existing?.resource ?? { resourceType: 'Patient', id: uuidv7() };
   const rest = base;
   const mrn = base.identifier?.find((identifier) => identifier.system === MRN_SYSTEM)?.value;
   // Reached through a merge (the message names the merged-away MRN): the survivor keeps its own MRN.
@@ -285,7 +285,7 @@ async function admit(writer: FeedWriter, message: AdtMessage, patientId: string)
   const kind = CLASSES[visit.patientClass] ?? (inpatient ? CLASSES.I! : CLASSES.O!);
   const encounter: Encounter = {
     resourceType: 'Encounter',
-    id: existing?.resource.id ?? timeOrderedUuid(),
+    id: existing?.resource.id ?? uuidv7(),
     identifier: [{ use: 'official', system: visitNumberSystem(visit.authority), value: visit.visitNumber }],
     status: inpatient ? 'in-progress' : 'arrived',
     class: { system: ENCOUNTER_CLASS_SYSTEM, ...kind },
