@@ -5,6 +5,7 @@ export { beginWrite, endWrite, readWatermark, watermarkInstant, stampToInstant, 
 export type { WriteSession, Watermark, InstantRange } from './hub-clock.js';
 export { readCurrent, readVersion, writeVersions, writeDeletion, VersionBatch, type NewVersion } from './resource-store.js';
 export { contentText, type StoredResource } from './stored-resource.js';
+export { asciiJson } from './ascii-json.js';
 export { currentByIdentifier } from './identifier-lookup.js';
 export { searchResources, countResources, readManyInScope, patientCompartment } from './search-query.js';
 export type { SearchFilter, SearchQuery, SearchOrder, SearchPosition, TokenAlternative, Comparator } from './search-query.js';
