@@ -7,7 +7,7 @@
 //   audit.append_census_rps: entries/s when a census records its 30 query entries in one commit
 //     (recordAll), as the host does.
 //   audit.upload_rps: entries/s uploaded to a hub in a child process over loopback HTTPS, in batches
-//     of 500 (the uploader's default; the hub limits a device to 50 requests/s), including the signed
+//     of 1,000 (the uploader's default; the hub limits a device to 50 requests/s), including the signed
 //     checkpoint. Goal ≥ 5,000. audit.upload_per_cpu_s: the same entries per CPU-second spent by the
 //     hub and the workstation together (what the upload costs, whatever else the machine runs).
 //   audit.downtime_backlog_entries / audit.downtime_backlog_s: what a busy ward workstation records
@@ -212,8 +212,8 @@ async function withHub(workDir: string, auditLog: AuditLog, work: (link: HubLink
     if (token.status !== 200) throw new Error(`token request failed: ${token.status}`);
     const bearer = `Bearer ${(token.body as { access_token: string }).access_token}`;
     const transport: AuditTransport = {
-      postBundle: (bundle) =>
-        post(`${hub.url}/fhir`, JSON.stringify(bundle), {
+      postBundle: (bundleJson) =>
+        post(`${hub.url}/fhir`, bundleJson, {
           authorization: bearer,
           'content-type': 'application/fhir+json',
           accept: 'application/fhir+json',

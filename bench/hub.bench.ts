@@ -1,7 +1,8 @@
 // Hub benchmark, against a real hub in a child process (its own event loop) over loopback HTTPS:
 //   hub.initial_load_s / hub.initial_load_rps: one workstation's initial load of the 40-patient
 //     demo ward (census with _include, then Patient/$everything per patient following next links,
-//     every page parsed), as DESIGN's wire protocol says. Goal ≤ 10 s.
+//     every page parsed), as DESIGN's wire protocol says. Goal ≤ 10 s. The hub's and this client's
+//     CPU time per resource during the load are printed beside it (steadier on a busy machine).
 //   hub.poll_rps / hub.poll_p99_ms: 1,000 enrolled devices (real enrollment, real ES384 client
 //     assertions, real hub tokens) polling GET /fhir/Observation/_history?_since=<now> with no
 //     changes, with autocannon rotating the 1,000 tokens. Goal ≥ 3,000 req/s, p99 ≤ 50 ms.
@@ -9,7 +10,7 @@
 //   npx tsx bench/hub.bench.ts [--json]
 // Env: HUB_BENCH_CONNECTIONS (default 16), HUB_BENCH_SECONDS (default 15), HUB_BENCH_CPU_PROFILE=DIR
 // (writes the hub's V8 CPU profile there, for tuning).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,9 +42,21 @@ function fetcher(ca: string): { fetch: Fetch; agent: Agent } {
   const fetch: Fetch = (url, init = {}) =>
     new Promise((resolve, reject) => {
       const req = request(url, { method: init.method ?? 'GET', headers: init.headers ?? {}, agent }, (res) => {
+        // The body lands in one buffer of the announced length (else its chunks are joined), then is
+        // decoded as UTF-8 once, as a workstation's client does.
+        const length = Number(res.headers['content-length'] ?? NaN);
+        const whole = Number.isSafeInteger(length) ? Buffer.allocUnsafe(length) : null;
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        let received = 0;
+        res.on('data', (chunk: Buffer) => {
+          if (whole) whole.set(chunk.subarray(0, Math.max(0, whole.length - received)), received);
+          else chunks.push(chunk);
+          received += chunk.length;
+        });
+        res.on('end', () => {
+          if (whole && received !== whole.length) return reject(new Error(`a body of ${received} bytes, announced as ${whole.length}`));
+          resolve({ status: res.statusCode ?? 0, text: (whole ?? Buffer.concat(chunks)).toString('utf8') });
+        });
         res.on('error', reject);
       });
       req.on('error', reject);
@@ -51,6 +64,24 @@ function fetcher(ca: string): { fetch: Fetch; agent: Agent } {
       req.end();
     });
   return { fetch, agent };
+}
+
+/** CPU time (user + system, ms) the process `pid` has used so far, from /proc (Linux); null elsewhere. */
+function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function ownCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
 }
 
 async function inBatches<T>(count: number, parallel: number, work: (index: number) => Promise<T>): Promise<T[]> {
@@ -155,11 +186,22 @@ async function main(): Promise<void> {
     const tokens = await inBatches(DEVICES, 16, (i) => enrolledDeviceToken(fetch, hub.url, enrollmentTokens[i]!));
 
     log('initial load of one workstation …');
+    const hubCpuBefore = processCpuMs(hub.child.pid);
+    const clientCpuBefore = ownCpuMs();
     const started = process.hrtime.bigint();
     const load = await initialLoad(fetch, hub.url, tokens[0]!);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const ended = process.hrtime.bigint();
+    const seconds = Number(ended - started) / 1e9;
+    const hubCpuAfter = processCpuMs(hub.child.pid);
+    const clientCpuMs = ownCpuMs() - clientCpuBefore;
     if (load.resources < 80_000) throw new Error(`the initial load returned ${load.resources} resources, fewer than 80,000`);
     log(`  ${load.resources} resources in ${load.requests} requests`);
+    // CPU time per resource: comparable across runs on a busy machine, where wall time is not.
+    const hubCpuMs = hubCpuBefore === null || hubCpuAfter === null ? null : hubCpuAfter - hubCpuBefore;
+    log(
+      `  CPU per resource: hub ${hubCpuMs === null ? '?' : ((hubCpuMs * 1000) / load.resources).toFixed(1)} µs, workstation ${((clientCpuMs * 1000) / load.resources).toFixed(1)} µs` +
+        ` (load from ${started / 1000n} to ${ended / 1000n} µs of the monotonic clock, to cut CPU profiles)`,
+    );
     report('hub.initial_load_s', seconds, 's', '≤ 10 s');
     report('hub.initial_load_rps', load.resources / seconds, 'res/s');
 

@@ -19,6 +19,7 @@
 //   sync.change_visible_ms: one resource changed on the hub (written into its store by the feed) is
 //     in the vault this long after a cycle starts (the cycle's duration, an upper bound). Goal ≤ 1 s.
 //   scripts/with-keyring.sh npx tsx bench/sync.bench.ts [--json]
+//   (SYNC_BENCH_CPU_PROFILE=<dir>: the workstation process writes its V8 CPU profile there.)
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,7 +62,10 @@ async function main(): Promise<void> {
       enrollmentToken: hub.enrollmentToken ?? '',
     });
     log('initial sync, in a workstation process of its own …');
-    const initial = await runInitialSyncProcess(dataDir);
+    const initial = await runInitialSyncProcess(
+      dataDir,
+      process.env.SYNC_BENCH_CPU_PROFILE ? { cpuProfileDir: process.env.SYNC_BENCH_CPU_PROFILE } : {},
+    );
     if (initial.written < 80_000) throw new Error(`the initial sync wrote ${initial.written} resources, fewer than 80,000`);
     const vault = await openVault({ dataDir, custodian, logger });
     const engine = createSyncEngine({ vault, dataDir, custodian, logger });

@@ -13,8 +13,9 @@ import { adtMigrations, upstreamMigrations } from './integration/index.js';
 import { identityMigrations, registerIdentity, type RateLimitOptions, type SignInRetention } from './identity/index.js';
 import { registerRequestLogging } from './logging.js';
 import { runMigrations, type SqlDatabase } from './storage/index.js';
+import { MAX_REQUEST_BODY_BYTES } from '../shared/fhir/index.js';
 
-export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+export const DEFAULT_BODY_LIMIT = MAX_REQUEST_BODY_BYTES;
 
 export interface HubOptions {
   readonly db: SqlDatabase;

@@ -5,7 +5,9 @@
 // Nothing is ever deleted here: entries stay in the log, marked or not.
 //
 // The AuditTransport port is what this needs of the hub connection (the sync room's authenticated,
-// pinned HTTPS client in the host; the hub harness in tests). It should send the Bundle with
+// pinned HTTPS client in the host; the hub harness in tests). It is handed the Bundle's JSON text,
+// serialised here while the hub works on the previous one (a 1,000-entry Bundle is about 3 MB: the
+// hub would otherwise wait for that between two Bundles), and should send it as it is, with
 // `Prefer: return=minimal`: the answer then holds statuses only.
 import type { CryptoKey } from 'jose';
 import type { Logger } from 'pino';
@@ -16,7 +18,7 @@ import {
   hubErrorCode,
   type AuditCheckpointClaims,
 } from '../../shared/auth/index.js';
-import type { Bundle } from '../../shared/fhir/index.js';
+import { MAX_BUNDLE_ENTRIES, MAX_REQUEST_BODY_BYTES, type Bundle } from '../../shared/fhir/index.js';
 import type { AuditEntry } from './audit-entry.js';
 import { AuditError } from './audit-error.js';
 import { auditEventOf } from './audit-event-mapping.js';
@@ -30,8 +32,8 @@ export interface HubAnswer {
 }
 
 export interface AuditTransport {
-  /** POST /fhir with a batch Bundle, as this device. Rejects when the hub cannot be reached. */
-  postBundle(bundle: Bundle): Promise<HubAnswer>;
+  /** POST /fhir with a batch Bundle (its JSON text, sent as it is), as this device. Rejects when the hub cannot be reached. */
+  postBundle(bundleJson: string): Promise<HubAnswer>;
   /** POST /audit/checkpoint with { jws }, as this device. */
   postCheckpoint(jws: string): Promise<HubAnswer>;
 }
@@ -55,7 +57,7 @@ export interface AuditUploaderOptions {
   /** The hub's id for this workstation (the enrollment's clientId): AuditEvent.source.observer. */
   readonly deviceId: string;
   readonly signer: CheckpointSigner;
-  /** Entries per Bundle (default 500; the hub takes at most 1,000). */
+  /** Entries per Bundle (default and most: 1,000, what the hub takes in one Bundle). */
   readonly batchSize?: number;
   readonly now?: () => Date;
   readonly logger?: Logger;
@@ -82,8 +84,6 @@ interface BatchResponse {
   readonly entry?: readonly { response?: { status?: unknown; outcome?: unknown } }[];
 }
 
-const MAX_BATCH = 1000;
-
 function uploadFailed(message: string, cause?: unknown): AuditError {
   return new AuditError(
     'UPLOAD_FAILED',
@@ -99,7 +99,7 @@ export class AuditUploader {
 
   constructor(options: AuditUploaderOptions) {
     this.#o = options;
-    this.#batchSize = Math.max(1, Math.min(MAX_BATCH, Math.trunc(options.batchSize ?? 500)));
+    this.#batchSize = Math.max(1, Math.min(MAX_BUNDLE_ENTRIES, Math.trunc(options.batchSize ?? MAX_BUNDLE_ENTRIES)));
   }
 
   /** Sends everything pending, then a signed checkpoint. A call during a run joins that run. */
@@ -117,8 +117,8 @@ export class AuditUploader {
     let refused = 0;
     let batches = 0;
     // One request in flight at a time, so the hub receives the chain in order; but the hub is never
-    // left idle for the workstation: while it works through one Bundle the next one is built, and
-    // the next one is posted as soon as the answer comes, before the answered entries are marked.
+    // left idle for the workstation: while it works through one Bundle the next one is built and
+    // serialised, and posted as soon as the answer comes, before the answered entries are marked.
     let current = this.#prepare(0);
     let answer = current === null ? null : this.#post(current.bundle);
     while (current !== null && answer !== null) {
@@ -155,23 +155,30 @@ export class AuditUploader {
     return report;
   }
 
-  /** The next batch after `cursor` and its Bundle, or null when nothing is left. */
-  #prepare(cursor: number): { batch: AuditEntry[]; bundle: Bundle } | null {
+  /**
+   * The next batch after `cursor` and its Bundle's JSON text, or null when nothing is left. A batch
+   * whose text would pass the hub's body limit (unusually large entries) is halved until it fits.
+   */
+  #prepare(cursor: number): { batch: AuditEntry[]; bundle: string } | null {
     const pending = this.#o.log.queue.pending(this.#batchSize, cursor);
     if (pending.length === 0) return null;
     const source = { hubDeviceId: this.#o.deviceId };
-    const bundle: Bundle = {
-      resourceType: 'Bundle',
-      type: 'batch',
-      entry: pending.map(({ entry, bodyJson }) => {
-        const resource = auditEventOf(entry, source, bodyJson);
-        return { resource, request: { method: 'PUT', url: `AuditEvent/${resource.id}` } };
-      }),
-    };
-    return { batch: pending.map((p) => p.entry), bundle };
+    const entries = pending.map(({ entry, bodyJson }) => {
+      const resource = auditEventOf(entry, source, bodyJson);
+      return { resource, request: { method: 'PUT' as const, url: `AuditEvent/${resource.id}` } };
+    });
+    let count = entries.length;
+    for (;;) {
+      const bundle: Bundle = { resourceType: 'Bundle', type: 'batch', entry: count === entries.length ? entries : entries.slice(0, count) };
+      const text = JSON.stringify(bundle);
+      if (count === 1 || Buffer.byteLength(text) <= MAX_REQUEST_BODY_BYTES) {
+        return { batch: pending.slice(0, count).map((p) => p.entry), bundle: text };
+      }
+      count = Math.ceil(count / 2);
+    }
   }
 
-  async #post(bundle: Bundle): Promise<HubAnswer> {
+  async #post(bundle: string): Promise<HubAnswer> {
     let answer: HubAnswer;
     try {
       answer = await this.#o.transport.postBundle(bundle);

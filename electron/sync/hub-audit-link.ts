@@ -7,8 +7,8 @@ import type { HubAnswer, HubClient } from './hub-client.js';
 export interface HubAuditLink {
   /** The hub's id for this workstation (the enrollment's client id). */
   readonly deviceId: string;
-  /** POST /fhir with a batch Bundle, as this device. Rejects when the hub cannot be reached. */
-  postBundle(bundle: unknown): Promise<HubAnswer>;
+  /** POST /fhir with a batch Bundle (its JSON text, sent as it is), as this device. Rejects when the hub cannot be reached. */
+  postBundle(bundleJson: string): Promise<HubAnswer>;
   /** POST /audit/checkpoint with { jws }, as this device. */
   postCheckpoint(jws: string): Promise<HubAnswer>;
   /** The device's private key (from the OS keystore), which signs the checkpoints. */
@@ -18,7 +18,7 @@ export interface HubAuditLink {
 export function hubAuditLink(client: HubClient, deviceId: string, deviceKey: () => Promise<CryptoKey>): HubAuditLink {
   return {
     deviceId,
-    postBundle: (bundle) => client.postBatchAnswer(bundle),
+    postBundle: (bundleJson) => client.postBatchAnswer(bundleJson),
     postCheckpoint: (jws) => client.postJsonAnswer('/audit/checkpoint', { jws }),
     deviceKey,
   };

@@ -126,16 +126,17 @@ export class HubClient {
   }
 
   /**
-   * POST of a batch Bundle to /fhir answered with statuses only (Prefer: return=minimal); any answer
-   * the hub meant, 4xx included (the audit upload reads each entry's status).
+   * POST of a batch Bundle, its JSON text sent as it is (the audit upload serialises the next Bundle
+   * while the hub works on the last), to /fhir answered with statuses only (Prefer: return=minimal);
+   * any answer the hub meant, 4xx included (the audit upload reads each entry's status).
    */
-  async postBatchAnswer(bundle: unknown): Promise<HubAnswer> {
+  async postBatchAnswer(bundleJson: string): Promise<HubAnswer> {
     return this.#exchange(
       {
         method: 'POST',
         url: this.urlFor('/fhir'),
         headers: { accept: FHIR_JSON, 'content-type': FHIR_JSON, prefer: 'return=minimal' },
-        body: JSON.stringify(bundle),
+        body: bundleJson,
       },
       true,
       { returnRefusals: true },

@@ -189,29 +189,20 @@ async function steps(cycle: SyncCycleContext, started: Date): Promise<{ summary:
   });
   let patientsLoaded = 0;
   const loads = census.then(async (result) => {
-    if (firstSync) {
-      initialiseCheckpoints(vault, result.lastUpdated);
-      for (const type of REFERENCE_TYPES) {
-        if (vault.checkpoints.get(type) === null) await loadReferenceType(context, type);
-      }
-    }
-    const toLoad = [...result.patientIds].filter((patientId) => vault.sync.patient(patientId)?.loadState !== 'loaded');
-    patientsLoaded = toLoad.length;
-    const batcher = new WriteBatcher(vault, cycle.policy.maxResourcesPerTransaction);
-    const progress = firstSync ? { loaded: result.patientIds.size - toLoad.length, total: result.patientIds.size } : null;
-    cycle.setInitialLoad(progress === null ? null : { ...progress });
+    // The initial load writes with the smaller bulk-load page cache (it holds hub pages beside it).
+    if (firstSync) vault.setBulkLoadCache(true);
     try {
-      await forEachConcurrently(toLoad, cycle.policy.loadConcurrency, async (patientId) => {
-        await loadPatient(context, patientId, startedIso, batcher);
-        if (progress === null) return;
-        progress.loaded += 1;
-        const moved = { ...progress };
-        cycle.setInitialLoad(moved);
-        cycle.tell({ kind: 'initial-load', progress: moved });
+      if (firstSync) {
+        initialiseCheckpoints(vault, result.lastUpdated);
+        for (const type of REFERENCE_TYPES) {
+          if (vault.checkpoints.get(type) === null) await loadReferenceType(context, type);
+        }
+      }
+      await loadNewPatients(cycle, context, result.patientIds, startedIso, firstSync, (count) => {
+        patientsLoaded = count;
       });
     } finally {
-      // Whole pages with their positions: worth keeping even when another load failed.
-      batcher.flush();
+      if (firstSync && vault.isOpen) vault.setBulkLoadCache(false);
     }
   });
   if (firstSync) await loads;
@@ -233,6 +224,36 @@ async function steps(cycle: SyncCycleContext, started: Date): Promise<{ summary:
     state: cycle.state(),
   };
   return { summary, censusIds };
+}
+
+/** Loads ($everything) the census' patients not loaded yet, several at a time, their pages written in shared transactions. */
+async function loadNewPatients(
+  cycle: SyncCycleContext,
+  context: PullContext,
+  patientIds: ReadonlySet<string>,
+  startedIso: string,
+  firstSync: boolean,
+  counted: (patients: number) => void,
+): Promise<void> {
+  const { vault } = cycle;
+  const toLoad = [...patientIds].filter((patientId) => vault.sync.patient(patientId)?.loadState !== 'loaded');
+  counted(toLoad.length);
+  const batcher = new WriteBatcher(vault, cycle.policy.maxResourcesPerTransaction);
+  const progress = firstSync ? { loaded: patientIds.size - toLoad.length, total: patientIds.size } : null;
+  cycle.setInitialLoad(progress === null ? null : { ...progress });
+  try {
+    await forEachConcurrently(toLoad, cycle.policy.loadConcurrency, async (patientId) => {
+      await loadPatient(context, patientId, startedIso, batcher);
+      if (progress === null) return;
+      progress.loaded += 1;
+      const moved = { ...progress };
+      cycle.setInitialLoad(moved);
+      cycle.tell({ kind: 'initial-load', progress: moved });
+    });
+  } finally {
+    // Whole pages with their positions: worth keeping even when another load failed.
+    batcher.flush();
+  }
 }
 
 /**

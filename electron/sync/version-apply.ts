@@ -5,8 +5,9 @@
 // walk does not bring an older version back. A newer version that no longer belongs here (off the
 // ward, or out of the cache window: a problem resolved or an order stopped long ago) removes the
 // older copy. A hub copy of something created here replaces the local copy (same client UUID).
-// A version the hub tagged as conflicting with the EHR lists an upstream conflict; a later version
-// without the tag (settled, here or elsewhere) removes it (upstream-conflict-records.ts).
+// A version the hub tagged as conflicting with the EHR lists an upstream conflict, also when it is
+// not kept here (the patient left the ward: the hub still sends it to the wards that held the stay);
+// a later version without the tag (settled, here or elsewhere) removes it (upstream-conflict-records.ts).
 //
 // In two steps: `prepareVersions` validates each resource and keeps only what the apply needs (its
 // row, its scope, its client id), so a page can be prepared as it arrives and its parsed JSON
@@ -50,8 +51,8 @@ export interface PreparedVersion {
   /** Where the vault found it invalid, when it is kept but invalid. */
   readonly invalidPath: string | null;
   /**
-   * For workstation documentation kept here: the upstream conflict this version records (the hub
-   * tagged it), or null when it records none (and so settles any listed before). Undefined otherwise.
+   * For workstation documentation (kept here or not): the upstream conflict this version records (the
+   * hub tagged it), or null when it records none (and so settles any listed before). Undefined otherwise.
    */
   readonly upstreamConflict?: NewConflict | null;
 }
@@ -74,10 +75,24 @@ export function addCounts(into: ApplyCounts, more: ApplyCounts): void {
   into.invalid += more.invalid;
 }
 
-function storedVersion(vault: Vault, type: SupportedResourceType, id: string): number | null | undefined {
-  const stored = vault.resources.versionOf(type, id);
-  if (stored === null) return undefined;
-  return stored.versionId === null ? null : Number(stored.versionId);
+/**
+ * The vault's version of each resource among `versions`, by "Type/id", in one query per type (a
+ * page holds thousands): a number, null when the hub assigned none yet; absent when not stored.
+ */
+function storedVersions(vault: Vault, versions: readonly PreparedVersion[]): Map<string, number | null> {
+  const idsByType = new Map<SupportedResourceType, string[]>();
+  for (const { type, id } of versions) {
+    if (!isSupportedResourceType(type)) continue;
+    const ids = idsByType.get(type);
+    if (ids === undefined) idsByType.set(type, [id]);
+    else ids.push(id);
+  }
+  const stored = new Map<string, number | null>();
+  for (const [type, ids] of idsByType) {
+    for (const [id, versionId] of vault.resources.versionsOf(type, ids))
+      stored.set(`${type}/${id}`, versionId === null ? null : Number(versionId));
+  }
+  return stored;
 }
 
 /** Writes what is newer than the vault's copy. Call inside vault.transaction. */
@@ -99,8 +114,9 @@ export function prepareVersion(options: PrepareOptions, incoming: IncomingVersio
   const base = { type, id, version, deleted: resource === null, clientId: undefined, kept: false, prepared: null, invalidPath: null };
   if (resource === null || !isSupportedResourceType(type)) return base;
   const clientId = clientIdOf(resource);
-  if (!options.keep(resource)) return { ...base, clientId };
   const upstream = mayCarryUpstreamConflict(resource) ? { upstreamConflict: upstreamConflictRecord(resource, version) } : {};
+  // Not kept here (the patient left the ward): an upstream conflict of it is still listed, or settled.
+  if (!options.keep(resource)) return { ...base, clientId, ...upstream };
   try {
     return { ...base, clientId, kept: true, prepared: options.vault.resources.prepare(resource, resourceJson ?? undefined), ...upstream };
   } catch (error) {
@@ -116,6 +132,8 @@ export function applyPrepared(options: Omit<ApplyOptions, 'keep'>, versions: rea
   const writes: PreparedResource[] = [];
   const replacedLocal: Array<{ type: SupportedResourceType; id: string }> = [];
   const upstreamConflicts: Array<NewConflict | { type: string; id: string }> = [];
+  // What the vault holds as the page is applied, kept up to date with what the page changes.
+  const storedByKey = storedVersions(vault, versions);
   for (const incoming of versions) {
     const { type, id, version } = incoming;
     const key = `${type}/${id}`;
@@ -135,11 +153,12 @@ export function applyPrepared(options: Omit<ApplyOptions, 'keep'>, versions: rea
         continue;
       }
     }
-    const stored = storedVersion(vault, type, id);
+    const stored = storedByKey.get(key);
     if (incoming.deleted) {
       if (seen !== undefined) vault.sync.addTombstone(type, id, version);
       if (stored !== undefined && (stored === null || stored < version)) {
         vault.resources.delete(type, id);
+        storedByKey.delete(key);
         counts.deleted += 1;
       } else {
         counts.skipped += 1;
@@ -153,9 +172,13 @@ export function applyPrepared(options: Omit<ApplyOptions, 'keep'>, versions: rea
     const { clientId } = incoming;
     if (clientId !== undefined && clientId !== id && !pendingKeys.has(`${type}/${clientId}`)) replacedLocal.push({ type, id: clientId });
     if (!incoming.kept) {
+      // The hub sends a ward the versions of documentation held as a conflict with the EHR even after
+      // its patient left (and was purged here): the conflict is listed, or removed once settled.
+      if (incoming.upstreamConflict !== undefined) upstreamConflicts.push(incoming.upstreamConflict ?? { type, id });
       if (stored !== undefined && stored !== null) {
         if (seen !== undefined) vault.sync.addTombstone(type, id, version);
         vault.resources.delete(type, id);
+        storedByKey.delete(key);
         counts.deleted += 1;
       } else {
         counts.skipped += 1;
@@ -168,6 +191,7 @@ export function applyPrepared(options: Omit<ApplyOptions, 'keep'>, versions: rea
       continue;
     }
     writes.push(incoming.prepared);
+    storedByKey.set(key, version);
     if (incoming.upstreamConflict !== undefined) upstreamConflicts.push(incoming.upstreamConflict ?? { type, id });
   }
   if (writes.length > 0) counts.written += vault.resources.upsertPrepared(writes);

@@ -67,6 +67,18 @@ describe('the resource store', () => {
     expect(vault.resources.versionOf('Observation', 'missing')).toBeNull();
   });
 
+  it('reads the versions of many resources of a type at once: only those stored, of that type', () => {
+    vault.resources.upsert({ ...patient, meta: { versionId: '3' } });
+    vault.resources.upsert(observation('o1', { meta: { versionId: '7' } }));
+    vault.resources.upsert(observation('o2'));
+    const versions = vault.resources.versionsOf('Observation', ['o1', 'o2', 'missing', 'p1', "o1' OR 1=1"]);
+    expect([...versions.entries()].sort()).toEqual([
+      ['o1', '7'],
+      ['o2', null],
+    ]);
+    expect(vault.resources.versionsOf('Patient', []).size).toBe(0);
+  });
+
   it('rejects a malformed resource with an error naming the field, and writes nothing', () => {
     vault.resources.upsert(patient);
     const error = rejection(() => vault.resources.upsert(observation('o1', { effectiveDateTime: 'yesterday at noon' })));

@@ -39,6 +39,11 @@ export interface ResourceStore {
   read<K extends SupportedResourceType>(type: K, id: string): ResourceOf<K> | null;
   /** The hub's versionId and lastUpdated of a stored resource (null when the hub assigned none yet). */
   versionOf(type: SupportedResourceType, id: string): { versionId: string | null; lastUpdated: string | null } | null;
+  /**
+   * The hub's versionId of each stored resource of `type` among `ids` (null when the hub assigned
+   * none yet); ids not stored are absent. One query for many resources (e.g. a page from the hub).
+   */
+  versionsOf(type: SupportedResourceType, ids: readonly string[]): Map<string, string | null>;
   /** A patient's resources of one type whose effective time is from `fromMs` to `toMs`, newest first. */
   ofPatientBetween<K extends SupportedResourceType>(patientId: string, type: K, fromMs: number, toMs: number): ResourceOf<K>[];
   /** Removes a resource; false when there was none. */
@@ -129,6 +134,11 @@ export function createResourceStore(db: Db): ResourceStore {
   const versionStatement = db.prepare<[string, string], { versionId: string | null; lastUpdated: string | null }>(
     'SELECT version_id AS versionId, last_updated AS lastUpdated FROM resources WHERE type = ? AND id = ?',
   );
+  const versionsStatement = db
+    .prepare<[string, string], [string, string | null]>(
+      'SELECT id, version_id FROM resources WHERE type = ? AND id IN (SELECT value FROM json_each(?))',
+    )
+    .raw();
   const betweenStatement = db
     .prepare<[string, string, number, number], string>(
       'SELECT json FROM resources WHERE patient_id = ? AND type = ? AND effective_ms >= ? AND effective_ms <= ? ORDER BY effective_ms DESC',
@@ -166,6 +176,12 @@ export function createResourceStore(db: Db): ResourceStore {
     },
     versionOf(type, id) {
       return versionStatement.get(type, id) ?? null;
+    },
+    versionsOf(type, ids) {
+      const versions = new Map<string, string | null>();
+      if (ids.length === 0) return versions;
+      for (const [id, versionId] of versionsStatement.all(type, JSON.stringify(ids))) versions.set(id, versionId);
+      return versions;
     },
     ofPatientBetween(patientId, type, fromMs, toMs) {
       return betweenStatement.all(patientId, type, fromMs, toMs).map((json) => JSON.parse(json) as Resource);

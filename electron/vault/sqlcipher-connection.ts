@@ -9,12 +9,12 @@
 // Pragmas: journal_mode=WAL, temp_store=MEMORY (no temp files with PHI), secure_delete=ON
 // (deleted rows are overwritten), foreign_keys=ON, cache_size 32 MiB (the indexes' working set
 // stays decrypted in memory: without it a large sync re-reads, re-authenticates and re-encrypts the
-// same index pages batch after batch; memory that holds chart pages anyway while they are shown),
-// synchronous=NORMAL. NORMAL in WAL mode keeps
-// the database consistent after a crash or power cut; only the last commits before a power cut
-// may be lost. That suits a chart cache refilled from the hub at the next sync; writes that must
-// survive a power cut (the outbox of local documentation) use `transaction(fn, { durable: true })`,
-// which commits with synchronous=FULL.
+// same index pages batch after batch; memory that holds chart pages anyway while they are shown;
+// 16 MiB while the sync's initial load writes, see BULK_LOAD_CACHE_KIB), synchronous=NORMAL.
+// NORMAL in WAL mode keeps the database consistent after a crash or power cut; only the last
+// commits before a power cut may be lost. That suits a chart cache refilled from the hub at the
+// next sync; writes that must survive a power cut (the outbox of local documentation) use
+// `transaction(fn, { durable: true })`, which commits with synchronous=FULL.
 import Database from 'better-sqlite3-multiple-ciphers';
 import { VaultError } from './vault-error.js';
 
@@ -30,6 +30,12 @@ export const KEY_BYTES = 32;
 export const WAL_AUTOCHECKPOINT_PAGES = 8192;
 /** Page cache per connection, in KiB (see the header). */
 export const CACHE_KIB = 32 * 1024;
+/**
+ * The page cache while the sync's initial load writes (Vault.setBulkLoadCache): a bulk load reads
+ * little of what it writes back, and measured no slower with half the cache (a quarter was: the
+ * indexes' working set no longer fit), while the process holds its pages beside it.
+ */
+export const BULK_LOAD_CACHE_KIB = 16 * 1024;
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
 /**

@@ -16,7 +16,7 @@ import { guarded, lazily } from './lazy-methods.js';
 import { createCredentialRecords, CREDENTIAL_METHODS, type CredentialRecords } from './credential-records.js';
 import { createOutboxStore, OUTBOX_METHODS, type OutboxStore } from './outbox-store.js';
 import { createPolicyMarkStore, type PolicyMarkStore } from './policy-mark.js';
-import { openKeyedConnection, type Db } from './sqlcipher-connection.js';
+import { BULK_LOAD_CACHE_KIB, CACHE_KIB, openKeyedConnection, type Db } from './sqlcipher-connection.js';
 import { createSyncStateStore, SYNC_STATE_METHODS, type SyncStateStore } from './sync-state-store.js';
 import { createSyncCheckpoints, createVaultMeta, type SyncCheckpoints, type VaultMeta } from './vault-meta.js';
 import { partialVaultFilePath, syncDirectory, vaultExists, vaultFilePath } from './vault-files.js';
@@ -65,6 +65,11 @@ export interface Vault extends ChartQueries {
    * a power cut; use it for local documentation that exists nowhere else yet.
    */
   transaction<T>(fn: () => T, options?: { durable?: boolean }): T;
+  /**
+   * While `on`, the page cache is the smaller bulk-load size (BULK_LOAD_CACHE_KIB): for the sync's
+   * initial load, which holds the pages it reads from the hub beside it. Off restores the default.
+   */
+  setBulkLoadCache(on: boolean): void;
   /** Re-encrypts the vault under a new random key; the old key is removed only after success. */
   rekey(): Promise<void>;
   /** When the vault's key was last changed (its creation, before any rekey); null when unknown. */
@@ -293,6 +298,10 @@ class OpenedVault implements Vault {
     } finally {
       db.pragma('synchronous=NORMAL');
     }
+  }
+
+  setBulkLoadCache(on: boolean): void {
+    this.#connection().pragma(`cache_size=-${on ? BULK_LOAD_CACHE_KIB : CACHE_KIB}`);
   }
 
   async rekey(): Promise<void> {

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import {
   UPSTREAM_DEFAULTS,
   formatUpstreamStatus,
+  parseUpstreamVisitSystem,
   parseUpstreamWard,
   readUpstreamStatus,
   type UpstreamConfig,
@@ -24,6 +25,7 @@ export interface UpstreamOptionValues {
   readonly 'upstream-poll-seconds'?: string | undefined;
   readonly 'upstream-days-before-admission'?: string | undefined;
   readonly 'upstream-mrn-system'?: string | undefined;
+  readonly 'upstream-visit-system'?: string[] | undefined;
 }
 
 export const UPSTREAM_SERVE_OPTIONS = {
@@ -36,11 +38,13 @@ export const UPSTREAM_SERVE_OPTIONS = {
   'upstream-poll-seconds': { type: 'string' },
   'upstream-days-before-admission': { type: 'string' },
   'upstream-mrn-system': { type: 'string' },
+  'upstream-visit-system': { type: 'string', multiple: true },
 } as const;
 
 export const UPSTREAM_USAGE = `                     [--upstream URL --upstream-client-id ID --upstream-key PEM-FILE
                       --upstream-ward WARD=Location/ID ... [--upstream-ca PEM-FILE] [--upstream-key-id KID]
-                      [--upstream-poll-seconds N] [--upstream-days-before-admission N] [--upstream-mrn-system URI]]`;
+                      [--upstream-poll-seconds N] [--upstream-days-before-admission N] [--upstream-mrn-system URI]
+                      [--upstream-visit-system AUTHORITY=URI ...]]`;
 
 async function readPem(path: string, what: string): Promise<string> {
   try {
@@ -70,8 +74,10 @@ export async function upstreamConfigOf(values: UpstreamOptionValues): Promise<Up
     );
   }
   let wards;
+  let visitNumberSystems;
   try {
     wards = (values['upstream-ward'] ?? []).map(parseUpstreamWard);
+    visitNumberSystems = (values['upstream-visit-system'] ?? []).map(parseUpstreamVisitSystem);
   } catch (error) {
     throw new HubCliError('USAGE', (error as Error).message);
   }
@@ -83,6 +89,7 @@ export async function upstreamConfigOf(values: UpstreamOptionValues): Promise<Up
     ...(values['upstream-key-id'] === undefined ? {} : { keyId: values['upstream-key-id'] }),
     ...(values['upstream-ca'] === undefined ? {} : { caPem: await readPem(values['upstream-ca'], 'upstream CA') }),
     ...(values['upstream-mrn-system'] === undefined ? {} : { mrnSystem: values['upstream-mrn-system'] }),
+    ...(visitNumberSystems.length === 0 ? {} : { visitNumberSystems }),
     wards,
     pollIntervalMs: whole(values['upstream-poll-seconds'], '--upstream-poll-seconds', UPSTREAM_DEFAULTS.pollIntervalMs / 1000, 1) * 1000,
     daysBeforeAdmission: whole(

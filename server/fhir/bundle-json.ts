@@ -58,10 +58,12 @@ export function fullUrlOf(baseUrl: string, type: string, id: string): string {
 /**
  * A search entry's JSON around its resource (fullUrl, resource, search.mode), for the store to
  * splice stored resources into. The base URL is JSON-escaped here; types and ids need no escaping.
+ * With mode null the entry has no `search` (Patient/$everything: every entry is a match, and a
+ * reader takes an entry without a mode as one), 26 bytes less per resource.
  */
-export function searchEntryFrame(baseUrl: string, mode: 'match' | 'include'): EntryFrame {
+export function searchEntryFrame(baseUrl: string, mode: 'match' | 'include' | null): EntryFrame {
   const base = JSON.stringify(`${baseUrl}/`);
-  return { head: `{"fullUrl":${base.slice(0, -1)}`, beforeResource: '","resource":', tail: `,"search":{"mode":"${mode}"}}` };
+  return { head: `{"fullUrl":${base.slice(0, -1)}`, beforeResource: '","resource":', tail: mode ? `,"search":{"mode":"${mode}"}}` : '}' };
 }
 
 export function searchEntry(baseUrl: string, stored: StoredResource, mode: 'match' | 'include'): JsonChunk[] {

@@ -1,8 +1,9 @@
 // Reads a transaction or batch Bundle: its type, its entries (at most MAX_BUNDLE_ENTRIES), and for
 // each entry the method and the URL split into type, id, version and query.
+import { MAX_BUNDLE_ENTRIES } from '../../shared/fhir/index.js';
 import { FhirError } from './fhir-error.js';
 
-export const MAX_BUNDLE_ENTRIES = 1000;
+export { MAX_BUNDLE_ENTRIES };
 
 export type EntryMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 

@@ -12,6 +12,6 @@ export { writeExternalVersions, type ExternalDecision, type ExternalWriteResult 
 export type { AuditUpload, AuditTrailSearch } from './fhir-context.js';
 export { patientLabels, patientIdsByMrn, patientIdsByName, nameMatches, patientNameOf, type PatientLabel } from './patient-labels.js';
 export type { FhirResponse } from './fhir-context.js';
-export { parseInstantRange, versionContentSql } from './store/index.js';
+export { asciiJson, parseInstantRange, followOnWards, wardsThatHeld, versionContentSql } from './store/index.js';
 export { feedTransaction, type FeedWriter, type FeedResource } from './feed-writes.js';
 export { feedGroupTransaction, type FeedGroup } from './feed-group.js';

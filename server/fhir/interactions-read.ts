@@ -329,7 +329,7 @@ export async function patientEverything(ctx: FhirContext, patientId: string, que
     ...(cursor ? { after: { type: cursor.type, id: cursor.id } } : {}),
     ...(startMs === null ? {} : { careFromMs: startMs }),
     ...(types === 'per-resource' ? { types: null, mayRead: (row: StoredResource) => mayReadRow(ctx.access, row) } : { types }),
-    frame: searchEntryFrame(ctx.baseUrl, 'match'),
+    frame: searchEntryFrame(ctx.baseUrl, null),
   });
   const path = `Patient/${patientId}/$everything`;
   const last = page.last;

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuditUploader, deviceKeySigner, openAuditLog, type AuditLog, type AuditTransport } from '../../electron/audit/index.js';
 import { rawAuditHandle, temporaryAuditDir, type AuditTestDir } from '../../electron/audit/test-helpers.js';
 import { auditChainStatusSchema } from '../../shared/auth/index.js';
+import { MAX_REQUEST_BODY_BYTES } from '../../shared/fhir/index.js';
 import { deviceAuditTransport, lostAnswerTransport, unreachableTransport } from '../support/audit-transport.js';
 import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
 
@@ -132,5 +133,39 @@ describe('audit upload to the hub', () => {
     expect(a).toBe(b);
     expect(a.sent).toBe(600);
     expect(await heldAtHub(device.clientId)).toBe(600);
+  });
+
+  it("splits a batch whose Bundle would pass the hub's body limit, and still sends every entry once", async () => {
+    const { log, device } = await workstation();
+    // Reads of long lists of resources (at most 256 each): 500 of these pass the hub's 10 MiB limit.
+    log.recordAll(
+      Array.from({ length: 500 }, (_, i) => ({
+        action: 'chart-read' as const,
+        user: 'u-nurse-1',
+        session: 's-1',
+        patient: `p-${i % 40}`,
+        resources: Array.from({ length: 250 }, (_, r) => `Observation/obs-${i % 40}-${String(r).padStart(48, '0')}`),
+        purposeOfUse: 'TREAT',
+      })),
+    );
+    const inner = deviceAuditTransport(device);
+    const sizes: number[] = [];
+    const measuring: AuditTransport = {
+      ...inner,
+      postBundle: (bundleJson) => {
+        sizes.push(Buffer.byteLength(bundleJson));
+        return inner.postBundle(bundleJson);
+      },
+    };
+    const report = await new AuditUploader({
+      log,
+      transport: measuring,
+      deviceId: device.clientId,
+      signer: deviceKeySigner(device.privateKey),
+    }).upload();
+    expect(report).toMatchObject({ sent: 500, refused: 0, remaining: 0, hubAcknowledged: 500 });
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_REQUEST_BODY_BYTES);
+    expect(await heldAtHub(device.clientId)).toBe(500);
   });
 });

@@ -20,6 +20,7 @@ import { MRN_SYSTEM, type Patient } from '../../shared/fhir/index.js';
 import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody, USER_TOKEN_HEADER } from '../../shared/auth/index.js';
 import { runHubCli } from '../../server/cli/index.js';
 import { seedDemoWard } from '../../server/demo/index.js';
+import { asciiJson } from '../../server/fhir/index.js';
 import { currentTotpCode } from '../../server/identity/index.js';
 import { migrateHub } from '../../server/app.js';
 import { newHubKey, openHubDatabase, openSqliteDatabase, SecretEnvelope, type SqlDatabase } from '../../server/storage/index.js';
@@ -104,7 +105,11 @@ async function needlesOf(db: SqlDatabase, secrets: { totp: string; privateJwk: {
     const patient = JSON.parse(content) as Patient;
     for (const name of patient.name ?? []) {
       for (const part of [name.family ?? '', ...(name.given ?? [])]) {
-        if (part.length >= 5) needles.push({ kind: 'patient name', bytes: Buffer.from(part, 'utf8') });
+        if (part.length < 5) continue;
+        needles.push({ kind: 'patient name', bytes: Buffer.from(part, 'utf8') });
+        // As the store writes it inside the resource's JSON (non-ASCII letters as \u escapes).
+        const stored = asciiJson(part).slice(1, -1);
+        if (stored !== part) needles.push({ kind: 'patient name', bytes: Buffer.from(stored, 'utf8') });
       }
     }
     for (const identifier of patient.identifier ?? []) {

@@ -48,6 +48,8 @@ const WARD = '4north';
 const CLIENT_ID = 'wardline-hub-test';
 const DAY_MS = 24 * 60 * 60_000;
 const HOSPITAL_MRN_SYSTEM = 'http://hospital.smarthealthit.org';
+/** The EHR's visit-number system, mapped to the ADT feed's authority (MSH-4 GENERAL: PV1-19 has no CX-4). */
+const HOSPITAL_VISIT_SYSTEM = 'http://hospital.smarthealthit.org/visit-number';
 
 for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngine[]) {
   describe(`the upstream mirror on ${engine}`, () => {
@@ -138,6 +140,7 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         maxBackoffMs: 1000,
         // Look for deletions upstream every cycle.
         deletionSweepMs: 0,
+        visitNumberSystems: [{ authority: 'GENERAL', system: HOSPITAL_VISIT_SYSTEM }],
       };
       mirror = await newMirror();
     }, 120_000);
@@ -556,6 +559,95 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         }
       });
 
+      it('shows an EHR conflict of a patient the hub has discharged on the workstations of the ward that held them, until one settles it', async () => {
+        // A patient on the ward at the EHR, and so at the hub and on two ward workstations.
+        const patient = await upstream.repo.createResource<Patient>({
+          resourceType: 'Patient',
+          name: [{ family: 'Leftward', given: ['Robin'] }],
+          gender: 'unknown',
+          birthDate: '1951-07-04',
+        });
+        const stay = await upstream.repo.createResource<Encounter>({
+          resourceType: 'Encounter',
+          status: 'in-progress',
+          class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP' },
+          subject: { reference: `Patient/${patient.id}` },
+          period: { start: new Date(Date.now() - DAY_MS).toISOString() },
+          location: [{ location: { reference: wardLocationRef }, status: 'active' }],
+        });
+        expect((await mirror.runCycle()).ok).toBe(true);
+        const stations = [await enrollTestWorkstation(hub, WARD), await enrollTestWorkstation(hub, WARD)];
+        const vaults = await Promise.all(stations.map((station) => station.openVault()));
+        const syncs = stations.map((station, i) => station.engine(vaults[i]!, { pageSize: 100 }));
+        const author = { reference: `Practitioner/${nurseId}`, display: 'downtime-nurse' };
+        const held = (i: number) =>
+          vaults[i]!.conflicts.list().filter((c) => c.reason === 'upstream-conflict' && c.patientId === patient.id);
+        try {
+          for (const sync of syncs) await sync.syncOnce();
+          for (const vault of vaults) expect(vault.resources.read('Patient', patient.id!)).not.toBeNull();
+
+          // The EHR discharged the patient 30 minutes ago; the hub learns it at the next cycle, and the
+          // workstations, whose outboxes are empty, purge the patient at their next sync.
+          const ended = new Date(Date.now() - 30 * 60_000).toISOString();
+          await upstream.repo.updateResource<Encounter>({
+            ...stay,
+            status: 'finished',
+            period: { ...stay.period, end: ended },
+            location: [{ location: { reference: wardLocationRef }, status: 'completed' }],
+          });
+          expect((await mirror.runCycle()).ok).toBe(true);
+          for (const sync of syncs) await sync.syncOnce();
+          for (const vault of vaults) expect(vault.resources.read('Patient', patient.id!)).toBeNull();
+
+          // Then a heart rate recorded on the ward during a downtime, 10 minutes ago, reaches the hub
+          // (late documentation of a patient who just left), and the hub checks it against the EHR.
+          const clientId = randomUUID();
+          const res = await device.fetch('/fhir', {
+            method: 'POST',
+            body: upload(vitalSign(patient.id!, stay.id!, 97, new Date(Date.now() - 10 * 60_000)), clientId, randomUUID()),
+          });
+          expect(res.status, await res.clone().text()).toBe(200);
+          expect((await mirror.runCycle()).ok).toBe(true);
+          const [conflictRow] = await hub.db.query<{ state: string }>(
+            `SELECT state FROM upstream_outbox WHERE res_type = 'Observation' AND state = 'conflict' AND res_id IN
+               (SELECT res_id FROM fhir_tokens WHERE res_type = 'Observation' AND param = 'identifier' AND value = $1)`,
+            [clientId],
+          );
+          expect(conflictRow?.state).toBe('conflict');
+
+          // Both workstations list the conflict after their next sync, with the EHR's finished stay
+          // beside the heart rate, though neither holds the patient's chart any more.
+          for (const sync of syncs) await sync.syncOnce();
+          for (let i = 0; i < 2; i++) {
+            const listed = held(i);
+            expect(listed).toHaveLength(1);
+            expect(listed[0]).toMatchObject({ errorCode: 'UPSTREAM_PATIENT_DISCHARGED' });
+            expect(listed[0]!.hub).toEqual([expect.objectContaining({ resourceType: 'Encounter', id: stay.id, status: 'finished' })]);
+          }
+          // A later sync keeps it (the hub is the authority: it is open until settled).
+          await syncs[1]!.syncOnce();
+          expect(held(1)).toHaveLength(1);
+
+          // A nurse at the first workstation sends it to the EHR anyway: it goes once, and the second
+          // workstation's conflict is gone after its next sync.
+          const documentation = openDocumentation({ vault: vaults[0]!, sync: syncs[0]!, logger: stations[0]!.logger });
+          expect(documentation.resolveConflict(held(0)[0]!.conflictId, 'resend-local', undefined, author)).not.toBeNull();
+          await syncs[0]!.syncOnce();
+          expect(vaults[0]!.outbox.pendingResourceKeys().size).toBe(0);
+          expect((await mirror.runCycle()).ok).toBe(true);
+          expect((await mirror.runCycle()).ok).toBe(true);
+          const copies = (await upstreamAll<Observation>('Observation')).filter((o) => o.identifier?.some((i) => i.value === clientId));
+          expect(copies).toHaveLength(1);
+          await syncs[1]!.syncOnce();
+          expect(held(1)).toEqual([]);
+          expect(held(0)).toEqual([]);
+        } finally {
+          for (const sync of syncs) await sync.close();
+          for (const vault of vaults) vault.close();
+          for (const station of stations) await station.remove();
+        }
+      });
+
       it.runIf(engine === 'postgres')(
         'runs the pull and the write-back in one of two hubs on one database; the other takes over when the leader stops or its lease expires',
         async () => {
@@ -732,6 +824,198 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         const before = await hubVersionCount();
         expect((await mirror.runCycle()).ok).toBe(true);
         expect(await hubVersionCount()).toBe(before);
+      });
+    });
+
+    describe("one Encounter per stay whether the ADT feed's visit or the EHR's encounter came first (mapped visit number)", () => {
+      let listener: MllpListener;
+      let sender: Hl7Sender;
+      let secret = '';
+      let sequence = 0;
+      const send = (fields: Omit<AdtFields, 'secret' | 'controlId'>) =>
+        sender.send(adtMessage({ secret, controlId: `VISIT${++sequence}`, ...fields }));
+
+      beforeAll(async () => {
+        ({ secret } = await addFeed(hub.db, { name: 'ehr-adt-visits', application: 'EHR', facility: 'GENERAL' }, new Date()));
+        const tls = createDevCertificate();
+        listener = await startMllpListener({ db: hub.db, logger: pino({ level: 'silent' }), port: 0, host: '127.0.0.1', tls });
+        sender = await openHl7Sender({ port: listener.port, caPem: tls.certPem });
+      });
+
+      afterAll(async () => {
+        await sender?.close();
+        await listener?.close();
+      });
+
+      async function ehrPatient(mrn: string, family: string): Promise<string> {
+        const patient = await upstream.repo.createResource<Patient>({
+          resourceType: 'Patient',
+          name: [{ family, given: ['Sam'] }],
+          gender: 'unknown',
+          birthDate: '1948-03-02',
+          identifier: [
+            {
+              type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] },
+              system: HOSPITAL_MRN_SYSTEM,
+              value: mrn,
+            },
+          ],
+        });
+        return patient.id!;
+      }
+
+      /** The EHR's admission to the ward, numbered in the EHR's visit-number system. */
+      async function ehrStay(patientId: string, visitNumber: string): Promise<Encounter> {
+        return upstream.repo.createResource<Encounter>({
+          resourceType: 'Encounter',
+          identifier: [{ use: 'official', system: HOSPITAL_VISIT_SYSTEM, value: visitNumber }],
+          status: 'in-progress',
+          class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP' },
+          subject: { reference: `Patient/${patientId}` },
+          period: { start: new Date(Date.now() - 3600_000).toISOString() },
+          location: [{ location: { reference: wardLocationRef }, status: 'active' }],
+          reasonCode: [{ text: 'Community-acquired pneumonia' }],
+          serviceProvider: { display: 'General Hospital' },
+        });
+      }
+
+      /** Every live Encounter at the hub's FHIR API for this patient. */
+      const hubStays = (patientId: string) => hubSearch<Encounter>(`Encounter?patient=${patientId}`);
+
+      async function openStation() {
+        const station = await enrollTestWorkstation(hub, WARD);
+        const vault = await station.openVault();
+        const sync = station.engine(vault, { pageSize: 100 });
+        return { vault, sync };
+      }
+
+      it("merges the feed's admitted visit into the EHR's encounter the mirror pulls later: one Encounter, the feed's ward and status, the EHR's details", async () => {
+        const mrn = 'MRN7700011';
+        const visit = 'V770011';
+        const ehrId = await ehrPatient(mrn, 'Stayfeedfirst');
+        const { vault, sync } = await openStation();
+        try {
+          expect(
+            (await send({ event: 'A01', at: '20261206100000', mrn, family: 'Stayfeedfirst', location: `${WARD}^11^1`, visit })).code,
+          ).toBe('AA');
+          await sync.syncOnce();
+          const rows = () => vault.census().filter((entry) => entry.mrn === mrn);
+          expect(rows()).toHaveLength(1);
+          const before = rows()[0]!;
+          const feedEncounterId = before.encounterId;
+          // Documentation at the hub against the feed's encounter.
+          const noteId = randomUUID();
+          await putResources(
+            hub.db,
+            [{ ...vitalSign(before.patientId, feedEncounterId, 91, new Date(Date.now() - 600_000)), id: noteId } as Observation],
+            new Date(),
+          );
+
+          const stay = await ehrStay(ehrId, visit);
+          const cycle = await mirror.runCycle();
+          expect(cycle.ok).toBe(true);
+
+          // One Encounter at the hub's FHIR API: the EHR's id, the feed's bed and status, the EHR's reason.
+          const stays = await hubStays(ehrId);
+          expect(stays.map((e) => e.id)).toEqual([stay.id]);
+          const one = stays[0]!;
+          expect(one.status).toBe('in-progress');
+          expect(one.identifier).toEqual(
+            expect.arrayContaining([
+              expect.objectContaining({ system: 'urn:wardline:visit-number:GENERAL', value: visit }),
+              expect.objectContaining({ system: HOSPITAL_VISIT_SYSTEM, value: visit }),
+            ]),
+          );
+          expect(one.location?.map((l) => l.location.reference)).toEqual([`Location/ward-${WARD}`, `Location/ward-${WARD}-room-11-bed-1`]);
+          expect(one.reasonCode).toEqual([{ text: 'Community-acquired pneumonia' }]);
+          expect(one.period?.start).toBe('2026-12-06T10:00:00.000Z');
+          expect((await device.fetch(`/fhir/Encounter/${feedEncounterId}`)).status).toBe(410);
+          const note = (await hubSearch<Observation>(`Observation?_id=${noteId}`))[0]!;
+          expect(note.encounter?.reference).toBe(`Encounter/${stay.id}`);
+          expect(note.subject?.reference).toBe(`Patient/${ehrId}`);
+
+          // The workstation's census after its next sync: the same one row, same bed and admission.
+          await sync.syncOnce();
+          expect(rows()).toHaveLength(1);
+          expect(rows()[0]).toMatchObject({ bed: before.bed, admittedAt: before.admittedAt, encounterId: stay.id, patientId: ehrId });
+          expect(vault.resources.read('Encounter', feedEncounterId)).toBeNull();
+
+          // A re-pull writes nothing; a new EHR version adds its details and keeps the feed's status and ward.
+          const versions = await hubVersionCount();
+          expect((await mirror.runCycle()).ok).toBe(true);
+          expect(await hubVersionCount()).toBe(versions);
+          await upstream.repo.updateResource<Encounter>({
+            ...stay,
+            status: 'finished',
+            reasonCode: [{ text: 'Pneumonia, right lower lobe' }],
+            location: [{ location: { reference: wardLocationRef }, status: 'completed' }],
+          });
+          expect((await mirror.runCycle()).ok).toBe(true);
+          const updated = (await hubStays(ehrId))[0]!;
+          expect(updated).toMatchObject({ id: stay.id, status: 'in-progress', reasonCode: [{ text: 'Pneumonia, right lower lobe' }] });
+          expect(updated.location?.map((l) => l.location.reference)).toContain(`Location/ward-${WARD}-room-11-bed-1`);
+
+          // The feed's next events reach the one Encounter: the discharge takes the patient off the census.
+          expect((await send({ event: 'A03', at: '20261206120000', mrn, visit })).code).toBe('AA');
+          // (Off the ward now, the patient is outside the ward device's scope: read at the store.)
+          const [discharged] = await hub.db.query<{ content: string }>(
+            `SELECT CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = 'Encounter' AND res_id = $1 AND deleted = 0`,
+            [stay.id],
+          );
+          expect(JSON.parse(discharged!.content) as Encounter).toMatchObject({
+            status: 'finished',
+            period: { end: '2026-12-06T12:00:00.000Z' },
+          });
+          await sync.syncOnce();
+          expect(rows()).toHaveLength(0);
+        } finally {
+          vault.close();
+        }
+      });
+
+      it("applies the feed's admit to the EHR's encounter the mirror pulled first: one Encounter, the workstation's census row kept", async () => {
+        const mrn = 'MRN7700012';
+        const visit = 'V770012';
+        const ehrId = await ehrPatient(mrn, 'Stayehrfirst');
+        const stay = await ehrStay(ehrId, visit);
+        const { vault, sync } = await openStation();
+        try {
+          expect((await mirror.runCycle()).ok).toBe(true);
+          await sync.syncOnce();
+          const rows = () => vault.census().filter((entry) => entry.mrn === mrn);
+          expect(rows().map((entry) => [entry.patientId, entry.encounterId])).toEqual([[ehrId, stay.id]]);
+
+          expect(
+            (await send({ event: 'A01', at: '20261206101500', mrn, family: 'Stayehrfirst', location: `${WARD}^12^1`, visit })).code,
+          ).toBe('AA');
+          const stays = await hubStays(ehrId);
+          expect(stays.map((e) => e.id)).toEqual([stay.id]);
+          expect(stays[0]!.location?.map((l) => l.location.reference)).toEqual([
+            `Location/ward-${WARD}`,
+            `Location/ward-${WARD}-room-12-bed-1`,
+          ]);
+          expect(stays[0]!.reasonCode).toEqual([{ text: 'Community-acquired pneumonia' }]);
+          // The mirror writes nothing back over the feed's admit.
+          const versions = await hubVersionCount();
+          expect((await mirror.runCycle()).ok).toBe(true);
+          expect(await hubVersionCount()).toBe(versions);
+
+          await sync.syncOnce();
+          expect(rows().map((entry) => [entry.patientId, entry.encounterId])).toEqual([[ehrId, stay.id]]);
+          expect(rows()[0]!.bed).not.toBeNull();
+
+          // The feed's transfer moves the one Encounter to another bed; a second admit of the visit is refused.
+          expect((await send({ event: 'A02', at: '20261206110000', mrn, location: `${WARD}^12^2`, visit })).code).toBe('AA');
+          expect((await send({ event: 'A01', at: '20261206111000', mrn, location: `${WARD}^12^2`, visit })).code).toBe('AE');
+          const moved = await hubStays(ehrId);
+          expect(moved.map((e) => e.id)).toEqual([stay.id]);
+          expect(moved[0]!.location?.filter((l) => l.status === 'active').map((l) => l.location.reference)).toEqual([
+            `Location/ward-${WARD}`,
+            `Location/ward-${WARD}-room-12-bed-2`,
+          ]);
+        } finally {
+          vault.close();
+        }
       });
     });
 

@@ -3,6 +3,7 @@
 // for them. Breaking the glass needs a signed-in user and a reason, and is recorded (ids only).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, BundleEntry, Observation } from '../../shared/fhir/index.js';
+import { followOnWards } from '../../server/fhir/index.js';
 import { addUser } from '../../server/identity/index.js';
 import { startHub, USER_TOKEN_HEADER, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import {
@@ -186,5 +187,33 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('ward scope on %s', (engine) =>
       body: outboxUpload([observation(leaving.patientId)], { userId: nurseA, recorded: new Date(Date.now() - 3_600_000).toISOString() }),
     });
     expect(late.status).toBe(200);
+  });
+
+  it('shows ward A the versions of documentation it follows of a patient who left (a conflict with the EHR), and nothing else of them; ward B none', async () => {
+    const left = await admitPatient(hub.db, 'a');
+    const since = (
+      await bundle(
+        await deviceA.fetch(`/fhir/Observation/_history?_since=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`),
+      )
+    ).meta!.lastUpdated!;
+    const discharged = encounter(left.encounterId, left.patientId, 'a', 'finished');
+    discharged.location = discharged.location!.map((entry) => ({ ...entry, status: 'completed' as const }));
+    await feedResources(hub.db, [discharged]);
+    const followedId = `followed-${left.patientId.slice(2, 10)}`;
+    const otherId = `other-${left.patientId.slice(2, 10)}`;
+    await feedResources(hub.db, [observation(left.patientId, { id: followedId }), observation(left.patientId, { id: otherId })]);
+    await followOnWards(hub.db, 'Observation', followedId, ['Location/ward-a']);
+    // A later version of it (the hub's conflict mark, a user's settlement) reaches ward A too.
+    await feedResources(hub.db, [observation(left.patientId, { id: followedId, value: 99 })]);
+
+    const seenByA = await bundle(await deviceA.fetch(`/fhir/Observation/_history?_since=${encodeURIComponent(since)}`));
+    expect((seenByA.entry ?? []).map((e) => `${e.resource?.id}/${e.resource?.meta?.versionId}`)).toEqual([
+      `${followedId}/2`,
+      `${followedId}/1`,
+    ]);
+    const seenByB = await bundle(await deviceB.fetch(`/fhir/_history?_since=${encodeURIComponent(since)}`));
+    expect((seenByB.entry ?? []).filter((e) => referencesPatient(e, left.patientId))).toEqual([]);
+    // Following is for history only: the patient's chart stays closed to ward A.
+    expect((await deviceA.fetch(`/fhir/Observation/${otherId}`)).status).toBe(403);
   });
 });

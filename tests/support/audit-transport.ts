@@ -11,8 +11,8 @@ async function answerOf(response: Response): Promise<HubAnswer> {
 
 export function deviceAuditTransport(device: TestDevice): AuditTransport {
   return {
-    async postBundle(bundle) {
-      return answerOf(await device.fetch('/fhir', { method: 'POST', headers: { prefer: 'return=minimal' }, body: bundle }));
+    async postBundle(bundleJson) {
+      return answerOf(await device.fetch('/fhir', { method: 'POST', headers: { prefer: 'return=minimal' }, body: bundleJson }));
     },
     async postCheckpoint(jws) {
       return answerOf(
@@ -26,8 +26,8 @@ export function deviceAuditTransport(device: TestDevice): AuditTransport {
 export function lostAnswerTransport(inner: AuditTransport): AuditTransport & { delivered: number } {
   const transport = {
     delivered: 0,
-    async postBundle(bundle: Parameters<AuditTransport['postBundle']>[0]): Promise<HubAnswer> {
-      await inner.postBundle(bundle);
+    async postBundle(bundleJson: string): Promise<HubAnswer> {
+      await inner.postBundle(bundleJson);
       transport.delivered += 1;
       throw new Error('socket hang up');
     },

@@ -53,32 +53,33 @@ function compartmentWhere(params: SqlParams, query: CompartmentPageQuery): strin
 }
 
 /**
- * SQLite: the page in one aggregate over the keyset-ordered rows (LIMIT count + 1 tells whether
- * more follow). The last entry's key comes with max(): SQLite takes a bare column from the row
- * holding the single max() (documented behaviour; the extra row gives NULL, which max() skips).
+ * SQLite: the page in one aggregate over the keyset-ordered rows (at most `count`). The last entry's
+ * key comes with max() of "type id": SQLite takes the bare columns from the row holding the single
+ * max() (documented behaviour), and that key orders as (type, id) does, since a space sorts before
+ * every character of a type or an id. A full page then asks whether any row follows it (one index
+ * step and one row). No window function: it would copy every entry into a temporary table first.
  */
 async function assembledBySqlite(db: SqlDatabase, query: CompartmentPageQuery): Promise<CompartmentPage> {
   const params = new SqlParams();
-  const count = params.add(query.count);
   const { head, beforeResource, tail } = query.frame;
   const entry = `${params.add(head)} || r.res_type || '/' || r.res_id || ${params.add(beforeResource)} || r.content || ${params.add(tail)}`;
   const where = compartmentWhere(params, query);
-  const rows = await db.query<{
-    rows: number;
-    entries: Buffer | null;
-    last_rn: number | null;
-    res_type: string | null;
-    res_id: string | null;
-  }>(
-    `SELECT count(*) AS rows, CAST(string_agg(CASE WHEN rn <= ${count} THEN entry END, ',') AS BLOB) AS entries,
-       max(CASE WHEN rn <= ${count} THEN rn END) AS last_rn, res_type, res_id
-     FROM (SELECT row_number() OVER (ORDER BY r.res_type, r.res_id) AS rn, r.res_type, r.res_id, ${entry} AS entry
-       FROM fhir_resources r WHERE ${where} ORDER BY r.res_type, r.res_id LIMIT ${count} + 1)`,
+  const rows = await db.query<{ rows: number; entries: Buffer | null; res_type: string | null; res_id: string | null }>(
+    `SELECT count(*) AS rows, CAST(string_agg(entry, ',') AS BLOB) AS entries, max(res_type || ' ' || res_id) AS last_key, res_type, res_id
+     FROM (SELECT r.res_type, r.res_id, ${entry} AS entry
+       FROM fhir_resources r WHERE ${where} ORDER BY r.res_type, r.res_id LIMIT ${params.add(query.count)})`,
     params.values,
   );
   const row = rows[0];
-  if (!row || row.last_rn === null || row.res_type === null || row.res_id === null) return { entries: null, last: null, more: false };
-  return { entries: row.entries, last: { type: row.res_type, id: row.res_id }, more: Number(row.rows) > query.count };
+  if (!row || Number(row.rows) === 0 || row.res_type === null || row.res_id === null) return { entries: null, last: null, more: false };
+  const last = { type: row.res_type, id: row.res_id };
+  return { entries: row.entries, last, more: Number(row.rows) >= query.count && (await anyRowAfter(db, query, last)) };
+}
+
+async function anyRowAfter(db: SqlDatabase, query: CompartmentPageQuery, after: { type: string; id: string }): Promise<boolean> {
+  const params = new SqlParams();
+  const where = compartmentWhere(params, { ...query, after });
+  return (await db.query(`SELECT 1 AS found FROM fhir_resources r WHERE ${where} LIMIT 1`, params.values)).length > 0;
 }
 
 /** Any engine, any caller: the rows, judged one by one when asked, each entry framed in JS. */

@@ -5,7 +5,8 @@ import { careEndMigration } from './migrations/0002-care-end.js';
 import { accessMigration } from './migrations/0003-access.js';
 import { clinicalSearchMigration } from './migrations/0004-clinical-search.js';
 import { patientNameWordsMigration } from './migrations/0005-patient-name-words.js';
-import { contentOnceMigration } from './migrations/0006-content-once.js';
+import { wardFollowedMigration } from './migrations/0006-ward-followed.js';
+import { contentOnceMigration } from './migrations/0007-content-once.js';
 
 export const resourceStoreMigrations: readonly HubMigration[] = [
   resourceTables,
@@ -13,5 +14,6 @@ export const resourceStoreMigrations: readonly HubMigration[] = [
   accessMigration,
   clinicalSearchMigration,
   patientNameWordsMigration,
+  wardFollowedMigration,
   contentOnceMigration,
 ];

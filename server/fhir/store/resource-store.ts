@@ -8,6 +8,7 @@ import type { Resource } from '../../../shared/fhir/index.js';
 import { chunked, type SqlDatabase } from '../../storage/index.js';
 import { stampToInstant, type WriteSession } from './hub-clock.js';
 import { indexTermsOf, wardRefsOf } from './index-terms.js';
+import { asciiJson } from './ascii-json.js';
 import { contentText, fromRow, RESOURCE_COLUMNS, versionContentSql, type ResourceRow, type StoredResource } from './stored-resource.js';
 
 export async function readCurrent(db: SqlDatabase, type: string, id: string): Promise<StoredResource | null> {
@@ -74,7 +75,7 @@ function prepare(session: WriteSession, item: NewVersion): PreparedVersion {
   // copy of the resource, serialised once.
   const { resourceType, id: _id, ...rest } = resource as Resource & Record<string, unknown>;
   const withMeta = { resourceType, id, ...rest, meta } as Resource;
-  const content = JSON.stringify(withMeta);
+  const content = asciiJson(withMeta);
   const terms = indexTermsOf(withMeta);
   const wardRefs =
     resource.resourceType === 'Encounter' ? [...new Set([...wardRefsOf(withMeta), ...wardRefsOf(previousResource(previous))])] : [];

@@ -101,7 +101,7 @@ function engineCases(name: string, open: () => Promise<{ db: SqlDatabase; done: 
       try {
         await runMigrations(
           db,
-          resourceStoreMigrations.filter((migration) => migration.id !== 'fhir-0006-content-once'),
+          resourceStoreMigrations.filter((migration) => migration.id !== 'fhir-0007-content-once'),
         );
         // As the store wrote before: every version row with its content, the current one too.
         for (const [version, value] of [

@@ -11,19 +11,9 @@ import { sqlLedger, type AdtLedger } from './adt-ledger.js';
 import type { AdtLocation, AdtMessage, AdtPatient, AdtVisit } from './adt-message.js';
 import { mergePatientRecords, replacedBy } from './patient-merge.js';
 import { v7 as uuidv7 } from 'uuid';
+import { admittedByFeed, adoptedByFeed, VISIT_NUMBER_SYSTEM, visitNumberSystem, withFeedVisit } from './visit-match.js';
 
-/**
- * Encounter.identifier.system of a visit number (PV1-19) is this, then `:` and its assigning
- * authority (percent-encoded): the same number from two authorities is two visits. Visits stored
- * before visit numbers were scoped carry this system alone; they are still found for the events that
- * follow an admit.
- */
-export const VISIT_NUMBER_SYSTEM = 'urn:wardline:visit-number';
-
-/** The identifier system of the visit numbers one authority assigns. */
-export function visitNumberSystem(authority: string): string {
-  return `${VISIT_NUMBER_SYSTEM}:${encodeURIComponent(authority)}`;
-}
+export { VISIT_NUMBER_SYSTEM, visitNumberSystem } from './visit-match.js';
 const ENCOUNTER_CLASS_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
 /** How many merges a patient's record is followed through (A→B→C). */
 const MAX_MERGE_HOPS = 5;
@@ -262,7 +252,8 @@ async function requireEncounter(
       'PV1-19',
     );
   }
-  return found;
+  // The EHR's Encounter for this visit (visit-match.ts), not admitted through the feed: the feed takes it over.
+  return admittedByFeed(found.resource) ? found : { ...found, resource: adoptedByFeed(found.resource) };
 }
 
 async function admit(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
@@ -271,7 +262,9 @@ async function admit(writer: FeedWriter, message: AdtMessage, patientId: string)
   if (inpatient && !visit.location) throw new AdtError('MISSING_FIELD', 'An A01 admit needs the ward in PV1-3.', 'PV1-3');
   const ward = visit.location ? await requireWard(writer, visit.location) : null;
   const existing = await encounterByVisit(writer, visit, false);
-  if (existing !== null && existing.resource.status !== 'cancelled') {
+  // The EHR's Encounter for this stay, mirrored before the admit (visit-match.ts): the admit is applied to it.
+  const ehrVisit = existing !== null && !admittedByFeed(existing.resource) ? existing.resource : null;
+  if (existing !== null && ehrVisit === null && existing.resource.status !== 'cancelled') {
     throw new AdtError(
       'CONFLICT',
       `This visit is already ${existing.resource.status} on the hub; a second admit was not applied.`,
@@ -293,7 +286,7 @@ async function admit(writer: FeedWriter, message: AdtMessage, patientId: string)
     period: { start: iso(startMs) },
     ...(ward && visit.location ? { location: locationEntries(visit.location, ward, startMs) } : {}),
   };
-  await writer.put(encounter);
+  await writer.put(ehrVisit === null ? encounter : withFeedVisit(ehrVisit, encounter));
   if (ward && visit.location) await markBed(writer, visit.location, ward, true);
 }
 

@@ -13,13 +13,13 @@ export function replacedBy(patient: Patient): string | null {
   return link?.other?.reference?.replace(/^Patient\//, '') ?? null;
 }
 
-/** Points every reference to `Patient/{from}` in a resource at `Patient/{to}`. */
-function rekeyed(value: unknown, from: string, to: string): unknown {
-  if (Array.isArray(value)) return value.map((item) => rekeyed(item, from, to));
+/** Points every reference `from` (e.g. `Patient/{id}`) in a resource at `to`. */
+export function repointed(value: unknown, from: string, to: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => repointed(item, from, to));
   if (value === null || typeof value !== 'object') return value;
   const result: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    result[key] = key === 'reference' && item === `Patient/${from}` ? `Patient/${to}` : rekeyed(item, from, to);
+    result[key] = key === 'reference' && item === from ? to : repointed(item, from, to);
   }
   return result;
 }
@@ -40,7 +40,7 @@ export async function mergePatientRecords(
   const survivorId = survivor.resource.id!;
   for (const item of await writer.compartment(priorId)) {
     if (item.resource.resourceType === 'Patient') continue;
-    await writer.put(rekeyed(item.resource, priorId, survivorId) as Resource);
+    await writer.put(repointed(item.resource, `Patient/${priorId}`, `Patient/${survivorId}`) as Resource);
   }
   await writer.put({
     ...prior.resource,

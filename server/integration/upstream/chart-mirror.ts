@@ -6,7 +6,8 @@
 // resumes with no gap; patients who left the ward stop being followed once their last change is in;
 // and, every deletion-sweep interval, what the EHR deleted is deleted at the hub (deletion-sweep.ts).
 // Every page's transaction renews the leader lease (or rolls back) and merges an ADT-admitted record
-// into the EHR Patient with its MRN (patient-match.ts).
+// into the EHR Patient with its MRN (patient-match.ts), and the ADT feed's Encounter of a stay into the
+// EHR's Encounter with its visit number (encounter-match.ts).
 // Only the cache window is kept (care from `daysBeforeAdmission` before the admission on, plus
 // what matters whatever its date). A re-read of a version the hub has writes nothing.
 import {
@@ -22,6 +23,7 @@ import { writeExternalVersions } from '../../fhir/index.js';
 import { chunked, SqlParams, type SqlDatabase } from '../../storage/index.js';
 import { sweepDeletions, sweepDue } from './deletion-sweep.js';
 import type { ChartMirrorDeps, UpstreamCapabilities } from './mirror-context.js';
+import { heldEncounters, keepFeedVisit, matchFeedVisits } from './encounter-match.js';
 import { matchAdmittedPatients } from './patient-match.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { UpstreamWard } from './upstream-config.js';
@@ -39,12 +41,15 @@ export interface WardCycleResult {
   readonly deleted: number;
   /** Hub records (admitted by the ADT feed) merged into the EHR's patient with their MRN. */
   readonly merged: number;
+  /** The ADT feed's Encounters merged into the EHR's Encounter of the same stay (visit number). */
+  readonly visitsMerged: number;
 }
 
 interface Counters {
   written: number;
   refused: number;
   merged: number;
+  visitsMerged: number;
 }
 
 /** Reads the upstream's CapabilityStatement: $everything and the searchable types. */
@@ -119,7 +124,7 @@ async function writePage(
   const keep: Resource[] = [];
   for (const resource of page) {
     if (echoes.has(`${resource.resourceType}/${resource.id ?? ''}`)) continue;
-    const hubForm = hubFormOf(resource, baseUrl, wards, deps.config.mrnSystem);
+    const hubForm = hubFormOf(resource, baseUrl, wards, deps.config.mrnSystem, deps.config.visitNumberSystems);
     if (hubForm === null) continue;
     const patientId = patientIdOf(hubForm);
     const windowStart = patientId === undefined ? undefined : windows.get(patientId);
@@ -141,12 +146,19 @@ async function writePage(
         );
         return null;
       }
-      return current.meta?.source === incoming.meta?.source ? null : incoming;
+      return current.meta?.source === incoming.meta?.source ? null : keepFeedVisit(incoming, current);
     },
     async (tx, feed) => {
       await deps.lease.fence(tx);
       const patients = keep.filter((resource): resource is Patient => resource.resourceType === 'Patient');
-      if (patients.length > 0) counters.merged += await matchAdmittedPatients(feed, patients, baseUrl);
+      const mergedInto = patients.length > 0 ? await matchAdmittedPatients(feed, patients, baseUrl) : [];
+      counters.merged += mergedInto.length;
+      if ((deps.config.visitNumberSystems ?? []).length > 0) {
+        // The page's Encounters, and those of the patients whose ADT records were just merged into them.
+        const encounters = keep.filter((resource) => resource.resourceType === 'Encounter').map((resource) => resource.id!);
+        encounters.push(...(await heldEncounters(feed, mergedInto)));
+        counters.visitsMerged += await matchFeedVisits(feed, encounters, baseUrl, deps.logger);
+      }
       if (bookkeeping) await bookkeeping(tx);
     },
   );
@@ -234,7 +246,7 @@ async function pullChanges(
 
 /** One cycle of one ward's mirror. */
 export async function mirrorWard(deps: ChartMirrorDeps, capabilities: UpstreamCapabilities, ward: UpstreamWard): Promise<WardCycleResult> {
-  const counters: Counters = { written: 0, refused: 0, merged: 0 };
+  const counters: Counters = { written: 0, refused: 0, merged: 0, visitsMerged: 0 };
   const { census, upstreamNow } = await readCensus(deps, ward);
   const known = new Map(
     (
@@ -283,7 +295,14 @@ export async function mirrorWard(deps: ChartMirrorDeps, capabilities: UpstreamCa
     if (!census.has(patientId))
       await deps.db.execute('DELETE FROM upstream_patients WHERE ward = $1 AND patient_id = $2', [ward.ward, patientId]);
   }
-  return { patients: census.size, written: counters.written, refused: counters.refused, deleted, merged: counters.merged };
+  return {
+    patients: census.size,
+    written: counters.written,
+    refused: counters.refused,
+    deleted,
+    merged: counters.merged,
+    visitsMerged: counters.visitsMerged,
+  };
 }
 
 export type { ChartMirrorDeps, UpstreamCapabilities } from './mirror-context.js';

@@ -12,6 +12,7 @@ import type { ChartMirrorDeps, UpstreamCapabilities } from './mirror-context.js'
 import { isFromUpstream, MIRRORED_TYPES } from './upstream-resource.js';
 import { UPSTREAM_DEFAULTS } from './upstream-config.js';
 import type { Resource } from '../../../shared/fhir/index.js';
+import { admittedByFeed } from '../adt/visit-match.js';
 
 const PATIENTS_PER_SEARCH = 50;
 const HUB_IDS_PER_QUERY = 500;
@@ -78,10 +79,12 @@ export async function sweepDeletions(
     await deps.lease.fence(writer.tx);
     let deleted = 0;
     for (const target of gone) {
-      // Still the EHR's copy (nothing at the hub replaced it meanwhile): delete it.
+      // Still the EHR's copy (nothing at the hub replaced it meanwhile): delete it. A stay the ADT
+      // feed holds (encounter-match.ts) stays: the feed is the source of its status and locations.
       const current = await writer.read(target.type as Resource['resourceType'], target.id);
-      if (current !== null && isFromUpstream(deps.config.baseUrl, current.resource) && (await writer.remove(target.type, target.id)))
-        deleted++;
+      if (current === null || !isFromUpstream(deps.config.baseUrl, current.resource)) continue;
+      if (current.resource.resourceType === 'Encounter' && admittedByFeed(current.resource)) continue;
+      if (await writer.remove(target.type, target.id)) deleted++;
     }
     await writer.tx.execute(
       `INSERT INTO upstream_sweeps (ward, swept_ms) VALUES ($1, $2) ON CONFLICT (ward) DO UPDATE SET swept_ms = excluded.swept_ms`,

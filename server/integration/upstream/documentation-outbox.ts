@@ -11,19 +11,23 @@
 // tagged with the conflict and holding the EHR's resource, which the ward's workstations sync and
 // show on their conflicts screen. The user's decision comes back as a later version: without the tag
 // it is sent (and the conflict is settled); tagged "withheld" it settles the conflict, sending nothing.
+// The wards that held the stay follow the held documentation (server/fhir ward-followed), so the
+// conflict and its settlement reach their workstations even after the patient left the ward.
 import type { Logger } from 'pino';
 import {
   CLIENT_ID_SYSTEM,
   isUpstreamWithheld,
   UPSTREAM_CONFLICT_TAG_SYSTEM,
   upstreamConflictOfVersion,
+  patientIdOf,
+  referenceId,
   withoutUpstreamMarks,
   type Provenance,
   type Reference,
   type Resource,
   type UpstreamConflictCode,
 } from '../../../shared/fhir/index.js';
-import { feedTransaction, versionContentSql } from '../../fhir/index.js';
+import { feedTransaction, followOnWards, versionContentSql, wardsThatHeld } from '../../fhir/index.js';
 import type { SqlDatabase } from '../../storage/index.js';
 import { UpstreamError } from './upstream-error.js';
 import type { UpstreamClient } from './upstream-client.js';
@@ -237,6 +241,14 @@ async function holdConflict(
     const tag = [...(documented.meta?.tag ?? []), { system: UPSTREAM_CONFLICT_TAG_SYSTEM, code: conflict.code }];
     const contained = [...((documented as { contained?: Resource[] }).contained ?? []), containedCopy(conflict.ehrResource)];
     await writer.put({ ...documented, meta: { ...documented.meta, tag }, contained } as Resource);
+    // The wards that held the stay keep seeing this documentation's versions until (and after) it is settled.
+    const stay = documented as { encounter?: Reference; context?: Reference };
+    const encounterId = referenceId(
+      (documented.resourceType === 'MedicationAdministration' ? stay.context : stay.encounter)?.reference,
+      'Encounter',
+    );
+    const wards = await wardsThatHeld(writer.tx, encounterId ?? null, patientIdOf(documented) ?? null);
+    await followOnWards(writer.tx, row.res_type, row.res_id, wards);
   });
 }
 

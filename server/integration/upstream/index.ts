@@ -5,10 +5,17 @@
 // outbox (conditional create on the client id; refusals kept for IT; documentation the EHR
 // contradicts held as a conflict, written back tagged for the ward's workstations to settle). Deletions at the EHR found by
 // re-listing and mirrored as tombstones; an ADT-admitted record merged into the EHR's Patient with
-// its MRN; one leader among the hub processes on a database (a lease row, fenced in every write).
+// its MRN, and the feed's visit and the EHR's Encounter of one stay made one (mapped visit-number system); one leader among the hub processes on a database (a lease row, fenced in every write).
 // Owns the upstream_* tables and `wardline-hub upstream status`'s content.
 export { createUpstreamMirror, type UpstreamMirror, type UpstreamMirrorOptions, type CycleReport } from './upstream-mirror.js';
-export { UPSTREAM_DEFAULTS, parseUpstreamWard, type UpstreamConfig, type UpstreamWard } from './upstream-config.js';
+export {
+  UPSTREAM_DEFAULTS,
+  parseUpstreamWard,
+  parseUpstreamVisitSystem,
+  type UpstreamConfig,
+  type UpstreamWard,
+  type UpstreamVisitSystem,
+} from './upstream-config.js';
 export { readUpstreamStatus, formatUpstreamStatus, type UpstreamStatus } from './upstream-status.js';
 export { upstreamMigrations } from './migrations/0001-upstream.js';
 export { UpstreamError, type UpstreamErrorCode } from './upstream-error.js';

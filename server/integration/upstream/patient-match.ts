@@ -11,9 +11,9 @@ import type { FeedWriter } from '../../fhir/index.js';
 import { mergePatientRecords, replacedBy } from '../adt/patient-merge.js';
 import { isFromUpstream } from './upstream-resource.js';
 
-/** Merges hub records sharing an EHR Patient's MRN into it; returns how many were merged. */
-export async function matchAdmittedPatients(feed: FeedWriter, patients: readonly Patient[], baseUrl: string): Promise<number> {
-  let merged = 0;
+/** Merges hub records sharing an EHR Patient's MRN into it; returns the EHR Patients (ids) a record was merged into, once per merge. */
+export async function matchAdmittedPatients(feed: FeedWriter, patients: readonly Patient[], baseUrl: string): Promise<string[]> {
+  const merged: string[] = [];
   for (const patient of patients) {
     const mrn = patient.identifier?.find((identifier) => identifier.system === MRN_SYSTEM)?.value;
     if (mrn === undefined || patient.id === undefined) continue;
@@ -24,7 +24,7 @@ export async function matchAdmittedPatients(feed: FeedWriter, patients: readonly
     );
     for (const other of others) {
       await mergePatientRecords(feed, other, survivor, { linkSurvivor: false });
-      merged++;
+      merged.push(patient.id);
     }
   }
   return merged;

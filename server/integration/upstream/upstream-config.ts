@@ -10,6 +10,16 @@ export interface UpstreamWard {
   readonly location: string;
 }
 
+/**
+ * The EHR's visit-number identifier system that numbers the same stays as the ADT feed's PV1-19 of
+ * one assigning authority (PV1-19 CX-4, else MSH-4): an EHR Encounter carrying `system|V` is the
+ * feed's visit V of `authority` (one Encounter at the hub, docs/UPSTREAM.md).
+ */
+export interface UpstreamVisitSystem {
+  readonly system: string;
+  readonly authority: string;
+}
+
 export interface UpstreamConfig {
   /** The upstream FHIR base URL (https), without a trailing slash. */
   readonly baseUrl: string;
@@ -40,6 +50,8 @@ export interface UpstreamConfig {
    * Patient identifier typed MR (v2-0203) is the MRN.
    */
   readonly mrnSystem?: string;
+  /** The EHR's visit-number systems matched to the ADT feed's authorities (none: never matched). */
+  readonly visitNumberSystems?: readonly UpstreamVisitSystem[];
 }
 
 export const UPSTREAM_DEFAULTS = {
@@ -67,6 +79,20 @@ export function parseUpstreamWard(text: string): UpstreamWard {
     throw new UpstreamError('CONFIG_INVALID', `"${text}" is not WARD=Location/ID (e.g. --upstream-ward 4north=Location/abc123).`);
   }
   return { ward, location: ref };
+}
+
+/** Parses `--upstream-visit-system AUTHORITY=SYSTEM` (the authority as PV1-19 CX-4 or MSH-4 sends it). */
+export function parseUpstreamVisitSystem(text: string): UpstreamVisitSystem {
+  const at = text.indexOf('=');
+  const authority = at > 0 ? text.slice(0, at) : '';
+  const system = at > 0 ? text.slice(at + 1) : '';
+  if (!authority || authority.length > 64 || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(system)) {
+    throw new UpstreamError(
+      'CONFIG_INVALID',
+      `"${text}" is not AUTHORITY=SYSTEM (e.g. --upstream-visit-system GENERAL=http://hospital.example/visit-number).`,
+    );
+  }
+  return { authority, system };
 }
 
 export function checkUpstreamConfig(config: UpstreamConfig): UpstreamConfig {

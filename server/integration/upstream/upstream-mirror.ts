@@ -128,6 +128,7 @@ export async function createUpstreamMirror(options: UpstreamMirrorOptions): Prom
             refused: result.refused,
             deleted: result.deleted,
             merged: result.merged,
+            visitsMerged: result.visitsMerged,
           },
           'ward mirrored',
         );

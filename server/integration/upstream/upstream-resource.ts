@@ -3,9 +3,11 @@
 // so a re-pull of the same version writes nothing and a newer one is a new hub version), only the
 // standard meta the hub keeps (profile, security labels, tags), and an Encounter at a mapped
 // upstream Location also placed at the hub's ward Location, and a Patient given the hub's MRN
-// identifier from the EHR's MRN (so the ADT feed and workstations find it by MRN).
+// identifier from the EHR's MRN (so the ADT feed and workstations find it by MRN), and an Encounter
+// numbered in a mapped visit-number system given the ADT feed's visit number (so the feed finds it).
 import { isSupportedResourceType, MRN_SYSTEM, type Encounter, type Patient, type Resource } from '../../../shared/fhir/index.js';
-import type { UpstreamWard } from './upstream-config.js';
+import { derivedVisitNumber } from '../adt/visit-match.js';
+import type { UpstreamVisitSystem, UpstreamWard } from './upstream-config.js';
 
 /**
  * The resource types of a chart the mirror pulls, and the R4 search parameter naming the patient:
@@ -89,8 +91,27 @@ function withHubMrn(patient: Patient, mrnSystem: string | undefined): Patient {
   return { ...patient, identifier: [hubMrn, ...identifiers] };
 }
 
+/**
+ * The Encounter with the ADT feed's visit number (`secondary`, visit-match.ts) for each of its EHR
+ * identifiers in a visit-number system mapped to a feed authority.
+ */
+function withFeedVisitNumbers(encounter: Encounter, visitSystems: readonly UpstreamVisitSystem[]): Encounter {
+  const added = (encounter.identifier ?? []).flatMap((identifier) =>
+    visitSystems
+      .filter((mapping) => mapping.system === identifier.system && identifier.value)
+      .map((mapping) => derivedVisitNumber(mapping.authority, identifier.value!)),
+  );
+  return added.length === 0 ? encounter : { ...encounter, identifier: [...(encounter.identifier ?? []), ...added] };
+}
+
 /** The hub's form of an upstream resource; null for a type the hub does not keep. */
-export function hubFormOf(resource: Resource, baseUrl: string, wards: readonly UpstreamWard[], mrnSystem?: string): Resource | null {
+export function hubFormOf(
+  resource: Resource,
+  baseUrl: string,
+  wards: readonly UpstreamWard[],
+  mrnSystem?: string,
+  visitSystems: readonly UpstreamVisitSystem[] = [],
+): Resource | null {
   if (!isSupportedResourceType(resource.resourceType) || !resource.id) return null;
   const upstreamMeta = resource.meta ?? {};
   const meta = {
@@ -101,5 +122,5 @@ export function hubFormOf(resource: Resource, baseUrl: string, wards: readonly U
   };
   const copy = { ...resource, meta } as Resource;
   if (copy.resourceType === 'Patient') return withHubMrn(copy, mrnSystem);
-  return copy.resourceType === 'Encounter' ? placedOnWards(copy, baseUrl, wards) : copy;
+  return copy.resourceType === 'Encounter' ? withFeedVisitNumbers(placedOnWards(copy, baseUrl, wards), visitSystems) : copy;
 }

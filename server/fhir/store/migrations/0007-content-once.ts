@@ -4,7 +4,7 @@
 import type { SqlDatabase } from '../../../storage/index.js';
 
 export const contentOnceMigration = {
-  id: 'fhir-0006-content-once',
+  id: 'fhir-0007-content-once',
   async up(db: SqlDatabase): Promise<void> {
     await db.execute(
       `UPDATE fhir_versions SET content = NULL
