@@ -149,6 +149,9 @@ export class WalCheckpointer {
       await worker?.terminate();
       return;
     }
+    // Referenced again while it closes: an unreferenced worker does not keep the process alive, and a
+    // process awaiting only its exit would end first (exit code 13, an unsettled top-level await).
+    worker.ref();
     await new Promise<void>((resolve) => {
       worker.once('exit', () => resolve());
       worker.postMessage('close');
