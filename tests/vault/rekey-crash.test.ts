@@ -53,9 +53,11 @@ function rekeyAndKill(delayMs: number): Promise<'killed' | 'finished'> {
       }
     });
     rekey.on('error', reject);
-    rekey.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL' && !output.includes('done')) resolve('killed');
-      else if (code === 0) resolve('finished');
+    // 'close', not 'exit': all of the child's output has been read by then. A kill that lands after
+    // "done" (the rekey finished, the process was ending) is a finished rekey.
+    rekey.on('close', (code, signal) => {
+      if (output.includes('done')) resolve('finished');
+      else if (signal === 'SIGKILL') resolve('killed');
       else reject(new Error(`rekey child failed with ${code ?? signal}`));
     });
   });
