@@ -719,16 +719,18 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
       );
     });
 
-    describe('one patient whether the ADT feed or the EHR brought them first (same MRN)', () => {
-      let listener: MllpListener;
-      let sender: Hl7Sender;
+    /** The EHR's interface engine as an ADT feed over MLLP with TLS, open while the calling block runs. */
+    function adtFeedOverMllp(
+      name: string,
+      controlPrefix: string,
+    ): (fields: Omit<AdtFields, 'secret' | 'controlId'>) => ReturnType<Hl7Sender['send']> {
+      let listener: MllpListener | undefined;
+      let sender: Hl7Sender | undefined;
       let secret = '';
       let sequence = 0;
-      const send = (fields: Omit<AdtFields, 'secret' | 'controlId'>) =>
-        sender.send(adtMessage({ secret, controlId: `MATCH${++sequence}`, ...fields }));
 
       beforeAll(async () => {
-        ({ secret } = await addFeed(hub.db, { name: 'ehr-adt', application: 'EHR', facility: 'GENERAL' }, new Date()));
+        ({ secret } = await addFeed(hub.db, { name, application: 'EHR', facility: 'GENERAL' }, new Date()));
         const tls = createDevCertificate();
         listener = await startMllpListener({ db: hub.db, logger: pino({ level: 'silent' }), port: 0, host: '127.0.0.1', tls });
         sender = await openHl7Sender({ port: listener.port, caPem: tls.certPem });
@@ -739,23 +741,31 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         await listener?.close();
       });
 
-      /** A patient registered in the EHR, with the hospital's MRN (typed MR). */
-      async function ehrPatient(mrn: string, family: string): Promise<string> {
-        const patient = await upstream.repo.createResource<Patient>({
-          resourceType: 'Patient',
-          name: [{ family, given: ['Alex'] }],
-          gender: 'unknown',
-          birthDate: '1950-01-01',
-          identifier: [
-            {
-              type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] },
-              system: HOSPITAL_MRN_SYSTEM,
-              value: mrn,
-            },
-          ],
-        });
-        return patient.id!;
-      }
+      return (fields) => sender!.send(adtMessage({ secret, controlId: `${controlPrefix}${++sequence}`, ...fields }));
+    }
+
+    /** A patient registered in the EHR, with the hospital's MRN (typed MR); returns the EHR's id. */
+    async function registerEhrPatient(mrn: string, name: { family: string; given: string }, birthDate: string): Promise<string> {
+      const patient = await upstream.repo.createResource<Patient>({
+        resourceType: 'Patient',
+        name: [{ family: name.family, given: [name.given] }],
+        gender: 'unknown',
+        birthDate,
+        identifier: [
+          {
+            type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] },
+            system: HOSPITAL_MRN_SYSTEM,
+            value: mrn,
+          },
+        ],
+      });
+      return patient.id!;
+    }
+
+    describe('one patient whether the ADT feed or the EHR brought them first (same MRN)', () => {
+      const send = adtFeedOverMllp('ehr-adt', 'MATCH');
+
+      const ehrPatient = (mrn: string, family: string) => registerEhrPatient(mrn, { family, given: 'Alex' }, '1950-01-01');
 
       async function ehrAdmit(patientId: string): Promise<void> {
         await upstream.repo.createResource<Encounter>({
@@ -828,41 +838,9 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
     });
 
     describe("one Encounter per stay whether the ADT feed's visit or the EHR's encounter came first (mapped visit number)", () => {
-      let listener: MllpListener;
-      let sender: Hl7Sender;
-      let secret = '';
-      let sequence = 0;
-      const send = (fields: Omit<AdtFields, 'secret' | 'controlId'>) =>
-        sender.send(adtMessage({ secret, controlId: `VISIT${++sequence}`, ...fields }));
+      const send = adtFeedOverMllp('ehr-adt-visits', 'VISIT');
 
-      beforeAll(async () => {
-        ({ secret } = await addFeed(hub.db, { name: 'ehr-adt-visits', application: 'EHR', facility: 'GENERAL' }, new Date()));
-        const tls = createDevCertificate();
-        listener = await startMllpListener({ db: hub.db, logger: pino({ level: 'silent' }), port: 0, host: '127.0.0.1', tls });
-        sender = await openHl7Sender({ port: listener.port, caPem: tls.certPem });
-      });
-
-      afterAll(async () => {
-        await sender?.close();
-        await listener?.close();
-      });
-
-      async function ehrPatient(mrn: string, family: string): Promise<string> {
-        const patient = await upstream.repo.createResource<Patient>({
-          resourceType: 'Patient',
-          name: [{ family, given: ['Sam'] }],
-          gender: 'unknown',
-          birthDate: '1948-03-02',
-          identifier: [
-            {
-              type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] },
-              system: HOSPITAL_MRN_SYSTEM,
-              value: mrn,
-            },
-          ],
-        });
-        return patient.id!;
-      }
+      const ehrPatient = (mrn: string, family: string) => registerEhrPatient(mrn, { family, given: 'Sam' }, '1948-03-02');
 
       /** The EHR's admission to the ward, numbered in the EHR's visit-number system. */
       async function ehrStay(patientId: string, visitNumber: string): Promise<Encounter> {
