@@ -144,7 +144,10 @@ describe("the hub database's cipher", () => {
     }
   });
 
-  it('keeps the SQLCipher 4 file whole when the migration is killed half way, and migrates it at the next open', async () => {
+  it.each([
+    ['while the file is copied', ''],
+    ['while the copy is re-encrypted', '-journal'],
+  ])('keeps the SQLCipher 4 file whole when the migration is killed %s, and migrates it at the next open', async (_when, suffix) => {
     await writeSqlcipher4File(folder, file, key, 20_000);
     const script = join(folder, 'migrate.mts');
     writeFileSync(
@@ -157,10 +160,10 @@ await db.close();
     const work = reencryptionFileOf(file);
     const child = spawn(process.execPath, ['--import', 'tsx', script, file, key.toString('hex')], { stdio: 'ignore' });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    // Killed (SIGKILL, as a power cut would stop it) once the copy it re-encrypts exists.
+    // Killed (SIGKILL, as a power cut would stop it) once the copy exists, or its rekey's journal.
     let killed = false;
     while (!killed && child.exitCode === null) {
-      if (existsSync(work)) killed = child.kill('SIGKILL');
+      if (existsSync(`${work}${suffix}`)) killed = child.kill('SIGKILL');
       else await new Promise((resolve) => setImmediate(resolve));
     }
     await exited;

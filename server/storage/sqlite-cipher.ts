@@ -184,6 +184,13 @@ function reencryptUnderHubCipher(file: string, key: Buffer, from: SqliteCipher):
     }
     renameSync(work, file);
     fsyncPath(dirname(file));
+  } catch (cause) {
+    if (cause instanceof StorageError) throw cause;
+    throw new StorageError(
+      'DATABASE_UNAVAILABLE',
+      `The hub database could not be re-encrypted with ${HUB_CIPHER.name} (this needs free disk space for one copy of the file, and memory about its size); it was left untouched.`,
+      { cause },
+    );
   } finally {
     removeReencryptionLeftovers(file);
   }
