@@ -73,8 +73,7 @@ export async function buildHub(options: HubOptions): Promise<FastifyInstance> {
     publicUrl: options.publicUrl,
     authenticate: app.authenticate,
     audit: {
-      recordAuditEvents: (tx, principal, events, nowIso, receivedTexts) =>
-        recordAuditEvents(tx, principal, events, nowIso, app.log, receivedTexts),
+      recordAuditEvents: (tx, principal, events, nowIso) => recordAuditEvents(tx, principal, events, nowIso, app.log),
       auditChainStatus,
     },
     trail: {

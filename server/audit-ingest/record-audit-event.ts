@@ -56,9 +56,10 @@ export async function recordAuditEvent(
 
 /**
  * Stores `events` in order, each as recordAuditEvent would one after another; the first refusal is
- * thrown (the caller's transaction then writes nothing of the run). `receivedTexts[i]`, when given,
- * is events[i]'s JSON text as the device sent it (the FHIR routes keep it): it is stored as it is,
- * instead of serialising the parsed event again.
+ * thrown (the caller's transaction then writes nothing of the run). Each event is stored as the
+ * canonical serialisation of the validated event (JSON.stringify), never as the text the device
+ * sent: that text may repeat a member (JSON.parse keeps the last, the text keeps every copy) or
+ * nest deeper than a reader can follow.
  */
 export async function recordAuditEvents(
   tx: SqlDatabase,
@@ -66,7 +67,6 @@ export async function recordAuditEvents(
   events: readonly unknown[],
   nowIso: string,
   logger?: FastifyBaseLogger,
-  receivedTexts?: readonly (string | undefined)[],
 ): Promise<{ created: boolean }[]> {
   const deviceId = principal.device.deviceId;
   const checked = events.map((event) => checkedEvent(deviceId, event));
@@ -102,7 +102,7 @@ export async function recordAuditEvents(
       position.previousHash,
       position.hash,
       NOT_HASHED,
-      receivedTexts?.[i] ?? JSON.stringify(event),
+      JSON.stringify(event),
       nowIso,
       index.recordedMs,
       index.userId,

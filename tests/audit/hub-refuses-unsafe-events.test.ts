@@ -1,0 +1,71 @@
+// What an enrolled workstation (or whoever holds its key) can make the hub keep as audit evidence,
+// through the hub's FHIR API: the hub stores the event it validated, never the text it was sent; it
+// refuses an event nested deeper than any reader can follow, and members outside the AuditEvent
+// shape a workstation writes (a patient's name has no place in a stored event).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestAuditChain } from '../support/audit-chain.js';
+import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
+
+let hub: TestHub;
+
+beforeAll(async () => {
+  hub = await startHub({ engine: 'sqlite' });
+});
+afterAll(async () => {
+  await hub?.stop();
+});
+
+interface BatchAnswer {
+  readonly status: number;
+  readonly entries: { status: string; code?: string; diagnostics?: string }[];
+}
+
+/** POSTs `text` as a batch Bundle of the given events' texts (each `PUT AuditEvent/{id}`). */
+async function sendBatch(device: TestDevice, events: readonly { id: string; text: string }[]): Promise<BatchAnswer> {
+  const entries = events.map(({ id, text }) => `{"request":{"method":"PUT","url":"AuditEvent/${id}"},"resource":${text}}`);
+  const response = await device.fetch('/fhir', { body: `{"resourceType":"Bundle","type":"batch","entry":[${entries.join(',')}]}` });
+  const body = (await response.json()) as {
+    entry?: { response: { status: string; outcome?: { issue: { details?: { coding?: { code: string }[] }; diagnostics?: string }[] } } }[];
+  };
+  return {
+    status: response.status,
+    entries: (body.entry ?? []).map(({ response: r }) => ({
+      status: r.status.split(' ')[0]!,
+      ...(r.outcome?.issue[0]?.details?.coding?.[0]?.code ? { code: r.outcome.issue[0].details.coding[0].code } : {}),
+      ...(r.outcome?.issue[0]?.diagnostics ? { diagnostics: r.outcome.issue[0].diagnostics } : {}),
+    })),
+  };
+}
+
+async function storedTexts(deviceId: string): Promise<string[]> {
+  const rows = await hub.db.query<{ resource: string }>('SELECT resource FROM audit_events WHERE device_id = $1 ORDER BY sequence', [
+    deviceId,
+  ]);
+  return rows.map((row) => row.resource);
+}
+
+describe('the hub keeps the AuditEvent it validated, not the text it was sent', () => {
+  it('stores one copy of each member, in normal form, whatever the text repeated or how it spelled it', async () => {
+    const device = await hub.enrollDevice('a');
+    const chain = new TestAuditChain(device.clientId);
+    const event = chain.event(1);
+    // The text repeats members first with forged content (JSON.parse keeps the last copy), spells a
+    // name with escapes and adds spacing.
+    const genuine = JSON.stringify(event, null, 2).slice(1);
+    const text =
+      '{"agent":[{"who":{"display":"pt-DECOY"},"requestor":true}],"resourceType":"Patient",\n' + '  "\\u0061ction" : "D",' + genuine;
+    const answer = await sendBatch(device, [{ id: event.id, text }]);
+    expect(answer).toMatchObject({ status: 200, entries: [{ status: '201' }] });
+    const [stored] = await storedTexts(device.clientId);
+    expect(stored).toBe(JSON.stringify(JSON.parse(text)));
+    expect(stored).not.toContain('pt-DECOY');
+    expect(stored).not.toContain('Patient"');
+    // A reader that takes the first copy of a member (SQLite's json_extract) reads the genuine event.
+    const [row] = await hub.db.query<{ type: string; action: string }>(
+      `SELECT json_extract(resource, '$.resourceType') AS type, json_extract(resource, '$.action') AS action
+       FROM audit_events WHERE device_id = $1`,
+      [device.clientId],
+    );
+    expect(row).toEqual({ type: 'AuditEvent', action: 'E' });
+  });
+});
