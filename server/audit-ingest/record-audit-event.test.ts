@@ -238,6 +238,18 @@ describe.each(['sqlite', 'postgres'] as const)('audit ingest on %s', (engine) =>
     expect((await auditChainStatus(db, 'dev-A')).highestContiguousSequence).toBe(1);
   });
 
+  it('refuses an event it cannot serialise, new or re-sent, with a 422, storing nothing of its run', async () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 20_000; i += 1) deep = [deep];
+    await expect(
+      db.transaction((tx) => recordAuditEvents(tx, deviceA, [auditEvent(1), { ...auditEvent(2), note: deep }], nowIso)),
+    ).rejects.toMatchObject({ code: 'AUDIT_EVENT_INVALID', httpStatus: 422 });
+    expect(await db.query('SELECT event_id FROM audit_events')).toEqual([]);
+    await upload(deviceA, auditEvent(1));
+    await expect(upload(deviceA, { ...auditEvent(1), note: deep })).rejects.toMatchObject({ code: 'AUDIT_EVENT_INVALID', httpStatus: 422 });
+    expect(await db.query('SELECT event_id FROM audit_events')).toHaveLength(1);
+  });
+
   it("keeps each device's chain apart", async () => {
     await upload(deviceA, auditEvent(1));
     await upload(deviceB, auditEvent(1, { deviceId: 'dev-B' }));

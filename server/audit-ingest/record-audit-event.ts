@@ -83,7 +83,7 @@ export async function recordAuditEvents(
     const { event, position, entry } = checked[i]!;
     const already = held.get(position.eventId);
     if (already !== undefined) {
-      if (already.deviceId === deviceId && sameContent(already.resource, event)) {
+      if (already.deviceId === deviceId && sameContent(position.eventId, already.resource, event)) {
         results.push({ created: false });
         continue;
       }
@@ -102,7 +102,7 @@ export async function recordAuditEvents(
       position.previousHash,
       position.hash,
       NOT_HASHED,
-      JSON.stringify(event),
+      storedText(position.eventId, event),
       nowIso,
       index.recordedMs,
       index.userId,
@@ -142,13 +142,39 @@ export async function recordAuditEvents(
 }
 
 /**
+ * The JSON the hub stores for `event`: its serialisation, refused (nothing of the run is stored)
+ * when it cannot be serialised, so no event is kept that a reader could not read back.
+ */
+function storedText(eventId: string, event: unknown): string {
+  try {
+    return JSON.stringify(event);
+  } catch {
+    throw unserialisable(eventId);
+  }
+}
+
+function unserialisable(eventId: string): AuditIngestError {
+  return new AuditIngestError(
+    'AUDIT_EVENT_INVALID',
+    `AuditEvent ${eventId} cannot be serialised (nested too deeply or not plain JSON); nothing of its run was stored.`,
+    422,
+  );
+}
+
+/**
  * Whether a re-sent event is the one held: the same canonical JSON without `meta` (content-hash.ts),
  * computed only when an id arrives a second time, from the event as stored (or as taken earlier in
  * the same run).
  */
-function sameContent(held: string | object, event: unknown): boolean {
+function sameContent(eventId: string, held: string | object, event: unknown): boolean {
   const stored = typeof held === 'string' ? (JSON.parse(held) as object) : held;
-  return contentHash(stored) === contentHash(event as object);
+  let sent: string;
+  try {
+    sent = contentHash(event as object);
+  } catch {
+    throw unserialisable(eventId);
+  }
+  return contentHash(stored) === sent;
 }
 
 const EVENT_COLUMNS = `event_id, device_id, sequence, previous_hash, hash, content_hash, resource, received_at,

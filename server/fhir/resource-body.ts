@@ -1,7 +1,8 @@
 // Turns a request body into a validated resource: JSON object, the resourceType the URL names,
-// valid FHIR R4 for Wardline (422 naming the element path otherwise).
+// nested no deeper than MAX_RESOURCE_DEPTH, valid FHIR R4 for Wardline (422 naming the element path
+// otherwise).
 import type { Resource } from '../../shared/fhir/index.js';
-import { FhirValidationError, validateResource } from '../../shared/fhir/index.js';
+import { FhirValidationError, MAX_RESOURCE_DEPTH, validateResource } from '../../shared/fhir/index.js';
 import { isKnownFreeOfControlCharacters } from './body-source.js';
 import { FhirError } from './fhir-error.js';
 
@@ -17,6 +18,16 @@ export function validatedBody(body: unknown, expectedType: string, where = ''): 
       'invalid',
       `${where}The body's resourceType must be ${expectedType}, as the URL says.`,
       'resourceType',
+    );
+  }
+  // Before anything walks it: JSON.parse takes any depth, the recursive readers after it do not.
+  if (nestsDeeperThan(body, MAX_RESOURCE_DEPTH)) {
+    throw new FhirError(
+      422,
+      'INVALID_RESOURCE',
+      'invalid',
+      `${where}The ${expectedType} is nested deeper than ${MAX_RESOURCE_DEPTH} levels of objects and arrays; nothing was stored.`,
+      expectedType,
     );
   }
   // FHIR strings hold no control characters but tab, CR and LF (and PostgreSQL refuses NUL). A body
@@ -44,6 +55,21 @@ export function validatedBody(body: unknown, expectedType: string, where = ''): 
     }
     throw error;
   }
+}
+
+/** Whether `value` holds objects or arrays more than `levels` deep (recursion never goes past `levels` + 1). */
+function nestsDeeperThan(value: unknown, levels: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (levels === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) if (nestsDeeperThan(value[i], levels - 1)) return true;
+    return false;
+  }
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i += 1) {
+    if (nestsDeeperThan((value as Record<string, unknown>)[keys[i]!], levels - 1)) return true;
+  }
+  return false;
 }
 
 // eslint-disable-next-line no-control-regex -- finding control characters is the point

@@ -75,4 +75,4 @@ export {
   type UpstreamConflictCode,
 } from './upstream-conflict.js';
 export { nameHasEveryWord, nameWords } from './name-search.js';
-export { MAX_BUNDLE_ENTRIES, MAX_REQUEST_BODY_BYTES } from './request-limits.js';
+export { MAX_BUNDLE_ENTRIES, MAX_REQUEST_BODY_BYTES, MAX_RESOURCE_DEPTH } from './request-limits.js';

@@ -69,3 +69,30 @@ describe('the hub keeps the AuditEvent it validated, not the text it was sent', 
     expect(row).toEqual({ type: 'AuditEvent', action: 'E' });
   });
 });
+
+describe('the hub refuses an AuditEvent nested deeper than a reader can follow', () => {
+  it('answers 422 with an OperationOutcome, stores nothing of it, and answers the same to a re-send', async () => {
+    const device = await hub.enrollDevice('a');
+    const chain = new TestAuditChain(device.clientId);
+    const first = chain.event(1);
+    const deep = chain.event(2);
+    // ~40 KB: far within the body limit, far beyond what any reader's stack follows.
+    const nested = '['.repeat(20_000) + '"x"' + ']'.repeat(20_000);
+    const texts = [
+      { id: first.id, text: JSON.stringify(first) },
+      { id: deep.id, text: JSON.stringify(deep).replace(/^\{/, `{"note":${nested},`) },
+    ];
+    for (const attempt of [1, 2]) {
+      const answer = await sendBatch(device, texts);
+      expect(answer.status, `attempt ${attempt}`).toBe(200);
+      expect(answer.entries[1]).toMatchObject({ status: '422', code: 'INVALID_RESOURCE' });
+      expect(answer.entries[1]!.diagnostics).toMatch(/nested deeper than 64/);
+    }
+    // The batch's other entry stands alone (batch semantics); the deep one left nothing behind.
+    expect((await storedTexts(device.clientId)).map((text) => (JSON.parse(text) as { id: string }).id)).toEqual([first.id]);
+    const single = await device.fetch(`/fhir/AuditEvent/${deep.id}`, { method: 'PUT', body: texts[1]!.text });
+    expect(single.status).toBe(422);
+    expect(await single.json()).toMatchObject({ resourceType: 'OperationOutcome' });
+    expect(await storedTexts(device.clientId)).toHaveLength(1);
+  });
+});
