@@ -14,6 +14,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Principal } from '../identity/index.js';
 import { chunked, SqlParams, type SqlDatabase } from '../storage/index.js';
 import { GENESIS_PREVIOUS_HASH } from '../../shared/auth/index.js';
+import { auditEventMemberOutsideShape } from '../../shared/fhir/index.js';
 import { AuditIngestError } from './audit-ingest-error.js';
 import { chainPositionOf, type ChainPosition } from './audit-chain-extension.js';
 import { contentHash } from './content-hash.js';
@@ -231,6 +232,14 @@ interface CheckedEvent {
 
 function checkedEvent(deviceId: string, event: unknown): CheckedEvent {
   const position = chainPositionOf(event);
+  const outside = auditEventMemberOutsideShape(event);
+  if (outside !== null) {
+    throw new AuditIngestError(
+      'AUDIT_EVENT_INVALID',
+      `AuditEvent ${position.eventId}: ${outside} is not a member a workstation's AuditEvent has; the hub keeps ids and codes only, never names.`,
+      422,
+    );
+  }
   if (position.observer !== undefined && position.observer !== `Device/${deviceId}`) {
     throw new AuditIngestError(
       'AUDIT_WRONG_DEVICE',

@@ -76,3 +76,4 @@ export {
 } from './upstream-conflict.js';
 export { nameHasEveryWord, nameWords } from './name-search.js';
 export { MAX_BUNDLE_ENTRIES, MAX_REQUEST_BODY_BYTES, MAX_RESOURCE_DEPTH } from './request-limits.js';
+export { auditEventMemberOutsideShape } from './audit-event-shape.js';

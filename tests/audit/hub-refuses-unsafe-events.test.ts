@@ -96,3 +96,31 @@ describe('the hub refuses an AuditEvent nested deeper than a reader can follow',
     expect(await storedTexts(device.clientId)).toHaveLength(1);
   });
 });
+
+describe('the hub refuses members outside the AuditEvent a workstation writes', () => {
+  it('answers 422 for a name or any other unknown member, top-level or nested, and stores nothing of it', async () => {
+    const device = await hub.enrollDevice('a');
+    const chain = new TestAuditChain(device.clientId);
+    const genuine = chain.event(1);
+    const withName = (event: ReturnType<TestAuditChain['event']>) => [
+      { ...event, name: [{ family: 'Doe', given: ['Jane'] }] },
+      { ...event, agent: event.agent.map((agent, i) => (i === 0 ? { ...agent, name: 'Jane Doe' } : agent)) },
+      { ...event, entity: [{ what: { reference: 'Patient/p-1' }, detail: [{ type: 'name', valueString: 'Jane Doe' }] }] },
+      { ...event, source: { ...event.source, observer: { ...event.source.observer, note: 'x' } } },
+    ];
+    for (const resource of withName(chain.event(2))) {
+      const answer = await sendBatch(device, [
+        { id: genuine.id, text: JSON.stringify(genuine) },
+        { id: resource.id, text: JSON.stringify(resource) },
+      ]);
+      expect(answer.entries[0]!.status).toMatch(/^20[01]$/);
+      expect(answer.entries[1]).toMatchObject({ status: '422', code: 'AUDIT_EVENT_INVALID' });
+      expect(answer.entries[1]!.diagnostics).not.toContain('Doe');
+    }
+    const stored = await storedTexts(device.clientId);
+    expect(stored).toEqual([JSON.stringify(genuine)]);
+    // The genuine event, sent alone afterwards, is still taken.
+    const next = chain.event(2);
+    expect(await sendBatch(device, [{ id: next.id, text: JSON.stringify(next) }])).toMatchObject({ entries: [{ status: '201' }] });
+  });
+});
