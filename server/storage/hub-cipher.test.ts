@@ -5,7 +5,7 @@
 // migration killed half way leaves the SQLCipher 4 file whole, migrated at the next open.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -195,4 +195,53 @@ await db.close();
       await db.close();
     }
   });
+
+  it.each([
+    ['the hub opens it', false],
+    ['rotate-keys runs again', true],
+  ])(
+    'rolls a rekey (rotate-keys) killed part-way back under the old key when %s, with every row; a wrong key still refused',
+    async (_when, rotateAgain) => {
+      const db = openSqliteDatabase(file, { key });
+      await db.execute('CREATE TABLE items (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+      await db.transaction(async (tx) => {
+        for (let i = 0; i < 20_000; i++)
+          await tx.execute('INSERT INTO items (id, body) VALUES ($1, $2)', [i, `item ${i} ${'x'.repeat(1000)}`]);
+      });
+      await db.close();
+      const script = join(folder, 'rekey.mts');
+      writeFileSync(
+        script,
+        `const { rekeySqliteFile } = await import(${JSON.stringify(join(storageDir, 'sqlite-cipher.ts'))});
+rekeySqliteFile(process.argv[2], Buffer.from(process.argv[3], 'hex'), Buffer.from(process.argv[4], 'hex'));
+`,
+      );
+      const child = spawn(process.execPath, ['--import', 'tsx', script, file, key.toString('hex'), randomBytes(32).toString('hex')], {
+        stdio: 'ignore',
+      });
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      // Killed (SIGKILL, as a power cut would stop it) once pages under the new key reach the file.
+      const before = statSync(file).mtimeMs;
+      let killed = false;
+      while (!killed && child.exitCode === null) {
+        if (existsSync(`${file}-journal`) && statSync(file).mtimeMs !== before) killed = child.kill('SIGKILL');
+        else await new Promise((resolve) => setImmediate(resolve));
+      }
+      await exited;
+      expect(killed).toBe(true);
+      expect(existsSync(`${file}-journal`)).toBe(true);
+
+      expect(() => openSqliteDatabase(file, { key: randomBytes(32) })).toThrow(expect.objectContaining({ code: 'WRONG_KEY' }));
+      expect(existsSync(`${file}-journal`)).toBe(true);
+      // rotate-keys first asks which key opens the file (the old one, once the journal is rolled back).
+      if (rotateAgain) expect(sqliteKeyFits(file, key)).toBe(true);
+      const again = openSqliteDatabase(file, { key });
+      try {
+        expect(await again.query('SELECT count(*) AS n, max(id) AS top FROM items')).toEqual([{ n: 20_000, top: 19_999 }]);
+        expect(await again.query('PRAGMA quick_check')).toEqual([{ quick_check: 'ok' }]);
+      } finally {
+        await again.close();
+      }
+    },
+  );
 });

@@ -91,9 +91,12 @@ function rekeyAndReturnToWal(connection: Database.Database, passphrase: Buffer):
   connection.pragma('journal_mode=WAL');
 }
 
-/** True when `key` under `cipher` decrypts the database file (read-only probe; the file is not changed). */
-function keyFitsUnder(file: string, key: Buffer, cipher: SqliteCipher): boolean {
-  const connection = new Database(file, { fileMustExist: true, readonly: true });
+function isHotJournal(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_READONLY_ROLLBACK';
+}
+
+function probeKey(file: string, key: Buffer, cipher: SqliteCipher, readonly: boolean): boolean {
+  const connection = new Database(file, { fileMustExist: true, readonly, timeout: 2_000 });
   try {
     keySqliteConnection(connection, key, cipher);
     connection.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
@@ -103,6 +106,21 @@ function keyFitsUnder(file: string, key: Buffer, cipher: SqliteCipher): boolean 
     throw error;
   } finally {
     connection.close();
+  }
+}
+
+/**
+ * True when `key` under `cipher` decrypts the database file. A read-only probe, which changes nothing;
+ * but a journal left by an interrupted rekey (rotate-keys, encrypt-database) can only be rolled back
+ * by a writer, so then the probe is repeated read-write: the key that decrypts the journal rolls the
+ * file back to its state before the rekey (any other is refused with NOTADB and changes nothing).
+ */
+function keyFitsUnder(file: string, key: Buffer, cipher: SqliteCipher): boolean {
+  try {
+    return probeKey(file, key, cipher, true);
+  } catch (error) {
+    if (!isHotJournal(error)) throw error;
+    return probeKey(file, key, cipher, false);
   }
 }
 

@@ -268,6 +268,22 @@ function openConnection(path: string, options: SqliteOptions, readonly: boolean)
 }
 
 /**
+ * The writer connection, under the hub cipher first: opened read-write, it rolls back the journal an
+ * interrupted rotate-keys or encrypt-database left (a read-only probe cannot, so it would refuse the
+ * file). Only when the key fits no page there (NOTADB) are earlier hub ciphers tried, and a file one
+ * of them opens is re-encrypted with the hub cipher before it is opened again.
+ */
+function openWriterConnection(path: string, options: SqliteOptions, inMemory: boolean): SqliteConnection {
+  try {
+    return openConnection(path, options, false);
+  } catch (error) {
+    const wrongKey = error instanceof StorageError && error.code === 'WRONG_KEY';
+    if (!wrongKey || inMemory || options.key === undefined || !upgradeHubCipher(path, options.key)) throw error;
+    return openConnection(path, options, false);
+  }
+}
+
+/**
  * Turns on the write-ahead log. Two hub processes opening a fresh file at once can both hold a shared
  * lock while each asks for the exclusive one the switch needs; SQLite answers that deadlock with
  * SQLITE_BUSY at once instead of waiting, so the switch is retried for up to the busy timeout.
@@ -304,8 +320,7 @@ export function openSqliteDatabase(path: string, options: SqliteOptions = {}): S
   }
   let writerConnection: SqliteConnection;
   try {
-    if (options.key !== undefined && !inMemory) upgradeHubCipher(path, options.key);
-    writerConnection = openConnection(path, options, false);
+    writerConnection = openWriterConnection(path, options, inMemory);
   } catch (cause) {
     if (cause instanceof StorageError) throw cause;
     throw new StorageError(
