@@ -240,6 +240,8 @@ export function rekeySqliteFile(file: string, oldKey: Buffer, newKey: Buffer): v
   try {
     keySqliteConnection(connection, oldKey);
     connection.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
+    // The rekey rebuilds through a temporary database: in memory, never a plain temp file.
+    applyAtRestPragmas(connection);
     const salt = connection.pragma('cipher_salt', { simple: true });
     if (typeof salt !== 'string' || !/^[0-9a-fA-F]{32}$/.test(salt)) {
       throw new StorageError('WRONG_KEY', "The hub database's cipher salt could not be read, so its key was not changed.");
@@ -259,6 +261,8 @@ export function encryptPlainSqliteFile(file: string, key: Buffer): void {
   const connection = new Database(file, { fileMustExist: true, timeout: 2_000 });
   try {
     connection.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
+    // The rekey rebuilds through a temporary database: in memory, never a plain temp file in /var/tmp.
+    applyAtRestPragmas(connection);
     leaveWalMode(connection);
     selectCipher(connection, HUB_CIPHER);
     rekeyAndReturnToWal(connection, rawKeyPassphrase(key));
