@@ -14,7 +14,14 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HUB_CIPHER, SQLCIPHER_4, type SqliteCipher } from './hub-cipher.js';
-import { keySqliteConnection, rawKeyPassphrase, rekeySqliteFile, reencryptionFileOf, sqliteKeyFits } from './sqlite-cipher.js';
+import {
+  keySqliteConnection,
+  rawKeyPassphrase,
+  reencryptionFileOf,
+  reencryptionLockOf,
+  rekeySqliteFile,
+  sqliteKeyFits,
+} from './sqlite-cipher.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 
 const storageDir = fileURLToPath(new URL('.', import.meta.url));
@@ -244,4 +251,28 @@ rekeySqliteFile(process.argv[2], Buffer.from(process.argv[3], 'hex'), Buffer.fro
       }
     },
   );
+
+  it("leaves the migration (and another process's copy in progress) alone while that process holds the lock, and takes over a lock whose holder died", async () => {
+    await writeSqlcipher4File(folder, file, key, 50);
+    const lock = reencryptionLockOf(file);
+    const work = reencryptionFileOf(file);
+    writeFileSync(lock, `${process.pid}\n`);
+    writeFileSync(work, 'the copy another process is writing');
+    expect(() => openSqliteDatabase(file, { key })).toThrow(expect.objectContaining({ code: 'DATABASE_UNAVAILABLE' }));
+    expect(readFileSync(work, 'latin1')).toBe('the copy another process is writing');
+    expect(opensUnder(file, key, SQLCIPHER_4)).toBe(true);
+
+    const dead = spawn(process.execPath, ['-e', '']);
+    await new Promise<void>((resolve) => dead.once('exit', () => resolve()));
+    writeFileSync(lock, `${dead.pid}\n`);
+    const db = openSqliteDatabase(file, { key });
+    try {
+      expect(await db.query('SELECT count(*) AS n FROM items')).toEqual([{ n: 50 }]);
+    } finally {
+      await db.close();
+    }
+    expect(opensUnder(file, key, HUB_CIPHER)).toBe(true);
+    expect(existsSync(lock)).toBe(false);
+    expect(existsSync(work)).toBe(false);
+  });
 });

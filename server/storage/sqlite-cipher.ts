@@ -4,7 +4,20 @@
 // overwritten). The raw key reaches sqlite3_key as `x'<hex>'` built in a Buffer that is zeroed after
 // use. Rekeying, encrypting a plain file from an earlier version, and re-encrypting a file written
 // under an earlier hub cipher (EARLIER_HUB_CIPHERS) all need the only connection to the file.
-import { closeSync, constants, copyFileSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { uptime } from 'node:os';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { EARLIER_HUB_CIPHERS, HUB_CIPHER, type SqliteCipher } from './hub-cipher.js';
@@ -138,6 +151,64 @@ function fsyncPath(path: string): void {
   }
 }
 
+/** The lock held for a whole re-encryption: a file beside the database, holding its holder's pid. */
+export function reencryptionLockOf(file: string): string {
+  return `${file}.reencrypting-lock`;
+}
+
+/** A lock whose holder is gone: its process no longer runs, or it was taken before the machine started. */
+function isStaleLock(lock: string): boolean {
+  let text: string;
+  let modifiedMs: number;
+  try {
+    text = readFileSync(lock, 'latin1');
+    modifiedMs = statSync(lock).mtimeMs;
+  } catch {
+    return false;
+  }
+  if (modifiedMs < Date.now() - uptime() * 1000) return true;
+  const pid = Number.parseInt(text, 10);
+  // No pid yet: its holder is between creating the file and writing to it, unless that was long ago.
+  if (!Number.isSafeInteger(pid) || pid <= 0) return modifiedMs < Date.now() - 10_000;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'ESRCH';
+  }
+}
+
+/**
+ * Takes the re-encryption lock (created exclusively; a stale one, left by a process that died, is
+ * replaced) and returns its release; refused with DATABASE_UNAVAILABLE while another process holds it.
+ */
+function takeReencryptionLock(file: string): () => void {
+  const lock = reencryptionLockOf(file);
+  for (let attempt = 1; ; attempt += 1) {
+    let fd: number;
+    try {
+      fd = openSync(lock, 'wx', 0o600);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+      if (attempt === 1 && isStaleLock(lock)) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      throw new StorageError(
+        'DATABASE_UNAVAILABLE',
+        `Another hub process is re-encrypting the hub database: let it finish (if none runs, remove ${lock}).`,
+      );
+    }
+    try {
+      writeSync(fd, `${process.pid}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    return () => rmSync(lock, { force: true });
+  }
+}
+
 function removeReencryptionLeftovers(file: string): void {
   const work = reencryptionFileOf(file);
   for (const leftover of [work, `${work}-journal`, `${work}-wal`, `${work}-shm`]) rmSync(leftover, { force: true });
@@ -149,10 +220,20 @@ function removeReencryptionLeftovers(file: string): void {
  * copied beside itself, the copy re-encrypted and checked (quick_check: every page decrypts and
  * authenticates, every b-tree is sound), synced, and renamed over the file in one step. Until that
  * rename the file's content is untouched (only its journal mode was switched); a crash leaves only the
- * copy, removed at the next attempt. Needs free disk space for the copy, and memory about the size
- * of the database (see below).
+ * copy, removed at the next attempt. All of it holds the re-encryption lock, so two processes never
+ * re-encrypt one file at once, and only the lock's holder removes a copy left over. Needs free disk
+ * space for the copy, and memory about the size of the database (see below).
  */
 function reencryptUnderHubCipher(file: string, key: Buffer, from: SqliteCipher): void {
+  const release = takeReencryptionLock(file);
+  try {
+    reencryptWhileLocked(file, key, from);
+  } finally {
+    release();
+  }
+}
+
+function reencryptWhileLocked(file: string, key: Buffer, from: SqliteCipher): void {
   removeReencryptionLeftovers(file);
   const source = new Database(file, { fileMustExist: true, timeout: 2_000 });
   try {
