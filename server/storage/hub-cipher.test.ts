@@ -275,4 +275,44 @@ rekeySqliteFile(process.argv[2], Buffer.from(process.argv[3], 'hex'), Buffer.fro
     expect(existsSync(lock)).toBe(false);
     expect(existsSync(work)).toBe(false);
   });
+
+  /** Reads every row of `items` through a connection keyed after the literal `pragmas`. */
+  function readAllWith(pragmas: readonly string[], key: Buffer): unknown {
+    const connection = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      for (const pragma of pragmas) connection.pragma(pragma);
+      const passphrase = rawKeyPassphrase(key);
+      connection.key(passphrase);
+      passphrase.fill(0);
+      return connection.prepare('SELECT count(*) AS n, sum(length(body)) AS bytes FROM items').get();
+    } finally {
+      connection.close();
+    }
+  }
+
+  it('is AEGIS-256 on disk: read by those literal settings only, no plain SQLite header, and a flipped byte refused', async () => {
+    const db = openSqliteDatabase(file, { key });
+    await db.execute('CREATE TABLE items (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+    await db.transaction(async (tx) => {
+      for (let i = 0; i < 40; i++) await tx.execute('INSERT INTO items (id, body) VALUES ($1, $2)', [i, 'y'.repeat(1000)]);
+    });
+    await db.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+
+    const aegis256 = ["cipher='aegis'", "algorithm='aegis-256'"];
+    expect(readAllWith(aegis256, key)).toEqual({ n: 40, bytes: 40_000 });
+    expect(() => readAllWith(["cipher='aegis'", "algorithm='aegis-128l'"], key)).toThrow();
+    expect(() => readAllWith(["cipher='chacha20'"], key)).toThrow();
+    expect(() => readAllWith(SQLCIPHER_4.pragmas, key)).toThrow();
+    const bytes = readFileSync(file);
+    expect(bytes.subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\0');
+    expect(bytes.includes('y'.repeat(64))).toBe(false);
+
+    // One bit changed in a page of rows (as a disk or an attacker might): the page fails its tag.
+    const pageSize = 4096;
+    expect(bytes.length).toBeGreaterThan(4 * pageSize);
+    bytes[3 * pageSize + 2000]! ^= 0x01;
+    writeFileSync(file, bytes);
+    expect(() => readAllWith(aegis256, key)).toThrow(expect.objectContaining({ code: 'SQLITE_CORRUPT' }));
+  });
 });
