@@ -5,7 +5,7 @@
 // migration killed half way leaves the SQLCipher 4 file whole, migrated at the next open.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -314,5 +314,14 @@ rekeySqliteFile(process.argv[2], Buffer.from(process.argv[3], 'hex'), Buffer.fro
     bytes[3 * pageSize + 2000]! ^= 0x01;
     writeFileSync(file, bytes);
     expect(() => readAllWith(aegis256, key)).toThrow(expect.objectContaining({ code: 'SQLITE_CORRUPT' }));
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('keeps the owner and group of a file migrated by root', async () => {
+    await writeSqlcipher4File(folder, file, key, 50);
+    chownSync(file, 4321, 4322);
+    const db = openSqliteDatabase(file, { key });
+    await db.close();
+    expect(opensUnder(file, key, HUB_CIPHER)).toBe(true);
+    expect(statSync(file)).toEqual(expect.objectContaining({ uid: 4321, gid: 4322 }));
   });
 });

@@ -5,6 +5,7 @@
 // use. Rekeying, encrypting a plain file from an earlier version, and re-encrypting a file written
 // under an earlier hub cipher (EARLIER_HUB_CIPHERS) all need the only connection to the file.
 import {
+  chownSync,
   closeSync,
   constants,
   copyFileSync,
@@ -209,6 +210,19 @@ function takeReencryptionLock(file: string): () => void {
   }
 }
 
+/**
+ * Gives the copy the original's owner and group (the copy keeps its mode, not its owner), so a hub
+ * run as root for the migration leaves a file its own user can still open. Only root may do so: for
+ * any other user the copy is theirs already, as the original was (they could not replace it otherwise).
+ */
+function keepOwner(copy: string, original: { readonly uid: bigint; readonly gid: bigint }): void {
+  try {
+    chownSync(copy, Number(original.uid), Number(original.gid));
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'EPERM') throw error;
+  }
+}
+
 function removeReencryptionLeftovers(file: string): void {
   const work = reencryptionFileOf(file);
   for (const leftover of [work, `${work}-journal`, `${work}-wal`, `${work}-shm`]) rmSync(leftover, { force: true });
@@ -247,6 +261,7 @@ function reencryptWhileLocked(file: string, key: Buffer, from: SqliteCipher): vo
   const work = reencryptionFileOf(file);
   try {
     copyFileSync(file, work);
+    keepOwner(work, before);
     const copy = new Database(work, { fileMustExist: true });
     try {
       keySqliteConnection(copy, key, from);
