@@ -21,7 +21,7 @@ import {
 import { uptime } from 'node:os';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { EARLIER_HUB_CIPHERS, HUB_CIPHER, type SqliteCipher } from './hub-cipher.js';
+import { EARLIER_HUB_CIPHERS, HUB_AT_REST_PRAGMAS, HUB_CIPHER, type SqliteCipher } from './hub-cipher.js';
 import { StorageError } from './storage-error.js';
 
 export type SqliteConnection = Database.Database;
@@ -61,8 +61,7 @@ export function keySqliteConnection(connection: SqliteConnection, key: Buffer, c
 
 /** Pragmas of every encrypted hub connection (see the header). */
 export function applyAtRestPragmas(connection: SqliteConnection): void {
-  connection.pragma('temp_store=MEMORY');
-  connection.pragma('secure_delete=ON');
+  for (const pragma of HUB_AT_REST_PRAGMAS) connection.pragma(pragma);
 }
 
 /** True when `file` exists and starts with the plain SQLite header (an unencrypted database). */
@@ -325,8 +324,9 @@ export function upgradeHubCipher(file: string, key: Buffer): boolean {
 
 /**
  * Re-encrypts the database file under `newKey`, in place, in one transaction (a rollback journal:
- * the cipher cannot rekey in WAL mode). The salt is kept, so an interrupted rekey rolls back under
- * the old key at the next open. A file still under an earlier hub cipher is first brought to
+ * the cipher cannot rekey in WAL mode). The salt is passed along for a cipher that uses one with a
+ * raw key (AEGIS-256 does not). An interrupted rekey leaves its journal, which the next read-write
+ * open under the old key rolls back (openSqliteDatabase, and keyFitsUnder for rotate-keys). A file still under an earlier hub cipher is first brought to
  * HUB_CIPHER. Needs the only connection to the file: while a hub process holds it open, switching
  * the journal mode fails and nothing changes.
  */
