@@ -324,4 +324,42 @@ rekeySqliteFile(process.argv[2], Buffer.from(process.argv[3], 'hex'), Buffer.fro
     expect(opensUnder(file, key, HUB_CIPHER)).toBe(true);
     expect(statSync(file)).toEqual(expect.objectContaining({ uid: 4321, gid: 4322 }));
   });
+
+  it('opens a SQLCipher 4 file whose rotate-keys (by an earlier hub) was killed part-way: rolled back under the old key, then migrated, with every row', async () => {
+    await writeSqlcipher4File(folder, file, key, 20_000);
+    const script = join(folder, 'old-rekey.cjs');
+    writeFileSync(
+      script,
+      `const Database = require(${JSON.stringify(DRIVER)});
+const db = new Database(process.argv[2]);
+for (const pragma of ${JSON.stringify(SQLCIPHER_4.pragmas)}) db.pragma(pragma);
+db.key(Buffer.from(process.argv[3]));
+db.pragma('journal_mode=DELETE');
+require('node:fs').writeFileSync(process.argv[2] + '.ready', '');
+db.rekey(Buffer.from(process.argv[4]));
+`,
+    );
+    const passphrase = (k: Buffer): string => rawKeyPassphrase(k).toString('latin1');
+    const child = spawn(process.execPath, [script, file, passphrase(key), passphrase(randomBytes(32))], { stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // Killed once pages under the new key reach the file (after its switch out of WAL mode).
+    let before = -1;
+    let killed = false;
+    while (!killed && child.exitCode === null) {
+      if (before < 0 && existsSync(`${file}.ready`)) before = statSync(file).mtimeMs;
+      if (before >= 0 && existsSync(`${file}-journal`) && statSync(file).mtimeMs !== before) killed = child.kill('SIGKILL');
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+    await exited;
+    expect(killed).toBe(true);
+    expect(existsSync(`${file}-journal`)).toBe(true);
+
+    const db = openSqliteDatabase(file, { key });
+    try {
+      expect(await db.query('SELECT count(*) AS n, max(id) AS top FROM items')).toEqual([{ n: 20_000, top: 19_999 }]);
+    } finally {
+      await db.close();
+    }
+    expect(opensUnder(file, key, HUB_CIPHER)).toBe(true);
+  });
 });
