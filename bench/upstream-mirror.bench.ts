@@ -12,8 +12,8 @@
 //     search itself (it scans its whole repository per search and per page, so this measures the
 //     engine more than the hub); upstream.engine_search_s: the time the engine spent.
 //   upstream.store_write_rps: the hub store's own write path alone, for comparison: the same
-//     resources written by writeExternalVersions, a page (pageSize) per transaction, into an empty
-//     encrypted file, no HTTP. The pull cannot be faster than this.
+//     resources written by writeExternalVersions, as many per transaction as the full pull writes
+//     (FULL_PULL_BATCH), into an empty encrypted file, no HTTP. The pull cannot be faster than this.
 //   upstream.resources: how many resources the pull wrote.
 // The upstream is the test one (tests/support/upstream-fhir-server.ts) in this same process, loaded
 // with the seeded synthetic ward (UPSTREAM_BENCH_PATIENTS, default 10, 30 days each).
@@ -27,7 +27,7 @@ import pino from 'pino';
 import type { Resource } from '@medplum/fhirtypes';
 import { migrateHub } from '../server/app.js';
 import { writeExternalVersions } from '../server/fhir/index.js';
-import { createUpstreamMirror, UPSTREAM_DEFAULTS, type UpstreamConfig } from '../server/integration/index.js';
+import { createUpstreamMirror, FULL_PULL_BATCH, UPSTREAM_DEFAULTS, type UpstreamConfig } from '../server/integration/index.js';
 import { newHubKey, openHubDatabase } from '../server/storage/index.js';
 import { generateWard } from '../shared/synthetic/index.js';
 import { startUpstreamFhirServer } from '../tests/support/upstream-fhir-server.js';
@@ -69,15 +69,15 @@ async function pullIntoFreshHub(config: UpstreamConfig, name: string): Promise<{
 /** The same resources through the store's write path alone: resources written and seconds. */
 async function writeIntoFreshHub(
   resources: Parameters<typeof writeExternalVersions>[1],
-  pageSize: number,
+  perTransaction: number,
 ): Promise<{ written: number; seconds: number }> {
   const db = await openHubDatabase({ sqlitePath: path.join(dir, 'store.sqlite'), hubKey: { current: newHubKey() } });
   await migrateHub(db);
   try {
     let written = 0;
     const started = performance.now();
-    for (let i = 0; i < resources.length; i += pageSize) {
-      const result = await writeExternalVersions(db, resources.slice(i, i + pageSize), new Date(), (incoming) => incoming);
+    for (let i = 0; i < resources.length; i += perTransaction) {
+      const result = await writeExternalVersions(db, resources.slice(i, i + perTransaction), new Date(), (incoming) => incoming);
       written += result.written;
     }
     return { written, seconds: (performance.now() - started) / 1000 };
@@ -109,7 +109,7 @@ try {
   const cold = await pullIntoFreshHub(config, 'cold');
   const engineSeconds = (upstream.engineMs() - engineBefore) / 1000;
   const warm = await pullIntoFreshHub(config, 'warm');
-  const store = await writeIntoFreshHub(ward.resources, config.pageSize);
+  const store = await writeIntoFreshHub(ward.resources, FULL_PULL_BATCH);
 
   report('upstream.resources', warm.written, 'res');
   report('upstream.initial_pull_s', warm.seconds, 's');

@@ -73,7 +73,8 @@ export async function buildHub(options: HubOptions): Promise<FastifyInstance> {
     publicUrl: options.publicUrl,
     authenticate: app.authenticate,
     audit: {
-      recordAuditEvents: (tx, principal, events, nowIso) => recordAuditEvents(tx, principal, events, nowIso, app.log),
+      recordAuditEvents: (tx, principal, events, nowIso, receivedTexts) =>
+        recordAuditEvents(tx, principal, events, nowIso, app.log, receivedTexts),
       auditChainStatus,
     },
     trail: {

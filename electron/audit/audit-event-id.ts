@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 /** The namespace of Wardline audit entry ids (a fixed, randomly chosen UUID). */
 export const AUDIT_EVENT_ID_NAMESPACE = '6f1d2f0e-3c57-4d8a-9b4e-2a7c1e5d9f30';
 
+const NAMESPACE_BYTES = Buffer.from(AUDIT_EVENT_ID_NAMESPACE.replaceAll('-', ''), 'hex');
+
 export function auditEventIdOf(workstationId: string, sequence: number): string {
-  const namespace = Buffer.from(AUDIT_EVENT_ID_NAMESPACE.replaceAll('-', ''), 'hex');
-  const digest = createHash('sha1').update(namespace).update(`${workstationId}/${sequence}`, 'utf8').digest();
+  const digest = createHash('sha1').update(NAMESPACE_BYTES).update(`${workstationId}/${sequence}`, 'utf8').digest();
   const bytes = digest.subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;

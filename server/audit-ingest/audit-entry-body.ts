@@ -70,24 +70,29 @@ export function trailIndexValues(index: TrailIndex): unknown[] {
 }
 
 export function indexOfEntry(body: Record<string, unknown> | null, event: unknown): TrailIndex {
-  const text = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value.slice(0, 2048) : null);
-  const timeOf = (value: unknown): number | null => {
-    const ms = typeof value === 'string' ? Date.parse(value) : NaN;
-    return Number.isFinite(ms) ? ms : null;
-  };
-  const detail = body?.detail !== null && typeof body?.detail === 'object' ? (body.detail as Record<string, unknown>) : {};
+  const detail = body?.detail !== null && typeof body?.detail === 'object' ? (body.detail as Record<string, unknown>) : null;
   return {
     recordedMs: timeOf(body?.time) ?? timeOf((event as { recorded?: unknown } | null)?.recorded),
-    userId: text(body?.user),
-    patientId: text(body?.patient),
-    action: text(body?.action),
-    sessionId: text(body?.session),
-    query: text(body?.query),
-    outcome: text(body?.outcome),
-    usernameTried: text(detail.username),
-    typeCode: text((event as { type?: { code?: unknown } } | null)?.type?.code),
-    subtypeCode: text((event as { subtype?: { code?: unknown }[] } | null)?.subtype?.[0]?.code),
+    userId: indexText(body?.user),
+    patientId: indexText(body?.patient),
+    action: indexText(body?.action),
+    sessionId: indexText(body?.session),
+    query: indexText(body?.query),
+    outcome: indexText(body?.outcome),
+    usernameTried: indexText(detail?.username),
+    typeCode: indexText((event as { type?: { code?: unknown } } | null)?.type?.code),
+    subtypeCode: indexText((event as { subtype?: { code?: unknown }[] } | null)?.subtype?.[0]?.code),
   };
+}
+
+// Module-level helpers: closures made per call cost a property definition each under tsx (keepNames).
+function indexText(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value.slice(0, 2048) : null;
+}
+
+function timeOf(value: unknown): number | null {
+  const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+  return Number.isFinite(ms) ? ms : null;
 }
 
 function parseObject(text: string): Record<string, unknown> | null {

@@ -56,6 +56,20 @@ describe.each(['sqlite', 'postgres'] as const)('audit ingest on %s', (engine) =>
     });
   });
 
+  it('stores an event as the text it was received in; a re-send, in a later run or the same one, is recognised', async () => {
+    const events = [auditEvent(1), auditEvent(2)];
+    const texts = events.map((event) => JSON.stringify(event, null, 1));
+    const run = await db.transaction((tx) => recordAuditEvents(tx, deviceA, [...events, auditEvent(2)], nowIso, undefined, [...texts]));
+    expect(run).toEqual([{ created: true }, { created: true }, { created: false }]);
+    const rows = await db.query<{ resource: string }>('SELECT resource FROM audit_events ORDER BY sequence');
+    expect(rows.map((r) => r.resource)).toEqual(texts);
+    expect(await upload(deviceA, auditEvent(2))).toEqual({ created: false });
+    await expect(
+      db.transaction((tx) => recordAuditEvents(tx, deviceA, [auditEvent(3), auditEvent(3, { action: 'U' })], nowIso)),
+    ).rejects.toMatchObject({ code: 'AUDIT_EVENT_CONFLICT' });
+    expect(await db.query('SELECT event_id FROM audit_events')).toHaveLength(2);
+  });
+
   it('refuses an existing id with other content, or from another device, leaving the stored event unchanged', async () => {
     await upload(deviceA, auditEvent(1));
     await expect(upload(deviceA, auditEvent(1, { action: 'U' }))).rejects.toMatchObject({ code: 'AUDIT_EVENT_CONFLICT', httpStatus: 409 });

@@ -17,7 +17,7 @@ import { GENESIS_PREVIOUS_HASH } from '../../shared/auth/index.js';
 import { AuditIngestError } from './audit-ingest-error.js';
 import { chainPositionOf, type ChainPosition } from './audit-chain-extension.js';
 import { contentHash } from './content-hash.js';
-import { entryBodyOf, entryMatchesChain, entryOf, indexOfEntry, trailIndexValues } from './audit-entry-body.js';
+import { entryBodyOf, entryMatchesChain, entryOf, indexOfEntry } from './audit-entry-body.js';
 import { recordChainFlag } from './chain-flags.js';
 import { toNumber } from './sql-values.js';
 
@@ -56,7 +56,9 @@ export async function recordAuditEvent(
 
 /**
  * Stores `events` in order, each as recordAuditEvent would one after another; the first refusal is
- * thrown (the caller's transaction then writes nothing of the run).
+ * thrown (the caller's transaction then writes nothing of the run). `receivedTexts[i]`, when given,
+ * is events[i]'s JSON text as the device sent it (the FHIR routes keep it): it is stored as it is,
+ * instead of serialising the parsed event again.
  */
 export async function recordAuditEvents(
   tx: SqlDatabase,
@@ -64,6 +66,7 @@ export async function recordAuditEvents(
   events: readonly unknown[],
   nowIso: string,
   logger?: FastifyBaseLogger,
+  receivedTexts?: readonly (string | undefined)[],
 ): Promise<{ created: boolean }[]> {
   const deviceId = principal.device.deviceId;
   const checked = events.map((event) => checkedEvent(deviceId, event));
@@ -73,8 +76,11 @@ export async function recordAuditEvents(
   let head = await highestContiguous(tx, deviceId);
   let advanced = false;
   const results: { created: boolean }[] = [];
-  const rows: unknown[][] = [];
-  for (const { event, position, entry } of checked) {
+  // Rows go in a chunk at a time as the run is checked, so each event's stored text is written and
+  // dropped while it is young (holding a run's 3 MB of text until the end made the collector copy it).
+  const rows = new InsertBuffer(tx);
+  for (let i = 0; i < checked.length; i += 1) {
+    const { event, position, entry } = checked[i]!;
     const already = held.get(position.eventId);
     if (already !== undefined) {
       if (already.deviceId === deviceId && sameContent(already.resource, event)) {
@@ -88,19 +94,28 @@ export async function recordAuditEvents(
       );
     }
     const body = entryBodyOf(entry);
-    const resource = JSON.stringify(event);
-    rows.push([
+    const index = indexOfEntry(body, event);
+    await rows.add(
       position.eventId,
       deviceId,
       position.sequence,
       position.previousHash,
       position.hash,
       NOT_HASHED,
-      resource,
+      receivedTexts?.[i] ?? JSON.stringify(event),
       nowIso,
-      ...trailIndexValues(indexOfEntry(body, event)),
-    ]);
-    held.set(position.eventId, { deviceId, resource });
+      index.recordedMs,
+      index.userId,
+      index.patientId,
+      index.action,
+      index.sessionId,
+      index.query,
+      index.outcome,
+      index.usernameTried,
+      index.typeCode,
+      index.subtypeCode,
+    );
+    held.set(position.eventId, { deviceId, resource: event as object });
     if (!entryMatchesChain(entry, body, position)) {
       await recordChainFlag(
         tx,
@@ -116,34 +131,68 @@ export async function recordAuditEvents(
       advanced = true;
       while (links.get(head + 1)?.length) head += 1;
     } else if (position.sequence > head + 1) {
-      await warnOfGap(tx, deviceId, position.sequence, rows, logger);
+      await rows.flush();
+      await warnOfGap(tx, deviceId, position.sequence, logger);
     }
     results.push({ created: true });
   }
-  await insertEvents(tx, rows);
+  await rows.flush();
   if (advanced) await advanceHead(tx, deviceId, head, nowIso);
   return results;
 }
 
 /**
  * Whether a re-sent event is the one held: the same canonical JSON without `meta` (content-hash.ts),
- * computed only when an id arrives a second time, from the event as stored.
+ * computed only when an id arrives a second time, from the event as stored (or as taken earlier in
+ * the same run).
  */
-function sameContent(storedResource: string, event: unknown): boolean {
-  return contentHash(JSON.parse(storedResource) as object) === contentHash(event as object);
+function sameContent(held: string | object, event: unknown): boolean {
+  const stored = typeof held === 'string' ? (JSON.parse(held) as object) : held;
+  return contentHash(stored) === contentHash(event as object);
 }
 
-/** The run's new events, several rows per INSERT (one statement per row was a large part of a run's cost). */
-async function insertEvents(tx: SqlDatabase, rows: readonly unknown[][]): Promise<void> {
-  for (const chunk of chunked(rows, INSERT_CHUNK)) {
-    const params = new SqlParams();
-    const values = chunk.map((row) => `(${params.list(row)})`).join(', ');
-    await tx.execute(
-      `INSERT INTO audit_events (event_id, device_id, sequence, previous_hash, hash, content_hash, resource, received_at,
-         recorded_ms, user_id, patient_id, action, session_id, query_text, outcome, username_tried, type_code, subtype_code)
-       VALUES ${values}`,
-      params.values,
-    );
+const EVENT_COLUMNS = `event_id, device_id, sequence, previous_hash, hash, content_hash, resource, received_at,
+  recorded_ms, user_id, patient_id, action, session_id, query_text, outcome, username_tried, type_code, subtype_code`;
+const COLUMN_COUNT = 18;
+
+/** `($1, …, $18), ($19, …)`: the VALUES of a multi-row INSERT of `rows` events (one SQL text per row count, so one prepared statement). */
+function valuesList(rows: number): string {
+  const groups: string[] = [];
+  for (let r = 0; r < rows; r += 1) {
+    const placeholders: string[] = [];
+    for (let c = 1; c <= COLUMN_COUNT; c += 1) placeholders.push(`$${r * COLUMN_COUNT + c}`);
+    groups.push(`(${placeholders.join(', ')})`);
+  }
+  return groups.join(', ');
+}
+
+const INSERT_FULL_CHUNK = `INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES ${valuesList(INSERT_CHUNK)}`;
+
+/**
+ * The run's new events, INSERT_CHUNK rows per statement (one statement per row was a large part of
+ * a run's cost), their values kept flat in one array.
+ */
+class InsertBuffer {
+  #values: unknown[] = [];
+  readonly #tx: SqlDatabase;
+
+  constructor(tx: SqlDatabase) {
+    this.#tx = tx;
+  }
+
+  /** Adds one row (its values in EVENT_COLUMNS order); writes the chunk once it is full. */
+  async add(...row: unknown[]): Promise<void> {
+    for (let i = 0; i < row.length; i += 1) this.#values.push(row[i]);
+    if (this.#values.length >= INSERT_CHUNK * COLUMN_COUNT) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const values = this.#values;
+    if (values.length === 0) return;
+    this.#values = [];
+    const rows = values.length / COLUMN_COUNT;
+    const sql = rows === INSERT_CHUNK ? INSERT_FULL_CHUNK : `INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES ${valuesList(rows)}`;
+    await this.#tx.execute(sql, values);
   }
 }
 
@@ -175,8 +224,8 @@ function checkedEvent(deviceId: string, event: unknown): CheckedEvent {
 
 interface HeldEvent {
   readonly deviceId: string;
-  /** The event as stored (JSON). */
-  readonly resource: string;
+  /** The event as stored (JSON), or as taken earlier in this run. */
+  readonly resource: string | object;
 }
 
 /** The events already held under these ids (any device), by id. */
@@ -252,9 +301,9 @@ async function checkLinks(
   logger?: FastifyBaseLogger,
 ): Promise<void> {
   const { sequence, eventId } = position;
-  // The held events at this sequence, this one included (it has just been inserted).
-  const atSequence = [...linksAt(links, sequence), { eventId, hash: position.hash, previousHash: position.previousHash }];
-  if (atSequence.some((e) => e.eventId !== eventId)) {
+  // The events held at this sequence before this one (it is added to `links` after the check).
+  const heldHere = linksAt(links, sequence);
+  if (heldHere.some((e) => e.eventId !== eventId)) {
     await recordChainFlag(tx, { deviceId, sequence, kind: 'sequence-reused', eventId }, nowIso, logger);
   }
   // This event's link to its predecessor.
@@ -267,10 +316,9 @@ async function checkLinks(
       await recordChainFlag(tx, { deviceId, sequence, kind: 'hash-mismatch', eventId }, nowIso, logger);
     }
   }
-  // The successor's link to this position.
-  const hashesHere = new Set(atSequence.map((e) => e.hash));
+  // The successor's link to this position (to this event's hash or to one held here).
   for (const next of linksAt(links, sequence + 1)) {
-    if (!hashesHere.has(next.previousHash)) {
+    if (next.previousHash !== position.hash && !heldHere.some((e) => e.hash === next.previousHash)) {
       await recordChainFlag(tx, { deviceId, sequence: sequence + 1, kind: 'hash-mismatch', eventId: next.eventId }, nowIso, logger);
     }
   }
@@ -283,25 +331,14 @@ async function checkLinks(
 
 /**
  * Logs the gap below an event that arrived ahead of the device's contiguous head: below it are the
- * events held before the run and the run's events taken so far (`runRows`, inserted at its end;
- * the sequence is their third column).
+ * events held before the run and the run's events taken so far (the caller has written them).
  */
-async function warnOfGap(
-  tx: SqlDatabase,
-  deviceId: string,
-  sequence: number,
-  runRows: readonly unknown[][],
-  logger?: FastifyBaseLogger,
-): Promise<void> {
+async function warnOfGap(tx: SqlDatabase, deviceId: string, sequence: number, logger?: FastifyBaseLogger): Promise<void> {
   const below = await tx.query<{ previous: unknown }>(
     'SELECT MAX(sequence) AS previous FROM audit_events WHERE device_id = $1 AND sequence < $2',
     [deviceId, sequence],
   );
-  let previous = below[0]?.previous === null || below[0]?.previous === undefined ? 0 : toNumber(below[0].previous);
-  for (const row of runRows) {
-    const taken = row[2] as number;
-    if (taken < sequence && taken > previous) previous = taken;
-  }
+  const previous = below[0]?.previous === null || below[0]?.previous === undefined ? 0 : toNumber(below[0].previous);
   if (previous < sequence - 1) {
     logger?.warn({ event: 'audit-chain-gap', deviceId, from: previous + 1, to: sequence - 1 }, 'audit chain has a gap');
   }

@@ -8,8 +8,17 @@ import type { WriteJournal } from './write-policy.js';
 
 /** The part of the audit ingest room the FHIR routes call (injected by server/app.ts). */
 export interface AuditUpload {
-  /** Stores a run of events in order, as one after another; the first refusal is thrown. */
-  recordAuditEvents(tx: SqlDatabase, principal: Principal, events: readonly AuditEvent[], nowIso: string): Promise<{ created: boolean }[]>;
+  /**
+   * Stores a run of events in order, as one after another; the first refusal is thrown.
+   * `receivedTexts[i]`, when given, is events[i]'s JSON text as received (stored as it is).
+   */
+  recordAuditEvents(
+    tx: SqlDatabase,
+    principal: Principal,
+    events: readonly AuditEvent[],
+    nowIso: string,
+    receivedTexts?: readonly (string | undefined)[],
+  ): Promise<{ created: boolean }[]>;
   auditChainStatus(db: SqlDatabase, deviceId: string): Promise<{ highestContiguousSequence: number }>;
 }
 

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookH
 import type { SqlDatabase } from '../storage/index.js';
 import type { Principal } from '../identity/index.js';
 import { accessFor, BTG_REASON_HEADER } from './access-policy.js';
+import { noteBodySource } from './body-source.js';
 import { processBundle } from './bundle-processor.js';
 import { capabilityStatement } from './capability.js';
 import { smartConfiguration } from './smart-configuration.js';
@@ -84,11 +85,17 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
       fhir.addContentTypeParser(['application/fhir+json', 'application/json'], { parseAs: 'string' }, (_request, text, done) => {
         const source = typeof text === 'string' ? text : text.toString('utf8');
         if (source.trim() === '') return done(null, undefined);
+        let body: unknown;
         try {
-          done(null, JSON.parse(source));
+          body = JSON.parse(source);
         } catch {
-          done(new FhirError(400, 'MALFORMED_JSON', 'structure', 'The request body is not valid JSON; nothing was stored.'), undefined);
+          return done(
+            new FhirError(400, 'MALFORMED_JSON', 'structure', 'The request body is not valid JSON; nothing was stored.'),
+            undefined,
+          );
         }
+        noteBodySource(body, source);
+        done(null, body);
       });
       fhir.addContentTypeParser('*', (_request, _payload, done) => {
         done(

@@ -9,6 +9,7 @@ import { isInScope, type Access } from './access-policy.js';
 import { authorizeWrites, LATE_DOCUMENTATION_DAYS, WriteJournal } from './write-policy.js';
 import { etagOf } from './bundle-json.js';
 import { writeHubProvenance } from './hub-provenance.js';
+import { receivedTextOf } from './body-source.js';
 import { FhirError, informationOutcome } from './fhir-error.js';
 import type { FhirContext, FhirResponse } from './fhir-context.js';
 import { requireId, requireType, resourceHeaders } from './interactions-read.js';
@@ -272,7 +273,13 @@ export async function uploadAuditEvents(
 ): Promise<FhirResponse[]> {
   const events = uploads.map(({ id, body, where = '' }) => auditEventToUpload(ctx, id, body, where));
   const principal = ctx.access.principal!;
-  const results = await ctx.audit!.recordAuditEvents(tx, principal, events, stampToInstant(ctx.clock().getTime() * 1000));
+  const results = await ctx.audit!.recordAuditEvents(
+    tx,
+    principal,
+    events,
+    stampToInstant(ctx.clock().getTime() * 1000),
+    events.map((event) => receivedTextOf(event)),
+  );
   return results.map((result, index) => ({
     status: result.created ? 201 : 200,
     body: ctx.prefer === 'representation' ? JSON.stringify(events[index]) : null,

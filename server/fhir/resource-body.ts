@@ -2,6 +2,7 @@
 // valid FHIR R4 for Wardline (422 naming the element path otherwise).
 import type { Resource } from '../../shared/fhir/index.js';
 import { FhirValidationError, validateResource } from '../../shared/fhir/index.js';
+import { isKnownFreeOfControlCharacters } from './body-source.js';
 import { FhirError } from './fhir-error.js';
 
 export function validatedBody(body: unknown, expectedType: string, where = ''): Resource {
@@ -18,8 +19,9 @@ export function validatedBody(body: unknown, expectedType: string, where = ''): 
       'resourceType',
     );
   }
-  // FHIR strings hold no control characters but tab, CR and LF (and PostgreSQL refuses NUL).
-  if (holdsControlCharacters(body)) {
+  // FHIR strings hold no control characters but tab, CR and LF (and PostgreSQL refuses NUL). A body
+  // parsed from a text without any escape that could make one is not walked (body-source.ts).
+  if (!isKnownFreeOfControlCharacters(body) && holdsControlCharacters(body)) {
     throw new FhirError(
       422,
       'INVALID_RESOURCE',

@@ -43,7 +43,7 @@ export function scopeCondition(params: SqlParams, scope: AccessScope, alias: str
   return `(${parts.join(' OR ')})`;
 }
 
-/** True when the patient is labelled restricted (one indexed lookup). */
+/** True when the patient is labelled restricted (an indexed read of the restricted labels). */
 export async function isPatientRestricted(db: SqlDatabase, patientId: string): Promise<boolean> {
   const params = new SqlParams();
   const rows = await db.query(

@@ -7,6 +7,7 @@ import { clinicalSearchMigration } from './migrations/0004-clinical-search.js';
 import { patientNameWordsMigration } from './migrations/0005-patient-name-words.js';
 import { wardFollowedMigration } from './migrations/0006-ward-followed.js';
 import { contentOnceMigration } from './migrations/0007-content-once.js';
+import { tokenVersionMigration } from './migrations/0008-token-version.js';
 
 export const resourceStoreMigrations: readonly HubMigration[] = [
   resourceTables,
@@ -16,4 +17,5 @@ export const resourceStoreMigrations: readonly HubMigration[] = [
   patientNameWordsMigration,
   wardFollowedMigration,
   contentOnceMigration,
+  tokenVersionMigration,
 ];

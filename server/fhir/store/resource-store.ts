@@ -42,7 +42,8 @@ interface PreparedVersion {
   readonly date: { readonly start: number; readonly end: number } | null;
   readonly tokens: readonly { param: string; system: string; value: string }[];
   readonly wardRefs: readonly string[];
-  readonly replaces: boolean;
+  /** The seq of the live stored version this one replaces (its search tokens are deleted), or null. */
+  readonly replacesLive: number | null;
   /** The live version this one replaces (its content moves into its history row), if any. */
   readonly supersedes: { readonly seq: number; readonly content: string } | null;
 }
@@ -95,9 +96,13 @@ function prepare(session: WriteSession, item: NewVersion): PreparedVersion {
     date: terms.date,
     tokens: terms.tokens,
     wardRefs,
-    replaces: previous !== null,
+    replacesLive: liveSeq(previous),
     supersedes: supersededBy(previous),
   };
+}
+
+function liveSeq(previous: StoredResource | null): number | null {
+  return previous === null || previous.deleted ? null : previous.seq;
 }
 
 const RESOURCE_INSERT_COLUMNS =
@@ -159,9 +164,10 @@ async function persistRows(tx: SqlDatabase, currents: readonly PreparedVersion[]
     if (p.supersedes === null || writtenSeqs.has(p.supersedes.seq)) continue;
     await tx.execute('UPDATE fhir_versions SET content = $1 WHERE seq = $2', [p.supersedes.content, p.supersedes.seq]);
   }
-  const replaced = currents.filter((p) => p.replaces);
-  for (const p of replaced) {
-    await tx.execute('DELETE FROM fhir_tokens WHERE res_type = $1 AND res_id = $2', [p.stored.type, p.stored.id]);
+  // A current version's tokens carry its seq: those of the versions replaced here go by that number.
+  const replacedSeqs = currents.flatMap((p) => (p.replacesLive === null ? [] : [p.replacesLive]));
+  for (const chunk of chunked(replacedSeqs, 500)) {
+    await tx.execute(`DELETE FROM fhir_tokens WHERE seq IN (${chunk.map((_, i) => `$${i + 1}`).join(', ')})`, chunk);
   }
   await insertRows(
     tx,
@@ -199,8 +205,8 @@ async function persistRows(tx: SqlDatabase, currents: readonly PreparedVersion[]
       currentSeqs.has(p.stored.seq) ? null : p.stored.content,
     ]),
   );
-  const tokens = currents.flatMap((p) => p.tokens.map((t) => [p.stored.type, p.stored.id, t.param, t.system, t.value]));
-  await insertRows(tx, 'INSERT INTO fhir_tokens (res_type, res_id, param, system, value)', '', 5, tokens);
+  const tokens = currents.flatMap((p) => p.tokens.map((t) => [p.stored.type, p.stored.id, t.param, t.system, t.value, p.stored.seq]));
+  await insertRows(tx, 'INSERT INTO fhir_tokens (res_type, res_id, param, system, value, seq)', '', 6, tokens);
   const wards = versions.flatMap((p) => p.wardRefs.map((ref) => [ref, p.stored.seq]));
   await insertRows(tx, 'INSERT INTO fhir_version_wards (ward_ref, seq)', '', 2, wards);
 }
@@ -226,7 +232,11 @@ export async function writeDeletion(tx: SqlDatabase, session: WriteSession, curr
   };
   const wardRefs = current.type === 'Encounter' ? wardRefsOf(previousResource(current)) : [];
   const supersedes = supersededBy(current);
-  await persist(tx, [{ stored, status: null, careEnd: null, date: null, tokens: [], wardRefs, replaces: true, supersedes }], () => null);
+  await persist(
+    tx,
+    [{ stored, status: null, careEnd: null, date: null, tokens: [], wardRefs, replacesLive: liveSeq(current), supersedes }],
+    () => null,
+  );
   return stored;
 }
 
@@ -274,7 +284,7 @@ export class VersionBatch {
       date: null,
       tokens: [],
       wardRefs,
-      replaces: true,
+      replacesLive: liveSeq(current),
       supersedes: supersededBy(current),
     });
     return stored;
@@ -293,16 +303,17 @@ export class VersionBatch {
     if (this.pending.length === 0) return;
     const all = this.pending;
     this.pending = [];
-    // The current row (and its tokens) of each resource is its last version; a resource first
-    // created in this batch replaces nothing stored before it.
+    // The current row (and its tokens) of each resource is its last version; the tokens it replaces
+    // are those of the live version stored before the batch (a resource first created in this batch
+    // replaces none).
     const last = new Map<string, PreparedVersion>();
-    const storedBefore = new Map<string, boolean>();
+    const storedBefore = new Map<string, number | null>();
     for (const p of all) {
       const key = `${p.stored.type}/${p.stored.id}`;
-      if (!storedBefore.has(key)) storedBefore.set(key, p.replaces);
+      if (!storedBefore.has(key)) storedBefore.set(key, p.replacesLive);
       last.set(key, p);
     }
-    const currents = [...last.entries()].map(([key, p]) => ({ ...p, replaces: storedBefore.get(key)! }));
+    const currents = [...last.entries()].map(([key, p]) => ({ ...p, replacesLive: storedBefore.get(key)! }));
     await persistRows(tx, currents, all);
   }
 }

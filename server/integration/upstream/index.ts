@@ -20,4 +20,5 @@ export { readUpstreamStatus, formatUpstreamStatus, type UpstreamStatus } from '.
 export { upstreamMigrations } from './migrations/0001-upstream.js';
 export { UpstreamError, type UpstreamErrorCode } from './upstream-error.js';
 export { MIRRORED_TYPES } from './upstream-resource.js';
+export { FULL_PULL_BATCH } from './chart-mirror.js';
 export { HUB_PROVENANCE_TAG_SYSTEM } from './documentation-outbox.js';

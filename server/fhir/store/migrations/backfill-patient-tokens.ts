@@ -1,6 +1,8 @@
 // For a migration that indexes something new of every Patient: the tokens `tokensOf` finds in each
 // current Patient's stored content, inserted in pages of BATCH, so Patients stored before the
-// migration are found by the new index like those written after it.
+// migration are found by the new index like those written after it. Used by migrations before
+// fhir-0008-token-version, which gives the rows it inserted their version's seq (a backfill after it
+// must write the seq itself).
 import type { SqlDatabase } from '../../../storage/index.js';
 import type { Resource } from '../../../../shared/fhir/index.js';
 
