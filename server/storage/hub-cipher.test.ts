@@ -15,11 +15,14 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HUB_CIPHER, SQLCIPHER_4, type SqliteCipher } from './hub-cipher.js';
 import {
+  encryptPlainSqliteFile,
+  isPlainSqliteFile,
   keySqliteConnection,
   rawKeyPassphrase,
   reencryptionFileOf,
   reencryptionLockOf,
   rekeySqliteFile,
+  rollBackInterruptedEncryption,
   sqliteKeyFits,
 } from './sqlite-cipher.js';
 import { openSqliteDatabase } from './sqlite-database.js';
@@ -361,5 +364,46 @@ db.rekey(Buffer.from(process.argv[4]));
       await db.close();
     }
     expect(opensUnder(file, key, HUB_CIPHER)).toBe(true);
+  });
+
+  it('encrypt-database, killed after it wrote page 1, is rolled back to the plain file and can run again, with every row', async () => {
+    const plain = new Database(file);
+    plain.exec('CREATE TABLE items (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+    const insert = plain.prepare('INSERT INTO items (id, body) VALUES (?, ?)');
+    plain.transaction(() => {
+      for (let i = 0; i < 20_000; i++) insert.run(i, 'z'.repeat(1000));
+    })();
+    plain.close();
+    const script = join(folder, 'encrypt.mts');
+    writeFileSync(
+      script,
+      `const { encryptPlainSqliteFile } = await import(${JSON.stringify(join(storageDir, 'sqlite-cipher.ts'))});
+encryptPlainSqliteFile(process.argv[2], Buffer.from(process.argv[3], 'hex'));
+`,
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script, file, key.toString('hex')], { stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // Killed (SIGKILL) once the file's first page is encrypted, its journal not yet removed.
+    let killed = false;
+    while (!killed && child.exitCode === null) {
+      if (existsSync(`${file}-journal`) && !isPlainSqliteFile(file)) killed = child.kill('SIGKILL');
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+    await exited;
+    expect(killed).toBe(true);
+    expect(existsSync(`${file}-journal`)).toBe(true);
+    expect(() => openSqliteDatabase(file, { key })).toThrow(
+      expect.objectContaining({ code: 'WRONG_KEY', message: expect.stringContaining('encrypt-database was interrupted, run it again') }),
+    );
+
+    rollBackInterruptedEncryption(file);
+    expect(isPlainSqliteFile(file)).toBe(true);
+    encryptPlainSqliteFile(file, key);
+    const db = openSqliteDatabase(file, { key });
+    try {
+      expect(await db.query('SELECT count(*) AS n, max(id) AS top FROM items')).toEqual([{ n: 20_000, top: 19_999 }]);
+    } finally {
+      await db.close();
+    }
   });
 });

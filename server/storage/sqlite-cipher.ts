@@ -350,6 +350,25 @@ export function rekeySqliteFile(file: string, oldKey: Buffer, newKey: Buffer): v
 }
 
 /**
+ * Rolls back the journal an interrupted encrypt-database can leave once it has written page 1 (the
+ * file no longer starts with the plain header, and no key opens it). The journal holds the pages as
+ * they were, byte for byte; a connection without a key plays them back as they are, so the file is
+ * again what it was before that transaction (plain; or, for an interrupted rotate-keys, encrypted
+ * under its old key). Nothing happens without a journal, or while another process holds the file.
+ */
+export function rollBackInterruptedEncryption(file: string): void {
+  if (!existsSync(`${file}-journal`) || isPlainSqliteFile(file)) return;
+  const connection = new Database(file, { fileMustExist: true, timeout: 2_000 });
+  try {
+    connection.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
+  } catch (error) {
+    if (!isNotADatabase(error)) throw error;
+  } finally {
+    connection.close();
+  }
+}
+
+/**
  * Encrypts an unencrypted SQLite file in place under `key` (SQLite3MultipleCiphers encrypts a
  * plain database on rekey). Needs the only connection to the file, like rekeySqliteFile.
  */

@@ -5,6 +5,8 @@
 // the hub's CLI always gives one, and refuses a plain (unencrypted) hub database. A file written
 // under an earlier hub cipher (SQLCipher 4) is re-encrypted with the hub cipher before it is opened.
 // A worker thread copies the write-ahead log into the file as it grows (wal-checkpointer.ts).
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { AsyncMutex } from './async-mutex.js';
 import { SecretEnvelope } from './secret-envelope.js';
@@ -278,8 +280,16 @@ function openWriterConnection(path: string, options: SqliteOptions, inMemory: bo
     return openConnection(path, options, false);
   } catch (error) {
     const wrongKey = error instanceof StorageError && error.code === 'WRONG_KEY';
-    if (!wrongKey || inMemory || options.key === undefined || !upgradeHubCipher(path, options.key)) throw error;
-    return openConnection(path, options, false);
+    if (!wrongKey || inMemory || options.key === undefined) throw error;
+    if (upgradeHubCipher(path, options.key)) return openConnection(path, options, false);
+    if (existsSync(`${path}-journal`)) {
+      throw new StorageError(
+        'WRONG_KEY',
+        `${error.message} If wardline-hub encrypt-database was interrupted, run it again (it finishes the job); never remove ${basename(path)}-journal.`,
+        { cause: error },
+      );
+    }
+    throw error;
   }
 }
 
