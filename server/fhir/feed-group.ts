@@ -156,9 +156,16 @@ function messageWriter(overlay: GroupOverlay): { writer: FeedWriter; written: Ma
     async put(resource) {
       validateResource(resource);
       if (!resource.id) throw new Error('A feed write reached the store without an id; this is a hub defect.');
-      const previous = (await entryOf(resource.resourceType, resource.id)).stored;
-      const stored = overlay.batch.add({ resource, previous });
-      written.set(keyOf(resource.resourceType, resource.id), { stored, source: resource });
+      const entry = await entryOf(resource.resourceType, resource.id);
+      const previous = entry.stored;
+      const version = overlay.batch.addVersion({
+        resource,
+        previous,
+        ...(entry.parsed !== undefined ? { previousResource: entry.parsed?.resource ?? null } : {}),
+      });
+      // Read back as stored (meta included) without parsing its JSON again.
+      const parsedVersion: FeedResource = { resource: version.resource, version: version.stored.version };
+      written.set(keyOf(resource.resourceType, resource.id), { stored: version.stored, source: resource, parsed: parsedVersion });
     },
     async remove(type, id) {
       const existing = (await entryOf(type, id)).stored;

@@ -33,10 +33,14 @@ export interface NewVersion {
   readonly resource: Resource;
   /** The current version, if any (live or deleted). */
   readonly previous: StoredResource | null;
+  /** `previous` already parsed, when the writer holds it (spares parsing its content again). */
+  readonly previousResource?: Resource | null;
 }
 
 interface PreparedVersion {
   readonly stored: StoredResource;
+  /** The version as stored (`stored.content` is its JSON); shared: never changed in place. */
+  readonly resource: Resource | null;
   readonly status: string | null;
   readonly careEnd: number | null;
   readonly date: { readonly start: number; readonly end: number } | null;
@@ -78,8 +82,16 @@ function prepare(session: WriteSession, item: NewVersion): PreparedVersion {
   const content = asciiJson(withMeta);
   const terms = indexTermsOf(withMeta);
   const wardRefs =
-    resource.resourceType === 'Encounter' ? [...new Set([...wardRefsOf(withMeta), ...wardRefsOf(previousResource(previous))])] : [];
+    resource.resourceType === 'Encounter'
+      ? [
+          ...new Set([
+            ...wardRefsOf(withMeta),
+            ...wardRefsOf(item.previousResource !== undefined ? item.previousResource : previousResource(previous)),
+          ]),
+        ]
+      : [];
   return {
+    resource: withMeta,
     stored: {
       type: resource.resourceType,
       id,
@@ -226,7 +238,11 @@ export async function writeDeletion(tx: SqlDatabase, session: WriteSession, curr
   };
   const wardRefs = current.type === 'Encounter' ? wardRefsOf(previousResource(current)) : [];
   const supersedes = supersededBy(current);
-  await persist(tx, [{ stored, status: null, careEnd: null, date: null, tokens: [], wardRefs, replaces: true, supersedes }], () => null);
+  await persist(
+    tx,
+    [{ stored, resource: null, status: null, careEnd: null, date: null, tokens: [], wardRefs, replaces: true, supersedes }],
+    () => null,
+  );
   return stored;
 }
 
@@ -249,9 +265,17 @@ export class VersionBatch {
 
   /** Queues a new version of `item.resource` after `item.previous`; returns it as it will be stored. */
   add(item: NewVersion): StoredResource {
+    return this.addVersion(item).stored;
+  }
+
+  /**
+   * As `add`, with the version also as the resource its content is the JSON of (meta included), so
+   * a writer that reads it back needs no parse. Shared with the batch: never change it in place.
+   */
+  addVersion(item: NewVersion): { readonly stored: StoredResource; readonly resource: Resource } {
     const prepared = prepare(this.session, item);
     this.pending.push(prepared);
-    return prepared.stored;
+    return { stored: prepared.stored, resource: prepared.resource! };
   }
 
   /** Queues a tombstone after the live `current`; returns it. */
@@ -269,6 +293,7 @@ export class VersionBatch {
     const wardRefs = current.type === 'Encounter' ? wardRefsOf(previousResource(current)) : [];
     this.pending.push({
       stored,
+      resource: null,
       status: null,
       careEnd: null,
       date: null,

@@ -10,7 +10,7 @@ import { AdtError } from './adt-error.js';
 import { sqlLedger, type AdtLedger } from './adt-ledger.js';
 import type { AdtLocation, AdtMessage, AdtPatient, AdtVisit } from './adt-message.js';
 import { mergePatientRecords, replacedBy } from './patient-merge.js';
-import { v7 as uuidv7 } from 'uuid';
+import { newResourceId } from './resource-ids.js';
 import { admittedByFeed, adoptedByFeed, VISIT_NUMBER_SYSTEM, visitNumberSystem, withFeedVisit } from './visit-match.js';
 
 export { VISIT_NUMBER_SYSTEM, visitNumberSystem } from './visit-match.js';
@@ -120,7 +120,7 @@ function demographics(base: Patient, data: AdtPatient): Patient {
 
 /** Creates or updates the patient from PID; returns its id. */
 async function upsertPatient(writer: FeedWriter, data: AdtPatient, existing: FeedResource<Patient> | null): Promise<string> {
-  const base: Patient = existing?.resource ?? { resourceType: 'Patient', id: uuidv7() };
+  const base: Patient = existing?.resource ?? { resourceType: 'Patient', id: newResourceId() };
   const rest = base;
   const mrn = base.identifier?.find((identifier) => identifier.system === MRN_SYSTEM)?.value;
   // Reached through a merge (the message names the merged-away MRN): the survivor keeps its own MRN.
@@ -278,7 +278,7 @@ async function admit(writer: FeedWriter, message: AdtMessage, patientId: string)
   const kind = CLASSES[visit.patientClass] ?? (inpatient ? CLASSES.I! : CLASSES.O!);
   const encounter: Encounter = {
     resourceType: 'Encounter',
-    id: existing?.resource.id ?? uuidv7(),
+    id: existing?.resource.id ?? newResourceId(),
     identifier: [{ use: 'official', system: visitNumberSystem(visit.authority), value: visit.visitNumber }],
     status: inpatient ? 'in-progress' : 'arrived',
     class: { system: ENCOUNTER_CLASS_SYSTEM, ...kind },
