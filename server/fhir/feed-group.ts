@@ -14,6 +14,7 @@ import { batchedFeedWriter, parsed, type FeedResource, type FeedWriter } from '.
 import {
   beginWrite,
   currentByIdentifier,
+  currentByIdentifiers,
   endWrite,
   identifierTokensOf,
   readCurrent,
@@ -38,6 +39,18 @@ export interface FeedGroup {
   run<T>(work: (writer: FeedWriter) => Promise<T>): Promise<T>;
   /** Writes what the group queued so far, then runs `work` in its own savepoint, writing at once. */
   runIsolated<T>(work: (writer: FeedWriter) => Promise<T>): Promise<T>;
+  /**
+   * Reads the identifier look-ups the group's messages are about to make, a few queries for all
+   * (one per type and system), so their `findByIdentifier` asks the database nothing more.
+   */
+  prefetchIdentifiers(lookups: readonly IdentifierLookup[]): Promise<void>;
+}
+
+/** One identifier look-up: live resources of `type` carrying system|value. */
+export interface IdentifierLookup {
+  readonly type: string;
+  readonly system: string;
+  readonly value: string;
 }
 
 /** One resource as the group knows it: the database's current row, or a version queued in the group. */
@@ -110,13 +123,33 @@ class GroupOverlay {
     let rows = this.byIdentifier.get(lookup);
     if (rows === undefined) {
       rows = await currentByIdentifier(this.tx, type, system, value, Number.MAX_SAFE_INTEGER);
-      this.byIdentifier.set(lookup, rows);
-      for (const row of rows) {
-        const key = keyOf(row.type, row.id);
-        if (!this.stored.has(key)) this.stored.set(key, { stored: row });
-      }
+      this.remember(lookup, rows);
     }
     return rows;
+  }
+
+  /** Answers these look-ups now, grouped by type and system (those answered before are skipped). */
+  async prefetchIdentifiers(lookups: readonly IdentifierLookup[]): Promise<void> {
+    const bySystem = new Map<string, { type: string; system: string; values: Set<string> }>();
+    for (const { type, system, value } of lookups) {
+      if (this.byIdentifier.has(`${type}${SEP}${system}${SEP}${value}`)) continue;
+      const group = `${type}${SEP}${system}`;
+      let entry = bySystem.get(group);
+      if (entry === undefined) bySystem.set(group, (entry = { type, system, values: new Set() }));
+      entry.values.add(value);
+    }
+    for (const { type, system, values } of bySystem.values()) {
+      const found = await currentByIdentifiers(this.tx, type, system, [...values]);
+      for (const [value, rows] of found) this.remember(`${type}${SEP}${system}${SEP}${value}`, rows);
+    }
+  }
+
+  private remember(lookup: string, rows: readonly StoredResource[]): void {
+    this.byIdentifier.set(lookup, rows);
+    for (const row of rows) {
+      const key = keyOf(row.type, row.id);
+      if (!this.stored.has(key)) this.stored.set(key, { stored: row });
+    }
   }
 }
 
@@ -191,6 +224,7 @@ export async function feedGroupTransaction<T>(db: SqlDatabase, now: Date, work: 
       const overlay = new GroupOverlay(tx, session);
       const group: FeedGroup = {
         tx,
+        prefetchIdentifiers: (lookups) => overlay.prefetchIdentifiers(lookups),
         async run(messageWork) {
           const mark = overlay.batch.size;
           const { writer, written } = messageWriter(overlay);

@@ -5,7 +5,7 @@
 // (tags, security labels such as a restricted chart's); the store sets versionId and lastUpdated.
 import type { Encounter, Location, Patient } from '../../../shared/fhir/index.js';
 import { BED_STATUS_SYSTEM, LOCATION_PHYSICAL_TYPE_SYSTEM, MRN_SYSTEM } from '../../../shared/fhir/index.js';
-import type { FeedResource, FeedWriter } from '../../fhir/index.js';
+import type { FeedResource, FeedWriter, IdentifierLookup } from '../../fhir/index.js';
 import { AdtError } from './adt-error.js';
 import { sqlLedger, type AdtLedger } from './adt-ledger.js';
 import type { AdtLocation, AdtMessage, AdtPatient, AdtVisit } from './adt-message.js';
@@ -448,6 +448,19 @@ async function merge(writer: FeedWriter, message: AdtMessage, ledger: AdtLedger)
   await checkOrder(ledger, priorId, message.eventMs);
   await mergePatientRecords(writer, prior, survivor, { linkSurvivor: true });
   return [survivorId, priorId];
+}
+
+/**
+ * The identifier look-ups applyAdtMessage starts with (the patient's MRN, the visit's number), for a
+ * group of messages to read them together beforehand. None for a merge (it runs on its own).
+ */
+export function identifierLookupsOf(message: AdtMessage): IdentifierLookup[] {
+  if (message.event === 'A40') return [];
+  const lookups: IdentifierLookup[] = [{ type: 'Patient', system: MRN_SYSTEM, value: message.patient.mrn }];
+  if (message.visit !== null) {
+    lookups.push({ type: 'Encounter', system: visitNumberSystem(message.visit.authority), value: message.visit.visitNumber });
+  }
+  return lookups;
 }
 
 /**
