@@ -18,6 +18,7 @@ import {
   endWrite,
   identifierTokensOf,
   readCurrent,
+  readCurrentMany,
   VersionBatch,
   type StoredResource,
   type WriteSession,
@@ -44,6 +45,8 @@ export interface FeedGroup {
    * (one per type and system), so their `findByIdentifier` asks the database nothing more.
    */
   prefetchIdentifiers(lookups: readonly IdentifierLookup[]): Promise<void>;
+  /** Reads these resources the group's messages are about to read, one query per type. */
+  prefetchResources(refs: readonly { readonly type: string; readonly id: string }[]): Promise<void>;
 }
 
 /** One identifier look-up: live resources of `type` carrying system|value. */
@@ -144,6 +147,21 @@ class GroupOverlay {
     }
   }
 
+  /** Reads these resources now, one query per type (those read before are skipped). */
+  async prefetchResources(refs: readonly { readonly type: string; readonly id: string }[]): Promise<void> {
+    const byType = new Map<string, Set<string>>();
+    for (const { type, id } of refs) {
+      if (this.stored.has(keyOf(type, id))) continue;
+      let ids = byType.get(type);
+      if (ids === undefined) byType.set(type, (ids = new Set()));
+      ids.add(id);
+    }
+    for (const [type, ids] of byType) {
+      const found = await readCurrentMany(this.tx, type, [...ids]);
+      for (const id of ids) this.stored.set(keyOf(type, id), { stored: found.get(id) ?? null });
+    }
+  }
+
   private remember(lookup: string, rows: readonly StoredResource[]): void {
     this.byIdentifier.set(lookup, rows);
     for (const row of rows) {
@@ -225,6 +243,7 @@ export async function feedGroupTransaction<T>(db: SqlDatabase, now: Date, work: 
       const group: FeedGroup = {
         tx,
         prefetchIdentifiers: (lookups) => overlay.prefetchIdentifiers(lookups),
+        prefetchResources: (refs) => overlay.prefetchResources(refs),
         async run(messageWork) {
           const mark = overlay.batch.size;
           const { writer, written } = messageWriter(overlay);

@@ -3,7 +3,15 @@
 export { resourceStoreMigrations } from './resource-store-migrations.js';
 export { beginWrite, endWrite, readWatermark, watermarkInstant, stampToInstant, parseInstantRange } from './hub-clock.js';
 export type { WriteSession, Watermark, InstantRange } from './hub-clock.js';
-export { readCurrent, readVersion, writeVersions, writeDeletion, VersionBatch, type NewVersion } from './resource-store.js';
+export {
+  readCurrent,
+  readCurrentMany,
+  readVersion,
+  writeVersions,
+  writeDeletion,
+  VersionBatch,
+  type NewVersion,
+} from './resource-store.js';
 export { contentText, versionContentSql, type StoredResource } from './stored-resource.js';
 export { asciiJson } from './ascii-json.js';
 export { currentByIdentifier, currentByIdentifiers } from './identifier-lookup.js';

@@ -5,7 +5,7 @@
 // same transaction. Writers must run inside a transaction opened with beginWrite (hub-clock.ts).
 // Knows nothing of HTTP or access.
 import type { Resource } from '../../../shared/fhir/index.js';
-import { chunked, type SqlDatabase } from '../../storage/index.js';
+import { chunked, SqlParams, type SqlDatabase } from '../../storage/index.js';
 import { stampToInstant, type WriteSession } from './hub-clock.js';
 import { indexTermsOf, wardRefsOf } from './index-terms.js';
 import { asciiJson } from './ascii-json.js';
@@ -17,6 +17,20 @@ export async function readCurrent(db: SqlDatabase, type: string, id: string): Pr
     id,
   ]);
   return rows[0] ? fromRow(rows[0]) : null;
+}
+
+/** readCurrent for many ids of one type at once: the rows found, by id (an id never written is absent). */
+export async function readCurrentMany(db: SqlDatabase, type: string, ids: readonly string[]): Promise<Map<string, StoredResource>> {
+  const found = new Map<string, StoredResource>();
+  for (const chunk of chunked([...new Set(ids)], 200)) {
+    const params = new SqlParams();
+    const rows = await db.query<ResourceRow>(
+      `SELECT ${RESOURCE_COLUMNS} FROM fhir_resources WHERE res_type = ${params.add(type)} AND res_id IN (${params.list(chunk)})`,
+      params.values,
+    );
+    for (const row of rows) found.set(row.res_id, fromRow(row));
+  }
+  return found;
 }
 
 export async function readVersion(db: SqlDatabase, type: string, id: string, version: number): Promise<StoredResource | null> {

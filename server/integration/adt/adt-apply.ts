@@ -450,17 +450,29 @@ async function merge(writer: FeedWriter, message: AdtMessage, ledger: AdtLedger)
   return [survivorId, priorId];
 }
 
-/**
- * The identifier look-ups applyAdtMessage starts with (the patient's MRN, the visit's number), for a
- * group of messages to read them together beforehand. None for a merge (it runs on its own).
- */
-export function identifierLookupsOf(message: AdtMessage): IdentifierLookup[] {
-  if (message.event === 'A40') return [];
-  const lookups: IdentifierLookup[] = [{ type: 'Patient', system: MRN_SYSTEM, value: message.patient.mrn }];
-  if (message.visit !== null) {
-    lookups.push({ type: 'Encounter', system: visitNumberSystem(message.visit.authority), value: message.visit.visitNumber });
+/** What applyAdtMessage reads first, for a group of messages to read it together beforehand. */
+export interface MessageReads {
+  /** The patient's MRN and the visit's number. */
+  readonly identifiers: IdentifierLookup[];
+  /** The ward and bed Locations PV1-3 names. */
+  readonly resources: { readonly type: string; readonly id: string }[];
+}
+
+/** The look-ups applyAdtMessage starts with. None for a merge (it runs on its own). */
+export function readsOf(message: AdtMessage): MessageReads {
+  if (message.event === 'A40') return { identifiers: [], resources: [] };
+  const identifiers: IdentifierLookup[] = [{ type: 'Patient', system: MRN_SYSTEM, value: message.patient.mrn }];
+  const resources: MessageReads['resources'] = [];
+  const visit = message.visit;
+  if (visit !== null) {
+    identifiers.push({ type: 'Encounter', system: visitNumberSystem(visit.authority), value: visit.visitNumber });
+    if (visit.location) {
+      resources.push({ type: 'Location', id: wardId(visit.location.ward) });
+      const bed = bedId(visit.location);
+      if (bed !== null) resources.push({ type: 'Location', id: bed });
+    }
   }
-  return lookups;
+  return { identifiers, resources };
 }
 
 /**
