@@ -7,6 +7,7 @@ import { isAuditError } from './audit-error.js';
 import { openAuditLog, type AuditLog } from './audit-log.js';
 import { canonicalJson } from '../../shared/json/index.js';
 import { AUDIT_MIGRATIONS } from './migrations/index.js';
+import { normalizeUsername } from '../session/index.js';
 import { rawAuditHandle, temporaryAuditDir, type AuditTestDir } from './test-helpers.js';
 
 let dirs: AuditTestDir[] = [];
@@ -133,6 +134,40 @@ describe('the audit log', () => {
     expect(log.find({ fromMs: Date.UTC(2026, 0, 1, 0, 1), toMs: Date.UTC(2026, 0, 1, 0, 1) }).map((e) => e.sequence)).toEqual([2]);
     expect(log.find({ user: 'u-1', afterSequence: 1 }).map((e) => e.sequence)).toEqual([3]);
     expect(log.find({ limit: 1 })).toHaveLength(1);
+  });
+
+  it('finds the failed sign-ins that tried a username by its own index, normalised as sign-in normalises, also in a trail older than the index', async () => {
+    const { log, dir } = await freshLog();
+    log.record({ action: 'sign-in-failed', user: null, detail: { mode: 'online', reason: 'bad-password', username: ' ÄRZTIN.K ' } });
+    log.record({ action: 'sign-in-failed', user: null, detail: { mode: 'offline', reason: 'bad-pin', username: 'someone.else' } });
+    log.record({ action: 'sign-in', user: 'u-1' });
+    log.record({ action: 'sign-in-failed', user: null, detail: { mode: 'online', reason: 'unknown-user', username: 'ärztin.k' } });
+    const tried = (trail: AuditLog): number[] =>
+      trail.find({ users: [], usernameTried: normalizeUsername('Ärztin.K') }).map((e) => e.sequence);
+    expect(tried(log)).toEqual([1, 4]);
+    expect(log.find({ users: ['u-1'], usernameTried: 'nobody' }).map((e) => e.sequence)).toEqual([3]);
+    log.close();
+
+    // The search reads the index on the username tried, not every entry's body.
+    const raw = await rawAuditHandle(dir.dir, dir.custodian);
+    try {
+      const plan = raw
+        .prepare<[string], { detail: string }>(
+          `EXPLAIN QUERY PLAN SELECT s.sequence FROM audit_search s JOIN audit_entries e ON e.sequence = s.sequence WHERE s.username_tried = ? ORDER BY s.sequence`,
+        )
+        .all('x')
+        .map((row) => row.detail)
+        .join('\n');
+      expect(plan).toContain('audit_search_by_username_tried');
+      // A trail written before the index existed (schema 2): upgraded on open, its failed sign-ins found as well.
+      raw.exec('DROP INDEX audit_search_by_username_tried; ALTER TABLE audit_search DROP COLUMN username_tried; PRAGMA user_version = 2;');
+    } finally {
+      raw.close();
+    }
+    const reopened = await openAuditLog({ dataDir: dir.dir, custodian: dir.custodian });
+    logs.push(reopened);
+    expect(tried(reopened)).toEqual([1, 4]);
+    expect(reopened.verify()).toMatchObject({ ok: true });
   });
 
   it('says it is closed instead of silently dropping an entry', async () => {

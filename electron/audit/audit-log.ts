@@ -23,6 +23,7 @@ import { createAuditPruner, type AuditPruner, type ChainAnchor } from './audit-p
 import { canonicalJson } from '../../shared/json/index.js';
 import { verifyChain, type ChainVerdict } from './chain-verify.js';
 import { entryBodyOf } from './entry-body.js';
+import { searchUsernameTried } from './search-username.js';
 import { AUDIT_MIGRATIONS } from './migrations/index.js';
 import { ENTRY_COLUMNS, entryOfRow, type CheckedEntryRow, type StoredEntryRow } from './stored-entry.js';
 import { createUploadQueue, type UploadQueue } from './upload-queue.js';
@@ -208,7 +209,7 @@ class OpenedAuditLog implements AuditLog {
     this.#byNumber = db.prepare<[number], StoredEntryRow>(`SELECT ${ENTRY_COLUMNS} FROM audit_entries WHERE sequence = ?`);
     this.#all = db.prepare<[], StoredEntryRow>(`SELECT ${ENTRY_COLUMNS} FROM audit_entries ORDER BY sequence`);
     this.#checked = db.prepare<[], CheckedEntryRow>(`
-      SELECT e.sequence, e.body, e.previous_hash, e.hash, s.recorded_ms, s.user_id, s.patient_id, s.action
+      SELECT e.sequence, e.body, e.previous_hash, e.hash, s.recorded_ms, s.user_id, s.patient_id, s.action, s.username_tried
       FROM audit_entries e LEFT JOIN audit_search s ON s.sequence = e.sequence ORDER BY e.sequence`);
     const insert = db.prepare<[number, string, string, string]>(
       'INSERT INTO audit_entries (sequence, body, previous_hash, hash) VALUES (?, ?, ?, ?)',
@@ -216,15 +217,21 @@ class OpenedAuditLog implements AuditLog {
     const unindexed = db.prepare<[number, number], { sequence: number; body: string }>(
       'SELECT sequence, body FROM audit_entries WHERE sequence > ? ORDER BY sequence LIMIT ?',
     );
-    const indexRow = db.prepare<[number, number, string | null, string | null, string]>(
-      'INSERT OR REPLACE INTO audit_search (sequence, recorded_ms, user_id, patient_id, action) VALUES (?, ?, ?, ?, ?)',
+    const indexRow = db.prepare<[number, number, string | null, string | null, string, string | null]>(
+      'INSERT OR REPLACE INTO audit_search (sequence, recorded_ms, user_id, patient_id, action, username_tried) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.#indexBatch = db.transaction((limit: number): number => {
       const through = Number(meta.get('search_through') ?? '0');
       const rows = unindexed.all(through, limit);
       for (const row of rows) {
-        const body = JSON.parse(row.body) as { time: string; user: string | null; patient: string | null; action: string };
-        indexRow.run(row.sequence, Date.parse(body.time), body.user, body.patient, body.action);
+        const body = JSON.parse(row.body) as {
+          time: string;
+          user: string | null;
+          patient: string | null;
+          action: string;
+          detail?: unknown;
+        };
+        indexRow.run(row.sequence, Date.parse(body.time), body.user, body.patient, body.action, searchUsernameTried(body));
       }
       if (rows.length > 0) meta.set('search_through', String(rows[rows.length - 1]!.sequence));
       return rows.length;
@@ -311,7 +318,8 @@ class OpenedAuditLog implements AuditLog {
         params.users = JSON.stringify(query.users);
       }
       if (query.usernameTried !== undefined) {
-        either.push("(s.action = 'sign-in-failed' AND lower(trim(json_extract(e.body, '$.detail.username'))) = @tried)");
+        // Its own indexed column (normalised as sign-in normalises), not the bodies read one by one.
+        either.push('s.username_tried = @tried');
         params.tried = query.usernameTried;
       }
       conditions.push(`(${either.join(' OR ')})`);

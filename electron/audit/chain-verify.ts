@@ -11,6 +11,7 @@
 import { canonicalJson } from '../../shared/json/index.js';
 import { entryHash, GENESIS_PREVIOUS_HASH, type AuditEntryBody } from './audit-entry.js';
 import type { ChainAnchor } from './audit-prune.js';
+import { searchUsernameTried } from './search-username.js';
 import type { CheckedEntryRow } from './stored-entry.js';
 
 export type ChainProblem = 'missing' | 'out-of-place' | 'inserted' | 'altered';
@@ -38,7 +39,11 @@ function parsed(row: CheckedEntryRow): AuditEntryBody | null {
 function searchAgrees(row: CheckedEntryRow, body: AuditEntryBody): boolean {
   if (row.recorded_ms === null) return true;
   return (
-    row.recorded_ms === Date.parse(body.time) && row.user_id === body.user && row.patient_id === body.patient && row.action === body.action
+    row.recorded_ms === Date.parse(body.time) &&
+    row.user_id === body.user &&
+    row.patient_id === body.patient &&
+    row.action === body.action &&
+    row.username_tried === searchUsernameTried(body)
   );
 }
 

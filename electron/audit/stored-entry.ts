@@ -16,6 +16,7 @@ export interface CheckedEntryRow extends StoredEntryRow {
   readonly user_id: string | null;
   readonly patient_id: string | null;
   readonly action: string | null;
+  readonly username_tried: string | null;
 }
 
 export const ENTRY_COLUMNS = 'sequence, body, previous_hash, hash';

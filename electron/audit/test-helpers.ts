@@ -10,6 +10,7 @@ import { entryHash } from './audit-entry.js';
 import { AUDIT_FILE_NAME } from './audit-files.js';
 import { canonicalJson } from '../../shared/json/index.js';
 import { AUDIT_MIGRATIONS } from './migrations/index.js';
+import { searchUsernameTried } from './search-username.js';
 
 export interface AuditTestDir {
   readonly dir: string;
@@ -65,9 +66,10 @@ export function tamperBody(
   const json = canonicalJson(body);
   const hash = options.rehash ? entryHash(row.previous_hash, json) : null;
   db.prepare('UPDATE audit_entries SET body = ?, hash = COALESCE(?, hash) WHERE sequence = ?').run(json, hash, sequence);
-  db.prepare('UPDATE audit_search SET patient_id = ?, user_id = ? WHERE sequence = ?').run(
+  db.prepare('UPDATE audit_search SET patient_id = ?, user_id = ?, username_tried = ? WHERE sequence = ?').run(
     (body.patient as string | null) ?? null,
     (body.user as string | null) ?? null,
+    searchUsernameTried(body as { action: string; detail?: unknown }),
     sequence,
   );
 }

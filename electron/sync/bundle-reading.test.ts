@@ -78,7 +78,7 @@ describe('reading a Bundle page from its text', () => {
     expect(seen).toEqual([[{ type: 'Observation', id: 'o-1', version: 3, resource: null, mode: 'history' }, null]]);
   });
 
-  it('refuses a page cut short, with text after it, or with broken JSON anywhere, as HUB_ANSWER_INVALID', () => {
+  it('refuses a page cut short, with text after it, or with broken JSON anywhere, as HUB_ANSWER_INVALID (retried)', () => {
     const text = JSON.stringify(searchPage());
     const broken = [
       text.slice(0, text.length - 1),
@@ -90,10 +90,23 @@ describe('reading a Bundle page from its text', () => {
       text.replace('"versionId":"2"', '"versionId":tru'),
       text.replace('"link":[', '"link":[01,'),
       '',
-      '[]',
+      'Service Unavailable',
     ];
     for (const bad of broken) expect(isSyncError(refusal(bad), 'HUB_ANSWER_INVALID')).toBe(true);
-    expect(isSyncError(refusal(text.replace('"type":"searchset"', '"type":"history"')), 'HUB_ANSWER_INVALID')).toBe(true);
+  });
+
+  it('refuses well-formed JSON that is not a readable page as HUB_ANSWER_MALFORMED (not retried at once)', () => {
+    const page = searchPage();
+    const text = JSON.stringify(page);
+    const misshapen = [
+      '[]',
+      '{}',
+      text.replace('"type":"searchset"', '"type":"history"'),
+      JSON.stringify({ ...page, meta: {} }),
+      JSON.stringify({ ...page, entry: [{ resource: { resourceType: 'Observation' } }] }),
+      JSON.stringify({ ...page, entry: ['an entry'] }),
+    ];
+    for (const bad of misshapen) expect(isSyncError(refusal(bad), 'HUB_ANSWER_MALFORMED'), bad).toBe(true);
   });
 
   it('walks the members of any JSON object as JSON.parse reads them', () => {

@@ -1,6 +1,8 @@
 // Reading the hub's Bundles: searchset (census, $everything, reference data) and history pages,
 // into versions to apply (a resource, or the deletion of one) plus the page's hub time
-// (Bundle.meta.lastUpdated) and its next link. Anything malformed is a HUB_ANSWER_INVALID.
+// (Bundle.meta.lastUpdated) and its next link. A page that is not JSON (cut off) is a
+// HUB_ANSWER_INVALID (retried); JSON of the wrong shape is a HUB_ANSWER_MALFORMED (sync stops, says
+// so, and tries again later: sending the same request again at once would get the same answer).
 // `readBundleText` reads a page from its bytes one entry at a time (json-members.ts): each entry is
 // decoded and parsed, handed on with its resource's own JSON text, and dropped before the next, so
 // a large page never exists as one string or one tree of objects.
@@ -36,9 +38,27 @@ function isObject(value: unknown): value is Json {
 
 function invalid(what: string): SyncError {
   return new SyncError(
-    'HUB_ANSWER_INVALID',
+    'HUB_ANSWER_MALFORMED',
     `The hub sent a Bundle this workstation cannot read (${what}). Ask IT to check that hub and workstation versions match.`,
   );
+}
+
+/** A page that is not JSON at all (cut off, garbled on the way): worth asking for again. */
+function notJson(detail: string, cause?: unknown): SyncError {
+  return new SyncError(
+    'HUB_ANSWER_INVALID',
+    `The hub sent a page that is not valid JSON (${detail}; it may have been cut off). Sync retries by itself.`,
+    cause === undefined ? {} : { cause },
+  );
+}
+
+function isJson(text: Buffer): boolean {
+  try {
+    JSON.parse(text.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function versionNumber(text: unknown): number {
@@ -125,7 +145,7 @@ export function readBundleText<T>(
   const history = expected === 'history';
   try {
     const start = skipSpace(text, 0);
-    if (text[start] !== 0x7b) throw invalid('not a Bundle');
+    if (text[start] !== 0x7b) throw isJson(text) ? invalid('not a Bundle') : notJson('it does not start as an object');
     const end = forEachMember(text, start, (key, valueStart, valueEnd) => {
       if (key !== 'entry') {
         head[key] = parseRange(text, valueStart, valueEnd);
@@ -152,9 +172,9 @@ export function readBundleText<T>(
         return entryEnd;
       });
     });
-    if (skipSpace(text, end) !== text.length) throw invalid('text after the Bundle');
+    if (skipSpace(text, end) !== text.length) throw notJson('text after the Bundle');
   } catch (error) {
-    if (error instanceof JsonShapeError) throw invalid(`not valid JSON: ${error.message}`);
+    if (error instanceof JsonShapeError) throw notJson(error.message, error);
     throw error;
   }
   return { ...pageHead(head, expected), items, size: items.length };

@@ -103,8 +103,9 @@ export class HubClient {
 
   /**
    * GET with the device token; `parse` reads the raw body of a 2xx answer (e.g. a Bundle page one
-   * entry at a time, without parsing it whole first). A HUB_ANSWER_INVALID from `parse` is retried
-   * like a body that is not JSON.
+   * entry at a time, without parsing it whole first). A HUB_ANSWER_INVALID from `parse` (not JSON)
+   * is retried like a body that is not JSON; a HUB_ANSWER_MALFORMED (JSON of the wrong shape) is not:
+   * the hub answered, and would answer the same again.
    */
   async getParsed<T>(pathOrLink: string, parse: (body: Buffer) => T): Promise<T> {
     const answer = await this.#exchange({ method: 'GET', url: this.urlFor(pathOrLink), headers: { accept: FHIR_JSON } }, true, { parse });
@@ -234,7 +235,14 @@ export class HubClient {
         const response = await this.#o.send({ ...base, headers }, signal);
         const status = response.status;
         if (status >= 200 && status < 300) {
-          const body = options.parse === undefined ? parseJson(response) : options.parse(response.body);
+          let body: unknown;
+          try {
+            body = options.parse === undefined ? parseJson(response) : options.parse(response.body);
+          } catch (error) {
+            // The hub is up and answering, only not in a form this workstation reads: not downtime.
+            if (error instanceof SyncError && error.code === 'HUB_ANSWER_MALFORMED') monitor.answered(response.firstByteMs);
+            throw error;
+          }
           monitor.answered(response.firstByteMs);
           return { status, body };
         }

@@ -51,8 +51,8 @@ function responseEntries(body: unknown, expected: number): Json[] {
     body.entry.length !== expected
   ) {
     throw new SyncError(
-      'HUB_ANSWER_INVALID',
-      'The hub answered an upload in a form this workstation cannot read; the entries stay in the outbox and are sent again.',
+      'HUB_ANSWER_MALFORMED',
+      'The hub answered an upload in a form this workstation cannot read; the entries stay in the outbox and are sent again later. Ask IT to check that hub and workstation versions match.',
     );
   }
   return body.entry.map((entry) => (isObject(entry) ? entry : {}));

@@ -295,7 +295,7 @@ async function passCredentialStamps(cycle: SyncCycleContext, answer: unknown): P
   const parsed = credentialStampsResponseSchema.safeParse(answer);
   if (!parsed.success) {
     throw new SyncError(
-      'HUB_ANSWER_INVALID',
+      'HUB_ANSWER_MALFORMED',
       'The hub sent credential stamps this workstation cannot read. Ask IT to check that hub and workstation versions match.',
     );
   }

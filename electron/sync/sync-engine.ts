@@ -30,7 +30,7 @@ import {
 } from './sync-cycle.js';
 import { resolveSyncPolicy, type SyncPolicy } from './sync-policy.js';
 import { recordedState, syncStatusOf, type SyncStatus } from './sync-status.js';
-import { SyncError } from './sync-error.js';
+import { isSyncError, SyncError } from './sync-error.js';
 import { SyncScheduler } from './sync-scheduler.js';
 import { SyncWatchdog } from './sync-watchdog.js';
 import { RecentDeliveries, type DeliveredEntry } from './recent-deliveries.js';
@@ -176,6 +176,7 @@ export class SyncEngine {
         (error: unknown) => {
           this.#running = null;
           this.#cycleEnded(false);
+          if (isSyncError(error, 'HUB_ANSWER_MALFORMED')) this.#hubAnswerUnreadable(error);
           throw error;
         },
       );
@@ -213,6 +214,8 @@ export class SyncEngine {
     if (this.#closed || this.#watchdog === null) return null;
     const reason = this.#watchdog.check(this.#monitor.state);
     if (reason === null) return null;
+    // Cycles run and fail on the hub's answers: restarting the loop would only drop their backoff.
+    if (reason === 'no-cycle-succeeded' && this.#stopped?.reason === 'hub-answer-unreadable') return null;
     this.#stopped = { reason, since: this.#stopped?.since ?? this.#now().toISOString() };
     this.#o.logger.warn(
       { event: 'sync.stopped', reason, state: this.#monitor.state, cycleRunning: this.#running !== null },
@@ -282,6 +285,21 @@ export class SyncEngine {
       this.#o.logger.info({ event: 'sync.resumed', reason: this.#stopped.reason }, 'sync resumed');
       this.#stopped = null;
     }
+  }
+
+  /**
+   * A cycle failed on an answer of the hub this workstation cannot read (JSON of the wrong shape). Not
+   * a network error: the hub is up and would answer the same at once. Sync shows itself stopped with
+   * that reason (the banner, `sync:changed`), logs it at warning level, and the scheduler tries again
+   * on its backoff; the first cycle that succeeds clears it.
+   */
+  #hubAnswerUnreadable(error: SyncError): void {
+    this.#stopped = { reason: 'hub-answer-unreadable', since: this.#stopped?.since ?? this.#now().toISOString() };
+    this.#o.logger.warn(
+      { event: 'sync.hub_answer_unreadable', code: error.code, failures: (this.#scheduler?.failures ?? 0) + 1 },
+      'the hub sent an answer this workstation cannot read; sync stopped, tried again later',
+    );
+    this.#tell({ kind: 'stopped', reason: 'hub-answer-unreadable' });
   }
 
   /** Aborts what is on the wire (a hung cycle then fails) and replaces the scheduler with a fresh one. */

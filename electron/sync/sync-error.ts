@@ -14,7 +14,14 @@ export type SyncErrorCode =
   | 'CONNECTION_LOST'
   | 'TIMEOUT'
   | 'HUB_ERROR'
+  /** The hub's answer is not JSON (cut off, garbled on the way): retried like a network error. */
   | 'HUB_ANSWER_INVALID'
+  /**
+   * The hub's answer is JSON of the wrong shape (a Bundle this workstation cannot read: hub and
+   * workstation versions that do not match, a defect): not a network error, so not retried at once.
+   * Sync shows itself stopped, logs it at warning, and tries again on its backoff.
+   */
+  | 'HUB_ANSWER_MALFORMED'
   | 'RATE_LIMITED'
   | 'DEVICE_REVOKED'
   | 'DEVICE_UNKNOWN'

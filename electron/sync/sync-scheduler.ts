@@ -77,18 +77,23 @@ export class SyncScheduler {
       .then(
         () => {
           this.#failures = 0;
+          return null;
         },
         (error: unknown) => {
           if (!isSyncError(error, 'SYNC_BUSY')) this.#failures += 1;
-          this.#o.logger.debug(
-            { event: 'sync.scheduled_failed', failures: this.#failures, code: (error as { code?: unknown }).code },
-            'scheduled sync failed',
-          );
+          return { code: (error as { code?: unknown }).code };
         },
       )
-      .finally(() => {
+      .then((failed) => {
         this.#running = null;
-        this.#schedule(this.#again ? 0 : this.#nextDelay());
+        const delay = this.#again ? 0 : this.#nextDelay();
+        if (failed !== null) {
+          this.#o.logger.debug(
+            { event: 'sync.scheduled_failed', failures: this.#failures, code: failed.code, nextInMs: delay },
+            'scheduled sync failed',
+          );
+        }
+        this.#schedule(delay);
       });
   }
 

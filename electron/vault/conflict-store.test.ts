@@ -87,4 +87,21 @@ describe('conflict store', () => {
     const restriction = Object.fromEntries(conflicts.list().map((c) => [c.patientId, c.chartRestricted]));
     expect(restriction).toEqual({ 'later-restricted': true, 'stays-open': false });
   });
+
+  it('closes a conflict whose chart was labelled restricted after it was stored, when the Patient leaves other than by purge', () => {
+    const db = vaultDb();
+    const resources = createResourceStore(db);
+    const conflicts = createConflictStore(db);
+    resources.upsert({ resourceType: 'Patient', id: 'deleted-at-hub' } as Patient);
+    resources.upsert({ resourceType: 'Patient', id: 'stays-open' } as Patient);
+    conflicts.add(conflictOf('deleted-at-hub'));
+    conflicts.add(conflictOf('stays-open'));
+    resources.upsert({ resourceType: 'Patient', id: 'deleted-at-hub', meta: { security: [RESTRICTED_LABEL] } } as Patient);
+    // The hub's deletion (or a Patient out of this ward's scope) removes the Patient alone, the chart and conflicts stay.
+    expect(resources.delete('Patient', 'deleted-at-hub')).toBe(true);
+    expect(resources.delete('Patient', 'stays-open')).toBe(true);
+
+    const restriction = Object.fromEntries(conflicts.list().map((c) => [c.patientId, c.chartRestricted]));
+    expect(restriction).toEqual({ 'deleted-at-hub': true, 'stays-open': false });
+  });
 });

@@ -10,11 +10,12 @@
 // large ward, and must not freeze the host's event loop. The worker opens its own read-only
 // connection (WAL lets it read beside the main one). It is plain JavaScript evaluated from the
 // string below so it runs unchanged under tsx, vitest and packaged Electron (Node 20 workers do
-// not inherit a TypeScript loader). The key reaches it as the `x'…'` passphrase in a transferred
-// ArrayBuffer (so no copy stays in this thread), which the worker zeroes after keying.
+// not inherit a TypeScript loader). The cipher's pragmas (VAULT_CIPHER_PRAGMAS, the one source) reach
+// it in its workerData, and the key as the `x'…'` passphrase in a transferred ArrayBuffer (so no copy
+// stays in this thread), which the worker zeroes after keying.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { isCorruption, rawKeyPassphrase } from './sqlcipher-connection.js';
+import { isCorruption, rawKeyPassphrase, VAULT_CIPHER_PRAGMAS } from './sqlcipher-connection.js';
 import { VaultError } from './vault-error.js';
 
 const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
@@ -27,8 +28,7 @@ let db;
 let outcome;
 try {
   db = new Database(workerData.file, { readonly: true, fileMustExist: true });
-  db.pragma("cipher='sqlcipher'");
-  db.pragma('legacy=4');
+  for (const pragma of workerData.cipherPragmas) db.pragma(pragma);
   try { db.key(passphrase); } finally { passphrase.fill(0); }
   db.pragma('temp_store=MEMORY');
   const findings = db.prepare('PRAGMA quick_check').pluck().all();
@@ -65,7 +65,7 @@ export function checkIntegrity(file: string, key: Buffer): Promise<void> {
     let settled = false;
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { file, driver: DRIVER, passphrase: transferable.buffer },
+      workerData: { file, driver: DRIVER, cipherPragmas: VAULT_CIPHER_PRAGMAS, passphrase: transferable.buffer },
       transferList: [transferable.buffer],
     });
     worker.once('message', (outcome: Outcome) => {

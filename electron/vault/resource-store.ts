@@ -2,6 +2,7 @@
 // per batch), reads, deletes and counts. Every resource passes shared/fhir's validateResource
 // before anything is written; a batch with one bad resource writes nothing.
 import { FhirValidationError, validateResource, type Resource, type SupportedResourceType } from '../../shared/fhir/index.js';
+import { createRestrictionCarrier } from './conflict-restriction.js';
 import { resourceRow, type ResourceRow } from './resource-columns.js';
 import type { Db } from './sqlcipher-connection.js';
 import { VaultError } from './vault-error.js';
@@ -145,6 +146,7 @@ export function createResourceStore(db: Db): ResourceStore {
     )
     .pluck();
   const deleteStatement = db.prepare<[string, string]>('DELETE FROM resources WHERE type = ? AND id = ?');
+  const carryRestriction = createRestrictionCarrier(db);
   const countAll = db.prepare<[], number>('SELECT count(*) FROM resources').pluck();
   const countType = db.prepare<[string], number>('SELECT count(*) FROM resources WHERE type = ?').pluck();
   const writeRows = db.transaction((rows: readonly ResourceRow[]) => {
@@ -187,6 +189,8 @@ export function createResourceStore(db: Db): ResourceStore {
       return betweenStatement.all(patientId, type, fromMs, toMs).map((json) => JSON.parse(json) as Resource);
     },
     delete(type, id) {
+      // A Patient the hub deleted or that left this ward's scope: its conflicts keep its restriction.
+      if (type === 'Patient') carryRestriction(id);
       return deleteStatement.run(type, id).changes > 0;
     },
     count(type) {

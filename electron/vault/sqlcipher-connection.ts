@@ -20,6 +20,13 @@ import { VaultError } from './vault-error.js';
 
 export type Db = Database.Database;
 
+/**
+ * The vault's cipher, one source for every connection to the vault and the audit log (this module's
+ * keyConnection and the integrity check's worker): plain SQLCipher 4, run in order before the key.
+ * It stays SQLCipher 4 (the hub uses AEGIS-256): these files must open in Zetetic SQLCipher.
+ */
+export const VAULT_CIPHER_PRAGMAS: readonly string[] = ["cipher='sqlcipher'", 'legacy=4'];
+
 export const KEY_BYTES = 32;
 /**
  * WAL pages before SQLite copies them back into the database (default 1,000). Every checkpoint
@@ -69,8 +76,7 @@ function assertKeyShape(key: Buffer): void {
 /** Selects SQLCipher 4 and keys the connection. Must run before the first read or write. */
 export function keyConnection(db: Db, key: Buffer): void {
   assertKeyShape(key);
-  db.pragma(`cipher='sqlcipher'`);
-  db.pragma('legacy=4');
+  for (const pragma of VAULT_CIPHER_PRAGMAS) db.pragma(pragma);
   const passphrase = rawKeyPassphrase(key);
   try {
     db.key(passphrase);

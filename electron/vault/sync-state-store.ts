@@ -1,7 +1,7 @@
 // The sync engine's bookkeeping in the vault: the enrollment record, each cached patient's load
 // state, history walks in progress, their tombstones, a few status facts (last success, state),
 // the purge of a patient's data, and which patients the vault caches.
-import { isRestricted, type SecurityLabelled } from '../../shared/access/index.js';
+import { createRestrictionCarrier } from './conflict-restriction.js';
 import type { Db } from './sqlcipher-connection.js';
 
 export interface EnrollmentRecord {
@@ -126,13 +126,10 @@ export function createSyncStateStore(db: Db): SyncStateStore {
     'INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   );
   const deleteFact = db.prepare<[string]>('DELETE FROM vault_meta WHERE key = ?');
-  const readPatient = db.prepare<[string], string>("SELECT json FROM resources WHERE type = 'Patient' AND id = ?").pluck();
-  const markConflictsRestricted = db.prepare<[string]>('UPDATE sync_conflicts SET chart_restricted = 1 WHERE patient_id = ?');
+  const carryRestriction = createRestrictionCarrier(db);
   const purge = db.transaction((patientId: string) => {
-    // The chart's restriction as it is now goes with its open conflicts (a label added after one was
-    // stored); the purge only ever closes a conflict further, never opens it.
-    const patient = readPatient.get(patientId);
-    if (patient !== undefined && isRestricted(JSON.parse(patient) as SecurityLabelled)) markConflictsRestricted.run(patientId);
+    // The chart's restriction as it is now goes with its open conflicts (a label added after one was stored).
+    carryRestriction(patientId);
     const deleted = deleteResources.run(patientId).changes;
     deletePatient.run(patientId);
     return deleted;

@@ -12,6 +12,7 @@ import { writeHubProvenance } from './hub-provenance.js';
 import { FhirError, informationOutcome } from './fhir-error.js';
 import type { FhirContext, FhirResponse } from './fhir-context.js';
 import { requireId, requireType, resourceHeaders } from './interactions-read.js';
+import { followMergedRecords } from './surviving-references.js';
 import { validatedBody } from './resource-body.js';
 import { parseSearch } from './search-parameters.js';
 import {
@@ -108,6 +109,15 @@ async function refuseEarly(ctx: FhirContext, tx: SqlDatabase, type: string, prev
   }
 }
 
+/**
+ * A workstation's documentation names the records it had cached; those the hub merged away since (an
+ * A40, a match with the EHR) are followed to their survivors before the write is judged and stored.
+ */
+async function onSurvivingRecords(ctx: FhirContext, tx: SqlDatabase, resource: Resource): Promise<void> {
+  if (ctx.access.principal === null || ADT_TYPES.includes(resource.resourceType)) return;
+  await followMergedRecords(tx, resource);
+}
+
 /** The journal the current write transaction notes its writes in. */
 function journalOf(ctx: FhirContext): WriteJournal {
   if (ctx.writes === null) throw new Error('A write ran outside a write transaction.');
@@ -164,6 +174,7 @@ export async function createResource(
       return { response: writtenResponse(ctx, existing, 200), stored: existing };
     }
   }
+  await onSurvivingRecords(ctx, tx, resource);
   const id = options.assignedId ?? randomUUID();
   const fresh = { ...resource, id } as Resource;
   journalOf(ctx).note({ type, id, next: fresh, previous: null, matched: false });
@@ -193,6 +204,7 @@ export async function updateResource(
   }
   const previous = await readCurrent(tx, type, id);
   await refuseEarly(ctx, tx, type, previous);
+  await onSurvivingRecords(ctx, tx, resource);
   if (options.ifMatch !== undefined) {
     const expected = parseIfMatch(options.ifMatch);
     if (!previous || previous.deleted || previous.version !== expected) {

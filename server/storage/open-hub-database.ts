@@ -1,6 +1,6 @@
 // Picks the engine from the hub's options: the embedded SQLite file by default, or PostgreSQL
 // when a URL is given (several hub processes may share it). With the hub key, the SQLite file is
-// SQLCipher-encrypted and the protected secrets are envelope-encrypted on either engine.
+// encrypted with the hub cipher (AEGIS-256, hub-cipher.ts) and the protected secrets are envelope-encrypted on either engine.
 import { databaseKeyOf, kekOf } from './hub-key.js';
 import { openPostgresDatabase } from './postgres-database.js';
 import { SecretEnvelope } from './secret-envelope.js';

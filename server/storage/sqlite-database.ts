@@ -1,9 +1,10 @@
 // The embedded engine: one SQLite file through better-sqlite3, in WAL mode. Writes (and every
 // transaction) go through one writer connection under an async lock; reads outside a transaction
 // use a second, read-only connection, so they see committed data only and never wait for a writer.
-// With a key, both connections are SQLCipher-encrypted (sqlcipher.ts); the hub's CLI always gives
-// one, and refuses a plain (unencrypted) hub database. A worker thread copies the write-ahead log into
-// the file as it grows (wal-checkpointer.ts).
+// With a key, both connections are encrypted with the hub cipher (hub-cipher.ts, sqlite-cipher.ts);
+// the hub's CLI always gives one, and refuses a plain (unencrypted) hub database. A file written
+// under an earlier hub cipher (SQLCipher 4) is re-encrypted with the hub cipher before it is opened.
+// A worker thread copies the write-ahead log into the file as it grows (wal-checkpointer.ts).
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { AsyncMutex } from './async-mutex.js';
 import { SecretEnvelope } from './secret-envelope.js';
@@ -15,14 +16,15 @@ import {
   keySqliteConnection,
   SqliteDriver as Database,
   type SqliteConnection,
-} from './sqlcipher.js';
+  upgradeHubCipher,
+} from './sqlite-cipher.js';
 import { StorageError } from './storage-error.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteOptions {
   /** How long a writer waits for another process holding the write lock (ms). Default 10 s. */
   readonly busyTimeoutMs?: number;
-  /** The SQLCipher key (32 bytes). Without it the file is plain SQLite (unit tests, the bench control). */
+  /** The database key (32 bytes, raw). Without it the file is plain SQLite (unit tests, the bench control). */
   readonly key?: Buffer;
   /**
    * Seals the protected secrets stored in it. Default: a throwaway key for `:memory:`, none (every
@@ -287,7 +289,9 @@ function switchToWriteAheadLog(connection: SqliteConnection, waitMs = 10_000): v
 
 /**
  * Opens (creating if needed) the hub's SQLite file. `:memory:` gives a private in-memory database.
- * With a key, an existing unencrypted file is refused (UNENCRYPTED_DATABASE) and left untouched.
+ * With a key, an existing unencrypted file is refused (UNENCRYPTED_DATABASE) and left untouched, and
+ * one the key opens under an earlier hub cipher is first re-encrypted with the hub cipher (crash-safe;
+ * refused with DATABASE_UNAVAILABLE while another process holds it).
  */
 export function openSqliteDatabase(path: string, options: SqliteOptions = {}): SqlDatabase {
   const inMemory = path === ':memory:' || path === '';
@@ -300,6 +304,7 @@ export function openSqliteDatabase(path: string, options: SqliteOptions = {}): S
   }
   let writerConnection: SqliteConnection;
   try {
+    if (options.key !== undefined && !inMemory) upgradeHubCipher(path, options.key);
     writerConnection = openConnection(path, options, false);
   } catch (cause) {
     if (cause instanceof StorageError) throw cause;

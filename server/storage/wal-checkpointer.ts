@@ -1,5 +1,5 @@
 // Copies the write-ahead log into the database file off the hub's event loop. A checkpoint on the
-// writer connection runs inside a COMMIT: with SQLCipher every page is decrypted from the log and
+// writer connection runs inside a COMMIT: with the cipher every page is decrypted from the log and
 // encrypted again into the file, as much work as the writes themselves during a bulk load (the
 // upstream mirror's first pull, an ADT burst). So, once the log has grown past a few MB, a worker
 // thread with its own connection runs PASSIVE checkpoints (never blocking a writer or a reader) at
@@ -7,12 +7,13 @@
 // bound on the log's size (it then finds little left to copy).
 // The worker is plain JavaScript evaluated from the string below, so it runs unchanged under tsx,
 // vitest and a packaged build (workers do not inherit a TypeScript loader), as the vault's integrity
-// check does. The key reaches it as the `x'…'` passphrase in a transferred ArrayBuffer, zeroed
-// after keying.
+// check does. The cipher's pragmas (HUB_CIPHER, the one source) reach it in its workerData, and the
+// key as the `x'…'` passphrase in a transferred ArrayBuffer, zeroed after keying.
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { rawKeyPassphrase } from './sqlcipher.js';
+import { HUB_CIPHER } from './hub-cipher.js';
+import { rawKeyPassphrase } from './sqlite-cipher.js';
 
 const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
 
@@ -28,8 +29,7 @@ const db = new Database(workerData.file, { fileMustExist: true, timeout: 0 });
 if (workerData.passphrase) {
   const passphrase = Buffer.from(workerData.passphrase);
   try {
-    db.pragma("cipher='sqlcipher'");
-    db.pragma('legacy=4');
+    for (const pragma of workerData.cipherPragmas) db.pragma(pragma);
     db.key(passphrase);
   } finally {
     passphrase.fill(0);
@@ -124,7 +124,7 @@ export class WalCheckpointer {
     try {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { file: this.file, driver: DRIVER, passphrase, running: this.running },
+        workerData: { file: this.file, driver: DRIVER, cipherPragmas: HUB_CIPHER.pragmas, passphrase, running: this.running },
         transferList: passphrase === undefined ? [] : [passphrase],
       });
       worker.unref();

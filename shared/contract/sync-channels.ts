@@ -11,10 +11,12 @@ export const stalenessSchema = z.enum(DATA_STALENESS_LEVELS);
 export const connectivityStateSchema = z.enum(['online', 'degraded', 'offline', 'hub-down']);
 
 /**
- * Why the sync watchdog says sync has stopped: no cycle succeeded for too long although the hub
- * answers, a cycle has been running for too long, or no cycle has started for too long.
+ * Why sync has stopped: the watchdog finds that no cycle succeeded for too long although the hub
+ * answers, a cycle has been running for too long, or no cycle has started for too long; or a cycle
+ * failed on an answer of the hub this workstation cannot read (JSON of the wrong shape: hub and
+ * workstation versions that do not match), which retrying at once would not change.
  */
-export const SYNC_STOP_REASONS = ['no-cycle-succeeded', 'cycle-hung', 'not-cycling'] as const;
+export const SYNC_STOP_REASONS = ['no-cycle-succeeded', 'cycle-hung', 'not-cycling', 'hub-answer-unreadable'] as const;
 export type SyncStopReason = (typeof SYNC_STOP_REASONS)[number];
 export const syncStoppedSchema = z.object({ reason: z.enum(SYNC_STOP_REASONS), since: z.string() });
 export type SyncStopped = z.infer<typeof syncStoppedSchema>;

@@ -4,7 +4,8 @@
 // finds them); a copy of the database taken while the hub runs opens with no key but the hub's.
 // A production serve refuses to start without a key; rotate-keys replaces the hub key and the
 // signing key while tokens already issued keep working; an old unencrypted hub.sqlite is refused,
-// and encrypt-database encrypts it in place.
+// and encrypt-database encrypts it in place; an old SQLCipher 4 hub.sqlite is re-encrypted with
+// AEGIS-256 by the first command that opens it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import PlainDatabase from 'better-sqlite3';
+import CipherDatabase from 'better-sqlite3-multiple-ciphers';
 import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeProtectedHeader } from 'jose';
@@ -23,7 +25,15 @@ import { seedDemoWard } from '../../server/demo/index.js';
 import { asciiJson } from '../../server/fhir/index.js';
 import { currentTotpCode } from '../../server/identity/index.js';
 import { migrateHub } from '../../server/app.js';
-import { newHubKey, openHubDatabase, openSqliteDatabase, SecretEnvelope, type SqlDatabase } from '../../server/storage/index.js';
+import {
+  databaseKeyOf,
+  newHubKey,
+  openHubDatabase,
+  openSqliteDatabase,
+  SecretEnvelope,
+  SQLCIPHER_4,
+  type SqlDatabase,
+} from '../../server/storage/index.js';
 import { createDevCertificate } from '../../server/tls/index.js';
 import { httpsFetchTrusting } from '../support/https-fetch.js';
 
@@ -342,5 +352,37 @@ describe("the hub key's custody", () => {
     expect((await db.query<{ n: number }>(`SELECT count(*) AS n FROM fhir_resources WHERE res_type = 'Patient'`))[0]!.n).toBe(2);
     await db.close();
     expect((await cli(['token', '--ward', 'demo', ...store])).code).toBe(0);
+  });
+
+  it('re-encrypts a SQLCipher 4 hub database of an earlier version with AEGIS-256 at the first command, with its data', async () => {
+    const dir = join(folder, 'sqlcipher4');
+    const data = join(dir, 'data');
+    await mkdir(data, { recursive: true });
+    const file = join(data, 'hub.sqlite');
+    const keyFile = join(dir, 'hub.key');
+    const store = ['--data', data, '--key-file', keyFile];
+    expect((await cli(['init-key', ...store])).code).toBe(0);
+    const hubKey = await hubKeyFrom(keyFile);
+    const earlier = openSqliteDatabase(file, { secrets: SecretEnvelope.ephemeral() });
+    await migrateHub(earlier);
+    await seedDemoWard(earlier, 2, new Date());
+    await earlier.close();
+    // Encrypted as the earlier hub did it: SQLCipher 4, the same database key.
+    const sqlcipher4 = new CipherDatabase(file, { fileMustExist: true });
+    sqlcipher4.pragma('journal_mode=DELETE');
+    for (const pragma of SQLCIPHER_4.pragmas) sqlcipher4.pragma(pragma);
+    sqlcipher4.rekey(Buffer.from(`x'${databaseKeyOf(hubKey).toString('hex')}'`, 'latin1'));
+    sqlcipher4.close();
+
+    expect(await cli(['token', '--ward', 'demo', ...store])).toMatchObject({ code: 0 });
+    const underSqlcipher4 = new CipherDatabase(file, { readonly: true });
+    for (const pragma of SQLCIPHER_4.pragmas) underSqlcipher4.pragma(pragma);
+    underSqlcipher4.key(Buffer.from(`x'${databaseKeyOf(hubKey).toString('hex')}'`, 'latin1'));
+    expect(() => underSqlcipher4.prepare('SELECT count(*) FROM sqlite_master').get()).toThrow(/not a database/);
+    underSqlcipher4.close();
+    const db = await openHubDatabase({ sqlitePath: file, hubKey: { current: hubKey } });
+    expect((await db.query<{ n: number }>(`SELECT count(*) AS n FROM fhir_resources WHERE res_type = 'Patient'`))[0]!.n).toBe(2);
+    await db.close();
+    expect((await readdir(data)).filter((name) => name.includes('reencrypting'))).toEqual([]);
   });
 });

@@ -41,7 +41,7 @@ import { createDevCertificate } from '../../server/tls/index.js';
 import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { seedWard } from '../support/hub-fixtures.js';
 import { adtMessage, openHl7Sender, type AdtFields, type Hl7Sender } from '../support/hl7-sender.js';
-import { enrollTestWorkstation } from '../sync/sync-test-kit.js';
+import { addWardNurse, enrollTestWorkstation } from '../sync/sync-test-kit.js';
 import { startUpstreamFhirServer, type UpstreamFhirServer } from '../support/upstream-fhir-server.js';
 
 const WARD = '4north';
@@ -993,6 +993,78 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
           ]);
         } finally {
           vault.close();
+        }
+      });
+      it("lands vitals recorded offline against the feed's patient and stay on the EHR's after the match: once, at the hub, upstream and on the workstation", async () => {
+        const mrn = 'MRN7700013';
+        const visit = 'V770013';
+        const ehrId = await ehrPatient(mrn, 'Stayoffline');
+        const nurse = await addWardNurse(hub.db, WARD, 'stay-offline-nurse');
+        const station = await enrollTestWorkstation(hub, WARD);
+        const vault = await station.openVault();
+        const sync = station.engine(vault, { pageSize: 100 });
+        const documentation = openDocumentation({ vault, sync, logger: station.logger });
+        try {
+          expect(
+            (await send({ event: 'A01', at: '20261206103000', mrn, family: 'Stayoffline', location: `${WARD}^13^1`, visit })).code,
+          ).toBe('AA');
+          await sync.syncOnce();
+          const row = vault.census().find((entry) => entry.mrn === mrn)!;
+          expect(row.patientId).not.toBe(ehrId);
+
+          // The workstation cannot reach the hub; the nurse documents on the feed's patient and stay.
+          const receipt = documentation.recordVitalSigns(row.patientId, { heartRate: 102, respiratoryRate: 22 }, nurse);
+          // Meanwhile the mirror pulls the EHR's patient and stay: the feed's are merged into them.
+          const stay = await ehrStay(ehrId, visit);
+          expect((await mirror.runCycle()).ok).toBe(true);
+          expect((await device.fetch(`/fhir/Encounter/${row.encounterId}`)).status).toBe(410);
+
+          // Back online: the upload is taken, on the EHR's patient and stay.
+          await sync.syncOnce();
+          expect(vault.outbox.count()).toBe(0);
+          expect(vault.conflicts.count()).toBe(0);
+          const documented = (await hubSearch<Observation>(`Observation?patient=${ehrId}&_count=200`)).filter((o) =>
+            o.identifier?.some((i) => i.system === CLIENT_ID_SYSTEM),
+          );
+          expect(documented).toHaveLength(receipt.resourceIds.length);
+          for (const observation of documented) {
+            expect(observation.subject?.reference).toBe(`Patient/${ehrId}`);
+            expect(observation.encounter?.reference).toBe(`Encounter/${stay.id}`);
+          }
+          const dangling = await hub.db.query(
+            `SELECT res_id FROM fhir_resources WHERE res_type = 'Observation' AND deleted = 0 AND patient_id = $1`,
+            [row.patientId],
+          );
+          expect(dangling).toEqual([]);
+
+          // Sent back to the EHR once, on its own patient and stay.
+          expect((await mirror.runCycle()).ok).toBe(true);
+          const clientIds = documented.flatMap((o) => o.identifier!.filter((i) => i.system === CLIENT_ID_SYSTEM).map((i) => i.value));
+          const upstreamCopies = (await upstreamAll<Observation>('Observation')).filter((o) =>
+            o.identifier?.some((i) => clientIds.includes(i.value)),
+          );
+          expect(upstreamCopies).toHaveLength(clientIds.length);
+          for (const copy of upstreamCopies) {
+            expect(copy.subject?.reference).toBe(`Patient/${ehrId}`);
+            expect(copy.encounter?.reference).toBe(`Encounter/${stay.id}`);
+          }
+
+          // The workstation: one census row on the EHR's stay, the vitals once in that chart.
+          await sync.syncOnce();
+          expect(
+            vault
+              .census()
+              .filter((entry) => entry.mrn === mrn)
+              .map((entry) => [entry.patientId, entry.encounterId]),
+          ).toEqual([[ehrId, stay.id]]);
+          const cached = vault.resources
+            .ofPatientBetween(ehrId, 'Observation', 0, Number.MAX_SAFE_INTEGER)
+            .filter((o) => o.identifier?.some((i) => i.system === CLIENT_ID_SYSTEM));
+          expect(cached).toHaveLength(receipt.resourceIds.length);
+        } finally {
+          await sync.close();
+          vault.close();
+          await station.remove();
         }
       });
     });

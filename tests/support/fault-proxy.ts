@@ -7,7 +7,9 @@
 //   proxy.setFaults({ drop: 0.1, stall: 0.05, error5xx: 0.1, cut: 0.1, cutAfterForward: 0.1 });
 //   proxy.setFaults(null); // pass everything through
 // With `rewritePath`, every forwarded request's path goes through it (e.g. to play a hub that
-// ignores a parameter, or to note what was asked).
+// ignores a parameter, or to note what was asked). `setAnswerRewrite` plays a hub whose 2xx answers
+// differ from what the hub sent (e.g. a Bundle of the wrong shape): it gets the request's path and
+// the hub's body, and returns the body to send instead (or null to send the hub's).
 import { createServer, type Server } from 'node:https';
 import { Agent, request as httpsRequest } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -33,12 +35,16 @@ export interface FaultProxy {
   readonly pin: string;
   readonly caPem: string;
   setFaults(rates: FaultRates | null): void;
+  setAnswerRewrite(rewrite: AnswerRewrite | null): void;
   /** How many requests met each fault so far. */
   readonly injected: Record<'drop' | 'stall' | 'error5xx' | 'cut' | 'cutAfterForward' | 'passed', number>;
   stop(): Promise<void>;
 }
 
 type Fault = keyof FaultRates | 'pass';
+
+/** The body to send instead of the hub's 2xx answer to `path`, or null to send the hub's. */
+export type AnswerRewrite = (path: string, answer: Buffer) => Buffer | null;
 
 export async function startFaultProxy(options: {
   hubUrl: string;
@@ -51,6 +57,7 @@ export async function startFaultProxy(options: {
   const upstream = new Agent({ ca: options.hubCaPem, keepAlive: true, maxSockets: 16 });
   const hub = new URL(options.hubUrl);
   let rates: FaultRates | null = null;
+  let answerRewrite: AnswerRewrite | null = null;
   const sockets = new Set<Socket>();
   const injected = { drop: 0, stall: 0, error5xx: 0, cut: 0, cutAfterForward: 0, passed: 0 };
 
@@ -109,11 +116,13 @@ export async function startFaultProxy(options: {
           forward(
             req,
             body,
-            (status, headers, answer) => {
+            (status, headers, hubAnswer) => {
               if (fault === 'cutAfterForward') {
                 req.socket.destroy();
                 return;
               }
+              const rewritten = status >= 200 && status < 300 && answerRewrite !== null ? answerRewrite(req.url ?? '/', hubAnswer) : null;
+              const answer = rewritten ?? hubAnswer;
               const { connection: _c, 'keep-alive': _k, 'transfer-encoding': _t, ...kept } = headers;
               res.writeHead(status, { ...kept, 'content-length': String(answer.length) });
               if (fault === 'cut') {
@@ -142,6 +151,9 @@ export async function startFaultProxy(options: {
     caPem: tls.certPem,
     setFaults(next) {
       rates = next;
+    },
+    setAnswerRewrite(rewrite) {
+      answerRewrite = rewrite;
     },
     injected,
     async stop() {

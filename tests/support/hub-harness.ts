@@ -33,7 +33,7 @@ export interface StartHubOptions {
   readonly bodyLimit?: number;
   /** Reopen an existing SQLite file (another hub's, e.g. after a key rotation). */
   readonly sqlitePath?: string;
-  /** The hub key (SQLCipher key of the SQLite file, KEK of the protected secrets); random by default. */
+  /** The hub key (database key of the SQLite file, KEK of the protected secrets); random by default. */
   readonly hubKey?: Buffer;
   /** How long sign-in records are kept and how often the hub purges them. */
   readonly signIns?: SignInRetention;

@@ -3,5 +3,6 @@
 import type { Migration } from '../../vault/index.js';
 import { auditLogMigration } from './0001-audit-log.js';
 import { pruneAcknowledgedMigration } from './0002-prune-acknowledged.js';
+import { searchUsernameTriedMigration } from './0003-search-username-tried.js';
 
-export const AUDIT_MIGRATIONS: readonly Migration[] = [auditLogMigration, pruneAcknowledgedMigration];
+export const AUDIT_MIGRATIONS: readonly Migration[] = [auditLogMigration, pruneAcknowledgedMigration, searchUsernameTriedMigration];

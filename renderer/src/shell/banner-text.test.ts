@@ -83,4 +83,21 @@ describe("the downtime banner's words", () => {
     );
     expect(bannerWording(status({ stopped: null }), now).state).toBe('online');
   });
+
+  it('says "Sync stopped" with the code for IT when the hub sends data this workstation cannot read, never "Up to date"', () => {
+    const w = bannerWording(
+      status({
+        state: 'online',
+        lastError: 'HUB_ANSWER_MALFORMED',
+        stopped: { reason: 'hub-answer-unreadable', since: new Date(now).toISOString() },
+      }),
+      now,
+    );
+    expect(w.state).toBe('sync-stopped');
+    expect(w.headline).toBe(
+      'Sync stopped — the hub sent data this workstation cannot read (call IT if this goes on). Wardline tries again later. Showing charts as of 10:42.',
+    );
+    expect(w.errorCode).toBe('HUB_ANSWER_MALFORMED');
+    expect(w.stalenessLabel).not.toBe('Up to date');
+  });
 });

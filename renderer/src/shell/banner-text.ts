@@ -14,6 +14,7 @@ export type BannerState = SyncStatusData['state'] | 'not-enrolled' | 'sync-stopp
 const STOP_REASONS: Readonly<Record<SyncStopReason, string>> = {
   'no-cycle-succeeded': 'no sync has completed although the hub answers',
   'cycle-hung': 'a sync has been waiting on the hub for too long',
+  'hub-answer-unreadable': 'the hub sent data this workstation cannot read (call IT if this goes on)',
   'not-cycling': 'no sync has started for too long',
 };
 
@@ -44,7 +45,9 @@ function headlineOf(state: BannerState, asOf: string | null, stopped: SyncStatus
   const showing = asOf === null ? 'No chart data has been synced yet.' : `Showing charts as of ${asOf}.`;
   switch (state) {
     case 'sync-stopped':
-      return `Sync stopped — ${stopped ? STOP_REASONS[stopped.reason] : 'it is not running'}. Wardline is restarting it. ${showing}`;
+      return `Sync stopped — ${stopped ? STOP_REASONS[stopped.reason] : 'it is not running'}. ${
+        stopped?.reason === 'hub-answer-unreadable' ? 'Wardline tries again later.' : 'Wardline is restarting it.'
+      } ${showing}`;
     case 'online':
       return 'Online — connected to the hub.';
     case 'degraded':

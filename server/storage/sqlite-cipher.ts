@@ -1,0 +1,255 @@
+// Encryption of the embedded hub database at rest, through SQLite3MultipleCiphers: the cipher is
+// HUB_CIPHER (hub-cipher.ts) with a raw 256-bit key (no passphrase KDF: the key is random),
+// temp_store=MEMORY (no temp files with patient data) and secure_delete=ON (deleted rows are
+// overwritten). The raw key reaches sqlite3_key as `x'<hex>'` built in a Buffer that is zeroed after
+// use. Rekeying, encrypting a plain file from an earlier version, and re-encrypting a file written
+// under an earlier hub cipher (EARLIER_HUB_CIPHERS) all need the only connection to the file.
+import { closeSync, constants, copyFileSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { EARLIER_HUB_CIPHERS, HUB_CIPHER, type SqliteCipher } from './hub-cipher.js';
+import { StorageError } from './storage-error.js';
+
+export type SqliteConnection = Database.Database;
+export { Database as SqliteDriver };
+
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+const PLAIN_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/** The raw key as SQLite3MultipleCiphers' `x'<hex>'` passphrase, in a Buffer the caller zeroes after use. */
+export function rawKeyPassphrase(key: Buffer, saltHex = ''): Buffer {
+  const out = Buffer.alloc(key.length * 2 + saltHex.length + 3);
+  out[0] = 0x78; // x
+  out[1] = 0x27; // '
+  for (let i = 0; i < key.length; i += 1) {
+    out[2 + 2 * i] = HEX[key[i]! >> 4]!;
+    out[3 + 2 * i] = HEX[key[i]! & 0x0f]!;
+  }
+  out.write(saltHex, 2 + key.length * 2, 'latin1');
+  out[out.length - 1] = 0x27;
+  return out;
+}
+
+function selectCipher(connection: SqliteConnection, cipher: SqliteCipher): void {
+  for (const pragma of cipher.pragmas) connection.pragma(pragma);
+}
+
+/** Selects the cipher (the hub's by default) and keys the connection; must run before its first read or write. */
+export function keySqliteConnection(connection: SqliteConnection, key: Buffer, cipher: SqliteCipher = HUB_CIPHER): void {
+  selectCipher(connection, cipher);
+  const passphrase = rawKeyPassphrase(key);
+  try {
+    connection.key(passphrase);
+  } finally {
+    passphrase.fill(0);
+  }
+}
+
+/** Pragmas of every encrypted hub connection (see the header). */
+export function applyAtRestPragmas(connection: SqliteConnection): void {
+  connection.pragma('temp_store=MEMORY');
+  connection.pragma('secure_delete=ON');
+}
+
+/** True when `file` exists and starts with the plain SQLite header (an unencrypted database). */
+export function isPlainSqliteFile(file: string): boolean {
+  let header: Buffer;
+  try {
+    header = readFileSync(file).subarray(0, PLAIN_HEADER.length);
+  } catch {
+    return false;
+  }
+  return header.equals(PLAIN_HEADER);
+}
+
+export function isNotADatabase(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_NOTADB';
+}
+
+/**
+ * Switches to a rollback journal (the log is copied into the file and removed; the cipher cannot
+ * rekey in WAL mode); refused while another connection holds the file, so a running hub's database
+ * is never changed under it.
+ */
+function leaveWalMode(connection: Database.Database): void {
+  const inUse = 'The hub database is in use: stop every hub process on this data folder first.';
+  try {
+    connection.pragma('journal_mode=DELETE');
+  } catch (cause) {
+    throw new StorageError('DATABASE_UNAVAILABLE', inUse, { cause });
+  }
+  if (connection.pragma('journal_mode', { simple: true }) !== 'delete') throw new StorageError('DATABASE_UNAVAILABLE', inUse);
+}
+
+/** Rekeys under `passphrase` (then wiped from memory) and goes back to WAL mode. */
+function rekeyAndReturnToWal(connection: Database.Database, passphrase: Buffer): void {
+  try {
+    connection.rekey(passphrase);
+  } finally {
+    passphrase.fill(0);
+  }
+  connection.pragma('journal_mode=WAL');
+}
+
+/** True when `key` under `cipher` decrypts the database file (read-only probe; the file is not changed). */
+function keyFitsUnder(file: string, key: Buffer, cipher: SqliteCipher): boolean {
+  const connection = new Database(file, { fileMustExist: true, readonly: true });
+  try {
+    keySqliteConnection(connection, key, cipher);
+    connection.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
+    return true;
+  } catch (error) {
+    if (isNotADatabase(error)) return false;
+    throw error;
+  } finally {
+    connection.close();
+  }
+}
+
+/** Where a re-encryption under a new cipher is prepared, beside the file (same file system). */
+export function reencryptionFileOf(file: string): string {
+  return `${file}.reencrypting`;
+}
+
+function fsyncPath(path: string): void {
+  const fd = openSync(path, constants.O_RDONLY);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function removeReencryptionLeftovers(file: string): void {
+  const work = reencryptionFileOf(file);
+  for (const leftover of [work, `${work}-journal`, `${work}-wal`, `${work}-shm`]) rmSync(leftover, { force: true });
+}
+
+/**
+ * Re-encrypts a file written under `from` (an earlier hub cipher) with HUB_CIPHER, same key, crash-safe:
+ * the file is brought out of WAL mode (its log copied in, refused while another process holds it),
+ * copied beside itself, the copy re-encrypted and checked (quick_check: every page decrypts and
+ * authenticates, every b-tree is sound), synced, and renamed over the file in one step. Until that
+ * rename the file's content is untouched (only its journal mode was switched); a crash leaves only the
+ * copy, removed at the next attempt. Needs free disk space for the copy, and memory about the size
+ * of the database (see below).
+ */
+function reencryptUnderHubCipher(file: string, key: Buffer, from: SqliteCipher): void {
+  removeReencryptionLeftovers(file);
+  const source = new Database(file, { fileMustExist: true, timeout: 2_000 });
+  try {
+    keySqliteConnection(source, key, from);
+    source.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
+    leaveWalMode(source);
+  } finally {
+    source.close();
+  }
+  const before = statSync(file, { bigint: true });
+  const work = reencryptionFileOf(file);
+  try {
+    copyFileSync(file, work);
+    const copy = new Database(work, { fileMustExist: true });
+    try {
+      keySqliteConnection(copy, key, from);
+      // The cipher's rekey rebuilds the file through a temporary database (a VACUUM: the two ciphers
+      // reserve different room per page); in a temp FILE that database is plain SQLite, so it is kept
+      // in memory (about the database's size, for this one-time migration).
+      applyAtRestPragmas(copy);
+      selectCipher(copy, HUB_CIPHER);
+      const passphrase = rawKeyPassphrase(key);
+      try {
+        copy.rekey(passphrase);
+      } finally {
+        passphrase.fill(0);
+      }
+    } finally {
+      copy.close();
+    }
+    const check = new Database(work, { fileMustExist: true });
+    try {
+      keySqliteConnection(check, key, HUB_CIPHER);
+      const result = check.pragma('quick_check', { simple: true });
+      if (result !== 'ok')
+        throw new StorageError(
+          'DATABASE_UNAVAILABLE',
+          `The hub database could not be re-encrypted with ${HUB_CIPHER.name}; it was left untouched.`,
+        );
+    } finally {
+      check.close();
+    }
+    fsyncPath(work);
+    const after = statSync(file, { bigint: true });
+    if (after.size !== before.size || after.mtimeNs !== before.mtimeNs) {
+      throw new StorageError('DATABASE_UNAVAILABLE', 'The hub database is in use: stop every hub process on this data folder first.');
+    }
+    renameSync(work, file);
+    fsyncPath(dirname(file));
+  } catch (cause) {
+    if (cause instanceof StorageError) throw cause;
+    throw new StorageError(
+      'DATABASE_UNAVAILABLE',
+      `The hub database could not be re-encrypted with ${HUB_CIPHER.name} (this needs free disk space for one copy of the file, and memory about its size); it was left untouched.`,
+      { cause },
+    );
+  } finally {
+    removeReencryptionLeftovers(file);
+  }
+}
+
+/**
+ * Brings a file that `key` opens under an earlier hub cipher to HUB_CIPHER (see reencryptUnderHubCipher).
+ * True when it did; false when the file is already under HUB_CIPHER, or `key` opens it under no known
+ * cipher (a wrong key: the file is left untouched, and opening it is refused as before).
+ */
+export function upgradeHubCipher(file: string, key: Buffer): boolean {
+  if (!existsSync(file) || keyFitsUnder(file, key, HUB_CIPHER)) return false;
+  const earlier = EARLIER_HUB_CIPHERS.find((cipher) => keyFitsUnder(file, key, cipher));
+  if (earlier === undefined) return false;
+  reencryptUnderHubCipher(file, key, earlier);
+  return true;
+}
+
+/**
+ * Re-encrypts the database file under `newKey`, in place, in one transaction (a rollback journal:
+ * the cipher cannot rekey in WAL mode). The salt is kept, so an interrupted rekey rolls back under
+ * the old key at the next open. A file still under an earlier hub cipher is first brought to
+ * HUB_CIPHER. Needs the only connection to the file: while a hub process holds it open, switching
+ * the journal mode fails and nothing changes.
+ */
+export function rekeySqliteFile(file: string, oldKey: Buffer, newKey: Buffer): void {
+  upgradeHubCipher(file, oldKey);
+  const connection = new Database(file, { fileMustExist: true, timeout: 2_000 });
+  try {
+    keySqliteConnection(connection, oldKey);
+    connection.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
+    const salt = connection.pragma('cipher_salt', { simple: true });
+    if (typeof salt !== 'string' || !/^[0-9a-fA-F]{32}$/.test(salt)) {
+      throw new StorageError('WRONG_KEY', "The hub database's cipher salt could not be read, so its key was not changed.");
+    }
+    leaveWalMode(connection);
+    rekeyAndReturnToWal(connection, rawKeyPassphrase(newKey, salt));
+  } finally {
+    connection.close();
+  }
+}
+
+/**
+ * Encrypts an unencrypted SQLite file in place under `key` (SQLite3MultipleCiphers encrypts a
+ * plain database on rekey). Needs the only connection to the file, like rekeySqliteFile.
+ */
+export function encryptPlainSqliteFile(file: string, key: Buffer): void {
+  const connection = new Database(file, { fileMustExist: true, timeout: 2_000 });
+  try {
+    connection.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
+    leaveWalMode(connection);
+    selectCipher(connection, HUB_CIPHER);
+    rekeyAndReturnToWal(connection, rawKeyPassphrase(key));
+  } finally {
+    connection.close();
+  }
+}
+
+/** True when `key` decrypts the database file, under the hub cipher or an earlier one (read-only probe). */
+export function sqliteKeyFits(file: string, key: Buffer): boolean {
+  return [HUB_CIPHER, ...EARLIER_HUB_CIPHERS].some((cipher) => keyFitsUnder(file, key, cipher));
+}
