@@ -10,7 +10,7 @@
 // (deleted rows are overwritten), foreign_keys=ON, cache_size 32 MiB (the indexes' working set
 // stays decrypted in memory: without it a large sync re-reads, re-authenticates and re-encrypts the
 // same index pages batch after batch; memory that holds chart pages anyway while they are shown;
-// 16 MiB while the sync's initial load writes, see BULK_LOAD_CACHE_KIB), synchronous=NORMAL.
+// 8 MiB while the sync's initial load writes, see BULK_LOAD_CACHE_KIB), synchronous=NORMAL.
 // NORMAL in WAL mode keeps the database consistent after a crash or power cut; only the last
 // commits before a power cut may be lost. That suits a chart cache refilled from the hub at the
 // next sync; writes that must survive a power cut (the outbox of local documentation) use
@@ -39,10 +39,12 @@ export const WAL_AUTOCHECKPOINT_PAGES = 8192;
 export const CACHE_KIB = 32 * 1024;
 /**
  * The page cache while the sync's initial load writes (Vault.setBulkLoadCache): a bulk load reads
- * little of what it writes back, and measured no slower with half the cache (a quarter was: the
- * indexes' working set no longer fit), while the process holds its pages beside it.
+ * little of what it writes back, while the process holds its pages beside it. A quarter of the
+ * usual cache keeps the sync's peak memory under 200 MB (issue 15's goal for the 40-patient ward)
+ * at ~5-10 % more CPU per resource than half (the indexes' working set no longer fits whole);
+ * docs/ARCHITECTURE.md, "Session 8".
  */
-export const BULK_LOAD_CACHE_KIB = 16 * 1024;
+export const BULK_LOAD_CACHE_KIB = 8 * 1024;
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
 /**

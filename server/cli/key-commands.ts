@@ -12,6 +12,7 @@ import {
   newHubKey,
   openHubDatabase,
   rekeySqliteFile,
+  rollBackInterruptedEncryption,
   sqliteKeyFits,
   type HubKeyRing,
 } from '../storage/index.js';
@@ -75,6 +76,8 @@ export async function encryptDatabaseCommand(options: StoreOptions, io: CliIo): 
   if (options.postgres) throw new HubCliError('USAGE', 'encrypt-database is for the embedded SQLite hub database (--data).');
   const dataDir = await dataDirOf(options);
   const file = join(dataDir, SQLITE_FILE);
+  // An earlier run interrupted once it had written page 1 left a journal: rolled back, the file is plain again.
+  rollBackInterruptedEncryption(file);
   if (!isPlainSqliteFile(file)) {
     io.print(`${file} is not an unencrypted hub database; nothing was changed.`);
     return;

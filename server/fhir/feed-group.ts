@@ -14,9 +14,11 @@ import { batchedFeedWriter, parsed, type FeedResource, type FeedWriter } from '.
 import {
   beginWrite,
   currentByIdentifier,
+  currentByIdentifiers,
   endWrite,
   identifierTokensOf,
   readCurrent,
+  readCurrentMany,
   VersionBatch,
   type StoredResource,
   type WriteSession,
@@ -38,6 +40,20 @@ export interface FeedGroup {
   run<T>(work: (writer: FeedWriter) => Promise<T>): Promise<T>;
   /** Writes what the group queued so far, then runs `work` in its own savepoint, writing at once. */
   runIsolated<T>(work: (writer: FeedWriter) => Promise<T>): Promise<T>;
+  /**
+   * Reads the identifier look-ups the group's messages are about to make, a few queries for all
+   * (one per type and system), so their `findByIdentifier` asks the database nothing more.
+   */
+  prefetchIdentifiers(lookups: readonly IdentifierLookup[]): Promise<void>;
+  /** Reads these resources the group's messages are about to read, one query per type. */
+  prefetchResources(refs: readonly { readonly type: string; readonly id: string }[]): Promise<void>;
+}
+
+/** One identifier look-up: live resources of `type` carrying system|value. */
+export interface IdentifierLookup {
+  readonly type: string;
+  readonly system: string;
+  readonly value: string;
 }
 
 /** One resource as the group knows it: the database's current row, or a version queued in the group. */
@@ -110,13 +126,48 @@ class GroupOverlay {
     let rows = this.byIdentifier.get(lookup);
     if (rows === undefined) {
       rows = await currentByIdentifier(this.tx, type, system, value, Number.MAX_SAFE_INTEGER);
-      this.byIdentifier.set(lookup, rows);
-      for (const row of rows) {
-        const key = keyOf(row.type, row.id);
-        if (!this.stored.has(key)) this.stored.set(key, { stored: row });
-      }
+      this.remember(lookup, rows);
     }
     return rows;
+  }
+
+  /** Answers these look-ups now, grouped by type and system (those answered before are skipped). */
+  async prefetchIdentifiers(lookups: readonly IdentifierLookup[]): Promise<void> {
+    const bySystem = new Map<string, { type: string; system: string; values: Set<string> }>();
+    for (const { type, system, value } of lookups) {
+      if (this.byIdentifier.has(`${type}${SEP}${system}${SEP}${value}`)) continue;
+      const group = `${type}${SEP}${system}`;
+      let entry = bySystem.get(group);
+      if (entry === undefined) bySystem.set(group, (entry = { type, system, values: new Set() }));
+      entry.values.add(value);
+    }
+    for (const { type, system, values } of bySystem.values()) {
+      const found = await currentByIdentifiers(this.tx, type, system, [...values]);
+      for (const [value, rows] of found) this.remember(`${type}${SEP}${system}${SEP}${value}`, rows);
+    }
+  }
+
+  /** Reads these resources now, one query per type (those read before are skipped). */
+  async prefetchResources(refs: readonly { readonly type: string; readonly id: string }[]): Promise<void> {
+    const byType = new Map<string, Set<string>>();
+    for (const { type, id } of refs) {
+      if (this.stored.has(keyOf(type, id))) continue;
+      let ids = byType.get(type);
+      if (ids === undefined) byType.set(type, (ids = new Set()));
+      ids.add(id);
+    }
+    for (const [type, ids] of byType) {
+      const found = await readCurrentMany(this.tx, type, [...ids]);
+      for (const id of ids) this.stored.set(keyOf(type, id), { stored: found.get(id) ?? null });
+    }
+  }
+
+  private remember(lookup: string, rows: readonly StoredResource[]): void {
+    this.byIdentifier.set(lookup, rows);
+    for (const row of rows) {
+      const key = keyOf(row.type, row.id);
+      if (!this.stored.has(key)) this.stored.set(key, { stored: row });
+    }
   }
 }
 
@@ -156,9 +207,16 @@ function messageWriter(overlay: GroupOverlay): { writer: FeedWriter; written: Ma
     async put(resource) {
       validateResource(resource);
       if (!resource.id) throw new Error('A feed write reached the store without an id; this is a hub defect.');
-      const previous = (await entryOf(resource.resourceType, resource.id)).stored;
-      const stored = overlay.batch.add({ resource, previous });
-      written.set(keyOf(resource.resourceType, resource.id), { stored, source: resource });
+      const entry = await entryOf(resource.resourceType, resource.id);
+      const previous = entry.stored;
+      const version = overlay.batch.addVersion({
+        resource,
+        previous,
+        ...(entry.parsed !== undefined ? { previousResource: entry.parsed?.resource ?? null } : {}),
+      });
+      // Read back as stored (meta included) without parsing its JSON again.
+      const parsedVersion: FeedResource = { resource: version.resource, version: version.stored.version };
+      written.set(keyOf(resource.resourceType, resource.id), { stored: version.stored, source: resource, parsed: parsedVersion });
     },
     async remove(type, id) {
       const existing = (await entryOf(type, id)).stored;
@@ -184,6 +242,8 @@ export async function feedGroupTransaction<T>(db: SqlDatabase, now: Date, work: 
       const overlay = new GroupOverlay(tx, session);
       const group: FeedGroup = {
         tx,
+        prefetchIdentifiers: (lookups) => overlay.prefetchIdentifiers(lookups),
+        prefetchResources: (refs) => overlay.prefetchResources(refs),
         async run(messageWork) {
           const mark = overlay.batch.size;
           const { writer, written } = messageWriter(overlay);

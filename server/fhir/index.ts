@@ -14,4 +14,4 @@ export { patientLabels, patientIdsByMrn, patientIdsByName, nameMatches, patientN
 export type { FhirResponse } from './fhir-context.js';
 export { asciiJson, parseInstantRange, followOnWards, wardsThatHeld, versionContentSql } from './store/index.js';
 export { feedTransaction, type FeedWriter, type FeedResource } from './feed-writes.js';
-export { feedGroupTransaction, type FeedGroup } from './feed-group.js';
+export { feedGroupTransaction, type FeedGroup, type IdentifierLookup } from './feed-group.js';

@@ -5,7 +5,7 @@
 // migration killed half way leaves the SQLCipher 4 file whole, migrated at the next open.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,17 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HUB_CIPHER, SQLCIPHER_4, type SqliteCipher } from './hub-cipher.js';
-import { keySqliteConnection, rawKeyPassphrase, rekeySqliteFile, reencryptionFileOf, sqliteKeyFits } from './sqlite-cipher.js';
+import {
+  encryptPlainSqliteFile,
+  isPlainSqliteFile,
+  keySqliteConnection,
+  rawKeyPassphrase,
+  reencryptionFileOf,
+  reencryptionLockOf,
+  rekeySqliteFile,
+  rollBackInterruptedEncryption,
+  sqliteKeyFits,
+} from './sqlite-cipher.js';
 import { openSqliteDatabase } from './sqlite-database.js';
 
 const storageDir = fileURLToPath(new URL('.', import.meta.url));
@@ -191,6 +201,207 @@ await db.close();
     const db = openSqliteDatabase(file, { key: newKey });
     try {
       expect(await db.query('SELECT count(*) AS n FROM items')).toEqual([{ n: 50 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it.each([
+    ['the hub opens it', false],
+    ['rotate-keys runs again', true],
+  ])(
+    'rolls a rekey (rotate-keys) killed part-way back under the old key when %s, with every row; a wrong key still refused',
+    async (_when, rotateAgain) => {
+      const db = openSqliteDatabase(file, { key });
+      await db.execute('CREATE TABLE items (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+      await db.transaction(async (tx) => {
+        for (let i = 0; i < 20_000; i++)
+          await tx.execute('INSERT INTO items (id, body) VALUES ($1, $2)', [i, `item ${i} ${'x'.repeat(1000)}`]);
+      });
+      await db.close();
+      const script = join(folder, 'rekey.mts');
+      writeFileSync(
+        script,
+        `const { rekeySqliteFile } = await import(${JSON.stringify(join(storageDir, 'sqlite-cipher.ts'))});
+rekeySqliteFile(process.argv[2], Buffer.from(process.argv[3], 'hex'), Buffer.from(process.argv[4], 'hex'));
+`,
+      );
+      const child = spawn(process.execPath, ['--import', 'tsx', script, file, key.toString('hex'), randomBytes(32).toString('hex')], {
+        stdio: 'ignore',
+      });
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      // Killed (SIGKILL, as a power cut would stop it) once pages under the new key reach the file.
+      const before = statSync(file).mtimeMs;
+      let killed = false;
+      while (!killed && child.exitCode === null) {
+        if (existsSync(`${file}-journal`) && statSync(file).mtimeMs !== before) killed = child.kill('SIGKILL');
+        else await new Promise((resolve) => setImmediate(resolve));
+      }
+      await exited;
+      expect(killed).toBe(true);
+      expect(existsSync(`${file}-journal`)).toBe(true);
+
+      expect(() => openSqliteDatabase(file, { key: randomBytes(32) })).toThrow(expect.objectContaining({ code: 'WRONG_KEY' }));
+      expect(existsSync(`${file}-journal`)).toBe(true);
+      // rotate-keys first asks which key opens the file (the old one, once the journal is rolled back).
+      if (rotateAgain) expect(sqliteKeyFits(file, key)).toBe(true);
+      const again = openSqliteDatabase(file, { key });
+      try {
+        expect(await again.query('SELECT count(*) AS n, max(id) AS top FROM items')).toEqual([{ n: 20_000, top: 19_999 }]);
+        expect(await again.query('PRAGMA quick_check')).toEqual([{ quick_check: 'ok' }]);
+      } finally {
+        await again.close();
+      }
+    },
+  );
+
+  it("leaves the migration (and another process's copy in progress) alone while that process holds the lock, and takes over a lock whose holder died", async () => {
+    await writeSqlcipher4File(folder, file, key, 50);
+    const lock = reencryptionLockOf(file);
+    const work = reencryptionFileOf(file);
+    writeFileSync(lock, `${process.pid}\n`);
+    writeFileSync(work, 'the copy another process is writing');
+    expect(() => openSqliteDatabase(file, { key })).toThrow(expect.objectContaining({ code: 'DATABASE_UNAVAILABLE' }));
+    expect(readFileSync(work, 'latin1')).toBe('the copy another process is writing');
+    expect(opensUnder(file, key, SQLCIPHER_4)).toBe(true);
+
+    const dead = spawn(process.execPath, ['-e', '']);
+    await new Promise<void>((resolve) => dead.once('exit', () => resolve()));
+    writeFileSync(lock, `${dead.pid}\n`);
+    const db = openSqliteDatabase(file, { key });
+    try {
+      expect(await db.query('SELECT count(*) AS n FROM items')).toEqual([{ n: 50 }]);
+    } finally {
+      await db.close();
+    }
+    expect(opensUnder(file, key, HUB_CIPHER)).toBe(true);
+    expect(existsSync(lock)).toBe(false);
+    expect(existsSync(work)).toBe(false);
+  });
+
+  /** Reads every row of `items` through a connection keyed after the literal `pragmas`. */
+  function readAllWith(pragmas: readonly string[], key: Buffer): unknown {
+    const connection = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      for (const pragma of pragmas) connection.pragma(pragma);
+      const passphrase = rawKeyPassphrase(key);
+      connection.key(passphrase);
+      passphrase.fill(0);
+      return connection.prepare('SELECT count(*) AS n, sum(length(body)) AS bytes FROM items').get();
+    } finally {
+      connection.close();
+    }
+  }
+
+  it('is AEGIS-256 on disk: read by those literal settings only, no plain SQLite header, and a flipped byte refused', async () => {
+    const db = openSqliteDatabase(file, { key });
+    await db.execute('CREATE TABLE items (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+    await db.transaction(async (tx) => {
+      for (let i = 0; i < 40; i++) await tx.execute('INSERT INTO items (id, body) VALUES ($1, $2)', [i, 'y'.repeat(1000)]);
+    });
+    await db.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+
+    const aegis256 = ["cipher='aegis'", "algorithm='aegis-256'"];
+    expect(readAllWith(aegis256, key)).toEqual({ n: 40, bytes: 40_000 });
+    expect(() => readAllWith(["cipher='aegis'", "algorithm='aegis-128l'"], key)).toThrow();
+    expect(() => readAllWith(["cipher='chacha20'"], key)).toThrow();
+    expect(() => readAllWith(SQLCIPHER_4.pragmas, key)).toThrow();
+    const bytes = readFileSync(file);
+    expect(bytes.subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\0');
+    expect(bytes.includes('y'.repeat(64))).toBe(false);
+
+    // One bit changed in a page of rows (as a disk or an attacker might): the page fails its tag.
+    const pageSize = 4096;
+    expect(bytes.length).toBeGreaterThan(4 * pageSize);
+    bytes[3 * pageSize + 2000]! ^= 0x01;
+    writeFileSync(file, bytes);
+    expect(() => readAllWith(aegis256, key)).toThrow(expect.objectContaining({ code: 'SQLITE_CORRUPT' }));
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('keeps the owner and group of a file migrated by root', async () => {
+    await writeSqlcipher4File(folder, file, key, 50);
+    chownSync(file, 4321, 4322);
+    const db = openSqliteDatabase(file, { key });
+    await db.close();
+    expect(opensUnder(file, key, HUB_CIPHER)).toBe(true);
+    expect(statSync(file)).toEqual(expect.objectContaining({ uid: 4321, gid: 4322 }));
+  });
+
+  it('opens a SQLCipher 4 file whose rotate-keys (by an earlier hub) was killed part-way: rolled back under the old key, then migrated, with every row', async () => {
+    await writeSqlcipher4File(folder, file, key, 20_000);
+    const script = join(folder, 'old-rekey.cjs');
+    writeFileSync(
+      script,
+      `const Database = require(${JSON.stringify(DRIVER)});
+const db = new Database(process.argv[2]);
+for (const pragma of ${JSON.stringify(SQLCIPHER_4.pragmas)}) db.pragma(pragma);
+db.key(Buffer.from(process.argv[3]));
+db.pragma('journal_mode=DELETE');
+require('node:fs').writeFileSync(process.argv[2] + '.ready', '');
+db.rekey(Buffer.from(process.argv[4]));
+`,
+    );
+    const passphrase = (k: Buffer): string => rawKeyPassphrase(k).toString('latin1');
+    const child = spawn(process.execPath, [script, file, passphrase(key), passphrase(randomBytes(32))], { stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // Killed once pages under the new key reach the file (after its switch out of WAL mode).
+    let before = -1;
+    let killed = false;
+    while (!killed && child.exitCode === null) {
+      if (before < 0 && existsSync(`${file}.ready`)) before = statSync(file).mtimeMs;
+      if (before >= 0 && existsSync(`${file}-journal`) && statSync(file).mtimeMs !== before) killed = child.kill('SIGKILL');
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+    await exited;
+    expect(killed).toBe(true);
+    expect(existsSync(`${file}-journal`)).toBe(true);
+
+    const db = openSqliteDatabase(file, { key });
+    try {
+      expect(await db.query('SELECT count(*) AS n, max(id) AS top FROM items')).toEqual([{ n: 20_000, top: 19_999 }]);
+    } finally {
+      await db.close();
+    }
+    expect(opensUnder(file, key, HUB_CIPHER)).toBe(true);
+  });
+
+  it('encrypt-database, killed after it wrote page 1, is rolled back to the plain file and can run again, with every row', async () => {
+    const plain = new Database(file);
+    plain.exec('CREATE TABLE items (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+    const insert = plain.prepare('INSERT INTO items (id, body) VALUES (?, ?)');
+    plain.transaction(() => {
+      for (let i = 0; i < 20_000; i++) insert.run(i, 'z'.repeat(1000));
+    })();
+    plain.close();
+    const script = join(folder, 'encrypt.mts');
+    writeFileSync(
+      script,
+      `const { encryptPlainSqliteFile } = await import(${JSON.stringify(join(storageDir, 'sqlite-cipher.ts'))});
+encryptPlainSqliteFile(process.argv[2], Buffer.from(process.argv[3], 'hex'));
+`,
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script, file, key.toString('hex')], { stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // Killed (SIGKILL) once the file's first page is encrypted, its journal not yet removed.
+    let killed = false;
+    while (!killed && child.exitCode === null) {
+      if (existsSync(`${file}-journal`) && !isPlainSqliteFile(file)) killed = child.kill('SIGKILL');
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+    await exited;
+    expect(killed).toBe(true);
+    expect(existsSync(`${file}-journal`)).toBe(true);
+    expect(() => openSqliteDatabase(file, { key })).toThrow(
+      expect.objectContaining({ code: 'WRONG_KEY', message: expect.stringContaining('encrypt-database was interrupted, run it again') }),
+    );
+
+    rollBackInterruptedEncryption(file);
+    expect(isPlainSqliteFile(file)).toBe(true);
+    encryptPlainSqliteFile(file, key);
+    const db = openSqliteDatabase(file, { key });
+    try {
+      expect(await db.query('SELECT count(*) AS n, max(id) AS top FROM items')).toEqual([{ n: 20_000, top: 19_999 }]);
     } finally {
       await db.close();
     }

@@ -23,3 +23,10 @@ export const SQLCIPHER_4: SqliteCipher = { name: 'SQLCipher 4', pragmas: ["ciphe
 
 /** Ciphers of earlier hub versions: a file under one is re-encrypted with HUB_CIPHER when it is opened. */
 export const EARLIER_HUB_CIPHERS: readonly SqliteCipher[] = [SQLCIPHER_4];
+
+/**
+ * Pragmas of every keyed connection to the hub file, run after its key: temporary tables, indexes and
+ * rebuilds stay in memory (a temp FILE would hold them as plain SQLite), and deleted content is
+ * overwritten rather than left in free pages.
+ */
+export const HUB_AT_REST_PRAGMAS: readonly string[] = ['temp_store=MEMORY', 'secure_delete=ON'];

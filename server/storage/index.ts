@@ -5,7 +5,13 @@ export type { SqlDatabase, SqlDialect, TransactionOptions } from './sql-database
 export { openHubDatabase, type HubDatabaseOptions, type HubKeyRing } from './open-hub-database.js';
 export { SecretEnvelope, kekId } from './secret-envelope.js';
 export { HUB_KEY_BYTES, databaseKeyOf, kekOf, newHubKey } from './hub-key.js';
-export { encryptPlainSqliteFile, isPlainSqliteFile, rekeySqliteFile, sqliteKeyFits } from './sqlite-cipher.js';
+export {
+  encryptPlainSqliteFile,
+  isPlainSqliteFile,
+  rekeySqliteFile,
+  rollBackInterruptedEncryption,
+  sqliteKeyFits,
+} from './sqlite-cipher.js';
 export { HUB_CIPHER, SQLCIPHER_4, type SqliteCipher } from './hub-cipher.js';
 export { openSqliteDatabase, type SqliteOptions } from './sqlite-database.js';
 export { openPostgresDatabase, withSerializableRetry, isSerializationFailure, type PostgresOptions } from './postgres-database.js';

@@ -4,10 +4,24 @@
 // overwritten). The raw key reaches sqlite3_key as `x'<hex>'` built in a Buffer that is zeroed after
 // use. Rekeying, encrypting a plain file from an earlier version, and re-encrypting a file written
 // under an earlier hub cipher (EARLIER_HUB_CIPHERS) all need the only connection to the file.
-import { closeSync, constants, copyFileSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  chownSync,
+  closeSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { uptime } from 'node:os';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { EARLIER_HUB_CIPHERS, HUB_CIPHER, type SqliteCipher } from './hub-cipher.js';
+import { EARLIER_HUB_CIPHERS, HUB_AT_REST_PRAGMAS, HUB_CIPHER, type SqliteCipher } from './hub-cipher.js';
 import { StorageError } from './storage-error.js';
 
 export type SqliteConnection = Database.Database;
@@ -47,8 +61,7 @@ export function keySqliteConnection(connection: SqliteConnection, key: Buffer, c
 
 /** Pragmas of every encrypted hub connection (see the header). */
 export function applyAtRestPragmas(connection: SqliteConnection): void {
-  connection.pragma('temp_store=MEMORY');
-  connection.pragma('secure_delete=ON');
+  for (const pragma of HUB_AT_REST_PRAGMAS) connection.pragma(pragma);
 }
 
 /** True when `file` exists and starts with the plain SQLite header (an unencrypted database). */
@@ -91,9 +104,12 @@ function rekeyAndReturnToWal(connection: Database.Database, passphrase: Buffer):
   connection.pragma('journal_mode=WAL');
 }
 
-/** True when `key` under `cipher` decrypts the database file (read-only probe; the file is not changed). */
-function keyFitsUnder(file: string, key: Buffer, cipher: SqliteCipher): boolean {
-  const connection = new Database(file, { fileMustExist: true, readonly: true });
+function isHotJournal(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_READONLY_ROLLBACK';
+}
+
+function probeKey(file: string, key: Buffer, cipher: SqliteCipher, readonly: boolean): boolean {
+  const connection = new Database(file, { fileMustExist: true, readonly, timeout: 2_000 });
   try {
     keySqliteConnection(connection, key, cipher);
     connection.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
@@ -103,6 +119,21 @@ function keyFitsUnder(file: string, key: Buffer, cipher: SqliteCipher): boolean 
     throw error;
   } finally {
     connection.close();
+  }
+}
+
+/**
+ * True when `key` under `cipher` decrypts the database file. A read-only probe, which changes nothing;
+ * but a journal left by an interrupted rekey (rotate-keys, encrypt-database) can only be rolled back
+ * by a writer, so then the probe is repeated read-write: the key that decrypts the journal rolls the
+ * file back to its state before the rekey (any other is refused with NOTADB and changes nothing).
+ */
+function keyFitsUnder(file: string, key: Buffer, cipher: SqliteCipher): boolean {
+  try {
+    return probeKey(file, key, cipher, true);
+  } catch (error) {
+    if (!isHotJournal(error)) throw error;
+    return probeKey(file, key, cipher, false);
   }
 }
 
@@ -120,6 +151,77 @@ function fsyncPath(path: string): void {
   }
 }
 
+/** The lock held for a whole re-encryption: a file beside the database, holding its holder's pid. */
+export function reencryptionLockOf(file: string): string {
+  return `${file}.reencrypting-lock`;
+}
+
+/** A lock whose holder is gone: its process no longer runs, or it was taken before the machine started. */
+function isStaleLock(lock: string): boolean {
+  let text: string;
+  let modifiedMs: number;
+  try {
+    text = readFileSync(lock, 'latin1');
+    modifiedMs = statSync(lock).mtimeMs;
+  } catch {
+    return false;
+  }
+  if (modifiedMs < Date.now() - uptime() * 1000) return true;
+  const pid = Number.parseInt(text, 10);
+  // No pid yet: its holder is between creating the file and writing to it, unless that was long ago.
+  if (!Number.isSafeInteger(pid) || pid <= 0) return modifiedMs < Date.now() - 10_000;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'ESRCH';
+  }
+}
+
+/**
+ * Takes the re-encryption lock (created exclusively; a stale one, left by a process that died, is
+ * replaced) and returns its release; refused with DATABASE_UNAVAILABLE while another process holds it.
+ */
+function takeReencryptionLock(file: string): () => void {
+  const lock = reencryptionLockOf(file);
+  for (let attempt = 1; ; attempt += 1) {
+    let fd: number;
+    try {
+      fd = openSync(lock, 'wx', 0o600);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+      if (attempt === 1 && isStaleLock(lock)) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      throw new StorageError(
+        'DATABASE_UNAVAILABLE',
+        `Another hub process is re-encrypting the hub database: let it finish (if none runs, remove ${lock}).`,
+      );
+    }
+    try {
+      writeSync(fd, `${process.pid}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    return () => rmSync(lock, { force: true });
+  }
+}
+
+/**
+ * Gives the copy the original's owner and group (the copy keeps its mode, not its owner), so a hub
+ * run as root for the migration leaves a file its own user can still open. Only root may do so: for
+ * any other user the copy is theirs already, as the original was (they could not replace it otherwise).
+ */
+function keepOwner(copy: string, original: { readonly uid: bigint; readonly gid: bigint }): void {
+  try {
+    chownSync(copy, Number(original.uid), Number(original.gid));
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'EPERM') throw error;
+  }
+}
+
 function removeReencryptionLeftovers(file: string): void {
   const work = reencryptionFileOf(file);
   for (const leftover of [work, `${work}-journal`, `${work}-wal`, `${work}-shm`]) rmSync(leftover, { force: true });
@@ -131,10 +233,20 @@ function removeReencryptionLeftovers(file: string): void {
  * copied beside itself, the copy re-encrypted and checked (quick_check: every page decrypts and
  * authenticates, every b-tree is sound), synced, and renamed over the file in one step. Until that
  * rename the file's content is untouched (only its journal mode was switched); a crash leaves only the
- * copy, removed at the next attempt. Needs free disk space for the copy, and memory about the size
- * of the database (see below).
+ * copy, removed at the next attempt. All of it holds the re-encryption lock, so two processes never
+ * re-encrypt one file at once, and only the lock's holder removes a copy left over. Needs free disk
+ * space for the copy, and memory about the size of the database (see below).
  */
 function reencryptUnderHubCipher(file: string, key: Buffer, from: SqliteCipher): void {
+  const release = takeReencryptionLock(file);
+  try {
+    reencryptWhileLocked(file, key, from);
+  } finally {
+    release();
+  }
+}
+
+function reencryptWhileLocked(file: string, key: Buffer, from: SqliteCipher): void {
   removeReencryptionLeftovers(file);
   const source = new Database(file, { fileMustExist: true, timeout: 2_000 });
   try {
@@ -148,6 +260,7 @@ function reencryptUnderHubCipher(file: string, key: Buffer, from: SqliteCipher):
   const work = reencryptionFileOf(file);
   try {
     copyFileSync(file, work);
+    keepOwner(work, before);
     const copy = new Database(work, { fileMustExist: true });
     try {
       keySqliteConnection(copy, key, from);
@@ -211,8 +324,9 @@ export function upgradeHubCipher(file: string, key: Buffer): boolean {
 
 /**
  * Re-encrypts the database file under `newKey`, in place, in one transaction (a rollback journal:
- * the cipher cannot rekey in WAL mode). The salt is kept, so an interrupted rekey rolls back under
- * the old key at the next open. A file still under an earlier hub cipher is first brought to
+ * the cipher cannot rekey in WAL mode). The salt is passed along for a cipher that uses one with a
+ * raw key (AEGIS-256 does not). An interrupted rekey leaves its journal, which the next read-write
+ * open under the old key rolls back (openSqliteDatabase, and keyFitsUnder for rotate-keys). A file still under an earlier hub cipher is first brought to
  * HUB_CIPHER. Needs the only connection to the file: while a hub process holds it open, switching
  * the journal mode fails and nothing changes.
  */
@@ -222,12 +336,33 @@ export function rekeySqliteFile(file: string, oldKey: Buffer, newKey: Buffer): v
   try {
     keySqliteConnection(connection, oldKey);
     connection.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
+    // The rekey rebuilds through a temporary database: in memory, never a plain temp file.
+    applyAtRestPragmas(connection);
     const salt = connection.pragma('cipher_salt', { simple: true });
     if (typeof salt !== 'string' || !/^[0-9a-fA-F]{32}$/.test(salt)) {
       throw new StorageError('WRONG_KEY', "The hub database's cipher salt could not be read, so its key was not changed.");
     }
     leaveWalMode(connection);
     rekeyAndReturnToWal(connection, rawKeyPassphrase(newKey, salt));
+  } finally {
+    connection.close();
+  }
+}
+
+/**
+ * Rolls back the journal an interrupted encrypt-database can leave once it has written page 1 (the
+ * file no longer starts with the plain header, and no key opens it). The journal holds the pages as
+ * they were, byte for byte; a connection without a key plays them back as they are, so the file is
+ * again what it was before that transaction (plain; or, for an interrupted rotate-keys, encrypted
+ * under its old key). Nothing happens without a journal, or while another process holds the file.
+ */
+export function rollBackInterruptedEncryption(file: string): void {
+  if (!existsSync(`${file}-journal`) || isPlainSqliteFile(file)) return;
+  const connection = new Database(file, { fileMustExist: true, timeout: 2_000 });
+  try {
+    connection.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
+  } catch (error) {
+    if (!isNotADatabase(error)) throw error;
   } finally {
     connection.close();
   }
@@ -241,6 +376,8 @@ export function encryptPlainSqliteFile(file: string, key: Buffer): void {
   const connection = new Database(file, { fileMustExist: true, timeout: 2_000 });
   try {
     connection.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
+    // The rekey rebuilds through a temporary database: in memory, never a plain temp file in /var/tmp.
+    applyAtRestPragmas(connection);
     leaveWalMode(connection);
     selectCipher(connection, HUB_CIPHER);
     rekeyAndReturnToWal(connection, rawKeyPassphrase(key));

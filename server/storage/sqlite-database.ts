@@ -5,6 +5,8 @@
 // the hub's CLI always gives one, and refuses a plain (unencrypted) hub database. A file written
 // under an earlier hub cipher (SQLCipher 4) is re-encrypted with the hub cipher before it is opened.
 // A worker thread copies the write-ahead log into the file as it grows (wal-checkpointer.ts).
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { AsyncMutex } from './async-mutex.js';
 import { SecretEnvelope } from './secret-envelope.js';
@@ -268,6 +270,30 @@ function openConnection(path: string, options: SqliteOptions, readonly: boolean)
 }
 
 /**
+ * The writer connection, under the hub cipher first: opened read-write, it rolls back the journal an
+ * interrupted rotate-keys or encrypt-database left (a read-only probe cannot, so it would refuse the
+ * file). Only when the key fits no page there (NOTADB) are earlier hub ciphers tried, and a file one
+ * of them opens is re-encrypted with the hub cipher before it is opened again.
+ */
+function openWriterConnection(path: string, options: SqliteOptions, inMemory: boolean): SqliteConnection {
+  try {
+    return openConnection(path, options, false);
+  } catch (error) {
+    const wrongKey = error instanceof StorageError && error.code === 'WRONG_KEY';
+    if (!wrongKey || inMemory || options.key === undefined) throw error;
+    if (upgradeHubCipher(path, options.key)) return openConnection(path, options, false);
+    if (existsSync(`${path}-journal`)) {
+      throw new StorageError(
+        'WRONG_KEY',
+        `${error.message} If wardline-hub encrypt-database was interrupted, run it again (it finishes the job); never remove ${basename(path)}-journal.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/**
  * Turns on the write-ahead log. Two hub processes opening a fresh file at once can both hold a shared
  * lock while each asks for the exclusive one the switch needs; SQLite answers that deadlock with
  * SQLITE_BUSY at once instead of waiting, so the switch is retried for up to the busy timeout.
@@ -304,8 +330,7 @@ export function openSqliteDatabase(path: string, options: SqliteOptions = {}): S
   }
   let writerConnection: SqliteConnection;
   try {
-    if (options.key !== undefined && !inMemory) upgradeHubCipher(path, options.key);
-    writerConnection = openConnection(path, options, false);
+    writerConnection = openWriterConnection(path, options, inMemory);
   } catch (cause) {
     if (cause instanceof StorageError) throw cause;
     throw new StorageError(

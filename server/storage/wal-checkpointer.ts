@@ -7,12 +7,13 @@
 // bound on the log's size (it then finds little left to copy).
 // The worker is plain JavaScript evaluated from the string below, so it runs unchanged under tsx,
 // vitest and a packaged build (workers do not inherit a TypeScript loader), as the vault's integrity
-// check does. The cipher's pragmas (HUB_CIPHER, the one source) reach it in its workerData, and the
-// key as the `x'…'` passphrase in a transferred ArrayBuffer, zeroed after keying.
+// check does. The cipher's pragmas and the at-rest ones (HUB_CIPHER, HUB_AT_REST_PRAGMAS, the one
+// source) reach it in its workerData, and the key as the `x'…'` passphrase in a transferred
+// ArrayBuffer, zeroed after keying.
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { HUB_CIPHER } from './hub-cipher.js';
+import { HUB_AT_REST_PRAGMAS, HUB_CIPHER } from './hub-cipher.js';
 import { rawKeyPassphrase } from './sqlite-cipher.js';
 
 const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
@@ -34,6 +35,7 @@ if (workerData.passphrase) {
   } finally {
     passphrase.fill(0);
   }
+  for (const pragma of workerData.atRestPragmas) db.pragma(pragma);
 }
 db.pragma('synchronous = NORMAL');
 db.pragma('wal_autocheckpoint = 0');
@@ -124,7 +126,14 @@ export class WalCheckpointer {
     try {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { file: this.file, driver: DRIVER, cipherPragmas: HUB_CIPHER.pragmas, passphrase, running: this.running },
+        workerData: {
+          file: this.file,
+          driver: DRIVER,
+          cipherPragmas: HUB_CIPHER.pragmas,
+          atRestPragmas: HUB_AT_REST_PRAGMAS,
+          passphrase,
+          running: this.running,
+        },
         transferList: passphrase === undefined ? [] : [passphrase],
       });
       worker.unref();

@@ -3,10 +3,18 @@
 export { resourceStoreMigrations } from './resource-store-migrations.js';
 export { beginWrite, endWrite, readWatermark, watermarkInstant, stampToInstant, parseInstantRange } from './hub-clock.js';
 export type { WriteSession, Watermark, InstantRange } from './hub-clock.js';
-export { readCurrent, readVersion, writeVersions, writeDeletion, VersionBatch, type NewVersion } from './resource-store.js';
+export {
+  readCurrent,
+  readCurrentMany,
+  readVersion,
+  writeVersions,
+  writeDeletion,
+  VersionBatch,
+  type NewVersion,
+} from './resource-store.js';
 export { contentText, versionContentSql, type StoredResource } from './stored-resource.js';
 export { asciiJson } from './ascii-json.js';
-export { currentByIdentifier } from './identifier-lookup.js';
+export { currentByIdentifier, currentByIdentifiers } from './identifier-lookup.js';
 export { searchResources, countResources, readManyInScope, patientCompartment } from './search-query.js';
 export type { SearchFilter, SearchQuery, SearchOrder, SearchPosition, TokenAlternative, Comparator } from './search-query.js';
 export { patientCompartmentPage, type CompartmentPage, type CompartmentPageQuery, type EntryFrame } from './compartment-page.js';

@@ -5,7 +5,7 @@
 // same transaction. Writers must run inside a transaction opened with beginWrite (hub-clock.ts).
 // Knows nothing of HTTP or access.
 import type { Resource } from '../../../shared/fhir/index.js';
-import { chunked, type SqlDatabase } from '../../storage/index.js';
+import { chunked, SqlParams, type SqlDatabase } from '../../storage/index.js';
 import { stampToInstant, type WriteSession } from './hub-clock.js';
 import { indexTermsOf, wardRefsOf } from './index-terms.js';
 import { asciiJson } from './ascii-json.js';
@@ -17,6 +17,20 @@ export async function readCurrent(db: SqlDatabase, type: string, id: string): Pr
     id,
   ]);
   return rows[0] ? fromRow(rows[0]) : null;
+}
+
+/** readCurrent for many ids of one type at once: the rows found, by id (an id never written is absent). */
+export async function readCurrentMany(db: SqlDatabase, type: string, ids: readonly string[]): Promise<Map<string, StoredResource>> {
+  const found = new Map<string, StoredResource>();
+  for (const chunk of chunked([...new Set(ids)], 200)) {
+    const params = new SqlParams();
+    const rows = await db.query<ResourceRow>(
+      `SELECT ${RESOURCE_COLUMNS} FROM fhir_resources WHERE res_type = ${params.add(type)} AND res_id IN (${params.list(chunk)})`,
+      params.values,
+    );
+    for (const row of rows) found.set(row.res_id, fromRow(row));
+  }
+  return found;
 }
 
 export async function readVersion(db: SqlDatabase, type: string, id: string, version: number): Promise<StoredResource | null> {
@@ -33,10 +47,14 @@ export interface NewVersion {
   readonly resource: Resource;
   /** The current version, if any (live or deleted). */
   readonly previous: StoredResource | null;
+  /** `previous` already parsed, when the writer holds it (spares parsing its content again). */
+  readonly previousResource?: Resource | null;
 }
 
 interface PreparedVersion {
   readonly stored: StoredResource;
+  /** The version as stored (`stored.content` is its JSON); shared: never changed in place. */
+  readonly resource: Resource | null;
   readonly status: string | null;
   readonly careEnd: number | null;
   readonly date: { readonly start: number; readonly end: number } | null;
@@ -79,8 +97,16 @@ function prepare(session: WriteSession, item: NewVersion): PreparedVersion {
   const content = asciiJson(withMeta);
   const terms = indexTermsOf(withMeta);
   const wardRefs =
-    resource.resourceType === 'Encounter' ? [...new Set([...wardRefsOf(withMeta), ...wardRefsOf(previousResource(previous))])] : [];
+    resource.resourceType === 'Encounter'
+      ? [
+          ...new Set([
+            ...wardRefsOf(withMeta),
+            ...wardRefsOf(item.previousResource !== undefined ? item.previousResource : previousResource(previous)),
+          ]),
+        ]
+      : [];
   return {
+    resource: withMeta,
     stored: {
       type: resource.resourceType,
       id,
@@ -234,7 +260,7 @@ export async function writeDeletion(tx: SqlDatabase, session: WriteSession, curr
   const supersedes = supersededBy(current);
   await persist(
     tx,
-    [{ stored, status: null, careEnd: null, date: null, tokens: [], wardRefs, replacesLive: liveSeq(current), supersedes }],
+    [{ stored, resource: null, status: null, careEnd: null, date: null, tokens: [], wardRefs, replacesLive: liveSeq(current), supersedes }],
     () => null,
   );
   return stored;
@@ -259,9 +285,17 @@ export class VersionBatch {
 
   /** Queues a new version of `item.resource` after `item.previous`; returns it as it will be stored. */
   add(item: NewVersion): StoredResource {
+    return this.addVersion(item).stored;
+  }
+
+  /**
+   * As `add`, with the version also as the resource its content is the JSON of (meta included), so
+   * a writer that reads it back needs no parse. Shared with the batch: never change it in place.
+   */
+  addVersion(item: NewVersion): { readonly stored: StoredResource; readonly resource: Resource } {
     const prepared = prepare(this.session, item);
     this.pending.push(prepared);
-    return prepared.stored;
+    return { stored: prepared.stored, resource: prepared.resource! };
   }
 
   /** Queues a tombstone after the live `current`; returns it. */
@@ -279,6 +313,7 @@ export class VersionBatch {
     const wardRefs = current.type === 'Encounter' ? wardRefsOf(previousResource(current)) : [];
     this.pending.push({
       stored,
+      resource: null,
       status: null,
       careEnd: null,
       date: null,

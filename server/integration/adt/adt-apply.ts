@@ -5,12 +5,12 @@
 // (tags, security labels such as a restricted chart's); the store sets versionId and lastUpdated.
 import type { Encounter, Location, Patient } from '../../../shared/fhir/index.js';
 import { BED_STATUS_SYSTEM, LOCATION_PHYSICAL_TYPE_SYSTEM, MRN_SYSTEM } from '../../../shared/fhir/index.js';
-import type { FeedResource, FeedWriter } from '../../fhir/index.js';
+import type { FeedResource, FeedWriter, IdentifierLookup } from '../../fhir/index.js';
 import { AdtError } from './adt-error.js';
 import { sqlLedger, type AdtLedger } from './adt-ledger.js';
 import type { AdtLocation, AdtMessage, AdtPatient, AdtVisit } from './adt-message.js';
 import { mergePatientRecords, replacedBy } from './patient-merge.js';
-import { v7 as uuidv7 } from 'uuid';
+import { newResourceId } from './resource-ids.js';
 import { admittedByFeed, adoptedByFeed, VISIT_NUMBER_SYSTEM, visitNumberSystem, withFeedVisit } from './visit-match.js';
 
 export { VISIT_NUMBER_SYSTEM, visitNumberSystem } from './visit-match.js';
@@ -120,7 +120,7 @@ function demographics(base: Patient, data: AdtPatient): Patient {
 
 /** Creates or updates the patient from PID; returns its id. */
 async function upsertPatient(writer: FeedWriter, data: AdtPatient, existing: FeedResource<Patient> | null): Promise<string> {
-  const base: Patient = existing?.resource ?? { resourceType: 'Patient', id: uuidv7() };
+  const base: Patient = existing?.resource ?? { resourceType: 'Patient', id: newResourceId() };
   const rest = base;
   const mrn = base.identifier?.find((identifier) => identifier.system === MRN_SYSTEM)?.value;
   // Reached through a merge (the message names the merged-away MRN): the survivor keeps its own MRN.
@@ -278,7 +278,7 @@ async function admit(writer: FeedWriter, message: AdtMessage, patientId: string)
   const kind = CLASSES[visit.patientClass] ?? (inpatient ? CLASSES.I! : CLASSES.O!);
   const encounter: Encounter = {
     resourceType: 'Encounter',
-    id: existing?.resource.id ?? uuidv7(),
+    id: existing?.resource.id ?? newResourceId(),
     identifier: [{ use: 'official', system: visitNumberSystem(visit.authority), value: visit.visitNumber }],
     status: inpatient ? 'in-progress' : 'arrived',
     class: { system: ENCOUNTER_CLASS_SYSTEM, ...kind },
@@ -448,6 +448,31 @@ async function merge(writer: FeedWriter, message: AdtMessage, ledger: AdtLedger)
   await checkOrder(ledger, priorId, message.eventMs);
   await mergePatientRecords(writer, prior, survivor, { linkSurvivor: true });
   return [survivorId, priorId];
+}
+
+/** What applyAdtMessage reads first, for a group of messages to read it together beforehand. */
+export interface MessageReads {
+  /** The patient's MRN and the visit's number. */
+  readonly identifiers: IdentifierLookup[];
+  /** The ward and bed Locations PV1-3 names. */
+  readonly resources: { readonly type: string; readonly id: string }[];
+}
+
+/** The look-ups applyAdtMessage starts with. None for a merge (it runs on its own). */
+export function readsOf(message: AdtMessage): MessageReads {
+  if (message.event === 'A40') return { identifiers: [], resources: [] };
+  const identifiers: IdentifierLookup[] = [{ type: 'Patient', system: MRN_SYSTEM, value: message.patient.mrn }];
+  const resources: MessageReads['resources'] = [];
+  const visit = message.visit;
+  if (visit !== null) {
+    identifiers.push({ type: 'Encounter', system: visitNumberSystem(visit.authority), value: visit.visitNumber });
+    if (visit.location) {
+      resources.push({ type: 'Location', id: wardId(visit.location.ward) });
+      const bed = bedId(visit.location);
+      if (bed !== null) resources.push({ type: 'Location', id: bed });
+    }
+  }
+  return { identifiers, resources };
 }
 
 /**

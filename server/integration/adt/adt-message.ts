@@ -3,7 +3,7 @@
 // visit (PV1: class, ward^room^bed, visit number and who assigned it, admit and discharge times) and, for a merge, the
 // prior patient (MRG). Every value is checked here; nothing unchecked reaches the store.
 import { createHash } from 'node:crypto';
-import type { Hl7Message, Hl7Segment } from '@medplum/core';
+import { Hl7Message, type Hl7Segment } from '@medplum/core';
 import { AdtError } from './adt-error.js';
 import { hl7Date, hl7InstantMs } from './hl7-time.js';
 
@@ -163,19 +163,31 @@ function visitOf(pv1: Hl7Segment, facility: string): AdtVisit {
   };
 }
 
+/** The text each message read by parseHl7 was parsed from (its segments' text, without re-serialising them). */
+const sourceText = new WeakMap<Hl7Message, string>();
+
+/** Parses an HL7 v2 message (@medplum/core), remembering its text for the content hash. */
+export function parseHl7(text: string): Hl7Message {
+  const message = Hl7Message.parse(text);
+  sourceText.set(message, text);
+  return message;
+}
+
+/**
+ * SHA-256 of the segments, each followed by CR, with MSH-7 and MSH-8 emptied and the MSH fields
+ * joined by `|`. The parser splits the text at CR/LF runs, then at the separators, and its
+ * toString joins them back, so the text it was parsed from gives the same segments.
+ */
 function contentHashOf(message: Hl7Message): string {
-  const hash = createHash('sha256');
-  message.segments.forEach((segment, index) => {
-    if (index === 0) {
-      const fields = segment.fields.map((field) => field.toString());
-      // fields[0] is "MSH"; MSH-n sits at fields[n - 1].
-      fields[6] = '';
-      fields[7] = '';
-      hash.update(fields.join('|'));
-    } else hash.update(segment.toString());
-    hash.update('\r');
-  });
-  return hash.digest('hex');
+  const segments = (sourceText.get(message) ?? message.toString()).split(/[\r\n]+/);
+  const fields = segments[0]!.split(message.context.fieldSeparator);
+  // fields[0] is "MSH"; MSH-n sits at fields[n - 1].
+  fields[6] = '';
+  fields[7] = '';
+  segments[0] = fields.join('|');
+  return createHash('sha256')
+    .update(`${segments.join('\r')}\r`)
+    .digest('hex');
 }
 
 /** Reads an ADT message the hub handles, or throws the AdtError its ACK reports. */

@@ -6,10 +6,11 @@
 // together in one durable transaction, each all-or-nothing, and ACKed after its commit.
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { Hl7Message } from '@medplum/core';
+import type { Hl7Message } from '@medplum/core';
 import type { Logger } from 'pino';
 import type { SqlDatabase } from '../../storage/index.js';
 import { unreadableAck } from './adt-ack.js';
+import { parseHl7 } from './adt-message.js';
 import { mllpFrame, MllpFrameReader } from './mllp-framing.js';
 import { purgeDuplicateKeys, receiveAdtMessages, type ReceiveContext } from './receive-message.js';
 
@@ -25,7 +26,7 @@ function parsedFrame(frame: string): Hl7Message | null {
   const text = frame.replace(/^[\r\n]+/, '').replace(/[\r\n]+$/, '');
   if (!text.startsWith('MSH')) return null;
   try {
-    return Hl7Message.parse(text);
+    return parseHl7(text);
   } catch {
     return null;
   }

@@ -10,7 +10,7 @@ import { isWardlineError } from '../../../shared/errors/index.js';
 import { FhirValidationError } from '../../../shared/fhir/index.js';
 import { AdtError } from './adt-error.js';
 import { acceptAck, refusalAck } from './adt-ack.js';
-import { applyAdtMessage, type AppliedEvent } from './adt-apply.js';
+import { applyAdtMessage, readsOf, type AppliedEvent } from './adt-apply.js';
 import { GroupLedger, sqlLedger, type AdtLedger } from './adt-ledger.js';
 import { readAdtMessage, readHeader, type AdtMessage } from './adt-message.js';
 import { authenticateFeed } from './feeds.js';
@@ -138,6 +138,9 @@ export async function receiveAdtMessages(ctx: ReceiveContext, hl7s: readonly Hl7
         const attempt: Result[] = [];
         const ledger = new GroupLedger(group.tx);
         await ledger.prefetch(waiting.map((index) => reads[index]!.message));
+        const groupReads = waiting.map((index) => readsOf(reads[index]!.message));
+        await group.prefetchIdentifiers(groupReads.flatMap((next) => next.identifiers));
+        await group.prefetchResources(groupReads.flatMap((next) => next.resources));
         for (const index of waiting) {
           const read = reads[index]!;
           const now = ctx.clock();
