@@ -58,4 +58,12 @@ describe("the workstation's AuditEvents are inside the shape the hub accepts", (
     expect(auditEventMemberOutsideShape({ ...event, id: { family: 'Doe' } })).toBe('AuditEvent.id');
     expect(auditEventMemberOutsideShape({ ...event, meta: { profile: [['x']] } })).toBe('AuditEvent.meta.profile[0]');
   });
+
+  it('never shows a member name that could carry text (a name used as a key) in its answer', () => {
+    const event = auditEventOf(entry('chart-read', {}), { hubDeviceId: 'dev-1' });
+    expect(auditEventMemberOutsideShape({ ...event, 'Doe, Jane': true })).toBe('AuditEvent.?');
+    expect(auditEventMemberOutsideShape({ ...event, agent: [{ ...event.agent[0], 'Jane Doe 1970-01-01': 1 }] })).toBe(
+      'AuditEvent.agent[0].?',
+    );
+  });
 });

@@ -55,9 +55,17 @@ function outside(value: unknown, members: Members | typeof VALUE, path: string):
   const keys = Object.keys(value);
   for (let i = 0; i < keys.length; i += 1) {
     const key = keys[i]!;
-    if (!Object.hasOwn(members, key)) return `${path}.${key}`;
+    if (!Object.hasOwn(members, key)) return `${path}.${printableMemberName(key)}`;
     const found = outside((value as Record<string, unknown>)[key], members[key]!, `${path}.${key}`);
     if (found !== null) return found;
   }
   return null;
+}
+
+/**
+ * A member name as the refusal may show it: FHIR element names are short ASCII words; any other key
+ * (which a sender could use to carry text such as a name into an error or a log) is shown as `?`.
+ */
+function printableMemberName(key: string): string {
+  return /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(key) ? key : '?';
 }
