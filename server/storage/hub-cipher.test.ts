@@ -3,9 +3,9 @@
 // nothing lost, and what must not change does not: a wrong key is refused with WRONG_KEY and the
 // file left byte for byte as it was, a file another process holds is refused and left alone, and a
 // migration killed half way leaves the SQLCipher 4 file whole, migrated at the next open.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,36 @@ import { openSqliteDatabase } from './sqlite-database.js';
 
 const storageDir = fileURLToPath(new URL('.', import.meta.url));
 const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
+
+/**
+ * Starts a child process that rewrites `file` under a rollback journal (`start`) and kills it with
+ * SIGKILL, as a power cut would stop it, once `partWay()` says so; whether its journal is left, which
+ * is the interruption under test. On a busy machine the kill can land after the child committed (its
+ * journal gone): that is a finished run, so the file is put back as it was and the child run again.
+ */
+async function interruptPartWay(file: string, start: () => ChildProcess, partWay: () => boolean): Promise<boolean> {
+  // The file as it was, with its write-ahead log if it has one (an old hub's last commit may be there).
+  const parts = ['', '-wal'].filter((suffix) => existsSync(`${file}${suffix}`));
+  for (const suffix of parts) copyFileSync(`${file}${suffix}`, `${file}${suffix}.pristine`);
+  try {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      if (attempt > 0) for (const suffix of parts) copyFileSync(`${file}${suffix}.pristine`, `${file}${suffix}`);
+      const child = start();
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      let killed = false;
+      while (!killed && child.exitCode === null) {
+        if (partWay()) killed = child.kill('SIGKILL');
+        else await new Promise((resolve) => setImmediate(resolve));
+      }
+      await exited;
+      if (killed && existsSync(`${file}-journal`)) return true;
+      for (const leftover of ['-journal', '-wal', '-shm']) rmSync(`${file}${leftover}`, { force: true });
+    }
+    return false;
+  } finally {
+    for (const suffix of parts) rmSync(`${file}${suffix}.pristine`, { force: true });
+  }
+}
 
 /** True when `key` under `cipher` reads the file (read-only). */
 function opensUnder(file: string, key: Buffer, cipher: SqliteCipher): boolean {
@@ -226,20 +256,19 @@ await db.close();
 rekeySqliteFile(process.argv[2], Buffer.from(process.argv[3], 'hex'), Buffer.from(process.argv[4], 'hex'));
 `,
       );
-      const child = spawn(process.execPath, ['--import', 'tsx', script, file, key.toString('hex'), randomBytes(32).toString('hex')], {
-        stdio: 'ignore',
-      });
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      // Killed (SIGKILL, as a power cut would stop it) once pages under the new key reach the file.
-      const before = statSync(file).mtimeMs;
-      let killed = false;
-      while (!killed && child.exitCode === null) {
-        if (existsSync(`${file}-journal`) && statSync(file).mtimeMs !== before) killed = child.kill('SIGKILL');
-        else await new Promise((resolve) => setImmediate(resolve));
-      }
-      await exited;
-      expect(killed).toBe(true);
-      expect(existsSync(`${file}-journal`)).toBe(true);
+      // Killed once pages under the new key reach the file.
+      let before = 0;
+      const interrupted = await interruptPartWay(
+        file,
+        () => {
+          before = statSync(file).mtimeMs;
+          return spawn(process.execPath, ['--import', 'tsx', script, file, key.toString('hex'), randomBytes(32).toString('hex')], {
+            stdio: 'ignore',
+          });
+        },
+        () => existsSync(`${file}-journal`) && statSync(file).mtimeMs !== before,
+      );
+      expect(interrupted).toBe(true);
 
       expect(() => openSqliteDatabase(file, { key: randomBytes(32) })).toThrow(expect.objectContaining({ code: 'WRONG_KEY' }));
       expect(existsSync(`${file}-journal`)).toBe(true);
@@ -343,19 +372,21 @@ db.rekey(Buffer.from(process.argv[4]));
 `,
     );
     const passphrase = (k: Buffer): string => rawKeyPassphrase(k).toString('latin1');
-    const child = spawn(process.execPath, [script, file, passphrase(key), passphrase(randomBytes(32))], { stdio: 'ignore' });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     // Killed once pages under the new key reach the file (after its switch out of WAL mode).
     let before = -1;
-    let killed = false;
-    while (!killed && child.exitCode === null) {
-      if (before < 0 && existsSync(`${file}.ready`)) before = statSync(file).mtimeMs;
-      if (before >= 0 && existsSync(`${file}-journal`) && statSync(file).mtimeMs !== before) killed = child.kill('SIGKILL');
-      else await new Promise((resolve) => setImmediate(resolve));
-    }
-    await exited;
-    expect(killed).toBe(true);
-    expect(existsSync(`${file}-journal`)).toBe(true);
+    const interrupted = await interruptPartWay(
+      file,
+      () => {
+        before = -1;
+        rmSync(`${file}.ready`, { force: true });
+        return spawn(process.execPath, [script, file, passphrase(key), passphrase(randomBytes(32))], { stdio: 'ignore' });
+      },
+      () => {
+        if (before < 0 && existsSync(`${file}.ready`)) before = statSync(file).mtimeMs;
+        return before >= 0 && existsSync(`${file}-journal`) && statSync(file).mtimeMs !== before;
+      },
+    );
+    expect(interrupted).toBe(true);
 
     const db = openSqliteDatabase(file, { key });
     try {
@@ -381,17 +412,13 @@ db.rekey(Buffer.from(process.argv[4]));
 encryptPlainSqliteFile(process.argv[2], Buffer.from(process.argv[3], 'hex'));
 `,
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', script, file, key.toString('hex')], { stdio: 'ignore' });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    // Killed (SIGKILL) once the file's first page is encrypted, its journal not yet removed.
-    let killed = false;
-    while (!killed && child.exitCode === null) {
-      if (existsSync(`${file}-journal`) && !isPlainSqliteFile(file)) killed = child.kill('SIGKILL');
-      else await new Promise((resolve) => setImmediate(resolve));
-    }
-    await exited;
-    expect(killed).toBe(true);
-    expect(existsSync(`${file}-journal`)).toBe(true);
+    // Killed once the file's first page is encrypted, its journal not yet removed.
+    const interrupted = await interruptPartWay(
+      file,
+      () => spawn(process.execPath, ['--import', 'tsx', script, file, key.toString('hex')], { stdio: 'ignore' }),
+      () => existsSync(`${file}-journal`) && !isPlainSqliteFile(file),
+    );
+    expect(interrupted).toBe(true);
     expect(() => openSqliteDatabase(file, { key })).toThrow(
       expect.objectContaining({ code: 'WRONG_KEY', message: expect.stringContaining('encrypt-database was interrupted, run it again') }),
     );
