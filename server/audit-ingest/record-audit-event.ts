@@ -12,13 +12,13 @@
 // device's chain head is moved once at the end: a workstation uploads hundreds at a time.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Principal } from '../identity/index.js';
-import { chunked, SqlParams, type SqlDatabase } from '../storage/index.js';
+import { chunked, rowsPlaceholders, SqlParams, type SqlDatabase } from '../storage/index.js';
 import { GENESIS_PREVIOUS_HASH } from '../../shared/auth/index.js';
 import { auditEventMemberOutsideShape } from '../../shared/fhir/index.js';
 import { AuditIngestError } from './audit-ingest-error.js';
 import { chainPositionOf, type ChainPosition } from './audit-chain-extension.js';
 import { contentHash } from './content-hash.js';
-import { entryBodyOf, entryMatchesChain, entryOf, indexOfEntry } from './audit-entry-body.js';
+import { entryBodyOf, entryMatchesChain, entryOf, indexOfEntry, trailIndexValues } from './audit-entry-body.js';
 import { recordChainFlag } from './chain-flags.js';
 import { toNumber } from './sql-values.js';
 
@@ -105,16 +105,7 @@ export async function recordAuditEvents(
       NOT_HASHED,
       storedText(position.eventId, event),
       nowIso,
-      index.recordedMs,
-      index.userId,
-      index.patientId,
-      index.action,
-      index.sessionId,
-      index.query,
-      index.outcome,
-      index.usernameTried,
-      index.typeCode,
-      index.subtypeCode,
+      ...trailIndexValues(index),
     );
     held.set(position.eventId, { deviceId, resource: event as object });
     if (!entryMatchesChain(entry, body, position)) {
@@ -182,18 +173,7 @@ const EVENT_COLUMNS = `event_id, device_id, sequence, previous_hash, hash, conte
   recorded_ms, user_id, patient_id, action, session_id, query_text, outcome, username_tried, type_code, subtype_code`;
 const COLUMN_COUNT = 18;
 
-/** `($1, …, $18), ($19, …)`: the VALUES of a multi-row INSERT of `rows` events (one SQL text per row count, so one prepared statement). */
-function valuesList(rows: number): string {
-  const groups: string[] = [];
-  for (let r = 0; r < rows; r += 1) {
-    const placeholders: string[] = [];
-    for (let c = 1; c <= COLUMN_COUNT; c += 1) placeholders.push(`$${r * COLUMN_COUNT + c}`);
-    groups.push(`(${placeholders.join(', ')})`);
-  }
-  return groups.join(', ');
-}
-
-const INSERT_FULL_CHUNK = `INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES ${valuesList(INSERT_CHUNK)}`;
+const INSERT_FULL_CHUNK = `INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES ${rowsPlaceholders(INSERT_CHUNK, COLUMN_COUNT)}`;
 
 /**
  * The run's new events, INSERT_CHUNK rows per statement (one statement per row was a large part of
@@ -218,7 +198,10 @@ class InsertBuffer {
     if (values.length === 0) return;
     this.#values = [];
     const rows = values.length / COLUMN_COUNT;
-    const sql = rows === INSERT_CHUNK ? INSERT_FULL_CHUNK : `INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES ${valuesList(rows)}`;
+    const sql =
+      rows === INSERT_CHUNK
+        ? INSERT_FULL_CHUNK
+        : `INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES ${rowsPlaceholders(rows, COLUMN_COUNT)}`;
     await this.#tx.execute(sql, values);
   }
 }

@@ -17,4 +17,4 @@ export { openSqliteDatabase, type SqliteOptions } from './sqlite-database.js';
 export { openPostgresDatabase, withSerializableRetry, isSerializationFailure, type PostgresOptions } from './postgres-database.js';
 export { runMigrations, type HubMigration } from './migrations.js';
 export { StorageError, type StorageErrorCode } from './storage-error.js';
-export { SqlParams, chunked } from './sql-params.js';
+export { SqlParams, chunked, rowsPlaceholders } from './sql-params.js';

@@ -23,3 +23,14 @@ export function chunked<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
 }
+
+/** `($1, …, $w), ($w+1, …)`: the VALUES list of a multi-row statement of `rowCount` rows of `width` values. */
+export function rowsPlaceholders(rowCount: number, width: number): string {
+  const rows: string[] = [];
+  for (let r = 0; r < rowCount; r++) {
+    const cells: string[] = [];
+    for (let c = 1; c <= width; c++) cells.push(`$${r * width + c}`);
+    rows.push(`(${cells.join(', ')})`);
+  }
+  return rows.join(', ');
+}

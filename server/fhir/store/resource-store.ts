@@ -5,7 +5,7 @@
 // same transaction. Writers must run inside a transaction opened with beginWrite (hub-clock.ts).
 // Knows nothing of HTTP or access.
 import type { Resource } from '../../../shared/fhir/index.js';
-import { chunked, SqlParams, type SqlDatabase } from '../../storage/index.js';
+import { chunked, rowsPlaceholders, SqlParams, type SqlDatabase } from '../../storage/index.js';
 import { stampToInstant, type WriteSession } from './hub-clock.js';
 import { indexTermsOf, wardRefsOf } from './index-terms.js';
 import { asciiJson } from './ascii-json.js';
@@ -144,20 +144,10 @@ function rowsSql(rowCount: number, width: number): string {
   const shape = `${rowCount}x${width}`;
   const known = valuesLists.get(shape);
   if (known !== undefined) return known;
-  const text = buildRowsSql(rowCount, width);
+  const text = rowsPlaceholders(rowCount, width);
   if (valuesLists.size > 1000) valuesLists.clear();
   valuesLists.set(shape, text);
   return text;
-}
-
-function buildRowsSql(rowCount: number, width: number): string {
-  const rows: string[] = [];
-  for (let r = 0; r < rowCount; r++) {
-    const cells: string[] = [];
-    for (let c = 1; c <= width; c++) cells.push(`$${r * width + c}`);
-    rows.push(`(${cells.join(', ')})`);
-  }
-  return rows.join(', ');
 }
 
 async function insertRows(tx: SqlDatabase, head: string, tail: string, width: number, rows: readonly unknown[][]): Promise<void> {
