@@ -2,10 +2,9 @@
 // object and the elements of an array as [start, end) byte ranges, so a large answer (a Bundle page)
 // can be decoded and parsed one piece at a time, never as one page-sized string. (The structural
 // characters are ASCII, and no byte of a multi-byte UTF-8 character is ASCII.) Every piece a caller
-// uses goes through JSON.parse (a string without escapes or control characters is taken as its text
-// between the quotes, which is what JSON.parse makes of it), and what it skips is parsed here too, so
-// a text is accepted only if it is valid JSON throughout; anything else is a JsonShapeError naming
-// the position (never the content).
+// uses goes through JSON.parse, and what it skips is parsed here too, so a text is accepted only if
+// it is valid JSON throughout; anything else is a JsonShapeError naming the position (never the
+// content).
 import { WardlineError } from '../../shared/errors/index.js';
 
 /** Bytes that are not the JSON expected; the message names the position only. */
@@ -41,35 +40,17 @@ export function skipSpace(text: Buffer, at: number): number {
   return i;
 }
 
-/**
- * Set by stringEnd: whether the string it last walked holds neither an escape nor a control character,
- * so that its text between the quotes is its value as it is (no JSON.parse needed).
- */
-let lastStringPlain = false;
-
-/**
- * The index after the string starting at `at` (its opening quote). Walked byte by byte: strings are
- * short, and a call to indexOf per string costs more than the walk.
- */
+/** The index after the string starting at `at` (its opening quote). */
 function stringEnd(text: Buffer, at: number): number {
-  let plain = true;
   let i = at + 1;
-  const length = text.length;
-  while (i < length) {
-    const code = text[i]!;
-    if (code === QUOTE) {
-      lastStringPlain = plain;
-      return i + 1;
-    }
-    if (code === BACKSLASH) {
-      plain = false;
-      i += 2;
-      continue;
-    }
-    if (code < 0x20) plain = false;
-    i += 1;
+  for (;;) {
+    const quote = text.indexOf(QUOTE, i);
+    if (quote === -1) throw new JsonShapeError('unterminated string', at);
+    let backslashes = 0;
+    for (let j = quote - 1; j > at && text[j] === BACKSLASH; j -= 1) backslashes += 1;
+    if (backslashes % 2 === 0) return quote + 1;
+    i = quote + 1;
   }
-  throw new JsonShapeError('unterminated string', at);
 }
 
 /** The index after the JSON value starting at `at` (no leading space). Nested values are matched, not checked. */
@@ -105,14 +86,15 @@ export function valueEnd(text: Buffer, at: number): number {
   return i;
 }
 
-/**
- * JSON.parse of bytes [start, end), as a JsonShapeError when it is not valid JSON. A string without
- * escapes or control characters is its text between the quotes, taken as it is (no parse needed).
- */
-export function parseRange(text: Buffer, start: number, end: number): unknown {
-  if (text[start] === QUOTE && stringEnd(text, start) === end && lastStringPlain) return text.toString('utf8', start + 1, end - 1);
+/** The text of bytes [start, end). */
+export function textOf(text: Buffer, start: number, end: number): string {
+  return text.toString('utf8', start, end);
+}
+
+/** JSON.parse of bytes [start, end) (or of `decoded`, their text), as a JsonShapeError when it is not valid JSON. */
+export function parseRange(text: Buffer, start: number, end: number, decoded = textOf(text, start, end)): unknown {
   try {
-    return JSON.parse(text.toString('utf8', start, end)) as unknown;
+    return JSON.parse(decoded) as unknown;
   } catch {
     throw new JsonShapeError('invalid JSON value', start);
   }
@@ -133,7 +115,7 @@ export function forEachMember(text: Buffer, at: number, member: (key: string, st
   for (;;) {
     expect(text, i, QUOTE, 'key');
     const keyEnd = stringEnd(text, i);
-    const key = lastStringPlain ? text.toString('utf8', i + 1, keyEnd - 1) : (parseRange(text, i, keyEnd) as string);
+    const key = parseRange(text, i, keyEnd) as string;
     i = skipSpace(text, keyEnd);
     expect(text, i, COLON, 'colon');
     const start = skipSpace(text, i + 1);
