@@ -111,16 +111,18 @@ export async function receiveAdtMessages(ctx: ReceiveContext, hl7s: readonly Hl7
     let controlId = '';
     let event = '';
     try {
-      controlId = readHeader(hl7).controlId;
-      const message = readAdtMessage(hl7);
-      event = message.event;
+      const header = readHeader(hl7);
+      controlId = header.controlId;
+      // The feed first: a sender without its credential is refused before the rest is read.
       // One look-up per sender and secret in a group (a revoked feed is refused from the next group on).
-      const key = `${message.header.application}\u0000${message.header.facility}\u0000${message.header.security}`;
+      const key = `${header.application}\u0000${header.facility}\u0000${header.security}`;
       let feed = feeds.get(key);
       if (feed === undefined) {
-        feed = await authenticateFeed(ctx.db, message.header);
+        feed = await authenticateFeed(ctx.db, header);
         feeds.set(key, feed);
       }
+      const message = readAdtMessage(hl7);
+      event = message.event;
       reads[index] = { hl7, message, feed };
     } catch (error) {
       answers[index] = logRefused(ctx, hl7, error, controlId, event);
