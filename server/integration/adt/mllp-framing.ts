@@ -11,11 +11,29 @@ const CR = 0x0d;
 /** The bytes one frame may hold: a larger "frame" is not an ADT message (and must not fill memory). */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
+/** MSH-18 values (HL7 table 0211) of the single-byte character sets the hub reads, and their decoders. */
+const SINGLE_BYTE_CHARSETS: Readonly<Record<string, string>> = { '8859/1': 'latin1', '8859/15': 'iso-8859-15' };
+
+/**
+ * A frame's text, in the character set its MSH-18 declares: ISO 8859-1 or 8859-15 as declared, else
+ * UTF-8 (which ASCII is part of). Bytes that are not valid UTF-8 become U+FFFD, which the message
+ * reader refuses: a name is never stored with characters the sender did not send.
+ */
+export function decodeFrame(bytes: Buffer): string {
+  const headerEnd = bytes.findIndex((byte) => byte === CR || byte === 0x0a);
+  const header = bytes.toString('latin1', 0, headerEnd < 0 ? bytes.length : headerEnd);
+  const charset = header.startsWith('MSH') && header.length > 3 ? (header.split(header[3]!)[17] ?? '').trim().toUpperCase() : '';
+  const decoder = SINGLE_BYTE_CHARSETS[charset];
+  if (decoder === 'latin1') return bytes.toString('latin1');
+  if (decoder) return new TextDecoder(decoder).decode(bytes);
+  return bytes.toString('utf8');
+}
+
 export class MllpFrameReader {
   private pending: Buffer = Buffer.alloc(0);
 
   /**
-   * Adds a chunk; returns the frames it completes (the text between VT and FS, decoded as UTF-8).
+   * Adds a chunk; returns the frames it completes (the text between VT and FS, decoded by decodeFrame).
    * Bytes outside a frame (before a VT) are skipped, as MLLP receivers do. Throws when a frame grows
    * past MAX_FRAME_BYTES (the connection should then be closed).
    */
@@ -34,7 +52,7 @@ export class MllpFrameReader {
         buffer = buffer.subarray(start);
         break;
       }
-      frames.push(buffer.toString('utf8', start + 1, end));
+      frames.push(decodeFrame(buffer.subarray(start + 1, end)));
       buffer = buffer.subarray(end + 2);
     }
     if (buffer.length > MAX_FRAME_BYTES) throw new RangeError('An MLLP frame is larger than the hub accepts.');
