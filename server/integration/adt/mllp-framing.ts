@@ -20,7 +20,9 @@ const SINGLE_BYTE_CHARSETS: Readonly<Record<string, string>> = { '8859/1': 'lati
  * reader refuses: a name is never stored with characters the sender did not send.
  */
 export function decodeFrame(bytes: Buffer): string {
-  const headerEnd = bytes.findIndex((byte) => byte === CR || byte === 0x0a);
+  const cr = bytes.indexOf(CR);
+  const lf = bytes.indexOf(0x0a);
+  const headerEnd = cr < 0 ? lf : lf < 0 ? cr : Math.min(cr, lf);
   const header = bytes.toString('latin1', 0, headerEnd < 0 ? bytes.length : headerEnd);
   const charset = header.startsWith('MSH') && header.length > 3 ? (header.split(header[3]!)[17] ?? '').trim().toUpperCase() : '';
   const decoder = SINGLE_BYTE_CHARSETS[charset];
