@@ -45,6 +45,24 @@ interface ReadMessage {
 
 type Answer = { ack: Hl7Message; outcome: ReceiveOutcome };
 
+/** How far ahead of the hub's clock an event may be (clocks drift; a wrong date or time zone is more). */
+export const MAX_EVENT_AHEAD_MS = 24 * 60 * 60_000;
+
+/**
+ * An event dated ahead of the hub's clock (a typo in the year, a local time sent as UTC) is refused:
+ * applied, it would be the patient's newest event, and every true event after it would be refused
+ * as out of order until that date.
+ */
+function refuseFutureEvent(message: AdtMessage, now: Date): void {
+  if (message.eventMs > now.getTime() + MAX_EVENT_AHEAD_MS) {
+    throw new AdtError(
+      'BAD_VALUE',
+      "The event time (EVN-6, else EVN-2, else MSH-7) is more than a day ahead of the hub's clock; check the engine's clock and time zone. Nothing was applied.",
+      'EVN-2',
+    );
+  }
+}
+
 function logRefused(ctx: ReceiveContext, hl7: Hl7Message, error: unknown, controlId: string, event: string): Answer {
   const { refusal, unexpected } = refusalOf(error);
   ctx.logger[unexpected ? 'error' : 'warn'](
@@ -123,6 +141,7 @@ export async function receiveAdtMessages(ctx: ReceiveContext, hl7s: readonly Hl7
       }
       const message = readAdtMessage(hl7);
       event = message.event;
+      refuseFutureEvent(message, ctx.clock());
       reads[index] = { hl7, message, feed };
     } catch (error) {
       answers[index] = logRefused(ctx, hl7, error, controlId, event);

@@ -1,9 +1,12 @@
-// Duplicate keys over days, and strangers refused before anything else is read (docs/INTEGRATION.md
-// "Duplicates" and "The integration principal"), through the hub's MLLP listener with a third-party
-// HL7 v2 client (node-hl7-client) over TLS. Senders reuse control ids and resend days later: a
-// resend inside the retention (14 days by default) is acknowledged again and applied once; once a
-// key is older than that it is forgotten. A message without the feed's credential is refused for
-// that (AR, 207) whatever else it holds, so a stranger learns nothing of how the hub reads messages.
+// Edges of the ADT feed an interface engine meets in real life, through the hub's MLLP listener with a
+// third-party HL7 v2 client (node-hl7-client) over TLS (docs/INTEGRATION.md "Duplicates", "Ordering"
+// and "The integration principal"):
+// - senders reuse control ids and resend days later: a resend inside the retention (14 days by
+//   default) is acknowledged again and applied once; once a key is older than that it is forgotten;
+// - an event dated ahead of the hub's clock (a wrong year, a local time sent as UTC) is refused, so it
+//   cannot become the patient's newest event and block every true one after it;
+// - a message without the feed's credential is refused for that (AR, 207) whatever else it holds, so
+//   a stranger learns nothing of how the hub reads messages.
 // The hub's clock is moved, not the test's. Synthetic data only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addFeed, startMllpListener, type MllpListener } from '../../server/integration/index.js';
@@ -118,6 +121,29 @@ describe('ADT duplicate keys over days', () => {
     });
     sender = await openHl7Sender({ port: listener.port, caPem: tls.certPem });
     expect(await keysOf('SHORT-1')).toBe(0);
+  });
+});
+
+describe('an event dated ahead of the hub clock', () => {
+  it('is refused (AR 102) and changes nothing, and the true events after it are applied', async () => {
+    const before = await storeMark();
+    // The engine's year is wrong by one: 2027 instead of 2026 (the hub's clock is in March 2026).
+    const typo = await sender!.send(
+      message({ event: 'A08', at: '20270320080000', mrn: 'MRN7700001', family: 'Futurova', controlId: 'FUTURE-1' }, '20270320080000'),
+    );
+    expect(typo, typo.raw).toMatchObject({ code: 'AR', condition: '102' });
+    expect(typo.text).toMatch(/ahead of the hub's clock/);
+    expect(await storeMark()).toBe(before);
+    expect(await keysOf('FUTURE-1')).toBe(0);
+    const hubNow = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    const next = await sender!.send(
+      message({ event: 'A08', at: hubNow, mrn: 'MRN7700001', family: 'Presentova', controlId: 'NOW-1' }, hubNow),
+    );
+    expect(next.code).toBe('AA');
+    const transfer = await sender!.send(
+      message({ event: 'A02', at: hubNow, mrn: 'MRN7700001', location: 'a^7^1', visit: 'V7700001', controlId: 'NOW-2' }, hubNow),
+    );
+    expect(transfer, transfer.raw).toMatchObject({ code: 'AA' });
   });
 });
 
