@@ -7,6 +7,7 @@
 const VT = 0x0b;
 const FS = 0x1c;
 const CR = 0x0d;
+const LF = 0x0a;
 
 /** The bytes one frame may hold: a larger "frame" is not an ADT message (and must not fill memory). */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
@@ -20,10 +21,13 @@ const SINGLE_BYTE_CHARSETS: Readonly<Record<string, string>> = { '8859/1': 'lati
  * reader refuses: a name is never stored with characters the sender did not send.
  */
 export function decodeFrame(bytes: Buffer): string {
-  const cr = bytes.indexOf(CR);
-  const lf = bytes.indexOf(0x0a);
+  // The MSH segment: the first line (some senders put line breaks before it).
+  let start = 0;
+  while (start < bytes.length && (bytes[start] === CR || bytes[start] === LF)) start++;
+  const cr = bytes.indexOf(CR, start);
+  const lf = bytes.indexOf(LF, start);
   const headerEnd = cr < 0 ? lf : lf < 0 ? cr : Math.min(cr, lf);
-  const header = bytes.toString('latin1', 0, headerEnd < 0 ? bytes.length : headerEnd);
+  const header = bytes.toString('latin1', start, headerEnd < 0 ? bytes.length : headerEnd);
   const charset = header.startsWith('MSH') && header.length > 3 ? (header.split(header[3]!)[17] ?? '').trim().toUpperCase() : '';
   const decoder = SINGLE_BYTE_CHARSETS[charset];
   if (decoder === 'latin1') return bytes.toString('latin1');
