@@ -36,35 +36,68 @@ export function decodeFrame(bytes: Buffer): string {
 }
 
 export class MllpFrameReader {
-  private pending: Buffer = Buffer.alloc(0);
+  /** Inside a frame: its bytes so far (after the VT), each chunk's part copied once. */
+  private open = false;
+  private parts: Buffer[] = [];
+  private size = 0;
+  /** The last byte so far is an FS: the frame ends if the next byte is a CR. */
+  private endsWithFs = false;
 
   /**
    * Adds a chunk; returns the frames it completes (the text between VT and FS, decoded by decodeFrame).
-   * Bytes outside a frame (before a VT) are skipped, as MLLP receivers do. Throws when a frame grows
-   * past MAX_FRAME_BYTES (the connection should then be closed).
+   * Bytes outside a frame (before a VT) are skipped, as MLLP receivers do. Each byte is looked at
+   * once, however the frame is cut (a frame sent in many small chunks costs no more than one).
+   * Throws when a frame grows past MAX_FRAME_BYTES (the connection should then be closed).
    */
   push(chunk: Buffer): string[] {
-    let buffer = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     const frames: string[] = [];
-    for (;;) {
-      const start = buffer.indexOf(VT);
-      if (start < 0) {
-        buffer = Buffer.alloc(0);
+    let at = 0;
+    while (at < chunk.length) {
+      if (!this.open) {
+        const start = chunk.indexOf(VT, at);
+        if (start < 0) break;
+        this.open = true;
+        at = start + 1;
+        continue;
+      }
+      if (this.endsWithFs) {
+        this.endsWithFs = false;
+        if (chunk[at] === CR) {
+          frames.push(this.finish(1));
+          at += 1;
+          continue;
+        }
+      }
+      let end = chunk.indexOf(FS, at);
+      while (end >= 0 && end + 1 < chunk.length && chunk[end + 1] !== CR) end = chunk.indexOf(FS, end + 1);
+      if (end < 0 || end + 1 >= chunk.length) {
+        // No FS CR in this chunk: keep the rest (an FS at its very end may be followed by CR next).
+        this.add(chunk.subarray(at));
+        this.endsWithFs = end >= 0;
         break;
       }
-      let end = buffer.indexOf(FS, start + 1);
-      while (end >= 0 && end + 1 < buffer.length && buffer[end + 1] !== CR) end = buffer.indexOf(FS, end + 1);
-      if (end < 0 || end + 1 >= buffer.length) {
-        buffer = buffer.subarray(start);
-        break;
-      }
-      frames.push(decodeFrame(buffer.subarray(start + 1, end)));
-      buffer = buffer.subarray(end + 2);
+      this.add(chunk.subarray(at, end));
+      frames.push(this.finish(0));
+      at = end + 2;
     }
-    if (buffer.length > MAX_FRAME_BYTES) throw new RangeError('An MLLP frame is larger than the hub accepts.');
-    // Keep only the unfinished frame (a copy, so the socket's chunk can be freed).
-    this.pending = buffer.length === 0 ? Buffer.alloc(0) : Buffer.from(buffer);
+    if (this.size > MAX_FRAME_BYTES) throw new RangeError('An MLLP frame is larger than the hub accepts.');
     return frames;
+  }
+
+  private add(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    // A copy, so the socket's chunk can be freed.
+    this.parts.push(Buffer.from(bytes));
+    this.size += bytes.length;
+  }
+
+  /** The frame's text, without the `drop` bytes at its end (an FS kept from the previous chunk). */
+  private finish(drop: number): string {
+    const body = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size);
+    this.open = false;
+    this.parts = [];
+    this.size = 0;
+    return decodeFrame(body.subarray(0, Math.max(0, body.length - drop)));
   }
 }
 
