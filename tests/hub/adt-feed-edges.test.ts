@@ -3,7 +3,7 @@
 // and "The integration principal"):
 // - senders reuse control ids and resend days later: a resend inside the retention (14 days by
 //   default) is acknowledged again and applied once; once a key is older than that it is forgotten;
-// - an event dated ahead of the hub's clock (a wrong year, a local time sent as UTC) is refused, so it
+// - an event dated ahead of the hub's clock (a wrong year or month) is refused, so it
 //   cannot become the patient's newest event and block every true one after it;
 // - a message without the feed's credential is refused for that (AR, 207) whatever else it holds, so
 //   a stranger learns nothing of how the hub reads messages.

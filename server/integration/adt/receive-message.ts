@@ -49,7 +49,7 @@ type Answer = { ack: Hl7Message; outcome: ReceiveOutcome };
 export const MAX_EVENT_AHEAD_MS = 24 * 60 * 60_000;
 
 /**
- * An event dated ahead of the hub's clock (a typo in the year, a local time sent as UTC) is refused:
+ * An event dated ahead of the hub's clock (a wrong year or month, a mistyped date) is refused:
  * applied, it would be the patient's newest event, and every true event after it would be refused
  * as out of order until that date.
  */
@@ -57,7 +57,7 @@ function refuseFutureEvent(message: AdtMessage, now: Date): void {
   if (message.eventMs > now.getTime() + MAX_EVENT_AHEAD_MS) {
     throw new AdtError(
       'BAD_VALUE',
-      "The event time (EVN-6, else EVN-2, else MSH-7) is more than a day ahead of the hub's clock; check the engine's clock and time zone. Nothing was applied.",
+      "The event time (EVN-6, else EVN-2, else MSH-7) is more than a day ahead of the hub's clock; check the date and the engine's clock. Nothing was applied.",
       'EVN-2',
     );
   }
