@@ -14,7 +14,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Principal } from '../identity/index.js';
 import { chunked, rowsPlaceholders, SqlParams, type SqlDatabase } from '../storage/index.js';
 import { GENESIS_PREVIOUS_HASH } from '../../shared/auth/index.js';
-import { auditEventMemberOutsideShape } from '../../shared/fhir/index.js';
+import { auditEventOutsideShape } from '../../shared/fhir/index.js';
 import { AuditIngestError } from './audit-ingest-error.js';
 import { chainPositionOf, type ChainPosition } from './audit-chain-extension.js';
 import { contentHash } from './content-hash.js';
@@ -215,11 +215,15 @@ interface CheckedEvent {
 
 function checkedEvent(deviceId: string, event: unknown): CheckedEvent {
   const position = chainPositionOf(event);
-  const outside = auditEventMemberOutsideShape(event);
+  const outside = auditEventOutsideShape(event);
   if (outside !== null) {
+    const what =
+      outside.kind === 'member'
+        ? "is not a member a workstation's AuditEvent has"
+        : 'is not the display a workstation writes there (the one of its code, or a fixed label)';
     throw new AuditIngestError(
       'AUDIT_EVENT_INVALID',
-      `AuditEvent ${position.eventId}: ${outside} is not a member a workstation's AuditEvent has; the hub keeps ids and codes only, never names.`,
+      `AuditEvent ${position.eventId}: ${outside.path} ${what}; the hub keeps ids and codes only, never names.`,
       422,
     );
   }
