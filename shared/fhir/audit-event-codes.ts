@@ -71,20 +71,23 @@ export const AUDIT_AGENT_LABELS = {
   chartCache: 'Wardline chart cache',
 } as const;
 
-const codeKey = (system: string, code: string): string => `${system}|${code}`;
-
-/** Each code's display, by system and code. */
-const DISPLAYS: ReadonlyMap<string, string> = new Map(
-  Object.values(AUDIT_CODES).flatMap((coding) =>
-    coding.display === undefined ? [] : [[codeKey(coding.system!, coding.code!), coding.display] as const],
-  ),
-);
+/** Each code's display, by system, then code (no key built per look-up: the hub checks every upload). */
+const DISPLAYS: ReadonlyMap<string, ReadonlyMap<string, string>> = (() => {
+  const bySystem = new Map<string, Map<string, string>>();
+  for (const coding of Object.values(AUDIT_CODES)) {
+    if (coding.display === undefined) continue;
+    let codes = bySystem.get(coding.system!);
+    if (codes === undefined) bySystem.set(coding.system!, (codes = new Map()));
+    codes.set(coding.code!, coding.display);
+  }
+  return bySystem;
+})();
 const LABELS: ReadonlySet<unknown> = new Set(Object.values(AUDIT_AGENT_LABELS));
 
 /** True when `display` is the one a workstation writes for `coding`'s system and code. */
 export function isAuditCodeDisplay(coding: { readonly system?: unknown; readonly code?: unknown }, display: unknown): boolean {
-  if (typeof coding.system !== 'string' || typeof coding.code !== 'string') return false;
-  const expected = DISPLAYS.get(codeKey(coding.system, coding.code));
+  if (typeof coding.system !== 'string' || typeof coding.code !== 'string' || typeof display !== 'string') return false;
+  const expected = DISPLAYS.get(coding.system)?.get(coding.code);
   return expected !== undefined && display === expected;
 }
 
