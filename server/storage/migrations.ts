@@ -18,8 +18,8 @@ const CREATE_TABLE_LOCK = 74_210_001;
  * create it, and the loser's CREATE TABLE IF NOT EXISTS can fail in several ways depending on the
  * instant (a duplicate pg_type or pg_class key, "relation already exists", "type already exists"):
  * so the creation runs under a transaction-level advisory lock, and the second process, once the
- * first has committed, finds the table and creates nothing. On SQLite it is one write under the
- * file's lock already.
+ * first has committed, finds the table and creates nothing. On SQLite the transaction takes the
+ * file's write lock first (BEGIN IMMEDIATE), waiting its turn behind another process.
  */
 async function createMigrationTable(db: SqlDatabase): Promise<void> {
   await db.transaction(async (tx) => {
