@@ -29,6 +29,8 @@ export async function continuedChainHead(
   for (const position of run) {
     if (first === null || position.sequence < first.sequence) first = position;
   }
+  // The usual case, a device's first upload: its chain starts at 1.
+  if (first !== null && first.sequence <= 1) return 0;
   const [held] = await tx.query<{ sequence: unknown; previous_hash: string }>(
     'SELECT sequence, previous_hash FROM audit_events WHERE device_id = $1 ORDER BY sequence LIMIT 1',
     [deviceId],
