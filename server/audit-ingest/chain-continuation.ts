@@ -7,9 +7,10 @@
 //
 // The new device's chain is taken to start after sequence s - 1 when its lowest event (sequence s)
 // links to an event another device holds at s - 1 with that very hash, and that device's chain is
-// contiguous up to s - 1. The hash commits to every entry before it, so nothing below s is missing
-// from the hub; a link to a hash the hub does not hold there (entries never delivered, a forged link)
-// leaves the gap reported as before.
+// contiguous up to s - 1 and ends there (an enrollment given up: its key was destroyed by the wipe).
+// The hash commits to every entry before it, so nothing below s is missing from the hub. A link to a
+// hash the hub does not hold there (entries never delivered, a forged link), or to a chain that goes
+// on under its own device (a copy of a trail still in use elsewhere), leaves the gap reported as before.
 import type { FastifyBaseLogger } from 'fastify';
 import type { SqlDatabase } from '../storage/index.js';
 import type { ChainPosition } from './audit-chain-extension.js';
@@ -42,8 +43,9 @@ export async function continuedChainHead(
   const before = first.sequence - 1;
   const [earlier] = await tx.query<{ device_id: string }>(
     `SELECT h.device_id FROM audit_chain_heads h
-     WHERE h.device_id <> $1 AND h.highest_contiguous >= $2
+     WHERE h.device_id <> $1 AND h.highest_contiguous = $2
        AND EXISTS (SELECT 1 FROM audit_events e WHERE e.device_id = h.device_id AND e.sequence = $2 AND e.hash = $3)
+       AND NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.device_id = h.device_id AND e.sequence > $2)
      LIMIT 1`,
     [deviceId, before, first.previousHash],
   );

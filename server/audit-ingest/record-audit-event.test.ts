@@ -287,6 +287,12 @@ describe.each(['sqlite', 'postgres'] as const)('audit ingest on %s', (engine) =>
       expect(await auditChainStatus(db, 'dev-C')).toMatchObject({ highestContiguousSequence: 0, gaps: [{ from: 1, to: 4 }] });
     });
 
+    it('is not taken for a continuation of a chain that goes on under its own device (a copied trail)', async () => {
+      for (const n of [1, 2, 3, 4]) await upload(deviceA, auditEvent(n));
+      await upload(deviceC, sameTrailAs('dev-C').event(4));
+      expect(await auditChainStatus(db, 'dev-C')).toMatchObject({ highestContiguousSequence: 0, gaps: [{ from: 1, to: 3 }] });
+    });
+
     it('is not taken for a continuation when its first link names no hash the hub holds there', async () => {
       for (const n of [1, 2, 3]) await upload(deviceA, auditEvent(n));
       await upload(deviceC, auditEvent(4, { deviceId: 'dev-C' }));
