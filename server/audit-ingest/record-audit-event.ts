@@ -19,6 +19,7 @@ import { AuditIngestError } from './audit-ingest-error.js';
 import { chainPositionOf, type ChainPosition } from './audit-chain-extension.js';
 import { contentHash } from './content-hash.js';
 import { entryBodyOf, entryMatchesChain, entryOf, indexOfEntry, trailIndexValues } from './audit-entry-body.js';
+import { continuedChainHead } from './chain-continuation.js';
 import { recordChainFlag } from './chain-flags.js';
 import { toNumber } from './sql-values.js';
 
@@ -76,6 +77,16 @@ export async function recordAuditEvents(
   const signed = await checkpointsAt(tx, deviceId, checked);
   let head = await highestContiguous(tx, deviceId);
   let advanced = false;
+  if (head === 0) {
+    // A workstation enrolled again goes on with its chain under its new device id.
+    head = await continuedChainHead(
+      tx,
+      deviceId,
+      checked.map((c) => c.position),
+      logger,
+    );
+    advanced = head > 0;
+  }
   const results: { created: boolean }[] = [];
   // Rows go in a chunk at a time as the run is checked, so each event's stored text is written and
   // dropped while it is young (holding a run's 3 MB of text until the end made the collector copy it).
