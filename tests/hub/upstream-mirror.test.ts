@@ -1132,6 +1132,45 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
           await station.remove();
         }
       });
+
+      it("sends documentation on a stay no mapped visit number can match to the EHR's patient without that stay, once", async () => {
+        const mrn = 'MRN7700015';
+        const ehrId = await ehrPatient(mrn, 'Stayunmapped');
+        const ehrEncounter = await ehrStay(ehrId, 'E770015');
+        expect((await mirror.runCycle()).ok).toBe(true);
+        // The feed numbers this visit under an authority no --upstream-visit-system maps: two Encounters stay.
+        expect(
+          (
+            await send({
+              event: 'A01',
+              at: '20261206104500',
+              mrn,
+              family: 'Stayunmapped',
+              location: `${WARD}^15^1`,
+              visit: 'V770015^^^CLINIC',
+            })
+          ).code,
+        ).toBe('AA');
+        const feedStay = (await hubStays(ehrId)).find((e) => e.id !== ehrEncounter.id)!;
+        expect(feedStay).toBeDefined();
+        const clientId = randomUUID();
+        await putResources(
+          hub.db,
+          [
+            {
+              ...vitalSign(ehrId, feedStay.id!, 96, new Date(Date.now() - 300_000)),
+              id: randomUUID(),
+              identifier: [{ system: CLIENT_ID_SYSTEM, value: clientId }],
+            } as Observation,
+          ],
+          new Date(),
+        );
+        expect((await mirror.runCycle()).ok).toBe(true);
+        const copies = (await upstreamAll<Observation>('Observation')).filter((o) => o.identifier?.some((i) => i.value === clientId));
+        expect(copies).toHaveLength(1);
+        expect(copies[0]!.subject?.reference).toBe(`Patient/${ehrId}`);
+        expect(copies[0]!.encounter).toBeUndefined();
+      });
     });
 
     describe.runIf(engine === 'sqlite')('wardline-hub serve --upstream and wardline-hub upstream status', () => {
