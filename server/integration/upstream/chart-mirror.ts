@@ -211,19 +211,20 @@ async function pullPatients(
     gathered = [];
     if (batch.size > 0) await writePage(deps, [...batch.values()], windows, counters);
   };
+  const queries: string[] = [];
   if (capabilities.everything) {
-    for (const patientId of windows.keys()) {
-      await deps.client.search(`Patient/${encodeURIComponent(patientId)}/$everything?_count=${pageSize}`, gather);
-    }
+    for (const patientId of windows.keys()) queries.push(`Patient/${encodeURIComponent(patientId)}/$everything?_count=${pageSize}`);
   } else {
     for (const group of chunked([...windows.keys()], PATIENTS_PER_SEARCH)) {
       for (const { type, patientParam } of MIRRORED_TYPES) {
         if (!capabilities.searchable.has(type)) continue;
         const values = group.map((id) => patientValue(patientParam, id)).join(',');
-        await deps.client.search(`${type}?${patientParam}=${values}&_count=${pageSize}`, gather);
+        queries.push(`${type}?${patientParam}=${values}&_count=${pageSize}`);
       }
     }
   }
+  // One search after another, the next page asked for while a batch is written.
+  await deps.client.searchAll(queries, gather);
   await flush();
 }
 

@@ -72,6 +72,37 @@ describe('an upstream search', () => {
     expect(handled).toEqual([['a', 'b']]);
   });
 
+  it('asks for the next page before the page in hand is written, and for the next search first page after a last page', async () => {
+    const { http, requested } = fakeUpstream({
+      [`${BASE}/Patient?_count=2`]: searchset(['a', 'b'], `${BASE}/Patient?_count=2&page=2`),
+      [`${BASE}/Patient?_count=2&page=2`]: searchset(['c']),
+      [`${BASE}/Flag?_count=2`]: searchset(['f']),
+    });
+    const askedWhenWriting: number[] = [];
+    const handled: string[][] = [];
+    await clientOf(http).searchAll(['Patient?_count=2', 'Flag?_count=2'], async (page) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      askedWhenWriting.push(requested.length);
+      handled.push(page.map((r) => r.id ?? ''));
+    });
+    expect(handled).toEqual([['a', 'b'], ['c'], ['f']]);
+    // Page 1 is written while page 2 is asked for; page 2 while the next search's first page is.
+    expect(askedWhenWriting).toEqual([2, 3, 3]);
+    expect(requested).toEqual([`${BASE}/Patient?_count=2`, `${BASE}/Patient?_count=2&page=2`, `${BASE}/Flag?_count=2`]);
+  });
+
+  it('ends with the write failure when a page cannot be written, the page asked ahead left unread', async () => {
+    // The page ahead fails too (the upstream is gone): that failure is nobody's to handle.
+    const { http } = fakeUpstream({ [`${BASE}/Patient?_count=2`]: searchset(['a', 'b'], `${BASE}/Patient?_count=2&page=2`) });
+    const written = new Error('the lease was taken over');
+    await expect(
+      clientOf(http).search('Patient?_count=2', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        throw written;
+      }),
+    ).rejects.toBe(written);
+  });
+
   it('does not follow a paging link to another server', async () => {
     const { http, requested } = fakeUpstream({
       [`${BASE}/Patient?_count=2`]: searchset(['a'], 'https://elsewhere.example/fhir/Patient?page=2'),

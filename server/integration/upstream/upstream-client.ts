@@ -38,6 +38,12 @@ export function outcomeSummary(status: number, body: Buffer): string {
   return `HTTP ${status}${text ? ` ${text}` : ''}`.slice(0, 300);
 }
 
+interface SearchPage {
+  readonly resources: Resource[];
+  /** The `next` link, when there is one. */
+  readonly next: string | undefined;
+}
+
 export interface CreateResult {
   /** `Type/id` of the resource upstream (created now, or the one If-None-Exist matched). */
   readonly reference: string;
@@ -81,22 +87,47 @@ export class UpstreamClient {
 
   /**
    * Runs a search and hands over each page's resources in order (the `match` entries, or all when
-   * the server does not mark them), following `next` links.
+   * the server does not mark them), following `next` links. See searchAll.
    */
   async search(pathAndQuery: string, onPage: (resources: Resource[]) => Promise<void>): Promise<void> {
-    let next: string | undefined = pathAndQuery;
-    while (next !== undefined) {
-      const { body } = await this.read(next);
-      const bundle = body as Bundle | null;
-      if (bundle?.resourceType !== 'Bundle')
-        throw new UpstreamError('BAD_RESPONSE', 'The upstream server answered a search without a Bundle.');
-      const resources = (bundle.entry ?? [])
-        .filter((entry) => entry.search?.mode === undefined || entry.search.mode === 'match')
-        .map((entry) => entry.resource)
-        .filter((resource): resource is Resource => typeof resource === 'object' && resource !== null && 'resourceType' in resource);
-      await onPage(resources);
-      next = bundle.link?.find((link) => link.relation === 'next')?.url;
+    await this.searchAll([pathAndQuery], onPage);
+  }
+
+  /**
+   * Runs searches one after another and hands over their pages in order, as `search` each. The next
+   * page (or the next search's first) is asked for before a page is handed over, so the upstream
+   * prepares it while the hub writes this one: one request ahead at most, never a page out of order.
+   * When `onPage` fails, the request ahead is left unread and the failure is the search's.
+   */
+  async searchAll(queries: readonly string[], onPage: (resources: Resource[]) => Promise<void>): Promise<void> {
+    let remaining = 0;
+    const ask = (url: string | undefined): Promise<SearchPage> | undefined => {
+      if (url === undefined) return undefined;
+      const page = this.readPage(url);
+      // Awaited below unless onPage fails first: then nothing waits for it.
+      page.catch(() => undefined);
+      return page;
+    };
+    let ahead = ask(queries[remaining++]);
+    while (ahead !== undefined) {
+      const page = await ahead;
+      ahead = ask(page.next ?? queries[remaining++]);
+      await onPage(page.resources);
     }
+  }
+
+  private async readPage(pathOrUrl: string): Promise<SearchPage> {
+    const { body } = await this.read(pathOrUrl);
+    const bundle = body as Bundle | null;
+    if (bundle?.resourceType !== 'Bundle')
+      throw new UpstreamError('BAD_RESPONSE', 'The upstream server answered a search without a Bundle.');
+    const resources: Resource[] = [];
+    for (const entry of bundle.entry ?? []) {
+      if (entry.search?.mode !== undefined && entry.search.mode !== 'match') continue;
+      const resource = entry.resource;
+      if (typeof resource === 'object' && resource !== null && 'resourceType' in resource) resources.push(resource);
+    }
+    return { resources, next: bundle.link?.find((link) => link.relation === 'next')?.url };
   }
 
   /** POST a create; with `ifNoneExist` the upstream makes it only when nothing matches. */
