@@ -64,6 +64,26 @@ describe('capability table', () => {
     expect(checked).toBeGreaterThan(40);
   });
 
+  it("names Encounter's location parameter as the hub's own: it matches where the Encounter is now, R4's matches every location it lists", () => {
+    const statement = capabilityStatement({
+      baseUrl: 'https://hub/fhir',
+      software: { name: 'x', version: '1' },
+      date: '2024-01-01T00:00:00Z',
+    }) as {
+      contained: { url: string; code: string; base: string[]; type: string; description: string }[];
+      rest: { resource: { type: string; searchParam?: { name: string; definition: string }[] }[] }[];
+    };
+    const encounter = statement.rest[0]!.resource.find((resource) => resource.type === 'Encounter')!;
+    const location = encounter.searchParam!.find((param) => param.name === 'location')!;
+    expect(location.definition).not.toBe('http://hl7.org/fhir/SearchParameter/Encounter-location');
+    expect(statement.contained.find((own) => own.url === location.definition)).toMatchObject({
+      code: 'location',
+      base: ['Encounter'],
+      type: 'reference',
+      description: expect.stringMatching(/now \(not completed\)/),
+    });
+  });
+
   it('publishes SMART security with the token endpoint as an oauth-uri', () => {
     const statement = capabilityStatement({
       baseUrl: 'https://hub.example:8443/fhir',

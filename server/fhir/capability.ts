@@ -1,7 +1,8 @@
 // What the hub supports, per resource type: interactions and search parameters. The routes consult
 // this table (405 for an interaction not listed, 400 for a search parameter not listed) and the
 // CapabilityStatement is generated from it, so the two cannot disagree. Every search parameter is
-// one FHIR R4 defines for that type, named in the statement by its canonical SearchParameter.
+// one FHIR R4 defines for that type, named in the statement by its canonical SearchParameter, or,
+// where the hub's meaning differs from R4's, the hub's own SearchParameter contained in the statement.
 import { SUPPORTED_RESOURCE_TYPES } from '../../shared/fhir/index.js';
 import { capabilitySecurity } from './smart-configuration.js';
 import { includesOf } from './search-includes.js';
@@ -125,6 +126,9 @@ export const SEARCH_PARAMS: Readonly<Record<SearchParamName, SearchParamDefiniti
  * SearchParameter contained in the CapabilityStatement, named by its own canonical URL.
  */
 const OWN_PARAMS: ReadonlySet<string> = new Set([
+  // R4's Encounter-location matches every location the Encounter lists; the hub's matches the ones it
+  // is at now (not completed), which is what a ward's census asks.
+  'Encounter location',
   'AuditEvent patient.identifier',
   'AuditEvent patient.name',
   'AuditEvent wardline-action',

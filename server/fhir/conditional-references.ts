@@ -1,8 +1,9 @@
-// Conditional references in a transaction Bundle (`"reference": "Practitioner?identifier=sys|123"`):
-// each is resolved to the one resource it matches among those the caller may read, before any entry
-// is written, and rewritten to `Type/id`. No match, or more than one, refuses the whole transaction
-// with 412, so the hub never stores a reference that points nowhere (or at a guess). A match outside
-// the caller's scope counts as none: the answer does not tell whether it exists.
+// Conditional references (`"reference": "Practitioner?identifier=sys|123"`): each is resolved to the
+// one resource it matches among those the caller may read, before anything is written, and rewritten
+// to `Type/id`. No match, or more than one, refuses the write with 412 (a whole transaction Bundle,
+// or the one create, update or batch entry), so the hub never stores a reference that points nowhere
+// (or at a guess). A match outside the caller's scope counts as none: the answer does not tell
+// whether it exists.
 import type { SqlDatabase } from '../storage/index.js';
 import type { Access } from './access-policy.js';
 import type { BundleRequestEntry } from './bundle-request.js';
@@ -25,16 +26,21 @@ function collect(value: unknown, found: Set<string>): void {
   }
 }
 
-/** The conditional references of the entries' resources, each resolved; rewrites them in place. */
-export async function resolveConditionalReferences(tx: SqlDatabase, access: Access, entries: readonly BundleRequestEntry[]): Promise<void> {
+/** A resource to resolve, and how an error names where it is (e.g. `Bundle.entry[2]: `, or ''). */
+interface Located {
+  readonly resource: unknown;
+  readonly where: string;
+}
+
+async function resolveIn(tx: SqlDatabase, access: Access, items: readonly Located[]): Promise<void> {
   const map = new Map<string, string>();
-  for (const entry of entries) {
+  for (const item of items) {
     const found = new Set<string>();
-    collect(entry.resource, found);
+    collect(item.resource, found);
     for (const reference of found) {
       if (map.has(reference)) continue;
       const [, type, query] = CONDITIONAL.exec(reference)!;
-      const where = `Bundle.entry[${entry.index}]: the conditional reference to ${type}`;
+      const where = `${item.where}${item.where ? 'the' : 'The'} conditional reference to ${type}`;
       let parsed;
       try {
         parsed = parseSearch(type!, new URLSearchParams(query));
@@ -60,5 +66,19 @@ export async function resolveConditionalReferences(tx: SqlDatabase, access: Acce
       map.set(reference, `${type}/${page.rows[0]!.id}`);
     }
   }
-  if (map.size) for (const entry of entries) rewriteReferences(entry.resource, map);
+  if (map.size) for (const item of items) rewriteReferences(item.resource, map);
+}
+
+/** The conditional references of a transaction's entries' resources, each resolved; rewrites them in place. */
+export function resolveConditionalReferences(tx: SqlDatabase, access: Access, entries: readonly BundleRequestEntry[]): Promise<void> {
+  return resolveIn(
+    tx,
+    access,
+    entries.map((entry) => ({ resource: entry.resource, where: `Bundle.entry[${entry.index}]: ` })),
+  );
+}
+
+/** The conditional references of one resource to create or update (alone or a batch entry), resolved in place. */
+export function resolveResourceReferences(tx: SqlDatabase, access: Access, resource: unknown, where = ''): Promise<void> {
+  return resolveIn(tx, access, [{ resource, where }]);
 }

@@ -6,6 +6,7 @@ import type { AuditEvent, Resource } from '../../shared/fhir/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { ADT_TYPES } from '../../shared/access/index.js';
 import { isInScope, type Access } from './access-policy.js';
+import { resolveResourceReferences } from './conditional-references.js';
 import { authorizeWrites, LATE_DOCUMENTATION_DAYS, WriteJournal } from './write-policy.js';
 import { etagOf } from './bundle-json.js';
 import { writeHubProvenance } from './hub-provenance.js';
@@ -157,6 +158,7 @@ export async function createResource(
 ): Promise<WriteOutcome> {
   requireType(type, 'create');
   const resource = validatedBody(body, type, options.where);
+  await resolveResourceReferences(tx, ctx.access, resource, options.where);
   const now = ctx.clock();
   if (options.ifNoneExist !== undefined) {
     const matches = await conditionalMatches(tx, ctx.access, type, options.ifNoneExist, now);
@@ -199,6 +201,7 @@ export async function updateResource(
   requireType(type, 'update');
   requireId(id);
   const resource = validatedBody(body, type, options.where);
+  await resolveResourceReferences(tx, ctx.access, resource, options.where);
   if (resource.id !== id) {
     throw new FhirError(400, 'ID_MISMATCH', 'invalid', `${options.where ?? ''}The body's id must equal the id in the URL.`, `${type}.id`);
   }

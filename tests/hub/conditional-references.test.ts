@@ -1,7 +1,8 @@
 // Conditional references in transactions, with a FHIR client nobody here wrote (fhir-kit-client):
 // `Practitioner?identifier=…` is resolved to the one Practitioner it matches, and the transaction
 // is refused with 412 (nothing stored) when it matches none or more than one, whatever the order of
-// the entries. Synthetic data only.
+// the entries. A plain create, an update and a batch entry resolve them the same way, so no write
+// stores a reference that points nowhere. Synthetic data only.
 import { Agent } from 'undici';
 import { Client } from 'fhir-kit-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,5 +97,45 @@ describe('conditional references in a transaction (fhir-kit-client)', () => {
       response: { status: 412, data: { issue: [{ details: { coding: [{ code: 'MULTIPLE_MATCHES' }] } }] } },
     });
     expect(await storedObservations()).toBe(before);
+  });
+
+  it('resolves them in a plain create, an update and a batch entry too, refusing (412) only the write that matches none or several', async () => {
+    const created = (await client.create({
+      resourceType: 'Observation',
+      body: performedBy('S10001', 76) as never,
+    })) as unknown as Observation;
+    expect(created.performer).toEqual([{ reference: 'Practitioner/pr-one' }]);
+    const before = await storedObservations();
+    await expect(client.create({ resourceType: 'Observation', body: performedBy('S99999', 77) as never })).rejects.toMatchObject({
+      response: { status: 412, data: { issue: [{ details: { coding: [{ code: 'CONDITIONAL_REFERENCE_NO_MATCH' }] } }] } },
+    });
+    await expect(
+      client.update({
+        resourceType: 'Observation',
+        id: created.id!,
+        body: { ...created, ...performedBy('S20002', 78), id: created.id } as never,
+      }),
+    ).rejects.toMatchObject({
+      response: { status: 412, data: { issue: [{ details: { coding: [{ code: 'MULTIPLE_MATCHES' }] } }] } },
+    });
+    const unchanged = (await client.read({ resourceType: 'Observation', id: created.id! })) as unknown as Observation;
+    expect(unchanged.meta?.versionId).toBe(created.meta?.versionId);
+    expect(await storedObservations()).toBe(before);
+    const batch = (await client.batch({
+      body: {
+        resourceType: 'Bundle',
+        type: 'batch',
+        entry: [performedBy('S99999', 79), performedBy('S10001', 80)].map((resource) => ({
+          resource,
+          request: { method: 'POST', url: 'Observation' },
+        })),
+      } as never,
+    })) as unknown as Bundle;
+    expect(batch.entry?.map((entry) => entry.response?.status)).toEqual(['412', '201 Created']);
+    expect(await storedObservations()).toBe(before + 1);
+    const stored = await hub.db.query<{ content: string }>(
+      `SELECT CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = 'Observation'`,
+    );
+    expect(stored.map((row) => row.content).filter((content) => content.includes('Practitioner?'))).toEqual([]);
   });
 });

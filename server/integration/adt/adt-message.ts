@@ -196,6 +196,14 @@ export function readAdtMessage(message: Hl7Message): AdtMessage {
   const msh = message.header;
   if (!header.controlId) throw new AdtError('MISSING_FIELD', 'MSH-10 (message control id) is required and is empty.', 'MSH-10');
   if (!header.application) throw new AdtError('MISSING_FIELD', 'MSH-3 (sending application) is required and is empty.', 'MSH-3');
+  // U+FFFD: bytes that are not valid in the declared character set (mllp-framing decodeFrame).
+  if ((sourceText.get(message) ?? message.toString()).includes('\uFFFD')) {
+    throw new AdtError(
+      'BAD_VALUE',
+      'The message holds bytes that are not UTF-8; declare its character set in MSH-18 (8859/1, 8859/15 or UNICODE UTF-8).',
+      'MSH-18',
+    );
+  }
   const type = text(msh, 9, 1).toUpperCase();
   if (type !== 'ADT')
     throw new AdtError('UNSUPPORTED_MESSAGE', `The hub takes ADT messages only on this port, not ${type || 'an empty MSH-9'}.`, 'MSH-9');

@@ -2,7 +2,7 @@
 // a frame over many chunks, a cut between FS and CR), every frame comes out once, whole, in order.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_FRAME_BYTES, mllpFrame, MllpFrameReader } from './mllp-framing.js';
+import { decodeFrame, MAX_FRAME_BYTES, mllpFrame, MllpFrameReader } from './mllp-framing.js';
 
 const segmentText = fc.stringMatching(/^[A-Za-z0-9|^~\\&ÄéŽ ]{1,40}$/);
 const messageText = fc.array(segmentText, { minLength: 1, maxLength: 5 }).map((segments) => `MSH|${segments.join('\r')}`);
@@ -42,5 +42,14 @@ describe('MllpFrameReader', () => {
     const reader = new MllpFrameReader();
     reader.push(Buffer.from([0x0b]));
     expect(() => reader.push(Buffer.alloc(MAX_FRAME_BYTES + 1, 0x41))).toThrow(RangeError);
+  });
+
+  it('decodes a frame in the character set its MSH-18 declares, also after leading line breaks', () => {
+    const msh = (charset: string) => `MSH|^~\\&|EHR|GENERAL|WARDLINE|HUB|20260101||ADT^A08|1|P|2.5||||||${charset}\rPID|1||M1||Müller`;
+    expect(decodeFrame(Buffer.from(msh('8859/1'), 'latin1'))).toBe(msh('8859/1'));
+    expect(decodeFrame(Buffer.from(`\r\n${msh('8859/1')}`, 'latin1'))).toBe(`\r\n${msh('8859/1')}`);
+    expect(decodeFrame(Buffer.from(msh('UNICODE UTF-8'), 'utf8'))).toBe(msh('UNICODE UTF-8'));
+    // Undeclared 8859-1 bytes are not read as something else: they show as U+FFFD, which the reader refuses.
+    expect(decodeFrame(Buffer.from(msh(''), 'latin1'))).toContain('\uFFFD');
   });
 });

@@ -7,40 +7,97 @@
 const VT = 0x0b;
 const FS = 0x1c;
 const CR = 0x0d;
+const LF = 0x0a;
 
 /** The bytes one frame may hold: a larger "frame" is not an ADT message (and must not fill memory). */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
+/** MSH-18 values (HL7 table 0211) of the single-byte character sets the hub reads, and their decoders. */
+const SINGLE_BYTE_CHARSETS: Readonly<Record<string, string>> = { '8859/1': 'latin1', '8859/15': 'iso-8859-15' };
+
+/**
+ * A frame's text, in the character set its MSH-18 declares: ISO 8859-1 or 8859-15 as declared, else
+ * UTF-8 (which ASCII is part of). Bytes that are not valid UTF-8 become U+FFFD, which the message
+ * reader refuses: a name is never stored with characters the sender did not send.
+ */
+export function decodeFrame(bytes: Buffer): string {
+  // The MSH segment: the first line (some senders put line breaks before it).
+  let start = 0;
+  while (start < bytes.length && (bytes[start] === CR || bytes[start] === LF)) start++;
+  const cr = bytes.indexOf(CR, start);
+  const lf = bytes.indexOf(LF, start);
+  const headerEnd = cr < 0 ? lf : lf < 0 ? cr : Math.min(cr, lf);
+  const header = bytes.toString('latin1', start, headerEnd < 0 ? bytes.length : headerEnd);
+  const charset = header.startsWith('MSH') && header.length > 3 ? (header.split(header[3]!)[17] ?? '').trim().toUpperCase() : '';
+  const decoder = SINGLE_BYTE_CHARSETS[charset];
+  if (decoder === 'latin1') return bytes.toString('latin1');
+  if (decoder) return new TextDecoder(decoder).decode(bytes);
+  return bytes.toString('utf8');
+}
+
 export class MllpFrameReader {
-  private pending: Buffer = Buffer.alloc(0);
+  /** Inside a frame: its bytes so far (after the VT), each chunk's part copied once. */
+  private open = false;
+  private parts: Buffer[] = [];
+  private size = 0;
+  /** The last byte so far is an FS: the frame ends if the next byte is a CR. */
+  private endsWithFs = false;
 
   /**
-   * Adds a chunk; returns the frames it completes (the text between VT and FS, decoded as UTF-8).
-   * Bytes outside a frame (before a VT) are skipped, as MLLP receivers do. Throws when a frame grows
-   * past MAX_FRAME_BYTES (the connection should then be closed).
+   * Adds a chunk; returns the frames it completes (the text between VT and FS, decoded by decodeFrame).
+   * Bytes outside a frame (before a VT) are skipped, as MLLP receivers do. Each byte is looked at
+   * once, however the frame is cut (a frame sent in many small chunks costs no more than one).
+   * Throws when a frame grows past MAX_FRAME_BYTES (the connection should then be closed).
    */
   push(chunk: Buffer): string[] {
-    let buffer = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     const frames: string[] = [];
-    for (;;) {
-      const start = buffer.indexOf(VT);
-      if (start < 0) {
-        buffer = Buffer.alloc(0);
+    let at = 0;
+    while (at < chunk.length) {
+      if (!this.open) {
+        const start = chunk.indexOf(VT, at);
+        if (start < 0) break;
+        this.open = true;
+        at = start + 1;
+        continue;
+      }
+      if (this.endsWithFs) {
+        this.endsWithFs = false;
+        if (chunk[at] === CR) {
+          frames.push(this.finish(1));
+          at += 1;
+          continue;
+        }
+      }
+      let end = chunk.indexOf(FS, at);
+      while (end >= 0 && end + 1 < chunk.length && chunk[end + 1] !== CR) end = chunk.indexOf(FS, end + 1);
+      if (end < 0 || end + 1 >= chunk.length) {
+        // No FS CR in this chunk: keep the rest (an FS at its very end may be followed by CR next).
+        this.add(chunk.subarray(at));
+        this.endsWithFs = end >= 0;
         break;
       }
-      let end = buffer.indexOf(FS, start + 1);
-      while (end >= 0 && end + 1 < buffer.length && buffer[end + 1] !== CR) end = buffer.indexOf(FS, end + 1);
-      if (end < 0 || end + 1 >= buffer.length) {
-        buffer = buffer.subarray(start);
-        break;
-      }
-      frames.push(buffer.toString('utf8', start + 1, end));
-      buffer = buffer.subarray(end + 2);
+      this.add(chunk.subarray(at, end));
+      frames.push(this.finish(0));
+      at = end + 2;
     }
-    if (buffer.length > MAX_FRAME_BYTES) throw new RangeError('An MLLP frame is larger than the hub accepts.');
-    // Keep only the unfinished frame (a copy, so the socket's chunk can be freed).
-    this.pending = buffer.length === 0 ? Buffer.alloc(0) : Buffer.from(buffer);
+    if (this.size > MAX_FRAME_BYTES) throw new RangeError('An MLLP frame is larger than the hub accepts.');
     return frames;
+  }
+
+  private add(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    // A copy, so the socket's chunk can be freed.
+    this.parts.push(Buffer.from(bytes));
+    this.size += bytes.length;
+  }
+
+  /** The frame's text, without the `drop` bytes at its end (an FS kept from the previous chunk). */
+  private finish(drop: number): string {
+    const body = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size);
+    this.open = false;
+    this.parts = [];
+    this.size = 0;
+    return decodeFrame(body.subarray(0, Math.max(0, body.length - drop)));
   }
 }
 

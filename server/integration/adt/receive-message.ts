@@ -45,6 +45,24 @@ interface ReadMessage {
 
 type Answer = { ack: Hl7Message; outcome: ReceiveOutcome };
 
+/** How far ahead of the hub's clock an event may be (clocks drift; a wrong date or time zone is more). */
+export const MAX_EVENT_AHEAD_MS = 24 * 60 * 60_000;
+
+/**
+ * An event dated ahead of the hub's clock (a wrong year or month, a mistyped date) is refused:
+ * applied, it would be the patient's newest event, and every true event after it would be refused
+ * as out of order until that date.
+ */
+function refuseFutureEvent(message: AdtMessage, now: Date): void {
+  if (message.eventMs > now.getTime() + MAX_EVENT_AHEAD_MS) {
+    throw new AdtError(
+      'BAD_VALUE',
+      "The event time (EVN-6, else EVN-2, else MSH-7) is more than a day ahead of the hub's clock; check the date and the engine's clock. Nothing was applied.",
+      'EVN-2',
+    );
+  }
+}
+
 function logRefused(ctx: ReceiveContext, hl7: Hl7Message, error: unknown, controlId: string, event: string): Answer {
   const { refusal, unexpected } = refusalOf(error);
   ctx.logger[unexpected ? 'error' : 'warn'](
@@ -111,16 +129,19 @@ export async function receiveAdtMessages(ctx: ReceiveContext, hl7s: readonly Hl7
     let controlId = '';
     let event = '';
     try {
-      controlId = readHeader(hl7).controlId;
-      const message = readAdtMessage(hl7);
-      event = message.event;
+      const header = readHeader(hl7);
+      controlId = header.controlId;
+      // The feed first: a sender without its credential is refused before the rest is read.
       // One look-up per sender and secret in a group (a revoked feed is refused from the next group on).
-      const key = `${message.header.application}\u0000${message.header.facility}\u0000${message.header.security}`;
+      const key = `${header.application}\u0000${header.facility}\u0000${header.security}`;
       let feed = feeds.get(key);
       if (feed === undefined) {
-        feed = await authenticateFeed(ctx.db, message.header);
+        feed = await authenticateFeed(ctx.db, header);
         feeds.set(key, feed);
       }
+      const message = readAdtMessage(hl7);
+      event = message.event;
+      refuseFutureEvent(message, ctx.clock());
       reads[index] = { hl7, message, feed };
     } catch (error) {
       answers[index] = logRefused(ctx, hl7, error, controlId, event);

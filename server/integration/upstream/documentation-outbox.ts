@@ -143,12 +143,13 @@ async function acknowledgedRef(
   db: SqlDatabase,
   type: string,
   id: string,
-): Promise<{ ref: string | null; refused: boolean; pending: boolean; withheld: boolean }> {
+): Promise<{ ref: string | null; queued: boolean; refused: boolean; pending: boolean; withheld: boolean }> {
   const rows = await db.query<{ state: string; upstream_ref: string | null }>(
     'SELECT state, upstream_ref FROM upstream_outbox WHERE res_type = $1 AND res_id = $2 ORDER BY seq',
     [type, id],
   );
   return {
+    queued: rows.length > 0,
     ref: rows.find((row) => row.upstream_ref !== null)?.upstream_ref ?? null,
     refused: rows.some((row) => row.state === 'refused'),
     pending: rows.some((row) => row.state === 'pending'),
@@ -182,6 +183,15 @@ async function forward(db: SqlDatabase, client: UpstreamClient, row: OutboxRow, 
         continue;
       }
       const ack = await acknowledgedRef(db, type, id);
+      // The feeder queues documentation before the Provenance about it (a lower seq), or never: the
+      // EHR's own, or documentation without the workstation's client id, which cannot be sent exactly
+      // once. Waiting for it would hold this entry, and every entry after it, for ever.
+      if (!ack.queued) {
+        return {
+          kind: 'refused',
+          reason: `its target ${type}/${id} is not sent to the EHR: it came from the EHR, or carries no client identifier (${CLIENT_ID_SYSTEM}) to send it exactly once; it stays at the hub`,
+        };
+      }
       if (ack.ref === null && ack.refused) return { kind: 'refused', reason: `its target ${type} was refused upstream` };
       // Its documentation was kept from the EHR by a user's decision: so is the record of who wrote it.
       if (ack.ref === null && ack.withheld && !ack.pending) return { kind: 'withheld' };
