@@ -7,14 +7,16 @@ import { fileURLToPath } from 'node:url';
 import type { JWK } from 'jose';
 import type { GenerateWardOptions } from '../../shared/synthetic/index.js';
 
-export type UpstreamChildRequest = { readonly id: number } & (
+/** What the bench asks of the upstream's process. */
+export type UpstreamChildCall =
   | { readonly op: 'loadWard'; readonly ward: GenerateWardOptions }
   | { readonly op: 'registerClient'; readonly clientId: string; readonly publicJwk: JWK }
   | { readonly op: 'replayReads'; readonly on: boolean }
   | { readonly op: 'engineMs' }
   | { readonly op: 'cpuMicros' }
-  | { readonly op: 'stop' }
-);
+  | { readonly op: 'stop' };
+
+export type UpstreamChildRequest = UpstreamChildCall & { readonly id: number };
 
 export interface UpstreamChildReply {
   readonly id: number;
@@ -40,12 +42,11 @@ export interface UpstreamFhirProcess {
 }
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
-type Request = UpstreamChildRequest extends infer R ? (R extends { readonly id: number } ? Omit<R, 'id'> : never) : never;
 
 export async function startUpstreamFhirProcess(): Promise<UpstreamFhirProcess> {
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'upstream-fhir-child.ts');
   const child: ChildProcess = fork(script, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const pending = new Map<number, Pending>([[0, { resolve: () => undefined, reject: () => undefined }]]);
+  const pending = new Map<number, Pending>();
   let nextId = 1;
   let exited = false;
   child.on('message', (reply: UpstreamChildReply) => {
@@ -62,7 +63,7 @@ export async function startUpstreamFhirProcess(): Promise<UpstreamFhirProcess> {
   const started = await new Promise<{ baseUrl: string; caPem: string }>((resolve, reject) => {
     pending.set(0, { resolve: (value) => resolve(value as { baseUrl: string; caPem: string }), reject });
   });
-  const call = <T>(request: Request): Promise<T> =>
+  const call = <T>(request: UpstreamChildCall): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       if (exited) return reject(new Error("the test upstream's process has ended"));
       const id = nextId++;

@@ -103,6 +103,60 @@ describe('an upstream search', () => {
     ).rejects.toBe(written);
   });
 
+  it('runs two searches side by side when asked: each one in order, one page written at a time, all of them', async () => {
+    const { http, requested } = fakeUpstream({
+      [`${BASE}/Observation?_count=2`]: searchset(['o1', 'o2'], `${BASE}/Observation?_count=2&page=2`),
+      [`${BASE}/Observation?_count=2&page=2`]: searchset(['o3']),
+      [`${BASE}/Flag?_count=2`]: searchset(['f1', 'f2'], `${BASE}/Flag?_count=2&page=2`),
+      [`${BASE}/Flag?_count=2&page=2`]: searchset(['f3']),
+      [`${BASE}/Condition?_count=2`]: searchset(['c1']),
+    });
+    const handled: string[] = [];
+    const askedAtFirstWrite: string[] = [];
+    let inside = 0;
+    await clientOf(http).searchAll(
+      ['Observation?_count=2', 'Flag?_count=2', 'Condition?_count=2'],
+      async (page) => {
+        inside++;
+        expect(inside).toBe(1);
+        if (handled.length === 0) askedAtFirstWrite.push(...requested);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        handled.push(...page.map((r) => r.id ?? ''));
+        inside--;
+      },
+      2,
+    );
+    expect([...handled].sort()).toEqual(['c1', 'f1', 'f2', 'f3', 'o1', 'o2', 'o3']);
+    expect(handled.filter((id) => id.startsWith('o'))).toEqual(['o1', 'o2', 'o3']);
+    expect(handled.filter((id) => id.startsWith('f'))).toEqual(['f1', 'f2', 'f3']);
+    expect(askedAtFirstWrite).toEqual(expect.arrayContaining([`${BASE}/Observation?_count=2`, `${BASE}/Flag?_count=2`]));
+  });
+
+  it('hands over nothing more once one of the searches side by side fails, and ends with its failure', async () => {
+    const { http } = fakeUpstream({
+      [`${BASE}/Observation?_count=2`]: searchset(['o1', 'o2'], `${BASE}/Observation?_count=2&page=2`),
+      [`${BASE}/Observation?_count=2&page=2`]: searchset(['o3', 'o4'], `${BASE}/Observation?_count=2&page=3`),
+      [`${BASE}/Observation?_count=2&page=3`]: searchset(['o5']),
+      // Flag's second page is gone: the upstream fails it.
+      [`${BASE}/Flag?_count=2`]: searchset(['f1', 'f2'], `${BASE}/Flag?_count=2&page=2`),
+    });
+    const handled: string[] = [];
+    await expect(
+      clientOf(http).searchAll(
+        ['Observation?_count=2', 'Flag?_count=2'],
+        async (page) => {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          handled.push(...page.map((r) => r.id ?? ''));
+        },
+        2,
+      ),
+    ).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(handled).not.toContain('o5');
+    const settled = [...handled];
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(handled).toEqual(settled);
+  });
+
   it('does not follow a paging link to another server', async () => {
     const { http, requested } = fakeUpstream({
       [`${BASE}/Patient?_count=2`]: searchset(['a'], 'https://elsewhere.example/fhir/Patient?page=2'),

@@ -1,7 +1,8 @@
 // The upstream FHIR R4 API as the mirror uses it: authenticated reads (401 renews the token once),
 // 429 honoured by waiting its Retry-After (within a bound) and asking again, 5xx and network
 // failures reported as UNAVAILABLE so the caller backs off, searches that follow Bundle.link
-// `next` (only within the upstream's own origin, so the token never leaves it), existence checks
+// `next` (only within the upstream's own origin, so the token never leaves it) with the next page
+// asked for while the caller writes one (and, for a caller who allows it, searches side by side), existence checks
 // (404/410 = deleted), and creates.
 import type { Bundle, OperationOutcome, Resource } from '../../../shared/fhir/index.js';
 import { parseJson, type SmartTokenSource } from './smart-token.js';
@@ -94,26 +95,45 @@ export class UpstreamClient {
   }
 
   /**
-   * Runs searches one after another and hands over their pages in order, as `search` each. The next
+   * Runs searches and hands over their pages, each search's in order, as `search` each. The next
    * page (or the next search's first) is asked for before a page is handed over, so the upstream
-   * prepares it while the hub writes this one: one request ahead at most, never a page out of order.
-   * When `onPage` fails, the request ahead is left unread and the failure is the search's.
+   * prepares it while the hub writes this one. With `searchesAtOnce` 1 (the default) the searches
+   * run one after another and every page comes in order. With more, that many run side by side
+   * (each takes the next query when its search ends), so their pages interleave: for a caller to
+   * whom the order between searches does not matter. `onPage` is never called twice at once.
+   * When anything fails, no other page is handed over, the requests ahead are left unread, and the
+   * first failure is the call's once every search has stopped.
    */
-  async searchAll(queries: readonly string[], onPage: (resources: Resource[]) => Promise<void>): Promise<void> {
-    let remaining = 0;
+  async searchAll(queries: readonly string[], onPage: (resources: Resource[]) => Promise<void>, searchesAtOnce = 1): Promise<void> {
+    let taken = 0;
+    let failure: { readonly error: unknown } | undefined;
+    let turn: Promise<void> = Promise.resolve();
     const ask = (url: string | undefined): Promise<SearchPage> | undefined => {
-      if (url === undefined) return undefined;
+      if (url === undefined || failure !== undefined) return undefined;
       const page = this.readPage(url);
-      // Awaited below unless onPage fails first: then nothing waits for it.
+      // Awaited below unless something fails first: then nothing waits for it.
       page.catch(() => undefined);
       return page;
     };
-    let ahead = ask(queries[remaining++]);
-    while (ahead !== undefined) {
-      const page = await ahead;
-      ahead = ask(page.next ?? queries[remaining++]);
-      await onPage(page.resources);
-    }
+    const handOver = (resources: Resource[]): Promise<void> => {
+      const mine = turn.then(() => (failure === undefined ? onPage(resources) : undefined));
+      turn = mine.catch(() => undefined);
+      return mine;
+    };
+    const run = async (): Promise<void> => {
+      try {
+        let ahead = ask(queries[taken++]);
+        while (ahead !== undefined) {
+          const page = await ahead;
+          ahead = ask(page.next ?? queries[taken++]);
+          await handOver(page.resources);
+        }
+      } catch (error) {
+        failure ??= { error };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(searchesAtOnce, queries.length)) }, run));
+    if (failure !== undefined) throw failure.error;
   }
 
   private async readPage(pathOrUrl: string): Promise<SearchPage> {
