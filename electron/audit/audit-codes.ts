@@ -1,23 +1,12 @@
-// The code systems and codes the AuditEvent mapping uses: DICOM (DCM) event types and roles, the
-// FHIR R4 audit vocabularies, IHE BALP profile URLs, and Wardline's own subtypes for events no
-// standard code names (lock, unlock, user switch, PIN lockout, purge, wipe, rekey, enrollment, rejected
-// IPC message). The table of which action maps to which is in docs/AUDIT.md.
+// The systems and profiles the AuditEvent mapping uses besides its codes: purpose of use, IHE BALP
+// profile URLs, and the identifier systems of users and workstations. The codes themselves, and the
+// display that belongs to each, are one table shared with the hub, which refuses any other display
+// (shared/fhir/audit-event-codes.ts). The table of which action maps to which is in docs/AUDIT.md.
 import { PURPOSE_OF_USE_SYSTEM } from '../../shared/access/index.js';
-import type { Coding } from '../../shared/fhir/index.js';
 
-export const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
-export const AUDIT_EVENT_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-event-type';
-export const RESTFUL_INTERACTION = 'http://hl7.org/fhir/restful-interaction';
-export const AUDIT_ENTITY_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-entity-type';
-export const OBJECT_ROLE = 'http://terminology.hl7.org/CodeSystem/object-role';
-export const PARTICIPATION_TYPE = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType';
-export const EXTRA_SECURITY_ROLE_TYPE = 'http://terminology.hl7.org/CodeSystem/extra-security-role-type';
-export const SECURITY_SOURCE_TYPE = 'http://terminology.hl7.org/CodeSystem/security-source-type';
 /** Purpose of use (HL7 v3 ActReason), the system of the break-the-glass reasons. */
 export const ACT_REASON = PURPOSE_OF_USE_SYSTEM;
 
-/** Wardline's subtypes for events without a standard code. */
-export const WARDLINE_AUDIT_SUBTYPE = 'https://wardline.example/fhir/CodeSystem/audit-event-subtype';
 /** Identifier systems: hub account ids, workstation (audit log) ids. */
 export const WARDLINE_USER_SYSTEM = 'https://wardline.example/fhir/NamingSystem/user';
 export const WARDLINE_WORKSTATION_SYSTEM = 'https://wardline.example/fhir/NamingSystem/workstation';
@@ -27,50 +16,4 @@ export const BALP = {
   patientQuery: 'https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientQuery',
   patientCreate: 'https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientCreate',
   patientUpdate: 'https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientUpdate',
-} as const;
-
-const dcm = (code: string, display: string): Coding => ({ system: DCM, code, display });
-const wardline = (code: string, display: string): Coding => ({ system: WARDLINE_AUDIT_SUBTYPE, code, display });
-const rest = (code: string): Coding => ({ system: RESTFUL_INTERACTION, code });
-
-export const CODES = {
-  restType: { system: AUDIT_EVENT_TYPE, code: 'rest', display: 'Restful Operation' } as Coding,
-  read: rest('read'),
-  searchType: rest('search-type'),
-  create: rest('create'),
-  update: rest('update'),
-  applicationActivity: dcm('110100', 'Application Activity'),
-  auditLogUsed: dcm('110101', 'Audit Log Used'),
-  export: dcm('110106', 'Export'),
-  securityAlert: dcm('110113', 'Security Alert'),
-  userAuthentication: dcm('110114', 'User Authentication'),
-  login: dcm('110122', 'Login'),
-  logout: dcm('110123', 'Logout'),
-  nodeAuthentication: dcm('110126', 'Node Authentication'),
-  emergencyOverrideStarted: dcm('110127', 'Emergency Override Started'),
-  userSecurityAttributesChanged: dcm('110137', 'User Security Attributes Changed'),
-  emergencyOverrideStopped: dcm('110138', 'Emergency Override Stopped'),
-  application: dcm('110150', 'Application'),
-  destinationRole: dcm('110152', 'Destination Role ID'),
-  sourceRole: dcm('110153', 'Source Role ID'),
-  lock: wardline('lock', 'Workstation locked'),
-  unlock: wardline('unlock', 'Workstation unlocked'),
-  userSwitch: wardline('user-switch', 'User switched'),
-  pinLockout: wardline('pin-lockout', 'PIN locked out after repeated failures'),
-  print: wardline('print', 'Printed'),
-  purge: wardline('purge', 'Cached chart purged'),
-  enrollment: wardline('enrollment', 'Workstation enrolled at the hub'),
-  wipe: wardline('wipe', 'Chart cache crypto-erased'),
-  rekey: wardline('rekey', 'Encryption keys of the chart cache and audit trail changed'),
-  ipcRejected: wardline('ipc-rejected', 'Message to the host rejected'),
-  auditExport: wardline('audit-export', 'Audit trail exported'),
-  informationRecipient: { system: PARTICIPATION_TYPE, code: 'IRCP', display: 'information recipient' } as Coding,
-  author: { system: PARTICIPATION_TYPE, code: 'AUT', display: 'author (originator)' } as Coding,
-  humanUser: { system: EXTRA_SECURITY_ROLE_TYPE, code: 'humanuser', display: 'human user' } as Coding,
-  userDevice: { system: SECURITY_SOURCE_TYPE, code: '1', display: 'User Device' } as Coding,
-  entityPerson: { system: AUDIT_ENTITY_TYPE, code: '1', display: 'Person' } as Coding,
-  entitySystemObject: { system: AUDIT_ENTITY_TYPE, code: '2', display: 'System Object' } as Coding,
-  rolePatient: { system: OBJECT_ROLE, code: '1', display: 'Patient' } as Coding,
-  roleDomainResource: { system: OBJECT_ROLE, code: '4', display: 'Domain Resource' } as Coding,
-  roleQuery: { system: OBJECT_ROLE, code: '24', display: 'Query' } as Coding,
 } as const;

@@ -8,10 +8,10 @@
 // maps to the same resource, so a re-upload compares equal at the hub. Kept lean (the hub stores
 // and hashes every event): who the session was is the user agent's altId and is in the entry.
 import { AUDIT_CHAIN_EXTENSION_URL } from '../../shared/auth/index.js';
-import type { AuditEvent, Coding } from '../../shared/fhir/index.js';
+import { AUDIT_AGENT_LABELS, AUDIT_CODES as CODES, type AuditEvent, type Coding } from '../../shared/fhir/index.js';
 import type { AuditAction, AuditEntry, AuditOutcome } from './audit-entry.js';
 import { auditEventIdOf } from './audit-event-id.js';
-import { ACT_REASON, BALP, CODES, WARDLINE_USER_SYSTEM, WARDLINE_WORKSTATION_SYSTEM } from './audit-codes.js';
+import { ACT_REASON, BALP, WARDLINE_USER_SYSTEM, WARDLINE_WORKSTATION_SYSTEM } from './audit-codes.js';
 import { canonicalJson } from '../../shared/json/index.js';
 
 type Pattern = 'read' | 'query' | 'write' | 'event';
@@ -79,7 +79,7 @@ function purposeOf(entry: AuditEntry): AuditEvent['purposeOfEvent'] {
 /** This workstation: the hub's Device when enrolled, else its audit-log id. */
 function deviceReference(entry: AuditEntry, source: AuditEventSource): NonNullable<Agent['who']> {
   return source.hubDeviceId === null
-    ? { identifier: { system: WARDLINE_WORKSTATION_SYSTEM, value: entry.device }, display: 'Wardline workstation' }
+    ? { identifier: { system: WARDLINE_WORKSTATION_SYSTEM, value: entry.device }, display: AUDIT_AGENT_LABELS.workstation }
     : { reference: `Device/${source.hubDeviceId}` };
 }
 
@@ -107,7 +107,7 @@ function agentsOf(entry: AuditEntry, shape: ActionShape, source: AuditEventSourc
     // BALP: the client is the Source Role ID, the server the Destination Role ID. Here both are
     // this workstation: the application (client) and its encrypted chart cache (server).
     agents.push({ type: { coding: [CODES.sourceRole] }, who: device, requestor: deviceIsRequestor });
-    agents.push({ type: { coding: [CODES.destinationRole] }, who: { display: 'Wardline chart cache' }, requestor: false });
+    agents.push({ type: { coding: [CODES.destinationRole] }, who: { display: AUDIT_AGENT_LABELS.chartCache }, requestor: false });
   }
   if (user !== null) agents.push(user);
   return agents;

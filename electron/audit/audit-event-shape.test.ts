@@ -1,12 +1,20 @@
 // Every AuditEvent this workstation writes stays inside the shape the hub accepts
-// (shared/fhir/audit-event-shape.ts): each action, with and without a user, patient, query or
-// failure, enrolled at a hub or not. An event the hub refused would never leave the upload queue.
+// (shared/fhir/audit-event-shape.ts), displays included: each action, with and without a user,
+// patient, query or failure, enrolled at a hub or not. An event the hub refused would never leave the
+// upload queue. And the shape tells apart what a rogue sender could add: a member, or a display
+// that is not the one of its code (or a fixed label).
 import { describe, expect, it } from 'vitest';
-import { auditEventMemberOutsideShape, validateResource } from '../../shared/fhir/index.js';
+import { auditEventOutsideShape, validateResource } from '../../shared/fhir/index.js';
 import { AUDIT_ACTIONS, type AuditEntry } from './audit-entry.js';
 import { auditEventOf } from './audit-event-mapping.js';
 
 const HASH = 'a'.repeat(64);
+
+/** Where `event` leaves the shape because of a member it should not have (null: nowhere). */
+function memberOutsideShape(event: unknown): string | null {
+  const breach = auditEventOutsideShape(event);
+  return breach?.kind === 'member' ? breach.path : null;
+}
 
 function entry(action: AuditEntry['action'], fields: Partial<AuditEntry>): AuditEntry {
   return {
@@ -41,29 +49,65 @@ describe("the workstation's AuditEvents are inside the shape the hub accepts", (
       for (const hubDeviceId of ['dev-1', null]) {
         const event = auditEventOf(entry(action, fields), { hubDeviceId });
         expect(() => validateResource(event)).not.toThrow();
-        expect(auditEventMemberOutsideShape(event)).toBeNull();
+        expect(auditEventOutsideShape(event)).toBeNull();
       }
     }
   });
 
   it('is told apart from an event with a name or any other member it never writes, at any depth', () => {
     const event = auditEventOf(entry('chart-read', {}), { hubDeviceId: 'dev-1' });
-    expect(auditEventMemberOutsideShape({ ...event, name: [{ family: 'Doe' }] })).toBe('AuditEvent.name');
-    expect(auditEventMemberOutsideShape({ ...event, agent: [event.agent[0], { ...event.agent[1], name: 'Jane Doe' }] })).toBe(
+    expect(memberOutsideShape({ ...event, name: [{ family: 'Doe' }] })).toBe('AuditEvent.name');
+    expect(memberOutsideShape({ ...event, agent: [event.agent[0], { ...event.agent[1], name: 'Jane Doe' }] })).toBe(
       'AuditEvent.agent[1].name',
     );
-    expect(auditEventMemberOutsideShape({ ...event, source: { ...event.source, observer: { display: 'x', extra: {} } } })).toBe(
+    expect(memberOutsideShape({ ...event, source: { ...event.source, observer: { display: 'Wardline workstation', extra: {} } } })).toBe(
       'AuditEvent.source.observer.extra',
     );
-    expect(auditEventMemberOutsideShape({ ...event, id: { family: 'Doe' } })).toBe('AuditEvent.id');
-    expect(auditEventMemberOutsideShape({ ...event, meta: { profile: [['x']] } })).toBe('AuditEvent.meta.profile[0]');
+    expect(memberOutsideShape({ ...event, id: { family: 'Doe' } })).toBe('AuditEvent.id');
+    expect(memberOutsideShape({ ...event, meta: { profile: [['x']] } })).toBe('AuditEvent.meta.profile[0]');
   });
 
   it('never shows a member name that could carry text (a name used as a key) in its answer', () => {
     const event = auditEventOf(entry('chart-read', {}), { hubDeviceId: 'dev-1' });
-    expect(auditEventMemberOutsideShape({ ...event, 'Doe, Jane': true })).toBe('AuditEvent.?');
-    expect(auditEventMemberOutsideShape({ ...event, agent: [{ ...event.agent[0], 'Jane Doe 1970-01-01': 1 }] })).toBe(
-      'AuditEvent.agent[0].?',
-    );
+    expect(memberOutsideShape({ ...event, 'Doe, Jane': true })).toBe('AuditEvent.?');
+    expect(memberOutsideShape({ ...event, agent: [{ ...event.agent[0], 'Jane Doe 1970-01-01': 1 }] })).toBe('AuditEvent.agent[0].?');
+  });
+
+  it('is told apart from an event whose display is not the one of its code, or not a fixed label', () => {
+    const event = auditEventOf(entry('chart-read', {}), { hubDeviceId: null });
+    const display = (changed: unknown) => auditEventOutsideShape(changed);
+    expect(display({ ...event, type: { ...event.type, display: 'Doe, Jane' } })).toEqual({
+      path: 'AuditEvent.type.display',
+      kind: 'display',
+    });
+    // The display of another code, or one on a code the workstation writes without any.
+    expect(display({ ...event, type: { ...event.type, display: 'Login' } })).toEqual({ path: 'AuditEvent.type.display', kind: 'display' });
+    expect(display({ ...event, subtype: [{ ...event.subtype![0], display: 'Read' }] })).toEqual({
+      path: 'AuditEvent.subtype[0].display',
+      kind: 'display',
+    });
+    // A code the workstation never writes carries no display at all.
+    expect(display({ ...event, type: { system: 'urn:x', code: 'Doe', display: 'Jane Doe' } })).toEqual({
+      path: 'AuditEvent.type.display',
+      kind: 'display',
+    });
+    expect(display({ ...event, agent: event.agent.map((agent) => ({ ...agent, who: { ...agent.who, display: 'Jane Doe' } })) })).toEqual({
+      path: 'AuditEvent.agent[0].who.display',
+      kind: 'display',
+    });
+    expect(display({ ...event, source: { ...event.source, observer: { ...event.source.observer, display: 'Ward 4B, bed 2' } } })).toEqual({
+      path: 'AuditEvent.source.observer.display',
+      kind: 'display',
+    });
+    expect(display({ ...event, entity: [{ ...event.entity![0], what: { reference: 'Patient/p-1', display: 'Doe, Jane' } }] })).toEqual({
+      path: 'AuditEvent.entity[0].what.display',
+      kind: 'display',
+    });
+    expect(display({ ...event, type: { ...event.type, display: ['User Device'] } })).toEqual({
+      path: 'AuditEvent.type.display',
+      kind: 'display',
+    });
+    // A display left out is no text at all: taken.
+    expect(display({ ...event, type: { system: event.type.system, code: event.type.code } })).toBeNull();
   });
 });

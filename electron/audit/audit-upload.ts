@@ -217,11 +217,14 @@ export class AuditUploader {
         );
       }
     });
-    log.queue.markSent(accepted);
     const head = response.extension?.find((e) => e.url === AUDIT_CHAIN_STATUS_EXTENSION_URL)?.valueInteger;
-    if (typeof head === 'number' && Number.isSafeInteger(head) && head >= 0) {
-      log.queue.setHubAcknowledged(head, (this.#o.now?.() ?? new Date()).toISOString());
-    }
+    const acknowledged =
+      typeof head === 'number' && Number.isSafeInteger(head) && head >= 0
+        ? { sequence: head, at: (this.#o.now?.() ?? new Date()).toISOString() }
+        : undefined;
+    // The marks and the hub's answer together: a crash between them would leave every entry sent and
+    // the acknowledgement stale, with nothing left to send that would bring a fresh one.
+    log.queue.markSent(accepted, acknowledged);
     return { accepted, refused };
   }
 

@@ -38,6 +38,13 @@ export function temporaryAuditDir(label = 'audit'): AuditTestDir {
 
 /** The audit database opened with its key, append-only triggers removed: what an attacker with the key has. */
 export async function rawAuditHandle(dir: string, custodian: KeyCustodian): Promise<EncryptedConnection> {
+  const db = await auditDatabaseHandle(dir, custodian);
+  db.exec('DROP TRIGGER IF EXISTS audit_entries_no_update; DROP TRIGGER IF EXISTS audit_entries_no_delete;');
+  return db;
+}
+
+/** A second connection to the audit database, its rules kept (e.g. for a test to make one write fail as a full disk would). */
+export async function auditDatabaseHandle(dir: string, custodian: KeyCustodian): Promise<EncryptedConnection> {
   const { db } = await openEncryptedDatabase({
     dataDir: dir,
     fileName: AUDIT_FILE_NAME,
@@ -46,7 +53,6 @@ export async function rawAuditHandle(dir: string, custodian: KeyCustodian): Prom
     migrations: AUDIT_MIGRATIONS,
     create: false,
   });
-  db.exec('DROP TRIGGER IF EXISTS audit_entries_no_update; DROP TRIGGER IF EXISTS audit_entries_no_delete;');
   return db;
 }
 

@@ -23,8 +23,12 @@ export interface UploadQueue {
   /** Up to `limit` entries the hub has not acknowledged yet, oldest first (after `afterSequence`, if given). */
   pending(limit: number, afterSequence?: number): PendingEntry[];
   pendingCount(): number;
-  /** Marks entries as taken by the hub (each answered 2xx). Already marked ones are ignored. */
-  markSent(sequences: readonly number[]): void;
+  /**
+   * Marks entries as taken by the hub (each answered 2xx; already marked ones are ignored) and keeps
+   * the hub's answer with them, in one transaction: a crash never leaves the marks without the answer
+   * (every entry then sent, the acknowledgement stale, and nothing left to send that would renew it).
+   */
+  markSent(sequences: readonly number[], acknowledged?: { readonly sequence: number; readonly at?: string }): void;
   /** Every entry up to this sequence has been taken by the hub. */
   sentThrough(): number;
   /** The hub's last answer: the highest sequence it holds with nothing missing below; null before any. */
@@ -53,7 +57,7 @@ export function createUploadQueue(db: EncryptedConnection, meta: AuditMeta): Upl
   const held = db.prepare<[number], number>('SELECT count(*) FROM audit_entries WHERE sequence = ?').pluck();
 
   const sentThrough = (): number => Number(meta.get('sent_through') ?? '0');
-  const markSent = db.transaction((sequences: readonly number[]) => {
+  const markSentOnly = (sequences: readonly number[]): void => {
     let through = sentThrough();
     for (const sequence of sequences) {
       if (sequence > through && held.get(sequence) === 1) insertSent.run(sequence);
@@ -64,6 +68,14 @@ export function createUploadQueue(db: EncryptedConnection, meta: AuditMeta): Upl
     }
     dropSentThrough.run(through);
     meta.set('sent_through', String(through));
+  };
+  const setHubAcknowledged = (sequence: number, at?: string): void => {
+    meta.set('hub_acknowledged', String(sequence));
+    if (at !== undefined) meta.set('hub_acknowledged_at', at);
+  };
+  const markSent = db.transaction((sequences: readonly number[], acknowledged?: { readonly sequence: number; readonly at?: string }) => {
+    if (sequences.length > 0) markSentOnly(sequences);
+    if (acknowledged !== undefined) setHubAcknowledged(acknowledged.sequence, acknowledged.at);
   });
   const numberOrNull = (key: string): number | null => {
     const value = meta.get(key);
@@ -79,15 +91,12 @@ export function createUploadQueue(db: EncryptedConnection, meta: AuditMeta): Upl
       const through = sentThrough();
       return countAbove.get(through)! - countSentAbove.get(through)!;
     },
-    markSent: (sequences) => {
-      if (sequences.length > 0) markSent.immediate(sequences);
+    markSent: (sequences, acknowledged) => {
+      if (sequences.length > 0 || acknowledged !== undefined) markSent.immediate(sequences, acknowledged);
     },
     sentThrough,
     hubAcknowledged: () => numberOrNull('hub_acknowledged'),
-    setHubAcknowledged: (sequence, at) => {
-      meta.set('hub_acknowledged', String(sequence));
-      if (at !== undefined) meta.set('hub_acknowledged_at', at);
-    },
+    setHubAcknowledged,
     lastAcknowledgedAt: () => meta.get('hub_acknowledged_at'),
     hubDeviceId: () => meta.get('hub_device_id'),
     setHubDeviceId: (deviceId) => meta.set('hub_device_id', deviceId),

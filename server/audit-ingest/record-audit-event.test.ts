@@ -259,6 +259,48 @@ describe.each(['sqlite', 'postgres'] as const)('audit ingest on %s', (engine) =>
     expect((await auditChainStatus(db, 'dev-never')).highestContiguousSequence).toBe(0);
   });
 
+  describe('a workstation enrolled again (its audit trail kept, a new device id)', () => {
+    const deviceC: Principal = { device: { deviceId: 'dev-C', ward: '5west', scope: { read: true, write: true } } };
+    /** The same trail (same audit-log id, same entries, same hashes) as the hub knows it under `deviceId`. */
+    const sameTrailAs = (deviceId: string): TestAuditChain => new TestAuditChain(deviceId, chains.get('dev-A')!.auditLogId);
+
+    it("continues its chain under the new device from where the earlier device's contiguous chain ends, with no gap", async () => {
+      for (const n of [1, 2, 3]) await upload(deviceA, auditEvent(n));
+      const continued = sameTrailAs('dev-C');
+      await db.transaction((tx) => recordAuditEvents(tx, deviceC, [continued.event(4), continued.event(5)], nowIso));
+      expect(await auditChainStatus(db, 'dev-C')).toEqual({
+        highestContiguousSequence: 5,
+        gaps: [],
+        hashMismatches: [],
+        reusedSequences: [],
+      });
+      await upload(deviceC, continued.event(6));
+      expect((await auditChainStatus(db, 'dev-C')).highestContiguousSequence).toBe(6);
+      expect((await auditChainStatus(db, 'dev-A')).highestContiguousSequence).toBe(3);
+    });
+
+    it('reports the gap when the earlier device never delivered the entries below the new start', async () => {
+      for (const n of [1, 2]) await upload(deviceA, auditEvent(n));
+      await upload(deviceA, auditEvent(4));
+      const continued = sameTrailAs('dev-C');
+      await upload(deviceC, continued.event(5));
+      expect(await auditChainStatus(db, 'dev-C')).toMatchObject({ highestContiguousSequence: 0, gaps: [{ from: 1, to: 4 }] });
+    });
+
+    it('is not taken for a continuation of a chain that goes on under its own device (a copied trail)', async () => {
+      for (const n of [1, 2, 3, 4]) await upload(deviceA, auditEvent(n));
+      await upload(deviceC, sameTrailAs('dev-C').event(4));
+      expect(await auditChainStatus(db, 'dev-C')).toMatchObject({ highestContiguousSequence: 0, gaps: [{ from: 1, to: 3 }] });
+    });
+
+    it('is not taken for a continuation when its first link names no hash the hub holds there', async () => {
+      for (const n of [1, 2, 3]) await upload(deviceA, auditEvent(n));
+      await upload(deviceC, auditEvent(4, { deviceId: 'dev-C' }));
+      await upload(deviceC, sameTrailAs('dev-C').event(4, { id: 'dev-C-forged-4', previousHash: 'f'.repeat(64) }));
+      expect(await auditChainStatus(db, 'dev-C')).toMatchObject({ highestContiguousSequence: 0, gaps: [{ from: 1, to: 3 }] });
+    });
+  });
+
   it('refuses an event observed by another device, one without a chain extension, and one without an id', async () => {
     await expect(upload(deviceA, auditEvent(1, { deviceId: 'dev-B' }))).rejects.toMatchObject({
       code: 'AUDIT_WRONG_DEVICE',

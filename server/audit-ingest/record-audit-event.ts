@@ -14,11 +14,12 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Principal } from '../identity/index.js';
 import { chunked, rowsPlaceholders, SqlParams, type SqlDatabase } from '../storage/index.js';
 import { GENESIS_PREVIOUS_HASH } from '../../shared/auth/index.js';
-import { auditEventMemberOutsideShape } from '../../shared/fhir/index.js';
+import { auditEventOutsideShape } from '../../shared/fhir/index.js';
 import { AuditIngestError } from './audit-ingest-error.js';
 import { chainPositionOf, type ChainPosition } from './audit-chain-extension.js';
 import { contentHash } from './content-hash.js';
 import { entryBodyOf, entryMatchesChain, entryOf, indexOfEntry, trailIndexValues } from './audit-entry-body.js';
+import { continuedChainHead } from './chain-continuation.js';
 import { recordChainFlag } from './chain-flags.js';
 import { toNumber } from './sql-values.js';
 
@@ -76,6 +77,16 @@ export async function recordAuditEvents(
   const signed = await checkpointsAt(tx, deviceId, checked);
   let head = await highestContiguous(tx, deviceId);
   let advanced = false;
+  if (head === 0) {
+    // A workstation enrolled again goes on with its chain under its new device id.
+    head = await continuedChainHead(
+      tx,
+      deviceId,
+      checked.map((c) => c.position),
+      logger,
+    );
+    advanced = head > 0;
+  }
   const results: { created: boolean }[] = [];
   // Rows go in a chunk at a time as the run is checked, so each event's stored text is written and
   // dropped while it is young (holding a run's 3 MB of text until the end made the collector copy it).
@@ -215,11 +226,15 @@ interface CheckedEvent {
 
 function checkedEvent(deviceId: string, event: unknown): CheckedEvent {
   const position = chainPositionOf(event);
-  const outside = auditEventMemberOutsideShape(event);
+  const outside = auditEventOutsideShape(event);
   if (outside !== null) {
+    const what =
+      outside.kind === 'member'
+        ? "is not a member a workstation's AuditEvent has"
+        : 'is not the display a workstation writes there (the one of its code, or a fixed label)';
     throw new AuditIngestError(
       'AUDIT_EVENT_INVALID',
-      `AuditEvent ${position.eventId}: ${outside} is not a member a workstation's AuditEvent has; the hub keeps ids and codes only, never names.`,
+      `AuditEvent ${position.eventId}: ${outside.path} ${what}; the hub keeps ids and codes only, never names.`,
       422,
     );
   }

@@ -8,15 +8,15 @@
 // - to a Patient with a `replaced-by` link is followed to the Patient that has none;
 // - to an Encounter the hub deleted is followed to the one live Encounter that carries an identifier
 //   of its last version, for the same (surviving) patient: the stay it was merged into.
-// A reference to anything else is left as written (a deleted Encounter with no such successor
-// stays named: nothing is guessed).
+// Each chain is followed to its end, however many merges it holds (a record merged into one merged in
+// turn…). A reference to anything else is left as written (a deleted Encounter with no such successor
+// stays named: nothing is guessed), and so is one whose chain comes back to a record it passed: no
+// record in a cycle stands for the others.
 import type { Encounter, Patient, Resource } from '../../shared/fhir/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { rewriteReferences } from './bundle-request.js';
 import { contentText, currentByIdentifier, readCurrent, readVersion, type StoredResource } from './store/index.js';
 
-/** How many merges in a row are followed (a record merged into one merged in turn…). */
-const MAX_HOPS = 8;
 const FOLLOWED = /^(Patient|Encounter)\/([A-Za-z0-9\-.]{1,64})$/;
 
 function parsedContent<T extends Resource>(stored: StoredResource | null): T | null {
@@ -43,18 +43,28 @@ function replacedBy(patient: Patient): string | null {
   return match ? match[1]! : null;
 }
 
-/** The Patient that stands for `patientId` now (itself when it was never merged away). */
-export async function survivingPatient(tx: SqlDatabase, patientId: string): Promise<string> {
-  let current = patientId;
-  const seen = new Set<string>([current]);
-  for (let hop = 0; hop < MAX_HOPS; hop++) {
-    const patient = parsedContent<Patient>(await readCurrent(tx, 'Patient', current));
-    const next = patient === null ? null : replacedBy(patient);
-    if (next === null || seen.has(next)) return current;
-    seen.add(next);
+/**
+ * The end of the chain of records `nextOf` leads to from `id` (itself when there is no next), or `id`
+ * when the chain comes back to a record it passed (a cycle has no survivor).
+ */
+async function endOfChain(id: string, nextOf: (id: string) => Promise<string | null>): Promise<string> {
+  const passed = new Set<string>([id]);
+  let current = id;
+  for (;;) {
+    const next = await nextOf(current);
+    if (next === null) return current;
+    if (passed.has(next)) return id;
+    passed.add(next);
     current = next;
   }
-  return current;
+}
+
+/** The Patient that stands for `patientId` now (itself when it was never merged away). */
+export async function survivingPatient(tx: SqlDatabase, patientId: string): Promise<string> {
+  return endOfChain(patientId, async (id) => {
+    const patient = parsedContent<Patient>(await readCurrent(tx, 'Patient', id));
+    return patient === null ? null : replacedBy(patient);
+  });
 }
 
 /** The live Encounter a deleted one was merged into, or null when it has none (or not exactly one). */
@@ -78,16 +88,10 @@ async function mergedInto(tx: SqlDatabase, stored: StoredResource): Promise<stri
 
 /** The Encounter that stands for `encounterId` now (itself unless the hub deleted it in a merge). */
 async function survivingEncounter(tx: SqlDatabase, encounterId: string): Promise<string> {
-  let current = encounterId;
-  const seen = new Set<string>([current]);
-  for (let hop = 0; hop < MAX_HOPS; hop++) {
-    const stored = await readCurrent(tx, 'Encounter', current);
-    const next = stored === null || !stored.deleted ? null : await mergedInto(tx, stored);
-    if (next === null || seen.has(next)) return current;
-    seen.add(next);
-    current = next;
-  }
-  return current;
+  return endOfChain(encounterId, async (id) => {
+    const stored = await readCurrent(tx, 'Encounter', id);
+    return stored === null || !stored.deleted ? null : mergedInto(tx, stored);
+  });
 }
 
 /**

@@ -15,6 +15,8 @@
 //   not disabled, held this device's ward, its role may document that resource), and keeps the
 //   Provenance with the resource.
 // - The patient must be on the device's ward now, or have left it within LATE_DOCUMENTATION_DAYS.
+// - A change to documentation keeps its patient (a record about the wrong patient is marked entered
+//   in error and documented again on the right one), even between two patients of the ward.
 // - The device token must hold system/*.write.
 // - The marks of a conflict with the EHR are the hub's (judgeUpstreamMarks).
 import { accountStandingAt, type Principal } from '../identity/index.js';
@@ -124,6 +126,12 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
     }
     for (const patientId of new Set([entry.next ? patientIdOf(entry.next) : undefined, entry.previous?.patientId ?? undefined])) {
       if (patientId !== undefined) await judge.requireWardPatient(patientId);
+    }
+    if (entry.next !== null && before !== null && patientIdOf(entry.next) !== patientIdOf(before)) {
+      throw refused(
+        'FORBIDDEN',
+        `A change to this ${entry.type} cannot move it to another patient: mark it entered in error and document it again for the right patient.`,
+      );
     }
     const provenance = provenances.get(`${entry.type}/${entry.id}`);
     const recorder = await judge.recorderOf(provenance);

@@ -3,9 +3,9 @@
 // nothing lost, and what must not change does not: a wrong key is refused with WRONG_KEY and the
 // file left byte for byte as it was, a file another process holds is refused and left alone, and a
 // migration killed half way leaves the SQLCipher 4 file whole, migrated at the next open.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { interruptPartWay } from '../../tests/support/interrupt-part-way.js';
 import { HUB_CIPHER, SQLCIPHER_4, type SqliteCipher } from './hub-cipher.js';
 import {
   encryptPlainSqliteFile,
@@ -29,36 +30,6 @@ import { openSqliteDatabase } from './sqlite-database.js';
 
 const storageDir = fileURLToPath(new URL('.', import.meta.url));
 const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
-
-/**
- * Starts a child process that rewrites `file` under a rollback journal (`start`) and kills it with
- * SIGKILL, as a power cut would stop it, once `partWay()` says so; whether its journal is left, which
- * is the interruption under test. On a busy machine the kill can land after the child committed (its
- * journal gone): that is a finished run, so the file is put back as it was and the child run again.
- */
-async function interruptPartWay(file: string, start: () => ChildProcess, partWay: () => boolean): Promise<boolean> {
-  // The file as it was, with its write-ahead log if it has one (an old hub's last commit may be there).
-  const parts = ['', '-wal'].filter((suffix) => existsSync(`${file}${suffix}`));
-  for (const suffix of parts) copyFileSync(`${file}${suffix}`, `${file}${suffix}.pristine`);
-  try {
-    for (let attempt = 0; attempt < 8; attempt++) {
-      if (attempt > 0) for (const suffix of parts) copyFileSync(`${file}${suffix}.pristine`, `${file}${suffix}`);
-      const child = start();
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      let killed = false;
-      while (!killed && child.exitCode === null) {
-        if (partWay()) killed = child.kill('SIGKILL');
-        else await new Promise((resolve) => setImmediate(resolve));
-      }
-      await exited;
-      if (killed && existsSync(`${file}-journal`)) return true;
-      for (const leftover of ['-journal', '-wal', '-shm']) rmSync(`${file}${leftover}`, { force: true });
-    }
-    return false;
-  } finally {
-    for (const suffix of parts) rmSync(`${file}${suffix}.pristine`, { force: true });
-  }
-}
 
 /** True when `key` under `cipher` reads the file (read-only). */
 function opensUnder(file: string, key: Buffer, cipher: SqliteCipher): boolean {
@@ -270,7 +241,15 @@ rekeySqliteFile(process.argv[2], Buffer.from(process.argv[3], 'hex'), Buffer.fro
       );
       expect(interrupted).toBe(true);
 
-      expect(() => openSqliteDatabase(file, { key: randomBytes(32) })).toThrow(expect.objectContaining({ code: 'WRONG_KEY' }));
+      // Refused, saying which key opens it now (not to run encrypt-database, which has nothing to do here).
+      let refusal: unknown;
+      try {
+        await openSqliteDatabase(file, { key: randomBytes(32) }).close();
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal).toMatchObject({ code: 'WRONG_KEY', message: expect.stringContaining('rotate-keys was interrupted') });
+      expect((refusal as Error).message).not.toContain('encrypt-database');
       expect(existsSync(`${file}-journal`)).toBe(true);
       // rotate-keys first asks which key opens the file (the old one, once the journal is rolled back).
       if (rotateAgain) expect(sqliteKeyFits(file, key)).toBe(true);
@@ -387,6 +366,9 @@ db.rekey(Buffer.from(process.argv[4]));
       },
     );
     expect(interrupted).toBe(true);
+    expect(() => openSqliteDatabase(file, { key: randomBytes(32) })).toThrow(
+      expect.objectContaining({ code: 'WRONG_KEY', message: expect.stringContaining('rotate-keys was interrupted') }),
+    );
 
     const db = openSqliteDatabase(file, { key });
     try {
@@ -420,7 +402,10 @@ encryptPlainSqliteFile(process.argv[2], Buffer.from(process.argv[3], 'hex'));
     );
     expect(interrupted).toBe(true);
     expect(() => openSqliteDatabase(file, { key })).toThrow(
-      expect.objectContaining({ code: 'WRONG_KEY', message: expect.stringContaining('encrypt-database was interrupted, run it again') }),
+      expect.objectContaining({
+        code: 'WRONG_KEY',
+        message: expect.stringContaining('encrypt-database was interrupted on this file: run it again'),
+      }),
     );
 
     rollBackInterruptedEncryption(file);

@@ -1,6 +1,6 @@
 // The migration runner on both engines: each migration once, in order, recorded; two runners
-// starting together (two hub processes) do not apply anything twice; a failing migration leaves
-// nothing half-done.
+// starting together (two hub processes) do not apply anything twice, nor fail on creating their
+// bookkeeping table at the same instant; a failing migration leaves nothing half-done.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -94,6 +94,23 @@ describe.each(['sqlite', 'postgres'] as const)('migrations on %s', (engine) => {
     const db = engine === 'postgres' ? await openPostgresDatabase(target) : openSqliteDatabase(target);
     open.push(db);
     expect(await db.query('SELECT x FROM a')).toEqual([{ x: 1 }]);
+  });
+
+  // PostgreSQL only: SQLite's driver is synchronous, so three connections in one process would wait
+  // on each other on the one thread; the two-process test above races them on SQLite.
+  it.runIf(engine === 'postgres')('lets hub processes create the bookkeeping table at the same instant, time after time', async () => {
+    // Three hubs on one database, racing to create hub_migrations; the table is dropped again between
+    // rounds. Without a lock around the creation, PostgreSQL refused one of them every few dozen
+    // rounds ("type already exists"), which is how "two hub processes" failed under load.
+    const connect = await fresh();
+    const hubs = [await connect(), await connect(), await connect()];
+    for (let round = 0; round < 150; round++) {
+      await hubs[0]!.execute('DROP TABLE IF EXISTS hub_migrations');
+      const results = await Promise.allSettled(hubs.map((db) => runMigrations(db, [])));
+      const refused = results.flatMap((result) => (result.status === 'rejected' ? [String(result.reason)] : []));
+      expect(refused, `round ${round}`).toEqual([]);
+    }
+    expect(await hubs[1]!.query('SELECT id FROM hub_migrations')).toEqual([]);
   });
 
   it('leaves nothing behind when a migration fails', async () => {

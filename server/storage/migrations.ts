@@ -10,15 +10,22 @@ export interface HubMigration {
   up(db: SqlDatabase): Promise<void>;
 }
 
-/** Creates the bookkeeping table; two processes racing to create it is harmless. */
+/** Any constant: the key of the advisory lock under which PostgreSQL hubs create the bookkeeping table. */
+const CREATE_TABLE_LOCK = 74_210_001;
+
+/**
+ * Creates the bookkeeping table. On PostgreSQL two hub processes starting together would race to
+ * create it, and the loser's CREATE TABLE IF NOT EXISTS can fail in several ways depending on the
+ * instant (a duplicate pg_type or pg_class key, "relation already exists", "type already exists"):
+ * so the creation runs under a transaction-level advisory lock, and the second process, once the
+ * first has committed, finds the table and creates nothing. On SQLite the transaction takes the
+ * file's write lock first (BEGIN IMMEDIATE), waiting its turn behind another process.
+ */
 async function createMigrationTable(db: SqlDatabase): Promise<void> {
-  try {
-    await db.execute('CREATE TABLE IF NOT EXISTS hub_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-  } catch (error) {
-    // PostgreSQL: a concurrent CREATE of the same table fails with a duplicate catalog entry.
-    const code = String((error as { code?: unknown }).code);
-    if (code !== '23505' && code !== '42P07') throw error;
-  }
+  await db.transaction(async (tx) => {
+    if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [CREATE_TABLE_LOCK]);
+    await tx.execute('CREATE TABLE IF NOT EXISTS hub_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+  });
 }
 
 /** Applies the migrations not yet recorded; returns the ids it applied now. */

@@ -64,6 +64,11 @@ export function applyAtRestPragmas(connection: SqliteConnection): void {
   for (const pragma of HUB_AT_REST_PRAGMAS) connection.pragma(pragma);
 }
 
+/** True when `page` (a database's first page, or its start) begins with the plain SQLite header. */
+export function startsWithPlainSqliteHeader(page: Buffer): boolean {
+  return page.subarray(0, PLAIN_HEADER.length).equals(PLAIN_HEADER);
+}
+
 /** True when `file` exists and starts with the plain SQLite header (an unencrypted database). */
 export function isPlainSqliteFile(file: string): boolean {
   let header: Buffer;
@@ -72,7 +77,7 @@ export function isPlainSqliteFile(file: string): boolean {
   } catch {
     return false;
   }
-  return header.equals(PLAIN_HEADER);
+  return startsWithPlainSqliteHeader(header);
 }
 
 export function isNotADatabase(error: unknown): boolean {

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { AsyncMutex } from './async-mutex.js';
+import { interruptedCommandHint } from './leftover-journal.js';
 import { SecretEnvelope } from './secret-envelope.js';
 import type { SqlDatabase, TransactionOptions } from './sql-database.js';
 import {
@@ -273,7 +274,8 @@ function openConnection(path: string, options: SqliteOptions, readonly: boolean)
  * The writer connection, under the hub cipher first: opened read-write, it rolls back the journal an
  * interrupted rotate-keys or encrypt-database left (a read-only probe cannot, so it would refuse the
  * file). Only when the key fits no page there (NOTADB) are earlier hub ciphers tried, and a file one
- * of them opens is re-encrypted with the hub cipher before it is opened again.
+ * of them opens is re-encrypted with the hub cipher before it is opened again. When none opens it and a
+ * journal is left, the refusal says which command was interrupted and what to do (leftover-journal.ts).
  */
 function openWriterConnection(path: string, options: SqliteOptions, inMemory: boolean): SqliteConnection {
   try {
@@ -283,11 +285,9 @@ function openWriterConnection(path: string, options: SqliteOptions, inMemory: bo
     if (!wrongKey || inMemory || options.key === undefined) throw error;
     if (upgradeHubCipher(path, options.key)) return openConnection(path, options, false);
     if (existsSync(`${path}-journal`)) {
-      throw new StorageError(
-        'WRONG_KEY',
-        `${error.message} If wardline-hub encrypt-database was interrupted, run it again (it finishes the job); never remove ${basename(path)}-journal.`,
-        { cause: error },
-      );
+      throw new StorageError('WRONG_KEY', `${error.message} ${interruptedCommandHint(path, `${basename(path)}-journal`)}`, {
+        cause: error,
+      });
     }
     throw error;
   }

@@ -1,16 +1,25 @@
 // The members a workstation's AuditEvent has (electron/audit/audit-event-mapping.ts writes them):
 // ids, codes, references by id and the hashed entry; never a name, a free-text person or anything
 // FHIR allows beside them. The hub refuses an uploaded event with any other member, at any depth, so
-// the trail it keeps holds no names (docs/SECURITY.md). The values themselves are checked by the
-// AuditEvent schema (validateResource); this is only which members may be there at all.
+// the trail it keeps holds no names (docs/SECURITY.md). Its displays are the only text meant for a
+// reader, so they are held to what the workstation writes (audit-event-codes.ts): a coding's display
+// is the one that belongs to its code, an agent's or the observer's is one of the fixed labels. The
+// other values are checked by the AuditEvent schema (validateResource); this is which members may be
+// there at all, and which displays.
+import { isAuditAgentLabel, isAuditCodeDisplay } from './audit-event-codes.js';
 
 /** A member that holds a primitive or a list of primitives. */
 const VALUE = null;
-type Members = { readonly [member: string]: Members | typeof VALUE };
+/** A coding's display: only the one that belongs to its system and code. */
+const CODE_DISPLAY = 'code-display';
+/** A reference's display: only one of the fixed labels. */
+const AGENT_LABEL = 'agent-label';
+type Rule = typeof VALUE | typeof CODE_DISPLAY | typeof AGENT_LABEL;
+type Members = { readonly [member: string]: Members | Rule };
 
-const CODING: Members = { system: VALUE, code: VALUE, display: VALUE };
+const CODING: Members = { system: VALUE, code: VALUE, display: CODE_DISPLAY };
 /** A reference by id (`Device/…`, `Patient/…`), by identifier (a user's or workstation's id), or a fixed label. */
-const REFERENCE: Members = { reference: VALUE, identifier: { system: VALUE, value: VALUE }, display: VALUE };
+const REFERENCE: Members = { reference: VALUE, identifier: { system: VALUE, value: VALUE }, display: AGENT_LABEL };
 
 const AUDIT_EVENT_MEMBERS: Members = {
   resourceType: VALUE,
@@ -29,34 +38,48 @@ const AUDIT_EVENT_MEMBERS: Members = {
   entity: { what: REFERENCE, type: CODING, role: CODING, query: VALUE },
 };
 
+/** Where an event leaves the shape: a member a workstation never writes, or a display it never writes. */
+export interface AuditEventShapeBreach {
+  /** E.g. `AuditEvent.agent[0].name`, `AuditEvent.type.display`. */
+  readonly path: string;
+  readonly kind: 'member' | 'display';
+}
+
 /**
- * The path of the first member of `event` outside the shape a workstation writes (e.g.
- * `AuditEvent.agent[0].name`), or null when every member is one it writes. Lists are walked element
- * by element; where a primitive belongs, an object (or a list of lists) is outside the shape. The
- * walk goes no deeper than the shape, however deep `event` nests.
+ * The first place where `event` leaves the shape a workstation writes, or null when it has only
+ * members it writes, with their displays. Lists are walked element by element; where a primitive
+ * belongs, an object (or a list of lists) is outside the shape. The walk goes no deeper than the
+ * shape, however deep `event` nests.
  */
-export function auditEventMemberOutsideShape(event: unknown): string | null {
+export function auditEventOutsideShape(event: unknown): AuditEventShapeBreach | null {
   return outside(event, AUDIT_EVENT_MEMBERS, 'AuditEvent');
 }
 
-function outside(value: unknown, members: Members | typeof VALUE, path: string): string | null {
+function outside(value: unknown, members: Members | Rule, path: string): AuditEventShapeBreach | null {
   if (typeof value !== 'object' || value === null) return null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i += 1) {
       const element = value[i];
       // FHIR has no list of lists: refused here, the walk never goes deeper than the shape.
-      if (Array.isArray(element)) return `${path}[${i}]`;
+      if (Array.isArray(element)) return { path: `${path}[${i}]`, kind: 'member' };
       const found = outside(element, members, `${path}[${i}]`);
       if (found !== null) return found;
     }
     return null;
   }
-  if (members === VALUE) return path;
+  if (members === VALUE || typeof members === 'string') return { path, kind: 'member' };
   const keys = Object.keys(value);
   for (let i = 0; i < keys.length; i += 1) {
     const key = keys[i]!;
-    if (!Object.hasOwn(members, key)) return `${path}.${printableMemberName(key)}`;
-    const found = outside((value as Record<string, unknown>)[key], members[key]!, `${path}.${key}`);
+    if (!Object.hasOwn(members, key)) return { path: `${path}.${printableMemberName(key)}`, kind: 'member' };
+    const member = (value as Record<string, unknown>)[key];
+    const rule = members[key]!;
+    if (rule === CODE_DISPLAY || rule === AGENT_LABEL) {
+      const fits = rule === CODE_DISPLAY ? isAuditCodeDisplay(value, member) : isAuditAgentLabel(member);
+      if (!fits) return { path: `${path}.${key}`, kind: 'display' };
+      continue;
+    }
+    const found = outside(member, rule, `${path}.${key}`);
     if (found !== null) return found;
   }
   return null;

@@ -76,4 +76,19 @@ export {
 } from './upstream-conflict.js';
 export { nameHasEveryWord, nameWords } from './name-search.js';
 export { MAX_BUNDLE_ENTRIES, MAX_REQUEST_BODY_BYTES, MAX_RESOURCE_DEPTH } from './request-limits.js';
-export { auditEventMemberOutsideShape } from './audit-event-shape.js';
+export { auditEventOutsideShape, type AuditEventShapeBreach } from './audit-event-shape.js';
+export {
+  AUDIT_AGENT_LABELS,
+  AUDIT_CODES,
+  AUDIT_ENTITY_TYPE,
+  AUDIT_EVENT_TYPE,
+  DCM,
+  EXTRA_SECURITY_ROLE_TYPE,
+  OBJECT_ROLE,
+  PARTICIPATION_TYPE,
+  RESTFUL_INTERACTION,
+  SECURITY_SOURCE_TYPE,
+  WARDLINE_AUDIT_SUBTYPE,
+  isAuditAgentLabel,
+  isAuditCodeDisplay,
+} from './audit-event-codes.js';

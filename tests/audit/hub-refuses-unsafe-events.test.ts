@@ -1,7 +1,8 @@
 // What an enrolled workstation (or whoever holds its key) can make the hub keep as audit evidence,
 // through the hub's FHIR API: the hub stores the event it validated, never the text it was sent; it
-// refuses an event nested deeper than any reader can follow, and members outside the AuditEvent
-// shape a workstation writes (a patient's name has no place in a stored event).
+// refuses an event nested deeper than any reader can follow, members outside the AuditEvent shape a
+// workstation writes, and displays other than the ones it writes (a patient's name has no place in a
+// stored event).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestAuditChain } from '../support/audit-chain.js';
 import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
@@ -122,5 +123,33 @@ describe('the hub refuses members outside the AuditEvent a workstation writes', 
     // The genuine event, sent alone afterwards, is still taken.
     const next = chain.event(2);
     expect(await sendBatch(device, [{ id: next.id, text: JSON.stringify(next) }])).toMatchObject({ entries: [{ status: '201' }] });
+  });
+});
+
+describe('the hub refuses a display that is not the one a workstation writes', () => {
+  it('answers 422 for a coding display not of its code and for an agent, observer or entity display that is not a fixed label, and stores nothing of it', async () => {
+    const device = await hub.enrollDevice('a');
+    const chain = new TestAuditChain(device.clientId);
+    const genuine = chain.event(1);
+    // Sent as the workstation sends it: the code's own display.
+    expect(genuine.type.display).toBe('User Authentication');
+    expect(await sendBatch(device, [{ id: genuine.id, text: JSON.stringify(genuine) }])).toMatchObject({ entries: [{ status: '201' }] });
+    const event = chain.event(2);
+    const withText = [
+      { ...event, type: { ...event.type, display: 'Doe, Jane (MRN 4711)' } },
+      { ...event, type: { ...event.type, display: 'Login' } },
+      { ...event, agent: event.agent.map((agent) => ({ ...agent, who: { ...agent.who, display: 'Jane Doe' } })) },
+      { ...event, source: { observer: { ...event.source.observer, display: 'Doe, Jane' } } },
+      { ...event, entity: [{ what: { reference: 'Patient/p-1', display: 'Doe, Jane' } }] },
+    ];
+    for (const resource of withText) {
+      const answer = await sendBatch(device, [{ id: resource.id, text: JSON.stringify(resource) }]);
+      expect(answer.entries[0]).toMatchObject({ status: '422', code: 'AUDIT_EVENT_INVALID' });
+      expect(answer.entries[0]!.diagnostics).toMatch(/display/);
+      expect(answer.entries[0]!.diagnostics).not.toContain('Doe');
+    }
+    expect(await storedTexts(device.clientId)).toEqual([JSON.stringify(genuine)]);
+    // The same event with the displays a workstation writes is taken.
+    expect(await sendBatch(device, [{ id: event.id, text: JSON.stringify(event) }])).toMatchObject({ entries: [{ status: '201' }] });
   });
 });

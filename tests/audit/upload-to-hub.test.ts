@@ -4,7 +4,7 @@
 // device whose log skips sequences is flagged by the hub.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuditUploader, deviceKeySigner, openAuditLog, type AuditLog, type AuditTransport } from '../../electron/audit/index.js';
-import { rawAuditHandle, temporaryAuditDir, type AuditTestDir } from '../../electron/audit/test-helpers.js';
+import { auditDatabaseHandle, rawAuditHandle, temporaryAuditDir, type AuditTestDir } from '../../electron/audit/test-helpers.js';
 import { auditChainStatusSchema } from '../../shared/auth/index.js';
 import { MAX_REQUEST_BODY_BYTES } from '../../shared/fhir/index.js';
 import { deviceAuditTransport, lostAnswerTransport, unreachableTransport } from '../support/audit-transport.js';
@@ -106,6 +106,26 @@ describe('audit upload to the hub', () => {
     expect(report).toMatchObject({ sent: 20, remaining: 0, hubAcknowledged: 20 });
     expect(await heldAtHub(device.clientId)).toBe(20);
     expect(await chainAtHub(device)).toMatchObject({ highestContiguousSequence: 20, hashMismatches: [], reusedSequences: [] });
+  });
+
+  it("never keeps entries marked sent without the hub's answer: when keeping the answer fails, they are sent again", async () => {
+    const { dir, log, device } = await workstation();
+    recordReads(log, 20);
+    // The workstation's disk fills up (or the power goes) just as it keeps the hub's answer.
+    const second = await auditDatabaseHandle(dir.dir, dir.custodian);
+    second.exec(`CREATE TRIGGER full_disk BEFORE INSERT ON audit_meta WHEN NEW.key = 'hub_acknowledged'
+                 BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    await expect(uploader(log, device).upload()).rejects.toThrow();
+    expect(await heldAtHub(device.clientId)).toBe(20);
+    // Nothing looks delivered without the hub's acknowledgement beside it (nor pruned on its word).
+    expect(log.queue.pendingCount()).toBe(20);
+    expect(log.queue.hubAcknowledged()).toBeNull();
+
+    second.exec('DROP TRIGGER full_disk');
+    second.close();
+    expect(await uploader(log, device).upload()).toMatchObject({ sent: 20, remaining: 0, hubAcknowledged: 20 });
+    expect(log.queue.hubAcknowledged()).toBe(20);
+    expect(await heldAtHub(device.clientId)).toBe(20);
   });
 
   it('is flagged by the hub when entries are missing from its log, and its acknowledgement stops below the gap', async () => {

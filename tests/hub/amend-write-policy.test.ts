@@ -2,7 +2,8 @@
 // is an update with If-Match on the version the nurse saw. A device token alone (nobody named) or a
 // role that does not document vital signs is refused and nothing changes; a nurse named by the
 // upload's Provenance, or signed in herself, may do it; an update on a version that is no longer the
-// hub's is refused with 412 and keeps the newer one.
+// hub's is refused with 412 and keeps the newer one. A correction never moves the record to another
+// patient, not even one on the same ward.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Observation } from '../../shared/fhir/index.js';
@@ -17,6 +18,7 @@ const DAY = 86_400_000;
 let hub: TestHub;
 let device: TestDevice;
 let onA: AdmittedPatient;
+let otherOnA: AdmittedPatient;
 let vital: string;
 let nurse: string;
 let physician: string;
@@ -26,6 +28,7 @@ beforeAll(async () => {
   await seedWard(hub.db, 'a');
   vital = `obs-${randomUUID()}`;
   onA = await admitPatient(hub.db, 'a', { extra: (id) => [observation(id, { id: vital })] });
+  otherOnA = await admitPatient(hub.db, 'a');
   device = await hub.enrollDevice('a');
   const since = new Date(Date.now() - 2 * DAY);
   nurse = (await addUser(hub.db, { username: 'nurse.a', password: PASSWORD, role: 'nurse', wards: ['a'], mfa: false }, since)).userId;
@@ -103,6 +106,25 @@ describe('a correction at the hub', () => {
     const stale = await device.fetch('/fhir', { body: retraction(before.meta!.versionId!, nurse) });
     expect(stale.status).toBe(412);
     expect(await hubCopy()).toEqual(after);
+  });
+
+  it('refuses a “correction” that moves the record to another patient of the ward, in a session or from the outbox, changing nothing', async () => {
+    const signedIn = await device.signedIn('nurse.a', PASSWORD);
+    const before = await hubCopy();
+    const moved = { ...before, status: 'corrected', subject: { reference: `Patient/${otherOnA.patientId}` } };
+    const put = await signedIn.fetch(`/fhir/Observation/${vital}`, {
+      method: 'PUT',
+      body: moved,
+      headers: { 'if-match': `W/"${before.meta!.versionId}"` },
+    });
+    expect(put.status).toBe(403);
+    expect(hubErrorCode(await put.json())).toBe('FORBIDDEN');
+    const bundle = retraction(before.meta!.versionId!, nurse) as { entry: { resource: Record<string, unknown> }[] };
+    bundle.entry[0]!.resource.subject = { reference: `Patient/${otherOnA.patientId}` };
+    const uploaded = await device.fetch('/fhir', { body: bundle });
+    expect(uploaded.status).toBe(403);
+    expect(hubErrorCode(await uploaded.json())).toBe('FORBIDDEN');
+    expect(await hubCopy()).toEqual(before);
   });
 
   it('takes a signed-in nurse’s correction with If-Match, and refuses a stale one with 412', async () => {

@@ -7,6 +7,7 @@
 // and encrypt-database encrypts it in place; an old SQLCipher 4 hub.sqlite is re-encrypted with
 // AEGIS-256 by the first command that opens it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,7 @@ import {
 } from '../../server/storage/index.js';
 import { createDevCertificate } from '../../server/tls/index.js';
 import { httpsFetchTrusting } from '../support/https-fetch.js';
+import { interruptPartWay } from '../support/interrupt-part-way.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -327,6 +329,65 @@ describe("the hub key's custody", () => {
     } finally {
       close();
     }
+  }, 120_000);
+
+  it('after a rotate-keys killed part-way, refuses another key saying which key opens the file; with that key rotate-keys finishes, every row kept', async () => {
+    const dir = join(folder, 'interrupted-rotation');
+    const data = join(dir, 'data');
+    await mkdir(data, { recursive: true });
+    const file = join(data, 'hub.sqlite');
+    const keyFile = join(dir, 'hub.key');
+    const store = ['--data', data, '--key-file', keyFile];
+    expect((await cli(['init-key', ...store])).code).toBe(0);
+    const oldHubKey = await hubKeyFrom(keyFile);
+    const db = await openHubDatabase({ sqlitePath: file, hubKey: { current: oldHubKey } });
+    await migrateHub(db);
+    await seedDemoWard(db, 2, new Date());
+    // ~20 MB more, so the rekey lasts long enough to be stopped part-way.
+    await db.execute('CREATE TABLE bulk (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+    await db.execute(
+      `INSERT INTO bulk (id, body) WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 19999) SELECT i, hex(randomblob(500)) FROM n`,
+    );
+    await db.close();
+
+    // The real command, killed (as a power cut would stop it) once its journal holds pages and the file has changed.
+    let before = 0;
+    const interrupted = await interruptPartWay(
+      file,
+      () => {
+        before = statSync(file).mtimeMs;
+        return spawn(process.execPath, [join(root, 'bin/wardline-hub.js'), 'rotate-keys', ...store], { cwd: root, stdio: 'ignore' });
+      },
+      () => {
+        // The journal may be gone between two looks (the child committed): no entry is not yet part-way.
+        const journal = statSync(`${file}-journal`, { throwIfNoEntry: false });
+        return journal !== undefined && journal.size >= 64 * 1024 && statSync(file).mtimeMs !== before;
+      },
+      [keyFile, `${keyFile}.next`],
+    );
+    expect(interrupted).toBe(true);
+
+    // Another hub key (another key file): refused, told which key opens it, not to run encrypt-database.
+    const otherKeyFile = join(dir, 'other.key');
+    expect((await cli(['init-key', '--data', data, '--key-file', otherKeyFile])).code).toBe(0);
+    const refused = await cli(['token', '--ward', 'demo', '--data', data, '--key-file', otherKeyFile]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/rotate-keys was interrupted .*only the hub key from before that rotation opens it/);
+    expect(refused.err).not.toContain('encrypt-database');
+    expect(existsSync(`${file}-journal`)).toBe(true);
+
+    // As told: the key options rotate-keys was run with, and rotate-keys again.
+    expect(await cli(['rotate-keys', ...store])).toMatchObject({ code: 0 });
+    const newHubKeyValue = await hubKeyFrom(keyFile);
+    expect(newHubKeyValue.equals(oldHubKey)).toBe(false);
+    const rotated = await openHubDatabase({ sqlitePath: file, hubKey: { current: newHubKeyValue } });
+    try {
+      expect((await rotated.query<{ n: number }>(`SELECT count(*) AS n FROM fhir_resources WHERE res_type = 'Patient'`))[0]!.n).toBe(2);
+      expect(await rotated.query('SELECT count(*) AS n FROM bulk')).toEqual([{ n: 20_000 }]);
+    } finally {
+      await rotated.close();
+    }
+    expect((await cli(['token', '--ward', 'demo', ...store])).code).toBe(0);
   }, 120_000);
 
   it('refuses an unencrypted hub database from an earlier version, and encrypt-database encrypts it in place', async () => {

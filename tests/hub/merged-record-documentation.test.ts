@@ -156,5 +156,63 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       expect(cachedOf(survivor)).toHaveLength(clientIds.length);
       expect(cachedOf(prior)).toEqual([]);
     });
+
+    it('follows a chain of ten merges to its end: the documentation lands on the last survivor, none on the records between', async () => {
+      const mrn = (k: number) => `MRN88100${String(k).padStart(2, '0')}`;
+      const at = (minute: number) => `2026011610${String(minute).padStart(2, '0')}00`;
+      expect(
+        (
+          await send({
+            event: 'A01',
+            at: at(0),
+            mrn: mrn(0),
+            family: 'Kettenova',
+            birthDate: '19610203',
+            location: 'a^5^1',
+            visit: 'V8810000',
+          })
+        ).code,
+      ).toBe('AA');
+      const first = await patientIdOfMrn(mrn(0));
+      await engine.syncOnce();
+      const row = vault.census().find((entry) => entry.patientId === first)!;
+      expect(row).toBeDefined();
+
+      // Offline, the nurse documents on the record she has; meanwhile the feed merges it ten times over.
+      const receipt = documentation.recordVitalSigns(first, { heartRate: 88, respiratoryRate: 18 }, nurse);
+      const chain = [first];
+      for (let k = 1; k <= 10; k++) {
+        expect((await send({ event: 'A08', at: at(2 * k - 1), mrn: mrn(k), family: 'Kettenova', birthDate: '19610203' })).code).toBe('AA');
+        const merge = await send({
+          event: 'A40',
+          at: at(2 * k),
+          mrn: mrn(k),
+          family: 'Kettenova',
+          birthDate: '19610203',
+          priorMrn: mrn(k - 1),
+        });
+        expect(merge.code, merge.raw).toBe('AA');
+        chain.push(await patientIdOfMrn(mrn(k)));
+      }
+      const last = chain.at(-1)!;
+      expect(new Set(chain).size).toBe(11);
+
+      await engine.syncOnce();
+      expect(vault.outbox.count()).toBe(0);
+      expect(vault.conflicts.count()).toBe(0);
+      const documented = (await hubSearch<Observation>(`Observation?patient=${last}&_count=200`)).filter((o) =>
+        o.identifier?.some((i) => i.system === CLIENT_ID_SYSTEM),
+      );
+      expect(documented).toHaveLength(receipt.resourceIds.length);
+      for (const observation of documented) expect(observation.subject?.reference).toBe(`Patient/${last}`);
+      const onTheWay = await hub.db.query(
+        `SELECT patient_id FROM fhir_resources WHERE res_type = 'Observation' AND deleted = 0 AND patient_id IN (${chain
+          .slice(0, -1)
+          .map((_, i) => `$${i + 1}`)
+          .join(', ')})`,
+        chain.slice(0, -1),
+      );
+      expect(onTheWay).toEqual([]);
+    });
   });
 }

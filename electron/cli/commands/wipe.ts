@@ -88,11 +88,11 @@ export const wipeCommand: CliCommand = {
     const { dataDir, logger, custodian } = workstation;
     const losses = await countWipeLosses(workstation);
     if (hasLosses(losses) && !force) {
-      throw new CliError(
-        'WIPE_REFUSED',
-        `refused, nothing was wiped: ${lossesText(losses)}. Sync first (wardline sync, then settle conflicts in Wardline), or wipe with --force --export FILE.`,
-        1,
-      );
+      // Without a vault (wiped before) there is no enrollment left to send the audit entries with.
+      const advice = vaultExists(dataDir)
+        ? 'Sync first (wardline sync, then settle conflicts in Wardline), or wipe with --force --export FILE.'
+        : 'There is no vault here to send them with (it was wiped): enroll again and sync, or wipe with --force --export FILE.';
+      throw new CliError('WIPE_REFUSED', `refused, nothing was wiped: ${lossesText(losses)}. ${advice}`, 1);
     }
     const exported = force ? await exportBeforeForcedWipe(workstation, exportFile!, formatOf(exportFile!, format), losses) : null;
 
