@@ -88,7 +88,8 @@ export class UpstreamClient {
 
   /**
    * Runs a search and hands over each page's resources in order (the `match` entries, or all when
-   * the server does not mark them), following `next` links. See searchAll.
+   * the server does not mark them), following `next` links. A `next` link that repeats a page already
+   * read stops the search (it would never end). See searchAll.
    */
   async search(pathAndQuery: string, onPage: (resources: Resource[]) => Promise<void>): Promise<void> {
     await this.searchAll([pathAndQuery], onPage);
@@ -122,10 +123,32 @@ export class UpstreamClient {
     };
     const run = async (): Promise<void> => {
       try {
-        let ahead = ask(queries[taken++]);
+        // The search's query and the next links read so far: a repeat would never end.
+        let followed = new Set<string>();
+        const after = (page: SearchPage | undefined): Promise<SearchPage> | undefined => {
+          if (page?.next === undefined) {
+            const query = queries[taken++];
+            followed = new Set(query === undefined ? [] : [query]);
+            return ask(query);
+          }
+          if (followed.has(page.next)) {
+            // Failed only once the page in hand is written, as a page that cannot be read would.
+            const circle = Promise.reject(
+              new UpstreamError(
+                'BAD_RESPONSE',
+                "The upstream server's paging went round in a circle (a next link repeated a page already read); the search was stopped.",
+              ),
+            );
+            circle.catch(() => undefined);
+            return circle;
+          }
+          followed.add(page.next);
+          return ask(page.next);
+        };
+        let ahead = after(undefined);
         while (ahead !== undefined) {
           const page = await ahead;
-          ahead = ask(page.next ?? queries[taken++]);
+          ahead = after(page);
           await handOver(page.resources);
         }
       } catch (error) {
