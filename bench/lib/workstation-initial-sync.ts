@@ -3,7 +3,9 @@
 // run), without tsx, the hub, or the benchmark's own code in the same heap. On a data folder the
 // parent enrolled: opens the vault, runs one sync cycle (the initial load), and records this
 // process's peak resident memory at once; then measures the vault's own ingest rate (vault.bench.ts's
-// ward, batches and store) in this same process, right after. Prints one JSON line on stdout.
+// ward, batches and store) in this same process, right after, and the ingest of the hub's own demo
+// ward (the same ward the sync wrote, about three times vault.bench.ts's: a vault's write cost grows
+// with its size). Prints one JSON line on stdout.
 //   node <bundle> <dataDir>
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +13,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { createSyncEngine } from '../../electron/sync/index.js';
 import { createVault, KeytarCustodian, openVault, wipeVault } from '../../electron/vault/index.js';
+import type { Resource } from '../../shared/fhir/index.js';
 
 export interface InitialSyncFigures {
   readonly written: number;
@@ -24,14 +27,35 @@ export interface InitialSyncFigures {
   readonly vaultIngestRps: number;
   /** Its CPU time per resource (user + system), µs; the sync's is cpuSeconds / written. */
   readonly vaultIngestCpuUsPerResource: number;
+  /** The vault's ingest rate, res/s, of the hub's demo ward itself (the resources the sync wrote). */
+  readonly sameWardIngestRps: number;
+  readonly sameWardIngestCpuUsPerResource: number;
+  readonly sameWardResources: number;
 }
 
 /** Resources per transaction, as vault.bench.ts writes them. */
 const INGEST_BATCH = 5_000;
 
-async function vaultIngest(custodian: KeytarCustodian): Promise<{ rps: number; cpuUsPerResource: number }> {
+interface IngestFigures {
+  readonly rps: number;
+  readonly cpuUsPerResource: number;
+  readonly resources: number;
+}
+
+/** vault.bench.ts's ward: 30 patients, 14 days. */
+async function vaultBenchWard(): Promise<readonly Resource[]> {
   const { generateWard } = await import('../../shared/synthetic/index.js');
-  const resources = generateWard({ seed: 'vault-bench', patients: 30, days: 14 }).resources;
+  return generateWard({ seed: 'vault-bench', patients: 30, days: 14 }).resources;
+}
+
+/** The hub's demo ward as `wardline-hub serve --demo` seeds it for `patients` patients. */
+async function demoWard(patients: number): Promise<readonly Resource[]> {
+  const { generateWard } = await import('../../shared/synthetic/index.js');
+  const { DEMO_HISTORY_DAYS, DEMO_SEED, DEMO_WARD, demoHour } = await import('../../server/demo/index.js');
+  return generateWard({ seed: DEMO_SEED, patients, days: DEMO_HISTORY_DAYS, ward: { ...DEMO_WARD }, now: demoHour(new Date()) }).resources;
+}
+
+async function vaultIngest(custodian: KeytarCustodian, resources: readonly Resource[]): Promise<IngestFigures> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wardline-bench-sync-ingest-'));
   const vault = await createVault({ dataDir: dir, custodian });
   try {
@@ -40,7 +64,7 @@ async function vaultIngest(custodian: KeytarCustodian): Promise<{ rps: number; c
     for (let i = 0; i < resources.length; i += INGEST_BATCH) vault.resources.upsertMany(resources.slice(i, i + INGEST_BATCH));
     const rps = resources.length / ((performance.now() - started) / 1000);
     const used = process.cpuUsage(cpu);
-    return { rps, cpuUsPerResource: (used.user + used.system) / resources.length };
+    return { rps, cpuUsPerResource: (used.user + used.system) / resources.length, resources: resources.length };
   } finally {
     vault.close();
     await wipeVault({ dataDir: dir, custodian });
@@ -53,7 +77,10 @@ async function main(dataDir: string): Promise<void> {
   const logger = pino({ level: 'warn' }, pino.destination(2));
   const vault = await openVault({ dataDir, custodian, logger });
   const engine = createSyncEngine({ vault, dataDir, custodian, logger });
-  let figures: Omit<InitialSyncFigures, 'vaultIngestRps' | 'vaultIngestCpuUsPerResource'>;
+  let figures: Omit<
+    InitialSyncFigures,
+    'vaultIngestRps' | 'vaultIngestCpuUsPerResource' | 'sameWardIngestRps' | 'sameWardIngestCpuUsPerResource' | 'sameWardResources'
+  >;
   try {
     const rssBeforeMb = process.memoryUsage().rss / 1048576;
     const cpu = process.cpuUsage();
@@ -74,8 +101,16 @@ async function main(dataDir: string): Promise<void> {
     await engine.close();
     vault.close();
   }
-  const ingest = await vaultIngest(custodian);
-  const result: InitialSyncFigures = { ...figures, vaultIngestRps: ingest.rps, vaultIngestCpuUsPerResource: ingest.cpuUsPerResource };
+  const ingest = await vaultIngest(custodian, await vaultBenchWard());
+  const sameWard = await vaultIngest(custodian, await demoWard(figures.patients));
+  const result: InitialSyncFigures = {
+    ...figures,
+    vaultIngestRps: ingest.rps,
+    vaultIngestCpuUsPerResource: ingest.cpuUsPerResource,
+    sameWardIngestRps: sameWard.rps,
+    sameWardIngestCpuUsPerResource: sameWard.cpuUsPerResource,
+    sameWardResources: sameWard.resources,
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
