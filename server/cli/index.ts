@@ -18,7 +18,8 @@ export { HubCliError, type HubCliErrorCode } from './hub-cli-error.js';
 const USAGE = `Usage:
   wardline-hub serve [--data DIR] [--port N] [--host H] [--postgres URL] [--demo N] [--key-file FILE]
                      (--dev-tls | --cert FILE --key FILE) [--public-url URL] [--log-level LEVEL]
-                     [--mllp-port P [--mllp-plain] [--mllp-duplicate-days D]]   (HL7 v2 ADT feed)
+                     [--mllp-port P [--mllp-plain] [--mllp-duplicate-days D]     (HL7 v2 ADT feed)
+                                    [--mllp-max-connections N] [--mllp-frame-seconds S]]
                      [--sign-in-retention-days D]   (sign-in records kept D days, default ${DEFAULT_SIGN_IN_RETENTION_DAYS})
 ${UPSTREAM_USAGE}
   wardline-hub init-key [--key-file FILE] [--data DIR | --postgres URL]
@@ -80,6 +81,8 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
         'mllp-port': { type: 'string' },
         'mllp-plain': { type: 'boolean' },
         'mllp-duplicate-days': { type: 'string' },
+        'mllp-max-connections': { type: 'string' },
+        'mllp-frame-seconds': { type: 'string' },
         'sign-in-retention-days': { type: 'string' },
         ...UPSTREAM_SERVE_OPTIONS,
       });
@@ -90,9 +93,19 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
       if ((values.cert === undefined) !== (values.key === undefined)) throw new HubCliError('USAGE', 'Give --cert and --key together.');
       const mllpPort = values['mllp-port'] === undefined ? undefined : wholeNumber(values['mllp-port'], '--mllp-port', 0);
       if (mllpPort !== undefined && mllpPort > 65535) throw new HubCliError('USAGE', '--mllp-port takes a number from 0 to 65535.');
-      if (mllpPort === undefined && (values['mllp-plain'] !== undefined || values['mllp-duplicate-days'] !== undefined)) {
-        throw new HubCliError('USAGE', '--mllp-plain and --mllp-duplicate-days go with --mllp-port.');
+      const mllpOnly = ['mllp-plain', 'mllp-duplicate-days', 'mllp-max-connections', 'mllp-frame-seconds'] as const;
+      if (mllpPort === undefined && mllpOnly.some((name) => values[name] !== undefined)) {
+        throw new HubCliError(
+          'USAGE',
+          '--mllp-plain, --mllp-duplicate-days, --mllp-max-connections and --mllp-frame-seconds go with --mllp-port.',
+        );
       }
+      const maxConnections =
+        values['mllp-max-connections'] === undefined
+          ? undefined
+          : wholeNumber(values['mllp-max-connections'], '--mllp-max-connections', 0, 1);
+      const frameSeconds =
+        values['mllp-frame-seconds'] === undefined ? undefined : wholeNumber(values['mllp-frame-seconds'], '--mllp-frame-seconds', 0, 1);
       const duplicateDays =
         values['mllp-duplicate-days'] === undefined ? undefined : wholeNumber(values['mllp-duplicate-days'], '--mllp-duplicate-days', 0, 1);
       const retentionDays =
@@ -123,6 +136,8 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
                   port: mllpPort,
                   plain: values['mllp-plain'] ?? false,
                   ...(duplicateDays === undefined ? {} : { duplicateRetentionDays: duplicateDays }),
+                  ...(maxConnections === undefined ? {} : { maxConnections }),
+                  ...(frameSeconds === undefined ? {} : { frameDeadlineMs: frameSeconds * 1000 }),
                 },
               }),
           ...(upstream === undefined ? {} : { upstream }),

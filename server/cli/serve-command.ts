@@ -31,7 +31,15 @@ export interface ServeOptions extends StoreOptions {
   readonly publicUrl?: string;
   readonly logLevel: LevelWithSilent;
   /** The HL7 v2 ADT listener (MLLP): its port, TLS with the hub's certificate unless `plain`. */
-  readonly mllp?: { readonly port: number; readonly plain: boolean; readonly duplicateRetentionDays?: number };
+  readonly mllp?: {
+    readonly port: number;
+    readonly plain: boolean;
+    readonly duplicateRetentionDays?: number;
+    /** Connections open at once (default DEFAULT_MLLP_MAX_CONNECTIONS). */
+    readonly maxConnections?: number;
+    /** How long a frame begun may take to end (default DEFAULT_MLLP_FRAME_DEADLINE_MS). */
+    readonly frameDeadlineMs?: number;
+  };
   /** Mirror charts from this upstream EHR and send documentation back to it. */
   readonly upstream?: UpstreamConfig;
   /** Days the hub keeps its record of sign-ins (default 365). */
@@ -112,6 +120,8 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
           port: options.mllp.port,
           tls: options.mllp.plain ? null : tls,
           ...(options.mllp.duplicateRetentionDays === undefined ? {} : { duplicateRetentionDays: options.mllp.duplicateRetentionDays }),
+          ...(options.mllp.maxConnections === undefined ? {} : { maxConnections: options.mllp.maxConnections }),
+          ...(options.mllp.frameDeadlineMs === undefined ? {} : { frameDeadlineMs: options.mllp.frameDeadlineMs }),
         });
       } catch (error) {
         if ((error as { code?: unknown }).code === 'EADDRINUSE') {

@@ -1067,6 +1067,110 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
           await station.remove();
         }
       });
+
+      it("holds vitals about a patient the ADT feed admitted before the EHR's records were matched, then sends them once, on the EHR's patient and stay", async () => {
+        const mrn = 'MRN7700014';
+        const visit = 'V770014';
+        const ehrId = await ehrPatient(mrn, 'Stayheld');
+        const nurse = await addWardNurse(hub.db, WARD, 'stay-held-nurse');
+        const station = await enrollTestWorkstation(hub, WARD);
+        const vault = await station.openVault();
+        const sync = station.engine(vault, { pageSize: 100 });
+        const documentation = openDocumentation({ vault, sync, logger: station.logger });
+        try {
+          expect((await send({ event: 'A01', at: '20261206104000', mrn, family: 'Stayheld', location: `${WARD}^14^1`, visit })).code).toBe(
+            'AA',
+          );
+          await sync.syncOnce();
+          const row = vault.census().find((entry) => entry.mrn === mrn)!;
+          expect(row.patientId).not.toBe(ehrId);
+          // Online: the vitals reach the hub on the feed's patient and stay, which the EHR does not know.
+          const receipt = documentation.recordVitalSigns(row.patientId, { heartRate: 104, respiratoryRate: 21 }, nurse);
+          await sync.syncOnce();
+          expect(vault.outbox.count()).toBe(0);
+          const documented = (await hubSearch<Observation>(`Observation?patient=${row.patientId}&_count=200`)).filter((o) =>
+            o.identifier?.some((i) => i.system === CLIENT_ID_SYSTEM),
+          );
+          expect(documented).toHaveLength(receipt.resourceIds.length);
+          const clientIds = documented.flatMap((o) => o.identifier!.filter((i) => i.system === CLIENT_ID_SYSTEM).map((i) => i.value));
+          const upstreamCopies = async () =>
+            (await upstreamAll<Observation>('Observation')).filter((o) => o.identifier?.some((i) => clientIds.includes(i.value)));
+
+          // Not sent with the hub's ids: held, and IT sees why.
+          expect((await mirror.runCycle()).ok).toBe(true);
+          expect(await upstreamCopies()).toEqual([]);
+          const held = await readUpstreamStatus(hub.db, new Date());
+          const heldHere = held.attention.filter((e) => e.state === 'held' && documented.some((o) => o.id === e.id));
+          expect(heldHere).toHaveLength(documented.length);
+          for (const entry of heldHere) expect(entry.reason).toContain('known to the hub only from the ADT feed');
+          expect(formatUpstreamStatus(held).join('\n')).toMatch(/held until the mirror matches[\s\S]*HELD Observation\//);
+
+          // The EHR admits the patient to the ward: the mirror matches, and the vitals go out once, on the EHR's records.
+          const stay = await ehrStay(ehrId, visit);
+          expect((await mirror.runCycle()).ok).toBe(true);
+          expect((await mirror.runCycle()).ok).toBe(true);
+          const copies = await upstreamCopies();
+          expect(copies).toHaveLength(clientIds.length);
+          for (const copy of copies) {
+            const history = await upstream.repo.readHistory<Observation>('Observation', copy.id!);
+            for (const version of (history.entry ?? []).map((entry) => entry.resource!)) {
+              expect(version.subject?.reference).toBe(`Patient/${ehrId}`);
+              expect(version.encounter?.reference).toBe(`Encounter/${stay.id}`);
+            }
+          }
+          const provenances = (await upstreamAll<Provenance>('Provenance')).filter((p) =>
+            p.target?.some((t) => copies.some((c) => t.reference === `Observation/${c.id}`)),
+          );
+          expect(provenances.length).toBeGreaterThan(0);
+          for (const provenance of provenances) expect(JSON.stringify(provenance)).not.toContain(row.patientId);
+          const after = await readUpstreamStatus(hub.db, new Date());
+          expect(after.attention.filter((e) => documented.some((o) => o.id === e.id))).toEqual([]);
+          expect(after.outbox.held).toBe(0);
+        } finally {
+          await sync.close();
+          vault.close();
+          await station.remove();
+        }
+      });
+
+      it("sends documentation on a stay no mapped visit number can match to the EHR's patient without that stay, once", async () => {
+        const mrn = 'MRN7700015';
+        const ehrId = await ehrPatient(mrn, 'Stayunmapped');
+        const ehrEncounter = await ehrStay(ehrId, 'E770015');
+        expect((await mirror.runCycle()).ok).toBe(true);
+        // The feed numbers this visit under an authority no --upstream-visit-system maps: two Encounters stay.
+        expect(
+          (
+            await send({
+              event: 'A01',
+              at: '20261206104500',
+              mrn,
+              family: 'Stayunmapped',
+              location: `${WARD}^15^1`,
+              visit: 'V770015^^^CLINIC',
+            })
+          ).code,
+        ).toBe('AA');
+        const feedStay = (await hubStays(ehrId)).find((e) => e.id !== ehrEncounter.id)!;
+        expect(feedStay).toBeDefined();
+        const clientId = randomUUID();
+        await putResources(
+          hub.db,
+          [
+            {
+              ...vitalSign(ehrId, feedStay.id!, 96, new Date(Date.now() - 300_000)),
+              id: randomUUID(),
+              identifier: [{ system: CLIENT_ID_SYSTEM, value: clientId }],
+            } as Observation,
+          ],
+          new Date(),
+        );
+        expect((await mirror.runCycle()).ok).toBe(true);
+        const copies = (await upstreamAll<Observation>('Observation')).filter((o) => o.identifier?.some((i) => i.value === clientId));
+        expect(copies).toHaveLength(1);
+        expect(copies[0]!.subject?.reference).toBe(`Patient/${ehrId}`);
+        expect(copies[0]!.encounter).toBeUndefined();
+      });
     });
 
     describe.runIf(engine === 'sqlite')('wardline-hub serve --upstream and wardline-hub upstream status', () => {

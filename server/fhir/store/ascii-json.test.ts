@@ -10,6 +10,10 @@ describe('asciiJson', () => {
     expect(JSON.parse(text)).toEqual(resource);
   });
 
+  it('escapes DEL (U+007F), the one ASCII character past U+007E, in otherwise plain text', () => {
+    expect(asciiJson({ note: 'a\u007fb' })).toBe('{"note":"a\\u007fb"}');
+  });
+
   it('leaves ASCII JSON exactly as JSON.stringify writes it', () => {
     const resource = { resourceType: 'Observation', valueQuantity: { value: 37.2, unit: 'Cel' }, text: 'quote " and \\ and \n' };
     expect(asciiJson(resource)).toBe(JSON.stringify(resource));

@@ -14,5 +14,8 @@ function escaped(character: string): string {
 /** JSON.stringify, with every character past U+007E escaped (the same value, ASCII text). */
 export function asciiJson(value: unknown): string {
   const json = JSON.stringify(value);
+  // Most resources are ASCII already: one byte per character in UTF-8 and no DEL, found without a
+  // pattern walk.
+  if (Buffer.byteLength(json, 'utf8') === json.length && !json.includes('\u007f')) return json;
   return json.replace(BEYOND_ASCII, escaped);
 }

@@ -72,12 +72,20 @@ interface Coding {
   readonly code?: unknown;
 }
 
-function codingTokens(param: string, concept: unknown): Token[] {
+/** Adds a `param` token for each coding of `concept` that has a code. */
+function addCodingTokens(out: Token[], param: string, concept: unknown): void {
   const codings = (concept as { coding?: unknown } | null | undefined)?.coding;
-  if (!Array.isArray(codings)) return [];
-  return (codings as Coding[])
-    .filter((coding) => typeof coding?.code === 'string')
-    .map((coding) => ({ param, system: typeof coding.system === 'string' ? coding.system : '', value: coding.code as string }));
+  if (!Array.isArray(codings)) return;
+  for (const coding of codings as Coding[]) {
+    if (typeof coding?.code !== 'string') continue;
+    out.push({ param, system: typeof coding.system === 'string' ? coding.system : '', value: coding.code });
+  }
+}
+
+/** Adds the `category` tokens of a list of concepts (or of one). */
+function addCategoryTokens(out: Token[], value: unknown): void {
+  if (Array.isArray(value)) for (const concept of value) addCodingTokens(out, 'category', concept);
+  else if (value !== undefined) addCodingTokens(out, 'category', value);
 }
 
 function conceptList(value: unknown): unknown[] {
@@ -89,28 +97,31 @@ const ALLERGY_CATEGORY_SYSTEM = 'http://hl7.org/fhir/allergy-intolerance-categor
 /** `code` (R4 clinical-code) and `category` tokens of a resource. */
 export function clinicalTokensOf(resource: Resource): Token[] {
   const record = resource as unknown as Record<string, unknown>;
+  const out: Token[] = [];
   switch (resource.resourceType) {
     case 'Observation':
-      return [...codingTokens('code', record.code), ...conceptList(record.category).flatMap((c) => codingTokens('category', c))];
     case 'Condition':
-      return [...codingTokens('code', record.code), ...conceptList(record.category).flatMap((c) => codingTokens('category', c))];
-    case 'AllergyIntolerance': {
-      const categories = conceptList(record.category).filter((c): c is string => typeof c === 'string');
-      return [
-        ...codingTokens('code', record.code),
-        ...categories.map((value) => ({ param: 'category', system: ALLERGY_CATEGORY_SYSTEM, value })),
-      ];
-    }
+      addCodingTokens(out, 'code', record.code);
+      addCategoryTokens(out, record.category);
+      break;
+    case 'AllergyIntolerance':
+      addCodingTokens(out, 'code', record.code);
+      for (const value of conceptList(record.category)) {
+        if (typeof value === 'string') out.push({ param: 'category', system: ALLERGY_CATEGORY_SYSTEM, value });
+      }
+      break;
     case 'MedicationRequest':
-      return [
-        ...codingTokens('code', record.medicationCodeableConcept),
-        ...conceptList(record.category).flatMap((c) => codingTokens('category', c)),
-      ];
+      addCodingTokens(out, 'code', record.medicationCodeableConcept);
+      addCategoryTokens(out, record.category);
+      break;
     case 'MedicationAdministration':
-      return codingTokens('code', record.medicationCodeableConcept);
+      addCodingTokens(out, 'code', record.medicationCodeableConcept);
+      break;
     case 'DocumentReference':
-      return conceptList(record.category).flatMap((c) => codingTokens('category', c));
+      addCategoryTokens(out, record.category);
+      break;
     default:
-      return [];
+      break;
   }
+  return out;
 }

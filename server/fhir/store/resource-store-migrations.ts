@@ -8,6 +8,7 @@ import { patientNameWordsMigration } from './migrations/0005-patient-name-words.
 import { wardFollowedMigration } from './migrations/0006-ward-followed.js';
 import { contentOnceMigration } from './migrations/0007-content-once.js';
 import { tokenVersionMigration } from './migrations/0008-token-version.js';
+import { versionRowidMigration } from './migrations/0009-version-rowid.js';
 
 export const resourceStoreMigrations: readonly HubMigration[] = [
   resourceTables,
@@ -18,4 +19,5 @@ export const resourceStoreMigrations: readonly HubMigration[] = [
   wardFollowedMigration,
   contentOnceMigration,
   tokenVersionMigration,
+  versionRowidMigration,
 ];

@@ -137,35 +137,39 @@ const UPSERT_TAIL = ` ON CONFLICT (res_type, res_id) DO UPDATE SET version = exc
   seq = excluded.seq, deleted = excluded.deleted, patient_id = excluded.patient_id, status = excluded.status, care_end_ms = excluded.care_end_ms,
   date_start = excluded.date_start, date_end = excluded.date_end, content = excluded.content`;
 
-/** The VALUES list of a multi-row statement, by shape (the same few shapes recur: one text each). */
-const valuesLists = new Map<string, string>();
+/**
+ * The text of a multi-row statement, by its head and row count: the same few texts recur, and the
+ * same string each time spares building it and hashing it again for the statement cache.
+ */
+const statementTexts = new Map<string, Map<number, string>>();
 
-function rowsSql(rowCount: number, width: number): string {
-  const shape = `${rowCount}x${width}`;
-  const known = valuesLists.get(shape);
+function rowsStatement(head: string, tail: string, rowCount: number, width: number): string {
+  let byCount = statementTexts.get(head);
+  if (byCount === undefined) {
+    byCount = new Map();
+    statementTexts.set(head, byCount);
+  }
+  const known = byCount.get(rowCount);
   if (known !== undefined) return known;
-  const text = rowsPlaceholders(rowCount, width);
-  if (valuesLists.size > 1000) valuesLists.clear();
-  valuesLists.set(shape, text);
+  const text = `${head} VALUES ${rowsPlaceholders(rowCount, width)}${tail}`;
+  if (byCount.size > 256) byCount.clear();
+  byCount.set(rowCount, text);
   return text;
 }
 
-async function insertRows(tx: SqlDatabase, head: string, tail: string, width: number, rows: readonly unknown[][]): Promise<void> {
-  for (const chunk of chunked(rows, 200)) {
-    await tx.execute(`${head} VALUES ${rowsSql(chunk.length, width)}${tail}`, chunk.flat());
-  }
-}
+/** Rows a multi-row INSERT writes per statement. */
+const ROWS_PER_STATEMENT = 200;
 
-async function persist(
-  tx: SqlDatabase,
-  prepared: readonly PreparedVersion[],
-  statusOf: (p: PreparedVersion) => string | null,
-): Promise<void> {
-  await persistRows(
-    tx,
-    prepared.map((p) => ({ ...p, status: statusOf(p) })),
-    prepared,
-  );
+/**
+ * Inserts rows given as one flat list of values (`width` per row, in column order), as multi-row
+ * statements: no array per row, nothing flattened again.
+ */
+async function insertRows(tx: SqlDatabase, head: string, tail: string, width: number, values: readonly unknown[]): Promise<void> {
+  const step = ROWS_PER_STATEMENT * width;
+  for (let start = 0; start < values.length; start += step) {
+    const part = start === 0 && values.length <= step ? values : values.slice(start, start + step);
+    await tx.execute(rowsStatement(head, tail, part.length / width, width), part);
+  }
 }
 
 /**
@@ -185,52 +189,61 @@ async function persistRows(tx: SqlDatabase, currents: readonly PreparedVersion[]
   for (const chunk of chunked(replacedSeqs, 500)) {
     await tx.execute(`DELETE FROM fhir_tokens WHERE seq IN (${chunk.map((_, i) => `$${i + 1}`).join(', ')})`, chunk);
   }
-  await insertRows(
-    tx,
-    `INSERT INTO fhir_resources ${RESOURCE_INSERT_COLUMNS}`,
-    UPSERT_TAIL,
-    12,
-    currents.map((p) => [
-      p.stored.type,
-      p.stored.id,
-      p.stored.version,
-      p.stored.lastUpdated,
-      p.stored.seq,
-      p.stored.deleted ? 1 : 0,
-      p.stored.patientId,
+  const resourceValues: unknown[] = [];
+  for (const p of currents) {
+    const { stored, date } = p;
+    resourceValues.push(
+      stored.type,
+      stored.id,
+      stored.version,
+      stored.lastUpdated,
+      stored.seq,
+      stored.deleted ? 1 : 0,
+      stored.patientId,
       p.status,
       p.careEnd,
-      p.date?.start ?? null,
-      p.date?.end ?? null,
-      p.stored.content,
-    ]),
-  );
+      date === null ? null : date.start,
+      date === null ? null : date.end,
+      stored.content,
+    );
+  }
+  await insertRows(tx, `INSERT INTO fhir_resources ${RESOURCE_INSERT_COLUMNS}`, UPSERT_TAIL, 12, resourceValues);
+  const versionValues: unknown[] = [];
+  for (const { stored } of versions) {
+    versionValues.push(
+      stored.seq,
+      stored.type,
+      stored.id,
+      stored.version,
+      stored.lastUpdated,
+      stored.deleted ? 1 : 0,
+      stored.patientId,
+      currentSeqs.has(stored.seq) ? null : stored.content,
+    );
+  }
   await insertRows(
     tx,
     'INSERT INTO fhir_versions (seq, res_type, res_id, version, last_updated, deleted, patient_id, content)',
     '',
     8,
-    versions.map((p) => [
-      p.stored.seq,
-      p.stored.type,
-      p.stored.id,
-      p.stored.version,
-      p.stored.lastUpdated,
-      p.stored.deleted ? 1 : 0,
-      p.stored.patientId,
-      currentSeqs.has(p.stored.seq) ? null : p.stored.content,
-    ]),
+    versionValues,
   );
-  const tokens = currents.flatMap((p) => p.tokens.map((t) => [p.stored.type, p.stored.id, t.param, t.system, t.value, p.stored.seq]));
-  await insertRows(tx, 'INSERT INTO fhir_tokens (res_type, res_id, param, system, value, seq)', '', 6, tokens);
-  const wards = versions.flatMap((p) => p.wardRefs.map((ref) => [ref, p.stored.seq]));
-  await insertRows(tx, 'INSERT INTO fhir_version_wards (ward_ref, seq)', '', 2, wards);
+  const tokenValues: unknown[] = [];
+  for (const { stored, tokens } of currents) {
+    for (const t of tokens) tokenValues.push(stored.type, stored.id, t.param, t.system, t.value, stored.seq);
+  }
+  await insertRows(tx, 'INSERT INTO fhir_tokens (res_type, res_id, param, system, value, seq)', '', 6, tokenValues);
+  const wardValues: unknown[] = [];
+  for (const { stored, wardRefs } of versions) {
+    for (const ref of wardRefs) wardValues.push(ref, stored.seq);
+  }
+  await insertRows(tx, 'INSERT INTO fhir_version_wards (ward_ref, seq)', '', 2, wardValues);
 }
 
 /** Writes new versions of resources (creates and updates alike); returns them as stored. */
 export async function writeVersions(tx: SqlDatabase, session: WriteSession, items: readonly NewVersion[]): Promise<StoredResource[]> {
   const prepared = items.map((item) => prepare(session, item));
-  await persist(tx, prepared, (p) => p.status);
+  await persistRows(tx, prepared, prepared);
   return prepared.map((p) => p.stored);
 }
 
@@ -248,11 +261,18 @@ export async function writeDeletion(tx: SqlDatabase, session: WriteSession, curr
   };
   const wardRefs = current.type === 'Encounter' ? wardRefsOf(previousResource(current)) : [];
   const supersedes = supersededBy(current);
-  await persist(
-    tx,
-    [{ stored, resource: null, status: null, careEnd: null, date: null, tokens: [], wardRefs, replacesLive: liveSeq(current), supersedes }],
-    () => null,
-  );
+  const tombstone: PreparedVersion = {
+    stored,
+    resource: null,
+    status: null,
+    careEnd: null,
+    date: null,
+    tokens: [],
+    wardRefs,
+    replacesLive: liveSeq(current),
+    supersedes,
+  };
+  await persistRows(tx, [tombstone], [tombstone]);
   return stored;
 }
 

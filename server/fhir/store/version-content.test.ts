@@ -50,6 +50,14 @@ async function storedCopies(db: SqlDatabase): Promise<number> {
   return Number(rows[0]!.n);
 }
 
+/** The indexes SQLite keeps for fhir_versions (its own key's included), by name. */
+async function historyIndexes(db: SqlDatabase): Promise<string[]> {
+  const rows = await db.query<{ name: string }>(
+    `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'fhir_versions' ORDER BY name`,
+  );
+  return rows.map((row) => row.name);
+}
+
 function engineCases(name: string, open: () => Promise<{ db: SqlDatabase; done: () => Promise<void> }>): void {
   describe(`version content on ${name}`, () => {
     it('keeps every version readable, one stored copy each, through updates, a feed batch and a delete', async () => {
@@ -132,6 +140,49 @@ function engineCases(name: string, open: () => Promise<{ db: SqlDatabase; done: 
           [2, 71],
           [1, 70],
         ]);
+      } finally {
+        await done();
+      }
+    });
+
+    it('keeps every version a hub stored before its history was keyed by seq, and goes on from there', async () => {
+      const { db, done } = await open();
+      try {
+        const upTo = resourceStoreMigrations.findIndex((migration) => migration.id === 'fhir-0009-version-rowid');
+        expect(upTo).toBeGreaterThan(0);
+        await runMigrations(db, resourceStoreMigrations.slice(0, upTo));
+        await write(db, async (tx, session) => {
+          await writeVersions(tx, session, [{ resource: observation(80), previous: null }]);
+        });
+        await write(db, async (tx, session) => {
+          await writeVersions(tx, session, [{ resource: observation(81), previous: await readCurrent(tx, 'Observation', 'o1') }]);
+        });
+        await write(db, async (tx, session) => {
+          await writeDeletion(tx, session, (await readCurrent(tx, 'Observation', 'o1'))!);
+        });
+        if (db.dialect === 'sqlite') expect(await historyIndexes(db)).toHaveLength(4);
+        const before = await history(db);
+        expect(before).toEqual([
+          [3, null],
+          [2, 81],
+          [1, 80],
+        ]);
+        await runMigrations(db, resourceStoreMigrations);
+        expect(await history(db)).toEqual(before);
+        expect(valueOf(await readVersion(db, 'Observation', 'o1', 1))).toBe(80);
+        if (db.dialect === 'sqlite') {
+          // The history row's key is its seq itself (the table's rowid): no index on seq beside it.
+          expect(await historyIndexes(db)).toEqual([
+            'fhir_versions_type_updated',
+            'fhir_versions_updated',
+            'sqlite_autoindex_fhir_versions_1',
+          ]);
+        }
+        await write(db, async (tx, session) => {
+          await writeVersions(tx, session, [{ resource: observation(82), previous: await readCurrent(tx, 'Observation', 'o1') }]);
+        });
+        expect(await history(db)).toEqual([[4, 82], ...before]);
+        expect(await storedCopies(db)).toBe(3);
       } finally {
         await done();
       }

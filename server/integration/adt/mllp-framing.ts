@@ -43,6 +43,11 @@ export class MllpFrameReader {
   /** The last byte so far is an FS: the frame ends if the next byte is a CR. */
   private endsWithFs = false;
 
+  /** True while a frame has begun (its VT came) and has not ended yet. */
+  get isInsideFrame(): boolean {
+    return this.open;
+  }
+
   /**
    * Adds a chunk; returns the frames it completes (the text between VT and FS, decoded by decodeFrame).
    * Bytes outside a frame (before a VT) are skipped, as MLLP receivers do. Each byte is looked at

@@ -4,6 +4,11 @@
 // goes back on the connection its message came in on, in that order. Group commit: the messages
 // that arrived while the previous group was being stored (a sender that pipelines) are applied
 // together in one durable transaction, each all-or-nothing, and ACKed after its commit.
+// Anyone who can reach the port can connect before any credential is checked, so the listener bounds
+// what a connection may hold: at most `maxConnections` at once (more are closed as they arrive), and a
+// frame begun must end (and a TLS handshake finish) within `frameDeadlineMs`, else the connection is
+// closed. A connection idle between frames is kept however long: that is how an interface engine's
+// one long-lived connection waits for the next event.
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Hl7Message } from '@medplum/core';
@@ -17,6 +22,10 @@ import { purgeDuplicateKeys, receiveAdtMessages, type ReceiveContext } from './r
 /** How long duplicate keys are kept by default (senders reuse control ids; resends come days later). */
 export const DEFAULT_DUPLICATE_RETENTION_DAYS = 14;
 const PURGE_INTERVAL_MS = 60 * 60_000;
+/** Connections open at once by default (an interface engine uses one or a few per feed). */
+export const DEFAULT_MLLP_MAX_CONNECTIONS = 32;
+/** How long a frame (or a TLS handshake) may take from its first byte to its last, by default. */
+export const DEFAULT_MLLP_FRAME_DEADLINE_MS = 30_000;
 /** The most messages one group commit takes (a sender's window is usually far smaller). */
 export const MAX_GROUP_MESSAGES = 256;
 const UNREADABLE = 'The message does not start with an MSH segment; nothing was applied.';
@@ -123,6 +132,10 @@ export interface MllpListenerOptions {
   readonly tls: { readonly certPem: string; readonly keyPem: string } | null;
   readonly clock?: () => Date;
   readonly duplicateRetentionDays?: number;
+  /** Connections open at once; one more is closed as it arrives (default DEFAULT_MLLP_MAX_CONNECTIONS). */
+  readonly maxConnections?: number;
+  /** A frame begun must end within this, or the connection is closed (default DEFAULT_MLLP_FRAME_DEADLINE_MS). */
+  readonly frameDeadlineMs?: number;
 }
 
 export interface MllpListener {
@@ -136,6 +149,7 @@ export interface MllpListener {
 export async function startMllpListener(options: MllpListenerOptions): Promise<MllpListener> {
   const clock = options.clock ?? (() => new Date());
   const retention = options.duplicateRetentionDays ?? DEFAULT_DUPLICATE_RETENTION_DAYS;
+  const frameDeadlineMs = options.frameDeadlineMs ?? DEFAULT_MLLP_FRAME_DEADLINE_MS;
   const ctx = { db: options.db, clock, logger: options.logger };
   const sockets = new Set<Socket>();
   const idle = new Set<Promise<void>>();
@@ -147,6 +161,12 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
       idle.add(work);
       void work.finally(() => idle.delete(work));
     });
+    // The deadline of the frame begun and not yet ended (none between frames).
+    let frameTimer: NodeJS.Timeout | null = null;
+    const stopFrameTimer = (): void => {
+      if (frameTimer !== null) clearTimeout(frameTimer);
+      frameTimer = null;
+    };
     socket.on('data', (chunk: Buffer) => {
       let frames: string[];
       try {
@@ -156,17 +176,38 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
         socket.destroy();
         return;
       }
+      // A frame ended: the one open now (if any) is a new one, with a deadline of its own.
+      if (frames.length > 0 || !reader.isInsideFrame) stopFrameTimer();
+      if (reader.isInsideFrame && frameTimer === null) {
+        frameTimer = setTimeout(() => {
+          options.logger.warn({ event: 'adt.refused', code: 'FRAME_UNFINISHED' }, 'MLLP frame not finished in time; connection closed');
+          socket.destroy();
+        }, frameDeadlineMs);
+      }
       for (const frame of frames) queue.push(frame);
     });
     socket.on('error', (error: Error & { code?: string }) => {
       options.logger.debug({ event: 'adt.connection-error', code: error.code }, 'MLLP connection error');
     });
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      stopFrameTimer();
+      sockets.delete(socket);
+    });
   };
 
   const server: Server = options.tls
-    ? createTlsServer({ cert: options.tls.certPem, key: options.tls.keyPem, minVersion: 'TLSv1.2' }, accept)
+    ? createTlsServer(
+        { cert: options.tls.certPem, key: options.tls.keyPem, minVersion: 'TLSv1.2', handshakeTimeout: frameDeadlineMs },
+        accept,
+      )
     : createTcpServer(accept);
+  server.maxConnections = options.maxConnections ?? DEFAULT_MLLP_MAX_CONNECTIONS;
+  server.on('drop', () =>
+    options.logger.warn(
+      { event: 'adt.connection-refused', maxConnections: server.maxConnections },
+      'MLLP connection closed: the listener already has as many connections as it accepts',
+    ),
+  );
   server.on('tlsClientError', () => options.logger.debug({ event: 'adt.tls-refused' }, 'MLLP TLS handshake refused'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

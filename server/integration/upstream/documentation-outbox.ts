@@ -13,6 +13,9 @@
 // it is sent (and the conflict is settled); tagged "withheld" it settles the conflict, sending nothing.
 // The wards that held the stay follow the held documentation (server/fhir ward-followed), so the
 // conflict and its settlement reach their workstations even after the patient left the ward.
+// Documentation goes on the EHR's records: references to records the hub matched with the EHR's are
+// translated at send time, and documentation about a patient or stay the EHR does not know yet is
+// held (state `held`, with the reason) until the mirror matches them (upstream-references.ts).
 import type { Logger } from 'pino';
 import {
   CLIENT_ID_SYSTEM,
@@ -33,6 +36,8 @@ import { UpstreamError } from './upstream-error.js';
 import type { UpstreamClient } from './upstream-client.js';
 import { upstreamConflictOf } from './upstream-conflict.js';
 import { isFromUpstream } from './upstream-resource.js';
+import type { UpstreamVisitSystem } from './upstream-config.js';
+import { onEhrRecords } from './upstream-references.js';
 
 export const SENT_BACK_TYPES = ['Observation', 'MedicationAdministration'] as const;
 /** Tag system marking a Provenance sent upstream with the hub's id (its If-None-Exist). */
@@ -131,6 +136,8 @@ export interface OutboxSendResult {
   /** Held as conflicts with the EHR (a changed order, an ended encounter). */
   readonly conflicts: number;
   readonly waiting: number;
+  /** Held until the mirror matches the patient or stay they name with the EHR's. */
+  readonly held: number;
 }
 
 /** The upstream form of a hub resource: no hub id or meta (the upstream assigns its own). */
@@ -152,7 +159,7 @@ async function acknowledgedRef(
     queued: rows.length > 0,
     ref: rows.find((row) => row.upstream_ref !== null)?.upstream_ref ?? null,
     refused: rows.some((row) => row.state === 'refused'),
-    pending: rows.some((row) => row.state === 'pending'),
+    pending: rows.some((row) => row.state === 'pending' || row.state === 'held'),
     withheld: rows.some((row) => row.state === 'withheld'),
   };
 }
@@ -162,14 +169,21 @@ type Outcome =
   | { kind: 'refused'; reason: string }
   | { kind: 'conflict'; code: UpstreamConflictCode; reason: string; ehrResource: Resource }
   | { kind: 'withheld' }
+  | { kind: 'held'; reason: string }
   | { kind: 'wait' };
 
-async function forward(db: SqlDatabase, client: UpstreamClient, row: OutboxRow, resource: Resource): Promise<Outcome> {
+/** Where the EHR's records are told apart from the hub's: the EHR's base and the mapped visit systems. */
+export interface EhrRecords {
+  readonly baseUrl: string;
+  readonly visitSystems: readonly UpstreamVisitSystem[];
+}
+
+async function forward(db: SqlDatabase, client: UpstreamClient, row: OutboxRow, resource: Resource, ehr: EhrRecords): Promise<Outcome> {
   const earlier = await db.query<{ state: string; upstream_ref: string | null }>(
     'SELECT state, upstream_ref FROM upstream_outbox WHERE res_type = $1 AND res_id = $2 AND seq < $3 ORDER BY seq',
     [row.res_type, row.res_id, row.seq],
   );
-  if (earlier.some((e) => e.state === 'pending')) return { kind: 'wait' };
+  if (earlier.some((e) => e.state === 'pending' || e.state === 'held')) return { kind: 'wait' };
   if (earlier.some((e) => e.state === 'refused'))
     return { kind: 'refused', reason: 'an earlier version of this resource was refused upstream' };
   const upstreamRef = earlier.find((e) => e.upstream_ref !== null)?.upstream_ref ?? null;
@@ -198,25 +212,30 @@ async function forward(db: SqlDatabase, client: UpstreamClient, row: OutboxRow, 
       if (ack.ref === null) return { kind: 'wait' };
       targets.push({ ...target, reference: ack.ref });
     }
+    const form = await onEhrRecords(db, { ...resource, target: targets }, ehr.baseUrl, ehr.visitSystems);
+    if (form.kind === 'held') return form;
     const tag = { system: HUB_PROVENANCE_TAG_SYSTEM, code: row.res_id };
-    const body = { ...upstreamBody(resource), target: targets, meta: { tag: [tag] } } as Provenance;
+    const body = { ...upstreamBody(form.resource), meta: { tag: [tag] } } as Provenance;
     const result = upstreamRef
       ? await client.update(upstreamRef, { ...body, id: upstreamRef.split('/')[1] ?? '' } as Resource)
       : await client.create('Provenance', body, `_tag=${HUB_PROVENANCE_TAG_SYSTEM}|${row.res_id}`);
     return { kind: 'sent', ref: result.reference };
   }
+  // On the EHR's records, or held until the mirror matches the patient or stay it names.
+  const form = await onEhrRecords(db, resource, ehr.baseUrl, ehr.visitSystems);
+  if (form.kind === 'held') return form;
   // A first version meets the EHR's current state: a changed order or an ended encounter holds it as
   // a conflict. A later version after a conflict is the user's decision and is sent.
   if (earlier.length === 0) {
-    const conflict = await upstreamConflictOf(client, resource);
+    const conflict = await upstreamConflictOf(client, form.resource);
     if (conflict !== null) return { kind: 'conflict', ...conflict, reason: `${conflict.code}: ${conflict.reason}` };
   }
   const clientId = clientIdOf(resource);
   if (clientId === undefined)
     return { kind: 'refused', reason: 'this version lost its client identifier, so the upstream copy cannot be found' };
   const result = upstreamRef
-    ? await client.update(upstreamRef, { ...upstreamBody(resource), id: upstreamRef.split('/')[1] ?? '' } as Resource)
-    : await client.create(row.res_type, upstreamBody(resource), `identifier=${CLIENT_ID_SYSTEM}|${clientId}`);
+    ? await client.update(upstreamRef, { ...upstreamBody(form.resource), id: upstreamRef.split('/')[1] ?? '' } as Resource)
+    : await client.create(row.res_type, upstreamBody(form.resource), `identifier=${CLIENT_ID_SYSTEM}|${clientId}`);
   return { kind: 'sent', ref: result.reference };
 }
 
@@ -268,8 +287,9 @@ function backoffMs(attempts: number, maxMs: number): number {
 }
 
 /**
- * Forwards due entries in queue order. Stops at the first outage (the rest waits, in order) and
- * throws it after recording the attempt, so the caller reports it.
+ * Forwards due entries in queue order (and tries again those held for an unmatched patient or stay).
+ * Stops at the first outage (the rest waits, in order) and throws it after recording the attempt, so
+ * the caller reports it.
  */
 export async function sendOutbox(
   db: SqlDatabase,
@@ -277,6 +297,7 @@ export async function sendOutbox(
   now: () => Date,
   logger: Logger,
   maxBackoffMs: number,
+  ehr: EhrRecords,
   /**
    * The leader lease's renewal on a database handle (or a transaction): run before each entry is
    * sent and inside the transaction that records a conflict; throws to stop.
@@ -287,11 +308,25 @@ export async function sendOutbox(
   let refused = 0;
   let conflicts = 0;
   let waiting = 0;
-  const rows = await db.query<OutboxRow>(
-    `SELECT seq, res_type, res_id, version, attempts FROM upstream_outbox WHERE state = 'pending' AND next_attempt_ms <= $1 ORDER BY seq LIMIT ${SEND_BATCH}`,
-    [now().getTime()],
-  );
-  for (const row of rows) {
+  let held = 0;
+  // Every due entry, a batch at a time: entries that wait or are held never keep later ones from their turn.
+  for (let after = -1; ;) {
+    const rows = await db.query<OutboxRow & { state: string }>(
+      `SELECT seq, res_type, res_id, version, attempts, state FROM upstream_outbox
+       WHERE state IN ('pending', 'held') AND next_attempt_ms <= $1 AND seq > $2 ORDER BY seq LIMIT ${SEND_BATCH}`,
+      [now().getTime(), after],
+    );
+    for (const row of rows) {
+      after = Number(row.seq);
+      const outcome = await sendEntry(row);
+      if (outcome === 'wait') waiting++;
+      else if (outcome === 'held') held++;
+    }
+    if (rows.length < SEND_BATCH) break;
+  }
+  return { sent, refused, conflicts, waiting, held };
+
+  async function sendEntry(row: OutboxRow & { state: string }): Promise<Outcome['kind']> {
     const stored = await db.query<{ content: string | null }>(
       `SELECT ${versionContentSql('v')} AS content FROM fhir_versions v WHERE v.res_type = $1 AND v.res_id = $2 AND v.version = $3`,
       [row.res_type, row.res_id, row.version],
@@ -301,7 +336,7 @@ export async function sendOutbox(
     let outcome: Outcome;
     try {
       outcome = content
-        ? await forward(db, client, row, JSON.parse(content) as Resource)
+        ? await forward(db, client, row, JSON.parse(content) as Resource, ehr)
         : { kind: 'refused', reason: 'the version is no longer in the hub store' };
     } catch (error) {
       if (error instanceof UpstreamError && error.code === 'REFUSED') {
@@ -316,9 +351,12 @@ export async function sendOutbox(
         throw error;
       }
     }
-    if (outcome.kind === 'wait') {
-      waiting++;
-      continue;
+    if (outcome.kind === 'wait') return outcome.kind;
+    if (outcome.kind === 'held') {
+      // Not an attempt: nothing was sent. Kept with the reason for `upstream status`; tried each cycle.
+      if (row.state !== 'held')
+        await db.execute(`UPDATE upstream_outbox SET state = 'held', reason = $2 WHERE seq = $1`, [row.seq, outcome.reason]);
+      return outcome.kind;
     }
     if (outcome.kind === 'sent') {
       await db.transaction(async (tx) => {
@@ -350,6 +388,6 @@ export async function sendOutbox(
       );
       refused++;
     }
+    return outcome.kind;
   }
-  return { sent, refused, conflicts, waiting };
 }

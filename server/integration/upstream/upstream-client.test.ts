@@ -72,6 +72,23 @@ describe('an upstream search', () => {
     expect(handled).toEqual([['a', 'b']]);
   });
 
+  it('stops, with a clear error, when the upstream repeats a next link it already gave', async () => {
+    const { http, requested } = fakeUpstream({
+      [`${BASE}/Patient?_count=2`]: searchset(['a', 'b'], `${BASE}/Patient?_count=2&page=2`),
+      [`${BASE}/Patient?_count=2&page=2`]: searchset(['c', 'd'], `${BASE}/Patient?_count=2&page=3`),
+      [`${BASE}/Patient?_count=2&page=3`]: searchset(['e'], `${BASE}/Patient?_count=2&page=2`),
+    });
+    const handled: string[][] = [];
+    await expect(
+      clientOf(http).search('Patient?_count=2', (page) => {
+        handled.push(page.map((r) => r.id ?? ''));
+        return Promise.resolve();
+      }),
+    ).rejects.toMatchObject({ code: 'BAD_RESPONSE', message: expect.stringContaining('round in a circle') });
+    expect(handled).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+    expect(requested).toHaveLength(3);
+  });
+
   it('does not follow a paging link to another server', async () => {
     const { http, requested } = fakeUpstream({
       [`${BASE}/Patient?_count=2`]: searchset(['a'], 'https://elsewhere.example/fhir/Patient?page=2'),

@@ -81,11 +81,19 @@ export class UpstreamClient {
 
   /**
    * Runs a search and hands over each page's resources in order (the `match` entries, or all when
-   * the server does not mark them), following `next` links.
+   * the server does not mark them), following `next` links. A `next` link that repeats a page already
+   * read stops the search (it would never end).
    */
   async search(pathAndQuery: string, onPage: (resources: Resource[]) => Promise<void>): Promise<void> {
     let next: string | undefined = pathAndQuery;
+    const followed = new Set<string>();
     while (next !== undefined) {
+      if (followed.has(next))
+        throw new UpstreamError(
+          'BAD_RESPONSE',
+          "The upstream server's paging went round in a circle (a next link repeated a page already read); the search was stopped.",
+        );
+      followed.add(next);
       const { body } = await this.read(next);
       const bundle = body as Bundle | null;
       if (bundle?.resourceType !== 'Bundle')

@@ -1,7 +1,7 @@
 // The running mirror: one loop per hub process, and one leader among the processes on a database
 // (mirror-lease.ts): a cycle runs only in the process holding the lease, so the pull and the
-// write-back never run twice. Each cycle queues and forwards the documentation sent back, then
-// mirrors each ward; it records every activity's outcome for `upstream status`.
+// write-back never run twice. Each cycle queues and forwards the documentation sent back, mirrors
+// each ward, and forwards again what a ward's match with the EHR's records released; it records every activity's outcome for `upstream status`.
 // After a failure the next cycle waits longer (doubling up to maxBackoffMs, or the upstream's
 // Retry-After); nothing is lost meanwhile: cursors and the outbox are in the database.
 import type { Logger } from 'pino';
@@ -104,20 +104,30 @@ export async function createUpstreamMirror(options: UpstreamMirrorOptions): Prom
       if (!(error instanceof UpstreamError)) logger.error({ event: 'upstream.unexpected', err: error }, 'unexpected upstream failure');
       await recordFailure(db, activity, clock(), describe(error), count);
     };
-    try {
-      await feedOutbox(db, config.baseUrl, clock(), (tx) => lease.fence(tx));
-      const result = await sendOutbox(db, client, clock, logger, config.maxBackoffMs, (tx) => lease.fence(tx));
-      sent = result.sent;
-      await recordSuccess(db, OUTBOX_ACTIVITY, clock(), result.sent);
-    } catch (error) {
-      await fail(OUTBOX_ACTIVITY, error);
-    }
+    // The documentation first: an acknowledgement lost in a crash is found again (If-None-Exist)
+    // before the mirror reads the EHR's copy back, so that copy is known as the hub's own echo.
+    let outboxOk = true;
+    const forwardDocumentation = async (): Promise<void> => {
+      try {
+        await feedOutbox(db, config.baseUrl, clock(), (tx) => lease.fence(tx));
+        const ehr = { baseUrl: config.baseUrl, visitSystems: config.visitNumberSystems ?? [] };
+        const result = await sendOutbox(db, client, clock, logger, config.maxBackoffMs, ehr, (tx) => lease.fence(tx));
+        sent += result.sent;
+        await recordSuccess(db, OUTBOX_ACTIVITY, clock(), result.sent);
+      } catch (error) {
+        outboxOk = false;
+        await fail(OUTBOX_ACTIVITY, error);
+      }
+    };
+    await forwardDocumentation();
+    let matched = 0;
     for (const ward of config.wards) {
       if (stopping.signal.aborted) break;
       try {
         capabilities ??= await readCapabilities(client);
         const result = await mirrorWard({ db, client, config, clock, logger, lease }, capabilities, ward);
         written += result.written;
+        matched += result.merged + result.visitsMerged;
         await recordSuccess(db, wardActivity(ward.ward), clock(), result.written);
         logger.info(
           {
@@ -136,6 +146,9 @@ export async function createUpstreamMirror(options: UpstreamMirrorOptions): Prom
         await fail(wardActivity(ward.ward), error);
       }
     }
+    // Documentation about a patient or stay the mirror has just matched with the EHR's goes out this
+    // cycle, on the EHR's records (documentation-outbox.ts).
+    if (leading && outboxOk && matched > 0) await forwardDocumentation();
     return { ok, leader: leading, written, sent, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   }
 

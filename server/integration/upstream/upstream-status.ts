@@ -55,8 +55,11 @@ export interface OutboxEntryStatus {
   readonly type: string;
   readonly id: string;
   readonly version: number;
-  /** `settled`: a conflict a user decided and whose later version was sent; `withheld`: a user kept it from the EHR. */
-  readonly state: 'pending' | 'sent' | 'refused' | 'conflict' | 'settled' | 'withheld';
+  /**
+   * `settled`: a conflict a user decided and whose later version was sent; `withheld`: a user kept it
+   * from the EHR; `held`: it names a patient or stay the EHR does not know yet (sent once the mirror matches them).
+   */
+  readonly state: 'pending' | 'held' | 'sent' | 'refused' | 'conflict' | 'settled' | 'withheld';
   readonly attempts: number;
   readonly reason: string | null;
   readonly upstreamRef: string | null;
@@ -68,6 +71,8 @@ export interface UpstreamStatus {
   readonly activities: readonly ActivityStatus[];
   readonly outbox: {
     readonly pending: number;
+    /** Held until the mirror matches the patient or stay they name with the EHR's. */
+    readonly held: number;
     readonly sent: number;
     readonly refused: number;
     readonly conflict: number;
@@ -75,7 +80,7 @@ export interface UpstreamStatus {
     readonly settled: number;
     readonly withheld: number;
   };
-  /** Refused entries (kept, never dropped) and pending ones that have failed at least once. */
+  /** Refused, conflicting and held entries, and pending ones that have failed at least once. */
   readonly attention: readonly OutboxEntryStatus[];
 }
 
@@ -107,7 +112,7 @@ export async function readUpstreamStatus(db: SqlDatabase, now: Date): Promise<Up
     upstream_ref: string | null;
   }>(
     `SELECT seq, res_type, res_id, version, state, attempts, reason, upstream_ref FROM upstream_outbox
-     WHERE state IN ('refused', 'conflict') OR (state = 'pending' AND attempts > 0) ORDER BY seq LIMIT 200`,
+     WHERE state IN ('refused', 'conflict', 'held') OR (state = 'pending' AND attempts > 0) ORDER BY seq LIMIT 200`,
   );
   return {
     leader: await readLease(db, now),
@@ -123,6 +128,7 @@ export async function readUpstreamStatus(db: SqlDatabase, now: Date): Promise<Up
     })),
     outbox: {
       pending: count('pending'),
+      held: count('held'),
       sent: count('sent'),
       refused: count('refused'),
       conflict: count('conflict'),
@@ -167,6 +173,7 @@ export function formatUpstreamStatus(status: UpstreamStatus): string[] {
   }
   lines.push(
     `documentation sent back: ${status.outbox.sent} acknowledged, ${status.outbox.pending} waiting, ${status.outbox.refused} refused` +
+      (status.outbox.held > 0 ? `, ${status.outbox.held} held until the mirror matches their patient or stay with the EHR's` : '') +
       (status.outbox.conflict > 0 ? `, ${status.outbox.conflict} held as conflicts with the EHR` : '') +
       (status.outbox.settled + status.outbox.withheld > 0
         ? `, ${status.outbox.settled + status.outbox.withheld} conflict(s) settled by users (${status.outbox.withheld} kept from the EHR)`
@@ -174,7 +181,7 @@ export function formatUpstreamStatus(status: UpstreamStatus): string[] {
   );
   for (const e of status.attention) {
     lines.push(
-      `  ${e.state === 'refused' ? 'REFUSED' : e.state === 'conflict' ? 'CONFLICT' : 'retrying'} ${e.type}/${e.id} (version ${e.version}, ${e.attempts} attempt(s)): ${e.reason ?? ''}`,
+      `  ${e.state === 'refused' ? 'REFUSED' : e.state === 'conflict' ? 'CONFLICT' : e.state === 'held' ? 'HELD' : 'retrying'} ${e.type}/${e.id} (version ${e.version}, ${e.attempts} attempt(s)): ${e.reason ?? ''}`,
     );
   }
   return lines;
