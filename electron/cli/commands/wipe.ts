@@ -14,7 +14,7 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { exportAuditTrail, openAuditLog, wipeEntry, type AuditExportFormat, type AuditLog } from '../../audit/index.js';
 import { removePrintouts } from '../../print/index.js';
-import { keyNameFor, vaultExists, wipeVault } from '../../vault/index.js';
+import { keyNameFor, vaultExists, VaultError, wipeVault } from '../../vault/index.js';
 import { CliError } from '../cli-error.js';
 import { dataOption, stringValue, type CliCommand } from './command.js';
 import { holdHubLinkForWipe, type NoHubLink } from './wipe-hub-link.js';
@@ -168,13 +168,17 @@ export const wipeCommand: CliCommand = {
       }
     } finally {
       if (typeof link !== 'string') await link.close();
-    }
-    // Only now, with the trail sent (or not sendable), the device key goes: without the vault it
-    // is an orphan that could still authenticate to the hub (re-enroll after a wipe).
-    try {
-      await custodian.destroy(keyNameFor(dataDir, 'device'));
-    } catch (error) {
-      failure ??= error;
+      // Only now, with the trail sent (or not sendable), the device key goes: without the vault it
+      // is an orphan that could still authenticate to the hub (re-enroll after a wipe).
+      try {
+        await custodian.destroy(keyNameFor(dataDir, 'device'));
+      } catch (error) {
+        failure ??= new VaultError(
+          'KEYSTORE_UNAVAILABLE',
+          'The chart cache was wiped, but the device key could not be removed from the OS keystore. Run the wipe again once the keystore is available (Secret Service, Keychain or Credential Manager).',
+          { cause: error },
+        );
+      }
     }
     if (failure !== undefined) throw failure;
     logger.warn({ event: 'vault.wipe', hadVault, forced: force, printouts, ...lossDetail(losses), audit: { ...delivery } }, 'vault wiped');
