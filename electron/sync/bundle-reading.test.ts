@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateWard } from '../../shared/synthetic/index.js';
 import { readBundlePage, readBundleText, type IncomingVersion } from './bundle-reading.js';
-import { forEachMember } from './json-members.js';
+import { forEachMember, parseRange, valueEnd } from './json-members.js';
 import { isSyncError } from './sync-error.js';
 
 const resources = generateWard({ seed: 'bundle-text', patients: 2, days: 2 }).resources.slice(0, 60);
@@ -29,7 +29,7 @@ function searchPage(): Record<string, unknown> {
 function readText(text: string): { page: ReturnType<typeof readBundleText<IncomingVersion>>; texts: Array<string | null> } {
   const texts: Array<string | null> = [];
   const page = readBundleText(text, 'searchset', (version, json) => {
-    texts.push(json);
+    texts.push(json === null ? null : json.toString('utf8'));
     return version;
   });
   return { page, texts };
@@ -72,7 +72,7 @@ describe('reading a Bundle page from its text', () => {
       meta: { lastUpdated: '2026-03-01T10:00:00.000Z' },
       entry: [{ request: { method: 'DELETE', url: 'Observation/o-1' }, response: { status: '204', etag: 'W/"3"' } }],
     });
-    const seen: Array<[IncomingVersion, string | null]> = [];
+    const seen: Array<[IncomingVersion, Buffer | null]> = [];
     const page = readBundleText(text, 'history', (version, json) => seen.push([version, json]));
     expect(page.size).toBe(1);
     expect(seen).toEqual([[{ type: 'Observation', id: 'o-1', version: 3, resource: null, mode: 'history' }, null]]);
@@ -89,6 +89,11 @@ describe('reading a Bundle page from its text', () => {
       text.replace('"relation":"self"', '"relation" "self"'),
       text.replace('"versionId":"2"', '"versionId":tru'),
       text.replace('"link":[', '"link":[01,'),
+      // Control characters must be escaped in JSON strings, keys and values alike; escapes must be JSON's.
+      text.replace('"relation":"self"', '"relation":"se\tlf"'),
+      text.replace('"relation":"self"', '"rela\ntion":"self"'),
+      text.replace('"fullUrl":"https://hub.test/', '"fullUrl":"https://hub.test/\u0001'),
+      text.replace('"relation":"self"', '"relation":"se\\xlf"'),
       '',
       'Service Unavailable',
     ];
@@ -119,6 +124,17 @@ describe('reading a Bundle page from its text', () => {
         expect(end).toBe(bytes.length);
         expect(members).toEqual(Object.entries(JSON.parse(text) as object));
       }),
+    );
+  });
+
+  it('reads any JSON value, strings with escapes and non-ASCII text included, as JSON.parse reads it', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.jsonValue()), (value) => {
+        const bytes = Buffer.from(JSON.stringify(value), 'utf8');
+        expect(valueEnd(bytes, 0)).toBe(bytes.length);
+        expect(parseRange(bytes, 0, bytes.length)).toEqual(JSON.parse(bytes.toString('utf8')));
+      }),
+      { seed: 15, numRuns: 500 },
     );
   });
 });

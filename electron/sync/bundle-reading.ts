@@ -4,10 +4,10 @@
 // HUB_ANSWER_INVALID (retried); JSON of the wrong shape is a HUB_ANSWER_MALFORMED (sync stops, says
 // so, and tries again later: sending the same request again at once would get the same answer).
 // `readBundleText` reads a page from its bytes one entry at a time (json-members.ts): each entry is
-// decoded and parsed, handed on with its resource's own JSON text, and dropped before the next, so
-// a large page never exists as one string or one tree of objects.
+// decoded and parsed, handed on with its resource's own JSON (its bytes in the page), and dropped
+// before the next, so a large page never exists as one string or one tree of objects.
 import type { Resource } from '../../shared/fhir/index.js';
-import { forEachElement, forEachMember, JsonShapeError, parseRange, skipSpace, textOf } from './json-members.js';
+import { forEachElement, forEachMember, JsonShapeError, parseRange, skipSpace } from './json-members.js';
 import { SyncError } from './sync-error.js';
 
 export interface IncomingVersion {
@@ -130,13 +130,15 @@ export interface BundleTextPage<T> {
 
 /**
  * Reads a Bundle page from its JSON text one entry at a time, as readBundlePage does from parsed
- * JSON: `onEntry` gets each entry's version and its resource's JSON text exactly as the hub sent
- * it (null for a deletion), which parses to `version.resource`.
+ * JSON: `onEntry` gets each entry's version and its resource's JSON exactly as the hub sent it
+ * (null for a deletion), which parses to `version.resource`: its UTF-8 bytes, a view into the page
+ * (no copy). Kept instead of the decoded text, they stay outside the JavaScript heap until written,
+ * where the garbage collector would copy a text from one space to the next while it waits.
  */
 export function readBundleText<T>(
   body: Buffer | string,
   expected: 'searchset' | 'history',
-  onEntry: (version: IncomingVersion, resourceJson: string | null) => T,
+  onEntry: (version: IncomingVersion, resourceJson: Buffer | null) => T,
 ): BundleTextPage<T> {
   const text = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   // No prototype: a member named __proto__ is a member like any other (as JSON.parse makes it).
@@ -158,17 +160,16 @@ export function readBundleText<T>(
       forEachElement(text, valueStart, (entryStart) => {
         if (text[entryStart] !== 0x7b) throw invalid('an entry is not an object');
         const entry = Object.create(null) as Json;
-        let resourceJson: string | null = null;
+        let resourceStart = 0;
+        let resourceEnd = 0;
         const entryEnd = forEachMember(text, entryStart, (member, memberStart, memberEnd) => {
-          if (member !== 'resource') {
-            entry[member] = parseRange(text, memberStart, memberEnd);
-            return;
-          }
-          resourceJson = textOf(text, memberStart, memberEnd);
-          entry[member] = parseRange(text, memberStart, memberEnd, resourceJson);
+          entry[member] = parseRange(text, memberStart, memberEnd);
+          if (member !== 'resource') return;
+          resourceStart = memberStart;
+          resourceEnd = memberEnd;
         });
         const version = entryVersion(entry, history);
-        items.push(onEntry(version, version.resource === null ? null : resourceJson));
+        items.push(onEntry(version, version.resource === null ? null : text.subarray(resourceStart, resourceEnd)));
         return entryEnd;
       });
     });

@@ -4,8 +4,9 @@
 // patients, may share a transaction: see write-batcher.ts), so a load interrupted by a crash
 // resumes at the page after the last one written (no duplicate, no gap). Each page is read from its
 // text one entry at a time as it arrives (readBundleText): every resource is parsed, validated and
-// turned into its row (prepareVersion) with the hub's JSON text as the stored JSON, and its parsed
-// objects are dropped before the next entry's. What waits for the shared transaction is rows.
+// turned into its row (prepareVersion) with the hub's JSON text as the stored JSON (kept as its bytes
+// in the page until the row is written), and its parsed objects are dropped before the next entry's.
+// What waits for the shared transaction is rows.
 import { readBundleText } from './bundle-reading.js';
 import { everythingStartParam } from './cache-window.js';
 import { walkPages } from './paged-walk.js';

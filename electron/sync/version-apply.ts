@@ -107,9 +107,9 @@ export function prepareVersions(options: PrepareOptions, versions: readonly Inco
 
 /**
  * Validates and scopes one version's resource; writes nothing. `resourceJson`, when given, is the
- * text the resource was parsed from: the vault stores it as it is.
+ * text (or its UTF-8 bytes) the resource was parsed from: the vault stores it as it is.
  */
-export function prepareVersion(options: PrepareOptions, incoming: IncomingVersion, resourceJson?: string | null): PreparedVersion {
+export function prepareVersion(options: PrepareOptions, incoming: IncomingVersion, resourceJson?: string | Buffer | null): PreparedVersion {
   const { type, id, version, resource } = incoming;
   const base = { type, id, version, deleted: resource === null, clientId: undefined, kept: false, prepared: null, invalidPath: null };
   if (resource === null || !isSupportedResourceType(type)) return base;

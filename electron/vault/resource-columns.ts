@@ -15,7 +15,8 @@ export interface ResourceRow {
   readonly valueUnit: string | null;
   readonly versionId: string | null;
   readonly lastUpdated: string | null;
-  readonly json: string;
+  /** The resource's JSON: its text, or the UTF-8 bytes of that text (decoded when written). */
+  readonly json: string | Buffer;
 }
 
 type Json = Record<string, unknown>;
@@ -108,10 +109,10 @@ function observationValue(resource: Json): { valueNum: number | null; valueUnit:
 
 /**
  * The row to store for a validated resource that has an id. `storedJson`, when given, is the text the
- * resource was parsed from (JSON.parse(storedJson) made `resource`), stored as it is instead of
- * serialising the resource again.
+ * resource was parsed from (JSON.parse(storedJson) made `resource`), or its UTF-8 bytes, stored as it
+ * is instead of serialising the resource again.
  */
-export function resourceRow(resource: Resource & { id: string }, storedJson?: string): ResourceRow {
+export function resourceRow(resource: Resource & { id: string }, storedJson?: string | Buffer): ResourceRow {
   const json = resource as unknown as Json;
   const meta = isObject(json.meta) ? json.meta : {};
   return {

@@ -126,6 +126,17 @@ describe('the resource store', () => {
     expect(vault.observationTrend('p1', '8867-4', '2024-03-01T00:00:00Z', '2024-03-02T00:00:00Z').map((p) => p.value)).toEqual([80, 91]);
   });
 
+  it('stores a resource prepared from the UTF-8 bytes it was parsed from, non-ASCII text intact', () => {
+    const named = { ...patient, name: [{ family: 'Müller-Łukasik', given: ['Zoë', '李'] }] };
+    const page = Buffer.from(`{"entry":[{"resource":${JSON.stringify(named, null, 1)}}]}`, 'utf8');
+    const bytes = page.subarray(page.indexOf('"resource":') + '"resource":'.length, page.length - '}]}'.length);
+    const prepared = vault.resources.prepare(JSON.parse(bytes.toString('utf8')), bytes);
+    expect(vault.resources.count()).toBe(0);
+    expect(vault.resources.upsertPrepared([prepared])).toBe(1);
+    expect(vault.resources.read('Patient', 'p1')).toEqual(named);
+    expect(vault.patients.matching('Zoë Müller-Łukasik')).toEqual(['p1']);
+  });
+
   it('rolls back everything written in a transaction that fails', () => {
     vault.resources.upsert(patient);
     expect(() =>

@@ -31,10 +31,12 @@ export interface ResourceStore {
   upsertMany(resources: readonly unknown[]): number;
   /**
    * Validates one resource and builds its row, writing nothing; throws VaultError INVALID_RESOURCE.
-   * `json`, when given, must be the very text `resource` was parsed from: it is stored as it is
-   * (no second serialisation).
+   * `json`, when given, must be the very text `resource` was parsed from, or its UTF-8 bytes: it is
+   * stored as it is (no second serialisation). Bytes are decoded only when the row is written, so a
+   * prepared row waiting for its transaction keeps its JSON outside the JavaScript heap; they must
+   * not change until then.
    */
-  prepare(resource: unknown, json?: string): PreparedResource;
+  prepare(resource: unknown, json?: string | Buffer): PreparedResource;
   /** Writes prepared resources (insert or replace by type and id) in one transaction. Returns the count. */
   upsertPrepared(prepared: readonly PreparedResource[]): number;
   read<K extends SupportedResourceType>(type: K, id: string): ResourceOf<K> | null;
@@ -68,7 +70,7 @@ type RowValues = [
   json: string,
 ];
 
-function validated(input: unknown, position?: number, json?: string): { resource: Resource; row: ResourceRow } {
+function validated(input: unknown, position?: number, json?: string | Buffer): { resource: Resource; row: ResourceRow } {
   const where = position === undefined ? '' : ` (item ${position + 1} of the batch)`;
   let resource: Resource;
   try {
@@ -128,7 +130,7 @@ export function createResourceStore(db: Db): ResourceStore {
       row.valueUnit,
       row.versionId,
       row.lastUpdated,
-      row.json,
+      typeof row.json === 'string' ? row.json : row.json.toString('utf8'),
     );
   };
   const readStatement = db.prepare<[string, string], string>('SELECT json FROM resources WHERE type = ? AND id = ?').pluck();

@@ -1,7 +1,8 @@
 // The mirror of one ward's charts. Each cycle: the ward's census from the upstream (in-progress
 // Encounters at the ward's upstream Location); a full pull of each patient new to the ward
 // (Patient/$everything when the upstream's CapabilityStatement offers it, otherwise a search per
-// chart type; its pages written FULL_PULL_BATCH resources to a transaction); then, for every mirrored patient, the changes since each type's cursor
+// chart type; two at a time, the next page asked for while a batch is written; its pages written
+// FULL_PULL_BATCH resources to a transaction); then, for every mirrored patient, the changes since each type's cursor
 // (`_lastUpdated=ge`, sorted, paged), written with the cursor in one transaction so a restart
 // resumes with no gap; patients who left the ward stop being followed once their last change is in;
 // and, every deletion-sweep interval, what the EHR deleted is deleted at the hub (deletion-sweep.ts).
@@ -41,6 +42,9 @@ const PATIENTS_PER_SEARCH = 50;
  * resources), so it stays this size rather than a whole chart.
  */
 export const FULL_PULL_BATCH = 4000;
+
+/** Searches a full pull runs side by side (a request each in flight at the upstream). */
+const FULL_PULL_SEARCHES_AT_ONCE = 2;
 
 export interface WardCycleResult {
   readonly patients: number;
@@ -211,19 +215,22 @@ async function pullPatients(
     gathered = [];
     if (batch.size > 0) await writePage(deps, [...batch.values()], windows, counters);
   };
+  const queries: string[] = [];
   if (capabilities.everything) {
-    for (const patientId of windows.keys()) {
-      await deps.client.search(`Patient/${encodeURIComponent(patientId)}/$everything?_count=${pageSize}`, gather);
-    }
+    for (const patientId of windows.keys()) queries.push(`Patient/${encodeURIComponent(patientId)}/$everything?_count=${pageSize}`);
   } else {
     for (const group of chunked([...windows.keys()], PATIENTS_PER_SEARCH)) {
       for (const { type, patientParam } of MIRRORED_TYPES) {
         if (!capabilities.searchable.has(type)) continue;
         const values = group.map((id) => patientValue(patientParam, id)).join(',');
-        await deps.client.search(`${type}?${patientParam}=${values}&_count=${pageSize}`, gather);
+        queries.push(`${type}?${patientParam}=${values}&_count=${pageSize}`);
       }
     }
   }
+  // The next page asked for while a batch is written, and searches side by side: the order between
+  // them does not matter here, and the hub then always has a page to read while the upstream
+  // prepares the next.
+  await deps.client.searchAll(queries, gather, FULL_PULL_SEARCHES_AT_ONCE);
   await flush();
 }
 

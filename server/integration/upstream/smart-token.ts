@@ -113,9 +113,16 @@ export function createSmartTokenSource(options: {
     return { token: answer.access_token, renewAtMs: options.clock().getTime() + Math.max(lifetimeMs - RENEW_BEFORE_MS, lifetimeMs / 2) };
   }
 
+  // One sign-in at a time: requests that need a token meanwhile (a page asked for ahead) wait for it.
+  let signingIn: Promise<{ token: string; renewAtMs: number }> | undefined;
   return {
     async accessToken() {
-      if (!cached || options.clock().getTime() >= cached.renewAtMs) cached = await signIn();
+      if (!cached || options.clock().getTime() >= cached.renewAtMs) {
+        signingIn ??= signIn().finally(() => {
+          signingIn = undefined;
+        });
+        cached = await signingIn;
+      }
       return cached.token;
     },
     invalidate() {

@@ -1,7 +1,8 @@
 // The upstream FHIR R4 API as the mirror uses it: authenticated reads (401 renews the token once),
 // 429 honoured by waiting its Retry-After (within a bound) and asking again, 5xx and network
 // failures reported as UNAVAILABLE so the caller backs off, searches that follow Bundle.link
-// `next` (only within the upstream's own origin, so the token never leaves it), existence checks
+// `next` (only within the upstream's own origin, so the token never leaves it) with the next page
+// asked for while the caller writes one (and, for a caller who allows it, searches side by side), existence checks
 // (404/410 = deleted), and creates.
 import type { Bundle, OperationOutcome, Resource } from '../../../shared/fhir/index.js';
 import { parseJson, type SmartTokenSource } from './smart-token.js';
@@ -36,6 +37,12 @@ export function outcomeSummary(status: number, body: Buffer): string {
   const issue = outcome?.resourceType === 'OperationOutcome' ? outcome.issue?.[0] : undefined;
   const text = issue ? [issue.code, issue.details?.text ?? issue.diagnostics].filter(Boolean).join(': ') : '';
   return `HTTP ${status}${text ? ` ${text}` : ''}`.slice(0, 300);
+}
+
+interface SearchPage {
+  readonly resources: Resource[];
+  /** The `next` link, when there is one. */
+  readonly next: string | undefined;
 }
 
 export interface CreateResult {
@@ -82,29 +89,88 @@ export class UpstreamClient {
   /**
    * Runs a search and hands over each page's resources in order (the `match` entries, or all when
    * the server does not mark them), following `next` links. A `next` link that repeats a page already
-   * read stops the search (it would never end).
+   * read stops the search (it would never end). See searchAll.
    */
   async search(pathAndQuery: string, onPage: (resources: Resource[]) => Promise<void>): Promise<void> {
-    let next: string | undefined = pathAndQuery;
-    const followed = new Set<string>();
-    while (next !== undefined) {
-      if (followed.has(next))
-        throw new UpstreamError(
-          'BAD_RESPONSE',
-          "The upstream server's paging went round in a circle (a next link repeated a page already read); the search was stopped.",
-        );
-      followed.add(next);
-      const { body } = await this.read(next);
-      const bundle = body as Bundle | null;
-      if (bundle?.resourceType !== 'Bundle')
-        throw new UpstreamError('BAD_RESPONSE', 'The upstream server answered a search without a Bundle.');
-      const resources = (bundle.entry ?? [])
-        .filter((entry) => entry.search?.mode === undefined || entry.search.mode === 'match')
-        .map((entry) => entry.resource)
-        .filter((resource): resource is Resource => typeof resource === 'object' && resource !== null && 'resourceType' in resource);
-      await onPage(resources);
-      next = bundle.link?.find((link) => link.relation === 'next')?.url;
+    await this.searchAll([pathAndQuery], onPage);
+  }
+
+  /**
+   * Runs searches and hands over their pages, each search's in order, as `search` each. The next
+   * page (or the next search's first) is asked for before a page is handed over, so the upstream
+   * prepares it while the hub writes this one. With `searchesAtOnce` 1 (the default) the searches
+   * run one after another and every page comes in order. With more, that many run side by side
+   * (each takes the next query when its search ends), so their pages interleave: for a caller to
+   * whom the order between searches does not matter. `onPage` is never called twice at once.
+   * When anything fails, no other page is handed over, the requests ahead are left unread, and the
+   * first failure is the call's once every search has stopped.
+   */
+  async searchAll(queries: readonly string[], onPage: (resources: Resource[]) => Promise<void>, searchesAtOnce = 1): Promise<void> {
+    let taken = 0;
+    let failure: { readonly error: unknown } | undefined;
+    let turn: Promise<void> = Promise.resolve();
+    const ask = (url: string | undefined): Promise<SearchPage> | undefined => {
+      if (url === undefined || failure !== undefined) return undefined;
+      const page = this.readPage(url);
+      // Awaited below unless something fails first: then nothing waits for it.
+      page.catch(() => undefined);
+      return page;
+    };
+    const handOver = (resources: Resource[]): Promise<void> => {
+      const mine = turn.then(() => (failure === undefined ? onPage(resources) : undefined));
+      turn = mine.catch(() => undefined);
+      return mine;
+    };
+    const run = async (): Promise<void> => {
+      try {
+        // The search's query and the next links read so far: a repeat would never end.
+        let followed = new Set<string>();
+        const after = (page: SearchPage | undefined): Promise<SearchPage> | undefined => {
+          if (page?.next === undefined) {
+            const query = queries[taken++];
+            followed = new Set(query === undefined ? [] : [query]);
+            return ask(query);
+          }
+          if (followed.has(page.next)) {
+            // Failed only once the page in hand is written, as a page that cannot be read would.
+            const circle = Promise.reject(
+              new UpstreamError(
+                'BAD_RESPONSE',
+                "The upstream server's paging went round in a circle (a next link repeated a page already read); the search was stopped.",
+              ),
+            );
+            circle.catch(() => undefined);
+            return circle;
+          }
+          followed.add(page.next);
+          return ask(page.next);
+        };
+        let ahead = after(undefined);
+        while (ahead !== undefined) {
+          const page = await ahead;
+          ahead = after(page);
+          await handOver(page.resources);
+        }
+      } catch (error) {
+        failure ??= { error };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(searchesAtOnce, queries.length)) }, run));
+    if (failure !== undefined) throw failure.error;
+  }
+
+  private async readPage(pathOrUrl: string): Promise<SearchPage> {
+    const { body } = await this.read(pathOrUrl);
+    const bundle = body as Bundle | null;
+    if (bundle?.resourceType !== 'Bundle')
+      throw new UpstreamError('BAD_RESPONSE', 'The upstream server answered a search without a Bundle.');
+    const resources: Resource[] = [];
+    for (const entry of bundle.entry ?? []) {
+      if (entry.search?.mode !== undefined && entry.search.mode !== 'match') continue;
+      const resource = entry.resource;
+      if (typeof resource === 'object' && resource !== null && 'resourceType' in resource) resources.push(resource);
     }
+    return { resources, next: bundle.link?.find((link) => link.relation === 'next')?.url };
   }
 
   /** POST a create; with `ifNoneExist` the upstream makes it only when nothing matches. */
