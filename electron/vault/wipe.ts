@@ -12,15 +12,20 @@ export interface WipeVaultOptions {
   readonly dataDir: string;
   readonly custodian: KeyCustodian;
   readonly logger?: Logger;
+  /**
+   * Leaves the device key of the enrollment in the keystore, for a caller that still has audit
+   * entries to send as this device (`wardline wipe`) and destroys it itself afterwards.
+   */
+  readonly keepDeviceKey?: boolean;
 }
 
 /**
- * Destroys the vault key (and any key staged by an interrupted rekey) and the device key of the
- * workstation's enrollment, then deletes the vault
+ * Destroys the vault key (and any key staged by an interrupted rekey) and, unless asked to keep it,
+ * the device key of the workstation's enrollment, then deletes the vault
  * files. Succeeds when there is nothing to wipe. When the keystore refuses, the files are deleted
  * anyway and a KEYSTORE_UNAVAILABLE error says the key is still to be removed.
  */
-export async function wipeVault({ dataDir, custodian, logger }: WipeVaultOptions): Promise<void> {
+export async function wipeVault({ dataDir, custodian, logger, keepDeviceKey = false }: WipeVaultOptions): Promise<void> {
   const name = keyNameFor(dataDir, 'vault');
   let keyError: unknown;
   try {
@@ -28,7 +33,7 @@ export async function wipeVault({ dataDir, custodian, logger }: WipeVaultOptions
     await custodian.destroy(stagingNameFor(name));
     // The device key belongs to the enrollment kept in this vault: without the vault it is an
     // orphan that could still authenticate to the hub, so it goes too (re-enroll after a wipe).
-    await custodian.destroy(keyNameFor(dataDir, 'device'));
+    if (!keepDeviceKey) await custodian.destroy(keyNameFor(dataDir, 'device'));
   } catch (error) {
     keyError = error;
   }

@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAuditLog } from '../../electron/audit/index.js';
-import { createKeytarCustodian, keyNameFor } from '../../electron/vault/index.js';
+import { createKeytarCustodian, keyNameFor, wipeVault } from '../../electron/vault/index.js';
+import { TEST_WARD } from '../../electron/session/test-helpers.js';
+import type { Bundle } from '../../shared/fhir/index.js';
 import { auditHeldByHub, workstationAuditHead } from '../support/audit-at-hub.js';
 import { startEnrolledTestHost, type EnrolledTestHost } from '../support/enrolled-host.js';
 
@@ -117,8 +119,100 @@ describe('decommissioning with the wardline CLI', () => {
     const wipe = await wardline(['wipe', '--data', dir]);
     expect(wipe.stderr).toBe('');
     expect(wipe.code).toBe(0);
+    expect(wipe.stdout).toContain("Sent 1 audit entries to the hub, this wipe's included");
     expect(existsSync(join(dir, 'vault.db'))).toBe(false);
     expect((await wardline(['audit', 'verify', '--data', dir])).code).toBe(0);
+    // The wipe's own entry reached the hub, once, on the chain, as this device; then the device key went.
+    const wiped = await workstationAuditHead(dir, t.station.custodian);
+    expect(wiped).toMatchObject({ pending: 0, deviceId: synced.deviceId });
+    expect(wiped.head.sequence).toBe(synced.head.sequence + 2);
+    const final = await auditHeldByHub(t.hub, synced.deviceId!);
+    expect(final).toMatchObject({ events: wiped.head.sequence, sequences: wiped.head.sequence });
+    expect(final.chain).toEqual({ highestContiguousSequence: wiped.head.sequence, gaps: [], hashMismatches: [], reusedSequences: [] });
+    expect(await wipesAtHub(t)).toBe(1);
+    expect(await t.station.custodian.load(keyNameFor(dir, 'device'))).toBeNull();
+    expect(await t.station.custodian.load(keyNameFor(dir, 'vault'))).toBeNull();
+    // Nothing is left to send: a second wipe has nothing to do and says so.
+    const again = await wardline(['wipe', '--data', dir]);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/No vault in/);
+    expect(await wipesAtHub(t)).toBe(1);
+  });
+});
+
+/** The AuditEvents of wipes the hub holds, as the privacy officer finds them through its FHIR API. */
+async function wipesAtHub(host: EnrolledTestHost): Promise<number> {
+  const adam = host.staff.find((a) => a.username === 'adam')!;
+  const officer = await (await host.hub.enrollDevice(TEST_WARD)).signedIn(adam.username, adam.password);
+  const response = await officer.fetch('/fhir/AuditEvent?wardline-action=wipe&_count=100');
+  expect(response.status).toBe(200);
+  return ((await response.json()) as Bundle).entry?.length ?? 0;
+}
+
+describe('a wipe while the hub cannot be reached', () => {
+  let h: EnrolledTestHost;
+  beforeAll(async () => {
+    h = await startEnrolledTestHost({ seed: 'decommission-cli-hub-down', patients: 1 });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('still wipes the vault and the device key, and says the trail stays here to be exported (exit 3)', { timeout: 900_000 }, async () => {
+    const folder = h.station.dataDir;
+    await h.host.close();
+    const sync = await wardline(['sync', '--json', '--data', folder]);
+    expect(sync.code).toBe(0);
+    expect(JSON.parse(sync.stdout)).toMatchObject({ outboxPending: 0, auditPending: 0 });
+    const synced = await workstationAuditHead(folder, h.station.custodian);
+
+    h.proxy.setFaults({ drop: 1 });
+    const wipe = await wardline(['wipe', '--data', folder]);
+    expect(wipe.code).toBe(3);
+    expect(wipe.stderr.trim().split('\n')).toHaveLength(1);
+    expect(wipe.stderr).toMatch(/The hub could not be reached .*: 1 audit entries, this wipe's included, were not sent/);
+    expect(wipe.stderr).toContain('wardline audit export --format fhir');
+    expect(existsSync(join(folder, 'vault.db'))).toBe(false);
+    expect(await h.station.custodian.load(keyNameFor(folder, 'vault'))).toBeNull();
+    expect(await h.station.custodian.load(keyNameFor(folder, 'device'))).toBeNull();
+
+    // The entry is kept, on an intact chain, for the export the operator is told to make.
+    const kept = await workstationAuditHead(folder, h.station.custodian);
+    expect(kept).toMatchObject({ pending: 1 });
+    expect(kept.head.sequence).toBe(synced.head.sequence + 1);
+    expect((await wardline(['audit', 'verify', '--data', folder])).code).toBe(0);
+    const exported = await wardline(['audit', 'export', '--format', 'csv', '--data', folder]);
+    expect(exported.stdout.split('\n').filter((line) => line.includes(',wipe,'))).toHaveLength(1);
+    h.proxy.setFaults(null);
+    expect(await wipesAtHub(h)).toBe(0);
+  });
+});
+
+describe('a wipe killed after the vault was destroyed', () => {
+  let h: EnrolledTestHost;
+  beforeAll(async () => {
+    h = await startEnrolledTestHost({ seed: 'decommission-cli-killed', patients: 1 });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('left the vault unreadable, and a second wipe destroys the device key left behind', { timeout: 900_000 }, async () => {
+    const folder = h.station.dataDir;
+    await h.host.close();
+    const sync = await wardline(['sync', '--json', '--data', folder]);
+    expect(sync.code).toBe(0);
+    // Where a kill between the vault and the device key leaves the folder: the vault key and files
+    // gone (destroyed first, so nothing of the vault is readable), the device key still there.
+    await wipeVault({ dataDir: folder, custodian: h.station.custodian, keepDeviceKey: true });
+    expect(await h.station.custodian.load(keyNameFor(folder, 'device'))).not.toBeNull();
+
+    const again = await wardline(['wipe', '--data', folder]);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(await h.station.custodian.load(keyNameFor(folder, 'device'))).toBeNull();
+    expect(await h.station.custodian.load(keyNameFor(folder, 'vault'))).toBeNull();
   });
 });
 

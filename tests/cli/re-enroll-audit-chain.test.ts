@@ -1,8 +1,8 @@
 // A workstation wiped and enrolled again (as IT does after KEY_MISSING or a damaged cache: "wipe it
 // and let it sync again") keeps its audit trail but gets a new device id at the hub. Its chain goes
 // on under the new id: the hub acknowledges it to the head with no gap, so the workstation can prune
-// again after the retention, and the wipe, recorded after the earlier device key was destroyed,
-// reaches the privacy officer. Real processes (the `wardline` CLI), the real OS keystore, a real hub
+// again after the retention, and the wipe, sent by the wipe itself as the earlier device before its
+// key was destroyed, reaches the privacy officer once. Real processes (the `wardline` CLI), the real OS keystore, a real hub
 // over HTTPS.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,17 +65,17 @@ describe('a workstation wiped and enrolled again', () => {
       const upload = await uploadJson();
       const { head, deviceId } = await workstationAuditHead(dataDir, custodian);
       expect(deviceId).not.toBe(earlier);
-      // The wipe and the new enrollment went under the new device id, and the hub acknowledges the
-      // whole chain: the entries below them are the ones the earlier device delivered.
+      // The wipe went as the earlier device; the new enrollment goes under the new device id, and
+      // the hub acknowledges the whole chain: the entries below it are the ones the earlier device delivered.
       expect(head.sequence).toBe(3);
-      expect(upload).toMatchObject({ sent: 2, pending: 0, hubAcknowledged: 3 });
+      expect(upload).toMatchObject({ sent: 1, pending: 0, hubAcknowledged: 3 });
       expect((await auditHeldByHub(hub, deviceId!)).chain).toEqual({
         highestContiguousSequence: 3,
         gaps: [],
         hashMismatches: [],
         reusedSequences: [],
       });
-      expect((await auditHeldByHub(hub, earlier)).chain.highestContiguousSequence).toBe(1);
+      expect((await auditHeldByHub(hub, earlier)).chain.highestContiguousSequence).toBe(2);
       const verified = await wardline(['audit', 'verify', '--data', dataDir]);
       expect(verified.code).toBe(0);
 

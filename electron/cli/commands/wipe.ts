@@ -1,16 +1,23 @@
-// `wardline wipe --data DIR [--force --export FILE [--format fhir|csv]]`: crypto-erase. The key is
-// destroyed in the keystore first, then the files (and any MAR saved as PDF in the printouts
-// folder). The audit trail is kept (it is evidence) and
-// records the wipe. It refuses while Wardline runs on the folder, and while anything would be lost:
+// `wardline wipe --data DIR [--force --export FILE [--format fhir|csv]]`: crypto-erase. Before
+// anything is destroyed, what the wipe needs to talk to the hub (the enrollment's link and the
+// device key) is read into memory. Then the vault key is destroyed in the keystore and the files
+// deleted (and any MAR saved as PDF in the printouts folder); the audit trail is kept (it is
+// evidence) and records the wipe; the entries the hub has not acknowledged, the wipe's included, are
+// uploaded as this device; only then is the device key destroyed. A kill at any point leaves the
+// vault unreadable (its key goes first), and a second wipe destroys what is left. When the hub
+// cannot be reached the wipe is still done, and it says so (exit 3): the entries stay in the audit
+// database, to be exported before the folder is deleted.
+// It refuses while Wardline runs on the folder, and while anything would be lost:
 // undelivered documentation, unresolved conflicts, audit entries the hub has not acknowledged.
 // --force goes ahead anyway, but only after the audit trail is exported to the file named, the
 // export itself recording that it was made for a forced wipe and what was lost.
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { exportAuditTrail, openAuditLog, wipeEntry, type AuditExportFormat } from '../../audit/index.js';
+import { exportAuditTrail, openAuditLog, wipeEntry, type AuditExportFormat, type AuditLog } from '../../audit/index.js';
 import { removePrintouts } from '../../print/index.js';
-import { vaultExists, wipeVault } from '../../vault/index.js';
+import { keyNameFor, vaultExists, VaultError, wipeVault } from '../../vault/index.js';
 import { CliError } from '../cli-error.js';
 import { dataOption, stringValue, type CliCommand } from './command.js';
+import { holdHubLinkForWipe, type NoHubLink } from './wipe-hub-link.js';
 import { countWipeLosses, hasLosses, lossesText, type WipeLosses } from './wipe-checks.js';
 import { workstationFrom, type Workstation } from './workstation.js';
 
@@ -67,6 +74,43 @@ async function exportBeforeForcedWipe(
   }
 }
 
+type Delivery =
+  | { readonly kind: 'sent'; readonly sent: number }
+  | { readonly kind: 'refused'; readonly sent: number; readonly remaining: number }
+  | { readonly kind: 'unreachable'; readonly code: string; readonly remaining: number }
+  | { readonly kind: 'no-link'; readonly reason: NoHubLink; readonly remaining?: number };
+
+/** Uploads what the hub has not acknowledged, the wipe's own entry included; never rejects. */
+async function deliver(link: Awaited<ReturnType<typeof holdHubLinkForWipe>>, audit: AuditLog): Promise<Delivery> {
+  if (typeof link === 'string') return { kind: 'no-link', reason: link, remaining: audit.queue.pendingCount() };
+  try {
+    const report = await link.upload(audit);
+    return report.remaining === 0 && report.checkpointMatches !== false
+      ? { kind: 'sent', sent: report.sent }
+      : { kind: 'refused', sent: report.sent, remaining: report.remaining };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return { kind: 'unreachable', code: typeof code === 'string' ? code : 'error', remaining: audit.queue.pendingCount() };
+  }
+}
+
+/** What the operator must know when audit entries stay here; null when nothing is left to do. */
+function deliveryText(delivery: Delivery, dataDir: string): string | null {
+  const keep = `export them before deleting the folder and keep the file with the decommission record: wardline audit export --format fhir --data ${dataDir} > FILE`;
+  switch (delivery.kind) {
+    case 'sent':
+      return null;
+    case 'refused':
+      return `The hub did not take every audit entry: ${delivery.remaining} stay in the audit trail here (details in logs/wardline.log); ${keep}`;
+    case 'unreachable':
+      return `The hub could not be reached (${delivery.code}): ${delivery.remaining} audit entries, this wipe's included, were not sent and stay in the audit trail here; ${keep}`;
+    case 'no-link':
+      // A vault that was never enrolled has no hub to send to: nothing is expected there.
+      if (delivery.reason === 'no-vault' || delivery.reason === 'not-enrolled' || delivery.remaining === 0) return null;
+      return `The audit trail could not be sent (${delivery.reason === 'device-key-missing' ? 'the device key is missing from the keystore' : 'the vault could not be read'}): ${delivery.remaining ?? 'some'} audit entries, this wipe's included, stay in the audit trail here; ${keep}`;
+  }
+}
+
 export const wipeCommand: CliCommand = {
   summary: 'crypto-erase the vault (refuses while anything is undelivered; --force --export FILE exports the audit trail first)',
   writesDataDir: true,
@@ -97,34 +141,60 @@ export const wipeCommand: CliCommand = {
     const exported = force ? await exportBeforeForcedWipe(workstation, exportFile!, formatOf(exportFile!, format), losses) : null;
 
     const hadVault = vaultExists(dataDir);
+    // Held in memory before anything is destroyed: the vault holds the enrollment.
+    const link = await holdHubLinkForWipe(workstation);
     let failure: unknown;
     let printouts = 0;
+    let delivery: Delivery = { kind: 'no-link', reason: 'no-vault' };
     try {
-      // Saved printouts (where the policy allows saving the MAR as PDF) hold patient data: they go too.
-      printouts = removePrintouts(dataDir);
-      await wipeVault({ dataDir, custodian, logger });
-    } catch (error) {
-      failure = error;
-    }
-    if (hadVault || force) {
-      const audit = await openAuditLog({ dataDir, custodian, logger });
       try {
-        audit.record({
-          ...wipeEntry('cli', force ? { forced: true, ...lossDetail(losses) } : {}),
-          ...(failure === undefined ? {} : { outcome: 'serious-failure' as const }),
-        });
-      } finally {
-        audit.close();
+        // Saved printouts (where the policy allows saving the MAR as PDF) hold patient data: they go too.
+        printouts = removePrintouts(dataDir);
+        await wipeVault({ dataDir, custodian, logger, keepDeviceKey: true });
+      } catch (error) {
+        failure = error;
+      }
+      if (hadVault || force) {
+        const audit = await openAuditLog({ dataDir, custodian, logger });
+        try {
+          audit.record({
+            ...wipeEntry('cli', force ? { forced: true, ...lossDetail(losses) } : {}),
+            ...(failure === undefined ? {} : { outcome: 'serious-failure' as const }),
+          });
+          delivery = await deliver(link, audit);
+        } finally {
+          audit.close();
+        }
+      }
+    } finally {
+      if (typeof link !== 'string') await link.close();
+      // Only now, with the trail sent (or not sendable), the device key goes: without the vault it
+      // is an orphan that could still authenticate to the hub (re-enroll after a wipe).
+      try {
+        await custodian.destroy(keyNameFor(dataDir, 'device'));
+      } catch (error) {
+        failure ??= new VaultError(
+          'KEYSTORE_UNAVAILABLE',
+          'The chart cache was wiped, but the device key could not be removed from the OS keystore. Run the wipe again once the keystore is available (Secret Service, Keychain or Credential Manager).',
+          { cause: error },
+        );
       }
     }
     if (failure !== undefined) throw failure;
-    logger.warn({ event: 'vault.wipe', hadVault, forced: force, printouts, ...lossDetail(losses) }, 'vault wiped');
+    logger.warn({ event: 'vault.wipe', hadVault, forced: force, printouts, ...lossDetail(losses), audit: { ...delivery } }, 'vault wiped');
     if (exported !== null) io.out(`Exported the audit trail (${exported} lines) to ${exportFile}; it records this forced wipe.`);
     io.out(
       hadVault
         ? `Wiped the vault in ${dataDir}: key destroyed, files deleted${printouts > 0 ? `, ${printouts} saved printouts deleted` : ''}. The audit trail was kept and records the wipe.`
         : `No vault in ${dataDir}; any leftover key was destroyed.`,
     );
+    const undelivered = deliveryText(delivery, dataDir);
+    if (delivery.kind === 'sent')
+      io.out(`Sent ${delivery.sent} audit entries to the hub, this wipe's included; the device key was destroyed after.`);
+    if (undelivered !== null) {
+      io.err(undelivered);
+      return 3;
+    }
     return 0;
   },
 };
