@@ -46,7 +46,7 @@ export const HUB_PROVENANCE_TAG_SYSTEM = 'urn:wardline:hub-provenance';
 const FEED_BATCH = 500;
 const SEND_BATCH = 200;
 /** The longest a held entry waits between two looks when no match wakes it first. */
-export const HELD_MAX_BACKOFF_MS = 60 * 60_000;
+const HELD_MAX_BACKOFF_MS = 60 * 60_000;
 
 function clientIdOf(resource: Resource): string | undefined {
   const identifiers = (resource as { identifier?: { system?: string; value?: string }[] }).identifier ?? [];
