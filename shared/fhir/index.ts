@@ -82,6 +82,8 @@ export {
   AUDIT_CODES,
   AUDIT_ENTITY_TYPE,
   AUDIT_EVENT_TYPE,
+  AUDIT_SOURCE_SITE,
+  BALP,
   DCM,
   EXTRA_SECURITY_ROLE_TYPE,
   OBJECT_ROLE,
@@ -89,6 +91,9 @@ export {
   RESTFUL_INTERACTION,
   SECURITY_SOURCE_TYPE,
   WARDLINE_AUDIT_SUBTYPE,
+  WARDLINE_USER_SYSTEM,
+  WARDLINE_WORKSTATION_SYSTEM,
+  auditOutcomeDescriptionOf,
   isAuditAgentLabel,
   isAuditCodeDisplay,
 } from './audit-event-codes.js';
