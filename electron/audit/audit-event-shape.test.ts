@@ -41,6 +41,10 @@ const VARIANTS: readonly Partial<AuditEntry>[] = [
   {},
   { user: null, session: null, patient: null, resources: [], purposeOfUse: null, query: null, requestor: false, detail: {} },
   { outcome: 'serious-failure', requestor: false },
+  // Every purpose of use an entry records: break-the-glass reasons and the review of the trail (audit-view).
+  { purposeOfUse: 'ETREAT' },
+  { purposeOfUse: 'COC' },
+  { purposeOfUse: 'HCOMPL' },
 ];
 
 describe("the workstation's AuditEvents are inside the shape the hub accepts", () => {

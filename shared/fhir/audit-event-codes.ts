@@ -7,7 +7,7 @@
 // the source site, the pattern of the ids it writes and where `outcomeDesc` comes from. Which action
 // maps to which code is in docs/AUDIT.md.
 import type { Coding } from '@medplum/fhirtypes';
-import { isBreakTheGlassReasonCode, PURPOSE_OF_USE_SYSTEM } from '../access/index.js';
+import { BTG_REASONS, PURPOSE_OF_USE_SYSTEM } from '../access/index.js';
 
 export const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
 export const AUDIT_EVENT_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-event-type';
@@ -86,6 +86,9 @@ export const BALP = {
   patientUpdate: 'https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientUpdate',
 } as const;
 
+/** HL7 v3 ActReason HCOMPL (health compliance): the purpose of reviewing who accessed a chart (audit-view). */
+export const AUDIT_REVIEW_PURPOSE = 'HCOMPL';
+
 /** AuditEvent.source.site of every workstation event. */
 export const AUDIT_SOURCE_SITE = 'Wardline';
 
@@ -133,6 +136,8 @@ const CODES_BY_SYSTEM: ReadonlyMap<string, ReadonlySet<string>> = (() => {
 })();
 const IDENTIFIER_SYSTEMS: ReadonlySet<unknown> = new Set([WARDLINE_USER_SYSTEM, WARDLINE_WORKSTATION_SYSTEM]);
 const PROFILES: ReadonlySet<unknown> = new Set(Object.values(BALP));
+/** The purposes of use an entry records: the break-the-glass table's (treatment among them) and the review's. */
+const PURPOSES: ReadonlySet<unknown> = new Set([...BTG_REASONS.map((reason) => reason.code), AUDIT_REVIEW_PURPOSE]);
 
 /** True when `display` is the one a workstation writes for `coding`'s system and code. */
 export function isAuditCodeDisplay(coding: { readonly system?: unknown; readonly code?: unknown }, display: unknown): boolean {
@@ -152,9 +157,9 @@ export function isAuditCoding(coding: { readonly system?: unknown; readonly code
   return typeof system === 'string' && typeof code === 'string' && CODES_BY_SYSTEM.get(system)?.has(code) === true;
 }
 
-/** True when `coding` is a purpose of use (v3-ActReason) of the break-the-glass table. */
+/** True when `coding` is a purpose of use (v3-ActReason) an entry records: the break-the-glass table's, or the review's. */
 export function isAuditPurposeCoding(coding: { readonly system?: unknown; readonly code?: unknown }): boolean {
-  return coding.system === PURPOSE_OF_USE_SYSTEM && typeof coding.code === 'string' && isBreakTheGlassReasonCode(coding.code);
+  return coding.system === PURPOSE_OF_USE_SYSTEM && PURPOSES.has(coding.code);
 }
 
 /** True when `system` is one of the identifier systems a workstation writes. */
