@@ -74,36 +74,51 @@ export interface AuditEventShapeBreach {
  * shape, however deep `event` nests.
  */
 export function auditEventOutsideShape(event: unknown): AuditEventShapeBreach | null {
-  return outside(event, AUDIT_EVENT_MEMBERS, 'AuditEvent');
+  const found = outside(event, AUDIT_EVENT_MEMBERS);
+  return found === null ? null : { path: `AuditEvent${found.steps.reverse().join('')}`, kind: found.kind };
 }
 
-function outside(value: unknown, members: Members | Rule, path: string): AuditEventShapeBreach | null {
+/**
+ * Where the walk left the shape: the steps from there back up (`.key`, `[i]`), added as the walk
+ * returns, so no path is built for the members that fit (most of the check's cost when it was).
+ */
+interface Breach {
+  readonly steps: string[];
+  readonly kind: AuditEventShapeBreach['kind'];
+}
+
+function outside(value: unknown, members: Members | Rule): Breach | null {
   if (typeof value !== 'object' || value === null) return null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i += 1) {
       const element = value[i];
       // FHIR has no list of lists: refused here, the walk never goes deeper than the shape.
-      if (Array.isArray(element)) return { path: `${path}[${i}]`, kind: 'member' };
-      const found = outside(element, members, `${path}[${i}]`);
-      if (found !== null) return found;
+      if (Array.isArray(element)) return { steps: [`[${i}]`], kind: 'member' };
+      const found = outside(element, members);
+      if (found !== null) {
+        found.steps.push(`[${i}]`);
+        return found;
+      }
     }
     return null;
   }
-  if (members === VALUE || typeof members === 'string') return { path, kind: 'member' };
-  const keys = Object.keys(value);
-  for (let i = 0; i < keys.length; i += 1) {
-    const key = keys[i]!;
-    if (!Object.hasOwn(members, key)) return { path: `${path}.${printableMemberName(key)}`, kind: 'member' };
+  if (members === VALUE || typeof members === 'string') return { steps: [], kind: 'member' };
+  // for…in: a parsed JSON object has own members only (`__proto__` included), and no list is built.
+  for (const key in value) {
+    if (!Object.hasOwn(members, key)) return { steps: [`.${printableMemberName(key)}`], kind: 'member' };
     const member = (value as Record<string, unknown>)[key];
     const rule = members[key]!;
     if (typeof rule === 'string') {
       if (!fits(rule, value, member)) {
-        return { path: `${path}.${key}`, kind: rule === 'code-display' || rule === 'agent-label' ? 'display' : 'value' };
+        return { steps: [`.${key}`], kind: rule === 'code-display' || rule === 'agent-label' ? 'display' : 'value' };
       }
       continue;
     }
-    const found = outside(member, rule, `${path}.${key}`);
-    if (found !== null) return found;
+    const found = outside(member, rule);
+    if (found !== null) {
+      found.steps.push(`.${key}`);
+      return found;
+    }
   }
   return null;
 }
