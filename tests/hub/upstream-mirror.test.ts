@@ -382,6 +382,48 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         expect(lines).toMatch(/REFUSED Provenance\/\S+ .*its target Observation was refused upstream/);
       });
 
+      it("refuses, for IT, a later version on another patient than the EHR's copy, and never moves that copy", async () => {
+        const admission = (await upstreamAll<Encounter>('Encounter')).find(
+          (e) => e.subject?.reference === `Patient/${patients[0]}` && e.status === 'in-progress',
+        )!;
+        const clientId = randomUUID();
+        const res = await device.fetch('/fhir', {
+          method: 'POST',
+          body: upload(vitalSign(patients[0]!, admission.id!, 91, new Date()), clientId, randomUUID()),
+        });
+        expect(res.status).toBe(200);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        const ehrCopies = async (): Promise<Observation[]> =>
+          (await upstreamAll<Observation>('Observation')).filter((o) => o.identifier?.some((i) => i.value === clientId));
+        const [sent] = await ehrCopies();
+        expect(sent?.subject?.reference).toBe(`Patient/${patients[0]}`);
+
+        // A version on the other patient that no workstation may write (the hub's write policy refuses
+        // it), as one stored from outside that policy would be: the outbox must not carry the move.
+        const [row] = await hub.db.query<{ res_id: string }>(
+          `SELECT res_id FROM fhir_tokens WHERE res_type = 'Observation' AND param = 'identifier' AND value = $1`,
+          [clientId],
+        );
+        const rows = await hub.db.query<{ content: string }>(
+          `SELECT CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = 'Observation' AND res_id = $1`,
+          [row!.res_id],
+        );
+        const current = JSON.parse(rows[0]!.content) as Observation;
+        const { encounter: _encounter, ...withoutStay } = current;
+        await putResources(hub.db, [{ ...withoutStay, subject: { reference: `Patient/${patients[1]}` } } as never], new Date());
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect((await mirror.runCycle()).ok).toBe(true);
+
+        const after = await ehrCopies();
+        expect(after).toHaveLength(1);
+        expect(after[0]!.subject?.reference).toBe(`Patient/${patients[0]}`);
+        expect(after[0]!.meta?.versionId).toBe(sent!.meta?.versionId);
+        const lines = formatUpstreamStatus(await readUpstreamStatus(hub.db, new Date())).join('\n');
+        expect(lines).toContain(
+          `REFUSED Observation/${row!.res_id} (version ${Number(current.meta!.versionId) + 1}, 1 attempt(s)): this version names another patient`,
+        );
+      });
+
       it('holds documentation the EHR contradicts (the patient discharged there before its time) as a conflict, and sends a later version', async () => {
         const admission = (await upstreamAll<Encounter>('Encounter')).find(
           (e) => e.subject?.reference === `Patient/${patients[1]}` && e.status === 'in-progress',

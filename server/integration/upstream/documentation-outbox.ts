@@ -6,7 +6,8 @@
 // retry after a lost answer never makes a second copy; a later version (a correction) as an update of
 // the upstream's copy; a Provenance once its targets are acknowledged, with its targets pointed at the
 // upstream's copies. An outage leaves the entry waiting (retried with backoff); a refusal is kept with
-// the upstream's reason for IT and never dropped. A first version the EHR contradicts (a changed
+// the upstream's reason for IT and never dropped. A later version naming another patient than the
+// version the EHR holds is refused the same way (documentation never moves to another chart). A first version the EHR contradicts (a changed
 // order, an ended stay) is held as a conflict, and the hub writes a version of the documentation
 // tagged with the conflict and holding the EHR's resource, which the ward's workstations sync and
 // show on their conflicts screen. The user's decision comes back as a later version: without the tag
@@ -30,7 +31,7 @@ import {
   type Resource,
   type UpstreamConflictCode,
 } from '../../../shared/fhir/index.js';
-import { feedTransaction, followOnWards, versionContentSql, wardsThatHeld } from '../../fhir/index.js';
+import { feedTransaction, followOnWards, survivingPatient, versionContentSql, wardsThatHeld } from '../../fhir/index.js';
 import type { SqlDatabase } from '../../storage/index.js';
 import { UpstreamError } from './upstream-error.js';
 import type { UpstreamClient } from './upstream-client.js';
@@ -179,14 +180,19 @@ export interface EhrRecords {
 }
 
 async function forward(db: SqlDatabase, client: UpstreamClient, row: OutboxRow, resource: Resource, ehr: EhrRecords): Promise<Outcome> {
-  const earlier = await db.query<{ state: string; upstream_ref: string | null }>(
-    'SELECT state, upstream_ref FROM upstream_outbox WHERE res_type = $1 AND res_id = $2 AND seq < $3 ORDER BY seq',
+  const earlier = await db.query<{ state: string; upstream_ref: string | null; version: number }>(
+    'SELECT state, upstream_ref, version FROM upstream_outbox WHERE res_type = $1 AND res_id = $2 AND seq < $3 ORDER BY seq',
     [row.res_type, row.res_id, row.seq],
   );
   if (earlier.some((e) => e.state === 'pending' || e.state === 'held')) return { kind: 'wait' };
   if (earlier.some((e) => e.state === 'refused'))
-    return { kind: 'refused', reason: 'an earlier version of this resource was refused upstream' };
-  const upstreamRef = earlier.find((e) => e.upstream_ref !== null)?.upstream_ref ?? null;
+    return { kind: 'refused', reason: 'an earlier version of this resource was refused (see its reason)' };
+  const acknowledged = earlier.find((e) => e.upstream_ref !== null);
+  const upstreamRef = acknowledged?.upstream_ref ?? null;
+  if (acknowledged !== undefined && resource.resourceType !== 'Provenance') {
+    const moved = await movedFromSentPatient(db, row, Number(acknowledged.version), resource);
+    if (moved !== null) return { kind: 'refused', reason: moved };
+  }
 
   if (resource.resourceType === 'Provenance') {
     const targets: Reference[] = [];
@@ -237,6 +243,24 @@ async function forward(db: SqlDatabase, client: UpstreamClient, row: OutboxRow, 
     ? await client.update(upstreamRef, { ...upstreamBody(form.resource), id: upstreamRef.split('/')[1] ?? '' } as Resource)
     : await client.create(row.res_type, upstreamBody(form.resource), `identifier=${CLIENT_ID_SYSTEM}|${clientId}`);
   return { kind: 'sent', ref: result.reference };
+}
+
+/**
+ * Why a later version cannot be sent as an update of the EHR's copy: it names another patient than
+ * the version the EHR already holds (documentation never moves between charts; a record about the
+ * wrong patient is marked entered in error and documented again). Null when it keeps that patient.
+ */
+async function movedFromSentPatient(db: SqlDatabase, row: OutboxRow, sentVersion: number, resource: Resource): Promise<string | null> {
+  const sent = await db.query<{ patient_id: string | null }>(
+    'SELECT patient_id FROM fhir_versions WHERE res_type = $1 AND res_id = $2 AND version = $3',
+    [row.res_type, row.res_id, sentVersion],
+  );
+  if (sent.length === 0) return `version ${sentVersion}, the one the EHR holds, is no longer in the hub store to compare patients with`;
+  // Both on the patient that stands for them now: a merge (the feed's patient into the EHR's) is no move.
+  const surviving = (patientId: string | null | undefined): Promise<string | null> =>
+    patientId === null || patientId === undefined ? Promise.resolve(null) : survivingPatient(db, patientId);
+  if ((await surviving(sent[0]!.patient_id)) === (await surviving(patientIdOf(resource)))) return null;
+  return `this version names another patient than version ${sentVersion}, the one the EHR holds: documentation is never moved to another patient's chart (mark it entered in error and document it again)`;
 }
 
 /** The EHR's resource as the hub keeps it inside the documentation: its content, without the EHR's meta. */
