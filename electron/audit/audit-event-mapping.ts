@@ -8,7 +8,14 @@
 // maps to the same resource, so a re-upload compares equal at the hub. Kept lean (the hub stores
 // and hashes every event): who the session was is the user agent's altId and is in the entry.
 import { AUDIT_CHAIN_EXTENSION_URL } from '../../shared/auth/index.js';
-import { AUDIT_AGENT_LABELS, AUDIT_CODES as CODES, type AuditEvent, type Coding } from '../../shared/fhir/index.js';
+import {
+  AUDIT_AGENT_LABELS,
+  AUDIT_CODES as CODES,
+  AUDIT_SOURCE_SITE,
+  auditOutcomeDescriptionOf,
+  type AuditEvent,
+  type Coding,
+} from '../../shared/fhir/index.js';
 import type { AuditAction, AuditEntry, AuditOutcome } from './audit-entry.js';
 import { auditEventIdOf } from './audit-event-id.js';
 import { ACT_REASON, BALP, WARDLINE_USER_SYSTEM, WARDLINE_WORKSTATION_SYSTEM } from './audit-codes.js';
@@ -130,12 +137,6 @@ function entitiesOf(entry: AuditEntry, shape: ActionShape): Entity[] {
   return entities;
 }
 
-function outcomeDescription(entry: AuditEntry): string | undefined {
-  if (entry.outcome === 'success') return undefined;
-  const reason = entry.detail.reason;
-  return typeof reason === 'string' ? reason : undefined;
-}
-
 /**
  * The AuditEvent for `entry`; its id is auditEventIdOf(entry.device, entry.sequence). `bodyJson` is
  * the body's canonical JSON when the caller holds it already (the log stores the text it hashed).
@@ -143,7 +144,7 @@ function outcomeDescription(entry: AuditEntry): string | undefined {
 export function auditEventOf(entry: AuditEntry, source: AuditEventSource, bodyJson?: string): AuditEvent {
   const shape = SHAPES[entry.action];
   const { previousHash, hash, ...body } = entry;
-  const outcomeDesc = outcomeDescription(entry);
+  const outcomeDesc = auditOutcomeDescriptionOf(entry);
   const purposeOfEvent = purposeOf(entry);
   const entity = entitiesOf(entry, shape);
   return {
@@ -170,7 +171,7 @@ export function auditEventOf(entry: AuditEntry, source: AuditEventSource, bodyJs
     ...(purposeOfEvent === undefined ? {} : { purposeOfEvent }),
     agent: agentsOf(entry, shape, source),
     source: {
-      site: 'Wardline',
+      site: AUDIT_SOURCE_SITE,
       observer: { ...deviceReference(entry, source), identifier: { system: WARDLINE_WORKSTATION_SYSTEM, value: entry.device } },
       type: [CODES.userDevice],
     },

@@ -41,6 +41,10 @@ const VARIANTS: readonly Partial<AuditEntry>[] = [
   {},
   { user: null, session: null, patient: null, resources: [], purposeOfUse: null, query: null, requestor: false, detail: {} },
   { outcome: 'serious-failure', requestor: false },
+  // Every purpose of use an entry records: break-the-glass reasons and the review of the trail (audit-view).
+  { purposeOfUse: 'ETREAT' },
+  { purposeOfUse: 'COC' },
+  { purposeOfUse: 'HCOMPL' },
 ];
 
 describe("the workstation's AuditEvents are inside the shape the hub accepts", () => {
@@ -64,7 +68,7 @@ describe("the workstation's AuditEvents are inside the shape the hub accepts", (
       'AuditEvent.source.observer.extra',
     );
     expect(memberOutsideShape({ ...event, id: { family: 'Doe' } })).toBe('AuditEvent.id');
-    expect(memberOutsideShape({ ...event, meta: { profile: [['x']] } })).toBe('AuditEvent.meta.profile[0]');
+    expect(memberOutsideShape({ ...event, meta: { versionId: [['x']] } })).toBe('AuditEvent.meta.versionId[0]');
   });
 
   it('never shows a member name that could carry text (a name used as a key) in its answer', () => {
@@ -86,8 +90,8 @@ describe("the workstation's AuditEvents are inside the shape the hub accepts", (
       path: 'AuditEvent.subtype[0].display',
       kind: 'display',
     });
-    // A code the workstation never writes carries no display at all.
-    expect(display({ ...event, type: { system: 'urn:x', code: 'Doe', display: 'Jane Doe' } })).toEqual({
+    // A code the workstation never writes carries no display at all (nor is it taken itself: below).
+    expect(display({ ...event, type: { display: 'Jane Doe', system: 'urn:x', code: 'Doe' } })).toEqual({
       path: 'AuditEvent.type.display',
       kind: 'display',
     });
@@ -109,5 +113,40 @@ describe("the workstation's AuditEvents are inside the shape the hub accepts", (
     });
     // A display left out is no text at all: taken.
     expect(display({ ...event, type: { system: event.type.system, code: event.type.code } })).toBeNull();
+  });
+
+  it('is told apart from an event with a code, site, id, reference or profile the workstation never writes there', () => {
+    const event = auditEventOf(entry('chart-read', {}), { hubDeviceId: null });
+    const value = (changed: unknown) => auditEventOutsideShape(changed);
+    const [source, server, user] = event.agent;
+    const cases: [unknown, string][] = [
+      // A name as a code, under a system of the table or another, with or without a display.
+      [{ ...event, type: { system: 'urn:x', code: 'Doe,Jane' } }, 'AuditEvent.type.system'],
+      [{ ...event, type: { ...event.type, code: 'Doe,Jane', display: undefined } }, 'AuditEvent.type.system'],
+      [{ ...event, subtype: [{ system: event.subtype![0]!.system, code: 'Jane Doe' }] }, 'AuditEvent.subtype[0].system'],
+      [{ ...event, agent: [{ ...source, type: { coding: [{ code: 'Jane Doe' }] } }] }, 'AuditEvent.agent[0].type.coding[0].code'],
+      // A table code as a purpose of use, or a purpose that is not of the break-the-glass table.
+      [{ ...event, purposeOfEvent: [{ coding: [event.type] }] }, 'AuditEvent.purposeOfEvent[0].coding[0].system'],
+      [
+        { ...event, purposeOfEvent: [{ coding: [{ ...event.purposeOfEvent![0]!.coding![0], code: 'DOE' }] }] },
+        'AuditEvent.purposeOfEvent[0].coding[0].system',
+      ],
+      [{ ...event, source: { ...event.source, site: 'Jane Doe' } }, 'AuditEvent.source.site'],
+      [{ ...event, agent: [source, server, { ...user, altId: 'Jane Doe' }] }, 'AuditEvent.agent[2].altId'],
+      [{ ...event, agent: [source, server, { ...user, altId: ['s-1'] }] }, 'AuditEvent.agent[2].altId'],
+      [
+        { ...event, agent: [source, server, { ...user, who: { identifier: { ...user!.who!.identifier, value: 'Doe, Jane' } } }] },
+        'AuditEvent.agent[2].who.identifier.value',
+      ],
+      [
+        { ...event, agent: [source, server, { ...user, who: { identifier: { system: 'urn:Jane Doe', value: 'u-1' } } }] },
+        'AuditEvent.agent[2].who.identifier.system',
+      ],
+      [{ ...event, entity: [{ ...event.entity![0], what: { reference: 'Patient/Jane Doe' } }] }, 'AuditEvent.entity[0].what.reference'],
+      [{ ...event, meta: { profile: ['urn:Jane-Doe'] } }, 'AuditEvent.meta.profile'],
+      [{ ...event, meta: { profile: [['x']] } }, 'AuditEvent.meta.profile'],
+    ];
+    for (const [changed, path] of cases) expect(value(changed), path).toEqual({ path, kind: 'value' });
+    expect(value(event)).toBeNull();
   });
 });

@@ -3,6 +3,7 @@
 // allows 'audit:view', and exported from the same filters. Looking at a patient's audit history is
 // itself an access to that patient, so every view and export is recorded first, with the patients
 // it was filtered on (as ids: never the MRN or name typed).
+import { AUDIT_REVIEW_PURPOSE } from '../../shared/fhir/index.js';
 import { guard, type GuardedSessions, type UserContext } from '../session/index.js';
 import type { AuditDetail, AuditEntry, NewAuditEntry } from './audit-entry.js';
 import { AuditError } from './audit-error.js';
@@ -84,7 +85,7 @@ function reviewEntries(
   const base = { action, user: user.userId, session: user.sessionId, detail: filtered };
   if (patients.length === 0) return [{ ...base, patient: null, purposeOfUse: null }];
   // HL7 v3 ActReason HCOMPL (health compliance): reviewing who accessed a chart.
-  return patients.map((patient) => ({ ...base, patient, purposeOfUse: 'HCOMPL' }));
+  return patients.map((patient) => ({ ...base, patient, purposeOfUse: AUDIT_REVIEW_PURPOSE }));
 }
 
 /** Answers one page of the audit view (newest first) for the signed-in privacy officer. */

@@ -3,6 +3,7 @@
 export { openAuditLog, type AuditLog, type ChainHead } from './audit-log.js';
 export { DEFAULT_AUDIT_RETENTION_DAYS } from './audit-prune.js';
 export { AUDIT_ACTIONS, GENESIS_PREVIOUS_HASH, entryHash, type AuditDetail, type AuditEntry, type NewAuditEntry } from './audit-entry.js';
+export { auditEventOf, type AuditEventSource } from './audit-event-mapping.js';
 export { AuditError } from './audit-error.js';
 export { auditFilePath } from './audit-files.js';
 export {

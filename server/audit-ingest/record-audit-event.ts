@@ -14,7 +14,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Principal } from '../identity/index.js';
 import { chunked, rowsPlaceholders, SqlParams, type SqlDatabase } from '../storage/index.js';
 import { GENESIS_PREVIOUS_HASH } from '../../shared/auth/index.js';
-import { auditEventOutsideShape } from '../../shared/fhir/index.js';
+import { auditEventOutsideShape, auditOutcomeDescriptionOf } from '../../shared/fhir/index.js';
 import { AuditIngestError } from './audit-ingest-error.js';
 import { chainPositionOf, type ChainPosition } from './audit-chain-extension.js';
 import { contentHash } from './content-hash.js';
@@ -103,7 +103,7 @@ export async function recordAuditEvents(
   // dropped while it is young (holding a run's 3 MB of text until the end made the collector copy it).
   const rows = new InsertBuffer(tx);
   for (let i = 0; i < checked.length; i += 1) {
-    const { event, position, entry } = checked[i]!;
+    const { event, position, entry, body } = checked[i]!;
     const already = held.get(position.eventId);
     if (already !== undefined) {
       if (
@@ -120,7 +120,6 @@ export async function recordAuditEvents(
         409,
       );
     }
-    const body = entryBodyOf(entry);
     const index = indexOfEntry(body, event);
     await rows.add(
       position.eventId,
@@ -256,6 +255,8 @@ interface CheckedEvent {
   readonly position: ChainPosition;
   /** The hashed entry's canonical JSON text as uploaded. */
   readonly entry: string;
+  /** The entry parsed (null when it is not a JSON object). */
+  readonly body: Record<string, unknown> | null;
 }
 
 function checkedEvent(deviceId: string, event: unknown): CheckedEvent {
@@ -265,7 +266,9 @@ function checkedEvent(deviceId: string, event: unknown): CheckedEvent {
     const what =
       outside.kind === 'member'
         ? "is not a member a workstation's AuditEvent has"
-        : 'is not the display a workstation writes there (the one of its code, or a fixed label)';
+        : outside.kind === 'display'
+          ? 'is not the display a workstation writes there (the one of its code, or a fixed label)'
+          : 'is not a value a workstation writes there (a code of its table, an id, a Type/id reference, the fixed site)';
     throw new AuditIngestError(
       'AUDIT_EVENT_INVALID',
       `AuditEvent ${position.eventId}: ${outside.path} ${what}; the hub keeps ids and codes only, never names.`,
@@ -286,7 +289,17 @@ function checkedEvent(deviceId: string, event: unknown): CheckedEvent {
       `AuditEvent ${position.eventId}: the audit-chain extension needs the hashed "entry" (valueBase64Binary), so the hub can recompute its hash.`,
     );
   }
-  return { event, position, entry };
+  const body = entryBodyOf(entry);
+  // outcomeDesc is the hashed entry's failure reason or nothing: it carries no text the entry does not.
+  const outcomeDesc = (event as { outcomeDesc?: unknown }).outcomeDesc;
+  if (outcomeDesc !== undefined && (body === null || outcomeDesc !== auditOutcomeDescriptionOf(body))) {
+    throw new AuditIngestError(
+      'AUDIT_EVENT_INVALID',
+      `AuditEvent ${position.eventId}: AuditEvent.outcomeDesc is not the failure reason of its hashed entry (detail.reason); the hub keeps no other text there.`,
+      422,
+    );
+  }
+  return { event, position, entry, body };
 }
 
 interface HeldEvent {

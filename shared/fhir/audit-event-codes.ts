@@ -2,9 +2,12 @@
 // types and roles, the FHIR R4 audit vocabularies, Wardline's own subtypes for events no standard
 // code names), and the fixed labels it gives an agent or the observer. One table for both sides: the
 // workstation's mapping (electron/audit/audit-event-mapping.ts) writes from it, and the hub refuses an
-// uploaded event with any other display (audit-event-shape.ts), so a display can never carry a name.
-// Which action maps to which code is in docs/AUDIT.md.
+// uploaded event with any other coding or display (audit-event-shape.ts), so neither can carry a name.
+// The other values a workstation writes are fixed here too: the identifier systems, the BALP profiles,
+// the source site, the pattern of the ids it writes and where `outcomeDesc` comes from. Which action
+// maps to which code is in docs/AUDIT.md.
 import type { Coding } from '@medplum/fhirtypes';
+import { BTG_REASONS, PURPOSE_OF_USE_SYSTEM } from '../access/index.js';
 
 export const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
 export const AUDIT_EVENT_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-event-type';
@@ -71,6 +74,44 @@ export const AUDIT_AGENT_LABELS = {
   chartCache: 'Wardline chart cache',
 } as const;
 
+/** Identifier systems: hub account ids, workstation (audit log) ids. */
+export const WARDLINE_USER_SYSTEM = 'https://wardline.example/fhir/NamingSystem/user';
+export const WARDLINE_WORKSTATION_SYSTEM = 'https://wardline.example/fhir/NamingSystem/workstation';
+
+/** The IHE BALP profiles of reads, queries, creates and updates (meta.profile). */
+export const BALP = {
+  patientRead: 'https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientRead',
+  patientQuery: 'https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientQuery',
+  patientCreate: 'https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientCreate',
+  patientUpdate: 'https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientUpdate',
+} as const;
+
+/** HL7 v3 ActReason HCOMPL (health compliance): the purpose of reviewing who accessed a chart (audit-view). */
+export const AUDIT_REVIEW_PURPOSE = 'HCOMPL';
+
+/** AuditEvent.source.site of every workstation event. */
+export const AUDIT_SOURCE_SITE = 'Wardline';
+
+/**
+ * The ids a workstation writes as an identifier's value or an agent's altId: hub account ids, session
+ * ids and audit-log ids (UUIDs in practice), always FHIR ids: letters, digits, `-` and `.`, at most 64.
+ * No space or comma: "Doe, Jane" or "Jane Doe 4711" is not an id.
+ */
+const WRITTEN_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+/** A reference the workstation writes: `Type/id` (Device, Patient, the resources concerned). */
+const WRITTEN_REFERENCE = /^[A-Z][A-Za-z]{0,63}\/[A-Za-z0-9\-.]{1,64}$/;
+
+/**
+ * The AuditEvent.outcomeDesc of an entry (its hashed body): the entry's `detail.reason` when the
+ * outcome is a failure, else none. The workstation's mapping writes it from here and the hub holds an
+ * uploaded event to it, so outcomeDesc never carries text the hashed entry does not.
+ */
+export function auditOutcomeDescriptionOf(body: { readonly outcome?: unknown; readonly detail?: unknown }): string | undefined {
+  if (body.outcome === 'success' || typeof body.detail !== 'object' || body.detail === null) return undefined;
+  const reason = (body.detail as { readonly reason?: unknown }).reason;
+  return typeof reason === 'string' ? reason : undefined;
+}
+
 /** Each code's display, by system, then code (no key built per look-up: the hub checks every upload). */
 const DISPLAYS: ReadonlyMap<string, ReadonlyMap<string, string>> = (() => {
   const bySystem = new Map<string, Map<string, string>>();
@@ -83,6 +124,20 @@ const DISPLAYS: ReadonlyMap<string, ReadonlyMap<string, string>> = (() => {
   return bySystem;
 })();
 const LABELS: ReadonlySet<unknown> = new Set(Object.values(AUDIT_AGENT_LABELS));
+/** Each system's codes (those written without a display too). */
+const CODES_BY_SYSTEM: ReadonlyMap<string, ReadonlySet<string>> = (() => {
+  const bySystem = new Map<string, Set<string>>();
+  for (const coding of Object.values(AUDIT_CODES)) {
+    let codes = bySystem.get(coding.system!);
+    if (codes === undefined) bySystem.set(coding.system!, (codes = new Set()));
+    codes.add(coding.code!);
+  }
+  return bySystem;
+})();
+const IDENTIFIER_SYSTEMS: ReadonlySet<unknown> = new Set([WARDLINE_USER_SYSTEM, WARDLINE_WORKSTATION_SYSTEM]);
+const PROFILES: ReadonlySet<unknown> = new Set(Object.values(BALP));
+/** The purposes of use an entry records: the break-the-glass table's (treatment among them) and the review's. */
+const PURPOSES: ReadonlySet<unknown> = new Set([...BTG_REASONS.map((reason) => reason.code), AUDIT_REVIEW_PURPOSE]);
 
 /** True when `display` is the one a workstation writes for `coding`'s system and code. */
 export function isAuditCodeDisplay(coding: { readonly system?: unknown; readonly code?: unknown }, display: unknown): boolean {
@@ -94,4 +149,35 @@ export function isAuditCodeDisplay(coding: { readonly system?: unknown; readonly
 /** True when `display` is one of the fixed labels a workstation gives an agent or the observer. */
 export function isAuditAgentLabel(display: unknown): boolean {
   return LABELS.has(display);
+}
+
+/** True when `coding`'s system and code are a pair of AUDIT_CODES (a code a workstation writes). */
+export function isAuditCoding(coding: { readonly system?: unknown; readonly code?: unknown }): boolean {
+  const { system, code } = coding;
+  return typeof system === 'string' && typeof code === 'string' && CODES_BY_SYSTEM.get(system)?.has(code) === true;
+}
+
+/** True when `coding` is a purpose of use (v3-ActReason) an entry records: the break-the-glass table's, or the review's. */
+export function isAuditPurposeCoding(coding: { readonly system?: unknown; readonly code?: unknown }): boolean {
+  return coding.system === PURPOSE_OF_USE_SYSTEM && PURPOSES.has(coding.code);
+}
+
+/** True when `system` is one of the identifier systems a workstation writes. */
+export function isAuditIdentifierSystem(system: unknown): boolean {
+  return IDENTIFIER_SYSTEMS.has(system);
+}
+
+/** True when `profile` is one of the BALP profiles a workstation writes. */
+export function isAuditProfile(profile: unknown): boolean {
+  return PROFILES.has(profile);
+}
+
+/** True when `value` has the pattern of the ids a workstation writes (an identifier's value, an altId). */
+export function isAuditWrittenId(value: unknown): boolean {
+  return typeof value === 'string' && WRITTEN_ID.test(value);
+}
+
+/** True when `value` is a reference as a workstation writes one: `Type/id`. */
+export function isAuditWrittenReference(value: unknown): boolean {
+  return typeof value === 'string' && WRITTEN_REFERENCE.test(value);
 }

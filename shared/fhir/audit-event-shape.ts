@@ -1,30 +1,49 @@
 // The members a workstation's AuditEvent has (electron/audit/audit-event-mapping.ts writes them):
 // ids, codes, references by id and the hashed entry; never a name, a free-text person or anything
-// FHIR allows beside them. The hub refuses an uploaded event with any other member, at any depth, so
-// the trail it keeps holds no names (docs/SECURITY.md). Its displays are the only text meant for a
-// reader, so they are held to what the workstation writes (audit-event-codes.ts): a coding's display
-// is the one that belongs to its code, an agent's or the observer's is one of the fixed labels. The
-// other values are checked by the AuditEvent schema (validateResource); this is which members may be
-// there at all, and which displays.
-import { isAuditAgentLabel, isAuditCodeDisplay } from './audit-event-codes.js';
+// FHIR allows beside them. The hub refuses an uploaded event with any other member, at any depth, and
+// holds the values that are not fixed by the AuditEvent schema to what the workstation writes
+// (audit-event-codes.ts, the table the mapping writes from): every coding is a (system, code) pair of
+// the table (a purpose of use one of the break-the-glass table), a coding's display is the one of its
+// code, an agent's or the observer's display one of the fixed labels, an identifier's system one of
+// the two Wardline systems and its value (and an agent's altId) an id, a reference `Type/id`, a
+// profile one of the BALP profiles and the site the fixed one. So no member outside the hashed entry
+// can carry a name (docs/SECURITY.md); `outcomeDesc` is held to the hashed entry by the hub
+// (auditOutcomeDescriptionOf). The other values (id, action, recorded, outcome, the chain extension)
+// are checked by the AuditEvent schema (validateResource) and the chain's own checks.
+import {
+  isAuditAgentLabel,
+  isAuditCodeDisplay,
+  isAuditCoding,
+  isAuditIdentifierSystem,
+  isAuditProfile,
+  isAuditPurposeCoding,
+  isAuditWrittenId,
+  isAuditWrittenReference,
+  AUDIT_SOURCE_SITE,
+} from './audit-event-codes.js';
 
-/** A member that holds a primitive or a list of primitives. */
+/** A member that holds a primitive or a list of primitives, checked elsewhere (the schema, the chain). */
 const VALUE = null;
-/** A coding's display: only the one that belongs to its system and code. */
-const CODE_DISPLAY = 'code-display';
-/** A reference's display: only one of the fixed labels. */
-const AGENT_LABEL = 'agent-label';
-type Rule = typeof VALUE | typeof CODE_DISPLAY | typeof AGENT_LABEL;
+/** A value held to what the workstation writes there: each names its check (`fits`). */
+type Check = 'code-display' | 'agent-label' | 'coding' | 'purpose' | 'identifier-system' | 'written-id' | 'reference' | 'profile' | 'site';
+type Rule = typeof VALUE | Check;
 type Members = { readonly [member: string]: Members | Rule };
 
-const CODING: Members = { system: VALUE, code: VALUE, display: CODE_DISPLAY };
+/** A coding of the table: its system and code a pair of AUDIT_CODES, its display the one of its code. */
+const CODING: Members = { system: 'coding', code: 'coding', display: 'code-display' };
+/** A purpose of use: v3-ActReason, a code of the break-the-glass table, no display. */
+const PURPOSE_CODING: Members = { system: 'purpose', code: 'purpose' };
 /** A reference by id (`Device/…`, `Patient/…`), by identifier (a user's or workstation's id), or a fixed label. */
-const REFERENCE: Members = { reference: VALUE, identifier: { system: VALUE, value: VALUE }, display: AGENT_LABEL };
+const REFERENCE: Members = {
+  reference: 'reference',
+  identifier: { system: 'identifier-system', value: 'written-id' },
+  display: 'agent-label',
+};
 
 const AUDIT_EVENT_MEMBERS: Members = {
   resourceType: VALUE,
   id: VALUE,
-  meta: { profile: VALUE, versionId: VALUE, lastUpdated: VALUE },
+  meta: { profile: 'profile', versionId: VALUE, lastUpdated: VALUE },
   extension: { url: VALUE, extension: { url: VALUE, valueInteger: VALUE, valueString: VALUE, valueBase64Binary: VALUE } },
   type: CODING,
   subtype: CODING,
@@ -32,17 +51,20 @@ const AUDIT_EVENT_MEMBERS: Members = {
   recorded: VALUE,
   outcome: VALUE,
   outcomeDesc: VALUE,
-  purposeOfEvent: { coding: CODING },
-  agent: { type: { coding: CODING }, who: REFERENCE, altId: VALUE, requestor: VALUE },
-  source: { site: VALUE, observer: REFERENCE, type: CODING },
+  purposeOfEvent: { coding: PURPOSE_CODING },
+  agent: { type: { coding: CODING }, who: REFERENCE, altId: 'written-id', requestor: VALUE },
+  source: { site: 'site', observer: REFERENCE, type: CODING },
   entity: { what: REFERENCE, type: CODING, role: CODING, query: VALUE },
 };
 
-/** Where an event leaves the shape: a member a workstation never writes, or a display it never writes. */
+/**
+ * Where an event leaves the shape: a member a workstation never writes, a display it never writes, or
+ * another value it never writes there (a code not of the table, a text where an id belongs, another site).
+ */
 export interface AuditEventShapeBreach {
-  /** E.g. `AuditEvent.agent[0].name`, `AuditEvent.type.display`. */
+  /** E.g. `AuditEvent.agent[0].name`, `AuditEvent.type.display`, `AuditEvent.source.site`. */
   readonly path: string;
-  readonly kind: 'member' | 'display';
+  readonly kind: 'member' | 'display' | 'value';
 }
 
 /**
@@ -52,37 +74,77 @@ export interface AuditEventShapeBreach {
  * shape, however deep `event` nests.
  */
 export function auditEventOutsideShape(event: unknown): AuditEventShapeBreach | null {
-  return outside(event, AUDIT_EVENT_MEMBERS, 'AuditEvent');
+  const found = outside(event, AUDIT_EVENT_MEMBERS);
+  return found === null ? null : { path: `AuditEvent${found.steps.reverse().join('')}`, kind: found.kind };
 }
 
-function outside(value: unknown, members: Members | Rule, path: string): AuditEventShapeBreach | null {
+/**
+ * Where the walk left the shape: the steps from there back up (`.key`, `[i]`), added as the walk
+ * returns, so no path is built for the members that fit (most of the check's cost when it was).
+ */
+interface Breach {
+  readonly steps: string[];
+  readonly kind: AuditEventShapeBreach['kind'];
+}
+
+function outside(value: unknown, members: Members | Rule): Breach | null {
   if (typeof value !== 'object' || value === null) return null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i += 1) {
       const element = value[i];
       // FHIR has no list of lists: refused here, the walk never goes deeper than the shape.
-      if (Array.isArray(element)) return { path: `${path}[${i}]`, kind: 'member' };
-      const found = outside(element, members, `${path}[${i}]`);
-      if (found !== null) return found;
+      if (Array.isArray(element)) return { steps: [`[${i}]`], kind: 'member' };
+      const found = outside(element, members);
+      if (found !== null) {
+        found.steps.push(`[${i}]`);
+        return found;
+      }
     }
     return null;
   }
-  if (members === VALUE || typeof members === 'string') return { path, kind: 'member' };
-  const keys = Object.keys(value);
-  for (let i = 0; i < keys.length; i += 1) {
-    const key = keys[i]!;
-    if (!Object.hasOwn(members, key)) return { path: `${path}.${printableMemberName(key)}`, kind: 'member' };
+  if (members === VALUE || typeof members === 'string') return { steps: [], kind: 'member' };
+  // for…in: a parsed JSON object has own members only (`__proto__` included), and no list is built.
+  for (const key in value) {
+    if (!Object.hasOwn(members, key)) return { steps: [`.${printableMemberName(key)}`], kind: 'member' };
     const member = (value as Record<string, unknown>)[key];
     const rule = members[key]!;
-    if (rule === CODE_DISPLAY || rule === AGENT_LABEL) {
-      const fits = rule === CODE_DISPLAY ? isAuditCodeDisplay(value, member) : isAuditAgentLabel(member);
-      if (!fits) return { path: `${path}.${key}`, kind: 'display' };
+    if (typeof rule === 'string') {
+      if (!fits(rule, value, member)) {
+        return { steps: [`.${key}`], kind: rule === 'code-display' || rule === 'agent-label' ? 'display' : 'value' };
+      }
       continue;
     }
-    const found = outside(member, rule, `${path}.${key}`);
-    if (found !== null) return found;
+    const found = outside(member, rule);
+    if (found !== null) {
+      found.steps.push(`.${key}`);
+      return found;
+    }
   }
   return null;
+}
+
+/** Whether `member` of `parent` is what the workstation writes there, by `check`. */
+function fits(check: Check, parent: object, member: unknown): boolean {
+  switch (check) {
+    case 'code-display':
+      return isAuditCodeDisplay(parent, member);
+    case 'agent-label':
+      return isAuditAgentLabel(member);
+    case 'coding':
+      return isAuditCoding(parent);
+    case 'purpose':
+      return isAuditPurposeCoding(parent);
+    case 'identifier-system':
+      return isAuditIdentifierSystem(member);
+    case 'written-id':
+      return isAuditWrittenId(member);
+    case 'reference':
+      return isAuditWrittenReference(member);
+    case 'profile':
+      return Array.isArray(member) && member.every(isAuditProfile);
+    case 'site':
+      return member === AUDIT_SOURCE_SITE;
+  }
 }
 
 /**

@@ -3,6 +3,7 @@
 // refuses an event nested deeper than any reader can follow, members outside the AuditEvent shape a
 // workstation writes, and displays other than the ones it writes (a patient's name has no place in a
 // stored event).
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestAuditChain } from '../support/audit-chain.js';
 import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
@@ -151,5 +152,46 @@ describe('the hub refuses a display that is not the one a workstation writes', (
     expect(await storedTexts(device.clientId)).toEqual([JSON.stringify(genuine)]);
     // The same event with the displays a workstation writes is taken.
     expect(await sendBatch(device, [{ id: event.id, text: JSON.stringify(event) }])).toMatchObject({ entries: [{ status: '201' }] });
+  });
+});
+
+describe('the hub refuses a name carried in a code, outcomeDesc, the site, an altId, an identifier or a reference', () => {
+  it('answers 422 without echoing the value, stores nothing of it, and takes the same events as a workstation writes them', async () => {
+    const device = await hub.enrollDevice('a');
+    const chain = new TestAuditChain(device.clientId);
+    chain.define(3, { action: 'sign-in-failed', user: null, outcome: 'minor-failure', detail: { reason: 'wrong credentials' } });
+    const genuine = chain.event(1);
+    expect(await sendBatch(device, [{ id: genuine.id, text: JSON.stringify(genuine) }])).toMatchObject({ entries: [{ status: '201' }] });
+    const event = chain.event(2);
+    const failed = chain.event(3);
+    const [deviceAgent, userAgent] = event.agent;
+    const withName = [
+      { ...event, type: { system: 'urn:x', code: 'Doe,Jane' } },
+      { ...event, type: { ...event.type, code: 'Doe,Jane', display: undefined } },
+      { ...event, outcomeDesc: 'Jane Doe MRN 4711' },
+      { ...event, source: { ...event.source, site: 'Jane Doe' } },
+      { ...event, agent: [deviceAgent, { ...userAgent, altId: 'Jane Doe' }] },
+      { ...event, agent: [deviceAgent, { ...userAgent, who: { identifier: { ...userAgent!.who.identifier, value: 'Doe, Jane' } } }] },
+      { ...event, entity: [{ what: { reference: 'Patient/Jane Doe' } }] },
+      // A failure's outcomeDesc is its hashed entry's reason, nothing else.
+      { ...failed, outcomeDesc: 'Jane Doe MRN 4711' },
+    ];
+    for (const resource of withName) {
+      const answer = await sendBatch(device, [{ id: resource.id, text: JSON.stringify(resource) }]);
+      expect(answer.entries[0], JSON.stringify(resource)).toMatchObject({ status: '422', code: 'AUDIT_EVENT_INVALID' });
+      expect(answer.entries[0]!.diagnostics).not.toMatch(/Doe|Jane|4711/);
+    }
+    expect(await storedTexts(device.clientId)).toEqual([JSON.stringify(genuine)]);
+    // As a workstation writes them (the site, a session id, the failure's own reason), both are taken.
+    const written = [
+      { ...event, source: { ...event.source, site: 'Wardline' }, agent: [deviceAgent, { ...userAgent, altId: randomUUID() }] },
+      { ...failed, outcomeDesc: 'wrong credentials' },
+    ];
+    const answer = await sendBatch(
+      device,
+      written.map((resource) => ({ id: resource.id, text: JSON.stringify(resource) })),
+    );
+    expect(answer.entries).toMatchObject([{ status: '201' }, { status: '201' }]);
+    expect(await storedTexts(device.clientId)).toHaveLength(3);
   });
 });
