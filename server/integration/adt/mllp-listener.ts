@@ -225,7 +225,7 @@ export interface MllpListenerOptions {
   readonly tls: { readonly certPem: string; readonly keyPem: string } | null;
   readonly clock?: () => Date;
   readonly duplicateRetentionDays?: number;
-  /** Connections open at once; one more is closed as it arrives (default DEFAULT_MLLP_MAX_CONNECTIONS). */
+  /** Connections open at once; one more replaces an idle one, else is closed as it arrives (default DEFAULT_MLLP_MAX_CONNECTIONS). */
   readonly maxConnections?: number;
   /** A frame begun must end within this, or the connection is closed (default DEFAULT_MLLP_FRAME_DEADLINE_MS). */
   readonly frameDeadlineMs?: number;
