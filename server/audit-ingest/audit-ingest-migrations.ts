@@ -3,5 +3,11 @@ import type { HubMigration } from '../storage/index.js';
 import { auditIngestTables } from './migrations/0001-audit-ingest.js';
 import { trailIndexMigration } from './migrations/0002-trail-index.js';
 import { dropTimeIndexMigration } from './migrations/0003-drop-time-index.js';
+import { chainContinuationsMigration } from './migrations/0004-chain-continuations.js';
 
-export const auditIngestMigrations: readonly HubMigration[] = [auditIngestTables, trailIndexMigration, dropTimeIndexMigration];
+export const auditIngestMigrations: readonly HubMigration[] = [
+  auditIngestTables,
+  trailIndexMigration,
+  dropTimeIndexMigration,
+  chainContinuationsMigration,
+];

@@ -1,8 +1,10 @@
 // Where a device's audit chain stands at the hub: the highest sequence held with nothing missing
 // below it (what the workstation may treat as acknowledged), the gaps above it, and the sequences
-// flagged as hash mismatches or reused.
+// flagged as hash mismatches or reused; and, for a workstation enrolled again, which device's chain
+// it continues and after which sequence (the entries up to there are held under that device).
 import type { SqlDatabase } from '../storage/index.js';
 import { highestContiguous } from './record-audit-event.js';
+import { chainContinuationOf } from './chain-continuation.js';
 import { toNumber } from './sql-values.js';
 
 export interface AuditChainStatus {
@@ -13,6 +15,8 @@ export interface AuditChainStatus {
   readonly hashMismatches: number[];
   /** Sequences used by more than one event. */
   readonly reusedSequences: number[];
+  /** Present when this chain continues an earlier device's (chain-continuation.ts): sequences 1..afterSequence are held under that device. */
+  readonly continues?: { deviceId: string; afterSequence: number };
 }
 
 const MAX_GAPS = 1000;
@@ -36,7 +40,9 @@ export async function auditChainStatus(db: SqlDatabase, deviceId: string): Promi
   const sequencesOf = (kinds: readonly string[]): number[] => [
     ...new Set(flags.filter((f) => kinds.includes(f.kind)).map((f) => toNumber(f.sequence))),
   ];
+  const continued = await chainContinuationOf(db, deviceId);
   return {
+    ...(continued === null ? {} : { continues: { deviceId: continued.earlierDeviceId, afterSequence: continued.afterSequence } }),
     highestContiguousSequence: head,
     gaps: gaps.map((g) => ({ from: toNumber(g.gap_from), to: toNumber(g.gap_to) })),
     hashMismatches: sequencesOf(['hash-mismatch', 'checkpoint-mismatch', 'content-mismatch']),

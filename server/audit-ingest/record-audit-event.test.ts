@@ -1,6 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresDatabase, openSqliteDatabase, runMigrations, type SqlDatabase } from '../storage/index.js';
-import type { Principal } from '../identity/index.js';
+import { identityMigrations, revokeDevice, type Principal } from '../identity/index.js';
 import { startTestPostgres, type TestPostgres } from '../../tests/support/postgres.js';
 import { TestAuditChain, type EventOptions } from '../../tests/support/audit-chain.js';
 import { auditChainStatus, auditIngestMigrations, recordAuditEvent, recordAuditEvents } from './index.js';
@@ -34,7 +35,7 @@ describe.each(['sqlite', 'postgres'] as const)('audit ingest on %s', (engine) =>
   let db: SqlDatabase;
   beforeEach(async () => {
     db = engine === 'sqlite' ? openSqliteDatabase(':memory:') : await openPostgresDatabase(await postgres!.createDatabase());
-    await runMigrations(db, auditIngestMigrations);
+    await runMigrations(db, [...identityMigrations, ...auditIngestMigrations]);
     chains = new Map();
   });
   afterEach(async () => db.close());
@@ -261,14 +262,38 @@ describe.each(['sqlite', 'postgres'] as const)('audit ingest on %s', (engine) =>
 
   describe('a workstation enrolled again (its audit trail kept, a new device id)', () => {
     const deviceC: Principal = { device: { deviceId: 'dev-C', ward: '5west', scope: { read: true, write: true } } };
+    const deviceD: Principal = { device: { deviceId: 'dev-D', ward: '5west', scope: { read: true, write: true } } };
+    /** The sequences of dev-A's trail that are its wipe (the same in every copy of the trail). */
+    let wipedAt: number[] = [];
+    const wipeAt = (sequence: number): void => {
+      wipedAt.push(sequence);
+      chains.set('dev-A', new TestAuditChain('dev-A').define(sequence, { action: 'wipe' }));
+    };
     /** The same trail (same audit-log id, same entries, same hashes) as the hub knows it under `deviceId`. */
-    const sameTrailAs = (deviceId: string): TestAuditChain => new TestAuditChain(deviceId, chains.get('dev-A')!.auditLogId);
+    const sameTrailAs = (deviceId: string): TestAuditChain => {
+      const chain = new TestAuditChain(deviceId, chains.get('dev-A')!.auditLogId);
+      for (const sequence of wipedAt) chain.define(sequence, { action: 'wipe' });
+      return chain;
+    };
+    beforeEach(() => {
+      wipedAt = [];
+    });
+    const enrolled = async (clientId: string): Promise<void> => {
+      await db.execute('INSERT INTO identity_devices (client_id, ward, public_jwk, enrolled_at) VALUES ($1, $2, $3, $4)', [
+        clientId,
+        '4east',
+        JSON.stringify(generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ format: 'jwk' })),
+        Date.parse(nowIso),
+      ]);
+    };
 
-    it("continues its chain under the new device from where the earlier device's contiguous chain ends, with no gap", async () => {
+    it("continues its chain under the new device after the earlier device's wipe, with no gap, and names the device it continues", async () => {
+      wipeAt(3);
       for (const n of [1, 2, 3]) await upload(deviceA, auditEvent(n));
       const continued = sameTrailAs('dev-C');
       await db.transaction((tx) => recordAuditEvents(tx, deviceC, [continued.event(4), continued.event(5)], nowIso));
       expect(await auditChainStatus(db, 'dev-C')).toEqual({
+        continues: { deviceId: 'dev-A', afterSequence: 3 },
         highestContiguousSequence: 5,
         gaps: [],
         hashMismatches: [],
@@ -276,7 +301,90 @@ describe.each(['sqlite', 'postgres'] as const)('audit ingest on %s', (engine) =>
       });
       await upload(deviceC, continued.event(6));
       expect((await auditChainStatus(db, 'dev-C')).highestContiguousSequence).toBe(6);
-      expect((await auditChainStatus(db, 'dev-A')).highestContiguousSequence).toBe(3);
+      expect(await auditChainStatus(db, 'dev-A')).toEqual({
+        highestContiguousSequence: 3,
+        gaps: [],
+        hashMismatches: [],
+        reusedSequences: [],
+      });
+    });
+
+    it('continues the chain of an earlier device IT revoked, though its chain ends in no wipe', async () => {
+      await enrolled('dev-A');
+      for (const n of [1, 2, 3]) await upload(deviceA, auditEvent(n));
+      await revokeDevice(db, 'dev-A', new Date(nowIso));
+      await upload(deviceC, sameTrailAs('dev-C').event(4));
+      expect(await auditChainStatus(db, 'dev-C')).toMatchObject({
+        continues: { deviceId: 'dev-A', afterSequence: 3 },
+        highestContiguousSequence: 4,
+        gaps: [],
+      });
+    });
+
+    it('is not taken for a continuation of an enrollment not given up (a copied trail uploading before the original goes on)', async () => {
+      await enrolled('dev-A');
+      for (const n of [1, 2, 3]) await upload(deviceA, auditEvent(n));
+      await upload(deviceC, sameTrailAs('dev-C').event(4));
+      await upload(deviceA, auditEvent(4));
+      const copy = await auditChainStatus(db, 'dev-C');
+      expect(copy).toMatchObject({ highestContiguousSequence: 0, gaps: [{ from: 1, to: 3 }] });
+      expect(copy.continues).toBeUndefined();
+      expect((await auditChainStatus(db, 'dev-A')).highestContiguousSequence).toBe(4);
+      expect(await db.query('SELECT device_id FROM audit_chain_continuations')).toEqual([]);
+    });
+
+    it('refuses a second claimant of the point another device already continues: it keeps its gap', async () => {
+      wipeAt(3);
+      for (const n of [1, 2, 3]) await upload(deviceA, auditEvent(n));
+      await upload(deviceC, sameTrailAs('dev-C').event(4));
+      await upload(deviceD, sameTrailAs('dev-D').event(4));
+      const second = await auditChainStatus(db, 'dev-D');
+      expect(second).toMatchObject({ highestContiguousSequence: 0, gaps: [{ from: 1, to: 3 }] });
+      expect(second.continues).toBeUndefined();
+      expect((await auditChainStatus(db, 'dev-C')).continues).toEqual({ deviceId: 'dev-A', afterSequence: 3 });
+      expect(await db.query('SELECT device_id, earlier_device_id FROM audit_chain_continuations')).toEqual([
+        { device_id: 'dev-C', earlier_device_id: 'dev-A' },
+      ]);
+    });
+
+    it("acknowledges the earlier device's entries it re-sends under the same ids (the wipe's answer was lost), and refuses other content", async () => {
+      wipeAt(3);
+      for (const n of [1, 2, 3]) await upload(deviceA, auditEvent(n));
+      const continued = sameTrailAs('dev-C');
+      const resent = (n: number) => continued.event(n, { id: `dev-A-${n}` });
+      const run = await db.transaction((tx) => recordAuditEvents(tx, deviceC, [resent(3), continued.event(4)], nowIso));
+      expect(run).toEqual([{ created: false }, { created: true }]);
+      expect(await upload(deviceC, resent(3))).toEqual({ created: false });
+      expect(await upload(deviceC, resent(2))).toEqual({ created: false });
+      expect(await auditChainStatus(db, 'dev-C')).toMatchObject({
+        continues: { deviceId: 'dev-A', afterSequence: 3 },
+        highestContiguousSequence: 4,
+        gaps: [],
+      });
+      await expect(upload(deviceC, continued.event(3, { id: 'dev-A-3', hash: 'e'.repeat(64) }))).rejects.toMatchObject({
+        code: 'AUDIT_EVENT_CONFLICT',
+        httpStatus: 409,
+      });
+      await expect(upload(deviceD, sameTrailAs('dev-D').event(3, { id: 'dev-A-3' }))).rejects.toMatchObject({
+        code: 'AUDIT_EVENT_CONFLICT',
+        httpStatus: 409,
+      });
+      const rows = await db.query<{ device_id: string }>('SELECT device_id FROM audit_events WHERE event_id = $1', ['dev-A-3']);
+      expect(rows).toEqual([{ device_id: 'dev-A' }]);
+    });
+
+    it("acknowledges a run of nothing but the earlier device's entries, the last one its wipe", async () => {
+      wipeAt(3);
+      for (const n of [1, 2, 3]) await upload(deviceA, auditEvent(n));
+      const continued = sameTrailAs('dev-C');
+      const run = await db.transaction((tx) =>
+        recordAuditEvents(tx, deviceC, [continued.event(2, { id: 'dev-A-2' }), continued.event(3, { id: 'dev-A-3' })], nowIso),
+      );
+      expect(run).toEqual([{ created: false }, { created: false }]);
+      expect(await auditChainStatus(db, 'dev-C')).toMatchObject({
+        continues: { deviceId: 'dev-A', afterSequence: 3 },
+        highestContiguousSequence: 3,
+      });
     });
 
     it('reports the gap when the earlier device never delivered the entries below the new start', async () => {
@@ -288,12 +396,14 @@ describe.each(['sqlite', 'postgres'] as const)('audit ingest on %s', (engine) =>
     });
 
     it('is not taken for a continuation of a chain that goes on under its own device (a copied trail)', async () => {
+      wipeAt(3);
       for (const n of [1, 2, 3, 4]) await upload(deviceA, auditEvent(n));
       await upload(deviceC, sameTrailAs('dev-C').event(4));
       expect(await auditChainStatus(db, 'dev-C')).toMatchObject({ highestContiguousSequence: 0, gaps: [{ from: 1, to: 3 }] });
     });
 
     it('is not taken for a continuation when its first link names no hash the hub holds there', async () => {
+      wipeAt(3);
       for (const n of [1, 2, 3]) await upload(deviceA, auditEvent(n));
       await upload(deviceC, auditEvent(4, { deviceId: 'dev-C' }));
       await upload(deviceC, sameTrailAs('dev-C').event(4, { id: 'dev-C-forged-4', previousHash: 'f'.repeat(64) }));

@@ -19,7 +19,7 @@ import { AuditIngestError } from './audit-ingest-error.js';
 import { chainPositionOf, type ChainPosition } from './audit-chain-extension.js';
 import { contentHash } from './content-hash.js';
 import { entryBodyOf, entryMatchesChain, entryOf, indexOfEntry, trailIndexValues } from './audit-entry-body.js';
-import { continuedChainHead } from './chain-continuation.js';
+import { chainContinuationOf, continueChain, type ChainContinuation } from './chain-continuation.js';
 import { recordChainFlag } from './chain-flags.js';
 import { toNumber } from './sql-values.js';
 
@@ -42,7 +42,8 @@ interface HeldLink {
 
 /**
  * Stores `event` for the principal's device. `{ created: false }` when the identical event (same id,
- * same content apart from meta) is already held; refused when the id is held with other content or
+ * same content apart from meta) is already held, for this device or for the earlier device whose
+ * chain this one continues (chain-continuation.ts); refused when the id is held with other content or
  * for another device, when the observer names another device, or when the chain extension is missing.
  */
 export async function recordAuditEvent(
@@ -77,15 +78,25 @@ export async function recordAuditEvents(
   const signed = await checkpointsAt(tx, deviceId, checked);
   let head = await highestContiguous(tx, deviceId);
   let advanced = false;
+  const heldElsewhere = checked.filter((c) => {
+    const already = held.get(c.position.eventId);
+    return already !== undefined && already.deviceId !== deviceId;
+  });
+  let continued: ChainContinuation | null = null;
   if (head === 0) {
     // A workstation enrolled again goes on with its chain under its new device id.
-    head = await continuedChainHead(
+    continued = await continueChain(
       tx,
       deviceId,
-      checked.map((c) => c.position),
+      checked.filter((c) => !heldElsewhere.includes(c)).map((c) => c.position),
+      heldElsewhere.map((c) => c.position),
+      nowIso,
       logger,
     );
+    head = continued?.afterSequence ?? 0;
     advanced = head > 0;
+  } else if (heldElsewhere.length > 0) {
+    continued = await chainContinuationOf(tx, deviceId);
   }
   const results: { created: boolean }[] = [];
   // Rows go in a chunk at a time as the run is checked, so each event's stored text is written and
@@ -95,7 +106,11 @@ export async function recordAuditEvents(
     const { event, position, entry } = checked[i]!;
     const already = held.get(position.eventId);
     if (already !== undefined) {
-      if (already.deviceId === deviceId && sameContent(position.eventId, already.resource, event)) {
+      if (
+        already.deviceId === deviceId
+          ? sameContent(position.eventId, already.resource, event)
+          : continuesAt(continued, already.deviceId, position.sequence) && sameEntry(already, position, entry)
+      ) {
         results.push({ created: false });
         continue;
       }
@@ -118,7 +133,7 @@ export async function recordAuditEvents(
       nowIso,
       ...trailIndexValues(index),
     );
-    held.set(position.eventId, { deviceId, resource: event as object });
+    held.set(position.eventId, { deviceId, resource: event as object, hash: position.hash, previousHash: position.previousHash });
     if (!entryMatchesChain(entry, body, position)) {
       await recordChainFlag(
         tx,
@@ -142,6 +157,25 @@ export async function recordAuditEvents(
   await rows.flush();
   if (advanced) await advanceHead(tx, deviceId, head, nowIso);
   return results;
+}
+
+/**
+ * Whether an event held under `heldUnder` at `sequence` belongs to the earlier chain this device's
+ * chain continues: the new device re-sending an entry the earlier device delivered (its answer lost).
+ */
+function continuesAt(continued: ChainContinuation | null, heldUnder: string, sequence: number): boolean {
+  return continued !== null && continued.earlierDeviceId === heldUnder && sequence <= continued.afterSequence;
+}
+
+/**
+ * Whether a re-sent event is the entry held under the earlier device: the same chain position (hash
+ * and link) and the same hashed entry. The rest of the event may differ: it names the device that
+ * sends it as its observer.
+ */
+function sameEntry(held: HeldEvent, position: ChainPosition, entry: string): boolean {
+  if (held.hash !== position.hash || held.previousHash !== position.previousHash) return false;
+  const stored = typeof held.resource === 'string' ? (JSON.parse(held.resource) as unknown) : held.resource;
+  return entryOf(stored) === entry;
 }
 
 /**
@@ -259,6 +293,8 @@ interface HeldEvent {
   readonly deviceId: string;
   /** The event as stored (JSON), or as taken earlier in this run. */
   readonly resource: string | object;
+  readonly hash: string;
+  readonly previousHash: string;
 }
 
 /** The events already held under these ids (any device), by id. */
@@ -266,11 +302,12 @@ async function heldEvents(tx: SqlDatabase, eventIds: readonly string[]): Promise
   const held = new Map<string, HeldEvent>();
   for (const ids of chunked(eventIds, LOOKUP_CHUNK)) {
     const params = new SqlParams();
-    const rows = await tx.query<{ event_id: string; device_id: string; resource: string }>(
-      `SELECT event_id, device_id, resource FROM audit_events WHERE event_id IN (${params.list(ids)})`,
+    const rows = await tx.query<{ event_id: string; device_id: string; resource: string; hash: string; previous_hash: string }>(
+      `SELECT event_id, device_id, resource, hash, previous_hash FROM audit_events WHERE event_id IN (${params.list(ids)})`,
       params.values,
     );
-    for (const row of rows) held.set(row.event_id, { deviceId: row.device_id, resource: row.resource });
+    for (const row of rows)
+      held.set(row.event_id, { deviceId: row.device_id, resource: row.resource, hash: row.hash, previousHash: row.previous_hash });
   }
   return held;
 }

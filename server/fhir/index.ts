@@ -15,5 +15,5 @@ export type { FhirResponse } from './fhir-context.js';
 export { asciiJson, parseInstantRange, followOnWards, wardsThatHeld, versionContentSql } from './store/index.js';
 export { feedTransaction, type FeedWriter, type FeedResource } from './feed-writes.js';
 export { feedGroupTransaction, type FeedGroup, type IdentifierLookup } from './feed-group.js';
-export { followMergedRecords } from './surviving-references.js';
+export { followMergedRecords, survivingPatient } from './surviving-references.js';
 export { readCurrent, contentText } from './store/index.js';

@@ -16,7 +16,8 @@
 //   Provenance with the resource.
 // - The patient must be on the device's ward now, or have left it within LATE_DOCUMENTATION_DAYS.
 // - A change to documentation keeps its patient (a record about the wrong patient is marked entered
-//   in error and documented again on the right one), even between two patients of the ward.
+//   in error and documented again on the right one), even between two patients of the ward; a
+//   deleted documentation id re-created by an update keeps the patient of the version deleted.
 // - The device token must hold system/*.write.
 // - The marks of a conflict with the EHR are the hub's (judgeUpstreamMarks).
 import { accountStandingAt, type Principal } from '../identity/index.js';
@@ -26,6 +27,7 @@ import { isUpstreamWithheld, patientIdOf, upstreamConflictOfVersion, type Proven
 import type { Access } from './access-policy.js';
 import { FhirError } from './fhir-error.js';
 import { contentText, isPatientKnownToWard, isPatientOnWard, wardLocationRef, type StoredResource } from './store/index.js';
+import { survivingPatient } from './surviving-references.js';
 
 /** How long after leaving a ward a patient's documentation from that ward is still accepted. */
 export const LATE_DOCUMENTATION_DAYS = 30;
@@ -127,7 +129,10 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
     for (const patientId of new Set([entry.next ? patientIdOf(entry.next) : undefined, entry.previous?.patientId ?? undefined])) {
       if (patientId !== undefined) await judge.requireWardPatient(patientId);
     }
-    if (entry.next !== null && before !== null && patientIdOf(entry.next) !== patientIdOf(before)) {
+    // The patient the hub held: a deletion's tombstone keeps the patient of the version it deleted,
+    // so re-creating a deleted id is judged as a change of that documentation too (on the patient
+    // that stands for it now, as `next`'s references were followed through merges).
+    if (entry.next !== null && entry.previous !== null && !(await judge.isSamePatient(entry.next, before, entry.previous))) {
       throw refused(
         'FORBIDDEN',
         `A change to this ${entry.type} cannot move it to another patient: mark it entered in error and document it again for the right patient.`,
@@ -171,6 +176,14 @@ class WriteJudge {
     private readonly principal: Principal,
     private readonly now: Date,
   ) {}
+
+  /** True when `next` names the patient of the version it replaces (live, or the tombstone of a deletion). */
+  async isSamePatient(next: Resource, before: Resource | null, previous: StoredResource): Promise<boolean> {
+    const nextPatient = patientIdOf(next) ?? null;
+    if (before !== null) return nextPatient === (patientIdOf(before) ?? null);
+    const held = previous.patientId === null ? null : await survivingPatient(this.tx, previous.patientId);
+    return nextPatient === held;
+  }
 
   async requireWardPatient(patientId: string): Promise<void> {
     let check = this.#patients.get(patientId);

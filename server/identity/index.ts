@@ -19,7 +19,7 @@ export {
   type ChangedAccount,
 } from './users.js';
 export { createEnrollmentToken, DEFAULT_ENROLLMENT_TTL_MINUTES } from './enrollment.js';
-export { revokeDevice, listDevices, devicePublicKey, type DeviceRecord } from './devices.js';
+export { revokeDevice, listDevices, devicePublicKey, deviceStatus, type DeviceRecord } from './devices.js';
 export { IdentityError } from './identity-error.js';
 export { operationOutcome, sendOutcome, type OperationOutcome } from './operation-outcome.js';
 export type { AuthenticatePreHandler } from './fastify-augmentation.js';

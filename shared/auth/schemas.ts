@@ -128,6 +128,8 @@ export const auditChainStatusSchema = z.object({
   gaps: z.array(z.object({ from: z.number().int(), to: z.number().int() })),
   hashMismatches: z.array(z.number().int()),
   reusedSequences: z.array(z.number().int()),
+  /** For a workstation enrolled again: the earlier device whose chain this one continues, and after which sequence. */
+  continues: z.object({ deviceId: z.string(), afterSequence: z.number().int().nonnegative() }).optional(),
 });
 export type AuditChainStatusResponse = z.infer<typeof auditChainStatusSchema>;
 

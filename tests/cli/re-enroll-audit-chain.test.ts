@@ -15,6 +15,7 @@ import { auditHeldByHub, workstationAuditHead } from '../support/audit-at-hub.js
 import { startHub, type TestHub } from '../support/hub-harness.js';
 import { wardline } from '../support/wardline-cli.js';
 import { seedGeneratedWard } from '../sync/sync-test-kit.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 
 const PASSWORD = 'correct horse battery staple';
 const custodian = createKeytarCustodian();
@@ -35,15 +36,15 @@ afterAll(async () => {
   await hub?.stop();
 });
 
-async function enroll(): Promise<void> {
+async function enroll(via: { url: string; pin: string } = hub, dir: string = dataDir): Promise<void> {
   const token = await createEnrollmentToken(hub.db, { ward: 'a' });
-  const run = await wardline(['enroll', '--hub', hub.url, '--token', token, '--pin', hub.pin, '--data', dataDir]);
+  const run = await wardline(['enroll', '--hub', via.url, '--token', token, '--pin', via.pin, '--data', dir]);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
 }
 
-async function uploadJson(): Promise<{ sent: number; pending: number; hubAcknowledged: number | null }> {
-  const run = await wardline(['audit', 'upload', '--json', '--data', dataDir]);
+async function uploadJson(dir: string = dataDir): Promise<{ sent: number; pending: number; hubAcknowledged: number | null }> {
+  const run = await wardline(['audit', 'upload', '--json', '--data', dir]);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout) as { sent: number; pending: number; hubAcknowledged: number | null };
@@ -70,6 +71,7 @@ describe('a workstation wiped and enrolled again', () => {
       expect(head.sequence).toBe(3);
       expect(upload).toMatchObject({ sent: 1, pending: 0, hubAcknowledged: 3 });
       expect((await auditHeldByHub(hub, deviceId!)).chain).toEqual({
+        continues: { deviceId: earlier, afterSequence: 2 },
         highestContiguousSequence: 3,
         gaps: [],
         hashMismatches: [],
@@ -89,6 +91,49 @@ describe('a workstation wiped and enrolled again', () => {
       expect(response.status).toBe(200);
       const wipes = ((await response.json()) as Bundle).entry?.map((e) => e.resource as AuditEvent) ?? [];
       expect(wipes).toHaveLength(1);
+    },
+  );
+
+  it(
+    "is acknowledged the entries the earlier device delivered when the wipe's answer was lost: nothing stays pending",
+    { timeout: 300_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'wardline-re-enroll-lost-'));
+      const proxy: FaultProxy = await startFaultProxy({ hubUrl: hub.url, hubCaPem: hub.caPem });
+      try {
+        await enroll(proxy, dir);
+        expect(await uploadJson(dir)).toMatchObject({ sent: 1, pending: 0, hubAcknowledged: 1 });
+        const earlier = (await workstationAuditHead(dir, custodian)).deviceId!;
+        // The hub commits the wipe's upload; its answer never reaches the workstation.
+        proxy.setAnswerRewrite((path) => (path.startsWith('/fhir') ? Buffer.from('') : null));
+        const wiped = await wardline(['wipe', '--data', dir]);
+        expect(wiped.code).not.toBe(0);
+        proxy.setAnswerRewrite(null);
+        expect((await auditHeldByHub(hub, earlier)).chain.highestContiguousSequence).toBe(2);
+        expect((await workstationAuditHead(dir, custodian)).pending).toBe(1);
+
+        await enroll(proxy, dir);
+        const upload = await uploadJson(dir);
+        const { head, deviceId, pending } = await workstationAuditHead(dir, custodian);
+        expect(head.sequence).toBe(3);
+        expect(pending).toBe(0);
+        expect(upload).toMatchObject({ pending: 0, hubAcknowledged: 3 });
+        expect((await auditHeldByHub(hub, deviceId!)).chain).toEqual({
+          continues: { deviceId: earlier, afterSequence: 2 },
+          highestContiguousSequence: 3,
+          gaps: [],
+          hashMismatches: [],
+          reusedSequences: [],
+        });
+        const again = await uploadJson(dir);
+        expect(again).toMatchObject({ sent: 0, pending: 0, hubAcknowledged: 3 });
+      } finally {
+        await proxy.stop();
+        await wipeVault({ dataDir: dir, custodian }).catch(() => undefined);
+        await custodian.destroy(keyNameFor(dir, 'device')).catch(() => undefined);
+        await custodian.destroy(keyNameFor(dir, 'audit')).catch(() => undefined);
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   );
 });

@@ -3,7 +3,7 @@
 // role that does not document vital signs is refused and nothing changes; a nurse named by the
 // upload's Provenance, or signed in herself, may do it; an update on a version that is no longer the
 // hub's is refused with 412 and keeps the newer one. A correction never moves the record to another
-// patient, not even one on the same ward.
+// patient, not even one on the same ward, nor by deleting it and putting it back on another patient.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Observation } from '../../shared/fhir/index.js';
@@ -20,6 +20,8 @@ let device: TestDevice;
 let onA: AdmittedPatient;
 let otherOnA: AdmittedPatient;
 let vital: string;
+let deletedThenMoved: string;
+let deletedThenUploaded: string;
 let nurse: string;
 let physician: string;
 
@@ -27,7 +29,15 @@ beforeAll(async () => {
   hub = await startHub({ engine: 'sqlite', rateLimit: { sustainedPerSecond: 10_000, burst: 10_000 } });
   await seedWard(hub.db, 'a');
   vital = `obs-${randomUUID()}`;
-  onA = await admitPatient(hub.db, 'a', { extra: (id) => [observation(id, { id: vital })] });
+  deletedThenMoved = `obs-${randomUUID()}`;
+  deletedThenUploaded = `obs-${randomUUID()}`;
+  onA = await admitPatient(hub.db, 'a', {
+    extra: (id) => [
+      observation(id, { id: vital }),
+      observation(id, { id: deletedThenMoved }),
+      observation(id, { id: deletedThenUploaded }),
+    ],
+  });
   otherOnA = await admitPatient(hub.db, 'a');
   device = await hub.enrollDevice('a');
   const since = new Date(Date.now() - 2 * DAY);
@@ -40,10 +50,47 @@ afterAll(async () => {
   await hub?.stop();
 });
 
-async function hubCopy(): Promise<Observation> {
-  const response = await device.fetch(`/fhir/Observation/${vital}`);
+async function hubCopy(id = vital): Promise<Observation> {
+  const response = await device.fetch(`/fhir/Observation/${id}`);
   expect(response.status).toBe(200);
   return (await response.json()) as Observation;
+}
+
+/** The hub's versions of an Observation, newest first (its `_history`). */
+async function historyOf(id: string): Promise<{ versionId: string; subject: string | undefined; method: string | undefined }[]> {
+  const response = await device.fetch(`/fhir/Observation/${id}/_history`);
+  expect(response.status).toBe(200);
+  const bundle = (await response.json()) as { entry?: { resource?: Observation; request?: { method?: string } }[] };
+  return (bundle.entry ?? []).map((entry) => ({
+    versionId: entry.resource?.meta?.versionId ?? '',
+    subject: entry.resource?.subject?.reference,
+    method: entry.request?.method,
+  }));
+}
+
+/** The outbox's transaction for one write of Observation `id` (a PUT of `resource`, or a DELETE), with its Provenance. */
+function upload(id: string, write: { resource: Observation } | 'DELETE', author: string): Record<string, unknown> {
+  const provenanceId = randomUUID();
+  return {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      write === 'DELETE'
+        ? { request: { method: 'DELETE', url: `Observation/${id}` } }
+        : { fullUrl: `Observation/${id}`, resource: write.resource, request: { method: 'PUT', url: `Observation/${id}` } },
+      {
+        fullUrl: `Provenance/${provenanceId}`,
+        resource: {
+          resourceType: 'Provenance',
+          id: provenanceId,
+          target: [{ reference: `Observation/${id}` }],
+          recorded: new Date().toISOString(),
+          agent: [{ who: { reference: `Practitioner/${author}` } }],
+        },
+        request: { method: 'PUT', url: `Provenance/${provenanceId}` },
+      },
+    ],
+  };
 }
 
 /** The outbox's transaction: the retraction (PUT with If-Match) and the Provenance naming who made it. */
@@ -146,5 +193,61 @@ describe('a correction at the hub', () => {
     const after = await hubCopy();
     expect(after.valueQuantity?.value).toBe(64);
     expect(after.status).toBe('corrected');
+  });
+
+  it('refuses putting a deleted record back on another patient of the ward (DELETE, then PUT without If-Match), changing nothing', async () => {
+    const signedIn = await device.signedIn('nurse.a', PASSWORD);
+    const before = await hubCopy(deletedThenMoved);
+    const deleted = await signedIn.fetch(`/fhir/Observation/${deletedThenMoved}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(204);
+    const history = await historyOf(deletedThenMoved);
+
+    const { meta: _meta, ...content } = before;
+    const moved = { ...content, subject: { reference: `Patient/${otherOnA.patientId}` } };
+    const put = await signedIn.fetch(`/fhir/Observation/${deletedThenMoved}`, { method: 'PUT', body: moved });
+    expect(put.status).toBe(403);
+    expect(hubErrorCode(await put.json())).toBe('FORBIDDEN');
+    expect((await device.fetch(`/fhir/Observation/${deletedThenMoved}`)).status).toBe(410);
+    expect(await historyOf(deletedThenMoved)).toEqual(history);
+    const onOther = await device.fetch(`/fhir/Observation?subject=Patient/${otherOnA.patientId}`);
+    const found = (await onOther.json()) as { entry?: { resource?: Observation }[] };
+    expect((found.entry ?? []).map((entry) => entry.resource?.id)).not.toContain(deletedThenMoved);
+
+    // Put back on its own patient, it is taken: the rule is about the patient, not the deletion.
+    const restored = await signedIn.fetch(`/fhir/Observation/${deletedThenMoved}`, { method: 'PUT', body: content });
+    expect(restored.status).toBe(201);
+    expect((await hubCopy(deletedThenMoved)).subject?.reference).toBe(`Patient/${onA.patientId}`);
+  });
+
+  it('refuses the same move uploaded by the outbox (a device naming a nurse of the ward), and both writes in one transaction, changing nothing', async () => {
+    const before = await hubCopy(deletedThenUploaded);
+    const { meta: _meta, ...content } = before;
+    const moved = { ...content, subject: { reference: `Patient/${otherOnA.patientId}` } };
+
+    const both = await device.fetch('/fhir', {
+      body: {
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          { request: { method: 'DELETE', url: `Observation/${deletedThenUploaded}` } },
+          {
+            fullUrl: `Observation/${deletedThenUploaded}`,
+            resource: moved,
+            request: { method: 'PUT', url: `Observation/${deletedThenUploaded}` },
+          },
+        ],
+      },
+    });
+    expect(both.status).toBe(400);
+    expect(await hubCopy(deletedThenUploaded)).toEqual(before);
+
+    const deleted = await device.fetch('/fhir', { body: upload(deletedThenUploaded, 'DELETE', nurse) });
+    expect(deleted.status).toBe(200);
+    const history = await historyOf(deletedThenUploaded);
+    const put = await device.fetch('/fhir', { body: upload(deletedThenUploaded, { resource: moved }, nurse) });
+    expect(put.status).toBe(403);
+    expect(hubErrorCode(await put.json())).toBe('FORBIDDEN');
+    expect((await device.fetch(`/fhir/Observation/${deletedThenUploaded}`)).status).toBe(410);
+    expect(await historyOf(deletedThenUploaded)).toEqual(history);
   });
 });

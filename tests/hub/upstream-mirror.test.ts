@@ -382,6 +382,48 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         expect(lines).toMatch(/REFUSED Provenance\/\S+ .*its target Observation was refused upstream/);
       });
 
+      it("refuses, for IT, a later version on another patient than the EHR's copy, and never moves that copy", async () => {
+        const admission = (await upstreamAll<Encounter>('Encounter')).find(
+          (e) => e.subject?.reference === `Patient/${patients[0]}` && e.status === 'in-progress',
+        )!;
+        const clientId = randomUUID();
+        const res = await device.fetch('/fhir', {
+          method: 'POST',
+          body: upload(vitalSign(patients[0]!, admission.id!, 91, new Date()), clientId, randomUUID()),
+        });
+        expect(res.status).toBe(200);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        const ehrCopies = async (): Promise<Observation[]> =>
+          (await upstreamAll<Observation>('Observation')).filter((o) => o.identifier?.some((i) => i.value === clientId));
+        const [sent] = await ehrCopies();
+        expect(sent?.subject?.reference).toBe(`Patient/${patients[0]}`);
+
+        // A version on the other patient that no workstation may write (the hub's write policy refuses
+        // it), as one stored from outside that policy would be: the outbox must not carry the move.
+        const [row] = await hub.db.query<{ res_id: string }>(
+          `SELECT res_id FROM fhir_tokens WHERE res_type = 'Observation' AND param = 'identifier' AND value = $1`,
+          [clientId],
+        );
+        const rows = await hub.db.query<{ content: string }>(
+          `SELECT CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = 'Observation' AND res_id = $1`,
+          [row!.res_id],
+        );
+        const current = JSON.parse(rows[0]!.content) as Observation;
+        const { encounter: _encounter, ...withoutStay } = current;
+        await putResources(hub.db, [{ ...withoutStay, subject: { reference: `Patient/${patients[1]}` } } as never], new Date());
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect((await mirror.runCycle()).ok).toBe(true);
+
+        const after = await ehrCopies();
+        expect(after).toHaveLength(1);
+        expect(after[0]!.subject?.reference).toBe(`Patient/${patients[0]}`);
+        expect(after[0]!.meta?.versionId).toBe(sent!.meta?.versionId);
+        const lines = formatUpstreamStatus(await readUpstreamStatus(hub.db, new Date())).join('\n');
+        expect(lines).toContain(
+          `REFUSED Observation/${row!.res_id} (version ${Number(current.meta!.versionId) + 1}, 1 attempt(s)): this version names another patient`,
+        );
+      });
+
       it('holds documentation the EHR contradicts (the patient discharged there before its time) as a conflict, and sends a later version', async () => {
         const admission = (await upstreamAll<Encounter>('Encounter')).find(
           (e) => e.subject?.reference === `Patient/${patients[1]}` && e.status === 'in-progress',
@@ -1104,6 +1146,13 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
           expect(heldHere).toHaveLength(documented.length);
           for (const entry of heldHere) expect(entry.reason).toContain('known to the hub only from the ADT feed');
           expect(formatUpstreamStatus(held).join('\n')).toMatch(/held until the mirror matches[\s\S]*HELD Observation\//);
+          // Backed off: the next cycles do not look at them again until a match wakes them (or their backoff ends).
+          const due = await hub.db.query<{ next_attempt_ms: number }>(
+            `SELECT next_attempt_ms FROM upstream_outbox WHERE state = 'held' AND res_type = 'Observation' AND res_id IN (${documented.map((_, i) => `$${i + 1}`).join(', ')})`,
+            documented.map((o) => o.id!),
+          );
+          expect(due).toHaveLength(documented.length);
+          for (const entry of due) expect(Number(entry.next_attempt_ms)).toBeGreaterThan(Date.now());
 
           // The EHR admits the patient to the ward: the mirror matches, and the vitals go out once, on the EHR's records.
           const stay = await ehrStay(ehrId, visit);
@@ -1130,6 +1179,85 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
           await sync.close();
           vault.close();
           await station.remove();
+        }
+      });
+
+      it('tells IT why documentation is held as the reason changes: first its patient, then (the patient matched) its stay; then sends it once', async () => {
+        const mrn = 'MRN7700016';
+        const visit = 'V770016';
+        const ehrId = await ehrPatient(mrn, 'Reheld');
+        expect((await send({ event: 'A01', at: '20261206104600', mrn, family: 'Reheld', location: `${WARD}^16^1`, visit })).code).toBe(
+          'AA',
+        );
+        const [feedPatient] = (
+          await hub.db.query<{ res_id: string }>(
+            `SELECT res_id AS res_id FROM fhir_tokens WHERE res_type = 'Patient' AND param = 'identifier' AND system = $1 AND value = $2`,
+            [MRN_SYSTEM, mrn],
+          )
+        )
+          .map((row) => ({ id: row.res_id }))
+          .filter((p) => p.id !== ehrId);
+        const [feedStay] = await hubStays(feedPatient!.id!);
+        const clientId = randomUUID();
+        const observationId = randomUUID();
+        await putResources(
+          hub.db,
+          [
+            {
+              ...vitalSign(feedPatient!.id!, feedStay!.id!, 88, new Date(Date.now() - 300_000)),
+              id: observationId,
+              identifier: [{ system: CLIENT_ID_SYSTEM, value: clientId }],
+            } as Observation,
+          ],
+          new Date(),
+        );
+        const reason = async () =>
+          (await readUpstreamStatus(hub.db, new Date())).attention.find((e) => e.id === observationId && e.state === 'held')?.reason;
+        const copies = async () =>
+          (await upstreamAll<Observation>('Observation')).filter((o) => o.identifier?.some((i) => i.value === clientId));
+
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect(await reason()).toContain(`its patient (Patient/${feedPatient!.id!})`);
+        // The EHR puts the patient on the ward under another visit number: the patient is matched, the stay is not.
+        await ehrStay(ehrId, 'E770016');
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect(await copies()).toEqual([]);
+        expect(await reason()).toContain(`its stay (Encounter/${feedStay!.id!})`);
+        // The EHR's record of this very stay arrives: matched, and the vitals go out in that cycle, once.
+        const stay = await ehrStay(ehrId, visit);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        const sent = await copies();
+        expect(sent).toHaveLength(1);
+        expect(sent[0]!.subject?.reference).toBe(`Patient/${ehrId}`);
+        expect(sent[0]!.encounter?.reference).toBe(`Encounter/${stay.id}`);
+        expect(await reason()).toBeUndefined();
+      });
+
+      it('lists documentation the EHR refused before the held entries in upstream status, however many are held', async () => {
+        // Rows of the outbox only (seqs below any real version: the sender never reaches them), removed after.
+        const heldCount = 250;
+        const queuedAt = new Date().toISOString();
+        try {
+          for (let i = 0; i < heldCount; i++) {
+            await hub.db.execute(
+              `INSERT INTO upstream_outbox (seq, res_type, res_id, version, state, reason, queued_at, next_attempt_ms) VALUES ($1, 'Observation', $2, 1, 'held', 'held: its patient is known to the hub only from the ADT feed', $3, $4)`,
+              [-10_000 + i, randomUUID(), queuedAt, Date.now() + DAY_MS],
+            );
+          }
+          const refusedId = randomUUID();
+          await hub.db.execute(
+            `INSERT INTO upstream_outbox (seq, res_type, res_id, version, state, attempts, reason, queued_at) VALUES (-1000, 'Observation', $1, 1, 'refused', 1, 'HTTP 422 invalid', $2)`,
+            [refusedId, queuedAt],
+          );
+          const status = await readUpstreamStatus(hub.db, new Date());
+          expect(status.attention[0]).toEqual(expect.objectContaining({ id: refusedId, state: 'refused' }));
+          const lines = formatUpstreamStatus(status).join('\n');
+          expect(lines).toContain(`REFUSED Observation/${refusedId}`);
+          const listed = status.attention.filter((e) => e.state === 'held').length;
+          expect(listed).toBeLessThan(heldCount);
+          expect(lines).toContain(`… and ${status.outbox.held - listed} more held (${status.outbox.held} held in all`);
+        } finally {
+          await hub.db.execute('DELETE FROM upstream_outbox WHERE seq < 0');
         }
       });
 

@@ -26,6 +26,7 @@ import { sweepDeletions, sweepDue } from './deletion-sweep.js';
 import type { ChartMirrorDeps, UpstreamCapabilities } from './mirror-context.js';
 import { heldEncounters, keepFeedVisit, matchFeedVisits } from './encounter-match.js';
 import { matchAdmittedPatients } from './patient-match.js';
+import { wakeHeldEntries } from './documentation-outbox.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { UpstreamWard } from './upstream-config.js';
 import { hubFormOf, isFromUpstream, MIRRORED_TYPES } from './upstream-resource.js';
@@ -171,12 +172,16 @@ async function writePage(
       const patients = keep.filter((resource): resource is Patient => resource.resourceType === 'Patient');
       const mergedInto = patients.length > 0 ? await matchAdmittedPatients(feed, patients, baseUrl) : [];
       counters.merged += mergedInto.length;
+      let visitsMerged = 0;
       if ((deps.config.visitNumberSystems ?? []).length > 0) {
         // The page's Encounters, and those of the patients whose ADT records were just merged into them.
         const encounters = keep.filter((resource) => resource.resourceType === 'Encounter').map((resource) => resource.id!);
         encounters.push(...(await heldEncounters(feed, mergedInto)));
-        counters.visitsMerged += await matchFeedVisits(feed, encounters, baseUrl, deps.logger);
+        visitsMerged = await matchFeedVisits(feed, encounters, baseUrl, deps.logger);
+        counters.visitsMerged += visitsMerged;
       }
+      // Documentation held for a record the EHR did not know may go now: due at the next forward.
+      if (mergedInto.length + visitsMerged > 0) await wakeHeldEntries(tx);
       if (bookkeeping) await bookkeeping(tx);
     },
   );

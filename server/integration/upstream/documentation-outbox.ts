@@ -6,7 +6,8 @@
 // retry after a lost answer never makes a second copy; a later version (a correction) as an update of
 // the upstream's copy; a Provenance once its targets are acknowledged, with its targets pointed at the
 // upstream's copies. An outage leaves the entry waiting (retried with backoff); a refusal is kept with
-// the upstream's reason for IT and never dropped. A first version the EHR contradicts (a changed
+// the upstream's reason for IT and never dropped. A later version naming another patient than the
+// version the EHR holds is refused the same way (documentation never moves to another chart). A first version the EHR contradicts (a changed
 // order, an ended stay) is held as a conflict, and the hub writes a version of the documentation
 // tagged with the conflict and holding the EHR's resource, which the ward's workstations sync and
 // show on their conflicts screen. The user's decision comes back as a later version: without the tag
@@ -15,7 +16,8 @@
 // conflict and its settlement reach their workstations even after the patient left the ward.
 // Documentation goes on the EHR's records: references to records the hub matched with the EHR's are
 // translated at send time, and documentation about a patient or stay the EHR does not know yet is
-// held (state `held`, with the reason) until the mirror matches them (upstream-references.ts).
+// held (state `held`, with the reason) until the mirror matches them (upstream-references.ts): looked
+// at again after a backoff that grows with the entry's age, and at once after a match.
 import type { Logger } from 'pino';
 import {
   CLIENT_ID_SYSTEM,
@@ -30,7 +32,7 @@ import {
   type Resource,
   type UpstreamConflictCode,
 } from '../../../shared/fhir/index.js';
-import { feedTransaction, followOnWards, versionContentSql, wardsThatHeld } from '../../fhir/index.js';
+import { feedTransaction, followOnWards, survivingPatient, versionContentSql, wardsThatHeld } from '../../fhir/index.js';
 import type { SqlDatabase } from '../../storage/index.js';
 import { UpstreamError } from './upstream-error.js';
 import type { UpstreamClient } from './upstream-client.js';
@@ -44,6 +46,8 @@ export const SENT_BACK_TYPES = ['Observation', 'MedicationAdministration'] as co
 export const HUB_PROVENANCE_TAG_SYSTEM = 'urn:wardline:hub-provenance';
 const FEED_BATCH = 500;
 const SEND_BATCH = 200;
+/** The longest a held entry waits between two looks when no match wakes it first. */
+const HELD_MAX_BACKOFF_MS = 60 * 60_000;
 
 function clientIdOf(resource: Resource): string | undefined {
   const identifiers = (resource as { identifier?: { system?: string; value?: string }[] }).identifier ?? [];
@@ -178,15 +182,28 @@ export interface EhrRecords {
   readonly visitSystems: readonly UpstreamVisitSystem[];
 }
 
-async function forward(db: SqlDatabase, client: UpstreamClient, row: OutboxRow, resource: Resource, ehr: EhrRecords): Promise<Outcome> {
-  const earlier = await db.query<{ state: string; upstream_ref: string | null }>(
-    'SELECT state, upstream_ref FROM upstream_outbox WHERE res_type = $1 AND res_id = $2 AND seq < $3 ORDER BY seq',
+async function forward(
+  db: SqlDatabase,
+  client: UpstreamClient,
+  row: OutboxRow,
+  resource: Resource,
+  ehr: EhrRecords,
+  /** Renews the leader lease; run just before the EHR is asked anything on the entry's behalf. */
+  beforeSend: () => Promise<void>,
+): Promise<Outcome> {
+  const earlier = await db.query<{ state: string; upstream_ref: string | null; version: number }>(
+    'SELECT state, upstream_ref, version FROM upstream_outbox WHERE res_type = $1 AND res_id = $2 AND seq < $3 ORDER BY seq',
     [row.res_type, row.res_id, row.seq],
   );
   if (earlier.some((e) => e.state === 'pending' || e.state === 'held')) return { kind: 'wait' };
   if (earlier.some((e) => e.state === 'refused'))
-    return { kind: 'refused', reason: 'an earlier version of this resource was refused upstream' };
-  const upstreamRef = earlier.find((e) => e.upstream_ref !== null)?.upstream_ref ?? null;
+    return { kind: 'refused', reason: 'an earlier version of this resource was refused (see its reason)' };
+  const acknowledged = earlier.find((e) => e.upstream_ref !== null);
+  const upstreamRef = acknowledged?.upstream_ref ?? null;
+  if (acknowledged !== undefined && resource.resourceType !== 'Provenance') {
+    const moved = await movedFromSentPatient(db, row, Number(acknowledged.version), resource);
+    if (moved !== null) return { kind: 'refused', reason: moved };
+  }
 
   if (resource.resourceType === 'Provenance') {
     const targets: Reference[] = [];
@@ -216,6 +233,7 @@ async function forward(db: SqlDatabase, client: UpstreamClient, row: OutboxRow, 
     if (form.kind === 'held') return form;
     const tag = { system: HUB_PROVENANCE_TAG_SYSTEM, code: row.res_id };
     const body = { ...upstreamBody(form.resource), meta: { tag: [tag] } } as Provenance;
+    await beforeSend();
     const result = upstreamRef
       ? await client.update(upstreamRef, { ...body, id: upstreamRef.split('/')[1] ?? '' } as Resource)
       : await client.create('Provenance', body, `_tag=${HUB_PROVENANCE_TAG_SYSTEM}|${row.res_id}`);
@@ -224,6 +242,7 @@ async function forward(db: SqlDatabase, client: UpstreamClient, row: OutboxRow, 
   // On the EHR's records, or held until the mirror matches the patient or stay it names.
   const form = await onEhrRecords(db, resource, ehr.baseUrl, ehr.visitSystems);
   if (form.kind === 'held') return form;
+  await beforeSend();
   // A first version meets the EHR's current state: a changed order or an ended encounter holds it as
   // a conflict. A later version after a conflict is the user's decision and is sent.
   if (earlier.length === 0) {
@@ -237,6 +256,24 @@ async function forward(db: SqlDatabase, client: UpstreamClient, row: OutboxRow, 
     ? await client.update(upstreamRef, { ...upstreamBody(form.resource), id: upstreamRef.split('/')[1] ?? '' } as Resource)
     : await client.create(row.res_type, upstreamBody(form.resource), `identifier=${CLIENT_ID_SYSTEM}|${clientId}`);
   return { kind: 'sent', ref: result.reference };
+}
+
+/**
+ * Why a later version cannot be sent as an update of the EHR's copy: it names another patient than
+ * the version the EHR already holds (documentation never moves between charts; a record about the
+ * wrong patient is marked entered in error and documented again). Null when it keeps that patient.
+ */
+async function movedFromSentPatient(db: SqlDatabase, row: OutboxRow, sentVersion: number, resource: Resource): Promise<string | null> {
+  const sent = await db.query<{ patient_id: string | null }>(
+    'SELECT patient_id FROM fhir_versions WHERE res_type = $1 AND res_id = $2 AND version = $3',
+    [row.res_type, row.res_id, sentVersion],
+  );
+  if (sent.length === 0) return `version ${sentVersion}, the one the EHR holds, is no longer in the hub store to compare patients with`;
+  // Both on the patient that stands for them now: a merge (the feed's patient into the EHR's) is no move.
+  const surviving = (patientId: string | null | undefined): Promise<string | null> =>
+    patientId === null || patientId === undefined ? Promise.resolve(null) : survivingPatient(db, patientId);
+  if ((await surviving(sent[0]!.patient_id)) === (await surviving(patientIdOf(resource)))) return null;
+  return `this version names another patient than version ${sentVersion}, the one the EHR holds: documentation is never moved to another patient's chart (mark it entered in error and document it again)`;
 }
 
 /** The EHR's resource as the hub keeps it inside the documentation: its content, without the EHR's meta. */
@@ -287,6 +324,25 @@ function backoffMs(attempts: number, maxMs: number): number {
 }
 
 /**
+ * When a held entry is looked at again: after as long as it has been queued (so the looks double
+ * apart, from 2 s to at most HELD_MAX_BACKOFF_MS), unless a match wakes it first (wakeHeldEntries).
+ */
+function heldBackoffMs(queuedAt: string, now: Date): number {
+  const age = now.getTime() - Date.parse(queuedAt);
+  return Math.min(HELD_MAX_BACKOFF_MS, Math.max(2000, Number.isFinite(age) ? age : 0));
+}
+
+/**
+ * Makes every held entry due now: called in the transaction in which the mirror matched a hub
+ * record with the EHR's, so the documentation held for it goes out at the next forward, not after
+ * its backoff. (All held entries, not only those naming the record: a match is rare, and an entry
+ * may name the record through a merge the hub made since.)
+ */
+export async function wakeHeldEntries(tx: SqlDatabase): Promise<void> {
+  await tx.execute(`UPDATE upstream_outbox SET next_attempt_ms = 0 WHERE state = 'held' AND next_attempt_ms > 0`);
+}
+
+/**
  * Forwards due entries in queue order (and tries again those held for an unmatched patient or stay).
  * Stops at the first outage (the rest waits, in order) and throws it after recording the attempt, so
  * the caller reports it.
@@ -299,8 +355,9 @@ export async function sendOutbox(
   maxBackoffMs: number,
   ehr: EhrRecords,
   /**
-   * The leader lease's renewal on a database handle (or a transaction): run before each entry is
-   * sent and inside the transaction that records a conflict; throws to stop.
+   * The leader lease's renewal on a database handle (or a transaction): run before each batch of
+   * due entries, again just before the EHR is asked anything for an entry, and inside the transaction
+   * that records a conflict (not for entries that are held or wait); throws to stop.
    */
   fence: (tx: SqlDatabase) => Promise<void> = () => Promise.resolve(),
 ): Promise<OutboxSendResult> {
@@ -311,8 +368,9 @@ export async function sendOutbox(
   let held = 0;
   // Every due entry, a batch at a time: entries that wait or are held never keep later ones from their turn.
   for (let after = -1; ;) {
-    const rows = await db.query<OutboxRow & { state: string }>(
-      `SELECT seq, res_type, res_id, version, attempts, state FROM upstream_outbox
+    await fence(db);
+    const rows = await db.query<OutboxRow & { state: string; queued_at: string }>(
+      `SELECT seq, res_type, res_id, version, attempts, state, queued_at FROM upstream_outbox
        WHERE state IN ('pending', 'held') AND next_attempt_ms <= $1 AND seq > $2 ORDER BY seq LIMIT ${SEND_BATCH}`,
       [now().getTime(), after],
     );
@@ -326,17 +384,16 @@ export async function sendOutbox(
   }
   return { sent, refused, conflicts, waiting, held };
 
-  async function sendEntry(row: OutboxRow & { state: string }): Promise<Outcome['kind']> {
+  async function sendEntry(row: OutboxRow & { state: string; queued_at: string }): Promise<Outcome['kind']> {
     const stored = await db.query<{ content: string | null }>(
       `SELECT ${versionContentSql('v')} AS content FROM fhir_versions v WHERE v.res_type = $1 AND v.res_id = $2 AND v.version = $3`,
       [row.res_type, row.res_id, row.version],
     );
     const content = stored[0]?.content;
-    await fence(db);
     let outcome: Outcome;
     try {
       outcome = content
-        ? await forward(db, client, row, JSON.parse(content) as Resource, ehr)
+        ? await forward(db, client, row, JSON.parse(content) as Resource, ehr, () => fence(db))
         : { kind: 'refused', reason: 'the version is no longer in the hub store' };
     } catch (error) {
       if (error instanceof UpstreamError && error.code === 'REFUSED') {
@@ -353,9 +410,15 @@ export async function sendOutbox(
     }
     if (outcome.kind === 'wait') return outcome.kind;
     if (outcome.kind === 'held') {
-      // Not an attempt: nothing was sent. Kept with the reason for `upstream status`; tried each cycle.
-      if (row.state !== 'held')
-        await db.execute(`UPDATE upstream_outbox SET state = 'held', reason = $2 WHERE seq = $1`, [row.seq, outcome.reason]);
+      // Not an attempt: nothing was sent. Kept with its current reason (a patient matched since may
+      // leave its stay holding it) for `upstream status`; looked at again after a growing backoff,
+      // or at once when the mirror matches a record (wakeHeldEntries).
+      const at = now();
+      await db.execute(`UPDATE upstream_outbox SET state = 'held', reason = $2, next_attempt_ms = $3 WHERE seq = $1`, [
+        row.seq,
+        outcome.reason,
+        at.getTime() + heldBackoffMs(row.queued_at, at),
+      ]);
       return outcome.kind;
     }
     if (outcome.kind === 'sent') {

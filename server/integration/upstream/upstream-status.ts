@@ -80,9 +80,15 @@ export interface UpstreamStatus {
     readonly settled: number;
     readonly withheld: number;
   };
-  /** Refused, conflicting and held entries, and pending ones that have failed at least once. */
+  /**
+   * Refused and conflicting entries and pending ones that have failed at least once, oldest first,
+   * then held ones (which wait for the mirror, not for IT): at most ATTENTION_LIMIT in all.
+   */
   readonly attention: readonly OutboxEntryStatus[];
 }
+
+/** The most outbox entries `upstream status` lists (the counts cover them all). */
+export const ATTENTION_LIMIT = 200;
 
 export async function readUpstreamStatus(db: SqlDatabase, now: Date): Promise<UpstreamStatus> {
   const rows = await db.query<{
@@ -112,7 +118,8 @@ export async function readUpstreamStatus(db: SqlDatabase, now: Date): Promise<Up
     upstream_ref: string | null;
   }>(
     `SELECT seq, res_type, res_id, version, state, attempts, reason, upstream_ref FROM upstream_outbox
-     WHERE state IN ('refused', 'conflict', 'held') OR (state = 'pending' AND attempts > 0) ORDER BY seq LIMIT 200`,
+     WHERE state IN ('refused', 'conflict', 'held') OR (state = 'pending' AND attempts > 0)
+     ORDER BY CASE WHEN state = 'held' THEN 1 ELSE 0 END, seq LIMIT ${ATTENTION_LIMIT}`,
   );
   return {
     leader: await readLease(db, now),
@@ -183,6 +190,10 @@ export function formatUpstreamStatus(status: UpstreamStatus): string[] {
     lines.push(
       `  ${e.state === 'refused' ? 'REFUSED' : e.state === 'conflict' ? 'CONFLICT' : e.state === 'held' ? 'HELD' : 'retrying'} ${e.type}/${e.id} (version ${e.version}, ${e.attempts} attempt(s)): ${e.reason ?? ''}`,
     );
+  }
+  const heldListed = status.attention.filter((e) => e.state === 'held').length;
+  if (heldListed < status.outbox.held) {
+    lines.push(`  … and ${status.outbox.held - heldListed} more held (${status.outbox.held} held in all; the oldest are listed)`);
   }
   return lines;
 }
