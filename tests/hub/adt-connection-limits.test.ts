@@ -1,8 +1,9 @@
 // What a stranger who can reach the MLLP port may hold, as IT runs the hub (`wardline-hub serve
 // --mllp-max-connections --mllp-frame-seconds`, docs/INTEGRATION.md "Connections"): anyone can
 // connect before any credential is checked, so a frame begun and never finished is closed at its
-// deadline, and connections beyond the cap are closed as they arrive. The interface engine's one
-// long-lived connection, idle between messages far longer than the frame deadline, keeps working.
+// deadline; past the cap a newcomer takes an idle stranger's place, and is closed as it arrives when
+// no connection is idle. The interface engine's one long-lived connection, idle between messages far
+// longer than the frame deadline, keeps working.
 // The engine is a third-party client (node-hl7-client) over TLS; the stranger is a plain TLS socket.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHubCli } from '../../server/cli/index.js';
 import { adtMessage, openHl7Sender } from '../support/hl7-sender.js';
 
+const EMPTY_FRAME = Buffer.from([0x0b, 0x1c, 0x0d]);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -57,7 +59,7 @@ describe('wardline-hub serve --mllp-max-connections --mllp-frame-seconds', () =>
     await rm(`${join(folder, 'data')}.dev-key`, { force: true });
   });
 
-  it("closes an unfinished frame at its deadline and connections past the cap, and keeps the engine's idle connection working", async () => {
+  it("closes an unfinished frame at its deadline, gives an idle stranger's place past the cap, and keeps the engine's idle connection working", async () => {
     const data = join(folder, 'data');
     child = spawn(
       process.execPath,
@@ -96,24 +98,48 @@ describe('wardline-hub serve --mllp-max-connections --mllp-frame-seconds', () =>
     const secret = /shown only now\): (\S+)$/m.exec(added.out)![1]!;
     const caPem = await readFile(join(data, 'dev-tls', 'hub-cert.pem'), 'utf8');
 
+    /** A stranger who begins a frame and never ends it (answered once first: the hub has read it). */
+    const slowStranger = async (): Promise<ReturnType<typeof stranger>> => {
+      const slow = stranger(port, caPem);
+      const answered = new Promise<void>((resolve) => slow.socket.once('data', () => resolve()));
+      await new Promise<void>((resolve) => slow.socket.once('secureConnect', () => resolve()));
+      slow.socket.write(Buffer.concat([EMPTY_FRAME, Buffer.from([0x0b]), Buffer.from('MSH|^~\\&|EHR|GENERAL|WARDLINE|HUB|2026011508')]));
+      await answered;
+      return slow;
+    };
+    /** A stranger's connection, idle between frames (answered once: the hub has it). */
+    const idleStranger = async (): Promise<ReturnType<typeof stranger>> => {
+      const idle = stranger(port, caPem);
+      const answered = new Promise<void>((resolve) => idle.socket.once('data', () => resolve()));
+      await new Promise<void>((resolve) => idle.socket.once('secureConnect', () => resolve()));
+      idle.socket.write(EMPTY_FRAME);
+      await answered;
+      return idle;
+    };
+
+    // Two strangers each begin a frame and never end it: the cap of 2 is full, none idle.
+    const slow = [await slowStranger(), await slowStranger()];
+    // A third connection is past the cap, with no idle connection to replace: closed as it arrives.
+    const third = stranger(port, caPem);
+    let thirdSecured = false;
+    third.socket.once('secureConnect', () => (thirdSecured = true));
+    await third.closed;
+    expect(thirdSecured).toBe(false);
+    // The unfinished frames are closed at their deadline.
+    await Promise.all(slow.map((each) => each.closed));
+
     // The interface engine: one connection, kept open.
     const engine = await openHl7Sender({ port, caPem });
     try {
       const admit = { secret, event: 'A01', at: '20260115081000', mrn: 'MRN9200001', location: 'demo^1^2', visit: 'V9200001' } as const;
       expect(await engine.send(adtMessage({ ...admit, controlId: 'LIM-1' }))).toMatchObject({ code: 'AA', controlId: 'LIM-1' });
 
-      // A stranger starts a frame and never ends it.
-      const slow = stranger(port, caPem);
-      await new Promise<void>((resolve) => slow.socket.once('secureConnect', () => resolve()));
-      slow.socket.write(Buffer.concat([Buffer.from([0x0b]), Buffer.from('MSH|^~\\&|EHR|GENERAL|WARDLINE|HUB|2026011508')]));
-      // A third connection is past the cap of 2: closed as it arrives, before any handshake.
-      const third = stranger(port, caPem);
-      let thirdSecured = false;
-      third.socket.once('secureConnect', () => (thirdSecured = true));
-      await third.closed;
-      expect(thirdSecured).toBe(false);
-      // The unfinished frame is closed at its deadline.
-      await slow.closed;
+      // A stranger's idle connection fills the cap; a newcomer takes its place, not the engine's.
+      const idle = await idleStranger();
+      const newcomer = await slowStranger();
+      await idle.closed;
+      // The newcomer's unfinished frame is closed at its deadline.
+      await newcomer.closed;
 
       // The engine, idle all that while (longer than the frame deadline), is still heard.
       const update = { secret, event: 'A08', at: '20260115091000', mrn: 'MRN9200001', family: 'Limitson' } as const;

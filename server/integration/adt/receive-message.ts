@@ -43,7 +43,8 @@ interface ReadMessage {
   readonly feed: string;
 }
 
-type Answer = { ack: Hl7Message; outcome: ReceiveOutcome };
+/** `authenticated`: the message carried its feed's credential (refused or not, it came from a feed). */
+type Answer = { ack: Hl7Message; outcome: ReceiveOutcome; authenticated: boolean };
 
 /** How far ahead of the hub's clock an event may be (clocks drift; a wrong date or time zone is more). */
 export const MAX_EVENT_AHEAD_MS = 24 * 60 * 60_000;
@@ -63,7 +64,14 @@ function refuseFutureEvent(message: AdtMessage, now: Date): void {
   }
 }
 
-function logRefused(ctx: ReceiveContext, hl7: Hl7Message, error: unknown, controlId: string, event: string): Answer {
+function logRefused(
+  ctx: ReceiveContext,
+  hl7: Hl7Message,
+  error: unknown,
+  controlId: string,
+  event: string,
+  authenticated: boolean,
+): Answer {
   const { refusal, unexpected } = refusalOf(error);
   ctx.logger[unexpected ? 'error' : 'warn'](
     {
@@ -75,7 +83,7 @@ function logRefused(ctx: ReceiveContext, hl7: Hl7Message, error: unknown, contro
     },
     'ADT message refused',
   );
-  return { ack: refusalAck(hl7, refusal), outcome: 'refused' };
+  return { ack: refusalAck(hl7, refusal), outcome: 'refused', authenticated };
 }
 
 function logApplied(ctx: ReceiveContext, read: ReadMessage, applied: AppliedEvent | null): Answer {
@@ -92,7 +100,7 @@ function logApplied(ctx: ReceiveContext, read: ReadMessage, applied: AppliedEven
     },
     'ADT message acknowledged',
   );
-  return { ack: applied === null ? acceptAck(hl7, 'Already applied; not applied again') : acceptAck(hl7), outcome };
+  return { ack: applied === null ? acceptAck(hl7, 'Already applied; not applied again') : acceptAck(hl7), outcome, authenticated: true };
 }
 
 /** Applies one read message with `writer` and `ledger` (unless it is a repeat: null). */
@@ -128,6 +136,7 @@ export async function receiveAdtMessages(ctx: ReceiveContext, hl7s: readonly Hl7
   for (const [index, hl7] of hl7s.entries()) {
     let controlId = '';
     let event = '';
+    let authenticated = false;
     try {
       const header = readHeader(hl7);
       controlId = header.controlId;
@@ -139,12 +148,13 @@ export async function receiveAdtMessages(ctx: ReceiveContext, hl7s: readonly Hl7
         feed = await authenticateFeed(ctx.db, header);
         feeds.set(key, feed);
       }
+      authenticated = true;
       const message = readAdtMessage(hl7);
       event = message.event;
       refuseFutureEvent(message, ctx.clock());
       reads[index] = { hl7, message, feed };
     } catch (error) {
-      answers[index] = logRefused(ctx, hl7, error, controlId, event);
+      answers[index] = logRefused(ctx, hl7, error, controlId, event, authenticated);
     }
   }
   const waiting = reads.flatMap((read, index) => (read === null ? [] : [index]));
@@ -200,7 +210,7 @@ export async function receiveAdtMessages(ctx: ReceiveContext, hl7s: readonly Hl7
     }
     answers[index] =
       'error' in result
-        ? logRefused(ctx, read.hl7, result.error, read.message.header.controlId, read.message.event)
+        ? logRefused(ctx, read.hl7, result.error, read.message.header.controlId, read.message.event, true)
         : logApplied(ctx, read, result.applied);
   }
   return answers as Answer[];
