@@ -5,25 +5,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runHubCli } from '../../server/cli/index.js';
+import { hubCli } from '../support/hub-cli.js';
 import { adtMessage, openHl7Sender } from '../support/hl7-sender.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runHubCli(args, { stdin: Readable.from(['']), stdout, stderr });
-  return { code, out, err };
-}
+const cli = hubCli;
 
 describe('wardline-hub feed and serve --mllp-port', () => {
   let folder: string;

@@ -9,27 +9,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { connect, type TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runHubCli } from '../../server/cli/index.js';
+import { hubCli } from '../support/hub-cli.js';
 import { adtMessage, openHl7Sender } from '../support/hl7-sender.js';
 
 const EMPTY_FRAME = Buffer.from([0x0b, 0x1c, 0x0d]);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runHubCli(args, { stdin: Readable.from(['']), stdout, stderr });
-  return { code, out, err };
-}
+const cli = hubCli;
 
 /** A TLS connection to the listener; `closed` resolves when the hub (or the network) ends it. */
 function stranger(port: number, caPem: string): { socket: TLSSocket; closed: Promise<void> } {
