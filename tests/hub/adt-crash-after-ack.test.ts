@@ -8,16 +8,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { connect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Patient } from '../../shared/fhir/index.js';
 import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody } from '../../shared/auth/index.js';
-import { runHubCli } from '../../server/cli/index.js';
 import { adtMessage } from '../support/hl7-sender.js';
 import { hl7Time } from '../support/hl7-time.js';
+import { hubCli } from '../support/hub-cli.js';
 import { httpsFetchTrusting } from '../support/https-fetch.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,16 +33,7 @@ let folder: string;
 let data: string;
 let served: Served | null = null;
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runHubCli(args, { stdin: Readable.from(['']), stdout, stderr });
-  return { code, out, err };
-}
+const cli = hubCli;
 
 async function serve(extra: string[]): Promise<Served> {
   const child = spawn(

@@ -5,7 +5,6 @@
 // (by MRN); on PostgreSQL two hubs share one database and one leader runs the mirror.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
@@ -24,7 +23,6 @@ import type {
 import { CLIENT_ID_SYSTEM, MRN_SYSTEM, UPSTREAM_CONFLICT_TAG_SYSTEM, withoutUpstreamMarks } from '../../shared/fhir/index.js';
 import { openDocumentation } from '../../electron/documentation/index.js';
 import { addUser } from '../../server/identity/index.js';
-import { runHubCli } from '../../server/cli/index.js';
 import { putResources } from '../../server/fhir/index.js';
 import {
   addFeed,
@@ -40,6 +38,7 @@ import {
 import { createDevCertificate } from '../../server/tls/index.js';
 import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { seedWard } from '../support/hub-fixtures.js';
+import { hubCli } from '../support/hub-cli.js';
 import { adtMessage, openHl7Sender, type AdtFields, type Hl7Sender } from '../support/hl7-sender.js';
 import { hl7Calendar } from '../support/hl7-time.js';
 import { addWardNurse, enrollTestWorkstation } from '../sync/sync-test-kit.js';
@@ -1304,23 +1303,12 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
     });
 
     describe.runIf(engine === 'sqlite')('wardline-hub serve --upstream and wardline-hub upstream status', () => {
-      async function cli(args: string[], stop?: AbortSignal): Promise<{ code: number; out: () => string; err: () => string }> {
-        const stdout = new PassThrough();
-        const stderr = new PassThrough();
-        let out = '';
-        let err = '';
-        stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-        stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-        const code = await runHubCli(args, { stdout, stderr, ...(stop ? { stop } : {}) });
-        return { code, out: () => out, err: () => err };
-      }
-
       it('mirrors the ward from the command line and reports its progress to IT', async () => {
         const data = join(folder, 'cli-hub');
         await writeFile(join(folder, 'upstream-key.pem'), config.privateKeyPem, { mode: 0o600 });
         await writeFile(join(folder, 'upstream-ca.pem'), upstream.caPem);
         const stop = new AbortController();
-        const serving = cli(
+        const serving = hubCli(
           [
             'serve',
             '--dev-tls',
@@ -1343,26 +1331,26 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
             '--upstream-poll-seconds',
             '1',
           ],
-          stop.signal,
+          { stop: stop.signal },
         );
         let status = '';
         for (let i = 0; i < 120 && !/mirror:4north: last success 20/.test(status); i++) {
           await new Promise((resolve) => setTimeout(resolve, 500));
-          status = (await cli(['upstream', 'status', '--data', data])).out();
+          status = (await hubCli(['upstream', 'status', '--data', data])).out;
         }
         stop.abort();
         const served = await serving;
-        expect(served.err()).toBe('');
+        expect(served.err).toBe('');
         expect(served.code).toBe(0);
-        expect(served.out()).toContain('Mirroring 1 ward(s) from the upstream EHR');
+        expect(served.out).toContain('Mirroring 1 ward(s) from the upstream EHR');
         expect(status).toMatch(/mirror:4north: last success \S+ \(lag \d+ s\), [1-9]\d* resources written/);
         expect(status).toMatch(/documentation sent back: 0 acknowledged, 0 waiting, 0 refused/);
       }, 120_000);
 
       it('refuses --upstream without its client id, key or ward, with a usage line', async () => {
-        const missing = await cli(['serve', '--dev-tls', '--upstream', upstream.baseUrl, '--data', join(folder, 'cli-bad')]);
+        const missing = await hubCli(['serve', '--dev-tls', '--upstream', upstream.baseUrl, '--data', join(folder, 'cli-bad')]);
         expect(missing.code).toBe(2);
-        expect(missing.err()).toMatch(/--upstream needs --upstream-client-id ID and --upstream-key PEM-FILE/);
+        expect(missing.err).toMatch(/--upstream needs --upstream-client-id ID and --upstream-key PEM-FILE/);
       });
     });
   });
