@@ -11,13 +11,14 @@
 // Each chain is followed to its end, however many merges it holds (a record merged into one merged in
 // turn…). A reference to anything else is left as written (a deleted Encounter with no such successor
 // stays named: nothing is guessed), and so is one whose chain comes back to a record it passed: no
-// record in a cycle stands for the others.
-import type { Encounter, Patient, Resource } from '../../shared/fhir/index.js';
+// record in a cycle stands for the others (shared/fhir merge-chain.ts, the rule the ADT feed follows too).
+import { endOfChain, replacedBy, type Encounter, type Patient, type Resource } from '../../shared/fhir/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { rewriteReferences } from './bundle-request.js';
 import { contentText, currentByIdentifier, readCurrent, readVersion, type StoredResource } from './store/index.js';
 
 const FOLLOWED = /^(Patient|Encounter)\/([A-Za-z0-9\-.]{1,64})$/;
+const sameId = (id: string): string => id;
 
 function parsedContent<T extends Resource>(stored: StoredResource | null): T | null {
   const text = stored === null || stored.deleted ? null : contentText(stored);
@@ -37,34 +38,13 @@ function namedReferences(value: unknown, found: Set<string>): void {
   }
 }
 
-function replacedBy(patient: Patient): string | null {
-  const link = patient.link?.find((entry) => entry.type === 'replaced-by');
-  const match = /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(link?.other?.reference ?? '');
-  return match ? match[1]! : null;
-}
-
-/**
- * The end of the chain of records `nextOf` leads to from `id` (itself when there is no next), or `id`
- * when the chain comes back to a record it passed (a cycle has no survivor).
- */
-async function endOfChain(id: string, nextOf: (id: string) => Promise<string | null>): Promise<string> {
-  const passed = new Set<string>([id]);
-  let current = id;
-  for (;;) {
-    const next = await nextOf(current);
-    if (next === null) return current;
-    if (passed.has(next)) return id;
-    passed.add(next);
-    current = next;
-  }
-}
-
 /** The Patient that stands for `patientId` now (itself when it was never merged away). */
 export async function survivingPatient(tx: SqlDatabase, patientId: string): Promise<string> {
-  return endOfChain(patientId, async (id) => {
+  const end = await endOfChain(patientId, sameId, async (id) => {
     const patient = parsedContent<Patient>(await readCurrent(tx, 'Patient', id));
     return patient === null ? null : replacedBy(patient);
   });
+  return end ?? patientId;
 }
 
 /** The live Encounter a deleted one was merged into, or null when it has none (or not exactly one). */
@@ -88,10 +68,11 @@ async function mergedInto(tx: SqlDatabase, stored: StoredResource): Promise<stri
 
 /** The Encounter that stands for `encounterId` now (itself unless the hub deleted it in a merge). */
 async function survivingEncounter(tx: SqlDatabase, encounterId: string): Promise<string> {
-  return endOfChain(encounterId, async (id) => {
+  const end = await endOfChain(encounterId, sameId, async (id) => {
     const stored = await readCurrent(tx, 'Encounter', id);
     return stored === null || !stored.deleted ? null : mergedInto(tx, stored);
   });
+  return end ?? encounterId;
 }
 
 /**

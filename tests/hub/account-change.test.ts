@@ -5,11 +5,10 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubErrorCode, USER_TOKEN_HEADER, type CredentialStampsResponse, type SessionResponse } from '../../shared/auth/index.js';
 import { addUser } from '../../server/identity/index.js';
-import { runHubCli } from '../../server/cli/index.js';
+import { hubCli } from '../support/hub-cli.js';
 import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { admitPatient, observation, outboxUpload, seedWard, type AdmittedPatient } from '../support/hub-fixtures.js';
 
@@ -24,15 +23,8 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('role and ward changes over TLS
   let keyFile: string;
 
   async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     const store = hub.postgresUrl ? ['--postgres', hub.postgresUrl] : ['--data', dirname(hub.sqlitePath!)];
-    const code = await runHubCli([...args, ...store, '--key-file', keyFile], { stdin: Readable.from(['']), stdout, stderr });
-    return { code, out, err };
+    return hubCli([...args, ...store, '--key-file', keyFile]);
   }
 
   async function signIn(device: TestDevice, username: string): Promise<{ status: number; body: SessionResponse }> {

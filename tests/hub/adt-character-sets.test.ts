@@ -10,12 +10,15 @@ import { addFeed, startMllpListener, type MllpListener } from '../../server/inte
 import { createDevCertificate } from '../../server/tls/index.js';
 import { startHub, type TestHub } from '../support/hub-harness.js';
 import { adtMessage } from '../support/hl7-sender.js';
+import { hl7Calendar } from '../support/hl7-time.js';
 import { memoryLogger, seedGeneratedWard } from '../sync/sync-test-kit.js';
 
 let hub: TestHub;
 let listener: MllpListener;
 let caPem: string;
 let secret: string;
+/** The events' times: on one day in the past, whatever today is (the hub refuses events ahead of its clock). */
+const at = hl7Calendar();
 
 /** One framed message written as raw bytes on a TLS connection; resolves with the ACK's text. */
 function sendBytes(message: Buffer): Promise<string> {
@@ -40,7 +43,7 @@ const LATIN9: Readonly<Record<string, number>> = { '€': 0xa4, Š: 0xa6, š: 0x
 
 /** An A08 with MSH-18 set (or not), its bytes in `encoding`. */
 function update(controlId: string, mrn: string, family: string, charset: string, encoding: 'latin1' | 'utf8' | 'latin9'): Buffer {
-  const text = adtMessage({ secret, controlId, event: 'A08', at: '20260401090000', mrn, family })
+  const text = adtMessage({ secret, controlId, event: 'A08', at: at('090000'), mrn, family })
     .replace(/^(MSH[^\n]*\|2\.5)/, `$1||||||${charset}`)
     .replace(/\n/g, '\r');
   if (encoding !== 'latin9') return Buffer.from(text, encoding);

@@ -10,10 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubCli } from '../support/hub-cli.js';
 import { adtMessage, openHl7Sender } from '../support/hl7-sender.js';
+import { hl7Calendar } from '../support/hl7-time.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 const cli = hubCli;
+/** The events' times: on one day in the past, whatever today is (the hub refuses events ahead of its clock). */
+const at = hl7Calendar();
 
 describe('wardline-hub feed and serve --mllp-port', () => {
   let folder: string;
@@ -78,7 +81,7 @@ describe('wardline-hub feed and serve --mllp-port', () => {
       const admit = {
         secret: secret!,
         event: 'A01',
-        at: '20260115081000',
+        at: at('081000'),
         mrn: 'MRN9100001',
         location: 'demo^1^2',
         visit: 'V9100001',

@@ -15,11 +15,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubCli } from '../support/hub-cli.js';
 import { adtMessage, openHl7Sender } from '../support/hl7-sender.js';
+import { hl7Calendar } from '../support/hl7-time.js';
 
 const EMPTY_FRAME = Buffer.from([0x0b, 0x1c, 0x0d]);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 const cli = hubCli;
+/** The events' times: on one day in the past, whatever today is (the hub refuses events ahead of its clock). */
+const at = hl7Calendar();
 
 /** A TLS connection to the listener; `closed` resolves when the hub (or the network) ends it. */
 function stranger(port: number, caPem: string): { socket: TLSSocket; closed: Promise<void> } {
@@ -121,7 +124,7 @@ describe('wardline-hub serve --mllp-max-connections --mllp-frame-seconds', () =>
     // The interface engine: one connection, kept open.
     const engine = await openHl7Sender({ port, caPem });
     try {
-      const admit = { secret, event: 'A01', at: '20260115081000', mrn: 'MRN9200001', location: 'demo^1^2', visit: 'V9200001' } as const;
+      const admit = { secret, event: 'A01', at: at('081000'), mrn: 'MRN9200001', location: 'demo^1^2', visit: 'V9200001' } as const;
       expect(await engine.send(adtMessage({ ...admit, controlId: 'LIM-1' }))).toMatchObject({ code: 'AA', controlId: 'LIM-1' });
 
       // A stranger's idle connection fills the cap; a newcomer takes its place, not the engine's.
@@ -132,7 +135,7 @@ describe('wardline-hub serve --mllp-max-connections --mllp-frame-seconds', () =>
       await newcomer.closed;
 
       // The engine, idle all that while (longer than the frame deadline), is still heard.
-      const update = { secret, event: 'A08', at: '20260115091000', mrn: 'MRN9200001', family: 'Limitson' } as const;
+      const update = { secret, event: 'A08', at: at('091000'), mrn: 'MRN9200001', family: 'Limitson' } as const;
       expect(await engine.send(adtMessage({ ...update, controlId: 'LIM-2' }))).toMatchObject({ code: 'AA', controlId: 'LIM-2' });
       // With the stranger gone, a second connection is taken again.
       const next = stranger(port, caPem);

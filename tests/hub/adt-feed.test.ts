@@ -11,6 +11,7 @@ import { addFeed, revokeFeed, startMllpListener, type MllpListener } from '../..
 import { createDevCertificate } from '../../server/tls/index.js';
 import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { adtMessage, openHl7Sender, type AdtFields, type Hl7Sender } from '../support/hl7-sender.js';
+import { hl7Calendar } from '../support/hl7-time.js';
 import type { Vault } from '../../electron/vault/index.js';
 import type { SyncEngine } from '../../electron/sync/index.js';
 import { enrollTestWorkstation, memoryLogger, seedGeneratedWard, type TestWorkstation } from '../sync/sync-test-kit.js';
@@ -32,6 +33,8 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
     let hubLog: () => string;
     const stations: Record<'a' | 'b', Station> = {} as never;
     let sequence = 0;
+    /** The events' times: on one day in the past, whatever today is (the hub refuses events ahead of its clock). */
+    const at = hl7Calendar();
 
     const send = (fields: Omit<AdtFields, 'secret' | 'controlId'> & { controlId?: string; secret?: string }) =>
       sender.send(adtMessage({ secret, controlId: fields.controlId ?? `CTL${++sequence}`, ...fields }));
@@ -98,7 +101,7 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
     it('admits a patient (A01): on the hub ward census at once, and on the ward workstation after its next sync', async () => {
       const ack = await send({
         event: 'A01',
-        at: '20260115081000',
+        at: at('081000'),
         mrn: 'MRN9000001',
         family: 'Admitova',
         location: 'a^12^1',
@@ -115,7 +118,7 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
 
     it('transfers the patient to another ward (A02): purged from the old ward cache, loaded on the new one', async () => {
       const id = (await patientIdOfMrn('a', 'MRN9000001'))!;
-      const ack = await send({ event: 'A02', at: '20260115091000', mrn: 'MRN9000001', location: 'b^3^2', visit: 'V9000001' });
+      const ack = await send({ event: 'A02', at: at('091000'), mrn: 'MRN9000001', location: 'b^3^2', visit: 'V9000001' });
       expect(ack.code).toBe('AA');
       expect(await patientIdOfMrn('a', 'MRN9000001')).toBeUndefined();
       expect(await patientIdOfMrn('b', 'MRN9000001')).toBe(id);
@@ -126,38 +129,32 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
 
     it('cancels the transfer (A12): the patient is back on the first ward, and a repeat transfer moves them again', async () => {
       const id = (await patientIdOfMrn('b', 'MRN9000001'))!;
-      expect((await send({ event: 'A12', at: '20260115093000', mrn: 'MRN9000001', location: 'a^12^1', visit: 'V9000001' })).code).toBe(
-        'AA',
-      );
+      expect((await send({ event: 'A12', at: at('093000'), mrn: 'MRN9000001', location: 'a^12^1', visit: 'V9000001' })).code).toBe('AA');
       expect(await patientIdOfMrn('a', 'MRN9000001')).toBe(id);
       expect(await patientIdOfMrn('b', 'MRN9000001')).toBeUndefined();
       expect(await synced('b')).not.toContain(id);
       expect(await synced('a')).toContain(id);
-      expect((await send({ event: 'A02', at: '20260115100000', mrn: 'MRN9000001', location: 'b^3^2', visit: 'V9000001' })).code).toBe('AA');
+      expect((await send({ event: 'A02', at: at('100000'), mrn: 'MRN9000001', location: 'b^3^2', visit: 'V9000001' })).code).toBe('AA');
       expect(await patientIdOfMrn('b', 'MRN9000001')).toBe(id);
     });
 
     it('discharges the patient (A03), and a cancelled discharge (A13) brings them back', async () => {
       const id = (await patientIdOfMrn('b', 'MRN9000001'))!;
       expect(await synced('b')).toContain(id);
-      expect((await send({ event: 'A03', at: '20260115120000', mrn: 'MRN9000001', location: 'b^3^2', visit: 'V9000001' })).code).toBe('AA');
+      expect((await send({ event: 'A03', at: at('120000'), mrn: 'MRN9000001', location: 'b^3^2', visit: 'V9000001' })).code).toBe('AA');
       expect(await patientIdOfMrn('b', 'MRN9000001')).toBeUndefined();
       expect(await synced('b')).not.toContain(id);
       expect(stations.b.vault.resources.read('Patient', id)).toBeNull();
-      expect((await send({ event: 'A13', at: '20260115121000', mrn: 'MRN9000001', location: 'b^3^2', visit: 'V9000001' })).code).toBe('AA');
+      expect((await send({ event: 'A13', at: at('121000'), mrn: 'MRN9000001', location: 'b^3^2', visit: 'V9000001' })).code).toBe('AA');
       expect(await patientIdOfMrn('b', 'MRN9000001')).toBe(id);
       expect(await synced('b')).toContain(id);
     });
 
     it('cancels an admission (A11): the patient leaves the census and the cache', async () => {
-      expect((await send({ event: 'A01', at: '20260115081000', mrn: 'MRN9000002', location: 'a^14^1', visit: 'V9000002' })).code).toBe(
-        'AA',
-      );
+      expect((await send({ event: 'A01', at: at('081000'), mrn: 'MRN9000002', location: 'a^14^1', visit: 'V9000002' })).code).toBe('AA');
       const id = (await patientIdOfMrn('a', 'MRN9000002'))!;
       expect(await synced('a')).toContain(id);
-      expect((await send({ event: 'A11', at: '20260115082000', mrn: 'MRN9000002', location: 'a^14^1', visit: 'V9000002' })).code).toBe(
-        'AA',
-      );
+      expect((await send({ event: 'A11', at: at('082000'), mrn: 'MRN9000002', location: 'a^14^1', visit: 'V9000002' })).code).toBe('AA');
       expect(await patientIdOfMrn('a', 'MRN9000002')).toBeUndefined();
       expect(await synced('a')).not.toContain(id);
     });
@@ -166,8 +163,8 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       // Two facilities of the same group number their visits independently; both send V4242 today.
       const north = { mrn: 'MRN9000010', visit: 'V4242^^^NORTHSITE' };
       const south = { mrn: 'MRN9000011', visit: 'V4242^^^SOUTHSITE&2.16.840.1.113883.19.5&ISO' };
-      expect((await send({ event: 'A01', at: '20260115070000', location: 'a^20^1', ...north })).code).toBe('AA');
-      expect((await send({ event: 'A01', at: '20260115070500', location: 'b^20^1', ...south })).code).toBe('AA');
+      expect((await send({ event: 'A01', at: at('070000'), location: 'a^20^1', ...north })).code).toBe('AA');
+      expect((await send({ event: 'A01', at: at('070500'), location: 'b^20^1', ...south })).code).toBe('AA');
       const northId = (await patientIdOfMrn('a', north.mrn))!;
       const southId = (await patientIdOfMrn('b', south.mrn))!;
       const northVisit = (await census('a')).encounters.find((e) => e.subject?.reference === `Patient/${northId}`)!;
@@ -176,15 +173,15 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       expect(northVisit.identifier).toEqual([{ use: 'official', system: 'urn:wardline:visit-number:NORTHSITE', value: 'V4242' }]);
       expect(southVisit.identifier).toEqual([{ use: 'official', system: 'urn:wardline:visit-number:SOUTHSITE', value: 'V4242' }]);
       // A discharge of the south visit discharges that one only.
-      expect((await send({ event: 'A03', at: '20260115080000', location: 'b^20^1', ...south })).code).toBe('AA');
+      expect((await send({ event: 'A03', at: at('080000'), location: 'b^20^1', ...south })).code).toBe('AA');
       expect(await patientIdOfMrn('b', south.mrn)).toBeUndefined();
       expect(await patientIdOfMrn('a', north.mrn)).toBe(northId);
       // A transfer naming the number under the other authority finds no visit of this patient there.
-      const wrong = await send({ event: 'A02', at: '20260115090000', mrn: north.mrn, location: 'b^21^1', visit: 'V4242^^^SOUTHSITE' });
+      const wrong = await send({ event: 'A02', at: at('090000'), mrn: north.mrn, location: 'b^21^1', visit: 'V4242^^^SOUTHSITE' });
       expect(wrong.code).toBe('AE');
       expect(await patientIdOfMrn('a', north.mrn)).toBe(northId);
       // Without CX-4 the visit number is the sending facility's (MSH-4).
-      expect((await send({ event: 'A01', at: '20260115070000', mrn: 'MRN9000012', location: 'a^22^1', visit: 'V4242' })).code).toBe('AA');
+      expect((await send({ event: 'A01', at: at('070000'), mrn: 'MRN9000012', location: 'a^22^1', visit: 'V4242' })).code).toBe('AA');
       const plainId = (await patientIdOfMrn('a', 'MRN9000012'))!;
       const plainVisit = (await census('a')).encounters.find((e) => e.subject?.reference === `Patient/${plainId}`)!;
       expect(plainVisit.identifier?.[0]?.system).toBe('urn:wardline:visit-number:GENERAL');
@@ -196,7 +193,7 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
         (
           await send({
             event: 'A01',
-            at: '20260115081000',
+            at: at('081000'),
             mrn: 'MRN9000003',
             family: 'Mergeson',
             birthDate: '19610203',
@@ -205,14 +202,14 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
           })
         ).code,
       ).toBe('AA');
-      expect((await send({ event: 'A08', at: '20260115081500', mrn: 'MRN9000004', family: 'Mergeson', birthDate: '19610302' })).code).toBe(
+      expect((await send({ event: 'A08', at: at('081500'), mrn: 'MRN9000004', family: 'Mergeson', birthDate: '19610302' })).code).toBe(
         'AA',
       );
       const prior = (await patientIdOfMrn('a', 'MRN9000003'))!;
       expect(await synced('a')).toContain(prior);
       const ack = await send({
         event: 'A40',
-        at: '20260115090000',
+        at: at('090000'),
         mrn: 'MRN9000004',
         family: 'Mergeson',
         birthDate: '19610302',
@@ -241,9 +238,7 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       );
       expect(left).toEqual([]);
       // A later message naming the old MRN reaches the survivor.
-      expect((await send({ event: 'A02', at: '20260115100000', mrn: 'MRN9000003', location: 'a^16^1', visit: 'V9000003' })).code).toBe(
-        'AA',
-      );
+      expect((await send({ event: 'A02', at: at('100000'), mrn: 'MRN9000003', location: 'a^16^1', visit: 'V9000003' })).code).toBe('AA');
       expect(await patientIdOfMrn('a', 'MRN9000004')).toBe(survivor);
     });
 
@@ -251,7 +246,7 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       const before = await storeMark();
       const swappedAfterMerge = await send({
         event: 'A40',
-        at: '20260115110000',
+        at: at('110000'),
         mrn: 'MRN9000003',
         family: 'Mergeson',
         birthDate: '19610203',
@@ -260,17 +255,13 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       expect(swappedAfterMerge).toMatchObject({ code: 'AE' });
       expect(swappedAfterMerge.text).toMatch(/swapped/);
       // A fresh pair sent swapped: PID-3 names the survivor but PID carries the prior patient's demographics.
-      expect((await send({ event: 'A08', at: '20260115081000', mrn: 'MRN9000005', family: 'Swapley', birthDate: '19700101' })).code).toBe(
-        'AA',
-      );
-      expect((await send({ event: 'A08', at: '20260115081000', mrn: 'MRN9000006', family: 'Swapley', birthDate: '19800101' })).code).toBe(
-        'AA',
-      );
+      expect((await send({ event: 'A08', at: at('081000'), mrn: 'MRN9000005', family: 'Swapley', birthDate: '19700101' })).code).toBe('AA');
+      expect((await send({ event: 'A08', at: at('081000'), mrn: 'MRN9000006', family: 'Swapley', birthDate: '19800101' })).code).toBe('AA');
       const middle = await storeMark();
       expect(middle).not.toBe(before);
       const swapped = await send({
         event: 'A40',
-        at: '20260115090000',
+        at: at('090000'),
         mrn: 'MRN9000006',
         family: 'Swapley',
         birthDate: '19700101',
@@ -282,19 +273,19 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
     });
 
     it('acknowledges a repeated message again and applies it once; the same control id with other content is a new message', async () => {
-      const fields = { event: 'A08', at: '20260115130000', mrn: 'MRN9000001', family: 'Repeatova', controlId: 'REUSED-1' } as const;
+      const fields = { event: 'A08', at: at('130000'), mrn: 'MRN9000001', family: 'Repeatova', controlId: 'REUSED-1' } as const;
       expect((await send(fields)).code).toBe('AA');
       const after = await storeMark();
       const again = await send(fields);
       expect(again).toMatchObject({ code: 'AA', controlId: 'REUSED-1' });
       expect(again.text).toMatch(/Already applied/);
       expect(await storeMark()).toBe(after);
-      expect((await send({ ...fields, at: '20260115130100', family: 'Renamova' })).code).toBe('AA');
+      expect((await send({ ...fields, at: at('130100'), family: 'Renamova' })).code).toBe('AA');
       expect(await storeMark()).not.toBe(after);
     });
 
     it("keeps a chart's security label (restricted) when the feed updates the patient", async () => {
-      expect((await send({ event: 'A08', at: '20260115140000', mrn: 'MRN9000030', family: 'Labelova' })).code).toBe('AA');
+      expect((await send({ event: 'A08', at: at('140000'), mrn: 'MRN9000030', family: 'Labelova' })).code).toBe('AA');
       const readPatient = async (): Promise<Patient> => {
         const rows = await hub.db.query<{ content: string }>(
           `SELECT CAST(r.content AS TEXT) AS content FROM fhir_resources r JOIN fhir_tokens t ON t.res_type = r.res_type AND t.res_id = r.res_id
@@ -305,7 +296,7 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       const label = { system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R' };
       const { meta: _meta, ...stored } = await readPatient();
       await putResources(hub.db, [{ ...stored, meta: { security: [label] } } as Patient], new Date());
-      expect((await send({ event: 'A08', at: '20260115140100', mrn: 'MRN9000030', family: 'Relabelova' })).code).toBe('AA');
+      expect((await send({ event: 'A08', at: at('140100'), mrn: 'MRN9000030', family: 'Relabelova' })).code).toBe('AA');
       const updated = await readPatient();
       expect(updated.name?.[0]?.family).toBe('Relabelova');
       expect(updated.meta?.security).toEqual([label]);
@@ -313,13 +304,13 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
 
     it('refuses malformed messages with AR and changes nothing', async () => {
       const before = await storeMark();
-      const noVisit = await send({ event: 'A01', at: '20260115081000', mrn: 'MRN9000010', location: 'a^1^1' });
+      const noVisit = await send({ event: 'A01', at: at('081000'), mrn: 'MRN9000010', location: 'a^1^1' });
       expect(noVisit).toMatchObject({ code: 'AR', condition: '101' });
       const badDate = await send({ event: 'A01', at: '2026-01-15', mrn: 'MRN9000010', location: 'a^1^1', visit: 'V9000010' });
       expect(badDate).toMatchObject({ code: 'AR', condition: '102' });
-      const unsupported = await send({ event: 'A05', at: '20260115081000', mrn: 'MRN9000010', location: 'a^1^1', visit: 'V9000010' });
+      const unsupported = await send({ event: 'A05', at: at('081000'), mrn: 'MRN9000010', location: 'a^1^1', visit: 'V9000010' });
       expect(unsupported).toMatchObject({ code: 'AR', condition: '201' });
-      const badWard = await send({ event: 'A01', at: '20260115081000', mrn: 'MRN9000010', location: "a';DROP^1^1", visit: 'V9000010' });
+      const badWard = await send({ event: 'A01', at: at('081000'), mrn: 'MRN9000010', location: "a';DROP^1^1", visit: 'V9000010' });
       expect(badWard).toMatchObject({ code: 'AR', condition: '102' });
       expect(await storeMark()).toBe(before);
       // Bytes that are not an HL7 message at all, framed as MLLP: answered AR on the same connection.
@@ -340,7 +331,7 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
     it('answers each of several messages written in one go, in order, each applied once', async () => {
       const frames = ['BURST-1', 'BURST-2'].map(
         (controlId, i) =>
-          `\x0b${adtMessage({ secret, controlId, event: 'A08', at: `2026011514000${i}`, mrn: `MRN900002${i}`, family: 'Burstova' }).replace(/\n/g, '\r')}\x1c\r`,
+          `\x0b${adtMessage({ secret, controlId, event: 'A08', at: at(`14000${i}`), mrn: `MRN900002${i}`, family: 'Burstova' }).replace(/\n/g, '\r')}\x1c\r`,
       );
       const acks = await new Promise<string>((resolve, reject) => {
         const socket = connect({ host: '127.0.0.1', port: listener.port, ca: caPem }, () => socket.write(frames.join('')));
@@ -365,24 +356,24 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       const burst: { controlId: string; fields: Omit<AdtFields, 'secret' | 'controlId'> }[] = [
         {
           controlId: 'PIPE-1',
-          fields: { event: 'A01', at: '20260115150000', mrn: 'MRN9000040', family: 'Pipelova', location: 'a^21^1', visit: 'V9000040' },
+          fields: { event: 'A01', at: at('150000'), mrn: 'MRN9000040', family: 'Pipelova', location: 'a^21^1', visit: 'V9000040' },
         },
         {
           controlId: 'PIPE-2',
-          fields: { event: 'A02', at: '20260115150100', mrn: 'MRN9000040', family: 'Pipelova', location: 'b^21^1', visit: 'V9000040' },
+          fields: { event: 'A02', at: at('150100'), mrn: 'MRN9000040', family: 'Pipelova', location: 'b^21^1', visit: 'V9000040' },
         },
         {
           controlId: 'PIPE-3',
-          fields: { event: 'A01', at: '20260115150200', mrn: 'MRN9000041', family: 'Pipelova', location: 'icu9^1^1', visit: 'V9000041' },
+          fields: { event: 'A01', at: at('150200'), mrn: 'MRN9000041', family: 'Pipelova', location: 'icu9^1^1', visit: 'V9000041' },
         },
-        { controlId: 'PIPE-4', fields: { event: 'A08', at: '20260115150300', mrn: 'MRN9000040', family: 'Pipelovna' } },
+        { controlId: 'PIPE-4', fields: { event: 'A08', at: at('150300'), mrn: 'MRN9000040', family: 'Pipelovna' } },
         {
           controlId: 'PIPE-2',
-          fields: { event: 'A02', at: '20260115150100', mrn: 'MRN9000040', family: 'Pipelova', location: 'b^21^1', visit: 'V9000040' },
+          fields: { event: 'A02', at: at('150100'), mrn: 'MRN9000040', family: 'Pipelova', location: 'b^21^1', visit: 'V9000040' },
         },
         {
           controlId: 'PIPE-5',
-          fields: { event: 'A03', at: '20260115150400', mrn: 'MRN9000042', family: 'Pipelova', location: 'a^1^1', visit: 'V9000042' },
+          fields: { event: 'A03', at: at('150400'), mrn: 'MRN9000042', family: 'Pipelova', location: 'a^1^1', visit: 'V9000042' },
         },
         {
           controlId: 'PIPE-6',
@@ -390,7 +381,7 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
         },
         {
           controlId: 'PIPE-7',
-          fields: { event: 'A02', at: '20260115150500', mrn: 'MRN9000040', family: 'Pipelovna', location: 'a^22^1', visit: 'V9000040' },
+          fields: { event: 'A02', at: at('150500'), mrn: 'MRN9000040', family: 'Pipelovna', location: 'a^22^1', visit: 'V9000040' },
         },
       ];
       const frames = burst.map(({ controlId, fields }) =>
@@ -456,32 +447,30 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
 
     it('refuses an unknown ward with AE and changes nothing', async () => {
       const before = await storeMark();
-      const ack = await send({ event: 'A01', at: '20260115081000', mrn: 'MRN9000011', location: 'icu9^1^1', visit: 'V9000011' });
+      const ack = await send({ event: 'A01', at: at('081000'), mrn: 'MRN9000011', location: 'icu9^1^1', visit: 'V9000011' });
       expect(ack).toMatchObject({ code: 'AE', condition: '103' });
-      const transfer = await send({ event: 'A02', at: '20260115200000', mrn: 'MRN9000001', location: 'icu9^1^1', visit: 'V9000001' });
+      const transfer = await send({ event: 'A02', at: at('200000'), mrn: 'MRN9000001', location: 'icu9^1^1', visit: 'V9000001' });
       expect(transfer).toMatchObject({ code: 'AE', condition: '103' });
       expect(await storeMark()).toBe(before);
     });
 
     it('refuses out-of-order events with AE (a discharge before its admit, an event older than one applied) and changes nothing', async () => {
       const before = await storeMark();
-      const dischargeFirst = await send({ event: 'A03', at: '20260115120000', mrn: 'MRN9000012', location: 'a^1^1', visit: 'V9000012' });
+      const dischargeFirst = await send({ event: 'A03', at: at('120000'), mrn: 'MRN9000012', location: 'a^1^1', visit: 'V9000012' });
       expect(dischargeFirst.code).toBe('AE');
       expect(await storeMark()).toBe(before);
-      expect((await send({ event: 'A01', at: '20260115081000', mrn: 'MRN9000012', location: 'a^17^1', visit: 'V9000012' })).code).toBe(
-        'AA',
-      );
+      expect((await send({ event: 'A01', at: at('081000'), mrn: 'MRN9000012', location: 'a^17^1', visit: 'V9000012' })).code).toBe('AA');
       const id = (await patientIdOfMrn('a', 'MRN9000012'))!;
       const middle = await storeMark();
       const dischargeOfOtherVisit = await send({
         event: 'A03',
-        at: '20260115120000',
+        at: at('120000'),
         mrn: 'MRN9000012',
         location: 'a^1^1',
         visit: 'V9999999',
       });
       expect(dischargeOfOtherVisit).toMatchObject({ code: 'AE', condition: '204' });
-      const older = await send({ event: 'A02', at: '20260115070000', mrn: 'MRN9000012', location: 'b^1^1', visit: 'V9000012' });
+      const older = await send({ event: 'A02', at: at('070000'), mrn: 'MRN9000012', location: 'b^1^1', visit: 'V9000012' });
       expect(older.code).toBe('AE');
       expect(older.text).toMatch(/before one already applied/);
       expect(await storeMark()).toBe(middle);
@@ -490,7 +479,7 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
 
     it('refuses a sender without the feed secret, with a workstation credential, or revoked (AR), changing nothing', async () => {
       const before = await storeMark();
-      const fields = { event: 'A01', at: '20260115081000', mrn: 'MRN9000013', location: 'a^1^1', visit: 'V9000013' } as const;
+      const fields = { event: 'A01', at: at('081000'), mrn: 'MRN9000013', location: 'a^1^1', visit: 'V9000013' } as const;
       expect(await send({ ...fields, secret: '' })).toMatchObject({ code: 'AR' });
       expect(await send({ ...fields, secret: 'not-the-secret' })).toMatchObject({ code: 'AR' });
       expect(await send({ ...fields, secret: await stations.a.device.accessToken() })).toMatchObject({ code: 'AR' });

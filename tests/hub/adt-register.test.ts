@@ -9,6 +9,7 @@ import { addFeed, startMllpListener, type MllpListener } from '../../server/inte
 import { createDevCertificate } from '../../server/tls/index.js';
 import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { adtMessage, openHl7Sender, type AdtFields, type Hl7Sender } from '../support/hl7-sender.js';
+import { hl7Calendar } from '../support/hl7-time.js';
 import { memoryLogger, seedGeneratedWard } from '../sync/sync-test-kit.js';
 
 let hub: TestHub;
@@ -17,6 +18,8 @@ let sender: Hl7Sender;
 let device: TestDevice;
 let secret: string;
 let sequence = 0;
+/** The events' times: on one day in the past, whatever today is (the hub refuses events ahead of its clock). */
+const at = hl7Calendar();
 
 const send = (fields: Omit<AdtFields, 'secret' | 'controlId'>) =>
   sender.send(adtMessage({ secret, controlId: `REG${++sequence}`, ...fields }));
@@ -75,9 +78,7 @@ afterAll(async () => {
 describe('A04 register over MLLP', () => {
   it('registers a patient who is not on the census; a later admit makes them an in-patient, still one Patient', async () => {
     const mrn = 'MRN9400001';
-    expect(
-      await send({ event: 'A04', at: '20260115080000', mrn, family: 'Registrova', location: 'a^3^1', visit: 'V9400001' }),
-    ).toMatchObject({
+    expect(await send({ event: 'A04', at: at('080000'), mrn, family: 'Registrova', location: 'a^3^1', visit: 'V9400001' })).toMatchObject({
       code: 'AA',
     });
     expect(await stored(mrn)).toEqual({ patients: [expect.any(String)], encounterStatuses: ['arrived'] });
@@ -85,9 +86,7 @@ describe('A04 register over MLLP', () => {
     expect((await census()).patients.map((p) => p.id)).not.toContain(patientId);
     expect((await device.fetch(`/fhir/Patient/${patientId}`)).status).toBe(403);
 
-    expect(
-      await send({ event: 'A01', at: '20260115090000', mrn, family: 'Registrova', location: 'a^4^1', visit: 'V9400002' }),
-    ).toMatchObject({
+    expect(await send({ event: 'A01', at: at('090000'), mrn, family: 'Registrova', location: 'a^4^1', visit: 'V9400002' })).toMatchObject({
       code: 'AA',
     });
     const after = await stored(mrn);
@@ -98,7 +97,7 @@ describe('A04 register over MLLP', () => {
   });
 
   it('registers without a ward (PV1-3 optional)', async () => {
-    expect(await send({ event: 'A04', at: '20260115100000', mrn: 'MRN9400003', family: 'Nowardova', visit: 'V9400003' })).toMatchObject({
+    expect(await send({ event: 'A04', at: at('100000'), mrn: 'MRN9400003', family: 'Nowardova', visit: 'V9400003' })).toMatchObject({
       code: 'AA',
     });
     expect(await stored('MRN9400003')).toEqual({ patients: [expect.any(String)], encounterStatuses: ['arrived'] });
@@ -108,7 +107,7 @@ describe('A04 register over MLLP', () => {
     const before = await storeMark();
     const ack = await send({
       event: 'A04',
-      at: '20260115110000',
+      at: at('110000'),
       mrn: 'MRN9400004',
       family: 'Lostova',
       location: 'zz^1^1',

@@ -11,7 +11,6 @@ import { existsSync, statSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import PlainDatabase from 'better-sqlite3';
@@ -21,7 +20,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeProtectedHeader } from 'jose';
 import { MRN_SYSTEM, type Patient } from '../../shared/fhir/index.js';
 import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody, USER_TOKEN_HEADER } from '../../shared/auth/index.js';
-import { runHubCli } from '../../server/cli/index.js';
 import { seedDemoWard } from '../../server/demo/index.js';
 import { asciiJson } from '../../server/fhir/index.js';
 import { currentTotpCode } from '../../server/identity/index.js';
@@ -36,6 +34,7 @@ import {
   type SqlDatabase,
 } from '../../server/storage/index.js';
 import { createDevCertificate } from '../../server/tls/index.js';
+import { hubCli } from '../support/hub-cli.js';
 import { httpsFetchTrusting } from '../support/https-fetch.js';
 import { interruptPartWay } from '../support/interrupt-part-way.js';
 
@@ -72,16 +71,7 @@ function interrupt(served: Served): Promise<number | null> {
   });
 }
 
-async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runHubCli(args, { stdin: Readable.from([stdin]), stdout, stderr });
-  return { code, out, err };
-}
+const cli = hubCli;
 
 function line(lines: string[], pattern: RegExp): RegExpExecArray {
   for (const text of lines) {
@@ -261,7 +251,7 @@ describe("the hub key's custody", () => {
     expect((await cli(['init-key', ...store])).code).toBe(0);
     const added = await cli(
       ['user', 'add', '--username', 'dr.rotate', '--role', 'physician', '--ward', 'w1', '--mfa', '--password-stdin', ...store],
-      'a long enough passphrase\n',
+      { stdin: 'a long enough passphrase\n' },
     );
     const totp = /TOTP secret .*: ([A-Z2-7]{16,})/.exec(added.out)![1]!;
     const enrollmentToken = (await cli(['token', '--ward', 'w1', ...store])).out.trim();

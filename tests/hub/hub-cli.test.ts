@@ -6,15 +6,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Patient } from '../../shared/fhir/index.js';
 import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody, USER_TOKEN_HEADER } from '../../shared/auth/index.js';
 import { currentTotpCode } from '../../server/identity/index.js';
-import { runHubCli } from '../../server/cli/index.js';
 import { spkiPin } from '../../server/tls/index.js';
+import { hubCli } from '../support/hub-cli.js';
 import { httpsFetchTrusting } from '../support/https-fetch.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -50,16 +49,7 @@ function interrupt(served: Served): Promise<number | null> {
   });
 }
 
-async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runHubCli(args, { stdin: Readable.from([stdin]), stdout, stderr });
-  return { code, out, err };
-}
+const cli = hubCli;
 
 function line(lines: string[], pattern: RegExp): RegExpExecArray {
   for (const text of lines) {
@@ -181,7 +171,7 @@ describe('wardline-hub command line', () => {
         '--data',
         data,
       ],
-      'a long enough passphrase\n',
+      { stdin: 'a long enough passphrase\n' },
     );
     expect(added.code).toBe(0);
     expect(added.out).toContain('User nurse.jones added');

@@ -14,6 +14,7 @@ import { CLIENT_ID_SYSTEM, type SyncEngine } from '../../electron/sync/index.js'
 import type { Vault } from '../../electron/vault/index.js';
 import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { adtMessage, openHl7Sender, type AdtFields, type Hl7Sender } from '../support/hl7-sender.js';
+import { hl7Calendar } from '../support/hl7-time.js';
 import { addWardNurse, enrollTestWorkstation, memoryLogger, seedGeneratedWard, type TestWorkstation } from '../sync/sync-test-kit.js';
 
 for (const engineName of ['sqlite', 'postgres'] as const) {
@@ -29,6 +30,8 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
     let device: TestDevice;
     let nurse: DocumentationAuthor;
     let sequence = 0;
+    /** The events' times: on days in the past, whatever today is (the hub refuses events ahead of its clock). */
+    const at = hl7Calendar();
 
     const send = (fields: Omit<AdtFields, 'secret' | 'controlId'>) =>
       sender.send(adtMessage({ secret, controlId: `MRG${++sequence}`, ...fields }));
@@ -76,7 +79,7 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
         (
           await send({
             event: 'A01',
-            at: '20260115081000',
+            at: at('081000'),
             mrn: 'MRN8800001',
             family: 'Duplova',
             birthDate: '19520304',
@@ -85,9 +88,7 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
           })
         ).code,
       ).toBe('AA');
-      expect((await send({ event: 'A08', at: '20260115081500', mrn: 'MRN8800002', family: 'Duplova', birthDate: '19520403' })).code).toBe(
-        'AA',
-      );
+      expect((await send({ event: 'A08', at: at('081500'), mrn: 'MRN8800002', family: 'Duplova', birthDate: '19520403' })).code).toBe('AA');
       const prior = await patientIdOfMrn('MRN8800001');
       await engine.syncOnce();
       const row = vault.census().find((entry) => entry.patientId === prior)!;
@@ -100,7 +101,7 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       // Meanwhile the feed merges that record into the survivor.
       const merge = await send({
         event: 'A40',
-        at: '20260115090000',
+        at: at('090000'),
         mrn: 'MRN8800002',
         family: 'Duplova',
         birthDate: '19520403',
@@ -159,12 +160,12 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
 
     it('follows a chain of ten merges to its end: the documentation lands on the last survivor, none on the records between', async () => {
       const mrn = (k: number) => `MRN88100${String(k).padStart(2, '0')}`;
-      const at = (minute: number) => `2026011610${String(minute).padStart(2, '0')}00`;
+      const atMinute = (minute: number) => at(`10${String(minute).padStart(2, '0')}00`, 1);
       expect(
         (
           await send({
             event: 'A01',
-            at: at(0),
+            at: atMinute(0),
             mrn: mrn(0),
             family: 'Kettenova',
             birthDate: '19610203',
@@ -182,10 +183,12 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       const receipt = documentation.recordVitalSigns(first, { heartRate: 88, respiratoryRate: 18 }, nurse);
       const chain = [first];
       for (let k = 1; k <= 10; k++) {
-        expect((await send({ event: 'A08', at: at(2 * k - 1), mrn: mrn(k), family: 'Kettenova', birthDate: '19610203' })).code).toBe('AA');
+        expect((await send({ event: 'A08', at: atMinute(2 * k - 1), mrn: mrn(k), family: 'Kettenova', birthDate: '19610203' })).code).toBe(
+          'AA',
+        );
         const merge = await send({
           event: 'A40',
-          at: at(2 * k),
+          at: atMinute(2 * k),
           mrn: mrn(k),
           family: 'Kettenova',
           birthDate: '19610203',

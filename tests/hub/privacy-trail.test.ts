@@ -10,13 +10,12 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubErrorCode } from '../../shared/auth/index.js';
 import { MRN_SYSTEM, validateResource, type Bundle } from '../../shared/fhir/index.js';
 import { addUser } from '../../server/identity/index.js';
-import { runHubCli } from '../../server/cli/index.js';
 import { AUDIT_FLAG_SYSTEM, AUDIT_REPEATS_EXTENSION_URL } from '../../server/audit-trail/index.js';
+import { hubCli } from '../support/hub-cli.js';
 import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { admitPatient, feedResources, patient, seedWard, type AdmittedPatient } from '../support/hub-fixtures.js';
 import { TestAuditChain } from '../support/audit-chain.js';
@@ -331,20 +330,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])("the privacy officer's trail at
       await writeFile(keyFile, `${hub.hubKey.toString('base64')}\n`);
       await chmod(keyFile, 0o600);
       const store = hub.postgresUrl ? ['--postgres', hub.postgresUrl] : ['--data', dirname(hub.sqlitePath!)];
-      const run = async (args: string[]) => {
-        const stdout = new PassThrough();
-        const stderr = new PassThrough();
-        let out = '';
-        let err = '';
-        stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-        stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-        const code = await runHubCli(['audit', 'export', ...args, ...store, '--key-file', keyFile], {
-          stdin: Readable.from(['']),
-          stdout,
-          stderr,
-        });
-        return { code, out, err };
-      };
+      const run = (args: string[]) => hubCli(['audit', 'export', ...args, ...store, '--key-file', keyFile]);
       const csv = await run(['--since', at(0), '--until', at(10), '--format', 'csv']);
       expect(csv.code, csv.err).toBe(0);
       const lines = csv.out.trimEnd().split('\r\n');

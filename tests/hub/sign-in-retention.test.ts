@@ -1,10 +1,9 @@
 // The hub's record of sign-ins is not kept for ever: while the hub runs, rows older than the
 // retention period (`--sign-in-retention-days`) are deleted on a schedule, on both storage engines,
 // and newer ones stay for the privacy officer.
-import { PassThrough, Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runHubCli } from '../../server/cli/index.js';
 import { addUser } from '../../server/identity/index.js';
+import { hubCli } from '../support/hub-cli.js';
 import { startHub, type HubEngine, type TestHub } from '../support/hub-harness.js';
 import { seedWard } from '../support/hub-fixtures.js';
 
@@ -50,14 +49,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('sign-in records past their ret
 describe('wardline-hub serve --sign-in-retention-days', () => {
   it('refuses a retention of no days or more than ten years, in one line, before opening anything', async () => {
     for (const days of ['0', '3651', 'forever']) {
-      const stderr = new PassThrough();
-      let err = '';
-      stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-      const code = await runHubCli(['serve', '--dev-tls', '--sign-in-retention-days', days, '--data', '/nonexistent/wardline'], {
-        stdin: Readable.from(['']),
-        stdout: new PassThrough(),
-        stderr,
-      });
+      const { code, err } = await hubCli(['serve', '--dev-tls', '--sign-in-retention-days', days, '--data', '/nonexistent/wardline']);
       expect(code, days).toBe(2);
       expect(err.trim().split('\n'), err).toHaveLength(1);
       expect(err).toMatch(/--sign-in-retention-days takes/);

@@ -5,7 +5,6 @@
 // (by MRN); on PostgreSQL two hubs share one database and one leader runs the mirror.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
@@ -24,7 +23,6 @@ import type {
 import { CLIENT_ID_SYSTEM, MRN_SYSTEM, UPSTREAM_CONFLICT_TAG_SYSTEM, withoutUpstreamMarks } from '../../shared/fhir/index.js';
 import { openDocumentation } from '../../electron/documentation/index.js';
 import { addUser } from '../../server/identity/index.js';
-import { runHubCli } from '../../server/cli/index.js';
 import { putResources } from '../../server/fhir/index.js';
 import {
   addFeed,
@@ -40,7 +38,9 @@ import {
 import { createDevCertificate } from '../../server/tls/index.js';
 import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { seedWard } from '../support/hub-fixtures.js';
+import { hubCli } from '../support/hub-cli.js';
 import { adtMessage, openHl7Sender, type AdtFields, type Hl7Sender } from '../support/hl7-sender.js';
+import { hl7Calendar } from '../support/hl7-time.js';
 import { addWardNurse, enrollTestWorkstation } from '../sync/sync-test-kit.js';
 import { startUpstreamFhirServer, type UpstreamFhirServer } from '../support/upstream-fhir-server.js';
 
@@ -761,6 +761,9 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
       );
     });
 
+    /** The feed's event times: yesterday (UTC), before the EHR's changes the tests date from now, whatever today is. */
+    const at = hl7Calendar(1);
+
     /** The EHR's interface engine as an ADT feed over MLLP with TLS, open while the calling block runs. */
     function adtFeedOverMllp(
       name: string,
@@ -836,7 +839,7 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         const mrn = 'MRN7700001';
         const ehrId = await ehrPatient(mrn, 'Matchfirst');
         expect(
-          (await send({ event: 'A01', at: '20261206080000', mrn, family: 'Matchfirst', location: `${WARD}^7^1`, visit: 'V770001' })).code,
+          (await send({ event: 'A01', at: at('080000'), mrn, family: 'Matchfirst', location: `${WARD}^7^1`, visit: 'V770001' })).code,
         ).toBe('AA');
         const [admitted] = await hubPatientsWithMrn(mrn);
         expect(admitted?.id).not.toBe(ehrId);
@@ -856,7 +859,7 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         expect(onWard).not.toContain(admitted!.id);
 
         // The feed's next events for that MRN reach the one patient.
-        expect((await send({ event: 'A02', at: '20261206090000', mrn, location: `${WARD}^8^1`, visit: 'V770001' })).code).toBe('AA');
+        expect((await send({ event: 'A02', at: at('090000'), mrn, location: `${WARD}^8^1`, visit: 'V770001' })).code).toBe('AA');
         expect(standing(await hubPatientsWithMrn(mrn))).toEqual([ehrId]);
       });
 
@@ -868,7 +871,7 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         expect(standing(await hubPatientsWithMrn(mrn))).toEqual([ehrId]);
 
         expect(
-          (await send({ event: 'A01', at: '20261206081000', mrn, family: 'Mirrorfirst', location: `${WARD}^9^1`, visit: 'V770002' })).code,
+          (await send({ event: 'A01', at: at('081000'), mrn, family: 'Mirrorfirst', location: `${WARD}^9^1`, visit: 'V770002' })).code,
         ).toBe('AA');
         expect(standing(await hubPatientsWithMrn(mrn))).toEqual([ehrId]);
         const encounters = await hubSearch<Encounter>(`Encounter?patient=${ehrId}`);
@@ -915,9 +918,9 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         const ehrId = await ehrPatient(mrn, 'Stayfeedfirst');
         const { vault, sync } = await openStation();
         try {
-          expect(
-            (await send({ event: 'A01', at: '20261206100000', mrn, family: 'Stayfeedfirst', location: `${WARD}^11^1`, visit })).code,
-          ).toBe('AA');
+          expect((await send({ event: 'A01', at: at('100000'), mrn, family: 'Stayfeedfirst', location: `${WARD}^11^1`, visit })).code).toBe(
+            'AA',
+          );
           await sync.syncOnce();
           const rows = () => vault.census().filter((entry) => entry.mrn === mrn);
           expect(rows()).toHaveLength(1);
@@ -976,7 +979,7 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
           expect(updated.location?.map((l) => l.location.reference)).toContain(`Location/ward-${WARD}-room-11-bed-1`);
 
           // The feed's next events reach the one Encounter: the discharge takes the patient off the census.
-          expect((await send({ event: 'A03', at: '20261206120000', mrn, visit })).code).toBe('AA');
+          expect((await send({ event: 'A03', at: at('120000'), mrn, visit })).code).toBe('AA');
           // (Off the ward now, the patient is outside the ward device's scope: read at the store.)
           const [discharged] = await hub.db.query<{ content: string }>(
             `SELECT CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = 'Encounter' AND res_id = $1 AND deleted = 0`,
@@ -1005,9 +1008,9 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
           const rows = () => vault.census().filter((entry) => entry.mrn === mrn);
           expect(rows().map((entry) => [entry.patientId, entry.encounterId])).toEqual([[ehrId, stay.id]]);
 
-          expect(
-            (await send({ event: 'A01', at: '20261206101500', mrn, family: 'Stayehrfirst', location: `${WARD}^12^1`, visit })).code,
-          ).toBe('AA');
+          expect((await send({ event: 'A01', at: at('101500'), mrn, family: 'Stayehrfirst', location: `${WARD}^12^1`, visit })).code).toBe(
+            'AA',
+          );
           const stays = await hubStays(ehrId);
           expect(stays.map((e) => e.id)).toEqual([stay.id]);
           expect(stays[0]!.location?.map((l) => l.location.reference)).toEqual([
@@ -1025,8 +1028,8 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
           expect(rows()[0]!.bed).not.toBeNull();
 
           // The feed's transfer moves the one Encounter to another bed; a second admit of the visit is refused.
-          expect((await send({ event: 'A02', at: '20261206110000', mrn, location: `${WARD}^12^2`, visit })).code).toBe('AA');
-          expect((await send({ event: 'A01', at: '20261206111000', mrn, location: `${WARD}^12^2`, visit })).code).toBe('AE');
+          expect((await send({ event: 'A02', at: at('110000'), mrn, location: `${WARD}^12^2`, visit })).code).toBe('AA');
+          expect((await send({ event: 'A01', at: at('111000'), mrn, location: `${WARD}^12^2`, visit })).code).toBe('AE');
           const moved = await hubStays(ehrId);
           expect(moved.map((e) => e.id)).toEqual([stay.id]);
           expect(moved[0]!.location?.filter((l) => l.status === 'active').map((l) => l.location.reference)).toEqual([
@@ -1047,9 +1050,9 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         const sync = station.engine(vault, { pageSize: 100 });
         const documentation = openDocumentation({ vault, sync, logger: station.logger });
         try {
-          expect(
-            (await send({ event: 'A01', at: '20261206103000', mrn, family: 'Stayoffline', location: `${WARD}^13^1`, visit })).code,
-          ).toBe('AA');
+          expect((await send({ event: 'A01', at: at('103000'), mrn, family: 'Stayoffline', location: `${WARD}^13^1`, visit })).code).toBe(
+            'AA',
+          );
           await sync.syncOnce();
           const row = vault.census().find((entry) => entry.mrn === mrn)!;
           expect(row.patientId).not.toBe(ehrId);
@@ -1120,7 +1123,7 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         const sync = station.engine(vault, { pageSize: 100 });
         const documentation = openDocumentation({ vault, sync, logger: station.logger });
         try {
-          expect((await send({ event: 'A01', at: '20261206104000', mrn, family: 'Stayheld', location: `${WARD}^14^1`, visit })).code).toBe(
+          expect((await send({ event: 'A01', at: at('104000'), mrn, family: 'Stayheld', location: `${WARD}^14^1`, visit })).code).toBe(
             'AA',
           );
           await sync.syncOnce();
@@ -1186,9 +1189,7 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         const mrn = 'MRN7700016';
         const visit = 'V770016';
         const ehrId = await ehrPatient(mrn, 'Reheld');
-        expect((await send({ event: 'A01', at: '20261206104600', mrn, family: 'Reheld', location: `${WARD}^16^1`, visit })).code).toBe(
-          'AA',
-        );
+        expect((await send({ event: 'A01', at: at('104600'), mrn, family: 'Reheld', location: `${WARD}^16^1`, visit })).code).toBe('AA');
         const [feedPatient] = (
           await hub.db.query<{ res_id: string }>(
             `SELECT res_id AS res_id FROM fhir_tokens WHERE res_type = 'Patient' AND param = 'identifier' AND system = $1 AND value = $2`,
@@ -1271,7 +1272,7 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
           (
             await send({
               event: 'A01',
-              at: '20261206104500',
+              at: at('104500'),
               mrn,
               family: 'Stayunmapped',
               location: `${WARD}^15^1`,
@@ -1302,23 +1303,12 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
     });
 
     describe.runIf(engine === 'sqlite')('wardline-hub serve --upstream and wardline-hub upstream status', () => {
-      async function cli(args: string[], stop?: AbortSignal): Promise<{ code: number; out: () => string; err: () => string }> {
-        const stdout = new PassThrough();
-        const stderr = new PassThrough();
-        let out = '';
-        let err = '';
-        stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-        stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-        const code = await runHubCli(args, { stdout, stderr, ...(stop ? { stop } : {}) });
-        return { code, out: () => out, err: () => err };
-      }
-
       it('mirrors the ward from the command line and reports its progress to IT', async () => {
         const data = join(folder, 'cli-hub');
         await writeFile(join(folder, 'upstream-key.pem'), config.privateKeyPem, { mode: 0o600 });
         await writeFile(join(folder, 'upstream-ca.pem'), upstream.caPem);
         const stop = new AbortController();
-        const serving = cli(
+        const serving = hubCli(
           [
             'serve',
             '--dev-tls',
@@ -1341,26 +1331,26 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
             '--upstream-poll-seconds',
             '1',
           ],
-          stop.signal,
+          { stop: stop.signal },
         );
         let status = '';
         for (let i = 0; i < 120 && !/mirror:4north: last success 20/.test(status); i++) {
           await new Promise((resolve) => setTimeout(resolve, 500));
-          status = (await cli(['upstream', 'status', '--data', data])).out();
+          status = (await hubCli(['upstream', 'status', '--data', data])).out;
         }
         stop.abort();
         const served = await serving;
-        expect(served.err()).toBe('');
+        expect(served.err).toBe('');
         expect(served.code).toBe(0);
-        expect(served.out()).toContain('Mirroring 1 ward(s) from the upstream EHR');
+        expect(served.out).toContain('Mirroring 1 ward(s) from the upstream EHR');
         expect(status).toMatch(/mirror:4north: last success \S+ \(lag \d+ s\), [1-9]\d* resources written/);
         expect(status).toMatch(/documentation sent back: 0 acknowledged, 0 waiting, 0 refused/);
       }, 120_000);
 
       it('refuses --upstream without its client id, key or ward, with a usage line', async () => {
-        const missing = await cli(['serve', '--dev-tls', '--upstream', upstream.baseUrl, '--data', join(folder, 'cli-bad')]);
+        const missing = await hubCli(['serve', '--dev-tls', '--upstream', upstream.baseUrl, '--data', join(folder, 'cli-bad')]);
         expect(missing.code).toBe(2);
-        expect(missing.err()).toMatch(/--upstream needs --upstream-client-id ID and --upstream-key PEM-FILE/);
+        expect(missing.err).toMatch(/--upstream needs --upstream-client-id ID and --upstream-key PEM-FILE/);
       });
     });
   });

@@ -4,19 +4,17 @@
 // applied to the patient) throws an AdtError and changes nothing. A changed resource keeps its meta
 // (tags, security labels such as a restricted chart's); the store sets versionId and lastUpdated.
 import type { Encounter, Location, Patient } from '../../../shared/fhir/index.js';
-import { BED_STATUS_SYSTEM, LOCATION_PHYSICAL_TYPE_SYSTEM, MRN_SYSTEM } from '../../../shared/fhir/index.js';
+import { BED_STATUS_SYSTEM, endOfChain, LOCATION_PHYSICAL_TYPE_SYSTEM, MRN_SYSTEM, replacedBy } from '../../../shared/fhir/index.js';
 import type { FeedResource, FeedWriter, IdentifierLookup } from '../../fhir/index.js';
 import { AdtError } from './adt-error.js';
 import { sqlLedger, type AdtLedger } from './adt-ledger.js';
 import type { AdtLocation, AdtMessage, AdtPatient, AdtVisit } from './adt-message.js';
-import { mergePatientRecords, replacedBy } from './patient-merge.js';
+import { mergePatientRecords } from './patient-merge.js';
 import { newResourceId } from './resource-ids.js';
 import { admittedByFeed, adoptedByFeed, VISIT_NUMBER_SYSTEM, visitNumberSystem, withFeedVisit } from './visit-match.js';
 
 export { VISIT_NUMBER_SYSTEM, visitNumberSystem } from './visit-match.js';
 const ENCOUNTER_CLASS_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
-/** How many merges a patient's record is followed through (A→B→C). */
-const MAX_MERGE_HOPS = 5;
 
 const CLASSES: Record<string, { code: string; display: string }> = {
   I: { code: 'IMP', display: 'inpatient encounter' },
@@ -61,6 +59,15 @@ async function checkOrder(ledger: AdtLedger, patientId: string, eventMs: number)
   }
 }
 
+/** A merge chain that comes back to a record it passed: no record stands for the patient. */
+function mergeCycle(): AdtError {
+  return new AdtError(
+    'CONFLICT',
+    'The records this medical record number leads to were merged into each other in a circle, so none of them stands for the patient; nothing was applied. Ask IT to correct the merged records at the hub.',
+    'PID-3',
+  );
+}
+
 async function patientByMrn(writer: FeedWriter, mrn: string): Promise<FeedResource<Patient> | null> {
   const found = await writer.findByIdentifier<Patient>('Patient', MRN_SYSTEM, mrn, 10);
   // A record merged into another one carrying the same MRN (the EHR's patient the upstream mirror
@@ -73,19 +80,38 @@ async function patientByMrn(writer: FeedWriter, mrn: string): Promise<FeedResour
   if (standing.length > 1) {
     throw new AdtError('CONFLICT', 'More than one patient on the hub carries this medical record number; merge them (A40) first.', 'PID-3');
   }
+  // Every record with this MRN merged into another with it: they were merged in a circle.
+  if (standing.length === 0 && found.length > 0) throw mergeCycle();
   return standing[0] ?? null;
 }
 
-/** The patient an MRN stands for now, following merges. */
+/**
+ * The patient an MRN stands for now: the record that carries it, followed through its merges to the
+ * end of the chain however long (shared/fhir merge-chain.ts, the rule documentation follows too). A
+ * chain that comes back to a record it passed, or leads to a record the hub does not hold, is refused.
+ */
 async function currentPatient(writer: FeedWriter, mrn: string): Promise<FeedResource<Patient> | null> {
-  let patient = await patientByMrn(writer, mrn);
-  for (let hop = 0; patient !== null && hop < MAX_MERGE_HOPS; hop++) {
-    const survivor = replacedBy(patient.resource);
-    if (survivor === null) return patient;
-    patient = await writer.read<Patient>('Patient', survivor);
-  }
-  if (patient !== null) throw new AdtError('CONFLICT', 'This patient record was merged too many times to follow.', 'PID-3');
-  return null;
+  const named = await patientByMrn(writer, mrn);
+  if (named === null) return null;
+  const current = await endOfChain(
+    named,
+    (item) => item.resource.id!,
+    async (item) => {
+      const survivor = replacedBy(item.resource);
+      if (survivor === null) return null;
+      const next = await writer.read<Patient>('Patient', survivor);
+      if (next === null) {
+        throw new AdtError(
+          'CONFLICT',
+          'This medical record number names a record merged into one the hub does not hold; nothing was applied.',
+          'PID-3',
+        );
+      }
+      return next;
+    },
+  );
+  if (current === null) throw mergeCycle();
+  return current;
 }
 
 function demographics(base: Patient, data: AdtPatient): Patient {

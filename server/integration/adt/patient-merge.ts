@@ -7,12 +7,6 @@
 import type { Patient, Resource } from '../../../shared/fhir/index.js';
 import type { FeedResource, FeedWriter } from '../../fhir/index.js';
 
-/** Whom a merged-away record stands for now (Patient.link replaced-by), or null. */
-export function replacedBy(patient: Patient): string | null {
-  const link = patient.link?.find((entry) => entry.type === 'replaced-by');
-  return link?.other?.reference?.replace(/^Patient\//, '') ?? null;
-}
-
 /** Points every reference `from` (e.g. `Patient/{id}`) in a resource at `to`. */
 export function repointed(value: unknown, from: string, to: string): unknown {
   if (Array.isArray(value)) return value.map((item) => repointed(item, from, to));

@@ -6,9 +6,9 @@
 // chart (the ADT Encounter, documentation) is re-pointed at the EHR's Patient and it is kept inactive
 // with a `replaced-by` link, as an A40 merge does. The other way round needs nothing: the ADT feed
 // finds the EHR's Patient by its MRN.
-import { MRN_SYSTEM, type Patient } from '../../../shared/fhir/index.js';
+import { MRN_SYSTEM, replacedBy, type Patient } from '../../../shared/fhir/index.js';
 import type { FeedWriter } from '../../fhir/index.js';
-import { mergePatientRecords, replacedBy } from '../adt/patient-merge.js';
+import { mergePatientRecords } from '../adt/patient-merge.js';
 import { isFromUpstream } from './upstream-resource.js';
 
 /** Merges hub records sharing an EHR Patient's MRN into it; returns the EHR Patients (ids) a record was merged into, once per merge. */
