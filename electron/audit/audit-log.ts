@@ -114,7 +114,7 @@ const OPEN_MESSAGES: Partial<Record<VaultErrorCode, [AuditErrorCode, string]>> =
   ],
   KEY_MISSING: [
     'KEY_MISSING',
-    "The OS keystore holds no key for this workstation's audit trail, so it can be neither read nor extended, and no chart can be shown. The file was left untouched. Ask IT: the audit trail must be recovered or set aside before this workstation is used again.",
+    "This session's OS keystore holds no key for this workstation's audit trail, so it can be neither read nor extended here, and no chart can be shown. The file was left untouched. If Wardline runs as another user or in another keystore session (a service account, sudo, the demo's private keyring), run the command there. Otherwise ask IT: the audit trail must be recovered or set aside before this workstation is used again.",
   ],
   WRONG_KEY_OR_CORRUPT: [
     'CORRUPT',

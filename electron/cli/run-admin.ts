@@ -2,6 +2,7 @@
 // bundle itself) and `Wardline --admin <command>` in the app's own binary both come here. The
 // command's output is flushed before the exit code is returned, so the caller may end the process.
 import type { Writable } from 'node:stream';
+import { toleratesClosedReader } from '../../shared/errors/index.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { isKeystoreHung, useCustodianSource, type CustodianSource } from './commands/workstation.js';
 import { runCli } from './run-cli.js';
@@ -22,6 +23,8 @@ function flushed(stream: Writable): Promise<void> {
 /** Runs one admin command; resolves to the exit code once stdout and stderr are written out. */
 export async function runAdmin(argv: readonly string[], options: AdminOptions = {}): Promise<number> {
   useCustodianSource(options.custodianFor ?? null);
+  toleratesClosedReader(process.stdout);
+  toleratesClosedReader(process.stderr);
   let exitCode: number;
   try {
     exitCode = await runCli(argv, options.io ?? processIo);

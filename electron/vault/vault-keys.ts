@@ -69,7 +69,7 @@ export async function unlockConnection(file: string, custodian: KeyCustodian, na
     if (mainError !== undefined) throw mainError;
     throw new VaultError(
       'KEY_MISSING',
-      'The OS keystore holds no key for this chart cache (the cache was copied from elsewhere or its key was removed), so it cannot be read. Ask IT to wipe the cache (wardline wipe) and let it sync again.',
+      "This session's OS keystore holds no key for this chart cache, so it cannot be read here; the cache was left untouched. If Wardline runs as another user or in another keystore session (a service account, sudo, the demo's private keyring), run the command there. Only if the cache was copied from elsewhere or its key was removed: ask IT to wipe it (wardline wipe) and let it sync again.",
     );
   }
   let db: Db;

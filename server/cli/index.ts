@@ -2,6 +2,7 @@
 // user add/change, device revoke/list, audit export. Errors are one line on stderr and a non-zero exit code.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { STAFF_ROLES } from '../../shared/access/index.js';
+import { toleratesClosedReader } from '../../shared/errors/index.js';
 import type { LevelWithSilent } from 'pino';
 import { deviceListCommand, deviceRevokeCommand, tokenCommand, userAddCommand, userChangeCommand, type CliIo } from './admin-commands.js';
 import { auditExportCommand } from './audit-commands.js';
@@ -317,6 +318,8 @@ export interface HubCliStreams {
 export async function runHubCli(argv: string[], streams: HubCliStreams = {}): Promise<number> {
   const stdout = streams.stdout ?? process.stdout;
   const stderr = streams.stderr ?? process.stderr;
+  toleratesClosedReader(stdout);
+  toleratesClosedReader(stderr);
   const io: CliIo = {
     input: streams.stdin ?? process.stdin,
     output: stderr as CliIo['output'],

@@ -97,6 +97,9 @@ describe('a nurse documents vital signs', () => {
     await expect
       .poll(() => page.getByRole('heading', { name: /Documented here, not yet on the hub/ }).count(), { timeout: 15_000 })
       .toBe(0);
+    // The notice of the save follows: it no longer says "pending upload" beside "Delivered".
+    await shown(chartRegion(page).getByText('Vital signs saved on this workstation — delivered to the hub.'));
+    expect(await chartRegion(page).getByText('Vital signs saved on this workstation — pending upload.').count()).toBe(0);
     await shown(heartRate.getByText(/latest 137 beats\/min/));
     await saveScreenshot(page, TEST, 'vitals-uploaded');
     expectNoPageProblems(watched);

@@ -23,7 +23,7 @@ import { RecordedEntries } from './recorded-entries.js';
 import { MedicationsTab } from './medications-tab.js';
 import { NotesTab } from './notes-tab.js';
 import { PatientBanner } from './patient-banner.js';
-import { PendingDocumentation, usePendingDocumentation } from './pending-documentation.js';
+import { PendingDocumentation, savedNotice, usePendingDocumentation, type SavedEntry } from './pending-documentation.js';
 import { ProblemsTab } from './problems-tab.js';
 import { isRolePermitted } from './role-permissions.js';
 import { SummaryTab } from './summary-tab.js';
@@ -119,7 +119,7 @@ function ChartBody(props: {
   const [vitalsOpen, setVitalsOpen] = useState(false);
   const [noteOpen, setNoteOpen] = useState(false);
   const [administration, setAdministration] = useState<AdministrationTarget | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
+  const [saved, setSaved] = useState<SavedEntry | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
   const { pending, reloadPending } = usePendingDocumentation(patientId);
 
@@ -151,7 +151,7 @@ function ChartBody(props: {
   const mayDocumentNotes = isRolePermitted(role, 'document:note');
   const record = mayDocumentAdministration ? setAdministration : null;
   const afterSave = (what: string) => (): void => {
-    setSaved(`${what} saved on this workstation — pending upload.`);
+    setSaved({ what, pendingAtSave: pending });
     setRefreshKey((k) => k + 1);
     reloadPending();
     onDocumented();
@@ -176,7 +176,7 @@ function ChartBody(props: {
           <PrintMarButton scope={{ patientId }} />
         ) : null}
         <p className="confirmation" role="status">
-          {saved ?? ''}
+          {savedNotice(saved, pending)}
         </p>
       </div>
       <PendingDocumentation pending={pending} />

@@ -1,7 +1,8 @@
 // What this workstation documented for the patient that the hub does not hold yet (chart:pending):
 // "Pending upload" badges, and "Conflict — needs your decision" leading to the conflicts screen;
 // and, below, what the hub confirmed lately ("Delivered"), so the nurse sees her entry arrive.
-// Refreshed after each recording (reload) and whenever the sync status changes.
+// Refreshed after each recording (reload) and whenever the sync status changes. The chart's "saved"
+// notice follows the same list (savedNotice), so it never says "pending upload" beside "Delivered".
 import { useEffect, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { PendingDocumentationData } from '../../../../shared/contract/index.js';
@@ -21,6 +22,25 @@ export function usePendingDocumentation(patientId: string): { pending: Loaded<Pe
   const { loaded, reload } = useHostCall(patientId, () => call(hostApi().chart.pending({ patientId })));
   useEffect(() => hostApi().sync.onChanged(() => reload()), [reload]);
   return { pending: loaded, reloadPending: reload };
+}
+
+/** What the chart last saved here, and the pending list as it stood then (only later loads count). */
+export interface SavedEntry {
+  readonly what: string;
+  readonly pendingAtSave: Loaded<PendingDocumentationData[]>;
+}
+
+/**
+ * The notice after a save, kept true as uploads go: "pending upload" until a load of the patient's
+ * list made after the save shows nothing waiting (then "delivered to the hub"). A conflict keeps it
+ * at "pending upload"; the list below it says which entry needs a decision.
+ */
+export function savedNotice(saved: SavedEntry | null, pending: Loaded<PendingDocumentationData[]>): string {
+  if (saved === null) return '';
+  const head = `${saved.what} saved on this workstation`;
+  if (pending === saved.pendingAtSave || pending.state !== 'ready') return `${head} — pending upload.`;
+  if (pending.value.some((item) => item.status !== 'delivered')) return `${head} — pending upload.`;
+  return `${head} — delivered to the hub.`;
 }
 
 export function PendingDocumentation({ pending }: { pending: Loaded<PendingDocumentationData[]> }): React.JSX.Element | null {
