@@ -6,9 +6,12 @@
 // - the hub refused the wipe's entry (409: it holds another entry under that id, the trail here
 //   having been put back from a copy) and holds another entry at the signed head: the line names
 //   the refusal, its code and the mismatch at the head;
-// - `wipe --force --export FILE`: FILE holds the wipe's own entry, on a chain that verifies.
+// - `wipe --force --export FILE`: FILE holds the wipe's own entry, on a chain that verifies; killed
+//   while FILE is written again with that entry, FILE is still the whole first export, and the
+//   entry is not lost: the next wipe refuses and names it, and its export holds it.
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -167,6 +170,76 @@ describe('a forced wipe', () => {
       expect(local.head).toMatchObject({ sequence: 4, hash: previous });
       expect((await wardline(['audit', 'verify', '--data', dir])).code).toBe(0);
       expect(forced.stdout).toContain("holds the wipe's own entry");
+    },
+  );
+});
+
+describe('a forced wipe killed while its export is written again with its own entry', () => {
+  it(
+    'leaves the whole first export, and the entry waits in the trail: the next wipe refuses and names it, and its export holds it',
+    {
+      timeout: 600_000,
+    },
+    async () => {
+      let caught: { dir: string; file: string } | null = null;
+      // On a busy machine the kill can land after the export was replaced: then again, in a new folder.
+      for (let attempt = 0; attempt < 5 && caught === null; attempt += 1) {
+        const dir = folder();
+        expect((await wardline(['init', '--data', dir])).code).toBe(0);
+        const log = await openAuditLog({ dataDir: dir, custodian });
+        for (let i = 0; i < 40; i += 1) {
+          log.recordAll(Array.from({ length: 1000 }, () => ({ action: 'sign-in-failed' as const, outcome: 'minor-failure' as const })));
+        }
+        log.close();
+        const file = join(folder(), 'decommission.json');
+        const partial = `${file}.`;
+        const child = spawn(
+          process.execPath,
+          [join(import.meta.dirname, '..', '..', 'bin', 'wardline.js'), 'wipe', '--force', '--export', file, '--data', dir],
+          {
+            stdio: 'ignore',
+          },
+        );
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        // The second writing: FILE exists, and a .partial beside it that is not FILE itself (the first is linked to it).
+        const secondWriting = (): boolean => {
+          if (!existsSync(file)) return false;
+          const other = readdirSync(join(file, '..')).find(
+            (name) => join(file, '..', name).startsWith(partial) && name.endsWith('.partial'),
+          );
+          if (other === undefined) return false;
+          try {
+            return statSync(join(file, '..', other)).ino !== statSync(file).ino;
+          } catch {
+            return false;
+          }
+        };
+        let killed = false;
+        while (!killed && child.exitCode === null) {
+          if (secondWriting()) killed = child.kill('SIGKILL');
+          else await new Promise((resolve) => setImmediate(resolve));
+        }
+        await exited;
+        if (killed) caught = { dir, file };
+      }
+      expect(caught).not.toBeNull();
+      const { dir, file } = caught!;
+      // FILE is whole: the first export, ending with the export's own entry.
+      const first = (JSON.parse(readFileSync(file, 'utf8')) as Bundle).entry!.map((e) => chainOf(e.resource as AuditEvent));
+      expect(first).toHaveLength(40_001);
+      expect(first[first.length - 1]!.body.action).toBe('audit-export');
+      // The wipe's entry was recorded before the kill; nothing of it is lost.
+      const trail = await workstationAuditHead(dir, custodian);
+      expect(trail.head.sequence).toBe(40_002);
+      const again = await wardline(['wipe', '--data', dir]);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('40002 audit entries not sent to the hub');
+      const second = join(folder(), 'decommission-2.json');
+      const forced = await wardline(['wipe', '--force', '--export', second, '--data', dir]);
+      expect(forced.stderr).toBe('');
+      expect(forced.code).toBe(0);
+      const actions = (JSON.parse(readFileSync(second, 'utf8')) as Bundle).entry!.map((e) => chainOf(e.resource as AuditEvent).body.action);
+      expect(actions.slice(40_000)).toEqual(['audit-export', 'wipe', 'audit-export', 'wipe']);
     },
   );
 });
