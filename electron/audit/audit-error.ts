@@ -20,6 +20,8 @@ export type AuditErrorCode =
   | 'INVALID_ENTRY'
   /** The hub could not be reached or refused the upload as a whole; entries stay queued. */
   | 'UPLOAD_FAILED'
+  /** The entries were sent, but the signed chain head did not reach the hub or was refused; it goes again at the next upload. */
+  | 'CHECKPOINT_FAILED'
   /** An export or view request is malformed (e.g. an unreadable date). */
   | 'INVALID_REQUEST'
   /** Changing the audit trail's key failed (it keeps its previous key, or finishes the change at the next open). */

@@ -68,6 +68,8 @@ export interface AuditUploadReport {
   readonly sent: number;
   /** Entries the hub refused in this run (they stay queued and are tried again next time). */
   readonly refused: number;
+  /** Why, as the hub said: its error code (or `HTTP nnn` when it gave none) and how many entries. */
+  readonly refusedBecause: Readonly<Record<string, number>>;
   readonly batches: number;
   /** The hub's highest contiguous sequence for this workstation, after this run. */
   readonly hubAcknowledged: number | null;
@@ -82,6 +84,25 @@ export interface AuditUploadReport {
 interface BatchResponse {
   readonly extension?: readonly { url?: unknown; valueInteger?: unknown }[];
   readonly entry?: readonly { response?: { status?: unknown; outcome?: unknown } }[];
+}
+
+/**
+ * Every entry went as far as the hub would take it, but the signed chain head did not reach the hub
+ * or the hub refused it (code CHECKPOINT_FAILED). `report` is what the entries' upload achieved; the
+ * checkpoint is signed and sent again at the next upload.
+ */
+export class AuditCheckpointFailed extends AuditError {
+  constructor(
+    message: string,
+    readonly report: AuditUploadReport,
+    /** The chain head that was to be signed. */
+    readonly sequence: number,
+    /** Why, for one line: "the hub could not be reached", "the hub refused it (HTTP 400, CHECKPOINT_INVALID)". */
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    super('CHECKPOINT_FAILED', `${message} The signed checkpoint is sent again at the next upload.`, cause === undefined ? {} : { cause });
+  }
 }
 
 function uploadFailed(message: string, cause?: unknown): AuditError {
@@ -116,6 +137,7 @@ export class AuditUploader {
     let sent = 0;
     let refused = 0;
     let batches = 0;
+    const refusedBecause: Record<string, number> = {};
     // One request in flight at a time, so the hub receives the chain in order; but the hub is never
     // left idle for the workstation: while it works through one Bundle the next one is built and
     // serialised, and posted as soon as the answer comes, before the answered entries are marked.
@@ -134,20 +156,31 @@ export class AuditUploader {
       const outcome = this.#settle(current.batch, received);
       batches += 1;
       sent += outcome.accepted.length;
-      refused += outcome.refused;
+      refused += outcome.refused.length;
+      for (const why of outcome.refused) refusedBecause[why] = (refusedBecause[why] ?? 0) + 1;
       current = next;
       answer = nextAnswer;
     }
-    const { checkpoint, matches } = sent > 0 || this.#headChanged() ? await this.#checkpoint() : { checkpoint: null, matches: null };
-    const report: AuditUploadReport = {
+    const reportWith = (checkpoint: AuditCheckpointRecord | null, matches: boolean | null): AuditUploadReport => ({
       sent,
       refused,
+      refusedBecause,
       batches,
       hubAcknowledged: log.queue.hubAcknowledged(),
       checkpoint,
       checkpointMatches: matches,
       remaining: log.queue.pendingCount(),
-    };
+    });
+    let signed: { checkpoint: AuditCheckpointRecord | null; matches: boolean | null } = { checkpoint: null, matches: null };
+    if (sent > 0 || this.#headChanged()) {
+      const outcome = await this.#checkpoint();
+      if ('failed' in outcome) {
+        const { message, reason, sequence, cause } = outcome.failed;
+        throw new AuditCheckpointFailed(message, reportWith(null, null), sequence, reason, cause);
+      }
+      signed = outcome;
+    }
+    const report = reportWith(signed.checkpoint, signed.matches);
     logger?.info(
       { event: 'audit.upload', sent, refused, batches, hubAcknowledged: report.hubAcknowledged, remaining: report.remaining },
       'audit entries uploaded',
@@ -193,26 +226,23 @@ export class AuditUploader {
     return answer;
   }
 
-  /** Marks what the hub took (2xx per entry) and keeps its answer. */
-  #settle(batch: readonly AuditEntry[], answer: HubAnswer): { accepted: number[]; refused: number } {
+  /** Marks what the hub took (2xx per entry) and keeps its answer; `refused`: why, per entry refused. */
+  #settle(batch: readonly AuditEntry[], answer: HubAnswer): { accepted: number[]; refused: string[] } {
     const { log, logger } = this.#o;
     const response = (answer.body ?? {}) as BatchResponse;
     const statuses = Array.isArray(response.entry) ? response.entry : [];
     const accepted: number[] = [];
-    let refused = 0;
+    const refused: string[] = [];
     batch.forEach((entry, index) => {
       const status = statuses[index]?.response?.status;
       if (typeof status === 'string' && status.startsWith('2')) {
         accepted.push(entry.sequence);
       } else {
-        refused += 1;
+        const httpStatus = typeof status === 'string' ? status.slice(0, 3) : null;
+        const code = hubErrorCode(statuses[index]?.response?.outcome) ?? null;
+        refused.push(code ?? (httpStatus === null ? 'no answer for the entry' : `HTTP ${httpStatus}`));
         logger?.warn(
-          {
-            event: 'audit.upload_refused',
-            sequence: entry.sequence,
-            status: typeof status === 'string' ? status.slice(0, 3) : null,
-            code: hubErrorCode(statuses[index]?.response?.outcome) ?? null,
-          },
+          { event: 'audit.upload_refused', sequence: entry.sequence, status: httpStatus, code },
           'the hub refused an audit entry',
         );
       }
@@ -234,7 +264,10 @@ export class AuditUploader {
     return head.sequence > 0 && (last === null || last.sequence !== head.sequence || last.hash !== head.hash);
   }
 
-  async #checkpoint(): Promise<{ checkpoint: AuditCheckpointRecord | null; matches: boolean | null }> {
+  async #checkpoint(): Promise<
+    | { checkpoint: AuditCheckpointRecord | null; matches: boolean | null }
+    | { failed: { message: string; reason: string; sequence: number; cause?: unknown } }
+  > {
     const { log, transport, signer, deviceId, logger } = this.#o;
     const head = log.head();
     if (head.sequence === 0) return { checkpoint: null, matches: null };
@@ -244,13 +277,14 @@ export class AuditUploader {
     try {
       answer = await transport.postCheckpoint(jws);
     } catch (error) {
-      throw uploadFailed('The audit entries were sent, but the signed checkpoint could not reach the hub.', error);
+      const message = 'The audit entries were sent, but the signed checkpoint could not reach the hub.';
+      return { failed: { message, reason: 'the hub could not be reached', sequence: head.sequence, cause: error } };
     }
     if (answer.status !== 201) {
       const code = hubErrorCode(answer.body);
-      throw uploadFailed(
-        `The audit entries were sent, but the hub refused the signed checkpoint (HTTP ${answer.status}${code ? `, ${code}` : ''}).`,
-      );
+      const refusal = `HTTP ${answer.status}${code ? `, ${code}` : ''}`;
+      const message = `The audit entries were sent, but the hub refused the signed checkpoint (${refusal}).`;
+      return { failed: { message, reason: `the hub refused it (${refusal})`, sequence: head.sequence } };
     }
     const parsed = auditCheckpointResponseSchema.safeParse(answer.body);
     const matches = parsed.success ? parsed.data.matchesHeldChain : null;

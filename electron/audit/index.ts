@@ -20,5 +20,12 @@ export { auditedChartReads, censusQueryText, type AuditedChartReads } from './au
 export { viewAuditTrail, exportAuditView, type AuditViewFilter, type AuditViewRequest, type AuditViewPage } from './audit-view.js';
 export { sessionAuditSink, sessionEventEntry } from './session-audit-sink.js';
 export { syncAuditSink, syncEventEntries } from './sync-audit-sink.js';
-export { AuditUploader, deviceKeySigner, type AuditTransport, type AuditUploadReport, type HubAnswer } from './audit-upload.js';
+export {
+  AuditUploader,
+  AuditCheckpointFailed,
+  deviceKeySigner,
+  type AuditTransport,
+  type AuditUploadReport,
+  type HubAnswer,
+} from './audit-upload.js';
 export { exportAuditTrail, auditViewCsv, usernameTriedOf, type AuditExportFormat, type AuditEntryLabels } from './audit-export.js';

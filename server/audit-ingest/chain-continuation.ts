@@ -12,7 +12,9 @@
 // commits to every entry before it, so nothing below s is missing from the hub. Each continuation is
 // stored (audit_chain_continuations: which device continues which, after which sequence), and a
 // point of an earlier chain is continued by one device only: a second claimant (a copy of the trail
-// enrolled elsewhere) keeps its gap. A link to a hash the hub does not hold there (entries never
+// enrolled elsewhere) keeps its gap, and its first event there is flagged `chain-fork`; so is every
+// event the earlier device uploads above the point continued (continuedAfter: record-audit-event.ts
+// stores them as evidence but never moves that device's head past the point). A link to a hash the hub does not hold there (entries never
 // delivered, a forged link), to a chain that goes on under its own device, or to an enrollment not
 // given up (a copy of a trail still in use elsewhere) leaves the gap reported as before.
 //
@@ -24,6 +26,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { deviceStatus } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import type { ChainPosition } from './audit-chain-extension.js';
+import { recordChainFlag } from './chain-flags.js';
 import { toNumber } from './sql-values.js';
 
 /** The earlier device a chain continues, and the sequence it continues after. */
@@ -48,7 +51,8 @@ export async function continueChain(
   nowIso: string,
   logger?: FastifyBaseLogger,
 ): Promise<ChainContinuation | null> {
-  let first: { sequence: number; previousHash: string } | null = null;
+  // The device's lowest event (its id, when the device sent one there), and the link it starts with.
+  let first: { sequence: number; previousHash: string; eventId?: string } | null = null;
   for (const position of run) {
     if (first === null || position.sequence < first.sequence) first = position;
   }
@@ -61,12 +65,12 @@ export async function continueChain(
   }
   // The usual case, a device's first upload: its chain starts at 1.
   if (first !== null && first.sequence <= 1) return null;
-  const [held] = await tx.query<{ sequence: unknown; previous_hash: string }>(
-    'SELECT sequence, previous_hash FROM audit_events WHERE device_id = $1 ORDER BY sequence LIMIT 1',
+  const [held] = await tx.query<{ event_id: string; sequence: unknown; previous_hash: string }>(
+    'SELECT event_id, sequence, previous_hash FROM audit_events WHERE device_id = $1 ORDER BY sequence LIMIT 1',
     [deviceId],
   );
   if (held !== undefined && (first === null || toNumber(held.sequence) < first.sequence)) {
-    first = { sequence: toNumber(held.sequence), previousHash: held.previous_hash };
+    first = { sequence: toNumber(held.sequence), previousHash: held.previous_hash, eventId: held.event_id };
   }
   if (first === null || first.sequence <= 1) return null;
   const before = first.sequence - 1;
@@ -89,6 +93,10 @@ export async function continueChain(
         { event: 'audit-chain-continuation-refused', deviceId, earlierDeviceId: candidate.device_id, after: before },
         'audit chain claims a point of an earlier chain another device already continues',
       );
+      // Two chains go on from one point: the privacy officer sees it on this device's first event there.
+      if (first.eventId !== undefined) {
+        await recordChainFlag(tx, { deviceId, sequence: first.sequence, kind: 'chain-fork', eventId: first.eventId }, nowIso, logger);
+      }
       return null;
     }
     logger?.info(
@@ -98,6 +106,18 @@ export async function continueChain(
     return { earlierDeviceId: candidate.device_id, afterSequence: before };
   }
   return null;
+}
+
+/**
+ * The point after which another device's chain continues this device's (the lowest, should there be
+ * several), or null: this device's events above it fork from the chain the hub verifies.
+ */
+export async function continuedAfter(db: SqlDatabase, deviceId: string): Promise<number | null> {
+  const [row] = await db.query<{ after_sequence: unknown }>(
+    'SELECT after_sequence FROM audit_chain_continuations WHERE earlier_device_id = $1 ORDER BY after_sequence LIMIT 1',
+    [deviceId],
+  );
+  return row === undefined ? null : toNumber(row.after_sequence);
 }
 
 /** The continuation stored for `deviceId`, if its chain continues an earlier one. */

@@ -1,11 +1,14 @@
 // Problems found in a device's audit chain, kept as evidence for the privacy officer: a hash that
 // does not link to its predecessor (or disagrees with a signed checkpoint, or is not the hash of the
 // entry the event carries: content-mismatch), and a sequence number
-// used by two different events. Each is recorded once and logged as a warning with ids only.
+// used by two different events, and a fork of a continued chain (chain-continuation.ts): an event
+// of a second device claiming a point another device already continues, or of the earlier device
+// going on above the point its chain was continued from. Each is recorded once and logged as a
+// warning with ids only.
 import type { FastifyBaseLogger } from 'fastify';
 import type { SqlDatabase } from '../storage/index.js';
 
-export type ChainFlagKind = 'hash-mismatch' | 'checkpoint-mismatch' | 'content-mismatch' | 'sequence-reused';
+export type ChainFlagKind = 'hash-mismatch' | 'checkpoint-mismatch' | 'content-mismatch' | 'sequence-reused' | 'chain-fork';
 
 export interface ChainFlag {
   readonly deviceId: string;

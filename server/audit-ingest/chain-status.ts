@@ -1,7 +1,8 @@
 // Where a device's audit chain stands at the hub: the highest sequence held with nothing missing
 // below it (what the workstation may treat as acknowledged), the gaps above it, and the sequences
-// flagged as hash mismatches or reused; and, for a workstation enrolled again, which device's chain
-// it continues and after which sequence (the entries up to there are held under that device).
+// flagged as hash mismatches or reused; for a workstation enrolled again, which device's chain it
+// continues and after which sequence (the entries up to there are held under that device); and the
+// sequences flagged as a fork of a continued chain.
 import type { SqlDatabase } from '../storage/index.js';
 import { highestContiguous } from './record-audit-event.js';
 import { chainContinuationOf } from './chain-continuation.js';
@@ -15,6 +16,11 @@ export interface AuditChainStatus {
   readonly hashMismatches: number[];
   /** Sequences used by more than one event. */
   readonly reusedSequences: number[];
+  /**
+   * Present when this chain forks from a continued one (chain-continuation.ts): the sequences of this
+   * device's events flagged `chain-fork`, none of them on the chain the hub verifies.
+   */
+  readonly forkedSequences?: number[];
   /** Present when this chain continues an earlier device's (chain-continuation.ts): sequences 1..afterSequence are held under that device. */
   readonly continues?: { deviceId: string; afterSequence: number };
 }
@@ -41,11 +47,13 @@ export async function auditChainStatus(db: SqlDatabase, deviceId: string): Promi
     ...new Set(flags.filter((f) => kinds.includes(f.kind)).map((f) => toNumber(f.sequence))),
   ];
   const continued = await chainContinuationOf(db, deviceId);
+  const forked = sequencesOf(['chain-fork']);
   return {
     ...(continued === null ? {} : { continues: { deviceId: continued.earlierDeviceId, afterSequence: continued.afterSequence } }),
     highestContiguousSequence: head,
     gaps: gaps.map((g) => ({ from: toNumber(g.gap_from), to: toNumber(g.gap_to) })),
     hashMismatches: sequencesOf(['hash-mismatch', 'checkpoint-mismatch', 'content-mismatch']),
     reusedSequences: sequencesOf(['sequence-reused']),
+    ...(forked.length === 0 ? {} : { forkedSequences: forked }),
   };
 }

@@ -19,7 +19,7 @@ import { AuditIngestError } from './audit-ingest-error.js';
 import { chainPositionOf, type ChainPosition } from './audit-chain-extension.js';
 import { contentHash } from './content-hash.js';
 import { entryBodyOf, entryMatchesChain, entryOf, indexOfEntry, trailIndexValues } from './audit-entry-body.js';
-import { chainContinuationOf, continueChain, type ChainContinuation } from './chain-continuation.js';
+import { chainContinuationOf, continueChain, continuedAfter, type ChainContinuation } from './chain-continuation.js';
 import { recordChainFlag } from './chain-flags.js';
 import { toNumber } from './sql-values.js';
 
@@ -98,6 +98,10 @@ export async function recordAuditEvents(
   } else if (heldElsewhere.length > 0) {
     continued = await chainContinuationOf(tx, deviceId);
   }
+  // Another device's chain continues this one after `forkAfter`: this device's events above it fork
+  // from the chain the hub verifies. They are stored (evidence) and flagged; its head stays there.
+  const forkAfter = await continuedAfter(tx, deviceId);
+  const onChain = (sequence: number): boolean => forkAfter === null || sequence <= forkAfter;
   const results: { created: boolean }[] = [];
   // Rows go in a chunk at a time as the run is checked, so each event's stored text is written and
   // dropped while it is young (holding a run's 3 MB of text until the end made the collector copy it).
@@ -142,11 +146,14 @@ export async function recordAuditEvents(
       );
     }
     await checkLinks(tx, deviceId, position, links, signed, nowIso, logger);
+    if (!onChain(position.sequence)) {
+      await recordChainFlag(tx, { deviceId, sequence: position.sequence, kind: 'chain-fork', eventId: position.eventId }, nowIso, logger);
+    }
     linksAt(links, position.sequence).push({ eventId: position.eventId, hash: position.hash, previousHash: position.previousHash });
-    if (position.sequence === head + 1) {
+    if (position.sequence === head + 1 && onChain(position.sequence)) {
       head = position.sequence;
       advanced = true;
-      while (links.get(head + 1)?.length) head += 1;
+      while (links.get(head + 1)?.length && onChain(head + 1)) head += 1;
     } else if (position.sequence > head + 1) {
       await rows.flush();
       await warnOfGap(tx, deviceId, position.sequence, logger);
@@ -154,7 +161,7 @@ export async function recordAuditEvents(
     results.push({ created: true });
   }
   await rows.flush();
-  if (advanced) await advanceHead(tx, deviceId, head, nowIso);
+  if (advanced) await advanceHead(tx, deviceId, head, nowIso, forkAfter);
   return results;
 }
 
@@ -427,16 +434,20 @@ async function warnOfGap(tx: SqlDatabase, deviceId: string, sequence: number, lo
   }
 }
 
-/** Moves the device's highest contiguous sequence from `reached` forward over every sequence held without a gap, and stores it. */
-async function advanceHead(tx: SqlDatabase, deviceId: string, reached: number, nowIso: string): Promise<void> {
+/**
+ * Moves the device's highest contiguous sequence from `reached` forward over every sequence held
+ * without a gap (never past `upTo`, where another device's chain continues this one), and stores it.
+ */
+async function advanceHead(tx: SqlDatabase, deviceId: string, reached: number, nowIso: string, upTo: number | null): Promise<void> {
   for (;;) {
+    if (upTo !== null && reached >= upTo) break;
     const rows = await tx.query<{ sequence: unknown }>(
       'SELECT DISTINCT sequence FROM audit_events WHERE device_id = $1 AND sequence > $2 ORDER BY sequence LIMIT ' + ADVANCE_BATCH,
       [deviceId, reached],
     );
     let advanced = 0;
     for (const row of rows) {
-      if (toNumber(row.sequence) !== reached + 1) break;
+      if (toNumber(row.sequence) !== reached + 1 || (upTo !== null && reached + 1 > upTo)) break;
       reached += 1;
       advanced += 1;
     }

@@ -2,12 +2,14 @@
 // and every row as recorded (census reads are not collapsed in an export). Formats: `csv` (one row
 // per event, names and MRNs resolved now, RFC 4180 quoting, a cell starting with = + - @ tab or CR
 // prefixed with ' so a spreadsheet does not run it), `ndjson` (one AuditEvent per line, FHIR bulk
-// data style) and `fhir` (one Bundle of type collection). Written page by page (by the trail's
+// data style) and `fhir` (one Bundle of type collection). A chain problem the hub found in an
+// uploaded event (audit_chain_flags) is its `chainFlags` cell in CSV (kinds separated by spaces), a
+// meta.tag in the other formats. Written page by page (by the trail's
 // cursor), so a long period never sits in memory at once. The export is recorded in the trail
 // (trail-views.ts: the OS account that ran it, when, the filters) before anything is written.
 import type { SqlDatabase } from '../storage/index.js';
 import { labelsOf, trailEvents, type TrailLabels } from './trail-events.js';
-import { searchTrail, type TrailCursor, type TrailFilter, type TrailRow } from './trail-query.js';
+import { flagsOf, searchTrail, type TrailCursor, type TrailFilter, type TrailRow } from './trail-query.js';
 import { recordTrailView } from './trail-views.js';
 
 export const TRAIL_EXPORT_FORMATS = ['csv', 'ndjson', 'fhir'] as const;
@@ -30,6 +32,7 @@ export const TRAIL_CSV_COLUMNS = [
   'query',
   'detail',
   'eventId',
+  'chainFlags',
 ] as const;
 
 /** One CSV cell: quoted when needed, defused when a spreadsheet would read it as a formula. */
@@ -40,7 +43,7 @@ export function csvCell(value: string | number | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-function csvLine(row: TrailRow, labels: TrailLabels): string {
+function csvLine(row: TrailRow, labels: TrailLabels, flags: readonly string[]): string {
   const patient = row.patientId === null ? undefined : labels.patients.get(row.patientId);
   const cells: (string | number | null)[] = [
     row.at === null ? null : new Date(row.at).toISOString(),
@@ -58,6 +61,7 @@ function csvLine(row: TrailRow, labels: TrailLabels): string {
     row.query,
     row.detail,
     row.id,
+    flags.length === 0 ? null : flags.join(' '),
   ];
   return cells.map(csvCell).join(',');
 }
@@ -86,7 +90,11 @@ export async function exportTrail(
     const rows = await searchTrail(db, all, { count: PAGE, order: 'oldest', ...(after === undefined ? {} : { after }) });
     const labels = await labelsOf(db, rows);
     if (format === 'csv') {
-      for (const row of rows) write(`${csvLine(row, labels)}\r\n`);
+      const flags = await flagsOf(
+        db,
+        rows.filter((row) => row.source === 'workstation').map((row) => row.id),
+      );
+      for (const row of rows) write(`${csvLine(row, labels, flags.get(row.id) ?? [])}\r\n`);
     } else {
       const events = await trailEvents(db, rows, labels);
       events.forEach((event, i) => {

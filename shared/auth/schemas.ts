@@ -130,6 +130,8 @@ export const auditChainStatusSchema = z.object({
   reusedSequences: z.array(z.number().int()),
   /** For a workstation enrolled again: the earlier device whose chain this one continues, and after which sequence. */
   continues: z.object({ deviceId: z.string(), afterSequence: z.number().int().nonnegative() }).optional(),
+  /** Events of this device that fork from a continued chain (a second claimant of its point, or the earlier device going on above it). */
+  forkedSequences: z.array(z.number().int()).optional(),
 });
 export type AuditChainStatusResponse = z.infer<typeof auditChainStatusSchema>;
 

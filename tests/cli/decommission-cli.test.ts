@@ -171,7 +171,7 @@ describe('a wipe while the hub cannot be reached', () => {
     const wipe = await wardline(['wipe', '--data', folder]);
     expect(wipe.code).toBe(3);
     expect(wipe.stderr.trim().split('\n')).toHaveLength(1);
-    expect(wipe.stderr).toMatch(/The hub could not be reached .*: 1 audit entries, this wipe's included, were not sent/);
+    expect(wipe.stderr).toMatch(/The hub could not be reached .*: 1 audit entry, this wipe's included, was not sent/);
     expect(wipe.stderr).toContain('wardline audit export --format fhir');
     expect(existsSync(join(folder, 'vault.db'))).toBe(false);
     expect(await h.station.custodian.load(keyNameFor(folder, 'vault'))).toBeNull();
@@ -253,6 +253,8 @@ describe('a forced wipe', () => {
     const marker = exported.find((line) => line.includes(',audit-export,'));
     expect(marker).toContain('forced-wipe');
     expect(marker).toContain('""auditUnsent"":3');
+    // The export holds the wipe's own entry too, the last one.
+    expect(exported[exported.length - 1]).toMatch(/^5,.*,wipe,.*""forced"":true/);
 
     const trail = (await wardline(['audit', 'export', '--format', 'csv', '--data', folder])).stdout.split('\n');
     expect(trail.find((line) => line.includes(',wipe,'))).toContain('""forced"":true');

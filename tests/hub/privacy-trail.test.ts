@@ -335,7 +335,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])("the privacy officer's trail at
       expect(csv.code, csv.err).toBe(0);
       const lines = csv.out.trimEnd().split('\r\n');
       expect(lines[0]).toBe(
-        'time,source,workstation,userId,username,usernameTried,action,outcome,patientId,patientName,mrn,session,query,detail,eventId',
+        'time,source,workstation,userId,username,usernameTried,action,outcome,patientId,patientName,mrn,session,query,detail,eventId,chainFlags',
       );
       // Every row as recorded (no collapsing in an export), oldest first.
       expect(lines.slice(1).map((line) => line.split(',')[6])).toEqual(['sign-in', 'query', 'query', 'query', 'query', 'chart-read']);

@@ -6,6 +6,7 @@
 //   const proxy = await startFaultProxy({ hubUrl: hub.url, hubCaPem: hub.caPem });
 //   proxy.setFaults({ drop: 0.1, stall: 0.05, error5xx: 0.1, cut: 0.1, cutAfterForward: 0.1 });
 //   proxy.setFaults(null); // pass everything through
+//   proxy.setFaults({ drop: 1 }, (path) => path.startsWith('/audit/checkpoint')); // faults on those paths only
 // With `rewritePath`, every forwarded request's path goes through it (e.g. to play a hub that
 // ignores a parameter, or to note what was asked). `setAnswerRewrite` plays a hub whose 2xx answers
 // differ from what the hub sent (e.g. a Bundle of the wrong shape): it gets the request's path and
@@ -34,7 +35,8 @@ export interface FaultProxy {
   readonly url: string;
   readonly pin: string;
   readonly caPem: string;
-  setFaults(rates: FaultRates | null): void;
+  /** `only`: the request paths the faults apply to (default: every path). */
+  setFaults(rates: FaultRates | null, only?: (path: string) => boolean): void;
   setAnswerRewrite(rewrite: AnswerRewrite | null): void;
   /** How many requests met each fault so far. */
   readonly injected: Record<'drop' | 'stall' | 'error5xx' | 'cut' | 'cutAfterForward' | 'passed', number>;
@@ -57,12 +59,13 @@ export async function startFaultProxy(options: {
   const upstream = new Agent({ ca: options.hubCaPem, keepAlive: true, maxSockets: 16 });
   const hub = new URL(options.hubUrl);
   let rates: FaultRates | null = null;
+  let faultyPath: ((path: string) => boolean) | null = null;
   let answerRewrite: AnswerRewrite | null = null;
   const sockets = new Set<Socket>();
   const injected = { drop: 0, stall: 0, error5xx: 0, cut: 0, cutAfterForward: 0, passed: 0 };
 
-  const pick = (): Fault => {
-    if (rates === null) return 'pass';
+  const pick = (path: string): Fault => {
+    if (rates === null || (faultyPath !== null && !faultyPath(path))) return 'pass';
     let roll = random();
     for (const fault of ['drop', 'stall', 'error5xx', 'cut', 'cutAfterForward'] as const) {
       const rate = rates[fault] ?? 0;
@@ -94,7 +97,7 @@ export async function startFaultProxy(options: {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const fault = pick();
+      const fault = pick(req.url ?? '/');
       injected[fault === 'pass' ? 'passed' : fault] += 1;
       const body = Buffer.concat(chunks);
       switch (fault) {
@@ -149,8 +152,9 @@ export async function startFaultProxy(options: {
     url: `https://127.0.0.1:${port}`,
     pin: spkiPin(tls.certPem),
     caPem: tls.certPem,
-    setFaults(next) {
+    setFaults(next, only) {
       rates = next;
+      faultyPath = only ?? null;
     },
     setAnswerRewrite(rewrite) {
       answerRewrite = rewrite;

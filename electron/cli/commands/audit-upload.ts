@@ -31,6 +31,7 @@ export async function uploadAuditTrail(
           JSON.stringify({
             sent: report.sent,
             refused: report.refused,
+            refusedBecause: report.refusedBecause,
             batches: report.batches,
             pending: report.remaining,
             hubAcknowledged: report.hubAcknowledged,
@@ -42,7 +43,12 @@ export async function uploadAuditTrail(
         io.out(
           `Sent ${report.sent} audit entries in ${report.batches} batches; the hub holds the chain up to ${report.hubAcknowledged ?? 'nothing yet'}; ${report.remaining} waiting.`,
         );
-        if (report.refused > 0) io.out(`The hub refused ${report.refused} entries; they stay here (details in logs/wardline.log).`);
+        if (report.refused > 0) {
+          const why = Object.entries(report.refusedBecause)
+            .map(([code, n]) => `${n} ${code}`)
+            .join(', ');
+          io.out(`The hub refused ${report.refused} entries (${why}); they stay here (details in logs/wardline.log).`);
+        }
         if (report.checkpointMatches === false)
           io.out('The hub holds a different entry at the signed chain head: ask the privacy officer to compare.');
       }
