@@ -5,13 +5,13 @@
 // hub's own records (break-the-glass reads, sign-ins) are mapped to the same AuditEvent shapes the
 // workstation uses (docs/AUDIT.md).
 import { PURPOSE_OF_USE, PURPOSE_OF_USE_SYSTEM } from '../../shared/access/index.js';
+import { WARDLINE_USER_SYSTEM } from '../../shared/fhir/index.js';
 import { patientLabels, type PatientLabel } from '../fhir/index.js';
 import { usernamesOf } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { accessReasons, flagsOf, uploadedEvents, type TrailRow } from './trail-query.js';
 import { patientsOfFilterRecord } from './trail-views.js';
 
-export const WARDLINE_USER_SYSTEM = 'https://wardline.example/fhir/NamingSystem/user';
 export const AUDIT_REPEATS_EXTENSION_URL = 'https://wardline.example/fhir/StructureDefinition/audit-repeats';
 export const AUDIT_FLAG_SYSTEM = 'https://wardline.example/fhir/CodeSystem/audit-chain-flag';
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
