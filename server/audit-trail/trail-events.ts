@@ -5,13 +5,13 @@
 // hub's own records (break-the-glass reads, sign-ins) are mapped to the same AuditEvent shapes the
 // workstation uses (docs/AUDIT.md).
 import { PURPOSE_OF_USE, PURPOSE_OF_USE_SYSTEM } from '../../shared/access/index.js';
+import { WARDLINE_USER_SYSTEM } from '../../shared/fhir/index.js';
 import { patientLabels, type PatientLabel } from '../fhir/index.js';
 import { usernamesOf } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { accessReasons, flagsOf, uploadedEvents, type TrailRow } from './trail-query.js';
 import { patientsOfFilterRecord } from './trail-views.js';
 
-export const WARDLINE_USER_SYSTEM = 'https://wardline.example/fhir/NamingSystem/user';
 export const AUDIT_REPEATS_EXTENSION_URL = 'https://wardline.example/fhir/StructureDefinition/audit-repeats';
 export const AUDIT_FLAG_SYSTEM = 'https://wardline.example/fhir/CodeSystem/audit-chain-flag';
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
@@ -125,6 +125,7 @@ function hubEvent(
     type: [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '4', display: 'Application Server' }],
   };
   if (row.source === 'hub-trail-view') return trailViewEvent(row, labels, source);
+  if (row.source === 'hub-action') return hubActionEvent(row, labels, source);
   if (row.source === 'hub-sign-in') {
     return {
       resourceType: 'AuditEvent',
@@ -237,6 +238,61 @@ function trailViewEvent(row: TrailRow, labels: TrailLabels, source: Json): Json 
         role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '24', display: 'Query' },
         description: exported ? 'wardline-hub audit export filters' : 'GET /fhir/AuditEvent filters',
         query: Buffer.from(row.query ?? '{}').toString('base64'),
+      },
+    ],
+  };
+}
+
+/**
+ * What IT did to documentation from the hub's command line (DCM 110110 Patient Record, action U):
+ * the OS account that ran it, the patient (resolved now), the resource version acted on, and the
+ * action with IT's reason as the entity's description.
+ */
+function hubActionEvent(row: TrailRow, labels: TrailLabels, source: Json): Json {
+  let detail: { entry?: unknown; resource?: unknown; reason?: unknown; dependents?: unknown } = {};
+  try {
+    detail = JSON.parse(row.query ?? '{}') as typeof detail;
+  } catch {
+    // A row this hub did not write: shown without its detail.
+  }
+  const display = row.patientId === null ? undefined : patientDisplay(labels.patients.get(row.patientId));
+  const patientName = row.patientId === null ? null : (labels.patients.get(row.patientId)?.name ?? null);
+  const command = `wardline-hub ${(row.action ?? '').replace('-', ' ')}`;
+  const description =
+    `${command} entry ${String(detail.entry ?? '?')}` +
+    (typeof detail.dependents === 'number' && detail.dependents > 0 ? ` (and ${detail.dependents} refused through it)` : '') +
+    (typeof detail.reason === 'string' ? `: ${detail.reason}` : '');
+  return {
+    resourceType: 'AuditEvent',
+    id: row.id,
+    type: { system: DCM, code: '110110', display: 'Patient Record' },
+    action: 'U',
+    recorded: new Date(row.at ?? 0).toISOString(),
+    outcome: '0',
+    agent: [
+      {
+        type: { coding: [{ system: DCM, code: '110153', display: 'Source Role ID' }] },
+        who: { display: `${row.detail ?? 'unknown'} (${command})` },
+        name: row.detail ?? 'unknown',
+        requestor: true,
+      },
+    ],
+    source,
+    entity: [
+      ...(row.patientId === null
+        ? []
+        : [
+            {
+              what: { reference: `Patient/${row.patientId}`, ...(display === undefined ? {} : { display }) },
+              ...(patientName === null ? {} : { name: patientName }),
+              ...PATIENT_ENTITY,
+            },
+          ]),
+      {
+        ...(typeof detail.resource === 'string' ? { what: { reference: detail.resource } } : {}),
+        type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' },
+        role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '4', display: 'Domain Resource' },
+        description,
       },
     ],
   };

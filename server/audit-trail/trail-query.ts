@@ -1,7 +1,8 @@
 // The hub's trail as one list, newest first: the audit events workstations uploaded (indexed from
 // their hashed entries), the reads the hub served under break-the-glass (hub_access_log), the
-// sign-ins at the hub (identity_sign_ins, with the username tried), and the privacy officer's own
-// searches and exports of the trail (audit_trail_views). Filtered by period, users, patients, actions
+// sign-ins at the hub (identity_sign_ins, with the username tried), the privacy officer's own
+// searches and exports of the trail (audit_trail_views), and what IT did to documentation from the
+// hub's command line (audit_hub_actions). Filtered by period, users, patients, actions
 // and workstation, and paged by a cursor on (time, source, id): each source is read newest first by
 // its (time, id) index, at most a page of it, so a search with no period reads about a page per
 // source, never the whole trail. Census reads are de-duplicated in the view: within one session of
@@ -10,7 +11,7 @@
 // and MRNs are resolved by the caller when the page is shown.
 import type { SqlDatabase } from '../storage/index.js';
 
-export type TrailSource = 'workstation' | 'hub-access' | 'hub-sign-in' | 'hub-trail-view';
+export type TrailSource = 'workstation' | 'hub-access' | 'hub-sign-in' | 'hub-trail-view' | 'hub-action';
 
 export interface TrailFilter {
   /** Inclusive, ms. */
@@ -46,7 +47,7 @@ export interface TrailRow {
   readonly query: string | null;
   readonly outcome: string | null;
   readonly usernameTried: string | null;
-  /** hub-access: the interaction served; hub-sign-in: the refusal code; hub-trail-view: the OS account of an export. */
+  /** hub-access: the interaction served; hub-sign-in: the refusal code; hub-trail-view and hub-action: the OS account. */
   readonly detail: string | null;
   /** How many times this row was recorded (more than 1 only for a de-duplicated census read). */
   readonly repeats: number;
@@ -82,6 +83,9 @@ const SOURCES: Readonly<Record<TrailSource, string>> = {
          'success' AS outcome, NULL AS username_tried, os_user AS detail,
          CASE kind WHEN 'export' THEN '110106' ELSE '110112' END AS type_code, NULL AS subtype_code
     FROM audit_trail_views`,
+  'hub-action': `SELECT 'hub-action' AS source, id, at, NULL AS device_id, NULL AS user_id, patient_id, action, NULL AS session_id,
+         detail AS query_text, 'success' AS outcome, NULL AS username_tried, os_user AS detail, '110110' AS type_code, NULL AS subtype_code
+    FROM audit_hub_actions`,
 };
 const SOURCE_NAMES = Object.keys(SOURCES) as TrailSource[];
 

@@ -68,7 +68,7 @@ export async function recordTrailView(db: SqlDatabase, view: TrailView): Promise
   );
 }
 
-const SOURCES: readonly TrailSource[] = ['workstation', 'hub-access', 'hub-sign-in', 'hub-trail-view'];
+const SOURCES: readonly TrailSource[] = ['workstation', 'hub-access', 'hub-sign-in', 'hub-trail-view', 'hub-action'];
 
 /** The cursor as `_cursor` text (base64url JSON). */
 export function cursorText(cursor: TrailCursor): string {

@@ -1,9 +1,9 @@
 // `wardline-hub audit export`: the hub's trail over a period, written to stdout for the privacy
 // officer (CSV, NDJSON or a FHIR Bundle; server/audit-trail), filtered like the FHIR search.
 import { exportTrail, trailRequestOf, TRAIL_EXPORT_FORMATS, type TrailExportFormat } from '../audit-trail/index.js';
-import { userInfo } from 'node:os';
 import { HubCliError } from './hub-cli-error.js';
 import { openStore, type StoreOptions } from './hub-options.js';
+import { operatingSystemUser } from './os-user.js';
 import type { CliIo } from './admin-commands.js';
 
 export interface AuditExportOptions extends StoreOptions {
@@ -14,15 +14,6 @@ export interface AuditExportOptions extends StoreOptions {
   readonly mrn?: string;
   readonly user?: string;
   readonly workstation?: string;
-}
-
-/** The account that ran the command, for the trail's record of the export. */
-function operatingSystemUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
-  }
 }
 
 export async function auditExportCommand(options: AuditExportOptions, io: CliIo): Promise<void> {

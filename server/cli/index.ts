@@ -1,5 +1,5 @@
 // The `wardline-hub` command line: serve (the hub itself, optionally with the demo ward), token,
-// user add/change, device revoke/list, audit export. Errors are one line on stderr and a non-zero exit code.
+// user add/change, device revoke/list, feed add/revoke/list, upstream status/retry/close, audit export. Errors are one line on stderr and a non-zero exit code.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { STAFF_ROLES } from '../../shared/access/index.js';
 import { toleratesClosedReader } from '../../shared/errors/index.js';
@@ -12,7 +12,14 @@ import { DEFAULT_DATA_DIR } from './hub-options.js';
 import { encryptDatabaseCommand, initKeyCommand, rotateKeysCommand } from './key-commands.js';
 import { DEFAULT_PORT, serveCommand } from './serve-command.js';
 import { feedAddCommand, feedListCommand, feedRevokeCommand } from './feed-commands.js';
-import { UPSTREAM_SERVE_OPTIONS, UPSTREAM_USAGE, upstreamConfigOf, upstreamStatusCommand } from './upstream-commands.js';
+import {
+  UPSTREAM_SERVE_OPTIONS,
+  UPSTREAM_USAGE,
+  upstreamCloseCommand,
+  upstreamConfigOf,
+  upstreamRetryCommand,
+  upstreamStatusCommand,
+} from './upstream-commands.js';
 
 export { HubCliError, type HubCliErrorCode } from './hub-cli-error.js';
 
@@ -35,7 +42,9 @@ ${UPSTREAM_USAGE}
   wardline-hub device list [--ward W] [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub feed add NAME --application MSH3 --facility MSH4 [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub feed revoke NAME | feed list [--data DIR | --postgres URL] [--key-file FILE]
-  wardline-hub upstream status [--data DIR | --postgres URL] [--key-file FILE]
+  wardline-hub upstream status [--closed] [--data DIR | --postgres URL] [--key-file FILE]
+  wardline-hub upstream retry ENTRY | upstream close ENTRY --reason TEXT [--data DIR | --postgres URL] [--key-file FILE]
+                        (ENTRY: the number upstream status shows; each is recorded in the hub's trail)
   wardline-hub audit export [--since T] [--until T] [--format csv|ndjson|fhir] [--patient ID] [--mrn MRN]
                         [--user USERNAME] [--workstation CLIENT_ID] [--data DIR | --postgres URL] [--key-file FILE]
                         (the hub's trail, oldest first, to stdout; default format csv)
@@ -262,9 +271,22 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
     }
     case 'upstream': {
       const [sub, ...args] = rest;
-      if (sub !== 'status') throw new HubCliError('USAGE', 'Use "wardline-hub upstream status" (see wardline-hub help).');
-      const { values } = parse(args, STORE);
-      return upstreamStatusCommand({ data: values.data, postgres: values.postgres, keyFile: values['key-file'] }, io);
+      if (sub === 'status') {
+        const { values } = parse(args, { ...STORE, closed: { type: 'boolean' } });
+        const store = { data: values.data, postgres: values.postgres, keyFile: values['key-file'] };
+        return upstreamStatusCommand({ ...store, closed: values.closed ?? false }, io);
+      }
+      if (sub === 'retry') {
+        const { values, positionals } = parse(args, STORE, 1);
+        const store = { data: values.data, postgres: values.postgres, keyFile: values['key-file'] };
+        return upstreamRetryCommand({ ...store, entry: positionals[0] }, io);
+      }
+      if (sub === 'close') {
+        const { values, positionals } = parse(args, { ...STORE, reason: { type: 'string' } }, 1);
+        const store = { data: values.data, postgres: values.postgres, keyFile: values['key-file'] };
+        return upstreamCloseCommand({ ...store, entry: positionals[0], reason: values.reason }, io);
+      }
+      throw new HubCliError('USAGE', 'Use "wardline-hub upstream status|retry|close" (see wardline-hub help).');
     }
     case 'audit': {
       const [sub, ...args] = rest;

@@ -1,10 +1,16 @@
 // The upstream EHR on the command line: `serve --upstream …` options read into the mirror's
-// configuration (the key and CA files read here), and `wardline-hub upstream status` (lag, errors,
-// last success, documentation waiting or refused).
+// configuration (the key and CA files read here), `wardline-hub upstream status` (lag, errors,
+// last success, documentation waiting or refused; `--closed` lists what IT closed), and IT's hand on
+// an entry: `upstream retry N` (sent again at the next cycle), `upstream close N --reason TEXT`
+// (settled without sending), each recorded in the hub's trail with the change, in one transaction.
 import { readFile } from 'node:fs/promises';
+import { recordHubAction } from '../audit-trail/index.js';
 import {
+  CLOSE_REASON_MAX,
   UPSTREAM_DEFAULTS,
+  closeOutboxEntry,
   formatUpstreamStatus,
+  retryOutboxEntry,
   parseUpstreamVisitSystem,
   parseUpstreamWard,
   readUpstreamStatus,
@@ -13,6 +19,7 @@ import {
 import type { CliIo } from './admin-commands.js';
 import { HubCliError } from './hub-cli-error.js';
 import { openStore, type StoreOptions } from './hub-options.js';
+import { operatingSystemUser } from './os-user.js';
 
 /** The serve command's upstream options as parsed (strings as typed). */
 export interface UpstreamOptionValues {
@@ -104,10 +111,91 @@ export async function upstreamConfigOf(values: UpstreamOptionValues): Promise<Up
   };
 }
 
-export async function upstreamStatusCommand(options: StoreOptions, io: CliIo): Promise<void> {
+export async function upstreamStatusCommand(options: StoreOptions & { closed?: boolean }, io: CliIo): Promise<void> {
   const { db } = await openStore(options);
   try {
-    for (const line of formatUpstreamStatus(await readUpstreamStatus(db, new Date()))) io.print(line);
+    const status = await readUpstreamStatus(db, new Date(), { closed: options.closed === true });
+    for (const line of formatUpstreamStatus(status)) io.print(line);
+  } finally {
+    await db.close();
+  }
+}
+
+/** The entry number `upstream status` shows (entry N). */
+function entryNumber(text: string | undefined, command: string): number {
+  if (text === undefined || !/^\d{1,15}$/.test(text)) {
+    throw new HubCliError('USAGE', `upstream ${command} needs the entry number \`upstream status\` shows (entry N: …).`);
+  }
+  return Number(text);
+}
+
+export async function upstreamRetryCommand(options: StoreOptions & { entry: string | undefined }, io: CliIo): Promise<void> {
+  const seq = entryNumber(options.entry, 'retry');
+  const { db } = await openStore(options);
+  try {
+    const at = new Date();
+    const action = await db.transaction(async (tx) => {
+      const done = await retryOutboxEntry(tx, seq);
+      await recordHubAction(tx, {
+        action: 'upstream-retry',
+        at,
+        osUser: operatingSystemUser(),
+        patientId: done.patientId,
+        detail: { entry: done.seq, resource: `${done.type}/${done.id}/_history/${done.version}`, dependents: done.dependents },
+      });
+      return done;
+    });
+    const what = `Entry ${action.seq} (${action.type}/${action.id}, version ${action.version})`;
+    if (action.before === 'refused') {
+      const also =
+        action.dependents > 0 ? `, with ${action.dependents} entr${action.dependents === 1 ? 'y' : 'ies'} refused through it` : '';
+      io.print(`${what} is put back${also}: the hub sends it at its next cycle. \`upstream status\` shows how it went.`);
+    } else if (action.before === 'held') {
+      io.print(`${what} is looked at again at the hub's next cycle: sent if its patient and stay are now the EHR's, else held again.`);
+    } else {
+      io.print(`${what} is tried again at the hub's next cycle.`);
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+export async function upstreamCloseCommand(
+  options: StoreOptions & { entry: string | undefined; reason: string | undefined },
+  io: CliIo,
+): Promise<void> {
+  const seq = entryNumber(options.entry, 'close');
+  const reason = options.reason?.trim() ?? '';
+  if (reason === '') {
+    throw new HubCliError('USAGE', 'upstream close needs --reason TEXT: why it is not sent (e.g. recorded in the EHR by hand).');
+  }
+  const oneLine = [...reason].every((char) => char.charCodeAt(0) >= 0x20 && char.charCodeAt(0) !== 0x7f);
+  if (reason.length > CLOSE_REASON_MAX || !oneLine) {
+    throw new HubCliError('USAGE', `--reason takes one line of at most ${CLOSE_REASON_MAX} characters.`);
+  }
+  const { db } = await openStore(options);
+  try {
+    const at = new Date();
+    const by = operatingSystemUser();
+    const action = await db.transaction(async (tx) => {
+      const done = await closeOutboxEntry(tx, seq, { by, at, reason });
+      await recordHubAction(tx, {
+        action: 'upstream-close',
+        at,
+        osUser: by,
+        patientId: done.patientId,
+        detail: { entry: done.seq, resource: `${done.type}/${done.id}/_history/${done.version}`, reason, dependents: done.dependents },
+      });
+      return done;
+    });
+    const also =
+      action.dependents > 0
+        ? ` (with ${action.dependents} Provenance entr${action.dependents === 1 ? 'y' : 'ies'} refused through it)`
+        : '';
+    io.print(
+      `Entry ${action.seq} (${action.type}/${action.id}, version ${action.version}) closed by ${by}${also}: it is not sent to the EHR. ` +
+        '`upstream status --closed` lists it.',
+    );
   } finally {
     await db.close();
   }

@@ -863,6 +863,57 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         expect(standing(await hubPatientsWithMrn(mrn))).toEqual([ehrId]);
       });
 
+      it("sends documentation held for a patient known only from the ADT feed in the cycle after the feed's A40 merges them into the EHR's patient", async () => {
+        const ehrMrn = 'MRN7700031';
+        const feedMrn = 'MRN7700032';
+        const ehrId = await ehrPatient(ehrMrn, 'Feedmerge');
+        await ehrAdmit(ehrId);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        // The feed registered the same person under a second MRN; a nurse documents on that record.
+        expect(
+          (
+            await send({
+              event: 'A01',
+              at: '20261206120000',
+              mrn: feedMrn,
+              family: 'Feedmerge',
+              location: `${WARD}^31^1`,
+              visit: 'V770031',
+            })
+          ).code,
+        ).toBe('AA');
+        const [feedPatient] = await hubPatientsWithMrn(feedMrn);
+        expect(feedPatient?.id).not.toBe(ehrId);
+        const clientId = randomUUID();
+        const { encounter: _stay, ...observation } = vitalSign(feedPatient!.id!, 'none', 97, new Date(Date.now() - 60_000));
+        await putResources(
+          hub.db,
+          [{ ...observation, id: randomUUID(), identifier: [{ system: CLIENT_ID_SYSTEM, value: clientId }] } as Observation],
+          new Date(),
+        );
+        const copies = async () =>
+          (await upstreamAll<Observation>('Observation')).filter((o) => o.identifier?.some((i) => i.value === clientId));
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect(await copies()).toEqual([]);
+        const held = await hub.db.query<{ seq: number }>(
+          `SELECT o.seq FROM upstream_outbox o JOIN fhir_tokens t ON t.res_type = o.res_type AND t.res_id = o.res_id
+           WHERE o.state = 'held' AND t.param = 'identifier' AND t.system = $1 AND t.value = $2`,
+          [CLIENT_ID_SYSTEM, clientId],
+        );
+        expect(held).toHaveLength(1);
+        // Held long enough that its next look is an hour away.
+        await hub.db.execute('UPDATE upstream_outbox SET next_attempt_ms = $2 WHERE seq = $1', [held[0]!.seq, Date.now() + 3600_000]);
+
+        // The EHR's interface engine merges the second registration into the EHR's patient (A40).
+        expect((await send({ event: 'A40', at: '20261206121000', mrn: ehrMrn, priorMrn: feedMrn, family: 'Feedmerge' })).code).toBe('AA');
+        expect((await mirror.runCycle()).ok).toBe(true);
+        const sent = await copies();
+        expect(sent).toHaveLength(1);
+        expect(sent[0]!.subject?.reference).toBe(`Patient/${ehrId}`);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect(await copies()).toHaveLength(1);
+      });
+
       it('admits (ADT) a patient the mirror already holds onto that patient: no second one, and the mirror does not write it back', async () => {
         const mrn = 'MRN7700002';
         const ehrId = await ehrPatient(mrn, 'Mirrorfirst');

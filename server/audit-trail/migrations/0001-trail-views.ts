@@ -3,6 +3,7 @@
 // never a patient's name or MRN), and the indexes the trail is paged by: each source newest first by
 // (time, id), so a page reads about a page of rows from each source, whatever the period.
 import type { HubMigration, SqlDatabase } from '../../storage/index.js';
+import { hubActionsMigration } from './0002-hub-actions.js';
 
 export const trailViewsMigration: HubMigration = {
   id: 'audit-trail-0001-views-and-paging',
@@ -24,4 +25,4 @@ export const trailViewsMigration: HubMigration = {
   },
 };
 
-export const auditTrailMigrations: readonly HubMigration[] = [trailViewsMigration];
+export const auditTrailMigrations: readonly HubMigration[] = [trailViewsMigration, hubActionsMigration];

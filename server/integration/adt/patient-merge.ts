@@ -4,8 +4,11 @@
 // `replaced-by` link (and the survivor a `replaces` link when asked). Used by the A40 merge and by
 // the upstream mirror when an EHR patient is the one the ADT feed admitted (same MRN). The
 // survivor inherits the newest event time applied to either record (the per-patient order).
+// Documentation held from the EHR for a record it did not know (upstream/held-entries.ts) is woken
+// in the same transaction, whichever path merged: it may now name the EHR's patient.
 import type { Patient, Resource } from '../../../shared/fhir/index.js';
 import type { FeedResource, FeedWriter } from '../../fhir/index.js';
+import { wakeHeldEntries } from '../upstream/held-entries.js';
 
 /** Points every reference `from` (e.g. `Patient/{id}`) in a resource at `to`. */
 export function repointed(value: unknown, from: string, to: string): unknown {
@@ -59,4 +62,6 @@ export async function mergePatientRecords(
       [survivorId, Number(rows[0].last_event_ms)],
     );
   }
+  // Documentation held for the merged-away record may now go on the survivor's (the EHR's) records.
+  await wakeHeldEntries(writer.tx);
 }

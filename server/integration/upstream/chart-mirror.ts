@@ -26,7 +26,7 @@ import { sweepDeletions, sweepDue } from './deletion-sweep.js';
 import type { ChartMirrorDeps, UpstreamCapabilities } from './mirror-context.js';
 import { heldEncounters, keepFeedVisit, matchFeedVisits } from './encounter-match.js';
 import { matchAdmittedPatients } from './patient-match.js';
-import { wakeHeldEntries } from './documentation-outbox.js';
+import { wakeHeldEntries } from './held-entries.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { UpstreamWard } from './upstream-config.js';
 import { hubFormOf, isFromUpstream, MIRRORED_TYPES } from './upstream-resource.js';
@@ -180,8 +180,9 @@ async function writePage(
         visitsMerged = await matchFeedVisits(feed, encounters, baseUrl, deps.logger);
         counters.visitsMerged += visitsMerged;
       }
-      // Documentation held for a record the EHR did not know may go now: due at the next forward.
-      if (mergedInto.length + visitsMerged > 0) await wakeHeldEntries(tx);
+      // Documentation held for a record the EHR did not know may go now: due at the next forward
+      // (a patient's merge wakes it in mergePatientRecords, the same as the ADT feed's A40).
+      if (visitsMerged > 0) await wakeHeldEntries(tx);
       if (bookkeeping) await bookkeeping(tx);
     },
   );

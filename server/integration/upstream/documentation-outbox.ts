@@ -17,7 +17,9 @@
 // Documentation goes on the EHR's records: references to records the hub matched with the EHR's are
 // translated at send time, and documentation about a patient or stay the EHR does not know yet is
 // held (state `held`, with the reason) until the mirror matches them (upstream-references.ts): looked
-// at again after a backoff that grows with the entry's age, and at once after a match.
+// at again after a backoff that grows with the entry's age, and at once after a merge (the mirror's
+// match or the ADT feed's A40). IT may put an entry back or close it (outbox-actions.ts): a closed
+// entry is never sent, nor the Provenances about it, and a later version of it is refused for IT.
 import type { Logger } from 'pino';
 import {
   CLIENT_ID_SYSTEM,
@@ -154,9 +156,9 @@ async function acknowledgedRef(
   db: SqlDatabase,
   type: string,
   id: string,
-): Promise<{ ref: string | null; queued: boolean; refused: boolean; pending: boolean; withheld: boolean }> {
-  const rows = await db.query<{ state: string; upstream_ref: string | null }>(
-    'SELECT state, upstream_ref FROM upstream_outbox WHERE res_type = $1 AND res_id = $2 ORDER BY seq',
+): Promise<{ ref: string | null; queued: boolean; refused: boolean; pending: boolean; withheld: boolean; closed: number | null }> {
+  const rows = await db.query<{ seq: number; state: string; upstream_ref: string | null }>(
+    'SELECT seq, state, upstream_ref FROM upstream_outbox WHERE res_type = $1 AND res_id = $2 ORDER BY seq',
     [type, id],
   );
   return {
@@ -165,6 +167,7 @@ async function acknowledgedRef(
     refused: rows.some((row) => row.state === 'refused'),
     pending: rows.some((row) => row.state === 'pending' || row.state === 'held'),
     withheld: rows.some((row) => row.state === 'withheld'),
+    closed: rows.find((row) => row.state === 'closed')?.seq ?? null,
   };
 }
 
@@ -174,6 +177,7 @@ type Outcome =
   | { kind: 'conflict'; code: UpstreamConflictCode; reason: string; ehrResource: Resource }
   | { kind: 'withheld' }
   | { kind: 'held'; reason: string }
+  | { kind: 'closed'; reason: string }
   | { kind: 'wait' };
 
 /** Where the EHR's records are told apart from the hub's: the EHR's base and the mapped visit systems. */
@@ -198,6 +202,14 @@ async function forward(
   if (earlier.some((e) => e.state === 'pending' || e.state === 'held')) return { kind: 'wait' };
   if (earlier.some((e) => e.state === 'refused'))
     return { kind: 'refused', reason: 'an earlier version of this resource was refused (see its reason)' };
+  // IT recorded an earlier version in the EHR by hand: this one cannot update a copy the hub never
+  // made, and a create would make a second record there. Kept for IT, like a refusal.
+  if (earlier.some((e) => e.state === 'closed') && !earlier.some((e) => e.upstream_ref !== null))
+    return {
+      kind: 'refused',
+      reason:
+        'an earlier version of this resource was closed by IT (recorded in the EHR by hand): record this version there too, then close this entry',
+    };
   const acknowledged = earlier.find((e) => e.upstream_ref !== null);
   const upstreamRef = acknowledged?.upstream_ref ?? null;
   if (acknowledged !== undefined && resource.resourceType !== 'Provenance') {
@@ -226,6 +238,9 @@ async function forward(
       if (ack.ref === null && ack.refused) return { kind: 'refused', reason: `its target ${type} was refused upstream` };
       // Its documentation was kept from the EHR by a user's decision: so is the record of who wrote it.
       if (ack.ref === null && ack.withheld && !ack.pending) return { kind: 'withheld' };
+      // IT closed its documentation (recorded in the EHR by hand): the record of who wrote it goes with it.
+      if (ack.ref === null && ack.closed !== null && !ack.pending)
+        return { kind: 'closed', reason: `closed with its target ${type} (entry ${ack.closed}), which IT closed` };
       if (ack.ref === null) return { kind: 'wait' };
       targets.push({ ...target, reference: ack.ref });
     }
@@ -296,10 +311,12 @@ async function holdConflict(
 ): Promise<void> {
   await feedTransaction(db, now, async (writer) => {
     await fence(writer.tx);
-    await writer.tx.execute(
-      `UPDATE upstream_outbox SET state = 'conflict', attempts = attempts + 1, reason = $2, settled_at = $3 WHERE seq = $1`,
+    const held = await writer.tx.execute(
+      `UPDATE upstream_outbox SET state = 'conflict', attempts = attempts + 1, reason = $2, settled_at = $3 WHERE seq = $1 AND ${STILL_OPEN}`,
       [row.seq, conflict.reason, now.toISOString()],
     );
+    // IT closed it meanwhile (wardline-hub upstream close): its word stands.
+    if (held.changes === 0) return;
     const current = await writer.read(row.res_type as Resource['resourceType'], row.res_id);
     // A newer version is already the user's word on it (it is queued behind this entry): nothing to show.
     if (current === null || current.version !== Number(row.version)) return;
@@ -318,6 +335,13 @@ async function holdConflict(
   });
 }
 
+/**
+ * The sender's writes of an entry's outcome apply only while the entry is still waiting or held: IT
+ * may have closed it from the command line while it was being looked at (a delivery is recorded
+ * whatever: the EHR has it).
+ */
+const STILL_OPEN = `state IN ('pending', 'held')`;
+
 /** Backoff after the n-th failed attempt: 2 s doubling, at most `maxMs`. */
 function backoffMs(attempts: number, maxMs: number): number {
   return Math.min(maxMs, 2000 * 2 ** Math.min(attempts, 20));
@@ -325,21 +349,11 @@ function backoffMs(attempts: number, maxMs: number): number {
 
 /**
  * When a held entry is looked at again: after as long as it has been queued (so the looks double
- * apart, from 2 s to at most HELD_MAX_BACKOFF_MS), unless a match wakes it first (wakeHeldEntries).
+ * apart, from 2 s to at most HELD_MAX_BACKOFF_MS), unless a merge wakes it first (held-entries.ts).
  */
 function heldBackoffMs(queuedAt: string, now: Date): number {
   const age = now.getTime() - Date.parse(queuedAt);
   return Math.min(HELD_MAX_BACKOFF_MS, Math.max(2000, Number.isFinite(age) ? age : 0));
-}
-
-/**
- * Makes every held entry due now: called in the transaction in which the mirror matched a hub
- * record with the EHR's, so the documentation held for it goes out at the next forward, not after
- * its backoff. (All held entries, not only those naming the record: a match is rare, and an entry
- * may name the record through a merge the hub made since.)
- */
-export async function wakeHeldEntries(tx: SqlDatabase): Promise<void> {
-  await tx.execute(`UPDATE upstream_outbox SET next_attempt_ms = 0 WHERE state = 'held' AND next_attempt_ms > 0`);
 }
 
 /**
@@ -400,11 +414,10 @@ export async function sendOutbox(
         outcome = { kind: 'refused', reason: error.message };
       } else {
         const message = error instanceof UpstreamError ? error.message : 'unexpected failure';
-        await db.execute('UPDATE upstream_outbox SET attempts = attempts + 1, next_attempt_ms = $2, reason = $3 WHERE seq = $1', [
-          row.seq,
-          now().getTime() + backoffMs(row.attempts, maxBackoffMs),
-          message,
-        ]);
+        await db.execute(
+          `UPDATE upstream_outbox SET attempts = attempts + 1, next_attempt_ms = $2, reason = $3 WHERE seq = $1 AND ${STILL_OPEN}`,
+          [row.seq, now().getTime() + backoffMs(row.attempts, maxBackoffMs), message],
+        );
         throw error;
       }
     }
@@ -412,9 +425,9 @@ export async function sendOutbox(
     if (outcome.kind === 'held') {
       // Not an attempt: nothing was sent. Kept with its current reason (a patient matched since may
       // leave its stay holding it) for `upstream status`; looked at again after a growing backoff,
-      // or at once when the mirror matches a record (wakeHeldEntries).
+      // or at once when a merge matches a record (held-entries.ts wakeHeldEntries).
       const at = now();
-      await db.execute(`UPDATE upstream_outbox SET state = 'held', reason = $2, next_attempt_ms = $3 WHERE seq = $1`, [
+      await db.execute(`UPDATE upstream_outbox SET state = 'held', reason = $2, next_attempt_ms = $3 WHERE seq = $1 AND ${STILL_OPEN}`, [
         row.seq,
         outcome.reason,
         at.getTime() + heldBackoffMs(row.queued_at, at),
@@ -432,17 +445,23 @@ export async function sendOutbox(
       });
       sent++;
     } else if (outcome.kind === 'withheld') {
-      await db.execute(`UPDATE upstream_outbox SET state = 'withheld', attempts = attempts + 1, settled_at = $2 WHERE seq = $1`, [
-        row.seq,
-        now().toISOString(),
-      ]);
+      await db.execute(
+        `UPDATE upstream_outbox SET state = 'withheld', attempts = attempts + 1, settled_at = $2 WHERE seq = $1 AND ${STILL_OPEN}`,
+        [row.seq, now().toISOString()],
+      );
+    } else if (outcome.kind === 'closed') {
+      const at = now().toISOString();
+      await db.execute(
+        `UPDATE upstream_outbox SET state = 'closed', close_reason = $2, closed_at = $3, settled_at = $3 WHERE seq = $1 AND ${STILL_OPEN}`,
+        [row.seq, outcome.reason, at],
+      );
     } else if (outcome.kind === 'conflict') {
       await holdConflict(db, row, outcome, now(), fence);
       logger.warn({ event: 'upstream.outbox_conflict', type: row.res_type, seq: row.seq }, 'documentation conflicts with the EHR; held');
       conflicts++;
     } else {
       await db.execute(
-        `UPDATE upstream_outbox SET state = 'refused', attempts = attempts + 1, reason = $2, settled_at = $3 WHERE seq = $1`,
+        `UPDATE upstream_outbox SET state = 'refused', attempts = attempts + 1, reason = $2, settled_at = $3 WHERE seq = $1 AND ${STILL_OPEN}`,
         [row.seq, outcome.reason, now().toISOString()],
       );
       logger.warn(

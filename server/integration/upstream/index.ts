@@ -6,7 +6,8 @@
 // contradicts held as a conflict, written back tagged for the ward's workstations to settle). Deletions at the EHR found by
 // re-listing and mirrored as tombstones; an ADT-admitted record merged into the EHR's Patient with
 // its MRN, and the feed's visit and the EHR's Encounter of one stay made one (mapped visit-number system); one leader among the hub processes on a database (a lease row, fenced in every write).
-// Owns the upstream_* tables and `wardline-hub upstream status`'s content.
+// IT puts refused or held documentation back, or closes it for good (recorded in the EHR by hand).
+// Owns the upstream_* tables and `wardline-hub upstream status|retry|close`'s content.
 export { createUpstreamMirror, type UpstreamMirror, type UpstreamMirrorOptions, type CycleReport } from './upstream-mirror.js';
 export {
   UPSTREAM_DEFAULTS,
@@ -17,6 +18,7 @@ export {
   type UpstreamVisitSystem,
 } from './upstream-config.js';
 export { readUpstreamStatus, formatUpstreamStatus, type UpstreamStatus } from './upstream-status.js';
+export { retryOutboxEntry, closeOutboxEntry, CLOSE_REASON_MAX, type OutboxEntryAction, type OutboxCloser } from './outbox-actions.js';
 export { upstreamMigrations } from './migrations/0001-upstream.js';
 export { UpstreamError, type UpstreamErrorCode } from './upstream-error.js';
 export { MIRRORED_TYPES } from './upstream-resource.js';

@@ -10,7 +10,13 @@ export type UpstreamErrorCode =
   | 'RATE_LIMITED'
   | 'REFUSED'
   | 'BAD_RESPONSE'
-  | 'LEASE_LOST';
+  | 'LEASE_LOST'
+  /** IT's actions on the outbox (`wardline-hub upstream retry|close`): the entry named cannot take it. */
+  | 'ENTRY_UNKNOWN'
+  | 'ENTRY_DELIVERED'
+  | 'ENTRY_SETTLED'
+  | 'ENTRY_CLOSED'
+  | 'ENTRY_CONFLICT';
 
 export class UpstreamError extends WardlineError<UpstreamErrorCode> {
   override readonly name = 'UpstreamError';

@@ -10,9 +10,15 @@
 //   `upstream status` with the reason) until the mirror matches it, then it is sent once;
 // - an Encounter the mirror can never match (its visit authority is mapped to no EHR system) is left
 //   out of the copy sent (Observation.encounter, MedicationAdministration.context): the documentation
-//   reaches the EHR's patient without it rather than not at all.
-import type { Encounter, Resource } from '../../../shared/fhir/index.js';
+//   reaches the EHR's patient without it rather than not at all;
+// - a reference to a hub user (`Practitioner/{user id}`: performer, Provenance agent.who), which the
+//   EHR does not hold, becomes a logical reference it can accept and resolve by identifier:
+//   `{ type: 'Practitioner', identifier: { system: WARDLINE_USER_SYSTEM, value: user id }, display:
+//   username }` (the system the hub's audit trail names users by). Any other Practitioner reference
+//   is sent as written.
+import { WARDLINE_USER_SYSTEM, type Encounter, type Resource } from '../../../shared/fhir/index.js';
 import { contentText, followMergedRecords, readCurrent } from '../../fhir/index.js';
+import { usernamesOf } from '../../identity/index.js';
 import type { SqlDatabase } from '../../storage/index.js';
 import { VISIT_NUMBER_SYSTEM, visitNumberSystem } from '../adt/visit-match.js';
 import type { UpstreamVisitSystem } from './upstream-config.js';
@@ -21,6 +27,48 @@ import { isFromUpstream } from './upstream-resource.js';
 export type UpstreamForm = { readonly kind: 'ready'; readonly resource: Resource } | { readonly kind: 'held'; readonly reason: string };
 
 const NAMED = /^(Patient|Encounter)\/([A-Za-z0-9\-.]{1,64})$/;
+const PRACTITIONER = /^Practitioner\/([A-Za-z0-9\-.]{1,64})$/;
+
+/** The ids of `Practitioner/{id}` references (outside contained resources). */
+function practitionerIds(value: unknown, found: Set<string>): void {
+  if (Array.isArray(value)) {
+    for (const item of value) practitionerIds(item, found);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  for (const [key, member] of Object.entries(value)) {
+    if (key === 'contained') continue;
+    if (key === 'reference' && typeof member === 'string') {
+      const id = PRACTITIONER.exec(member)?.[1];
+      if (id !== undefined) found.add(id);
+    } else practitionerIds(member, found);
+  }
+}
+
+/** `value` with each reference to a hub user replaced by a logical reference (its identifier in the hub's user system). */
+function withLogicalUsers(value: unknown, users: ReadonlyMap<string, string>): unknown {
+  if (Array.isArray(value)) return value.map((item) => withLogicalUsers(item, users));
+  if (typeof value !== 'object' || value === null) return value;
+  const record = value as Record<string, unknown>;
+  const id = typeof record.reference === 'string' ? PRACTITIONER.exec(record.reference)?.[1] : undefined;
+  const username = id === undefined ? undefined : users.get(id);
+  if (id !== undefined && username !== undefined) {
+    const { reference: _reference, display: _display, identifier: _identifier, ...rest } = record;
+    return { ...rest, type: 'Practitioner', identifier: { system: WARDLINE_USER_SYSTEM, value: id }, display: username };
+  }
+  const result: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(record)) result[key] = key === 'contained' ? member : withLogicalUsers(member, users);
+  return result;
+}
+
+/** The resource with its references to hub users made logical (the EHR does not hold the hub's users). */
+async function onEhrPractitioners(db: SqlDatabase, resource: Resource): Promise<Resource> {
+  const ids = new Set<string>();
+  practitionerIds(resource, ids);
+  if (ids.size === 0) return resource;
+  const users = await usernamesOf(db, [...ids]);
+  return users.size === 0 ? resource : (withLogicalUsers(resource, users) as Resource);
+}
 
 function namedReferences(value: unknown, found: Set<string>): void {
   if (Array.isArray(value)) {
@@ -91,5 +139,5 @@ export async function onEhrRecords(
         "matches it to the EHR's encounter (same visit number)",
     };
   }
-  return { kind: 'ready', resource: copy };
+  return { kind: 'ready', resource: await onEhrPractitioners(db, copy) };
 }

@@ -57,12 +57,21 @@ export interface OutboxEntryStatus {
   readonly version: number;
   /**
    * `settled`: a conflict a user decided and whose later version was sent; `withheld`: a user kept it
-   * from the EHR; `held`: it names a patient or stay the EHR does not know yet (sent once the mirror matches them).
+   * from the EHR; `held`: it names a patient or stay the EHR does not know yet (sent once the mirror matches them);
+   * `closed`: IT settled it without sending (`wardline-hub upstream close`).
    */
-  readonly state: 'pending' | 'held' | 'sent' | 'refused' | 'conflict' | 'settled' | 'withheld';
+  readonly state: 'pending' | 'held' | 'sent' | 'refused' | 'conflict' | 'settled' | 'withheld' | 'closed';
   readonly attempts: number;
   readonly reason: string | null;
   readonly upstreamRef: string | null;
+}
+
+/** An entry IT closed (or closed with the documentation it is about): who, when, why. */
+export interface ClosedEntryStatus extends OutboxEntryStatus {
+  /** The operating-system account that ran `upstream close`; null when it was closed with its target. */
+  readonly closedBy: string | null;
+  readonly closedAt: string | null;
+  readonly closeReason: string | null;
 }
 
 export interface UpstreamStatus {
@@ -79,18 +88,46 @@ export interface UpstreamStatus {
     /** Conflicts users settled: sent after all (`settled`), or kept from the EHR (`withheld`). */
     readonly settled: number;
     readonly withheld: number;
+    /** Closed by IT without sending (recorded in the EHR by hand). */
+    readonly closed: number;
   };
   /**
    * Refused and conflicting entries and pending ones that have failed at least once, oldest first,
    * then held ones (which wait for the mirror, not for IT): at most ATTENTION_LIMIT in all.
    */
   readonly attention: readonly OutboxEntryStatus[];
+  /** With `closed`: the closed entries, newest first, at most ATTENTION_LIMIT. */
+  readonly closed?: readonly ClosedEntryStatus[];
 }
 
 /** The most outbox entries `upstream status` lists (the counts cover them all). */
 export const ATTENTION_LIMIT = 200;
 
-export async function readUpstreamStatus(db: SqlDatabase, now: Date): Promise<UpstreamStatus> {
+type EntryRow = {
+  seq: number;
+  res_type: string;
+  res_id: string;
+  version: number;
+  state: OutboxEntryStatus['state'];
+  attempts: number;
+  reason: string | null;
+  upstream_ref: string | null;
+};
+
+function entryOf(row: EntryRow): OutboxEntryStatus {
+  return {
+    seq: Number(row.seq),
+    type: row.res_type,
+    id: row.res_id,
+    version: Number(row.version),
+    state: row.state,
+    attempts: Number(row.attempts),
+    reason: row.reason,
+    upstreamRef: row.upstream_ref,
+  };
+}
+
+export async function readUpstreamStatus(db: SqlDatabase, now: Date, options: { closed?: boolean } = {}): Promise<UpstreamStatus> {
   const rows = await db.query<{
     activity: string;
     last_attempt_at: string | null;
@@ -107,20 +144,17 @@ export async function readUpstreamStatus(db: SqlDatabase, now: Date): Promise<Up
     `SELECT state, COUNT(*) AS n FROM upstream_outbox WHERE state IN ('settled', 'withheld') AND res_type <> 'Provenance' GROUP BY state`,
   );
   const decidedCount = (state: string): number => Number(decided.find((c) => c.state === state)?.n ?? 0);
-  const attention = await db.query<{
-    seq: number;
-    res_type: string;
-    res_id: string;
-    version: number;
-    state: OutboxEntryStatus['state'];
-    attempts: number;
-    reason: string | null;
-    upstream_ref: string | null;
-  }>(
+  const attention = await db.query<EntryRow>(
     `SELECT seq, res_type, res_id, version, state, attempts, reason, upstream_ref FROM upstream_outbox
      WHERE state IN ('refused', 'conflict', 'held') OR (state = 'pending' AND attempts > 0)
      ORDER BY CASE WHEN state = 'held' THEN 1 ELSE 0 END, seq LIMIT ${ATTENTION_LIMIT}`,
   );
+  const closed = options.closed
+    ? await db.query<EntryRow & { closed_by: string | null; closed_at: string | null; close_reason: string | null }>(
+        `SELECT seq, res_type, res_id, version, state, attempts, reason, upstream_ref, closed_by, closed_at, close_reason
+         FROM upstream_outbox WHERE state = 'closed' ORDER BY seq DESC LIMIT ${ATTENTION_LIMIT}`,
+      )
+    : undefined;
   return {
     leader: await readLease(db, now),
     activities: rows.map((row) => ({
@@ -141,17 +175,19 @@ export async function readUpstreamStatus(db: SqlDatabase, now: Date): Promise<Up
       conflict: count('conflict'),
       settled: decidedCount('settled'),
       withheld: decidedCount('withheld'),
+      closed: count('closed'),
     },
-    attention: attention.map((row) => ({
-      seq: Number(row.seq),
-      type: row.res_type,
-      id: row.res_id,
-      version: Number(row.version),
-      state: row.state,
-      attempts: Number(row.attempts),
-      reason: row.reason,
-      upstreamRef: row.upstream_ref,
-    })),
+    attention: attention.map(entryOf),
+    ...(closed === undefined
+      ? {}
+      : {
+          closed: closed.map((row) => ({
+            ...entryOf(row),
+            closedBy: row.closed_by,
+            closedAt: row.closed_at,
+            closeReason: row.close_reason,
+          })),
+        }),
   };
 }
 
@@ -184,16 +220,31 @@ export function formatUpstreamStatus(status: UpstreamStatus): string[] {
       (status.outbox.conflict > 0 ? `, ${status.outbox.conflict} held as conflicts with the EHR` : '') +
       (status.outbox.settled + status.outbox.withheld > 0
         ? `, ${status.outbox.settled + status.outbox.withheld} conflict(s) settled by users (${status.outbox.withheld} kept from the EHR)`
-        : ''),
+        : '') +
+      (status.outbox.closed > 0 ? `, ${status.outbox.closed} closed by IT without sending (upstream status --closed lists them)` : ''),
   );
   for (const e of status.attention) {
     lines.push(
-      `  ${e.state === 'refused' ? 'REFUSED' : e.state === 'conflict' ? 'CONFLICT' : e.state === 'held' ? 'HELD' : 'retrying'} ${e.type}/${e.id} (version ${e.version}, ${e.attempts} attempt(s)): ${e.reason ?? ''}`,
+      `  entry ${e.seq}: ${e.state === 'refused' ? 'REFUSED' : e.state === 'conflict' ? 'CONFLICT' : e.state === 'held' ? 'HELD' : 'retrying'} ${e.type}/${e.id} (version ${e.version}, ${e.attempts} attempt(s)): ${e.reason ?? ''}`,
     );
   }
   const heldListed = status.attention.filter((e) => e.state === 'held').length;
   if (heldListed < status.outbox.held) {
     lines.push(`  … and ${status.outbox.held - heldListed} more held (${status.outbox.held} held in all; the oldest are listed)`);
+  }
+  if (status.attention.some((e) => e.state !== 'conflict')) {
+    lines.push(
+      '  (IT: `wardline-hub upstream retry N` sends entry N again at the next cycle; `upstream close N --reason TEXT` settles it without sending)',
+    );
+  }
+  if (status.closed !== undefined) {
+    lines.push(`closed by IT: ${status.outbox.closed}${status.closed.length < status.outbox.closed ? ' (the newest are listed)' : ''}`);
+    for (const e of status.closed) {
+      lines.push(
+        `  entry ${e.seq}: CLOSED ${e.type}/${e.id} (version ${e.version}) ${e.closedBy === null ? 'by the hub' : `by ${e.closedBy}`} at ${e.closedAt ?? '?'}: ${e.closeReason ?? ''}` +
+          (e.reason ? ` (before: ${e.reason})` : ''),
+      );
+    }
   }
   return lines;
 }
