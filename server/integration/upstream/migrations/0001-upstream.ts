@@ -3,6 +3,7 @@
 // activity for `wardline-hub upstream status`, and the durable outbox of documentation sent back.
 import type { HubMigration, SqlDatabase } from '../../../storage/index.js';
 import { upstreamLeaseAndSweeps } from './0002-lease-and-sweeps.js';
+import { upstreamEhrVersions } from './0003-ehr-versions.js';
 
 export const upstreamTables: HubMigration = {
   id: 'upstream-0001-mirror-and-outbox',
@@ -27,4 +28,4 @@ export const upstreamTables: HubMigration = {
   },
 };
 
-export const upstreamMigrations: readonly HubMigration[] = [upstreamTables, upstreamLeaseAndSweeps];
+export const upstreamMigrations: readonly HubMigration[] = [upstreamTables, upstreamLeaseAndSweeps, upstreamEhrVersions];
