@@ -302,6 +302,22 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
       expect(atHubNow.meta?.versionId).toBe('2');
       expect(atHubNow.valueQuantity?.value).toBe(94);
       expect(await ehrVersions(sent.id!)).toBe(2);
+
+      // The hub stopped after the EHR took the update but before it recorded the answer: sent again, its
+      // If-Match meets the hub's own update (412), which holds just what is sent: acknowledged, no conflict.
+      await hub.db.execute(
+        `UPDATE upstream_outbox SET state = 'pending', upstream_version = NULL, upstream_updated = NULL, next_attempt_ms = 0
+         WHERE res_type = 'Observation' AND res_id = $1 AND version = 2`,
+        [atHubNow.id],
+      );
+      expect((await mirror.runCycle()).ok).toBe(true);
+      expect((await mirror.runCycle()).ok).toBe(true);
+      expect(
+        upstream.requests.filter((r) => r.method === 'PUT' && r.url.startsWith(`Observation/${sent.id}`)).map((r) => r.status),
+      ).toEqual([200, 412]);
+      expect(await ehrVersions(sent.id!)).toBe(2);
+      expect((await atHub(clientId)).meta?.versionId).toBe('2');
+      expect((await readUpstreamStatus(hub.db, new Date())).outbox).toMatchObject({ pending: 0, conflict: 0, refused: 0 });
     });
   });
 }
