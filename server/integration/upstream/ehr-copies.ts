@@ -6,7 +6,7 @@
 // hub id, the EHR's content), with a `received` entry in the same transaction: the feeder never
 // queues that version (no ping-pong), the next correction from a ward names it in If-Match, and a
 // re-read finds it known. While a version of that documentation waits to be sent (or is held as a
-// conflict) nothing is taken in: its send meets the EHR's change (412) and it becomes a conflict the
+// conflict, or is not queued yet) nothing is taken in: its send meets the EHR's change (412) and it becomes a conflict the
 // ward settles. See docs/UPSTREAM.md, "Echoes and changes the EHR makes to its copy".
 import type { Logger } from 'pino';
 import {
@@ -24,6 +24,8 @@ export interface EhrChange {
   readonly type: string;
   /** The hub's id of the documentation. */
   readonly hubId: string;
+  /** The hub's latest version the outbox has an entry for: taken in only if it is still the current one. */
+  readonly hubVersion: number;
   /** `Type/id` at the EHR. */
   readonly ref: string;
   readonly ehr: Resource;
@@ -42,6 +44,7 @@ interface LedgerRow {
   seq: number;
   res_type: string;
   res_id: string;
+  version: number;
   state: string;
   upstream_ref: string;
   upstream_version: string | null;
@@ -58,7 +61,7 @@ export async function sortEhrCopies(db: SqlDatabase, resources: readonly Resourc
   for (const chunk of chunked(refs, 500)) {
     const params = new SqlParams();
     const rows = await db.query<LedgerRow>(
-      `SELECT seq, res_type, res_id, state, upstream_ref, upstream_version, upstream_updated FROM upstream_outbox
+      `SELECT seq, res_type, res_id, version, state, upstream_ref, upstream_version, upstream_updated FROM upstream_outbox
        WHERE upstream_ref IN (${params.list(chunk)}) ORDER BY seq`,
       params.values,
     );
@@ -89,7 +92,7 @@ export async function sortEhrCopies(db: SqlDatabase, resources: readonly Resourc
     const knownAt = Date.parse(known.upstream_updated ?? '');
     const at = Date.parse(resource.meta?.lastUpdated ?? '');
     if (Number.isFinite(knownAt) && Number.isFinite(at) && at <= knownAt) continue;
-    changes.push({ type: last.res_type, hubId: last.res_id, ref, ehr: resource });
+    changes.push({ type: last.res_type, hubId: last.res_id, hubVersion: Number(last.version), ref, ehr: resource });
   }
   return { copies, changes, adopt };
 }
@@ -97,16 +100,18 @@ export async function sortEhrCopies(db: SqlDatabase, resources: readonly Resourc
 /** The hub documentation (of these entries) with a version waiting to be sent or held as a conflict. */
 async function openDocumentation(db: SqlDatabase, rows: readonly LedgerRow[]): Promise<Set<string>> {
   const open = new Set<string>();
-  for (const chunk of chunked(
-    rows.map((row) => row.res_id),
-    500,
-  )) {
-    const params = new SqlParams();
-    const found = await db.query<{ res_type: string; res_id: string }>(
-      `SELECT DISTINCT res_type, res_id FROM upstream_outbox WHERE res_id IN (${params.list(chunk)}) AND state IN (${params.list(OPEN_STATES)})`,
-      params.values,
-    );
-    for (const row of found) open.add(`${row.res_type}/${row.res_id}`);
+  const byType = new Map<string, string[]>();
+  for (const row of rows) byType.set(row.res_type, [...(byType.get(row.res_type) ?? []), row.res_id]);
+  for (const [type, ids] of byType) {
+    for (const chunk of chunked(ids, 500)) {
+      const params = new SqlParams();
+      const found = await db.query<{ res_id: string }>(
+        `SELECT DISTINCT res_id FROM upstream_outbox WHERE res_type = ${params.add(type)} AND res_id IN (${params.list(chunk)})
+         AND state IN (${params.list(OPEN_STATES)})`,
+        params.values,
+      );
+      for (const row of found) open.add(`${type}/${row.res_id}`);
+    }
   }
   return open;
 }
@@ -133,7 +138,9 @@ export async function takeInEhrCopies(
   }
   for (const change of sorted.changes) {
     const current = await feed.read(change.type as Resource['resourceType'], change.hubId);
-    if (current === null) continue;
+    // A hub version the feeder has not queued yet (uploaded during this cycle) is the ward's word: it
+    // is sent with If-Match and meets the EHR's change as a conflict, rather than being overwritten here.
+    if (current === null || current.version !== change.hubVersion) continue;
     const next = hubVersionOf(change, current.resource);
     try {
       validateResource(next);
