@@ -30,8 +30,13 @@ export function upstreamConflictRecord(resource: Resource, version: number): New
   if (code === null || typeof resource.id !== 'string' || patientId === undefined || !mayCarryUpstreamConflict(resource)) return null;
   const conflictId = upstreamConflictId(resource.resourceType, resource.id);
   const documented = withoutUpstreamMarks(resource) as Resource & { id: string };
+  // The EHR's resource the hub put beside the documentation: the order, the stay, or the EHR's own
+  // copy of this documentation (changed or marked in error there since the hub sent it).
   const ehr = ((resource as { contained?: Resource[] }).contained ?? []).filter(
-    (contained) => contained.resourceType === 'MedicationRequest' || contained.resourceType === 'Encounter',
+    (contained) =>
+      contained.resourceType === 'MedicationRequest' ||
+      contained.resourceType === 'Encounter' ||
+      contained.resourceType === resource.resourceType,
   );
   const detectedAt = resource.meta?.lastUpdated ?? new Date(0).toISOString();
   return {

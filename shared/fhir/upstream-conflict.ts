@@ -1,5 +1,5 @@
 // Conflicts with the hospital's EHR (docs/UPSTREAM.md): documentation a workstation recorded that the
-// EHR has since contradicted (the order changed, the patient discharged). One list of codes and the
+// EHR has since contradicted (the order changed, the patient discharged, the EHR changed its copy). One list of codes and the
 // sentences that explain them, used by the hub (detection, `upstream status`) and the workstations
 // (the conflicts screen); and the two tags that carry a conflict and its settlement through the hub's
 // version log, so the hub stays the authority and the workstations learn of it by their sync.
@@ -17,13 +17,15 @@ export const UPSTREAM_CONFLICT_TAG_SYSTEM = 'urn:wardline:upstream-conflict';
  */
 export const UPSTREAM_WITHHELD_TAG_SYSTEM = 'urn:wardline:upstream-withheld';
 
-export const UPSTREAM_CONFLICT_CODES = ['UPSTREAM_ORDER_CHANGED', 'UPSTREAM_PATIENT_DISCHARGED'] as const;
+export const UPSTREAM_CONFLICT_CODES = ['UPSTREAM_ORDER_CHANGED', 'UPSTREAM_PATIENT_DISCHARGED', 'UPSTREAM_DOCUMENTATION_CHANGED'] as const;
 export type UpstreamConflictCode = (typeof UPSTREAM_CONFLICT_CODES)[number];
 
 /** What each conflict means, in words for IT and for users (no patient data). */
 export const UPSTREAM_CONFLICT_REASONS: Readonly<Record<UpstreamConflictCode, string>> = Object.freeze({
   UPSTREAM_ORDER_CHANGED: 'the order was changed or stopped in the EHR after this dose was documented',
   UPSTREAM_PATIENT_DISCHARGED: 'the EHR ended this stay (discharge) before the time documented',
+  UPSTREAM_DOCUMENTATION_CHANGED:
+    "the EHR's copy of this documentation was changed or marked in error in the EHR since the hub last sent it",
 });
 
 export function isUpstreamConflictCode(code: unknown): code is UpstreamConflictCode {

@@ -52,8 +52,8 @@ export interface UpstreamFhirServer {
   readonly repo: MemoryRepository;
   /** Registers a SMART client's public key (JWK) under a client id. */
   registerClient(clientId: string, publicJwk: JWK): void;
-  /** Every request to the FHIR base: method and path with query (for assertions on paging, retries). */
-  readonly requests: { method: string; url: string; status: number }[];
+  /** Every request to the FHIR base: method and path with query, and its If-Match when it had one (for assertions on paging, retries, versions). */
+  readonly requests: { method: string; url: string; status: number; ifMatch?: string }[];
   /** While true, everything answers 503. */
   setOutage(down: boolean): void;
   /** The next `count` FHIR requests answer 429 with this Retry-After (seconds). */
@@ -226,7 +226,8 @@ export async function startUpstreamFhirServer(): Promise<UpstreamFhirServer> {
       } else if (url.startsWith('/fhir/R4/')) {
         const path = url.slice('/fhir/R4/'.length);
         const status = await fhir(req, res, path);
-        requests.push({ method: req.method ?? 'GET', url: path, status });
+        const ifMatch = req.headers['if-match'];
+        requests.push({ method: req.method ?? 'GET', url: path, status, ...(typeof ifMatch === 'string' ? { ifMatch } : {}) });
       } else {
         send(res, 404, { error: 'not found' });
       }

@@ -21,8 +21,9 @@ import {
   type Resource,
 } from '../../../shared/fhir/index.js';
 import { writeExternalVersions } from '../../fhir/index.js';
-import { chunked, SqlParams, type SqlDatabase } from '../../storage/index.js';
+import { chunked, type SqlDatabase } from '../../storage/index.js';
 import { sweepDeletions, sweepDue } from './deletion-sweep.js';
+import { sortEhrCopies, takeInEhrCopies } from './ehr-copies.js';
 import type { ChartMirrorDeps, UpstreamCapabilities } from './mirror-context.js';
 import { heldEncounters, keepFeedVisit, matchFeedVisits } from './encounter-match.js';
 import { matchAdmittedPatients } from './patient-match.js';
@@ -108,23 +109,6 @@ async function readCensus(deps: ChartMirrorDeps, ward: UpstreamWard): Promise<{ 
   return { census, upstreamNow: Number.isFinite(upstreamNow) ? upstreamNow : deps.clock().getTime() };
 }
 
-/** Upstream ids of documentation this hub sent (they come back in searches: not a new chart entry). */
-async function echoedReferences(db: SqlDatabase, resources: readonly Resource[]): Promise<Set<string>> {
-  const refs = resources
-    .filter((r) => r.resourceType === 'Observation' || r.resourceType === 'MedicationAdministration' || r.resourceType === 'Provenance')
-    .map((r) => `${r.resourceType}/${r.id ?? ''}`);
-  const echoed = new Set<string>();
-  for (const chunk of chunked(refs, 500)) {
-    const params = new SqlParams();
-    const rows = await db.query<{ upstream_ref: string }>(
-      `SELECT upstream_ref FROM upstream_outbox WHERE upstream_ref IN (${params.list(chunk)})`,
-      params.values,
-    );
-    for (const row of rows) echoed.add(row.upstream_ref);
-  }
-  return echoed;
-}
-
 /**
  * Writes one page of upstream resources (or a full pull's gathered pages; those in their patient's
  * window), then, in the same
@@ -139,10 +123,12 @@ async function writePage(
   bookkeeping?: (tx: SqlDatabase) => Promise<void>,
 ): Promise<void> {
   const { baseUrl, wards } = deps.config;
-  const echoes = await echoedReferences(deps.db, page);
+  // The EHR's copies of documentation this hub sent: an echo writes nothing, a change the EHR made is
+  // taken in as a version of the hub's documentation (ehr-copies.ts), never stored under the EHR's id.
+  const ehrCopies = await sortEhrCopies(deps.db, page);
   const keep: Resource[] = [];
   for (const resource of page) {
-    if (echoes.has(`${resource.resourceType}/${resource.id ?? ''}`)) continue;
+    if (ehrCopies.copies.has(`${resource.resourceType}/${resource.id ?? ''}`)) continue;
     const hubForm = hubFormOf(resource, baseUrl, wards, deps.config.mrnSystem, deps.config.visitNumberSystems);
     if (hubForm === null) continue;
     const patientId = patientIdOf(hubForm);
@@ -150,7 +136,8 @@ async function writePage(
     if (windowStart === undefined || !isInCareWindow(hubForm, windowStart)) continue;
     keep.push(hubForm);
   }
-  if (keep.length === 0 && bookkeeping === undefined) return;
+  const ehrChanges = ehrCopies.changes.length + ehrCopies.adopt.length;
+  if (keep.length === 0 && ehrChanges === 0 && bookkeeping === undefined) return;
   const result = await writeExternalVersions(
     deps.db,
     keep,
@@ -183,6 +170,11 @@ async function writePage(
       // Documentation held for a record the EHR did not know may go now: due at the next forward
       // (a patient's merge wakes it in mergePatientRecords, the same as the ADT feed's A40).
       if (visitsMerged > 0) await wakeHeldEntries(tx);
+      if (ehrChanges > 0) {
+        const taken = await takeInEhrCopies(feed, ehrCopies, deps.clock(), deps.logger);
+        counters.written += taken.written;
+        counters.refused += taken.refused;
+      }
       if (bookkeeping) await bookkeeping(tx);
     },
   );

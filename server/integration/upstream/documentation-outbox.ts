@@ -5,7 +5,9 @@
 // queue in order: a first version as a conditional create on the client id (If-None-Exist), so a
 // retry after a lost answer never makes a second copy; a later version (a correction) as an update of
 // the upstream's copy; a Provenance once its targets are acknowledged, with its targets pointed at the
-// upstream's copies. An outage leaves the entry waiting (retried with backoff); a refusal is kept with
+// upstream's copies. A later version names the EHR's version the hub last knew in If-Match: an EHR
+// that changed its copy meanwhile answers 412, and the entry is held as a conflict (below) instead of
+// overwriting the EHR's change. An outage leaves the entry waiting (retried with backoff); a refusal is kept with
 // the upstream's reason for IT and never dropped. A later version naming another patient than the
 // version the EHR holds is refused the same way (documentation never moves to another chart). A first version the EHR contradicts (a changed
 // order, an ended stay) is held as a conflict, and the hub writes a version of the documentation
@@ -24,6 +26,7 @@ import type { Logger } from 'pino';
 import {
   CLIENT_ID_SYSTEM,
   isUpstreamWithheld,
+  UPSTREAM_CONFLICT_REASONS,
   UPSTREAM_CONFLICT_TAG_SYSTEM,
   upstreamConflictOfVersion,
   patientIdOf,
@@ -86,8 +89,20 @@ export async function feedOutbox(
         [cursor],
       );
       let last = cursor;
+      // Versions that already have an entry: the EHR's changes the mirror took in (`received`), never sent back.
+      const entered = new Set(
+        rows.length === 0
+          ? []
+          : (
+              await tx.query<{ seq: number }>('SELECT seq FROM upstream_outbox WHERE seq > $1 AND seq <= $2', [
+                cursor,
+                Number(rows[rows.length - 1]!.seq),
+              ])
+            ).map((row) => Number(row.seq)),
+      );
       for (const row of rows) {
         last = Number(row.seq);
+        if (entered.has(last)) continue;
         const resource = row.content ? (JSON.parse(row.content) as Resource) : null;
         if (!resource || !isSentBack(resource, baseUrl)) continue;
         // The hub's own record of a conflict: never sent.
@@ -171,10 +186,17 @@ async function acknowledgedRef(
   };
 }
 
+/** The EHR's copy as the EHR answered: where, and at which version (for the next If-Match and the echo). */
+interface EhrCopy {
+  ref: string;
+  version?: string | undefined;
+  lastUpdated?: string | undefined;
+}
+
 type Outcome =
-  | { kind: 'sent'; ref: string }
+  | ({ kind: 'sent' } & EhrCopy)
   | { kind: 'refused'; reason: string }
-  | { kind: 'conflict'; code: UpstreamConflictCode; reason: string; ehrResource: Resource }
+  | { kind: 'conflict'; code: UpstreamConflictCode; reason: string; ehrResource: Resource; ehrCopy?: EhrCopy }
   | { kind: 'withheld' }
   | { kind: 'held'; reason: string }
   | { kind: 'closed'; reason: string }
@@ -195,8 +217,8 @@ async function forward(
   /** Renews the leader lease; run just before the EHR is asked anything on the entry's behalf. */
   beforeSend: () => Promise<void>,
 ): Promise<Outcome> {
-  const earlier = await db.query<{ state: string; upstream_ref: string | null; version: number }>(
-    'SELECT state, upstream_ref, version FROM upstream_outbox WHERE res_type = $1 AND res_id = $2 AND seq < $3 ORDER BY seq',
+  const earlier = await db.query<{ state: string; upstream_ref: string | null; upstream_version: string | null; version: number }>(
+    'SELECT state, upstream_ref, upstream_version, version FROM upstream_outbox WHERE res_type = $1 AND res_id = $2 AND seq < $3 ORDER BY seq',
     [row.res_type, row.res_id, row.seq],
   );
   if (earlier.some((e) => e.state === 'pending' || e.state === 'held')) return { kind: 'wait' };
@@ -210,10 +232,12 @@ async function forward(
       reason:
         'an earlier version of this resource was closed by IT (recorded in the EHR by hand): record this version there too, then close this entry',
     };
-  const acknowledged = earlier.find((e) => e.upstream_ref !== null);
-  const upstreamRef = acknowledged?.upstream_ref ?? null;
-  if (acknowledged !== undefined && resource.resourceType !== 'Provenance') {
-    const moved = await movedFromSentPatient(db, row, Number(acknowledged.version), resource);
+  const upstreamRef = earlier.find((e) => e.upstream_ref !== null)?.upstream_ref ?? null;
+  // The EHR's copy as the hub last knew it: its answer to the hub's last write, the change the mirror
+  // took in since, or the copy a user saw in a conflict and settled.
+  const known = [...earlier].reverse().find((e) => e.upstream_ref !== null);
+  if (known !== undefined && resource.resourceType !== 'Provenance') {
+    const moved = await movedFromSentPatient(db, row, Number(known.version), resource);
     if (moved !== null) return { kind: 'refused', reason: moved };
   }
 
@@ -252,7 +276,7 @@ async function forward(
     const result = upstreamRef
       ? await client.update(upstreamRef, { ...body, id: upstreamRef.split('/')[1] ?? '' } as Resource)
       : await client.create('Provenance', body, `_tag=${HUB_PROVENANCE_TAG_SYSTEM}|${row.res_id}`);
-    return { kind: 'sent', ref: result.reference };
+    return { kind: 'sent', ref: result.reference, version: result.version, lastUpdated: result.lastUpdated };
   }
   // On the EHR's records, or held until the mirror matches the patient or stay it names.
   const form = await onEhrRecords(db, resource, ehr.baseUrl, ehr.visitSystems);
@@ -267,10 +291,56 @@ async function forward(
   const clientId = clientIdOf(resource);
   if (clientId === undefined)
     return { kind: 'refused', reason: 'this version lost its client identifier, so the upstream copy cannot be found' };
-  const result = upstreamRef
-    ? await client.update(upstreamRef, { ...upstreamBody(form.resource), id: upstreamRef.split('/')[1] ?? '' } as Resource)
-    : await client.create(row.res_type, upstreamBody(form.resource), `identifier=${CLIENT_ID_SYSTEM}|${clientId}`);
-  return { kind: 'sent', ref: result.reference };
+  if (upstreamRef === null) {
+    const created = await client.create(row.res_type, upstreamBody(form.resource), `identifier=${CLIENT_ID_SYSTEM}|${clientId}`);
+    return { kind: 'sent', ref: created.reference, version: created.version, lastUpdated: created.lastUpdated };
+  }
+  return updateEhrCopy(client, upstreamRef, upstreamBody(form.resource), known?.upstream_version ?? undefined);
+}
+
+/**
+ * A later version as an update of the EHR's copy, version-aware: If-Match names the EHR's version the
+ * hub last knew. A 412 means the EHR changed its copy since (marked it in error, corrected it): the
+ * EHR's copy is not overwritten, and the entry is held as a conflict the ward settles, showing the
+ * EHR's copy, unless the EHR's copy already is this version (the hub's own update, whose answer was lost).
+ * An entry acknowledged before the hub recorded the EHR's versions has none to name: sent without.
+ */
+async function updateEhrCopy(client: UpstreamClient, ref: string, body: Resource, ifMatch: string | undefined): Promise<Outcome> {
+  const id = ref.split('/')[1] ?? '';
+  try {
+    const result = await client.update(ref, { ...body, id } as Resource, ifMatch);
+    return { kind: 'sent', ref: result.reference, version: result.version, lastUpdated: result.lastUpdated };
+  } catch (error) {
+    if (!(error instanceof UpstreamError && error.code === 'REFUSED' && error.status === 412 && ifMatch !== undefined)) throw error;
+  }
+  const ehr = (await client.read(ref)).body as Resource | null;
+  if (ehr?.resourceType !== body.resourceType)
+    throw new UpstreamError('BAD_RESPONSE', 'The upstream server answered a read with another resource.');
+  const copy = { ref, version: ehr.meta?.versionId, lastUpdated: ehr.meta?.lastUpdated };
+  if (sameContent(ehr, { ...body, id } as Resource)) return { kind: 'sent', ...copy };
+  return {
+    kind: 'conflict',
+    code: 'UPSTREAM_DOCUMENTATION_CHANGED',
+    reason: `UPSTREAM_DOCUMENTATION_CHANGED: ${UPSTREAM_CONFLICT_REASONS.UPSTREAM_DOCUMENTATION_CHANGED} (HTTP 412 on If-Match)`,
+    ehrResource: ehr,
+    ehrCopy: copy,
+  };
+}
+
+/** Whether two resources hold the same content, whatever their meta and key order. */
+function sameContent(a: Resource, b: Resource): boolean {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : typeof value === 'object' && value !== null
+        ? Object.fromEntries(
+            Object.entries(value)
+              .filter(([key]) => key !== 'meta')
+              .sort(([x], [y]) => (x < y ? -1 : 1))
+              .map(([key, v]) => [key, canonical(v)]),
+          )
+        : value;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 /**
@@ -312,8 +382,17 @@ async function holdConflict(
   await feedTransaction(db, now, async (writer) => {
     await fence(writer.tx);
     const held = await writer.tx.execute(
-      `UPDATE upstream_outbox SET state = 'conflict', attempts = attempts + 1, reason = $2, settled_at = $3 WHERE seq = $1 AND ${STILL_OPEN}`,
-      [row.seq, conflict.reason, now.toISOString()],
+      `UPDATE upstream_outbox SET state = 'conflict', attempts = attempts + 1, reason = $2, settled_at = $3,
+         upstream_ref = $4, upstream_version = $5, upstream_updated = $6 WHERE seq = $1 AND ${STILL_OPEN}`,
+      [
+        row.seq,
+        conflict.reason,
+        now.toISOString(),
+        // The EHR's copy the users see in the conflict: a decision to send anyway updates that version.
+        conflict.ehrCopy?.ref ?? null,
+        conflict.ehrCopy?.version ?? null,
+        conflict.ehrCopy?.lastUpdated ?? null,
+      ],
     );
     // IT closed it meanwhile (wardline-hub upstream close): its word stands.
     if (held.changes === 0) return;
@@ -437,8 +516,9 @@ export async function sendOutbox(
     if (outcome.kind === 'sent') {
       await db.transaction(async (tx) => {
         await tx.execute(
-          `UPDATE upstream_outbox SET state = 'sent', attempts = attempts + 1, upstream_ref = $2, reason = NULL, settled_at = $3 WHERE seq = $1`,
-          [row.seq, outcome.ref, now().toISOString()],
+          `UPDATE upstream_outbox SET state = 'sent', attempts = attempts + 1, upstream_ref = $2, reason = NULL, settled_at = $3,
+             upstream_version = $4, upstream_updated = $5 WHERE seq = $1`,
+          [row.seq, outcome.ref, now().toISOString(), outcome.version ?? null, outcome.lastUpdated ?? null],
         );
         // A later version of documentation held as a conflict is the user's decision: once sent, settled.
         await settleConflicts(tx, row.res_type, row.res_id, 'settled', now());

@@ -62,6 +62,11 @@ async function openEntry(tx: SqlDatabase, seq: number): Promise<EntryRow & { sta
         'ENTRY_DELIVERED',
         `Entry ${seq} was delivered: the EHR acknowledged it as ${row.upstream_ref ?? 'its copy'}. Nothing was changed.`,
       );
+    case 'received':
+      throw new UpstreamError(
+        'ENTRY_DELIVERED',
+        `Entry ${seq} is a change the EHR made to its own copy (${row.upstream_ref ?? 'its copy'}), taken in by the hub: there is nothing to send. Nothing was changed.`,
+      );
     case 'settled':
     case 'withheld':
       throw new UpstreamError(

@@ -3,7 +3,7 @@
 // failures reported as UNAVAILABLE so the caller backs off, searches that follow Bundle.link
 // `next` (only within the upstream's own origin, so the token never leaves it) with the next page
 // asked for while the caller writes one (and, for a caller who allows it, searches side by side), existence checks
-// (404/410 = deleted), and creates.
+// (404/410 = deleted), creates, and updates (version-aware with If-Match).
 import type { Bundle, OperationOutcome, Resource } from '../../../shared/fhir/index.js';
 import { parseJson, type SmartTokenSource } from './smart-token.js';
 import { UpstreamError } from './upstream-error.js';
@@ -49,6 +49,10 @@ export interface CreateResult {
   /** `Type/id` of the resource upstream (created now, or the one If-None-Exist matched). */
   readonly reference: string;
   readonly created: boolean;
+  /** The EHR's version of what it holds now (meta.versionId, else the ETag), when it says. */
+  readonly version?: string;
+  /** The EHR's meta.lastUpdated of that version, when it says. */
+  readonly lastUpdated?: string;
 }
 
 export class UpstreamClient {
@@ -183,11 +187,15 @@ export class UpstreamClient {
     return this.written(res, type);
   }
 
-  /** PUT a new version of a resource the upstream already holds. */
-  async update(reference: string, resource: Resource): Promise<CreateResult> {
+  /**
+   * PUT a new version of a resource the upstream already holds; with `ifMatch` (the upstream's
+   * versionId the hub last knew) only if that is still its version, else the upstream answers 412
+   * (thrown as REFUSED with status 412).
+   */
+  async update(reference: string, resource: Resource, ifMatch?: string): Promise<CreateResult> {
     const res = await this.exchange(reference, {
       method: 'PUT',
-      headers: { 'content-type': 'application/fhir+json' },
+      headers: { 'content-type': 'application/fhir+json', ...(ifMatch === undefined ? {} : { 'if-match': `W/"${ifMatch}"` }) },
       body: JSON.stringify(resource),
     });
     return this.written(res, reference.split('/')[0] ?? '');
@@ -202,7 +210,15 @@ export class UpstreamClient {
     const fromLocation = location ? /([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?\/?$/.exec(location) : null;
     const id = body?.id ?? fromLocation?.[2];
     if (!id) throw new UpstreamError('BAD_RESPONSE', 'The upstream server acknowledged a write without naming the resource.');
-    return { reference: `${body?.resourceType ?? type}/${id}`, created: res.status === 201 };
+    const etag = typeof res.headers.etag === 'string' ? /^(?:W\/)?"([^"]+)"$/.exec(res.headers.etag)?.[1] : undefined;
+    const version = body?.meta?.versionId ?? etag;
+    const lastUpdated = body?.meta?.lastUpdated;
+    return {
+      reference: `${body?.resourceType ?? type}/${id}`,
+      created: res.status === 201,
+      ...(version === undefined ? {} : { version }),
+      ...(lastUpdated === undefined ? {} : { lastUpdated }),
+    };
   }
 
   private url(pathOrUrl: string): string {

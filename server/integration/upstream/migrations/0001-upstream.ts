@@ -4,6 +4,7 @@
 import type { HubMigration, SqlDatabase } from '../../../storage/index.js';
 import { upstreamLeaseAndSweeps } from './0002-lease-and-sweeps.js';
 import { upstreamClosedByIt } from './0003-closed-by-it.js';
+import { upstreamEhrVersions } from './0004-ehr-versions.js';
 
 export const upstreamTables: HubMigration = {
   id: 'upstream-0001-mirror-and-outbox',
@@ -28,4 +29,4 @@ export const upstreamTables: HubMigration = {
   },
 };
 
-export const upstreamMigrations: readonly HubMigration[] = [upstreamTables, upstreamLeaseAndSweeps, upstreamClosedByIt];
+export const upstreamMigrations: readonly HubMigration[] = [upstreamTables, upstreamLeaseAndSweeps, upstreamClosedByIt, upstreamEhrVersions];

@@ -1,0 +1,323 @@
+// Documentation the hub sent back, changed afterwards in the EHR (Medplum's engine over HTTPS, SMART
+// Backend Services): the EHR's retraction reaches the hub's FHIR API and the ward's workstation after
+// the next poll and is never sent back; a ward's correction made meanwhile meets the EHR's change
+// (If-Match, 412) and is a conflict IT and the ward see, the EHR's copy untouched until a user decides;
+// a correction with no change at the EHR goes with If-Match on the EHR's version, once.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Bundle, Encounter, Observation, Provenance } from '@medplum/fhirtypes';
+import { CLIENT_ID_SYSTEM, UPSTREAM_CONFLICT_TAG_SYSTEM, withoutUpstreamMarks } from '../../shared/fhir/index.js';
+import { addUser } from '../../server/identity/index.js';
+import { putResources } from '../../server/fhir/index.js';
+import {
+  createUpstreamMirror,
+  formatUpstreamStatus,
+  readUpstreamStatus,
+  UPSTREAM_DEFAULTS,
+  type UpstreamMirror,
+} from '../../server/integration/index.js';
+import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
+import { seedWard } from '../support/hub-fixtures.js';
+import { enrollTestWorkstation } from '../sync/sync-test-kit.js';
+import { startUpstreamFhirServer, type UpstreamFhirServer } from '../support/upstream-fhir-server.js';
+
+const WARD = '4north';
+const CLIENT_ID = 'wardline-hub-test';
+const NURSE = 'nurse.4n';
+const PASSWORD = 'correct horse battery staple 4N';
+const DAY_MS = 24 * 60 * 60_000;
+
+for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngine[]) {
+  describe(`documentation the EHR changed after the hub sent it, on ${engine}`, () => {
+    let upstream: UpstreamFhirServer;
+    let hub: TestHub;
+    let device: TestDevice;
+    let mirror: UpstreamMirror;
+    let folder: string;
+    let patientId = '';
+    let encounterId = '';
+    let nurseId = '';
+
+    beforeAll(async () => {
+      upstream = await startUpstreamFhirServer();
+      const keys = await generateKeyPair('ES384', { extractable: true });
+      upstream.registerClient(CLIENT_ID, { ...(await exportJWK(keys.publicKey)), alg: 'ES384' });
+      const bundle = JSON.parse(
+        await readFile(join(import.meta.dirname, '../support/fixtures/synthea/clemente-kreiger.json'), 'utf8'),
+      ) as Bundle;
+      patientId = (await upstream.loadTransaction(bundle)).find((l) => l.startsWith('Patient/'))!.split('/')[1]!;
+      const ward = await upstream.repo.createResource({ resourceType: 'Location', name: '4 North', mode: 'instance' });
+      const admission = await upstream.repo.createResource<Encounter>({
+        resourceType: 'Encounter',
+        status: 'in-progress',
+        class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP' },
+        subject: { reference: `Patient/${patientId}` },
+        period: { start: new Date(Date.now() - 2 * DAY_MS).toISOString() },
+        location: [{ location: { reference: `Location/${ward.id}` }, status: 'active' }],
+      });
+      encounterId = admission.id!;
+      folder = await mkdtemp(join(tmpdir(), 'wardline-ehr-changes-'));
+      hub = await startHub({ engine, sqlitePath: join(folder, 'hub.sqlite') });
+      // The ward as IT set it up at the hub.
+      await seedWard(hub.db, WARD);
+      device = await hub.enrollDevice(WARD);
+      nurseId = (
+        await addUser(
+          hub.db,
+          { username: NURSE, password: PASSWORD, role: 'nurse', wards: [WARD], mfa: false },
+          new Date(Date.now() - 2 * DAY_MS),
+        )
+      ).userId;
+      mirror = await createUpstreamMirror({
+        db: hub.db,
+        config: {
+          ...UPSTREAM_DEFAULTS,
+          baseUrl: upstream.baseUrl,
+          clientId: CLIENT_ID,
+          privateKeyPem: await exportPKCS8(keys.privateKey),
+          caPem: upstream.caPem,
+          wards: [{ ward: WARD, location: `Location/${ward.id}` }],
+          maxBackoffMs: 1000,
+        },
+        logger: pino({ level: 'silent' }),
+      });
+      expect((await mirror.runCycle()).ok).toBe(true);
+    }, 120_000);
+
+    afterAll(async () => {
+      await mirror?.stop();
+      await hub?.stop();
+      await upstream?.stop();
+      if (folder) await rm(folder, { recursive: true, force: true });
+    });
+
+    /** A heart rate a workstation uploads (the outbox's transaction, with its Provenance); returns its client id. */
+    async function documented(value: number): Promise<string> {
+      const clientId = randomUUID();
+      const provenanceId = randomUUID();
+      const observation: Observation = {
+        resourceType: 'Observation',
+        status: 'final',
+        category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+        code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
+        subject: { reference: `Patient/${patientId}` },
+        encounter: { reference: `Encounter/${encounterId}` },
+        effectiveDateTime: new Date(Date.now() - 10 * 60_000).toISOString(),
+        valueQuantity: { value, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
+        identifier: [{ system: CLIENT_ID_SYSTEM, value: clientId }],
+      };
+      const res = await device.fetch('/fhir', {
+        method: 'POST',
+        body: {
+          resourceType: 'Bundle',
+          type: 'transaction',
+          entry: [
+            {
+              fullUrl: `urn:uuid:${clientId}`,
+              resource: observation,
+              request: { method: 'POST', url: 'Observation', ifNoneExist: `identifier=${CLIENT_ID_SYSTEM}|${clientId}` },
+            },
+            {
+              fullUrl: `Provenance/${provenanceId}`,
+              resource: {
+                resourceType: 'Provenance',
+                id: provenanceId,
+                target: [{ reference: `urn:uuid:${clientId}` }],
+                recorded: new Date().toISOString(),
+                agent: [{ who: { reference: `Practitioner/${nurseId}` } }],
+              } as Provenance,
+              request: { method: 'PUT', url: `Provenance/${provenanceId}` },
+            },
+          ],
+        },
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+      return clientId;
+    }
+
+    /** The hub's copy, read at its FHIR API. */
+    async function atHub(clientId: string): Promise<Observation> {
+      const res = await device.fetch(`/fhir/Observation?identifier=${encodeURIComponent(`${CLIENT_ID_SYSTEM}|${clientId}`)}`);
+      expect(res.status).toBe(200);
+      const entries = ((await res.json()) as Bundle<Observation>).entry ?? [];
+      expect(entries).toHaveLength(1);
+      return entries[0]!.resource!;
+    }
+
+    /** The EHR's copies (there must be exactly one). */
+    async function atEhr(clientId: string): Promise<Observation> {
+      const bundle = await upstream.repo.search<Observation>({ resourceType: 'Observation', count: 10_000 });
+      const copies = (bundle.entry ?? [])
+        .map((entry) => entry.resource as Observation)
+        .filter((o) => o.identifier?.some((i) => i.system === CLIENT_ID_SYSTEM && i.value === clientId));
+      expect(copies).toHaveLength(1);
+      return copies[0]!;
+    }
+
+    async function ehrVersions(id: string): Promise<number> {
+      return ((await upstream.repo.readHistory('Observation', id)).entry ?? []).length;
+    }
+
+    /** A nurse signed in at the ward corrects the hub's copy (If-Match on the version she saw). */
+    async function correctedAtWard(hubCopy: Observation, value: number): Promise<void> {
+      const nurse = await device.signedIn(NURSE, PASSWORD);
+      const res = await nurse.fetch(`/fhir/Observation/${hubCopy.id}`, {
+        method: 'PUT',
+        body: { ...withoutUpstreamMarks(hubCopy), status: 'corrected', valueQuantity: { ...hubCopy.valueQuantity!, value } },
+        headers: { 'if-match': `W/"${hubCopy.meta!.versionId}"` },
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+    }
+
+    async function status(): Promise<string> {
+      return formatUpstreamStatus(await readUpstreamStatus(hub.db, new Date())).join('\n');
+    }
+
+    it("takes in the EHR's retraction after the next poll, shows it at the hub and on the ward's workstation, and never sends it back", async () => {
+      const station = await enrollTestWorkstation(hub, WARD);
+      const vault = await station.openVault();
+      const sync = station.engine(vault, { pageSize: 100 });
+      try {
+        const clientId = await documented(88);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        const sent = await atEhr(clientId);
+        expect(sent.status).toBe('final');
+        const hubId = (await atHub(clientId)).id!;
+        await sync.syncOnce();
+        expect((vault.resources.read('Observation', hubId) as Observation | null)?.status).toBe('final');
+
+        // A reviewer marks the EHR's copy entered in error, at the EHR.
+        const retracted = await upstream.repo.updateResource<Observation>({ ...sent, status: 'entered-in-error' });
+        const requestsBefore = upstream.requests.length;
+        expect((await mirror.runCycle()).ok).toBe(true);
+
+        const atHubNow = await atHub(clientId);
+        expect(atHubNow.id).toBe(hubId);
+        expect(atHubNow.status).toBe('entered-in-error');
+        expect(atHubNow.meta?.versionId).toBe('2');
+        expect(atHubNow.valueQuantity?.value).toBe(88);
+        await sync.syncOnce();
+        expect((vault.resources.read('Observation', hubId) as Observation | null)?.status).toBe('entered-in-error');
+
+        // Not sent back, and re-reading it writes nothing more, cycle after cycle.
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect((await atHub(clientId)).meta?.versionId).toBe('2');
+        expect(upstream.requests.slice(requestsBefore).filter((r) => r.method !== 'GET')).toEqual([]);
+        expect((await atEhr(clientId)).meta?.versionId).toBe(retracted.meta?.versionId);
+        expect(await ehrVersions(sent.id!)).toBe(2);
+        expect(await status()).toMatch(/0 waiting, 0 refused/);
+      } finally {
+        await sync.close();
+        vault.close();
+        await station.remove();
+      }
+    });
+
+    it("holds a ward's correction made after the EHR changed its copy as a conflict IT and the ward see; the EHR's copy is untouched until a user decides", async () => {
+      const station = await enrollTestWorkstation(hub, WARD);
+      const vault = await station.openVault();
+      const sync = station.engine(vault, { pageSize: 100 });
+      try {
+        const clientId = await documented(79);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        const sent = await atEhr(clientId);
+        const before = await atHub(clientId);
+
+        // The EHR's copy is marked entered in error there; before the mirror's next poll, a nurse corrects the hub's.
+        const retracted = await upstream.repo.updateResource<Observation>({ ...sent, status: 'entered-in-error' });
+        await correctedAtWard(before, 72);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect((await mirror.runCycle()).ok).toBe(true);
+
+        // The EHR's retraction stands.
+        const ehrNow = await atEhr(clientId);
+        expect(ehrNow.status).toBe('entered-in-error');
+        expect(ehrNow.meta?.versionId).toBe(retracted.meta?.versionId);
+        expect(ehrNow.valueQuantity?.value).toBe(79);
+        const update = upstream.requests.find((r) => r.method === 'PUT' && r.url.startsWith(`Observation/${sent.id}`));
+        expect(update).toMatchObject({ status: 412, ifMatch: `W/"${sent.meta?.versionId}"` });
+
+        // IT sees it in `upstream status`.
+        const lines = await status();
+        expect(lines).toMatch(
+          new RegExp(`CONFLICT Observation/${before.id} \\(version 2, 1 attempt\\(s\\)\\): UPSTREAM_DOCUMENTATION_CHANGED`),
+        );
+        expect(lines).toContain('1 held as conflicts with the EHR');
+
+        // At the hub: the correction tagged with the conflict, the EHR's copy beside it.
+        const held = await atHub(clientId);
+        expect(held.meta?.tag).toContainEqual(
+          expect.objectContaining({ system: UPSTREAM_CONFLICT_TAG_SYSTEM, code: 'UPSTREAM_DOCUMENTATION_CHANGED' }),
+        );
+        expect(held.valueQuantity?.value).toBe(72);
+        expect(held.contained).toContainEqual(expect.objectContaining({ resourceType: 'Observation', status: 'entered-in-error' }));
+
+        // On the ward's workstation, after its sync: a conflict with the EHR's copy.
+        await sync.syncOnce();
+        const listed = vault.conflicts.list().filter((c) => c.reason === 'upstream-conflict');
+        expect(listed).toHaveLength(1);
+        expect(listed[0]).toMatchObject({ errorCode: 'UPSTREAM_DOCUMENTATION_CHANGED', patientId });
+        expect(listed[0]!.hub).toEqual([expect.objectContaining({ resourceType: 'Observation', status: 'entered-in-error' })]);
+
+        // A user decides the correction stands: it goes, on the EHR version the users saw, once.
+        await putResources(hub.db, [withoutUpstreamMarks(held) as never], new Date());
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        const decided = await atEhr(clientId);
+        expect(decided.status).toBe('corrected');
+        expect(decided.valueQuantity?.value).toBe(72);
+        expect(await ehrVersions(sent.id!)).toBe(3);
+        expect((await readUpstreamStatus(hub.db, new Date())).outbox.conflict).toBe(0);
+      } finally {
+        await sync.close();
+        vault.close();
+        await station.remove();
+      }
+    });
+
+    it("sends a ward's correction with no change at the EHR with If-Match on the EHR's version, once; its echo writes nothing", async () => {
+      const clientId = await documented(90);
+      expect((await mirror.runCycle()).ok).toBe(true);
+      const sent = await atEhr(clientId);
+      await correctedAtWard(await atHub(clientId), 94);
+      expect((await mirror.runCycle()).ok).toBe(true);
+
+      const ehrNow = await atEhr(clientId);
+      expect(ehrNow.status).toBe('corrected');
+      expect(ehrNow.valueQuantity?.value).toBe(94);
+      expect(await ehrVersions(sent.id!)).toBe(2);
+      const updates = upstream.requests.filter((r) => r.method === 'PUT' && r.url.startsWith(`Observation/${sent.id}`));
+      expect(updates).toEqual([expect.objectContaining({ status: 200, ifMatch: `W/"${sent.meta?.versionId}"` })]);
+
+      // The EHR's copy comes back in the next polls as the echo of the hub's own write: nothing written.
+      expect((await mirror.runCycle()).ok).toBe(true);
+      expect((await mirror.runCycle()).ok).toBe(true);
+      const atHubNow = await atHub(clientId);
+      expect(atHubNow.meta?.versionId).toBe('2');
+      expect(atHubNow.valueQuantity?.value).toBe(94);
+      expect(await ehrVersions(sent.id!)).toBe(2);
+
+      // The hub stopped after the EHR took the update but before it recorded the answer: sent again, its
+      // If-Match meets the hub's own update (412), which holds just what is sent: acknowledged, no conflict.
+      await hub.db.execute(
+        `UPDATE upstream_outbox SET state = 'pending', upstream_version = NULL, upstream_updated = NULL, next_attempt_ms = 0
+         WHERE res_type = 'Observation' AND res_id = $1 AND version = 2`,
+        [atHubNow.id],
+      );
+      expect((await mirror.runCycle()).ok).toBe(true);
+      expect((await mirror.runCycle()).ok).toBe(true);
+      expect(
+        upstream.requests.filter((r) => r.method === 'PUT' && r.url.startsWith(`Observation/${sent.id}`)).map((r) => r.status),
+      ).toEqual([200, 412]);
+      expect(await ehrVersions(sent.id!)).toBe(2);
+      expect((await atHub(clientId)).meta?.versionId).toBe('2');
+      expect((await readUpstreamStatus(hub.db, new Date())).outbox).toMatchObject({ pending: 0, conflict: 0, refused: 0 });
+    });
+  });
+}
