@@ -22,7 +22,8 @@
 //   upstream.resources: how many resources the pull wrote.
 // The upstream is the test one (tests/support/upstream-fhir-server.ts) in a process of its own
 // (tests/support/upstream-fhir-process.ts), as an EHR is another machine, over loopback HTTPS; loaded
-// with the seeded synthetic ward (UPSTREAM_BENCH_PATIENTS, default 10, 30 days each).
+// with the seeded synthetic ward (UPSTREAM_BENCH_PATIENTS, default 10, 30 days each). The hub's side
+// runs in this process, under the Node.js options the hub is started with (server/cli/node-options.ts).
 //   npx tsx bench/upstream-mirror.bench.ts [--json]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -36,7 +37,10 @@ import { createUpstreamMirror, FULL_PULL_BATCH, UPSTREAM_DEFAULTS, type Upstream
 import { newHubKey, openHubDatabase } from '../server/storage/index.js';
 import { generateWard, type GenerateWardOptions } from '../shared/synthetic/index.js';
 import { startUpstreamFhirProcess } from '../tests/support/upstream-fhir-process.js';
+import { runUnderHubNodeOptions } from './lib/hub-node-options.js';
 import { isJson, report } from './lib/report.js';
+
+runUnderHubNodeOptions();
 
 const PATIENTS = Number(process.env.UPSTREAM_BENCH_PATIENTS ?? 10);
 const WARD = { id: 'bench', name: 'Bench Ward' };

@@ -1,5 +1,6 @@
-#!/usr/bin/env node
-// The `wardline-hub` CLI: the central FHIR R4 hub (serve, user add, token).
+#!/usr/bin/env -S node --max-semi-space-size=64
+// The `wardline-hub` CLI: the central FHIR R4 hub (serve, user add, token). Node runs it with the
+// hub's options (server/cli/node-options.ts) when it is started as `wardline-hub` or through this file.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -1,11 +1,13 @@
 // A real hub for the benchmarks: `wardline-hub serve --dev-tls` in a child process (its own event
 // loop and core), on a free loopback port, ready once it prints "Press Ctrl-C"; and stopped with
-// SIGINT as an operator would. What it prints (URL, SPKI pin, demo enrollment token) is parsed here.
+// SIGINT as an operator would; under the hub's Node.js options (server/cli/node-options.ts), as the
+// hub is started. What it prints (URL, SPKI pin, demo enrollment token) is parsed here.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { HUB_NODE_OPTIONS } from '../../server/cli/index.js';
 import { openHubDatabase, type SqlDatabase } from '../../server/storage/index.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -50,6 +52,7 @@ export function openBenchHubDatabase(dataDir: string): Promise<SqlDatabase> {
 export function startBenchHub(options: BenchHubOptions): Promise<BenchHub> {
   const args = [
     ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
+    ...HUB_NODE_OPTIONS,
     path.join(root, 'bin/wardline-hub.js'),
     'serve',
     '--dev-tls',

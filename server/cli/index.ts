@@ -22,6 +22,7 @@ import {
 } from './upstream-commands.js';
 
 export { HubCliError, type HubCliErrorCode } from './hub-cli-error.js';
+export { HUB_NODE_OPTIONS, runsWithHubNodeOptions } from './node-options.js';
 
 const USAGE = `Usage:
   wardline-hub serve [--data DIR] [--port N] [--host H] [--postgres URL] [--demo N] [--key-file FILE]
