@@ -142,6 +142,7 @@ describe('what a correction makes, judged by the rules the hub enforces (shared/
       if (resource.resourceType === 'Observation') expect(vitalObservationProblem(resource)).toBeNull();
     }
     // The same change without the mark is what the hub refuses.
-    expect(unmarkedCorrection(heartRate, { ...amended[0]!, status: 'final' })).not.toBeNull();
+    const keptFinal: Observation = { ...(amended[0] as Observation), status: 'final' };
+    expect(unmarkedCorrection(heartRate, keptFinal)).not.toBeNull();
   });
 });

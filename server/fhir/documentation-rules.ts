@@ -12,7 +12,16 @@ import { observationCategoryOf } from '../../shared/access/index.js';
 import { unmarkedCorrection, type Resource } from '../../shared/fhir/index.js';
 import { vitalObservationProblem, type VitalObservationLike } from '../../shared/vital-signs/index.js';
 import { FhirError } from './fhir-error.js';
-import type { JournalEntry } from './write-policy.js';
+import type { StoredResource } from './store/index.js';
+
+/** One write of a request as the write journal notes it (write-policy.ts). */
+export interface DocumentationWrite {
+  readonly type: string;
+  readonly next: Resource | null;
+  readonly previous: StoredResource | null;
+  readonly matched: boolean;
+  readonly ifMatch: boolean;
+}
 
 /** The documentation types a workstation writes (each with a documentation action in shared/access). */
 const DOCUMENTATION_TYPES: readonly string[] = ['Observation', 'MedicationAdministration', 'DocumentReference'];
@@ -25,7 +34,7 @@ function unprocessable(code: 'IMPLAUSIBLE_VITAL_SIGN' | 'UNMARKED_CORRECTION', m
  * Judges one write of documentation by a workstation principal; throws a 428 or 422 FhirError.
  * `before` is the hub's live version the write changes (null for a create, or over a deletion).
  */
-export function judgeDocumentation(entry: JournalEntry, before: Resource | null): void {
+export function judgeDocumentation(entry: DocumentationWrite, before: Resource | null): void {
   if (entry.matched || !DOCUMENTATION_TYPES.includes(entry.type)) return;
   const changesRecord = entry.previous !== null && !entry.previous.deleted;
   if (changesRecord && !entry.ifMatch) {
@@ -40,7 +49,7 @@ export function judgeDocumentation(entry: JournalEntry, before: Resource | null)
   const next = entry.next;
   if (next === null) return;
   if (next.resourceType === 'Observation' && observationCategoryOf(next) === 'vital-signs') {
-    const problem = vitalObservationProblem(next as unknown as VitalObservationLike);
+    const problem = vitalObservationProblem(next as VitalObservationLike);
     if (problem !== null) throw unprocessable('IMPLAUSIBLE_VITAL_SIGN', problem.message, 'Observation');
   }
   if (before !== null) {

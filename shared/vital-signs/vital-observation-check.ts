@@ -40,7 +40,6 @@ export interface VitalObservationLike {
   readonly valueCodeableConcept?: ConceptLike | undefined;
   readonly component?:
     readonly { readonly code?: ConceptLike | undefined; readonly valueQuantity?: QuantityLike | undefined }[] | undefined;
-  readonly [key: string]: unknown;
 }
 
 export interface VitalObservationProblem {
@@ -55,7 +54,7 @@ const loincCodes = (concept: ConceptLike | undefined): string[] =>
 
 /** A value[x] other than the one the vital sign takes (valueString "999", a valueInteger …). */
 function hasOtherValue(observation: VitalObservationLike, allowed: string | null): boolean {
-  return Object.keys(observation).some((key) => key.startsWith('value') && key !== allowed && observation[key] !== undefined);
+  return Object.entries(observation).some(([key, value]) => key.startsWith('value') && key !== allowed && value !== undefined);
 }
 
 function quantityProblem(

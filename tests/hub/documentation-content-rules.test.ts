@@ -10,9 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MedicationAdministration, Observation, Resource } from '../../shared/fhir/index.js';
 import { hubErrorCode } from '../../shared/auth/index.js';
 import { addUser } from '../../server/identity/index.js';
-import { amendedResource } from '../../electron/documentation/amendment.js';
-import { documentationProvenance } from '../../electron/documentation/documentation-builders.js';
-import { outboxBundle } from '../../electron/sync/outbox-bundle.js';
+import { amendedResource, documentationProvenance } from '../../electron/documentation/test-helpers.js';
+import { outboxBundle } from '../../electron/sync/test-helpers.js';
 import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { admitPatient, observation, seedWard, type AdmittedPatient } from '../support/hub-fixtures.js';
 
@@ -256,6 +255,9 @@ describe('changes to recorded documentation', () => {
           items: [{ operation: 'update', resource, baseVersion }],
           provenance,
           createdAt: now,
+          seq: 1,
+          attempts: 0,
+          lastError: null,
         },
       ]);
       return device.fetch('/fhir', { body: bundle });
