@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MedicationAdministration, Observation } from '../../shared/fhir/index.js';
 import type { AmendmentRequestData } from '../../shared/contract/index.js';
+import { unmarkedCorrection } from '../../shared/fhir/index.js';
+import { vitalObservationProblem } from '../../shared/vital-signs/index.js';
 import { amendedResource, recordedEntryOf } from './amendment.js';
 
 const NOW = '2026-01-15T10:00:00.000Z';
@@ -113,5 +115,34 @@ describe('retracting', () => {
     expect(recordedEntryOf(bloodPressure, '1')).toMatchObject({ label: 'Blood pressure', fields: ['systolic', 'diastolic'] });
     expect(recordedEntryOf(dose, '2')).toMatchObject({ value: '500 mg', canCorrect: false, canRetract: true, fields: [] });
     expect(recordedEntryOf({ ...dose, status: 'entered-in-error' }, '3')).toMatchObject({ canRetract: false });
+  });
+});
+
+describe('what a correction makes, judged by the rules the hub enforces (shared/)', () => {
+  it('carries the mark of a correction or a retraction, and a corrected vital sign stays plausible', () => {
+    const amended = [
+      amendedResource(heartRate, correct(heartRate, { value: 64 }), AUTHOR, NOW),
+      amendedResource({ ...heartRate, status: 'corrected' }, correct(heartRate, { value: 66 }), AUTHOR, NOW),
+      amendedResource(
+        heartRate,
+        { ...ref, resourceType: 'Observation', id: 'hr-1', action: 'entered-in-error', reason: 'duplicate' },
+        AUTHOR,
+        NOW,
+      ),
+      amendedResource(
+        dose,
+        { ...ref, resourceType: 'MedicationAdministration', id: 'ma-1', action: 'entered-in-error', reason: 'duplicate' },
+        AUTHOR,
+        NOW,
+      ),
+    ];
+    for (const resource of amended) {
+      const before = resource.resourceType === 'Observation' ? heartRate : dose;
+      expect(unmarkedCorrection(before, resource)).toBeNull();
+      if (resource.resourceType === 'Observation') expect(vitalObservationProblem(resource)).toBeNull();
+    }
+    // The same change without the mark is what the hub refuses.
+    const keptFinal: Observation = { ...(amended[0] as Observation), status: 'final' };
+    expect(unmarkedCorrection(heartRate, keptFinal)).not.toBeNull();
   });
 });

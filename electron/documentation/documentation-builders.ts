@@ -17,7 +17,23 @@ import type {
 import { LOINC_SYSTEM, SCHEDULED_TIME_EXTENSION_URL, SNOMED_SYSTEM, UCUM_SYSTEM } from '../../shared/fhir/index.js';
 import type { StaffRole } from '../../shared/access/index.js';
 import type { PatientConfirmation, ReasonCheck, TimingMark } from '../../shared/medication-safety/index.js';
-import { CONSCIOUSNESS_CODINGS, CONSCIOUSNESS_LABELS, VITAL_SIGN_CODES, type Consciousness } from '../../shared/vital-signs/index.js';
+import {
+  AIR_FLOW_LITRES_PER_MINUTE,
+  BLOOD_PRESSURE,
+  BODY_TEMPERATURE,
+  CONSCIOUSNESS_CODINGS,
+  CONSCIOUSNESS_LABELS,
+  DIASTOLIC_BP,
+  HEART_RATE,
+  OXYGEN_FLOW,
+  OXYGEN_SATURATION,
+  PAIN_SCORE,
+  RESPIRATORY_RATE,
+  SYSTOLIC_BP,
+  VITAL_SIGN_CODES,
+  type Consciousness,
+  type VitalSignDefinition,
+} from '../../shared/vital-signs/index.js';
 import { CLIENT_ID_SYSTEM } from '../sync/index.js';
 import { administrationCheckExtensions, notGivenStatusReason } from './administration-coding.js';
 
@@ -81,38 +97,7 @@ export function noteKindOf(role: StaffRole): NoteKind {
   return role === 'physician' ? 'progress' : 'nursing';
 }
 
-interface VitalDefinition {
-  readonly code: string;
-  readonly display: string;
-  readonly unit: string;
-  readonly unitText: string;
-}
-
-const HEART_RATE: VitalDefinition = { code: '8867-4', display: 'Heart rate', unit: '/min', unitText: 'beats/minute' };
-const RESPIRATORY_RATE: VitalDefinition = { code: '9279-1', display: 'Respiratory rate', unit: '/min', unitText: 'breaths/minute' };
-const BODY_TEMPERATURE: VitalDefinition = { code: '8310-5', display: 'Body temperature', unit: 'Cel', unitText: '°C' };
-const OXYGEN_SATURATION: VitalDefinition = {
-  code: '59408-5',
-  display: 'Oxygen saturation in Arterial blood by Pulse oximetry',
-  unit: '%',
-  unitText: '%',
-};
-const PAIN_SCORE: VitalDefinition = {
-  code: '72514-3',
-  display: 'Pain severity - 0-10 verbal numeric rating [Score] - Reported',
-  unit: '{score}',
-  unitText: 'score',
-};
-const OXYGEN_FLOW: VitalDefinition = {
-  code: VITAL_SIGN_CODES.oxygenFlow,
-  display: 'Inhaled oxygen flow rate',
-  unit: 'L/min',
-  unitText: 'L/min',
-};
 const CONSCIOUSNESS = { code: VITAL_SIGN_CODES.consciousness, display: 'Level of responsiveness (ACVPU)' };
-const BLOOD_PRESSURE = { code: '85354-9', display: 'Blood pressure panel with all children optional' };
-const SYSTOLIC_BP: VitalDefinition = { code: '8480-6', display: 'Systolic blood pressure', unit: 'mm[Hg]', unitText: 'mmHg' };
-const DIASTOLIC_BP: VitalDefinition = { code: '8462-4', display: 'Diastolic blood pressure', unit: 'mm[Hg]', unitText: 'mmHg' };
 
 const VITAL_SIGNS_CATEGORY = [
   {
@@ -148,7 +133,7 @@ function authorReference(author: DocumentationAuthor): Reference<Practitioner> {
   return author.display === undefined ? { reference: author.reference } : { reference: author.reference, display: author.display };
 }
 
-function quantity(definition: VitalDefinition, value: number) {
+function quantity(definition: VitalSignDefinition, value: number) {
   return { value, unit: definition.unitText, system: UCUM_SYSTEM, code: definition.unit };
 }
 
@@ -171,14 +156,14 @@ function observationBase(context: BuildContext, effectiveAt: string): Omit<Obser
 
 export function vitalSignObservations(context: BuildContext, input: VitalSignsInput): Observation[] {
   const effectiveAt = input.effectiveAt ?? context.now;
-  const single: Array<[VitalDefinition, number | undefined]> = [
+  const single: Array<[VitalSignDefinition, number | undefined]> = [
     [HEART_RATE, input.heartRate],
     [RESPIRATORY_RATE, input.respiratoryRate],
     [BODY_TEMPERATURE, input.temperatureCelsius],
     [OXYGEN_SATURATION, input.oxygenSaturation],
     [PAIN_SCORE, input.painScore],
     // Air is charted as a flow of 0 L/min, so NEWS2 reads "air or oxygen" from one code.
-    [OXYGEN_FLOW, input.onOxygen === undefined ? undefined : input.onOxygen ? input.oxygenFlowLitresPerMinute : 0],
+    [OXYGEN_FLOW, input.onOxygen === undefined ? undefined : input.onOxygen ? input.oxygenFlowLitresPerMinute : AIR_FLOW_LITRES_PER_MINUTE],
   ];
   const observations: Observation[] = [];
   for (const [definition, value] of single) {

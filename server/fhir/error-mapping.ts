@@ -15,6 +15,7 @@ const ISSUE_BY_STATUS: Readonly<Record<number, FhirError['issueType']>> = {
   412: 'conflict',
   413: 'too-long',
   422: 'processing',
+  428: 'conflict',
   429: 'throttled',
 };
 

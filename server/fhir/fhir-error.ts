@@ -29,6 +29,9 @@ export type FhirErrorCode =
   | 'ADT_SOURCE_ONLY'
   | 'RECORDER_REQUIRED'
   | 'RECORDER_NOT_VALID'
+  | 'PRECONDITION_REQUIRED'
+  | 'IMPLAUSIBLE_VITAL_SIGN'
+  | 'UNMARKED_CORRECTION'
   | 'BODY_TOO_LARGE'
   | 'TOO_MANY_ENTRIES'
   | 'TRANSACTION_FAILED'
@@ -52,7 +55,8 @@ export type IssueType =
   | 'transient'
   | 'throttled'
   | 'exception'
-  | 'processing';
+  | 'processing'
+  | 'business-rule';
 
 export class FhirError extends WardlineError<FhirErrorCode> {
   override readonly name = 'FhirError';

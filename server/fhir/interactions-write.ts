@@ -104,7 +104,7 @@ async function refuseEarly(ctx: FhirContext, tx: SqlDatabase, type: string, prev
   if (ADT_TYPES.includes(type) || !(await mayWriteFor(tx, ctx.access, previous.patientId, ctx.clock()))) {
     // The policy's own refusal (ADT source, scope), with its code; the fallback below is not reached in practice.
     const alone = new WriteJournal();
-    alone.note({ type, id: previous.id, next: null, previous, matched: false });
+    alone.note({ type, id: previous.id, next: null, previous, matched: false, ifMatch: false });
     await authorizeWrites(tx, ctx.access, alone, ctx.clock());
     throw new FhirError(403, 'OUT_OF_SCOPE', 'forbidden', 'This record is outside what this workstation may change. Nothing was stored.');
   }
@@ -172,14 +172,21 @@ export async function createResource(
     }
     const existing = matches[0];
     if (existing) {
-      journalOf(ctx).note({ type, id: existing.id, next: { ...resource, id: existing.id } as Resource, previous: existing, matched: true });
+      journalOf(ctx).note({
+        type,
+        id: existing.id,
+        next: { ...resource, id: existing.id } as Resource,
+        previous: existing,
+        matched: true,
+        ifMatch: false,
+      });
       return { response: writtenResponse(ctx, existing, 200), stored: existing };
     }
   }
   await onSurvivingRecords(ctx, tx, resource);
   const id = options.assignedId ?? randomUUID();
   const fresh = { ...resource, id } as Resource;
-  journalOf(ctx).note({ type, id, next: fresh, previous: null, matched: false });
+  journalOf(ctx).note({ type, id, next: fresh, previous: null, matched: false, ifMatch: false });
   const [stored] = await writeVersions(tx, session, [{ resource: fresh, previous: null }]);
   return { response: writtenResponse(ctx, stored!, 201), stored: stored! };
 }
@@ -219,7 +226,7 @@ export async function updateResource(
       );
     }
   }
-  journalOf(ctx).note({ type, id, next: resource, previous: previous ?? null, matched: false });
+  journalOf(ctx).note({ type, id, next: resource, previous: previous ?? null, matched: false, ifMatch: options.ifMatch !== undefined });
   const [stored] = await writeVersions(tx, session, [{ resource, previous }]);
   return { response: writtenResponse(ctx, stored!, !previous || previous.deleted ? 201 : 200), stored: stored! };
 }
@@ -248,7 +255,7 @@ export async function deleteResource(
       );
     }
   }
-  journalOf(ctx).note({ type, id, next: null, previous: current, matched: false });
+  journalOf(ctx).note({ type, id, next: null, previous: current, matched: false, ifMatch: options.ifMatch !== undefined });
   if (current.deleted) return { response: { status: 204, body: null, headers: { etag: etagOf(current.version) } }, stored: current };
   const stored = await writeDeletion(tx, session, current);
   return { response: { status: 204, body: null, headers: { etag: etagOf(stored.version) } }, stored };

@@ -20,6 +20,9 @@
 //   deleted documentation id re-created by an update keeps the patient of the version deleted.
 // - The device token must hold system/*.write.
 // - The marks of a conflict with the EHR are the hub's (judgeUpstreamMarks).
+// - Then what the documentation holds (documentation-rules.ts): a change to a record names its
+//   version (If-Match, else 428), a vital sign is one Wardline charts, in its unit and range, and a
+//   changed reading is marked corrected or entered in error (else 422).
 import { accountStandingAt, type Principal } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { ADT_TYPES, documentActionOf, isPermitted, type Action, type StaffRole } from '../../shared/access/index.js';
@@ -28,6 +31,7 @@ import type { Access } from './access-policy.js';
 import { FhirError } from './fhir-error.js';
 import { contentText, isPatientKnownToWard, isPatientOnWard, wardLocationRef, type StoredResource } from './store/index.js';
 import { survivingPatient } from './surviving-references.js';
+import { judgeDocumentation } from './documentation-rules.js';
 
 /** How long after leaving a ward a patient's documentation from that ward is still accepted. */
 export const LATE_DOCUMENTATION_DAYS = 30;
@@ -44,6 +48,8 @@ export interface JournalEntry {
   readonly previous: StoredResource | null;
   /** A conditional create that found this resource: nothing written, the existing one returned. */
   readonly matched: boolean;
+  /** The write named the version it changes (If-Match, compared before it was applied). */
+  readonly ifMatch: boolean;
 }
 
 /** The writes of one request, in the order they were applied. */
@@ -145,6 +151,11 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
         throw refused('FORBIDDEN', `The role of the user who recorded this ${entry.type} does not allow ${action}.`);
       }
     }
+  }
+  // What the documentation holds is judged once who may write it is settled, so a refused write
+  // never learns more than its 403.
+  for (const entry of ordered) {
+    if (entry.type !== 'Provenance') judgeDocumentation(entry, parsed(entry.previous));
   }
 }
 

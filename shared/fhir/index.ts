@@ -1,5 +1,6 @@
 // FHIR R4 for Wardline: validation of every resource on its way in (zod schemas for the supported
-// types), reference helpers, and the codes/extensions Wardline relies on. Runtime-neutral.
+// types), reference helpers, the codes/extensions Wardline relies on, and the marks a change of
+// recorded documentation carries (correction-marks.ts). Runtime-neutral.
 export type {
   AllergyIntolerance,
   Annotation,
@@ -76,6 +77,7 @@ export {
   type UpstreamConflictCode,
 } from './upstream-conflict.js';
 export { nameHasEveryWord, nameWords } from './name-search.js';
+export { OBSERVATION_CORRECTION_STATUSES, RETRACTED_STATUS, unmarkedCorrection } from './correction-marks.js';
 export { MAX_BUNDLE_ENTRIES, MAX_REQUEST_BODY_BYTES, MAX_RESOURCE_DEPTH } from './request-limits.js';
 export { auditEventOutsideShape, type AuditEventShapeBreach } from './audit-event-shape.js';
 export {

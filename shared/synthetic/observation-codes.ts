@@ -1,40 +1,33 @@
 // The LOINC codes the generator charts, with their UCUM units: the vital-signs round (every 4 h,
 // hourly while a patient is unwell) plus daily weight, and the daily morning labs with their
-// reference ranges.
+// reference ranges. The vital signs Wardline documents are shared/vital-signs' (the same FHIR form
+// the workstation writes); the generator adds the GCS and the weight.
 
-export interface VitalSignDefinition {
-  readonly code: string;
-  readonly display: string;
-  /** UCUM code (Quantity.code). */
-  readonly unit: string;
-  /** Unit as shown to people (Quantity.unit). */
-  readonly unitText: string;
-}
+import {
+  HEART_RATE,
+  RESPIRATORY_RATE,
+  BODY_TEMPERATURE,
+  OXYGEN_SATURATION,
+  BLOOD_PRESSURE,
+  SYSTOLIC_BP,
+  DIASTOLIC_BP,
+  PAIN_SCORE,
+  OXYGEN_FLOW,
+  type VitalSignDefinition,
+} from '../vital-signs/index.js';
 
-export const HEART_RATE = { code: '8867-4', display: 'Heart rate', unit: '/min', unitText: 'beats/minute' } as const;
-export const RESPIRATORY_RATE = { code: '9279-1', display: 'Respiratory rate', unit: '/min', unitText: 'breaths/minute' } as const;
-export const BODY_TEMPERATURE = { code: '8310-5', display: 'Body temperature', unit: 'Cel', unitText: '°C' } as const;
-export const OXYGEN_SATURATION = {
-  code: '59408-5',
-  display: 'Oxygen saturation in Arterial blood by Pulse oximetry',
-  unit: '%',
-  unitText: '%',
-} as const;
-export const BLOOD_PRESSURE = {
-  code: '85354-9',
-  display: 'Blood pressure panel with all children optional',
-  unit: 'mm[Hg]',
-  unitText: 'mmHg',
-} as const;
-export const SYSTOLIC_BP = { code: '8480-6', display: 'Systolic blood pressure', unit: 'mm[Hg]', unitText: 'mmHg' } as const;
-export const DIASTOLIC_BP = { code: '8462-4', display: 'Diastolic blood pressure', unit: 'mm[Hg]', unitText: 'mmHg' } as const;
-export const PAIN_SCORE = {
-  code: '72514-3',
-  display: 'Pain severity - 0-10 verbal numeric rating [Score] - Reported',
-  unit: '{score}',
-  unitText: 'score',
-} as const;
-export const OXYGEN_FLOW = { code: '3151-8', display: 'Inhaled oxygen flow rate', unit: 'L/min', unitText: 'L/min' } as const;
+export {
+  HEART_RATE,
+  RESPIRATORY_RATE,
+  BODY_TEMPERATURE,
+  OXYGEN_SATURATION,
+  BLOOD_PRESSURE,
+  SYSTOLIC_BP,
+  DIASTOLIC_BP,
+  PAIN_SCORE,
+  OXYGEN_FLOW,
+  type VitalSignDefinition,
+};
 export const GLASGOW_COMA_SCORE = { code: '9269-2', display: 'Glasgow coma score total', unit: '{score}', unitText: 'score' } as const;
 export const BODY_WEIGHT = { code: '29463-7', display: 'Body weight', unit: 'kg', unitText: 'kg' } as const;
 

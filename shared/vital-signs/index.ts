@@ -1,7 +1,9 @@
 // Vital signs as the ward reads them: the NEWS2 early-warning score (RCP 2017) and its escalation
 // bands, the abnormal flag of each vital, the physiological ranges and cross-field checks every
 // entry passes (host, hub-bound contract and form alike), the entry's shape, the reading of a typed
-// decimal by locale, and the NEWS2 of a chart's latest observations. Runtime-neutral.
+// decimal by locale, the NEWS2 of a chart's latest observations, the FHIR form of each vital sign
+// (LOINC code, UCUM unit) and the check of a vital-signs Observation against all of it (the hub's).
+// Runtime-neutral.
 export {
   CONSCIOUSNESS_LEVELS,
   CONSCIOUSNESS_LABELS,
@@ -46,4 +48,19 @@ export {
   news2OfObservations,
   type VitalObservationReading,
 } from './news2-observations.js';
+export {
+  AIR_FLOW_LITRES_PER_MINUTE,
+  BLOOD_PRESSURE,
+  BODY_TEMPERATURE,
+  DIASTOLIC_BP,
+  HEART_RATE,
+  OXYGEN_FLOW,
+  OXYGEN_SATURATION,
+  PAIN_SCORE,
+  RESPIRATORY_RATE,
+  SINGLE_VALUE_VITALS,
+  SYSTOLIC_BP,
+  type VitalSignDefinition,
+} from './vital-definitions.js';
+export { vitalObservationProblem, type VitalObservationLike, type VitalObservationProblem } from './vital-observation-check.js';
 export { news2SummarySchema, news2Summary, type News2Summary } from './news2-summary.js';

@@ -69,14 +69,14 @@ async function historyOf(id: string): Promise<{ versionId: string; subject: stri
 }
 
 /** The outbox's transaction for one write of Observation `id` (a PUT of `resource`, or a DELETE), with its Provenance. */
-function upload(id: string, write: { resource: Observation } | 'DELETE', author: string): Record<string, unknown> {
+function upload(id: string, write: { resource: Observation } | 'DELETE', author: string, version = '1'): Record<string, unknown> {
   const provenanceId = randomUUID();
   return {
     resourceType: 'Bundle',
     type: 'transaction',
     entry: [
       write === 'DELETE'
-        ? { request: { method: 'DELETE', url: `Observation/${id}` } }
+        ? { request: { method: 'DELETE', url: `Observation/${id}`, ifMatch: `W/"${version}"` } }
         : { fullUrl: `Observation/${id}`, resource: write.resource, request: { method: 'PUT', url: `Observation/${id}` } },
       {
         fullUrl: `Provenance/${provenanceId}`,
@@ -198,7 +198,10 @@ describe('a correction at the hub', () => {
   it('refuses putting a deleted record back on another patient of the ward (DELETE, then PUT without If-Match), changing nothing', async () => {
     const signedIn = await device.signedIn('nurse.a', PASSWORD);
     const before = await hubCopy(deletedThenMoved);
-    const deleted = await signedIn.fetch(`/fhir/Observation/${deletedThenMoved}`, { method: 'DELETE' });
+    const deleted = await signedIn.fetch(`/fhir/Observation/${deletedThenMoved}`, {
+      method: 'DELETE',
+      headers: { 'if-match': `W/"${before.meta!.versionId}"` },
+    });
     expect(deleted.status).toBe(204);
     const history = await historyOf(deletedThenMoved);
 
@@ -241,7 +244,7 @@ describe('a correction at the hub', () => {
     expect(both.status).toBe(400);
     expect(await hubCopy(deletedThenUploaded)).toEqual(before);
 
-    const deleted = await device.fetch('/fhir', { body: upload(deletedThenUploaded, 'DELETE', nurse) });
+    const deleted = await device.fetch('/fhir', { body: upload(deletedThenUploaded, 'DELETE', nurse, before.meta!.versionId!) });
     expect(deleted.status).toBe(200);
     const history = await historyOf(deletedThenUploaded);
     const put = await device.fetch('/fhir', { body: upload(deletedThenUploaded, { resource: moved }, nurse) });

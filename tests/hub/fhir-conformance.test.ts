@@ -95,8 +95,9 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
     expect(read.status).toBe(200);
     expect(await json(read)).toEqual(first);
 
-    const changed = { ...first, valueQuantity: { ...first.valueQuantity, value: 80 } };
-    const updated = await device.fetch(`/fhir/Observation/${first.id}`, { method: 'PUT', body: changed });
+    // A changed reading is marked corrected and names the version it changes (the hub requires both).
+    const changed = { ...first, status: 'corrected', valueQuantity: { ...first.valueQuantity, value: 80 } };
+    const updated = await device.fetch(`/fhir/Observation/${first.id}`, { method: 'PUT', body: changed, headers: { 'if-match': 'W/"1"' } });
     expect(updated.status).toBe(200);
     const second = await json<Observation>(updated);
     expect(second.meta?.versionId).toBe('2');
@@ -107,7 +108,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
     const v2 = await json<Observation>(await device.fetch(`/fhir/Observation/${first.id}/_history/2`));
     expect(v2.valueQuantity?.value).toBe(80);
 
-    const deleted = await device.fetch(`/fhir/Observation/${first.id}`, { method: 'DELETE' });
+    const deleted = await device.fetch(`/fhir/Observation/${first.id}`, { method: 'DELETE', headers: { 'if-match': 'W/"2"' } });
     expect(deleted.status).toBe(204);
     expect(deleted.headers.get('etag')).toBe('W/"3"');
     expect((await device.fetch(`/fhir/Observation/${first.id}`)).status).toBe(410);
@@ -171,7 +172,11 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
 
   it('applies a transaction all or nothing: one failing entry leaves none of the others readable', async () => {
     const target = await json<Observation>(await device.fetch('/fhir/Observation', { body: observation(admitted.patientId) }));
-    await device.fetch(`/fhir/Observation/${target.id}`, { method: 'PUT', body: { ...target, status: 'amended' } });
+    await device.fetch(`/fhir/Observation/${target.id}`, {
+      method: 'PUT',
+      body: { ...target, status: 'amended' },
+      headers: { 'if-match': 'W/"1"' },
+    });
     const marker = randomUUID();
     const before = await json<Bundle>(await device.fetch(`/fhir/Observation?identifier=${TEST_IDENTIFIER_SYSTEM}|${marker}`));
     expect(before.entry ?? []).toHaveLength(0);
@@ -274,8 +279,8 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
     const checkpoint = start.meta!.lastUpdated!;
     const a = await json<Observation>(await device.fetch('/fhir/Observation', { body: observation(admitted.patientId) }));
     const b = await json<Observation>(await device.fetch('/fhir/Observation', { body: observation(admitted.patientId) }));
-    await device.fetch(`/fhir/Observation/${a.id}`, { method: 'PUT', body: { ...a, status: 'amended' } });
-    await device.fetch(`/fhir/Observation/${b.id}`, { method: 'DELETE' });
+    await device.fetch(`/fhir/Observation/${a.id}`, { method: 'PUT', body: { ...a, status: 'amended' }, headers: { 'if-match': 'W/"1"' } });
+    await device.fetch(`/fhir/Observation/${b.id}`, { method: 'DELETE', headers: { 'if-match': 'W/"1"' } });
 
     const changes = await json<Bundle>(await device.fetch(`/fhir/Observation/_history?_since=${encodeURIComponent(checkpoint)}`));
     const summary = changes.entry!.map((e) => `${e.request?.method} ${e.fullUrl?.split('/').slice(-1)[0]} ${e.response?.etag}`);
@@ -301,7 +306,9 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
     const pageTest = await admitPatient(hub.db, 'a');
     const created = new Set<string>();
     for (let i = 0; i < 23; i++) {
-      const res = await json<Observation>(await device.fetch('/fhir/Observation', { body: observation(pageTest.patientId, { value: i }) }));
+      const res = await json<Observation>(
+        await device.fetch('/fhir/Observation', { body: observation(pageTest.patientId, { value: 60 + i }) }),
+      );
       created.add(`Observation/${res.id}`);
     }
     for (const query of [
@@ -328,7 +335,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
   it("returns a patient's whole record with $everything, paged, and nothing of another patient", async () => {
     const other = await admitPatient(hub.db, 'a');
     const subject = await admitPatient(hub.db, 'a');
-    for (let i = 0; i < 12; i++) await device.fetch('/fhir/Observation', { body: observation(subject.patientId, { value: i }) });
+    for (let i = 0; i < 12; i++) await device.fetch('/fhir/Observation', { body: observation(subject.patientId, { value: 60 + i }) });
     await device.fetch('/fhir/Observation', { body: observation(other.patientId) });
     const pages = await walk(device, hub.url, `/fhir/Patient/${subject.patientId}/$everything?_count=5`);
     // The Patient, the Encounter, 12 vital signs and the hub's Provenance of each (the nurse wrote them).
