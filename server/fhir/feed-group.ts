@@ -8,15 +8,16 @@
 // each message at once would have stored. A message that must read whole compartments (a merge) runs
 // isolated: the group's queue is written first, then the message in a savepoint of its own.
 import type { Resource } from '../../shared/fhir/index.js';
-import { validateResource } from '../../shared/fhir/index.js';
+import { patientIdOf, validateResource } from '../../shared/fhir/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { batchedFeedWriter, parsed, type FeedResource, type FeedWriter } from './feed-writes.js';
 import {
   beginWrite,
-  currentByIdentifier,
   currentByIdentifiers,
+  currentByToken,
+  currentOfPatient,
   endWrite,
-  identifierTokensOf,
+  tokensOf,
   readCurrent,
   readCurrentMany,
   VersionBatch,
@@ -62,7 +63,8 @@ interface Entry {
   /** The resource a message put (queued versions): its identifiers are read without parsing. */
   readonly source?: Resource;
   parsed?: FeedResource | null;
-  identifiers?: ReadonlySet<string>;
+  /** Its index tokens, per search parameter (`param` → `system SEP value`), read once. */
+  tokens?: Map<string, ReadonlySet<string>>;
 }
 
 const SEP = '\u0000';
@@ -76,14 +78,20 @@ function parsedOf<R extends Resource>(entry: Entry): FeedResource<R> | null {
   return entry.parsed as FeedResource<R> | null;
 }
 
-/** Whether the entry's resource carries the identifier system|value, as the store indexes it. */
-function carries(entry: Entry, system: string, value: string): boolean {
-  if (entry.identifiers === undefined) {
+/** Whether the entry's resource carries the index token `param` system|value, as the store indexes it. */
+function carries(entry: Entry, param: string, system: string, value: string): boolean {
+  entry.tokens ??= new Map();
+  let tokens = entry.tokens.get(param);
+  if (tokens === undefined) {
     const resource = entry.source ?? parsedOf(entry)?.resource ?? null;
-    const tokens = resource === null ? [] : identifierTokensOf(resource);
-    entry.identifiers = new Set(tokens.map((token) => `${token.system}${SEP}${token.value}`));
+    tokens = new Set((resource === null ? [] : tokensOf(resource, param)).map((token) => `${token.system}${SEP}${token.value}`));
+    entry.tokens.set(param, tokens);
   }
-  return entry.identifiers.has(`${system}${SEP}${value}`);
+  return tokens.has(`${system}${SEP}${value}`);
+}
+
+function tokenLookup(type: string, param: string, system: string, value: string): string {
+  return `${type}${SEP}${param}${SEP}${system}${SEP}${value}`;
 }
 
 /** The group's overlay: the database rows it read, the versions its kept messages queued. */
@@ -93,7 +101,7 @@ class GroupOverlay {
   readonly stored = new Map<string, Entry>();
   /** The newest version each resource got from the group's kept messages (queued, not yet written). */
   readonly written = new Map<string, Entry>();
-  /** Identifier look-ups answered by the database (its live rows). */
+  /** Identifier (and other token) look-ups answered by the database (its live rows). */
   readonly byIdentifier = new Map<string, readonly StoredResource[]>();
 
   constructor(
@@ -121,12 +129,22 @@ class GroupOverlay {
     return entry;
   }
 
-  async storedByIdentifier(type: string, system: string, value: string): Promise<readonly StoredResource[]> {
-    const lookup = `${type}${SEP}${system}${SEP}${value}`;
+  async storedByToken(type: string, param: string, system: string, value: string): Promise<readonly StoredResource[]> {
+    const lookup = tokenLookup(type, param, system, value);
     let rows = this.byIdentifier.get(lookup);
     if (rows === undefined) {
-      rows = await currentByIdentifier(this.tx, type, system, value, Number.MAX_SAFE_INTEGER);
+      rows = await currentByToken(this.tx, type, param, system, value, Number.MAX_SAFE_INTEGER);
       this.remember(lookup, rows);
+    }
+    return rows;
+  }
+
+  /** A patient's live resources of `type` in these statuses, as the database holds them (not kept: rarely asked twice). */
+  async storedOfPatient(type: string, patientId: string, statuses: readonly string[]): Promise<readonly StoredResource[]> {
+    const rows = await currentOfPatient(this.tx, type, patientId, statuses);
+    for (const row of rows) {
+      const key = keyOf(row.type, row.id);
+      if (!this.stored.has(key)) this.stored.set(key, { stored: row });
     }
     return rows;
   }
@@ -135,7 +153,7 @@ class GroupOverlay {
   async prefetchIdentifiers(lookups: readonly IdentifierLookup[]): Promise<void> {
     const bySystem = new Map<string, { type: string; system: string; values: Set<string> }>();
     for (const { type, system, value } of lookups) {
-      if (this.byIdentifier.has(`${type}${SEP}${system}${SEP}${value}`)) continue;
+      if (this.byIdentifier.has(tokenLookup(type, 'identifier', system, value))) continue;
       const group = `${type}${SEP}${system}`;
       let entry = bySystem.get(group);
       if (entry === undefined) bySystem.set(group, (entry = { type, system, values: new Set() }));
@@ -143,7 +161,7 @@ class GroupOverlay {
     }
     for (const { type, system, values } of bySystem.values()) {
       const found = await currentByIdentifiers(this.tx, type, system, [...values]);
-      for (const [value, rows] of found) this.remember(`${type}${SEP}${system}${SEP}${value}`, rows);
+      for (const [value, rows] of found) this.remember(tokenLookup(type, 'identifier', system, value), rows);
     }
   }
 
@@ -178,30 +196,53 @@ function messageWriter(overlay: GroupOverlay): { writer: FeedWriter; written: Ma
     const key = keyOf(type, id);
     return written.get(key) ?? overlay.written.get(key) ?? overlay.storedEntry(type, id);
   };
+  /**
+   * The live resources a database look-up found (`rows`) or the group and this message wrote, each
+   * in its newest version (this message's, else the group's, else the database's); a version
+   * written in the group must still match (`matches`), a database row matched by its query.
+   */
+  const newest = <R extends Resource>(
+    rows: readonly StoredResource[],
+    type: string,
+    matches: (entry: Entry) => boolean,
+  ): FeedResource<R>[] => {
+    const candidates = new Map<string, Entry>();
+    for (const row of rows) {
+      const key = keyOf(row.type, row.id);
+      candidates.set(key, overlay.stored.get(key) ?? { stored: row });
+    }
+    for (const layer of [overlay.written, written]) {
+      for (const [key, entry] of layer) if (entry.stored?.type === type) candidates.set(key, entry);
+    }
+    const live: Entry[] = [];
+    for (const [key, candidate] of candidates) {
+      const entry = written.get(key) ?? overlay.written.get(key) ?? candidate;
+      if (entry.stored === null || entry.stored.deleted) continue;
+      if (entry.source !== undefined && !matches(entry)) continue;
+      live.push(entry);
+    }
+    // Id order, as the store answers (FHIR ids are ASCII: code-unit order is the database's).
+    live.sort((a, b) => (a.stored!.id < b.stored!.id ? -1 : a.stored!.id > b.stored!.id ? 1 : 0));
+    return live.map((entry) => parsedOf<R>(entry)!);
+  };
   const writer: FeedWriter = {
     tx: overlay.tx,
     read: async (type, id) => parsedOf(await entryOf(type, id)),
     async findByIdentifier<R extends Resource>(type: R['resourceType'], system: string, value: string, limit = 2) {
-      const rows = await overlay.storedByIdentifier(type, system, value);
-      const candidates = new Map<string, Entry>();
-      for (const row of rows) {
-        const key = keyOf(row.type, row.id);
-        candidates.set(key, overlay.stored.get(key) ?? { stored: row });
-      }
-      for (const layer of [overlay.written, written]) {
-        for (const [key, entry] of layer) if (entry.stored?.type === type) candidates.set(key, entry);
-      }
-      const live: Entry[] = [];
-      for (const [key, candidate] of candidates) {
-        // The newest version wins (this message's, else the group's, else the database's).
-        const entry = written.get(key) ?? overlay.written.get(key) ?? candidate;
-        if (entry.stored === null || entry.stored.deleted) continue;
-        if (entry.source !== undefined && !carries(entry, system, value)) continue;
-        live.push(entry);
-      }
-      // Id order, as the store answers (FHIR ids are ASCII: code-unit order is the database's).
-      live.sort((a, b) => (a.stored!.id < b.stored!.id ? -1 : a.stored!.id > b.stored!.id ? 1 : 0));
-      return live.slice(0, limit).map((entry) => parsedOf<R>(entry)!);
+      const rows = await overlay.storedByToken(type, 'identifier', system, value);
+      return newest<R>(rows, type, (entry) => carries(entry, 'identifier', system, value)).slice(0, limit);
+    },
+    async findByToken<R extends Resource>(type: R['resourceType'], param: string, system: string, value: string) {
+      const rows = await overlay.storedByToken(type, param, system, value);
+      return newest<R>(rows, type, (entry) => carries(entry, param, system, value));
+    },
+    async findOfPatient<R extends Resource>(type: R['resourceType'], patientId: string, statuses: readonly string[]) {
+      const rows = await overlay.storedOfPatient(type, patientId, statuses);
+      return newest<R>(rows, type, (entry) => {
+        const resource = entry.source ?? parsedOf(entry)?.resource;
+        const status = (resource as { status?: unknown } | undefined)?.status;
+        return resource !== undefined && patientIdOf(resource) === patientId && typeof status === 'string' && statuses.includes(status);
+      });
     },
     compartment: () => Promise.reject(new Error('A feed message read a whole compartment outside an isolated run; this is a hub defect.')),
     async put(resource) {

@@ -7,7 +7,8 @@ import type { SqlDatabase } from '../storage/index.js';
 import {
   beginWrite,
   contentText,
-  currentByIdentifier,
+  currentByToken,
+  currentOfPatient,
   endWrite,
   patientCompartment,
   readCurrent,
@@ -32,6 +33,13 @@ export interface FeedWriter {
   read<R extends Resource>(type: R['resourceType'], id: string): Promise<FeedResource<R> | null>;
   /** Live resources of `type` carrying the identifier system|value (at most `limit`). */
   findByIdentifier<R extends Resource>(type: R['resourceType'], system: string, value: string, limit?: number): Promise<FeedResource<R>[]>;
+  /**
+   * Live resources of `type` carrying the index token `param` `system|value` as the store indexes
+   * it (store/index-terms.ts; e.g. `location`, '', `Location/x`: the Encounters at Location x now).
+   */
+  findByToken<R extends Resource>(type: R['resourceType'], param: string, system: string, value: string): Promise<FeedResource<R>[]>;
+  /** Live resources of `type` whose patient is `patientId` and whose status is one of `statuses`. */
+  findOfPatient<R extends Resource>(type: R['resourceType'], patientId: string, statuses: readonly string[]): Promise<FeedResource<R>[]>;
   /** Every live resource of a patient's compartment (the Patient itself included). */
   compartment(patientId: string): Promise<FeedResource[]>;
   /** Validates and writes a new version (create or update); the store sets meta. */
@@ -49,13 +57,23 @@ export function parsed<R extends Resource>(stored: StoredResource | null): FeedR
 /** The store's current version of `type/id` as `tx` sees it, remembered per writer. */
 type CurrentReader = (type: string, id: string) => Promise<StoredResource | null>;
 
-function identifierFinder(tx: SqlDatabase, before: () => Promise<void>, known: Map<string, StoredResource | null> | null) {
-  return async (type: string, system: string, value: string, limit: number) => {
+function tokenFinder(tx: SqlDatabase, before: () => Promise<void>, known: Map<string, StoredResource | null> | null) {
+  return async (type: string, param: string, system: string, value: string, limit: number) => {
     await before();
-    const rows = await currentByIdentifier(tx, type, system, value, limit);
-    for (const row of rows) known?.set(`${row.type}/${row.id}`, row);
-    return rows.map((row) => parsed(row)).filter((row): row is NonNullable<typeof row> => row !== null);
+    return parsedRows(await currentByToken(tx, type, param, system, value, limit), known);
   };
+}
+
+function patientFinder(tx: SqlDatabase, before: () => Promise<void>, known: Map<string, StoredResource | null> | null) {
+  return async (type: string, patientId: string, statuses: readonly string[]) => {
+    await before();
+    return parsedRows(await currentOfPatient(tx, type, patientId, statuses), known);
+  };
+}
+
+function parsedRows(rows: readonly StoredResource[], known: Map<string, StoredResource | null> | null): FeedResource[] {
+  for (const row of rows) known?.set(`${row.type}/${row.id}`, row);
+  return rows.map((row) => parsed(row)).filter((row): row is NonNullable<typeof row> => row !== null);
 }
 
 function compartmentReader(tx: SqlDatabase, before: () => Promise<void>) {
@@ -83,11 +101,14 @@ function compartmentReader(tx: SqlDatabase, before: () => Promise<void>) {
 export function feedWriterOn(tx: SqlDatabase, session: () => Promise<WriteSession>): FeedWriter {
   const current: CurrentReader = (type, id) => readCurrent(tx, type, id);
   const nothing = (): Promise<void> => Promise.resolve();
-  const find = identifierFinder(tx, nothing, null);
+  const find = tokenFinder(tx, nothing, null);
+  const ofPatient = patientFinder(tx, nothing, null);
   return {
     tx,
     read: async (type, id) => parsed(await current(type, id)),
-    findByIdentifier: (type, system, value, limit = 2) => find(type, system, value, limit) as never,
+    findByIdentifier: (type, system, value, limit = 2) => find(type, 'identifier', system, value, limit) as never,
+    findByToken: (type, param, system, value) => find(type, param, system, value, Number.MAX_SAFE_INTEGER) as never,
+    findOfPatient: (type, patientId, statuses) => ofPatient(type, patientId, statuses) as never,
     compartment: compartmentReader(tx, nothing),
     async put(resource) {
       validateResource(resource);
@@ -122,11 +143,14 @@ export function batchedFeedWriter(tx: SqlDatabase, session: WriteSession): { wri
     known.set(key, stored);
     return stored;
   };
-  const find = identifierFinder(tx, flush, known);
+  const find = tokenFinder(tx, flush, known);
+  const ofPatient = patientFinder(tx, flush, known);
   const writer: FeedWriter = {
     tx,
     read: async (type, id) => parsed(await current(type, id)),
-    findByIdentifier: (type, system, value, limit = 2) => find(type, system, value, limit) as never,
+    findByIdentifier: (type, system, value, limit = 2) => find(type, 'identifier', system, value, limit) as never,
+    findByToken: (type, param, system, value) => find(type, param, system, value, Number.MAX_SAFE_INTEGER) as never,
+    findOfPatient: (type, patientId, statuses) => ofPatient(type, patientId, statuses) as never,
     compartment: compartmentReader(tx, flush),
     async put(resource) {
       validateResource(resource);

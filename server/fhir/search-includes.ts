@@ -30,6 +30,18 @@ function idsOfType(type: string, references: readonly unknown[]): string[] {
 
 const PATIENT: IncludeTarget = { targetType: 'Patient', idsOf: patientOfRow };
 
+type Json = Record<string, unknown> | undefined;
+
+/** The `targetType` references `referencesOf` finds in a matched resource's content. */
+function referencing(targetType: string, referencesOf: (resource: Record<string, unknown>) => unknown[]): IncludeTarget {
+  return { targetType, idsOf: (row) => idsOfType(targetType, referencesOf(content(row))) };
+}
+
+/** `element.reference` (a Reference), or nothing. */
+function referenceOf(element: unknown): unknown {
+  return (element as Json)?.reference;
+}
+
 const INCLUDES: Readonly<Record<string, IncludeTarget>> = {
   'Encounter:patient': PATIENT,
   'Encounter:subject': PATIENT,
@@ -46,15 +58,21 @@ const INCLUDES: Readonly<Record<string, IncludeTarget>> = {
   },
   'Observation:patient': PATIENT,
   'Observation:subject': PATIENT,
+  // The stay a vital sign was recorded in (Observation.encounter, as the chart writes it).
+  'Observation:encounter': referencing('Encounter', (r) => [referenceOf(r.encounter)]),
   'Condition:patient': PATIENT,
   'AllergyIntolerance:patient': PATIENT,
   'MedicationRequest:patient': PATIENT,
   'MedicationAdministration:patient': PATIENT,
-  'MedicationAdministration:request': {
-    targetType: 'MedicationRequest',
-    idsOf: (row) => idsOfType('MedicationRequest', [(content(row).request as { reference?: unknown } | undefined)?.reference]),
-  },
+  'MedicationAdministration:request': referencing('MedicationRequest', (r) => [referenceOf(r.request)]),
+  // R4 names the administration's stay `context` (MedicationAdministration.context).
+  'MedicationAdministration:context': referencing('Encounter', (r) => [referenceOf(r.context)]),
   'DocumentReference:patient': PATIENT,
+  // DocumentReference.context.encounter (R4 search parameter `encounter`).
+  'DocumentReference:encounter': referencing('Encounter', (r) => {
+    const encounters = (r.context as Json)?.encounter;
+    return Array.isArray(encounters) ? encounters.map(referenceOf) : [];
+  }),
   'Flag:patient': PATIENT,
 };
 

@@ -456,25 +456,25 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
 
     it('refuses out-of-order events with AE (a discharge before its admit, an event older than one applied) and changes nothing', async () => {
       const before = await storeMark();
-      const dischargeFirst = await send({ event: 'A03', at: at('120000'), mrn: 'MRN9000012', location: 'a^1^1', visit: 'V9000012' });
+      const dischargeFirst = await send({ event: 'A03', at: at('120000'), mrn: 'MRN9000015', location: 'a^1^1', visit: 'V9000012' });
       expect(dischargeFirst.code).toBe('AE');
       expect(await storeMark()).toBe(before);
-      expect((await send({ event: 'A01', at: at('081000'), mrn: 'MRN9000012', location: 'a^17^1', visit: 'V9000012' })).code).toBe('AA');
-      const id = (await patientIdOfMrn('a', 'MRN9000012'))!;
+      expect((await send({ event: 'A01', at: at('081000'), mrn: 'MRN9000015', location: 'a^17^1', visit: 'V9000012' })).code).toBe('AA');
+      const id = (await patientIdOfMrn('a', 'MRN9000015'))!;
       const middle = await storeMark();
       const dischargeOfOtherVisit = await send({
         event: 'A03',
         at: at('120000'),
-        mrn: 'MRN9000012',
+        mrn: 'MRN9000015',
         location: 'a^1^1',
         visit: 'V9999999',
       });
       expect(dischargeOfOtherVisit).toMatchObject({ code: 'AE', condition: '204' });
-      const older = await send({ event: 'A02', at: at('070000'), mrn: 'MRN9000012', location: 'b^1^1', visit: 'V9000012' });
+      const older = await send({ event: 'A02', at: at('070000'), mrn: 'MRN9000015', location: 'b^1^1', visit: 'V9000012' });
       expect(older.code).toBe('AE');
       expect(older.text).toMatch(/before one already applied/);
       expect(await storeMark()).toBe(middle);
-      expect(await patientIdOfMrn('a', 'MRN9000012')).toBe(id);
+      expect(await patientIdOfMrn('a', 'MRN9000015')).toBe(id);
     });
 
     it('refuses a sender without the feed secret, with a workstation credential, or revoked (AR), changing nothing', async () => {

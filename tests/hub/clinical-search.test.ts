@@ -225,5 +225,39 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('clinical search with fhir-kit-
     expect(of('MedicationAdministration').searchParam!.map((p) => p.name)).toEqual(expect.arrayContaining(['code', 'effective-time']));
     expect(of('MedicationAdministration').searchInclude).toContain('MedicationAdministration:request');
     expect(of('Encounter').searchInclude).toContain('Encounter:location');
+    expect(of('Observation').searchInclude).toContain('Observation:encounter');
+    expect(of('MedicationAdministration').searchInclude).toContain('MedicationAdministration:context');
+  });
+
+  it('includes the stay of observations and administrations, never one the caller may not read', async () => {
+    const a = onA.patientId;
+    await feedResources(hub.db, [
+      { ...measured(a, 'hr-stay', '8867-4', '2024-01-02T10:00:00Z'), encounter: { reference: `Encounter/${onA.encounterId}` } },
+      // References to another ward's patient's stay, and to a restricted patient's stay on ward A.
+      { ...measured(a, 'hr-cross-stay', '8867-4', '2024-01-02T11:00:00Z'), encounter: { reference: `Encounter/${onB.encounterId}` } },
+      {
+        ...measured(a, 'hr-restricted-stay', '8867-4', '2024-01-02T12:00:00Z'),
+        encounter: { reference: `Encounter/${restricted.encounterId}` },
+      },
+      { ...administration(a, 'ma-stay', 'mr-a', '2024-01-02T09:00:00Z'), context: { reference: `Encounter/${onA.encounterId}` } },
+      { ...administration(a, 'ma-cross-stay', 'mr-a', '2024-01-02T09:30:00Z'), context: { reference: `Encounter/${onB.encounterId}` } },
+    ]);
+    const searchParams = { patient: a, date: '2024-01-02', _include: 'Observation:encounter' };
+    const forDevice = (await client.search({ resourceType: 'Observation', searchParams })) as unknown as Bundle;
+    expect(ids(forDevice)).toEqual(['Observation/hr-cross-stay', 'Observation/hr-restricted-stay', 'Observation/hr-stay']);
+    expect(ids(forDevice, 'include')).toEqual([`Encounter/${onA.encounterId}`, `Encounter/${restricted.encounterId}`].sort());
+    expect(JSON.stringify(forDevice)).not.toContain(onB.patientId);
+    const forNurse = (await nurse.search({ resourceType: 'Observation', searchParams })) as unknown as Bundle;
+    expect(ids(forNurse, 'include')).toEqual([`Encounter/${onA.encounterId}`]);
+    expect(JSON.stringify(forNurse)).not.toContain(restricted.patientId);
+
+    const given = await search('MedicationAdministration', {
+      patient: a,
+      'effective-time': '2024-01-02',
+      _include: 'MedicationAdministration:context',
+    });
+    expect(ids(given)).toEqual(['MedicationAdministration/ma-cross-stay', 'MedicationAdministration/ma-stay']);
+    expect(ids(given, 'include')).toEqual([`Encounter/${onA.encounterId}`]);
+    expect(JSON.stringify(given)).not.toContain(onB.patientId);
   });
 });

@@ -112,3 +112,9 @@ export function indexTermsOf(resource: Resource): IndexTerms {
     date: dateSpanOf(resource),
   };
 }
+
+/** The index tokens of one search parameter of a resource (`identifier`, `location`, …), as written. */
+export function tokensOf(resource: Resource, param: string): Token[] {
+  if (param === 'identifier') return identifierTokensOf(resource);
+  return indexTermsOf(resource).tokens.filter((token) => token.param === param);
+}

@@ -14,14 +14,14 @@ export {
 } from './resource-store.js';
 export { contentText, versionContentSql, type StoredResource } from './stored-resource.js';
 export { asciiJson } from './ascii-json.js';
-export { currentByIdentifier, currentByIdentifiers } from './identifier-lookup.js';
+export { currentByIdentifier, currentByIdentifiers, currentByToken, currentOfPatient } from './identifier-lookup.js';
 export { searchResources, countResources, readManyInScope, patientCompartment } from './search-query.js';
 export type { SearchFilter, SearchQuery, SearchOrder, SearchPosition, TokenAlternative, Comparator } from './search-query.js';
 export { patientCompartmentPage, type CompartmentPage, type CompartmentPageQuery, type EntryFrame } from './compartment-page.js';
 export { historyVersions, type HistoryQuery } from './history-query.js';
 export { followOnWards, wardsThatHeld } from './ward-followed.js';
 export { isPatientOnWard, isPatientKnownToWard, isPatientRestricted, SHARED_TYPES, type AccessScope } from './access-scope.js';
-export { wardLocationRef, normalizeReference, identifierTokensOf } from './index-terms.js';
+export { wardLocationRef, normalizeReference, identifierTokensOf, tokensOf } from './index-terms.js';
 export { DATE_SEARCH_PARAM } from './clinical-terms.js';
 export { nameWords, patientNameOf } from './patient-name.js';
 export { patientIdsByNameWords } from './patient-name-lookup.js';

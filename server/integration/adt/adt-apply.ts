@@ -1,7 +1,8 @@
 // What each ADT event does to the hub's Patient, Encounter and Location resources, inside the
 // message's one write transaction (server/fhir feedTransaction). A message that does not fit what
 // the hub holds (a discharge before its admit, an unknown ward, an event older than one already
-// applied to the patient) throws an AdtError and changes nothing. A changed resource keeps its meta
+// applied to the patient, a second stay for a patient already in one) throws an AdtError and changes
+// nothing. A bed's occupancy follows who is in it (settleBeds). A changed resource keeps its meta
 // (tags, security labels such as a restricted chart's); the store sets versionId and lastUpdated.
 import type { Encounter, Location, Patient } from '../../../shared/fhir/index.js';
 import { BED_STATUS_SYSTEM, endOfChain, LOCATION_PHYSICAL_TYPE_SYSTEM, MRN_SYSTEM, replacedBy } from '../../../shared/fhir/index.js';
@@ -180,11 +181,42 @@ async function requireWard(writer: FeedWriter, location: AdtLocation): Promise<L
   return ward.resource;
 }
 
-async function markBed(writer: FeedWriter, location: AdtLocation, ward: Location, occupied: boolean): Promise<void> {
+/** Encounter statuses that hold a bed: a stay in progress, or a registration placed in a bed (A04). */
+const OCCUPYING: readonly Encounter['status'][] = ['in-progress', 'arrived'];
+
+/** The bed Location ids (`ward-…-room-…`/`-bed-…`) of these Encounter location entries. */
+function bedIdsOf(entries: readonly EncounterLocation[]): string[] {
+  const ids: string[] = [];
+  for (const entry of entries) {
+    const id = entry.location?.reference?.replace(/^Location\//, '');
+    if (id && /^ward-.+-(room|bed)-/.test(id) && !ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+/**
+ * Sets each bed's occupancy from who is in it, after the message's Encounters are written: Occupied
+ * while any Encounter holding a bed (OCCUPYING) is at it now, else Unoccupied. So a bed two
+ * patients were put in stays Occupied when one leaves, and a bed swap ends right in either order.
+ */
+async function settleBeds(writer: FeedWriter, ids: readonly string[]): Promise<void> {
+  for (const id of ids) {
+    const bed = await writer.read<Location>('Location', id);
+    if (bed === null) continue;
+    const here = await writer.findByToken<Encounter>('Encounter', 'location', '', `Location/${id}`);
+    const occupied = here.some((item) => OCCUPYING.includes(item.resource.status));
+    const code = occupied ? 'O' : 'U';
+    if (bed.resource.operationalStatus?.code === code) continue;
+    const status = { system: BED_STATUS_SYSTEM, code, display: occupied ? 'Occupied' : 'Unoccupied' };
+    await writer.put({ ...bed.resource, operationalStatus: status });
+  }
+}
+
+/** Marks the bed PV1-3 names occupied (the Encounter just written is in it), making it on first use. */
+async function occupyBed(writer: FeedWriter, location: AdtLocation, ward: Location): Promise<void> {
   const id = bedId(location);
   if (id === null) return;
   const existing = await writer.read<Location>('Location', id);
-  const status = { system: BED_STATUS_SYSTEM, code: occupied ? 'O' : 'U', display: occupied ? 'Occupied' : 'Unoccupied' };
   const base: Location = existing?.resource ?? {
     resourceType: 'Location',
     id,
@@ -196,31 +228,33 @@ async function markBed(writer: FeedWriter, location: AdtLocation, ward: Location
     },
     partOf: { reference: `Location/${ward.id}`, ...(ward.name ? { display: ward.name } : {}) },
   };
-  if (existing !== null && existing.resource.operationalStatus?.code === status.code) return;
-  const rest = base;
-  await writer.put({ ...(rest as Location), operationalStatus: status });
+  if (existing !== null && existing.resource.operationalStatus?.code === 'O') return;
+  await writer.put({ ...base, operationalStatus: { system: BED_STATUS_SYSTEM, code: 'O', display: 'Occupied' } });
 }
 
-/** Marks the beds of these Encounter location entries free (after a discharge, transfer or cancel). */
-async function freeBeds(writer: FeedWriter, entries: readonly EncounterLocation[]): Promise<void> {
-  for (const entry of entries) {
-    const id = entry.location?.reference?.replace(/^Location\//, '');
-    if (!id || !/^ward-.+-(room|bed)-/.test(id)) continue;
+/** Marks the beds of these (reopened) Encounter location entries occupied. */
+async function occupyBeds(writer: FeedWriter, entries: readonly EncounterLocation[]): Promise<void> {
+  for (const id of bedIdsOf(entries)) {
     const bed = await writer.read<Location>('Location', id);
-    if (bed === null || bed.resource.operationalStatus?.code === 'U') continue;
-    const rest = bed.resource;
-    await writer.put({ ...(rest as Location), operationalStatus: { system: BED_STATUS_SYSTEM, code: 'U', display: 'Unoccupied' } });
+    if (bed === null || bed.resource.operationalStatus?.code === 'O') continue;
+    await writer.put({ ...bed.resource, operationalStatus: { system: BED_STATUS_SYSTEM, code: 'O', display: 'Occupied' } });
   }
 }
 
-async function occupyBeds(writer: FeedWriter, entries: readonly EncounterLocation[]): Promise<void> {
-  for (const entry of entries) {
-    const id = entry.location?.reference?.replace(/^Location\//, '');
-    if (!id || !/^ward-.+-(room|bed)-/.test(id)) continue;
-    const bed = await writer.read<Location>('Location', id);
-    if (bed === null || bed.resource.operationalStatus?.code === 'O') continue;
-    const rest = bed.resource;
-    await writer.put({ ...(rest as Location), operationalStatus: { system: BED_STATUS_SYSTEM, code: 'O', display: 'Occupied' } });
+/**
+ * One stay at a time: a patient with another Encounter in progress that the feed admitted (not
+ * `except`, the visit this message acts on) is refused, so the census never lists a patient twice.
+ */
+async function requireNoOtherStay(writer: FeedWriter, patientId: string, except: string | undefined, event: string): Promise<void> {
+  const stays = await writer.findOfPatient<Encounter>('Encounter', patientId, ['in-progress']);
+  // The EHR's own Encounters (the upstream mirror's) are matched to the feed's visits by number
+  // (visit-match.ts), not refused: only stays the feed admitted count.
+  if (stays.some((item) => item.resource.id !== except && admittedByFeed(item.resource))) {
+    throw new AdtError(
+      'CONFLICT',
+      `This patient already has a stay in progress on the hub under another visit number; the ${event} was not applied. Move the patient with an A02, discharge the stay with an A03, or cancel its admit with an A11 first.`,
+      'PV1-19',
+    );
   }
 }
 
@@ -282,7 +316,7 @@ async function requireEncounter(
   return admittedByFeed(found.resource) ? found : { ...found, resource: adoptedByFeed(found.resource) };
 }
 
-async function admit(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
+async function admit(writer: FeedWriter, message: AdtMessage, patientId: string, newPatient: boolean): Promise<void> {
   const visit = message.visit!;
   const inpatient = message.event === 'A01';
   if (inpatient && !visit.location) throw new AdtError('MISSING_FIELD', 'An A01 admit needs the ward in PV1-3.', 'PV1-3');
@@ -300,6 +334,7 @@ async function admit(writer: FeedWriter, message: AdtMessage, patientId: string)
   if (existing !== null && existing.resource.subject?.reference !== `Patient/${patientId}`) {
     throw new AdtError('CONFLICT', 'This visit number belongs to another patient on the hub; nothing was changed.', 'PV1-19');
   }
+  if (!newPatient) await requireNoOtherStay(writer, patientId, existing?.resource.id, message.event);
   const startMs = visit.admitMs ?? message.eventMs;
   const kind = CLASSES[visit.patientClass] ?? (inpatient ? CLASSES.I! : CLASSES.O!);
   const encounter: Encounter = {
@@ -313,7 +348,7 @@ async function admit(writer: FeedWriter, message: AdtMessage, patientId: string)
     ...(ward && visit.location ? { location: locationEntries(visit.location, ward, startMs) } : {}),
   };
   await writer.put(ehrVisit === null ? encounter : withFeedVisit(ehrVisit, encounter));
-  if (ward && visit.location) await markBed(writer, visit.location, ward, true);
+  if (ward && visit.location) await occupyBed(writer, visit.location, ward);
 }
 
 async function transfer(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
@@ -329,13 +364,13 @@ async function transfer(writer: FeedWriter, message: AdtMessage, patientId: stri
   );
   const encounter = found.resource;
   const leaving = activeEntries(encounter);
-  await freeBeds(writer, leaving);
   await writer.put({
     ...encounter,
     status: 'in-progress',
     location: [...completeEntries(encounter.location ?? [], message.eventMs), ...locationEntries(visit.location, ward, message.eventMs)],
   });
-  await markBed(writer, visit.location, ward, true);
+  await occupyBed(writer, visit.location, ward);
+  await settleBeds(writer, bedIdsOf(leaving));
 }
 
 async function discharge(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
@@ -348,13 +383,13 @@ async function discharge(writer: FeedWriter, message: AdtMessage, patientId: str
   );
   const encounter = found.resource;
   const endMs = message.visit!.dischargeMs ?? message.eventMs;
-  await freeBeds(writer, activeEntries(encounter));
   await writer.put({
     ...encounter,
     status: 'finished',
     period: { ...(encounter.period ?? {}), end: iso(endMs) },
     location: completeEntries(encounter.location ?? [], endMs),
   });
+  await settleBeds(writer, bedIdsOf(activeEntries(encounter)));
 }
 
 async function cancelAdmit(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
@@ -366,8 +401,8 @@ async function cancelAdmit(writer: FeedWriter, message: AdtMessage, patientId: s
     'No admission is known for this visit, so there is none to cancel.',
   );
   const encounter = found.resource;
-  await freeBeds(writer, activeEntries(encounter));
   await writer.put({ ...encounter, status: 'cancelled', location: completeEntries(encounter.location ?? [], message.eventMs) });
+  await settleBeds(writer, bedIdsOf(activeEntries(encounter)));
 }
 
 async function cancelTransfer(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
@@ -398,7 +433,6 @@ async function cancelTransfer(writer: FeedWriter, message: AdtMessage, patientId
       'PV1-3',
     );
   }
-  await freeBeds(writer, current);
   const reopened = restored.map((entry) => {
     const { end: _end, ...period } = entry.period ?? {};
     return { ...entry, status: 'active' as const, period };
@@ -406,6 +440,7 @@ async function cancelTransfer(writer: FeedWriter, message: AdtMessage, patientId
   const kept = (encounter.location ?? []).filter((entry) => !current.includes(entry) && !restored.includes(entry));
   await writer.put({ ...encounter, location: [...kept, ...reopened] });
   await occupyBeds(writer, reopened);
+  await settleBeds(writer, bedIdsOf(current));
 }
 
 async function cancelDischarge(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
@@ -417,6 +452,7 @@ async function cancelDischarge(writer: FeedWriter, message: AdtMessage, patientI
     'No discharge is known for this visit, so there is none to cancel.',
   );
   const encounter = found.resource;
+  await requireNoOtherStay(writer, patientId, encounter.id, message.event);
   const endedAt = encounter.period?.end;
   const reopened: EncounterLocation[] = [];
   const location = (encounter.location ?? []).map((entry) => {
@@ -529,7 +565,7 @@ export async function applyAdtMessage(
   switch (message.event) {
     case 'A01':
     case 'A04':
-      await admit(writer, message, patientId);
+      await admit(writer, message, patientId, existing === null);
       break;
     case 'A02':
       await transfer(writer, message, patientId);

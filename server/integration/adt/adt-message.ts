@@ -1,11 +1,13 @@
 // One ADT message as the hub needs it, read from @medplum/core's HL7 v2 parser: the header (sender,
 // control id, the feed's secret in MSH-8), the event and when it happened, the patient (PID), the
 // visit (PV1: class, ward^room^bed, visit number and who assigned it, admit and discharge times) and, for a merge, the
-// prior patient (MRG). Every value is checked here; nothing unchecked reaches the store.
+// prior patient (MRG). Field text is decoded here (HL7 escape sequences, hl7-text.ts), then checked;
+// nothing unchecked reaches the store.
 import { createHash } from 'node:crypto';
 import { Hl7Message, type Hl7Segment } from '@medplum/core';
 import { AdtError } from './adt-error.js';
 import { hl7Date, hl7InstantMs } from './hl7-time.js';
+import { charsetDecoder, unescapeHl7, type Hl7TextContext } from './hl7-text.js';
 
 export const ADT_EVENTS = ['A01', 'A02', 'A03', 'A04', 'A08', 'A11', 'A12', 'A13', 'A40'] as const;
 export type AdtEvent = (typeof ADT_EVENTS)[number];
@@ -66,61 +68,95 @@ export interface AdtMessage {
   readonly contentHash: string;
 }
 
-function text(segment: Hl7Segment | undefined, field: number, component = 1, repetition = 0): string {
-  return segment?.getComponent(field, component, undefined, repetition).trim() ?? '';
+/** How a message's field text is decoded (hl7-text.ts): its delimiters and character set. */
+type Reading = Hl7TextContext;
+
+function readingOf(message: Hl7Message): Reading {
+  return { delimiters: message.context, decoder: charsetDecoder(raw(message.header, 18)) };
 }
 
-function required(segment: Hl7Segment | undefined, name: string, field: number, component = 1): string {
-  const value = text(segment, field, component);
+/** A component (or one subcomponent) as sent, escapes not decoded. */
+function raw(segment: Hl7Segment | undefined, field: number, component = 1, repetition = 0, subcomponent?: number): string {
+  return segment?.getComponent(field, component, subcomponent, repetition).trim() ?? '';
+}
+
+/** A component's text, its HL7 escape sequences decoded (hl7-text.ts). */
+function text(
+  reading: Reading,
+  segment: Hl7Segment | undefined,
+  field: number,
+  component = 1,
+  repetition = 0,
+  subcomponent?: number,
+): string {
+  const value = raw(segment, field, component, repetition, subcomponent);
+  return segment ? unescapeHl7(value, reading, `${segment.name}-${field}`).trim() : value;
+}
+
+function required(reading: Reading, segment: Hl7Segment | undefined, name: string, field: number, component = 1): string {
+  const value = text(reading, segment, field, component);
   if (!value) throw new AdtError('MISSING_FIELD', `${name}-${field} is required for this message and is empty.`, `${name}-${field}`);
   return value;
 }
 
-function checked(value: string, pattern: RegExp, where: string, what: string): string {
-  if (!pattern.test(value))
-    throw new AdtError('BAD_VALUE', `${where} (${what}) holds characters or a length the hub does not accept.`, where);
+/**
+ * `value` (decoded) if it matches `pattern`. A field that held an escape sequence decoding to a
+ * character its kind cannot hold (a delimiter in a ward code) is refused saying so.
+ */
+function checked(value: string, pattern: RegExp, where: string, what: string, escaped = false): string {
+  if (!pattern.test(value)) {
+    const why = escaped ? 'an escape sequence that decodes to a character or length' : 'characters or a length';
+    throw new AdtError('BAD_VALUE', `${where} (${what}) holds ${why} the hub does not accept.`, where);
+  }
   return value;
+}
+
+/** Whether the component was sent with an escape sequence in it. */
+function hasEscape(reading: Reading, segment: Hl7Segment, field: number, component = 1, repetition = 0): boolean {
+  return raw(segment, field, component, repetition).includes(reading.delimiters.escapeCharacter);
 }
 
 /** The header alone (enough to answer, and to authenticate), or MALFORMED. */
 export function readHeader(message: Hl7Message): AdtHeader {
   const msh = message.getSegment('MSH');
   if (!msh || message.segments[0] !== msh) throw new AdtError('MALFORMED', 'The message does not start with an MSH segment.', 'MSH');
+  // The sender's names and the control id are compared and echoed as sent (not decoded).
   return {
-    application: text(msh, 3),
-    facility: text(msh, 4),
-    controlId: text(msh, 10),
+    application: raw(msh, 3),
+    facility: raw(msh, 4),
+    controlId: raw(msh, 10),
     security: msh.getField(8)?.toString() ?? '',
   };
 }
 
 /** PID-3 or MRG-1: the repetition whose identifier type (CX-5) is MR, else the first. */
-function mrnOf(segment: Hl7Segment, field: number, where: string): string {
+function mrnOf(reading: Reading, segment: Hl7Segment, field: number, where: string): string {
   const repetitions = segment.getField(field)?.components.length ?? 0;
   let mrn = '';
+  let at = -1;
   for (let r = 0; r < repetitions; r++) {
-    const value = text(segment, field, 1, r);
+    const value = text(reading, segment, field, 1, r);
     if (!value) continue;
-    if (!mrn) mrn = value;
-    if (text(segment, field, 5, r).toUpperCase() === 'MR') {
-      mrn = value;
+    if (!mrn) [mrn, at] = [value, r];
+    if (text(reading, segment, field, 5, r).toUpperCase() === 'MR') {
+      [mrn, at] = [value, r];
       break;
     }
   }
   if (!mrn) throw new AdtError('MISSING_FIELD', `${where} (the patient's medical record number) is required and is empty.`, where);
-  return checked(mrn, IDENTIFIER, where, 'medical record number');
+  return checked(mrn, IDENTIFIER, where, 'medical record number', hasEscape(reading, segment, field, 1, at));
 }
 
 const GENDERS: Record<string, AdtPatient['gender']> = { M: 'male', F: 'female', O: 'other', A: 'other', U: 'unknown', N: 'unknown' };
 
-function patientOf(pid: Hl7Segment): AdtPatient {
-  const family = text(pid, 5, 1);
-  const given = [text(pid, 5, 2), text(pid, 5, 3)].filter((name) => name !== '');
-  const birth = text(pid, 7);
-  const sex = text(pid, 8).toUpperCase();
+function patientOf(reading: Reading, pid: Hl7Segment): AdtPatient {
+  const family = text(reading, pid, 5, 1);
+  const given = [text(reading, pid, 5, 2), text(reading, pid, 5, 3)].filter((name) => name !== '');
+  const birth = text(reading, pid, 7);
+  const sex = text(reading, pid, 8).toUpperCase();
   if (sex && GENDERS[sex] === undefined) throw new AdtError('BAD_VALUE', 'PID-8 (administrative sex) is not M, F, O, A, U or N.', 'PID-8');
   return {
-    mrn: mrnOf(pid, 3, 'PID-3'),
+    mrn: mrnOf(reading, pid, 3, 'PID-3'),
     ...(family ? { family } : {}),
     given,
     ...(birth ? { birthDate: hl7Date(birth, 'PID-7') } : {}),
@@ -129,32 +165,34 @@ function patientOf(pid: Hl7Segment): AdtPatient {
 }
 
 /** PV1-19's assigning authority (CX-4: HD namespace id, else universal id), or ''. */
-function visitAuthorityOf(pv1: Hl7Segment): string {
-  const namespace = pv1.getComponent(19, 4, 0).trim();
-  const universal = pv1.getComponent(19, 4, 1).trim();
+function visitAuthorityOf(reading: Reading, pv1: Hl7Segment): string {
+  const namespace = text(reading, pv1, 19, 4, 0, 0);
+  const universal = text(reading, pv1, 19, 4, 0, 1);
   const authority = namespace || universal;
   if (authority.length > 64)
     throw new AdtError('BAD_VALUE', 'PV1-19 (visit number) names an assigning authority longer than 64 characters.', 'PV1-19');
   return authority;
 }
 
-function visitOf(pv1: Hl7Segment, facility: string): AdtVisit {
-  const ward = text(pv1, 3, 1);
-  const room = text(pv1, 3, 2);
-  const bed = text(pv1, 3, 3);
+function visitOf(reading: Reading, pv1: Hl7Segment, facility: string): AdtVisit {
+  const ward = text(reading, pv1, 3, 1);
+  const room = text(reading, pv1, 3, 2);
+  const bed = text(reading, pv1, 3, 3);
+  const code = (value: string, component: number, what: string): string =>
+    checked(value, CODE, 'PV1-3', what, hasEscape(reading, pv1, 3, component));
   if (!ward && (room || bed)) throw new AdtError('MISSING_FIELD', 'PV1-3 names a room or bed but no ward (point of care).', 'PV1-3');
-  const admit = text(pv1, 44);
-  const discharge = text(pv1, 45);
+  const admit = text(reading, pv1, 44);
+  const discharge = text(reading, pv1, 45);
   return {
-    visitNumber: checked(required(pv1, 'PV1', 19), IDENTIFIER, 'PV1-19', 'visit number'),
-    authority: visitAuthorityOf(pv1) || facility,
-    patientClass: text(pv1, 2).toUpperCase(),
+    visitNumber: checked(required(reading, pv1, 'PV1', 19), IDENTIFIER, 'PV1-19', 'visit number', hasEscape(reading, pv1, 19)),
+    authority: visitAuthorityOf(reading, pv1) || facility,
+    patientClass: text(reading, pv1, 2).toUpperCase(),
     ...(ward
       ? {
           location: {
-            ward: checked(ward, CODE, 'PV1-3', 'ward'),
-            ...(room ? { room: checked(room, CODE, 'PV1-3', 'room') } : {}),
-            ...(bed ? { bed: checked(bed, CODE, 'PV1-3', 'bed') } : {}),
+            ward: code(ward, 1, 'ward'),
+            ...(room ? { room: code(room, 2, 'room') } : {}),
+            ...(bed ? { bed: code(bed, 3, 'bed') } : {}),
           },
         }
       : {}),
@@ -204,11 +242,12 @@ export function readAdtMessage(message: Hl7Message): AdtMessage {
       'MSH-18',
     );
   }
-  const type = text(msh, 9, 1).toUpperCase();
+  const reading = readingOf(message);
+  const type = text(reading, msh, 9, 1).toUpperCase();
   if (type !== 'ADT')
     throw new AdtError('UNSUPPORTED_MESSAGE', `The hub takes ADT messages only on this port, not ${type || 'an empty MSH-9'}.`, 'MSH-9');
   const evn = message.getSegment('EVN');
-  const trigger = (text(msh, 9, 2) || text(evn, 1)).toUpperCase();
+  const trigger = (text(reading, msh, 9, 2) || text(reading, evn, 1)).toUpperCase();
   if (!(ADT_EVENTS as readonly string[]).includes(trigger)) {
     throw new AdtError(
       'UNSUPPORTED_EVENT',
@@ -217,23 +256,23 @@ export function readAdtMessage(message: Hl7Message): AdtMessage {
     );
   }
   const event = trigger as AdtEvent;
-  const occurred = text(evn, 6) || text(evn, 2);
-  const sent = text(msh, 7);
+  const occurred = text(reading, evn, 6) || text(reading, evn, 2);
+  const sent = text(reading, msh, 7);
   if (!occurred && !sent) throw new AdtError('MISSING_FIELD', 'The message has no event time (EVN-6, EVN-2) nor MSH-7.', 'EVN-2');
-  const eventMs = occurred ? hl7InstantMs(occurred, text(evn, 6) ? 'EVN-6' : 'EVN-2') : hl7InstantMs(sent, 'MSH-7');
+  const eventMs = occurred ? hl7InstantMs(occurred, text(reading, evn, 6) ? 'EVN-6' : 'EVN-2') : hl7InstantMs(sent, 'MSH-7');
   const pid = message.getSegment('PID');
   if (!pid) throw new AdtError('MISSING_FIELD', 'The PID segment is required and is missing.', 'PID');
   const pv1 = message.getSegment('PV1');
   let visit: AdtVisit | null = null;
   if (VISIT_EVENTS.includes(event)) {
     if (!pv1) throw new AdtError('MISSING_FIELD', `An ${event} needs a PV1 segment with the visit number (PV1-19).`, 'PV1');
-    visit = visitOf(pv1, header.facility);
+    visit = visitOf(reading, pv1, header.facility);
   }
   let priorMrn: string | null = null;
   if (event === 'A40') {
     const mrg = message.getSegment('MRG');
     if (!mrg) throw new AdtError('MISSING_FIELD', 'An A40 needs an MRG segment naming the prior patient (MRG-1).', 'MRG');
-    priorMrn = mrnOf(mrg, 1, 'MRG-1');
+    priorMrn = mrnOf(reading, mrg, 1, 'MRG-1');
   }
-  return { header, event, eventMs, patient: patientOf(pid), visit, priorMrn, contentHash: contentHashOf(message) };
+  return { header, event, eventMs, patient: patientOf(reading, pid), visit, priorMrn, contentHash: contentHashOf(message) };
 }

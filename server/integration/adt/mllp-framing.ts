@@ -4,6 +4,8 @@
 // between FS and CR; this reader hands out each whole frame once, in order, whatever the cuts.
 // (@medplum/hl7's connection only ends a frame on a chunk that ends with FS CR, so it joins
 // pipelined frames into one text and can wait forever on a frame cut between FS and CR.)
+import { SINGLE_BYTE_CHARSETS } from './hl7-text.js';
+
 const VT = 0x0b;
 const FS = 0x1c;
 const CR = 0x0d;
@@ -11,9 +13,6 @@ const LF = 0x0a;
 
 /** The bytes one frame may hold: a larger "frame" is not an ADT message (and must not fill memory). */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
-
-/** MSH-18 values (HL7 table 0211) of the single-byte character sets the hub reads, and their decoders. */
-const SINGLE_BYTE_CHARSETS: Readonly<Record<string, string>> = { '8859/1': 'latin1', '8859/15': 'iso-8859-15' };
 
 /**
  * A frame's text, in the character set its MSH-18 declares: ISO 8859-1 or 8859-15 as declared, else
