@@ -1,11 +1,14 @@
 // `wardline-hub ward add|list`: the wards the hub serves (server/wards). `add` creates the ward's
 // Location (or renames it); the ADT feed may then admit to it and `token --ward` issue enrollment
-// tokens for it. Safe while the hub is serving: one write transaction of the store it serves from.
+// tokens for it. Safe while the hub is serving: one write transaction of the store it serves from,
+// which also records the change in the hub's trail (audit_hub_actions, with the OS account that ran it).
+import { recordHubAction } from '../audit-trail/index.js';
 import { listDevices } from '../identity/index.js';
 import { addWard, checkWardCode, listWards, WardError } from '../wards/index.js';
 import type { CliIo } from './admin-commands.js';
 import { HubCliError } from './hub-cli-error.js';
 import { openStore, type StoreOptions } from './hub-options.js';
+import { operatingSystemUser } from './os-user.js';
 
 function usageOf(error: unknown): unknown {
   return error instanceof WardError && error.code !== 'WARD_NOT_A_WARD' ? new HubCliError('USAGE', error.message) : error;
@@ -19,7 +22,16 @@ export async function wardAddCommand(options: StoreOptions & { code: string; nam
   }
   const { db } = await openStore(options);
   try {
-    const added = await addWard(db, options.code, options.name, new Date()).catch((error: unknown) => {
+    const now = new Date();
+    const record = (tx: typeof db, change: { renamed: boolean; locationId: string }): Promise<void> =>
+      recordHubAction(tx, {
+        action: change.renamed ? 'ward-rename' : 'ward-add',
+        at: now,
+        osUser: operatingSystemUser(),
+        patientId: null,
+        detail: { resource: `Location/${change.locationId}` },
+      });
+    const added = await addWard(db, options.code, options.name, now, record).catch((error: unknown) => {
       throw usageOf(error);
     });
     if (!added.changed) io.print(`Ward "${options.code}" is already set up (Location/${added.locationId}); nothing changed.`);

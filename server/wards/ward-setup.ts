@@ -59,7 +59,14 @@ function wardLocation(code: string, name: string): Location {
  * Sets up the ward `code` (named `name`, the code when absent): creates its Location, or renames it.
  * Refuses a code whose Location id is taken by something that is not a ward (a bed).
  */
-export async function addWard(db: SqlDatabase, code: string, name: string | undefined, now: Date): Promise<WardAdded> {
+export async function addWard(
+  db: SqlDatabase,
+  code: string,
+  name: string | undefined,
+  now: Date,
+  /** Records the change in the hub's trail, in the change's own transaction (`tx`); not called when nothing changed. */
+  record: (tx: SqlDatabase, added: WardAdded) => Promise<void> = async () => undefined,
+): Promise<WardAdded> {
   checkWardCode(code);
   const display = checkName(name ?? code);
   const id = wardLocationId(code);
@@ -67,7 +74,9 @@ export async function addWard(db: SqlDatabase, code: string, name: string | unde
     const existing = await writer.read<Location>('Location', id);
     if (existing === null) {
       await writer.put(wardLocation(code, display));
-      return { changed: true, renamed: false, locationId: id };
+      const added = { changed: true, renamed: false, locationId: id };
+      await record(writer.tx, added);
+      return added;
     }
     if (!isWardLocation(existing.resource)) {
       throw new WardError('WARD_NOT_A_WARD', `Location/${id} is a room or bed of another ward; choose another ward code.`);
@@ -76,7 +85,9 @@ export async function addWard(db: SqlDatabase, code: string, name: string | unde
       return { changed: false, renamed: false, locationId: id };
     }
     await writer.put({ ...existing.resource, name: display, status: 'active' });
-    return { changed: true, renamed: true, locationId: id };
+    const renamed = { changed: true, renamed: true, locationId: id };
+    await record(writer.tx, renamed);
+    return renamed;
   });
 }
 

@@ -4,11 +4,11 @@
 // `wardline-hub ward add` (run while the hub serves) the same admit is acknowledged (AA), the
 // patient is on the ward's census at the FHIR API (an enrolled workstation's device over HTTPS),
 // and a transfer (A02) to a second ward added the same way moves them there. `serve` refuses an
-// --upstream-ward that is not set up.
+// --upstream-ward that is not set up. Each ward set up is in the hub's trail (`audit export`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -203,6 +203,36 @@ describe('IT sets up wards on a hub without --demo', () => {
     expect(bed.code).toBe(1);
     expect(bed.err).toMatch(/is a room or bed of another ward/);
     expect((await cli(['ward', 'list', '--data', data])).out.trim().split('\n')).toHaveLength(2);
+  });
+});
+
+describe('the hub trail', () => {
+  it('records each ward set up or renamed at the command line, with the OS account that ran it; a repeat that changes nothing is not recorded', async () => {
+    expect((await cli(['ward', 'add', '5south', '--name', '5 South (cardiology)', '--data', data])).out).toMatch(/renamed/);
+    const csv = await cli(['audit', 'export', '--format', 'csv', '--data', data]);
+    expect(csv.code, csv.err).toBe(0);
+    // IT's actions at the command line are one source of the trail (hub-action), with no patient;
+    // the query cell is what was acted on (JSON, CSV-quoted).
+    const admin = csv.out.split('\r\n').filter((line) => line.split(',')[1] === 'hub-action');
+    const osUser = userInfo().username;
+    const location = (id: string): string => `"{""resource"":""Location/${id}""}"`;
+    expect(admin.map((line) => line.split(',').slice(6, 14))).toEqual([
+      ['ward-add', 'success', '', '', '', '', location('ward-4north'), osUser],
+      ['ward-add', 'success', '', '', '', '', location('ward-5south'), osUser],
+      ['ward-rename', 'success', '', '', '', '', location('ward-5south'), osUser],
+    ]);
+    const ndjson = await cli(['audit', 'export', '--format', 'ndjson', '--data', data]);
+    const events = ndjson.out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: { code: string }; action: string; entity?: { what?: { reference?: string } }[] });
+    expect(
+      events.filter((event) => event.type.code === '110131').map((event) => [event.action, event.entity?.[0]?.what?.reference]),
+    ).toEqual([
+      ['U', 'Location/ward-4north'],
+      ['U', 'Location/ward-5south'],
+      ['U', 'Location/ward-5south'],
+    ]);
   });
 });
 
