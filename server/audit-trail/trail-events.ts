@@ -9,6 +9,7 @@ import { WARDLINE_USER_SYSTEM } from '../../shared/fhir/index.js';
 import { patientLabels, type PatientLabel } from '../fhir/index.js';
 import { usernamesOf } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
+import { HUB_ACTION_CODING, HUB_ACTIONS, type HubAction } from './hub-actions.js';
 import { accessReasons, flagsOf, uploadedEvents, type TrailRow } from './trail-query.js';
 import { patientsOfFilterRecord } from './trail-views.js';
 
@@ -244,9 +245,10 @@ function trailViewEvent(row: TrailRow, labels: TrailLabels, source: Json): Json 
 }
 
 /**
- * What IT did to documentation from the hub's command line (DCM 110110 Patient Record, action U):
- * the OS account that ran it, the patient (resolved now), the resource version acted on, and the
- * action with IT's reason as the entity's description.
+ * What IT did from the hub's command line, coded per action (HUB_ACTION_CODING: DCM 110110 Patient
+ * Record for documentation retried or closed, 110131 Software Configuration for a ward set up): the
+ * OS account that ran it, the patient if any (resolved now), the resource (version) acted on, and
+ * the command with its entry and IT's reason as the entity's description.
  */
 function hubActionEvent(row: TrailRow, labels: TrailLabels, source: Json): Json {
   let detail: { entry?: unknown; resource?: unknown; reason?: unknown; dependents?: unknown } = {};
@@ -255,18 +257,21 @@ function hubActionEvent(row: TrailRow, labels: TrailLabels, source: Json): Json 
   } catch {
     // A row this hub did not write: shown without its detail.
   }
+  // A row this hub did not write (an action it does not know) is shown as Application Activity.
+  const coding = (HUB_ACTIONS as readonly (string | null)[]).includes(row.action) ? HUB_ACTION_CODING[row.action as HubAction] : undefined;
   const display = row.patientId === null ? undefined : patientDisplay(labels.patients.get(row.patientId));
   const patientName = row.patientId === null ? null : (labels.patients.get(row.patientId)?.name ?? null);
-  const command = `wardline-hub ${(row.action ?? '').replace('-', ' ')}`;
+  const command = `wardline-hub ${coding?.command ?? row.action ?? '?'}`;
   const description =
-    `${command} entry ${String(detail.entry ?? '?')}` +
+    (detail.entry === undefined ? command : `${command} entry ${String(detail.entry)}`) +
     (typeof detail.dependents === 'number' && detail.dependents > 0 ? ` (and ${detail.dependents} refused through it)` : '') +
-    (typeof detail.reason === 'string' ? `: ${detail.reason}` : '');
+    (typeof detail.reason === 'string' ? `: ${detail.reason}` : '') +
+    (row.action === 'ward-rename' ? ' (renamed)' : '');
   return {
     resourceType: 'AuditEvent',
     id: row.id,
-    type: { system: DCM, code: '110110', display: 'Patient Record' },
-    action: 'U',
+    type: { system: DCM, ...(coding?.type ?? { code: '110100', display: 'Application Activity' }) },
+    action: coding?.action ?? 'U',
     recorded: new Date(row.at ?? 0).toISOString(),
     outcome: '0',
     agent: [

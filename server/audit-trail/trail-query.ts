@@ -1,8 +1,8 @@
 // The hub's trail as one list, newest first: the audit events workstations uploaded (indexed from
 // their hashed entries), the reads the hub served under break-the-glass (hub_access_log), the
 // sign-ins at the hub (identity_sign_ins, with the username tried), the privacy officer's own
-// searches and exports of the trail (audit_trail_views), and what IT did to documentation from the
-// hub's command line (audit_hub_actions). Filtered by period, users, patients, actions
+// searches and exports of the trail (audit_trail_views), and what IT did from the hub's command line
+// (audit_hub_actions: documentation retried or closed, a ward set up or renamed). Filtered by period, users, patients, actions
 // and workstation, and paged by a cursor on (time, source, id): each source is read newest first by
 // its (time, id) index, at most a page of it, so a search with no period reads about a page per
 // source, never the whole trail. Census reads are de-duplicated in the view: within one session of
@@ -10,6 +10,7 @@
 // many times it was recorded), so background refreshes do not bury what matters. Ids only: names
 // and MRNs are resolved by the caller when the page is shown.
 import type { SqlDatabase } from '../storage/index.js';
+import { hubActionTypeCodeSql } from './hub-actions.js';
 
 export type TrailSource = 'workstation' | 'hub-access' | 'hub-sign-in' | 'hub-trail-view' | 'hub-action';
 
@@ -84,7 +85,8 @@ const SOURCES: Readonly<Record<TrailSource, string>> = {
          CASE kind WHEN 'export' THEN '110106' ELSE '110112' END AS type_code, NULL AS subtype_code
     FROM audit_trail_views`,
   'hub-action': `SELECT 'hub-action' AS source, id, at, NULL AS device_id, NULL AS user_id, patient_id, action, NULL AS session_id,
-         detail AS query_text, 'success' AS outcome, NULL AS username_tried, os_user AS detail, '110110' AS type_code, NULL AS subtype_code
+         detail AS query_text, 'success' AS outcome, NULL AS username_tried, os_user AS detail, ${hubActionTypeCodeSql('action')} AS type_code,
+         NULL AS subtype_code
     FROM audit_hub_actions`,
 };
 const SOURCE_NAMES = Object.keys(SOURCES) as TrailSource[];

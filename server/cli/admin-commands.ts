@@ -1,9 +1,11 @@
 // The hub's admin commands, each one call into the identity room: `token` (an enrollment token for
 // a ward), `user add` (a staff account; the password from stdin or a hidden prompt), `user change`
 // (role and/or wards; the user's tokens end, the next sign-in carries the change), `device
-// revoke` (takes effect on the device's next request, in every hub process), `device list`.
+// revoke` (takes effect on the device's next request, in every hub process), `device list`. A token
+// is issued only for a ward the hub serves (set up with `ward add`).
 import { addUser, changeAccount, createEnrollmentToken, listDevices, revokeDevice, type StaffRole } from '../identity/index.js';
 import { STAFF_ROLES } from '../../shared/access/index.js';
+import { isWardServed } from '../wards/index.js';
 import { HubCliError } from './hub-cli-error.js';
 import { openStore, type StoreOptions } from './hub-options.js';
 import { readPassword, type PasswordSource } from './read-password.js';
@@ -17,6 +19,7 @@ export interface CliIo extends PasswordSource {
 export async function tokenCommand(options: StoreOptions & { ward: string; ttlMinutes?: number }, io: CliIo): Promise<void> {
   const { db } = await openStore(options);
   try {
+    if (!(await isWardServed(db, options.ward))) throw wardNotServed(options.ward);
     const token = await createEnrollmentToken(db, {
       ward: options.ward,
       ...(options.ttlMinutes ? { ttlMinutes: options.ttlMinutes } : {}),
@@ -28,6 +31,14 @@ export async function tokenCommand(options: StoreOptions & { ward: string; ttlMi
 }
 
 const ROLES: readonly StaffRole[] = STAFF_ROLES;
+
+/** The one message for a ward the hub does not serve. */
+export function wardNotServed(ward: string): HubCliError {
+  return new HubCliError(
+    'WARD_NOT_SERVED',
+    `This hub does not serve a ward "${ward}"; set it up first with wardline-hub ward add ${ward} --name "NAME" (wardline-hub ward list shows the wards it serves).`,
+  );
+}
 
 export async function userAddCommand(
   options: StoreOptions & { username: string; role: string; wards: string[]; mfa: boolean; passwordStdin: boolean },

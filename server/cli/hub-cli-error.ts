@@ -11,7 +11,8 @@ export type HubCliErrorCode =
   | 'KEY_EXISTS'
   | 'KEY_INVALID'
   | 'KEY_FILE_UNSAFE'
-  | 'KEY_UNAVAILABLE';
+  | 'KEY_UNAVAILABLE'
+  | 'WARD_NOT_SERVED';
 
 export class HubCliError extends WardlineError<HubCliErrorCode> {
   override readonly name = 'HubCliError';

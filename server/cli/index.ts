@@ -1,4 +1,4 @@
-// The `wardline-hub` command line: serve (the hub itself, optionally with the demo ward), token,
+// The `wardline-hub` command line: serve (the hub itself, optionally with the demo ward), ward add/list, token,
 // user add/change, device revoke/list, feed add/revoke/list, upstream status/retry/close, audit export. Errors are one line on stderr and a non-zero exit code.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { STAFF_ROLES } from '../../shared/access/index.js';
@@ -12,6 +12,7 @@ import { DEFAULT_DATA_DIR } from './hub-options.js';
 import { encryptDatabaseCommand, initKeyCommand, rotateKeysCommand } from './key-commands.js';
 import { DEFAULT_PORT, serveCommand } from './serve-command.js';
 import { feedAddCommand, feedListCommand, feedRevokeCommand } from './feed-commands.js';
+import { wardAddCommand, wardListCommand } from './ward-commands.js';
 import {
   UPSTREAM_SERVE_OPTIONS,
   UPSTREAM_USAGE,
@@ -34,6 +35,9 @@ ${UPSTREAM_USAGE}
   wardline-hub init-key [--key-file FILE] [--data DIR | --postgres URL]
   wardline-hub rotate-keys [--key-file FILE] [--data DIR | --postgres URL]      (hub stopped)
   wardline-hub encrypt-database [--key-file FILE] [--data DIR]                  (hub stopped)
+  wardline-hub ward add CODE [--name NAME] [--data DIR | --postgres URL] [--key-file FILE]
+                        (CODE as the ADT feed sends it in PV1-3: letters, digits, "." or "-")
+  wardline-hub ward list [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub token --ward W [--ttl-minutes M] [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub user add --username U --role ${STAFF_ROLES.join('|')} --ward W [--ward W2] [--mfa]
                         [--password-stdin] [--data DIR | --postgres URL] [--key-file FILE]
@@ -166,6 +170,21 @@ async function dispatch(argv: string[], io: CliIo, stop?: AbortSignal): Promise<
       if (command === 'init-key') return initKeyCommand(store, io);
       if (command === 'rotate-keys') return rotateKeysCommand(store, io);
       return encryptDatabaseCommand(store, io);
+    }
+    case 'ward': {
+      const [sub, ...args] = rest;
+      if (sub === 'add') {
+        const { values, positionals } = parse(args, { ...STORE, name: { type: 'string' } }, 1);
+        if (!positionals[0])
+          throw new HubCliError('USAGE', 'ward add needs the ward code (as PV1-3 sends it), e.g. ward add 4north --name "4 North".');
+        const store = { data: values.data, postgres: values.postgres, keyFile: values['key-file'] };
+        return wardAddCommand({ ...store, code: positionals[0], ...(values.name === undefined ? {} : { name: values.name }) }, io);
+      }
+      if (sub === 'list') {
+        const { values } = parse(args, STORE);
+        return wardListCommand({ data: values.data, postgres: values.postgres, keyFile: values['key-file'] }, io);
+      }
+      throw new HubCliError('USAGE', 'Use "wardline-hub ward add CODE --name NAME" or "wardline-hub ward list" (see wardline-hub help).');
     }
     case 'token': {
       const { values } = parse(rest, { ...STORE, ward: { type: 'string' }, 'ttl-minutes': { type: 'string' } });

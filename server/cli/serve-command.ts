@@ -17,7 +17,8 @@ import {
 import { loadTls, type HubTls } from '../tls/index.js';
 import { HubCliError } from './hub-cli-error.js';
 import { dataDirOf, openStore, type StoreOptions } from './hub-options.js';
-import type { CliIo } from './admin-commands.js';
+import { wardNotServed, type CliIo } from './admin-commands.js';
+import { isWardServed } from '../wards/index.js';
 
 export const DEFAULT_PORT = 8443;
 
@@ -91,7 +92,15 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop?: Abor
   let mllp: MllpListener | undefined;
   let mirror: UpstreamMirror | undefined;
   try {
-    // The upstream's key and settings are checked before the hub listens.
+    // The upstream's key, settings and wards are checked before the hub listens: each mirrored ward
+    // must be one the hub serves (set up with `ward add`; the demo ward when --demo seeds it).
+    for (const { ward } of options.upstream?.wards ?? []) {
+      const seededByDemo = ward === DEMO_WARD.id && options.demo !== undefined && options.demo > 0;
+      if (!seededByDemo && !(await isWardServed(db, ward))) {
+        const refused = wardNotServed(ward);
+        throw new HubCliError(refused.code, `--upstream-ward ${ward}: ${refused.message}`);
+      }
+    }
     if (options.upstream) mirror = await createUpstreamMirror({ db, config: options.upstream, logger });
     app = await buildHub({
       db,

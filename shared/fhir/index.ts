@@ -64,6 +64,9 @@ export {
   scheduledTimeOf,
   LOCATION_PHYSICAL_TYPE_SYSTEM,
   BED_STATUS_SYSTEM,
+  WARD_SYSTEM,
+  WARD_CODE_PATTERN,
+  wardLocationId,
 } from './wardline-conventions.js';
 export {
   UPSTREAM_CONFLICT_TAG_SYSTEM,

@@ -29,6 +29,19 @@ export function scheduledTimeOf(administration: MedicationAdministration): strin
 
 export const FLAG_CATEGORY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/flag-category';
 
+/**
+ * A ward the hub serves is the Location `ward-{code}` (physicalType `wa`, identifier
+ * WARD_SYSTEM|code), set up by IT with `wardline-hub ward add`. The code is what the ADT feed sends
+ * in PV1-3's first component: 1–24 letters, digits, "." or "-" (so `ward-{code}` is a FHIR id, and
+ * a bed under it, `ward-{code}-room-{room}-bed-{bed}`, is one too).
+ */
+export const WARD_SYSTEM = 'urn:wardline:ward';
+export const WARD_CODE_PATTERN = /^[A-Za-z0-9.-]{1,24}$/;
+
+export function wardLocationId(code: string): string {
+  return `ward-${code}`;
+}
+
 /** Location.physicalType codes (`wa` ward, `ro` room, `bd` bed) and Location.operationalStatus (HL7 v2 table 0116: O occupied, U unoccupied). */
 export const LOCATION_PHYSICAL_TYPE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/location-physical-type';
 export const BED_STATUS_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v2-0116';

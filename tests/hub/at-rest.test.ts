@@ -254,6 +254,7 @@ describe("the hub key's custody", () => {
       { stdin: 'a long enough passphrase\n' },
     );
     const totp = /TOTP secret .*: ([A-Z2-7]{16,})/.exec(added.out)![1]!;
+    expect((await cli(['ward', 'add', 'w1', ...store])).code).toBe(0);
     const enrollmentToken = (await cli(['token', '--ward', 'w1', ...store])).out.trim();
     const args = ['--cert', cert, '--key', key, '--log-level', 'warn', ...store];
     const { fetch, close } = httpsFetchTrusting(certPem);

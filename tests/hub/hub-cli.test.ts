@@ -151,6 +151,7 @@ describe('wardline-hub command line', () => {
     const data = join(folder, 'admin');
     // A production store: its hub key in the OS keystore, made once by IT.
     expect((await cli(['init-key', '--data', data])).code).toBe(0);
+    expect((await cli(['ward', 'add', 'a', '--name', 'Ward A', '--data', data])).code).toBe(0);
     const token = await cli(['token', '--ward', 'a', '--data', data]);
     expect(token.code).toBe(0);
     expect(token.out.trim()).toMatch(/^[A-Za-z0-9_-]{20,}$/);

@@ -1356,6 +1356,10 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
     describe.runIf(engine === 'sqlite')('wardline-hub serve --upstream and wardline-hub upstream status', () => {
       it('mirrors the ward from the command line and reports its progress to IT', async () => {
         const data = join(folder, 'cli-hub');
+        // As IT starts a hub: its key, then the ward the mirror fills (serve refuses a ward it does not serve).
+        const store = ['--data', data, '--key-file', join(folder, 'cli-hub.key')];
+        expect((await hubCli(['init-key', ...store])).code).toBe(0);
+        expect((await hubCli(['ward', 'add', WARD, '--name', '4 North', ...store])).code).toBe(0);
         await writeFile(join(folder, 'upstream-key.pem'), config.privateKeyPem, { mode: 0o600 });
         await writeFile(join(folder, 'upstream-ca.pem'), upstream.caPem);
         const stop = new AbortController();
@@ -1365,8 +1369,7 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
             '--dev-tls',
             '--port',
             '0',
-            '--data',
-            data,
+            ...store,
             '--log-level',
             'silent',
             '--upstream',
@@ -1387,7 +1390,7 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         let status = '';
         for (let i = 0; i < 120 && !/mirror:4north: last success 20/.test(status); i++) {
           await new Promise((resolve) => setTimeout(resolve, 500));
-          status = (await hubCli(['upstream', 'status', '--data', data])).out;
+          status = (await hubCli(['upstream', 'status', ...store])).out;
         }
         stop.abort();
         const served = await serving;
