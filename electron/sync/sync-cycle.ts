@@ -189,8 +189,9 @@ async function steps(cycle: SyncCycleContext, started: Date): Promise<{ summary:
   });
   let patientsLoaded = 0;
   const loads = census.then(async (result) => {
-    // The initial load writes with the smaller bulk-load page cache (it holds hub pages beside it).
-    if (firstSync) vault.setBulkLoadCache(true);
+    // The initial load writes with the smaller bulk-load page cache (it holds hub pages beside it),
+    // its commits checkpointed by a worker thread (Vault.beginBulkLoad).
+    if (firstSync) await vault.beginBulkLoad();
     try {
       if (firstSync) {
         initialiseCheckpoints(vault, result.lastUpdated);
@@ -202,7 +203,7 @@ async function steps(cycle: SyncCycleContext, started: Date): Promise<{ summary:
         patientsLoaded = count;
       });
     } finally {
-      if (firstSync && vault.isOpen) vault.setBulkLoadCache(false);
+      if (firstSync && vault.isOpen) await vault.endBulkLoad();
     }
   });
   if (firstSync) await loads;

@@ -35,6 +35,12 @@ export const KEY_BYTES = 32;
  * (32 MiB of WAL, all of it encrypted) lets a page change many times between checkpoints.
  */
 export const WAL_AUTOCHECKPOINT_PAGES = 8192;
+/**
+ * The bound on the write-ahead log while the sync's initial load writes (Vault.beginBulkLoad): a
+ * worker thread copies the log into the file after each commit (wal-checkpointer.ts); the writer
+ * checkpoints itself only should the log outgrow this (64 MiB), e.g. were the worker to fall behind.
+ */
+export const BULK_LOAD_WAL_AUTOCHECKPOINT_PAGES = 16_384;
 /** Page cache per connection, in KiB (see the header). */
 export const CACHE_KIB = 32 * 1024;
 /**
