@@ -82,7 +82,7 @@ export interface Vault extends ChartQueries {
    * commits checkpoint as usual.
    */
   beginBulkLoad(): Promise<void>;
-  /** Restores the default cache and checkpoints; resolves once the worker has stopped. */
+  /** Restores the default cache and checkpoints; resolves once the worker has copied the last commits and stopped. */
   endBulkLoad(): Promise<void>;
   /** Re-encrypts the vault under a new random key; the old key is removed only after success. */
   rekey(): Promise<void>;
@@ -350,7 +350,7 @@ class OpenedVault implements Vault {
       this.#db.pragma(`cache_size=-${CACHE_KIB}`);
       this.#db.pragma(`wal_autocheckpoint=${WAL_AUTOCHECKPOINT_PAGES}`);
     }
-    await checkpointer?.close();
+    await checkpointer?.close(true);
   }
 
   async rekey(): Promise<void> {

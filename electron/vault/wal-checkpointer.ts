@@ -3,8 +3,10 @@
 // COMMIT: every page is decrypted from the log and encrypted again into the file, 17–20 µs per
 // resource of a bulk load, on the thread that also reads the hub's pages. Here a worker thread with
 // its own connection runs a PASSIVE checkpoint (never blocking the writer, never touching a frame
-// not yet committed) after each bulk commit, one at a time; the writer's automatic checkpoint stays
-// as the bound on the log's size (BULK_LOAD_WAL_AUTOCHECKPOINT_PAGES). A checkpoint is SQLite's own
+// not yet committed) after a commit, at most one per INTERVAL_MS (each copies a page changed by
+// several commits once, as the writer's own checkpoint every WAL_AUTOCHECKPOINT_PAGES did) and a
+// last one when the load ends; the writer's automatic checkpoint stays as the bound on the log's
+// size (BULK_LOAD_WAL_AUTOCHECKPOINT_PAGES). A checkpoint is SQLite's own
 // crash-safe copy: a worker that fails, is stopped or dies mid-copy loses nothing (the log still
 // holds every committed page and the next checkpoint copies it).
 // The worker is plain JavaScript evaluated from the string below (as the integrity check's), so it
@@ -16,6 +18,9 @@ import { Worker } from 'node:worker_threads';
 import { rawKeyPassphrase, VAULT_CIPHER_PRAGMAS } from './sqlcipher-connection.js';
 
 const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
+
+/** At most one checkpoint per interval: about as often as the writer's own, every 32 MiB of log, in a bulk load. */
+const INTERVAL_MS = 1000;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -45,7 +50,6 @@ parentPort.on('message', (message) => {
     // the writer's own checkpoint remains.
   }
   Atomics.store(workerData.running, 0, 0);
-  parentPort.postMessage('done');
 });
 `;
 
@@ -54,6 +58,7 @@ export class WalCheckpointer {
   /** 1 while the worker checkpoints (cleared by the worker: no event-loop turn needed to see it). */
   readonly #running = new Int32Array(new SharedArrayBuffer(4));
   #wanted = false;
+  #lastStart = 0;
   #failed = false;
   #closed = false;
 
@@ -72,29 +77,36 @@ export class WalCheckpointer {
     this.#worker.on('error', () => {
       this.#failed = true;
     });
-    this.#worker.on('message', () => {
-      if (this.#wanted) this.afterCommit();
-    });
   }
 
-  /** Called after each commit: starts a checkpoint, or one more after the one running. */
+  /** Called after each commit: starts a checkpoint when none runs and the last is INTERVAL_MS old. */
   afterCommit(): void {
     if (this.#closed || this.#failed) return;
-    if (Atomics.load(this.#running, 0) === 1) {
-      this.#wanted = true;
-      return;
-    }
+    this.#wanted = true;
+    if (Atomics.load(this.#running, 0) === 1 || Date.now() - this.#lastStart < INTERVAL_MS) return;
+    this.#checkpoint();
+  }
+
+  #checkpoint(): void {
     this.#wanted = false;
+    this.#lastStart = Date.now();
     Atomics.store(this.#running, 0, 1);
     this.#worker.postMessage('checkpoint');
   }
 
-  /** Stops the worker once its checkpoint (if any) has finished; resolves when it has exited. */
-  close(): Promise<void> {
+  /**
+   * Stops the worker; with `lastCheckpoint`, after copying what the commits since its last
+   * checkpoint wrote. Resolves when it has exited.
+   */
+  close(lastCheckpoint = false): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    this.#closed = true;
     const worker = this.#worker;
-    if (this.#failed) return worker.terminate().then(() => undefined);
+    if (this.#failed) {
+      this.#closed = true;
+      return worker.terminate().then(() => undefined);
+    }
+    if (lastCheckpoint && this.#wanted) this.#checkpoint();
+    this.#closed = true;
     // Referenced while it closes: an unreferenced worker does not keep the process alive.
     worker.ref();
     return new Promise<void>((resolve) => {
