@@ -72,6 +72,8 @@ export class WalCheckpointer {
       eval: true,
       workerData: { file, driver: DRIVER, cipherPragmas: VAULT_CIPHER_PRAGMAS, passphrase: transferable.buffer, running: this.#running },
       transferList: [transferable.buffer],
+      // It runs one pragma: a small heap (its isolate costs about 9 MB of resident memory).
+      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
     });
     this.#worker.unref();
     this.#worker.on('error', () => {
