@@ -10,7 +10,8 @@
 // (deleted rows are overwritten), foreign_keys=ON, cache_size 32 MiB (the indexes' working set
 // stays decrypted in memory: without it a large sync re-reads, re-authenticates and re-encrypts the
 // same index pages batch after batch; memory that holds chart pages anyway while they are shown;
-// 8 MiB while the sync's initial load writes, see BULK_LOAD_CACHE_KIB), synchronous=NORMAL.
+// 8 MiB while the sync's initial load writes, see BULK_LOAD_CACHE_KIB; its checkpoints then run on
+// a worker thread, see BULK_LOAD_WAL_AUTOCHECKPOINT_PAGES), synchronous=NORMAL.
 // NORMAL in WAL mode keeps the database consistent after a crash or power cut; only the last
 // commits before a power cut may be lost. That suits a chart cache refilled from the hub at the
 // next sync; writes that must survive a power cut (the outbox of local documentation) use

@@ -3,9 +3,9 @@
 // COMMIT: every page is decrypted from the log and encrypted again into the file, 17–20 µs per
 // resource of a bulk load, on the thread that also reads the hub's pages. Here a worker thread with
 // its own connection runs a PASSIVE checkpoint (never blocking the writer, never touching a frame
-// not yet committed) after a commit, at most one per INTERVAL_MS (each copies a page changed by
-// several commits once, as the writer's own checkpoint every WAL_AUTOCHECKPOINT_PAGES did) and a
-// last one when the load ends; the writer's automatic checkpoint stays as the bound on the log's
+// not yet committed) after every COMMITS_PER_CHECKPOINT commits (so a page changed by several
+// commits is copied once, about as often as the writer's own checkpoint every
+// WAL_AUTOCHECKPOINT_PAGES did) and a last one when the load ends; the writer's automatic checkpoint stays as the bound on the log's
 // size (BULK_LOAD_WAL_AUTOCHECKPOINT_PAGES). A checkpoint is SQLite's own
 // crash-safe copy: a worker that fails, is stopped or dies mid-copy loses nothing (the log still
 // holds every committed page and the next checkpoint copies it).
@@ -19,8 +19,12 @@ import { rawKeyPassphrase, VAULT_CIPHER_PRAGMAS } from './sqlcipher-connection.j
 
 const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
 
-/** At most one checkpoint per interval: about as often as the writer's own, every 32 MiB of log, in a bulk load. */
-const INTERVAL_MS = 1000;
+/**
+ * Commits between two checkpoints: a bulk commit of 5,000 resources (SyncPolicy's
+ * maxResourcesPerTransaction) writes about 12 MB of log, so about as often as the writer's own
+ * checkpoint every 32 MiB. A shorter cadence copies the same index pages more often.
+ */
+const COMMITS_PER_CHECKPOINT = 3;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -58,7 +62,7 @@ export class WalCheckpointer {
   /** 1 while the worker checkpoints (cleared by the worker: no event-loop turn needed to see it). */
   readonly #running = new Int32Array(new SharedArrayBuffer(4));
   #wanted = false;
-  #lastStart = 0;
+  #commits = 0;
   #failed = false;
   #closed = false;
 
@@ -81,17 +85,18 @@ export class WalCheckpointer {
     });
   }
 
-  /** Called after each commit: starts a checkpoint when none runs and the last is INTERVAL_MS old. */
+  /** Called after each commit: starts a checkpoint when one is due and none runs. */
   afterCommit(): void {
     if (this.#closed || this.#failed) return;
     this.#wanted = true;
-    if (Atomics.load(this.#running, 0) === 1 || Date.now() - this.#lastStart < INTERVAL_MS) return;
+    this.#commits += 1;
+    if (Atomics.load(this.#running, 0) === 1 || this.#commits < COMMITS_PER_CHECKPOINT) return;
     this.#checkpoint();
   }
 
   #checkpoint(): void {
     this.#wanted = false;
-    this.#lastStart = Date.now();
+    this.#commits = 0;
     Atomics.store(this.#running, 0, 1);
     this.#worker.postMessage('checkpoint');
   }
