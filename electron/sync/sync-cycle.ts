@@ -189,9 +189,8 @@ async function steps(cycle: SyncCycleContext, started: Date): Promise<{ summary:
   });
   let patientsLoaded = 0;
   const loads = census.then(async (result) => {
-    // The initial load writes with the smaller bulk-load page cache (it holds hub pages beside it),
-    // its commits checkpointed by a worker thread (Vault.beginBulkLoad).
-    if (firstSync) await vault.beginBulkLoad();
+    // The initial load writes with the smaller bulk-load page cache (it holds hub pages beside it).
+    if (firstSync) vault.setBulkLoadCache(true);
     try {
       if (firstSync) {
         initialiseCheckpoints(vault, result.lastUpdated);
@@ -203,7 +202,7 @@ async function steps(cycle: SyncCycleContext, started: Date): Promise<{ summary:
         patientsLoaded = count;
       });
     } finally {
-      if (firstSync && vault.isOpen) await vault.endBulkLoad();
+      if (firstSync && vault.isOpen) vault.setBulkLoadCache(false);
     }
   });
   if (firstSync) await loads;

@@ -10,8 +10,7 @@
 // (deleted rows are overwritten), foreign_keys=ON, cache_size 32 MiB (the indexes' working set
 // stays decrypted in memory: without it a large sync re-reads, re-authenticates and re-encrypts the
 // same index pages batch after batch; memory that holds chart pages anyway while they are shown;
-// 8 MiB while the sync's initial load writes, see BULK_LOAD_CACHE_KIB; its checkpoints then run on
-// a worker thread, see BULK_LOAD_WAL_AUTOCHECKPOINT_PAGES), synchronous=NORMAL.
+// 8 MiB while the sync's initial load writes, see BULK_LOAD_CACHE_KIB), synchronous=NORMAL.
 // NORMAL in WAL mode keeps the database consistent after a crash or power cut; only the last
 // commits before a power cut may be lost. That suits a chart cache refilled from the hub at the
 // next sync; writes that must survive a power cut (the outbox of local documentation) use
@@ -36,12 +35,6 @@ export const KEY_BYTES = 32;
  * (32 MiB of WAL, all of it encrypted) lets a page change many times between checkpoints.
  */
 export const WAL_AUTOCHECKPOINT_PAGES = 8192;
-/**
- * The bound on the write-ahead log while the sync's initial load writes (Vault.beginBulkLoad): a
- * worker thread copies the log into the file after each commit (wal-checkpointer.ts); the writer
- * checkpoints itself only should the log outgrow this (64 MiB), e.g. were the worker to fall behind.
- */
-export const BULK_LOAD_WAL_AUTOCHECKPOINT_PAGES = 16_384;
 /** Page cache per connection, in KiB (see the header). */
 export const CACHE_KIB = 32 * 1024;
 /**

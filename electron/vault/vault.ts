@@ -16,19 +16,11 @@ import { guarded, lazily } from './lazy-methods.js';
 import { createCredentialRecords, CREDENTIAL_METHODS, type CredentialRecords } from './credential-records.js';
 import { createOutboxStore, OUTBOX_METHODS, type OutboxStore } from './outbox-store.js';
 import { createPolicyMarkStore, type PolicyMarkStore } from './policy-mark.js';
-import {
-  BULK_LOAD_CACHE_KIB,
-  BULK_LOAD_WAL_AUTOCHECKPOINT_PAGES,
-  CACHE_KIB,
-  openKeyedConnection,
-  WAL_AUTOCHECKPOINT_PAGES,
-  type Db,
-} from './sqlcipher-connection.js';
+import { BULK_LOAD_CACHE_KIB, CACHE_KIB, openKeyedConnection, type Db } from './sqlcipher-connection.js';
 import { createSyncStateStore, SYNC_STATE_METHODS, type SyncStateStore } from './sync-state-store.js';
 import { createSyncCheckpoints, createVaultMeta, type SyncCheckpoints, type VaultMeta } from './vault-meta.js';
 import { partialVaultFilePath, syncDirectory, vaultExists, vaultFilePath } from './vault-files.js';
 import { VaultError } from './vault-error.js';
-import { WalCheckpointer } from './wal-checkpointer.js';
 import { createStoredKey, rotateKey, unlockConnection } from './vault-keys.js';
 
 export interface VaultStatus {
@@ -74,16 +66,10 @@ export interface Vault extends ChartQueries {
    */
   transaction<T>(fn: () => T, options?: { durable?: boolean }): T;
   /**
-   * For the sync's initial load, until endBulkLoad: the page cache is the smaller bulk-load size
-   * (BULK_LOAD_CACHE_KIB: the load holds the pages it reads from the hub beside it), and the
-   * write-ahead log is copied into the file by a worker thread after each commit
-   * (wal-checkpointer.ts) instead of inside the commits, its size bounded by
-   * BULK_LOAD_WAL_AUTOCHECKPOINT_PAGES. Without the key (keystore unavailable) or a worker, the
-   * commits checkpoint as usual.
+   * While `on`, the page cache is the smaller bulk-load size (BULK_LOAD_CACHE_KIB): for the sync's
+   * initial load, which holds the pages it reads from the hub beside it. Off restores the default.
    */
-  beginBulkLoad(): Promise<void>;
-  /** Restores the default cache and checkpoints; resolves once the worker has copied the last commits and stopped. */
-  endBulkLoad(): Promise<void>;
+  setBulkLoadCache(on: boolean): void;
   /** Re-encrypts the vault under a new random key; the old key is removed only after success. */
   rekey(): Promise<void>;
   /** When the vault's key was last changed (its creation, before any rekey); null when unknown. */
@@ -203,8 +189,6 @@ class OpenedVault implements Vault {
   #db: Db | null;
   #failure: VaultError | null = null;
   #rekeying = false;
-  #checkpointer: WalCheckpointer | null = null;
-  #bulkLoad = false;
   readonly #custodian: KeyCustodian;
   readonly #keyName: string;
   readonly #logger: Logger | undefined;
@@ -307,50 +291,17 @@ class OpenedVault implements Vault {
 
   transaction<T>(fn: () => T, options: { durable?: boolean } = {}): T {
     const db = this.#connection();
-    if (db.inTransaction) return db.transaction(fn)();
-    let result: T;
-    if (!options.durable) result = db.transaction(fn)();
-    else {
-      db.pragma('synchronous=FULL');
-      try {
-        result = db.transaction(fn)();
-      } finally {
-        db.pragma('synchronous=NORMAL');
-      }
-    }
-    this.#checkpointer?.afterCommit();
-    return result;
-  }
-
-  async beginBulkLoad(): Promise<void> {
-    const db = this.#connection();
-    if (this.#bulkLoad) return;
-    this.#bulkLoad = true;
-    db.pragma(`cache_size=-${BULK_LOAD_CACHE_KIB}`);
-    let key: Buffer | null = null;
+    if (!options.durable || db.inTransaction) return db.transaction(fn)();
+    db.pragma('synchronous=FULL');
     try {
-      key = this.#rekeying ? null : await this.#custodian.load(this.#keyName);
-      if (key === null || !this.#bulkLoad || this.#db !== db) return;
-      this.#checkpointer = new WalCheckpointer(db.name, key);
-      db.pragma(`wal_autocheckpoint=${BULK_LOAD_WAL_AUTOCHECKPOINT_PAGES}`);
-    } catch (error) {
-      // No worker: the commits checkpoint as usual (slower, nothing else changes).
-      this.#logger?.warn({ err: error }, 'vault bulk-load checkpointer not started; commits checkpoint themselves');
+      return db.transaction(fn)();
     } finally {
-      key?.fill(0);
+      db.pragma('synchronous=NORMAL');
     }
   }
 
-  async endBulkLoad(): Promise<void> {
-    if (!this.#bulkLoad) return;
-    this.#bulkLoad = false;
-    const checkpointer = this.#checkpointer;
-    this.#checkpointer = null;
-    if (this.#db !== null) {
-      this.#db.pragma(`cache_size=-${CACHE_KIB}`);
-      this.#db.pragma(`wal_autocheckpoint=${WAL_AUTOCHECKPOINT_PAGES}`);
-    }
-    await checkpointer?.close(true);
+  setBulkLoadCache(on: boolean): void {
+    this.#connection().pragma(`cache_size=-${on ? BULK_LOAD_CACHE_KIB : CACHE_KIB}`);
   }
 
   async rekey(): Promise<void> {
@@ -379,9 +330,6 @@ class OpenedVault implements Vault {
 
   close(): void {
     if (this.#db === null) return;
-    this.#bulkLoad = false;
-    void this.#checkpointer?.close();
-    this.#checkpointer = null;
     this.#db.close();
     this.#db = null;
     this.#logger?.info('vault closed');
