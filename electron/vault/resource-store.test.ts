@@ -1,16 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { keyNameFor } from './key-name.js';
 import { KeytarCustodian } from './keytar-custodian.js';
+import { openKeyedConnection } from './sqlcipher-connection.js';
 import { temporaryDataDir } from './test-helpers.js';
 import { createVault, type Vault } from './vault.js';
+import { vaultFilePath } from './vault-files.js';
 import { VaultError } from './vault-error.js';
 import { wipeVault } from './wipe.js';
 
 const custodian = new KeytarCustodian();
 let vault: Vault;
+let dataDir: string;
 let cleanup: () => Promise<void>;
 
 beforeEach(async () => {
   const data = temporaryDataDir('resources');
+  dataDir = data.dir;
   vault = await createVault({ dataDir: data.dir, custodian });
   cleanup = async () => {
     vault.close();
@@ -135,6 +140,28 @@ describe('the resource store', () => {
     expect(vault.resources.upsertPrepared([prepared])).toBe(1);
     expect(vault.resources.read('Patient', 'p1')).toEqual(named);
     expect(vault.patients.matching('Zoë Müller-Łukasik')).toEqual(['p1']);
+  });
+
+  it('stores the JSON of a resource prepared from bytes as text, bytes not valid UTF-8 decoded first', async () => {
+    const named = { ...patient, name: [{ family: 'Müller', given: ['Zoë'] }] };
+    const good = Buffer.from(JSON.stringify(named), 'utf8');
+    const bad = Buffer.from(JSON.stringify({ ...patient, id: 'p2', name: [{ family: 'Testperson', given: ['Al#x'] }] }), 'utf8');
+    bad[bad.indexOf('#')] = 0xff;
+    const parsed = JSON.parse(bad.toString('utf8')) as typeof patient;
+    expect(vault.resources.upsertPrepared([vault.resources.prepare(named, good), vault.resources.prepare(parsed, bad)])).toBe(2);
+    expect(vault.resources.read('Patient', 'p2')).toEqual(parsed);
+    const key = await custodian.load(keyNameFor(dataDir, 'vault'));
+    const db = openKeyedConnection(vaultFilePath(dataDir), key!, { create: false });
+    try {
+      const rows = db.prepare("SELECT id, typeof(json) AS kind, hex(json) AS hex FROM resources WHERE type = 'Patient' ORDER BY id").all();
+      expect(rows).toEqual([
+        { id: 'p1', kind: 'text', hex: good.toString('hex').toUpperCase() },
+        { id: 'p2', kind: 'text', hex: Buffer.from(bad.toString('utf8'), 'utf8').toString('hex').toUpperCase() },
+      ]);
+    } finally {
+      db.close();
+      key!.fill(0);
+    }
   });
 
   it('rolls back everything written in a transaction that fails', () => {

@@ -1,6 +1,7 @@
 // The FHIR resource store inside the vault: validated upserts (single and batch, one transaction
 // per batch), reads, deletes and counts. Every resource passes shared/fhir's validateResource
 // before anything is written; a batch with one bad resource writes nothing.
+import { isUtf8 } from 'node:buffer';
 import { FhirValidationError, validateResource, type Resource, type SupportedResourceType } from '../../shared/fhir/index.js';
 import { createRestrictionCarrier } from './conflict-restriction.js';
 import { resourceRow, type ResourceRow } from './resource-columns.js';
@@ -55,7 +56,7 @@ export interface ResourceStore {
   count(type?: SupportedResourceType): number;
 }
 
-type RowValues = [
+type RowColumns = [
   type: string,
   id: string,
   patientId: string | null,
@@ -67,8 +68,10 @@ type RowValues = [
   valueUnit: string | null,
   versionId: string | null,
   lastUpdated: string | null,
-  json: string,
 ];
+type RowValues = [...RowColumns, json: string];
+/** The same with the JSON as its UTF-8 bytes. */
+type BytesRowValues = [...RowColumns, json: Buffer];
 
 function validated(input: unknown, position?: number, json?: string | Buffer): { resource: Resource; row: ResourceRow } {
   const where = position === undefined ? '' : ` (item ${position + 1} of the batch)`;
@@ -108,16 +111,40 @@ function rowOfPrepared(prepared: PreparedResource): ResourceRow {
 }
 
 export function createResourceStore(db: Db): ResourceStore {
-  // Positional parameters: binding ten values from an array is cheaper than from named keys.
-  const upsertStatement = db.prepare<RowValues>(`
+  // Positional parameters: binding ten values from an array is cheaper than from named keys. The
+  // JSON is bound as text, or as the UTF-8 bytes a prepared row holds (the hub's page), stored as
+  // text by SQLite itself (CAST ... AS TEXT): no decoding into a JavaScript string and encoding back.
+  const upsertSql = (json: string): string => `
     INSERT INTO resources (type, id, patient_id, category, code, effective_ms, status, value_num, value_unit, version_id, last_updated, json)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${json})
     ON CONFLICT (type, id) DO UPDATE SET
       patient_id = excluded.patient_id, category = excluded.category, code = excluded.code,
       effective_ms = excluded.effective_ms, status = excluded.status, value_num = excluded.value_num,
       value_unit = excluded.value_unit, version_id = excluded.version_id,
-      last_updated = excluded.last_updated, json = excluded.json`);
+      last_updated = excluded.last_updated, json = excluded.json`;
+  const upsertStatement = db.prepare<RowValues>(upsertSql('?'));
+  const upsertBytesStatement = db.prepare<BytesRowValues>(upsertSql('CAST(? AS TEXT)'));
   const write = (row: ResourceRow): void => {
+    const { json } = row;
+    // Bytes that are not valid UTF-8 are decoded (with replacement characters, as the resource the
+    // vault validated was parsed from them), never stored as they are.
+    if (typeof json !== 'string' && isUtf8(json)) {
+      upsertBytesStatement.run(
+        row.type,
+        row.id,
+        row.patientId,
+        row.category,
+        row.code,
+        row.effectiveMs,
+        row.status,
+        row.valueNum,
+        row.valueUnit,
+        row.versionId,
+        row.lastUpdated,
+        json,
+      );
+      return;
+    }
     upsertStatement.run(
       row.type,
       row.id,
@@ -130,7 +157,7 @@ export function createResourceStore(db: Db): ResourceStore {
       row.valueUnit,
       row.versionId,
       row.lastUpdated,
-      typeof row.json === 'string' ? row.json : row.json.toString('utf8'),
+      typeof json === 'string' ? json : json.toString('utf8'),
     );
   };
   const readStatement = db.prepare<[string, string], string>('SELECT json FROM resources WHERE type = ? AND id = ?').pluck();
