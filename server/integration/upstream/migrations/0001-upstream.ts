@@ -29,4 +29,9 @@ export const upstreamTables: HubMigration = {
   },
 };
 
-export const upstreamMigrations: readonly HubMigration[] = [upstreamTables, upstreamLeaseAndSweeps, upstreamClosedByIt, upstreamEhrVersions];
+export const upstreamMigrations: readonly HubMigration[] = [
+  upstreamTables,
+  upstreamLeaseAndSweeps,
+  upstreamClosedByIt,
+  upstreamEhrVersions,
+];
