@@ -1,7 +1,19 @@
 // The combination the user made of a conflict's two versions: for each local resource, the hub's
 // version with the fields the user chose from this workstation's version (the hub's meta, so its
-// versionId, is kept); a resource the hub does not have is sent as documented here.
+// versionId, is kept); a resource the hub does not have is sent as documented here. A combination
+// that changes the hub's reading or note text carries the mark of a correction (the hub refuses an
+// unmarked one, shared/fhir correction-marks): the user chose this workstation's value over it.
+import { unmarkedCorrection } from '../../../../shared/fhir/index.js';
 import { differingFields, pairResources, type ResourceJson } from './field-diff.js';
+
+/** The mark a combined version needs when it changes the hub's content; a dose is never re-marked. */
+function markedAsCorrection(hub: ResourceJson, result: ResourceJson): ResourceJson {
+  const typed = (resource: ResourceJson) => resource as unknown as { readonly resourceType: string };
+  if (unmarkedCorrection(typed(hub), typed(result)) === null) return result;
+  if (result.resourceType === 'Observation') return { ...result, status: 'corrected' };
+  if (result.resourceType === 'DocumentReference') return { ...result, docStatus: 'amended' };
+  return result;
+}
 
 export type FieldChoice = 'mine' | 'hub';
 
@@ -33,7 +45,7 @@ export function combinedResources(local: readonly ResourceJson[], hub: readonly 
       if (pair.local[field] === undefined) delete result[field];
       else result[field] = structuredClone(pair.local[field]);
     }
-    combined.push(result);
+    combined.push(markedAsCorrection(pair.hub, result));
   }
   return combined;
 }
