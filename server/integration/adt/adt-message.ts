@@ -5,6 +5,7 @@
 // nothing unchecked reaches the store.
 import { createHash } from 'node:crypto';
 import { Hl7Message, type Hl7Segment } from '@medplum/core';
+import { WARD_CODE_PATTERN } from '../../../shared/fhir/index.js';
 import { AdtError } from './adt-error.js';
 import { hl7Date, hl7InstantMs } from './hl7-time.js';
 import { charsetDecoder, unescapeHl7, type Hl7TextContext } from './hl7-text.js';
@@ -15,8 +16,11 @@ export type AdtEvent = (typeof ADT_EVENTS)[number];
 /** Events that need a visit (PV1-19) and act on its Encounter. */
 const VISIT_EVENTS: readonly AdtEvent[] = ['A01', 'A02', 'A03', 'A04', 'A11', 'A12', 'A13'];
 
-/** Codes the hub turns into Location ids (`ward-{ward}-room-{room}-bed-{bed}`) and identifiers. */
-const CODE = /^[A-Za-z0-9.-]{1,24}$/;
+/**
+ * Codes the hub turns into Location ids (`ward-{ward}-room-{room}-bed-{bed}`) and identifiers: a ward,
+ * room or bed code follows the ward code rule of `wardline-hub ward add` (shared/fhir).
+ */
+const CODE = WARD_CODE_PATTERN;
 const IDENTIFIER = /^[A-Za-z0-9.\-_/:]{1,64}$/;
 
 export interface AdtHeader {

@@ -1,6 +1,6 @@
 // What the hub needs to mirror an upstream EHR: its FHIR base, the hub's SMART client id and key,
 // the CA to trust, which upstream Location is which ward, and the pacing. Checked once at start.
-import { DEFAULT_CACHE_DAYS_BEFORE_ADMISSION } from '../../../shared/fhir/index.js';
+import { DEFAULT_CACHE_DAYS_BEFORE_ADMISSION, WARD_CODE_PATTERN } from '../../../shared/fhir/index.js';
 import { UpstreamError } from './upstream-error.js';
 
 export interface UpstreamWard {
@@ -69,13 +69,11 @@ export function leaseMsOf(config: UpstreamConfig): number {
   return config.leaseMs ?? Math.max(UPSTREAM_DEFAULTS.leaseMs, 3 * config.pollIntervalMs);
 }
 
-const WARD_PATTERN = /^[A-Za-z0-9\-.]{1,64}$/;
-
 /** Parses `--upstream-ward WARD=Location/ID` (ID alone is read as Location/ID). */
 export function parseUpstreamWard(text: string): UpstreamWard {
   const [ward, location] = text.split('=', 2);
   const ref = location?.startsWith('Location/') ? location : `Location/${location ?? ''}`;
-  if (!ward || !WARD_PATTERN.test(ward) || !/^Location\/[A-Za-z0-9\-.]{1,64}$/.test(ref)) {
+  if (!ward || !WARD_CODE_PATTERN.test(ward) || !/^Location\/[A-Za-z0-9\-.]{1,64}$/.test(ref)) {
     throw new UpstreamError('CONFIG_INVALID', `"${text}" is not WARD=Location/ID (e.g. --upstream-ward 4north=Location/abc123).`);
   }
   return { ward, location: ref };
