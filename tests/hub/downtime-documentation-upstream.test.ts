@@ -9,13 +9,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Encounter, Observation, Provenance, Resource } from '@medplum/fhirtypes';
 import type { CensusEntryData } from '../../shared/contract/index.js';
 import { CLIENT_ID_SYSTEM, WARDLINE_USER_SYSTEM } from '../../shared/fhir/index.js';
 import { addUser } from '../../server/identity/index.js';
-import { createUpstreamMirror, UPSTREAM_DEFAULTS, type UpstreamMirror } from '../../server/integration/index.js';
+import { type UpstreamMirror } from '../../server/integration/index.js';
 import { openWorkstationHost, silentLogger, type WorkstationHost } from '../../electron/host/index.js';
 import { verifyPolicyText } from '../../electron/policy/index.js';
 import { examplePolicyDraft, testOrganisation } from '../../electron/policy/test-helpers.js';
@@ -29,6 +28,7 @@ import { MemoryTransport } from '../support/host-harness.js';
 import { startHub, type TestHub } from '../support/hub-harness.js';
 import { seedWard } from '../support/hub-fixtures.js';
 import { startUpstreamFhirServer, type UpstreamFhirServer } from '../support/upstream-fhir-server.js';
+import { createTestEhrMirror } from '../support/test-ehr-mirror.js';
 
 const WARD = '4north';
 const CLIENT_ID = 'wardline-hub-downtime-test';
@@ -79,18 +79,11 @@ beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'wardline-downtime-upstream-'));
   hub = await startHub({ engine: 'sqlite', sqlitePath: join(folder, 'hub.sqlite') });
   await seedWard(hub.db, WARD);
-  mirror = await createUpstreamMirror({
-    db: hub.db,
-    config: {
-      ...UPSTREAM_DEFAULTS,
-      baseUrl: upstream.baseUrl,
-      clientId: CLIENT_ID,
-      privateKeyPem: await exportPKCS8(keys.privateKey),
-      caPem: upstream.caPem,
-      wards: [{ ward: WARD, location: `Location/${ward.id}` }],
-      maxBackoffMs: 1000,
-    },
-    logger: pino({ level: 'silent' }),
+  mirror = await createTestEhrMirror(hub.db, upstream, {
+    clientId: CLIENT_ID,
+    privateKeyPem: await exportPKCS8(keys.privateKey),
+    ward: WARD,
+    location: `Location/${ward.id}`,
   });
   expect((await mirror.runCycle()).ok).toBe(true);
   await addUser(

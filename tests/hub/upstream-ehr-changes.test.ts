@@ -8,23 +8,17 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Encounter, Observation, Provenance } from '@medplum/fhirtypes';
 import { CLIENT_ID_SYSTEM, UPSTREAM_CONFLICT_TAG_SYSTEM, withoutUpstreamMarks } from '../../shared/fhir/index.js';
 import { addUser } from '../../server/identity/index.js';
 import { putResources } from '../../server/fhir/index.js';
-import {
-  createUpstreamMirror,
-  formatUpstreamStatus,
-  readUpstreamStatus,
-  UPSTREAM_DEFAULTS,
-  type UpstreamMirror,
-} from '../../server/integration/index.js';
+import { formatUpstreamStatus, readUpstreamStatus, type UpstreamMirror } from '../../server/integration/index.js';
 import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { seedWard } from '../support/hub-fixtures.js';
 import { enrollTestWorkstation } from '../sync/sync-test-kit.js';
 import { startUpstreamFhirServer, type UpstreamFhirServer } from '../support/upstream-fhir-server.js';
+import { createTestEhrMirror } from '../support/test-ehr-mirror.js';
 
 const WARD = '4north';
 const CLIENT_ID = 'wardline-hub-test';
@@ -73,18 +67,11 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
           new Date(Date.now() - 2 * DAY_MS),
         )
       ).userId;
-      mirror = await createUpstreamMirror({
-        db: hub.db,
-        config: {
-          ...UPSTREAM_DEFAULTS,
-          baseUrl: upstream.baseUrl,
-          clientId: CLIENT_ID,
-          privateKeyPem: await exportPKCS8(keys.privateKey),
-          caPem: upstream.caPem,
-          wards: [{ ward: WARD, location: `Location/${ward.id}` }],
-          maxBackoffMs: 1000,
-        },
-        logger: pino({ level: 'silent' }),
+      mirror = await createTestEhrMirror(hub.db, upstream, {
+        clientId: CLIENT_ID,
+        privateKeyPem: await exportPKCS8(keys.privateKey),
+        ward: WARD,
+        location: `Location/${ward.id}`,
       });
       expect((await mirror.runCycle()).ok).toBe(true);
     }, 120_000);

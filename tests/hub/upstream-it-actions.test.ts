@@ -10,17 +10,17 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent, Bundle, Encounter, Observation, Patient, Provenance, Resource } from '@medplum/fhirtypes';
 import { CLIENT_ID_SYSTEM, WARDLINE_USER_SYSTEM, validateResource } from '../../shared/fhir/index.js';
 import { addUser } from '../../server/identity/index.js';
-import { createUpstreamMirror, readUpstreamStatus, UPSTREAM_DEFAULTS, type UpstreamMirror } from '../../server/integration/index.js';
+import { readUpstreamStatus, type UpstreamMirror } from '../../server/integration/index.js';
 import { putResources } from '../../server/fhir/index.js';
 import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { seedWard } from '../support/hub-fixtures.js';
 import { hubCli } from '../support/hub-cli.js';
 import { startUpstreamFhirServer, type UpstreamFhirServer } from '../support/upstream-fhir-server.js';
+import { createTestEhrMirror } from '../support/test-ehr-mirror.js';
 
 const WARD = '4north';
 const CLIENT_ID = 'wardline-hub-it-test';
@@ -74,18 +74,11 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
           new Date(Date.now() - 2 * DAY_MS),
         )
       ).userId;
-      mirror = await createUpstreamMirror({
-        db: hub.db,
-        config: {
-          ...UPSTREAM_DEFAULTS,
-          baseUrl: upstream.baseUrl,
-          clientId: CLIENT_ID,
-          privateKeyPem: await exportPKCS8(keys.privateKey),
-          caPem: upstream.caPem,
-          wards: [{ ward: WARD, location: `Location/${ward.id}` }],
-          maxBackoffMs: 1000,
-        },
-        logger: pino({ level: 'silent' }),
+      mirror = await createTestEhrMirror(hub.db, upstream, {
+        clientId: CLIENT_ID,
+        privateKeyPem: await exportPKCS8(keys.privateKey),
+        ward: WARD,
+        location: `Location/${ward.id}`,
       });
       expect((await mirror.runCycle()).ok).toBe(true);
     }, 120_000);
