@@ -4,23 +4,15 @@
 // refused (AR 102) and changes nothing. Synthetic data only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Patient } from '../../shared/fhir/index.js';
-import { addFeed, startMllpListener, type MllpListener } from '../../server/integration/index.js';
-import { createDevCertificate } from '../../server/tls/index.js';
-import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
-import { adtMessage, openHl7Sender, type AdtFields, type Hl7Sender } from '../support/hl7-sender.js';
+import { startAdtTestHub, type AdtSendFields, type AdtTestHub } from '../support/adt-test-hub.js';
+import type { TestDevice } from '../support/hub-harness.js';
 import { hl7Calendar } from '../support/hl7-time.js';
-import { memoryLogger, seedGeneratedWard } from '../sync/sync-test-kit.js';
 
-let hub: TestHub;
-let listener: MllpListener;
-let sender: Hl7Sender;
+let feed: AdtTestHub;
 let device: TestDevice;
-let secret: string;
-let sequence = 0;
 const at = hl7Calendar();
 
-const send = (fields: Omit<AdtFields, 'secret' | 'controlId'>) =>
-  sender.send(adtMessage({ secret, controlId: `ESC${++sequence}`, ...fields }));
+const send = (fields: AdtSendFields) => feed.send(fields);
 
 async function patientByMrn(mrn: string): Promise<Patient | undefined> {
   const res = await device.fetch(`/fhir/Patient?identifier=urn:wardline:mrn|${mrn}`);
@@ -28,25 +20,15 @@ async function patientByMrn(mrn: string): Promise<Patient | undefined> {
   return ((await res.json()) as Bundle).entry?.[0]?.resource as Patient | undefined;
 }
 
-const storeMark = async (): Promise<string> => {
-  const rows = await hub.db.query<{ n: number; top: number | null }>('SELECT COUNT(*) AS n, MAX(seq) AS top FROM fhir_versions');
-  return `${rows[0]!.n}/${rows[0]!.top}`;
-};
+const storeMark = (): Promise<string> => feed.storeMark();
 
 beforeAll(async () => {
-  hub = await startHub({ engine: 'sqlite' });
-  await seedGeneratedWard(hub.db, 'a', { seed: 'adt-escapes', patients: 1, days: 1 });
-  ({ secret } = await addFeed(hub.db, { name: 'ehr', application: 'EHR', facility: 'GENERAL' }, new Date()));
-  const tls = createDevCertificate();
-  listener = await startMllpListener({ db: hub.db, logger: memoryLogger().logger, port: 0, host: '127.0.0.1', tls });
-  sender = await openHl7Sender({ port: listener.port, caPem: tls.certPem });
-  device = await hub.enrollDevice('a');
+  feed = await startAdtTestHub({ seed: 'adt-escapes', patients: 1, controlPrefix: 'ESC' });
+  ({ device } = feed);
 }, 120_000);
 
 afterAll(async () => {
-  await sender?.close();
-  await listener?.close();
-  await hub?.stop();
+  await feed?.close();
 });
 
 describe('HL7 escape sequences over MLLP', () => {

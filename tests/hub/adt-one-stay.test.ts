@@ -7,23 +7,15 @@
 // either order ends with both beds Occupied, and discharges leave them Unoccupied. Synthetic data only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Encounter, Location } from '../../shared/fhir/index.js';
-import { addFeed, startMllpListener, type MllpListener } from '../../server/integration/index.js';
-import { createDevCertificate } from '../../server/tls/index.js';
-import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
-import { adtMessage, openHl7Sender, type AdtFields, type Hl7Sender } from '../support/hl7-sender.js';
+import { startAdtTestHub, type AdtSendFields, type AdtTestHub } from '../support/adt-test-hub.js';
+import type { TestDevice } from '../support/hub-harness.js';
 import { hl7Calendar } from '../support/hl7-time.js';
-import { memoryLogger, seedGeneratedWard } from '../sync/sync-test-kit.js';
 
-let hub: TestHub;
-let listener: MllpListener;
-let sender: Hl7Sender;
+let feed: AdtTestHub;
 let device: TestDevice;
-let secret: string;
-let sequence = 0;
 const at = hl7Calendar();
 
-const send = (fields: Omit<AdtFields, 'secret' | 'controlId'>) =>
-  sender.send(adtMessage({ secret, controlId: `STAY${++sequence}`, ...fields }));
+const send = (fields: AdtSendFields) => feed.send(fields);
 
 /** The ward's census as a device reads it: MRNs of the patients of its in-progress Encounters, one per Encounter. */
 async function censusMrns(): Promise<string[]> {
@@ -50,25 +42,15 @@ async function bed(room: string, bedCode: string): Promise<string | undefined> {
   return ((await res.json()) as Location).operationalStatus?.display;
 }
 
-const storeMark = async (): Promise<string> => {
-  const rows = await hub.db.query<{ n: number; top: number | null }>('SELECT COUNT(*) AS n, MAX(seq) AS top FROM fhir_versions');
-  return `${rows[0]!.n}/${rows[0]!.top}`;
-};
+const storeMark = (): Promise<string> => feed.storeMark();
 
 beforeAll(async () => {
-  hub = await startHub({ engine: 'sqlite' });
-  await seedGeneratedWard(hub.db, 'a', { seed: 'adt-one-stay', patients: 1, days: 1 });
-  ({ secret } = await addFeed(hub.db, { name: 'ehr', application: 'EHR', facility: 'GENERAL' }, new Date()));
-  const tls = createDevCertificate();
-  listener = await startMllpListener({ db: hub.db, logger: memoryLogger().logger, port: 0, host: '127.0.0.1', tls });
-  sender = await openHl7Sender({ port: listener.port, caPem: tls.certPem });
-  device = await hub.enrollDevice('a');
+  feed = await startAdtTestHub({ seed: 'adt-one-stay', patients: 1, controlPrefix: 'STAY' });
+  ({ device } = feed);
 }, 120_000);
 
 afterAll(async () => {
-  await sender?.close();
-  await listener?.close();
-  await hub?.stop();
+  await feed?.close();
 });
 
 describe('one stay and one bed at a time over MLLP', () => {

@@ -5,24 +5,17 @@
 // still one Patient; a register naming a ward the hub does not serve is refused and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Encounter, Patient } from '../../shared/fhir/index.js';
-import { addFeed, startMllpListener, type MllpListener } from '../../server/integration/index.js';
-import { createDevCertificate } from '../../server/tls/index.js';
-import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
-import { adtMessage, openHl7Sender, type AdtFields, type Hl7Sender } from '../support/hl7-sender.js';
+import { startAdtTestHub, type AdtSendFields, type AdtTestHub } from '../support/adt-test-hub.js';
+import type { TestDevice, TestHub } from '../support/hub-harness.js';
 import { hl7Calendar } from '../support/hl7-time.js';
-import { memoryLogger, seedGeneratedWard } from '../sync/sync-test-kit.js';
 
+let feed: AdtTestHub;
 let hub: TestHub;
-let listener: MllpListener;
-let sender: Hl7Sender;
 let device: TestDevice;
-let secret: string;
-let sequence = 0;
 /** The events' times: on one day in the past, whatever today is (the hub refuses events ahead of its clock). */
 const at = hl7Calendar();
 
-const send = (fields: Omit<AdtFields, 'secret' | 'controlId'>) =>
-  sender.send(adtMessage({ secret, controlId: `REG${++sequence}`, ...fields }));
+const send = (fields: AdtSendFields) => feed.send(fields);
 
 async function census(): Promise<{ encounters: Encounter[]; patients: Patient[] }> {
   const res = await device.fetch('/fhir/Encounter?location=Location/ward-a&status=in-progress&_include=Encounter:patient&_count=200');
@@ -54,25 +47,15 @@ async function stored(mrn: string): Promise<{ patients: string[]; encounterStatu
   return { patients, encounterStatuses: encounterStatuses.sort() };
 }
 
-const storeMark = async (): Promise<string> => {
-  const rows = await hub.db.query<{ n: number; top: number | null }>('SELECT COUNT(*) AS n, MAX(seq) AS top FROM fhir_versions');
-  return `${rows[0]!.n}/${rows[0]!.top}`;
-};
+const storeMark = (): Promise<string> => feed.storeMark();
 
 beforeAll(async () => {
-  hub = await startHub({ engine: 'sqlite' });
-  await seedGeneratedWard(hub.db, 'a', { seed: 'adt-register', patients: 2, days: 1 });
-  ({ secret } = await addFeed(hub.db, { name: 'ehr', application: 'EHR', facility: 'GENERAL' }, new Date()));
-  const tls = createDevCertificate();
-  listener = await startMllpListener({ db: hub.db, logger: memoryLogger().logger, port: 0, host: '127.0.0.1', tls });
-  sender = await openHl7Sender({ port: listener.port, caPem: tls.certPem });
-  device = await hub.enrollDevice('a');
+  feed = await startAdtTestHub({ seed: 'adt-register', patients: 2, controlPrefix: 'REG' });
+  ({ hub, device } = feed);
 }, 120_000);
 
 afterAll(async () => {
-  await sender?.close();
-  await listener?.close();
-  await hub?.stop();
+  await feed?.close();
 });
 
 describe('A04 register over MLLP', () => {
