@@ -15,7 +15,7 @@ import {
   type Resource,
 } from '../../shared/fhir/index.js';
 import { vitalProblems } from '../../shared/vital-signs/index.js';
-import type { OutboxEntry, OutboxItem, Vault } from '../vault/index.js';
+import { contentFingerprint, type OutboxEntry, type OutboxItem, type Vault } from '../vault/index.js';
 import {
   clinicalNote,
   documentationProvenance,
@@ -260,7 +260,9 @@ export class LocalDocumentation {
         throw new SyncError('SYNC_BUSY', 'This record is being sent to the hub at this moment. Try the change again in a few seconds.');
       }
       const items: OutboxItem[] = waiting.items.map((item) =>
-        item.resource.resourceType === type && item.resource.id === id ? { ...item, resource: changed } : item,
+        item.resource.resourceType === type && item.resource.id === id
+          ? { ...item, resource: changed, earlier: [...(item.earlier ?? []), contentFingerprint(item.resource)] }
+          : item,
       );
       const receipt: DocumentationReceipt = {
         entryId: waiting.entryId,

@@ -3,13 +3,16 @@
 // created or changed (the hub's 2xx). A Bundle the hub refuses is split into single entries; an
 // entry refused with 412 becomes a conflict record holding the local entry and the hub's current
 // versions (unless the hub already holds exactly the local change: a retry of an answered request),
-// any other refusal a 'rejected' record. Nothing is overwritten; nothing is lost. An entry of a
+// any other refusal a 'rejected' record. When the hub holds what an entry said before a later local
+// edit was folded into it (an earlier attempt whose answer was lost), the entry is rebased: its
+// latest content goes again, on the hub's version, and neither change is lost nor met as a
+// conflict. Nothing is overwritten; nothing is lost. An entry of a
 // patient whose chart the vault no longer holds (a settled conflict of a purged patient) is
 // delivered the same way, and the hub's answer is not cached: that chart stays gone.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isSupportedResourceType, type Resource } from '../../shared/fhir/index.js';
-import { holdsPatient, type OutboxEntry, type OutboxItem, type Vault } from '../vault/index.js';
+import { contentFingerprint, holdsPatient, type OutboxEntry, type OutboxItem, type Vault } from '../vault/index.js';
 import type { HubClient } from './hub-client.js';
 import { outboxBundle, sameContent, type BundleSlot } from './outbox-bundle.js';
 import type { DeliveredEntry } from './recent-deliveries.js';
@@ -67,6 +70,75 @@ function storeHubCopy(vault: Vault, resource: Resource): void {
   vault.resources.upsert(resource);
 }
 
+/** Whether the hub's copy says what one of the item's earlier, folded-over versions said. */
+function holdsEarlierVersion(hubCopy: Resource, item: OutboxItem): boolean {
+  return item.earlier !== undefined && item.earlier.length > 0 && item.earlier.includes(contentFingerprint(hubCopy));
+}
+
+/**
+ * The entry's Provenance for the write that goes again: the same recorder and act under a new id (the
+ * first is at the hub already), pointing at the hub's ids of what was created.
+ */
+function againProvenance(provenance: OutboxEntry['provenance'], renamed: ReadonlyMap<string, string>): OutboxEntry['provenance'] {
+  if (provenance === null) return null;
+  const target = provenance.target.map((reference) => {
+    const hubReference = reference.reference === undefined ? undefined : renamed.get(reference.reference);
+    return hubReference === undefined ? reference : { ...reference, reference: hubReference };
+  });
+  const { meta: _meta, ...content } = provenance;
+  return { ...content, id: randomUUID(), target };
+}
+
+/**
+ * The hub took an earlier attempt of `entry` (its answer was lost) and a later local edit was folded
+ * in since. `onHub` holds, per item index, the hub's copy when that copy is the earlier version: those
+ * items go again as updates on the hub's version (a create becomes an update of the hub's resource);
+ * the others are delivered as they are. The entry's Provenance is at the hub already; a copy under a
+ * new id goes with the rest (the hub holds every write to its recorder).
+ */
+function rebaseOnHub(vault: Vault, entry: OutboxEntry, onHub: ReadonlyMap<number, Resource>, answers: ReadonlyMap<number, Resource>): void {
+  const held = holdsPatient(vault.resources, entry.patientId);
+  const again: OutboxItem[] = [];
+  const renamed = new Map<string, string>();
+  vault.transaction(
+    () => {
+      entry.items.forEach((item, index) => {
+        const { resourceType, id } = item.resource;
+        const earlier = onHub.get(index);
+        if (earlier === undefined) {
+          const hubCopy = answers.get(index);
+          if (hubCopy !== undefined && held) storeHubCopy(vault, hubCopy);
+          if (item.operation === 'create' && hubCopy?.id !== id && isSupportedResourceType(resourceType))
+            vault.resources.delete(resourceType, id);
+          return;
+        }
+        const hubId = earlier.id ?? id;
+        const latest = { ...item.resource, id: hubId, meta: { ...(item.resource.meta ?? {}), ...(earlier.meta ?? {}) } } as Resource & {
+          id: string;
+        };
+        if (hubId !== id && isSupportedResourceType(resourceType)) {
+          vault.resources.delete(resourceType, id);
+          renamed.set(`${resourceType}/${id}`, `${resourceType}/${hubId}`);
+        }
+        if (held) vault.resources.upsert(latest);
+        again.push({ operation: 'update', resource: latest, baseVersion: earlier.meta?.versionId ?? null });
+      });
+      const delivered = answers.get(-1);
+      if (delivered !== undefined && held) storeHubCopy(vault, delivered);
+      const provenance = againProvenance(entry.provenance, renamed);
+      if (provenance !== null && held) vault.resources.upsert(provenance);
+      vault.outbox.rebase(entry.entryId, again, provenance);
+    },
+    { durable: true },
+  );
+}
+
+/** A create matched at the hub whose copy was changed since by someone else: a version conflict. */
+const CHANGED_SINCE_FIRST_ATTEMPT = new SyncError('REQUEST_REFUSED', 'The hub holds a newer version of the documentation.', {
+  status: 412,
+  hubCode: 'VERSION_CONFLICT',
+});
+
 /** The hub took `entry`: its answer replaces the local copies, and the entry leaves the outbox. */
 function recordDelivery(vault: Vault, entry: OutboxEntry, answers: ReadonlyMap<number, Resource>): void {
   const held = holdsPatient(vault.resources, entry.patientId);
@@ -103,7 +175,11 @@ async function hubVersionOf(client: HubClient, type: string, id: string): Promis
 }
 
 /** One entry the hub refused (alone in its Bundle): a conflict, a rejection, or a retried success. */
-async function settleRefusal(context: PushContext, entry: OutboxEntry, refusal: SyncError): Promise<'conflict' | 'rejected' | 'delivered'> {
+async function settleRefusal(
+  context: PushContext,
+  entry: OutboxEntry,
+  refusal: SyncError,
+): Promise<'conflict' | 'rejected' | 'delivered' | 'rebased'> {
   const { vault, client } = context;
   const updates = entry.items.map((item, index) => ({ item, index })).filter(({ item }) => item.operation === 'update');
   const hub = new Map<number, Resource | null | undefined>();
@@ -123,6 +199,40 @@ async function settleRefusal(context: PushContext, entry: OutboxEntry, refusal: 
     recordDelivery(vault, entry, answers);
     return 'delivered';
   }
+  const holdsEarlier = ({ item, index }: { item: OutboxItem; index: number }): boolean => {
+    const current = hub.get(index);
+    return current !== null && current !== undefined && holdsEarlierVersion(current, item);
+  };
+  if (
+    refusal.status === 412 &&
+    updates.length === entry.items.length &&
+    updates.some(holdsEarlier) &&
+    updates.every((update) => holdsOurChange(update) || holdsEarlier(update))
+  ) {
+    // Our earlier attempt went through and a later edit was folded in since: that edit goes on top.
+    const onHub = new Map<number, Resource>();
+    const answers = new Map<number, Resource>();
+    for (const update of updates) {
+      const current = hub.get(update.index)!;
+      if (holdsOurChange(update)) answers.set(update.index, current);
+      else onHub.set(update.index, current);
+    }
+    rebaseOnHub(vault, entry, onHub, answers);
+    return 'rebased';
+  }
+  keepAsConflict(context, entry, hub, refusal);
+  return refusal.status === 412 ? 'conflict' : 'rejected';
+}
+
+/** Moves `entry` to the conflicts, with the hub's current versions of what it changed (`hub`, by item). */
+function keepAsConflict(
+  context: PushContext,
+  entry: OutboxEntry,
+  hub: ReadonlyMap<number, Resource | null | undefined>,
+  refusal: SyncError,
+  local: OutboxEntry = entry,
+): void {
+  const { vault } = context;
   const reason = refusal.status === 412 ? 'version-conflict' : 'rejected';
   const held = holdsPatient(vault.resources, entry.patientId);
   vault.transaction(
@@ -133,7 +243,7 @@ async function settleRefusal(context: PushContext, entry: OutboxEntry, refusal: 
         patientId: entry.patientId,
         reason,
         errorCode: refusal.hubCode ?? String(refusal.status ?? ''),
-        local: entry,
+        local,
         hub: [...hub.values()].filter((resource): resource is Resource => resource !== null && resource !== undefined),
         detectedAt: context.now().toISOString(),
       });
@@ -145,6 +255,7 @@ async function settleRefusal(context: PushContext, entry: OutboxEntry, refusal: 
         if (hub.has(index) && current === undefined) return;
         if (current !== null && current !== undefined) {
           if (held) vault.resources.upsert(current);
+          if (current.id !== id) vault.resources.delete(resourceType, id);
         } else vault.resources.delete(resourceType, id);
       });
       if (entry.provenance !== null) vault.resources.delete('Provenance', entry.provenance.id);
@@ -156,7 +267,6 @@ async function settleRefusal(context: PushContext, entry: OutboxEntry, refusal: 
     { event: 'sync.outbox_conflict', entryId: entry.entryId, reason, status: refusal.status, code: refusal.hubCode },
     'outbox entry not taken by the hub; kept as a conflict',
   );
-  return reason === 'version-conflict' ? 'conflict' : 'rejected';
 }
 
 async function sendBatch(context: PushContext, entries: readonly OutboxEntry[], result: PushResult): Promise<void> {
@@ -175,7 +285,8 @@ async function sendBatch(context: PushContext, entries: readonly OutboxEntry[], 
     const outcome = await settleRefusal(context, entries[0]!, error);
     if (outcome === 'delivered') delivered(context, result, entries[0]!);
     else if (outcome === 'conflict') result.conflicts += 1;
-    else result.rejected += 1;
+    else if (outcome === 'rejected') result.rejected += 1;
+    else await sendRebased(context, entries[0]!.entryId, result);
     return;
   } finally {
     for (const entry of entries) context.inFlight.delete(entry.entryId);
@@ -188,9 +299,46 @@ async function sendBatch(context: PushContext, entries: readonly OutboxEntry[], 
     byEntry.set(slot.entryId, map);
   });
   for (const entry of entries) {
-    recordDelivery(context.vault, entry, byEntry.get(entry.entryId) ?? new Map());
-    delivered(context, result, entry);
+    const answered = byEntry.get(entry.entryId) ?? new Map<number, Resource>();
+    // A create the hub matched to an earlier attempt answers with what that attempt said: a local
+    // edit folded in since is not at the hub yet.
+    const earlier = new Map<number, Resource>();
+    let changedSince = false;
+    entry.items.forEach((item, index) => {
+      const hubCopy = answered.get(index);
+      if (item.operation !== 'create' || item.earlier === undefined || hubCopy === undefined) return;
+      if (contentFingerprint(hubCopy) === contentFingerprint(item.resource)) return;
+      if (holdsEarlierVersion(hubCopy, item)) earlier.set(index, hubCopy);
+      else changedSince = true;
+    });
+    if (changedSince) {
+      // Someone changed the hub's copy after our first attempt took: both are kept for a user, ours
+      // as a change of the hub's resource (so that sending it after all is an update, not a create).
+      const local: OutboxEntry = {
+        ...entry,
+        items: entry.items.map((item, index) => {
+          const hubCopy = answered.get(index);
+          if (item.operation !== 'create' || hubCopy?.id === undefined) return item;
+          const resource = { ...item.resource, id: hubCopy.id, meta: { ...(item.resource.meta ?? {}), ...(hubCopy.meta ?? {}) } };
+          return { operation: 'update', resource, baseVersion: hubCopy.meta?.versionId ?? null };
+        }),
+      };
+      keepAsConflict(context, entry, answered, CHANGED_SINCE_FIRST_ATTEMPT, local);
+      result.conflicts += 1;
+    } else if (earlier.size > 0) {
+      rebaseOnHub(context.vault, entry, earlier, answered);
+      await sendRebased(context, entry.entryId, result);
+    } else {
+      recordDelivery(context.vault, entry, answered);
+      delivered(context, result, entry);
+    }
   }
+}
+
+/** Sends an entry again at once after rebaseOnHub (its items no longer carry earlier versions, so once). */
+async function sendRebased(context: PushContext, entryId: string, result: PushResult): Promise<void> {
+  const entry = context.vault.outbox.get(entryId);
+  if (entry !== null) await sendBatch(context, [entry], result);
 }
 
 function delivered(context: PushContext, result: PushResult, entry: OutboxEntry): void {

@@ -11,6 +11,7 @@ export type { PreparedResource, ResourceStore } from './resource-store.js';
 export { holdsPatient } from './held-patient.js';
 export type { EnrollmentRecord } from './sync-state-store.js';
 export type { OutboxEntry, OutboxItem } from './outbox-store.js';
+export { contentFingerprint } from './outbox-content.js';
 export type { ConflictRecord, NewConflict } from './conflict-store.js';
 export type { PolicyMark } from './policy-mark.js';
 export type { ChartQueries } from './chart-queries.js';

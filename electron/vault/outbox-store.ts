@@ -11,6 +11,12 @@ export interface OutboxItem {
   readonly resource: Resource & { id: string };
   /** update: the hub's versionId the change was made on (sent as If-Match); null for a create. */
   readonly baseVersion: string | null;
+  /**
+   * Fingerprints (contentFingerprint) of what this item said before later local edits were folded
+   * into it, oldest first. A hub that holds one of them took an earlier attempt whose answer was
+   * lost: the sync then sends the latest on top of it instead of calling it a conflict.
+   */
+  readonly earlier?: readonly string[];
 }
 
 export interface NewOutboxEntry {
@@ -36,6 +42,11 @@ export interface OutboxStore {
   get(entryId: string): OutboxEntry | null;
   /** Replaces an entry's items (a later local edit of a resource not yet delivered). */
   replaceItems(entryId: string, items: readonly OutboxItem[]): void;
+  /**
+   * What is left of an entry once the hub is found to hold an earlier attempt of it: `items` go
+   * again (on the hub's versions) with `provenance` (a new one: the hub holds the first).
+   */
+  rebase(entryId: string, items: readonly OutboxItem[], provenance: (Provenance & { id: string }) | null): void;
   remove(entryId: string): boolean;
   recordFailure(entryId: string, errorCode: string): void;
   count(): number;
@@ -50,6 +61,7 @@ export const OUTBOX_METHODS = [
   'pending',
   'get',
   'replaceItems',
+  'rebase',
   'remove',
   'recordFailure',
   'count',
@@ -88,6 +100,9 @@ export function createOutboxStore(db: Db): OutboxStore {
   const selectPending = db.prepare<[number], Row>('SELECT * FROM sync_outbox ORDER BY seq LIMIT ?');
   const selectOne = db.prepare<[string], Row>('SELECT * FROM sync_outbox WHERE entry_id = ?');
   const updateItems = db.prepare<[string, string]>('UPDATE sync_outbox SET items_json = ? WHERE entry_id = ?');
+  const rebaseItems = db.prepare<[string, string | null, string]>(
+    'UPDATE sync_outbox SET items_json = ?, provenance_json = ? WHERE entry_id = ?',
+  );
   const deleteOne = db.prepare<[string]>('DELETE FROM sync_outbox WHERE entry_id = ?');
   const failure = db.prepare<[string, string]>('UPDATE sync_outbox SET attempts = attempts + 1, last_error = ? WHERE entry_id = ?');
   const countAll = db.prepare<[], number>('SELECT count(*) FROM sync_outbox').pluck();
@@ -113,6 +128,9 @@ export function createOutboxStore(db: Db): OutboxStore {
     },
     replaceItems(entryId, items) {
       updateItems.run(JSON.stringify(items), entryId);
+    },
+    rebase(entryId, items, provenance) {
+      rebaseItems.run(JSON.stringify(items), provenance === null ? null : JSON.stringify(provenance), entryId);
     },
     remove(entryId) {
       return deleteOne.run(entryId).changes > 0;

@@ -162,6 +162,79 @@ describe('sync: the outbox', () => {
     expect(vaultDifferences(vault, await hubWardContents(hub.db, 'a'))).toEqual([]);
   });
 
+  it('delivers a correction made after an answer was lost on top of the change the hub took, without calling it a conflict', async () => {
+    const patientId = ward.patients[1]!.patient.id!;
+    const target = ward.patients[1]!.resources.find(
+      (r): r is Observation => r.resourceType === 'Observation' && r.code.coding?.[0]?.code === '8867-4',
+    )!;
+    const base = vault.resources.versionOf('Observation', target.id!)!.versionId;
+    const correct = (value: number): void => {
+      documentation.amend(
+        {
+          patientId,
+          resourceType: 'Observation',
+          id: target.id!,
+          versionId: base,
+          action: 'correct',
+          reason: 'wrong-value',
+          values: { value },
+        },
+        NURSE,
+      );
+    };
+    correct(71);
+    proxy.setFaults({ cutAfterForward: 1 });
+    await expect(engine.syncOnce()).rejects.toThrow();
+    proxy.setFaults(null);
+    expect((await hubResource<Observation>('Observation', target.id!)).valueQuantity?.value).toBe(71);
+    // The nurse corrects again before the next sync: the change waits in the same outbox entry.
+    correct(73);
+    expect(vault.outbox.count()).toBe(1);
+
+    const summary = await engine.syncOnce();
+    expect(summary.pushed).toEqual({ delivered: 1, conflicts: 0, rejected: 0 });
+    expect(documentation.conflicts()).toEqual([]);
+    const onHub = await hubResource<Observation>('Observation', target.id!);
+    expect(onHub.valueQuantity?.value).toBe(73);
+    expect(onHub.status).toBe('corrected');
+    expect(onHub.meta?.versionId).toBe(String(Number(base) + 2));
+    expect(vault.outbox.count()).toBe(0);
+    expect(vaultDifferences(vault, await hubWardContents(hub.db, 'a'))).toEqual([]);
+  });
+
+  it('keeps a correction of new vital signs whose first upload reached the hub but whose answer was lost', async () => {
+    const patientId = ward.patients[0]!.patient.id!;
+    const receipt = documentation.recordVitalSigns(patientId, { heartRate: 64 }, NURSE);
+    const [clientId] = receipt.resourceIds;
+    proxy.setFaults({ cutAfterForward: 1 });
+    await expect(engine.syncOnce()).rejects.toThrow();
+    proxy.setFaults(null);
+    expect(await hubCopiesOf(hub.db, 'Observation', CLIENT_ID_SYSTEM, clientId!)).toBe(1);
+    // Not yet known to be at the hub here: the correction folds into the waiting create.
+    documentation.amend(
+      {
+        patientId,
+        resourceType: 'Observation',
+        id: clientId!,
+        versionId: null,
+        action: 'correct',
+        reason: 'wrong-value',
+        values: { value: 46 },
+      },
+      NURSE,
+    );
+
+    const summary = await engine.syncOnce();
+    expect(summary.pushed).toEqual({ delivered: 1, conflicts: 0, rejected: 0 });
+    expect(documentation.conflicts()).toEqual([]);
+    expect(await hubCopiesOf(hub.db, 'Observation', CLIENT_ID_SYSTEM, clientId!)).toBe(1);
+    const onHub = await hubResource<Observation>('Observation', await hubIdOf('Observation', clientId!));
+    expect(onHub.valueQuantity?.value).toBe(46);
+    expect(onHub.status).toBe('corrected');
+    expect(vault.outbox.count()).toBe(0);
+    expect(vaultDifferences(vault, await hubWardContents(hub.db, 'a'))).toEqual([]);
+  });
+
   it('keeps both versions as a conflict when a resource changed on the hub and here, overwriting neither', async () => {
     const original = ward.patients[2]!.resources.find(
       (r): r is Observation => r.resourceType === 'Observation' && r.valueQuantity !== undefined,

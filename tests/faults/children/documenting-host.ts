@@ -79,7 +79,9 @@ for (let round = 0; ; round += 1) {
         reason: 'wrong-value',
         values: { value: 60 + (round % 40) },
       });
-      // A record with a change still waiting is not corrected again (RECORD_CHANGED): the nurse would see that.
+      // A correction of a record whose change still waits joins it (even when a kill cut off the answer to its
+      // first upload: the hub then holds that earlier change, and the sync sends this one on top of it).
+      // Refused only when a newer version came from the hub meanwhile (RECORD_CHANGED): the nurse would see that.
       writeSync(
         1,
         amended.ok
