@@ -13,6 +13,7 @@ import {
   fsyncSync,
   openSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -71,13 +72,19 @@ export function startsWithPlainSqliteHeader(page: Buffer): boolean {
 
 /** True when `file` exists and starts with the plain SQLite header (an unencrypted database). */
 export function isPlainSqliteFile(file: string): boolean {
-  let header: Buffer;
+  // Only the header is read: a hub's database can be larger than a Buffer may be.
+  const header = Buffer.alloc(PLAIN_HEADER.length);
+  let fd: number;
   try {
-    header = readFileSync(file).subarray(0, PLAIN_HEADER.length);
+    fd = openSync(file, 'r');
   } catch {
     return false;
   }
-  return startsWithPlainSqliteHeader(header);
+  try {
+    return readSync(fd, header, 0, header.length, 0) === header.length && startsWithPlainSqliteHeader(header);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function isNotADatabase(error: unknown): boolean {
