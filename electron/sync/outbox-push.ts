@@ -364,7 +364,12 @@ export async function pushOutbox(context: PushContext): Promise<PushResult> {
     if (batch.length > 0) await sendBatch(context, batch, result);
   }
   if (snapshot.length > 0) {
-    context.logger.info({ event: 'sync.outbox_pushed', ...result, waiting: context.vault.outbox.count() }, 'outbox pushed');
+    // Counts only: the delivered entries hold the documentation itself.
+    const { delivered, conflicts, rejected } = result;
+    context.logger.info(
+      { event: 'sync.outbox_pushed', delivered, conflicts, rejected, waiting: context.vault.outbox.count() },
+      'outbox pushed',
+    );
   }
   return result;
 }

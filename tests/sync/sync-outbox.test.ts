@@ -235,6 +235,19 @@ describe('sync: the outbox', () => {
     expect(vaultDifferences(vault, await hubWardContents(hub.db, 'a'))).toEqual([]);
   });
 
+  it('logs what it delivered as counts: no patient id, value, note or clinician name', () => {
+    const log = station.logText();
+    expect(log).toContain('sync.outbox_pushed');
+    const documented = vault.resources.ofPatientBetween(ward.patients[0]!.patient.id!, 'Observation', 0, Number.MAX_SAFE_INTEGER);
+    const clinical = [
+      ...ward.patients.flatMap((p) => [p.patient.id!, ...p.sensitiveStrings]),
+      NURSE.reference,
+      'Corrected from',
+      ...documented.flatMap((o) => o.identifier?.map((i) => i.value!) ?? []),
+    ];
+    expect(clinical.filter((text) => log.includes(text))).toEqual([]);
+  });
+
   it('keeps both versions as a conflict when a resource changed on the hub and here, overwriting neither', async () => {
     const original = ward.patients[2]!.resources.find(
       (r): r is Observation => r.resourceType === 'Observation' && r.valueQuantity !== undefined,
