@@ -46,6 +46,7 @@ const VALID_ANSWERS: { readonly [N in InvokeChannelName]: unknown } = {
   'chart:amend': { entryId: 'e-3', status: 'pending-upload' },
   'sync:status': SYNC_STATUS,
   'sync:now': SYNC_STATUS,
+  'sync:patient-freshness': null,
   'setup:state': { phase: 'ready', progress: null, problem: null, policyFile: null, tokenFile: null },
   'conflict:list': [],
   'conflict:resolve': { resentAs: null },

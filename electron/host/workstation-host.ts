@@ -51,7 +51,7 @@ import { printHandlers } from './print-handlers.js';
 import { SET_UP, setupHandlers } from './setup-handlers.js';
 import { sessionHandlers } from './session-handlers.js';
 import { announceSyncChanges, syncHandlers } from './sync-handlers.js';
-import { syncStatusView } from './sync-status-view.js';
+import { patientFreshnessView, syncStatusView } from './sync-status-view.js';
 import type { SaveFileChooser } from './save-file-chooser.js';
 import type { SenderInfo, Transport } from './transport.js';
 import { vaultCredentialStore } from './vault-credential-store.js';
@@ -205,7 +205,8 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
     const patientsWithOffWard = offWard.patientLookup(patients);
     const syncPolicy = resolveSyncPolicy({ ...syncPolicyOf(policy), ...options.syncPolicy });
     recordStalenessThresholds(vault, syncPolicy);
-    const syncStatus = () => syncStatusView({ vault, sync, policy: syncPolicy, now: () => clock.now() });
+    const statusSource = { vault, sync, policy: syncPolicy, now: () => clock.now() };
+    const syncStatus = () => syncStatusView(statusSource);
 
     const router = createIpcRouter({
       handlers: {
@@ -226,7 +227,13 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
           deliveries: sync,
         }),
         ...amendmentHandlers({ sessions: manager, patients, documentation, resources: vault.resources, audit }),
-        ...syncHandlers({ sync, status: syncStatus }),
+        ...syncHandlers({
+          sync,
+          status: syncStatus,
+          sessions: manager,
+          patients: patientsWithOffWard,
+          freshness: (patientId) => patientFreshnessView(statusSource, patientId),
+        }),
         ...setupHandlers(options.setupState ?? (() => SET_UP)),
         ...conflictHandlers({
           sessions: manager,

@@ -1,6 +1,7 @@
 // How the hub looks from here, decided by what requests experience, without user action:
 //   online    requests succeed, promptly
-//   degraded  requests succeed, but slowly or after errors (within the last minute)
+//   degraded  requests succeed, but slowly or after errors (within the last minute), until a whole
+//             sync cycle succeeds without trouble (see cycleSucceeded)
 //   offline   the hub cannot be reached (no connection, or its certificate failed the pin)
 //   hub-down  the hub is reached but fails (5xx, stalls, broken answers)
 // (How stale cached data is: shared/staleness.)
@@ -20,11 +21,14 @@ export interface ConnectivityChange {
   readonly at: string;
 }
 
-const TROUBLE_WINDOW_MS = 60_000;
+/** Trouble (a slow answer, a retried or failed request) keeps the connection degraded this long. */
+export const TROUBLE_WINDOW_MS = 60_000;
 
 export class ConnectivityMonitor {
   #state: ConnectivityState;
   #lastTroubleMs = Number.NEGATIVE_INFINITY;
+  /** When a clean cycle last ended trouble early (cycleSucceeded), so a flapping hub gets it once a window. */
+  #lastRecoveryMs = Number.NEGATIVE_INFINITY;
   #lastCode: string | null = null;
   readonly #slowMs: number;
   readonly #now: () => number;
@@ -56,6 +60,22 @@ export class ConnectivityMonitor {
     const troubled = firstByteMs > this.#slowMs || now - this.#lastTroubleMs < TROUBLE_WINDOW_MS;
     if (firstByteMs > this.#slowMs) this.#lastTroubleMs = now;
     this.#set(troubled ? 'degraded' : 'online', troubled ? this.#lastCode : null);
+  }
+
+  /**
+   * A whole sync cycle that started at `startedMs` succeeded. When nothing went wrong since it started
+   * (no slow answer, no retried or failed request), the hub serves this workstation fully again, so the
+   * trouble ends now rather than when the window runs out: the state is online. Once a window only:
+   * after such a recovery, trouble that comes back within the window is waited out in full, so a hub
+   * that fails every other cycle does not flip the banner between "Online" and "Connection problems".
+   */
+  cycleSucceeded(startedMs: number): void {
+    const now = this.#now();
+    if (this.#state === 'online' || this.#lastTroubleMs >= startedMs) return;
+    if (now - this.#lastRecoveryMs < TROUBLE_WINDOW_MS) return;
+    this.#lastRecoveryMs = now;
+    this.#lastTroubleMs = Number.NEGATIVE_INFINITY;
+    this.#set('online', null);
   }
 
   /** A request failed and will be retried: an online connection is now degraded. */

@@ -8,7 +8,7 @@ export { enrollWorkstation, normalizeHubUrl } from './enrollment.js';
 export { SyncError, isSyncError, type SyncErrorCode } from './sync-error.js';
 export { logAuditSink, type SyncAuditSink, type SyncAuditEvent } from './audit-sink.js';
 export { DEFAULT_SYNC_POLICY, resolveSyncPolicy, type SyncPolicy } from './sync-policy.js';
-export { syncStatusOf, recordStalenessThresholds, recordedStalenessThresholds } from './sync-status.js';
+export { syncStatusOf, patientFreshnessOf, recordStalenessThresholds, recordedStalenessThresholds } from './sync-status.js';
 export { isDowntime, type ConnectivityState } from './connectivity.js';
 export { CLIENT_ID_SYSTEM } from './client-identifier.js';
 export { spkiPinOf, isSpkiPin } from './spki-pin.js';

@@ -42,6 +42,8 @@ export type SyncActivity =
   | { readonly kind: 'initial-load'; readonly progress: InitialLoadProgress }
   /** The watchdog found sync stopped (and restarted the loop). */
   | { readonly kind: 'stopped'; readonly reason: SyncStopReason }
+  /** A local write changed what waits for the hub (documentation, a settled conflict), told at once: the banner's count must not wait for a cycle. */
+  | { readonly kind: 'outbox-changed' }
   /** The hub acknowledged these outbox entries (told as soon as the push ends, whatever follows). */
   | { readonly kind: 'delivered'; readonly entries: readonly DeliveredEntry[] };
 
@@ -74,6 +76,8 @@ export interface SyncCycleContext {
   state(): ConnectivityState;
   /** Called as the cycle starts (the engine forgets the refusals it audited in the last one). */
   startCycle(): void;
+  /** Called when the cycle that started at `started` succeeded, before its state is recorded (the connectivity monitor's cycleSucceeded). */
+  cycleSucceeded(started: Date): void;
   setInitialLoad(progress: InitialLoadProgress | null): void;
   tell(activity: SyncActivity): void;
 }
@@ -92,6 +96,8 @@ export async function runSyncCycle(cycle: SyncCycleContext): Promise<SyncSummary
     renew = setInterval(() => held.renew(), Math.max(1000, cycle.policy.lockLeaseMs / 3));
     const { summary, censusIds } = await steps(cycle, started);
     const finished = cycle.now();
+    // A whole cycle without trouble ends "connection problems" now (the banner's state follows cycles).
+    cycle.cycleSucceeded(started);
     vault.transaction(() => {
       vault.sync.markPatientsCurrent([...censusIds], started.toISOString());
       vault.sync.setFact(SYNC_FACTS.state, cycle.state());

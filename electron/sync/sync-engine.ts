@@ -29,7 +29,7 @@ import {
   type SyncSummary,
 } from './sync-cycle.js';
 import { resolveSyncPolicy, type SyncPolicy } from './sync-policy.js';
-import { recordedState, syncStatusOf, type SyncStatus } from './sync-status.js';
+import { patientFreshnessOf, recordedState, syncStatusOf, type PatientFreshness, type SyncStatus } from './sync-status.js';
 import { isSyncError, SyncError } from './sync-error.js';
 import { SyncScheduler } from './sync-scheduler.js';
 import { SyncWatchdog } from './sync-watchdog.js';
@@ -162,6 +162,11 @@ export class SyncEngine {
     return { ...syncStatusOf(this.#o.vault, this.#policy, this.#now().getTime(), this.#monitor.state), stopped: this.#stopped };
   }
 
+  /** One patient's data as of and staleness, as status() judges the ward's (null when the vault does not track the patient). */
+  patientFreshness(patientId: string): PatientFreshness | null {
+    return patientFreshnessOf(this.#o.vault, this.#policy, this.#now().getTime(), patientId);
+  }
+
   /** One sync cycle; a call while one runs gets that cycle's outcome. */
   syncOnce(): Promise<SyncSummary> {
     if (this.#closed) return Promise.reject(new SyncError('SYNC_CLOSED', 'Sync was stopped.'));
@@ -231,8 +236,13 @@ export class SyncEngine {
     return this.#inFlight;
   }
 
-  /** Asks the scheduler, when it runs, to sync soon (after local writes). */
+  /**
+   * After a local write: tells listeners at once that what waits for the hub changed (the banner's
+   * waiting count then matches the chart's even while a cycle hangs on the hub), and asks the
+   * scheduler, when it runs, to sync soon.
+   */
   requestSync(): void {
+    if (!this.#closed) this.#tell({ kind: 'outbox-changed' });
     this.#scheduler?.requestSync();
   }
 
@@ -358,6 +368,7 @@ export class SyncEngine {
       now: () => this.#now(),
       state: () => this.#monitor.state,
       startCycle: () => this.#auditedRefusals.clear(),
+      cycleSucceeded: (started) => this.#monitor.cycleSucceeded(started.getTime()),
       setInitialLoad: (progress) => {
         this.#initialLoad = progress;
       },

@@ -62,6 +62,17 @@ export function recordedState(vault: Vault): ConnectivityState {
   return STATES.find((known) => known === state) ?? 'offline';
 }
 
+/** How fresh one patient's cached data is (as syncStatusOf counts it), or null when the vault does not track the patient. */
+export function patientFreshnessOf(vault: Vault, policy: SyncPolicy, nowMs: number, patientId: string): PatientFreshness | null {
+  const patient = vault.sync.patient(patientId);
+  if (patient === null) return null;
+  return {
+    patientId,
+    dataAsOf: patient.dataAsOf,
+    staleness: dataStaleness(patient.dataAsOf, nowMs, { amberMs: policy.staleAmberMs, redMs: policy.staleRedMs }),
+  };
+}
+
 export function syncStatusOf(vault: Vault, policy: SyncPolicy, nowMs: number, liveState?: ConnectivityState): SyncStatus {
   const thresholds = { amberMs: policy.staleAmberMs, redMs: policy.staleRedMs };
   const dataAsOf = vault.sync.fact(SYNC_FACTS.dataAsOf);

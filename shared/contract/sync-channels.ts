@@ -1,8 +1,11 @@
 // Sync status: connectivity, how old the cached data is and what waits in the outbox (counts and
-// times only, no patient data), the "sync now" request, and the event when any of it changes.
+// times only, no patient data), the "sync now" request, and the event when any of it changes; and
+// how fresh one patient's cached data is (its data as of and staleness, nothing of the chart), which
+// an open chart asks again whenever the ward's data as of changes, without re-reading the chart.
 import { z } from 'zod';
 import { DATA_STALENESS_LEVELS } from '../staleness/index.js';
 import { channelTable, defineChannel, defineEvent } from './channel.js';
+import { patientIdSchema } from './chart-channels.js';
 
 const noRequest = z.strictObject({});
 
@@ -46,6 +49,17 @@ export const syncStatusSchema = z.object({
 });
 export type SyncStatusData = z.infer<typeof syncStatusSchema>;
 
+/**
+ * How fresh one patient's cached data is: when this workstation last brought the chart up to date
+ * (workstation time, the sync state's per-patient time; null while the chart is still loading) and
+ * its staleness against the policy's thresholds. Times only: no chart data, so not an audited read.
+ */
+export const patientFreshnessSchema = z.strictObject({
+  dataAsOf: z.string().nullable(),
+  staleness: stalenessSchema,
+});
+export type PatientFreshnessData = z.infer<typeof patientFreshnessSchema>;
+
 export const SYNC_CHANNELS = channelTable([
   defineChannel({
     name: 'sync:status',
@@ -60,6 +74,14 @@ export const SYNC_CHANNELS = channelTable([
     permission: 'session',
     request: noRequest,
     response: syncStatusSchema,
+  }),
+  defineChannel({
+    name: 'sync:patient-freshness',
+    summary:
+      "one patient's data as of and staleness (null when the chart cache does not hold the patient); no chart data, so not an audited read, but guarded like the chart (role, ward scope, restriction, break-the-glass)",
+    permission: 'chart:read',
+    request: z.strictObject({ patientId: patientIdSchema }),
+    response: patientFreshnessSchema.nullable(),
   }),
 ]);
 

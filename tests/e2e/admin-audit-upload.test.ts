@@ -69,7 +69,7 @@ describe('the admin audit screen', () => {
 
       // The link is back: the host uploads them by itself.
       stack.link!.setFaults(null);
-      // (Online, or "connection problems" while the outage is less than a minute old.)
+      // (Online after the first clean sync cycle; "connection problems" while a cycle still meets the outage.)
       await shown(connectionBanner(page).getByText(/Online — connected to the hub\.|Connection problems — /), 8 * POLL_MS + 20_000);
       await expect.poll(async () => (await uploadLine(page)).waiting, { timeout: 30_000, interval: 1_000 }).toBeLessThanOrEqual(1);
       expect((await uploadLine(page)).acknowledged).not.toBe('never');

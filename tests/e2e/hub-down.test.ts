@@ -114,7 +114,7 @@ describe('the hub goes down', () => {
 
       // The hub comes back: the banner says so by itself and the dose arrives exactly once.
       await stack.hub.start();
-      // (Online, or "connection problems" while the outage is less than a minute old.)
+      // (Online after the first clean sync cycle; "connection problems" while a cycle still meets the outage.)
       await shown(connectionBanner(page).getByText(/Online — connected to the hub\.|Connection problems — /), 4 * POLL_MS + 10_000);
       await expect.poll(async () => (await administrationsOnHub()).filter((a) => !before.has(a.id)).length, { timeout: 15_000 }).toBe(1);
       await expect.poll(() => pending.count(), { timeout: 15_000 }).toBe(0);

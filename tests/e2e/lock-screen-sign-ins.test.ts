@@ -86,7 +86,7 @@ describe('signing in again at the lock screen', () => {
 
     // The hub is back. Her session holds no hub tokens yet: the badge stays until she signs in online.
     await stack.hub.start();
-    // (The hub answers again: "Online", or "Connection problems" while its recent failures age out.)
+    // (The hub answers again: "Online" after the first clean sync cycle, "Connection problems" until then.)
     await shown(connectionBanner(page).getByText(/Online — connected to the hub\.|Connection problems — /), 4 * POLL_MS + 15_000);
     expect(await offlineBadge(page).count()).toBe(1);
 

@@ -89,6 +89,9 @@ const WALK: Record<InvokeChannelName, Walk> = {
   },
   'sync:status': { request: () => ({}), patientsIn: null },
   'sync:now': { request: () => ({}), patientsIn: null },
+  // Two times and a level about one patient, nothing of the chart: guarded like the chart, not audited
+  // (tests/host/sync-channels.test.ts).
+  'sync:patient-freshness': { request: (patientId) => ({ patientId }), patientsIn: null },
   'setup:state': { request: () => ({}), patientsIn: null },
   // A conflict listed withheld returns nothing of its patient's chart; the opened ones do.
   'conflict:list': {
@@ -252,6 +255,18 @@ describe('walking every channel of the contract', () => {
       expect(result, name).toMatchObject({ ok: false, error: { code: 'BTG_REQUIRED' } });
     }
     expect(t.host.audit.find({ patient: t.restrictedPatientId })).toEqual([]);
+  });
+
+  it("guards a patient's freshness like the chart (a restricted chart needs break-the-glass, a clerk gets it) and audits none of it", async () => {
+    await t.signIn('nina');
+    expect(await t.transport.send('sync:patient-freshness', { patientId: t.restrictedPatientId })).toMatchObject({
+      ok: false,
+      error: { code: 'BTG_REQUIRED' },
+    });
+    expect(await t.transport.send('sync:patient-freshness', { patientId: patientOnWard() })).toMatchObject({ ok: true });
+    await t.signIn('carla');
+    expect(await t.transport.send('sync:patient-freshness', { patientId: patientOnWard() })).toMatchObject({ ok: true });
+    expect(t.host.audit.find({}).filter((e) => e.patient !== null)).toEqual([]);
   });
 
   it('opens a restricted chart through break-the-glass, with the grant and the read both in the audit trail', async () => {

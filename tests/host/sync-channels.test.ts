@@ -1,8 +1,11 @@
 // The sync banner's channels on a workstation enrolled at a real hub: sync:status and sync:now tell
 // connectivity, how old the data is and how far a first load has come, with the policy's thresholds;
 // the sync:changed event follows every change by itself (the hub failing, coming back, going away)
-// within one poll period. No event ever carries a patient id.
+// within one poll period, and every local write at once. A whole clean cycle after the hub came back
+// says online at once. sync:patient-freshness answers an open chart its patient's data as of after
+// each cycle, without an audited read. No event ever carries a patient id.
 import { afterEach, describe, expect, it } from 'vitest';
+import { isRestricted } from '../../shared/access/index.js';
 import type { EventMessage, SyncStatusData } from '../../shared/contract/index.js';
 import { startEnrolledTestHost, type EnrolledTestHost } from '../support/enrolled-host.js';
 
@@ -12,6 +15,9 @@ afterEach(async () => {
   await t?.close();
   t = null;
 });
+
+/** A patient whose chart a nurse of the ward opens without break-the-glass. */
+const openChartPatient = (host: EnrolledTestHost): string => host.ward.patients.find((p) => !isRestricted(p.patient))!.patient.id!;
 
 const syncEvents = (events: readonly EventMessage[]): SyncStatusData[] =>
   events.filter((e) => e.event === 'sync:changed').map((e) => e.payload as SyncStatusData);
@@ -102,5 +108,52 @@ describe('the sync banner', () => {
     expect(offline.enrolled).toBe(true);
     await until('the failed cycle recorded', () => events().find((e) => e.state === 'offline' && e.lastError === 'HUB_UNREACHABLE'));
     expectNoPatientIds(host);
+  });
+
+  it('says online after the first clean cycle once the hub is back, not a minute later', async () => {
+    const host = (t = await startEnrolledTestHost({ seed: 'sync-channels-back', patients: 2 }));
+    await host.signIn('nina');
+    await host.call('sync:now', {});
+    host.proxy.setFaults({ error5xx: 1 });
+    expect(await host.call<SyncStatusData>('sync:now', {})).toMatchObject({ state: 'hub-down', lastError: 'HUB_ERROR' });
+    host.proxy.setFaults(null);
+    const back = Date.now();
+    // A cycle may meet a slow answer on a busy machine (that keeps "connection problems", rightly);
+    // the next clean one ends it. The trouble window alone would take a minute.
+    let status = await host.call<SyncStatusData>('sync:now', {});
+    for (let cycle = 1; cycle < 3 && status.state !== 'online'; cycle += 1) status = await host.call<SyncStatusData>('sync:now', {});
+    expect(status).toMatchObject({ state: 'online', lastError: null });
+    expect(Date.now() - back).toBeLessThan(30_000);
+    expect(syncEvents(host.transport.events).at(-1)).toMatchObject({ state: 'online', lastError: null });
+  });
+
+  it('tells the banner of a local write at once, with the waiting count, without waiting for a cycle', async () => {
+    const host = (t = await startEnrolledTestHost({ seed: 'sync-channels-write', patients: 2 }));
+    await host.signIn('nina');
+    await host.call('sync:now', {});
+    const patientId = openChartPatient(host);
+    const seen = syncEvents(host.transport.events).length;
+    await host.call('chart:record-vitals', { patientId, vitals: { heartRate: 82, systolic: 124, diastolic: 78 } });
+    // No scheduler runs here: only the write itself can have told it.
+    expect(syncEvents(host.transport.events).slice(seen)).toEqual([expect.objectContaining({ outboxPending: 1 })]);
+    expectNoPatientIds(host);
+  });
+
+  it("answers an open chart its patient's data as of after each cycle, with no audited read", async () => {
+    const host = (t = await startEnrolledTestHost({ seed: 'sync-channels-freshness', patients: 3 }));
+    await host.signIn('nina');
+    const patientId = openChartPatient(host);
+    const first = await host.call<SyncStatusData>('sync:now', {});
+    const patientReads = (): number => host.host.audit.find({}).filter((e) => e.patient !== null).length;
+    const before = patientReads();
+    expect(await host.call('sync:patient-freshness', { patientId })).toEqual({ dataAsOf: first.dataAsOf, staleness: 'fresh' });
+    await until('a later millisecond', () => (Date.now() > Date.parse(first.dataAsOf!) + 2 ? true : undefined));
+    const second = await host.call<SyncStatusData>('sync:now', {});
+    expect(second.dataAsOf).not.toBe(first.dataAsOf);
+    // The chart's time follows the banner's, cycle by cycle.
+    expect(await host.call('sync:patient-freshness', { patientId })).toEqual({ dataAsOf: second.dataAsOf, staleness: 'fresh' });
+    expect(patientReads()).toBe(before);
+    // A patient the chart cache does not track: nothing to say (the chart keeps its summary's).
+    expect(await host.call('sync:patient-freshness', { patientId: 'not-on-this-ward' })).toBeNull();
   });
 });

@@ -174,6 +174,7 @@ const VALID_REQUESTS: { readonly [N in InvokeChannelName]: fc.Arbitrary<unknown>
   ),
   'sync:status': fc.constant({}),
   'sync:now': fc.constant({}),
+  'sync:patient-freshness': fc.record({ patientId }),
   'setup:state': fc.constant({}),
   'conflict:list': fc.constant({}),
   'conflict:resolve': fc.oneof(

@@ -6,6 +6,7 @@ import type { SyncStatusData, SyncStopReason } from '../../../shared/contract/in
 import { formatRecentTime } from '../../../shared/display/index.js';
 import { dataStaleness, type DataStaleness } from '../../../shared/staleness/index.js';
 import { dataStalenessClass, dataStalenessLabel } from '../lib/staleness.js';
+import { conflictWords, waitingWords } from '../lib/waiting-words.js';
 
 /** The connectivity state, or "sync-stopped" while the host's watchdog finds sync stopped (whatever the hub answers). */
 export type BannerState = SyncStatusData['state'] | 'not-enrolled' | 'sync-stopped';
@@ -75,8 +76,8 @@ export function bannerWording(status: SyncStatusData, nowMs: number): BannerWord
     staleness,
     stalenessClass: dataStalenessClass(staleness, confirmedByHub),
     stalenessLabel: dataStalenessLabel(staleness, thresholds, confirmedByHub),
-    outbox: status.outboxPending > 0 ? `${count(status.outboxPending, 'entry', 'entries')} waiting to upload` : null,
-    conflicts: status.conflicts > 0 ? `${count(status.conflicts, 'conflict', 'conflicts')} to resolve` : null,
+    outbox: waitingWords(status.outboxPending),
+    conflicts: conflictWords(status.conflicts),
     progress:
       load === null
         ? null

@@ -22,7 +22,7 @@ import { useActivityReporting } from './use-activity.js';
 import { TopBar } from './top-bar.js';
 import { useShortcuts } from './use-shortcuts.js';
 import { useSyncStatus } from './use-sync-status.js';
-import { HubConfirmsDataContext, StalenessThresholdsContext } from '../lib/staleness-thresholds.js';
+import { HubConfirmsDataContext, StalenessThresholdsContext, WardDataAsOfContext } from '../lib/staleness-thresholds.js';
 import { DEFAULT_DATA_STALENESS } from '../../../shared/staleness/index.js';
 import { mayOpen, restoredView, type View } from './views.js';
 
@@ -233,15 +233,17 @@ export function Frame(props: FrameProps): React.JSX.Element {
       <main id="main" ref={main} tabIndex={0} className="frame__main">
         <StalenessThresholdsContext value={thresholds}>
           <HubConfirmsDataContext value={status?.state === 'online' && !status.stopped}>
-            <Suspense
-              fallback={
-                <p className="muted" role="status">
-                  Opening…
-                </p>
-              }
-            >
-              {screen}
-            </Suspense>
+            <WardDataAsOfContext value={status === null ? undefined : status.dataAsOf}>
+              <Suspense
+                fallback={
+                  <p className="muted" role="status">
+                    Opening…
+                  </p>
+                }
+              >
+                {screen}
+              </Suspense>
+            </WardDataAsOfContext>
           </HubConfirmsDataContext>
         </StalenessThresholdsContext>
       </main>

@@ -1,6 +1,6 @@
 // The patient banner, always above the chart's tabs: name, MRN, birth date and age, sex, bed,
-// allergies, code status, alerts, the chart's data as of (with its staleness), and a marker when the
-// chart is open through emergency access.
+// allergies, code status, alerts, the chart's data as of (with its staleness, kept current after each
+// sync cycle: use-patient-data-as-of.ts), and a marker when the chart is open through emergency access.
 // Allergies and alerts appear only for roles that may read them.
 import { Fragment } from 'react';
 import type { PatientSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
@@ -8,6 +8,7 @@ import { ageOn, spokenAge } from '../../lib/age.js';
 import { allergyStatus, codeStatus, otherAlerts, sexText } from './banner-facts.js';
 import { ALLERGY_WORDING, formatCalendarDate, formatDateTime } from '../../../../shared/display/index.js';
 import { DataAsOf } from './data-as-of.js';
+import { usePatientDataAsOf } from './use-patient-data-as-of.js';
 import { mayRead } from './role-permissions.js';
 
 export interface EmergencyAccessMarker {
@@ -24,6 +25,7 @@ export function PatientBanner(props: {
   const { summary, role, emergencyAccess, headingId } = props;
   const { patient, encounter } = summary;
   const age = patient.birthDate === null ? null : ageOn(patient.birthDate, new Date());
+  const dataAsOf = usePatientDataAsOf(patient.id, summary.dataAsOf);
   return (
     <section className="patient-banner" aria-labelledby={headingId}>
       <div className="patient-banner__title">
@@ -69,7 +71,7 @@ export function PatientBanner(props: {
         <div>
           <dt>Data as of</dt>
           <dd>
-            <DataAsOf dataAsOf={summary.dataAsOf} />
+            <DataAsOf dataAsOf={dataAsOf} />
           </dd>
         </div>
       </dl>

@@ -3,12 +3,14 @@
 // and, below, what the hub confirmed lately ("Delivered"), so the nurse sees her entry arrive.
 // Refreshed after each recording (reload) and whenever the sync status changes. The chart's "saved"
 // notice follows the same list (savedNotice), so it never says "pending upload" beside "Delivered".
+// What waits is counted in the banner's words (lib/waiting-words.ts), for this patient.
 import { useEffect, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { PendingDocumentationData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
 import { requestView } from '../../lib/view-request.js';
 import { formatDateTime } from '../../../../shared/display/index.js';
+import { patientWaitingWords } from '../../lib/waiting-words.js';
 import { useHostCall, type Loaded } from './use-host-call.js';
 
 const KIND_TEXT: Readonly<Record<PendingDocumentationData['kind'], string>> = {
@@ -53,6 +55,12 @@ export function PendingDocumentation({ pending }: { pending: Loaded<PendingDocum
       {waiting.length > 0 ? (
         <section className="pending" aria-labelledby="pending-heading">
           <h3 id="pending-heading">Documented here, not yet on the hub ({waiting.length})</h3>
+          <p className="muted">
+            {patientWaitingWords(
+              waiting.filter((item) => item.status === 'pending-upload').length,
+              waiting.filter((item) => item.status === 'conflict').length,
+            )}
+          </p>
           <ul className="pending__list">
             {waiting.map((item) => (
               <li key={item.entryId} className="pending__item">
