@@ -13,6 +13,7 @@ export type { AuditUpload, AuditTrailSearch } from './fhir-context.js';
 export { patientLabels, patientIdsByMrn, patientIdsByName, nameMatches, patientNameOf, type PatientLabel } from './patient-labels.js';
 export type { FhirResponse } from './fhir-context.js';
 export { asciiJson, parseInstantRange, followOnWards, wardsThatHeld, versionContentSql } from './store/index.js';
+export { DATA_OPERATION, PARTICIPANT_TYPE } from './hub-provenance.js';
 export { feedTransaction, type FeedWriter, type FeedResource } from './feed-writes.js';
 export { feedGroupTransaction, type FeedGroup, type IdentifierLookup } from './feed-group.js';
 export { followMergedRecords, survivingPatient } from './surviving-references.js';

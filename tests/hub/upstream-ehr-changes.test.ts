@@ -161,6 +161,15 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
       expect(res.status, await res.clone().text()).toBe(200);
     }
 
+    /** The Provenances at the hub's FHIR API of the EHR's changes to this documentation. */
+    async function ehrChangeProvenances(hubId: string): Promise<Provenance[]> {
+      const res = await device.fetch(`/fhir/Provenance?patient=${patientId}&_count=200`);
+      expect(res.status).toBe(200);
+      return (((await res.json()) as Bundle<Provenance>).entry ?? [])
+        .map((entry) => entry.resource!)
+        .filter((p) => p.activity?.text === 'Changed in the EHR' && p.target.some((t) => t.reference?.startsWith(`Observation/${hubId}/`)));
+    }
+
     async function status(): Promise<string> {
       return formatUpstreamStatus(await readUpstreamStatus(hub.db, new Date())).join('\n');
     }
@@ -178,8 +187,13 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         await sync.syncOnce();
         expect((vault.resources.read('Observation', hubId) as Observation | null)?.status).toBe('final');
 
-        // A reviewer marks the EHR's copy entered in error, at the EHR.
-        const retracted = await upstream.repo.updateResource<Observation>({ ...sent, status: 'entered-in-error' });
+        // A reviewer marks the EHR's copy entered in error, at the EHR (which records who did, in meta.author).
+        const reviewer = { reference: 'Practitioner/ehr-reviewer-7', display: 'R. Reviewer' };
+        const retracted = await upstream.repo.updateResource<Observation>({
+          ...sent,
+          status: 'entered-in-error',
+          meta: { ...sent.meta, author: reviewer },
+        });
         const requestsBefore = upstream.requests.length;
         expect((await mirror.runCycle()).ok).toBe(true);
 
@@ -188,6 +202,23 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         expect(atHubNow.status).toBe('entered-in-error');
         expect(atHubNow.meta?.versionId).toBe('2');
         expect(atHubNow.valueQuantity?.value).toBe(88);
+        // Who changed it, at the hub: the EHR's reviewer, through the EHR.
+        const provenances = await ehrChangeProvenances(hubId);
+        expect(provenances).toHaveLength(1);
+        expect(provenances[0]).toMatchObject({
+          target: [{ reference: `Observation/${hubId}/_history/2` }, { reference: `Patient/${patientId}` }],
+          occurredDateTime: retracted.meta?.lastUpdated,
+          activity: { coding: [expect.objectContaining({ code: 'UPDATE' })], text: 'Changed in the EHR' },
+          agent: [
+            expect.objectContaining({ who: { reference: `${upstream.baseUrl}/Practitioner/ehr-reviewer-7`, display: 'R. Reviewer' } }),
+            expect.objectContaining({
+              who: expect.objectContaining({ identifier: { system: 'urn:ietf:rfc:3986', value: upstream.baseUrl } }),
+            }),
+          ],
+          entity: [
+            { role: 'source', what: { reference: `${upstream.baseUrl}/Observation/${sent.id}/_history/${retracted.meta?.versionId}` } },
+          ],
+        });
         await sync.syncOnce();
         expect((vault.resources.read('Observation', hubId) as Observation | null)?.status).toBe('entered-in-error');
 
@@ -199,6 +230,10 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         expect((await atEhr(clientId)).meta?.versionId).toBe(retracted.meta?.versionId);
         expect(await ehrVersions(sent.id!)).toBe(2);
         expect(await status()).toMatch(/0 waiting, 0 refused/);
+        // Its Provenance stays at the hub: one, never sent to the EHR (which holds only the ward's).
+        expect(await ehrChangeProvenances(hubId)).toHaveLength(1);
+        const ehrProvenances = await upstream.repo.search<Provenance>({ resourceType: 'Provenance', count: 10_000 });
+        expect((ehrProvenances.entry ?? []).filter((e) => JSON.stringify(e.resource).includes('Changed in the EHR'))).toEqual([]);
       } finally {
         await sync.close();
         vault.close();

@@ -186,7 +186,7 @@ async function writePage(
       // (a patient's merge wakes it in mergePatientRecords, the same as the ADT feed's A40).
       if (visitsMerged > 0) await wakeHeldEntries(tx);
       if (ehrChanges > 0) {
-        const taken = await takeInEhrCopies(feed, ehrCopies, deps.clock(), deps.logger);
+        const taken = await takeInEhrCopies(feed, ehrCopies, baseUrl, deps.clock(), deps.logger);
         counters.written += taken.written;
         counters.refused += taken.refused;
       }

@@ -3,7 +3,8 @@
 // hub's own write (`sent`), or one the mirror took in (`received`). A copy at a version the hub knows
 // is an echo (or a re-read) and writes nothing. A later version made at the EHR (marked
 // entered-in-error, corrected there) is taken in as a new version of the hub's documentation (same
-// hub id, the EHR's content), with a `received` entry in the same transaction: the feeder never
+// hub id, the EHR's content), with a Provenance naming the EHR (and the EHR's author) and a
+// `received` entry in the same transaction: the feeder never
 // queues that version (no ping-pong), the next correction from a ward names it in If-Match, and a
 // re-read finds it known. While a version of that documentation waits to be sent (or is held as a
 // conflict, or is not queued yet) nothing is taken in: its send meets the EHR's change (412) and it becomes a conflict the
@@ -18,6 +19,7 @@ import {
 } from '../../../shared/fhir/index.js';
 import type { FeedWriter } from '../../fhir/index.js';
 import { chunked, SqlParams, type SqlDatabase } from '../../storage/index.js';
+import { ehrChangeProvenance } from './ehr-change-provenance.js';
 
 /** A later version the EHR made of its copy of the hub's documentation. */
 export interface EhrChange {
@@ -118,12 +120,14 @@ async function openDocumentation(db: SqlDatabase, rows: readonly LedgerRow[]): P
 
 /**
  * Writes, in the page's transaction, each later EHR version as a new version of the hub's
- * documentation, with its `received` entry; and records the adopted versions. Returns how many
+ * documentation, with its Provenance (ehr-change-provenance.ts) and its `received` entry; and
+ * records the adopted versions. Returns how many
  * versions it wrote and how many it left out (invalid for the hub).
  */
 export async function takeInEhrCopies(
   feed: FeedWriter,
   sorted: EhrCopies,
+  baseUrl: string,
   now: Date,
   logger: Logger,
 ): Promise<{ written: number; refused: number }> {
@@ -155,6 +159,8 @@ export async function takeInEhrCopies(
     }
     await feed.put(next);
     const stored = await feed.read(change.type as Resource['resourceType'], change.hubId);
+    // Who changed it: the EHR (and its author when its version names one), never sent back.
+    await feed.put(ehrChangeProvenance({ hub: stored!.resource, hubVersion: stored!.version, ehr: change.ehr, baseUrl, now }));
     const [row] = await feed.tx.query<{ seq: number }>(
       'SELECT seq FROM fhir_versions WHERE res_type = $1 AND res_id = $2 AND version = $3',
       [change.type, change.hubId, stored!.version],
