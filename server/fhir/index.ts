@@ -14,7 +14,7 @@ export { patientLabels, patientIdsByMrn, patientIdsByName, nameMatches, patientN
 export type { FhirResponse } from './fhir-context.js';
 export { asciiJson, parseInstantRange, followOnWards, wardsThatHeld, versionContentSql } from './store/index.js';
 export { DATA_OPERATION, PARTICIPANT_TYPE } from './hub-provenance.js';
-export { feedTransaction, type FeedWriter, type FeedResource } from './feed-writes.js';
+export { feedTransaction, writesInTransaction, type FeedWriter, type FeedResource } from './feed-writes.js';
 export { feedGroupTransaction, type FeedGroup, type IdentifierLookup } from './feed-group.js';
 export { followMergedRecords, survivingPatient } from './surviving-references.js';
 export { readCurrent, contentText } from './store/index.js';

@@ -11,6 +11,7 @@ import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Encounter, Observation, Provenance } from '@medplum/fhirtypes';
 import { CLIENT_ID_SYSTEM, UPSTREAM_CONFLICT_TAG_SYSTEM, withoutUpstreamMarks } from '../../shared/fhir/index.js';
+import { openDocumentation } from '../../electron/documentation/index.js';
 import { addUser } from '../../server/identity/index.js';
 import { putResources } from '../../server/fhir/index.js';
 import { formatUpstreamStatus, readUpstreamStatus, type UpstreamMirror } from '../../server/integration/index.js';
@@ -296,6 +297,56 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         expect(decided.valueQuantity?.value).toBe(72);
         expect(await ehrVersions(sent.id!)).toBe(3);
         expect((await readUpstreamStatus(hub.db, new Date())).outbox.conflict).toBe(0);
+      } finally {
+        await sync.close();
+        vault.close();
+        await station.remove();
+      }
+    });
+
+    it("takes the EHR's copy in at once when a user keeps a ward's correction out of the EHR (the EHR is right), and never sends it back", async () => {
+      const station = await enrollTestWorkstation(hub, WARD);
+      const vault = await station.openVault();
+      const sync = station.engine(vault, { pageSize: 100 });
+      try {
+        const clientId = await documented(81);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        const sent = await atEhr(clientId);
+        const before = await atHub(clientId);
+
+        // The EHR retracts its copy; before the next poll a nurse corrects the hub's: a conflict.
+        const retracted = await upstream.repo.updateResource<Observation>({ ...sent, status: 'entered-in-error' });
+        await correctedAtWard(before, 75);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        await sync.syncOnce();
+        const conflict = vault.conflicts.list().find((c) => c.reason === 'upstream-conflict' && c.patientId === patientId);
+        expect(conflict).toMatchObject({ errorCode: 'UPSTREAM_DOCUMENTATION_CHANGED' });
+
+        // A nurse decides the EHR is right: "Keep out of the EHR".
+        const documentation = openDocumentation({ vault, sync, logger: station.logger });
+        const author = { reference: `Practitioner/${nurseId}`, display: NURSE };
+        expect(documentation.resolveConflict(conflict!.conflictId, 'keep-hub', undefined, author)).not.toBeNull();
+        await sync.syncOnce();
+        expect(vault.outbox.pendingResourceKeys().size).toBe(0);
+        const requestsBefore = upstream.requests.length;
+        expect((await mirror.runCycle()).ok).toBe(true);
+
+        // At the next cycle, with no change at the EHR: the hub holds the EHR's copy, as the EHR holds it.
+        const atHubNow = await atHub(clientId);
+        expect(atHubNow.status).toBe('entered-in-error');
+        expect(atHubNow.valueQuantity?.value).toBe(81);
+        expect(atHubNow.meta?.tag ?? []).toEqual([]);
+        expect(await ehrChangeProvenances(atHubNow.id!)).toHaveLength(1);
+        await sync.syncOnce();
+        expect((vault.resources.read('Observation', atHubNow.id!) as Observation | null)?.status).toBe('entered-in-error');
+
+        // Nothing goes to the EHR, then or later, and later polls write nothing more.
+        const versions = atHubNow.meta?.versionId;
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect((await atHub(clientId)).meta?.versionId).toBe(versions);
+        expect(upstream.requests.slice(requestsBefore).filter((r) => r.method !== 'GET')).toEqual([]);
+        expect((await atEhr(clientId)).meta?.versionId).toBe(retracted.meta?.versionId);
+        expect(await status()).toMatch(/0 waiting, 0 refused/);
       } finally {
         await sync.close();
         vault.close();
