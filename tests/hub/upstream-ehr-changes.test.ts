@@ -316,6 +316,7 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
 
         // The EHR retracts its copy; before the next poll a nurse corrects the hub's: a conflict.
         const retracted = await upstream.repo.updateResource<Observation>({ ...sent, status: 'entered-in-error' });
+        const requestsAtCorrection = upstream.requests.length;
         await correctedAtWard(before, 75);
         expect((await mirror.runCycle()).ok).toBe(true);
         await sync.syncOnce();
@@ -347,6 +348,8 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         expect(upstream.requests.slice(requestsBefore).filter((r) => r.method !== 'GET')).toEqual([]);
         expect((await atEhr(clientId)).meta?.versionId).toBe(retracted.meta?.versionId);
         expect(await status()).toMatch(/0 waiting, 0 refused/);
+        // Nor did the record of the correction it never got (the hub's Provenance of the nurse's write).
+        expect(upstream.requests.slice(requestsAtCorrection).filter((r) => r.url.startsWith('Provenance'))).toEqual([]);
       } finally {
         await sync.close();
         vault.close();

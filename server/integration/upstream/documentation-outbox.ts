@@ -200,6 +200,7 @@ async function acknowledgedRef(
   pending: boolean;
   withheld: boolean;
   aboutWithheld: boolean;
+  aboutConflict: boolean;
   closed: number | null;
 }> {
   const rows = await db.query<{ seq: number; state: string; upstream_ref: string | null }>(
@@ -210,6 +211,7 @@ async function acknowledgedRef(
   const about = rows.filter((row) => Number(row.seq) < before).pop();
   return {
     aboutWithheld: about?.state === 'withheld',
+    aboutConflict: about?.state === 'conflict',
     queued: rows.length > 0,
     ref: rows.find((row) => row.upstream_ref !== null)?.upstream_ref ?? null,
     refused: rows.some((row) => row.state === 'refused'),
@@ -296,6 +298,8 @@ async function forward(
       // Its documentation was kept from the EHR by a user's decision: so is the record of who wrote it,
       // or of who decided (a later version held when the EHR changed its copy, then kept out of it).
       if ((ack.ref === null && ack.withheld && !ack.pending) || ack.aboutWithheld) return { kind: 'withheld' };
+      // The version it records is held as a conflict (the EHR changed its copy): it waits for the users' decision.
+      if (ack.aboutConflict) return { kind: 'wait' };
       // IT closed its documentation (recorded in the EHR by hand): the record of who wrote it goes with it.
       if (ack.ref === null && ack.closed !== null && !ack.pending)
         return { kind: 'closed', reason: `closed with its target ${type} (entry ${ack.closed}), which IT closed` };
