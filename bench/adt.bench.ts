@@ -34,6 +34,7 @@ import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody } from '
 import type { Bundle, Location } from '../shared/fhir/index.js';
 import { openBenchHubDatabase, startBenchHub } from './lib/hub-process.js';
 import { isJson, percentile, report } from './lib/report.js';
+import { hl7Time } from '../tests/support/hl7-time.js';
 
 const MESSAGES = Number(process.env.ADT_BENCH_MESSAGES ?? 8_000);
 const STRICT_MESSAGES = Number(process.env.ADT_BENCH_STRICT_MESSAGES ?? 1_000);
@@ -124,16 +125,12 @@ async function sendWindowed(
   return times;
 }
 
-function stamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14);
-}
-
 /** The n-th message of the run: patient ⌊n/4⌋ goes through A01, A02, A08, A03. */
 function message(n: number, secret: string, baseMs: number): string {
   const patient = Math.floor(n / 4);
   const step = n % 4;
   const event = (['A01', 'A02', 'A08', 'A03'] as const)[step];
-  const at = stamp(baseMs + n * 1000);
+  const at = hl7Time(baseMs + n * 1000);
   const mrn = `MRN8${String(patient).padStart(6, '0')}`;
   const bed = step === 0 ? `${(patient % 40) + 1}` : `${((patient + 7) % 40) + 1}`;
   const segments = [
@@ -212,7 +209,7 @@ try {
   const token = await demoDeviceToken(hub.url, dispatcher, enrollmentToken);
   const visible: number[] = [];
   for (let t = 0; t < TRANSFERS; t++) {
-    const at = stamp(baseMs + (next + t) * 1000);
+    const at = hl7Time(baseMs + (next + t) * 1000);
     const mrn = `MRN7${String(t).padStart(6, '0')}`;
     const visit = `V7${String(t).padStart(6, '0')}`;
     const head = (event: string, n: string) =>

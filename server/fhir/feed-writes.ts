@@ -173,6 +173,18 @@ export function batchedFeedWriter(tx: SqlDatabase, session: WriteSession): { wri
  * durably (it survives a power loss) when it resolves, nothing kept when it throws. On PostgreSQL
  * `work` may run again (serialization).
  */
+/**
+ * Runs `work` with a FeedWriter on a transaction already open for other work (the upstream
+ * outbox's feeder), writing each change at once; the write session (the hub clock) is begun only at
+ * the first write and ended after `work`, so a run that writes nothing leaves the clock as it was.
+ */
+export async function writesInTransaction<T>(tx: SqlDatabase, now: Date, work: (writer: FeedWriter) => Promise<T>): Promise<T> {
+  let session: WriteSession | undefined;
+  const result = await work(feedWriterOn(tx, async () => (session ??= await beginWrite(tx, now))));
+  if (session) await endWrite(tx, session);
+  return result;
+}
+
 export async function feedTransaction<T>(db: SqlDatabase, now: Date, work: (writer: FeedWriter) => Promise<T>): Promise<T> {
   return db.transaction(
     async (tx) => {

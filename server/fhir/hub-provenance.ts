@@ -12,8 +12,10 @@ import type { Access } from './access-policy.js';
 import type { JournalEntry, WriteJournal } from './write-policy.js';
 import { writeVersions, type WriteSession } from './store/index.js';
 
-const DATA_OPERATION = 'http://terminology.hl7.org/CodeSystem/v3-DataOperation';
-const PARTICIPANT_TYPE = 'http://terminology.hl7.org/CodeSystem/provenance-participant-type';
+/** Provenance.activity's code system (CREATE, UPDATE, DELETE), for every Provenance the hub writes. */
+export const DATA_OPERATION = 'http://terminology.hl7.org/CodeSystem/v3-DataOperation';
+/** Provenance.agent.type's code system (author…), for every Provenance the hub writes. */
+export const PARTICIPANT_TYPE = 'http://terminology.hl7.org/CodeSystem/provenance-participant-type';
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
 
 type Operation = 'CREATE' | 'UPDATE' | 'DELETE';

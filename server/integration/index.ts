@@ -5,7 +5,8 @@
 //   plain TCP when IT chooses), reading ADT messages with @medplum/core, the feeds as integration
 //   principals (a secret per feed, sent in MSH-8), duplicate keys with their retention, the
 //   per-patient event order, and what A01–A13 and A40 do to Patient, Encounter and Location
-//   (written through server/fhir's feedTransaction, the store the FHIR API uses). Messages a sender
+//   (written through server/fhir's feedTransaction, the store the FHIR API uses), with one stay
+//   at a time per patient across the feed and the mirror (adt/one-stay.ts). Messages a sender
 //   pipelines are applied as one group commit (each message all-or-nothing); ACKs go out, in order, only after
 //   the transaction holding their message committed durably. See docs/INTEGRATION.md.
 import { adtFeedTables } from './adt/migrations/0001-adt-feed.js';

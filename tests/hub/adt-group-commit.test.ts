@@ -35,7 +35,8 @@ function window(secret: string): string[] {
   const pid = (mrn: string, family: string, birth: string) => `PID|1||${mrn}^^^GENERAL^MR||${family}^Alex||${birth}|F`;
   return [
     message('G1', 'A01', '20260115080000', pid('MRN71', 'Groupova', '19700101'), ['PV1|1|I|a^1^1||||||||||||||||V71']),
-    message('G2', 'A01', '20260115080100', pid('MRN72', 'Groupova', '19700202'), ['PV1|1|I|a^2^1||||||||||||||||V72']),
+    // A registration (not a stay), so the merge below does not give the survivor a second stay.
+    message('G2', 'A04', '20260115080100', pid('MRN72', 'Groupova', '19700202'), ['PV1|1|I|a^2^1||||||||||||||||V72']),
     message('G3', 'A02', '20260115080200', pid('MRN71', 'Groupova', '19700101'), ['PV1|1|I|b^3^1||||||||||||||||V71']),
     // Refused after its patient update was queued: the rename must vanish with it (unknown ward).
     message('G4', 'A01', '20260115080300', pid('MRN72', 'Renamed', '19700202'), ['PV1|1|I|zz^1^1||||||||||||||||V74']),

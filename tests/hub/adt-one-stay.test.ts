@@ -4,9 +4,10 @@
 // progress is refused (AE 205 naming A02, A03 and A11) and changes nothing, so the census lists the
 // patient once; a cancel of a discharge that would open a second stay is refused too; an admit into
 // an occupied bed is taken, and the bed stays Occupied while anyone is in it, so a bed swap sent in
-// either order ends with both beds Occupied, and discharges leave them Unoccupied. Synthetic data only.
+// either order ends with both beds Occupied, and discharges leave them Unoccupied; a merge (A40) of
+// two records each in a stay is refused until the EHR ends one. Synthetic data only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bundle, Encounter, Location } from '../../shared/fhir/index.js';
+import type { Location } from '../../shared/fhir/index.js';
 import { startAdtTestHub, type AdtSendFields, type AdtTestHub } from '../support/adt-test-hub.js';
 import type { TestDevice } from '../support/hub-harness.js';
 import { hl7Calendar } from '../support/hl7-time.js';
@@ -18,23 +19,7 @@ const at = hl7Calendar();
 const send = (fields: AdtSendFields) => feed.send(fields);
 
 /** The ward's census as a device reads it: MRNs of the patients of its in-progress Encounters, one per Encounter. */
-async function censusMrns(): Promise<string[]> {
-  const res = await device.fetch('/fhir/Encounter?location=Location/ward-a&status=in-progress&_include=Encounter:patient&_count=200');
-  expect(res.status).toBe(200);
-  const resources = ((await res.json()) as Bundle).entry?.map((entry) => entry.resource!) ?? [];
-  const mrnOf = new Map(
-    resources
-      .filter((r) => r.resourceType === 'Patient')
-      .map((p) => [
-        `Patient/${p.id}`,
-        (p as { identifier?: { system?: string; value?: string }[] }).identifier?.find((i) => i.system === 'urn:wardline:mrn')?.value,
-      ]),
-  );
-  return resources
-    .filter((r): r is Encounter => r.resourceType === 'Encounter')
-    .map((e) => mrnOf.get(e.subject?.reference ?? '') ?? '?')
-    .sort();
-}
+const censusMrns = (): Promise<string[]> => feed.censusMrns();
 
 async function bed(room: string, bedCode: string): Promise<string | undefined> {
   const res = await device.fetch(`/fhir/Location/ward-a-room-${room}-bed-${bedCode}`);
@@ -104,5 +89,29 @@ describe('one stay and one bed at a time over MLLP', () => {
     });
     expect(await storeMark()).toBe(before);
     expect((await censusMrns()).filter((m) => m === mrn)).toEqual([mrn]);
+  });
+
+  it('refuses a merge of two records each in a stay, changing nothing; once one stay is ended the merge is taken and the census lists the patient once', async () => {
+    const [survivor, prior] = ['MRN9600031', 'MRN9600032'];
+    const person = { family: 'Twostay', given: 'Robin', birthDate: '19620304' };
+    expect(await send({ event: 'A01', at: at('120000'), mrn: survivor, ...person, location: 'a^9^A', visit: 'V9600031' })).toMatchObject({
+      code: 'AA',
+    });
+    expect(await send({ event: 'A01', at: at('120500'), mrn: prior, ...person, location: 'a^9^B', visit: 'V9600032' })).toMatchObject({
+      code: 'AA',
+    });
+    const before = await storeMark();
+    const refused = await send({ event: 'A40', at: at('121000'), mrn: survivor, ...person, priorMrn: prior });
+    expect(refused).toMatchObject({ code: 'AE', condition: '205' });
+    expect(refused.text).toMatch(/each have a stay in progress.*A03.*A11.*A40 again/);
+    expect(await storeMark()).toBe(before);
+    expect((await censusMrns()).filter((m) => m === survivor || m === prior)).toEqual([survivor, prior]);
+
+    // The EHR cancels the duplicate admission under its own MRN, then sends the merge again.
+    expect(await send({ event: 'A11', at: at('121500'), mrn: prior, visit: 'V9600032' })).toMatchObject({ code: 'AA' });
+    expect(await send({ event: 'A40', at: at('122000'), mrn: survivor, ...person, priorMrn: prior })).toMatchObject({ code: 'AA' });
+    expect((await censusMrns()).filter((m) => m === survivor || m === prior)).toEqual([survivor]);
+    expect(await bed('9', 'B')).toBe('Unoccupied');
+    expect(await bed('9', 'A')).toBe('Occupied');
   });
 });

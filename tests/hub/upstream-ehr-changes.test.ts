@@ -11,6 +11,7 @@ import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Encounter, Observation, Provenance } from '@medplum/fhirtypes';
 import { CLIENT_ID_SYSTEM, UPSTREAM_CONFLICT_TAG_SYSTEM, withoutUpstreamMarks } from '../../shared/fhir/index.js';
+import { openDocumentation } from '../../electron/documentation/index.js';
 import { addUser } from '../../server/identity/index.js';
 import { putResources } from '../../server/fhir/index.js';
 import { formatUpstreamStatus, readUpstreamStatus, type UpstreamMirror } from '../../server/integration/index.js';
@@ -161,6 +162,15 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
       expect(res.status, await res.clone().text()).toBe(200);
     }
 
+    /** The Provenances at the hub's FHIR API of the EHR's changes to this documentation. */
+    async function ehrChangeProvenances(hubId: string): Promise<Provenance[]> {
+      const res = await device.fetch(`/fhir/Provenance?patient=${patientId}&_count=200`);
+      expect(res.status).toBe(200);
+      return (((await res.json()) as Bundle<Provenance>).entry ?? [])
+        .map((entry) => entry.resource!)
+        .filter((p) => p.activity?.text === 'Changed in the EHR' && p.target.some((t) => t.reference?.startsWith(`Observation/${hubId}/`)));
+    }
+
     async function status(): Promise<string> {
       return formatUpstreamStatus(await readUpstreamStatus(hub.db, new Date())).join('\n');
     }
@@ -178,8 +188,13 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         await sync.syncOnce();
         expect((vault.resources.read('Observation', hubId) as Observation | null)?.status).toBe('final');
 
-        // A reviewer marks the EHR's copy entered in error, at the EHR.
-        const retracted = await upstream.repo.updateResource<Observation>({ ...sent, status: 'entered-in-error' });
+        // A reviewer marks the EHR's copy entered in error, at the EHR (which records who did, in meta.author).
+        const reviewer = { reference: 'Practitioner/ehr-reviewer-7', display: 'R. Reviewer' };
+        const retracted = await upstream.repo.updateResource<Observation>({
+          ...sent,
+          status: 'entered-in-error',
+          meta: { ...sent.meta, author: reviewer },
+        });
         const requestsBefore = upstream.requests.length;
         expect((await mirror.runCycle()).ok).toBe(true);
 
@@ -188,6 +203,23 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         expect(atHubNow.status).toBe('entered-in-error');
         expect(atHubNow.meta?.versionId).toBe('2');
         expect(atHubNow.valueQuantity?.value).toBe(88);
+        // Who changed it, at the hub: the EHR's reviewer, through the EHR.
+        const provenances = await ehrChangeProvenances(hubId);
+        expect(provenances).toHaveLength(1);
+        expect(provenances[0]).toMatchObject({
+          target: [{ reference: `Observation/${hubId}/_history/2` }, { reference: `Patient/${patientId}` }],
+          occurredDateTime: retracted.meta?.lastUpdated,
+          activity: { coding: [expect.objectContaining({ code: 'UPDATE' })], text: 'Changed in the EHR' },
+          agent: [
+            expect.objectContaining({ who: { reference: `${upstream.baseUrl}/Practitioner/ehr-reviewer-7`, display: 'R. Reviewer' } }),
+            expect.objectContaining({
+              who: expect.objectContaining({ identifier: { system: 'urn:ietf:rfc:3986', value: upstream.baseUrl } }),
+            }),
+          ],
+          entity: [
+            { role: 'source', what: { reference: `${upstream.baseUrl}/Observation/${sent.id}/_history/${retracted.meta?.versionId}` } },
+          ],
+        });
         await sync.syncOnce();
         expect((vault.resources.read('Observation', hubId) as Observation | null)?.status).toBe('entered-in-error');
 
@@ -199,6 +231,10 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         expect((await atEhr(clientId)).meta?.versionId).toBe(retracted.meta?.versionId);
         expect(await ehrVersions(sent.id!)).toBe(2);
         expect(await status()).toMatch(/0 waiting, 0 refused/);
+        // Its Provenance stays at the hub: one, never sent to the EHR (which holds only the ward's).
+        expect(await ehrChangeProvenances(hubId)).toHaveLength(1);
+        const ehrProvenances = await upstream.repo.search<Provenance>({ resourceType: 'Provenance', count: 10_000 });
+        expect((ehrProvenances.entry ?? []).filter((e) => JSON.stringify(e.resource).includes('Changed in the EHR'))).toEqual([]);
       } finally {
         await sync.close();
         vault.close();
@@ -261,6 +297,59 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         expect(decided.valueQuantity?.value).toBe(72);
         expect(await ehrVersions(sent.id!)).toBe(3);
         expect((await readUpstreamStatus(hub.db, new Date())).outbox.conflict).toBe(0);
+      } finally {
+        await sync.close();
+        vault.close();
+        await station.remove();
+      }
+    });
+
+    it("takes the EHR's copy in at once when a user keeps a ward's correction out of the EHR (the EHR is right), and never sends it back", async () => {
+      const station = await enrollTestWorkstation(hub, WARD);
+      const vault = await station.openVault();
+      const sync = station.engine(vault, { pageSize: 100 });
+      try {
+        const clientId = await documented(81);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        const sent = await atEhr(clientId);
+        const before = await atHub(clientId);
+
+        // The EHR retracts its copy; before the next poll a nurse corrects the hub's: a conflict.
+        const retracted = await upstream.repo.updateResource<Observation>({ ...sent, status: 'entered-in-error' });
+        const requestsAtCorrection = upstream.requests.length;
+        await correctedAtWard(before, 75);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        await sync.syncOnce();
+        const conflict = vault.conflicts.list().find((c) => c.reason === 'upstream-conflict' && c.patientId === patientId);
+        expect(conflict).toMatchObject({ errorCode: 'UPSTREAM_DOCUMENTATION_CHANGED' });
+
+        // A nurse decides the EHR is right: "Keep out of the EHR".
+        const documentation = openDocumentation({ vault, sync, logger: station.logger });
+        const author = { reference: `Practitioner/${nurseId}`, display: NURSE };
+        expect(documentation.resolveConflict(conflict!.conflictId, 'keep-hub', undefined, author)).not.toBeNull();
+        await sync.syncOnce();
+        expect(vault.outbox.pendingResourceKeys().size).toBe(0);
+        const requestsBefore = upstream.requests.length;
+        expect((await mirror.runCycle()).ok).toBe(true);
+
+        // At the next cycle, with no change at the EHR: the hub holds the EHR's copy, as the EHR holds it.
+        const atHubNow = await atHub(clientId);
+        expect(atHubNow.status).toBe('entered-in-error');
+        expect(atHubNow.valueQuantity?.value).toBe(81);
+        expect(atHubNow.meta?.tag ?? []).toEqual([]);
+        expect(await ehrChangeProvenances(atHubNow.id!)).toHaveLength(1);
+        await sync.syncOnce();
+        expect((vault.resources.read('Observation', atHubNow.id!) as Observation | null)?.status).toBe('entered-in-error');
+
+        // Nothing goes to the EHR, then or later, and later polls write nothing more.
+        const versions = atHubNow.meta?.versionId;
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect((await atHub(clientId)).meta?.versionId).toBe(versions);
+        expect(upstream.requests.slice(requestsBefore).filter((r) => r.method !== 'GET')).toEqual([]);
+        expect((await atEhr(clientId)).meta?.versionId).toBe(retracted.meta?.versionId);
+        expect(await status()).toMatch(/0 waiting, 0 refused/);
+        // Nor did the record of the correction it never got (the hub's Provenance of the nurse's write).
+        expect(upstream.requests.slice(requestsAtCorrection).filter((r) => r.url.startsWith('Provenance'))).toEqual([]);
       } finally {
         await sync.close();
         vault.close();

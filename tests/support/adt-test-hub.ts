@@ -1,6 +1,7 @@
 // A hub with the ADT feed as the MLLP tests drive it: a generated ward `a`, a feed named `ehr`
 // (EHR at GENERAL) and its secret, the MLLP listener with TLS, a third-party HL7 client
 // (node-hl7-client) connected to it, and a device of ward `a` that reads the result over HTTPS.
+import type { Bundle, Encounter } from '../../shared/fhir/index.js';
 import { addFeed, startMllpListener } from '../../server/integration/index.js';
 import { createDevCertificate } from '../../server/tls/index.js';
 import { memoryLogger, seedGeneratedWard } from '../sync/sync-test-kit.js';
@@ -15,6 +16,8 @@ export interface AdtTestHub {
   readonly device: TestDevice;
   /** Sends one message with the feed's secret and the next control id (`{prefix}{n}`); its ACK. */
   send(fields: AdtSendFields): Promise<Hl7Ack>;
+  /** Ward `a`'s census as its device reads it: the MRN of each in-progress Encounter's patient, one per Encounter, sorted. */
+  censusMrns(): Promise<string[]>;
   /** The store's history as "rows/top sequence": unchanged when a message changed nothing. */
   storeMark(): Promise<string>;
   close(): Promise<void>;
@@ -33,6 +36,23 @@ export async function startAdtTestHub(options: { seed: string; patients: number;
     hub,
     device,
     send: (fields) => sender.send(adtMessage({ secret, controlId: `${options.controlPrefix}${++sequence}`, ...fields })),
+    async censusMrns() {
+      const res = await device.fetch('/fhir/Encounter?location=Location/ward-a&status=in-progress&_include=Encounter:patient&_count=200');
+      if (res.status !== 200) throw new Error(`census read failed: HTTP ${res.status}`);
+      const resources = ((await res.json()) as Bundle).entry?.map((entry) => entry.resource!) ?? [];
+      const mrnOf = new Map(
+        resources
+          .filter((r) => r.resourceType === 'Patient')
+          .map((p) => [
+            `Patient/${p.id}`,
+            (p as { identifier?: { system?: string; value?: string }[] }).identifier?.find((i) => i.system === 'urn:wardline:mrn')?.value,
+          ]),
+      );
+      return resources
+        .filter((r): r is Encounter => r.resourceType === 'Encounter')
+        .map((e) => mrnOf.get(e.subject?.reference ?? '') ?? '?')
+        .sort();
+    },
     async storeMark() {
       const rows = await hub.db.query<{ n: number; top: number | null }>('SELECT COUNT(*) AS n, MAX(seq) AS top FROM fhir_versions');
       return `${rows[0]!.n}/${rows[0]!.top}`;

@@ -11,6 +11,7 @@ import { AdtError } from './adt-error.js';
 import { sqlLedger, type AdtLedger } from './adt-ledger.js';
 import type { AdtLocation, AdtMessage, AdtPatient, AdtVisit } from './adt-message.js';
 import { mergePatientRecords } from './patient-merge.js';
+import { feedStaysOf, keepOneStay } from './one-stay.js';
 import { newResourceId } from './resource-ids.js';
 import { admittedByFeed, adoptedByFeed, VISIT_NUMBER_SYSTEM, visitNumberSystem, withFeedVisit } from './visit-match.js';
 
@@ -248,7 +249,8 @@ async function occupyBeds(writer: FeedWriter, entries: readonly EncounterLocatio
 async function requireNoOtherStay(writer: FeedWriter, patientId: string, except: string | undefined, event: string): Promise<void> {
   const stays = await writer.findOfPatient<Encounter>('Encounter', patientId, ['in-progress']);
   // The EHR's own Encounters (the upstream mirror's) are matched to the feed's visits by number
-  // (visit-match.ts), not refused: only stays the feed admitted count.
+  // (visit-match.ts), or leave the census once the feed's stay is in (one-stay.ts), not refused:
+  // only stays the feed admitted count.
   if (stays.some((item) => item.resource.id !== except && admittedByFeed(item.resource))) {
     throw new AdtError(
       'CONFLICT',
@@ -349,6 +351,8 @@ async function admit(writer: FeedWriter, message: AdtMessage, patientId: string,
   };
   await writer.put(ehrVisit === null ? encounter : withFeedVisit(ehrVisit, encounter));
   if (ward && visit.location) await occupyBed(writer, visit.location, ward);
+  // The EHR's record of a stay this admit does not match leaves the census (one-stay.ts).
+  if (!newPatient && inpatient) await keepOneStay(writer, patientId);
 }
 
 async function transfer(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
@@ -371,6 +375,8 @@ async function transfer(writer: FeedWriter, message: AdtMessage, patientId: stri
   });
   await occupyBed(writer, visit.location, ward);
   await settleBeds(writer, bedIdsOf(leaving));
+  // A registration (A04) that becomes a stay: the EHR's record of another leaves the census.
+  if (encounter.status === 'arrived') await keepOneStay(writer, patientId);
 }
 
 async function discharge(writer: FeedWriter, message: AdtMessage, patientId: string): Promise<void> {
@@ -465,6 +471,21 @@ async function cancelDischarge(writer: FeedWriter, message: AdtMessage, patientI
   const { end: _end, ...period } = encounter.period ?? {};
   await writer.put({ ...encounter, status: 'in-progress', period, location });
   await occupyBeds(writer, reopened);
+  await keepOneStay(writer, patientId);
+}
+
+/**
+ * One stay at a time after a merge too: two records each in a stay the feed admitted are refused
+ * (the survivor would hold two, and the census list the patient twice). The hub cannot tell which
+ * stay is the patient's; the EHR ends the other with the events it already sends, then the merge.
+ */
+async function requireOneStayAfterMerge(writer: FeedWriter, survivorId: string, priorId: string): Promise<void> {
+  if ((await feedStaysOf(writer, survivorId)).length === 0 || (await feedStaysOf(writer, priorId)).length === 0) return;
+  throw new AdtError(
+    'CONFLICT',
+    "The patient PID-3 names and the one MRG-1 names each have a stay in progress on the hub, and a patient is in one stay at a time; nothing was merged. End the stay that is not the patient's under the medical record number it was admitted with (an A03 discharge, or an A11 to cancel its admit), then send the A40 again.",
+    'MRG-1',
+  );
 }
 
 function sameDemographics(patient: Patient, data: AdtPatient): boolean {
@@ -508,7 +529,9 @@ async function merge(writer: FeedWriter, message: AdtMessage, ledger: AdtLedger)
   }
   await checkOrder(ledger, survivorId, message.eventMs);
   await checkOrder(ledger, priorId, message.eventMs);
+  await requireOneStayAfterMerge(writer, survivorId, priorId);
   await mergePatientRecords(writer, prior, survivor, { linkSurvivor: true });
+  await keepOneStay(writer, survivorId);
   return [survivorId, priorId];
 }
 

@@ -26,6 +26,7 @@ import { sweepDeletions, sweepDue } from './deletion-sweep.js';
 import { sortEhrCopies, takeInEhrCopies } from './ehr-copies.js';
 import type { ChartMirrorDeps, UpstreamCapabilities } from './mirror-context.js';
 import { heldEncounters, keepFeedVisit, matchFeedVisits } from './encounter-match.js';
+import { keepOneStay, onHubWard } from '../adt/one-stay.js';
 import { matchAdmittedPatients } from './patient-match.js';
 import { wakeHeldEntries } from './held-entries.js';
 import type { UpstreamClient } from './upstream-client.js';
@@ -109,6 +110,17 @@ async function readCensus(deps: ChartMirrorDeps, ward: UpstreamWard): Promise<{ 
   return { census, upstreamNow: Number.isFinite(upstreamNow) ? upstreamNow : deps.clock().getTime() };
 }
 
+/** The patients whose stays a page may have doubled: of its Encounters in progress on a hub ward, and those just merged. */
+function staysToSettle(page: readonly Resource[], mergedInto: readonly string[]): Set<string> {
+  const ids = new Set(mergedInto);
+  for (const resource of page) {
+    if (resource.resourceType !== 'Encounter' || resource.status !== 'in-progress' || !onHubWard(resource)) continue;
+    const patientId = referenceId(resource.subject?.reference, 'Patient');
+    if (patientId !== undefined) ids.add(patientId);
+  }
+  return ids;
+}
+
 /**
  * Writes one page of upstream resources (or a full pull's gathered pages; those in their patient's
  * window), then, in the same
@@ -167,11 +179,14 @@ async function writePage(
         visitsMerged = await matchFeedVisits(feed, encounters, baseUrl, deps.logger);
         counters.visitsMerged += visitsMerged;
       }
+      // One stay at a time: an EHR Encounter in progress on a ward while the feed holds the
+      // patient's stay (another visit, or none mapped) leaves the census (adt one-stay.ts).
+      for (const patientId of staysToSettle(keep, mergedInto)) await keepOneStay(feed, patientId);
       // Documentation held for a record the EHR did not know may go now: due at the next forward
       // (a patient's merge wakes it in mergePatientRecords, the same as the ADT feed's A40).
       if (visitsMerged > 0) await wakeHeldEntries(tx);
       if (ehrChanges > 0) {
-        const taken = await takeInEhrCopies(feed, ehrCopies, deps.clock(), deps.logger);
+        const taken = await takeInEhrCopies(feed, ehrCopies, baseUrl, deps.clock(), deps.logger);
         counters.written += taken.written;
         counters.refused += taken.refused;
       }

@@ -13,7 +13,9 @@
 // order, an ended stay) is held as a conflict, and the hub writes a version of the documentation
 // tagged with the conflict and holding the EHR's resource, which the ward's workstations sync and
 // show on their conflicts screen. The user's decision comes back as a later version: without the tag
-// it is sent (and the conflict is settled); tagged "withheld" it settles the conflict, sending nothing.
+// it is sent (and the conflict is settled); tagged "withheld" it settles the conflict, sending nothing
+// (nor the Provenances of a withheld version), and the EHR's copy of a 412 conflict is taken in at
+// once in the feeder's transaction (ehr-copies.ts).
 // The wards that held the stay follow the held documentation (server/fhir ward-followed), so the
 // conflict and its settlement reach their workstations even after the patient left the ward.
 // Documentation goes on the EHR's records: references to records the hub matched with the EHR's are
@@ -37,8 +39,16 @@ import {
   type Resource,
   type UpstreamConflictCode,
 } from '../../../shared/fhir/index.js';
-import { feedTransaction, followOnWards, survivingPatient, versionContentSql, wardsThatHeld } from '../../fhir/index.js';
+import {
+  feedTransaction,
+  followOnWards,
+  survivingPatient,
+  versionContentSql,
+  wardsThatHeld,
+  writesInTransaction,
+} from '../../fhir/index.js';
 import type { SqlDatabase } from '../../storage/index.js';
+import { keptEhrCopy, takeInKeptEhrCopy } from './ehr-copies.js';
 import { UpstreamError } from './upstream-error.js';
 import type { UpstreamClient } from './upstream-client.js';
 import { upstreamConflictOf } from './upstream-conflict.js';
@@ -78,51 +88,62 @@ export async function feedOutbox(
 ): Promise<number> {
   let queued = 0;
   for (;;) {
-    const more = await db.transaction(async (tx) => {
-      await fence(tx);
-      const cursor = Number(
-        (await tx.query<{ last_seq: number }>('SELECT last_seq FROM upstream_outbox_cursor WHERE id = 1'))[0]?.last_seq ?? 0,
-      );
-      const rows = await tx.query<{ seq: number; res_type: string; res_id: string; version: number; content: string | null }>(
-        `SELECT v.seq, v.res_type, v.res_id, v.version, ${versionContentSql('v')} AS content FROM fhir_versions v
-         WHERE v.seq > $1 AND v.res_type IN ('Observation', 'MedicationAdministration', 'Provenance') AND v.deleted = 0 ORDER BY v.seq LIMIT ${FEED_BATCH}`,
-        [cursor],
-      );
-      let last = cursor;
-      // Versions that already have an entry: the EHR's changes the mirror took in (`received`), never sent back.
-      const entered = new Set(
-        rows.length === 0
-          ? []
-          : (
-              await tx.query<{ seq: number }>('SELECT seq FROM upstream_outbox WHERE seq > $1 AND seq <= $2', [
-                cursor,
-                Number(rows[rows.length - 1]!.seq),
-              ])
-            ).map((row) => Number(row.seq)),
-      );
-      for (const row of rows) {
-        last = Number(row.seq);
-        if (entered.has(last)) continue;
-        const resource = row.content ? (JSON.parse(row.content) as Resource) : null;
-        if (!resource || !isSentBack(resource, baseUrl)) continue;
-        // The hub's own record of a conflict: never sent.
-        if (upstreamConflictOfVersion(resource) !== null) continue;
-        // A user settled a conflict as "the EHR is right": the conflict is settled, nothing is sent.
-        if (isUpstreamWithheld(resource) && (await settleConflicts(tx, row.res_type, row.res_id, 'withheld', now)) > 0) continue;
-        await tx.execute(
-          `INSERT INTO upstream_outbox (seq, res_type, res_id, version, state, queued_at) VALUES ($1, $2, $3, $4, 'pending', $5)`,
-          [last, row.res_type, row.res_id, Number(row.version), now.toISOString()],
+    const more = await db.transaction((tx) =>
+      writesInTransaction(tx, now, async (writer) => {
+        await fence(tx);
+        const cursor = Number(
+          (await tx.query<{ last_seq: number }>('SELECT last_seq FROM upstream_outbox_cursor WHERE id = 1'))[0]?.last_seq ?? 0,
         );
-        queued++;
-      }
-      // Versions of other types after the last row read are skipped by the next query's seq too.
-      if (rows.length < FEED_BATCH) {
-        const top = Number((await tx.query<{ last_seq: number }>('SELECT last_seq FROM fhir_clock WHERE id = 1'))[0]?.last_seq ?? last);
-        last = Math.max(last, top);
-      }
-      await tx.execute('UPDATE upstream_outbox_cursor SET last_seq = $1 WHERE id = 1', [last]);
-      return rows.length === FEED_BATCH;
-    });
+        const rows = await tx.query<{ seq: number; res_type: string; res_id: string; version: number; content: string | null }>(
+          `SELECT v.seq, v.res_type, v.res_id, v.version, ${versionContentSql('v')} AS content FROM fhir_versions v
+         WHERE v.seq > $1 AND v.res_type IN ('Observation', 'MedicationAdministration', 'Provenance') AND v.deleted = 0 ORDER BY v.seq LIMIT ${FEED_BATCH}`,
+          [cursor],
+        );
+        let last = cursor;
+        // Versions that already have an entry: the EHR's changes the mirror took in (`received`), never sent back.
+        const entered = new Set(
+          rows.length === 0
+            ? []
+            : (
+                await tx.query<{ seq: number }>('SELECT seq FROM upstream_outbox WHERE seq > $1 AND seq <= $2', [
+                  cursor,
+                  Number(rows[rows.length - 1]!.seq),
+                ])
+              ).map((row) => Number(row.seq)),
+        );
+        for (const row of rows) {
+          last = Number(row.seq);
+          if (entered.has(last)) continue;
+          const resource = row.content ? (JSON.parse(row.content) as Resource) : null;
+          if (!resource || !isSentBack(resource, baseUrl)) continue;
+          // The hub's own record of a conflict: never sent.
+          if (upstreamConflictOfVersion(resource) !== null) continue;
+          // A user settled a conflict as "the EHR is right": the conflict is settled, nothing is sent,
+          // and the EHR's copy the users saw (when the EHR changed its copy of this documentation) is
+          // taken in at once as the hub's version.
+          if (isUpstreamWithheld(resource)) {
+            const kept = await keptEhrCopy(tx, row.res_type, row.res_id);
+            if ((await settleConflicts(tx, row.res_type, row.res_id, 'withheld', now)) > 0) {
+              if (kept !== null)
+                await takeInKeptEhrCopy(writer, kept, { type: row.res_type, id: row.res_id, version: Number(row.version) }, baseUrl, now);
+              continue;
+            }
+          }
+          await tx.execute(
+            `INSERT INTO upstream_outbox (seq, res_type, res_id, version, state, queued_at) VALUES ($1, $2, $3, $4, 'pending', $5)`,
+            [last, row.res_type, row.res_id, Number(row.version), now.toISOString()],
+          );
+          queued++;
+        }
+        // Versions of other types after the last row read are skipped by the next query's seq too.
+        if (rows.length < FEED_BATCH) {
+          const top = Number((await tx.query<{ last_seq: number }>('SELECT last_seq FROM fhir_clock WHERE id = 1'))[0]?.last_seq ?? last);
+          last = Math.max(last, top);
+        }
+        await tx.execute('UPDATE upstream_outbox_cursor SET last_seq = $1 WHERE id = 1', [last]);
+        return rows.length === FEED_BATCH;
+      }),
+    );
     if (!more) return queued;
   }
 }
@@ -171,12 +192,26 @@ async function acknowledgedRef(
   db: SqlDatabase,
   type: string,
   id: string,
-): Promise<{ ref: string | null; queued: boolean; refused: boolean; pending: boolean; withheld: boolean; closed: number | null }> {
+  before: number,
+): Promise<{
+  ref: string | null;
+  queued: boolean;
+  refused: boolean;
+  pending: boolean;
+  withheld: boolean;
+  aboutWithheld: boolean;
+  aboutConflict: boolean;
+  closed: number | null;
+}> {
   const rows = await db.query<{ seq: number; state: string; upstream_ref: string | null }>(
     'SELECT seq, state, upstream_ref FROM upstream_outbox WHERE res_type = $1 AND res_id = $2 ORDER BY seq',
     [type, id],
   );
+  // The version the Provenance records: the newest one queued before it (written with it, or earlier).
+  const about = rows.filter((row) => Number(row.seq) < before).pop();
   return {
+    aboutWithheld: about?.state === 'withheld',
+    aboutConflict: about?.state === 'conflict',
     queued: rows.length > 0,
     ref: rows.find((row) => row.upstream_ref !== null)?.upstream_ref ?? null,
     refused: rows.some((row) => row.state === 'refused'),
@@ -249,7 +284,7 @@ async function forward(
         targets.push(target);
         continue;
       }
-      const ack = await acknowledgedRef(db, type, id);
+      const ack = await acknowledgedRef(db, type, id, Number(row.seq));
       // The feeder queues documentation before the Provenance about it (a lower seq), or never: the
       // EHR's own, or documentation without the workstation's client id, which cannot be sent exactly
       // once. Waiting for it would hold this entry, and every entry after it, for ever.
@@ -260,8 +295,11 @@ async function forward(
         };
       }
       if (ack.ref === null && ack.refused) return { kind: 'refused', reason: `its target ${type} was refused upstream` };
-      // Its documentation was kept from the EHR by a user's decision: so is the record of who wrote it.
-      if (ack.ref === null && ack.withheld && !ack.pending) return { kind: 'withheld' };
+      // Its documentation was kept from the EHR by a user's decision: so is the record of who wrote it,
+      // or of who decided (a later version held when the EHR changed its copy, then kept out of it).
+      if ((ack.ref === null && ack.withheld && !ack.pending) || ack.aboutWithheld) return { kind: 'withheld' };
+      // The version it records is held as a conflict (the EHR changed its copy): it waits for the users' decision.
+      if (ack.aboutConflict) return { kind: 'wait' };
       // IT closed its documentation (recorded in the EHR by hand): the record of who wrote it goes with it.
       if (ack.ref === null && ack.closed !== null && !ack.pending)
         return { kind: 'closed', reason: `closed with its target ${type} (entry ${ack.closed}), which IT closed` };

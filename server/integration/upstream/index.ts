@@ -5,7 +5,7 @@
 // outbox (conditional create on the client id; refusals kept for IT; documentation the EHR
 // contradicts held as a conflict, written back tagged for the ward's workstations to settle; later
 // versions updated with If-Match, a 412 held as a conflict; the EHR's own later changes to its copy
-// taken in as hub versions, its echoes skipped). Deletions at the EHR found by
+// taken in as hub versions with a Provenance naming the EHR, neither sent back; its echoes skipped). Deletions at the EHR found by
 // re-listing and mirrored as tombstones; an ADT-admitted record merged into the EHR's Patient with
 // its MRN, and the feed's visit and the EHR's Encounter of one stay made one (mapped visit-number system); one leader among the hub processes on a database (a lease row, fenced in every write).
 // IT puts refused or held documentation back, or closes it for good (recorded in the EHR by hand).
