@@ -86,12 +86,7 @@ async function writeEntry(
     case 'DELETE':
       if (!target.id)
         throw new FhirError(400, 'INVALID_BUNDLE', 'invalid', `${where}DELETE needs an id (conditional delete is not supported).`);
-      return (
-        await deleteResource(ctx, tx, session, target.type, target.id, {
-          where,
-          ...(entry.ifMatch === undefined ? {} : { ifMatch: entry.ifMatch }),
-        })
-      ).response;
+      return deleteResource(target.type, target.id, { where });
     default:
       throw new FhirError(400, 'INVALID_BUNDLE', 'invalid', `${where}unsupported method.`);
   }

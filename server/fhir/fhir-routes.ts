@@ -123,7 +123,7 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
             .send(JSON.stringify(outcomeOf(internal)));
         }
         if (fhirError.status === 401) reply.header('WWW-Authenticate', 'Bearer');
-        if (fhirError.status === 403) logRefusal(request, fhirError);
+        if (fhirError.status === 403 || fhirError.code === 'DELETE_NOT_ALLOWED') logRefusal(request, fhirError);
         return reply
           .code(fhirError.status)
           .type(FHIR_JSON)
@@ -230,14 +230,8 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
           );
           return send(reply, outcome.response);
         });
-        secured.delete<{ Params: IdParams }>('/:type/:id', async (request, reply) => {
-          const ctx = context(request);
-          const ifMatch = header(request, 'if-match');
-          const outcome = await inWriteTransaction(ctx, (txCtx, tx, session) =>
-            deleteResource(txCtx, tx, session, request.params.type, request.params.id, ifMatch === undefined ? {} : { ifMatch }),
-          );
-          return send(reply, outcome.response);
-        });
+        // Nothing is deleted on request (interactions-write.ts): refused before the body or the record is read.
+        secured.delete<{ Params: IdParams }>('/:type/:id', async (request) => deleteResource(request.params.type, request.params.id));
       });
     },
     { prefix: '/fhir' },

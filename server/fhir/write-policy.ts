@@ -17,7 +17,8 @@
 // - The patient must be on the device's ward now, or have left it within LATE_DOCUMENTATION_DAYS.
 // - A change to documentation keeps its patient (a record about the wrong patient is marked entered
 //   in error and documented again on the right one), even between two patients of the ward; a
-//   deleted documentation id re-created by an update keeps the patient of the version deleted.
+//   documentation id the EHR deleted (no request deletes: interactions-write.ts answers 405), re-created
+//   by an update, keeps the patient of the version deleted.
 // - The device token must hold system/*.write.
 // - The marks of a conflict with the EHR are the hub's (judgeUpstreamMarks).
 // - Then what the documentation holds (documentation-rules.ts): a change to a record names its
