@@ -99,3 +99,8 @@ export function outcomeOf(error: FhirError): ReturnType<typeof operationOutcome>
 export function informationOutcome(message: string): ReturnType<typeof operationOutcome> {
   return operationOutcome({ severity: 'information', code: 'informational', diagnostics: message });
 }
+
+/** A refusal the hub logs as `access-refused`: an access policy's 403, or a DELETE (nothing is deleted on request). */
+export function isLoggedRefusal(error: FhirError): boolean {
+  return error.status === 403 || error.code === 'DELETE_NOT_ALLOWED';
+}

@@ -9,7 +9,7 @@ import { processBundle } from './bundle-processor.js';
 import { capabilityStatement } from './capability.js';
 import { smartConfiguration } from './smart-configuration.js';
 import { errorToFhir } from './error-mapping.js';
-import { FhirError, outcomeOf } from './fhir-error.js';
+import { FhirError, isLoggedRefusal, outcomeOf } from './fhir-error.js';
 import { preferOf, type AuditTrailSearch, type AuditUpload, type FhirContext, type FhirResponse } from './fhir-context.js';
 import { history, patientEverything, readResource, searchType, vreadResource } from './interactions-read.js';
 import { createResource, deleteResource, finishWrites, updateResource, uploadAuditEvent, writeContext } from './interactions-write.js';
@@ -123,7 +123,7 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
             .send(JSON.stringify(outcomeOf(internal)));
         }
         if (fhirError.status === 401) reply.header('WWW-Authenticate', 'Bearer');
-        if (fhirError.status === 403 || fhirError.code === 'DELETE_NOT_ALLOWED') logRefusal(request, fhirError);
+        if (isLoggedRefusal(fhirError)) logRefusal(request, fhirError);
         return reply
           .code(fhirError.status)
           .type(FHIR_JSON)

@@ -244,6 +244,18 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('attacks on the hub over TLS on
         405,
         'DELETE_NOT_ALLOWED',
       );
+      // A batch entry is refused alike (the batch answers 200, the entry 405), and logged.
+      const logged = refusalsLogged('DELETE_NOT_ALLOWED');
+      const batch = await deviceA.fetch('/fhir', {
+        body: {
+          resourceType: 'Bundle',
+          type: 'batch',
+          entry: [{ request: { method: 'DELETE', url: `Observation/${vitalOnA}`, ifMatch } }],
+        },
+      });
+      expect(batch.status).toBe(200);
+      expect(((await batch.json()) as Bundle).entry?.[0]?.response?.status).toMatch(/^405/);
+      expect(refusalsLogged('DELETE_NOT_ALLOWED')).toBe(logged + 1);
       expect((await nurse.fetch(`/fhir/Observation/${vitalOnA}`)).status).toBe(200);
     });
   });
