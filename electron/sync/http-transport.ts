@@ -7,7 +7,8 @@ import type { PinnedAgent } from './pinned-agent.js';
 import { SyncError } from './sync-error.js';
 
 export interface HttpRequest {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** No DELETE: the workstation never deletes at the hub (documentation is corrected or marked entered in error; docs/SECURITY.md). */
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string | Buffer;

@@ -4,8 +4,9 @@
 // Usernames and patients' names and MRNs are resolved when the trail is read, never stored in it;
 // repeated census reads are collapsed in the view. Each search and export is itself recorded in the
 // trail (audit_trail_views, its own table: who, when, the filters as ids), and so is what IT does from the
-// hub's command line (audit_hub_actions: `wardline-hub upstream retry|close`, `ward add`; each
-// action's AuditEvent coding in HUB_ACTION_CODING). Reads the audit ingest's,
+// hub's command line (audit_hub_actions: `wardline-hub upstream retry|close`, `ward add`, `token`,
+// `user add|change`, `device revoke`, `feed add|revoke`, `rotate-keys`; each action's AuditEvent
+// coding in HUB_ACTION_CODING). Reads the audit ingest's,
 // the identity room's and the FHIR store's tables, paged by their (time, id) indexes.
 export {
   searchAuditTrail,

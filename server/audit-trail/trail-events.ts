@@ -9,7 +9,7 @@ import { WARDLINE_USER_SYSTEM } from '../../shared/fhir/index.js';
 import { patientLabels, type PatientLabel } from '../fhir/index.js';
 import { usernamesOf } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
-import { HUB_ACTION_CODING, HUB_ACTIONS, type HubAction } from './hub-actions.js';
+import { HUB_ACTION_CODING, HUB_ACTIONS, hubActionSummary, userIdOfDetail, type HubAction, type HubActionDetail } from './hub-actions.js';
 import { accessReasons, flagsOf, uploadedEvents, type TrailRow } from './trail-query.js';
 import { patientsOfFilterRecord } from './trail-views.js';
 
@@ -39,10 +39,13 @@ export interface TrailLabels {
 
 export async function labelsOf(db: SqlDatabase, rows: readonly TrailRow[]): Promise<TrailLabels> {
   return {
-    usernames: await usernamesOf(
-      db,
-      rows.map((row) => row.userId).filter((id): id is string => id !== null),
-    ),
+    usernames: await usernamesOf(db, [
+      ...rows.map((row) => row.userId).filter((id): id is string => id !== null),
+      ...rows
+        .filter((row) => row.source === 'hub-action')
+        .map((row) => userIdOfDetail(hubActionDetailOf(row)))
+        .filter((id): id is string => id !== null),
+    ]),
     patients: await patientLabels(db, [
       ...rows.map((row) => row.patientId).filter((id): id is string => id !== null),
       ...rows
@@ -244,26 +247,37 @@ function trailViewEvent(row: TrailRow, labels: TrailLabels, source: Json): Json 
   };
 }
 
+/** The JSON of what a hub action acted on ({} for a row this hub did not write). */
+function hubActionDetailOf(row: TrailRow): HubActionDetail {
+  try {
+    const detail = JSON.parse(row.query ?? '{}') as unknown;
+    return typeof detail === 'object' && detail !== null ? (detail as HubActionDetail) : {};
+  } catch {
+    // A row this hub did not write: shown without its detail.
+    return {};
+  }
+}
+
 /**
  * What IT did from the hub's command line, coded per action (HUB_ACTION_CODING: DCM 110110 Patient
- * Record for documentation retried or closed, 110131 Software Configuration for a ward set up): the
+ * Record for documentation retried or closed, 110131 Software Configuration for a ward set up, 110129
+ * Security Configuration, 110137 and 110136 for tokens, workstations, feeds and accounts): the
  * OS account that ran it, the patient if any (resolved now), the resource (version) acted on, and
  * the command with its entry and IT's reason as the entity's description.
  */
 function hubActionEvent(row: TrailRow, labels: TrailLabels, source: Json): Json {
-  let detail: { entry?: unknown; resource?: unknown; reason?: unknown; dependents?: unknown } = {};
-  try {
-    detail = JSON.parse(row.query ?? '{}') as typeof detail;
-  } catch {
-    // A row this hub did not write: shown without its detail.
-  }
+  const detail = hubActionDetailOf(row);
   // A row this hub did not write (an action it does not know) is shown as Application Activity.
-  const coding = (HUB_ACTIONS as readonly (string | null)[]).includes(row.action) ? HUB_ACTION_CODING[row.action as HubAction] : undefined;
+  const known = (HUB_ACTIONS as readonly (string | null)[]).includes(row.action) ? (row.action as HubAction) : undefined;
+  const coding = known === undefined ? undefined : HUB_ACTION_CODING[known];
   const display = row.patientId === null ? undefined : patientDisplay(labels.patients.get(row.patientId));
   const patientName = row.patientId === null ? null : (labels.patients.get(row.patientId)?.name ?? null);
   const command = `wardline-hub ${coding?.command ?? row.action ?? '?'}`;
+  const account = userIdOfDetail(detail);
+  const summary = known === undefined ? '' : hubActionSummary(known, detail, account === null ? undefined : labels.usernames.get(account));
   const description =
     (detail.entry === undefined ? command : `${command} entry ${String(detail.entry)}`) +
+    summary +
     (typeof detail.dependents === 'number' && detail.dependents > 0 ? ` (and ${detail.dependents} refused through it)` : '') +
     (typeof detail.reason === 'string' ? `: ${detail.reason}` : '') +
     (row.action === 'ward-rename' ? ' (renamed)' : '');

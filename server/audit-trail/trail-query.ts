@@ -2,7 +2,7 @@
 // their hashed entries), the reads the hub served under break-the-glass (hub_access_log), the
 // sign-ins at the hub (identity_sign_ins, with the username tried), the privacy officer's own
 // searches and exports of the trail (audit_trail_views), and what IT did from the hub's command line
-// (audit_hub_actions: documentation retried or closed, a ward set up or renamed). Filtered by period, users, patients, actions
+// (audit_hub_actions: documentation retried or closed, a ward set up or renamed, tokens, accounts, workstations, feeds and keys). Filtered by period, users, patients, actions
 // and workstation, and paged by a cursor on (time, source, id): each source is read newest first by
 // its (time, id) index, at most a page of it, so a search with no period reads about a page per
 // source, never the whole trail. Census reads are de-duplicated in the view: within one session of

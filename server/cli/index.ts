@@ -39,7 +39,7 @@ ${UPSTREAM_USAGE}
                         (CODE as the ADT feed sends it in PV1-3: letters, digits, "." or "-")
   wardline-hub ward list [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub token --ward W [--ttl-minutes M] [--data DIR | --postgres URL] [--key-file FILE]
-  wardline-hub user add --username U --role ${STAFF_ROLES.join('|')} --ward W [--ward W2] [--mfa]
+  wardline-hub user add --username U --role ${STAFF_ROLES.join('|')} --ward W [--ward W2] [--mfa]   (W: a ward set up with ward add)
                         [--password-stdin] [--data DIR | --postgres URL] [--key-file FILE]
   wardline-hub user change --username U [--role R] [--ward W [--ward W2]] [--data DIR | --postgres URL]
                         [--key-file FILE]   (--ward gives the whole new list; the user signs in again)

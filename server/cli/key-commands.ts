@@ -1,7 +1,9 @@
 // The hub key's commands: `init-key` (a new random hub key in the OS keystore or a key file),
 // `rotate-keys` (a new hub key: the SQLite file re-encrypted, every protected secret re-wrapped,
 // a new token-signing key; tokens already issued stay valid until they expire) and
-// `encrypt-database` (an unencrypted hub.sqlite from an earlier version, encrypted in place).
+// `encrypt-database` (an unencrypted hub.sqlite from an earlier version, encrypted in place). A
+// rotation is recorded in the hub's trail (audit_hub_actions); `init-key` (no store is open) and
+// `encrypt-database` (a store of an earlier version, not yet migrated) are not.
 import { join } from 'node:path';
 import { rewrapProtectedSecrets, rotateSigningKey } from '../identity/index.js';
 import { rewrapDevKey } from '../tls/index.js';
@@ -16,7 +18,7 @@ import {
   sqliteKeyFits,
   type HubKeyRing,
 } from '../storage/index.js';
-import type { CliIo } from './admin-commands.js';
+import { recordAdminAction, type CliIo } from './admin-commands.js';
 import { HubCliError } from './hub-cli-error.js';
 import { keyStoreFor, loadHubKey } from './hub-key-source.js';
 import { dataDirOf, openStoreWithKeys, SQLITE_FILE, type StoreOptions } from './hub-options.js';
@@ -62,7 +64,12 @@ export async function rotateKeysCommand(options: StoreOptions, io: CliIo): Promi
     rewrapped = await rewrapProtectedSecrets(db);
     // The --dev-tls private key beside the data, sealed with the same KEK.
     if (await rewrapDevKey(dataDir, db.secrets)) rewrapped += 1;
-    await rotateSigningKey(db, new Date());
+    const now = new Date();
+    const secrets = rewrapped;
+    await db.transaction(async (tx) => {
+      await rotateSigningKey(tx, now);
+      await recordAdminAction(tx, 'keys-rotate', now, { secrets });
+    });
   } finally {
     await db.close();
   }

@@ -9,7 +9,7 @@ import type { SqlDatabase } from '../storage/index.js';
 import { bundleJson, type JsonChunk } from './bundle-json.js';
 import { resolveConditionalReferences } from './conditional-references.js';
 import { parseBundleRequest, rewriteReferences, type BundleRequestEntry } from './bundle-request.js';
-import { FhirError, outcomeOf } from './fhir-error.js';
+import { FhirError, isLoggedRefusal, outcomeOf } from './fhir-error.js';
 import type { FhirContext, FhirResponse } from './fhir-context.js';
 import { history, patientEverything, readResource, searchType, vreadResource } from './interactions-read.js';
 import {
@@ -86,12 +86,7 @@ async function writeEntry(
     case 'DELETE':
       if (!target.id)
         throw new FhirError(400, 'INVALID_BUNDLE', 'invalid', `${where}DELETE needs an id (conditional delete is not supported).`);
-      return (
-        await deleteResource(ctx, tx, session, target.type, target.id, {
-          where,
-          ...(entry.ifMatch === undefined ? {} : { ifMatch: entry.ifMatch }),
-        })
-      ).response;
+      return deleteResource(target.type, target.id, { where });
     default:
       throw new FhirError(400, 'INVALID_BUNDLE', 'invalid', `${where}unsupported method.`);
   }
@@ -212,7 +207,7 @@ async function batchEntryResponse(ctx: FhirContext, entry: BundleRequestEntry): 
   } catch (error) {
     const fhirError = errorToFhir(error);
     if (!fhirError) throw error;
-    if (fhirError.status === 403) ctx.access.onRefused?.(fhirError);
+    if (isLoggedRefusal(fhirError)) ctx.access.onRefused?.(fhirError);
     const outcome = JSON.stringify(outcomeOf(fhirError));
     return [`{"response":{"status":${JSON.stringify(String(fhirError.status))},"outcome":${outcome}}}`];
   }

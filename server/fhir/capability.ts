@@ -181,7 +181,12 @@ export function searchParamDefinition(type: string, name: SearchParamName): stri
   return `${base}${type}-${name}`;
 }
 
-const ALL: readonly TypeInteraction[] = ['read', 'vread', 'update', 'delete', 'create', 'search-type', 'history-instance', 'history-type'];
+/**
+ * No type lists `delete`: no client of the API deletes (documentation is corrected or marked
+ * entered in error by an update with If-Match; the EHR's data changes only through its feeds, which
+ * write without a request). `deleteResource` answers a DELETE with 405 DELETE_NOT_ALLOWED.
+ */
+const ALL: readonly TypeInteraction[] = ['read', 'vread', 'update', 'create', 'search-type', 'history-instance', 'history-type'];
 const COMMON: readonly SearchParamName[] = ['_id', '_lastUpdated'];
 
 /** The type's date parameter, if the store indexes one for it. */

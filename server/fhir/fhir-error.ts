@@ -32,6 +32,8 @@ export type FhirErrorCode =
   | 'PRECONDITION_REQUIRED'
   | 'IMPLAUSIBLE_VITAL_SIGN'
   | 'UNMARKED_CORRECTION'
+  | 'DELETE_NOT_ALLOWED'
+  | 'REFERENCE_NOT_FOUND'
   | 'BODY_TOO_LARGE'
   | 'TOO_MANY_ENTRIES'
   | 'TRANSACTION_FAILED'
@@ -96,4 +98,9 @@ export function outcomeOf(error: FhirError): ReturnType<typeof operationOutcome>
 /** An informational OperationOutcome (e.g. the body of a successful delete). */
 export function informationOutcome(message: string): ReturnType<typeof operationOutcome> {
   return operationOutcome({ severity: 'information', code: 'informational', diagnostics: message });
+}
+
+/** A refusal the hub logs as `access-refused`: an access policy's 403, or a DELETE (nothing is deleted on request). */
+export function isLoggedRefusal(error: FhirError): boolean {
+  return error.status === 403 || error.code === 'DELETE_NOT_ALLOWED';
 }

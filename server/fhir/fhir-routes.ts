@@ -9,7 +9,7 @@ import { processBundle } from './bundle-processor.js';
 import { capabilityStatement } from './capability.js';
 import { smartConfiguration } from './smart-configuration.js';
 import { errorToFhir } from './error-mapping.js';
-import { FhirError, outcomeOf } from './fhir-error.js';
+import { FhirError, isLoggedRefusal, outcomeOf } from './fhir-error.js';
 import { preferOf, type AuditTrailSearch, type AuditUpload, type FhirContext, type FhirResponse } from './fhir-context.js';
 import { history, patientEverything, readResource, searchType, vreadResource } from './interactions-read.js';
 import { createResource, deleteResource, finishWrites, updateResource, uploadAuditEvent, writeContext } from './interactions-write.js';
@@ -123,7 +123,7 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
             .send(JSON.stringify(outcomeOf(internal)));
         }
         if (fhirError.status === 401) reply.header('WWW-Authenticate', 'Bearer');
-        if (fhirError.status === 403) logRefusal(request, fhirError);
+        if (isLoggedRefusal(fhirError)) logRefusal(request, fhirError);
         return reply
           .code(fhirError.status)
           .type(FHIR_JSON)
@@ -230,14 +230,8 @@ export async function registerFhirRoutes(app: FastifyInstance, options: FhirRout
           );
           return send(reply, outcome.response);
         });
-        secured.delete<{ Params: IdParams }>('/:type/:id', async (request, reply) => {
-          const ctx = context(request);
-          const ifMatch = header(request, 'if-match');
-          const outcome = await inWriteTransaction(ctx, (txCtx, tx, session) =>
-            deleteResource(txCtx, tx, session, request.params.type, request.params.id, ifMatch === undefined ? {} : { ifMatch }),
-          );
-          return send(reply, outcome.response);
-        });
+        // Nothing is deleted on request (interactions-write.ts): refused before the body or the record is read.
+        secured.delete<{ Params: IdParams }>('/:type/:id', async (request) => deleteResource(request.params.type, request.params.id));
       });
     },
     { prefix: '/fhir' },

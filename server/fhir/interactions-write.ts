@@ -1,5 +1,5 @@
 // The write side: create (with If-None-Exist), update (with If-Match; update-as-create), delete
-// (a versioned tombstone) and AuditEvent upload. Each runs inside the caller's write transaction
+// (refused: nothing is deleted on request) and AuditEvent upload. Each runs inside the caller's write transaction
 // (beginWrite … endWrite), so a transaction Bundle can chain several of them all-or-nothing.
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent, Resource } from '../../shared/fhir/index.js';
@@ -8,11 +8,11 @@ import { ADT_TYPES } from '../../shared/access/index.js';
 import { isInScope, type Access } from './access-policy.js';
 import { resolveResourceReferences } from './conditional-references.js';
 import { authorizeWrites, LATE_DOCUMENTATION_DAYS, WriteJournal } from './write-policy.js';
-import { etagOf } from './bundle-json.js';
 import { writeHubProvenance } from './hub-provenance.js';
 import { FhirError, informationOutcome } from './fhir-error.js';
 import type { FhirContext, FhirResponse } from './fhir-context.js';
 import { requireId, requireType, resourceHeaders } from './interactions-read.js';
+import { capabilityOf } from './capability.js';
 import { followMergedRecords } from './surviving-references.js';
 import { validatedBody } from './resource-body.js';
 import { parseSearch } from './search-parameters.js';
@@ -22,7 +22,6 @@ import {
   readCurrent,
   searchResources,
   stampToInstant,
-  writeDeletion,
   writeVersions,
   type StoredResource,
   type WriteSession,
@@ -231,34 +230,24 @@ export async function updateResource(
   return { response: writtenResponse(ctx, stored!, !previous || previous.deleted ? 201 : 200), stored: stored! };
 }
 
-export async function deleteResource(
-  ctx: FhirContext,
-  tx: SqlDatabase,
-  session: WriteSession,
-  type: string,
-  id: string,
-  options: UpdateOptions = {},
-): Promise<WriteOutcome> {
-  requireType(type, 'delete');
+/**
+ * DELETE, plain or as a Bundle entry: refused for every type and every principal of the API (405
+ * DELETE_NOT_ALLOWED), before anything is read, so the answer says nothing of the record. Nothing
+ * recorded is ever lost: a workstation corrects documentation or marks it entered in error (an update
+ * with If-Match, judged by write-policy.ts and documentation-rules.ts); the EHR's data changes only
+ * through its feeds (ADT, the mirror's deletion sweep), which write without a request. Not 403 (an
+ * access refusal), 412 (a workstation's conflict) or 428 (a missing If-Match): no role, version or
+ * header makes a deletion acceptable.
+ */
+export function deleteResource(type: string, id: string, options: { where?: string } = {}): never {
+  if (!capabilityOf(type)) requireType(type, 'delete');
   requireId(id);
-  const current = await readCurrent(tx, type, id);
-  if (!current) throw new FhirError(404, 'NOT_FOUND', 'not-found', `${options.where ?? ''}No ${type} with this id exists on the hub.`);
-  await refuseEarly(ctx, tx, type, current);
-  if (options.ifMatch !== undefined) {
-    const expected = parseIfMatch(options.ifMatch);
-    if (current.deleted || current.version !== expected) {
-      throw new FhirError(
-        412,
-        'VERSION_CONFLICT',
-        'conflict',
-        `${options.where ?? ''}This ${type} changed on the hub since version ${expected} was read; nothing was deleted.`,
-      );
-    }
-  }
-  journalOf(ctx).note({ type, id, next: null, previous: current, matched: false, ifMatch: options.ifMatch !== undefined });
-  if (current.deleted) return { response: { status: 204, body: null, headers: { etag: etagOf(current.version) } }, stored: current };
-  const stored = await writeDeletion(tx, session, current);
-  return { response: { status: 204, body: null, headers: { etag: etagOf(stored.version) } }, stored };
+  throw new FhirError(
+    405,
+    'DELETE_NOT_ALLOWED',
+    'not-supported',
+    `${options.where ?? ''}The hub deletes nothing on request: recorded documentation is corrected, or marked entered in error, by an update with If-Match (the version it was made on), and the hospital's own records change only through its feeds. The record keeps every version. Nothing was stored.`,
+  );
 }
 
 /**

@@ -2,7 +2,8 @@
 // stored only as its SHA-256, valid 24 h by default); the workstation spends it once to register
 // its ES384 public key and receives its client id.
 import type { SqlDatabase } from '../storage/index.js';
-import { devicePublicJwkSchema, wardSchema, type DevicePublicJwk } from '../../shared/auth/index.js';
+import { devicePublicJwkSchema, type DevicePublicJwk } from '../../shared/auth/index.js';
+import { isWardCode, WARD_CODE_RULE } from '../../shared/fhir/index.js';
 import { importDevicePublicKey } from './devices.js';
 import { IdentityError } from './identity-error.js';
 import { newId, randomSecret, sha256Hex } from './secrets.js';
@@ -17,8 +18,8 @@ export const DEFAULT_ENROLLMENT_TTL_MINUTES = 24 * 60;
 export const ENROLLMENT_TOKEN_PREFIX = 'wle_';
 
 export async function createEnrollmentToken(db: SqlDatabase, options: { ward: string; ttlMinutes?: number; now?: Date }): Promise<string> {
-  if (!wardSchema.safeParse(options.ward).success) {
-    throw new IdentityError('WARD_INVALID', 'A ward is 1–64 letters, digits, ".", "_" or "-".', 400);
+  if (!isWardCode(options.ward)) {
+    throw new IdentityError('WARD_INVALID', WARD_CODE_RULE, 400);
   }
   const ttlMinutes = options.ttlMinutes ?? DEFAULT_ENROLLMENT_TTL_MINUTES;
   if (!(Number.isFinite(ttlMinutes) && ttlMinutes > 0 && ttlMinutes <= 30 * 24 * 60)) {

@@ -3,7 +3,8 @@
 // tokens and the workstations' offline verifiers carry it, so they all stop working at once.
 import type { SqlDatabase } from '../storage/index.js';
 import { STAFF_ROLES } from '../../shared/access/index.js';
-import { staffRoleSchema, wardSchema } from '../../shared/auth/index.js';
+import { staffRoleSchema } from '../../shared/auth/index.js';
+import { isWardCode, WARD_CODE_RULE } from '../../shared/fhir/index.js';
 import type { StaffRole, UserPrincipal } from './principal.js';
 import { IdentityError } from './identity-error.js';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './password-hashing.js';
@@ -280,8 +281,8 @@ function validWards(wards: readonly string[]): string[] {
   const unique = [...new Set(wards)];
   if (unique.length === 0) throw new IdentityError('WARD_INVALID', 'A staff account needs at least one ward.', 400);
   for (const ward of unique) {
-    if (!wardSchema.safeParse(ward).success) {
-      throw new IdentityError('WARD_INVALID', 'A ward is 1–64 letters, digits, ".", "_" or "-".', 400);
+    if (!isWardCode(ward)) {
+      throw new IdentityError('WARD_INVALID', WARD_CODE_RULE, 400);
     }
   }
   return unique;

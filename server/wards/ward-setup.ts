@@ -1,7 +1,7 @@
 // Setting up a ward (its Location, in one durable write transaction of the FHIR store) and listing
 // the wards the hub serves with their census (patients whose Encounter is in progress at the ward).
 import type { Location } from '../../shared/fhir/index.js';
-import { LOCATION_PHYSICAL_TYPE_SYSTEM, WARD_CODE_PATTERN, WARD_SYSTEM, wardLocationId } from '../../shared/fhir/index.js';
+import { isWardCode, LOCATION_PHYSICAL_TYPE_SYSTEM, WARD_CODE_RULE, WARD_SYSTEM, wardLocationId } from '../../shared/fhir/index.js';
 import { feedTransaction } from '../fhir/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { WardError } from './ward-error.js';
@@ -25,8 +25,8 @@ export interface WardSummary {
 
 /** Refuses a code the ADT feed could not send or that would not make a FHIR id. */
 export function checkWardCode(code: string): void {
-  if (!WARD_CODE_PATTERN.test(code)) {
-    throw new WardError('WARD_CODE_INVALID', 'A ward code is 1–24 letters, digits, "." or "-" (as the ADT feed sends it in PV1-3).');
+  if (!isWardCode(code)) {
+    throw new WardError('WARD_CODE_INVALID', WARD_CODE_RULE);
   }
 }
 
@@ -93,7 +93,7 @@ export async function addWard(
 
 /** True when the hub serves the ward: its Location exists (what the ADT feed checks, AE 103 otherwise). */
 export async function isWardServed(db: SqlDatabase, code: string): Promise<boolean> {
-  if (!WARD_CODE_PATTERN.test(code)) return false;
+  if (!isWardCode(code)) return false;
   const rows = await db.query<{ content: string | Buffer | null }>(
     `SELECT content FROM fhir_resources WHERE res_type = 'Location' AND res_id = $1 AND deleted = 0`,
     [wardLocationId(code)],

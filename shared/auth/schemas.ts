@@ -3,12 +3,13 @@
 import { z } from 'zod';
 
 import { staffRoleSchema, type StaffRole } from '../access/index.js';
+import { WARD_CODE_PATTERN, WARD_CODE_RULE } from '../fhir/index.js';
 
 export { staffRoleSchema };
 export type StaffRoleName = StaffRole;
 
-/** A ward code: letters, digits, `.`, `_`, `-` (it appears in Location ids and query parameters). */
-export const wardSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a ward is 1–64 letters, digits, ".", "_" or "-"');
+/** A ward code: the one rule of shared/fhir (WARD_CODE_PATTERN), as the hub serves it and the ADT feed sends it. */
+export const wardSchema = z.string().regex(WARD_CODE_PATTERN, WARD_CODE_RULE);
 
 export const hexSha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
 

@@ -66,6 +66,8 @@ export {
   BED_STATUS_SYSTEM,
   WARD_SYSTEM,
   WARD_CODE_PATTERN,
+  WARD_CODE_RULE,
+  isWardCode,
   wardLocationId,
 } from './wardline-conventions.js';
 export {

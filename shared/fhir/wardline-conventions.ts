@@ -37,6 +37,13 @@ export const FLAG_CATEGORY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/flag-
  */
 export const WARD_SYSTEM = 'urn:wardline:ward';
 export const WARD_CODE_PATTERN = /^[A-Za-z0-9.-]{1,24}$/;
+/** The ward code rule in words, for every refusal of a code that breaks WARD_CODE_PATTERN. */
+export const WARD_CODE_RULE = 'A ward code is 1–24 letters, digits, "." or "-" (as the ADT feed sends it in PV1-3).';
+
+/** True when `code` is a ward code (WARD_CODE_PATTERN): the one check of the workstation's policy, enrollment, accounts, wards, ADT and the mirror. */
+export function isWardCode(code: unknown): code is string {
+  return typeof code === 'string' && WARD_CODE_PATTERN.test(code);
+}
 
 export function wardLocationId(code: string): string {
   return `ward-${code}`;

@@ -3,13 +3,13 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { buildBeds, buildStaff, buildWardLocation } from './build-ward.js';
 import { generatePatient } from './generate-patient.js';
+import { isWardCode, WARD_CODE_RULE } from '../fhir/index.js';
 import { Rng } from './prng.js';
 import { SyntheticDataError } from './synthetic-data-error.js';
 import type { GenerateWardOptions, SyntheticPatient, SyntheticWard, WardSpec } from './types.js';
 
 const DEFAULT_WARD: WardSpec = { id: 'demo', name: 'Demo Ward' };
 const DEFAULT_NOW = '2026-01-15T08:00:00Z';
-const WARD_ID = /^[A-Za-z0-9\-.]{1,48}$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const MAX_PATIENTS = 2000;
 const MAX_DAYS = 3660;
@@ -26,8 +26,8 @@ interface Checked {
 
 function check(options: { seed: number | string; days: number; ward?: WardSpec; now?: string }): Checked {
   const ward = options.ward ?? DEFAULT_WARD;
-  if (!WARD_ID.test(ward.id)) {
-    throw new SyntheticDataError('ward.id must be 1-48 letters, digits, "-" or "." (it becomes part of Location ids).');
+  if (!isWardCode(ward.id)) {
+    throw new SyntheticDataError(`ward.id: ${WARD_CODE_RULE}`);
   }
   if (typeof ward.name !== 'string' || ward.name.trim() === '') throw new SyntheticDataError('ward.name must be a non-empty string.');
   if (!Number.isInteger(options.days) || options.days < 1 || options.days > MAX_DAYS) {

@@ -2,7 +2,7 @@
 import type { Encounter, Location, Patient, Practitioner, Resource } from '@medplum/fhirtypes';
 
 export interface WardSpec {
-  /** Becomes part of Location ids (`ward-${id}`): letters, digits, '-' and '.', at most 48 characters. */
+  /** The ward code (shared/fhir WARD_CODE_RULE); becomes part of Location ids (`ward-${id}`). */
   id: string;
   name: string;
 }

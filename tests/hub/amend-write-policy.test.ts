@@ -3,11 +3,16 @@
 // role that does not document vital signs is refused and nothing changes; a nurse named by the
 // upload's Provenance, or signed in herself, may do it; an update on a version that is no longer the
 // hub's is refused with 412 and keeps the newer one. A correction never moves the record to another
-// patient, not even one on the same ward, nor by deleting it and putting it back on another patient.
+// patient, not even one on the same ward, nor by putting a deleted record (the EHR deleted it) back
+// on another patient. Nothing recorded is deleted on request: a DELETE, plain, in the outbox's
+// transaction with its Provenance or in a batch, with or without If-Match, is refused with 405
+// DELETE_NOT_ALLOWED (never 412 or 428, which the workstation treats as a conflict or its own
+// fault) and every version stays.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Observation } from '../../shared/fhir/index.js';
 import { hubErrorCode } from '../../shared/auth/index.js';
+import { deleteResources } from '../../server/fhir/index.js';
 import { addUser } from '../../server/identity/index.js';
 import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { admitPatient, observation, seedWard, type AdmittedPatient } from '../support/hub-fixtures.js';
@@ -68,7 +73,7 @@ async function historyOf(id: string): Promise<{ versionId: string; subject: stri
   }));
 }
 
-/** The outbox's transaction for one write of Observation `id` (a PUT of `resource`, or a DELETE), with its Provenance. */
+/** The outbox's shape of a transaction for one write of Observation `id` (a PUT of `resource`, or a DELETE), with its Provenance. */
 function upload(id: string, write: { resource: Observation } | 'DELETE', author: string, version = '1'): Record<string, unknown> {
   const provenanceId = randomUUID();
   return {
@@ -195,14 +200,11 @@ describe('a correction at the hub', () => {
     expect(after.status).toBe('corrected');
   });
 
-  it('refuses putting a deleted record back on another patient of the ward (DELETE, then PUT without If-Match), changing nothing', async () => {
+  it('refuses putting a record the EHR deleted back on another patient of the ward (PUT without If-Match), changing nothing', async () => {
     const signedIn = await device.signedIn('nurse.a', PASSWORD);
     const before = await hubCopy(deletedThenMoved);
-    const deleted = await signedIn.fetch(`/fhir/Observation/${deletedThenMoved}`, {
-      method: 'DELETE',
-      headers: { 'if-match': `W/"${before.meta!.versionId}"` },
-    });
-    expect(deleted.status).toBe(204);
+    // The EHR deleted it (the mirror's deletion sweep writes the tombstone, docs/UPSTREAM.md).
+    await deleteResources(hub.db, [{ type: 'Observation', id: deletedThenMoved }], new Date());
     const history = await historyOf(deletedThenMoved);
 
     const { meta: _meta, ...content } = before;
@@ -222,7 +224,7 @@ describe('a correction at the hub', () => {
     expect((await hubCopy(deletedThenMoved)).subject?.reference).toBe(`Patient/${onA.patientId}`);
   });
 
-  it('refuses the same move uploaded by the outbox (a device naming a nurse of the ward), and both writes in one transaction, changing nothing', async () => {
+  it('refuses the same move uploaded by the outbox (a device naming a nurse of the ward), and a DELETE and PUT in one transaction, changing nothing', async () => {
     const before = await hubCopy(deletedThenUploaded);
     const { meta: _meta, ...content } = before;
     const moved = { ...content, subject: { reference: `Patient/${otherOnA.patientId}` } };
@@ -244,13 +246,60 @@ describe('a correction at the hub', () => {
     expect(both.status).toBe(400);
     expect(await hubCopy(deletedThenUploaded)).toEqual(before);
 
-    const deleted = await device.fetch('/fhir', { body: upload(deletedThenUploaded, 'DELETE', nurse, before.meta!.versionId!) });
-    expect(deleted.status).toBe(200);
+    await deleteResources(hub.db, [{ type: 'Observation', id: deletedThenUploaded }], new Date());
     const history = await historyOf(deletedThenUploaded);
     const put = await device.fetch('/fhir', { body: upload(deletedThenUploaded, { resource: moved }, nurse) });
     expect(put.status).toBe(403);
     expect(hubErrorCode(await put.json())).toBe('FORBIDDEN');
     expect((await device.fetch(`/fhir/Observation/${deletedThenUploaded}`)).status).toBe(410);
     expect(await historyOf(deletedThenUploaded)).toEqual(history);
+  });
+});
+
+describe('a deletion at the hub', () => {
+  async function expectNotDeleted(response: Response, id: string, history: Awaited<ReturnType<typeof historyOf>>): Promise<void> {
+    expect(response.status).toBe(405);
+    expect(hubErrorCode(await response.json())).toBe('DELETE_NOT_ALLOWED');
+    expect((await device.fetch(`/fhir/Observation/${id}`)).status).toBe(200);
+    expect(await historyOf(id)).toEqual(history);
+  }
+
+  it('is refused to a signed-in nurse with If-Match on the current version, and without it (405, not 428), keeping every version', async () => {
+    const signedIn = await device.signedIn('nurse.a', PASSWORD);
+    const before = await hubCopy();
+    const history = await historyOf(vital);
+    const named = await signedIn.fetch(`/fhir/Observation/${vital}`, {
+      method: 'DELETE',
+      headers: { 'if-match': `W/"${before.meta!.versionId}"` },
+    });
+    await expectNotDeleted(named, vital, history);
+    await expectNotDeleted(await signedIn.fetch(`/fhir/Observation/${vital}`, { method: 'DELETE' }), vital, history);
+    expect(await hubCopy()).toEqual(before);
+  });
+
+  it('is refused in the outbox’s transaction with a Provenance naming a nurse, and as a batch entry, keeping every version', async () => {
+    const before = await hubCopy();
+    const history = await historyOf(vital);
+    await expectNotDeleted(await device.fetch('/fhir', { body: upload(vital, 'DELETE', nurse, before.meta!.versionId!) }), vital, history);
+    const batch = await device.fetch('/fhir', {
+      body: {
+        resourceType: 'Bundle',
+        type: 'batch',
+        entry: [{ request: { method: 'DELETE', url: `Observation/${vital}`, ifMatch: `W/"${before.meta!.versionId}"` } }],
+      },
+    });
+    expect(batch.status).toBe(200);
+    const answer = (await batch.json()) as { entry: { response: { status: string } }[] };
+    expect(answer.entry[0]!.response.status).toMatch(/^405/);
+    expect(await historyOf(vital)).toEqual(history);
+    expect(await hubCopy()).toEqual(before);
+  });
+
+  it('is not offered in the CapabilityStatement for any type', async () => {
+    const statement = (await (await hub.fetch('/fhir/metadata')).json()) as {
+      rest: { resource: { type: string; interaction: { code: string }[] }[] }[];
+    };
+    const deletable = statement.rest[0]!.resource.filter((resource) => resource.interaction.some((i) => i.code === 'delete'));
+    expect(deletable.map((resource) => resource.type)).toEqual([]);
   });
 });

@@ -249,12 +249,12 @@ describe("the hub key's custody", () => {
     const keyFile = join(dir, 'hub.key');
     const store = ['--data', data, '--key-file', keyFile];
     expect((await cli(['init-key', ...store])).code).toBe(0);
+    expect((await cli(['ward', 'add', 'w1', ...store])).code).toBe(0);
     const added = await cli(
       ['user', 'add', '--username', 'dr.rotate', '--role', 'physician', '--ward', 'w1', '--mfa', '--password-stdin', ...store],
       { stdin: 'a long enough passphrase\n' },
     );
     const totp = /TOTP secret .*: ([A-Z2-7]{16,})/.exec(added.out)![1]!;
-    expect((await cli(['ward', 'add', 'w1', ...store])).code).toBe(0);
     const enrollmentToken = (await cli(['token', '--ward', 'w1', ...store])).out.trim();
     const args = ['--cert', cert, '--key', key, '--log-level', 'warn', ...store];
     const { fetch, close } = httpsFetchTrusting(certPem);
@@ -296,6 +296,9 @@ describe("the hub key's custody", () => {
       const rotated = await cli(['rotate-keys', ...store]);
       expect(rotated.code).toBe(0);
       expect(rotated.out).toMatch(/Hub key replaced .* 2 protected secret\(s\) re-wrapped; new token-signing key/);
+      // The rotation is in the hub's trail, with the OS account that ran it.
+      const trail = await cli(['audit', 'export', '--format', 'csv', ...store]);
+      expect(trail.out.split('\r\n').filter((row) => row.split(',')[6] === 'keys-rotate')).toHaveLength(1);
       const newHubKeyValue = await hubKeyFrom(keyFile);
       expect(newHubKeyValue.equals(oldHubKey)).toBe(false);
       expect((await stat(keyFile)).mode & 0o777).toBe(0o600);

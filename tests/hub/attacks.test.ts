@@ -196,7 +196,8 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('attacks on the hub over TLS on
         'ADT_SOURCE_ONLY',
       );
       const nurseOnA = await deviceA.signedIn('nurse.a', PASSWORD);
-      await expectRefused(() => nurseOnA.fetch(`/fhir/Patient/${onA.patientId}`, { method: 'DELETE' }), 403, 'ADT_SOURCE_ONLY');
+      // Nothing is deleted on request, the ADT source's records included (405, before anything is read).
+      await expectRefused(() => nurseOnA.fetch(`/fhir/Patient/${onA.patientId}`, { method: 'DELETE' }), 405, 'DELETE_NOT_ALLOWED');
       const census = (await (await deviceB.fetch('/fhir/Encounter?location=Location/ward-b&status=in-progress')).json()) as Bundle;
       expect(census.entry!.map((e) => e.resource!.id)).toContain(onB.encounterId);
     });
@@ -218,6 +219,44 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('attacks on the hub over TLS on
       // A physician documents notes but not vital signs.
       const doctor = await deviceA.signedIn('doctor.a', PASSWORD);
       await expectRefused(() => doctor.fetch('/fhir/Observation', { body: observation(onA.patientId) }), 403, 'FORBIDDEN');
+    });
+  });
+
+  describe('a nurse deleting a documented vital sign', () => {
+    it('refuses the DELETE with If-Match on its current version, from her session and as an outbox entry in her name (405)', async () => {
+      const nurse = await deviceA.signedIn('nurse.a', PASSWORD);
+      const current = (await (await nurse.fetch(`/fhir/Observation/${vitalOnA}`)).json()) as Observation;
+      const ifMatch = `W/"${current.meta!.versionId}"`;
+      await expectRefused(
+        () => nurse.fetch(`/fhir/Observation/${vitalOnA}`, { method: 'DELETE', headers: { 'if-match': ifMatch } }),
+        405,
+        'DELETE_NOT_ALLOWED',
+      );
+      await expectRefused(
+        () =>
+          deviceA.fetch('/fhir', {
+            body: {
+              resourceType: 'Bundle',
+              type: 'transaction',
+              entry: [{ request: { method: 'DELETE', url: `Observation/${vitalOnA}`, ifMatch } }],
+            },
+          }),
+        405,
+        'DELETE_NOT_ALLOWED',
+      );
+      // A batch entry is refused alike (the batch answers 200, the entry 405), and logged.
+      const logged = refusalsLogged('DELETE_NOT_ALLOWED');
+      const batch = await deviceA.fetch('/fhir', {
+        body: {
+          resourceType: 'Bundle',
+          type: 'batch',
+          entry: [{ request: { method: 'DELETE', url: `Observation/${vitalOnA}`, ifMatch } }],
+        },
+      });
+      expect(batch.status).toBe(200);
+      expect(((await batch.json()) as Bundle).entry?.[0]?.response?.status).toMatch(/^405/);
+      expect(refusalsLogged('DELETE_NOT_ALLOWED')).toBe(logged + 1);
+      expect((await nurse.fetch(`/fhir/Observation/${vitalOnA}`)).status).toBe(200);
     });
   });
 
@@ -320,7 +359,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('attacks on the hub over TLS on
       expect((await readOnly(`/fhir/Patient/${onA.patientId}`)).status).toBe(200);
       const upload = outboxUpload([observation(onA.patientId)], { userId: nurseA, recorded: new Date().toISOString() });
       await expectRefused(() => readOnly('/fhir', { body: upload }), 403, 'INSUFFICIENT_SCOPE');
-      await expectRefused(() => readOnly(`/fhir/Observation/${vitalOnA}`, { method: 'DELETE' }), 403, 'INSUFFICIENT_SCOPE');
+      await expectRefused(() => readOnly('/fhir/Observation', { body: observation(onA.patientId) }), 403, 'INSUFFICIENT_SCOPE');
       // The same upload with a token that may write goes through.
       expect((await deviceA.fetch('/fhir', { body: upload })).status).toBe(200);
     });

@@ -213,8 +213,9 @@ describe('changes to recorded documentation', () => {
       ),
     });
     await expectRefused(inTransaction, 428, 'PRECONDITION_REQUIRED', '91');
+    // A deletion is refused whatever it names (405: nothing recorded is deleted on request).
     const deleted = await nurseSession.fetch(`/fhir/Observation/${heartRate}`, { method: 'DELETE' });
-    await expectRefused(deleted, 428, 'PRECONDITION_REQUIRED', '79');
+    await expectRefused(deleted, 405, 'DELETE_NOT_ALLOWED', '79');
     expect(await hubCopy(heartRate)).toEqual(before);
   });
 

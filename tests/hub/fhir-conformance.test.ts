@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, BundleEntry, Observation, Resource } from '../../shared/fhir/index.js';
 import { SUPPORTED_RESOURCE_TYPES } from '../../shared/fhir/index.js';
-import { CAPABILITY_TYPES, capabilityOf } from '../../server/fhir/index.js';
+import { CAPABILITY_TYPES, capabilityOf, deleteResources } from '../../server/fhir/index.js';
 import { addUser } from '../../server/identity/index.js';
 import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { admitPatient, observation, seedWard, TEST_IDENTIFIER_SYSTEM, type AdmittedPatient } from '../support/hub-fixtures.js';
@@ -82,7 +82,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
     expect(auditRead.status).toBe(405);
   });
 
-  it('creates, reads, updates, vreads and deletes with versions 1, 2, 3 and a 410 after deletion', async () => {
+  it('creates, reads, updates and vreads with versions 1, 2; refuses a DELETE; after the feed deletes, version 3 and a 410', async () => {
     const created = await device.fetch('/fhir/Observation', { body: observation(admitted.patientId) });
     expect(created.status).toBe(201);
     expect(created.headers.get('etag')).toBe('W/"1"');
@@ -108,9 +108,11 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
     const v2 = await json<Observation>(await device.fetch(`/fhir/Observation/${first.id}/_history/2`));
     expect(v2.valueQuantity?.value).toBe(80);
 
-    const deleted = await device.fetch(`/fhir/Observation/${first.id}`, { method: 'DELETE', headers: { 'if-match': 'W/"2"' } });
-    expect(deleted.status).toBe(204);
-    expect(deleted.headers.get('etag')).toBe('W/"3"');
+    // A client's DELETE is refused (nothing recorded is deleted on request); the hospital's feed
+    // deletes (the EHR's deletion, written by the integration principal), leaving a tombstone.
+    const refused = await device.fetch(`/fhir/Observation/${first.id}`, { method: 'DELETE', headers: { 'if-match': 'W/"2"' } });
+    expect(refused.status).toBe(405);
+    await deleteResources(hub.db, [{ type: 'Observation', id: first.id! }], new Date());
     expect((await device.fetch(`/fhir/Observation/${first.id}`)).status).toBe(410);
     expect((await device.fetch(`/fhir/Observation/${first.id}/_history/3`)).status).toBe(410);
     expect((await device.fetch(`/fhir/Observation/${first.id}/_history/2`)).status).toBe(200);
@@ -147,8 +149,6 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
     const current = await json<Observation>(await device.fetch(`/fhir/Observation/${first.id}`));
     expect(current.status).toBe('amended');
     expect(current.meta?.versionId).toBe('2');
-    const staleDelete = await device.fetch(`/fhir/Observation/${first.id}`, { method: 'DELETE', headers: { 'if-match': 'W/"1"' } });
-    expect(staleDelete.status).toBe(412);
   });
 
   it('creates exactly one resource when ten identical conditional creates race', async () => {
@@ -280,7 +280,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
     const a = await json<Observation>(await device.fetch('/fhir/Observation', { body: observation(admitted.patientId) }));
     const b = await json<Observation>(await device.fetch('/fhir/Observation', { body: observation(admitted.patientId) }));
     await device.fetch(`/fhir/Observation/${a.id}`, { method: 'PUT', body: { ...a, status: 'amended' }, headers: { 'if-match': 'W/"1"' } });
-    await device.fetch(`/fhir/Observation/${b.id}`, { method: 'DELETE', headers: { 'if-match': 'W/"1"' } });
+    await deleteResources(hub.db, [{ type: 'Observation', id: b.id! }], new Date());
 
     const changes = await json<Bundle>(await device.fetch(`/fhir/Observation/_history?_since=${encodeURIComponent(checkpoint)}`));
     const summary = changes.entry!.map((e) => `${e.request?.method} ${e.fullUrl?.split('/').slice(-1)[0]} ${e.response?.etag}`);

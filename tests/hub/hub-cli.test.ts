@@ -152,6 +152,7 @@ describe('wardline-hub command line', () => {
     // A production store: its hub key in the OS keystore, made once by IT.
     expect((await cli(['init-key', '--data', data])).code).toBe(0);
     expect((await cli(['ward', 'add', 'a', '--name', 'Ward A', '--data', data])).code).toBe(0);
+    expect((await cli(['ward', 'add', 'b', '--name', 'Ward B', '--data', data])).code).toBe(0);
     const token = await cli(['token', '--ward', 'a', '--data', data]);
     expect(token.code).toBe(0);
     expect(token.out.trim()).toMatch(/^[A-Za-z0-9_-]{20,}$/);
@@ -185,6 +186,7 @@ describe('wardline-hub command line', () => {
   it('answers mistakes with one line on stderr and a non-zero exit code', async () => {
     const data = join(folder, 'errors');
     expect((await cli(['init-key', '--data', data])).code).toBe(0);
+    expect((await cli(['ward', 'add', 'a', '--data', data])).code).toBe(0);
     const cases: [string[], number, RegExp][] = [
       [
         ['user', 'add', '--username', 'x', '--role', 'nurse', '--ward', 'a', '--password', 'secret', '--data', data],

@@ -115,7 +115,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('ward scope on %s', (engine) =>
     const existing = (await (await deviceB.fetch(`/fhir/Observation/${obsB}`)).json()) as Observation;
     const overwrite = await deviceA.fetch(`/fhir/Observation/${obsB}`, { method: 'PUT', body: { ...existing, status: 'cancelled' } });
     expect(overwrite.status).toBe(403);
-    expect((await deviceA.fetch(`/fhir/Observation/${obsB}`, { method: 'DELETE' })).status).toBe(403);
+    expect((await deviceA.fetch(`/fhir/Observation/${obsB}`, { method: 'DELETE' })).status).toBe(405);
     // Moving an own-ward resource onto the other patient is refused too.
     const own = (await (await nurseOnA.fetch('/fhir/Observation', { body: observation(onA.patientId) })).json()) as Observation;
     const moved = await nurseOnA.fetch(`/fhir/Observation/${own.id}`, {
