@@ -13,8 +13,8 @@ export interface PreparedContent {
   readonly type: string;
   readonly id: string;
   /**
-   * The version's JSON text without its version and instant: the text stored is
-   * `text.slice(0, cut) + version + '","lastUpdated":"' + instant + text.slice(cut)`.
+   * The version's JSON text with `meta.versionId` and `meta.lastUpdated` empty, `cut` just inside
+   * the first: contentAt puts the version and the instant there.
    */
   readonly text: string;
   readonly cut: number;
@@ -30,26 +30,29 @@ export interface PreparedContent {
 const VERSION_KEY = '"versionId":"';
 const BETWEEN = '","lastUpdated":"';
 
+/**
+ * The text when the members come in the usual order (resourceType, id, meta, …), as FHIR JSON is
+ * written: one copy and one JSON.stringify, as the store's own path; null in any other order.
+ */
+function usualOrderText(resource: Resource, meta: Record<string, unknown>): { text: string; cut: number } | null {
+  const metaJson = JSON.stringify(meta);
+  const head =
+    `{"resourceType":${JSON.stringify(resource.resourceType)},"id":${JSON.stringify(resource.id)},"meta":` +
+    `${metaJson.slice(0, -1)}${metaJson.length > 2 ? ',' : ''}${VERSION_KEY}`;
+  const json = JSON.stringify({ ...resource, meta: { ...meta, versionId: '', lastUpdated: '' } });
+  // Read from the start, the same head can only be these three members.
+  if (!json.startsWith(head) || !json.startsWith(BETWEEN, head.length)) return null;
+  return { text: asciiText(json), cut: asciiText(head).length };
+}
+
 /** The members of `value` as JSON text without the braces ('' when none). */
 function members(value: Record<string, unknown>): string {
   const json = JSON.stringify(value);
   return json.length <= 2 ? '' : json.slice(1, -1);
 }
 
-/** The members of `resource` but resourceType and id, before `meta` and after it (all before when it has none). */
-function aroundMeta(resource: Resource): { before: Record<string, unknown>; after: Record<string, unknown> } {
-  let first: string | undefined;
-  for (const key in resource) {
-    if (key !== 'resourceType' && key !== 'id') {
-      first = key;
-      break;
-    }
-  }
-  if (first === 'meta') {
-    // The usual order (resourceType, id, meta, …): one copy, as the store's own path makes.
-    const { resourceType: _type, id: _id, meta: _meta, ...after } = resource as Resource & Record<string, unknown>;
-    return { before: {}, after };
-  }
+/** The text in any order of members: resourceType, id, the others as given, meta where it was (else last). */
+function anyOrderText(resource: Resource, meta: Record<string, unknown>): { text: string; cut: number } {
   const before: Record<string, unknown> = {};
   const after: Record<string, unknown> = {};
   let seenMeta = false;
@@ -58,7 +61,15 @@ function aroundMeta(resource: Resource): { before: Record<string, unknown>; afte
     if (key === 'meta') seenMeta = true;
     else (seenMeta ? after : before)[key] = (resource as unknown as Record<string, unknown>)[key];
   }
-  return { before, after };
+  const metaMembers = members(meta);
+  const beforeMembers = members(before);
+  const afterMembers = members(after);
+  const head =
+    `{"resourceType":${JSON.stringify(resource.resourceType)},"id":${JSON.stringify(resource.id)}` +
+    `${beforeMembers === '' ? '' : `,${beforeMembers}`},"meta":{${metaMembers === '' ? '' : `${metaMembers},`}${VERSION_KEY}`;
+  const tail = `${BETWEEN}"}${afterMembers === '' ? '' : `,${afterMembers}`}}`;
+  const asciiHead = asciiText(head);
+  return { text: asciiHead + asciiText(tail), cut: asciiHead.length };
 }
 
 /**
@@ -72,22 +83,13 @@ export function prepareContent(resource: Resource): PreparedContent {
   const meta = (resource.meta ?? {}) as Record<string, unknown>;
   if ('versionId' in meta || 'lastUpdated' in meta)
     throw new Error('Prepared content takes a resource without meta.versionId/lastUpdated.');
-  const { before, after } = aroundMeta(resource);
-  const resourceType = resource.resourceType;
-  const metaMembers = members(meta);
-  const beforeMembers = members(before);
-  const afterMembers = members(after);
-  const head =
-    `{"resourceType":${JSON.stringify(resourceType)},"id":${JSON.stringify(id)}` +
-    `${beforeMembers === '' ? '' : `,${beforeMembers}`},"meta":{${metaMembers === '' ? '' : `${metaMembers},`}${VERSION_KEY}`;
-  const tail = `"}${afterMembers === '' ? '' : `,${afterMembers}`}}`;
+  const { text, cut } = usualOrderText(resource, meta) ?? anyOrderText(resource, meta);
   const terms = indexTermsOf(resource);
-  const asciiHead = asciiText(head);
   return {
-    type: resourceType,
+    type: resource.resourceType,
     id,
-    text: asciiHead + asciiText(tail),
-    cut: asciiHead.length,
+    text,
+    cut,
     patientId: terms.patientId,
     status: terms.status,
     careEnd: terms.careEnd,
@@ -99,5 +101,5 @@ export function prepareContent(resource: Resource): PreparedContent {
 
 /** The JSON text of a prepared content at `version`, written at `instant`. */
 export function contentAt(content: PreparedContent, version: number, instant: string): string {
-  return `${content.text.slice(0, content.cut)}${version}${BETWEEN}${instant}${content.text.slice(content.cut)}`;
+  return `${content.text.slice(0, content.cut)}${version}${BETWEEN}${instant}${content.text.slice(content.cut + BETWEEN.length)}`;
 }

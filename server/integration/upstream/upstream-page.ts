@@ -273,9 +273,9 @@ export class UpstreamPage {
   }
 }
 
-/** The hub form a prepared content was made from (its text without the version and instant). */
+/** The hub form a prepared content was made from (its text without the empty version and instant). */
 function hubFormOfContent(content: PreparedContent): Resource {
-  const resource = JSON.parse(`${content.text.slice(0, content.cut)}0","lastUpdated":"${content.text.slice(content.cut)}`) as Resource;
+  const resource = JSON.parse(content.text) as Resource;
   const { versionId: _v, lastUpdated: _l, ...meta } = resource.meta ?? {};
   return { ...resource, meta } as Resource;
 }
