@@ -6,13 +6,16 @@
 //     with the upstream answering at memory speed (each search's answer recorded by the cold run
 //     below and replayed, over the same HTTPS, token and paging). Goal ≥ 20,000 res/s.
 //   upstream.initial_pull_cpu_rps: the same resources per second of the hub's CPU time (this
-//     process, all threads: the hub's and its checkpoint worker's), steadier than wall time on a
-//     shared machine.
+//     process, all threads: the hub's, its page worker's and its checkpoint worker's), steadier
+//     than wall time on a shared machine.
 //   upstream.pull_hub_thread_us: CPU µs per resource of the hub's thread during that pull, split into
 //     upstream.pull_writing_us (the same on the store's write path alone, store_write below) and
-//     upstream.pull_reading_us (the rest: HTTPS, JSON, the hub form, the window, the pull's
-//     bookkeeping); upstream.pull_other_threads_us: the hub's other threads (the page worker that
-//     reads the chart pages, the checkpoint worker, the garbage collector's helpers);
+//     upstream.pull_reading_us (the rest: HTTPS, the window, the pull's bookkeeping). Since the
+//     mirror's pages are parsed, validated and prepared on its page worker (session 11) and the
+//     store path alone still prepares on this thread, the pull's thread can cost less than the
+//     store path alone: pull_reading_us is then negative.
+//   upstream.pull_other_threads_us: the hub's other threads (the page worker that reads the chart
+//     pages, the checkpoint worker, the garbage collector's helpers);
 //     upstream.test_upstream_us: the test upstream's process (replaying its answers over HTTPS).
 //   upstream.hub_peak_rss_mb: the peak resident memory of this process (the hub's side) by the end of
 //     the two pulls.
