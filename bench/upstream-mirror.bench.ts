@@ -6,13 +6,19 @@
 //     with the upstream answering at memory speed (each search's answer recorded by the cold run
 //     below and replayed, over the same HTTPS, token and paging). Goal ≥ 20,000 res/s.
 //   upstream.initial_pull_cpu_rps: the same resources per second of the hub's CPU time (this
-//     process, all threads: the hub's and its checkpoint worker's), steadier than wall time on a
-//     shared machine.
+//     process, all threads: the hub's, its page worker's and its checkpoint worker's), steadier
+//     than wall time on a shared machine.
 //   upstream.pull_hub_thread_us: CPU µs per resource of the hub's thread during that pull, split into
 //     upstream.pull_writing_us (the same on the store's write path alone, store_write below) and
-//     upstream.pull_reading_us (the rest: HTTPS, JSON, the hub form, the window, the pull's
-//     bookkeeping); upstream.pull_other_threads_us: the hub's other threads (the checkpoint worker);
+//     upstream.pull_reading_us (the rest: HTTPS, the window, the pull's bookkeeping). Since the
+//     mirror's pages are parsed, validated and prepared on its page worker (session 11) and the
+//     store path alone still prepares on this thread, the pull's thread can cost less than the
+//     store path alone: pull_reading_us is then negative.
+//   upstream.pull_other_threads_us: the hub's other threads (the page worker that reads the chart
+//     pages, the checkpoint worker, the garbage collector's helpers);
 //     upstream.test_upstream_us: the test upstream's process (replaying its answers over HTTPS).
+//   upstream.hub_peak_rss_mb: the peak resident memory of this process (the hub's side) by the end of
+//     the two pulls.
 //   upstream.initial_pull_cold_rps: the same pull when Medplum's in-memory engine answers each
 //     search itself (it scans its whole repository per search and per page, so this measures the
 //     engine more than the hub); upstream.engine_search_s: the time the engine spent.
@@ -53,6 +59,16 @@ function log(line: string): void {
 function threadCpuMicros(): number | undefined {
   try {
     return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1000;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The peak resident memory of this process so far, in MB (Linux); undefined elsewhere. */
+function peakRssMbOfThisProcess(): number | undefined {
+  try {
+    const kib = /VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kib === undefined ? undefined : Number(kib) / 1024;
   } catch {
     return undefined;
   }
@@ -165,6 +181,7 @@ try {
   const cold = await pullIntoFreshHub(config, 'cold');
   const engineSeconds = ((await upstream.engineMs()) - engineBefore) / 1000;
   const warm = await pullIntoFreshHub(config, 'warm');
+  const peakRssMb = peakRssMbOfThisProcess();
   const store = await writeIntoFreshHub(ward.resources, FULL_PULL_BATCH);
 
   report('upstream.resources', warm.written, 'res');
@@ -180,6 +197,7 @@ try {
     report('upstream.pull_other_threads_us', (warm.processMicros - warm.threadMicros) / warm.written, 'µs/res');
   }
   report('upstream.test_upstream_us', warm.upstreamMicros / warm.written, 'µs/res');
+  if (peakRssMb !== undefined) report('upstream.hub_peak_rss_mb', peakRssMb, 'MB');
   report('upstream.store_write_rps', store.written / store.seconds, 'res/s');
   report('upstream.initial_pull_cold_rps', cold.written / cold.seconds, 'res/s');
   report('upstream.engine_search_s', engineSeconds, 's');

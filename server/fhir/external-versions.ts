@@ -2,7 +2,10 @@
 // version of each incoming resource (a query per type and 500 ids), lets the caller decide what to
 // store (the resource as it should be stored, or null to leave it), validates it, writes those
 // versions with the store's own write path (multi-row statements), and runs the caller's
-// bookkeeping (a cursor, a ledger) in the same transaction, so both commit or neither does.
+// bookkeeping (a cursor, a ledger) in the same transaction, so both commit or neither does. An
+// incoming resource may come prepared (PreparedResource: validated, its text and index terms made
+// beforehand, on another thread): when the decision keeps it as it is, only the version, the
+// instant and the SQL are left for the transaction.
 import type { Resource } from '../../shared/fhir/index.js';
 import { FhirValidationError, validateResource } from '../../shared/fhir/index.js';
 import { SqlParams, chunked, type SqlDatabase } from '../storage/index.js';
@@ -13,13 +16,35 @@ import {
   endWrite,
   writeVersions,
   type NewVersion,
+  type PreparedContent,
+  type PreparedNewVersion,
   type StoredResource,
   type WriteSession,
 } from './store/index.js';
 import { fromRow, RESOURCE_COLUMNS, type ResourceRow } from './store/stored-resource.js';
 
-/** What the caller sees of the current version: its content (null when absent or deleted). */
-export type ExternalDecision = (incoming: Resource, current: Resource | null) => Resource | null;
+/**
+ * An incoming resource prepared beforehand: validated, and when valid its content and index terms
+ * made (prepareContent). `resource()` gives the resource itself, for a decision that needs it.
+ */
+export class PreparedResource {
+  constructor(
+    readonly resourceType: string,
+    readonly id: string,
+    /** Null when the hub's validation refused the resource (`invalidPath` says where). */
+    readonly content: PreparedContent | null,
+    readonly invalidPath: string | null,
+    readonly resource: () => Resource,
+  ) {}
+}
+
+type Incoming = Resource | PreparedResource;
+
+/**
+ * What to store of `incoming`, seeing the current version's content (null when absent or deleted):
+ * `incoming` itself, another resource (validated and prepared here), or null to leave it.
+ */
+export type ExternalDecision<T extends Incoming = Resource> = (incoming: T, current: Resource | null) => T | Resource | null;
 
 export interface ExternalWriteResult {
   readonly written: number;
@@ -27,7 +52,7 @@ export interface ExternalWriteResult {
   readonly invalid: readonly { readonly type: string; readonly path: string }[];
 }
 
-async function readCurrents(tx: SqlDatabase, incoming: readonly Resource[]): Promise<Map<string, StoredResource>> {
+async function readCurrents(tx: SqlDatabase, incoming: readonly Incoming[]): Promise<Map<string, StoredResource>> {
   const current = new Map<string, StoredResource>();
   const byType = new Map<string, Set<string>>();
   for (const resource of incoming) {
@@ -52,20 +77,22 @@ async function readCurrents(tx: SqlDatabase, incoming: readonly Resource[]): Pro
 /**
  * Writes, in one transaction, the valid versions `decide` asks for, then `bookkeeping(tx, feed)`
  * (which may write more resources through `feed`, in the same write session). No access checks: for
- * the hub's own feeds.
+ * the hub's own feeds. With `pause`, the versions are written in smaller steps with `pause()` awaited
+ * between them (a bulk writer lets its event loop read what arrives meanwhile).
  */
-export async function writeExternalVersions(
+export async function writeExternalVersions<T extends Incoming = Resource>(
   db: SqlDatabase,
-  incoming: readonly Resource[],
+  incoming: readonly T[],
   now: Date,
-  decide: ExternalDecision,
+  decide: ExternalDecision<T>,
   bookkeeping?: (tx: SqlDatabase, feed: FeedWriter) => Promise<void>,
+  pause?: () => Promise<void>,
 ): Promise<ExternalWriteResult> {
   return db.transaction(async (tx) => {
     let session: WriteSession | undefined;
     const sessionOf = async (): Promise<WriteSession> => (session ??= await beginWrite(tx, now));
     const currents = await readCurrents(tx, incoming);
-    const items: NewVersion[] = [];
+    const items: (NewVersion | PreparedNewVersion)[] = [];
     const invalid: { type: string; path: string }[] = [];
     const seen = new Set<string>();
     for (const resource of incoming) {
@@ -76,6 +103,11 @@ export async function writeExternalVersions(
       const text = previous ? contentText(previous) : null;
       const decided = decide(resource, text ? (JSON.parse(text) as Resource) : null);
       if (decided === null) continue;
+      if (decided instanceof PreparedResource) {
+        if (decided.content === null) invalid.push({ type: resource.resourceType, path: decided.invalidPath ?? '' });
+        else items.push({ content: decided.content, previous });
+        continue;
+      }
       try {
         validateResource(decided);
       } catch (error) {
@@ -87,7 +119,10 @@ export async function writeExternalVersions(
     }
     if (items.length > 0) {
       const writing = await sessionOf();
-      for (const chunk of chunked(items, 2000)) await writeVersions(tx, writing, chunk);
+      for (const chunk of chunked(items, pause ? 500 : 2000)) {
+        await writeVersions(tx, writing, chunk);
+        if (pause) await pause();
+      }
     }
     if (bookkeeping) await bookkeeping(tx, feedWriterOn(tx, sessionOf));
     if (session) await endWrite(tx, session);

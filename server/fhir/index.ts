@@ -8,11 +8,19 @@ export { BTG_REASON_HEADER, integrationAccess } from './access-policy.js';
 export { MAX_BUNDLE_ENTRIES } from './bundle-request.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './search-parameters.js';
 export { importResources, putResources, deleteResources } from './import-resources.js';
-export { writeExternalVersions, type ExternalDecision, type ExternalWriteResult } from './external-versions.js';
+export { writeExternalVersions, PreparedResource, type ExternalDecision, type ExternalWriteResult } from './external-versions.js';
 export type { AuditUpload, AuditTrailSearch } from './fhir-context.js';
 export { patientLabels, patientIdsByMrn, patientIdsByName, nameMatches, patientNameOf, type PatientLabel } from './patient-labels.js';
 export type { FhirResponse } from './fhir-context.js';
-export { asciiJson, parseInstantRange, followOnWards, wardsThatHeld, versionContentSql } from './store/index.js';
+export {
+  asciiJson,
+  prepareContent,
+  type PreparedContent,
+  parseInstantRange,
+  followOnWards,
+  wardsThatHeld,
+  versionContentSql,
+} from './store/index.js';
 export { DATA_OPERATION, PARTICIPANT_TYPE } from './hub-provenance.js';
 export { feedTransaction, writesInTransaction, type FeedWriter, type FeedResource } from './feed-writes.js';
 export { feedGroupTransaction, type FeedGroup, type IdentifierLookup } from './feed-group.js';

@@ -118,9 +118,17 @@ export function careEndMs(resource: Resource): number | undefined {
  * (nothing says it is old).
  */
 export function isInCareWindow(resource: Resource, startMs: number): boolean {
-  if (isTimeless(resource)) return true;
-  const end = careEndMs(resource);
-  return end === undefined || end >= startMs;
+  return careWindowEndMs(resource) >= startMs;
+}
+
+/**
+ * The latest window start `resource` belongs in (isInCareWindow is `careWindowEndMs(r) >= start`):
+ * Infinity for the timeless kinds and for what has no clinical date. A plain number, for a caller
+ * that works it out apart from the window (the upstream mirror's page reader, on another thread).
+ */
+export function careWindowEndMs(resource: Resource): number {
+  if (isTimeless(resource)) return Number.POSITIVE_INFINITY;
+  return careEndMs(resource) ?? Number.POSITIVE_INFINITY;
 }
 
 /** The cache window's default: care from this many days before the admission (policy `cache.daysBeforeAdmission`). */

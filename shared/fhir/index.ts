@@ -46,6 +46,7 @@ export { endOfChain, replacedBy } from './merge-chain.js';
 export {
   cacheWindowStartMs,
   careEndMs,
+  careWindowEndMs,
   dateUpperBoundMs,
   DEFAULT_CACHE_DAYS_BEFORE_ADMISSION,
   isInCareWindow,

@@ -13,7 +13,11 @@ function escaped(character: string): string {
 
 /** JSON.stringify, with every character past U+007E escaped (the same value, ASCII text). */
 export function asciiJson(value: unknown): string {
-  const json = JSON.stringify(value);
+  return asciiText(JSON.stringify(value));
+}
+
+/** JSON text (or a piece of it) with every character past U+007E escaped. */
+export function asciiText(json: string): string {
   // Most resources are ASCII already: one byte per character in UTF-8 and no DEL, found without a
   // pattern walk.
   if (Buffer.byteLength(json, 'utf8') === json.length && !json.includes('\u007f')) return json;

@@ -11,7 +11,9 @@ export {
   writeDeletion,
   VersionBatch,
   type NewVersion,
+  type PreparedNewVersion,
 } from './resource-store.js';
+export { prepareContent, type PreparedContent } from './prepared-content.js';
 export { contentText, versionContentSql, type StoredResource } from './stored-resource.js';
 export { asciiJson } from './ascii-json.js';
 export { currentByIdentifier, currentByIdentifiers, currentByToken, currentOfPatient } from './identifier-lookup.js';

@@ -9,6 +9,7 @@ import { chunked, rowsPlaceholders, SqlParams, type SqlDatabase } from '../../st
 import { stampToInstant, type WriteSession } from './hub-clock.js';
 import { indexTermsOf, wardRefsOf } from './index-terms.js';
 import { asciiJson } from './ascii-json.js';
+import { contentAt, type PreparedContent } from './prepared-content.js';
 import { contentText, fromRow, RESOURCE_COLUMNS, versionContentSql, type ResourceRow, type StoredResource } from './stored-resource.js';
 
 export async function readCurrent(db: SqlDatabase, type: string, id: string): Promise<StoredResource | null> {
@@ -49,6 +50,13 @@ export interface NewVersion {
   readonly previous: StoredResource | null;
   /** `previous` already parsed, when the writer holds it (spares parsing its content again). */
   readonly previousResource?: Resource | null;
+}
+
+/** A new version whose content was prepared beforehand (prepared-content.ts, possibly on another thread). */
+export interface PreparedNewVersion {
+  readonly content: PreparedContent;
+  /** The current version, if any (live or deleted). */
+  readonly previous: StoredResource | null;
 }
 
 interface PreparedVersion {
@@ -121,6 +129,32 @@ function prepare(session: WriteSession, item: NewVersion): PreparedVersion {
     careEnd: terms.careEnd,
     date: terms.date,
     tokens: terms.tokens,
+    wardRefs,
+    replacesLive: liveSeq(previous),
+    supersedes: supersededBy(previous),
+  };
+}
+
+function preparedFrom(session: WriteSession, item: PreparedNewVersion): PreparedVersion {
+  const { content, previous } = item;
+  const version = (previous?.version ?? 0) + 1;
+  const wardRefs = content.type === 'Encounter' ? [...new Set([...content.wardRefs, ...wardRefsOf(previousResource(previous))])] : [];
+  return {
+    resource: null,
+    stored: {
+      type: content.type,
+      id: content.id,
+      version,
+      lastUpdated: session.stamp,
+      seq: session.nextSeq(),
+      deleted: false,
+      patientId: content.patientId,
+      content: contentAt(content, version, instantOf(session.stamp)),
+    },
+    status: content.status,
+    careEnd: content.careEnd,
+    date: content.date,
+    tokens: content.tokens,
     wardRefs,
     replacesLive: liveSeq(previous),
     supersedes: supersededBy(previous),
@@ -241,8 +275,12 @@ async function persistRows(tx: SqlDatabase, currents: readonly PreparedVersion[]
 }
 
 /** Writes new versions of resources (creates and updates alike); returns them as stored. */
-export async function writeVersions(tx: SqlDatabase, session: WriteSession, items: readonly NewVersion[]): Promise<StoredResource[]> {
-  const prepared = items.map((item) => prepare(session, item));
+export async function writeVersions(
+  tx: SqlDatabase,
+  session: WriteSession,
+  items: readonly (NewVersion | PreparedNewVersion)[],
+): Promise<StoredResource[]> {
+  const prepared = items.map((item) => ('content' in item ? preparedFrom(session, item) : prepare(session, item)));
   await persistRows(tx, prepared, prepared);
   return prepared.map((p) => p.stored);
 }

@@ -11,19 +11,11 @@
 // EHR's Encounter with its visit number (encounter-match.ts).
 // Only the cache window is kept (care from `daysBeforeAdmission` before the admission on, plus
 // what matters whatever its date). A re-read of a version the hub has writes nothing.
-import {
-  cacheWindowStartMs,
-  isInCareWindow,
-  patientIdOf,
-  referenceId,
-  type Encounter,
-  type Patient,
-  type Resource,
-} from '../../../shared/fhir/index.js';
+import { cacheWindowStartMs, referenceId, type Encounter, type Patient, type Resource } from '../../../shared/fhir/index.js';
 import { writeExternalVersions } from '../../fhir/index.js';
 import { chunked, type SqlDatabase } from '../../storage/index.js';
 import { sweepDeletions, sweepDue } from './deletion-sweep.js';
-import { sortEhrCopies, takeInEhrCopies } from './ehr-copies.js';
+import { holdsEhrCopies, NO_EHR_COPIES, sortEhrCopies, takeInEhrCopies } from './ehr-copies.js';
 import type { ChartMirrorDeps, UpstreamCapabilities } from './mirror-context.js';
 import { heldEncounters, keepFeedVisit, matchFeedVisits } from './encounter-match.js';
 import { keepOneStay, onHubWard } from '../adt/one-stay.js';
@@ -31,7 +23,8 @@ import { matchAdmittedPatients } from './patient-match.js';
 import { wakeHeldEntries } from './held-entries.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { UpstreamWard } from './upstream-config.js';
-import { hubFormOf, isFromUpstream, MIRRORED_TYPES } from './upstream-resource.js';
+import { pageResources, type UpstreamPage, type UpstreamResource } from './upstream-page.js';
+import { isFromUpstream, MIRRORED_TYPES } from './upstream-resource.js';
 
 /** Patients per search (`patient=a,b,…`). */
 const PATIENTS_PER_SEARCH = 50;
@@ -48,6 +41,40 @@ export const FULL_PULL_BATCH = 4000;
 
 /** Searches a full pull runs side by side (a request each in flight at the upstream). */
 const FULL_PULL_SEARCHES_AT_ONCE = 2;
+
+/**
+ * Pages of each of a full pull's searches asked for and read (on the page worker) while the pages
+ * before them wait to be written: the worker reads the next batch while the hub's thread writes one.
+ */
+const FULL_PULL_PAGES_AHEAD = 4;
+
+/** Lets the hub's event loop run (pages arriving, the page worker's answers) between parts of a bulk write. */
+const letEventsIn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** One resource of a page read. */
+interface PageEntry {
+  readonly page: UpstreamPage;
+  readonly index: number;
+}
+
+function entriesOf(page: UpstreamPage): PageEntry[] {
+  const entries: PageEntry[] = [];
+  for (let index = 0; index < page.size; index++) entries.push({ page, index });
+  return entries;
+}
+
+/** The entries as the upstream sent them (parsed again from their pages' bodies: for the rare decision that needs them). */
+function upstreamResources(entries: readonly PageEntry[]): Resource[] {
+  const parsed = new Map<UpstreamPage, Resource[]>();
+  return entries.map(({ page, index }) => {
+    let resources = parsed.get(page);
+    if (resources === undefined) {
+      resources = pageResources(page.body);
+      parsed.set(page, resources);
+    }
+    return resources[index]!;
+  });
+}
 
 export interface WardCycleResult {
   readonly patients: number;
@@ -129,24 +156,29 @@ function staysToSettle(page: readonly Resource[], mergedInto: readonly string[])
  */
 async function writePage(
   deps: ChartMirrorDeps,
-  page: readonly Resource[],
+  entries: readonly PageEntry[],
   windows: ReadonlyMap<string, number>,
   counters: Counters,
   bookkeeping?: (tx: SqlDatabase) => Promise<void>,
 ): Promise<void> {
-  const { baseUrl, wards } = deps.config;
+  const { baseUrl } = deps.config;
   // The EHR's copies of documentation this hub sent: an echo writes nothing, a change the EHR made is
   // taken in as a version of the hub's documentation (ehr-copies.ts), never stored under the EHR's id.
-  const ehrCopies = await sortEhrCopies(deps.db, page);
-  const keep: Resource[] = [];
-  for (const resource of page) {
-    if (ehrCopies.copies.has(`${resource.resourceType}/${resource.id ?? ''}`)) continue;
-    const hubForm = hubFormOf(resource, baseUrl, wards, deps.config.mrnSystem, deps.config.visitNumberSystems);
-    if (hubForm === null) continue;
-    const patientId = patientIdOf(hubForm);
+  // Sorting them needs the EHR's resources themselves, parsed again only when the page holds one.
+  const ehrCopies = (await holdsEhrCopies(
+    deps.db,
+    entries.map(({ page, index }) => page.key(index)),
+  ))
+    ? await sortEhrCopies(deps.db, upstreamResources(entries))
+    : NO_EHR_COPIES;
+  // The hub form of each (made, validated and prepared for the store by the page reader).
+  const keep: UpstreamResource[] = [];
+  for (const { page, index } of entries) {
+    if (!page.isKept(index) || ehrCopies.copies.has(page.key(index))) continue;
+    const patientId = page.patientId(index);
     const windowStart = patientId === undefined ? undefined : windows.get(patientId);
-    if (windowStart === undefined || !isInCareWindow(hubForm, windowStart)) continue;
-    keep.push(hubForm);
+    if (windowStart === undefined || !page.isInCareWindow(index, windowStart)) continue;
+    keep.push(page.resource(index, baseUrl));
   }
   const ehrChanges = ehrCopies.changes.length + ehrCopies.adopt.length;
   if (keep.length === 0 && ehrChanges === 0 && bookkeeping === undefined) return;
@@ -164,17 +196,20 @@ async function writePage(
         );
         return null;
       }
-      return current.meta?.source === incoming.meta?.source ? null : keepFeedVisit(incoming, current);
+      if (current.meta?.source === incoming.source) return null;
+      const hubForm = incoming.resource();
+      const decided = keepFeedVisit(hubForm, current);
+      return decided === hubForm ? incoming : decided;
     },
     async (tx, feed) => {
       await deps.lease.fence(tx);
-      const patients = keep.filter((resource): resource is Patient => resource.resourceType === 'Patient');
+      const patients = keep.filter((resource) => resource.resourceType === 'Patient').map((resource) => resource.resource() as Patient);
       const mergedInto = patients.length > 0 ? await matchAdmittedPatients(feed, patients, baseUrl) : [];
       counters.merged += mergedInto.length;
       let visitsMerged = 0;
       if ((deps.config.visitNumberSystems ?? []).length > 0) {
         // The page's Encounters, and those of the patients whose ADT records were just merged into them.
-        const encounters = keep.filter((resource) => resource.resourceType === 'Encounter').map((resource) => resource.id!);
+        const encounters = keep.filter((resource) => resource.resourceType === 'Encounter').map((resource) => resource.id);
         encounters.push(...(await heldEncounters(feed, mergedInto)));
         visitsMerged = await matchFeedVisits(feed, encounters, baseUrl, deps.logger);
         counters.visitsMerged += visitsMerged;
@@ -192,6 +227,7 @@ async function writePage(
       }
       if (bookkeeping) await bookkeeping(tx);
     },
+    letEventsIn,
   );
   counters.written += result.written;
   counters.refused += result.invalid.length;
@@ -217,14 +253,14 @@ async function pullPatients(
   // Pages gathered up to FULL_PULL_BATCH resources, then written together. Nothing here needs a
   // page written before the next is asked for: the patients are recorded as pulled only once all
   // of it is written, and a pull that stops halfway is done again (a re-read writes nothing).
-  let gathered: Resource[] = [];
-  const gather = async (page: Resource[]): Promise<void> => {
-    gathered = gathered.length === 0 ? page : gathered.concat(page);
+  let gathered: PageEntry[] = [];
+  const gather = async (page: UpstreamPage): Promise<void> => {
+    for (let index = 0; index < page.size; index++) gathered.push({ page, index });
     if (gathered.length >= FULL_PULL_BATCH) await flush();
   };
   const flush = async (): Promise<void> => {
     // A resource met twice (an upstream change between two pages): its later form is the one kept.
-    const batch = new Map(gathered.map((resource) => [`${resource.resourceType}/${resource.id ?? ''}`, resource]));
+    const batch = new Map(gathered.map((entry) => [entry.page.key(entry.index), entry]));
     gathered = [];
     if (batch.size > 0) await writePage(deps, [...batch.values()], windows, counters);
   };
@@ -240,10 +276,13 @@ async function pullPatients(
       }
     }
   }
-  // The next page asked for while a batch is written, and searches side by side: the order between
-  // them does not matter here, and the hub then always has a page to read while the upstream
-  // prepares the next.
-  await deps.client.searchAll(queries, gather, FULL_PULL_SEARCHES_AT_ONCE);
+  // The next pages asked for (and read on the page worker) while a batch is written, and searches
+  // side by side: the order between them does not matter here, and the hub then always has a page
+  // read while the upstream prepares the next.
+  await deps.client.searchPages(queries, deps.pages, gather, {
+    searchesAtOnce: FULL_PULL_SEARCHES_AT_ONCE,
+    pagesAhead: FULL_PULL_PAGES_AHEAD,
+  });
   await flush();
 }
 
@@ -278,14 +317,20 @@ async function pullChanges(
     const query =
       `${type}?${patientParam}=${group.map((id) => patientValue(patientParam, id)).join(',')}&_lastUpdated=ge${encodeURIComponent(sinceText)}` +
       `&_sort=_lastUpdated&_count=${deps.config.pageSize}`;
-    await deps.client.search(query, async (page) => {
-      for (const resource of page) {
-        const at = Date.parse(resource.meta?.lastUpdated ?? '');
+    await deps.client.searchPages([query], deps.pages, async (page) => {
+      for (let index = 0; index < page.size; index++) {
+        const at = page.lastUpdatedMs(index);
         if (Number.isFinite(at) && at > reached) reached = at;
       }
       // With one search the pages come in _lastUpdated order, so the cursor may move page by page.
       const cursor = new Date(reached).toISOString();
-      await writePage(deps, page, windows, counters, groups.length === 1 ? (tx) => saveCursor(tx, ward, type, cursor) : undefined);
+      await writePage(
+        deps,
+        entriesOf(page),
+        windows,
+        counters,
+        groups.length === 1 ? (tx) => saveCursor(tx, ward, type, cursor) : undefined,
+      );
     });
   }
   await saveCursor(deps.db, ward, type, new Date(reached).toISOString());

@@ -57,6 +57,23 @@ interface LedgerRow {
 const COPY_TYPES = ['Observation', 'MedicationAdministration', 'Provenance'];
 const OPEN_STATES = ['pending', 'held', 'conflict'];
 
+/** A page without any EHR copy of the hub's documentation. */
+export const NO_EHR_COPIES: EhrCopies = { copies: new Set(), changes: [], adopt: [] };
+
+/**
+ * Whether any of a page's resources (`Type/id`) is the EHR's copy of documentation this hub sent
+ * (the ledger knows its reference): only then does the page need sorting (sortEhrCopies).
+ */
+export async function holdsEhrCopies(db: SqlDatabase, refs: readonly string[]): Promise<boolean> {
+  const candidates = refs.filter((ref) => COPY_TYPES.includes(ref.slice(0, ref.indexOf('/'))));
+  for (const chunk of chunked(candidates, 500)) {
+    const params = new SqlParams();
+    const rows = await db.query(`SELECT 1 FROM upstream_outbox WHERE upstream_ref IN (${params.list(chunk)}) LIMIT 1`, params.values);
+    if (rows.length > 0) return true;
+  }
+  return false;
+}
+
 /** Sorts a page's EHR copies of the hub's documentation: echoes, and later versions made at the EHR. */
 export async function sortEhrCopies(db: SqlDatabase, resources: readonly Resource[]): Promise<EhrCopies> {
   const refs = resources.filter((r) => COPY_TYPES.includes(r.resourceType)).map((r) => `${r.resourceType}/${r.id ?? ''}`);

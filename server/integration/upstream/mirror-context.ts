@@ -3,8 +3,10 @@
 import type { Logger } from 'pino';
 import type { SqlDatabase } from '../../storage/index.js';
 import type { MirrorLease } from './mirror-lease.js';
+import type { PageReader } from './page-reader.js';
 import type { UpstreamClient } from './upstream-client.js';
 import type { UpstreamConfig } from './upstream-config.js';
+import type { UpstreamPage } from './upstream-page.js';
 
 export interface UpstreamCapabilities {
   /** Patient/$everything is offered. */
@@ -21,4 +23,6 @@ export interface ChartMirrorDeps {
   readonly logger: Logger;
   /** The leader lease: every write of the mirror renews it in its transaction, or rolls back. */
   readonly lease: MirrorLease;
+  /** Reads the chart searches' pages (on the page worker, page-reader.ts). */
+  readonly pages: PageReader<UpstreamPage>;
 }

@@ -5,7 +5,9 @@
 // asked for while the caller writes one (and, for a caller who allows it, searches side by side), existence checks
 // (404/410 = deleted), creates, and updates (version-aware with If-Match).
 import type { Bundle, OperationOutcome, Resource } from '../../../shared/fhir/index.js';
+import type { PageRead, PageReader } from './page-reader.js';
 import { parseJson, type SmartTokenSource } from './smart-token.js';
+import { bundleResources } from './upstream-page.js';
 import { UpstreamError } from './upstream-error.js';
 import type { UpstreamHttp, UpstreamHttpResponse } from './upstream-http.js';
 
@@ -39,11 +41,19 @@ export function outcomeSummary(status: number, body: Buffer): string {
   return `HTTP ${status}${text ? ` ${text}` : ''}`.slice(0, 300);
 }
 
-interface SearchPage {
-  readonly resources: Resource[];
-  /** The `next` link, when there is one. */
-  readonly next: string | undefined;
-}
+/** Reads a page's body on the hub's thread, as the resources of its `match` entries. */
+const readResources: PageReader<Resource[]> = (body) => {
+  const bundle = parseJson(body) as Bundle | null;
+  if (bundle?.resourceType !== 'Bundle') {
+    const failed = Promise.reject(new UpstreamError('BAD_RESPONSE', 'The upstream server answered a search without a Bundle.'));
+    failed.catch(() => undefined);
+    return { next: failed, page: failed };
+  }
+  return {
+    next: Promise.resolve(bundle.link?.find((link) => link.relation === 'next')?.url),
+    page: Promise.resolve(bundleResources(bundle)),
+  };
+};
 
 export interface CreateResult {
   /** `Type/id` of the resource upstream (created now, or the one If-None-Exist matched). */
@@ -110,71 +120,89 @@ export class UpstreamClient {
    * first failure is the call's once every search has stopped.
    */
   async searchAll(queries: readonly string[], onPage: (resources: Resource[]) => Promise<void>, searchesAtOnce = 1): Promise<void> {
+    await this.searchPages(queries, readResources, onPage, { searchesAtOnce });
+  }
+
+  /**
+   * searchAll with each page's body read by `reader` (the mirror's page worker), and up to
+   * `pagesAhead` pages of each search asked for and read while the pages before them wait to be
+   * handed over (1: the next page only, as searchAll). A page is asked for as soon as the `next`
+   * link of the one before is known.
+   */
+  async searchPages<P>(
+    queries: readonly string[],
+    reader: PageReader<P>,
+    onPage: (page: P) => Promise<void>,
+    options: { readonly searchesAtOnce?: number; readonly pagesAhead?: number } = {},
+  ): Promise<void> {
+    const searchesAtOnce = options.searchesAtOnce ?? 1;
+    const pagesAhead = Math.max(1, options.pagesAhead ?? 1);
     let taken = 0;
     let failure: { readonly error: unknown } | undefined;
     let turn: Promise<void> = Promise.resolve();
-    const ask = (url: string | undefined): Promise<SearchPage> | undefined => {
-      if (url === undefined || failure !== undefined) return undefined;
-      const page = this.readPage(url);
-      // Awaited below unless something fails first: then nothing waits for it.
-      page.catch(() => undefined);
-      return page;
-    };
-    const handOver = (resources: Resource[]): Promise<void> => {
-      const mine = turn.then(() => (failure === undefined ? onPage(resources) : undefined));
+    const handOver = (page: P): Promise<void> => {
+      const mine = turn.then(() => (failure === undefined ? onPage(page) : undefined));
       turn = mine.catch(() => undefined);
       return mine;
     };
     const run = async (): Promise<void> => {
+      // This run's hand-overs not yet done, oldest first (each waits for the one before, so a
+      // search's pages, and the searches one run takes in turn, are handed over in order).
+      const handing: Promise<void>[] = [];
       try {
-        // The search's query and the next links read so far: a repeat would never end.
-        let followed = new Set<string>();
-        const after = (page: SearchPage | undefined): Promise<SearchPage> | undefined => {
-          if (page?.next === undefined) {
-            const query = queries[taken++];
-            followed = new Set(query === undefined ? [] : [query]);
-            return ask(query);
-          }
-          if (followed.has(page.next)) {
-            // Failed only once the page in hand is written, as a page that cannot be read would.
-            const circle = Promise.reject(
-              new UpstreamError(
+        for (let query = queries[taken++]; query !== undefined && failure === undefined; query = queries[taken++]) {
+          // The search's query and the next links read so far: a repeat would never end.
+          const followed = new Set<string>([query]);
+          let url: string | undefined = query;
+          while (url !== undefined && failure === undefined) {
+            if (handing.length > pagesAhead) {
+              await handing.shift();
+              continue;
+            }
+            const read: PageRead<P> = this.readWith(url, reader);
+            const next: string | undefined = await read.next;
+            const before = handing[handing.length - 1] ?? Promise.resolve();
+            const handed = before.then(() => read.page).then(handOver);
+            handed.catch(() => undefined);
+            handing.push(handed);
+            if (next !== undefined && followed.has(next)) {
+              // Failed only once the pages in hand are written, as a page that cannot be read would.
+              for (const earlier of handing) await earlier;
+              throw new UpstreamError(
                 'BAD_RESPONSE',
                 "The upstream server's paging went round in a circle (a next link repeated a page already read); the search was stopped.",
-              ),
-            );
-            circle.catch(() => undefined);
-            return circle;
+              );
+            }
+            if (next !== undefined) followed.add(next);
+            url = next;
           }
-          followed.add(page.next);
-          return ask(page.next);
-        };
-        let ahead = after(undefined);
-        while (ahead !== undefined) {
-          const page = await ahead;
-          ahead = after(page);
-          await handOver(page.resources);
         }
+        for (const earlier of handing) await earlier;
       } catch (error) {
-        failure ??= { error };
+        // The pages read before the failure are handed over first, and their own failure comes first.
+        const earlier = (await Promise.allSettled(handing)).find((result) => result.status === 'rejected');
+        failure ??= { error: earlier === undefined ? error : (earlier as PromiseRejectedResult).reason };
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(searchesAtOnce, queries.length)) }, run));
     if (failure !== undefined) throw failure.error;
   }
 
-  private async readPage(pathOrUrl: string): Promise<SearchPage> {
-    const { body } = await this.read(pathOrUrl);
-    const bundle = body as Bundle | null;
-    if (bundle?.resourceType !== 'Bundle')
-      throw new UpstreamError('BAD_RESPONSE', 'The upstream server answered a search without a Bundle.');
-    const resources: Resource[] = [];
-    for (const entry of bundle.entry ?? []) {
-      if (entry.search?.mode !== undefined && entry.search.mode !== 'match') continue;
-      const resource = entry.resource;
-      if (typeof resource === 'object' && resource !== null && 'resourceType' in resource) resources.push(resource);
-    }
-    return { resources, next: bundle.link?.find((link) => link.relation === 'next')?.url };
+  /** Asks for a page and reads its body with `reader`. */
+  private readWith<P>(url: string, reader: PageReader<P>): PageRead<P> {
+    const read = this.exchange(url, { method: 'GET' }).then((res) => {
+      if (res.status !== 200) {
+        throw new UpstreamError('REFUSED', `The upstream server refused a read (${outcomeSummary(res.status, res.body)}).`, {
+          status: res.status,
+        });
+      }
+      return reader(res.body);
+    });
+    const next = read.then((pageRead) => pageRead.next);
+    const page = read.then((pageRead) => pageRead.page);
+    next.catch(() => undefined);
+    page.catch(() => undefined);
+    return { next, page };
   }
 
   /** POST a create; with `ifNoneExist` the upstream makes it only when nothing matches. */

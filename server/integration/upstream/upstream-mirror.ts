@@ -12,6 +12,7 @@ import { createSmartTokenSource, loadSmartClientKey } from './smart-token.js';
 import { UpstreamClient } from './upstream-client.js';
 import { checkUpstreamConfig, leaseMsOf, type UpstreamConfig } from './upstream-config.js';
 import { createMirrorLease } from './mirror-lease.js';
+import { pageWorkerReader } from './page-reader.js';
 import { UpstreamError } from './upstream-error.js';
 import { createUpstreamHttp } from './upstream-http.js';
 import { OUTBOX_ACTIVITY, recordFailure, recordSuccess, wardActivity } from './upstream-status.js';
@@ -71,6 +72,13 @@ export async function createUpstreamMirror(options: UpstreamMirrorOptions): Prom
   const client = new UpstreamClient({ http, tokens, baseUrl: config.baseUrl, sleep });
   let capabilities: UpstreamCapabilities | undefined;
   const lease = createMirrorLease(leaseMsOf(config), clock);
+  // The page worker starts now, so that its start-up is not on the first pull's path.
+  const pages = pageWorkerReader({
+    baseUrl: config.baseUrl,
+    wards: config.wards,
+    ...(config.mrnSystem === undefined ? {} : { mrnSystem: config.mrnSystem }),
+    visitSystems: config.visitNumberSystems ?? [],
+  });
   let leading = false;
 
   async function runCycle(): Promise<CycleReport> {
@@ -125,7 +133,7 @@ export async function createUpstreamMirror(options: UpstreamMirrorOptions): Prom
       if (stopping.signal.aborted) break;
       try {
         capabilities ??= await readCapabilities(client);
-        const result = await mirrorWard({ db, client, config, clock, logger, lease }, capabilities, ward);
+        const result = await mirrorWard({ db, client, config, clock, logger, lease, pages }, capabilities, ward);
         written += result.written;
         matched += result.merged + result.visitsMerged;
         await recordSuccess(db, wardActivity(ward.ward), clock(), result.written);
