@@ -216,7 +216,8 @@ async function writePage(
       }
       // One stay at a time: an EHR Encounter in progress on a ward while the feed holds the
       // patient's stay (another visit, or none mapped) leaves the census (adt one-stay.ts).
-      for (const patientId of staysToSettle(keep, mergedInto)) await keepOneStay(feed, patientId);
+      const pageStays = keep.filter((resource) => resource.resourceType === 'Encounter').map((resource) => resource.resource());
+      for (const patientId of staysToSettle(pageStays, mergedInto)) await keepOneStay(feed, patientId);
       // Documentation held for a record the EHR did not know may go now: due at the next forward
       // (a patient's merge wakes it in mergePatientRecords, the same as the ADT feed's A40).
       if (visitsMerged > 0) await wakeHeldEntries(tx);
