@@ -21,6 +21,7 @@ export {
   type SlotOrder,
   type ZoneClock,
 } from './dose-slots.js';
+export { RETRACTED_DOSE_STATES, standingDoses, standsAsRecord, type RecordedDose } from './dose-records.js';
 export {
   EVERY_DAY,
   MAX_CYCLE_MONTHS,
