@@ -9,6 +9,7 @@ import {
   localWardClock,
   missingReasons,
   orderScheduleOf,
+  standingDoses,
   type AdministrationVerdict,
   type DrugClass,
   type EarlierDose,
@@ -41,7 +42,6 @@ export interface AdministrationToCheck {
 }
 
 const DAY_MS = 86_400_000;
-const NOT_RECORDED = new Set(['entered-in-error']);
 const GIVEN = new Set(['given', 'late']);
 
 function conceptSubstance(concept: { coding?: { code?: string }[]; text?: string } | undefined, fallback: string): SubstanceName {
@@ -61,15 +61,21 @@ function allergiesOf(vault: Vault, patientId: string): { allergies: SubstanceNam
   return { allergies, mrn: summary.patient.mrn };
 }
 
-/** The doses recorded against the order within one of its cycles (a day, a week…) and a day either side of `aroundIso`. */
+/**
+ * The doses recorded against the order within one of its cycles (a day, a week…) and a day either
+ * side of `aroundIso`; a dose marked entered in error is not one of them (shared standingDoses), so
+ * it never blocks recording the right dose for its slot.
+ */
 function earlierDoses(vault: Vault, patientId: string, orderId: string, aroundIso: string, cycleDays: number): EarlierDose[] {
   const around = Date.parse(aroundIso);
   const from = new Date(around - (cycleDays + 1) * DAY_MS).toISOString();
   const to = new Date(around + (cycleDays + 1) * DAY_MS).toISOString();
   const row = vault.medicationAdministrationRecord(patientId, from, to).find((r) => r.medication.requestId === orderId);
-  return (row?.administrations ?? [])
-    .filter((a) => !NOT_RECORDED.has(a.state))
-    .map((a) => ({ scheduledAt: a.scheduledAt, administeredAt: a.administeredAt, given: GIVEN.has(a.state) }));
+  return standingDoses(row?.administrations ?? []).map((a) => ({
+    scheduledAt: a.scheduledAt,
+    administeredAt: a.administeredAt,
+    given: GIVEN.has(a.state),
+  }));
 }
 
 /** The verdict of the five rights for a dose of `order` (active, the patient's, in the vault). */

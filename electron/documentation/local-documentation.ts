@@ -29,7 +29,7 @@ import {
   type VitalSignsInput,
 } from './documentation-builders.js';
 import type { AdministrationVerdict } from '../../shared/medication-safety/index.js';
-import { SyncError } from '../sync/index.js';
+import { clientIdOf, SyncError } from '../sync/index.js';
 import { NOTE_MAX_CHARS, type AmendmentRequestData } from '../../shared/contract/index.js';
 import { amendedResource } from './amendment.js';
 import {
@@ -38,6 +38,9 @@ import {
   type AdministrationSafetyPolicy,
   type AdministrationToCheck,
 } from './administration-safety.js';
+
+/** The versionId the hub gives a resource it creates (what a delivered local copy became). */
+const HUB_FIRST_VERSION = '1';
 
 export interface DocumentationReceipt {
   /** The outbox entry (also the id of a conflict record, should the hub refuse it). */
@@ -293,18 +296,38 @@ export class LocalDocumentation {
    */
   amend(request: AmendmentRequestData, author: DocumentationAuthor, audit?: AuditBeforeCommit): DocumentationReceipt {
     const { vault } = this.#o;
-    const cached = vault.resources.read(request.resourceType, request.id);
+    const direct = vault.resources.read(request.resourceType, request.id);
+    const delivered = direct === null ? this.#deliveredCopyOf(request) : null;
+    const cached = direct ?? delivered;
     if (cached === null || patientIdOf(cached) !== request.patientId) {
       throw new SyncError('RESOURCE_NOT_CACHED', "That record is not in this workstation's cache for this patient. Sync, then try again.");
     }
-    const held = vault.resources.versionOf(request.resourceType, request.id)?.versionId ?? null;
-    if (held !== request.versionId) {
+    const held = vault.resources.versionOf(request.resourceType, cached.id!)?.versionId ?? null;
+    // Under its client id the user saw the local copy, which the hub took as its first version: the
+    // hub's copy is what she saw only while it is still that version, with no local change on it.
+    const seen =
+      delivered === null
+        ? held === request.versionId
+        : request.versionId === null && held === HUB_FIRST_VERSION && this.#entryHolding(`${request.resourceType}/${cached.id!}`) === null;
+    if (!seen) {
       throw new SyncError(
         'RECORD_CHANGED',
         'This record changed since you opened it (a newer version came from the hub). Look at it again, then correct it; nothing was saved.',
       );
     }
     return this.amendResource(amendedResource(cached, request, author, this.#o.now().toISOString()), author, audit);
+  }
+
+  /**
+   * The hub's copy of an entry documented here under the client id `request.id` and delivered since
+   * (the delivery replaced the local copy by the hub's, under the hub's id; the copy keeps the client
+   * id as its CLIENT_ID_SYSTEM identifier), or null.
+   */
+  #deliveredCopyOf(request: AmendmentRequestData): (Resource & { id: string }) | null {
+    const copies = this.#o.vault.resources
+      .ofPatientBetween(request.patientId, request.resourceType, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)
+      .filter((resource) => clientIdOf(resource) === request.id && typeof resource.id === 'string');
+    return copies.length === 1 ? (copies[0] as Resource & { id: string }) : null;
   }
 
   #context(patientId: string, author: DocumentationAuthor): BuildContext {

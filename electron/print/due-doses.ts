@@ -23,7 +23,7 @@ function slotOrderOf(row: MarRow): SlotOrder {
     timesOfDay: row.medication.timesOfDay,
     doseDays: row.medication.doseDays,
     startsAt: row.medication.authoredOn,
-    recordedScheduledAt: row.administrations.map((a) => a.scheduledAt),
+    recorded: row.administrations,
   };
 }
 

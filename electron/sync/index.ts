@@ -10,6 +10,6 @@ export { logAuditSink, type SyncAuditSink, type SyncAuditEvent } from './audit-s
 export { DEFAULT_SYNC_POLICY, resolveSyncPolicy, type SyncPolicy } from './sync-policy.js';
 export { syncStatusOf, patientFreshnessOf, recordStalenessThresholds, recordedStalenessThresholds } from './sync-status.js';
 export { isDowntime, type ConnectivityState } from './connectivity.js';
-export { CLIENT_ID_SYSTEM } from './client-identifier.js';
+export { CLIENT_ID_SYSTEM, clientIdOf } from './client-identifier.js';
 export { spkiPinOf, isSpkiPin } from './spki-pin.js';
 export { type BreakTheGlassAuthority } from './off-ward-fetch.js';

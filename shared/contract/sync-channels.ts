@@ -63,8 +63,9 @@ export type PatientFreshnessData = z.infer<typeof patientFreshnessSchema>;
 export const SYNC_CHANNELS = channelTable([
   defineChannel({
     name: 'sync:status',
-    summary: 'connectivity, how old the cached data is, and what waits in the outbox (counts and times only)',
-    permission: 'session',
+    summary:
+      'connectivity, how old the cached data is, and what waits in the outbox (counts and times only); public, as the sync:changed event is: the sign-in and lock screens show the connection as it is now',
+    permission: 'public',
     request: noRequest,
     response: syncStatusSchema,
   }),

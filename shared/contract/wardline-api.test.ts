@@ -61,6 +61,7 @@ describe('the IPC contract', () => {
       'session:unlock-pin',
       'setup:state',
       'sync:now',
+      'sync:patient-freshness',
       'sync:status',
     ]);
     expect(eventChannelNames()).toEqual(['session:purge', 'setup:changed', 'sync:changed']);
@@ -122,7 +123,7 @@ describe('window.wardline (createWardlineApi)', () => {
       'summary',
       'trend',
     ]);
-    expect(Object.keys(api.sync).sort()).toEqual(['now', 'onChanged', 'status']);
+    expect(Object.keys(api.sync).sort()).toEqual(['now', 'onChanged', 'patientFreshness', 'status']);
     expect(Object.keys(api.session).sort()).toEqual([
       'activity',
       'breakGlass',

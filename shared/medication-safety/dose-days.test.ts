@@ -29,7 +29,7 @@ function slots(request: MedicationRequest, from: string, to: string, zone = 'UTC
       timesOfDay: schedule.timesOfDay,
       doseDays: schedule.doseDays,
       startsAt: request.authoredOn ?? null,
-      recordedScheduledAt: [],
+      recorded: [],
     },
     Date.parse(from),
     Date.parse(to),

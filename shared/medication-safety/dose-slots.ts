@@ -14,6 +14,7 @@ export interface ZoneClock {
 }
 
 import { anchorDayOf, dayNumberOf, EVERY_DAY, isDoseDay, isWithinEnd, type DoseDays } from './dose-days.js';
+import { standingDoses, type RecordedDose } from './dose-records.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -125,20 +126,24 @@ export interface SlotOrder {
   readonly doseDays: DoseDays;
   /** When the order starts (authoredOn); no slot falls before it. */
   readonly startsAt: string | null;
-  /** The scheduled times of its recorded administrations (given, held or otherwise). */
-  readonly recordedScheduledAt: readonly (string | null)[];
+  /**
+   * Its recorded administrations (given, held or otherwise), each with its MAR state: one marked
+   * entered in error does not record its slot (dose-records.ts).
+   */
+  readonly recorded: readonly RecordedDose[];
 }
 
 /**
  * The scheduled doses of an order in [fromMs, toMs) that have no record yet (no administration
- * scheduled within a minute of it), as epoch milliseconds in order. `timeZone` is the ward's zone
+ * that stands, i.e. not entered in error, scheduled within a minute of it), as epoch milliseconds in order. `timeZone` is the ward's zone
  * (the runtime's when absent).
  */
 export function unrecordedSlots(order: SlotOrder, fromMs: number, toMs: number, timeZone?: string): number[] {
   if (order.prn || order.timesOfDay.length === 0) return [];
   const startMs = Date.parse(order.startsAt ?? '');
-  const recorded = order.recordedScheduledAt.map((iso) => Date.parse(iso ?? '')).filter((ms) => !Number.isNaN(ms));
-  const zone = scheduleZoneOf(order.timesOfDay, order.recordedScheduledAt, timeZone);
+  const standing = standingDoses(order.recorded).map((dose) => dose.scheduledAt);
+  const recorded = standing.map((iso) => Date.parse(iso ?? '')).filter((ms) => !Number.isNaN(ms));
+  const zone = scheduleZoneOf(order.timesOfDay, standing, timeZone);
   return slotsBetween(order.timesOfDay, Math.max(fromMs, Number.isNaN(startMs) ? fromMs : startMs), toMs, zone, order.doseDays).filter(
     (slot) => !recorded.some((ms) => Math.abs(ms - slot) < MINUTE_MS),
   );

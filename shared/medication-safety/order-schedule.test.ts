@@ -70,7 +70,7 @@ describe('the dose slots of an order', () => {
       timesOfDay: ['08:00', '20:00'],
       doseDays: EVERY_DAY,
       startsAt: '2026-03-12T09:00:00Z',
-      recordedScheduledAt: [],
+      recorded: [],
     };
     expect(unrecordedSlots(scheduled, from, from + 48 * HOUR, 'UTC').map((ms) => new Date(ms).toISOString())).toEqual([
       '2026-03-12T20:00:00.000Z',
@@ -78,9 +78,36 @@ describe('the dose slots of an order', () => {
       '2026-03-13T20:00:00.000Z',
     ]);
     expect(
-      unrecordedSlots({ ...scheduled, recordedScheduledAt: ['2026-03-13T08:00:00Z', null] }, from, from + 48 * HOUR, 'UTC').length,
+      unrecordedSlots(
+        {
+          ...scheduled,
+          recorded: [
+            { state: 'given', scheduledAt: '2026-03-13T08:00:00Z' },
+            { state: 'given', scheduledAt: null },
+          ],
+        },
+        from,
+        from + 48 * HOUR,
+        'UTC',
+      ).length,
     ).toBe(2);
     expect(unrecordedSlots({ ...scheduled, prn: true }, from, from + 48 * HOUR, 'UTC')).toEqual([]);
+  });
+
+  it('keeps a slot due whose only record was marked entered in error; a held or given dose still records it', () => {
+    const scheduled = { prn: false, timesOfDay: ['08:00'], doseDays: EVERY_DAY, startsAt: null };
+    const slotsWith = (...states: string[]): string[] =>
+      unrecordedSlots(
+        { ...scheduled, recorded: states.map((state) => ({ state, scheduledAt: '2026-03-12T08:00:00Z' })) },
+        from,
+        from + 24 * HOUR,
+        'UTC',
+      ).map((ms) => new Date(ms).toISOString());
+    expect(slotsWith('entered-in-error')).toEqual(['2026-03-12T08:00:00.000Z']);
+    expect(slotsWith('given')).toEqual([]);
+    expect(slotsWith('held')).toEqual([]);
+    // Retracted, then the right dose recorded: the slot is recorded.
+    expect(slotsWith('entered-in-error', 'late')).toEqual([]);
   });
 
   it('reads the times as UTC when the recorded doses sit on them in UTC and not in the ward zone', () => {
@@ -89,7 +116,7 @@ describe('the dose slots of an order', () => {
       timesOfDay: ['08:00'],
       doseDays: EVERY_DAY,
       startsAt: null,
-      recordedScheduledAt: ['2026-03-11T08:00:00Z'],
+      recorded: [{ state: 'given', scheduledAt: '2026-03-11T08:00:00Z' }],
     };
     expect(unrecordedSlots(utcFed, from, from + 24 * HOUR, 'Europe/Berlin').map((ms) => new Date(ms).toISOString())).toEqual([
       '2026-03-12T08:00:00.000Z',

@@ -256,7 +256,7 @@ describe('the five rights at an administration', () => {
         timesOfDay: row.medication.timesOfDay,
         doseDays: row.medication.doseDays,
         startsAt: row.medication.authoredOn,
-        recordedScheduledAt: row.administrations.map((a) => a.scheduledAt),
+        recorded: row.administrations,
       },
       Date.parse('2026-01-01T00:00:00Z'),
       Date.parse('2026-04-01T00:00:00Z'),
@@ -319,6 +319,51 @@ describe('the five rights at an administration', () => {
     await expectRefused({ ...dose, dose: { value: 1000, unit: 'mg' } }, 'REASON_REQUIRED');
     await expectRefused({ ...dose, reasons: { allergy: 'prescriber-aware-of-allergy' } }, 'REASON_REQUIRED');
     await recorded({ ...dose, reasons: { allergy: 'prescriber-aware-of-allergy', dose: 'nearest-available-strength' } });
+  });
+
+  it('puts a dose marked entered in error back on the MAR as due, takes the right dose for its slot, and still refuses a second one', async () => {
+    const slot = '2026-01-17T08:00:00Z';
+    const dose = {
+      medicationRequestId: METFORMIN,
+      given: true,
+      scheduledAt: slot,
+      effectiveAt: '2026-01-17T08:10:00Z',
+      dose: { value: 500, unit: 'mg' },
+      patientConfirmation: confirmed(),
+    };
+    const dueOnMar = async (): Promise<string[]> => {
+      const mar = await t.call<MarRowData[]>('chart:mar', { patientId, from: '2026-01-17T00:00:00Z', to: '2026-01-18T00:00:00Z' });
+      const row = mar.find((r) => r.medication.requestId === METFORMIN)!;
+      const order = {
+        prn: row.medication.asNeeded,
+        timesOfDay: row.medication.timesOfDay,
+        doseDays: row.medication.doseDays,
+        startsAt: row.medication.authoredOn,
+        recorded: row.administrations,
+      };
+      return unrecordedSlots(order, Date.parse('2026-01-17T00:00:00Z'), Date.parse('2026-01-18T00:00:00Z'), 'UTC').map((ms) =>
+        new Date(ms).toISOString(),
+      );
+    };
+    expect(await dueOnMar()).toContain('2026-01-17T08:00:00.000Z');
+    const wrong = await recorded(dose);
+    expect(await dueOnMar()).not.toContain('2026-01-17T08:00:00.000Z');
+    await expectRefused(dose, 'DOSE_BEYOND_FREQUENCY');
+    // Given to the wrong patient: marked entered in error, the slot is due again and its dose recordable.
+    await t.call('chart:amend', {
+      patientId,
+      resourceType: 'MedicationAdministration',
+      id: wrong.id!,
+      versionId: null,
+      reason: 'wrong-patient',
+      action: 'entered-in-error',
+    });
+    expect(await dueOnMar()).toContain('2026-01-17T08:00:00.000Z');
+    expect(await check(dose)).toMatchObject({ hardStops: [] });
+    expect((await recorded(dose)).status).toBe('completed');
+    expect(await dueOnMar()).not.toContain('2026-01-17T08:00:00.000Z');
+    // The right dose stands: a second one for the slot is refused.
+    await expectRefused(dose, 'DOSE_BEYOND_FREQUENCY');
   });
 
   it("refuses a dose without the patient's confirmation, or confirmed with another patient's MRN, writing nothing", async () => {

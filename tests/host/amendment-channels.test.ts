@@ -248,6 +248,42 @@ describe('correcting documentation through the window', () => {
     expect(t.host.vault.resources.read('Observation', reading.id)).toBeNull();
   });
 
+  it('corrects a reading delivered since the chart listed it under its client id, on the version the delivery made; a newer one is refused', async () => {
+    await t.signIn('nina');
+    const patientId = openPatients()[2]!;
+    const { resourceIds } = await t.call<{ resourceIds: string[] }>('chart:record-vitals', { patientId, vitals: { heartRate: 91 } });
+    const clientId = resourceIds[0]!;
+    // The chart lists it as documented here: its client id, no hub version yet.
+    expect((await entriesOf(patientId)).find((e) => e.id === clientId)).toMatchObject({ versionId: null, canCorrect: true });
+    expect(await t.call('sync:now', {})).toMatchObject({ outboxPending: 0 });
+    // Delivered: the vault now holds the hub's copy under the hub's id; the open chart still offers the client id.
+    expect(t.host.vault.resources.read('Observation', clientId)).toBeNull();
+    const hubId = (await entriesOf(patientId)).find(
+      (e) => (t.host.vault.resources.read('Observation', e.id) as Observation).identifier?.some((i) => i.value === clientId) === true,
+    )!.id;
+    expect(hubId).not.toBe(clientId);
+    const amend = (values: { value: number }) =>
+      t.transport.send('chart:amend', {
+        patientId,
+        resourceType: 'Observation',
+        id: clientId,
+        versionId: null,
+        reason: 'wrong-value',
+        action: 'correct',
+        values,
+      });
+    expect(await amend({ value: 92 })).toMatchObject({ ok: true });
+    expect(await t.call('sync:now', {})).toMatchObject({ outboxPending: 0, conflicts: 0 });
+    const corrected = await hubResource<Observation>('Observation', hubId);
+    expect(corrected).toMatchObject({ status: 'corrected', valueQuantity: { value: 92 }, meta: { versionId: '2' } });
+
+    // The chart still offers the client id, but the record is no longer what she saw then: refused, nothing changed.
+    const outbox = t.host.vault.outbox.count();
+    expect(await amend({ value: 93 })).toMatchObject({ ok: false, error: { code: 'RECORD_CHANGED' } });
+    expect(t.host.vault.outbox.count()).toBe(outbox);
+    expect((await hubResource<Observation>('Observation', hubId)).meta.versionId).toBe('2');
+  });
+
   it('leaves nothing documented when the audit write fails, and the retry reaches the hub once', async () => {
     await t.signIn('nina');
     const patientId = openPatients()[0]!;

@@ -23,7 +23,7 @@ import { RecordedEntries } from './recorded-entries.js';
 import { MedicationsTab } from './medications-tab.js';
 import { NotesTab } from './notes-tab.js';
 import { PatientBanner } from './patient-banner.js';
-import { PendingDocumentation, savedNotice, usePendingDocumentation, type SavedEntry } from './pending-documentation.js';
+import { PendingDocumentation, savedNotice, useDeliveries, usePendingDocumentation, type SavedEntry } from './pending-documentation.js';
 import { ProblemsTab } from './problems-tab.js';
 import { isRolePermitted } from './role-permissions.js';
 import { SummaryTab } from './summary-tab.js';
@@ -122,6 +122,7 @@ function ChartBody(props: {
   const [saved, setSaved] = useState<SavedEntry | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
   const { pending, reloadPending } = usePendingDocumentation(patientId);
+  const deliveries = useDeliveries(pending);
 
   // The opened chart's heading (the patient's name) takes the focus, so a screen reader announces
   // whose chart this is and the keyboard starts from the top of it. Once per patient (the body is
@@ -202,6 +203,7 @@ function ChartBody(props: {
               kind="Observation"
               role={role}
               refreshKey={refreshKey}
+              deliveries={deliveries}
               onAmended={afterSave('Correction')}
             />
           </TabPanel>
@@ -215,6 +217,7 @@ function ChartBody(props: {
               kind="MedicationAdministration"
               role={role}
               refreshKey={refreshKey}
+              deliveries={deliveries}
               onAmended={afterSave('Correction')}
             />
           </TabPanel>

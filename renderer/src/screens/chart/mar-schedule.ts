@@ -57,7 +57,7 @@ export function marCells(row: MarRowData, fromMs: number, toMs: number, nowMs: n
       timesOfDay: row.medication.timesOfDay,
       doseDays: row.medication.doseDays,
       startsAt: row.medication.authoredOn,
-      recordedScheduledAt: row.administrations.map((a) => a.scheduledAt),
+      recorded: row.administrations,
     };
     for (const slot of unrecordedSlots(order, fromMs, toMs)) {
       const scheduledAt = new Date(slot).toISOString();

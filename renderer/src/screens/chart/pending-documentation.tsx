@@ -1,10 +1,11 @@
 // What this workstation documented for the patient that the hub does not hold yet (chart:pending):
 // "Pending upload" badges, and "Conflict — needs your decision" leading to the conflicts screen;
 // and, below, what the hub confirmed lately ("Delivered"), so the nurse sees her entry arrive.
-// Refreshed after each recording (reload) and whenever the sync status changes. The chart's "saved"
+// Refreshed after each recording (reload) and whenever the sync status changes; a new delivery
+// tells the chart's recorded-entries lists to reload (useDeliveries). The chart's "saved"
 // notice follows the same list (savedNotice), so it never says "pending upload" beside "Delivered".
 // What waits is counted in the banner's words (lib/waiting-words.ts), for this patient.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { PendingDocumentationData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
@@ -24,6 +25,25 @@ export function usePendingDocumentation(patientId: string): { pending: Loaded<Pe
   const { loaded, reload } = useHostCall(patientId, () => call(hostApi().chart.pending({ patientId })));
   useEffect(() => hostApi().sync.onChanged(() => reload()), [reload]);
   return { pending: loaded, reloadPending: reload };
+}
+
+/**
+ * How many of the patient's entries the hub has taken since the chart opened: it grows when a load
+ * of the list shows an entry delivered that the last load did not. On delivery the workstation's
+ * copy of what was documented gives way to the hub's (under the hub's id and version), so the
+ * chart's lists of recorded entries reload on it and offer the record as it now stands.
+ */
+export function useDeliveries(pending: Loaded<PendingDocumentationData[]>): number {
+  const seen = useRef<ReadonlySet<string> | null>(null);
+  const [deliveries, setDeliveries] = useState(0);
+  useEffect(() => {
+    if (pending.state !== 'ready') return;
+    const delivered = new Set(pending.value.filter((item) => item.status === 'delivered').map((item) => item.entryId));
+    const before = seen.current;
+    seen.current = delivered;
+    if (before !== null && [...delivered].some((entryId) => !before.has(entryId))) setDeliveries((n) => n + 1);
+  }, [pending]);
+  return deliveries;
 }
 
 /** What the chart last saved here, and the pending list as it stood then (only later loads count). */

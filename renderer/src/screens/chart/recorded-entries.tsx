@@ -2,8 +2,9 @@
 // first, each with its status: a corrected entry says so (its note names the earlier value, the
 // reason and who changed it), an entry marked entered in error stays listed, struck through. A role
 // that documents that kind may correct a vital sign or mark an entry entered in error (the dialog);
-// the chart then shows the change at once, pending upload.
-import { useState } from 'react';
+// the chart then shows the change at once, pending upload. When the hub takes an entry documented
+// here, the list reloads, so it offers the hub's copy (its id and version) rather than the local one.
+import { useEffect, useRef, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { RecordedEntryData } from '../../../../shared/contract/index.js';
 import { formatDateTime } from '../../../../shared/display/index.js';
@@ -37,15 +38,24 @@ export function RecordedEntries(props: {
   kind: RecordedEntryData['resourceType'];
   role: StaffRole;
   refreshKey: number;
+  /** Grows when the hub takes an entry of this patient documented here (useDeliveries): the list reloads in place. */
+  deliveries: number;
   onAmended: () => void;
 }): React.JSX.Element {
-  const { patientId, patientLabel, kind, role, refreshKey, onAmended } = props;
+  const { patientId, patientLabel, kind, role, refreshKey, deliveries, onAmended } = props;
   const [target, setTarget] = useState<RecordedEntryData | null>(null);
-  const { loaded } = useHostCall(`${patientId}:${refreshKey}`, () => {
+  const { loaded, reload } = useHostCall(`${patientId}:${refreshKey}`, () => {
     const to = new Date(Date.now() + 3_600_000).toISOString();
     const from = new Date(Date.now() - 3 * DAY).toISOString();
     return call(hostApi().chart.recordedEntries({ patientId, from, to }));
   });
+  // A delivery replaced a local copy by the hub's (another id and version): show the record as it stands now.
+  const followed = useRef(deliveries);
+  useEffect(() => {
+    if (followed.current === deliveries) return;
+    followed.current = deliveries;
+    reload();
+  }, [deliveries, reload]);
   const meta = KINDS[kind];
   const mayAmend = isRolePermitted(role, meta.action);
   const headingId = `recorded-${kind}`;

@@ -20,7 +20,10 @@ describe('what a sign-in answer tells the user', () => {
     expect(needsTotpStep('TOTP_REQUIRED')).toBe(true);
     expect(needsTotpStep('TOTP_INVALID')).toBe(true);
     expect(needsTotpStep('BAD_CREDENTIALS')).toBe(false);
-    expect(reachabilityAfterFailure('TOTP_REQUIRED', false)).toBe('reachable');
+    // The host asks for the code offline too (the hub down): the code step says nothing about the hub.
+    expect(reachabilityAfterFailure('TOTP_REQUIRED', false)).toBe('unknown');
+    expect(reachabilityAfterFailure('TOTP_INVALID', false)).toBe('unknown');
+    expect(reachabilityAfterFailure('WARD_NOT_ASSIGNED', false)).toBe('reachable');
   });
 
   it('titles each refusal plainly, with a fallback for codes it does not know', () => {

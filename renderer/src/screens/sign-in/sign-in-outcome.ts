@@ -4,10 +4,11 @@ import type { SignInResultData } from './sign-in-types.js';
 
 export type Reachability = 'reachable' | 'unreachable' | 'unknown';
 
-/** Codes answered only after the hub itself answered. */
+/**
+ * Codes answered only after the hub itself answered. Not the 6-digit code's (TOTP_REQUIRED,
+ * TOTP_INVALID): the host asks for and checks the code offline too, when the hub cannot be reached.
+ */
 const FROM_THE_HUB = new Set([
-  'TOTP_REQUIRED',
-  'TOTP_INVALID',
   'ACCOUNT_LOCKED',
   'ACCOUNT_DISABLED',
   'WARD_NOT_ASSIGNED',
