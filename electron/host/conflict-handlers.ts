@@ -61,6 +61,7 @@ function viewOf(record: ConflictRecord, patient: HeldPatient, withheld: Withheld
     withheld,
     local: opened ? record.local.items.map((item) => ({ ...item.resource })) : [],
     hub: opened ? record.hub.map((resource) => ({ ...resource })) : [],
+    hubVersionsOnly: opened ? record.hubVersionsOnly.map((version) => ({ ...version })) : [],
   };
 }
 

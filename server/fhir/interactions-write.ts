@@ -223,6 +223,9 @@ export async function updateResource(
         'VERSION_CONFLICT',
         'conflict',
         `${options.where ?? ''}This ${type} changed on the hub since version ${expected} was read${previous ? ` (now version ${previous.version}${previous.deleted ? ', deleted' : ''})` : ''}; nothing was overwritten.`,
+        undefined,
+        // Judged writable by refuseEarly above: the caller learns the version it may write on, no content.
+        previous && !previous.deleted ? `${type}/${id}/_history/${previous.version}` : undefined,
       );
     }
   }
@@ -252,6 +255,8 @@ export async function deleteResource(
         'VERSION_CONFLICT',
         'conflict',
         `${options.where ?? ''}This ${type} changed on the hub since version ${expected} was read; nothing was deleted.`,
+        undefined,
+        current.deleted ? undefined : `${type}/${id}/_history/${current.version}`,
       );
     }
   }
