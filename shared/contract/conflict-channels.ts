@@ -3,8 +3,6 @@
 import { z } from 'zod';
 import { channelTable, defineChannel } from './channel.js';
 
-const noRequest = z.strictObject({});
-
 /** A FHIR resource as JSON (shown side by side; the host validated it). */
 export const resourceJsonSchema = z.record(z.string(), z.unknown());
 
@@ -61,7 +59,8 @@ export const CONFLICT_CHANNELS = channelTable([
     summary:
       "every unresolved conflict (the banner's count): the documentation the hub refused or that met a newer version, with both versions where the user may read them",
     permission: 'chart:read',
-    request: noRequest,
+    /** refresh: a reload of the screen the user already has open (sync:changed): no new chart-read for a patient already recorded. */
+    request: z.strictObject({ refresh: z.boolean().optional() }),
     response: z.array(conflictViewSchema),
   }),
   defineChannel({

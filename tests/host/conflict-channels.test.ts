@@ -19,7 +19,7 @@ import { startEnrolledTestHost, type EnrolledTestHost } from '../support/enrolle
 let t: EnrolledTestHost;
 
 beforeAll(async () => {
-  t = await startEnrolledTestHost({ seed: 'conflict-channels', patients: 4 });
+  t = await startEnrolledTestHost({ seed: 'conflict-channels', patients: 5 });
   await t.signIn('nina');
   await t.call('sync:now', {});
 });
@@ -376,5 +376,39 @@ describe('conflicts through the window', () => {
     expect(onHub).toMatchObject({ status: 'entered-in-error', meta: { versionId: '3' } });
     // Settled and delivered: the next sync purged the patient who left.
     expect(t.host.vault.resources.read('Patient', patientId)).toBeNull();
+  });
+  it('records one chart-read per opening of the conflicts screen and the pending list, not one per refresh; a refresh never hides a new patient', async () => {
+    // Review 11 #7: both reloaded at every sync:changed, and each reload wrote a chart-read.
+    await t.signIn('nina');
+    const [shown, other] = [t.ward.patients[4]!.patient.id!, t.ward.patients[3]!.patient.id!];
+    const reads = (patientId: string, view: string): number =>
+      t.host.audit.find({ patient: patientId }).filter((e) => e.action === 'chart-read' && e.detail.view === view).length;
+
+    const pendingBefore = reads(shown, 'pending');
+    await t.call('chart:pending', { patientId: shown });
+    await t.call('chart:pending', { patientId: shown, refresh: true });
+    await t.call('chart:pending', { patientId: shown, refresh: true });
+    expect(reads(shown, 'pending')).toBe(pendingBefore + 1);
+    // The window cannot spare the trail another patient's chart by calling it a refresh, nor a new opening.
+    const otherBefore = reads(other, 'pending');
+    await t.call('chart:pending', { patientId: other, refresh: true });
+    expect(reads(other, 'pending')).toBe(otherBefore + 1);
+    await t.call('chart:pending', { patientId: shown, refresh: true });
+    await t.call('chart:pending', { patientId: shown });
+    expect(reads(shown, 'pending')).toBe(pendingBefore + 3);
+    // A new session is a new opening.
+    await t.signIn('paul');
+    await t.call('chart:pending', { patientId: shown, refresh: true });
+    expect(reads(shown, 'pending')).toBe(pendingBefore + 4);
+
+    await t.signIn('nina');
+    const conflict = await conflictOn(vitalSignOf(4, 0));
+    const listed = reads(shown, 'conflicts');
+    await t.call('conflict:list', { refresh: true });
+    await t.call('conflict:list', { refresh: true });
+    expect(reads(shown, 'conflicts')).toBe(listed);
+    await t.call('conflict:list', {});
+    expect(reads(shown, 'conflicts')).toBe(listed + 1);
+    await t.call('conflict:resolve', { conflictId: conflict.conflictId, choice: 'keep-hub' });
   });
 });
