@@ -10,7 +10,15 @@ import {
   type RecordedEntryData,
 } from '../../shared/contract/index.js';
 import type { MedicationAdministration, Observation, Resource } from '../../shared/fhir/index.js';
-import { VITAL_RANGES, VITAL_SIGN_CODES, vitalProblems, type VitalNumberField } from '../../shared/vital-signs/index.js';
+import {
+  correctionNoteText,
+  observationValueText,
+  quantityText,
+  VITAL_RANGES,
+  VITAL_SIGN_CODES,
+  vitalProblems,
+  type VitalNumberField,
+} from '../../shared/vital-signs/index.js';
 import { SyncError } from '../sync/index.js';
 import type { ResourceStore } from '../vault/index.js';
 import type { DocumentationAuthor } from './documentation-builders.js';
@@ -42,26 +50,6 @@ export function isVitalSign(observation: Observation): boolean {
 
 function isBloodPressure(observation: Observation): boolean {
   return codeOf(observation) === VITAL_SIGN_CODES.bloodPressurePanel;
-}
-
-function componentValue(observation: Observation, code: string): number | undefined {
-  return observation.component?.find((c) => c.code.coding?.some((coding) => coding.code === code))?.valueQuantity?.value;
-}
-
-function quantityText(value: number | undefined, unit: string | undefined): string | null {
-  return value === undefined ? null : `${value}${unit === undefined || unit === '' ? '' : ` ${unit}`}`;
-}
-
-function observationValueText(observation: Observation): string | null {
-  if (isBloodPressure(observation)) {
-    const systolic = componentValue(observation, VITAL_SIGN_CODES.systolic);
-    const diastolic = componentValue(observation, VITAL_SIGN_CODES.diastolic);
-    return systolic === undefined && diastolic === undefined ? null : `${systolic ?? '–'}/${diastolic ?? '–'} mmHg`;
-  }
-  if (observation.valueQuantity !== undefined) return quantityText(observation.valueQuantity.value, observation.valueQuantity.unit);
-  return (
-    observation.valueCodeableConcept?.text ?? observation.valueCodeableConcept?.coding?.[0]?.display ?? observation.valueString ?? null
-  );
 }
 
 function administrationValueText(administration: MedicationAdministration): string | null {
@@ -216,12 +204,7 @@ export function amendedResource(
     const corrected = correctedObservation(cached, request.values);
     const after = observationValueText(corrected);
     if (before === after) throw invalid('The corrected value is the same as the recorded one; nothing was changed.');
-    return withNote(
-      { ...corrected, status: 'corrected' },
-      `Corrected from ${before ?? 'no value'} to ${after ?? 'no value'}. ${reasonText(request)}`,
-      author,
-      now,
-    );
+    return withNote({ ...corrected, status: 'corrected' }, correctionNoteText(before, after, reasonText(request)), author, now);
   }
   if (cached.resourceType === 'MedicationAdministration') {
     if (cached.status === 'entered-in-error') throw invalid('This administration is already marked entered in error.');

@@ -18,6 +18,7 @@ import {
   validateResource,
   type Resource,
 } from '../../shared/fhir/index.js';
+import { combinedNotes } from '../../shared/vital-signs/index.js';
 import { holdsPatient, type ConflictRecord, type OutboxItem, type Vault } from '../vault/index.js';
 import { combinationProvenance, upstreamSettlementProvenance, type DocumentationAuthor } from './documentation-builders.js';
 import { SyncError } from '../sync/index.js';
@@ -64,7 +65,7 @@ export function resolveConflict(
         const { resourceType, id } = item.resource;
         if (item.operation === 'create' || !isSupportedResourceType(resourceType)) return item;
         const current = held ? vault.resources.versionOf(resourceType, id) : null;
-        const base = current?.versionId ?? (held ? null : (hubVersions.get(keyOf(item.resource)) ?? null));
+        const base = newerVersion(current?.versionId ?? null, hubVersions.get(keyOf(item.resource)) ?? null);
         const resource = {
           ...item.resource,
           meta: { ...(item.resource.meta ?? {}), ...(base === null ? {} : { versionId: base }) },
@@ -152,9 +153,26 @@ function conflictRecord(vault: Vault, conflictId: string): ConflictRecord {
 
 const keyOf = (resource: { resourceType: string; id?: string | undefined }): string => `${resource.resourceType}/${resource.id ?? ''}`;
 
-/** The version of each resource the hub showed when the conflict arose. */
+/**
+ * The version of each resource the hub showed when the conflict arose, or named without showing it
+ * (its 412, for a patient who left the ward: the cached copy here stays at the old version).
+ */
 function hubVersionsOf(record: ConflictRecord): Map<string, string | null> {
-  return new Map(record.hub.map((resource) => [keyOf(resource), resource.meta?.versionId ?? null]));
+  return new Map([
+    ...record.hub.map((resource): [string, string | null] => [keyOf(resource), resource.meta?.versionId ?? null]),
+    ...record.hubVersionsOnly.map((version): [string, string] => [keyOf(version), version.versionId]),
+  ]);
+}
+
+/**
+ * The base a settlement is sent on: the newer of the vault's copy (a later pull may have brought a
+ * newer one) and the hub's version the conflict kept (the vault's copy of a patient who left the ward
+ * stays at the version before the conflict). Null when neither is known: a create.
+ */
+function newerVersion(cached: string | null, fromConflict: string | null): string | null {
+  if (cached === null) return fromConflict;
+  if (fromConflict === null) return cached;
+  return Number(fromConflict) > Number(cached) ? fromConflict : cached;
 }
 
 function mismatch(detail: string): SyncError {
@@ -194,6 +212,18 @@ function checkedCombination(record: ConflictRecord, resources: readonly unknown[
 }
 
 /**
+ * A combined reading's notes, rebuilt whatever the window sent (shared/vital-signs combinedNotes): a
+ * correction note follows the value the combination holds, and every note of both versions stays.
+ */
+function withCombinedNotes(local: Resource, record: ConflictRecord, resource: Resource & { id: string }): Resource & { id: string } {
+  if (resource.resourceType !== 'Observation' || local.resourceType !== 'Observation') return resource;
+  const hub = record.hub.find((held) => keyOf(held) === keyOf(resource));
+  const note = combinedNotes(local, hub?.resourceType === 'Observation' ? hub : null, resource);
+  const { note: _sent, ...rest } = resource;
+  return (note.length === 0 ? rest : { ...rest, note }) as Resource & { id: string };
+}
+
+/**
  * Queues the user's combination of both versions in place of the local entry: each resource sent
  * with If-Match on the hub's current version (a create when the hub has none), with a Provenance
  * naming `author` as who combined them. Returns the new outbox entry's id.
@@ -213,9 +243,9 @@ export function combineConflict(
   const hubVersions = hubVersionsOf(record);
   const items: OutboxItem[] = record.local.items.map((item) => {
     const { resourceType, id } = item.resource;
-    const resource = combined.get(keyOf(item.resource))!;
+    const resource = withCombinedNotes(item.resource, record, combined.get(keyOf(item.resource))!);
     const current = held && isSupportedResourceType(resourceType) ? vault.resources.versionOf(resourceType, id) : null;
-    const base = current?.versionId ?? hubVersions.get(keyOf(item.resource)) ?? null;
+    const base = newerVersion(current?.versionId ?? null, hubVersions.get(keyOf(item.resource)) ?? null);
     const meta = { ...(resource.meta ?? {}) };
     delete meta.versionId;
     delete meta.lastUpdated;

@@ -18,6 +18,7 @@ import { HostError } from './host-error.js';
 import type { IpcHandler } from './ipc-router.js';
 import { guardAll, guardKeptPatient } from './patient-guard.js';
 import { notEnrolled } from './sync-handlers.js';
+import { createViewReads, type ViewReads } from './view-reads.js';
 
 export interface ConflictHandlers {
   readonly 'conflict:list': IpcHandler<'conflict:list'>;
@@ -40,6 +41,8 @@ export interface ConflictHandlerOptions {
   /** The workstation's documentation, or null on a workstation that is not enrolled. */
   readonly documentation: Pick<Documentation, 'resolveConflict' | 'combineConflict' | 'inDowntime'> | null;
   readonly audit: Pick<AuditLog, 'record' | 'recordAll'>;
+  /** Which chart-reads a refresh of the conflicts screen already recorded (view-reads.ts); one per handler set by default. */
+  readonly viewReads?: ViewReads;
 }
 
 /** The refusals that mean "not this patient for this user": such a conflict is listed withheld, without its content. */
@@ -61,6 +64,7 @@ function viewOf(record: ConflictRecord, patient: HeldPatient, withheld: Withheld
     withheld,
     local: opened ? record.local.items.map((item) => ({ ...item.resource })) : [],
     hub: opened ? record.hub.map((resource) => ({ ...resource })) : [],
+    hubVersionsOnly: opened ? record.hubVersionsOnly.map((version) => ({ ...version })) : [],
   };
 }
 
@@ -76,7 +80,9 @@ export function conflictHandlers({
   vault,
   documentation,
   audit,
+  viewReads,
 }: ConflictHandlerOptions): ConflictHandlers {
+  const views = viewReads ?? createViewReads();
   // A conflict's documentation was made on this ward: for that conflict its patient counts as the
   // ward's, so the ward's staff can settle it, whether they are still on the ward, left it (the vault
   // keeps them until the conflict is settled), or are no longer held at all (purged before that rule):
@@ -98,7 +104,7 @@ export function conflictHandlers({
     return { name: patientName(patientId), leftWard: patient?.onWard !== true, chartHeld: patient !== null };
   };
   return {
-    'conflict:list': () => {
+    'conflict:list': ({ refresh }) => {
       const listed: Array<{ record: ConflictRecord; withheld: Withheld | null }> = [];
       const opened = new Map<string, { user: UserContext; conflicts: number }>();
       for (const record of vault.conflicts.list()) {
@@ -112,7 +118,11 @@ export function conflictHandlers({
         }
       }
       audit.recordAll(
-        [...opened].map(([patientId, { user, conflicts }]) => chartReadEntry(user, patientId, 'conflicts', { detail: { conflicts } })),
+        [...opened]
+          .filter(([patientId, { user }], index) =>
+            views.needsEntry(user.sessionId, 'conflicts', patientId, refresh === true || index > 0, false),
+          )
+          .map(([patientId, { user, conflicts }]) => chartReadEntry(user, patientId, 'conflicts', { detail: { conflicts } })),
       );
       const held = new Map<string, HeldPatient>();
       return listed.map(({ record, withheld }) => {

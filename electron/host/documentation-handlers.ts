@@ -23,6 +23,7 @@ import type { PatientLookup } from './chart-handlers.js';
 import type { IpcHandler } from './ipc-router.js';
 import { guardKeptPatient, guardPatient } from './patient-guard.js';
 import { notEnrolled } from './sync-handlers.js';
+import { createViewReads, type ViewReads } from './view-reads.js';
 import type { SyncEngine } from '../sync/index.js';
 
 export interface DocumentationHandlers {
@@ -47,6 +48,8 @@ export interface DocumentationHandlerOptions {
   readonly audit: Pick<AuditLog, 'record'>;
   /** What the hub acknowledged lately (the sync engine), or null on a workstation that is not enrolled. */
   readonly deliveries: Pick<SyncEngine, 'deliveredRecently'> | null;
+  /** Which chart-reads a refresh of the pending list already recorded (view-reads.ts); one per handler set by default. */
+  readonly viewReads?: ViewReads;
 }
 
 /** Who documents, as the hub knows them: the session's hub user id as the Practitioner id. */
@@ -67,7 +70,9 @@ export function documentationHandlers({
   documentation,
   audit,
   deliveries,
+  viewReads,
 }: DocumentationHandlerOptions): DocumentationHandlers {
+  const views = viewReads ?? createViewReads();
   const enrolled = <S>(engine: S | null): S => {
     if (engine === null) throw notEnrolled();
     return engine;
@@ -142,7 +147,7 @@ export function documentationHandlers({
       );
       return answer(receipt);
     },
-    'chart:pending': ({ patientId }) => {
+    'chart:pending': ({ patientId, refresh }) => {
       const user = guardKeptPatient(sessions, patients, 'chart:read', patientId);
       // Only what the reader's role may see: a clerk's list holds no vital signs or doses.
       const mayRead = (items: readonly OutboxItem[]): boolean => readActionsOf(items).every((action) => isPermitted(user.role, action));
@@ -178,7 +183,8 @@ export function documentationHandlers({
           lastError: null,
           deliveredAt: entry.deliveredAt,
         }));
-      audit.record(chartReadEntry(user, patientId, 'pending', { detail: { pending: pending.length, conflicts: conflicts.length } }));
+      if (views.needsEntry(user.sessionId, 'pending', patientId, refresh === true, true))
+        audit.record(chartReadEntry(user, patientId, 'pending', { detail: { pending: pending.length, conflicts: conflicts.length } }));
       return [...[...pending, ...conflicts].sort((a, b) => a.recordedAt.localeCompare(b.recordedAt)), ...delivered];
     },
   };

@@ -5,7 +5,7 @@
 // followed only on the enrolled hub: their path and query are resolved against the hub URL.
 import type { CryptoKey } from 'jose';
 import type { Logger } from 'pino';
-import { createClientAssertion, hubErrorCode, tokenRequestBody, tokenResponseSchema } from '../../shared/auth/index.js';
+import { createClientAssertion, hubCurrentVersion, hubErrorCode, tokenRequestBody, tokenResponseSchema } from '../../shared/auth/index.js';
 import { backoffDelay, retryAfterMs, sleep } from './backoff.js';
 import type { ConnectivityMonitor } from './connectivity.js';
 import type { HttpRequest, HttpResponse, HttpSend } from './http-transport.js';
@@ -294,9 +294,11 @@ export class HubClient {
         }
         monitor.answered(response.firstByteMs);
         if (options.returnRefusals && status >= 400 && status < 500) return { status, body };
+        const currentVersion = status === 412 ? hubCurrentVersion(body) : undefined;
         throw new SyncError('REQUEST_REFUSED', `The hub refused a request (${status}${code ? ` ${code}` : ''}).`, {
           status,
           ...(code ? { hubCode: code } : {}),
+          ...(currentVersion === undefined ? {} : { currentVersion }),
         });
       } catch (error) {
         if (!isTransient(error)) {

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isSupportedResourceType, type Resource } from '../../shared/fhir/index.js';
-import { contentFingerprint, holdsPatient, type OutboxEntry, type OutboxItem, type Vault } from '../vault/index.js';
+import { contentFingerprint, holdsPatient, type HubVersionOnly, type OutboxEntry, type OutboxItem, type Vault } from '../vault/index.js';
 import type { HubClient } from './hub-client.js';
 import { outboxBundle, sameContent, type BundleSlot } from './outbox-bundle.js';
 import type { DeliveredEntry } from './recent-deliveries.js';
@@ -162,7 +162,8 @@ function recordDelivery(vault: Vault, entry: OutboxEntry, answers: ReadonlyMap<n
 /**
  * The hub's current version; null when it has none (404, 410); undefined when it will not show it to
  * this device (403: the patient left the ward, so the device token no longer reads their chart). The
- * conflict is then kept with this workstation's version alone, instead of failing every push after it.
+ * conflict is then kept with this workstation's version and the version number the hub's 412 named
+ * (versionsNamedOnly), instead of failing every push after it.
  */
 async function hubVersionOf(client: HubClient, type: string, id: string): Promise<Resource | null | undefined> {
   try {
@@ -224,6 +225,24 @@ async function settleRefusal(
   return refusal.status === 412 ? 'conflict' : 'rejected';
 }
 
+/**
+ * The version the hub's 412 named of an item it would not show this device (403: the patient left
+ * the ward): what settling the conflict on top of the hub's version needs, with no content.
+ */
+function versionsNamedOnly(
+  entry: OutboxEntry,
+  hub: ReadonlyMap<number, Resource | null | undefined>,
+  refusal: SyncError,
+): HubVersionOnly[] {
+  const named = refusal.status === 412 ? refusal.currentVersion : undefined;
+  if (named === undefined) return [];
+  const unseen = entry.items.some(
+    (item, index) =>
+      hub.has(index) && hub.get(index) === undefined && item.resource.resourceType === named.resourceType && item.resource.id === named.id,
+  );
+  return unseen ? [{ resourceType: named.resourceType, id: named.id, versionId: named.versionId }] : [];
+}
+
 /** Moves `entry` to the conflicts, with the hub's current versions of what it changed (`hub`, by item). */
 function keepAsConflict(
   context: PushContext,
@@ -245,6 +264,7 @@ function keepAsConflict(
         errorCode: refusal.hubCode ?? String(refusal.status ?? ''),
         local,
         hub: [...hub.values()].filter((resource): resource is Resource => resource !== null && resource !== undefined),
+        hubVersionsOnly: versionsNamedOnly(entry, hub, refusal),
         detectedAt: context.now().toISOString(),
       });
       entry.items.forEach((item, index) => {

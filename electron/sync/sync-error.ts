@@ -1,5 +1,6 @@
 // The sync room's one error class: a stable code and a message a nurse or IT can act on. Never
 // patient data; hub messages are not copied in (only the hub's stable error code, when it gave one).
+import type { HubCurrentVersion } from '../../shared/auth/index.js';
 import { WardlineError } from '../../shared/errors/index.js';
 
 export type SyncErrorCode =
@@ -54,11 +55,18 @@ export class SyncError extends WardlineError<SyncErrorCode> {
   readonly hubCode: string | undefined;
   /** The HTTP status the hub answered with, when it answered. */
   readonly status: number | undefined;
+  /** On a 412: the version the hub holds now of the resource it named, when it named one. */
+  readonly currentVersion: HubCurrentVersion | undefined;
 
-  constructor(code: SyncErrorCode, message: string, options: { cause?: unknown; hubCode?: string; status?: number } = {}) {
+  constructor(
+    code: SyncErrorCode,
+    message: string,
+    options: { cause?: unknown; hubCode?: string; status?: number; currentVersion?: HubCurrentVersion } = {},
+  ) {
     super(code, message, options);
     this.hubCode = options.hubCode;
     this.status = options.status;
+    this.currentVersion = options.currentVersion;
   }
 }
 

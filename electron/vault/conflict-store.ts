@@ -26,6 +26,12 @@ export interface ConflictRecord {
   readonly local: NewOutboxEntry;
   /** The hub's current versions of the resources the entry would have changed (for an upstream conflict: the EHR's resources). */
   readonly hub: readonly Resource[];
+  /**
+   * The versions the hub named in its 412 of resources it would not show this device (403: the
+   * patient left the ward): a number, no content. What "keep my version" is sent on. Stored in
+   * `hub_json` beside the resources, each marked VERSION_ONLY_MARK.
+   */
+  readonly hubVersionsOnly: readonly HubVersionOnly[];
   readonly detectedAt: string;
   /**
    * Whether the patient's chart was restricted when the conflict was stored (the restricted-chart
@@ -35,8 +41,25 @@ export interface ConflictRecord {
   readonly chartRestricted: boolean;
 }
 
+export interface HubVersionOnly {
+  readonly resourceType: string;
+  readonly id: string;
+  readonly versionId: string;
+}
+
 /** A conflict as it is stored: the store records whether the chart is restricted itself. */
-export type NewConflict = Omit<ConflictRecord, 'chartRestricted'>;
+export type NewConflict = Omit<ConflictRecord, 'chartRestricted' | 'hubVersionsOnly'> & {
+  readonly hubVersionsOnly?: readonly HubVersionOnly[];
+};
+
+/** The key that marks, in `hub_json`, a version the hub named without showing it (no FHIR resource has it). */
+const VERSION_ONLY_MARK = 'wardlineVersionOnly';
+
+type StoredHub = Array<Resource | (HubVersionOnly & { [VERSION_ONLY_MARK]: true })>;
+
+function isVersionOnly(entry: StoredHub[number]): entry is HubVersionOnly & { [VERSION_ONLY_MARK]: true } {
+  return (entry as unknown as Record<string, unknown>)[VERSION_ONLY_MARK] === true;
+}
 
 export interface ConflictStore {
   add(record: NewConflict): void;
@@ -79,10 +102,20 @@ function recordOf(row: Row): ConflictRecord {
     reason: REASONS.find((reason) => reason === row.reason) ?? 'version-conflict',
     errorCode: row.error_code,
     local: JSON.parse(row.local_json) as NewOutboxEntry,
-    hub: JSON.parse(row.hub_json) as Resource[],
+    ...hubOf(JSON.parse(row.hub_json) as StoredHub),
     detectedAt: row.detected_at,
     chartRestricted: row.chart_restricted !== 0,
   };
+}
+
+function hubOf(stored: StoredHub): Pick<ConflictRecord, 'hub' | 'hubVersionsOnly'> {
+  const hub: Resource[] = [];
+  const hubVersionsOnly: HubVersionOnly[] = [];
+  for (const entry of stored) {
+    if (isVersionOnly(entry)) hubVersionsOnly.push({ resourceType: entry.resourceType, id: entry.id, versionId: entry.versionId });
+    else hub.push(entry);
+  }
+  return { hub, hubVersionsOnly };
 }
 
 /** The restricted-chart rule on the patient's chart as the vault holds it now; no Patient to judge by counts as restricted. */
@@ -117,7 +150,7 @@ export function createConflictStore(db: Db): ConflictStore {
         record.reason,
         record.errorCode,
         JSON.stringify({ entryId, patientId, items, provenance, createdAt }),
-        JSON.stringify(record.hub),
+        JSON.stringify([...record.hub, ...(record.hubVersionsOnly ?? []).map((version) => ({ ...version, [VERSION_ONLY_MARK]: true }))]),
         record.detectedAt,
         restricted ? 1 : 0,
       );

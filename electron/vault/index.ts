@@ -12,7 +12,7 @@ export { holdsPatient } from './held-patient.js';
 export type { EnrollmentRecord } from './sync-state-store.js';
 export type { OutboxEntry, OutboxItem } from './outbox-store.js';
 export { contentFingerprint } from './outbox-content.js';
-export type { ConflictRecord, NewConflict } from './conflict-store.js';
+export type { ConflictRecord, HubVersionOnly, NewConflict } from './conflict-store.js';
 export type { PolicyMark } from './policy-mark.js';
 export type { ChartQueries } from './chart-queries.js';
 export type { PatientDirectory, PatientIdentity } from './patient-directory.js';

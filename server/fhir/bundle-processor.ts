@@ -152,6 +152,7 @@ async function processTransaction(ctx: FhirContext, requestEntries: readonly Bun
           fhirError.issueType,
           `The transaction was not applied. ${fhirError.message.startsWith('Bundle.entry') ? '' : `Bundle.entry[${entry.index}]: `}${fhirError.message}`,
           fhirError.expression,
+          fhirError.currentVersion,
         );
       }
     }

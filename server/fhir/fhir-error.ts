@@ -1,6 +1,6 @@
 // The FHIR room's one error: an HTTP status, a FHIR issue type, a stable code a client can branch
 // on, and a message for people. Never holds resource content. Sent as an OperationOutcome.
-import { HUB_ERROR_CODE_SYSTEM } from '../../shared/auth/index.js';
+import { HUB_CURRENT_VERSION_EXTENSION_URL, HUB_ERROR_CODE_SYSTEM } from '../../shared/auth/index.js';
 import { WardlineError } from '../../shared/errors/index.js';
 
 export type FhirErrorCode =
@@ -68,6 +68,8 @@ export class FhirError extends WardlineError<FhirErrorCode> {
     readonly issueType: IssueType,
     message: string,
     readonly expression?: string,
+    /** A 412's current version, `Type/id/_history/n` (HUB_CURRENT_VERSION_EXTENSION_URL); only once the caller may change it. */
+    readonly currentVersion?: string,
   ) {
     super(code, message);
   }
@@ -79,6 +81,7 @@ export interface OperationOutcomeIssue {
   details?: { coding: { system: string; code: string }[]; text?: string };
   diagnostics?: string;
   expression?: string[];
+  extension?: { url: string; valueReference: { reference: string } }[];
 }
 
 export function operationOutcome(issue: OperationOutcomeIssue): { resourceType: 'OperationOutcome'; issue: OperationOutcomeIssue[] } {
@@ -92,6 +95,9 @@ export function outcomeOf(error: FhirError): ReturnType<typeof operationOutcome>
     details: { coding: [{ system: HUB_ERROR_CODE_SYSTEM, code: error.code }], text: error.message },
     diagnostics: error.message,
     ...(error.expression === undefined ? {} : { expression: [error.expression] }),
+    ...(error.currentVersion === undefined
+      ? {}
+      : { extension: [{ url: HUB_CURRENT_VERSION_EXTENSION_URL, valueReference: { reference: error.currentVersion } }] }),
   });
 }
 

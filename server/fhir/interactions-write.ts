@@ -222,6 +222,9 @@ export async function updateResource(
         'VERSION_CONFLICT',
         'conflict',
         `${options.where ?? ''}This ${type} changed on the hub since version ${expected} was read${previous ? ` (now version ${previous.version}${previous.deleted ? ', deleted' : ''})` : ''}; nothing was overwritten.`,
+        undefined,
+        // Judged writable by refuseEarly above: the caller learns the version it may write on, no content.
+        previous && !previous.deleted ? `${type}/${id}/_history/${previous.version}` : undefined,
       );
     }
   }

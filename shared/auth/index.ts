@@ -5,5 +5,5 @@ export * from './schemas.js';
 export { generateDeviceKeyPair, exportDevicePrivateKey, importDevicePrivateKey, publicJwkOf, type DeviceKeyPair } from './device-keys.js';
 export { createClientAssertion, tokenRequestBody, type ClientAssertionInput } from './client-assertion.js';
 export { createAuditCheckpoint } from './audit-checkpoint.js';
-export { hubErrorCode } from './hub-error-code.js';
+export { hubCurrentVersion, hubErrorCode, type HubCurrentVersion } from './hub-error-code.js';
 export { TOTP_CODE_PATTERN, TOTP_DIGITS, TOTP_STEP_SECONDS, TOTP_WINDOW_STEPS } from './totp-rule.js';

@@ -28,6 +28,15 @@ export const AUDIT_CHAIN_STATUS_EXTENSION_URL = 'https://wardline.example/fhir/S
 /** previousHash of the first event of a chain. */
 export const GENESIS_PREVIOUS_HASH = '0'.repeat(64);
 
+/**
+ * Extension on the issue of a 412 VERSION_CONFLICT: valueReference `Type/id/_history/n`, the version
+ * the hub holds now of the resource the request named. Given only once the hub has judged that the
+ * caller may change that resource (its ward's patient, or one who left it within the documentation
+ * window): a version number, never content. A workstation whose device token no longer reads the
+ * chart (the patient left the ward) settles its conflict on that version.
+ */
+export const HUB_CURRENT_VERSION_EXTENSION_URL = 'https://wardline.example/fhir/StructureDefinition/current-version';
+
 /** System of the `issue.details.coding` the hub puts on identity and audit errors. */
 export const HUB_ERROR_CODE_SYSTEM = 'https://wardline.example/fhir/CodeSystem/hub-error';
 

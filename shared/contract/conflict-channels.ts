@@ -3,8 +3,6 @@
 import { z } from 'zod';
 import { channelTable, defineChannel } from './channel.js';
 
-const noRequest = z.strictObject({});
-
 /** A FHIR resource as JSON (shown side by side; the host validated it). */
 export const resourceJsonSchema = z.record(z.string(), z.unknown());
 
@@ -47,6 +45,11 @@ export const conflictViewSchema = z.object({
   local: z.array(resourceJsonSchema),
   /** The hub's current versions of the same resources (an upstream conflict: the EHR's resources that contradict it). */
   hub: z.array(resourceJsonSchema),
+  /**
+   * Resources the hub holds a newer version of but no longer shows this workstation (the patient left
+   * the ward): their version number only, which "keep my version" and "combine" are sent on.
+   */
+  hubVersionsOnly: z.array(z.object({ resourceType: z.string(), id: z.string(), versionId: z.string() })),
 });
 export type ConflictViewData = z.infer<typeof conflictViewSchema>;
 
@@ -56,7 +59,8 @@ export const CONFLICT_CHANNELS = channelTable([
     summary:
       "every unresolved conflict (the banner's count): the documentation the hub refused or that met a newer version, with both versions where the user may read them",
     permission: 'chart:read',
-    request: noRequest,
+    /** refresh: a reload of the screen the user already has open (sync:changed): no new chart-read for a patient already recorded. */
+    request: z.strictObject({ refresh: z.boolean().optional() }),
     response: z.array(conflictViewSchema),
   }),
   defineChannel({

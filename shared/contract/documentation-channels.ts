@@ -115,7 +115,11 @@ export const DOCUMENTATION_CHANNELS = channelTable([
     name: 'chart:pending',
     summary: "one patient's documentation not yet held by the hub (pending upload or in conflict)",
     permission: 'chart:read',
-    request: z.strictObject({ patientId: patientIdSchema }),
+    request: z.strictObject({
+      patientId: patientIdSchema,
+      /** A reload of the list the user already has open (sync:changed, a local write): no new chart-read for the same patient. */
+      refresh: z.boolean().optional(),
+    }),
     response: z.array(pendingDocumentationSchema),
   }),
 ]);

@@ -64,3 +64,4 @@ export {
 } from './vital-definitions.js';
 export { vitalObservationProblem, type VitalObservationLike, type VitalObservationProblem } from './vital-observation-check.js';
 export { news2SummarySchema, news2Summary, type News2Summary } from './news2-summary.js';
+export { combinedNotes, correctionNoteText, observationValueText, parseCorrectionNote, quantityText } from './correction-note.js';

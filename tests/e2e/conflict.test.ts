@@ -1,7 +1,8 @@
 // A conflict as a nurse meets it: a vital sign corrected on this workstation during downtime was
 // changed on the hub meanwhile. After the hub is back the banner points to the conflict, the
 // conflicts screen shows both versions side by side with the differences marked, and she combines
-// them field by field (her corrected value, the hub's note); the hub then holds that combination.
+// them field by field (her corrected value, the hub's status); the notes are not chosen: the screen
+// shows that both versions' notes are kept, and the hub then holds that combination.
 // (The correction that meets the hub's change is made through the host here, to set up a combination
 // of two notes; the same path from the chart's correction form is in nurse-corrects-entries.test.ts.)
 // A conflict whose patient's chart this workstation no longer holds (purged before the
@@ -89,9 +90,12 @@ describe('a conflict', () => {
     await saveScreenshot(page, TEST, 'conflicts-both-versions');
     await expectAccessible(page, 'conflicts');
 
-    // She keeps her corrected value and takes the hub's note.
+    // She keeps her corrected value; no one's note is dropped, and the screen says so before she sends.
     await card.getByRole('button', { name: 'Combine' }).click();
-    await card.getByRole('radiogroup', { name: 'Use which note' }).getByRole('radio', { name: 'Hub' }).click();
+    expect(await card.getByRole('radiogroup', { name: 'Use which note' }).count()).toBe(0);
+    const notes = card.getByRole('region', { name: 'Notes of the combined version' });
+    await shown(notes.getByRole('listitem').filter({ hasText: 'Verified against the monitor' }));
+    await shown(notes.getByRole('listitem').filter({ hasText: 'Recounted at the bedside' }));
     await saveScreenshot(page, TEST, 'conflicts-combine');
     await expectAccessible(page, 'conflicts (combining)');
     await card.getByRole('button', { name: 'Send combined version' }).click();
@@ -103,7 +107,7 @@ describe('a conflict', () => {
       .toBe('3');
     const settled = await hub.read<Observation>('Observation', original.id!);
     expect(settled.valueQuantity?.value).toBe(corrected);
-    expect(settled.note?.map((n) => n.text)).toEqual(['Verified against the monitor']);
+    expect(settled.note?.map((n) => n.text)).toEqual(['Verified against the monitor', 'Recounted at the bedside']);
     await expect
       .poll(
         () =>

@@ -12,13 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PURPOSE_OF_USE, RESTRICTED_LABEL } from '../../shared/access/index.js';
 import type { Encounter, Observation, Patient, Provenance, Resource } from '../../shared/fhir/index.js';
 import { CONFLICT_COMBINATION_POLICY_URI } from '../../electron/documentation/index.js';
+import { VITAL_SIGN_CODES } from '../../shared/vital-signs/index.js';
 import { feedResources } from '../support/hub-fixtures.js';
 import { startEnrolledTestHost, type EnrolledTestHost } from '../support/enrolled-host.js';
 
 let t: EnrolledTestHost;
 
 beforeAll(async () => {
-  t = await startEnrolledTestHost({ seed: 'conflict-channels' });
+  t = await startEnrolledTestHost({ seed: 'conflict-channels', patients: 5 });
   await t.signIn('nina');
   await t.call('sync:now', {});
 });
@@ -37,6 +38,7 @@ interface ConflictView {
   withheld: { code: string; message: string } | null;
   local: Resource[];
   hub: Resource[];
+  hubVersionsOnly: Array<{ resourceType: string; id: string; versionId: string }>;
 }
 
 /** The banner's count and the list's length, for whoever is signed in now. */
@@ -274,5 +276,139 @@ describe('conflicts through the window', () => {
       purposeOfUse: PURPOSE_OF_USE.emergency,
       detail: { resolution: 'keep-hub' },
     });
+  });
+  it('stores a combination whose correction note follows the value kept, with the colleague’s note too, whatever note the window sent', async () => {
+    // Review 11 #4: the hub stored value 80 with the note "Corrected from 79 to 82" and lost the colleague's note.
+    const patientId = t.ward.patients[3]!.patient.id!;
+    await t.signIn('nina');
+    const entries = await t.call<Array<{ id: string; resourceType: string; versionId: string | null; fields: string[] }>>(
+      'chart:recorded-entries',
+      { patientId, from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' },
+    );
+    const reading = entries.find(
+      (e) =>
+        e.resourceType === 'Observation' &&
+        (t.host.vault.resources.read('Observation', e.id) as Observation).code.coding?.[0]?.code === VITAL_SIGN_CODES.heartRate,
+    )!;
+    const before = t.host.vault.resources.read('Observation', reading.id) as Observation;
+    const recorded = before.valueQuantity!.value!;
+    const [mine, theirs] = [recorded + 2, recorded + 1];
+    await t.call('chart:amend', {
+      patientId,
+      resourceType: 'Observation',
+      id: reading.id,
+      versionId: reading.versionId,
+      action: 'correct',
+      reason: 'wrong-value',
+      values: { value: mine },
+    });
+    const colleagues: Observation = {
+      ...before,
+      status: 'corrected',
+      valueQuantity: { ...before.valueQuantity!, value: theirs },
+      note: [...(before.note ?? []), { text: 'Rechecked by a colleague at the monitor' }],
+    };
+    await feedResources(t.hub.db, [colleagues]);
+    expect(await t.call('sync:now', {})).toMatchObject({ conflicts: 1 });
+    const [conflict] = await t.call<ConflictView[]>('conflict:list', {});
+    const local = conflict!.local[0] as Observation;
+    const hubVersion = conflict!.hub[0] as Observation;
+    const unit = before.valueQuantity!.unit!;
+    expect(local.note?.at(-1)?.text).toMatch(new RegExp(`^Corrected from ${recorded} ${unit.replace(/[/]/g, '\\/')} to ${mine} `));
+
+    // The value the hub holds, with this workstation's note, as the screen's free choice of notes once sent.
+    const { resentAs } = await t.call<{ resentAs: string | null }>('conflict:resolve', {
+      conflictId: conflict!.conflictId,
+      choice: 'combine',
+      resources: [{ ...hubVersion, note: local.note }],
+    });
+    expect(resentAs).toEqual(expect.any(String));
+    expect(await t.call('sync:now', {})).toMatchObject({ outboxPending: 0, conflicts: 0 });
+    const onHub = await hubResource<Observation>('Observation', reading.id);
+    expect(onHub.valueQuantity?.value).toBe(theirs);
+    const texts = (onHub.note ?? []).map((n) => n.text);
+    expect(texts).toContain('Rechecked by a colleague at the monitor');
+    expect(texts.at(-1)).toBe(
+      `A correction to ${mine} ${unit} was documented at the same time and not kept: the value stays ${theirs} ${unit}. Reason: Wrong value typed.`,
+    );
+    expect(texts.some((text) => text.startsWith('Corrected from'))).toBe(false);
+  });
+
+  it("delivers a retraction with 'Keep my version' when a colleague changed the reading and the patient left the ward meanwhile", async () => {
+    // Review 11 #1: the hub no longer shows the reading to this device (403), so the conflict kept no
+    // hub version, and "Keep my version" went again on the old one: the same 412 at every cycle.
+    const leaving = t.ward.patients[1]!;
+    const patientId = leaving.patient.id!;
+    const original = vitalSignOf(1, 1);
+    await t.signIn('nina');
+    await t.call('sync:now', {});
+    const held = t.host.vault.resources.versionOf('Observation', original.id!)!;
+    await t.call('chart:amend', {
+      patientId,
+      resourceType: 'Observation',
+      id: original.id!,
+      versionId: held.versionId,
+      action: 'entered-in-error',
+      reason: 'wrong-patient',
+    });
+    // Meanwhile, at the hub: a colleague's note on the same reading, then the discharge.
+    await feedResources(t.hub.db, [{ ...original, note: [{ text: 'rechecked by a colleague' }] } as Observation]);
+    const finished: Encounter = {
+      ...leaving.encounter,
+      status: 'finished',
+      period: { ...leaving.encounter.period, end: new Date().toISOString() },
+    };
+    await feedResources(t.hub.db, [finished]);
+    expect(await t.call('sync:now', {})).toMatchObject({ conflicts: 1 });
+
+    const [listed] = await t.call<ConflictView[]>('conflict:list', {});
+    expect(listed).toMatchObject({ patientId, leftWard: true, chartHeld: true, withheld: null, hub: [] });
+    // The hub's 412 named its version (a number, no content): the card can say so, and the resend goes on it.
+    expect(listed!.hubVersionsOnly).toEqual([{ resourceType: 'Observation', id: original.id!, versionId: '2' }]);
+    const { resentAs } = await t.call<{ resentAs: string | null }>('conflict:resolve', {
+      conflictId: listed!.conflictId,
+      choice: 'resend-local',
+    });
+    expect(t.host.vault.outbox.get(resentAs!)!.items[0]).toMatchObject({ operation: 'update', baseVersion: '2' });
+    expect(await t.call('sync:now', {})).toMatchObject({ outboxPending: 0, conflicts: 0 });
+    expect(await t.call('sync:now', {})).toMatchObject({ outboxPending: 0, conflicts: 0 });
+    const onHub = await hubResource<Observation>('Observation', original.id!);
+    expect(onHub).toMatchObject({ status: 'entered-in-error', meta: { versionId: '3' } });
+    // Settled and delivered: the next sync purged the patient who left.
+    expect(t.host.vault.resources.read('Patient', patientId)).toBeNull();
+  });
+  it('records one chart-read per opening of the conflicts screen and the pending list, not one per refresh; a refresh never hides a new patient', async () => {
+    // Review 11 #7: both reloaded at every sync:changed, and each reload wrote a chart-read.
+    await t.signIn('nina');
+    const [shown, other] = [t.ward.patients[4]!.patient.id!, t.ward.patients[3]!.patient.id!];
+    const reads = (patientId: string, view: string): number =>
+      t.host.audit.find({ patient: patientId }).filter((e) => e.action === 'chart-read' && e.detail.view === view).length;
+
+    const pendingBefore = reads(shown, 'pending');
+    await t.call('chart:pending', { patientId: shown });
+    await t.call('chart:pending', { patientId: shown, refresh: true });
+    await t.call('chart:pending', { patientId: shown, refresh: true });
+    expect(reads(shown, 'pending')).toBe(pendingBefore + 1);
+    // The window cannot spare the trail another patient's chart by calling it a refresh, nor a new opening.
+    const otherBefore = reads(other, 'pending');
+    await t.call('chart:pending', { patientId: other, refresh: true });
+    expect(reads(other, 'pending')).toBe(otherBefore + 1);
+    await t.call('chart:pending', { patientId: shown, refresh: true });
+    await t.call('chart:pending', { patientId: shown });
+    expect(reads(shown, 'pending')).toBe(pendingBefore + 3);
+    // A new session is a new opening.
+    await t.signIn('paul');
+    await t.call('chart:pending', { patientId: shown, refresh: true });
+    expect(reads(shown, 'pending')).toBe(pendingBefore + 4);
+
+    await t.signIn('nina');
+    const conflict = await conflictOn(vitalSignOf(4, 0));
+    const listed = reads(shown, 'conflicts');
+    await t.call('conflict:list', { refresh: true });
+    await t.call('conflict:list', { refresh: true });
+    expect(reads(shown, 'conflicts')).toBe(listed);
+    await t.call('conflict:list', {});
+    expect(reads(shown, 'conflicts')).toBe(listed + 1);
+    await t.call('conflict:resolve', { conflictId: conflict.conflictId, choice: 'keep-hub' });
   });
 });

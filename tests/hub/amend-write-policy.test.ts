@@ -11,11 +11,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Observation } from '../../shared/fhir/index.js';
-import { hubErrorCode } from '../../shared/auth/index.js';
+import { hubCurrentVersion, hubErrorCode } from '../../shared/auth/index.js';
 import { deleteResources } from '../../server/fhir/index.js';
 import { addUser } from '../../server/identity/index.js';
 import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
-import { admitPatient, observation, seedWard, type AdmittedPatient } from '../support/hub-fixtures.js';
+import { admitPatient, encounter, feedResources, observation, seedWard, type AdmittedPatient } from '../support/hub-fixtures.js';
 
 const PASSWORD = 'correct horse battery';
 const DAY = 86_400_000;
@@ -99,10 +99,11 @@ function upload(id: string, write: { resource: Observation } | 'DELETE', author:
 }
 
 /** The outbox's transaction: the retraction (PUT with If-Match) and the Provenance naming who made it. */
-function retraction(version: string, author: string): Record<string, unknown> {
+function retraction(version: string, author: string, target = { id: vital, patientId: onA.patientId }): Record<string, unknown> {
   const provenanceId = randomUUID();
+  const { id: vital, patientId } = target;
   const changed: Observation = {
-    ...observation(onA.patientId, { id: vital }),
+    ...observation(patientId, { id: vital }),
     status: 'entered-in-error',
     note: [{ text: 'Entered in error.' }],
   };
@@ -120,7 +121,7 @@ function retraction(version: string, author: string): Record<string, unknown> {
         resource: {
           resourceType: 'Provenance',
           id: provenanceId,
-          target: [{ reference: `Observation/${vital}` }, { reference: `Patient/${onA.patientId}` }],
+          target: [{ reference: `Observation/${vital}` }, { reference: `Patient/${patientId}` }],
           recorded: new Date().toISOString(),
           activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'UPDATE' }] },
           agent: [{ who: { reference: `Practitioner/${author}` } }],
@@ -158,6 +159,37 @@ describe('a correction at the hub', () => {
     const stale = await device.fetch('/fhir', { body: retraction(before.meta!.versionId!, nurse) });
     expect(stale.status).toBe(412);
     expect(await hubCopy()).toEqual(after);
+  });
+
+  it('names in a 412 only the version number, and only of a record the device may still change (its patient left the ward); another ward’s gets 403 with none', async () => {
+    // Review 11 #1: the device no longer reads the chart of a patient who left, so the 412 is how it
+    // learns the version to settle its conflict on. Nothing of the content comes with it.
+    const leftVital = `obs-${randomUUID()}`;
+    const left = await admitPatient(hub.db, 'a', { extra: (id) => [observation(id, { id: leftVital })] });
+    await feedResources(hub.db, [{ ...observation(left.patientId, { id: leftVital }), note: [{ text: 'rechecked by a colleague' }] }]);
+    const discharged = encounter(left.encounterId, left.patientId, 'a', 'finished');
+    await feedResources(hub.db, [discharged]);
+    expect((await device.fetch(`/fhir/Observation/${leftVital}`)).status).toBe(403);
+
+    const stale = await device.fetch('/fhir', { body: retraction('1', nurse, { id: leftVital, patientId: left.patientId }) });
+    expect(stale.status).toBe(412);
+    const outcome: unknown = await stale.json();
+    expect(hubCurrentVersion(outcome)).toEqual({ resourceType: 'Observation', id: leftVital, versionId: '2' });
+    expect(JSON.stringify(outcome)).not.toContain('rechecked');
+    const settled = await device.fetch('/fhir', { body: retraction('2', nurse, { id: leftVital, patientId: left.patientId }) });
+    expect(settled.status).toBe(200);
+
+    // Another ward's record: refused before its version is compared, and no version named.
+    await seedWard(hub.db, 'b');
+    const elsewhereVital = `obs-${randomUUID()}`;
+    const elsewhere = await admitPatient(hub.db, 'b', { extra: (id) => [observation(id, { id: elsewhereVital })] });
+    await feedResources(hub.db, [observation(elsewhere.patientId, { id: elsewhereVital, value: 99 })]);
+    const foreign = await device.fetch('/fhir', { body: retraction('1', nurse, { id: elsewhereVital, patientId: elsewhere.patientId }) });
+    expect(foreign.status).toBe(403);
+    const refusal: unknown = await foreign.json();
+    expect(hubErrorCode(refusal)).toBe('OUT_OF_SCOPE');
+    expect(hubCurrentVersion(refusal)).toBeUndefined();
+    expect(JSON.stringify(refusal)).not.toMatch(/version 2/);
   });
 
   it('refuses a “correction” that moves the record to another patient of the ward, in a session or from the outbox, changing nothing', async () => {

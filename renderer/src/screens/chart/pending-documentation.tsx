@@ -5,7 +5,7 @@
 // tells the chart's recorded-entries lists to reload (useDeliveries). The chart's "saved"
 // notice follows the same list (savedNotice), so it never says "pending upload" beside "Delivered".
 // What waits is counted in the banner's words (lib/waiting-words.ts), for this patient.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { PendingDocumentationData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
@@ -22,9 +22,20 @@ const KIND_TEXT: Readonly<Record<PendingDocumentationData['kind'], string>> = {
 };
 
 export function usePendingDocumentation(patientId: string): { pending: Loaded<PendingDocumentationData[]>; reloadPending: () => void } {
-  const { loaded, reload } = useHostCall(patientId, () => call(hostApi().chart.pending({ patientId })));
-  useEffect(() => hostApi().sync.onChanged(() => reload()), [reload]);
-  return { pending: loaded, reloadPending: reload };
+  // A reload of the list already shown (sync:changed, a local write) says so: the host records the
+  // chart-read of a view once per opening (docs/AUDIT.md).
+  const refresh = useRef(false);
+  const { loaded, reload } = useHostCall(patientId, () => {
+    const again = refresh.current;
+    refresh.current = false;
+    return call(hostApi().chart.pending({ patientId, refresh: again }));
+  });
+  const reloadPending = useCallback(() => {
+    refresh.current = true;
+    reload();
+  }, [reload]);
+  useEffect(() => hostApi().sync.onChanged(() => reloadPending()), [reloadPending]);
+  return { pending: loaded, reloadPending };
 }
 
 /**

@@ -29,4 +29,42 @@ describe('combinedResources', () => {
     const [combined] = combinedResources([myDose], [hubDose], { 'MedicationAdministration/m-1': { dosage: 'mine' } });
     expect(combined).toEqual(myDose);
   });
+  describe('a correction met by a colleague’s (review 11 #4)', () => {
+    const reason = 'Reason: Wrong value typed.';
+    const original = { ...hub, meta: { versionId: '1' }, status: 'final', valueQuantity: { ...hub.valueQuantity, value: 79 } };
+    const nurse = { authorReference: { reference: 'Practitioner/nurse' }, time: '2026-12-07T16:00:00Z' };
+    const mineCorrected = {
+      ...original,
+      status: 'corrected',
+      valueQuantity: { ...hub.valueQuantity, value: 82 },
+      note: [{ ...nurse, text: `Corrected from 79 /min to 82 /min. ${reason}` }],
+    };
+    const colleagues = {
+      ...original,
+      meta: { versionId: '2' },
+      status: 'corrected',
+      valueQuantity: { ...hub.valueQuantity, value: 80 },
+      note: [{ text: 'Rechecked by noor at the monitor' }],
+    };
+    const key = `Observation/${hub.id}`;
+
+    it("keeps the hub's value with both notes, the correction note saying it was not kept", () => {
+      const [combined] = combinedResources([mineCorrected], [colleagues], { [key]: { valueQuantity: 'hub', status: 'hub' } });
+      expect(combined).toMatchObject({ valueQuantity: { value: 80 }, meta: { versionId: '2' } });
+      expect((combined!.note as { text: string }[]).map((n) => n.text)).toEqual([
+        'Rechecked by noor at the monitor',
+        `A correction to 82 /min was documented at the same time and not kept: the value stays 80 /min. ${reason}`,
+      ]);
+      expect(JSON.stringify(combined)).not.toContain('Corrected from 79 /min to 82');
+    });
+
+    it("keeps this workstation's value with both notes, the correction note rebuilt from the hub's value", () => {
+      const [combined] = combinedResources([mineCorrected], [colleagues], { [key]: { valueQuantity: 'mine', status: 'hub' } });
+      expect(combined).toMatchObject({ valueQuantity: { value: 82 }, status: 'corrected' });
+      expect((combined!.note as { text: string }[]).map((n) => n.text)).toEqual([
+        'Rechecked by noor at the monitor',
+        `Corrected from 80 /min to 82 /min. ${reason}`,
+      ]);
+    });
+  });
 });

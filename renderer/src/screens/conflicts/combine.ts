@@ -3,7 +3,11 @@
 // versionId, is kept); a resource the hub does not have is sent as documented here. A combination
 // that changes the hub's reading or note text carries the mark of a correction (the hub refuses an
 // unmarked one, shared/fhir correction-marks): the user chose this workstation's value over it.
-import { unmarkedCorrection } from '../../../../shared/fhir/index.js';
+// A reading's notes are not chosen: the combined version keeps both versions' notes, a correction
+// note rebuilt to follow the chosen value (shared/vital-signs combinedNotes; the host rebuilds them
+// again whatever is sent).
+import { unmarkedCorrection, type Observation } from '../../../../shared/fhir/index.js';
+import { combinedNotes } from '../../../../shared/vital-signs/index.js';
 import { differingFields, pairResources, type ResourceJson } from './field-diff.js';
 
 /** The mark a combined version needs when it changes the hub's content; a dose is never re-marked. */
@@ -45,7 +49,16 @@ export function combinedResources(local: readonly ResourceJson[], hub: readonly 
       if (pair.local[field] === undefined) delete result[field];
       else result[field] = structuredClone(pair.local[field]);
     }
-    combined.push(markedAsCorrection(pair.hub, result));
+    combined.push(withNotes(pair.local, pair.hub, markedAsCorrection(pair.hub, result)));
   }
   return combined;
+}
+
+/** A combined reading with the notes of both versions (a correction note following its value). */
+function withNotes(local: ResourceJson, hub: ResourceJson, result: ResourceJson): ResourceJson {
+  if (result.resourceType !== 'Observation') return result;
+  const asObservation = (resource: ResourceJson) => resource as unknown as Observation;
+  const note = combinedNotes(asObservation(local), asObservation(hub), asObservation(result));
+  const { note: _chosen, ...rest } = result;
+  return note.length === 0 ? rest : { ...rest, note };
 }

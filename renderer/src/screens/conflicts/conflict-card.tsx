@@ -129,11 +129,15 @@ function OpenConflictCard({ conflict, patientLabel, onSettled }: ConflictCardPro
         <PairTable
           key={pair.key}
           pair={pair}
+          unseenVersion={
+            conflict.hubVersionsOnly.find((version) => `${version.resourceType}/${version.id}` === pair.key)?.versionId ?? null
+          }
           combining={combining}
           choices={choices[pair.key] ?? {}}
           onChoose={(field, choice) => choose(pair.key, field, choice)}
         />
       ))}
+      {combining ? <CombinedNotes resources={combinedResources(conflict.local, conflict.hub, choices)} /> : null}
       {failure !== null ? (
         <p role="alert" className="text-danger">
           {failure}
@@ -258,13 +262,35 @@ function UpstreamTables({ conflict }: { conflict: ConflictViewData }): React.JSX
   );
 }
 
+/** What the combined version's notes will say: both versions' notes, a correction note following the chosen value. */
+function CombinedNotes({ resources }: { resources: readonly Record<string, unknown>[] }): React.JSX.Element | null {
+  const notes = resources.flatMap((resource) =>
+    Array.isArray(resource.note) ? (resource.note as { text?: unknown }[]).map((note) => String(note.text ?? '')) : [],
+  );
+  if (notes.length === 0) return null;
+  return (
+    <section aria-label="Notes of the combined version">
+      <h4>Notes of the combined version</h4>
+      <p className="muted">The notes of both versions are kept; a correction note says the value you chose.</p>
+      <ul>
+        {notes.map((text, index) => (
+          <li key={index}>{text}</li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function PairTable(props: {
   pair: ResourcePair;
+  /** The hub's version number of a resource it no longer shows this workstation (the patient left the ward). */
+  unseenVersion: string | null;
   combining: boolean;
   choices: Record<string, FieldChoice>;
   onChoose: (field: string, choice: FieldChoice) => void;
 }): React.JSX.Element {
-  const { pair, combining, choices, onChoose } = props;
+  const { pair, unseenVersion, combining, choices, onChoose } = props;
+  const hubCell = unseenVersion === null ? '(not on the hub)' : '(not shown here)';
   const rows = fieldRows(pair);
   const choosable = new Set(differingFields(pair));
   const differences = rows.filter((row) => row.differs).length;
@@ -275,7 +301,9 @@ function PairTable(props: {
         {pair.local === null
           ? ' — only on the hub'
           : pair.hub === null
-            ? ' — not on the hub'
+            ? unseenVersion === null
+              ? ' — not on the hub'
+              : ` — the hub holds version ${unseenVersion}, which it no longer shows this workstation (the patient left the ward)`
             : ` — ${differences === 0 ? 'no differences' : `${differences} difference${differences === 1 ? '' : 's'}`}`}
       </caption>
       <thead>
@@ -294,7 +322,7 @@ function PairTable(props: {
               {row.differs ? <span className="text-warning"> (differs)</span> : null}
             </th>
             <td>{pair.local === null ? '(not documented here)' : fieldText(pair.local[row.field])}</td>
-            <td>{pair.hub === null ? '(not on the hub)' : fieldText(pair.hub[row.field])}</td>
+            <td>{pair.hub === null ? hubCell : fieldText(pair.hub[row.field])}</td>
             {combining ? (
               <td>
                 {choosable.has(row.field) ? (

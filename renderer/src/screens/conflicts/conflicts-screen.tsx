@@ -5,7 +5,7 @@
 // patient who left the ward (discharged or transferred: marked so, kept on this workstation until
 // the conflict is settled), or, when this workstation no longer holds the chart at all, by the
 // patient record id the conflict carries; the list refreshes after each decision and on sync.
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { CensusEntryData, ConflictViewData, SessionViewData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
@@ -23,7 +23,18 @@ function patientLabelOf(census: readonly CensusEntryData[], conflict: ConflictVi
 }
 
 export function ConflictsScreen({ session }: { session: SessionViewData }): React.JSX.Element {
-  const { loaded, reload } = useHostCall('conflicts', () => call(hostApi().conflict.list()));
+  // A reload of the screen already shown (sync:changed, after a decision) says so: the host records
+  // the chart-read of a patient once per opening (docs/AUDIT.md).
+  const refresh = useRef(false);
+  const { loaded, reload: load } = useHostCall('conflicts', () => {
+    const again = refresh.current;
+    refresh.current = false;
+    return call(hostApi().conflict.list({ refresh: again }));
+  });
+  const reload = useCallback(() => {
+    refresh.current = true;
+    load();
+  }, [load]);
   const mayCensus = isRolePermitted(session.role, 'census:read');
   const census = useHostCall(mayCensus ? 'census' : null, () => call(hostApi().chart.census()));
   const [message, setMessage] = useState<string | null>(null);

@@ -44,9 +44,9 @@ describe('the side-by-side view of a conflict', () => {
     expect(rows.some((r) => r.field === 'meta' || r.field === 'id')).toBe(false);
   });
 
-  it('compares values whatever their key order', () => {
+  it('compares values whatever their key order; a reading’s notes are shown, never chosen between', () => {
     expect(sameJson({ a: 1, b: [1, { c: 2, d: 3 }] }, { b: [1, { d: 3, c: 2 }], a: 1 })).toBe(true);
-    expect(differingFields(pairResources([local], [hub])[0]!)).toEqual(['valueQuantity', 'status', 'note']);
+    expect(differingFields(pairResources([local], [hub])[0]!)).toEqual(['valueQuantity', 'status']);
   });
 
   it('writes field values in plain words', () => {
@@ -60,15 +60,17 @@ describe('the side-by-side view of a conflict', () => {
 describe('combining both versions', () => {
   it("takes the chosen fields from each version and keeps the hub's version id", () => {
     const choices = defaultChoices([local], [hub]);
-    expect(choices).toEqual({ 'Observation/obs-1': { valueQuantity: 'mine', status: 'mine', note: 'mine' } });
-    const [combined] = combinedResources([local], [hub], { 'Observation/obs-1': { valueQuantity: 'mine', status: 'hub', note: 'mine' } });
+    expect(choices).toEqual({ 'Observation/obs-1': { valueQuantity: 'mine', status: 'mine' } });
+    const [combined] = combinedResources([local], [hub], { 'Observation/obs-1': { valueQuantity: 'mine', status: 'hub' } });
     expect(combined).toEqual({ ...hub, valueQuantity: local.valueQuantity, note: local.note });
     expect((combined!.meta as { versionId: string }).versionId).toBe('3');
   });
 
-  it('drops a field the user took from the version that lacks it', () => {
-    const [combined] = combinedResources([local], [hub], { 'Observation/obs-1': { note: 'hub' } });
-    expect(combined).not.toHaveProperty('note');
+  it('drops a field the user took from the version that lacks it, but keeps the notes of both versions', () => {
+    const flagged = { ...hub, interpretation: [{ text: 'High' }] };
+    const [combined] = combinedResources([local], [flagged], { 'Observation/obs-1': { interpretation: 'mine', valueQuantity: 'hub' } });
+    expect(combined).not.toHaveProperty('interpretation');
+    expect(combined!.note).toEqual(local.note);
   });
 
   it('sends a resource the hub does not have as documented here, and nothing the hub alone has', () => {

@@ -105,10 +105,17 @@ export function fieldRows(pair: ResourcePair): FieldRow[] {
   }));
 }
 
+/**
+ * Fields never chosen between when combining a reading: its notes are both versions' notes, a
+ * correction note rebuilt to follow the chosen value (shared/vital-signs combinedNotes).
+ */
+const COMBINED_NOT_CHOSEN: Readonly<Record<string, ReadonlySet<string>>> = { Observation: new Set(['note']) };
+
 /** The fields the user chooses between when combining (both versions exist and differ there). */
 export function differingFields(pair: ResourcePair): string[] {
   if (pair.local === null || pair.hub === null) return [];
+  const notChosen = COMBINED_NOT_CHOSEN[pair.resourceType];
   return fieldRows(pair)
-    .filter((row) => row.differs)
+    .filter((row) => row.differs && notChosen?.has(row.field) !== true)
     .map((row) => row.field);
 }

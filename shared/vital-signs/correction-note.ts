@@ -1,0 +1,77 @@
+// The note a corrected vital sign carries ("Corrected from 79 /min to 82 /min. Reason: …"), written
+// once by the workstation's amend (electron/documentation/amendment.ts), and the notes of a
+// combination of two versions of one reading (the conflicts screen's "Combine", rebuilt by the host
+// again): a correction note always follows the value the combined version holds, and no one's note
+// is dropped. Runtime-neutral.
+import type { Annotation, Observation } from '../fhir/index.js';
+import { sameJson, type JsonValue } from '../json/index.js';
+import { VITAL_SIGN_CODES } from './news2-observations.js';
+
+function codeOf(observation: Observation): string | undefined {
+  // A combination on the conflicts screen is JSON the host has not validated yet: no code is no code.
+  const code = observation.code as Observation['code'] | undefined;
+  return code?.coding?.find((c) => c.system === undefined || c.system === 'http://loinc.org')?.code;
+}
+
+function componentValue(observation: Observation, code: string): number | undefined {
+  return observation.component?.find((c) => c.code.coding?.some((coding) => coding.code === code))?.valueQuantity?.value;
+}
+
+/** A value with its unit ("82 /min"), or null without a value. */
+export function quantityText(value: number | undefined, unit: string | undefined): string | null {
+  return value === undefined ? null : `${value}${unit === undefined || unit === '' ? '' : ` ${unit}`}`;
+}
+
+/** The reading of an Observation in words ("82 /min", "120/80 mmHg"), or null when it holds none. */
+export function observationValueText(observation: Observation): string | null {
+  if (codeOf(observation) === VITAL_SIGN_CODES.bloodPressurePanel) {
+    const systolic = componentValue(observation, VITAL_SIGN_CODES.systolic);
+    const diastolic = componentValue(observation, VITAL_SIGN_CODES.diastolic);
+    return systolic === undefined && diastolic === undefined ? null : `${systolic ?? '–'}/${diastolic ?? '–'} mmHg`;
+  }
+  if (observation.valueQuantity !== undefined) return quantityText(observation.valueQuantity.value, observation.valueQuantity.unit);
+  return (
+    observation.valueCodeableConcept?.text ?? observation.valueCodeableConcept?.coding?.[0]?.display ?? observation.valueString ?? null
+  );
+}
+
+/** The text of a correction's note: what the reading was, what it is, and why ("Reason: …"). */
+export function correctionNoteText(before: string | null, after: string | null, reason: string): string {
+  return `Corrected from ${before ?? 'no value'} to ${after ?? 'no value'}. ${reason}`;
+}
+
+const CORRECTION_NOTE = /^Corrected from (.+?) to (.+?)\. (Reason: [\s\S]*)$/;
+
+/** The parts of a correction's note, or null for any other note. */
+export function parseCorrectionNote(text: string): { before: string; after: string; reason: string } | null {
+  const match = CORRECTION_NOTE.exec(text);
+  return match === null ? null : { before: match[1]!, after: match[2]!, reason: match[3]! };
+}
+
+/**
+ * The notes of `combined`, a combination of `local` (this workstation's version) and `hub` (the
+ * hub's) of one reading: every note of the hub's version, then each note of this workstation's that
+ * the hub's lacks. A correction note of this workstation's is rebuilt to follow the combined value:
+ * from the hub's value when the combination keeps the corrected value over a different one; said
+ * not kept, with its reason, when the combination keeps another value. No note is dropped.
+ */
+export function combinedNotes(local: Observation, hub: Observation | null, combined: Observation): Annotation[] {
+  if (hub === null) return [...(local.note ?? [])];
+  const hubNotes = hub.note ?? [];
+  const value = observationValueText(combined);
+  const hubValue = observationValueText(hub);
+  const notes: Annotation[] = [...hubNotes];
+  for (const note of local.note ?? []) {
+    if (hubNotes.some((held) => sameJson(held as unknown as JsonValue, note as unknown as JsonValue))) continue;
+    const correction = parseCorrectionNote(note.text);
+    if (correction === null) notes.push(note);
+    else if (correction.after !== value)
+      notes.push({
+        ...note,
+        text: `A correction to ${correction.after} was documented at the same time and not kept: the value stays ${value ?? 'no value'}. ${correction.reason}`,
+      });
+    else if (hubValue !== value) notes.push({ ...note, text: correctionNoteText(hubValue, value, correction.reason) });
+    else notes.push(note);
+  }
+  return notes;
+}
