@@ -84,6 +84,24 @@ describe('capability table', () => {
     });
   });
 
+  it("gives each of the hub's own SearchParameters a name R4 accepts (spd-0) and the FHIRPath of what it matches, where it matches an element", () => {
+    const statement = capabilityStatement({
+      baseUrl: 'https://hub/fhir',
+      software: { name: 'x', version: '1' },
+      date: '2024-01-01T00:00:00Z',
+    }) as { contained: { name: string; code: string; base: string[]; expression?: string }[] };
+    expect(statement.contained.length).toBeGreaterThan(0);
+    for (const own of statement.contained) expect(own.name).toMatch(/^[A-Z][A-Za-z0-9_]{0,254}$/);
+    const withPath = Object.fromEntries(
+      statement.contained.filter((own) => own.expression !== undefined).map((own) => [`${own.base[0]} ${own.code}`, own.expression]),
+    );
+    expect(withPath).toEqual({
+      'Encounter location': "Encounter.location.where(status != 'completed').location",
+      'AuditEvent patient.identifier': 'AuditEvent.entity.what.where(resolve() is Patient).resolve().identifier',
+      'AuditEvent patient.name': 'AuditEvent.entity.what.where(resolve() is Patient).resolve().name',
+    });
+  });
+
   it('publishes SMART security with the token endpoint as an oauth-uri', () => {
     const statement = capabilityStatement({
       baseUrl: 'https://hub.example:8443/fhir',

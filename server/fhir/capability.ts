@@ -123,37 +123,51 @@ export const SEARCH_PARAMS: Readonly<Record<SearchParamName, SearchParamDefiniti
 
 /**
  * Parameters R4 does not define for the type, which the hub defines itself: each is a
- * SearchParameter contained in the CapabilityStatement, named by its own canonical URL.
+ * SearchParameter contained in the CapabilityStatement, named by its own canonical URL, with the
+ * FHIRPath of the values it matches where it matches an element (null: the parameter steers the
+ * search or matches what the hub derives, as its description says).
  */
-const OWN_PARAMS: ReadonlySet<string> = new Set([
+const OWN_PARAMS: ReadonlyMap<string, string | null> = new Map([
   // R4's Encounter-location matches every location the Encounter lists; the hub's matches the ones it
   // is at now (not completed), which is what a ward's census asks.
-  'Encounter location',
-  'AuditEvent patient.identifier',
-  'AuditEvent patient.name',
-  'AuditEvent wardline-action',
-  'AuditEvent wardline-dedup',
-  'AuditEvent _cursor',
+  ['Encounter location', "Encounter.location.where(status != 'completed').location"],
+  ['AuditEvent patient.identifier', 'AuditEvent.entity.what.where(resolve() is Patient).resolve().identifier'],
+  ['AuditEvent patient.name', 'AuditEvent.entity.what.where(resolve() is Patient).resolve().name'],
+  // The Wardline action an event records, derived from its type and subtype (docs/AUDIT.md).
+  ['AuditEvent wardline-action', null],
+  ['AuditEvent wardline-dedup', null],
+  ['AuditEvent _cursor', null],
 ]);
 
 function ownParamId(type: string, name: SearchParamName): string {
   return `${type}-${name.replace(/[^A-Za-z0-9\-.]/g, '')}`;
 }
 
+/** A computer-friendly name as R4 asks of a SearchParameter (spd-0: `[A-Z]([A-Za-z0-9_]){0,254}`). */
+function ownParamName(type: string, name: SearchParamName): string {
+  return `${type}${name
+    .split(/[^A-Za-z0-9]+/)
+    .filter((word) => word !== '')
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join('')}`;
+}
+
 /** The hub's own SearchParameter for a parameter R4 does not define on the type, or null. */
 export function ownSearchParameter(type: string, name: SearchParamName): Record<string, unknown> | null {
-  if (!OWN_PARAMS.has(`${type} ${name}`)) return null;
+  const expression = OWN_PARAMS.get(`${type} ${name}`);
+  if (expression === undefined) return null;
   const id = ownParamId(type, name);
   return {
     resourceType: 'SearchParameter',
     id,
     url: `urn:wardline:fhir:SearchParameter:${id}`,
-    name: id,
+    name: ownParamName(type, name),
     status: 'active',
     description: SEARCH_PARAMS[name].documentation,
     code: name,
     base: [type],
     type: SEARCH_PARAMS[name].type,
+    ...(expression === null ? {} : { expression }),
   };
 }
 
