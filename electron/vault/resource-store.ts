@@ -126,26 +126,7 @@ export function createResourceStore(db: Db): ResourceStore {
   const upsertBytesStatement = db.prepare<BytesRowValues>(upsertSql('CAST(? AS TEXT)'));
   const write = (row: ResourceRow): void => {
     const { json } = row;
-    // Bytes that are not valid UTF-8 are decoded (with replacement characters, as the resource the
-    // vault validated was parsed from them), never stored as they are.
-    if (typeof json !== 'string' && isUtf8(json)) {
-      upsertBytesStatement.run(
-        row.type,
-        row.id,
-        row.patientId,
-        row.category,
-        row.code,
-        row.effectiveMs,
-        row.status,
-        row.valueNum,
-        row.valueUnit,
-        row.versionId,
-        row.lastUpdated,
-        json,
-      );
-      return;
-    }
-    upsertStatement.run(
+    const columns: RowColumns = [
       row.type,
       row.id,
       row.patientId,
@@ -157,8 +138,11 @@ export function createResourceStore(db: Db): ResourceStore {
       row.valueUnit,
       row.versionId,
       row.lastUpdated,
-      typeof json === 'string' ? json : json.toString('utf8'),
-    );
+    ];
+    // Bytes that are not valid UTF-8 are decoded (with replacement characters, as the resource the
+    // vault validated was parsed from them), never stored as they are.
+    if (typeof json !== 'string' && isUtf8(json)) upsertBytesStatement.run(...columns, json);
+    else upsertStatement.run(...columns, typeof json === 'string' ? json : json.toString('utf8'));
   };
   const readStatement = db.prepare<[string, string], string>('SELECT json FROM resources WHERE type = ? AND id = ?').pluck();
   const versionStatement = db.prepare<[string, string], { versionId: string | null; lastUpdated: string | null }>(
