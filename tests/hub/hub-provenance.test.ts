@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateResource, type Bundle, type Observation, type Provenance } from '../../shared/fhir/index.js';
-import { addUser } from '../../server/identity/index.js';
+import { wardNurseSession } from '../support/ward-nurse-session.js';
 import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { admitPatient, observation, outboxUpload, seedWard, type AdmittedPatient } from '../support/hub-fixtures.js';
 import { medplumErrors } from '../support/medplum-validator.js';
@@ -32,15 +32,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('the Provenance of a signed-in 
     hub = await startHub({ engine });
     await seedWard(hub.db, 'a');
     onWard = await admitPatient(hub.db, 'a');
-    nurseId = (
-      await addUser(
-        hub.db,
-        { username: 'nurse.a', password: PASSWORD, role: 'nurse', wards: ['a'], mfa: false },
-        new Date(Date.now() - 86_400_000),
-      )
-    ).userId;
-    device = await hub.enrollDevice('a');
-    nurse = await device.signedIn('nurse.a', PASSWORD);
+    ({ userId: nurseId, device, nurse } = await wardNurseSession(hub, 'a', 'nurse.a', PASSWORD));
   });
 
   afterAll(async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, MedicationAdministration, Observation } from '../../shared/fhir/index.js';
 import { hubErrorCode } from '../../shared/auth/index.js';
 import { deleteResources } from '../../server/fhir/index.js';
-import { addUser } from '../../server/identity/index.js';
+import { wardNurseSession } from '../support/ward-nurse-session.js';
 import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { admitPatient, observation, outboxUpload, seedWard, type AdmittedPatient } from '../support/hub-fixtures.js';
 
@@ -70,15 +70,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('references to records the hub 
       ],
     });
     staleStay = await admitPatient(hub.db, 'a');
-    nurseId = (
-      await addUser(
-        hub.db,
-        { username: 'nurse.a', password: PASSWORD, role: 'nurse', wards: ['a'], mfa: false },
-        new Date(Date.now() - 86_400_000),
-      )
-    ).userId;
-    device = await hub.enrollDevice('a');
-    nurse = await device.signedIn('nurse.a', PASSWORD);
+    ({ userId: nurseId, device, nurse } = await wardNurseSession(hub, 'a', 'nurse.a', PASSWORD));
   });
 
   afterAll(async () => {
