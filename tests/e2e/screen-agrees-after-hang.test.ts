@@ -7,11 +7,10 @@
 // the same time and words as the banner's, without reopening the chart.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { CLIENT_ID_SYSTEM } from '../../electron/sync/index.js';
 import type { Observation } from '../../shared/fhir/index.js';
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
-import { hubReader, type HubReader } from './support/hub-reader.js';
+import { documentedHeartRates, hubReader, type HubReader } from './support/hub-reader.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { censusName, nurseablePatient } from './support/ward.js';
 import { bannerText, censusRow, chartRegion, connectionBanner, expectCensus, openChart, shown, signIn } from './support/workstation-ui.js';
@@ -27,7 +26,6 @@ const IDLE_TIMEOUT_MS = 3_000;
  * "Connection problems" for at least a minute after the last held request failed.
  */
 const ONLINE_WITHIN_MS = 40_000;
-const HEART_RATE = '8867-4';
 
 let stack: WardlineStack;
 let browser: Browser;
@@ -77,13 +75,7 @@ describe('a hung hub comes back', () => {
       const patient = nurseablePatient(stack.ward, () => true);
       const patientId = patient.patient.id!;
       const name = censusName(patient.patient);
-      const heartRatesOnHub = async (value: number): Promise<Observation[]> =>
-        (await hub.search<Observation>('Observation', `subject=Patient/${patientId}`)).filter(
-          (o) =>
-            o.identifier?.some((i) => i.system === CLIENT_ID_SYSTEM) === true &&
-            o.code.coding?.some((c) => c.code === HEART_RATE) === true &&
-            o.valueQuantity?.value === value,
-        );
+      const heartRatesOnHub = (value: number): Promise<Observation[]> => documentedHeartRates(hub, patientId, value);
 
       await page.goto(stack.url);
       await signIn(page, stack.account('nina'));

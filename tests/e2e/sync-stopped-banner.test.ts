@@ -9,11 +9,10 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { CLIENT_ID_SYSTEM } from '../../electron/sync/index.js';
 import type { Observation } from '../../shared/fhir/index.js';
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
-import { hubReader, type HubReader } from './support/hub-reader.js';
+import { documentedHeartRates, hubReader, type HubReader } from './support/hub-reader.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { censusName, nurseablePatient } from './support/ward.js';
 import { bannerText, chartRegion, connectionBanner, expectCensus, openChart, shown, signIn } from './support/workstation-ui.js';
@@ -24,7 +23,6 @@ const POLL_MS = 1_000;
 const STOPPED_AFTER_MS = 4_000;
 /** The watchdog's verdict, the status event over loopback and a re-render, on a busy machine. */
 const BANNER_MS = STOPPED_AFTER_MS + 6 * POLL_MS + 15_000;
-const HEART_RATE = '8867-4';
 
 let stack: WardlineStack;
 let browser: Browser;
@@ -65,13 +63,7 @@ describe('sync stops while the hub answers', () => {
     onTestFailed(() => saveScreenshot(page, TEST, 'failure').then(() => undefined));
     const patient = nurseablePatient(stack.ward, () => true);
     const patientId = patient.patient.id!;
-    const heartRatesOnHub = async (value: number): Promise<Observation[]> =>
-      (await hub.search<Observation>('Observation', `subject=Patient/${patientId}`)).filter(
-        (o) =>
-          o.identifier?.some((i) => i.system === CLIENT_ID_SYSTEM) === true &&
-          o.code.coding?.some((c) => c.code === HEART_RATE) === true &&
-          o.valueQuantity?.value === value,
-      );
+    const heartRatesOnHub = (value: number): Promise<Observation[]> => documentedHeartRates(hub, patientId, value);
 
     await page.goto(stack.url);
     await signIn(page, stack.account('nina'));

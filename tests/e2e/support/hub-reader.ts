@@ -2,7 +2,9 @@
 // token from /auth/token), to check what the workstation's uploads left there. `signedIn` is that
 // device with a colleague signed in at the hub: their reads and writes (an update with If-Match)
 // go through the hub's FHIR API under their name, as from another workstation.
-import type { Bundle, Resource } from '../../../shared/fhir/index.js';
+import type { Bundle, Observation, Resource } from '../../../shared/fhir/index.js';
+import { HEART_RATE } from '../../../shared/vital-signs/index.js';
+import { CLIENT_ID_SYSTEM } from '../../../electron/sync/index.js';
 import { createClientAssertion, generateDeviceKeyPair, tokenRequestBody, USER_TOKEN_HEADER } from '../../../shared/auth/index.js';
 import { httpsFetchTrusting } from '../../support/https-fetch.js';
 import type { E2eHub } from '../../support/e2e-harness.js';
@@ -92,4 +94,17 @@ export async function hubReader(hub: E2eHub): Promise<HubReader> {
     };
   };
   return makeReader(null);
+}
+
+/**
+ * The heart rates of `value` a workstation documented for a patient, as the hub holds them: readings
+ * carrying the workstation's client identifier (the hub's synthetic ones do not).
+ */
+export async function documentedHeartRates(hub: HubReader, patientId: string, value: number): Promise<Observation[]> {
+  return (await hub.search<Observation>('Observation', `subject=Patient/${patientId}`)).filter(
+    (o) =>
+      o.identifier?.some((i) => i.system === CLIENT_ID_SYSTEM) === true &&
+      o.code.coding?.some((c) => c.code === HEART_RATE.code) === true &&
+      o.valueQuantity?.value === value,
+  );
 }
