@@ -11,6 +11,7 @@
 // sends it untagged (the hub sends it on to the EHR); each with a Provenance naming who decided.
 import { randomUUID } from 'node:crypto';
 import {
+  changeOfRetracted,
   FhirValidationError,
   isSupportedResourceType,
   patientIdOf,
@@ -56,6 +57,10 @@ export function resolveConflict(
     );
     return null;
   }
+  refuseUnretracting(
+    record,
+    record.local.items.map((item) => item.resource),
+  );
   const entryId = randomUUID();
   const held = holdsPatient(vault.resources, record.patientId);
   const hubVersions = hubVersionsOf(record);
@@ -182,6 +187,19 @@ function mismatch(detail: string): SyncError {
   );
 }
 
+/**
+ * Refuses a settlement that would bring back a record the hub holds withdrawn as entered in error
+ * (shared/fhir changeOfRetracted; the hub refuses it too, 422 RETRACTED_RECORD): the colleague's
+ * withdrawal stands, and the user is told to record the value again as a new entry.
+ */
+function refuseUnretracting(record: ConflictRecord, sent: readonly Resource[]): void {
+  for (const resource of sent) {
+    const hub = record.hub.find((held) => keyOf(held) === keyOf(resource));
+    const refusal = hub === undefined ? null : changeOfRetracted(hub, resource);
+    if (refusal !== null) throw new SyncError('RETRACTED_RECORD', `${refusal} Nothing was sent.`);
+  }
+}
+
 /** Each resource validated, with an id, of the conflict's patient, and together exactly the conflict's resources. */
 function checkedCombination(record: ConflictRecord, resources: readonly unknown[]): Map<string, Resource & { id: string }> {
   const combined = new Map<string, Resource & { id: string }>();
@@ -239,6 +257,7 @@ export function combineConflict(
 ): string {
   const record = conflictRecord(vault, conflictId);
   const combined = checkedCombination(record, resources);
+  refuseUnretracting(record, [...combined.values()]);
   const held = holdsPatient(vault.resources, record.patientId);
   const hubVersions = hubVersionsOf(record);
   const items: OutboxItem[] = record.local.items.map((item) => {

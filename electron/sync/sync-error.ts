@@ -47,7 +47,9 @@ export type SyncErrorCode =
   | 'PRN_TOO_SOON'
   | 'REASON_REQUIRED'
   | 'CONFLICT_NOT_FOUND'
-  | 'COMBINATION_MISMATCH';
+  | 'COMBINATION_MISMATCH'
+  /** A settlement would bring back a record the hub holds withdrawn as entered in error. */
+  | 'RETRACTED_RECORD';
 
 export class SyncError extends WardlineError<SyncErrorCode> {
   override readonly name = 'SyncError';

@@ -5,11 +5,13 @@
 // a vital-signs Observation holds one of the vital signs Wardline charts, in its UCUM unit, within
 // its physiological range, with a value unless it is withdrawn (shared/vital-signs, else 422); a
 // change of a record's clinical content carries the mark of a correction or a retraction
-// (shared/fhir correction-marks.ts, else 422). Nothing of the record is echoed in the answer.
+// (shared/fhir correction-marks.ts, else 422); a record withdrawn as entered in error is final: a
+// change of its status or clinical content is refused (422 RETRACTED_RECORD; a note may still be
+// added). Nothing of the record is echoed in the answer.
 // Writes of the integration principals (ADT feed, the EHR's mirror, demo seeding) never reach this:
 // the EHR's data is the EHR's, and the hub keeps its copy as the EHR holds it.
 import { observationCategoryOf } from '../../shared/access/index.js';
-import { unmarkedCorrection, type Resource } from '../../shared/fhir/index.js';
+import { changeOfRetracted, unmarkedCorrection, type Resource } from '../../shared/fhir/index.js';
 import { vitalObservationProblem, type VitalObservationLike } from '../../shared/vital-signs/index.js';
 import { FhirError } from './fhir-error.js';
 import type { StoredResource } from './store/index.js';
@@ -26,7 +28,11 @@ export interface DocumentationWrite {
 /** The documentation types a workstation writes (each with a documentation action in shared/access). */
 const DOCUMENTATION_TYPES: readonly string[] = ['Observation', 'MedicationAdministration', 'DocumentReference'];
 
-function unprocessable(code: 'IMPLAUSIBLE_VITAL_SIGN' | 'UNMARKED_CORRECTION', message: string, expression: string): FhirError {
+function unprocessable(
+  code: 'IMPLAUSIBLE_VITAL_SIGN' | 'UNMARKED_CORRECTION' | 'RETRACTED_RECORD',
+  message: string,
+  expression: string,
+): FhirError {
   return new FhirError(422, code, 'business-rule', `${message} Nothing was stored.`, expression);
 }
 
@@ -53,6 +59,8 @@ export function judgeDocumentation(entry: DocumentationWrite, before: Resource |
     if (problem !== null) throw unprocessable('IMPLAUSIBLE_VITAL_SIGN', problem.message, 'Observation');
   }
   if (before !== null) {
+    const unretracting = changeOfRetracted(before, next);
+    if (unretracting !== null) throw unprocessable('RETRACTED_RECORD', unretracting, `${entry.type}.status`);
     const unmarked = unmarkedCorrection(before, next);
     if (unmarked !== null) throw unprocessable('UNMARKED_CORRECTION', unmarked, `${entry.type}.status`);
   }

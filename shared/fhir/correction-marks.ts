@@ -3,7 +3,10 @@
 // never edited in place (it is withdrawn and the right dose recorded again), a note's changed text is
 // `docStatus: amended`. The workstation's amend writes these marks (electron/documentation
 // amendment.ts); the hub refuses a change to a record's clinical content that carries none, so a
-// changed reading never stands as the original `final` one.
+// changed reading never stands as the original `final` one. A record withdrawn as entered in error
+// is final (FHIR makes the status terminal): its status and clinical content stay as they are (a note
+// may still be added), so a reading a colleague withdrew as another patient's never stands again as
+// valid through a later correction or a conflict settled without seeing the withdrawal.
 import { sameJson, type JsonValue } from '../json/index.js';
 
 /** The statuses a change to an Observation's reading must carry. */
@@ -47,6 +50,31 @@ function contentOf(resource: Record<string, unknown>, elements: readonly string[
     }
   }
   return picked;
+}
+
+/** Whether `resource` is withdrawn as entered in error (a note by its `docStatus` too). */
+export function isRetracted(resource: { readonly resourceType: string }): boolean {
+  const record = resource as unknown as Record<string, unknown>;
+  return record.status === RETRACTED_STATUS || (resource.resourceType === 'DocumentReference' && record.docStatus === RETRACTED_STATUS);
+}
+
+/** What the hub and the workstation say when a change would bring a withdrawn record back. */
+export const RETRACTED_IS_FINAL_MESSAGE =
+  'This record was withdrawn as entered in error, which is final: its status and its content are not changed again. If the value was right after all, record it again as a new entry.';
+
+/**
+ * Why `next`, a change of documentation `previous`, is refused because `previous` is withdrawn
+ * (entered in error) and `next` changes its status or clinical content. Null otherwise: a record not
+ * withdrawn, a type without a rule, or a change that only adds a note.
+ */
+export function changeOfRetracted(previous: { readonly resourceType: string }, next: { readonly resourceType: string }): string | null {
+  const rule = RULES[next.resourceType];
+  if (rule === undefined || previous.resourceType !== next.resourceType || !isRetracted(previous)) return null;
+  const before = previous as unknown as Record<string, unknown>;
+  const after = next as unknown as Record<string, unknown>;
+  const kept = (element: string): boolean => sameJson((before[element] ?? null) as JsonValue, (after[element] ?? null) as JsonValue);
+  if (!isRetracted(next) || !kept('status') || !kept('docStatus')) return RETRACTED_IS_FINAL_MESSAGE;
+  return sameJson(contentOf(before, rule.content), contentOf(after, rule.content)) ? null : RETRACTED_IS_FINAL_MESSAGE;
 }
 
 /**

@@ -83,7 +83,14 @@ export {
   type UpstreamConflictCode,
 } from './upstream-conflict.js';
 export { nameHasEveryWord, nameWords } from './name-search.js';
-export { OBSERVATION_CORRECTION_STATUSES, RETRACTED_STATUS, unmarkedCorrection } from './correction-marks.js';
+export {
+  changeOfRetracted,
+  isRetracted,
+  OBSERVATION_CORRECTION_STATUSES,
+  RETRACTED_IS_FINAL_MESSAGE,
+  RETRACTED_STATUS,
+  unmarkedCorrection,
+} from './correction-marks.js';
 export { MAX_BUNDLE_ENTRIES, MAX_REQUEST_BODY_BYTES, MAX_RESOURCE_DEPTH } from './request-limits.js';
 export { auditEventOutsideShape, type AuditEventShapeBreach } from './audit-event-shape.js';
 export {

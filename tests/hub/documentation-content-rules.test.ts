@@ -324,4 +324,52 @@ describe('changes to recorded documentation', () => {
     expect((await send(withdrawn, given.meta!.versionId!)).status).toBe(200);
     expect((await hubCopy<MedicationAdministration>(dose, 'MedicationAdministration')).status).toBe('entered-in-error');
   });
+
+  it('keeps a record withdrawn as entered in error withdrawn: a later correction or dose is refused (422), a note is taken', async () => {
+    // Runs after the retractions above: forRetraction and the dose are entered in error at the hub.
+    const withdrawn = await hubCopy(forRetraction);
+    expect(withdrawn.status).toBe('entered-in-error');
+    const ifMatch = { 'if-match': `W/"${withdrawn.meta!.versionId}"` };
+    for (const body of [
+      { ...withdrawn, status: 'corrected', valueQuantity: { ...withdrawn.valueQuantity!, value: 93 } },
+      { ...withdrawn, status: 'final' },
+      { ...withdrawn, valueQuantity: { ...withdrawn.valueQuantity!, value: 94 } },
+    ]) {
+      const put = await nurseSession.fetch(`/fhir/Observation/${forRetraction}`, { method: 'PUT', body, headers: ifMatch });
+      await expectRefused(put, 422, 'RETRACTED_RECORD', String(body.valueQuantity?.value ?? 'x-none'));
+    }
+    // The same through the outbox's transaction: nothing of it is applied.
+    const inTransaction = await device.fetch('/fhir', {
+      body: outboxTransaction(
+        [
+          {
+            fullUrl: `Observation/${forRetraction}`,
+            resource: { ...withdrawn, status: 'corrected', valueQuantity: { ...withdrawn.valueQuantity!, value: 95 } },
+            request: { method: 'PUT', url: `Observation/${forRetraction}`, ifMatch: `W/"${withdrawn.meta!.versionId}"` },
+          },
+        ],
+        [`Observation/${forRetraction}`],
+      ),
+    });
+    await expectRefused(inTransaction, 422, 'RETRACTED_RECORD', '95');
+    expect(await hubCopy(forRetraction)).toEqual(withdrawn);
+
+    const given = await hubCopy<MedicationAdministration>(dose, 'MedicationAdministration');
+    const revived = await nurseSession.fetch(`/fhir/MedicationAdministration/${dose}`, {
+      method: 'PUT',
+      body: { ...given, status: 'completed' },
+      headers: { 'if-match': `W/"${given.meta!.versionId}"` },
+    });
+    await expectRefused(revived, 422, 'RETRACTED_RECORD', 'completed-x');
+    expect(await hubCopy(dose, 'MedicationAdministration')).toEqual(given);
+
+    // A note on the withdrawn record is still taken; it stays withdrawn.
+    const noted = await nurseSession.fetch(`/fhir/Observation/${forRetraction}`, {
+      method: 'PUT',
+      body: { ...withdrawn, note: [...(withdrawn.note ?? []), { text: 'Belongs to the patient in bed 14.' }] },
+      headers: ifMatch,
+    });
+    expect(noted.status).toBe(200);
+    expect(await hubCopy(forRetraction)).toMatchObject({ status: 'entered-in-error', valueQuantity: withdrawn.valueQuantity });
+  });
 });

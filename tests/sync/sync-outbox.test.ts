@@ -276,4 +276,37 @@ describe('sync: the outbox', () => {
     expect(documentation.conflicts()).toEqual([]);
     expect(vaultDifferences(vault, await hubWardContents(hub.db, 'a'))).toEqual([]);
   });
+
+  it('refuses to bring back a reading a colleague withdrew as entered in error meanwhile: "keep mine" is refused, the conflict stays', async () => {
+    const original = ward.patients[1]!.resources.find(
+      (r): r is Observation => r.resourceType === 'Observation' && r.status === 'final' && typeof r.valueQuantity?.value === 'number',
+    )!;
+    const cached = vault.resources.read('Observation', original.id!)!;
+    const value = cached.valueQuantity!.value!;
+    documentation.amendResource(
+      { ...cached, status: 'corrected', valueQuantity: { ...cached.valueQuantity!, value: value + 1 } } as Observation,
+      NURSE,
+    );
+    await feedResources(hub.db, [
+      { ...original, status: 'entered-in-error', note: [{ text: 'Another patient’s reading.' }] } as Observation,
+    ]);
+
+    expect((await engine.syncOnce()).pushed.conflicts).toBe(1);
+    const conflict = documentation.conflicts().find((c) => c.local.items[0]!.resource.id === original.id)!;
+    expect((conflict.hub[0] as Observation).status).toBe('entered-in-error');
+    let refused: unknown;
+    try {
+      documentation.resolveConflict(conflict.conflictId, 'resend-local');
+    } catch (error) {
+      refused = error;
+    }
+    expect(isSyncError(refused) && refused.code).toBe('RETRACTED_RECORD');
+    expect(documentation.conflicts().map((c) => c.conflictId)).toContain(conflict.conflictId);
+    expect(engine.status().outboxPending).toBe(0);
+    await engine.syncOnce();
+    expect((await hubResource<Observation>('Observation', original.id!)).status).toBe('entered-in-error');
+
+    documentation.resolveConflict(conflict.conflictId, 'keep-hub');
+    expect(documentation.conflicts().map((c) => c.conflictId)).not.toContain(conflict.conflictId);
+  });
 });
