@@ -25,6 +25,7 @@ let device: TestDevice;
 let onA: AdmittedPatient;
 let otherOnA: AdmittedPatient;
 let vital: string;
+let forCorrection: string;
 let deletedThenMoved: string;
 let deletedThenUploaded: string;
 let nurse: string;
@@ -34,11 +35,13 @@ beforeAll(async () => {
   hub = await startHub({ engine: 'sqlite', rateLimit: { sustainedPerSecond: 10_000, burst: 10_000 } });
   await seedWard(hub.db, 'a');
   vital = `obs-${randomUUID()}`;
+  forCorrection = `obs-${randomUUID()}`;
   deletedThenMoved = `obs-${randomUUID()}`;
   deletedThenUploaded = `obs-${randomUUID()}`;
   onA = await admitPatient(hub.db, 'a', {
     extra: (id) => [
       observation(id, { id: vital }),
+      observation(id, { id: forCorrection }),
       observation(id, { id: deletedThenMoved }),
       observation(id, { id: deletedThenUploaded }),
     ],
@@ -212,22 +215,23 @@ describe('a correction at the hub', () => {
   });
 
   it('takes a signed-in nurse’s correction with If-Match, and refuses a stale one with 412', async () => {
+    // A reading not withdrawn (the one above is entered in error now, which is final).
     const signedIn = await device.signedIn('nurse.a', PASSWORD);
-    const before = await hubCopy();
+    const before = await hubCopy(forCorrection);
     const corrected = { ...before, status: 'corrected', valueQuantity: { ...before.valueQuantity!, value: 64 } };
-    const taken = await signedIn.fetch(`/fhir/Observation/${vital}`, {
+    const taken = await signedIn.fetch(`/fhir/Observation/${forCorrection}`, {
       method: 'PUT',
       body: corrected,
       headers: { 'if-match': `W/"${before.meta!.versionId}"` },
     });
     expect(taken.status).toBe(200);
-    const stale = await signedIn.fetch(`/fhir/Observation/${vital}`, {
+    const stale = await signedIn.fetch(`/fhir/Observation/${forCorrection}`, {
       method: 'PUT',
       body: { ...corrected, valueQuantity: { ...before.valueQuantity!, value: 65 } },
       headers: { 'if-match': `W/"${before.meta!.versionId}"` },
     });
     expect(stale.status).toBe(412);
-    const after = await hubCopy();
+    const after = await hubCopy(forCorrection);
     expect(after.valueQuantity?.value).toBe(64);
     expect(after.status).toBe('corrected');
   });
