@@ -21,8 +21,9 @@
 //   by an update, keeps the patient of the version deleted.
 // - The device token must hold system/*.write.
 // - The marks of a conflict with the EHR are the hub's (judgeUpstreamMarks).
-// - Then the records it names: each literal reference a write adds names a record the hub holds, live
-//   or deleted (held-references.ts, else 422).
+// - Then the records it names: each literal reference a write (a Provenance too) adds names a record
+//   the hub holds, live or deleted, of the written resource's own patient when it belongs to one
+//   (compared through merges; held-references.ts, else 422, one answer for missing and another's).
 // - Then what the documentation holds (documentation-rules.ts): a change to a record names its
 //   version (If-Match, else 428), a vital sign is one Wardline charts, in its unit and range, and a
 //   changed reading is marked corrected or entered in error (else 422).
@@ -35,7 +36,7 @@ import { FhirError } from './fhir-error.js';
 import { contentText, isPatientKnownToWard, isPatientOnWard, wardLocationRef, type StoredResource } from './store/index.js';
 import { survivingPatient } from './surviving-references.js';
 import { judgeDocumentation } from './documentation-rules.js';
-import { requireHeldReferences } from './held-references.js';
+import { HeldRecords, requireHeldReferences } from './held-references.js';
 
 /** How long after leaving a ward a patient's documentation from that ward is still accepted. */
 export const LATE_DOCUMENTATION_DAYS = 30;
@@ -158,12 +159,11 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
   }
   // What the documentation holds is judged once who may write it is settled, so a refused write
   // never learns more than its 403: the records it names (held-references.ts), then its content.
-  const held = new Map<string, Promise<boolean>>();
+  const held = new HeldRecords(tx);
   for (const entry of ordered) {
-    if (entry.type === 'Provenance') continue;
     const before = parsed(entry.previous);
-    if (!entry.matched && entry.next !== null) await requireHeldReferences(tx, entry.next, before, held);
-    judgeDocumentation(entry, before);
+    if (!entry.matched && entry.next !== null) await requireHeldReferences(held, entry.next, before);
+    if (entry.type !== 'Provenance') judgeDocumentation(entry, before);
   }
 }
 
