@@ -14,7 +14,8 @@
 //   Practitioner/{userId}: the hub checks that account as it stood at Provenance.recorded (existed,
 //   not disabled, held this device's ward, its role may document that resource), and keeps the
 //   Provenance with the resource.
-// - The patient must be on the device's ward now, or have left it within LATE_DOCUMENTATION_DAYS.
+// - Documentation names its patient (else 422 INVALID_RESOURCE: a record of nobody would escape the
+//   ward check); the patient must be on the device's ward now, or have left it within LATE_DOCUMENTATION_DAYS.
 // - A change to documentation keeps its patient (a record about the wrong patient is marked entered
 //   in error and documented again on the right one), even between two patients of the ward; a
 //   documentation id the EHR deleted (no request deletes: interactions-write.ts answers 405), re-created
@@ -136,6 +137,16 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
     const actions = [entry.next, before].filter((r): r is Resource => r !== null).map((resource) => documentActionOf(resource));
     if (actions.length === 0 || actions.some((action) => action === null)) {
       throw refused('FORBIDDEN', `No workstation role documents this ${entry.type}; it comes from the hospital's systems.`);
+    }
+    // Documentation is about a patient of the ward: one naming none would escape the ward check (and
+    // no ward, not even its own, could read it back), so it is refused as malformed.
+    if (entry.next !== null && patientIdOf(entry.next) === undefined) {
+      throw new FhirError(
+        422,
+        'INVALID_RESOURCE',
+        'required',
+        `Documentation names the patient it is about (its subject, a Patient); this ${entry.type} names none. Nothing was stored.`,
+      );
     }
     for (const patientId of new Set([entry.next ? patientIdOf(entry.next) : undefined, entry.previous?.patientId ?? undefined])) {
       if (patientId !== undefined) await judge.requireWardPatient(patientId);
