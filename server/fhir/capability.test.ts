@@ -102,6 +102,37 @@ describe('capability table', () => {
     });
   });
 
+  it('declares the `_cursor` of its next links, as its own SearchParameter, on every type it searches, and says history and $everything page by it', () => {
+    const statement = capabilityStatement({
+      baseUrl: 'https://hub/fhir',
+      software: { name: 'x', version: '1' },
+      date: '2024-01-01T00:00:00Z',
+    }) as {
+      contained: { url: string; code: string; base: string[] }[];
+      rest: {
+        resource: {
+          type: string;
+          interaction: { code: string; documentation?: string }[];
+          searchParam?: { name: string; definition: string }[];
+          operation?: { name: string; documentation?: string }[];
+        }[];
+        interaction: { code: string; documentation?: string }[];
+      }[];
+    };
+    const searched = statement.rest[0]!.resource.filter((resource) => resource.interaction.some((i) => i.code === 'search-type'));
+    expect(searched.map((resource) => resource.type).sort()).toEqual([...CAPABILITY_TYPES].sort());
+    for (const resource of searched) {
+      const cursor = resource.searchParam?.find((param) => param.name === '_cursor');
+      expect(cursor, resource.type).toBeDefined();
+      expect(statement.contained.find((own) => own.url === cursor!.definition)).toMatchObject({ code: '_cursor', base: [resource.type] });
+      for (const interaction of resource.interaction.filter((i) => i.code.startsWith('history-'))) {
+        expect(interaction.documentation, `${resource.type} ${interaction.code}`).toMatch(/_cursor/);
+      }
+      for (const operation of resource.operation ?? []) expect(operation.documentation).toMatch(/_cursor/);
+    }
+    expect(statement.rest[0]!.interaction.find((i) => i.code === 'history-system')!.documentation).toMatch(/_cursor/);
+  });
+
   it('publishes SMART security with the token endpoint as an oauth-uri', () => {
     const statement = capabilityStatement({
       baseUrl: 'https://hub.example:8443/fhir',

@@ -20,6 +20,7 @@ export type SearchParamName =
   | 'location'
   | 'code'
   | 'category'
+  | '_cursor'
   | ClinicalDateParamName
   | AuditSearchParamName;
 
@@ -37,8 +38,7 @@ export type AuditSearchParamName =
   | 'wardline-action'
   | 'type'
   | 'subtype'
-  | 'wardline-dedup'
-  | '_cursor';
+  | 'wardline-dedup';
 
 export interface SearchParamDefinition {
   readonly name: SearchParamName;
@@ -118,7 +118,11 @@ export const SEARCH_PARAMS: Readonly<Record<SearchParamName, SearchParamDefiniti
     type: 'token',
     documentation: 'false: every census read as recorded; default true: repeats in one session shown once, with their count.',
   },
-  _cursor: { name: '_cursor', type: 'string', documentation: "Where the page starts: the next link's value (opaque)." },
+  _cursor: {
+    name: '_cursor',
+    type: 'string',
+    documentation: "Where the page starts: the next link's value (opaque); the hub's paging, on every search it pages.",
+  },
 };
 
 /**
@@ -136,8 +140,15 @@ const OWN_PARAMS: ReadonlyMap<string, string | null> = new Map([
   // The Wardline action an event records, derived from its type and subtype (docs/AUDIT.md).
   ['AuditEvent wardline-action', null],
   ['AuditEvent wardline-dedup', null],
-  ['AuditEvent _cursor', null],
 ]);
+
+/**
+ * The hub's paging parameter: every `next` link it writes (a search of any type, the trail's search,
+ * history, `$everything`) carries `_cursor`, a parameter R4 does not define, so each searchable type
+ * declares it as the hub's own, and a client following the statement meets no undeclared parameter.
+ */
+const PAGING_PARAM: SearchParamName = '_cursor';
+const PAGING_DOCUMENTATION = "Paged: follow the Bundle's `next` link, whose `_cursor` (opaque) says where the page starts.";
 
 function ownParamId(type: string, name: SearchParamName): string {
   return `${type}-${name.replace(/[^A-Za-z0-9\-.]/g, '')}`;
@@ -154,7 +165,7 @@ function ownParamName(type: string, name: SearchParamName): string {
 
 /** The hub's own SearchParameter for a parameter R4 does not define on the type, or null. */
 export function ownSearchParameter(type: string, name: SearchParamName): Record<string, unknown> | null {
-  const expression = OWN_PARAMS.get(`${type} ${name}`);
+  const expression = name === PAGING_PARAM ? null : OWN_PARAMS.get(`${type} ${name}`);
   if (expression === undefined) return null;
   const id = ownParamId(type, name);
   return {
@@ -201,7 +212,7 @@ export function searchParamDefinition(type: string, name: SearchParamName): stri
  * write without a request). `deleteResource` answers a DELETE with 405 DELETE_NOT_ALLOWED.
  */
 const ALL: readonly TypeInteraction[] = ['read', 'vread', 'update', 'create', 'search-type', 'history-instance', 'history-type'];
-const COMMON: readonly SearchParamName[] = ['_id', '_lastUpdated'];
+const COMMON: readonly SearchParamName[] = ['_id', '_lastUpdated', PAGING_PARAM];
 
 /** The type's date parameter, if the store indexes one for it. */
 function dateParam(type: string): SearchParamName[] {
@@ -251,7 +262,7 @@ const TABLE: readonly TypeCapability[] = [
       'type',
       'subtype',
       'wardline-dedup',
-      '_cursor',
+      PAGING_PARAM,
     ],
     searchIncludes: [],
     operations: [],
@@ -305,7 +316,9 @@ export function capabilityStatement(options: CapabilityOptions): Record<string, 
         ),
         resource: TABLE.map((entry) => ({
           type: entry.type,
-          interaction: entry.interactions.map((code) => ({ code })),
+          interaction: entry.interactions.map((code) =>
+            code.startsWith('history-') ? { code, documentation: PAGING_DOCUMENTATION } : { code },
+          ),
           versioning: 'versioned',
           readHistory: entry.interactions.includes('vread'),
           updateCreate: true,
@@ -328,11 +341,14 @@ export function capabilityStatement(options: CapabilityOptions): Record<string, 
                 operation: entry.operations.map((name) => ({
                   name,
                   definition: `http://hl7.org/fhir/OperationDefinition/${entry.type}-${name}`,
+                  documentation: PAGING_DOCUMENTATION,
                 })),
               }
             : {}),
         })),
-        interaction: SYSTEM_INTERACTIONS.map((code) => ({ code })),
+        interaction: SYSTEM_INTERACTIONS.map((code) =>
+          code === 'history-system' ? { code, documentation: PAGING_DOCUMENTATION } : { code },
+        ),
       },
     ],
   };

@@ -14,15 +14,17 @@
 //   Practitioner/{userId}: the hub checks that account as it stood at Provenance.recorded (existed,
 //   not disabled, held this device's ward, its role may document that resource), and keeps the
 //   Provenance with the resource.
-// - The patient must be on the device's ward now, or have left it within LATE_DOCUMENTATION_DAYS.
+// - Documentation names its patient (else 422 INVALID_RESOURCE: a record of nobody would escape the
+//   ward check); the patient must be on the device's ward now, or have left it within LATE_DOCUMENTATION_DAYS.
 // - A change to documentation keeps its patient (a record about the wrong patient is marked entered
 //   in error and documented again on the right one), even between two patients of the ward; a
 //   documentation id the EHR deleted (no request deletes: interactions-write.ts answers 405), re-created
 //   by an update, keeps the patient of the version deleted.
 // - The device token must hold system/*.write.
 // - The marks of a conflict with the EHR are the hub's (judgeUpstreamMarks).
-// - Then the records it names: each literal reference a write adds names a record the hub holds, live
-//   or deleted (held-references.ts, else 422).
+// - Then the records it names: each literal reference a write (a Provenance too) adds names a record
+//   the hub holds, live or deleted, of the written resource's own patient when it belongs to one
+//   (compared through merges; held-references.ts, else 422, one answer for missing and another's).
 // - Then what the documentation holds (documentation-rules.ts): a change to a record names its
 //   version (If-Match, else 428), a vital sign is one Wardline charts, in its unit and range, and a
 //   changed reading is marked corrected or entered in error (else 422).
@@ -35,7 +37,7 @@ import { FhirError } from './fhir-error.js';
 import { contentText, isPatientKnownToWard, isPatientOnWard, wardLocationRef, type StoredResource } from './store/index.js';
 import { survivingPatient } from './surviving-references.js';
 import { judgeDocumentation } from './documentation-rules.js';
-import { requireHeldReferences } from './held-references.js';
+import { HeldRecords, requireHeldReferences } from './held-references.js';
 
 /** How long after leaving a ward a patient's documentation from that ward is still accepted. */
 export const LATE_DOCUMENTATION_DAYS = 30;
@@ -136,6 +138,16 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
     if (actions.length === 0 || actions.some((action) => action === null)) {
       throw refused('FORBIDDEN', `No workstation role documents this ${entry.type}; it comes from the hospital's systems.`);
     }
+    // Documentation is about a patient of the ward: one naming none would escape the ward check (and
+    // no ward, not even its own, could read it back), so it is refused as malformed.
+    if (entry.next !== null && patientIdOf(entry.next) === undefined) {
+      throw new FhirError(
+        422,
+        'INVALID_RESOURCE',
+        'required',
+        `Documentation names the patient it is about (its subject, a Patient); this ${entry.type} names none. Nothing was stored.`,
+      );
+    }
     for (const patientId of new Set([entry.next ? patientIdOf(entry.next) : undefined, entry.previous?.patientId ?? undefined])) {
       if (patientId !== undefined) await judge.requireWardPatient(patientId);
     }
@@ -158,12 +170,11 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
   }
   // What the documentation holds is judged once who may write it is settled, so a refused write
   // never learns more than its 403: the records it names (held-references.ts), then its content.
-  const held = new Map<string, Promise<boolean>>();
+  const held = new HeldRecords(tx);
   for (const entry of ordered) {
-    if (entry.type === 'Provenance') continue;
     const before = parsed(entry.previous);
-    if (!entry.matched && entry.next !== null) await requireHeldReferences(tx, entry.next, before, held);
-    judgeDocumentation(entry, before);
+    if (!entry.matched && entry.next !== null) await requireHeldReferences(held, entry.next, before);
+    if (entry.type !== 'Provenance') judgeDocumentation(entry, before);
   }
 }
 

@@ -41,7 +41,7 @@ export { SUPPORTED_RESOURCE_TYPES, isSupportedResourceType, type SupportedResour
 export { FhirValidationError } from './validation-error.js';
 export { ID_PATTERN, INSTANT_PATTERN } from './primitives.js';
 export { validateResource } from './validate.js';
-export { patientIdOf, referenceId } from './references.js';
+export { PATIENT_OWNED_TYPES, isPatientOwnedType, patientIdOf, referenceId } from './references.js';
 export { endOfChain, replacedBy } from './merge-chain.js';
 export {
   cacheWindowStartMs,

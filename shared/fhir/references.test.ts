@@ -1,6 +1,6 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
-import { SUPPORTED_RESOURCE_TYPES, patientIdOf, referenceId } from './index.js';
+import { PATIENT_OWNED_TYPES, SUPPORTED_RESOURCE_TYPES, isPatientOwnedType, patientIdOf, referenceId } from './index.js';
 import { VALID_EXAMPLES } from './test-examples.js';
 
 const PATIENT_ID = '7b0f2c1e-5d2a-4e61-9c3f-0a1b2c3d4e5f';
@@ -42,6 +42,14 @@ describe('patientIdOf', () => {
   it('says a Location or Practitioner belongs to no patient', () => {
     expect(patientIdOf(VALID_EXAMPLES.Location)).toBeUndefined();
     expect(patientIdOf(VALID_EXAMPLES.Practitioner)).toBeUndefined();
+  });
+
+  it('finds a patient for exactly the patient-owned types (and the Patient itself)', () => {
+    for (const type of SUPPORTED_RESOURCE_TYPES) {
+      const owned = type !== 'Patient' && PATIENT_OWNED_TYPES.includes(type as (typeof PATIENT_OWNED_TYPES)[number]);
+      expect(isPatientOwnedType(type), type).toBe(owned);
+      expect(patientIdOf(VALID_EXAMPLES[type]) !== undefined, type).toBe(owned || type === 'Patient');
+    }
   });
 
   it('ignores subjects that are not patients, and takes the first Patient target or entity', () => {

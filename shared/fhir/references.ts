@@ -2,6 +2,7 @@
 // which patient a resource belongs to, per resource type.
 import type { Reference, Resource } from '@medplum/fhirtypes';
 import { ID_PATTERN } from './primitives.js';
+import type { SupportedResourceType } from './resource-types.js';
 
 const ABSOLUTE_URL = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
@@ -23,6 +24,33 @@ export function referenceId(ref: string | undefined, type: string): string | und
 
 function patientOf(ref: Reference | undefined): string | undefined {
   return referenceId(ref?.reference, 'Patient');
+}
+
+/**
+ * The types whose records belong to one patient, besides the Patient itself: those whose patient
+ * `patientIdOf` reads (its switch below; references.test.ts holds the two together). A record of
+ * one of these types is in its patient's compartment: the hub keeps the patient on its row, also on
+ * a deletion's tombstone, and judges a workstation's reference to one by it (server/fhir
+ * held-references.ts).
+ */
+export const PATIENT_OWNED_TYPES = [
+  'AllergyIntolerance',
+  'Encounter',
+  'Condition',
+  'Observation',
+  'MedicationRequest',
+  'MedicationAdministration',
+  'DocumentReference',
+  'Flag',
+  'Provenance',
+  'AuditEvent',
+] as const satisfies readonly SupportedResourceType[];
+
+const patientOwned: ReadonlySet<string> = new Set(PATIENT_OWNED_TYPES);
+
+/** True for a type whose records belong to one patient (PATIENT_OWNED_TYPES). */
+export function isPatientOwnedType(type: string): boolean {
+  return patientOwned.has(type);
 }
 
 /**

@@ -16,6 +16,34 @@ async function json<T = Record<string, unknown>>(response: Response): Promise<T>
   return (await response.json()) as T;
 }
 
+/** R4's own result parameters, which a server's next link may carry without declaring them (R4 3.1.1.5.8). */
+const RESULT_PARAMETERS = [
+  '_count',
+  '_sort',
+  '_include',
+  '_revinclude',
+  '_summary',
+  '_total',
+  '_elements',
+  '_contained',
+  '_containedType',
+  '_format',
+];
+
+/** The parameters of a search's next links the CapabilityStatement does not declare for `type`. */
+function undeclaredInNextLinks(statement: CapabilityStatement, type: string, pages: readonly Bundle[]): string[] {
+  const declared = new Set(statement.rest[0]!.resource.find((resource) => resource.type === type)!.searchParam?.map((p) => p.name));
+  const names = pages.flatMap((page) => {
+    const next = page.link?.find((link) => link.relation === 'next')?.url;
+    return next === undefined ? [] : [...new URL(next).searchParams.keys()];
+  });
+  return [...new Set(names)].filter((name) => !declared.has(name) && !RESULT_PARAMETERS.includes(name));
+}
+
+interface CapabilityStatement {
+  readonly rest: { resource: { type: string; searchParam?: { name: string }[] }[] }[];
+}
+
 /** Follows next links from `path`, returning every page. */
 async function walk(device: TestDevice, hubUrl: string, path: string): Promise<Bundle[]> {
   const pages: Bundle[] = [];
@@ -311,12 +339,16 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('FHIR conformance on %s', (engi
       );
       created.add(`Observation/${res.id}`);
     }
+    const statement = await json<CapabilityStatement>(await hub.fetch('/fhir/metadata'));
     for (const query of [
       `patient=${pageTest.patientId}&_count=5`,
       `patient=${pageTest.patientId}&_count=4&_sort=_lastUpdated`,
       `subject=Patient/${pageTest.patientId}&_count=6&_sort=-_lastUpdated`,
     ]) {
       const pages = await walk(device, hub.url, `/fhir/Observation?${query}`);
+      // A client following the statement meets no parameter it does not declare (the hub's `_cursor` included).
+      expect(pages.length).toBeGreaterThan(1);
+      expect(undeclaredInNextLinks(statement, 'Observation', pages)).toEqual([]);
       const seen = pages.flatMap((page) => ids(page.entry));
       expect(new Set(seen).size).toBe(seen.length);
       expect(new Set(seen)).toEqual(created);

@@ -3,6 +3,7 @@
 // for them. Breaking the glass needs a signed-in user and a reason, and is recorded (ids only).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, BundleEntry, Observation } from '../../shared/fhir/index.js';
+import { hubErrorCode } from '../../shared/auth/index.js';
 import { followOnWards } from '../../server/fhir/index.js';
 import { addUser } from '../../server/identity/index.js';
 import { startHub, USER_TOKEN_HEADER, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
@@ -126,6 +127,32 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('ward scope on %s', (engine) =>
     const after = await bundle(await deviceB.fetch(`/fhir/Observation?patient=${onB.patientId}`));
     expect(after.entry?.length).toBe(before.entry?.length);
     expect(((await (await deviceB.fetch(`/fhir/Observation/${obsB}`)).json()) as Observation).meta?.versionId).toBe('1');
+  });
+
+  it('refuses documentation naming no patient (a reading or a note of nobody, out of every ward scope), storing nothing', async () => {
+    const { subject: _reading, ...reading } = observation(onA.patientId, { identifier: 'of-nobody' });
+    const note = {
+      resourceType: 'DocumentReference',
+      status: 'current',
+      type: { coding: [{ system: 'http://loinc.org', code: '34746-8' }] },
+      content: [{ attachment: { contentType: 'text/plain', data: Buffer.from('a note of nobody').toString('base64') } }],
+    };
+    const nurseOnA = await deviceA.signedIn('nurse.a', 'correct horse battery');
+    const answers = [
+      await nurseOnA.fetch('/fhir/Observation', { body: reading }),
+      await nurseOnA.fetch('/fhir/DocumentReference', { body: note }),
+      await deviceA.fetch('/fhir', {
+        body: outboxUpload([reading as Observation], { userId: nurseA, recorded: new Date().toISOString() }),
+      }),
+    ];
+    for (const answer of answers) {
+      expect(answer.status).toBe(422);
+      expect(hubErrorCode(await answer.json())).toBe('INVALID_RESOURCE');
+    }
+    const rows = await hub.db.query(
+      `SELECT res_id FROM fhir_resources WHERE res_type IN ('Observation', 'DocumentReference') AND patient_id IS NULL`,
+    );
+    expect(rows).toEqual([]);
   });
 
   it('lets a signed-in user break the glass with a reason, and records it with ids only', async () => {
