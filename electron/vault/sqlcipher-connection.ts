@@ -45,6 +45,8 @@ export const CACHE_KIB = 32 * 1024;
  * docs/ARCHITECTURE.md, "Session 8".
  */
 export const BULK_LOAD_CACHE_KIB = 8 * 1024;
+/** synchronous in WAL mode (see the header); bulk-load.ts raises it while a rollback journal is in force. */
+export const WAL_SYNCHRONOUS = 'NORMAL';
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
 /**
@@ -116,7 +118,7 @@ export function rekeyConnection(db: Db, newKey: Buffer): void {
 /** The pragmas every vault connection runs with (see the header). */
 export function applyVaultPragmas(db: Db): void {
   db.pragma('journal_mode=WAL');
-  db.pragma('synchronous=NORMAL');
+  db.pragma(`synchronous=${WAL_SYNCHRONOUS}`);
   db.pragma('temp_store=MEMORY');
   db.pragma('secure_delete=ON');
   db.pragma('foreign_keys=ON');
