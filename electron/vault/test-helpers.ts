@@ -94,3 +94,15 @@ export function crashImage(file: string, toDir: string): string[] {
   }
   return copied.sort();
 }
+
+/** SQLite's rollback journal magic: written once the journal is synced, before the file is changed. */
+const JOURNAL_MAGIC = Buffer.from('d9d505f920a163d7', 'hex');
+
+/**
+ * Whether `journal` is a hot rollback journal: its header carries the magic, so the pages it holds
+ * must be written back (a journal without it was never synced, and the file was not changed).
+ */
+export function isHotJournal(journal: string): boolean {
+  if (!existsSync(journal)) return false;
+  return readFileSync(journal).subarray(0, JOURNAL_MAGIC.length).equals(JOURNAL_MAGIC);
+}
