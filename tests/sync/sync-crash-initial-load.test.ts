@@ -3,7 +3,8 @@
 // first sync is killed (SIGKILL) inside a load transaction (its journal beside the file), inside one
 // whose changed pages have already reached the file (a hot journal), and between two. After each
 // kill the vault opens (integrity checked), the journal has been rolled back, the file is in WAL mode
-// again, and the next sync completes with every resource of the ward, each once.
+// again, and the next sync completes with every resource of the ward, each once. A first sync that
+// fails part-way through its load (an unreadable hub answer) leaves the vault in WAL mode too.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHotJournal } from '../../electron/vault/test-helpers.js';
 import { vaultFilePath } from '../../electron/vault/index.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { startHub, type TestHub } from '../support/hub-harness.js';
 import { enrollTestWorkstation, hubWardContents, seedGeneratedWard, vaultDifferences, type TestWorkstation } from './sync-test-kit.js';
 
@@ -41,6 +43,13 @@ interface AtKill {
   readonly hotJournal: boolean;
 }
 
+/** The vault's files in the data folder (the database and SQLite's side files). */
+function vaultFiles(station: TestWorkstation): string[] {
+  return readdirSync(station.dataDir)
+    .filter((name) => name.startsWith('vault.db'))
+    .sort();
+}
+
 function killAt(station: TestWorkstation, point: string): Promise<AtKill> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, station.dataDir, point], {
@@ -56,9 +65,7 @@ function killAt(station: TestWorkstation, point: string): Promise<AtKill> {
       if (line !== `at ${point}`) return;
       // The child is blocked at the point: the files are as a crash there leaves them.
       atKill = {
-        files: readdirSync(station.dataDir)
-          .filter((name) => name.startsWith('vault.db'))
-          .sort(),
+        files: vaultFiles(station),
         hotJournal: isHotJournal(`${vaultFilePath(station.dataDir)}-journal`),
       };
       child.kill('SIGKILL');
@@ -92,14 +99,42 @@ describe('sync: a kill during the first sync’s load (rollback-journal mode)', 
         expect(vaultDifferences(vault, expected)).toEqual([]);
         expect(vault.resources.count()).toBe(expected.size);
         // Back in WAL: the sync's writes went to the WAL, no rollback journal is left.
-        expect(
-          readdirSync(station.dataDir)
-            .filter((name) => name.startsWith('vault.db'))
-            .sort(),
-        ).toEqual(['vault.db', 'vault.db-shm', 'vault.db-wal']);
+        expect(vaultFiles(station)).toEqual(['vault.db', 'vault.db-shm', 'vault.db-wal']);
       } finally {
         vault.close();
       }
     }, 120_000);
   }
+
+  it('returns to WAL when the first sync fails part-way through its load, and the next sync completes', async () => {
+    const proxy = await startFaultProxy({ hubUrl: hub.url, hubCaPem: hub.caPem });
+    try {
+      const station = await enrollTestWorkstation(hub, 'a', { hubUrl: proxy.url, pin: proxy.pin });
+      stations.push(station);
+      const vault = await station.openVault();
+      try {
+        // The third chart page the load asks for comes back as JSON that is not a Bundle.
+        let pages = 0;
+        proxy.setAnswerRewrite((path) => {
+          if (!path.includes('$everything')) return null;
+          pages += 1;
+          return pages === 3 ? Buffer.from(JSON.stringify({ resourceType: 'Bundle', entry: [{ resource: {} }] })) : null;
+        });
+        const engine = station.engine(vault, { pageSize: 500, maxResourcesPerTransaction: 1_000, loadConcurrency: 1 });
+        await expect(engine.syncOnce()).rejects.toMatchObject({ code: 'HUB_ANSWER_MALFORMED' });
+        expect(vault.resources.count()).toBeGreaterThan(0);
+        vault.status();
+        expect(vaultFiles(station)).toEqual(['vault.db', 'vault.db-shm', 'vault.db-wal']);
+
+        proxy.setAnswerRewrite(null);
+        await engine.syncOnce();
+        await engine.close();
+        expect(vaultDifferences(vault, await hubWardContents(hub.db, 'a'))).toEqual([]);
+      } finally {
+        vault.close();
+      }
+    } finally {
+      await proxy.stop();
+    }
+  }, 120_000);
 });
