@@ -15,6 +15,11 @@
 // commits before a power cut may be lost. That suits a chart cache refilled from the hub at the
 // next sync; writes that must survive a power cut (the outbox of local documentation) use
 // `transaction(fn, { durable: true })`, which commits with synchronous=FULL.
+// Two writers leave WAL for a while and come back: a rekey (the engine rekeys only with a rollback
+// journal) and the sync's initial load (bulk-load.ts: journal_mode=DELETE with synchronous=FULL,
+// which costs a WAL checkpoint's decrypting and re-encrypting of every page less). A journal is
+// encrypted like every page; one left by a crash is rolled back by the next open's first read (the
+// schema read below, before applyVaultPragmas), and applyVaultPragmas puts the file back in WAL.
 import Database from 'better-sqlite3-multiple-ciphers';
 import { VaultError } from './vault-error.js';
 
@@ -38,7 +43,7 @@ export const WAL_AUTOCHECKPOINT_PAGES = 8192;
 /** Page cache per connection, in KiB (see the header). */
 export const CACHE_KIB = 32 * 1024;
 /**
- * The page cache while the sync's initial load writes (Vault.setBulkLoadCache): a bulk load reads
+ * The page cache while the sync's initial load writes (Vault.beginBulkLoad): a bulk load reads
  * little of what it writes back, while the process holds its pages beside it. A quarter of the
  * usual cache keeps the sync's peak memory under 200 MB (issue 15's goal for the 40-patient ward)
  * at ~5-10 % more CPU per resource than half (the indexes' working set no longer fits whole);
