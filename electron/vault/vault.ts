@@ -344,6 +344,7 @@ class OpenedVault implements Vault {
     // journal with synchronous=FULL); the next open puts the file back in WAL.
     if (!back) this.#logger?.warn({ code }, 'vault stays in rollback-journal mode after a bulk load until it is opened again');
   }
+
   async rekey(): Promise<void> {
     const db = this.#connection();
     if (this.#rekeying) {
