@@ -9,18 +9,21 @@
 // writes ~100,000 resources into an empty vault. With a rollback journal a changed page is written
 // into the database once; the journal holds the pages as they were before the transaction (few, in a
 // vault being filled), encrypted under the vault key like every page (electron/vault/at-rest.test.ts
-// proves the journal holds no patient data in clear). DELETE, not TRUNCATE or PERSIST: measured by
-// turns on the demo ward (101,065 resources, 5,000 a transaction), DELETE cost the least CPU per
-// resource and wall time; PERSIST would also leave a journal file behind. docs/ARCHITECTURE.md,
-// "Session 12".
+// proves the journal holds no patient data in clear). Measured by turns on the demo ward (101,318
+// resources prepared from their bytes, 5,000 a transaction, the bulk cache; docs/ARCHITECTURE.md,
+// "Session 12"): WAL 31-37 µs of CPU per resource, DELETE 23-30, TRUNCATE 25-31, PERSIST 24-32.
+// The three rollback modes cost the same within the noise; DELETE is kept because it leaves no
+// journal file between transactions (TRUNCATE and PERSIST keep one, PERSIST with old pages in it)
+// and is SQLite's default, the mode a rekey already uses.
 //
 // Durability: synchronous=FULL while the journal is in force. In DELETE mode, NORMAL skips the sync
 // of the journal's content before its header (the record count) is written, so a power cut at the
-// wrong moment can leave a header counting pages the disk never got, and a rollback that writes
-// garbage into the database; FULL syncs the journal, then the header, then the database: a power
-// cut or a crash leaves either the last committed transaction or a journal that rolls the
-// interrupted one back. The load commits only ~20 times (5,000 resources a transaction), so FULL's
-// extra syncs cost little (measured: within the noise).
+// wrong moment can leave a header counting records the disk never got; their checksums sample a
+// few bytes of each page only, and SQLite documents a small chance of a corrupt database there.
+// FULL syncs the journal, then its header, then the database: a power cut or a crash leaves the
+// last committed transaction, or a journal that rolls the interrupted one back. (A crash of the
+// process alone loses nothing in either mode: the operating system still writes what it was given.) The load commits only ~20 times (5,000 resources a transaction), so FULL's
+// extra syncs cost nothing measurable (DELETE with NORMAL: 24-31 µs per resource, with FULL 23-30).
 //
 // Leaving WAL needs the file to be open on no other connection (SQLite refuses with SQLITE_BUSY, at
 // once: no wait): the integrity check's worker, or another process. Then the load goes on in WAL,
