@@ -9,7 +9,7 @@
 // writes ~100,000 resources into an empty vault. With a rollback journal a changed page is written
 // into the database once; the journal holds the pages as they were before the transaction (few, in a
 // vault being filled), encrypted under the vault key like every page (electron/vault/at-rest.test.ts
-// proves the journal holds no patient data in clear). Measured by turns on the demo ward (101,318
+// proves the journal holds no patient data in clear). Measured by turns on the demo ward (~101,000
 // resources prepared from their bytes, 5,000 a transaction, the bulk cache; docs/ARCHITECTURE.md,
 // "Session 12"): WAL 31-37 µs of CPU per resource, DELETE 23-30, TRUNCATE 25-31, PERSIST 24-32.
 // The three rollback modes cost the same within the noise; DELETE is kept because it leaves no
