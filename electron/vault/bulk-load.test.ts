@@ -144,6 +144,23 @@ describe('Vault bulk load', () => {
     expect(vault.resources.count()).toBe(count + 1);
   });
 
+  it('goes on correctly when another connection opens the vault during the load (and returns it to WAL)', async () => {
+    const dir = dataDir();
+    const vault = await createVault({ dataDir: dir, custodian });
+    cleanups.push(() => vault.close());
+    vault.beginBulkLoad();
+    expect(journalOfAWrite(vault, dir, 'p1')).toEqual({ rollbackJournal: true, walGrew: false });
+    // Another process's command opening the same vault between two load transactions.
+    const other = await openVault({ dataDir: dir, custodian });
+    cleanups.push(() => other.close());
+    expect(other.resources.count('Patient')).toBe(1);
+    expect(journalOfAWrite(vault, dir, 'p2').rollbackJournal).toBe(false);
+    vault.endBulkLoad();
+    other.close();
+    expect(journalOfAWrite(vault, dir, 'p3')).toEqual({ rollbackJournal: false, walGrew: true });
+    expect(vault.resources.count('Patient')).toBe(3);
+  });
+
   it('does nothing when ended on a closed vault', async () => {
     const dir = dataDir();
     const vault = await createVault({ dataDir: dir, custodian });

@@ -27,7 +27,9 @@
 //
 // Leaving WAL needs the file to be open on no other connection (SQLite refuses with SQLITE_BUSY, at
 // once: no wait): the integrity check's worker, or another process. Then the load goes on in WAL,
-// correct and only slower; the caller logs it at debug.
+// correct and only slower; the caller logs it at debug. A process that opens the vault during the
+// load (a `wardline` command beside `wardline sync`) puts the file back in WAL with its own open's
+// pragmas, between two load transactions; this connection follows it (bulk-load.test.ts).
 //
 // Crash: a process killed mid-load leaves the database in rollback-journal mode, perhaps with a hot
 // journal (`vault.db-journal`). The next open's first read (openKeyedConnection reads the schema)
