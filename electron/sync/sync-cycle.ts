@@ -195,8 +195,9 @@ async function steps(cycle: SyncCycleContext, started: Date): Promise<{ summary:
   });
   let patientsLoaded = 0;
   const loads = census.then(async (result) => {
-    // The initial load writes with the smaller bulk-load page cache (it holds hub pages beside it).
-    if (firstSync) vault.setBulkLoadCache(true);
+    // The initial load writes in the vault's bulk-load mode (a smaller page cache, as it holds hub
+    // pages beside it, and a rollback journal instead of WAL), always ended, error or not.
+    if (firstSync) vault.beginBulkLoad();
     try {
       if (firstSync) {
         initialiseCheckpoints(vault, result.lastUpdated);
@@ -208,7 +209,7 @@ async function steps(cycle: SyncCycleContext, started: Date): Promise<{ summary:
         patientsLoaded = count;
       });
     } finally {
-      if (firstSync && vault.isOpen) vault.setBulkLoadCache(false);
+      if (firstSync) vault.endBulkLoad();
     }
   });
   if (firstSync) await loads;

@@ -1,6 +1,7 @@
 // What an attacker who copies the disk finds: no patient data in clear in any file the vault
-// writes (database, WAL, shared memory, logs, anything in the data directory), and never the key.
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+// writes (database, WAL, shared memory, the rollback journal of a bulk load, logs, anything in the
+// data directory), and never the key.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import PlainSqlite from 'better-sqlite3';
@@ -9,8 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generateWard, type SyntheticWard } from '../../shared/synthetic/index.js';
 import { keyNameFor } from './key-name.js';
 import { KeytarCustodian } from './keytar-custodian.js';
-import { encodingsOf, filesContaining, temporaryDataDir } from './test-helpers.js';
+import { crashImage, encodingsOf, filesContaining, isHotJournal, temporaryDataDir } from './test-helpers.js';
 import { createVault, openVault, type Vault } from './vault.js';
+import { vaultFilePath } from './vault-files.js';
 import { wipeVault } from './wipe.js';
 
 const custodian = new KeytarCustodian();
@@ -91,6 +93,67 @@ describe('the vault at rest', () => {
     logger.flush();
     expect(readFileSync(logFile, 'utf8')).toContain('vault opened');
     expect(filesContaining(dir, needles)).toEqual([]);
+  });
+
+  it("keeps the bulk load's rollback journal encrypted, and a crash mid-transaction is rolled back at the next open, back in WAL", async () => {
+    const ward = generateWard({ seed: 'at-rest-journal', patients: 5, days: 3, now: NOW });
+    const needles = sensitiveNeedles(ward);
+
+    // The scanner finds the names in a rollback journal in clear: the same rewrite in plain SQLite.
+    const control = dataDir('at-rest-journal-control');
+    const controlCrash = dataDir('at-rest-journal-control-crash');
+    const plain = new PlainSqlite(path.join(control, 'plain.db'));
+    plain.pragma('journal_mode=DELETE');
+    plain.exec('CREATE TABLE r (json TEXT)');
+    const insert = plain.prepare('INSERT INTO r VALUES (?)');
+    for (const resource of ward.resources) insert.run(JSON.stringify(resource));
+    plain.transaction(() => {
+      plain.exec("UPDATE r SET json = json || ' '");
+      expect(crashImage(path.join(control, 'plain.db'), controlCrash)).toEqual(['plain.db', 'plain.db-journal']);
+    })();
+    plain.close();
+    expect(filesContaining(path.join(controlCrash, 'plain.db-journal'), needles).length).toBeGreaterThanOrEqual(5 * 3);
+
+    // The vault: the initial load written in bulk-load mode, then a second transaction rewriting every
+    // row (so the journal holds every page as it was), with more than the bulk cache holds (so changed
+    // pages reach the file before the commit), caught by a crash before its commit: a hot journal.
+    const dir = dataDir('at-rest-journal');
+    const crashed = dataDir('at-rest-journal-crash');
+    const vault = await createVault({ dataDir: dir, custodian, ward: ward.location.id! });
+    vault.beginBulkLoad();
+    vault.resources.upsertMany(ward.resources);
+    const committed = readFileSync(vaultFilePath(dir));
+    const more = generateWard({ seed: 'at-rest-journal-more', patients: 12, days: 14, now: NOW }).resources;
+    let leftBehind: string[] = [];
+    vault.transaction(() => {
+      vault.resources.upsertMany([...ward.resources, ...more]);
+      leftBehind = crashImage(vaultFilePath(dir), crashed);
+      expect(filesContaining(dir, needles)).toEqual([]);
+    });
+    vault.endBulkLoad();
+    vault.close();
+    expect(leftBehind).toEqual(['vault.db', 'vault.db-journal']);
+    expect(isHotJournal(path.join(crashed, 'vault.db-journal'))).toBe(true);
+    expect(readFileSync(path.join(crashed, 'vault.db')).equals(committed)).toBe(false);
+    expect(filesContaining(crashed, needles)).toEqual([]);
+    expect(filesContaining(dir, needles)).toEqual([]);
+
+    // The crash image opens (integrity checked): the journal rolled back under the vault key, the
+    // interrupted transaction gone, the committed load whole, and the file in WAL mode again.
+    await custodian.store(keyNameFor(crashed, 'vault'), (await custodian.load(keyNameFor(dir, 'vault')))!);
+    const reopened = await openVault({ dataDir: crashed, custodian });
+    try {
+      expect(existsSync(path.join(crashed, 'vault.db-journal'))).toBe(false);
+      expect(reopened.resources.count()).toBe(ward.resources.length);
+      expect(reopened.resources.read('Patient', more.find((r) => r.resourceType === 'Patient')!.id!)).toBeNull();
+      browse(reopened, ward);
+      reopened.resources.upsert({ resourceType: 'Patient', id: 'written-after-recovery' });
+      expect(readdirSync(crashed).sort()).toEqual(['vault.db', 'vault.db-shm', 'vault.db-wal']);
+      expect(statSync(path.join(crashed, 'vault.db-wal')).size).toBeGreaterThan(0);
+    } finally {
+      reopened.close();
+    }
+    expect(filesContaining(crashed, needles)).toEqual([]);
   });
 
   it('never writes the key, in any form, to the data directory or to temporary files', async () => {

@@ -11,7 +11,7 @@ import { keyNameFor, stagingNameFor, type KeyPurpose } from './key-name.js';
 import { migrate } from './migration-runner.js';
 import type { Migration } from './migrations/migration.js';
 import { openKeyedConnection, type Db } from './sqlcipher-connection.js';
-import { syncDirectory, VAULT_FILE_NAME } from './vault-files.js';
+import { syncDirectory, VAULT_FILE_NAME, withSideFiles } from './vault-files.js';
 import { VaultError } from './vault-error.js';
 import { createStoredKey, rotateKey, unlockConnection } from './vault-keys.js';
 
@@ -88,7 +88,7 @@ async function createDatabaseFile(file: string, name: string, options: OpenEncry
     await custodian.destroy(stagingNameFor(name));
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const partial = `${file}.partial`;
-    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${partial}${suffix}`, { force: true });
+    for (const leftover of withSideFiles(partial)) rmSync(leftover, { force: true });
     try {
       const db = openKeyedConnection(partial, key, { create: true });
       try {
@@ -100,7 +100,7 @@ async function createDatabaseFile(file: string, name: string, options: OpenEncry
       renameSync(partial, file);
       syncDirectory(path.dirname(file));
     } catch (error) {
-      for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${partial}${suffix}`, { force: true });
+      for (const leftover of withSideFiles(partial)) rmSync(leftover, { force: true });
       await custodian.destroy(name).catch(() => undefined);
       throw error;
     }

@@ -15,6 +15,11 @@
 // commits before a power cut may be lost. That suits a chart cache refilled from the hub at the
 // next sync; writes that must survive a power cut (the outbox of local documentation) use
 // `transaction(fn, { durable: true })`, which commits with synchronous=FULL.
+// Two writers leave WAL for a while and come back: a rekey (the engine rekeys only with a rollback
+// journal) and the sync's initial load (bulk-load.ts: journal_mode=DELETE with synchronous=FULL,
+// which costs a WAL checkpoint's decrypting and re-encrypting of every page less). A journal is
+// encrypted like every page; one left by a crash is rolled back by the next open's first read (the
+// schema read below, before applyVaultPragmas), and applyVaultPragmas puts the file back in WAL.
 import Database from 'better-sqlite3-multiple-ciphers';
 import { VaultError } from './vault-error.js';
 
@@ -38,13 +43,15 @@ export const WAL_AUTOCHECKPOINT_PAGES = 8192;
 /** Page cache per connection, in KiB (see the header). */
 export const CACHE_KIB = 32 * 1024;
 /**
- * The page cache while the sync's initial load writes (Vault.setBulkLoadCache): a bulk load reads
+ * The page cache while the sync's initial load writes (Vault.beginBulkLoad): a bulk load reads
  * little of what it writes back, while the process holds its pages beside it. A quarter of the
  * usual cache keeps the sync's peak memory under 200 MB (issue 15's goal for the 40-patient ward)
  * at ~5-10 % more CPU per resource than half (the indexes' working set no longer fits whole);
  * docs/ARCHITECTURE.md, "Session 8".
  */
 export const BULK_LOAD_CACHE_KIB = 8 * 1024;
+/** synchronous in WAL mode (see the header); bulk-load.ts raises it while a rollback journal is in force. */
+export const WAL_SYNCHRONOUS = 'NORMAL';
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
 /**
@@ -116,7 +123,7 @@ export function rekeyConnection(db: Db, newKey: Buffer): void {
 /** The pragmas every vault connection runs with (see the header). */
 export function applyVaultPragmas(db: Db): void {
   db.pragma('journal_mode=WAL');
-  db.pragma('synchronous=NORMAL');
+  db.pragma(`synchronous=${WAL_SYNCHRONOUS}`);
   db.pragma('temp_store=MEMORY');
   db.pragma('secure_delete=ON');
   db.pragma('foreign_keys=ON');

@@ -1,11 +1,12 @@
 // Helpers for the vault's own tests: throwaway data directories and raw encrypted connections.
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KeyCustodian } from './key-custodian.js';
 import { openKeyedConnection, type Db } from './sqlcipher-connection.js';
 import { VaultError } from './vault-error.js';
+import { withSideFiles } from './vault-files.js';
 
 /** A new empty directory under the OS temp dir, and a function removing it. */
 export function temporaryDataDir(label = 'vault'): { dir: string; remove: () => void } {
@@ -76,4 +77,32 @@ export function filesContaining(dir: string, needles: readonly Buffer[]): Array<
 /** `text` as it could sit on disk: UTF-8 and UTF-16LE. */
 export function encodingsOf(text: string): Buffer[] {
   return [Buffer.from(text, 'utf8'), Buffer.from(text, 'utf16le')];
+}
+
+/**
+ * What a crash (kill -9) leaves on disk at this moment: `file` and its side files that exist, copied
+ * byte for byte into `toDir` under the same names. Called inside a write transaction it is a process
+ * killed mid-transaction: in rollback-journal mode, a hot `-journal` beside the file. Returns the
+ * names copied.
+ */
+export function crashImage(file: string, toDir: string): string[] {
+  const copied: string[] = [];
+  for (const from of withSideFiles(file)) {
+    if (!existsSync(from)) continue;
+    copyFileSync(from, path.join(toDir, path.basename(from)));
+    copied.push(path.basename(from));
+  }
+  return copied.sort();
+}
+
+/** SQLite's rollback journal magic: written once the journal is synced, before the file is changed. */
+const JOURNAL_MAGIC = Buffer.from('d9d505f920a163d7', 'hex');
+
+/**
+ * Whether `journal` is a hot rollback journal: its header carries the magic, so the pages it holds
+ * must be written back (a journal without it was never synced, and the file was not changed).
+ */
+export function isHotJournal(journal: string): boolean {
+  if (!existsSync(journal)) return false;
+  return readFileSync(journal).subarray(0, JOURNAL_MAGIC.length).equals(JOURNAL_MAGIC);
 }

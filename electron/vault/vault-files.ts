@@ -4,7 +4,10 @@ import { closeSync, existsSync, fsyncSync, openSync } from 'node:fs';
 import path from 'node:path';
 
 export const VAULT_FILE_NAME = 'vault.db';
-/** SQLite's side files: WAL, shared memory, and the rollback journal used during a rekey. */
+/**
+ * SQLite's side files: WAL, shared memory, and the rollback journal of a rekey or of the sync's
+ * initial load (bulk-load.ts).
+ */
 const SIDE_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
 /** A vault being created is written here and renamed into place once its schema is complete. */
 const PARTIAL_SUFFIX = '.partial';
@@ -22,12 +25,14 @@ export function vaultExists(dataDir: string): boolean {
   return existsSync(vaultFilePath(dataDir));
 }
 
+/** `file` and SQLite's side files beside it (existing or not). */
+export function withSideFiles(file: string): string[] {
+  return [file, ...SIDE_SUFFIXES.map((suffix) => `${file}${suffix}`)];
+}
+
 /** Every file a vault in `dataDir` may consist of, complete or partial, existing or not. */
 export function vaultFilePaths(dataDir: string): string[] {
-  return [vaultFilePath(dataDir), partialVaultFilePath(dataDir)].flatMap((file) => [
-    file,
-    ...SIDE_SUFFIXES.map((suffix) => `${file}${suffix}`),
-  ]);
+  return [vaultFilePath(dataDir), partialVaultFilePath(dataDir)].flatMap(withSideFiles);
 }
 
 /** Flushes a directory entry change (create, rename, unlink) to disk. */

@@ -16,10 +16,11 @@ import { guarded, lazily } from './lazy-methods.js';
 import { createCredentialRecords, CREDENTIAL_METHODS, type CredentialRecords } from './credential-records.js';
 import { createOutboxStore, OUTBOX_METHODS, type OutboxStore } from './outbox-store.js';
 import { createPolicyMarkStore, type PolicyMarkStore } from './policy-mark.js';
-import { BULK_LOAD_CACHE_KIB, CACHE_KIB, openKeyedConnection, type Db } from './sqlcipher-connection.js';
+import { enterBulkLoad, leaveBulkLoad } from './bulk-load.js';
+import { openKeyedConnection, type Db } from './sqlcipher-connection.js';
 import { createSyncStateStore, SYNC_STATE_METHODS, type SyncStateStore } from './sync-state-store.js';
 import { createSyncCheckpoints, createVaultMeta, type SyncCheckpoints, type VaultMeta } from './vault-meta.js';
-import { partialVaultFilePath, syncDirectory, vaultExists, vaultFilePath } from './vault-files.js';
+import { partialVaultFilePath, syncDirectory, vaultExists, vaultFilePath, withSideFiles } from './vault-files.js';
 import { VaultError } from './vault-error.js';
 import { createStoredKey, rotateKey, unlockConnection } from './vault-keys.js';
 
@@ -66,10 +67,17 @@ export interface Vault extends ChartQueries {
    */
   transaction<T>(fn: () => T, options?: { durable?: boolean }): T;
   /**
-   * While `on`, the page cache is the smaller bulk-load size (BULK_LOAD_CACHE_KIB): for the sync's
-   * initial load, which holds the pages it reads from the hub beside it. Off restores the default.
+   * Bulk-load mode, for the sync's initial load: the smaller page cache (BULK_LOAD_CACHE_KIB) and,
+   * when no other connection has the file open, a rollback journal with synchronous=FULL instead of
+   * WAL (bulk-load.ts says why and how it stays safe). When the journal cannot be switched the load
+   * goes on in WAL (logged at debug). Call endBulkLoad in a `finally`.
    */
-  setBulkLoadCache(on: boolean): void;
+  beginBulkLoad(): void;
+  /**
+   * Back to WAL, the usual cache and synchronous. Does nothing when no bulk load is under way or the
+   * vault is closed (the next open puts the file back in WAL, rolling back any interrupted write).
+   */
+  endBulkLoad(): void;
   /** Re-encrypts the vault under a new random key; the old key is removed only after success. */
   rekey(): Promise<void>;
   /** When the vault's key was last changed (its creation, before any rekey); null when unknown. */
@@ -138,7 +146,7 @@ export async function createVault(options: CreateVaultOptions): Promise<Vault> {
       renameSync(partial, vaultFilePath(dataDir));
       syncDirectory(path.resolve(dataDir));
     } catch (error) {
-      for (const suffix of ['', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
+      for (const file of withSideFiles(partial)) rmSync(file, { force: true });
       await custodian.destroy(name).catch(() => undefined);
       throw error;
     }
@@ -189,6 +197,10 @@ class OpenedVault implements Vault {
   #db: Db | null;
   #failure: VaultError | null = null;
   #rekeying = false;
+  /** Whether the integrity check's worker has finished (and closed its connection to the file). */
+  #integritySettled = false;
+  /** Off, or on with the journal left in WAL, or on with the rollback journal in force. */
+  #bulkLoad: 'off' | 'wal' | 'journal' = 'off';
   readonly #custodian: KeyCustodian;
   readonly #keyName: string;
   readonly #logger: Logger | undefined;
@@ -207,6 +219,10 @@ class OpenedVault implements Vault {
   constructor(db: Db, custodian: KeyCustodian, keyName: string, logger: Logger | undefined, integrity: Promise<void>) {
     this.#db = db;
     this.integrity = integrity;
+    integrity.then(
+      () => (this.#integritySettled = true),
+      () => (this.#integritySettled = true),
+    );
     integrity.catch((error: unknown) => {
       this.#failure =
         error instanceof VaultError
@@ -292,16 +308,41 @@ class OpenedVault implements Vault {
   transaction<T>(fn: () => T, options: { durable?: boolean } = {}): T {
     const db = this.#connection();
     if (!options.durable || db.inTransaction) return db.transaction(fn)();
+    // NORMAL in WAL mode, FULL during a bulk load in rollback-journal mode (bulk-load.ts).
+    const restore = Number(db.pragma('synchronous', { simple: true }));
     db.pragma('synchronous=FULL');
     try {
       return db.transaction(fn)();
     } finally {
-      db.pragma('synchronous=NORMAL');
+      db.pragma(`synchronous=${restore}`);
     }
   }
 
-  setBulkLoadCache(on: boolean): void {
-    this.#connection().pragma(`cache_size=-${on ? BULK_LOAD_CACHE_KIB : CACHE_KIB}`);
+  beginBulkLoad(): void {
+    const db = this.#connection();
+    if (this.#bulkLoad !== 'off') return;
+    // The integrity check's worker opens a connection of its own: while it runs, a switch could
+    // succeed just before it opens, and its long read in rollback mode would then hold up our commits.
+    const held = !this.#integritySettled ? 'integrity-check-running' : this.#rekeying ? 'rekeying' : null;
+    const staysInWal = enterBulkLoad(db, { journal: held === null });
+    this.#bulkLoad = staysInWal === null ? 'journal' : 'wal';
+    if (staysInWal !== null) this.#logger?.debug({ reason: held ?? staysInWal }, 'vault bulk load stays in WAL mode');
+  }
+
+  endBulkLoad(): void {
+    if (this.#db === null || this.#bulkLoad === 'off') return;
+    this.#bulkLoad = 'off';
+    let back: boolean;
+    let code: unknown;
+    try {
+      back = leaveBulkLoad(this.#db);
+    } catch (error) {
+      back = false;
+      code = (error as { code?: unknown }).code;
+    }
+    // Called in a `finally`: never hides the load's own outcome. Consistent either way (a rollback
+    // journal with synchronous=FULL); the next open puts the file back in WAL.
+    if (!back) this.#logger?.warn({ code }, 'vault stays in rollback-journal mode after a bulk load until it is opened again');
   }
 
   async rekey(): Promise<void> {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KeyCustodian } from './key-custodian.js';
 import { keyNameFor, stagingNameFor } from './key-name.js';
 import { KeytarCustodian } from './keytar-custodian.js';
-import { failingCustodian, temporaryDataDir } from './test-helpers.js';
+import { crashImage, failingCustodian, temporaryDataDir } from './test-helpers.js';
 import { createVault, openVault } from './vault.js';
 import { vaultExists, vaultFilePath } from './vault-files.js';
 import { wipeVault } from './wipe.js';
@@ -54,6 +54,23 @@ describe('wipeVault', () => {
     expect(await custodian.load(keyNameFor(dir, 'device'))).toBeNull();
     expect(readdirSync(dir)).toEqual([]);
     expect(vaultExists(dir)).toBe(false);
+  });
+
+  it("removes the rollback journal a crash during the sync's initial load leaves beside the vault", async () => {
+    const dir = dataDir();
+    const crashed = dataDir();
+    const vault = await createVault({ dataDir: dir, custodian });
+    vault.beginBulkLoad();
+    vault.transaction(() => {
+      vault.resources.upsert(patient);
+      expect(crashImage(vaultFilePath(dir), crashed)).toEqual(['vault.db', 'vault.db-journal']);
+    });
+    vault.close();
+    await custodian.store(keyNameFor(crashed, 'vault'), (await custodian.load(keyNameFor(dir, 'vault')))!);
+
+    await wipeVault({ dataDir: crashed, custodian });
+    expect(readdirSync(crashed)).toEqual([]);
+    expect(await custodian.load(keyNameFor(crashed, 'vault'))).toBeNull();
   });
 
   it('leaves a copy taken before the wipe unreadable, because its key is gone', async () => {
