@@ -14,3 +14,4 @@ export {
   fromLocalInputValue,
 } from './clinical-time.js';
 export { ALLERGY_WORDING, ALLERGIES_NOT_RECORDED_ADVICE, allergyState, allergyText, type AllergyRecordState } from './allergy-wording.js';
+export { counted } from './count-words.js';

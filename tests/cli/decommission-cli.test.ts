@@ -119,7 +119,7 @@ describe('decommissioning with the wardline CLI', () => {
     const wipe = await wardline(['wipe', '--data', dir]);
     expect(wipe.stderr).toBe('');
     expect(wipe.code).toBe(0);
-    expect(wipe.stdout).toContain("Sent 1 audit entries to the hub, this wipe's included");
+    expect(wipe.stdout).toContain("Sent 1 audit entry to the hub, this wipe's included");
     expect(existsSync(join(dir, 'vault.db'))).toBe(false);
     expect((await wardline(['audit', 'verify', '--data', dir])).code).toBe(0);
     // The wipe's own entry reached the hub, once, on the chain, as this device; then the device key went.

@@ -1,5 +1,6 @@
 // `wardline audit upload [--data DIR] [--json]`: sends the audit entries the hub has not
 // acknowledged yet, then the signed chain head, and nothing else (no sync cycle).
+import { counted } from '../../../shared/display/index.js';
 import type { AuditLog } from '../../audit/index.js';
 import { auditUploaderFor } from '../../host/index.js';
 import { createSyncEngine, logAuditSink } from '../../sync/index.js';
@@ -41,13 +42,13 @@ export async function uploadAuditTrail(
         );
       } else {
         io.out(
-          `Sent ${report.sent} audit entries in ${report.batches} batches; the hub holds the chain up to ${report.hubAcknowledged ?? 'nothing yet'}; ${report.remaining} waiting.`,
+          `Sent ${counted(report.sent, 'audit entry', 'audit entries')} in ${counted(report.batches, 'batch', 'batches')}; the hub holds the chain up to ${report.hubAcknowledged ?? 'nothing yet'}; ${report.remaining} waiting.`,
         );
         if (report.refused > 0) {
           const why = Object.entries(report.refusedBecause)
             .map(([code, n]) => `${n} ${code}`)
             .join(', ');
-          io.out(`The hub refused ${report.refused} entries (${why}); they stay here (details in logs/wardline.log).`);
+          io.out(`The hub refused ${counted(report.refused, 'entry', 'entries')} (${why}); they stay here (details in logs/wardline.log).`);
         }
         if (report.checkpointMatches === false)
           io.out('The hub holds a different entry at the signed chain head: ask the privacy officer to compare.');

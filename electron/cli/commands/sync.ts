@@ -1,6 +1,7 @@
 // `wardline sync [--data DIR] [--json]`: one sync cycle with the hub (push the outbox, pull the
 // census, new patients and changes, purge those who left: each purge recorded in the audit trail),
 // then the audit trail's upload, and a summary in counts.
+import { counted } from '../../../shared/display/index.js';
 import { openAuditLog, syncAuditSink } from '../../audit/index.js';
 import { auditUploaderFor } from '../../host/index.js';
 import { createSyncEngine } from '../../sync/index.js';
@@ -51,7 +52,7 @@ export const syncCommand: CliCommand = {
               `Synced in ${(summary.durationMs / 1000).toFixed(1)} s (${summary.state}): ${summary.patients} patients on the ward, ${summary.patientsLoaded} loaded, ${summary.written} resources written, ${summary.deleted} deleted, ${summary.purgedPatients} patients purged.`,
             );
             io.out(`Outbox: ${summary.pushed.delivered} delivered, ${status.outboxPending} waiting; conflicts: ${status.conflicts}.`);
-            io.out(`Audit trail: ${upload.sent} entries sent to the hub, ${upload.remaining} waiting.`);
+            io.out(`Audit trail: ${counted(upload.sent, 'entry', 'entries')} sent to the hub, ${upload.remaining} waiting.`);
           }
         } finally {
           await engine.close();

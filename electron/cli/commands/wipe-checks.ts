@@ -1,6 +1,7 @@
 // What a wipe would destroy besides the chart cache: documentation the hub has not received yet
 // (outbox), conflicts nobody settled, audit entries the hub has not acknowledged. Counted before
 // `wardline wipe` does anything; a vault that cannot be read counts as unknown.
+import { counted } from '../../../shared/display/index.js';
 import { AuditError, openAuditLog } from '../../audit/index.js';
 import { openVault, vaultExists } from '../../vault/index.js';
 import type { Workstation } from './workstation.js';
@@ -51,7 +52,7 @@ export function hasLosses(losses: WipeLosses): boolean {
 /** "2 documentation entries not delivered to the hub, 1 unresolved conflict, 40 audit entries not sent". */
 export function lossesText(losses: WipeLosses): string {
   const count = (n: number | null, one: string, many: string): string =>
-    n === null ? `an unknown number of ${many}` : `${n} ${n === 1 ? one : many}`;
+    n === null ? `an unknown number of ${many}` : counted(n, one, many);
   return [
     `${count(losses.outbox, 'documentation entry', 'documentation entries')} not delivered to the hub`,
     `${count(losses.conflicts, 'unresolved conflict', 'unresolved conflicts')}`,

@@ -4,6 +4,7 @@
 // refusing them with its code: a 409 means it holds other entries under the same ids), whether the
 // signed checkpoint of the chain head was stored, and whether the hub holds another entry at that
 // head; then the export command that keeps what stays here.
+import { counted } from '../../../shared/display/index.js';
 import { AuditCheckpointFailed, type AuditLog, type AuditUploadReport } from '../../audit/index.js';
 import type { NoHubLink, WipeHubLink } from './wipe-hub-link.js';
 
@@ -41,7 +42,7 @@ export function deliveredWhole(delivery: Delivery): delivery is Extract<Delivery
   );
 }
 
-const entries = (n: number): string => `${n} audit ${n === 1 ? 'entry' : 'entries'}`;
+const entries = (n: number): string => counted(n, 'audit entry', 'audit entries');
 
 /** What a refusal code means for the operator (the hub's own message is in the log). */
 const REFUSAL_MEANING: Readonly<Record<string, string>> = {

@@ -12,6 +12,7 @@
 // --force goes ahead anyway, but only after the audit trail is exported to the file named, the
 // export itself recording that it was made for a forced wipe and what was lost; once the wipe has
 // recorded its own entry, the export is made again with it (wipe-export.ts says why that is safe).
+import { counted } from '../../../shared/display/index.js';
 import { openAuditLog, wipeEntry, type AuditExportFormat } from '../../audit/index.js';
 import { removePrintouts } from '../../print/index.js';
 import { keyNameFor, vaultExists, VaultError, wipeVault } from '../../vault/index.js';
@@ -119,8 +120,8 @@ export const wipeCommand: CliCommand = {
     if (exported !== null)
       io.out(
         exportIncomplete === null
-          ? `Exported the audit trail (${exported} lines) to ${exportFile}; it records this forced wipe and holds the wipe's own entry.`
-          : `Exported the audit trail (${exported} lines) to ${exportFile} before the wipe; it records this forced wipe.`,
+          ? `Exported the audit trail (${counted(exported, 'line', 'lines')}) to ${exportFile}; it records this forced wipe and holds the wipe's own entry.`
+          : `Exported the audit trail (${counted(exported, 'line', 'lines')}) to ${exportFile} before the wipe; it records this forced wipe.`,
       );
     io.out(
       hadVault
@@ -137,7 +138,9 @@ export const wipeCommand: CliCommand = {
           ],
     );
     if (deliveredWhole(delivery))
-      io.out(`Sent ${delivery.report.sent} audit entries to the hub, this wipe's included; the device key was destroyed after.`);
+      io.out(
+        `Sent ${counted(delivery.report.sent, 'audit entry', 'audit entries')} to the hub, this wipe's included; the device key was destroyed after.`,
+      );
     if (undelivered !== null) {
       io.err(undelivered);
       return 3;
