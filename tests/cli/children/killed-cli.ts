@@ -6,7 +6,7 @@
 // <key> is the key's purpose (vault, audit, device), `.next` added for its staging name in a rekey;
 // the data folder is the command's --data. E.g. `destroy:vault:after wipe --data DIR` kills the
 // wipe once the chart cache's key is destroyed.
-import { runAdmin } from '../../../electron/cli/run-admin.js';
+import { runAdmin } from '../../../electron/cli/index.js';
 import { createKeytarCustodian, keyNameFor, type KeyCustodian } from '../../../electron/vault/index.js';
 
 const [spec, ...args] = process.argv.slice(2) as [string, ...string[]];
