@@ -151,6 +151,8 @@ describe('a wipe killed midway', () => {
       const refused = await wardline(['wipe', '--data', dir]);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain('1 audit entry not sent to the hub');
+      expect(refused.stderr).toContain('The vault here cannot be read');
+      expect(refused.stderr).not.toContain('Sync first');
 
       // The enrollment went with the vault: the operator's export is where the entry goes.
       const file = join(folder(), 'decommission.json');

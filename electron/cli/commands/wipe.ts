@@ -63,9 +63,12 @@ export const wipeCommand: CliCommand = {
     const losses = await countWipeLosses(workstation);
     if (hasLosses(losses) && !force) {
       // Without a vault (wiped before) there is no enrollment left to send the audit entries with.
-      const advice = vaultExists(dataDir)
-        ? 'Sync first (wardline sync, then settle conflicts in Wardline), or wipe with --force --export FILE.'
-        : 'There is no vault here to send them with (it was wiped): enroll again and sync, or wipe with --force --export FILE.';
+      // A vault that cannot be read (its key gone: an interrupted wipe destroys it first) cannot sync either.
+      const advice = !vaultExists(dataDir)
+        ? 'There is no vault here to send them with (it was wiped): enroll again and sync, or wipe with --force --export FILE.'
+        : losses.outbox === null
+          ? 'The vault here cannot be read (logs/wardline.log says why): if its key is gone (an interrupted wipe destroys it first), nothing can be sent from it any more: wipe with --force --export FILE.'
+          : 'Sync first (wardline sync, then settle conflicts in Wardline), or wipe with --force --export FILE.';
       throw new CliError('WIPE_REFUSED', `refused, nothing was wiped: ${lossesText(losses)}. ${advice}`, 1);
     }
     const exportFormat = force ? formatOf(exportFile!, format) : null;
