@@ -1,6 +1,6 @@
 // The entries the host writes around the data it serves: a chart read, a query (one entry per
-// patient in the results), a print (or its refusal), downtime documentation (create, update), a wipe, a rekey, a rejected
-// IPC message. Each takes who is asking as the session guard answered it (UserContext fits).
+// patient in the results), a print (or its refusal), downtime documentation (create, update), a
+// wipe and a rekey (each at its start and at its end), a rejected IPC message. Each takes who is asking as the session guard answered it (UserContext fits).
 import { PURPOSE_OF_USE } from '../../shared/access/index.js';
 import type { AuditDetail, NewAuditEntry } from './audit-entry.js';
 
@@ -104,21 +104,30 @@ export function documentationEntry(
   };
 }
 
-/** The chart cache was crypto-erased (by IT's CLI, or the host). */
-export function wipeEntry(by: 'cli' | 'host', detail: AuditDetail = {}): NewAuditEntry {
-  return { action: 'wipe', requestor: by === 'cli', detail: { by, ...detail } };
+/**
+ * Where an operation that destroys or changes keys stands when its entry is written: `started` is
+ * committed before anything is touched (so a kill midway still leaves it in the trail), `ended`
+ * once it is over (its outcome says whether it succeeded). A `started` without its `ended` is an
+ * operation interrupted midway, which may or may not have finished.
+ */
+export type OperationStage = 'started' | 'ended';
+
+/** The chart cache is crypto-erased (by IT's CLI, or the host): at its start, then at its end. */
+export function wipeEntry(by: 'cli' | 'host', stage: OperationStage, detail: AuditDetail = {}): NewAuditEntry {
+  return { action: 'wipe', requestor: by === 'cli', detail: { by, stage, ...detail } };
 }
 
 /**
- * The keys of the chart cache and the audit trail were changed (by IT's CLI, or the host on the
- * policy's schedule); `detail` says which were and, on failure, where it stopped.
+ * The keys of the chart cache and the audit trail are changed (by IT's CLI, or the host on the
+ * policy's schedule), at its start, then at its end; `detail` says which were and, on failure,
+ * where it stopped.
  */
-export function rekeyEntry(by: 'cli' | 'host', detail: AuditDetail = {}, failed = false): NewAuditEntry {
+export function rekeyEntry(by: 'cli' | 'host', stage: OperationStage, detail: AuditDetail = {}, failed = false): NewAuditEntry {
   return {
     action: 'rekey',
     requestor: by === 'cli',
     ...(failed ? { outcome: 'serious-failure' as const } : {}),
-    detail: { by, ...detail },
+    detail: { by, stage, ...detail },
   };
 }
 

@@ -1,6 +1,7 @@
 // The sync room's SyncAuditSink, implemented by the audit log: a pin mismatch, a device the hub
 // refused, an enrollment (which also tells the log the hub's id for this workstation), and a purge
-// (one entry per patient whose cached chart was deleted). Commits before it returns.
+// (one entry per patient whose cached chart is deleted, recorded before it is). Commits before it
+// returns.
 import type { SyncAuditEvent, SyncAuditSink } from '../sync/index.js';
 import type { NewAuditEntry } from './audit-entry.js';
 import type { AuditLog } from './audit-log.js';

@@ -1,7 +1,8 @@
 // Changing this workstation's encryption keys: the chart cache's, then the audit trail's, each
 // under a new random key wrapped by the OS keystore, each crash-safe (electron/vault's rekey
 // protocol: a crash leaves a key in the keystore that opens the file). The change is recorded in
-// the audit trail, as done or as failed and where. Used by `wardline rekey` and by the running
+// the audit trail twice: its start, committed before any key is touched (a kill midway leaves it,
+// without an end, in the trail), then its end, as done or as failed and where. Used by `wardline rekey` and by the running
 // host when the policy's rekey interval has passed (rekey-schedule.ts).
 import type { Logger } from 'pino';
 import { rekeyEntry, type AuditLog } from '../audit/index.js';
@@ -12,7 +13,10 @@ export interface RekeyOutcome {
   readonly audit: boolean;
 }
 
-/** Rekeys the vault, then the audit trail; records it; rethrows the first failure (after recording it). */
+/**
+ * Records the start (nothing is changed when that fails), rekeys the vault, then the audit trail;
+ * records the end; rethrows the first failure (after recording it).
+ */
 export async function rekeyWorkstation(options: {
   readonly vault: Vault;
   readonly audit: AuditLog;
@@ -20,6 +24,7 @@ export async function rekeyWorkstation(options: {
   readonly logger: Logger;
 }): Promise<RekeyOutcome> {
   const { vault, audit, by, logger } = options;
+  audit.record(rekeyEntry(by, 'started'));
   let vaultDone = false;
   let auditDone = false;
   try {
@@ -32,7 +37,7 @@ export async function rekeyWorkstation(options: {
     const failedAt = vaultDone ? 'audit' : 'vault';
     logger.error({ event: 'workstation.rekey_failed', by, failedAt, code: typeof code === 'string' ? code : null }, 'rekey failed');
     try {
-      audit.record(rekeyEntry(by, { vault: vaultDone, audit: auditDone, failedAt }, true));
+      audit.record(rekeyEntry(by, 'ended', { vault: vaultDone, audit: auditDone, failedAt }, true));
     } catch (recordError) {
       logger.error(
         { event: 'workstation.rekey_unrecorded', code: (recordError as { code?: unknown }).code ?? null },
@@ -41,7 +46,7 @@ export async function rekeyWorkstation(options: {
     }
     throw error;
   }
-  audit.record(rekeyEntry(by, { vault: true, audit: true }));
+  audit.record(rekeyEntry(by, 'ended', { vault: true, audit: true }));
   logger.info({ event: 'workstation.rekey', by }, 'chart cache and audit trail keys changed');
   return { vault: vaultDone, audit: auditDone };
 }

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 export type SyncAuditEvent =
   /** The hub presented a certificate whose SPKI hash is not the pinned one; nothing was sent. */
   | { readonly kind: 'pin-mismatch'; readonly host: string; readonly presentedPin: string }
-  /** Cached data of patients who left the ward was deleted (after their outbox was delivered). */
+  /** Cached data of patients who left the ward is deleted (after their outbox was delivered); recorded just before, `resources` counted then. */
   | { readonly kind: 'purge'; readonly patientIds: readonly string[]; readonly resources: number }
   /** The workstation enrolled at a hub. */
   | { readonly kind: 'enrollment'; readonly clientId: string; readonly ward: string; readonly hubUrl: string }

@@ -279,7 +279,8 @@ function initialiseCheckpoints(vault: Vault, censusTime: string): void {
 
 /**
  * Patients no longer on the ward leave the vault once nothing of theirs waits in the outbox and no
- * conflict of theirs is open (the ward settles it first, on the conflicts screen).
+ * conflict of theirs is open (the ward settles it first, on the conflicts screen). The audit trail
+ * records the purge before it is done.
  */
 function purgeLeavers(cycle: SyncCycleContext, censusIds: ReadonlySet<string>): number {
   const { vault, logger } = cycle;
@@ -289,8 +290,11 @@ function purgeLeavers(cycle: SyncCycleContext, censusIds: ReadonlySet<string>): 
   const purgeable = leaving.filter((patientId) => !waiting.has(patientId));
   if (purgeable.length === 0) return 0;
   let resources = 0;
-  for (const patientId of purgeable) resources += vault.sync.purgePatient(patientId);
+  for (const patientId of purgeable) resources += vault.sync.patientResourceCount(patientId);
+  // Recorded (committed) before anything is deleted: a kill between the two leaves the entries and
+  // the patients, whom the next cycle purges (recording them again); a failed record purges nobody.
   cycle.audit.record({ kind: 'purge', patientIds: purgeable, resources });
+  for (const patientId of purgeable) vault.sync.purgePatient(patientId);
   logger.info(
     { event: 'sync.purged', patients: purgeable.length, resources, heldForOutboxOrConflicts: leaving.length - purgeable.length },
     'patients who left the ward purged',

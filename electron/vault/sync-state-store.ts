@@ -45,6 +45,8 @@ export interface SyncStateStore {
   addTombstone(resourceType: string, id: string, version: number): void;
   /** Every patient the vault caches (loaded, or being loaded). */
   trackedPatientIds(): Set<string>;
+  /** How many resources of the patient the vault holds (what a purge would delete). */
+  patientResourceCount(patientId: string): number;
   /** Deletes every resource of the patient and its sync state (secure_delete overwrites them). Returns resources deleted. */
   purgePatient(patientId: string): number;
   /** A status fact kept for `wardline status` (e.g. 'state', 'last_success'). */
@@ -66,6 +68,7 @@ export const SYNC_STATE_METHODS = [
   'tombstone',
   'addTombstone',
   'trackedPatientIds',
+  'patientResourceCount',
   'purgePatient',
   'fact',
   'setFact',
@@ -119,6 +122,7 @@ export function createSyncStateStore(db: Db): SyncStateStore {
      ON CONFLICT (resource_type, resource_id) DO UPDATE SET version = max(version, excluded.version)`,
   );
   const trackedPatients = db.prepare<[], string>('SELECT patient_id FROM sync_patients').pluck();
+  const countResources = db.prepare<[string], number>('SELECT count(*) FROM resources WHERE patient_id = ?').pluck();
   const deleteResources = db.prepare<[string]>('DELETE FROM resources WHERE patient_id = ?');
   const deletePatient = db.prepare<[string]>('DELETE FROM sync_patients WHERE patient_id = ?');
   const readFact = db.prepare<[string], string>('SELECT value FROM vault_meta WHERE key = ?').pluck();
@@ -182,6 +186,7 @@ export function createSyncStateStore(db: Db): SyncStateStore {
       writeTombstone.run(resourceType, id, version);
     },
     trackedPatientIds: () => new Set(trackedPatients.all()),
+    patientResourceCount: (patientId) => countResources.get(patientId) ?? 0,
     purgePatient: (patientId) => purge(patientId),
     fact: (key) => readFact.get(`${FACT_PREFIX}${key}`) ?? null,
     setFact(key, value) {

@@ -24,7 +24,7 @@ describe('wiping the chart cache', () => {
     const auditKey = await dir.custodian.load(keyNameFor(dir.dir, 'audit'));
 
     await wipeVault({ dataDir: dir.dir, custodian: dir.custodian });
-    log.record(wipeEntry('cli'));
+    log.record(wipeEntry('cli', 'ended'));
 
     expect(readdirSync(dir.dir).filter((f) => f.startsWith('vault.db'))).toEqual([]);
     expect(await dir.custodian.load(keyNameFor(dir.dir, 'vault'))).toBeNull();

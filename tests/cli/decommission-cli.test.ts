@@ -10,13 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAuditLog } from '../../electron/audit/index.js';
-import { createKeytarCustodian, keyNameFor, wipeVault } from '../../electron/vault/index.js';
+import { createKeytarCustodian, keyNameFor } from '../../electron/vault/index.js';
 import { TEST_WARD } from '../../electron/session/test-helpers.js';
 import type { Bundle } from '../../shared/fhir/index.js';
 import { auditHeldByHub, workstationAuditHead } from '../support/audit-at-hub.js';
 import { startEnrolledTestHost, type EnrolledTestHost } from '../support/enrolled-host.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'wardline.js');
+const KILLED_CLI = join(import.meta.dirname, 'children', 'killed-cli.ts');
 
 // Asynchronous: the hub runs in this process and must answer while the CLI talks to it.
 function wardline(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -119,17 +120,18 @@ describe('decommissioning with the wardline CLI', () => {
     const wipe = await wardline(['wipe', '--data', dir]);
     expect(wipe.stderr).toBe('');
     expect(wipe.code).toBe(0);
-    expect(wipe.stdout).toContain("Sent 1 audit entry to the hub, this wipe's included");
+    expect(wipe.stdout).toContain("Sent 2 audit entries to the hub, this wipe's included");
     expect(existsSync(join(dir, 'vault.db'))).toBe(false);
     expect((await wardline(['audit', 'verify', '--data', dir])).code).toBe(0);
-    // The wipe's own entry reached the hub, once, on the chain, as this device; then the device key went.
+    // The wipe's own entries (its start and its end) reached the hub, once, on the chain, as this
+    // device; then the device key went.
     const wiped = await workstationAuditHead(dir, t.station.custodian);
     expect(wiped).toMatchObject({ pending: 0, deviceId: synced.deviceId });
-    expect(wiped.head.sequence).toBe(synced.head.sequence + 2);
+    expect(wiped.head.sequence).toBe(synced.head.sequence + 3);
     const final = await auditHeldByHub(t.hub, synced.deviceId!);
     expect(final).toMatchObject({ events: wiped.head.sequence, sequences: wiped.head.sequence });
     expect(final.chain).toEqual({ highestContiguousSequence: wiped.head.sequence, gaps: [], hashMismatches: [], reusedSequences: [] });
-    expect(await wipesAtHub(t)).toBe(1);
+    expect(await wipesAtHub(t)).toBe(2);
     expect(await t.station.custodian.load(keyNameFor(dir, 'device'))).toBeNull();
     expect(await t.station.custodian.load(keyNameFor(dir, 'vault'))).toBeNull();
     // Nothing is left to send: a second wipe has nothing to do and says so.
@@ -137,7 +139,7 @@ describe('decommissioning with the wardline CLI', () => {
     expect(again.stderr).toBe('');
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/No vault in/);
-    expect(await wipesAtHub(t)).toBe(1);
+    expect(await wipesAtHub(t)).toBe(2);
   });
 });
 
@@ -171,19 +173,19 @@ describe('a wipe while the hub cannot be reached', () => {
     const wipe = await wardline(['wipe', '--data', folder]);
     expect(wipe.code).toBe(3);
     expect(wipe.stderr.trim().split('\n')).toHaveLength(1);
-    expect(wipe.stderr).toMatch(/The hub could not be reached .*: 1 audit entry, this wipe's included, was not sent/);
+    expect(wipe.stderr).toMatch(/The hub could not be reached .*: 2 audit entries, this wipe's included, were not sent/);
     expect(wipe.stderr).toContain('wardline audit export --format fhir');
     expect(existsSync(join(folder, 'vault.db'))).toBe(false);
     expect(await h.station.custodian.load(keyNameFor(folder, 'vault'))).toBeNull();
     expect(await h.station.custodian.load(keyNameFor(folder, 'device'))).toBeNull();
 
-    // The entry is kept, on an intact chain, for the export the operator is told to make.
+    // The entries (start, end) are kept, on an intact chain, for the export the operator is told to make.
     const kept = await workstationAuditHead(folder, h.station.custodian);
-    expect(kept).toMatchObject({ pending: 1 });
-    expect(kept.head.sequence).toBe(synced.head.sequence + 1);
+    expect(kept).toMatchObject({ pending: 2 });
+    expect(kept.head.sequence).toBe(synced.head.sequence + 2);
     expect((await wardline(['audit', 'verify', '--data', folder])).code).toBe(0);
     const exported = await wardline(['audit', 'export', '--format', 'csv', '--data', folder]);
-    expect(exported.stdout.split('\n').filter((line) => line.includes(',wipe,'))).toHaveLength(1);
+    expect(exported.stdout.split('\n').filter((line) => line.includes(',wipe,'))).toHaveLength(2);
     h.proxy.setFaults(null);
     expect(await wipesAtHub(h)).toBe(0);
   });
@@ -203,10 +205,21 @@ describe('a wipe killed after the vault was destroyed', () => {
     await h.host.close();
     const sync = await wardline(['sync', '--json', '--data', folder]);
     expect(sync.code).toBe(0);
-    // Where a kill between the vault and the device key leaves the folder: the vault key and files
-    // gone (destroyed first, so nothing of the vault is readable), the device key still there.
-    await wipeVault({ dataDir: folder, custodian: h.station.custodian, keepDeviceKey: true });
+    // A wipe killed just before it destroys the device key (a real process, killed at that keystore
+    // call): the vault key and files gone (destroyed first, so nothing of the vault is readable), the
+    // wipe's entries recorded and sent, the device key still there.
+    const killed = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', KILLED_CLI, 'destroy:device:before', 'wipe', '--data', folder], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      child.once('error', reject);
+      child.once('exit', (_code, signal) => resolve(signal));
+    });
+    expect(killed).toBe('SIGKILL');
+    expect(await h.station.custodian.load(keyNameFor(folder, 'vault'))).toBeNull();
     expect(await h.station.custodian.load(keyNameFor(folder, 'device'))).not.toBeNull();
+    expect(await workstationAuditHead(folder, h.station.custodian)).toMatchObject({ pending: 0 });
+    expect(await wipesAtHub(h)).toBe(2);
 
     const again = await wardline(['wipe', '--data', folder]);
     expect(again.stderr).toBe('');
@@ -253,8 +266,15 @@ describe('a forced wipe', () => {
     const marker = exported.find((line) => line.includes(',audit-export,'));
     expect(marker).toContain('forced-wipe');
     expect(marker).toContain('""auditUnsent"":3');
-    // The export holds the wipe's own entry too, the last one.
-    expect(exported[exported.length - 1]).toMatch(/^5,.*,wipe,.*""forced"":true/);
+    // The export holds the wipe's own entries too, the last ones: its start and its end.
+    for (const [line, sequence, stage] of [
+      [exported[exported.length - 2]!, 5, 'started'],
+      [exported[exported.length - 1]!, 6, 'ended'],
+    ] as const) {
+      expect(line).toMatch(new RegExp(`^${sequence},.*,wipe,`));
+      expect(line).toContain('""forced"":true');
+      expect(line).toContain(`""stage"":""${stage}""`);
+    }
 
     const trail = (await wardline(['audit', 'export', '--format', 'csv', '--data', folder])).stdout.split('\n');
     expect(trail.find((line) => line.includes(',wipe,'))).toContain('""forced"":true');

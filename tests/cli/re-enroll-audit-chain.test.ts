@@ -66,18 +66,18 @@ describe('a workstation wiped and enrolled again', () => {
       const upload = await uploadJson();
       const { head, deviceId } = await workstationAuditHead(dataDir, custodian);
       expect(deviceId).not.toBe(earlier);
-      // The wipe went as the earlier device; the new enrollment goes under the new device id, and
+      // The wipe (its start and end) went as the earlier device; the new enrollment goes under the new device id, and
       // the hub acknowledges the whole chain: the entries below it are the ones the earlier device delivered.
-      expect(head.sequence).toBe(3);
-      expect(upload).toMatchObject({ sent: 1, pending: 0, hubAcknowledged: 3 });
+      expect(head.sequence).toBe(4);
+      expect(upload).toMatchObject({ sent: 1, pending: 0, hubAcknowledged: 4 });
       expect((await auditHeldByHub(hub, deviceId!)).chain).toEqual({
-        continues: { deviceId: earlier, afterSequence: 2 },
-        highestContiguousSequence: 3,
+        continues: { deviceId: earlier, afterSequence: 3 },
+        highestContiguousSequence: 4,
         gaps: [],
         hashMismatches: [],
         reusedSequences: [],
       });
-      expect((await auditHeldByHub(hub, earlier)).chain.highestContiguousSequence).toBe(2);
+      expect((await auditHeldByHub(hub, earlier)).chain.highestContiguousSequence).toBe(3);
       const verified = await wardline(['audit', 'verify', '--data', dataDir]);
       expect(verified.code).toBe(0);
 
@@ -90,7 +90,8 @@ describe('a workstation wiped and enrolled again', () => {
       const response = await officer.fetch('/fhir/AuditEvent?wardline-action=wipe&_count=100');
       expect(response.status).toBe(200);
       const wipes = ((await response.json()) as Bundle).entry?.map((e) => e.resource as AuditEvent) ?? [];
-      expect(wipes).toHaveLength(1);
+      // The wipe's start and its end.
+      expect(wipes).toHaveLength(2);
     },
   );
 
@@ -109,24 +110,24 @@ describe('a workstation wiped and enrolled again', () => {
         const wiped = await wardline(['wipe', '--data', dir]);
         expect(wiped.code).not.toBe(0);
         proxy.setAnswerRewrite(null);
-        expect((await auditHeldByHub(hub, earlier)).chain.highestContiguousSequence).toBe(2);
-        expect((await workstationAuditHead(dir, custodian)).pending).toBe(1);
+        expect((await auditHeldByHub(hub, earlier)).chain.highestContiguousSequence).toBe(3);
+        expect((await workstationAuditHead(dir, custodian)).pending).toBe(2);
 
         await enroll(proxy, dir);
         const upload = await uploadJson(dir);
         const { head, deviceId, pending } = await workstationAuditHead(dir, custodian);
-        expect(head.sequence).toBe(3);
+        expect(head.sequence).toBe(4);
         expect(pending).toBe(0);
-        expect(upload).toMatchObject({ pending: 0, hubAcknowledged: 3 });
+        expect(upload).toMatchObject({ pending: 0, hubAcknowledged: 4 });
         expect((await auditHeldByHub(hub, deviceId!)).chain).toEqual({
-          continues: { deviceId: earlier, afterSequence: 2 },
-          highestContiguousSequence: 3,
+          continues: { deviceId: earlier, afterSequence: 3 },
+          highestContiguousSequence: 4,
           gaps: [],
           hashMismatches: [],
           reusedSequences: [],
         });
         const again = await uploadJson(dir);
-        expect(again).toMatchObject({ sent: 0, pending: 0, hubAcknowledged: 3 });
+        expect(again).toMatchObject({ sent: 0, pending: 0, hubAcknowledged: 4 });
       } finally {
         await proxy.stop();
         await wipeVault({ dataDir: dir, custodian }).catch(() => undefined);

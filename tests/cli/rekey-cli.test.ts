@@ -1,8 +1,11 @@
 // `wardline rekey` and the data folder's hold, as IT meets them (the CLI's own entry point, the real
 // OS keystore, real SQLCipher files): a rekey changes the keys of the chart cache and the audit
-// trail, keeps every chart and entry, and is recorded in the chain; a failing keystore half-way
-// leaves both files readable; and no command that writes the folder runs while Wardline holds it,
+// trail, keeps every chart and entry, and is recorded in the chain (its start before any key is
+// touched, so a kill midway leaves it there); a failing keystore half-way leaves both files
+// readable; and no command that writes the folder runs while Wardline holds it,
 // nor Wardline while such a command does.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openAuditLog } from '../../electron/audit/index.js';
 import { runCli, type CliIo } from '../../electron/cli/index.js';
@@ -17,6 +20,7 @@ import { appSenderCheck } from '../../electron/window/index.js';
 import { generateWard, type SyntheticWard } from '../../shared/synthetic/index.js';
 import { MemoryTransport } from '../support/host-harness.js';
 
+const KILLED_CLI = join(import.meta.dirname, 'children', 'killed-cli.ts');
 const custodian = createKeytarCustodian();
 let dataDir: { dir: string; remove: () => void };
 let ward: SyntheticWard;
@@ -116,9 +120,22 @@ describe('wardline rekey', () => {
     vault.close();
     const audit = await openAuditLog({ dataDir: dataDir.dir, custodian, create: false });
     try {
-      expect(audit.verify()).toMatchObject({ ok: true, entries: ward.patients.length + 1 });
-      const last = audit.get(audit.head().sequence)!;
-      expect(last).toMatchObject({ action: 'rekey', outcome: 'success', requestor: true, detail: { by: 'cli', vault: true, audit: true } });
+      // Its start (recorded before any key was touched), then its end.
+      expect(audit.verify()).toMatchObject({ ok: true, entries: ward.patients.length + 2 });
+      const head = audit.head().sequence;
+      expect(audit.get(head - 1)).toMatchObject({
+        action: 'rekey',
+        outcome: 'success',
+        requestor: true,
+        detail: { by: 'cli', stage: 'started' },
+      });
+      const last = audit.get(head)!;
+      expect(last).toMatchObject({
+        action: 'rekey',
+        outcome: 'success',
+        requestor: true,
+        detail: { by: 'cli', stage: 'ended', vault: true, audit: true },
+      });
     } finally {
       audit.close();
     }
@@ -140,15 +157,45 @@ describe('wardline rekey', () => {
     reopenedVault.close();
     const reopened = await openAuditLog({ dataDir: dataDir.dir, custodian, create: false });
     try {
-      expect(reopened.verify()).toMatchObject({ ok: true, entries: ward.patients.length + 1 });
+      expect(reopened.verify()).toMatchObject({ ok: true, entries: ward.patients.length + 2 });
       expect(reopened.get(reopened.head().sequence)).toMatchObject({
         action: 'rekey',
         outcome: 'serious-failure',
-        detail: { vault: true, audit: false, failedAt: 'audit' },
+        detail: { stage: 'ended', vault: true, audit: false, failedAt: 'audit' },
       });
     } finally {
       reopened.close();
     }
+  });
+});
+
+describe('wardline rekey killed midway', () => {
+  it('leaves its start in the audit trail when killed after the chart cache got its new key, before the audit trail did', async () => {
+    const before = await storedKeys();
+    // A real process on the real keystore, killed just before the audit trail's new key is stored.
+    const signal = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', KILLED_CLI, 'store:audit.next:before', 'rekey', '--data', dataDir.dir], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      child.once('error', reject);
+      child.once('exit', (_code, killedBy) => resolve(killedBy));
+    });
+    expect(signal).toBe('SIGKILL');
+    const after = await storedKeys();
+    expect(after.vault).not.toBe(before.vault);
+    expect(after.audit).toBe(before.audit);
+    const audit = await openAuditLog({ dataDir: dataDir.dir, custodian, create: false });
+    try {
+      // Before session 12 the trail said nothing of it: the entry came only after both keys changed.
+      expect(audit.verify()).toMatchObject({ ok: true, entries: ward.patients.length + 1 });
+      expect(audit.get(audit.head().sequence)).toMatchObject({ action: 'rekey', requestor: true, detail: { by: 'cli', stage: 'started' } });
+    } finally {
+      audit.close();
+    }
+    // The next rekey finishes the job, and the trail shows the interrupted start, then a whole one.
+    const again = await cli('rekey', '--data', dataDir.dir);
+    expect(again.code).toBe(0);
+    expect((await cli('audit', 'verify', '--data', dataDir.dir)).code).toBe(0);
   });
 });
 

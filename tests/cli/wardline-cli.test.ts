@@ -87,12 +87,13 @@ describe('wardline CLI', () => {
     expect(wardline(['audit', 'verify', '--data', dir]).code).toBe(0);
     const csv = wardline(['audit', 'export', '--format', 'csv', '--data', dir]);
     expect(csv.code).toBe(0);
-    expect(csv.stdout.split('\n').filter((line) => line.includes('wipe'))).toHaveLength(1);
-    // The wipe's own entry was never sent and cannot be from here now: a second wipe says so.
+    // Its start (before anything was destroyed) and its end.
+    expect(csv.stdout.split('\n').filter((line) => line.includes('wipe'))).toHaveLength(2);
+    // The wipe's own entries were never sent and cannot be from here now: a second wipe says so.
     const again = wardline(['wipe', '--data', dir]);
     expect(again.code).toBe(1);
     expect(again.stderr.trim().split('\n')).toHaveLength(1);
-    expect(again.stderr).toContain('2 audit entries not sent to the hub');
+    expect(again.stderr).toContain('3 audit entries not sent to the hub');
     expect(again.stderr).toContain('There is no vault here to send them with');
     expect(again.stderr).not.toContain('Sync first');
   });

@@ -6,9 +6,9 @@
 // - the hub refused the wipe's entry (409: it holds another entry under that id, the trail here
 //   having been put back from a copy) and holds another entry at the signed head: the line names
 //   the refusal, its code and the mismatch at the head;
-// - `wipe --force --export FILE`: FILE holds the wipe's own entry, on a chain that verifies; killed
-//   while FILE is written again with that entry, FILE is still the whole first export, and the
-//   entry is not lost: the next wipe refuses and names it, and its export holds it.
+// - `wipe --force --export FILE`: FILE holds the wipe's own entries (start, end), on a chain that
+//   verifies; killed while FILE is written again with them, FILE is still the whole first export,
+//   and the entries are not lost: the next wipe refuses and names them, and its export holds them.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -83,18 +83,18 @@ describe('a wipe whose last upload leaves the hub without the whole trail', () =
       expect(wipe.code).toBe(3);
       const line = wipe.stderr.trim();
       expect(line.split('\n')).toHaveLength(1);
-      expect(line).toContain("no audit entry is left unsent (1 sent now, this wipe's included)");
-      expect(line).toContain('the signed checkpoint of the chain head (sequence 2) was not stored, the hub could not be reached');
+      expect(line).toContain("no audit entry is left unsent (2 sent now, this wipe's included)");
+      expect(line).toContain('the signed checkpoint of the chain head (sequence 3) was not stored, the hub could not be reached');
       expect(line).not.toMatch(/were not sent|could not be reached \(/);
       expect(line).toContain(`wardline audit export --format fhir --data ${dir} > FILE`);
-      // True: the hub holds the whole chain, the wipe included, and no checkpoint of its head.
+      // True: the hub holds the whole chain, the wipe's start and end included, and no checkpoint of its head.
       expect((await auditHeldByHub(hub, deviceId)).chain).toEqual({
-        highestContiguousSequence: 2,
+        highestContiguousSequence: 3,
         gaps: [],
         hashMismatches: [],
         reusedSequences: [],
       });
-      expect(await hub.db.query('SELECT sequence FROM audit_checkpoints WHERE device_id = $1 AND sequence = 2', [deviceId])).toEqual([]);
+      expect(await hub.db.query('SELECT sequence FROM audit_checkpoints WHERE device_id = $1 AND sequence = 3', [deviceId])).toEqual([]);
       expect(await workstationAuditHead(dir, custodian)).toMatchObject({ pending: 0 });
       expect(await custodian.load(keyNameFor(dir, 'device'))).toBeNull();
     },
@@ -109,9 +109,10 @@ describe('a wipe whose last upload leaves the hub without the whole trail', () =
       // The audit trail as it was now, put back later (a restored copy of the data folder).
       const saved = readdirSync(dir).filter((name) => name.startsWith('audit.db'));
       for (const name of saved) copyFileSync(join(dir, name), join(dir, `${name}.saved`));
-      expect((await wardline(['audit', 'export', '--format', 'csv', '--data', dir])).code).toBe(0);
+      // Two entries the hub will hold at 2 and 3, where the restored trail then puts the wipe's own.
+      for (let i = 0; i < 2; i += 1) expect((await wardline(['audit', 'export', '--format', 'csv', '--data', dir])).code).toBe(0);
       const upload = await wardline(['audit', 'upload', '--json', '--data', dir]);
-      expect(JSON.parse(upload.stdout)).toMatchObject({ pending: 0, hubAcknowledged: 2 });
+      expect(JSON.parse(upload.stdout)).toMatchObject({ pending: 0, hubAcknowledged: 3 });
       for (const name of readdirSync(dir).filter((n) => n.startsWith('audit.db') && !n.endsWith('.saved'))) rmSync(join(dir, name));
       for (const name of saved) copyFileSync(join(dir, `${name}.saved`), join(dir, name));
       expect((await workstationAuditHead(dir, custodian)).head.sequence).toBe(1);
@@ -121,20 +122,20 @@ describe('a wipe whose last upload leaves the hub without the whole trail', () =
       const line = wipe.stderr.trim();
       expect(line.split('\n')).toHaveLength(1);
       expect(line).toContain(
-        '1 audit entry was not sent: the hub refused it (1 AUDIT_EVENT_CONFLICT: the hub holds other entries under the same ids: the chain here is not the one the hub holds)',
+        '2 audit entries were not sent: the hub refused them (2 AUDIT_EVENT_CONFLICT: the hub holds other entries under the same ids: the chain here is not the one the hub holds)',
       );
-      expect(line).toContain('the hub holds a different entry at the signed chain head (sequence 2)');
+      expect(line).toContain('the hub holds a different entry at the signed chain head (sequence 3)');
       expect(line).toContain(`wardline audit export --format fhir --data ${dir} > FILE`);
-      // True: the wipe's entry stays here, the hub kept its own entry 2 and flagged the signed head.
-      expect(await workstationAuditHead(dir, custodian)).toMatchObject({ pending: 1, head: { sequence: 2 } });
-      expect((await auditHeldByHub(hub, deviceId)).chain).toMatchObject({ highestContiguousSequence: 2, hashMismatches: [2] });
+      // True: the wipe's entries stay here, the hub kept its own entries 2 and 3 and flagged the signed head.
+      expect(await workstationAuditHead(dir, custodian)).toMatchObject({ pending: 2, head: { sequence: 3 } });
+      expect((await auditHeldByHub(hub, deviceId)).chain).toMatchObject({ highestContiguousSequence: 3, hashMismatches: [3] });
     },
   );
 });
 
 describe('a forced wipe', () => {
   it(
-    "exports the trail with the wipe's own entry, on a chain that verifies, and leaves no partial file",
+    "exports the trail with the wipe's own entries, on a chain that verifies, and leaves no partial file",
     { timeout: 300_000 },
     async () => {
       const dir = folder();
@@ -155,10 +156,11 @@ describe('a forced wipe', () => {
       const bundle = JSON.parse(readFileSync(file, 'utf8')) as Bundle;
       const events = (bundle.entry ?? []).map((e) => e.resource as AuditEvent);
       const bodies = events.map((event) => chainOf(event));
-      expect(bodies.map((b) => b.sequence)).toEqual([1, 2, 3, 4]);
-      expect(bodies.map((b) => b.body.action)).toEqual(['chart-read', 'chart-read', 'audit-export', 'wipe']);
+      expect(bodies.map((b) => b.sequence)).toEqual([1, 2, 3, 4, 5]);
+      expect(bodies.map((b) => b.body.action)).toEqual(['chart-read', 'chart-read', 'audit-export', 'wipe', 'wipe']);
       expect(bodies[2]!.body.detail).toMatchObject({ reason: 'forced-wipe', auditUnsent: 2 });
-      expect(bodies[3]!.body.detail).toMatchObject({ forced: true, auditUnsent: 2 });
+      expect(bodies[3]!.body.detail).toMatchObject({ stage: 'started', forced: true, auditUnsent: 2 });
+      expect(bodies[4]!.body.detail).toMatchObject({ stage: 'ended', forced: true, auditUnsent: 2 });
       // The chain verifies from the export alone: each hash is SHA-256(previous hash ‖ hashed entry).
       let previous = GENESIS_PREVIOUS_HASH;
       for (const { previousHash, hash, entry } of bodies) {
@@ -167,9 +169,9 @@ describe('a forced wipe', () => {
         previous = hash;
       }
       const local = await workstationAuditHead(dir, custodian);
-      expect(local.head).toMatchObject({ sequence: 4, hash: previous });
+      expect(local.head).toMatchObject({ sequence: 5, hash: previous });
       expect((await wardline(['audit', 'verify', '--data', dir])).code).toBe(0);
-      expect(forced.stdout).toContain("holds the wipe's own entry");
+      expect(forced.stdout).toContain("holds the wipe's own entries");
     },
   );
 });
@@ -228,18 +230,18 @@ describe('a forced wipe killed while its export is written again with its own en
       const first = (JSON.parse(readFileSync(file, 'utf8')) as Bundle).entry!.map((e) => chainOf(e.resource as AuditEvent));
       expect(first).toHaveLength(40_001);
       expect(first[first.length - 1]!.body.action).toBe('audit-export');
-      // The wipe's entry was recorded before the kill; nothing of it is lost.
+      // The wipe's entries (start and end) were recorded before the kill; nothing of them is lost.
       const trail = await workstationAuditHead(dir, custodian);
-      expect(trail.head.sequence).toBe(40_002);
+      expect(trail.head.sequence).toBe(40_003);
       const again = await wardline(['wipe', '--data', dir]);
       expect(again.code).toBe(1);
-      expect(again.stderr).toContain('40002 audit entries not sent to the hub');
+      expect(again.stderr).toContain('40003 audit entries not sent to the hub');
       const second = join(folder(), 'decommission-2.json');
       const forced = await wardline(['wipe', '--force', '--export', second, '--data', dir]);
       expect(forced.stderr).toBe('');
       expect(forced.code).toBe(0);
       const actions = (JSON.parse(readFileSync(second, 'utf8')) as Bundle).entry!.map((e) => chainOf(e.resource as AuditEvent).body.action);
-      expect(actions.slice(40_000)).toEqual(['audit-export', 'wipe', 'audit-export', 'wipe']);
+      expect(actions.slice(40_000)).toEqual(['audit-export', 'wipe', 'wipe', 'audit-export', 'wipe', 'wipe']);
     },
   );
 });

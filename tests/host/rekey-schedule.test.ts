@@ -75,9 +75,14 @@ describe("the host's key rotation on the policy's interval", () => {
     // The end of her session is the safe moment.
     await host.rekeys.check();
     expect(await keys()).not.toBe(original);
-    const entry = host.audit.find({ limit: 1000 }).filter((e) => e.action === 'rekey');
-    expect(entry).toEqual([
-      expect.objectContaining({ outcome: 'success', requestor: false, detail: { by: 'host', vault: true, audit: true } }),
+    // Recorded at its start (before any key was touched) and at its end.
+    const entries = host.audit
+      .find({ limit: 1000 })
+      .filter((e) => e.action === 'rekey')
+      .sort((a, b) => a.sequence - b.sequence);
+    expect(entries).toEqual([
+      expect.objectContaining({ outcome: 'success', requestor: false, detail: { by: 'host', stage: 'started' } }),
+      expect.objectContaining({ outcome: 'success', requestor: false, detail: { by: 'host', stage: 'ended', vault: true, audit: true } }),
     ]);
     expect(host.audit.verify().ok).toBe(true);
     expect(host.vault.census().length).toBeGreaterThan(0);

@@ -65,13 +65,35 @@ describe('sync: pulling the ward', () => {
     expect(vaultDifferences(vault, await hubWardContents(hub.db, 'a'))).toEqual([]);
   });
 
-  it('purges a discharged patient after one cycle, and says so in the audit trail with ids only', async () => {
+  it('purges a discharged patient after one cycle, and says so in the audit trail with ids only, before purging', async () => {
     const leaving = wardA.patients[2]!;
     const patientId = leaving.patient.id!;
     await feedResources(hub.db, [
       { ...leaving.encounter, status: 'finished', period: { ...leaving.encounter.period, end: '2026-01-15T09:00:00Z' } } as Encounter,
     ]);
-    const summary = await engine.syncOnce();
+    // An audit trail that cannot be written: nobody is purged, the cycle fails and says so.
+    station.audit.onRecord = (event) => {
+      if (event.kind === 'purge') throw new Error('audit disk full');
+    };
+    try {
+      await expect(engine.syncOnce()).rejects.toThrow();
+    } finally {
+      station.audit.onRecord = null;
+    }
+    expect(vault.resources.read('Patient', patientId)).not.toBeNull();
+    expect(station.audit.events.some((event) => event.kind === 'purge')).toBe(false);
+    // Written: the entry is committed while the chart is still here (a kill then loses no record).
+    let heldWhenRecorded: boolean | null = null;
+    station.audit.onRecord = (event) => {
+      if (event.kind === 'purge') heldWhenRecorded = vault.resources.read('Patient', patientId) !== null;
+    };
+    let summary;
+    try {
+      summary = await engine.syncOnce();
+    } finally {
+      station.audit.onRecord = null;
+    }
+    expect(heldWhenRecorded).toBe(true);
     expect(summary.purgedPatients).toBe(1);
     expect(vault.resources.read('Patient', patientId)).toBeNull();
     expect(vault.patientSummary(patientId)).toBeNull();

@@ -43,7 +43,10 @@ export async function seedGeneratedWard(
 
 export class MemoryAuditSink implements SyncAuditSink {
   readonly events: SyncAuditEvent[] = [];
+  /** Called before an event is kept (a test looks at the vault then, or throws: a failed audit write). */
+  onRecord: ((event: SyncAuditEvent) => void) | null = null;
   record(event: SyncAuditEvent): void {
+    this.onRecord?.(event);
     this.events.push(event);
   }
 }

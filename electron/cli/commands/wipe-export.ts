@@ -1,10 +1,11 @@
 // The export of the audit trail that `wardline wipe --force --export FILE` makes: first, before
 // anything is destroyed, the whole trail (the export's own `audit-export` entry included, recorded
-// before anything is written) to a new FILE; then, once the wipe has recorded its own entry, FILE is
-// replaced by the whole trail again, that entry included. Each time the text goes to a file of its
+// before anything is written) to a new FILE; then, once the wipe has recorded its own entries (its
+// start, before anything was destroyed, and its outcome), FILE is replaced by the whole trail again,
+// those entries included. Each time the text goes to a file of its
 // own beside FILE (FILE.<pid>.partial, mode 0600), is flushed to disk, and only then takes FILE's
-// name, so FILE is always a whole export: a kill leaves the first one (without the wipe's entry,
-// which then stays unsent in audit.db, where a second wipe finds it and refuses until it is
+// name, so FILE is always a whole export: a kill leaves the first one (without the wipe's entries,
+// which then stay unsent in audit.db, where a second wipe finds them and refuses until they are
 // exported) or the second, never a torn file. FILE itself is never an existing file.
 import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -95,8 +96,8 @@ export async function exportBeforeForcedWipe(
 }
 
 /**
- * After the forced wipe recorded its own entry in `log`: FILE becomes the whole trail again, that
- * entry included. Returns the lines written, or why not (FILE then still holds the first export).
+ * After the forced wipe recorded its own entries in `log` (start and outcome): FILE becomes the whole
+ * trail again, those entries included. Returns the lines written, or why not (FILE then still holds the first export).
  */
 export function completeForcedWipeExport(
   log: AuditLog,
@@ -108,7 +109,7 @@ export function completeForcedWipeExport(
     const lines = writeWholeExport(log, file, format, true);
     logger.warn(
       { event: 'audit.export', format, lines, reason: 'forced-wipe', withWipe: true },
-      "the forced wipe's own entry added to its export",
+      "the forced wipe's own entries added to its export",
     );
     return { lines };
   } catch (error) {

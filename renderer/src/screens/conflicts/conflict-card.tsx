@@ -1,6 +1,10 @@
-// One conflict: both versions side by side ("This workstation" and "Hub"), differing fields marked
-// in words and colour, and the three ways out: keep the hub's version, keep mine (sent again over
-// the hub's), or combine field by field. A conflict the user may not open is a card saying why; when
+// One conflict: both versions side by side ("Your version (this workstation)" and "The hub's
+// version") in clinical words (what was recorded, its value and unit, time, who recorded it, status,
+// note; links to other records only where they differ), differing rows marked in words and colour,
+// and the three ways out, each saying what it will do: keep the hub's version, keep mine (sent again
+// over the hub's), or combine field by field. When the hub no longer shows this workstation its copy
+// (the patient left the ward: it named only a newer version), the card says so plainly: what is
+// known, what is not, and what each choice does without it. A conflict the user may not open is a card saying why; when
 // break-the-glass would open it (a restricted chart, also one no longer held here), the card offers
 // emergency access with a reason, and the list then shows the conflict to settle. A conflict with the
 // hospital's EHR shows what was documented here and the EHR's record that contradicts it, and offers
@@ -16,8 +20,8 @@ import { rememberGrant } from '../chart/emergency-grants.js';
 import { attemptHostRequest, NOT_TRIED, type HostAttempt } from '../chart/host-attempt.js';
 import { combinedResources, defaultChoices, type FieldChoice } from './combine.js';
 import { conflictKind, conflictReasonText, resourceName } from './conflict-text.js';
-import { differingFields, fieldRows, pairResources, type ResourcePair } from './field-diff.js';
-import { fieldText } from './field-text.js';
+import { differingFields, fieldRows, pairResources, shownRows, type ResourcePair } from './field-diff.js';
+import { rowText } from './field-text.js';
 
 type Choices = Record<string, Record<string, FieldChoice>>;
 type ResolveRequest = Parameters<ReturnType<typeof hostApi>['conflict']['resolve']>[0];
@@ -89,11 +93,58 @@ function WithheldConflictCard({ conflict, patientLabel, onSettled }: ConflictCar
   );
 }
 
+/** The hub's version number of a resource it named but no longer shows this workstation, or null. */
+function unseenVersionOf(conflict: ConflictViewData, pair: ResourcePair): string | null {
+  return conflict.hubVersionsOnly.find((version) => `${version.resourceType}/${version.id}` === pair.key)?.versionId ?? null;
+}
+
+/** What the hub's copy is when it cannot be shown: what is known and what is not. */
+function UnseenHubCopy(): React.JSX.Element {
+  return (
+    <div className="message message--warning">
+      <p>
+        The hub&apos;s copy was changed after you recorded this, by someone else or on another workstation. It cannot be shown here because
+        the patient has left this ward: this workstation may no longer read their chart from the hub.
+      </p>
+      <p>Known: what you documented (below), and that the hub holds a newer copy. Not known here: what that copy now says.</p>
+    </div>
+  );
+}
+
+/** What each way out does, in words, before the user presses it. */
+function ChoiceEffects({ unseen, canCombine }: { unseen: boolean; canCombine: boolean }): React.JSX.Element {
+  return (
+    <section aria-label="What each choice does">
+      <h4>What each choice does</h4>
+      <ul>
+        <li>
+          <strong>Keep hub version:</strong> your change is set aside; the hub&apos;s version stays as it is
+          {unseen ? ', even though it cannot be shown here' : ''}.
+        </li>
+        <li>
+          <strong>Keep my version:</strong> your version is sent to the hub again and replaces the hub&apos;s version
+          {unseen ? ', whatever it now says' : ''}.
+        </li>
+        {canCombine ? (
+          <li>
+            <strong>Combine:</strong> you choose, line by line, which value to keep; the notes of both versions are kept.
+          </li>
+        ) : unseen ? (
+          <li>
+            <strong>Combine</strong> is not offered: the hub&apos;s version cannot be shown.
+          </li>
+        ) : null}
+      </ul>
+    </section>
+  );
+}
+
 function OpenConflictCard({ conflict, patientLabel, onSettled }: ConflictCardProps): React.JSX.Element {
   const headingId = `conflict-${conflict.conflictId}`;
   const upstream = conflict.reason === 'upstream-conflict';
   const pairs = pairResources(conflict.local, conflict.hub);
   const canCombine = !upstream && pairs.some((pair) => differingFields(pair).length > 0);
+  const unseen = !upstream && pairs.some((pair) => pair.hub === null && unseenVersionOf(conflict, pair) !== null);
   const [combining, setCombining] = useState(false);
   const [choices, setChoices] = useState<Choices>(() => defaultChoices(conflict.local, conflict.hub));
   // The action's state is the last attempt: the host's refusal, or done (the list reloads without
@@ -123,21 +174,21 @@ function OpenConflictCard({ conflict, patientLabel, onSettled }: ConflictCardPro
       </h3>
       <PatientMark conflict={conflict} />
       <p className="muted">Found {formatDateTime(conflict.detectedAt)}</p>
-      <p>{conflictReasonText(conflict)}</p>
+      <p>{conflictReasonText(conflict, !unseen || canCombine)}</p>
+      {unseen ? <UnseenHubCopy /> : null}
       {upstream ? <UpstreamTables conflict={conflict} /> : null}
       {(upstream ? [] : pairs).map((pair) => (
         <PairTable
           key={pair.key}
           pair={pair}
-          unseenVersion={
-            conflict.hubVersionsOnly.find((version) => `${version.resourceType}/${version.id}` === pair.key)?.versionId ?? null
-          }
+          unseen={pair.hub === null && unseenVersionOf(conflict, pair) !== null}
           combining={combining}
           choices={choices[pair.key] ?? {}}
           onChoose={(field, choice) => choose(pair.key, field, choice)}
         />
       ))}
       {combining ? <CombinedNotes resources={combinedResources(conflict.local, conflict.hub, choices)} /> : null}
+      {upstream || combining ? null : <ChoiceEffects unseen={unseen} canCombine={canCombine} />}
       {failure !== null ? (
         <p role="alert" className="text-danger">
           {failure}
@@ -251,7 +302,7 @@ function UpstreamTables({ conflict }: { conflict: ConflictViewData }): React.JSX
               {fieldRows(pair).map((row) => (
                 <tr key={row.field}>
                   <th scope="row">{row.label}</th>
-                  <td>{fieldText(resource[row.field])}</td>
+                  <td>{rowText(row.field, resource[row.field])}</td>
                 </tr>
               ))}
             </tbody>
@@ -281,19 +332,25 @@ function CombinedNotes({ resources }: { resources: readonly Record<string, unkno
   );
 }
 
+/** "07 Dec 10:02" when the hub's version says when it last changed. */
+function hubChangedText(hub: Record<string, unknown> | null): string {
+  const meta = hub?.meta as { lastUpdated?: unknown } | undefined;
+  return typeof meta?.lastUpdated === 'string' ? `; the hub's version last changed ${formatDateTime(meta.lastUpdated)}` : '';
+}
+
 function PairTable(props: {
   pair: ResourcePair;
-  /** The hub's version number of a resource it no longer shows this workstation (the patient left the ward). */
-  unseenVersion: string | null;
+  /** The hub holds a newer version it no longer shows this workstation (the patient left the ward). */
+  unseen: boolean;
   combining: boolean;
   choices: Record<string, FieldChoice>;
   onChoose: (field: string, choice: FieldChoice) => void;
 }): React.JSX.Element {
-  const { pair, unseenVersion, combining, choices, onChoose } = props;
-  const hubCell = unseenVersion === null ? '(not on the hub)' : '(not shown here)';
-  const rows = fieldRows(pair);
+  const { pair, unseen, combining, choices, onChoose } = props;
+  const hubCell = unseen ? 'Cannot be shown (the patient has left this ward)' : '(not on the hub)';
+  const rows = shownRows(pair);
   const choosable = new Set(differingFields(pair));
-  const differences = rows.filter((row) => row.differs).length;
+  const differences = fieldRows(pair).filter((row) => row.differs).length;
   return (
     <table className="table conflict__table">
       <caption>
@@ -301,28 +358,28 @@ function PairTable(props: {
         {pair.local === null
           ? ' — only on the hub'
           : pair.hub === null
-            ? unseenVersion === null
-              ? ' — not on the hub'
-              : ` — the hub holds version ${unseenVersion}, which it no longer shows this workstation (the patient left the ward)`
-            : ` — ${differences === 0 ? 'no differences' : `${differences} difference${differences === 1 ? '' : 's'}`}`}
+            ? unseen
+              ? " — the hub's version is newer and cannot be shown"
+              : ' — not on the hub'
+            : ` — ${differences === 0 ? 'no differences' : `${differences} difference${differences === 1 ? '' : 's'}`}${hubChangedText(pair.hub)}`}
       </caption>
       <thead>
         <tr>
           <th scope="col">Field</th>
-          <th scope="col">This workstation</th>
-          <th scope="col">Hub</th>
+          <th scope="col">Your version (this workstation)</th>
+          <th scope="col">The hub&apos;s version</th>
           {combining ? <th scope="col">Use</th> : null}
         </tr>
       </thead>
       <tbody>
         {rows.map((row) => (
-          <tr key={row.field} className={row.differs ? 'table__row--differs' : undefined}>
+          <tr key={row.field} className={row.differs && pair.hub !== null ? 'table__row--differs' : undefined}>
             <th scope="row">
               {row.label}
-              {row.differs ? <span className="text-warning"> (differs)</span> : null}
+              {row.differs && pair.local !== null && pair.hub !== null ? <span className="text-warning"> (differs)</span> : null}
             </th>
-            <td>{pair.local === null ? '(not documented here)' : fieldText(pair.local[row.field])}</td>
-            <td>{pair.hub === null ? hubCell : fieldText(pair.hub[row.field])}</td>
+            <td>{pair.local === null ? '(not documented here)' : rowText(row.field, pair.local[row.field])}</td>
+            <td>{pair.hub === null ? hubCell : rowText(row.field, pair.hub[row.field])}</td>
             {combining ? (
               <td>
                 {choosable.has(row.field) ? (

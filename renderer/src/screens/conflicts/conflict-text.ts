@@ -20,13 +20,14 @@ export function conflictKind(conflict: Pick<ConflictViewData, 'local' | 'hub' | 
   return names.length === 0 ? 'Documentation' : names.join(' and ');
 }
 
-export function conflictReasonText(conflict: Pick<ConflictViewData, 'reason' | 'errorCode'>): string {
+/** Why the conflict arose and what to do; `combinable` false: combining is not offered (the hub's version cannot be shown). */
+export function conflictReasonText(conflict: Pick<ConflictViewData, 'reason' | 'errorCode'>, combinable = true): string {
   if (conflict.reason === 'upstream-conflict') {
     const why = isUpstreamConflictCode(conflict.errorCode) ? UPSTREAM_CONFLICT_REASONS[conflict.errorCode] : 'the EHR disagrees with it';
     return `The hospital's EHR contradicts this documentation: ${why}. The hub keeps it, but has not sent it to the EHR. Send it to the EHR anyway, or keep it out of the EHR if the EHR is right.`;
   }
   if (conflict.reason === 'version-conflict') {
-    return 'Someone changed this on the hub after it was documented here. Nothing has been overwritten: choose which version to keep, or combine them.';
+    return `Someone changed this on the hub after it was documented here. Nothing has been overwritten: choose which version to keep${combinable ? ', or combine them' : ''}.`;
   }
   return `The hub did not accept this documentation${conflict.errorCode === null ? '' : ` (${conflict.errorCode})`}. Keep the hub's version, send yours again, or combine them.`;
 }

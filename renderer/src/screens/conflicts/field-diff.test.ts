@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { combinedResources, defaultChoices } from './combine.js';
 import { sameJson } from '../../../../shared/json/index.js';
-import { differingFields, fieldRows, pairResources } from './field-diff.js';
-import { fieldText } from './field-text.js';
+import { differingFields, fieldRows, pairResources, shownRows } from './field-diff.js';
+import { fieldText, rowText } from './field-text.js';
 
 const local = {
   resourceType: 'Observation',
@@ -33,12 +33,14 @@ describe('the side-by-side view of a conflict', () => {
     ]);
   });
 
-  it("shows an observation's time, value and status first, marking what differs", () => {
+  it('shows an observation in clinical reading order (what, value, time, status, note), marking what differs', () => {
     const rows = fieldRows(pairResources([local], [hub])[0]!);
-    expect(rows.slice(0, 3).map((r) => [r.label, r.differs])).toEqual([
-      ['Time', false],
+    expect(rows.slice(0, 5).map((r) => [r.label, r.differs])).toEqual([
+      ['What was recorded', false],
       ['Value', true],
+      ['Time', false],
       ['Status', true],
+      ['Note', true],
     ]);
     expect(rows.find((r) => r.field === 'note')?.differs).toBe(true);
     expect(rows.some((r) => r.field === 'meta' || r.field === 'id')).toBe(false);
@@ -47,6 +49,29 @@ describe('the side-by-side view of a conflict', () => {
   it('compares values whatever their key order; a reading’s notes are shown, never chosen between', () => {
     expect(sameJson({ a: 1, b: [1, { c: 2, d: 3 }] }, { b: [1, { d: 3, c: 2 }], a: 1 })).toBe(true);
     expect(differingFields(pairResources([local], [hub])[0]!)).toEqual(['valueQuantity', 'status']);
+  });
+
+  it('shows links to other records (patient, admission, identifiers) only where the versions differ', () => {
+    const linked = { subject: { reference: 'Patient/p-1' }, encounter: { reference: 'Encounter/e-1' }, identifier: [{ value: 'x' }] };
+    const same = shownRows(pairResources([{ ...local, ...linked }], [{ ...hub, ...linked }])[0]!);
+    expect(same.map((r) => r.field)).not.toContain('subject');
+    expect(same.map((r) => r.field)).not.toContain('encounter');
+    expect(same.map((r) => r.field)).not.toContain('identifier');
+    const moved = shownRows(
+      pairResources([{ ...local, ...linked }], [{ ...hub, ...linked, encounter: { reference: 'Encounter/e-2' } }])[0]!,
+    );
+    expect(moved.find((r) => r.field === 'encounter')).toMatchObject({ label: 'Admission', differs: true });
+    // Still compared, so a combination can take either.
+    expect(
+      differingFields(pairResources([{ ...local, ...linked }], [{ ...hub, ...linked, encounter: { reference: 'Encounter/e-2' } }])[0]!),
+    ).toContain('encounter');
+  });
+
+  it('writes statuses in words and never a record id for a link without a name', () => {
+    expect(rowText('status', 'entered-in-error')).toBe('Entered in error');
+    expect(rowText('status', 'final')).toBe('Final');
+    expect(rowText('performer', [{ reference: 'Practitioner/u-1', display: 'Nina Okafor' }])).toBe('Nina Okafor');
+    expect(rowText('performer', [{ reference: 'Practitioner/u-1' }])).toBe('(not named in the record)');
   });
 
   it('writes field values in plain words', () => {

@@ -1,7 +1,10 @@
 // Both versions of a conflict, resource by resource (matched by type and id), as rows of plain
-// fields: for an Observation its time, values and status first; for any resource every top-level
-// field. Bookkeeping (id, meta, narrative) is not compared. A row says whether the versions differ
-// (the same JSON whatever the key order: shared/json).
+// fields in clinical reading order: for an Observation what was measured, its value, time, who
+// recorded it, its status and note; for a dose the medication, dose, time, who gave it and status;
+// then any other top-level field. Bookkeeping (id, meta, narrative) is not compared. Links to other
+// records (patient, admission, order, identifiers, extensions) are technical: compared, but shown
+// only where the versions differ. A row says whether the versions differ (the same JSON whatever
+// the key order: shared/json).
 import { sameJson } from '../../../../shared/json/index.js';
 
 export type ResourceJson = Record<string, unknown>;
@@ -17,6 +20,8 @@ export interface FieldRow {
   readonly field: string;
   readonly label: string;
   readonly differs: boolean;
+  /** A link to other records or a machine detail, not what a clinician reads (shown only where it differs). */
+  readonly technical: boolean;
 }
 
 /** Fields never compared or offered for combining: the hub owns them. */
@@ -42,16 +47,55 @@ export function pairResources(local: readonly ResourceJson[], hub: readonly Reso
 }
 
 const OBSERVATION_FIRST = [
-  'effectiveDateTime',
-  'effectiveInstant',
-  'effectivePeriod',
+  'code',
   'valueQuantity',
   'valueString',
   'valueCodeableConcept',
   'component',
+  'effectiveDateTime',
+  'effectiveInstant',
+  'effectivePeriod',
+  'performer',
   'status',
+  'note',
 ];
-const GENERIC_FIRST = ['status', 'code', 'medicationCodeableConcept', 'effectiveDateTime', 'effectivePeriod', 'dosage', 'statusReason'];
+const GENERIC_FIRST = [
+  'code',
+  'medicationCodeableConcept',
+  'dosage',
+  'effectiveDateTime',
+  'effectivePeriod',
+  'performer',
+  'author',
+  'status',
+  'statusReason',
+  'note',
+];
+
+/** Links to other records and machine details: compared, shown only where the versions differ. */
+const TECHNICAL_FIELDS: ReadonlySet<string> = new Set([
+  'subject',
+  'encounter',
+  'context',
+  'identifier',
+  'category',
+  'extension',
+  'modifierExtension',
+  'basedOn',
+  'derivedFrom',
+  'partOf',
+  'request',
+  'device',
+  'hasMember',
+  'focus',
+  'specimen',
+  'supportingInformation',
+  'eventHistory',
+  'reasonReference',
+  'instantiatesCanonical',
+  'instantiatesUri',
+  'contained',
+]);
 
 const LABELS: Readonly<Record<string, string>> = {
   effectiveDateTime: 'Time',
@@ -62,12 +106,13 @@ const LABELS: Readonly<Record<string, string>> = {
   valueCodeableConcept: 'Value',
   component: 'Values',
   status: 'Status',
-  code: 'What was measured or recorded',
+  code: 'What was recorded',
   category: 'Category',
   subject: 'Patient',
   encounter: 'Admission',
   context: 'Admission',
   performer: 'Recorded by',
+  author: 'Written by',
   issued: 'Entered at',
   note: 'Note',
   interpretation: 'Flag',
@@ -102,7 +147,14 @@ export function fieldRows(pair: ResourcePair): FieldRow[] {
     field,
     label: fieldLabel(field),
     differs: pair.local !== null && pair.hub !== null ? !sameJson(pair.local[field], pair.hub[field]) : true,
+    technical: TECHNICAL_FIELDS.has(field),
   }));
+}
+
+/** The rows a clinician reads: every clinical row, and a technical one only where both versions exist and differ. */
+export function shownRows(pair: ResourcePair): FieldRow[] {
+  const both = pair.local !== null && pair.hub !== null;
+  return fieldRows(pair).filter((row) => !row.technical || (both && row.differs));
 }
 
 /**

@@ -1,5 +1,6 @@
 // A FHIR field's value as a short line of plain text for the side-by-side view: quantities with
-// units, codes as their words, references as their display, times in local clinical format.
+// units, codes as their words, references as their display (never a record id), statuses in words,
+// times in local clinical format.
 import { formatDateTime } from '../../../../shared/display/index.js';
 import { unitText } from '../chart/observation-format.js';
 
@@ -28,7 +29,8 @@ function objectText(value: Json): string {
     if (text !== null) return text;
   }
   if (typeof value.display === 'string') return value.display;
-  if (typeof value.reference === 'string') return value.reference;
+  // A link without a name: the id means nothing at the bedside.
+  if (typeof value.reference === 'string') return '(not named in the record)';
   if (typeof value.start === 'string' || typeof value.end === 'string') {
     return `${formatDateTime(typeof value.start === 'string' ? value.start : null)} to ${formatDateTime(typeof value.end === 'string' ? value.end : null)}`;
   }
@@ -55,4 +57,29 @@ export function fieldText(value: unknown): string {
   if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.map(fieldText).join('; ');
   if (isObject(value)) return objectText(value);
   return String(value);
+}
+
+/** A status code in the words the chart uses. */
+const STATUS_WORDS: Readonly<Record<string, string>> = {
+  final: 'Final',
+  preliminary: 'Preliminary',
+  registered: 'Registered',
+  amended: 'Amended',
+  corrected: 'Corrected',
+  cancelled: 'Cancelled',
+  'entered-in-error': 'Entered in error',
+  completed: 'Given',
+  'not-done': 'Not given',
+  'in-progress': 'In progress',
+  'on-hold': 'On hold',
+  stopped: 'Stopped',
+  current: 'Current',
+  superseded: 'Replaced by a newer version',
+  unknown: 'Unknown',
+};
+
+/** A row's value: `fieldText`, a status in words. */
+export function rowText(field: string, value: unknown): string {
+  if ((field === 'status' || field === 'docStatus') && typeof value === 'string') return STATUS_WORDS[value] ?? value;
+  return fieldText(value);
 }
