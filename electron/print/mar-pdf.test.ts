@@ -210,6 +210,33 @@ describe('the downtime MAR as a PDF', () => {
     for (const lines of read.pages) expect(lines.join(' ')).toContain('CODE STATUS: Full code: for resuscitation');
   });
 
+  it('flags a scheduled dose recorded twice (downtime and hub) until one is marked entered in error', async () => {
+    const enoxaparin = medication('mr-9', 'Enoxaparin 40 mg injection', '40 mg subcutaneously once daily at 18:00', {
+      timesOfDay: ['18:00'],
+    });
+    const dose = (id: string, state: MarAdministration['state'], performer: string): MarAdministration => ({
+      id,
+      state,
+      status: state === 'entered-in-error' ? 'entered-in-error' : 'completed',
+      scheduledAt: '2025-01-05T18:00:00Z',
+      administeredAt: '2025-01-05T19:10:00Z',
+      dose: '40 mg',
+      reason: 'Downtime',
+      performer,
+    });
+    const printed = async (administrations: MarAdministration[]): Promise<string> => {
+      const rows: MarRow[] = [{ medication: enoxaparin, administrations }];
+      const pdf = await renderMarPdf(job([{ kind: 'chart', chart: chart('Okafor, Grace', '100234', '7-03', rows) }]));
+      return (await readPdf(pdf.bytes)).pages.flat().join(' ');
+    };
+    const twice = await printed([dose('e-1', 'late', 'Nurse A'), dose('e-2', 'late', 'Nurse B')]);
+    expect(twice).toContain('DOSE RECORDED TWICE');
+    expect(twice).toContain('2 doses recorded for this 05 Jan 2025, 18:00 dose');
+    expect(twice.indexOf('DOSE RECORDED TWICE')).toBeLessThan(twice.indexOf('Doses due in the next'));
+    const corrected = await printed([dose('e-1', 'late', 'Nurse A'), dose('e-2', 'entered-in-error', 'Nurse B')]);
+    expect(corrected).not.toContain('DOSE RECORDED TWICE');
+  });
+
   it('lists a weekly dose only on its day, an every-other-day dose only on its days, a monthly one only on its date', async () => {
     // Printed Monday 2025-01-06 08:05 UTC, 48 hours ahead: Monday 10:00 and Tuesday 10:00 are in range.
     const daily = medication('mr-6', 'Amlodipine 5 mg tablet', '5 mg orally once daily at 10:00', { timesOfDay: ['10:00'] });

@@ -2,10 +2,13 @@
 // (name, MRN, birth date, bed), allergies, code status and alerts (repeated under every page's
 // header), the scheduled doses due in the next hours (policy) with blank boxes to sign on paper, the
 // as-needed orders with their last dose, the active medications, and the doses of the last 24 hours
-// (given, held, late, missed). Black text and box borders only, so a black-and-white copy loses nothing. Every page carries the print mark and "Page n of N". The document's
+// (given, held, late, missed). A scheduled dose recorded more than once (a dose recorded in downtime
+// and another at the hub meet only after the sync; shared/medication-safety's slot rule, the MAR
+// tab's too) is flagged in a boxed notice under the allergies and code status. Black text and box borders only, so a black-and-white copy loses nothing. Every page carries the print mark and "Page n of N". The document's
 // metadata and file name hold no patient data.
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { ALLERGIES_NOT_RECORDED_ADVICE, ALLERGY_WORDING, allergyState, allergyText } from '../../shared/display/index.js';
+import { doubleDoseAlert, slotsRecordedMoreThanOnce } from '../../shared/medication-safety/index.js';
 import type { MarAdministration, MarRow, MedicationSummary } from '../vault/index.js';
 import { PageWriter, type TableColumn, type TableRow } from './page-writer.js';
 import type { MarPrintJob, PrintedChart, PrintedIdentity, PrintSection } from './print-job.js';
@@ -172,6 +175,20 @@ function lastDayRows(chart: PrintedChart, job: MarPrintJob, nowMs: number): Tabl
   });
 }
 
+/** Each scheduled dose of the last 24 hours and the look-ahead recorded more than once (not counting doses entered in error), as notices. */
+function doubleDoseNotices(chart: PrintedChart, job: MarPrintJob, nowMs: number): string[] {
+  const fromMs = nowMs - LOOK_BACK_MS;
+  const toMs = nowMs + job.hoursAhead * HOUR_MS;
+  return chart.mar.flatMap((row) =>
+    slotsRecordedMoreThanOnce({ prn: row.medication.asNeeded }, row.administrations)
+      .filter((slot) => Date.parse(slot.scheduledAt) >= fromMs && Date.parse(slot.scheduledAt) <= toMs)
+      .map(
+        (slot) =>
+          `DOSE RECORDED TWICE — ${orderName(row)}: ${doubleDoseAlert(slot.doses.length, printedTime(slot.scheduledAt, job.timeZone))}`,
+      ),
+  );
+}
+
 /** Allergies, code status and alerts: the line under every page's header. */
 function safetyLine(chart: PrintedChart): string {
   const state = allergyState(chart.allergies.length, chart.noKnownAllergies);
@@ -192,6 +209,7 @@ function writeChart(writer: PageWriter, chart: PrintedChart, job: MarPrintJob): 
   const nowMs = job.printedAt;
   writeIdentity(writer, chart);
   writeAllergies(writer, chart);
+  for (const notice of doubleDoseNotices(chart, job, nowMs)) writer.notice(notice);
   writer.paragraph(`Doses due in the next ${job.hoursAhead} hours, from ${printedTime(new Date(nowMs).toISOString(), job.timeZone)}`, {
     size: 11,
     bold: true,

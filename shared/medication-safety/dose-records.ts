@@ -3,6 +3,14 @@
 // as recorded: its slot is due (or not recorded) again and the right dose is recorded against it,
 // while the retraction stays listed as such. The MAR tab, the printed MAR and the host's frequency
 // check (a second dose for a slot already recorded is refused) read this one rule.
+//
+// Which doses are "in one slot": doses of one scheduled order whose scheduled times lie within a
+// minute of each other (the slot they record; a dose of an as-needed order, or one recorded with no
+// scheduled time, is in no slot). The host refuses a second standing dose for a slot
+// (DOSE_BEYOND_FREQUENCY), but a dose recorded in downtime and one recorded at the hub (or on
+// another workstation) meet only after the sync, where the hub takes both: a dose documented as
+// given is a fact. So the MAR tab and the printed MAR flag every slot held by more than one
+// standing dose (slotsRecordedMoreThanOnce) with the words of doubleDoseAlert.
 
 /** The MAR states of a dose withdrawn from the record (FHIR MedicationAdministration.status). */
 export const RETRACTED_DOSE_STATES: readonly string[] = ['entered-in-error'];
@@ -21,4 +29,50 @@ export function standsAsRecord(dose: Pick<RecordedDose, 'state'>): boolean {
 /** The doses that stand as records (those not marked entered in error). */
 export function standingDoses<T extends Pick<RecordedDose, 'state'>>(doses: readonly T[]): T[] {
   return doses.filter(standsAsRecord);
+}
+
+/** Doses whose scheduled times lie within this of each other record the same slot. */
+export const SAME_SLOT_MS = 60_000;
+
+/** Whether two scheduled times name the same slot (within a minute of each other); false when either is absent or unreadable. */
+export function sameSlot(a: string | null, b: string | null): boolean {
+  const aMs = Date.parse(a ?? '');
+  const bMs = Date.parse(b ?? '');
+  return !Number.isNaN(aMs) && !Number.isNaN(bMs) && Math.abs(aMs - bMs) < SAME_SLOT_MS;
+}
+
+/** One slot held by more than one standing dose: its scheduled time (the earliest dose's) and those doses, in the order given. */
+export interface SlotRecordedMoreThanOnce<T> {
+  readonly scheduledAt: string;
+  readonly doses: readonly T[];
+}
+
+/**
+ * The slots of a scheduled order held by more than one standing dose (none for an as-needed
+ * order: its doses fill no slot), in time order. A dose marked entered in error does not count.
+ */
+export function slotsRecordedMoreThanOnce<T extends RecordedDose>(
+  order: { readonly prn: boolean },
+  doses: readonly T[],
+): SlotRecordedMoreThanOnce<T>[] {
+  if (order.prn) return [];
+  const scheduled = standingDoses(doses)
+    .filter((dose) => !Number.isNaN(Date.parse(dose.scheduledAt ?? '')))
+    .sort((a, b) => Date.parse(a.scheduledAt!) - Date.parse(b.scheduledAt!));
+  const slots: { scheduledAt: string; doses: T[] }[] = [];
+  for (const dose of scheduled) {
+    const last = slots.at(-1);
+    if (last !== undefined && sameSlot(last.scheduledAt, dose.scheduledAt)) last.doses.push(dose);
+    else slots.push({ scheduledAt: dose.scheduledAt!, doses: [dose] });
+  }
+  return slots.filter((slot) => slot.doses.length > 1);
+}
+
+/**
+ * The alert for a slot held by more than one standing dose, in clinical words; `when` is the slot's
+ * time as the screen or print shows it. The patient may really have had both doses: the physician
+ * decides, and a dose recorded by mistake is marked entered in error (never deleted).
+ */
+export function doubleDoseAlert(count: number, when: string): string {
+  return `${count} doses recorded for this ${when} dose: check with the patient's physician; if one was recorded by mistake, mark it entered in error.`;
 }

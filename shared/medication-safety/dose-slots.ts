@@ -14,7 +14,7 @@ export interface ZoneClock {
 }
 
 import { anchorDayOf, dayNumberOf, EVERY_DAY, isDoseDay, isWithinEnd, type DoseDays } from './dose-days.js';
-import { standingDoses, type RecordedDose } from './dose-records.js';
+import { sameSlot, standingDoses, type RecordedDose } from './dose-records.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -142,9 +142,11 @@ export function unrecordedSlots(order: SlotOrder, fromMs: number, toMs: number, 
   if (order.prn || order.timesOfDay.length === 0) return [];
   const startMs = Date.parse(order.startsAt ?? '');
   const standing = standingDoses(order.recorded).map((dose) => dose.scheduledAt);
-  const recorded = standing.map((iso) => Date.parse(iso ?? '')).filter((ms) => !Number.isNaN(ms));
   const zone = scheduleZoneOf(order.timesOfDay, standing, timeZone);
   return slotsBetween(order.timesOfDay, Math.max(fromMs, Number.isNaN(startMs) ? fromMs : startMs), toMs, zone, order.doseDays).filter(
-    (slot) => !recorded.some((ms) => Math.abs(ms - slot) < MINUTE_MS),
+    (slot) => {
+      const slotAt = new Date(slot).toISOString();
+      return !standing.some((iso) => sameSlot(iso, slotAt));
+    },
   );
 }

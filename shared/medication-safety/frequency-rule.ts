@@ -6,6 +6,7 @@
 // refused (it needs a new order). An as-needed (PRN) dose must keep the order's minimum interval
 // since the last dose given and its daily maximum.
 import { anchorDayOf, cycleOf, dayNumberOf, isDoseDay, isWithinEnd } from './dose-days.js';
+import { sameSlot } from './dose-records.js';
 import type { OrderSchedule } from './order-schedule.js';
 
 export interface EarlierDose {
@@ -91,7 +92,7 @@ export function checkFrequency(
   if (!isWithinEnd(days, dayNumberOf(clock.dayOf(dose.scheduledAt)), slot, (iso) => clock.dayOf(iso))) {
     return { kind: 'not-a-scheduled-time' };
   }
-  if (earlier.some((d) => d.scheduledAt !== null && Math.abs(Date.parse(d.scheduledAt) - slot) < MINUTE)) {
+  if (earlier.some((d) => sameSlot(d.scheduledAt, dose.scheduledAt))) {
     return { kind: 'already-recorded' };
   }
   const perCycle = order.dosesPerDay === null ? null : order.dosesPerDay * days.offsets.length;

@@ -3,9 +3,10 @@
 // dialog asks and again when a dose is recorded; the dialog shows it and offers these reasons.
 // Owns the reason lists, the allergy class table, the dose, time and frequency rules and the
 // patient confirmation (second identifier), and the one reading of an order's schedule (PRN or
-// scheduled, its dose days, its times of day and its dose slots, and which recorded doses stand for
-// their slot: not one marked entered in error) that the MAR tab, the printed MAR and the host's
-// documentation service share.
+// scheduled, its dose days, its times of day and its dose slots, which recorded doses stand for
+// their slot: not one marked entered in error, which doses are in one slot, and the alert for a slot
+// recorded more than once) that the MAR tab, the printed MAR and the host's documentation service
+// share.
 export * from './reasons.js';
 export { ucumCodeOf, type UnitConverter } from './units.js';
 export { checkDose, HARD_STOP_DOSE_MULTIPLE, type Dose, type DoseFinding } from './dose-rule.js';
@@ -22,7 +23,17 @@ export {
   type SlotOrder,
   type ZoneClock,
 } from './dose-slots.js';
-export { RETRACTED_DOSE_STATES, standingDoses, standsAsRecord, type RecordedDose } from './dose-records.js';
+export {
+  RETRACTED_DOSE_STATES,
+  SAME_SLOT_MS,
+  doubleDoseAlert,
+  sameSlot,
+  slotsRecordedMoreThanOnce,
+  standingDoses,
+  standsAsRecord,
+  type RecordedDose,
+  type SlotRecordedMoreThanOnce,
+} from './dose-records.js';
 export {
   EVERY_DAY,
   MAX_CYCLE_MONTHS,

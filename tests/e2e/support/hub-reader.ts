@@ -1,7 +1,7 @@
 // Reads the hub over FHIR as another device on the ward would (enrolled with its own key, a device
 // token from /auth/token), to check what the workstation's uploads left there. `signedIn` is that
-// device with a colleague signed in at the hub: their reads and writes (an update with If-Match)
-// go through the hub's FHIR API under their name, as from another workstation.
+// device with a colleague signed in at the hub: their reads and writes (a create, an update with
+// If-Match) go through the hub's FHIR API under their name, as from another workstation.
 import type { Bundle, Observation, Resource } from '../../../shared/fhir/index.js';
 import { HEART_RATE } from '../../../shared/vital-signs/index.js';
 import { CLIENT_ID_SYSTEM } from '../../../electron/sync/index.js';
@@ -15,6 +15,8 @@ export interface HubReader {
   read<T extends Resource>(type: T['resourceType'], id: string): Promise<T>;
   /** PUT of `resource` (by its type and id), with `If-Match: W/"{ifMatch}"` when given; the hub's answer. */
   update(resource: Resource, ifMatch?: string): Promise<Response>;
+  /** POST of `resource` to its type (a create, as another workstation's upload); the hub's answer. */
+  create(resource: Resource): Promise<Response>;
   /** The same device with `username` signed in at the hub (POST /auth/login): every request carries their user token. */
   signedIn(username: string, password: string): Promise<HubReader>;
   close(): void;
@@ -78,6 +80,13 @@ export async function hubReader(hub: E2eHub): Promise<HubReader> {
             'content-type': 'application/fhir+json',
             ...(ifMatch === undefined ? {} : { 'if-match': `W/"${ifMatch}"` }),
           },
+          body: JSON.stringify(resource),
+        });
+      },
+      async create(resource) {
+        return client.fetch(`${hub.url}/fhir/${resource.resourceType}`, {
+          method: 'POST',
+          headers: { ...(await headers()), 'content-type': 'application/fhir+json' },
           body: JSON.stringify(resource),
         });
       },

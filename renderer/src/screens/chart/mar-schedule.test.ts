@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MarRowData } from '../../../../shared/contract/index.js';
-import { marCells, marStateText } from './mar-schedule.js';
+import { marCells, marSlotAlerts, marStateText } from './mar-schedule.js';
 
 const HOUR = 3_600_000;
 
@@ -71,5 +71,45 @@ describe('marCells', () => {
     expect(marStateText('late')).toBe('Given late');
     expect(marStateText('held')).toBe('Held');
     expect(marStateText('due')).toBe('Due');
+  });
+});
+
+describe('marSlotAlerts', () => {
+  const dose = (id: string, state: 'late' | 'entered-in-error', scheduledAt: string) => ({
+    id,
+    state,
+    status: state === 'late' ? 'completed' : 'entered-in-error',
+    scheduledAt,
+    administeredAt: '2026-03-12T19:10:00Z',
+    dose: '40 mg',
+    reason: null,
+    performer: 'Nurse A',
+  });
+  const from = Date.parse('2026-03-12T00:00:00Z');
+  const to = Date.parse('2026-03-13T00:00:00Z');
+
+  it('flags a slot held by two doses, once, with the slot in its words', () => {
+    const twice = row('40 mg once daily', { asNeeded: false, timesOfDay: ['18:00'] }, [
+      dose('a', 'late', '2026-03-12T18:00:00Z'),
+      dose('b', 'late', '2026-03-12T18:00:00Z'),
+    ]);
+    const alerts = marSlotAlerts(twice, from, to);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.text).toMatch(
+      /^2 doses recorded for this .+ dose: check with the patient's physician; if one was recorded by mistake/,
+    );
+  });
+
+  it('does not flag a slot once one of its doses is marked entered in error, nor a slot outside the period', () => {
+    const corrected = row('40 mg once daily', { asNeeded: false, timesOfDay: ['18:00'] }, [
+      dose('a', 'late', '2026-03-12T18:00:00Z'),
+      dose('b', 'entered-in-error', '2026-03-12T18:00:00Z'),
+    ]);
+    expect(marSlotAlerts(corrected, from, to)).toEqual([]);
+    const earlier = row('40 mg once daily', { asNeeded: false, timesOfDay: ['18:00'] }, [
+      dose('a', 'late', '2026-03-10T18:00:00Z'),
+      dose('b', 'late', '2026-03-10T18:00:00Z'),
+    ]);
+    expect(marSlotAlerts(earlier, from, to)).toEqual([]);
   });
 });

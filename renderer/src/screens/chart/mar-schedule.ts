@@ -1,9 +1,11 @@
 // The MAR's cells for one order: the administrations the host returned (given, late, held…) plus
 // the doses due that have no record yet, from the order's structured schedule (PRN or its times of
 // day, read by the host from the dosage's timing) laid out by shared/medication-safety's slot
-// reading, the same the printed MAR uses.
+// reading, the same the printed MAR uses; and the alert for each slot recorded more than once
+// (shared/medication-safety's slot rule, which the printed MAR and the host's frequency check use).
 import type { MarRowData } from '../../../../shared/contract/index.js';
-import { unrecordedSlots } from '../../../../shared/medication-safety/index.js';
+import { formatDayTime } from '../../../../shared/display/index.js';
+import { doubleDoseAlert, slotsRecordedMoreThanOnce, unrecordedSlots } from '../../../../shared/medication-safety/index.js';
 
 export type MarCellKind = MarRowData['administrations'][number]['state'] | 'due' | 'not-recorded';
 
@@ -75,4 +77,25 @@ export function marCells(row: MarRowData, fromMs: number, toMs: number, nowMs: n
   }
   const anchor = (c: MarCell): number => Date.parse(c.scheduledAt ?? c.administeredAt ?? '') || 0;
   return cells.sort((a, b) => anchor(a) - anchor(b));
+}
+
+/** A slot of the order held by more than one standing dose, and the alert the MAR shows for it. */
+export interface MarSlotAlert {
+  readonly key: string;
+  readonly scheduledAt: string;
+  readonly text: string;
+}
+
+/** The slots of an order recorded more than once in [fromMs, toMs] (doses marked entered in error do not count), in time order. */
+export function marSlotAlerts(row: MarRowData, fromMs: number, toMs: number): MarSlotAlert[] {
+  return slotsRecordedMoreThanOnce({ prn: row.medication.asNeeded }, row.administrations)
+    .filter((slot) => {
+      const at = Date.parse(slot.scheduledAt);
+      return at >= fromMs && at <= toMs;
+    })
+    .map((slot) => ({
+      key: `twice-${slot.scheduledAt}`,
+      scheduledAt: slot.scheduledAt,
+      text: doubleDoseAlert(slot.doses.length, formatDayTime(slot.scheduledAt)),
+    }));
 }

@@ -1,13 +1,15 @@
 // The MAR tab: one row per active order, with its doses from 24 hours ago to 24 hours ahead —
 // given, given late, held, due, not recorded — each as text and colour. A role that documents
 // administrations records a scheduled dose from its slot (the scheduled time goes with it, so the
-// time check applies); only an as-needed (PRN) order is recorded from the order itself.
+// time check applies); only an as-needed (PRN) order is recorded from the order itself. A slot
+// holding more than one dose (a dose recorded in downtime and another at the hub meet only after
+// the sync) is flagged above the order's doses.
 import { useMemo, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { MarRowData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
 import { formatDayTime, windowAround } from '../../../../shared/display/index.js';
-import { marCells, marStateText, type MarCell } from './mar-schedule.js';
+import { marCells, marSlotAlerts, marStateText, type MarCell } from './mar-schedule.js';
 import type { AdministrationTarget } from '../documentation/administration-target.js';
 import { useHostCall } from './use-host-call.js';
 
@@ -99,6 +101,7 @@ function MarRow(props: {
 }): React.JSX.Element {
   const { row, fromMs, toMs, nowMs, onRecord } = props;
   const cells = marCells(row, fromMs, toMs, nowMs);
+  const alerts = marSlotAlerts(row, fromMs, toMs);
   const order = row.medication;
   return (
     <tr>
@@ -107,6 +110,11 @@ function MarRow(props: {
         <span className="mar__dosage">{order.dosage ?? 'See order'}</span>
       </th>
       <td>
+        {alerts.map((alert) => (
+          <p key={alert.key} className="mar__alert" role="alert">
+            {alert.text}
+          </p>
+        ))}
         {cells.length === 0 ? (
           <span className="muted">No doses in this period</span>
         ) : (
