@@ -6,6 +6,7 @@ export { type SyncSummary } from './sync-cycle.js';
 export { type DeliveredEntry } from './recent-deliveries.js';
 export { enrollWorkstation, normalizeHubUrl } from './enrollment.js';
 export { SyncError, isSyncError, type SyncErrorCode } from './sync-error.js';
+export { SYNC_LOCK_FILE } from './sync-lock.js';
 export { logAuditSink, type SyncAuditSink, type SyncAuditEvent } from './audit-sink.js';
 export { DEFAULT_SYNC_POLICY, resolveSyncPolicy, type SyncPolicy } from './sync-policy.js';
 export { syncStatusOf, patientFreshnessOf, recordStalenessThresholds, recordedStalenessThresholds } from './sync-status.js';

@@ -34,7 +34,7 @@ import { isSyncError, SyncError } from './sync-error.js';
 import { SyncScheduler } from './sync-scheduler.js';
 import { SyncWatchdog } from './sync-watchdog.js';
 import { RecentDeliveries, type DeliveredEntry } from './recent-deliveries.js';
-import type { SyncStopped, SyncStopReason } from '../../shared/contract/index.js';
+import { CYCLES_FAIL_STOP_REASONS, type SyncStopped, type SyncStopReason } from '../../shared/contract/index.js';
 import { wardLocationId } from './ward-scope.js';
 
 export interface SyncEngineOptions {
@@ -181,7 +181,8 @@ export class SyncEngine {
         (error: unknown) => {
           this.#running = null;
           this.#cycleEnded(false);
-          if (isSyncError(error, 'HUB_ANSWER_MALFORMED')) this.#hubAnswerUnreadable(error);
+          if (isSyncError(error, 'HUB_ANSWER_MALFORMED')) this.#cyclesFail('hub-answer-unreadable', error);
+          if (isSyncError(error, 'DATA_FOLDER_UNAVAILABLE')) this.#cyclesFail('data-folder-unavailable', error);
           throw error;
         },
       );
@@ -220,7 +221,7 @@ export class SyncEngine {
     const reason = this.#watchdog.check(this.#monitor.state);
     if (reason === null) return null;
     // Cycles run and fail on the hub's answers: restarting the loop would only drop their backoff.
-    if (reason === 'no-cycle-succeeded' && this.#stopped?.reason === 'hub-answer-unreadable') return null;
+    if (reason === 'no-cycle-succeeded' && this.#stopped !== null && CYCLES_FAIL_STOP_REASONS.has(this.#stopped.reason)) return null;
     this.#stopped = { reason, since: this.#stopped?.since ?? this.#now().toISOString() };
     this.#o.logger.warn(
       { event: 'sync.stopped', reason, state: this.#monitor.state, cycleRunning: this.#running !== null },
@@ -303,13 +304,25 @@ export class SyncEngine {
    * that reason (the banner, `sync:changed`), logs it at warning level, and the scheduler tries again
    * on its backoff; the first cycle that succeeds clears it.
    */
-  #hubAnswerUnreadable(error: SyncError): void {
-    this.#stopped = { reason: 'hub-answer-unreadable', since: this.#stopped?.since ?? this.#now().toISOString() };
+  /**
+   * A cycle failed for a reason that needs someone to act, not for the network: the hub sent an
+   * answer this workstation cannot read, or the data folder's sync lock cannot be used (a folder
+   * replaced, removed or made read-only under the running host). Shown at once ("Sync stopped" and
+   * why), logged at warning, and tried again on the scheduler's backoff.
+   */
+  #cyclesFail(reason: Extract<SyncStopReason, 'hub-answer-unreadable' | 'data-folder-unavailable'>, error: SyncError): void {
+    this.#stopped = { reason, since: this.#stopped?.since ?? this.#now().toISOString() };
     this.#o.logger.warn(
-      { event: 'sync.hub_answer_unreadable', code: error.code, failures: (this.#scheduler?.failures ?? 0) + 1 },
-      'the hub sent an answer this workstation cannot read; sync stopped, tried again later',
+      {
+        event: reason === 'hub-answer-unreadable' ? 'sync.hub_answer_unreadable' : 'sync.data_folder_unavailable',
+        code: error.code,
+        failures: (this.#scheduler?.failures ?? 0) + 1,
+      },
+      reason === 'hub-answer-unreadable'
+        ? 'the hub sent an answer this workstation cannot read; sync stopped, tried again later'
+        : "this workstation's data folder cannot be used; sync stopped, tried again later",
     );
-    this.#tell({ kind: 'stopped', reason: 'hub-answer-unreadable' });
+    this.#tell({ kind: 'stopped', reason });
   }
 
   /** Aborts what is on the wire (a hung cycle then fails) and replaces the scheduler with a fresh one. */

@@ -17,10 +17,26 @@ export const connectivityStateSchema = z.enum(['online', 'degraded', 'offline', 
  * Why sync has stopped: the watchdog finds that no cycle succeeded for too long although the hub
  * answers, a cycle has been running for too long, or no cycle has started for too long; or a cycle
  * failed on an answer of the hub this workstation cannot read (JSON of the wrong shape: hub and
- * workstation versions that do not match), which retrying at once would not change.
+ * workstation versions that do not match), or because the data folder's sync lock cannot be used (a
+ * folder replaced, removed or made read-only under the running host): retrying at once would not
+ * change either.
  */
-export const SYNC_STOP_REASONS = ['no-cycle-succeeded', 'cycle-hung', 'not-cycling', 'hub-answer-unreadable'] as const;
+export const SYNC_STOP_REASONS = [
+  'no-cycle-succeeded',
+  'cycle-hung',
+  'not-cycling',
+  'hub-answer-unreadable',
+  'data-folder-unavailable',
+] as const;
 export type SyncStopReason = (typeof SYNC_STOP_REASONS)[number];
+/**
+ * The stops for which cycles still run and fail (shown at once, tried again on the backoff): the
+ * watchdog does not restart the loop for them, and the banner says "tries again later".
+ */
+export const CYCLES_FAIL_STOP_REASONS: ReadonlySet<SyncStopReason> = new Set<SyncStopReason>([
+  'hub-answer-unreadable',
+  'data-folder-unavailable',
+]);
 export const syncStoppedSchema = z.object({ reason: z.enum(SYNC_STOP_REASONS), since: z.string() });
 export type SyncStopped = z.infer<typeof syncStoppedSchema>;
 

@@ -4,12 +4,15 @@
 // shows "sync stopped" with that reason at once (sync:changed), never "downtime", records the error,
 // logs it at warning level, does not send the same request again within a cycle, waits longer after
 // each failed cycle, and says so no more once the hub's answers are readable again.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncStatusData } from '../../shared/contract/index.js';
 import { TEST_WARD } from '../../electron/session/test-helpers.js';
 import { startEnrolledTestHost, type EnrolledTestHost } from '../support/enrolled-host.js';
 import { seedGeneratedWard } from './sync-test-kit.js';
+import { SYNC_LOCK_FILE } from '../../electron/sync/index.js';
 
 interface LogLine {
   level: number;
@@ -104,5 +107,44 @@ describe('a Bundle of the wrong shape from the hub', () => {
     expect(t.host.sync!.status().lastError).toBeNull();
     expect(announced().at(-1)?.stopped ?? null).toBeNull();
     expect(newLogs.length).toBeGreaterThan(0);
+  });
+});
+
+describe('a data folder whose sync lock cannot be used (a folder replaced or made read-only under the running host)', () => {
+  it('shows sync stopped with that reason at once, logs it at warning level, and recovers once the folder is usable', async () => {
+    await until('a clean cycle', () => t.host.sync!.status().stopped === null && t.host.sync!.status().lastError === null);
+    const lastSuccess = t.host.sync!.status().lastSuccess;
+    const before = announced().length;
+    const logsBefore = logLines.length;
+    const lock = join(t.station.dataDir, SYNC_LOCK_FILE);
+    // The lock file exists only while a cycle runs: put a folder in its place between two cycles.
+    await until('the lock free', () => {
+      try {
+        mkdirSync(lock);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    try {
+      // Far sooner than the watchdog's leash (600 s): the failed cycle itself says so.
+      await until(
+        'sync stopped shown',
+        () =>
+          announced()
+            .slice(before)
+            .some((s) => s.stopped?.reason === 'data-folder-unavailable'),
+        20_000,
+      );
+      const newLogs = logLines.slice(logsBefore);
+      expect(newLogs).toContainEqual(
+        expect.objectContaining({ level: 40, event: 'sync.data_folder_unavailable', code: 'DATA_FOLDER_UNAVAILABLE' }),
+      );
+      expect(t.host.sync!.status().lastError).toBe('DATA_FOLDER_UNAVAILABLE');
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+    await until('sync resumed', () => t.host.sync!.status().stopped === null && t.host.sync!.status().lastSuccess !== lastSuccess);
+    expect(announced().at(-1)?.stopped ?? null).toBeNull();
   });
 });

@@ -2,7 +2,7 @@
 // state in plain language ("Sync stopped" and why, whatever the hub answers, while the host's
 // watchdog finds sync stopped), "data as of" with its staleness (re-computed locally as time passes),
 // the outbox and conflict counts, and the initial load's progress.
-import type { SyncStatusData, SyncStopReason } from '../../../shared/contract/index.js';
+import { CYCLES_FAIL_STOP_REASONS, type SyncStatusData, type SyncStopReason } from '../../../shared/contract/index.js';
 import { formatRecentTime } from '../../../shared/display/index.js';
 import { dataStaleness, type DataStaleness } from '../../../shared/staleness/index.js';
 import { dataStalenessClass, dataStalenessLabel } from '../lib/staleness.js';
@@ -17,6 +17,7 @@ const STOP_REASONS: Readonly<Record<SyncStopReason, string>> = {
   'cycle-hung': 'a sync has been waiting on the hub for too long',
   'hub-answer-unreadable': 'the hub sent data this workstation cannot read (call IT if this goes on)',
   'not-cycling': 'no sync has started for too long',
+  'data-folder-unavailable': "this workstation's data folder cannot be used (call IT)",
 };
 
 export interface BannerWording {
@@ -47,7 +48,7 @@ function headlineOf(state: BannerState, asOf: string | null, stopped: SyncStatus
   switch (state) {
     case 'sync-stopped':
       return `Sync stopped — ${stopped ? STOP_REASONS[stopped.reason] : 'it is not running'}. ${
-        stopped?.reason === 'hub-answer-unreadable' ? 'Wardline tries again later.' : 'Wardline is restarting it.'
+        stopped && CYCLES_FAIL_STOP_REASONS.has(stopped.reason) ? 'Wardline tries again later.' : 'Wardline is restarting it.'
       } ${showing}`;
     case 'online':
       return 'Online — connected to the hub.';
