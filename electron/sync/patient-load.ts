@@ -6,13 +6,16 @@
 // text one entry at a time as it arrives (readBundleText): every resource is parsed, validated and
 // turned into its row (prepareVersion) with the hub's JSON text as the stored JSON (kept as its bytes
 // in the page until the row is written), and its parsed objects are dropped before the next entry's.
-// What waits for the shared transaction is rows.
+// What waits for the shared transaction is rows. With a page reader (the initial load: sync-cycle.ts),
+// that reading runs on the reader's thread and this one only decides the scope (page-prepared.ts).
 import { readBundleText } from './bundle-reading.js';
 import { everythingStartParam } from './cache-window.js';
+import { preparedVersionsOf } from './page-prepared.js';
+import type { PageReader } from './page-reader.js';
 import { walkPages } from './paged-walk.js';
-import { applyOptionsFor, keepInScope, type PullContext } from './pull-context.js';
+import { applyOptionsFor, keepFactsInScope, keepInScope, type PullContext } from './pull-context.js';
 import { isSyncError } from './sync-error.js';
-import { addCounts, applyPrepared, prepareVersion } from './version-apply.js';
+import { addCounts, applyPrepared, prepareVersion, type PreparedVersion } from './version-apply.js';
 import type { WriteBatcher } from './write-batcher.js';
 
 export type LoadOutcome = 'loaded' | 'gone';
@@ -21,7 +24,14 @@ export type LoadOutcome = 'loaded' | 'gone';
  * Loads (or resumes loading) one patient; 'gone' when the hub no longer lets this ward see them.
  * Pages go through `batcher`: the caller flushes it once the loads are over.
  */
-export async function loadPatient(context: PullContext, patientId: string, asOf: string, batcher: WriteBatcher): Promise<LoadOutcome> {
+export async function loadPatient(
+  context: PullContext,
+  patientId: string,
+  asOf: string,
+  batcher: WriteBatcher,
+  /** Reads the pages on its own thread; without one, they are read here. */
+  reader: PageReader | null = null,
+): Promise<LoadOutcome> {
   const { vault, client, policy } = context;
   const state = vault.sync.patient(patientId);
   const windowStart = context.windowStarts.get(patientId);
@@ -33,11 +43,18 @@ export async function loadPatient(context: PullContext, patientId: string, asOf:
   const keep = keepInScope(context);
   try {
     const prepare = { vault, keep };
+    const keepFacts = keepFactsInScope(context);
+    const fetchPage = (url: string): Promise<{ items: PreparedVersion[]; next: string | null; size: number }> =>
+      reader === null
+        ? client.getParsed(url, (body) =>
+            readBundleText(body, 'searchset', (version, resourceJson) => prepareVersion(prepare, version, resourceJson)),
+          )
+        : client.getParsed(url, async (body) => {
+            const page = await reader.read(body);
+            return { items: preparedVersionsOf(page, keepFacts), next: page.columns.next, size: page.columns.count };
+          });
     await walkPages(
-      (url) =>
-        client.getParsed(url, (body) =>
-          readBundleText(body, 'searchset', (version, resourceJson) => prepareVersion(prepare, version, resourceJson)),
-        ),
+      fetchPage,
       firstUrl,
       (pages) => {
         for (const page of pages) {
