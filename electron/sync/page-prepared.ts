@@ -3,7 +3,7 @@
 // parsed resources: the scope decided here (it may read the vault's Locations), a valid row made a
 // PreparedResource with its JSON as its bytes in the page, a refused one with its path.
 import { preparedResourceOf, type ResourceRow } from '../vault/index.js';
-import { DELETED, INVALID, OTHER_TYPE, VALID, type PageColumns } from './page-columns.js';
+import { DELETED, INVALID, OTHER_TYPE, VALID } from './page-columns.js';
 import type { ReadPage } from './page-reader.js';
 import type { ScopeFacts } from './pull-context.js';
 import type { PreparedVersion } from './version-apply.js';

@@ -19,26 +19,25 @@ import { Worker } from 'node:worker_threads';
 import type { PageColumns } from './page-columns.js';
 import { SyncError, type SyncErrorCode } from './sync-error.js';
 
-/**
- * A cycle that loads at least this many patients reads their pages on the reader's thread: the
- * initial load of a ward (or what is left of it after a failure), not an admission or two, whose
- * few pages cost less to read here than the reader's start (its isolate and validators).
- */
-export const PAGE_READER_MIN_PATIENTS = 4;
-
 /** Pages with the worker at a time. */
 export const MAX_PAGES_IN_FLIGHT = 4;
 
 /**
- * The worker's heap: a small young generation (a page's garbage is short-lived and small: one
- * entry's objects at a time) and an old generation well above the validators and a page's columns.
+ * The worker's young generation, MB: small, a page's garbage is short-lived (one entry's objects at
+ * a time). Its old generation holds the validators and a page's columns (SyncPolicy.pageReaderHeapMb).
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 96 };
+const WORKER_YOUNG_GENERATION_MB = 4;
 
 /** A page read: its columns and its bytes (the resources' JSON, by range). */
 export interface ReadPage {
   readonly columns: PageColumns;
   readonly body: Buffer;
+  /**
+   * Gives the page's bytes back at once (they must not be used after: every view of them becomes
+   * empty), instead of when the garbage collector gets to them: the writing thread now allocates
+   * little, so its collections are rare, and pages it has written would otherwise pile up.
+   */
+  release(): void;
 }
 
 interface Waiting {
@@ -75,6 +74,11 @@ function ownBuffer(body: Buffer): ArrayBuffer {
   return copy.buffer;
 }
 
+/** Frees an ArrayBuffer's memory at the next collection of young objects (its views become empty). */
+function detach(buffer: ArrayBuffer): void {
+  if (buffer.byteLength > 0) structuredClone(buffer, { transfer: [buffer] });
+}
+
 export class PageReader {
   readonly #worker: Worker;
   /** Sent to the worker, by id. */
@@ -84,16 +88,21 @@ export class PageReader {
   #nextId = 1;
   #failed = false;
 
-  constructor() {
+  /** `heapMb`: the worker's old generation (SyncPolicy.pageReaderHeapMb). */
+  constructor(heapMb: number) {
     const source = import.meta.url.endsWith('.ts');
     const module = new URL(`./sync-page-worker${source ? '.ts' : '.js'}`, import.meta.url).href;
     const tsx = source ? import.meta.resolve('tsx/esm/api') : undefined;
-    this.#worker = new Worker(bootstrap(module, tsx), { eval: true, resourceLimits: WORKER_LIMITS });
+    this.#worker = new Worker(bootstrap(module, tsx), {
+      eval: true,
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: heapMb },
+    });
     this.#worker.on('message', (answer: Answer) => this.#answered(answer));
     this.#worker.on('error', () => this.#fail());
     this.#worker.on('exit', () => this.#fail());
     // After the listeners (a 'message' listener would hold the process again): a reader left open
-    // does not keep the process alive.
+    // does not keep the process alive; one reading does (#send), or the process could end with a
+    // page in the worker and nothing else to wait for.
     this.#worker.unref();
   }
 
@@ -113,6 +122,11 @@ export class PageReader {
   }
 
   #send(): void {
+    if (this.#inFlight.size === 0 && this.#queue.length === 0) {
+      this.#worker.unref();
+      return;
+    }
+    this.#worker.ref();
     while (this.#inFlight.size < MAX_PAGES_IN_FLIGHT && this.#queue.length > 0) {
       const waiting = this.#queue.shift()!;
       this.#inFlight.set(waiting.id, waiting);
@@ -125,7 +139,7 @@ export class PageReader {
     if (waiting === undefined) return;
     this.#inFlight.delete(answer.id);
     const body = Buffer.from(answer.body, 0, waiting.length);
-    if ('columns' in answer) waiting.resolve({ columns: answer.columns, body });
+    if ('columns' in answer) waiting.resolve({ columns: answer.columns, body, release: () => detach(answer.body) });
     else if ('error' in answer) waiting.reject(new SyncError(answer.error.code, answer.error.message));
     else waiting.reject(readerFailed());
     this.#send();

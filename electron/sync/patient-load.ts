@@ -20,6 +20,13 @@ import type { WriteBatcher } from './write-batcher.js';
 
 export type LoadOutcome = 'loaded' | 'gone';
 
+interface WaitingPage {
+  readonly prepared: () => readonly PreparedVersion[];
+  readonly release?: () => void;
+  readonly next: string | null;
+  readonly size: number;
+}
+
 /**
  * Loads (or resumes loading) one patient; 'gone' when the hub no longer lets this ward see them.
  * Pages go through `batcher`: the caller flushes it once the loads are over.
@@ -44,28 +51,33 @@ export async function loadPatient(
   try {
     const prepare = { vault, keep };
     const keepFacts = keepFactsInScope(context);
-    const fetchPage = (url: string): Promise<{ items: PreparedVersion[]; next: string | null; size: number }> =>
+    // A page as it waits for its transaction: the rows (read here), or the page's columns and bytes
+    // (read by the page reader; made into rows inside the transaction, and the bytes given back after).
+    const fetchPage = (url: string): Promise<WaitingPage> =>
       reader === null
-        ? client.getParsed(url, (body) =>
-            readBundleText(body, 'searchset', (version, resourceJson) => prepareVersion(prepare, version, resourceJson)),
-          )
+        ? client.getParsed(url, (body) => {
+            const page = readBundleText(body, 'searchset', (version, resourceJson) => prepareVersion(prepare, version, resourceJson));
+            return { prepared: () => page.items, next: page.next, size: page.size };
+          })
         : client.getParsed(url, async (body) => {
             const page = await reader.read(body);
-            return { items: preparedVersionsOf(page, keepFacts), next: page.columns.next, size: page.columns.count };
+            const { next, count } = page.columns;
+            return { prepared: () => preparedVersionsOf(page, keepFacts), release: page.release, next, size: count };
           });
     await walkPages(
       fetchPage,
       firstUrl,
       (pages) => {
-        for (const page of pages) {
-          // Only the rows and the next link wait for the transaction, not the page itself.
-          const prepared = page.items;
-          const next = page.next;
-          batcher.add(page.size, () => {
-            addCounts(context.counts, applyPrepared(applyOptionsFor(context, keep), prepared));
-            if (next !== null) vault.sync.setPatientLoading(patientId, next);
-            else vault.sync.setPatientLoaded(patientId, asOf);
-          });
+        for (const { prepared, release, next, size } of pages) {
+          batcher.add(
+            size,
+            () => {
+              addCounts(context.counts, applyPrepared(applyOptionsFor(context, keep), prepared()));
+              if (next !== null) vault.sync.setPatientLoading(patientId, next);
+              else vault.sync.setPatientLoaded(patientId, asOf);
+            },
+            release,
+          );
         }
       },
       0,

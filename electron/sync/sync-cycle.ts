@@ -14,7 +14,7 @@ import type { ConnectivityState } from './connectivity.js';
 import { walkHistory } from './history-walk.js';
 import type { HubClient } from './hub-client.js';
 import { pushOutbox, type PushCounts } from './outbox-push.js';
-import { PAGE_READER_MIN_PATIENTS, PageReader } from './page-reader.js';
+import { PageReader } from './page-reader.js';
 import type { DeliveredEntry } from './recent-deliveries.js';
 import { loadPatient } from './patient-load.js';
 import { newCounts, type PullContext } from './pull-context.js';
@@ -250,7 +250,7 @@ async function loadNewPatients(
   cycle.setInitialLoad(progress === null ? null : { ...progress });
   // A ward's worth of pages is read on a thread of its own (page-reader.ts); an admission or two
   // is read here (starting the reader would cost more than it saves).
-  const reader = toLoad.length >= PAGE_READER_MIN_PATIENTS ? new PageReader() : null;
+  const reader = toLoad.length >= cycle.policy.pageReaderMinPatients ? new PageReader(cycle.policy.pageReaderHeapMb) : null;
   try {
     await forEachConcurrently(toLoad, cycle.policy.loadConcurrency, async (patientId) => {
       await loadPatient(context, patientId, startedIso, batcher, reader);
