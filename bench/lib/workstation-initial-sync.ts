@@ -100,11 +100,7 @@ async function main(dataDir: string): Promise<void> {
     const cpu = process.cpuUsage();
     const mainCpu = mainThreadCpuSeconds();
     const started = performance.now();
-    const maxes: Record<string, number> = {};
-    const sampler = setInterval(() => { const m = process.memoryUsage() as unknown as Record<string, number>; for (const k of Object.keys(m)) maxes[k] = Math.max(maxes[k] ?? 0, Math.round(m[k]! / 1048576)); }, 50);
     const summary = await engine.syncOnce();
-    clearInterval(sampler);
-    if (process.env.PAGEW_HEAP) process.stderr.write(`main maxes ${JSON.stringify(maxes)}\n`);
     const mainCpuAfter = mainThreadCpuSeconds();
     const seconds = (performance.now() - started) / 1000;
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
