@@ -81,6 +81,8 @@ async function main(): Promise<void> {
       log(
         `  CPU per resource: ${Math.round((initial.cpuSeconds * 1e6) / initial.written)} µs (the vault's own ingest: ${Math.round(initial.vaultIngestCpuUsPerResource)} µs)`,
       );
+      if (initial.mainThreadCpuSeconds !== null)
+        log(`  of which its main thread (the vault's writer): ${Math.round((initial.mainThreadCpuSeconds * 1e6) / initial.written)} µs`);
       report('sync.initial_peak_rss_mb', initial.peakRssMb, 'MB', '≤ 200');
       log(`  the vault's own ingest, same process, right after: ${Math.round(initial.vaultIngestRps)} res/s`);
       report('sync.initial_vs_vault_ingest', initial.written / initial.seconds / initial.vaultIngestRps, '×', '≥ 0.8');

@@ -7,6 +7,9 @@
 //   binary (`Wardline --admin <command>`). No tsx, no TypeScript at run time. Beside it,
 //   wardline-cli.inputs.json lists the sources it was built from, for bin/wardline.js to rebuild it
 //   when one changed (scripts/cli-bundle.mjs);
+// - sync-page-worker.js: the sync's page reader thread (electron/sync/sync-page-worker.ts), which
+//   main.js and wardline-cli.js start from beside themselves (electron/sync/page-reader.ts): only
+//   what reading a page needs (the Bundle scan, validation, rows), not the host. Built with the CLI;
 // - preload.cjs: the sandboxed preload, one CommonJS file whose only require is "electron"
 //   (a sandboxed preload cannot load other files), with the contract and zod bundled in.
 // Usage: node scripts/build-electron.mjs [outDir]
@@ -21,6 +24,9 @@ const MAIN_SOURCE = path.join(root, 'electron', 'main.ts');
 
 export const CLI_BUNDLE = 'wardline-cli.js';
 export const CLI_INPUTS = 'wardline-cli.inputs.json';
+export const SYNC_PAGE_WORKER = 'sync-page-worker.js';
+/** The page reader thread's source, bundled on its own beside every bundle of the host (also bench/lib/workstation-process.ts). */
+export const SYNC_PAGE_WORKER_SOURCE = path.join('electron', 'sync', 'sync-page-worker.ts');
 
 const nodeBundle = {
   bundle: true,
@@ -50,19 +56,25 @@ function writeAtomically(file, contents) {
   renameSync(temporary, file);
 }
 
-/** Builds dist/electron/wardline-cli.js (and its inputs list); returns its path. */
+/** Builds dist/electron/wardline-cli.js and the page reader's sync-page-worker.js beside it (and their inputs list); returns the CLI's path. */
 export async function buildAdminCli(outDir = path.join(root, 'dist', 'electron')) {
   const startedAt = Date.now();
   const outfile = path.join(outDir, CLI_BUNDLE);
   const result = await build({
     ...nodeBundle,
-    entryPoints: [path.join(root, 'electron', 'cli', 'program.ts')],
-    outfile,
+    entryPoints: {
+      [path.basename(CLI_BUNDLE, '.js')]: path.join(root, 'electron', 'cli', 'program.ts'),
+      [path.basename(SYNC_PAGE_WORKER, '.js')]: path.join(root, SYNC_PAGE_WORKER_SOURCE),
+    },
+    outdir: outDir,
     write: false,
     metafile: true,
   });
   mkdirSync(outDir, { recursive: true });
-  writeAtomically(outfile, result.outputFiles[0].contents);
+  // The worker first: a CLI started meanwhile finds the worker of its own build or a newer one.
+  const byName = new Map(result.outputFiles.map((file) => [path.basename(file.path), file.contents]));
+  writeAtomically(path.join(outDir, SYNC_PAGE_WORKER), byName.get(SYNC_PAGE_WORKER));
+  writeAtomically(outfile, byName.get(CLI_BUNDLE));
   const inputs = [...Object.keys(result.metafile.inputs), 'package.json', 'scripts/build-electron.mjs', 'scripts/cli-bundle.mjs'];
   writeAtomically(path.join(outDir, CLI_INPUTS), `${JSON.stringify({ builtAt: startedAt, inputs }, null, 2)}\n`);
   return outfile;

@@ -9,12 +9,15 @@ import { fileURLToPath } from 'node:url';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'dist', 'electron');
 const bundle = path.join(outDir, 'wardline-cli.js');
+/** The page reader's thread, built with the CLI (scripts/build-electron.mjs). */
+const pageWorker = path.join(outDir, 'sync-page-worker.js');
 
 /** Whether the bundle was built after the last change to every source it was built from. */
 export function cliBundleIsFresh() {
   let record;
   try {
     statSync(bundle);
+    statSync(pageWorker);
     record = JSON.parse(readFileSync(path.join(outDir, 'wardline-cli.inputs.json'), 'utf8'));
   } catch {
     return false;

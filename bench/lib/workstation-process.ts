@@ -10,10 +10,14 @@ import type { InitialSyncFigures } from './workstation-initial-sync.js';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 async function bundle(): Promise<string> {
-  const outfile = path.join(root, 'dist', 'bench', 'workstation-initial-sync.js');
+  const outdir = path.join(root, 'dist', 'bench');
   await build({
-    entryPoints: [path.join(root, 'bench', 'lib', 'workstation-initial-sync.ts')],
-    outfile,
+    // The sync's page reader thread beside it, as scripts/build-electron.mjs puts it beside the app's bundles.
+    entryPoints: {
+      'workstation-initial-sync': path.join(root, 'bench', 'lib', 'workstation-initial-sync.ts'),
+      'sync-page-worker': path.join(root, 'electron', 'sync', 'sync-page-worker.ts'),
+    },
+    outdir,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -23,7 +27,7 @@ async function bundle(): Promise<string> {
     logLevel: 'warning',
     absWorkingDir: root,
   });
-  return outfile;
+  return path.join(outdir, 'workstation-initial-sync.js');
 }
 
 /**

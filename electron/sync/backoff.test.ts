@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, retryAfterMs } from './backoff.js';
+import { backoffDelay, retryAfterMs, untilAborted } from './backoff.js';
 
 describe('backoff', () => {
   it('doubles the wait with every attempt up to the maximum, drawing it from the upper half (jitter)', () => {
@@ -15,5 +15,15 @@ describe('backoff', () => {
     expect(retryAfterMs('Thu, 15 Jan 2026 10:00:05 GMT', now)).toBe(5_000);
     expect(retryAfterMs(undefined, now)).toBeNull();
     expect(retryAfterMs('soon', now)).toBeNull();
+  });
+
+  it('stops waiting for work that never ends once the sync is aborted (untilAborted), and otherwise gives its outcome', async () => {
+    const controller = new AbortController();
+    const never = new Promise<number>(() => undefined);
+    const waiting = untilAborted(never, controller.signal);
+    controller.abort(new Error('stopped'));
+    await expect(waiting).rejects.toThrow('stopped');
+    await expect(untilAborted(Promise.resolve(7), new AbortController().signal)).resolves.toBe(7);
+    await expect(untilAborted(8, controller.signal)).resolves.toBe(8);
   });
 });

@@ -1,5 +1,6 @@
 // Waiting before a retry: exponential backoff with jitter (so a ward's workstations do not retry in
-// step), and the hub's Retry-After (seconds or an HTTP date) when it gives one.
+// step), and the hub's Retry-After (seconds or an HTTP date) when it gives one; and waiting for work
+// that an abort of the sync must not wait for (untilAborted).
 
 /** attempt 0 → about base, then doubling up to max; the delay is drawn from [cap/2, cap]. */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
@@ -33,4 +34,21 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** `value` (awaited if it is a promise), or a rejection at once when `signal` aborts first. */
+export async function untilAborted<T>(value: T | Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!(value instanceof Promise) || signal === undefined) return value;
+  value.catch(() => undefined);
+  if (signal.aborted) throw signal.reason;
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([value, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }

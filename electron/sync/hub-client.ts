@@ -6,11 +6,11 @@
 import type { CryptoKey } from 'jose';
 import type { Logger } from 'pino';
 import { createClientAssertion, hubCurrentVersion, hubErrorCode, tokenRequestBody, tokenResponseSchema } from '../../shared/auth/index.js';
-import { backoffDelay, retryAfterMs, sleep } from './backoff.js';
+import { backoffDelay, retryAfterMs, sleep, untilAborted } from './backoff.js';
 import type { ConnectivityMonitor } from './connectivity.js';
 import type { HttpRequest, HttpResponse, HttpSend } from './http-transport.js';
 import type { SyncPolicy } from './sync-policy.js';
-import { SyncError } from './sync-error.js';
+import { isSyncError, SyncError } from './sync-error.js';
 
 export interface HubClientOptions {
   /** `https://host:port` as enrolled (or set by policy). */
@@ -107,7 +107,7 @@ export class HubClient {
    * is retried like a body that is not JSON; a HUB_ANSWER_MALFORMED (JSON of the wrong shape) is not:
    * the hub answered, and would answer the same again.
    */
-  async getParsed<T>(pathOrLink: string, parse: (body: Buffer) => T): Promise<T> {
+  async getParsed<T>(pathOrLink: string, parse: (body: Buffer) => T | Promise<T>): Promise<T> {
     const answer = await this.#exchange({ method: 'GET', url: this.urlFor(pathOrLink), headers: { accept: FHIR_JSON } }, true, { parse });
     return answer.body as T;
   }
@@ -237,10 +237,12 @@ export class HubClient {
         if (status >= 200 && status < 300) {
           let body: unknown;
           try {
-            body = options.parse === undefined ? parseJson(response) : options.parse(response.body);
+            body = options.parse === undefined ? parseJson(response) : await untilAborted(options.parse(response.body), signal);
           } catch (error) {
-            // The hub is up and answering, only not in a form this workstation reads: not downtime.
-            if (error instanceof SyncError && error.code === 'HUB_ANSWER_MALFORMED') monitor.answered(response.firstByteMs);
+            // The hub is up and answering, only not in a form this workstation reads (or its reader
+            // failed): not downtime.
+            if (isSyncError(error, 'HUB_ANSWER_MALFORMED') || isSyncError(error, 'PAGE_READER_FAILED'))
+              monitor.answered(response.firstByteMs);
             throw error;
           }
           monitor.answered(response.firstByteMs);

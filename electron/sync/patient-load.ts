@@ -6,22 +6,39 @@
 // text one entry at a time as it arrives (readBundleText): every resource is parsed, validated and
 // turned into its row (prepareVersion) with the hub's JSON text as the stored JSON (kept as its bytes
 // in the page until the row is written), and its parsed objects are dropped before the next entry's.
-// What waits for the shared transaction is rows.
+// What waits for the shared transaction is rows. With a page reader (the initial load: sync-cycle.ts),
+// that reading runs on the reader's thread and this one only decides the scope (page-prepared.ts).
 import { readBundleText } from './bundle-reading.js';
 import { everythingStartParam } from './cache-window.js';
+import { preparedVersionsOf } from './page-prepared.js';
+import type { PageReader } from './page-reader.js';
 import { walkPages } from './paged-walk.js';
-import { applyOptionsFor, keepInScope, type PullContext } from './pull-context.js';
+import { applyOptionsFor, keepFactsInScope, keepInScope, type PullContext } from './pull-context.js';
 import { isSyncError } from './sync-error.js';
-import { addCounts, applyPrepared, prepareVersion } from './version-apply.js';
+import { addCounts, applyPrepared, prepareVersion, type PreparedVersion } from './version-apply.js';
 import type { WriteBatcher } from './write-batcher.js';
 
 export type LoadOutcome = 'loaded' | 'gone';
+
+interface WaitingPage {
+  readonly prepared: () => readonly PreparedVersion[];
+  readonly release?: () => void;
+  readonly next: string | null;
+  readonly size: number;
+}
 
 /**
  * Loads (or resumes loading) one patient; 'gone' when the hub no longer lets this ward see them.
  * Pages go through `batcher`: the caller flushes it once the loads are over.
  */
-export async function loadPatient(context: PullContext, patientId: string, asOf: string, batcher: WriteBatcher): Promise<LoadOutcome> {
+export async function loadPatient(
+  context: PullContext,
+  patientId: string,
+  asOf: string,
+  batcher: WriteBatcher,
+  /** Reads the pages on its own thread; without one, they are read here. */
+  reader: PageReader | null = null,
+): Promise<LoadOutcome> {
   const { vault, client, policy } = context;
   const state = vault.sync.patient(patientId);
   const windowStart = context.windowStarts.get(patientId);
@@ -33,22 +50,34 @@ export async function loadPatient(context: PullContext, patientId: string, asOf:
   const keep = keepInScope(context);
   try {
     const prepare = { vault, keep };
+    const keepFacts = keepFactsInScope(context);
+    // A page as it waits for its transaction: the rows (read here), or the page's columns and bytes
+    // (read by the page reader; made into rows inside the transaction, and the bytes given back after).
+    const fetchPage = (url: string): Promise<WaitingPage> =>
+      reader === null
+        ? client.getParsed(url, (body) => {
+            const page = readBundleText(body, 'searchset', (version, resourceJson) => prepareVersion(prepare, version, resourceJson));
+            return { prepared: () => page.items, next: page.next, size: page.size };
+          })
+        : client.getParsed(url, async (body) => {
+            const page = await reader.read(body);
+            const { next, count } = page.columns;
+            return { prepared: () => preparedVersionsOf(page, keepFacts), release: page.release, next, size: count };
+          });
     await walkPages(
-      (url) =>
-        client.getParsed(url, (body) =>
-          readBundleText(body, 'searchset', (version, resourceJson) => prepareVersion(prepare, version, resourceJson)),
-        ),
+      fetchPage,
       firstUrl,
       (pages) => {
-        for (const page of pages) {
-          // Only the rows and the next link wait for the transaction, not the page itself.
-          const prepared = page.items;
-          const next = page.next;
-          batcher.add(page.size, () => {
-            addCounts(context.counts, applyPrepared(applyOptionsFor(context, keep), prepared));
-            if (next !== null) vault.sync.setPatientLoading(patientId, next);
-            else vault.sync.setPatientLoaded(patientId, asOf);
-          });
+        for (const { prepared, release, next, size } of pages) {
+          batcher.add(
+            size,
+            () => {
+              addCounts(context.counts, applyPrepared(applyOptionsFor(context, keep), prepared()));
+              if (next !== null) vault.sync.setPatientLoading(patientId, next);
+              else vault.sync.setPatientLoaded(patientId, asOf);
+            },
+            release,
+          );
         }
       },
       0,

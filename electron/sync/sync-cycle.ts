@@ -14,6 +14,7 @@ import type { ConnectivityState } from './connectivity.js';
 import { walkHistory } from './history-walk.js';
 import type { HubClient } from './hub-client.js';
 import { pushOutbox, type PushCounts } from './outbox-push.js';
+import { PageReader } from './page-reader.js';
 import type { DeliveredEntry } from './recent-deliveries.js';
 import { loadPatient } from './patient-load.js';
 import { newCounts, type PullContext } from './pull-context.js';
@@ -248,9 +249,12 @@ async function loadNewPatients(
   const batcher = new WriteBatcher(vault, cycle.policy.maxResourcesPerTransaction);
   const progress = firstSync ? { loaded: patientIds.size - toLoad.length, total: patientIds.size } : null;
   cycle.setInitialLoad(progress === null ? null : { ...progress });
+  // A ward's worth of pages is read on a thread of its own (page-reader.ts); an admission or two
+  // is read here (starting the reader would cost more than it saves).
+  const reader = toLoad.length >= cycle.policy.pageReaderMinPatients ? new PageReader(cycle.policy.pageReaderHeapMb) : null;
   try {
     await forEachConcurrently(toLoad, cycle.policy.loadConcurrency, async (patientId) => {
-      await loadPatient(context, patientId, startedIso, batcher);
+      await loadPatient(context, patientId, startedIso, batcher, reader);
       if (progress === null) return;
       progress.loaded += 1;
       const moved = { ...progress };
@@ -259,7 +263,11 @@ async function loadNewPatients(
     });
   } finally {
     // Whole pages with their positions: worth keeping even when another load failed.
-    batcher.flush();
+    try {
+      batcher.flush();
+    } finally {
+      await reader?.close();
+    }
   }
 }
 

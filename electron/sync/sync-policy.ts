@@ -36,6 +36,14 @@ export interface SyncPolicy {
   readonly maxResourcesPerTransaction: number;
   /** Patients whose initial load runs at the same time. */
   readonly loadConcurrency: number;
+  /**
+   * A cycle that loads at least this many patients (a ward's initial load, or what is left of it)
+   * reads their pages on a thread of its own (page-reader.ts); fewer (an admission or two) are read
+   * on the writing thread, where they cost less than starting the reader. Infinity: never.
+   */
+  readonly pageReaderMinPatients: number;
+  /** The page reader thread's old generation, MB (its young one is small and fixed): past it, the thread fails, and the cycle with it. */
+  readonly pageReaderHeapMb: number;
   /** Outbox entries per transaction Bundle. */
   readonly pushBatchSize: number;
   /**
@@ -74,6 +82,8 @@ export const DEFAULT_SYNC_POLICY: SyncPolicy = Object.freeze({
   pageSize: 1000,
   maxResourcesPerTransaction: 5000,
   loadConcurrency: 3,
+  pageReaderMinPatients: 4,
+  pageReaderHeapMb: 96,
   pushBatchSize: 20,
   stoppedAfterMs: 5 * 60_000,
   lockLeaseMs: 60_000,

@@ -2,13 +2,14 @@
 // are written together, in order, in one vault transaction once they hold `maxResources`, or when
 // flushed. The loads of several patients then share commits, which an encrypted database makes
 // expensive; a crash loses only what was not committed, and every walk resumes at its last
-// committed position (no duplicate, no gap).
+// committed position (no duplicate, no gap). A page may come with a `release` run once its
+// transaction is over (written or failed): the page reader's pages give back their bytes then.
 import type { Vault } from '../vault/index.js';
 
 export class WriteBatcher {
   readonly #vault: Vault;
   readonly #maxResources: number;
-  #queue: Array<() => void> = [];
+  #queue: Array<{ apply: () => void; release: (() => void) | undefined }> = [];
   #queued = 0;
 
   constructor(vault: Vault, maxResources: number) {
@@ -16,9 +17,9 @@ export class WriteBatcher {
     this.#maxResources = maxResources;
   }
 
-  /** Queues one page's writes (`apply` runs inside the transaction); writes at once when full. */
-  add(size: number, apply: () => void): void {
-    this.#queue.push(apply);
+  /** Queues one page's writes (`apply` runs inside the transaction, `release` after it); writes at once when full. */
+  add(size: number, apply: () => void, release?: () => void): void {
+    this.#queue.push({ apply, release });
     this.#queued += size;
     if (this.#queued >= this.#maxResources) this.flush();
   }
@@ -29,8 +30,12 @@ export class WriteBatcher {
     const batch = this.#queue;
     this.#queue = [];
     this.#queued = 0;
-    this.#vault.transaction(() => {
-      for (const apply of batch) apply();
-    });
+    try {
+      this.#vault.transaction(() => {
+        for (const { apply } of batch) apply();
+      });
+    } finally {
+      for (const { release } of batch) release?.();
+    }
   }
 }

@@ -8,6 +8,8 @@ export type { KeyCustodian } from './key-custodian.js';
 export { KeytarCustodian, createKeytarCustodian } from './keytar-custodian.js';
 export { keyNameFor } from './key-name.js';
 export type { PreparedResource, ResourceStore } from './resource-store.js';
+export type { ResourceRow } from './resource-columns.js';
+export { preparedOf as preparedResourceOf } from './resource-validation.js';
 export { holdsPatient } from './held-patient.js';
 export type { EnrollmentRecord } from './sync-state-store.js';
 export type { OutboxEntry, OutboxItem } from './outbox-store.js';

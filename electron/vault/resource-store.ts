@@ -2,27 +2,16 @@
 // per batch), reads, deletes and counts. Every resource passes shared/fhir's validateResource
 // before anything is written; a batch with one bad resource writes nothing.
 import { isUtf8 } from 'node:buffer';
-import { FhirValidationError, validateResource, type Resource, type SupportedResourceType } from '../../shared/fhir/index.js';
+import type { Resource, SupportedResourceType } from '../../shared/fhir/index.js';
 import { createRestrictionCarrier } from './conflict-restriction.js';
-import { resourceRow, type ResourceRow } from './resource-columns.js';
+import type { ResourceRow } from './resource-columns.js';
+import { preparedOf, rowOfPrepared, validated, type PreparedResource } from './resource-validation.js';
 import type { Db } from './sqlcipher-connection.js';
-import { VaultError } from './vault-error.js';
 
 /** The resource type `K` as its FHIR interface. */
 export type ResourceOf<K extends SupportedResourceType> = Extract<Resource, { resourceType: K }>;
 
-declare const preparedBrand: unique symbol;
-
-/**
- * A resource that has passed validateResource, with the row it is stored as (its JSON and indexed
- * columns): made only by `prepare`, written by `upsertPrepared`. Lets a caller validate as data
- * arrives, keep only the compact row, and write later in its own transaction.
- */
-export interface PreparedResource {
-  readonly [preparedBrand]: true;
-  readonly type: SupportedResourceType;
-  readonly id: string;
-}
+export type { PreparedResource };
 
 export interface ResourceStore {
   /** Validates and stores one resource (insert or replace by type and id); returns it as stored. */
@@ -72,43 +61,6 @@ type RowColumns = [
 type RowValues = [...RowColumns, json: string];
 /** The same with the JSON as its UTF-8 bytes. */
 type BytesRowValues = [...RowColumns, json: Buffer];
-
-function validated(input: unknown, position?: number, json?: string | Buffer): { resource: Resource; row: ResourceRow } {
-  const where = position === undefined ? '' : ` (item ${position + 1} of the batch)`;
-  let resource: Resource;
-  try {
-    resource = validateResource(input);
-  } catch (error) {
-    if (error instanceof FhirValidationError) {
-      throw new VaultError(
-        'INVALID_RESOURCE',
-        `A resource${where} was rejected and nothing was written. Invalid field ${error.message}. Ask IT to report this to the hub's administrator.`,
-        { cause: error, path: error.path },
-      );
-    }
-    throw error;
-  }
-  if (typeof resource.id !== 'string' || resource.id.length === 0) {
-    throw new VaultError(
-      'INVALID_RESOURCE',
-      `A ${resource.resourceType} resource${where} was rejected: field "id" is missing (the chart cache only holds resources the hub has stored). Nothing was written.`,
-      { path: 'id' },
-    );
-  }
-  return { resource, row: resourceRow(resource as Resource & { id: string }, json) };
-}
-
-interface PreparedRow extends PreparedResource {
-  readonly row: ResourceRow;
-}
-
-function preparedOf(row: ResourceRow): PreparedResource {
-  return { type: row.type as SupportedResourceType, id: row.id, row } as unknown as PreparedRow;
-}
-
-function rowOfPrepared(prepared: PreparedResource): ResourceRow {
-  return (prepared as PreparedRow).row;
-}
 
 export function createResourceStore(db: Db): ResourceStore {
   // Positional parameters: binding ten values from an array is cheaper than from named keys. The

@@ -66,7 +66,9 @@ function admin(args: string[]): Promise<{ code: number | null; stdout: string; s
 
 beforeAll(async () => {
   [cli, hub] = await Promise.all([stageShippedCli(), startHub({ engine: 'sqlite' })]);
-  await seedGeneratedWard(hub.db, 'a', { seed: 'shipped-cli', patients: 3, days: 1 });
+  // Four patients: the sync's initial load then reads its pages on the page reader thread, from the
+  // bundle beside the CLI's (sync-page-worker.js), as the shipped app does.
+  await seedGeneratedWard(hub.db, 'a', { seed: 'shipped-cli', patients: 4, days: 1 });
 }, 240_000);
 
 afterAll(async () => {
@@ -90,6 +92,7 @@ describe('the shipped admin CLI, in a fresh folder with production dependencies 
         'dist/electron',
         'dist/electron/main.js',
         'dist/electron/preload.cjs',
+        'dist/electron/sync-page-worker.js',
         'dist/electron/wardline-cli.js',
         'package.json',
       ].sort(),
@@ -136,12 +139,12 @@ describe('the shipped admin CLI, in a fresh folder with production dependencies 
     const sync = await admin(['sync', '--data', dir]);
     expect(sync.stderr).toBe('');
     expect(sync.code).toBe(0);
-    expect(sync.stdout).toMatch(/3 patients on the ward, 3 loaded/);
+    expect(sync.stdout).toMatch(/4 patients on the ward, 4 loaded/);
 
     const status = await admin(['status', '--json', '--data', dir]);
     expect(status.code).toBe(0);
     const parsed = JSON.parse(status.stdout) as { vault: { patients: number; ward: string }; sync: { state: string } };
-    expect(parsed.vault).toMatchObject({ patients: 3, ward: 'ward-a' });
+    expect(parsed.vault).toMatchObject({ patients: 4, ward: 'ward-a' });
     expect(parsed.sync.state).toBe('online');
 
     const verify = await admin(['audit', 'verify', '--data', dir]);
