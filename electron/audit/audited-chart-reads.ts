@@ -3,7 +3,9 @@
 // background refresh showing the same patients records nothing; a patient newly listed records one
 // entry), a chart summary, trend, MAR or notes one read entry. If the entry cannot be committed the
 // call throws and nothing is shown: no view without an entry. The caller passes who is asking as the
-// session guard answered it.
+// session guard answered it. A summary, trend, MAR or notes call made with `record: false` records
+// nothing: only the host passes it, for a refresh of a view whose opening it already recorded for
+// that patient in that session (electron/host/view-reads.ts).
 import type { UserContext } from '../session/index.js';
 import type { CensusEntry, ChartQueries, MarRow, NotesPage, NotesPageEntries, PatientSummary, TrendPoint } from '../vault/index.js';
 import type { AuditLog } from './audit-log.js';
@@ -11,10 +13,10 @@ import { chartReadEntry, queryEntries } from './host-entries.js';
 
 export interface AuditedChartReads {
   census(user: UserContext): CensusEntry[];
-  patientSummary(user: UserContext, patientId: string): PatientSummary | null;
-  observationTrend(user: UserContext, patientId: string, code: string, fromIso: string, toIso: string): TrendPoint[];
-  medicationAdministrationRecord(user: UserContext, patientId: string, fromIso: string, toIso: string): MarRow[];
-  notes(user: UserContext, patientId: string, page: NotesPage): NotesPageEntries;
+  patientSummary(user: UserContext, patientId: string, record?: boolean): PatientSummary | null;
+  observationTrend(user: UserContext, patientId: string, code: string, fromIso: string, toIso: string, record?: boolean): TrendPoint[];
+  medicationAdministrationRecord(user: UserContext, patientId: string, fromIso: string, toIso: string, record?: boolean): MarRow[];
+  notes(user: UserContext, patientId: string, page: NotesPage, record?: boolean): NotesPageEntries;
 }
 
 /** The census as the FHIR query it stands for (DESIGN, wire protocol). */
@@ -46,24 +48,25 @@ export function auditedChartReads(chart: ChartQueries, log: AuditLog): AuditedCh
       shown.set(user.userId, { sessionId: user.sessionId, patientIds: new Set(patientIds) });
       return entries;
     },
-    patientSummary(user, patientId) {
+    patientSummary(user, patientId, record = true) {
       const summary = chart.patientSummary(patientId);
-      log.record(chartReadEntry(user, patientId, 'summary', { found: summary !== null }));
+      if (record) log.record(chartReadEntry(user, patientId, 'summary', { found: summary !== null }));
       return summary;
     },
-    observationTrend(user, patientId, code, fromIso, toIso) {
+    observationTrend(user, patientId, code, fromIso, toIso, record = true) {
       const points = chart.observationTrend(patientId, code, fromIso, toIso);
-      log.record(chartReadEntry(user, patientId, 'trend', { detail: { code, from: fromIso, to: toIso, points: points.length } }));
+      if (record)
+        log.record(chartReadEntry(user, patientId, 'trend', { detail: { code, from: fromIso, to: toIso, points: points.length } }));
       return points;
     },
-    medicationAdministrationRecord(user, patientId, fromIso, toIso) {
+    medicationAdministrationRecord(user, patientId, fromIso, toIso, record = true) {
       const rows = chart.medicationAdministrationRecord(patientId, fromIso, toIso);
-      log.record(chartReadEntry(user, patientId, 'mar', { detail: { from: fromIso, to: toIso, medications: rows.length } }));
+      if (record) log.record(chartReadEntry(user, patientId, 'mar', { detail: { from: fromIso, to: toIso, medications: rows.length } }));
       return rows;
     },
-    notes(user, patientId, page) {
+    notes(user, patientId, page, record = true) {
       const answer = chart.notes(patientId, page);
-      log.record(chartReadEntry(user, patientId, 'notes', { detail: { notes: answer.notes.length, offset: page.offset } }));
+      if (record) log.record(chartReadEntry(user, patientId, 'notes', { detail: { notes: answer.notes.length, offset: page.offset } }));
       return answer;
     },
   };

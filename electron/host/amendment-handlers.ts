@@ -12,6 +12,7 @@ import { authorOf } from './documentation-handlers.js';
 import type { IpcHandler } from './ipc-router.js';
 import { guardAll, guardPatient } from './patient-guard.js';
 import { notEnrolled } from './sync-handlers.js';
+import { createViewReads, readView, type ViewReads } from './view-reads.js';
 import type { ResourceStore } from '../vault/index.js';
 
 export interface AmendmentHandlers {
@@ -27,6 +28,8 @@ export interface AmendmentHandlerOptions {
   /** The chart cache's resources (the recorded entries are read there, also on a workstation not enrolled). */
   readonly resources: Pick<ResourceStore, 'ofPatientBetween' | 'versionOf'>;
   readonly audit: Pick<AuditLog, 'record'>;
+  /** Which chart-reads a refresh of the list already recorded (view-reads.ts); one per handler set by default. */
+  readonly viewReads?: ViewReads;
 }
 
 const READ: Readonly<Record<AmendableType, Action>> = {
@@ -40,13 +43,24 @@ const DOCUMENT: Readonly<Record<AmendableType, Action>> = {
   MedicationAdministration: 'document:medication-administration',
 };
 
-export function amendmentHandlers({ sessions, patients, documentation, resources, audit }: AmendmentHandlerOptions): AmendmentHandlers {
+export function amendmentHandlers({
+  sessions,
+  patients,
+  documentation,
+  resources,
+  audit,
+  viewReads,
+}: AmendmentHandlerOptions): AmendmentHandlers {
+  const views = viewReads ?? createViewReads();
   return {
-    'chart:recorded-entries': ({ patientId, from, to }) => {
+    'chart:recorded-entries': ({ patientId, from, to, refresh }) => {
       const user = guardPatient(sessions, patients, 'chart:read', patientId);
       const types = new Set((Object.keys(READ) as AmendableType[]).filter((type) => isPermitted(user.role, READ[type])));
       const entries = recordedEntries(resources, patientId, { from, to }, types);
-      audit.record(chartReadEntry(user, patientId, 'recorded-entries', { detail: { entries: entries.length } }));
+      // A refresh of the list already open (view-reads.ts) records no new chart-read.
+      readView(views, { sessionId: user.sessionId, view: 'recorded-entries', patientId, refresh }, (record) => {
+        if (record) audit.record(chartReadEntry(user, patientId, 'recorded-entries', { detail: { entries: entries.length } }));
+      });
       return entries;
     },
     'chart:amend': (request) => {

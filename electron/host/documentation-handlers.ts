@@ -23,7 +23,7 @@ import type { PatientLookup } from './chart-handlers.js';
 import type { IpcHandler } from './ipc-router.js';
 import { guardKeptPatient, guardPatient } from './patient-guard.js';
 import { notEnrolled } from './sync-handlers.js';
-import { createViewReads, type ViewReads } from './view-reads.js';
+import { createViewReads, readView, type ViewReads } from './view-reads.js';
 import type { SyncEngine } from '../sync/index.js';
 
 export interface DocumentationHandlers {
@@ -48,7 +48,7 @@ export interface DocumentationHandlerOptions {
   readonly audit: Pick<AuditLog, 'record'>;
   /** What the hub acknowledged lately (the sync engine), or null on a workstation that is not enrolled. */
   readonly deliveries: Pick<SyncEngine, 'deliveredRecently'> | null;
-  /** Which chart-reads a refresh of the pending list already recorded (view-reads.ts); one per handler set by default. */
+  /** Which chart-reads a refresh of the notes or the pending list already recorded (view-reads.ts); one per handler set by default. */
   readonly viewReads?: ViewReads;
 }
 
@@ -102,11 +102,13 @@ export function documentationHandlers({
     status: 'pending-upload' as const,
   });
   return {
-    'chart:notes': ({ patientId, offset, limit }) =>
-      chart.notes(guardPatient(sessions, patients, 'category:read:notes', patientId), patientId, {
-        offset: offset ?? 0,
-        limit: limit ?? 50,
-      }),
+    'chart:notes': ({ patientId, offset, limit, refresh }) => {
+      const user = guardPatient(sessions, patients, 'category:read:notes', patientId);
+      const page = { offset: offset ?? 0, limit: limit ?? 50 };
+      return readView(views, { sessionId: user.sessionId, view: 'notes', patientId, refresh }, (record) =>
+        chart.notes(user, patientId, page, record),
+      );
+    },
     'chart:record-note': ({ patientId, note }) => {
       const user = guardPatient(sessions, patients, 'document:note', patientId);
       const receipt = enrolled(documentation).recordNote(
@@ -183,8 +185,10 @@ export function documentationHandlers({
           lastError: null,
           deliveredAt: entry.deliveredAt,
         }));
-      if (views.needsEntry(user.sessionId, 'pending', patientId, refresh === true, true))
-        audit.record(chartReadEntry(user, patientId, 'pending', { detail: { pending: pending.length, conflicts: conflicts.length } }));
+      readView(views, { sessionId: user.sessionId, view: 'pending', patientId, refresh }, (record) => {
+        if (record)
+          audit.record(chartReadEntry(user, patientId, 'pending', { detail: { pending: pending.length, conflicts: conflicts.length } }));
+      });
       return [...[...pending, ...conflicts].sort((a, b) => a.recordedAt.localeCompare(b.recordedAt)), ...delivered];
     },
   };

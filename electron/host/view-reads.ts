@@ -11,6 +11,27 @@ export interface ViewReads {
    * one patient (a refresh for another patient starts a new opening).
    */
   needsEntry(sessionId: string, view: string, patientId: string, refresh: boolean, single: boolean): boolean;
+  /** Forgets the view's opening: its chart-read was not committed, so the next load records one. */
+  forget(view: string): void;
+}
+
+/**
+ * One load of a single-patient view: `read` is told whether to record its chart-read and commits
+ * it before it returns the data; if it throws (the entry could not be committed), the opening is
+ * forgotten, so a refresh after it is recorded as a new opening: no view without an entry.
+ */
+export function readView<T>(
+  views: ViewReads,
+  at: { readonly sessionId: string; readonly view: string; readonly patientId: string; readonly refresh: boolean | undefined },
+  read: (record: boolean) => T,
+): T {
+  const record = views.needsEntry(at.sessionId, at.view, at.patientId, at.refresh === true, true);
+  try {
+    return read(record);
+  } catch (error) {
+    if (record) views.forget(at.view);
+    throw error;
+  }
 }
 
 export function createViewReads(): ViewReads {
@@ -27,6 +48,9 @@ export function createViewReads(): ViewReads {
       }
       if (!refresh || opening?.sessionId !== sessionId || single) openings.set(view, { sessionId, patients: new Set([patientId]) });
       return true;
+    },
+    forget(view) {
+      openings.delete(view);
     },
   };
 }

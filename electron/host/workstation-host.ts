@@ -52,6 +52,7 @@ import { SET_UP, setupHandlers } from './setup-handlers.js';
 import { sessionHandlers } from './session-handlers.js';
 import { announceSyncChanges, syncHandlers } from './sync-handlers.js';
 import { patientFreshnessView, syncStatusView } from './sync-status-view.js';
+import { createViewReads } from './view-reads.js';
 import type { SaveFileChooser } from './save-file-chooser.js';
 import type { SenderInfo, Transport } from './transport.js';
 import { vaultCredentialStore } from './vault-credential-store.js';
@@ -207,6 +208,8 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
     recordStalenessThresholds(vault, syncPolicy);
     const statusSource = { vault, sync, policy: syncPolicy, now: () => clock.now() };
     const syncStatus = () => syncStatusView(statusSource);
+    // One chart-read per opening of each view, whichever channel reads it (view-reads.ts).
+    const viewReads = createViewReads();
 
     const router = createIpcRouter({
       handlers: {
@@ -215,7 +218,7 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
           (patientId) => patients(patientId) !== null || vault.conflicts.holdsPatient(patientId),
           async (userId) => ((await credentials.get(userId))?.pinVerifier ?? null) !== null,
         ),
-        ...chartHandlers({ sessions: manager, chart: chartWithOffWard, patients: patientsWithOffWard }),
+        ...chartHandlers({ sessions: manager, chart: chartWithOffWard, patients: patientsWithOffWard, viewReads }),
         ...offWardHandlers({ sessions: manager, hub: sync, cache: vault, charts: offWard, audit, logger }),
         ...documentationHandlers({
           sessions: manager,
@@ -225,8 +228,9 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
           documentation,
           audit,
           deliveries: sync,
+          viewReads,
         }),
-        ...amendmentHandlers({ sessions: manager, patients, documentation, resources: vault.resources, audit }),
+        ...amendmentHandlers({ sessions: manager, patients, documentation, resources: vault.resources, audit, viewReads }),
         ...syncHandlers({
           sync,
           status: syncStatus,

@@ -7,7 +7,7 @@
 // again through the five rights (the administration dialog).
 import { z } from 'zod';
 import { channelTable, defineChannel } from './channel.js';
-import { patientIdSchema } from './chart-channels.js';
+import { patientIdSchema, viewRefreshSchema } from './chart-channels.js';
 
 /** Why a record is corrected or retracted: the one list (the host writes the code to the audit trail). */
 export const AMENDMENT_REASONS = [
@@ -93,6 +93,7 @@ export const AMENDMENT_CHANNELS = channelTable([
       patientId: patientIdSchema,
       from: z.string().datetime({ offset: true }),
       to: z.string().datetime({ offset: true }),
+      refresh: viewRefreshSchema,
     }),
     response: z.array(recordedEntrySchema),
   }),

@@ -2,6 +2,7 @@
 // versions, and the user's choice that settles each one.
 import { z } from 'zod';
 import { channelTable, defineChannel } from './channel.js';
+import { viewRefreshSchema } from './chart-channels.js';
 
 /** A FHIR resource as JSON (shown side by side; the host validated it). */
 export const resourceJsonSchema = z.record(z.string(), z.unknown());
@@ -59,8 +60,7 @@ export const CONFLICT_CHANNELS = channelTable([
     summary:
       "every unresolved conflict (the banner's count): the documentation the hub refused or that met a newer version, with both versions where the user may read them",
     permission: 'chart:read',
-    /** refresh: a reload of the screen the user already has open (sync:changed): no new chart-read for a patient already recorded. */
-    request: z.strictObject({ refresh: z.boolean().optional() }),
+    request: z.strictObject({ refresh: viewRefreshSchema }),
     response: z.array(conflictViewSchema),
   }),
   defineChannel({

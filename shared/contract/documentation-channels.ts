@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { vitalSignsEntrySchema } from '../vital-signs/index.js';
 import { channelTable, defineChannel } from './channel.js';
 import { administrationEntrySchema, administrationVerdictSchema } from './administration-schemas.js';
-import { patientIdSchema } from './chart-channels.js';
+import { patientIdSchema, viewRefreshSchema } from './chart-channels.js';
 
 /** A vital-signs set as the nurse enters it: its checks live with the vital-sign rules (shared/vital-signs). */
 export { vitalSignsEntrySchema };
@@ -78,6 +78,7 @@ export const DOCUMENTATION_CHANNELS = channelTable([
       patientId: patientIdSchema,
       offset: z.number().int().min(0).max(1_000_000).optional(),
       limit: z.number().int().min(1).max(100).optional(),
+      refresh: viewRefreshSchema,
     }),
     response: z.object({ notes: z.array(noteSchema), total: z.number().int().nonnegative() }),
   }),
@@ -117,8 +118,7 @@ export const DOCUMENTATION_CHANNELS = channelTable([
     permission: 'chart:read',
     request: z.strictObject({
       patientId: patientIdSchema,
-      /** A reload of the list the user already has open (sync:changed, a local write): no new chart-read for the same patient. */
-      refresh: z.boolean().optional(),
+      refresh: viewRefreshSchema,
     }),
     response: z.array(pendingDocumentationSchema),
   }),

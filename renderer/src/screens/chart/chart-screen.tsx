@@ -1,9 +1,13 @@
 // The patient chart: the banner always on top, then tabs (Summary, Vital signs, MAR, Labs, Notes,
 // Problems, Medications — those the role may read). The summary is loaded first and alone, so the
 // banner and the Summary tab are interactive at once; trends, the MAR and notes load when their tab
-// opens. Documentation (vital signs, administrations, notes) is offered to roles that may document; after a
-// save the summary reloads, so every tab shows it at once. The patient's name takes the focus on opening.
-import { lazy, Suspense, useEffect, useState } from 'react';
+// opens. Documentation (vital signs, administrations, notes) is offered to roles that may document.
+// The open chart shows what the vault holds: on every sync:changed (a cycle wrote or deleted data, a
+// local write) and after a save, the summary and the open views reload in place (refreshKey; each a
+// refresh, so the host records one chart-read per opening). A patient the vault no longer holds
+// (discharged, transferred and purged) leaves the screen: it says so, and shows nothing of the chart.
+// The patient's name takes the focus on opening.
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Button, Tab, TabList, TabPanel, Tabs } from 'react-aria-components';
 import type { PatientSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
@@ -27,7 +31,7 @@ import { PendingDocumentation, savedNotice, useDeliveries, usePendingDocumentati
 import { ProblemsTab } from './problems-tab.js';
 import { isRolePermitted } from './role-permissions.js';
 import { SummaryTab } from './summary-tab.js';
-import { useHostCall } from './use-host-call.js';
+import { useChartRead } from './use-chart-read.js';
 import '../../styles/chart.css';
 
 // The plots (recharts) load with the Vital signs tab, not with the chart: the banner and the
@@ -45,7 +49,10 @@ export interface ChartScreenProps {
 
 export function ChartScreen(props: ChartScreenProps): React.JSX.Element {
   const { patientId, session, onBack, onNextPatient, onPreviousPatient } = props;
-  const { loaded, reload } = useHostCall(patientId, () => call(hostApi().chart.summary({ patientId })));
+  const [refreshKey, setRefreshKey] = useState(0);
+  const refreshChart = useCallback(() => setRefreshKey((k) => k + 1), []);
+  useEffect(() => hostApi().sync.onChanged(refreshChart), [refreshChart]);
+  const { loaded, reload } = useChartRead(patientId, refreshKey, (refresh) => call(hostApi().chart.summary({ patientId, refresh })));
   return (
     <section className="screen" aria-label="Patient chart">
       <nav className="toolbar" aria-label="Chart navigation">
@@ -87,7 +94,8 @@ export function ChartScreen(props: ChartScreenProps): React.JSX.Element {
       {loaded.state === 'ready' && loaded.value === null ? (
         <div className="card" role="alert">
           <p>
-            This patient's chart is not on this workstation. They may have been discharged or moved to another ward since the last sync.
+            This patient is no longer on this ward: their chart is not on this workstation. They may have been discharged or moved to
+            another ward since the last sync.
           </p>
           <Button className="button button--secondary" onPress={onBack}>
             Back to census
@@ -95,7 +103,14 @@ export function ChartScreen(props: ChartScreenProps): React.JSX.Element {
         </div>
       ) : null}
       {loaded.state === 'ready' && loaded.value !== null ? (
-        <ChartBody key={patientId} summary={loaded.value} session={session} expiresAt={grantFor(patientId)} onDocumented={reload} />
+        <ChartBody
+          key={patientId}
+          summary={loaded.value}
+          session={session}
+          expiresAt={grantFor(patientId)}
+          refreshKey={refreshKey}
+          onDocumented={refreshChart}
+        />
       ) : null}
     </section>
   );
@@ -105,10 +120,12 @@ function ChartBody(props: {
   summary: PatientSummaryData;
   session: SessionViewData;
   expiresAt: string | null;
-  /** Reloads the summary, so the banner and the Summary tab show what was just documented. */
+  /** Moves on every sync:changed and after a save: the open views reload in place. */
+  refreshKey: number;
+  /** Reloads the chart (summary and views), so every tab shows what was just documented. */
   onDocumented: () => void;
 }): React.JSX.Element {
-  const { summary, session, expiresAt, onDocumented } = props;
+  const { summary, session, expiresAt, refreshKey, onDocumented } = props;
   const patientId = summary.patient.id;
   const role = session.role;
   const tabs = visibleTabs(role);
@@ -120,7 +137,6 @@ function ChartBody(props: {
   const [noteOpen, setNoteOpen] = useState(false);
   const [administration, setAdministration] = useState<AdministrationTarget | null>(null);
   const [saved, setSaved] = useState<SavedEntry | null>(null);
-  const [refreshKey, setRefreshKey] = useState(0);
   const { pending, reloadPending } = usePendingDocumentation(patientId);
   const deliveries = useDeliveries(pending);
 
@@ -153,7 +169,6 @@ function ChartBody(props: {
   const record = mayDocumentAdministration ? setAdministration : null;
   const afterSave = (what: string) => (): void => {
     setSaved({ what, pendingAtSave: pending });
-    setRefreshKey((k) => k + 1);
     reloadPending();
     onDocumented();
   };

@@ -3,15 +3,17 @@
 // administrations records a scheduled dose from its slot (the scheduled time goes with it, so the
 // time check applies); only an as-needed (PRN) order is recorded from the order itself. A slot
 // holding more than one dose (a dose recorded in downtime and another at the hub meet only after
-// the sync) is flagged above the order's doses.
-import { useMemo, useState } from 'react';
+// the sync) is flagged above the order's doses. The record reloads in place (a refresh) each time
+// the chart's refreshKey moves, after a sync or a save, with its period read again around now: a
+// dose a colleague recorded shows, and its slot offers no Record.
+import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { MarRowData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
 import { formatDayTime, windowAround } from '../../../../shared/display/index.js';
 import { marCells, marSlotAlerts, marStateText, type MarCell } from './mar-schedule.js';
 import type { AdministrationTarget } from '../documentation/administration-target.js';
-import { useHostCall } from './use-host-call.js';
+import { useChartRead } from './use-chart-read.js';
 
 const DAY = 24 * 3_600_000;
 
@@ -31,15 +33,15 @@ export function MarTab(props: {
 }): React.JSX.Element {
   const { patientId, refreshKey, onRecord } = props;
   const [shiftDays, setShiftDays] = useState(0);
-  const { from, to, nowMs } = useMemo(() => {
+  // Each load reads the clock: the period and which doses are due go with the answer.
+  const { loaded } = useChartRead(`${patientId}|${shiftDays}`, refreshKey, async (refresh) => {
     const now = new Date();
-    const window = windowAround(new Date(now.getTime() + shiftDays * DAY), DAY, DAY);
-    return { ...window, nowMs: now.getTime() };
-    // refreshKey reads the clock again after a save: a trigger, not an input.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shiftDays, refreshKey]);
-  const { loaded } = useHostCall(`${patientId}|${from}|${to}`, () => call(hostApi().chart.mar({ patientId, from, to })));
-  const rows = loaded.state === 'ready' ? loaded.value : [];
+    const { from, to } = windowAround(new Date(now.getTime() + shiftDays * DAY), DAY, DAY);
+    const rows = await call(hostApi().chart.mar({ patientId, from, to, refresh }));
+    return { rows, from, to, nowMs: now.getTime() };
+  });
+  const shown = loaded.state === 'ready' ? loaded.value : null;
+  const rows = shown?.rows ?? [];
   return (
     <div className="mar">
       <div className="toolbar" role="group" aria-label="MAR period">
@@ -52,9 +54,11 @@ export function MarTab(props: {
         <Button className="button" onPress={() => setShiftDays((d) => d + 1)} isDisabled={shiftDays >= 0}>
           Later 24 hours
         </Button>
-        <p className="toolbar__text">
-          Showing {formatDayTime(from)} to {formatDayTime(to)}
-        </p>
+        {shown === null ? null : (
+          <p className="toolbar__text">
+            Showing {formatDayTime(shown.from)} to {formatDayTime(shown.to)}
+          </p>
+        )}
       </div>
       <MarLegend />
       {loaded.state === 'loading' ? <p aria-live="polite">Loading the medication administration record…</p> : null}
@@ -64,7 +68,7 @@ export function MarTab(props: {
         </p>
       ) : null}
       {loaded.state === 'ready' && rows.length === 0 ? <p>No active medication orders.</p> : null}
-      {rows.length > 0 ? (
+      {shown !== null && rows.length > 0 ? (
         <table className="table mar__table">
           <caption>Medication administration record</caption>
           <thead>
@@ -79,9 +83,9 @@ export function MarTab(props: {
               <MarRow
                 key={row.medication.requestId}
                 row={row}
-                fromMs={Date.parse(from)}
-                toMs={Date.parse(to)}
-                nowMs={nowMs}
+                fromMs={Date.parse(shown.from)}
+                toMs={Date.parse(shown.to)}
+                nowMs={shown.nowMs}
                 onRecord={onRecord}
               />
             ))}

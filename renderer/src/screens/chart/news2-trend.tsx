@@ -4,15 +4,23 @@ import { formatDateTime } from '../../../../shared/display/index.js';
 import { call, hostApi } from '../../host-api.js';
 import { News2Badge } from './news2-badge.js';
 import { news2Rounds, NEWS2_TREND_CODES } from './news2-rounds.js';
-import { useHostCall } from './use-host-call.js';
+import { useChartRead } from './use-chart-read.js';
 
 const SHOWN_ROUNDS = 12;
 
-export function News2Trend(props: { patientId: string; from: string; to: string; windowLabel: string }): React.JSX.Element {
-  const { patientId, from, to, windowLabel } = props;
-  const { loaded } = useHostCall(`${patientId}|news2|${from}|${to}`, () =>
+export function News2Trend(props: {
+  patientId: string;
+  from: string;
+  to: string;
+  windowLabel: string;
+  refreshKey: number;
+}): React.JSX.Element {
+  const { patientId, from, to, windowLabel, refreshKey } = props;
+  const { loaded } = useChartRead(`${patientId}|news2|${windowLabel}`, refreshKey, (refresh) =>
     Promise.all(
-      NEWS2_TREND_CODES.map((code) => call(hostApi().chart.trend({ patientId, code, from, to })).then((points) => ({ code, points }))),
+      NEWS2_TREND_CODES.map((code) =>
+        call(hostApi().chart.trend({ patientId, code, from, to, refresh })).then((points) => ({ code, points })),
+      ),
     ),
   );
   const rounds = loaded.state === 'ready' ? news2Rounds(loaded.value).slice(0, SHOWN_ROUNDS) : [];

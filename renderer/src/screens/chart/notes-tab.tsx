@@ -1,14 +1,17 @@
 // The Notes tab: the patient's notes (chart:notes), newest first, a page at a time: the host sends
 // only the page asked for, so a chart with years of notes opens as fast as a new one. Each note names
 // its author, its time and its status; one written here says "Pending upload" until the hub holds it.
-// A role that may document notes (shared/access) is offered "Write note"; after a save the list
-// reloads from the top, so the new note shows at once.
-import { useEffect, useState } from 'react';
+// A role that may document notes (shared/access) is offered "Write note". The first page reloads in
+// place (a refresh, one chart-read per opening) each time the chart's refreshKey moves: after a save
+// the new note shows at once, after a sync a colleague's note, and "Pending upload" goes once the hub
+// holds a note written here. Older pages shown stay while the count of notes stays the same.
+import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { NoteData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
 import { formatDateTime } from '../../../../shared/display/index.js';
-import { asHostError, useHostCall } from './use-host-call.js';
+import { useChartRead } from './use-chart-read.js';
+import { asHostError } from './use-host-call.js';
 
 const PAGE = 20;
 
@@ -35,22 +38,20 @@ function NoteCard({ note }: { note: NoteData }): React.JSX.Element {
 
 export function NotesTab(props: {
   patientId: string;
-  /** Bumped after documentation was saved: the list reloads from its newest note. */
+  /** Bumped after a sync or a save: the list reloads from its newest note. */
   refreshKey: number;
   /** Opens the note dialog; null for a role that may not document notes. */
   onWriteNote: (() => void) | null;
 }): React.JSX.Element {
   const { patientId, refreshKey, onWriteNote } = props;
+  const { loaded } = useChartRead(patientId, refreshKey, (refresh) =>
+    call(hostApi().chart.notes({ patientId, offset: 0, limit: PAGE, refresh })),
+  );
   // Older pages belong to one listing: a new note shifts every offset, so it starts a new listing.
-  const listing = `${patientId}:${refreshKey}`;
-  const { loaded, reload } = useHostCall(listing, () => call(hostApi().chart.notes({ patientId, offset: 0, limit: PAGE })));
+  const listing = `${patientId}:${loaded.state === 'ready' ? loaded.value.total : ''}`;
   const [older, setOlder] = useState<{ listing: string; notes: NoteData[] }>({ listing, notes: [] });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  // While a note shown waits for upload, each sync status change looks again, so "Pending upload"
-  // goes once the hub holds it (and only then: every look is an audited read).
-  const waiting = loaded.state === 'ready' && loaded.value.notes.some((note) => note.pendingUpload);
-  useEffect(() => (waiting ? hostApi().sync.onChanged(() => reload()) : undefined), [waiting, reload]);
 
   const writeNote =
     onWriteNote === null ? null : (

@@ -12,7 +12,7 @@ import type { StaffRole } from '../../../../shared/access/index.js';
 import { call, hostApi } from '../../host-api.js';
 import { AmendEntryDialog } from '../documentation/amend-entry-dialog.js';
 import { isRolePermitted } from './role-permissions.js';
-import { useHostCall } from './use-host-call.js';
+import { useChartRead } from './use-chart-read.js';
 
 const DAY = 24 * 3_600_000;
 
@@ -44,18 +44,19 @@ export function RecordedEntries(props: {
 }): React.JSX.Element {
   const { patientId, patientLabel, kind, role, refreshKey, deliveries, onAmended } = props;
   const [target, setTarget] = useState<RecordedEntryData | null>(null);
-  const { loaded, reload } = useHostCall(`${patientId}:${refreshKey}`, () => {
+  // Reloaded in place (a refresh, one chart-read per opening) each time the chart's refreshKey moves: a sync, a save.
+  const { loaded, refreshNow } = useChartRead(patientId, refreshKey, (refresh) => {
     const to = new Date(Date.now() + 3_600_000).toISOString();
     const from = new Date(Date.now() - 3 * DAY).toISOString();
-    return call(hostApi().chart.recordedEntries({ patientId, from, to }));
+    return call(hostApi().chart.recordedEntries({ patientId, from, to, refresh }));
   });
   // A delivery replaced a local copy by the hub's (another id and version): show the record as it stands now.
   const followed = useRef(deliveries);
   useEffect(() => {
     if (followed.current === deliveries) return;
     followed.current = deliveries;
-    reload();
-  }, [deliveries, reload]);
+    refreshNow();
+  }, [deliveries, refreshNow]);
   const meta = KINDS[kind];
   const mayAmend = isRolePermitted(role, meta.action);
   const headingId = `recorded-${kind}`;

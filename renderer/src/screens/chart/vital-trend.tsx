@@ -1,10 +1,11 @@
 // One vital sign over the chosen window: a line plot (recharts) and, for screen readers and anyone
-// who prefers numbers, the same readings as a table. Loads its own chart:trend when shown.
+// who prefers numbers, the same readings as a table. Loads its own chart:trend when shown, and again
+// (a refresh, in place) each time the chart's refreshKey moves: a sync or a save.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { call, hostApi } from '../../host-api.js';
 import { formatDateTime, formatTick } from '../../../../shared/display/index.js';
 import { timeTicks, trendRows, valueAxis, type TrendRow } from './trend-series.js';
-import { useHostCall } from './use-host-call.js';
+import { useChartRead } from './use-chart-read.js';
 import type { VitalDefinition } from './vital-definitions.js';
 
 // The plot's colours are tokens (styles/tokens.css), read by the SVG through var().
@@ -22,11 +23,12 @@ export function VitalTrend(props: {
   from: string;
   to: string;
   windowLabel: string;
+  refreshKey: number;
 }): React.JSX.Element {
-  const { patientId, vital, from, to, windowLabel } = props;
+  const { patientId, vital, from, to, windowLabel, refreshKey } = props;
   const headingId = `vital-${vital.code}`;
-  const { loaded } = useHostCall(`${patientId}|${vital.code}|${from}|${to}`, () =>
-    call(hostApi().chart.trend({ patientId, code: vital.code, from, to })),
+  const { loaded } = useChartRead(`${patientId}|${vital.code}|${windowLabel}`, refreshKey, (refresh) =>
+    call(hostApi().chart.trend({ patientId, code: vital.code, from, to, refresh })),
   );
   const rows = loaded.state === 'ready' ? trendRows(loaded.value, vital) : [];
   const latest = rows[rows.length - 1];

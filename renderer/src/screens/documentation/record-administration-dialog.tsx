@@ -68,6 +68,9 @@ export function RecordAdministrationDialog(props: {
  * A dose from a MAR slot starts at "now" only when it is due within the window the host enforces:
  * the dialog asks the host's check once, on opening, for that window (the policy's
  * medication.administrationWindowMinutes) and keeps no copy of its own. An as-needed dose has no window.
+ * The same answer says whether the slot is already recorded (a colleague's dose a sync brought, the
+ * host's frequency check): the dialog says so at once, and asks again after each sync while it is open,
+ * before anything is entered or given.
  */
 function HostWindowForm(props: {
   chart: Chart;
@@ -79,7 +82,7 @@ function HostWindowForm(props: {
   const patientId = chart.patient.id;
   const { requestId } = target.order;
   const { scheduledAt } = target;
-  const { loaded } = useHostCall(scheduledAt === null ? null : `${patientId}|${requestId}|${scheduledAt}`, () =>
+  const { loaded, reload } = useHostCall(scheduledAt === null ? null : `${patientId}|${requestId}|${scheduledAt}`, () =>
     call(
       hostApi().chart.checkAdministration({
         patientId,
@@ -87,8 +90,11 @@ function HostWindowForm(props: {
       }),
     ),
   );
-  if (scheduledAt === null) return <AdministrationForm {...props} windowMinutes={null} />;
-  if (loaded.state === 'ready') return <AdministrationForm {...props} windowMinutes={loaded.value.windowMinutes} />;
+  // A sync while the dialog is open may bring a colleague's dose for this slot: ask again (writes nothing).
+  useEffect(() => (scheduledAt === null ? undefined : hostApi().sync.onChanged(() => reload())), [scheduledAt, reload]);
+  if (scheduledAt === null) return <AdministrationForm {...props} windowMinutes={null} openingCheck={null} />;
+  if (loaded.state === 'ready')
+    return <AdministrationForm {...props} windowMinutes={loaded.value.windowMinutes} openingCheck={loaded.value} />;
   return (
     <>
       <Heading slot="title" id="record-administration-title">
@@ -157,8 +163,10 @@ function AdministrationForm(props: {
   onSaved: () => void;
   /** The host's administration window (null for an as-needed dose, which has none). */
   windowMinutes: number | null;
+  /** The host's check on opening (a slot's dose); its frequency stops are shown until Save checks again. */
+  openingCheck: AdministrationVerdictData | null;
 }): React.JSX.Element {
-  const { chart, target, onClose, onSaved, windowMinutes } = props;
+  const { chart, target, onClose, onSaved, windowMinutes, openingCheck } = props;
   const patientId = chart.patient.id;
   const { order, scheduledAt } = target;
   // The ordered dose from the structured order, never read from its text.
@@ -347,6 +355,9 @@ function AdministrationForm(props: {
           inputRef={confirmRef}
         />
         {verdict !== null ? <HardStops verdict={verdict} stopRef={stopRef} /> : null}
+        {verdict === null && openingCheck !== null ? (
+          <HardStops verdict={{ ...openingCheck, hardStops: openingCheck.hardStops.filter((stop) => stop.check === 'frequency') }} />
+        ) : null}
         <ChoiceGroup label="Outcome" choices={OUTCOMES} value={outcome} onChange={setOutcome} />
         {outcome === 'given' ? (
           <div className="form__row">
