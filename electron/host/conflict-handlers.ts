@@ -117,13 +117,18 @@ export function conflictHandlers({
           listed.push({ record, withheld: { code: error.code, message: error.message } });
         }
       }
-      audit.recordAll(
-        [...opened]
-          .filter(([patientId, { user }], index) =>
-            views.needsEntry(user.sessionId, 'conflicts', patientId, refresh === true || index > 0, false),
-          )
-          .map(([patientId, { user, conflicts }]) => chartReadEntry(user, patientId, 'conflicts', { detail: { conflicts } })),
-      );
+      const entries = [...opened]
+        .filter(([patientId, { user }], index) =>
+          views.needsEntry(user.sessionId, 'conflicts', patientId, refresh === true || index > 0, false),
+        )
+        .map(([patientId, { user, conflicts }]) => chartReadEntry(user, patientId, 'conflicts', { detail: { conflicts } }));
+      try {
+        audit.recordAll(entries);
+      } catch (error) {
+        // Not committed: the next load records the opening again (view-reads.ts), no list without its entries.
+        if (entries.length > 0) views.forget('conflicts');
+        throw error;
+      }
       const held = new Map<string, HeldPatient>();
       return listed.map(({ record, withheld }) => {
         const patient = held.get(record.patientId) ?? heldPatient(record.patientId);
