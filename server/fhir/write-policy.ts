@@ -26,17 +26,25 @@
 //   the hub holds, live or deleted, of the written resource's own patient when it belongs to one
 //   (compared through merges; held-references.ts, else 422, one answer for missing and another's).
 // - Then what the documentation holds (documentation-rules.ts): a change to a record names its
-//   version (If-Match, else 428), a vital sign is one Wardline charts, in its unit and range, and a
-//   changed reading is marked corrected or entered in error (else 422).
-import { accountStandingAt, type Principal } from '../identity/index.js';
+//   version (If-Match, else 428), a vital sign is one Wardline charts, in its unit and range, a
+//   changed reading is marked corrected or entered in error, and every performer (author) a write
+//   adds is its recorder, the signed-in user or the Provenance's author judged above (else 422).
+import { accountStandingAt, usernamesOf, type Principal } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { ADT_TYPES, documentActionOf, isPermitted, type Action, type StaffRole } from '../../shared/access/index.js';
-import { isUpstreamWithheld, patientIdOf, upstreamConflictOfVersion, type Provenance, type Resource } from '../../shared/fhir/index.js';
+import {
+  isUpstreamWithheld,
+  patientIdOf,
+  upstreamConflictOfVersion,
+  type DocumentationRecorder,
+  type Provenance,
+  type Resource,
+} from '../../shared/fhir/index.js';
 import type { Access } from './access-policy.js';
 import { FhirError } from './fhir-error.js';
 import { contentText, isPatientKnownToWard, isPatientOnWard, wardLocationRef, type StoredResource } from './store/index.js';
 import { survivingPatient } from './surviving-references.js';
-import { judgeDocumentation } from './documentation-rules.js';
+import { judgeDocumentation, judgePerformers } from './documentation-rules.js';
 import { HeldRecords, requireHeldReferences } from './held-references.js';
 
 /** How long after leaving a ward a patient's documentation from that ward is still accepted. */
@@ -82,6 +90,13 @@ function parsed(stored: StoredResource | null): Resource | null {
 interface Recorder {
   readonly userId: string;
   readonly role: StaffRole;
+  /** The account's username (the display documentation may give the user); null when none is held. */
+  readonly username: string | null;
+}
+
+/** The recorder as documentation names them (shared/fhir documentation-performers.ts). */
+function asNamed(recorder: Recorder): DocumentationRecorder {
+  return { reference: `Practitioner/${recorder.userId}`, ...(recorder.username === null ? {} : { display: recorder.username }) };
 }
 
 /** The author of a Provenance: its first agent naming a Practitioner (the one who made the change). */
@@ -121,6 +136,7 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
   // The set of writes, not their order, decides: judged in one fixed order, so the same entries
   // sent in another order meet the same rule first and get the same answer.
   const ordered = [...journal.entries].sort((a, b) => a.type.localeCompare(b.type) || a.id.localeCompare(b.id));
+  const recorders = new Map<JournalEntry, Recorder>();
   for (const entry of ordered) {
     if (ADT_TYPES.includes(entry.type)) {
       throw refused(
@@ -162,6 +178,7 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
     }
     const provenance = provenances.get(`${entry.type}/${entry.id}`);
     const recorder = await judge.recorderOf(provenance);
+    recorders.set(entry, recorder);
     for (const action of actions) {
       if (!isPermitted(recorder.role, action as Action)) {
         throw refused('FORBIDDEN', `The role of the user who recorded this ${entry.type} does not allow ${action}.`);
@@ -174,7 +191,10 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
   for (const entry of ordered) {
     const before = parsed(entry.previous);
     if (!entry.matched && entry.next !== null) await requireHeldReferences(held, entry.next, before);
-    if (entry.type !== 'Provenance') judgeDocumentation(entry, before);
+    if (entry.type === 'Provenance') continue;
+    judgeDocumentation(entry, before);
+    const recorder = recorders.get(entry);
+    if (recorder !== undefined) judgePerformers(entry, before, asNamed(recorder));
   }
 }
 
@@ -247,7 +267,7 @@ class WriteJudge {
       if (!user.wards.includes(this.principal.device.ward)) {
         throw refused('RECORDER_NOT_VALID', "Your account is not assigned to this workstation's ward.");
       }
-      return { userId: user.userId, role: user.role };
+      return { userId: user.userId, role: user.role, username: user.username };
     }
     if (provenance === undefined || author === null) {
       throw refused(
@@ -279,7 +299,8 @@ class WriteJudge {
         "The user named as having recorded this documentation did not hold an active account on this workstation's ward at that time.",
       );
     }
-    return { userId, role: account.role };
+    const username = (await usernamesOf(this.tx, [userId])).get(userId) ?? null;
+    return { userId, role: account.role, username };
   }
 
   /** A Provenance is accepted with the documentation it covers, never on its own or over another. */
