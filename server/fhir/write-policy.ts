@@ -15,7 +15,10 @@
 //   not disabled, held this device's ward, its role may document that resource), and keeps the
 //   Provenance with the resource.
 // - Documentation names its patient (else 422 INVALID_RESOURCE: a record of nobody would escape the
-//   ward check); the patient must be on the device's ward now, or have left it within LATE_DOCUMENTATION_DAYS.
+//   ward check); the patient must be on the device's ward now, or have left it within LATE_DOCUMENTATION_DAYS,
+//   and then the write (new or changed) and the version it changes document the time the patient
+//   was on that ward (ward-stay.ts): the ward a patient left neither documents after the transfer
+//   nor changes what the new ward documented.
 // - A change to documentation keeps its patient (a record about the wrong patient is marked entered
 //   in error and documented again on the right one), even between two patients of the ward; a
 //   documentation id the EHR deleted (no request deletes: interactions-write.ts answers 405), re-created
@@ -42,7 +45,8 @@ import {
 } from '../../shared/fhir/index.js';
 import type { Access } from './access-policy.js';
 import { FhirError } from './fhir-error.js';
-import { contentText, isPatientKnownToWard, isPatientOnWard, wardLocationRef, type StoredResource } from './store/index.js';
+import { contentText, isPatientOnWard, wardLocationRef, wardStayEndStamp, type StoredResource } from './store/index.js';
+import { documentedDuringStay } from './ward-stay.js';
 import { survivingPatient } from './surviving-references.js';
 import { judgeDocumentation, judgePerformers } from './documentation-rules.js';
 import { HeldRecords, requireHeldReferences } from './held-references.js';
@@ -51,6 +55,8 @@ import { HeldRecords, requireHeldReferences } from './held-references.js';
 export const LATE_DOCUMENTATION_DAYS = 30;
 /** How far ahead of the hub's clock a recorded time may be (workstation clocks drift). */
 const CLOCK_SKEW_MS = 5 * 60_000;
+const OUT_OF_SCOPE_MESSAGE =
+  "This patient is not on this workstation's ward (nor left it in the last 30 days, documented while they were there), so this documentation is not accepted from here.";
 const AUTHOR_REFERENCE = /^Practitioner\/([A-Za-z0-9\-.]{1,64})$/;
 
 export interface JournalEntry {
@@ -165,7 +171,12 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
       );
     }
     for (const patientId of new Set([entry.next ? patientIdOf(entry.next) : undefined, entry.previous?.patientId ?? undefined])) {
-      if (patientId !== undefined) await judge.requireWardPatient(patientId);
+      if (patientId === undefined) continue;
+      const leftAt = await judge.requireWardPatient(patientId);
+      // A patient who left the ward: only documentation of their time there, new or changed (ward-stay.ts).
+      if (leftAt !== null && [entry.next, before].some((resource) => resource !== null && !documentedDuringStay(resource, leftAt))) {
+        throw refused('OUT_OF_SCOPE', OUT_OF_SCOPE_MESSAGE);
+      }
     }
     // The patient the hub held: a deletion's tombstone keeps the patient of the version it deleted,
     // so re-creating a deleted id is judged as a change of that documentation too (on the patient
@@ -218,7 +229,7 @@ function judgeUpstreamMarks(type: string, next: Resource | null, before: Resourc
 
 /** The checks of one request, each asked of the database once. */
 class WriteJudge {
-  readonly #patients = new Map<string, Promise<boolean>>();
+  readonly #patients = new Map<string, Promise<number | null | false>>();
   readonly #accounts = new Map<string, Promise<Recorder>>();
 
   constructor(
@@ -235,25 +246,26 @@ class WriteJudge {
     return nextPatient === held;
   }
 
-  async requireWardPatient(patientId: string): Promise<void> {
+  /**
+   * Null when the patient is on the device's ward now; when they left it within
+   * LATE_DOCUMENTATION_DAYS, when the hub learned it (µs stamp); else refused.
+   */
+  async requireWardPatient(patientId: string): Promise<number | null> {
     let check = this.#patients.get(patientId);
     if (check === undefined) {
-      check = this.#isWardPatient(patientId);
+      check = this.#wardStanding(patientId);
       this.#patients.set(patientId, check);
     }
-    if (!(await check)) {
-      throw refused(
-        'OUT_OF_SCOPE',
-        "This patient is not on this workstation's ward (nor left it in the last 30 days), so documentation for them is not accepted from here.",
-      );
-    }
+    const standing = await check;
+    if (standing === false) throw refused('OUT_OF_SCOPE', OUT_OF_SCOPE_MESSAGE);
+    return standing;
   }
 
-  async #isWardPatient(patientId: string): Promise<boolean> {
+  async #wardStanding(patientId: string): Promise<number | null | false> {
     const wardRef = wardLocationRef(this.principal.device.ward);
-    if (await isPatientOnWard(this.tx, patientId, wardRef)) return true;
+    if (await isPatientOnWard(this.tx, patientId, wardRef)) return null;
     const since = (this.now.getTime() - LATE_DOCUMENTATION_DAYS * 86_400_000) * 1000;
-    return isPatientKnownToWard(this.tx, patientId, wardRef, since);
+    return (await wardStayEndStamp(this.tx, patientId, wardRef, since)) ?? false;
   }
 
   /** Who recorded a write: the signed-in user, or the author of its Provenance as their account stood then. */
