@@ -9,12 +9,15 @@
 // settled by a new version at the hub, so the hub and every workstation learn the decision: keep-hub
 // ("the EHR is right") sends the documentation tagged withheld (the hub sends nothing on), resend-local
 // sends it untagged (the hub sends it on to the EHR); each with a Provenance naming who decided.
+// A combination names as performer (author) only whom the record already named or the user who
+// combines (shared/fhir documentation-performers.ts, the hub's rule too).
 import { randomUUID } from 'node:crypto';
 import {
   changeOfRetracted,
   FhirValidationError,
   isSupportedResourceType,
   patientIdOf,
+  performerNotRecorder,
   UPSTREAM_WITHHELD_TAG_SYSTEM,
   validateResource,
   type Resource,
@@ -200,6 +203,21 @@ function refuseUnretracting(record: ConflictRecord, sent: readonly Resource[]): 
   }
 }
 
+/**
+ * Refuses a combination that names as who did it someone other than the user who combines (shared/fhir
+ * performerNotRecorder; the hub refuses it too, 422 PERFORMER_NOT_RECORDER): a performer the record
+ * held stays, judged against the hub's version the card showed, else (its version named only) this
+ * workstation's own version of the record; a create is judged whole.
+ */
+function refuseOtherPerformers(record: ConflictRecord, items: readonly OutboxItem[], author: DocumentationAuthor): void {
+  for (const item of items) {
+    const local = record.local.items.find((held) => keyOf(held.resource) === keyOf(item.resource))?.resource ?? null;
+    const before = item.baseVersion === null ? null : (record.hub.find((held) => keyOf(held) === keyOf(item.resource)) ?? local);
+    const refusal = performerNotRecorder(before, item.resource, author);
+    if (refusal !== null) throw new SyncError('PERFORMER_NOT_RECORDER', `${refusal} Nothing was sent.`);
+  }
+}
+
 /** Each resource validated, with an id, of the conflict's patient, and together exactly the conflict's resources. */
 function checkedCombination(record: ConflictRecord, resources: readonly unknown[]): Map<string, Resource & { id: string }> {
   const combined = new Map<string, Resource & { id: string }>();
@@ -272,6 +290,7 @@ export function combineConflict(
     if (Object.keys(withBase.meta ?? {}).length === 0) delete (withBase as { meta?: unknown }).meta;
     return { operation: base === null ? 'create' : 'update', resource: withBase, baseVersion: base };
   });
+  refuseOtherPerformers(record, items, author);
   const iso = now.toISOString();
   const provenance = validateResource(
     combinationProvenance(

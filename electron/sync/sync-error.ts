@@ -51,7 +51,9 @@ export type SyncErrorCode =
   | 'CONFLICT_NOT_FOUND'
   | 'COMBINATION_MISMATCH'
   /** A settlement would bring back a record the hub holds withdrawn as entered in error. */
-  | 'RETRACTED_RECORD';
+  | 'RETRACTED_RECORD'
+  /** A settlement would name as who did it someone other than the user who settles. */
+  | 'PERFORMER_NOT_RECORDER';
 
 export class SyncError extends WardlineError<SyncErrorCode> {
   override readonly name = 'SyncError';

@@ -7,11 +7,20 @@
 // change of a record's clinical content carries the mark of a correction or a retraction
 // (shared/fhir correction-marks.ts, else 422); a record withdrawn as entered in error is final: a
 // change of its status or clinical content is refused (422 RETRACTED_RECORD; a note may still be
-// added). Nothing of the record is echoed in the answer.
+// added); every "who did it" entry a write adds (Observation.performer, MedicationAdministration
+// .performer.actor, DocumentReference.author; shared/fhir documentation-performers.ts) names the
+// user who recorded the write, never a colleague (422 PERFORMER_NOT_RECORDER; a correction keeps the
+// performer it found). Nothing of the record is echoed in the answer.
 // Writes of the integration principals (ADT feed, the EHR's mirror, demo seeding) never reach this:
 // the EHR's data is the EHR's, and the hub keeps its copy as the EHR holds it.
 import { observationCategoryOf } from '../../shared/access/index.js';
-import { changeOfRetracted, unmarkedCorrection, type Resource } from '../../shared/fhir/index.js';
+import {
+  changeOfRetracted,
+  performerNotRecorder,
+  unmarkedCorrection,
+  type DocumentationRecorder,
+  type Resource,
+} from '../../shared/fhir/index.js';
 import { vitalObservationProblem, type VitalObservationLike } from '../../shared/vital-signs/index.js';
 import { FhirError } from './fhir-error.js';
 import type { StoredResource } from './store/index.js';
@@ -29,7 +38,7 @@ export interface DocumentationWrite {
 const DOCUMENTATION_TYPES: readonly string[] = ['Observation', 'MedicationAdministration', 'DocumentReference'];
 
 function unprocessable(
-  code: 'IMPLAUSIBLE_VITAL_SIGN' | 'UNMARKED_CORRECTION' | 'RETRACTED_RECORD',
+  code: 'IMPLAUSIBLE_VITAL_SIGN' | 'UNMARKED_CORRECTION' | 'RETRACTED_RECORD' | 'PERFORMER_NOT_RECORDER',
   message: string,
   expression: string,
 ): FhirError {
@@ -63,5 +72,19 @@ export function judgeDocumentation(entry: DocumentationWrite, before: Resource |
     if (unretracting !== null) throw unprocessable('RETRACTED_RECORD', unretracting, `${entry.type}.status`);
     const unmarked = unmarkedCorrection(before, next);
     if (unmarked !== null) throw unprocessable('UNMARKED_CORRECTION', unmarked, `${entry.type}.status`);
+  }
+}
+
+/**
+ * Judges who a workstation's write of documentation names as having done it: each performer (author)
+ * it adds to `before` is `recorder` (the signed-in user, or the author of the upload's Provenance as
+ * the access policy accepted it). Throws a 422 FhirError that names nobody.
+ */
+export function judgePerformers(entry: DocumentationWrite, before: Resource | null, recorder: DocumentationRecorder): void {
+  if (entry.matched || entry.next === null || !DOCUMENTATION_TYPES.includes(entry.type)) return;
+  const problem = performerNotRecorder(before, entry.next, recorder);
+  if (problem !== null) {
+    const element = entry.type === 'DocumentReference' ? 'author' : 'performer';
+    throw unprocessable('PERFORMER_NOT_RECORDER', problem, `${entry.type}.${element}`);
   }
 }

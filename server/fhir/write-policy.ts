@@ -15,7 +15,10 @@
 //   not disabled, held this device's ward, its role may document that resource), and keeps the
 //   Provenance with the resource.
 // - Documentation names its patient (else 422 INVALID_RESOURCE: a record of nobody would escape the
-//   ward check); the patient must be on the device's ward now, or have left it within LATE_DOCUMENTATION_DAYS.
+//   ward check); the patient must be on the device's ward now, or have left it within LATE_DOCUMENTATION_DAYS,
+//   and then the write (new or changed) and the version it changes document the time the patient
+//   was on that ward (ward-stay.ts): the ward a patient left neither documents after the transfer
+//   nor changes what the new ward documented.
 // - A change to documentation keeps its patient (a record about the wrong patient is marked entered
 //   in error and documented again on the right one), even between two patients of the ward; a
 //   documentation id the EHR deleted (no request deletes: interactions-write.ts answers 405), re-created
@@ -26,23 +29,34 @@
 //   the hub holds, live or deleted, of the written resource's own patient when it belongs to one
 //   (compared through merges; held-references.ts, else 422, one answer for missing and another's).
 // - Then what the documentation holds (documentation-rules.ts): a change to a record names its
-//   version (If-Match, else 428), a vital sign is one Wardline charts, in its unit and range, and a
-//   changed reading is marked corrected or entered in error (else 422).
-import { accountStandingAt, type Principal } from '../identity/index.js';
+//   version (If-Match, else 428), a vital sign is one Wardline charts, in its unit and range, a
+//   changed reading is marked corrected or entered in error, and every performer (author) a write
+//   adds is its recorder, the signed-in user or the Provenance's author judged above (else 422).
+import { accountStandingAt, usernamesOf, type Principal } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { ADT_TYPES, documentActionOf, isPermitted, type Action, type StaffRole } from '../../shared/access/index.js';
-import { isUpstreamWithheld, patientIdOf, upstreamConflictOfVersion, type Provenance, type Resource } from '../../shared/fhir/index.js';
+import {
+  isUpstreamWithheld,
+  patientIdOf,
+  upstreamConflictOfVersion,
+  type DocumentationRecorder,
+  type Provenance,
+  type Resource,
+} from '../../shared/fhir/index.js';
 import type { Access } from './access-policy.js';
 import { FhirError } from './fhir-error.js';
-import { contentText, isPatientKnownToWard, isPatientOnWard, wardLocationRef, type StoredResource } from './store/index.js';
+import { contentText, isPatientOnWard, wardLocationRef, wardStayEndStamp, type StoredResource } from './store/index.js';
+import { documentedDuringStay } from './ward-stay.js';
 import { survivingPatient } from './surviving-references.js';
-import { judgeDocumentation } from './documentation-rules.js';
+import { judgeDocumentation, judgePerformers } from './documentation-rules.js';
 import { HeldRecords, requireHeldReferences } from './held-references.js';
 
 /** How long after leaving a ward a patient's documentation from that ward is still accepted. */
 export const LATE_DOCUMENTATION_DAYS = 30;
 /** How far ahead of the hub's clock a recorded time may be (workstation clocks drift). */
 const CLOCK_SKEW_MS = 5 * 60_000;
+const OUT_OF_SCOPE_MESSAGE =
+  "This patient is not on this workstation's ward (nor left it in the last 30 days, documented while they were there), so this documentation is not accepted from here.";
 const AUTHOR_REFERENCE = /^Practitioner\/([A-Za-z0-9\-.]{1,64})$/;
 
 export interface JournalEntry {
@@ -82,6 +96,13 @@ function parsed(stored: StoredResource | null): Resource | null {
 interface Recorder {
   readonly userId: string;
   readonly role: StaffRole;
+  /** The account's username (the display documentation may give the user); null when none is held. */
+  readonly username: string | null;
+}
+
+/** The recorder as documentation names them (shared/fhir documentation-performers.ts). */
+function asNamed(recorder: Recorder): DocumentationRecorder {
+  return { reference: `Practitioner/${recorder.userId}`, ...(recorder.username === null ? {} : { display: recorder.username }) };
 }
 
 /** The author of a Provenance: its first agent naming a Practitioner (the one who made the change). */
@@ -121,6 +142,7 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
   // The set of writes, not their order, decides: judged in one fixed order, so the same entries
   // sent in another order meet the same rule first and get the same answer.
   const ordered = [...journal.entries].sort((a, b) => a.type.localeCompare(b.type) || a.id.localeCompare(b.id));
+  const recorders = new Map<JournalEntry, Recorder>();
   for (const entry of ordered) {
     if (ADT_TYPES.includes(entry.type)) {
       throw refused(
@@ -149,7 +171,12 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
       );
     }
     for (const patientId of new Set([entry.next ? patientIdOf(entry.next) : undefined, entry.previous?.patientId ?? undefined])) {
-      if (patientId !== undefined) await judge.requireWardPatient(patientId);
+      if (patientId === undefined) continue;
+      const leftAt = await judge.requireWardPatient(patientId);
+      // A patient who left the ward: only documentation of their time there, new or changed (ward-stay.ts).
+      if (leftAt !== null && [entry.next, before].some((resource) => resource !== null && !documentedDuringStay(resource, leftAt))) {
+        throw refused('OUT_OF_SCOPE', OUT_OF_SCOPE_MESSAGE);
+      }
     }
     // The patient the hub held: a deletion's tombstone keeps the patient of the version it deleted,
     // so re-creating a deleted id is judged as a change of that documentation too (on the patient
@@ -162,6 +189,7 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
     }
     const provenance = provenances.get(`${entry.type}/${entry.id}`);
     const recorder = await judge.recorderOf(provenance);
+    recorders.set(entry, recorder);
     for (const action of actions) {
       if (!isPermitted(recorder.role, action as Action)) {
         throw refused('FORBIDDEN', `The role of the user who recorded this ${entry.type} does not allow ${action}.`);
@@ -174,7 +202,10 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
   for (const entry of ordered) {
     const before = parsed(entry.previous);
     if (!entry.matched && entry.next !== null) await requireHeldReferences(held, entry.next, before);
-    if (entry.type !== 'Provenance') judgeDocumentation(entry, before);
+    if (entry.type === 'Provenance') continue;
+    judgeDocumentation(entry, before);
+    const recorder = recorders.get(entry);
+    if (recorder !== undefined) judgePerformers(entry, before, asNamed(recorder));
   }
 }
 
@@ -198,7 +229,7 @@ function judgeUpstreamMarks(type: string, next: Resource | null, before: Resourc
 
 /** The checks of one request, each asked of the database once. */
 class WriteJudge {
-  readonly #patients = new Map<string, Promise<boolean>>();
+  readonly #patients = new Map<string, Promise<number | null | false>>();
   readonly #accounts = new Map<string, Promise<Recorder>>();
 
   constructor(
@@ -215,25 +246,26 @@ class WriteJudge {
     return nextPatient === held;
   }
 
-  async requireWardPatient(patientId: string): Promise<void> {
+  /**
+   * Null when the patient is on the device's ward now; when they left it within
+   * LATE_DOCUMENTATION_DAYS, when the hub learned it (µs stamp); else refused.
+   */
+  async requireWardPatient(patientId: string): Promise<number | null> {
     let check = this.#patients.get(patientId);
     if (check === undefined) {
-      check = this.#isWardPatient(patientId);
+      check = this.#wardStanding(patientId);
       this.#patients.set(patientId, check);
     }
-    if (!(await check)) {
-      throw refused(
-        'OUT_OF_SCOPE',
-        "This patient is not on this workstation's ward (nor left it in the last 30 days), so documentation for them is not accepted from here.",
-      );
-    }
+    const standing = await check;
+    if (standing === false) throw refused('OUT_OF_SCOPE', OUT_OF_SCOPE_MESSAGE);
+    return standing;
   }
 
-  async #isWardPatient(patientId: string): Promise<boolean> {
+  async #wardStanding(patientId: string): Promise<number | null | false> {
     const wardRef = wardLocationRef(this.principal.device.ward);
-    if (await isPatientOnWard(this.tx, patientId, wardRef)) return true;
+    if (await isPatientOnWard(this.tx, patientId, wardRef)) return null;
     const since = (this.now.getTime() - LATE_DOCUMENTATION_DAYS * 86_400_000) * 1000;
-    return isPatientKnownToWard(this.tx, patientId, wardRef, since);
+    return (await wardStayEndStamp(this.tx, patientId, wardRef, since)) ?? false;
   }
 
   /** Who recorded a write: the signed-in user, or the author of its Provenance as their account stood then. */
@@ -247,7 +279,7 @@ class WriteJudge {
       if (!user.wards.includes(this.principal.device.ward)) {
         throw refused('RECORDER_NOT_VALID', "Your account is not assigned to this workstation's ward.");
       }
-      return { userId: user.userId, role: user.role };
+      return { userId: user.userId, role: user.role, username: user.username };
     }
     if (provenance === undefined || author === null) {
       throw refused(
@@ -279,7 +311,8 @@ class WriteJudge {
         "The user named as having recorded this documentation did not hold an active account on this workstation's ward at that time.",
       );
     }
-    return { userId, role: account.role };
+    const username = (await usernamesOf(this.tx, [userId])).get(userId) ?? null;
+    return { userId, role: account.role, username };
   }
 
   /** A Provenance is accepted with the documentation it covers, never on its own or over another. */

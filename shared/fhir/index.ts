@@ -1,6 +1,7 @@
 // FHIR R4 for Wardline: validation of every resource on its way in (zod schemas for the supported
 // types), reference helpers, the codes/extensions Wardline relies on, and the marks a change of
-// recorded documentation carries (correction-marks.ts). Runtime-neutral.
+// recorded documentation carries (correction-marks.ts), and who a record may name as having done
+// it (documentation-performers.ts). Runtime-neutral.
 export type {
   AllergyIntolerance,
   Annotation,
@@ -91,6 +92,7 @@ export {
   RETRACTED_STATUS,
   unmarkedCorrection,
 } from './correction-marks.js';
+export { performerNotRecorder, performersOf, type DocumentationRecorder, type NamedPerformer } from './documentation-performers.js';
 export { MAX_BUNDLE_ENTRIES, MAX_REQUEST_BODY_BYTES, MAX_RESOURCE_DEPTH } from './request-limits.js';
 export { auditEventOutsideShape, type AuditEventShapeBreach } from './audit-event-shape.js';
 export {

@@ -1,6 +1,7 @@
 // Conflicts through the window's channels on a workstation enrolled at a real hub: a record changed
 // here and on the hub shows both versions to those who may read it; a nurse settles it with a
-// combination of both (checked: valid FHIR, the conflict's own resources and patient), which reaches
+// combination of both (checked: valid FHIR, the conflict's own resources and patient, naming as
+// performer only the record's own or the nurse who combines), which reaches
 // the hub on top of its version with a Provenance naming her; keeping the hub's version drops the
 // local change. Every settlement is audited; a role that cannot document it cannot settle it. Every
 // unresolved conflict is listed, the same count the banner shows, whoever asks: one a role may not
@@ -120,6 +121,12 @@ describe('conflicts through the window', () => {
       [[combined, { ...combined }], 'COMBINATION_MISMATCH'],
       [[{ ...combined, subject: { reference: `Patient/${otherPatient}` } }], 'COMBINATION_MISMATCH'],
       [[{ ...combined, status: 'not-a-status' }], 'INVALID_DOCUMENTATION'],
+      // Only the reading's own performer or the user who combines: never a colleague, by id or by name shown.
+      [[{ ...combined, performer: [{ reference: `Practitioner/${userId('carla')}` }] }], 'PERFORMER_NOT_RECORDER'],
+      [
+        [{ ...combined, performer: [{ reference: `Practitioner/${userId('nina')}`, display: 'Rania Eklund, RN' }] }],
+        'PERFORMER_NOT_RECORDER',
+      ],
     ];
     for (const [resources, code] of refused) {
       expect(await t.transport.send('conflict:resolve', { conflictId: conflict.conflictId, choice: 'combine', resources })).toMatchObject({

@@ -22,6 +22,7 @@ describe('conditional references in a transaction (fhir-kit-client)', () => {
   let admitted: AdmittedPatient;
   let dispatcher: Agent;
   let client: Client;
+  let nurseRef = '';
 
   const transaction = (entries: Observation[]): Bundle =>
     ({
@@ -42,16 +43,14 @@ describe('conditional references in a transaction (fhir-kit-client)', () => {
     hub = await startHub({ engine: 'sqlite' });
     await seedWard(hub.db, 'a');
     admitted = await admitPatient(hub.db, 'a');
-    await feedResources(hub.db, [
-      practitioner('pr-one', 'S10001'),
-      practitioner('pr-twin-1', 'S20002'),
-      practitioner('pr-twin-2', 'S20002'),
-    ]);
-    await addUser(
+    const { userId } = await addUser(
       hub.db,
       { username: 'cond.nurse', password: 'correct horse battery', role: 'nurse', wards: ['a'], mfa: false },
       new Date(Date.now() - 86_400_000),
     );
+    // The one match is the signed-in user's own Practitioner: documentation names its recorder only.
+    nurseRef = `Practitioner/${userId}`;
+    await feedResources(hub.db, [practitioner(userId, 'S10001'), practitioner('pr-twin-1', 'S20002'), practitioner('pr-twin-2', 'S20002')]);
     const device = await hub.enrollDevice('a');
     const userToken = await device.login('cond.nurse', 'correct horse battery');
     dispatcher = new Agent({ connect: { ca: hub.caPem } });
@@ -73,7 +72,7 @@ describe('conditional references in a transaction (fhir-kit-client)', () => {
     const location = answer.entry?.[0]?.response?.location ?? '';
     const id = /Observation\/([^/]+)\//.exec(location)?.[1];
     const stored = (await client.read({ resourceType: 'Observation', id: id! })) as unknown as Observation;
-    expect(stored.performer).toEqual([{ reference: 'Practitioner/pr-one' }]);
+    expect(stored.performer).toEqual([{ reference: nurseRef }]);
   });
 
   it('refuses the whole transaction with 412 when a reference matches nothing, whatever the entry order', async () => {
@@ -104,7 +103,7 @@ describe('conditional references in a transaction (fhir-kit-client)', () => {
       resourceType: 'Observation',
       body: performedBy('S10001', 76) as never,
     })) as unknown as Observation;
-    expect(created.performer).toEqual([{ reference: 'Practitioner/pr-one' }]);
+    expect(created.performer).toEqual([{ reference: nurseRef }]);
     const before = await storedObservations();
     await expect(client.create({ resourceType: 'Observation', body: performedBy('S99999', 77) as never })).rejects.toMatchObject({
       response: { status: 412, data: { issue: [{ details: { coding: [{ code: 'CONDITIONAL_REFERENCE_NO_MATCH' }] } }] } },

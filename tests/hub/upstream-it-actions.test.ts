@@ -108,7 +108,7 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
               subject: { reference: `Patient/${patientId}` },
               encounter: { reference: `Encounter/${encounterId}` },
               effectiveDateTime: new Date().toISOString(),
-              performer: [{ reference: `Practitioner/${nurseId}`, display: 'Nurse on the ward' }],
+              performer: [{ reference: `Practitioner/${nurseId}`, display: 'it-case-nurse' }],
               valueQuantity: { value, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
             } as Observation,
             request: { method: 'POST', url: 'Observation', ifNoneExist: `identifier=${CLIENT_ID_SYSTEM}|${clientId}` },

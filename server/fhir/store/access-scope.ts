@@ -67,15 +67,16 @@ export async function isPatientOnWard(db: SqlDatabase, patientId: string, wardRe
 }
 
 /**
- * True when a version of one of the patient's Encounters written since `sinceStamp` listed the ward
- * (or moved the patient off it): a discharge or transfer is such a version, so the ward's devices
- * may still deliver documentation made during downtime for a patient who just left.
+ * When the hub last wrote a version of one of the patient's Encounters listing the ward (µs stamp),
+ * if one was written since `sinceStamp`: for a patient who left, about when they left (the discharge
+ * or transfer is such a version). Null when none.
  */
-export async function isPatientKnownToWard(db: SqlDatabase, patientId: string, wardRef: string, sinceStamp: number): Promise<boolean> {
-  const rows = await db.query(
-    `SELECT 1 AS hit FROM fhir_version_wards w JOIN fhir_versions v ON v.seq = w.seq
-     WHERE w.ward_ref = $1 AND v.res_type = 'Encounter' AND v.patient_id = $2 AND v.last_updated >= $3 LIMIT 1`,
+export async function wardStayEndStamp(db: SqlDatabase, patientId: string, wardRef: string, sinceStamp: number): Promise<number | null> {
+  const rows = await db.query<{ at: unknown }>(
+    `SELECT MAX(v.last_updated) AS at FROM fhir_version_wards w JOIN fhir_versions v ON v.seq = w.seq
+     WHERE w.ward_ref = $1 AND v.res_type = 'Encounter' AND v.patient_id = $2 AND v.last_updated >= $3`,
     [wardRef, patientId, sinceStamp],
   );
-  return rows.length > 0;
+  const at = rows[0]?.at;
+  return at === null || at === undefined ? null : Number(at);
 }

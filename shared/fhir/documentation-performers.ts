@@ -1,0 +1,69 @@
+// Who a record of documentation says did it: Observation.performer, MedicationAdministration
+// .performer[].actor and DocumentReference.author, each a reference (and the name the screens show,
+// its display). Documentation is written in the name of the user who records it and nobody else's:
+// every such entry a write adds (relative to the version it changes; all of them for a new record)
+// names that user, `Practitioner/{userId}`, with no display or the user's own username. A correction
+// by a colleague keeps the original performer (the corrector is named by the change's Provenance and
+// its note), so entries the version changed already held are not judged. The workstation checks it
+// before anything reaches its outbox (electron/documentation); the hub judges every workstation
+// write by it again (server/fhir/write-policy.ts, 422 PERFORMER_NOT_RECORDER).
+import type { Resource } from '@medplum/fhirtypes';
+
+/** One "who did it" entry of a record: its reference and its display, as written. */
+export interface NamedPerformer {
+  readonly reference: string | null;
+  readonly display: string | null;
+}
+
+/** The user who records a write, as documentation names them (`Practitioner/{userId}`, the username). */
+export interface DocumentationRecorder {
+  readonly reference: string;
+  readonly display?: string | undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function named(value: unknown): NamedPerformer {
+  const reference = isObject(value) && typeof value.reference === 'string' ? value.reference : null;
+  const display = isObject(value) && typeof value.display === 'string' ? value.display : null;
+  return { reference, display };
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** The "who did it" entries of a documentation record (none for other types). */
+export function performersOf(resource: Resource): NamedPerformer[] {
+  const fields = resource as unknown as Record<string, unknown>;
+  switch (resource.resourceType) {
+    case 'Observation':
+      return list(fields.performer).map(named);
+    case 'MedicationAdministration':
+      return list(fields.performer).map((performer) => named(isObject(performer) ? performer.actor : undefined));
+    case 'DocumentReference':
+      return list(fields.author).map(named);
+    default:
+      return [];
+  }
+}
+
+const keyOf = (performer: NamedPerformer): string => JSON.stringify([performer.reference, performer.display]);
+
+/**
+ * Why `next` may not be written by `recorder`, or null: each "who did it" entry it adds to `before`
+ * (the version it changes, null for a new record) must name the recorder. The message names nobody.
+ */
+export function performerNotRecorder(before: Resource | null, next: Resource, recorder: DocumentationRecorder): string | null {
+  const held = new Set((before === null ? [] : performersOf(before)).map(keyOf));
+  for (const performer of performersOf(next)) {
+    if (held.has(keyOf(performer))) continue;
+    const display = recorder.display ?? null;
+    if (performer.reference !== recorder.reference || (performer.display !== null && performer.display !== display)) {
+      return `Documentation names as who did it (${next.resourceType === 'DocumentReference' ? 'author' : 'performer'}) only the user who records it, under their own account and username; this ${next.resourceType} names someone else. A correction keeps the original performer: the one who corrects is named by the change itself.`;
+    }
+  }
+  return null;
+}
