@@ -34,7 +34,11 @@ export interface SyncPolicy {
    * walks write one page per transaction.)
    */
   readonly maxResourcesPerTransaction: number;
-  /** Patients whose initial load runs at the same time. */
+  /**
+   * Patients whose initial load runs at the same time. Five keeps pages coming while the writing
+   * thread, the page reader and the hub share two cores (with three, the writing thread waited for
+   * pages a third of the load); more holds more pages in memory (docs/ARCHITECTURE.md, Session 12).
+   */
   readonly loadConcurrency: number;
   /**
    * A cycle that loads at least this many patients (a ward's initial load, or what is left of it)
@@ -81,7 +85,7 @@ export const DEFAULT_SYNC_POLICY: SyncPolicy = Object.freeze({
   offlineBackoffMaxMs: 5 * 60_000,
   pageSize: 1000,
   maxResourcesPerTransaction: 5000,
-  loadConcurrency: 3,
+  loadConcurrency: 5,
   pageReaderMinPatients: 4,
   pageReaderHeapMb: 96,
   pushBatchSize: 20,
