@@ -28,12 +28,23 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** Shows the entries again and reads the upload line: how many wait, and the last acknowledgement as shown. */
-async function uploadLine(page: Page): Promise<{ waiting: number; acknowledged: string }> {
-  await page.getByRole('button', { name: 'Show entries' }).click();
+/** The upload line as shown now: how many wait, and the last acknowledgement. */
+async function shownUploadLine(page: Page): Promise<{ waiting: number; acknowledged: string }> {
   const line = await shown(page.getByText(UPLOAD_LINE));
   const match = UPLOAD_LINE.exec(((await line.textContent()) ?? '').trim())!;
   return { waiting: Number(match[1]), acknowledged: match[2]! };
+}
+
+/**
+ * Shows the entries again and reads the upload line. With `moreThan`, waits for the screen to show
+ * more waiting than that (the line shown before the new answer arrives is the old one).
+ */
+async function uploadLine(page: Page, moreThan?: number): Promise<{ waiting: number; acknowledged: string }> {
+  await page.getByRole('button', { name: 'Show entries' }).click();
+  if (moreThan !== undefined) {
+    await expect.poll(async () => (await shownUploadLine(page)).waiting, { timeout: 15_000, interval: 200 }).toBeGreaterThan(moreThan);
+  }
+  return shownUploadLine(page);
 }
 
 describe('the admin audit screen', () => {
@@ -58,8 +69,8 @@ describe('the admin audit screen', () => {
       stack.link!.setFaults({ drop: 1 });
       await shown(connectionBanner(page).getByText(/Downtime — /), 8 * POLL_MS + 20_000);
       const first = await uploadLine(page);
-      const second = await uploadLine(page);
-      const third = await uploadLine(page);
+      const second = await uploadLine(page, first.waiting);
+      const third = await uploadLine(page, second.waiting);
       expect(second.waiting).toBeGreaterThan(first.waiting);
       expect(third.waiting).toBeGreaterThan(second.waiting);
       expect(third.waiting).toBeGreaterThanOrEqual(3);
