@@ -5,13 +5,14 @@
 // MAR flags the slot in clinical words; once the wrong one is marked entered in error, the flag goes.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import type { MedicationAdministration, MedicationRequest } from '../../shared/fhir/index.js';
+import type { MedicationAdministration } from '../../shared/fhir/index.js';
 import { formatDayTime } from '../../shared/display/index.js';
-import { RXNORM_SYSTEM, SCHEDULED_TIME_EXTENSION_URL, UCUM_SYSTEM } from '../../shared/fhir/index.js';
+import { SCHEDULED_TIME_EXTENSION_URL, UCUM_SYSTEM } from '../../shared/fhir/index.js';
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
 import { feedResources } from '../support/hub-fixtures.js';
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
 import { hubReader, type HubReader } from './support/hub-reader.js';
+import { onceDailyOrderDueNow } from './support/orders.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { censusName, mrnOf, nurseablePatient } from './support/ward.js';
 import { chartRegion, connectionBanner, openChart, openChartTab, shown, signIn } from './support/workstation-ui.js';
@@ -40,26 +41,14 @@ describe('a dose recorded twice for one slot across downtime', () => {
     const patient = nurseablePatient(stack.ward);
     const patientId = patient.patient.id!;
     // A once-daily order due this hour (the next one when this one is nearly over).
-    const now = new Date();
-    const hour = now.getMinutes() > 50 ? now.getHours() + 1 : now.getHours();
-    const slot = new Date(now.getFullYear(), now.getMonth(), now.getDate(), hour);
-    const hh = `${String(slot.getHours()).padStart(2, '0')}:00:00`;
-    const order: MedicationRequest = {
-      resourceType: 'MedicationRequest',
+    const { order, slot } = onceDailyOrderDueNow({
       id: 'e2e-enoxaparin',
-      status: 'active',
-      intent: 'order',
-      medicationCodeableConcept: { coding: [{ system: RXNORM_SYSTEM, code: '854235', display: MEDICINE }], text: MEDICINE },
-      subject: { reference: `Patient/${patientId}` },
-      authoredOn: new Date(Date.now() - 2 * 86_400_000).toISOString(),
-      dosageInstruction: [
-        {
-          text: `40 mg subcutaneously once daily at ${hh.slice(0, 5)}`,
-          timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd', timeOfDay: [hh] } },
-          doseAndRate: [{ doseQuantity: { value: 40, unit: 'mg', system: UCUM_SYSTEM, code: 'mg' } }],
-        },
-      ],
-    };
+      patientId,
+      medicine: MEDICINE,
+      rxnorm: '854235',
+      mg: 40,
+      route: 'subcutaneously',
+    });
     await feedResources(stack.hub.db, [order]);
     await stack.host.sync!.syncOnce();
 

@@ -7,12 +7,13 @@
 // longer shows "Up to date" over the chart. The views reloaded are refreshes: one chart-read each.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import type { Encounter, MedicationAdministration, MedicationRequest, Observation } from '../../shared/fhir/index.js';
-import { RXNORM_SYSTEM, SCHEDULED_TIME_EXTENSION_URL, UCUM_SYSTEM } from '../../shared/fhir/index.js';
+import type { Encounter, MedicationAdministration, Observation } from '../../shared/fhir/index.js';
+import { SCHEDULED_TIME_EXTENSION_URL, UCUM_SYSTEM } from '../../shared/fhir/index.js';
 import { formatDayTime } from '../../shared/display/index.js';
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
 import { feedResources } from '../support/hub-fixtures.js';
 import { launchChromium, watchedPage, type WatchedPage } from './support/browser.js';
+import { onceDailyOrderDueNow } from './support/orders.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { censusName, nurseablePatient } from './support/ward.js';
 import { chartRegion, openChart, openChartTab, shown, signIn } from './support/workstation-ui.js';
@@ -41,26 +42,14 @@ describe('an open chart after a sync brought a colleague’s documentation', () 
     const patient = nurseablePatient(stack.ward);
     const patientId = patient.patient.id!;
     // A once-daily order due this hour (the next one when this one is nearly over), not yet given.
-    const now = new Date();
-    const hour = now.getMinutes() > 50 ? now.getHours() + 1 : now.getHours();
-    const slot = new Date(now.getFullYear(), now.getMonth(), now.getDate(), hour);
-    const hh = `${String(slot.getHours()).padStart(2, '0')}:00:00`;
-    const order: MedicationRequest = {
-      resourceType: 'MedicationRequest',
+    const { order, slot } = onceDailyOrderDueNow({
       id: 'e2e-simvastatin-follow',
-      status: 'active',
-      intent: 'order',
-      medicationCodeableConcept: { coding: [{ system: RXNORM_SYSTEM, code: '198211', display: MEDICINE }], text: MEDICINE },
-      subject: { reference: `Patient/${patientId}` },
-      authoredOn: new Date(Date.now() - 2 * 86_400_000).toISOString(),
-      dosageInstruction: [
-        {
-          text: `20 mg orally once daily at ${hh.slice(0, 5)}`,
-          timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd', timeOfDay: [hh] } },
-          doseAndRate: [{ doseQuantity: { value: 20, unit: 'mg', system: UCUM_SYSTEM, code: 'mg' } }],
-        },
-      ],
-    };
+      patientId,
+      medicine: MEDICINE,
+      rxnorm: '198211',
+      mg: 20,
+      route: 'orally',
+    });
     await feedResources(stack.hub.db, [order]);
     await stack.host.sync!.syncOnce();
     const reads = (view: string): number =>
