@@ -8,24 +8,23 @@
 // port, not by timing); everything after through `wardline`; the real OS keystore; a real hub over
 // HTTPS.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAuditLog, type AuditEntry } from '../../electron/audit/index.js';
-import { createKeytarCustodian, keyNameFor, wipeVault } from '../../electron/vault/index.js';
-import { createEnrollmentToken } from '../../server/identity/index.js';
+import { createKeytarCustodian, keyNameFor } from '../../electron/vault/index.js';
 import { AUDIT_CHAIN_EXTENSION_URL } from '../../shared/auth/index.js';
 import type { AuditEvent, Bundle } from '../../shared/fhir/index.js';
 import { auditHeldByHub, workstationAuditHead } from '../support/audit-at-hub.js';
 import { startHub, type TestHub } from '../support/hub-harness.js';
+import { cliWorkstations } from '../support/cli-workstations.js';
 import { wardline } from '../support/wardline-cli.js';
 import { seedGeneratedWard } from '../sync/sync-test-kit.js';
 
 const CHILD = join(import.meta.dirname, 'children', 'killed-cli.ts');
 const custodian = createKeytarCustodian();
 let hub: TestHub;
-const folders: string[] = [];
+const workstations = cliWorkstations(() => hub, custodian, 'wardline-wipe-killed-');
 
 beforeAll(async () => {
   hub = await startHub({ engine: 'sqlite' });
@@ -34,31 +33,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const dir of folders) {
-    await wipeVault({ dataDir: dir, custodian }).catch(() => undefined);
-    await custodian.destroy(keyNameFor(dir, 'device')).catch(() => undefined);
-    await custodian.destroy(keyNameFor(dir, 'audit')).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await workstations.removeAll();
   await hub?.stop();
 });
 
-function folder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wardline-wipe-killed-'));
-  folders.push(dir);
-  return dir;
-}
-
-/** Enrolled at the hub, its trail (the enrollment) uploaded: nothing pending. Returns the hub's id for it. */
-async function enrolledAndUploaded(dir: string): Promise<string> {
-  const token = await createEnrollmentToken(hub.db, { ward: 'a' });
-  const enrolled = await wardline(['enroll', '--hub', hub.url, '--token', token, '--pin', hub.pin, '--data', dir]);
-  expect(enrolled.stderr).toBe('');
-  expect(enrolled.code).toBe(0);
-  const upload = await wardline(['audit', 'upload', '--json', '--data', dir]);
-  expect(JSON.parse(upload.stdout)).toMatchObject({ pending: 0, hubAcknowledged: 1 });
-  return (await workstationAuditHead(dir, custodian)).deviceId!;
-}
+const folder = (): string => workstations.folder();
+const enrolledAndUploaded = (dir: string): Promise<string> => workstations.enrolledAndUploaded(dir, { url: hub.url, pin: hub.pin });
 
 /** `wardline wipe` in a child killed just `point` the vault key is destroyed; resolves with the signal that ended it. */
 function killedWipe(point: 'before' | 'after', dir: string): Promise<NodeJS.Signals | null> {

@@ -11,25 +11,24 @@
 //   and the entries are not lost: the next wipe refuses and names them, and its export holds them.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAuditLog } from '../../electron/audit/index.js';
-import { createKeytarCustodian, keyNameFor, wipeVault } from '../../electron/vault/index.js';
-import { createEnrollmentToken } from '../../server/identity/index.js';
+import { createKeytarCustodian, keyNameFor } from '../../electron/vault/index.js';
 import { AUDIT_CHAIN_EXTENSION_URL, GENESIS_PREVIOUS_HASH } from '../../shared/auth/index.js';
 import type { AuditEvent, Bundle } from '../../shared/fhir/index.js';
 import { auditHeldByHub, workstationAuditHead } from '../support/audit-at-hub.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startHub, type TestHub } from '../support/hub-harness.js';
+import { cliWorkstations } from '../support/cli-workstations.js';
 import { wardline } from '../support/wardline-cli.js';
 import { seedGeneratedWard } from '../sync/sync-test-kit.js';
 
 const custodian = createKeytarCustodian();
 let hub: TestHub;
 let proxy: FaultProxy;
-const folders: string[] = [];
+const workstations = cliWorkstations(() => hub, custodian, 'wardline-wipe-outcome-');
 
 beforeAll(async () => {
   hub = await startHub({ engine: 'sqlite' });
@@ -38,33 +37,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const dir of folders) {
-    await wipeVault({ dataDir: dir, custodian }).catch(() => undefined);
-    await custodian.destroy(keyNameFor(dir, 'device')).catch(() => undefined);
-    await custodian.destroy(keyNameFor(dir, 'audit')).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await workstations.removeAll();
   await proxy?.stop();
   await hub?.stop();
 });
 
-function folder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wardline-wipe-outcome-'));
-  folders.push(dir);
-  return dir;
-}
-
-/** Enrolled through the proxy, its audit trail (the enrollment) uploaded; the hub's id for it. */
-async function enrolledAndUploaded(dir: string): Promise<string> {
-  const token = await createEnrollmentToken(hub.db, { ward: 'a' });
-  const enrolled = await wardline(['enroll', '--hub', proxy.url, '--token', token, '--pin', proxy.pin, '--data', dir]);
-  expect(enrolled.stderr).toBe('');
-  expect(enrolled.code).toBe(0);
-  const upload = await wardline(['audit', 'upload', '--json', '--data', dir]);
-  expect(upload.stderr).toBe('');
-  expect(JSON.parse(upload.stdout)).toMatchObject({ pending: 0, hubAcknowledged: 1 });
-  return (await workstationAuditHead(dir, custodian)).deviceId!;
-}
+const folder = (): string => workstations.folder();
+const enrolledAndUploaded = (dir: string): Promise<string> => workstations.enrolledAndUploaded(dir, { url: proxy.url, pin: proxy.pin });
 
 describe('a wipe whose last upload leaves the hub without the whole trail', () => {
   it(
