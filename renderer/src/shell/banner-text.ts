@@ -3,7 +3,7 @@
 // watchdog finds sync stopped), "data as of" with its staleness (re-computed locally as time passes),
 // the outbox and conflict counts, and the initial load's progress.
 import { CYCLES_FAIL_STOP_REASONS, type SyncStatusData, type SyncStopReason } from '../../../shared/contract/index.js';
-import { formatRecentTime } from '../../../shared/display/index.js';
+import { counted, formatRecentTime } from '../../../shared/display/index.js';
 import { dataStaleness, type DataStaleness } from '../../../shared/staleness/index.js';
 import { dataStalenessClass, dataStalenessLabel } from '../lib/staleness.js';
 import { conflictWords, waitingWords } from '../lib/waiting-words.js';
@@ -40,8 +40,6 @@ export interface BannerWording {
   /** The last failure's code, for IT, when not online. */
   readonly errorCode: string | null;
 }
-
-const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
 function headlineOf(state: BannerState, asOf: string | null, stopped: SyncStatusData['stopped']): string {
   const showing = asOf === null ? 'No chart data has been synced yet.' : `Showing charts as of ${asOf}.`;
@@ -85,7 +83,7 @@ export function bannerWording(status: SyncStatusData, nowMs: number): BannerWord
         : {
             loaded: load.loaded,
             total: load.total,
-            label: `Loading the ward: ${load.loaded} of ${count(load.total, 'patient', 'patients')}`,
+            label: `Loading the ward: ${load.loaded} of ${counted(load.total, 'patient', 'patients')}`,
           },
     errorCode: state === 'online' ? null : status.lastError,
   };
