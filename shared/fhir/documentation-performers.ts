@@ -1,9 +1,10 @@
 // Who a record of documentation says did it: Observation.performer, MedicationAdministration
 // .performer[].actor and DocumentReference.author, each a reference (and the name the screens show,
-// its display). Documentation is written in the name of the user who records it and nobody else's:
-// every such entry a write adds (relative to the version it changes; all of them for a new record)
-// names that user, `Practitioner/{userId}`, with no display or the user's own username. A correction
-// by a colleague keeps the original performer (the corrector is named by the change's Provenance and
+// its display), and who wrote each note of a reading or a dose (note.authorReference, authorString).
+// Documentation is written in the name of the user who records it and nobody else's: every such
+// entry a write adds (relative to the version it changes; all of them for a new record) names that
+// user, `Practitioner/{userId}`, with no display or the user's own username. A correction by a
+// colleague keeps the original performer (the corrector is named by the change's Provenance and
 // its note), so entries the version changed already held are not judged. The workstation checks it
 // before anything reaches its outbox (electron/documentation); the hub judges every workstation
 // write by it again (server/fhir/write-policy.ts, 422 PERFORMER_NOT_RECORDER).
@@ -50,7 +51,27 @@ export function performersOf(resource: Resource): NamedPerformer[] {
   }
 }
 
+/**
+ * Whom the notes of a reading or a dose name as their author: an `authorReference` (its reference and
+ * display) or an `authorString` (a display with no reference). A note naming nobody is the record's
+ * own (the performer's, or the one who recorded the change, named by its Provenance).
+ */
+function noteAuthorsOf(resource: Resource): NamedPerformer[] {
+  if (resource.resourceType !== 'Observation' && resource.resourceType !== 'MedicationAdministration') return [];
+  const notes = list((resource as unknown as Record<string, unknown>).note).filter(isObject);
+  return notes.flatMap((note) => {
+    if (note.authorReference !== undefined) return [named(note.authorReference)];
+    if (note.authorString !== undefined)
+      return [{ reference: null, display: typeof note.authorString === 'string' ? note.authorString : null }];
+    return [];
+  });
+}
+
 const keyOf = (performer: NamedPerformer): string => JSON.stringify([performer.reference, performer.display]);
+
+function namesRecorder(performer: NamedPerformer, recorder: DocumentationRecorder): boolean {
+  return performer.reference === recorder.reference && (performer.display === null || performer.display === (recorder.display ?? null));
+}
 
 /**
  * Why `next` may not be written by `recorder`, or null: each "who did it" entry it adds to `before`
@@ -59,11 +80,15 @@ const keyOf = (performer: NamedPerformer): string => JSON.stringify([performer.r
 export function performerNotRecorder(before: Resource | null, next: Resource, recorder: DocumentationRecorder): string | null {
   const held = new Set((before === null ? [] : performersOf(before)).map(keyOf));
   for (const performer of performersOf(next)) {
-    if (held.has(keyOf(performer))) continue;
-    const display = recorder.display ?? null;
-    if (performer.reference !== recorder.reference || (performer.display !== null && performer.display !== display)) {
-      return `Documentation names as who did it (${next.resourceType === 'DocumentReference' ? 'author' : 'performer'}) only the user who records it, under their own account and username; this ${next.resourceType} names someone else. A correction keeps the original performer: the one who corrects is named by the change itself.`;
-    }
+    if (held.has(keyOf(performer)) || namesRecorder(performer, recorder)) continue;
+    return `Documentation names as who did it (${next.resourceType === 'DocumentReference' ? 'author' : 'performer'}) only the user who records it, under their own account and username; this ${next.resourceType} names someone else. A correction keeps the original performer: the one who corrects is named by the change itself.`;
+  }
+  // A note added by this write is the recorder's: one in a colleague's name would put words (a reason
+  // for a correction, a retraction) in their mouth. Notes the changed version held stay as they were.
+  const heldNotes = new Set((before === null ? [] : noteAuthorsOf(before)).map(keyOf));
+  for (const author of noteAuthorsOf(next)) {
+    if (heldNotes.has(keyOf(author)) || namesRecorder(author, recorder)) continue;
+    return `A note added to documentation names as its author only the user who records it, under their own account and username; a note of this ${next.resourceType} names someone else.`;
   }
   return null;
 }

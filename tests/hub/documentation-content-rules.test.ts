@@ -240,7 +240,7 @@ describe('changes to recorded documentation', () => {
   });
 
   it('takes the workstation’s own correction and retraction, as its amend and outbox build them', async () => {
-    const author = { reference: `Practitioner/${nurse}`, display: 'Nurse A' };
+    const author = { reference: `Practitioner/${nurse}`, display: 'nurse.a' };
     const now = new Date().toISOString();
     const send = async (resource: Resource & { id: string }, baseVersion: string): Promise<Response> => {
       const provenance = documentationProvenance(

@@ -184,6 +184,26 @@ describe('who documentation names as having done it', () => {
     ]);
   });
 
+  it('refuses a correction whose note is written in a colleague’s name, by reference or as a plain name, and keeps the notes a version held', async () => {
+    const cached = (await (await device.fetch(`/fhir/Observation/${byRania}`)).json()) as Observation;
+    const version = cached.meta!.versionId!;
+    const put = (body: Observation) =>
+      greta.fetch(`/fhir/Observation/${byRania}`, { method: 'PUT', body, headers: { 'if-match': `W/"${version}"` } });
+    const time = new Date().toISOString();
+    for (const note of [
+      { authorReference: { reference: `Practitioner/${physician}` }, time, text: 'Reason: wrong value.' },
+      { authorReference: { reference: `Practitioner/${gretaId}`, display: 'doctor.a' }, time, text: 'Reason: wrong value.' },
+      { authorString: 'doctor.a', time, text: 'Reason: wrong value.' },
+    ]) {
+      await expectNotRecorder(await put({ ...cached, status: 'corrected', note: [...(cached.note ?? []), note] }));
+    }
+    expect(((await (await device.fetch(`/fhir/Observation/${byRania}`)).json()) as Observation).meta?.versionId).toBe(version);
+    // Her own note, beside every note the version held (a colleague's among them), is taken.
+    const own = { authorReference: { reference: `Practitioner/${gretaId}`, display: 'greta.a' }, time, text: 'Reason: wrong value.' };
+    expect(cached.note?.some((note) => note.authorReference !== undefined)).toBe(true);
+    expect((await put({ ...cached, status: 'corrected', note: [...(cached.note ?? []), own] })).status).toBe(200);
+  });
+
   it('takes downtime documentation the device uploads alone after the nurse signed out, and refuses an upload naming someone other than its Provenance’s author', async () => {
     const threeHoursAgo = new Date(Date.now() - 3 * HOUR).toISOString();
     const mine = documentation(author(rania, 'rania.a'), threeHoursAgo);
