@@ -17,18 +17,10 @@ function instant(value: unknown): number | null {
   return Number.isFinite(at) ? at : null;
 }
 
-/**
- * When the documentation says it happened (ms): its effective time (start of a period), a note's
- * date; for the Provenance of an upload, when what it covers happened, else when it was recorded (so a
- * retry of a delivered upload, whose Provenance is written again as it stands, is judged by the stay).
- */
+/** When the documentation says it happened (ms): its effective time (start of a period), a note's date. */
 export function documentationTimeOf(resource: Resource): number | null {
   const fields = resource as unknown as Record<string, unknown>;
   if (resource.resourceType === 'DocumentReference') return instant(fields.date);
-  if (resource.resourceType === 'Provenance') {
-    const occurred = fields.occurredPeriod as { start?: unknown } | undefined;
-    return instant(fields.occurredDateTime) ?? instant(occurred?.start) ?? instant(fields.recorded);
-  }
   const period = fields.effectivePeriod as { start?: unknown } | undefined;
   return instant(fields.effectiveDateTime) ?? instant(fields.effectiveInstant) ?? instant(period?.start);
 }

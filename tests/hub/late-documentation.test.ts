@@ -157,18 +157,24 @@ describe('documentation from the ward a patient left', () => {
     expect(late.status, await late.clone().text()).toBe(200);
   });
 
-  it('answers a retry of delivered downtime documentation of the stay (its answer lost) as delivered, and stores it once', async () => {
-    const upload = outboxUpload([reading(82, new Date(Date.now() - 3.2 * HOUR))], {
-      userId: nurseA,
-      recorded: new Date(Date.now() - 3.2 * HOUR).toISOString(),
-    });
-    const clientId = (upload as { entry: { resource: Observation }[] }).entry[0]!.resource.identifier![0]!.value!;
-    const first = await deviceA.fetch('/fhir', { body: upload });
-    expect(first.status, await first.clone().text()).toBe(200);
-    const again = await deviceA.fetch('/fhir', { body: upload });
-    expect(again.status, await again.clone().text()).toBe(200);
-    expect(await heldWithIdentifier(clientId)).toBe(1);
-  });
+  it.each([
+    ['recorded during the stay', 3.2 * HOUR],
+    ['charted now from paper, timed during the stay', 0],
+  ])(
+    'answers a retry of delivered documentation of the stay (its answer lost) as delivered, and stores it once: %s',
+    async (_case, recordedAgo) => {
+      const upload = outboxUpload([reading(82, new Date(Date.now() - 3.2 * HOUR))], {
+        userId: nurseA,
+        recorded: new Date(Date.now() - recordedAgo).toISOString(),
+      });
+      const clientId = (upload as { entry: { resource: Observation }[] }).entry[0]!.resource.identifier![0]!.value!;
+      const first = await deviceA.fetch('/fhir', { body: upload });
+      expect(first.status, await first.clone().text()).toBe(200);
+      const again = await deviceA.fetch('/fhir', { body: upload });
+      expect(again.status, await again.clone().text()).toBe(200);
+      expect(await heldWithIdentifier(clientId)).toBe(1);
+    },
+  );
 
   it('names in a 412 the version of a record of the stay, and takes its correction on that version', async () => {
     await feedResources(hub.db, [{ ...(await copyOnB(duringStay)), note: [{ text: 'rechecked on b' }] } as Observation]);
