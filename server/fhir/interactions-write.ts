@@ -171,6 +171,9 @@ export async function createResource(
   requireType(type, 'create');
   const resource = validatedBody(body, type, options.where);
   await resolveResourceReferences(tx, ctx.access, resource, options.where);
+  // Merges are followed first, so a retry that finds its earlier copy (moved by an A40 since) is
+  // judged on the patient that copy is on now, as the copy itself is.
+  await onSurvivingRecords(ctx, tx, resource);
   const now = ctx.clock();
   if (options.ifNoneExist !== undefined) {
     const matches = await conditionalMatches(tx, ctx.access, type, options.ifNoneExist, now);
@@ -195,7 +198,6 @@ export async function createResource(
       return { response: writtenResponse(ctx, existing, 200), stored: existing };
     }
   }
-  await onSurvivingRecords(ctx, tx, resource);
   const id = options.assignedId ?? randomUUID();
   const fresh = { ...resource, id } as Resource;
   journalOf(ctx).note({ type, id, next: fresh, previous: null, matched: false, ifMatch: false });

@@ -266,6 +266,48 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('references to records the hub 
     expect(await stored(survivor.patientId)).toBe(6);
   });
 
+  it('answers a retry of documentation delivered before an A40 merge (its answer lost) as delivered, storing it once on the survivor', async () => {
+    const at = hl7Calendar();
+    const priorOrder = `mr-${randomUUID()}`;
+    const survivor = await admitPatient(hub.db, 'a');
+    const prior = await admitPatient(hub.db, 'a', { extra: (id) => [order(priorOrder, id)] });
+    const recorded = new Date().toISOString();
+    const uploads = [
+      { ...observation(prior.patientId), encounter: { reference: `Encounter/${prior.encounterId}` } },
+      administration(prior.patientId, priorOrder),
+    ].map((resource) => outboxUpload([resource], { userId: nurseId, recorded }));
+    for (const upload of uploads) {
+      const delivered = await device.fetch('/fhir', { body: upload });
+      expect(delivered.status, JSON.stringify(await delivered.clone().json())).toBe(200);
+    }
+    // The answers were lost; the ADT feed merges the prior record into the survivor before the retry.
+    const mrnOf = async (patientId: string): Promise<string> => {
+      const patient = (await (await nurse.fetch(`/fhir/Patient/${patientId}`)).json()) as Patient;
+      return patient.identifier!.find((identifier) => identifier.system === MRN_SYSTEM)!.value!;
+    };
+    const { secret } = await addFeed(hub.db, { name: `ehr-${randomUUID()}`, application: 'EHR', facility: 'GENERAL' }, new Date());
+    const merge = adtMessage({
+      secret,
+      controlId: `MRG${randomUUID().slice(0, 8)}`,
+      event: 'A40',
+      at: at('090000'),
+      mrn: await mrnOf(survivor.patientId),
+      priorMrn: await mrnOf(prior.patientId),
+    });
+    const answer = await receiveAdtMessage(
+      { db: hub.db, logger: pino({ level: 'silent' }), clock: () => new Date() },
+      Hl7Message.parse(merge.replaceAll('\n', '\r')),
+    );
+    expect(answer.outcome, answer.ack.toString()).toBe('applied');
+    for (const upload of uploads) {
+      const again = await device.fetch('/fhir', { body: upload });
+      expect(again.status, JSON.stringify(await again.clone().json())).toBe(200);
+    }
+    expect(await stored(prior.patientId)).toBe(0);
+    expect(await documented(survivor.patientId)).toBe(2);
+    expect(await stored(survivor.patientId)).toBe(4);
+  });
+
   it('takes documentation on the patient’s stay, on a stay the hub deleted, and with the nurse as performer', async () => {
     const onStay: Observation = {
       ...observation(onA.patientId),
