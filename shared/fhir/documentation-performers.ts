@@ -9,6 +9,7 @@
 // before anything reaches its outbox (electron/documentation); the hub judges every workstation
 // write by it again (server/fhir/write-policy.ts, 422 PERFORMER_NOT_RECORDER).
 import type { Resource } from '@medplum/fhirtypes';
+import { WARDLINE_USER_SYSTEM } from './audit-event-codes.js';
 
 /** One "who did it" entry of a record: its reference and its display, as written. */
 export interface NamedPerformer {
@@ -26,8 +27,21 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * A Wardline user named by their user identifier (the logical form the hub sends the EHR, which an
+ * EHR's later version of the record carries back) is the same `Practitioner/{userId}`.
+ */
+function userReference(value: Record<string, unknown>): string | null {
+  if (typeof value.reference === 'string') return value.reference;
+  const identifier = value.identifier;
+  if (isObject(identifier) && identifier.system === WARDLINE_USER_SYSTEM && typeof identifier.value === 'string') {
+    return `Practitioner/${identifier.value}`;
+  }
+  return null;
+}
+
 function named(value: unknown): NamedPerformer {
-  const reference = isObject(value) && typeof value.reference === 'string' ? value.reference : null;
+  const reference = isObject(value) ? userReference(value) : null;
   const display = isObject(value) && typeof value.display === 'string' ? value.display : null;
   return { reference, display };
 }

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubErrorCode } from '../../shared/auth/index.js';
-import type { MedicationRequest, Observation, Resource } from '../../shared/fhir/index.js';
+import { WARDLINE_USER_SYSTEM, type MedicationRequest, type Observation, type Resource } from '../../shared/fhir/index.js';
 import { addUser } from '../../server/identity/index.js';
 import {
   amendedResource,
@@ -20,7 +20,7 @@ import {
 } from '../../electron/documentation/test-helpers.js';
 import { outboxBundle } from '../../electron/sync/test-helpers.js';
 import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
-import { admitPatient, observation, seedWard, type AdmittedPatient } from '../support/hub-fixtures.js';
+import { admitPatient, feedResources, observation, seedWard, type AdmittedPatient } from '../support/hub-fixtures.js';
 
 const PASSWORD = 'correct horse battery';
 const DAY = 86_400_000;
@@ -236,6 +236,49 @@ describe('who documentation names as having done it', () => {
     const after = (await (await device.fetch(`/fhir/Observation/${byRania}`)).json()) as Observation;
     expect(after.status).toBe('entered-in-error');
     expect(after.performer).toEqual([{ reference: `Practitioner/${rania}`, display: 'rania.a' }]);
+  });
+
+  it('takes a colleague’s correction kept over the EHR’s later version, which names the performer by her user identifier', async () => {
+    const id = `obs-${randomUUID()}`;
+    await feedResources(hub.db, [
+      { ...observation(onA.patientId, { id, value: 77 }), performer: [{ reference: `Practitioner/${rania}`, display: 'rania.a' }] },
+    ]);
+    const seen = (await (await device.fetch(`/fhir/Observation/${id}`)).json()) as Observation & { id: string };
+    // The EHR's version comes back with the performer in the form the hub sent it out.
+    const { meta: _meta, ...content } = seen;
+    await feedResources(hub.db, [
+      {
+        ...content,
+        status: 'corrected',
+        valueQuantity: { ...seen.valueQuantity!, value: 78 },
+        performer: [{ type: 'Practitioner', identifier: { system: WARDLINE_USER_SYSTEM, value: rania }, display: 'rania.a' }],
+      } as Observation,
+    ]);
+    const ehrs = (await (await device.fetch(`/fhir/Observation/${id}`)).json()) as Observation;
+    // Greta's correction, made on the version she saw, kept over the EHR's ("Keep my version").
+    const now = new Date().toISOString();
+    const hers = amendedResource(
+      seen,
+      {
+        patientId: onA.patientId,
+        resourceType: 'Observation',
+        id,
+        versionId: seen.meta!.versionId!,
+        reason: 'wrong-value',
+        action: 'correct',
+        values: { value: 70 },
+      },
+      author(gretaId, 'greta.a'),
+      now,
+    ) as Observation & { id: string };
+    const kept = await device.fetch('/fhir', { body: upload([hers], author(gretaId, 'greta.a'), now, ehrs.meta!.versionId!) });
+    expect(kept.status, await kept.clone().text()).toBe(200);
+    // The identifier names only its own user: in a third user's name it is refused as before.
+    const renamed = { ...hers, performer: [{ reference: `Practitioner/${physician}` }] } as Observation & { id: string };
+    const current = (await (await device.fetch(`/fhir/Observation/${id}`)).json()) as Observation;
+    await expectNotRecorder(
+      await device.fetch('/fhir', { body: upload([renamed], author(gretaId, 'greta.a'), now, current.meta!.versionId!) }),
+    );
   });
 
   it('refuses only the batch entry in a colleague’s name', async () => {
