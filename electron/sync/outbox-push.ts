@@ -160,10 +160,12 @@ function recordDelivery(vault: Vault, entry: OutboxEntry, answers: ReadonlyMap<n
 }
 
 /**
- * The hub's current version; null when it has none (404, 410); undefined when it will not show it to
- * this device (403: the patient left the ward, so the device token no longer reads their chart). The
- * conflict is then kept with this workstation's version and the version number the hub's 412 named
- * (versionsNamedOnly), instead of failing every push after it.
+ * The hub's current version; null when it has none (404, 410). For a patient who left the ward the
+ * hub still shows this device the current version of a record of the stay it may change (the one a
+ * 412 named), so the conflict holds the colleague's copy as for a patient on the ward. Undefined when
+ * the hub will not show it (403: a record it no longer lets this ward change, changed since its 412,
+ * or a hub from before that rule): the conflict is then kept with this workstation's version and the
+ * version number the 412 named (versionsNamedOnly), instead of failing every push after it.
  */
 async function hubVersionOf(client: HubClient, type: string, id: string): Promise<Resource | null | undefined> {
   try {
@@ -226,8 +228,8 @@ async function settleRefusal(
 }
 
 /**
- * The version the hub's 412 named of an item it would not show this device (403: the patient left
- * the ward): what settling the conflict on top of the hub's version needs, with no content.
+ * The version the hub's 412 named of an item it would not show this device (403, hubVersionOf): what
+ * settling the conflict on top of the hub's version needs, with no content.
  */
 function versionsNamedOnly(
   entry: OutboxEntry,

@@ -27,8 +27,8 @@ export interface ConflictRecord {
   /** The hub's current versions of the resources the entry would have changed (for an upstream conflict: the EHR's resources). */
   readonly hub: readonly Resource[];
   /**
-   * The versions the hub named in its 412 of resources it would not show this device (403: the
-   * patient left the ward): a number, no content. What "keep my version" is sent on. Stored in
+   * The versions the hub named in its 412 of resources it would not show this device all the same
+   * (403; the patient left the ward, outbox-push.ts): a number, no content. What "keep my version" is sent on. Stored in
    * `hub_json` beside the resources, each marked VERSION_ONLY_MARK.
    */
   readonly hubVersionsOnly: readonly HubVersionOnly[];

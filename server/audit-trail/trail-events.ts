@@ -2,7 +2,8 @@
 // the username on each user agent, the patient's name and MRN on each patient entity. Nothing
 // resolved here is stored. Uploaded events are shown as uploaded (plus those labels, a tag for
 // a chain problem found in them, and how often a de-duplicated census read was recorded); the
-// hub's own records (break-the-glass reads, sign-ins) are mapped to the same AuditEvent shapes the
+// hub's own records (break-the-glass reads, reads of a record the ward a patient left may still
+// change, sign-ins) are mapped to the same AuditEvent shapes the
 // workstation uses (docs/AUDIT.md).
 import { PURPOSE_OF_USE, PURPOSE_OF_USE_SYSTEM } from '../../shared/access/index.js';
 import { WARDLINE_USER_SYSTEM } from '../../shared/fhir/index.js';
@@ -156,7 +157,12 @@ function hubEvent(
     outcome: '0',
     purposeOfEvent: [
       {
-        coding: [{ system: PURPOSE_OF_USE_SYSTEM, code: PURPOSE_OF_USE.emergency }],
+        coding: [
+          {
+            system: PURPOSE_OF_USE_SYSTEM,
+            code: row.action === 'late-documentation-read' ? PURPOSE_OF_USE.treatment : PURPOSE_OF_USE.emergency,
+          },
+        ],
         ...(access ? { text: access.reason } : {}),
       },
     ],

@@ -1,5 +1,6 @@
 // The hub's trail as one list, newest first: the audit events workstations uploaded (indexed from
-// their hashed entries), the reads the hub served under break-the-glass (hub_access_log), the
+// their hashed entries), the reads the hub served beyond a caller's scope (hub_access_log: under
+// break-the-glass, and a record the ward a patient left may still change), the
 // sign-ins at the hub (identity_sign_ins, with the username tried), the privacy officer's own
 // searches and exports of the trail (audit_trail_views), and what IT did from the hub's command line
 // (audit_hub_actions: documentation retried or closed, a ward set up or renamed, tokens, accounts, workstations, feeds and keys). Filtered by period, users, patients, actions
@@ -69,7 +70,8 @@ const SOURCES: Readonly<Record<TrailSource, string>> = {
   workstation: `SELECT 'workstation' AS source, event_id AS id, COALESCE(recorded_ms, 0) AS at, device_id, user_id, patient_id,
          action, session_id, query_text, outcome, username_tried, NULL AS detail, type_code, subtype_code
     FROM audit_events`,
-  'hub-access': `SELECT 'hub-access' AS source, id, at, device_id, user_id, patient_id, 'btg-access' AS action, NULL AS session_id,
+  'hub-access': `SELECT 'hub-access' AS source, id, at, device_id, user_id, patient_id,
+         CASE basis WHEN 'late-documentation' THEN 'late-documentation-read' ELSE 'btg-access' END AS action, NULL AS session_id,
          NULL AS query_text, 'success' AS outcome, NULL AS username_tried, interaction AS detail, 'rest' AS type_code,
          CASE interaction WHEN 'search' THEN 'search-type' WHEN 'history' THEN 'history-instance'
                           WHEN 'everything' THEN 'operation' ELSE interaction END AS subtype_code

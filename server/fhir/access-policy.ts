@@ -8,6 +8,11 @@
 //   from a role that may break the glass (btg:use). The hub then grants that user, on that device,
 //   that patient for HUB_BTG_GRANT_MS, and records every read under the grant in hub_access_log
 //   (ids, time, the reason the user gave; the reason stays in the database) and in its log (ids only).
+// - One record of a patient who left the ward, read by id: the device of the ward they left (alone, or
+//   with a signed-in user of that ward whose role reads it, the chart not restricted) reads the current
+//   version of documentation it may still change (changeable-records.ts), so a conflict on it is settled
+//   on what the hub holds; recorded in hub_access_log too (basis late-documentation). Nothing else of
+//   that chart.
 // Writes are judged in write-policy.ts. A null principal is the integration principal: the hub's own
 // work (demo seeding, the hospital's ADT feed), unlimited.
 import { randomUUID } from 'node:crypto';
@@ -222,6 +227,53 @@ async function activeGrant(
   return row === undefined ? null : { grantId: row.grant_id, reason: row.reason };
 }
 
+/** Why the hub served a read beyond the caller's scope (hub_access_log.basis). */
+export type AccessBasis = 'break-the-glass' | 'late-documentation';
+
+/** What hub_access_log.reason holds for a read of a record the ward a patient left may still change. */
+export const LATE_DOCUMENTATION_READ_REASON =
+  "The current version of a record this ward documented during the patient's stay and may still change (a conflict to settle).";
+
+/** A row of hub_access_log: a read the hub served beyond the caller's scope, recorded before it is answered. */
+async function recordAccess(
+  db: SqlDatabase,
+  principal: Principal,
+  target: AccessTarget & { readonly patientId: string },
+  interaction: string,
+  basis: AccessBasis,
+  reason: string,
+  now: Date,
+): Promise<void> {
+  await db.execute(
+    `INSERT INTO hub_access_log (id, at, device_id, user_id, patient_id, interaction, res_type, res_id, reason, basis)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      randomUUID(),
+      now.getTime(),
+      principal.device.deviceId,
+      principal.user?.userId ?? null,
+      target.patientId,
+      interaction,
+      target.type,
+      target.id ?? null,
+      reason,
+      basis,
+    ],
+  );
+}
+
+/**
+ * Whether the caller's own limits let it read a record of a patient outside its scope that its
+ * device may still change: a device alone, or a user who holds the device's ward, the chart not
+ * restricted (a restricted chart is opened by breaking the glass, as on the ward).
+ */
+async function mayReadOffScope(db: SqlDatabase, access: Access, patientId: string): Promise<boolean> {
+  if (access.principal === null || access.scope.kind === 'all') return false;
+  if (access.principal.user === undefined) return true;
+  if (access.scope.wardRef === null) return false;
+  return !access.scope.excludeRestricted || !(await memoized(access, `restricted:${patientId}`, () => isPatientRestricted(db, patientId)));
+}
+
 /**
  * Opens (or uses) a break-the-glass grant for the target's patient, and records the access; throws
  * 403 when there is no user, the role may not break the glass, or there is neither a reason nor a
@@ -251,21 +303,7 @@ async function breakTheGlass(db: SqlDatabase, access: Access, target: AccessTarg
       [randomUUID(), user.userId, principal.device.deviceId, target.patientId, reason, now.getTime(), now.getTime() + HUB_BTG_GRANT_MS],
     );
   }
-  await db.execute(
-    `INSERT INTO hub_access_log (id, at, device_id, user_id, patient_id, interaction, res_type, res_id, reason)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [
-      randomUUID(),
-      now.getTime(),
-      principal.device.deviceId,
-      user.userId,
-      target.patientId,
-      interaction,
-      target.type,
-      target.id ?? null,
-      reason,
-    ],
-  );
+  await recordAccess(db, principal, { ...target, patientId: target.patientId }, interaction, 'break-the-glass', reason, now);
   access.onBreakTheGlass?.({
     deviceId: principal.device.deviceId,
     userId: user.userId,
@@ -277,7 +315,8 @@ async function breakTheGlass(db: SqlDatabase, access: Access, target: AccessTarg
 
 /**
  * Throws 403 unless the caller may read the target (its role, for the stored resource's category
- * when given; its scope, or break-the-glass, which is recorded).
+ * when given; its scope; a record its device may still change, when `mayChange` is given and says so
+ * (a read by id), which is recorded; or break-the-glass, which is recorded).
  */
 export async function authorizeRead(
   db: SqlDatabase,
@@ -285,13 +324,27 @@ export async function authorizeRead(
   target: AccessTarget & { readonly stored?: StoredResource },
   interaction: string,
   now: Date,
+  mayChange?: () => Promise<boolean>,
 ): Promise<void> {
   authorizeReadType(access, target.type);
   if (target.stored !== undefined && !mayReadRow(access, target.stored)) {
     throw roleRefused(readActionOf(JSON.parse(contentText(target.stored) ?? '{}') as CategorisedResource) ?? 'chart:read');
   }
   if (access.scope.kind === 'all' || REFERENCE_TYPES.includes(target.type)) return;
-  if (target.patientId !== null && (await isInScope(db, access, target.patientId))) return;
+  const patientId = target.patientId;
+  if (patientId !== null && (await isInScope(db, access, patientId))) return;
+  if (mayChange !== undefined && patientId !== null && (await mayReadOffScope(db, access, patientId)) && (await mayChange())) {
+    await recordAccess(
+      db,
+      access.principal!,
+      { ...target, patientId },
+      interaction,
+      'late-documentation',
+      LATE_DOCUMENTATION_READ_REASON,
+      now,
+    );
+    return;
+  }
   await breakTheGlass(db, access, target, interaction, now);
 }
 

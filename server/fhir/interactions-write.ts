@@ -5,9 +5,10 @@ import { randomUUID } from 'node:crypto';
 import type { AuditEvent, Resource } from '../../shared/fhir/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { ADT_TYPES } from '../../shared/access/index.js';
-import { isInScope, type Access } from './access-policy.js';
+import type { Access } from './access-policy.js';
+import { mayChangeRecord } from './changeable-records.js';
 import { resolveResourceReferences } from './conditional-references.js';
-import { authorizeWrites, LATE_DOCUMENTATION_DAYS, WriteJournal } from './write-policy.js';
+import { authorizeWrites, WriteJournal } from './write-policy.js';
 import { writeHubProvenance } from './hub-provenance.js';
 import { FhirError, informationOutcome } from './fhir-error.js';
 import type { FhirContext, FhirResponse } from './fhir-context.js';
@@ -16,18 +17,7 @@ import { capabilityOf } from './capability.js';
 import { followMergedRecords } from './surviving-references.js';
 import { validatedBody } from './resource-body.js';
 import { parseSearch } from './search-parameters.js';
-import { documentedDuringStay } from './ward-stay.js';
-import {
-  contentText,
-  wardStayEndStamp,
-  wardLocationRef,
-  readCurrent,
-  searchResources,
-  stampToInstant,
-  writeVersions,
-  type StoredResource,
-  type WriteSession,
-} from './store/index.js';
+import { readCurrent, searchResources, stampToInstant, writeVersions, type StoredResource, type WriteSession } from './store/index.js';
 
 /** The outcome of one write: the HTTP answer and, for bundles, what was stored. */
 export interface WriteOutcome {
@@ -80,31 +70,10 @@ export async function conditionalMatches(
   const page = await searchResources(tx, { type, filters: parsed.filters, order: 'id', count: 50, scope: { kind: 'all' } });
   const visible: StoredResource[] = [];
   for (const row of page.rows) {
-    if (await mayWriteFor(tx, access, row, now)) visible.push(row);
+    if (await mayChangeRecord(tx, access, row, now)) visible.push(row);
     if (visible.length === 2) break;
   }
   return visible;
-}
-
-/**
- * Whether the caller could change this record: of a patient of its ward now, or, within the late
- * window, of one who left it, documenting the time they were there (ward-stay.ts). A Provenance of
- * such a patient passes on the ward check alone: the write policy takes one only re-sent as stored,
- * with the documentation it covers, which the stay rule judges (a retry of a delivered upload, its
- * answer lost, however long after the reading it was charted).
- */
-async function mayWriteFor(tx: SqlDatabase, access: Access, stored: StoredResource, now: Date): Promise<boolean> {
-  const principal = access.principal;
-  const patientId = stored.patientId;
-  if (principal === null) return true;
-  if (patientId === null) return false;
-  if (await isInScope(tx, { ...access, scope: { kind: 'ward', wardRef: wardLocationRef(principal.device.ward) } }, patientId)) return true;
-  const since = (now.getTime() - LATE_DOCUMENTATION_DAYS * 86_400_000) * 1000;
-  const leftAt = await wardStayEndStamp(tx, patientId, wardLocationRef(principal.device.ward), since);
-  if (leftAt === null) return false;
-  if (stored.type === 'Provenance') return true;
-  const text = stored.deleted ? null : contentText(stored);
-  return text !== null && documentedDuringStay(JSON.parse(text) as Resource, leftAt);
 }
 
 /**
@@ -113,7 +82,7 @@ async function mayWriteFor(tx: SqlDatabase, access: Access, stored: StoredResour
  */
 async function refuseEarly(ctx: FhirContext, tx: SqlDatabase, type: string, previous: StoredResource | null): Promise<void> {
   if (ctx.access.principal === null || previous === null) return;
-  if (ADT_TYPES.includes(type) || !(await mayWriteFor(tx, ctx.access, previous, ctx.clock()))) {
+  if (ADT_TYPES.includes(type) || !(await mayChangeRecord(tx, ctx.access, previous, ctx.clock()))) {
     // The policy's own refusal (ADT source, scope), with its code; the fallback below is not reached in practice.
     const alone = new WriteJournal();
     alone.note({ type, id: previous.id, next: null, previous, matched: false, ifMatch: false });

@@ -47,8 +47,9 @@ export const conflictViewSchema = z.object({
   /** The hub's current versions of the same resources (an upstream conflict: the EHR's resources that contradict it). */
   hub: z.array(resourceJsonSchema),
   /**
-   * Resources the hub holds a newer version of but no longer shows this workstation (the patient left
-   * the ward): their version number only, which "keep my version" and "combine" are sent on.
+   * Resources the hub holds a newer version of but did not show this workstation (the patient left
+   * the ward, and the hub refused even the record its 412 named): their version number only, which
+   * "keep my version" and "combine" are sent on.
    */
   hubVersionsOnly: z.array(z.object({ resourceType: z.string(), id: z.string(), versionId: z.string() })),
 });

@@ -341,9 +341,10 @@ describe('conflicts through the window', () => {
     expect(texts.some((text) => text.startsWith('Corrected from'))).toBe(false);
   });
 
-  it("delivers a retraction with 'Keep my version' when a colleague changed the reading and the patient left the ward meanwhile", async () => {
-    // Review 11 #1: the hub no longer shows the reading to this device (403), so the conflict kept no
-    // hub version, and "Keep my version" went again on the old one: the same 412 at every cycle.
+  it("shows the colleague's copy of a reading changed at the hub while its patient left the ward, and delivers 'Keep my version' on it", async () => {
+    // Review 11 #1: "Keep my version" went again on the old version, the same 412 at every cycle.
+    // Review 12: the hub no longer showed the reading to this device (403), so the nurse settled it
+    // blind; it now shows the ward a patient left the current version of a record of the stay.
     const leaving = t.ward.patients[1]!;
     const patientId = leaving.patient.id!;
     const original = vitalSignOf(1, 1);
@@ -369,9 +370,16 @@ describe('conflicts through the window', () => {
     expect(await t.call('sync:now', {})).toMatchObject({ conflicts: 1 });
 
     const [listed] = await t.call<ConflictView[]>('conflict:list', {});
-    expect(listed).toMatchObject({ patientId, leftWard: true, chartHeld: true, withheld: null, hub: [] });
-    // The hub's 412 named its version (a number, no content): the card can say so, and the resend goes on it.
-    expect(listed!.hubVersionsOnly).toEqual([{ resourceType: 'Observation', id: original.id!, versionId: '2' }]);
+    expect(listed).toMatchObject({ patientId, leftWard: true, chartHeld: true, withheld: null, hubVersionsOnly: [] });
+    // The colleague's version, as for a patient on the ward: the card shows it, and the resend goes on it.
+    expect(listed!.hub).toEqual([
+      expect.objectContaining({
+        id: original.id!,
+        meta: expect.objectContaining({ versionId: '2' }),
+        note: [{ text: 'rechecked by a colleague' }],
+      }),
+    ]);
+    expect(t.host.vault.resources.read('Observation', original.id!)).toMatchObject({ note: [{ text: 'rechecked by a colleague' }] });
     const { resentAs } = await t.call<{ resentAs: string | null }>('conflict:resolve', {
       conflictId: listed!.conflictId,
       choice: 'resend-local',

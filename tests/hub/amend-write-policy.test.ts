@@ -166,13 +166,14 @@ describe('a correction at the hub', () => {
 
   it('names in a 412 only the version number, and only of a record the device may still change (its patient left the ward); another ward’s gets 403 with none', async () => {
     // Review 11 #1: the device no longer reads the chart of a patient who left, so the 412 is how it
-    // learns the version to settle its conflict on. Nothing of the content comes with it.
+    // learns the version to settle its conflict on. Nothing of the content comes with it: the device
+    // reads that one record by id (late-documentation.test.ts), and nothing else of the chart.
     const leftVital = `obs-${randomUUID()}`;
     const left = await admitPatient(hub.db, 'a', { extra: (id) => [observation(id, { id: leftVital })] });
     await feedResources(hub.db, [{ ...observation(left.patientId, { id: leftVital }), note: [{ text: 'rechecked by a colleague' }] }]);
     const discharged = encounter(left.encounterId, left.patientId, 'a', 'finished');
     await feedResources(hub.db, [discharged]);
-    expect((await device.fetch(`/fhir/Observation/${leftVital}`)).status).toBe(403);
+    expect((await device.fetch(`/fhir/Patient/${left.patientId}`)).status).toBe(403);
 
     const stale = await device.fetch('/fhir', { body: retraction('1', nurse, { id: leftVital, patientId: left.patientId }) });
     expect(stale.status).toBe(412);

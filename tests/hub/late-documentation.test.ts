@@ -3,7 +3,9 @@
 // transfer, their corrections) and a 412 names the version of such a record, but nothing of the time
 // after (three hours after the transfer here): a reading the new ward recorded is refused (403 OUT_OF_SCOPE) whatever If-Match is given,
 // with no version named and nothing changed, and a new reading timed after the transfer (beyond the
-// hour's grace) is refused and not stored. Synthetic data only.
+// hour's grace) is refused and not stored. The device of the ward the patient left reads, by id, the
+// current version of a record of the stay it may still change (so its conflict is not settled blind),
+// recorded in the hub's trail, and nothing else of the chart. Synthetic data only.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubCurrentVersion, hubErrorCode } from '../../shared/auth/index.js';
@@ -33,6 +35,7 @@ let deviceB: TestDevice;
 let moved: AdmittedPatient;
 let nurseA = '';
 let nurseB = '';
+let officerA: TestDevice;
 const duringStay = `obs-${randomUUID()}`;
 
 beforeAll(async () => {
@@ -61,8 +64,10 @@ beforeAll(async () => {
     { location: { reference: 'Location/bed-b-2' } },
   ];
   await putResources(hub.db, [transferred], new Date(Date.now() - 3 * HOUR));
+  await addUser(hub.db, { username: 'privacy.a', password: PASSWORD, role: 'admin', wards: ['a'], mfa: false }, since);
   deviceA = await hub.enrollDevice('a');
   deviceB = await hub.enrollDevice('b');
+  officerA = await (await hub.enrollDevice('a')).signedIn('privacy.a', PASSWORD);
 });
 
 afterAll(async () => {
@@ -185,5 +190,104 @@ describe('documentation from the ward a patient left', () => {
     expect(hubCurrentVersion(await stale.json())).toEqual({ resourceType: 'Observation', id: duringStay, versionId: held.meta!.versionId });
     expect((await deviceA.fetch('/fhir', { body: change(duringStay, retracted, held.meta!.versionId!, nurseA) })).status).toBe(200);
     expect((await copyOnB(duringStay)).status).toBe('entered-in-error');
+  });
+});
+
+/** The hub's record of the reads it served beyond the caller's scope, for `patientId`. */
+async function accessLog(patientId: string): Promise<Record<string, unknown>[]> {
+  return hub.db.query(
+    'SELECT device_id, user_id, interaction, res_type, res_id, basis FROM hub_access_log WHERE patient_id = $1 ORDER BY at',
+    [patientId],
+  );
+}
+
+describe('the current version of a record of the stay, read by the ward the patient left', () => {
+  it('is shown to its device, alone or with a signed-in nurse of the ward, and recorded in the trail', async () => {
+    await feedResources(hub.db, [{ ...(await copyOnB(duringStay)), note: [{ text: 'seen again on b' }] } as Observation]);
+    const onB = await copyOnB(duringStay);
+    const before = (await accessLog(moved.patientId)).length;
+
+    const read = await deviceA.fetch(`/fhir/Observation/${duringStay}`);
+    expect(read.status, await read.clone().text()).toBe(200);
+    expect(read.headers.get('etag')).toBe(`W/"${onB.meta!.versionId}"`);
+    expect(await read.json()).toEqual(onB);
+    const nurse = await deviceA.signedIn('nurse.a', PASSWORD);
+    const byNurse = await nurse.fetch(`/fhir/Observation/${duringStay}`);
+    expect(byNurse.status).toBe(200);
+    expect(await byNurse.json()).toEqual(onB);
+
+    expect((await accessLog(moved.patientId)).slice(before)).toEqual([
+      {
+        device_id: deviceA.clientId,
+        user_id: null,
+        interaction: 'read',
+        res_type: 'Observation',
+        res_id: duringStay,
+        basis: 'late-documentation',
+      },
+      {
+        device_id: deviceA.clientId,
+        user_id: nurseA,
+        interaction: 'read',
+        res_type: 'Observation',
+        res_id: duringStay,
+        basis: 'late-documentation',
+      },
+    ]);
+    const trail = await officerA.fetch(`/fhir/AuditEvent?patient=${moved.patientId}&wardline-action=late-documentation-read`);
+    expect(trail.status).toBe(200);
+    const events = ((await trail.json()) as { entry?: { resource: Record<string, unknown> }[] }).entry ?? [];
+    expect(events).toHaveLength(2);
+    for (const { resource } of events) {
+      expect(resource.subtype).toEqual([expect.objectContaining({ code: 'read' })]);
+      expect(JSON.stringify(resource.entity)).toContain(`Observation/${duringStay}`);
+      expect(JSON.stringify(resource.purposeOfEvent)).toContain('"TREAT"');
+    }
+  });
+
+  it('shows nothing else of the chart: not what the new ward recorded, not a lab result of the stay, not the patient', async () => {
+    const upload = await deviceB.fetch('/fhir', {
+      body: outboxUpload([reading(64, new Date())], { userId: nurseB, recorded: new Date().toISOString() }),
+    });
+    expect(upload.status).toBe(200);
+    const location = ((await upload.json()) as { entry: { response: { location: string } }[] }).entry[0]!.response.location;
+    const afterTransfer = /Observation\/([^/]+)/.exec(location)![1]!;
+    const lab = `lab-${randomUUID()}`;
+    await importResources(
+      hub.db,
+      [
+        {
+          ...observation(moved.patientId, { id: lab, value: 142 }),
+          category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }],
+          code: { coding: [{ system: 'http://loinc.org', code: '2951-2', display: 'Sodium' }] },
+          valueQuantity: { value: 142, unit: 'mmol/L', system: 'http://unitsofmeasure.org', code: 'mmol/L' },
+          effectiveDateTime: new Date(Date.now() - 4 * HOUR).toISOString(),
+        } as Observation,
+      ],
+      new Date(),
+    );
+    const before = (await accessLog(moved.patientId)).length;
+    const nurse = await deviceA.signedIn('nurse.a', PASSWORD);
+    for (const caller of [deviceA, nurse]) {
+      for (const path of [
+        `/fhir/Observation/${afterTransfer}`,
+        `/fhir/Observation/${lab}`,
+        `/fhir/Patient/${moved.patientId}`,
+        `/fhir/Encounter/${moved.encounterId}`,
+        `/fhir/Patient/${moved.patientId}/$everything`,
+        `/fhir/Observation/${duringStay}/_history/1`,
+        `/fhir/Observation/${duringStay}/_history`,
+      ]) {
+        const refused = await caller.fetch(path);
+        expect(refused.status, path).toBe(403);
+        const text = await refused.text();
+        expect(hubErrorCode(JSON.parse(text))).toBe('OUT_OF_SCOPE');
+        for (const revealed of ['64', '142', 'rechecked', 'seen again']) expect(text).not.toContain(revealed);
+      }
+      const search = await caller.fetch(`/fhir/Observation?patient=${moved.patientId}`);
+      expect(search.status).toBe(200);
+      expect(((await search.json()) as { entry?: unknown[] }).entry ?? []).toEqual([]);
+    }
+    expect((await accessLog(moved.patientId)).slice(before)).toEqual([]);
   });
 });

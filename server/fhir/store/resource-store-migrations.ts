@@ -9,6 +9,7 @@ import { wardFollowedMigration } from './migrations/0006-ward-followed.js';
 import { contentOnceMigration } from './migrations/0007-content-once.js';
 import { tokenVersionMigration } from './migrations/0008-token-version.js';
 import { versionRowidMigration } from './migrations/0009-version-rowid.js';
+import { accessBasisMigration } from './migrations/0010-access-basis.js';
 
 export const resourceStoreMigrations: readonly HubMigration[] = [
   resourceTables,
@@ -20,4 +21,5 @@ export const resourceStoreMigrations: readonly HubMigration[] = [
   contentOnceMigration,
   tokenVersionMigration,
   versionRowidMigration,
+  accessBasisMigration,
 ];

@@ -2,9 +2,10 @@
 // version") in clinical words (what was recorded, its value and unit, time, who recorded it, status,
 // note; links to other records only where they differ), differing rows marked in words and colour,
 // and the three ways out, each saying what it will do: keep the hub's version, keep mine (sent again
-// over the hub's), or combine field by field. When the hub no longer shows this workstation its copy
-// (the patient left the ward: it named only a newer version), the card says so plainly: what is
-// known, what is not, and what each choice does without it. A conflict the user may not open is a card saying why; when
+// over the hub's), or combine field by field. A patient who left the ward is marked so; the hub still
+// shows this workstation its copy of a record of the stay the ward may change, so the card is the
+// same. When the hub did not show its copy all the same (it named only a newer version), the card
+// says so plainly: what is known, what is not, and what each choice does without it. A conflict the user may not open is a card saying why; when
 // break-the-glass would open it (a restricted chart, also one no longer held here), the card offers
 // emergency access with a reason, and the list then shows the conflict to settle. A conflict with the
 // hospital's EHR shows what was documented here and the EHR's record that contradicts it, and offers
@@ -104,7 +105,7 @@ function UnseenHubCopy(): React.JSX.Element {
     <div className="message message--warning">
       <p>
         The hub&apos;s copy was changed after you recorded this, by someone else or on another workstation. It cannot be shown here because
-        the patient has left this ward: this workstation may no longer read their chart from the hub.
+        the patient has left this ward and the hub did not show this workstation that copy.
       </p>
       <p>Known: what you documented (below), and that the hub holds a newer copy. Not known here: what that copy now says.</p>
     </div>

@@ -1,0 +1,45 @@
+// Which stored records a workstation may change: one rule for the write side (interactions-write.ts:
+// an update is refused before its If-Match is compared, and a 412 names a version, only for such a
+// record; a conditional create counts only such matches) and for the one read it grants beyond the
+// ward's chart (interactions-read.ts: the ward a patient left reads the current version of a record it
+// may still change, so its conflict on that record is not settled blind).
+import { documentActionOf, type CategorisedResource } from '../../shared/access/index.js';
+import type { Resource } from '../../shared/fhir/index.js';
+import type { SqlDatabase } from '../storage/index.js';
+import { isInScope, type Access } from './access-policy.js';
+import { LATE_DOCUMENTATION_DAYS } from './write-policy.js';
+import { documentedDuringStay } from './ward-stay.js';
+import { contentText, wardLocationRef, wardStayEndStamp, type StoredResource } from './store/index.js';
+
+/**
+ * Whether the caller could change this record: of a patient of its device's ward now, or, within the
+ * late window, of one who left it, documenting the time they were there (ward-stay.ts). A Provenance of
+ * such a patient passes on the ward check alone: the write policy takes one only re-sent as stored,
+ * with the documentation it covers, which the stay rule judges (a retry of a delivered upload, its
+ * answer lost, however long after the reading it was charted).
+ */
+export async function mayChangeRecord(tx: SqlDatabase, access: Access, stored: StoredResource, now: Date): Promise<boolean> {
+  const principal = access.principal;
+  const patientId = stored.patientId;
+  if (principal === null) return true;
+  if (patientId === null) return false;
+  if (await isInScope(tx, { ...access, scope: { kind: 'ward', wardRef: wardLocationRef(principal.device.ward) } }, patientId)) return true;
+  const since = (now.getTime() - LATE_DOCUMENTATION_DAYS * 86_400_000) * 1000;
+  const leftAt = await wardStayEndStamp(tx, patientId, wardLocationRef(principal.device.ward), since);
+  if (leftAt === null) return false;
+  if (stored.type === 'Provenance') return true;
+  const text = stored.deleted ? null : contentText(stored);
+  return text !== null && documentedDuringStay(JSON.parse(text) as Resource, leftAt);
+}
+
+/**
+ * Whether the caller may read this record although its patient is no longer in its scope: documentation
+ * a workstation writes (a vital sign, a dose, a note; not a lab result, an order or a Provenance, which
+ * no workstation changes) that it may still change (mayChangeRecord): the version a 412 named, so that
+ * its conflict is settled on what the hub holds. Nothing else of the chart is read this way.
+ */
+export async function mayReadToChange(tx: SqlDatabase, access: Access, stored: StoredResource, now: Date): Promise<boolean> {
+  const text = stored.deleted ? null : contentText(stored);
+  if (text === null || documentActionOf(JSON.parse(text) as CategorisedResource) === null) return false;
+  return mayChangeRecord(tx, access, stored, now);
+}
