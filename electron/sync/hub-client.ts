@@ -10,6 +10,7 @@ import { backoffDelay, retryAfterMs, sleep, untilAborted } from './backoff.js';
 import type { ConnectivityMonitor } from './connectivity.js';
 import type { HttpRequest, HttpResponse, HttpSend } from './http-transport.js';
 import type { SyncPolicy } from './sync-policy.js';
+import { PageReaderFailed } from './page-reader.js';
 import { isSyncError, SyncError } from './sync-error.js';
 
 export interface HubClientOptions {
@@ -239,10 +240,9 @@ export class HubClient {
           try {
             body = options.parse === undefined ? parseJson(response) : await untilAborted(options.parse(response.body), signal);
           } catch (error) {
-            // The hub is up and answering, only not in a form this workstation reads (or its reader
-            // failed): not downtime.
-            if (isSyncError(error, 'HUB_ANSWER_MALFORMED') || isSyncError(error, 'PAGE_READER_FAILED'))
-              monitor.answered(response.firstByteMs);
+            // The hub is up and answering, only not in a form this workstation reads (or its page
+            // reader failed, and the page is asked again: page-reader-fallback.ts): not downtime.
+            if (isSyncError(error, 'HUB_ANSWER_MALFORMED') || error instanceof PageReaderFailed) monitor.answered(response.firstByteMs);
             throw error;
           }
           monitor.answered(response.firstByteMs);

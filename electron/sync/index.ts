@@ -1,7 +1,8 @@
 // The sync room: the workstation's link to the hub. Owns the pinned, device-authenticated FHIR
 // client, enrollment, pull (census, $everything, history; the initial load's pages read on a thread of
-// their own: page-reader.ts, whose thread is sync-page-worker.ts, bundled on its own), outbox push (and
-// the conflicts it meets), purge, connectivity/downtime state, the scheduler and the sync lock.
+// their own: page-reader.ts, whose thread is sync-page-worker.ts, bundled on its own; should it fail,
+// on the writing thread: page-reader-fallback.ts), outbox push (and the conflicts it meets), purge,
+// connectivity/downtime state, the scheduler and the sync lock.
 export { SyncEngine, createSyncEngine } from './sync-engine.js';
 export { type SyncSummary } from './sync-cycle.js';
 export { type DeliveredEntry } from './recent-deliveries.js';

@@ -9,12 +9,13 @@
 //
 // One reader per initial load (sync-cycle.ts starts it and closes it when the loads are over), so
 // its memory (an isolate with the validators, a small young generation) is given back after. If the
-// worker fails (it cannot start, runs out of its heap, exits), every page waiting and every later
-// read fails with PAGE_READER_FAILED: the load stops like any failed cycle (the pages already
-// written stay, each walk resumes at its last written page) and the next cycle starts a new reader.
-// Started from a small JavaScript bootstrap that loads the TypeScript module through tsx when the
-// workstation runs from source (tests): workers do not inherit a loader. Bundled (the app, the
-// `wardline` CLI, the bench), the worker is its own bundle beside the host's (scripts/build-electron.mjs).
+// worker fails (it cannot start, runs out of its heap, exits, or fails on a page in a way that is not
+// the page's fault), every page waiting and every later read fails with PageReaderFailed: the load
+// reads those pages again on the writing thread, and the engine uses no reader from then on
+// (page-reader-fallback.ts). Started from a small JavaScript bootstrap that loads the TypeScript
+// module through tsx when the workstation runs from source (tests): workers do not inherit a loader.
+// Bundled (the app, the `wardline` CLI, the bench), the worker is its own bundle beside the host's
+// (scripts/build-electron.mjs).
 import { Worker } from 'node:worker_threads';
 import type { PageColumns } from './page-columns.js';
 import { SyncError, type SyncErrorCode } from './sync-error.js';
@@ -53,11 +54,32 @@ type Answer =
   | { id: number; body: ArrayBuffer; error: { code: SyncErrorCode; message: string } }
   | { id: number; body: ArrayBuffer; failed: true };
 
-function readerFailed(): SyncError {
-  return new SyncError(
-    'PAGE_READER_FAILED',
-    "The workstation's page reader stopped while reading the hub's pages. Sync tries again by itself; if this repeats, ask IT to report it.",
-  );
+/**
+ * How the reader failed: its thread ended (it could not start, or died), it reported an error (e.g.
+ * out of its heap), a page failed on it for a reason that is not the page's (no detail crosses), or
+ * it was closed with pages still waiting.
+ */
+export type PageReaderFailure = 'WORKER_EXITED' | 'WORKER_ERROR' | 'PAGE_FAILED' | 'CLOSED';
+
+/** A read the page reader could not do: not the page's fault (a page it cannot read is a SyncError). */
+export class PageReaderFailed extends Error {
+  override readonly name = 'PageReaderFailed';
+  readonly reason: PageReaderFailure;
+  /** Node's code for the worker's error (e.g. ERR_WORKER_OUT_OF_MEMORY), when it gave one. */
+  readonly nodeCode: string | undefined;
+
+  /** `error`: what the worker reported, if anything (only Node's code of it is kept). */
+  constructor(reason: PageReaderFailure, error?: unknown) {
+    super(`The page reader failed (${reason}).`);
+    this.reason = reason;
+    this.nodeCode = nodeCodeOf(error);
+  }
+}
+
+/** Node's own code of a worker's error (ERR_…), never a message: an exception's text could quote a page. */
+function nodeCodeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^ERR_[A-Z0-9_]+$/.test(code) ? code : undefined;
 }
 
 function bootstrap(module: string, tsx: string | undefined): string {
@@ -86,20 +108,23 @@ export class PageReader {
   /** Not sent yet, in order. */
   readonly #queue: Waiting[] = [];
   #nextId = 1;
-  #failed = false;
+  #failure: PageReaderFailed | null = null;
 
-  /** `heapMb`: the worker's old generation (SyncPolicy.pageReaderHeapMb). */
-  constructor(heapMb: number) {
+  /**
+   * `heapMb`: the worker's old generation (SyncPolicy.pageReaderHeapMb). `module`: the worker's
+   * module, sync-page-worker beside this file unless given (tests give one that fails).
+   */
+  constructor(heapMb: number, module?: URL) {
     const source = import.meta.url.endsWith('.ts');
-    const module = new URL(`./sync-page-worker${source ? '.ts' : '.js'}`, import.meta.url).href;
+    const workerModule = (module ?? new URL(`./sync-page-worker${source ? '.ts' : '.js'}`, import.meta.url)).href;
     const tsx = source ? import.meta.resolve('tsx/esm/api') : undefined;
-    this.#worker = new Worker(bootstrap(module, tsx), {
+    this.#worker = new Worker(bootstrap(workerModule, tsx), {
       eval: true,
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: heapMb },
     });
     this.#worker.on('message', (answer: Answer) => this.#answered(answer));
-    this.#worker.on('error', () => this.#fail());
-    this.#worker.on('exit', () => this.#fail());
+    this.#worker.on('error', (error) => this.#fail(new PageReaderFailed('WORKER_ERROR', error)));
+    this.#worker.on('exit', () => this.#fail(new PageReaderFailed('WORKER_EXITED')));
     // After the listeners (a 'message' listener would hold the process again): a reader left open
     // does not keep the process alive; one reading does (#send), or the process could end with a
     // page in the worker and nothing else to wait for.
@@ -108,16 +133,16 @@ export class PageReader {
 
   /** Reads one page on the worker. `body` is handed over: it must not be used after. */
   read(body: Buffer): Promise<ReadPage> {
-    if (this.#failed) return Promise.reject(readerFailed());
+    if (this.#failure !== null) return Promise.reject(this.#failure);
     return new Promise<ReadPage>((resolve, reject) => {
       this.#queue.push({ id: this.#nextId++, body: ownBuffer(body), length: body.byteLength, resolve, reject });
       this.#send();
     });
   }
 
-  /** Stops the worker (pages still with it fail). */
+  /** Stops the worker (pages still with it fail, as CLOSED). */
   async close(): Promise<void> {
-    this.#fail();
+    this.#fail(new PageReaderFailed('CLOSED'));
     await this.#worker.terminate();
   }
 
@@ -141,16 +166,23 @@ export class PageReader {
     const body = Buffer.from(answer.body, 0, waiting.length);
     if ('columns' in answer) waiting.resolve({ columns: answer.columns, body, release: () => detach(answer.body) });
     else if ('error' in answer) waiting.reject(new SyncError(answer.error.code, answer.error.message));
-    else waiting.reject(readerFailed());
+    else {
+      // Not the page's fault, and no detail crossed: the reader is not trusted with another page.
+      this.#fail(new PageReaderFailed('PAGE_FAILED'));
+      waiting.reject(this.#failure!);
+      return;
+    }
     this.#send();
   }
 
-  #fail(): void {
-    if (this.#failed) return;
-    this.#failed = true;
+  #fail(failure: PageReaderFailed): void {
+    if (this.#failure !== null) return;
+    this.#failure = failure;
     const waiting = [...this.#inFlight.values(), ...this.#queue];
     this.#inFlight.clear();
     this.#queue.length = 0;
-    for (const { reject } of waiting) reject(readerFailed());
+    for (const { reject } of waiting) reject(failure);
+    // Nothing is read any more: a worker still running must not hold the process.
+    this.#worker.unref();
   }
 }

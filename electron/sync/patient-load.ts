@@ -7,11 +7,13 @@
 // turned into its row (prepareVersion) with the hub's JSON text as the stored JSON (kept as its bytes
 // in the page until the row is written), and its parsed objects are dropped before the next entry's.
 // What waits for the shared transaction is rows. With a page reader (the initial load: sync-cycle.ts),
-// that reading runs on the reader's thread and this one only decides the scope (page-prepared.ts).
+// that reading runs on the reader's thread and this one only decides the scope (page-prepared.ts);
+// should the reader fail, the page is asked again and read here, and so are the rest
+// (page-reader-fallback.ts).
 import { readBundleText } from './bundle-reading.js';
 import { everythingStartParam } from './cache-window.js';
 import { preparedVersionsOf } from './page-prepared.js';
-import type { PageReader } from './page-reader.js';
+import type { LoadPageReader } from './page-reader-fallback.js';
 import { walkPages } from './paged-walk.js';
 import { applyOptionsFor, keepFactsInScope, keepInScope, type PullContext } from './pull-context.js';
 import { isSyncError } from './sync-error.js';
@@ -36,8 +38,8 @@ export async function loadPatient(
   patientId: string,
   asOf: string,
   batcher: WriteBatcher,
-  /** Reads the pages on its own thread; without one, they are read here. */
-  reader: PageReader | null = null,
+  /** Reads the pages on its own thread while it works; without one, or once it failed, they are read here. */
+  pageReader: LoadPageReader | null = null,
 ): Promise<LoadOutcome> {
   const { vault, client, policy } = context;
   const state = vault.sync.patient(patientId);
@@ -53,17 +55,26 @@ export async function loadPatient(
     const keepFacts = keepFactsInScope(context);
     // A page as it waits for its transaction: the rows (read here), or the page's columns and bytes
     // (read by the page reader; made into rows inside the transaction, and the bytes given back after).
-    const fetchPage = (url: string): Promise<WaitingPage> =>
-      reader === null
-        ? client.getParsed(url, (body) => {
-            const page = readBundleText(body, 'searchset', (version, resourceJson) => prepareVersion(prepare, version, resourceJson));
-            return { prepared: () => page.items, next: page.next, size: page.size };
-          })
-        : client.getParsed(url, async (body) => {
-            const page = await reader.read(body);
-            const { next, count } = page.columns;
-            return { prepared: () => preparedVersionsOf(page, keepFacts), release: page.release, next, size: count };
-          });
+    const readHere = (url: string): Promise<WaitingPage> =>
+      client.getParsed(url, (body) => {
+        const page = readBundleText(body, 'searchset', (version, resourceJson) => prepareVersion(prepare, version, resourceJson));
+        return { prepared: () => page.items, next: page.next, size: page.size };
+      });
+    const fetchPage = async (url: string): Promise<WaitingPage> => {
+      const reader = pageReader?.reader ?? null;
+      if (reader === null) return readHere(url);
+      try {
+        return await client.getParsed(url, async (body) => {
+          const page = await reader.read(body);
+          const { next, count } = page.columns;
+          return { prepared: () => preparedVersionsOf(page, keepFacts), release: page.release, next, size: count };
+        });
+      } catch (error) {
+        // The reader failed with this page on it (its bytes are gone with it, none of it written): asked again, read here.
+        if (pageReader?.fellBack(error) === true) return readHere(url);
+        throw error;
+      }
+    };
     await walkPages(
       fetchPage,
       firstUrl,

@@ -14,7 +14,7 @@ import type { ConnectivityState } from './connectivity.js';
 import { walkHistory } from './history-walk.js';
 import type { HubClient } from './hub-client.js';
 import { pushOutbox, type PushCounts } from './outbox-push.js';
-import { PageReader } from './page-reader.js';
+import type { PageReaders } from './page-reader-fallback.js';
 import type { DeliveredEntry } from './recent-deliveries.js';
 import { loadPatient } from './patient-load.js';
 import { newCounts, type PullContext } from './pull-context.js';
@@ -71,6 +71,8 @@ export interface SyncCycleContext {
   readonly wardId: string;
   /** Outbox entries on the wire (the push adds and removes them). */
   readonly inFlight: Set<string>;
+  /** The initial loads' page readers (none once one has failed: page-reader-fallback.ts). */
+  readonly pageReaders: PageReaders;
   readonly credentialStamps?: CredentialStampsConsumer | undefined;
   now(): Date;
   /** The connectivity state as of now. */
@@ -250,8 +252,9 @@ async function loadNewPatients(
   const progress = firstSync ? { loaded: patientIds.size - toLoad.length, total: patientIds.size } : null;
   cycle.setInitialLoad(progress === null ? null : { ...progress });
   // A ward's worth of pages is read on a thread of its own (page-reader.ts); an admission or two
-  // is read here (starting the reader would cost more than it saves).
-  const reader = toLoad.length >= cycle.policy.pageReaderMinPatients ? new PageReader(cycle.policy.pageReaderHeapMb) : null;
+  // is read here (starting the reader would cost more than it saves), and so is everything once a
+  // reader has failed (page-reader-fallback.ts).
+  const reader = toLoad.length >= cycle.policy.pageReaderMinPatients ? cycle.pageReaders.open(cycle.policy.pageReaderHeapMb) : null;
   try {
     await forEachConcurrently(toLoad, cycle.policy.loadConcurrency, async (patientId) => {
       await loadPatient(context, patientId, startedIso, batcher, reader);

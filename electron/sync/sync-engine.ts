@@ -19,6 +19,7 @@ import { loadDeviceKey } from './device-key.js';
 import { hubAuditLink, type HubAuditLink } from './hub-audit-link.js';
 import { HubClient } from './hub-client.js';
 import { openHubConnection, type HubConnection } from './hub-connection.js';
+import { PageReaders } from './page-reader-fallback.js';
 import { createHubLogin } from './hub-login.js';
 import { fetchPatientEverything, findPatientsByMrn, type BreakTheGlassAuthority } from './off-ward-fetch.js';
 import {
@@ -48,6 +49,8 @@ export interface SyncEngineOptions {
   readonly now?: () => Date;
   readonly random?: () => number;
   readonly credentialStamps?: CredentialStampsConsumer;
+  /** The initial load's page reader thread's module (tests give one that fails); sync-page-worker by default. */
+  readonly pageReaderModule?: URL;
 }
 
 export class SyncEngine {
@@ -75,6 +78,8 @@ export class SyncEngine {
   /** Refusals already audited in this cycle (its parallel requests all meet the same refusal). */
   readonly #auditedRefusals = new Set<string>();
   readonly #deliveries = new RecentDeliveries();
+  /** Kept for the engine's life: once a page reader failed, no load uses one again. */
+  readonly #pageReaders: PageReaders;
 
   constructor(options: SyncEngineOptions) {
     this.#o = options;
@@ -89,6 +94,7 @@ export class SyncEngine {
     this.#policy = resolveSyncPolicy(options.policy);
     this.#now = options.now ?? (() => new Date());
     this.#audit = options.audit ?? logAuditSink(logger);
+    this.#pageReaders = new PageReaders(logger, options.pageReaderModule);
     this.#wardId = wardLocationId(enrollment.ward);
     this.#clientId = enrollment.clientId;
     this.#monitor = new ConnectivityMonitor({
@@ -378,6 +384,7 @@ export class SyncEngine {
       audit: this.#audit,
       wardId: this.#wardId,
       inFlight: this.#inFlight,
+      pageReaders: this.#pageReaders,
       now: () => this.#now(),
       state: () => this.#monitor.state,
       startCycle: () => this.#auditedRefusals.clear(),

@@ -34,8 +34,6 @@ export type SyncErrorCode =
   | 'SYNC_CLOSED'
   /** The watchdog found sync stopped and aborted what was on the wire to restart the loop. */
   | 'SYNC_STOPPED'
-  /** The initial load's page reader thread failed (page-reader.ts): the cycle stops, the next one starts a new reader. */
-  | 'PAGE_READER_FAILED'
   | 'INVALID_DOCUMENTATION'
   | 'PATIENT_NOT_CACHED'
   | 'RESOURCE_NOT_CACHED'

@@ -46,7 +46,7 @@ export interface SyncPolicy {
    * on the writing thread, where they cost less than starting the reader. Infinity: never.
    */
   readonly pageReaderMinPatients: number;
-  /** The page reader thread's old generation, MB (its young one is small and fixed): past it, the thread fails, and the cycle with it. */
+  /** The page reader thread's old generation, MB (its young one is small and fixed): past it, the thread fails, and the load reads its pages on the writing thread (page-reader-fallback.ts). */
   readonly pageReaderHeapMb: number;
   /** Outbox entries per transaction Bundle. */
   readonly pushBatchSize: number;

@@ -140,6 +140,11 @@ describe('the shipped admin CLI, in a fresh folder with production dependencies 
     expect(sync.stderr).toBe('');
     expect(sync.code).toBe(0);
     expect(sync.stdout).toMatch(/4 patients on the ward, 4 loaded/);
+    // Read on the page reader thread from its bundle: a reader that failed would have been replaced
+    // by the writing thread without a word on stderr, only this warning in the log.
+    const log = readFileSync(path.join(dir, 'logs', 'wardline.log'), 'utf8');
+    expect(log).toContain('"event":"sync.cycle"');
+    expect(log).not.toContain('sync.page_reader_unavailable');
 
     const status = await admin(['status', '--json', '--data', dir]);
     expect(status.code).toBe(0);

@@ -65,7 +65,8 @@ export interface TestWorkstation {
   readonly logText: () => string;
   readonly audit: MemoryAuditSink;
   openVault(): Promise<Vault>;
-  engine(vault: Vault, policy?: Partial<SyncPolicy>): SyncEngine;
+  /** `pageReaderModule`: the page reader thread's module (a test's that fails). */
+  engine(vault: Vault, policy?: Partial<SyncPolicy>, options?: { pageReaderModule?: URL }): SyncEngine;
   remove(): Promise<void>;
 }
 
@@ -105,7 +106,8 @@ export async function enrollTestWorkstation(
     logText: text,
     audit,
     openVault: () => openVault({ dataDir, custodian, logger }),
-    engine: (vault, policy) => createSyncEngine({ vault, dataDir, custodian, logger, audit, policy: { ...FAST_POLICY, ...policy } }),
+    engine: (vault, policy, options = {}) =>
+      createSyncEngine({ vault, dataDir, custodian, logger, audit, policy: { ...FAST_POLICY, ...policy }, ...options }),
     async remove() {
       await wipeVault({ dataDir, custodian }).catch(() => undefined);
       await custodian.destroy(keyNameFor(dataDir, 'device')).catch(() => undefined);
