@@ -7,7 +7,7 @@ import type { SqlDatabase } from '../storage/index.js';
 import { ADT_TYPES } from '../../shared/access/index.js';
 import { isInScope, type Access } from './access-policy.js';
 import { resolveResourceReferences } from './conditional-references.js';
-import { authorizeWrites, LATE_DOCUMENTATION_DAYS, WriteJournal } from './write-policy.js';
+import { authorizeWrites, WriteJournal } from './write-policy.js';
 import { writeHubProvenance } from './hub-provenance.js';
 import { FhirError, informationOutcome } from './fhir-error.js';
 import type { FhirContext, FhirResponse } from './fhir-context.js';
@@ -16,10 +16,9 @@ import { capabilityOf } from './capability.js';
 import { followMergedRecords } from './surviving-references.js';
 import { validatedBody } from './resource-body.js';
 import { parseSearch } from './search-parameters.js';
-import { documentedDuringStay } from './ward-stay.js';
+import { lateWindowOf } from './ward-stay.js';
 import {
   contentText,
-  wardStayEndStamp,
   wardLocationRef,
   readCurrent,
   searchResources,
@@ -88,7 +87,8 @@ export async function conditionalMatches(
 
 /**
  * Whether the caller could change this record: of a patient of its ward now, or, within the late
- * window, of one who left it, documenting the time they were there (ward-stay.ts).
+ * window, of one who left it, documenting the time they were there as this device could know it
+ * (ward-stay.ts, the same rule as the write judge's).
  */
 async function mayWriteFor(tx: SqlDatabase, access: Access, stored: StoredResource, now: Date): Promise<boolean> {
   const principal = access.principal;
@@ -96,11 +96,10 @@ async function mayWriteFor(tx: SqlDatabase, access: Access, stored: StoredResour
   if (principal === null) return true;
   if (patientId === null) return false;
   if (await isInScope(tx, { ...access, scope: { kind: 'ward', wardRef: wardLocationRef(principal.device.ward) } }, patientId)) return true;
-  const since = (now.getTime() - LATE_DOCUMENTATION_DAYS * 86_400_000) * 1000;
-  const leftAt = await wardStayEndStamp(tx, patientId, wardLocationRef(principal.device.ward), since);
-  if (leftAt === null) return false;
+  const late = await lateWindowOf(tx, principal.device, patientId, now);
+  if (late === null) return false;
   const text = stored.deleted ? null : contentText(stored);
-  return text !== null && documentedDuringStay(JSON.parse(text) as Resource, leftAt);
+  return text !== null && (await late.mayChange(tx, JSON.parse(text) as Resource, stored));
 }
 
 /**
