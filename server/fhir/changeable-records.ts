@@ -7,13 +7,13 @@ import { documentActionOf, type CategorisedResource } from '../../shared/access/
 import type { Resource } from '../../shared/fhir/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { isInScope, type Access } from './access-policy.js';
-import { LATE_DOCUMENTATION_DAYS } from './write-policy.js';
-import { documentedDuringStay } from './ward-stay.js';
-import { contentText, wardLocationRef, wardStayEndStamp, type StoredResource } from './store/index.js';
+import { lateWindowOf } from './ward-stay.js';
+import { contentText, wardLocationRef, type StoredResource } from './store/index.js';
 
 /**
  * Whether the caller could change this record: of a patient of its device's ward now, or, within the
- * late window, of one who left it, documenting the time they were there (ward-stay.ts). A Provenance of
+ * late window, of one who left it, documenting the time they were there as this device could know it
+ * (ward-stay.ts, the same rule as the write judge's). A Provenance of
  * such a patient passes on the ward check alone: the write policy takes one only re-sent as stored,
  * with the documentation it covers, which the stay rule judges (a retry of a delivered upload, its
  * answer lost, however long after the reading it was charted).
@@ -24,12 +24,11 @@ export async function mayChangeRecord(tx: SqlDatabase, access: Access, stored: S
   if (principal === null) return true;
   if (patientId === null) return false;
   if (await isInScope(tx, { ...access, scope: { kind: 'ward', wardRef: wardLocationRef(principal.device.ward) } }, patientId)) return true;
-  const since = (now.getTime() - LATE_DOCUMENTATION_DAYS * 86_400_000) * 1000;
-  const leftAt = await wardStayEndStamp(tx, patientId, wardLocationRef(principal.device.ward), since);
-  if (leftAt === null) return false;
+  const late = await lateWindowOf(tx, principal.device, patientId, now);
+  if (late === null) return false;
   if (stored.type === 'Provenance') return true;
   const text = stored.deleted ? null : contentText(stored);
-  return text !== null && documentedDuringStay(JSON.parse(text) as Resource, leftAt);
+  return text !== null && (await late.mayChange(tx, JSON.parse(text) as Resource, stored));
 }
 
 /**

@@ -1,15 +1,30 @@
 // Late documentation from a ward a patient left (write-policy.ts, interactions-write.ts): a device may
 // still send documentation of the time the patient was on its ward (downtime entries uploaded after a
 // transfer or discharge, their corrections and conflicts), for LATE_DOCUMENTATION_DAYS, and nothing
-// of the time after. A record's time (a reading's or a dose's effective time, a note's date) must be
-// no later than when the hub learned the patient left the ward (the last Encounter version listing it)
-// plus LATE_DOCUMENTATION_GRACE_MINUTES (the ADT message and the bedside rarely agree to the minute);
-// a change must also be of a record of that time. So the ward a patient left can neither document
-// after the transfer nor change (retract, correct) what the new ward documented.
+// of the time after it could know. The departure is when the hub learned the patient left the ward
+// (the last Encounter version listing it); the device could first have learned it at its first
+// contact with the hub after that (device-contact.ts: the end of its gap in contact holding the
+// departure, or the departure itself when it was in contact). A record's time (a reading's or a dose's
+// effective time, a note's date) must be no later than that plus LATE_DOCUMENTATION_GRACE_MINUTES (the
+// ADT message and the bedside rarely agree to the minute). So a workstation in downtime at the
+// transfer, whose nurse went on documenting at the bedside, delivers all of it when it reconnects,
+// and a ward in contact can no longer document after the transfer.
+// A change must also be of a record of the stay: one timed before the departure plus the grace, or,
+// beyond it, one the hub first stored after the device learned of the departure (its own late
+// uploads; what the new ward recorded while the device was away is never its to change). So the ward
+// a patient left can neither document after it learned of the transfer nor change what the new ward
+// documented while it could not know.
 import type { Resource } from '../../shared/fhir/index.js';
+import { LATE_DOCUMENTATION_DAYS } from '../../shared/access/index.js';
+import { deviceLearnedAt, type DevicePrincipal } from '../identity/index.js';
+import type { SqlDatabase } from '../storage/index.js';
+import { firstVersionStamp, wardLocationRef, wardStayEndStamp, type StoredResource } from './store/index.js';
 
-/** How long after the hub learned a patient left a ward that ward's documentation may still be timed. */
+/** How long after a device could have learned a patient left its ward that ward's documentation may still be timed. */
 export const LATE_DOCUMENTATION_GRACE_MINUTES = 60;
+const GRACE_MS = LATE_DOCUMENTATION_GRACE_MINUTES * 60_000;
+/** `last_seen` is written at most once a minute, and hub processes' clocks differ by less. */
+const CONTACT_TOLERANCE_MS = 60_000;
 
 function instant(value: unknown): number | null {
   if (typeof value !== 'string') return null;
@@ -25,8 +40,42 @@ export function documentationTimeOf(resource: Resource): number | null {
   return instant(fields.effectiveDateTime) ?? instant(fields.effectiveInstant) ?? instant(period?.start);
 }
 
-/** True when `resource` documents the time the patient was still on the ward they left at `leftAtStamp` (µs). */
-export function documentedDuringStay(resource: Resource, leftAtStamp: number): boolean {
-  const at = documentationTimeOf(resource);
-  return at !== null && at <= leftAtStamp / 1000 + LATE_DOCUMENTATION_GRACE_MINUTES * 60_000;
+/** What one device may still send about a patient who left its ward. */
+export class LateWindow {
+  constructor(
+    /** When the hub learned the patient left the ward (ms). */
+    readonly departedAt: number,
+    /** When this device could first have learned it (ms, at or after departedAt). */
+    readonly learnedAt: number,
+  ) {}
+
+  /** True when `resource` (new documentation, or a version written) is timed within the window. */
+  documents(resource: Resource): boolean {
+    const at = documentationTimeOf(resource);
+    return at !== null && at <= this.learnedAt + GRACE_MS;
+  }
+
+  /**
+   * True when the device may change the record whose version the hub holds is `held` (`stored`):
+   * timed within the hub's own window, or within the device's and first stored after it learned.
+   */
+  async mayChange(tx: SqlDatabase, held: Resource, stored: StoredResource): Promise<boolean> {
+    const at = documentationTimeOf(held);
+    if (at === null || at > this.learnedAt + GRACE_MS) return false;
+    if (at <= this.departedAt + GRACE_MS) return true;
+    const first = await firstVersionStamp(tx, stored.type, stored.id);
+    return first !== null && first / 1000 >= this.learnedAt - CONTACT_TOLERANCE_MS;
+  }
+}
+
+/**
+ * For a patient not on the device's ward now: the window of what it may still send, when the
+ * patient left its ward within LATE_DOCUMENTATION_DAYS; null otherwise (nothing).
+ */
+export async function lateWindowOf(tx: SqlDatabase, device: DevicePrincipal, patientId: string, now: Date): Promise<LateWindow | null> {
+  const since = (now.getTime() - LATE_DOCUMENTATION_DAYS * 86_400_000) * 1000;
+  const leftAt = await wardStayEndStamp(tx, patientId, wardLocationRef(device.ward), since);
+  if (leftAt === null) return null;
+  const departedAt = leftAt / 1000;
+  return new LateWindow(departedAt, await deviceLearnedAt(tx, device.deviceId, departedAt, now));
 }

@@ -17,8 +17,9 @@
 // - Documentation names its patient (else 422 INVALID_RESOURCE: a record of nobody would escape the
 //   ward check); the patient must be on the device's ward now, or have left it within LATE_DOCUMENTATION_DAYS,
 //   and then the write (new or changed) and the version it changes document the time the patient
-//   was on that ward (ward-stay.ts): the ward a patient left neither documents after the transfer
-//   nor changes what the new ward documented.
+//   was on that ward, up to when this device could have learned they left (ward-stay.ts): the ward a
+//   patient left neither documents after it learned of the transfer nor changes what the new ward
+//   documented.
 // - A change to documentation keeps its patient (a record about the wrong patient is marked entered
 //   in error and documented again on the right one), even between two patients of the ward; a
 //   documentation id the EHR deleted (no request deletes: interactions-write.ts answers 405), re-created
@@ -34,7 +35,14 @@
 //   adds is its recorder, the signed-in user or the Provenance's author judged above (else 422).
 import { accountStandingAt, usernamesOf, type Principal } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
-import { ADT_TYPES, documentActionOf, isPermitted, type Action, type StaffRole } from '../../shared/access/index.js';
+import {
+  ADT_TYPES,
+  LATE_DOCUMENTATION_DAYS,
+  documentActionOf,
+  isPermitted,
+  type Action,
+  type StaffRole,
+} from '../../shared/access/index.js';
 import {
   isUpstreamWithheld,
   patientIdOf,
@@ -45,14 +53,12 @@ import {
 } from '../../shared/fhir/index.js';
 import type { Access } from './access-policy.js';
 import { FhirError } from './fhir-error.js';
-import { contentText, isPatientOnWard, wardLocationRef, wardStayEndStamp, type StoredResource } from './store/index.js';
-import { documentedDuringStay } from './ward-stay.js';
+import { contentText, isPatientOnWard, wardLocationRef, type StoredResource } from './store/index.js';
+import { lateWindowOf, type LateWindow } from './ward-stay.js';
 import { survivingPatient } from './surviving-references.js';
 import { judgeDocumentation, judgePerformers } from './documentation-rules.js';
 import { HeldRecords, requireHeldReferences } from './held-references.js';
 
-/** How long after leaving a ward a patient's documentation from that ward is still accepted. */
-export const LATE_DOCUMENTATION_DAYS = 30;
 /** How far ahead of the hub's clock a recorded time may be (workstation clocks drift). */
 const CLOCK_SKEW_MS = 5 * 60_000;
 const OUT_OF_SCOPE_MESSAGE =
@@ -172,9 +178,9 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
     }
     for (const patientId of new Set([entry.next ? patientIdOf(entry.next) : undefined, entry.previous?.patientId ?? undefined])) {
       if (patientId === undefined) continue;
-      const leftAt = await judge.requireWardPatient(patientId);
+      const late = await judge.requireWardPatient(patientId);
       // A patient who left the ward: only documentation of their time there, new or changed (ward-stay.ts).
-      if (leftAt !== null && [entry.next, before].some((resource) => resource !== null && !documentedDuringStay(resource, leftAt))) {
+      if (late !== null && !(await judge.isOfStay(late, entry.next, before, entry.previous))) {
         throw refused('OUT_OF_SCOPE', OUT_OF_SCOPE_MESSAGE);
       }
     }
@@ -229,7 +235,7 @@ function judgeUpstreamMarks(type: string, next: Resource | null, before: Resourc
 
 /** The checks of one request, each asked of the database once. */
 class WriteJudge {
-  readonly #patients = new Map<string, Promise<number | null | false>>();
+  readonly #patients = new Map<string, Promise<LateWindow | null | false>>();
   readonly #accounts = new Map<string, Promise<Recorder>>();
 
   constructor(
@@ -248,9 +254,9 @@ class WriteJudge {
 
   /**
    * Null when the patient is on the device's ward now; when they left it within
-   * LATE_DOCUMENTATION_DAYS, when the hub learned it (µs stamp); else refused.
+   * LATE_DOCUMENTATION_DAYS, what this device may still send about them (ward-stay.ts); else refused.
    */
-  async requireWardPatient(patientId: string): Promise<number | null> {
+  async requireWardPatient(patientId: string): Promise<LateWindow | null> {
     let check = this.#patients.get(patientId);
     if (check === undefined) {
       check = this.#wardStanding(patientId);
@@ -261,11 +267,15 @@ class WriteJudge {
     return standing;
   }
 
-  async #wardStanding(patientId: string): Promise<number | null | false> {
-    const wardRef = wardLocationRef(this.principal.device.ward);
-    if (await isPatientOnWard(this.tx, patientId, wardRef)) return null;
-    const since = (this.now.getTime() - LATE_DOCUMENTATION_DAYS * 86_400_000) * 1000;
-    return (await wardStayEndStamp(this.tx, patientId, wardRef, since)) ?? false;
+  async #wardStanding(patientId: string): Promise<LateWindow | null | false> {
+    if (await isPatientOnWard(this.tx, patientId, wardLocationRef(this.principal.device.ward))) return null;
+    return (await lateWindowOf(this.tx, this.principal.device, patientId, this.now)) ?? false;
+  }
+
+  /** True when a write (`next`, over `before` held as `previous`) documents the stay of a patient who left (ward-stay.ts). */
+  async isOfStay(late: LateWindow, next: Resource | null, before: Resource | null, previous: StoredResource | null): Promise<boolean> {
+    if (next !== null && !late.documents(next)) return false;
+    return before === null || previous === null || (await late.mayChange(this.tx, before, previous));
   }
 
   /** Who recorded a write: the signed-in user, or the author of its Provenance as their account stood then. */

@@ -6,9 +6,12 @@
 // Revocation is checked in the database on every request (one primary-key lookup of
 // identity_devices; microseconds on SQLite, one round trip on PostgreSQL) rather than cached: IT
 // revokes from the CLI, another process, and a revoked device must be refused on its very next
-// request by every hub process. Signature checks are cached per token (hub-tokens.ts).
+// request by every hub process. Signature checks are cached per token (hub-tokens.ts). The same
+// lookup reads when the device was last in contact; a read (GET) is noted as a contact (a write at
+// most once a minute per device, device-contact.ts) before its route runs.
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { SqlDatabase } from '../storage/index.js';
+import { noteDeviceContact } from './device-contact.js';
 import { deviceStatus } from './devices.js';
 import type { AuthenticatePreHandler } from './fastify-augmentation.js';
 import type { HubTokens } from './hub-tokens.js';
@@ -64,6 +67,8 @@ export function createAuthenticate(deps: AuthenticateDeps): AuthenticatePreHandl
       if (device === null) throw new IdentityError('DEVICE_UNKNOWN', 'This workstation is not enrolled at this hub. Enroll it again.');
       if (device.revoked)
         throw new IdentityError('DEVICE_REVOKED', "This workstation's enrollment was revoked by IT. Ask IT to enroll it again.");
+      // A read is a contact: its answer could tell the device that a patient left its ward.
+      if (request.method === 'GET') await noteDeviceContact(deps.db, deviceId, now, device.lastSeen);
       const userToken = request.headers['x-wardline-user'];
       const user = userToken === undefined ? undefined : await authenticateUser(deps, userToken, deviceId, now);
       const devicePrincipal = { deviceId, ward: device.ward, scope: claims.scope };

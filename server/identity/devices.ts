@@ -46,13 +46,22 @@ export async function listDevices(db: SqlDatabase, filter: { ward?: string } = {
   return rows.map(toDeviceRecord);
 }
 
-/** Ward and revocation of a device: the one indexed lookup the preHandler makes per request. */
-export async function deviceStatus(db: SqlDatabase, clientId: string): Promise<{ ward: string; revoked: boolean } | null> {
-  const rows = await db.query<{ ward: string; revoked_at: unknown }>('SELECT ward, revoked_at FROM identity_devices WHERE client_id = $1', [
-    clientId,
-  ]);
+/**
+ * Ward and revocation of a device, and when it was last in contact (device-contact.ts): the one
+ * indexed lookup the preHandler makes per request.
+ */
+export async function deviceStatus(
+  db: SqlDatabase,
+  clientId: string,
+): Promise<{ ward: string; revoked: boolean; lastSeen: number | null } | null> {
+  const rows = await db.query<{ ward: string; revoked_at: unknown; last_seen: unknown }>(
+    'SELECT ward, revoked_at, last_seen FROM identity_devices WHERE client_id = $1',
+    [clientId],
+  );
   const row = rows[0];
-  return row === undefined ? null : { ward: row.ward, revoked: toNumberOrNull(row.revoked_at) !== null };
+  return row === undefined
+    ? null
+    : { ward: row.ward, revoked: toNumberOrNull(row.revoked_at) !== null, lastSeen: toNumberOrNull(row.last_seen) };
 }
 
 /**

@@ -60,13 +60,10 @@ export async function enrollDevice(db: SqlDatabase, request: EnrollmentRequest, 
   const rows = await db.query<{ ward: string }>('SELECT ward FROM identity_enrollment_tokens WHERE token_hash = $1', [tokenHash]);
   const ward = rows[0]?.ward;
   if (ward === undefined) throw new Error('The enrollment token vanished while it was being used.');
-  await db.execute('INSERT INTO identity_devices (client_id, ward, public_jwk, name, enrolled_at) VALUES ($1, $2, $3, $4, $5)', [
-    clientId,
-    ward,
-    JSON.stringify(publicKeyJwk),
-    request.name ?? null,
-    now.getTime(),
-  ]);
+  await db.execute(
+    'INSERT INTO identity_devices (client_id, ward, public_jwk, name, enrolled_at, last_seen) VALUES ($1, $2, $3, $4, $5, $5)',
+    [clientId, ward, JSON.stringify(publicKeyJwk), request.name ?? null, now.getTime()],
+  );
   return { clientId, ward };
 }
 

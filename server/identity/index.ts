@@ -1,5 +1,6 @@
 // The hub's identity room: staff accounts (argon2id, TOTP), user sign-in and refresh, device
-// enrollment and SMART Backend Services tokens, revocation, rate limits, the authenticate preHandler.
+// enrollment and SMART Backend Services tokens, revocation, rate limits, the authenticate preHandler,
+// each device's contact with the hub (when it could have learned what the hub learned).
 import './fastify-augmentation.js';
 export { registerIdentity, type IdentityDeps } from './register-identity.js';
 export { identityMigrations } from './identity-migrations.js';
@@ -26,6 +27,7 @@ export type { AuthenticatePreHandler } from './fastify-augmentation.js';
 export type { Principal, DevicePrincipal, UserPrincipal, StaffRole } from './principal.js';
 export type { RateLimitOptions } from './rate-limiter.js';
 export { accountStandingAt, type AccountStanding } from './account-history.js';
+export { deviceLearnedAt, DEVICE_CONTACT_GAP_MINUTES } from './device-contact.js';
 export { recordSignIn, type SignInRecord } from './sign-in-log.js';
 export { purgeOldSignIns, DEFAULT_SIGN_IN_RETENTION_DAYS, MAX_SIGN_IN_RETENTION_DAYS, type SignInRetention } from './sign-in-retention.js';
 export { DEVICE_SCOPES_SUPPORTED, type GrantedScope } from './token-scope.js';

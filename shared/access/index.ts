@@ -43,3 +43,4 @@ export {
   isRestricted,
   type SecurityLabelled,
 } from './restricted-charts.js';
+export { LATE_DOCUMENTATION_DAYS } from './late-documentation.js';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubCurrentVersion, hubErrorCode } from '../../shared/auth/index.js';
 import type { Observation } from '../../shared/fhir/index.js';
 import { addUser } from '../../server/identity/index.js';
-import { startHub, type TestDevice, type TestHub } from '../support/hub-harness.js';
+import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { importResources, putResources } from '../../server/fhir/index.js';
 import {
   bedLocation,
@@ -289,5 +289,185 @@ describe('the current version of a record of the stay, read by the ward the pati
       expect(((await search.json()) as { entry?: unknown[] }).entry ?? []).toEqual([]);
     }
     expect((await accessLog(moved.patientId)).slice(before)).toEqual([]);
+  });
+});
+
+// A workstation in downtime at the transfer (network down for hours; the hub and the ADT feed ran
+// on) could not know the patient left: its nurse went on documenting at the bedside, and all of it is
+// delivered when it reconnects, timed up to its first contact (a read) after the transfer plus the
+// grace. A workstation in contact at the transfer keeps the hub's window. The hub's clock is moved (never
+// back) through the day: times are hours before the test started.
+describe.each<HubEngine>(['sqlite', 'postgres'])('documentation from a workstation that could not know the patient left (%s)', (engine) => {
+  const base = Date.now();
+  let offset = -12 * HOUR;
+  /** Sets the hub's clock to `t` ms from the test's start (moving on in real time from there). */
+  const hubAt = (t: number): void => {
+    offset = Math.max(offset, base + t - Date.now());
+  };
+  const at = (t: number): Date => new Date(base + t);
+  let clockHub: TestHub;
+  let away: TestDevice;
+  let near: TestDevice;
+  let flaky: TestDevice;
+  let onB: TestDevice;
+  let nurse = '';
+  let colleague = '';
+  let left: AdmittedPatient;
+
+  beforeAll(async () => {
+    clockHub = await startHub({
+      engine,
+      clock: () => new Date(Date.now() + offset),
+      rateLimit: { sustainedPerSecond: 10_000, burst: 10_000 },
+    });
+    const wards = ['a', 'b'].flatMap((ward) => [wardLocation(ward), ...[1, 2, 3, 4].map((bed) => bedLocation(ward, bed))]);
+    await importResources(clockHub.db, wards, at(-12 * HOUR));
+    nurse = (await addUser(clockHub.db, { username: 'nurse.a', password: PASSWORD, role: 'nurse', wards: ['a'], mfa: false }, at(-2 * DAY)))
+      .userId;
+    colleague = (
+      await addUser(clockHub.db, { username: 'nurse.b', password: PASSWORD, role: 'nurse', wards: ['b'], mfa: false }, at(-2 * DAY))
+    ).userId;
+    left = { patientId: `p-${randomUUID()}`, encounterId: `e-${randomUUID()}` };
+    await importResources(clockHub.db, [patient(left.patientId), encounter(left.encounterId, left.patientId, 'a')], at(-11 * HOUR));
+    hubAt(-10.5 * HOUR);
+    away = await clockHub.enrollDevice('a');
+    near = await clockHub.enrollDevice('a');
+    flaky = await clockHub.enrollDevice('a');
+    onB = await clockHub.enrollDevice('b');
+    for (const device of [away, near, flaky]) expect((await device.fetch(`/fhir/Patient/${left.patientId}`)).status).toBe(200);
+    // `near` is in contact just before and just after the transfer (10 hours ago); `away` is not
+    // heard of again until 5 hours ago.
+    hubAt(-10 * HOUR - 2 * 60_000);
+    expect((await near.fetch(`/fhir/Patient/${left.patientId}`)).status).toBe(200);
+    const transferred = encounter(left.encounterId, left.patientId, 'b');
+    transferred.location = [
+      { location: { reference: 'Location/ward-a' }, status: 'completed' },
+      { location: { reference: 'Location/ward-b' } },
+      { location: { reference: 'Location/bed-b-2' } },
+    ];
+    await putResources(clockHub.db, [transferred], at(-10 * HOUR));
+    hubAt(-10 * HOUR + 2 * 60_000);
+    expect((await near.fetch(`/fhir/Patient/${left.patientId}`)).status).toBe(403);
+  });
+
+  afterAll(async () => {
+    await clockHub?.stop();
+  });
+
+  function heartRate(value: number, effective: Date): Observation {
+    return { ...observation(left.patientId, { value }), effectiveDateTime: effective.toISOString() };
+  }
+
+  /** Uploads `readings` as the outbox does (recorded at the last one's time); returns the answer and their client ids. */
+  async function upload(device: TestDevice, author: string, readings: Observation[]): Promise<{ response: Response; body: unknown }> {
+    const recorded = readings
+      .map((reading) => reading.effectiveDateTime!)
+      .sort()
+      .at(-1)!;
+    const body = outboxUpload(readings, { userId: author, recorded });
+    return { response: await device.fetch('/fhir', { body }), body };
+  }
+
+  function clientIdsOf(body: unknown): string[] {
+    return (body as { entry: { resource: Observation }[] }).entry
+      .filter((entry) => entry.resource.resourceType === 'Observation')
+      .map((entry) => entry.resource.identifier![0]!.value!);
+  }
+
+  async function copiesOf(clientId: string): Promise<Observation[]> {
+    const response = await onB.fetch(`/fhir/Observation?identifier=${encodeURIComponent(`${TEST_IDENTIFIER_SYSTEM}|${clientId}`)}`);
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { entry?: { resource: Observation }[] }).entry?.map((entry) => entry.resource) ?? [];
+  }
+
+  function retraction(held: Observation, author: string, recorded: Date): Record<string, unknown> {
+    const retracted = { ...held, status: 'entered-in-error', note: [{ text: 'Entered in error.' }] } as Observation;
+    const provenanceId = randomUUID();
+    return {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          fullUrl: `Observation/${held.id}`,
+          resource: retracted,
+          request: { method: 'PUT', url: `Observation/${held.id}`, ifMatch: `W/"${held.meta!.versionId}"` },
+        },
+        {
+          fullUrl: `Provenance/${provenanceId}`,
+          resource: {
+            resourceType: 'Provenance',
+            id: provenanceId,
+            target: [{ reference: `Observation/${held.id}` }, { reference: `Patient/${left.patientId}` }],
+            recorded: recorded.toISOString(),
+            agent: [{ who: { reference: `Practitioner/${author}` } }],
+          },
+          request: { method: 'PUT', url: `Provenance/${provenanceId}` },
+        },
+      ],
+    };
+  }
+
+  it('delivers, once, what a workstation out of contact since before the transfer documented during its downtime', async () => {
+    // The new ward documents while ward a's workstation is away.
+    hubAt(-7 * HOUR);
+    const byB = await upload(onB, colleague, [heartRate(90, at(-7 * HOUR))]);
+    expect(byB.response.status, await byB.response.clone().text()).toBe(200);
+    const [newWards] = await copiesOf(clientIdsOf(byB.body)[0]!);
+    // Ward a's workstation reconnects 5 hours ago, with readings of 9, 7 and 5 hours ago.
+    hubAt(-5 * HOUR);
+    const downtime = await upload(away, nurse, [
+      heartRate(81, at(-9 * HOUR)),
+      heartRate(82, at(-7 * HOUR)),
+      heartRate(83, at(-5 * HOUR - 10 * 60_000)),
+    ]);
+    expect(downtime.response.status, await downtime.response.clone().text()).toBe(200);
+    const again = await away.fetch('/fhir', { body: downtime.body });
+    expect(again.status, await again.clone().text()).toBe(200);
+    for (const clientId of clientIdsOf(downtime.body)) expect(await copiesOf(clientId)).toHaveLength(1);
+    // Then it reads the census, as a sync cycle does after its push: now it could know.
+    expect((await away.fetch(`/fhir/Patient/${left.patientId}`)).status).toBe(403);
+    // It may correct what it documented, never what the new ward documented while it was away.
+    const [own] = await copiesOf(clientIdsOf(downtime.body)[1]!);
+    const corrected = await away.fetch('/fhir', { body: retraction(own!, nurse, at(-5 * HOUR)) });
+    expect(corrected.status, await corrected.clone().text()).toBe(200);
+    const refused = await away.fetch('/fhir', { body: retraction(newWards!, nurse, at(-5 * HOUR)) });
+    expect(refused.status).toBe(403);
+    expect(hubErrorCode(await refused.json())).toBe('OUT_OF_SCOPE');
+    expect((await copiesOf(clientIdsOf(byB.body)[0]!))[0]).toEqual(newWards);
+  });
+
+  it('refuses a reading timed two hours after the transfer from a workstation in contact at the transfer', async () => {
+    hubAt(-5 * HOUR);
+    const late = await upload(near, nurse, [heartRate(84, at(-8 * HOUR))]);
+    expect(late.response.status).toBe(403);
+    expect(hubErrorCode(await late.response.json())).toBe('OUT_OF_SCOPE');
+    expect(await copiesOf(clientIdsOf(late.body)[0]!)).toHaveLength(0);
+  });
+
+  it('refuses, once the workstation has read from the hub after the transfer, a reading timed after that read plus the grace', async () => {
+    hubAt(-3 * HOUR);
+    const beyond = await upload(away, nurse, [heartRate(85, at(-3 * HOUR - 20 * 60_000))]);
+    expect(beyond.response.status).toBe(403);
+    expect(hubErrorCode(await beyond.response.json())).toBe('OUT_OF_SCOPE');
+    expect(await copiesOf(clientIdsOf(beyond.body)[0]!)).toHaveLength(0);
+    const withinGrace = await upload(away, nurse, [heartRate(86, at(-4.5 * HOUR))]);
+    expect(withinGrace.response.status, await withinGrace.response.clone().text()).toBe(200);
+  });
+
+  it('still takes, from a workstation whose connection dropped between its push and its census read, what it documented in a second outage', async () => {
+    hubAt(-3 * HOUR);
+    const first = await upload(flaky, nurse, [heartRate(87, at(-6 * HOUR))]);
+    expect(first.response.status, await first.response.clone().text()).toBe(200);
+    // The network drops before the census is read; the nurse documents on, at the bedside.
+    hubAt(-1.5 * HOUR);
+    const second = await upload(flaky, nurse, [heartRate(88, at(-1.75 * HOUR))]);
+    expect(second.response.status, await second.response.clone().text()).toBe(200);
+    expect(await copiesOf(clientIdsOf(second.body)[0]!)).toHaveLength(1);
+    // It reads the census: from then on the hub's window for it closes an hour later.
+    expect((await flaky.fetch(`/fhir/Patient/${left.patientId}`)).status).toBe(403);
+    hubAt(-0.1 * HOUR);
+    const after = await upload(flaky, nurse, [heartRate(89, at(-0.25 * HOUR))]);
+    expect(after.response.status).toBe(403);
+    expect(hubErrorCode(await after.response.json())).toBe('OUT_OF_SCOPE');
   });
 });
