@@ -14,6 +14,7 @@ export function summaryForRole(summary: PatientSummary, role: StaffRole): Patien
     problems: may('problems') ? summary.problems : [],
     medications: may('medication') ? summary.medications : [],
     vitals: may('vital-signs') ? summary.vitals : [],
+    news2: may('vital-signs') ? summary.news2 : null,
     labs: may('laboratory') ? summary.labs : [],
     alerts: may('alerts') ? summary.alerts : [],
   };

@@ -1,5 +1,5 @@
 // One patient's chart summary: demographics, current encounter, allergies, active problems,
-// active medications, latest vitals and labs, active alerts.
+// active medications, latest vitals with the NEWS2 the chart leads with, latest labs, active alerts.
 import {
   allergySummary,
   chartAlert,
@@ -18,6 +18,7 @@ import type { EncounterSummary, PatientSummary } from './chart-types.js';
 import type { ChartReads } from './chart-reads.js';
 import { admissionOf } from './census-query.js';
 import { encounterPlace } from './encounter-place.js';
+import { news2SummaryOf } from './news2-query.js';
 import type { ObservationQueries } from './observation-queries.js';
 
 export function patientSummary(
@@ -32,6 +33,7 @@ export function patientSummary(
   const encounters = reads.ofPatient(patientId, 'Encounter');
   const allergies = reads.ofPatient(patientId, 'AllergyIntolerance');
   const current = encounters.find((encounter) => encounter.status === 'in-progress') ?? encounters[encounters.length - 1];
+  const vitals = observations.latestOfCategory(patientId, 'vital-signs');
   return {
     patient: patientHeader(patient),
     encounter: current === undefined ? null : encounterSummary(current, reads),
@@ -39,7 +41,8 @@ export function patientSummary(
     noKnownAllergies: allergies.some(isNoKnownAllergy) && !allergies.some(isCurrentAllergy),
     problems: reads.ofPatient(patientId, 'Condition').filter(isActiveProblem).map(problemSummary),
     medications: reads.ofPatient(patientId, 'MedicationRequest').filter(isActiveRequest).map(medicationSummary),
-    vitals: observations.latestOfCategory(patientId, 'vital-signs'),
+    vitals,
+    news2: news2SummaryOf(observations, patientId, vitals),
     labs: observations.latestOfCategory(patientId, 'laboratory'),
     alerts: reads
       .ofPatient(patientId, 'Flag')

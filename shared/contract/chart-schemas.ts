@@ -31,7 +31,7 @@ export const censusEntrySchema = z.object({
   /** "No known allergies" documented (and no allergy): as opposed to nothing recorded. */
   noKnownAllergies: z.boolean(),
   lastVitalsAt: z.string().nullable(),
-  /** NEWS2 of the latest set of vitals, or null without any. */
+  /** NEWS2 of the latest complete round of vitals (with a newer incomplete one beside it), or null without any. */
   news2: news2SummarySchema.nullable(),
   /** When this workstation last brought the patient's chart up to date with the hub; null before it was loaded. */
   dataAsOf: z.string().nullable(),
@@ -135,6 +135,8 @@ export const patientSummarySchema = z.object({
   medications: z.array(medicationSummarySchema),
   /** Latest value per vital-sign code, by code. */
   vitals: z.array(latestObservationSchema),
+  /** NEWS2 of the latest complete round of vitals (with a newer incomplete one beside it), as the census shows it; null without any. */
+  news2: news2SummarySchema.nullable(),
   /** Latest result per laboratory code, by code. */
   labs: z.array(latestObservationSchema),
   alerts: z.array(chartAlertSchema),

@@ -1,10 +1,11 @@
 // One row of the census grid: bed, name with a second identifier (MRN, birth date) and, while
 // searching, why the row matched; age and sex, alerts, allergy flag, time of the last
-// vital signs and how old they are (colour and words), the NEWS2 of that set with its band, and
+// vital signs and how old they are (colour and words), the NEWS2 of the latest complete round with
+// its band and time (and a newer incomplete round under it), and
 // when the workstation last brought the chart up to date (data as of, with its staleness).
 import type { CensusEntryData } from '../../../../shared/contract/index.js';
 import { DataAsOf } from '../chart/data-as-of.js';
-import { News2Badge } from '../chart/news2-badge.js';
+import { News2Latest } from '../chart/news2-latest.js';
 import { ALLERGY_WORDING, allergyState, formatCalendarDate, formatRecentTime } from '../../../../shared/display/index.js';
 import { ageOn, sexLabel, shortAge, spokenAge } from '../../lib/age.js';
 import { vitalsStaleness } from '../../../../shared/staleness/index.js';
@@ -102,7 +103,7 @@ export function CensusRow(props: CensusRowProps): React.JSX.Element {
         {vitalsStalenessLabel(level)}
       </span>
       <span role="gridcell" className="census__news2">
-        {row.news2 === null ? <span className="muted">None</span> : <News2Badge score={row.news2} compact />}
+        {row.news2 === null ? <span className="muted">None</span> : <News2Latest news2={row.news2} now={now} />}
       </span>
       <span role="gridcell" className="census__data-as-of">
         <DataAsOf dataAsOf={row.dataAsOf} compact />
