@@ -1,5 +1,6 @@
 // One patient's chart summary: demographics, current encounter, allergies, active problems,
-// active medications, latest vitals with the NEWS2 the chart leads with, latest labs, active alerts.
+// active medications, latest vitals with the NEWS2 the chart leads with, latest labs, active alerts,
+// doses recorded twice for one slot.
 import {
   allergySummary,
   chartAlert,
@@ -7,6 +8,7 @@ import {
   isActiveProblem,
   isCurrentAllergy,
   isNoKnownAllergy,
+  isActiveRequest,
   medicationSummary,
   patientHeader,
   problemSummary,
@@ -17,6 +19,7 @@ import {
 import type { EncounterSummary, PatientSummary } from './chart-types.js';
 import type { ChartReads } from './chart-reads.js';
 import { admissionOf } from './census-query.js';
+import { dosesRecordedTwice } from './double-dose-query.js';
 import { encounterPlace } from './encounter-place.js';
 import { news2SummaryOf } from './news2-query.js';
 import type { ObservationQueries } from './observation-queries.js';
@@ -48,12 +51,9 @@ export function patientSummary(
       .ofPatient(patientId, 'Flag')
       .filter((flag) => isActiveFlag(flag, nowMs))
       .map(chartAlert),
+    dosesRecordedTwice: dosesRecordedTwice(reads, patientId, nowMs),
     dataAsOf: dataAsOf(patientId),
   };
-}
-
-export function isActiveRequest(request: Json): boolean {
-  return request.status === 'active';
 }
 
 function encounterSummary(encounter: Json, reads: ChartReads): EncounterSummary {
