@@ -1,5 +1,6 @@
 // The correction channels: a patient's recorded vital signs and doses (only the kinds the reader's
-// role may read; the read is audited), and correcting one or marking it entered in error. Amending
+// role may read; the read is audited; an emergency chart's from its copy held in memory, where the
+// trends read too, for reading only), and correcting one or marking it entered in error. Amending
 // needs the right to document that kind (a vital sign: document:vital-signs; a dose:
 // document:medication-administration) on a patient in the user's scope; it is audited as an update
 // with the action and the reason's code (the free text stays in the record's note, not in the trail).
@@ -27,6 +28,12 @@ export interface AmendmentHandlerOptions {
   readonly documentation: Pick<Documentation, 'amend'> | null;
   /** The chart cache's resources (the recorded entries are read there, also on a workstation not enrolled). */
   readonly resources: Pick<ResourceStore, 'ofPatientBetween' | 'versionOf'>;
+  /**
+   * The active session's emergency copy of a patient off this ward (break-the-glass, held in memory),
+   * or null: its recorded entries are read there, as its trends are, and offered for reading only
+   * (documenting for such a patient is refused).
+   */
+  readonly emergencyCopy?: (patientId: string) => Pick<ResourceStore, 'ofPatientBetween' | 'versionOf'> | null;
   readonly audit: Pick<AuditLog, 'record'>;
   /** Which chart-reads a refresh of the list already recorded (view-reads.ts); one per handler set by default. */
   readonly viewReads?: ViewReads;
@@ -48,6 +55,7 @@ export function amendmentHandlers({
   patients,
   documentation,
   resources,
+  emergencyCopy = () => null,
   audit,
   viewReads,
 }: AmendmentHandlerOptions): AmendmentHandlers {
@@ -56,7 +64,16 @@ export function amendmentHandlers({
     'chart:recorded-entries': ({ patientId, from, to, refresh }) => {
       const user = guardPatient(sessions, patients, 'chart:read', patientId);
       const types = new Set((Object.keys(READ) as AmendableType[]).filter((type) => isPermitted(user.role, READ[type])));
-      const entries = recordedEntries(resources, patientId, { from, to }, types);
+      const copy = emergencyCopy(patientId);
+      const entries =
+        copy === null
+          ? recordedEntries(resources, patientId, { from, to }, types)
+          : recordedEntries(copy, patientId, { from, to }, types).map((entry) => ({
+              ...entry,
+              canCorrect: false,
+              canRetract: false,
+              fields: [],
+            }));
       // A refresh of the list already open (view-reads.ts) records no new chart-read.
       readView(views, { sessionId: user.sessionId, view: 'recorded-entries', patientId, refresh }, (record) => {
         if (record) audit.record(chartReadEntry(user, patientId, 'recorded-entries', { detail: { entries: entries.length } }));

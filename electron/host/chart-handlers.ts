@@ -7,7 +7,7 @@
 import type { AuditedChartReads } from '../audit/index.js';
 import { guard, type GuardedPatient, type GuardedSessions } from '../session/index.js';
 import type { IpcHandler } from './ipc-router.js';
-import { summaryForRole } from './summary-for-role.js';
+import { censusForRole, summaryForRole } from './summary-for-role.js';
 import { createViewReads, readView, type ViewReads } from './view-reads.js';
 
 /** What the guard needs to know of a patient, or null when the chart cache does not hold them. */
@@ -35,7 +35,10 @@ export function chartHandlers({ sessions, chart, patients, viewReads }: ChartHan
     return guard(sessions, patient === null ? { action } : { action, patient });
   };
   return {
-    'chart:census': () => chart.census(guard(sessions, { action: 'census:read' })),
+    'chart:census': () => {
+      const user = guard(sessions, { action: 'census:read' });
+      return censusForRole(chart.census(user), user.role);
+    },
     'chart:summary': ({ patientId, refresh }) => {
       const user = forPatient('chart:read', patientId);
       const at = { sessionId: user.sessionId, view: 'summary', patientId, refresh };

@@ -230,7 +230,15 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
           deliveries: sync,
           viewReads,
         }),
-        ...amendmentHandlers({ sessions: manager, patients, documentation, resources: vault.resources, audit, viewReads }),
+        ...amendmentHandlers({
+          sessions: manager,
+          patients: patientsWithOffWard,
+          documentation,
+          resources: vault.resources,
+          emergencyCopy: (patientId) => offWard.chartFor(patientId)?.resources ?? null,
+          audit,
+          viewReads,
+        }),
         ...syncHandlers({
           sync,
           status: syncStatus,

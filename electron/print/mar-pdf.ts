@@ -8,7 +8,7 @@
 // metadata and file name hold no patient data.
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { ALLERGIES_NOT_RECORDED_ADVICE, ALLERGY_WORDING, allergyState, allergyText } from '../../shared/display/index.js';
-import { doubleDoseAlert, slotsRecordedMoreThanOnce } from '../../shared/medication-safety/index.js';
+import { DOUBLE_DOSE_TITLE, doubleDoseAlert, slotsRecordedMoreThanOnce } from '../../shared/medication-safety/index.js';
 import type { MarAdministration, MarRow, MedicationSummary } from '../vault/index.js';
 import { PageWriter, type TableColumn, type TableRow } from './page-writer.js';
 import type { MarPrintJob, PrintedChart, PrintedIdentity, PrintSection } from './print-job.js';
@@ -184,7 +184,7 @@ function doubleDoseNotices(chart: PrintedChart, job: MarPrintJob, nowMs: number)
       .filter((slot) => Date.parse(slot.scheduledAt) >= fromMs && Date.parse(slot.scheduledAt) <= toMs)
       .map(
         (slot) =>
-          `DOSE RECORDED TWICE — ${orderName(row)}: ${doubleDoseAlert(slot.doses.length, printedTime(slot.scheduledAt, job.timeZone))}`,
+          `${DOUBLE_DOSE_TITLE.toUpperCase()} — ${orderName(row)}: ${doubleDoseAlert(slot.doses.length, printedTime(slot.scheduledAt, job.timeZone))}`,
       ),
   );
 }

@@ -1,6 +1,7 @@
 // The census: patients with an in-progress Encounter on the vault's ward (any ward when none is
-// set), with what the ward list shows for each: bed, admission, alerts, allergies, last vitals, and
-// when the workstation last brought the chart up to date (data as of).
+// set), with what the ward list shows for each: bed, admission, alerts, allergies, last vitals, the
+// NEWS2 the ward leads with (the latest complete round, news2-query.ts), the doses recorded twice
+// for one slot (double-dose-query.ts), and when the workstation last brought the chart up to date (data as of).
 import {
   chartAlert,
   isActiveFlag,
@@ -11,10 +12,11 @@ import {
   text,
   type Json,
 } from './chart-format.js';
-import { news2OfObservations, news2Summary } from '../../shared/vital-signs/index.js';
 import type { CensusEntry } from './chart-types.js';
 import type { ChartReads } from './chart-reads.js';
+import { dosesRecordedTwice } from './double-dose-query.js';
 import { encounterPlace } from './encounter-place.js';
+import { news2SummaryOf } from './news2-query.js';
 import type { ObservationQueries } from './observation-queries.js';
 
 export function census(
@@ -49,7 +51,8 @@ export function census(
         .map(chartAlert),
       ...allergyFacts(reads.ofPatient(patientId, 'AllergyIntolerance')),
       lastVitalsAt: observations.latestTimeOfCategory(patientId, 'vital-signs'),
-      news2: news2Summary(news2OfObservations(observations.latestOfCategory(patientId, 'vital-signs'))),
+      news2: news2SummaryOf(observations, patientId),
+      dosesRecordedTwice: dosesRecordedTwice(reads, patientId, nowMs),
       dataAsOf: dataAsOf(patientId),
     });
   }

@@ -157,6 +157,11 @@ export function problemSummary(condition: Json): ProblemSummary {
   };
 }
 
+/** An order in force (MedicationRequest.status active): the summary's medications and the MAR's rows. */
+export function isActiveRequest(request: Json): boolean {
+  return request.status === 'active';
+}
+
 export function medicationSummary(request: Json): MedicationSummary {
   const dosage = array(request.dosageInstruction)[0];
   // Stored resources passed the hub's FHIR validation: the structured dosage has its FHIR shape.

@@ -3,10 +3,9 @@
 // given / late / held. The scheduled time is Wardline's extension (shared/fhir scheduledTimeOf);
 // effectiveDateTime is when the dose was given, or held.
 import { referenceId, scheduledTimeOf, type MedicationAdministration } from '../../shared/fhir/index.js';
-import { conceptText, isObject, medicationSummary, text, array, type Json } from './chart-format.js';
+import { conceptText, isActiveRequest, isObject, medicationSummary, text, array, type Json } from './chart-format.js';
 import type { MarAdministration, MarAdministrationState, MarRow } from './chart-types.js';
 import type { ChartReads } from './chart-reads.js';
-import { isActiveRequest } from './patient-summary-query.js';
 
 /** A dose given more than this long after its scheduled time is late (the usual 60-minute rule
  *  for medicines that are not time-critical). */

@@ -12,7 +12,7 @@ import { VaultError } from './vault-error.js';
 
 export interface MemoryChartStore extends ChartQueries {
   /** Validated writes and reads, as in the vault (a batch with one invalid resource writes nothing). */
-  readonly resources: Pick<ResourceStore, 'upsertMany' | 'read' | 'count'>;
+  readonly resources: Pick<ResourceStore, 'upsertMany' | 'read' | 'count' | 'ofPatientBetween' | 'versionOf'>;
   readonly isOpen: boolean;
   /** Overwrites every stored row, then frees the database. Every later call throws CLOSED. */
   close(): void;
@@ -47,7 +47,16 @@ export function openMemoryChartStore(): MemoryChartStore {
     fetchedAt = new Date().toISOString();
     return written;
   };
-  const resources = guarded({ upsertMany, read: store.read, count: store.count } as MemoryChartStore['resources'], assertOpen);
+  const resources = guarded(
+    {
+      upsertMany,
+      read: store.read,
+      count: store.count,
+      ofPatientBetween: store.ofPatientBetween,
+      versionOf: store.versionOf,
+    } as MemoryChartStore['resources'],
+    assertOpen,
+  );
   const queries = guarded(
     createChartQueries(
       db,

@@ -1,5 +1,6 @@
 // One patient's chart summary: demographics, current encounter, allergies, active problems,
-// active medications, latest vitals and labs, active alerts.
+// active medications, latest vitals with the NEWS2 the chart leads with, latest labs, active alerts,
+// doses recorded twice for one slot.
 import {
   allergySummary,
   chartAlert,
@@ -7,6 +8,7 @@ import {
   isActiveProblem,
   isCurrentAllergy,
   isNoKnownAllergy,
+  isActiveRequest,
   medicationSummary,
   patientHeader,
   problemSummary,
@@ -17,7 +19,9 @@ import {
 import type { EncounterSummary, PatientSummary } from './chart-types.js';
 import type { ChartReads } from './chart-reads.js';
 import { admissionOf } from './census-query.js';
+import { dosesRecordedTwice } from './double-dose-query.js';
 import { encounterPlace } from './encounter-place.js';
+import { news2SummaryOf } from './news2-query.js';
 import type { ObservationQueries } from './observation-queries.js';
 
 export function patientSummary(
@@ -32,6 +36,7 @@ export function patientSummary(
   const encounters = reads.ofPatient(patientId, 'Encounter');
   const allergies = reads.ofPatient(patientId, 'AllergyIntolerance');
   const current = encounters.find((encounter) => encounter.status === 'in-progress') ?? encounters[encounters.length - 1];
+  const vitals = observations.latestOfCategory(patientId, 'vital-signs');
   return {
     patient: patientHeader(patient),
     encounter: current === undefined ? null : encounterSummary(current, reads),
@@ -39,18 +44,16 @@ export function patientSummary(
     noKnownAllergies: allergies.some(isNoKnownAllergy) && !allergies.some(isCurrentAllergy),
     problems: reads.ofPatient(patientId, 'Condition').filter(isActiveProblem).map(problemSummary),
     medications: reads.ofPatient(patientId, 'MedicationRequest').filter(isActiveRequest).map(medicationSummary),
-    vitals: observations.latestOfCategory(patientId, 'vital-signs'),
+    vitals,
+    news2: news2SummaryOf(observations, patientId, vitals),
     labs: observations.latestOfCategory(patientId, 'laboratory'),
     alerts: reads
       .ofPatient(patientId, 'Flag')
       .filter((flag) => isActiveFlag(flag, nowMs))
       .map(chartAlert),
+    dosesRecordedTwice: dosesRecordedTwice(reads, patientId, nowMs),
     dataAsOf: dataAsOf(patientId),
   };
-}
-
-export function isActiveRequest(request: Json): boolean {
-  return request.status === 'active';
 }
 
 function encounterSummary(encounter: Json, reads: ChartReads): EncounterSummary {

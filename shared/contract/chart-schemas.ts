@@ -14,6 +14,13 @@ export const chartAlertSchema = z.object({
   category: z.string().nullable(),
 });
 
+/** A slot of a scheduled order recorded more than once (shared/medication-safety doubleDoseSlots), for the census and the banner. */
+export const doubleDoseSlotSchema = z.object({
+  medication: z.string(),
+  scheduledAt: z.string(),
+  count: z.number().int().min(2),
+});
+
 export const censusEntrySchema = z.object({
   patientId: z.string(),
   /** "Family, Given" from the official (or first) name. */
@@ -31,8 +38,10 @@ export const censusEntrySchema = z.object({
   /** "No known allergies" documented (and no allergy): as opposed to nothing recorded. */
   noKnownAllergies: z.boolean(),
   lastVitalsAt: z.string().nullable(),
-  /** NEWS2 of the latest set of vitals, or null without any. */
+  /** NEWS2 of the latest complete round of vitals (with a newer incomplete one beside it), or null without any. */
   news2: news2SummarySchema.nullable(),
+  /** Slots recorded more than once in the last and next day (empty for a role that may not read medication). */
+  dosesRecordedTwice: z.array(doubleDoseSlotSchema),
   /** When this workstation last brought the patient's chart up to date with the hub; null before it was loaded. */
   dataAsOf: z.string().nullable(),
 });
@@ -135,9 +144,13 @@ export const patientSummarySchema = z.object({
   medications: z.array(medicationSummarySchema),
   /** Latest value per vital-sign code, by code. */
   vitals: z.array(latestObservationSchema),
+  /** NEWS2 of the latest complete round of vitals (with a newer incomplete one beside it), as the census shows it; null without any. */
+  news2: news2SummarySchema.nullable(),
   /** Latest result per laboratory code, by code. */
   labs: z.array(latestObservationSchema),
   alerts: z.array(chartAlertSchema),
+  /** Slots recorded more than once in the last and next day, as the census flags them (empty for a role that may not read medication). */
+  dosesRecordedTwice: z.array(doubleDoseSlotSchema),
   /** When this workstation last brought the chart up to date with the hub (an emergency copy: when it was fetched); null before it was loaded. */
   dataAsOf: z.string().nullable(),
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doubleDoseAlert, sameSlot, slotsRecordedMoreThanOnce, standingDoses } from './dose-records.js';
+import { doubleDoseAlert, doubleDoseNotice, doubleDoseSlots, sameSlot, slotsRecordedMoreThanOnce, standingDoses } from './dose-records.js';
 import { checkFrequency, type WardClock } from './frequency-rule.js';
 import { orderScheduleOf } from './order-schedule.js';
 import type { MedicationRequest } from '../fhir/index.js';
@@ -60,5 +60,49 @@ describe('which doses are in one slot', () => {
     expect(doubleDoseAlert(2, '07 Dec, 18:00')).toBe(
       "2 doses recorded for this 07 Dec, 18:00 dose: check with the patient's physician; if one was recorded by mistake, mark it entered in error.",
     );
+  });
+});
+
+describe('the doses recorded twice the census and the banner flag', () => {
+  const now = Date.parse('2026-12-07T20:00:00.000Z');
+  const order = (medication: string, doses: ReturnType<typeof dose>[], prn = false) => ({ medication, prn, doses });
+
+  it('names each slot of the last and next day held by more than one standing dose, in time order', () => {
+    const slots = doubleDoseSlots(
+      [
+        order('Enoxaparin 40 mg', [dose('a', 'late', '2026-12-07T18:00:00.000Z'), dose('b', 'given', '2026-12-07T18:00:00.000Z')]),
+        order('Paracetamol 1 g', [
+          dose('c', 'given', '2026-12-07T08:00:00.000Z'),
+          dose('d', 'given', '2026-12-07T08:00:20.000Z'),
+          dose('e', 'held', '2026-12-07T08:00:00.000Z'),
+        ]),
+      ],
+      now,
+    );
+    expect(slots).toEqual([
+      { medication: 'Paracetamol 1 g', scheduledAt: '2026-12-07T08:00:00.000Z', count: 3 },
+      { medication: 'Enoxaparin 40 mg', scheduledAt: '2026-12-07T18:00:00.000Z', count: 2 },
+    ]);
+    expect(doubleDoseNotice('Enoxaparin 40 mg', 2, '07 Dec, 18:00')).toBe(
+      `Dose recorded twice — Enoxaparin 40 mg: ${doubleDoseAlert(2, '07 Dec, 18:00')}`,
+    );
+  });
+
+  it('leaves out a slot whose second dose was marked entered in error, an as-needed order and a slot more than a day away', () => {
+    const twice = [dose('a', 'given', '2026-12-05T18:00:00.000Z'), dose('b', 'given', '2026-12-05T18:00:00.000Z')];
+    expect(
+      doubleDoseSlots(
+        [
+          order('Enoxaparin 40 mg', [
+            dose('a', 'given', '2026-12-07T18:00:00.000Z'),
+            dose('b', 'entered-in-error', '2026-12-07T18:00:00.000Z'),
+          ]),
+          order('Morphine 5 mg', [dose('c', 'given', '2026-12-07T18:00:00.000Z'), dose('d', 'given', '2026-12-07T18:00:00.000Z')], true),
+          order('Aspirin 75 mg', twice),
+        ],
+        now,
+      ),
+    ).toEqual([]);
+    expect(doubleDoseSlots([order('Aspirin 75 mg', twice)], Date.parse('2026-12-06T12:00:00.000Z'))).toHaveLength(1);
   });
 });

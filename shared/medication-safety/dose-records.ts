@@ -10,7 +10,8 @@
 // (DOSE_BEYOND_FREQUENCY), but a dose recorded in downtime and one recorded at the hub (or on
 // another workstation) meet only after the sync, where the hub takes both: a dose documented as
 // given is a fact. So the MAR tab and the printed MAR flag every slot held by more than one
-// standing dose (slotsRecordedMoreThanOnce) with the words of doubleDoseAlert.
+// standing dose (slotsRecordedMoreThanOnce) with the words of doubleDoseAlert, and the census and
+// the patient banner flag those of the last and next day (doubleDoseSlots, computed by the host).
 
 /** The MAR states of a dose withdrawn from the record (FHIR MedicationAdministration.status). */
 export const RETRACTED_DOSE_STATES: readonly string[] = ['entered-in-error'];
@@ -75,4 +76,49 @@ export function slotsRecordedMoreThanOnce<T extends RecordedDose>(
  */
 export function doubleDoseAlert(count: number, when: string): string {
   return `${count} doses recorded for this ${when} dose: check with the patient's physician; if one was recorded by mistake, mark it entered in error.`;
+}
+
+/** The words that name the flag wherever it shows (the census, the patient banner; the printed MAR in capitals). */
+export const DOUBLE_DOSE_TITLE = 'Dose recorded twice';
+
+/** The flag beyond the MAR, whole: "Dose recorded twice — {medication}: {doubleDoseAlert}". */
+export function doubleDoseNotice(medication: string, count: number, when: string): string {
+  return `${DOUBLE_DOSE_TITLE} — ${medication}: ${doubleDoseAlert(count, when)}`;
+}
+
+/**
+ * How far before and after now the census and the patient banner look for a slot recorded twice:
+ * a clinician who does not open the MAR sees a double dose of the last day (or of one recorded
+ * ahead), as the printed MAR's day shows it; the MAR tab flags every slot it shows.
+ */
+export const DOUBLE_DOSE_SUMMARY_WINDOW_MS = 24 * 60 * 60_000;
+
+/** A slot recorded more than once, as the census and the chart summary carry it. */
+export interface DoubleDoseSlot {
+  /** The order's medication, in words. */
+  readonly medication: string;
+  /** The slot's scheduled time (ISO). */
+  readonly scheduledAt: string;
+  /** How many standing doses hold it (2 or more). */
+  readonly count: number;
+}
+
+/**
+ * The slots recorded more than once among a patient's orders (each with its doses, as the MAR
+ * reads them), scheduled within DOUBLE_DOSE_SUMMARY_WINDOW_MS of `nowMs`, in time order.
+ */
+export function doubleDoseSlots(
+  orders: ReadonlyArray<{ readonly medication: string; readonly prn: boolean; readonly doses: readonly RecordedDose[] }>,
+  nowMs: number,
+): DoubleDoseSlot[] {
+  return orders
+    .flatMap((order) =>
+      slotsRecordedMoreThanOnce(order, order.doses).map((slot) => ({
+        medication: order.medication,
+        scheduledAt: slot.scheduledAt,
+        count: slot.doses.length,
+      })),
+    )
+    .filter((slot) => Math.abs(Date.parse(slot.scheduledAt) - nowMs) <= DOUBLE_DOSE_SUMMARY_WINDOW_MS)
+    .sort((a, b) => Date.parse(a.scheduledAt) - Date.parse(b.scheduledAt));
 }

@@ -24,13 +24,18 @@ export {
   type ZoneClock,
 } from './dose-slots.js';
 export {
+  DOUBLE_DOSE_SUMMARY_WINDOW_MS,
+  DOUBLE_DOSE_TITLE,
   RETRACTED_DOSE_STATES,
   SAME_SLOT_MS,
   doubleDoseAlert,
+  doubleDoseNotice,
+  doubleDoseSlots,
   sameSlot,
   slotsRecordedMoreThanOnce,
   standingDoses,
   standsAsRecord,
+  type DoubleDoseSlot,
   type RecordedDose,
   type SlotRecordedMoreThanOnce,
 } from './dose-records.js';

@@ -1,7 +1,8 @@
 // Vital signs as the ward reads them: the NEWS2 early-warning score (RCP 2017) and its escalation
 // bands, the abnormal flag of each vital, the physiological ranges and cross-field checks every
 // entry passes (host, hub-bound contract and form alike), the entry's shape, the reading of a typed
-// decimal by locale, the NEWS2 of a chart's latest observations, the FHIR form of each vital sign
+// decimal by locale, the NEWS2 of a chart's latest observations, round by round and the latest
+// complete round a list leads with, the FHIR form of each vital sign
 // (LOINC code, UCUM unit) and the check of a vital-signs Observation against all of it (the hub's).
 // Runtime-neutral.
 export {
@@ -46,6 +47,7 @@ export {
   CONSCIOUSNESS_CODINGS,
   consciousnessFromCode,
   news2OfObservations,
+  NEWS2_CODES,
   type VitalObservationReading,
 } from './news2-observations.js';
 export {
@@ -63,5 +65,6 @@ export {
   type VitalSignDefinition,
 } from './vital-definitions.js';
 export { vitalObservationProblem, type VitalObservationLike, type VitalObservationProblem } from './vital-observation-check.js';
-export { news2SummarySchema, news2Summary, type News2Summary } from './news2-summary.js';
+export { latestNews2, news2Rounds, type LatestNews2, type News2Round } from './news2-rounds.js';
+export { news2SummarySchema, news2Summary, type News2RoundSummary, type News2Summary } from './news2-summary.js';
 export { combinedNotes, correctionNoteText, observationValueText, parseCorrectionNote, quantityText } from './correction-note.js';

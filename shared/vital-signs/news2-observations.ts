@@ -53,6 +53,17 @@ export interface VitalObservationReading {
   readonly components: ReadonlyArray<{ readonly code: string; readonly value: number | null }>;
 }
 
+/** The LOINC codes of the observations NEWS2 scores (consciousness is the ACVPU observation, never the GCS). */
+export const NEWS2_CODES: readonly string[] = [
+  VITAL_SIGN_CODES.respiratoryRate,
+  VITAL_SIGN_CODES.oxygenSaturation,
+  VITAL_SIGN_CODES.oxygenFlow,
+  VITAL_SIGN_CODES.bloodPressurePanel,
+  VITAL_SIGN_CODES.heartRate,
+  VITAL_SIGN_CODES.consciousness,
+  VITAL_SIGN_CODES.temperature,
+];
+
 const SET_SPAN_MS = 60 * 60_000;
 
 const bareCode = (code: string): string => code.slice(code.lastIndexOf('|') + 1);
@@ -67,18 +78,9 @@ export function news2OfObservations(readings: readonly VitalObservationReading[]
     const seen = newest.get(code);
     if (seen === undefined || ms > seen.ms) newest.set(code, { reading, ms });
   }
-  const scored: string[] = [
-    VITAL_SIGN_CODES.heartRate,
-    VITAL_SIGN_CODES.respiratoryRate,
-    VITAL_SIGN_CODES.temperature,
-    VITAL_SIGN_CODES.oxygenSaturation,
-    VITAL_SIGN_CODES.bloodPressurePanel,
-    VITAL_SIGN_CODES.oxygenFlow,
-    VITAL_SIGN_CODES.consciousness,
-  ];
   let latestMs = -Infinity;
   let latestTime: string | null = null;
-  for (const code of scored) {
+  for (const code of NEWS2_CODES) {
     const seen = newest.get(code);
     if (seen !== undefined && seen.ms > latestMs) {
       latestMs = seen.ms;

@@ -1,10 +1,14 @@
 // Emergency access (break-the-glass) as a physician meets it: a restricted chart on the ward asks
 // for a coded reason and a justification before it opens, then shows a time-limited, audited
 // banner; a patient from another ward is opened by MRN from the census, and the access ends when
-// the workstation is locked. Synthetic patients only.
+// the workstation is locked; its Vital signs tab reads the emergency copy throughout (trend and
+// recorded list agree). Synthetic patients only.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { importResources } from '../../server/fhir/index.js';
+import { formatDateTime } from '../../shared/display/index.js';
+import type { Observation } from '../../shared/fhir/index.js';
+import { observationValueText } from '../../shared/vital-signs/index.js';
 import { generateWard, type SyntheticPatient, type SyntheticWard } from '../../shared/synthetic/index.js';
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
@@ -15,6 +19,7 @@ import {
   chartRegion,
   expectCensus,
   lockHeading,
+  openChartTab,
   setPin,
   shown,
   signIn,
@@ -167,6 +172,46 @@ describe('emergency access (break-the-glass)', () => {
     await expect.poll(() => emergencyBanner(page).count()).toBe(0);
     expect(stack.host.offWardCharts.holds(patientId)).toBe(false);
     await saveScreenshot(page, TEST, 'off-ward-after-unlock');
+
+    await signOut(page);
+    expectNoPageProblems(watched);
+    await watched.context.close();
+  });
+
+  it('reads a chart from another ward in one place: the Vital signs tab lists the readings its trend plots, for reading only', async () => {
+    const watched = await watchedPage(browser);
+    const { page } = watched;
+    onTestFailed(() => saveScreenshot(page, TEST, 'off-ward-vitals-failure').then(() => undefined));
+    const patient = otherWard.patients[0]!;
+    const name = censusName(patient.patient);
+    // The patient's latest pulse, as the hub holds it (the workstation never cached this patient).
+    const pulses = patient.resources
+      .filter((r): r is Observation => r.resourceType === 'Observation' && r.code.coding?.[0]?.code === '8867-4')
+      .sort((a, b) => Date.parse(b.effectiveDateTime!) - Date.parse(a.effectiveDateTime!));
+    const latest = pulses[0]!;
+
+    await page.goto(stack.issueUrl());
+    await signIn(page, stack.account('nina'));
+    await expectCensus(page, stack.ward.patients.length);
+    await page.getByRole('button', { name: 'Open a chart from another ward' }).click();
+    const dialog = await shown(page.getByRole('dialog', { name: 'Open a chart from another ward' }));
+    await dialog.getByLabel('MRN').fill(mrnOf(patient.patient));
+    await giveReason(dialog);
+    await dialog.getByRole('button', { name: 'Open chart with emergency access' }).click();
+    await shown(chartRegion(page).getByRole('heading', { level: 2, name }));
+    await shown(emergencyBanner(page));
+
+    await openChartTab(page, 'Vital signs');
+    const heartRate = page.getByRole('region', { name: /^Heart rate/ });
+    await shown(heartRate.getByRole('img', { name: /Heart rate plot: \d+ readings? in the last 24 hours/ }));
+    const recorded = page.getByRole('region', { name: 'Recorded vital signs' });
+    const latestRow = recorded.getByRole('row', { name: `Heart rate ${formatDateTime(latest.effectiveDateTime)}`, exact: true });
+    await shown(latestRow);
+    expect(await latestRow.getByRole('cell').nth(1).textContent()).toBe(observationValueText(latest));
+    expect(await recorded.getByText('No vital signs recorded in the last 3 days.').count()).toBe(0);
+    // An emergency copy is for reading: a nurse, who may correct her ward's readings, is offered no correction here.
+    expect(await recorded.getByRole('button', { name: /^Correct or retract / }).count()).toBe(0);
+    await saveScreenshot(page, TEST, 'off-ward-vitals');
 
     await signOut(page);
     expectNoPageProblems(watched);

@@ -2,12 +2,14 @@
 // (review 12, finding 4): the workstation refuses a second dose beside one that stands, but a dose
 // recorded on the workstation in downtime and one a colleague recorded at the hub meet only at the
 // hub, which takes both (a dose documented as given is a fact, never dropped). After the sync the
-// MAR flags the slot in clinical words; once the wrong one is marked entered in error, the flag goes.
+// MAR, the patient banner and the census row flag the slot in clinical words; once the wrong one is
+// marked entered in error, the flags go.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { MedicationAdministration } from '../../shared/fhir/index.js';
 import { formatDayTime } from '../../shared/display/index.js';
 import { SCHEDULED_TIME_EXTENSION_URL, UCUM_SYSTEM } from '../../shared/fhir/index.js';
+import { doubleDoseNotice } from '../../shared/medication-safety/index.js';
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
 import { feedResources } from '../support/hub-fixtures.js';
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
@@ -15,7 +17,7 @@ import { hubReader, type HubReader } from './support/hub-reader.js';
 import { onceDailyOrderDueNow } from './support/orders.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { censusName, mrnOf, nurseablePatient } from './support/ward.js';
-import { chartRegion, connectionBanner, openChart, openChartTab, shown, signIn } from './support/workstation-ui.js';
+import { censusRow, chartRegion, connectionBanner, openChart, openChartTab, shown, signIn } from './support/workstation-ui.js';
 
 const TEST = 'dose-recorded-twice';
 const POLL_MS = 3_000;
@@ -37,7 +39,7 @@ afterAll(async () => {
 });
 
 describe('a dose recorded twice for one slot across downtime', () => {
-  it('is taken by the hub and flagged on the MAR until the wrong one is marked entered in error', async () => {
+  it('is taken by the hub and flagged on the MAR, the banner and the census until the wrong one is marked entered in error', async () => {
     const patient = nurseablePatient(stack.ward);
     const patientId = patient.patient.id!;
     // A once-daily order due this hour (the next one when this one is nearly over).
@@ -57,7 +59,8 @@ describe('a dose recorded twice for one slot across downtime', () => {
     onTestFailed(() => saveScreenshot(page, TEST, 'failure').then(() => undefined));
     await page.goto(stack.url);
     await signIn(page, stack.account('nina'));
-    await openChart(page, censusName(patient.patient));
+    const name = censusName(patient.patient);
+    await openChart(page, name);
     await openChartTab(page, 'MAR');
     const mar = page.getByRole('table', { name: 'Medication administration record' });
     const marRow = mar.getByRole('row', { name: new RegExp(MEDICINE) });
@@ -111,6 +114,20 @@ describe('a dose recorded twice for one slot across downtime', () => {
     expect(await marRow.locator('.dose', { hasText: formatDayTime(slot.toISOString()) }).count()).toBe(2);
     await saveScreenshot(page, TEST, 'slot-recorded-twice');
 
+    // Beyond the MAR: the patient banner above every tab, and the census row, say it in the same words.
+    const notice = doubleDoseNotice(MEDICINE, 2, formatDayTime(slot.toISOString()));
+    const bannerAlert = page.getByRole('region', { name }).getByRole('alert', { name: 'Doses recorded twice' });
+    await openChartTab(page, 'Summary');
+    await shown(bannerAlert);
+    expect(await bannerAlert.textContent()).toBe(notice);
+    await page.getByRole('button', { name: 'Back to census' }).click();
+    const alertsCell = censusRow(page, name).locator('[role="gridcell"].census__alerts');
+    await shown(alertsCell.getByText(notice, { exact: true }));
+    expect(await alertsCell.getAttribute('title')).toContain(notice);
+    await saveScreenshot(page, TEST, 'census-recorded-twice');
+    await openChart(page, name);
+    await openChartTab(page, 'MAR');
+
     // Checked with the physician: noor's entry was a documentation slip. Marked entered in error at
     // the hub, the slot holds one dose again and the flag goes.
     const withdrawn = await colleague.update({ ...noors, status: 'entered-in-error' }, noors.meta!.versionId!);
@@ -120,6 +137,11 @@ describe('a dose recorded twice for one slot across downtime', () => {
     await openChartTab(page, 'MAR');
     await shown(marRow.getByText('Entered in error', { exact: true }));
     expect(await alert.count()).toBe(0);
+    await expect.poll(() => bannerAlert.count()).toBe(0);
+    await page.getByRole('button', { name: 'Back to census' }).click();
+    await shown(censusRow(page, name));
+    await expect.poll(() => alertsCell.getByText(notice, { exact: true }).count()).toBe(0);
+    expect((await alertsCell.getAttribute('title')) ?? '').not.toContain(notice);
 
     colleague.close();
     expectNoPageProblems(watched);

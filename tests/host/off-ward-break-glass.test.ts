@@ -183,6 +183,22 @@ describe('break-the-glass for a patient off this ward', () => {
     for (const name of patient.names.filter((n) => n.length >= 4)) expect(logText()).not.toContain(name);
   });
 
+  it("lists an off-ward chart's recorded vital signs from its emergency copy, as its trend reads them, for reading only", async () => {
+    const patient = offWardPatient();
+    await signIn('nina.a');
+    expect(await open(patient.mrn)).toMatchObject({ ok: true });
+    const trend = await transport.send('chart:trend', { patientId: patient.id, code: '8867-4', from: FROM, to: TO });
+    const listed = await transport.send('chart:recorded-entries', { patientId: patient.id, from: FROM, to: TO });
+    if (!trend.ok || !listed.ok) throw new Error('an emergency chart read was refused');
+    const points = trend.value as Array<{ time: string; value: number }>;
+    const entries = listed.value as Array<{ label: string; time: string; value: string; canCorrect: boolean; canRetract: boolean }>;
+    expect(points.length).toBeGreaterThan(0);
+    const pulses = entries.filter((e) => e.label === 'Heart rate');
+    expect(pulses.map((e) => Date.parse(e.time)).sort()).toEqual(points.map((p) => Date.parse(p.time)).sort());
+    // Documenting for a patient off this ward is refused, so the copy offers no correction.
+    expect(entries.every((e) => !e.canCorrect && !e.canRetract)).toBe(true);
+  });
+
   it("renews the user's hub token when it has run out, and still opens the chart", async () => {
     const patient = offWardPatient();
     await signIn('nina.a');

@@ -1,11 +1,14 @@
 // One row of the census grid: bed, name with a second identifier (MRN, birth date) and, while
-// searching, why the row matched; age and sex, alerts, allergy flag, time of the last
-// vital signs and how old they are (colour and words), the NEWS2 of that set with its band, and
+// searching, why the row matched; age and sex, alerts (a dose recorded twice for one slot first, in
+// the MAR's words), allergy flag, time of the last
+// vital signs and how old they are (colour and words), the NEWS2 of the latest complete round with
+// its band and time (and a newer incomplete round under it), and
 // when the workstation last brought the chart up to date (data as of, with its staleness).
 import type { CensusEntryData } from '../../../../shared/contract/index.js';
 import { DataAsOf } from '../chart/data-as-of.js';
-import { News2Badge } from '../chart/news2-badge.js';
-import { ALLERGY_WORDING, allergyState, formatCalendarDate, formatRecentTime } from '../../../../shared/display/index.js';
+import { News2Latest } from '../chart/news2-latest.js';
+import { ALLERGY_WORDING, allergyState, formatCalendarDate, formatDayTime, formatRecentTime } from '../../../../shared/display/index.js';
+import { DOUBLE_DOSE_TITLE, doubleDoseNotice } from '../../../../shared/medication-safety/index.js';
 import { ageOn, sexLabel, shortAge, spokenAge } from '../../lib/age.js';
 import { vitalsStaleness } from '../../../../shared/staleness/index.js';
 import { vitalsStalenessLabel } from '../../lib/staleness.js';
@@ -54,6 +57,10 @@ export function CensusRow(props: CensusRowProps): React.JSX.Element {
   const sex = sexLabel(row.gender);
   const level = vitalsStaleness(row.lastVitalsAt, now);
   const alerts = row.alerts.map((a) => a.text).join('; ');
+  // A slot recorded twice, in the MAR's words, ahead of the chart's alerts: a clinician scanning the census
+  // sees "Dose recorded twice" without the MAR; the whole notice is its title and what a screen reader reads.
+  const doubleDoses = row.dosesRecordedTwice.map((slot) => doubleDoseNotice(slot.medication, slot.count, formatDayTime(slot.scheduledAt)));
+  const alertsTitle = [...doubleDoses, ...(alerts === '' ? [] : [alerts])].join('; ');
   return (
     <div
       role="row"
@@ -85,8 +92,20 @@ export function CensusRow(props: CensusRowProps): React.JSX.Element {
           {age === null ? 'age unknown' : spokenAge(age)}, {sex.long}
         </span>
       </span>
-      <span role="gridcell" className="census__alerts" title={alerts === '' ? undefined : alerts}>
-        {row.alerts.length === 0 ? <span className="muted">None</span> : <span className="flag flag--alert">{alerts}</span>}
+      <span role="gridcell" className="census__alerts" title={alertsTitle === '' ? undefined : alertsTitle}>
+        {doubleDoses.map((notice) => (
+          <span key={notice} className="flag flag--double-dose">
+            {DOUBLE_DOSE_TITLE}
+            <span className="visually-hidden">{notice.slice(DOUBLE_DOSE_TITLE.length)}</span>
+          </span>
+        ))}
+        {row.alerts.length === 0 ? (
+          doubleDoses.length === 0 ? (
+            <span className="muted">None</span>
+          ) : null
+        ) : (
+          <span className="flag flag--alert">{alerts}</span>
+        )}
       </span>
       <span role="gridcell" className="census__allergies">
         {row.hasAllergies ? (
@@ -102,7 +121,7 @@ export function CensusRow(props: CensusRowProps): React.JSX.Element {
         {vitalsStalenessLabel(level)}
       </span>
       <span role="gridcell" className="census__news2">
-        {row.news2 === null ? <span className="muted">None</span> : <News2Badge score={row.news2} compact />}
+        {row.news2 === null ? <span className="muted">None</span> : <News2Latest news2={row.news2} now={now} />}
       </span>
       <span role="gridcell" className="census__data-as-of">
         <DataAsOf dataAsOf={row.dataAsOf} compact />

@@ -1,12 +1,14 @@
 // The patient banner, always above the chart's tabs: name, MRN, birth date and age, sex, bed,
-// allergies, code status, alerts, the chart's data as of (with its staleness, kept current after each
+// allergies, code status, alerts, a dose recorded twice for one slot (in the MAR's words, from the
+// host's summary; only for a role that may read medication), the chart's data as of (with its staleness, kept current after each
 // sync cycle: use-patient-data-as-of.ts), and a marker when the chart is open through emergency access.
 // Allergies and alerts appear only for roles that may read them.
 import { Fragment } from 'react';
 import type { PatientSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
 import { ageOn, spokenAge } from '../../lib/age.js';
 import { allergyStatus, codeStatus, otherAlerts, sexText } from './banner-facts.js';
-import { ALLERGY_WORDING, formatCalendarDate, formatDateTime } from '../../../../shared/display/index.js';
+import { ALLERGY_WORDING, formatCalendarDate, formatDateTime, formatDayTime } from '../../../../shared/display/index.js';
+import { doubleDoseNotice } from '../../../../shared/medication-safety/index.js';
 import { DataAsOf } from './data-as-of.js';
 import { usePatientDataAsOf } from './use-patient-data-as-of.js';
 import { mayRead } from './role-permissions.js';
@@ -75,6 +77,15 @@ export function PatientBanner(props: {
           </dd>
         </div>
       </dl>
+      {summary.dosesRecordedTwice.length > 0 ? (
+        <div className="patient-banner__alerts" role="alert" aria-label="Doses recorded twice">
+          {summary.dosesRecordedTwice.map((slot) => (
+            <p key={`${slot.medication}|${slot.scheduledAt}`} className="badge badge--alert">
+              {doubleDoseNotice(slot.medication, slot.count, formatDayTime(slot.scheduledAt))}
+            </p>
+          ))}
+        </div>
+      ) : null}
       {mayRead(role, 'alerts') && otherAlerts(summary.alerts).length > 0 ? (
         <ul className="patient-banner__alerts" aria-label="Alerts">
           {otherAlerts(summary.alerts).map((alert) => (

@@ -1,17 +1,16 @@
-// The chart's Summary tab: the admission, latest vital signs with their NEWS2, active problems and medications,
+// The chart's Summary tab: the admission, latest vital signs with the NEWS2 the census shows (the
+// latest complete round, a newer incomplete one beside it), active problems and medications,
 // latest labs and the alerts, each only for a role that may read it. Drawn from chart:summary
 // alone, so it is ready as soon as the banner is.
 import type { PatientSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
 import { formatCalendarDate, formatDateTime } from '../../../../shared/display/index.js';
-import { news2OfObservations } from '../../../../shared/vital-signs/index.js';
-import { News2Badge } from './news2-badge.js';
+import { News2Latest } from './news2-latest.js';
 import { ObservationTable } from './observation-table.js';
 import { mayRead } from './role-permissions.js';
 import { vitalName } from './vital-definitions.js';
 
 export function SummaryTab({ summary, role }: { summary: PatientSummaryData; role: SessionViewData['role'] }): React.JSX.Element {
   const { encounter } = summary;
-  const latestNews2 = news2OfObservations(summary.vitals);
   return (
     <div className="summary-grid">
       <section className="card" aria-labelledby="summary-admission">
@@ -42,9 +41,9 @@ export function SummaryTab({ summary, role }: { summary: PatientSummaryData; rol
       {mayRead(role, 'vital-signs') ? (
         <section className="card" aria-labelledby="summary-vitals">
           <h3 id="summary-vitals">Latest vital signs</h3>
-          {latestNews2 === null ? null : (
+          {summary.news2 === null ? null : (
             <p>
-              <News2Badge score={latestNews2.score} withResponse /> <span className="hint">measured {formatDateTime(latestNews2.at)}</span>
+              <News2Latest news2={summary.news2} full />
             </p>
           )}
           {summary.vitals.length === 0 ? (
