@@ -18,7 +18,7 @@ import { expectNoPageProblems, launchChromium, watchedPage, type WatchedPage } f
 import { hubReader, type HubReader } from './support/hub-reader.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { censusName, mrnOf, nurseablePatient } from './support/ward.js';
-import { chartRegion, openChart, openChartTab, shown, signIn } from './support/workstation-ui.js';
+import { openChart, openChartTab, savedNotice, shown, signIn } from './support/workstation-ui.js';
 
 const TEST = 'nurse-administers-medication';
 let stack: WardlineStack;
@@ -130,7 +130,7 @@ describe('a nurse gives medication with the five rights checked', () => {
     await saveScreenshot(page, TEST, 'patient-confirmed');
     await expectAccessible(page, 'record administration, patient confirmed');
     await page.keyboard.press('Enter');
-    await shown(chartRegion(page).getByText('Administration saved on this workstation — pending upload.'));
+    await shown(savedNotice(page, 'Administration'));
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     expect(documented()).toBe(1);
 

@@ -15,7 +15,7 @@ import { hubReader, type HubReader } from './support/hub-reader.js';
 import { onceDailyOrderDueNow } from './support/orders.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { censusName, mrnOf, nurseablePatient } from './support/ward.js';
-import { chartRegion, connectionBanner, openChart, openChartTab, shown, signIn } from './support/workstation-ui.js';
+import { chartRegion, connectionBanner, openChart, openChartTab, savedNotice, shown, signIn } from './support/workstation-ui.js';
 
 const TEST = 'nurse-corrects-after-delivery';
 const POLL_MS = 3_000;
@@ -93,7 +93,7 @@ describe('a correction leaves no gap', () => {
     const dialog = await shown(page.getByRole('dialog', { name: 'Record administration' }));
     await dialog.getByLabel('Scan the wristband or type the MRN').fill(mrnOf(patient.patient));
     await dialog.getByRole('button', { name: 'Save administration' }).click();
-    await shown(chartRegion(page).getByText('Administration saved on this workstation — pending upload.'));
+    await shown(savedNotice(page, 'Administration'));
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     // Recorded: the slot is done (no second dose offered).
     await expect.poll(() => recordSlot.count()).toBe(0);
