@@ -40,7 +40,7 @@ describe('a correction leaves no gap', () => {
   it('puts a dose marked entered in error back on the MAR to record, and corrects a reading delivered meanwhile, in downtime', async () => {
     const patient = nurseablePatient(stack.ward);
     const patientId = patient.patient.id!;
-    // A once-daily order due this hour (the next one when this one is nearly over), its dose recorded.
+    // A once-daily order due this hour (the next one from half past), its dose recorded.
     const { order, slot } = onceDailyOrderDueNow({
       id: 'e2e-lisinopril',
       patientId,
@@ -49,7 +49,8 @@ describe('a correction leaves no gap', () => {
       mg: 10,
       route: 'orally',
     });
-    const givenAt = new Date(slot.getTime() - 5 * 60_000);
+    // Given shortly before its time, and never in the future (the slot may be the next hour's).
+    const givenAt = new Date(Math.min(slot.getTime() - 5 * 60_000, Date.now() - 60_000));
     const given: MedicationAdministration = {
       resourceType: 'MedicationAdministration',
       id: 'e2e-lisinopril-given',
