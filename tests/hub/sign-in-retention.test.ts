@@ -1,10 +1,10 @@
 // The hub's record of sign-ins is not kept for ever: while the hub runs, rows older than the
 // retention period (`--sign-in-retention-days`) are deleted on a schedule, on both storage engines,
 // and newer ones stay for the privacy officer.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addUser } from '../../server/identity/index.js';
 import { hubCli } from '../support/hub-cli.js';
-import { startHub, type HubEngine, type TestHub } from '../support/hub-harness.js';
+import { startHub, testPostgres, type HubEngine, type TestHub } from '../support/hub-harness.js';
 import { seedWard } from '../support/hub-fixtures.js';
 
 const PASSWORD = 'correct horse battery';
@@ -12,6 +12,12 @@ const DAY = 86_400_000;
 
 describe.each<HubEngine>(['sqlite', 'postgres'])('sign-in records past their retention on %s', (engine) => {
   let hub: TestHub | undefined;
+
+  // The file's PostgreSQL server starts in a hook, not in the test's own time: on a busy machine its
+  // start took 20 s of the test's 60.
+  beforeAll(async () => {
+    if (engine === 'postgres') await testPostgres();
+  });
 
   afterEach(async () => {
     await hub?.stop();
