@@ -42,7 +42,7 @@ describe('a dose recorded twice for one slot across downtime', () => {
   it('is taken by the hub and flagged on the MAR, the banner and the census until the wrong one is marked entered in error', async () => {
     const patient = nurseablePatient(stack.ward);
     const patientId = patient.patient.id!;
-    // A once-daily order due this hour (the next one when this one is nearly over).
+    // A once-daily order due this hour (the next one from half past).
     const { order, slot } = onceDailyOrderDueNow({
       id: 'e2e-enoxaparin',
       patientId,

@@ -16,9 +16,10 @@ import { feedResources } from '../support/hub-fixtures.js';
 import { expectAccessible } from './support/axe.js';
 import { expectNoPageProblems, launchChromium, watchedPage, type WatchedPage } from './support/browser.js';
 import { hubReader, type HubReader } from './support/hub-reader.js';
+import { hourDueAt } from './support/orders.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { censusName, mrnOf, nurseablePatient } from './support/ward.js';
-import { chartRegion, openChart, openChartTab, shown, signIn } from './support/workstation-ui.js';
+import { openChart, openChartTab, savedNotice, shown, signIn } from './support/workstation-ui.js';
 
 const TEST = 'nurse-administers-medication';
 let stack: WardlineStack;
@@ -29,15 +30,15 @@ let watched: WatchedPage | undefined;
 
 const hh = (hour: number): string => `${String(((hour % 24) + 24) % 24).padStart(2, '0')}:00`;
 /**
- * When each test starts, and the hour of a dose due then (the next hour when this one is nearly
- * over), in the workstation's local time. Taken again for each test: a time taken when the file
+ * When each test starts, and the hour of a dose due then (hourDueAt: the next hour from half past),
+ * in the workstation's local time. Taken again for each test: a time taken when the file
  * loads is minutes old by the second test, and may be yesterday's once a run crosses midnight.
  */
 let now = new Date();
 let dueHour = 0;
 beforeEach(() => {
   now = new Date();
-  dueHour = now.getMinutes() > 50 ? now.getHours() + 1 : now.getHours();
+  dueHour = hourDueAt(now);
 });
 
 function order(id: string, patientId: string, text: string, rxnorm: string, mg: number, hour: number): MedicationRequest {
@@ -130,7 +131,7 @@ describe('a nurse gives medication with the five rights checked', () => {
     await saveScreenshot(page, TEST, 'patient-confirmed');
     await expectAccessible(page, 'record administration, patient confirmed');
     await page.keyboard.press('Enter');
-    await shown(chartRegion(page).getByText('Administration saved on this workstation — pending upload.'));
+    await shown(savedNotice(page, 'Administration'));
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     expect(documented()).toBe(1);
 

@@ -15,7 +15,7 @@ import { hubReader, type HubReader } from './support/hub-reader.js';
 import { onceDailyOrderDueNow } from './support/orders.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { censusName, mrnOf, nurseablePatient } from './support/ward.js';
-import { chartRegion, connectionBanner, openChart, openChartTab, shown, signIn } from './support/workstation-ui.js';
+import { chartRegion, connectionBanner, openChart, openChartTab, savedNotice, shown, signIn } from './support/workstation-ui.js';
 
 const TEST = 'nurse-corrects-after-delivery';
 const POLL_MS = 3_000;
@@ -40,7 +40,7 @@ describe('a correction leaves no gap', () => {
   it('puts a dose marked entered in error back on the MAR to record, and corrects a reading delivered meanwhile, in downtime', async () => {
     const patient = nurseablePatient(stack.ward);
     const patientId = patient.patient.id!;
-    // A once-daily order due this hour (the next one when this one is nearly over), its dose recorded.
+    // A once-daily order due this hour (the next one from half past), its dose recorded.
     const { order, slot } = onceDailyOrderDueNow({
       id: 'e2e-lisinopril',
       patientId,
@@ -49,7 +49,8 @@ describe('a correction leaves no gap', () => {
       mg: 10,
       route: 'orally',
     });
-    const givenAt = new Date(slot.getTime() - 5 * 60_000);
+    // Given shortly before its time, and never in the future (the slot may be the next hour's).
+    const givenAt = new Date(Math.min(slot.getTime() - 5 * 60_000, Date.now() - 60_000));
     const given: MedicationAdministration = {
       resourceType: 'MedicationAdministration',
       id: 'e2e-lisinopril-given',
@@ -93,7 +94,7 @@ describe('a correction leaves no gap', () => {
     const dialog = await shown(page.getByRole('dialog', { name: 'Record administration' }));
     await dialog.getByLabel('Scan the wristband or type the MRN').fill(mrnOf(patient.patient));
     await dialog.getByRole('button', { name: 'Save administration' }).click();
-    await shown(chartRegion(page).getByText('Administration saved on this workstation — pending upload.'));
+    await shown(savedNotice(page, 'Administration'));
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     // Recorded: the slot is done (no second dose offered).
     await expect.poll(() => recordSlot.count()).toBe(0);

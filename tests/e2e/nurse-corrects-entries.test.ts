@@ -15,7 +15,7 @@ import { expectNoPageProblems, launchChromium, watchedPage } from './support/bro
 import { hubReader, type HubReader } from './support/hub-reader.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { censusName, nurseablePatient } from './support/ward.js';
-import { chartRegion, connectionBanner, expectCensus, openChart, openChartTab, shown, signIn } from './support/workstation-ui.js';
+import { connectionBanner, expectCensus, openChart, openChartTab, savedNotice, shown, signIn } from './support/workstation-ui.js';
 
 const TEST = 'nurse-corrects-entries';
 const POLL_MS = 3_000;
@@ -78,7 +78,7 @@ describe('a nurse corrects the chart', () => {
     await expectAccessible(page, 'correct a vital sign');
     await saveScreenshot(page, TEST, 'correct-vital-sign');
     await dialog.getByRole('button', { name: 'Save correction' }).click();
-    await shown(chartRegion(page).getByText('Correction saved on this workstation — pending upload.'));
+    await shown(savedNotice(page, 'Correction'));
     const correctedRow = vitals.getByRole('row', { name: rowName });
     await shown(correctedRow.getByText('Corrected', { exact: true }));
     await shown(correctedRow.getByText(new RegExp(`Corrected from ${recorded} .* to ${corrected} .*Reason: Wrong value typed`)));

@@ -12,7 +12,16 @@ import { expectNoPageProblems, launchChromium, watchedPage } from './support/bro
 import { hubReader, type HubReader } from './support/hub-reader.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { allergiesOf, censusName, nurseablePatient } from './support/ward.js';
-import { chartRegion, connectionBanner, expectCensus, openChart, openChartTab, shown, signIn } from './support/workstation-ui.js';
+import {
+  chartRegion,
+  connectionBanner,
+  expectCensus,
+  openChart,
+  openChartTab,
+  savedNotice,
+  shown,
+  signIn,
+} from './support/workstation-ui.js';
 
 const TEST = 'nurse-records-vitals';
 let stack: WardlineStack;
@@ -81,7 +90,7 @@ describe('a nurse documents vital signs', () => {
     await dialog.getByRole('button', { name: 'Save vital signs' }).click();
     // Saved here at once; the sync a write asks for may deliver it before the notice is read
     // (tests/e2e/sync-stopped-banner.test.ts sees it at "pending upload" while no sync can run).
-    await shown(chartRegion(page).getByText(/^Vital signs saved on this workstation — (pending upload|delivered to the hub)\.$/));
+    await shown(savedNotice(page, 'Vital signs'));
     await saveScreenshot(page, TEST, 'vitals-saved');
 
     // After the sync (a write asks for one within a second), the hub holds one copy of each reading…

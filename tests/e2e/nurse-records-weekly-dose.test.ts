@@ -17,7 +17,7 @@ import { expectNoPageProblems, launchChromium, watchedPage, type WatchedPage } f
 import { hubReader, type HubReader } from './support/hub-reader.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { censusName, mrnOf, nurseablePatient } from './support/ward.js';
-import { chartRegion, openChart, openChartTab, shown, signIn } from './support/workstation-ui.js';
+import { openChart, openChartTab, savedNotice, shown, signIn } from './support/workstation-ui.js';
 
 const TEST = 'nurse-records-weekly-dose';
 const WINDOW_MINUTES = 120;
@@ -138,7 +138,7 @@ describe('a weekly order on the MAR', () => {
     expect(await dialog.getByLabel('Dose given').inputValue()).toBe('15');
     await expectAccessible(page, 'record administration, weekly dose');
     await page.keyboard.press('Enter');
-    await shown(chartRegion(page).getByText('Administration saved on this workstation — pending upload.'));
+    await shown(savedNotice(page, 'Administration'));
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     expect(documented()).toBe(1);
 

@@ -41,7 +41,7 @@ describe('an open chart after a sync brought a colleague’s documentation', () 
   it('shows the colleague’s dose and heart rate without the nurse navigating, and a purged patient leaves the screen', async () => {
     const patient = nurseablePatient(stack.ward);
     const patientId = patient.patient.id!;
-    // A once-daily order due this hour (the next one when this one is nearly over), not yet given.
+    // A once-daily order due this hour (the next one from half past), not yet given.
     const { order, slot } = onceDailyOrderDueNow({
       id: 'e2e-simvastatin-follow',
       patientId,

@@ -1,9 +1,10 @@
 // The built renderer for tests that serve it (loopback, e2e): vite's build() with the project's
 // vite.config.ts, into a folder named by a hash of the renderer's and shared/'s sources, so every
 // test file (each in its own process) reuses one build until a source changes. Concurrent builds
-// each write their own folder and the first to finish is kept (an atomic rename).
+// each write their own folder and the first to finish is kept (an atomic rename). Each use marks the
+// folder used (its time), and a build prunes only the folders of other sources unused for an hour.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +45,10 @@ export function builtRenderer(): Promise<string> {
 
 async function buildOnce(): Promise<string> {
   const target = path.join(tmpdir(), `wardline-renderer-${rendererSourceHash()}`);
-  if (existsSync(path.join(target, 'index.html'))) return target;
+  if (existsSync(path.join(target, 'index.html'))) {
+    markUsed(target);
+    return target;
+  }
   const staging = mkdtempSync(path.join(tmpdir(), 'wardline-renderer-build-'));
   const { build } = await import('vite');
   // Vitest sets NODE_ENV=test, which would give a half-development bundle (React's development
@@ -68,11 +72,26 @@ async function buildOnce(): Promise<string> {
     // Another process finished the same build first: keep its folder.
     rmSync(staging, { recursive: true, force: true });
   }
+  markUsed(target);
   pruneOldBuilds(target);
   return target;
 }
 
-/** Removes builds of earlier sources (older than an hour, so no running test still serves one). */
+/**
+ * Marks a build used now. Builds are pruned by this time, not by when they were made: on a machine
+ * where several checkouts run tests, a build made hours ago may still be served by a test running
+ * now (a build of other sources pruned it under a running e2e test, whose page then read "404").
+ */
+function markUsed(folder: string): void {
+  const now = new Date();
+  try {
+    utimesSync(folder, now, now);
+  } catch {
+    // Pruned meanwhile by a build of other sources that found it unused for an hour: nothing serves it.
+  }
+}
+
+/** Removes builds of other sources unused for an hour (so no running test still serves one). */
 function pruneOldBuilds(keep: string): void {
   const hourAgo = Date.now() - 3_600_000;
   for (const entry of readdirSync(tmpdir(), { withFileTypes: true })) {

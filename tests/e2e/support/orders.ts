@@ -3,9 +3,19 @@
 import type { MedicationRequest } from '../../../shared/fhir/index.js';
 import { RXNORM_SYSTEM, UCUM_SYSTEM } from '../../../shared/fhir/index.js';
 
+/**
+ * The hour (local time) of a dose due at `now`: this hour until half past, then the next (24 is
+ * tomorrow's 00:00). A dose of that hour recorded within the next 30 minutes is on time (the default
+ * window is ±60 minutes) and still "due" on the MAR. Taking the next hour only from 50 past left 9
+ * minutes, which a slow run on a loaded machine could pass, and the dose was then late.
+ */
+export function hourDueAt(now: Date): number {
+  return now.getMinutes() >= 30 ? now.getHours() + 1 : now.getHours();
+}
+
 export interface OrderDueNow {
   readonly order: MedicationRequest;
-  /** The scheduled dose: this hour, or the next when this one is nearly over. */
+  /** The scheduled dose: this hour, or the next from half past (hourDueAt). */
   readonly slot: Date;
   /** Its time of day as the order states it, `HH:00:00`. */
   readonly timeOfDay: string;
@@ -22,8 +32,7 @@ export function onceDailyOrderDueNow(spec: {
   readonly route: string;
 }): OrderDueNow {
   const now = new Date();
-  const hour = now.getMinutes() > 50 ? now.getHours() + 1 : now.getHours();
-  const slot = new Date(now.getFullYear(), now.getMonth(), now.getDate(), hour);
+  const slot = new Date(now.getFullYear(), now.getMonth(), now.getDate(), hourDueAt(now));
   const timeOfDay = `${String(slot.getHours()).padStart(2, '0')}:00:00`;
   const order: MedicationRequest = {
     resourceType: 'MedicationRequest',

@@ -22,6 +22,13 @@ export const lockHeading = (page: Page): Locator => page.getByRole('heading', { 
 export const censusHeading = (page: Page): Locator => page.getByRole('heading', { name: 'Ward census' });
 export const connectionBanner = (page: Page): Locator => page.getByRole('region', { name: 'Connection status' });
 export const chartRegion = (page: Page): Locator => page.getByRole('region', { name: 'Patient chart' });
+/**
+ * The chart's notice after `what` ("Vital signs", "Correction"…) is saved while the hub answers: "pending
+ * upload", or already "delivered to the hub" (the sync a save asks for may deliver it before the notice
+ * is read on a busy machine). A test that holds the upload (downtime) waits for "pending upload" itself.
+ */
+export const savedNotice = (page: Page, what: string): Locator =>
+  chartRegion(page).getByText(new RegExp(`^${what} saved on this workstation — (pending upload|delivered to the hub)\\.$`));
 /** The census row of the patient named `name` (its cell reads the name, then ", " and the MRN and birth date). */
 export const censusRow = (page: Page, name: string): Locator =>
   page
