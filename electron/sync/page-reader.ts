@@ -17,6 +17,7 @@
 // Bundled (the app, the `wardline` CLI, the bench), the worker is its own bundle beside the host's
 // (scripts/build-electron.mjs).
 import { Worker } from 'node:worker_threads';
+import { WardlineError } from '../../shared/errors/index.js';
 import type { PageColumns } from './page-columns.js';
 import { SyncError, type SyncErrorCode } from './sync-error.js';
 
@@ -62,7 +63,7 @@ type Answer =
 export type PageReaderFailure = 'WORKER_EXITED' | 'WORKER_ERROR' | 'PAGE_FAILED' | 'CLOSED';
 
 /** A read the page reader could not do: not the page's fault (a page it cannot read is a SyncError). */
-export class PageReaderFailed extends Error {
+export class PageReaderFailed extends WardlineError<PageReaderFailure> {
   override readonly name = 'PageReaderFailed';
   readonly reason: PageReaderFailure;
   /** Node's code for the worker's error (e.g. ERR_WORKER_OUT_OF_MEMORY), when it gave one. */
@@ -70,7 +71,7 @@ export class PageReaderFailed extends Error {
 
   /** `error`: what the worker reported, if anything (only Node's code of it is kept). */
   constructor(reason: PageReaderFailure, error?: unknown) {
-    super(`The page reader failed (${reason}).`);
+    super(reason, `The page reader failed (${reason}); the pages are read on the sync's own thread instead.`);
     this.reason = reason;
     this.nodeCode = nodeCodeOf(error);
   }
