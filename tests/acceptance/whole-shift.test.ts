@@ -44,6 +44,7 @@ import {
   lockHeading,
   openChart,
   openChartTab,
+  savedNotice,
   setPinFromOffer,
   shown,
   signIn,
@@ -108,7 +109,11 @@ function asNeededOrder(id: string, patientId: string, text: string): MedicationR
   } as MedicationRequest;
 }
 
-async function recordVitals(page: Page, heartRate: number, temperature: string): Promise<void> {
+/**
+ * `hubUp`: the save's own sync may deliver it before the notice is read, so either state is taken;
+ * in downtime the notice must say it waits.
+ */
+async function recordVitals(page: Page, heartRate: number, temperature: string, hubUp = false): Promise<void> {
   await openChartTab(page, 'Vital signs');
   await page.getByRole('button', { name: 'Record vital signs' }).click();
   const dialog = await shown(page.getByRole('dialog', { name: 'Record vital signs' }));
@@ -118,11 +123,13 @@ async function recordVitals(page: Page, heartRate: number, temperature: string):
   await dialog.getByLabel('Temperature').fill(temperature);
   await dialog.getByLabel('Oxygen saturation (SpO2)').fill('96');
   await dialog.getByRole('button', { name: 'Save vital signs' }).click();
-  await shown(chartRegion(page).getByText('Vital signs saved on this workstation — pending upload.'));
+  await shown(
+    hubUp ? savedNotice(page, 'Vital signs') : chartRegion(page).getByText('Vital signs saved on this workstation — pending upload.'),
+  );
   await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
 }
 
-async function recordAsNeededDose(page: Page, medication: string, mrn: string): Promise<void> {
+async function recordAsNeededDose(page: Page, medication: string, mrn: string, hubUp = false): Promise<void> {
   await openChartTab(page, 'MAR');
   const mar = page.getByRole('table', { name: 'Medication administration record' });
   // The order reaches the workstation with its next sync: wait for the MAR to offer it.
@@ -131,7 +138,9 @@ async function recordAsNeededDose(page: Page, medication: string, mrn: string): 
   const dialog = await shown(page.getByRole('dialog', { name: 'Record administration' }));
   await dialog.getByLabel('Scan the wristband or type the MRN').fill(mrn);
   await dialog.getByRole('button', { name: 'Save administration' }).click();
-  await shown(chartRegion(page).getByText('Administration saved on this workstation — pending upload.'));
+  await shown(
+    hubUp ? savedNotice(page, 'Administration') : chartRegion(page).getByText('Administration saved on this workstation — pending upload.'),
+  );
   await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
 }
 
@@ -247,8 +256,8 @@ describe('a whole shift', () => {
     await expectCensus(page, stack.ward.patients.length);
     await expect.poll(() => connectionBanner(page).textContent()).toContain('Online');
     await openChart(page, firstName);
-    await recordVitals(page, 131, '37.9');
-    await recordAsNeededDose(page, firstDrug, mrnOf(first.patient));
+    await recordVitals(page, 131, '37.9', true);
+    await recordAsNeededDose(page, firstDrug, mrnOf(first.patient), true);
     await expect.poll(async () => heartRatesOf(await documentedAtHub([firstId]), firstId, 131).length, { timeout: BANNER_MS }).toBe(1);
     await saveScreenshot(page, TEST, 'online-documented');
 
