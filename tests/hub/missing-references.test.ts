@@ -95,6 +95,28 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('references to records the hub 
     };
   }
 
+  /** The ADT feed merges `priorId`'s record into `survivorId`'s (A40 at `when`): its live records are re-keyed. */
+  async function mergeByAdt(survivorId: string, priorId: string, when: string): Promise<void> {
+    const mrnOf = async (patientId: string): Promise<string> => {
+      const patient = (await (await nurse.fetch(`/fhir/Patient/${patientId}`)).json()) as Patient;
+      return patient.identifier!.find((identifier) => identifier.system === MRN_SYSTEM)!.value!;
+    };
+    const { secret } = await addFeed(hub.db, { name: `ehr-${randomUUID()}`, application: 'EHR', facility: 'GENERAL' }, new Date());
+    const merge = adtMessage({
+      secret,
+      controlId: `MRG${randomUUID().slice(0, 8)}`,
+      event: 'A40',
+      at: when,
+      mrn: await mrnOf(survivorId),
+      priorMrn: await mrnOf(priorId),
+    });
+    const answer = await receiveAdtMessage(
+      { db: hub.db, logger: pino({ level: 'silent' }), clock: () => new Date() },
+      Hl7Message.parse(merge.replaceAll('\n', '\r')),
+    );
+    expect(answer.outcome, answer.ack.toString()).toBe('applied');
+  }
+
   beforeAll(async () => {
     hub = await startHub({ engine, rateLimit: { sustainedPerSecond: 10_000, burst: 10_000 } });
     await seedWard(hub.db, 'a');
@@ -237,24 +259,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('references to records the hub 
       administration(prior.patientId, priorOrder),
     ];
     // The ADT feed merges the prior record into the survivor: its live records are re-keyed, the deleted stay stays the prior's.
-    const mrnOf = async (patientId: string): Promise<string> => {
-      const patient = (await (await nurse.fetch(`/fhir/Patient/${patientId}`)).json()) as Patient;
-      return patient.identifier!.find((identifier) => identifier.system === MRN_SYSTEM)!.value!;
-    };
-    const { secret } = await addFeed(hub.db, { name: `ehr-${randomUUID()}`, application: 'EHR', facility: 'GENERAL' }, new Date());
-    const merge = adtMessage({
-      secret,
-      controlId: `MRG${randomUUID().slice(0, 8)}`,
-      event: 'A40',
-      at: at('090000'),
-      mrn: await mrnOf(survivor.patientId),
-      priorMrn: await mrnOf(prior.patientId),
-    });
-    const answer = await receiveAdtMessage(
-      { db: hub.db, logger: pino({ level: 'silent' }), clock: () => new Date() },
-      Hl7Message.parse(merge.replaceAll('\n', '\r')),
-    );
-    expect(answer.outcome, answer.ack.toString()).toBe('applied');
+    await mergeByAdt(survivor.patientId, prior.patientId, at('090000'));
     // The outbox resends it after the downtime: taken, on the survivor.
     for (const resource of made) {
       const uploaded = await device.fetch('/fhir', { body: outboxUpload([resource], { userId: nurseId, recorded }) });
@@ -281,24 +286,7 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('references to records the hub 
       expect(delivered.status, JSON.stringify(await delivered.clone().json())).toBe(200);
     }
     // The answers were lost; the ADT feed merges the prior record into the survivor before the retry.
-    const mrnOf = async (patientId: string): Promise<string> => {
-      const patient = (await (await nurse.fetch(`/fhir/Patient/${patientId}`)).json()) as Patient;
-      return patient.identifier!.find((identifier) => identifier.system === MRN_SYSTEM)!.value!;
-    };
-    const { secret } = await addFeed(hub.db, { name: `ehr-${randomUUID()}`, application: 'EHR', facility: 'GENERAL' }, new Date());
-    const merge = adtMessage({
-      secret,
-      controlId: `MRG${randomUUID().slice(0, 8)}`,
-      event: 'A40',
-      at: at('090000'),
-      mrn: await mrnOf(survivor.patientId),
-      priorMrn: await mrnOf(prior.patientId),
-    });
-    const answer = await receiveAdtMessage(
-      { db: hub.db, logger: pino({ level: 'silent' }), clock: () => new Date() },
-      Hl7Message.parse(merge.replaceAll('\n', '\r')),
-    );
-    expect(answer.outcome, answer.ack.toString()).toBe('applied');
+    await mergeByAdt(survivor.patientId, prior.patientId, at('090000'));
     for (const upload of uploads) {
       const again = await device.fetch('/fhir', { body: upload });
       expect(again.status, JSON.stringify(await again.clone().json())).toBe(200);
