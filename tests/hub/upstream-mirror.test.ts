@@ -40,7 +40,7 @@ import { startHub, type HubEngine, type TestDevice, type TestHub } from '../supp
 import { seedWard } from '../support/hub-fixtures.js';
 import { hubCli } from '../support/hub-cli.js';
 import { adtMessage, openHl7Sender, type AdtFields, type Hl7Sender } from '../support/hl7-sender.js';
-import { hl7Calendar } from '../support/hl7-time.js';
+import { hl7Calendar, isoOfHl7 } from '../support/hl7-time.js';
 import { addWardNurse, enrollTestWorkstation } from '../sync/sync-test-kit.js';
 import { startUpstreamFhirServer, type UpstreamFhirServer } from '../support/upstream-fhir-server.js';
 
@@ -1002,7 +1002,7 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
           );
           expect(one.location?.map((l) => l.location.reference)).toEqual([`Location/ward-${WARD}`, `Location/ward-${WARD}-room-11-bed-1`]);
           expect(one.reasonCode).toEqual([{ text: 'Community-acquired pneumonia' }]);
-          expect(one.period?.start).toBe('2026-12-06T10:00:00.000Z');
+          expect(one.period?.start).toBe(isoOfHl7(at('100000')));
           expect((await device.fetch(`/fhir/Encounter/${feedEncounterId}`)).status).toBe(410);
           const note = (await hubSearch<Observation>(`Observation?_id=${noteId}`))[0]!;
           expect(note.encounter?.reference).toBe(`Encounter/${stay.id}`);
@@ -1038,7 +1038,7 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
           );
           expect(JSON.parse(discharged!.content) as Encounter).toMatchObject({
             status: 'finished',
-            period: { end: '2026-12-06T12:00:00.000Z' },
+            period: { end: isoOfHl7(at('120000')) },
           });
           await sync.syncOnce();
           expect(rows()).toHaveLength(0);

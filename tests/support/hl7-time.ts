@@ -22,3 +22,11 @@ export function hl7Calendar(daysBack = 30): (time: string, day?: number) => stri
     return `${hl7Time(firstDayMs + day * DAY_MS).slice(0, 8)}${time.padEnd(6, '0')}`;
   };
 }
+
+/** The ISO instant (UTC, milliseconds) of an HL7 DTM `YYYYMMDDHHMMSS`, as the hub stores it. */
+export function isoOfHl7(dtm: string): string {
+  const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(dtm);
+  if (!match) throw new Error(`not an HL7 DTM to the second: ${dtm}`);
+  const [, year, month, day, hour, minute, second] = match;
+  return new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}Z`).toISOString();
+}
