@@ -1,5 +1,6 @@
-// When the initial load's page reader fails (its thread cannot start, dies, or fails on a page for a
-// reason that is not the page's), the load goes on reading its pages on the writing thread, as a load
+// When the initial load's page reader fails (its thread cannot start, dies, fails on a page for a
+// reason that is not the page's, or holds pages past its deadline without answering: then it is
+// terminated), the load goes on reading its pages on the writing thread, as a load
 // of fewer patients always does. A page that was with the reader is asked of the hub again and read
 // here: its bytes went to the reader's thread, and nothing of it was written (a page is queued for
 // its transaction only once read, with the walk's position after it), so each walk keeps its order
@@ -7,7 +8,7 @@
 // (one warning in the log, `sync.page_reader_unavailable`), so a reader that cannot work in this
 // installation costs one failed start, not one per cycle; a restart tries it again.
 import type { Logger } from 'pino';
-import { PageReader, PageReaderFailed } from './page-reader.js';
+import { PageReader, PageReaderFailed, type PageReaderLimits } from './page-reader.js';
 
 /** The engine's page readers: one per initial load while they work, none once one has failed. */
 export class PageReaders {
@@ -27,10 +28,10 @@ export class PageReaders {
   }
 
   /** A reader for one load (null when none may be used: the load reads its pages itself). */
-  open(heapMb: number): LoadPageReader | null {
+  open(limits: PageReaderLimits): LoadPageReader | null {
     if (this.#unavailable) return null;
     try {
-      return new LoadPageReader(this, new PageReader(heapMb, this.#module));
+      return new LoadPageReader(this, new PageReader(limits, this.#module));
     } catch (error) {
       this.failed(new PageReaderFailed('WORKER_ERROR', error));
       return null;

@@ -9,11 +9,16 @@
 //
 // One reader per initial load (sync-cycle.ts starts it and closes it when the loads are over), so
 // its memory (an isolate with the validators, a small young generation) is given back after. If the
-// worker fails (it cannot start, runs out of its heap, exits, or fails on a page in a way that is not
-// the page's fault), every page waiting and every later read fails with PageReaderFailed: the load
-// reads those pages again on the writing thread, and the engine uses no reader from then on
-// (page-reader-fallback.ts). Started from a small JavaScript bootstrap that loads the TypeScript
-// module through tsx when the workstation runs from source (tests): workers do not inherit a loader.
+// worker fails (it cannot start, runs out of its heap, exits, fails on a page in a way that is not
+// the page's fault, or holds pages without answering past its deadline: it is then terminated), every
+// page waiting and every later read fails with PageReaderFailed: the load reads those pages again on
+// the writing thread, and the engine uses no reader from then on (page-reader-fallback.ts).
+// The deadline (SyncPolicy.pageReaderFirstAnswerMs, then pageReaderAnswerMs) runs only while the
+// worker holds pages, from the first page it is given, and starts again at each answer: it bounds the
+// reading of one page (the others wait behind it on the worker), never a whole load.
+//
+// Started from a small JavaScript bootstrap that loads the TypeScript module through tsx when the
+// workstation runs from source (tests): workers do not inherit a loader.
 // Bundled (the app, the `wardline` CLI, the bench), the worker is its own bundle beside the host's
 // (scripts/build-electron.mjs).
 import { Worker } from 'node:worker_threads';
@@ -26,7 +31,7 @@ export const MAX_PAGES_IN_FLIGHT = 4;
 
 /**
  * The worker's young generation, MB: small, a page's garbage is short-lived (one entry's objects at
- * a time). Its old generation holds the validators and a page's columns (SyncPolicy.pageReaderHeapMb).
+ * a time). Its old generation holds the validators and a page's columns (PageReaderLimits.heapMb).
  */
 const WORKER_YOUNG_GENERATION_MB = 4;
 
@@ -57,10 +62,21 @@ type Answer =
 
 /**
  * How the reader failed: its thread ended (it could not start, or died), it reported an error (e.g.
- * out of its heap), a page failed on it for a reason that is not the page's (no detail crosses), or
- * it was closed with pages still waiting.
+ * out of its heap), a page failed on it for a reason that is not the page's (no detail crosses), it
+ * held pages without answering past its deadline (hung: it was terminated), or it was closed with
+ * pages still waiting.
  */
-export type PageReaderFailure = 'WORKER_EXITED' | 'WORKER_ERROR' | 'PAGE_FAILED' | 'CLOSED';
+export type PageReaderFailure = 'WORKER_EXITED' | 'WORKER_ERROR' | 'PAGE_FAILED' | 'ANSWER_TIMEOUT' | 'CLOSED';
+
+/** How the reader's thread is started and how long it may take to answer (SyncPolicy: pageReaderLimits). */
+export interface PageReaderLimits {
+  /** The worker's old generation, MB (SyncPolicy.pageReaderHeapMb). */
+  readonly heapMb: number;
+  /** Its first answer, its start included, once it holds a page (SyncPolicy.pageReaderFirstAnswerMs). */
+  readonly firstAnswerMs: number;
+  /** Each later answer while it holds pages, from the one before (SyncPolicy.pageReaderAnswerMs). */
+  readonly answerMs: number;
+}
 
 /** A read the page reader could not do: not the page's fault (a page it cannot read is a SyncError). */
 export class PageReaderFailed extends WardlineError<PageReaderFailure> {
@@ -110,18 +126,21 @@ export class PageReader {
   readonly #queue: Waiting[] = [];
   #nextId = 1;
   #failure: PageReaderFailed | null = null;
+  readonly #limits: PageReaderLimits;
+  /** Answers so far (the deadline's clock starts again at each). */
+  #answers = 0;
+  /** Runs while the worker holds pages. */
+  #deadline: NodeJS.Timeout | null = null;
 
-  /**
-   * `heapMb`: the worker's old generation (SyncPolicy.pageReaderHeapMb). `module`: the worker's
-   * module, sync-page-worker beside this file unless given (tests give one that fails).
-   */
-  constructor(heapMb: number, module?: URL) {
+  /** `module`: the worker's module, sync-page-worker beside this file unless given (tests give one that fails). */
+  constructor(limits: PageReaderLimits, module?: URL) {
+    this.#limits = limits;
     const source = import.meta.url.endsWith('.ts');
     const workerModule = (module ?? new URL(`./sync-page-worker${source ? '.ts' : '.js'}`, import.meta.url)).href;
     const tsx = source ? import.meta.resolve('tsx/esm/api') : undefined;
     this.#worker = new Worker(bootstrap(workerModule, tsx), {
       eval: true,
-      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: heapMb },
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: limits.heapMb },
     });
     this.#worker.on('message', (answer: Answer) => this.#answered(answer));
     this.#worker.on('error', (error) => this.#fail(new PageReaderFailed('WORKER_ERROR', error)));
@@ -158,12 +177,45 @@ export class PageReader {
       this.#inFlight.set(waiting.id, waiting);
       this.#worker.postMessage({ id: waiting.id, body: waiting.body, length: waiting.length }, [waiting.body]);
     }
+    this.#watch(false);
+  }
+
+  /**
+   * Keeps the deadline running while the worker holds pages (from the first page it is given,
+   * `restart`ed at each answer) and stops it when it holds none. Past it, the worker is taken for
+   * hung. Its answers that already wait for this thread are taken first: a writing thread busy past
+   * the deadline (a long transaction) sees the timer and the answers due together, and the timer's
+   * turn of the event loop comes before the messages'; the check is therefore made a turn later
+   * (setImmediate, after the messages), and only fails the reader if no answer came in the meantime.
+   */
+  #watch(restart: boolean): void {
+    if (this.#failure !== null || this.#inFlight.size === 0 || restart) this.#stopDeadline();
+    if (this.#failure !== null || this.#inFlight.size === 0 || this.#deadline !== null) return;
+    const answers = this.#answers;
+    const ms = answers === 0 ? this.#limits.firstAnswerMs : this.#limits.answerMs;
+    this.#deadline = setTimeout(() => {
+      this.#deadline = null;
+      setImmediate(() => {
+        if (this.#answers !== answers || this.#failure !== null || this.#inFlight.size === 0) return;
+        this.#fail(new PageReaderFailed('ANSWER_TIMEOUT'));
+        // It may be stuck in a loop: stopped now, not left to spin beside the load until it closes.
+        this.#worker.terminate().catch(() => undefined);
+      });
+    }, ms);
+  }
+
+  #stopDeadline(): void {
+    if (this.#deadline === null) return;
+    clearTimeout(this.#deadline);
+    this.#deadline = null;
   }
 
   #answered(answer: Answer): void {
     const waiting = this.#inFlight.get(answer.id);
     if (waiting === undefined) return;
     this.#inFlight.delete(answer.id);
+    this.#answers += 1;
+    this.#watch(true);
     const body = Buffer.from(answer.body, 0, waiting.length);
     if ('columns' in answer) waiting.resolve({ columns: answer.columns, body, release: () => detach(answer.body) });
     else if ('error' in answer) waiting.reject(new SyncError(answer.error.code, answer.error.message));
@@ -179,6 +231,7 @@ export class PageReader {
   #fail(failure: PageReaderFailed): void {
     if (this.#failure !== null) return;
     this.#failure = failure;
+    this.#stopDeadline();
     const waiting = [...this.#inFlight.values(), ...this.#queue];
     this.#inFlight.clear();
     this.#queue.length = 0;

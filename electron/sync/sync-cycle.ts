@@ -20,7 +20,7 @@ import { loadPatient } from './patient-load.js';
 import { newCounts, type PullContext } from './pull-context.js';
 import { loadReferenceType } from './reference-load.js';
 import { acquireSyncLock, type HeldSyncLock } from './sync-lock.js';
-import type { SyncPolicy } from './sync-policy.js';
+import { pageReaderLimits, type SyncPolicy } from './sync-policy.js';
 import { SYNC_FACTS } from './sync-status.js';
 import { SyncError } from './sync-error.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -254,7 +254,7 @@ async function loadNewPatients(
   // A ward's worth of pages is read on a thread of its own (page-reader.ts); an admission or two
   // is read here (starting the reader would cost more than it saves), and so is everything once a
   // reader has failed (page-reader-fallback.ts).
-  const reader = toLoad.length >= cycle.policy.pageReaderMinPatients ? cycle.pageReaders.open(cycle.policy.pageReaderHeapMb) : null;
+  const reader = toLoad.length >= cycle.policy.pageReaderMinPatients ? cycle.pageReaders.open(pageReaderLimits(cycle.policy)) : null;
   try {
     await forEachConcurrently(toLoad, cycle.policy.loadConcurrency, async (patientId) => {
       await loadPatient(context, patientId, startedIso, batcher, reader);

@@ -7,7 +7,9 @@
 // - a page reader that fails (it dies part-way through the load, runs out of its heap, or cannot
 //   start) does not stop the load: the pages it held are asked again and read on the writing
 //   thread, and so is the rest; the load completes with exactly what the hub holds, each resource
-//   written once, one warning in the log, no failure recorded, and the engine tries no reader again.
+//   written once, one warning in the log, no failure recorded, and the engine tries no reader again;
+// - so does a page reader that starts but never answers (its first page, or a later one): past the
+//   policy's deadline for an answer it is terminated and the load goes on as above.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +30,13 @@ let ward: SyntheticWard;
 let wardD: SyntheticWard;
 /** The paths the workstations asked of the hub, in order. */
 const asked: string[] = [];
+
+/** The $everything paths asked more than once since `asked` was emptied. */
+function askedAgain(): string[] {
+  const times = new Map<string, number>();
+  for (const path of asked.filter((candidate) => candidate.includes('/$everything'))) times.set(path, (times.get(path) ?? 0) + 1);
+  return [...times].filter(([, count]) => count >= 2).map(([path]) => path);
+}
 const stations: TestWorkstation[] = [];
 const FIXTURES = new URL('./fixtures/', import.meta.url);
 
@@ -170,9 +179,7 @@ describe('a page reader that fails: the initial load reads its pages on the writ
       expectOneWarning(ws, ['WORKER_EXITED']);
       expect(ws.logText()).not.toContain('"event":"sync.cycle_failed"');
       // The page on the reader as it died was asked again (not bounded here: under load, a timed-out request is asked again too).
-      const times = new Map<string, number>();
-      for (const path of asked.filter((candidate) => candidate.includes('/$everything'))) times.set(path, (times.get(path) ?? 0) + 1);
-      expect([...times.values()].filter((count) => count >= 2).length).toBeGreaterThan(0);
+      expect(askedAgain().length).toBeGreaterThan(0);
       for (const patient of ward.patients) {
         for (const sensitive of patient.sensitiveStrings)
           expect(ws.logText().includes(sensitive), 'the log holds patient data').toBe(false);
@@ -234,6 +241,52 @@ describe('a page reader that fails: the initial load reads its pages on the writ
     } finally {
       delete process.env.WARDLINE_TEST_PAGE_WORKER_STARTS;
       rmSync(folder, { recursive: true, force: true });
+      await engine.close();
+      vault.close();
+    }
+  });
+});
+
+describe('a page reader that never answers: past its deadline it is terminated, and the load reads its pages on the writing thread', () => {
+  it('completes the load when the reader starts but never answers its first page: the pages it held asked again and read here, one warning', async () => {
+    const ws = await station();
+    const vault = await ws.openVault();
+    // A short deadline for the first answer (the default is a minute: sync-policy.ts says why).
+    const engine = ws.engine(
+      vault,
+      { ...READER, pageReaderFirstAnswerMs: 2_000 },
+      { pageReaderModule: new URL('page-worker-silent.ts', FIXTURES) },
+    );
+    try {
+      asked.length = 0;
+      await expectCompleteLoad(engine, vault, 'a', await firstSync(engine));
+      expectOneWarning(ws, ['ANSWER_TIMEOUT']);
+      expect(ws.logText()).not.toContain('"event":"sync.cycle_failed"');
+      // Each patient's first page went to the reader and was never answered: each was asked again.
+      for (const patient of ward.patients) {
+        expect(askedAgain().some((path) => path.includes(`/Patient/${patient.patient.id}/$everything`))).toBe(true);
+      }
+    } finally {
+      await engine.close();
+      vault.close();
+    }
+  });
+
+  it('completes the load when the reader answers two pages and is stuck for good on the third: terminated, that page and the rest read here, one warning', async () => {
+    const ws = await station();
+    const vault = await ws.openVault();
+    // A short deadline for each later answer; the first answer keeps the default.
+    const engine = ws.engine(
+      vault,
+      { ...READER, pageReaderAnswerMs: 2_000 },
+      { pageReaderModule: new URL('page-worker-stuck.ts', FIXTURES) },
+    );
+    try {
+      asked.length = 0;
+      await expectCompleteLoad(engine, vault, 'a', await firstSync(engine));
+      expectOneWarning(ws, ['ANSWER_TIMEOUT']);
+      expect(askedAgain().length).toBeGreaterThan(0);
+    } finally {
       await engine.close();
       vault.close();
     }
