@@ -11,6 +11,7 @@ import type { Observation } from '../../shared/fhir/index.js';
 import { observationValueText } from '../../shared/vital-signs/index.js';
 import { generateWard, type SyntheticPatient, type SyntheticWard } from '../../shared/synthetic/index.js';
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
+import { expectAccessible } from './support/axe.js';
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { censusName, isRestricted, mrnOf } from './support/ward.js';
@@ -260,6 +261,7 @@ describe('emergency access (break-the-glass)', () => {
       await shown(readOnlyNotice(page));
     }
     await saveScreenshot(page, TEST, 'off-ward-read-only');
+    await expectAccessible(page, 'emergency chart of a patient on another ward, read only');
 
     await signOut(page);
     expectNoPageProblems(watched);
