@@ -32,6 +32,7 @@ import type { AdministrationVerdict } from '../../shared/medication-safety/index
 import { clientIdOf, SyncError } from '../sync/index.js';
 import { NOTE_MAX_CHARS, type AmendmentRequestData } from '../../shared/contract/index.js';
 import { amendedResource } from './amendment.js';
+import { readOnlyReasonFor } from './read-only-charts.js';
 import {
   administrationSafetyVerdict,
   enforceAdministrationSafety,
@@ -81,6 +82,16 @@ const AUTHOR = /^Practitioner\/[A-Za-z0-9\-.]{1,64}$/;
 
 function invalid(message: string): SyncError {
   return new SyncError('INVALID_DOCUMENTATION', message);
+}
+
+/** The rule every save keeps (read-only-charts.ts): nothing is documented for a patient whose chart this workstation does not hold. */
+function refuseReadOnly(vault: Pick<Vault, 'resources'>, patientId: string): void {
+  if (readOnlyReasonFor(vault.resources, patientId) !== null) {
+    throw new SyncError(
+      'PATIENT_NOT_CACHED',
+      "This patient's chart is not held on this workstation (not on this ward), so nothing can be documented for them here; document on the patient's ward. Nothing was saved.",
+    );
+  }
 }
 
 function checkNumber(name: string, value: number | undefined, min: number, max: number): void {
@@ -179,9 +190,7 @@ export class LocalDocumentation {
   checkMedicationAdministration(patientId: string, input: MedicationAdministrationInput): AdministrationVerdict {
     checkInstant('time of administration', input.effectiveAt);
     checkInstant('scheduled time', input.scheduledAt);
-    if (this.#o.vault.resources.read('Patient', patientId) === null) {
-      throw new SyncError('PATIENT_NOT_CACHED', "This patient is not in this workstation's cache (not on this ward).");
-    }
+    refuseReadOnly(this.#o.vault, patientId);
     const order = this.#activeOrder(patientId, input.medicationRequestId);
     const dose = this.#doseToCheck(input, this.#o.now().toISOString());
     return administrationSafetyVerdict(
@@ -296,6 +305,7 @@ export class LocalDocumentation {
    */
   amend(request: AmendmentRequestData, author: DocumentationAuthor, audit?: AuditBeforeCommit): DocumentationReceipt {
     const { vault } = this.#o;
+    refuseReadOnly(vault, request.patientId);
     const direct = vault.resources.read(request.resourceType, request.id);
     const delivered = direct === null ? this.#deliveredCopyOf(request) : null;
     const cached = direct ?? delivered;
@@ -333,9 +343,7 @@ export class LocalDocumentation {
   #context(patientId: string, author: DocumentationAuthor): BuildContext {
     if (!AUTHOR.test(author.reference)) throw invalid('The author must be a Practitioner reference (Practitioner/{id}).');
     const { vault } = this.#o;
-    if (vault.resources.read('Patient', patientId) === null) {
-      throw new SyncError('PATIENT_NOT_CACHED', "This patient is not in this workstation's cache (not on this ward). Nothing was saved.");
-    }
+    refuseReadOnly(vault, patientId);
     const encounter = vault.census().find((entry) => entry.patientId === patientId);
     return { patientId, encounterId: encounter?.encounterId ?? null, author, now: this.#o.now().toISOString(), newId: this.#newId };
   }

@@ -3,7 +3,9 @@
 // commit the audit entry before the data is handed back. A summary holds only the categories the
 // reader's role may see. A reload the window calls a refresh (`refresh`: the view it already has
 // open, after a sync:changed or a local write) records no new chart-read for a patient that
-// opening already recorded in this session (view-reads.ts); anything else is recorded.
+// opening already recorded in this session (view-reads.ts); anything else is recorded. A summary
+// also says whether the chart may be documented here (`readOnly`: the rule every save enforces).
+import type { ReadOnlyChartReason } from '../../shared/access/index.js';
 import type { AuditedChartReads } from '../audit/index.js';
 import { guard, type GuardedPatient, type GuardedSessions } from '../session/index.js';
 import type { IpcHandler } from './ipc-router.js';
@@ -24,11 +26,13 @@ export interface ChartHandlerOptions {
   readonly sessions: GuardedSessions;
   readonly chart: AuditedChartReads;
   readonly patients: PatientLookup;
+  /** Why nothing can be documented for the patient here, or null (the documentation room's readOnlyReasonFor over the chart cache). */
+  readonly readOnly: (patientId: string) => ReadOnlyChartReason | null;
   /** Which chart-reads a refresh already recorded (view-reads.ts); one per handler set by default. */
   readonly viewReads?: ViewReads;
 }
 
-export function chartHandlers({ sessions, chart, patients, viewReads }: ChartHandlerOptions): ChartHandlers {
+export function chartHandlers({ sessions, chart, patients, readOnly, viewReads }: ChartHandlerOptions): ChartHandlers {
   const views = viewReads ?? createViewReads();
   const forPatient = (action: 'chart:read' | 'category:read:vital-signs' | 'category:read:medication', patientId: string) => {
     const patient = patients(patientId);
@@ -43,7 +47,7 @@ export function chartHandlers({ sessions, chart, patients, viewReads }: ChartHan
       const user = forPatient('chart:read', patientId);
       const at = { sessionId: user.sessionId, view: 'summary', patientId, refresh };
       const summary = readView(views, at, (record) => chart.patientSummary(user, patientId, record));
-      return summary === null ? null : summaryForRole(summary, user.role);
+      return summary === null ? null : { ...summaryForRole(summary, user.role), readOnly: readOnly(patientId) };
     },
     'chart:trend': ({ patientId, code, from, to, refresh }) => {
       const user = forPatient('category:read:vital-signs', patientId);

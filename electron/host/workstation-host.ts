@@ -19,7 +19,7 @@ import {
   type PowerEvents,
   type Scheduler,
 } from '../session/index.js';
-import { openDocumentation, type Documentation } from '../documentation/index.js';
+import { openDocumentation, readOnlyReasonFor, type Documentation } from '../documentation/index.js';
 import { OffWardCharts } from '../off-ward/index.js';
 import {
   createSyncEngine,
@@ -199,7 +199,8 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
     const chart = auditedChartReads(vault, audit);
     const patients = vaultPatientLookup(vault);
     // Off-ward charts opened by break-the-glass: memory only, read through the chart reads (and
-    // notes) alone; documenting for them is refused (documentation writes only cached patients).
+    // notes) alone; documenting for them is refused (documentation writes only cached patients:
+    // readOnlyReasonFor, which their summary reports so the screen offers no documenting action).
     const offWard = new OffWardCharts(manager);
     opened.push(() => offWard.close());
     const chartWithOffWard = auditedChartReads(offWard.chartQueries(vault), audit);
@@ -218,7 +219,13 @@ export async function openWorkstationHost(options: WorkstationHostOptions): Prom
           (patientId) => patients(patientId) !== null || vault.conflicts.holdsPatient(patientId),
           async (userId) => ((await credentials.get(userId))?.pinVerifier ?? null) !== null,
         ),
-        ...chartHandlers({ sessions: manager, chart: chartWithOffWard, patients: patientsWithOffWard, viewReads }),
+        ...chartHandlers({
+          sessions: manager,
+          chart: chartWithOffWard,
+          patients: patientsWithOffWard,
+          readOnly: (patientId) => readOnlyReasonFor(vault.resources, patientId),
+          viewReads,
+        }),
         ...offWardHandlers({ sessions: manager, hub: sync, cache: vault, charts: offWard, audit, logger }),
         ...documentationHandlers({
           sessions: manager,

@@ -1,7 +1,8 @@
 // Access rules, once for every side: the staff roles, what each role may do (role × action), the
 // ward scope, the break-the-glass reasons, which chart category and documentation action a FHIR
-// resource falls under, and the restricted-chart rule. The workstation's guard, the renderer's
-// menus and the hub's access policy import them from here. Runtime-neutral (zod only).
+// resource falls under, the restricted-chart rule, and which open charts may be documented here.
+// The workstation's guard, the renderer's menus and the hub's access policy import them from here.
+// Runtime-neutral (zod only).
 export {
   BTG_REASONS,
   BTG_JUSTIFICATION_MIN,
@@ -44,3 +45,10 @@ export {
   type SecurityLabelled,
 } from './restricted-charts.js';
 export { LATE_DOCUMENTATION_DAYS } from './late-documentation.js';
+export {
+  READ_ONLY_CHART_REASONS,
+  READ_ONLY_CHART_TEXT,
+  readOnlyReasonOf,
+  type HeldChart,
+  type ReadOnlyChartReason,
+} from './documenting-charts.js';

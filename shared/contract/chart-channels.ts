@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { ID_PATTERN, INSTANT_PATTERN } from '../fhir/index.js';
 import { channelTable, defineChannel } from './channel.js';
-import { censusEntrySchema, marRowSchema, patientSummarySchema, trendPointSchema } from './chart-schemas.js';
+import { censusEntrySchema, chartSummarySchema, marRowSchema, trendPointSchema } from './chart-schemas.js';
 
 /** A Patient resource id (never a name or MRN). */
 export const patientIdSchema = z.string().regex(ID_PATTERN, 'a patient id (FHIR id)');
@@ -29,10 +29,11 @@ export const CHART_CHANNELS = channelTable([
   }),
   defineChannel({
     name: 'chart:summary',
-    summary: "one patient's chart summary (null when the patient is not in the chart cache)",
+    summary:
+      "one patient's chart summary, with whether it may be documented here (null when neither the chart cache nor an emergency copy holds the patient)",
     permission: 'chart:read',
     request: z.strictObject({ patientId: patientIdSchema, refresh: viewRefreshSchema }),
-    response: patientSummarySchema.nullable(),
+    response: chartSummarySchema.nullable(),
   }),
   defineChannel({
     name: 'chart:trend',

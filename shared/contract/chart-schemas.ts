@@ -3,6 +3,7 @@
 // for the screens (census, chart summary, trend, MAR). Times are ISO 8601 strings as the hub wrote
 // them; absent facts are null.
 import { z } from 'zod';
+import { READ_ONLY_CHART_REASONS } from '../access/index.js';
 import { MAX_CYCLE_MONTHS } from '../medication-safety/index.js';
 import { news2SummarySchema } from '../vital-signs/index.js';
 
@@ -155,6 +156,15 @@ export const patientSummarySchema = z.object({
   dataAsOf: z.string().nullable(),
 });
 
+/**
+ * The chart summary the host sends (chart:summary): the summary, and whether this workstation may
+ * document the chart (shared/access readOnlyReasonOf, the rule the host enforces on every save).
+ */
+export const chartSummarySchema = patientSummarySchema.extend({
+  /** Why nothing can be documented for this patient from this workstation (an emergency copy of a patient on another ward), or null when it can (the role decides the rest). */
+  readOnly: z.enum(READ_ONLY_CHART_REASONS).nullable(),
+});
+
 export const trendPointSchema = z.object({
   /** The effective instant, in UTC (ISO 8601 with milliseconds). */
   time: z.string(),
@@ -199,5 +209,6 @@ export const marRowSchema = z.object({
 
 export type CensusEntryData = z.infer<typeof censusEntrySchema>;
 export type PatientSummaryData = z.infer<typeof patientSummarySchema>;
+export type ChartSummaryData = z.infer<typeof chartSummarySchema>;
 export type TrendPointData = z.infer<typeof trendPointSchema>;
 export type MarRowData = z.infer<typeof marRowSchema>;

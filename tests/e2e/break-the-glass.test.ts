@@ -11,6 +11,7 @@ import type { Observation } from '../../shared/fhir/index.js';
 import { observationValueText } from '../../shared/vital-signs/index.js';
 import { generateWard, type SyntheticPatient, type SyntheticWard } from '../../shared/synthetic/index.js';
 import { startWardlineStack, type WardlineStack } from '../support/e2e-harness.js';
+import { expectAccessible } from './support/axe.js';
 import { expectNoPageProblems, launchChromium, watchedPage } from './support/browser.js';
 import { saveScreenshot } from './support/screenshots.js';
 import { censusName, isRestricted, mrnOf } from './support/ward.js';
@@ -20,6 +21,7 @@ import {
   expectCensus,
   lockHeading,
   openChartTab,
+  savedNotice,
   setPin,
   shown,
   signIn,
@@ -66,6 +68,12 @@ function restrictedPatient(): SyntheticPatient {
 const emergencyPrompt = (page: Page) => page.getByRole('region', { name: 'Emergency access needed' });
 const emergencyBanner = (page: Page) =>
   page.getByRole('note').filter({ hasText: /^Emergency access \(break-the-glass\) until .+ — audited$/ });
+
+/** What the chart says instead of its documenting actions on an emergency copy of a patient on another ward. */
+const readOnlyNotice = (page: Page) =>
+  chartRegion(page).getByText(/^Emergency view of a patient on another ward — read only\. Document on the patient's ward/);
+/** Every action that documents: record vital signs or a dose, write a note, correct or retract a record. */
+const documentingActions = (page: Page) => chartRegion(page).getByRole('button', { name: /^(Record|Write note|Correct or retract)/ });
 
 async function giveReason(scope: ReturnType<Page['getByRole']>): Promise<void> {
   await scope.getByRole('radio', { name: 'Emergency treatment' }).click();
@@ -212,6 +220,80 @@ describe('emergency access (break-the-glass)', () => {
     // An emergency copy is for reading: a nurse, who may correct her ward's readings, is offered no correction here.
     expect(await recorded.getByRole('button', { name: /^Correct or retract / }).count()).toBe(0);
     await saveScreenshot(page, TEST, 'off-ward-vitals');
+
+    await signOut(page);
+    expectNoPageProblems(watched);
+    await watched.context.close();
+  });
+
+  it('offers a nurse no documenting action on a chart from another ward, and says why, on every tab', async () => {
+    const watched = await watchedPage(browser);
+    const { page } = watched;
+    onTestFailed(() => saveScreenshot(page, TEST, 'off-ward-read-only-failure').then(() => undefined));
+    const patient = otherWard.patients[0]!;
+    const name = censusName(patient.patient);
+
+    await page.goto(stack.issueUrl());
+    await signIn(page, stack.account('nina'));
+    await expectCensus(page, stack.ward.patients.length);
+    await page.getByRole('button', { name: 'Open a chart from another ward' }).click();
+    const dialog = await shown(page.getByRole('dialog', { name: 'Open a chart from another ward' }));
+    await dialog.getByLabel('MRN').fill(mrnOf(patient.patient));
+    await giveReason(dialog);
+    await dialog.getByRole('button', { name: 'Open chart with emergency access' }).click();
+    await shown(chartRegion(page).getByRole('heading', { level: 2, name }));
+    await shown(emergencyBanner(page));
+
+    // No action is offered that the host would refuse after the nurse typed; the reason is said instead.
+    for (const tab of ['Summary', 'Vital signs', 'MAR', 'Notes', 'Medications']) {
+      await openChartTab(page, tab);
+      // Each tab's own content has loaded before its actions are counted.
+      if (tab === 'Vital signs') await shown(page.getByRole('region', { name: 'Recorded vital signs' }).getByRole('table'));
+      if (tab === 'MAR') await shown(page.getByRole('table', { name: 'Medication administration record' }));
+      if (tab === 'Notes') await expect.poll(() => page.getByText('Loading notes…').count()).toBe(0);
+      expect(await documentingActions(page).count(), `documenting actions on the ${tab} tab`).toBe(0);
+      expect(
+        await chartRegion(page)
+          .getByRole('columnheader', { name: /^(Document|Change)$/ })
+          .count(),
+        tab,
+      ).toBe(0);
+      await shown(readOnlyNotice(page));
+    }
+    await saveScreenshot(page, TEST, 'off-ward-read-only');
+    await expectAccessible(page, 'emergency chart of a patient on another ward, read only');
+
+    await signOut(page);
+    expectNoPageProblems(watched);
+    await watched.context.close();
+  });
+
+  it('keeps the actions on a restricted chart of this ward opened by emergency access: a nurse records vital signs there', async () => {
+    const watched = await watchedPage(browser);
+    const { page } = watched;
+    onTestFailed(() => saveScreenshot(page, TEST, 'restricted-documents-failure').then(() => undefined));
+    const patient = restrictedPatient();
+    const name = censusName(patient.patient);
+
+    await page.goto(stack.issueUrl());
+    await signIn(page, stack.account('nina'));
+    await expectCensus(page, stack.ward.patients.length);
+    await censusRow(page, name).click();
+    const prompt = await shown(emergencyPrompt(page));
+    await giveReason(prompt);
+    await prompt.getByRole('button', { name: 'Open chart with emergency access' }).click();
+    await shown(chartRegion(page).getByRole('heading', { level: 2, name }));
+    await shown(emergencyBanner(page));
+
+    await page.getByRole('button', { name: 'Record vital signs' }).click();
+    const vitals = await shown(page.getByRole('dialog', { name: 'Record vital signs' }));
+    await vitals.getByLabel('Heart rate').fill('118');
+    await vitals.getByRole('button', { name: 'Save vital signs' }).click();
+    await shown(savedNotice(page, 'Vital signs'));
+    expect(await readOnlyNotice(page).count()).toBe(0);
+    await openChartTab(page, 'Notes');
+    await shown(page.getByRole('button', { name: 'Write note' }));
+    await saveScreenshot(page, TEST, 'restricted-documented');
 
     await signOut(page);
     expectNoPageProblems(watched);

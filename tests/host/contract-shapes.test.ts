@@ -26,6 +26,7 @@ import {
   type Vault,
 } from '../../electron/vault/index.js';
 import { temporaryDataDir } from '../../electron/vault/test-helpers.js';
+import { readOnlyReasonFor } from '../../electron/documentation/index.js';
 import type { z } from 'zod';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -66,7 +67,10 @@ describe("the contract's copies of the host's shapes", () => {
     for (const entry of census) {
       const summary = vault.patientSummary(entry.patientId);
       expect(summary).not.toBeNull();
-      expect(INVOKE_CHANNELS['chart:summary'].response.parse(summary)).toEqual(summary);
+      // As chart:summary sends it: the vault's summary and the host's word on documenting it here.
+      const sent = { ...summary!, readOnly: readOnlyReasonFor(vault.resources, entry.patientId) };
+      expect(sent.readOnly).toBeNull();
+      expect(INVOKE_CHANNELS['chart:summary'].response.parse(sent)).toEqual(sent);
       const code = summary!.vitals[0]!.code;
       const trend = vault.observationTrend(entry.patientId, code, '2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z');
       expect(trend.length).toBeGreaterThan(0);

@@ -199,6 +199,67 @@ describe('break-the-glass for a patient off this ward', () => {
     expect(entries.every((e) => !e.canCorrect && !e.canRetract)).toBe(true);
   });
 
+  it('says in the chart summary that an off-ward chart cannot be documented here, as the host refuses each of its saves; a chart of this ward says it can, and its saves are taken', async () => {
+    const offWard = offWardPatient();
+    const own = wardA.patients[0]!.patient;
+    const ownMrn = own.identifier!.find((i) => i.system === MRN_SYSTEM)!.value!;
+    await signIn('nina.a');
+    expect(await open(offWard.mrn)).toMatchObject({ ok: true });
+
+    /** The summary's word on documenting, and what each save of the chart's documentation answers. */
+    const tryDocumenting = async (patientId: string, mrn: string) => {
+      const summary = await transport.send('chart:summary', { patientId });
+      if (!summary.ok) throw new Error(`the summary of ${patientId} was refused: ${summary.error.code}`);
+      const value = summary.value as { readOnly: string | null; medications: Array<{ requestId: string; asNeeded: boolean }> };
+      const listed = await transport.send('chart:recorded-entries', { patientId, from: FROM, to: TO });
+      if (!listed.ok) throw new Error('the recorded entries were refused');
+      const vital = (listed.value as Array<{ resourceType: string; id: string; versionId: string | null }>).find(
+        (e) => e.resourceType === 'Observation',
+      )!;
+      const order = value.medications[0]!;
+      const administration = {
+        medicationRequestId: order.requestId,
+        given: false,
+        notGivenReason: 'patient-refused',
+        patientConfirmation: { method: 'typed', value: mrn },
+      };
+      const saves = {
+        vitals: await transport.send('chart:record-vitals', { patientId, vitals: { heartRate: 88 } }),
+        note: await transport.send('chart:record-note', { patientId, note: { text: 'Seen at the bedside.' } }),
+        checkDose: await transport.send('chart:check-administration', { patientId, administration }),
+        dose: await transport.send('chart:record-administration', { patientId, administration }),
+        retract: await transport.send('chart:amend', {
+          patientId,
+          resourceType: 'Observation',
+          id: vital.id,
+          versionId: vital.versionId,
+          action: 'entered-in-error',
+          reason: 'wrong-patient',
+        }),
+      };
+      return { readOnly: value.readOnly, saves };
+    };
+
+    const outbox = host.vault.outbox.count();
+    const offWardTried = await tryDocumenting(offWard.id, offWard.mrn);
+    expect(offWardTried.readOnly).toBe('off-ward-emergency-copy');
+    for (const [save, result] of Object.entries(offWardTried.saves)) {
+      expect(result, save).toMatchObject({ ok: false, error: { code: 'PATIENT_NOT_CACHED' } });
+    }
+    expect(host.vault.outbox.count()).toBe(outbox);
+
+    const ownTried = await tryDocumenting(own.id!, ownMrn);
+    expect(ownTried.readOnly).toBeNull();
+    for (const [save, result] of Object.entries(ownTried.saves)) {
+      // Taken, or refused for a reason of its own (a dose's five rights), never for where the chart is held.
+      if (!result.ok) expect(result.error.code, save).not.toBe('PATIENT_NOT_CACHED');
+    }
+    expect(ownTried.saves.vitals).toMatchObject({ ok: true, value: { status: 'pending-upload' } });
+    expect(ownTried.saves.note).toMatchObject({ ok: true, value: { status: 'pending-upload' } });
+    expect(ownTried.saves.checkDose).toMatchObject({ ok: true });
+    expect(ownTried.saves.retract).toMatchObject({ ok: true, value: { status: 'pending-upload' } });
+  });
+
   it("renews the user's hub token when it has run out, and still opens the chart", async () => {
     const patient = offWardPatient();
     await signIn('nina.a');

@@ -1,8 +1,9 @@
 // One source for every rule (docs/CONVENTIONS.md): the role list and labels, the permission table,
-// the break-the-glass reasons, the restricted-chart rule, the staleness levels and thresholds, the
-// canonical JSON and the error root each live once in shared/. This test fails when a second copy
-// appears anywhere in the host, the renderer, the hub or shared/ itself (it reads the source tree),
-// and when what each side actually uses at run time differs from the shared table.
+// the break-the-glass reasons, the restricted-chart rule, which open charts may be documented here,
+// the staleness levels and thresholds, the canonical JSON and the error root each live once in
+// shared/. This test fails when a second copy appears anywhere in the host, the renderer, the hub
+// or shared/ itself (it reads the source tree), and when what each side actually uses at run time
+// differs from the shared table.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BTG_REASONS,
   CONFIDENTIALITY_SYSTEM,
+  READ_ONLY_CHART_REASONS,
   STAFF_ROLES,
   btgReasonCodeSchema,
   staffRoleSchema as accessRoleSchema,
@@ -89,6 +91,12 @@ describe('one source for every rule', () => {
   it('keeps the restricted-chart rule in shared/access only', () => {
     expect(copiesOf(new RegExp(CONFIDENTIALITY_SYSTEM.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')), /^shared\/access\//)).toEqual([]);
     expect(copiesOf(/function\s+isRestricted\b/, /^shared\/access\//)).toEqual([]);
+  });
+
+  it('keeps which open charts may be documented here (an emergency copy off the ward may not) in shared/access only', () => {
+    expect(copiesOf(new RegExp(literal(READ_ONLY_CHART_REASONS)), /^shared\/access\//)).toEqual([]);
+    expect(copiesOf(/Emergency view of a patient on another ward/, /^shared\/access\//)).toEqual([]);
+    expect(copiesOf(/function\s+readOnlyReasonOf\b/, /^shared\/access\//)).toEqual([]);
   });
 
   it('keeps the staleness levels, rule and thresholds in shared/staleness only', () => {

@@ -1,7 +1,9 @@
 // The patient chart: the banner always on top, then tabs (Summary, Vital signs, MAR, Labs, Notes,
 // Problems, Medications — those the role may read). The summary is loaded first and alone, so the
 // banner and the Summary tab are interactive at once; trends, the MAR and notes load when their tab
-// opens. Documentation (vital signs, administrations, notes) is offered to roles that may document.
+// opens. Documentation (vital signs, administrations, notes, corrections) is offered to roles that
+// may document, on a chart the host says may be documented here (`readOnly`): an emergency copy of a
+// patient on another ward offers none of it and says why instead, so nothing is typed in vain.
 // The open chart shows what the vault holds: on every sync:changed (a cycle wrote or deleted data, a
 // local write) and after a save, the summary and the open views reload in place (refreshKey; each a
 // refresh, so the host records one chart-read per opening). A patient the vault no longer holds
@@ -9,7 +11,8 @@
 // The patient's name takes the focus on opening.
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Button, Tab, TabList, TabPanel, Tabs } from 'react-aria-components';
-import type { PatientSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
+import { READ_ONLY_CHART_TEXT } from '../../../../shared/access/index.js';
+import type { ChartSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
 import type { AdministrationTarget } from '../documentation/administration-target.js';
 import { RecordAdministrationDialog } from '../documentation/record-administration-dialog.js';
@@ -117,7 +120,7 @@ export function ChartScreen(props: ChartScreenProps): React.JSX.Element {
 }
 
 function ChartBody(props: {
-  summary: PatientSummaryData;
+  summary: ChartSummaryData;
   session: SessionViewData;
   expiresAt: string | null;
   /** Moves on every sync:changed and after a save: the open views reload in place. */
@@ -163,9 +166,11 @@ function ChartBody(props: {
     storeTab(session.sessionId, patientId, tab);
   }, [session.sessionId, patientId, tab]);
 
-  const mayDocumentVitals = isRolePermitted(role, 'document:vital-signs');
-  const mayDocumentAdministration = isRolePermitted(role, 'document:medication-administration');
-  const mayDocumentNotes = isRolePermitted(role, 'document:note');
+  // The host's word on this chart (an emergency copy of a patient on another ward is read only), then the role's.
+  const documentable = summary.readOnly === null;
+  const mayDocumentVitals = documentable && isRolePermitted(role, 'document:vital-signs');
+  const mayDocumentAdministration = documentable && isRolePermitted(role, 'document:medication-administration');
+  const mayDocumentNotes = documentable && isRolePermitted(role, 'document:note');
   const record = mayDocumentAdministration ? setAdministration : null;
   const afterSave = (what: string) => (): void => {
     setSaved({ what, pendingAtSave: pending });
@@ -183,6 +188,11 @@ function ChartBody(props: {
         emergencyAccess={expiresAt === null ? null : { expiresAt }}
       />
       <div className="toolbar" role="group" aria-label="Chart actions">
+        {summary.readOnly === null ? null : (
+          <p className="message message--warning" role="note">
+            {READ_ONLY_CHART_TEXT[summary.readOnly]}
+          </p>
+        )}
         {mayDocumentVitals ? (
           <Button className="button button--primary" onPress={() => setVitalsOpen(true)}>
             Record vital signs
@@ -217,6 +227,7 @@ function ChartBody(props: {
               patientLabel={patientLabel}
               kind="Observation"
               role={role}
+              documentable={documentable}
               refreshKey={refreshKey}
               deliveries={deliveries}
               onAmended={afterSave('Correction')}
@@ -231,6 +242,7 @@ function ChartBody(props: {
               patientLabel={patientLabel}
               kind="MedicationAdministration"
               role={role}
+              documentable={documentable}
               refreshKey={refreshKey}
               deliveries={deliveries}
               onAmended={afterSave('Correction')}

@@ -1,7 +1,8 @@
 // The recorded vital signs or doses of a patient over the last days (chart:recorded-entries), newest
 // first, each with its status: a corrected entry says so (its note names the earlier value, the
 // reason and who changed it), an entry marked entered in error stays listed, struck through. A role
-// that documents that kind may correct a vital sign or mark an entry entered in error (the dialog);
+// that documents that kind, on a chart that may be documented here (not an emergency copy of a
+// patient on another ward), may correct a vital sign or mark an entry entered in error (the dialog);
 // the chart then shows the change at once, pending upload. When the hub takes an entry documented
 // here, the list reloads, so it offers the hub's copy (its id and version) rather than the local one.
 import { useEffect, useRef, useState } from 'react';
@@ -37,12 +38,14 @@ export function RecordedEntries(props: {
   patientLabel: string;
   kind: RecordedEntryData['resourceType'];
   role: StaffRole;
+  /** Whether the chart may be documented here (the summary's readOnly is null): no change is offered otherwise. */
+  documentable: boolean;
   refreshKey: number;
   /** Grows when the hub takes an entry of this patient documented here (useDeliveries): the list reloads in place. */
   deliveries: number;
   onAmended: () => void;
 }): React.JSX.Element {
-  const { patientId, patientLabel, kind, role, refreshKey, deliveries, onAmended } = props;
+  const { patientId, patientLabel, kind, role, documentable, refreshKey, deliveries, onAmended } = props;
   const [target, setTarget] = useState<RecordedEntryData | null>(null);
   // Reloaded in place (a refresh, one chart-read per opening) each time the chart's refreshKey moves: a sync, a save.
   const { loaded, refreshNow } = useChartRead(patientId, refreshKey, (refresh) => {
@@ -58,7 +61,7 @@ export function RecordedEntries(props: {
     refreshNow();
   }, [deliveries, refreshNow]);
   const meta = KINDS[kind];
-  const mayAmend = isRolePermitted(role, meta.action);
+  const mayAmend = documentable && isRolePermitted(role, meta.action);
   const headingId = `recorded-${kind}`;
   const entries = loaded.state === 'ready' ? loaded.value.filter((e) => e.resourceType === kind) : [];
   return (
