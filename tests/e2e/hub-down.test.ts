@@ -78,7 +78,7 @@ describe('the hub goes down', () => {
       stopWatching();
       expect(firstFailure!.state, 'the state when the first failed cycle ended').toMatch(/^(offline|hub-down)$/);
       await shown(connectionBanner(page).getByText(/Downtime — (hub unreachable|the hub is down)\./), SHOWN_WITHIN_MS);
-      await expect.poll(() => connectionBanner(page).textContent()).toMatch(/Data as of \d{1,2}:\d{2}/);
+      await expect.poll(() => connectionBanner(page).textContent()).toMatch(/Data as of (\d{2} [A-Z][a-z]{2}, )?\d{1,2}:\d{2}/);
       await saveScreenshot(page, TEST, 'chart-downtime-banner');
 
       // The chart stays readable from the workstation's copy.
