@@ -12,7 +12,7 @@ export { SYNC_LOCK_FILE } from './sync-lock.js';
 export { logAuditSink, type SyncAuditSink, type SyncAuditEvent } from './audit-sink.js';
 export { DEFAULT_SYNC_POLICY, resolveSyncPolicy, type SyncPolicy } from './sync-policy.js';
 export { syncStatusOf, patientFreshnessOf, recordStalenessThresholds, recordedStalenessThresholds } from './sync-status.js';
-export { isDowntime, type ConnectivityState } from './connectivity.js';
+export { isDowntime, TROUBLE_WINDOW_MS, type ConnectivityState } from './connectivity.js';
 export { CLIENT_ID_SYSTEM, clientIdOf } from './client-identifier.js';
 export { spkiPinOf, isSpkiPin } from './spki-pin.js';
 export { type BreakTheGlassAuthority } from './off-ward-fetch.js';

@@ -1,5 +1,6 @@
 // Downtime as the ward lives it: the hub goes away while a nurse has a chart open. Without a click
-// the banner turns to downtime within one poll period, the chart stays readable from the
+// the first sync cycle that meets the outage turns the workstation to downtime (not a later one) and
+// the banner follows it, the chart stays readable from the
 // workstation's copy, a medication administration recorded meanwhile waits as "pending upload" (then
 // reads "Delivered"), and
 // when the hub is back it arrives there exactly once (with the Provenance of downtime documentation).
@@ -18,11 +19,11 @@ import { chartRegion, connectionBanner, expectCensus, openChart, openChartTab, s
 const TEST = 'hub-down';
 const POLL_MS = 4_000;
 /**
- * Time for the failed cycle, the status event to cross the loopback socket and the banner to
- * re-render on a busy machine. Less than a poll period: a banner that waited for a second poll
- * (the hub stops just after a cycle, so the first poll comes a full period later) still fails.
+ * How long the test waits for the banner to show what the host already knows. A wait, not a limit
+ * under test: which cycle turned the state is checked on the host (the first that failed), so a busy
+ * machine only makes the test slower.
  */
-const RENDER_SLACK_MS = 3_500;
+const SHOWN_WITHIN_MS = 60_000;
 let stack: WardlineStack;
 let browser: Browser;
 let hub: HubReader;
@@ -63,15 +64,21 @@ describe('the hub goes down', () => {
       await shown(connectionBanner(page).getByText('Online — connected to the hub.'));
 
       // The hub goes down just after a cycle (so the next poll is a whole period away); nobody
-      // touches the page.
-      const lastSuccess = stack.host.sync!.status().lastSuccess;
-      await expect.poll(() => stack.host.sync!.status().lastSuccess, { timeout: POLL_MS * 3 }).not.toBe(lastSuccess);
+      // touches the page. The first cycle that fails from then on has turned the state to downtime
+      // by the time it ends (a monitor that waited for a second failure would not have).
+      const sync = stack.host.sync!;
+      const lastSuccess = sync.status().lastSuccess;
+      await expect.poll(() => sync.status().lastSuccess, { timeout: POLL_MS * 10 }).not.toBe(lastSuccess);
+      let firstFailure: { readonly state: string } | undefined;
+      const stopWatching = sync.onActivity((activity) => {
+        if (activity.kind === 'cycle-ended' && !activity.ok && firstFailure === undefined) firstFailure = { state: sync.state };
+      });
       await stack.hub.stop();
-      const stoppedAt = Date.now();
-      await shown(connectionBanner(page).getByText(/Downtime — (hub unreachable|the hub is down)\./), POLL_MS + RENDER_SLACK_MS + 10_000);
-      const noticedAfterMs = Date.now() - stoppedAt;
-      expect(noticedAfterMs, 'the banner turned within one poll period').toBeLessThanOrEqual(POLL_MS + RENDER_SLACK_MS);
-      await expect.poll(() => connectionBanner(page).textContent()).toMatch(/Data as of \d{1,2}:\d{2}/);
+      await expect.poll(() => firstFailure, { timeout: SHOWN_WITHIN_MS }).toBeDefined();
+      stopWatching();
+      expect(firstFailure!.state, 'the state when the first failed cycle ended').toMatch(/^(offline|hub-down)$/);
+      await shown(connectionBanner(page).getByText(/Downtime — (hub unreachable|the hub is down)\./), SHOWN_WITHIN_MS);
+      await expect.poll(() => connectionBanner(page).textContent()).toMatch(/Data as of (\d{2} [A-Z][a-z]{2}, )?\d{1,2}:\d{2}/);
       await saveScreenshot(page, TEST, 'chart-downtime-banner');
 
       // The chart stays readable from the workstation's copy.

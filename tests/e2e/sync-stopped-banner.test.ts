@@ -104,8 +104,15 @@ describe('sync stops while the hub answers', () => {
     expect(words).not.toContain('Up to date');
     expect(words).toContain('1 entry waiting to upload');
     await saveScreenshot(page, TEST, 'sync-stopped');
-    // It stays said while sync stays stopped (it is not a flicker of one failed cycle).
-    await new Promise((resolve) => setTimeout(resolve, 3 * POLL_MS));
+    // It stays said while sync stays stopped (it is not a flicker of one failed cycle): two more
+    // cycles fail, each leaving the status stopped, and the banner still says so after them.
+    const stillStopped: (string | null)[] = [];
+    const stopWatching = stack.host.sync!.onActivity((activity) => {
+      if (activity.kind === 'cycle-ended' && !activity.ok) stillStopped.push(stack.host.sync!.status().stopped?.reason ?? null);
+    });
+    await until('two more failed cycles', () => stillStopped.length >= 2);
+    stopWatching();
+    expect(stillStopped.slice(0, 2)).toEqual(['data-folder-unavailable', 'data-folder-unavailable']);
     expect(await bannerText(page)).toContain('Sync stopped — ');
     expect(await heartRatesOnHub(123)).toEqual([]);
 

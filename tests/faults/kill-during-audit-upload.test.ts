@@ -1,16 +1,20 @@
 // Power cuts during the audit upload (issue 15): `wardline audit upload` (a real process, the real
-// OS keystore, a real hub over TLS) sends a backlog of the workstation's audit trail and is killed
-// with SIGKILL at seeded random points: once the hub holds a random number more entries (in the
-// middle of a batch's acknowledgement, between batches), or once it holds them all (during the
-// signed checkpoint). After every kill the trail verifies, and the hub holds no entry twice, with
-// no gap and no flag in the chain. At the end one upload runs to completion: every entry is at the
-// hub exactly once, and the signed checkpoint matches what it holds.
+// OS keystore, a real hub over TLS, through the fault proxy) sends a backlog of the workstation's
+// audit trail and is killed with SIGKILL at seeded random points: once the hub holds a random number
+// more entries, either before the workstation hears the acknowledgement of the batch that got there
+// (it is withheld) or just as it hears it (the kill lands while it records it or sends the next
+// batch); or once the hub has stored the signed checkpoint, before the workstation hears so. From
+// the kill's moment on no answer reaches the process, so it cannot run past it: every kill lands,
+// however late the killer runs on a busy machine. After every kill the trail verifies, and the hub
+// holds no entry twice, with no gap and no flag in the chain. At the end one upload runs to
+// completion: every entry is at the hub exactly once, and the signed checkpoint matches what it holds.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAuditLog, type NewAuditEntry } from '../../electron/audit/index.js';
 import { keyNameFor } from '../../electron/vault/index.js';
 import { auditHeldByHub, workstationAuditHead } from '../support/audit-at-hub.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startHub, type TestHub } from '../support/hub-harness.js';
 import { wardline } from '../support/wardline-cli.js';
 import { enrollTestWorkstation, type TestWorkstation } from '../sync/sync-test-kit.js';
@@ -20,11 +24,13 @@ const KILLS = 6;
 const BACKLOG_PER_TRIAL = 1_500;
 
 let hub: TestHub;
+let proxy: FaultProxy;
 let station: TestWorkstation;
 
 beforeAll(async () => {
   hub = await startHub({ engine: 'sqlite', rateLimit: { sustainedPerSecond: 5000, burst: 10000 } });
-  station = await enrollTestWorkstation(hub, 'audit-faults');
+  proxy = await startFaultProxy({ hubUrl: hub.url, hubCaPem: hub.caPem });
+  station = await enrollTestWorkstation(hub, 'audit-faults', { hubUrl: proxy.url, pin: proxy.pin });
   // The CLI bundle is (re)built once here, not inside the first trial.
   expect((await wardline(['help'])).code).toBe(0);
 });
@@ -32,6 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await station?.custodian.destroy(keyNameFor(station.dataDir, 'audit')).catch(() => undefined);
   await station?.remove();
+  await proxy?.stop();
   await hub?.stop();
 });
 
@@ -64,25 +71,38 @@ async function eventsAtHub(): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Starts `wardline audit upload`; SIGKILL once the hub holds `killAt` events. Resolves with how it ended. */
-function uploadAndKill(killAt: number): Promise<'killed' | 'finished'> {
+/**
+ * Where a kill lands: before the workstation hears the acknowledgement of the batch that brought the
+ * hub to `killAt` entries, just as it hears it, or before it hears that the hub stored its checkpoint.
+ */
+type KillPoint = 'batch-unacknowledged' | 'batch-acknowledged' | 'checkpoint';
+
+/**
+ * Starts `wardline audit upload` and SIGKILLs it at `point`. The fault proxy asks, after each answer
+ * of the hub, whether the point is reached (the hub's own count, or the checkpoint answer); from
+ * then on no answer reaches the process, so it cannot finish before the kill lands. Resolves with how
+ * it ended.
+ */
+function uploadAndKill(killAt: number, point: KillPoint): Promise<'killed' | 'finished'> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'audit', 'upload', '--data', station.dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    let watching = true;
-    const watch = async (): Promise<void> => {
-      while (watching) {
-        if ((await eventsAtHub()) >= killAt) {
-          child.kill('SIGKILL');
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 5));
+    let reached = false;
+    proxy.setAnswerGate(async (path) => {
+      if (reached) return 'withhold';
+      const due = point === 'checkpoint' ? path.startsWith('/audit/checkpoint') : (await eventsAtHub()) >= killAt;
+      if (!due || reached) return reached ? 'withhold' : 'send';
+      reached = true;
+      if (point === 'batch-acknowledged') {
+        setImmediate(() => child.kill('SIGKILL'));
+        return 'send';
       }
-    };
-    void watch();
+      child.kill('SIGKILL');
+      return 'withhold';
+    });
     child.on('exit', (code, signal) => {
-      watching = false;
+      proxy.setAnswerGate(null);
       if (signal === 'SIGKILL') resolve('killed');
       else if (code === 0) resolve('finished');
       else reject(new Error(`wardline audit upload failed (code ${code}): ${stderr.slice(0, 2000)}`));
@@ -99,9 +119,10 @@ describe('kill -9 during the audit upload', () => {
     for (let trial = 0; trial < KILLS; trial += 1) {
       const head = await recordBacklog(trial, BACKLOG_PER_TRIAL);
       const held = await eventsAtHub();
-      // Every third trial waits for the last entry to arrive, so the kill meets the checkpoint.
-      const killAt = trial % 3 === 2 ? head : held + 1 + Math.floor(random() * (head - held - 1));
-      if ((await uploadAndKill(killAt)) === 'killed') killed += 1;
+      // Every third trial lets every entry arrive, so the kill meets the checkpoint.
+      const point: KillPoint = trial % 3 === 2 ? 'checkpoint' : trial % 3 === 0 ? 'batch-unacknowledged' : 'batch-acknowledged';
+      const killAt = point === 'checkpoint' ? head : held + 1 + Math.floor(random() * (head - held - 1));
+      if ((await uploadAndKill(killAt, point)) === 'killed') killed += 1;
 
       const log = await openAuditLog({ dataDir: station.dataDir, custodian: station.custodian, create: false });
       try {
@@ -113,12 +134,14 @@ describe('kill -9 during the audit upload', () => {
         expect(atHub.chain, `trial ${trial}`).toMatchObject({ gaps: [], hashMismatches: [], reusedSequences: [] });
         expect(atHub.events, `trial ${trial}: the hub holds at least what it held before`).toBeGreaterThanOrEqual(held);
         if (atHub.events < head) cutShort += 1;
+        // Killed before it heard the hub: the hub holds entries the workstation still counts as waiting.
+        if (point === 'batch-unacknowledged') expect(log.queue.pendingCount(), `trial ${trial}`).toBeGreaterThan(head - atHub.events);
       } finally {
         log.close();
       }
     }
-    // The kills at the checkpoint may come too late (the upload finished first); the others cannot.
-    expect(killed).toBeGreaterThanOrEqual(KILLS - 2);
+    // No upload could run past its kill point (no answer reached it after), so every kill landed.
+    expect(killed).toBe(KILLS);
     // Meaningful only when kills left part of a backlog unsent, for the next upload to pick up.
     expect(cutShort).toBeGreaterThan(0);
 

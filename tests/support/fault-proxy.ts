@@ -10,7 +10,10 @@
 // With `rewritePath`, every forwarded request's path goes through it (e.g. to play a hub that
 // ignores a parameter, or to note what was asked). `setAnswerRewrite` plays a hub whose 2xx answers
 // differ from what the hub sent (e.g. a Bundle of the wrong shape): it gets the request's path and
-// the hub's body, and returns the body to send instead (or null to send the hub's).
+// the hub's body, and returns the body to send instead (or null to send the hub's). `setAnswerGate`
+// decides, once the hub has answered (its work done), whether the workstation hears the answer:
+// 'withhold' keeps it from the workstation for good, as a power cut at that moment would (e.g. to
+// kill a process at a point it cannot run past: `wardline audit upload` after the hub stored a batch).
 import { createServer, type Server } from 'node:https';
 import { Agent, request as httpsRequest } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -38,6 +41,7 @@ export interface FaultProxy {
   /** `only`: the request paths the faults apply to (default: every path). */
   setFaults(rates: FaultRates | null, only?: (path: string) => boolean): void;
   setAnswerRewrite(rewrite: AnswerRewrite | null): void;
+  setAnswerGate(gate: AnswerGate | null): void;
   /** How many requests met each fault so far. */
   readonly injected: Record<'drop' | 'stall' | 'error5xx' | 'cut' | 'cutAfterForward' | 'passed', number>;
   stop(): Promise<void>;
@@ -47,6 +51,9 @@ type Fault = keyof FaultRates | 'pass';
 
 /** The body to send instead of the hub's 2xx answer to `path`, or null to send the hub's. */
 export type AnswerRewrite = (path: string, answer: Buffer) => Buffer | null;
+
+/** Asked after the hub answered `path` (its work done): whether the workstation gets the answer. */
+export type AnswerGate = (path: string) => Promise<'send' | 'withhold'>;
 
 export async function startFaultProxy(options: {
   hubUrl: string;
@@ -61,6 +68,7 @@ export async function startFaultProxy(options: {
   let rates: FaultRates | null = null;
   let faultyPath: ((path: string) => boolean) | null = null;
   let answerRewrite: AnswerRewrite | null = null;
+  let answerGate: AnswerGate | null = null;
   const sockets = new Set<Socket>();
   const injected = { drop: 0, stall: 0, error5xx: 0, cut: 0, cutAfterForward: 0, passed: 0 };
 
@@ -124,15 +132,27 @@ export async function startFaultProxy(options: {
                 req.socket.destroy();
                 return;
               }
-              const rewritten = status >= 200 && status < 300 && answerRewrite !== null ? answerRewrite(req.url ?? '/', hubAnswer) : null;
-              const answer = rewritten ?? hubAnswer;
-              const { connection: _c, 'keep-alive': _k, 'transfer-encoding': _t, ...kept } = headers;
-              res.writeHead(status, { ...kept, 'content-length': String(answer.length) });
-              if (fault === 'cut') {
-                res.write(answer.subarray(0, Math.floor(answer.length / 2)), () => req.socket.destroy());
+              const send = (): void => {
+                const rewritten = status >= 200 && status < 300 && answerRewrite !== null ? answerRewrite(req.url ?? '/', hubAnswer) : null;
+                const answer = rewritten ?? hubAnswer;
+                const { connection: _c, 'keep-alive': _k, 'transfer-encoding': _t, ...kept } = headers;
+                res.writeHead(status, { ...kept, 'content-length': String(answer.length) });
+                if (fault === 'cut') {
+                  res.write(answer.subarray(0, Math.floor(answer.length / 2)), () => req.socket.destroy());
+                  return;
+                }
+                res.end(answer);
+              };
+              if (answerGate === null) {
+                send();
                 return;
               }
-              res.end(answer);
+              answerGate(req.url ?? '/').then(
+                (verdict) => {
+                  if (verdict === 'send') send();
+                },
+                () => req.socket.destroy(),
+              );
             },
             () => req.socket.destroy(),
           );
@@ -158,6 +178,9 @@ export async function startFaultProxy(options: {
     },
     setAnswerRewrite(rewrite) {
       answerRewrite = rewrite;
+    },
+    setAnswerGate(gate) {
+      answerGate = gate;
     },
     injected,
     async stop() {
