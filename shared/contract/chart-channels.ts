@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { ID_PATTERN, INSTANT_PATTERN } from '../fhir/index.js';
 import { channelTable, defineChannel } from './channel.js';
-import { censusEntrySchema, marRowSchema, patientSummarySchema, trendPointSchema } from './chart-schemas.js';
+import { censusRowSchema, chartSummarySchema, marRowSchema, trendPointSchema } from './chart-schemas.js';
 
 /** A Patient resource id (never a name or MRN). */
 export const patientIdSchema = z.string().regex(ID_PATTERN, 'a patient id (FHIR id)');
@@ -22,17 +22,17 @@ export const instantSchema = z.string().regex(INSTANT_PATTERN, 'an instant (YYYY
 export const CHART_CHANNELS = channelTable([
   defineChannel({
     name: 'chart:census',
-    summary: "the patients on this workstation's ward, by bed",
+    summary: "the patients on this workstation's ward, by bed (each row without the clinical fields the role may not read)",
     permission: 'census:read',
     request: z.strictObject({}),
-    response: z.array(censusEntrySchema),
+    response: z.array(censusRowSchema),
   }),
   defineChannel({
     name: 'chart:summary',
-    summary: "one patient's chart summary (null when the patient is not in the chart cache)",
+    summary: "one patient's chart summary, without the categories the role may not read (null when the patient is not in the chart cache)",
     permission: 'chart:read',
     request: z.strictObject({ patientId: patientIdSchema, refresh: viewRefreshSchema }),
-    response: patientSummarySchema.nullable(),
+    response: chartSummarySchema.nullable(),
   }),
   defineChannel({
     name: 'chart:trend',

@@ -9,7 +9,7 @@
 // The patient's name takes the focus on opening.
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Button, Tab, TabList, TabPanel, Tabs } from 'react-aria-components';
-import type { PatientSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
+import type { ChartSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
 import type { AdministrationTarget } from '../documentation/administration-target.js';
 import { RecordAdministrationDialog } from '../documentation/record-administration-dialog.js';
@@ -117,7 +117,7 @@ export function ChartScreen(props: ChartScreenProps): React.JSX.Element {
 }
 
 function ChartBody(props: {
-  summary: PatientSummaryData;
+  summary: ChartSummaryData;
   session: SessionViewData;
   expiresAt: string | null;
   /** Moves on every sync:changed and after a save: the open views reload in place. */
@@ -239,7 +239,7 @@ function ChartBody(props: {
         ) : null}
         {tabs.some((t) => t.id === 'labs') ? (
           <TabPanel id="labs" className="tabs__panel">
-            <LabsTab labs={summary.labs} />
+            <LabsTab labs={summary.labs ?? []} />
           </TabPanel>
         ) : null}
         {tabs.some((t) => t.id === 'notes') ? (
@@ -249,13 +249,13 @@ function ChartBody(props: {
         ) : null}
         {tabs.some((t) => t.id === 'problems') ? (
           <TabPanel id="problems" className="tabs__panel">
-            <ProblemsTab problems={summary.problems} />
+            <ProblemsTab problems={summary.problems ?? []} />
           </TabPanel>
         ) : null}
         {tabs.some((t) => t.id === 'medications') ? (
           <TabPanel id="medications" className="tabs__panel">
             <MedicationsTab
-              medications={summary.medications}
+              medications={summary.medications ?? []}
               onRecordAdministration={record === null ? null : (order) => record({ order, scheduledAt: null })}
             />
           </TabPanel>
