@@ -1,7 +1,8 @@
 // Access rules, once for every side: the staff roles, what each role may do (role × action), the
 // ward scope, the break-the-glass reasons, which chart category and documentation action a FHIR
-// resource falls under, the restricted-chart rule, and which open charts may be documented here.
-// The workstation's guard, the renderer's menus and the hub's access policy import them from here.
+// resource falls under, which chart category each field of the census row and the chart summary
+// belongs to, the restricted-chart rule, and which open charts may be documented here. The
+// workstation's guard, the renderer's menus and the hub's access policy import them from here.
 // Runtime-neutral (zod only).
 export {
   BTG_REASONS,
@@ -37,6 +38,17 @@ export {
   documentActionOf,
   type CategorisedResource,
 } from './chart-categories.js';
+export {
+  CENSUS_ROW_FIELDS,
+  CHART_SUMMARY_FIELDS,
+  ENCOUNTER_SUMMARY_FIELDS,
+  clinicalFields,
+  mayReadField,
+  readableFields,
+  type ClinicalField,
+  type FieldCategories,
+  type ReadableBy,
+} from './chart-fields.js';
 export {
   CONFIDENTIALITY_SYSTEM,
   RESTRICTED_LABEL,

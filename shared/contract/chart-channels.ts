@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { ID_PATTERN, INSTANT_PATTERN } from '../fhir/index.js';
 import { channelTable, defineChannel } from './channel.js';
-import { censusEntrySchema, chartSummarySchema, marRowSchema, trendPointSchema } from './chart-schemas.js';
+import { censusRowSchema, chartSummarySchema, marRowSchema, trendPointSchema } from './chart-schemas.js';
 
 /** A Patient resource id (never a name or MRN). */
 export const patientIdSchema = z.string().regex(ID_PATTERN, 'a patient id (FHIR id)');
@@ -22,15 +22,15 @@ export const instantSchema = z.string().regex(INSTANT_PATTERN, 'an instant (YYYY
 export const CHART_CHANNELS = channelTable([
   defineChannel({
     name: 'chart:census',
-    summary: "the patients on this workstation's ward, by bed",
+    summary: "the patients on this workstation's ward, by bed (each row without the clinical fields the role may not read)",
     permission: 'census:read',
     request: z.strictObject({}),
-    response: z.array(censusEntrySchema),
+    response: z.array(censusRowSchema),
   }),
   defineChannel({
     name: 'chart:summary',
     summary:
-      "one patient's chart summary, with whether it may be documented here (null when neither the chart cache nor an emergency copy holds the patient)",
+      "one patient's chart summary, without the categories the role may not read, with whether it may be documented here (null when neither the chart cache nor an emergency copy holds the patient)",
     permission: 'chart:read',
     request: z.strictObject({ patientId: patientIdSchema, refresh: viewRefreshSchema }),
     response: chartSummarySchema.nullable(),

@@ -3,7 +3,15 @@
 // for the screens (census, chart summary, trend, MAR). Times are ISO 8601 strings as the hub wrote
 // them; absent facts are null.
 import { z } from 'zod';
-import { READ_ONLY_CHART_REASONS } from '../access/index.js';
+import {
+  CENSUS_ROW_FIELDS,
+  CHART_SUMMARY_FIELDS,
+  ENCOUNTER_SUMMARY_FIELDS,
+  clinicalFields,
+  type ChartCategory,
+  type ClinicalField,
+  READ_ONLY_CHART_REASONS,
+} from '../access/index.js';
 import { MAX_CYCLE_MONTHS } from '../medication-safety/index.js';
 import { news2SummarySchema } from '../vital-signs/index.js';
 
@@ -41,7 +49,7 @@ export const censusEntrySchema = z.object({
   lastVitalsAt: z.string().nullable(),
   /** NEWS2 of the latest complete round of vitals (with a newer incomplete one beside it), or null without any. */
   news2: news2SummarySchema.nullable(),
-  /** Slots recorded more than once in the last and next day (empty for a role that may not read medication). */
+  /** Slots recorded more than once in the last and next day (absent for a role that may not read medication). */
   dosesRecordedTwice: z.array(doubleDoseSlotSchema),
   /** When this workstation last brought the patient's chart up to date with the hub; null before it was loaded. */
   dataAsOf: z.string().nullable(),
@@ -150,19 +158,10 @@ export const patientSummarySchema = z.object({
   /** Latest result per laboratory code, by code. */
   labs: z.array(latestObservationSchema),
   alerts: z.array(chartAlertSchema),
-  /** Slots recorded more than once in the last and next day, as the census flags them (empty for a role that may not read medication). */
+  /** Slots recorded more than once in the last and next day, as the census flags them (absent for a role that may not read medication). */
   dosesRecordedTwice: z.array(doubleDoseSlotSchema),
   /** When this workstation last brought the chart up to date with the hub (an emergency copy: when it was fetched); null before it was loaded. */
   dataAsOf: z.string().nullable(),
-});
-
-/**
- * The chart summary the host sends (chart:summary): the summary, and whether this workstation may
- * document the chart (shared/access readOnlyReasonOf, the rule the host enforces on every save).
- */
-export const chartSummarySchema = patientSummarySchema.extend({
-  /** Why nothing can be documented for this patient from this workstation (an emergency copy of a patient on another ward), or null when it can (the role decides the rest). */
-  readOnly: z.enum(READ_ONLY_CHART_REASONS).nullable(),
 });
 
 export const trendPointSchema = z.object({
@@ -207,8 +206,44 @@ export const marRowSchema = z.object({
   administrations: z.array(marAdministrationSchema),
 });
 
+/**
+ * A payload as the host hands it to the signed-in role: each clinical field (shared/access,
+ * chart-fields.ts) may be absent, and is for a role that may not read its category. `fields` must
+ * name every field of the schema and no other, so a new field does not compile until it is classified.
+ */
+function asReadByRole<Shape extends z.ZodRawShape, M extends { readonly [K in keyof Shape]: ChartCategory }>(
+  schema: z.ZodObject<Shape>,
+  fields: M & { readonly [K in Exclude<keyof M, keyof Shape>]: never },
+) {
+  const mask = Object.fromEntries(clinicalFields(fields).map((field) => [field, true]));
+  return schema.partial(mask as never) as unknown as z.ZodObject<{
+    [K in keyof Shape]: K extends ClinicalField<M> ? z.ZodOptional<Shape[K]> : Shape[K];
+  }>;
+}
+
+/** A census row as chart:census answers it: without the alerts, allergies, vital signs or doses the role may not read. */
+export const censusRowSchema = asReadByRole(censusEntrySchema, CENSUS_ROW_FIELDS);
+/**
+ * A chart summary as chart:summary answers it: without the categories the role may not read (its
+ * admission without the reason), and whether this workstation may document the chart (shared/access
+ * readOnlyReasonOf, the rule the host enforces on every save).
+ */
+export const chartSummarySchema = asReadByRole(
+  patientSummarySchema.extend({
+    encounter: asReadByRole(encounterSummarySchema, ENCOUNTER_SUMMARY_FIELDS).nullable(),
+    /** Why nothing can be documented for this patient from this workstation (an emergency copy of a patient on another ward), or null when it can (the role decides the rest). */
+    readOnly: z.enum(READ_ONLY_CHART_REASONS).nullable(),
+  }),
+  CHART_SUMMARY_FIELDS,
+);
+
+/** A census row as the vault builds it (every field); the window receives CensusRowData. */
 export type CensusEntryData = z.infer<typeof censusEntrySchema>;
+/** A chart summary as the vault builds it (every field); the window receives ChartSummaryData. */
 export type PatientSummaryData = z.infer<typeof patientSummarySchema>;
+/** A census row as the window receives it (chart:census): the clinical fields only for a role that may read them. */
+export type CensusRowData = z.infer<typeof censusRowSchema>;
+/** A chart summary as the window receives it (chart:summary): the clinical fields only for a role that may read them. */
 export type ChartSummaryData = z.infer<typeof chartSummarySchema>;
 export type TrendPointData = z.infer<typeof trendPointSchema>;
 export type MarRowData = z.infer<typeof marRowSchema>;

@@ -2,14 +2,14 @@
 // and accents ignored). An exact bed ("7", "bed 7", "Bed 40") or an exact MRN comes first, then names
 // that start with what was typed, then any other match; census order within each. Each match says
 // why it matched. The query stays in memory only; it is never stored.
-import type { CensusEntryData } from '../../../../shared/contract/index.js';
+import type { CensusRowData } from '../../../../shared/contract/index.js';
 
 /** Lower case without accents, so "jose" finds "José". */
 export function foldText(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-type SearchableRow = Pick<CensusEntryData, 'name' | 'bed' | 'mrn'>;
+type SearchableRow = Pick<CensusRowData, 'name' | 'bed' | 'mrn'>;
 
 export type MatchKind = 'exact-bed' | 'exact-mrn' | 'name' | 'contains';
 

@@ -1,10 +1,10 @@
-// The census as a keyboard-navigable grid, virtualised (@tanstack/react-virtual) so a long ward
-// list stays fast: ↑/↓, Page Up/Down, Home/End move between patients; Enter or a click opens
+// The census as a keyboard-navigable grid of the columns the role is shown, virtualised
+// (@tanstack/react-virtual) so a long ward list stays fast: ↑/↓, Page Up/Down, Home/End move between patients; Enter or a click opens
 // the chart. aria-rowcount and aria-rowindex tell assistive technology the full size.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
-import type { CensusEntryData } from '../../../../shared/contract/index.js';
-import { CENSUS_CELL_CLASSES, CENSUS_COLUMNS, CensusRow } from './census-row.js';
+import type { CensusRowData } from '../../../../shared/contract/index.js';
+import { CensusRow, type CensusColumn } from './census-row.js';
 
 export const ROW_HEIGHT = 56;
 /** In a narrow window (200 % zoom on a laptop) a row takes two lines, so nothing is cut off on the right. */
@@ -29,7 +29,9 @@ export interface CensusGridHandle {
 }
 
 export interface CensusGridProps {
-  readonly rows: readonly CensusEntryData[];
+  readonly rows: readonly CensusRowData[];
+  /** The columns the signed-in role is shown (censusColumns). */
+  readonly columns: readonly CensusColumn[];
   /** Why each row matched the search, by patient id ("exact bed", "name"); empty without a search. */
   readonly reasons?: ReadonlyMap<string, string>;
   readonly now: number;
@@ -125,12 +127,19 @@ export function CensusGrid(props: CensusGridProps): React.JSX.Element {
   const tabbable = items.some((item) => item.index === active) ? active : (items[0]?.index ?? 0);
 
   return (
-    <div role="grid" aria-label="Ward census" aria-rowcount={count + 1} aria-colcount={CENSUS_COLUMNS.length} className="census">
+    <div
+      role="grid"
+      aria-label="Ward census"
+      aria-rowcount={count + 1}
+      aria-colcount={props.columns.length}
+      className="census"
+      style={{ '--census-columns': props.columns.map((column) => column.width).join(' ') } as React.CSSProperties}
+    >
       <div role="rowgroup" className="census__head">
         <div role="row" aria-rowindex={1} className="census__row census__row--head">
-          {CENSUS_COLUMNS.map((name, column) => (
-            <span key={name} role="columnheader" className={CENSUS_CELL_CLASSES[column]}>
-              {name}
+          {props.columns.map((column) => (
+            <span key={column.id} role="columnheader" className={column.cell}>
+              {column.name}
             </span>
           ))}
         </div>
@@ -144,6 +153,7 @@ export function CensusGrid(props: CensusGridProps): React.JSX.Element {
               <CensusRow
                 key={row.patientId}
                 row={row}
+                columns={props.columns}
                 matchReason={props.reasons?.get(row.patientId) ?? ''}
                 index={item.index}
                 now={props.now}

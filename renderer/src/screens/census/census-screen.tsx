@@ -1,17 +1,18 @@
 // The ward census screen: a type-to-filter search box ("/" or Ctrl+K), the virtualised census
-// grid, "Print ward MAR" and, for roles that may break the glass, opening an off-ward chart.
+// grid (the columns the role may read), "Print ward MAR" and, for roles that may break the glass, opening an off-ward chart.
 import { Suspense, useEffect, useEffectEvent, useMemo, useRef } from 'react';
 import { Button, Input, Label, SearchField } from 'react-aria-components';
-import type { CensusEntryData, SessionViewData } from '../../../../shared/contract/index.js';
+import type { CensusRowData, SessionViewData } from '../../../../shared/contract/index.js';
 import { OffWardDialog, PrintMarButton } from '../../shell/lazy-screens.js';
 import { may } from '../../shell/role-abilities.js';
 import { useNow } from '../../shell/use-now.js';
 import { searchCensus } from './census-filter.js';
 import { CensusGrid, type CensusGridHandle } from './census-grid.js';
+import { censusColumns } from './census-row.js';
 
 export interface CensusScreenProps {
   readonly session: SessionViewData;
-  readonly rows: readonly CensusEntryData[] | null;
+  readonly rows: readonly CensusRowData[] | null;
   readonly error: string | null;
   readonly onRetry: () => void;
   readonly query: string;
@@ -63,6 +64,7 @@ export function CensusScreen(props: CensusScreenProps): React.JSX.Element {
   const shown = rows?.length ?? 0;
   const canPrint = may(props.session.role, 'print');
   const canBreakGlass = may(props.session.role, 'btg:use');
+  const columns = useMemo(() => censusColumns(props.session.role), [props.session.role]);
 
   return (
     <section className="census-screen" aria-labelledby="census-title">
@@ -134,7 +136,15 @@ export function CensusScreen(props: CensusScreenProps): React.JSX.Element {
           {total === 0 ? 'No patients are on this ward in the workstation’s copy.' : 'No patient matches the search.'}
         </p>
       ) : (
-        <CensusGrid ref={grid} rows={rows} reasons={reasons} now={now} onOpen={props.onOpen} onLeaveTop={() => search.current?.focus()} />
+        <CensusGrid
+          ref={grid}
+          rows={rows}
+          columns={columns}
+          reasons={reasons}
+          now={now}
+          onOpen={props.onOpen}
+          onLeaveTop={() => search.current?.focus()}
+        />
       )}
     </section>
   );

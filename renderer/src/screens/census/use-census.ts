@@ -2,19 +2,19 @@
 // whenever the ward data changes (a new "data as of" from the sync status). Held in React state
 // only, so the purge reload drops it.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CensusEntryData } from '../../../../shared/contract/index.js';
+import type { CensusRowData } from '../../../../shared/contract/index.js';
 import { call, hostApi, HostRequestError } from '../../host-api.js';
 
 export interface CensusState {
   /** Null until the first answer. */
-  readonly rows: readonly CensusEntryData[] | null;
+  readonly rows: readonly CensusRowData[] | null;
   readonly error: string | null;
   readonly reload: () => void;
 }
 
 /** `dataAsOf`: the sync status's, or undefined before the first status arrived. */
 export function useCensus(enabled: boolean, dataAsOf: string | null | undefined): CensusState {
-  const [rows, setRows] = useState<readonly CensusEntryData[] | null>(null);
+  const [rows, setRows] = useState<readonly CensusRowData[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const generation = useRef(0);
 

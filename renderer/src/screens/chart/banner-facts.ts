@@ -1,6 +1,6 @@
 // What the patient banner says, derived from the summary: allergies (or "No known allergies", or
 // "Allergies not recorded"), code status (the advance-directive flag) and the other alerts.
-import type { PatientSummaryData } from '../../../../shared/contract/index.js';
+import type { ChartSummaryData, PatientSummaryData } from '../../../../shared/contract/index.js';
 import { allergyState, allergyText } from '../../../../shared/display/index.js';
 
 export type AllergyStatus =
@@ -8,18 +8,20 @@ export type AllergyStatus =
   | { readonly kind: 'none-known' }
   | { readonly kind: 'not-recorded' };
 
-export function allergyStatus(summary: Pick<PatientSummaryData, 'allergies' | 'noKnownAllergies'>): AllergyStatus {
-  if (summary.allergies.length > 0) {
+/** From the summary as the role received it (absent allergies: the role may not read them, and the banner does not ask). */
+export function allergyStatus(summary: Pick<ChartSummaryData, 'allergies' | 'noKnownAllergies'>): AllergyStatus {
+  const allergies = summary.allergies ?? [];
+  if (allergies.length > 0) {
     return {
       kind: 'allergies',
-      items: summary.allergies.map((a) => ({
+      items: allergies.map((a) => ({
         id: a.id,
         text: allergyText(a),
         highRisk: a.criticality === 'high',
       })),
     };
   }
-  return { kind: allergyState(0, summary.noKnownAllergies) as 'none-known' | 'not-recorded' };
+  return { kind: allergyState(0, summary.noKnownAllergies === true) as 'none-known' | 'not-recorded' };
 }
 
 const CODE_STATUS_CATEGORY = 'advance-directive';

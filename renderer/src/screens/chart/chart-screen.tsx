@@ -251,7 +251,7 @@ function ChartBody(props: {
         ) : null}
         {tabs.some((t) => t.id === 'labs') ? (
           <TabPanel id="labs" className="tabs__panel">
-            <LabsTab labs={summary.labs} />
+            <LabsTab labs={summary.labs ?? []} />
           </TabPanel>
         ) : null}
         {tabs.some((t) => t.id === 'notes') ? (
@@ -261,13 +261,13 @@ function ChartBody(props: {
         ) : null}
         {tabs.some((t) => t.id === 'problems') ? (
           <TabPanel id="problems" className="tabs__panel">
-            <ProblemsTab problems={summary.problems} />
+            <ProblemsTab problems={summary.problems ?? []} />
           </TabPanel>
         ) : null}
         {tabs.some((t) => t.id === 'medications') ? (
           <TabPanel id="medications" className="tabs__panel">
             <MedicationsTab
-              medications={summary.medications}
+              medications={summary.medications ?? []}
               onRecordAdministration={record === null ? null : (order) => record({ order, scheduledAt: null })}
             />
           </TabPanel>

@@ -4,7 +4,7 @@
 // sync cycle: use-patient-data-as-of.ts), and a marker when the chart is open through emergency access.
 // Allergies and alerts appear only for roles that may read them.
 import { Fragment } from 'react';
-import type { PatientSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
+import type { ChartSummaryData, SessionViewData } from '../../../../shared/contract/index.js';
 import { ageOn, spokenAge } from '../../lib/age.js';
 import { allergyStatus, codeStatus, otherAlerts, sexText } from './banner-facts.js';
 import { ALLERGY_WORDING, formatCalendarDate, formatDateTime, formatDayTime } from '../../../../shared/display/index.js';
@@ -19,13 +19,16 @@ export interface EmergencyAccessMarker {
 }
 
 export function PatientBanner(props: {
-  summary: PatientSummaryData;
+  summary: ChartSummaryData;
   role: SessionViewData['role'];
   emergencyAccess: EmergencyAccessMarker | null;
   headingId: string;
 }): React.JSX.Element {
   const { summary, role, emergencyAccess, headingId } = props;
   const { patient, encounter } = summary;
+  // Absent when the role may not read them (the host sends only what the role may read).
+  const alerts = summary.alerts ?? [];
+  const dosesRecordedTwice = summary.dosesRecordedTwice ?? [];
   const age = patient.birthDate === null ? null : ageOn(patient.birthDate, new Date());
   const dataAsOf = usePatientDataAsOf(patient.id, summary.dataAsOf);
   return (
@@ -65,9 +68,7 @@ export function PatientBanner(props: {
         {mayRead(role, 'alerts') ? (
           <div>
             <dt>Code status</dt>
-            <dd className={codeStatus(summary.alerts) === null ? 'text-warning' : undefined}>
-              {codeStatus(summary.alerts) ?? 'Not recorded'}
-            </dd>
+            <dd className={codeStatus(alerts) === null ? 'text-warning' : undefined}>{codeStatus(alerts) ?? 'Not recorded'}</dd>
           </div>
         ) : null}
         <div>
@@ -77,18 +78,18 @@ export function PatientBanner(props: {
           </dd>
         </div>
       </dl>
-      {summary.dosesRecordedTwice.length > 0 ? (
+      {dosesRecordedTwice.length > 0 ? (
         <div className="patient-banner__alerts" role="alert" aria-label="Doses recorded twice">
-          {summary.dosesRecordedTwice.map((slot) => (
+          {dosesRecordedTwice.map((slot) => (
             <p key={`${slot.medication}|${slot.scheduledAt}`} className="badge badge--alert">
               {doubleDoseNotice(slot.medication, slot.count, formatDayTime(slot.scheduledAt))}
             </p>
           ))}
         </div>
       ) : null}
-      {mayRead(role, 'alerts') && otherAlerts(summary.alerts).length > 0 ? (
+      {mayRead(role, 'alerts') && otherAlerts(alerts).length > 0 ? (
         <ul className="patient-banner__alerts" aria-label="Alerts">
-          {otherAlerts(summary.alerts).map((alert) => (
+          {otherAlerts(alerts).map((alert) => (
             <li key={alert.id} className="badge badge--alert">
               {alert.text}
             </li>
@@ -99,7 +100,7 @@ export function PatientBanner(props: {
   );
 }
 
-function AllergyFact({ summary }: { summary: PatientSummaryData }): React.JSX.Element {
+function AllergyFact({ summary }: { summary: ChartSummaryData }): React.JSX.Element {
   const status = allergyStatus(summary);
   return (
     <div className="patient-banner__allergies">

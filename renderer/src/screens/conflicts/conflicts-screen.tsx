@@ -7,14 +7,14 @@
 // patient record id the conflict carries; the list refreshes after each decision and on sync.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Button } from 'react-aria-components';
-import type { CensusEntryData, ConflictViewData, SessionViewData } from '../../../../shared/contract/index.js';
+import type { CensusRowData, ConflictViewData, SessionViewData } from '../../../../shared/contract/index.js';
 import { call, hostApi } from '../../host-api.js';
 import { isRolePermitted } from '../chart/role-permissions.js';
 import { useHostCall } from '../chart/use-host-call.js';
 import { ConflictCard } from './conflict-card.js';
 import '../../styles/chart.css';
 
-function patientLabelOf(census: readonly CensusEntryData[], conflict: ConflictViewData): string {
+function patientLabelOf(census: readonly CensusRowData[], conflict: ConflictViewData): string {
   const entry = census.find((e) => e.patientId === conflict.patientId);
   if (entry !== undefined) return `${entry.name}${entry.bed === null ? '' : ` (${entry.bed})`}`;
   if (conflict.patientName !== null) return conflict.patientName;

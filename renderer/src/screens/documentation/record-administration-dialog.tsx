@@ -8,7 +8,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Button, FieldError, Form, Heading, Input, Label, NumberField, TextArea, TextField } from 'react-aria-components';
 import { DocumentationModal } from './documentation-modal.js';
-import type { AdministrationVerdictData, PatientSummaryData } from '../../../../shared/contract/index.js';
+import type { AdministrationVerdictData, ChartSummaryData } from '../../../../shared/contract/index.js';
 import { formatCalendarDate, formatDateTime, fromLocalInputValue } from '../../../../shared/display/index.js';
 import {
   confirmsPatient,
@@ -34,7 +34,7 @@ const OUTCOMES = [
 
 const NOT_GIVEN_CHOICES = NOT_GIVEN_REASONS.map((reason) => ({ id: reason.code, label: reason.label }));
 
-type Chart = Pick<PatientSummaryData, 'patient' | 'allergies' | 'noKnownAllergies'>;
+type Chart = Pick<ChartSummaryData, 'patient' | 'allergies' | 'noKnownAllergies'>;
 type FocusTarget = AdministrationField | `reason-${ReasonCheck}` | 'stop' | 'failure';
 const FOCUS_ORDER: readonly FocusTarget[] = [
   'confirmation',
