@@ -156,8 +156,8 @@ function WithdrawnChoices({ conflict }: { conflict: ConflictViewData }): React.J
         </p>
       ))}
       <p>
-        Entered in error is final: your version cannot replace it, be combined with it{upstream ? ' or be sent to the EHR over it' : ''}.
-        Your value is not lost: it is shown below{recordAgain ? ' and can be recorded again as a new entry' : ''}.
+        Entered in error is final: your version cannot {upstream ? 'be sent to the EHR over it' : 'replace it or be combined with it'}. Your
+        value is not lost: it is shown below{recordAgain ? ' and can be recorded again as a new entry' : ''}.
       </p>
       <h4>What each choice does</h4>
       <ul>
@@ -168,7 +168,10 @@ function WithdrawnChoices({ conflict }: { conflict: ConflictViewData }): React.J
           </li>
         ) : null}
         <li>
-          <strong>Accept entered in error:</strong> your change is set aside and the entry stays withdrawn
+          <strong>Accept entered in error:</strong>{' '}
+          {upstream
+            ? "your change is kept out of the EHR (the hub keeps it in the record's history) and the hub takes in the EHR's withdrawal"
+            : 'your change is set aside and the entry stays withdrawn'}
           {recordAgain ? '' : '. If a dose was given after all, record it again on the MAR'}.
         </li>
       </ul>

@@ -37,15 +37,22 @@ export function resourceName(resourceType: string): string {
   return KIND[resourceType] ?? resourceType;
 }
 
+const WITHDRAWN_KIND: Readonly<Record<string, string>> = {
+  Observation: 'vital sign',
+  MedicationAdministration: 'dose',
+  DocumentReference: 'note',
+};
+
 /**
  * A record marked entered in error meanwhile, in clinical words: where, by whom and when (as far as
- * the withdrawn version says), and its note. "Heart rate … was marked entered in error at the hub by
- * nurse.b on 07 Dec 10:02, after your change was documented here. Its note: “…”"
+ * the withdrawn version says), and its note: "This vital sign was marked entered in error at the hub
+ * by paul on 07 Dec 2026, 10:02, after your change was documented here. Its note: “…”"
  */
 export function withdrawnText(withdrawn: WithdrawnRecordData): string {
   const where = withdrawn.inEhr ? " in the hospital's EHR" : ' at the hub';
   const by = withdrawn.by === null ? '' : ` by ${withdrawn.by}`;
   const at = withdrawn.at === null ? '' : ` on ${formatDateTime(withdrawn.at)}`;
   const note = withdrawn.note === null ? '' : ` Its note: “${withdrawn.note}”`;
-  return `This ${resourceName(withdrawn.resourceType).toLowerCase()} entry was marked entered in error${where}${by}${at}, after your change was documented here.${note}`;
+  const what = WITHDRAWN_KIND[withdrawn.resourceType] ?? 'entry';
+  return `This ${what} was marked entered in error${where}${by}${at}, after your change was documented here.${note}`;
 }
