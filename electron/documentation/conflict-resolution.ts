@@ -22,6 +22,7 @@ import {
   patientIdOf,
   performerNotRecorder,
   RETRACTED_IN_EHR_MESSAGE,
+  RETRACTED_IS_FINAL_MESSAGE,
   UPSTREAM_WITHHELD_TAG_SYSTEM,
   validateResource,
   withdrawalUndoneBy,
@@ -42,25 +43,37 @@ export type ConflictChoice = 'keep-hub' | 'resend-local';
 
 /** A record of a conflict withdrawn as entered in error meanwhile (the hub's version, or the EHR's copy), which this workstation's version would bring back. */
 export interface WithdrawnRecord {
-  /** The withdrawn version as the conflict holds it. */
-  readonly withdrawn: Resource;
+  /** The withdrawn version as the conflict holds it; null when the hub refused the change as such without showing it. */
+  readonly withdrawn: Resource | null;
   /** This workstation's version of the same record. */
   readonly local: Resource;
   /** Why it may not be sent over the withdrawal (shared/fhir). */
   readonly refusal: string;
 }
 
+/** The documentation a withdrawal (entered in error) applies to. */
+const WITHDRAWABLE = new Set(['Observation', 'MedicationAdministration', 'DocumentReference']);
+
+/** The hub refused this change because it would bring back a record the hub holds withdrawn (it did not show it: the patient left the ward). */
+const refusedAsRetracted = (record: ConflictRecord): boolean => record.reason === 'rejected' && record.errorCode === 'RETRACTED_RECORD';
+
 /**
  * The records of a conflict that were withdrawn as entered in error meanwhile and that this
  * workstation's version would bring back (shared/fhir withdrawalUndoneBy): at the hub, or, for a
- * conflict with the EHR, in the EHR (its copy the conflict holds). Empty when none: every way out is open.
+ * conflict with the EHR, in the EHR (its copy the conflict holds); or, when the hub refused the
+ * change as such (422 RETRACTED_RECORD) without showing its version, each record the change updated.
+ * Empty when none: every way out is open.
  */
 export function withdrawnRecordsOf(record: ConflictRecord): WithdrawnRecord[] {
   const upstream = record.reason === 'upstream-conflict';
   return record.local.items.flatMap((item): WithdrawnRecord[] => {
     const withdrawn = shownVersionOf(record, item.resource);
-    const refusal = withdrawn === null ? null : withdrawalUndoneBy(withdrawn, item.resource);
-    if (withdrawn === null || refusal === null) return [];
+    if (withdrawn === null) {
+      const refused = refusedAsRetracted(record) && item.operation === 'update' && WITHDRAWABLE.has(item.resource.resourceType);
+      return refused ? [{ withdrawn: null, local: item.resource, refusal: RETRACTED_IS_FINAL_MESSAGE }] : [];
+    }
+    const refusal = withdrawalUndoneBy(withdrawn, item.resource);
+    if (refusal === null) return [];
     return [{ withdrawn, local: item.resource, refusal: upstream ? RETRACTED_IN_EHR_MESSAGE : refusal }];
   });
 }
@@ -246,6 +259,7 @@ function mismatch(detail: string): SyncError {
  * the withdrawal stands, and the user is told to record the value again as a new entry.
  */
 function refuseUnretracting(record: ConflictRecord, sent: readonly Resource[]): void {
+  if (refusedAsRetracted(record)) throw new SyncError('RETRACTED_RECORD', `${RETRACTED_IS_FINAL_MESSAGE} Nothing was sent.`);
   const upstream = record.reason === 'upstream-conflict';
   for (const resource of sent) {
     const withdrawn = shownVersionOf(record, resource);

@@ -53,13 +53,14 @@ type Withheld = NonNullable<ConflictViewData['withheld']>;
 
 /** Who marked a withdrawn record, when, and why, as its last note says (else when its version last changed). */
 function withdrawalView(record: ConflictRecord, { withdrawn, local }: WithdrawnRecord): WithdrawnRecordData {
-  const notes = (withdrawn as { note?: Array<{ text?: string; time?: string; authorReference?: { display?: string } }> }).note ?? [];
+  const notes =
+    (withdrawn as { note?: Array<{ text?: string; time?: string; authorReference?: { display?: string } }> } | null)?.note ?? [];
   const last = notes.at(-1);
   return {
-    resourceType: withdrawn.resourceType,
+    resourceType: local.resourceType,
     inEhr: record.reason === 'upstream-conflict',
     by: last?.authorReference?.display ?? null,
-    at: last?.time ?? withdrawn.meta?.lastUpdated ?? null,
+    at: last?.time ?? withdrawn?.meta?.lastUpdated ?? null,
     note: last?.text ?? null,
     canRecordAgain: local.resourceType === 'Observation' && (local as { status?: string }).status !== 'entered-in-error',
   };
