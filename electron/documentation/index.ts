@@ -8,6 +8,7 @@ export { Documentation, openDocumentation } from './documentation.js';
 export { DOWNTIME_POLICY_URI, CONFLICT_COMBINATION_POLICY_URI, noteKindOf, type DocumentationAuthor } from './documentation-builders.js';
 export type { AuditBeforeCommit, DocumentationReceipt } from './local-documentation.js';
 export type { AdministrationSafetyPolicy } from './administration-safety.js';
-export { withdrawnRecordsOf, type ConflictChoice, type WithdrawnRecord } from './conflict-resolution.js';
+export type { ConflictChoice } from './conflict-resolution.js';
+export { withdrawnRecordsOf, type WithdrawnRecord } from './withdrawn-records.js';
 export { documentationKindOf, readActionsOf, documentActionsOf, type DocumentationKind } from './documentation-kind.js';
 export { recordedEntries } from './amendment.js';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Observation } from '../../shared/fhir/index.js';
 import type { ConflictRecord } from '../vault/index.js';
-import { withdrawnRecordsOf } from './conflict-resolution.js';
+import { withdrawnRecordsOf } from './withdrawn-records.js';
 
 const reading: Observation = {
   resourceType: 'Observation',
