@@ -11,21 +11,31 @@
 // sends it untagged (the hub sends it on to the EHR); each with a Provenance naming who decided.
 // A combination names as performer (author) only whom the record already named or the user who
 // combines (shared/fhir documentation-performers.ts, the hub's rule too).
+// Entered in error is final (shared/fhir withdrawalUndoneBy, the hub's rule too): a record withdrawn
+// meanwhile, at the hub or in the EHR, is not brought back by "keep mine", "combine" or "send to the
+// EHR". Such a conflict is settled by accepting the withdrawal, or by recording this workstation's
+// value again as a new entry (recordAgain), so the nurse's documented value is never dropped unseen.
 import { randomUUID } from 'node:crypto';
 import {
-  changeOfRetracted,
   FhirValidationError,
   isSupportedResourceType,
   patientIdOf,
   performerNotRecorder,
   UPSTREAM_WITHHELD_TAG_SYSTEM,
   validateResource,
+  type Observation,
   type Resource,
 } from '../../shared/fhir/index.js';
 import { combinedNotes } from '../../shared/vital-signs/index.js';
 import { holdsPatient, type ConflictRecord, type OutboxItem, type Vault } from '../vault/index.js';
-import { combinationProvenance, upstreamSettlementProvenance, type DocumentationAuthor } from './documentation-builders.js';
-import { SyncError } from '../sync/index.js';
+import {
+  combinationProvenance,
+  documentationProvenance,
+  upstreamSettlementProvenance,
+  type DocumentationAuthor,
+} from './documentation-builders.js';
+import { CLIENT_ID_SYSTEM, SyncError } from '../sync/index.js';
+import { refuseUnretracting, withdrawnRecordsOf } from './withdrawn-records.js';
 
 export type ConflictChoice = 'keep-hub' | 'resend-local';
 
@@ -117,6 +127,11 @@ function settleUpstreamConflict(
       'INVALID_DOCUMENTATION',
       'Settling a conflict with the EHR needs a signed-in user, who is recorded as deciding it; nothing was changed.',
     );
+  if (choice === 'resend-local')
+    refuseUnretracting(
+      record,
+      record.local.items.map((item) => item.resource),
+    );
   const held = holdsPatient(vault.resources, record.patientId);
   const iso = now.toISOString();
   const items: OutboxItem[] = record.local.items.map((item) => {
@@ -188,19 +203,6 @@ function mismatch(detail: string): SyncError {
     'COMBINATION_MISMATCH',
     `The combined version does not match the conflict: ${detail} Nothing was sent; start again from the two versions shown.`,
   );
-}
-
-/**
- * Refuses a settlement that would bring back a record the hub holds withdrawn as entered in error
- * (shared/fhir changeOfRetracted; the hub refuses it too, 422 RETRACTED_RECORD): the colleague's
- * withdrawal stands, and the user is told to record the value again as a new entry.
- */
-function refuseUnretracting(record: ConflictRecord, sent: readonly Resource[]): void {
-  for (const resource of sent) {
-    const hub = record.hub.find((held) => keyOf(held) === keyOf(resource));
-    const refusal = hub === undefined ? null : changeOfRetracted(hub, resource);
-    if (refusal !== null) throw new SyncError('RETRACTED_RECORD', `${refusal} Nothing was sent.`);
-  }
 }
 
 /**
@@ -308,6 +310,91 @@ export function combineConflict(
       }
       vault.outbox.add({ entryId, patientId: record.patientId, items, provenance, createdAt: iso });
       vault.conflicts.remove(conflictId);
+      audit?.(entryId);
+    },
+    { durable: true },
+  );
+  return entryId;
+}
+
+/**
+ * A vital sign of this workstation's version, as a new entry: the same reading (code, value, time of
+ * measurement, patient and stay), a new id and client id, status final, recorded by `author`, with a
+ * note saying why it is recorded again. The withdrawn record's notes and correction note stay on it.
+ */
+function recordedAgain(
+  local: Observation,
+  author: DocumentationAuthor,
+  now: string,
+  id: string,
+  inEhr: boolean,
+): Observation & { id: string } {
+  const { id: _id, meta: _meta, identifier, note: _note, performer: _performer, ...reading } = local;
+  const authorReference =
+    author.display === undefined ? { reference: author.reference } : { reference: author.reference, display: author.display };
+  const where = inEhr ? " in the hospital's EHR" : '';
+  return {
+    ...reading,
+    id,
+    identifier: [...(identifier ?? []).filter((held) => held.system !== CLIENT_ID_SYSTEM), { system: CLIENT_ID_SYSTEM, value: id }],
+    status: 'final',
+    performer: [authorReference],
+    note: [
+      {
+        authorReference,
+        time: now,
+        text: `Recorded again as a new entry: this value was documented on this workstation as a change of an entry that was marked entered in error${where} meanwhile; that entry stays withdrawn.`,
+      },
+    ],
+  };
+}
+
+/**
+ * Settles a conflict whose record was withdrawn as entered in error meanwhile (at the hub, or in the
+ * EHR) the one way that keeps both: the withdrawal is accepted (as "keep the hub's version"; for a
+ * conflict with the EHR, kept from the EHR, so the hub takes in its withdrawal) and each vital sign of
+ * this workstation's version whose record was withdrawn is recorded again as a new entry (a create
+ * with its own client id and a Provenance naming `author`), in one durable vault transaction with the
+ * audit entry. Returns the new entry's id. Refused (nothing changed) when the conflict holds no such
+ * vital sign: a dose is recorded again through the five rights, on the MAR.
+ */
+export function recordAgain(
+  vault: Vault,
+  conflictId: string,
+  author: DocumentationAuthor,
+  now: Date,
+  downtime: boolean,
+  audit?: AuditSettlement,
+  newId: () => string = randomUUID,
+): string {
+  const record = conflictRecord(vault, conflictId);
+  const inEhr = record.reason === 'upstream-conflict';
+  const readings = withdrawnRecordsOf(record)
+    .map(({ local }) => local)
+    .filter((local): local is Observation => local.resourceType === 'Observation' && local.status !== 'entered-in-error');
+  if (readings.length === 0)
+    throw new SyncError(
+      'INVALID_DOCUMENTATION',
+      'Recording again as a new entry is offered for a vital sign whose entry was marked entered in error meanwhile; this conflict holds none. Nothing was changed.',
+    );
+  const iso = now.toISOString();
+  const observations = readings.map(
+    (local) => validateResource(recordedAgain(local, author, iso, newId(), inEhr)) as Observation & { id: string },
+  );
+  const provenance = validateResource(
+    documentationProvenance({ patientId: record.patientId, encounterId: null, author, now: iso, newId }, observations, 'CREATE', downtime),
+  ) as ReturnType<typeof documentationProvenance>;
+  const held = holdsPatient(vault.resources, record.patientId);
+  const entryId = newId();
+  vault.transaction(
+    () => {
+      resolveConflict(vault, conflictId, 'keep-hub', now, undefined, author);
+      if (held) {
+        for (const observation of observations) vault.resources.upsert(observation);
+        vault.resources.upsert(provenance);
+      }
+      const items: OutboxItem[] = observations.map((resource) => ({ operation: 'create', resource, baseVersion: null }));
+      vault.outbox.add({ entryId, patientId: record.patientId, items, provenance, createdAt: iso });
       audit?.(entryId);
     },
     { durable: true },

@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { ConflictRecord, Vault } from '../vault/index.js';
 import { isDowntime, type ConnectivityState } from '../sync/index.js';
-import { combineConflict, resolveConflict, type AuditSettlement, type ConflictChoice } from './conflict-resolution.js';
+import { combineConflict, recordAgain, resolveConflict, type AuditSettlement, type ConflictChoice } from './conflict-resolution.js';
 import type { DocumentationAuthor, MedicationAdministrationInput, NoteInput, VitalSignsInput } from './documentation-builders.js';
 import { LocalDocumentation, type AuditBeforeCommit, type DocumentationReceipt } from './local-documentation.js';
 import type { AdministrationSafetyPolicy } from './administration-safety.js';
@@ -105,6 +105,16 @@ export class Documentation {
   resolveConflict(conflictId: string, choice: ConflictChoice, audit?: AuditSettlement, author?: DocumentationAuthor): string | null {
     const entryId = resolveConflict(this.#o.vault, conflictId, choice, this.#now(), audit, author);
     if (entryId !== null) this.#o.sync.requestSync();
+    return entryId;
+  }
+
+  /**
+   * Accepts a withdrawal (entered in error) that met this workstation's change, and records its vital
+   * signs again as a new entry; returns the new entry's id.
+   */
+  recordAgain(conflictId: string, author: DocumentationAuthor, audit?: AuditSettlement): string {
+    const entryId = recordAgain(this.#o.vault, conflictId, author, this.#now(), this.inDowntime, audit);
+    this.#o.sync.requestSync();
     return entryId;
   }
 

@@ -10,6 +10,7 @@ export { DOWNTIME_POLICY_URI, CONFLICT_COMBINATION_POLICY_URI, noteKindOf, type 
 export type { AuditBeforeCommit, DocumentationReceipt } from './local-documentation.js';
 export type { AdministrationSafetyPolicy } from './administration-safety.js';
 export type { ConflictChoice } from './conflict-resolution.js';
+export { withdrawnRecordsOf, type WithdrawnRecord } from './withdrawn-records.js';
 export { documentationKindOf, readActionsOf, documentActionsOf, type DocumentationKind } from './documentation-kind.js';
 export { recordedEntries } from './amendment.js';
 export { readOnlyReasonFor } from './read-only-charts.js';

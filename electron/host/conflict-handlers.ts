@@ -5,11 +5,12 @@
 // while the vault holds them for the conflict; one whose chart is gone (purged before the
 // keep-until-settled rule) is marked so, shown by what the conflict itself carries, and settled by
 // the ward's staff like the others, as closed as the chart was: restricted when it was when stored. Settling one (keep the hub's, resend this workstation's, or send a
-// combination) needs the right to document what it holds, and is audited.
-import type { ConflictViewData } from '../../shared/contract/index.js';
+// combination; for a record marked entered in error meanwhile, accept that or record the vital signs
+// again as a new entry) needs the right to document what it holds, and is audited.
+import type { ConflictViewData, WithdrawnRecordData } from '../../shared/contract/index.js';
 import { isRestricted } from '../../shared/access/index.js';
 import { chartReadEntry, documentationEntry, type AuditLog } from '../audit/index.js';
-import { documentActionsOf, readActionsOf, type Documentation } from '../documentation/index.js';
+import { documentActionsOf, readActionsOf, withdrawnRecordsOf, type Documentation, type WithdrawnRecord } from '../documentation/index.js';
 import { isSessionError, type Action, type GuardedPatient, type GuardedSessions, type UserContext } from '../session/index.js';
 import type { ConflictRecord, Vault } from '../vault/index.js';
 import type { PatientLookup } from './chart-handlers.js';
@@ -39,7 +40,7 @@ export interface ConflictHandlerOptions {
   readonly patientName: (patientId: string) => string | null;
   readonly vault: Pick<Vault, 'conflicts'>;
   /** The workstation's documentation, or null on a workstation that is not enrolled. */
-  readonly documentation: Pick<Documentation, 'resolveConflict' | 'combineConflict' | 'inDowntime'> | null;
+  readonly documentation: Pick<Documentation, 'resolveConflict' | 'combineConflict' | 'recordAgain' | 'inDowntime'> | null;
   readonly audit: Pick<AuditLog, 'record' | 'recordAll'>;
   /** Which chart-reads a refresh of the conflicts screen already recorded (view-reads.ts); one per handler set by default. */
   readonly viewReads?: ViewReads;
@@ -49,6 +50,21 @@ export interface ConflictHandlerOptions {
 const NOT_FOR_THIS_USER = new Set(['FORBIDDEN', 'OUT_OF_SCOPE', 'BTG_REQUIRED']);
 
 type Withheld = NonNullable<ConflictViewData['withheld']>;
+
+/** Who marked a withdrawn record, when, and why, as its last note says (else when its version last changed). */
+function withdrawalView(record: ConflictRecord, { withdrawn, local }: WithdrawnRecord): WithdrawnRecordData {
+  const notes =
+    (withdrawn as { note?: Array<{ text?: string; time?: string; authorReference?: { display?: string } }> } | null)?.note ?? [];
+  const last = notes.at(-1);
+  return {
+    resourceType: local.resourceType,
+    inEhr: record.reason === 'upstream-conflict',
+    by: last?.authorReference?.display ?? null,
+    at: last?.time ?? withdrawn?.meta?.lastUpdated ?? null,
+    note: last?.text ?? null,
+    canRecordAgain: local.resourceType === 'Observation' && (local as { status?: string }).status !== 'entered-in-error',
+  };
+}
 
 function viewOf(record: ConflictRecord, patient: HeldPatient, withheld: Withheld | null): ConflictViewData {
   const opened = withheld === null;
@@ -65,6 +81,7 @@ function viewOf(record: ConflictRecord, patient: HeldPatient, withheld: Withheld
     local: opened ? record.local.items.map((item) => ({ ...item.resource })) : [],
     hub: opened ? record.hub.map((resource) => ({ ...resource })) : [],
     hubVersionsOnly: opened ? record.hubVersionsOnly.map((version) => ({ ...version })) : [],
+    withdrawn: opened ? withdrawnRecordsOf(record).map((withdrawn) => withdrawalView(record, withdrawn)) : [],
   };
 }
 
@@ -158,7 +175,9 @@ export function conflictHandlers({
       const resentAs =
         request.choice === 'combine'
           ? engine.combineConflict(record.conflictId, request.resources, authorOf(user), auditSettlement)
-          : engine.resolveConflict(record.conflictId, request.choice, auditSettlement, authorOf(user));
+          : request.choice === 'record-again'
+            ? engine.recordAgain(record.conflictId, authorOf(user), auditSettlement)
+            : engine.resolveConflict(record.conflictId, request.choice, auditSettlement, authorOf(user));
       return { resentAs };
     },
   };

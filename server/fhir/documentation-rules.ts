@@ -7,7 +7,8 @@
 // change of a record's clinical content carries the mark of a correction or a retraction
 // (shared/fhir correction-marks.ts, else 422); a record withdrawn as entered in error is final: a
 // change of its status or clinical content is refused (422 RETRACTED_RECORD; a note may still be
-// added); every "who did it" entry a write adds (Observation.performer, MedicationAdministration
+// added), and so is a version that would go to the EHR over the EHR's own withdrawal, held here as a
+// conflict with the EHR (shared/fhir withdrawalUndoneBy); every "who did it" entry a write adds (Observation.performer, MedicationAdministration
 // .performer.actor, DocumentReference.author; shared/fhir documentation-performers.ts) names the
 // user who recorded the write, never a colleague (422 PERFORMER_NOT_RECORDER; a correction keeps the
 // performer it found). Nothing of the record is echoed in the answer.
@@ -15,9 +16,9 @@
 // the EHR's data is the EHR's, and the hub keeps its copy as the EHR holds it.
 import { observationCategoryOf } from '../../shared/access/index.js';
 import {
-  changeOfRetracted,
   performerNotRecorder,
   unmarkedCorrection,
+  withdrawalUndoneBy,
   type DocumentationRecorder,
   type Resource,
 } from '../../shared/fhir/index.js';
@@ -68,7 +69,7 @@ export function judgeDocumentation(entry: DocumentationWrite, before: Resource |
     if (problem !== null) throw unprocessable('IMPLAUSIBLE_VITAL_SIGN', problem.message, 'Observation');
   }
   if (before !== null) {
-    const unretracting = changeOfRetracted(before, next);
+    const unretracting = withdrawalUndoneBy(before, next);
     if (unretracting !== null) throw unprocessable('RETRACTED_RECORD', unretracting, `${entry.type}.status`);
     const unmarked = unmarkedCorrection(before, next);
     if (unmarked !== null) throw unprocessable('UNMARKED_CORRECTION', unmarked, `${entry.type}.status`);

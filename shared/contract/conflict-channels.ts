@@ -8,6 +8,28 @@ import { viewRefreshSchema } from './chart-channels.js';
 export const resourceJsonSchema = z.record(z.string(), z.unknown());
 
 /**
+ * A record of a conflict that was marked entered in error meanwhile, at the hub or in the hospital's
+ * EHR, which this workstation's version would bring back (shared/fhir withdrawalUndoneBy). Entered in
+ * error is final: such a conflict is not settled by "Keep my version", "Combine" or "Send to the EHR"
+ * (the host and the hub refuse them, RETRACTED_RECORD), but by accepting the withdrawal ('keep-hub'),
+ * or, for a vital sign, by recording this workstation's value again as a new entry ('record-again').
+ */
+export const withdrawnRecordSchema = z.object({
+  resourceType: z.string(),
+  /** Withdrawn in the hospital's EHR (a conflict with the EHR), not at the hub. */
+  inEhr: z.boolean(),
+  /** Who marked it, as the withdrawn version's last note names them; null when it names no one. */
+  by: z.string().nullable(),
+  /** When: that note's time, else when the hub's version last changed; null when neither is known. */
+  at: z.string().nullable(),
+  /** The withdrawal's note (its reason), when it has one. */
+  note: z.string().nullable(),
+  /** This workstation's version is a vital sign that can be recorded again as a new entry. */
+  canRecordAgain: z.boolean(),
+});
+export type WithdrawnRecordData = z.infer<typeof withdrawnRecordSchema>;
+
+/**
  * One unresolved conflict. The list holds one view for every conflict the workstation keeps, the same
  * rows the banner counts (sync:status `conflicts`), so the two never differ: a conflict this user may
  * not open is listed too, `withheld`, without its content.
@@ -52,6 +74,8 @@ export const conflictViewSchema = z.object({
    * "keep my version" and "combine" are sent on.
    */
   hubVersionsOnly: z.array(z.object({ resourceType: z.string(), id: z.string(), versionId: z.string() })),
+  /** The records marked entered in error meanwhile that this workstation's version would bring back (empty: none). */
+  withdrawn: z.array(withdrawnRecordSchema),
 });
 export type ConflictViewData = z.infer<typeof conflictViewSchema>;
 
@@ -67,10 +91,10 @@ export const CONFLICT_CHANNELS = channelTable([
   defineChannel({
     name: 'conflict:resolve',
     summary:
-      "settle a conflict: keep the hub's version, send this workstation's version again over it, or send a combination the user made of both (validated FHIR)",
+      "settle a conflict: keep the hub's version, send this workstation's version again over it, send a combination the user made of both (validated FHIR), or, when its record was marked entered in error meanwhile, accept that and record this workstation's vital signs again as a new entry",
     permission: 'chart:read',
     request: z.union([
-      z.strictObject({ conflictId: z.string().min(1).max(64), choice: z.enum(['keep-hub', 'resend-local']) }),
+      z.strictObject({ conflictId: z.string().min(1).max(64), choice: z.enum(['keep-hub', 'resend-local', 'record-again']) }),
       z.strictObject({
         conflictId: z.string().min(1).max(64),
         choice: z.literal('combine'),

@@ -6,8 +6,11 @@
 // changed reading never stands as the original `final` one. A record withdrawn as entered in error
 // is final (FHIR makes the status terminal): its status and clinical content stay as they are (a note
 // may still be added), so a reading a colleague withdrew as another patient's never stands again as
-// valid through a later correction or a conflict settled without seeing the withdrawal.
+// valid through a later correction or a conflict settled without seeing the withdrawal; nor does a
+// record the hospital's EHR withdrew, through a version sent to the EHR over it (withdrawalUndoneBy).
 import { sameJson, type JsonValue } from '../json/index.js';
+import { ehrCopyOfConflict, isUpstreamWithheld } from './upstream-conflict.js';
+import type { Resource } from '@medplum/fhirtypes';
 
 /** The statuses a change to an Observation's reading must carry. */
 export const OBSERVATION_CORRECTION_STATUSES: readonly string[] = ['corrected', 'amended', 'entered-in-error'];
@@ -75,6 +78,27 @@ export function changeOfRetracted(previous: { readonly resourceType: string }, n
   const kept = (element: string): boolean => sameJson((before[element] ?? null) as JsonValue, (after[element] ?? null) as JsonValue);
   if (!isRetracted(next) || !kept('status') || !kept('docStatus')) return RETRACTED_IS_FINAL_MESSAGE;
   return sameJson(contentOf(before, rule.content), contentOf(after, rule.content)) ? null : RETRACTED_IS_FINAL_MESSAGE;
+}
+
+/** What the hub and the workstation say when a version would go to the EHR over the EHR's own withdrawal. */
+export const RETRACTED_IN_EHR_MESSAGE =
+  "The hospital's EHR holds this record withdrawn as entered in error, which is final: this version is not sent over it. If the value was right after all, record it again as a new entry.";
+
+/**
+ * "Entered in error is final", the one rule for every write over a record and every settlement of a
+ * conflict: why `next` may not replace `current` (the version it is written over: the hub's, or the
+ * EHR's copy a conflict with the EHR shows), or null. Refused: `current` is withdrawn and `next`
+ * changes its status or clinical content (changeOfRetracted); or `current` is a version the hub holds
+ * as a conflict with the EHR whose EHR copy is withdrawn, and `next` is not kept from the EHR by a
+ * user's decision (tagged withheld) yet changes that copy: sent on, it would stand the EHR's
+ * withdrawn record up again in the EHR.
+ */
+export function withdrawalUndoneBy(current: Resource, next: Resource): string | null {
+  const refusal = changeOfRetracted(current, next);
+  if (refusal !== null) return refusal;
+  const ehrCopy = ehrCopyOfConflict(current);
+  if (ehrCopy === null || isUpstreamWithheld(next)) return null;
+  return changeOfRetracted(ehrCopy, next) === null ? null : RETRACTED_IN_EHR_MESSAGE;
 }
 
 /**

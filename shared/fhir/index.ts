@@ -80,6 +80,7 @@ export {
   isUpstreamConflictCode,
   upstreamConflictOfVersion,
   isUpstreamWithheld,
+  ehrCopyOfConflict,
   withoutUpstreamMarks,
   type UpstreamConflictCode,
 } from './upstream-conflict.js';
@@ -88,9 +89,11 @@ export {
   changeOfRetracted,
   isRetracted,
   OBSERVATION_CORRECTION_STATUSES,
+  RETRACTED_IN_EHR_MESSAGE,
   RETRACTED_IS_FINAL_MESSAGE,
   RETRACTED_STATUS,
   unmarkedCorrection,
+  withdrawalUndoneBy,
 } from './correction-marks.js';
 export { performerNotRecorder, performersOf, type DocumentationRecorder, type NamedPerformer } from './documentation-performers.js';
 export { MAX_BUNDLE_ENTRIES, MAX_REQUEST_BODY_BYTES, MAX_RESOURCE_DEPTH } from './request-limits.js';

@@ -47,6 +47,17 @@ export function isUpstreamWithheld(resource: Resource): boolean {
   return tagCode(resource, UPSTREAM_WITHHELD_TAG_SYSTEM) !== undefined;
 }
 
+/**
+ * The EHR's copy a version held as a conflict with the EHR carries (contained, the same type: the EHR
+ * changed its copy of this documentation), or null: not held as such a conflict, or contradicted by
+ * another record (an order, a stay).
+ */
+export function ehrCopyOfConflict(resource: Resource): Resource | null {
+  if (upstreamConflictOfVersion(resource) === null) return null;
+  const contained = (resource as { contained?: readonly Resource[] }).contained ?? [];
+  return contained.filter((held) => held.resourceType === resource.resourceType).pop() ?? null;
+}
+
 /** The resource without either upstream tag and without the EHR's contained copy: what was documented. */
 export function withoutUpstreamMarks<R extends Resource>(resource: R): R {
   const systems = [UPSTREAM_CONFLICT_TAG_SYSTEM, UPSTREAM_WITHHELD_TAG_SYSTEM];

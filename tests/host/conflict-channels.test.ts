@@ -40,6 +40,14 @@ interface ConflictView {
   local: Resource[];
   hub: Resource[];
   hubVersionsOnly: Array<{ resourceType: string; id: string; versionId: string }>;
+  withdrawn: Array<{
+    resourceType: string;
+    inEhr: boolean;
+    by: string | null;
+    at: string | null;
+    note: string | null;
+    canRecordAgain: boolean;
+  }>;
 }
 
 /** The banner's count and the list's length, for whoever is signed in now. */
@@ -392,6 +400,106 @@ describe('conflicts through the window', () => {
     // Settled and delivered: the next sync purged the patient who left.
     expect(t.host.vault.resources.read('Patient', patientId)).toBeNull();
   });
+  it('never brings back a reading a colleague marked entered in error meanwhile: says by whom and when, refuses keep-mine and combine, records the value again as a new entry', async () => {
+    // Session 14: "Keep my version" of a correction met a colleague's retraction; the card offered it,
+    // and the nurse's corrected value had no way to stand but over the withdrawn record.
+    const patientId = t.ward.patients[0]!.patient.id!;
+    await t.signIn('nina');
+    await t.call('sync:now', {});
+    const entries = await t.call<Array<{ id: string; resourceType: string; versionId: string | null; status: string }>>(
+      'chart:recorded-entries',
+      { patientId, from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' },
+    );
+    const reading = entries.find(
+      (e) =>
+        e.resourceType === 'Observation' &&
+        e.status === 'final' &&
+        e.versionId !== null &&
+        (t.host.vault.resources.read('Observation', e.id) as Observation).code.coding?.[0]?.code === VITAL_SIGN_CODES.heartRate,
+    )!;
+    const before = t.host.vault.resources.read('Observation', reading.id) as Observation;
+    const recorded = before.valueQuantity!.value!;
+    const mine = recorded + 3;
+    await t.call('chart:amend', {
+      patientId,
+      resourceType: 'Observation',
+      id: reading.id,
+      versionId: reading.versionId,
+      action: 'correct',
+      reason: 'wrong-value',
+      values: { value: mine },
+    });
+    // Meanwhile, at the hub, a colleague marks the reading entered in error.
+    const withdrawnAt = new Date(Date.now() - 60_000).toISOString();
+    const withdrawalNote = 'Entered in error. Another patient’s reading.';
+    await feedResources(t.hub.db, [
+      {
+        ...before,
+        status: 'entered-in-error',
+        note: [
+          ...(before.note ?? []),
+          { authorReference: { reference: `Practitioner/${userId('paul')}`, display: 'paul' }, time: withdrawnAt, text: withdrawalNote },
+        ],
+      } as Observation,
+    ]);
+    expect(await t.call('sync:now', {})).toMatchObject({ conflicts: 1 });
+    const [conflict] = await t.call<ConflictView[]>('conflict:list', {});
+    expect(conflict).toMatchObject({ patientId, reason: 'version-conflict' });
+    // The card's facts: where, by whom, when, why; this workstation's value stays shown.
+    expect(conflict!.withdrawn).toEqual([
+      { resourceType: 'Observation', inEhr: false, by: 'paul', at: withdrawnAt, note: withdrawalNote, canRecordAgain: true },
+    ]);
+    expect((conflict!.local[0] as Observation).valueQuantity?.value).toBe(mine);
+
+    // "Keep my version" and a combination would stand it up again: refused, nothing sent, the conflict stays.
+    const local = conflict!.local[0] as Observation;
+    for (const request of [
+      { conflictId: conflict!.conflictId, choice: 'resend-local' },
+      {
+        conflictId: conflict!.conflictId,
+        choice: 'combine',
+        resources: [{ ...conflict!.hub[0], status: 'corrected', valueQuantity: local.valueQuantity }],
+      },
+    ]) {
+      expect(await t.transport.send('conflict:resolve', request)).toMatchObject({ ok: false, error: { code: 'RETRACTED_RECORD' } });
+    }
+    expect(t.host.vault.conflicts.count()).toBe(1);
+    expect(t.host.vault.outbox.count()).toBe(0);
+
+    // Recorded again as a new entry: the same reading, measured at the same time, in her name.
+    const audited = t.host.audit.find({ patient: patientId }).length;
+    const { resentAs } = await t.call<{ resentAs: string | null }>('conflict:resolve', {
+      conflictId: conflict!.conflictId,
+      choice: 'record-again',
+    });
+    const newId = t.host.vault.outbox.get(resentAs!)!.items[0]!.resource.id!;
+    expect(await t.call('sync:now', {})).toMatchObject({ outboxPending: 0, conflicts: 0 });
+    const withdrawn = await hubResource<Observation>('Observation', reading.id);
+    expect(withdrawn).toMatchObject({ status: 'entered-in-error', valueQuantity: { value: recorded } });
+    const rows = await t.hub.db.query<{ content: string }>(
+      "SELECT CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = 'Observation' AND CAST(content AS TEXT) LIKE $1",
+      [`%${newId}%`],
+    );
+    expect(rows).toHaveLength(1);
+    const again = JSON.parse(rows[0]!.content) as Observation;
+    expect(again.id).not.toBe(reading.id);
+    expect(again).toMatchObject({
+      status: 'final',
+      valueQuantity: { value: mine },
+      effectiveDateTime: before.effectiveDateTime,
+      performer: [expect.objectContaining({ reference: `Practitioner/${userId('nina')}` })],
+    });
+    expect(again.note?.[0]?.text).toMatch(
+      /^Recorded again as a new entry: .* marked entered in error meanwhile; that entry stays withdrawn\.$/,
+    );
+    expect(
+      t.host.audit
+        .find({ patient: patientId })
+        .slice(audited)
+        .map((e) => e.detail.resolution),
+    ).toContain('record-again');
+  });
+
   it('records one chart-read per opening of the conflicts screen and the pending list, not one per refresh; a refresh never hides a new patient', async () => {
     // Review 11 #7: both reloaded at every sync:changed, and each reload wrote a chart-read.
     await t.signIn('nina');

@@ -11,9 +11,11 @@ import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Encounter, Observation, Provenance } from '@medplum/fhirtypes';
 import { CLIENT_ID_SYSTEM, UPSTREAM_CONFLICT_TAG_SYSTEM, withoutUpstreamMarks } from '../../shared/fhir/index.js';
-import { openDocumentation } from '../../electron/documentation/index.js';
+import { openDocumentation, withdrawnRecordsOf } from '../../electron/documentation/index.js';
+import { isSyncError } from '../../electron/sync/index.js';
 import { addUser } from '../../server/identity/index.js';
 import { putResources } from '../../server/fhir/index.js';
+import { hubErrorCode } from '../../shared/auth/index.js';
 import { formatUpstreamStatus, readUpstreamStatus, type UpstreamMirror } from '../../server/integration/index.js';
 import { startHub, type HubEngine, type TestDevice, type TestHub } from '../support/hub-harness.js';
 import { seedWard } from '../support/hub-fixtures.js';
@@ -242,7 +244,7 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
       }
     });
 
-    it("holds a ward's correction made after the EHR changed its copy as a conflict IT and the ward see; the EHR's copy is untouched until a user decides", async () => {
+    it("holds a ward's correction made after the EHR withdrew its copy as a conflict IT and the ward see; the withdrawal stands, and the value is recorded again as a new entry", async () => {
       const station = await enrollTestWorkstation(hub, WARD);
       const vault = await station.openVault();
       const sync = station.engine(vault, { pageSize: 100 });
@@ -288,15 +290,50 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
         expect(listed[0]).toMatchObject({ errorCode: 'UPSTREAM_DOCUMENTATION_CHANGED', patientId });
         expect(listed[0]!.hub).toEqual([expect.objectContaining({ resourceType: 'Observation', status: 'entered-in-error' })]);
 
-        // A user decides the correction stands: it goes, on the EHR version the users saw, once.
-        await putResources(hub.db, [withoutUpstreamMarks(held) as never], new Date());
+        // Entered in error is final, in the EHR too (session 14: "Send to the EHR anyway" put the ward's
+        // correction over the EHR's withdrawal). The workstation does not send it: it says so, nothing queued.
+        const documentation = openDocumentation({ vault, sync, logger: station.logger });
+        const author = { reference: `Practitioner/${nurseId}`, display: NURSE };
+        expect(withdrawnRecordsOf(listed[0]!)).toEqual([
+          expect.objectContaining({ withdrawn: expect.objectContaining({ status: 'entered-in-error' }) }),
+        ]);
+        let refused: unknown;
+        try {
+          documentation.resolveConflict(listed[0]!.conflictId, 'resend-local', undefined, author);
+        } catch (error) {
+          refused = error;
+        }
+        expect(isSyncError(refused, 'RETRACTED_RECORD')).toBe(true);
+        expect(vault.outbox.count()).toBe(0);
+        // Nor does the hub take that decision from a signed-in user over HTTPS: 422, nothing stored.
+        const nurse = await device.signedIn(NURSE, PASSWORD);
+        const resent = await nurse.fetch(`/fhir/Observation/${held.id}`, {
+          method: 'PUT',
+          body: withoutUpstreamMarks(held),
+          headers: { 'if-match': `W/"${held.meta!.versionId}"` },
+        });
+        expect(resent.status).toBe(422);
+        expect(hubErrorCode(await resent.json())).toBe('RETRACTED_RECORD');
+        expect((await atHub(clientId)).meta?.versionId).toBe(held.meta?.versionId);
+
+        // The nurse records her value again as a new entry: the withdrawal is accepted (kept from the
+        // EHR, so the hub takes the EHR's withdrawal in), and the value reaches the EHR as a new reading.
+        const entryId = documentation.recordAgain(listed[0]!.conflictId, author);
+        const againId = vault.outbox.get(entryId)!.items[0]!.resource.id!;
+        await sync.syncOnce();
         expect((await mirror.runCycle()).ok).toBe(true);
         expect((await mirror.runCycle()).ok).toBe(true);
-        const decided = await atEhr(clientId);
-        expect(decided.status).toBe('corrected');
-        expect(decided.valueQuantity?.value).toBe(72);
-        expect(await ehrVersions(sent.id!)).toBe(3);
-        expect((await readUpstreamStatus(hub.db, new Date())).outbox.conflict).toBe(0);
+        const ehrAfter = await atEhr(clientId);
+        expect(ehrAfter).toMatchObject({ status: 'entered-in-error', valueQuantity: { value: 79 } });
+        expect(ehrAfter.meta?.versionId).toBe(retracted.meta?.versionId);
+        expect(await ehrVersions(sent.id!)).toBe(2);
+        expect(await atHub(clientId)).toMatchObject({ status: 'entered-in-error', valueQuantity: { value: 79 } });
+        expect(await atEhr(againId)).toMatchObject({ status: 'final', valueQuantity: { value: 72 } });
+        expect(await readUpstreamStatus(hub.db, new Date())).toMatchObject({
+          outbox: expect.objectContaining({ conflict: 0, refused: 0 }),
+        });
+        await sync.syncOnce();
+        expect(vault.conflicts.list().filter((c) => c.reason === 'upstream-conflict')).toEqual([]);
       } finally {
         await sync.close();
         vault.close();
@@ -394,6 +431,30 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
       expect(await ehrVersions(sent.id!)).toBe(2);
       expect((await atHub(clientId)).meta?.versionId).toBe('2');
       expect((await readUpstreamStatus(hub.db, new Date())).outbox).toMatchObject({ pending: 0, conflict: 0, refused: 0 });
+    });
+
+    it("never sends a version over the EHR's copy withdrawn as entered in error, even one stored outside the hub's write rules: refused for IT, the EHR's copy untouched", async () => {
+      const clientId = await documented(77);
+      expect((await mirror.runCycle()).ok).toBe(true);
+      const sent = await atEhr(clientId);
+      const retracted = await upstream.repo.updateResource<Observation>({ ...sent, status: 'entered-in-error' });
+      await correctedAtWard(await atHub(clientId), 70);
+      expect((await mirror.runCycle()).ok).toBe(true);
+      const held = await atHub(clientId);
+      expect(held.meta?.tag).toContainEqual(expect.objectContaining({ system: UPSTREAM_CONFLICT_TAG_SYSTEM }));
+
+      // A decision to send it anyway, written by the hub's own tools (no write policy).
+      await putResources(hub.db, [withoutUpstreamMarks(held) as never], new Date());
+      const requestsBefore = upstream.requests.length;
+      expect((await mirror.runCycle()).ok).toBe(true);
+      expect((await mirror.runCycle()).ok).toBe(true);
+      expect(upstream.requests.slice(requestsBefore).filter((r) => r.method === 'PUT')).toEqual([]);
+      const ehrNow = await atEhr(clientId);
+      expect(ehrNow).toMatchObject({ status: 'entered-in-error', valueQuantity: { value: 77 } });
+      expect(ehrNow.meta?.versionId).toBe(retracted.meta?.versionId);
+      expect(await status()).toMatch(
+        new RegExp(`REFUSED Observation/${held.id} \\(version \\d+, \\d+ attempt\\(s\\)\\): RETRACTED_RECORD`),
+      );
     });
   });
 }

@@ -15,7 +15,8 @@
 // show on their conflicts screen. The user's decision comes back as a later version: without the tag
 // it is sent (and the conflict is settled); tagged "withheld" it settles the conflict, sending nothing
 // (nor the Provenances of a withheld version), and the EHR's copy of a 412 conflict is taken in at
-// once in the feeder's transaction (ehr-copies.ts).
+// once in the feeder's transaction (ehr-copies.ts). A decision is never sent over an EHR copy the EHR
+// withdrew as entered in error (refused for IT, RETRACTED_RECORD): entered in error is final.
 // The wards that held the stay follow the held documentation (server/fhir ward-followed), so the
 // conflict and its settlement reach their workstations even after the patient left the ward.
 // Documentation goes on the EHR's records: references to records the hub matched with the EHR's are
@@ -26,8 +27,10 @@
 // entry is never sent, nor the Provenances about it, and a later version of it is refused for IT.
 import type { Logger } from 'pino';
 import {
+  changeOfRetracted,
   CLIENT_ID_SYSTEM,
   isUpstreamWithheld,
+  RETRACTED_IN_EHR_MESSAGE,
   UPSTREAM_CONFLICT_REASONS,
   UPSTREAM_CONFLICT_TAG_SYSTEM,
   upstreamConflictOfVersion,
@@ -333,7 +336,21 @@ async function forward(
     const created = await client.create(row.res_type, upstreamBody(form.resource), `identifier=${CLIENT_ID_SYSTEM}|${clientId}`);
     return { kind: 'sent', ref: created.reference, version: created.version, lastUpdated: created.lastUpdated };
   }
+  // A decision after a conflict with the EHR goes on the EHR's version the users saw: one the EHR
+  // withdrew as entered in error is final, and no version is sent over it (the hub's write policy
+  // refuses a workstation's such version; this guards versions stored outside it).
+  if (earlier.some((e) => e.state === 'conflict')) {
+    const withdrawn = await withdrawnAtEhr(client, upstreamRef, form.resource);
+    if (withdrawn !== null) return { kind: 'refused', reason: withdrawn };
+  }
   return updateEhrCopy(client, upstreamRef, upstreamBody(form.resource), known?.upstream_version ?? undefined);
+}
+
+/** Why `resource` may not be sent over the EHR's copy at `ref`: the EHR withdrew that copy (entered in error). Null otherwise. */
+async function withdrawnAtEhr(client: UpstreamClient, ref: string, resource: Resource): Promise<string | null> {
+  const ehr = (await client.read(ref)).body as Resource | null;
+  if (ehr?.resourceType !== resource.resourceType || changeOfRetracted(ehr, resource) === null) return null;
+  return `RETRACTED_RECORD: ${RETRACTED_IN_EHR_MESSAGE}`;
 }
 
 /**

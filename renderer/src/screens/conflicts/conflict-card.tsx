@@ -9,7 +9,10 @@
 // break-the-glass would open it (a restricted chart, also one no longer held here), the card offers
 // emergency access with a reason, and the list then shows the conflict to settle. A conflict with the
 // hospital's EHR shows what was documented here and the EHR's record that contradicts it, and offers
-// sending it to the EHR anyway or keeping it out of the EHR.
+// sending it to the EHR anyway or keeping it out of the EHR. A conflict whose record was marked entered
+// in error meanwhile (at the hub, or in the EHR) says so, by whom and when; entered in error is final,
+// so it offers neither "Keep my version", "Combine" nor "Send to the EHR", but accepting the withdrawal
+// or recording the vital sign documented here again as a new entry (its value stays shown until then).
 import { startTransition, useActionState, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { ConflictViewData } from '../../../../shared/contract/index.js';
@@ -20,7 +23,7 @@ import { EmergencyAccessPanel } from '../chart/emergency-access-panel.js';
 import { rememberGrant } from '../chart/emergency-grants.js';
 import { attemptHostRequest, NOT_TRIED, type HostAttempt } from '../chart/host-attempt.js';
 import { combinedResources, defaultChoices, type FieldChoice } from './combine.js';
-import { conflictKind, conflictReasonText, resourceName } from './conflict-text.js';
+import { conflictKind, conflictReasonText, resourceName, withdrawnText } from './conflict-text.js';
 import { differingFields, fieldRows, pairResources, shownRows, type ResourcePair } from './field-diff.js';
 import { rowText } from './field-text.js';
 
@@ -140,11 +143,49 @@ function ChoiceEffects({ unseen, canCombine }: { unseen: boolean; canCombine: bo
   );
 }
 
+/** Why a record marked entered in error meanwhile cannot be replaced, and what each remaining choice does. */
+function WithdrawnChoices({ conflict }: { conflict: ConflictViewData }): React.JSX.Element {
+  const recordAgain = conflict.withdrawn.some((withdrawn) => withdrawn.canRecordAgain);
+  const upstream = conflict.reason === 'upstream-conflict';
+  return (
+    <section aria-label="Marked entered in error">
+      <h4>Marked entered in error</h4>
+      {conflict.withdrawn.map((withdrawn, index) => (
+        <p key={index} className="message message--warning">
+          {withdrawnText(withdrawn)}
+        </p>
+      ))}
+      <p>
+        Entered in error is final: your version cannot {upstream ? 'be sent to the EHR over it' : 'replace it or be combined with it'}. Your
+        value is not lost: it is shown below{recordAgain ? ' and can be recorded again as a new entry' : ''}.
+      </p>
+      <h4>What each choice does</h4>
+      <ul>
+        {recordAgain ? (
+          <li>
+            <strong>Record again as a new entry:</strong> your value is recorded as a new vital sign, measured at the same time, in your
+            name; the entry marked in error stays withdrawn.
+          </li>
+        ) : null}
+        <li>
+          <strong>Accept entered in error:</strong>{' '}
+          {upstream
+            ? "your change is kept out of the EHR (the hub keeps it in the record's history) and the hub takes in the EHR's withdrawal"
+            : 'your change is set aside and the entry stays withdrawn'}
+          {recordAgain ? '' : '. If a dose was given after all, record it again on the MAR'}.
+        </li>
+      </ul>
+    </section>
+  );
+}
+
 function OpenConflictCard({ conflict, patientLabel, onSettled }: ConflictCardProps): React.JSX.Element {
   const headingId = `conflict-${conflict.conflictId}`;
   const upstream = conflict.reason === 'upstream-conflict';
+  // Entered in error meanwhile: final, so no version of this workstation's goes over it.
+  const withdrawn = conflict.withdrawn.length > 0;
   const pairs = pairResources(conflict.local, conflict.hub);
-  const canCombine = !upstream && pairs.some((pair) => differingFields(pair).length > 0);
+  const canCombine = !upstream && !withdrawn && pairs.some((pair) => differingFields(pair).length > 0);
   const unseen = !upstream && pairs.some((pair) => pair.hub === null && unseenVersionOf(conflict, pair) !== null);
   const [combining, setCombining] = useState(false);
   const [choices, setChoices] = useState<Choices>(() => defaultChoices(conflict.local, conflict.hub));
@@ -175,7 +216,7 @@ function OpenConflictCard({ conflict, patientLabel, onSettled }: ConflictCardPro
       </h3>
       <PatientMark conflict={conflict} />
       <p className="muted">Found {formatDateTime(conflict.detectedAt)}</p>
-      <p>{conflictReasonText(conflict, !unseen || canCombine)}</p>
+      {withdrawn ? <WithdrawnChoices conflict={conflict} /> : <p>{conflictReasonText(conflict, !unseen || canCombine)}</p>}
       {unseen ? <UnseenHubCopy /> : null}
       {upstream ? <UpstreamTables conflict={conflict} /> : null}
       {(upstream ? [] : pairs).map((pair) => (
@@ -189,7 +230,7 @@ function OpenConflictCard({ conflict, patientLabel, onSettled }: ConflictCardPro
         />
       ))}
       {combining ? <CombinedNotes resources={combinedResources(conflict.local, conflict.hub, choices)} /> : null}
-      {upstream || combining ? null : <ChoiceEffects unseen={unseen} canCombine={canCombine} />}
+      {upstream || combining || withdrawn ? null : <ChoiceEffects unseen={unseen} canCombine={canCombine} />}
       {failure !== null ? (
         <p role="alert" className="text-danger">
           {failure}
@@ -216,6 +257,35 @@ function OpenConflictCard({ conflict, patientLabel, onSettled }: ConflictCardPro
             </Button>
             <Button className="button" isDisabled={busy} onPress={() => setCombining(false)}>
               Cancel combining
+            </Button>
+          </>
+        ) : withdrawn ? (
+          <>
+            {conflict.withdrawn.some((record) => record.canRecordAgain) ? (
+              <Button
+                className="button button--primary"
+                isDisabled={busy}
+                onPress={() =>
+                  settle(
+                    { conflictId: conflict.conflictId, choice: 'record-again' },
+                    'Your value was recorded again as a new entry and will be sent to the hub; the entry marked in error stays withdrawn.',
+                  )
+                }
+              >
+                Record again as a new entry
+              </Button>
+            ) : null}
+            <Button
+              className="button button--secondary"
+              isDisabled={busy}
+              onPress={() =>
+                settle(
+                  { conflictId: conflict.conflictId, choice: 'keep-hub' },
+                  'The entry stays marked entered in error; your change was set aside.',
+                )
+              }
+            >
+              Accept entered in error
             </Button>
           </>
         ) : upstream ? (

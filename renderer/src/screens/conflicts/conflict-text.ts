@@ -1,5 +1,6 @@
 // A conflict in plain words: what was documented and why it did not go through.
-import type { ConflictViewData } from '../../../../shared/contract/index.js';
+import type { ConflictViewData, WithdrawnRecordData } from '../../../../shared/contract/index.js';
+import { formatDateTime } from '../../../../shared/display/index.js';
 import { isUpstreamConflictCode, UPSTREAM_CONFLICT_REASONS } from '../../../../shared/fhir/index.js';
 
 const KIND: Readonly<Record<string, string>> = {
@@ -34,4 +35,24 @@ export function conflictReasonText(conflict: Pick<ConflictViewData, 'reason' | '
 
 export function resourceName(resourceType: string): string {
   return KIND[resourceType] ?? resourceType;
+}
+
+const WITHDRAWN_KIND: Readonly<Record<string, string>> = {
+  Observation: 'vital sign',
+  MedicationAdministration: 'dose',
+  DocumentReference: 'note',
+};
+
+/**
+ * A record marked entered in error meanwhile, in clinical words: where, by whom and when (as far as
+ * the withdrawn version says), and its note: "This vital sign was marked entered in error at the hub
+ * by paul on 07 Dec 2026, 10:02, after your change was documented here. Its note: “…”"
+ */
+export function withdrawnText(withdrawn: WithdrawnRecordData): string {
+  const where = withdrawn.inEhr ? " in the hospital's EHR" : ' at the hub';
+  const by = withdrawn.by === null ? '' : ` by ${withdrawn.by}`;
+  const at = withdrawn.at === null ? '' : ` on ${formatDateTime(withdrawn.at)}`;
+  const note = withdrawn.note === null ? '' : ` Its note: “${withdrawn.note}”`;
+  const what = WITHDRAWN_KIND[withdrawn.resourceType] ?? 'entry';
+  return `This ${what} was marked entered in error${where}${by}${at}, after your change was documented here.${note}`;
 }
