@@ -10,7 +10,9 @@
 // ("the EHR is right") sends the documentation tagged withheld (the hub sends nothing on), resend-local
 // sends it untagged (the hub sends it on to the EHR); each with a Provenance naming who decided.
 // A combination names as performer (author) only whom the record already named or the user who
-// combines (shared/fhir documentation-performers.ts, the hub's rule too).
+// combines (shared/fhir documentation-performers.ts, the hub's rule too), and is the combiner's own
+// write: a colleague's note it carries from this workstation's version is the combiner's, quoting
+// whose it was (shared/vital-signs combinedNotes).
 // Entered in error is final (shared/fhir withdrawalUndoneBy, the hub's rule too): a record withdrawn
 // meanwhile, at the hub or in the EHR, is not brought back by "keep mine", "combine" or "send to the
 // EHR". Such a conflict is settled by accepting the withdrawal, or by recording this workstation's
@@ -26,7 +28,7 @@ import {
   type Observation,
   type Resource,
 } from '../../shared/fhir/index.js';
-import { combinedNotes } from '../../shared/vital-signs/index.js';
+import { combinedNotes, type Combiner } from '../../shared/vital-signs/index.js';
 import { holdsPatient, type ConflictRecord, type OutboxItem, type Vault } from '../vault/index.js';
 import {
   combinationProvenance,
@@ -251,12 +253,18 @@ function checkedCombination(record: ConflictRecord, resources: readonly unknown[
 
 /**
  * A combined reading's notes, rebuilt whatever the window sent (shared/vital-signs combinedNotes): a
- * correction note follows the value the combination holds, and every note of both versions stays.
+ * correction note follows the value the combination holds, and every note of both versions stays; a
+ * colleague's note of this workstation's version is carried in the combiner's name, quoting whose it was.
  */
-function withCombinedNotes(local: Resource, record: ConflictRecord, resource: Resource & { id: string }): Resource & { id: string } {
+function withCombinedNotes(
+  local: Resource,
+  record: ConflictRecord,
+  resource: Resource & { id: string },
+  combiner: Combiner,
+): Resource & { id: string } {
   if (resource.resourceType !== 'Observation' || local.resourceType !== 'Observation') return resource;
   const hub = record.hub.find((held) => keyOf(held) === keyOf(resource));
-  const note = combinedNotes(local, hub?.resourceType === 'Observation' ? hub : null, resource);
+  const note = combinedNotes(local, hub?.resourceType === 'Observation' ? hub : null, resource, combiner);
   const { note: _sent, ...rest } = resource;
   return (note.length === 0 ? rest : { ...rest, note }) as Resource & { id: string };
 }
@@ -280,9 +288,10 @@ export function combineConflict(
   refuseUnretracting(record, [...combined.values()]);
   const held = holdsPatient(vault.resources, record.patientId);
   const hubVersions = hubVersionsOf(record);
+  const iso = now.toISOString();
   const items: OutboxItem[] = record.local.items.map((item) => {
     const { resourceType, id } = item.resource;
-    const resource = withCombinedNotes(item.resource, record, combined.get(keyOf(item.resource))!);
+    const resource = withCombinedNotes(item.resource, record, combined.get(keyOf(item.resource))!, { author, at: iso });
     const current = held && isSupportedResourceType(resourceType) ? vault.resources.versionOf(resourceType, id) : null;
     const base = newerVersion(current?.versionId ?? null, hubVersions.get(keyOf(item.resource)) ?? null);
     const meta = { ...(resource.meta ?? {}) };
@@ -293,7 +302,6 @@ export function combineConflict(
     return { operation: base === null ? 'create' : 'update', resource: withBase, baseVersion: base };
   });
   refuseOtherPerformers(record, items, author);
-  const iso = now.toISOString();
   const provenance = validateResource(
     combinationProvenance(
       { patientId: record.patientId, encounterId: null, author, now: iso, newId },

@@ -14,7 +14,13 @@ import type {
   Reference,
   Resource,
 } from '../../shared/fhir/index.js';
-import { LOINC_SYSTEM, SCHEDULED_TIME_EXTENSION_URL, SNOMED_SYSTEM, UCUM_SYSTEM } from '../../shared/fhir/index.js';
+import {
+  CONFLICT_COMBINATION_POLICY_URI,
+  LOINC_SYSTEM,
+  SCHEDULED_TIME_EXTENSION_URL,
+  SNOMED_SYSTEM,
+  UCUM_SYSTEM,
+} from '../../shared/fhir/index.js';
 import type { StaffRole } from '../../shared/access/index.js';
 import type { PatientConfirmation, ReasonCheck, TimingMark } from '../../shared/medication-safety/index.js';
 import {
@@ -300,7 +306,7 @@ export function documentationProvenance(
   };
 }
 
-export const CONFLICT_COMBINATION_POLICY_URI = 'urn:wardline:policy:conflict-combination';
+export { CONFLICT_COMBINATION_POLICY_URI };
 
 /**
  * Who settled a conflict by combining this workstation's and the hub's versions of `targets`, and

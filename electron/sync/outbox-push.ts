@@ -6,7 +6,9 @@
 // any other refusal a 'rejected' record. When the hub holds what an entry said before a later local
 // edit was folded into it (an earlier attempt whose answer was lost), the entry is rebased: its
 // latest content goes again, on the hub's version, and neither change is lost nor met as a
-// conflict. Nothing is overwritten; nothing is lost. An entry of a
+// conflict. A conflict's combination an earlier release queued with a colleague's note in her name
+// (refused since the note-author rule) goes again with that note in the combiner's name
+// (combination-notes.ts). Nothing is overwritten; nothing is lost. An entry of a
 // patient whose chart the vault no longer holds (a settled conflict of a purged patient) is
 // delivered the same way, and the hub's answer is not cached: that chart stays gone.
 import { randomUUID } from 'node:crypto';
@@ -14,6 +16,7 @@ import type { Logger } from 'pino';
 import { isSupportedResourceType, type Resource } from '../../shared/fhir/index.js';
 import { contentFingerprint, holdsPatient, type HubVersionOnly, type OutboxEntry, type OutboxItem, type Vault } from '../vault/index.js';
 import type { HubClient } from './hub-client.js';
+import { combinationInCombinersName } from './combination-notes.js';
 import { outboxBundle, sameContent, type BundleSlot } from './outbox-bundle.js';
 import type { DeliveredEntry } from './recent-deliveries.js';
 import { isSyncError, SyncError } from './sync-error.js';
@@ -223,8 +226,31 @@ async function settleRefusal(
     rebaseOnHub(vault, entry, onHub, answers);
     return 'rebased';
   }
+  const carried = combinationInCombinersName(entry, hub, refusal);
+  if (carried !== null) {
+    // A combination an earlier release queued with a colleague's note in her name: in the combiner's now.
+    carryInCombinersName(context, entry, carried);
+    return 'rebased';
+  }
   keepAsConflict(context, entry, hub, refusal);
   return refusal.status === 412 ? 'conflict' : 'rejected';
+}
+
+/** Replaces a queued combination's items with `items` (combination-notes.ts), the cached copies too. */
+function carryInCombinersName(context: PushContext, entry: OutboxEntry, items: readonly OutboxItem[]): void {
+  const { vault } = context;
+  const held = holdsPatient(vault.resources, entry.patientId);
+  vault.transaction(
+    () => {
+      vault.outbox.replaceItems(entry.entryId, items);
+      if (held) for (const item of items) vault.resources.upsert(item.resource);
+    },
+    { durable: true },
+  );
+  context.logger.info(
+    { event: 'sync.combination_notes_carried', entryId: entry.entryId },
+    "a queued combination's notes carried in the combiner's name; sent again",
+  );
 }
 
 /**

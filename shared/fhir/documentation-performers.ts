@@ -11,6 +11,12 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { WARDLINE_USER_SYSTEM } from './audit-event-codes.js';
 
+/**
+ * The policy the Provenance of a conflict's combination names (electron/documentation): the write
+ * of the user who combined this workstation's version of a record with the hub's, its author.
+ */
+export const CONFLICT_COMBINATION_POLICY_URI = 'urn:wardline:policy:conflict-combination';
+
 /** One "who did it" entry of a record: its reference and its display, as written. */
 export interface NamedPerformer {
   readonly reference: string | null;
@@ -72,13 +78,32 @@ export function performersOf(resource: Resource): NamedPerformer[] {
  */
 function noteAuthorsOf(resource: Resource): NamedPerformer[] {
   if (resource.resourceType !== 'Observation' && resource.resourceType !== 'MedicationAdministration') return [];
-  const notes = list((resource as unknown as Record<string, unknown>).note).filter(isObject);
-  return notes.flatMap((note) => {
-    if (note.authorReference !== undefined) return [named(note.authorReference)];
-    if (note.authorString !== undefined)
-      return [{ reference: null, display: typeof note.authorString === 'string' ? note.authorString : null }];
-    return [];
+  return list((resource as unknown as Record<string, unknown>).note).flatMap((note) => {
+    const author = noteAuthorOf(note);
+    return author === null ? [] : [author];
   });
+}
+
+/**
+ * Whom one note of a reading or a dose names as its author (its `authorReference`, or its
+ * `authorString` as a display with no reference); null for a note naming nobody.
+ */
+export function noteAuthorOf(note: unknown): NamedPerformer | null {
+  if (!isObject(note)) return null;
+  if (note.authorReference !== undefined) return named(note.authorReference);
+  if (note.authorString !== undefined)
+    return { reference: null, display: typeof note.authorString === 'string' ? note.authorString : null };
+  return null;
+}
+
+/**
+ * True when a note names as its author someone other than `recorder` (the rule below would refuse it
+ * as an addition): a combination carries such a note of a colleague's in the combiner's own name,
+ * quoting whose it was (shared/vital-signs combinedNotes).
+ */
+export function noteOfSomeoneElse(note: unknown, recorder: DocumentationRecorder): boolean {
+  const author = noteAuthorOf(note);
+  return author !== null && !namesRecorder(author, recorder);
 }
 
 const keyOf = (performer: NamedPerformer): string => JSON.stringify([performer.reference, performer.display]);

@@ -95,7 +95,15 @@ export {
   unmarkedCorrection,
   withdrawalUndoneBy,
 } from './correction-marks.js';
-export { performerNotRecorder, performersOf, type DocumentationRecorder, type NamedPerformer } from './documentation-performers.js';
+export {
+  CONFLICT_COMBINATION_POLICY_URI,
+  noteAuthorOf,
+  noteOfSomeoneElse,
+  performerNotRecorder,
+  performersOf,
+  type DocumentationRecorder,
+  type NamedPerformer,
+} from './documentation-performers.js';
 export { MAX_BUNDLE_ENTRIES, MAX_REQUEST_BODY_BYTES, MAX_RESOURCE_DEPTH } from './request-limits.js';
 export { auditEventOutsideShape, type AuditEventShapeBreach } from './audit-event-shape.js';
 export {

@@ -2,8 +2,17 @@
 // once by the workstation's amend (electron/documentation/amendment.ts), and the notes of a
 // combination of two versions of one reading (the conflicts screen's "Combine", rebuilt by the host
 // again): a correction note always follows the value the combined version holds, and no one's note
-// is dropped. Runtime-neutral.
-import type { Annotation, Observation } from '../fhir/index.js';
+// is dropped; a colleague's note the combination carries is the combiner's, quoting whose it was (no
+// one writes in a colleague's name). Runtime-neutral.
+import {
+  noteAuthorOf,
+  noteOfSomeoneElse,
+  type Annotation,
+  type DocumentationRecorder,
+  type NamedPerformer,
+  type Observation,
+  type Resource,
+} from '../fhir/index.js';
 import { sameJson, type JsonValue } from '../json/index.js';
 import { VITAL_SIGN_CODES } from './news2-observations.js';
 
@@ -48,15 +57,59 @@ export function parseCorrectionNote(text: string): { before: string; after: stri
   return match === null ? null : { before: match[1]!, after: match[2]!, reason: match[3]! };
 }
 
+/** Who combines two versions of a reading, and when (the combination's Provenance names them too). */
+export interface Combiner {
+  readonly author: DocumentationRecorder;
+  readonly at: string;
+}
+
+const nameOf = (named: NamedPerformer | DocumentationRecorder | null): string => named?.display ?? named?.reference ?? 'someone';
+
+/**
+ * A note a combination carries, in the name of whoever combines: as it is when it is theirs (or
+ * names nobody); a colleague's (the nurse whose change met the hub's) becomes the combiner's note,
+ * made when they combine, its text quoted with whose it was. The combiner never writes in a
+ * colleague's name (shared/fhir performerNotRecorder, the hub's rule too), and the colleague's words
+ * and authorship stay readable in the note.
+ */
+export function inCombinersName(note: Annotation, combiner: Combiner): Annotation {
+  if (!noteOfSomeoneElse(note, combiner.author)) return note;
+  const { reference, display } = combiner.author;
+  return {
+    authorReference: display === undefined ? { reference } : { reference, display },
+    time: combiner.at,
+    text: `${note.text} (Documented by ${nameOf(noteAuthorOf(note))}; combined with the hub's version by ${nameOf(combiner.author)}.)`,
+  };
+}
+
+/**
+ * `combined` with each note the version it changes (`before`) lacks in the combiner's name
+ * (inCombinersName): what a combination queued by an earlier release, which carried a colleague's
+ * note in her name, is sent as now.
+ */
+export function withNotesInCombinersName<T extends Resource>(before: Resource, combined: T, combiner: Combiner): T {
+  if (combined.resourceType !== 'Observation') return combined;
+  const held = (before.resourceType === 'Observation' ? before.note : undefined) ?? [];
+  const notes = (combined as Observation).note;
+  if (notes === undefined) return combined;
+  const note = notes.map((n) =>
+    held.some((kept) => sameJson(kept as unknown as JsonValue, n as unknown as JsonValue)) ? n : inCombinersName(n, combiner),
+  );
+  return { ...combined, note };
+}
+
 /**
  * The notes of `combined`, a combination of `local` (this workstation's version) and `hub` (the
  * hub's) of one reading: every note of the hub's version, then each note of this workstation's that
  * the hub's lacks. A correction note of this workstation's is rebuilt to follow the combined value:
  * from the hub's value when the combination keeps the corrected value over a different one; said
- * not kept, with its reason, when the combination keeps another value. No note is dropped.
+ * not kept, with its reason, when the combination keeps another value. No note is dropped. Told who
+ * combines, a note of this workstation's that names someone else is carried in the combiner's name
+ * (inCombinersName).
  */
-export function combinedNotes(local: Observation, hub: Observation | null, combined: Observation): Annotation[] {
-  if (hub === null) return [...(local.note ?? [])];
+export function combinedNotes(local: Observation, hub: Observation | null, combined: Observation, combiner?: Combiner): Annotation[] {
+  const carried = (note: Annotation): Annotation => (combiner === undefined ? note : inCombinersName(note, combiner));
+  if (hub === null) return (local.note ?? []).map(carried);
   const hubNotes = hub.note ?? [];
   const value = observationValueText(combined);
   const hubValue = observationValueText(hub);
@@ -64,14 +117,16 @@ export function combinedNotes(local: Observation, hub: Observation | null, combi
   for (const note of local.note ?? []) {
     if (hubNotes.some((held) => sameJson(held as unknown as JsonValue, note as unknown as JsonValue))) continue;
     const correction = parseCorrectionNote(note.text);
-    if (correction === null) notes.push(note);
+    if (correction === null) notes.push(carried(note));
     else if (correction.after !== value)
-      notes.push({
-        ...note,
-        text: `A correction to ${correction.after} was documented at the same time and not kept: the value stays ${value ?? 'no value'}. ${correction.reason}`,
-      });
-    else if (hubValue !== value) notes.push({ ...note, text: correctionNoteText(hubValue, value, correction.reason) });
-    else notes.push(note);
+      notes.push(
+        carried({
+          ...note,
+          text: `A correction to ${correction.after} was documented at the same time and not kept: the value stays ${value ?? 'no value'}. ${correction.reason}`,
+        }),
+      );
+    else if (hubValue !== value) notes.push(carried({ ...note, text: correctionNoteText(hubValue, value, correction.reason) }));
+    else notes.push(carried(note));
   }
   return notes;
 }

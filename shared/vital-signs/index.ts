@@ -67,4 +67,13 @@ export {
 export { vitalObservationProblem, type VitalObservationLike, type VitalObservationProblem } from './vital-observation-check.js';
 export { latestNews2, news2Rounds, type LatestNews2, type News2Round } from './news2-rounds.js';
 export { news2SummarySchema, news2Summary, type News2RoundSummary, type News2Summary } from './news2-summary.js';
-export { combinedNotes, correctionNoteText, observationValueText, parseCorrectionNote, quantityText } from './correction-note.js';
+export {
+  combinedNotes,
+  correctionNoteText,
+  inCombinersName,
+  observationValueText,
+  parseCorrectionNote,
+  quantityText,
+  withNotesInCombinersName,
+  type Combiner,
+} from './correction-note.js';
