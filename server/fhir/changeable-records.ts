@@ -1,16 +1,15 @@
 // Which stored records a workstation may change: one rule for the write side (interactions-write.ts:
 // an update is refused before its If-Match is compared, and a 412 names a version, only for such a
-// record; a conditional create counts only such matches) and for the one read it grants beyond the
-// ward's chart (interactions-read.ts: the ward a patient left reads the current version of a record it
-// may still change, so its conflict on that record is not settled blind).
+// record; a conditional create counts only such matches, of a patient who left only those it may read)
+// and for the one read it grants beyond the ward's chart (interactions-read.ts: the ward a patient
+// left reads the current version of a record it may still change, so its conflict on that record is
+// not settled blind).
 import { documentActionOf, type CategorisedResource } from '../../shared/access/index.js';
-import type { Provenance, Resource } from '../../shared/fhir/index.js';
+import type { Resource } from '../../shared/fhir/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { isInScope, type Access } from './access-policy.js';
 import { lateWindowOf } from './ward-stay.js';
-import { contentText, readCurrent, wardLocationRef, type StoredResource } from './store/index.js';
-
-const RECORD_REFERENCE = /^([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/;
+import { contentText, wardLocationRef, type StoredResource } from './store/index.js';
 
 async function isOnDevicesWard(tx: SqlDatabase, access: Access, patientId: string): Promise<boolean> {
   const principal = access.principal!;
@@ -21,9 +20,10 @@ async function isOnDevicesWard(tx: SqlDatabase, access: Access, patientId: strin
  * Whether the caller could change this record: of a patient of its device's ward now, or, within the
  * late window, of one who left it, documenting the time they were there as this device could know it
  * (ward-stay.ts, the same rule as the write judge's: beyond the departure plus the grace, only what
- * this device stored itself). A Provenance of such a patient, when the device may change every record
- * it covers: the write policy takes one only re-sent as stored, with that documentation (a retry of a
- * delivered upload, its answer lost, however long after the reading it was charted).
+ * this device stored itself). A Provenance of such a patient passes on the ward check alone: the
+ * write policy takes one only re-sent as stored, with the documentation it covers, which the stay
+ * rule judges (a retry of a delivered upload, its answer lost, however long after the reading it was
+ * charted); a conditional create never matches one (mayMatchRecord).
  */
 export async function mayChangeRecord(tx: SqlDatabase, access: Access, stored: StoredResource, now: Date): Promise<boolean> {
   const principal = access.principal;
@@ -33,25 +33,9 @@ export async function mayChangeRecord(tx: SqlDatabase, access: Access, stored: S
   if (await isOnDevicesWard(tx, access, patientId)) return true;
   const late = await lateWindowOf(tx, principal.device, patientId, now);
   if (late === null) return false;
+  if (stored.type === 'Provenance') return true;
   const text = stored.deleted ? null : contentText(stored);
-  if (text === null) return false;
-  if (stored.type === 'Provenance') return coversOnlyChangeable(tx, access, JSON.parse(text) as Provenance, now);
-  return late.mayChange(tx, JSON.parse(text) as Resource, stored);
-}
-
-/** True when every record a Provenance covers (its targets but the Patient) is one the caller may change. */
-async function coversOnlyChangeable(tx: SqlDatabase, access: Access, provenance: Provenance, now: Date): Promise<boolean> {
-  const covered = (provenance.target ?? [])
-    .map((target) => target.reference ?? '')
-    .filter((reference) => !reference.startsWith('Patient/'));
-  if (covered.length === 0) return false;
-  for (const reference of covered) {
-    const match = RECORD_REFERENCE.exec(reference);
-    if (match === null || match[1] === 'Provenance') return false;
-    const record = await readCurrent(tx, match[1]!, match[2]!);
-    if (record === null || !(await mayChangeRecord(tx, access, record, now))) return false;
-  }
-  return true;
+  return text !== null && (await late.mayChange(tx, JSON.parse(text) as Resource, stored));
 }
 
 /**
