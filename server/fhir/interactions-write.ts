@@ -6,7 +6,7 @@ import type { AuditEvent, Resource } from '../../shared/fhir/index.js';
 import type { SqlDatabase } from '../storage/index.js';
 import { ADT_TYPES } from '../../shared/access/index.js';
 import type { Access } from './access-policy.js';
-import { mayChangeRecord } from './changeable-records.js';
+import { mayChangeRecord, mayMatchRecord } from './changeable-records.js';
 import { resolveResourceReferences } from './conditional-references.js';
 import { authorizeWrites, WriteJournal } from './write-policy.js';
 import { writeHubProvenance } from './hub-provenance.js';
@@ -17,7 +17,15 @@ import { capabilityOf } from './capability.js';
 import { followMergedRecords } from './surviving-references.js';
 import { validatedBody } from './resource-body.js';
 import { parseSearch } from './search-parameters.js';
-import { readCurrent, searchResources, stampToInstant, writeVersions, type StoredResource, type WriteSession } from './store/index.js';
+import {
+  noteLateUploads,
+  readCurrent,
+  searchResources,
+  stampToInstant,
+  writeVersions,
+  type StoredResource,
+  type WriteSession,
+} from './store/index.js';
 
 /** The outcome of one write: the HTTP answer and, for bundles, what was stored. */
 export interface WriteOutcome {
@@ -46,8 +54,10 @@ function writtenResponse(ctx: FhirContext, stored: StoredResource, status: numbe
 
 /**
  * The resources an If-None-Exist query (e.g. `identifier=system|value`) matches among those the
- * caller may write: a match outside the caller's scope counts as none, so the answer is the same
- * whether or not it exists.
+ * caller may match (changeable-records.ts mayMatchRecord): a record of another ward, or of a patient
+ * who left the caller's ward that it may not read to change (what the new ward documented after the
+ * transfer, a lab result, a Provenance), counts as none, so the answer is the same whether or not it
+ * exists.
  */
 export async function conditionalMatches(
   tx: SqlDatabase,
@@ -70,7 +80,7 @@ export async function conditionalMatches(
   const page = await searchResources(tx, { type, filters: parsed.filters, order: 'id', count: 50, scope: { kind: 'all' } });
   const visible: StoredResource[] = [];
   for (const row of page.rows) {
-    if (await mayChangeRecord(tx, access, row, now)) visible.push(row);
+    if (await mayMatchRecord(tx, access, row, now)) visible.push(row);
     if (visible.length === 2) break;
   }
   return visible;
@@ -107,13 +117,16 @@ function journalOf(ctx: FhirContext): WriteJournal {
 }
 
 /**
- * Judges every write the transaction noted (write-policy.ts), then writes the hub's Provenance for a
- * signed-in user's writes that came without one; call before endWrite. Throws (rolling everything
+ * Judges every write the transaction noted (write-policy.ts), notes which device created late
+ * documentation (store/late-uploads.ts), then writes the hub's Provenance for a signed-in user's
+ * writes that came without one; call before endWrite. Throws (rolling everything
  * back) on refusal.
  */
 export async function finishWrites(ctx: FhirContext, tx: SqlDatabase, session: WriteSession): Promise<void> {
   const now = ctx.clock();
-  await authorizeWrites(tx, ctx.access, journalOf(ctx), now);
+  const lateCreates = await authorizeWrites(tx, ctx.access, journalOf(ctx), now);
+  if (ctx.access.principal !== null && lateCreates.length > 0)
+    await noteLateUploads(tx, ctx.access.principal.device.deviceId, lateCreates, now);
   await writeHubProvenance(tx, session, ctx.access, journalOf(ctx), now);
 }
 

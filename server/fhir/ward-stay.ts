@@ -9,22 +9,20 @@
 // ADT message and the bedside rarely agree to the minute). So a workstation in downtime at the
 // transfer, whose nurse went on documenting at the bedside, delivers all of it when it reconnects,
 // and a ward in contact can no longer document after the transfer.
-// A change must also be of a record of the stay: one timed before the departure plus the grace, or,
-// beyond it, one the hub first stored after the device learned of the departure (its own late
-// uploads; what the new ward recorded while the device was away is never its to change). So the ward
-// a patient left can neither document after it learned of the transfer nor change what the new ward
-// documented while it could not know.
+// A change (and a conditional create's match, and the read of a record to change) must also be of a
+// record of the stay: one timed before the departure plus the grace, or, beyond it, one this device
+// first stored (its own late uploads, noted in fhir_late_uploads when created: store/late-uploads.ts).
+// So the ward a patient left can neither document after it learned of the transfer nor match, read
+// or change anything the new ward documented after the transfer plus the grace.
 import type { Resource } from '../../shared/fhir/index.js';
 import { LATE_DOCUMENTATION_DAYS } from '../../shared/access/index.js';
 import { deviceLearnedAt, type DevicePrincipal } from '../identity/index.js';
 import type { SqlDatabase } from '../storage/index.js';
-import { firstVersionStamp, wardLocationRef, wardStayEndStamp, type StoredResource } from './store/index.js';
+import { isLateUploadOf, wardLocationRef, wardStayEndStamp, type StoredResource } from './store/index.js';
 
 /** How long after a device could have learned a patient left its ward that ward's documentation may still be timed. */
 export const LATE_DOCUMENTATION_GRACE_MINUTES = 60;
 const GRACE_MS = LATE_DOCUMENTATION_GRACE_MINUTES * 60_000;
-/** `last_seen` is written at most once a minute, and hub processes' clocks differ by less. */
-const CONTACT_TOLERANCE_MS = 60_000;
 
 function instant(value: unknown): number | null {
   if (typeof value !== 'string') return null;
@@ -43,6 +41,8 @@ export function documentationTimeOf(resource: Resource): number | null {
 /** What one device may still send about a patient who left its ward. */
 export class LateWindow {
   constructor(
+    /** The device (its client id). */
+    readonly deviceId: string,
     /** When the hub learned the patient left the ward (ms). */
     readonly departedAt: number,
     /** When this device could first have learned it (ms, at or after departedAt). */
@@ -55,16 +55,21 @@ export class LateWindow {
     return at !== null && at <= this.learnedAt + GRACE_MS;
   }
 
+  /** True when new documentation is timed beyond the hub's own window: its creator is noted (store/late-uploads.ts). */
+  isBeyondStay(resource: Resource): boolean {
+    const at = documentationTimeOf(resource);
+    return at !== null && at > this.departedAt + GRACE_MS;
+  }
+
   /**
    * True when the device may change the record whose version the hub holds is `held` (`stored`):
-   * timed within the hub's own window, or within the device's and first stored after it learned.
+   * timed within the hub's own window, or within the device's and first stored by this device.
    */
   async mayChange(tx: SqlDatabase, held: Resource, stored: StoredResource): Promise<boolean> {
     const at = documentationTimeOf(held);
     if (at === null || at > this.learnedAt + GRACE_MS) return false;
     if (at <= this.departedAt + GRACE_MS) return true;
-    const first = await firstVersionStamp(tx, stored.type, stored.id);
-    return first !== null && first / 1000 >= this.learnedAt - CONTACT_TOLERANCE_MS;
+    return isLateUploadOf(tx, stored.type, stored.id, this.deviceId);
   }
 }
 
@@ -77,5 +82,5 @@ export async function lateWindowOf(tx: SqlDatabase, device: DevicePrincipal, pat
   const leftAt = await wardStayEndStamp(tx, patientId, wardLocationRef(device.ward), since);
   if (leftAt === null) return null;
   const departedAt = leftAt / 1000;
-  return new LateWindow(departedAt, await deviceLearnedAt(tx, device.deviceId, departedAt, now));
+  return new LateWindow(device.deviceId, departedAt, await deviceLearnedAt(tx, device.deviceId, departedAt, now));
 }

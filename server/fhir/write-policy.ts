@@ -19,7 +19,8 @@
 //   and then the write (new or changed) and the version it changes document the time the patient
 //   was on that ward, up to when this device could have learned they left (ward-stay.ts): the ward a
 //   patient left neither documents after it learned of the transfer nor changes what the new ward
-//   documented.
+//   documented (beyond the departure plus the grace it changes only what it created itself: the
+//   records returned for store/late-uploads.ts to note).
 // - A change to documentation keeps its patient (a record about the wrong patient is marked entered
 //   in error and documented again on the right one), even between two patients of the ward; a
 //   documentation id the EHR deleted (no request deletes: interactions-write.ts answers 405), re-created
@@ -53,7 +54,7 @@ import {
 } from '../../shared/fhir/index.js';
 import type { Access } from './access-policy.js';
 import { FhirError } from './fhir-error.js';
-import { contentText, isPatientOnWard, wardLocationRef, type StoredResource } from './store/index.js';
+import { contentText, isPatientOnWard, wardLocationRef, type RecordRef, type StoredResource } from './store/index.js';
 import { lateWindowOf, type LateWindow } from './ward-stay.js';
 import { survivingPatient } from './surviving-references.js';
 import { judgeDocumentation, judgePerformers } from './documentation-rules.js';
@@ -128,10 +129,15 @@ function sameProvenance(a: Provenance, b: Provenance): boolean {
   );
 }
 
-/** Judges a request's writes as a whole; throws a 403 FhirError for the first one refused. */
-export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: WriteJournal, now: Date): Promise<void> {
+/**
+ * Judges a request's writes as a whole; throws a 403 FhirError for the first one refused. Returns the
+ * late documentation it creates (of a patient who left the device's ward, timed beyond the departure
+ * plus the grace: ward-stay.ts), whose creator the caller notes (store/late-uploads.ts).
+ */
+export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: WriteJournal, now: Date): Promise<RecordRef[]> {
   const principal = access.principal;
-  if (principal === null || journal.entries.length === 0) return;
+  const lateCreates: RecordRef[] = [];
+  if (principal === null || journal.entries.length === 0) return lateCreates;
   if (!principal.device.scope.write) {
     throw refused('INSUFFICIENT_SCOPE', 'This token was not granted system/*.write; it may only read.');
   }
@@ -183,6 +189,9 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
       if (late !== null && !(await judge.isOfStay(late, entry.next, before, entry.previous))) {
         throw refused('OUT_OF_SCOPE', OUT_OF_SCOPE_MESSAGE);
       }
+      if (late !== null && entry.previous === null && entry.next !== null && late.isBeyondStay(entry.next)) {
+        lateCreates.push({ type: entry.type, id: entry.id });
+      }
     }
     // The patient the hub held: a deletion's tombstone keeps the patient of the version it deleted,
     // so re-creating a deleted id is judged as a change of that documentation too (on the patient
@@ -213,6 +222,7 @@ export async function authorizeWrites(tx: SqlDatabase, access: Access, journal: 
     const recorder = recorders.get(entry);
     if (recorder !== undefined) judgePerformers(entry, before, asNamed(recorder));
   }
+  return lateCreates;
 }
 
 /**

@@ -45,9 +45,14 @@ describe('device contact', () => {
     // In contact at minute 2; away from minute 3 to 180; no contact since 180 (asked at 400).
     expect(await deviceLearnedAt(db, clientId, at(2).getTime(), at(400))).toBe(at(2).getTime());
     expect(await deviceLearnedAt(db, clientId, at(60).getTime(), at(400))).toBe(at(180).getTime());
-    // Within the minute `last_seen` is not rewritten, the asking request is the first contact after.
-    expect(await deviceLearnedAt(db, clientId, at(181).getTime(), at(181.5))).toBe(at(181.5).getTime());
+    // `last_seen` is not rewritten within the minute: a device counts as in contact until a minute
+    // after it (a read it made then is not recorded), then the asking request is the first contact after.
+    expect(await deviceLearnedAt(db, clientId, at(181).getTime(), at(181.5))).toBe(at(181).getTime());
+    expect(await deviceLearnedAt(db, clientId, at(181.1).getTime(), at(400))).toBe(at(400).getTime());
     expect(await deviceLearnedAt(db, clientId, at(300).getTime(), at(400))).toBe(at(400).getTime());
+    // The same at the start of a gap: a departure within the minute after its last recorded read.
+    expect(await deviceLearnedAt(db, clientId, at(3.9).getTime(), at(400))).toBe(at(3.9).getTime());
+    expect(await deviceLearnedAt(db, clientId, at(4.1).getTime(), at(400))).toBe(at(180).getTime());
   });
 
   it('keeps gaps for the late documentation window only', async () => {

@@ -42,19 +42,23 @@ export async function noteDeviceContact(db: SqlDatabase, clientId: string, now: 
 /**
  * When `clientId` could first have learned what the hub learned at `at` (ms): the end of its gap in
  * contact holding `at`, else `at` itself when it was in contact then, else (no contact recorded
- * since, e.g. a push back from a downtime, before the read of the census) `now`, the request asking. A device enrolled before contact was recorded counts as in
- * contact until its first recorded gap.
+ * since, e.g. a push back from a downtime, before the read of the census) `now`, the request asking.
+ * A device enrolled before contact was recorded counts as in contact until its first recorded gap.
+ * `last_seen` may be up to a minute behind the device's last read (written at most once a minute),
+ * so a device counts as in contact until a minute after it: one that read just after `at` cannot
+ * stretch its window by going silent. The cost: a device whose downtime began within that minute
+ * before `at` is judged in contact at `at` (docs/SECURITY.md).
  */
 export async function deviceLearnedAt(db: SqlDatabase, clientId: string, at: number, now: Date): Promise<number> {
   const gaps = await db.query<{ ended: unknown }>(
-    'SELECT MIN(ended_at) AS ended FROM identity_device_gaps WHERE client_id = $1 AND started_at < $2 AND ended_at >= $2',
-    [clientId, at],
+    'SELECT MIN(ended_at) AS ended FROM identity_device_gaps WHERE client_id = $1 AND started_at < $2 AND ended_at >= $3',
+    [clientId, at - WRITE_EVERY_MS, at],
   );
   const ended = toNumberOrNull(gaps[0]?.ended);
   if (ended !== null) return ended;
   const rows = await db.query<{ last_seen: unknown }>('SELECT last_seen FROM identity_devices WHERE client_id = $1', [clientId]);
   const seen = toNumberOrNull(rows[0]?.last_seen);
-  if (seen === null || seen >= at) return at;
+  if (seen === null || seen + WRITE_EVERY_MS >= at) return at;
   return Math.max(at, now.getTime());
 }
 

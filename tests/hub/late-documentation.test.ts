@@ -28,6 +28,7 @@ import {
 const PASSWORD = 'correct horse battery';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
 
 let hub: TestHub;
 let deviceA: TestDevice;
@@ -295,8 +296,10 @@ describe('the current version of a record of the stay, read by the ward the pati
 // A workstation in downtime at the transfer (network down for hours; the hub and the ADT feed ran
 // on) could not know the patient left: its nurse went on documenting at the bedside, and all of it is
 // delivered when it reconnects, timed up to its first contact (a read) after the transfer plus the
-// grace. A workstation in contact at the transfer keeps the hub's window. The hub's clock is moved (never
-// back) through the day: times are hours before the test started.
+// grace. A workstation in contact at the transfer keeps the hub's window. Beyond the transfer plus the
+// grace, a device matches, reads and changes only what it stored itself (review 14): its retry is
+// answered as delivered whenever it comes, and what the new ward records stays the new ward's. The
+// hub's clock is moved (never back) through the day: times are from when the test started.
 describe.each<HubEngine>(['sqlite', 'postgres'])('documentation from a workstation that could not know the patient left (%s)', (engine) => {
   const base = Date.now();
   let offset = -12 * HOUR;
@@ -309,6 +312,9 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('documentation from a workstati
   let away: TestDevice;
   let near: TestDevice;
   let flaky: TestDevice;
+  let retrier: TestDevice;
+  let pusher: TestDevice;
+  let silent: TestDevice;
   let onB: TestDevice;
   let nurse = '';
   let colleague = '';
@@ -333,12 +339,21 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('documentation from a workstati
     away = await clockHub.enrollDevice('a');
     near = await clockHub.enrollDevice('a');
     flaky = await clockHub.enrollDevice('a');
+    retrier = await clockHub.enrollDevice('a');
+    pusher = await clockHub.enrollDevice('a');
+    silent = await clockHub.enrollDevice('a');
     onB = await clockHub.enrollDevice('b');
-    for (const device of [away, near, flaky]) expect((await device.fetch(`/fhir/Patient/${left.patientId}`)).status).toBe(200);
+    for (const device of [away, near, flaky, retrier, pusher]) {
+      expect((await device.fetch(`/fhir/Patient/${left.patientId}`)).status).toBe(200);
+    }
     // `near` is in contact just before and just after the transfer (10 hours ago); `away` is not
-    // heard of again until 5 hours ago.
+    // heard of again until 5 hours ago. `silent` reads half a minute before the transfer (recorded)
+    // and 15 s after it (learning of it; not recorded: `last_seen` is written at most once a
+    // minute), then is heard of no more.
     hubAt(-10 * HOUR - 2 * 60_000);
     expect((await near.fetch(`/fhir/Patient/${left.patientId}`)).status).toBe(200);
+    hubAt(-10 * HOUR - 30_000);
+    expect((await silent.fetch(`/fhir/Patient/${left.patientId}`)).status).toBe(200);
     const transferred = encounter(left.encounterId, left.patientId, 'b');
     transferred.location = [
       { location: { reference: 'Location/ward-a' }, status: 'completed' },
@@ -346,6 +361,8 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('documentation from a workstati
       { location: { reference: 'Location/bed-b-2' } },
     ];
     await putResources(clockHub.db, [transferred], at(-10 * HOUR));
+    hubAt(-10 * HOUR + 15_000);
+    expect((await silent.fetch(`/fhir/Patient/${left.patientId}`)).status).toBe(403);
     hubAt(-10 * HOUR + 2 * 60_000);
     expect((await near.fetch(`/fhir/Patient/${left.patientId}`)).status).toBe(403);
   });
@@ -378,6 +395,15 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('documentation from a workstati
     const response = await onB.fetch(`/fhir/Observation?identifier=${encodeURIComponent(`${TEST_IDENTIFIER_SYSTEM}|${clientId}`)}`);
     expect(response.status).toBe(200);
     return ((await response.json()) as { entry?: { resource: Observation }[] }).entry?.map((entry) => entry.resource) ?? [];
+  }
+
+  /** `reading` uploaded as the outbox does, but created only if nothing matches `condition` (a probe). */
+  function conditionalUpload(reading: Observation, author: string, condition: string): Record<string, unknown> {
+    const body = outboxUpload([reading], { userId: author, recorded: reading.effectiveDateTime! }) as {
+      entry: { request: Record<string, unknown> }[];
+    };
+    body.entry[0]!.request = { ...body.entry[0]!.request, ifNoneExist: condition };
+    return body;
   }
 
   function retraction(held: Observation, author: string, recorded: Date): Record<string, unknown> {
@@ -469,5 +495,117 @@ describe.each<HubEngine>(['sqlite', 'postgres'])('documentation from a workstati
     const after = await upload(flaky, nurse, [heartRate(89, at(-0.25 * HOUR))]);
     expect(after.response.status).toBe(403);
     expect(hubErrorCode(await after.response.json())).toBe('OUT_OF_SCOPE');
+  });
+
+  it('answers a retry of its own late upload as delivered, once, minutes later with no read between or after one, and takes its correction', async () => {
+    hubAt(0);
+    const late = await upload(retrier, nurse, [heartRate(71, at(-8 * HOUR))]);
+    expect(late.response.status, await late.response.clone().text()).toBe(200);
+    const clientId = clientIdsOf(late.body)[0]!;
+    // Its answer is lost: the outbox sends it again two minutes later, before any read (a sync
+    // cycle pushes first), then again after a census read more than a minute after the push.
+    hubAt(2 * MINUTE);
+    const again = await retrier.fetch('/fhir', { body: late.body });
+    expect(again.status, await again.clone().text()).toBe(200);
+    hubAt(3 * MINUTE);
+    expect((await retrier.fetch(`/fhir/Patient/${left.patientId}`)).status).toBe(403);
+    hubAt(5 * MINUTE);
+    const third = await retrier.fetch('/fhir', { body: late.body });
+    expect(third.status, await third.clone().text()).toBe(200);
+    const copies = await copiesOf(clientId);
+    expect(copies).toHaveLength(1);
+    const corrected = await retrier.fetch('/fhir', { body: retraction(copies[0]!, nurse, at(5 * MINUTE)) });
+    expect(corrected.status, await corrected.clone().text()).toBe(200);
+    expect((await copiesOf(clientId))[0]!.status).toBe('entered-in-error');
+  });
+
+  it('never shows, matches or changes, for the ward the patient left, what the new ward charted after it came back, timed within its window', async () => {
+    // The new ward charts from paper a reading of 4.5 hours ago: within the window of `away`, which
+    // came back 5 hours ago.
+    hubAt(10 * MINUTE);
+    const byB = await upload(onB, colleague, [heartRate(99, at(-4.5 * HOUR))]);
+    expect(byB.response.status, await byB.response.clone().text()).toBe(200);
+    const [newWards] = await copiesOf(clientIdsOf(byB.body)[0]!);
+    hubAt(11 * MINUTE);
+    const read = await away.fetch(`/fhir/Observation/${newWards!.id}`);
+    expect(read.status).toBe(403);
+    expect(hubErrorCode(await read.json())).toBe('OUT_OF_SCOPE');
+    const refused = await away.fetch('/fhir', { body: retraction(newWards!, nurse, at(11 * MINUTE)) });
+    expect(refused.status).toBe(403);
+    expect(hubErrorCode(await refused.json())).toBe('OUT_OF_SCOPE');
+    // A conditional create finds it neither by its identifier nor by its patient and when it was
+    // stored: the device's own reading is stored instead, and the answer holds nothing of the new ward's.
+    const stored = encodeURIComponent(at(10 * MINUTE - 5_000).toISOString());
+    for (const condition of [
+      `identifier=${TEST_IDENTIFIER_SYSTEM}|${clientIdsOf(byB.body)[0]!}`,
+      `patient=Patient/${left.patientId}&_lastUpdated=gt${stored}`,
+    ]) {
+      const probe = await away.fetch('/fhir', { body: conditionalUpload(heartRate(60, at(-4.5 * HOUR)), nurse, condition) });
+      const text = await probe.text();
+      expect(probe.status, text).toBe(200);
+      expect(text).not.toContain(newWards!.id!);
+    }
+    expect((await copiesOf(clientIdsOf(byB.body)[0]!))[0]).toEqual(newWards);
+    expect(await clockHub.db.query('SELECT res_id FROM hub_access_log WHERE res_id = $1', [newWards!.id])).toEqual([]);
+  });
+
+  it('never answers a conditional create from a workstation that only pushes with what the new ward records', async () => {
+    hubAt(20 * MINUTE);
+    const byB = await upload(onB, colleague, [heartRate(141, at(20 * MINUTE))]);
+    expect(byB.response.status, await byB.response.clone().text()).toBe(200);
+    const [newWards] = await copiesOf(clientIdsOf(byB.body)[0]!);
+    hubAt(20 * MINUTE + 20_000);
+    const stored = encodeURIComponent(at(20 * MINUTE - 5_000).toISOString());
+    const probe = await pusher.fetch('/fhir', {
+      body: conditionalUpload(heartRate(60, at(20 * MINUTE)), nurse, `patient=Patient/${left.patientId}&_lastUpdated=gt${stored}`),
+    });
+    const text = await probe.text();
+    expect(probe.status, text).toBe(200);
+    expect(text).not.toContain(newWards!.id!);
+    expect((await pusher.fetch(`/fhir/Observation/${newWards!.id}`)).status).toBe(403);
+    const refused = await pusher.fetch('/fhir', { body: retraction(newWards!, nurse, at(20 * MINUTE)) });
+    expect(refused.status).toBe(403);
+    expect((await copiesOf(clientIdsOf(byB.body)[0]!))[0]).toEqual(newWards);
+  });
+
+  it('answers a conditional create of a Provenance the same whether or not the new ward documented the patient who left', async () => {
+    hubAt(25 * MINUTE);
+    async function probe(condition: string): Promise<string> {
+      const provenance = randomUUID();
+      const body = {
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          {
+            fullUrl: `urn:uuid:${provenance}`,
+            resource: {
+              resourceType: 'Provenance',
+              target: [{ reference: `Patient/${left.patientId}` }],
+              recorded: at(25 * MINUTE).toISOString(),
+              agent: [{ who: { reference: `Practitioner/${nurse}` } }],
+            },
+            request: { method: 'POST', url: 'Provenance', ifNoneExist: condition },
+          },
+        ],
+      };
+      const response = await away.fetch('/fhir', { body });
+      return `${response.status} ${hubErrorCode(await response.json())}`;
+    }
+    // The new ward documented the patient 10 and 20 minutes ago, and not since.
+    const since = (t: number): string => encodeURIComponent(at(t).toISOString());
+    const documented = await probe(`patient=Patient/${left.patientId}&_lastUpdated=gt${since(5 * MINUTE)}`);
+    const notSince = await probe(`patient=Patient/${left.patientId}&_lastUpdated=gt${since(24 * MINUTE)}`);
+    const never = await probe(`patient=Patient/p-${randomUUID()}`);
+    expect(documented).toBe(notSince);
+    expect(documented).toBe(never);
+    expect(documented.startsWith('403')).toBe(true);
+  });
+
+  it('refuses a reading timed two hours after the transfer from a workstation that read just after it (its read not recorded) and went silent', async () => {
+    hubAt(30 * MINUTE);
+    const late = await upload(silent, nurse, [heartRate(77, at(-8 * HOUR))]);
+    expect(late.response.status).toBe(403);
+    expect(hubErrorCode(await late.response.json())).toBe('OUT_OF_SCOPE');
+    expect(await copiesOf(clientIdsOf(late.body)[0]!)).toHaveLength(0);
   });
 });

@@ -7,6 +7,7 @@
 //   proxy.setFaults({ drop: 0.1, stall: 0.05, error5xx: 0.1, cut: 0.1, cutAfterForward: 0.1 });
 //   proxy.setFaults(null); // pass everything through
 //   proxy.setFaults({ drop: 1 }, (path) => path.startsWith('/audit/checkpoint')); // faults on those paths only
+//   proxy.setFaults((path) => (path === '/fhir' ? { cutAfterForward: 1 } : { drop: 1 })); // faults by path
 // With `rewritePath`, every forwarded request's path goes through it (e.g. to play a hub that
 // ignores a parameter, or to note what was asked). `setAnswerRewrite` plays a hub whose 2xx answers
 // differ from what the hub sent (e.g. a Bundle of the wrong shape): it gets the request's path and
@@ -39,7 +40,8 @@ export interface FaultProxy {
   readonly pin: string;
   readonly caPem: string;
   /** `only`: the request paths the faults apply to (default: every path). */
-  setFaults(rates: FaultRates | null, only?: (path: string) => boolean): void;
+  /** `rates` may be a function of the request path (null: pass). */
+  setFaults(rates: FaultRates | ((path: string) => FaultRates | null) | null, only?: (path: string) => boolean): void;
   setAnswerRewrite(rewrite: AnswerRewrite | null): void;
   setAnswerGate(gate: AnswerGate | null): void;
   /** How many requests met each fault so far. */
@@ -65,7 +67,7 @@ export async function startFaultProxy(options: {
   const tls = createDevCertificate();
   const upstream = new Agent({ ca: options.hubCaPem, keepAlive: true, maxSockets: 16 });
   const hub = new URL(options.hubUrl);
-  let rates: FaultRates | null = null;
+  let rates: FaultRates | ((path: string) => FaultRates | null) | null = null;
   let faultyPath: ((path: string) => boolean) | null = null;
   let answerRewrite: AnswerRewrite | null = null;
   let answerGate: AnswerGate | null = null;
@@ -74,9 +76,11 @@ export async function startFaultProxy(options: {
 
   const pick = (path: string): Fault => {
     if (rates === null || (faultyPath !== null && !faultyPath(path))) return 'pass';
+    const here = typeof rates === 'function' ? rates(path) : rates;
+    if (here === null) return 'pass';
     let roll = random();
     for (const fault of ['drop', 'stall', 'error5xx', 'cut', 'cutAfterForward'] as const) {
-      const rate = rates[fault] ?? 0;
+      const rate = here[fault] ?? 0;
       if (roll < rate) return fault;
       roll -= rate;
     }

@@ -80,13 +80,3 @@ export async function wardStayEndStamp(db: SqlDatabase, patientId: string, wardR
   const at = rows[0]?.at;
   return at === null || at === undefined ? null : Number(at);
 }
-
-/** When the hub stored the first version of `type/id` (µs stamp); null when it holds none. */
-export async function firstVersionStamp(db: SqlDatabase, type: string, id: string): Promise<number | null> {
-  const rows = await db.query<{ at: unknown }>('SELECT MIN(last_updated) AS at FROM fhir_versions WHERE res_type = $1 AND res_id = $2', [
-    type,
-    id,
-  ]);
-  const at = rows[0]?.at;
-  return at === null || at === undefined ? null : Number(at);
-}

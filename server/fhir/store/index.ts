@@ -22,14 +22,8 @@ export type { SearchFilter, SearchQuery, SearchOrder, SearchPosition, TokenAlter
 export { patientCompartmentPage, type CompartmentPage, type CompartmentPageQuery, type EntryFrame } from './compartment-page.js';
 export { historyVersions, type HistoryQuery } from './history-query.js';
 export { followOnWards, wardsThatHeld } from './ward-followed.js';
-export {
-  isPatientOnWard,
-  isPatientRestricted,
-  wardStayEndStamp,
-  firstVersionStamp,
-  SHARED_TYPES,
-  type AccessScope,
-} from './access-scope.js';
+export { isPatientOnWard, isPatientRestricted, wardStayEndStamp, SHARED_TYPES, type AccessScope } from './access-scope.js';
+export { noteLateUploads, isLateUploadOf, type RecordRef } from './late-uploads.js';
 export { wardLocationRef, normalizeReference, identifierTokensOf, tokensOf } from './index-terms.js';
 export { DATE_SEARCH_PARAM } from './clinical-terms.js';
 export { nameWords, patientNameOf } from './patient-name.js';

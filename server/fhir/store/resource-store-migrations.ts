@@ -10,6 +10,7 @@ import { contentOnceMigration } from './migrations/0007-content-once.js';
 import { tokenVersionMigration } from './migrations/0008-token-version.js';
 import { versionRowidMigration } from './migrations/0009-version-rowid.js';
 import { accessBasisMigration } from './migrations/0010-access-basis.js';
+import { lateUploadsMigration } from './migrations/0011-late-uploads.js';
 
 export const resourceStoreMigrations: readonly HubMigration[] = [
   resourceTables,
@@ -22,4 +23,5 @@ export const resourceStoreMigrations: readonly HubMigration[] = [
   tokenVersionMigration,
   versionRowidMigration,
   accessBasisMigration,
+  lateUploadsMigration,
 ];
