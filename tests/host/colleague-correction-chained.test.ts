@@ -134,6 +134,31 @@ describe('a colleague corrects a record whose correction by a nurse still waits 
     ]);
   });
 
+  it('cora marking nina’s waiting correction entered in error: the retraction in cora’s name, after nina’s correction', async () => {
+    const patient = openPatients()[4]!;
+    const reading = heartRateOf(patient);
+    const ninas = await correct('nina', patient.patient.id!, reading.id, 77);
+    await t.signIn('cora');
+    const { entryId: coras } = await t.call<{ entryId: string }>('chart:amend', {
+      patientId: patient.patient.id!,
+      resourceType: 'Observation',
+      id: reading.id,
+      versionId: t.host.vault.resources.versionOf('Observation', reading.id)!.versionId,
+      action: 'entered-in-error',
+      reason: 'wrong-patient',
+    });
+    const corasProvenance = provenanceOf(coras);
+
+    expect(await t.call('sync:now', {})).toMatchObject({ outboxPending: 0, conflicts: 0 });
+    expect(coras).not.toBe(ninas);
+    const onHub = await hubResource<Observation>('Observation', reading.id);
+    expect(onHub.status).toBe('entered-in-error');
+    expect(onHub.valueQuantity?.value).toBe(77);
+    expect(onHub.note?.slice(-2).map((note) => note.authorReference?.reference)).toEqual([practitioner('nina'), practitioner('cora')]);
+    const provenance = await hubResource<Provenance>('Provenance', corasProvenance);
+    expect(provenance.agent.map((agent) => agent.who.reference)).toEqual([practitioner('cora')]);
+  });
+
   it('corrects a reading nina recorded that has not reached the hub: cora’s change goes on the hub’s copy, in her name', async () => {
     const patient = openPatients()[2]!;
     const patientId = patient.patient.id!;
