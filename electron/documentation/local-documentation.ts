@@ -2,7 +2,9 @@
 // administrations, notes, and amendments of cached resources. Each call builds valid FHIR (checked
 // with validateResource), stores the local copies together with their outbox entry in one durable
 // vault transaction with a Provenance naming who recorded it (marked as downtime documentation when
-// made while the hub was unreachable), and asks for a sync.
+// made while the hub was unreachable), and asks for a sync. A user's later change of a record her own
+// waiting entry holds folds into that entry; a colleague's is an entry of its own in the colleague's
+// name, chained after it (sent once it is delivered, on the version the hub gave it).
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
@@ -117,6 +119,20 @@ function validated<T extends Resource>(resource: T): T {
     }
     throw error;
   }
+}
+
+function keyOf(item: OutboxItem): string {
+  return `${item.resource.resourceType}/${item.resource.id}`;
+}
+
+/**
+ * Whether `entry` is `author`'s own write (its Provenance names only them): a later change of theirs
+ * folds into it; anyone else's goes as an entry of its own (a Provenance credits every change it
+ * carries to whom it names, and the hub refuses a note in another's name).
+ */
+function recordedBy(entry: OutboxEntry, author: DocumentationAuthor): boolean {
+  const agents = entry.provenance?.agent ?? [];
+  return agents.length > 0 && agents.every((agent) => agent.who.reference === author.reference);
 }
 
 export class LocalDocumentation {
@@ -245,7 +261,9 @@ export class LocalDocumentation {
 
   /**
    * A change to a cached resource (e.g. an observation entered in error). Sent with If-Match on the
-   * version it was made on; if the hub has a newer one, both are kept as a conflict.
+   * version it was made on; if the hub has a newer one, both are kept as a conflict. A change of a
+   * record an entry still waiting holds folds into it when that entry is this user's own, else goes
+   * as its own entry after it (#follow).
    */
   amendResource(resource: Resource, author: DocumentationAuthor, audit?: AuditBeforeCommit): DocumentationReceipt {
     const { vault } = this.#o;
@@ -266,11 +284,12 @@ export class LocalDocumentation {
         ...(stored.lastUpdated === null ? {} : { lastUpdated: stored.lastUpdated }),
       },
     } as Resource) as Resource & { id: string };
-    const waiting = this.#entryHolding(`${type}/${id}`);
+    const waiting = this.#lastEntryHolding(`${type}/${id}`);
     if (waiting !== null) {
       if (this.#o.inFlight.has(waiting.entryId)) {
         throw new SyncError('SYNC_BUSY', 'This record is being sent to the hub at this moment. Try the change again in a few seconds.');
       }
+      if (!recordedBy(waiting, author)) return this.#follow(context, waiting, changed, audit);
       const items: OutboxItem[] = waiting.items.map((item) =>
         item.resource.resourceType === type && item.resource.id === id
           ? { ...item, resource: changed, earlier: [...(item.earlier ?? []), contentFingerprint(item.resource)] }
@@ -350,9 +369,43 @@ export class LocalDocumentation {
 
   #entryHolding(key: string): OutboxEntry | null {
     for (const entry of this.#o.vault.outbox.pending()) {
-      if (entry.items.some((item) => `${item.resource.resourceType}/${item.resource.id}` === key)) return entry;
+      if (entry.items.some((item) => keyOf(item) === key)) return entry;
     }
     return null;
+  }
+
+  /** The newest entry waiting that changes `key` (a change made now goes on top of it). */
+  #lastEntryHolding(key: string): OutboxEntry | null {
+    let last: OutboxEntry | null = null;
+    for (const entry of this.#o.vault.outbox.pending()) {
+      if (entry.items.some((item) => keyOf(item) === key)) last = entry;
+    }
+    return last;
+  }
+
+  /**
+   * A change of a record whose change by another user still waits (`waiting`): an entry of its own in
+   * this user's name, chained after that one (its If-Match is the version the hub gives `waiting`,
+   * taken when it is delivered: outbox-push.ts), so neither change goes in the other's name.
+   */
+  #follow(
+    context: BuildContext,
+    waiting: OutboxEntry,
+    changed: Resource & { id: string },
+    audit?: AuditBeforeCommit,
+  ): DocumentationReceipt {
+    const { vault } = this.#o;
+    const key = `${changed.resourceType}/${changed.id}`;
+    return this.#commit(
+      context,
+      [{ operation: 'update', resource: changed, baseVersion: null, follows: waiting.entryId }],
+      'UPDATE',
+      audit,
+      (entryId) => {
+        const items = waiting.items.map((item) => (keyOf(item) === key ? { ...item, next: entryId } : item));
+        vault.outbox.replaceItems(waiting.entryId, items);
+      },
+    );
   }
 
   #commit(
@@ -360,6 +413,7 @@ export class LocalDocumentation {
     items: OutboxItem[],
     operation: 'CREATE' | 'UPDATE' = 'CREATE',
     audit?: AuditBeforeCommit,
+    alsoWrite?: (entryId: string) => void,
   ): DocumentationReceipt {
     const { vault } = this.#o;
     const downtime = this.#o.isDowntime();
@@ -383,6 +437,7 @@ export class LocalDocumentation {
         for (const item of items) vault.resources.upsert(item.resource);
         vault.resources.upsert(provenance);
         vault.outbox.add({ entryId, patientId: context.patientId, items, provenance, createdAt: context.now });
+        alsoWrite?.(entryId);
         // Last, inside the transaction: a failed audit write rolls the documentation back.
         audit?.(receipt);
       },

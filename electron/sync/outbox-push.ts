@@ -8,7 +8,11 @@
 // latest content goes again, on the hub's version, and neither change is lost nor met as a
 // conflict. A conflict's combination an earlier release queued with a colleague's note in her name
 // (refused since the note-author rule) goes again with that note in the combiner's name
-// (combination-notes.ts). Nothing is overwritten; nothing is lost. An entry of a
+// (combination-notes.ts). An entry chained after another (a colleague's change of a record that
+// entry changed: OutboxItem.follows) waits for it: when it is delivered, the follower takes the
+// version (and the id) the hub gave it as its base, in the same transaction; it is never in the same
+// Bundle; should that entry become a conflict instead, the follower is kept as a conflict too (its
+// base never reached the hub). Nothing is overwritten; nothing is lost. An entry of a
 // patient whose chart the vault no longer holds (a settled conflict of a purged patient) is
 // delivered the same way, and the hub's answer is not cached: that chart stays gone.
 import { randomUUID } from 'node:crypto';
@@ -78,18 +82,70 @@ function holdsEarlierVersion(hubCopy: Resource, item: OutboxItem): boolean {
   return item.earlier !== undefined && item.earlier.length > 0 && item.earlier.includes(contentFingerprint(hubCopy));
 }
 
+/** The Provenance `provenance` with its targets renamed (client id to the hub's id of a created record). */
+function renamedTargets(provenance: OutboxEntry['provenance'], renamed: ReadonlyMap<string, string>): OutboxEntry['provenance'] {
+  if (provenance === null || renamed.size === 0) return provenance;
+  const target = provenance.target.map((reference) => {
+    const hubReference = reference.reference === undefined ? undefined : renamed.get(reference.reference);
+    return hubReference === undefined ? reference : { ...reference, reference: hubReference };
+  });
+  return { ...provenance, target };
+}
+
+/** `items` with the `next` marks the stored entry holds (a follower chained while it was on its way). */
+function withNextMarks(vault: Vault, entryId: string, items: readonly OutboxItem[]): OutboxItem[] {
+  const stored = vault.outbox.get(entryId);
+  return items.map((item, index) => {
+    const next = stored?.items[index]?.next;
+    return next === undefined || item.next !== undefined ? item : { ...item, next };
+  });
+}
+
+/**
+ * The hub took item `index` of `entry` (its copy: `hubCopy`): the entry chained after that item (its
+ * `next`) takes the hub's version as its base (If-Match) and the hub's id of a record `entry`
+ * created, its Provenance and cached copy too. Inside the delivery's transaction. Without the hub's
+ * version the follower keeps waiting and is kept as a conflict when its turn comes (pushOutbox).
+ */
+function rebaseFollower(vault: Vault, entryId: string, item: OutboxItem | undefined, hubCopy: Resource | undefined, held: boolean): void {
+  const followerId = item?.next;
+  const version = hubCopy?.meta?.versionId;
+  const hubId = hubCopy?.id;
+  if (followerId === undefined || version === undefined || hubId === undefined) return;
+  const follower = vault.outbox.get(followerId);
+  if (follower === null) return;
+  const renamed = new Map<string, string>();
+  const items = follower.items.map((own): OutboxItem => {
+    if (own.follows !== entryId) return own;
+    const { follows: _follows, ...rest } = own;
+    const { resourceType, id } = own.resource;
+    if (id !== hubId) {
+      renamed.set(`${resourceType}/${id}`, `${resourceType}/${hubId}`);
+      if (isSupportedResourceType(resourceType) && held) vault.resources.delete(resourceType, id);
+    }
+    const meta = {
+      ...(own.resource.meta ?? {}),
+      versionId: version,
+      ...(hubCopy?.meta?.lastUpdated === undefined ? {} : { lastUpdated: hubCopy.meta.lastUpdated }),
+    };
+    const resource = { ...own.resource, id: hubId, meta } as Resource & { id: string };
+    if (held) vault.resources.upsert(resource);
+    return { ...rest, operation: 'update', resource, baseVersion: version };
+  });
+  const provenance = renamedTargets(follower.provenance, renamed);
+  if (provenance !== null && renamed.size > 0 && held) vault.resources.upsert(provenance);
+  vault.outbox.rebase(follower.entryId, items, provenance);
+}
+
 /**
  * The entry's Provenance for the write that goes again: the same recorder and act under a new id (the
  * first is at the hub already), pointing at the hub's ids of what was created.
  */
 function againProvenance(provenance: OutboxEntry['provenance'], renamed: ReadonlyMap<string, string>): OutboxEntry['provenance'] {
-  if (provenance === null) return null;
-  const target = provenance.target.map((reference) => {
-    const hubReference = reference.reference === undefined ? undefined : renamed.get(reference.reference);
-    return hubReference === undefined ? reference : { ...reference, reference: hubReference };
-  });
-  const { meta: _meta, ...content } = provenance;
-  return { ...content, id: randomUUID(), target };
+  const again = renamedTargets(provenance, renamed);
+  if (again === null) return null;
+  const { meta: _meta, ...content } = again;
+  return { ...content, id: randomUUID() };
 }
 
 /**
@@ -105,6 +161,7 @@ function rebaseOnHub(vault: Vault, entry: OutboxEntry, onHub: ReadonlyMap<number
   const renamed = new Map<string, string>();
   vault.transaction(
     () => {
+      const marked = withNextMarks(vault, entry.entryId, entry.items);
       entry.items.forEach((item, index) => {
         const { resourceType, id } = item.resource;
         const earlier = onHub.get(index);
@@ -113,6 +170,7 @@ function rebaseOnHub(vault: Vault, entry: OutboxEntry, onHub: ReadonlyMap<number
           if (hubCopy !== undefined && held) storeHubCopy(vault, hubCopy);
           if (item.operation === 'create' && hubCopy?.id !== id && isSupportedResourceType(resourceType))
             vault.resources.delete(resourceType, id);
+          rebaseFollower(vault, entry.entryId, marked[index], hubCopy, held);
           return;
         }
         const hubId = earlier.id ?? id;
@@ -124,7 +182,13 @@ function rebaseOnHub(vault: Vault, entry: OutboxEntry, onHub: ReadonlyMap<number
           renamed.set(`${resourceType}/${id}`, `${resourceType}/${hubId}`);
         }
         if (held) vault.resources.upsert(latest);
-        again.push({ operation: 'update', resource: latest, baseVersion: earlier.meta?.versionId ?? null });
+        const next = marked[index]?.next;
+        again.push({
+          operation: 'update',
+          resource: latest,
+          baseVersion: earlier.meta?.versionId ?? null,
+          ...(next === undefined ? {} : { next }),
+        });
       });
       const delivered = answers.get(-1);
       if (delivered !== undefined && held) storeHubCopy(vault, delivered);
@@ -147,12 +211,15 @@ function recordDelivery(vault: Vault, entry: OutboxEntry, answers: ReadonlyMap<n
   const held = holdsPatient(vault.resources, entry.patientId);
   vault.transaction(
     () => {
+      const marked = withNextMarks(vault, entry.entryId, entry.items);
       entry.items.forEach((item, index) => {
         const hubCopy = answers.get(index);
         if (hubCopy !== undefined && held) storeHubCopy(vault, hubCopy);
         const { resourceType, id } = item.resource;
         if (item.operation === 'create' && hubCopy?.id !== id && isSupportedResourceType(resourceType))
           vault.resources.delete(resourceType, id);
+        // A colleague's change chained after this one goes on the version the hub just gave it.
+        rebaseFollower(vault, entry.entryId, marked[index], hubCopy, held);
       });
       const provenance = answers.get(-1);
       if (provenance !== undefined && held) storeHubCopy(vault, provenance);
@@ -242,7 +309,7 @@ function carryInCombinersName(context: PushContext, entry: OutboxEntry, items: r
   const held = holdsPatient(vault.resources, entry.patientId);
   vault.transaction(
     () => {
-      vault.outbox.replaceItems(entry.entryId, items);
+      vault.outbox.replaceItems(entry.entryId, withNextMarks(vault, entry.entryId, items));
       if (held) for (const item of items) vault.resources.upsert(item.resource);
     },
     { durable: true },
@@ -400,17 +467,71 @@ function delivered(context: PushContext, result: PushResult, entry: OutboxEntry)
   });
 }
 
-/** Sends every entry waiting when the push began (entries written meanwhile go next time). */
+/** The entry an item of `entry` is chained after and waits for (OutboxItem.follows), if any. */
+function followed(entry: OutboxEntry): string | undefined {
+  return entry.items.find((item) => item.follows !== undefined)?.follows;
+}
+
+/** The change a follower was made on never reached the hub (that entry became a conflict). */
+const BASE_NOT_DELIVERED = new SyncError(
+  'REQUEST_REFUSED',
+  'The change this one was made on did not reach the hub (it is kept as a conflict).',
+  { status: 412, hubCode: 'VERSION_CONFLICT' },
+);
+
+/**
+ * A follower whose entry left the outbox without being delivered (a conflict): its base version is
+ * unknown, so it is kept as a conflict with the hub's current versions, for a user to settle.
+ */
+async function keepOrphanAsConflict(context: PushContext, entry: OutboxEntry, result: PushResult): Promise<void> {
+  context.inFlight.add(entry.entryId);
+  const hub = new Map<number, Resource | null | undefined>();
+  try {
+    for (const [index, item] of entry.items.entries()) {
+      if (item.operation === 'update') hub.set(index, await hubVersionOf(context.client, item.resource.resourceType, item.resource.id));
+    }
+  } finally {
+    context.inFlight.delete(entry.entryId);
+  }
+  const current = context.vault.outbox.get(entry.entryId) ?? entry;
+  const local: OutboxEntry = { ...current, items: current.items.map(({ follows: _follows, ...item }) => item) };
+  keepAsConflict(context, current, hub, BASE_NOT_DELIVERED, local);
+  result.conflicts += 1;
+}
+
+/**
+ * Sends every entry waiting when the push began (entries written meanwhile go next time), oldest
+ * first. A follower waits while the entry it follows is in the outbox, and never shares its Bundle.
+ */
 export async function pushOutbox(context: PushContext): Promise<PushResult> {
   const result: PushResult = { delivered: 0, conflicts: 0, rejected: 0, deliveredEntries: [] };
   const snapshot = context.vault.outbox.pending().map((entry) => entry.entryId);
-  for (let start = 0; start < snapshot.length; start += context.batchSize) {
-    const batch = snapshot
-      .slice(start, start + context.batchSize)
-      .map((entryId) => context.vault.outbox.get(entryId))
-      .filter((entry): entry is OutboxEntry => entry !== null);
-    if (batch.length > 0) await sendBatch(context, batch, result);
+  let batch: OutboxEntry[] = [];
+  const flush = async (): Promise<void> => {
+    const sending = batch;
+    batch = [];
+    if (sending.length > 0) await sendBatch(context, sending, result);
+  };
+  for (const entryId of snapshot) {
+    let entry = context.vault.outbox.get(entryId);
+    const first = entry === null ? undefined : followed(entry);
+    if (first !== undefined && batch.some((queued) => queued.entryId === first)) {
+      await flush();
+      entry = context.vault.outbox.get(entryId);
+    }
+    if (entry === null) continue;
+    const follows = followed(entry);
+    if (follows !== undefined) {
+      // Still waiting for the entry it follows (not sent yet, or refused for now): next time.
+      if (context.vault.outbox.get(follows) !== null) continue;
+      await flush();
+      await keepOrphanAsConflict(context, entry, result);
+      continue;
+    }
+    batch.push(entry);
+    if (batch.length >= context.batchSize) await flush();
   }
+  await flush();
   if (snapshot.length > 0) {
     // Counts only: the delivered entries hold the documentation itself.
     const { delivered, conflicts, rejected } = result;

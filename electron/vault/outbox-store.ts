@@ -1,7 +1,9 @@
 // The outbox: local documentation waiting for the hub. One entry per act of documentation (e.g. a
 // round of vital signs), holding the resources to create or update and, when it was made during
 // downtime, its Provenance. An entry leaves only when the sync engine removes it after the hub's
-// 2xx (or moves it to the conflicts). Written in the same transaction as the local copies.
+// 2xx (or moves it to the conflicts). Written in the same transaction as the local copies. A
+// colleague's change of a record whose change by another user still waits is an entry of its own,
+// chained after that one (OutboxItem.follows / next), so each change goes in its recorder's name.
 import type { Provenance, Resource } from '../../shared/fhir/index.js';
 import type { Db } from './sqlcipher-connection.js';
 
@@ -17,6 +19,14 @@ export interface OutboxItem {
    * lost: the sync then sends the latest on top of it instead of calling it a conflict.
    */
   readonly earlier?: readonly string[];
+  /**
+   * update: the entry (an earlier one, another user's change of the same record) whose delivery gives
+   * this change its base: it waits for that entry, then takes the version the hub gave it (and the
+   * hub's id of a record that entry created) as its If-Match. Never sent while set.
+   */
+  readonly follows?: string;
+  /** The entry that follows this item's change (its `follows` names this entry), if any. */
+  readonly next?: string;
 }
 
 export interface NewOutboxEntry {
