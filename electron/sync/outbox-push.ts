@@ -2,7 +2,8 @@
 // the outbox only in the same durable vault transaction that stores the hub's copies of what it
 // created or changed (the hub's 2xx). A Bundle the hub refuses is split into single entries; an
 // entry refused with 412 becomes a conflict record holding the local entry and the hub's current
-// versions (unless the hub already holds exactly the local change: a retry of an answered request),
+// versions (unless the hub already holds exactly the local change, and every record the entry creates
+// under its client id: a retry of an answered request),
 // any other refusal a 'rejected' record. When the hub holds what an entry said before a later local
 // edit was folded into it (an earlier attempt whose answer was lost), the entry is rebased: its
 // latest content goes again, on the hub's version, and neither change is lost nor met as a
@@ -16,6 +17,7 @@ import type { Logger } from 'pino';
 import { isSupportedResourceType, type Resource } from '../../shared/fhir/index.js';
 import { contentFingerprint, holdsPatient, type HubVersionOnly, type OutboxEntry, type OutboxItem, type Vault } from '../vault/index.js';
 import type { HubClient } from './hub-client.js';
+import { CLIENT_ID_SYSTEM } from './client-identifier.js';
 import { combinationInCombinersName } from './combination-notes.js';
 import { outboxBundle, sameContent, type BundleSlot } from './outbox-bundle.js';
 import type { DeliveredEntry } from './recent-deliveries.js';
@@ -180,6 +182,32 @@ async function hubVersionOf(client: HubClient, type: string, id: string): Promis
   }
 }
 
+/**
+ * The hub's copy of each record `entry` creates, found by its client id (a conditional create's
+ * match), by item; null when one is missing. With every change it makes held at the hub as sent, an
+ * entry whose creates are all there went through (one transaction, all or nothing): a retry whose
+ * answer was lost, or (a reading recorded again, whose client id the reading names) the same entry
+ * sent by a colleague's workstation. Then nothing is sent twice, and no conflict is made of it.
+ */
+async function createdAtHub(client: HubClient, entry: OutboxEntry): Promise<Map<number, Resource> | null> {
+  const found = new Map<number, Resource>();
+  for (const [index, item] of entry.items.entries()) {
+    if (item.operation !== 'create') continue;
+    const query = `${CLIENT_ID_SYSTEM}|${item.resource.id}`;
+    let bundle: { entry?: Array<{ resource?: Resource }> };
+    try {
+      bundle = (await client.getJson(`/fhir/${item.resource.resourceType}?identifier=${encodeURIComponent(query)}`)) as typeof bundle;
+    } catch (error) {
+      if (isSyncError(error, 'REQUEST_REFUSED')) return null;
+      throw error;
+    }
+    const copy = bundle.entry?.[0]?.resource;
+    if (copy === undefined) return null;
+    found.set(index, copy);
+  }
+  return found;
+}
+
 /** One entry the hub refused (alone in its Bundle): a conflict, a rejection, or a retried success. */
 async function settleRefusal(
   context: PushContext,
@@ -194,9 +222,10 @@ async function settleRefusal(
     const current = hub.get(index);
     return current !== null && current !== undefined && sameContent(current, item.resource);
   };
-  if (refusal.status === 412 && updates.length === entry.items.length && updates.every(holdsOurChange)) {
+  const created = refusal.status === 412 && updates.length > 0 && updates.every(holdsOurChange) ? await createdAtHub(client, entry) : null;
+  if (created !== null) {
     // Our own earlier attempt went through (all or nothing, Provenance included); only its answer was lost.
-    const answers = new Map<number, Resource>();
+    const answers = new Map<number, Resource>(created);
     for (const [index, resource] of hub) if (resource !== null && resource !== undefined) answers.set(index, resource);
     if (entry.provenance !== null) {
       const provenance = await hubVersionOf(client, 'Provenance', entry.provenance.id);
