@@ -24,7 +24,9 @@
 // the hub's conditional create (ifNoneExist on the client id) matches instead of making a second; and,
 // for a conflict with the EHR, the settlement (kept from the EHR, If-Match) and the new reading are one
 // outbox entry with one Provenance, one transaction at the hub: when a colleague settled first (412),
-// neither is applied, and the conflict shows what the hub holds now. Her words travel with her value:
+// neither is applied, and the push goes on with the readings alone only if the hub has accepted the
+// withdrawal (electron/sync outbox-push.ts; RECORDED_AGAIN_POLICY_URI names such entries), else the
+// conflict shows what the hub holds now. Her words travel with her value:
 // the notes of this workstation's version the withdrawn one lacks (her correction's reason, her
 // remark) are carried onto the new reading in the settler's name, quoting whose they were
 // (shared/vital-signs inCombinersName).

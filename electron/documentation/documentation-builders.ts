@@ -16,6 +16,7 @@ import type {
 } from '../../shared/fhir/index.js';
 import {
   CONFLICT_COMBINATION_POLICY_URI,
+  RECORDED_AGAIN_POLICY_URI,
   LOINC_SYSTEM,
   SCHEDULED_TIME_EXTENSION_URL,
   SNOMED_SYSTEM,
@@ -398,11 +399,15 @@ export function recordedAgainProvenance(
   downtime: boolean,
 ): Provenance & { id: string } {
   const provenance = documentationProvenance(context, [...created, ...settled], 'CREATE', downtime);
-  const policy = [...(downtime ? [DOWNTIME_POLICY_URI] : []), ...(settled.length > 0 ? [UPSTREAM_SETTLEMENT_POLICY_URI] : [])];
+  const policy = [
+    ...(downtime ? [DOWNTIME_POLICY_URI] : []),
+    RECORDED_AGAIN_POLICY_URI,
+    ...(settled.length > 0 ? [UPSTREAM_SETTLEMENT_POLICY_URI] : []),
+  ];
   const { policy: _policy, ...rest } = provenance;
   return {
     ...rest,
-    ...(policy.length === 0 ? {} : { policy }),
+    policy,
     activity: {
       ...provenance.activity,
       text:
