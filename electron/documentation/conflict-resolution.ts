@@ -17,7 +17,20 @@
 // meanwhile, at the hub or in the EHR, is not brought back by "keep mine", "combine" or "send to the
 // EHR". Such a conflict is settled by accepting the withdrawal, or by recording this workstation's
 // value again as a new entry (recordAgain), so the nurse's documented value is never dropped unseen.
-import { randomUUID } from 'node:crypto';
+// A value recorded again is recorded once, however often and wherever Record again is chosen: the new
+// reading's id and client id are derived from the withdrawn record's id and the reading itself
+// (recordedAgainId), so a retry, a Record again offered again after a colleague settled first, and
+// another workstation's Record again of the same conflict with the EHR all name the same record, which
+// the hub's conditional create (ifNoneExist on the client id) matches instead of making a second; and,
+// for a conflict with the EHR, the settlement (kept from the EHR, If-Match) and the new reading are one
+// outbox entry with one Provenance, one transaction at the hub: when a colleague settled first (412),
+// neither is applied, and the push goes on with the readings alone only if the hub has accepted the
+// withdrawal (electron/sync outbox-push.ts; RECORDED_AGAIN_POLICY_URI names such entries), else the
+// conflict shows what the hub holds now. Her words travel with her value:
+// the notes of this workstation's version the withdrawn one lacks (her correction's reason, her
+// remark) are carried onto the new reading in the settler's name, quoting whose they were
+// (shared/vital-signs inCombinersName).
+import { createHash, randomUUID } from 'node:crypto';
 import {
   FhirValidationError,
   isSupportedResourceType,
@@ -25,27 +38,31 @@ import {
   performerNotRecorder,
   UPSTREAM_WITHHELD_TAG_SYSTEM,
   validateResource,
+  noteAuthorOf,
+  type Annotation,
   type Observation,
   type Resource,
 } from '../../shared/fhir/index.js';
-import { combinedNotes, type Combiner } from '../../shared/vital-signs/index.js';
+import { canonicalJson, sameJson, type JsonValue } from '../../shared/json/index.js';
+import { combinedDoseNotes, combinedNotes, inCombinersName, type Combiner } from '../../shared/vital-signs/index.js';
 import { holdsPatient, type ConflictRecord, type OutboxItem, type Vault } from '../vault/index.js';
 import {
   combinationProvenance,
-  documentationProvenance,
+  recordedAgainProvenance,
   upstreamSettlementProvenance,
   type DocumentationAuthor,
 } from './documentation-builders.js';
 import { CLIENT_ID_SYSTEM, SyncError } from '../sync/index.js';
-import { refuseUnretracting, withdrawnRecordsOf } from './withdrawn-records.js';
+import { refuseUnretracting, withdrawnRecordsOf, type WithdrawnRecord } from './withdrawn-records.js';
 
 export type ConflictChoice = 'keep-hub' | 'resend-local';
 
 /**
- * Writes the audit entry of a settlement (told the new outbox entry's id, or null), inside the
- * settlement's vault transaction: if it fails, the conflict stays as it was.
+ * Writes the audit entries of a settlement (told the new outbox entry's id, or null, and the records
+ * it creates, `Type/id`: a reading recorded again), inside the settlement's vault transaction: if it
+ * fails, the conflict stays as it was.
  */
-export type AuditSettlement = (resentAs: string | null) => void;
+export type AuditSettlement = (resentAs: string | null, created?: readonly string[]) => void;
 
 /**
  * Returns the new outbox entry's id for 'resend-local' (and for 'keep-hub' of a conflict with the EHR,
@@ -136,16 +153,7 @@ function settleUpstreamConflict(
     );
   const held = holdsPatient(vault.resources, record.patientId);
   const iso = now.toISOString();
-  const items: OutboxItem[] = record.local.items.map((item) => {
-    const { resourceType, id } = item.resource;
-    const current = held && isSupportedResourceType(resourceType) ? vault.resources.versionOf(resourceType, id) : null;
-    const base = current?.versionId ?? item.baseVersion;
-    const settled = settledForm(item.resource, choice, record.errorCode);
-    const resource = { ...settled, meta: { ...(settled.meta ?? {}), ...(base === null ? {} : { versionId: base }) } } as Resource & {
-      id: string;
-    };
-    return { operation: base === null ? 'create' : 'update', resource, baseVersion: base };
-  });
+  const items = upstreamSettlementItems(vault, record, choice, held);
   const provenance = validateResource(
     upstreamSettlementProvenance(
       { patientId: record.patientId, encounterId: null, author, now: iso, newId: randomUUID },
@@ -167,6 +175,20 @@ function settleUpstreamConflict(
     { durable: true },
   );
   return entryId;
+}
+
+/** A conflict with the EHR's documentation, settled: written again on the hub's tagged version (If-Match on it), tagged withheld or not. */
+function upstreamSettlementItems(vault: Vault, record: ConflictRecord, choice: ConflictChoice, held: boolean): OutboxItem[] {
+  return record.local.items.map((item) => {
+    const { resourceType, id } = item.resource;
+    const current = held && isSupportedResourceType(resourceType) ? vault.resources.versionOf(resourceType, id) : null;
+    const base = current?.versionId ?? item.baseVersion;
+    const settled = settledForm(item.resource, choice, record.errorCode);
+    const resource = { ...settled, meta: { ...(settled.meta ?? {}), ...(base === null ? {} : { versionId: base }) } } as Resource & {
+      id: string;
+    };
+    return { operation: base === null ? 'create' : 'update', resource, baseVersion: base };
+  });
 }
 
 function conflictRecord(vault: Vault, conflictId: string): ConflictRecord {
@@ -252,9 +274,10 @@ function checkedCombination(record: ConflictRecord, resources: readonly unknown[
 }
 
 /**
- * A combined reading's notes, rebuilt whatever the window sent (shared/vital-signs combinedNotes): a
- * correction note follows the value the combination holds, and every note of both versions stays; a
- * colleague's note of this workstation's version is carried in the combiner's name, quoting whose it was.
+ * A combined reading's or dose's notes, rebuilt whatever the window sent (shared/vital-signs
+ * combinedNotes, combinedDoseNotes): a reading's correction note follows the value the combination
+ * holds, and every note of both versions stays; a colleague's note of this workstation's version is
+ * carried in the combiner's name, quoting whose it was.
  */
 function withCombinedNotes(
   local: Resource,
@@ -262,9 +285,13 @@ function withCombinedNotes(
   resource: Resource & { id: string },
   combiner: Combiner,
 ): Resource & { id: string } {
-  if (resource.resourceType !== 'Observation' || local.resourceType !== 'Observation') return resource;
   const hub = record.hub.find((held) => keyOf(held) === keyOf(resource));
-  const note = combinedNotes(local, hub?.resourceType === 'Observation' ? hub : null, resource, combiner);
+  let note: Annotation[];
+  if (resource.resourceType === 'Observation' && local.resourceType === 'Observation')
+    note = combinedNotes(local, hub?.resourceType === 'Observation' ? hub : null, resource, combiner);
+  else if (resource.resourceType === 'MedicationAdministration' && local.resourceType === 'MedicationAdministration')
+    note = combinedDoseNotes(local, hub?.resourceType === 'MedicationAdministration' ? hub : null, combiner);
+  else return resource;
   const { note: _sent, ...rest } = resource;
   return (note.length === 0 ? rest : { ...rest, note }) as Resource & { id: string };
 }
@@ -326,21 +353,69 @@ export function combineConflict(
 }
 
 /**
+ * The id (and client id) of `local`, a reading of a withdrawn record, recorded again: a name-based
+ * UUID of the withdrawn record's type and id and of the reading itself (code, value, time of
+ * measurement, patient, stay: all but its id, versions, marks, status, notes and who), so every
+ * retry, a Record again offered again after a colleague settled first (the same record, its version
+ * since changed), and another workstation's Record again of the same value name the same new record,
+ * which the hub's conditional create matches (ifNoneExist on the client id). The hub holds it once.
+ */
+export function recordedAgainId(local: Observation): string {
+  const {
+    id,
+    meta: _meta,
+    identifier: _identifier,
+    note: _note,
+    performer: _performer,
+    status: _status,
+    contained: _contained,
+    ...reading
+  } = local;
+  const named = canonicalJson(JSON.parse(JSON.stringify({ recordedAgain: `Observation/${id ?? ''}`, reading })) as JsonValue);
+  const digest = createHash('sha256').update(named).digest();
+  digest[6] = (digest[6]! & 0x0f) | 0x50;
+  digest[8] = (digest[8]! & 0x3f) | 0x80;
+  const hex = digest.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Who documented this workstation's version: the author of its Provenance, else its performer. */
+function documenterOf(record: ConflictRecord, local: Observation): { reference?: string; display?: string } | null {
+  const agent = record.local.provenance?.agent.find((held) => held.who.reference?.startsWith('Practitioner/') === true)?.who;
+  const who = agent ?? local.performer?.[0] ?? null;
+  if (who === null || (who.reference === undefined && who.display === undefined)) return null;
+  return {
+    ...(who.reference === undefined ? {} : { reference: who.reference }),
+    ...(who.display === undefined ? {} : { display: who.display }),
+  };
+}
+
+/**
  * A vital sign of this workstation's version, as a new entry: the same reading (code, value, time of
- * measurement, patient and stay), a new id and client id, status final, recorded by `author`, with a
- * note saying why it is recorded again. The withdrawn record's notes and correction note stay on it.
+ * measurement, patient and stay), its id and client id recordedAgainId, status final, recorded by the
+ * settler, with a note saying why and whose value it was, then each note of this workstation's version
+ * the withdrawn one lacks (her correction's reason, her remark), in the settler's name quoting whose it
+ * was (shared/vital-signs inCombinersName; a note naming nobody was the documenter's). The withdrawn
+ * record keeps its own notes.
  */
 function recordedAgain(
-  local: Observation,
-  author: DocumentationAuthor,
-  now: string,
-  id: string,
+  { local, withdrawn }: { local: Observation; withdrawn: Resource | null },
+  record: ConflictRecord,
+  settler: Combiner,
   inEhr: boolean,
 ): Observation & { id: string } {
-  const { id: _id, meta: _meta, identifier, note: _note, performer: _performer, ...reading } = local;
-  const authorReference =
-    author.display === undefined ? { reference: author.reference } : { reference: author.reference, display: author.display };
+  const { id: _id, meta: _meta, identifier, note, performer: _performer, contained: _contained, ...reading } = local;
+  const { reference, display } = settler.author;
+  const authorReference = display === undefined ? { reference } : { reference, display };
+  const id = recordedAgainId(local);
   const where = inEhr ? " in the hospital's EHR" : '';
+  const documenter = documenterOf(record, local);
+  const by = documenter === null ? '' : ` by ${documenter.display ?? documenter.reference}`;
+  const kept = (withdrawn as { note?: Annotation[] } | null)?.note ?? [];
+  const hers = (note ?? [])
+    .filter((n) => !kept.some((held) => sameJson(held as unknown as JsonValue, n as unknown as JsonValue)))
+    .map((n) => (noteAuthorOf(n) === null && documenter?.reference !== undefined ? { ...n, authorReference: documenter } : n))
+    .map((n) => inCombinersName(n, { ...settler, act: 'recorded again as a new entry by' }));
   return {
     ...reading,
     id,
@@ -350,21 +425,26 @@ function recordedAgain(
     note: [
       {
         authorReference,
-        time: now,
-        text: `Recorded again as a new entry: this value was documented on this workstation as a change of an entry that was marked entered in error${where} meanwhile; that entry stays withdrawn.`,
+        time: settler.at,
+        text: `Recorded again as a new entry: this value was documented${by} as a change of an entry that was marked entered in error${where} meanwhile; that entry stays withdrawn.`,
       },
+      ...hers,
     ],
   };
 }
 
 /**
  * Settles a conflict whose record was withdrawn as entered in error meanwhile (at the hub, or in the
- * EHR) the one way that keeps both: the withdrawal is accepted (as "keep the hub's version"; for a
- * conflict with the EHR, kept from the EHR, so the hub takes in its withdrawal) and each vital sign of
- * this workstation's version whose record was withdrawn is recorded again as a new entry (a create
- * with its own client id and a Provenance naming `author`), in one durable vault transaction with the
- * audit entry. Returns the new entry's id. Refused (nothing changed) when the conflict holds no such
- * vital sign: a dose is recorded again through the five rights, on the MAR.
+ * EHR) the one way that keeps both: the withdrawal is accepted and each vital sign of this
+ * workstation's version whose record was withdrawn (withdrawnRecordsOf; only those) is recorded again
+ * as a new entry (recordedAgain: a create whose client id the reading itself names), in one durable
+ * vault transaction with the audit entries (the settlement, and the creation of each new reading). A
+ * conflict at the hub is dropped here as "keep the hub's version" (its other changes with it, as that
+ * choice does); a conflict with the EHR is kept from the EHR (the hub takes in its withdrawal), and
+ * that settlement goes in the same outbox entry as the new readings, under one Provenance naming
+ * `author`: one transaction at the hub, so a colleague's earlier settlement (412) lets neither through.
+ * Returns the new entry's id. Refused (nothing changed) when the conflict holds no such vital sign: a
+ * dose is recorded again through the five rights, on the MAR.
  */
 export function recordAgain(
   vault: Vault,
@@ -377,33 +457,47 @@ export function recordAgain(
 ): string {
   const record = conflictRecord(vault, conflictId);
   const inEhr = record.reason === 'upstream-conflict';
-  const readings = withdrawnRecordsOf(record)
-    .map(({ local }) => local)
-    .filter((local): local is Observation => local.resourceType === 'Observation' && local.status !== 'entered-in-error');
+  const readings = withdrawnRecordsOf(record).filter(
+    (withdrawn): withdrawn is WithdrawnRecord & { local: Observation } =>
+      withdrawn.local.resourceType === 'Observation' && withdrawn.local.status !== 'entered-in-error',
+  );
   if (readings.length === 0)
     throw new SyncError(
       'INVALID_DOCUMENTATION',
       'Recording again as a new entry is offered for a vital sign whose entry was marked entered in error meanwhile; this conflict holds none. Nothing was changed.',
     );
   const iso = now.toISOString();
+  const settler: Combiner = { author, at: iso };
   const observations = readings.map(
-    (local) => validateResource(recordedAgain(local, author, iso, newId(), inEhr)) as Observation & { id: string },
+    (reading) => validateResource(recordedAgain(reading, record, settler, inEhr)) as Observation & { id: string },
   );
-  const provenance = validateResource(
-    documentationProvenance({ patientId: record.patientId, encounterId: null, author, now: iso, newId }, observations, 'CREATE', downtime),
-  ) as ReturnType<typeof documentationProvenance>;
   const held = holdsPatient(vault.resources, record.patientId);
+  const settlement = inEhr ? upstreamSettlementItems(vault, record, 'keep-hub', held) : [];
+  const provenance = validateResource(
+    recordedAgainProvenance(
+      { patientId: record.patientId, encounterId: null, author, now: iso, newId },
+      observations,
+      settlement.map((item) => item.resource),
+      downtime,
+    ),
+  ) as ReturnType<typeof recordedAgainProvenance>;
   const entryId = newId();
+  const items: OutboxItem[] = [
+    ...observations.map((resource): OutboxItem => ({ operation: 'create', resource, baseVersion: null })),
+    ...settlement,
+  ];
   vault.transaction(
     () => {
-      resolveConflict(vault, conflictId, 'keep-hub', now, undefined, author);
       if (held) {
-        for (const observation of observations) vault.resources.upsert(observation);
+        for (const item of items) vault.resources.upsert(item.resource);
         vault.resources.upsert(provenance);
       }
-      const items: OutboxItem[] = observations.map((resource) => ({ operation: 'create', resource, baseVersion: null }));
       vault.outbox.add({ entryId, patientId: record.patientId, items, provenance, createdAt: iso });
-      audit?.(entryId);
+      vault.conflicts.remove(conflictId);
+      audit?.(
+        entryId,
+        observations.map((observation) => `Observation/${observation.id}`),
+      );
     },
     { durable: true },
   );

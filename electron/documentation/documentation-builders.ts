@@ -16,6 +16,7 @@ import type {
 } from '../../shared/fhir/index.js';
 import {
   CONFLICT_COMBINATION_POLICY_URI,
+  RECORDED_AGAIN_POLICY_URI,
   LOINC_SYSTEM,
   SCHEDULED_TIME_EXTENSION_URL,
   SNOMED_SYSTEM,
@@ -382,5 +383,37 @@ export function upstreamSettlementProvenance(
         who: authorReference(context.author),
       },
     ],
+  };
+}
+
+/**
+ * Who recorded `created` again as new entries after the records they came from were marked entered in
+ * error meanwhile (a conflict's "Record again as a new entry"), and, for a conflict with the EHR, who
+ * accepted its withdrawal (`settled`, kept from the EHR): one Provenance for the one outbox entry that
+ * holds both, so the hub takes them in one transaction or not at all.
+ */
+export function recordedAgainProvenance(
+  context: BuildContext,
+  created: readonly Resource[],
+  settled: readonly Resource[],
+  downtime: boolean,
+): Provenance & { id: string } {
+  const provenance = documentationProvenance(context, [...created, ...settled], 'CREATE', downtime);
+  const policy = [
+    ...(downtime ? [DOWNTIME_POLICY_URI] : []),
+    RECORDED_AGAIN_POLICY_URI,
+    ...(settled.length > 0 ? [UPSTREAM_SETTLEMENT_POLICY_URI] : []),
+  ];
+  const { policy: _policy, ...rest } = provenance;
+  return {
+    ...rest,
+    policy,
+    activity: {
+      ...provenance.activity,
+      text:
+        settled.length > 0
+          ? "Recorded again as a new entry after the EHR marked its record entered in error; kept from the EHR: the EHR's record stands"
+          : 'Recorded again as a new entry after its record was marked entered in error meanwhile',
+    },
   };
 }

@@ -164,13 +164,16 @@ export function conflictHandlers({
       if (documentation === null) throw notEnrolled();
       const engine = documentation;
       const resources = record.local.items.map((item) => `${item.resource.resourceType}/${item.resource.id}`);
-      // Audited inside the settlement's transaction: if the audit write fails, the conflict stays.
-      const auditSettlement = (entryId: string | null): void => {
-        const entry = documentationEntry(user, 'update', record.patientId, resources, { downtime: engine.inDowntime });
-        audit.record({
-          ...entry,
-          detail: { ...entry.detail, resolution: request.choice, ...(entryId === null ? {} : { entry: entryId }) },
-        });
+      // Audited inside the settlement's transaction: if the audit write fails, the conflict stays. A
+      // reading recorded again is a record created, audited as such (every outbox entry has its entry).
+      const auditSettlement = (entryId: string | null, created: readonly string[] = []): void => {
+        const detail = { resolution: request.choice, ...(entryId === null ? {} : { entry: entryId }) };
+        const entries = [
+          documentationEntry(user, 'update', record.patientId, resources, { downtime: engine.inDowntime }),
+          ...(created.length === 0 ? [] : [documentationEntry(user, 'create', record.patientId, created, { downtime: engine.inDowntime })]),
+        ].map((entry) => ({ ...entry, detail: { ...entry.detail, ...detail } }));
+        if (entries.length === 1) audit.record(entries[0]!);
+        else audit.recordAll(entries);
       };
       const resentAs =
         request.choice === 'combine'

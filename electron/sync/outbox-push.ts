@@ -2,7 +2,9 @@
 // the outbox only in the same durable vault transaction that stores the hub's copies of what it
 // created or changed (the hub's 2xx). A Bundle the hub refuses is split into single entries; an
 // entry refused with 412 becomes a conflict record holding the local entry and the hub's current
-// versions (unless the hub already holds exactly the local change: a retry of an answered request),
+// versions (unless the hub already holds exactly the local change, and every record the entry creates
+// under its client id: a retry of an answered request; or a reading recorded again whose settlement
+// with the EHR a colleague made first: the reading goes alone, or is found already there),
 // any other refusal a 'rejected' record. When the hub holds what an entry said before a later local
 // edit was folded into it (an earlier attempt whose answer was lost), the entry is rebased: its
 // latest content goes again, on the hub's version, and neither change is lost nor met as a
@@ -17,9 +19,15 @@
 // delivered the same way, and the hub's answer is not cached: that chart stays gone.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { isSupportedResourceType, type Resource } from '../../shared/fhir/index.js';
+import {
+  isSupportedResourceType,
+  RECORDED_AGAIN_POLICY_URI,
+  UPSTREAM_WITHHELD_TAG_SYSTEM,
+  type Resource,
+} from '../../shared/fhir/index.js';
 import { contentFingerprint, holdsPatient, type HubVersionOnly, type OutboxEntry, type OutboxItem, type Vault } from '../vault/index.js';
 import type { HubClient } from './hub-client.js';
+import { CLIENT_ID_SYSTEM } from './client-identifier.js';
 import { combinationInCombinersName } from './combination-notes.js';
 import { outboxBundle, sameContent, type BundleSlot } from './outbox-bundle.js';
 import type { DeliveredEntry } from './recent-deliveries.js';
@@ -247,6 +255,32 @@ async function hubVersionOf(client: HubClient, type: string, id: string): Promis
   }
 }
 
+/**
+ * The hub's copy of each record `entry` creates, found by its client id (a conditional create's
+ * match), by item; null when one is missing. With every change it makes held at the hub as sent, an
+ * entry whose creates are all there went through (one transaction, all or nothing): a retry whose
+ * answer was lost, or (a reading recorded again, whose client id the reading names) the same entry
+ * sent by a colleague's workstation. Then nothing is sent twice, and no conflict is made of it.
+ */
+async function createdAtHub(client: HubClient, entry: OutboxEntry): Promise<Map<number, Resource> | null> {
+  const found = new Map<number, Resource>();
+  for (const [index, item] of entry.items.entries()) {
+    if (item.operation !== 'create') continue;
+    const query = `${CLIENT_ID_SYSTEM}|${item.resource.id}`;
+    let bundle: { entry?: Array<{ resource?: Resource }> };
+    try {
+      bundle = (await client.getJson(`/fhir/${item.resource.resourceType}?identifier=${encodeURIComponent(query)}`)) as typeof bundle;
+    } catch (error) {
+      if (isSyncError(error, 'REQUEST_REFUSED')) return null;
+      throw error;
+    }
+    const copy = bundle.entry?.[0]?.resource;
+    if (copy === undefined) return null;
+    found.set(index, copy);
+  }
+  return found;
+}
+
 /** One entry the hub refused (alone in its Bundle): a conflict, a rejection, or a retried success. */
 async function settleRefusal(
   context: PushContext,
@@ -261,9 +295,10 @@ async function settleRefusal(
     const current = hub.get(index);
     return current !== null && current !== undefined && sameContent(current, item.resource);
   };
-  if (refusal.status === 412 && updates.length === entry.items.length && updates.every(holdsOurChange)) {
+  const created = refusal.status === 412 && updates.length > 0 && updates.every(holdsOurChange) ? await createdAtHub(client, entry) : null;
+  if (created !== null) {
     // Our own earlier attempt went through (all or nothing, Provenance included); only its answer was lost.
-    const answers = new Map<number, Resource>();
+    const answers = new Map<number, Resource>(created);
     for (const [index, resource] of hub) if (resource !== null && resource !== undefined) answers.set(index, resource);
     if (entry.provenance !== null) {
       const provenance = await hubVersionOf(client, 'Provenance', entry.provenance.id);
@@ -271,6 +306,19 @@ async function settleRefusal(
     }
     recordDelivery(vault, entry, answers);
     return 'delivered';
+  }
+  if (refusal.status === 412 && withdrawalAcceptedAtHub(entry, hub)) {
+    // A reading recorded again whose settlement a colleague made first: the hub holds the reading
+    // already (a colleague recorded it again too: the same client id), or it goes alone now.
+    const readings = await createdAtHub(client, entry);
+    if (readings !== null) {
+      const answers = new Map<number, Resource>(readings);
+      for (const [index, resource] of hub) if (resource !== null && resource !== undefined) answers.set(index, resource);
+      recordDelivery(vault, entry, answers);
+      return 'delivered';
+    }
+    readingsAlone(context, entry, hub);
+    return 'rebased';
   }
   const holdsEarlier = ({ item, index }: { item: OutboxItem; index: number }): boolean => {
     const current = hub.get(index);
@@ -301,6 +349,55 @@ async function settleRefusal(
   }
   keepAsConflict(context, entry, hub, refusal);
   return refusal.status === 412 ? 'conflict' : 'rejected';
+}
+
+/**
+ * True when `entry` records readings again (electron/documentation recordAgain) together with a
+ * conflict with the EHR's settlement, and the hub has accepted the EHR's withdrawal since (a colleague
+ * kept it from the EHR: its version is tagged withheld, or already withdrawn): all the settlement was for.
+ */
+function withdrawalAcceptedAtHub(entry: OutboxEntry, hub: ReadonlyMap<number, Resource | null | undefined>): boolean {
+  if (!(entry.provenance?.policy ?? []).includes(RECORDED_AGAIN_POLICY_URI)) return false;
+  const updates = entry.items.map((item, index) => ({ item, index })).filter(({ item }) => item.operation === 'update');
+  if (updates.length === 0 || updates.length === entry.items.length) return false;
+  return updates.every(({ index }) => {
+    const current = hub.get(index);
+    if (current === null || current === undefined) return false;
+    const withdrawn = (current as { status?: string }).status === 'entered-in-error';
+    return withdrawn || (current.meta?.tag ?? []).some((tag) => tag.system === UPSTREAM_WITHHELD_TAG_SYSTEM);
+  });
+}
+
+/**
+ * What is left of a reading recorded again once the hub accepted the withdrawal it settled: the new
+ * readings alone, with the entry's Provenance naming them only (the hub never stored it: the 412
+ * rolled the whole entry back); the hub's versions of the settled records cached.
+ */
+function readingsAlone(context: PushContext, entry: OutboxEntry, hub: ReadonlyMap<number, Resource | null | undefined>): void {
+  const { vault } = context;
+  const held = holdsPatient(vault.resources, entry.patientId);
+  const settled = new Set(
+    entry.items.filter((item) => item.operation === 'update').map((item) => `${item.resource.resourceType}/${item.resource.id}`),
+  );
+  const items = entry.items.filter((item) => item.operation === 'create');
+  const provenance =
+    entry.provenance === null
+      ? null
+      : { ...entry.provenance, target: entry.provenance.target.filter((target) => !settled.has(target.reference ?? '')) };
+  vault.transaction(
+    () => {
+      vault.outbox.rebase(entry.entryId, items, provenance);
+      if (held) {
+        for (const current of hub.values()) if (current !== null && current !== undefined) storeHubCopy(vault, current);
+        if (provenance !== null) vault.resources.upsert(provenance);
+      }
+    },
+    { durable: true },
+  );
+  context.logger.info(
+    { event: 'sync.recorded_again_settled_elsewhere', entryId: entry.entryId },
+    'a reading recorded again goes alone: the hub had accepted the withdrawal already',
+  );
 }
 
 /** Replaces a queued combination's items with `items` (combination-notes.ts), the cached copies too. */

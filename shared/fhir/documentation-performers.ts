@@ -17,6 +17,14 @@ import { WARDLINE_USER_SYSTEM } from './audit-event-codes.js';
  */
 export const CONFLICT_COMBINATION_POLICY_URI = 'urn:wardline:policy:conflict-combination';
 
+/**
+ * The policy the Provenance of a conflict's "Record again as a new entry" names (electron/documentation
+ * recordAgain): readings recorded again after their record was marked entered in error, and, for a
+ * conflict with the EHR, the settlement that accepts its withdrawal, in one entry (electron/sync
+ * outbox-push.ts goes on with the readings alone when the hub already accepted the withdrawal).
+ */
+export const RECORDED_AGAIN_POLICY_URI = 'urn:wardline:policy:recorded-again';
+
 /** One "who did it" entry of a record: its reference and its display, as written. */
 export interface NamedPerformer {
   readonly reference: string | null;

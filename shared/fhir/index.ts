@@ -97,6 +97,7 @@ export {
 } from './correction-marks.js';
 export {
   CONFLICT_COMBINATION_POLICY_URI,
+  RECORDED_AGAIN_POLICY_URI,
   noteAuthorOf,
   noteOfSomeoneElse,
   performerNotRecorder,

@@ -1,10 +1,11 @@
 // A combination's notes in the combiner's name: a colleague's note of this workstation's version is
 // carried as the combiner's, quoting whose it was, so the note-author rule (shared/fhir
 // performerNotRecorder, the hub's too) takes it from the combiner and still refuses it in the
-// colleague's name; the combiner's own notes and the hub's stay as they are.
+// colleague's name; the combiner's own notes and the hub's stay as they are. The same for a dose, and
+// for a reading recorded again as a new entry (its quote says so).
 import { describe, expect, it } from 'vitest';
-import { performerNotRecorder, type Observation } from '../fhir/index.js';
-import { combinedNotes, withNotesInCombinersName } from './correction-note.js';
+import { performerNotRecorder, type MedicationAdministration, type Observation } from '../fhir/index.js';
+import { combinedDoseNotes, combinedNotes, inCombinersName, withNotesInCombinersName } from './correction-note.js';
 import { VITAL_SIGN_CODES } from './news2-observations.js';
 
 const nina = { reference: 'Practitioner/nina-id', display: 'nina' };
@@ -62,5 +63,42 @@ describe('withNotesInCombinersName', () => {
     expect(carried.note?.[0]).toEqual({ text: 'Rechecked at the monitor' });
     expect(carried.note?.[1]).toMatchObject({ authorReference: cora, text: expect.stringContaining('(Documented by nina;') });
     expect(withNotesInCombinersName(hub, carried, { author: cora, at })).toEqual(carried);
+  });
+});
+
+describe('a dose combined, and a note recorded again', () => {
+  const dose = (status: MedicationAdministration['status'], note: MedicationAdministration['note']): MedicationAdministration => ({
+    resourceType: 'MedicationAdministration',
+    id: 'm1',
+    status,
+    medicationCodeableConcept: { text: 'Paracetamol 1 g' },
+    subject: { reference: 'Patient/p1' },
+    effectiveDateTime: '2026-12-07T08:00:00Z',
+    performer: [{ actor: nina }],
+    ...(note === undefined ? {} : { note }),
+  });
+  const retraction = { authorReference: nina, time: '2026-12-07T09:00:00Z', text: 'Entered in error. Charted twice.' };
+
+  it("keeps the hub's notes and carries a colleague's retraction note in the combiner's name, which the rule takes", () => {
+    const hubDose = dose('completed', [{ text: 'Checked by pharmacy' }]);
+    const note = combinedDoseNotes(dose('entered-in-error', [retraction]), hubDose, { author: cora, at });
+    expect(note).toEqual([
+      { text: 'Checked by pharmacy' },
+      {
+        authorReference: cora,
+        time: at,
+        text: "Entered in error. Charted twice. (Documented by nina; combined with the hub's version by cora.)",
+      },
+    ]);
+    expect(performerNotRecorder(hubDose, dose('entered-in-error', note), cora)).toBeNull();
+    expect(
+      withNotesInCombinersName(hubDose, dose('entered-in-error', [{ text: 'Checked by pharmacy' }, retraction]), { author: cora, at }).note,
+    ).toEqual(note);
+  });
+
+  it('says what was done with the words when told', () => {
+    expect(inCombinersName(ninasCorrection, { author: cora, at, act: 'recorded again as a new entry by' }).text).toBe(
+      'Corrected from 80 /min to 82 /min. Reason: Wrong value typed. (Documented by nina; recorded again as a new entry by cora.)',
+    );
   });
 });

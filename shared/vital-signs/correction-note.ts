@@ -1,14 +1,15 @@
 // The note a corrected vital sign carries ("Corrected from 79 /min to 82 /min. Reason: …"), written
 // once by the workstation's amend (electron/documentation/amendment.ts), and the notes of a
-// combination of two versions of one reading (the conflicts screen's "Combine", rebuilt by the host
-// again): a correction note always follows the value the combined version holds, and no one's note
-// is dropped; a colleague's note the combination carries is the combiner's, quoting whose it was (no
-// one writes in a colleague's name). Runtime-neutral.
+// combination of two versions of one reading or dose (the conflicts screen's "Combine", rebuilt by the
+// host again): a correction note always follows the value the combined version holds, and no one's
+// note is dropped; a colleague's note the combination (or a reading recorded again as a new entry)
+// carries is the combiner's, quoting whose it was (no one writes in a colleague's name). Runtime-neutral.
 import {
   noteAuthorOf,
   noteOfSomeoneElse,
   type Annotation,
   type DocumentationRecorder,
+  type MedicationAdministration,
   type NamedPerformer,
   type Observation,
   type Resource,
@@ -57,10 +58,16 @@ export function parseCorrectionNote(text: string): { before: string; after: stri
   return match === null ? null : { before: match[1]!, after: match[2]!, reason: match[3]! };
 }
 
-/** Who combines two versions of a reading, and when (the combination's Provenance names them too). */
+/** Who combines two versions of a reading or a dose, and when (the combination's Provenance names them too). */
 export interface Combiner {
   readonly author: DocumentationRecorder;
   readonly at: string;
+  /**
+   * What they did with the colleague's words, as the quoted note says after the combiner's name:
+   * "combined with the hub's version by" unless told (a conflict's "Record again as a new entry"
+   * says "recorded again as a new entry by").
+   */
+  readonly act?: string | undefined;
 }
 
 const nameOf = (named: NamedPerformer | DocumentationRecorder | null): string => named?.display ?? named?.reference ?? 'someone';
@@ -78,8 +85,26 @@ export function inCombinersName(note: Annotation, combiner: Combiner): Annotatio
   return {
     authorReference: display === undefined ? { reference } : { reference, display },
     time: combiner.at,
-    text: `${note.text} (Documented by ${nameOf(noteAuthorOf(note))}; combined with the hub's version by ${nameOf(combiner.author)}.)`,
+    text: `${note.text} (Documented by ${nameOf(noteAuthorOf(note))}; ${combiner.act ?? "combined with the hub's version by"} ${nameOf(combiner.author)}.)`,
   };
+}
+
+/** The documentation whose notes name their authors (shared/fhir noteAuthorOf): a reading and a dose. */
+function hasNotes(resource: Resource): resource is Observation | MedicationAdministration {
+  return resource.resourceType === 'Observation' || resource.resourceType === 'MedicationAdministration';
+}
+
+/**
+ * The notes of a combined dose (`local`, this workstation's version; `hub`, the hub's): every note of
+ * the hub's version, then each of this workstation's the hub's lacks, a colleague's in the
+ * combiner's name (inCombinersName). No note is dropped; a dose has no correction note to rebuild.
+ */
+export function combinedDoseNotes(local: MedicationAdministration, hub: MedicationAdministration | null, combiner: Combiner): Annotation[] {
+  const hubNotes = hub?.note ?? [];
+  const added = (local.note ?? []).filter(
+    (note) => !hubNotes.some((held) => sameJson(held as unknown as JsonValue, note as unknown as JsonValue)),
+  );
+  return [...hubNotes, ...added.map((note) => inCombinersName(note, combiner))];
 }
 
 /**
@@ -88,9 +113,9 @@ export function inCombinersName(note: Annotation, combiner: Combiner): Annotatio
  * note in her name, is sent as now.
  */
 export function withNotesInCombinersName<T extends Resource>(before: Resource, combined: T, combiner: Combiner): T {
-  if (combined.resourceType !== 'Observation') return combined;
-  const held = (before.resourceType === 'Observation' ? before.note : undefined) ?? [];
-  const notes = (combined as Observation).note;
+  if (!hasNotes(combined)) return combined;
+  const held = (hasNotes(before) ? before.note : undefined) ?? [];
+  const notes = (combined as { note?: Annotation[] }).note;
   if (notes === undefined) return combined;
   const note = notes.map((n) =>
     held.some((kept) => sameJson(kept as unknown as JsonValue, n as unknown as JsonValue)) ? n : inCombinersName(n, combiner),

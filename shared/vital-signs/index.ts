@@ -68,6 +68,7 @@ export { vitalObservationProblem, type VitalObservationLike, type VitalObservati
 export { latestNews2, news2Rounds, type LatestNews2, type News2Round } from './news2-rounds.js';
 export { news2SummarySchema, news2Summary, type News2RoundSummary, type News2Summary } from './news2-summary.js';
 export {
+  combinedDoseNotes,
   combinedNotes,
   correctionNoteText,
   inCombinersName,

@@ -6,9 +6,12 @@
 // it was (the hub refuses a note in a colleague's name, 422 PERFORMER_NOT_RECORDER), nina's value
 // and reason stay, and the Provenance names cora as who combined and nina as who documented. A
 // combination an earlier release queued with nina's note in nina's name is still delivered, in
-// cora's name the same way, instead of becoming "rejected".
+// cora's name the same way, instead of becoming "rejected". The same for a dose nina marked entered in
+// error with a note; and when the hub's version was marked entered in error meanwhile and cora records
+// nina's value again as a new entry, nina's words go with it in cora's name, quoting whose they were,
+// and the audit names the record created.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Observation, Provenance, Resource } from '../../shared/fhir/index.js';
+import type { MedicationAdministration, Observation, Provenance, Resource } from '../../shared/fhir/index.js';
 import type { SyntheticPatient } from '../../shared/synthetic/index.js';
 import { addUser } from '../../server/identity/index.js';
 import { TEST_WARD } from '../../electron/session/test-helpers.js';
@@ -202,5 +205,122 @@ describe('a colleague combines a nurse’s correction with the hub’s version',
       authorReference: { reference: `Practitioner/${userId('cora')}` },
       text: carried(legacyText),
     });
+  });
+
+  it('records nina’s value again as a new entry in cora’s name: nina’s reason and words quoted, the creation audited', async () => {
+    // Review 14b #2: the new entry carried a fixed note only; nina's reason and text were in no version
+    // at the hub, not in the vault, not in the audit; and the audit named no record created.
+    await t.signIn('nina');
+    const reading = await heartRateOf(4);
+    const patientId = openPatients()[4]!.patient.id!;
+    const recorded = reading.valueQuantity!.value!;
+    const value = recorded === 88 ? 89 : 88;
+    const unit = reading.valueQuantity!.unit!;
+    await t.call('chart:amend', {
+      patientId,
+      resourceType: 'Observation',
+      id: reading.id,
+      versionId: reading.meta!.versionId,
+      action: 'correct',
+      reason: 'wrong-value',
+      note: 'Monitor was on the wrong patient',
+      values: { value },
+    });
+    const withdrawal = { text: 'Entered in error. Another patient’s reading.' };
+    await feedResources(t.hub.db, [{ ...reading, status: 'entered-in-error', note: [...(reading.note ?? []), withdrawal] }]);
+    await t.call('sync:now', {});
+    const conflict = (await t.call<ConflictView[]>('conflict:list', {})).find((c) => c.local[0]?.id === reading.id)!;
+    expect(conflict).toMatchObject({ reason: 'version-conflict' });
+
+    await t.signIn('cora');
+    const audited = t.host.audit.find({ patient: patientId }).length;
+    const { resentAs } = await t.call<{ resentAs: string }>('conflict:resolve', {
+      conflictId: conflict.conflictId,
+      choice: 'record-again',
+    });
+    const newId = t.host.vault.outbox.get(resentAs)!.items[0]!.resource.id!;
+    expect(await t.call('sync:now', {})).toMatchObject({ outboxPending: 0, conflicts: 0 });
+    const rows = await t.hub.db.query<{ content: string }>(
+      "SELECT CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = 'Observation' AND CAST(content AS TEXT) LIKE $1",
+      [`%${newId}%`],
+    );
+    expect(rows).toHaveLength(1);
+    const again = JSON.parse(rows[0]!.content) as Observation;
+    const cora = { reference: `Practitioner/${userId('cora')}`, display: 'cora' };
+    expect(again).toMatchObject({ status: 'final', valueQuantity: { value }, performer: [cora] });
+    expect(again.note).toEqual([
+      {
+        authorReference: cora,
+        time: expect.any(String),
+        text: expect.stringMatching(/^Recorded again as a new entry: this value was documented by nina as a change of an entry/),
+      },
+      {
+        authorReference: cora,
+        time: expect.any(String),
+        text: `Corrected from ${recorded} ${unit} to ${value} ${unit}. Reason: Wrong value typed. Monitor was on the wrong patient (Documented by nina; recorded again as a new entry by cora.)`,
+      },
+    ]);
+    // The withdrawn record keeps its withdrawal; the audit names the settlement and the record created, in cora's name.
+    expect(await hubResource<Observation>('Observation', reading.id)).toMatchObject({
+      status: 'entered-in-error',
+      note: expect.arrayContaining([withdrawal]),
+    });
+    const entries = t.host.audit.find({ patient: patientId }).slice(audited);
+    expect(
+      entries.filter((e) => e.detail.resolution === 'record-again').map((e) => [e.action, e.user, e.resources, e.detail.entry]),
+    ).toEqual([
+      ['update', userId('cora'), [`Observation/${reading.id}`], resentAs],
+      ['create', userId('cora'), [`Observation/${newId}`], resentAs],
+    ]);
+  });
+
+  it('combines nina’s retraction of a dose with the hub’s version: her note carried in cora’s name, delivered', async () => {
+    // Review 14b #4: the combined dose kept nina's note in her name, refused PERFORMER_NOT_RECORDER.
+    await t.signIn('nina');
+    const patientId = openPatients()[5]!.patient.id!;
+    const entries = await t.call<Array<{ id: string; resourceType: string; versionId: string; canRetract: boolean }>>(
+      'chart:recorded-entries',
+      {
+        patientId,
+        from: '2000-01-01T00:00:00Z',
+        to: '2100-01-01T00:00:00Z',
+      },
+    );
+    const dose = entries.find((e) => e.resourceType === 'MedicationAdministration' && e.canRetract)!;
+    const seen = await hubResource<MedicationAdministration & { meta: { versionId: string } }>('MedicationAdministration', dose.id);
+    await t.call('chart:amend', {
+      patientId,
+      resourceType: 'MedicationAdministration',
+      id: dose.id,
+      versionId: dose.versionId,
+      reason: 'duplicate',
+      action: 'entered-in-error',
+      note: 'Charted twice by mistake',
+    });
+    const { meta: _meta, ...hubBody } = seen;
+    await feedResources(t.hub.db, [{ ...hubBody, note: [...(seen.note ?? []), { text: 'Checked by pharmacy' }] } as Resource]);
+    await t.call('sync:now', {});
+    const conflict = (await t.call<ConflictView[]>('conflict:list', {})).find((c) => c.local[0]?.id === dose.id)!;
+    const local = conflict.local[0] as MedicationAdministration;
+    const ninasNote = local.note!.at(-1)!;
+    expect(ninasNote).toMatchObject({ authorReference: { reference: `Practitioner/${userId('nina')}` } });
+
+    await t.signIn('cora');
+    await t.call('conflict:resolve', {
+      conflictId: conflict.conflictId,
+      choice: 'combine',
+      resources: [{ ...conflict.hub[0], status: 'entered-in-error', note: local.note }],
+    });
+    expect(await t.call('sync:now', {})).toMatchObject({ outboxPending: 0, conflicts: 0 });
+    const onHub = await hubResource<MedicationAdministration>('MedicationAdministration', dose.id);
+    expect(onHub.status).toBe('entered-in-error');
+    expect(onHub.note?.slice(-2)).toEqual([
+      { text: 'Checked by pharmacy' },
+      {
+        authorReference: { reference: `Practitioner/${userId('cora')}`, display: 'cora' },
+        time: expect.any(String),
+        text: carried(ninasNote.text),
+      },
+    ]);
   });
 });

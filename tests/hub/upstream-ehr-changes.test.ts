@@ -341,6 +341,78 @@ for (const engine of ['sqlite', 'postgres'] as const satisfies readonly HubEngin
       }
     });
 
+    it('records a value again once, however many workstations of the ward record it again and whoever settled first', async () => {
+      // Review 14b #1: the settlement and the new reading were two outbox entries; when a colleague had
+      // settled first, the settlement met 412 but the reading went anyway, and the new conflict offered
+      // "Record again" again: the value stood twice at the hub, in NEWS2 and in the EHR.
+      const stations = [await enrollTestWorkstation(hub, WARD), await enrollTestWorkstation(hub, WARD)];
+      const vaults = [await stations[0]!.openVault(), await stations[1]!.openVault()];
+      const syncs = vaults.map((vault, index) => stations[index]!.engine(vault, { pageSize: 100 }));
+      const docs = vaults.map((vault, index) => openDocumentation({ vault, sync: syncs[index]!, logger: stations[index]!.logger }));
+      const author = { reference: `Practitioner/${nurseId}`, display: NURSE };
+      /** Final readings of the patient at the hub holding `value` (the corrected record stays withdrawn). */
+      const finalAtHub = async (value: number): Promise<Observation[]> => {
+        const res = await device.fetch(`/fhir/Observation?patient=${patientId}&_count=1000`);
+        expect(res.status).toBe(200);
+        return (((await res.json()) as Bundle<Observation>).entry ?? [])
+          .map((entry) => entry.resource!)
+          .filter((o) => o.status === 'final' && o.valueQuantity?.value === value);
+      };
+      /** A ward's correction to `value` after the EHR withdrew its copy: a conflict with the EHR on both workstations. */
+      const conflictOnBoth = async (documentedValue: number, value: number): Promise<string[]> => {
+        const clientId = await documented(documentedValue);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        await upstream.repo.updateResource<Observation>({ ...(await atEhr(clientId)), status: 'entered-in-error' });
+        await correctedAtWard(await atHub(clientId), value);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        const ids: string[] = [];
+        for (const [index, sync] of syncs.entries()) {
+          await sync.syncOnce();
+          const listed = vaults[index]!.conflicts.list().filter((c) => c.reason === 'upstream-conflict');
+          expect(listed).toHaveLength(1);
+          ids.push(listed[0]!.conflictId);
+        }
+        return ids;
+      };
+      try {
+        // Both nurses record it again; the second workstation has not synced since the first did.
+        const [first, second] = await conflictOnBoth(86, 63);
+        docs[0]!.recordAgain(first!, author);
+        await syncs[0]!.syncOnce();
+        docs[1]!.recordAgain(second!, author);
+        await syncs[1]!.syncOnce();
+        expect(vaults[1]!.outbox.count()).toBe(0);
+        expect(vaults[1]!.conflicts.count()).toBe(0);
+        expect(await finalAtHub(63)).toHaveLength(1);
+
+        // One keeps it from the EHR (the hub takes the withdrawal in); the other, not synced since,
+        // records it again: its settlement meets 412 (nothing of the entry applied), and the reading
+        // goes alone, the withdrawal being accepted already; no conflict is left, the value stands once.
+        const [kept, recorded] = await conflictOnBoth(87, 64);
+        docs[0]!.resolveConflict(kept!, 'keep-hub', undefined, author);
+        await syncs[0]!.syncOnce();
+        expect((await mirror.runCycle()).ok).toBe(true);
+        expect((await mirror.runCycle()).ok).toBe(true);
+        docs[1]!.recordAgain(recorded!, author);
+        await syncs[1]!.syncOnce();
+        expect(vaults[1]!.outbox.count()).toBe(0);
+        expect(vaults[1]!.conflicts.count()).toBe(0);
+        expect(await finalAtHub(64)).toHaveLength(1);
+        for (const sync of syncs) await sync.syncOnce();
+        expect((await mirror.runCycle()).ok).toBe(true);
+        const ehr = await upstream.repo.search<Observation>({ resourceType: 'Observation', count: 10_000 });
+        for (const value of [63, 64])
+          expect(
+            (ehr.entry ?? []).filter((e) => (e.resource as Observation).valueQuantity?.value === value && e.resource?.status === 'final'),
+          ).toHaveLength(1);
+      } finally {
+        for (const sync of syncs) await sync.close();
+        for (const vault of vaults) vault.close();
+        for (const station of stations) await station.remove();
+      }
+    });
+
     it("takes the EHR's copy in at once when a user keeps a ward's correction out of the EHR (the EHR is right), and never sends it back", async () => {
       const station = await enrollTestWorkstation(hub, WARD);
       const vault = await station.openVault();
