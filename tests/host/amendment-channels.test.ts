@@ -50,13 +50,8 @@ const isRestrictedId = (id: string): boolean =>
   (t.host.vault.resources.read('Patient', id)?.meta?.security ?? []).some((s) => s.code === 'R' || s.code === 'V');
 const WINDOW = { from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' };
 
-async function hubResource<T>(type: string, id: string): Promise<T & { meta: { versionId: string } }> {
-  const rows = await t.hub.db.query<{ content: string }>(
-    'SELECT CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = $1 AND res_id = $2',
-    [type, id],
-  );
-  return JSON.parse(rows[0]!.content) as T & { meta: { versionId: string } };
-}
+const hubResource = <T>(type: string, id: string): Promise<T & { meta: { versionId: string } }> =>
+  t.hubResource<T & { meta: { versionId: string } }>(type, id);
 
 async function entriesOf(patientId: string): Promise<RecordedEntry[]> {
   return t.call<RecordedEntry[]>('chart:recorded-entries', { patientId, ...WINDOW });

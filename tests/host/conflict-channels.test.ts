@@ -58,13 +58,7 @@ async function bannerAndList(): Promise<[number, number]> {
 
 const userId = (username: string): string => t.staff.find((a) => a.username === username)!.userId;
 
-async function hubResource<T>(type: string, id: string): Promise<T> {
-  const rows = await t.hub.db.query<{ content: string }>(
-    'SELECT CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = $1 AND res_id = $2',
-    [type, id],
-  );
-  return JSON.parse(rows[0]!.content) as T;
-}
+const hubResource = <T>(type: string, id: string): Promise<T> => t.hubResource<T>(type, id);
 
 function vitalSignOf(patientIndex: number, nth: number): Observation {
   return t.ward.patients[patientIndex]!.resources.filter(

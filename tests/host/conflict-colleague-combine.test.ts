@@ -13,8 +13,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MedicationAdministration, Observation, Provenance, Resource } from '../../shared/fhir/index.js';
 import type { SyntheticPatient } from '../../shared/synthetic/index.js';
-import { addUser } from '../../server/identity/index.js';
-import { TEST_WARD } from '../../electron/session/test-helpers.js';
 import { feedResources } from '../support/hub-fixtures.js';
 import { startEnrolledTestHost, type EnrolledTestHost } from '../support/enrolled-host.js';
 
@@ -22,9 +20,7 @@ let t: EnrolledTestHost;
 
 beforeAll(async () => {
   t = await startEnrolledTestHost({ seed: 'conflict-colleague-combine', patients: 8 });
-  const password = 'cora correct horse battery';
-  const { userId } = await addUser(t.hub.db, { username: 'cora', password, role: 'nurse', wards: [TEST_WARD], mfa: false });
-  t.staff.push({ userId, username: 'cora', password, role: 'nurse' });
+  await t.addStaff('cora', 'nurse');
   await t.signIn('nina');
   await t.call('sync:now', {});
 });
@@ -44,13 +40,7 @@ interface ConflictView {
 const HEART_RATE = '8867-4';
 const userId = (username: string): string => t.staff.find((a) => a.username === username)!.userId;
 
-async function hubResource<T>(type: string, id: string): Promise<T> {
-  const rows = await t.hub.db.query<{ content: string }>(
-    'SELECT CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = $1 AND res_id = $2',
-    [type, id],
-  );
-  return JSON.parse(rows[0]!.content) as T;
-}
+const hubResource = <T>(type: string, id: string): Promise<T> => t.hubResource<T>(type, id);
 
 /** The patients of the ward a nurse opens without breaking the glass (the census lists them), in ward order. */
 const openPatients = (): SyntheticPatient[] =>

@@ -33,6 +33,10 @@ export interface EnrolledTestHost {
   signIn(username: string): Promise<void>;
   /** Sends a request and returns its value, or throws with the refusal's code. */
   call<T = unknown>(channel: string, request: unknown): Promise<T>;
+  /** Adds a colleague of the ward at the hub (another account of `role` on TEST_WARD), who may then sign in. */
+  addStaff(username: string, role: StaffAccount['role']): Promise<StaffAccount>;
+  /** The current version of a resource as the hub stores it (read in its database). */
+  hubResource<T>(type: string, id: string): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -66,11 +70,14 @@ export async function startEnrolledTestHost(options: EnrolledTestHostOptions): P
   const ward = await seedGeneratedWard(hub.db, TEST_WARD, { seed: options.seed, patients: options.patients ?? 3, days: 2 });
   const proxy = await startFaultProxy({ hubUrl: hub.url, hubCaPem: hub.caPem });
   const staff: StaffAccount[] = [];
-  for (const { username, role } of STAFF) {
+  const addStaff = async (username: string, role: StaffAccount['role']): Promise<StaffAccount> => {
     const password = `${username} correct horse battery`;
     const { userId } = await addUser(hub.db, { username, password, role, wards: [TEST_WARD], mfa: false });
-    staff.push({ userId, username, password, role });
-  }
+    const account = { userId, username, password, role };
+    staff.push(account);
+    return account;
+  };
+  for (const { username, role } of STAFF) await addStaff(username, role);
   const station = await enrollTestWorkstation(hub, TEST_WARD, { hubUrl: proxy.url, pin: proxy.pin });
   const org = testOrganisation();
   const policy = verifyPolicyText(org.sign({ ...examplePolicyDraft(), ward: TEST_WARD, hub: { url: proxy.url, pins: [proxy.pin] } }), [
@@ -114,6 +121,14 @@ export async function startEnrolledTestHost(options: EnrolledTestHostOptions): P
       await call('session:sign-in', { username, password: account.password });
     },
     call,
+    addStaff,
+    async hubResource<T>(type: string, id: string): Promise<T> {
+      const rows = await hub.db.query<{ content: string }>(
+        'SELECT CAST(content AS TEXT) AS content FROM fhir_resources WHERE res_type = $1 AND res_id = $2',
+        [type, id],
+      );
+      return JSON.parse(rows[0]!.content) as T;
+    },
     async close() {
       await host.close();
       await station.custodian.destroy(keyNameFor(station.dataDir, 'audit')).catch(() => undefined);
