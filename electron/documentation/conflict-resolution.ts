@@ -53,7 +53,7 @@ import {
   type DocumentationAuthor,
 } from './documentation-builders.js';
 import { CLIENT_ID_SYSTEM, SyncError } from '../sync/index.js';
-import { refuseUnretracting, withdrawnRecordsOf, type WithdrawnRecord } from './withdrawn-records.js';
+import { keyOf, refuseUnretracting, withdrawnRecordsOf, type WithdrawnRecord } from './withdrawn-records.js';
 
 export type ConflictChoice = 'keep-hub' | 'resend-local';
 
@@ -197,8 +197,6 @@ function conflictRecord(vault: Vault, conflictId: string): ConflictRecord {
     throw new SyncError('CONFLICT_NOT_FOUND', 'That conflict was already settled, or never existed on this workstation.');
   return record;
 }
-
-const keyOf = (resource: { resourceType: string; id?: string | undefined }): string => `${resource.resourceType}/${resource.id ?? ''}`;
 
 /**
  * The version of each resource the hub showed when the conflict arose, or named without showing it

@@ -8,7 +8,9 @@ import { RETRACTED_IN_EHR_MESSAGE, RETRACTED_IS_FINAL_MESSAGE, withdrawalUndoneB
 import type { ConflictRecord } from '../vault/index.js';
 import { SyncError } from '../sync/index.js';
 
-const keyOf = (resource: { resourceType: string; id?: string | undefined }): string => `${resource.resourceType}/${resource.id ?? ''}`;
+/** A record's key in a conflict (type/id): the same record in this workstation's and the hub's version. */
+export const keyOf = (resource: { resourceType: string; id?: string | undefined }): string =>
+  `${resource.resourceType}/${resource.id ?? ''}`;
 
 /** A record of a conflict withdrawn as entered in error meanwhile (the hub's version, or the EHR's copy), which this workstation's version would bring back. */
 export interface WithdrawnRecord {
