@@ -29,6 +29,8 @@ import { rowText } from './field-text.js';
 
 type Choices = Record<string, Record<string, FieldChoice>>;
 type ResolveRequest = Parameters<ReturnType<typeof hostApi>['conflict']['resolve']>[0];
+/** The choices that settle a conflict by whole records (a combination carries its resources). */
+type WholeChoice = Exclude<ResolveRequest['choice'], 'combine'>;
 
 const SOURCES = [
   { id: 'mine', label: 'This workstation' },
@@ -206,6 +208,16 @@ function OpenConflictCard({ conflict, patientLabel, onSettled }: ConflictCardPro
     if (busy) return;
     startTransition(() => resolve({ request, done }));
   };
+  /** A button that settles the conflict by one of the whole-record choices, and what the screen then says. */
+  const settleButton = (choice: WholeChoice, label: string, done: string, kind: 'primary' | 'secondary' = 'secondary') => (
+    <Button
+      className={`button button--${kind}`}
+      isDisabled={busy}
+      onPress={() => settle({ conflictId: conflict.conflictId, choice }, done)}
+    >
+      {label}
+    </Button>
+  );
   const choose = (pairKey: string, field: string, choice: FieldChoice): void =>
     setChoices((current) => ({ ...current, [pairKey]: { ...current[pairKey], [field]: choice } }));
 
@@ -261,83 +273,33 @@ function OpenConflictCard({ conflict, patientLabel, onSettled }: ConflictCardPro
           </>
         ) : withdrawn ? (
           <>
-            {conflict.withdrawn.some((record) => record.canRecordAgain) ? (
-              <Button
-                className="button button--primary"
-                isDisabled={busy}
-                onPress={() =>
-                  settle(
-                    { conflictId: conflict.conflictId, choice: 'record-again' },
-                    'Your value was recorded again as a new entry and will be sent to the hub; the entry marked in error stays withdrawn.',
-                  )
-                }
-              >
-                Record again as a new entry
-              </Button>
-            ) : null}
-            <Button
-              className="button button--secondary"
-              isDisabled={busy}
-              onPress={() =>
-                settle(
-                  { conflictId: conflict.conflictId, choice: 'keep-hub' },
-                  'The entry stays marked entered in error; your change was set aside.',
+            {conflict.withdrawn.some((record) => record.canRecordAgain)
+              ? settleButton(
+                  'record-again',
+                  'Record again as a new entry',
+                  'Your value was recorded again as a new entry and will be sent to the hub; the entry marked in error stays withdrawn.',
+                  'primary',
                 )
-              }
-            >
-              Accept entered in error
-            </Button>
+              : null}
+            {settleButton('keep-hub', 'Accept entered in error', 'The entry stays marked entered in error; your change was set aside.')}
           </>
         ) : upstream ? (
           <>
-            <Button
-              className="button button--secondary"
-              isDisabled={busy}
-              onPress={() =>
-                settle(
-                  { conflictId: conflict.conflictId, choice: 'resend-local' },
-                  'The documentation will be sent to the EHR; the hub records that you decided so.',
-                )
-              }
-            >
-              Send to the EHR anyway
-            </Button>
-            <Button
-              className="button button--secondary"
-              isDisabled={busy}
-              onPress={() =>
-                settle(
-                  { conflictId: conflict.conflictId, choice: 'keep-hub' },
-                  "The documentation stays at the hub and is kept out of the EHR; the EHR's record stands.",
-                )
-              }
-            >
-              Keep out of the EHR
-            </Button>
+            {settleButton(
+              'resend-local',
+              'Send to the EHR anyway',
+              'The documentation will be sent to the EHR; the hub records that you decided so.',
+            )}
+            {settleButton(
+              'keep-hub',
+              'Keep out of the EHR',
+              "The documentation stays at the hub and is kept out of the EHR; the EHR's record stands.",
+            )}
           </>
         ) : (
           <>
-            <Button
-              className="button button--secondary"
-              isDisabled={busy}
-              onPress={() =>
-                settle({ conflictId: conflict.conflictId, choice: 'keep-hub' }, "The hub's version was kept; your version was set aside.")
-              }
-            >
-              Keep hub version
-            </Button>
-            <Button
-              className="button button--secondary"
-              isDisabled={busy}
-              onPress={() =>
-                settle(
-                  { conflictId: conflict.conflictId, choice: 'resend-local' },
-                  'Your version will be sent to the hub again, on top of its version.',
-                )
-              }
-            >
-              Keep my version
-            </Button>
+            {settleButton('keep-hub', 'Keep hub version', "The hub's version was kept; your version was set aside.")}
+            {settleButton('resend-local', 'Keep my version', 'Your version will be sent to the hub again, on top of its version.')}
             {canCombine ? (
               <Button className="button button--secondary" isDisabled={busy} onPress={() => setCombining(true)}>
                 Combine
